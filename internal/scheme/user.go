@@ -1,0 +1,50 @@
+package scheme
+
+import (
+	"time"
+	"unicode/utf8"
+)
+
+// Role says what a signed-in person may do; see PRODUCT.md "Who uses it".
+type Role string
+
+const (
+	RoleApplicant   Role = "applicant"
+	RoleMember      Role = "member"
+	RoleOrgContact  Role = "org_contact"
+	RoleOrgStaff    Role = "org_staff"
+	RoleCoordinator Role = "coordinator"
+	RoleAdmin       Role = "admin"
+)
+
+// Staff reports whether r is scheme staff, who must use a second factor.
+func (r Role) Staff() bool { return r == RoleCoordinator || r == RoleAdmin }
+
+// User is someone who can sign in. Username is the decrypted value.
+type User struct {
+	ID        string
+	Username  string
+	Role      Role
+	Status    string
+	CreatedAt time.Time
+}
+
+// UsernameProblem returns what is wrong with a chosen username in plain
+// words, or "". Usernames are case-sensitive and are not emails or phone
+// numbers, so that a username never identifies someone by itself.
+func UsernameProblem(u string) string {
+	n := utf8.RuneCountInString(u)
+	switch {
+	case n < 3:
+		return "Use at least 3 characters."
+	case n > 40:
+		return "Use at most 40 characters."
+	}
+	for _, r := range u {
+		ok := r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '.' || r == '_' || r == '-'
+		if !ok {
+			return "Use only letters, numbers, dots, dashes and underscores, with no spaces."
+		}
+	}
+	return ""
+}

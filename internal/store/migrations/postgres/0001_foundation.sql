@@ -1,0 +1,75 @@
+-- +goose Up
+-- Append-only, hash-chained audit log: ids and codes only, never personal data.
+-- seq is given by the writer (last + 1 under a lock), not by a sequence, so
+-- that a gap means a deleted entry and not a rolled-back insert.
+CREATE TABLE audit_log (
+    seq          BIGINT PRIMARY KEY,
+    at           TIMESTAMPTZ NOT NULL,
+    actor        TEXT NOT NULL,
+    action       TEXT NOT NULL,
+    subject_type TEXT NOT NULL DEFAULT '',
+    subject_id   TEXT NOT NULL DEFAULT '',
+    detail       TEXT NOT NULL DEFAULT '',
+    prev_hash    BYTEA NOT NULL,
+    hash         BYTEA NOT NULL
+);
+-- +goose StatementBegin
+CREATE FUNCTION audit_log_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    RAISE EXCEPTION 'audit_log is append-only';
+END;
+$$;
+-- +goose StatementEnd
+CREATE TRIGGER audit_log_no_change BEFORE UPDATE OR DELETE ON audit_log
+    FOR EACH ROW EXECUTE FUNCTION audit_log_append_only();
+CREATE TRIGGER audit_log_no_truncate BEFORE TRUNCATE ON audit_log
+    FOR EACH STATEMENT EXECUTE FUNCTION audit_log_append_only();
+
+-- Everyone who can sign in. The username is encrypted; username_idx is its
+-- keyed blind index, which keeps usernames unique without storing them plain.
+CREATE TABLE users (
+    id             TEXT PRIMARY KEY,
+    username_idx   BYTEA NOT NULL UNIQUE,
+    username_ct    BYTEA NOT NULL,
+    role           TEXT NOT NULL,
+    status         TEXT NOT NULL DEFAULT 'active',
+    password_hash  TEXT NOT NULL,
+    totp_secret_ct BYTEA,
+    created_at     TIMESTAMPTZ NOT NULL
+);
+
+-- Terms and conditions are data: each version is kept for ever, because a
+-- member's acceptance names the version they accepted.
+CREATE TABLE terms_versions (
+    version      INTEGER PRIMARY KEY,
+    body         TEXT NOT NULL,
+    published_at TIMESTAMPTZ NOT NULL
+);
+
+CREATE TABLE regions (
+    slug     TEXT PRIMARY KEY,
+    name     TEXT NOT NULL,
+    position INTEGER NOT NULL
+);
+
+CREATE TABLE sectors (
+    slug     TEXT PRIMARY KEY,
+    name     TEXT NOT NULL,
+    position INTEGER NOT NULL
+);
+
+CREATE TABLE incident_types (
+    slug     TEXT PRIMARY KEY,
+    name     TEXT NOT NULL,
+    severity TEXT NOT NULL CHECK (severity IN ('low', 'medium', 'high', 'highest')),
+    position INTEGER NOT NULL
+);
+
+-- +goose Down
+DROP TABLE incident_types;
+DROP TABLE sectors;
+DROP TABLE regions;
+DROP TABLE terms_versions;
+DROP TABLE users;
+DROP TABLE audit_log;
+DROP FUNCTION audit_log_append_only();

@@ -1,0 +1,233 @@
+// Package store keeps the scheme's data in SQL: SQLite (embedded, the
+// default) or PostgreSQL (to scale out). The SQL is written once where the
+// dialects agree and the few differences sit behind Dialect switches. Public
+// methods own their transactions; private helpers take a *sql.Tx.
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgconn"
+	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" database/sql driver
+	"modernc.org/sqlite"
+	sqlite3 "modernc.org/sqlite/lib"
+
+	"uglymugs/internal/scheme"
+	"uglymugs/internal/vault"
+)
+
+// Dialect names the SQL engine behind a DB.
+type Dialect string
+
+const (
+	SQLite   Dialect = "sqlite"
+	Postgres Dialect = "postgres"
+)
+
+// DefaultPath is where the embedded database lives unless told otherwise.
+const DefaultPath = "./data/uglymugs.db"
+
+// DB is the scheme's database. On SQLite it holds two pools over one file: a
+// single writer connection, because SQLite allows one writer at a time and
+// River's SQLite driver wants exactly one, and a pool of read-only
+// connections, which WAL lets run beside the writer. On PostgreSQL both are
+// the same pool.
+type DB struct {
+	dialect Dialect
+	write   *sql.DB
+	read    *sql.DB
+	jobs    inserter
+	vault   *vault.Vault
+	now     func() time.Time
+}
+
+// Source is a parsed --db value.
+type Source struct {
+	Dialect Dialect
+	Path    string // SQLite file
+	URL     string // PostgreSQL URL
+}
+
+// ParseSource reads a --db value: a file path or "sqlite:PATH" for SQLite, a
+// postgres:// or postgresql:// URL for PostgreSQL. Empty means DefaultPath.
+func ParseSource(s string) (Source, error) {
+	switch {
+	case s == "":
+		return Source{Dialect: SQLite, Path: DefaultPath}, nil
+	case strings.HasPrefix(s, "postgres://"), strings.HasPrefix(s, "postgresql://"):
+		if _, err := url.Parse(s); err != nil {
+			return Source{}, fmt.Errorf("the PostgreSQL URL cannot be read: check its spelling")
+		}
+		return Source{Dialect: Postgres, URL: s}, nil
+	case strings.HasPrefix(s, "sqlite:"):
+		p := strings.TrimPrefix(strings.TrimPrefix(s, "sqlite:"), "//")
+		if p == "" {
+			return Source{}, fmt.Errorf("sqlite: needs a file path, e.g. sqlite:./data/uglymugs.db")
+		}
+		return Source{Dialect: SQLite, Path: p}, nil
+	case strings.Contains(s, "://"):
+		return Source{}, fmt.Errorf("unsupported database %q: give a file path, sqlite:PATH or a postgres:// URL", strings.SplitN(s, "://", 2)[0]+"://…")
+	default:
+		return Source{Dialect: SQLite, Path: s}, nil
+	}
+}
+
+// String describes the source without any password.
+func (s Source) String() string {
+	if s.Dialect == SQLite {
+		return "sqlite:" + s.Path
+	}
+	u, err := url.Parse(s.URL)
+	if err != nil {
+		return "postgres://…"
+	}
+	return u.Redacted()
+}
+
+// sqlitePragmas are set on every connection. busy_timeout comes first so that
+// the switch to WAL itself waits for a lock instead of failing; secure_delete
+// overwrites erased data so that leaving members do not linger in free pages.
+var sqlitePragmas = []string{
+	"busy_timeout(10000)",
+	"journal_mode(WAL)",
+	"foreign_keys(1)",
+	"synchronous(NORMAL)",
+	"secure_delete(1)",
+}
+
+func sqliteDSN(path string, readOnly bool) string {
+	q := url.Values{}
+	for _, p := range sqlitePragmas {
+		q.Add("_pragma", p)
+	}
+	q.Set("_time_format", "sqlite")
+	if readOnly {
+		q.Add("_pragma", "query_only(1)")
+	} else {
+		// BEGIN IMMEDIATE takes the write lock up front, so a transaction
+		// never fails half-way when it first writes.
+		q.Set("_txlock", "immediate")
+	}
+	return "file:" + path + "?" + q.Encode()
+}
+
+// Open connects to src and checks the connection. It does not migrate. v
+// seals and opens personal fields; it may be nil for commands that touch
+// none (migrate, audit verify), and methods that need it then fail.
+func Open(ctx context.Context, src Source, v *vault.Vault) (*DB, error) {
+	db := &DB{dialect: src.Dialect, vault: v, now: time.Now}
+	switch src.Dialect {
+	case SQLite:
+		if dir := filepath.Dir(src.Path); dir != "" {
+			if err := os.MkdirAll(dir, 0o700); err != nil {
+				return nil, fmt.Errorf("create database directory: %w", err)
+			}
+		}
+		w, err := sql.Open("sqlite", sqliteDSN(src.Path, false))
+		if err != nil {
+			return nil, err
+		}
+		w.SetMaxOpenConns(1)
+		w.SetConnMaxIdleTime(0)
+		r, err := sql.Open("sqlite", sqliteDSN(src.Path, true))
+		if err != nil {
+			w.Close()
+			return nil, err
+		}
+		r.SetMaxOpenConns(8)
+		db.write, db.read = w, r
+		// Create the file, switch it to WAL and restrict it to its owner
+		// before any reader opens it.
+		if err := w.PingContext(ctx); err != nil {
+			db.Close()
+			return nil, fmt.Errorf("open %s: %w", src, err)
+		}
+		if err := os.Chmod(src.Path, 0o600); err != nil {
+			db.Close()
+			return nil, fmt.Errorf("restrict database file: %w", err)
+		}
+	case Postgres:
+		p, err := sql.Open("pgx", src.URL)
+		if err != nil {
+			return nil, fmt.Errorf("open %s: %w", src, err)
+		}
+		p.SetMaxOpenConns(20)
+		p.SetMaxIdleConns(10)
+		p.SetConnMaxIdleTime(5 * time.Minute)
+		db.write, db.read = p, p
+	default:
+		return nil, fmt.Errorf("unknown dialect %q", src.Dialect)
+	}
+	if err := db.read.PingContext(ctx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("connect to %s: %w", src, err)
+	}
+	if err := db.initJobs(); err != nil {
+		db.Close()
+		return nil, err
+	}
+	return db, nil
+}
+
+// Close closes both pools.
+func (db *DB) Close() error {
+	err := db.write.Close()
+	if db.read != db.write {
+		err = errors.Join(err, db.read.Close())
+	}
+	return err
+}
+
+// Dialect says which engine this is.
+func (db *DB) Dialect() Dialect { return db.dialect }
+
+// Writer is the pool that takes writes (and River's work); the jobs package
+// builds its client on it.
+func (db *DB) Writer() *sql.DB { return db.write }
+
+// Ping checks that the database answers (for /healthz).
+func (db *DB) Ping(ctx context.Context) error { return db.read.PingContext(ctx) }
+
+// inTx runs fn in a write transaction, committing if it returns nil.
+func (db *DB) inTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	tx, err := db.write.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("begin: %w", err)
+	}
+	defer tx.Rollback() //nolint:errcheck // a no-op after commit
+	if err := fn(tx); err != nil {
+		return err
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("commit: %w", mapErr(err))
+	}
+	return nil
+}
+
+// mapErr turns driver errors that mean something to the domain into domain
+// errors, so that callers never inspect driver types.
+func mapErr(err error) error {
+	if err == nil {
+		return nil
+	}
+	if errors.Is(err, sql.ErrNoRows) {
+		return scheme.ErrNotFound
+	}
+	var pgErr *pgconn.PgError
+	if errors.As(err, &pgErr) && pgErr.Code == "23505" {
+		return &scheme.Error{Code: scheme.CodeConflict, Message: scheme.ErrConflict.Message, Err: err}
+	}
+	var sqErr *sqlite.Error
+	if errors.As(err, &sqErr) && (sqErr.Code() == sqlite3.SQLITE_CONSTRAINT_UNIQUE || sqErr.Code() == sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY) {
+		return &scheme.Error{Code: scheme.CodeConflict, Message: scheme.ErrConflict.Message, Err: err}
+	}
+	return err
+}

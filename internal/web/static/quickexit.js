@@ -1,0 +1,43 @@
+/* Exit this page: blank the page at once, then leave with location.replace
+   so this page does not stay in the back history. Also leaves when Shift is
+   pressed 3 times within a second. Without JavaScript the button is still a
+   plain link. */
+(function () {
+  'use strict';
+  var link = document.querySelector('a.quick-exit');
+  if (!link || !window.addEventListener) { return; }
+  var root = document.documentElement;
+
+  // Only describe the shortcut when it works, i.e. now.
+  if (document.getElementById('quick-exit-hint')) {
+    link.setAttribute('aria-describedby', 'quick-exit-hint');
+  }
+
+  function leave(e) {
+    if (e && e.preventDefault) { e.preventDefault(); }
+    if (!/(^|\s)is-exiting(\s|$)/.test(root.className)) {
+      root.className += ' is-exiting';
+    }
+    document.title = '';
+    window.location.replace(link.href);
+  }
+
+  link.addEventListener('click', leave, false);
+
+  var presses = 0, first = 0;
+  document.addEventListener('keydown', function (e) {
+    if (!(e.key === 'Shift' || e.keyCode === 16)) { presses = 0; return; }
+    if (e.repeat) { return; }
+    var now = new Date().getTime();
+    if (!presses || now - first > 1000) { presses = 0; first = now; }
+    presses += 1;
+    if (presses >= 3) { presses = 0; leave(); }
+  }, false);
+
+  // If the browser brings this page back from its cache, show it again.
+  window.addEventListener('pageshow', function (e) {
+    if (e.persisted) {
+      root.className = root.className.replace(/(^|\s)is-exiting(?=\s|$)/g, '');
+    }
+  }, false);
+}());
