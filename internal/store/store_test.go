@@ -42,7 +42,6 @@ func TestParseSource(t *testing.T) {
 	}
 }
 
-
 func TestMigrate_IsUpToDateAndIdempotent(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()

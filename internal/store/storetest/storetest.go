@@ -41,13 +41,19 @@ func Vault(t testing.TB) *vault.Vault {
 	return testKeys
 }
 
+// SkipPostgres is the message for skipping PostgreSQL when it is absent.
+const SkipPostgres = "PostgreSQL not configured: set " + EnvPostgres + " to a server URL to run this on PostgreSQL (.ci/run does)"
+
+// HavePostgres reports whether a PostgreSQL server is configured for tests.
+func HavePostgres() bool { return os.Getenv(EnvPostgres) != "" }
+
 // Each runs fn once per engine, as subtests named "sqlite" and "postgres".
 func Each(t *testing.T, fn func(t *testing.T, db *store.DB)) {
 	t.Helper()
 	t.Run("sqlite", func(t *testing.T) { fn(t, Open(t, store.SQLite)) })
 	t.Run("postgres", func(t *testing.T) {
-		if os.Getenv(EnvPostgres) == "" {
-			t.Skip("PostgreSQL not configured: set " + EnvPostgres + " to a server URL to run this on PostgreSQL (.ci/run does)")
+		if !HavePostgres() {
+			t.Skip(SkipPostgres)
 		}
 		fn(t, Open(t, store.Postgres))
 	})

@@ -1,0 +1,152 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+
+	"uglymugs/internal/account"
+	"uglymugs/internal/audit"
+	"uglymugs/internal/scheme"
+	"uglymugs/internal/store"
+	"uglymugs/internal/vault"
+)
+
+func cmdMigrate(ctx context.Context, args []string, getenv env, stdout, stderr io.Writer) error {
+	f := newFlags("migrate", getenv, stderr)
+	c := commonFlags(f)
+	if err := f.parse(args); err != nil {
+		return err
+	}
+	src, err := c.source()
+	if err != nil {
+		return err
+	}
+	db, err := store.Open(ctx, src, nil)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	n, err := db.Migrate(ctx)
+	if err != nil {
+		return err
+	}
+	st, err := db.Status(ctx)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "applied %d migrations; %s is at schema version %d\n", n, src, st.Current)
+	return nil
+}
+
+func cmdKeysInit(args []string, getenv env, stdout, stderr io.Writer) error {
+	f := newFlags("keys init", getenv, stderr)
+	keys := f.string("keys", DefaultKeysPath, "path of the new key file")
+	if err := f.parse(args); err != nil {
+		return err
+	}
+	v, err := vault.Generate()
+	if err != nil {
+		return err
+	}
+	if err := vault.WriteNew(*keys, v); err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "wrote a new key file to %s (mode 0600).\n"+
+		"Keep it apart from the database and its backups: whoever has both can read members' details.\n"+
+		"Back it up somewhere safe: without it, encrypted data cannot be read.\n", *keys)
+	return nil
+}
+
+func cmdAuditVerify(ctx context.Context, args []string, getenv env, stdout, stderr io.Writer) error {
+	f := newFlags("audit verify", getenv, stderr)
+	c := commonFlags(f)
+	if err := f.parse(args); err != nil {
+		return err
+	}
+	src, err := c.source()
+	if err != nil {
+		return err
+	}
+	db, err := store.Open(ctx, src, nil)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	head, err := audit.Verify(db.AuditEntries(ctx))
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "audit log intact: %d entries; last entry %d has hash %s\n"+
+		"(note this hash elsewhere: a chain cut short at its end still verifies)\n", head.Entries, head.Seq, head.Hash)
+	return nil
+}
+
+func cmdUserAdd(ctx context.Context, args []string, getenv env, stdin io.Reader, stdout, stderr io.Writer) error {
+	f := newFlags("user add", getenv, stderr)
+	c := commonFlags(f)
+	username := f.String("username", "", "the new user's username (case-sensitive)")
+	role := f.String("role", "", "coordinator or admin")
+	if err := f.parse(args); err != nil {
+		return err
+	}
+	r := scheme.Role(*role)
+	if !r.Staff() {
+		return usagef("--role %q: use coordinator or admin (members join through the website)", *role)
+	}
+	if p := scheme.UsernameProblem(*username); p != "" {
+		return usagef("--username %q: %s", *username, p)
+	}
+	pw, err := readPassword(stdin)
+	if err != nil {
+		return err
+	}
+	src, err := c.source()
+	if err != nil {
+		return err
+	}
+	v, err := c.vault()
+	if err != nil {
+		return err
+	}
+	db, err := store.Open(ctx, src, v)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	if st, err := db.Status(ctx); err != nil {
+		return err
+	} else if st.Stale() {
+		return fmt.Errorf("the database schema is out of date: run \"uglymugs migrate\" first")
+	}
+	uri, err := account.CreateStaff(ctx, db, "cli", *username, pw, r)
+	if err != nil {
+		var se *scheme.Error
+		if errors.As(err, &se) && se.Code != scheme.CodeInternal {
+			for _, msg := range se.Fields {
+				return fmt.Errorf("%s %s", se.Message, msg)
+			}
+			return errors.New(se.Message)
+		}
+		return err
+	}
+	fmt.Fprintln(stdout, uri)
+	return nil
+}
+
+// readPassword takes the first line of stdin, so that both a pipe and a
+// terminal work ("printf '%s\n' … | uglymugs user add …").
+func readPassword(r io.Reader) (string, error) {
+	line, err := bufio.NewReader(r).ReadString('\n')
+	if err != nil && !errors.Is(err, io.EOF) {
+		return "", err
+	}
+	pw := strings.TrimRight(line, "\r\n")
+	if pw == "" {
+		return "", usagef("give the password on standard input, e.g. printf '%%s\\n' \"$PASSWORD\" | uglymugs user add …")
+	}
+	return pw, nil
+}

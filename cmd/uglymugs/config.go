@@ -1,0 +1,225 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/mail"
+	"net/url"
+	"os"
+	"runtime/debug"
+	"strconv"
+	"strings"
+
+	"uglymugs/internal/store"
+	"uglymugs/internal/vault"
+)
+
+// DefaultKeysPath is where the key file lives unless told otherwise: beside
+// the database by default, but it must not go into the database's backups.
+const DefaultKeysPath = "./data/uglymugs.keys"
+
+// flags is a FlagSet whose every flag can also come from an UGLYMUGS_*
+// variable; the flag wins when both are given.
+type flags struct {
+	*flag.FlagSet
+	getenv env
+	errs   []error
+}
+
+func newFlags(name string, getenv env, stderr io.Writer) *flags {
+	fs := flag.NewFlagSet("uglymugs "+name, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	return &flags{FlagSet: fs, getenv: getenv}
+}
+
+func envName(flagName string) string {
+	return "UGLYMUGS_" + strings.ToUpper(strings.ReplaceAll(flagName, "-", "_"))
+}
+
+func (f *flags) string(name, def, help string) *string {
+	if v := f.getenv(envName(name)); v != "" {
+		def = v
+	}
+	return f.String(name, def, help+" (env "+envName(name)+")")
+}
+
+func (f *flags) bool(name string, def bool, help string) *bool {
+	if v := f.getenv(envName(name)); v != "" {
+		b, err := strconv.ParseBool(v)
+		if err != nil {
+			f.errs = append(f.errs, fmt.Errorf("%s=%q: use true or false", envName(name), v))
+		}
+		def = b
+	}
+	return f.Bool(name, def, help+" (env "+envName(name)+")")
+}
+
+func (f *flags) int(name string, def int, help string) *int {
+	if v := f.getenv(envName(name)); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil {
+			f.errs = append(f.errs, fmt.Errorf("%s=%q: use a whole number", envName(name), v))
+		}
+		def = n
+	}
+	return f.Int(name, def, help+" (env "+envName(name)+")")
+}
+
+// parse parses args and reports every problem with the environment at once.
+func (f *flags) parse(args []string) error {
+	if err := f.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return err
+		}
+		return usagef("%v", err)
+	}
+	if f.NArg() > 0 {
+		return usagef("unexpected argument %q", f.Arg(0))
+	}
+	if len(f.errs) > 0 {
+		return usageError{errors.Join(f.errs...).Error()}
+	}
+	return nil
+}
+
+// common are the flags every command takes.
+type common struct {
+	db, keys  *string
+	logLevel  *string
+	logFormat *string
+}
+
+func commonFlags(f *flags) common {
+	return common{
+		db:        f.string("db", "", "database: a file path or sqlite:PATH (default "+store.DefaultPath+"), or a postgres:// URL"),
+		keys:      f.string("keys", DefaultKeysPath, "path of the key file"),
+		logLevel:  f.string("log-level", "info", "debug, info, warn or error"),
+		logFormat: f.string("log-format", "text", "text or json"),
+	}
+}
+
+func (c common) source() (store.Source, error) {
+	src, err := store.ParseSource(*c.db)
+	if err != nil {
+		return src, usagef("--db: %v", err)
+	}
+	return src, nil
+}
+
+func (c common) vault() (*vault.Vault, error) {
+	v, err := vault.Load(*c.keys)
+	if errors.Is(err, os.ErrNotExist) {
+		return nil, fmt.Errorf("no key file at %s: create one with \"uglymugs keys init --keys %s\", keep it apart from database backups, or point --keys (UGLYMUGS_KEYS) at yours", *c.keys, *c.keys)
+	}
+	return v, err
+}
+
+func (c common) logger(w io.Writer) (*slog.Logger, error) {
+	var level slog.Level
+	if err := level.UnmarshalText([]byte(*c.logLevel)); err != nil {
+		return nil, usagef("--log-level %q: use debug, info, warn or error", *c.logLevel)
+	}
+	opts := &slog.HandlerOptions{Level: level}
+	switch *c.logFormat {
+	case "text":
+		return slog.New(slog.NewTextHandler(w, opts)), nil
+	case "json":
+		return slog.New(slog.NewJSONHandler(w, opts)), nil
+	}
+	return nil, usagef("--log-format %q: use text or json", *c.logFormat)
+}
+
+// serveConfig is everything serve (and demo) need, validated.
+type serveConfig struct {
+	addr         string
+	publicURL    *url.URL
+	tlsCert      string
+	tlsKey       string
+	schemeName   string
+	contactEmail string
+	quickExitURL string
+	metricsToken string
+	workers      int
+}
+
+type serveFlags struct {
+	addr, publicURL, tlsCert, tlsKey    *string
+	schemeName, contactEmail, quickExit *string
+	metricsToken                        *string
+	workers                             *int
+}
+
+func newServeFlags(f *flags) serveFlags {
+	return serveFlags{
+		addr:         f.string("addr", "127.0.0.1:8080", "address to listen on"),
+		publicURL:    f.string("public-url", "", "the address members use, e.g. https://uglymugs.example.org (https turns on HSTS and Secure cookies)"),
+		tlsCert:      f.string("tls-cert", "", "TLS certificate file, to serve HTTPS directly"),
+		tlsKey:       f.string("tls-key", "", "TLS key file"),
+		schemeName:   f.string("scheme-name", "Ugly Mugs", "the scheme's name, shown on every page"),
+		contactEmail: f.string("contact-email", "help@uglymugs.example.org", "the scheme's public contact address"),
+		quickExit:    f.string("quick-exit-url", "https://www.bbc.co.uk/weather", "the neutral site \"Exit this page\" leaves for"),
+		metricsToken: f.string("metrics-token", "", "bearer token for /metrics (without one, /metrics answers only local, unproxied requests)"),
+		workers:      f.int("workers", 10, "background jobs worked at once"),
+	}
+}
+
+func (s serveFlags) validate() (serveConfig, error) {
+	c := serveConfig{addr: *s.addr, tlsCert: *s.tlsCert, tlsKey: *s.tlsKey, schemeName: strings.TrimSpace(*s.schemeName),
+		contactEmail: *s.contactEmail, quickExitURL: *s.quickExit, metricsToken: *s.metricsToken, workers: *s.workers}
+	var errs []error
+	if _, _, err := net.SplitHostPort(c.addr); err != nil {
+		errs = append(errs, fmt.Errorf("--addr %q: give host:port, e.g. 127.0.0.1:8080", c.addr))
+	}
+	if *s.publicURL != "" {
+		u, err := url.Parse(*s.publicURL)
+		if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+			errs = append(errs, fmt.Errorf("--public-url %q: give a full address, e.g. https://uglymugs.example.org", *s.publicURL))
+		}
+		c.publicURL = u
+	}
+	if (c.tlsCert == "") != (c.tlsKey == "") {
+		errs = append(errs, errors.New("--tls-cert and --tls-key go together: give both or neither"))
+	}
+	if c.schemeName == "" {
+		errs = append(errs, errors.New("--scheme-name must not be empty"))
+	}
+	if a, err := mail.ParseAddress(c.contactEmail); err != nil || a.Name != "" {
+		errs = append(errs, fmt.Errorf("--contact-email %q is not an email address", c.contactEmail))
+	}
+	if u, err := url.Parse(c.quickExitURL); err != nil || u.Scheme != "https" || u.Host == "" {
+		errs = append(errs, fmt.Errorf("--quick-exit-url %q: give an https:// address of a neutral site", c.quickExitURL))
+	}
+	if c.workers < 1 || c.workers > 1000 {
+		errs = append(errs, fmt.Errorf("--workers %d: give a number from 1 to 1000", c.workers))
+	}
+	if len(errs) > 0 {
+		return c, usageError{errors.Join(errs...).Error()}
+	}
+	return c, nil
+}
+
+// tls reports whether members reach the service over HTTPS.
+func (c serveConfig) tls() bool {
+	return c.tlsCert != "" || (c.publicURL != nil && c.publicURL.Scheme == "https")
+}
+
+// buildVersion is set at link time (-ldflags "-X main.buildVersion=v1.2.3").
+var buildVersion = ""
+
+func version() string {
+	if buildVersion != "" {
+		return buildVersion
+	}
+	if bi, ok := debug.ReadBuildInfo(); ok {
+		for _, s := range bi.Settings {
+			if s.Key == "vcs.revision" && len(s.Value) >= 12 {
+				return "dev-" + s.Value[:12]
+			}
+		}
+	}
+	return "dev"
+}

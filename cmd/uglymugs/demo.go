@@ -1,0 +1,76 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+
+	"uglymugs/internal/demo"
+	"uglymugs/internal/store"
+	"uglymugs/internal/vault"
+)
+
+// cmdDemo serves a fresh database of fictional data, thrown away at exit,
+// and prints the demo logins.
+func cmdDemo(ctx context.Context, args []string, getenv env, stdout, stderr io.Writer) error {
+	f := newFlags("demo", getenv, stderr)
+	c := commonFlags(f)
+	sf := newServeFlags(f)
+	if err := f.parse(args); err != nil {
+		return err
+	}
+	cfg, err := sf.validate()
+	if err != nil {
+		return err
+	}
+	log, err := c.logger(stderr)
+	if err != nil {
+		return err
+	}
+	// The demo never touches a real database or key file: it makes its own
+	// and removes them when it stops. --db may name a PostgreSQL database to
+	// fill instead (it must be empty).
+	dir, err := os.MkdirTemp("", "uglymugs-demo-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(dir)
+	src := store.Source{Dialect: store.SQLite, Path: filepath.Join(dir, "demo.db")}
+	if *c.db != "" {
+		if src, err = c.source(); err != nil {
+			return err
+		}
+	}
+	v, err := vault.Generate()
+	if err != nil {
+		return err
+	}
+	db, err := store.Open(ctx, src, v)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	if st, err := db.Status(ctx); err != nil {
+		return err
+	} else if st.Current != 0 {
+		return fmt.Errorf("the demo fills a new, empty database: %s already has tables", src)
+	}
+	if _, err := db.Migrate(ctx); err != nil {
+		return err
+	}
+	logins, err := demo.Seed(ctx, db)
+	if err != nil {
+		return fmt.Errorf("demo data: %w", err)
+	}
+	fmt.Fprintln(stdout, "Demo data is fictional; it is thrown away when the demo stops (Ctrl-C).")
+	fmt.Fprintln(stdout, "Demo logins (username / password / role):")
+	for _, l := range logins {
+		fmt.Fprintf(stdout, "  %-18s %-26s %s\n", l.Username, l.Password, l.Role)
+		if l.TOTPURI != "" {
+			fmt.Fprintf(stdout, "  %-18s second factor: %s\n", "", l.TOTPURI)
+		}
+	}
+	return serve(ctx, db, cfg, true, log, stdout)
+}

@@ -1,0 +1,71 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"strings"
+)
+
+const usage = `uglymugs: a members-only safety service for sex workers
+
+Usage:
+  uglymugs serve [--db DB] [--keys FILE] [--addr HOST:PORT] [--migrate]
+  uglymugs demo  [--addr HOST:PORT]      serve a fresh database of fictional data
+  uglymugs migrate [--db DB]             bring the database schema up to date
+  uglymugs user add --username NAME --role coordinator|admin [--db DB] [--keys FILE]
+                                         (password on stdin; prints the TOTP otpauth:// URI)
+  uglymugs keys init [--keys FILE]       write a new key file (never overwrites)
+  uglymugs audit verify [--db DB]        check the audit log's hash chain
+  uglymugs version
+
+DB is a file path or sqlite:PATH (default ./data/uglymugs.db) or a postgres:// URL.
+Every flag can also be set by environment: --db is UGLYMUGS_DB, --keys UGLYMUGS_KEYS,
+and so on; "uglymugs COMMAND -h" lists a command's flags and variables.
+`
+
+// usageError is a mistake in how the command was called (exit status 2).
+type usageError struct{ msg string }
+
+func (e usageError) Error() string { return e.msg }
+
+func usagef(format string, args ...any) error { return usageError{fmt.Sprintf(format, args...)} }
+
+// env is how run reads the environment (os.Getenv, or a map in tests).
+type env func(string) string
+
+// run is the whole program: tests call it with their own arguments,
+// environment and streams.
+func run(ctx context.Context, args []string, getenv env, stdin io.Reader, stdout, stderr io.Writer) error {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
+		return usagef("no command given")
+	}
+	cmd, rest := args[0], args[1:]
+	switch cmd {
+	case "serve":
+		return cmdServe(ctx, rest, getenv, stdout, stderr)
+	case "demo":
+		return cmdDemo(ctx, rest, getenv, stdout, stderr)
+	case "migrate":
+		return cmdMigrate(ctx, rest, getenv, stdout, stderr)
+	case "version", "--version":
+		fmt.Fprintln(stdout, "uglymugs", version())
+		return nil
+	case "help", "-h", "--help":
+		fmt.Fprint(stdout, usage)
+		return nil
+	}
+	if len(rest) > 0 {
+		switch cmd + " " + rest[0] {
+		case "user add":
+			return cmdUserAdd(ctx, rest[1:], getenv, stdin, stdout, stderr)
+		case "keys init":
+			return cmdKeysInit(rest[1:], getenv, stdout, stderr)
+		case "audit verify":
+			return cmdAuditVerify(ctx, rest[1:], getenv, stdout, stderr)
+		}
+	}
+	fmt.Fprint(stderr, usage)
+	return usagef("unknown command %q", strings.Join(args[:min(2, len(args))], " "))
+}

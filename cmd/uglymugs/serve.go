@@ -1,0 +1,158 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+
+	"uglymugs/internal/jobs"
+	"uglymugs/internal/store"
+	"uglymugs/internal/web"
+)
+
+func cmdServe(ctx context.Context, args []string, getenv env, stdout, stderr io.Writer) error {
+	f := newFlags("serve", getenv, stderr)
+	c := commonFlags(f)
+	sf := newServeFlags(f)
+	migrate := f.bool("migrate", false, "apply pending database migrations before serving")
+	if err := f.parse(args); err != nil {
+		return err
+	}
+	cfg, err := sf.validate()
+	if err != nil {
+		return err
+	}
+	src, err := c.source()
+	if err != nil {
+		return err
+	}
+	log, err := c.logger(stderr)
+	if err != nil {
+		return err
+	}
+	v, err := c.vault()
+	if err != nil {
+		return err
+	}
+	db, err := store.Open(ctx, src, v)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	if err := ensureSchema(ctx, db, *migrate, log); err != nil {
+		return err
+	}
+	return serve(ctx, db, cfg, false, log, stdout)
+}
+
+// ensureSchema refuses a stale schema unless asked to migrate: a binary must
+// never run against tables it does not expect.
+func ensureSchema(ctx context.Context, db *store.DB, migrate bool, log *slog.Logger) error {
+	st, err := db.Status(ctx)
+	if err != nil {
+		return err
+	}
+	if !st.Stale() {
+		return nil
+	}
+	if !migrate {
+		return fmt.Errorf("the database schema is out of date (version %d, this build needs %d): run \"uglymugs migrate\" with the same --db, or start with --migrate", st.Current, st.Target)
+	}
+	n, err := db.Migrate(ctx)
+	if err != nil {
+		return err
+	}
+	log.Info("migrated", "applied", n)
+	return nil
+}
+
+// serve runs the web server and the job workers until ctx ends, then drains
+// both.
+func serve(ctx context.Context, db *store.DB, cfg serveConfig, demo bool, log *slog.Logger, stdout io.Writer) error {
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+
+	q, err := jobs.New(db, log, jobs.Options{
+		Workers:  cfg.workers,
+		Register: jobs.RegisterWorkers(db, log, reg),
+		Periodic: jobs.Periodic(),
+	})
+	if err != nil {
+		return err
+	}
+	srv, err := web.New(web.Config{
+		Scheme: web.SchemeView{
+			Name: cfg.schemeName, ContactEmail: cfg.contactEmail,
+			Hours: "Monday to Friday, 9:00 to 17:00", Region: "the UK and Ireland",
+		},
+		QuickExitURL: cfg.quickExitURL,
+		Demo:         demo,
+		TLS:          cfg.tls(),
+		MetricsToken: cfg.metricsToken,
+	}, db, log, reg)
+	if err != nil {
+		return err
+	}
+
+	ln, err := net.Listen("tcp", cfg.addr)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", cfg.addr, err)
+	}
+	hs := &http.Server{
+		Handler:           srv.Handler(),
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		WriteTimeout:      60 * time.Second,
+		IdleTimeout:       2 * time.Minute,
+		MaxHeaderBytes:    64 << 10,
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+		BaseContext:       func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
+	}
+	if err := q.Start(ctx); err != nil {
+		ln.Close()
+		return fmt.Errorf("start job workers: %w", err)
+	}
+
+	errc := make(chan error, 1)
+	go func() {
+		if cfg.tlsCert != "" {
+			errc <- hs.ServeTLS(ln, cfg.tlsCert, cfg.tlsKey)
+		} else {
+			errc <- hs.Serve(ln)
+		}
+	}()
+	scheme := "http"
+	if cfg.tlsCert != "" {
+		scheme = "https"
+	}
+	fmt.Fprintf(stdout, "uglymugs %s serving on %s://%s\n", version(), scheme, ln.Addr())
+	log.Info("serving", "addr", ln.Addr().String(), "db", string(db.Dialect()))
+
+	select {
+	case err = <-errc:
+	case <-ctx.Done():
+	}
+	// Drain: stop taking requests, let in-flight ones finish, then let
+	// running jobs finish.
+	log.Info("shutting down")
+	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 20*time.Second)
+	defer cancel()
+	if serr := hs.Shutdown(sctx); serr != nil {
+		log.Warn("http shutdown", "err", serr)
+	}
+	if qerr := q.Stop(sctx); qerr != nil {
+		log.Warn("job shutdown", "err", qerr)
+	}
+	if errors.Is(err, http.ErrServerClosed) {
+		err = nil
+	}
+	return err
+}

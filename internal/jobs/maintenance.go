@@ -1,0 +1,65 @@
+package jobs
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/riverqueue/river"
+
+	"uglymugs/internal/audit"
+	"uglymugs/internal/store"
+)
+
+// RegisterWorkers returns the registration of every worker the service runs.
+func RegisterWorkers(db *store.DB, log *slog.Logger, reg prometheus.Registerer) func(*river.Workers) {
+	intact := prometheus.NewGauge(prometheus.GaugeOpts{
+		Name: "uglymugs_audit_chain_intact",
+		Help: "1 if the audit log's hash chain verified at the last check, 0 if it is broken.",
+	})
+	reg.MustRegister(intact)
+	return func(ws *river.Workers) {
+		river.AddWorker(ws, &auditVerifyWorker{db: db, log: log, intact: intact})
+	}
+}
+
+// Periodic returns the jobs that run on a schedule.
+func Periodic() []*river.PeriodicJob {
+	return []*river.PeriodicJob{
+		river.NewPeriodicJob(river.PeriodicInterval(6*time.Hour),
+			func() (river.JobArgs, *river.InsertOpts) { return AuditVerifyArgs{}, nil },
+			&river.PeriodicJobOpts{RunOnStart: true}),
+	}
+}
+
+// AuditVerifyArgs asks for the audit chain to be checked.
+type AuditVerifyArgs struct{}
+
+func (AuditVerifyArgs) Kind() string { return "audit_verify" }
+
+// auditVerifyWorker checks the audit log's chain on a schedule, so that
+// tampering is noticed without waiting for someone to run "audit verify".
+type auditVerifyWorker struct {
+	river.WorkerDefaults[AuditVerifyArgs]
+	db     *store.DB
+	log    *slog.Logger
+	intact prometheus.Gauge
+}
+
+func (w *auditVerifyWorker) Work(ctx context.Context, _ *river.Job[AuditVerifyArgs]) error {
+	head, err := audit.Verify(w.db.AuditEntries(ctx))
+	var broken *audit.BrokenError
+	switch {
+	case errors.As(err, &broken):
+		w.intact.Set(0)
+		w.log.ErrorContext(ctx, "AUDIT LOG TAMPERED", "entry", broken.Seq, "reason", broken.Reason)
+		return nil // a retry cannot mend it; the gauge and the log raise the alarm
+	case err != nil:
+		return err
+	}
+	w.intact.Set(1)
+	w.log.InfoContext(ctx, "audit log verified", "entries", head.Entries)
+	return nil
+}

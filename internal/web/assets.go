@@ -1,0 +1,70 @@
+package web
+
+import (
+	"crypto/sha256"
+	"embed"
+	"encoding/hex"
+	"fmt"
+	"io/fs"
+	"mime"
+	"net/http"
+	"path"
+	"strings"
+)
+
+//go:embed static
+var staticFS embed.FS
+
+// assets serves the embedded static files under names that carry a hash of
+// their content ("site.3f9a1c2b.css"), so they can be cached for ever and a
+// new build is fetched at once.
+type assets struct {
+	byName   map[string]string // "site.css" → "site.3f9a1c2b.css"
+	byHashed map[string][]byte // "site.3f9a1c2b.css" → content
+}
+
+func loadAssets() (*assets, error) {
+	a := &assets{byName: map[string]string{}, byHashed: map[string][]byte{}}
+	err := fs.WalkDir(staticFS, "static", func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		b, err := staticFS.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		name := strings.TrimPrefix(p, "static/")
+		sum := sha256.Sum256(b)
+		ext := path.Ext(name)
+		hashed := strings.TrimSuffix(name, ext) + "." + hex.EncodeToString(sum[:4]) + ext
+		a.byName[name], a.byHashed[hashed] = hashed, b
+		return nil
+	})
+	return a, err
+}
+
+// url is the template function "asset".
+func (a *assets) url(name string) (string, error) {
+	h, ok := a.byName[name]
+	if !ok {
+		return "", fmt.Errorf("no static asset %q", name)
+	}
+	return "/static/" + h, nil
+}
+
+func (a *assets) handler() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		b, ok := a.byHashed[r.PathValue("file")]
+		if !ok {
+			http.NotFound(w, r)
+			return
+		}
+		ct := mime.TypeByExtension(path.Ext(r.PathValue("file")))
+		if ct == "" {
+			ct = "application/octet-stream"
+		}
+		w.Header().Set("Content-Type", ct)
+		w.Header().Set("Cache-Control", "public, max-age=31536000, immutable")
+		w.Write(b) //nolint:errcheck // the client went away
+	})
+}

@@ -1,0 +1,111 @@
+package web
+
+import (
+	"bytes"
+	"html/template"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/yuin/goldmark"
+)
+
+// handlePage serves a page that needs nothing but the common data.
+func (s *Server) handlePage(view string) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		s.render(w, r, http.StatusOK, view, nil)
+	})
+}
+
+func (s *Server) handleNotFound() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		s.renderError(w, r, http.StatusNotFound, titles[http.StatusNotFound],
+			"There is no page at this address. It may have moved, or the link may be wrong.")
+	})
+}
+
+// TermsView is the data of the terms page.
+type TermsView struct {
+	Version     int
+	PublishedAt time.Time
+	HTML        template.HTML
+}
+
+func (s *Server) handleTerms() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		t, err := s.db.CurrentTerms(r.Context())
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		html, err := s.termsHTMLFor(t.Version, t.Body)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		s.render(w, r, http.StatusOK, "terms", TermsView{Version: t.Version, PublishedAt: t.PublishedAt, HTML: html})
+	})
+}
+
+// termsHTMLFor renders Markdown once per version; a published version never
+// changes. goldmark escapes raw HTML by default, so the text cannot inject
+// markup.
+func (s *Server) termsHTMLFor(version int, body string) (template.HTML, error) {
+	s.termsMu.Lock()
+	defer s.termsMu.Unlock()
+	if h, ok := s.termsHTML[version]; ok {
+		return h, nil
+	}
+	var buf bytes.Buffer
+	if err := goldmark.Convert([]byte(body), &buf); err != nil {
+		return "", err
+	}
+	h := template.HTML(buf.String()) //nolint:gosec // goldmark output with raw HTML disabled
+	s.termsHTML[version] = h
+	return h, nil
+}
+
+const themeCookie = "theme"
+
+// themeFrom reads the visitor's colour choice; anything unexpected is "".
+func themeFrom(r *http.Request) string {
+	c, err := r.Cookie(themeCookie)
+	if err != nil {
+		return ""
+	}
+	switch c.Value {
+	case "light", "dark":
+		return c.Value
+	}
+	return ""
+}
+
+// handleTheme stores the colour choice in a cookie (no account needed) and
+// goes back to the page the form was on.
+func (s *Server) handleTheme() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		theme := r.PostFormValue("theme")
+		c := &http.Cookie{Name: themeCookie, Path: "/", HttpOnly: true, Secure: s.cfg.TLS, SameSite: http.SameSiteLaxMode}
+		switch theme {
+		case "light", "dark":
+			c.Value, c.MaxAge = theme, 365*24*3600
+		case "system":
+			c.MaxAge = -1
+		default:
+			s.renderError(w, r, http.StatusBadRequest, "Please choose a colour setting",
+				"Choose “Match device”, “Light” or “Dark”.")
+			return
+		}
+		http.SetCookie(w, c)
+		http.Redirect(w, r, localPath(r.PostFormValue("return")), http.StatusSeeOther)
+	})
+}
+
+// localPath returns p if it is a path on this site, else "/": a redirect
+// target from a form must never send someone to another site.
+func localPath(p string) string {
+	if !strings.HasPrefix(p, "/") || strings.HasPrefix(p, "//") || strings.HasPrefix(p, "/\\") || strings.ContainsAny(p, "\r\n") {
+		return "/"
+	}
+	return p
+}

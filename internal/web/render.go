@@ -1,0 +1,98 @@
+package web
+
+import (
+	"bytes"
+	"embed"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"net/http"
+	"path"
+	"strings"
+	"sync"
+)
+
+//go:embed templates
+var templateFS embed.FS
+
+// Page is the data every template gets; Data is the view's own.
+type Page struct {
+	Title        string
+	Scheme       SchemeView
+	Path         string
+	Theme        string
+	QuickExitURL string
+	Demo         bool
+	SignedIn     bool
+	Data         any
+}
+
+// parseViews parses each view once with the layout and every partial.
+func parseViews(a *assets) (map[string]*template.Template, error) {
+	funcs := template.FuncMap{"asset": a.url}
+	base, err := template.New("").Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/partials/*.html")
+	if err != nil {
+		return nil, fmt.Errorf("parse layout: %w", err)
+	}
+	files, err := fs.Glob(templateFS, "templates/views/*.html")
+	if err != nil {
+		return nil, err
+	}
+	views := map[string]*template.Template{}
+	for _, f := range files {
+		t, err := template.Must(base.Clone()).ParseFS(templateFS, f)
+		if err != nil {
+			return nil, fmt.Errorf("parse %s: %w", f, err)
+		}
+		views[strings.TrimSuffix(path.Base(f), ".html")] = t
+	}
+	for _, name := range requiredViews {
+		if views[name] == nil {
+			return nil, fmt.Errorf("view %q is missing", name)
+		}
+	}
+	return views, nil
+}
+
+// requiredViews are the views handlers render; start-up fails without them.
+var requiredViews = []string{"home", "about", "join", "privacy", "contact", "terms", "error"}
+
+var bufPool = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+// page fills in what every page shows.
+func (s *Server) page(r *http.Request, data any) Page {
+	return Page{
+		Scheme:       s.cfg.Scheme,
+		Path:         r.URL.Path,
+		Theme:        themeFrom(r),
+		QuickExitURL: s.cfg.QuickExitURL,
+		Demo:         s.cfg.Demo,
+		Data:         data,
+	}
+}
+
+// render writes a view with status. It renders to a buffer first so that a
+// template error becomes a clean 500, not half a page.
+func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, view string, data any) {
+	t, ok := s.views[view]
+	if !ok {
+		s.serverError(w, r, fmt.Errorf("no view %q", view))
+		return
+	}
+	buf := bufPool.Get().(*bytes.Buffer)
+	buf.Reset()
+	defer bufPool.Put(buf)
+	if err := t.ExecuteTemplate(buf, "layout", s.page(r, data)); err != nil {
+		if view == "error" {
+			// Don't loop: the error page itself failed.
+			http.Error(w, "Something went wrong on our side. Please try again in a moment.", http.StatusInternalServerError)
+			s.log.ErrorContext(r.Context(), "render error page", "err", err)
+			return
+		}
+		s.serverError(w, r, fmt.Errorf("render %s: %w", view, err))
+		return
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.WriteHeader(status)
+	buf.WriteTo(w) //nolint:errcheck // the client went away
+}

@@ -1,0 +1,64 @@
+// Package web is the scheme's web face: routes, handlers, templates and
+// static assets, and the middleware every response passes through. It talks
+// to the domain through the store; it holds no state of its own beyond parsed
+// templates and caches.
+package web
+
+import (
+	"html/template"
+	"log/slog"
+	"sync"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	"uglymugs/internal/store"
+)
+
+// SchemeView is how the scheme presents itself on every page.
+type SchemeView struct {
+	Name         string // e.g. "Ugly Mugs"
+	ContactEmail string
+	Hours        string // e.g. "Monday to Friday, 9:00 to 17:00"
+	Region       string // e.g. "the UK and Ireland"
+}
+
+// Config is what the web layer needs to know about its deployment.
+type Config struct {
+	Scheme       SchemeView
+	QuickExitURL string // where "Exit this page" leaves for
+	Demo         bool   // running on fictional data: say so on every page
+	TLS          bool   // served over HTTPS (directly or behind a proxy): HSTS and Secure cookies
+	MetricsToken string // if set, /metrics wants "Authorization: Bearer <token>"
+}
+
+// Server holds the parsed templates and the dependencies of the handlers.
+type Server struct {
+	cfg     Config
+	db      *store.DB
+	log     *slog.Logger
+	views   map[string]*template.Template
+	assets  *assets
+	metrics *httpMetrics
+	reg     *prometheus.Registry
+
+	termsMu   sync.Mutex
+	termsHTML map[int]template.HTML // rendered terms by version: versions never change
+}
+
+// New parses every view and fingerprints every static asset; it fails if a
+// template is missing or broken, so a bad build never starts serving.
+func New(cfg Config, db *store.DB, log *slog.Logger, reg *prometheus.Registry) (*Server, error) {
+	a, err := loadAssets()
+	if err != nil {
+		return nil, err
+	}
+	views, err := parseViews(a)
+	if err != nil {
+		return nil, err
+	}
+	return &Server{
+		cfg: cfg, db: db, log: log, views: views, assets: a,
+		metrics: newHTTPMetrics(reg), reg: reg,
+		termsHTML: map[int]template.HTML{},
+	}, nil
+}
