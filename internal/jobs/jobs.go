@@ -56,7 +56,8 @@ func New(db *store.DB, log *slog.Logger, o Options) (*Queue, error) {
 		FetchCooldown:     min(o.PollInterval, 100*time.Millisecond),
 		RetryPolicy:       o.RetryPolicy,
 		JobTimeout:        5 * time.Minute,
-		Logger:            log.With("component", "jobs"),
+		// River reports routine progress at info; keep only its warnings.
+		Logger: slog.New(minLevel{log.Handler(), slog.LevelWarn}).With("component", "jobs"),
 		// Completed jobs hold only ids; a day is enough to look into a problem.
 		CompletedJobRetentionPeriod: 24 * time.Hour,
 	})
@@ -87,3 +88,18 @@ func (q *Queue) Stop(ctx context.Context) error {
 func (q *Queue) Subscribe(kinds ...river.EventKind) (<-chan *river.Event, func()) {
 	return q.client.Subscribe(kinds...)
 }
+
+// minLevel drops records below a level.
+type minLevel struct {
+	slog.Handler
+	min slog.Level
+}
+
+func (h minLevel) Enabled(ctx context.Context, l slog.Level) bool {
+	return l >= h.min && h.Handler.Enabled(ctx, l)
+}
+
+func (h minLevel) WithAttrs(as []slog.Attr) slog.Handler {
+	return minLevel{h.Handler.WithAttrs(as), h.min}
+}
+func (h minLevel) WithGroup(g string) slog.Handler { return minLevel{h.Handler.WithGroup(g), h.min} }
