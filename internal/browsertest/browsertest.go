@@ -1,0 +1,97 @@
+// Package browsertest starts a real headless Chromium for end-to-end tests.
+// Tests skip with a clear message when Chromium is absent, unless
+// UGLYMUGS_TEST_BROWSER=required (as .ci/run sets), when they fail instead.
+package browsertest
+
+import (
+	"context"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/page"
+	"github.com/chromedp/chromedp"
+)
+
+// Chromium paths tried in order.
+var candidates = []string{"/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome"}
+
+func executable() string {
+	if p := os.Getenv("UGLYMUGS_CHROMIUM"); p != "" {
+		return p
+	}
+	for _, c := range candidates {
+		if _, err := os.Stat(c); err == nil {
+			return c
+		}
+	}
+	if p, err := exec.LookPath("chromium"); err == nil {
+		return p
+	}
+	return ""
+}
+
+// New returns a browser tab's context, closed when the test ends.
+func New(t *testing.T) context.Context {
+	t.Helper()
+	exe := executable()
+	if exe == "" {
+		if os.Getenv("UGLYMUGS_TEST_BROWSER") == "required" {
+			t.Fatal("Chromium is required (UGLYMUGS_TEST_BROWSER=required) but not installed: apt-get install chromium")
+		}
+		t.Skip("Chromium not installed: browser tests skipped (apt-get install chromium; .ci/run installs it)")
+	}
+	opts := append(chromedp.DefaultExecAllocatorOptions[:],
+		chromedp.ExecPath(exe), chromedp.NoSandbox, chromedp.DisableGPU,
+		chromedp.Flag("disable-quic", true), chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true), chromedp.UserDataDir(t.TempDir()),
+	)
+	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
+	ctx, cancelTab := chromedp.NewContext(actx)
+	ctx, cancelTimeout := context.WithTimeout(ctx, 2*time.Minute)
+	t.Cleanup(func() { cancelTimeout(); cancelTab(); cancelAlloc() })
+	// Record Content-Security-Policy violations on every page, so a test
+	// can assert that nothing was blocked.
+	err := chromedp.Do(ctx, chromedp.Func(func(ctx context.Context, tgt *chromedp.Target) error {
+		_, err := cdp.Call(ctx, tgt, page.AddScriptToEvaluateOnNewDocument, page.AddScriptToEvaluateOnNewDocumentParams{Source: `window.__csp = [];
+document.addEventListener('securitypolicyviolation', function (e) { window.__csp.push(e.violatedDirective + ' ' + e.blockedURI); });`})
+		return err
+	}))
+	if err != nil {
+		t.Fatalf("start Chromium: %v", err)
+	}
+	return ctx
+}
+
+// CSPViolations returns what the page's Content-Security-Policy blocked.
+func CSPViolations(t *testing.T, ctx context.Context) []string {
+	t.Helper()
+	v, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](`window.__csp || []`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return v
+}
+
+// Screenshot saves a full-page PNG (quality 100 means PNG) under $UGLYMUGS_SCREENSHOTS, when set,
+// for people to look at; it asserts nothing.
+func Screenshot(t *testing.T, ctx context.Context, name string) {
+	t.Helper()
+	dir := os.Getenv("UGLYMUGS_SCREENSHOTS")
+	if dir == "" {
+		return
+	}
+	png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, name+".png"), png, 0o644); err != nil {
+		t.Fatal(err)
+	}
+}

@@ -1,0 +1,236 @@
+package web_test
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	"uglymugs/internal/store"
+	"uglymugs/internal/store/storetest"
+	"uglymugs/internal/web"
+)
+
+func newServer(t *testing.T, cfg web.Config) *httptest.Server {
+	t.Helper()
+	return newServerOn(t, storetest.Open(t, store.SQLite), cfg)
+}
+
+func newServerOn(t *testing.T, db *store.DB, cfg web.Config) *httptest.Server {
+	t.Helper()
+	if cfg.Scheme.Name == "" {
+		cfg.Scheme = web.SchemeView{Name: "Test Mugs", ContactEmail: "help@example.org", Hours: "Monday to Friday", Region: "Testland"}
+	}
+	if cfg.QuickExitURL == "" {
+		cfg.QuickExitURL = "https://neutral.example.org/weather"
+	}
+	s, err := web.New(cfg, db, slog.New(slog.NewTextHandler(io.Discard, nil)), prometheus.NewRegistry())
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts := httptest.NewServer(s.Handler())
+	t.Cleanup(ts.Close)
+	return ts
+}
+
+func fetch(t *testing.T, c *http.Client, u string) (*http.Response, string) {
+	t.Helper()
+	resp, err := c.Get(u)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp, string(b)
+}
+
+func TestPublicPages_RenderWithQuickExitAndOneHeading(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ts := newServerOn(t, db, web.Config{})
+		for _, path := range []string{"/", "/about", "/join", "/terms", "/privacy", "/contact"} {
+			resp, body := fetch(t, ts.Client(), ts.URL+path)
+			if resp.StatusCode != http.StatusOK {
+				t.Errorf("%s: status %d", path, resp.StatusCode)
+				continue
+			}
+			if !strings.Contains(body, `href="https://neutral.example.org/weather"`) || !strings.Contains(body, "quick-exit") {
+				t.Errorf("%s: no quick exit link to the configured neutral site", path)
+			}
+			if n := strings.Count(body, "<h1"); n != 1 {
+				t.Errorf("%s: %d h1 elements, want 1", path, n)
+			}
+			if !strings.Contains(body, "Test Mugs") {
+				t.Errorf("%s: scheme name missing", path)
+			}
+			if regexp.MustCompile(`(?i)<script>|\sstyle=|\son[a-z]+=`).MatchString(body) {
+				t.Errorf("%s: inline script, style or event handler (the CSP would block it)", path)
+			}
+			if strings.Contains(body, "made-up data") {
+				t.Errorf("%s: demo banner shown outside the demo", path)
+			}
+		}
+	})
+}
+
+func TestTerms_ShowsCurrentVersionRenderedFromMarkdown(t *testing.T) {
+	ts := newServer(t, web.Config{})
+	_, body := fetch(t, ts.Client(), ts.URL+"/terms")
+	for _, want := range []string{"Version 1", "<h2>Who can join</h2>", "<strong>Keep alerts confidential.</strong>"} {
+		if !strings.Contains(body, want) {
+			t.Errorf("terms page lacks %q", want)
+		}
+	}
+}
+
+func TestNotFound_IsAFriendlyPage(t *testing.T) {
+	ts := newServer(t, web.Config{})
+	resp, body := fetch(t, ts.Client(), ts.URL+"/nowhere")
+	if resp.StatusCode != http.StatusNotFound || !strings.Contains(body, "Page not found") || !strings.Contains(resp.Header.Get("Content-Type"), "text/html") {
+		t.Errorf("404: status %d, content type %q", resp.StatusCode, resp.Header.Get("Content-Type"))
+	}
+}
+
+func TestDemo_ShowsBanner(t *testing.T) {
+	ts := newServer(t, web.Config{Demo: true})
+	if _, body := fetch(t, ts.Client(), ts.URL+"/about"); !strings.Contains(body, "made-up data") {
+		t.Error("demo banner missing")
+	}
+}
+
+func TestStatic_FingerprintedAndCachedForEver(t *testing.T) {
+	ts := newServer(t, web.Config{})
+	_, body := fetch(t, ts.Client(), ts.URL+"/")
+	for _, re := range []string{`/static/site\.[0-9a-f]{8}\.css`, `/static/quickexit\.[0-9a-f]{8}\.js`} {
+		u := regexp.MustCompile(re).FindString(body)
+		if u == "" {
+			t.Errorf("home page does not reference %s", re)
+			continue
+		}
+		resp, b := fetch(t, ts.Client(), ts.URL+u)
+		if resp.StatusCode != 200 || len(b) == 0 {
+			t.Errorf("%s: status %d", u, resp.StatusCode)
+		}
+		if cc := resp.Header.Get("Cache-Control"); !strings.Contains(cc, "immutable") {
+			t.Errorf("%s: Cache-Control %q", u, cc)
+		}
+		if ct := resp.Header.Get("Content-Type"); !strings.HasPrefix(ct, "text/css") && !strings.HasPrefix(ct, "text/javascript") {
+			t.Errorf("%s: Content-Type %q", u, ct)
+		}
+	}
+}
+
+func TestTheme_CookieSetAndRedirectStaysOnSite(t *testing.T) {
+	ts := newServer(t, web.Config{})
+	c := ts.Client()
+	c.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+	tests := []struct {
+		theme, ret   string
+		status       int
+		wantLocation string
+		wantCookie   string
+	}{
+		{"dark", "/about", 303, "/about", "dark"},
+		{"light", "/privacy", 303, "/privacy", "light"},
+		{"system", "/", 303, "/", ""},
+		{"dark", "https://evil.example.org/", 303, "/", "dark"},
+		{"dark", "//evil.example.org/", 303, "/", "dark"},
+		{"dark", "/\\evil.example.org", 303, "/", "dark"},
+		{"purple", "/", 400, "", ""},
+	}
+	for _, tt := range tests {
+		resp, err := c.PostForm(ts.URL+"/theme", url.Values{"theme": {tt.theme}, "return": {tt.ret}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != tt.status {
+			t.Errorf("theme=%s return=%s: status %d, want %d", tt.theme, tt.ret, resp.StatusCode, tt.status)
+			continue
+		}
+		if tt.status != 303 {
+			continue
+		}
+		if loc := resp.Header.Get("Location"); loc != tt.wantLocation {
+			t.Errorf("return=%q redirected to %q, want %q", tt.ret, loc, tt.wantLocation)
+		}
+		var got *http.Cookie
+		for _, ck := range resp.Cookies() {
+			if ck.Name == "theme" {
+				got = ck
+			}
+		}
+		if got == nil || got.Value != tt.wantCookie || !got.HttpOnly {
+			t.Errorf("theme=%s: cookie %+v, want value %q, HttpOnly", tt.theme, got, tt.wantCookie)
+		}
+	}
+
+	req, _ := http.NewRequest("GET", ts.URL+"/", nil)
+	req.AddCookie(&http.Cookie{Name: "theme", Value: "dark"})
+	resp, err := c.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if !strings.Contains(string(b), `data-theme="dark"`) {
+		t.Error("dark theme cookie not applied to the page")
+	}
+	req.Header.Set("Cookie", `theme="><script>`)
+	resp, err = c.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ = io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if !strings.Contains(string(b), `data-theme=""`) {
+		t.Error("an unknown theme value must fall back to the device's setting")
+	}
+}
+
+func TestHealthz_FailsWhenDatabaseIsGone(t *testing.T) {
+	db := storetest.Open(t, store.SQLite)
+	ts := newServerOn(t, db, web.Config{})
+	if resp, _ := fetch(t, ts.Client(), ts.URL+"/healthz"); resp.StatusCode != 200 {
+		t.Fatalf("healthz %d with a database", resp.StatusCode)
+	}
+	db.Close()
+	if resp, _ := fetch(t, ts.Client(), ts.URL+"/healthz"); resp.StatusCode != http.StatusServiceUnavailable {
+		t.Errorf("healthz %d without a database, want 503", resp.StatusCode)
+	}
+}
+
+func TestMetrics_NeedTokenWhenConfigured(t *testing.T) {
+	ts := newServer(t, web.Config{MetricsToken: "s3cret-token"})
+	if resp, _ := fetch(t, ts.Client(), ts.URL+"/metrics"); resp.StatusCode != http.StatusNotFound {
+		t.Errorf("/metrics without token: %d, want 404", resp.StatusCode)
+	}
+	req, _ := http.NewRequestWithContext(context.Background(), "GET", ts.URL+"/metrics", nil)
+	req.Header.Set("Authorization", "Bearer s3cret-token")
+	resp, err := ts.Client().Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != 200 {
+		t.Errorf("/metrics with token: %d", resp.StatusCode)
+	}
+	// Without a token, forwarded requests (through a proxy) are refused.
+	open := newServer(t, web.Config{})
+	req, _ = http.NewRequest("GET", open.URL+"/metrics", nil)
+	req.Header.Set("X-Forwarded-For", "203.0.113.9")
+	resp, err = open.Client().Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusNotFound {
+		t.Errorf("proxied /metrics without token: %d, want 404", resp.StatusCode)
+	}
+}
