@@ -11,7 +11,6 @@ import (
 	"uglymugs/internal/account"
 	"uglymugs/internal/audit"
 	"uglymugs/internal/scheme"
-	"uglymugs/internal/store"
 	"uglymugs/internal/vault"
 )
 
@@ -21,11 +20,7 @@ func cmdMigrate(ctx context.Context, args []string, getenv env, stdout, stderr i
 	if err := f.parse(args); err != nil {
 		return err
 	}
-	src, err := c.source()
-	if err != nil {
-		return err
-	}
-	db, err := store.Open(ctx, src, nil)
+	db, err := c.open(ctx, false)
 	if err != nil {
 		return err
 	}
@@ -38,7 +33,7 @@ func cmdMigrate(ctx context.Context, args []string, getenv env, stdout, stderr i
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "applied %d migrations; %s is at schema version %d\n", n, src, st.Current)
+	fmt.Fprintf(stdout, "applied %d migrations; the database is at schema version %d\n", n, st.Current)
 	return nil
 }
 
@@ -67,11 +62,7 @@ func cmdAuditVerify(ctx context.Context, args []string, getenv env, stdout, stde
 	if err := f.parse(args); err != nil {
 		return err
 	}
-	src, err := c.source()
-	if err != nil {
-		return err
-	}
-	db, err := store.Open(ctx, src, nil)
+	db, err := c.open(ctx, false)
 	if err != nil {
 		return err
 	}
@@ -104,15 +95,7 @@ func cmdUserAdd(ctx context.Context, args []string, getenv env, stdin io.Reader,
 	if err != nil {
 		return err
 	}
-	src, err := c.source()
-	if err != nil {
-		return err
-	}
-	v, err := c.vault()
-	if err != nil {
-		return err
-	}
-	db, err := store.Open(ctx, src, v)
+	db, err := c.open(ctx, true)
 	if err != nil {
 		return err
 	}

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"flag"
 	"fmt"
@@ -108,6 +109,22 @@ func (c common) source() (store.Source, error) {
 		return src, usagef("--db: %v", err)
 	}
 	return src, nil
+}
+
+// open opens the database named by --db, with the key file when keys is
+// true (commands that touch no personal field do without).
+func (c common) open(ctx context.Context, keys bool) (*store.DB, error) {
+	src, err := c.source()
+	if err != nil {
+		return nil, err
+	}
+	var v *vault.Vault
+	if keys {
+		if v, err = c.vault(); err != nil {
+			return nil, err
+		}
+	}
+	return store.Open(ctx, src, v)
 }
 
 func (c common) vault() (*vault.Vault, error) {

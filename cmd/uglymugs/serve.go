@@ -30,19 +30,11 @@ func cmdServe(ctx context.Context, args []string, getenv env, stdout, stderr io.
 	if err != nil {
 		return err
 	}
-	src, err := c.source()
-	if err != nil {
-		return err
-	}
 	log, err := c.logger(stderr)
 	if err != nil {
 		return err
 	}
-	v, err := c.vault()
-	if err != nil {
-		return err
-	}
-	db, err := store.Open(ctx, src, v)
+	db, err := c.open(ctx, true)
 	if err != nil {
 		return err
 	}
@@ -62,6 +54,9 @@ func ensureSchema(ctx context.Context, db *store.DB, migrate bool, log *slog.Log
 	}
 	if !st.Stale() {
 		return nil
+	}
+	if st.Current > st.Target {
+		return fmt.Errorf("the database schema (version %d) is newer than this build understands (%d): run the newer build", st.Current, st.Target)
 	}
 	if !migrate {
 		return fmt.Errorf("the database schema is out of date (version %d, this build needs %d): run \"uglymugs migrate\" with the same --db, or start with --migrate", st.Current, st.Target)

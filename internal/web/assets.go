@@ -1,6 +1,8 @@
 package web
 
 import (
+	"bytes"
+	"compress/gzip"
 	"crypto/sha256"
 	"embed"
 	"encoding/hex"
@@ -9,6 +11,7 @@ import (
 	"mime"
 	"net/http"
 	"path"
+	"strconv"
 	"strings"
 )
 
@@ -20,11 +23,17 @@ var staticFS embed.FS
 // new build is fetched at once.
 type assets struct {
 	byName   map[string]string // "site.css" → "site.3f9a1c2b.css"
-	byHashed map[string][]byte // "site.3f9a1c2b.css" → content
+	byHashed map[string]asset  // "site.3f9a1c2b.css" → content
+}
+
+// asset is a file's content, and its gzip form when that is smaller: on a
+// weak connection every kilobyte counts.
+type asset struct {
+	plain, gzipped []byte
 }
 
 func loadAssets() (*assets, error) {
-	a := &assets{byName: map[string]string{}, byHashed: map[string][]byte{}}
+	a := &assets{byName: map[string]string{}, byHashed: map[string]asset{}}
 	err := fs.WalkDir(staticFS, "static", func(p string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() {
 			return err
@@ -37,7 +46,17 @@ func loadAssets() (*assets, error) {
 		sum := sha256.Sum256(b)
 		ext := path.Ext(name)
 		hashed := strings.TrimSuffix(name, ext) + "." + hex.EncodeToString(sum[:4]) + ext
-		a.byName[name], a.byHashed[hashed] = hashed, b
+		var gz bytes.Buffer
+		zw, _ := gzip.NewWriterLevel(&gz, gzip.BestCompression)
+		zw.Write(b) //nolint:errcheck // writes to memory
+		if err := zw.Close(); err != nil {
+			return err
+		}
+		as := asset{plain: b}
+		if gz.Len() < len(b)*9/10 {
+			as.gzipped = gz.Bytes()
+		}
+		a.byName[name], a.byHashed[hashed] = hashed, as
 		return nil
 	})
 	return a, err
@@ -54,7 +73,7 @@ func (a *assets) url(name string) (string, error) {
 
 func (a *assets) handler() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		b, ok := a.byHashed[r.PathValue("file")]
+		as, ok := a.byHashed[r.PathValue("file")]
 		if !ok {
 			http.NotFound(w, r)
 			return
@@ -65,6 +84,23 @@ func (a *assets) handler() http.Handler {
 		}
 		w.Header().Set("Content-Type", ct)
 		w.Header().Set("Cache-Control", "public, max-age=31536000, immutable")
-		w.Write(b) //nolint:errcheck // the client went away
+		w.Header().Set("Vary", "Accept-Encoding")
+		body := as.plain
+		if as.gzipped != nil && acceptsGzip(r) {
+			w.Header().Set("Content-Encoding", "gzip")
+			body = as.gzipped
+		}
+		w.Header().Set("Content-Length", strconv.Itoa(len(body)))
+		w.Write(body) //nolint:errcheck // the client went away
 	})
+}
+
+func acceptsGzip(r *http.Request) bool {
+	for _, part := range strings.Split(r.Header.Get("Accept-Encoding"), ",") {
+		enc, q, _ := strings.Cut(strings.TrimSpace(part), ";")
+		if strings.EqualFold(strings.TrimSpace(enc), "gzip") && strings.ReplaceAll(q, " ", "") != "q=0" {
+			return true
+		}
+	}
+	return false
 }

@@ -234,3 +234,34 @@ func TestMetrics_NeedTokenWhenConfigured(t *testing.T) {
 		t.Errorf("proxied /metrics without token: %d, want 404", resp.StatusCode)
 	}
 }
+
+func TestStatic_GzippedForClientsThatAcceptIt(t *testing.T) {
+	ts := newServer(t, web.Config{})
+	_, body := fetch(t, ts.Client(), ts.URL+"/")
+	u := ts.URL + regexp.MustCompile(`/static/site\.[0-9a-f]{8}\.css`).FindString(body)
+	plain := rawGet(t, u, "")
+	gz := rawGet(t, u, "gzip, deflate")
+	if plain.Header.Get("Content-Encoding") != "" {
+		t.Errorf("plain request got Content-Encoding %q", plain.Header.Get("Content-Encoding"))
+	}
+	if gz.Header.Get("Content-Encoding") != "gzip" || gz.ContentLength >= plain.ContentLength {
+		t.Errorf("gzip request: encoding %q, %d bytes vs %d plain", gz.Header.Get("Content-Encoding"), gz.ContentLength, plain.ContentLength)
+	}
+	if rawGet(t, u, "gzip;q=0").Header.Get("Content-Encoding") != "" {
+		t.Error("gzip sent to a client that refused it")
+	}
+}
+
+func rawGet(t *testing.T, u, acceptEncoding string) *http.Response {
+	t.Helper()
+	req, _ := http.NewRequest("GET", u, nil)
+	req.Header.Set("Accept-Encoding", acceptEncoding)
+	// A bare transport, so Go's client neither asks for nor undoes gzip.
+	resp, err := (&http.Transport{DisableCompression: true}).RoundTrip(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	io.Copy(io.Discard, resp.Body) //nolint:errcheck
+	resp.Body.Close()
+	return resp
+}
