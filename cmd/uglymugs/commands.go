@@ -39,7 +39,8 @@ func cmdMigrate(ctx context.Context, args []string, getenv env, stdout, stderr i
 
 func cmdKeysInit(args []string, getenv env, stdout, stderr io.Writer) error {
 	f := newFlags("keys init", getenv, stderr)
-	keys := f.string("keys", DefaultKeysPath, "path of the new key file")
+	c := commonFlags(f) // --db is accepted, like every command, and not used
+	keys := c.keys
 	if err := f.parse(args); err != nil {
 		return err
 	}

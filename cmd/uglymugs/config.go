@@ -14,7 +14,11 @@ import (
 	"runtime/debug"
 	"strconv"
 	"strings"
+	"time"
 
+	"uglymugs/internal/jobs"
+	"uglymugs/internal/notify"
+	"uglymugs/internal/scheme"
 	"uglymugs/internal/store"
 	"uglymugs/internal/vault"
 )
@@ -161,13 +165,20 @@ type serveConfig struct {
 	quickExitURL string
 	metricsToken string
 	workers      int
+	hours        scheme.WorkingHours
+	smtpURL      string
+	smtpFrom     string
+	sms          notify.SMSConfig
 }
 
 type serveFlags struct {
-	addr, publicURL, tlsCert, tlsKey    *string
-	schemeName, contactEmail, quickExit *string
-	metricsToken                        *string
-	workers                             *int
+	addr, publicURL, tlsCert, tlsKey      *string
+	schemeName, contactEmail, quickExit   *string
+	metricsToken                          *string
+	workers                               *int
+	timeZone, closedDays                  *string
+	smtpURL, smtpFrom                     *string
+	smsURL, smsAccount, smsToken, smsFrom *string
 }
 
 func newServeFlags(f *flags) serveFlags {
@@ -181,6 +192,14 @@ func newServeFlags(f *flags) serveFlags {
 		quickExit:    f.string("quick-exit-url", "https://www.bbc.co.uk/weather", "the neutral site \"Exit this page\" leaves for"),
 		metricsToken: f.string("metrics-token", "", "bearer token for /metrics (without one, /metrics answers only local, unproxied requests)"),
 		workers:      f.int("workers", 10, "background jobs worked at once"),
+		timeZone:     f.string("time-zone", "Europe/London", "the scheme's time zone (working hours are Monday to Friday, 9:00 to 17:00 there)"),
+		closedDays:   f.string("closed-days", "", "days the scheme is closed, e.g. 2026-12-25,2026-12-28"),
+		smtpURL:      f.string("smtp-url", "", "mail server, smtp://user:password@host:587 or smtps://…:465 (without one, email waits in the admin's outbox)"),
+		smtpFrom:     f.string("smtp-from", "", "sender address of emails, e.g. alerts@uglymugs.example.org"),
+		smsURL:       f.string("sms-url", "", "Twilio-compatible Messages endpoint (without one, SMS waits in the admin's outbox)"),
+		smsAccount:   f.string("sms-account", "", "SMS provider account id"),
+		smsToken:     f.string("sms-token", "", "SMS provider auth token"),
+		smsFrom:      f.string("sms-from", "", "SMS sender number or name"),
 	}
 }
 
@@ -210,6 +229,27 @@ func (s serveFlags) validate() (serveConfig, error) {
 	if u, err := url.Parse(c.quickExitURL); err != nil || u.Scheme != "https" || u.Host == "" {
 		errs = append(errs, fmt.Errorf("--quick-exit-url %q: give an https:// address of a neutral site", c.quickExitURL))
 	}
+	loc, err := time.LoadLocation(*s.timeZone)
+	if err != nil {
+		errs = append(errs, fmt.Errorf("--time-zone %q: give an IANA zone, e.g. Europe/London", *s.timeZone))
+		loc = time.UTC
+	}
+	c.hours = scheme.DefaultWorkingHours(loc)
+	if c.hours.Closed, err = scheme.ParseClosedDays(*s.closedDays); err != nil {
+		errs = append(errs, fmt.Errorf("--closed-days: %v", err))
+	}
+	c.smtpURL, c.smtpFrom = *s.smtpURL, *s.smtpFrom
+	if c.smtpURL != "" {
+		if _, err := notify.NewSMTP(c.smtpURL, c.smtpFrom); err != nil {
+			errs = append(errs, fmt.Errorf("--smtp-url/--smtp-from: %v", err))
+		}
+	}
+	c.sms = notify.SMSConfig{URL: *s.smsURL, Account: *s.smsAccount, Token: *s.smsToken, From: *s.smsFrom}
+	if c.sms.URL != "" {
+		if _, err := notify.NewHTTPSMS(c.sms, nil); err != nil {
+			errs = append(errs, fmt.Errorf("--sms-*: %v", err))
+		}
+	}
 	if c.workers < 1 || c.workers > 1000 {
 		errs = append(errs, fmt.Errorf("--workers %d: give a number from 1 to 1000", c.workers))
 	}
@@ -217,6 +257,34 @@ func (s serveFlags) validate() (serveConfig, error) {
 		return c, usageError{errors.Join(errs...).Error()}
 	}
 	return c, nil
+}
+
+// siteURL is the address used in links in messages.
+func (c serveConfig) siteURL() string {
+	if c.publicURL != nil {
+		return strings.TrimRight(c.publicURL.String(), "/") + "/signin"
+	}
+	return "http://" + c.addr + "/signin"
+}
+
+// senders builds the email and SMS senders that are configured.
+func (c serveConfig) senders() (jobs.Senders, error) {
+	var s jobs.Senders
+	if c.smtpURL != "" {
+		m, err := notify.NewSMTP(c.smtpURL, c.smtpFrom)
+		if err != nil {
+			return s, err
+		}
+		s.Mail = m
+	}
+	if c.sms.URL != "" {
+		t, err := notify.NewHTTPSMS(c.sms, nil)
+		if err != nil {
+			return s, err
+		}
+		s.SMS = t
+	}
+	return s, nil
 }
 
 // tls reports whether members reach the service over HTTPS.

@@ -13,6 +13,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
+	"uglymugs/internal/account"
 	"uglymugs/internal/jobs"
 	"uglymugs/internal/store"
 	"uglymugs/internal/web"
@@ -75,11 +76,19 @@ func serve(ctx context.Context, db *store.DB, cfg serveConfig, demo bool, log *s
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 
+	send, err := cfg.senders()
+	if err != nil {
+		return err
+	}
 	q, err := jobs.New(db, log, jobs.Options{
 		Workers:  cfg.workers,
-		Register: jobs.RegisterWorkers(db, log, reg),
+		Register: jobs.RegisterWorkers(db, log, reg, send),
 		Periodic: jobs.Periodic(),
 	})
+	if err != nil {
+		return err
+	}
+	accounts, err := account.New(db, cfg.hours, cfg.siteURL())
 	if err != nil {
 		return err
 	}
@@ -92,7 +101,7 @@ func serve(ctx context.Context, db *store.DB, cfg serveConfig, demo bool, log *s
 		Demo:         demo,
 		TLS:          cfg.tls(),
 		MetricsToken: cfg.metricsToken,
-	}, db, log, reg)
+	}, db, accounts, log, reg)
 	if err != nil {
 		return err
 	}

@@ -10,18 +10,36 @@ import (
 	"github.com/riverqueue/river"
 
 	"uglymugs/internal/audit"
+	"uglymugs/internal/notify"
 	"uglymugs/internal/store"
 )
 
+// Senders are how notifications leave; a nil one holds its channel's
+// messages in the outbox.
+type Senders struct {
+	Mail notify.Mailer
+	SMS  notify.Texter
+}
+
 // RegisterWorkers returns the registration of every worker the service runs.
-func RegisterWorkers(db *store.DB, log *slog.Logger, reg prometheus.Registerer) func(*river.Workers) {
+func RegisterWorkers(db *store.DB, log *slog.Logger, reg prometheus.Registerer, send Senders) func(*river.Workers) {
 	intact := prometheus.NewGauge(prometheus.GaugeOpts{
 		Name: "uglymugs_audit_chain_intact",
 		Help: "1 if the audit log's hash chain verified at the last check, 0 if it is broken.",
 	})
 	reg.MustRegister(intact)
+	sent := notify.NewSentCounter(reg)
 	return func(ws *river.Workers) {
 		river.AddWorker(ws, &auditVerifyWorker{db: db, log: log, intact: intact})
+		nw := &notify.Worker{Source: db, Log: log, Sent: sent}
+		// Assign only non-nil senders: a nil pointer in an interface is not nil.
+		if send.Mail != nil {
+			nw.Mail = send.Mail
+		}
+		if send.SMS != nil {
+			nw.SMS = send.SMS
+		}
+		river.AddWorker(ws, nw)
 	}
 }
 

@@ -18,6 +18,7 @@ const (
 	CodeConflict        Code = "conflict"
 	CodeForbidden       Code = "forbidden"
 	CodeUnauthenticated Code = "unauthenticated"
+	CodeOTPRequired     Code = "otp_required" // the password was right; a second-factor code is needed
 	CodeTooMany         Code = "too_many"
 	CodeInternal        Code = "internal"
 )

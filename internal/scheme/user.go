@@ -27,6 +27,8 @@ type User struct {
 	Role      Role
 	Status    string
 	CreatedAt time.Time
+	// OrganisationID is set for an organisation's key contact and staff.
+	OrganisationID string
 }
 
 // UsernameProblem returns what is wrong with a chosen username in plain

@@ -186,6 +186,9 @@ func (db *DB) Close() error {
 	return err
 }
 
+// SetClock replaces the store's clock (tests of expiry use it).
+func (db *DB) SetClock(now func() time.Time) { db.now = now }
+
 // Dialect says which engine this is.
 func (db *DB) Dialect() Dialect { return db.dialect }
 

@@ -68,9 +68,9 @@ func (db *DB) CreateUser(ctx context.Context, actor string, nu NewUser) (scheme.
 		return u, err
 	}
 	err = db.inTx(ctx, func(tx *sql.Tx) error {
-		_, err := tx.ExecContext(ctx, `INSERT INTO users (id, username_idx, username_ct, role, status, password_hash, totp_secret_ct, created_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
-			u.ID, idx, nameCT, string(u.Role), u.Status, nu.PasswordHash, totpCT, u.CreatedAt)
+		_, err := tx.ExecContext(ctx, `INSERT INTO users (id, username_idx, username_ct, role, status, password_hash, totp_secret_ct, totp_enabled, created_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+			u.ID, idx, nameCT, string(u.Role), u.Status, nu.PasswordHash, totpCT, nu.TOTPSecret != "", u.CreatedAt)
 		if err != nil {
 			if scheme.ErrorCode(mapErr(err)) == scheme.CodeConflict {
 				return &scheme.Error{Code: scheme.CodeConflict, Message: "That username is taken.", Fields: map[string]string{"username": "That username is taken. Try another."}}

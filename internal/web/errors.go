@@ -18,7 +18,7 @@ func statusFor(code scheme.Code) int {
 		return http.StatusConflict
 	case scheme.CodeForbidden:
 		return http.StatusForbidden
-	case scheme.CodeUnauthenticated:
+	case scheme.CodeUnauthenticated, scheme.CodeOTPRequired:
 		return http.StatusUnauthorized
 	case scheme.CodeTooMany:
 		return http.StatusTooManyRequests

@@ -10,6 +10,8 @@ import (
 	"path"
 	"strings"
 	"sync"
+
+	"uglymugs/internal/scheme"
 )
 
 //go:embed templates
@@ -24,12 +26,13 @@ type Page struct {
 	QuickExitURL string
 	Demo         bool
 	SignedIn     bool
+	User         scheme.User // the signed-in user, when SignedIn
 	Data         any
 }
 
 // parseViews parses each view once with the layout and every partial.
 func parseViews(a *assets) (map[string]*template.Template, error) {
-	funcs := template.FuncMap{"asset": a.url}
+	funcs := template.FuncMap{"asset": a.url, "field": newField, "optional": optionalField}
 	base, err := template.New("").Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/partials/*.html")
 	if err != nil {
 		return nil, fmt.Errorf("parse layout: %w", err)
@@ -55,13 +58,18 @@ func parseViews(a *assets) (map[string]*template.Template, error) {
 }
 
 // requiredViews are the views handlers render; start-up fails without them.
-var requiredViews = []string{"home", "about", "join", "privacy", "contact", "terms", "error"}
+var requiredViews = []string{"home", "about", "join", "privacy", "contact", "terms", "error",
+	"signin", "signin-code", "apply", "applied", "account", "profile", "password", "second-factor", "reset", "reset-code",
+	"leave", "left", "staff", "queue", "application", "outbox"}
 
 var bufPool = sync.Pool{New: func() any { return new(bytes.Buffer) }}
 
 // page fills in what every page shows.
 func (s *Server) page(r *http.Request, data any) Page {
+	u, signedIn := userFrom(r)
 	return Page{
+		SignedIn:     signedIn,
+		User:         u,
 		Scheme:       s.cfg.Scheme,
 		Path:         r.URL.Path,
 		Theme:        themeFrom(r),
@@ -95,4 +103,27 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, view
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.WriteHeader(status)
 	buf.WriteTo(w) //nolint:errcheck // the client went away
+}
+
+// fieldView is one form field for the "text-field" and "textarea-field"
+// partials: its name (also its id), label, hint, input type and
+// autocomplete, with the value typed and the problem found, if any.
+type fieldView struct {
+	Name, Label, Hint, Type, Autocomplete, Value, Error string
+	Optional                                          bool
+}
+
+// newField is the template function "field".
+func newField(f FormView, name, label, hint, typ, autocomplete string) fieldView {
+	if typ == "" {
+		typ = "text"
+	}
+	return fieldView{Name: name, Label: label, Hint: hint, Type: typ, Autocomplete: autocomplete, Value: f.Values[name], Error: f.Errors[name]}
+}
+
+// optionalField is the template function "optional": it marks a field as
+// not required in its label.
+func optionalField(f fieldView) fieldView {
+	f.Optional = true
+	return f
 }

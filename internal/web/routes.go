@@ -2,6 +2,8 @@ package web
 
 import (
 	"net/http"
+
+	"uglymugs/internal/store"
 )
 
 // Handler returns the whole route surface, wrapped in the middleware every
@@ -23,10 +25,67 @@ func (s *Server) Handler() http.Handler {
 	mux.Handle("GET /terms", s.handleTerms())
 	mux.Handle("POST /theme", s.handleTheme())
 
+	// Joining and signing in.
+	mux.Handle("GET /join/{type}", s.applyPage())
+	mux.Handle("POST /join/{type}", s.throttled(s.apply()))
+	mux.Handle("GET /signin", s.signInPage())
+	mux.Handle("POST /signin", s.throttled(s.signIn()))
+	mux.Handle("GET /signin/code", s.codePage())
+	mux.Handle("POST /signin/code", s.throttled(s.code()))
+	mux.Handle("POST /signout", s.signOut())
+	mux.Handle("GET /reset", s.resetPage())
+	mux.Handle("POST /reset", s.throttled(s.startReset()))
+	mux.Handle("POST /reset/code", s.throttled(s.finishReset()))
+
+	// My account.
+	mux.Handle("GET /account", s.accountPage())
+	mux.Handle("POST /account/answer", s.answer())
+	mux.Handle("GET /account/profile", s.profilePage())
+	mux.Handle("POST /account/profile", s.saveProfile())
+	mux.Handle("GET /account/password", s.passwordPage())
+	mux.Handle("POST /account/password", s.changePassword())
+	mux.Handle("GET /account/second-factor", s.secondFactorPage())
+	mux.Handle("POST /account/second-factor", s.confirmSecondFactor())
+	mux.Handle("GET /account/data", s.myData())
+	mux.Handle("GET /account/leave", s.leavePage())
+	mux.Handle("POST /account/leave", s.leave())
+
+	// Organisations' key contacts.
+	mux.Handle("GET /organisation/staff", s.staffPage())
+	mux.Handle("POST /organisation/staff", s.addStaff())
+	mux.Handle("POST /organisation/staff/{id}/disable", s.setStaff(false))
+	mux.Handle("POST /organisation/staff/{id}/enable", s.setStaff(true))
+
+	// Coordinators and admins.
+	mux.Handle("GET /coordinator/applications", s.queuePage())
+	mux.Handle("GET /coordinator/applications/{id}", s.applicationPage())
+	mux.Handle("POST /coordinator/applications/{id}/approve", s.decide(store.Approve))
+	mux.Handle("POST /coordinator/applications/{id}/reject", s.decide(store.Reject))
+	mux.Handle("POST /coordinator/applications/{id}/request-info", s.decide(store.RequestInfo))
+	mux.Handle("POST /coordinator/members/{id}/revoke", s.revoke())
+	mux.Handle("GET /admin/outbox", s.outboxPage())
+
+	// JSON API (docs/openapi.yaml).
+	mux.Handle("POST /api/v1/session", s.throttled(s.apiSignIn()))
+	mux.Handle("DELETE /api/v1/session", s.apiSignOut())
+	mux.Handle("GET /api/v1/terms", s.apiTerms())
+	mux.Handle("GET /api/v1/regions", s.apiRegions())
+	mux.Handle("POST /api/v1/applications", s.throttled(s.apiApply()))
+	mux.Handle("GET /api/v1/applications", s.apiApplications())
+	mux.Handle("POST /api/v1/applications/{id}/approve", s.apiDecide(store.Approve))
+	mux.Handle("POST /api/v1/applications/{id}/reject", s.apiDecide(store.Reject))
+	mux.Handle("POST /api/v1/applications/{id}/request-info", s.apiDecide(store.RequestInfo))
+	mux.Handle("GET /api/v1/me", s.apiMe())
+	mux.Handle("GET /api/v1/me/export", s.apiExport())
+	mux.Handle("DELETE /api/v1/me", s.apiLeave())
+	mux.Handle("POST /api/v1/members/{id}/revoke", s.apiRevoke())
+	mux.Handle("/api/", s.apiNotFound())
+
 	// Anything else is a friendly 404.
 	mux.Handle("/", s.handleNotFound())
 
 	var h http.Handler = mux
+	h = s.withUser(h)
 	h = s.csrf(h)
 	h = limitBody(h, 1<<20)
 	h = s.securityHeaders(h)

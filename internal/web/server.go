@@ -11,6 +11,7 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 
+	"uglymugs/internal/account"
 	"uglymugs/internal/store"
 )
 
@@ -33,8 +34,10 @@ type Config struct {
 
 // Server holds the parsed templates and the dependencies of the handlers.
 type Server struct {
-	cfg     Config
-	db      *store.DB
+	cfg      Config
+	db       *store.DB
+	accounts *account.Service
+	limits   *limiter
 	log     *slog.Logger
 	views   map[string]*template.Template
 	assets  *assets
@@ -47,7 +50,7 @@ type Server struct {
 
 // New parses every view and fingerprints every static asset; it fails if a
 // template is missing or broken, so a bad build never starts serving.
-func New(cfg Config, db *store.DB, log *slog.Logger, reg *prometheus.Registry) (*Server, error) {
+func New(cfg Config, db *store.DB, accounts *account.Service, log *slog.Logger, reg *prometheus.Registry) (*Server, error) {
 	a, err := loadAssets()
 	if err != nil {
 		return nil, err
@@ -57,7 +60,8 @@ func New(cfg Config, db *store.DB, log *slog.Logger, reg *prometheus.Registry) (
 		return nil, err
 	}
 	return &Server{
-		cfg: cfg, db: db, log: log, views: views, assets: a,
+		cfg: cfg, db: db, accounts: accounts, log: log, views: views, assets: a,
+		limits: newLimiter(signInRate, signInBurst),
 		metrics: newHTTPMetrics(reg), reg: reg,
 		termsHTML: map[int]template.HTML{},
 	}, nil

@@ -10,9 +10,12 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 
+	"uglymugs/internal/account"
+	"uglymugs/internal/scheme"
 	"uglymugs/internal/store"
 	"uglymugs/internal/store/storetest"
 	"uglymugs/internal/web"
@@ -31,7 +34,11 @@ func newServerOn(t *testing.T, db *store.DB, cfg web.Config) *httptest.Server {
 	if cfg.QuickExitURL == "" {
 		cfg.QuickExitURL = "https://neutral.example.org/weather"
 	}
-	s, err := web.New(cfg, db, slog.New(slog.NewTextHandler(io.Discard, nil)), prometheus.NewRegistry())
+	accounts, err := account.New(db, scheme.DefaultWorkingHours(time.UTC), "http://test.example.org/signin")
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := web.New(cfg, db, accounts, slog.New(slog.NewTextHandler(io.Discard, nil)), prometheus.NewRegistry())
 	if err != nil {
 		t.Fatal(err)
 	}

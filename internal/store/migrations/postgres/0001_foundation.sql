@@ -35,6 +35,9 @@ CREATE TABLE users (
     status         TEXT NOT NULL DEFAULT 'active',
     password_hash  TEXT NOT NULL,
     totp_secret_ct BYTEA,
+    totp_enabled   BOOLEAN NOT NULL DEFAULT FALSE,
+    failed_logins  INTEGER NOT NULL DEFAULT 0,
+    locked_until   TIMESTAMPTZ,
     created_at     TIMESTAMPTZ NOT NULL
 );
 

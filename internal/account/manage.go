@@ -1,0 +1,201 @@
+package account
+
+import (
+	"context"
+	"strings"
+	"time"
+
+	"uglymugs/internal/identifier"
+	"uglymugs/internal/password"
+	"uglymugs/internal/scheme"
+	"uglymugs/internal/store"
+)
+
+// ChangePassword checks the current password and sets a new one; every
+// session ends, and the caller signs the person in afresh.
+func (s *Service) ChangePassword(ctx context.Context, u scheme.User, current, next string) error {
+	l, err := s.DB.LoginByID(ctx, u.ID)
+	if err != nil {
+		return err
+	}
+	if ok, _, err := password.Verify(l.PasswordHash, current, password.Default); err != nil {
+		return err
+	} else if !ok {
+		return scheme.Invalid(map[string]string{"current": "That is not your current password."})
+	}
+	if msg := PasswordProblem(next, l.User.Username); msg != "" {
+		return scheme.Invalid(map[string]string{"password": msg})
+	}
+	h, err := password.Hash(next, password.Default)
+	if err != nil {
+		return err
+	}
+	return s.DB.SetPassword(ctx, u.ID, u.ID, h, s.URL)
+}
+
+// ResetTTL is how long a password reset code works; ResetTries how many
+// wrong codes it survives.
+const (
+	ResetTTL   = 30 * time.Minute
+	ResetTries = 5
+)
+
+// StartReset sends a one-time code to the account's email or mobile, if the
+// username exists and has one. It answers the same either way (so it cannot
+// be used to find usernames) and takes about the same time.
+func (s *Service) StartReset(ctx context.Context, username string) error {
+	l, err := s.DB.LoginByUsername(ctx, username)
+	if scheme.ErrorCode(err) == scheme.CodeNotFound {
+		password.Verify(s.dummyHash, "", password.Default) //nolint:errcheck // for timing only
+		return nil
+	} else if err != nil {
+		return err
+	}
+	if l.User.Status != scheme.StatusActive {
+		return nil
+	}
+	code := newCode(8)
+	_, err = s.DB.StartPasswordReset(ctx, l.User.ID, code, hashCode(code), ResetTTL, s.URL)
+	return err
+}
+
+// FinishReset sets a new password with a code from StartReset.
+func (s *Service) FinishReset(ctx context.Context, username, code, next string) error {
+	if msg := PasswordProblem(next, username); msg != "" {
+		return scheme.Invalid(map[string]string{"password": msg})
+	}
+	bad := scheme.Invalid(map[string]string{"code": "That code is wrong or has expired. Ask for a new one."})
+	l, err := s.DB.LoginByUsername(ctx, username)
+	if scheme.ErrorCode(err) == scheme.CodeNotFound {
+		return bad
+	} else if err != nil {
+		return err
+	}
+	h, err := password.Hash(next, password.Default)
+	if err != nil {
+		return err
+	}
+	return s.DB.FinishPasswordReset(ctx, l.User.ID, hashCode(code), ResetTries, h, s.URL)
+}
+
+// ResetForMember lets a coordinator set a temporary password for a member
+// with no email or mobile (given to them in person); it is audited.
+func (s *Service) ResetForMember(ctx context.Context, actor scheme.User, userID, temporary string) error {
+	l, err := s.DB.LoginByID(ctx, userID)
+	if err != nil {
+		return err
+	}
+	if l.User.Role.Staff() {
+		return scheme.Errorf(scheme.CodeForbidden, "Staff reset their own passwords.")
+	}
+	if msg := PasswordProblem(temporary, l.User.Username); msg != "" {
+		return scheme.Invalid(map[string]string{"password": msg})
+	}
+	h, err := password.Hash(temporary, password.Default)
+	if err != nil {
+		return err
+	}
+	return s.DB.SetPassword(ctx, actor.ID, userID, h, s.URL)
+}
+
+// ProfileInput is a member's edit of their own details.
+type ProfileInput struct {
+	WorkName, RealName, Email, Mobile, Area string
+	AlertChannels, Regions                  []string
+	Gender, Sector                          string
+}
+
+// UpdateProfile validates and saves a member's own details.
+func (s *Service) UpdateProfile(ctx context.Context, u scheme.User, in ProfileInput) error {
+	// Reuse the application rules for the fields they share.
+	ai := ApplicationInput{Type: string(scheme.Individual), Username: u.Username, Password: "valid-placeholder-password",
+		WorkName: in.WorkName, RealName: in.RealName, Email: in.Email, Mobile: in.Mobile, AlertChannels: in.AlertChannels,
+		Regions: in.Regions, Gender: in.Gender, Sector: in.Sector, Area: in.Area}
+	terms, err := s.DB.CurrentTerms(ctx)
+	if err != nil {
+		return err
+	}
+	ai.TermsVersion = terms.Version
+	prof, err := s.DB.Profile(ctx, u.ID)
+	if err != nil {
+		return err
+	}
+	if prof.Membership != string(scheme.Individual) {
+		// Organisations and staff have a name set by the organisation and
+		// may have no personal contact: only the shared rules apply.
+		ai.WorkName = strings.TrimSpace(in.WorkName)
+		if ai.WorkName == "" {
+			ai.WorkName = prof.WorkName
+		}
+		if in.Email == "" && in.Mobile == "" {
+			ai.Email = "placeholder@example.org"
+		}
+	}
+	problems := s.fieldProblems(ctx, ai)
+	if len(problems) > 0 {
+		return scheme.Invalid(problems)
+	}
+	up := store.ProfileUpdate{WorkName: strings.TrimSpace(in.WorkName), RealName: strings.TrimSpace(in.RealName), Area: strings.TrimSpace(in.Area),
+		Regions: in.Regions, Gender: in.Gender, Sector: in.Sector}
+	if in.Email != "" {
+		up.Email, _ = identifier.EmailAddress(in.Email)
+	}
+	if in.Mobile != "" {
+		up.Mobile, _ = identifier.MobilePhone(in.Mobile, "GB")
+	}
+	for _, c := range in.AlertChannels {
+		up.AlertEmail = up.AlertEmail || c == "email"
+		up.AlertSMS = up.AlertSMS || c == "sms"
+	}
+	if up.WorkName == "" {
+		up.WorkName = prof.WorkName
+	}
+	return s.DB.UpdateProfile(ctx, u.ID, up)
+}
+
+// fieldProblems runs the application's field rules and keeps the ones a
+// profile edit shares.
+func (s *Service) fieldProblems(ctx context.Context, ai ApplicationInput) map[string]string {
+	_, problems, err := s.validate(ctx, ai)
+	if err != nil {
+		return map[string]string{"form": scheme.ErrorMessage(err)}
+	}
+	for _, k := range []string{"username", "password", "terms", "type"} {
+		delete(problems, k)
+	}
+	return problems
+}
+
+// AddStaff creates a staff login for the key contact's organisation.
+func (s *Service) AddStaff(ctx context.Context, contact scheme.User, username, pw, name string) (scheme.User, error) {
+	if contact.Role != scheme.RoleOrgContact || contact.OrganisationID == "" {
+		return scheme.User{}, scheme.Errorf(scheme.CodeForbidden, "Only an organisation's key contact can add staff logins.")
+	}
+	problems := map[string]string{}
+	if msg := scheme.UsernameProblem(username); msg != "" {
+		problems["username"] = msg
+	}
+	if msg := PasswordProblem(pw, username); msg != "" {
+		problems["password"] = msg
+	}
+	if name = strings.TrimSpace(name); name == "" || tooLong(name, maxName) {
+		problems["name"] = "Give the staff member's name or role, as you will recognise it (at most 80 characters)."
+	}
+	if len(problems) > 0 {
+		return scheme.User{}, scheme.Invalid(problems)
+	}
+	h, err := password.Hash(pw, password.Default)
+	if err != nil {
+		return scheme.User{}, err
+	}
+	return s.DB.CreateOrgStaff(ctx, contact.ID, contact.OrganisationID, username, h, name)
+}
+
+// SetStaffActive disables or re-enables a staff login of the key contact's
+// organisation.
+func (s *Service) SetStaffActive(ctx context.Context, contact scheme.User, staffID string, active bool) error {
+	if contact.Role != scheme.RoleOrgContact || contact.OrganisationID == "" {
+		return scheme.Errorf(scheme.CodeForbidden, "Only an organisation's key contact can manage staff logins.")
+	}
+	return s.DB.SetStaffActive(ctx, contact.ID, contact.OrganisationID, staffID, active)
+}

@@ -1,0 +1,252 @@
+package account
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/base32"
+	"strings"
+	"time"
+
+	"github.com/pquerna/otp"
+	"github.com/pquerna/otp/totp"
+
+	"uglymugs/internal/password"
+	"uglymugs/internal/scheme"
+	"uglymugs/internal/store"
+)
+
+// Service carries out the membership rules over the store.
+type Service struct {
+	DB    *store.DB
+	Hours scheme.WorkingHours
+	URL   string // the site's address, for links in messages
+	// Session lifetimes; zero values take the defaults below.
+	Web, API store.SessionTTL
+	Now      func() time.Time
+
+	dummyHash string // verified against for unknown usernames, so timing matches
+}
+
+// Defaults: browser sessions end after 30 idle minutes (a shared phone is
+// the risk) or 12 hours; app tokens after 7 idle days or 30 days.
+var (
+	DefaultWebTTL = store.SessionTTL{Idle: 30 * time.Minute, Absolute: 12 * time.Hour}
+	DefaultAPITTL = store.SessionTTL{Idle: 7 * 24 * time.Hour, Absolute: 30 * 24 * time.Hour}
+)
+
+// Lockout: after LockAfter wrong passwords or codes in a row, an account
+// refuses sign-in for LockFor.
+const (
+	LockAfter = 10
+	LockFor   = 15 * time.Minute
+)
+
+// New returns a Service with defaults filled in.
+func New(db *store.DB, hours scheme.WorkingHours, url string) (*Service, error) {
+	h, err := password.Hash("not a real password: equalises timing", password.Default)
+	if err != nil {
+		return nil, err
+	}
+	return &Service{DB: db, Hours: hours, URL: url, Web: DefaultWebTTL, API: DefaultAPITTL, Now: time.Now, dummyHash: h}, nil
+}
+
+func (s *Service) ttl(kind store.SessionKind) store.SessionTTL {
+	switch kind {
+	case store.SessionAPI:
+		return s.API
+	case store.SessionMFA:
+		return store.SessionTTL{Idle: 5 * time.Minute, Absolute: 5 * time.Minute}
+	}
+	return s.Web
+}
+
+// ErrBadCredentials is the one answer for an unknown username, a wrong
+// password, a wrong code and a locked account, so that none can be told
+// from another.
+var ErrBadCredentials = scheme.Errorf(scheme.CodeUnauthenticated,
+	"That username and password do not match, or there have been too many tries: check them, or wait 15 minutes and try again.")
+
+// ErrOTPRequired says the password was right and a second-factor code is
+// needed.
+var ErrOTPRequired = scheme.Errorf(scheme.CodeOTPRequired, "Enter the 6-digit code from your authenticator app, or one of your recovery codes.")
+
+// Session is a signed-in session.
+type Session struct {
+	Token   string
+	Expires time.Time
+	User    scheme.User
+	// SetUpSecondFactor is true for staff who must set up a second factor
+	// before doing anything else.
+	SetUpSecondFactor bool
+}
+
+// SignInInput is what a person types to sign in.
+type SignInInput struct {
+	Username string `json:"username"`
+	Password string `json:"password"`
+	OTP      string `json:"otp"`
+}
+
+// SignIn checks a username, password and (when set up) second-factor code
+// and starts a session of the given kind. Every failure before the password
+// is proven takes the same time and gives ErrBadCredentials.
+func (s *Service) SignIn(ctx context.Context, in SignInInput, kind store.SessionKind) (Session, error) {
+	l, err := s.DB.LoginByUsername(ctx, in.Username)
+	if scheme.ErrorCode(err) == scheme.CodeNotFound {
+		password.Verify(s.dummyHash, in.Password, password.Default) //nolint:errcheck // for timing only
+		return Session{}, ErrBadCredentials
+	} else if err != nil {
+		return Session{}, err
+	}
+	// Verify also says when the hash wants stronger parameters; the
+	// parameters have not changed yet, so nothing rehashes.
+	ok, _, err := password.Verify(l.PasswordHash, in.Password, password.Default)
+	if err != nil {
+		return Session{}, err
+	}
+	if !ok || s.Now().Before(l.LockedUntil) {
+		if ok {
+			return Session{}, ErrBadCredentials // locked: same answer
+		}
+		if _, err := s.DB.LoginFailed(ctx, l.User.ID, LockAfter, LockFor); err != nil {
+			return Session{}, err
+		}
+		return Session{}, ErrBadCredentials
+	}
+	switch l.User.Status {
+	case scheme.StatusRevoked:
+		return Session{}, scheme.Errorf(scheme.CodeForbidden, "This membership has been ended by the scheme. If you think this is a mistake, contact us.")
+	case scheme.StatusDisabled:
+		return Session{}, scheme.Errorf(scheme.CodeForbidden, "This login has been switched off by your organisation.")
+	}
+	if l.TOTPEnabled {
+		if strings.TrimSpace(in.OTP) == "" {
+			// The password is proven: hand back a short-lived token for the
+			// code step, so the browser need not send the password again.
+			token, exp, err := s.DB.CreateSession(ctx, l.User.ID, store.SessionMFA, s.ttl(store.SessionMFA))
+			if err != nil {
+				return Session{}, err
+			}
+			return Session{Token: token, Expires: exp, User: l.User}, ErrOTPRequired
+		}
+		if err := s.secondFactor(ctx, l, in.OTP); err != nil {
+			return Session{}, err
+		}
+	}
+	return s.start(ctx, l, kind)
+}
+
+// CompleteSignIn finishes a sign-in that needed a second-factor code, with
+// the token SignIn gave alongside ErrOTPRequired.
+func (s *Service) CompleteSignIn(ctx context.Context, mfaToken, code string, kind store.SessionKind) (Session, error) {
+	u, err := s.DB.SessionUser(ctx, mfaToken, store.SessionMFA, s.ttl(store.SessionMFA))
+	if err != nil {
+		return Session{}, scheme.Errorf(scheme.CodeUnauthenticated, "That took too long. Please sign in again.")
+	}
+	l, err := s.DB.LoginByID(ctx, u.ID)
+	if err != nil {
+		return Session{}, err
+	}
+	if s.Now().Before(l.LockedUntil) {
+		s.DB.DeleteSession(ctx, mfaToken) //nolint:errcheck // it is refused either way
+		return Session{}, ErrBadCredentials
+	}
+	if err := s.secondFactor(ctx, l, code); err != nil {
+		return Session{}, err
+	}
+	if err := s.DB.DeleteSession(ctx, mfaToken); err != nil {
+		return Session{}, err
+	}
+	return s.start(ctx, l, kind)
+}
+
+func (s *Service) secondFactor(ctx context.Context, l store.Login, code string) error {
+	good, err := s.checkSecondFactor(ctx, l, code)
+	if err != nil {
+		return err
+	}
+	if !good {
+		if _, err := s.DB.LoginFailed(ctx, l.User.ID, LockAfter, LockFor); err != nil {
+			return err
+		}
+		return scheme.Errorf(scheme.CodeOTPRequired, "That code is not right. Codes change every 30 seconds: try the newest one.")
+	}
+	return nil
+}
+
+// start opens the session once every check has passed.
+func (s *Service) start(ctx context.Context, l store.Login, kind store.SessionKind) (Session, error) {
+	setUp := l.User.Role.Staff() && !l.TOTPEnabled
+	if setUp && kind == store.SessionAPI {
+		return Session{}, scheme.Errorf(scheme.CodeForbidden, "Staff must set up a second factor in the web app before using the API.")
+	}
+	if err := s.DB.LoginSucceeded(ctx, l.User.ID); err != nil {
+		return Session{}, err
+	}
+	token, exp, err := s.DB.CreateSession(ctx, l.User.ID, kind, s.ttl(kind))
+	return Session{Token: token, Expires: exp, User: l.User, SetUpSecondFactor: setUp}, err
+}
+
+func (s *Service) checkSecondFactor(ctx context.Context, l store.Login, code string) (bool, error) {
+	code = strings.ReplaceAll(strings.TrimSpace(code), " ", "")
+	if len(code) == 6 {
+		return totp.ValidateCustom(code, l.TOTPSecret, s.Now(), totp.ValidateOpts{Period: 30, Skew: 1, Digits: otp.DigitsSix, Algorithm: otp.AlgorithmSHA1})
+	}
+	return s.DB.UseRecoveryCode(ctx, l.User.ID, hashCode(code))
+}
+
+// Authenticate returns the user of a session token.
+func (s *Service) Authenticate(ctx context.Context, token string, kind store.SessionKind) (scheme.User, error) {
+	return s.DB.SessionUser(ctx, token, kind, s.ttl(kind))
+}
+
+// SignOut ends a session.
+func (s *Service) SignOut(ctx context.Context, token string) error {
+	return s.DB.DeleteSession(ctx, token)
+}
+
+// hashCode hashes a one-time code (recovery or reset) for storage. Codes are
+// random with at least 40 bits and tries are limited, so a fast hash is
+// enough.
+func hashCode(code string) []byte {
+	h := sha256.Sum256([]byte(strings.ToUpper(strings.ReplaceAll(strings.TrimSpace(code), "-", ""))))
+	return h[:]
+}
+
+var codeEncoding = base32.StdEncoding.WithPadding(base32.NoPadding)
+
+// newCode returns a random code of n base32 characters (5 bits each),
+// grouped in fours for reading aloud.
+func newCode(n int) string {
+	b := make([]byte, (n*5+7)/8)
+	rand.Read(b) //nolint:errcheck // never fails
+	c := codeEncoding.EncodeToString(b)[:n]
+	var parts []string
+	for len(c) > 4 {
+		parts, c = append(parts, c[:4]), c[4:]
+	}
+	return strings.Join(append(parts, c), "-")
+}
+
+// SetUpTOTP makes a new second-factor secret for a user to load into an
+// authenticator app; it takes effect when ConfirmTOTP gets a valid code.
+func (s *Service) SetUpTOTP(username string) (*otp.Key, error) {
+	return totp.Generate(totp.GenerateOpts{Issuer: TOTPIssuer, AccountName: username})
+}
+
+// ConfirmTOTP turns the second factor on if code matches secret, and
+// returns ten fresh recovery codes (shown once, stored hashed).
+func (s *Service) ConfirmTOTP(ctx context.Context, userID, secret, code string) ([]string, error) {
+	ok, err := totp.ValidateCustom(strings.TrimSpace(code), secret, s.Now(), totp.ValidateOpts{Period: 30, Skew: 1, Digits: otp.DigitsSix, Algorithm: otp.AlgorithmSHA1})
+	if err != nil || !ok {
+		return nil, scheme.Invalid(map[string]string{"code": "That code is not right. Check the app shows this account, and try the newest code."})
+	}
+	codes := make([]string, 10)
+	hashes := make([][]byte, 10)
+	for i := range codes {
+		codes[i] = newCode(12)
+		hashes[i] = hashCode(codes[i])
+	}
+	return codes, s.DB.SetTOTP(ctx, userID, secret, hashes)
+}

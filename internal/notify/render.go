@@ -1,0 +1,183 @@
+package notify
+
+import (
+	"bytes"
+	"embed"
+	"fmt"
+	"maps"
+	"path"
+	"regexp"
+	"slices"
+	"strings"
+	"sync"
+	"text/template"
+	"unicode"
+
+	"uglymugs/internal/scheme"
+)
+
+// Template keys: one email and one SMS template each. Every template may use
+// the params "url" (the site's sign-in address); those marked below need more.
+const (
+	TemplateApplicationReceived      = "application_received" // optional "reply_by" (email only), e.g. "Tuesday 14 May"
+	TemplateApplicationApproved      = "application_approved"
+	TemplateApplicationRejected      = "application_rejected"
+	TemplateApplicationInfoRequested = "application_info_requested"
+	TemplatePasswordResetCode        = "password_reset_code" // "code"; optional "minutes" it stays valid
+	TemplatePasswordChanged          = "password_changed"
+	TemplateAccountRevoked           = "account_revoked"
+	TemplateLeftScheme               = "left_scheme"
+	TemplateStaffLoginCreated        = "staff_login_created"
+)
+
+// SMSMaxLen is the most an SMS may hold: one GSM-7 segment, so that it
+// arrives whole and costs one message.
+const SMSMaxLen = 160
+
+// The templates are plain text: templates/email/KEY.txt has the subject on
+// its first line, then a blank line, then the body; templates/sms/KEY.txt is
+// the whole text.
+//
+//go:embed templates
+var templateFS embed.FS
+
+// templates parses every template once, on first use; they never change.
+var templates = sync.OnceValues(func() (map[scheme.Channel]*template.Template, error) {
+	set := map[scheme.Channel]*template.Template{}
+	for _, ch := range []scheme.Channel{scheme.ChannelEmail, scheme.ChannelSMS} {
+		// missingkey=error makes every param a template uses required.
+		t, err := template.New(string(ch)).Option("missingkey=error").
+			ParseFS(templateFS, path.Join("templates", string(ch), "*.txt"))
+		if err != nil {
+			return nil, fmt.Errorf("notify: templates: %w", err)
+		}
+		set[ch] = t
+	}
+	email, sms := keysOf(set[scheme.ChannelEmail]), keysOf(set[scheme.ChannelSMS])
+	if !slices.Equal(email, sms) {
+		return nil, fmt.Errorf("notify: templates: email has %v but sms has %v; each key needs both", email, sms)
+	}
+	return set, nil
+})
+
+func keysOf(t *template.Template) []string {
+	var keys []string
+	for _, n := range t.Templates() {
+		if k, ok := strings.CutSuffix(n.Name(), ".txt"); ok {
+			keys = append(keys, k)
+		}
+	}
+	slices.Sort(keys)
+	return keys
+}
+
+// Keys returns every template key, sorted.
+func Keys() []string {
+	set, err := templates()
+	if err != nil {
+		return nil
+	}
+	return keysOf(set[scheme.ChannelEmail])
+}
+
+var missingKey = regexp.MustCompile(`map has no entry for key "([^"]*)"`)
+
+// Render returns the subject (email only; "" for SMS) and text of n, from
+// the template n.Template for n.Channel with n.Params. It fails for an unknown
+// channel or key, a missing or empty param the template uses, a param holding
+// a control character, and an SMS that is not a single GSM-7 segment.
+func Render(n scheme.Notification) (subject, text string, err error) {
+	set, err := templates()
+	if err != nil {
+		return "", "", err
+	}
+	t := set[n.Channel]
+	if t == nil {
+		return "", "", fmt.Errorf("notify: unknown channel %q", n.Channel)
+	}
+	tmpl := t.Lookup(n.Template + ".txt")
+	if n.Template == "" || tmpl == nil {
+		return "", "", fmt.Errorf("notify: unknown template key %q", n.Template)
+	}
+	// An empty value counts as missing, so that a template never says
+	// "your code is ." because a caller forgot to set it.
+	params := make(map[string]string, len(n.Params))
+	for k, v := range n.Params {
+		if strings.IndexFunc(v, unicode.IsControl) >= 0 {
+			return "", "", fmt.Errorf("notify: template %q: param %q holds a control character", n.Template, k)
+		}
+		if v != "" {
+			params[k] = v
+		}
+	}
+	var b bytes.Buffer
+	if err := tmpl.Execute(&b, params); err != nil {
+		if m := missingKey.FindStringSubmatch(err.Error()); m != nil {
+			return "", "", fmt.Errorf("notify: template %q (%s) needs the param %q", n.Template, n.Channel, m[1])
+		}
+		return "", "", fmt.Errorf("notify: template %q (%s): %w", n.Template, n.Channel, err)
+	}
+	out := b.String()
+
+	if n.Channel == scheme.ChannelSMS {
+		text = strings.TrimSpace(out)
+		if l, ok := gsm7Len(text); !ok {
+			return "", "", fmt.Errorf("notify: template %q (sms): the text has characters outside the GSM-7 alphabet", n.Template)
+		} else if l > SMSMaxLen {
+			return "", "", fmt.Errorf("notify: template %q (sms): the text is %d characters, more than %d (is the url too long?)", n.Template, l, SMSMaxLen)
+		}
+		return "", text, nil
+	}
+	subject, body, _ := strings.Cut(out, "\n")
+	subject = strings.TrimSpace(subject)
+	body = strings.TrimSpace(body)
+	if subject == "" || body == "" {
+		return "", "", fmt.Errorf("notify: template %q (email) needs a subject line, a blank line and a body", n.Template)
+	}
+	return subject, body + "\n", nil
+}
+
+// CheckSiteURL reports whether every SMS still fits one segment when it
+// carries siteURL (with the longest values the other params are expected to
+// take). Call it at start-up with the configured sign-in address.
+func CheckSiteURL(siteURL string) error {
+	if _, err := templates(); err != nil {
+		return err
+	}
+	sample := map[string]string{
+		"url": siteURL, "code": "12345678", "minutes": "60", "reply_by": "Wednesday 30 September",
+	}
+	for _, k := range Keys() {
+		n := scheme.Notification{Channel: scheme.ChannelSMS, Template: k, Params: maps.Clone(sample)}
+		if _, _, err := Render(n); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// The GSM 03.38 default alphabet, and the extension characters that take two
+// septets (an escape and the character).
+const (
+	gsm7Basic = "@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞ\x1bÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?" +
+		"¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà"
+	gsm7Ext = "\f^{}\\[~]|€"
+)
+
+// gsm7Len returns how many septets s takes in GSM-7, and false if s has a
+// character GSM-7 cannot carry (which would make the message UCS-2, with 70
+// characters a segment).
+func gsm7Len(s string) (int, bool) {
+	n := 0
+	for _, r := range s {
+		switch {
+		case strings.ContainsRune(gsm7Basic, r):
+			n++
+		case strings.ContainsRune(gsm7Ext, r):
+			n += 2
+		default:
+			return n, false
+		}
+	}
+	return n, true
+}

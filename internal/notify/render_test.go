@@ -1,0 +1,197 @@
+package notify_test
+
+import (
+	"maps"
+	"slices"
+	"strings"
+	"testing"
+
+	"uglymugs/internal/notify"
+	"uglymugs/internal/scheme"
+)
+
+// longURL is longer than any sign-in address a scheme is likely to have.
+var longURL = "https://members.a-rather-long-coordinating-body-name.example.org.uk/sign-in/" +
+	strings.Repeat("x", 100-77)
+
+var allKeys = []string{
+	notify.TemplateAccountRevoked,
+	notify.TemplateApplicationApproved,
+	notify.TemplateApplicationInfoRequested,
+	notify.TemplateApplicationReceived,
+	notify.TemplateApplicationRejected,
+	notify.TemplateLeftScheme,
+	notify.TemplatePasswordChanged,
+	notify.TemplatePasswordResetCode,
+	notify.TemplateStaffLoginCreated,
+}
+
+// fullParams has every param a template may use, at its longest, and some
+// identifying ones that no template may use.
+func fullParams() map[string]string {
+	return map[string]string{
+		"url":      longURL,
+		"scheme":   "National Ugly Mugs",
+		"code":     "12345678",
+		"minutes":  "60",
+		"reply_by": "Wednesday 30 September",
+		"name":     "Jasmine Quill",
+		"username": "jazzy_q",
+		"reason":   "duplicate membership",
+		"email":    "jasmine@example.net",
+		"phone":    "+447700900123",
+	}
+}
+
+func TestRender_EveryKeyHasAnEmailAndAnSMSTemplate(t *testing.T) {
+	if got := notify.Keys(); !slices.Equal(got, allKeys) {
+		t.Fatalf("Keys() = %v, want %v", got, allKeys)
+	}
+	for _, k := range allKeys {
+		for _, ch := range []scheme.Channel{scheme.ChannelEmail, scheme.ChannelSMS} {
+			subject, text, err := notify.Render(scheme.Notification{Channel: ch, Template: k, Params: fullParams()})
+			if err != nil {
+				t.Errorf("%s %s: %v", k, ch, err)
+				continue
+			}
+			if text == "" || (ch == scheme.ChannelEmail) != (subject != "") {
+				t.Errorf("%s %s: subject %q, text %q", k, ch, subject, text)
+			}
+		}
+	}
+}
+
+func TestRender_NothingIdentifyingOrRevealing(t *testing.T) {
+	// Words that would tell someone glancing at a lock screen, or reading
+	// over a shoulder, what the service is or what happened.
+	forbidden := []string{
+		"sex", "ugly", "mugs", "escort", "brothel", "sauna", "massage", "punter", "client",
+		"offender", "police", "crime", "assault", "rape", "violen", "abuse", "danger",
+		"report", "alert", "warning", "victim", "safety", "revoked", "rejected", "false",
+	}
+	p := fullParams()
+	identifying := []string{p["name"], "jasmine", p["username"], p["reason"], p["email"], p["phone"], p["scheme"]}
+	for _, k := range allKeys {
+		for _, ch := range []scheme.Channel{scheme.ChannelEmail, scheme.ChannelSMS} {
+			subject, text, err := notify.Render(scheme.Notification{Channel: ch, Template: k, Params: fullParams()})
+			if err != nil {
+				t.Fatalf("%s %s: %v", k, ch, err)
+			}
+			all := strings.ToLower(subject + "\n" + strings.ReplaceAll(text, longURL, ""))
+			for _, w := range forbidden {
+				if strings.Contains(all, w) {
+					t.Errorf("%s %s mentions %q:\n%s\n%s", k, ch, w, subject, text)
+				}
+			}
+			for _, v := range identifying {
+				if strings.Contains(all, strings.ToLower(v)) {
+					t.Errorf("%s %s contains %q", k, ch, v)
+				}
+			}
+		}
+	}
+}
+
+func TestRender_EverySMSFitsOneSegmentWithALongURL(t *testing.T) {
+	// Plain ASCII without GSM-7's two-septet characters (^{}[]~|\ and €), so
+	// that a character is a septet; the package checks GSM-7 itself too.
+	safe := func(r rune) bool {
+		return r >= ' ' && r <= '~' && !strings.ContainsRune("^{}[]~|\\`", r)
+	}
+	for _, k := range allKeys {
+		_, text, err := notify.Render(scheme.Notification{Channel: scheme.ChannelSMS, Template: k, Params: fullParams()})
+		if err != nil {
+			t.Fatalf("%s: %v", k, err)
+		}
+		if n := len([]rune(text)); n > notify.SMSMaxLen {
+			t.Errorf("%s: %d characters, more than %d: %q", k, n, notify.SMSMaxLen, text)
+		}
+		if i := strings.IndexFunc(text, func(r rune) bool { return !safe(r) }); i >= 0 {
+			t.Errorf("%s: character %q at %d is not plain GSM-7: %q", k, text[i], i, text)
+		}
+		t.Logf("%-27s %3d  %s", k, len(text), strings.ReplaceAll(text, longURL, "<url>"))
+	}
+	if err := notify.CheckSiteURL(longURL); err != nil {
+		t.Errorf("CheckSiteURL(%d-character URL): %v", len(longURL), err)
+	}
+}
+
+func TestCheckSiteURL_RefusesAnAddressTooLongForOneSMS(t *testing.T) {
+	err := notify.CheckSiteURL(longURL + strings.Repeat("y", 100))
+	if err == nil || !strings.Contains(err.Error(), "more than 160") {
+		t.Fatalf("err = %v, want it to say the SMS is too long", err)
+	}
+	if err := notify.CheckSiteURL("https://example.org/sign-in?x=ł"); err == nil || !strings.Contains(err.Error(), "GSM-7") {
+		t.Fatalf("err = %v, want it to name GSM-7", err)
+	}
+}
+
+func TestRender_EmailHasOneLineSubjectAndBodyWithTheLink(t *testing.T) {
+	for _, k := range allKeys {
+		subject, text, err := notify.Render(scheme.Notification{Channel: scheme.ChannelEmail, Template: k, Params: fullParams()})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if strings.ContainsAny(subject, "\r\n") || len(subject) > 40 {
+			t.Errorf("%s: subject %q should be one short line", k, subject)
+		}
+		if !strings.HasSuffix(text, "\n") || strings.HasPrefix(text, "\n") || strings.Contains(text, "\n\n\n") {
+			t.Errorf("%s: untidy body %q", k, text)
+		}
+		if k != notify.TemplateLeftScheme && k != notify.TemplatePasswordResetCode && !strings.Contains(text, longURL) {
+			t.Errorf("%s: body lacks the sign-in link", k)
+		}
+	}
+}
+
+func TestRender_PasswordResetCodeCarriesTheCodeAndOptionalLifetime(t *testing.T) {
+	for _, ch := range []scheme.Channel{scheme.ChannelEmail, scheme.ChannelSMS} {
+		n := scheme.Notification{Channel: ch, Template: notify.TemplatePasswordResetCode,
+			Params: map[string]string{"url": longURL, "code": "482913"}}
+		_, text, err := notify.Render(n)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(text, "482913") || strings.Contains(text, "minutes") {
+			t.Errorf("%s without minutes: %q", ch, text)
+		}
+		n.Params["minutes"] = "15"
+		if _, text, _ = notify.Render(n); !strings.Contains(text, "15 minutes") {
+			t.Errorf("%s with minutes: %q", ch, text)
+		}
+	}
+}
+
+func TestRender_FailsClearly(t *testing.T) {
+	base := scheme.Notification{Channel: scheme.ChannelSMS, Template: notify.TemplatePasswordResetCode,
+		Params: map[string]string{"url": "https://example.org", "code": "123456"}}
+	with := func(f func(*scheme.Notification)) scheme.Notification {
+		n := base
+		n.Params = maps.Clone(base.Params)
+		f(&n)
+		return n
+	}
+	for _, tc := range []struct {
+		name string
+		n    scheme.Notification
+		want string
+	}{
+		{"unknown key", with(func(n *scheme.Notification) { n.Template = "welcome_pack" }), `unknown template key "welcome_pack"`},
+		{"empty key", with(func(n *scheme.Notification) { n.Template = "" }), "unknown template key"},
+		{"path as key", with(func(n *scheme.Notification) { n.Template = "../sms/left_scheme" }), "unknown template key"},
+		{"unknown channel", with(func(n *scheme.Notification) { n.Channel = "fax" }), `unknown channel "fax"`},
+		{"missing param", with(func(n *scheme.Notification) { delete(n.Params, "code") }), `needs the param "code"`},
+		{"empty param", with(func(n *scheme.Notification) { n.Params["code"] = "" }), `needs the param "code"`},
+		{"missing url", with(func(n *scheme.Notification) {
+			n.Template = notify.TemplateApplicationApproved
+			delete(n.Params, "url")
+		}), `needs the param "url"`},
+		{"no params", with(func(n *scheme.Notification) { n.Params = nil }), `needs the param "code"`},
+		{"newline in param", with(func(n *scheme.Notification) { n.Params["code"] = "1\nCall +447700900999" }), "control character"},
+	} {
+		_, _, err := notify.Render(tc.n)
+		if err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%s: err = %v, want it to mention %s", tc.name, err, tc.want)
+		}
+	}
+}

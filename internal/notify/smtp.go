@@ -1,0 +1,258 @@
+package notify
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/tls"
+	"crypto/x509"
+	"errors"
+	"fmt"
+	"net"
+	"net/mail"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	gomail "github.com/wneessen/go-mail"
+)
+
+// smtpTimeout bounds each SMTP conversation (dial, and every command after
+// it) when the caller's context allows longer.
+const smtpTimeout = 20 * time.Second
+
+// SMTPMailer sends plain-text email through one SMTP server. It is safe for
+// concurrent use: each message opens its own connection.
+type SMTPMailer struct {
+	host     string
+	port     int
+	implicit bool // smtps://: TLS from the first byte
+	policy   gomail.TLSPolicy
+	user     string
+	pass     string
+	from     string
+	domain   string // of the From address, for Message-IDs
+	roots    *x509.CertPool
+}
+
+// SMTPOption adjusts an SMTPMailer.
+type SMTPOption func(*SMTPMailer)
+
+// WithRootCAs makes the mailer trust only the given certificate authorities
+// instead of the system's, for a relay with a private CA (and for tests).
+func WithRootCAs(pool *x509.CertPool) SMTPOption {
+	return func(m *SMTPMailer) { m.roots = pool }
+}
+
+// NewSMTP returns a mailer for rawURL, sending as from.
+//
+// rawURL is smtp://[user:pass@]host[:port][?tls=required] or
+// smtps://[user:pass@]host[:port]. smtp:// (port 587 by default) upgrades with
+// STARTTLS whenever the server offers it; with ?tls=required it refuses to
+// send unless it can. smtps:// (port 465 by default) uses TLS from the start.
+// A user name and password are only ever sent encrypted: with credentials,
+// smtp:// to any host other than a loopback one requires STARTTLS; a local
+// test sink (localhost, 127.0.0.1, ::1) may take them in the clear.
+// from is an address, optionally with a display name ("Name <a@b.example>").
+func NewSMTP(rawURL, from string, opts ...SMTPOption) (*SMTPMailer, error) {
+	const want = "expected smtp://[user:pass@]host:port[?tls=required] or smtps://[user:pass@]host:port"
+	// url.Parse's errors quote the whole URL, password included: say what is
+	// expected instead of passing them on.
+	u, err := url.Parse(rawURL)
+	if err != nil || u.Opaque != "" {
+		return nil, fmt.Errorf("notify: the SMTP URL is not a valid URL; %s", want)
+	}
+	m := &SMTPMailer{policy: gomail.TLSOpportunistic}
+	switch u.Scheme {
+	case "smtp":
+		m.port = 587
+	case "smtps":
+		m.port, m.implicit = 465, true
+	case "":
+		return nil, fmt.Errorf("notify: the SMTP URL has no scheme; %s", want)
+	default:
+		return nil, fmt.Errorf("notify: the SMTP URL scheme %q is not supported; %s", u.Scheme, want)
+	}
+	m.host = u.Hostname()
+	if m.host == "" {
+		return nil, fmt.Errorf("notify: the SMTP URL has no host; %s", want)
+	}
+	if p := u.Port(); p != "" {
+		n, err := strconv.Atoi(p)
+		if err != nil || n < 1 || n > 65535 {
+			return nil, fmt.Errorf("notify: the SMTP URL's port must be a number from 1 to 65535")
+		}
+		m.port = n
+	}
+	if (u.Path != "" && u.Path != "/") || u.Fragment != "" {
+		return nil, fmt.Errorf("notify: the SMTP URL must not have a path or fragment; %s", want)
+	}
+	q, err := url.ParseQuery(u.RawQuery)
+	if err != nil {
+		return nil, fmt.Errorf("notify: the SMTP URL's query cannot be read; %s", want)
+	}
+	for k, vs := range q {
+		if k != "tls" {
+			return nil, fmt.Errorf("notify: the SMTP URL option %q is not known; the only option is tls=required", k)
+		}
+		if len(vs) != 1 || vs[0] != "required" {
+			return nil, fmt.Errorf("notify: the SMTP URL option tls must be \"required\" (or left out)")
+		}
+		m.policy = gomail.TLSMandatory
+	}
+	if u.User != nil {
+		m.user = u.User.Username()
+		m.pass, _ = u.User.Password()
+		if m.user == "" || m.pass == "" {
+			return nil, fmt.Errorf("notify: the SMTP URL must give both a user name and a password, or neither")
+		}
+		if !isLoopback(m.host) {
+			m.policy = gomail.TLSMandatory
+		}
+	}
+
+	addr, err := mail.ParseAddress(from)
+	if err != nil {
+		return nil, fmt.Errorf("notify: the sender address %q is not a valid email address", from)
+	}
+	at := strings.LastIndexByte(addr.Address, '@')
+	if at < 1 || at == len(addr.Address)-1 {
+		return nil, fmt.Errorf("notify: the sender address %q needs a domain", from)
+	}
+	m.from, m.domain = addr.String(), addr.Address[at+1:]
+	for _, o := range opts {
+		o(m)
+	}
+	return m, nil
+}
+
+// String describes the mailer for start-up logs, without credentials.
+func (m *SMTPMailer) String() string {
+	mode := "STARTTLS when offered"
+	switch {
+	case m.implicit:
+		mode = "TLS"
+	case m.policy == gomail.TLSMandatory:
+		mode = "STARTTLS required"
+	}
+	auth := "no authentication"
+	if m.user != "" {
+		auth = "authenticated"
+	}
+	return fmt.Sprintf("smtp %s (%s, %s)", net.JoinHostPort(m.host, strconv.Itoa(m.port)), mode, auth)
+}
+
+// SendEmail sends e as a plain-text UTF-8 message. A refused recipient or
+// message (a 5xx reply to RCPT or DATA) wraps ErrPermanent; anything else
+// (network, TLS, authentication, 4xx) is temporary. Errors never include the
+// address or the text.
+func (m *SMTPMailer) SendEmail(ctx context.Context, e Email) error {
+	msg := gomail.NewMsg(gomail.WithNoDefaultUserAgent(), gomail.WithCharset(gomail.CharsetUTF8),
+		gomail.WithEncoding(gomail.EncodingQP))
+	if err := msg.From(m.from); err != nil {
+		return fmt.Errorf("smtp: sender address refused: %w", ErrPermanent)
+	}
+	if _, err := mail.ParseAddress(e.To); err != nil || strings.ContainsAny(e.To, "<>,") {
+		return fmt.Errorf("%w: smtp: the recipient is not a valid email address", ErrPermanent)
+	}
+	if err := msg.To(e.To); err != nil {
+		return fmt.Errorf("%w: smtp: the recipient is not a valid email address", ErrPermanent)
+	}
+	msg.Subject(e.Subject)
+	msg.SetDateWithValue(time.Now().UTC())
+	msg.SetMessageIDWithValue(rand.Text() + "@" + m.domain)
+	msg.SetBodyString(gomail.TypeTextPlain, e.Text)
+
+	timeout := smtpTimeout
+	if d, ok := ctx.Deadline(); ok {
+		timeout = min(timeout, max(time.Until(d), time.Second))
+	}
+	copts := []gomail.Option{
+		gomail.WithPort(m.port),
+		gomail.WithTimeout(timeout),
+		gomail.WithTLSConfig(&tls.Config{ServerName: m.host, MinVersion: tls.VersionTLS12, RootCAs: m.roots}),
+	}
+	if m.implicit {
+		copts = append(copts, gomail.WithSSL())
+	} else {
+		copts = append(copts, gomail.WithTLSPolicy(m.policy))
+	}
+	if m.user != "" {
+		// PLAIN and LOGIN refuse to run over an unencrypted connection except
+		// to a loopback host; the SCRAM mechanisms never reveal the password.
+		copts = append(copts, gomail.WithUsername(m.user), gomail.WithPassword(m.pass),
+			gomail.WithOpportunisticSMTPAuth(gomail.SMTPAuthSCRAMSHA256PLUS, gomail.SMTPAuthSCRAMSHA256,
+				gomail.SMTPAuthSCRAMSHA1PLUS, gomail.SMTPAuthSCRAMSHA1, gomail.SMTPAuthPlain, gomail.SMTPAuthLogin))
+	}
+	c, err := gomail.NewClient(m.host, copts...)
+	if err != nil {
+		return fmt.Errorf("smtp: %v", scrub(err.Error(), e.To, m.pass))
+	}
+	err = c.DialAndSendWithContext(ctx, msg)
+	if msg.IsDelivered() {
+		// The server accepted the message; a failure to reset or close the
+		// connection afterwards must not make the job send it again.
+		return nil
+	}
+	if err != nil {
+		return smtpError(err, e.To, m.pass)
+	}
+	return nil
+}
+
+// smtpError turns a go-mail error into one that is safe to log and store:
+// its text names the stage and the reply code only, because a server's reply
+// (and go-mail's message) often quotes the recipient's address.
+func smtpError(err error, to, pass string) error {
+	var se *gomail.SendError
+	if !errors.As(err, &se) {
+		return fmt.Errorf("smtp: %v", scrub(err.Error(), to, pass))
+	}
+	code := se.ErrorCode()
+	detail := "no reply code"
+	if code != 0 {
+		detail = "reply " + strconv.Itoa(code)
+		if esc := se.EnhancedStatusCode(); esc != "" {
+			detail += " " + esc
+		}
+	}
+	switch se.Reason {
+	case gomail.ErrSMTPRcptTo:
+		if code >= 500 {
+			return fmt.Errorf("%w: smtp: the server refused the recipient (%s)", ErrPermanent, detail)
+		}
+		return fmt.Errorf("smtp: the server did not take the recipient now (%s)", detail)
+	case gomail.ErrSMTPData, gomail.ErrSMTPDataClose, gomail.ErrWriteContent:
+		if code >= 500 {
+			return fmt.Errorf("%w: smtp: the server refused the message (%s)", ErrPermanent, detail)
+		}
+		return fmt.Errorf("smtp: the server did not take the message now (%s)", detail)
+	case gomail.ErrSMTPMailFrom:
+		// A refused sender is the configuration's fault, not the message's:
+		// keep retrying while someone mends it.
+		return fmt.Errorf("smtp: the server refused the sender address (%s)", detail)
+	default:
+		return fmt.Errorf("smtp: %s (%s)", se.Reason, detail)
+	}
+}
+
+// scrub removes the recipient address and the password from an error text
+// that did not come from a stage where the server quotes them, as a second
+// line of defence.
+func scrub(s, to, pass string) string {
+	if to != "" {
+		s = strings.ReplaceAll(s, to, "<recipient>")
+	}
+	if pass != "" {
+		s = strings.ReplaceAll(s, pass, "<password>")
+	}
+	return s
+}
+
+func isLoopback(host string) bool {
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}

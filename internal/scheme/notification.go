@@ -1,0 +1,26 @@
+package scheme
+
+import "time"
+
+// Channel is how a notification reaches someone.
+type Channel string
+
+const (
+	ChannelEmail Channel = "email"
+	ChannelSMS   Channel = "sms"
+)
+
+// Notification is one message to one person, kept (encrypted) until sent.
+// To is the decrypted address (email or E.164 phone). Params hold only
+// non-identifying values (a status, a link, a one-time code).
+type Notification struct {
+	ID        string
+	Channel   Channel
+	To        string
+	Template  string
+	Params    map[string]string
+	Status    string // "queued", "sent", "failed", "outbox"
+	Attempts  int
+	CreatedAt time.Time
+	SentAt    time.Time
+}

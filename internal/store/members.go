@@ -1,0 +1,245 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+
+	"uglymugs/internal/audit"
+	"uglymugs/internal/scheme"
+	"uglymugs/internal/vault"
+)
+
+// Profile returns a user's own profile (no audit entry: people may always
+// see their own data).
+func (db *DB) Profile(ctx context.Context, userID string) (scheme.Profile, error) {
+	return db.profile(ctx, db.read, userID)
+}
+
+// Organisation returns the organisation a user belongs to.
+func (db *DB) Organisation(ctx context.Context, userID string) (scheme.Organisation, error) {
+	return db.organisationOfUser(ctx, db.read, userID)
+}
+
+// ProfileUpdate is what a member may change about themselves.
+type ProfileUpdate struct {
+	WorkName, RealName, Email, Mobile, Area string
+	AlertEmail, AlertSMS                    bool
+	Regions                                 []string
+	Gender, Sector                          string
+}
+
+// UpdateProfile replaces a member's editable details.
+func (db *DB) UpdateProfile(ctx context.Context, userID string, u ProfileUpdate) error {
+	return db.inTx(ctx, func(tx *sql.Tx) error {
+		s := &sealer{db: db, table: "profiles", id: userID}
+		args := []any{s.seal("work_name", u.WorkName), s.seal("real_name", u.RealName), s.seal("email", u.Email), s.index(vault.KindEmail, u.Email),
+			s.seal("mobile", u.Mobile), s.index(vault.KindPhone, u.Mobile), u.AlertEmail, u.AlertSMS, u.Gender, u.Sector, s.seal("area", u.Area), userID}
+		if s.err != nil {
+			return s.err
+		}
+		res, err := tx.ExecContext(ctx, `UPDATE profiles SET work_name_ct = $1, real_name_ct = $2, email_ct = $3, email_idx = $4,
+			mobile_ct = $5, mobile_idx = $6, alert_email = $7, alert_sms = $8, gender = $9, sector = $10, area_ct = $11 WHERE user_id = $12`, args...)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n != 1 {
+			return scheme.ErrNotFound
+		}
+		if err := db.setRegions(ctx, tx, userID, u.Regions); err != nil {
+			return err
+		}
+		return db.appendAudit(ctx, tx, audit.Entry{Actor: userID, Action: "profile.update", SubjectType: "user", SubjectID: userID})
+	})
+}
+
+// Export is everything held about a member, for "download my data".
+type Export struct {
+	User         scheme.User          `json:"account"`
+	Profile      scheme.Profile       `json:"profile"`
+	Organisation *scheme.Organisation `json:"organisation,omitempty"`
+	Application  *scheme.Application  `json:"application,omitempty"`
+	Sessions     int                  `json:"signed_in_sessions"`
+	SecondFactor bool                 `json:"second_factor_enabled"`
+}
+
+// ExportUser gathers everything held about a user.
+func (db *DB) ExportUser(ctx context.Context, userID string) (Export, error) {
+	var e Export
+	l, err := db.LoginByID(ctx, userID)
+	if err != nil {
+		return e, err
+	}
+	e.User, e.SecondFactor = l.User, l.TOTPEnabled
+	if e.Profile, err = db.Profile(ctx, userID); err != nil && scheme.ErrorCode(err) != scheme.CodeNotFound {
+		return e, err
+	}
+	if l.User.OrganisationID != "" {
+		org, err := db.Organisation(ctx, userID)
+		if err != nil {
+			return e, err
+		}
+		e.Organisation = &org
+	}
+	if a, err := db.ApplicationOfUser(ctx, userID); err == nil {
+		a.Profile, a.Org = scheme.Profile{}, nil // already above
+		e.Application = &a
+	} else if scheme.ErrorCode(err) != scheme.CodeNotFound {
+		return e, err
+	}
+	err = db.read.QueryRowContext(ctx, `SELECT COUNT(*) FROM sessions WHERE user_id = $1`, userID).Scan(&e.Sessions)
+	return e, err
+}
+
+// Leave erases a member: their login, profile, regions, application,
+// sessions, codes and pending messages go with the user row; an
+// organisation whose key contact leaves goes too, with its staff logins.
+// Reports they made stay, detached (their reporter is set to nothing). No
+// goodbye message is sent: it would mean keeping their address after they
+// asked us to erase it; the page or API answer tells them it is done.
+func (db *DB) Leave(ctx context.Context, userID string) error {
+	return db.inTx(ctx, func(tx *sql.Tx) error {
+		l, err := db.loginTx(ctx, tx, userID)
+		if err != nil {
+			return err
+		}
+		if l.User.Role == scheme.RoleOrgContact && l.User.OrganisationID != "" {
+			if _, err := tx.ExecContext(ctx, `DELETE FROM users WHERE organisation_id = $1 AND id <> $2`, l.User.OrganisationID, userID); err != nil {
+				return err
+			}
+		}
+		if _, err := tx.ExecContext(ctx, `DELETE FROM users WHERE id = $1`, userID); err != nil {
+			return err
+		}
+		if l.User.OrganisationID != "" && l.User.Role == scheme.RoleOrgContact {
+			if _, err := tx.ExecContext(ctx, `DELETE FROM organisations WHERE id = $1`, l.User.OrganisationID); err != nil {
+				return err
+			}
+		}
+		return db.appendAudit(ctx, tx, audit.Entry{Actor: userID, Action: "user.leave", SubjectType: "user", SubjectID: userID})
+	})
+}
+
+func (db *DB) loginTx(ctx context.Context, tx *sql.Tx, userID string) (Login, error) {
+	var l Login
+	var role string
+	var orgID sql.NullString
+	err := tx.QueryRowContext(ctx, `SELECT id, role, status, organisation_id FROM users WHERE id = $1`, userID).Scan(&l.User.ID, &role, &l.User.Status, &orgID)
+	l.User.Role, l.User.OrganisationID = scheme.Role(role), orgID.String
+	return l, mapErr(err)
+}
+
+// Revoke ends a member's membership for false or malicious reporting: the
+// reason is kept, every session ends at once, and they are told.
+func (db *DB) Revoke(ctx context.Context, actor, userID, reason, url string) error {
+	if reason == "" {
+		return scheme.Invalid(map[string]string{"reason": "Give the reason for revoking: it is kept on record."})
+	}
+	return db.inTx(ctx, func(tx *sql.Tx) error {
+		l, err := db.loginTx(ctx, tx, userID)
+		if err != nil {
+			return err
+		}
+		if l.User.Role.Staff() {
+			return scheme.Errorf(scheme.CodeForbidden, "Staff accounts are not revoked: an admin removes their role.")
+		}
+		if l.User.Status == scheme.StatusRevoked {
+			return scheme.Errorf(scheme.CodeConflict, "This member is already revoked.")
+		}
+		ct, err := db.seal("revocations", "reason", userID, reason)
+		if err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE users SET status = $1 WHERE id = $2`, scheme.StatusRevoked, userID); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO revocations (user_id, reason_ct, revoked_by, revoked_at) VALUES ($1, $2, $3, $4)`,
+			userID, ct, actor, db.now().UTC()); err != nil {
+			return err
+		}
+		if err := deleteUserSessions(ctx, tx, userID); err != nil {
+			return err
+		}
+		if err := db.appendAudit(ctx, tx, audit.Entry{Actor: actor, Action: "user.revoke", SubjectType: "user", SubjectID: userID}); err != nil {
+			return err
+		}
+		p, err := db.profile(ctx, tx, userID)
+		if err != nil {
+			return err
+		}
+		return db.notifyUser(ctx, tx, userID, p, "account_revoked", map[string]string{"url": url})
+	})
+}
+
+// RevokedExport is a revoked member's details for the police.
+type RevokedExport struct {
+	UserID       string               `json:"member_id"`
+	Reason       string               `json:"revocation_reason"`
+	Profile      scheme.Profile       `json:"details"`
+	Organisation *scheme.Organisation `json:"organisation,omitempty"`
+}
+
+// ExportRevoked gives a coordinator a revoked member's details for the
+// police; the purpose is kept (encrypted) in data_exports and the export is
+// in the audit log.
+func (db *DB) ExportRevoked(ctx context.Context, actor, userID, purpose string) (RevokedExport, error) {
+	var e RevokedExport
+	if purpose == "" {
+		return e, scheme.Invalid(map[string]string{"purpose": "Say why the details are needed and who will receive them."})
+	}
+	var reasonCT []byte
+	var orgID sql.NullString
+	err := db.read.QueryRowContext(ctx, `SELECT r.reason_ct, u.organisation_id FROM revocations r JOIN users u ON u.id = r.user_id WHERE r.user_id = $1`, userID).Scan(&reasonCT, &orgID)
+	if err != nil {
+		if scheme.ErrorCode(mapErr(err)) == scheme.CodeNotFound {
+			return e, scheme.Errorf(scheme.CodeForbidden, "Only a revoked member's details can be exported.")
+		}
+		return e, err
+	}
+	e.UserID = userID
+	if e.Reason, err = db.open("revocations", "reason", userID, reasonCT); err != nil {
+		return e, err
+	}
+	if e.Profile, err = db.Profile(ctx, userID); err != nil {
+		return e, err
+	}
+	if orgID.Valid {
+		org, err := db.Organisation(ctx, userID)
+		if err != nil {
+			return e, err
+		}
+		e.Organisation = &org
+	}
+	exportID := newID()
+	purposeCT, err := db.seal("data_exports", "purpose", exportID, purpose)
+	if err != nil {
+		return e, err
+	}
+	return e, db.inTx(ctx, func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO data_exports (id, actor, kind, subject_id, purpose_ct, created_at)
+			VALUES ($1, $2, 'revoked_member', $3, $4, $5)`, exportID, actor, userID, purposeCT, db.now().UTC()); err != nil {
+			return err
+		}
+		return db.appendAudit(ctx, tx, audit.Entry{Actor: actor, Action: "user.export_revoked", SubjectType: "user", SubjectID: userID,
+			Detail: fmt.Sprintf(`{"export":%q}`, exportID)})
+	})
+}
+
+// SetRole changes a user's role (admin only, checked by the caller).
+func (db *DB) SetRole(ctx context.Context, actor, userID string, role scheme.Role) error {
+	return db.inTx(ctx, func(tx *sql.Tx) error {
+		l, err := db.loginTx(ctx, tx, userID)
+		if err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE users SET role = $1 WHERE id = $2`, string(role), userID); err != nil {
+			return err
+		}
+		// A change of powers starts afresh: sessions made under the old role end.
+		if err := deleteUserSessions(ctx, tx, userID); err != nil {
+			return err
+		}
+		return db.appendAudit(ctx, tx, audit.Entry{Actor: actor, Action: "user.role", SubjectType: "user", SubjectID: userID,
+			Detail: fmt.Sprintf(`{"from":%q,"to":%q}`, l.User.Role, role)})
+	})
+}

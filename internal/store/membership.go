@@ -1,0 +1,471 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+
+	"uglymugs/internal/audit"
+	"uglymugs/internal/scheme"
+	"uglymugs/internal/vault"
+)
+
+// NewApplication is a validated, normalised application to join.
+type NewApplication struct {
+	Type         scheme.MembershipType
+	Username     string
+	PasswordHash string
+	Profile      scheme.Profile // Email lower-cased, Mobile in E.164
+	Org          *scheme.Organisation
+	Flags        []scheme.Flag // raised by the caller (email domain)
+	URL          string        // sign-in address for the notification
+}
+
+// CreateApplication stores an application and everything in it in one
+// transaction: the applicant's login, profile, regions, organisation, the
+// application with its flags, the audit entry and the "received" message.
+func (db *DB) CreateApplication(ctx context.Context, na NewApplication) (scheme.Application, error) {
+	now := db.now().UTC()
+	a := scheme.Application{ID: newID(), UserID: newID(), Type: na.Type, Status: scheme.ApplicationPending, SubmittedAt: now}
+	err := db.inTx(ctx, func(tx *sql.Tx) error {
+		if err := db.insertUser(ctx, tx, na.Username, a.UserID, scheme.RoleApplicant, scheme.StatusApplicant, na.PasswordHash, now); err != nil {
+			return err
+		}
+		p := na.Profile
+		p.UserID, p.Membership, p.TermsAcceptedAt = a.UserID, string(na.Type), now
+		if err := db.insertProfile(ctx, tx, p); err != nil {
+			return err
+		}
+		flags := append([]scheme.Flag(nil), na.Flags...)
+		if na.Org != nil {
+			org := *na.Org
+			org.ID, org.Type = newID(), na.Type
+			if err := db.insertOrganisation(ctx, tx, org, now); err != nil {
+				return err
+			}
+			if _, err := tx.ExecContext(ctx, `UPDATE users SET organisation_id = $1 WHERE id = $2`, org.ID, a.UserID); err != nil {
+				return err
+			}
+			na.Org = &org
+		}
+		more, err := db.contactFlags(ctx, tx, a.UserID, p, na.Org)
+		if err != nil {
+			return err
+		}
+		a.Flags = append(flags, more...)
+		if _, err := tx.ExecContext(ctx, `INSERT INTO applications (id, user_id, type, status, flags, submitted_at)
+			VALUES ($1, $2, $3, $4, $5, $6)`, a.ID, a.UserID, string(a.Type), string(a.Status), scheme.JoinFlags(a.Flags), now); err != nil {
+			return err
+		}
+		if err := db.appendAudit(ctx, tx, audit.Entry{Actor: a.UserID, Action: "application.submit", SubjectType: "application", SubjectID: a.ID,
+			Detail: fmt.Sprintf(`{"type":%q,"flags":%q}`, a.Type, scheme.JoinFlags(a.Flags))}); err != nil {
+			return err
+		}
+		return db.notifyUser(ctx, tx, a.UserID, p, "application_received", map[string]string{"url": na.URL})
+	})
+	if err != nil {
+		return scheme.Application{}, err
+	}
+	a.Username, a.Profile, a.Org = na.Username, na.Profile, na.Org
+	return a, nil
+}
+
+func (db *DB) insertUser(ctx context.Context, tx *sql.Tx, username, id string, role scheme.Role, status, pwHash string, now time.Time) error {
+	if p := scheme.UsernameProblem(username); p != "" {
+		return scheme.Invalid(map[string]string{"username": p})
+	}
+	idx, err := db.index(vault.KindUsername, username)
+	if err != nil {
+		return err
+	}
+	nameCT, err := db.seal("users", "username", id, username)
+	if err != nil {
+		return err
+	}
+	_, err = tx.ExecContext(ctx, `INSERT INTO users (id, username_idx, username_ct, role, status, password_hash, created_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7)`, id, idx, nameCT, string(role), status, pwHash, now)
+	if scheme.ErrorCode(mapErr(err)) == scheme.CodeConflict {
+		return &scheme.Error{Code: scheme.CodeConflict, Message: "That username is taken.",
+			Fields: map[string]string{"username": "That username is taken. Try another."}}
+	}
+	return err
+}
+
+// sealer seals several fields of one row.
+type sealer struct {
+	db    *DB
+	table string
+	id    string
+	err   error
+}
+
+func (s *sealer) seal(column, value string) []byte {
+	if s.err != nil {
+		return nil
+	}
+	var ct []byte
+	ct, s.err = s.db.seal(s.table, column, s.id, value)
+	return ct
+}
+
+func (s *sealer) index(k vault.Kind, value string) []byte {
+	if s.err != nil || value == "" {
+		return nil
+	}
+	var idx []byte
+	idx, s.err = s.db.index(k, value)
+	return idx
+}
+
+func (db *DB) insertProfile(ctx context.Context, tx *sql.Tx, p scheme.Profile) error {
+	s := &sealer{db: db, table: "profiles", id: p.UserID}
+	var termsVersion any
+	if p.TermsVersion > 0 {
+		termsVersion = p.TermsVersion
+	}
+	var termsAt any
+	if !p.TermsAcceptedAt.IsZero() {
+		termsAt = p.TermsAcceptedAt
+	}
+	args := []any{p.UserID, p.Membership, s.seal("work_name", p.WorkName), s.seal("real_name", p.RealName),
+		s.seal("email", p.Email), s.index(vault.KindEmail, p.Email), s.seal("mobile", p.Mobile), s.index(vault.KindPhone, p.Mobile),
+		p.AlertEmail, p.AlertSMS, p.Gender, p.Sector, s.seal("area", p.Area), termsVersion, termsAt}
+	if s.err != nil {
+		return s.err
+	}
+	_, err := tx.ExecContext(ctx, `INSERT INTO profiles (user_id, membership, work_name_ct, real_name_ct, email_ct, email_idx,
+		mobile_ct, mobile_idx, alert_email, alert_sms, gender, sector, area_ct, terms_version, terms_accepted_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)`, args...)
+	if err != nil {
+		return fmt.Errorf("insert profile: %w", err)
+	}
+	return db.setRegions(ctx, tx, p.UserID, p.Regions)
+}
+
+func (db *DB) setRegions(ctx context.Context, tx *sql.Tx, userID string, regions []string) error {
+	if _, err := tx.ExecContext(ctx, `DELETE FROM profile_regions WHERE user_id = $1`, userID); err != nil {
+		return err
+	}
+	for _, r := range regions {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO profile_regions (user_id, region) VALUES ($1, $2)`, userID, r); err != nil {
+			return fmt.Errorf("region %q: %w", r, err)
+		}
+	}
+	return nil
+}
+
+func (db *DB) insertOrganisation(ctx context.Context, tx *sql.Tx, o scheme.Organisation, now time.Time) error {
+	s := &sealer{db: db, table: "organisations", id: o.ID}
+	args := []any{o.ID, string(o.Type), s.seal("name", o.Name), s.seal("website", o.Website), s.seal("email", o.Email),
+		s.index(vault.KindEmail, o.Email), s.seal("key_contact", o.KeyContact), s.seal("description", o.Description), now}
+	if s.err != nil {
+		return s.err
+	}
+	_, err := tx.ExecContext(ctx, `INSERT INTO organisations (id, type, name_ct, website_ct, email_ct, email_idx, key_contact_ct, description_ct, created_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`, args...)
+	return err
+}
+
+// contactFlags raises the flags that come from comparing the applicant's
+// contact details, by blind index, with existing members' and with offender
+// identifiers in reports.
+func (db *DB) contactFlags(ctx context.Context, tx *sql.Tx, userID string, p scheme.Profile, org *scheme.Organisation) ([]scheme.Flag, error) {
+	var flags []scheme.Flag
+	type probe struct {
+		kind  vault.Kind
+		value string
+	}
+	probes := []probe{{vault.KindEmail, p.Email}, {vault.KindPhone, p.Mobile}}
+	if org != nil {
+		probes = append(probes, probe{vault.KindEmail, org.Email})
+	}
+	dup, offender := false, false
+	for _, pr := range probes {
+		if pr.value == "" {
+			continue
+		}
+		idx, err := db.index(pr.kind, pr.value)
+		if err != nil {
+			return nil, err
+		}
+		col := "email_idx"
+		if pr.kind == vault.KindPhone {
+			col = "mobile_idx"
+		}
+		var n int
+		// Another person (any status but a fresh applicant's own row) with
+		// the same address: rejected and revoked people count too.
+		q := `SELECT COUNT(*) FROM profiles WHERE ` + col + ` = $1 AND user_id <> $2`
+		if err := tx.QueryRowContext(ctx, q, idx, userID).Scan(&n); err != nil {
+			return nil, err
+		}
+		if pr.kind == vault.KindEmail && !dup {
+			var m int
+			if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM organisations o WHERE o.email_idx = $1
+				AND NOT EXISTS (SELECT 1 FROM users u WHERE u.organisation_id = o.id AND u.id = $2)`, idx, userID).Scan(&m); err != nil {
+				return nil, err
+			}
+			n += m
+		}
+		dup = dup || n > 0
+		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM offender_identifiers WHERE kind = $1 AND value_idx = $2`, string(pr.kind), idx).Scan(&n); err != nil {
+			return nil, err
+		}
+		offender = offender || n > 0
+	}
+	if dup {
+		flags = append(flags, scheme.FlagPossibleDuplicate)
+	}
+	if offender {
+		flags = append(flags, scheme.FlagPossibleOffender)
+	}
+	return flags, nil
+}
+
+// ApplicationFilter selects applications for the vetting queue.
+type ApplicationFilter struct {
+	Statuses []scheme.ApplicationStatus // none: pending and info_requested
+}
+
+// Applications lists applications oldest first, without personal details:
+// the queue shows type, wait and flags; details are opened one at a time.
+func (db *DB) Applications(ctx context.Context, f ApplicationFilter) ([]scheme.Application, error) {
+	if len(f.Statuses) == 0 {
+		f.Statuses = []scheme.ApplicationStatus{scheme.ApplicationPending, scheme.ApplicationInfoRequested}
+	}
+	q := `SELECT id, user_id, type, status, flags, submitted_at FROM applications WHERE status IN (`
+	args := make([]any, len(f.Statuses))
+	for i, s := range f.Statuses {
+		if i > 0 {
+			q += ", "
+		}
+		q += fmt.Sprintf("$%d", i+1)
+		args[i] = string(s)
+	}
+	rows, err := db.read.QueryContext(ctx, q+`) ORDER BY submitted_at, id`, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []scheme.Application
+	for rows.Next() {
+		var a scheme.Application
+		var typ, status, flags string
+		if err := rows.Scan(&a.ID, &a.UserID, &typ, &status, &flags, &a.SubmittedAt); err != nil {
+			return nil, err
+		}
+		a.Type, a.Status, a.Flags = scheme.MembershipType(typ), scheme.ApplicationStatus(status), scheme.SplitFlags(flags)
+		out = append(out, a)
+	}
+	return out, rows.Err()
+}
+
+// Application returns one application with the applicant's details, and
+// records who looked (a view of personal data).
+func (db *DB) Application(ctx context.Context, actor, id string) (scheme.Application, error) {
+	a, err := db.applicationWhere(ctx, db.read, `a.id = $1`, id)
+	if err != nil {
+		return a, err
+	}
+	return a, db.Audit(ctx, audit.Entry{Actor: actor, Action: "application.view", SubjectType: "application", SubjectID: id})
+}
+
+// ApplicationOfUser returns the applicant's own application.
+func (db *DB) ApplicationOfUser(ctx context.Context, userID string) (scheme.Application, error) {
+	return db.applicationWhere(ctx, db.read, `a.user_id = $1`, userID)
+}
+
+type queryer interface {
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+}
+
+func (db *DB) applicationWhere(ctx context.Context, q queryer, where string, arg any) (scheme.Application, error) {
+	var a scheme.Application
+	var typ, status, flags string
+	var decidedAt sql.NullTime
+	var reason, question, answer, nameCT []byte
+	err := q.QueryRowContext(ctx, `SELECT a.id, a.user_id, a.type, a.status, a.flags, a.submitted_at, a.decided_at,
+		a.reason_ct, a.question_ct, a.answer_ct, u.username_ct
+		FROM applications a JOIN users u ON u.id = a.user_id WHERE `+where, arg).
+		Scan(&a.ID, &a.UserID, &typ, &status, &flags, &a.SubmittedAt, &decidedAt, &reason, &question, &answer, &nameCT)
+	if err != nil {
+		return a, mapErr(err)
+	}
+	a.Type, a.Status, a.Flags, a.DecidedAt = scheme.MembershipType(typ), scheme.ApplicationStatus(status), scheme.SplitFlags(flags), decidedAt.Time
+	o := &opener{db: db, table: "applications", id: a.ID}
+	a.Reason, a.Question, a.Answer = o.open("reason", reason), o.open("question", question), o.open("answer", answer)
+	uo := &opener{db: db, table: "users", id: a.UserID}
+	a.Username = uo.open("username", nameCT)
+	if err := errors.Join(o.err, uo.err); err != nil {
+		return a, err
+	}
+	if a.Profile, err = db.profile(ctx, q, a.UserID); err != nil {
+		return a, err
+	}
+	if a.Type.Organisational() {
+		org, err := db.organisationOfUser(ctx, q, a.UserID)
+		if err != nil {
+			return a, err
+		}
+		a.Org = &org
+	}
+	return a, nil
+}
+
+type opener struct {
+	db    *DB
+	table string
+	id    string
+	err   error
+}
+
+func (o *opener) open(column string, ct []byte) string {
+	if o.err != nil || len(ct) == 0 {
+		return ""
+	}
+	var s string
+	s, o.err = o.db.open(o.table, column, o.id, ct)
+	return s
+}
+
+func (db *DB) profile(ctx context.Context, q queryer, userID string) (scheme.Profile, error) {
+	p := scheme.Profile{UserID: userID}
+	var work, real, email, mobile, area []byte
+	var termsVersion sql.NullInt64
+	var termsAt sql.NullTime
+	err := q.QueryRowContext(ctx, `SELECT membership, work_name_ct, real_name_ct, email_ct, mobile_ct, alert_email, alert_sms,
+		gender, sector, area_ct, terms_version, terms_accepted_at FROM profiles WHERE user_id = $1`, userID).
+		Scan(&p.Membership, &work, &real, &email, &mobile, &p.AlertEmail, &p.AlertSMS, &p.Gender, &p.Sector, &area, &termsVersion, &termsAt)
+	if err != nil {
+		return p, mapErr(err)
+	}
+	p.TermsVersion, p.TermsAcceptedAt = int(termsVersion.Int64), termsAt.Time
+	o := &opener{db: db, table: "profiles", id: userID}
+	p.WorkName, p.RealName, p.Email, p.Mobile, p.Area = o.open("work_name", work), o.open("real_name", real), o.open("email", email), o.open("mobile", mobile), o.open("area", area)
+	if o.err != nil {
+		return p, o.err
+	}
+	rows, err := q.QueryContext(ctx, `SELECT region FROM profile_regions WHERE user_id = $1 ORDER BY region`, userID)
+	if err != nil {
+		return p, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var r string
+		if err := rows.Scan(&r); err != nil {
+			return p, err
+		}
+		p.Regions = append(p.Regions, r)
+	}
+	return p, rows.Err()
+}
+
+func (db *DB) organisationOfUser(ctx context.Context, q queryer, userID string) (scheme.Organisation, error) {
+	var org scheme.Organisation
+	var typ string
+	var name, website, email, contact, desc []byte
+	err := q.QueryRowContext(ctx, `SELECT o.id, o.type, o.name_ct, o.website_ct, o.email_ct, o.key_contact_ct, o.description_ct
+		FROM organisations o JOIN users u ON u.organisation_id = o.id WHERE u.id = $1`, userID).
+		Scan(&org.ID, &typ, &name, &website, &email, &contact, &desc)
+	if err != nil {
+		return org, mapErr(err)
+	}
+	org.Type = scheme.MembershipType(typ)
+	o := &opener{db: db, table: "organisations", id: org.ID}
+	org.Name, org.Website, org.Email, org.KeyContact, org.Description = o.open("name", name), o.open("website", website), o.open("email", email), o.open("key_contact", contact), o.open("description", desc)
+	return org, o.err
+}
+
+// Decision is what a coordinator does with an application.
+type Decision string
+
+const (
+	Approve     Decision = "approve"
+	Reject      Decision = "reject"
+	RequestInfo Decision = "request-info"
+)
+
+// DecideApplication approves, rejects (with a reason) or asks a question
+// about an application, tells the applicant by their channel, and records it.
+func (db *DB) DecideApplication(ctx context.Context, actor, id string, d Decision, text, url string) (scheme.Application, error) {
+	var a scheme.Application
+	err := db.inTx(ctx, func(tx *sql.Tx) error {
+		var err error
+		if a, err = db.applicationWhere(ctx, tx, `a.id = $1`, id); err != nil {
+			return err
+		}
+		if a.Status != scheme.ApplicationPending && a.Status != scheme.ApplicationInfoRequested {
+			return scheme.Errorf(scheme.CodeConflict, "This application has already been decided.")
+		}
+		now := db.now().UTC()
+		s := &sealer{db: db, table: "applications", id: a.ID}
+		var template string
+		switch d {
+		case Approve:
+			role := scheme.RoleMember
+			if a.Type.Organisational() {
+				role = scheme.RoleOrgContact
+			}
+			a.Status, template = scheme.ApplicationApproved, "application_approved"
+			_, err = tx.ExecContext(ctx, `UPDATE users SET role = $1, status = $2 WHERE id = $3`, string(role), scheme.StatusActive, a.UserID)
+			if err == nil {
+				_, err = tx.ExecContext(ctx, `UPDATE applications SET status = $1, decided_at = $2, decided_by = $3 WHERE id = $4`,
+					string(a.Status), now, actor, a.ID)
+			}
+		case Reject:
+			if text == "" {
+				return scheme.Invalid(map[string]string{"reason": "Give a reason: the applicant sees it when they sign in."})
+			}
+			a.Status, a.Reason, template = scheme.ApplicationRejected, text, "application_rejected"
+			_, err = tx.ExecContext(ctx, `UPDATE users SET status = $1 WHERE id = $2`, scheme.StatusRejected, a.UserID)
+			if err == nil {
+				_, err = tx.ExecContext(ctx, `UPDATE applications SET status = $1, decided_at = $2, decided_by = $3, reason_ct = $4 WHERE id = $5`,
+					string(a.Status), now, actor, s.seal("reason", text), a.ID)
+			}
+		case RequestInfo:
+			if text == "" {
+				return scheme.Invalid(map[string]string{"question": "Write what you need to know."})
+			}
+			a.Status, a.Question, a.Answer, template = scheme.ApplicationInfoRequested, text, "", "application_info_requested"
+			_, err = tx.ExecContext(ctx, `UPDATE applications SET status = $1, question_ct = $2, answer_ct = NULL, answered_at = NULL WHERE id = $3`,
+				string(a.Status), s.seal("question", text), a.ID)
+		default:
+			return scheme.Errorf(scheme.CodeInvalid, "Unknown decision.")
+		}
+		if err = errors.Join(err, s.err); err != nil {
+			return err
+		}
+		if err := db.appendAudit(ctx, tx, audit.Entry{Actor: actor, Action: "application." + string(d), SubjectType: "application", SubjectID: a.ID}); err != nil {
+			return err
+		}
+		return db.notifyUser(ctx, tx, a.UserID, a.Profile, template, map[string]string{"url": url})
+	})
+	return a, err
+}
+
+// AnswerApplication records the applicant's answer to the coordinator's
+// question and puts the application back in the queue.
+func (db *DB) AnswerApplication(ctx context.Context, userID, answer string) error {
+	return db.inTx(ctx, func(tx *sql.Tx) error {
+		a, err := db.applicationWhere(ctx, tx, `a.user_id = $1`, userID)
+		if err != nil {
+			return err
+		}
+		if a.Status != scheme.ApplicationInfoRequested {
+			return scheme.Errorf(scheme.CodeConflict, "There is no question waiting for an answer.")
+		}
+		s := &sealer{db: db, table: "applications", id: a.ID}
+		ct := s.seal("answer", answer)
+		if s.err != nil {
+			return s.err
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE applications SET status = $1, answer_ct = $2, answered_at = $3 WHERE id = $4`,
+			string(scheme.ApplicationPending), ct, db.now().UTC(), a.ID); err != nil {
+			return err
+		}
+		return db.appendAudit(ctx, tx, audit.Entry{Actor: userID, Action: "application.answer", SubjectType: "application", SubjectID: a.ID})
+	})
+}

@@ -1,0 +1,134 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+
+	"uglymugs/internal/audit"
+	"uglymugs/internal/notify"
+	"uglymugs/internal/scheme"
+)
+
+// preferredChannel picks how to reach someone about their account: email if
+// they gave one and either chose email alerts or gave no mobile, else SMS.
+func preferredChannel(p scheme.Profile) (scheme.Channel, string) {
+	switch {
+	case p.Email != "" && (p.AlertEmail || p.Mobile == ""):
+		return scheme.ChannelEmail, p.Email
+	case p.Mobile != "":
+		return scheme.ChannelSMS, p.Mobile
+	case p.Email != "":
+		return scheme.ChannelEmail, p.Email
+	}
+	return "", ""
+}
+
+// notifyUser queues a message to a user by their preferred channel, in tx:
+// it is sent only if tx commits. Someone with no contact details (an
+// organisation's staff, say) is simply not messaged.
+func (db *DB) notifyUser(ctx context.Context, tx *sql.Tx, userID string, p scheme.Profile, template string, params map[string]string) error {
+	ch, to := preferredChannel(p)
+	if ch == "" {
+		return nil
+	}
+	return db.enqueueNotification(ctx, tx, userID, ch, to, template, params)
+}
+
+// enqueueNotification stores the message (address encrypted, params free of
+// personal data) and the job that sends it. userID may be empty for a
+// message that must outlive its user (the goodbye after leaving).
+func (db *DB) enqueueNotification(ctx context.Context, tx *sql.Tx, userID string, ch scheme.Channel, to, template string, params map[string]string) error {
+	id := newID()
+	toCT, err := db.seal("notifications", "to", id, to)
+	if err != nil {
+		return err
+	}
+	pj, err := json.Marshal(params)
+	if err != nil {
+		return err
+	}
+	paramsCT, err := db.seal("notifications", "params", id, string(pj))
+	if err != nil {
+		return err
+	}
+	var uid any
+	if userID != "" {
+		uid = userID
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO notifications (id, user_id, channel, to_ct, template, params_ct, status, created_at)
+		VALUES ($1, $2, $3, $4, $5, $6, 'queued', $7)`, id, uid, string(ch), toCT, template, paramsCT, db.now().UTC()); err != nil {
+		return err
+	}
+	return db.EnqueueTx(ctx, tx, notify.SendArgs{ID: id}, nil)
+}
+
+// Notification returns a message with its address decrypted, for sending.
+func (db *DB) Notification(ctx context.Context, id string) (scheme.Notification, error) {
+	var n scheme.Notification
+	var ch string
+	var toCT, paramsCT []byte
+	var sentAt sql.NullTime
+	err := db.read.QueryRowContext(ctx, `SELECT id, channel, to_ct, template, params_ct, status, attempts, created_at, sent_at
+		FROM notifications WHERE id = $1`, id).Scan(&n.ID, &ch, &toCT, &n.Template, &paramsCT, &n.Status, &n.Attempts, &n.CreatedAt, &sentAt)
+	if err != nil {
+		return n, mapErr(err)
+	}
+	n.Channel, n.SentAt = scheme.Channel(ch), sentAt.Time
+	if len(toCT) == 0 {
+		return n, nil // sent: address and parameters erased
+	}
+	o := &opener{db: db, table: "notifications", id: id}
+	n.To = o.open("to", toCT)
+	params := o.open("params", paramsCT)
+	if o.err != nil {
+		return n, o.err
+	}
+	return n, json.Unmarshal([]byte(params), &n.Params)
+}
+
+// MarkNotification records a send attempt. Once sent, the address and
+// parameters are erased: a delivered message needs neither.
+func (db *DB) MarkNotification(ctx context.Context, id, status string, attempts int) error {
+	return db.inTx(ctx, func(tx *sql.Tx) error {
+		q := `UPDATE notifications SET status = $1, attempts = $2 WHERE id = $3`
+		args := []any{status, attempts, id}
+		if status == "sent" {
+			q = `UPDATE notifications SET status = $1, attempts = $2, sent_at = $3, to_ct = $4, params_ct = $4 WHERE id = $5`
+			args = []any{status, attempts, db.now().UTC(), []byte{}, id}
+		}
+		_, err := tx.ExecContext(ctx, q, args...)
+		return err
+	})
+}
+
+// Outbox lists messages held because no email or SMS provider is set up
+// (the demo), newest first, for an admin to read.
+func (db *DB) Outbox(ctx context.Context, actor string, limit int) ([]scheme.Notification, error) {
+	rows, err := db.read.QueryContext(ctx, `SELECT id FROM notifications WHERE status = 'outbox' ORDER BY created_at DESC, id LIMIT $1`, limit)
+	if err != nil {
+		return nil, err
+	}
+	var ids []string
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		ids = append(ids, id)
+	}
+	rows.Close()
+	if err := db.Audit(ctx, audit.Entry{Actor: actor, Action: "outbox.view"}); err != nil {
+		return nil, err
+	}
+	out := make([]scheme.Notification, 0, len(ids))
+	for _, id := range ids {
+		n, err := db.Notification(ctx, id)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, n)
+	}
+	return out, nil
+}

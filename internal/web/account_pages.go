@@ -1,0 +1,262 @@
+package web
+
+import (
+	"bytes"
+	"encoding/base64"
+	"encoding/json"
+	"image/png"
+	"net/http"
+	"strings"
+
+	"uglymugs/internal/account"
+	"uglymugs/internal/scheme"
+)
+
+func (s *Server) accountPage() http.Handler {
+	return s.signedIn(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
+		me, err := s.accounts.Me(r.Context(), u)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		s.render(w, r, http.StatusOK, "account", FormView{Extra: me, Notice: noticeFrom(r)})
+	})
+}
+
+// noticeFrom turns a ?done= code into a confirmation to show once. Only
+// known codes are shown, so the address cannot carry text of its own.
+func noticeFrom(r *http.Request) string {
+	return map[string]string{
+		"answer":   "Thank you: your answer is with the coordinators.",
+		"profile":  "Your details are saved.",
+		"password": "Your password is changed. You were signed out everywhere else.",
+		"totp":     "Your second factor is on.",
+		"staff":    "Staff login saved.",
+	}[r.URL.Query().Get("done")]
+}
+
+func (s *Server) answer() http.Handler {
+	return s.signedIn(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
+		text := strings.TrimSpace(r.PostFormValue("answer"))
+		if text == "" {
+			me, _ := s.accounts.Me(r.Context(), u)
+			s.render(w, r, http.StatusUnprocessableEntity, "account", FormView{Extra: me, Errors: map[string]string{"answer": "Write your answer."}})
+			return
+		}
+		if err := s.db.AnswerApplication(r.Context(), u.ID, text); err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		http.Redirect(w, r, "/account?done=answer", http.StatusSeeOther)
+	})
+}
+
+// ProfileView is the data of the "my details" form.
+type ProfileView struct {
+	JoinView
+	Membership string
+}
+
+func profileValues(p scheme.Profile) map[string]string {
+	v := map[string]string{"work_name": p.WorkName, "real_name": p.RealName, "email": p.Email, "mobile": p.Mobile,
+		"gender": p.Gender, "sector": p.Sector, "area": p.Area}
+	for _, r := range p.Regions {
+		v["regions."+r] = "1"
+	}
+	if p.AlertEmail {
+		v["alert_channels.email"] = "1"
+	}
+	if p.AlertSMS {
+		v["alert_channels.sms"] = "1"
+	}
+	return v
+}
+
+func (s *Server) profilePage() http.Handler {
+	return s.signedIn(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
+		p, err := s.db.Profile(r.Context(), u.ID)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		jv, err := s.joinView(r, scheme.Individual)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		s.render(w, r, http.StatusOK, "profile", FormView{Values: profileValues(p), Extra: ProfileView{JoinView: jv, Membership: p.Membership}})
+	}, scheme.RoleMember, scheme.RoleOrgContact, scheme.RoleOrgStaff)
+}
+
+func (s *Server) saveProfile() http.Handler {
+	return s.signedIn(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
+		in, values := applicationFromForm(r, scheme.Individual)
+		err := s.accounts.UpdateProfile(r.Context(), u, account.ProfileInput{WorkName: in.WorkName, RealName: in.RealName, Email: in.Email,
+			Mobile: in.Mobile, Area: in.Area, AlertChannels: in.AlertChannels, Regions: in.Regions, Gender: in.Gender, Sector: in.Sector})
+		if err == nil {
+			http.Redirect(w, r, "/account?done=profile", http.StatusSeeOther)
+			return
+		}
+		if scheme.ErrorCode(err) == scheme.CodeInternal {
+			s.serverError(w, r, err)
+			return
+		}
+		p, _ := s.db.Profile(r.Context(), u.ID)
+		jv, jerr := s.joinView(r, scheme.Individual)
+		if jerr != nil {
+			s.fail(w, r, jerr)
+			return
+		}
+		s.render(w, r, statusFor(scheme.ErrorCode(err)), "profile", FormView{Values: values, Errors: formErrors(err),
+			Extra: ProfileView{JoinView: jv, Membership: p.Membership}})
+	}, scheme.RoleMember, scheme.RoleOrgContact, scheme.RoleOrgStaff)
+}
+
+func (s *Server) passwordPage() http.Handler {
+	return s.signedIn(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
+		s.render(w, r, http.StatusOK, "password", FormView{})
+	})
+}
+
+func (s *Server) changePassword() http.Handler {
+	return s.signedIn(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
+		err := s.accounts.ChangePassword(r.Context(), u, r.PostFormValue("current"), r.PostFormValue("password"))
+		if err != nil {
+			if scheme.ErrorCode(err) == scheme.CodeInternal {
+				s.serverError(w, r, err)
+				return
+			}
+			s.render(w, r, statusFor(scheme.ErrorCode(err)), "password", FormView{Errors: formErrors(err)})
+			return
+		}
+		// Every session ended with the change; start a fresh one here.
+		sess, err := s.accounts.SignIn(r.Context(), account.SignInInput{Username: u.Username, Password: r.PostFormValue("password")}, "web")
+		if err != nil {
+			s.clearSessionCookie(w, false)
+			http.Redirect(w, r, "/signin", http.StatusSeeOther)
+			return
+		}
+		s.setSessionCookie(w, false, sess.Token)
+		http.Redirect(w, r, "/account?done=password", http.StatusSeeOther)
+	})
+}
+
+// SecondFactorView shows a new secret to load into an authenticator app.
+type SecondFactorView struct {
+	Secret        string
+	QR            string // data: URI of a QR code PNG
+	RecoveryCodes []string
+	Required      bool
+}
+
+func (s *Server) secondFactorPage() http.Handler {
+	return s.signedIn(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
+		key, err := s.accounts.SetUpTOTP(u.Username)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		v := SecondFactorView{Secret: key.Secret(), Required: u.Role.Staff()}
+		if img, err := key.Image(200, 200); err == nil {
+			var buf bytes.Buffer
+			if png.Encode(&buf, img) == nil {
+				v.QR = "data:image/png;base64," + base64.StdEncoding.EncodeToString(buf.Bytes())
+			}
+		}
+		s.render(w, r, http.StatusOK, "second-factor", FormView{Values: map[string]string{"secret": v.Secret}, Extra: v})
+	})
+}
+
+func (s *Server) confirmSecondFactor() http.Handler {
+	return s.signedIn(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
+		secret := r.PostFormValue("secret")
+		codes, err := s.accounts.ConfirmTOTP(r.Context(), u.ID, secret, r.PostFormValue("code"))
+		if err != nil {
+			if scheme.ErrorCode(err) == scheme.CodeInternal {
+				s.serverError(w, r, err)
+				return
+			}
+			s.render(w, r, statusFor(scheme.ErrorCode(err)), "second-factor", FormView{Values: map[string]string{"secret": secret},
+				Errors: formErrors(err), Extra: SecondFactorView{Secret: secret, Required: u.Role.Staff()}})
+			return
+		}
+		s.render(w, r, http.StatusOK, "second-factor", FormView{Extra: SecondFactorView{RecoveryCodes: codes}})
+	})
+}
+
+func (s *Server) myData() http.Handler {
+	return s.signedIn(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
+		e, err := s.db.ExportUser(r.Context(), u.ID)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		w.Header().Set("Content-Type", "application/json; charset=utf-8")
+		w.Header().Set("Content-Disposition", `attachment; filename="my-data.json"`)
+		enc := json.NewEncoder(w)
+		enc.SetIndent("", "  ")
+		enc.Encode(e) //nolint:errcheck // the client went away
+	})
+}
+
+func (s *Server) leavePage() http.Handler {
+	return s.signedIn(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
+		s.render(w, r, http.StatusOK, "leave", FormView{Extra: u})
+	})
+}
+
+func (s *Server) leave() http.Handler {
+	return s.signedIn(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
+		if r.PostFormValue("confirm") != "yes" {
+			s.render(w, r, http.StatusUnprocessableEntity, "leave", FormView{Extra: u,
+				Errors: map[string]string{"confirm": "Tick the box to confirm that you want to leave."}})
+			return
+		}
+		if err := s.accounts.Leave(r.Context(), u); err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		s.clearSessionCookie(w, false)
+		// Render as a visitor: the session is gone.
+		r = r.WithContext(contextWithoutUser(r))
+		s.render(w, r, http.StatusOK, "left", nil)
+	})
+}
+
+func (s *Server) resetPage() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		s.render(w, r, http.StatusOK, "reset", FormView{})
+	})
+}
+
+func (s *Server) startReset() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		username := r.PostFormValue("username")
+		if username == "" {
+			s.render(w, r, http.StatusUnprocessableEntity, "reset", FormView{Errors: map[string]string{"username": "Enter your username."}})
+			return
+		}
+		if err := s.accounts.StartReset(r.Context(), username); err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		s.render(w, r, http.StatusOK, "reset-code", FormView{Values: map[string]string{"username": username}})
+	})
+}
+
+func (s *Server) finishReset() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		username := r.PostFormValue("username")
+		err := s.accounts.FinishReset(r.Context(), username, r.PostFormValue("code"), r.PostFormValue("password"))
+		if err != nil {
+			if scheme.ErrorCode(err) == scheme.CodeInternal {
+				s.serverError(w, r, err)
+				return
+			}
+			s.render(w, r, statusFor(scheme.ErrorCode(err)), "reset-code", FormView{Values: map[string]string{"username": username}, Errors: formErrors(err)})
+			return
+		}
+		s.render(w, r, http.StatusOK, "signin", FormView{Values: map[string]string{"username": username},
+			Notice: "Your password is changed. Sign in with it now."})
+	})
+}

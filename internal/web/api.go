@@ -1,0 +1,315 @@
+package web
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+	"time"
+
+	"uglymugs/internal/account"
+	"uglymugs/internal/scheme"
+	"uglymugs/internal/store"
+)
+
+// The JSON API under /api/v1, for the mobile app, partner tools and
+// acceptance tests; documented in docs/openapi.yaml. Errors are
+// {"error":{"code":…,"message":…,"fields":{…}}}.
+
+type apiError struct {
+	Code    scheme.Code       `json:"code"`
+	Message string            `json:"message"`
+	Fields  map[string]string `json:"fields,omitempty"`
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.WriteHeader(status)
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(true)
+	enc.Encode(v) //nolint:errcheck // the client went away
+}
+
+// apiFail answers with the error envelope; internal errors are logged and
+// shown generically, with the request id.
+func (s *Server) apiFail(w http.ResponseWriter, r *http.Request, err error) {
+	code := scheme.ErrorCode(err)
+	e := apiError{Code: code, Message: scheme.ErrorMessage(err)}
+	var se *scheme.Error
+	if errors.As(err, &se) && code != scheme.CodeInternal {
+		e.Fields = se.Fields
+	}
+	if code == scheme.CodeInternal {
+		s.log.ErrorContext(r.Context(), "internal error", "id", RequestID(r.Context()), "route", routeOf(r), "err", err)
+		e.Message += " Reference: " + RequestID(r.Context())
+	}
+	writeJSON(w, statusFor(code), map[string]apiError{"error": e})
+}
+
+// decode reads a JSON body into v, refusing unknown fields and trailing
+// data, with a message that says what is wrong.
+func decode(r *http.Request, v any) error {
+	if ct := r.Header.Get("Content-Type"); ct != "" && !strings.HasPrefix(ct, "application/json") {
+		return scheme.Errorf(scheme.CodeInvalid, "Send JSON, with Content-Type: application/json.")
+	}
+	dec := json.NewDecoder(r.Body)
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		var mbe *http.MaxBytesError
+		var ute *json.UnmarshalTypeError
+		switch {
+		case errors.As(err, &mbe):
+			return scheme.Errorf(scheme.CodeInvalid, "The request is too large.")
+		case errors.As(err, &ute):
+			return &scheme.Error{Code: scheme.CodeInvalid, Message: "A field has the wrong type.",
+				Fields: map[string]string{ute.Field: fmt.Sprintf("Expected %s.", ute.Type)}}
+		case errors.Is(err, io.EOF):
+			return scheme.Errorf(scheme.CodeInvalid, "The request body is empty: send a JSON object.")
+		case strings.HasPrefix(err.Error(), "json: unknown field "):
+			f := strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`)
+			return &scheme.Error{Code: scheme.CodeInvalid, Message: "Unknown field.", Fields: map[string]string{f: "This field is not part of the API."}}
+		}
+		return scheme.Errorf(scheme.CodeInvalid, "The request body is not valid JSON.")
+	}
+	if dec.More() {
+		return scheme.Errorf(scheme.CodeInvalid, "Send one JSON object only.")
+	}
+	return nil
+}
+
+// bearer returns the API token of a request.
+func bearer(r *http.Request) string {
+	h := r.Header.Get("Authorization")
+	if t, ok := strings.CutPrefix(h, "Bearer "); ok {
+		return strings.TrimSpace(t)
+	}
+	return ""
+}
+
+// apiAuth runs next with the token's user if their role is one of roles
+// (any role when none are given).
+func (s *Server) apiAuth(next func(w http.ResponseWriter, r *http.Request, u scheme.User), roles ...scheme.Role) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		u, err := s.accounts.Authenticate(r.Context(), bearer(r), store.SessionAPI)
+		if err != nil {
+			w.Header().Set("WWW-Authenticate", `Bearer realm="uglymugs"`)
+			s.apiFail(w, r, err)
+			return
+		}
+		if !allowed(u, roles) {
+			s.apiFail(w, r, errForbidden)
+			return
+		}
+		next(w, r, u)
+	})
+}
+
+var errForbidden = scheme.Errorf(scheme.CodeForbidden, "Your account cannot do that.")
+
+// allowed reports whether u is active with one of roles (admins may do
+// whatever coordinators may).
+func allowed(u scheme.User, roles []scheme.Role) bool {
+	if len(roles) == 0 {
+		return true
+	}
+	if u.Status != scheme.StatusActive {
+		return false
+	}
+	for _, r := range roles {
+		if u.Role == r || (r == scheme.RoleCoordinator && u.Role == scheme.RoleAdmin) {
+			return true
+		}
+	}
+	return false
+}
+
+func (s *Server) apiSignIn() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		var in account.SignInInput
+		if err := decode(r, &in); err != nil {
+			s.apiFail(w, r, err)
+			return
+		}
+		sess, err := s.accounts.SignIn(r.Context(), in, store.SessionAPI)
+		if err != nil {
+			s.apiFail(w, r, err)
+			return
+		}
+		writeJSON(w, http.StatusCreated, map[string]any{"token": sess.Token, "expires_at": sess.Expires.UTC().Format(time.RFC3339)})
+	})
+}
+
+func (s *Server) apiSignOut() http.Handler {
+	return s.apiAuth(func(w http.ResponseWriter, r *http.Request, _ scheme.User) {
+		if err := s.accounts.SignOut(r.Context(), bearer(r)); err != nil {
+			s.apiFail(w, r, err)
+			return
+		}
+		w.WriteHeader(http.StatusNoContent)
+	})
+}
+
+func (s *Server) apiTerms() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		t, err := s.db.CurrentTerms(r.Context())
+		if err != nil {
+			s.apiFail(w, r, err)
+			return
+		}
+		writeJSON(w, http.StatusOK, map[string]any{"version": t.Version, "text": t.Body, "published_at": t.PublishedAt.UTC().Format(time.RFC3339)})
+	})
+}
+
+func (s *Server) apiRegions() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		rs, err := s.db.Regions(r.Context())
+		if err != nil {
+			s.apiFail(w, r, err)
+			return
+		}
+		out := make([]map[string]string, len(rs))
+		for i, x := range rs {
+			out[i] = map[string]string{"slug": x.Slug, "name": x.Name}
+		}
+		writeJSON(w, http.StatusOK, out)
+	})
+}
+
+func (s *Server) apiApply() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		var in account.ApplicationInput
+		if err := decode(r, &in); err != nil {
+			s.apiFail(w, r, err)
+			return
+		}
+		a, err := s.accounts.Apply(r.Context(), in)
+		if err != nil {
+			s.apiFail(w, r, err)
+			return
+		}
+		writeJSON(w, http.StatusCreated, map[string]string{"id": a.ID, "status": string(a.Status)})
+	})
+}
+
+// applicationJSON is an application in the vetting queue.
+type applicationJSON struct {
+	ID                  string        `json:"id"`
+	Type                string        `json:"type"`
+	Status              string        `json:"status"`
+	SubmittedAt         string        `json:"submitted_at"`
+	WaitingWorkingHours float64       `json:"waiting_working_hours"`
+	Flags               []scheme.Flag `json:"flags"`
+}
+
+func (s *Server) apiApplications() http.Handler {
+	return s.apiAuth(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
+		var f store.ApplicationFilter
+		if st := r.URL.Query().Get("status"); st != "" {
+			switch scheme.ApplicationStatus(st) {
+			case scheme.ApplicationPending, scheme.ApplicationInfoRequested, scheme.ApplicationApproved, scheme.ApplicationRejected:
+				f.Statuses = []scheme.ApplicationStatus{scheme.ApplicationStatus(st)}
+			default:
+				s.apiFail(w, r, &scheme.Error{Code: scheme.CodeInvalid, Message: "Unknown status.",
+					Fields: map[string]string{"status": "Use pending, info_requested, approved or rejected."}})
+				return
+			}
+		}
+		apps, err := s.accounts.Queue(r.Context(), f)
+		if err != nil {
+			s.apiFail(w, r, err)
+			return
+		}
+		items := make([]applicationJSON, len(apps))
+		for i, a := range apps {
+			items[i] = applicationJSON{ID: a.ID, Type: string(a.Type), Status: string(a.Status),
+				SubmittedAt: a.SubmittedAt.UTC().Format(time.RFC3339), WaitingWorkingHours: a.WaitingHours, Flags: a.Flags}
+			if items[i].Flags == nil {
+				items[i].Flags = []scheme.Flag{}
+			}
+		}
+		writeJSON(w, http.StatusOK, map[string]any{"items": items})
+	}, scheme.RoleCoordinator)
+}
+
+func (s *Server) apiDecide(d store.Decision) http.Handler {
+	return s.apiAuth(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
+		var in struct {
+			Reason   string `json:"reason"`
+			Question string `json:"question"`
+		}
+		if r.ContentLength != 0 {
+			if err := decode(r, &in); err != nil {
+				s.apiFail(w, r, err)
+				return
+			}
+		}
+		text := in.Reason
+		if d == store.RequestInfo {
+			text = in.Question
+		}
+		a, err := s.accounts.Decide(r.Context(), u.ID, r.PathValue("id"), d, text)
+		if err != nil {
+			s.apiFail(w, r, err)
+			return
+		}
+		writeJSON(w, http.StatusOK, map[string]string{"id": a.ID, "status": string(a.Status)})
+	}, scheme.RoleCoordinator)
+}
+
+func (s *Server) apiMe() http.Handler {
+	return s.apiAuth(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
+		me, err := s.accounts.Me(r.Context(), u)
+		if err != nil {
+			s.apiFail(w, r, err)
+			return
+		}
+		writeJSON(w, http.StatusOK, me)
+	})
+}
+
+func (s *Server) apiExport() http.Handler {
+	return s.apiAuth(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
+		e, err := s.db.ExportUser(r.Context(), u.ID)
+		if err != nil {
+			s.apiFail(w, r, err)
+			return
+		}
+		w.Header().Set("Content-Disposition", `attachment; filename="my-data.json"`)
+		writeJSON(w, http.StatusOK, e)
+	})
+}
+
+func (s *Server) apiLeave() http.Handler {
+	return s.apiAuth(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
+		if err := s.accounts.Leave(r.Context(), u); err != nil {
+			s.apiFail(w, r, err)
+			return
+		}
+		w.WriteHeader(http.StatusNoContent)
+	})
+}
+
+func (s *Server) apiRevoke() http.Handler {
+	return s.apiAuth(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
+		var in struct {
+			Reason string `json:"reason"`
+		}
+		if err := decode(r, &in); err != nil {
+			s.apiFail(w, r, err)
+			return
+		}
+		if err := s.db.Revoke(r.Context(), u.ID, r.PathValue("id"), strings.TrimSpace(in.Reason), s.accounts.URL); err != nil {
+			s.apiFail(w, r, err)
+			return
+		}
+		writeJSON(w, http.StatusOK, map[string]string{"id": r.PathValue("id"), "status": scheme.StatusRevoked})
+	}, scheme.RoleCoordinator)
+}
+
+func (s *Server) apiNotFound() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		s.apiFail(w, r, scheme.Errorf(scheme.CodeNotFound, "There is no such API endpoint."))
+	})
+}

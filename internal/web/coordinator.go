@@ -1,0 +1,170 @@
+package web
+
+import (
+	"net/http"
+	"strings"
+
+	"uglymugs/internal/notify"
+	"uglymugs/internal/scheme"
+	"uglymugs/internal/store"
+)
+
+// QueueView is the vetting queue.
+type QueueView struct {
+	Items     []queueRow
+	FlagText  map[scheme.Flag]string
+	TypeNames map[scheme.MembershipType]string
+}
+
+type queueRow struct {
+	ID, Type, Status, Submitted string
+	Waiting                     float64
+	Flags                       []scheme.Flag
+}
+
+func (s *Server) queuePage() http.Handler {
+	return s.signedIn(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
+		items, err := s.accounts.Queue(r.Context(), store.ApplicationFilter{})
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		v := QueueView{FlagText: scheme.FlagText, TypeNames: typeNames}
+		for _, it := range items {
+			v.Items = append(v.Items, queueRow{ID: it.ID, Type: string(it.Type), Status: string(it.Status),
+				Submitted: it.SubmittedAt.In(s.accounts.Hours.Location).Format("Mon 2 Jan 15:04"), Waiting: it.WaitingHours, Flags: it.Flags})
+		}
+		s.render(w, r, http.StatusOK, "queue", FormView{Extra: v})
+	}, scheme.RoleCoordinator)
+}
+
+// ApplicationView is one application opened by a coordinator.
+type ApplicationView struct {
+	App      scheme.Application
+	FlagText map[scheme.Flag]string
+	TypeName string
+}
+
+func (s *Server) applicationPage() http.Handler {
+	return s.signedIn(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
+		s.renderApplication(w, r, u, http.StatusOK, nil, nil)
+	}, scheme.RoleCoordinator)
+}
+
+func (s *Server) renderApplication(w http.ResponseWriter, r *http.Request, u scheme.User, status int, values, errs map[string]string) {
+	a, err := s.db.Application(r.Context(), u.ID, r.PathValue("id"))
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.render(w, r, status, "application", FormView{Values: values, Errors: errs,
+		Extra: ApplicationView{App: a, FlagText: scheme.FlagText, TypeName: typeNames[a.Type]}})
+}
+
+func (s *Server) decide(d store.Decision) http.Handler {
+	return s.signedIn(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
+		text := strings.TrimSpace(r.PostFormValue("text"))
+		_, err := s.accounts.Decide(r.Context(), u.ID, r.PathValue("id"), d, text)
+		if err != nil {
+			if code := scheme.ErrorCode(err); code == scheme.CodeInvalid {
+				errs := map[string]string{}
+				for _, msg := range formErrors(err) {
+					errs[string(d)] = msg
+				}
+				s.renderApplication(w, r, u, statusFor(code), map[string]string{string(d): text}, errs)
+				return
+			}
+			s.fail(w, r, err)
+			return
+		}
+		http.Redirect(w, r, "/coordinator/applications", http.StatusSeeOther)
+	}, scheme.RoleCoordinator)
+}
+
+func (s *Server) revoke() http.Handler {
+	return s.signedIn(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
+		err := s.db.Revoke(r.Context(), u.ID, r.PathValue("id"), strings.TrimSpace(r.PostFormValue("reason")), s.accounts.URL)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		s.render(w, r, http.StatusOK, "error", ErrorView{Status: 200, Title: "Membership revoked",
+			Message: "The member's sessions have ended and they have been told. Their details can be exported for the police from the API with a stated purpose."})
+	}, scheme.RoleCoordinator)
+}
+
+// OutboxView lists messages held for want of a provider.
+type OutboxView struct {
+	Items []outboxRow
+}
+
+type outboxRow struct {
+	When, Channel, To, Subject, Text string
+}
+
+func (s *Server) outboxPage() http.Handler {
+	return s.signedIn(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
+		ns, err := s.db.Outbox(r.Context(), u.ID, 100)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		var v OutboxView
+		for _, n := range ns {
+			subject, text, err := notify.Render(n)
+			if err != nil {
+				subject, text = n.Template, "(could not be rendered)"
+			}
+			v.Items = append(v.Items, outboxRow{When: n.CreatedAt.In(s.accounts.Hours.Location).Format("2 Jan 15:04"),
+				Channel: string(n.Channel), To: n.To, Subject: subject, Text: text})
+		}
+		s.render(w, r, http.StatusOK, "outbox", FormView{Extra: v})
+	}, scheme.RoleAdmin)
+}
+
+// StaffView is an organisation's staff list for its key contact.
+type StaffView struct {
+	Staff []store.StaffMember
+}
+
+func (s *Server) staffPage() http.Handler {
+	return s.signedIn(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
+		s.renderStaff(w, r, u, http.StatusOK, FormView{Notice: noticeFrom(r)})
+	}, scheme.RoleOrgContact)
+}
+
+func (s *Server) renderStaff(w http.ResponseWriter, r *http.Request, u scheme.User, status int, f FormView) {
+	staff, err := s.db.OrgStaff(r.Context(), u.OrganisationID)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	f.Extra = StaffView{Staff: staff}
+	s.render(w, r, status, "staff", f)
+}
+
+func (s *Server) addStaff() http.Handler {
+	return s.signedIn(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
+		name, username := r.PostFormValue("name"), r.PostFormValue("username")
+		_, err := s.accounts.AddStaff(r.Context(), u, username, r.PostFormValue("password"), name)
+		if err != nil {
+			if scheme.ErrorCode(err) == scheme.CodeInternal {
+				s.serverError(w, r, err)
+				return
+			}
+			s.renderStaff(w, r, u, statusFor(scheme.ErrorCode(err)), FormView{Values: map[string]string{"name": name, "username": username}, Errors: formErrors(err)})
+			return
+		}
+		http.Redirect(w, r, "/organisation/staff?done=staff", http.StatusSeeOther)
+	}, scheme.RoleOrgContact)
+}
+
+func (s *Server) setStaff(active bool) http.Handler {
+	return s.signedIn(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
+		if err := s.accounts.SetStaffActive(r.Context(), u, r.PathValue("id"), active); err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		http.Redirect(w, r, "/organisation/staff?done=staff", http.StatusSeeOther)
+	}, scheme.RoleOrgContact)
+}
