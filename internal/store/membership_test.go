@@ -394,4 +394,3 @@ func TestNotification_AddressErasedOnceSent(t *testing.T) {
 		}
 	})
 }
-

@@ -138,4 +138,3 @@ func channelName(p scheme.Profile) string {
 	}
 	return "when you sign in"
 }
-

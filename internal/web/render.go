@@ -110,7 +110,7 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, view
 // autocomplete, with the value typed and the problem found, if any.
 type fieldView struct {
 	Name, Label, Hint, Type, Autocomplete, Value, Error string
-	Optional                                          bool
+	Optional                                            bool
 }
 
 // newField is the template function "field".

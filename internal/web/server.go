@@ -38,11 +38,11 @@ type Server struct {
 	db       *store.DB
 	accounts *account.Service
 	limits   *limiter
-	log     *slog.Logger
-	views   map[string]*template.Template
-	assets  *assets
-	metrics *httpMetrics
-	reg     *prometheus.Registry
+	log      *slog.Logger
+	views    map[string]*template.Template
+	assets   *assets
+	metrics  *httpMetrics
+	reg      *prometheus.Registry
 
 	termsMu   sync.Mutex
 	termsHTML map[int]template.HTML // rendered terms by version: versions never change
@@ -61,7 +61,7 @@ func New(cfg Config, db *store.DB, accounts *account.Service, log *slog.Logger, 
 	}
 	return &Server{
 		cfg: cfg, db: db, accounts: accounts, log: log, views: views, assets: a,
-		limits: newLimiter(signInRate, signInBurst),
+		limits:  newLimiter(signInRate, signInBurst),
 		metrics: newHTTPMetrics(reg), reg: reg,
 		termsHTML: map[int]template.HTML{},
 	}, nil
