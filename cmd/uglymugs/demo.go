@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 
+	"uglymugs/internal/account"
 	"uglymugs/internal/demo"
 	"uglymugs/internal/store"
 	"uglymugs/internal/vault"
@@ -60,7 +61,11 @@ func cmdDemo(ctx context.Context, args []string, getenv env, stdout, stderr io.W
 	if _, err := db.Migrate(ctx); err != nil {
 		return err
 	}
-	logins, err := demo.Seed(ctx, db)
+	accounts, err := account.New(db, cfg.hours, cfg.siteURL())
+	if err != nil {
+		return err
+	}
+	logins, err := demo.Seed(ctx, db, accounts)
 	if err != nil {
 		return fmt.Errorf("demo data: %w", err)
 	}
@@ -68,6 +73,9 @@ func cmdDemo(ctx context.Context, args []string, getenv env, stdout, stderr io.W
 	fmt.Fprintln(stdout, "Demo logins (username / password / role):")
 	for _, l := range logins {
 		fmt.Fprintf(stdout, "  %-18s %-26s %s\n", l.Username, l.Password, l.Role)
+		if l.Note != "" {
+			fmt.Fprintf(stdout, "  %-18s (%s)\n", "", l.Note)
+		}
 		if l.TOTPURI != "" {
 			fmt.Fprintf(stdout, "  %-18s second factor: %s\n", "", l.TOTPURI)
 		}

@@ -1,0 +1,402 @@
+package account_test
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/pquerna/otp/totp"
+
+	"uglymugs/internal/account"
+	"uglymugs/internal/scheme"
+	"uglymugs/internal/store"
+	"uglymugs/internal/store/storetest"
+)
+
+// clock is a settable time shared by the service and the store.
+type clock struct{ t time.Time }
+
+func (c *clock) now() time.Time { return c.t }
+
+func newService(t *testing.T, db *store.DB) (*account.Service, *clock) {
+	t.Helper()
+	london, err := time.LoadLocation("Europe/London")
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := account.New(db, scheme.DefaultWorkingHours(london), "https://uglymugs.example.org/signin")
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := &clock{t: nextFriday4pm(london)}
+	s.Now = c.now
+	db.SetClock(c.now)
+	return s, c
+}
+
+// nextFriday4pm is the first Friday 16:00 in London after now: tests start
+// after the terms were published (at migration) and at a known weekday.
+func nextFriday4pm(loc *time.Location) time.Time {
+	d := time.Now().In(loc).AddDate(0, 0, 1)
+	for d.Weekday() != time.Friday {
+		d = d.AddDate(0, 0, 1)
+	}
+	return time.Date(d.Year(), d.Month(), d.Day(), 16, 0, 0, 0, loc)
+}
+
+const pw = "correct horse battery"
+
+func individualInput(username string) account.ApplicationInput {
+	return account.ApplicationInput{Type: "individual", Username: username, Password: pw, WorkName: "Amber",
+		Email: " Amber@Example.org ", Mobile: "07700 900123", AlertChannels: []string{"email", "sms"},
+		Regions: []string{"london"}, Gender: "woman", Sector: "escort", Area: "Hackney", TermsVersion: 1}
+}
+
+func orgInput(typ, username, email string) account.ApplicationInput {
+	return account.ApplicationInput{Type: typ, Username: username, Password: pw, AlertChannels: []string{"email"},
+		Regions: []string{"wales"}, TermsVersion: 1,
+		Organisation: &account.OrgInput{Name: "Valley Outreach", Website: "https://www.valley-outreach.example.org/about",
+			Email: email, KeyContact: "Rhys Morgan", Description: "Outreach and drop-in for sex workers in Cardiff and Swansea."}}
+}
+
+func TestApply_EachMembershipTypeJoinsAndIsApproved(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		s, _ := newService(t, db)
+		tests := []struct {
+			in   account.ApplicationInput
+			role scheme.Role
+		}{
+			{individualInput("amber.h"), scheme.RoleMember},
+			{orgInput("project", "valley.outreach", "team@valley-outreach.example.org"), scheme.RoleOrgContact},
+			{orgInput("establishment", "valley.escorts", "desk@valley-outreach.example.org"), scheme.RoleOrgContact},
+		}
+		for _, tt := range tests {
+			a, err := s.Apply(ctx, tt.in)
+			if err != nil {
+				t.Fatalf("%s: %v", tt.in.Type, err)
+			}
+			if a.Status != scheme.ApplicationPending {
+				t.Errorf("%s: status %s", tt.in.Type, a.Status)
+			}
+			if _, err := s.SignIn(ctx, account.SignInInput{Username: tt.in.Username, Password: pw}, store.SessionWeb); err != nil {
+				t.Errorf("%s: an applicant must be able to sign in to see their status: %v", tt.in.Type, err)
+			}
+			if _, err := s.Decide(ctx, "coord", a.ID, store.Approve, ""); err != nil {
+				t.Fatal(err)
+			}
+			sess, err := s.SignIn(ctx, account.SignInInput{Username: tt.in.Username, Password: pw}, store.SessionAPI)
+			if err != nil {
+				t.Fatalf("%s: sign in after approval: %v", tt.in.Type, err)
+			}
+			me, err := s.Me(ctx, sess.User)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if me.Role != tt.role || me.Status != scheme.StatusActive || me.ApplicationStatus != scheme.ApplicationApproved {
+				t.Errorf("%s: me = %+v", tt.in.Type, me)
+			}
+			if tt.in.Organisation != nil && (me.Organisation == nil || me.Organisation.Name != "Valley Outreach") {
+				t.Errorf("%s: organisation %+v", tt.in.Type, me.Organisation)
+			}
+		}
+		// Normalised on the way in.
+		a, _ := s.DB.ApplicationOfUser(ctx, mustLogin(t, db, "amber.h"))
+		if a.Profile.Email != "amber@example.org" || a.Profile.Mobile != "+447700900123" {
+			t.Errorf("contact details not normalised: %q %q", a.Profile.Email, a.Profile.Mobile)
+		}
+	})
+}
+
+func mustLogin(t *testing.T, db *store.DB, username string) string {
+	t.Helper()
+	l, err := db.LoginByUsername(context.Background(), username)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return l.User.ID
+}
+
+func TestApply_EachProblemNamesItsFieldAndStoresNothing(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		s, _ := newService(t, db)
+		if _, err := s.Apply(ctx, individualInput("taken")); err != nil {
+			t.Fatal(err)
+		}
+		tests := []struct {
+			field  string
+			change func(*account.ApplicationInput)
+		}{
+			{"type", func(in *account.ApplicationInput) { in.Type = "club" }},
+			{"username", func(in *account.ApplicationInput) { in.Username = "has space" }},
+			{"username", func(in *account.ApplicationInput) { in.Username = "taken" }},
+			{"password", func(in *account.ApplicationInput) { in.Password = "short" }},
+			{"password", func(in *account.ApplicationInput) { in.Password = "password123" }},
+			{"work_name", func(in *account.ApplicationInput) { in.WorkName = " " }},
+			{"email", func(in *account.ApplicationInput) { in.Email = "not an email" }},
+			{"email", func(in *account.ApplicationInput) { in.Email, in.Mobile, in.AlertChannels = "", "", nil }},
+			{"mobile", func(in *account.ApplicationInput) { in.Mobile = "0113 496 0000" }},
+			{"alert_channels", func(in *account.ApplicationInput) { in.Mobile, in.AlertChannels = "", []string{"sms"} }},
+			{"alert_channels", func(in *account.ApplicationInput) { in.AlertChannels = []string{"pigeon"} }},
+			{"regions", func(in *account.ApplicationInput) { in.Regions = nil }},
+			{"regions", func(in *account.ApplicationInput) { in.Regions = []string{"atlantis"} }},
+			{"gender", func(in *account.ApplicationInput) { in.Gender = "robot" }},
+			{"sector", func(in *account.ApplicationInput) { in.Sector = "robotics" }},
+			{"terms", func(in *account.ApplicationInput) { in.TermsVersion = 0 }},
+			{"terms", func(in *account.ApplicationInput) { in.TermsVersion = 7 }},
+		}
+		for _, tt := range tests {
+			in := individualInput("fresh.user")
+			tt.change(&in)
+			_, err := s.Apply(ctx, in)
+			var se *scheme.Error
+			if !errors.As(err, &se) || se.Fields[tt.field] == "" {
+				t.Errorf("%s: got %v, want a message for %q", tt.field, err, tt.field)
+				continue
+			}
+			if len(se.Fields[tt.field]) < 15 || strings.Contains(se.Fields[tt.field], "err") {
+				t.Errorf("%s: message %q is not plain words", tt.field, se.Fields[tt.field])
+			}
+		}
+		orgTests := []struct {
+			field  string
+			change func(*account.OrgInput)
+		}{
+			{"organisation.name", func(o *account.OrgInput) { o.Name = "" }},
+			{"organisation.website", func(o *account.OrgInput) { o.Website = "not a site" }},
+			{"organisation.email", func(o *account.OrgInput) { o.Email = "nope" }},
+			{"organisation.key_contact", func(o *account.OrgInput) { o.KeyContact = "" }},
+			{"organisation.description", func(o *account.OrgInput) { o.Description = "short" }},
+		}
+		for _, tt := range orgTests {
+			in := orgInput("project", "fresh.org", "a@valley-outreach.example.org")
+			tt.change(in.Organisation)
+			_, err := s.Apply(ctx, in)
+			var se *scheme.Error
+			if !errors.As(err, &se) || se.Fields[tt.field] == "" {
+				t.Errorf("%s: got %v", tt.field, err)
+			}
+		}
+		var users, apps int
+		db.Writer().QueryRowContext(ctx, `SELECT COUNT(*) FROM users`).Scan(&users)
+		db.Writer().QueryRowContext(ctx, `SELECT COUNT(*) FROM applications`).Scan(&apps)
+		if users != 1 || apps != 1 {
+			t.Errorf("refused applications left %d users and %d applications, want 1 and 1", users, apps)
+		}
+	})
+}
+
+func TestApply_FlagsOrganisationEmailOffItsWebsiteDomain(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		s, _ := newService(t, db)
+		ok, err := s.Apply(context.Background(), orgInput("project", "good.org", "info@valley-outreach.example.org"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		bad, err := s.Apply(context.Background(), orgInput("project", "odd.org", "valley.outreach@example.com"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		has := func(fs []scheme.Flag) bool {
+			for _, f := range fs {
+				if f == scheme.FlagEmailDomainMismatch {
+					return true
+				}
+			}
+			return false
+		}
+		if has(ok.Flags) || !has(bad.Flags) {
+			t.Errorf("flags: on-domain %v, off-domain %v", ok.Flags, bad.Flags)
+		}
+	})
+}
+
+func TestQueue_WaitCountsWorkingHoursAcrossAWeekend(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		s, c := newService(t, db) // Friday 16:00
+		if _, err := s.Apply(context.Background(), individualInput("weekend")); err != nil {
+			t.Fatal(err)
+		}
+		c.t = c.t.AddDate(0, 0, 3).Add(-6 * time.Hour) // Monday 10:00
+		q, err := s.Queue(context.Background(), store.ApplicationFilter{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(q) != 1 || q[0].WaitingHours != 2 {
+			t.Errorf("queue %+v, want one application waiting 2 working hours", q)
+		}
+	})
+}
+
+func TestSignIn_SameAnswerForUnknownUserWrongPasswordAndLockout(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		s, c := newService(t, db)
+		a, err := s.Apply(ctx, individualInput("locky"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		s.Decide(ctx, "coord", a.ID, store.Approve, "")
+		_, unknown := s.SignIn(ctx, account.SignInInput{Username: "nobody", Password: pw}, store.SessionWeb)
+		_, wrong := s.SignIn(ctx, account.SignInInput{Username: "locky", Password: "wrong password"}, store.SessionWeb)
+		if unknown == nil || wrong == nil || unknown.Error() != wrong.Error() || scheme.ErrorCode(unknown) != scheme.CodeUnauthenticated {
+			t.Fatalf("unknown user %v and wrong password %v must get the same answer", unknown, wrong)
+		}
+		for range account.LockAfter - 1 {
+			s.SignIn(ctx, account.SignInInput{Username: "locky", Password: "wrong password"}, store.SessionWeb)
+		}
+		_, locked := s.SignIn(ctx, account.SignInInput{Username: "locky", Password: pw}, store.SessionWeb)
+		if locked == nil || locked.Error() != wrong.Error() {
+			t.Errorf("right password on a locked account: %v, want the same answer as a wrong one", locked)
+		}
+		c.t = c.t.Add(account.LockFor + time.Minute)
+		if _, err := s.SignIn(ctx, account.SignInInput{Username: "locky", Password: pw}, store.SessionWeb); err != nil {
+			t.Errorf("after the lock ends: %v", err)
+		}
+	})
+}
+
+func TestSignIn_CoordinatorsNeedTheirSecondFactor(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		s, c := newService(t, db)
+		uri, err := account.CreateStaff(ctx, db, "cli", "coord.kim", pw, scheme.RoleCoordinator)
+		if err != nil {
+			t.Fatal(err)
+		}
+		secret := secretOf(t, uri)
+		sess, err := s.SignIn(ctx, account.SignInInput{Username: "coord.kim", Password: pw}, store.SessionWeb)
+		if scheme.ErrorCode(err) != scheme.CodeOTPRequired || sess.Token == "" {
+			t.Fatalf("password alone: %v", err)
+		}
+		if _, err := s.Authenticate(ctx, sess.Token, store.SessionWeb); err == nil {
+			t.Error("the code-step token works as a full session")
+		}
+		if _, err := s.CompleteSignIn(ctx, sess.Token, "000000", store.SessionWeb); scheme.ErrorCode(err) != scheme.CodeOTPRequired {
+			t.Errorf("wrong code: %v", err)
+		}
+		code, _ := totp.GenerateCode(secret, c.t)
+		full, err := s.CompleteSignIn(ctx, sess.Token, code, store.SessionWeb)
+		if err != nil {
+			t.Fatalf("right code: %v", err)
+		}
+		if u, err := s.Authenticate(ctx, full.Token, store.SessionWeb); err != nil || u.Role != scheme.RoleCoordinator {
+			t.Errorf("session after the code: %+v %v", u, err)
+		}
+		if _, err := s.CompleteSignIn(ctx, sess.Token, code, store.SessionWeb); err == nil {
+			t.Error("the code-step token works twice")
+		}
+		// The API takes the code in the same request.
+		if _, err := s.SignIn(ctx, account.SignInInput{Username: "coord.kim", Password: pw, OTP: code}, store.SessionAPI); err != nil {
+			t.Errorf("API sign-in with code: %v", err)
+		}
+	})
+}
+
+func secretOf(t *testing.T, uri string) string {
+	t.Helper()
+	_, q, ok := strings.Cut(uri, "secret=")
+	if !ok {
+		t.Fatalf("no secret in %s", uri)
+	}
+	s, _, _ := strings.Cut(q, "&")
+	return s
+}
+
+func TestSecondFactor_MemberTurnsItOnAndARecoveryCodeWorksOnce(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		s, c := newService(t, db)
+		a, _ := s.Apply(ctx, individualInput("twofa"))
+		s.Decide(ctx, "coord", a.ID, store.Approve, "")
+		key, err := s.SetUpTOTP("twofa")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.ConfirmTOTP(ctx, a.UserID, key.Secret(), "123456"); scheme.ErrorCode(err) != scheme.CodeInvalid {
+			t.Errorf("confirming with a wrong code: %v", err)
+		}
+		code, _ := totp.GenerateCode(key.Secret(), c.t)
+		codes, err := s.ConfirmTOTP(ctx, a.UserID, key.Secret(), code)
+		if err != nil || len(codes) != 10 {
+			t.Fatalf("confirm: %d codes, %v", len(codes), err)
+		}
+		if _, err := s.SignIn(ctx, account.SignInInput{Username: "twofa", Password: pw}, store.SessionAPI); scheme.ErrorCode(err) != scheme.CodeOTPRequired {
+			t.Errorf("member with second factor, password only: %v", err)
+		}
+		if _, err := s.SignIn(ctx, account.SignInInput{Username: "twofa", Password: pw, OTP: strings.ToLower(codes[3])}, store.SessionAPI); err != nil {
+			t.Errorf("recovery code: %v", err)
+		}
+		if _, err := s.SignIn(ctx, account.SignInInput{Username: "twofa", Password: pw, OTP: codes[3]}, store.SessionAPI); err == nil {
+			t.Error("a recovery code worked twice")
+		}
+	})
+}
+
+func TestPasswordReset_CodeByMessageEndsOldSessions(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		s, _ := newService(t, db)
+		a, _ := s.Apply(ctx, individualInput("forgetful"))
+		s.Decide(ctx, "coord", a.ID, store.Approve, "")
+		old, err := s.SignIn(ctx, account.SignInInput{Username: "forgetful", Password: pw}, store.SessionWeb)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := s.StartReset(ctx, "no-such-user"); err != nil {
+			t.Errorf("reset for an unknown user must look like success: %v", err)
+		}
+		if err := s.StartReset(ctx, "forgetful"); err != nil {
+			t.Fatal(err)
+		}
+		var id string
+		if err := db.Writer().QueryRowContext(ctx, `SELECT id FROM notifications WHERE template = 'password_reset_code' AND user_id = $1`, a.UserID).Scan(&id); err != nil {
+			t.Fatalf("no reset message queued: %v", err)
+		}
+		n, err := db.Notification(ctx, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		code := n.Params["code"]
+		if err := s.FinishReset(ctx, "forgetful", "WRONG-CODE", "a brand new passphrase"); scheme.ErrorCode(err) != scheme.CodeInvalid {
+			t.Errorf("wrong code: %v", err)
+		}
+		if err := s.FinishReset(ctx, "forgetful", code, "a brand new passphrase"); err != nil {
+			t.Fatalf("right code: %v", err)
+		}
+		if _, err := s.Authenticate(ctx, old.Token, store.SessionWeb); err == nil {
+			t.Error("a session from before the reset still works")
+		}
+		if _, err := s.SignIn(ctx, account.SignInInput{Username: "forgetful", Password: "a brand new passphrase"}, store.SessionWeb); err != nil {
+			t.Errorf("new password: %v", err)
+		}
+		if err := s.FinishReset(ctx, "forgetful", code, "yet another passphrase"); scheme.ErrorCode(err) != scheme.CodeInvalid {
+			t.Errorf("a reset code worked twice: %v", err)
+		}
+	})
+}
+
+func TestLeave_EndsSessionsAndTheAccount(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		s, _ := newService(t, db)
+		a, _ := s.Apply(ctx, individualInput("goodbye"))
+		s.Decide(ctx, "coord", a.ID, store.Approve, "")
+		sess, err := s.SignIn(ctx, account.SignInInput{Username: "goodbye", Password: pw}, store.SessionAPI)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := s.Leave(ctx, sess.User); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.Authenticate(ctx, sess.Token, store.SessionAPI); err == nil {
+			t.Error("session survived leaving")
+		}
+		if _, err := s.SignIn(ctx, account.SignInInput{Username: "goodbye", Password: pw}, store.SessionAPI); scheme.ErrorCode(err) != scheme.CodeUnauthenticated {
+			t.Errorf("signing in after leaving: %v", err)
+		}
+	})
+}
