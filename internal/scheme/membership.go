@@ -79,49 +79,49 @@ const (
 
 // Organisation is a member project or escort site / establishment.
 type Organisation struct {
-	ID          string
-	Type        MembershipType
-	Name        string
-	Website     string
-	Email       string
-	KeyContact  string
-	Description string
+	ID          string         `json:"id,omitempty"`
+	Type        MembershipType `json:"type,omitempty"`
+	Name        string         `json:"name,omitempty"`
+	Website     string         `json:"website,omitempty"`
+	Email       string         `json:"email,omitempty"`
+	KeyContact  string         `json:"key_contact,omitempty"`
+	Description string         `json:"description,omitempty"`
 }
 
 // Profile is what a member told us about themselves.
 type Profile struct {
-	UserID          string
-	Membership      string // a MembershipType, or "staff"
-	WorkName        string
-	RealName        string
-	Email           string
-	Mobile          string
-	AlertEmail      bool
-	AlertSMS        bool
-	Regions         []string
-	Gender          string
-	Sector          string
-	Area            string
-	TermsVersion    int
-	TermsAcceptedAt time.Time
+	UserID          string    `json:"user_id,omitempty"`
+	Membership      string    `json:"membership,omitempty"` // a MembershipType, or "staff"
+	WorkName        string    `json:"work_name,omitempty"`
+	RealName        string    `json:"real_name,omitempty"`
+	Email           string    `json:"email,omitempty"`
+	Mobile          string    `json:"mobile,omitempty"`
+	AlertEmail      bool      `json:"alert_email"`
+	AlertSMS        bool      `json:"alert_sms"`
+	Regions         []string  `json:"regions,omitempty"`
+	Gender          string    `json:"gender,omitempty"`
+	Sector          string    `json:"sector,omitempty"`
+	Area            string    `json:"area,omitempty"`
+	TermsVersion    int       `json:"terms_version"`
+	TermsAcceptedAt time.Time `json:"terms_accepted_at,omitzero"`
 }
 
 // Application is one application to join, with the applicant's details
 // (decrypted) when a coordinator looks at it.
 type Application struct {
-	ID          string
-	UserID      string
-	Type        MembershipType
-	Status      ApplicationStatus
-	Flags       []Flag
-	SubmittedAt time.Time
-	DecidedAt   time.Time
-	Reason      string // why it was rejected, shown to the applicant
-	Question    string // what the coordinator asked
-	Answer      string // what the applicant replied
-	Username    string
-	Profile     Profile
-	Org         *Organisation
+	ID          string            `json:"id,omitempty"`
+	UserID      string            `json:"user_id,omitempty"`
+	Type        MembershipType    `json:"type,omitempty"`
+	Status      ApplicationStatus `json:"status,omitempty"`
+	Flags       []Flag            `json:"flags,omitempty"`
+	SubmittedAt time.Time         `json:"submitted_at,omitzero"`
+	DecidedAt   time.Time         `json:"decided_at,omitzero"`
+	Reason      string            `json:"reason,omitempty"`   // why it was rejected, shown to the applicant
+	Question    string            `json:"question,omitempty"` // what the coordinator asked
+	Answer      string            `json:"answer,omitempty"`   // what the applicant replied
+	Username    string            `json:"username,omitempty"`
+	Profile     Profile           `json:"profile,omitempty"`
+	Org         *Organisation     `json:"org,omitempty"`
 }
 
 // Genders and the monitoring choices offered; "" means not answered.

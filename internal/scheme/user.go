@@ -22,13 +22,13 @@ func (r Role) Staff() bool { return r == RoleCoordinator || r == RoleAdmin }
 
 // User is someone who can sign in. Username is the decrypted value.
 type User struct {
-	ID        string
-	Username  string
-	Role      Role
-	Status    string
-	CreatedAt time.Time
+	ID        string    `json:"id,omitempty"`
+	Username  string    `json:"username,omitempty"`
+	Role      Role      `json:"role,omitempty"`
+	Status    string    `json:"status,omitempty"`
+	CreatedAt time.Time `json:"created_at,omitzero"`
 	// OrganisationID is set for an organisation's key contact and staff.
-	OrganisationID string
+	OrganisationID string `json:"organisation_id,omitempty"`
 }
 
 // UsernameProblem returns what is wrong with a chosen username in plain
