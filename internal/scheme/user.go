@@ -29,6 +29,8 @@ type User struct {
 	CreatedAt time.Time `json:"created_at,omitzero"`
 	// OrganisationID is set for an organisation's key contact and staff.
 	OrganisationID string `json:"organisation_id,omitempty"`
+	// SecondFactor is true when the user signs in with a TOTP code.
+	SecondFactor bool `json:"second_factor"`
 }
 
 // UsernameProblem returns what is wrong with a chosen username in plain

@@ -225,14 +225,27 @@ func (db *DB) ExportRevoked(ctx context.Context, actor, userID, purpose string) 
 	})
 }
 
-// SetRole changes a user's role (admin only, checked by the caller).
+// SetRole grants or removes a staff role (admins only, checked by the
+// caller). role "" removes it: a member goes back to being a member; staff
+// with no membership (made on the command line) are switched off.
 func (db *DB) SetRole(ctx context.Context, actor, userID string, role scheme.Role) error {
 	return db.inTx(ctx, func(tx *sql.Tx) error {
 		l, err := db.loginTx(ctx, tx, userID)
 		if err != nil {
 			return err
 		}
-		if _, err := tx.ExecContext(ctx, `UPDATE users SET role = $1 WHERE id = $2`, string(role), userID); err != nil {
+		status := l.User.Status
+		if role == "" {
+			var n int
+			if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM profiles WHERE user_id = $1`, userID).Scan(&n); err != nil {
+				return err
+			}
+			role = scheme.RoleMember
+			if n == 0 {
+				status = scheme.StatusDisabled
+			}
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE users SET role = $1, status = $2 WHERE id = $3`, string(role), status, userID); err != nil {
 			return err
 		}
 		// A change of powers starts afresh: sessions made under the old role end.
@@ -242,4 +255,51 @@ func (db *DB) SetRole(ctx context.Context, actor, userID string, role scheme.Rol
 		return db.appendAudit(ctx, tx, audit.Entry{Actor: actor, Action: "user.role", SubjectType: "user", SubjectID: userID,
 			Detail: fmt.Sprintf(`{"from":%q,"to":%q}`, l.User.Role, role)})
 	})
+}
+
+// MemberRow is one line of the coordinators' list of who is who.
+type MemberRow struct {
+	User         scheme.User
+	Membership   string
+	WorkName     string
+	Organisation string
+	HasContact   bool
+}
+
+// Members lists everyone who can sign in, for coordinators, and records the
+// view (it shows personal data).
+func (db *DB) Members(ctx context.Context, actor string) ([]MemberRow, error) {
+	rows, err := db.read.QueryContext(ctx, `SELECT u.id, u.username_ct, u.role, u.status, u.created_at, u.organisation_id, u.totp_enabled,
+		COALESCE(p.membership, ''), p.work_name_ct, p.email_ct, p.mobile_ct, o.name_ct
+		FROM users u LEFT JOIN profiles p ON p.user_id = u.id LEFT JOIN organisations o ON o.id = u.organisation_id
+		WHERE u.status <> 'applicant' ORDER BY u.created_at, u.id`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []MemberRow
+	for rows.Next() {
+		var m MemberRow
+		var role string
+		var orgID sql.NullString
+		var nameCT, workCT, emailCT, mobileCT, orgCT []byte
+		if err := rows.Scan(&m.User.ID, &nameCT, &role, &m.User.Status, &m.User.CreatedAt, &orgID, &m.User.SecondFactor,
+			&m.Membership, &workCT, &emailCT, &mobileCT, &orgCT); err != nil {
+			return nil, err
+		}
+		m.User.Role, m.User.OrganisationID = scheme.Role(role), orgID.String
+		uo := &opener{db: db, table: "users", id: m.User.ID}
+		po := &opener{db: db, table: "profiles", id: m.User.ID}
+		oo := &opener{db: db, table: "organisations", id: orgID.String}
+		m.User.Username, m.WorkName, m.Organisation = uo.open("username", nameCT), po.open("work_name", workCT), oo.open("name", orgCT)
+		m.HasContact = len(emailCT) > 0 || len(mobileCT) > 0
+		if err := firstErr(uo.err, po.err, oo.err); err != nil {
+			return nil, err
+		}
+		out = append(out, m)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return out, db.Audit(ctx, audit.Entry{Actor: actor, Action: "members.view"})
 }

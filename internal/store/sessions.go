@@ -65,9 +65,9 @@ func (db *DB) SessionUser(ctx context.Context, token string, kind SessionKind, t
 	var nameCT []byte
 	var lastSeen, expires time.Time
 	var orgID sql.NullString
-	err := db.read.QueryRowContext(ctx, `SELECT u.id, u.username_ct, u.role, u.status, u.created_at, u.organisation_id, s.last_seen_at, s.expires_at
+	err := db.read.QueryRowContext(ctx, `SELECT u.id, u.username_ct, u.role, u.status, u.created_at, u.organisation_id, u.totp_enabled, s.last_seen_at, s.expires_at
 		FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = $1 AND s.kind = $2`, h, string(kind)).
-		Scan(&u.ID, &nameCT, &role, &u.Status, &u.CreatedAt, &orgID, &lastSeen, &expires)
+		Scan(&u.ID, &nameCT, &role, &u.Status, &u.CreatedAt, &orgID, &u.SecondFactor, &lastSeen, &expires)
 	if err != nil {
 		if scheme.ErrorCode(mapErr(err)) == scheme.CodeNotFound {
 			return u, unauth
@@ -145,7 +145,7 @@ func (db *DB) loginWhere(ctx context.Context, where string, arg any) (Login, err
 	if err != nil {
 		return l, mapErr(err)
 	}
-	l.User.Role, l.User.OrganisationID, l.LockedUntil = scheme.Role(role), orgID.String, locked.Time
+	l.User.Role, l.User.OrganisationID, l.LockedUntil, l.User.SecondFactor = scheme.Role(role), orgID.String, locked.Time, l.TOTPEnabled
 	o := &opener{db: db, table: "users", id: l.User.ID}
 	l.User.Username, l.TOTPSecret = o.open("username", nameCT), o.open("totp_secret", totpCT)
 	return l, o.err

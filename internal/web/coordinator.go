@@ -81,18 +81,6 @@ func (s *Server) decide(d store.Decision) http.Handler {
 	}, scheme.RoleCoordinator)
 }
 
-func (s *Server) revoke() http.Handler {
-	return s.signedIn(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
-		err := s.db.Revoke(r.Context(), u.ID, r.PathValue("id"), strings.TrimSpace(r.PostFormValue("reason")), s.accounts.URL)
-		if err != nil {
-			s.fail(w, r, err)
-			return
-		}
-		s.render(w, r, http.StatusOK, "error", ErrorView{Status: 200, Title: "Membership revoked",
-			Message: "The member's sessions have ended and they have been told. Their details can be exported for the police from the API with a stated purpose."})
-	}, scheme.RoleCoordinator)
-}
-
 // OutboxView lists messages held for want of a provider.
 type OutboxView struct {
 	Items []outboxRow

@@ -62,7 +62,11 @@ func (s *Server) Handler() http.Handler {
 	mux.Handle("POST /coordinator/applications/{id}/approve", s.decide(store.Approve))
 	mux.Handle("POST /coordinator/applications/{id}/reject", s.decide(store.Reject))
 	mux.Handle("POST /coordinator/applications/{id}/request-info", s.decide(store.RequestInfo))
-	mux.Handle("POST /coordinator/members/{id}/revoke", s.revoke())
+	mux.Handle("GET /coordinator/members", s.membersPage())
+	mux.Handle("POST /coordinator/members/{id}/revoke", s.revokeMember())
+	mux.Handle("POST /coordinator/members/{id}/password", s.resetMember())
+	mux.Handle("POST /coordinator/members/{id}/export", s.exportRevoked())
+	mux.Handle("POST /admin/users/{id}/role", s.setRole())
 	mux.Handle("GET /admin/outbox", s.outboxPage())
 
 	// JSON API (docs/openapi.yaml).

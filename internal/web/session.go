@@ -76,6 +76,11 @@ func (s *Server) signedIn(next func(w http.ResponseWriter, r *http.Request, u sc
 			http.Redirect(w, r, "/signin", http.StatusSeeOther)
 			return
 		}
+		// Staff without a second factor may do nothing until they set one up.
+		if u.Role.Staff() && !u.SecondFactor && r.URL.Path != "/account/second-factor" {
+			http.Redirect(w, r, "/account/second-factor", http.StatusSeeOther)
+			return
+		}
 		if !allowed(u, roles) {
 			s.fail(w, r, errForbidden)
 			return
