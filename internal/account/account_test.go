@@ -400,3 +400,82 @@ func TestLeave_EndsSessionsAndTheAccount(t *testing.T) {
 		}
 	})
 }
+
+func TestAudit_EveryMembershipActionIsRecorded(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		s, _ := newService(t, db)
+		if _, err := account.CreateStaff(ctx, db, "cli", "coord.audit", pw, scheme.RoleCoordinator); err != nil {
+			t.Fatal(err)
+		}
+		coord, _ := db.UserByUsername(ctx, "coord.audit")
+		a, _ := s.Apply(ctx, individualInput("audited"))
+		if _, err := db.Application(ctx, coord.ID, a.ID); err != nil {
+			t.Fatal(err)
+		}
+		s.Decide(ctx, coord.ID, a.ID, store.Approve, "")
+		sess, err := s.SignIn(ctx, account.SignInInput{Username: "audited", Password: pw}, store.SessionWeb)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := s.ChangePassword(ctx, sess.User, pw, "another fine passphrase"); err != nil {
+			t.Fatal(err)
+		}
+		org := orgInput("project", "audit.org", "x@valley-outreach.example.org")
+		oa, _ := s.Apply(ctx, org)
+		s.Decide(ctx, coord.ID, oa.ID, store.Approve, "")
+		contact, _ := db.LoginByUsername(ctx, "audit.org")
+		staff, err := s.AddStaff(ctx, contact.User, "audit.staff", pw, "Kai")
+		if err != nil {
+			t.Fatal(err)
+		}
+		s.SetStaffActive(ctx, contact.User, staff.ID, false)
+		db.Members(ctx, coord.ID)
+		db.SetRole(ctx, coord.ID, a.UserID, scheme.RoleCoordinator)
+		db.SetRole(ctx, coord.ID, a.UserID, "")
+		db.Revoke(ctx, coord.ID, a.UserID, "False reports.", "u")
+		db.ExportRevoked(ctx, coord.ID, a.UserID, "Police intelligence hub request")
+		ob, _ := s.Apply(ctx, individualInput("leaver.audit"))
+		s.Decide(ctx, coord.ID, ob.ID, store.Approve, "")
+		s.Leave(ctx, scheme.User{ID: ob.UserID, Role: scheme.RoleMember})
+
+		want := []string{"user.create", "application.submit", "application.view", "application.approve", "user.signin", "user.password",
+			"staff.create", "staff.disable", "members.view", "user.role", "user.revoke", "user.export_revoked", "user.leave"}
+		got := map[string]bool{}
+		rows, err := db.Writer().QueryContext(ctx, `SELECT action FROM audit_log`)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for rows.Next() {
+			var a string
+			rows.Scan(&a)
+			got[a] = true
+		}
+		rows.Close()
+		for _, w := range want {
+			if !got[w] {
+				t.Errorf("no %q entry in the audit log", w)
+			}
+		}
+		// Entries hold ids and codes, no personal data.
+		var details string
+		rows, err = db.Writer().QueryContext(ctx, `SELECT actor, subject_id, detail FROM audit_log`)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for rows.Next() {
+			var a, b, c string
+			rows.Scan(&a, &b, &c)
+			details += a + " " + b + " " + c + "\n"
+		}
+		rows.Close()
+		if !strings.Contains(details, "user.") && !strings.Contains(details, `"role"`) {
+			t.Fatalf("read no audit details: %q", details)
+		}
+		for _, pii := range []string{"amber@example.org", "Amber", "+447700900123", "False reports", "Police intelligence"} {
+			if strings.Contains(details, pii) {
+				t.Errorf("audit details hold %q", pii)
+			}
+		}
+	})
+}

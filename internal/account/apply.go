@@ -49,12 +49,6 @@ const (
 
 func tooLong(s string, n int) bool { return utf8.RuneCountInString(s) > n }
 
-// normalised is a validated application, ready to store.
-type normalised struct {
-	app   store.NewApplication
-	flags []scheme.Flag
-}
-
 // validate checks every field and returns the normalised application or a
 // field → problem map (all problems at once, in plain words).
 func (s *Service) validate(ctx context.Context, in ApplicationInput) (store.NewApplication, map[string]string, error) {

@@ -272,3 +272,49 @@ func rawGet(t *testing.T, u, acceptEncoding string) *http.Response {
 	resp.Body.Close()
 	return resp
 }
+
+func TestJoinForm_ProblemsShownBesideFieldsAndInputKept(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ts := newServerOn(t, db, web.Config{})
+		form := url.Values{
+			"username": {"new.member"}, "password": {"a long test passphrase"}, "work_name": {""},
+			"email": {"keep.me@example.org"}, "mobile": {"07700 900444"}, "alert_channels": {"sms"},
+			"regions": {"london", "wales"}, "sector": {"street"}, "area": {"Cardiff Bay"}, "terms": {"1"},
+		}
+		resp, err := ts.Client().PostForm(ts.URL+"/join/individual", form)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		body := string(b)
+		if resp.StatusCode != http.StatusUnprocessableEntity {
+			t.Fatalf("status %d", resp.StatusCode)
+		}
+		for _, want := range []string{`class="error-summary"`, `href="#work_name"`, `id="work_name-error"`,
+			`value="new.member"`, `value="keep.me@example.org"`, `value="07700 900444"`, `value="Cardiff Bay"`,
+			`value="london" checked`, `value="wales" checked`, `value="sms" checked`, `value="street" selected`} {
+			if !strings.Contains(body, want) {
+				t.Errorf("re-shown form lacks %s", want)
+			}
+		}
+		if strings.Contains(body, "a long test passphrase") {
+			t.Error("the password was sent back in the page")
+		}
+		var n int
+		db.Writer().QueryRow(`SELECT COUNT(*) FROM users`).Scan(&n)
+		if n != 0 {
+			t.Errorf("a refused application stored %d users", n)
+		}
+		form.Set("work_name", "Saffron")
+		resp, err = ts.Client().PostForm(ts.URL+"/join/individual", form)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ = io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusCreated || !strings.Contains(string(b), "we have your application") {
+			t.Errorf("corrected application: %d", resp.StatusCode)
+		}
+	})
+}
