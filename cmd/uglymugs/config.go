@@ -164,6 +164,7 @@ type serveConfig struct {
 	contactEmail string
 	quickExitURL string
 	metricsToken string
+	behindProxy  bool
 	workers      int
 	hours        scheme.WorkingHours
 	smtpURL      string
@@ -175,6 +176,7 @@ type serveFlags struct {
 	addr, publicURL, tlsCert, tlsKey      *string
 	schemeName, contactEmail, quickExit   *string
 	metricsToken                          *string
+	behindProxy                           *bool
 	workers                               *int
 	timeZone, closedDays                  *string
 	smtpURL, smtpFrom                     *string
@@ -191,6 +193,7 @@ func newServeFlags(f *flags) serveFlags {
 		contactEmail: f.string("contact-email", "help@uglymugs.example.org", "the scheme's public contact address"),
 		quickExit:    f.string("quick-exit-url", "https://www.bbc.co.uk/weather", "the neutral site \"Exit this page\" leaves for"),
 		metricsToken: f.string("metrics-token", "", "bearer token for /metrics (without one, /metrics answers only local, unproxied requests)"),
+		behindProxy:  f.bool("behind-proxy", false, "served behind your own reverse proxy: throttle by the last X-Forwarded-For address"),
 		workers:      f.int("workers", 10, "background jobs worked at once"),
 		timeZone:     f.string("time-zone", "Europe/London", "the scheme's time zone (working hours are Monday to Friday, 9:00 to 17:00 there)"),
 		closedDays:   f.string("closed-days", "", "days the scheme is closed, e.g. 2026-12-25,2026-12-28"),
@@ -205,7 +208,7 @@ func newServeFlags(f *flags) serveFlags {
 
 func (s serveFlags) validate() (serveConfig, error) {
 	c := serveConfig{addr: *s.addr, tlsCert: *s.tlsCert, tlsKey: *s.tlsKey, schemeName: strings.TrimSpace(*s.schemeName),
-		contactEmail: *s.contactEmail, quickExitURL: *s.quickExit, metricsToken: *s.metricsToken, workers: *s.workers}
+		contactEmail: *s.contactEmail, quickExitURL: *s.quickExit, metricsToken: *s.metricsToken, workers: *s.workers, behindProxy: *s.behindProxy}
 	var errs []error
 	if _, _, err := net.SplitHostPort(c.addr); err != nil {
 		errs = append(errs, fmt.Errorf("--addr %q: give host:port, e.g. 127.0.0.1:8080", c.addr))

@@ -101,6 +101,7 @@ func serve(ctx context.Context, db *store.DB, cfg serveConfig, demo bool, log *s
 		Demo:         demo,
 		TLS:          cfg.tls(),
 		MetricsToken: cfg.metricsToken,
+		BehindProxy:  cfg.behindProxy,
 	}, db, accounts, log, reg)
 	if err != nil {
 		return err

@@ -30,6 +30,7 @@ type Config struct {
 	Demo         bool   // running on fictional data: say so on every page
 	TLS          bool   // served over HTTPS (directly or behind a proxy): HSTS and Secure cookies
 	MetricsToken string // if set, /metrics wants "Authorization: Bearer <token>"
+	BehindProxy  bool   // trust the last X-Forwarded-For address (set only behind your own reverse proxy)
 }
 
 // Server holds the parsed templates and the dependencies of the handlers.

@@ -3,6 +3,7 @@ package web
 import (
 	"net"
 	"net/http"
+	"strings"
 	"sync"
 	"time"
 
@@ -57,7 +58,17 @@ func (l *limiter) allow(key string) bool {
 	return c.lim.Allow()
 }
 
-func clientAddr(r *http.Request) string {
+// clientAddr is the address to throttle by: the connection's, or behind a
+// trusted reverse proxy the last address it added to X-Forwarded-For.
+func (s *Server) clientAddr(r *http.Request) string {
+	if s.cfg.BehindProxy {
+		if xff := r.Header.Get("X-Forwarded-For"); xff != "" {
+			parts := strings.Split(xff, ",")
+			if ip := net.ParseIP(strings.TrimSpace(parts[len(parts)-1])); ip != nil {
+				return ip.String()
+			}
+		}
+	}
 	host, _, err := net.SplitHostPort(r.RemoteAddr)
 	if err != nil {
 		return r.RemoteAddr
@@ -70,7 +81,7 @@ var errTooMany = scheme.Errorf(scheme.CodeTooMany, "Too many tries from this con
 // throttled refuses requests from an address that has tried too often.
 func (s *Server) throttled(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if !s.limits.allow(clientAddr(r)) {
+		if !s.limits.allow(s.clientAddr(r)) {
 			w.Header().Set("Retry-After", "60")
 			if isAPI(r) {
 				s.apiFail(w, r, errTooMany)
