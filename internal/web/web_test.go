@@ -318,3 +318,34 @@ func TestJoinForm_ProblemsShownBesideFieldsAndInputKept(t *testing.T) {
 		}
 	})
 }
+
+func TestThrottle_ByForwardedAddressOnlyBehindProxy(t *testing.T) {
+	post := func(ts *httptest.Server, xff string) int {
+		req, _ := http.NewRequest("POST", ts.URL+"/signin", strings.NewReader("username=nobody&password=wrong"))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		req.Header.Set("X-Forwarded-For", xff)
+		resp, err := ts.Client().Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		return resp.StatusCode
+	}
+	for _, behind := range []bool{true, false} {
+		ts := newServer(t, web.Config{BehindProxy: behind})
+		var last int
+		for range 11 {
+			last = post(ts, "198.51.100.7")
+		}
+		if last != http.StatusTooManyRequests {
+			t.Errorf("behind proxy %v: 11th try from one address got %d", behind, last)
+		}
+		other := post(ts, "198.51.100.8")
+		if behind && other == http.StatusTooManyRequests {
+			t.Error("behind a proxy, another client address was throttled too")
+		}
+		if !behind && other != http.StatusTooManyRequests {
+			t.Error("not behind a proxy, a forged X-Forwarded-For escaped the throttle")
+		}
+	}
+}
