@@ -289,7 +289,9 @@ func TestSignIn_CoordinatorsNeedTheirSecondFactor(t *testing.T) {
 		if _, err := s.CompleteSignIn(ctx, sess.Token, code, store.SessionWeb); err == nil {
 			t.Error("the code-step token works twice")
 		}
-		// The API takes the code in the same request.
+		// The API takes the code in the same request (a new one: each works once).
+		c.t = c.t.Add(30 * time.Second)
+		code, _ = totp.GenerateCode(secret, c.t)
 		if _, err := s.SignIn(ctx, account.SignInInput{Username: "coord.kim", Password: pw, OTP: code}, store.SessionAPI); err != nil {
 			t.Errorf("API sign-in with code: %v", err)
 		}
@@ -476,6 +478,29 @@ func TestAudit_EveryMembershipActionIsRecorded(t *testing.T) {
 			if strings.Contains(details, pii) {
 				t.Errorf("audit details hold %q", pii)
 			}
+		}
+	})
+}
+
+func TestSignIn_ATOTPCodeWorksOnlyOnce(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		s, c := newService(t, db)
+		uri, err := account.CreateStaff(ctx, db, "cli", "coord.replay", pw, scheme.RoleAdmin)
+		if err != nil {
+			t.Fatal(err)
+		}
+		code, _ := totp.GenerateCode(secretOf(t, uri), c.t)
+		if _, err := s.SignIn(ctx, account.SignInInput{Username: "coord.replay", Password: pw, OTP: code}, store.SessionAPI); err != nil {
+			t.Fatalf("first use: %v", err)
+		}
+		if _, err := s.SignIn(ctx, account.SignInInput{Username: "coord.replay", Password: pw, OTP: code}, store.SessionAPI); scheme.ErrorCode(err) != scheme.CodeOTPRequired {
+			t.Errorf("replayed code: %v", err)
+		}
+		c.t = c.t.Add(30 * time.Second)
+		next, _ := totp.GenerateCode(secretOf(t, uri), c.t)
+		if _, err := s.SignIn(ctx, account.SignInInput{Username: "coord.replay", Password: pw, OTP: next}, store.SessionAPI); err != nil {
+			t.Errorf("next step's code: %v", err)
 		}
 	})
 }

@@ -3,6 +3,7 @@ package account
 import (
 	"context"
 	"crypto/rand"
+	"crypto/subtle"
 	"crypto/sha256"
 	"encoding/base32"
 	"strings"
@@ -191,10 +192,25 @@ func (s *Service) start(ctx context.Context, l store.Login, kind store.SessionKi
 func (s *Service) checkSecondFactor(ctx context.Context, l store.Login, code string) (bool, error) {
 	code = strings.ReplaceAll(strings.TrimSpace(code), " ", "")
 	if len(code) == 6 {
-		return totp.ValidateCustom(code, l.TOTPSecret, s.Now(), totp.ValidateOpts{Period: 30, Skew: 1, Digits: otp.DigitsSix, Algorithm: otp.AlgorithmSHA1})
+		// Accept the current 30-second step or either neighbour (clock
+		// drift), and each step's code only once (no replay).
+		now := s.Now()
+		for _, skew := range []int64{0, -1, 1} {
+			at := now.Add(time.Duration(skew*30) * time.Second)
+			want, err := totp.GenerateCodeCustom(l.TOTPSecret, at, totpOpts)
+			if err != nil {
+				return false, err
+			}
+			if subtle.ConstantTimeCompare([]byte(want), []byte(code)) == 1 {
+				return s.DB.UseTOTPStep(ctx, l.User.ID, at.Unix()/30)
+			}
+		}
+		return false, nil
 	}
 	return s.DB.UseRecoveryCode(ctx, l.User.ID, hashCode(code))
 }
+
+var totpOpts = totp.ValidateOpts{Period: 30, Digits: otp.DigitsSix, Algorithm: otp.AlgorithmSHA1}
 
 // Authenticate returns the user of a session token.
 func (s *Service) Authenticate(ctx context.Context, token string, kind store.SessionKind) (scheme.User, error) {

@@ -244,3 +244,19 @@ func (db *DB) FinishPasswordReset(ctx context.Context, userID string, codeHash [
 	}
 	return nil
 }
+
+// UseTOTPStep records that the code of time step n was used, refusing a
+// step at or before the last one used: each code works once.
+func (db *DB) UseTOTPStep(ctx context.Context, userID string, step int64) (bool, error) {
+	ok := false
+	err := db.inTx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `UPDATE users SET totp_last_step = $1 WHERE id = $2 AND totp_last_step < $1`, step, userID)
+		if err != nil {
+			return err
+		}
+		n, _ := res.RowsAffected()
+		ok = n == 1
+		return nil
+	})
+	return ok, err
+}

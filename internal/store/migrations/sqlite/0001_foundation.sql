@@ -33,6 +33,7 @@ CREATE TABLE users (
     password_hash  TEXT NOT NULL,
     totp_secret_ct BLOB,
     totp_enabled   BOOLEAN NOT NULL DEFAULT FALSE,
+    totp_last_step BIGINT NOT NULL DEFAULT 0,
     failed_logins  INTEGER NOT NULL DEFAULT 0,
     locked_until   TIMESTAMP,
     created_at     TIMESTAMP NOT NULL
