@@ -9,6 +9,7 @@ import (
 
 	"uglymugs/internal/account"
 	"uglymugs/internal/demo"
+	"uglymugs/internal/report"
 	"uglymugs/internal/store"
 	"uglymugs/internal/vault"
 )
@@ -65,7 +66,7 @@ func cmdDemo(ctx context.Context, args []string, getenv env, stdout, stderr io.W
 	if err != nil {
 		return err
 	}
-	logins, err := demo.Seed(ctx, db, accounts)
+	logins, err := demo.Seed(ctx, db, accounts, report.New(db, cfg.hours))
 	if err != nil {
 		return fmt.Errorf("demo data: %w", err)
 	}

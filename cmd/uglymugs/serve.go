@@ -15,6 +15,7 @@ import (
 
 	"uglymugs/internal/account"
 	"uglymugs/internal/jobs"
+	"uglymugs/internal/report"
 	"uglymugs/internal/store"
 	"uglymugs/internal/web"
 )
@@ -102,7 +103,7 @@ func serve(ctx context.Context, db *store.DB, cfg serveConfig, demo bool, log *s
 		TLS:          cfg.tls(),
 		MetricsToken: cfg.metricsToken,
 		BehindProxy:  cfg.behindProxy,
-	}, db, accounts, log, reg)
+	}, db, accounts, report.New(db, cfg.hours), log, reg)
 	if err != nil {
 		return err
 	}

@@ -145,8 +145,11 @@ func TestApply_EachProblemNamesItsFieldAndStoresNothing(t *testing.T) {
 			{"regions", func(in *account.ApplicationInput) { in.Regions = []string{"atlantis"} }},
 			{"gender", func(in *account.ApplicationInput) { in.Gender = "robot" }},
 			{"sector", func(in *account.ApplicationInput) { in.Sector = "robotics" }},
-			{"terms", func(in *account.ApplicationInput) { in.TermsVersion = 0 }},
-			{"terms", func(in *account.ApplicationInput) { in.TermsVersion = 7 }},
+			{"terms_version", func(in *account.ApplicationInput) { in.TermsVersion = 0 }},
+			{"terms_version", func(in *account.ApplicationInput) { in.TermsVersion = 7 }},
+			{"alert_channels", func(in *account.ApplicationInput) {
+				in.Email, in.AlertChannels, in.Organisation = "", []string{"email"}, &account.OrgInput{}
+			}},
 		}
 		for _, tt := range tests {
 			in := individualInput("fresh.user")

@@ -84,7 +84,7 @@ func (s *Service) validate(ctx context.Context, in ApplicationInput) (store.NewA
 		switch ch {
 		case "email":
 			prof.AlertEmail = true
-			if in.Email == "" && in.Organisation == nil {
+			if in.Email == "" && !na.Type.Organisational() {
 				p["alert_channels"] = "To get alerts by email, give an email address."
 			}
 		case "sms":
@@ -109,7 +109,8 @@ func (s *Service) validate(ctx context.Context, in ApplicationInput) (store.NewA
 			p["regions"] = fmt.Sprintf("We do not know the region %q. Choose from the list.", r)
 		}
 	}
-	prof.Regions = in.Regions
+	slices.Sort(in.Regions)
+	prof.Regions = slices.Compact(in.Regions)
 	if in.Gender != "" && !slices.ContainsFunc(scheme.Genders, func(g struct{ Slug, Name string }) bool { return g.Slug == in.Gender }) {
 		p["gender"] = "Choose one of the answers, or leave it blank."
 	}
@@ -132,9 +133,9 @@ func (s *Service) validate(ctx context.Context, in ApplicationInput) (store.NewA
 	}
 	switch {
 	case in.TermsVersion == 0:
-		p["terms"] = "Read the terms and conditions and tick to accept them."
+		p["terms_version"] = "Read the terms and conditions and tick to accept them."
 	case in.TermsVersion != terms.Version:
-		p["terms"] = "The terms and conditions have changed: read the current version and accept it."
+		p["terms_version"] = "The terms and conditions have changed: read the current version and accept it."
 	}
 	prof.TermsVersion = terms.Version
 

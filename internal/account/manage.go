@@ -160,7 +160,7 @@ func (s *Service) fieldProblems(ctx context.Context, ai ApplicationInput) map[st
 	if err != nil {
 		return map[string]string{"form": scheme.ErrorMessage(err)}
 	}
-	for _, k := range []string{"username", "password", "terms", "type"} {
+	for _, k := range []string{"username", "password", "terms_version", "type"} {
 		delete(problems, k)
 	}
 	return problems

@@ -3,8 +3,8 @@ package account
 import (
 	"context"
 	"crypto/rand"
-	"crypto/subtle"
 	"crypto/sha256"
+	"crypto/subtle"
 	"encoding/base32"
 	"strings"
 	"time"
@@ -119,10 +119,13 @@ func (s *Service) SignIn(ctx context.Context, in SignInInput, kind store.Session
 	case scheme.StatusRevoked:
 		return Session{}, scheme.Errorf(scheme.CodeForbidden, "This membership has been ended by the scheme. If you think this is a mistake, contact us.")
 	case scheme.StatusDisabled:
-		return Session{}, scheme.Errorf(scheme.CodeForbidden, "This login has been switched off by your organisation.")
+		return Session{}, scheme.Errorf(scheme.CodeForbidden, "This login has been switched off. Ask whoever manages it.")
 	}
 	if l.TOTPEnabled {
 		if strings.TrimSpace(in.OTP) == "" {
+			if kind != store.SessionWeb {
+				return Session{}, ErrOTPRequired // API clients send the code with the password
+			}
 			// The password is proven: hand back a short-lived token for the
 			// code step, so the browser need not send the password again.
 			token, exp, err := s.DB.CreateSession(ctx, l.User.ID, store.SessionMFA, s.ttl(store.SessionMFA))

@@ -9,9 +9,9 @@ import (
 	"fmt"
 
 	"uglymugs/internal/account"
+	"uglymugs/internal/report"
 	"uglymugs/internal/scheme"
 	"uglymugs/internal/store"
-	"uglymugs/internal/vault"
 )
 
 // Login is a demo sign-in to print.
@@ -26,7 +26,7 @@ type Login struct {
 const Password = "demo member password"
 
 // Seed adds the demo data and returns the logins.
-func Seed(ctx context.Context, db *store.DB, acc *account.Service) ([]Login, error) {
+func Seed(ctx context.Context, db *store.DB, acc *account.Service, reports *report.Service) ([]Login, error) {
 	logins := []Login{
 		{Username: "demo-admin", Password: "demo admin password", Role: scheme.RoleAdmin, Note: "second factor required"},
 		{Username: "demo-coordinator", Password: "demo coordinator password", Role: scheme.RoleCoordinator, Note: "second factor required"},
@@ -40,12 +40,6 @@ func Seed(ctx context.Context, db *store.DB, acc *account.Service) ([]Login, err
 	}
 	coord, err := db.UserByUsername(ctx, "demo-coordinator")
 	if err != nil {
-		return nil, err
-	}
-
-	// An offender's number from an earlier report, so that an applicant
-	// using it is flagged.
-	if err := db.AddOffenderIdentifier(ctx, vault.KindPhone, "+447700900666", ""); err != nil {
 		return nil, err
 	}
 
@@ -77,6 +71,13 @@ func Seed(ctx context.Context, db *store.DB, acc *account.Service) ([]Login, err
 		return nil, err
 	}
 	for i, in := range append(approved, pending...) {
+		if i == len(approved) {
+			// Reports before the pending applications, so that the one
+			// giving a reported offender's number is flagged.
+			if err := seedDemoReports(ctx, db, reports, coord.ID); err != nil {
+				return nil, err
+			}
+		}
 		in.Password, in.TermsVersion = Password, terms.Version
 		a, err := acc.Apply(ctx, in)
 		if err != nil {
@@ -107,4 +108,18 @@ func Seed(ctx context.Context, db *store.DB, acc *account.Service) ([]Login, err
 	}
 	logins = append(logins, Login{Username: "demo-staff", Password: Password, Role: scheme.RoleOrgStaff})
 	return logins, nil
+}
+
+// seedDemoReports files the demo reports as the approved demo members.
+func seedDemoReports(ctx context.Context, db *store.DB, reports *report.Service, coordinator string) error {
+	var reporters []scheme.User
+	for _, name := range []string{"demo-member", "demo-project"} {
+		l, err := db.LoginByUsername(ctx, name)
+		if err != nil {
+			return err
+		}
+		reporters = append(reporters, l.User)
+	}
+	_, err := seedReports(ctx, db, reports, reporters, coordinator)
+	return err
 }

@@ -60,8 +60,12 @@ var (
 )
 
 // ErrorCode returns the code of the first *Error in err's chain, or
-// CodeInternal when there is none: anything unexpected is internal.
+// CodeInternal when there is none: anything unexpected is internal. A nil
+// error has no code ("").
 func ErrorCode(err error) Code {
+	if err == nil {
+		return ""
+	}
 	var e *Error
 	if errors.As(err, &e) {
 		return e.Code

@@ -82,7 +82,9 @@ func (db *DB) ExportUser(ctx context.Context, userID string) (Export, error) {
 		e.Organisation = &org
 	}
 	if a, err := db.ApplicationOfUser(ctx, userID); err == nil {
-		a.Profile, a.Org = scheme.Profile{}, nil // already above
+		// Already above; and never the vetting flags: someone flagged as a
+		// possible offender must not learn it.
+		a.Profile, a.Org, a.Flags = scheme.Profile{}, nil, nil
 		e.Application = &a
 	} else if scheme.ErrorCode(err) != scheme.CodeNotFound {
 		return e, err
@@ -146,6 +148,9 @@ func (db *DB) Revoke(ctx context.Context, actor, userID, reason, url string) err
 		if l.User.Status == scheme.StatusRevoked {
 			return scheme.Errorf(scheme.CodeConflict, "This member is already revoked.")
 		}
+		if l.User.Status != scheme.StatusActive && l.User.Status != scheme.StatusDisabled {
+			return scheme.Errorf(scheme.CodeConflict, "Only members can be revoked: reject an application instead.")
+		}
 		ct, err := db.seal("revocations", "reason", userID, reason)
 		if err != nil {
 			return err
@@ -159,6 +164,17 @@ func (db *DB) Revoke(ctx context.Context, actor, userID, reason, url string) err
 		}
 		if err := deleteUserSessions(ctx, tx, userID); err != nil {
 			return err
+		}
+		if l.User.Role == scheme.RoleOrgContact && l.User.OrganisationID != "" {
+			// The organisation's staff act for it: they stop with it.
+			if _, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE user_id IN (SELECT id FROM users WHERE organisation_id = $1 AND role = $2)`,
+				l.User.OrganisationID, string(scheme.RoleOrgStaff)); err != nil {
+				return err
+			}
+			if _, err := tx.ExecContext(ctx, `UPDATE users SET status = $1 WHERE organisation_id = $2 AND role = $3`,
+				scheme.StatusDisabled, l.User.OrganisationID, string(scheme.RoleOrgStaff)); err != nil {
+				return err
+			}
 		}
 		if err := db.appendAudit(ctx, tx, audit.Entry{Actor: actor, Action: "user.revoke", SubjectType: "user", SubjectID: userID}); err != nil {
 			return err

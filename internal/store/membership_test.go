@@ -10,7 +10,6 @@ import (
 	"uglymugs/internal/scheme"
 	"uglymugs/internal/store"
 	"uglymugs/internal/store/storetest"
-	"uglymugs/internal/vault"
 )
 
 func individual(username, email, mobile string) store.NewApplication {
@@ -69,9 +68,7 @@ func TestApplication_FlagsDuplicateAndOffenderByBlindIndex(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
 		apply(t, db, individual("first", "same@example.org", ""))
-		if err := db.AddOffenderIdentifier(ctx, vault.KindPhone, "+447700900666", "report-1"); err != nil {
-			t.Fatal(err)
-		}
+		reportWith(t, db, scheme.Identifier{Kind: "phone", Value: "07700 900666", Normalised: "+447700900666"})
 		tests := []struct {
 			name   string
 			na     store.NewApplication

@@ -2,10 +2,8 @@ package store
 
 import (
 	"context"
-	"database/sql"
 
 	"uglymugs/internal/scheme"
-	"uglymugs/internal/vault"
 )
 
 // CurrentTerms returns the newest published terms and conditions.
@@ -52,18 +50,22 @@ func (db *DB) Sectors(ctx context.Context) ([]scheme.Sector, error) {
 	return out, rows.Err()
 }
 
-// AddOffenderIdentifier records an identifier from a report (the reports
-// issue builds on this; tests and the demo use it now).
-func (db *DB) AddOffenderIdentifier(ctx context.Context, kind vault.Kind, normalised, reportID string) error {
-	id := newID()
-	s := &sealer{db: db, table: "offender_identifiers", id: id}
-	ct, idx := s.seal("value", normalised), s.index(kind, normalised)
-	if s.err != nil {
-		return s.err
+// IncidentTypes returns the kinds of incident with their severities.
+func (db *DB) IncidentTypes(ctx context.Context) ([]scheme.IncidentType, error) {
+	rows, err := db.read.QueryContext(ctx, `SELECT slug, name, severity FROM incident_types ORDER BY position, slug`)
+	if err != nil {
+		return nil, err
 	}
-	return db.inTx(ctx, func(tx *sql.Tx) error {
-		_, err := tx.ExecContext(ctx, `INSERT INTO offender_identifiers (id, kind, value_idx, value_ct, report_id, created_at)
-			VALUES ($1, $2, $3, $4, $5, $6)`, id, string(kind), idx, ct, reportID, db.now().UTC())
-		return err
-	})
+	defer rows.Close()
+	var out []scheme.IncidentType
+	for rows.Next() {
+		var t scheme.IncidentType
+		var sev string
+		if err := rows.Scan(&t.Slug, &t.Name, &sev); err != nil {
+			return nil, err
+		}
+		t.Severity = scheme.Severity(sev)
+		out = append(out, t)
+	}
+	return out, rows.Err()
 }

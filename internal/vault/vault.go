@@ -23,10 +23,11 @@ const (
 	KindPlate    Kind = "plate"
 	KindHandle   Kind = "handle"
 	KindUsername Kind = "username"
+	KindName     Kind = "name" // names and aliases offenders use
 )
 
 // Kinds lists every blind-index kind; a key file must hold a key for each.
-var Kinds = []Kind{KindPhone, KindEmail, KindPlate, KindHandle, KindUsername}
+var Kinds = []Kind{KindPhone, KindEmail, KindPlate, KindHandle, KindUsername, KindName}
 
 // keySize is the length of every key: 256 bits, what XChaCha20-Poly1305
 // requires and what HMAC-SHA256 gains nothing beyond.

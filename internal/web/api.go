@@ -81,11 +81,11 @@ func decode(r *http.Request, v any) error {
 
 // bearer returns the API token of a request.
 func bearer(r *http.Request) string {
-	h := r.Header.Get("Authorization")
-	if t, ok := strings.CutPrefix(h, "Bearer "); ok {
-		return strings.TrimSpace(t)
+	authScheme, token, ok := strings.Cut(r.Header.Get("Authorization"), " ")
+	if !ok || !strings.EqualFold(authScheme, "Bearer") {
+		return ""
 	}
-	return ""
+	return strings.TrimSpace(token)
 }
 
 // apiAuth runs next with the token's user if their role is one of roles
@@ -196,6 +196,7 @@ func (s *Server) apiApply() http.Handler {
 // applicationJSON is an application in the vetting queue.
 type applicationJSON struct {
 	ID                  string        `json:"id"`
+	UserID              string        `json:"user_id"`
 	Type                string        `json:"type"`
 	Status              string        `json:"status"`
 	SubmittedAt         string        `json:"submitted_at"`
@@ -223,7 +224,7 @@ func (s *Server) apiApplications() http.Handler {
 		}
 		items := make([]applicationJSON, len(apps))
 		for i, a := range apps {
-			items[i] = applicationJSON{ID: a.ID, Type: string(a.Type), Status: string(a.Status),
+			items[i] = applicationJSON{ID: a.ID, UserID: a.UserID, Type: string(a.Type), Status: string(a.Status),
 				SubmittedAt: a.SubmittedAt.UTC().Format(time.RFC3339), WaitingWorkingHours: a.WaitingHours, Flags: a.Flags}
 			if items[i].Flags == nil {
 				items[i].Flags = []scheme.Flag{}
@@ -239,7 +240,11 @@ func (s *Server) apiDecide(d store.Decision) http.Handler {
 			Reason   string `json:"reason"`
 			Question string `json:"question"`
 		}
-		if r.ContentLength != 0 {
+		if body, err := io.ReadAll(r.Body); err != nil {
+			s.apiFail(w, r, scheme.Errorf(scheme.CodeInvalid, "The request is too large."))
+			return
+		} else if len(strings.TrimSpace(string(body))) > 0 {
+			r.Body = io.NopCloser(strings.NewReader(string(body)))
 			if err := decode(r, &in); err != nil {
 				s.apiFail(w, r, err)
 				return

@@ -17,7 +17,8 @@ type QueueView struct {
 }
 
 type queueRow struct {
-	ID, Type, Status, Submitted string
+	Type                  scheme.MembershipType
+	ID, Status, Submitted string
 	Waiting                     float64
 	Flags                       []scheme.Flag
 }
@@ -31,18 +32,27 @@ func (s *Server) queuePage() http.Handler {
 		}
 		v := QueueView{FlagText: scheme.FlagText, TypeNames: typeNames}
 		for _, it := range items {
-			v.Items = append(v.Items, queueRow{ID: it.ID, Type: string(it.Type), Status: string(it.Status),
+			v.Items = append(v.Items, queueRow{ID: it.ID, Type: it.Type, Status: string(it.Status),
 				Submitted: it.SubmittedAt.In(s.accounts.Hours.Location).Format("Mon 2 Jan 15:04"), Waiting: it.WaitingHours, Flags: it.Flags})
 		}
-		s.render(w, r, http.StatusOK, "queue", FormView{Extra: v})
+		s.render(w, r, http.StatusOK, "queue", FormView{Extra: v, Notice: map[string]string{
+			"approve":      "Approved: the applicant has been told and can sign in as a member.",
+			"reject":       "Rejected: the applicant has been told and sees your reason when they sign in.",
+			"request-info": "Your question has been sent: the application comes back here when they answer.",
+		}[r.URL.Query().Get("done")]})
 	}, scheme.RoleCoordinator)
 }
 
-// ApplicationView is one application opened by a coordinator.
+// ApplicationView is one application opened by a coordinator, with names
+// for the codes it holds.
 type ApplicationView struct {
-	App      scheme.Application
-	FlagText map[scheme.Flag]string
-	TypeName string
+	App         scheme.Application
+	FlagText    map[scheme.Flag]string
+	TypeName    string
+	Submitted   string // in the scheme's time zone
+	RegionNames map[string]string
+	SectorNames map[string]string
+	GenderNames map[string]string
 }
 
 func (s *Server) applicationPage() http.Handler {
@@ -57,8 +67,29 @@ func (s *Server) renderApplication(w http.ResponseWriter, r *http.Request, u sch
 		s.fail(w, r, err)
 		return
 	}
-	s.render(w, r, status, "application", FormView{Values: values, Errors: errs,
-		Extra: ApplicationView{App: a, FlagText: scheme.FlagText, TypeName: typeNames[a.Type]}})
+	v := ApplicationView{App: a, FlagText: scheme.FlagText, TypeName: typeNames[a.Type],
+		Submitted:   a.SubmittedAt.In(s.accounts.Hours.Location).Format("Monday 2 January 2006, 15:04"),
+		RegionNames: map[string]string{}, SectorNames: map[string]string{}, GenderNames: map[string]string{}}
+	regions, err := s.db.Regions(r.Context())
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	for _, x := range regions {
+		v.RegionNames[x.Slug] = x.Name
+	}
+	sectors, err := s.db.Sectors(r.Context())
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	for _, x := range sectors {
+		v.SectorNames[x.Slug] = x.Name
+	}
+	for _, g := range scheme.Genders {
+		v.GenderNames[g.Slug] = g.Name
+	}
+	s.render(w, r, status, "application", FormView{Values: values, Errors: errs, Extra: v})
 }
 
 func (s *Server) decide(d store.Decision) http.Handler {
@@ -77,7 +108,7 @@ func (s *Server) decide(d store.Decision) http.Handler {
 			s.fail(w, r, err)
 			return
 		}
-		http.Redirect(w, r, "/coordinator/applications", http.StatusSeeOther)
+		http.Redirect(w, r, "/coordinator/applications?done="+string(d), http.StatusSeeOther)
 	}, scheme.RoleCoordinator)
 }
 

@@ -79,7 +79,7 @@ func applicationFromForm(r *http.Request, t scheme.MembershipType) (account.Appl
 		WorkName: f.Get("work_name"), RealName: f.Get("real_name"), Email: f.Get("email"), Mobile: f.Get("mobile"),
 		AlertChannels: f["alert_channels"], Regions: f["regions"], Gender: f.Get("gender"), Sector: f.Get("sector"), Area: f.Get("area"),
 	}
-	in.TermsVersion, _ = strconv.Atoi(f.Get("terms"))
+	in.TermsVersion, _ = strconv.Atoi(f.Get("terms_version"))
 	if t.Organisational() {
 		in.Organisation = &account.OrgInput{Name: f.Get("organisation.name"), Website: f.Get("organisation.website"),
 			Email: f.Get("organisation.email"), KeyContact: f.Get("organisation.key_contact"), Description: f.Get("organisation.description")}

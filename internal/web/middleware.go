@@ -8,6 +8,8 @@ import (
 	"net/http"
 	"runtime/debug"
 	"time"
+
+	"uglymugs/internal/scheme"
 )
 
 type ctxKey int
@@ -127,6 +129,10 @@ func (s *Server) securityHeaders(next http.Handler) http.Handler {
 func (s *Server) csrf(next http.Handler) http.Handler {
 	p := http.NewCrossOriginProtection()
 	p.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if isAPI(r) {
+			s.apiFail(w, r, scheme.Errorf(scheme.CodeForbidden, "Cross-origin requests are refused."))
+			return
+		}
 		s.renderError(w, r, http.StatusForbidden, "This form came from another website",
 			"For your safety we only accept forms sent from this site. Go back, reload the page and try again.")
 	}))

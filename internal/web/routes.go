@@ -83,6 +83,11 @@ func (s *Server) Handler() http.Handler {
 	mux.Handle("GET /api/v1/me/export", s.apiExport())
 	mux.Handle("DELETE /api/v1/me", s.apiLeave())
 	mux.Handle("POST /api/v1/members/{id}/revoke", s.apiRevoke())
+	mux.Handle("POST /api/v1/reports", s.apiSubmitReport())
+	mux.Handle("GET /api/v1/reports", s.apiReports())
+	mux.Handle("GET /api/v1/reports/{id}", s.apiReport())
+	mux.Handle("PATCH /api/v1/reports/{id}/consents", s.apiConsents())
+	mux.Handle("GET /api/v1/offenders/{id}", s.apiOffender())
 	mux.Handle("/api/", s.apiNotFound())
 
 	// Anything else is a friendly 404.

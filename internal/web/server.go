@@ -12,6 +12,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"uglymugs/internal/account"
+	"uglymugs/internal/report"
 	"uglymugs/internal/store"
 )
 
@@ -38,6 +39,7 @@ type Server struct {
 	cfg      Config
 	db       *store.DB
 	accounts *account.Service
+	reports  *report.Service
 	limits   *limiter
 	log      *slog.Logger
 	views    map[string]*template.Template
@@ -51,7 +53,7 @@ type Server struct {
 
 // New parses every view and fingerprints every static asset; it fails if a
 // template is missing or broken, so a bad build never starts serving.
-func New(cfg Config, db *store.DB, accounts *account.Service, log *slog.Logger, reg *prometheus.Registry) (*Server, error) {
+func New(cfg Config, db *store.DB, accounts *account.Service, reports *report.Service, log *slog.Logger, reg *prometheus.Registry) (*Server, error) {
 	a, err := loadAssets()
 	if err != nil {
 		return nil, err
@@ -61,7 +63,7 @@ func New(cfg Config, db *store.DB, accounts *account.Service, log *slog.Logger, 
 		return nil, err
 	}
 	return &Server{
-		cfg: cfg, db: db, accounts: accounts, log: log, views: views, assets: a,
+		cfg: cfg, db: db, accounts: accounts, reports: reports, log: log, views: views, assets: a,
 		limits:  newLimiter(signInRate, signInBurst),
 		metrics: newHTTPMetrics(reg), reg: reg,
 		termsHTML: map[int]template.HTML{},

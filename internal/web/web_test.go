@@ -15,6 +15,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"uglymugs/internal/account"
+	"uglymugs/internal/report"
 	"uglymugs/internal/scheme"
 	"uglymugs/internal/store"
 	"uglymugs/internal/store/storetest"
@@ -38,7 +39,7 @@ func newServerOn(t *testing.T, db *store.DB, cfg web.Config) *httptest.Server {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s, err := web.New(cfg, db, accounts, slog.New(slog.NewTextHandler(io.Discard, nil)), prometheus.NewRegistry())
+	s, err := web.New(cfg, db, accounts, report.New(db, scheme.DefaultWorkingHours(time.UTC)), slog.New(slog.NewTextHandler(io.Discard, nil)), prometheus.NewRegistry())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -279,7 +280,7 @@ func TestJoinForm_ProblemsShownBesideFieldsAndInputKept(t *testing.T) {
 		form := url.Values{
 			"username": {"new.member"}, "password": {"a long test passphrase"}, "work_name": {""},
 			"email": {"keep.me@example.org"}, "mobile": {"07700 900444"}, "alert_channels": {"sms"},
-			"regions": {"london", "wales"}, "sector": {"street"}, "area": {"Cardiff Bay"}, "terms": {"1"},
+			"regions": {"london", "wales"}, "sector": {"street"}, "area": {"Cardiff Bay"}, "terms_version": {"1"},
 		}
 		resp, err := ts.Client().PostForm(ts.URL+"/join/individual", form)
 		if err != nil {

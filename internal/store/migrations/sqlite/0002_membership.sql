@@ -86,19 +86,6 @@ CREATE TABLE data_exports (
     created_at TIMESTAMP NOT NULL
 );
 
--- Offender identifiers from reports, looked up by blind index. Reports come
--- in the next migration; applications are already checked against this.
-CREATE TABLE offender_identifiers (
-    id         TEXT PRIMARY KEY,
-    kind       TEXT NOT NULL CHECK (kind IN ('phone', 'email', 'plate', 'handle')),
-    value_idx  BLOB NOT NULL,
-    value_ct   BLOB NOT NULL,
-    partial    BOOLEAN NOT NULL DEFAULT FALSE,
-    report_id  TEXT,
-    created_at TIMESTAMP NOT NULL
-);
-CREATE INDEX offender_identifiers_value ON offender_identifiers (kind, value_idx);
-
 -- Sessions are stored by the SHA-256 of their token: a copy of this table
 -- cannot be used to sign in.
 CREATE TABLE sessions (
@@ -151,7 +138,6 @@ DROP TABLE notifications;
 DROP TABLE password_resets;
 DROP TABLE recovery_codes;
 DROP TABLE sessions;
-DROP TABLE offender_identifiers;
 DROP TABLE revocations;
 DROP TABLE data_exports;
 DROP TABLE applications;

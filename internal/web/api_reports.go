@@ -1,0 +1,143 @@
+package web
+
+import (
+	"net/http"
+	"time"
+
+	"uglymugs/internal/report"
+	"uglymugs/internal/scheme"
+	"uglymugs/internal/store"
+)
+
+// reportJSON is a report as the API shows it: to its reporter, what they
+// sent and where it is; to coordinators also the working copy and the
+// offender profiles it is linked to.
+type reportJSON struct {
+	scheme.Report
+	DelayHours float64               `json:"delay_hours"`
+	Overdue    bool                  `json:"overdue"`
+	Content    *scheme.ReportContent `json:"content,omitempty"`
+	Working    *scheme.ReportContent `json:"working_copy,omitempty"`
+	OffenderID []string              `json:"offender_ids,omitempty"`
+}
+
+func (s *Server) reportView(r scheme.Report, forStaff bool, full bool) reportJSON {
+	out := reportJSON{Report: r, DelayHours: float64(r.Delay/time.Minute) / 60, Overdue: r.Overdue(time.Now())}
+	if out.IncidentTypes == nil {
+		out.IncidentTypes = []string{}
+	}
+	if !full {
+		return out
+	}
+	orig := r.Original
+	if forStaff {
+		w := r.Working
+		out.Working = &w
+		seen := map[string]bool{}
+		for _, o := range r.Working.Offenders {
+			if o.ProfileID != "" && !seen[o.ProfileID] {
+				seen[o.ProfileID] = true
+				out.OffenderID = append(out.OffenderID, o.ProfileID)
+			}
+		}
+	} else {
+		// Reporters see what they sent, without link ids or normalised forms.
+		orig.Offenders = append([]scheme.Offender(nil), orig.Offenders...)
+		for i := range orig.Offenders {
+			orig.Offenders[i].ID, orig.Offenders[i].ProfileID = "", ""
+			ids := append([]scheme.Identifier(nil), orig.Offenders[i].Identifiers...)
+			for j := range ids {
+				ids[j].Normalised = ""
+			}
+			orig.Offenders[i].Identifiers = ids
+		}
+	}
+	out.Content = &orig
+	return out
+}
+
+func (s *Server) apiSubmitReport() http.Handler {
+	return s.apiAuth(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
+		var in report.Input
+		if err := decode(r, &in); err != nil {
+			s.apiFail(w, r, err)
+			return
+		}
+		rep, err := s.reports.Submit(r.Context(), u, in)
+		if err != nil {
+			s.apiFail(w, r, err)
+			return
+		}
+		writeJSON(w, http.StatusCreated, map[string]any{"id": rep.ID, "status": rep.Status, "late": rep.Late})
+	})
+}
+
+func (s *Server) apiReports() http.Handler {
+	return s.apiAuth(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
+		f := store.ReportFilter{ReporterID: u.ID}
+		staff := u.Role.Staff() && u.Status == scheme.StatusActive
+		if staff && r.URL.Query().Get("mine") != "true" {
+			f = store.ReportFilter{Statuses: []scheme.ReportStatus{scheme.ReportSubmitted, scheme.ReportInReview}}
+			if st := r.URL.Query().Get("status"); st != "" {
+				f.Statuses = []scheme.ReportStatus{scheme.ReportStatus(st)}
+			}
+		}
+		rs, err := s.db.Reports(r.Context(), f)
+		if err != nil {
+			s.apiFail(w, r, err)
+			return
+		}
+		items := make([]reportJSON, len(rs))
+		for i, x := range rs {
+			items[i] = s.reportView(x, staff, false)
+		}
+		writeJSON(w, http.StatusOK, map[string]any{"items": items})
+	})
+}
+
+func (s *Server) apiReport() http.Handler {
+	return s.apiAuth(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
+		rep, err := s.reports.Get(r.Context(), u, r.PathValue("id"))
+		if err != nil {
+			s.apiFail(w, r, err)
+			return
+		}
+		writeJSON(w, http.StatusOK, s.reportView(rep, rep.ReporterID != u.ID, true))
+	})
+}
+
+func (s *Server) apiConsents() http.Handler {
+	return s.apiAuth(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
+		rep, err := s.reports.Get(r.Context(), u, r.PathValue("id"))
+		if err == nil && rep.ReporterID != u.ID {
+			err = scheme.ErrNotFound // only the reporter decides
+		}
+		if err != nil {
+			s.apiFail(w, r, err)
+			return
+		}
+		// Start from the current consents: a field left out is unchanged.
+		c := rep.Consents
+		if err := decode(r, &c); err != nil {
+			s.apiFail(w, r, err)
+			return
+		}
+		c, err = s.db.SetConsents(r.Context(), u.ID, rep.ID, c)
+		if err != nil {
+			s.apiFail(w, r, err)
+			return
+		}
+		writeJSON(w, http.StatusOK, map[string]any{"id": rep.ID, "consents": c})
+	})
+}
+
+func (s *Server) apiOffender() http.Handler {
+	return s.apiAuth(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
+		p, err := s.db.OffenderProfile(r.Context(), u.ID, r.PathValue("id"))
+		if err != nil {
+			s.apiFail(w, r, err)
+			return
+		}
+		writeJSON(w, http.StatusOK, p)
+	}, scheme.RoleCoordinator)
+}
