@@ -19,8 +19,8 @@ type QueueView struct {
 type queueRow struct {
 	Type                  scheme.MembershipType
 	ID, Status, Submitted string
-	Waiting                     float64
-	Flags                       []scheme.Flag
+	Waiting               float64
+	Flags                 []scheme.Flag
 }
 
 func (s *Server) queuePage() http.Handler {
