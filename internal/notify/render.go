@@ -28,6 +28,7 @@ const (
 	TemplateAccountRevoked           = "account_revoked"
 	TemplateLeftScheme               = "left_scheme"
 	TemplateStaffLoginCreated        = "staff_login_created"
+	TemplateReportMessage            = "report_message"
 )
 
 // SMSMaxLen is the most an SMS may hold: one GSM-7 segment, so that it

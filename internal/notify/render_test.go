@@ -23,6 +23,7 @@ var allKeys = []string{
 	notify.TemplateLeftScheme,
 	notify.TemplatePasswordChanged,
 	notify.TemplatePasswordResetCode,
+	notify.TemplateReportMessage,
 	notify.TemplateStaffLoginCreated,
 }
 

@@ -50,6 +50,16 @@ func (s *Server) Handler() http.Handler {
 	mux.Handle("GET /account/leave", s.leavePage())
 	mux.Handle("POST /account/leave", s.leave())
 
+	// Reports, as their reporter sees them (reports_member.go).
+	mux.Handle("GET /reports", s.myReports())
+	mux.Handle("POST /reports/new", s.newDraft())
+	mux.Handle("GET /reports/draft/{id}/{step}", s.draftStep())
+	mux.Handle("POST /reports/draft/{id}/{step}", s.saveDraftStep())
+	mux.Handle("POST /reports/draft/{id}/discard", s.discardDraft())
+	mux.Handle("GET /reports/{id}", s.myReport())
+	mux.Handle("POST /reports/{id}/messages", s.reporterMessage())
+	mux.Handle("POST /reports/{id}/consents", s.myConsents())
+
 	// Organisations' key contacts.
 	mux.Handle("GET /organisation/staff", s.staffPage())
 	mux.Handle("POST /organisation/staff", s.addStaff())
@@ -62,6 +72,16 @@ func (s *Server) Handler() http.Handler {
 	mux.Handle("POST /coordinator/applications/{id}/approve", s.decide(store.Approve))
 	mux.Handle("POST /coordinator/applications/{id}/reject", s.decide(store.Reject))
 	mux.Handle("POST /coordinator/applications/{id}/request-info", s.decide(store.RequestInfo))
+	mux.Handle("GET /coordinator/reports", s.reportQueue())
+	mux.Handle("GET /coordinator/reports/{id}", s.reportCase())
+	mux.Handle("POST /coordinator/reports/{id}/working-copy", s.editWorkingCopy())
+	mux.Handle("POST /coordinator/reports/{id}/status", s.setReportStatus())
+	mux.Handle("POST /coordinator/reports/{id}/notes", s.addCaseNote())
+	mux.Handle("POST /coordinator/reports/{id}/tasks", s.addTask())
+	mux.Handle("POST /coordinator/reports/{id}/tasks/{task}/done", s.completeTask())
+	mux.Handle("POST /coordinator/reports/{id}/messages", s.schemeMessage())
+	mux.Handle("GET /coordinator/offenders/{id}", s.offenderPage())
+	mux.Handle("POST /coordinator/offenders/move", s.moveOffender())
 	mux.Handle("GET /coordinator/members", s.membersPage())
 	mux.Handle("POST /coordinator/members/{id}/revoke", s.revokeMember())
 	mux.Handle("POST /coordinator/members/{id}/password", s.resetMember())

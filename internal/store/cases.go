@@ -1,0 +1,317 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strings"
+	"time"
+
+	"uglymugs/internal/audit"
+	"uglymugs/internal/scheme"
+)
+
+// Event is one line of a case's timeline.
+type Event struct {
+	ID     string    `json:"id"`
+	At     time.Time `json:"at"`
+	Actor  string    `json:"actor"`
+	Kind   string    `json:"kind"` // submitted, status, edit, note, task, task_done, referral, message, consent, link, acknowledged
+	Detail string    `json:"detail,omitempty"`
+	Body   string    `json:"body,omitempty"`
+}
+
+// Timeline returns everything that happened to a report, oldest first.
+func (db *DB) Timeline(ctx context.Context, reportID string) ([]Event, error) {
+	rows, err := db.read.QueryContext(ctx, `SELECT id, at, actor, kind, detail, body_ct FROM report_events WHERE report_id = $1 ORDER BY at, id`, reportID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []Event
+	for rows.Next() {
+		var e Event
+		var ct []byte
+		if err := rows.Scan(&e.ID, &e.At, &e.Actor, &e.Kind, &e.Detail, &ct); err != nil {
+			return nil, err
+		}
+		if e.Body, err = db.openOptional("report_events", "body", e.ID, ct); err != nil {
+			return nil, err
+		}
+		out = append(out, e)
+	}
+	return out, rows.Err()
+}
+
+// AddCaseNote adds a caseworker's note (kind "note") or a referral to a
+// support service (kind "referral") to a report's timeline.
+func (db *DB) AddCaseNote(ctx context.Context, actor, reportID, kind, text string) error {
+	text = strings.TrimSpace(text)
+	if text == "" {
+		return scheme.Invalid(map[string]string{kind: "Write something first."})
+	}
+	if kind != "note" && kind != "referral" {
+		return scheme.Errorf(scheme.CodeInvalid, "Unknown kind of case entry.")
+	}
+	return db.inTx(ctx, func(tx *sql.Tx) error {
+		if err := reportExists(ctx, tx, reportID); err != nil {
+			return err
+		}
+		if err := db.reportEvent(ctx, tx, reportID, actor, kind, "", text); err != nil {
+			return err
+		}
+		return db.appendAudit(ctx, tx, audit.Entry{Actor: actor, Action: "case." + kind, SubjectType: "report", SubjectID: reportID})
+	})
+}
+
+func reportExists(ctx context.Context, tx *sql.Tx, id string) error {
+	var n int
+	if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM reports WHERE id = $1`, id).Scan(&n); err != nil {
+		return err
+	}
+	if n == 0 {
+		return scheme.ErrNotFound
+	}
+	return nil
+}
+
+// Task is a caseworker's to-do on a report.
+type Task struct {
+	ID     string    `json:"id"`
+	Title  string    `json:"title"`
+	DueAt  time.Time `json:"due_at,omitzero"`
+	DoneAt time.Time `json:"done_at,omitzero"`
+}
+
+// Overdue reports whether the task is past due and not done.
+func (t Task) Overdue(now time.Time) bool {
+	return t.DoneAt.IsZero() && !t.DueAt.IsZero() && now.After(t.DueAt)
+}
+
+// AddTask adds a task (with an optional due date) to a report.
+func (db *DB) AddTask(ctx context.Context, actor, reportID, title string, due time.Time) (Task, error) {
+	t := Task{ID: newID(), Title: strings.TrimSpace(title), DueAt: due}
+	if t.Title == "" {
+		return t, scheme.Invalid(map[string]string{"task": "Say what needs doing."})
+	}
+	ct, err := db.seal("case_tasks", "title", t.ID, t.Title)
+	if err != nil {
+		return t, err
+	}
+	var dueArg any
+	if !due.IsZero() {
+		dueArg = due.UTC()
+	}
+	return t, db.inTx(ctx, func(tx *sql.Tx) error {
+		if err := reportExists(ctx, tx, reportID); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO case_tasks (id, report_id, title_ct, due_at, created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6)`,
+			t.ID, reportID, ct, dueArg, actor, db.now().UTC()); err != nil {
+			return err
+		}
+		return db.reportEvent(ctx, tx, reportID, actor, "task", fmt.Sprintf(`{"task":%q}`, t.ID), t.Title)
+	})
+}
+
+// CompleteTask marks a task of the report done.
+func (db *DB) CompleteTask(ctx context.Context, actor, reportID, taskID string) error {
+	return db.inTx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `UPDATE case_tasks SET done_at = $1 WHERE id = $2 AND report_id = $3 AND done_at IS NULL`, db.now().UTC(), taskID, reportID)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n != 1 {
+			return scheme.ErrNotFound
+		}
+		return db.reportEvent(ctx, tx, reportID, actor, "task_done", fmt.Sprintf(`{"task":%q}`, taskID), "")
+	})
+}
+
+// Tasks lists a report's tasks, open ones first by due date.
+func (db *DB) Tasks(ctx context.Context, reportID string) ([]Task, error) {
+	rows, err := db.read.QueryContext(ctx, `SELECT id, title_ct, due_at, done_at FROM case_tasks WHERE report_id = $1
+		ORDER BY CASE WHEN done_at IS NULL THEN 0 ELSE 1 END, due_at, created_at`, reportID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []Task
+	for rows.Next() {
+		var t Task
+		var ct []byte
+		var due, done sql.NullTime
+		if err := rows.Scan(&t.ID, &ct, &due, &done); err != nil {
+			return nil, err
+		}
+		t.DueAt, t.DoneAt = due.Time, done.Time
+		if t.Title, err = db.open("case_tasks", "title", t.ID, ct); err != nil {
+			return nil, err
+		}
+		out = append(out, t)
+	}
+	return out, rows.Err()
+}
+
+// Message is one message about a report between the scheme and its reporter.
+type Message struct {
+	ID         string    `json:"id"`
+	FromScheme bool      `json:"from_scheme"`
+	Body       string    `json:"body"`
+	At         time.Time `json:"at"`
+	ReadAt     time.Time `json:"read_at,omitzero"`
+}
+
+// AddMessage adds a message to a report's thread. A message from the
+// scheme tells the reporter, by their chosen channel, only that there is a
+// message waiting.
+func (db *DB) AddMessage(ctx context.Context, author, reportID string, fromScheme bool, body, url string) (Message, error) {
+	m := Message{ID: newID(), FromScheme: fromScheme, Body: strings.TrimSpace(body), At: db.now().UTC()}
+	if m.Body == "" {
+		return m, scheme.Invalid(map[string]string{"message": "Write your message first."})
+	}
+	ct, err := db.seal("report_messages", "body", m.ID, m.Body)
+	if err != nil {
+		return m, err
+	}
+	return m, db.inTx(ctx, func(tx *sql.Tx) error {
+		var reporter sql.NullString
+		if err := tx.QueryRowContext(ctx, `SELECT reporter_id FROM reports WHERE id = $1`, reportID).Scan(&reporter); err != nil {
+			return mapErr(err)
+		}
+		if !fromScheme && reporter.String != author {
+			return scheme.ErrNotFound
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO report_messages (id, report_id, from_scheme, author_id, body_ct, created_at) VALUES ($1, $2, $3, $4, $5, $6)`,
+			m.ID, reportID, fromScheme, author, ct, m.At); err != nil {
+			return err
+		}
+		if err := db.reportEvent(ctx, tx, reportID, author, "message", fmt.Sprintf(`{"from_scheme":%t}`, fromScheme), ""); err != nil {
+			return err
+		}
+		if !fromScheme || !reporter.Valid {
+			return nil
+		}
+		p, err := db.profile(ctx, tx, reporter.String)
+		if scheme.ErrorCode(err) == scheme.CodeNotFound {
+			return nil
+		} else if err != nil {
+			return err
+		}
+		if !p.AlertEmail && !p.AlertSMS {
+			return nil // they chose to hear only when they sign in
+		}
+		return db.notifyUser(ctx, tx, reporter.String, p, "report_message", map[string]string{"url": url})
+	})
+}
+
+// Messages returns a report's thread, oldest first; reading it as the
+// reporter marks the scheme's messages read.
+func (db *DB) Messages(ctx context.Context, reportID string, asReporter bool) ([]Message, error) {
+	rows, err := db.read.QueryContext(ctx, `SELECT id, from_scheme, body_ct, created_at, read_at FROM report_messages WHERE report_id = $1 ORDER BY created_at, id`, reportID)
+	if err != nil {
+		return nil, err
+	}
+	var out []Message
+	for rows.Next() {
+		var m Message
+		var ct []byte
+		var read sql.NullTime
+		if err := rows.Scan(&m.ID, &m.FromScheme, &ct, &m.At, &read); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		m.ReadAt = read.Time
+		if m.Body, err = db.open("report_messages", "body", m.ID, ct); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		out = append(out, m)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil || !asReporter {
+		return out, err
+	}
+	return out, db.inTx(ctx, func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, `UPDATE report_messages SET read_at = $1 WHERE report_id = $2 AND from_scheme = $3 AND read_at IS NULL`, db.now().UTC(), reportID, true)
+		return err
+	})
+}
+
+// UnreadMessages counts the scheme's unread messages to a reporter.
+func (db *DB) UnreadMessages(ctx context.Context, reporterID string) (int, error) {
+	var n int
+	err := db.read.QueryRowContext(ctx, `SELECT COUNT(*) FROM report_messages m JOIN reports r ON r.id = m.report_id
+		WHERE r.reporter_id = $1 AND m.from_scheme = $2 AND m.read_at IS NULL`, reporterID, true).Scan(&n)
+	return n, err
+}
+
+// Draft is a report being written.
+type Draft struct {
+	ID        string
+	Step      int
+	Data      string // JSON of the form so far
+	UpdatedAt time.Time
+}
+
+// SaveDraft creates or updates a user's draft report (encrypted); id ""
+// creates one. A draft of another user is not found.
+func (db *DB) SaveDraft(ctx context.Context, userID, id string, step int, data string) (string, error) {
+	if id == "" {
+		id = newID()
+	}
+	ct, err := db.seal("report_drafts", "data", id, data)
+	if err != nil {
+		return "", err
+	}
+	return id, db.inTx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `UPDATE report_drafts SET step = $1, data_ct = $2, updated_at = $3 WHERE id = $4 AND user_id = $5`,
+			step, ct, db.now().UTC(), id, userID)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 1 {
+			return nil
+		}
+		var other int
+		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM report_drafts WHERE id = $1`, id).Scan(&other); err != nil {
+			return err
+		}
+		if other > 0 {
+			return scheme.ErrNotFound
+		}
+		_, err = tx.ExecContext(ctx, `INSERT INTO report_drafts (id, user_id, step, data_ct, updated_at) VALUES ($1, $2, $3, $4, $5)`,
+			id, userID, step, ct, db.now().UTC())
+		return err
+	})
+}
+
+// Drafts lists a user's drafts, newest first.
+func (db *DB) Drafts(ctx context.Context, userID string) ([]Draft, error) {
+	rows, err := db.read.QueryContext(ctx, `SELECT id, step, data_ct, updated_at FROM report_drafts WHERE user_id = $1 ORDER BY updated_at DESC, id`, userID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []Draft
+	for rows.Next() {
+		var d Draft
+		var ct []byte
+		if err := rows.Scan(&d.ID, &d.Step, &ct, &d.UpdatedAt); err != nil {
+			return nil, err
+		}
+		if d.Data, err = db.open("report_drafts", "data", d.ID, ct); err != nil {
+			return nil, err
+		}
+		out = append(out, d)
+	}
+	return out, rows.Err()
+}
+
+// DeleteDraft removes a user's draft (after submitting, or discarding it).
+func (db *DB) DeleteDraft(ctx context.Context, userID, id string) error {
+	return db.inTx(ctx, func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, `DELETE FROM report_drafts WHERE id = $1 AND user_id = $2`, id, userID)
+		return err
+	})
+}
