@@ -7,6 +7,7 @@ package demo
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"uglymugs/internal/account"
 	"uglymugs/internal/report"
@@ -79,7 +80,12 @@ func Seed(ctx context.Context, db *store.DB, acc *account.Service, reports *repo
 			}
 		}
 		in.Password, in.TermsVersion = Password, terms.Version
+		// Spread the applications over the last week, so the queue's
+		// waits differ.
+		at := time.Now().Add(-time.Duration(150-30*i) * time.Hour)
+		db.SetClock(func() time.Time { return at })
 		a, err := acc.Apply(ctx, in)
+		db.SetClock(time.Now)
 		if err != nil {
 			return nil, fmt.Errorf("demo application %s: %w", in.Username, err)
 		}

@@ -10,7 +10,7 @@ import (
 func (db *DB) CurrentTerms(ctx context.Context) (scheme.Terms, error) {
 	var t scheme.Terms
 	err := db.read.QueryRowContext(ctx, `SELECT version, body, published_at FROM terms_versions
-		WHERE published_at <= $1 ORDER BY version DESC LIMIT 1`, db.now().UTC()).Scan(&t.Version, &t.Body, &t.PublishedAt)
+		ORDER BY version DESC LIMIT 1`).Scan(&t.Version, &t.Body, &t.PublishedAt)
 	return t, mapErr(err)
 }
 
