@@ -1,8 +1,8 @@
 // Package identifier normalises what people type as phone numbers, email
-// addresses, vehicle registrations and website usernames, so that the same
-// identifier written in different ways gets the same blind index: "07700
-// 900123", "+44 7700 900123" and "447700900123" are one number. It does no
-// I/O and imports nothing of ours.
+// addresses, vehicle registrations, website usernames and names, so that
+// the same identifier written in different ways gets the same blind index:
+// "07700 900123", "+44 7700 900123" and "447700900123" are one number. It
+// does no I/O and imports nothing of ours.
 //
 // The rules, kind by kind:
 //
@@ -22,17 +22,32 @@
 //     bare address is accepted: no display name, brackets, quotes, comments
 //     or spaces; the domain needs a dot. Plus-addressing is kept as typed:
 //     "jo+work@example.org" and "jo@example.org" are different addresses.
-//   - Vehicle registrations are upper-cased with spaces, dashes and dots
-//     removed ("ab12 cde" → "AB12CDE"); only letters and digits may remain.
-//   - Handles (website and app usernames) are trimmed, lose one leading "@",
-//     and are case-folded in Unicode NFKC, so "@Ｊｏ_Ｘ" and "jo_x" match.
+//   - Vehicle registrations are upper-cased in Unicode NFKC with spaces,
+//     dashes and dots removed ("ab12 cde" and "ＡＢ１２ ＣＤＥ" → "AB12CDE");
+//     only letters and digits may remain.
+//   - Handles (website and app usernames) are case-folded in Unicode NFKC,
+//     trimmed, and lose the "@" in front, so "@Ｊｏ_Ｘ" and "jo_x" match.
+//   - Names (of people, and the aliases offenders use) are case-folded in
+//     Unicode NFKC, lose invisible formatting characters and the quotes
+//     around them, and have their spaces trimmed and collapsed, so
+//     "“Big  Jo”" and "big jo" match.
+//
+// Every normaliser gives back what it made unchanged (a value's blind index
+// must not depend on how often it was normalised), which the fuzz tests
+// check. Input that is not UTF-8 has its bad bytes read as U+FFFD, which no
+// phone number, email address, website or registration accepts.
+//
+// The reports API calls kinds "phone", "email", "vehicle", "name" and
+// "username"; [ParseKind] maps them to the Kinds here ("vehicle" to
+// [KindPlate], "username" to [KindHandle]).
 //
 // When a reporter knows only part of an identifier, [Normalise] says so
 // rather than failing: the result is Partial and its Value is the input,
 // trimmed but otherwise as given, for people to read and never to index.
-// An identifier is partial when
+// An identifier other than a name is partial when
 //
-//   - it ends with "…" or "..." (any kind);
+//   - it ends with "…" or "..." (for a handle, also once in NFKC, as
+//     "．．．");
 //   - a phone number has placeholders ("07700 900xxx", "?", "*", "_"), or
 //     is at least two digits short of a full mobile number of its region,
 //     counted as dialled at home: fewer than 10 digits for GB ("07700 9001"),

@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"golang.org/x/text/unicode/norm"
 )
@@ -21,10 +22,12 @@ func EmailAddress(input string) (string, error) {
 	if strings.ContainsAny(s, `<>"`) {
 		return "", ErrEmailName
 	}
-	if strings.ContainsFunc(s, unicode.IsSpace) || len(s) > 254 {
+	// Invalid UTF-8 would become U+FFFD: a character of no real address.
+	if !utf8.ValidString(s) || strings.ContainsRune(s, utf8.RuneError) ||
+		strings.ContainsFunc(s, unicode.IsSpace) || len(s) > 254 {
 		return "", ErrEmail
 	}
-	s = strings.ToLower(norm.NFC.String(s))
+	s = lowerNFC(s)
 	a, err := mail.ParseAddress(s)
 	if err != nil || a.Name != "" || a.Address != s {
 		return "", ErrEmail
@@ -37,7 +40,7 @@ func EmailAddress(input string) (string, error) {
 }
 
 // Domain returns the host of a website given as a URL or a bare host name,
-// lower case, without its port or a leading "www.":
+// lower case, without its port or the "www." in front:
 // "https://www.Example.org/about" → "example.org". It knows no public
 // suffix list, so "shop.example.org" stays as it is. The error is ErrEmpty
 // or ErrDomain (which includes IP addresses and schemes other than http and
@@ -54,14 +57,18 @@ func Domain(rawURLOrHost string) (string, error) {
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.User != nil {
 		return "", ErrDomain
 	}
-	host := strings.TrimSuffix(strings.ToLower(norm.NFC.String(u.Hostname())), ".")
+	host := strings.TrimSuffix(lowerNFC(u.Hostname()), ".")
 	if net.ParseIP(host) != nil || !hostname(host) {
 		return "", ErrDomain
 	}
-	if rest, ok := strings.CutPrefix(host, "www."); ok && strings.Contains(rest, ".") {
+	// All of them, so that Domain of a Domain is itself.
+	for {
+		rest, ok := strings.CutPrefix(host, "www.")
+		if !ok || !strings.Contains(rest, ".") {
+			return host, nil
+		}
 		host = rest
 	}
-	return host, nil
 }
 
 // EmailOnDomain reports whether email is an address at domain or at one of
@@ -103,4 +110,11 @@ func hostname(h string) bool {
 		}
 	}
 	return strings.ContainsFunc(labels[len(labels)-1], unicode.IsLetter)
+}
+
+// lowerNFC returns s in lower case and Unicode NFC. NFC comes last as well
+// as first: a lower-case letter and a mark can compose where the capital
+// and the mark do not ("T\u0308" is NFC, but "t\u0308" is "ẗ").
+func lowerNFC(s string) string {
+	return norm.NFC.String(strings.ToLower(norm.NFC.String(s)))
 }

@@ -62,6 +62,8 @@ func TestEmailAddress_RefusesAnythingButOneBareAddress(t *testing.T) {
 		{"jo@[192.0.2.1]", ErrEmail},
 		{"jo@192.0.2.1", ErrEmail},
 		{"jo.@example.org", ErrEmail},
+		{"jo\xffx@example.org", ErrEmail}, // not UTF-8
+		{"jo\ufffdx@example.org", ErrEmail},
 		{strings.Repeat("j", 65) + "@example.org", ErrEmail},
 		{"jo@" + strings.Repeat("a", 64) + ".example.org", ErrEmail},
 	} {
@@ -119,7 +121,8 @@ func TestDomain_KeepsTheHostOfAWebsite(t *testing.T) {
 		{"https://shop.example.org", "shop.example.org"},
 		{"https://www.shop.example.co.uk", "shop.example.co.uk"},
 		{"https://wwwexample.org", "wwwexample.org"},
-		{"https://www.org", "www.org"}, // "www." is the name itself here
+		{"https://www.www.example.org", "example.org"}, // Domain of a Domain is itself
+		{"https://www.org", "www.org"},                 // "www." is the name itself here
 		{"https://Bücher.example", "bücher.example"},
 	} {
 		t.Run(tc.in, func(t *testing.T) {

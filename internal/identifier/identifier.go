@@ -12,13 +12,35 @@ import (
 type Kind string
 
 // The kinds Normalise knows. (Members' sign-in usernames are case-sensitive
-// and not typed by third parties, so they are not normalised here.)
+// and not typed by third parties, so they are not normalised here: the
+// reports API's "username", a website or app username, is KindHandle.)
 const (
 	KindPhone  Kind = "phone"
 	KindEmail  Kind = "email"
 	KindPlate  Kind = "plate"
 	KindHandle Kind = "handle"
+	KindName   Kind = "name" // names and aliases offenders use
 )
+
+// ParseKind returns the Kind a word names: one of the Kinds, or a word of
+// the reports API, which calls a vehicle registration "vehicle" (KindPlate)
+// and a website or app username "username" (KindHandle). Any other word,
+// in any other case, is an error.
+//
+// Index a value under the Kind ParseKind returns, never under the word:
+// the blind-index kind "username" is members' sign-in usernames, not
+// KindHandle.
+func ParseKind(s string) (Kind, error) {
+	switch k := Kind(s); k {
+	case KindPhone, KindEmail, KindPlate, KindHandle, KindName:
+		return k, nil
+	case "vehicle":
+		return KindPlate, nil
+	case "username":
+		return KindHandle, nil
+	}
+	return "", fmt.Errorf("identifier: unknown kind %q", s)
+}
 
 // DefaultRegion is the region whose numbering plan reads phone numbers
 // written without a country code, when the caller names none.
@@ -51,8 +73,9 @@ const (
 )
 
 // Normalise returns the form of input to index for kind k, reading phone
-// numbers without a country code as in DefaultRegion. See the package
-// documentation for when a result is Partial.
+// numbers without a country code as in DefaultRegion. k may also be a word
+// ParseKind knows ("vehicle", "username"). See the package documentation
+// for when a result is Partial; a name never is.
 func Normalise(k Kind, input string) (Result, error) {
 	return NormaliseIn(k, input, DefaultRegion)
 }
@@ -60,12 +83,12 @@ func Normalise(k Kind, input string) (Result, error) {
 // NormaliseIn is Normalise for a scheme whose phone numbers without a
 // country code belong to region (an ISO 3166 code such as "GB" or "IE").
 func NormaliseIn(k Kind, input, region string) (Result, error) {
-	switch k {
-	case KindPhone, KindEmail, KindPlate, KindHandle:
-	default:
-		return Result{}, fmt.Errorf("identifier: unknown kind %q", k)
+	k, err := ParseKind(string(k))
+	if err != nil {
+		return Result{}, err
 	}
-	s := strings.TrimSpace(input)
+	// A partial value is shown and stored as typed, so it must be text.
+	s := strings.TrimSpace(strings.ToValidUTF8(input, "\uFFFD"))
 	if s == "" {
 		return Result{}, ErrEmpty
 	}
@@ -95,11 +118,18 @@ func NormaliseIn(k Kind, input, region string) (Result, error) {
 			return partial, nil
 		}
 		return Result{Value: v}, nil
+	case KindName:
+		v := NameValue(s)
+		if v == "" {
+			return Result{}, ErrEmpty
+		}
+		return Result{Value: v}, nil
 	default: // KindHandle, the kind left
-		if endsWithEllipsis(s) {
+		v := HandleValue(s)
+		// NFKC makes "…" and "．．．" "...".
+		if endsWithEllipsis(s) || endsWithEllipsis(v) {
 			return partial, nil
 		}
-		v := HandleValue(s)
 		if v == "" {
 			return Result{}, ErrEmpty
 		}

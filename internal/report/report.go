@@ -292,18 +292,12 @@ func (s *Service) Get(ctx context.Context, u scheme.User, id string) (scheme.Rep
 	return r, s.DB.Audit(ctx, audit.Entry{Actor: u.ID, Action: "report.view", SubjectType: "report", SubjectID: id})
 }
 
-// normalise normalises an identifier of one of the report kinds.
+// normalise normalises an identifier of one of the report kinds (the API
+// words phone, email, vehicle, name, username).
 func normalise(kind, value string) (identifier.Result, error) {
-	switch kind {
-	case "phone":
-		return identifier.Normalise(identifier.KindPhone, value)
-	case "email":
-		return identifier.Normalise(identifier.KindEmail, value)
-	case "vehicle":
-		return identifier.Normalise(identifier.KindPlate, value)
-	case "username":
-		return identifier.Normalise(identifier.KindHandle, value)
+	k, err := identifier.ParseKind(kind)
+	if err != nil {
+		return identifier.Result{}, err
 	}
-	// Names: trimmed, inner spaces collapsed, case-folded.
-	return identifier.Result{Value: strings.ToLower(strings.Join(strings.Fields(value), " "))}, nil
+	return identifier.Normalise(k, value)
 }
