@@ -139,7 +139,7 @@ func (s *Service) Validate(ctx context.Context, in Input) (scheme.Report, map[st
 		p["incident_at"] = "Give the date it happened, even roughly."
 	} else if at, known, err := ParseIncidentTime(in.IncidentAt, loc); err != nil {
 		p["incident_at"] = "Give the date as day, month and year."
-	} else if at.After(now.Add(time.Hour)) {
+	} else if at.After(now.Add(time.Hour)) && (known || at.In(loc).Format("2006-01-02") != now.In(loc).Format("2006-01-02")) {
 		p["incident_at"] = "That date is in the future. Check the day, month and year."
 	} else if at.Before(now.AddDate(-20, 0, 0)) {
 		p["incident_at"] = "That date is more than 20 years ago. Check the year."

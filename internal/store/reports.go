@@ -153,6 +153,15 @@ func (db *DB) insertIdentifiers(ctx context.Context, tx *sql.Tx, reportID string
 // profile absorbs the others. Offenders placed by hand (pinned) stay where a
 // coordinator put them. It returns the offender's profile.
 func (db *DB) autoLink(ctx context.Context, tx *sql.Tx, offenderID, own string) (string, error) {
+	var pinned bool
+	var ownAt time.Time
+	if err := tx.QueryRowContext(ctx, `SELECT o.pinned, p.created_at FROM offenders o JOIN offender_profiles p ON p.id = o.profile_id WHERE o.id = $1`,
+		offenderID).Scan(&pinned, &ownAt); err != nil {
+		return "", err
+	}
+	if pinned {
+		return own, nil // placed by hand: automatic linking leaves them there
+	}
 	rows, err := tx.QueryContext(ctx, `SELECT DISTINCT o.profile_id, p.created_at FROM offender_identifiers mine
 		JOIN offender_identifiers other ON other.kind = mine.kind AND other.value_idx = mine.value_idx AND other.partial = $2 AND other.offender_id <> mine.offender_id
 		JOIN offenders o ON o.id = other.offender_id
@@ -180,8 +189,8 @@ func (db *DB) autoLink(ctx context.Context, tx *sql.Tx, offenderID, own string) 
 	if err := rows.Err(); err != nil || len(found) == 0 {
 		return own, err
 	}
-	target := found[0]
-	for _, p := range found[1:] {
+	target := prof{id: own, at: ownAt}
+	for _, p := range found {
 		if p.at.Before(target.at) || p.at.Equal(target.at) && p.id < target.id {
 			target = p
 		}
@@ -194,7 +203,7 @@ func (db *DB) autoLink(ctx context.Context, tx *sql.Tx, offenderID, own string) 
 	}
 	for _, from := range merge {
 		if _, err := tx.ExecContext(ctx, `UPDATE offenders SET profile_id = $1 WHERE profile_id = $2 AND (pinned = $3 OR id = $4)`,
-			target.id, from, false, offenderID); err != nil {
+			target.id, from, false, offenderID); err != nil { // offenderID itself is not pinned (checked above)
 			return "", err
 		}
 		if err := deleteEmptyProfile(ctx, tx, from); err != nil {
@@ -453,8 +462,12 @@ func (db *DB) SetReportStatus(ctx context.Context, actor, id string, to scheme.R
 	}
 	return db.inTx(ctx, func(tx *sql.Tx) error {
 		var from string
-		if err := tx.QueryRowContext(ctx, `SELECT status FROM reports WHERE id = $1`, id).Scan(&from); err != nil {
+		var alertConsent bool
+		if err := tx.QueryRowContext(ctx, `SELECT status, consent_alert FROM reports WHERE id = $1`, id).Scan(&from, &alertConsent); err != nil {
 			return mapErr(err)
+		}
+		if to == scheme.ReportPublished && !alertConsent {
+			return scheme.Errorf(scheme.CodeConflict, "The reporter has not consented to an alert: keep it as intelligence, or ask them.")
 		}
 		allowed := map[scheme.ReportStatus][]scheme.ReportStatus{
 			scheme.ReportSubmitted:    {scheme.ReportInReview, scheme.ReportRejected, scheme.ReportIntelligence},

@@ -239,3 +239,39 @@ func TestReports_NoTextNameOrIdentifierReadableInTheDatabaseFile(t *testing.T) {
 		}
 	}
 }
+
+func TestReports_PublishingNeedsTheAlertConsent(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		r := reportWith(t, db)
+		if _, err := db.SetConsents(ctx, "", r.ID, scheme.Consents{}); err != nil {
+			t.Fatal(err)
+		}
+		if err := db.SetReportStatus(ctx, "coord", r.ID, scheme.ReportInReview, ""); err != nil {
+			t.Fatal(err)
+		}
+		if err := db.SetReportStatus(ctx, "coord", r.ID, scheme.ReportPublished, ""); scheme.ErrorCode(err) != scheme.CodeConflict {
+			t.Errorf("published without consent: %v", err)
+		}
+	})
+}
+
+func TestReports_EditingTheWorkingCopyKeepsAHandMadeLink(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		a := reportWith(t, db, phone("07700 900611", "+447700900611"))
+		b := reportWith(t, db, phone("07700 900611", "+447700900611"))
+		own, err := db.MoveOffender(ctx, "coord", b.Original.Offenders[0].ID, "", "Different person, same shared phone.")
+		if err != nil {
+			t.Fatal(err)
+		}
+		full, _ := db.Report(ctx, b.ID)
+		if err := db.UpdateWorkingCopy(ctx, "coord", b.ID, full.Working); err != nil {
+			t.Fatal(err)
+		}
+		got, _ := db.Report(ctx, b.ID)
+		if got.Working.Offenders[0].ProfileID != own || got.Working.Offenders[0].ProfileID == a.Original.Offenders[0].ProfileID {
+			t.Error("editing the working copy undid a coordinator's unlink")
+		}
+	})
+}

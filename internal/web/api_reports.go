@@ -79,7 +79,14 @@ func (s *Server) apiReports() http.Handler {
 		if staff && r.URL.Query().Get("mine") != "true" {
 			f = store.ReportFilter{Statuses: []scheme.ReportStatus{scheme.ReportSubmitted, scheme.ReportInReview}}
 			if st := r.URL.Query().Get("status"); st != "" {
-				f.Statuses = []scheme.ReportStatus{scheme.ReportStatus(st)}
+				switch scheme.ReportStatus(st) {
+				case scheme.ReportSubmitted, scheme.ReportInReview, scheme.ReportPublished, scheme.ReportIntelligence, scheme.ReportRejected:
+					f.Statuses = []scheme.ReportStatus{scheme.ReportStatus(st)}
+				default:
+					s.apiFail(w, r, &scheme.Error{Code: scheme.CodeInvalid, Message: "Unknown status.",
+						Fields: map[string]string{"status": "Use submitted, in_review, published, intelligence or rejected."}})
+					return
+				}
 			}
 		}
 		rs, err := s.db.Reports(r.Context(), f)
@@ -108,9 +115,10 @@ func (s *Server) apiReport() http.Handler {
 
 func (s *Server) apiConsents() http.Handler {
 	return s.apiAuth(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
-		rep, err := s.reports.Get(r.Context(), u, r.PathValue("id"))
+		// Only the reporter decides; read without the coordinators' audited view.
+		rep, err := s.db.Report(r.Context(), r.PathValue("id"))
 		if err == nil && rep.ReporterID != u.ID {
-			err = scheme.ErrNotFound // only the reporter decides
+			err = scheme.ErrNotFound
 		}
 		if err != nil {
 			s.apiFail(w, r, err)
