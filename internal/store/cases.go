@@ -110,7 +110,10 @@ func (db *DB) AddTask(ctx context.Context, actor, reportID, title string, due ti
 			t.ID, reportID, ct, dueArg, actor, db.now().UTC()); err != nil {
 			return err
 		}
-		return db.reportEvent(ctx, tx, reportID, actor, "task", fmt.Sprintf(`{"task":%q}`, t.ID), t.Title)
+		if err := db.reportEvent(ctx, tx, reportID, actor, "task", fmt.Sprintf(`{"task":%q}`, t.ID), t.Title); err != nil {
+			return err
+		}
+		return db.appendAudit(ctx, tx, audit.Entry{Actor: actor, Action: "case.task", SubjectType: "report", SubjectID: reportID})
 	})
 }
 
@@ -124,7 +127,10 @@ func (db *DB) CompleteTask(ctx context.Context, actor, reportID, taskID string) 
 		if n, _ := res.RowsAffected(); n != 1 {
 			return scheme.ErrNotFound
 		}
-		return db.reportEvent(ctx, tx, reportID, actor, "task_done", fmt.Sprintf(`{"task":%q}`, taskID), "")
+		if err := db.reportEvent(ctx, tx, reportID, actor, "task_done", fmt.Sprintf(`{"task":%q}`, taskID), ""); err != nil {
+			return err
+		}
+		return db.appendAudit(ctx, tx, audit.Entry{Actor: actor, Action: "case.task_done", SubjectType: "report", SubjectID: reportID})
 	})
 }
 
@@ -187,6 +193,9 @@ func (db *DB) AddMessage(ctx context.Context, author, reportID string, fromSchem
 			return err
 		}
 		if err := db.reportEvent(ctx, tx, reportID, author, "message", fmt.Sprintf(`{"from_scheme":%t}`, fromScheme), ""); err != nil {
+			return err
+		}
+		if err := db.appendAudit(ctx, tx, audit.Entry{Actor: author, Action: "case.message", SubjectType: "report", SubjectID: reportID}); err != nil {
 			return err
 		}
 		if !fromScheme || !reporter.Valid {
