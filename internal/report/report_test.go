@@ -129,7 +129,9 @@ func TestSubmit_EachProblemNamedStoresNothing(t *testing.T) {
 			{"victim_sector", func(in *report.Input) { in.VictimSector = "x" }},
 			{"offenders.0.identifiers.0.value", func(in *report.Input) { in.Offenders[0].Identifiers[0].Value = "07700 900abc" }},
 			{"offenders.0.identifiers.1.kind", func(in *report.Input) { in.Offenders[0].Identifiers[1].Kind = "shoe-size" }},
-			{"offenders.0.identifiers.0.value", func(in *report.Input) { in.Offenders[0].Identifiers[0] = report.IdentifierInput{Kind: "email", Value: "not an email"} }},
+			{"offenders.0.identifiers.0.value", func(in *report.Input) {
+				in.Offenders[0].Identifiers[0] = report.IdentifierInput{Kind: "email", Value: "not an email"}
+			}},
 		}
 		for _, tt := range tests {
 			in := valid(now.Add(-time.Hour))
