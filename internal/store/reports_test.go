@@ -275,3 +275,28 @@ func TestReports_EditingTheWorkingCopyKeepsAHandMadeLink(t *testing.T) {
 		}
 	})
 }
+
+func TestReports_PartialIdentifierSuggestedButNotLinked(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		full := reportWith(t, db, phone("07700 900123", "+447700900123"))
+		part := reportWith(t, db, scheme.Identifier{Kind: "phone", Value: "07700 90…", Partial: true})
+		unrelated := reportWith(t, db, scheme.Identifier{Kind: "phone", Value: "07911 12…", Partial: true})
+		pid := full.Original.Offenders[0].ProfileID
+		if part.Original.Offenders[0].ProfileID == pid {
+			t.Fatal("a partial identifier was linked automatically")
+		}
+		s, err := db.SuggestedMatches(ctx, pid)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(s) != 1 || s[0].ReportID != part.ID || s[0].OffenderID != part.Original.Offenders[0].ID {
+			t.Errorf("suggestions %+v, want only the partial 07700 90…", s)
+		}
+		for _, x := range s {
+			if x.ReportID == unrelated.ID {
+				t.Error("an unrelated partial number was suggested")
+			}
+		}
+	})
+}

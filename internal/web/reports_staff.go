@@ -1076,6 +1076,9 @@ type OffenderView struct {
 	Reports             []caseProfileReport
 	Offenders           int
 	Left                string // the profile an offender was just unlinked from
+	// Suggestions are partial identifiers elsewhere that fit this profile's
+	// full ones: possible links for a coordinator to judge, never automatic.
+	Suggestions []store.Suggestion
 }
 
 type caseIdentGroup struct {
@@ -1175,6 +1178,10 @@ func (s *Server) renderOffender(w http.ResponseWriter, r *http.Request, u scheme
 		if still, err := s.db.Reports(ctx, store.ReportFilter{ProfileID: left}); err == nil && len(still) > 0 {
 			v.Left = left
 		}
+	}
+	if v.Suggestions, err = s.db.SuggestedMatches(ctx, p.ID); err != nil {
+		s.fail(w, r, err)
+		return
 	}
 	f.Extra = v
 	s.render(w, r, status, "offender", f)

@@ -1,0 +1,90 @@
+package store
+
+import (
+	"context"
+	"strings"
+	"unicode"
+)
+
+// Suggestion is a possible link a coordinator may want to make by hand: a
+// partial identifier elsewhere that fits one of this profile's identifiers.
+type Suggestion struct {
+	ProfileID  string `json:"profile_id"`
+	ReportID   string `json:"report_id"`
+	OffenderID string `json:"offender_id"`
+	Kind       string `json:"kind"`
+	Partial    string `json:"partial"`
+	Matches    string `json:"matches"`
+}
+
+// comparable keeps what matters when comparing a partial value with a
+// full one: digits for phones, letters and digits (upper-cased) otherwise.
+func comparable(kind, s string) string {
+	var b strings.Builder
+	for _, r := range strings.ToUpper(s) {
+		if unicode.IsDigit(r) || kind != "phone" && unicode.IsLetter(r) {
+			b.WriteRune(r)
+		}
+	}
+	out := b.String()
+	if kind == "phone" {
+		// Compare national numbers: "07700 90" and "+447700900123" both
+		// start 7700 90 once the trunk 0 or country code 44 is dropped.
+		out = strings.TrimPrefix(strings.TrimPrefix(out, "44"), "0")
+	}
+	return out
+}
+
+// SuggestedMatches finds partial identifiers in other profiles that are the
+// start of one of this profile's full identifiers of the same kind (a
+// partial phone "07700 90…" fits "+447700900123"). It decrypts identifiers
+// to compare them, so it is for coordinators' eyes, one profile at a time;
+// the caller has already audited the profile view.
+func (db *DB) SuggestedMatches(ctx context.Context, profileID string) ([]Suggestion, error) {
+	type ident struct{ id, kind, profile, report, offender, value string }
+	load := func(q string, args ...any) ([]ident, error) {
+		rows, err := db.read.QueryContext(ctx, q, args...)
+		if err != nil {
+			return nil, err
+		}
+		defer rows.Close()
+		var out []ident
+		for rows.Next() {
+			var i ident
+			var ct []byte
+			if err := rows.Scan(&i.id, &i.kind, &i.profile, &i.report, &i.offender, &ct); err != nil {
+				return nil, err
+			}
+			if i.value, err = db.open("offender_identifiers", "value", i.id, ct); err != nil {
+				return nil, err
+			}
+			out = append(out, i)
+		}
+		return out, rows.Err()
+	}
+	const cols = `SELECT i.id, i.kind, o.profile_id, i.report_id, i.offender_id, i.value_ct FROM offender_identifiers i JOIN offenders o ON o.id = i.offender_id`
+	mine, err := load(cols+` WHERE o.profile_id = $1 AND i.partial = $2`, profileID, false)
+	if err != nil || len(mine) == 0 {
+		return nil, err
+	}
+	partials, err := load(cols+` WHERE o.profile_id <> $1 AND i.partial = $2`, profileID, true)
+	if err != nil {
+		return nil, err
+	}
+	var out []Suggestion
+	seen := map[string]bool{}
+	for _, p := range partials {
+		pc := comparable(p.kind, p.value)
+		if len(pc) < 3 {
+			continue // too little to suggest anything
+		}
+		for _, m := range mine {
+			if m.kind != p.kind || !strings.HasPrefix(comparable(m.kind, m.value), pc) || seen[p.offender] {
+				continue
+			}
+			seen[p.offender] = true
+			out = append(out, Suggestion{ProfileID: p.profile, ReportID: p.report, OffenderID: p.offender, Kind: p.kind, Partial: p.value, Matches: m.value})
+		}
+	}
+	return out, nil
+}
