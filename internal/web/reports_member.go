@@ -1116,7 +1116,6 @@ type ReporterReportView struct {
 	Status                      scheme.ReportStatus
 	StatusName, StatusText      string
 	Reason                      string
-	AcknowledgeBy               string
 	Submitted                   string
 	Late, ThirdParty            bool
 	Summary                     rpSummary
@@ -1138,12 +1137,13 @@ type ReporterSentView struct {
 }
 
 func (s *Server) rpOwnReport(ctx context.Context, u scheme.User, id string) (scheme.Report, error) {
-	rep, err := s.reports.Get(ctx, u, id)
+	// Read without Service.Get, which records a coordinator's view: here
+	// only the reporter may look, and coordinators use the case pages.
+	rep, err := s.db.Report(ctx, id)
 	if err != nil {
 		return rep, err
 	}
 	if rep.ReporterID != u.ID {
-		// Coordinators read others' reports on the case pages, not here.
 		return scheme.Report{}, scheme.ErrNotFound
 	}
 	return rep, nil
@@ -1179,7 +1179,7 @@ func (s *Server) rpRenderReport(w http.ResponseWriter, r *http.Request, status i
 		v.Reason = rep.Reason
 	}
 	if rep.Status == scheme.ReportSubmitted && rep.AcknowledgedAt.IsZero() && !rep.AcknowledgeBy.IsZero() {
-		v.AcknowledgeBy = s.rpDayTime(rep.AcknowledgeBy)
+		v.StatusText = "A coordinator will read it by " + s.rpDayTime(rep.AcknowledgeBy) + "."
 	}
 	v.Submitted, v.Late, v.ThirdParty = s.rpDayTime(rep.SubmittedAt), rep.Late, rep.ThirdParty
 	o := rep.Original

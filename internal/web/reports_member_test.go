@@ -551,7 +551,28 @@ func TestMyReport_ConsentWithdrawnAtOnceAndMessagesBothWays(t *testing.T) {
 	})
 }
 
-func TestReportDrafts_DiscardedOnlyByTheirOwner(t *testing.T) {
+func TestReportForm_ReportWithinThreeDaysIsNotLateNorThirdParty(t *testing.T) {
+	d := newReporterDesk(t, storetest.Open(t, store.SQLite))
+	draft := d.newDraft(d.memberTok)
+	y := time.Now().UTC().AddDate(0, 0, -1)
+	d.step(draft+"1", url.Values{"incident_types": {"non-payment-fraud"}, "action": {"next"}})
+	d.step(draft+"2", url.Values{"day": {fmt.Sprint(y.Day())}, "month": {fmt.Sprint(int(y.Month()))}, "year": {fmt.Sprint(y.Year())}, "region": {"scotland"}, "action": {"next"}})
+	d.step(draft+"3", url.Values{"action": {"next"}})
+	d.step(draft+"4", url.Values{"action": {"next"}})
+	loc := d.step(draft+"5", url.Values{"action": {"submit"}})
+	reps, err := d.db.Reports(context.Background(), store.ReportFilter{ReporterID: d.member.ID})
+	if err != nil || len(reps) != 1 || loc != "/reports/"+reps[0].ID+"?sent=1" {
+		t.Fatalf("%d reports (%v), sent to %s", len(reps), err, loc)
+	}
+	if r := reps[0]; r.Late || r.ThirdParty || r.TimeKnown || r.Consents != (scheme.Consents{}) {
+		t.Errorf("late %v, third party %v, time known %v, consents %+v", r.Late, r.ThirdParty, r.TimeKnown, r.Consents)
+	}
+	if !strings.Contains(d.page(loc), "You did not agree to an alert") {
+		t.Error("the confirmation does not say there will be no alert")
+	}
+}
+
+func TestReportDrafts_ContinueAndDiscardFromTheList(t *testing.T) {
 	d := newReporterDesk(t, storetest.Open(t, store.SQLite))
 	draft := d.newDraft(d.memberTok)
 	d.step(draft+"1", url.Values{"incident_types": {"threats"}, "action": {"next"}})
@@ -576,7 +597,7 @@ func TestReportForm_OrganisationStaffReportForSomeoneElse(t *testing.T) {
 	tok := sessionFor(t, db, contact)
 	draft := d.newDraft(tok)
 	status, _, body := d.send(tok, "GET", draft+"1", nil)
-	if status != http.StatusOK || !checked(body, "third_party") || !strings.Contains(body, "because you report for an organisation") {
+	if status != http.StatusOK || !checked(body, "third_party") || !strings.Contains(body, "this starts ticked") {
 		t.Errorf("a key contact's report does not start ticked and explained (%d)", status)
 	}
 	// Their staff always report for someone else: no box to untick.
@@ -721,14 +742,18 @@ func TestReportPages_WorkWithoutJavaScriptAndFitSmallScreens(t *testing.T) {
 			return err
 		})
 	}
-	at := func(prefix string) {
-		t.Helper()
-		waitLocation(t, bctx, d.ts.URL+prefix)
-	}
-
 	// Without JavaScript, as the other member.
 	err = chromedp.Do(bctx, cookie("um", d.otherTk), noScript(true), chromedp.EmulateViewport(360, 800),
 		chromedp.Navigate(d.ts.URL+"/reports"),
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// quickexit.js describes the exit link when it runs: here it must not.
+	if attrs, err := chromedp.Run(bctx, chromedp.Attributes(chromedp.CSS(`a.quick-exit`))); err != nil || attrs["aria-describedby"] != "" {
+		t.Fatalf("JavaScript is not off (%v, %v)", attrs, err)
+	}
+	err = chromedp.Do(bctx,
 		chromedp.Click(chromedp.CSS(`.rp-start button`), chromedp.NodeVisible),
 		chromedp.WaitVisible(chromedp.CSS(`label[for="incident_types-robbery"]`)),
 		chromedp.Click(chromedp.CSS(`label[for="incident_types-robbery"]`), chromedp.NodeVisible),
@@ -788,8 +813,11 @@ func TestReportPages_WorkWithoutJavaScriptAndFitSmallScreens(t *testing.T) {
 		{"view", "/reports/" + sent.ID},
 		{"view-old", "/reports/" + old.ID},
 	}
-	if err := chromedp.Do(bctx, noScript(false), cookie("um", d.memberTok)); err != nil {
+	if err := chromedp.Do(bctx, noScript(false), cookie("um", d.memberTok), chromedp.Navigate(d.ts.URL+"/reports")); err != nil {
 		t.Fatal(err)
+	}
+	if attrs, err := chromedp.Run(bctx, chromedp.Attributes(chromedp.CSS(`a.quick-exit`))); err != nil || attrs["aria-describedby"] != "quick-exit-hint" {
+		t.Fatalf("JavaScript is not back on (%v, %v)", attrs, err)
 	}
 	for _, width := range []int64{360, 1280} {
 		for _, theme := range []string{"light", "dark"} {
@@ -824,5 +852,4 @@ func TestReportPages_WorkWithoutJavaScriptAndFitSmallScreens(t *testing.T) {
 			}
 		}
 	}
-	at("/reports/")
 }
