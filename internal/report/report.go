@@ -49,6 +49,9 @@ type Input struct {
 	PoliceReference string          `json:"police_reference"`
 	Consents        scheme.Consents `json:"consents"`
 	ThirdParty      bool            `json:"third_party"`
+	// Draft is the web form's draft id (not part of the API): sending the
+	// same draft twice files one report.
+	Draft string `json:"-"`
 }
 
 // OffenderInput is one offender as typed.
@@ -110,7 +113,7 @@ func (s *Service) Validate(ctx context.Context, in Input) (scheme.Report, map[st
 	now := s.Now()
 	r := scheme.Report{ThirdParty: in.ThirdParty, Region: in.Region, PlaceKind: in.PlaceKind, ContactMethod: in.ContactMethod,
 		VictimGender: in.VictimGender, VictimSector: in.VictimSector, PoliceReported: in.PoliceReported, Consents: in.Consents,
-		SubmittedAt: now.UTC()}
+		SubmittedAt: now.UTC(), DraftID: in.Draft}
 
 	types, err := s.DB.IncidentTypes(ctx)
 	if err != nil {

@@ -204,3 +204,32 @@ func TestSubmit_ThreeWaysOfWritingAPhoneMakeOneOffenderAndFlagAnApplicant(t *tes
 		}
 	})
 }
+
+func TestSubmit_SameDraftTwiceFilesOneReport(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		s, u, now := setup(t, db)
+		draft, err := db.SaveDraft(ctx, u.ID, "", 5, "{}")
+		if err != nil {
+			t.Fatal(err)
+		}
+		in := valid(now.Add(-time.Hour))
+		in.Draft = draft
+		first, err := s.Submit(ctx, u, in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		second, err := s.Submit(ctx, u, in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if first.ID != second.ID {
+			t.Errorf("two reports (%s, %s) from one draft", first.ID, second.ID)
+		}
+		rs, _ := db.Reports(ctx, store.ReportFilter{ReporterID: u.ID})
+		ds, _ := db.Drafts(ctx, u.ID)
+		if len(rs) != 1 || len(ds) != 0 {
+			t.Errorf("%d reports and %d drafts, want 1 and 0", len(rs), len(ds))
+		}
+	})
+}

@@ -75,6 +75,7 @@ type Report struct {
 	ID             string        `json:"id"`
 	ReporterID     string        `json:"-"`
 	OrganisationID string        `json:"-"`
+	DraftID        string        `json:"-"` // the draft it was sent from, if any
 	ThirdParty     bool          `json:"third_party"`
 	Status         ReportStatus  `json:"status"`
 	Severity       Severity      `json:"severity"`

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -49,6 +50,20 @@ func (db *DB) CreateReport(ctx context.Context, r scheme.Report) (scheme.Report,
 	}
 	r.Working = r.Original
 	err := db.inTx(ctx, func(tx *sql.Tx) error {
+		if r.DraftID != "" {
+			// Sent twice (a double tap on a slow line): the first one stands.
+			var existing string
+			err := tx.QueryRowContext(ctx, `SELECT id FROM reports WHERE source_draft = $1`, r.DraftID).Scan(&existing)
+			if err == nil {
+				r.ID = existing
+				return errAlreadyFiled
+			} else if err != sql.ErrNoRows {
+				return err
+			}
+			if _, err := tx.ExecContext(ctx, `DELETE FROM report_drafts WHERE id = $1 AND user_id = $2`, r.DraftID, r.ReporterID); err != nil {
+				return err
+			}
+		}
 		if err := db.insertReport(ctx, tx, r); err != nil {
 			return err
 		}
@@ -69,8 +84,13 @@ func (db *DB) CreateReport(ctx context.Context, r scheme.Report) (scheme.Report,
 		return db.appendAudit(ctx, tx, audit.Entry{Actor: r.ReporterID, Action: "report.submit", SubjectType: "report", SubjectID: r.ID,
 			Detail: fmt.Sprintf(`{"third_party":%t,"late":%t}`, r.ThirdParty, r.Late)})
 	})
+	if err == errAlreadyFiled {
+		return db.Report(ctx, r.ID)
+	}
 	return r, err
 }
+
+var errAlreadyFiled = errors.New("report already filed from this draft")
 
 func nullable(s string) any {
 	if s == "" {
@@ -89,13 +109,13 @@ func (db *DB) insertReport(ctx context.Context, tx *sql.Tx, r scheme.Report) err
 		return err
 	}
 	c := r.Consents
-	_, err = tx.ExecContext(ctx, `INSERT INTO reports (id, reporter_id, organisation_id, third_party, status, severity, severity_rank, region,
+	_, err = tx.ExecContext(ctx, `INSERT INTO reports (id, reporter_id, source_draft, organisation_id, third_party, status, severity, severity_rank, region,
 		incident_at, time_known, submitted_at, delay_minutes, late, place_kind, contact_method, victim_gender, victim_sector, police_reported,
 		consent_alert, consent_police, consent_support, consent_police_contact, original_ct, working_ct, acknowledge_by, updated_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $11)`,
+		VALUES ($1, $2, $26, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $11)`,
 		r.ID, nullable(r.ReporterID), nullable(r.OrganisationID), r.ThirdParty, string(r.Status), string(r.Severity), scheme.SeverityRank[r.Severity], r.Region,
 		r.IncidentAt.UTC(), r.TimeKnown, r.SubmittedAt.UTC(), int64(r.Delay/time.Minute), r.Late, r.PlaceKind, r.ContactMethod, r.VictimGender, r.VictimSector,
-		r.PoliceReported, c.Alert, c.Police, c.Support, c.PoliceContact, orig, work, r.AcknowledgeBy.UTC())
+		r.PoliceReported, c.Alert, c.Police, c.Support, c.PoliceContact, orig, work, r.AcknowledgeBy.UTC(), nullable(r.DraftID))
 	if err != nil {
 		return fmt.Errorf("insert report: %w", err)
 	}

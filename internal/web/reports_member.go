@@ -661,6 +661,7 @@ func (s *Server) rpSubmit(w http.ResponseWriter, r *http.Request, u scheme.User,
 	if extra := rpExtraProblems(in); len(extra) > 0 {
 		err = scheme.Invalid(extra)
 	} else {
+		in.Draft = id // sending the same draft twice files one report
 		rep, err = s.reports.Submit(ctx, u, in)
 	}
 	if err != nil {

@@ -7,6 +7,7 @@
 CREATE TABLE reports (
     id                     TEXT PRIMARY KEY,
     reporter_id            TEXT REFERENCES users (id) ON DELETE SET NULL,
+    source_draft           TEXT UNIQUE, -- the draft it was sent from: sending twice files one report
     organisation_id        TEXT REFERENCES organisations (id) ON DELETE SET NULL,
     third_party            BOOLEAN NOT NULL DEFAULT FALSE,
     status                 TEXT NOT NULL CHECK (status IN ('submitted', 'in_review', 'published', 'intelligence', 'rejected')),
