@@ -304,3 +304,21 @@ func normalise(kind, value string) (identifier.Result, error) {
 	}
 	return identifier.Normalise(k, value)
 }
+
+// Search finds reports holding an identifier, for coordinators: by its
+// normalised form (so any way of writing a phone number finds it) and as
+// typed (so a partial value typed the same way is found too).
+func (s *Service) Search(ctx context.Context, u scheme.User, kind, value string) ([]scheme.Report, error) {
+	if !u.Role.Staff() || u.Status != scheme.StatusActive {
+		return nil, scheme.Errorf(scheme.CodeForbidden, "Only coordinators can search reports.")
+	}
+	value = strings.TrimSpace(value)
+	if value == "" {
+		return nil, scheme.Invalid(map[string]string{"value": "Type what you are looking for."})
+	}
+	values := []string{value}
+	if res, err := normalise(kind, value); err == nil && res.Value != "" {
+		values = append(values, res.Value)
+	}
+	return s.DB.FindReportsByIdentifier(ctx, u.ID, kind, values...)
+}

@@ -279,6 +279,7 @@ type ReportFilter struct {
 	ReporterID string                // only this reporter's
 	Statuses   []scheme.ReportStatus // none: any
 	ProfileID  string                // only reports with an offender in this profile
+	IDs        []string              // only these reports
 }
 
 // Reports lists reports without their content: newest first for a
@@ -293,6 +294,13 @@ func (db *DB) Reports(ctx context.Context, f ReportFilter) ([]scheme.Report, err
 	}
 	if f.ProfileID != "" {
 		q += ` AND r.id IN (SELECT report_id FROM offenders WHERE profile_id = ` + arg(f.ProfileID) + `)`
+	}
+	if len(f.IDs) > 0 {
+		var ph []string
+		for _, id := range f.IDs {
+			ph = append(ph, arg(id))
+		}
+		q += ` AND r.id IN (` + strings.Join(ph, ", ") + `)`
 	}
 	if len(f.Statuses) > 0 {
 		var ph []string

@@ -2,8 +2,12 @@ package store
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"unicode"
+
+	"uglymugs/internal/audit"
+	"uglymugs/internal/scheme"
 )
 
 // Suggestion is a possible link a coordinator may want to make by hand: a
@@ -87,4 +91,50 @@ func (db *DB) SuggestedMatches(ctx context.Context, profileID string) ([]Suggest
 		}
 	}
 	return out, nil
+}
+
+// FindReportsByIdentifier returns the reports holding an identifier of the
+// given kind equal to any of values (normalised values and values as typed,
+// so that a partial value typed the same way is found too), by blind index.
+// The search is audited, without the values.
+func (db *DB) FindReportsByIdentifier(ctx context.Context, actor, kind string, values ...string) ([]scheme.Report, error) {
+	k, ok := indexKind[kind]
+	if !ok {
+		return nil, scheme.Invalid(map[string]string{"kind": "Choose phone, email, vehicle, name or username."})
+	}
+	seen := map[string]bool{}
+	var ids []string
+	for _, v := range values {
+		v = strings.TrimSpace(v)
+		if v == "" {
+			continue
+		}
+		idx, err := db.index(k, v)
+		if err != nil {
+			return nil, err
+		}
+		rows, err := db.read.QueryContext(ctx, `SELECT DISTINCT report_id FROM offender_identifiers WHERE kind = $1 AND value_idx = $2`, kind, idx)
+		if err != nil {
+			return nil, err
+		}
+		for rows.Next() {
+			var id string
+			if err := rows.Scan(&id); err != nil {
+				rows.Close()
+				return nil, err
+			}
+			if !seen[id] {
+				seen[id] = true
+				ids = append(ids, id)
+			}
+		}
+		rows.Close()
+	}
+	if err := db.Audit(ctx, audit.Entry{Actor: actor, Action: "identifier.search", Detail: fmt.Sprintf(`{"kind":%q,"found":%d}`, kind, len(ids))}); err != nil {
+		return nil, err
+	}
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	return db.Reports(ctx, ReportFilter{IDs: ids})
 }

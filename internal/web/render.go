@@ -60,7 +60,7 @@ func parseViews(a *assets) (map[string]*template.Template, error) {
 // requiredViews are the views handlers render; start-up fails without them.
 var requiredViews = []string{"home", "about", "join", "privacy", "contact", "terms", "error",
 	"signin", "signin-code", "apply", "applied", "account", "profile", "password", "second-factor", "reset", "reset-code",
-	"leave", "left", "staff", "queue", "application", "outbox", "members", "case-queue", "case-report", "offender", "report-list", "report-draft", "report-sent", "report-view", "report-signed-out"}
+	"leave", "left", "staff", "queue", "application", "outbox", "members", "case-search", "case-queue", "case-report", "offender", "report-list", "report-draft", "report-sent", "report-view", "report-signed-out"}
 
 var bufPool = sync.Pool{New: func() any { return new(bytes.Buffer) }}
 

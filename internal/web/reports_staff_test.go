@@ -654,3 +654,54 @@ func TestReportPages_FitSmallScreensAndBreakNoCSPRule(t *testing.T) {
 		t.Errorf("Enter in the town field saved %q", got.Working.Town)
 	}
 }
+
+func TestSearch_FindsReportsByAnyWayOfWritingAPhoneAndPartialsAsTyped(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		ts := newServerOn(t, db, web.Config{})
+		now := time.Now()
+		mk := func(value string, partial bool) string {
+			ident := scheme.Identifier{Kind: "phone", Value: value, Partial: partial}
+			if !partial {
+				ident.Normalised = "+447700900515"
+			}
+			r, err := db.CreateReport(ctx, scheme.Report{Severity: scheme.SeverityLow, IncidentTypes: []string{"other"}, Region: "wales",
+				IncidentAt: now, SubmittedAt: now, AcknowledgeBy: now,
+				Original: scheme.ReportContent{Offenders: []scheme.Offender{{Identifiers: []scheme.Identifier{ident}}}}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return r.ID
+		}
+		full, partial := mk("07700 900515", false), mk("07700 90…", true)
+		if _, err := account.CreateStaff(ctx, db, "test", "coord.search", "a long test passphrase", scheme.RoleCoordinator); err != nil {
+			t.Fatal(err)
+		}
+		coord, _ := db.UserByUsername(ctx, "coord.search")
+		cookie := sessionFor(t, db, coord.ID)
+		search := func(value string) string {
+			req, _ := http.NewRequest("POST", ts.URL+"/coordinator/search", strings.NewReader(url.Values{"kind": {"phone"}, "value": {value}}.Encode()))
+			req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+			req.AddCookie(&http.Cookie{Name: "um", Value: cookie})
+			resp, err := ts.Client().Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer resp.Body.Close()
+			b, _ := io.ReadAll(resp.Body)
+			return string(b)
+		}
+		if body := search("+44 (0)7700 900515"); !strings.Contains(body, full) || strings.Contains(body, partial) {
+			t.Error("a full number written differently did not find (only) its report")
+		}
+		if body := search("07700 90…"); !strings.Contains(body, partial) {
+			t.Error("a partial number typed the same way was not found")
+		}
+		var audits int
+		var detail string
+		db.Writer().QueryRowContext(ctx, `SELECT COUNT(*), MAX(detail) FROM audit_log WHERE action = 'identifier.search'`).Scan(&audits, &detail)
+		if audits != 2 || strings.Contains(detail, "7700") {
+			t.Errorf("%d search audit entries (detail %q), want 2 without the number", audits, detail)
+		}
+	})
+}

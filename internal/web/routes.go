@@ -73,6 +73,8 @@ func (s *Server) Handler() http.Handler {
 	mux.Handle("POST /coordinator/applications/{id}/reject", s.decide(store.Reject))
 	mux.Handle("POST /coordinator/applications/{id}/request-info", s.decide(store.RequestInfo))
 	mux.Handle("GET /coordinator/reports", s.reportQueue())
+	mux.Handle("GET /coordinator/search", s.search())
+	mux.Handle("POST /coordinator/search", s.search())
 	mux.Handle("GET /coordinator/reports/{id}", s.reportCase())
 	mux.Handle("POST /coordinator/reports/{id}/working-copy", s.editWorkingCopy())
 	mux.Handle("POST /coordinator/reports/{id}/status", s.setReportStatus())
