@@ -44,6 +44,24 @@ func New(t *testing.T) context.Context {
 		}
 		t.Skip("Chromium not installed: browser tests skipped (apt-get install chromium; .ci/run installs it)")
 	}
+	// Chromium now and then fails to start on a loaded machine (it gives
+	// up waiting for its own DevTools socket): try again, twice.
+	var ctx context.Context
+	var err error
+	for try := 0; try < 3; try++ {
+		if ctx, err = launch(t, exe); err == nil {
+			break
+		}
+		time.Sleep(time.Second)
+	}
+	if err != nil {
+		t.Fatalf("start Chromium: %v", err)
+	}
+	return ctx
+}
+
+// launch starts one Chromium with a fresh profile and a tab.
+func launch(t *testing.T, exe string) (context.Context, error) {
 	opts := append(chromedp.DefaultExecAllocatorOptions[:],
 		chromedp.ExecPath(exe), chromedp.NoSandbox, chromedp.DisableGPU,
 		chromedp.Flag("disable-quic", true), chromedp.Flag("disable-component-update", true),
@@ -52,7 +70,7 @@ func New(t *testing.T) context.Context {
 	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
 	ctx, cancelTab := chromedp.NewContext(actx)
 	ctx, cancelTimeout := context.WithTimeout(ctx, 2*time.Minute)
-	t.Cleanup(func() { cancelTimeout(); cancelTab(); cancelAlloc() })
+	cancel := func() { cancelTimeout(); cancelTab(); cancelAlloc() }
 	// Record Content-Security-Policy violations on every page, so a test
 	// can assert that nothing was blocked.
 	err := chromedp.Do(ctx, chromedp.Func(func(ctx context.Context, tgt *chromedp.Target) error {
@@ -61,9 +79,11 @@ document.addEventListener('securitypolicyviolation', function (e) { window.__csp
 		return err
 	}))
 	if err != nil {
-		t.Fatalf("start Chromium: %v", err)
+		cancel()
+		return nil, err
 	}
-	return ctx
+	t.Cleanup(cancel)
+	return ctx, nil
 }
 
 // CSPViolations returns what the page's Content-Security-Policy blocked.

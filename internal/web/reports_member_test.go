@@ -743,7 +743,7 @@ func TestReportPages_WorkWithoutJavaScriptAndFitSmallScreens(t *testing.T) {
 		})
 	}
 	// Without JavaScript, as the other member.
-	err = chromedp.Do(bctx, cookie("um", d.otherTk), noScript(true), chromedp.EmulateViewport(360, 800),
+	err = browserSteps(bctx, cookie("um", d.otherTk), noScript(true), chromedp.EmulateViewport(360, 800),
 		chromedp.Navigate(d.ts.URL+"/reports"),
 	)
 	if err != nil {
@@ -753,7 +753,7 @@ func TestReportPages_WorkWithoutJavaScriptAndFitSmallScreens(t *testing.T) {
 	if attrs, err := chromedp.Run(bctx, chromedp.Attributes(chromedp.CSS(`a.quick-exit`))); err != nil || attrs["aria-describedby"] != "" {
 		t.Fatalf("JavaScript is not off (%v, %v)", attrs, err)
 	}
-	err = chromedp.Do(bctx,
+	err = browserSteps(bctx,
 		chromedp.Click(chromedp.CSS(`.rp-start button`), chromedp.NodeVisible),
 		chromedp.WaitVisible(chromedp.CSS(`label[for="incident_types-robbery"]`)),
 		chromedp.Click(chromedp.CSS(`label[for="incident_types-robbery"]`), chromedp.NodeVisible),
@@ -764,7 +764,10 @@ func TestReportPages_WorkWithoutJavaScriptAndFitSmallScreens(t *testing.T) {
 		chromedp.SendKeys(chromedp.CSS(`#incident_at-month`), "1"),
 		chromedp.SendKeys(chromedp.CSS(`#incident_at-year`), fmt.Sprint(now.Year())),
 		chromedp.SetAttributeValue(chromedp.CSS(`#region option[value="wales"]`), "selected", ""),
-		chromedp.SendKeys(chromedp.CSS(`#town`), "Swansea\r"), // Enter continues
+		chromedp.SendKeys(chromedp.CSS(`#town`), "Swansea"),
+		// Enter continues. Typed apart from the text: SendKeys would still be
+		// sending the key's release to a field the navigation has removed.
+		chromedp.KeyEvent("\r"),
 		chromedp.WaitVisible(chromedp.CSS(`[id="offenders.0.identifiers.0.value"]`)),
 		chromedp.SendKeys(chromedp.CSS(`[id="offenders.0.identifiers.0.value"]`), "07700 9OO123"),
 		chromedp.Click(chromedp.CSS(`button[value="add-identifier:0"]`), chromedp.NodeVisible),
@@ -776,7 +779,7 @@ func TestReportPages_WorkWithoutJavaScriptAndFitSmallScreens(t *testing.T) {
 		t.Fatal(err)
 	}
 	browsertest.Screenshot(t, bctx, "report-nojs-error-360")
-	err = chromedp.Do(bctx,
+	err = browserSteps(bctx,
 		chromedp.Clear(chromedp.CSS(`[id="offenders.0.identifiers.0.value"]`)),
 		chromedp.SendKeys(chromedp.CSS(`[id="offenders.0.identifiers.0.value"]`), "07700 900123"),
 		chromedp.Click(chromedp.CSS(`.rp-actions button[value="next"]`), chromedp.NodeVisible),
@@ -813,7 +816,7 @@ func TestReportPages_WorkWithoutJavaScriptAndFitSmallScreens(t *testing.T) {
 		{"view", "/reports/" + sent.ID},
 		{"view-old", "/reports/" + old.ID},
 	}
-	if err := chromedp.Do(bctx, noScript(false), cookie("um", d.memberTok), chromedp.Navigate(d.ts.URL+"/reports")); err != nil {
+	if err := browserSteps(bctx, noScript(false), cookie("um", d.memberTok), chromedp.Navigate(d.ts.URL+"/reports")); err != nil {
 		t.Fatal(err)
 	}
 	if attrs, err := chromedp.Run(bctx, chromedp.Attributes(chromedp.CSS(`a.quick-exit`))); err != nil || attrs["aria-describedby"] != "quick-exit-hint" {
@@ -821,15 +824,15 @@ func TestReportPages_WorkWithoutJavaScriptAndFitSmallScreens(t *testing.T) {
 	}
 	for _, width := range []int64{360, 1280} {
 		for _, theme := range []string{"light", "dark"} {
-			if err := chromedp.Do(bctx, chromedp.EmulateViewport(width, 900), cookie("theme", theme)); err != nil {
+			if err := browserSteps(bctx, chromedp.EmulateViewport(width, 900), cookie("theme", theme)); err != nil {
 				t.Fatal(err)
 			}
 			for _, p := range pages {
-				if err := chromedp.Do(bctx, chromedp.Navigate(d.ts.URL+p.path)); err != nil {
+				if err := browserSteps(bctx, chromedp.Navigate(d.ts.URL+p.path)); err != nil {
 					t.Fatal(err)
 				}
 				if p.name == "step3-error" {
-					err := chromedp.Do(bctx, chromedp.Click(chromedp.CSS(`.rp-actions button[value="next"]`), chromedp.NodeVisible),
+					err := browserSteps(bctx, chromedp.Click(chromedp.CSS(`.rp-actions button[value="next"]`), chromedp.NodeVisible),
 						chromedp.WaitVisible(chromedp.CSS(`#error-summary`)))
 					if err != nil {
 						t.Fatal(err)
@@ -852,4 +855,24 @@ func TestReportPages_WorkWithoutJavaScriptAndFitSmallScreens(t *testing.T) {
 			}
 		}
 	}
+}
+
+// browserSteps runs browser actions one by one. An action that meets a node the
+// page replaced a moment earlier (a form's navigation still settling) is
+// tried again, up to three times: that error says nothing about our pages,
+// and every assertion still has to hold.
+func browserSteps(ctx context.Context, actions ...chromedp.Action[chromedp.Void]) error {
+	for _, a := range actions {
+		var err error
+		for try := 0; try < 3; try++ {
+			if err = chromedp.Do(ctx, a); err == nil || !strings.Contains(err.Error(), "Could not find node") {
+				break
+			}
+			time.Sleep(100 * time.Millisecond)
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return nil
 }
