@@ -333,22 +333,37 @@ func (db *DB) Reports(ctx context.Context, f ReportFilter) ([]scheme.Report, err
 	return out, db.fillIncidentTypes(ctx, out)
 }
 
+// fillIncidentTypes loads the incident types of many reports in a few
+// queries (500 reports at a time), not one query per report.
 func (db *DB) fillIncidentTypes(ctx context.Context, rs []scheme.Report) error {
-	for i := range rs {
-		rows, err := db.read.QueryContext(ctx, `SELECT t.type FROM report_incident_types t JOIN incident_types it ON it.slug = t.type
-			WHERE t.report_id = $1 ORDER BY it.position`, rs[i].ID)
+	at := make(map[string]int, len(rs))
+	for i, r := range rs {
+		at[r.ID] = i
+	}
+	for lo := 0; lo < len(rs); lo += 500 {
+		batch := rs[lo:min(lo+500, len(rs))]
+		ph := make([]string, len(batch))
+		args := make([]any, len(batch))
+		for i, r := range batch {
+			ph[i], args[i] = fmt.Sprintf("$%d", i+1), r.ID
+		}
+		rows, err := db.read.QueryContext(ctx, `SELECT t.report_id, t.type FROM report_incident_types t JOIN incident_types it ON it.slug = t.type
+			WHERE t.report_id IN (`+strings.Join(ph, ", ")+`) ORDER BY t.report_id, it.position`, args...)
 		if err != nil {
 			return err
 		}
 		for rows.Next() {
-			var t string
-			if err := rows.Scan(&t); err != nil {
+			var id, t string
+			if err := rows.Scan(&id, &t); err != nil {
 				rows.Close()
 				return err
 			}
-			rs[i].IncidentTypes = append(rs[i].IncidentTypes, t)
+			rs[at[id]].IncidentTypes = append(rs[at[id]].IncidentTypes, t)
 		}
 		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
 	}
 	return nil
 }

@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 	"net/http"
+	"strings"
 
 	"uglymugs/internal/scheme"
 	"uglymugs/internal/store"
@@ -44,7 +45,8 @@ const userKey ctxKey = 1
 // withUser finds the signed-in user, if any, for every page.
 func (s *Server) withUser(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if tok := s.sessionToken(r, false); tok != "" && !isAPI(r) {
+		// Static files, health and metrics need no user: skip the lookup.
+		if tok := s.sessionToken(r, false); tok != "" && !isAPI(r) && !noUserNeeded(r.URL.Path) {
 			u, err := s.accounts.Authenticate(r.Context(), tok, store.SessionWeb)
 			switch {
 			case err == nil:
@@ -92,4 +94,8 @@ func (s *Server) signedIn(next func(w http.ResponseWriter, r *http.Request, u sc
 // contextWithoutUser is r's context with the signed-in user removed.
 func contextWithoutUser(r *http.Request) context.Context {
 	return context.WithValue(r.Context(), userKey, nil)
+}
+
+func noUserNeeded(path string) bool {
+	return strings.HasPrefix(path, "/static/") || path == "/healthz" || path == "/metrics"
 }
