@@ -10,6 +10,7 @@ import (
 	"github.com/pquerna/otp/totp"
 
 	"uglymugs/internal/account"
+	"uglymugs/internal/password"
 	"uglymugs/internal/scheme"
 	"uglymugs/internal/store"
 	"uglymugs/internal/store/storetest"
@@ -506,4 +507,11 @@ func TestSignIn_ATOTPCodeWorksOnlyOnce(t *testing.T) {
 			t.Errorf("next step's code: %v", err)
 		}
 	})
+}
+
+func TestDummyHash_HasTheDefaultCost(t *testing.T) {
+	// Unknown usernames must cost what a real password check costs.
+	if _, rehash, err := password.Verify(account.DummyHashForTest, "x", password.Default); err != nil || rehash {
+		t.Errorf("the constant dummy hash is malformed or weaker than password.Default (%v, rehash %v)", err, rehash)
+	}
 }
