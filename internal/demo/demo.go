@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"uglymugs/internal/account"
+	"uglymugs/internal/alert"
 	"uglymugs/internal/report"
 	"uglymugs/internal/scheme"
 	"uglymugs/internal/store"
@@ -113,6 +114,9 @@ func Seed(ctx context.Context, db *store.DB, acc *account.Service, reports *repo
 		return nil, err
 	}
 	logins = append(logins, Login{Username: "demo-staff", Password: Password, Role: scheme.RoleOrgStaff})
+	if err := seedAlerts(ctx, db, alert.New(db, reports.Hours.Location)); err != nil {
+		return nil, err
+	}
 	return logins, nil
 }
 

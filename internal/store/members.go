@@ -61,6 +61,7 @@ type Export struct {
 	Application  *scheme.Application  `json:"application,omitempty"`
 	Sessions     int                  `json:"signed_in_sessions"`
 	SecondFactor bool                 `json:"second_factor_enabled"`
+	Additions    []scheme.Addition    `json:"alert_additions,omitempty"` // what they added to alerts
 }
 
 // ExportUser gathers everything held about a user.
@@ -87,6 +88,10 @@ func (db *DB) ExportUser(ctx context.Context, userID string) (Export, error) {
 		a.Profile, a.Org, a.Flags = scheme.Profile{}, nil, nil
 		e.Application = &a
 	} else if scheme.ErrorCode(err) != scheme.CodeNotFound {
+		return e, err
+	}
+	if e.Additions, err = db.additions(ctx, `SELECT id, alert_id, author_id, body_ct, status, created_at, moderated_at
+		FROM alert_additions WHERE author_id = $1 ORDER BY created_at, id`, userID, userID); err != nil {
 		return e, err
 	}
 	err = db.read.QueryRowContext(ctx, `SELECT COUNT(*) FROM sessions WHERE user_id = $1`, userID).Scan(&e.Sessions)

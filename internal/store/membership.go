@@ -415,6 +415,9 @@ func (db *DB) DecideApplication(ctx context.Context, actor, id string, d Decisio
 				_, err = tx.ExecContext(ctx, `UPDATE applications SET status = $1, decided_at = $2, decided_by = $3 WHERE id = $4`,
 					string(a.Status), now, actor, a.ID)
 			}
+			if err == nil {
+				err = backfillAlerts(ctx, tx, a.UserID, now)
+			}
 		case Reject:
 			if text == "" {
 				return scheme.Invalid(map[string]string{"reason": "Give a reason: the applicant sees it when they sign in."})

@@ -1,0 +1,558 @@
+// Package alert holds the rules for alerts: the draft a coordinator starts
+// from (filled from the reports), what an alert must contain, the
+// anonymisation check run on every save and before publishing, two-person
+// approval, and what members may see and search.
+package alert
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"uglymugs/internal/anonymise"
+	"uglymugs/internal/identifier"
+	"uglymugs/internal/scheme"
+	"uglymugs/internal/store"
+)
+
+// Service carries out the alert rules over the store.
+type Service struct {
+	DB  *store.DB
+	Loc *time.Location // the scheme's time zone, for dates in drafts
+}
+
+// New returns a Service.
+func New(db *store.DB, loc *time.Location) *Service {
+	if loc == nil {
+		loc = time.UTC
+	}
+	return &Service{DB: db, Loc: loc}
+}
+
+// Input is an alert as a coordinator sends it. On creation, fields left nil
+// are filled from the reports; on an edit, nil fields keep their value.
+type Input struct {
+	ReportIDs      []string             `json:"report_ids"`
+	Title          *string              `json:"title"`
+	Body           *string              `json:"body"`
+	Area           *string              `json:"area"`
+	Severity       *string              `json:"severity"`
+	Nationwide     *bool                `json:"nationwide"`
+	Regions        *[]string            `json:"regions"`
+	Sectors        *[]string            `json:"sectors"`
+	Genders        *[]string            `json:"genders"`
+	IncidentTypes  *[]string            `json:"incident_types"`
+	Identifiers    *[]scheme.Identifier `json:"identifiers"` // a choice among the reports' identifiers
+	OverrideReason string               `json:"override_reason,omitempty"`
+}
+
+const (
+	maxTitle   = 120
+	maxBody    = 5000
+	maxArea    = 100
+	maxReports = 20
+)
+
+func staffOnly(u scheme.User) error {
+	if !u.Role.Staff() || u.Status != scheme.StatusActive {
+		return scheme.Errorf(scheme.CodeForbidden, "Only coordinators can do that.")
+	}
+	return nil
+}
+
+// Draft writes a new draft from reports, filled from them where in leaves
+// fields out, checked for anything that identifies a reporter.
+func (s *Service) Draft(ctx context.Context, u scheme.User, in Input) (scheme.Alert, error) {
+	if err := staffOnly(u); err != nil {
+		return scheme.Alert{}, err
+	}
+	reports, problem := s.reports(ctx, in.ReportIDs)
+	if problem != "" {
+		return scheme.Alert{}, scheme.Invalid(map[string]string{"report_ids": problem})
+	}
+	a, err := s.fromReports(ctx, reports)
+	if err != nil {
+		return a, err
+	}
+	if err := s.apply(ctx, &a, in, reports); err != nil {
+		return a, err
+	}
+	if a.Flags, err = s.check(ctx, a, reports); err != nil {
+		return a, err
+	}
+	return s.DB.CreateAlert(ctx, u.ID, a)
+}
+
+// Update applies an edit to a draft or a published alert (a new version;
+// an edit that the check flags needs an override reason).
+func (s *Service) Update(ctx context.Context, u scheme.User, id string, in Input) (scheme.Alert, error) {
+	if err := staffOnly(u); err != nil {
+		return scheme.Alert{}, err
+	}
+	a, err := s.DB.Alert(ctx, id)
+	if err != nil {
+		return a, err
+	}
+	if in.ReportIDs != nil && !sameSet(in.ReportIDs, a.ReportIDs) {
+		return a, scheme.Invalid(map[string]string{"report_ids": "The reports behind an alert cannot change: write a new alert instead."})
+	}
+	reports, problem := s.reports(ctx, a.ReportIDs)
+	if problem != "" && a.Status == scheme.AlertDraft {
+		return a, scheme.Invalid(map[string]string{"report_ids": problem})
+	}
+	if err := s.apply(ctx, &a, in, reports); err != nil {
+		return a, err
+	}
+	if a.Flags, err = s.check(ctx, a, reports); err != nil {
+		return a, err
+	}
+	if a.Status == scheme.AlertPublished && len(a.Flags) > 0 && strings.TrimSpace(in.OverrideReason) == "" {
+		return a, &scheme.Error{Code: scheme.CodeInvalid, Message: "This alert has already gone to members: an edit the anonymisation check flags needs a reason to publish it anyway.",
+			Fields: map[string]string{"override_reason": "Change the flagged text, or say why it is safe to publish as it is."}}
+	}
+	a.OverrideReason = strings.TrimSpace(in.OverrideReason)
+	return s.DB.UpdateAlert(ctx, u.ID, a)
+}
+
+// Approve records a second coordinator's approval.
+func (s *Service) Approve(ctx context.Context, u scheme.User, id string) error {
+	if err := staffOnly(u); err != nil {
+		return err
+	}
+	return s.DB.ApproveAlert(ctx, u.ID, id)
+}
+
+// RequireApproval reports whether publishing needs a second coordinator
+// (the scheme's setting; on unless an admin turned it off).
+func (s *Service) RequireApproval(ctx context.Context) (bool, error) {
+	v, err := s.DB.Setting(ctx, scheme.SettingRequireApproval, "true")
+	return v != "false", err
+}
+
+// Publish runs the check once more and publishes. Open flags need an
+// override reason.
+func (s *Service) Publish(ctx context.Context, u scheme.User, id, override string) (scheme.Audience, error) {
+	if err := staffOnly(u); err != nil {
+		return scheme.Audience{}, err
+	}
+	a, err := s.DB.Alert(ctx, id)
+	if err != nil {
+		return scheme.Audience{}, err
+	}
+	reports, problem := s.reports(ctx, a.ReportIDs)
+	if problem != "" {
+		return scheme.Audience{}, scheme.Errorf(scheme.CodeConflict, "%s", problem)
+	}
+	flags, err := s.check(ctx, a, reports)
+	if err != nil {
+		return scheme.Audience{}, err
+	}
+	require, err := s.RequireApproval(ctx)
+	if err != nil {
+		return scheme.Audience{}, err
+	}
+	return s.DB.PublishAlert(ctx, u.ID, id, store.PublishOptions{RequireApproval: require, Flags: flags, OverrideReason: override})
+}
+
+// reports loads the reports an alert is written from, or says what is
+// wrong with the choice in plain words.
+func (s *Service) reports(ctx context.Context, ids []string) ([]scheme.Report, string) {
+	ids = compact(ids)
+	switch {
+	case len(ids) == 0:
+		return nil, "Choose at least one report to write the alert from."
+	case len(ids) > maxReports:
+		return nil, fmt.Sprintf("Write an alert from at most %d reports.", maxReports)
+	}
+	var out []scheme.Report
+	for _, id := range ids {
+		r, err := s.DB.Report(ctx, id)
+		if err != nil {
+			if scheme.ErrorCode(err) == scheme.CodeNotFound {
+				return nil, "One of the reports does not exist (any more)."
+			}
+			return nil, "The reports could not be read just now: try again."
+		}
+		if !r.Consents.Alert {
+			return nil, "The reporter of one of these reports did not consent to an alert: it cannot be published from."
+		}
+		if r.Status == scheme.ReportRejected {
+			return nil, "One of these reports was rejected: an alert cannot be written from it."
+		}
+		out = append(out, r)
+	}
+	return out, ""
+}
+
+// fromReports fills a draft from the reports: the highest severity, every
+// incident type, the earliest date, their regions, the area at town level
+// when they agree on one town, the offender description and every full
+// identifier the reporters gave (consenting to an alert is consenting to
+// these being published). The body never copies a reporter's own words.
+func (s *Service) fromReports(ctx context.Context, rs []scheme.Report) (scheme.Alert, error) {
+	a := scheme.Alert{Severity: scheme.SeverityLow}
+	typeNames, regionNames, err := s.names(ctx)
+	if err != nil {
+		return a, err
+	}
+	towns := map[string]bool{}
+	for i, r := range rs {
+		a.ReportIDs = append(a.ReportIDs, r.ID)
+		if scheme.SeverityRank[r.Severity] > scheme.SeverityRank[a.Severity] {
+			a.Severity = r.Severity
+		}
+		a.IncidentTypes = append(a.IncidentTypes, r.IncidentTypes...)
+		a.Regions = append(a.Regions, r.Region)
+		if i == 0 || r.IncidentAt.Before(a.IncidentAt) {
+			a.IncidentAt = r.IncidentAt
+		}
+		towns[strings.TrimSpace(r.Working.Town)] = true
+		for _, o := range r.Working.Offenders {
+			for _, id := range o.Identifiers {
+				if !id.Partial && id.Normalised != "" && !hasIdentifier(a.Identifiers, id) {
+					a.Identifiers = append(a.Identifiers, scheme.Identifier{Kind: id.Kind, Value: id.Value, Normalised: id.Normalised, Make: id.Make, Colour: id.Colour})
+				}
+			}
+		}
+	}
+	a.IncidentTypes, a.Regions = compact(a.IncidentTypes), compact(a.Regions)
+	var regions []string
+	for _, r := range a.Regions {
+		regions = append(regions, regionNames[r])
+	}
+	a.Area = strings.Join(regions, ", ")
+	if len(towns) == 1 {
+		for t := range towns {
+			if t != "" {
+				a.Area = t + ", " + a.Area
+			}
+		}
+	}
+	var types []string
+	for _, t := range a.IncidentTypes {
+		types = append(types, typeNames[t])
+	}
+	what := joinAnd(types)
+	a.Title = truncate(what+" — "+strings.SplitN(a.Area, ",", 2)[0], maxTitle)
+	a.Body = s.body(rs, strings.ToLower(what[:1])+what[1:], a)
+	return a, nil
+}
+
+func (s *Service) names(ctx context.Context) (types, regions map[string]string, err error) {
+	types, regions = map[string]string{}, map[string]string{}
+	its, err := s.DB.IncidentTypes(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	for _, t := range its {
+		types[t.Slug] = t.Name
+	}
+	rgs, err := s.DB.Regions(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	for _, r := range rgs {
+		regions[r.Slug] = r.Name
+	}
+	return types, regions, nil
+}
+
+// body drafts the alert's text from the codes and descriptions, never from
+// a reporter's account.
+func (s *Service) body(rs []scheme.Report, what string, a scheme.Alert) string {
+	var b strings.Builder
+	when := a.IncidentAt.In(s.Loc).Format("Monday 2 January 2006")
+	fmt.Fprintf(&b, "What happened: %s, on %s, in %s.\n", what, when, a.Area)
+	if len(rs) > 1 {
+		fmt.Fprintf(&b, "%d members have reported him.\n", len(rs))
+	}
+	for _, r := range rs {
+		for _, o := range r.Working.Offenders {
+			if d := describe(o.Description); d != "" {
+				fmt.Fprintf(&b, "Description: %s.\n", d)
+			}
+			if o.Description.Vehicle != "" {
+				fmt.Fprintf(&b, "Vehicle: %s.\n", o.Description.Vehicle)
+			}
+		}
+	}
+	if len(a.Identifiers) > 0 {
+		b.WriteString("He used the phone numbers, emails, names or vehicles listed with this alert.\n")
+	}
+	b.WriteString("If he contacts you, or you recognise him, add what you know below. Trust your instincts, and work with someone nearby if you can.")
+	return truncate(b.String(), maxBody)
+}
+
+func describe(d scheme.OffenderDescription) string {
+	var parts []string
+	for _, p := range []struct{ label, v string }{
+		{"", d.Gender}, {"aged about ", d.Age}, {"", d.Height}, {"", d.Build}, {"", d.Ethnicity},
+		{"hair: ", d.Hair}, {"", d.Features}, {"accent: ", d.Accent},
+	} {
+		if v := strings.TrimSpace(p.v); v != "" {
+			parts = append(parts, p.label+v)
+		}
+	}
+	return strings.Join(parts, ", ")
+}
+
+func joinAnd(ss []string) string {
+	switch len(ss) {
+	case 0:
+		return "Incident"
+	case 1:
+		return ss[0]
+	}
+	return strings.Join(ss[:len(ss)-1], ", ") + " and " + strings.ToLower(ss[len(ss)-1])
+}
+
+func truncate(s string, n int) string {
+	if utf8.RuneCountInString(s) <= n {
+		return s
+	}
+	r := []rune(s)
+	return string(r[:n-1]) + "…"
+}
+
+func hasIdentifier(ids []scheme.Identifier, id scheme.Identifier) bool {
+	return slices.ContainsFunc(ids, func(x scheme.Identifier) bool { return x.Kind == id.Kind && x.Normalised == id.Normalised })
+}
+
+func compact(vs []string) []string {
+	var out []string
+	for _, v := range vs {
+		if v = strings.TrimSpace(v); v != "" {
+			out = append(out, v)
+		}
+	}
+	slices.Sort(out)
+	return slices.Compact(out)
+}
+
+func sameSet(a, b []string) bool { return slices.Equal(compact(a), compact(b)) }
+
+// apply sets in's fields on a and validates the result, with every
+// problem named in plain words.
+func (s *Service) apply(ctx context.Context, a *scheme.Alert, in Input, rs []scheme.Report) error {
+	set := func(dst *string, p *string) {
+		if p != nil {
+			*dst = strings.TrimSpace(*p)
+		}
+	}
+	set(&a.Title, in.Title)
+	set(&a.Body, in.Body)
+	set(&a.Area, in.Area)
+	if in.Severity != nil {
+		a.Severity = scheme.Severity(strings.TrimSpace(*in.Severity))
+	}
+	if in.Nationwide != nil {
+		a.Nationwide = *in.Nationwide
+	}
+	if in.Regions != nil {
+		a.Regions = compact(*in.Regions)
+	}
+	if in.Sectors != nil {
+		a.Sectors = compact(*in.Sectors)
+	}
+	if in.Genders != nil {
+		a.Genders = compact(*in.Genders)
+	}
+	if in.IncidentTypes != nil {
+		a.IncidentTypes = compact(*in.IncidentTypes)
+	}
+	problems := map[string]string{}
+	if in.Identifiers != nil {
+		available := reportIdentifiers(rs)
+		a.Identifiers = nil
+		for _, id := range *in.Identifiers {
+			i := slices.IndexFunc(available, func(x scheme.Identifier) bool {
+				return x.Kind == id.Kind && (x.Normalised == id.Normalised || x.Value == id.Value)
+			})
+			if i < 0 {
+				problems["identifiers"] = "An alert can publish only identifiers the reports give."
+				continue
+			}
+			if !hasIdentifier(a.Identifiers, available[i]) {
+				a.Identifiers = append(a.Identifiers, available[i])
+			}
+		}
+	}
+	if a.Nationwide {
+		a.Regions = nil
+	}
+	switch n := utf8.RuneCountInString(a.Title); {
+	case n == 0:
+		problems["title"] = "Give the alert a short title, e.g. \"Robbery — Leeds\"."
+	case n > maxTitle:
+		problems["title"] = fmt.Sprintf("Keep the title under %d characters.", maxTitle)
+	}
+	switch n := utf8.RuneCountInString(a.Body); {
+	case n == 0:
+		problems["body"] = "Write what members need to know."
+	case n > maxBody:
+		problems["body"] = fmt.Sprintf("Keep the alert under %d characters.", maxBody)
+	}
+	if utf8.RuneCountInString(a.Area) > maxArea {
+		problems["area"] = fmt.Sprintf("Keep the area under %d characters: a town or region.", maxArea)
+	}
+	if _, ok := scheme.SeverityRank[a.Severity]; !ok {
+		problems["severity"] = "Choose low, medium, high or highest."
+	}
+	regions, sectors, types, err := s.codes(ctx)
+	if err != nil {
+		return err
+	}
+	if !a.Nationwide && len(a.Regions) == 0 {
+		problems["regions"] = "Choose at least one region, or send it nationwide."
+	}
+	if bad := unknown(a.Regions, regions); bad != "" {
+		problems["regions"] = fmt.Sprintf("%q is not one of the scheme's regions.", bad)
+	}
+	if bad := unknown(a.Sectors, sectors); bad != "" {
+		problems["sectors"] = fmt.Sprintf("%q is not one of the sectors.", bad)
+	}
+	var genders []string
+	for _, g := range scheme.Genders {
+		if g.Slug != "prefer-not" {
+			genders = append(genders, g.Slug)
+		}
+	}
+	if bad := unknown(a.Genders, genders); bad != "" {
+		problems["genders"] = fmt.Sprintf("%q is not one of the genders: use %s.", bad, strings.Join(genders, ", "))
+	}
+	if len(a.IncidentTypes) == 0 {
+		problems["incident_types"] = "Choose at least one incident type."
+	} else if bad := unknown(a.IncidentTypes, types); bad != "" {
+		problems["incident_types"] = fmt.Sprintf("%q is not one of the incident types.", bad)
+	}
+	if len(problems) > 0 {
+		return scheme.Invalid(problems)
+	}
+	return nil
+}
+
+func unknown(vs, known []string) string {
+	for _, v := range vs {
+		if !slices.Contains(known, v) {
+			return v
+		}
+	}
+	return ""
+}
+
+func (s *Service) codes(ctx context.Context) (regions, sectors, types []string, err error) {
+	rs, err := s.DB.Regions(ctx)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	for _, r := range rs {
+		regions = append(regions, r.Slug)
+	}
+	ss, err := s.DB.Sectors(ctx)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	for _, x := range ss {
+		sectors = append(sectors, x.Slug)
+	}
+	ts, err := s.DB.IncidentTypes(ctx)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	for _, t := range ts {
+		types = append(types, t.Slug)
+	}
+	return regions, sectors, types, nil
+}
+
+// ReportIdentifiers lists the full identifiers the reports give: what an
+// alert may publish.
+func ReportIdentifiers(rs []scheme.Report) []scheme.Identifier { return reportIdentifiers(rs) }
+
+func reportIdentifiers(rs []scheme.Report) []scheme.Identifier {
+	var out []scheme.Identifier
+	for _, r := range rs {
+		for _, o := range r.Working.Offenders {
+			for _, id := range o.Identifiers {
+				if !id.Partial && id.Normalised != "" && !hasIdentifier(out, id) {
+					out = append(out, id)
+				}
+			}
+		}
+	}
+	return out
+}
+
+// Reports loads the reports behind an alert, for coordinators' pages.
+func (s *Service) Reports(ctx context.Context, a scheme.Alert) ([]scheme.Report, error) {
+	var out []scheme.Report
+	for _, id := range a.ReportIDs {
+		r, err := s.DB.Report(ctx, id)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, r)
+	}
+	return out, nil
+}
+
+// check runs the anonymisation check on what members would read, against
+// everything the reports and their reporters hold.
+func (s *Service) check(ctx context.Context, a scheme.Alert, rs []scheme.Report) ([]scheme.AlertFlag, error) {
+	var sens anonymise.Sensitive
+	for _, r := range rs {
+		for _, c := range []scheme.ReportContent{r.Original, r.Working} {
+			sens.Accounts = append(sens.Accounts, c.Account)
+			sens.References = append(sens.References, c.PoliceRef)
+		}
+	}
+	ids := make([]string, len(rs))
+	for i, r := range rs {
+		ids[i] = r.ID
+	}
+	reporters, err := s.DB.AlertReporters(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	for _, d := range reporters {
+		sens.Names = append(sens.Names, d.Username, d.WorkName, d.RealName)
+		sens.Contacts = append(sens.Contacts, d.Email, d.Mobile, d.OrganisationEmail)
+		sens.Venues = append(sens.Venues, d.Organisation)
+	}
+	for _, id := range a.Identifiers {
+		sens.Allowed = append(sens.Allowed, id.Value, id.Normalised)
+	}
+	found := anonymise.Check(map[string]string{"title": a.Title, "body": a.Body, "area": a.Area}, sens)
+	flags := make([]scheme.AlertFlag, len(found))
+	for i, f := range found {
+		flags[i] = scheme.AlertFlag{Kind: f.Kind, Field: f.Field, Text: f.Text, Start: f.Start, End: f.End, Message: f.Message}
+	}
+	return flags, nil
+}
+
+// Search finds, among the alerts a member received, those naming an
+// identifier, however it is written.
+func (s *Service) Search(ctx context.Context, u scheme.User, kind, value string) ([]scheme.Alert, error) {
+	value = strings.TrimSpace(value)
+	if value == "" {
+		return nil, scheme.Invalid(map[string]string{"value": "Type the phone number, email, registration, name or username."})
+	}
+	k, err := identifier.ParseKind(kind)
+	if err != nil {
+		return nil, scheme.Invalid(map[string]string{"kind": "Choose what it is: phone, email, vehicle, name or username."})
+	}
+	res, err := identifier.Normalise(k, value)
+	if err != nil {
+		if p, ok := err.(identifier.Problem); ok {
+			return nil, scheme.Invalid(map[string]string{"value": string(p)})
+		}
+		return nil, err
+	}
+	if res.Partial {
+		return nil, scheme.Invalid(map[string]string{"value": "Give the whole value: the search matches complete numbers, addresses and registrations only."})
+	}
+	return s.DB.MemberAlertsByIdentifier(ctx, u.ID, kind, res.Value)
+}

@@ -1,0 +1,128 @@
+package scheme
+
+import "time"
+
+// AlertStatus is where an alert is: a draft being written, published to
+// members, or withdrawn (gone from feeds; recipients see a notice).
+type AlertStatus string
+
+const (
+	AlertDraft     AlertStatus = "draft"
+	AlertPublished AlertStatus = "published"
+	AlertWithdrawn AlertStatus = "withdrawn"
+)
+
+// AlertFlag is one thing the anonymisation check found in an alert that may
+// identify a reporter or victim (see package anonymise).
+type AlertFlag struct {
+	Kind    string `json:"kind"`
+	Field   string `json:"field"`
+	Text    string `json:"text"`
+	Start   int    `json:"start"`
+	End     int    `json:"end"`
+	Message string `json:"message"`
+}
+
+// AlertContent is what members read; kept encrypted, one document per
+// version. Identifiers are the offender identifiers published with it.
+type AlertContent struct {
+	Title       string       `json:"title"`
+	Body        string       `json:"body"`
+	Area        string       `json:"area,omitempty"` // town or region, never closer
+	Identifiers []Identifier `json:"identifiers"`
+}
+
+// Alert is one anonymised warning. Targeting: every active member in
+// Regions (or everyone if Nationwide), narrowed to Sectors and Genders when
+// those are set (see the store's targeting rule for members who did not say).
+type Alert struct {
+	ID            string      `json:"id"`
+	Status        AlertStatus `json:"status"`
+	AlertContent              // title, body, area, identifiers
+	Severity      Severity    `json:"severity"`
+	IncidentTypes []string    `json:"incident_types"`
+	IncidentAt    time.Time   `json:"incident_at"` // the (earliest) incident; shown as a date
+	Nationwide    bool        `json:"nationwide"`
+	Regions       []string    `json:"regions"`
+	Sectors       []string    `json:"sectors"`
+	Genders       []string    `json:"genders"`
+	Version       int         `json:"version"`
+	PublishedAt   time.Time   `json:"published_at,omitzero"`
+	WithdrawnAt   time.Time   `json:"withdrawn_at,omitzero"`
+	Notice        string      `json:"notice,omitempty"` // to members, when withdrawn
+	// Members only.
+	ReadAt time.Time `json:"read_at,omitzero"`
+	// Coordinators only.
+	ReportIDs      []string    `json:"report_ids,omitempty"`
+	Flags          []AlertFlag `json:"anonymisation_flags,omitempty"`
+	OverrideReason string      `json:"override_reason,omitempty"`
+	CreatedBy      string      `json:"created_by,omitempty"`
+	CreatedAt      time.Time   `json:"created_at,omitzero"`
+	UpdatedAt      time.Time   `json:"updated_at,omitzero"`
+	ApprovedBy     string      `json:"approved_by,omitempty"`
+	ApprovedAt     time.Time   `json:"approved_at,omitzero"`
+	PublishedBy    string      `json:"published_by,omitempty"`
+}
+
+// ForMembers returns the alert as members see it: without the reports it
+// came from, the anonymisation flags or who wrote it. A withdrawn alert
+// keeps only its notice.
+func (a Alert) ForMembers() Alert {
+	m := Alert{ID: a.ID, Status: a.Status, Severity: a.Severity, IncidentTypes: a.IncidentTypes, IncidentAt: a.IncidentAt,
+		Nationwide: a.Nationwide, Regions: a.Regions, Sectors: a.Sectors, Genders: a.Genders, Version: a.Version,
+		PublishedAt: a.PublishedAt, WithdrawnAt: a.WithdrawnAt, Notice: a.Notice, ReadAt: a.ReadAt}
+	if a.Status == AlertPublished {
+		m.AlertContent = a.AlertContent
+	}
+	return m
+}
+
+// AlertVersion is one published version of an alert, kept when it is edited.
+type AlertVersion struct {
+	Version  int          `json:"version"`
+	Content  AlertContent `json:"content"`
+	EditedBy string       `json:"edited_by"`
+	EditedAt time.Time    `json:"edited_at"`
+}
+
+// Audience is how many members an alert reaches, and by which channel.
+type Audience struct {
+	InApp int `json:"in_app"`
+	Email int `json:"email"`
+	SMS   int `json:"sms"`
+}
+
+// Delivery states of an alert's email and SMS messages.
+const (
+	DeliveryQueued    = "queued"
+	DeliverySending   = "sending" // claimed by a sender; back to retrying if it stalls
+	DeliverySent      = "sent"
+	DeliveryRetrying  = "retrying"
+	DeliveryFailed    = "failed"
+	DeliveryCancelled = "cancelled" // the alert was withdrawn, or the member turned the channel off
+	DeliveryOutbox    = "outbox"    // no provider configured for the channel
+)
+
+// Addition is something a member added to an alert ("the same man contacted
+// me"), shown to other recipients once a coordinator approves it.
+type Addition struct {
+	ID          string    `json:"id"`
+	AlertID     string    `json:"alert_id"`
+	AuthorID    string    `json:"-"`
+	Mine        bool      `json:"mine,omitempty"`
+	Body        string    `json:"body"`
+	Status      string    `json:"status"` // pending, approved, rejected
+	CreatedAt   time.Time `json:"created_at"`
+	ModeratedAt time.Time `json:"moderated_at,omitzero"`
+}
+
+// Addition statuses.
+const (
+	AdditionPending  = "pending"
+	AdditionApproved = "approved"
+	AdditionRejected = "rejected"
+)
+
+// SettingRequireApproval is the setting that makes publishing an alert
+// need a second coordinator's approval ("true" unless set to "false").
+const SettingRequireApproval = "alerts.require_approval"

@@ -1,0 +1,707 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"uglymugs/internal/audit"
+	"uglymugs/internal/notify"
+	"uglymugs/internal/scheme"
+)
+
+// Alerts. A draft is written from reports, checked for anything that
+// identifies a reporter (by the caller, which passes the flags in),
+// approved by a second coordinator when the scheme asks for it, and
+// published: the fan-out job, enqueued in the same transaction, makes the
+// per-member deliveries (deliveries.go).
+
+// PublishOptions are what publishing needs beyond the alert itself.
+type PublishOptions struct {
+	RequireApproval bool               // the scheme's setting
+	Flags           []scheme.AlertFlag // the anonymisation check, run again just now
+	OverrideReason  string             // needed while Flags is not empty
+}
+
+// CreateAlert stores a new draft. The caller has validated it and run the
+// anonymisation check (a.Flags).
+func (db *DB) CreateAlert(ctx context.Context, actor string, a scheme.Alert) (scheme.Alert, error) {
+	now := db.now().UTC()
+	a.ID, a.Status, a.Version = newID(), scheme.AlertDraft, 1
+	a.CreatedBy, a.CreatedAt, a.UpdatedAt = actor, now, now
+	err := db.inTx(ctx, func(tx *sql.Tx) error {
+		content, flags, err := db.sealAlert(a)
+		if err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO alerts (id, status, severity, severity_rank, nationwide, incident_at,
+			content_ct, flags_ct, flag_count, version, created_by, created_at, updated_by, updated_at)
+			VALUES ($1, 'draft', $2, $3, $4, $5, $6, $7, $8, 1, $9, $10, $9, $10)`,
+			a.ID, string(a.Severity), scheme.SeverityRank[a.Severity], a.Nationwide, a.IncidentAt.UTC(), content, flags, len(a.Flags), actor, now); err != nil {
+			return fmt.Errorf("insert alert: %w", err)
+		}
+		for _, id := range a.ReportIDs {
+			if _, err := tx.ExecContext(ctx, `INSERT INTO alert_reports (alert_id, report_id) VALUES ($1, $2)`, a.ID, id); err != nil {
+				return fmt.Errorf("link report: %w", mapErr(err))
+			}
+		}
+		if err := db.setAlertTargets(ctx, tx, a); err != nil {
+			return err
+		}
+		return db.appendAudit(ctx, tx, audit.Entry{Actor: actor, Action: "alert.create", SubjectType: "alert", SubjectID: a.ID,
+			Detail: fmt.Sprintf(`{"reports":%d,"flags":%d}`, len(a.ReportIDs), len(a.Flags))})
+	})
+	return a, err
+}
+
+func (db *DB) sealAlert(a scheme.Alert) (content, flags []byte, err error) {
+	if a.Identifiers == nil {
+		a.Identifiers = []scheme.Identifier{}
+	}
+	if content, err = db.sealJSON("alerts", "content", a.ID, a.AlertContent); err != nil {
+		return nil, nil, err
+	}
+	if a.Flags == nil {
+		a.Flags = []scheme.AlertFlag{}
+	}
+	flags, err = db.sealJSON("alerts", "flags", a.ID, a.Flags)
+	return content, flags, err
+}
+
+// setAlertTargets replaces the alert's regions, sectors, genders, incident
+// types and searchable identifiers.
+func (db *DB) setAlertTargets(ctx context.Context, tx *sql.Tx, a scheme.Alert) error {
+	sets := []struct {
+		table, column string
+		values        []string
+	}{
+		{"alert_regions", "region", a.Regions},
+		{"alert_sectors", "sector", a.Sectors},
+		{"alert_genders", "gender", a.Genders},
+		{"alert_incident_types", "type", a.IncidentTypes},
+	}
+	for _, s := range sets {
+		if _, err := tx.ExecContext(ctx, `DELETE FROM `+s.table+` WHERE alert_id = $1`, a.ID); err != nil {
+			return err
+		}
+		for _, v := range compact(s.values) {
+			if _, err := tx.ExecContext(ctx, `INSERT INTO `+s.table+` (alert_id, `+s.column+`) VALUES ($1, $2)`, a.ID, v); err != nil {
+				return fmt.Errorf("%s %q: %w", s.column, v, err)
+			}
+		}
+	}
+	return db.setAlertIdentifiers(ctx, tx, a)
+}
+
+func (db *DB) setAlertIdentifiers(ctx context.Context, tx *sql.Tx, a scheme.Alert) error {
+	if _, err := tx.ExecContext(ctx, `DELETE FROM alert_identifiers WHERE alert_id = $1`, a.ID); err != nil {
+		return err
+	}
+	for _, id := range a.Identifiers {
+		k, ok := indexKind[id.Kind]
+		if !ok || id.Partial || id.Normalised == "" {
+			continue
+		}
+		idx, err := db.index(k, id.Normalised)
+		if err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO alert_identifiers (alert_id, kind, value_idx) VALUES ($1, $2, $3)
+			ON CONFLICT DO NOTHING`, a.ID, id.Kind, idx); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func compact(vs []string) []string {
+	out := slices.Clone(vs)
+	slices.Sort(out)
+	return slices.Compact(out)
+}
+
+// UpdateAlert saves a coordinator's edit. A draft's content and targeting
+// are replaced and any approval is cleared (the approver approved other
+// words). A published alert's content becomes a new version, the old one
+// kept; its targeting and severity cannot change (it has gone out already).
+func (db *DB) UpdateAlert(ctx context.Context, actor string, a scheme.Alert) (scheme.Alert, error) {
+	err := db.inTx(ctx, func(tx *sql.Tx) error {
+		old, err := db.alert(ctx, tx, a.ID)
+		if err != nil {
+			return err
+		}
+		now := db.now().UTC()
+		a.Status, a.CreatedBy, a.CreatedAt, a.UpdatedAt, a.ReportIDs = old.Status, old.CreatedBy, old.CreatedAt, now, old.ReportIDs
+		content, flags, err := db.sealAlert(a)
+		if err != nil {
+			return err
+		}
+		switch old.Status {
+		case scheme.AlertDraft:
+			a.Version = 1
+			if _, err := tx.ExecContext(ctx, `UPDATE alerts SET severity = $1, severity_rank = $2, nationwide = $3, incident_at = $4,
+				content_ct = $5, flags_ct = $6, flag_count = $7, updated_by = $8, updated_at = $9, approved_by = NULL, approved_at = NULL
+				WHERE id = $10`, string(a.Severity), scheme.SeverityRank[a.Severity], a.Nationwide, a.IncidentAt.UTC(),
+				content, flags, len(a.Flags), actor, now, a.ID); err != nil {
+				return err
+			}
+			if err := db.setAlertTargets(ctx, tx, a); err != nil {
+				return err
+			}
+		case scheme.AlertPublished:
+			if a.Nationwide != old.Nationwide || !sameSet(a.Regions, old.Regions) || !sameSet(a.Sectors, old.Sectors) || !sameSet(a.Genders, old.Genders) {
+				return scheme.Errorf(scheme.CodeConflict, "Who an alert goes to cannot change once it is published. Withdraw it and write a new one.")
+			}
+			a.Version = old.Version + 1
+			a.Severity, a.IncidentTypes, a.IncidentAt = old.Severity, old.IncidentTypes, old.IncidentAt
+			a.PublishedAt, a.PublishedBy, a.ApprovedBy, a.ApprovedAt = old.PublishedAt, old.PublishedBy, old.ApprovedBy, old.ApprovedAt
+			if _, err := tx.ExecContext(ctx, `UPDATE alerts SET content_ct = $1, flags_ct = $2, flag_count = $3, version = $4,
+				updated_by = $5, updated_at = $6 WHERE id = $7`, content, flags, len(a.Flags), a.Version, actor, now, a.ID); err != nil {
+				return err
+			}
+			if err := db.insertAlertVersion(ctx, tx, a, actor, now); err != nil {
+				return err
+			}
+			if a.OverrideReason != "" {
+				ct, err := db.seal("alerts", "override", a.ID, a.OverrideReason)
+				if err != nil {
+					return err
+				}
+				if _, err := tx.ExecContext(ctx, `UPDATE alerts SET override_ct = $1 WHERE id = $2`, ct, a.ID); err != nil {
+					return err
+				}
+			}
+			if err := db.setAlertIdentifiers(ctx, tx, a); err != nil {
+				return err
+			}
+		default:
+			return scheme.Errorf(scheme.CodeConflict, "This alert was withdrawn: it can no longer be changed.")
+		}
+		return db.appendAudit(ctx, tx, audit.Entry{Actor: actor, Action: "alert.edit", SubjectType: "alert", SubjectID: a.ID,
+			Detail: fmt.Sprintf(`{"status":%q,"version":%d,"flags":%d}`, old.Status, a.Version, len(a.Flags))})
+	})
+	return a, err
+}
+
+func sameSet(a, b []string) bool { return slices.Equal(compact(a), compact(b)) }
+
+func (db *DB) insertAlertVersion(ctx context.Context, tx *sql.Tx, a scheme.Alert, actor string, at time.Time) error {
+	key := fmt.Sprintf("%s/%d", a.ID, a.Version)
+	ct, err := db.sealJSON("alert_versions", "content", key, a.AlertContent)
+	if err != nil {
+		return err
+	}
+	_, err = tx.ExecContext(ctx, `INSERT INTO alert_versions (alert_id, version, content_ct, edited_by, edited_at) VALUES ($1, $2, $3, $4, $5)`,
+		a.ID, a.Version, ct, actor, at)
+	return err
+}
+
+// AlertVersions lists a published alert's versions, newest first.
+func (db *DB) AlertVersions(ctx context.Context, id string) ([]scheme.AlertVersion, error) {
+	rows, err := db.read.QueryContext(ctx, `SELECT version, content_ct, edited_by, edited_at FROM alert_versions
+		WHERE alert_id = $1 ORDER BY version DESC`, id)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []scheme.AlertVersion
+	for rows.Next() {
+		var v scheme.AlertVersion
+		var ct []byte
+		if err := rows.Scan(&v.Version, &ct, &v.EditedBy, &v.EditedAt); err != nil {
+			return nil, err
+		}
+		if err := db.openJSON("alert_versions", "content", fmt.Sprintf("%s/%d", id, v.Version), ct, &v.Content); err != nil {
+			return nil, err
+		}
+		out = append(out, v)
+	}
+	return out, rows.Err()
+}
+
+// ApproveAlert records a second coordinator's approval of a draft. Whoever
+// wrote or last edited it cannot approve it.
+func (db *DB) ApproveAlert(ctx context.Context, actor, id string) error {
+	return db.inTx(ctx, func(tx *sql.Tx) error {
+		var status, createdBy, updatedBy string
+		if err := tx.QueryRowContext(ctx, `SELECT status, created_by, updated_by FROM alerts WHERE id = $1`, id).
+			Scan(&status, &createdBy, &updatedBy); err != nil {
+			return mapErr(err)
+		}
+		if status != string(scheme.AlertDraft) {
+			return scheme.Errorf(scheme.CodeConflict, "Only a draft can be approved; this alert is %s.", status)
+		}
+		if actor == createdBy || actor == updatedBy {
+			return scheme.Errorf(scheme.CodeForbidden, "You wrote or last edited this alert, so another coordinator must approve it.")
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE alerts SET approved_by = $1, approved_at = $2 WHERE id = $3`, actor, db.now().UTC(), id); err != nil {
+			return err
+		}
+		return db.appendAudit(ctx, tx, audit.Entry{Actor: actor, Action: "alert.approve", SubjectType: "alert", SubjectID: id})
+	})
+}
+
+// PublishAlert publishes a draft: it checks approval, the anonymisation
+// flags (an override needs a reason) and that every report it came from
+// still has the reporter's consent; marks those reports published; and
+// enqueues the fan-out in the same transaction. It returns how many members
+// it reaches by each channel.
+func (db *DB) PublishAlert(ctx context.Context, actor, id string, o PublishOptions) (scheme.Audience, error) {
+	var aud scheme.Audience
+	o.OverrideReason = strings.TrimSpace(o.OverrideReason)
+	err := db.inTx(ctx, func(tx *sql.Tx) error {
+		var status string
+		var approvedBy sql.NullString
+		if err := tx.QueryRowContext(ctx, `SELECT status, approved_by FROM alerts WHERE id = $1`, id).Scan(&status, &approvedBy); err != nil {
+			return mapErr(err)
+		}
+		if status != string(scheme.AlertDraft) {
+			return scheme.Errorf(scheme.CodeConflict, "This alert is already %s.", status)
+		}
+		if o.RequireApproval && !approvedBy.Valid {
+			return scheme.Errorf(scheme.CodeConflict, "A second coordinator must approve this alert before it is published.")
+		}
+		if len(o.Flags) > 0 && o.OverrideReason == "" {
+			return scheme.Invalid(map[string]string{"override_reason": fmt.Sprintf(
+				"The anonymisation check found %d thing(s) that may identify someone. Change the text, or say why it is safe to publish as it is.", len(o.Flags))})
+		}
+		var withheld int
+		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM alert_reports ar JOIN reports r ON r.id = ar.report_id
+			WHERE ar.alert_id = $1 AND NOT r.consent_alert`, id).Scan(&withheld); err != nil {
+			return err
+		}
+		if withheld > 0 {
+			return scheme.Errorf(scheme.CodeConflict, "%d of the reports behind this alert no longer have the reporter's consent to an alert. Remove them or keep this as intelligence.", withheld)
+		}
+		a, err := db.alert(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		now := db.now().UTC()
+		s := &sealer{db: db, table: "alerts", id: id}
+		var override []byte
+		if len(o.Flags) > 0 {
+			override = s.seal("override", o.OverrideReason)
+		}
+		flags, err := db.sealJSON("alerts", "flags", id, nonNilFlags(o.Flags))
+		if err = firstErr(err, s.err); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE alerts SET status = 'published', published_by = $1, published_at = $2, updated_at = $2,
+			flags_ct = $3, flag_count = $4, override_ct = $5 WHERE id = $6`, actor, now, flags, len(o.Flags), override, id); err != nil {
+			return err
+		}
+		a.Version = 1
+		if err := db.insertAlertVersion(ctx, tx, a, actor, now); err != nil {
+			return err
+		}
+		for _, rid := range a.ReportIDs {
+			res, err := tx.ExecContext(ctx, `UPDATE reports SET status = 'published', updated_at = $1, acknowledged_at = COALESCE(acknowledged_at, $1)
+				WHERE id = $2 AND status IN ('submitted', 'in_review')`, now, rid)
+			if err != nil {
+				return err
+			}
+			detail := "alert"
+			if n, _ := res.RowsAffected(); n == 0 {
+				detail = "alert (status unchanged)"
+			}
+			if err := db.reportEvent(ctx, tx, rid, actor, "alert_published", detail, ""); err != nil {
+				return err
+			}
+		}
+		if aud, err = audience(ctx, tx, id); err != nil {
+			return err
+		}
+		if err := db.EnqueueTx(ctx, tx, notify.AlertFanOutArgs{AlertID: id}, nil); err != nil {
+			return err
+		}
+		return db.appendAudit(ctx, tx, audit.Entry{Actor: actor, Action: "alert.publish", SubjectType: "alert", SubjectID: id,
+			Detail: fmt.Sprintf(`{"flags":%d,"override":%t,"approved_by":%q,"in_app":%d,"email":%d,"sms":%d}`,
+				len(o.Flags), len(o.Flags) > 0, approvedBy.String, aud.InApp, aud.Email, aud.SMS)})
+	})
+	return aud, err
+}
+
+func nonNilFlags(fs []scheme.AlertFlag) []scheme.AlertFlag {
+	if fs == nil {
+		return []scheme.AlertFlag{}
+	}
+	return fs
+}
+
+// WithdrawAlert takes a published alert out of members' feeds: they see
+// the notice instead. Email and SMS not yet sent are cancelled.
+func (db *DB) WithdrawAlert(ctx context.Context, actor, id, notice string) error {
+	notice = strings.TrimSpace(notice)
+	if notice == "" {
+		return scheme.Invalid(map[string]string{"notice": "Write a short note for members, e.g. \"This alert was sent in error.\""})
+	}
+	return db.inTx(ctx, func(tx *sql.Tx) error {
+		var status string
+		if err := tx.QueryRowContext(ctx, `SELECT status FROM alerts WHERE id = $1`, id).Scan(&status); err != nil {
+			return mapErr(err)
+		}
+		if status != string(scheme.AlertPublished) {
+			return scheme.Errorf(scheme.CodeConflict, "Only a published alert can be withdrawn; this one is %s.", status)
+		}
+		ct, err := db.seal("alerts", "notice", id, notice)
+		if err != nil {
+			return err
+		}
+		now := db.now().UTC()
+		if _, err := tx.ExecContext(ctx, `UPDATE alerts SET status = 'withdrawn', withdrawn_by = $1, withdrawn_at = $2, updated_at = $2,
+			notice_ct = $3 WHERE id = $4`, actor, now, ct, id); err != nil {
+			return err
+		}
+		// Members who have not opened it yet see the withdrawal as unread.
+		if _, err := tx.ExecContext(ctx, `UPDATE alert_recipients SET read_at = NULL WHERE alert_id = $1`, id); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE alert_deliveries SET status = 'cancelled', updated_at = $1
+			WHERE alert_id = $2 AND status IN ('queued', 'retrying')`, now, id); err != nil {
+			return err
+		}
+		return db.appendAudit(ctx, tx, audit.Entry{Actor: actor, Action: "alert.withdraw", SubjectType: "alert", SubjectID: id})
+	})
+}
+
+// DiscardAlert deletes a draft that will not be published.
+func (db *DB) DiscardAlert(ctx context.Context, actor, id string) error {
+	return db.inTx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `DELETE FROM alerts WHERE id = $1 AND status = 'draft'`, id)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return scheme.Errorf(scheme.CodeConflict, "Only a draft can be discarded.")
+		}
+		return db.appendAudit(ctx, tx, audit.Entry{Actor: actor, Action: "alert.discard", SubjectType: "alert", SubjectID: id})
+	})
+}
+
+const alertColumns = `a.id, a.status, a.severity, a.nationwide, a.incident_at, a.content_ct, a.flags_ct, a.override_ct, a.version,
+	a.created_by, a.created_at, a.updated_at, a.approved_by, a.approved_at, a.published_by, a.published_at, a.withdrawn_at, a.notice_ct`
+
+func (db *DB) scanAlert(sc interface{ Scan(...any) error }, extra ...any) (scheme.Alert, error) {
+	var a scheme.Alert
+	var status, severity string
+	var content, flags, override, notice []byte
+	var approvedBy, publishedBy sql.NullString
+	var approvedAt, publishedAt, withdrawnAt sql.NullTime
+	dest := append([]any{&a.ID, &status, &severity, &a.Nationwide, &a.IncidentAt, &content, &flags, &override, &a.Version,
+		&a.CreatedBy, &a.CreatedAt, &a.UpdatedAt, &approvedBy, &approvedAt, &publishedBy, &publishedAt, &withdrawnAt, &notice}, extra...)
+	if err := sc.Scan(dest...); err != nil {
+		return a, mapErr(err)
+	}
+	a.Status, a.Severity = scheme.AlertStatus(status), scheme.Severity(severity)
+	a.ApprovedBy, a.ApprovedAt, a.PublishedBy, a.PublishedAt, a.WithdrawnAt = approvedBy.String, approvedAt.Time, publishedBy.String, publishedAt.Time, withdrawnAt.Time
+	if err := db.openJSON("alerts", "content", a.ID, content, &a.AlertContent); err != nil {
+		return a, err
+	}
+	if err := db.openJSON("alerts", "flags", a.ID, flags, &a.Flags); err != nil {
+		return a, err
+	}
+	var err error
+	if a.OverrideReason, err = db.openOptional("alerts", "override", a.ID, override); err != nil {
+		return a, err
+	}
+	a.Notice, err = db.openOptional("alerts", "notice", a.ID, notice)
+	return a, err
+}
+
+// alert loads one alert with its targeting and reports.
+func (db *DB) alert(ctx context.Context, q queryer, id string) (scheme.Alert, error) {
+	a, err := db.scanAlert(q.QueryRowContext(ctx, `SELECT `+alertColumns+` FROM alerts a WHERE a.id = $1`, id))
+	if err != nil {
+		return a, err
+	}
+	as := []scheme.Alert{a}
+	if err := db.fillAlertLists(ctx, q, as, true); err != nil {
+		return a, err
+	}
+	return as[0], nil
+}
+
+// fillAlertLists loads regions, sectors, genders and incident types (and,
+// for coordinators, report ids) of many alerts in one query each.
+func (db *DB) fillAlertLists(ctx context.Context, q queryer, as []scheme.Alert, reports bool) error {
+	if len(as) == 0 {
+		return nil
+	}
+	at := make(map[string]int, len(as))
+	var ph []string
+	var args []any
+	for i, a := range as {
+		at[a.ID] = i
+		args = append(args, a.ID)
+		ph = append(ph, fmt.Sprintf("$%d", len(args)))
+	}
+	in := strings.Join(ph, ", ")
+	lists := []struct {
+		query string
+		set   func(a *scheme.Alert, v string)
+	}{
+		{`SELECT alert_id, region FROM alert_regions WHERE alert_id IN (` + in + `) ORDER BY region`, func(a *scheme.Alert, v string) { a.Regions = append(a.Regions, v) }},
+		{`SELECT alert_id, sector FROM alert_sectors WHERE alert_id IN (` + in + `) ORDER BY sector`, func(a *scheme.Alert, v string) { a.Sectors = append(a.Sectors, v) }},
+		{`SELECT alert_id, gender FROM alert_genders WHERE alert_id IN (` + in + `) ORDER BY gender`, func(a *scheme.Alert, v string) { a.Genders = append(a.Genders, v) }},
+		{`SELECT alert_id, type FROM alert_incident_types WHERE alert_id IN (` + in + `) ORDER BY type`, func(a *scheme.Alert, v string) { a.IncidentTypes = append(a.IncidentTypes, v) }},
+	}
+	if reports {
+		lists = append(lists, struct {
+			query string
+			set   func(a *scheme.Alert, v string)
+		}{`SELECT alert_id, report_id FROM alert_reports WHERE alert_id IN (` + in + `) ORDER BY report_id`, func(a *scheme.Alert, v string) { a.ReportIDs = append(a.ReportIDs, v) }})
+	}
+	for _, l := range lists {
+		rows, err := q.QueryContext(ctx, l.query, args...)
+		if err != nil {
+			return err
+		}
+		for rows.Next() {
+			var id, v string
+			if err := rows.Scan(&id, &v); err != nil {
+				rows.Close()
+				return err
+			}
+			l.set(&as[at[id]], v)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Alert returns one alert in full, for coordinators.
+func (db *DB) Alert(ctx context.Context, id string) (scheme.Alert, error) {
+	return db.alert(ctx, db.read, id)
+}
+
+// AlertFilter selects alerts for coordinators.
+type AlertFilter struct {
+	Statuses []scheme.AlertStatus // none: any
+	ReportID string               // only alerts written from this report
+	Limit    int                  // default 200
+}
+
+// Alerts lists alerts for coordinators: drafts first, then newest.
+func (db *DB) Alerts(ctx context.Context, f AlertFilter) ([]scheme.Alert, error) {
+	q := `SELECT ` + alertColumns + ` FROM alerts a WHERE 1 = 1`
+	var args []any
+	arg := func(v any) string { args = append(args, v); return fmt.Sprintf("$%d", len(args)) }
+	if len(f.Statuses) > 0 {
+		var ph []string
+		for _, s := range f.Statuses {
+			ph = append(ph, arg(string(s)))
+		}
+		q += ` AND a.status IN (` + strings.Join(ph, ", ") + `)`
+	}
+	if f.ReportID != "" {
+		q += ` AND a.id IN (SELECT alert_id FROM alert_reports WHERE report_id = ` + arg(f.ReportID) + `)`
+	}
+	if f.Limit <= 0 {
+		f.Limit = 200
+	}
+	q += ` ORDER BY CASE WHEN a.status = 'draft' THEN 0 ELSE 1 END, COALESCE(a.published_at, a.updated_at) DESC, a.id LIMIT ` + arg(f.Limit)
+	return db.listAlerts(ctx, q, args, true)
+}
+
+func (db *DB) listAlerts(ctx context.Context, q string, args []any, staff bool) ([]scheme.Alert, error) {
+	rows, err := db.read.QueryContext(ctx, q, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []scheme.Alert
+	for rows.Next() {
+		var a scheme.Alert
+		var readAt sql.NullTime
+		var err error
+		if staff {
+			a, err = db.scanAlert(rows)
+		} else {
+			a, err = db.scanAlert(rows, &readAt)
+			a.ReadAt = readAt.Time
+		}
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, a)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	if err := db.fillAlertLists(ctx, db.read, out, staff); err != nil {
+		return nil, err
+	}
+	if !staff {
+		for i := range out {
+			out[i] = out[i].ForMembers()
+		}
+	}
+	return out, nil
+}
+
+// MemberAlertFilter narrows a member's feed.
+type MemberAlertFilter struct {
+	Region string    // alerts for this region (or nationwide)
+	Type   string    // alerts with this incident type
+	Since  time.Time // published on or after
+	Until  time.Time // published before
+	Before time.Time // paging: published before this (the last one shown)
+	Limit  int       // default 50
+}
+
+// MemberAlerts is a member's feed: the alerts they received, newest first,
+// published or withdrawn (a withdrawn one carries only its notice).
+func (db *DB) MemberAlerts(ctx context.Context, userID string, f MemberAlertFilter) ([]scheme.Alert, error) {
+	args := []any{userID}
+	arg := func(v any) string { args = append(args, v); return fmt.Sprintf("$%d", len(args)) }
+	q := `SELECT ` + alertColumns + `, r.read_at FROM alert_recipients r JOIN alerts a ON a.id = r.alert_id
+		WHERE r.user_id = $1 AND a.status IN ('published', 'withdrawn')`
+	if f.Region != "" {
+		q += ` AND (a.nationwide OR a.id IN (SELECT alert_id FROM alert_regions WHERE region = ` + arg(f.Region) + `))`
+	}
+	if f.Type != "" {
+		q += ` AND a.id IN (SELECT alert_id FROM alert_incident_types WHERE type = ` + arg(f.Type) + `)`
+	}
+	if !f.Since.IsZero() {
+		q += ` AND a.published_at >= ` + arg(f.Since.UTC())
+	}
+	if !f.Until.IsZero() {
+		q += ` AND a.published_at < ` + arg(f.Until.UTC())
+	}
+	if !f.Before.IsZero() {
+		q += ` AND a.published_at < ` + arg(f.Before.UTC())
+	}
+	if f.Limit <= 0 {
+		f.Limit = 50
+	}
+	q += ` ORDER BY a.published_at DESC, a.id LIMIT ` + arg(f.Limit)
+	return db.listAlerts(ctx, q, args, false)
+}
+
+// UnreadAlerts counts a member's alerts not yet opened.
+func (db *DB) UnreadAlerts(ctx context.Context, userID string) (int, error) {
+	var n int
+	err := db.read.QueryRowContext(ctx, `SELECT COUNT(*) FROM alert_recipients r JOIN alerts a ON a.id = r.alert_id
+		WHERE r.user_id = $1 AND r.read_at IS NULL AND a.status IN ('published', 'withdrawn')`, userID).Scan(&n)
+	return n, err
+}
+
+// MemberAlert returns one alert as a member sees it, if they received it
+// (anyone else gets not found), and marks it read.
+func (db *DB) MemberAlert(ctx context.Context, userID, id string) (scheme.Alert, error) {
+	var a scheme.Alert
+	err := db.inTx(ctx, func(tx *sql.Tx) error {
+		var readAt sql.NullTime
+		var err error
+		a, err = db.scanAlert(tx.QueryRowContext(ctx, `SELECT `+alertColumns+`, r.read_at FROM alert_recipients r JOIN alerts a ON a.id = r.alert_id
+			WHERE r.user_id = $1 AND r.alert_id = $2 AND a.status IN ('published', 'withdrawn')`, userID, id), &readAt)
+		if err != nil {
+			return err
+		}
+		as := []scheme.Alert{a}
+		if err := db.fillAlertLists(ctx, tx, as, false); err != nil {
+			return err
+		}
+		a = as[0]
+		a.ReadAt = readAt.Time
+		if !readAt.Valid {
+			_, err = tx.ExecContext(ctx, `UPDATE alert_recipients SET read_at = $1 WHERE alert_id = $2 AND user_id = $3`, db.now().UTC(), id, userID)
+		}
+		return err
+	})
+	return a.ForMembers(), err
+}
+
+// MemberAlertsByIdentifier finds, among the alerts a member received and
+// that are still published, those that name an identifier (normalised).
+func (db *DB) MemberAlertsByIdentifier(ctx context.Context, userID, kind, normalised string) ([]scheme.Alert, error) {
+	k, ok := indexKind[kind]
+	if !ok {
+		return nil, scheme.Invalid(map[string]string{"kind": "Choose phone, email, vehicle, name or username."})
+	}
+	idx, err := db.index(k, normalised)
+	if err != nil {
+		return nil, err
+	}
+	q := `SELECT ` + alertColumns + `, r.read_at FROM alert_recipients r JOIN alerts a ON a.id = r.alert_id
+		WHERE r.user_id = $1 AND a.status = 'published'
+		AND a.id IN (SELECT alert_id FROM alert_identifiers WHERE kind = $2 AND value_idx = $3)
+		ORDER BY a.published_at DESC, a.id LIMIT 50`
+	return db.listAlerts(ctx, q, []any{userID, kind, idx}, false)
+}
+
+// AlertReporters returns what the anonymisation check must look for in an
+// alert written from these reports: the reporters' names, usernames and
+// contact details and their organisations' names. It is read by the check
+// only, never shown.
+func (db *DB) AlertReporters(ctx context.Context, reportIDs []string) ([]ReporterDetails, error) {
+	var out []ReporterDetails
+	seen := map[string]bool{}
+	for _, rid := range reportIDs {
+		var reporter sql.NullString
+		if err := db.read.QueryRowContext(ctx, `SELECT reporter_id FROM reports WHERE id = $1`, rid).Scan(&reporter); err != nil {
+			return nil, mapErr(err)
+		}
+		if !reporter.Valid || seen[reporter.String] {
+			continue
+		}
+		seen[reporter.String] = true
+		var d ReporterDetails
+		var usernameCT []byte
+		if err := db.read.QueryRowContext(ctx, `SELECT username_ct FROM users WHERE id = $1`, reporter.String).Scan(&usernameCT); err != nil {
+			return nil, mapErr(err)
+		}
+		var err error
+		if d.Username, err = db.open("users", "username", reporter.String, usernameCT); err != nil {
+			return nil, err
+		}
+		p, err := db.profile(ctx, db.read, reporter.String)
+		if err != nil && scheme.ErrorCode(err) != scheme.CodeNotFound {
+			return nil, err
+		}
+		d.WorkName, d.RealName, d.Email, d.Mobile = p.WorkName, p.RealName, p.Email, p.Mobile
+		org, err := db.organisationOfUser(ctx, db.read, reporter.String)
+		if err != nil && scheme.ErrorCode(err) != scheme.CodeNotFound {
+			return nil, err
+		}
+		d.Organisation, d.OrganisationEmail = org.Name, org.Email
+		out = append(out, d)
+	}
+	return out, nil
+}
+
+// ReporterDetails is what identifies one reporter.
+type ReporterDetails struct {
+	Username, WorkName, RealName, Email, Mobile, Organisation, OrganisationEmail string
+}
+
+// Setting returns a scheme setting, or def when it was never set.
+func (db *DB) Setting(ctx context.Context, key, def string) (string, error) {
+	var v string
+	err := db.read.QueryRowContext(ctx, `SELECT value FROM settings WHERE key = $1`, key).Scan(&v)
+	if err == sql.ErrNoRows {
+		return def, nil
+	}
+	return v, err
+}
+
+// SetSetting changes a scheme setting, recorded in the audit log.
+func (db *DB) SetSetting(ctx context.Context, actor, key, value string) error {
+	return db.inTx(ctx, func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO settings (key, value, updated_by, updated_at) VALUES ($1, $2, $3, $4)
+			ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_by = excluded.updated_by, updated_at = excluded.updated_at`,
+			key, value, actor, db.now().UTC()); err != nil {
+			return err
+		}
+		detail, _ := json.Marshal(map[string]string{"key": key, "value": value})
+		return db.appendAudit(ctx, tx, audit.Entry{Actor: actor, Action: "setting.change", SubjectType: "setting", SubjectID: key, Detail: string(detail)})
+	})
+}
