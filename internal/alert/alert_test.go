@@ -227,3 +227,49 @@ func TestPublish_FollowsTheApprovalSettingAndRechecks(t *testing.T) {
 		}
 	})
 }
+
+func TestCheck_FlagsEachKindOfIdentifyingDetail(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		f := setup(t, db)
+		ctx := context.Background()
+		a, err := f.svc.Draft(ctx, f.coordA, alert.Input{ReportIDs: []string{f.consented.ID}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		cases := []struct {
+			kind, body, text string
+		}{
+			{"name", "Coralie Testname met him on Friday.", "Coralie Testname"},
+			{"name", "The member (coral.reports) was hurt.", "coral.reports"},
+			{"name", "She said: my name is Amethyst and I work alone.", "Amethyst"},
+			{"contact", "Reply to coral@example.org with anything.", "coral@example.org"},
+			{"contact", "Ring 020 7946 0123 if you see him.", "020 7946 0123"},
+			{"contact", "Her profile is at www.example.org/coral-escorts.", "www.example.org/coral-escorts"},
+			{"address", "It happened at 14 Mare Street late at night.", "14 Mare Street"},
+			{"postcode", "Near E8 1HE, by the canal.", "E8 1HE"},
+			{"venue", "He booked a room at the Grand Marlowe Hotel.", "Grand Marlowe Hotel"},
+			{"report_text", "Members say he grabbed my bag outside the flats and pushed me down the stairs.", "grabbed my bag outside the flats and pushed me down the stairs"},
+			{"reference", "The police log it as CAD 4471/23NOV.", "4471/23NOV"},
+		}
+		for _, c := range cases {
+			body := c.body
+			got, err := f.svc.Update(ctx, f.coordA, a.ID, alert.Input{Body: &body})
+			if err != nil {
+				t.Fatalf("%s: %v", c.kind, err)
+			}
+			found := false
+			for _, fl := range got.Flags {
+				found = found || fl.Kind == c.kind && strings.Contains(fl.Text, c.text) || fl.Kind == c.kind && strings.Contains(c.text, fl.Text) && fl.Text != ""
+			}
+			if !found {
+				t.Errorf("%s in %q: flags %+v", c.kind, c.body, got.Flags)
+			}
+		}
+		// The offender's own identifiers, a town and a date are fine.
+		body := "He called from 07700 900123 and drove a red Vauxhall, AB12 CDE, in Hackney on 21 November."
+		got, err := f.svc.Update(ctx, f.coordA, a.ID, alert.Input{Body: &body})
+		if err != nil || len(got.Flags) != 0 {
+			t.Errorf("clean body flagged: %+v %v", got.Flags, err)
+		}
+	})
+}
