@@ -74,6 +74,17 @@ func (f *flags) int(name string, def int, help string) *int {
 	return f.Int(name, def, help+" (env "+envName(name)+")")
 }
 
+func (f *flags) float(name string, def float64, help string) *float64 {
+	if v := f.getenv(envName(name)); v != "" {
+		n, err := strconv.ParseFloat(v, 64)
+		if err != nil {
+			f.errs = append(f.errs, fmt.Errorf("%s=%q: use a number, e.g. 10 or 0.5", envName(name), v))
+		}
+		def = n
+	}
+	return f.Float64(name, def, help+" (env "+envName(name)+")")
+}
+
 // parse parses args and reports every problem with the environment at once.
 func (f *flags) parse(args []string) error {
 	if err := f.Parse(args); err != nil {
@@ -170,6 +181,8 @@ type serveConfig struct {
 	smtpURL      string
 	smtpFrom     string
 	sms          notify.SMSConfig
+	emailRate    float64
+	smsRate      float64
 }
 
 type serveFlags struct {
@@ -181,6 +194,7 @@ type serveFlags struct {
 	timeZone, closedDays                  *string
 	smtpURL, smtpFrom                     *string
 	smsURL, smsAccount, smsToken, smsFrom *string
+	emailRate, smsRate                    *float64
 }
 
 func newServeFlags(f *flags) serveFlags {
@@ -203,6 +217,8 @@ func newServeFlags(f *flags) serveFlags {
 		smsAccount:   f.string("sms-account", "", "SMS provider account id"),
 		smsToken:     f.string("sms-token", "", "SMS provider auth token"),
 		smsFrom:      f.string("sms-from", "", "SMS sender number or name"),
+		emailRate:    f.float("email-rate", notify.DefaultEmailRate, "most alert emails sent a second"),
+		smsRate:      f.float("sms-rate", notify.DefaultSMSRate, "most alert SMS sent a second (your provider's limit for the sender)"),
 	}
 }
 
@@ -253,6 +269,15 @@ func (s serveFlags) validate() (serveConfig, error) {
 			errs = append(errs, fmt.Errorf("--sms-*: %v", err))
 		}
 	}
+	c.emailRate, c.smsRate = *s.emailRate, *s.smsRate
+	for _, r := range []struct {
+		flag string
+		v    float64
+	}{{"--email-rate", c.emailRate}, {"--sms-rate", c.smsRate}} {
+		if !(r.v >= 0.01 && r.v <= 10000) {
+			errs = append(errs, fmt.Errorf("%s %v: give messages a second, from 0.01 to 10000", r.flag, r.v))
+		}
+	}
 	if c.workers < 1 || c.workers > 1000 {
 		errs = append(errs, fmt.Errorf("--workers %d: give a number from 1 to 1000", c.workers))
 	}
@@ -270,9 +295,18 @@ func (c serveConfig) siteURL() string {
 	return "http://" + c.addr + "/signin"
 }
 
-// senders builds the email and SMS senders that are configured.
+// baseURL is the site's address, for links to pages in messages.
+func (c serveConfig) baseURL() string {
+	if c.publicURL != nil {
+		return strings.TrimRight(c.publicURL.String(), "/")
+	}
+	return "http://" + c.addr
+}
+
+// senders builds the email and SMS senders that are configured, with the
+// alert senders' rates and link address.
 func (c serveConfig) senders() (jobs.Senders, error) {
-	var s jobs.Senders
+	s := jobs.Senders{BaseURL: c.baseURL(), EmailRate: c.emailRate, SMSRate: c.smsRate}
 	if c.smtpURL != "" {
 		m, err := notify.NewSMTP(c.smtpURL, c.smtpFrom)
 		if err != nil {

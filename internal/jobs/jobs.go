@@ -56,6 +56,11 @@ func New(db *store.DB, log *slog.Logger, o Options) (*Queue, error) {
 		FetchCooldown:     min(o.PollInterval, 100*time.Millisecond),
 		RetryPolicy:       o.RetryPolicy,
 		JobTimeout:        5 * time.Minute,
+		// A job left "running" by a process that died is tried again after
+		// this. River's default, an hour, would hold up the alert senders
+		// (unique while running) that long; no job runs longer than
+		// JobTimeout, so three times that is safe.
+		RescueStuckJobsAfter: 15 * time.Minute,
 		// River reports routine progress at info; keep only its warnings.
 		Logger: slog.New(minLevel{log.Handler(), slog.LevelWarn}).With("component", "jobs"),
 		// Completed jobs hold only ids; a day is enough to look into a problem.

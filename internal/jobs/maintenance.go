@@ -8,6 +8,7 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/riverqueue/river"
+	"golang.org/x/time/rate"
 
 	"uglymugs/internal/audit"
 	"uglymugs/internal/notify"
@@ -19,6 +20,11 @@ import (
 type Senders struct {
 	Mail notify.Mailer
 	SMS  notify.Texter
+	// BaseURL is the site's address, for the link in alert emails.
+	BaseURL string
+	// EmailRate and SMSRate cap alert messages a second on each channel;
+	// zero means notify's defaults.
+	EmailRate, SMSRate float64
 }
 
 // RegisterWorkers returns the registration of every worker the service runs.
@@ -29,6 +35,7 @@ func RegisterWorkers(db *store.DB, log *slog.Logger, reg prometheus.Registerer, 
 	})
 	reg.MustRegister(intact)
 	sent := notify.NewSentCounter(reg)
+	alerts := notify.NewAlertMetrics(reg)
 	return func(ws *river.Workers) {
 		river.AddWorker(ws, &auditVerifyWorker{db: db, log: log, intact: intact})
 		nw := &notify.Worker{Source: db, Log: log, Sent: sent}
@@ -40,16 +47,26 @@ func RegisterWorkers(db *store.DB, log *slog.Logger, reg prometheus.Registerer, 
 			nw.SMS = send.SMS
 		}
 		river.AddWorker(ws, nw)
+		river.AddWorker(ws, &notify.AlertFanOutWorker{Source: db, Log: log, Metrics: alerts})
+		aw := &notify.AlertDeliverWorker{Source: db, BaseURL: send.BaseURL, Log: log, Metrics: alerts,
+			EmailRate: rate.Limit(send.EmailRate), SMSRate: rate.Limit(send.SMSRate)}
+		if send.Mail != nil {
+			aw.Mail = send.Mail
+		}
+		if send.SMS != nil {
+			aw.SMS = send.SMS
+		}
+		river.AddWorker(ws, aw)
 	}
 }
 
 // Periodic returns the jobs that run on a schedule.
 func Periodic() []*river.PeriodicJob {
-	return []*river.PeriodicJob{
+	return append([]*river.PeriodicJob{
 		river.NewPeriodicJob(river.PeriodicInterval(6*time.Hour),
 			func() (river.JobArgs, *river.InsertOpts) { return AuditVerifyArgs{}, nil },
 			&river.PeriodicJobOpts{RunOnStart: true}),
-	}
+	}, notify.AlertDeliverSweep(time.Minute)...)
 }
 
 // AuditVerifyArgs asks for the audit chain to be checked.

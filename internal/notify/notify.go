@@ -15,11 +15,16 @@ import (
 	"errors"
 )
 
-// Email is one plain-text email to one address.
-type Email struct{ To, Subject, Text string }
+// Email is one plain-text email to one address. ID, when set, becomes the
+// Message-ID's local part: the same for every attempt at one message, so
+// that a copy sent again after a crash can be recognised as the same one.
+// It must be letters, digits, dots, dashes and underscores only.
+type Email struct{ To, Subject, Text, ID string }
 
-// SMS is one text message to one E.164 number.
-type SMS struct{ To, Text string }
+// SMS is one text message to one E.164 number. Key, when set, goes to the
+// provider as the Idempotency-Key header: the same for every attempt at one
+// message, so that a provider that honours it sends a repeat only once.
+type SMS struct{ To, Text, Key string }
 
 // Mailer sends email.
 type Mailer interface {

@@ -29,6 +29,7 @@ const (
 	TemplateLeftScheme               = "left_scheme"
 	TemplateStaffLoginCreated        = "staff_login_created"
 	TemplateReportMessage            = "report_message"
+	TemplateAlertPublished           = "alert_published" // "url": the alert's page (email only; the SMS names nothing)
 )
 
 // SMSMaxLen is the most an SMS may hold: one GSM-7 segment, so that it

@@ -101,6 +101,12 @@ func (s *HTTPSMS) SendSMS(ctx context.Context, m SMS) error {
 	req.SetBasicAuth(s.cfg.Account, s.cfg.Token)
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	req.Header.Set("Accept", "application/json")
+	if m.Key != "" {
+		if !safeID.MatchString(m.Key) {
+			return fmt.Errorf("%w: sms: the idempotency key may hold only letters, digits, dots, dashes and underscores", ErrPermanent)
+		}
+		req.Header.Set("Idempotency-Key", m.Key)
+	}
 	resp, err := s.client.Do(req)
 	if err != nil {
 		// *url.Error repeats the method and URL; the cause is what matters.

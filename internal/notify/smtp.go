@@ -10,12 +10,17 @@ import (
 	"net"
 	"net/mail"
 	"net/url"
+	"regexp"
 	"strconv"
 	"strings"
 	"time"
 
 	gomail "github.com/wneessen/go-mail"
 )
+
+// safeID is what a caller's Message-ID local part or SMS idempotency key
+// may hold: nothing that could bend a header.
+var safeID = regexp.MustCompile(`^[A-Za-z0-9._-]{1,128}$`)
 
 // smtpTimeout bounds each SMTP conversation (dial, and every command after
 // it) when the caller's context allows longer.
@@ -160,7 +165,13 @@ func (m *SMTPMailer) SendEmail(ctx context.Context, e Email) error {
 	}
 	msg.Subject(e.Subject)
 	msg.SetDateWithValue(time.Now().UTC())
-	msg.SetMessageIDWithValue(rand.Text() + "@" + m.domain)
+	id := e.ID
+	if id == "" {
+		id = rand.Text()
+	} else if !safeID.MatchString(id) {
+		return fmt.Errorf("%w: smtp: the message id may hold only letters, digits, dots, dashes and underscores", ErrPermanent)
+	}
+	msg.SetMessageIDWithValue(id + "@" + m.domain)
 	msg.SetBodyString(gomail.TypeTextPlain, e.Text)
 
 	timeout := smtpTimeout

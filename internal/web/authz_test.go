@@ -89,6 +89,30 @@ func TestRoutes_EveryProtectedRouteRefusesTheWrongRoles(t *testing.T) {
 		{"POST", "/coordinator/members/" + member + "/export", []string{"coordinator", "admin"}},
 		{"POST", "/admin/users/" + member + "/role", []string{"admin"}},
 		{"GET", "/admin/outbox", []string{"admin"}},
+		// Alerts: members read what they received (an alert they did not
+		// receive is a 404, as here, never a 403); organisations print.
+		{"GET", "/alerts", []string{"member", "org_contact"}},
+		{"POST", "/alerts/search", []string{"member", "org_contact"}},
+		{"GET", "/alerts/bulletin", []string{"org_contact"}},
+		{"GET", "/alerts/NOALERT", []string{"member", "org_contact"}},
+		{"GET", "/alerts/NOALERT/print", []string{"org_contact"}},
+		{"POST", "/alerts/NOALERT/additions", []string{"member", "org_contact"}},
+		{"GET", "/coordinator/alerts", []string{"coordinator", "admin"}},
+		{"POST", "/coordinator/alerts", []string{"coordinator", "admin"}},
+		{"GET", "/coordinator/alerts/NOALERT", []string{"coordinator", "admin"}},
+		{"POST", "/coordinator/alerts/NOALERT", []string{"coordinator", "admin"}},
+		{"POST", "/coordinator/alerts/NOALERT/approve", []string{"coordinator", "admin"}},
+		{"POST", "/coordinator/alerts/NOALERT/publish", []string{"coordinator", "admin"}},
+		{"POST", "/coordinator/alerts/NOALERT/withdraw", []string{"coordinator", "admin"}},
+		{"POST", "/coordinator/alerts/NOALERT/discard", []string{"coordinator", "admin"}},
+		{"GET", "/coordinator/alerts/NOALERT/deliveries", []string{"coordinator", "admin"}},
+		{"POST", "/coordinator/alerts/NOALERT/deliveries/retry", []string{"coordinator", "admin"}},
+		{"POST", "/coordinator/deliveries/email/resume", []string{"coordinator", "admin"}},
+		{"GET", "/coordinator/additions", []string{"coordinator", "admin"}},
+		{"POST", "/coordinator/additions/NOADDITION/approve", []string{"coordinator", "admin"}},
+		{"POST", "/coordinator/additions/NOADDITION/reject", []string{"coordinator", "admin"}},
+		{"GET", "/admin/settings", []string{"admin"}},
+		{"POST", "/admin/settings", []string{"admin"}},
 	}
 	c := ts.Client()
 	c.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }

@@ -27,6 +27,7 @@ type Page struct {
 	Demo         bool
 	SignedIn     bool
 	User         scheme.User // the signed-in user, when SignedIn
+	UnreadAlerts int         // alerts the member has not opened yet
 	Data         any
 }
 
@@ -60,14 +61,24 @@ func parseViews(a *assets) (map[string]*template.Template, error) {
 // requiredViews are the views handlers render; start-up fails without them.
 var requiredViews = []string{"home", "about", "join", "privacy", "contact", "terms", "error",
 	"signin", "signin-code", "apply", "applied", "account", "profile", "password", "second-factor", "reset", "reset-code",
-	"leave", "left", "staff", "queue", "application", "outbox", "members", "case-search", "case-queue", "case-report", "offender", "report-list", "report-draft", "report-sent", "report-view", "report-signed-out"}
+	"leave", "left", "staff", "queue", "application", "outbox", "members", "case-search", "case-queue", "case-report", "offender", "report-list", "report-draft", "report-sent", "report-view", "report-signed-out",
+	"alert-feed", "alert-view", "alert-print", "alert-list", "alert-editor", "alert-deliveries", "alert-additions", "alert-settings"}
 
 var bufPool = sync.Pool{New: func() any { return new(bytes.Buffer) }}
 
 // page fills in what every page shows.
 func (s *Server) page(r *http.Request, data any) Page {
 	u, signedIn := userFrom(r)
+	var unread int
+	if signedIn && u.Status == scheme.StatusActive && (u.Role == scheme.RoleMember || u.Role == scheme.RoleOrgContact || u.Role == scheme.RoleOrgStaff) {
+		n, err := s.db.UnreadAlerts(r.Context(), u.ID)
+		if err != nil {
+			s.log.WarnContext(r.Context(), "counting unread alerts", "err", err)
+		}
+		unread = n
+	}
 	return Page{
+		UnreadAlerts: unread,
 		SignedIn:     signedIn,
 		User:         u,
 		Scheme:       s.cfg.Scheme,

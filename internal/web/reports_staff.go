@@ -322,6 +322,12 @@ type CaseView struct {
 	Town, PoliceRef     string         // as the working copy has them
 	Kinds               []caseLabelled // identifier kinds: Value is the code
 	OpenTasks           int
+	AlertConsent        bool
+	Alerts              []caseAlert // alerts written from this report
+}
+
+type caseAlert struct {
+	ID, Title, Status string
 }
 
 type caseConsent struct {
@@ -473,6 +479,19 @@ func (s *Server) renderCase(w http.ResponseWriter, r *http.Request, u scheme.Use
 	v.Consents = []caseConsent{{caseConsentNames["alert"], c.Alert}, {caseConsentNames["police"], c.Police},
 		{caseConsentNames["support"], c.Support}, {caseConsentNames["police_contact"], c.PoliceContact}}
 	v.Original = caseContentOf(rep.Original)
+	v.AlertConsent = c.Alert
+	alerts, err := s.db.Alerts(ctx, store.AlertFilter{ReportID: rep.ID})
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	for _, a := range alerts {
+		status := map[scheme.AlertStatus]string{scheme.AlertDraft: "draft", scheme.AlertPublished: "published", scheme.AlertWithdrawn: "withdrawn"}[a.Status]
+		if a.Status == scheme.AlertDraft && a.ApprovedBy != "" {
+			status = "draft, approved"
+		}
+		v.Alerts = append(v.Alerts, caseAlert{ID: a.ID, Title: a.Title, Status: status})
+	}
 
 	// Profiles the working copy's offenders are linked to, with how many
 	// reports each holds.

@@ -12,6 +12,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"uglymugs/internal/account"
+	"uglymugs/internal/alert"
 	"uglymugs/internal/report"
 	"uglymugs/internal/store"
 )
@@ -40,6 +41,7 @@ type Server struct {
 	db       *store.DB
 	accounts *account.Service
 	reports  *report.Service
+	alerts   *alert.Service
 	limits   *limiter
 	log      *slog.Logger
 	views    map[string]*template.Template
@@ -64,6 +66,7 @@ func New(cfg Config, db *store.DB, accounts *account.Service, reports *report.Se
 	}
 	return &Server{
 		cfg: cfg, db: db, accounts: accounts, reports: reports, log: log, views: views, assets: a,
+		alerts:  alert.New(db, reports.Hours.Location),
 		limits:  newLimiter(signInRate, signInBurst),
 		metrics: newHTTPMetrics(reg), reg: reg,
 		termsHTML: map[int]template.HTML{},

@@ -60,7 +60,9 @@ func (s *SMSStub) FailNext(n, status int) {
 	s.failN, s.failStatus = n, status
 }
 
-// Received returns the messages accepted so far, oldest first.
+// Received returns the messages accepted so far, oldest first, each with
+// the Idempotency-Key it came with (Key). The stub does not de-duplicate by
+// key, so that a test can see a message sent twice.
 func (s *SMSStub) Received() []notify.SMS {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -136,7 +138,7 @@ func (s *SMSStub) serve(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.mu.Lock()
-	s.received = append(s.received, notify.SMS{To: to, Text: body})
+	s.received = append(s.received, notify.SMS{To: to, Text: body, Key: r.Header.Get("Idempotency-Key")})
 	s.mu.Unlock()
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(http.StatusCreated)

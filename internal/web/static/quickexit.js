@@ -34,6 +34,16 @@
     if (presses >= 3) { presses = 0; leave(); }
   }, false);
 
+  // Alert bulletins: their Print button is hidden until this script can
+  // print (the page tells people without JavaScript to use the browser's
+  // own Print). It lives here because the CSP allows only our own files.
+  var prints = document.querySelectorAll('button[data-print]');
+  for (var i = 0; i < prints.length; i++) {
+    if (typeof window.print !== 'function') { break; }
+    prints[i].hidden = false;
+    prints[i].addEventListener('click', function () { window.print(); }, false);
+  }
+
   // If the browser brings this page back from its cache, show it again.
   window.addEventListener('pageshow', function (e) {
     if (e.persisted) {
