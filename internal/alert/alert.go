@@ -282,7 +282,7 @@ func (s *Service) body(rs []scheme.Report, what string, a scheme.Alert) string {
 	if len(a.Identifiers) > 0 {
 		b.WriteString("He used the phone numbers, emails, names or vehicles listed with this alert.\n")
 	}
-	b.WriteString("If he contacts you, or you recognise him, add what you know below. Trust your instincts, and work with someone nearby if you can.")
+	b.WriteString("If he contacts you, or you recognise him, add what you know to this alert in the app. Trust your instincts, and work with someone nearby if you can.")
 	return truncate(b.String(), maxBody)
 }
 
