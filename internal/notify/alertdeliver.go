@@ -87,6 +87,9 @@ func AlertDeliverSweep(every time.Duration) []*river.PeriodicJob {
 	return out
 }
 
+// NudgeAfter is how long a nudge waits for a running sender to finish.
+const NudgeAfter = 2 * time.Second
+
 // Timeout bounds one run; Slice ends it well before.
 func (w *AlertDeliverWorker) Timeout(*river.Job[AlertDeliverArgs]) time.Duration {
 	return 5 * time.Minute
@@ -101,6 +104,16 @@ func (w *AlertDeliverWorker) Work(ctx context.Context, job *river.Job[AlertDeliv
 		return errors.New("alert deliver: no base URL configured for the links in emails")
 	}
 	log := w.logger().With("channel", ch, "job", job.ID)
+	if job.Args.Nudge {
+		running, err := w.Source.WakeDeliveries(ctx, ch)
+		if err != nil {
+			return fmt.Errorf("alert deliver: %w", err)
+		}
+		if running {
+			return river.JobSnooze(NudgeAfter)
+		}
+		return nil
+	}
 	slice := cmpOr(w.Slice, time.Minute)
 	stale := cmpOr(w.StaleAfter, DefaultStaleAfter)
 	start := time.Now()

@@ -38,6 +38,11 @@ func (AlertFanOutArgs) Kind() string { return "alert_fanout" }
 // while one waits for a retry wakes that one instead (store.DB does).
 type AlertDeliverArgs struct {
 	Channel string `json:"channel"`
+	// Nudge marks the small job left when deliveries were queued while the
+	// channel's sender was running: that sender may already have looked
+	// for work for the last time. The nudge starts (or wakes) the sender
+	// once the running one has finished, so nothing waits for the sweep.
+	Nudge bool `json:"nudge,omitempty"`
 }
 
 func (AlertDeliverArgs) Kind() string { return "alert_deliver" }
@@ -113,4 +118,7 @@ type AlertSource interface {
 	MarkDelivery(ctx context.Context, d AlertDelivery, m DeliveryMark) error
 	// PauseChannel stops sending on channel until a coordinator resumes it.
 	PauseChannel(ctx context.Context, channel, reason string) error
+	// WakeDeliveries starts channel's sender, or wakes it if it waits for
+	// a retry, and reports whether one is running (and could not be woken).
+	WakeDeliveries(ctx context.Context, channel string) (running bool, err error)
 }

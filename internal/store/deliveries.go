@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/riverqueue/river"
 	"github.com/riverqueue/river/rivertype"
 
 	"uglymugs/internal/audit"
@@ -105,20 +106,55 @@ func (db *DB) FanOutAlert(ctx context.Context, alertID string, batch int) (done 
 // backoff.
 func (db *DB) startDeliveries(ctx context.Context, tx *sql.Tx, channels ...string) error {
 	for _, ch := range channels {
-		res, err := db.jobs.InsertTx(ctx, tx, notify.AlertDeliverArgs{Channel: ch}, nil)
+		running, err := db.wakeDeliveries(ctx, tx, ch)
 		if err != nil {
-			return fmt.Errorf("enqueue alert_deliver: %w", err)
+			return err
 		}
-		if !res.UniqueSkippedAsDuplicate || res.Job == nil || res.Job.State != rivertype.JobStateScheduled {
+		if !running {
 			continue
 		}
-		if r, ok := db.jobs.(jobRetrier); ok {
-			if _, err := r.JobRetryTx(ctx, tx, res.Job.ID); err != nil {
-				return fmt.Errorf("wake alert_deliver: %w", err)
-			}
+		// The running sender may have looked for work for the last time
+		// already (a job stays "running" until River records it done), so
+		// leave a nudge that starts it again once it has finished.
+		if _, err := db.jobs.InsertTx(ctx, tx, notify.AlertDeliverArgs{Channel: ch, Nudge: true},
+			&river.InsertOpts{ScheduledAt: db.now().Add(notify.NudgeAfter)}); err != nil {
+			return fmt.Errorf("enqueue alert_deliver nudge: %w", err)
 		}
 	}
 	return nil
+}
+
+// wakeDeliveries enqueues channel's sender, or wakes it if it is waiting
+// for a retry; it reports whether one is running instead.
+func (db *DB) wakeDeliveries(ctx context.Context, tx *sql.Tx, ch string) (running bool, err error) {
+	res, err := db.jobs.InsertTx(ctx, tx, notify.AlertDeliverArgs{Channel: ch}, nil)
+	if err != nil {
+		return false, fmt.Errorf("enqueue alert_deliver: %w", err)
+	}
+	if !res.UniqueSkippedAsDuplicate || res.Job == nil {
+		return false, nil
+	}
+	switch res.Job.State {
+	case rivertype.JobStateRunning:
+		return true, nil
+	case rivertype.JobStateScheduled:
+		if r, ok := db.jobs.(jobRetrier); ok {
+			if _, err := r.JobRetryTx(ctx, tx, res.Job.ID); err != nil {
+				return false, fmt.Errorf("wake alert_deliver: %w", err)
+			}
+		}
+	}
+	return false, nil
+}
+
+// WakeDeliveries starts channel's sender, or wakes it, unless one is
+// running (see notify.AlertDeliverArgs.Nudge).
+func (db *DB) WakeDeliveries(ctx context.Context, channel string) (running bool, err error) {
+	err = db.inTx(ctx, func(tx *sql.Tx) error {
+		running, err = db.wakeDeliveries(ctx, tx, channel)
+		return err
+	})
+	return running, err
 }
 
 // jobRetrier is the River client's way to make a waiting job run now.
