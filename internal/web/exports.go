@@ -1,0 +1,12 @@
+package web
+
+import "net/http"
+
+// Intelligence and police exports. (Stubs: being written.)
+
+func (s *Server) intelligencePage() http.Handler { return s.handleNotFound() }
+func (s *Server) exportsPage() http.Handler      { return s.handleNotFound() }
+func (s *Server) createExport() http.Handler     { return s.handleNotFound() }
+func (s *Server) exportPage() http.Handler       { return s.handleNotFound() }
+func (s *Server) exportDownload() http.Handler   { return s.handleNotFound() }
+func (s *Server) apiCreateExport() http.Handler  { return s.apiNotFound() }
