@@ -80,8 +80,12 @@ func (db *DB) FanOutAlert(ctx context.Context, alertID string, batch int) (done 
 			return db.startDeliveries(ctx, tx, channels...)
 		}
 		inRange := ` AND u.id > $2 AND u.id <= $3`
-		if _, err := tx.ExecContext(ctx, `INSERT INTO alert_recipients (alert_id, user_id, created_at)
-			SELECT $1, u.id, $4`+targetFrom+inRange+` ON CONFLICT DO NOTHING`, alertID, cursor, last.String, now); err != nil {
+		// A member who could already read it (through a check, say) is now
+		// a recipient of the alert itself, and so gets email and SMS.
+		if _, err := tx.ExecContext(ctx, `INSERT INTO alert_recipients (alert_id, user_id, via, created_at)
+			SELECT $1, u.id, 'alert', $4`+targetFrom+inRange+`
+			ON CONFLICT (alert_id, user_id) DO UPDATE SET via = 'alert' WHERE alert_recipients.via <> 'alert'`,
+			alertID, cursor, last.String, now); err != nil {
 			return fmt.Errorf("fan-out in-app: %w", err)
 		}
 		// Email and SMS go to the batch's recipients who chose the channel:
@@ -89,7 +93,7 @@ func (db *DB) FanOutAlert(ctx context.Context, alertID string, batch int) (done 
 		for _, c := range []struct{ channel, wants string }{{"email", wantsEmail}, {"sms", wantsSMS}} {
 			if _, err := tx.ExecContext(ctx, `INSERT INTO alert_deliveries (alert_id, user_id, channel, status, attempts, next_attempt_at, updated_at)
 				SELECT r.alert_id, r.user_id, $5, 'queued', 0, $4, $4 FROM alert_recipients r JOIN profiles p ON p.user_id = r.user_id
-				WHERE r.alert_id = $1 AND r.user_id > $2 AND r.user_id <= $3`+c.wants+` ON CONFLICT DO NOTHING`,
+				WHERE r.alert_id = $1 AND r.via = 'alert' AND r.user_id > $2 AND r.user_id <= $3`+c.wants+` ON CONFLICT DO NOTHING`,
 				alertID, cursor, last.String, now, c.channel); err != nil {
 				return fmt.Errorf("fan-out %s: %w", c.channel, err)
 			}

@@ -674,3 +674,39 @@ func TestDeliveries_PauseAndResumeAreRecordedAndResumeStartsTheSender(t *testing
 		}
 	})
 }
+
+func TestFanOut_OnlyTheAlertsOwnAudienceIsEmailedOrTexted(t *testing.T) {
+	// Members can come to read an alert another way (a check that matched
+	// it, or the first 30 days of a new member): that never sends them
+	// email or SMS, and a targeted member who read it that way first still
+	// gets both.
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		ids := population(t, db, people)
+		a, _ := publish(t, db, false, []string{"london"}, nil, nil)
+		for _, who := range []string{"wales-street-woman", "ldn-street-woman-both"} {
+			if _, err := db.Writer().ExecContext(ctx, `INSERT INTO alert_recipients (alert_id, user_id, via, created_at)
+				VALUES ($1, $2, 'check', $3)`, a.ID, ids[who], time.Now().UTC()); err != nil {
+				t.Fatal(err)
+			}
+		}
+		fanOut(t, db, a.ID, 3)
+		got := made(t, db, a.ID, ids)
+		if !slices.Contains(got["in_app"], "wales-street-woman") {
+			t.Errorf("the member who checked lost the alert: %v", got["in_app"])
+		}
+		for _, ch := range []string{"email", "sms"} {
+			if slices.Contains(got[ch], "wales-street-woman") {
+				t.Errorf("%s sent to a member outside the alert's regions who had checked: %v", ch, got[ch])
+			}
+			if !slices.Contains(got[ch], "ldn-street-woman-both") {
+				t.Errorf("no %s for a targeted member who had checked first: %v", ch, got[ch])
+			}
+		}
+		var via string
+		if err := db.Writer().QueryRowContext(ctx, `SELECT via FROM alert_recipients WHERE alert_id = $1 AND user_id = $2`,
+			a.ID, ids["ldn-street-woman-both"]).Scan(&via); err != nil || via != "alert" {
+			t.Errorf("targeted member's row via %q (%v), want alert", via, err)
+		}
+	})
+}

@@ -84,8 +84,8 @@ func backfillAlerts(ctx context.Context, tx *sql.Tx, userID string, now time.Tim
 		return err
 	}
 	for _, id := range ids {
-		if _, err := tx.ExecContext(ctx, `INSERT INTO alert_recipients (alert_id, user_id, created_at)
-			SELECT $1, u.id, $2`+targetFrom+` AND u.id = $3 ON CONFLICT DO NOTHING`, id, now, userID); err != nil {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO alert_recipients (alert_id, user_id, via, created_at)
+			SELECT $1, u.id, 'backfill', $2`+targetFrom+` AND u.id = $3 ON CONFLICT DO NOTHING`, id, now, userID); err != nil {
 			return err
 		}
 	}

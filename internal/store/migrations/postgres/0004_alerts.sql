@@ -83,10 +83,14 @@ CREATE TABLE alert_versions (
     PRIMARY KEY (alert_id, version)
 );
 
--- The in-app delivery: one row per alert and member, made by the fan-out.
+-- Who can read an alert in the app: one row per alert and member. "via"
+-- says why: the fan-out ("alert", the only rows that get email and SMS),
+-- a new member's first 30 days ("backfill"), or a check that matched it
+-- ("check").
 CREATE TABLE alert_recipients (
     alert_id   TEXT NOT NULL REFERENCES alerts (id) ON DELETE CASCADE,
     user_id    TEXT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+    via        TEXT NOT NULL DEFAULT 'alert' CHECK (via IN ('alert', 'backfill', 'check')),
     created_at TIMESTAMPTZ NOT NULL,
     read_at    TIMESTAMPTZ,
     PRIMARY KEY (alert_id, user_id)
