@@ -62,7 +62,7 @@ func parseViews(a *assets) (map[string]*template.Template, error) {
 var requiredViews = []string{"home", "about", "join", "privacy", "contact", "terms", "error",
 	"signin", "signin-code", "apply", "applied", "account", "profile", "password", "second-factor", "reset", "reset-code",
 	"leave", "left", "staff", "queue", "application", "outbox", "members", "case-search", "case-queue", "case-report", "offender", "report-list", "report-draft", "report-sent", "report-view", "report-signed-out",
-	"alert-feed", "alert-view", "alert-print", "alert-list", "alert-editor", "alert-deliveries", "alert-additions", "alert-settings"}
+	"alert-feed", "alert-view", "alert-print", "alert-list", "alert-editor", "alert-deliveries", "alert-additions", "alert-settings", "stats", "stats-public"}
 
 var bufPool = sync.Pool{New: func() any { return new(bytes.Buffer) }}
 

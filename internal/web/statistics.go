@@ -1,10 +1,261 @@
 package web
 
-import "net/http"
+import (
+	"cmp"
+	"fmt"
+	"html/template"
+	"net/http"
+	"net/url"
+	"slices"
+	"strings"
+	"time"
 
-// Monitoring statistics. (Stubs: being written.)
+	"uglymugs/internal/scheme"
+	"uglymugs/internal/stats"
+)
 
-func (s *Server) publicStatistics() http.Handler   { return s.handleNotFound() }
-func (s *Server) statisticsPage() http.Handler     { return s.handleNotFound() }
-func (s *Server) statisticsDownload() http.Handler { return s.handleNotFound() }
-func (s *Server) apiStats() http.Handler           { return s.apiNotFound() }
+// Monitoring statistics (internal/stats says what is counted and how the
+// public figures are protected): the coordinators' page with its filters,
+// a chart beside each table and a CSV of each; the public page; and the
+// same full figures as JSON for coordinators. Nothing here shows personal
+// data, but the full figures are staff-only: small exact counts, with what
+// staff know besides, can point to a person.
+
+// stLoc is the scheme's time zone, in which dates are given and months
+// counted.
+func (s *Server) stLoc() *time.Location { return cmp.Or(s.accounts.Hours.Location, time.UTC) }
+
+// stQuery is a filter as the coordinators' page and the API read it: days
+// on the scheme's clock and a region slug. Filters are codes and dates, so
+// they may sit in URLs.
+type stQuery struct {
+	From, To string // "2006-01-02"; both days are included
+	Region   string
+}
+
+// stDefault is the last twelve months: from the first of the month eleven
+// months ago to today.
+func (s *Server) stDefault(now time.Time) stQuery {
+	n := now.In(s.stLoc())
+	first := time.Date(n.Year(), n.Month()-11, 1, 12, 0, 0, 0, n.Location())
+	return stQuery{From: first.Format(time.DateOnly), To: n.Format(time.DateOnly)}
+}
+
+// stFilter reads and checks a filter; missing days take the default's.
+func (s *Server) stFilter(r *http.Request, regions []scheme.Region) (stQuery, stats.Filter, map[string]string) {
+	q := r.URL.Query()
+	def := s.stDefault(time.Now())
+	in := stQuery{From: cmp.Or(strings.TrimSpace(q.Get("from")), def.From), To: cmp.Or(strings.TrimSpace(q.Get("to")), def.To),
+		Region: strings.TrimSpace(q.Get("region"))}
+	problems := map[string]string{}
+	day := func(name, v string) time.Time {
+		d, err := time.ParseInLocation(time.DateOnly, v, s.stLoc())
+		if err != nil || d.Year() < 1970 || d.Year() > 9000 {
+			problems[name] = "Give a date as year-month-day, for example 2026-03-07."
+		}
+		return d
+	}
+	f := stats.Filter{From: day("from", in.From), Region: in.Region}
+	if to := day("to", in.To); !to.IsZero() {
+		f.To = to.AddDate(0, 0, 1)
+	}
+	if len(problems) == 0 && !f.From.Before(f.To) {
+		problems["to"] = "The last day must not be before the first."
+	}
+	if in.Region != "" && !slices.ContainsFunc(regions, func(x scheme.Region) bool { return x.Slug == in.Region }) {
+		problems["region"] = "Choose a region from the list."
+	}
+	return in, f, problems
+}
+
+func (q stQuery) encode() string {
+	v := url.Values{"from": {q.From}, "to": {q.To}}
+	if q.Region != "" {
+		v.Set("region", q.Region)
+	}
+	return v.Encode()
+}
+
+// stFigures counts the figures for f.
+func (s *Server) stFigures(r *http.Request, f stats.Filter) (stats.Figures, error) {
+	return s.db.Stats(r.Context(), f, s.accounts.Hours)
+}
+
+// --- The coordinators' page ---
+
+// StatsView is the coordinators' statistics page.
+type StatsView struct {
+	Query    stQuery
+	Errors   map[string]string
+	Regions  []stOption
+	Period   string // "1 December 2025 to 23 November 2026, London"
+	Sections []stSection
+}
+
+type stOption struct {
+	Value, Label string
+	Selected     bool
+}
+
+type stSection struct {
+	Title, ID string
+	Tables    []stTable
+}
+
+// stTable is a table with its chart and download link.
+type stTable struct {
+	stats.Table
+	ID       string
+	Chart    template.HTML // drawn by internal/stats, every label escaped
+	Download string
+	Wide     bool // more than two columns: the chart goes above the table, not beside it
+}
+
+func stTables(ts []stats.Table, query string) []stTable {
+	var out []stTable
+	for _, t := range ts {
+		id := "st-" + t.Slug
+		st := stTable{Table: t, ID: id, Chart: template.HTML(stats.SVG(t, "chart-"+t.Slug)), Wide: len(t.Columns) > 2}
+		if query != "" {
+			st.Download = "/coordinator/statistics/download/" + url.PathEscape(t.Slug) + "?" + query
+		}
+		out = append(out, st)
+	}
+	return out
+}
+
+// stDay is a day as the page writes it.
+func stDay(t time.Time, loc *time.Location) string { return t.In(loc).Format("2 January 2006") }
+
+func (s *Server) statisticsPage() http.Handler {
+	return alNoIndex(s.signedIn(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
+		regions, err := s.db.Regions(r.Context())
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		in, f, problems := s.stFilter(r, regions)
+		v := StatsView{Query: in, Errors: problems, Regions: []stOption{{Value: "", Label: "Everywhere", Selected: in.Region == ""}}}
+		regionName := "everywhere"
+		for _, x := range regions {
+			v.Regions = append(v.Regions, stOption{Value: x.Slug, Label: x.Name, Selected: x.Slug == in.Region})
+			if x.Slug == in.Region {
+				regionName = x.Name
+			}
+		}
+		if len(problems) > 0 {
+			s.render(w, r, http.StatusUnprocessableEntity, "stats", v)
+			return
+		}
+		fig, err := s.stFigures(r, f)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		v.Period = fmt.Sprintf("%s to %s, %s", stDay(f.From, s.stLoc()), stDay(f.To.AddDate(0, 0, -1), s.stLoc()), regionName)
+		for _, sec := range stats.Tables(fig) {
+			if len(sec.Tables) == 0 {
+				continue
+			}
+			v.Sections = append(v.Sections, stSection{Title: sec.Title, ID: "st-" + strings.ToLower(strings.ReplaceAll(sec.Title, " ", "-")),
+				Tables: stTables(sec.Tables, in.encode())})
+		}
+		s.render(w, r, http.StatusOK, "stats", v)
+	}, scheme.RoleCoordinator))
+}
+
+// statisticsDownload sends one table as CSV, exact figures.
+func (s *Server) statisticsDownload() http.Handler {
+	return alNoIndex(s.signedIn(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
+		regions, err := s.db.Regions(r.Context())
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		in, f, problems := s.stFilter(r, regions)
+		if len(problems) > 0 {
+			s.fail(w, r, scheme.Invalid(problems))
+			return
+		}
+		fig, err := s.stFigures(r, f)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		t, ok := stats.Find(stats.All(stats.Tables(fig)), r.PathValue("table"))
+		if !ok {
+			s.fail(w, r, scheme.ErrNotFound)
+			return
+		}
+		name := "statistics-" + t.Slug + "-" + in.From + "-to-" + in.To
+		if in.Region != "" {
+			name += "-" + in.Region
+		}
+		var b strings.Builder
+		if err := stats.WriteCSV(&b, t); err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		w.Header().Set("Content-Type", "text/csv; charset=utf-8")
+		w.Header().Set("Content-Disposition", `attachment; filename="`+name+`.csv"`)
+		w.Write([]byte(b.String())) //nolint:errcheck // the client went away
+	}, scheme.RoleCoordinator))
+}
+
+// --- The public page ---
+
+// PublicStatsView is the public statistics page.
+type PublicStatsView struct {
+	AsAt   string // the last day counted
+	Tables []stTable
+	Staff  bool // the reader may see the full figures
+}
+
+func (s *Server) publicStatistics() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		cutoff := stats.PublicCutoff(time.Now(), s.stLoc())
+		fig, err := s.stFigures(r, stats.Filter{To: cutoff, ExcludeRejected: true})
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		u, signedIn := userFrom(r)
+		s.render(w, r, http.StatusOK, "stats-public", PublicStatsView{
+			AsAt:   stDay(cutoff.AddDate(0, 0, -1), s.stLoc()),
+			Tables: stTables(stats.Public(fig), ""),
+			Staff:  signedIn && allowed(u, []scheme.Role{scheme.RoleCoordinator}),
+		})
+	})
+}
+
+// --- The API ---
+
+// statsJSON is GET /api/v1/stats: the filter as read and every table.
+type statsJSON struct {
+	From     string          `json:"from"`
+	To       string          `json:"to"`
+	Region   string          `json:"region,omitempty"`
+	TimeZone string          `json:"time_zone"`
+	Sections []stats.Section `json:"sections"`
+}
+
+func (s *Server) apiStats() http.Handler {
+	return s.apiAuth(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
+		regions, err := s.db.Regions(r.Context())
+		if err != nil {
+			s.apiFail(w, r, err)
+			return
+		}
+		in, f, problems := s.stFilter(r, regions)
+		if len(problems) > 0 {
+			s.apiFail(w, r, scheme.Invalid(problems))
+			return
+		}
+		fig, err := s.stFigures(r, f)
+		if err != nil {
+			s.apiFail(w, r, err)
+			return
+		}
+		writeJSON(w, http.StatusOK, statsJSON{From: in.From, To: in.To, Region: in.Region, TimeZone: s.stLoc().String(), Sections: stats.Tables(fig)})
+	}, scheme.RoleCoordinator)
+}
