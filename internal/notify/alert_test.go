@@ -204,11 +204,11 @@ func TestAlertDelivery_EachMemberGetsTheirChannelsOnceForEachOfTwoAlertsPublishe
 		mp := notifytest.StartMailpit(t)
 		stub := notifytest.StartSMSStub(t)
 		ids := addMembers(t, db,
-			alertMember{Name: "both", Email: "both@example.net", Mobile: "+447700900201", AlertEmail: true, AlertSMS: true},
-			alertMember{Name: "email-only", Email: "emailonly@example.net", AlertEmail: true},
+			alertMember{Name: "both", Email: "both@example.org", Mobile: "+447700900201", AlertEmail: true, AlertSMS: true},
+			alertMember{Name: "email-only", Email: "emailonly@example.org", AlertEmail: true},
 			alertMember{Name: "sms-only", Mobile: "+447700900202", AlertSMS: true},
-			alertMember{Name: "in-app-only", Email: "quiet@example.net", Mobile: "+447700900203"},
-			alertMember{Name: "in-wales", Email: "wales@example.net", Mobile: "+447700900204", AlertEmail: true, AlertSMS: true, Region: "wales"},
+			alertMember{Name: "in-app-only", Email: "quiet@example.org", Mobile: "+447700900203"},
+			alertMember{Name: "in-wales", Email: "wales@example.org", Mobile: "+447700900204", AlertEmail: true, AlertSMS: true, Region: "wales"},
 		)
 		a, b := publishLondon(t, db), publishLondon(t, db)
 		startAlertQueue(t, db, &notify.AlertDeliverWorker{Mail: newSMTP(t, mp.SMTPURL()), SMS: newSMS(t, stub.Config())})
@@ -234,7 +234,7 @@ func TestAlertDelivery_EachMemberGetsTheirChannelsOnceForEachOfTwoAlertsPublishe
 		// Email: one per alert to each who chose it, none to anyone else.
 		msgs := mp.Messages(t)
 		if got := toCount(msgs, func(m notifytest.Message) string { return m.To }); len(got) != 2 ||
-			got["both@example.net"] != 2 || got["emailonly@example.net"] != 2 {
+			got["both@example.org"] != 2 || got["emailonly@example.org"] != 2 {
 			t.Errorf("emails by recipient: %v", got)
 		}
 		seen := map[string]bool{}
@@ -247,7 +247,7 @@ func TestAlertDelivery_EachMemberGetsTheirChannelsOnceForEachOfTwoAlertsPublishe
 				if strings.Contains(m.Text, alertBase+"/alerts/"+al.ID) {
 					links++
 					user := ids["both"]
-					if m.To == "emailonly@example.net" {
+					if m.To == "emailonly@example.org" {
 						user = ids["email-only"]
 					}
 					ref := notify.DeliveryRef(al.ID, user, "email")
@@ -318,7 +318,7 @@ func TestAlertDelivery_AFanOutKilledMidwayResumesAndEveryMessageGoesOnce(t *test
 		stub := notifytest.StartSMSStub(t)
 		var ms []alertMember
 		for i := range 7 {
-			ms = append(ms, alertMember{Name: fmt.Sprintf("member-%d", i), Email: fmt.Sprintf("m%d@example.net", i),
+			ms = append(ms, alertMember{Name: fmt.Sprintf("member-%d", i), Email: fmt.Sprintf("m%d@example.org", i),
 				Mobile: fmt.Sprintf("+4477009003%02d", i), AlertEmail: i%2 == 0, AlertSMS: i%3 == 0})
 		}
 		addMembers(t, db, ms...)
@@ -498,7 +498,7 @@ func TestAlertDelivery_APermanentRefusalFailsWithoutRetryAndCanBeRetriedByHand(t
 		ctx := context.Background()
 		mp := notifytest.StartMailpit(t)
 		stub := notifytest.StartSMSStub(t)
-		addMembers(t, db, alertMember{Name: "refused", Email: "refused@example.net", Mobile: "+447700900501", AlertEmail: true, AlertSMS: true})
+		addMembers(t, db, alertMember{Name: "refused", Email: "refused@example.org", Mobile: "+447700900501", AlertEmail: true, AlertSMS: true})
 		stub.FailNext(1, 400)
 		mp.SetChaos(t, notifytest.Chaos{Recipient: 550})
 		a := publishLondon(t, db)
@@ -601,7 +601,7 @@ func TestAlertDelivery_AWithdrawnAlertsQueuedMessagesAreNotSent(t *testing.T) {
 		ctx := context.Background()
 		mp := notifytest.StartMailpit(t)
 		stub := notifytest.StartSMSStub(t)
-		addMembers(t, db, alertMember{Name: "both", Email: "both@example.net", Mobile: "+447700900701", AlertEmail: true, AlertSMS: true})
+		addMembers(t, db, alertMember{Name: "both", Email: "both@example.org", Mobile: "+447700900701", AlertEmail: true, AlertSMS: true})
 		a := publishLondon(t, db)
 		for done := false; !done; {
 			var err error
@@ -625,7 +625,7 @@ func TestAlertDelivery_AWithdrawnAlertsQueuedMessagesAreNotSent(t *testing.T) {
 
 func TestAlertDelivery_WithoutAProviderMessagesWaitInTheOutbox(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		addMembers(t, db, alertMember{Name: "both", Email: "both@example.net", Mobile: "+447700900801", AlertEmail: true, AlertSMS: true})
+		addMembers(t, db, alertMember{Name: "both", Email: "both@example.org", Mobile: "+447700900801", AlertEmail: true, AlertSMS: true})
 		a := publishLondon(t, db)
 		startAlertQueue(t, db, &notify.AlertDeliverWorker{})
 		settled(t, db, a.ID)
@@ -648,7 +648,7 @@ func TestReasonCode_KeepsStatusCodesAndNothingElse(t *testing.T) {
 		{fmt.Errorf("%w: sms: the recipient is not an E.164 phone number", notify.ErrPermanent), "invalid address"},
 		{fmt.Errorf("sms: the provider could not be reached: dial tcp 10.0.0.1:443: connect: connection refused"), "sms unreachable"},
 		{fmt.Errorf("smtp: dial: %w", context.DeadlineExceeded), "smtp timed out"},
-		{fmt.Errorf("smtp: something odd about ruby@example.net"), "smtp error"},
+		{fmt.Errorf("smtp: something odd about ruby@example.org"), "smtp error"},
 		{fmt.Errorf("%w: a provider refused +447700900123", notify.ErrPermanent), "provider refused"},
 	} {
 		if got := notify.ReasonCode(tc.err); got != tc.want {

@@ -87,30 +87,30 @@ func population(t *testing.T, db *store.DB, people []person) map[string]string {
 // regions, sectors, genders and channels. Names say who they are.
 var people = []person{
 	{name: "ldn-street-woman-both", kind: "individual", regions: []string{"london"}, sector: "street", gender: "woman",
-		email: "both@example.net", mobile: "+447700900101", alertEmail: true, alertSMS: true},
+		email: "both@example.org", mobile: "+447700900101", alertEmail: true, alertSMS: true},
 	{name: "ldn-street-woman-sms", kind: "individual", regions: []string{"london", "wales"}, sector: "street", gender: "woman",
 		mobile: "+447700900102", alertSMS: true},
 	{name: "ldn-street-woman-email", kind: "individual", regions: []string{"london"}, sector: "street", gender: "woman",
-		email: "emailonly@example.net", alertEmail: true},
+		email: "emailonly@example.org", alertEmail: true},
 	// Gave an email but chose SMS only.
 	{name: "ldn-street-woman-chose-sms", kind: "individual", regions: []string{"london"}, sector: "street", gender: "woman",
-		email: "chosesms@example.net", mobile: "+447700900103", alertSMS: true},
+		email: "chosesms@example.org", mobile: "+447700900103", alertSMS: true},
 	{name: "ldn-escort-woman", kind: "individual", regions: []string{"london"}, sector: "escort", gender: "woman",
-		email: "escort@example.net", alertEmail: true},
+		email: "escort@example.org", alertEmail: true},
 	{name: "ldn-unsaid", kind: "individual", regions: []string{"london"}, sector: "", gender: "prefer-not",
-		email: "unsaid@example.net", alertEmail: true},
+		email: "unsaid@example.org", alertEmail: true},
 	{name: "ldn-street-man", kind: "individual", regions: []string{"london"}, sector: "street", gender: "man",
 		mobile: "+447700900104", alertSMS: true},
 	{name: "wales-street-woman", kind: "individual", regions: []string{"wales"}, sector: "street", gender: "woman",
-		email: "wales@example.net", alertEmail: true},
+		email: "wales@example.org", alertEmail: true},
 	{name: "ldn-project", kind: "project", regions: []string{"london"}, email: "team@ldnproject.example.org", alertEmail: true},
 	{name: "ldn-project-staff", kind: "staff", of: "ldn-project"},
 	{name: "wales-project", kind: "project", regions: []string{"wales"}, email: "team@walesproject.example.org", alertEmail: true},
 	{name: "wales-project-staff", kind: "staff", of: "wales-project"},
 	{name: "ldn-applicant", kind: "applicant", regions: []string{"london"}, sector: "street", gender: "woman",
-		email: "applicant@example.net", mobile: "+447700900105", alertEmail: true, alertSMS: true},
+		email: "applicant@example.org", mobile: "+447700900105", alertEmail: true, alertSMS: true},
 	{name: "ldn-revoked", kind: "revoked", regions: []string{"london"}, sector: "street", gender: "woman",
-		email: "revoked@example.net", mobile: "+447700900106", alertEmail: true, alertSMS: true},
+		email: "revoked@example.org", mobile: "+447700900106", alertEmail: true, alertSMS: true},
 	{name: "coordinator", kind: "coordinator"},
 }
 
@@ -509,7 +509,7 @@ func TestDeliveries_ReleaseOutboxCancelAndChangedChoice(t *testing.T) {
 		fanOut(t, db, a.ID, 100)
 
 		// The email-only member turns email off before it is sent.
-		if err := db.UpdateProfile(ctx, ids["ldn-street-woman-email"], store.ProfileUpdate{WorkName: "W", Email: "emailonly@example.net",
+		if err := db.UpdateProfile(ctx, ids["ldn-street-woman-email"], store.ProfileUpdate{WorkName: "W", Email: "emailonly@example.org",
 			Regions: []string{"london"}, Sector: "street", Gender: "woman"}); err != nil {
 			t.Fatal(err)
 		}
@@ -520,7 +520,7 @@ func TestDeliveries_ReleaseOutboxCancelAndChangedChoice(t *testing.T) {
 		for _, d := range ds {
 			switch d.UserID {
 			case ids["ldn-street-woman-email"]:
-				if d.Wanted || d.To != "emailonly@example.net" {
+				if d.Wanted || d.To != "emailonly@example.org" {
 					t.Errorf("a member who turned email off: %+v", d)
 				}
 				err = db.MarkDelivery(ctx, d, notify.DeliveryMark{Status: scheme.DeliveryCancelled, Reason: "member opted out"})
