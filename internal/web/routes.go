@@ -69,11 +69,6 @@ func (s *Server) Handler() http.Handler {
 	mux.Handle("GET /alerts/{id}/print", s.alertPrint())
 	mux.Handle("POST /alerts/{id}/additions", s.addAddition())
 
-	// Checking a number, email, plate or username (checks.go).
-	mux.Handle("GET /check", s.checkPage())
-	mux.Handle("POST /check", s.check())
-	mux.Handle("POST /sms/inbound", s.smsInbound())
-
 	// Organisations' key contacts.
 	mux.Handle("GET /organisation/staff", s.staffPage())
 	mux.Handle("POST /organisation/staff", s.addStaff())
@@ -112,7 +107,6 @@ func (s *Server) Handler() http.Handler {
 	mux.Handle("GET /coordinator/additions", s.additionsQueue())
 	mux.Handle("POST /coordinator/additions/{id}/approve", s.moderateAddition(true))
 	mux.Handle("POST /coordinator/additions/{id}/reject", s.moderateAddition(false))
-	mux.Handle("GET /coordinator/checks", s.checkFlags())
 	mux.Handle("GET /coordinator/statistics", s.statisticsPage())
 	mux.Handle("GET /coordinator/statistics/download/{table}", s.statisticsDownload())
 	mux.Handle("GET /coordinator/members", s.membersPage())
@@ -123,9 +117,6 @@ func (s *Server) Handler() http.Handler {
 	mux.Handle("GET /admin/outbox", s.outboxPage())
 	mux.Handle("GET /admin/settings", s.settingsPage())
 	mux.Handle("POST /admin/settings", s.saveSettings())
-	mux.Handle("GET /admin/api-keys", s.apiKeysPage())
-	mux.Handle("POST /admin/api-keys", s.createAPIKey())
-	mux.Handle("POST /admin/api-keys/{id}/revoke", s.revokeAPIKey())
 
 	// JSON API (docs/openapi.yaml).
 	mux.Handle("POST /api/v1/session", s.throttled(s.apiSignIn()))
@@ -157,7 +148,6 @@ func (s *Server) Handler() http.Handler {
 	mux.Handle("POST /api/v1/alerts/{id}/deliveries/retry", s.apiRetryDeliveries())
 	mux.Handle("POST /api/v1/alerts/{id}/additions", s.apiAddAddition())
 	mux.Handle("GET /api/v1/stats", s.apiStats())
-	mux.Handle("POST /api/v1/checks", s.apiCheck())
 	mux.Handle("/api/", s.apiNotFound())
 
 	// Anything else is a friendly 404.
