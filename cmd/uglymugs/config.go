@@ -16,6 +16,7 @@ import (
 	"strings"
 	"time"
 
+	"uglymugs/internal/check"
 	"uglymugs/internal/jobs"
 	"uglymugs/internal/notify"
 	"uglymugs/internal/scheme"
@@ -183,6 +184,7 @@ type serveConfig struct {
 	sms          notify.SMSConfig
 	emailRate    float64
 	smsRate      float64
+	checks       check.Limits
 }
 
 type serveFlags struct {
@@ -195,30 +197,33 @@ type serveFlags struct {
 	smtpURL, smtpFrom                     *string
 	smsURL, smsAccount, smsToken, smsFrom *string
 	emailRate, smsRate                    *float64
+	checksPerDay, checksPerMinute         *int
 }
 
 func newServeFlags(f *flags) serveFlags {
 	return serveFlags{
-		addr:         f.string("addr", "127.0.0.1:8080", "address to listen on"),
-		publicURL:    f.string("public-url", "", "the address members use, e.g. https://uglymugs.example.org (https turns on HSTS and Secure cookies)"),
-		tlsCert:      f.string("tls-cert", "", "TLS certificate file, to serve HTTPS directly"),
-		tlsKey:       f.string("tls-key", "", "TLS key file"),
-		schemeName:   f.string("scheme-name", "Ugly Mugs", "the scheme's name, shown on every page"),
-		contactEmail: f.string("contact-email", "help@uglymugs.example.org", "the scheme's public contact address"),
-		quickExit:    f.string("quick-exit-url", "https://www.bbc.co.uk/weather", "the neutral site \"Exit this page\" leaves for"),
-		metricsToken: f.string("metrics-token", "", "bearer token for /metrics (without one, /metrics answers only local, unproxied requests)"),
-		behindProxy:  f.bool("behind-proxy", false, "served behind your own reverse proxy: throttle by the last X-Forwarded-For address"),
-		workers:      f.int("workers", 10, "background jobs worked at once"),
-		timeZone:     f.string("time-zone", "Europe/London", "the scheme's time zone (working hours are Monday to Friday, 9:00 to 17:00 there)"),
-		closedDays:   f.string("closed-days", "", "days the scheme is closed, e.g. 2026-12-25,2026-12-28"),
-		smtpURL:      f.string("smtp-url", "", "mail server, smtp://user:password@host:587 or smtps://…:465 (without one, email waits in the admin's outbox)"),
-		smtpFrom:     f.string("smtp-from", "", "sender address of emails, e.g. alerts@uglymugs.example.org"),
-		smsURL:       f.string("sms-url", "", "Twilio-compatible Messages endpoint (without one, SMS waits in the admin's outbox)"),
-		smsAccount:   f.string("sms-account", "", "SMS provider account id"),
-		smsToken:     f.string("sms-token", "", "SMS provider auth token"),
-		smsFrom:      f.string("sms-from", "", "SMS sender number or name"),
-		emailRate:    f.float("email-rate", notify.DefaultEmailRate, "most alert emails sent a second"),
-		smsRate:      f.float("sms-rate", notify.DefaultSMSRate, "most alert SMS sent a second (your provider's limit for the sender)"),
+		addr:            f.string("addr", "127.0.0.1:8080", "address to listen on"),
+		publicURL:       f.string("public-url", "", "the address members use, e.g. https://uglymugs.example.org (https turns on HSTS and Secure cookies)"),
+		tlsCert:         f.string("tls-cert", "", "TLS certificate file, to serve HTTPS directly"),
+		tlsKey:          f.string("tls-key", "", "TLS key file"),
+		schemeName:      f.string("scheme-name", "Ugly Mugs", "the scheme's name, shown on every page"),
+		contactEmail:    f.string("contact-email", "help@uglymugs.example.org", "the scheme's public contact address"),
+		quickExit:       f.string("quick-exit-url", "https://www.bbc.co.uk/weather", "the neutral site \"Exit this page\" leaves for"),
+		metricsToken:    f.string("metrics-token", "", "bearer token for /metrics (without one, /metrics answers only local, unproxied requests)"),
+		behindProxy:     f.bool("behind-proxy", false, "served behind your own reverse proxy: throttle by the last X-Forwarded-For address"),
+		workers:         f.int("workers", 10, "background jobs worked at once"),
+		timeZone:        f.string("time-zone", "Europe/London", "the scheme's time zone (working hours are Monday to Friday, 9:00 to 17:00 there)"),
+		closedDays:      f.string("closed-days", "", "days the scheme is closed, e.g. 2026-12-25,2026-12-28"),
+		smtpURL:         f.string("smtp-url", "", "mail server, smtp://user:password@host:587 or smtps://…:465 (without one, email waits in the admin's outbox)"),
+		smtpFrom:        f.string("smtp-from", "", "sender address of emails, e.g. alerts@uglymugs.example.org"),
+		smsURL:          f.string("sms-url", "", "Twilio-compatible Messages endpoint (without one, SMS waits in the admin's outbox)"),
+		smsAccount:      f.string("sms-account", "", "SMS provider account id"),
+		smsToken:        f.string("sms-token", "", "SMS provider auth token"),
+		smsFrom:         f.string("sms-from", "", "SMS sender number or name"),
+		emailRate:       f.float("email-rate", notify.DefaultEmailRate, "most alert emails sent a second"),
+		smsRate:         f.float("sms-rate", notify.DefaultSMSRate, "most alert SMS sent a second (your provider's limit for the sender)"),
+		checksPerDay:    f.int("checks-per-day", check.DefaultLimits.PerDay, "checks a member may make in a day (from midnight in --time-zone)"),
+		checksPerMinute: f.int("checks-per-minute", check.DefaultLimits.PerMinute, "checks a member may make in any minute"),
 	}
 }
 
@@ -277,6 +282,13 @@ func (s serveFlags) validate() (serveConfig, error) {
 		if !(r.v >= 0.01 && r.v <= 10000) {
 			errs = append(errs, fmt.Errorf("%s %v: give messages a second, from 0.01 to 10000", r.flag, r.v))
 		}
+	}
+	c.checks = check.Limits{PerDay: *s.checksPerDay, PerMinute: *s.checksPerMinute}
+	if c.checks.PerDay < 1 || c.checks.PerDay > 100000 {
+		errs = append(errs, fmt.Errorf("--checks-per-day %d: give a number from 1 to 100000", c.checks.PerDay))
+	}
+	if c.checks.PerMinute < 1 || c.checks.PerMinute > c.checks.PerDay {
+		errs = append(errs, fmt.Errorf("--checks-per-minute %d: give a number from 1 to --checks-per-day", c.checks.PerMinute))
 	}
 	if c.workers < 1 || c.workers > 1000 {
 		errs = append(errs, fmt.Errorf("--workers %d: give a number from 1 to 1000", c.workers))

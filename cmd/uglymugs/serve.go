@@ -103,6 +103,8 @@ func serve(ctx context.Context, db *store.DB, cfg serveConfig, demo bool, log *s
 		TLS:          cfg.tls(),
 		MetricsToken: cfg.metricsToken,
 		BehindProxy:  cfg.behindProxy,
+		Checks:       cfg.checks,
+		SMSInbound:   web.SMSInbound{AuthToken: cfg.sms.Token, URL: cfg.baseURL() + "/sms/inbound"},
 	}, db, accounts, report.New(db, cfg.hours), log, reg)
 	if err != nil {
 		return err

@@ -69,6 +69,17 @@ func (s *Server) Handler() http.Handler {
 	mux.Handle("GET /alerts/{id}/print", s.alertPrint())
 	mux.Handle("POST /alerts/{id}/additions", s.addAddition())
 
+	// Checking a number, email, registration or username (checks.go), and
+	// the same by SMS from a member's registered mobile (sms_inbound.go).
+	mux.Handle("GET /check", s.checkPage())
+	mux.Handle("POST /check", s.check())
+	mux.Handle("POST /sms/inbound", s.smsInbound())
+
+	// Police enquiries, as the reporter (or their organisation) sees them (enquiries.go).
+	mux.Handle("GET /enquiries", s.myEnquiries())
+	mux.Handle("GET /enquiries/{id}", s.myEnquiry())
+	mux.Handle("POST /enquiries/{id}/decision", s.enquiryDecision())
+
 	// Organisations' key contacts.
 	mux.Handle("GET /organisation/staff", s.staffPage())
 	mux.Handle("POST /organisation/staff", s.addStaff())
@@ -107,6 +118,22 @@ func (s *Server) Handler() http.Handler {
 	mux.Handle("GET /coordinator/additions", s.additionsQueue())
 	mux.Handle("POST /coordinator/additions/{id}/approve", s.moderateAddition(true))
 	mux.Handle("POST /coordinator/additions/{id}/reject", s.moderateAddition(false))
+	mux.Handle("GET /coordinator/checks", s.checkFlags())
+	mux.Handle("GET /coordinator/intelligence", s.intelligencePage())
+	mux.Handle("POST /coordinator/intelligence/search", s.intelligenceSearch())
+	mux.Handle("GET /coordinator/exports", s.exportsPage())
+	mux.Handle("POST /coordinator/exports", s.createExport())
+	mux.Handle("GET /coordinator/exports/{id}", s.exportPage())
+	mux.Handle("POST /coordinator/exports/{id}/download", s.exportDownload())
+	mux.Handle("GET /coordinator/enquiries", s.enquiriesPage())
+	mux.Handle("POST /coordinator/enquiries", s.createEnquiry())
+	mux.Handle("GET /coordinator/enquiries/{id}", s.enquiryPage())
+	mux.Handle("POST /coordinator/enquiries/{id}/forward", s.forwardEnquiry())
+	mux.Handle("POST /coordinator/enquiries/{id}/outcome", s.enquiryOutcome())
+	mux.Handle("GET /coordinator/disclosures", s.disclosuresPage())
+	mux.Handle("POST /coordinator/disclosures", s.createDisclosure())
+	mux.Handle("GET /coordinator/disclosures/{id}", s.disclosurePage())
+	mux.Handle("POST /coordinator/disclosures/{id}/decide", s.decideDisclosure())
 	mux.Handle("GET /coordinator/statistics", s.statisticsPage())
 	mux.Handle("GET /coordinator/statistics/download/{table}", s.statisticsDownload())
 	mux.Handle("GET /coordinator/members", s.membersPage())
@@ -117,6 +144,9 @@ func (s *Server) Handler() http.Handler {
 	mux.Handle("GET /admin/outbox", s.outboxPage())
 	mux.Handle("GET /admin/settings", s.settingsPage())
 	mux.Handle("POST /admin/settings", s.saveSettings())
+	mux.Handle("GET /admin/api-keys", s.apiKeysPage())
+	mux.Handle("POST /admin/api-keys", s.createAPIKey())
+	mux.Handle("POST /admin/api-keys/{id}/revoke", s.revokeAPIKey())
 
 	// JSON API (docs/openapi.yaml).
 	mux.Handle("POST /api/v1/session", s.throttled(s.apiSignIn()))
@@ -148,6 +178,8 @@ func (s *Server) Handler() http.Handler {
 	mux.Handle("POST /api/v1/alerts/{id}/deliveries/retry", s.apiRetryDeliveries())
 	mux.Handle("POST /api/v1/alerts/{id}/additions", s.apiAddAddition())
 	mux.Handle("GET /api/v1/stats", s.apiStats())
+	mux.Handle("POST /api/v1/checks", s.apiCheck())
+	mux.Handle("POST /api/v1/exports", s.apiCreateExport())
 	mux.Handle("/api/", s.apiNotFound())
 
 	// Anything else is a friendly 404.

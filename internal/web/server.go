@@ -13,6 +13,8 @@ import (
 
 	"uglymugs/internal/account"
 	"uglymugs/internal/alert"
+	"uglymugs/internal/check"
+	"uglymugs/internal/police"
 	"uglymugs/internal/report"
 	"uglymugs/internal/store"
 )
@@ -33,6 +35,17 @@ type Config struct {
 	TLS          bool   // served over HTTPS (directly or behind a proxy): HSTS and Secure cookies
 	MetricsToken string // if set, /metrics wants "Authorization: Bearer <token>"
 	BehindProxy  bool   // trust the last X-Forwarded-For address (set only behind your own reverse proxy)
+	Checks       check.Limits
+	// SMSInbound verifies the SMS provider's inbound webhook: Twilio signs
+	// each request with the account's auth token over the URL it called.
+	SMSInbound SMSInbound
+}
+
+// SMSInbound is what the inbound SMS webhook needs to check a request came
+// from the provider. With no AuthToken, the webhook refuses everything.
+type SMSInbound struct {
+	AuthToken string
+	URL       string // the webhook's public address, as configured at the provider
 }
 
 // Server holds the parsed templates and the dependencies of the handlers.
@@ -42,6 +55,8 @@ type Server struct {
 	accounts *account.Service
 	reports  *report.Service
 	alerts   *alert.Service
+	checks   *check.Service
+	police   *police.Service
 	limits   *limiter
 	log      *slog.Logger
 	views    map[string]*template.Template
@@ -67,6 +82,8 @@ func New(cfg Config, db *store.DB, accounts *account.Service, reports *report.Se
 	return &Server{
 		cfg: cfg, db: db, accounts: accounts, reports: reports, log: log, views: views, assets: a,
 		alerts:  alert.New(db, reports.Hours.Location),
+		checks:  check.New(db, reports.Hours.Location, cfg.Checks),
+		police:  police.New(db, reports.Hours),
 		limits:  newLimiter(signInRate, signInBurst),
 		metrics: newHTTPMetrics(reg), reg: reg,
 		termsHTML: map[int]template.HTML{},
