@@ -8,8 +8,16 @@ package check
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"regexp"
+	"slices"
+	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
+
+	"uglymugs/internal/identifier"
 
 	"uglymugs/internal/scheme"
 	"uglymugs/internal/store"
@@ -80,10 +88,155 @@ func New(db *store.DB, loc *time.Location, l Limits) *Service {
 // *scheme.Error (CodeInvalid) naming the problem; a used-up allowance is a
 // *LimitError.
 func (s *Service) Member(ctx context.Context, u scheme.User, channel, kind, value string) (Result, error) {
-	return Result{}, scheme.Errorf(scheme.CodeInternal, "not built yet")
+	if u.Status != scheme.StatusActive || !CanCheck(u.Role) {
+		return Result{}, scheme.Errorf(scheme.CodeForbidden, "Checks are for members. Coordinators can search every report on the Intelligence page.")
+	}
+	kind, norm, err := Normalise(kind, value)
+	if err != nil {
+		return Result{}, err
+	}
+	out, err := s.DB.RunCheck(ctx, store.Check{UserID: u.ID, Channel: channel, Kind: kind, Normalised: norm,
+		PerDay: s.Limits.PerDay, PerMinute: s.Limits.PerMinute, DayStart: s.dayStart()})
+	if err != nil {
+		return Result{}, err
+	}
+	if out.Limited {
+		return Result{}, s.limitError(out)
+	}
+	r := Result{Kind: kind, Highest: out.Highest, Alerts: []scheme.Alert{}}
+	if len(out.AlertIDs) > 0 {
+		if r.Alerts, err = s.DB.MemberAlertsByIdentifier(ctx, u.ID, kind, norm); err != nil {
+			return Result{}, err
+		}
+	}
+	return r, nil
 }
 
 // Partner checks a value for a partner site's API key.
 func (s *Service) Partner(ctx context.Context, key store.APIKey, kind, value string) (Result, error) {
-	return Result{}, scheme.Errorf(scheme.CodeInternal, "not built yet")
+	kind, norm, err := Normalise(kind, value)
+	if err != nil {
+		return Result{}, err
+	}
+	out, err := s.DB.RunCheck(ctx, store.Check{KeyID: key.ID, Channel: ChannelPartner, Kind: kind, Normalised: norm,
+		PerDay: key.PerDay, PerMinute: key.PerMinute, DayStart: s.dayStart()})
+	if err != nil {
+		return Result{}, err
+	}
+	if out.Limited {
+		return Result{}, s.limitError(out)
+	}
+	return Result{Kind: kind, Highest: out.Highest}, nil
+}
+
+// Left returns how many checks a member has left today.
+func (s *Service) Left(ctx context.Context, u scheme.User) (int, error) {
+	n, err := s.DB.ChecksToday(ctx, u.ID, s.dayStart())
+	return max(s.Limits.PerDay-n, 0), err
+}
+
+// CanCheck reports whether a role checks values: members and
+// organisations' staff. Coordinators search reports instead.
+func CanCheck(r scheme.Role) bool {
+	return r == scheme.RoleMember || r == scheme.RoleOrgContact || r == scheme.RoleOrgStaff
+}
+
+// dayStart is midnight today in the scheme's zone.
+func (s *Service) dayStart() time.Time {
+	now := s.Now().In(s.Loc)
+	return time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, s.Loc)
+}
+
+func (s *Service) limitError(out store.CheckOutcome) *LimitError {
+	now := s.Now()
+	if out.Daily {
+		start := s.dayStart()
+		next := time.Date(start.Year(), start.Month(), start.Day()+1, 0, 0, 0, 0, s.Loc)
+		return &LimitError{Daily: true, RetryAfter: max(next.Sub(now), time.Second)}
+	}
+	return &LimitError{RetryAfter: max(out.FreeAt.Sub(now).Round(time.Second), time.Second)}
+}
+
+// Kinds a check can be of, in the API's words.
+var Kinds = []string{"phone", "email", "vehicle", "username"}
+
+// KindNames are the kinds in words, for pages and messages.
+var KindNames = map[string]string{"phone": "phone number", "email": "email address", "vehicle": "vehicle registration", "username": "username"}
+
+// Normalise detects the kind of value when kind is "" and normalises it as
+// reports do, so that every way of writing it is one value. A partial value
+// ("07700 90…", "AB1") is refused: a check answers for whole values only,
+// so nobody can fish for what is known.
+func Normalise(kind, value string) (string, string, error) {
+	value = strings.TrimSpace(value)
+	if value == "" {
+		return "", "", scheme.Invalid(map[string]string{"value": "Type the phone number, email address, vehicle registration or username to check."})
+	}
+	if utf8.RuneCountInString(value) > 254 {
+		return "", "", scheme.Invalid(map[string]string{"value": "That is too long to be a phone number, email address, registration or username."})
+	}
+	if kind == "" {
+		kind = Detect(value)
+	}
+	if !slices.Contains(Kinds, kind) {
+		return "", "", scheme.Invalid(map[string]string{"kind": "Choose what it is: a phone number, email address, vehicle registration or username."})
+	}
+	k, _ := identifier.ParseKind(kind)
+	res, err := identifier.Normalise(k, value)
+	if err != nil {
+		var p identifier.Problem
+		if errors.As(err, &p) {
+			return kind, "", scheme.Invalid(map[string]string{"value": string(p)})
+		}
+		return kind, "", err
+	}
+	if res.Partial || kind == "phone" && countDigits(res.Value) < 7 {
+		return kind, "", scheme.Invalid(map[string]string{"value": "Give the whole " + KindNames[kind] + ": a check matches complete values only, never part of one."})
+	}
+	return kind, res.Value, nil
+}
+
+// Detect guesses what a value is: an email address has an @ inside it, a
+// username may start with one; a phone number is digits (with spaces,
+// dashes, brackets, dots or a leading +); a value shaped like a UK or Irish
+// registration is a vehicle; anything else is a username. People can say
+// otherwise when it guesses wrong.
+func Detect(value string) string {
+	s := strings.TrimSpace(value)
+	switch {
+	case strings.HasPrefix(s, "@") || strings.HasPrefix(s, "＠"):
+		return "username"
+	case strings.Contains(s, "@") || strings.Contains(s, "＠"):
+		return "email"
+	}
+	stripped := strings.Map(func(r rune) rune {
+		if unicode.IsSpace(r) || strings.ContainsRune("-‐–().+/", r) {
+			return -1
+		}
+		return r
+	}, s)
+	if stripped != "" && strings.IndexFunc(stripped, func(r rune) bool { return !unicode.IsDigit(r) && r != 'x' && r != 'X' && r != '.' }) < 0 &&
+		countDigits(stripped) >= 3 {
+		return "phone"
+	}
+	if platePattern.MatchString(identifier.Plate(s)) {
+		return "vehicle"
+	}
+	return "username"
+}
+
+// platePattern matches registrations written in the current UK style
+// (AB12 CDE), the prefix (A123 BCD) and suffix (ABC 123D) styles, and the
+// Irish style (12-D-3456, 161-KY-12). Older and personalised ones can be
+// chosen by hand.
+var platePattern = regexp.MustCompile(`^(?:[A-Z]{2}[0-9]{2}[A-Z]{3}|[A-Z][0-9]{1,3}[A-Z]{3}|[A-Z]{3}[0-9]{1,3}[A-Z]|[0-9]{2,3}[A-Z]{1,2}[0-9]{1,6})$`)
+
+func countDigits(s string) int {
+	n := 0
+	for _, r := range s {
+		if r >= '0' && r <= '9' {
+			n++
+		}
+	}
+	return n
 }

@@ -1,0 +1,284 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"time"
+
+	"uglymugs/internal/scheme"
+)
+
+// Check is one "has this been reported?" question, with the asker's
+// allowance. Exactly one of UserID (a member) and KeyID (a partner key) is
+// set.
+type Check struct {
+	UserID, KeyID string
+	Channel       string // web, api, sms or partner
+	Kind          string // phone, email, vehicle or username
+	Normalised    string // the value, normalised; indexed, never stored
+	PerDay        int
+	PerMinute     int
+	DayStart      time.Time // when the asker's day began (midnight in the scheme's zone)
+}
+
+// CheckOutcome is what a check found, or why it was refused.
+type CheckOutcome struct {
+	AlertIDs []string        // published alerts naming the value
+	Highest  scheme.Severity // their highest severity, "" when none
+	Limited  bool            // refused: an allowance is used up (nothing was looked up or logged)
+	Daily    bool            // the day's allowance (else the minute's)
+	FreeAt   time.Time       // when the minute's allowance frees a check
+	Used     int             // checks made today, this one included
+}
+
+// RunCheck answers a check in one transaction: it refuses it if the asker's
+// day or minute allowance is used up; otherwise it looks the value up among
+// published alerts by blind index, logs the check (who, the index, what
+// was found — never the value), and lets a member open the alerts found
+// (an alert_recipients row "via check", in the app only).
+func (db *DB) RunCheck(ctx context.Context, c Check) (CheckOutcome, error) {
+	var out CheckOutcome
+	k, ok := indexKind[c.Kind]
+	if !ok || c.Kind == "name" {
+		return out, scheme.Invalid(map[string]string{"kind": "Choose phone, email, vehicle or username."})
+	}
+	idx, err := db.index(k, c.Normalised)
+	if err != nil {
+		return out, err
+	}
+	who, col, lock := c.UserID, "user_id", `SELECT id FROM users WHERE id = $1 FOR UPDATE`
+	if c.KeyID != "" {
+		who, col, lock = c.KeyID, "api_key_id", `SELECT id FROM api_keys WHERE id = $1 FOR UPDATE`
+	}
+	now := db.now().UTC()
+	err = db.inTx(ctx, func(tx *sql.Tx) error {
+		// SQLite's writer is already exclusive; PostgreSQL needs the asker's
+		// row locked so that two checks at once cannot both squeeze in.
+		if db.dialect == Postgres {
+			if _, err := tx.ExecContext(ctx, lock, who); err != nil {
+				return err
+			}
+		}
+		var today int
+		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM checks WHERE `+col+` = $1 AND checked_at >= $2`,
+			who, c.DayStart.UTC()).Scan(&today); err != nil {
+			return err
+		}
+		if today >= c.PerDay {
+			out.Limited, out.Daily, out.Used = true, true, today
+			return nil
+		}
+		var minute int
+		var oldest any
+		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*), MIN(checked_at) FROM checks WHERE `+col+` = $1 AND checked_at > $2`,
+			who, now.Add(-time.Minute)).Scan(&minute, &oldest); err != nil {
+			return err
+		}
+		if minute >= c.PerMinute {
+			out.Limited, out.Used = true, today
+			t, err := scanTime(oldest)
+			if err != nil {
+				return err
+			}
+			out.FreeAt = t.Add(time.Minute)
+			return nil
+		}
+		rows, err := tx.QueryContext(ctx, `SELECT a.id, a.severity FROM alerts a
+			WHERE a.status = 'published' AND a.id IN (SELECT alert_id FROM alert_identifiers WHERE kind = $1 AND value_idx = $2)
+			ORDER BY a.published_at DESC, a.id`, c.Kind, idx)
+		if err != nil {
+			return err
+		}
+		for rows.Next() {
+			var id string
+			var sev scheme.Severity
+			if err := rows.Scan(&id, &sev); err != nil {
+				rows.Close()
+				return err
+			}
+			out.AlertIDs = append(out.AlertIDs, id)
+			if scheme.SeverityRank[sev] > scheme.SeverityRank[out.Highest] {
+				out.Highest = sev
+			}
+		}
+		if err := rows.Close(); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO checks (id, user_id, api_key_id, channel, kind, value_idx, matches, highest_severity, checked_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+			newID(), nullable(c.UserID), nullable(c.KeyID), c.Channel, c.Kind, idx, len(out.AlertIDs), string(out.Highest), now); err != nil {
+			return err
+		}
+		out.Used = today + 1
+		if c.UserID == "" {
+			return nil
+		}
+		for _, id := range out.AlertIDs {
+			if _, err := tx.ExecContext(ctx, `INSERT INTO alert_recipients (alert_id, user_id, via, created_at)
+				VALUES ($1, $2, 'check', $3) ON CONFLICT DO NOTHING`, id, c.UserID, now); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	return out, err
+}
+
+// ChecksToday counts the checks a member has made since dayStart.
+func (db *DB) ChecksToday(ctx context.Context, userID string, dayStart time.Time) (int, error) {
+	var n int
+	err := db.read.QueryRowContext(ctx, `SELECT COUNT(*) FROM checks WHERE user_id = $1 AND checked_at >= $2`,
+		userID, dayStart.UTC()).Scan(&n)
+	return n, err
+}
+
+// CheckEntry is one line of the check log as coordinators see it: what
+// kind of value, through which channel and what was found — never the value.
+type CheckEntry struct {
+	Channel   string    `json:"channel"`
+	Kind      string    `json:"kind"`
+	Matches   int       `json:"matches"`
+	Reported  bool      `json:"reported_identifier"` // the value is an identifier in a report (of any status)
+	CheckedAt time.Time `json:"checked_at"`
+}
+
+// Thresholds of unusual checking, over UnusualWindow. They are deliberately
+// well above what a worker checking her own clients does: the allowance is
+// 50 a day, and a working day brings a handful of new numbers.
+const (
+	UnusualWindow        = 30 * 24 * time.Hour
+	UnusualDistinct      = 60 // different values checked in the window
+	UnusualRepeats       = 5  // checks of one value
+	UnusualReportedCheck = 3  // checks of one value that is an identifier in a report
+)
+
+// CheckingFlag is a member whose checking looks unusual: offenders who got
+// in may probe what is known about them, or look for workers.
+type CheckingFlag struct {
+	UserID   string    `json:"user_id"`
+	Username string    `json:"username"`
+	Role     string    `json:"role"`
+	Checks   int       `json:"checks"`
+	Distinct int       `json:"distinct_values"`
+	// MostRepeated is the most checks of any one value; ReportedRepeated
+	// the most checks of any one value that is an identifier in a report
+	// (published or not — a man checking his own number again and again).
+	MostRepeated     int       `json:"most_repeated"`
+	ReportedRepeated int       `json:"reported_repeated"`
+	LastCheck        time.Time `json:"last_check"`
+	Reasons          []string  `json:"reasons"`
+}
+
+// UnusualChecking returns the members whose checks since `since` cross a
+// threshold, most checks first. It reads counts and blind indexes only.
+func (db *DB) UnusualChecking(ctx context.Context, since time.Time) ([]CheckingFlag, error) {
+	// Per member and value: how often, and whether the value is an
+	// identifier in a report. Then per member.
+	rows, err := db.read.QueryContext(ctx, `
+		WITH per_value AS (
+			SELECT c.user_id, c.value_idx, COUNT(*) AS n, MAX(c.checked_at) AS last_at,
+				MAX(CASE WHEN EXISTS (SELECT 1 FROM offender_identifiers i WHERE i.kind = c.kind AND i.value_idx = c.value_idx) THEN 1 ELSE 0 END) AS reported
+			FROM checks c WHERE c.user_id IS NOT NULL AND c.checked_at >= $1
+			GROUP BY c.user_id, c.value_idx
+		)
+		SELECT p.user_id, u.username_ct, u.role, SUM(p.n), COUNT(*), MAX(p.n),
+			MAX(CASE WHEN p.reported = 1 THEN p.n ELSE 0 END), MAX(p.last_at)
+		FROM per_value p JOIN users u ON u.id = p.user_id
+		GROUP BY p.user_id, u.username_ct, u.role
+		HAVING COUNT(*) >= $2 OR MAX(p.n) >= $3 OR MAX(CASE WHEN p.reported = 1 THEN p.n ELSE 0 END) >= $4
+		ORDER BY SUM(p.n) DESC, p.user_id`,
+		since.UTC(), UnusualDistinct, UnusualRepeats, UnusualReportedCheck)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []CheckingFlag
+	for rows.Next() {
+		var f CheckingFlag
+		var last any
+		var name []byte
+		if err := rows.Scan(&f.UserID, &name, &f.Role, &f.Checks, &f.Distinct, &f.MostRepeated, &f.ReportedRepeated, &last); err != nil {
+			return nil, err
+		}
+		if f.LastCheck, err = scanTime(last); err != nil {
+			return nil, err
+		}
+		if f.Username, err = db.open("users", "username", f.UserID, name); err != nil {
+			return nil, err
+		}
+		if f.Distinct >= UnusualDistinct {
+			f.Reasons = append(f.Reasons, "many different values")
+		}
+		if f.MostRepeated >= UnusualRepeats {
+			f.Reasons = append(f.Reasons, "the same value again and again")
+		}
+		if f.ReportedRepeated >= UnusualReportedCheck {
+			f.Reasons = append(f.Reasons, "an identifier from a report, repeatedly")
+		}
+		out = append(out, f)
+	}
+	return out, rows.Err()
+}
+
+// MemberChecks returns a member's recent checks, newest first, for a
+// coordinator looking into a flag; the view is audited by the caller.
+func (db *DB) MemberChecks(ctx context.Context, userID string, since time.Time, limit int) ([]CheckEntry, error) {
+	rows, err := db.read.QueryContext(ctx, `SELECT c.channel, c.kind, c.matches,
+			EXISTS (SELECT 1 FROM offender_identifiers i WHERE i.kind = c.kind AND i.value_idx = c.value_idx), c.checked_at
+		FROM checks c WHERE c.user_id = $1 AND c.checked_at >= $2 ORDER BY c.checked_at DESC LIMIT $3`,
+		userID, since.UTC(), limit)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []CheckEntry
+	for rows.Next() {
+		var e CheckEntry
+		if err := rows.Scan(&e.Channel, &e.Kind, &e.Matches, &e.Reported, &e.CheckedAt); err != nil {
+			return nil, err
+		}
+		out = append(out, e)
+	}
+	return out, rows.Err()
+}
+
+// PurgeChecks deletes check log entries older than before (the log is kept
+// for UnusualWindow and a margin, not for ever).
+func (db *DB) PurgeChecks(ctx context.Context, before time.Time) (int64, error) {
+	var n int64
+	err := db.inTx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `DELETE FROM checks WHERE checked_at < $1`, before.UTC())
+		if err != nil {
+			return err
+		}
+		n, err = res.RowsAffected()
+		return err
+	})
+	return n, err
+}
+
+// scanTime reads a time from an aggregate (MIN, MAX): PostgreSQL gives a
+// time.Time, SQLite the text it stored ("_time_format=sqlite").
+func scanTime(v any) (time.Time, error) {
+	switch t := v.(type) {
+	case time.Time:
+		return t.UTC(), nil
+	case string:
+		return parseSQLiteTime(t)
+	case []byte:
+		return parseSQLiteTime(string(t))
+	case nil:
+		return time.Time{}, nil
+	}
+	return time.Time{}, fmt.Errorf("store: cannot read %T as a time", v)
+}
+
+func parseSQLiteTime(s string) (time.Time, error) {
+	for _, layout := range []string{"2006-01-02 15:04:05.999999999-07:00", "2006-01-02 15:04:05.999999999Z07:00", time.RFC3339Nano} {
+		if t, err := time.Parse(layout, s); err == nil {
+			return t.UTC(), nil
+		}
+	}
+	return time.Time{}, fmt.Errorf("store: cannot read %q as a time", s)
+}
