@@ -156,11 +156,11 @@ const (
 // CheckingFlag is a member whose checking looks unusual: offenders who got
 // in may probe what is known about them, or look for workers.
 type CheckingFlag struct {
-	UserID   string    `json:"user_id"`
-	Username string    `json:"username"`
-	Role     string    `json:"role"`
-	Checks   int       `json:"checks"`
-	Distinct int       `json:"distinct_values"`
+	UserID   string `json:"user_id"`
+	Username string `json:"username"`
+	Role     string `json:"role"`
+	Checks   int    `json:"checks"`
+	Distinct int    `json:"distinct_values"`
 	// MostRepeated is the most checks of any one value; ReportedRepeated
 	// the most checks of any one value that is an identifier in a report
 	// (published or not — a man checking his own number again and again).
