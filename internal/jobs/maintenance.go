@@ -38,6 +38,7 @@ func RegisterWorkers(db *store.DB, log *slog.Logger, reg prometheus.Registerer, 
 	alerts := notify.NewAlertMetrics(reg)
 	return func(ws *river.Workers) {
 		river.AddWorker(ws, &auditVerifyWorker{db: db, log: log, intact: intact})
+		river.AddWorker(ws, &purgeChecksWorker{db: db, log: log})
 		nw := &notify.Worker{Source: db, Log: log, Sent: sent}
 		// Assign only non-nil senders: a nil pointer in an interface is not nil.
 		if send.Mail != nil {
@@ -66,7 +67,35 @@ func Periodic() []*river.PeriodicJob {
 		river.NewPeriodicJob(river.PeriodicInterval(6*time.Hour),
 			func() (river.JobArgs, *river.InsertOpts) { return AuditVerifyArgs{}, nil },
 			&river.PeriodicJobOpts{RunOnStart: true}),
+		river.NewPeriodicJob(river.PeriodicInterval(24*time.Hour),
+			func() (river.JobArgs, *river.InsertOpts) { return PurgeChecksArgs{}, nil },
+			&river.PeriodicJobOpts{RunOnStart: true}),
 	}, notify.AlertDeliverSweep(time.Minute)...)
+}
+
+// CheckRetention is how long the check log is kept: the unusual-checking
+// window and as long again, then it goes.
+const CheckRetention = 2 * store.UnusualWindow
+
+// PurgeChecksArgs asks for check log entries older than CheckRetention to
+// be deleted.
+type PurgeChecksArgs struct{}
+
+func (PurgeChecksArgs) Kind() string { return "purge_checks" }
+
+type purgeChecksWorker struct {
+	river.WorkerDefaults[PurgeChecksArgs]
+	db  *store.DB
+	log *slog.Logger
+}
+
+func (w *purgeChecksWorker) Work(ctx context.Context, _ *river.Job[PurgeChecksArgs]) error {
+	n, err := w.db.PurgeChecks(ctx, time.Now().Add(-CheckRetention))
+	if err != nil {
+		return err
+	}
+	w.log.InfoContext(ctx, "check log purged", "deleted", n)
+	return nil
 }
 
 // AuditVerifyArgs asks for the audit chain to be checked.
