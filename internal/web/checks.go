@@ -185,7 +185,7 @@ func (s *Server) apiCheckFailed(w http.ResponseWriter, r *http.Request, err erro
 
 // CheckFlagsView is the coordinators' page of unusual checking.
 type CheckFlagsView struct {
-	Flags                                    []checkFlagRow
+	Flags                                   []checkFlagRow
 	WindowDays, Distinct, Repeats, Reported int
 }
 
