@@ -13,7 +13,6 @@ import (
 	"unicode/utf8"
 
 	"uglymugs/internal/anonymise"
-	"uglymugs/internal/identifier"
 	"uglymugs/internal/scheme"
 	"uglymugs/internal/store"
 )
@@ -533,26 +532,3 @@ func (s *Service) check(ctx context.Context, a scheme.Alert, rs []scheme.Report)
 	return flags, nil
 }
 
-// Search finds, among the alerts a member received, those naming an
-// identifier, however it is written.
-func (s *Service) Search(ctx context.Context, u scheme.User, kind, value string) ([]scheme.Alert, error) {
-	value = strings.TrimSpace(value)
-	if value == "" {
-		return nil, scheme.Invalid(map[string]string{"value": "Type the phone number, email, registration, name or username."})
-	}
-	k, err := identifier.ParseKind(kind)
-	if err != nil {
-		return nil, scheme.Invalid(map[string]string{"kind": "Choose what it is: phone, email, vehicle, name or username."})
-	}
-	res, err := identifier.Normalise(k, value)
-	if err != nil {
-		if p, ok := err.(identifier.Problem); ok {
-			return nil, scheme.Invalid(map[string]string{"value": string(p)})
-		}
-		return nil, err
-	}
-	if res.Partial {
-		return nil, scheme.Invalid(map[string]string{"value": "Give the whole value: the search matches complete numbers, addresses and registrations only."})
-	}
-	return s.DB.MemberAlertsByIdentifier(ctx, u.ID, kind, res.Value)
-}

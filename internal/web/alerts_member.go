@@ -160,34 +160,23 @@ type AlertFeedView struct {
 	Filtered, FilterProblems bool
 	Errors                   map[string]string // the filters' problems, by field
 	Older, Newest            string            // paging links
-	Search                   alSearchView
-}
-
-// alSearchView is the identifier search: what was typed and what it found.
-type alSearchView struct {
-	Kind, Value string
-	Kinds       []alOption
-	Done        bool
-	Results     []alItem
-	Errors      map[string]string // "kind", "value"
 }
 
 func (s *Server) alertFeed() http.Handler {
 	return s.alMember(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
-		s.alRenderFeed(w, r, u, http.StatusOK, r.URL.Query(), alSearchView{})
+		s.alRenderFeed(w, r, u, http.StatusOK, r.URL.Query())
 	})
 }
 
-// alRenderFeed shows the feed as q asks (filters and page), with the
-// search as given.
-func (s *Server) alRenderFeed(w http.ResponseWriter, r *http.Request, u scheme.User, status int, q url.Values, search alSearchView) {
+// alRenderFeed shows the feed as q asks (filters and page).
+func (s *Server) alRenderFeed(w http.ResponseWriter, r *http.Request, u scheme.User, status int, q url.Values) {
 	ctx := r.Context()
 	l, err := s.rpLookups(ctx)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	v := AlertFeedView{Org: alIsOrg(u), Errors: map[string]string{}, Search: search,
+	v := AlertFeedView{Org: alIsOrg(u), Errors: map[string]string{},
 		Region: strings.TrimSpace(q.Get("region")), Type: strings.TrimSpace(q.Get("type")),
 		From: strings.TrimSpace(q.Get("from")), To: strings.TrimSpace(q.Get("to"))}
 	f := store.MemberAlertFilter{Limit: alPageSize + 1}
@@ -273,40 +262,7 @@ func (s *Server) alRenderFeed(w http.ResponseWriter, r *http.Request, u scheme.U
 	for _, x := range l.types {
 		v.Types = append(v.Types, alOption{Value: x.Slug, Label: x.Name, Selected: x.Slug == v.Type})
 	}
-	v.Search.Kinds = nil
-	for _, k := range alKinds {
-		v.Search.Kinds = append(v.Search.Kinds, alOption{Value: k.Value, Label: k.Label, Selected: k.Value == cmp.Or(search.Kind, "phone")})
-	}
 	s.render(w, r, status, "alert-feed", v)
-}
-
-// alertSearch looks for an identifier in the alerts the member received.
-// It is a POST so that the value never appears in a URL, a log line or
-// the browser's history.
-func (s *Server) alertSearch() http.Handler {
-	return s.alMember(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
-		sv := alSearchView{Kind: strings.TrimSpace(r.PostFormValue("kind")), Value: r.PostFormValue("value"), Done: true}
-		found, err := s.alerts.Search(r.Context(), u, sv.Kind, sv.Value)
-		if err != nil {
-			if scheme.ErrorCode(err) != scheme.CodeInvalid {
-				s.fail(w, r, err)
-				return
-			}
-			// The feed below the form is the first page, unfiltered.
-			sv.Done, sv.Errors = false, formErrors(err)
-			s.alRenderFeed(w, r, u, http.StatusUnprocessableEntity, nil, sv)
-			return
-		}
-		l, err := s.rpLookups(r.Context())
-		if err != nil {
-			s.fail(w, r, err)
-			return
-		}
-		for _, a := range found {
-			sv.Results = append(sv.Results, s.alItemOf(a, l))
-		}
-		s.alRenderFeed(w, r, u, http.StatusOK, nil, sv)
-	})
 }
 
 // --- One alert ---

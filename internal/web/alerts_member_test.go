@@ -369,51 +369,6 @@ func TestAlertPages_BulletinOnlyForOrganisations(t *testing.T) {
 	}
 }
 
-func TestAlertSearch_FindsAnyFormatOfANumberOnlyInAlertsReceived(t *testing.T) {
-	d := newAlertDesk(t, storetest.Open(t, store.SQLite))
-	a := d.publish(alert.Input{Title: ptr("Robbery — Hackney")}) // the report gives 07700 900123
-
-	for _, tt := range []struct {
-		who, kind, value string
-		found            bool
-	}{
-		{"member", "phone", "+44 7700 900123", true},
-		{"member", "phone", "07700900123", true},
-		{"member", "phone", "447700900123", true},
-		{"member", "phone", "07700 900124", false},
-		{"member", "email", "07700900123", false},
-		{"outsider", "phone", "07700 900123", false}, // in no alert they received
-	} {
-		t.Run(tt.who+" "+tt.kind+" "+tt.value, func(t *testing.T) {
-			status, _, body := d.do(tt.who, "POST", "/alerts/search", url.Values{"kind": {tt.kind}, "value": {tt.value}})
-			if tt.kind == "email" && status == http.StatusUnprocessableEntity {
-				return // not an email address at all: said beside the field
-			}
-			if status != http.StatusOK {
-				t.Fatalf("%d, problems %q", status, problemsOn(body))
-			}
-			_, results, _ := strings.Cut(body, `id="search-results"`)
-			results, _, _ = strings.Cut(results, "</section>")
-			if got := strings.Contains(results, "/alerts/"+a.ID); got != tt.found {
-				t.Errorf("found %v, want %v", got, tt.found)
-			}
-			if !tt.found && !strings.Contains(results, "No alert you received names this") {
-				t.Error("no plain answer when nothing was found")
-			}
-			if !tt.found && !strings.Contains(results, "does not mean this person is safe") {
-				t.Error("the empty answer may read as if the person were safe")
-			}
-			if v, _ := inputValue(body, "value"); v != tt.value {
-				t.Errorf("the search box shows %q, want what was typed", v)
-			}
-		})
-	}
-	status, _, body := d.do("member", "POST", "/alerts/search", url.Values{"kind": {"phone"}, "value": {" "}})
-	if status != http.StatusUnprocessableEntity || !strings.Contains(body, `id="search-value-error"`) || !strings.Contains(body, `href="#search-value"`) {
-		t.Errorf("an empty search: %d, want 422 with the problem beside the box and in the summary", status)
-	}
-}
-
 func TestAlertFeed_FiltersKeepTheirValuesAndPagesGoBack(t *testing.T) {
 	d := newAlertDesk(t, storetest.Open(t, store.SQLite))
 	ctx := context.Background()

@@ -92,7 +92,9 @@ func TestRoutes_EveryProtectedRouteRefusesTheWrongRoles(t *testing.T) {
 		// Alerts: members read what they received (an alert they did not
 		// receive is a 404, as here, never a 403); organisations print.
 		{"GET", "/alerts", []string{"member", "org_contact"}},
-		{"POST", "/alerts/search", []string{"member", "org_contact"}},
+		{"GET", "/check", []string{"member", "org_contact"}},
+		{"POST", "/check", []string{"member", "org_contact"}},
+		{"GET", "/coordinator/checks", []string{"coordinator", "admin"}},
 		{"GET", "/alerts/bulletin", []string{"org_contact"}},
 		{"GET", "/alerts/NOALERT", []string{"member", "org_contact"}},
 		{"GET", "/alerts/NOALERT/print", []string{"org_contact"}},

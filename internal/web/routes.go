@@ -63,7 +63,6 @@ func (s *Server) Handler() http.Handler {
 
 	// Alerts, as members see them (alerts_member.go).
 	mux.Handle("GET /alerts", s.alertFeed())
-	mux.Handle("POST /alerts/search", s.alertSearch())
 	mux.Handle("GET /alerts/bulletin", s.alertBulletin())
 	mux.Handle("GET /alerts/{id}", s.alertPage())
 	mux.Handle("GET /alerts/{id}/print", s.alertPrint())
