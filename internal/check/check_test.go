@@ -11,6 +11,7 @@ import (
 	"uglymugs/internal/account"
 	"uglymugs/internal/check"
 	"uglymugs/internal/scheme"
+	"uglymugs/internal/stats"
 	"uglymugs/internal/store"
 	"uglymugs/internal/store/storetest"
 )
@@ -387,4 +388,33 @@ func TestDetect(t *testing.T) {
 			t.Errorf("Detect(%q) = %q, want %q", c.in, got, c.want)
 		}
 	}
+}
+
+func TestCheck_CountedByDayInStatistics(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		f := setup(t, db, check.Limits{PerDay: 50, PerMinute: 50})
+		ctx := context.Background()
+		for _, v := range []string{"07700 900123", "07700 900124", "x@example.org"} {
+			if _, err := f.svc.Member(ctx, f.member, check.ChannelWeb, "", v); err != nil {
+				t.Fatal(err)
+			}
+		}
+		f.clk.t = f.clk.t.Add(24 * time.Hour)
+		if _, err := f.svc.Member(ctx, f.other, check.ChannelWeb, "", "07700 900124"); err != nil {
+			t.Fatal(err)
+		}
+		fig, err := db.Stats(ctx, stats.Filter{}, scheme.DefaultWorkingHours(f.svc.Loc))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if fig.Checks == nil || fig.Checks.ByDay["2026-11-24"] != (stats.CheckDay{Checks: 3, Hits: 2}) ||
+			fig.Checks.ByDay["2026-11-25"] != (stats.CheckDay{Checks: 1}) || len(fig.Checks.ByDay) != 2 {
+			t.Errorf("checks by day: %+v", fig.Checks)
+		}
+		// Wales: nobody who checked works there.
+		fig, err = db.Stats(ctx, stats.Filter{Region: "wales"}, scheme.DefaultWorkingHours(f.svc.Loc))
+		if err != nil || len(fig.Checks.ByDay) != 0 {
+			t.Errorf("checks by members in Wales: %+v %v", fig.Checks, err)
+		}
+	})
 }

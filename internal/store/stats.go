@@ -86,6 +86,9 @@ func (db *DB) Stats(ctx context.Context, f stats.Filter, hours scheme.WorkingHou
 	if out.Alerts, err = q.alerts(); err != nil {
 		return out, fmt.Errorf("statistics: alerts: %w", err)
 	}
+	if out.Checks, err = q.checks(); err != nil {
+		return out, fmt.Errorf("statistics: checks: %w", err)
+	}
 	return out, nil
 }
 
@@ -353,4 +356,33 @@ func (q *statsQuery) alerts() (stats.AlertFigures, error) {
 		af.Deliveries["in_app"] = inApp
 	}
 	return af, err
+}
+
+// checks counts members' checks (not partners') by day in the span, and
+// how many found a published alert; with a region, checks by members who
+// work there. The log is kept for 60 days, so older days count nothing.
+func (q *statsQuery) checks() (*stats.CheckFigures, error) {
+	cf := &stats.CheckFigures{ByDay: map[string]stats.CheckDay{}}
+	rows, err := q.tx.QueryContext(q.ctx, `SELECT c.checked_at, c.matches FROM checks c
+		WHERE c.user_id IS NOT NULL AND c.checked_at >= $1 AND c.checked_at < $2
+		AND ($3 = '' OR EXISTS (SELECT 1 FROM profile_regions pr WHERE pr.user_id = c.user_id AND pr.region = $3))`, q.args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var at time.Time
+		var matches int
+		if err := rows.Scan(&at, &matches); err != nil {
+			return nil, err
+		}
+		k := at.In(q.loc).Format(time.DateOnly)
+		d := cf.ByDay[k]
+		d.Checks++
+		if matches > 0 {
+			d.Hits++
+		}
+		cf.ByDay[k] = d
+	}
+	return cf, rows.Err()
 }
