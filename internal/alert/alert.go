@@ -531,4 +531,3 @@ func (s *Service) check(ctx context.Context, a scheme.Alert, rs []scheme.Report)
 	}
 	return flags, nil
 }
-
