@@ -176,7 +176,7 @@ func (s *Server) apiCheckFailed(w http.ResponseWriter, r *http.Request, err erro
 	var le *check.LimitError
 	if errors.As(err, &le) {
 		w.Header().Set("Retry-After", retryAfter(le.RetryAfter))
-		writeJSON(w, http.StatusTooManyRequests, map[string]apiError{"error": {Code: "rate_limited", Message: le.Error()}})
+		writeJSON(w, http.StatusTooManyRequests, map[string]apiError{"error": {Code: scheme.CodeTooMany, Message: le.Error()}})
 		return true
 	}
 	s.apiFail(w, r, err)
