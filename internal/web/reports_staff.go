@@ -323,6 +323,7 @@ type CaseView struct {
 	Kinds               []caseLabelled // identifier kinds: Value is the code
 	OpenTasks           int
 	AlertConsent        bool
+	PoliceConsent       bool
 	Alerts              []caseAlert // alerts written from this report
 }
 
@@ -479,7 +480,7 @@ func (s *Server) renderCase(w http.ResponseWriter, r *http.Request, u scheme.Use
 	v.Consents = []caseConsent{{caseConsentNames["alert"], c.Alert}, {caseConsentNames["police"], c.Police},
 		{caseConsentNames["support"], c.Support}, {caseConsentNames["police_contact"], c.PoliceContact}}
 	v.Original = caseContentOf(rep.Original)
-	v.AlertConsent = c.Alert
+	v.AlertConsent, v.PoliceConsent = c.Alert, c.Police
 	alerts, err := s.db.Alerts(ctx, store.AlertFilter{ReportID: rep.ID})
 	if err != nil {
 		s.fail(w, r, err)
