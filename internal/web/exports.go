@@ -213,4 +213,3 @@ func (s *Server) apiCreateExport() http.Handler {
 		writeJSON(w, http.StatusCreated, out)
 	}, scheme.RoleCoordinator)
 }
-
