@@ -30,6 +30,7 @@ const (
 	TemplateStaffLoginCreated        = "staff_login_created"
 	TemplateReportMessage            = "report_message"
 	TemplateAlertPublished           = "alert_published" // "url": the alert's page (email only; the SMS names nothing)
+	TemplateDisclosureMade           = "disclosure_made" // "url": the account page, where the member reads about it
 )
 
 // SMSMaxLen is the most an SMS may hold: one GSM-7 segment, so that it

@@ -21,6 +21,7 @@ var allKeys = []string{
 	notify.TemplateApplicationInfoRequested,
 	notify.TemplateApplicationReceived,
 	notify.TemplateApplicationRejected,
+	notify.TemplateDisclosureMade,
 	notify.TemplateLeftScheme,
 	notify.TemplatePasswordChanged,
 	notify.TemplatePasswordResetCode,

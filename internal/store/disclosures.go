@@ -1,0 +1,219 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"time"
+
+	"uglymugs/internal/audit"
+	"uglymugs/internal/notify"
+	"uglymugs/internal/scheme"
+)
+
+// Disclosure is a disclosure of someone's personal data without their
+// consent. It is recorded as pending and enters the log only when an admin
+// other than the one who recorded it approves it.
+type Disclosure struct {
+	ID            string    `json:"id"`
+	LegalBasis    string    `json:"legal_basis"`
+	SubjectUserID string    `json:"subject_user_id,omitempty"` // the member whose data it is, or
+	ReportID      string    `json:"report_id,omitempty"`       // the report whose reporter it is
+	What          string    `json:"what"`                      // what was disclosed
+	Recipient     string    `json:"recipient"`                 // to whom
+	Justification string    `json:"justification"`             // why the basis applies
+	Notify        bool      `json:"notify"`
+	NoNotify      string    `json:"no_notify_reason,omitempty"` // why the law forbids telling them
+	Status        string    `json:"status"`                     // pending, approved or refused
+	RequestedBy   string    `json:"requested_by"`
+	RequestedAt   time.Time `json:"requested_at"`
+	DecidedBy     string    `json:"decided_by,omitempty"`
+	DecidedAt     time.Time `json:"decided_at,omitzero"`
+	Decision      string    `json:"decision_note,omitempty"`
+	NotifiedAt    time.Time `json:"notified_at,omitzero"`
+}
+
+// LegalBases are the grounds for disclosing without consent.
+var LegalBases = []string{"child_protection", "crime_prevention", "risk_to_life", "terrorism", "court_order"}
+
+// RecordDisclosure stores a pending disclosure and its audit entry. The
+// caller has validated it.
+func (db *DB) RecordDisclosure(ctx context.Context, d Disclosure) (Disclosure, error) {
+	d.ID, d.Status, d.RequestedAt = newID(), "pending", db.now().UTC()
+	cts := map[string][]byte{}
+	for col, v := range map[string]string{"what": d.What, "recipient": d.Recipient, "justification": d.Justification} {
+		ct, err := db.seal("disclosures", col, d.ID, v)
+		if err != nil {
+			return d, err
+		}
+		cts[col] = ct
+	}
+	var noNotify []byte
+	if !d.Notify {
+		var err error
+		if noNotify, err = db.seal("disclosures", "no_notify", d.ID, d.NoNotify); err != nil {
+			return d, err
+		}
+	}
+	err := db.inTx(ctx, func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO disclosures (id, legal_basis, subject_user_id, report_id, what_ct, recipient_ct, justification_ct,
+				notify, no_notify_ct, status, requested_by, requested_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'pending', $10, $11)`,
+			d.ID, d.LegalBasis, nullable(d.SubjectUserID), nullable(d.ReportID), cts["what"], cts["recipient"], cts["justification"],
+			d.Notify, noNotify, d.RequestedBy, d.RequestedAt); err != nil {
+			return mapErr(err)
+		}
+		return db.appendAudit(ctx, tx, audit.Entry{Actor: d.RequestedBy, Action: "disclosure.record", SubjectType: "disclosure", SubjectID: d.ID,
+			Detail: fmt.Sprintf(`{"legal_basis":%q}`, d.LegalBasis)})
+	})
+	return d, err
+}
+
+// DecideDisclosure approves or refuses a pending disclosure, by an admin
+// who did not record it (the caller checks the role). Approval with
+// notification tells the person, in the same transaction, through their
+// channel (content-free) and on their account page; a person who has left
+// cannot be told, and the record shows it.
+func (db *DB) DecideDisclosure(ctx context.Context, actor, id string, approve bool, note, url string) (Disclosure, error) {
+	var d Disclosure
+	noteCT, err := db.seal("disclosures", "decision", id, note)
+	if err != nil {
+		return d, err
+	}
+	err = db.inTx(ctx, func(tx *sql.Tx) error {
+		var err error
+		if d, err = db.disclosure(ctx, tx, id); err != nil {
+			return err
+		}
+		if d.Status != "pending" {
+			return scheme.Errorf(scheme.CodeConflict, "This disclosure was already decided.")
+		}
+		if d.RequestedBy == actor {
+			return scheme.Errorf(scheme.CodeForbidden, "Another admin must decide: nobody approves a disclosure they recorded.")
+		}
+		now := db.now().UTC()
+		d.Status, d.DecidedBy, d.DecidedAt, d.Decision = "refused", actor, now, note
+		if approve {
+			d.Status = "approved"
+		}
+		var notified any
+		if approve && d.Notify {
+			person, err := db.disclosurePerson(ctx, tx, d)
+			if err != nil {
+				return err
+			}
+			if person != "" {
+				p, err := db.profile(ctx, tx, person)
+				if err != nil && scheme.ErrorCode(err) != scheme.CodeNotFound {
+					return err
+				}
+				if err == nil {
+					if err := db.notifyUser(ctx, tx, person, p, notify.TemplateDisclosureMade, map[string]string{"url": url}); err != nil {
+						return err
+					}
+					d.NotifiedAt, notified = now, now
+				}
+			}
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE disclosures SET status = $1, decided_by = $2, decided_at = $3, decision_ct = $4, notified_at = $5
+			WHERE id = $6`, d.Status, actor, now, noteCT, notified, id); err != nil {
+			return err
+		}
+		action := "disclosure.refuse"
+		if approve {
+			action = "disclosure.approve"
+		}
+		return db.appendAudit(ctx, tx, audit.Entry{Actor: actor, Action: action, SubjectType: "disclosure", SubjectID: id,
+			Detail: fmt.Sprintf(`{"legal_basis":%q,"notified":%t}`, d.LegalBasis, notified != nil)})
+	})
+	return d, err
+}
+
+// disclosurePerson is whose data it is: the member named, else the
+// report's reporter; "" if they have left.
+func (db *DB) disclosurePerson(ctx context.Context, q queryer, d Disclosure) (string, error) {
+	if d.SubjectUserID != "" {
+		return d.SubjectUserID, nil
+	}
+	if d.ReportID == "" {
+		return "", nil
+	}
+	var reporter sql.NullString
+	err := q.QueryRowContext(ctx, `SELECT reporter_id FROM reports WHERE id = $1`, d.ReportID).Scan(&reporter)
+	if err == sql.ErrNoRows {
+		return "", nil
+	}
+	return reporter.String, err
+}
+
+const disclosureColumns = `id, legal_basis, subject_user_id, report_id, what_ct, recipient_ct, justification_ct, notify, no_notify_ct,
+	status, requested_by, requested_at, decided_by, decided_at, decision_ct, notified_at`
+
+func (db *DB) scanDisclosure(sc interface{ Scan(...any) error }) (Disclosure, error) {
+	var d Disclosure
+	var subject, report, decidedBy sql.NullString
+	var decidedAt, notifiedAt sql.NullTime
+	var what, recipient, justification, noNotify, decision []byte
+	if err := sc.Scan(&d.ID, &d.LegalBasis, &subject, &report, &what, &recipient, &justification, &d.Notify, &noNotify,
+		&d.Status, &d.RequestedBy, &d.RequestedAt, &decidedBy, &decidedAt, &decision, &notifiedAt); err != nil {
+		return d, mapErr(err)
+	}
+	d.SubjectUserID, d.ReportID, d.DecidedBy, d.DecidedAt, d.NotifiedAt = subject.String, report.String, decidedBy.String, decidedAt.Time, notifiedAt.Time
+	for _, f := range []struct {
+		col string
+		ct  []byte
+		to  *string
+	}{{"what", what, &d.What}, {"recipient", recipient, &d.Recipient}, {"justification", justification, &d.Justification},
+		{"no_notify", noNotify, &d.NoNotify}, {"decision", decision, &d.Decision}} {
+		if len(f.ct) == 0 {
+			continue
+		}
+		v, err := db.open("disclosures", f.col, d.ID, f.ct)
+		if err != nil {
+			return d, err
+		}
+		*f.to = v
+	}
+	return d, nil
+}
+
+func (db *DB) disclosure(ctx context.Context, q queryer, id string) (Disclosure, error) {
+	return db.scanDisclosure(q.QueryRowContext(ctx, `SELECT `+disclosureColumns+` FROM disclosures WHERE id = $1`, id))
+}
+
+// Disclosure returns one disclosure; the caller audits the view.
+func (db *DB) Disclosure(ctx context.Context, id string) (Disclosure, error) {
+	return db.disclosure(ctx, db.read, id)
+}
+
+// Disclosures lists disclosures, pending first, then newest first.
+func (db *DB) Disclosures(ctx context.Context) ([]Disclosure, error) {
+	return db.listDisclosures(ctx, `SELECT `+disclosureColumns+` FROM disclosures
+		ORDER BY CASE status WHEN 'pending' THEN 0 ELSE 1 END, requested_at DESC, id LIMIT 500`)
+}
+
+// MemberDisclosures lists the approved disclosures a member was told of:
+// of their data, or of a report they made.
+func (db *DB) MemberDisclosures(ctx context.Context, userID string) ([]Disclosure, error) {
+	return db.listDisclosures(ctx, `SELECT `+disclosureColumns+` FROM disclosures
+		WHERE status = 'approved' AND notify AND (subject_user_id = $1
+			OR subject_user_id IS NULL AND report_id IN (SELECT id FROM reports WHERE reporter_id = $1))
+		ORDER BY decided_at DESC, id`, userID)
+}
+
+func (db *DB) listDisclosures(ctx context.Context, q string, args ...any) ([]Disclosure, error) {
+	rows, err := db.read.QueryContext(ctx, q, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []Disclosure
+	for rows.Next() {
+		d, err := db.scanDisclosure(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, d)
+	}
+	return out, rows.Err()
+}
