@@ -20,8 +20,20 @@ func (s *Server) accountPage() http.Handler {
 			s.fail(w, r, err)
 			return
 		}
-		s.render(w, r, http.StatusOK, "account", FormView{Extra: me, Notice: noticeFrom(r)})
+		v := accountView{Me: me}
+		if v.Disclosures, err = s.myDisclosures(r, u); err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		s.render(w, r, http.StatusOK, "account", FormView{Extra: v, Notice: noticeFrom(r)})
 	})
+}
+
+// accountView is the account page: the account, and any disclosure of the
+// member's information they must be told of.
+type accountView struct {
+	account.Me
+	Disclosures []myDisclosure
 }
 
 // noticeFrom turns a ?done= code into a confirmation to show once. Only
@@ -41,7 +53,7 @@ func (s *Server) answer() http.Handler {
 		text := strings.TrimSpace(r.PostFormValue("answer"))
 		if text == "" {
 			me, _ := s.accounts.Me(r.Context(), u)
-			s.render(w, r, http.StatusUnprocessableEntity, "account", FormView{Extra: me, Errors: map[string]string{"answer": "Write your answer."}})
+			s.render(w, r, http.StatusUnprocessableEntity, "account", FormView{Extra: accountView{Me: me}, Errors: map[string]string{"answer": "Write your answer."}})
 			return
 		}
 		if err := s.db.AnswerApplication(r.Context(), u.ID, text); err != nil {

@@ -1,8 +1,182 @@
 package web
 
-import "net/http"
+import (
+	"net/http"
+	"net/url"
+	"strings"
 
-func (s *Server) disclosuresPage() http.Handler  { return s.handleNotFound() }
-func (s *Server) createDisclosure() http.Handler { return s.handleNotFound() }
-func (s *Server) disclosurePage() http.Handler   { return s.handleNotFound() }
-func (s *Server) decideDisclosure() http.Handler { return s.handleNotFound() }
+	"uglymugs/internal/audit"
+	"uglymugs/internal/police"
+	"uglymugs/internal/scheme"
+	"uglymugs/internal/store"
+)
+
+// The legal disclosure log (police/disclosure.go): coordinators record a
+// disclosure made without consent; another admin approves or refuses it;
+// the person is told on their account page unless the law forbids it.
+
+type basisOption struct {
+	Value, Label string
+	Checked      bool
+}
+
+func basisOptions(chosen string) []basisOption {
+	var out []basisOption
+	for _, b := range store.LegalBases {
+		out = append(out, basisOption{Value: b, Label: police.LegalBasisNames[b], Checked: b == chosen})
+	}
+	return out
+}
+
+// DisclosuresView is the log and the form to record one.
+type DisclosuresView struct {
+	Bases []basisOption
+	Items []disclosureRow
+}
+
+type disclosureRow struct {
+	ID, Basis, When, Status, StatusName, By, DecidedBy string
+}
+
+var disclosureStatusNames = map[string]string{"pending": "Waiting for an admin", "approved": "Approved", "refused": "Refused"}
+
+func (s *Server) username(r *http.Request, id string) string {
+	if id == "" {
+		return ""
+	}
+	if l, err := s.db.LoginByID(r.Context(), id); err == nil {
+		return l.User.Username
+	}
+	return "(account gone)"
+}
+
+func (s *Server) renderDisclosures(w http.ResponseWriter, r *http.Request, status int, f FormView) {
+	list, err := s.db.Disclosures(r.Context())
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if f.Values == nil {
+		f.Values = map[string]string{}
+	}
+	v := DisclosuresView{Bases: basisOptions(f.Values["legal_basis"])}
+	for _, d := range list {
+		v.Items = append(v.Items, disclosureRow{ID: d.ID, Basis: police.LegalBasisNames[d.LegalBasis], Status: d.Status,
+			StatusName: disclosureStatusNames[d.Status], When: d.RequestedAt.In(s.alLoc()).Format("2 Jan 2006"),
+			By: s.username(r, d.RequestedBy), DecidedBy: s.username(r, d.DecidedBy)})
+	}
+	f.Extra = v
+	s.render(w, r, status, "disclosures", f)
+}
+
+func (s *Server) disclosuresPage() http.Handler {
+	return s.alStaff(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
+		s.renderDisclosures(w, r, http.StatusOK, FormView{Notice: map[string]string{
+			"recorded": "The disclosure is recorded. It enters the log when another admin approves it.",
+		}[r.URL.Query().Get("done")]})
+	})
+}
+
+func (s *Server) createDisclosure() http.Handler {
+	return s.alStaff(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
+		vals := map[string]string{}
+		for _, k := range []string{"legal_basis", "username", "report_id", "what", "recipient", "justification", "notify", "no_notify_reason"} {
+			vals[k] = r.PostFormValue(k)
+		}
+		d, err := s.police.RecordDisclosure(r.Context(), u, police.DisclosureInput{LegalBasis: vals["legal_basis"], Username: vals["username"],
+			ReportID: vals["report_id"], What: vals["what"], Recipient: vals["recipient"], Justification: vals["justification"],
+			Notify: vals["notify"], NoNotifyReason: vals["no_notify_reason"]})
+		if scheme.ErrorCode(err) == scheme.CodeInvalid {
+			s.renderDisclosures(w, r, http.StatusUnprocessableEntity, FormView{Values: vals, Errors: formErrors(err)})
+			return
+		}
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		http.Redirect(w, r, "/coordinator/disclosures/"+url.PathEscape(d.ID)+"?done=recorded", http.StatusSeeOther)
+	})
+}
+
+// DisclosureView is one disclosure.
+type DisclosureView struct {
+	store.Disclosure
+	Basis, StatusName, When, By, DecidedBy, Decided, Notified, Subject string
+	CanDecide, Recorded                                                bool
+	Note, NoteError                                                    string
+}
+
+func (s *Server) showDisclosure(w http.ResponseWriter, r *http.Request, u scheme.User, status int, v DisclosureView) {
+	d, err := s.db.Disclosure(r.Context(), r.PathValue("id"))
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if err := s.db.Audit(r.Context(), audit.Entry{Actor: u.ID, Action: "disclosure.view", SubjectType: "disclosure", SubjectID: d.ID}); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	v.Disclosure, v.Basis, v.StatusName = d, police.LegalBasisNames[d.LegalBasis], disclosureStatusNames[d.Status]
+	v.When, v.By, v.DecidedBy = d.RequestedAt.In(s.alLoc()).Format("2 January 2006, 15:04"), s.username(r, d.RequestedBy), s.username(r, d.DecidedBy)
+	if !d.DecidedAt.IsZero() {
+		v.Decided = d.DecidedAt.In(s.alLoc()).Format("2 January 2006, 15:04")
+	}
+	if !d.NotifiedAt.IsZero() {
+		v.Notified = d.NotifiedAt.In(s.alLoc()).Format("2 January 2006, 15:04")
+	}
+	if d.SubjectUserID != "" {
+		v.Subject = "Member " + s.username(r, d.SubjectUserID)
+	} else if d.ReportID != "" {
+		v.Subject = "The reporter of report " + d.ReportID
+	}
+	v.CanDecide = d.Status == "pending" && u.Role == scheme.RoleAdmin && d.RequestedBy != u.ID
+	s.render(w, r, status, "disclosure", v)
+}
+
+func (s *Server) disclosurePage() http.Handler {
+	return s.alStaff(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
+		s.showDisclosure(w, r, u, http.StatusOK, DisclosureView{Recorded: r.URL.Query().Get("done") == "recorded"})
+	})
+}
+
+func (s *Server) decideDisclosure() http.Handler {
+	return s.alStaff(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
+		note := r.PostFormValue("note")
+		_, err := s.police.DecideDisclosure(r.Context(), u, r.PathValue("id"), r.PostFormValue("decision"), note, s.accounts.URL)
+		if se, ok := err.(*scheme.Error); ok && se.Code == scheme.CodeInvalid {
+			s.showDisclosure(w, r, u, http.StatusUnprocessableEntity, DisclosureView{Note: note, NoteError: strings.Join(mapValues(se.Fields), " ")})
+			return
+		}
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		http.Redirect(w, r, "/coordinator/disclosures/"+url.PathEscape(r.PathValue("id")), http.StatusSeeOther)
+	})
+}
+
+func mapValues(m map[string]string) []string {
+	var out []string
+	for _, v := range m {
+		out = append(out, v)
+	}
+	return out
+}
+
+// myDisclosure is a disclosure as the member reads it on their account.
+type myDisclosure struct {
+	Basis, When, What, Recipient string
+}
+
+func (s *Server) myDisclosures(r *http.Request, u scheme.User) ([]myDisclosure, error) {
+	if u.Role.Staff() {
+		return nil, nil
+	}
+	list, err := s.db.MemberDisclosures(r.Context(), u.ID)
+	var out []myDisclosure
+	for _, d := range list {
+		out = append(out, myDisclosure{Basis: police.LegalBasisNames[d.LegalBasis], When: d.DecidedAt.In(s.alLoc()).Format("2 January 2006"),
+			What: d.What, Recipient: d.Recipient})
+	}
+	return out, err
+}
