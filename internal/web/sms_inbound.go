@@ -1,8 +1,192 @@
 package web
 
-import "net/http"
+import (
+	"crypto/hmac"
+	"crypto/sha1" //nolint:gosec // Twilio signs webhooks with HMAC-SHA1; we verify what they send
+	"encoding/base64"
+	"encoding/xml"
+	"errors"
+	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
 
-func (s *Server) smsInbound() http.Handler   { return s.handleNotFound() }
-func (s *Server) apiKeysPage() http.Handler  { return s.handleNotFound() }
-func (s *Server) createAPIKey() http.Handler { return s.handleNotFound() }
-func (s *Server) revokeAPIKey() http.Handler { return s.handleNotFound() }
+	"uglymugs/internal/check"
+	"uglymugs/internal/identifier"
+	"uglymugs/internal/scheme"
+	"uglymugs/internal/store"
+)
+
+// The check by SMS: the SMS provider posts each text sent to the scheme's
+// number here (Twilio's inbound webhook). "CHECK <value>" from an active
+// member's registered mobile gets a one-line answer; anything else, from
+// anyone, gets the same neutral line, which says nothing about who is a
+// member. Nothing of the sender or the text is logged.
+
+// smsNeutral is the answer to everything that is not a check we can run,
+// whoever sent it.
+const smsNeutral = "Send CHECK and the whole number, email, registration or username."
+
+// twilioSignature is Twilio's webhook signature: base64 of the HMAC-SHA1,
+// keyed with the account's auth token, of the full URL the provider called
+// followed by each POST parameter's name and value, sorted by name
+// (https://www.twilio.com/docs/usage/webhooks/webhooks-security).
+func twilioSignature(token, u string, form url.Values) string {
+	names := make([]string, 0, len(form))
+	for k := range form {
+		names = append(names, k)
+	}
+	slices.Sort(names)
+	var b strings.Builder
+	b.WriteString(u)
+	for _, k := range names {
+		for _, v := range form[k] {
+			b.WriteString(k)
+			b.WriteString(v)
+		}
+	}
+	m := hmac.New(sha1.New, []byte(token))
+	m.Write([]byte(b.String()))
+	return base64.StdEncoding.EncodeToString(m.Sum(nil))
+}
+
+func (s *Server) smsInbound() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		cfg := s.cfg.SMSInbound
+		if err := r.ParseForm(); err != nil || cfg.AuthToken == "" || cfg.URL == "" ||
+			!hmac.Equal([]byte(r.Header.Get("X-Twilio-Signature")), []byte(twilioSignature(cfg.AuthToken, cfg.URL, r.PostForm))) {
+			http.Error(w, "Forbidden", http.StatusForbidden)
+			return
+		}
+		reply := s.smsCheck(r, r.PostForm.Get("From"), r.PostForm.Get("Body"))
+		var b strings.Builder
+		b.WriteString(`<?xml version="1.0" encoding="UTF-8"?><Response><Message>`)
+		xml.EscapeText(&b, []byte(reply)) //nolint:errcheck // a strings.Builder does not fail
+		b.WriteString(`</Message></Response>`)
+		w.Header().Set("Content-Type", "text/xml; charset=utf-8")
+		w.Write([]byte(b.String())) //nolint:errcheck // the provider went away
+	})
+}
+
+// smsCheck answers one text. The sender is looked up whatever the text
+// says, so an unregistered sender's answer takes the same path.
+func (s *Server) smsCheck(r *http.Request, from, body string) string {
+	var member scheme.User
+	found := false
+	if res, err := identifier.Normalise(identifier.KindPhone, from); err == nil && !res.Partial {
+		u, err := s.db.ActiveMemberByMobile(r.Context(), res.Value)
+		if err != nil && scheme.ErrorCode(err) != scheme.CodeNotFound {
+			s.log.ErrorContext(r.Context(), "sms check: looking up the sender", "err", err)
+		}
+		member, found = u, err == nil
+	}
+	word, value, _ := strings.Cut(strings.TrimSpace(body), " ")
+	value = strings.TrimSpace(value)
+	if !found || !strings.EqualFold(word, "check") || value == "" {
+		return smsNeutral
+	}
+	res, err := s.checks.Member(r.Context(), member, check.ChannelSMS, "", value)
+	var le *check.LimitError
+	switch {
+	case errors.As(err, &le) && le.Daily:
+		return "You have used today's checks. Try again tomorrow."
+	case errors.As(err, &le):
+		return "Too many checks at once. Try again in a minute."
+	case err != nil:
+		if scheme.ErrorCode(err) == scheme.CodeInternal {
+			s.log.ErrorContext(r.Context(), "sms check", "err", err)
+		}
+		return smsNeutral
+	case len(res.Alerts) == 0:
+		return "Nothing reported. That does not mean safe: trust your instincts."
+	case len(res.Alerts) == 1:
+		return "Reported in 1 alert. Sign in to read it. Stay safe."
+	}
+	return "Reported in " + strconv.Itoa(len(res.Alerts)) + " alerts. Sign in to read them. Stay safe."
+}
+
+// --- Partner keys (admins) ---
+
+// APIKeysView is the admins' page of partner keys.
+type APIKeysView struct {
+	Keys     []apiKeyRow
+	NewToken string // shown once, just after it is made
+	NewName  string
+}
+
+type apiKeyRow struct {
+	store.APIKey
+	Created, LastUsed, Revoked string
+}
+
+func (s *Server) renderAPIKeys(w http.ResponseWriter, r *http.Request, status int, f FormView, v APIKeysView) {
+	keys, err := s.db.APIKeys(r.Context())
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	date := func(t interface{ IsZero() bool }, s string) string {
+		if t.IsZero() {
+			return ""
+		}
+		return s
+	}
+	for _, k := range keys {
+		v.Keys = append(v.Keys, apiKeyRow{APIKey: k, Created: k.CreatedAt.In(s.alLoc()).Format("2 Jan 2006"),
+			LastUsed: date(k.LastUsedAt, k.LastUsedAt.In(s.alLoc()).Format("2 Jan 2006 15:04")),
+			Revoked:  date(k.RevokedAt, k.RevokedAt.In(s.alLoc()).Format("2 Jan 2006 15:04"))})
+	}
+	if f.Values == nil {
+		f.Values = map[string]string{"per_minute": "60", "per_day": "5000"}
+	}
+	f.Extra = v
+	s.render(w, r, status, "api-keys", f)
+}
+
+func (s *Server) apiKeysPage() http.Handler {
+	return alNoIndex(s.signedIn(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
+		s.renderAPIKeys(w, r, http.StatusOK, FormView{Notice: map[string]string{"revoked": "The key is revoked: it stopped working at once."}[r.URL.Query().Get("done")]}, APIKeysView{})
+	}, scheme.RoleAdmin))
+}
+
+func (s *Server) createAPIKey() http.Handler {
+	return alNoIndex(s.signedIn(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
+		vals := map[string]string{"name": r.PostFormValue("name"), "per_minute": r.PostFormValue("per_minute"), "per_day": r.PostFormValue("per_day")}
+		perMinute, err1 := strconv.Atoi(strings.TrimSpace(vals["per_minute"]))
+		perDay, err2 := strconv.Atoi(strings.TrimSpace(vals["per_day"]))
+		k, token, err := s.db.CreateAPIKey(r.Context(), u.ID, vals["name"], perMinute, perDay)
+		if err1 != nil || err2 != nil || scheme.ErrorCode(err) == scheme.CodeInvalid {
+			errs := map[string]string{}
+			if se, ok := err.(*scheme.Error); ok {
+				errs = se.Fields
+			}
+			if err1 != nil {
+				errs["per_minute"] = "Give a whole number of checks a minute."
+			}
+			if err2 != nil {
+				errs["per_day"] = "Give a whole number of checks a day."
+			}
+			s.renderAPIKeys(w, r, http.StatusUnprocessableEntity, FormView{Values: vals, Errors: errs}, APIKeysView{})
+			return
+		}
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		// The key is shown on this response only (no-store, like every
+		// page): it is never stored and cannot be shown again.
+		s.renderAPIKeys(w, r, http.StatusCreated, FormView{}, APIKeysView{NewToken: token, NewName: k.Name})
+	}, scheme.RoleAdmin))
+}
+
+func (s *Server) revokeAPIKey() http.Handler {
+	return alNoIndex(s.signedIn(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
+		if err := s.db.RevokeAPIKey(r.Context(), u.ID, r.PathValue("id")); err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		http.Redirect(w, r, "/admin/api-keys?done=revoked", http.StatusSeeOther)
+	}, scheme.RoleAdmin))
+}
+
