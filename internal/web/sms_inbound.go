@@ -189,4 +189,3 @@ func (s *Server) revokeAPIKey() http.Handler {
 		http.Redirect(w, r, "/admin/api-keys?done=revoked", http.StatusSeeOther)
 	}, scheme.RoleAdmin))
 }
-
