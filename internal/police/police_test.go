@@ -53,7 +53,11 @@ func newDesk(t *testing.T, db *store.DB) *desk {
 		if err != nil {
 			t.Fatal(err)
 		}
-		d.people[who] = u
+		l, err := db.LoginByID(ctx, u.ID) // with the organisation
+		if err != nil {
+			t.Fatal(err)
+		}
+		d.people[who] = l.User
 	}
 	member("reporter", account.ApplicationInput{Type: "individual", Username: "fern.example", WorkName: "Fern Example",
 		Email: "fern@example.org", Mobile: "07700 900456"})

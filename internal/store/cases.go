@@ -180,38 +180,42 @@ func (db *DB) AddMessage(ctx context.Context, author, reportID string, fromSchem
 	if err != nil {
 		return m, err
 	}
-	return m, db.inTx(ctx, func(tx *sql.Tx) error {
-		var reporter sql.NullString
-		if err := tx.QueryRowContext(ctx, `SELECT reporter_id FROM reports WHERE id = $1`, reportID).Scan(&reporter); err != nil {
-			return mapErr(err)
-		}
-		if !fromScheme && reporter.String != author {
-			return scheme.ErrNotFound
-		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO report_messages (id, report_id, from_scheme, author_id, body_ct, created_at) VALUES ($1, $2, $3, $4, $5, $6)`,
-			m.ID, reportID, fromScheme, author, ct, m.At); err != nil {
-			return err
-		}
-		if err := db.reportEvent(ctx, tx, reportID, author, "message", fmt.Sprintf(`{"from_scheme":%t}`, fromScheme), ""); err != nil {
-			return err
-		}
-		if err := db.appendAudit(ctx, tx, audit.Entry{Actor: author, Action: "case.message", SubjectType: "report", SubjectID: reportID}); err != nil {
-			return err
-		}
-		if !fromScheme || !reporter.Valid {
-			return nil
-		}
-		p, err := db.profile(ctx, tx, reporter.String)
-		if scheme.ErrorCode(err) == scheme.CodeNotFound {
-			return nil
-		} else if err != nil {
-			return err
-		}
-		if !p.AlertEmail && !p.AlertSMS {
-			return nil // they chose to hear only when they sign in
-		}
-		return db.notifyUser(ctx, tx, reporter.String, p, "report_message", map[string]string{"url": url})
-	})
+	return m, db.inTx(ctx, func(tx *sql.Tx) error { return db.addMessage(ctx, tx, m, ct, author, reportID, fromScheme, url) })
+}
+
+// addMessage is AddMessage in the caller's transaction; ct is the body
+// sealed for m.ID.
+func (db *DB) addMessage(ctx context.Context, tx *sql.Tx, m Message, ct []byte, author, reportID string, fromScheme bool, url string) error {
+	var reporter sql.NullString
+	if err := tx.QueryRowContext(ctx, `SELECT reporter_id FROM reports WHERE id = $1`, reportID).Scan(&reporter); err != nil {
+		return mapErr(err)
+	}
+	if !fromScheme && reporter.String != author {
+		return scheme.ErrNotFound
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO report_messages (id, report_id, from_scheme, author_id, body_ct, created_at) VALUES ($1, $2, $3, $4, $5, $6)`,
+		m.ID, reportID, fromScheme, author, ct, m.At); err != nil {
+		return err
+	}
+	if err := db.reportEvent(ctx, tx, reportID, author, "message", fmt.Sprintf(`{"from_scheme":%t}`, fromScheme), ""); err != nil {
+		return err
+	}
+	if err := db.appendAudit(ctx, tx, audit.Entry{Actor: author, Action: "case.message", SubjectType: "report", SubjectID: reportID}); err != nil {
+		return err
+	}
+	if !fromScheme || !reporter.Valid {
+		return nil
+	}
+	p, err := db.profile(ctx, tx, reporter.String)
+	if scheme.ErrorCode(err) == scheme.CodeNotFound {
+		return nil
+	} else if err != nil {
+		return err
+	}
+	if !p.AlertEmail && !p.AlertSMS {
+		return nil // they chose to hear only when they sign in
+	}
+	return db.notifyUser(ctx, tx, reporter.String, p, "report_message", map[string]string{"url": url})
 }
 
 // Messages returns a report's thread, oldest first; reading it as the

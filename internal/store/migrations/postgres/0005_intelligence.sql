@@ -66,8 +66,8 @@ CREATE INDEX police_export_reports_report ON police_export_reports (report_id);
 CREATE TABLE police_enquiries (
     id           TEXT PRIMARY KEY,
     force        TEXT NOT NULL,
-    unit_ct      BYTEA NOT NULL,
-    reference_ct BYTEA NOT NULL,
+    unit_ct      BYTEA,
+    reference_ct BYTEA,
     request_ct   BYTEA NOT NULL,
     report_id    TEXT REFERENCES reports (id) ON DELETE SET NULL,
     profile_id   TEXT,

@@ -66,8 +66,8 @@ CREATE INDEX police_export_reports_report ON police_export_reports (report_id);
 CREATE TABLE police_enquiries (
     id           TEXT PRIMARY KEY,
     force        TEXT NOT NULL,
-    unit_ct      BLOB NOT NULL,
-    reference_ct BLOB NOT NULL,
+    unit_ct      BLOB,
+    reference_ct BLOB,
     request_ct   BLOB NOT NULL,
     report_id    TEXT REFERENCES reports (id) ON DELETE SET NULL,
     profile_id   TEXT,

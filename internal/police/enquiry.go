@@ -1,0 +1,135 @@
+package police
+
+import (
+	"context"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"uglymugs/internal/scheme"
+	"uglymugs/internal/store"
+)
+
+// EnquiryInput is a police request as a coordinator records it.
+type EnquiryInput struct {
+	Force, Unit, Reference string
+	ReportID, OffenderID   string // one of them
+	Request                string
+	RespondBy              string // a day, YYYY-MM-DD; empty: ten working days from now
+}
+
+// RespondWithin is how long the scheme gives itself to answer the police
+// by default: ten working days.
+const RespondWithin = 10 * 8 * time.Hour
+
+func staff(u scheme.User) error {
+	if !u.Role.Staff() || u.Status != scheme.StatusActive {
+		return scheme.Errorf(scheme.CodeForbidden, "Only coordinators handle police enquiries.")
+	}
+	return nil
+}
+
+// CreateEnquiry checks and records a police enquiry.
+func (s *Service) CreateEnquiry(ctx context.Context, u scheme.User, in EnquiryInput) (store.Enquiry, error) {
+	if err := staff(u); err != nil {
+		return store.Enquiry{}, err
+	}
+	e := store.Enquiry{Force: strings.TrimSpace(in.Force), Unit: strings.TrimSpace(in.Unit), Reference: strings.TrimSpace(in.Reference),
+		Request: strings.TrimSpace(in.Request), ReportID: strings.TrimSpace(in.ReportID), ProfileID: strings.TrimSpace(in.OffenderID), CreatedBy: u.ID}
+	p := map[string]string{}
+	if e.Force == "" {
+		p["force"] = "Say which police force is asking."
+	}
+	if e.Request == "" {
+		p["request"] = "Write what the police ask for."
+	}
+	for field, v := range map[string]string{"force": e.Force, "unit": e.Unit, "reference": e.Reference} {
+		if utf8.RuneCountInString(v) > 200 {
+			p[field] = "Keep this under 200 characters."
+		}
+	}
+	if utf8.RuneCountInString(e.Request) > 5000 {
+		p["request"] = "Keep this under 5,000 characters."
+	}
+	switch {
+	case e.ReportID == "" && e.ProfileID == "":
+		p["report_id"] = "Say which report the enquiry is about, or give an offender profile."
+	case e.ReportID != "" && e.ProfileID != "":
+		p["report_id"] = "Give a report or an offender profile, not both."
+	case e.ReportID != "":
+		if _, err := s.DB.Report(ctx, e.ReportID); scheme.ErrorCode(err) == scheme.CodeNotFound {
+			p["report_id"] = "There is no report with that id."
+		} else if err != nil {
+			return e, err
+		}
+	default:
+		if _, err := s.DB.ProfileReports(ctx, e.ProfileID); scheme.ErrorCode(err) == scheme.CodeNotFound {
+			p["offender_id"] = "There is no offender profile with that id."
+		} else if err != nil {
+			return e, err
+		}
+	}
+	now := time.Now()
+	if in.RespondBy = strings.TrimSpace(in.RespondBy); in.RespondBy == "" {
+		e.RespondBy = s.Hours.Add(now, RespondWithin)
+	} else if d, err := time.ParseInLocation(time.DateOnly, in.RespondBy, s.Hours.Location); err != nil {
+		p["respond_by"] = "Give the date as a day, for example 2026-12-01."
+	} else if e.RespondBy = d.Add(24*time.Hour - time.Second); e.RespondBy.Before(now) {
+		p["respond_by"] = "The date has passed: give a day from today."
+	}
+	if len(p) > 0 {
+		return store.Enquiry{}, scheme.Invalid(p)
+	}
+	return s.DB.CreateEnquiry(ctx, e)
+}
+
+// ForwardEnquiry passes an enquiry about one of its reports to the
+// reporter (a message in their report's thread) or to their organisation.
+// The message names the force, never the officer or their reference.
+func (s *Service) ForwardEnquiry(ctx context.Context, u scheme.User, id, reportID, to, signInURL string) (store.EnquiryForward, error) {
+	if err := staff(u); err != nil {
+		return store.EnquiryForward{}, err
+	}
+	e, err := s.DB.Enquiry(ctx, id)
+	if err != nil {
+		return store.EnquiryForward{}, err
+	}
+	ok := reportID == e.ReportID
+	if !ok && e.ProfileID != "" {
+		ids, err := s.DB.ProfileReports(ctx, e.ProfileID)
+		if err != nil {
+			return store.EnquiryForward{}, err
+		}
+		for _, r := range ids {
+			ok = ok || r == reportID
+		}
+	}
+	if !ok {
+		return store.EnquiryForward{}, scheme.Invalid(map[string]string{"report_id": "That report is not part of this enquiry."})
+	}
+	msg := e.Force + " police have asked to talk to you about this report. It is entirely your choice: you do not have to talk to them, " +
+		"and saying no changes nothing about the help we give you. Nothing about you has been passed to them. " +
+		"Answer on the enquiry's page (Reports, then Police enquiries), or talk to one of our caseworkers first."
+	return s.DB.ForwardEnquiry(ctx, u.ID, id, reportID, to, msg, signInURL)
+}
+
+// Outcome records what came of an enquiry.
+func (s *Service) Outcome(ctx context.Context, u scheme.User, id, status, outcome string) error {
+	if err := staff(u); err != nil {
+		return err
+	}
+	outcome = strings.TrimSpace(outcome)
+	p := map[string]string{}
+	if status != "answered" && status != "closed" {
+		p["status"] = "Choose answered (the police have their answer) or closed."
+	}
+	if outcome == "" {
+		p["outcome"] = "Say what came of it: what the police were told, or why it was closed."
+	} else if utf8.RuneCountInString(outcome) > 5000 {
+		p["outcome"] = "Keep this under 5,000 characters."
+	}
+	if len(p) > 0 {
+		return scheme.Invalid(p)
+	}
+	return s.DB.EnquiryOutcome(ctx, u.ID, id, status, outcome)
+}
