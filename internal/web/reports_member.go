@@ -1041,6 +1041,8 @@ func (s *Server) rpSignedOut(w http.ResponseWriter, r *http.Request) {
 // ReporterListView lists the reporter's drafts and reports.
 type ReporterListView struct {
 	Notice  string
+	// Enquiries counts police enquiries waiting for the member's answer.
+	Enquiries int
 	Drafts  []rpDraftRow
 	Reports []rpReportRow
 }
@@ -1073,6 +1075,10 @@ func (s *Server) myReports() http.Handler {
 			return
 		}
 		v := ReporterListView{Notice: rpListNotice(r)}
+		if v.Enquiries, err = s.waitingEnquiries(r, u); err != nil {
+			s.fail(w, r, err)
+			return
+		}
 		drafts, err := s.db.Drafts(ctx, u.ID)
 		if err != nil {
 			s.fail(w, r, err)
