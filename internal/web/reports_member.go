@@ -1040,11 +1040,11 @@ func (s *Server) rpSignedOut(w http.ResponseWriter, r *http.Request) {
 
 // ReporterListView lists the reporter's drafts and reports.
 type ReporterListView struct {
-	Notice  string
+	Notice string
 	// Enquiries counts police enquiries waiting for the member's answer.
 	Enquiries int
-	Drafts  []rpDraftRow
-	Reports []rpReportRow
+	Drafts    []rpDraftRow
+	Reports   []rpReportRow
 }
 
 type rpDraftRow struct {
