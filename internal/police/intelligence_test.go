@@ -1,0 +1,160 @@
+package police_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"uglymugs/internal/police"
+	"uglymugs/internal/report"
+	"uglymugs/internal/scheme"
+	"uglymugs/internal/store"
+	"uglymugs/internal/store/storetest"
+)
+
+// fileOne files a report naming phone, of types, in region, days ago.
+func (d *desk) fileOne(t *testing.T, phone, region string, days int, types ...string) scheme.Report {
+	t.Helper()
+	r, err := d.reports.Submit(context.Background(), d.people["reporter"], report.Input{
+		IncidentTypes: types, IncidentAt: time.Now().Add(-time.Duration(days) * 24 * time.Hour).UTC().Format(time.RFC3339),
+		Region: region, Account: "He did it.",
+		Offenders: []report.OffenderInput{{Identifiers: []report.IdentifierInput{{Kind: "phone", Value: phone}}}},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r
+}
+
+func profileOf(t *testing.T, db *store.DB, r scheme.Report) string {
+	t.Helper()
+	full, err := db.Report(context.Background(), r.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return full.Working.Offenders[0].ProfileID
+}
+
+func TestIntelligence_RankingAndFilters(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		d := newDesk(t, db)
+		ctx := context.Background()
+		// A: three robberies (high), one of them in Wales; B: one rape
+		// (highest); C: one theft (high), more recent than B; D: two
+		// reports, one of them rejected.
+		a := d.fileOne(t, "07700 900101", "london", 30, "robbery")
+		d.fileOne(t, "+44 7700 900101", "london", 20, "robbery")
+		d.fileOne(t, "447700900101", "wales", 10, "robbery")
+		b := d.fileOne(t, "07700 900102", "london", 40, "rape-sexual-assault")
+		c := d.fileOne(t, "07700 900103", "london", 5, "robbery")
+		d1 := d.fileOne(t, "07700 900104", "london", 5, "threats")
+		d2 := d.fileOne(t, "07700 900104", "london", 4, "threats")
+		if err := db.SetReportStatus(ctx, d.people["coord"].ID, d2.ID, scheme.ReportRejected, "Not a real incident."); err != nil {
+			t.Fatal(err)
+		}
+		pa, pb, pc, pd := profileOf(t, db, a), profileOf(t, db, b), profileOf(t, db, c), profileOf(t, db, d1)
+
+		ranked, err := db.RankedProfiles(ctx, store.IntelFilter{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var order []string
+		for _, p := range ranked {
+			order = append(order, p.ID)
+		}
+		if want := []string{pa, pb, pc, pd}; strings.Join(order, ",") != strings.Join(want, ",") {
+			t.Fatalf("order %v, want A (3 reports), B (highest), C (high, recent), D (medium)", order)
+		}
+		if ranked[0].Reports != 3 || ranked[0].Highest != scheme.SeverityHigh || strings.Join(ranked[0].Regions, ",") != "london,wales" ||
+			strings.Join(ranked[0].Types, ",") != "robbery" || !ranked[0].FirstSeen.Before(ranked[0].LastSeen) {
+			t.Errorf("A: %+v", ranked[0])
+		}
+		if ranked[3].Reports != 1 {
+			t.Errorf("D counts its rejected report: %+v", ranked[3])
+		}
+		repeat, _ := db.RankedProfiles(ctx, store.IntelFilter{MinReports: 2})
+		if len(repeat) != 1 || repeat[0].ID != pa {
+			t.Errorf("repeat offenders: %+v", repeat)
+		}
+		wales, _ := db.RankedProfiles(ctx, store.IntelFilter{Region: "wales"})
+		if len(wales) != 1 || wales[0].ID != pa || wales[0].Reports != 1 {
+			t.Errorf("in Wales: %+v", wales)
+		}
+		recent, _ := db.RankedProfiles(ctx, store.IntelFilter{From: time.Now().Add(-7 * 24 * time.Hour), Type: "robbery"})
+		if len(recent) != 1 || recent[0].ID != pc {
+			t.Errorf("robberies in the last week: %+v", recent)
+		}
+		page2, _ := db.RankedProfiles(ctx, store.IntelFilter{Limit: 2, Offset: 2})
+		if len(page2) != 2 || page2[0].ID != pc {
+			t.Errorf("second page: %+v", page2)
+		}
+	})
+}
+
+func TestIntelligence_SearchWholeOrPartAudited(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		d := newDesk(t, db)
+		ctx := context.Background()
+		a := d.fileOne(t, "07700 900101", "london", 30, "robbery")
+		b := d.fileOne(t, "07700 900202", "wales", 3, "threats")
+		coord := d.people["coord"]
+		ids := func(rs []scheme.Report) string {
+			var s []string
+			for _, r := range rs {
+				s = append(s, r.ID)
+			}
+			return strings.Join(s, ",")
+		}
+		for _, c := range []struct {
+			in   police.SearchInput
+			want string
+		}{
+			{police.SearchInput{Kind: "phone", Value: "+44 7700 900101"}, a.ID},
+			{police.SearchInput{Kind: "phone", Value: "07700-900-101"}, a.ID},
+			{police.SearchInput{Kind: "phone", Value: "07700 90"}, a.ID + "," + b.ID},
+			{police.SearchInput{Kind: "phone", Value: "0202"}, b.ID},
+			{police.SearchInput{Kind: "phone", Value: "07700 90", Region: "wales"}, b.ID},
+			{police.SearchInput{Type: "robbery"}, a.ID},
+			{police.SearchInput{From: time.Now().AddDate(0, 0, -7).Format(time.DateOnly)}, b.ID},
+		} {
+			rs, err := d.svc.SearchReports(ctx, coord, c.in)
+			got := ids(rs)
+			if c.want == a.ID+","+b.ID && got == b.ID+","+a.ID {
+				got = c.want
+			}
+			if err != nil || got != c.want {
+				t.Errorf("%+v: %s %v, want %s", c.in, got, err, c.want)
+			}
+		}
+		for field, in := range map[string]police.SearchInput{
+			"value": {Kind: "phone", Value: "077"},
+			"kind":  {Kind: "shoe", Value: "07700 900101"},
+			"from":  {From: "yesterday"},
+		} {
+			_, err := d.svc.SearchReports(ctx, coord, in)
+			if se, ok := err.(*scheme.Error); !ok || se.Fields[field] == "" {
+				t.Errorf("%+v: %v, want a problem with %s", in, err, field)
+			}
+		}
+		if _, err := d.svc.SearchReports(ctx, d.people["reporter"], police.SearchInput{Type: "robbery"}); scheme.ErrorCode(err) != scheme.CodeForbidden {
+			t.Errorf("a member searching: %v", err)
+		}
+		// Audited, without the value.
+		n := 0
+		for e, err := range db.AuditEntries(ctx) {
+			if err != nil {
+				t.Fatal(err)
+			}
+			if e.Action == "intelligence.search" || e.Action == "identifier.search" {
+				n++
+				if strings.Contains(e.Detail, "7700") || strings.Contains(e.Detail, "0202") {
+					t.Errorf("the audit entry holds the value: %s", e.Detail)
+				}
+			}
+		}
+		if n < 5 {
+			t.Errorf("%d searches audited, want every identifier search", n)
+		}
+	})
+}
