@@ -107,7 +107,7 @@ func (s *Service) ForwardEnquiry(ctx context.Context, u scheme.User, id, reportI
 	if !ok {
 		return store.EnquiryForward{}, scheme.Invalid(map[string]string{"report_id": "That report is not part of this enquiry."})
 	}
-	msg := e.Force + " police have asked to talk to you about this report. It is entirely your choice: you do not have to talk to them, " +
+	msg := "The police (" + e.Force + ") have asked to talk to you about this report. It is entirely your choice: you do not have to talk to them, " +
 		"and saying no changes nothing about the help we give you. Nothing about you has been passed to them. " +
 		"Answer on the enquiry's page (Reports, then Police enquiries), or talk to one of our caseworkers first."
 	return s.DB.ForwardEnquiry(ctx, u.ID, id, reportID, to, msg, signInURL)

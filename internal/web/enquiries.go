@@ -114,6 +114,11 @@ func (s *Server) showEnquiry(w http.ResponseWriter, r *http.Request, u scheme.Us
 			return
 		}
 	}
+	l, err := s.rpLookups(ctx)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
 	fw := map[string]store.EnquiryForward{}
 	for _, f := range e.Forwards {
 		fw[f.ReportID] = f
@@ -126,7 +131,7 @@ func (s *Server) showEnquiry(w http.ResponseWriter, r *http.Request, u scheme.Us
 		if err != nil {
 			continue // erased since
 		}
-		row := enquiryReport{ID: id, Date: rep.IncidentAt.In(s.alLoc()).Format("2 Jan 2006"), Region: rep.Region,
+		row := enquiryReport{ID: id, Date: rep.IncidentAt.In(s.alLoc()).Format("2 Jan 2006"), Region: l.regionName[rep.Region],
 			HasReporter: rep.ReporterID != "", HasOrganisation: rep.OrganisationID != ""}
 		if f, ok := fw[id]; ok {
 			row.Forwarded, row.To, row.Decision = f.ForwardedAt.In(s.alLoc()).Format("2 Jan 2006"), f.To, enquiryDecisionNames[f.Decision]

@@ -1,6 +1,189 @@
 package web
 
-import "net/http"
+import (
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
 
-func (s *Server) intelligencePage() http.Handler   { return s.handleNotFound() }
-func (s *Server) intelligenceSearch() http.Handler { return s.handleNotFound() }
+	"uglymugs/internal/police"
+	"uglymugs/internal/scheme"
+	"uglymugs/internal/store"
+)
+
+// The coordinators' intelligence view: offender profiles ranked, with
+// filters (GET: codes and dates only), and a search across reports (POST,
+// so that an identifier never appears in an address or a log).
+
+const intelPageSize = 50
+
+// IntelligenceView is the page.
+type IntelligenceView struct {
+	Region, Type, From, To string
+	Min                    int
+	Regions, Types, Kinds  []alOption
+	SRegions, STypes       []alOption // the search's
+	Profiles               []intelProfile
+	Errors                 map[string]string // the filters'
+	Older, Newer           string
+	// The search.
+	Search       police.SearchInput
+	SearchErrors map[string]string
+	Searched     bool
+	Results      []intelResult
+}
+
+type intelProfile struct {
+	ID, Severity, SeverityName, First, Last, Regions, Types string
+	SeverityRank, Reports                                   int
+}
+
+type intelResult struct {
+	ID, Date, Region, Types, Status string
+	SeverityRank                    int
+	SeverityName                    string
+}
+
+func (s *Server) intelligenceView(r *http.Request, q url.Values, search police.SearchInput) (IntelligenceView, error) {
+	ctx := r.Context()
+	l, err := s.rpLookups(ctx)
+	if err != nil {
+		return IntelligenceView{}, err
+	}
+	v := IntelligenceView{Region: q.Get("region"), Type: q.Get("type"), From: q.Get("from"), To: q.Get("to"), Min: 1,
+		Errors: map[string]string{}, Search: search}
+	f := store.IntelFilter{Region: v.Region, Type: v.Type, Limit: intelPageSize + 1}
+	if _, ok := l.regionName[v.Region]; v.Region != "" && !ok {
+		v.Errors["region"], f.Region = "Choose a region from the list.", ""
+	}
+	if _, ok := l.typeName[v.Type]; v.Type != "" && !ok {
+		v.Errors["type"], f.Type = "Choose a kind of incident from the list.", ""
+	}
+	if v.From != "" {
+		if d, err := time.ParseInLocation(time.DateOnly, v.From, s.alLoc()); err != nil {
+			v.Errors["from"] = "Give a day, e.g. 2026-01-31."
+		} else {
+			f.From = d
+		}
+	}
+	if v.To != "" {
+		if d, err := time.ParseInLocation(time.DateOnly, v.To, s.alLoc()); err != nil {
+			v.Errors["to"] = "Give a day, e.g. 2026-01-31."
+		} else {
+			f.To = d.AddDate(0, 0, 1)
+		}
+	}
+	if m, err := strconv.Atoi(q.Get("min")); err == nil && m >= 1 && m <= 100 {
+		v.Min, f.MinReports = m, m
+	}
+	page, _ := strconv.Atoi(q.Get("page"))
+	page = max(page, 1)
+	f.Offset = (page - 1) * intelPageSize
+	ranked, err := s.db.RankedProfiles(ctx, f)
+	if err != nil {
+		return v, err
+	}
+	if len(ranked) > intelPageSize {
+		ranked = ranked[:intelPageSize]
+		q2 := cloneValues(q)
+		q2.Set("page", strconv.Itoa(page+1))
+		v.Older = "/coordinator/intelligence?" + q2.Encode()
+	}
+	if page > 1 {
+		q2 := cloneValues(q)
+		q2.Set("page", strconv.Itoa(page-1))
+		v.Newer = "/coordinator/intelligence?" + q2.Encode()
+	}
+	for _, p := range ranked {
+		var regions, types []string
+		for _, x := range p.Regions {
+			regions = append(regions, l.regionName[x])
+		}
+		for _, x := range p.Types {
+			types = append(types, l.typeName[x])
+		}
+		sv := alSeverityOf(p.Highest)
+		v.Profiles = append(v.Profiles, intelProfile{ID: p.ID, Reports: p.Reports, Severity: string(p.Highest), SeverityName: sv.SeverityName,
+			SeverityRank: sv.SeverityRank, First: p.FirstSeen.In(s.alLoc()).Format("2 Jan 2006"), Last: p.LastSeen.In(s.alLoc()).Format("2 Jan 2006"),
+			Regions: strings.Join(regions, ", "), Types: strings.Join(types, ", ")})
+	}
+	v.Regions = []alOption{{Value: "", Label: "Any region", Selected: v.Region == ""}}
+	for _, x := range l.regions {
+		v.Regions = append(v.Regions, alOption{Value: x.Slug, Label: x.Name, Selected: x.Slug == v.Region})
+	}
+	v.Types = []alOption{{Value: "", Label: "Any kind", Selected: v.Type == ""}}
+	for _, x := range l.types {
+		v.Types = append(v.Types, alOption{Value: x.Slug, Label: x.Name, Selected: x.Slug == v.Type})
+	}
+	v.SRegions = []alOption{{Value: "", Label: "Any region", Selected: search.Region == ""}}
+	for _, x := range l.regions {
+		v.SRegions = append(v.SRegions, alOption{Value: x.Slug, Label: x.Name, Selected: x.Slug == search.Region})
+	}
+	v.STypes = []alOption{{Value: "", Label: "Any kind", Selected: search.Type == ""}}
+	for _, x := range l.types {
+		v.STypes = append(v.STypes, alOption{Value: x.Slug, Label: x.Name, Selected: x.Slug == search.Type})
+	}
+	for _, k := range alKinds {
+		v.Kinds = append(v.Kinds, alOption{Value: k.Value, Label: k.Label, Selected: k.Value == search.Kind})
+	}
+	return v, nil
+}
+
+func cloneValues(q url.Values) url.Values {
+	out := url.Values{}
+	for k, vs := range q {
+		out[k] = append([]string(nil), vs...)
+	}
+	return out
+}
+
+func (s *Server) intelligencePage() http.Handler {
+	return s.alStaff(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
+		v, err := s.intelligenceView(r, r.URL.Query(), police.SearchInput{Kind: "phone"})
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		status := http.StatusOK
+		if len(v.Errors) > 0 {
+			status = http.StatusUnprocessableEntity
+		}
+		s.render(w, r, status, "intelligence", v)
+	})
+}
+
+func (s *Server) intelligenceSearch() http.Handler {
+	return s.alStaff(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
+		in := police.SearchInput{Kind: r.PostFormValue("kind"), Value: r.PostFormValue("value"), Region: r.PostFormValue("region"),
+			Type: r.PostFormValue("type"), From: r.PostFormValue("from"), To: r.PostFormValue("to")}
+		found, err := s.police.SearchReports(r.Context(), u, in)
+		v, verr := s.intelligenceView(r, url.Values{}, in)
+		if verr != nil {
+			s.fail(w, r, verr)
+			return
+		}
+		if scheme.ErrorCode(err) == scheme.CodeInvalid {
+			v.SearchErrors = formErrors(err)
+			s.render(w, r, http.StatusUnprocessableEntity, "intelligence", v)
+			return
+		}
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		l, err := s.rpLookups(r.Context())
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		v.Searched = true
+		for _, rep := range found {
+			sv := alSeverityOf(rep.Severity)
+			v.Results = append(v.Results, intelResult{ID: rep.ID, Date: rep.IncidentAt.In(s.alLoc()).Format("2 Jan 2006"),
+				Region: l.regionName[rep.Region], Types: l.rpTypeList(rep.IncidentTypes), Status: string(rep.Status),
+				SeverityRank: sv.SeverityRank, SeverityName: sv.SeverityName})
+		}
+		s.render(w, r, http.StatusOK, "intelligence", v)
+	})
+}
