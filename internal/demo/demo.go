@@ -11,6 +11,7 @@ import (
 
 	"uglymugs/internal/account"
 	"uglymugs/internal/alert"
+	"uglymugs/internal/police"
 	"uglymugs/internal/report"
 	"uglymugs/internal/scheme"
 	"uglymugs/internal/store"
@@ -115,6 +116,9 @@ func Seed(ctx context.Context, db *store.DB, acc *account.Service, reports *repo
 	}
 	logins = append(logins, Login{Username: "demo-staff", Password: Password, Role: scheme.RoleOrgStaff})
 	if err := seedAlerts(ctx, db, alert.New(db, reports.Hours.Location)); err != nil {
+		return nil, err
+	}
+	if err := seedPolice(ctx, db, police.New(db, reports.Hours), acc.URL); err != nil {
 		return nil, err
 	}
 	return logins, nil
