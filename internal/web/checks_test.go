@@ -121,7 +121,10 @@ func apiCheck(t *testing.T, base, token, body string) (int, http.Header, map[str
 }
 
 func TestCheckAPI_MembersGetAlertsPartnersOnlyWhetherAndHowSeverely(t *testing.T) {
-	db := storetest.Open(t, store.SQLite)
+	storetest.Each(t, checkAPI)
+}
+
+func checkAPI(t *testing.T, db *store.DB) {
 	d := newAlertDesk(t, db)
 	d.ts = newServerOn(t, db, web.Config{Checks: check.Limits{PerDay: 3, PerMinute: 3}})
 	a := d.publish(alert.Input{Title: ptr("Robbery — Hackney")})

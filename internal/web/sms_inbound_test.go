@@ -58,7 +58,10 @@ func smsPost(t *testing.T, base string, form url.Values, signature string) (int,
 var twimlMessage = regexp.MustCompile(`^<\?xml version="1.0" encoding="UTF-8"\?><Response><Message>([^<]*)</Message></Response>$`)
 
 func TestSMSCheck_MembersGetOneLineOthersLearnNothing(t *testing.T) {
-	db := storetest.Open(t, store.SQLite)
+	storetest.Each(t, smsCheck)
+}
+
+func smsCheck(t *testing.T, db *store.DB) {
 	d := newAlertDesk(t, db)
 	d.publish(alert.Input{Title: ptr("Robbery — Hackney")}) // names 07700 900123
 	d.ts = newServerOn(t, db, web.Config{SMSInbound: web.SMSInbound{AuthToken: "test-auth-token", URL: smsHook}})
