@@ -34,7 +34,7 @@ type fixture struct {
 	emailID string
 }
 
-func setup(t *testing.T, db *store.DB, limits check.Limits) fixture {
+func setup(t testing.TB, db *store.DB, limits check.Limits) fixture {
 	t.Helper()
 	ctx := context.Background()
 	loc, _ := time.LoadLocation("Europe/London")
