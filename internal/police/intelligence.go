@@ -8,7 +8,6 @@ import (
 	"time"
 	"unicode"
 
-	"uglymugs/internal/audit"
 	"uglymugs/internal/identifier"
 	"uglymugs/internal/scheme"
 	"uglymugs/internal/store"
@@ -23,33 +22,51 @@ type SearchInput struct {
 }
 
 // MinPartial is the fewest letters or digits a partial value may have:
-// fewer would match half the scheme.
+// fewer would match half the scheme, and let a coordinator fish for
+// identifiers a character at a time.
 const MinPartial = 4
 
+// SearchLimit is the most reports one search shows; past it, the
+// coordinator narrows the search.
+const SearchLimit = 200
+
+// SearchResult is what a search found.
+type SearchResult struct {
+	Hits  []store.ReportHit
+	More  bool   // more than SearchLimit matched
+	Match string // "whole", "partial" or "" (filters only)
+}
+
 // SearchReports finds reports by identifier (a whole value by blind index,
-// a part of one by reading every identifier of the kind), narrowed by
-// region, kind of incident and dates. The search is audited with the kind
-// and the number found, never the value.
-func (s *Service) SearchReports(ctx context.Context, u scheme.User, in SearchInput) ([]scheme.Report, error) {
+// a part of one by reading every identifier of the kind in the reports the
+// filters allow), narrowed by region, kind of incident and dates. The
+// search is audited with the kind and the number found, never the value.
+func (s *Service) SearchReports(ctx context.Context, u scheme.User, in SearchInput) (SearchResult, error) {
 	if err := staff(u); err != nil {
-		return nil, err
+		return SearchResult{}, err
 	}
 	p := map[string]string{}
 	loc := s.Hours.Location
-	var from, to time.Time
+	if loc == nil {
+		loc = time.UTC
+	}
+	f := store.ReportSearch{Region: in.Region, Type: in.Type, Limit: SearchLimit}
 	if in.From != "" {
-		d, err := time.ParseInLocation(time.DateOnly, in.From, loc)
-		if err != nil {
+		if d, err := time.ParseInLocation(time.DateOnly, strings.TrimSpace(in.From), loc); err != nil {
 			p["from"] = "Give a day, e.g. 2026-01-31."
+		} else {
+			f.From = d
 		}
-		from = d
 	}
 	if in.To != "" {
-		d, err := time.ParseInLocation(time.DateOnly, in.To, loc)
-		if err != nil {
+		if d, err := time.ParseInLocation(time.DateOnly, strings.TrimSpace(in.To), loc); err != nil {
 			p["to"] = "Give a day, e.g. 2026-01-31."
+		} else {
+			f.To = d.AddDate(0, 0, 1)
 		}
-		to = d.AddDate(0, 0, 1)
+	}
+	if !f.From.IsZero() && !f.To.IsZero() && !f.From.Before(f.To) {
+		p["to"] = "The last day is before the first: swap them."
 	}
 	value := strings.TrimSpace(in.Value)
 	if value == "" && in.Region == "" && in.Type == "" && in.From == "" && in.To == "" {
@@ -59,54 +76,37 @@ func (s *Service) SearchReports(ctx context.Context, u scheme.User, in SearchInp
 		p["kind"] = "Choose what it is: phone, email, vehicle, name or username."
 	}
 	if len(p) > 0 {
-		return nil, scheme.Invalid(p)
+		return SearchResult{}, scheme.Invalid(p)
 	}
-	var reports []scheme.Report
-	var err error
-	switch {
-	case value == "":
-		reports, err = s.DB.Reports(ctx, store.ReportFilter{})
-	default:
+	var res SearchResult
+	if value != "" {
+		f.Kind = in.Kind
 		k, _ := identifier.ParseKind(in.Kind)
-		res, nerr := identifier.Normalise(k, value)
-		if nerr == nil && !res.Partial && in.Kind != "name" {
-			// A whole value: by blind index (audited by the store).
-			reports, err = s.DB.FindReportsByIdentifier(ctx, u.ID, in.Kind, res.Value, value)
-			break
-		}
-		if n := significant(value); n < MinPartial {
-			return nil, scheme.Invalid(map[string]string{"value": fmt.Sprintf("Type at least %d letters or digits of a partial value.", MinPartial)})
-		}
-		var ids []string
-		if ids, err = s.DB.ReportsWithPartialIdentifier(ctx, in.Kind, value); err != nil {
-			return nil, err
-		}
-		if err = s.DB.Audit(ctx, audit.Entry{Actor: u.ID, Action: "intelligence.search",
-			Detail: fmt.Sprintf(`{"kind":%q,"partial":true,"found":%d}`, in.Kind, len(ids))}); err != nil {
-			return nil, err
-		}
-		if len(ids) > 0 {
-			reports, err = s.DB.Reports(ctx, store.ReportFilter{IDs: ids})
+		norm, nerr := identifier.Normalise(k, value)
+		// Names are compared in part even when whole: "Dave" should find
+		// "Dave Smith" as well as "Dave".
+		if nerr == nil && !norm.Partial && in.Kind != "name" {
+			// Normalised, and as typed: a partial value typed the same
+			// way was indexed as typed.
+			f.Whole, res.Match = []string{norm.Value, value}, "whole"
+		} else {
+			if significant(in.Kind, value) < MinPartial {
+				return SearchResult{}, scheme.Invalid(map[string]string{"value": fmt.Sprintf("Type at least %d letters or digits of a partial value: fewer would match too much.", MinPartial)})
+			}
+			f.Partial, res.Match = value, "partial"
 		}
 	}
-	if err != nil {
-		return nil, err
-	}
-	out := reports[:0]
-	for _, r := range reports {
-		if in.Region != "" && r.Region != in.Region || in.Type != "" && !slices.Contains(r.IncidentTypes, in.Type) ||
-			!from.IsZero() && r.IncidentAt.Before(from) || !to.IsZero() && !r.IncidentAt.Before(to) {
-			continue
-		}
-		out = append(out, r)
-	}
-	return out, nil
+	var err error
+	res.Hits, res.More, err = s.DB.SearchReports(ctx, u.ID, f)
+	return res, err
 }
 
-func significant(s string) int {
+// significant counts what a partial value is compared by: digits for a
+// phone, letters and digits otherwise.
+func significant(kind, s string) int {
 	n := 0
 	for _, r := range s {
-		if unicode.IsLetter(r) || unicode.IsDigit(r) {
+		if unicode.IsDigit(r) || kind != "phone" && unicode.IsLetter(r) {
 			n++
 		}
 	}

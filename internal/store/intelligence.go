@@ -3,9 +3,11 @@ package store
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
+	"uglymugs/internal/audit"
 	"uglymugs/internal/scheme"
 )
 
@@ -125,44 +127,198 @@ func (db *DB) RankedProfiles(ctx context.Context, f IntelFilter) ([]ProfileRank,
 	return out, nil
 }
 
-// ReportsWithPartialIdentifier finds the reports holding an identifier of
-// kind that contains fragment, however either was written (compared as
-// the suggestions compare them: national digits for phones, so "07700 90"
-// finds +447700900123; letters and digits, upper-cased, otherwise). Identifiers are encrypted, so this
-// reads and decrypts every identifier of the kind: fine for thousands,
-// slow for millions (a full value is looked up by blind index instead).
-func (db *DB) ReportsWithPartialIdentifier(ctx context.Context, kind, fragment string) ([]string, error) {
-	if _, ok := indexKind[kind]; !ok {
-		return nil, scheme.Invalid(map[string]string{"kind": "Choose phone, email, vehicle, name or username."})
+// ReportSearch is a coordinator's search across reports: an identifier of
+// Kind, given either as Whole values to look up by blind index (normalised,
+// and as typed, so that a partial value stored as typed is found too) or as
+// a Partial fragment to compare with every identifier of the kind, and
+// filters. With neither, the filters alone choose the reports.
+type ReportSearch struct {
+	Kind         string
+	Whole        []string
+	Partial      string
+	Region, Type string
+	From, To     time.Time // incidents from (inclusive) to (exclusive); zero: open
+	Limit        int       // 200 by default
+}
+
+// ReportHit is one report a search found, with the offender profiles that
+// made it match (the profiles of the offenders holding the identifier, or
+// every offender's profile when no identifier was given).
+type ReportHit struct {
+	Report   scheme.Report
+	Profiles []string
+}
+
+// SearchReports finds reports, most recent incident first, up to the limit;
+// more reports that the caller should narrow the search to see. A partial
+// fragment is compared, as the suggestions compare (national digits for
+// phones, letters and digits upper-cased otherwise), with every identifier
+// of the kind in the reports the filters allow, decrypting each one: the
+// cost grows with the number of identifiers of that kind (a few
+// milliseconds per thousand), which is why filters narrow the reading
+// first, and a whole value never pays it. The search is audited as
+// "intelligence.search", with the kind, the way it matched and the number
+// found, never the value.
+func (db *DB) SearchReports(ctx context.Context, actor string, f ReportSearch) (hits []ReportHit, more bool, err error) {
+	if f.Limit <= 0 {
+		f.Limit = 200
+	}
+	var args []any
+	arg := func(v any) string { args = append(args, v); return fmt.Sprintf("$%d", len(args)) }
+	match := "none"
+	var q string
+	if f.Kind != "" && (len(f.Whole) > 0 || f.Partial != "") {
+		k, ok := indexKind[f.Kind]
+		if !ok {
+			return nil, false, scheme.Invalid(map[string]string{"kind": "Choose phone, email, vehicle, name or username."})
+		}
+		q = `SELECT r.id, o.profile_id, i.id, i.value_ct FROM offender_identifiers i JOIN offenders o ON o.id = i.offender_id
+			JOIN reports r ON r.id = i.report_id WHERE i.kind = ` + arg(f.Kind)
+		if len(f.Whole) > 0 {
+			match = "whole"
+			var ph []string
+			for _, v := range f.Whole {
+				idx, err := db.index(k, strings.TrimSpace(v))
+				if err != nil {
+					return nil, false, err
+				}
+				ph = append(ph, arg(idx))
+			}
+			q += ` AND i.value_idx IN (` + strings.Join(ph, ", ") + `)`
+		} else {
+			match = "partial"
+		}
+	} else {
+		// Reports without an offender are found too, with no profile.
+		q = `SELECT r.id, COALESCE(o.profile_id, ''), '', NULL FROM reports r LEFT JOIN offenders o ON o.report_id = r.id WHERE 1 = 1`
+	}
+	if f.Region != "" {
+		q += ` AND r.region = ` + arg(f.Region)
+	}
+	if f.Type != "" {
+		q += ` AND EXISTS (SELECT 1 FROM report_incident_types t WHERE t.report_id = r.id AND t.type = ` + arg(f.Type) + `)`
+	}
+	if !f.From.IsZero() {
+		q += ` AND r.incident_at >= ` + arg(f.From.UTC())
+	}
+	if !f.To.IsZero() {
+		q += ` AND r.incident_at < ` + arg(f.To.UTC())
+	}
+	q += ` ORDER BY r.incident_at DESC, r.id`
+	matches := partialMatcher(f.Kind, f.Partial)
+	if match == "partial" && matches == nil {
+		return nil, false, scheme.Invalid(map[string]string{"value": "Type some letters or digits of the value."})
+	}
+
+	var order []string
+	profiles := map[string][]string{}
+	err = func() error {
+		rows, err := db.read.QueryContext(ctx, q, args...)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var rid, pid, iid string
+			var ct []byte
+			if err := rows.Scan(&rid, &pid, &iid, &ct); err != nil {
+				return err
+			}
+			if match == "partial" {
+				v, err := db.open("offender_identifiers", "value", iid, ct)
+				if err != nil {
+					return err
+				}
+				if !matches(v) {
+					continue
+				}
+			}
+			ps, seen := profiles[rid]
+			if !seen {
+				if len(order) == f.Limit {
+					more = true
+					return nil // enough: stop reading (and decrypting)
+				}
+				order = append(order, rid)
+			}
+			if pid != "" && !slices.Contains(ps, pid) {
+				ps = append(ps, pid)
+			}
+			profiles[rid] = ps
+		}
+		return rows.Err()
+	}()
+	if err != nil {
+		return nil, false, err
+	}
+	if err := db.Audit(ctx, audit.Entry{Actor: actor, Action: "intelligence.search",
+		Detail: fmt.Sprintf(`{"kind":%q,"match":%q,"found":%d,"more":%t}`, f.Kind, match, len(order), more)}); err != nil {
+		return nil, false, err
+	}
+	if len(order) == 0 {
+		return nil, false, nil
+	}
+	reports, err := db.Reports(ctx, ReportFilter{IDs: order})
+	if err != nil {
+		return nil, false, err
+	}
+	byID := make(map[string]scheme.Report, len(reports))
+	for _, r := range reports {
+		byID[r.ID] = r
+	}
+	for _, id := range order {
+		if r, ok := byID[id]; ok {
+			hits = append(hits, ReportHit{Report: r, Profiles: profiles[id]})
+		}
+	}
+	return hits, more, nil
+}
+
+// partialMatcher returns whether a stored identifier of kind holds the
+// fragment, or nil if the fragment holds nothing to compare. Phones compare
+// digits, in national and international form both, so that "07700 90",
+// "+44 7700 90" and "0202" all fit +447700900202 (and a partial number
+// stored as typed, "07700 90..."); emails compare lower-cased with their
+// punctuation, so "@example.org" means the domain; registrations, names
+// and usernames compare letters and digits, upper-cased.
+func partialMatcher(kind, fragment string) func(stored string) bool {
+	switch kind {
+	case "phone":
+		want := digitsOf(fragment)
+		if want == "" {
+			return nil
+		}
+		return func(stored string) bool {
+			d := digitsOf(stored)
+			if strings.Contains(d, want) {
+				return true
+			}
+			if rest, ok := strings.CutPrefix(d, "44"); ok && strings.Contains("0"+rest, want) {
+				return true
+			}
+			rest, ok := strings.CutPrefix(d, "0")
+			return ok && strings.Contains("44"+rest, want)
+		}
+	case "email":
+		want := strings.ToLower(strings.Join(strings.Fields(fragment), ""))
+		if want == "" {
+			return nil
+		}
+		return func(stored string) bool { return strings.Contains(strings.ToLower(stored), want) }
 	}
 	want := comparable(kind, fragment)
 	if want == "" {
-		return nil, nil
+		return nil
 	}
-	rows, err := db.read.QueryContext(ctx, `SELECT id, report_id, value_ct FROM offender_identifiers WHERE kind = $1`, kind)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	seen := map[string]bool{}
-	var out []string
-	for rows.Next() {
-		var id, report string
-		var ct []byte
-		if err := rows.Scan(&id, &report, &ct); err != nil {
-			return nil, err
-		}
-		if seen[report] {
-			continue
-		}
-		v, err := db.open("offender_identifiers", "value", id, ct)
-		if err != nil {
-			return nil, err
-		}
-		if strings.Contains(comparable(kind, v), want) {
-			seen[report] = true
-			out = append(out, report)
+	return func(stored string) bool { return strings.Contains(comparable(kind, stored), want) }
+}
+
+func digitsOf(s string) string {
+	var b strings.Builder
+	for _, r := range s {
+		if r >= '0' && r <= '9' {
+			b.WriteRune(r)
 		}
 	}
-	return out, rows.Err()
+	return b.String()
 }

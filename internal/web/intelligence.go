@@ -1,6 +1,7 @@
 package web
 
 import (
+	"cmp"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -31,6 +32,9 @@ type IntelligenceView struct {
 	Search       police.SearchInput
 	SearchErrors map[string]string
 	Searched     bool
+	Match        string // "whole", "partial" or "" (filters only)
+	More         bool   // more reports matched than are shown
+	Limit        int
 	Results      []intelResult
 }
 
@@ -40,9 +44,10 @@ type intelProfile struct {
 }
 
 type intelResult struct {
-	ID, Date, Region, Types, Status string
-	SeverityRank                    int
-	SeverityName                    string
+	ID, Date, Region, Types, Status, StatusName string
+	SeverityRank                                int
+	SeverityName                                string
+	Profiles                                    []string // the offender profiles it matched through
 }
 
 func (s *Server) intelligenceView(r *http.Request, q url.Values, search police.SearchInput) (IntelligenceView, error) {
@@ -52,7 +57,7 @@ func (s *Server) intelligenceView(r *http.Request, q url.Values, search police.S
 		return IntelligenceView{}, err
 	}
 	v := IntelligenceView{Region: q.Get("region"), Type: q.Get("type"), From: q.Get("from"), To: q.Get("to"), Min: 1,
-		Errors: map[string]string{}, Search: search}
+		Errors: map[string]string{}, Search: search, Limit: police.SearchLimit}
 	f := store.IntelFilter{Region: v.Region, Type: v.Type, Limit: intelPageSize + 1}
 	if _, ok := l.regionName[v.Region]; v.Region != "" && !ok {
 		v.Errors["region"], f.Region = "Choose a region from the list.", ""
@@ -157,17 +162,11 @@ func (s *Server) intelligenceSearch() http.Handler {
 	return s.alStaff(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
 		in := police.SearchInput{Kind: r.PostFormValue("kind"), Value: r.PostFormValue("value"), Region: r.PostFormValue("region"),
 			Type: r.PostFormValue("type"), From: r.PostFormValue("from"), To: r.PostFormValue("to")}
-		found, err := s.police.SearchReports(r.Context(), u, in)
-		v, verr := s.intelligenceView(r, url.Values{}, in)
-		if verr != nil {
-			s.fail(w, r, verr)
-			return
-		}
-		if scheme.ErrorCode(err) == scheme.CodeInvalid {
-			v.SearchErrors = formErrors(err)
-			s.render(w, r, http.StatusUnprocessableEntity, "intelligence", v)
-			return
-		}
+		// The results belong to the intelligence page: its tab is the
+		// current one (the tabs read the address).
+		r2 := r.Clone(r.Context())
+		r2.URL.Path = "/coordinator/intelligence"
+		v, err := s.intelligenceView(r2, url.Values{}, in)
 		if err != nil {
 			s.fail(w, r, err)
 			return
@@ -177,13 +176,37 @@ func (s *Server) intelligenceSearch() http.Handler {
 			s.fail(w, r, err)
 			return
 		}
-		v.Searched = true
-		for _, rep := range found {
+		problems := map[string]string{}
+		if _, ok := l.regionName[in.Region]; in.Region != "" && !ok {
+			problems["region"] = "Choose a region from the list."
+		}
+		if _, ok := l.typeName[in.Type]; in.Type != "" && !ok {
+			problems["type"] = "Choose a kind of incident from the list."
+		}
+		var res police.SearchResult
+		if len(problems) == 0 {
+			res, err = s.police.SearchReports(r.Context(), u, in)
+			if scheme.ErrorCode(err) == scheme.CodeInvalid {
+				problems = formErrors(err)
+			} else if err != nil {
+				s.fail(w, r, err)
+				return
+			}
+		}
+		if len(problems) > 0 {
+			v.SearchErrors = problems
+			s.render(w, r2, http.StatusUnprocessableEntity, "intelligence", v)
+			return
+		}
+		v.Searched, v.More, v.Match = true, res.More, res.Match
+		for _, h := range res.Hits {
+			rep := h.Report
 			sv := alSeverityOf(rep.Severity)
 			v.Results = append(v.Results, intelResult{ID: rep.ID, Date: rep.IncidentAt.In(s.alLoc()).Format("2 Jan 2006"),
-				Region: l.regionName[rep.Region], Types: l.rpTypeList(rep.IncidentTypes), Status: string(rep.Status),
-				SeverityRank: sv.SeverityRank, SeverityName: sv.SeverityName})
+				Region: cmp.Or(l.regionName[rep.Region], rep.Region), Types: l.rpTypeList(rep.IncidentTypes),
+				Status: string(rep.Status), StatusName: cmp.Or(caseStatusNames[rep.Status], string(rep.Status)),
+				SeverityRank: sv.SeverityRank, SeverityName: sv.SeverityName, Profiles: h.Profiles})
 		}
-		s.render(w, r, http.StatusOK, "intelligence", v)
+		s.render(w, r2, http.StatusOK, "intelligence", v)
 	})
 }
