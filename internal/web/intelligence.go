@@ -210,3 +210,22 @@ func (s *Server) intelligenceSearch() http.Handler {
 		s.render(w, r2, http.StatusOK, "intelligence", v)
 	})
 }
+
+// intelSince says how long after the report before an incident happened,
+// in calendar days where the scheme is, for an offender's timeline.
+func intelSince(loc *time.Location, before, at time.Time) string {
+	day := func(t time.Time) time.Time {
+		y, m, d := t.In(loc).Date()
+		return time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
+	}
+	switch days := int(day(at).Sub(day(before)).Hours() / 24); {
+	case days <= 0:
+		return "the same day as the report before"
+	case days == 1:
+		return "the day after the report before"
+	case days < 60:
+		return strconv.Itoa(days) + " days after the report before"
+	default:
+		return "about " + strconv.Itoa((days+15)/30) + " months after the report before"
+	}
+}

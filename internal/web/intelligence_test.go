@@ -6,7 +6,10 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
+	"uglymugs/internal/report"
+	"uglymugs/internal/scheme"
 	"uglymugs/internal/store"
 	"uglymugs/internal/store/storetest"
 )
@@ -108,5 +111,39 @@ func TestIntelligencePage_RanksAndSearches(t *testing.T) {
 	}
 	if status, _, _ := d.do("", "POST", "/coordinator/intelligence/search", url.Values{"kind": {"phone"}, "value": {"07700 900123"}}); status == http.StatusOK {
 		t.Error("a visitor could search")
+	}
+}
+
+func TestOffenderPage_TimelineInDateOrderWithGaps(t *testing.T) {
+	d := newAlertDesk(t, storetest.Open(t, store.SQLite))
+	svc := report.New(d.db, scheme.DefaultWorkingHours(time.UTC))
+	day := func(n int) time.Time {
+		return time.Now().UTC().Truncate(24*time.Hour).AddDate(0, 0, -n).Add(12 * time.Hour)
+	}
+	// Filed out of order: the latest first.
+	late, err := svc.Submit(context.Background(), d.users["reporter"], robbery(day(2), "threats"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	early, err := svc.Submit(context.Background(), d.users["reporter"], robbery(day(40)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	full, err := d.db.Report(context.Background(), late.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	page := d.get("coordA", "/coordinator/offenders/"+full.Working.Offenders[0].ProfileID)
+	at := strings.Index(page, `id="timeline"`)
+	if at < 0 {
+		t.Fatal("no timeline on the offender page")
+	}
+	tl := page[at : strings.Index(page[at:], "</ol>")+at]
+	e, l := strings.Index(tl, "/coordinator/reports/"+early.ID), strings.Index(tl, "/coordinator/reports/"+late.ID)
+	if e < 0 || l < 0 || e > l {
+		t.Errorf("timeline order: the earlier report at %d, the later at %d", e, l)
+	}
+	if !strings.Contains(tl, "38 days after the report before") || !strings.Contains(tl, "Threats") {
+		t.Errorf("the timeline lacks the gap or the kinds: %s", tl)
 	}
 }

@@ -1116,6 +1116,7 @@ type caseProfileReport struct {
 	SeverityRank          int
 	Offenders             []caseOffender
 	OffendersInThisReport int
+	Since                 string // on the offender's timeline: how long after the report before
 }
 
 func (s *Server) offenderPage() http.Handler {
@@ -1166,7 +1167,8 @@ func (s *Server) renderOffender(w http.ResponseWriter, r *http.Request, u scheme
 	for _, x := range listed {
 		byID[x.ID] = x
 	}
-	// In the order they happened (the profile's order).
+	// In the order they happened (the profile's order): the timeline.
+	var before time.Time
 	for _, rid := range p.ReportIDs {
 		x, ok := byID[rid]
 		if !ok {
@@ -1175,6 +1177,10 @@ func (s *Server) renderOffender(w http.ResponseWriter, r *http.Request, u scheme
 		pr := caseProfileReport{ID: x.ID, Incident: s.caseIncidentText(x), Region: cmp.Or(n.regions[x.Region], x.Region),
 			Types: strings.Join(n.typeNames(x.IncidentTypes), ", "), Status: x.Status, StatusName: caseStatusNames[x.Status],
 			Severity: x.Severity, SeverityName: cmp.Or(caseSeverityNames[x.Severity], string(x.Severity)), SeverityRank: scheme.SeverityRank[x.Severity]}
+		if !before.IsZero() {
+			pr.Since = intelSince(s.alLoc(), before, x.IncidentAt)
+		}
+		before = x.IncidentAt
 		// The offenders of this report who are in this profile, as the
 		// working copy describes them.
 		full, err := s.db.Report(ctx, x.ID)
