@@ -31,6 +31,10 @@ const (
 	TemplateReportMessage            = "report_message"
 	TemplateAlertPublished           = "alert_published" // "url": the alert's page (email only; the SMS names nothing)
 	TemplateDisclosureMade           = "disclosure_made" // "url": the account page, where the member reads about it
+	// TemplateContactMessage goes to the scheme's own inbox, never to a
+	// member: it carries what a visitor wrote in the contact form
+	// ("name", "reply", "message"), kept encrypted until it is sent.
+	TemplateContactMessage = "contact_message"
 )
 
 // SMSMaxLen is the most an SMS may hold: one GSM-7 segment, so that it

@@ -139,10 +139,15 @@ func (s *Server) csrf(next http.Handler) http.Handler {
 	return p.Handler(next)
 }
 
-// limitBody caps request bodies.
-func limitBody(next http.Handler, n int64) http.Handler {
+// limitBody caps request bodies at n bytes, or at the larger limit given
+// for a path (an image upload).
+func limitBody(next http.Handler, n int64, paths map[string]int64) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		r.Body = http.MaxBytesReader(w, r.Body, n)
+		limit := n
+		if l, ok := paths[r.URL.Path]; ok {
+			limit = l
+		}
+		r.Body = http.MaxBytesReader(w, r.Body, limit)
 		next.ServeHTTP(w, r)
 	})
 }

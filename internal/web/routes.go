@@ -3,6 +3,8 @@ package web
 import (
 	"net/http"
 
+	"uglymugs/internal/imaging"
+
 	"uglymugs/internal/store"
 )
 
@@ -18,10 +20,14 @@ func (s *Server) Handler() http.Handler {
 
 	// Public site.
 	mux.Handle("GET /{$}", s.handlePage("home"))
-	mux.Handle("GET /about", s.handlePage("about"))
-	mux.Handle("GET /join", s.handlePage("join"))
-	mux.Handle("GET /privacy", s.handlePage("privacy"))
-	mux.Handle("GET /contact", s.handlePage("contact"))
+	mux.Handle("GET /about", s.contentPage("about", "content"))
+	mux.Handle("GET /join", s.contentPage("join", "join"))
+	mux.Handle("GET /privacy", s.contentPage("privacy", "content"))
+	mux.Handle("GET /contact", s.contentPage("contact", "contact"))
+	mux.Handle("POST /contact", s.throttled(s.contactSend()))
+	mux.Handle("GET /case-studies", s.contentPage("case-studies", "content"))
+	mux.Handle("GET /supporters", s.contentPage("supporters", "content"))
+	mux.Handle("GET /images/{id}", s.image())
 	mux.Handle("GET /terms", s.handleTerms())
 	mux.Handle("GET /statistics", s.publicStatistics())
 	mux.Handle("POST /theme", s.handleTheme())
@@ -48,6 +54,8 @@ func (s *Server) Handler() http.Handler {
 	mux.Handle("GET /account/second-factor", s.secondFactorPage())
 	mux.Handle("POST /account/second-factor", s.confirmSecondFactor())
 	mux.Handle("GET /account/data", s.myData())
+	mux.Handle("GET /account/terms", s.acceptTermsPage())
+	mux.Handle("POST /account/terms", s.acceptTerms())
 	mux.Handle("GET /account/leave", s.leavePage())
 	mux.Handle("POST /account/leave", s.leave())
 
@@ -143,6 +151,12 @@ func (s *Server) Handler() http.Handler {
 	mux.Handle("GET /admin/outbox", s.outboxPage())
 	mux.Handle("GET /admin/settings", s.settingsPage())
 	mux.Handle("POST /admin/settings", s.saveSettings())
+	mux.Handle("GET /admin/pages", s.pagesAdmin())
+	mux.Handle("GET /admin/pages/{slug}", s.pageEditor())
+	mux.Handle("POST /admin/pages/{slug}", s.savePage())
+	mux.Handle("POST /admin/images", s.uploadImage())
+	mux.Handle("GET /admin/terms", s.termsAdmin())
+	mux.Handle("POST /admin/terms", s.publishTerms())
 	mux.Handle("GET /admin/api-keys", s.apiKeysPage())
 	mux.Handle("POST /admin/api-keys", s.createAPIKey())
 	mux.Handle("POST /admin/api-keys/{id}/revoke", s.revokeAPIKey())
@@ -187,7 +201,7 @@ func (s *Server) Handler() http.Handler {
 	var h http.Handler = mux
 	h = s.withUser(h)
 	h = s.csrf(h)
-	h = limitBody(h, 1<<20)
+	h = limitBody(h, 1<<20, map[string]int64{"/admin/images": imaging.MaxBytes + 64<<10})
 	h = s.securityHeaders(h)
 	h = s.recoverPanics(h)
 	h = s.logRequests(h)

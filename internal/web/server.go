@@ -5,6 +5,7 @@
 package web
 
 import (
+	"crypto/rand"
 	"html/template"
 	"log/slog"
 	"sync"
@@ -64,6 +65,7 @@ type Server struct {
 	metrics  *httpMetrics
 	reg      *prometheus.Registry
 
+	formKey   []byte // signs the contact form's timestamp (this process only)
 	termsMu   sync.Mutex
 	termsHTML map[int]template.HTML // rendered terms by version: versions never change
 }
@@ -87,5 +89,6 @@ func New(cfg Config, db *store.DB, accounts *account.Service, reports *report.Se
 		limits:  newLimiter(signInRate, signInBurst),
 		metrics: newHTTPMetrics(reg), reg: reg,
 		termsHTML: map[int]template.HTML{},
+		formKey:   []byte(rand.Text()),
 	}, nil
 }

@@ -83,6 +83,9 @@ func (s *Server) signedIn(next func(w http.ResponseWriter, r *http.Request, u sc
 			http.Redirect(w, r, "/account/second-factor", http.StatusSeeOther)
 			return
 		}
+		if s.termsGate(w, r, u) {
+			return
+		}
 		if !allowed(u, roles) {
 			s.fail(w, r, errForbidden)
 			return

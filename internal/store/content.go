@@ -1,0 +1,174 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"uglymugs/internal/audit"
+	"uglymugs/internal/scheme"
+)
+
+// ContentVersion is one saved version of a public page, in Markdown.
+type ContentVersion struct {
+	Slug     string
+	Version  int
+	Body     string
+	EditedBy string
+	EditedAt time.Time
+}
+
+// MaxContent is the longest page body, in characters.
+const MaxContent = 50000
+
+// Content returns the newest version of a page; ok is false when no admin
+// has saved one (the built-in text applies).
+func (db *DB) Content(ctx context.Context, slug string) (ContentVersion, bool, error) {
+	c := ContentVersion{Slug: slug}
+	err := db.read.QueryRowContext(ctx, `SELECT version, body, edited_by, edited_at FROM content_versions
+		WHERE slug = $1 ORDER BY version DESC LIMIT 1`, slug).Scan(&c.Version, &c.Body, &c.EditedBy, &c.EditedAt)
+	if err == sql.ErrNoRows {
+		return c, false, nil
+	}
+	return c, err == nil, err
+}
+
+// ContentHistory returns every version of a page, newest first.
+func (db *DB) ContentHistory(ctx context.Context, slug string) ([]ContentVersion, error) {
+	rows, err := db.read.QueryContext(ctx, `SELECT version, body, edited_by, edited_at FROM content_versions
+		WHERE slug = $1 ORDER BY version DESC`, slug)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []ContentVersion
+	for rows.Next() {
+		c := ContentVersion{Slug: slug}
+		if err := rows.Scan(&c.Version, &c.Body, &c.EditedBy, &c.EditedAt); err != nil {
+			return nil, err
+		}
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}
+
+// SaveContent adds a version of a page (the older ones stay) and its audit
+// entry.
+func (db *DB) SaveContent(ctx context.Context, actor, slug, body string) (ContentVersion, error) {
+	body = strings.TrimSpace(strings.ReplaceAll(body, "\r\n", "\n"))
+	switch {
+	case !scheme.IsContentPage(slug):
+		return ContentVersion{}, scheme.ErrNotFound
+	case body == "":
+		return ContentVersion{}, scheme.Invalid(map[string]string{"body": "Write the page: it cannot be empty."})
+	case utf8.RuneCountInString(body) > MaxContent:
+		return ContentVersion{}, scheme.Invalid(map[string]string{"body": fmt.Sprintf("Keep the page under %d characters.", MaxContent)})
+	}
+	c := ContentVersion{Slug: slug, Body: body, EditedBy: actor, EditedAt: db.now().UTC()}
+	err := db.inTx(ctx, func(tx *sql.Tx) error {
+		if err := tx.QueryRowContext(ctx, `SELECT COALESCE(MAX(version), 0) + 1 FROM content_versions WHERE slug = $1`, slug).Scan(&c.Version); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO content_versions (slug, version, body, edited_by, edited_at) VALUES ($1, $2, $3, $4, $5)`,
+			slug, c.Version, body, actor, c.EditedAt); err != nil {
+			return mapErr(err)
+		}
+		return db.appendAudit(ctx, tx, audit.Entry{Actor: actor, Action: "content.save", SubjectType: "page", SubjectID: slug,
+			Detail: fmt.Sprintf(`{"version":%d}`, c.Version)})
+	})
+	return c, err
+}
+
+// PublishTerms publishes a new version of the terms and conditions: every
+// member is asked to accept it when they next use the site.
+func (db *DB) PublishTerms(ctx context.Context, actor, body string) (scheme.Terms, error) {
+	body = strings.TrimSpace(strings.ReplaceAll(body, "\r\n", "\n"))
+	switch {
+	case body == "":
+		return scheme.Terms{}, scheme.Invalid(map[string]string{"body": "Write the terms: they cannot be empty."})
+	case utf8.RuneCountInString(body) > MaxContent:
+		return scheme.Terms{}, scheme.Invalid(map[string]string{"body": fmt.Sprintf("Keep the terms under %d characters.", MaxContent)})
+	}
+	t := scheme.Terms{Body: body, PublishedAt: db.now().UTC()}
+	err := db.inTx(ctx, func(tx *sql.Tx) error {
+		var current string
+		if err := tx.QueryRowContext(ctx, `SELECT version, body FROM terms_versions ORDER BY version DESC LIMIT 1`).Scan(&t.Version, &current); err != nil && err != sql.ErrNoRows {
+			return err
+		}
+		if strings.TrimSpace(strings.ReplaceAll(current, "\r\n", "\n")) == body {
+			return scheme.Invalid(map[string]string{"body": "These are the terms already in force: change something, or leave them as they are."})
+		}
+		t.Version++
+		if _, err := tx.ExecContext(ctx, `INSERT INTO terms_versions (version, body, published_at, published_by) VALUES ($1, $2, $3, $4)`,
+			t.Version, body, t.PublishedAt, actor); err != nil {
+			return mapErr(err)
+		}
+		return db.appendAudit(ctx, tx, audit.Entry{Actor: actor, Action: "terms.publish", SubjectType: "terms", SubjectID: fmt.Sprint(t.Version)})
+	})
+	return t, err
+}
+
+// TermsHistory lists every version of the terms, newest first.
+func (db *DB) TermsHistory(ctx context.Context) ([]scheme.Terms, error) {
+	rows, err := db.read.QueryContext(ctx, `SELECT version, body, published_at FROM terms_versions ORDER BY version DESC`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []scheme.Terms
+	for rows.Next() {
+		var t scheme.Terms
+		if err := rows.Scan(&t.Version, &t.Body, &t.PublishedAt); err != nil {
+			return nil, err
+		}
+		out = append(out, t)
+	}
+	return out, rows.Err()
+}
+
+// TermsToAccept returns the version of the terms a member must accept
+// before going on, or 0 when they accepted the current one (or have no
+// profile: the scheme's staff accept the terms by their role).
+func (db *DB) TermsToAccept(ctx context.Context, userID string) (int, error) {
+	var accepted sql.NullInt64
+	var current int
+	err := db.read.QueryRowContext(ctx, `SELECT p.terms_version, (SELECT MAX(version) FROM terms_versions)
+		FROM profiles p WHERE p.user_id = $1`, userID).Scan(&accepted, &current)
+	if err == sql.ErrNoRows {
+		return 0, nil
+	}
+	if err != nil {
+		return 0, err
+	}
+	// Organisations' staff logins never accepted terms themselves (their
+	// key contact did, for the organisation): nothing to ask them.
+	if !accepted.Valid || int(accepted.Int64) >= current {
+		return 0, nil
+	}
+	return current, nil
+}
+
+// AcceptTerms records that a member accepted a version of the terms; only
+// the current version can be accepted.
+func (db *DB) AcceptTerms(ctx context.Context, userID string, version int) error {
+	return db.inTx(ctx, func(tx *sql.Tx) error {
+		var current int
+		if err := tx.QueryRowContext(ctx, `SELECT MAX(version) FROM terms_versions`).Scan(&current); err != nil {
+			return err
+		}
+		if version != current {
+			return scheme.Errorf(scheme.CodeConflict, "The terms changed again while you were reading them: please read the new version.")
+		}
+		res, err := tx.ExecContext(ctx, `UPDATE profiles SET terms_version = $1, terms_accepted_at = $2 WHERE user_id = $3`, version, db.now().UTC(), userID)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return scheme.ErrNotFound
+		}
+		return db.appendAudit(ctx, tx, audit.Entry{Actor: userID, Action: "terms.accept", SubjectType: "terms", SubjectID: fmt.Sprint(version)})
+	})
+}

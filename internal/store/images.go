@@ -1,0 +1,69 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"time"
+
+	"uglymugs/internal/audit"
+	"uglymugs/internal/imaging"
+)
+
+// StoredImage is an image for the public pages, already cleaned.
+type StoredImage struct {
+	ID            string
+	ContentType   string
+	Data          []byte
+	Width, Height int
+	UploadedAt    time.Time
+}
+
+// SaveImage stores a cleaned image and its audit entry.
+func (db *DB) SaveImage(ctx context.Context, actor string, img imaging.Image) (StoredImage, error) {
+	s := StoredImage{ID: newID(), ContentType: img.ContentType, Data: img.Data, Width: img.Width, Height: img.Height, UploadedAt: db.now().UTC()}
+	err := db.inTx(ctx, func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO images (id, content_type, data, width, height, uploaded_by, uploaded_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7)`, s.ID, s.ContentType, s.Data, s.Width, s.Height, actor, s.UploadedAt); err != nil {
+			return err
+		}
+		return db.appendAudit(ctx, tx, audit.Entry{Actor: actor, Action: "image.upload", SubjectType: "image", SubjectID: s.ID,
+			Detail: fmt.Sprintf(`{"bytes":%d}`, len(s.Data))})
+	})
+	return s, err
+}
+
+// Image returns an image with its bytes.
+func (db *DB) Image(ctx context.Context, id string) (StoredImage, error) {
+	s := StoredImage{ID: id}
+	err := db.read.QueryRowContext(ctx, `SELECT content_type, data, width, height, uploaded_at FROM images WHERE id = $1`, id).
+		Scan(&s.ContentType, &s.Data, &s.Width, &s.Height, &s.UploadedAt)
+	return s, mapErr(err)
+}
+
+// Images lists the images, newest first, without their bytes.
+func (db *DB) Images(ctx context.Context) ([]StoredImage, error) {
+	rows, err := db.read.QueryContext(ctx, `SELECT id, content_type, width, height, uploaded_at FROM images ORDER BY uploaded_at DESC, id`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []StoredImage
+	for rows.Next() {
+		var s StoredImage
+		if err := rows.Scan(&s.ID, &s.ContentType, &s.Width, &s.Height, &s.UploadedAt); err != nil {
+			return nil, err
+		}
+		out = append(out, s)
+	}
+	return out, rows.Err()
+}
+
+// QueueContactMessage queues a message from the contact form to the
+// scheme's inbox, as a notification (address and text encrypted, erased
+// once sent) with its sending job, in one transaction.
+func (db *DB) QueueContactMessage(ctx context.Context, inbox string, params map[string]string) error {
+	return db.inTx(ctx, func(tx *sql.Tx) error {
+		return db.enqueueNotification(ctx, tx, "", "email", inbox, "contact_message", params)
+	})
+}

@@ -1,0 +1,185 @@
+package web
+
+import (
+	"context"
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/base64"
+	"errors"
+	"io"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"uglymugs/internal/imaging"
+	"uglymugs/internal/scheme"
+)
+
+// The contact form and the images of the public pages.
+
+// Spam without third parties: a field people do not see (bots fill it in),
+// and a timestamp signed with a key of this process — a form sent less
+// than a few seconds after it was served, or long after, is refused —
+// besides the per-address throttle on the route.
+const (
+	contactMinAge = 3 * time.Second
+	contactMaxAge = 24 * time.Hour
+	contactMaxLen = 5000
+)
+
+func (s *Server) formStamp(t time.Time) string {
+	ts := strconv.FormatInt(t.Unix(), 10)
+	m := hmac.New(sha256.New, s.formKey)
+	m.Write([]byte("contact:" + ts))
+	return ts + "." + base64.RawURLEncoding.EncodeToString(m.Sum(nil))
+}
+
+// stampAge checks a form stamp and returns how long ago it was made.
+func (s *Server) stampAge(stamp string, now time.Time) (time.Duration, bool) {
+	ts, _, ok := strings.Cut(stamp, ".")
+	if !ok || !hmac.Equal([]byte(stamp), []byte(s.formStamp(time.Unix(atoi64(ts), 0)))) {
+		return 0, false
+	}
+	return now.Sub(time.Unix(atoi64(ts), 0)), true
+}
+
+func atoi64(s string) int64 {
+	n, _ := strconv.ParseInt(s, 10, 64)
+	return n
+}
+
+// contactForm is the form's data: what was typed, its problems and a
+// fresh stamp.
+func (s *Server) contactForm(r *http.Request, values, errs map[string]string) FormView {
+	if values == nil {
+		values = map[string]string{}
+	}
+	values["t"] = s.formStamp(time.Now())
+	f := FormView{Values: values, Errors: errs}
+	if r.URL.Query().Get("done") == "sent" {
+		f.Notice = "Thank you: your message is on its way to us. We answer during working hours."
+	}
+	return f
+}
+
+func (s *Server) contactSend() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		vals := map[string]string{"name": strings.TrimSpace(r.PostFormValue("name")), "reply": strings.TrimSpace(r.PostFormValue("reply")),
+			"message": strings.TrimSpace(r.PostFormValue("message"))}
+		if r.PostFormValue("website") != "" {
+			// The hidden field was filled in: a bot. Answer as if sent.
+			http.Redirect(w, r, "/contact?done=sent#contact-form", http.StatusSeeOther)
+			return
+		}
+		errs := map[string]string{}
+		switch n := utf8.RuneCountInString(vals["message"]); {
+		case n == 0:
+			errs["message"] = "Write your message."
+		case n > contactMaxLen:
+			errs["message"] = "Keep your message under 5,000 characters."
+		}
+		if utf8.RuneCountInString(vals["name"]) > 100 {
+			errs["name"] = "Keep this under 100 characters."
+		}
+		if utf8.RuneCountInString(vals["reply"]) > 200 {
+			errs["reply"] = "Keep this under 200 characters."
+		}
+		if age, ok := s.stampAge(r.PostFormValue("t"), time.Now()); !ok || age < contactMinAge || age > contactMaxAge {
+			errs["form"] = "Please check your message and send it again."
+		}
+		if len(errs) > 0 {
+			s.renderContact(w, r, http.StatusUnprocessableEntity, s.contactForm(r, vals, errs))
+			return
+		}
+		params := map[string]string{"name": cmpOrDash(vals["name"]), "reply": cmpOrDash(vals["reply"]), "message": vals["message"], "url": s.siteURL(r)}
+		if err := s.db.QueueContactMessage(r.Context(), s.cfg.Scheme.ContactEmail, params); err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		http.Redirect(w, r, "/contact?done=sent#contact-form", http.StatusSeeOther)
+	})
+}
+
+func cmpOrDash(s string) string {
+	if s == "" {
+		return "(not given)"
+	}
+	return s
+}
+
+// siteURL is the site's address as the scheme's staff know it.
+func (s *Server) siteURL(r *http.Request) string {
+	return strings.TrimSuffix(s.accounts.URL, "/signin")
+}
+
+func (s *Server) renderContact(w http.ResponseWriter, r *http.Request, status int, f FormView) {
+	h, err := s.contentHTML(r.Context(), "contact")
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.render(w, r, status, "contact", ContentView{Slug: "contact", Title: "Contact us", HTML: h, Form: f})
+}
+
+// --- Images ---
+
+type imageRow struct {
+	ID, Markdown, Size, When string
+}
+
+func (s *Server) imageRows(ctx context.Context) ([]imageRow, error) {
+	imgs, err := s.db.Images(ctx)
+	var out []imageRow
+	for _, i := range imgs {
+		out = append(out, imageRow{ID: i.ID, Markdown: "![Describe the image](/images/" + i.ID + ")",
+			Size: strconv.Itoa(i.Width) + " × " + strconv.Itoa(i.Height), When: i.UploadedAt.In(s.alLoc()).Format("2 Jan 2006")})
+	}
+	return out, err
+}
+
+func (s *Server) uploadImage() http.Handler {
+	return alNoIndex(s.signedIn(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
+		file, _, err := r.FormFile("image")
+		var data []byte
+		if err == nil {
+			data, err = io.ReadAll(io.LimitReader(file, imaging.MaxBytes+1))
+			file.Close()
+		}
+		if err != nil && !errors.Is(err, http.ErrMissingFile) {
+			s.fail(w, r, scheme.Errorf(scheme.CodeInvalid, "The upload could not be read: send an image under 5 MB."))
+			return
+		}
+		img, err := imaging.Clean(data)
+		var p imaging.Problem
+		if errors.As(err, &p) {
+			s.fail(w, r, &scheme.Error{Code: scheme.CodeInvalid, Message: string(p)})
+			return
+		}
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		if _, err := s.db.SaveImage(r.Context(), u.ID, img); err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		http.Redirect(w, r, "/admin/pages?done=image#images", http.StatusSeeOther)
+	}, scheme.RoleAdmin))
+}
+
+// image serves a page image. Images never change, so they are cached.
+func (s *Server) image() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		img, err := s.db.Image(r.Context(), r.PathValue("id"))
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		w.Header().Set("Content-Type", img.ContentType)
+		w.Header().Set("Cache-Control", "public, max-age=31536000, immutable")
+		w.Header().Set("Content-Length", strconv.Itoa(len(img.Data)))
+		w.Write(img.Data) //nolint:errcheck // the client went away
+	})
+}
