@@ -361,4 +361,3 @@ func (s *Server) termsGate(w http.ResponseWriter, r *http.Request, u scheme.User
 	http.Redirect(w, r, "/account/terms", http.StatusSeeOther)
 	return true
 }
-
