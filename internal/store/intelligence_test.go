@@ -118,3 +118,83 @@ func TestIntelligence_SearchWholePartialAndFilters(t *testing.T) {
 		}
 	})
 }
+
+func TestIntelligence_RankingByReportsThenSeverityThenRecency(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		now := time.Now().UTC()
+		file := func(sev scheme.Severity, typ, region string, days int, e164 string) scheme.Report {
+			t.Helper()
+			r, err := db.CreateReport(ctx, scheme.Report{
+				Status: scheme.ReportSubmitted, Severity: sev, IncidentTypes: []string{typ}, Region: region,
+				IncidentAt: now.AddDate(0, 0, -days), SubmittedAt: now, AcknowledgeBy: now.Add(24 * time.Hour),
+				Original: scheme.ReportContent{Offenders: []scheme.Offender{{Identifiers: []scheme.Identifier{phone(e164, e164)}}}},
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return r
+		}
+		reject := func(r scheme.Report) {
+			t.Helper()
+			if err := db.SetReportStatus(ctx, "coord", r.ID, scheme.ReportRejected, "Not an incident."); err != nil {
+				t.Fatal(err)
+			}
+		}
+		// A: three high reports, one in Wales. B: one highest. C: one high,
+		// 5 days ago. D: one high, 8 days ago. E: one medium counted, one
+		// highest rejected. F: only a rejected report.
+		a := file(scheme.SeverityHigh, "robbery", "london", 30, "+447700900101")
+		file(scheme.SeverityHigh, "robbery", "london", 20, "+447700900101")
+		file(scheme.SeverityHigh, "threats", "wales", 10, "+447700900101")
+		b := file(scheme.SeverityHighest, "rape-sexual-assault", "london", 40, "+447700900102")
+		c := file(scheme.SeverityHigh, "robbery", "london", 5, "+447700900103")
+		d := file(scheme.SeverityHigh, "robbery", "london", 8, "+447700900104")
+		e := file(scheme.SeverityMedium, "threats", "london", 6, "+447700900105")
+		reject(file(scheme.SeverityHighest, "kidnap-confinement", "london", 2, "+447700900105"))
+		reject(file(scheme.SeverityHighest, "kidnap-confinement", "london", 1, "+447700900106"))
+		profile := func(r scheme.Report) string { return r.Original.Offenders[0].ProfileID }
+		order := func(ps []store.ProfileRank) []string {
+			var out []string
+			for _, p := range ps {
+				out = append(out, p.ID)
+			}
+			return out
+		}
+		ranked, err := db.RankedProfiles(ctx, store.IntelFilter{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want := []string{profile(a), profile(b), profile(c), profile(d), profile(e)}; !slices.Equal(order(ranked), want) {
+			t.Fatalf("order %v, want A (3 reports), B (highest), C (high, 5 days), D (high, 8 days), E (medium; its rejected highest not counted); F not at all", order(ranked))
+		}
+		top := ranked[0]
+		if top.Reports != 3 || top.Highest != scheme.SeverityHigh || !slices.Equal(top.Regions, []string{"london", "wales"}) ||
+			!slices.Equal(top.Types, []string{"robbery", "threats"}) || top.LastSeen.Sub(top.FirstSeen) < 19*24*time.Hour {
+			t.Errorf("A: %+v", top)
+		}
+		if last := ranked[4]; last.Reports != 1 || last.Highest != scheme.SeverityMedium || slices.Contains(last.Types, "kidnap-confinement") {
+			t.Errorf("E counts its rejected report: %+v", last)
+		}
+		for _, tc := range []struct {
+			name string
+			f    store.IntelFilter
+			want []string
+		}{
+			{"repeat offenders", store.IntelFilter{MinReports: 2}, []string{profile(a)}},
+			{"in Wales", store.IntelFilter{Region: "wales"}, []string{profile(a)}},
+			{"threats: one each, A's high before E's medium", store.IntelFilter{Type: "threats"}, []string{profile(a), profile(e)}},
+			{"the last week", store.IntelFilter{From: now.AddDate(0, 0, -7)}, []string{profile(c), profile(e)}},
+			{"up to 25 days ago", store.IntelFilter{To: now.AddDate(0, 0, -25)}, []string{profile(b), profile(a)}},
+			{"the second page", store.IntelFilter{Limit: 2, Offset: 2}, []string{profile(c), profile(d)}},
+		} {
+			got, err := db.RankedProfiles(ctx, tc.f)
+			if err != nil || !slices.Equal(order(got), tc.want) {
+				t.Errorf("%s: %v %v, want %v", tc.name, order(got), err, tc.want)
+			}
+		}
+		if wales, _ := db.RankedProfiles(ctx, store.IntelFilter{Region: "wales"}); len(wales) == 1 && wales[0].Reports != 1 {
+			t.Errorf("in Wales, A counts %d reports, want the 1 there", wales[0].Reports)
+		}
+	})
+}
