@@ -1,6 +1,7 @@
 package jobs
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"log/slog"
@@ -39,7 +40,8 @@ func RegisterWorkers(db *store.DB, log *slog.Logger, reg prometheus.Registerer, 
 	return func(ws *river.Workers) {
 		river.AddWorker(ws, &auditVerifyWorker{db: db, log: log, intact: intact})
 		river.AddWorker(ws, &purgeChecksWorker{db: db, log: log})
-		nw := &notify.Worker{Source: db, Log: log, Sent: sent}
+		nw := &notify.Worker{Source: db, Log: log, Sent: sent,
+			BulkLimit: rate.NewLimiter(rate.Limit(cmp.Or(send.EmailRate, notify.DefaultEmailRate)), 1)}
 		// Assign only non-nil senders: a nil pointer in an interface is not nil.
 		if send.Mail != nil {
 			nw.Mail = send.Mail

@@ -19,7 +19,13 @@ import (
 // Message-ID's local part: the same for every attempt at one message, so
 // that a copy sent again after a crash can be recognised as the same one.
 // It must be letters, digits, dots, dashes and underscores only.
-type Email struct{ To, Subject, Text, ID string }
+type Email struct {
+	To, Subject, Text, ID string
+	// Unsubscribe, for a newsletter, is the subscriber's own unsubscribe
+	// address: sent as List-Unsubscribe with List-Unsubscribe-Post, so
+	// that mail programs offer one-click unsubscribing (RFC 8058).
+	Unsubscribe string
+}
 
 // SMS is one text message to one E.164 number. Key, when set, goes to the
 // provider as the Idempotency-Key header: the same for every attempt at one

@@ -35,6 +35,11 @@ const (
 	// member: it carries what a visitor wrote in the contact form
 	// ("name", "reply", "message"), kept encrypted until it is sent.
 	TemplateContactMessage = "contact_message"
+	// The newsletter's, to people who are not members, by email only (the
+	// SMS texts exist because every key needs both).
+	TemplateNewsletterConfirm    = "newsletter_confirm"    // "url": the confirmation page
+	TemplateNewsletterSubscribed = "newsletter_subscribed" // "url": the unsubscribe page (signed up again while subscribed)
+	TemplateNewsletterIssue      = "newsletter_issue"      // "subject", "body" (Markdown as text), "url": the unsubscribe page
 )
 
 // SMSMaxLen is the most an SMS may hold: one GSM-7 segment, so that it
@@ -87,12 +92,18 @@ func Keys() []string {
 	return keysOf(set[scheme.ChannelEmail])
 }
 
+// multiline are the params that are text of several lines, written by a
+// person (a contact message, a newsletter): they may hold line breaks. No
+// other param may, so that none can break into a header.
+var multiline = map[string]bool{"message": true, "body": true}
+
 var missingKey = regexp.MustCompile(`map has no entry for key "([^"]*)"`)
 
 // Render returns the subject (email only; "" for SMS) and text of n, from
 // the template n.Template for n.Channel with n.Params. It fails for an unknown
 // channel or key, a missing or empty param the template uses, a param holding
-// a control character, and an SMS that is not a single GSM-7 segment.
+// a control character (line breaks are allowed in "message" and "body"),
+// and an SMS that is not a single GSM-7 segment.
 func Render(n scheme.Notification) (subject, text string, err error) {
 	set, err := templates()
 	if err != nil {
@@ -110,7 +121,11 @@ func Render(n scheme.Notification) (subject, text string, err error) {
 	// "your code is ." because a caller forgot to set it.
 	params := make(map[string]string, len(n.Params))
 	for k, v := range n.Params {
-		if strings.IndexFunc(v, unicode.IsControl) >= 0 {
+		check := v
+		if multiline[k] {
+			check = strings.ReplaceAll(v, "\n", "") // line breaks are the text's own; other controls are not
+		}
+		if strings.IndexFunc(check, unicode.IsControl) >= 0 {
 			return "", "", fmt.Errorf("notify: template %q: param %q holds a control character", n.Template, k)
 		}
 		if v != "" {

@@ -24,6 +24,9 @@ var allKeys = []string{
 	notify.TemplateContactMessage,
 	notify.TemplateDisclosureMade,
 	notify.TemplateLeftScheme,
+	notify.TemplateNewsletterConfirm,
+	notify.TemplateNewsletterIssue,
+	notify.TemplateNewsletterSubscribed,
 	notify.TemplatePasswordChanged,
 	notify.TemplatePasswordResetCode,
 	notify.TemplateReportMessage,
@@ -46,6 +49,8 @@ func fullParams() map[string]string {
 		"phone":    "+447700900123",
 		"reply":    "jasmine@example.net",
 		"message":  "Hello, how do I join?",
+		"subject":  "Autumn news",
+		"body":     "Hello.\n\nOur autumn news.",
 	}
 }
 
@@ -78,8 +83,8 @@ func TestRender_NothingIdentifyingOrRevealing(t *testing.T) {
 	p := fullParams()
 	identifying := []string{p["name"], "jasmine", p["username"], p["reason"], p["email"], p["phone"], p["scheme"]}
 	for _, k := range allKeys {
-		if k == notify.TemplateContactMessage {
-			continue // to the scheme's own inbox, with the visitor's words: tested below
+		if k == notify.TemplateContactMessage || k == notify.TemplateNewsletterIssue {
+			continue // the visitor's or the admin's own words, to the scheme's inbox or to subscribers who asked
 		}
 		for _, ch := range []scheme.Channel{scheme.ChannelEmail, scheme.ChannelSMS} {
 			subject, text, err := notify.Render(scheme.Notification{Channel: ch, Template: k, Params: fullParams()})
@@ -205,5 +210,22 @@ func TestRender_FailsClearly(t *testing.T) {
 		if err == nil || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("%s: err = %v, want it to mention %s", tc.name, err, tc.want)
 		}
+	}
+}
+
+func TestRender_LineBreaksOnlyInTextParams(t *testing.T) {
+	p := fullParams()
+	_, text, err := notify.Render(scheme.Notification{Channel: scheme.ChannelEmail, Template: notify.TemplateNewsletterIssue, Params: p})
+	if err != nil || !strings.Contains(text, "Hello.\n\nOur autumn news.") {
+		t.Errorf("a newsletter's body lost its lines: %q %v", text, err)
+	}
+	p["subject"] = "Autumn\nBcc: someone@example.org"
+	if _, _, err := notify.Render(scheme.Notification{Channel: scheme.ChannelEmail, Template: notify.TemplateNewsletterIssue, Params: p}); err == nil {
+		t.Error("a subject with a line break was rendered")
+	}
+	p = fullParams()
+	p["body"] = "Hello\x00"
+	if _, _, err := notify.Render(scheme.Notification{Channel: scheme.ChannelEmail, Template: notify.TemplateNewsletterIssue, Params: p}); err == nil {
+		t.Error("a body with a NUL was rendered")
 	}
 }

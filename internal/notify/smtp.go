@@ -172,6 +172,10 @@ func (m *SMTPMailer) SendEmail(ctx context.Context, e Email) error {
 		return fmt.Errorf("%w: smtp: the message id may hold only letters, digits, dots, dashes and underscores", ErrPermanent)
 	}
 	msg.SetMessageIDWithValue(id + "@" + m.domain)
+	if e.Unsubscribe != "" {
+		msg.SetGenHeader(gomail.HeaderListUnsubscribe, "<"+e.Unsubscribe+">")
+		msg.SetGenHeader(gomail.HeaderListUnsubscribePost, "List-Unsubscribe=One-Click")
+	}
 	msg.SetBodyString(gomail.TypeTextPlain, e.Text)
 
 	timeout := smtpTimeout

@@ -10,6 +10,7 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/riverqueue/river"
+	"golang.org/x/time/rate"
 
 	"uglymugs/internal/scheme"
 )
@@ -50,6 +51,9 @@ type Worker struct {
 	SMS    Texter
 	Log    *slog.Logger
 	Sent   *prometheus.CounterVec // by channel and result; may be nil
+	// BulkLimit paces newsletter emails (members' own messages are never
+	// held back by it); nil: no pacing.
+	BulkLimit *rate.Limiter
 }
 
 // NewSentCounter registers and returns uglymugs_notifications_total, counted
@@ -97,7 +101,19 @@ func (w *Worker) Work(ctx context.Context, job *river.Job[SendArgs]) error {
 	switch n.Channel {
 	case scheme.ChannelEmail:
 		if w.Mail != nil {
-			send = func() error { return w.Mail.SendEmail(ctx, Email{To: n.To, Subject: subject, Text: text}) }
+			e := Email{To: n.To, Subject: subject, Text: text}
+			bulk := n.Template == TemplateNewsletterIssue
+			if bulk {
+				e.Unsubscribe = n.Params["url"]
+			}
+			send = func() error {
+				if bulk && w.BulkLimit != nil {
+					if err := w.BulkLimit.Wait(ctx); err != nil {
+						return err
+					}
+				}
+				return w.Mail.SendEmail(ctx, e)
+			}
 		}
 	case scheme.ChannelSMS:
 		if w.SMS != nil {

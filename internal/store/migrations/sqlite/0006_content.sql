@@ -53,7 +53,14 @@ CREATE TABLE newsletter_issues (
     recipients INTEGER NOT NULL DEFAULT 0
 );
 
+-- Messages sent as part of a batch (a newsletter issue) carry its id, so
+-- that the issue's deliveries can be counted.
+ALTER TABLE notifications ADD COLUMN batch TEXT;
+CREATE INDEX notifications_batch ON notifications (batch);
+
 -- +goose Down
+DROP INDEX notifications_batch;
+ALTER TABLE notifications DROP COLUMN batch;
 DROP TABLE newsletter_issues;
 DROP TABLE newsletter_subscribers;
 ALTER TABLE terms_versions DROP COLUMN published_by;

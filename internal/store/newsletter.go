@@ -1,0 +1,269 @@
+package store
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/riverqueue/river"
+
+	"uglymugs/internal/audit"
+	"uglymugs/internal/notify"
+	"uglymugs/internal/scheme"
+	"uglymugs/internal/vault"
+)
+
+// Newsletter subscribers are not members: they hold an email address
+// (encrypted, with a blind index so that signing up twice is one
+// subscriber) and one secret token, for the confirmation and unsubscribe
+// links. Nothing else; unsubscribing deletes them.
+
+// NewsletterLinks build the links in newsletter emails from a token.
+type NewsletterLinks struct {
+	Confirm, Unsubscribe func(token string) string
+}
+
+func tokenHash(token string) []byte {
+	h := sha256.Sum256([]byte(token))
+	return h[:]
+}
+
+// Subscribe takes a signup (email already normalised by the caller). A new
+// address gets a confirmation email (double opt-in); one waiting for
+// confirmation gets it again; a confirmed one gets a note that it is
+// already subscribed, with the way out. The caller answers the same in
+// every case, so the form says nothing about who subscribes.
+func (db *DB) Subscribe(ctx context.Context, email string, links NewsletterLinks) error {
+	idx, err := db.index(vault.KindEmail, email)
+	if err != nil {
+		return err
+	}
+	return db.inTx(ctx, func(tx *sql.Tx) error {
+		var id, status string
+		var tokenCT []byte
+		err := tx.QueryRowContext(ctx, `SELECT id, status, token_ct FROM newsletter_subscribers WHERE email_idx = $1`, idx).Scan(&id, &status, &tokenCT)
+		switch {
+		case err == sql.ErrNoRows:
+			id, status = newID(), "new"
+			token := rand.Text() + rand.Text()
+			emailCT, err := db.seal("newsletter_subscribers", "email", id, email)
+			if err != nil {
+				return err
+			}
+			if tokenCT, err = db.seal("newsletter_subscribers", "token", id, token); err != nil {
+				return err
+			}
+			if _, err := tx.ExecContext(ctx, `INSERT INTO newsletter_subscribers (id, email_idx, email_ct, token_hash, token_ct, status, created_at)
+				VALUES ($1, $2, $3, $4, $5, 'pending', $6)`, id, idx, emailCT, tokenHash(token), tokenCT, db.now().UTC()); err != nil {
+				return mapErr(err)
+			}
+		case err != nil:
+			return err
+		}
+		token, err := db.open("newsletter_subscribers", "token", id, tokenCT)
+		if err != nil {
+			return err
+		}
+		if status == "confirmed" {
+			return db.enqueueNotification(ctx, tx, "", scheme.ChannelEmail, email, notify.TemplateNewsletterSubscribed,
+				map[string]string{"url": links.Unsubscribe(token)})
+		}
+		return db.enqueueNotification(ctx, tx, "", scheme.ChannelEmail, email, notify.TemplateNewsletterConfirm,
+			map[string]string{"url": links.Confirm(token)})
+	})
+}
+
+// SubscriptionStatus is "pending" or "confirmed" for a token, or
+// scheme.ErrNotFound.
+func (db *DB) SubscriptionStatus(ctx context.Context, token string) (string, error) {
+	var status string
+	err := db.read.QueryRowContext(ctx, `SELECT status FROM newsletter_subscribers WHERE token_hash = $1`, tokenHash(token)).Scan(&status)
+	return status, mapErr(err)
+}
+
+// ConfirmSubscription confirms the subscriber whose token this is.
+func (db *DB) ConfirmSubscription(ctx context.Context, token string) error {
+	return db.inTx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `UPDATE newsletter_subscribers SET status = 'confirmed', confirmed_at = COALESCE(confirmed_at, $1)
+			WHERE token_hash = $2`, db.now().UTC(), tokenHash(token))
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return scheme.ErrNotFound
+		}
+		return nil
+	})
+}
+
+// Unsubscribe deletes the subscriber whose token this is, and with them
+// their address. (An issue already queued to them still goes: its queued
+// copy holds the address until it is sent, then erases it.)
+func (db *DB) Unsubscribe(ctx context.Context, token string) error {
+	return db.inTx(ctx, func(tx *sql.Tx) error {
+		var id string
+		if err := tx.QueryRowContext(ctx, `SELECT id FROM newsletter_subscribers WHERE token_hash = $1`, tokenHash(token)).Scan(&id); err != nil {
+			return mapErr(err)
+		}
+		_, err := tx.ExecContext(ctx, `DELETE FROM newsletter_subscribers WHERE id = $1`, id)
+		return err
+	})
+}
+
+// NewsletterCounts counts subscribers by status.
+func (db *DB) NewsletterCounts(ctx context.Context) (confirmed, pending int, err error) {
+	err = db.read.QueryRowContext(ctx, `SELECT COALESCE(SUM(CASE WHEN status = 'confirmed' THEN 1 ELSE 0 END), 0),
+		COALESCE(SUM(CASE WHEN status = 'pending' THEN 1 ELSE 0 END), 0) FROM newsletter_subscribers`).Scan(&confirmed, &pending)
+	return confirmed, pending, err
+}
+
+// Issue is one newsletter issue.
+type Issue struct {
+	ID, Subject, Body, Status string
+	CreatedBy, SentBy         string
+	CreatedAt, SentAt         time.Time
+	Recipients                int
+	Deliveries                map[string]int // by notification status
+}
+
+// SendIssue writes an issue and sends it, in one transaction, to every
+// confirmed subscriber: one queued email each, with its own unsubscribe
+// link, through the durable sending job at a lower priority than members'
+// messages (the sender paces them with the newsletter's rate limit).
+func (db *DB) SendIssue(ctx context.Context, actor, subject, body string, unsubscribe func(token string) string) (Issue, error) {
+	subject, body = strings.TrimSpace(subject), strings.TrimSpace(strings.ReplaceAll(body, "\r\n", "\n"))
+	p := map[string]string{}
+	switch {
+	case subject == "":
+		p["subject"] = "Write a subject line."
+	case utf8.RuneCountInString(subject) > 150 || strings.ContainsAny(subject, "\r\n"):
+		p["subject"] = "Keep the subject to one line under 150 characters."
+	}
+	switch {
+	case body == "":
+		p["body"] = "Write the newsletter."
+	case utf8.RuneCountInString(body) > MaxContent:
+		p["body"] = fmt.Sprintf("Keep the newsletter under %d characters.", MaxContent)
+	}
+	if len(p) > 0 {
+		return Issue{}, scheme.Invalid(p)
+	}
+	is := Issue{ID: newID(), Subject: subject, Body: body, Status: "sent", CreatedBy: actor, SentBy: actor, CreatedAt: db.now().UTC()}
+	is.SentAt = is.CreatedAt
+	err := db.inTx(ctx, func(tx *sql.Tx) error {
+		rows, err := tx.QueryContext(ctx, `SELECT id, email_ct, token_ct FROM newsletter_subscribers WHERE status = 'confirmed' ORDER BY id`)
+		if err != nil {
+			return err
+		}
+		type sub struct {
+			id           string
+			email, token []byte
+		}
+		var subs []sub
+		for rows.Next() {
+			var s sub
+			if err := rows.Scan(&s.id, &s.email, &s.token); err != nil {
+				rows.Close()
+				return err
+			}
+			subs = append(subs, s)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO newsletter_issues (id, subject, body, status, created_by, created_at, sent_by, sent_at, recipients)
+			VALUES ($1, $2, $3, 'sent', $4, $5, $4, $5, $6)`, is.ID, subject, body, actor, is.CreatedAt, len(subs)); err != nil {
+			return err
+		}
+		for _, s := range subs {
+			email, err := db.open("newsletter_subscribers", "email", s.id, s.email)
+			if err != nil {
+				return err
+			}
+			token, err := db.open("newsletter_subscribers", "token", s.id, s.token)
+			if err != nil {
+				return err
+			}
+			if err := db.enqueueBatchEmail(ctx, tx, is.ID, email, notify.TemplateNewsletterIssue,
+				map[string]string{"subject": subject, "body": body, "url": unsubscribe(token)}); err != nil {
+				return err
+			}
+		}
+		is.Recipients = len(subs)
+		return db.appendAudit(ctx, tx, audit.Entry{Actor: actor, Action: "newsletter.send", SubjectType: "newsletter_issue", SubjectID: is.ID,
+			Detail: fmt.Sprintf(`{"recipients":%d}`, len(subs))})
+	})
+	return is, err
+}
+
+// enqueueBatchEmail queues one email of a batch, with its sending job at
+// a low priority so that members' own messages go first.
+func (db *DB) enqueueBatchEmail(ctx context.Context, tx *sql.Tx, batch, to, template string, params map[string]string) error {
+	id := newID()
+	toCT, err := db.seal("notifications", "to", id, to)
+	if err != nil {
+		return err
+	}
+	pj, err := json.Marshal(params)
+	if err != nil {
+		return err
+	}
+	paramsCT, err := db.seal("notifications", "params", id, string(pj))
+	if err != nil {
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO notifications (id, user_id, channel, to_ct, template, params_ct, status, created_at, batch)
+		VALUES ($1, NULL, 'email', $2, $3, $4, 'queued', $5, $6)`, id, toCT, template, paramsCT, db.now().UTC(), batch); err != nil {
+		return err
+	}
+	return db.EnqueueTx(ctx, tx, notify.SendArgs{ID: id}, &river.InsertOpts{Priority: 4})
+}
+
+// Issues lists the newsletter issues, newest first, with their deliveries
+// counted by status.
+func (db *DB) Issues(ctx context.Context) ([]Issue, error) {
+	rows, err := db.read.QueryContext(ctx, `SELECT id, subject, body, status, created_by, created_at, sent_at, recipients
+		FROM newsletter_issues ORDER BY created_at DESC, id LIMIT 100`)
+	if err != nil {
+		return nil, err
+	}
+	var out []Issue
+	for rows.Next() {
+		var is Issue
+		var sent sql.NullTime
+		if err := rows.Scan(&is.ID, &is.Subject, &is.Body, &is.Status, &is.CreatedBy, &is.CreatedAt, &sent, &is.Recipients); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		is.SentAt, is.Deliveries = sent.Time, map[string]int{}
+		out = append(out, is)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	for i := range out {
+		counts, err := db.read.QueryContext(ctx, `SELECT status, COUNT(*) FROM notifications WHERE batch = $1 GROUP BY status`, out[i].ID)
+		if err != nil {
+			return nil, err
+		}
+		for counts.Next() {
+			var st string
+			var n int
+			if err := counts.Scan(&st, &n); err != nil {
+				counts.Close()
+				return nil, err
+			}
+			out[i].Deliveries[st] = n
+		}
+		counts.Close()
+	}
+	return out, nil
+}
