@@ -3,6 +3,9 @@ package demo
 import (
 	"context"
 	"fmt"
+	"time"
+
+	"uglymugs/internal/check"
 
 	"uglymugs/internal/police"
 	"uglymugs/internal/scheme"
@@ -62,5 +65,24 @@ func seedPolice(ctx context.Context, db *store.DB, svc *police.Service, signInUR
 	if _, _, err := db.CreateAPIKey(ctx, coord.ID, "Example Adverts Ltd", 60, 5000); err != nil {
 		return fmt.Errorf("demo key: %w", err)
 	}
+	// A fortnight of the demo member's checks, so that checks per day show
+	// on the statistics page; one number is in an alert.
+	checks := check.New(db, time.UTC, check.Limits{})
+	for day := 13; day >= 0; day-- {
+		at := time.Now().Add(-time.Duration(day)*24*time.Hour - 2*time.Hour)
+		db.SetClock(func() time.Time { return at })
+		checks.Now = func() time.Time { return at }
+		for k := range 1 + day%4 {
+			value := fmt.Sprintf("07700 900%03d", 300+day*4+k)
+			if k == 0 && day%3 == 0 {
+				value = "07700 900666" // the demo's reported number
+			}
+			if _, err := checks.Member(ctx, member, check.ChannelWeb, "", value); err != nil {
+				db.SetClock(time.Now)
+				return fmt.Errorf("demo check: %w", err)
+			}
+		}
+	}
+	db.SetClock(time.Now)
 	return nil
 }
