@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"slices"
 
 	"uglymugs/internal/imaging"
 
@@ -11,7 +12,7 @@ import (
 // Handler returns the whole route surface, wrapped in the middleware every
 // request passes through (outermost last).
 func (s *Server) Handler() http.Handler {
-	mux := http.NewServeMux()
+	mux := &recordingMux{ServeMux: http.NewServeMux()}
 
 	// Operations.
 	mux.Handle("GET /healthz", s.handleHealth())
@@ -206,6 +207,7 @@ func (s *Server) Handler() http.Handler {
 	// Anything else is a friendly 404.
 	mux.Handle("/", s.handleNotFound())
 
+	s.patterns = mux.patterns
 	var h http.Handler = mux
 	h = s.withUser(h)
 	h = s.csrf(h)
@@ -217,3 +219,19 @@ func (s *Server) Handler() http.Handler {
 	h = withRequestID(h)
 	return h
 }
+
+// recordingMux is a ServeMux that remembers its patterns, so that tests
+// can check every route against the authorisation matrix.
+type recordingMux struct {
+	*http.ServeMux
+	patterns []string
+}
+
+func (m *recordingMux) Handle(pattern string, h http.Handler) {
+	m.patterns = append(m.patterns, pattern)
+	m.ServeMux.Handle(pattern, h)
+}
+
+// Routes returns every route pattern the handler serves ("GET /alerts/{id}"),
+// once Handler has been called.
+func (s *Server) Routes() []string { return slices.Clone(s.patterns) }

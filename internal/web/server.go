@@ -65,7 +65,8 @@ type Server struct {
 	metrics  *httpMetrics
 	reg      *prometheus.Registry
 
-	formKey   []byte // signs the contact form's timestamp (this process only)
+	formKey   []byte   // signs the contact form's timestamp (this process only)
+	patterns  []string // the routes, recorded by Handler
 	termsMu   sync.Mutex
 	termsHTML map[int]template.HTML // rendered terms by version: versions never change
 }
