@@ -11,6 +11,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"unicode"
 
 	"uglymugs/internal/check"
 	"uglymugs/internal/identifier"
@@ -81,9 +82,8 @@ func (s *Server) smsCheck(r *http.Request, from, body string) string {
 		}
 		member, found = u, err == nil
 	}
-	word, value, _ := strings.Cut(strings.TrimSpace(body), " ")
-	value = strings.TrimSpace(value)
-	if !found || !strings.EqualFold(word, "check") || value == "" {
+	value, ok := parseCheckCommand(body)
+	if !found || !ok {
 		return smsNeutral
 	}
 	res, err := s.checks.Member(r.Context(), member, check.ChannelSMS, "", value)
@@ -104,6 +104,19 @@ func (s *Server) smsCheck(r *http.Request, from, body string) string {
 		return "Reported in 1 alert. Sign in to read it. Stay safe."
 	}
 	return "Reported in " + strconv.Itoa(len(res.Alerts)) + " alerts. Sign in to read them. Stay safe."
+}
+
+// parseCheckCommand reads "CHECK <value>" (any case, any spaces, tabs or
+// line breaks between) and returns the value; ok is false for anything
+// else.
+func parseCheckCommand(body string) (value string, ok bool) {
+	body = strings.TrimSpace(body)
+	i := strings.IndexFunc(body, unicode.IsSpace)
+	if i < 0 || !strings.EqualFold(body[:i], "check") {
+		return "", false
+	}
+	value = strings.TrimSpace(body[i:])
+	return value, value != ""
 }
 
 // --- Partner keys (admins) ---
