@@ -115,3 +115,27 @@ func pngChunk(kind string, data []byte) []byte {
 	c := crc32.ChecksumIEEE(body)
 	return append(out, byte(c>>24), byte(c>>16), byte(c>>8), byte(c))
 }
+
+// FuzzClean: whatever is uploaded, cleaning does not panic, and what it
+// accepts decodes as the type it says, within the limits.
+//
+//	go test -run='^$' -fuzz='^FuzzClean$' -fuzztime=30s ./internal/imaging/
+func FuzzClean(f *testing.F) {
+	var p, j bytes.Buffer
+	png.Encode(&p, sample())       //nolint:errcheck // a bytes.Buffer
+	jpeg.Encode(&j, sample(), nil) //nolint:errcheck // a bytes.Buffer
+	f.Add(p.Bytes())
+	f.Add(j.Bytes())
+	f.Add([]byte("GIF89a"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		img, err := imaging.Clean(data)
+		if err != nil {
+			return
+		}
+		cfg, format, derr := image.DecodeConfig(bytes.NewReader(img.Data))
+		if derr != nil || "image/"+format != img.ContentType || cfg.Width != img.Width || cfg.Height != img.Height ||
+			img.Width*img.Height > imaging.MaxPixels {
+			t.Fatalf("accepted %d bytes as %s %dx%d, which reads back as %s %dx%d (%v)", len(data), img.ContentType, img.Width, img.Height, format, cfg.Width, cfg.Height, derr)
+		}
+	})
+}
