@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"sync"
 	"testing"
 	"time"
 
@@ -114,4 +115,50 @@ func Screenshot(t *testing.T, ctx context.Context, name string) {
 	if err := os.WriteFile(filepath.Join(dir, name+".png"), png, 0o644); err != nil {
 		t.Fatal(err)
 	}
+}
+
+// axeSource is axe-core's script, read once from $UGLYMUGS_AXE (the path of
+// axe.min.js; .ci/run installs axe-core from npm and sets it).
+var (
+	axeOnce   sync.Once
+	axeSource string
+)
+
+// Violation is one accessibility rule broken on a page.
+type Violation struct {
+	ID, Impact, Help string
+	Targets          []string
+}
+
+// Axe runs axe-core on the page in ctx against WCAG 2.0, 2.1 and 2.2 A and
+// AA, and returns what it found. Without axe-core it skips the test, or
+// fails it when browsers are required (UGLYMUGS_TEST_BROWSER=required).
+// DevTools evaluation is not subject to the page's CSP, so the page itself
+// never allows the script.
+func Axe(t *testing.T, ctx context.Context) []Violation {
+	t.Helper()
+	axeOnce.Do(func() {
+		if p := os.Getenv("UGLYMUGS_AXE"); p != "" {
+			if b, err := os.ReadFile(p); err == nil {
+				axeSource = string(b)
+			}
+		}
+	})
+	if axeSource == "" {
+		if os.Getenv("UGLYMUGS_TEST_BROWSER") == "required" {
+			t.Fatal("axe-core not found: set UGLYMUGS_AXE to axe.min.js (.ci/run installs it)")
+		}
+		t.Skip("axe-core not found: set UGLYMUGS_AXE to axe.min.js")
+	}
+	if _, err := chromedp.Run(ctx, chromedp.Evaluate[bool](axeSource+";true")); err != nil {
+		t.Fatal(err)
+	}
+	out, err := chromedp.Run(ctx, chromedp.Evaluate[[]Violation](`axe.run(document, {runOnly: {type: "tag",
+		values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]}, resultTypes: ["violations"]})
+		.then(r => r.violations.map(v => ({ID: v.id, Impact: v.impact || "", Help: v.help,
+			Targets: v.nodes.slice(0, 5).map(n => n.target.join(" "))})))`, chromedp.EvalAwaitPromise))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
 }

@@ -94,6 +94,7 @@ func TestAlertPages_FitSmallScreensAndBreakNoCSPRule(t *testing.T) {
 				if v := browsertest.CSPViolations(t, bctx); len(v) > 0 {
 					t.Errorf("%s: the Content-Security-Policy blocked %v", p.name, v)
 				}
+				accessible(t, bctx, fmt.Sprintf("alert %s at %d px, %s", p.name, width, theme))
 				browsertest.Screenshot(t, bctx, fmt.Sprintf("alert-%s-%d-%s", p.name, width, theme))
 			}
 		}

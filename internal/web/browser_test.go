@@ -134,6 +134,7 @@ func TestPublicPages_FitA320PixelScreenAndBreakNoCSPRule(t *testing.T) {
 				if name == "" {
 					name = "home"
 				}
+				accessible(t, ctx, fmt.Sprintf("%s at %d px, %s", name, width, theme))
 				browsertest.Screenshot(t, ctx, fmt.Sprintf("%s-%d-%s", name, width, theme))
 			}
 		}

@@ -47,6 +47,7 @@ func TestCheckPage_InABrowser(t *testing.T) {
 		if v := browsertest.CSPViolations(t, bctx); len(v) > 0 {
 			t.Errorf("%s: the Content-Security-Policy blocked %v", name, v)
 		}
+		accessible(t, bctx, fmt.Sprintf("%s at %d px", name, width))
 		browsertest.Screenshot(t, bctx, fmt.Sprintf("%s-%d", name, width))
 	}
 	for _, width := range []int64{360, 1280} {
@@ -78,5 +79,18 @@ func TestCheckPage_InABrowser(t *testing.T) {
 			t.Fatal(err)
 		}
 		looksRight("check-flags", width)
+	}
+}
+
+// accessible runs axe-core on the page and fails the test for each WCAG
+// 2.2 A/AA rule the page breaks.
+func accessible(t *testing.T, bctx context.Context, name string) {
+	t.Helper()
+	vs := browsertest.Axe(t, bctx)
+	for _, v := range vs {
+		t.Errorf("%s: %s (%s, %s) at %v", name, v.Help, v.ID, v.Impact, v.Targets)
+	}
+	if len(vs) == 0 {
+		t.Logf("axe: %s: no WCAG 2.2 A/AA violation", name)
 	}
 }

@@ -44,6 +44,7 @@ func TestIntelligenceSearch_InTheBrowser(t *testing.T) {
 		if v := browsertest.CSPViolations(t, bctx); len(v) > 0 {
 			t.Errorf("%s: the Content-Security-Policy blocked %v", name, v)
 		}
+		accessible(t, bctx, fmt.Sprintf("intelligence %s at %d px", name, width))
 		browsertest.Screenshot(t, bctx, fmt.Sprintf("intelligence-%s-%d", name, width))
 	}
 	for _, width := range []int64{360, 1280} {

@@ -851,6 +851,7 @@ func TestReportPages_WorkWithoutJavaScriptAndFitSmallScreens(t *testing.T) {
 				if v := browsertest.CSPViolations(t, bctx); len(v) > 0 {
 					t.Errorf("%s: the Content-Security-Policy blocked %v", p.name, v)
 				}
+				accessible(t, bctx, fmt.Sprintf("report %s at %d px, %s", p.name, width, theme))
 				browsertest.Screenshot(t, bctx, fmt.Sprintf("report-%s-%d-%s", p.name, width, theme))
 			}
 		}

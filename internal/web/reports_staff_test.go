@@ -617,6 +617,7 @@ func TestReportPages_FitSmallScreensAndBreakNoCSPRule(t *testing.T) {
 				if v := browsertest.CSPViolations(t, bctx); len(v) > 0 {
 					t.Errorf("%s: the Content-Security-Policy blocked %v", name, v)
 				}
+				accessible(t, bctx, fmt.Sprintf("%s at %d px, %s", name, width, theme))
 				browsertest.Screenshot(t, bctx, fmt.Sprintf("%s-%d-%s", name, width, theme))
 			}
 		}

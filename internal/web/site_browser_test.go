@@ -51,6 +51,7 @@ func TestSitePages_FitSmallScreens(t *testing.T) {
 			if v := browsertest.CSPViolations(t, bctx); len(v) > 0 {
 				t.Errorf("%s: the Content-Security-Policy blocked %v", p.name, v)
 			}
+			accessible(t, bctx, fmt.Sprintf("%s at %d px", p.name, width))
 			browsertest.Screenshot(t, bctx, fmt.Sprintf("site-%s-%d", p.name, width))
 		}
 	}

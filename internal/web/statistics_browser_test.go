@@ -113,6 +113,7 @@ func TestStatisticsPages_FitSmallScreensAndBreakNoCSPRule(t *testing.T) {
 				if v := browsertest.CSPViolations(t, bctx); len(v) > 0 {
 					t.Errorf("%s: the Content-Security-Policy blocked %v", p.name, v)
 				}
+				accessible(t, bctx, fmt.Sprintf("stats %s at %d px, %s", p.name, width, theme))
 				browsertest.Screenshot(t, bctx, fmt.Sprintf("stats-%s-%d-%s", p.name, width, theme))
 			}
 		}
@@ -171,6 +172,7 @@ func TestStatisticsPages_DemoDataMakesMeaningfulCharts(t *testing.T) {
 			if v := browsertest.CSPViolations(t, bctx); len(v) > 0 {
 				t.Errorf("%s: the Content-Security-Policy blocked %v", p.name, v)
 			}
+			accessible(t, bctx, fmt.Sprintf("stats demo %s at %d px", p.name, width))
 			browsertest.Screenshot(t, bctx, fmt.Sprintf("stats-demo-%s-%d", p.name, width))
 		}
 	}
