@@ -418,6 +418,12 @@ func TestAuthorisationMatrix_EveryRouteForEveryRole(t *testing.T) {
 				if status != http.StatusOK && status != http.StatusTooManyRequests && !toSignIn {
 					t.Errorf("%s as %s: %d", pattern, who, status)
 				}
+			case c.public:
+				// Open to all; signing in with the empty body the matrix
+				// sends is rightly answered 401, which refuses nobody.
+				if status == http.StatusForbidden || toSignIn {
+					t.Errorf("%s as %s: %d %s, want it open to everyone", pattern, who, status, resp.Header.Get("Location"))
+				}
 			case ok:
 				if refused || (len(c.notFound) > 0 && status == http.StatusNotFound) {
 					t.Errorf("%s as %s: %d %s, want it allowed", pattern, who, status, resp.Header.Get("Location"))
