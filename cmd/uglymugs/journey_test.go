@@ -110,7 +110,11 @@ func (j *journey) link(text string) {
 // press clicks the button with exactly this visible text.
 func (j *journey) press(text string) {
 	j.t.Helper()
-	j.follow("button "+text, chromedp.Click(fmt.Sprintf(`//button[normalize-space(.)=%q]`, text)))
+	xpath := fmt.Sprintf(`//button[normalize-space(.)=%q]`, text)
+	// To the middle of the screen first: on a phone the quick-exit bar is
+	// fixed at the bottom, and a press there would rightly leave the site.
+	chromedp.Run(j.ctx, chromedp.Evaluate[bool](fmt.Sprintf(`(function(){var e=document.evaluate(%q,document,null,XPathResult.FIRST_ORDERED_NODE_TYPE,null).singleNodeValue;if(e)e.scrollIntoView({block:"center"});return true})()`, xpath))) //nolint:errcheck // the click below reports a missing button
+	j.follow("button "+text, chromedp.Click(xpath))
 }
 
 // fill types into the input or textarea with this id.
