@@ -188,8 +188,8 @@ func (j *journey) signOut() {
 }
 
 // button presses the button a CSS selector finds, scrolled to the middle
-// of the screen first: on a phone the quick-exit bar is fixed at the
-// bottom, and a press there would leave the site, as it should.
+// of the screen first: the quick-exit bar is sticky at the top, and a
+// press under it would leave the site, as it should.
 func (j *journey) button(css string) {
 	j.t.Helper()
 	if _, err := chromedp.Run(j.ctx, chromedp.Evaluate[bool](fmt.Sprintf(`(document.querySelector(%q).scrollIntoView({block: "center"}), true)`, css))); err != nil {

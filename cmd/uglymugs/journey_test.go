@@ -111,8 +111,8 @@ func (j *journey) link(text string) {
 func (j *journey) press(text string) {
 	j.t.Helper()
 	xpath := fmt.Sprintf(`//button[normalize-space(.)=%q]`, text)
-	// To the middle of the screen first: on a phone the quick-exit bar is
-	// fixed at the bottom, and a press there would rightly leave the site.
+	// To the middle of the screen first: the quick-exit bar is sticky at
+	// the top, and a press under it would rightly leave the site.
 	chromedp.Run(j.ctx, chromedp.Evaluate[bool](fmt.Sprintf(`(function(){var e=document.evaluate(%q,document,null,XPathResult.FIRST_ORDERED_NODE_TYPE,null).singleNodeValue;if(e)e.scrollIntoView({block:"center"});return true})()`, xpath))) //nolint:errcheck // the click below reports a missing button
 	j.follow("button "+text, chromedp.Click(xpath))
 }
@@ -203,7 +203,8 @@ func (j *journey) sees(texts ...string) {
 }
 
 // check looks at the page as it is now: nothing blocked by the
-// Content-Security-Policy, no sideways scrolling; and saves a screenshot.
+// Content-Security-Policy, no sideways scrolling, no WCAG 2.2 A/AA
+// violation (axe-core); and saves a screenshot.
 func (j *journey) check(name string) {
 	j.t.Helper()
 	j.step++
@@ -216,6 +217,15 @@ func (j *journey) check(name string) {
 	}
 	if overflow > 0 {
 		j.t.Errorf("%s at %d px scrolls sideways by %d px", name, j.width, overflow)
+	}
+	// axe judges the page as it is on the screen: from the top, as it
+	// loads, so that the sticky exit bar covers nothing it would not
+	// cover for a person arriving on the page.
+	if _, err := chromedp.Run(j.ctx, chromedp.Evaluate[bool](`(window.scrollTo(0, 0), true)`)); err != nil {
+		j.t.Fatal(err)
+	}
+	for _, v := range browsertest.Axe(j.t, j.ctx) {
+		j.t.Errorf("%s at %d px: %s (%s, %s) at %v", name, j.width, v.Help, v.ID, v.Impact, v.Targets)
 	}
 	browsertest.Screenshot(j.t, j.ctx, fmt.Sprintf("journey-%d-%s-%02d-%s", j.width, j.theme, j.step, name))
 }
