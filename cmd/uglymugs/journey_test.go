@@ -120,7 +120,8 @@ func (j *journey) press(text string) {
 // fill types into the input or textarea with this id.
 func (j *journey) fill(id, value string) {
 	j.t.Helper()
-	if err := chromedp.Do(j.ctx, chromedp.SendKeys(chromedp.ID(id), value)); err != nil {
+	// By attribute: an id may hold a dot ("organisation.name").
+	if err := chromedp.Do(j.ctx, chromedp.SendKeys(chromedp.CSS(fmt.Sprintf(`[id=%q]`, id)), value)); err != nil {
 		j.t.Fatalf("type into #%s: %v", id, err)
 	}
 }
