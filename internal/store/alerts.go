@@ -461,16 +461,15 @@ func (db *DB) fillAlertLists(ctx context.Context, q queryer, as []scheme.Alert, 
 		if err != nil {
 			return err
 		}
-		for rows.Next() {
+		err = eachRow(rows, func() error {
 			var id, v string
 			if err := rows.Scan(&id, &v); err != nil {
-				rows.Close()
 				return err
 			}
 			l.set(&as[at[id]], v)
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
+			return nil
+		})
+		if err != nil {
 			return err
 		}
 	}

@@ -151,16 +151,15 @@ func (db *DB) ActiveMemberByMobile(ctx context.Context, e164 string) (scheme.Use
 		return scheme.User{}, err
 	}
 	var ids []string
-	for rows.Next() {
+	err = eachRow(rows, func() error {
 		var id string
 		if err := rows.Scan(&id); err != nil {
-			rows.Close()
-			return scheme.User{}, err
+			return err
 		}
 		ids = append(ids, id)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
+		return nil
+	})
+	if err != nil {
 		return scheme.User{}, err
 	}
 	if len(ids) != 1 {

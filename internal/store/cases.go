@@ -226,23 +226,21 @@ func (db *DB) Messages(ctx context.Context, reportID string, asReporter bool) ([
 		return nil, err
 	}
 	var out []Message
-	for rows.Next() {
+	err = eachRow(rows, func() error {
 		var m Message
 		var ct []byte
 		var read sql.NullTime
 		if err := rows.Scan(&m.ID, &m.FromScheme, &ct, &m.At, &read); err != nil {
-			rows.Close()
-			return nil, err
+			return err
 		}
 		m.ReadAt = read.Time
 		if m.Body, err = db.open("report_messages", "body", m.ID, ct); err != nil {
-			rows.Close()
-			return nil, err
+			return err
 		}
 		out = append(out, m)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil || !asReporter {
+		return nil
+	})
+	if err != nil || !asReporter {
 		return out, err
 	}
 	return out, db.inTx(ctx, func(tx *sql.Tx) error {

@@ -90,19 +90,19 @@ func (db *DB) RunCheck(ctx context.Context, c Check) (CheckOutcome, error) {
 		if err != nil {
 			return err
 		}
-		for rows.Next() {
+		err = eachRow(rows, func() error {
 			var id string
 			var sev scheme.Severity
 			if err := rows.Scan(&id, &sev); err != nil {
-				rows.Close()
 				return err
 			}
 			out.AlertIDs = append(out.AlertIDs, id)
 			if scheme.SeverityRank[sev] > scheme.SeverityRank[out.Highest] {
 				out.Highest = sev
 			}
-		}
-		if err := rows.Close(); err != nil {
+			return nil
+		})
+		if err != nil {
 			return err
 		}
 		if _, err := tx.ExecContext(ctx, `INSERT INTO checks (id, user_id, api_key_id, channel, kind, value_idx, matches, highest_severity, checked_at)

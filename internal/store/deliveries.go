@@ -166,19 +166,6 @@ type jobRetrier interface {
 	JobRetryTx(ctx context.Context, tx *sql.Tx, id int64) (*rivertype.JobRow, error)
 }
 
-func scanStrings(rows *sql.Rows) ([]string, error) {
-	defer rows.Close()
-	var out []string
-	for rows.Next() {
-		var s string
-		if err := rows.Scan(&s); err != nil {
-			return nil, err
-		}
-		out = append(out, s)
-	}
-	return out, rows.Err()
-}
-
 // deliveryDue is the condition for a delivery a sender may claim: $2 is
 // now, $3 the time before which a "sending" claim counts as abandoned.
 const deliveryDue = `(status = 'queued' OR (status = 'retrying' AND next_attempt_at <= $2) OR (status = 'sending' AND updated_at < $3))`
@@ -209,16 +196,15 @@ func (db *DB) ClaimDeliveries(ctx context.Context, channel string, limit int, st
 		if err != nil {
 			return fmt.Errorf("claim deliveries: %w", err)
 		}
-		for rows.Next() {
+		err = eachRow(rows, func() error {
 			d := notify.AlertDelivery{Channel: channel}
 			if err := rows.Scan(&d.AlertID, &d.UserID, &d.Attempts); err != nil {
-				rows.Close()
 				return err
 			}
 			out = append(out, d)
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
+			return nil
+		})
+		if err != nil {
 			return err
 		}
 		return db.fillDeliveries(ctx, tx, channel, out)
@@ -262,25 +248,23 @@ func (db *DB) fillDeliveries(ctx context.Context, tx *sql.Tx, channel string, ds
 	if err != nil {
 		return err
 	}
-	for rows.Next() {
+	err = eachRow(rows, func() error {
 		var id string
 		var wanted bool
 		var ct []byte
 		if err := rows.Scan(&id, &wanted, &ct); err != nil {
-			rows.Close()
 			return err
 		}
 		var to string
 		if len(ct) > 0 {
 			if to, err = db.open("profiles", column, id, ct); err != nil {
-				rows.Close()
 				return err
 			}
 		}
 		members[id] = member{to: to, wanted: wanted && to != ""}
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
+		return nil
+	})
+	if err != nil {
 		return err
 	}
 	live := map[string]bool{}

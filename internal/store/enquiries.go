@@ -212,15 +212,17 @@ func (db *DB) ForwardEnquiry(ctx context.Context, actor, enquiryID, reportID, to
 				return err
 			}
 			var contacts []string
-			for rows.Next() {
+			err = eachRow(rows, func() error {
 				var id string
 				if err := rows.Scan(&id); err != nil {
-					rows.Close()
 					return err
 				}
 				contacts = append(contacts, id)
+				return nil
+			})
+			if err != nil {
+				return err
 			}
-			rows.Close()
 			for _, id := range contacts {
 				p, err := db.profile(ctx, tx, id)
 				if err != nil {

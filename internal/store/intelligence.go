@@ -63,20 +63,18 @@ func (db *DB) RankedProfiles(ctx context.Context, f IntelFilter) ([]ProfileRank,
 	}
 	var out []ProfileRank
 	index := map[string]int{}
-	for rows.Next() {
+	err = eachRow(rows, func() error {
 		var p ProfileRank
 		var rank int
 		var first, last any
 		if err := rows.Scan(&p.ID, &p.Reports, &rank, &first, &last); err != nil {
-			rows.Close()
-			return nil, err
+			return err
 		}
 		if p.FirstSeen, err = scanTime(first); err == nil {
 			p.LastSeen, err = scanTime(last)
 		}
 		if err != nil {
-			rows.Close()
-			return nil, err
+			return err
 		}
 		for sev, r := range scheme.SeverityRank {
 			if r == rank {
@@ -85,9 +83,9 @@ func (db *DB) RankedProfiles(ctx context.Context, f IntelFilter) ([]ProfileRank,
 		}
 		index[p.ID] = len(out)
 		out = append(out, p)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil || len(out) == 0 {
+		return nil
+	})
+	if err != nil || len(out) == 0 {
 		return out, err
 	}
 	// Regions and kinds of the page's profiles, one query each.
@@ -111,16 +109,15 @@ func (db *DB) RankedProfiles(ctx context.Context, f IntelFilter) ([]ProfileRank,
 		if err != nil {
 			return nil, err
 		}
-		for rows.Next() {
+		err = eachRow(rows, func() error {
 			var id, v string
 			if err := rows.Scan(&id, &v); err != nil {
-				rows.Close()
-				return nil, err
+				return err
 			}
 			side.to(&out[index[id]], v)
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
+			return nil
+		})
+		if err != nil {
 			return nil, err
 		}
 	}

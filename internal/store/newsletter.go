@@ -166,16 +166,15 @@ func (db *DB) SendIssue(ctx context.Context, actor, subject, body string, unsubs
 			email, token []byte
 		}
 		var subs []sub
-		for rows.Next() {
+		err = eachRow(rows, func() error {
 			var s sub
 			if err := rows.Scan(&s.id, &s.email, &s.token); err != nil {
-				rows.Close()
 				return err
 			}
 			subs = append(subs, s)
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
+			return nil
+		})
+		if err != nil {
 			return err
 		}
 		if _, err := tx.ExecContext(ctx, `INSERT INTO newsletter_issues (id, subject, body, status, created_by, created_at, sent_by, sent_at, recipients)
@@ -235,35 +234,45 @@ func (db *DB) Issues(ctx context.Context) ([]Issue, error) {
 		return nil, err
 	}
 	var out []Issue
-	for rows.Next() {
+	err = eachRow(rows, func() error {
 		var is Issue
 		var sent sql.NullTime
 		if err := rows.Scan(&is.ID, &is.Subject, &is.Body, &is.Status, &is.CreatedBy, &is.CreatedAt, &sent, &is.Recipients); err != nil {
-			rows.Close()
-			return nil, err
+			return err
 		}
 		is.SentAt, is.Deliveries = sent.Time, map[string]int{}
 		out = append(out, is)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
+		return nil
+	})
+	if err != nil {
 		return nil, err
 	}
-	for i := range out {
-		counts, err := db.read.QueryContext(ctx, `SELECT status, COUNT(*) FROM notifications WHERE batch = $1 GROUP BY status`, out[i].ID)
-		if err != nil {
-			return nil, err
+	if len(out) == 0 {
+		return out, nil
+	}
+	// Every issue's deliveries in one query.
+	at := map[string]int{}
+	for i, is := range out {
+		at[is.ID] = i
+	}
+	counts, err := db.read.QueryContext(ctx, `SELECT batch, status, COUNT(*) FROM notifications
+		WHERE batch IN (SELECT id FROM newsletter_issues ORDER BY created_at DESC, id LIMIT 100) GROUP BY batch, status`)
+	if err != nil {
+		return nil, err
+	}
+	err = eachRow(counts, func() error {
+		var batch, st string
+		var n int
+		if err := counts.Scan(&batch, &st, &n); err != nil {
+			return err
 		}
-		for counts.Next() {
-			var st string
-			var n int
-			if err := counts.Scan(&st, &n); err != nil {
-				counts.Close()
-				return nil, err
-			}
+		if i, ok := at[batch]; ok {
 			out[i].Deliveries[st] = n
 		}
-		counts.Close()
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
 	return out, nil
 }

@@ -110,15 +110,17 @@ func (db *DB) Outbox(ctx context.Context, actor string, limit int) ([]scheme.Not
 		return nil, err
 	}
 	var ids []string
-	for rows.Next() {
+	err = eachRow(rows, func() error {
 		var id string
 		if err := rows.Scan(&id); err != nil {
-			rows.Close()
-			return nil, err
+			return err
 		}
 		ids = append(ids, id)
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
-	rows.Close()
 	if err := db.Audit(ctx, audit.Entry{Actor: actor, Action: "outbox.view"}); err != nil {
 		return nil, err
 	}

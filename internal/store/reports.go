@@ -195,18 +195,17 @@ func (db *DB) autoLink(ctx context.Context, tx *sql.Tx, offenderID, own string) 
 		at time.Time
 	}
 	var found []prof
-	for rows.Next() {
+	err = eachRow(rows, func() error {
 		var p prof
 		if err := rows.Scan(&p.id, &p.at); err != nil {
-			rows.Close()
-			return "", err
+			return err
 		}
 		if p.id != own {
 			found = append(found, p)
 		}
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil || len(found) == 0 {
+		return nil
+	})
+	if err != nil || len(found) == 0 {
 		return own, err
 	}
 	target := prof{id: own, at: ownAt}
@@ -352,16 +351,15 @@ func (db *DB) fillIncidentTypes(ctx context.Context, rs []scheme.Report) error {
 		if err != nil {
 			return err
 		}
-		for rows.Next() {
+		err = eachRow(rows, func() error {
 			var id, t string
 			if err := rows.Scan(&id, &t); err != nil {
-				rows.Close()
 				return err
 			}
 			rs[at[id]].IncidentTypes = append(rs[at[id]].IncidentTypes, t)
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
+			return nil
+		})
+		if err != nil {
 			return err
 		}
 	}
@@ -401,15 +399,17 @@ func (db *DB) Report(ctx context.Context, id string) (scheme.Report, error) {
 		return r, err
 	}
 	profiles := map[string]string{}
-	for rows.Next() {
+	err = eachRow(rows, func() error {
 		var oid, pid string
 		if err := rows.Scan(&oid, &pid); err != nil {
-			rows.Close()
-			return r, err
+			return err
 		}
 		profiles[oid] = pid
+		return nil
+	})
+	if err != nil {
+		return r, err
 	}
-	rows.Close()
 	for _, c := range []*scheme.ReportContent{&r.Original, &r.Working} {
 		for i := range c.Offenders {
 			c.Offenders[i].ProfileID = profiles[c.Offenders[i].ID]
@@ -439,15 +439,17 @@ func (db *DB) UpdateWorkingCopy(ctx context.Context, actor, id string, c scheme.
 			return err
 		}
 		existing := map[string]string{}
-		for rows.Next() {
+		err = eachRow(rows, func() error {
 			var oid, pid string
 			if err := rows.Scan(&oid, &pid); err != nil {
-				rows.Close()
 				return err
 			}
 			existing[oid] = pid
+			return nil
+		})
+		if err != nil {
+			return err
 		}
-		rows.Close()
 		if len(existing) == 0 {
 			var n int
 			if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM reports WHERE id = $1`, id).Scan(&n); err != nil || n == 0 {
@@ -604,12 +606,11 @@ func (db *DB) OffenderProfile(ctx context.Context, actor, id string) (OffenderPr
 		return p, err
 	}
 	regions := map[string]bool{}
-	for rows.Next() {
+	err = eachRow(rows, func() error {
 		var rid, region string
 		var at time.Time
 		if err := rows.Scan(&rid, &at, &region); err != nil {
-			rows.Close()
-			return p, err
+			return err
 		}
 		if len(p.ReportIDs) == 0 {
 			p.FirstSeen = at
@@ -620,8 +621,11 @@ func (db *DB) OffenderProfile(ctx context.Context, actor, id string) (OffenderPr
 			regions[region] = true
 			p.Regions = append(p.Regions, region)
 		}
+		return nil
+	})
+	if err != nil {
+		return p, err
 	}
-	rows.Close()
 	if len(p.ReportIDs) == 0 {
 		return p, scheme.ErrNotFound
 	}
@@ -631,25 +635,26 @@ func (db *DB) OffenderProfile(ctx context.Context, actor, id string) (OffenderPr
 		return p, err
 	}
 	seen := map[string]bool{}
-	for rows.Next() {
+	err = eachRow(rows, func() error {
 		var iid, kind string
 		var ct []byte
 		var partial bool
 		if err := rows.Scan(&iid, &kind, &ct, &partial); err != nil {
-			rows.Close()
-			return p, err
+			return err
 		}
 		v, err := db.open("offender_identifiers", "value", iid, ct)
 		if err != nil {
-			rows.Close()
-			return p, err
+			return err
 		}
 		if !seen[kind+"\x00"+v] {
 			seen[kind+"\x00"+v] = true
 			p.Identifiers = append(p.Identifiers, scheme.Identifier{Kind: kind, Value: v, Partial: partial})
 		}
+		return nil
+	})
+	if err != nil {
+		return p, err
 	}
-	rows.Close()
 	return p, db.Audit(ctx, audit.Entry{Actor: actor, Action: "offender.view", SubjectType: "offender_profile", SubjectID: id})
 }
 

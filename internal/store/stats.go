@@ -147,20 +147,19 @@ func (q *statsQuery) members() (stats.MemberFigures, error) {
 	if err != nil {
 		return m, err
 	}
-	for rows.Next() {
+	err = eachRow(rows, func() error {
 		var typ, gender, sector string
 		var n int
 		if err := rows.Scan(&typ, &gender, &sector, &n); err != nil {
-			rows.Close()
-			return m, err
+			return err
 		}
 		m.Total += n
 		m.ByType[typ] += n
 		m.ByGender[gender] += n
 		m.BySector[sector] += n
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
+		return nil
+	})
+	if err != nil {
 		return m, err
 	}
 	if m.ByRegion, err = q.countBy(`SELECT pr.region, COUNT(*)` + memberJoins + `
@@ -284,16 +283,15 @@ func (q *statsQuery) offenders(excludeRejected bool) (stats.OffenderFigures, err
 	if err != nil {
 		return o, err
 	}
-	for rows.Next() {
+	err = eachRow(rows, func() error {
 		var n, profiles int
 		if err := rows.Scan(&n, &profiles); err != nil {
-			rows.Close()
-			return o, err
+			return err
 		}
 		o.ByReports[n] = profiles
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
+		return nil
+	})
+	if err != nil {
 		return o, err
 	}
 	err = q.tx.QueryRowContext(q.ctx, `SELECT COUNT(DISTINCT x.report_id) FROM offenders x
@@ -314,17 +312,16 @@ func (q *statsQuery) alerts() (stats.AlertFigures, error) {
 	if err != nil {
 		return af, err
 	}
-	for rows.Next() {
+	err = eachRow(rows, func() error {
 		var at time.Time
 		if err := rows.Scan(&at); err != nil {
-			rows.Close()
-			return af, err
+			return err
 		}
 		af.Published++
 		af.ByMonth[stats.MonthKey(at, q.loc)]++
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
+		return nil
+	})
+	if err != nil {
 		return af, err
 	}
 	rows, err = q.tx.QueryContext(q.ctx, `SELECT d.channel, d.status, COUNT(*) FROM alert_deliveries d JOIN alerts a ON a.id = d.alert_id

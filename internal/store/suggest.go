@@ -117,18 +117,20 @@ func (db *DB) FindReportsByIdentifier(ctx context.Context, actor, kind string, v
 		if err != nil {
 			return nil, err
 		}
-		for rows.Next() {
+		err = eachRow(rows, func() error {
 			var id string
 			if err := rows.Scan(&id); err != nil {
-				rows.Close()
-				return nil, err
+				return err
 			}
 			if !seen[id] {
 				seen[id] = true
 				ids = append(ids, id)
 			}
+			return nil
+		})
+		if err != nil {
+			return nil, err
 		}
-		rows.Close()
 	}
 	if err := db.Audit(ctx, audit.Entry{Actor: actor, Action: "identifier.search", Detail: fmt.Sprintf(`{"kind":%q,"found":%d}`, kind, len(ids))}); err != nil {
 		return nil, err

@@ -71,16 +71,15 @@ func backfillAlerts(ctx context.Context, tx *sql.Tx, userID string, now time.Tim
 		return err
 	}
 	var ids []string
-	for rows.Next() {
+	err = eachRow(rows, func() error {
 		var id string
 		if err := rows.Scan(&id); err != nil {
-			rows.Close()
 			return err
 		}
 		ids = append(ids, id)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
+		return nil
+	})
+	if err != nil {
 		return err
 	}
 	for _, id := range ids {
