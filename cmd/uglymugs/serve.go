@@ -125,8 +125,7 @@ func serve(ctx context.Context, db *store.DB, cfg serveConfig, demo bool, log *s
 		BaseContext:       func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
 	}
 	if err := q.Start(ctx); err != nil {
-		ln.Close()
-		return fmt.Errorf("start job workers: %w", err)
+		return errors.Join(fmt.Errorf("start job workers: %w", err), ln.Close())
 	}
 
 	errc := make(chan error, 1)

@@ -97,7 +97,7 @@ type SignInInput struct {
 func (s *Service) SignIn(ctx context.Context, in SignInInput, kind store.SessionKind) (Session, error) {
 	l, err := s.DB.LoginByUsername(ctx, in.Username)
 	if scheme.ErrorCode(err) == scheme.CodeNotFound {
-		password.Verify(s.dummyHash, in.Password, password.Default) //nolint:errcheck // for timing only
+		_, _, _ = password.Verify(s.dummyHash, in.Password, password.Default) // for timing only
 		return Session{}, ErrBadCredentials
 	} else if err != nil {
 		return Session{}, err
@@ -155,7 +155,7 @@ func (s *Service) CompleteSignIn(ctx context.Context, mfaToken, code string, kin
 		return Session{}, err
 	}
 	if s.Now().Before(l.LockedUntil) {
-		s.DB.DeleteSession(ctx, mfaToken) //nolint:errcheck // it is refused either way
+		_ = s.DB.DeleteSession(ctx, mfaToken) // it is refused either way
 		return Session{}, ErrBadCredentials
 	}
 	if err := s.secondFactor(ctx, l, code); err != nil {

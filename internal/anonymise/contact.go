@@ -380,7 +380,10 @@ func isHostByte(c byte) bool { return isASCIIAlnum(c) || c == '.' || c == '-' }
 // top-level domain will do after "www.".
 func bareHost(h string) bool {
 	tld, ok := hostLabels(h)
-	if !ok || strings.ContainsFunc(tld, func(r rune) bool { return !isLetterByte(byte(r)) || r >= utf8.RuneSelf }) {
+	notLetter := func(r rune) bool {
+		return r >= utf8.RuneSelf || !isLetterByte(byte(r)) // #nosec G115 -- r < utf8.RuneSelf here: one byte
+	}
+	if !ok || strings.ContainsFunc(tld, notLetter) {
 		return false
 	}
 	if len(h) > 4 && strings.EqualFold(h[:4], "www.") && strings.Count(h, ".") > 1 {

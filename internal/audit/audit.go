@@ -47,7 +47,7 @@ func (e Entry) Sum() []byte {
 		h.Write(b)
 	}
 	put([]byte("uglymugs-audit-v1"))
-	binary.BigEndian.PutUint64(n[:], uint64(e.Seq))
+	binary.BigEndian.PutUint64(n[:], uint64(e.Seq)) // #nosec G115 -- sequence numbers count up from 1; the bytes hashed must not change
 	h.Write(n[:])
 	put([]byte(e.At.UTC().Truncate(Precision).Format(time.RFC3339Nano)))
 	put([]byte(e.Actor))

@@ -55,6 +55,9 @@ type svg struct {
 	strings.Builder
 }
 
+// add writes markup as it is (a strings.Builder does not fail).
+func (b *svg) add(markup string) { _, _ = b.WriteString(markup) }
+
 func (b *svg) open(id, class string, height int, title, desc string) {
 	fmt.Fprintf(b, `<svg class="chart %s" viewBox="0 0 %d %d" width="%d" height="%d" role="img" aria-labelledby="%s-title %s-desc" focusable="false" xmlns="http://www.w3.org/2000/svg">`,
 		class, chartWidth, height, chartWidth, height, esc(id), esc(id))
@@ -173,7 +176,7 @@ func barChart(t Table, id string) string {
 		}
 		b.text("chart__value", w+6, y+31.5, "", text)
 	}
-	b.WriteString(`</svg>`)
+	b.add(`</svg>`)
 	return b.String()
 }
 
@@ -286,7 +289,7 @@ func columnChart(t Table, id string) string {
 		}
 	}
 	b.timeLabels(f, t.Rows)
-	b.WriteString(`</svg>`)
+	b.add(`</svg>`)
 	return b.String()
 }
 
@@ -322,8 +325,8 @@ func lineChart(t Table, id string) string {
 		x, y := float64(i%2)*160, float64(i/2*legendRow)+10
 		fmt.Fprintf(&b, `<g class="chart__series chart__series--%d">`, i+1)
 		fmt.Fprintf(&b, `<line class="chart__line" x1="%s" x2="%s" y1="%s" y2="%s"/>`, num(x), num(x+22), num(y), num(y))
-		b.WriteString(marker(lineMarks[i%len(lineMarks)], x+11, y))
-		b.WriteString(`</g>`)
+		b.add(marker(lineMarks[i%len(lineMarks)], x+11, y))
+		b.add(`</g>`)
 		b.text("chart__legend", x+28, y+4, "", clip(strings.TrimSuffix(t.Columns[c].Name, " (%)"), 20))
 	}
 	b.grid(f, 25, "%")
@@ -349,12 +352,12 @@ func lineChart(t Table, id string) string {
 		}
 		for j, r := range t.Rows {
 			if v := r.Values[c]; !v.None {
-				b.WriteString(marker(lineMarks[i%len(lineMarks)], f.x(j), f.y(v.N)))
+				b.add(marker(lineMarks[i%len(lineMarks)], f.x(j), f.y(v.N)))
 			}
 		}
-		b.WriteString(`</g>`)
+		b.add(`</g>`)
 	}
 	b.timeLabels(f, t.Rows)
-	b.WriteString(`</svg>`)
+	b.add(`</svg>`)
 	return b.String()
 }

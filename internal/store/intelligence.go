@@ -52,6 +52,7 @@ func (db *DB) RankedProfiles(ctx context.Context, f IntelFilter) ([]ProfileRank,
 	if f.Limit <= 0 {
 		f.Limit = 50
 	}
+	// #nosec G202 -- the filters add constant fragments and $n placeholders (arg); values are arguments
 	q := `SELECT o.profile_id, COUNT(DISTINCT r.id), MAX(r.severity_rank), MIN(r.incident_at), MAX(r.incident_at)
 		FROM offenders o JOIN reports r ON r.id = o.report_id` + where + `
 		GROUP BY o.profile_id HAVING COUNT(DISTINCT r.id) >= ` + arg(max(f.MinReports, 1)) + `

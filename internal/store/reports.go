@@ -306,6 +306,7 @@ func (db *DB) Reports(ctx context.Context, f ReportFilter) ([]scheme.Report, err
 		for _, s := range f.Statuses {
 			ph = append(ph, arg(string(s)))
 		}
+		// #nosec G202 -- only $n placeholders are joined in; the values are arguments
 		q += ` AND r.status IN (` + strings.Join(ph, ", ") + `)`
 	}
 	if f.ReporterID != "" {
@@ -346,6 +347,7 @@ func (db *DB) fillIncidentTypes(ctx context.Context, rs []scheme.Report) error {
 		for i, r := range batch {
 			ph[i], args[i] = fmt.Sprintf("$%d", i+1), r.ID
 		}
+		// #nosec G202 -- only $n placeholders are joined in; the values are arguments
 		rows, err := db.read.QueryContext(ctx, `SELECT t.report_id, t.type FROM report_incident_types t JOIN incident_types it ON it.slug = t.type
 			WHERE t.report_id IN (`+strings.Join(ph, ", ")+`) ORDER BY t.report_id, it.position`, args...)
 		if err != nil {

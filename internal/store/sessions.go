@@ -76,7 +76,7 @@ func (db *DB) SessionUser(ctx context.Context, token string, kind SessionKind, t
 	}
 	now := db.now().UTC()
 	if now.After(expires) || now.Sub(lastSeen) > ttl.Idle {
-		db.inTx(ctx, func(tx *sql.Tx) error { //nolint:errcheck // best effort; it is dead either way
+		_ = db.inTx(ctx, func(tx *sql.Tx) error { // best effort; it is dead either way
 			_, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE token_hash = $1`, h)
 			return err
 		})

@@ -139,20 +139,17 @@ func Open(ctx context.Context, src Source, v *vault.Vault) (*DB, error) {
 		w.SetConnMaxIdleTime(0)
 		r, err := sql.Open("sqlite", sqliteDSN(src.Path, true))
 		if err != nil {
-			w.Close()
-			return nil, err
+			return nil, errors.Join(err, w.Close())
 		}
 		r.SetMaxOpenConns(8)
 		db.write, db.read = w, r
 		// Create the file, switch it to WAL and restrict it to its owner
 		// before any reader opens it.
 		if err := w.PingContext(ctx); err != nil {
-			db.Close()
-			return nil, fmt.Errorf("open %s: %w", src, err)
+			return nil, errors.Join(fmt.Errorf("open %s: %w", src, err), db.Close())
 		}
 		if err := os.Chmod(src.Path, 0o600); err != nil {
-			db.Close()
-			return nil, fmt.Errorf("restrict database file: %w", err)
+			return nil, errors.Join(fmt.Errorf("restrict database file: %w", err), db.Close())
 		}
 	case Postgres:
 		p, err := sql.Open("pgx", src.URL)
@@ -167,12 +164,10 @@ func Open(ctx context.Context, src Source, v *vault.Vault) (*DB, error) {
 		return nil, fmt.Errorf("unknown dialect %q", src.Dialect)
 	}
 	if err := db.read.PingContext(ctx); err != nil {
-		db.Close()
-		return nil, fmt.Errorf("connect to %s: %w", src, err)
+		return nil, errors.Join(fmt.Errorf("connect to %s: %w", src, err), db.Close())
 	}
 	if err := db.initJobs(); err != nil {
-		db.Close()
-		return nil, err
+		return nil, errors.Join(err, db.Close())
 	}
 	return db, nil
 }

@@ -244,7 +244,7 @@ func jsonKind(k reflect.Kind) string {
 // others can access: a key file anyone else can read is as good as leaked, so
 // that should stop the service rather than be noticed later.
 func Load(path string) (*Vault, error) {
-	f, err := os.Open(path)
+	f, err := os.Open(path) // #nosec G304 -- the operator's --key-file: reading it is the point
 	if err != nil {
 		return nil, fmt.Errorf("vault: opening key file: %w", err)
 	}
@@ -292,7 +292,7 @@ func WriteNew(path string, v *Vault) error {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return fmt.Errorf("vault: creating key directory: %w", err)
 	}
-	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600) // #nosec G304 -- the operator's --key-file, created new and private
 	if errors.Is(err, fs.ErrExist) {
 		return fmt.Errorf("vault: key file %s already exists; refusing to overwrite it "+
 			"(it may hold the only copy of keys existing data needs); choose a new path or move it aside yourself", path)
@@ -301,22 +301,17 @@ func WriteNew(path string, v *Vault) error {
 		return fmt.Errorf("vault: creating key file: %w", err)
 	}
 	if _, err := f.Write(data); err != nil {
-		f.Close()
-		os.Remove(path)
-		return fmt.Errorf("vault: writing key file: %w", err)
+		return errors.Join(fmt.Errorf("vault: writing key file: %w", err), f.Close(), os.Remove(path))
 	}
 	if err := f.Sync(); err != nil {
-		f.Close()
-		os.Remove(path)
-		return fmt.Errorf("vault: syncing key file: %w", err)
+		return errors.Join(fmt.Errorf("vault: syncing key file: %w", err), f.Close(), os.Remove(path))
 	}
 	if err := f.Close(); err != nil {
-		os.Remove(path)
-		return fmt.Errorf("vault: closing key file: %w", err)
+		return errors.Join(fmt.Errorf("vault: closing key file: %w", err), os.Remove(path))
 	}
 	// Sync the directory too, or after a crash the file may not exist even
 	// though its contents were synced.
-	d, err := os.Open(dir)
+	d, err := os.Open(dir) // #nosec G304 -- the key file's own directory
 	if err != nil {
 		return fmt.Errorf("vault: syncing key directory: %w", err)
 	}

@@ -75,7 +75,7 @@ func associatedData(header []byte, f Field) []byte {
 	ad := make([]byte, 0, len(header)+6+len(f.Table)+len(f.Column)+len(f.RowID))
 	ad = append(ad, header...)
 	for _, s := range [...]string{f.Table, f.Column, f.RowID} {
-		ad = binary.BigEndian.AppendUint16(ad, uint16(len(s))) // bounded by check
+		ad = binary.BigEndian.AppendUint16(ad, uint16(len(s))) // #nosec G115 -- at most maxPartLen (1<<16 - 1), checked by f.check before sealing or opening
 		ad = append(ad, s...)
 	}
 	return ad

@@ -332,7 +332,7 @@ func (s *Server) addAddition() http.Handler {
 			s.alRenderAlert(w, r, u, http.StatusUnprocessableEntity, AlertPageView{AddBody: body, AddError: formErrors(err)["body"]})
 			return
 		}
-		http.Redirect(w, r, "/alerts/"+url.PathEscape(id)+"?done=added#additions", http.StatusSeeOther)
+		seeOther(w, r, "/alerts/"+url.PathEscape(id)+"?done=added#additions")
 	})
 }
 

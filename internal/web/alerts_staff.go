@@ -187,7 +187,7 @@ func (s *Server) newAlert() http.Handler {
 			s.fail(w, r, err)
 			return
 		}
-		http.Redirect(w, r, alEditorURL(a.ID, "created", ""), http.StatusSeeOther)
+		seeOther(w, r, alEditorURL(a.ID, "created", ""))
 	})
 }
 
@@ -621,7 +621,7 @@ func (s *Server) saveAlert() http.Handler {
 			s.alFailed(w, r, u, err, alEditorState{in: "save", form: &f})
 			return
 		}
-		http.Redirect(w, r, alEditorURL(id, "saved", "alert-form"), http.StatusSeeOther)
+		seeOther(w, r, alEditorURL(id, "saved", "alert-form"))
 	})
 }
 
@@ -632,7 +632,7 @@ func (s *Server) approveAlert() http.Handler {
 			s.alFailed(w, r, u, err, alEditorState{in: "approve"})
 			return
 		}
-		http.Redirect(w, r, alEditorURL(id, "approved", "approval"), http.StatusSeeOther)
+		seeOther(w, r, alEditorURL(id, "approved", "approval"))
 	})
 }
 
@@ -645,7 +645,7 @@ func (s *Server) publishAlert() http.Handler {
 			return
 		}
 		// The counts (no one's details) go with the redirect, for the notice.
-		http.Redirect(w, r, fmt.Sprintf("%s&in_app=%d&email=%d&sms=%d", alEditorURL(id, "published", ""), aud.InApp, aud.Email, aud.SMS), http.StatusSeeOther)
+		seeOther(w, r, fmt.Sprintf("%s&in_app=%d&email=%d&sms=%d", alEditorURL(id, "published", ""), aud.InApp, aud.Email, aud.SMS))
 	})
 }
 
@@ -668,7 +668,7 @@ func (s *Server) withdrawAlert() http.Handler {
 			s.alFailed(w, r, u, err, alEditorState{in: "withdraw", form: s.alKeep(r, id, func(f *alEditForm) { f.Notice = notice })})
 			return
 		}
-		http.Redirect(w, r, alEditorURL(id, "withdrawn", ""), http.StatusSeeOther)
+		seeOther(w, r, alEditorURL(id, "withdrawn", ""))
 	})
 }
 
@@ -678,7 +678,7 @@ func (s *Server) discardAlert() http.Handler {
 			s.alFailed(w, r, u, err, alEditorState{in: "discard"})
 			return
 		}
-		http.Redirect(w, r, "/coordinator/alerts?done=discarded", http.StatusSeeOther)
+		seeOther(w, r, "/coordinator/alerts?done=discarded")
 	})
 }
 
@@ -801,7 +801,7 @@ func (s *Server) retryDeliveries() http.Handler {
 			s.fail(w, r, err)
 			return
 		}
-		http.Redirect(w, r, fmt.Sprintf("/coordinator/alerts/%s/deliveries?done=retried&channel=%s&n=%d", url.PathEscape(id), channel, n), http.StatusSeeOther)
+		seeOther(w, r, fmt.Sprintf("/coordinator/alerts/%s/deliveries?done=retried&channel=%s&n=%d", url.PathEscape(id), channel, n))
 	})
 }
 
@@ -822,7 +822,7 @@ func (s *Server) resumeChannel() http.Handler {
 		if id := r.PostFormValue("alert"); id != "" {
 			back = "/coordinator/alerts/" + url.PathEscape(id) + "/deliveries?done=resumed"
 		}
-		http.Redirect(w, r, back, http.StatusSeeOther)
+		seeOther(w, r, back)
 	})
 }
 
@@ -887,7 +887,7 @@ func (s *Server) moderateAddition(approve bool) http.Handler {
 		if approve {
 			done = "approved"
 		}
-		http.Redirect(w, r, "/coordinator/additions?done="+done, http.StatusSeeOther)
+		seeOther(w, r, "/coordinator/additions?done="+done)
 	})
 }
 
@@ -924,6 +924,6 @@ func (s *Server) saveSettings() http.Handler {
 			s.fail(w, r, err)
 			return
 		}
-		http.Redirect(w, r, "/admin/settings?done=saved", http.StatusSeeOther)
+		seeOther(w, r, "/admin/settings?done=saved")
 	}, scheme.RoleAdmin)
 }

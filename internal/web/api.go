@@ -29,7 +29,7 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	w.WriteHeader(status)
 	enc := json.NewEncoder(w)
 	enc.SetEscapeHTML(true)
-	enc.Encode(v) //nolint:errcheck // the client went away
+	_ = enc.Encode(v) // the client went away
 }
 
 // apiFail answers with the error envelope; internal errors are logged and

@@ -48,7 +48,7 @@ func loadAssets() (*assets, error) {
 		hashed := strings.TrimSuffix(name, ext) + "." + hex.EncodeToString(sum[:4]) + ext
 		var gz bytes.Buffer
 		zw, _ := gzip.NewWriterLevel(&gz, gzip.BestCompression)
-		zw.Write(b) //nolint:errcheck // writes to memory
+		_, _ = zw.Write(b) // writes to memory
 		if err := zw.Close(); err != nil {
 			return err
 		}
@@ -91,7 +91,7 @@ func (a *assets) handler() http.Handler {
 			body = as.gzipped
 		}
 		w.Header().Set("Content-Length", strconv.Itoa(len(body)))
-		w.Write(body) //nolint:errcheck // the client went away
+		_, _ = w.Write(body) // the client went away
 	})
 }
 

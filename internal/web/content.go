@@ -205,7 +205,7 @@ func (s *Server) savePage() http.Handler {
 			s.fail(w, r, err)
 			return
 		}
-		http.Redirect(w, r, "/admin/pages/"+slug+"?done=saved", http.StatusSeeOther)
+		seeOther(w, r, "/admin/pages/"+slug+"?done=saved")
 	}, scheme.RoleAdmin))
 }
 
@@ -276,7 +276,7 @@ func (s *Server) publishTerms() http.Handler {
 			s.fail(w, r, err)
 			return
 		}
-		http.Redirect(w, r, "/admin/terms?done=published", http.StatusSeeOther)
+		seeOther(w, r, "/admin/terms?done=published")
 	}, scheme.RoleAdmin))
 }
 
@@ -335,7 +335,7 @@ func (s *Server) acceptTerms() http.Handler {
 			s.fail(w, r, err)
 			return
 		}
-		http.Redirect(w, r, "/account", http.StatusSeeOther)
+		seeOther(w, r, "/account")
 	})
 }
 
@@ -358,6 +358,6 @@ func (s *Server) termsGate(w http.ResponseWriter, r *http.Request, u scheme.User
 	if v == 0 {
 		return false
 	}
-	http.Redirect(w, r, "/account/terms", http.StatusSeeOther)
+	seeOther(w, r, "/account/terms")
 	return true
 }

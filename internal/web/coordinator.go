@@ -108,7 +108,7 @@ func (s *Server) decide(d store.Decision) http.Handler {
 			s.fail(w, r, err)
 			return
 		}
-		http.Redirect(w, r, "/coordinator/applications?done="+string(d), http.StatusSeeOther)
+		seeOther(w, r, "/coordinator/applications?done="+string(d))
 	}, scheme.RoleCoordinator)
 }
 
@@ -174,7 +174,7 @@ func (s *Server) addStaff() http.Handler {
 			s.renderStaff(w, r, u, statusFor(scheme.ErrorCode(err)), FormView{Values: map[string]string{"name": name, "username": username}, Errors: formErrors(err)})
 			return
 		}
-		http.Redirect(w, r, "/organisation/staff?done=staff", http.StatusSeeOther)
+		seeOther(w, r, "/organisation/staff?done=staff")
 	}, scheme.RoleOrgContact)
 }
 
@@ -184,6 +184,6 @@ func (s *Server) setStaff(active bool) http.Handler {
 			s.fail(w, r, err)
 			return
 		}
-		http.Redirect(w, r, "/organisation/staff?done=staff", http.StatusSeeOther)
+		seeOther(w, r, "/organisation/staff?done=staff")
 	}, scheme.RoleOrgContact)
 }

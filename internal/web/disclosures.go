@@ -94,7 +94,7 @@ func (s *Server) createDisclosure() http.Handler {
 			s.fail(w, r, err)
 			return
 		}
-		http.Redirect(w, r, "/coordinator/disclosures/"+url.PathEscape(d.ID)+"?done=recorded", http.StatusSeeOther)
+		seeOther(w, r, "/coordinator/disclosures/"+url.PathEscape(d.ID)+"?done=recorded")
 	})
 }
 
@@ -151,7 +151,7 @@ func (s *Server) decideDisclosure() http.Handler {
 			s.fail(w, r, err)
 			return
 		}
-		http.Redirect(w, r, "/coordinator/disclosures/"+url.PathEscape(r.PathValue("id")), http.StatusSeeOther)
+		seeOther(w, r, "/coordinator/disclosures/"+url.PathEscape(r.PathValue("id")))
 	})
 }
 

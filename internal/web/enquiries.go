@@ -74,7 +74,7 @@ func (s *Server) createEnquiry() http.Handler {
 			s.fail(w, r, err)
 			return
 		}
-		http.Redirect(w, r, "/coordinator/enquiries/"+url.PathEscape(e.ID)+"?done=created", http.StatusSeeOther)
+		seeOther(w, r, "/coordinator/enquiries/"+url.PathEscape(e.ID)+"?done=created")
 	})
 }
 
@@ -164,7 +164,7 @@ func (s *Server) forwardEnquiry() http.Handler {
 			s.fail(w, r, err)
 			return
 		}
-		http.Redirect(w, r, "/coordinator/enquiries/"+url.PathEscape(id)+"?done=forwarded", http.StatusSeeOther)
+		seeOther(w, r, "/coordinator/enquiries/"+url.PathEscape(id)+"?done=forwarded")
 	})
 }
 
@@ -181,7 +181,7 @@ func (s *Server) enquiryOutcome() http.Handler {
 			s.fail(w, r, err)
 			return
 		}
-		http.Redirect(w, r, "/coordinator/enquiries/"+url.PathEscape(id)+"?done=outcome", http.StatusSeeOther)
+		seeOther(w, r, "/coordinator/enquiries/"+url.PathEscape(id)+"?done=outcome")
 	})
 }
 
@@ -279,6 +279,6 @@ func (s *Server) enquiryDecision() http.Handler {
 			s.fail(w, r, err)
 			return
 		}
-		http.Redirect(w, r, "/enquiries/"+url.PathEscape(id)+"?done=answered", http.StatusSeeOther)
+		seeOther(w, r, "/enquiries/"+url.PathEscape(id)+"?done=answered")
 	})
 }

@@ -83,7 +83,7 @@ func (s *Server) createExport() http.Handler {
 			s.fail(w, r, err)
 			return
 		}
-		http.Redirect(w, r, "/coordinator/exports/"+url.PathEscape(e.ID)+"?done=created", http.StatusSeeOther)
+		seeOther(w, r, "/coordinator/exports/"+url.PathEscape(e.ID)+"?done=created")
 	})
 }
 
@@ -153,7 +153,7 @@ func (s *Server) writeExport(w http.ResponseWriter, r *http.Request, e police.Ex
 		}
 		w.Header().Set("Content-Type", "text/csv; charset=utf-8")
 		w.Header().Set("Content-Disposition", `attachment; filename="`+e.Reference+`.csv"`)
-		w.Write(b.Bytes()) //nolint:errcheck // the client went away
+		_, _ = w.Write(b.Bytes()) // the client went away
 	case "json":
 		w.Header().Set("Content-Disposition", `attachment; filename="`+e.Reference+`.json"`)
 		writeJSON(w, http.StatusOK, e.Document(s.cfg.Scheme.Name, time.Now()))

@@ -72,7 +72,7 @@ func (s *Server) applyPage() http.Handler {
 // and the typed values to show again if something is wrong (never the
 // password).
 func applicationFromForm(r *http.Request, t scheme.MembershipType) (account.ApplicationInput, map[string]string) {
-	r.ParseForm() //nolint:errcheck // an unreadable body leaves the form empty, and validation says what is missing
+	_ = r.ParseForm() // an unreadable body leaves the form empty, and validation says what is missing
 	f := r.PostForm
 	in := account.ApplicationInput{
 		Type: string(t), Username: f.Get("username"), Password: f.Get("password"),

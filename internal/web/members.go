@@ -48,7 +48,7 @@ func (s *Server) memberAction(do func(r *http.Request, u scheme.User, id string)
 			s.renderMembers(w, r, u, statusFor(code), FormView{Errors: formErrors(err)})
 			return
 		}
-		http.Redirect(w, r, "/coordinator/members?done="+done, http.StatusSeeOther)
+		seeOther(w, r, "/coordinator/members?done="+done)
 	}, roles...)
 }
 
@@ -94,6 +94,6 @@ func (s *Server) exportRevoked() http.Handler {
 		w.Header().Set("Content-Disposition", `attachment; filename="revoked-member.json"`)
 		enc := json.NewEncoder(w)
 		enc.SetIndent("", "  ")
-		enc.Encode(e) //nolint:errcheck // the client went away
+		_ = enc.Encode(e) // the client went away
 	}, scheme.RoleCoordinator)
 }

@@ -196,6 +196,6 @@ func (s *Server) sendIssue() http.Handler {
 			s.fail(w, r, err)
 			return
 		}
-		http.Redirect(w, r, "/admin/newsletter?done=sent", http.StatusSeeOther)
+		seeOther(w, r, "/admin/newsletter?done=sent")
 	}, scheme.RoleAdmin))
 }

@@ -21,10 +21,10 @@ func (s *Server) handleHealth() http.Handler {
 		if err := s.db.Ping(ctx); err != nil {
 			s.log.ErrorContext(r.Context(), "health check failed", "err", err)
 			w.WriteHeader(http.StatusServiceUnavailable)
-			w.Write([]byte("database unavailable\n")) //nolint:errcheck
+			_, _ = w.Write([]byte("database unavailable\n"))
 			return
 		}
-		w.Write([]byte("ok\n")) //nolint:errcheck
+		_, _ = w.Write([]byte("ok\n"))
 	})
 }
 

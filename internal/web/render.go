@@ -113,7 +113,7 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, view
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.WriteHeader(status)
-	buf.WriteTo(w) //nolint:errcheck // the client went away
+	_, _ = buf.WriteTo(w) // the client went away
 }
 
 // fieldView is one form field for the "text-field" and "textarea-field"

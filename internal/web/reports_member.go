@@ -482,7 +482,7 @@ func (s *Server) newDraft() http.Handler {
 			s.fail(w, r, err)
 			return
 		}
-		http.Redirect(w, r, "/reports/draft/"+id+"/1", http.StatusSeeOther)
+		seeOther(w, r, "/reports/draft/"+id+"/1")
 	})
 }
 
@@ -563,7 +563,7 @@ func (s *Server) rpSaveStep(w http.ResponseWriter, r *http.Request, u scheme.Use
 			o.Identifiers = append(o.Identifiers, report.IdentifierInput{Kind: "phone"})
 		}
 		if save(3) {
-			http.Redirect(w, r, base+"3"+rpCheckQuery(fromCheck)+fmt.Sprintf("#offenders.%d.identifiers.%d.kind", i, len(o.Identifiers)-1), http.StatusSeeOther)
+			seeOther(w, r, base+"3"+rpCheckQuery(fromCheck)+fmt.Sprintf("#offenders.%d.identifiers.%d.kind", i, len(o.Identifiers)-1))
 		}
 	case step == 3 && action == "add-offender":
 		if len(in.Offenders) == 0 {
@@ -573,17 +573,17 @@ func (s *Server) rpSaveStep(w http.ResponseWriter, r *http.Request, u scheme.Use
 			in.Offenders = append(in.Offenders, report.OffenderInput{Identifiers: rpBlankIdents()})
 		}
 		if save(3) {
-			http.Redirect(w, r, base+"3"+rpCheckQuery(fromCheck)+fmt.Sprintf("#offender-%d", len(in.Offenders)-1), http.StatusSeeOther)
+			seeOther(w, r, base+"3"+rpCheckQuery(fromCheck)+fmt.Sprintf("#offender-%d", len(in.Offenders)-1))
 		}
 	case action == "back":
 		if step == 1 {
 			if save(1) {
-				http.Redirect(w, r, "/reports?done=draft", http.StatusSeeOther)
+				seeOther(w, r, "/reports?done=draft")
 			}
 			return
 		}
 		if save(step - 1) {
-			http.Redirect(w, r, base+strconv.Itoa(step-1), http.StatusSeeOther)
+			seeOther(w, r, base+strconv.Itoa(step-1))
 		}
 	case strings.HasPrefix(action, "change:"):
 		to, err := strconv.Atoi(strings.TrimPrefix(action, "change:"))
@@ -591,7 +591,7 @@ func (s *Server) rpSaveStep(w http.ResponseWriter, r *http.Request, u scheme.Use
 			to = step
 		}
 		if save(to) {
-			http.Redirect(w, r, base+strconv.Itoa(to)+rpCheckQuery(to < rpSteps), http.StatusSeeOther)
+			seeOther(w, r, base+strconv.Itoa(to)+rpCheckQuery(to < rpSteps))
 		}
 	case action == "submit" || step == rpSteps:
 		s.rpSubmit(w, r, u, d.ID, in)
@@ -612,7 +612,7 @@ func (s *Server) rpSaveStep(w http.ResponseWriter, r *http.Request, u scheme.Use
 			next = rpSteps
 		}
 		if save(next) {
-			http.Redirect(w, r, base+strconv.Itoa(next), http.StatusSeeOther)
+			seeOther(w, r, base+strconv.Itoa(next))
 		}
 	}
 }
@@ -691,7 +691,7 @@ func (s *Server) rpSubmit(w http.ResponseWriter, r *http.Request, u scheme.User,
 		// The report is safe; a leftover draft is only untidy.
 		s.log.ErrorContext(ctx, "delete sent draft", "id", RequestID(ctx), "err", err)
 	}
-	http.Redirect(w, r, "/reports/"+rep.ID+"?sent=1", http.StatusSeeOther)
+	seeOther(w, r, "/reports/"+rep.ID+"?sent=1")
 }
 
 func (s *Server) discardDraft() http.Handler {
@@ -704,7 +704,7 @@ func (s *Server) discardDraft() http.Handler {
 			s.fail(w, r, err)
 			return
 		}
-		http.Redirect(w, r, "/reports?done=discarded", http.StatusSeeOther)
+		seeOther(w, r, "/reports?done=discarded")
 	})
 }
 
@@ -1004,7 +1004,7 @@ func (s *Server) rpDraftSummary(in report.Input, l rpLookups) rpSummary {
 // rpSignedOut answers a step posted after the session ended:
 // nothing can be saved, so the person gets back what they typed to copy.
 func (s *Server) rpSignedOut(w http.ResponseWriter, r *http.Request) {
-	r.ParseForm() //nolint:errcheck // whatever could be read is shown
+	_ = r.ParseForm() // whatever could be read is shown
 	f := r.PostForm
 	var typed []rpLabelValue
 	add := func(label, v string) {
@@ -1220,7 +1220,7 @@ func (s *Server) reporterMessage() http.Handler {
 		body := r.PostFormValue("message")
 		_, err := s.db.AddMessage(r.Context(), u.ID, id, false, body, s.accounts.URL)
 		if err == nil {
-			http.Redirect(w, r, "/reports/"+id+"?done=message#messages", http.StatusSeeOther)
+			seeOther(w, r, "/reports/"+id+"?done=message#messages")
 			return
 		}
 		if scheme.ErrorCode(err) != scheme.CodeInvalid {
@@ -1249,6 +1249,6 @@ func (s *Server) myConsents() http.Handler {
 			s.fail(w, r, err)
 			return
 		}
-		http.Redirect(w, r, "/reports/"+id+"?done=consents#consents", http.StatusSeeOther)
+		seeOther(w, r, "/reports/"+id+"?done=consents#consents")
 	})
 }

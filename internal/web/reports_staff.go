@@ -605,7 +605,7 @@ func describeCaseEvent(e store.Event, who string, tasks map[string]string, when 
 	v := caseEvent{When: when, Who: who, Kind: e.Kind, Body: e.Body}
 	var d map[string]any
 	if e.Detail != "" && strings.HasPrefix(e.Detail, "{") {
-		json.Unmarshal([]byte(e.Detail), &d) //nolint:errcheck // an unreadable detail shows as no detail
+		_ = json.Unmarshal([]byte(e.Detail), &d) // an unreadable detail shows as no detail
 	}
 	str := func(k string) string { s, _ := d[k].(string); return s }
 	switch e.Kind {
@@ -961,7 +961,7 @@ func (s *Server) editWorkingCopy() http.Handler {
 			s.caseFailed(w, r, u, err, caseForm{form: "working-copy", wc: &f})
 			return
 		}
-		http.Redirect(w, r, s.caseURL(rep.ID, "edit", "working-copy"), http.StatusSeeOther)
+		seeOther(w, r, s.caseURL(rep.ID, "edit", "working-copy"))
 	}, scheme.RoleCoordinator)
 }
 
@@ -998,7 +998,7 @@ func (s *Server) setReportStatus() http.Handler {
 			s.caseFailed(w, r, u, err, caseForm{form: "status", values: values})
 			return
 		}
-		http.Redirect(w, r, s.caseURL(r.PathValue("id"), "status", "case-status"), http.StatusSeeOther)
+		seeOther(w, r, s.caseURL(r.PathValue("id"), "status", "case-status"))
 	}, scheme.RoleCoordinator)
 }
 
@@ -1015,7 +1015,7 @@ func (s *Server) addCaseNote() http.Handler {
 			s.caseFailed(w, r, u, caseRenameFields(err, map[string]string{"note": "text", "referral": "text"}), caseForm{form: "notes", values: values})
 			return
 		}
-		http.Redirect(w, r, s.caseURL(r.PathValue("id"), kind, "case-notes"), http.StatusSeeOther)
+		seeOther(w, r, s.caseURL(r.PathValue("id"), kind, "case-notes"))
 	}, scheme.RoleCoordinator)
 }
 
@@ -1061,7 +1061,7 @@ func (s *Server) addTask() http.Handler {
 			s.caseFailed(w, r, u, caseRenameFields(err, map[string]string{"task": "title"}), caseForm{form: "tasks", values: values})
 			return
 		}
-		http.Redirect(w, r, s.caseURL(r.PathValue("id"), "task", "case-tasks"), http.StatusSeeOther)
+		seeOther(w, r, s.caseURL(r.PathValue("id"), "task", "case-tasks"))
 	}, scheme.RoleCoordinator)
 }
 
@@ -1071,7 +1071,7 @@ func (s *Server) completeTask() http.Handler {
 			s.fail(w, r, err)
 			return
 		}
-		http.Redirect(w, r, s.caseURL(r.PathValue("id"), "task-done", "case-tasks"), http.StatusSeeOther)
+		seeOther(w, r, s.caseURL(r.PathValue("id"), "task-done", "case-tasks"))
 	}, scheme.RoleCoordinator)
 }
 
@@ -1082,7 +1082,7 @@ func (s *Server) schemeMessage() http.Handler {
 			s.caseFailed(w, r, u, caseRenameFields(err, map[string]string{"message": "body"}), caseForm{form: "messages", values: map[string]string{"body": body}})
 			return
 		}
-		http.Redirect(w, r, s.caseURL(r.PathValue("id"), "message", "case-messages"), http.StatusSeeOther)
+		seeOther(w, r, s.caseURL(r.PathValue("id"), "message", "case-messages"))
 	}, scheme.RoleCoordinator)
 }
 
@@ -1263,7 +1263,7 @@ func (s *Server) moveOffender() http.Handler {
 		if to == "" && from != "" {
 			dest += "&from=" + url.QueryEscape(from)
 		}
-		http.Redirect(w, r, dest, http.StatusSeeOther)
+		seeOther(w, r, dest)
 	}, scheme.RoleCoordinator)
 }
 

@@ -36,7 +36,7 @@ func homeFor(u scheme.User) string {
 func (s *Server) signInPage() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if u, ok := userFrom(r); ok {
-			http.Redirect(w, r, homeFor(u), http.StatusSeeOther)
+			seeOther(w, r, homeFor(u))
 			return
 		}
 		s.render(w, r, http.StatusOK, "signin", FormView{})
@@ -51,7 +51,7 @@ func (s *Server) signIn() http.Handler {
 		case "":
 		case scheme.CodeOTPRequired:
 			s.setSessionCookie(w, true, sess.Token)
-			http.Redirect(w, r, "/signin/code", http.StatusSeeOther)
+			seeOther(w, r, "/signin/code")
 			return
 		case scheme.CodeInternal:
 			s.serverError(w, r, err)
@@ -74,13 +74,13 @@ func (s *Server) startWebSession(w http.ResponseWriter, r *http.Request, sess ac
 	if sess.SetUpSecondFactor {
 		dest = "/account/second-factor"
 	}
-	http.Redirect(w, r, dest, http.StatusSeeOther)
+	seeOther(w, r, dest)
 }
 
 func (s *Server) codePage() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if s.sessionToken(r, true) == "" {
-			http.Redirect(w, r, "/signin", http.StatusSeeOther)
+			seeOther(w, r, "/signin")
 			return
 		}
 		s.render(w, r, http.StatusOK, "signin-code", FormView{})
@@ -114,6 +114,6 @@ func (s *Server) signOut() http.Handler {
 			}
 		}
 		s.clearSessionCookie(w, false)
-		http.Redirect(w, r, "/", http.StatusSeeOther)
+		seeOther(w, r, "/")
 	})
 }

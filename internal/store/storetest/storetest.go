@@ -8,6 +8,7 @@ import (
 	"context"
 	"crypto/rand"
 	"database/sql"
+	"errors"
 	"fmt"
 	"io"
 	"net/url"
@@ -81,7 +82,9 @@ func Source(t testing.TB, d store.Dialect) store.Source {
 			if _, err := admin.Exec(fmt.Sprintf(`DROP DATABASE IF EXISTS %s WITH (FORCE)`, name)); err != nil {
 				t.Logf("drop test database: %v", err)
 			}
-			admin.Close()
+			if err := admin.Close(); err != nil {
+				t.Logf("close the admin connection: %v", err)
+			}
 		})
 		return store.Source{Dialect: store.Postgres, URL: withDB(os.Getenv(EnvPostgres), name)}
 	}
@@ -96,7 +99,11 @@ func Open(t testing.TB, d store.Dialect) *store.DB {
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { db.Close() })
+	t.Cleanup(func() {
+		if err := db.Close(); err != nil {
+			t.Errorf("close the database: %v", err)
+		}
+	})
 	return db
 }
 
@@ -172,18 +179,17 @@ func withDB(base, name string) string {
 }
 
 func copyFile(from, to string) error {
-	in, err := os.Open(from)
+	in, err := os.Open(from) // #nosec G304 -- the test's own template database
 	if err != nil {
 		return err
 	}
 	defer in.Close()
-	out, err := os.OpenFile(to, os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o600)
+	out, err := os.OpenFile(to, os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o600) // #nosec G304 -- in the test's temporary directory
 	if err != nil {
 		return err
 	}
 	if _, err := io.Copy(out, in); err != nil {
-		out.Close()
-		return err
+		return errors.Join(err, out.Close())
 	}
 	return out.Close()
 }
