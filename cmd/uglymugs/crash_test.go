@@ -40,40 +40,9 @@ func TestCrash_AnsweredReportsSurviveSIGKILL(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds and kills the binary")
 	}
-	dir := t.TempDir()
-	bin := filepath.Join(dir, "uglymugs")
-	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		t.Fatalf("build: %v\n%s", err, out)
-	}
+	bin, dir := buildBinary(t), t.TempDir()
 	db, keys := filepath.Join(dir, "crash.db"), keyFile(t)
-
-	serve := func() (*exec.Cmd, string) {
-		t.Helper()
-		l, err := net.Listen("tcp", "127.0.0.1:0")
-		if err != nil {
-			t.Fatal(err)
-		}
-		addr := l.Addr().String()
-		l.Close()
-		cmd := exec.Command(bin, "serve", "--db", db, "--keys", keys, "--migrate", "--behind-proxy", "--addr", addr, "--log-level", "error")
-		cmd.Env = append(os.Environ(), "UGLYMUGS_DB=", "UGLYMUGS_KEYS=")
-		if err := cmd.Start(); err != nil {
-			t.Fatal(err)
-		}
-		base := "http://" + addr
-		for range 200 {
-			if resp, err := http.Get(base + "/healthz"); err == nil {
-				resp.Body.Close()
-				if resp.StatusCode == http.StatusOK {
-					return cmd, base
-				}
-			}
-			time.Sleep(25 * time.Millisecond)
-		}
-		cmd.Process.Kill() //nolint:errcheck
-		t.Fatal("the service did not start")
-		return nil, ""
-	}
+	serve := func() (*exec.Cmd, string) { return startBinary(t, bin, db, keys) }
 
 	cmd, base := serve()
 	coord := coordinatorToken(t, base, db, keys)
@@ -169,6 +138,48 @@ func TestCrash_AnsweredReportsSurviveSIGKILL(t *testing.T) {
 		t.Errorf("%d reports stored, %d answered (%v)", stored, total, err)
 	}
 	t.Logf("%d kills, %d reports answered 201 and all found whole, %d stored (the rest were cut off before an answer)", killedMidway, total, stored)
+}
+
+// buildBinary builds the service for tests that run and kill it.
+func buildBinary(t *testing.T) string {
+	t.Helper()
+	bin := filepath.Join(t.TempDir(), "uglymugs")
+	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
+		t.Fatalf("build: %v\n%s", err, out)
+	}
+	return bin
+}
+
+// startBinary serves a SQLite database with the built binary on a free
+// port and waits until it answers.
+func startBinary(t *testing.T, bin, db, keys string, extra ...string) (*exec.Cmd, string) {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := l.Addr().String()
+	if err := l.Close(); err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(bin, append([]string{"serve", "--db", db, "--keys", keys, "--migrate", "--behind-proxy", "--addr", addr, "--log-level", "error"}, extra...)...)
+	cmd.Env = append(os.Environ(), "UGLYMUGS_DB=", "UGLYMUGS_KEYS=")
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	base := "http://" + addr
+	for range 400 {
+		if resp, err := http.Get(base + "/healthz"); err == nil {
+			resp.Body.Close()
+			if resp.StatusCode == http.StatusOK {
+				return cmd, base
+			}
+		}
+		time.Sleep(25 * time.Millisecond)
+	}
+	cmd.Process.Kill() //nolint:errcheck
+	t.Fatal("the service did not start")
+	return nil, ""
 }
 
 // tryAPI posts a report and reports a broken connection as an error

@@ -13,6 +13,7 @@ Usage:
   uglymugs serve [--db DB] [--keys FILE] [--addr HOST:PORT] [--migrate]
   uglymugs demo  [--addr HOST:PORT]      serve a fresh database of fictional data
   uglymugs migrate [--db DB]             bring the database schema up to date
+  uglymugs seed --members N [--db DB]    add N made-up members (benchmarks and load tests only)
   uglymugs user add --username NAME --role coordinator|admin [--db DB] [--keys FILE]
                                          (password on stdin; prints the TOTP otpauth:// URI)
   uglymugs keys init [--keys FILE]       write a new key file (never overwrites)
@@ -49,6 +50,8 @@ func run(ctx context.Context, args []string, getenv env, stdin io.Reader, stdout
 		return cmdDemo(ctx, rest, getenv, stdout, stderr)
 	case "migrate":
 		return cmdMigrate(ctx, rest, getenv, stdout, stderr)
+	case "seed":
+		return cmdSeed(ctx, rest, getenv, stdout, stderr)
 	case "version", "--version":
 		fmt.Fprintln(stdout, "uglymugs", version())
 		return nil
