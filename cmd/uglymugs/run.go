@@ -13,6 +13,10 @@ Usage:
   uglymugs serve [--db DB] [--keys FILE] [--addr HOST:PORT] [--migrate]
   uglymugs demo  [--addr HOST:PORT]      serve a fresh database of fictional data
   uglymugs migrate [--db DB]             bring the database schema up to date
+  uglymugs backup --out FILE --recipient AGE_PUBLIC_KEY [--db DB]
+                                         an encrypted copy of a SQLite database, while it serves
+  uglymugs restore --in FILE --identity AGE_KEY_FILE --db NEW_PATH
+                                         decrypt a backup into a new file and check it
   uglymugs seed --members N [--db DB]    add N made-up members (benchmarks and load tests only)
   uglymugs user add --username NAME --role coordinator|admin [--db DB] [--keys FILE]
                                          (password on stdin; prints the TOTP otpauth:// URI)
@@ -50,6 +54,10 @@ func run(ctx context.Context, args []string, getenv env, stdin io.Reader, stdout
 		return cmdDemo(ctx, rest, getenv, stdout, stderr)
 	case "migrate":
 		return cmdMigrate(ctx, rest, getenv, stdout, stderr)
+	case "backup":
+		return cmdBackup(ctx, rest, getenv, stdout, stderr)
+	case "restore":
+		return cmdRestore(ctx, rest, getenv, stdout, stderr)
 	case "seed":
 		return cmdSeed(ctx, rest, getenv, stdout, stderr)
 	case "version", "--version":

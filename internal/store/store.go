@@ -229,3 +229,18 @@ func mapErr(err error) error {
 	}
 	return err
 }
+
+// IntegrityCheck runs SQLite's integrity check (PostgreSQL checks itself).
+func (db *DB) IntegrityCheck(ctx context.Context) error {
+	if db.dialect != SQLite {
+		return nil
+	}
+	var res string
+	if err := db.write.QueryRowContext(ctx, `PRAGMA integrity_check`).Scan(&res); err != nil {
+		return err
+	}
+	if res != "ok" {
+		return fmt.Errorf("database integrity check: %s", res)
+	}
+	return nil
+}
