@@ -185,6 +185,7 @@ type serveConfig struct {
 	emailRate    float64
 	smsRate      float64
 	checks       check.Limits
+	retention    store.Retention
 }
 
 type serveFlags struct {
@@ -198,6 +199,8 @@ type serveFlags struct {
 	smsURL, smsAccount, smsToken, smsFrom *string
 	emailRate, smsRate                    *float64
 	checksPerDay, checksPerMinute         *int
+	keepReports, keepChecks               *int
+	keepDeliveries, keepAudit             *int
 }
 
 func newServeFlags(f *flags) serveFlags {
@@ -224,6 +227,10 @@ func newServeFlags(f *flags) serveFlags {
 		smsRate:         f.float("sms-rate", notify.DefaultSMSRate, "most alert SMS sent a second (your provider's limit for the sender)"),
 		checksPerDay:    f.int("checks-per-day", check.DefaultLimits.PerDay, "checks a member may make in a day (from midnight in --time-zone)"),
 		checksPerMinute: f.int("checks-per-minute", check.DefaultLimits.PerMinute, "checks a member may make in any minute"),
+		keepReports:     f.int("report-retention-days", days(jobs.DefaultRetention.Reports), "days a sent report is kept (0: for ever)"),
+		keepChecks:      f.int("check-retention-days", days(jobs.DefaultRetention.Checks), "days the check log is kept (0: for ever)"),
+		keepDeliveries:  f.int("delivery-retention-days", days(jobs.DefaultRetention.Deliveries), "days records of sent or failed messages are kept (0: for ever)"),
+		keepAudit:       f.int("audit-retention-days", days(jobs.DefaultRetention.Audit), "days audit log entries are kept (0: for ever)"),
 	}
 }
 
@@ -289,6 +296,21 @@ func (s serveFlags) validate() (serveConfig, error) {
 	}
 	if c.checks.PerMinute < 1 || c.checks.PerMinute > c.checks.PerDay {
 		errs = append(errs, fmt.Errorf("--checks-per-minute %d: give a number from 1 to --checks-per-day", c.checks.PerMinute))
+	}
+	day := 24 * time.Hour
+	c.retention = store.Retention{Reports: time.Duration(*s.keepReports) * day, Checks: time.Duration(*s.keepChecks) * day,
+		Deliveries: time.Duration(*s.keepDeliveries) * day, Audit: time.Duration(*s.keepAudit) * day}
+	for _, r := range []struct {
+		flag string
+		v    int
+	}{{"--report-retention-days", *s.keepReports}, {"--check-retention-days", *s.keepChecks},
+		{"--delivery-retention-days", *s.keepDeliveries}, {"--audit-retention-days", *s.keepAudit}} {
+		if r.v < 0 || r.v > 36500 {
+			errs = append(errs, fmt.Errorf("%s %d: give a number of days from 0 (keep for ever) to 36500", r.flag, r.v))
+		}
+	}
+	if w := days(store.UnusualWindow); *s.keepChecks > 0 && *s.keepChecks < w {
+		errs = append(errs, fmt.Errorf("--check-retention-days %d: keep the check log at least %d days, the window unusual checking looks at", *s.keepChecks, w))
 	}
 	if c.workers < 1 || c.workers > 1000 {
 		errs = append(errs, fmt.Errorf("--workers %d: give a number from 1 to 1000", c.workers))
@@ -357,3 +379,6 @@ func version() string {
 	}
 	return "dev"
 }
+
+// days is a duration in whole days, for flag defaults.
+func days(d time.Duration) int { return int(d / (24 * time.Hour)) }

@@ -413,6 +413,11 @@ func TestRun_ValidatesConfigurationWithClearMessages(t *testing.T) {
 		{"quick exit over http", []string{"serve", "--quick-exit-url", "http://example.org"}, testEnv(), "https://"},
 		{"missing key file", []string{"serve", "--db", "sqlite:" + filepath.Join(os.TempDir(), "never.db"), "--keys", "/nonexistent/k"}, testEnv(), "keys init"},
 		{"log level", []string{"serve", "--log-level", "loud"}, testEnv(), "--log-level"},
+		{"check log kept too short", []string{"serve", "--check-retention-days", "7"}, testEnv(), "at least 30 days"},
+		{"negative retention", []string{"serve", "--report-retention-days", "-1"}, testEnv(), "--report-retention-days -1"},
+		{"seed without a count", []string{"seed"}, testEnv(), "--members"},
+		{"backup without a key", []string{"backup", "--out", "x.age"}, testEnv(), "--recipient"},
+		{"restore without a key file", []string{"restore", "--in", "x.age"}, testEnv(), "--identity"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

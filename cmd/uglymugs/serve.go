@@ -83,7 +83,7 @@ func serve(ctx context.Context, db *store.DB, cfg serveConfig, demo bool, log *s
 	}
 	q, err := jobs.New(db, log, jobs.Options{
 		Workers:  cfg.workers,
-		Register: jobs.RegisterWorkers(db, log, reg, send),
+		Register: jobs.RegisterWorkers(db, log, reg, send, cfg.retention),
 		Periodic: jobs.Periodic(),
 	})
 	if err != nil {

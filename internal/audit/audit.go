@@ -10,6 +10,7 @@ import (
 	"crypto/sha256"
 	"encoding/binary"
 	"encoding/hex"
+	"encoding/json"
 	"fmt"
 	"iter"
 	"time"
@@ -89,15 +90,34 @@ type Head struct {
 	Hash    string
 }
 
+// PurgeAction is the action of the entry a retention purge appends after
+// removing the oldest entries; its Detail names the last entry removed
+// ("through") and that entry's hash, the checkpoint the chain now starts
+// from.
+const PurgeAction = "audit.purge"
+
+// Checkpoint is where a chain whose oldest entries were purged begins.
+type Checkpoint struct {
+	Seq  int64
+	Hash []byte
+}
+
 // Verify walks entries in seq order and returns the head of the chain, or a
 // *BrokenError naming the first entry that does not follow from the one
-// before (or an error from reading).
+// before (or an error from reading). A chain may start after entry 1 only
+// where a later purge entry, itself in the chain, says it removed exactly
+// the entries before.
 func Verify(entries iter.Seq2[Entry, error]) (Head, error) {
 	var head Head
+	var start, claimed *Checkpoint
 	prevSeq, prevHash := int64(0), Genesis
 	for e, err := range entries {
 		if err != nil {
 			return head, err
+		}
+		if head.Entries == 0 && e.Seq > 1 {
+			start = &Checkpoint{Seq: e.Seq - 1, Hash: e.PrevHash}
+			prevSeq, prevHash = start.Seq, start.Hash
 		}
 		switch {
 		case e.Seq != prevSeq+1:
@@ -107,8 +127,25 @@ func Verify(entries iter.Seq2[Entry, error]) (Head, error) {
 		case !bytes.Equal(e.Sum(), e.Hash):
 			return head, &BrokenError{Seq: e.Seq, Reason: "its contents do not match its hash: it was edited"}
 		}
+		if e.Action == PurgeAction {
+			var d struct {
+				Through int64  `json:"through"`
+				Hash    string `json:"hash"`
+			}
+			if json.Unmarshal([]byte(e.Detail), &d) != nil || d.Through < 1 {
+				return head, &BrokenError{Seq: e.Seq, Reason: "a purge entry that does not say what it removed"}
+			}
+			h, err := hex.DecodeString(d.Hash)
+			if err != nil {
+				return head, &BrokenError{Seq: e.Seq, Reason: "a purge entry whose hash is not hex"}
+			}
+			claimed = &Checkpoint{Seq: d.Through, Hash: h}
+		}
 		prevSeq, prevHash = e.Seq, e.Hash
 		head = Head{Entries: head.Entries + 1, Seq: e.Seq, Hash: hex.EncodeToString(e.Hash)}
+	}
+	if start != nil && (claimed == nil || claimed.Seq != start.Seq || !bytes.Equal(claimed.Hash, start.Hash)) {
+		return head, &BrokenError{Seq: start.Seq + 1, Reason: "the entries before it are missing, and no retention purge in the chain removed them"}
 	}
 	return head, nil
 }

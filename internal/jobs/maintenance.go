@@ -29,7 +29,7 @@ type Senders struct {
 }
 
 // RegisterWorkers returns the registration of every worker the service runs.
-func RegisterWorkers(db *store.DB, log *slog.Logger, reg prometheus.Registerer, send Senders) func(*river.Workers) {
+func RegisterWorkers(db *store.DB, log *slog.Logger, reg prometheus.Registerer, send Senders, keep store.Retention) func(*river.Workers) {
 	intact := prometheus.NewGauge(prometheus.GaugeOpts{
 		Name: "uglymugs_audit_chain_intact",
 		Help: "1 if the audit log's hash chain verified at the last check, 0 if it is broken.",
@@ -39,7 +39,7 @@ func RegisterWorkers(db *store.DB, log *slog.Logger, reg prometheus.Registerer, 
 	alerts := notify.NewAlertMetrics(reg)
 	return func(ws *river.Workers) {
 		river.AddWorker(ws, &auditVerifyWorker{db: db, log: log, intact: intact})
-		river.AddWorker(ws, &purgeChecksWorker{db: db, log: log})
+		river.AddWorker(ws, &retentionWorker{db: db, log: log, keep: keep})
 		nw := &notify.Worker{Source: db, Log: log, Sent: sent,
 			BulkLimit: rate.NewLimiter(rate.Limit(cmp.Or(send.EmailRate, notify.DefaultEmailRate)), 1)}
 		// Assign only non-nil senders: a nil pointer in an interface is not nil.
@@ -70,33 +70,41 @@ func Periodic() []*river.PeriodicJob {
 			func() (river.JobArgs, *river.InsertOpts) { return AuditVerifyArgs{}, nil },
 			&river.PeriodicJobOpts{RunOnStart: true}),
 		river.NewPeriodicJob(river.PeriodicInterval(24*time.Hour),
-			func() (river.JobArgs, *river.InsertOpts) { return PurgeChecksArgs{}, nil },
+			func() (river.JobArgs, *river.InsertOpts) { return RetentionArgs{}, nil },
 			&river.PeriodicJobOpts{RunOnStart: true}),
 	}, notify.AlertDeliverSweep(time.Minute)...)
 }
 
-// CheckRetention is how long the check log is kept: the unusual-checking
-// window and as long again, then it goes.
-const CheckRetention = 2 * store.UnusualWindow
-
-// PurgeChecksArgs asks for check log entries older than CheckRetention to
-// be deleted.
-type PurgeChecksArgs struct{}
-
-func (PurgeChecksArgs) Kind() string { return "purge_checks" }
-
-type purgeChecksWorker struct {
-	river.WorkerDefaults[PurgeChecksArgs]
-	db  *store.DB
-	log *slog.Logger
+// DefaultRetention is how long records are kept unless configured:
+// reports six years from when they were sent, the check log twice the
+// unusual-checking window, delivery records 90 days, audit entries six
+// years.
+var DefaultRetention = store.Retention{
+	Reports:    6 * 365 * 24 * time.Hour,
+	Checks:     2 * store.UnusualWindow,
+	Deliveries: 90 * 24 * time.Hour,
+	Audit:      6 * 365 * 24 * time.Hour,
 }
 
-func (w *purgeChecksWorker) Work(ctx context.Context, _ *river.Job[PurgeChecksArgs]) error {
-	n, err := w.db.PurgeChecks(ctx, time.Now().Add(-CheckRetention))
+// RetentionArgs asks for what is older than its retention to be deleted.
+type RetentionArgs struct{}
+
+func (RetentionArgs) Kind() string { return "retention" }
+
+type retentionWorker struct {
+	river.WorkerDefaults[RetentionArgs]
+	db   *store.DB
+	log  *slog.Logger
+	keep store.Retention
+}
+
+func (w *retentionWorker) Work(ctx context.Context, _ *river.Job[RetentionArgs]) error {
+	p, err := w.db.ApplyRetention(ctx, w.keep)
 	if err != nil {
 		return err
 	}
-	w.log.InfoContext(ctx, "check log purged", "deleted", n)
+	w.log.InfoContext(ctx, "retention applied", "reports", p.Reports, "offender_profiles", p.Profiles, "checks", p.Checks,
+		"deliveries", p.Deliveries, "notifications", p.Notifications, "audit_entries", p.AuditEntries)
 	return nil
 }
 
