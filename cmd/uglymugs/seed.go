@@ -19,12 +19,13 @@ func cmdSeed(ctx context.Context, args []string, getenv env, stdout, stderr io.W
 	f := newFlags("seed", getenv, stderr)
 	c := commonFlags(f)
 	members := f.Int("members", 0, "how many made-up active members to add")
+	reports := f.Int("reports", 0, "how many made-up reports to file (one in three also a published alert), from seeded members")
 	migrate := f.bool("migrate", true, "create or update the schema first")
 	if err := f.parse(args); err != nil {
 		return err
 	}
-	if *members <= 0 {
-		return usagef("--members: give how many members to add, for example --members 100000")
+	if *members < 0 || *reports < 0 || *members+*reports == 0 {
+		return usagef("--members, --reports: give how many members and reports to add, for example --members 100000 --reports 30000")
 	}
 	db, err := c.open(ctx, true)
 	if err != nil {
@@ -42,15 +43,29 @@ func cmdSeed(ctx context.Context, args []string, getenv env, stdout, stderr io.W
 	if err != nil {
 		return err
 	}
-	start := time.Now()
-	err = db.SeedMembers(ctx, *members, hash, func(done int) {
-		if done%100_000 == 0 || done == *members {
-			fmt.Fprintf(stdout, "%d members (%.0f/s)\n", done, float64(done)/time.Since(start).Seconds())
+	if *members > 0 {
+		start := time.Now()
+		err = db.SeedMembers(ctx, *members, hash, func(done int) {
+			if done%100_000 == 0 || done == *members {
+				fmt.Fprintf(stdout, "%d members (%.0f/s)\n", done, float64(done)/time.Since(start).Seconds())
+			}
+		})
+		if err != nil {
+			return err
 		}
-	})
-	if err != nil {
-		return err
+		fmt.Fprintf(stdout, "added %d members in %s; each signs in with the password %q\n", *members, time.Since(start).Round(time.Millisecond), seedPassword)
 	}
-	fmt.Fprintf(stdout, "added %d members in %s; each signs in with the password %q\n", *members, time.Since(start).Round(time.Millisecond), seedPassword)
+	if *reports > 0 {
+		start := time.Now()
+		err = db.SeedReports(ctx, *reports, func(done int) {
+			if done%100_000 == 0 || done == *reports {
+				fmt.Fprintf(stdout, "%d reports (%.0f/s)\n", done, float64(done)/time.Since(start).Seconds())
+			}
+		})
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "filed %d reports (%d also published alerts) in %s\n", *reports, (*reports+2)/3, time.Since(start).Round(time.Millisecond))
+	}
 	return nil
 }

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"math/rand/v2"
 	"strings"
@@ -112,4 +113,173 @@ func (db *DB) SeedMembers(ctx context.Context, n int, passwordHash string, progr
 	}
 	_, err = db.write.ExecContext(ctx, `ANALYZE`)
 	return err
+}
+
+// seedAccounts are the made-up accounts of what happened, by incident type
+// (any type not listed uses "other").
+var seedAccounts = []string{
+	"He refused to pay and pushed me against the door when I asked for the money.",
+	"He booked by text, turned up drunk and became aggressive when I said no.",
+	"He took my phone and my bag and drove off before I could stop him.",
+	"He kept messaging from different numbers after I blocked him.",
+	"He tried to take the condom off and got angry when I stopped.",
+	"He booked three times and never turned up, each time at the last minute.",
+}
+
+// SeedReports files n made-up reports from seeded members, spread over the
+// last three years, each with one offender and two identifiers (an email
+// address at example.org and a username, both unique, so no profiles link
+// up); one in three is written up as a published alert carrying the same
+// identifiers (its fan-out marked done: no recipients are made). Content
+// is encrypted and identifiers indexed as in real use; what a real report
+// also writes (its events, the audit entry) is left out.
+func (db *DB) SeedReports(ctx context.Context, n int, progress func(done int)) error {
+	regions, err := db.Regions(ctx)
+	if err != nil {
+		return err
+	}
+	types, err := db.IncidentTypes(ctx)
+	if err != nil {
+		return err
+	}
+	var reporters []string
+	rows, err := db.read.QueryContext(ctx, `SELECT id FROM users WHERE role = 'member' AND status = 'active' LIMIT 10000`)
+	if err != nil {
+		return err
+	}
+	if reporters, err = scanStrings(rows); err != nil {
+		return err
+	}
+	if len(reporters) == 0 {
+		return errors.New("seed: no members to file reports: seed members first")
+	}
+	// #nosec G404 -- made-up data: nothing about it needs to be unpredictable
+	rng := rand.New(rand.NewPCG(uint64(time.Now().UnixNano()), 11))
+	run := strings.ToLower(newID()[:4])
+	now := db.now().UTC()
+	for done := 0; done < n; {
+		size := min(SeedBatch, n-done)
+		err := db.inTx(ctx, func(tx *sql.Tx) error {
+			for i := range size {
+				k := done + i
+				t, region := types[rng.IntN(len(types))], regions[rng.IntN(len(regions))]
+				at := now.Add(-time.Duration(rng.Int64N(int64(3 * 365 * 24 * time.Hour))))
+				email := fmt.Sprintf("offender.%s.%07d@example.org", run, k)
+				handle := fmt.Sprintf("seed_%s_%07d", run, k)
+				ids := []scheme.Identifier{{Kind: "email", Value: email, Normalised: email}, {Kind: "username", Value: handle, Normalised: handle}}
+				r := scheme.Report{ID: newID(), ReporterID: reporters[rng.IntN(len(reporters))], Status: scheme.ReportPublished,
+					Severity: t.Severity, IncidentTypes: []string{t.Slug}, Region: region.Slug,
+					IncidentAt: at, TimeKnown: true, SubmittedAt: at.Add(6 * time.Hour), Delay: 6 * time.Hour, AcknowledgeBy: at.Add(30 * time.Hour),
+					Consents: scheme.Consents{Alert: true, Police: k%2 == 0},
+					Original: scheme.ReportContent{Account: seedAccounts[k%len(seedAccounts)], Town: "Seedtown",
+						Offenders: []scheme.Offender{{ID: newID(), Description: scheme.OffenderDescription{Hair: "dark", Build: "medium"}, Identifiers: ids}}}}
+				r.Working = r.Original
+				if err := db.insertReport(ctx, tx, r); err != nil {
+					return err
+				}
+				if _, err := db.insertOffender(ctx, tx, r.ID, 0, r.Original.Offenders[0]); err != nil {
+					return err
+				}
+				if k%3 != 0 {
+					continue
+				}
+				a := scheme.Alert{ID: newID(), AlertContent: scheme.AlertContent{Title: t.Name + " — " + region.Name,
+					Body: "A man reported to the scheme; see the identifiers below.", Identifiers: ids},
+					Severity: t.Severity, IncidentTypes: []string{t.Slug}, IncidentAt: at, Regions: []string{r.Region}, ReportIDs: []string{r.ID}}
+				content, flags, err := db.sealAlert(a)
+				if err != nil {
+					return err
+				}
+				published := r.SubmittedAt.Add(24 * time.Hour)
+				if _, err := tx.ExecContext(ctx, `INSERT INTO alerts (id, status, severity, severity_rank, nationwide, incident_at,
+					content_ct, flags_ct, flag_count, version, created_by, created_at, updated_by, updated_at, published_at, fanout_done_at)
+					VALUES ($1, 'published', $2, $3, FALSE, $4, $5, $6, 0, 1, 'seed', $7, 'seed', $7, $7, $7)`,
+					a.ID, string(a.Severity), scheme.SeverityRank[a.Severity], at, content, flags, published); err != nil {
+					return fmt.Errorf("seed alert: %w", err)
+				}
+				if _, err := tx.ExecContext(ctx, `INSERT INTO alert_reports (alert_id, report_id) VALUES ($1, $2)`, a.ID, r.ID); err != nil {
+					return err
+				}
+				if err := db.setAlertTargets(ctx, tx, a); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+		done += size
+		if progress != nil {
+			progress(done)
+		}
+	}
+	_, err = db.write.ExecContext(ctx, `ANALYZE`)
+	return err
+}
+
+// SeedIdentifiers adds published alerts carrying n made-up identifiers in
+// all, ten to an alert (five emails at example.org, five usernames, all
+// unique): the table the check looks values up in, at the size a large
+// scheme might reach. It returns one of the values added, in each kind,
+// for the load generator to find.
+func (db *DB) SeedIdentifiers(ctx context.Context, n int, progress func(done int)) (email, username string, err error) {
+	const perAlert = 10
+	run := strings.ToLower(newID()[:4])
+	now := db.now().UTC()
+	for done := 0; done < n; {
+		size := min(SeedBatch*perAlert, n-done)
+		err := db.inTx(ctx, func(tx *sql.Tx) error {
+			alerts, err := tx.PrepareContext(ctx, `INSERT INTO alerts (id, status, severity, severity_rank, nationwide, incident_at,
+				content_ct, flags_ct, flag_count, version, created_by, created_at, updated_by, updated_at, published_at, fanout_done_at)
+				VALUES ($1, 'published', 'medium', 2, FALSE, $2, $3, $4, 0, 1, 'seed', $2, 'seed', $2, $2, $2)`)
+			if err != nil {
+				return err
+			}
+			defer alerts.Close()
+			idents, err := tx.PrepareContext(ctx, `INSERT INTO alert_identifiers (alert_id, kind, value_idx) VALUES ($1, $2, $3)`)
+			if err != nil {
+				return err
+			}
+			defer idents.Close()
+			for i := 0; i < size; i += perAlert {
+				a := scheme.Alert{ID: newID(), AlertContent: scheme.AlertContent{Title: "Harassment", Body: "Made up for a benchmark."}}
+				content, flags, err := db.sealAlert(a)
+				if err != nil {
+					return err
+				}
+				if _, err := alerts.ExecContext(ctx, a.ID, now, content, flags); err != nil {
+					return fmt.Errorf("seed alert: %w", err)
+				}
+				for j := 0; j < perAlert && i+j < size; j++ {
+					k := done + i + j
+					kind, value := "email", fmt.Sprintf("seed.%s.%08d@example.org", run, k)
+					if j%2 == 1 {
+						kind, value = "username", fmt.Sprintf("seed_%s_%08d", run, k)
+					}
+					idx, err := db.index(indexKind[kind], value)
+					if err != nil {
+						return err
+					}
+					if _, err := idents.ExecContext(ctx, a.ID, kind, idx); err != nil {
+						return fmt.Errorf("seed identifier: %w", err)
+					}
+					if k == n/2 {
+						email = fmt.Sprintf("seed.%s.%08d@example.org", run, k-k%2)
+						username = fmt.Sprintf("seed_%s_%08d", run, k-k%2+1)
+					}
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			return "", "", err
+		}
+		done += size
+		if progress != nil {
+			progress(done)
+		}
+	}
+	_, err = db.write.ExecContext(ctx, `ANALYZE`)
+	return email, username, err
 }

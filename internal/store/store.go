@@ -13,6 +13,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/jackc/pgx/v5/pgconn"
@@ -47,6 +48,9 @@ type DB struct {
 	jobs    inserter
 	vault   *vault.Vault
 	now     func() time.Time
+
+	sweepMu sync.Mutex // sweepThrottles, once a minute
+	sweptAt int64
 }
 
 // Source is a parsed --db value.

@@ -5,7 +5,6 @@
 package web
 
 import (
-	"crypto/rand"
 	"html/template"
 	"log/slog"
 	"sync"
@@ -58,14 +57,12 @@ type Server struct {
 	alerts   *alert.Service
 	checks   *check.Service
 	police   *police.Service
-	limits   *limiter
 	log      *slog.Logger
 	views    map[string]*template.Template
 	assets   *assets
 	metrics  *httpMetrics
 	reg      *prometheus.Registry
 
-	formKey   []byte   // signs the contact form's timestamp (this process only)
 	patterns  []string // the routes, recorded by Handler
 	termsMu   sync.Mutex
 	termsHTML map[int]template.HTML // rendered terms by version: versions never change
@@ -87,9 +84,7 @@ func New(cfg Config, db *store.DB, accounts *account.Service, reports *report.Se
 		alerts:  alert.New(db, reports.Hours.Location),
 		checks:  check.New(db, reports.Hours.Location, cfg.Checks),
 		police:  police.New(db, reports.Hours),
-		limits:  newLimiter(signInRate, signInBurst),
 		metrics: newHTTPMetrics(reg), reg: reg,
 		termsHTML: map[int]template.HTML{},
-		formKey:   []byte(rand.Text()),
 	}, nil
 }

@@ -3,60 +3,22 @@ package web
 import (
 	"net"
 	"net/http"
+	"strconv"
 	"strings"
-	"sync"
 	"time"
-
-	"golang.org/x/time/rate"
 
 	"uglymugs/internal/scheme"
 )
 
 // Sign-in, reset and joining are throttled per client address, on top of
-// the per-account lockout: 10 tries at once, then one every 6 seconds.
-// Addresses are kept in memory only, never stored or logged.
+// the per-account lockout: 10 tries at once, then one every 6 seconds. The
+// allowance lives in the database (store.Throttle), so every instance
+// shares it; the address is stored only as a keyed hash, for minutes, and
+// never logged.
 const (
-	signInRate  = rate.Limit(1.0 / 6)
+	signInEvery = 6 * time.Second
 	signInBurst = 10
 )
-
-type limiter struct {
-	mu      sync.Mutex
-	r       rate.Limit
-	b       int
-	clients map[string]*client
-	swept   time.Time
-}
-
-type client struct {
-	lim  *rate.Limiter
-	seen time.Time
-}
-
-func newLimiter(r rate.Limit, b int) *limiter {
-	return &limiter{r: r, b: b, clients: map[string]*client{}, swept: time.Now()}
-}
-
-func (l *limiter) allow(key string) bool {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	now := time.Now()
-	if now.Sub(l.swept) > time.Minute {
-		for k, c := range l.clients {
-			if now.Sub(c.seen) > 10*time.Minute {
-				delete(l.clients, k)
-			}
-		}
-		l.swept = now
-	}
-	c, ok := l.clients[key]
-	if !ok {
-		c = &client{lim: rate.NewLimiter(l.r, l.b)}
-		l.clients[key] = c
-	}
-	c.seen = now
-	return c.lim.Allow()
-}
 
 // clientAddr is the address to throttle by: the connection's, or behind a
 // trusted reverse proxy the last address it added to X-Forwarded-For.
@@ -81,8 +43,12 @@ var errTooMany = scheme.Errorf(scheme.CodeTooMany, "Too many tries from this con
 // throttled refuses requests from an address that has tried too often.
 func (s *Server) throttled(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if !s.limits.allow(s.clientAddr(r)) {
-			w.Header().Set("Retry-After", "60")
+		ok, wait, err := s.db.Throttle(r.Context(), s.clientAddr(r), signInEvery, signInBurst)
+		if err != nil {
+			s.log.ErrorContext(r.Context(), "throttle", "err", err)
+		}
+		if err == nil && !ok {
+			w.Header().Set("Retry-After", strconv.Itoa(max(1, int(wait.Round(time.Second).Seconds()))))
 			if isAPI(r) {
 				s.apiFail(w, r, errTooMany)
 			} else {
