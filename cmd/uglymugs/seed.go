@@ -20,12 +20,13 @@ func cmdSeed(ctx context.Context, args []string, getenv env, stdout, stderr io.W
 	c := commonFlags(f)
 	members := f.Int("members", 0, "how many made-up active members to add")
 	reports := f.Int("reports", 0, "how many made-up reports to file (one in three also a published alert), from seeded members")
+	identifiers := f.Int("identifiers", 0, "how many made-up offender identifiers to add in published alerts, ten to an alert (for check benchmarks)")
 	migrate := f.bool("migrate", true, "create or update the schema first")
 	if err := f.parse(args); err != nil {
 		return err
 	}
-	if *members < 0 || *reports < 0 || *members+*reports == 0 {
-		return usagef("--members, --reports: give how many members and reports to add, for example --members 100000 --reports 30000")
+	if *members < 0 || *reports < 0 || *identifiers < 0 || *members+*reports+*identifiers == 0 {
+		return usagef("--members, --reports, --identifiers: give how many to add, for example --members 100000 --reports 30000")
 	}
 	db, err := c.open(ctx, true)
 	if err != nil {
@@ -45,7 +46,7 @@ func cmdSeed(ctx context.Context, args []string, getenv env, stdout, stderr io.W
 	}
 	if *members > 0 {
 		start := time.Now()
-		err = db.SeedMembers(ctx, *members, hash, func(done int) {
+		_, err = db.SeedMembers(ctx, *members, hash, func(done int) {
 			if done%100_000 == 0 || done == *members {
 				fmt.Fprintf(stdout, "%d members (%.0f/s)\n", done, float64(done)/time.Since(start).Seconds())
 			}
@@ -66,6 +67,18 @@ func cmdSeed(ctx context.Context, args []string, getenv env, stdout, stderr io.W
 			return err
 		}
 		fmt.Fprintf(stdout, "filed %d reports (%d also published alerts) in %s\n", *reports, (*reports+2)/3, time.Since(start).Round(time.Millisecond))
+	}
+	if *identifiers > 0 {
+		start := time.Now()
+		email, username, err := db.SeedIdentifiers(ctx, *identifiers, func(done int) {
+			if done%1_000_000 == 0 || done == *identifiers {
+				fmt.Fprintf(stdout, "%d identifiers (%.0f/s)\n", done, float64(done)/time.Since(start).Seconds())
+			}
+		})
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "added %d identifiers in %s; two of them: %s, %s\n", *identifiers, time.Since(start).Round(time.Millisecond), email, username)
 	}
 	return nil
 }

@@ -31,23 +31,24 @@ var seedWorkNames = []string{"Amber", "Bea", "Cass", "Dee", "Eve", "Fern", "Gigi
 // each in one or two regions, with monitoring answers spread over the
 // choices. Every seeded member has the password whose argon2 hash is
 // given (hashing a million passwords would take hours). progress, if not
-// nil, is told the running total after each batch.
-func (db *DB) SeedMembers(ctx context.Context, n int, passwordHash string, progress func(done int)) error {
+// nil, is told the running total after each batch. Usernames are the
+// returned prefix and the member's number, from 0, in seven digits.
+func (db *DB) SeedMembers(ctx context.Context, n int, passwordHash string, progress func(done int)) (prefix string, err error) {
 	regions, err := db.Regions(ctx)
 	if err != nil {
-		return err
+		return "", err
 	}
 	sectors, err := db.Sectors(ctx)
 	if err != nil {
-		return err
+		return "", err
 	}
 	terms, err := db.CurrentTerms(ctx)
 	if err != nil {
-		return err
+		return "", err
 	}
 	// #nosec G404 -- made-up data: nothing about it needs to be unpredictable
 	rng := rand.New(rand.NewPCG(uint64(time.Now().UnixNano()), 2026))
-	run := strings.ToLower(newID()[:4]) // usernames differ between runs
+	prefix = "seed." + strings.ToLower(newID()[:4]) + "." // usernames differ between runs
 	for done := 0; done < n; {
 		size := min(SeedBatch, n-done)
 		err := db.inTx(ctx, func(tx *sql.Tx) error {
@@ -73,8 +74,8 @@ func (db *DB) SeedMembers(ctx context.Context, n int, passwordHash string, progr
 			for i := range size {
 				k := done + i
 				id := newID()
-				username := fmt.Sprintf("seed.%s.%07d", run, k)
-				email := fmt.Sprintf("seed.%s.%07d@example.org", run, k)
+				username := fmt.Sprintf("%s%07d", prefix, k)
+				email := username + "@example.org"
 				mobile := fmt.Sprintf("+447700900%03d", k%1000)
 				wantsEmail, wantsSMS := k%2 == 0, k%4 == 0
 				s := &sealer{db: db, table: "users", id: id}
@@ -104,7 +105,7 @@ func (db *DB) SeedMembers(ctx context.Context, n int, passwordHash string, progr
 			return nil
 		})
 		if err != nil {
-			return err
+			return "", err
 		}
 		done += size
 		if progress != nil {
@@ -112,7 +113,7 @@ func (db *DB) SeedMembers(ctx context.Context, n int, passwordHash string, progr
 		}
 	}
 	_, err = db.write.ExecContext(ctx, `ANALYZE`)
-	return err
+	return prefix, err
 }
 
 // seedAccounts are the made-up accounts of what happened, by incident type
