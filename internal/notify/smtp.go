@@ -38,7 +38,23 @@ type SMTPMailer struct {
 	from     string
 	domain   string // of the From address, for Message-IDs
 	roots    *x509.CertPool
+
+	// Connections kept open between messages (an alert goes to thousands
+	// at once; a new connection, with its TLS handshake, for each would
+	// cost more than the message).
+	idle chan *pooledConn
 }
+
+// pooledConn is an open SMTP connection waiting for the next message.
+type pooledConn struct {
+	c    *gomail.Client
+	used time.Time
+}
+
+const (
+	smtpMaxIdle     = 8                // connections kept open
+	smtpIdleTimeout = 30 * time.Second // one idle longer is closed, not reused
+)
 
 // SMTPOption adjusts an SMTPMailer.
 type SMTPOption func(*SMTPMailer)
@@ -125,6 +141,7 @@ func NewSMTP(rawURL, from string, opts ...SMTPOption) (*SMTPMailer, error) {
 		return nil, fmt.Errorf("notify: the sender address %q needs a domain", from)
 	}
 	m.from, m.domain = addr.String(), addr.Address[at+1:]
+	m.idle = make(chan *pooledConn, smtpMaxIdle)
 	for _, o := range opts {
 		o(m)
 	}
@@ -178,6 +195,59 @@ func (m *SMTPMailer) SendEmail(ctx context.Context, e Email) error {
 	}
 	msg.SetBodyString(gomail.TypeTextPlain, e.Text)
 
+	c, reused, err := m.conn(ctx)
+	if err != nil {
+		return smtpError(err, e.To, m.pass)
+	}
+	err = c.Send(msg)
+	if err != nil && reused && !msg.IsDelivered() && smtpErrorCode(err) == 0 {
+		// The server closed the connection while it waited: once more on a
+		// new one (nothing was accepted, so nothing can arrive twice).
+		_ = c.Close() // already broken
+		if c, err = m.dial(ctx); err != nil {
+			return smtpError(err, e.To, m.pass)
+		}
+		err = c.Send(msg)
+	}
+	if err == nil {
+		m.release(c)
+		return nil
+	}
+	_ = c.Close() // a connection that failed is not reused
+	if msg.IsDelivered() {
+		// The server accepted the message; a failure afterwards must not
+		// make the job send it again.
+		return nil
+	}
+	return smtpError(err, e.To, m.pass)
+}
+
+// conn takes an open connection, or opens one.
+func (m *SMTPMailer) conn(ctx context.Context) (*gomail.Client, bool, error) {
+	for {
+		select {
+		case p := <-m.idle:
+			if time.Since(p.used) < smtpIdleTimeout {
+				return p.c, true, nil
+			}
+			_ = p.c.Close() // stale: the server may have dropped it already
+		default:
+			c, err := m.dial(ctx)
+			return c, false, err
+		}
+	}
+}
+
+// release keeps c for the next message, or closes it if enough are kept.
+func (m *SMTPMailer) release(c *gomail.Client) {
+	select {
+	case m.idle <- &pooledConn{c: c, used: time.Now()}:
+	default:
+		_ = c.Close() // enough kept open
+	}
+}
+
+func (m *SMTPMailer) dial(ctx context.Context) (*gomail.Client, error) {
 	timeout := smtpTimeout
 	if d, ok := ctx.Deadline(); ok {
 		timeout = min(timeout, max(time.Until(d), time.Second))
@@ -185,6 +255,7 @@ func (m *SMTPMailer) SendEmail(ctx context.Context, e Email) error {
 	copts := []gomail.Option{
 		gomail.WithPort(m.port),
 		gomail.WithTimeout(timeout),
+		gomail.WithoutNoop(), // a dead kept connection shows on send, and is replaced
 		gomail.WithTLSConfig(&tls.Config{ServerName: m.host, MinVersion: tls.VersionTLS12, RootCAs: m.roots}),
 	}
 	if m.implicit {
@@ -201,18 +272,22 @@ func (m *SMTPMailer) SendEmail(ctx context.Context, e Email) error {
 	}
 	c, err := gomail.NewClient(m.host, copts...)
 	if err != nil {
-		return fmt.Errorf("smtp: %v", scrub(err.Error(), e.To, m.pass))
+		return nil, err
 	}
-	err = c.DialAndSendWithContext(ctx, msg)
-	if msg.IsDelivered() {
-		// The server accepted the message; a failure to reset or close the
-		// connection afterwards must not make the job send it again.
-		return nil
+	if err := c.DialWithContext(ctx); err != nil {
+		return nil, err
 	}
-	if err != nil {
-		return smtpError(err, e.To, m.pass)
+	return c, nil
+}
+
+// smtpErrorCode is the SMTP reply code in err, 0 when there was none (the
+// connection failed).
+func smtpErrorCode(err error) int {
+	var se *gomail.SendError
+	if errors.As(err, &se) {
+		return se.ErrorCode()
 	}
-	return nil
+	return 0
 }
 
 // smtpError turns a go-mail error into one that is safe to log and store:

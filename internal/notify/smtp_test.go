@@ -3,6 +3,8 @@ package notify_test
 import (
 	"context"
 	"errors"
+	"fmt"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -247,3 +249,42 @@ func first(h map[string][]string, k string) string {
 }
 
 func norm(s string) string { return strings.TrimSpace(strings.ReplaceAll(s, "\r\n", "\n")) }
+
+// Messages share one connection while they come quickly; one the server
+// has dropped meanwhile is replaced, and the message still goes once.
+func TestSMTP_ConnectionsAreReusedAndADroppedOneReplaced(t *testing.T) {
+	mp := notifytest.StartMailpit(t)
+	u, err := url.Parse(mp.SMTPURL())
+	if err != nil {
+		t.Fatal(err)
+	}
+	proxy := notifytest.StartFaultProxy(t, u.Host)
+	u.Host = proxy.Addr()
+	m := newSMTP(t, u.String())
+	send := func(i int) {
+		t.Helper()
+		if err := m.SendEmail(ctxT(t), notify.Email{To: fmt.Sprintf("pool%d@example.org", i), Subject: "New safety alert", Text: "Sign in to read it."}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for i := range 5 {
+		send(i)
+	}
+	if n := proxy.Opened(); n != 1 {
+		t.Errorf("5 messages in a row opened %d connections, want 1", n)
+	}
+	proxy.DropAll()
+	send(5)
+	if n := proxy.Opened(); n != 2 {
+		t.Errorf("after the server dropped the connection: %d connections opened, want 2", n)
+	}
+	got := map[string]int{}
+	for _, msg := range mp.Messages(t) {
+		got[msg.To]++
+	}
+	for i := range 6 {
+		if to := fmt.Sprintf("pool%d@example.org", i); got[to] != 1 {
+			t.Errorf("%s received %d times", to, got[to])
+		}
+	}
+}

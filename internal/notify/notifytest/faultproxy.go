@@ -16,9 +16,11 @@ type FaultProxy struct {
 	target string
 	ln     net.Listener
 
-	mu    sync.Mutex
-	down  bool
-	delay time.Duration
+	mu     sync.Mutex
+	down   bool
+	delay  time.Duration
+	open   map[net.Conn]bool // the client side of open connections
+	opened int
 }
 
 // StartFaultProxy listens on a free loopback port and forwards every
@@ -29,7 +31,7 @@ func StartFaultProxy(t testing.TB, target string) *FaultProxy {
 	if err != nil {
 		t.Fatal(err)
 	}
-	p := &FaultProxy{target: target, ln: ln}
+	p := &FaultProxy{target: target, ln: ln, open: map[net.Conn]bool{}}
 	go p.accept()
 	t.Cleanup(func() { _ = ln.Close() }) // the accept loop ends with it
 	return p
@@ -52,6 +54,22 @@ func (p *FaultProxy) SetDelay(d time.Duration) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	p.delay = d
+}
+
+// Opened is how many connections the proxy has accepted and passed on.
+func (p *FaultProxy) Opened() int {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.opened
+}
+
+// DropAll closes every open connection, as a provider does to idle ones.
+func (p *FaultProxy) DropAll() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	for c := range p.open {
+		_ = c.Close() // its serve goroutine ends with it
+	}
 }
 
 func (p *FaultProxy) state() (bool, time.Duration) {
@@ -83,6 +101,15 @@ func (p *FaultProxy) serve(c net.Conn) {
 		return
 	}
 	defer up.Close()
+	p.mu.Lock()
+	p.open[c] = true
+	p.opened++
+	p.mu.Unlock()
+	defer func() {
+		p.mu.Lock()
+		delete(p.open, c)
+		p.mu.Unlock()
+	}()
 	done := make(chan struct{}, 2)
 	go func() { _, _ = io.Copy(up, c); done <- struct{}{} }() // either side closing ends the pair
 	go func() {
