@@ -171,10 +171,16 @@ func (w *AlertDeliverWorker) sendBatch(ctx context.Context, log *slog.Logger, ch
 	var paused atomic.Bool
 	work := make(chan AlertDelivery)
 	var wg sync.WaitGroup
+	var mu sync.Mutex
+	var sent []AlertDelivery
 	for range min(cmpOr(w.Concurrency, DefaultConcurrency), len(ds)) {
 		wg.Go(func() {
 			for d := range work {
-				w.deliver(ctx, log, d, &paused)
+				if w.deliver(ctx, log, d, &paused) {
+					mu.Lock()
+					sent = append(sent, d)
+					mu.Unlock()
+				}
 			}
 		})
 	}
@@ -183,11 +189,18 @@ func (w *AlertDeliverWorker) sendBatch(ctx context.Context, log *slog.Logger, ch
 	}
 	close(work)
 	wg.Wait()
+	if err := w.markSent(ctx, sent); err != nil {
+		// Left "sending", they go again after StaleAfter under the same
+		// references, which the provider can recognise: the lesser harm.
+		log.ErrorContext(ctx, "alert messages sent but not marked sent", "messages", len(sent), "err", err)
+	}
 	return paused.Load()
 }
 
-// deliver sends one claimed delivery and records what became of it.
-func (w *AlertDeliverWorker) deliver(ctx context.Context, log *slog.Logger, d AlertDelivery, paused *atomic.Bool) {
+// deliver sends one claimed delivery and records what became of it, but
+// for a message accepted by the provider: it reports those, for sendBatch
+// to mark sent together.
+func (w *AlertDeliverWorker) deliver(ctx context.Context, log *slog.Logger, d AlertDelivery, paused *atomic.Bool) (sent bool) {
 	log = log.With("alert", d.AlertID, "ref", d.Ref(), "attempt", d.Attempts)
 	if paused.Load() || ctx.Err() != nil {
 		w.mark(ctx, log, d, DeliveryMark{Status: DeliveryReleased})
@@ -221,11 +234,7 @@ func (w *AlertDeliverWorker) deliver(ctx context.Context, log *slog.Logger, d Al
 	case err == nil:
 		w.succeeded(d.Channel)
 		w.count(d.Channel, "sent")
-		if merr := w.markSent(ctx, d); merr != nil {
-			// Left "sending", it goes again after StaleAfter under the same
-			// reference, which the provider can recognise: the lesser harm.
-			log.ErrorContext(ctx, "alert message sent but not marked sent", "err", merr)
-		}
+		return true
 	case ctx.Err() != nil:
 		// Stopped mid-send (shutdown, or the run's time ran out): not the
 		// provider's failure. Whether it went is unknown; the next run sends
@@ -239,6 +248,7 @@ func (w *AlertDeliverWorker) deliver(ctx context.Context, log *slog.Logger, d Al
 		next := time.Now().Add(w.backoff(d.Attempts))
 		w.fail(ctx, log, d, paused, DeliveryMark{Status: scheme.DeliveryRetrying, NextAttempt: next, Reason: reason}, nil)
 	}
+	return false
 }
 
 // message returns the function that sends d, or nil when its channel has
@@ -339,14 +349,17 @@ func (w *AlertDeliverWorker) mark(ctx context.Context, log *slog.Logger, d Alert
 
 // markSent tries a few times: after a send, a lost status is what could
 // make the message go twice.
-func (w *AlertDeliverWorker) markSent(ctx context.Context, d AlertDelivery) error {
+func (w *AlertDeliverWorker) markSent(ctx context.Context, ds []AlertDelivery) error {
+	if len(ds) == 0 {
+		return nil
+	}
 	var err error
 	for i, pause := range []time.Duration{0, 200 * time.Millisecond, time.Second} {
 		if i > 0 {
 			time.Sleep(pause)
 		}
 		mctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
-		err = w.Source.MarkDelivery(mctx, d, DeliveryMark{Status: scheme.DeliverySent})
+		err = w.Source.MarkSent(mctx, ds)
 		cancel()
 		if err == nil {
 			return nil

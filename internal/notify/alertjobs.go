@@ -116,6 +116,8 @@ type AlertSource interface {
 	NextDeliveryAt(ctx context.Context, channel string, staleAfter time.Duration) (time.Time, bool, error)
 	// MarkDelivery records what became of a claimed delivery.
 	MarkDelivery(ctx context.Context, d AlertDelivery, m DeliveryMark) error
+	// MarkSent records a batch of deliveries as sent, in one transaction.
+	MarkSent(ctx context.Context, ds []AlertDelivery) error
 	// PauseChannel stops sending on channel until a coordinator resumes it.
 	PauseChannel(ctx context.Context, channel, reason string) error
 	// WakeDeliveries starts channel's sender, or wakes it if it waits for

@@ -377,6 +377,30 @@ func (db *DB) MarkDelivery(ctx context.Context, d notify.AlertDelivery, m notify
 	})
 }
 
+// MarkSent records deliveries as sent, all in one transaction: a sender
+// marks a batch once its messages are accepted, instead of paying a
+// transaction for each.
+func (db *DB) MarkSent(ctx context.Context, ds []notify.AlertDelivery) error {
+	if len(ds) == 0 {
+		return nil
+	}
+	now := db.now().UTC()
+	return db.inTx(ctx, func(tx *sql.Tx) error {
+		st, err := tx.PrepareContext(ctx, `UPDATE alert_deliveries SET status = 'sent', sent_at = $1, updated_at = $1, error = ''
+			WHERE alert_id = $2 AND user_id = $3 AND channel = $4 AND status <> 'sent'`)
+		if err != nil {
+			return err
+		}
+		defer st.Close()
+		for _, d := range ds {
+			if _, err := st.ExecContext(ctx, now, d.AlertID, d.UserID, d.Channel); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
 // DeliveryCounts counts an alert's deliveries by channel ("in_app",
 // "email", "sms") and state. In-app rows are "delivered" (not yet opened)
 // or "read"; email and SMS have the scheme.Delivery* states. Every channel
