@@ -303,12 +303,12 @@ type dyingSource struct {
 	batches int
 }
 
-func (s *dyingSource) FanOutAlert(ctx context.Context, id string, n int) (bool, error) {
+func (s *dyingSource) FanOutPart(ctx context.Context, id string, part, parts, n int) (bool, error) {
 	s.batches++
 	if s.batches == 2 {
 		s.kill()
 	}
-	return s.DB.FanOutAlert(ctx, id, n)
+	return s.DB.FanOutPart(ctx, id, part, parts, n)
 }
 
 func TestAlertDelivery_AFanOutKilledMidwayResumesAndEveryMessageGoesOnce(t *testing.T) {
@@ -322,6 +322,7 @@ func TestAlertDelivery_AFanOutKilledMidwayResumesAndEveryMessageGoesOnce(t *test
 				Mobile: fmt.Sprintf("+4477009003%02d", i), AlertEmail: i%2 == 0, AlertSMS: i%3 == 0})
 		}
 		addMembers(t, db, ms...)
+		db.SetFanOutParts(1) // one part, so that its first batch surely makes some rows
 		a := publishLondon(t, db)
 
 		// A fan-out worker dies after its first batch: the batch it made is
@@ -329,7 +330,7 @@ func TestAlertDelivery_AFanOutKilledMidwayResumesAndEveryMessageGoesOnce(t *test
 		kctx, kill := context.WithCancel(ctx)
 		defer kill()
 		dying := &notify.AlertFanOutWorker{Source: &dyingSource{DB: db, kill: kill}, Batch: 3}
-		err := dying.Work(kctx, &river.Job[notify.AlertFanOutArgs]{JobRow: &rivertype.JobRow{ID: 1}, Args: notify.AlertFanOutArgs{AlertID: a.ID}})
+		err := dying.Work(kctx, &river.Job[notify.AlertFanOutArgs]{JobRow: &rivertype.JobRow{ID: 1}, Args: notify.AlertFanOutArgs{AlertID: a.ID, Part: 0, Parts: 1}})
 		if err == nil {
 			t.Fatal("the killed fan-out reported success")
 		}

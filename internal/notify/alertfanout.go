@@ -67,8 +67,8 @@ func (w *AlertFanOutWorker) Timeout(*river.Job[AlertFanOutArgs]) time.Duration {
 }
 
 func (w *AlertFanOutWorker) Work(ctx context.Context, job *river.Job[AlertFanOutArgs]) error {
-	id := job.Args.AlertID
-	log := w.logger().With("alert", id, "job", job.ID)
+	id, part, parts := job.Args.AlertID, job.Args.Part, max(job.Args.Parts, 1)
+	log := w.logger().With("alert", id, "job", job.ID, "part", part, "parts", parts)
 	batch := w.Batch
 	if batch <= 0 {
 		batch = DefaultFanOutBatch
@@ -79,7 +79,7 @@ func (w *AlertFanOutWorker) Work(ctx context.Context, job *river.Job[AlertFanOut
 	}
 	start := time.Now()
 	for n := 0; ; n++ {
-		done, err := w.Source.FanOutAlert(ctx, id, batch)
+		done, err := w.Source.FanOutPart(ctx, id, part, parts, batch)
 		if scheme.ErrorCode(err) == scheme.CodeNotFound {
 			// Only a draft can be deleted, and a draft has no fan-out: a
 			// missing alert will not appear by trying again.

@@ -27,6 +27,10 @@ import (
 // batches (see AlertFanOutWorker).
 type AlertFanOutArgs struct {
 	AlertID string `json:"alert_id"`
+	// Part of Parts: the fan-out is split into ranges of members, each its
+	// own job. Jobs from before parts existed have neither: one part.
+	Part  int `json:"part,omitempty"`
+	Parts int `json:"parts,omitempty"`
 }
 
 func (AlertFanOutArgs) Kind() string { return "alert_fanout" }
@@ -104,6 +108,9 @@ type AlertSource interface {
 	// published). The last call enqueues "alert_deliver" for the channels
 	// that need it, in its transaction.
 	FanOutAlert(ctx context.Context, alertID string, batch int) (done bool, err error)
+	// FanOutPart is FanOutAlert for one part of parts; done means the part
+	// is done (the last part to finish marks the alert's fan-out done).
+	FanOutPart(ctx context.Context, alertID string, part, parts, batch int) (done bool, err error)
 	// ChannelPaused reports whether sending on channel is paused.
 	ChannelPaused(ctx context.Context, channel string) (bool, error)
 	// ClaimDeliveries marks up to limit due deliveries of channel as

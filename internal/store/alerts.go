@@ -318,8 +318,13 @@ func (db *DB) PublishAlert(ctx context.Context, actor, id string, o PublishOptio
 		if aud, err = audience(ctx, tx, id); err != nil {
 			return err
 		}
-		if err := db.EnqueueTx(ctx, tx, notify.AlertFanOutArgs{AlertID: id}, nil); err != nil {
-			return err
+		// In parts, one job each, that several workers (and instances)
+		// can take at once.
+		parts := db.fanOutParts()
+		for part := range parts {
+			if err := db.EnqueueTx(ctx, tx, notify.AlertFanOutArgs{AlertID: id, Part: part, Parts: parts}, nil); err != nil {
+				return err
+			}
 		}
 		return db.appendAudit(ctx, tx, audit.Entry{Actor: actor, Action: "alert.publish", SubjectType: "alert", SubjectID: id,
 			Detail: fmt.Sprintf(`{"flags":%d,"override":%t,"approved_by":%q,"in_app":%d,"email":%d,"sms":%d}`,

@@ -2,11 +2,13 @@ package store_test
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
 	"fmt"
 	"maps"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -707,6 +709,87 @@ func TestFanOut_OnlyTheAlertsOwnAudienceIsEmailedOrTexted(t *testing.T) {
 		if err := db.Writer().QueryRowContext(ctx, `SELECT via FROM alert_recipients WHERE alert_id = $1 AND user_id = $2`,
 			a.ID, ids["ldn-street-woman-both"]).Scan(&via); err != nil || via != "alert" {
 			t.Errorf("targeted member's row via %q (%v), want alert", via, err)
+		}
+	})
+}
+
+// An alert's fan-out in four parts, worked at once by four goroutines in
+// small batches, makes each member's rows once, and is marked done (with
+// the senders started) only when the last part is.
+func TestFanOutParts_WorkedAtOnceMakeEveryRowOnce(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		var people []person
+		for i := range 24 {
+			people = append(people, person{name: fmt.Sprintf("part.%02d", i), kind: "individual", regions: []string{"london"},
+				email: fmt.Sprintf("part%02d@example.org", i), alertEmail: i%2 == 0})
+		}
+		ids := population(t, db, people)
+		a, aud := publish(t, db, false, []string{"london"}, nil, nil)
+		if aud.InApp != 24 || aud.Email != 12 {
+			t.Fatalf("audience %+v", aud)
+		}
+		const parts = 4
+		var wg sync.WaitGroup
+		errs := make(chan error, parts)
+		for part := range parts {
+			wg.Go(func() {
+				for {
+					done, err := db.FanOutPart(ctx, a.ID, part, parts, 2)
+					if err != nil {
+						errs <- err
+						return
+					}
+					if done {
+						return
+					}
+				}
+			})
+		}
+		wg.Wait()
+		close(errs)
+		for err := range errs {
+			t.Fatal(err)
+		}
+		got := made(t, db, a.ID, ids)
+		if len(got["in_app"]) != 24 || len(got["email"]) != 12 || len(got["sms"]) != 0 {
+			t.Errorf("made %d in-app, %d email, %d SMS rows; want 24, 12, 0", len(got["in_app"]), len(got["email"]), len(got["sms"]))
+		}
+		var doneAt sql.NullTime
+		if err := db.Writer().QueryRowContext(ctx, `SELECT fanout_done_at FROM alerts WHERE id = $1`, a.ID).Scan(&doneAt); err != nil || !doneAt.Valid {
+			t.Errorf("the fan-out is not marked done (%v)", err)
+		}
+		if n := queuedJobs(t, db, "email"); n != 1 {
+			t.Errorf("%d email senders queued, want 1", n)
+		}
+		// Run again, any part: nothing more.
+		if done, err := db.FanOutPart(ctx, a.ID, 2, parts, 2); err != nil || !done {
+			t.Errorf("a part run again: done %v, %v", done, err)
+		}
+		if got := made(t, db, a.ID, ids); len(got["in_app"]) != 24 {
+			t.Errorf("a part run again made more rows: %d", len(got["in_app"]))
+		}
+	})
+}
+
+// One part done while another is not leaves the fan-out open.
+func TestFanOutParts_NotDoneUntilEveryPartIs(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		population(t, db, []person{{name: "lone", kind: "individual", regions: []string{"london"}}})
+		a, _ := publish(t, db, false, []string{"london"}, nil, nil)
+		for {
+			done, err := db.FanOutPart(ctx, a.ID, 0, 2, 10)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if done {
+				break
+			}
+		}
+		var doneAt sql.NullTime
+		if err := db.Writer().QueryRowContext(ctx, `SELECT fanout_done_at FROM alerts WHERE id = $1`, a.ID).Scan(&doneAt); err != nil || doneAt.Valid {
+			t.Errorf("marked done with one part of two worked (%v)", err)
 		}
 	})
 }

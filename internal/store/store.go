@@ -51,6 +51,7 @@ type DB struct {
 
 	sweepMu sync.Mutex // sweepThrottles, once a minute
 	sweptAt int64
+	parts   int // fan-out parts (SetFanOutParts); 0: by dialect
 }
 
 // Source is a parsed --db value.
