@@ -105,6 +105,8 @@ func serve(ctx context.Context, db *store.DB, cfg serveConfig, demo bool, log *s
 		BehindProxy:  cfg.behindProxy,
 		Checks:       cfg.checks,
 		SMSInbound:   web.SMSInbound{AuthToken: cfg.sms.Token, URL: cfg.baseURL() + "/sms/inbound"},
+		// SQLite writes one transaction at a time; PostgreSQL many.
+		WriteSlots: map[store.Dialect]int{store.SQLite: 8, store.Postgres: 64}[db.Dialect()],
 	}, db, accounts, report.New(db, cfg.hours), log, reg)
 	if err != nil {
 		return err

@@ -20,6 +20,7 @@ const (
 	CodeUnauthenticated Code = "unauthenticated"
 	CodeOTPRequired     Code = "otp_required" // the password was right; a second-factor code is needed
 	CodeTooMany         Code = "too_many"
+	CodeBusy            Code = "busy" // the service is at capacity for the moment: try again shortly
 	CodeInternal        Code = "internal"
 )
 

@@ -22,6 +22,8 @@ func statusFor(code scheme.Code) int {
 		return http.StatusUnauthorized
 	case scheme.CodeTooMany:
 		return http.StatusTooManyRequests
+	case scheme.CodeBusy:
+		return http.StatusServiceUnavailable
 	default:
 		return http.StatusInternalServerError
 	}
@@ -32,6 +34,7 @@ var titles = map[int]string{
 	http.StatusForbidden:           "You cannot do that",
 	http.StatusUnauthorized:        "Please sign in",
 	http.StatusTooManyRequests:     "Please slow down",
+	http.StatusServiceUnavailable:  "Busy for a moment",
 	http.StatusConflict:            "That already exists",
 	http.StatusUnprocessableEntity: "Some answers need another look",
 	http.StatusInternalServerError: "Something went wrong",

@@ -5,6 +5,7 @@
 package web
 
 import (
+	"cmp"
 	"html/template"
 	"log/slog"
 	"sync"
@@ -39,6 +40,9 @@ type Config struct {
 	// SMSInbound verifies the SMS provider's inbound webhook: Twilio signs
 	// each request with the account's auth token over the URL it called.
 	SMSInbound SMSInbound
+	// WriteSlots is how many API checks and reports run at once; more wait
+	// a moment, then are told the service is busy. 0: 8.
+	WriteSlots int
 }
 
 // SMSInbound is what the inbound SMS webhook needs to check a request came
@@ -63,9 +67,10 @@ type Server struct {
 	metrics  *httpMetrics
 	reg      *prometheus.Registry
 
-	patterns  []string // the routes, recorded by Handler
-	termsMu   sync.Mutex
-	termsHTML map[int]template.HTML // rendered terms by version: versions never change
+	patterns   []string // the routes, recorded by Handler
+	termsMu    sync.Mutex
+	termsHTML  map[int]template.HTML // rendered terms by version: versions never change
+	writeSlots chan struct{}         // admitted: API checks and reports at once
 }
 
 // New parses every view and fingerprints every static asset; it fails if a
@@ -85,6 +90,7 @@ func New(cfg Config, db *store.DB, accounts *account.Service, reports *report.Se
 		checks:  check.New(db, reports.Hours.Location, cfg.Checks),
 		police:  police.New(db, reports.Hours),
 		metrics: newHTTPMetrics(reg), reg: reg,
-		termsHTML: map[int]template.HTML{},
+		termsHTML:  map[int]template.HTML{},
+		writeSlots: make(chan struct{}, cmp.Or(cfg.WriteSlots, 8)),
 	}, nil
 }

@@ -61,3 +61,29 @@ func (s *Server) throttled(next http.Handler) http.Handler {
 }
 
 func isAPI(r *http.Request) bool { return len(r.URL.Path) >= 8 && r.URL.Path[:8] == "/api/v1/" }
+
+// The API's checks and reports write on every call. They are admitted a
+// few at a time (Config.WriteSlots): past what the database writes, extra
+// requests would only queue, every answer would slow down together, and
+// the job queue (alerts going out) would wait behind them. A request that
+// cannot start within admitWait is told at once that the service is busy
+// (503 with Retry-After), which a client can act on.
+const admitWait = 250 * time.Millisecond
+
+var errBusy = scheme.Errorf(scheme.CodeBusy, "The service is busy. Try again in a moment.")
+
+func (s *Server) admitted(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		t := time.NewTimer(admitWait)
+		defer t.Stop()
+		select {
+		case s.writeSlots <- struct{}{}:
+			defer func() { <-s.writeSlots }()
+			next.ServeHTTP(w, r)
+		case <-t.C:
+			w.Header().Set("Retry-After", "1")
+			s.apiFail(w, r, errBusy)
+		case <-r.Context().Done():
+		}
+	})
+}

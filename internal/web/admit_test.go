@@ -1,0 +1,48 @@
+package web
+
+import (
+	"encoding/json"
+	"net/http"
+	"net/http/httptest"
+	"testing"
+)
+
+// With every slot taken, a request waits a moment and is then told the
+// service is busy, in the API's error shape, with Retry-After; once a slot
+// is free again, requests go through.
+func TestAdmitted_BusyWhenEverySlotIsTaken(t *testing.T) {
+	s := &Server{writeSlots: make(chan struct{}, 1)}
+	release, entered := make(chan struct{}), make(chan struct{}, 2)
+	h := s.admitted(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		entered <- struct{}{}
+		<-release
+		w.WriteHeader(http.StatusOK)
+	}))
+	first := make(chan int)
+	go func() {
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, httptest.NewRequest("POST", "/api/v1/checks", nil))
+		first <- rec.Code
+	}()
+	<-entered
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, httptest.NewRequest("POST", "/api/v1/checks", nil))
+	var body struct {
+		Error struct{ Code, Message string }
+	}
+	if err := json.Unmarshal(rec.Body.Bytes(), &body); err != nil {
+		t.Fatal(err)
+	}
+	if rec.Code != http.StatusServiceUnavailable || rec.Header().Get("Retry-After") != "1" || body.Error.Code != "busy" || body.Error.Message == "" {
+		t.Errorf("with the slot taken: %d, Retry-After %q, %+v", rec.Code, rec.Header().Get("Retry-After"), body)
+	}
+	close(release)
+	if code := <-first; code != http.StatusOK {
+		t.Errorf("the admitted request: %d", code)
+	}
+	rec = httptest.NewRecorder()
+	h.ServeHTTP(rec, httptest.NewRequest("POST", "/api/v1/checks", nil))
+	if rec.Code != http.StatusOK {
+		t.Errorf("with the slot free again: %d", rec.Code)
+	}
+}
