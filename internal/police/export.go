@@ -1,6 +1,7 @@
 package police
 
 import (
+	"cmp"
 	"context"
 	"encoding/csv"
 	"fmt"
@@ -262,7 +263,7 @@ func (s *Service) rows(ctx context.Context, rs []scheme.Report) ([]ExportRow, er
 				if id.Partial {
 					continue
 				}
-				eo.Identifiers = append(eo.Identifiers, ExportIdentifier{Kind: id.Kind, Value: cmpOr(id.Normalised, id.Value),
+				eo.Identifiers = append(eo.Identifiers, ExportIdentifier{Kind: id.Kind, Value: cmp.Or(id.Normalised, id.Value),
 					Make: scrub(id.Make, sens), Colour: scrub(id.Colour, sens)})
 			}
 			row.Offenders = append(row.Offenders, eo)
@@ -270,13 +271,6 @@ func (s *Service) rows(ctx context.Context, rs []scheme.Report) ([]ExportRow, er
 		out = append(out, row)
 	}
 	return out, nil
-}
-
-func cmpOr(a, b string) string {
-	if a != "" {
-		return a
-	}
-	return b
 }
 
 // sensitive is what must not leave: the reporters' names, contacts and
