@@ -101,6 +101,9 @@ func Run(ctx context.Context, c Config) (*Results, error) {
 	}
 	res.Seeding = append(res.Seeding, fmt.Sprintf("%d identifiers in %d published alerts in %s (%.0f a second)", c.Identifiers, (c.Identifiers+9)/10, since(t0), rate(c.Identifiers, t0)))
 	c.logf("seeded %d identifiers", c.Identifiers)
+	if _, err := db.Writer().ExecContext(ctx, `PRAGMA wal_checkpoint(TRUNCATE)`); err != nil {
+		return nil, err
+	}
 	before := fileSize(dbPath)
 	t0 = time.Now()
 	if err := db.SeedReports(ctx, c.Reports, nil); err != nil {

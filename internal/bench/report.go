@@ -64,7 +64,7 @@ harness runs.
 	if len(r.Findings) > 0 {
 		b.WriteString("\n## Findings\n\n")
 		for _, f := range r.Findings {
-			fmt.Fprintf(&b, "- %s\n", f)
+			fmt.Fprintf(&b, "%s\n", strings.TrimSpace(f))
 		}
 	}
 	return b.String()

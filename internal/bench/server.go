@@ -157,7 +157,7 @@ func serverFigures(ctx context.Context, c Config, res *Results, db *store.DB, db
 	// would only measure argon2).
 	var tokens []string
 	for i := range 100 {
-		u, err := member(ctx, db, prefix, i*7)
+		u, err := member(ctx, db, prefix, (i*7)%c.Members)
 		if err != nil {
 			return err
 		}
@@ -290,7 +290,7 @@ func serverFigures(ctx context.Context, c Config, res *Results, db *store.DB, db
 	}
 	var memberToks []string
 	for i := range 20 {
-		u, err := member(ctx, db, prefix, i*11)
+		u, err := member(ctx, db, prefix, (i*11)%c.Members)
 		if err != nil {
 			return err
 		}

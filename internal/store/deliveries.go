@@ -130,14 +130,20 @@ func (db *DB) FanOutPart(ctx context.Context, alertID string, part, parts, batch
 		// (an index range, read without the targeting); the inserts below
 		// apply the targeting to that range alone, so each member is
 		// weighed once.
+		// One lower bound, so that the index range starts where the batch
+		// does: the part's start before its first batch, then the cursor.
+		from, after := ` >= $2`, lo
+		if cursor != "" {
+			from, after = ` > $2`, cursor
+		}
 		upTo := ""
 		if hi != "" {
-			upTo = ` AND id < $4`
+			upTo = ` AND id < $3`
 		}
 		var last sql.NullString
-		// #nosec G202 -- upTo is one of two constant fragments
-		if err := tx.QueryRowContext(ctx, `SELECT MAX(id) FROM (SELECT id FROM users WHERE id >= $1 AND id > $2`+upTo+` ORDER BY id LIMIT $3) b`,
-			append([]any{lo, cursor, batch}, nonEmpty(hi)...)...).Scan(&last); err != nil {
+		// #nosec G202 -- from and upTo are constant fragments
+		if err := tx.QueryRowContext(ctx, `SELECT MAX(id) FROM (SELECT id FROM users WHERE id`+from+upTo+` ORDER BY id LIMIT $1) b`,
+			append([]any{batch, after}, nonEmpty(hi)...)...).Scan(&last); err != nil {
 			return fmt.Errorf("fan-out batch: %w", err)
 		}
 		if !last.Valid {
@@ -145,13 +151,13 @@ func (db *DB) FanOutPart(ctx context.Context, alertID string, part, parts, batch
 			_, err := tx.ExecContext(ctx, `UPDATE alert_fanout_parts SET done_at = $1 WHERE alert_id = $2 AND part = $3`, now, alertID, part)
 			return err
 		}
-		inRange := ` AND u.id >= $5 AND u.id > $2 AND u.id <= $3`
+		inRange := ` AND u.id` + from + ` AND u.id <= $3`
 		// A member who could already read it (through a check, say) is now
 		// a recipient of the alert itself, and so gets email and SMS.
 		if _, err := tx.ExecContext(ctx, `INSERT INTO alert_recipients (alert_id, user_id, via, created_at)
 			SELECT $1, u.id, 'alert', $4`+targetFrom+inRange+`
 			ON CONFLICT (alert_id, user_id) DO UPDATE SET via = 'alert' WHERE alert_recipients.via <> 'alert'`,
-			alertID, cursor, last.String, now, lo); err != nil {
+			alertID, after, last.String, now); err != nil {
 			return fmt.Errorf("fan-out in-app: %w", err)
 		}
 		// Email and SMS go to the batch's recipients who chose the channel:
@@ -160,8 +166,8 @@ func (db *DB) FanOutPart(ctx context.Context, alertID string, part, parts, batch
 			// #nosec G202 -- constant fragments and column names chosen in code, and $n placeholders; values are arguments
 			if _, err := tx.ExecContext(ctx, `INSERT INTO alert_deliveries (alert_id, user_id, channel, status, attempts, next_attempt_at, updated_at)
 				SELECT r.alert_id, r.user_id, $5, 'queued', 0, $4, $4 FROM alert_recipients r JOIN profiles p ON p.user_id = r.user_id
-				WHERE r.alert_id = $1 AND r.via = 'alert' AND r.user_id >= $6 AND r.user_id > $2 AND r.user_id <= $3`+c.wants+` ON CONFLICT DO NOTHING`,
-				alertID, cursor, last.String, now, c.channel, lo); err != nil {
+				WHERE r.alert_id = $1 AND r.via = 'alert' AND r.user_id`+from+` AND r.user_id <= $3`+c.wants+` ON CONFLICT DO NOTHING`,
+				alertID, after, last.String, now, c.channel); err != nil {
 				return fmt.Errorf("fan-out %s: %w", c.channel, err)
 			}
 		}

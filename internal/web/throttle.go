@@ -68,7 +68,7 @@ func isAPI(r *http.Request) bool { return len(r.URL.Path) >= 8 && r.URL.Path[:8]
 // the job queue (alerts going out) would wait behind them. A request that
 // cannot start within admitWait is told at once that the service is busy
 // (503 with Retry-After), which a client can act on.
-const admitWait = 250 * time.Millisecond
+const admitWait = 50 * time.Millisecond
 
 var errBusy = scheme.Errorf(scheme.CodeBusy, "The service is busy. Try again in a moment.")
 
