@@ -13,13 +13,15 @@ import (
 	"uglymugs/internal/notify/notifytest"
 )
 
-// TestJourney_ReportToAlertToCheck follows a member's report through the
-// real pages to an alert, at a phone's width and a desktop's: the demo
-// member reports a robbery with the offender's phone; a coordinator (with
-// a second factor) writes an alert from it; an admin approves and
-// publishes it; the member sees it in the app and gets its email at the
-// test's SMTP server, checks the phone written another way and finds the
-// alert, withdraws her police consent, and leaves the scheme.
+// TestJourney_ReportToAlertToCheck follows one person from joining to
+// leaving through the real pages, at a phone's width and a desktop's: she
+// applies as an individual in London wanting alerts by email; a
+// coordinator (with a second factor) approves her; she signs in and
+// reports a robbery with the offender's phone; the coordinator writes an
+// alert from it; an admin approves and publishes it; she sees it in the
+// app and gets its email at the test's SMTP server, checks the phone
+// written another way and finds the alert, withdraws her police consent,
+// and leaves the scheme.
 func TestJourney_ReportToAlertToCheck(t *testing.T) {
 	mail := notifytest.StartMailpit(t)
 	for _, width := range []int64{360, 1280} {
@@ -39,8 +41,30 @@ func TestJourney_ReportToAlertToCheck(t *testing.T) {
 			phone := map[int64]string{360: "07700 900561", 1280: "07700 900562"}[width]
 			e164 := "+44 " + strings.TrimPrefix(phone, "0")
 
-			// The member reports.
-			j.signIn("demo-member", "demo member password", "")
+			// She applies, and a coordinator approves her.
+			username := fmt.Sprintf("juniper.%d", width)
+			email := fmt.Sprintf("juniper.%d@example.org", width)
+			const password = "juniper journey passphrase"
+			coordSecret := demoTOTPSecret(t, stdout.String(), "demo-coordinator")
+			j.open("/join/individual")
+			for id, v := range map[string]string{"work_name": "Juniper", "email": email, "username": username, "password": password} {
+				j.fill(id, v)
+			}
+			j.tick("alert_channels-email")
+			j.tick("regions-london")
+			j.tick("terms_version")
+			j.press("Send my application")
+			j.sees("we have your application")
+			j.signIn("demo-coordinator", "demo coordinator password", coordSecret)
+			j.at("/coordinator/applications")
+			j.follow("the last application", chromedp.Click(chromedp.CSS(`main tbody tr:last-child a`)))
+			j.sees("Juniper", username)
+			j.press("Approve")
+			j.at("/coordinator/applications")
+			j.signOut()
+
+			// She reports.
+			j.signIn(username, password, "")
 			j.open("/reports")
 			j.press("Make a report")
 			j.steps(
@@ -78,7 +102,7 @@ func TestJourney_ReportToAlertToCheck(t *testing.T) {
 			j.signOut()
 
 			// A coordinator writes the alert.
-			j.signIn("demo-coordinator", "demo coordinator password", demoTOTPSecret(t, stdout.String(), "demo-coordinator"))
+			j.signIn("demo-coordinator", "demo coordinator password", coordSecret)
 			j.open("/coordinator/reports/" + reportID)
 			j.sees("Camden")
 			j.press("Write an alert")
@@ -99,8 +123,8 @@ func TestJourney_ReportToAlertToCheck(t *testing.T) {
 			title := j.text(`document.querySelector('h1').innerText`)
 			j.signOut()
 
-			// The member sees it, and gets its email.
-			j.signIn("demo-member", "demo member password", "")
+			// She sees it, and gets its email.
+			j.signIn(username, password, "")
 			j.open("/alerts")
 			j.sees("Robbery")
 			j.check("alert-feed")
@@ -108,7 +132,7 @@ func TestJourney_ReportToAlertToCheck(t *testing.T) {
 			found := false
 			for !found && time.Now().Before(deadline) {
 				for _, m := range mail.Messages(t) {
-					if strings.Contains(m.To, "scarlett@example.org") && m.Subject == "New safety alert" && strings.Contains(m.Text, "/alerts/") {
+					if strings.Contains(m.To, email) && m.Subject == "New safety alert" && strings.Contains(m.Text, "/alerts/") {
 						found = found || !strings.Contains(m.Text, phone)
 					}
 				}
@@ -144,8 +168,8 @@ func TestJourney_ReportToAlertToCheck(t *testing.T) {
 			j.tick("confirm")
 			j.press("Leave and erase my details")
 			j.open("/signin")
-			j.fill("username", "demo-member")
-			j.fill("password", "demo member password")
+			j.fill("username", username)
+			j.fill("password", password)
 			j.press("Sign in")
 			j.at("/signin")
 		})
@@ -174,7 +198,17 @@ func (j *journey) signIn(username, password, secret string) {
 		return
 	}
 	j.at("/signin/code")
-	code, err := totp.GenerateCode(secret, time.Now())
+	// A code is good once: a second sign-in within the same 30 seconds
+	// uses the next step's code, which the service also accepts.
+	at := time.Now()
+	if j.usedStep[secret] >= at.Unix()/30 {
+		at = time.Unix((j.usedStep[secret]+1)*30, 0)
+	}
+	if j.usedStep == nil {
+		j.usedStep = map[string]int64{}
+	}
+	j.usedStep[secret] = at.Unix() / 30
+	code, err := totp.GenerateCode(secret, at)
 	if err != nil {
 		j.t.Fatal(err)
 	}

@@ -80,6 +80,8 @@ type journey struct {
 	width int64
 	theme string
 	step  int
+	// usedStep is the last TOTP time step signed in with, by secret.
+	usedStep map[string]int64
 }
 
 // open goes to a path and waits for the page to load.
