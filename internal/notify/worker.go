@@ -102,8 +102,8 @@ func (w *Worker) Work(ctx context.Context, job *river.Job[SendArgs]) error {
 	case scheme.ChannelEmail:
 		if w.Mail != nil {
 			e := Email{To: n.To, Subject: subject, Text: text}
-			bulk := n.Template == TemplateNewsletterIssue
-			if bulk {
+			bulk := n.Batch != ""
+			if n.Template == TemplateNewsletterIssue {
 				e.Unsubscribe = n.Params["url"]
 			}
 			send = func() error {

@@ -23,4 +23,5 @@ type Notification struct {
 	Attempts  int
 	CreatedAt time.Time
 	SentAt    time.Time
+	Batch     string // one of many (a newsletter issue's id): sent at a low priority, paced
 }

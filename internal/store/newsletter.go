@@ -5,13 +5,10 @@ import (
 	"crypto/rand"
 	"crypto/sha256"
 	"database/sql"
-	"encoding/json"
 	"fmt"
 	"strings"
 	"time"
 	"unicode/utf8"
-
-	"github.com/riverqueue/river"
 
 	"uglymugs/internal/audit"
 	"uglymugs/internal/notify"
@@ -190,8 +187,8 @@ func (db *DB) SendIssue(ctx context.Context, actor, subject, body string, unsubs
 			if err != nil {
 				return err
 			}
-			if err := db.enqueueBatchEmail(ctx, tx, is.ID, email, notify.TemplateNewsletterIssue,
-				map[string]string{"subject": subject, "body": body, "url": unsubscribe(token)}); err != nil {
+			if err := db.queueNotification(ctx, tx, "", scheme.ChannelEmail, email, notify.TemplateNewsletterIssue,
+				map[string]string{"subject": subject, "body": body, "url": unsubscribe(token)}, is.ID); err != nil {
 				return err
 			}
 		}
@@ -200,29 +197,6 @@ func (db *DB) SendIssue(ctx context.Context, actor, subject, body string, unsubs
 			Detail: fmt.Sprintf(`{"recipients":%d}`, len(subs))})
 	})
 	return is, err
-}
-
-// enqueueBatchEmail queues one email of a batch, with its sending job at
-// a low priority so that members' own messages go first.
-func (db *DB) enqueueBatchEmail(ctx context.Context, tx *sql.Tx, batch, to, template string, params map[string]string) error {
-	id := newID()
-	toCT, err := db.seal("notifications", "to", id, to)
-	if err != nil {
-		return err
-	}
-	pj, err := json.Marshal(params)
-	if err != nil {
-		return err
-	}
-	paramsCT, err := db.seal("notifications", "params", id, string(pj))
-	if err != nil {
-		return err
-	}
-	if _, err := tx.ExecContext(ctx, `INSERT INTO notifications (id, user_id, channel, to_ct, template, params_ct, status, created_at, batch)
-		VALUES ($1, NULL, 'email', $2, $3, $4, 'queued', $5, $6)`, id, toCT, template, paramsCT, db.now().UTC(), batch); err != nil {
-		return err
-	}
-	return db.EnqueueTx(ctx, tx, notify.SendArgs{ID: id}, &river.InsertOpts{Priority: 4})
 }
 
 // Issues lists the newsletter issues, newest first, with their deliveries

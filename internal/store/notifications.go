@@ -5,6 +5,8 @@ import (
 	"database/sql"
 	"encoding/json"
 
+	"github.com/riverqueue/river"
+
 	"uglymugs/internal/audit"
 	"uglymugs/internal/notify"
 	"uglymugs/internal/scheme"
@@ -39,6 +41,14 @@ func (db *DB) notifyUser(ctx context.Context, tx *sql.Tx, userID string, p schem
 // personal data) and the job that sends it. userID may be empty for a
 // message that must outlive its user (the goodbye after leaving).
 func (db *DB) enqueueNotification(ctx context.Context, tx *sql.Tx, userID string, ch scheme.Channel, to, template string, params map[string]string) error {
+	return db.queueNotification(ctx, tx, userID, ch, to, template, params, "")
+}
+
+// queueNotification stores a message, its address and parameters
+// encrypted, with its sending job. One of a batch (a newsletter issue) is
+// sent at a low priority and paced, so that members' own messages go
+// first.
+func (db *DB) queueNotification(ctx context.Context, tx *sql.Tx, userID string, ch scheme.Channel, to, template string, params map[string]string, batch string) error {
 	id := newID()
 	toCT, err := db.seal("notifications", "to", id, to)
 	if err != nil {
@@ -52,15 +62,15 @@ func (db *DB) enqueueNotification(ctx context.Context, tx *sql.Tx, userID string
 	if err != nil {
 		return err
 	}
-	var uid any
-	if userID != "" {
-		uid = userID
-	}
-	if _, err := tx.ExecContext(ctx, `INSERT INTO notifications (id, user_id, channel, to_ct, template, params_ct, status, created_at)
-		VALUES ($1, $2, $3, $4, $5, $6, 'queued', $7)`, id, uid, string(ch), toCT, template, paramsCT, db.now().UTC()); err != nil {
+	if _, err := tx.ExecContext(ctx, `INSERT INTO notifications (id, user_id, channel, to_ct, template, params_ct, status, created_at, batch)
+		VALUES ($1, $2, $3, $4, $5, $6, 'queued', $7, $8)`, id, nullable(userID), string(ch), toCT, template, paramsCT, db.now().UTC(), nullable(batch)); err != nil {
 		return err
 	}
-	return db.EnqueueTx(ctx, tx, notify.SendArgs{ID: id}, nil)
+	var opts *river.InsertOpts
+	if batch != "" {
+		opts = &river.InsertOpts{Priority: 4}
+	}
+	return db.EnqueueTx(ctx, tx, notify.SendArgs{ID: id}, opts)
 }
 
 // Notification returns a message with its address decrypted, for sending.
@@ -69,12 +79,13 @@ func (db *DB) Notification(ctx context.Context, id string) (scheme.Notification,
 	var ch string
 	var toCT, paramsCT []byte
 	var sentAt sql.NullTime
-	err := db.read.QueryRowContext(ctx, `SELECT id, channel, to_ct, template, params_ct, status, attempts, created_at, sent_at
-		FROM notifications WHERE id = $1`, id).Scan(&n.ID, &ch, &toCT, &n.Template, &paramsCT, &n.Status, &n.Attempts, &n.CreatedAt, &sentAt)
+	var batch sql.NullString
+	err := db.read.QueryRowContext(ctx, `SELECT id, channel, to_ct, template, params_ct, status, attempts, created_at, sent_at, batch
+		FROM notifications WHERE id = $1`, id).Scan(&n.ID, &ch, &toCT, &n.Template, &paramsCT, &n.Status, &n.Attempts, &n.CreatedAt, &sentAt, &batch)
 	if err != nil {
 		return n, mapErr(err)
 	}
-	n.Channel, n.SentAt = scheme.Channel(ch), sentAt.Time
+	n.Channel, n.SentAt, n.Batch = scheme.Channel(ch), sentAt.Time, batch.String
 	if len(toCT) == 0 {
 		return n, nil // sent: address and parameters erased
 	}
