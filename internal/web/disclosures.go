@@ -60,10 +60,20 @@ func (s *Server) renderDisclosures(w http.ResponseWriter, r *http.Request, statu
 		f.Values = map[string]string{}
 	}
 	v := DisclosuresView{Bases: basisOptions(f.Values["legal_basis"])}
+	// A few admins record and decide them all: look each up once.
+	names := map[string]string{}
+	name := func(id string) string {
+		n, ok := names[id]
+		if !ok {
+			n = s.username(r, id)
+			names[id] = n
+		}
+		return n
+	}
 	for _, d := range list {
 		v.Items = append(v.Items, disclosureRow{ID: d.ID, Basis: police.LegalBasisNames[d.LegalBasis], Status: d.Status,
 			StatusName: disclosureStatusNames[d.Status], When: d.RequestedAt.In(s.alLoc()).Format("2 Jan 2006"),
-			By: s.username(r, d.RequestedBy), DecidedBy: s.username(r, d.DecidedBy)})
+			By: name(d.RequestedBy), DecidedBy: name(d.DecidedBy)})
 	}
 	f.Extra = v
 	s.render(w, r, status, "disclosures", f)
