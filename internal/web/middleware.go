@@ -14,7 +14,12 @@ import (
 
 type ctxKey int
 
-const requestIDKey ctxKey = 0
+// The request's context keys, all here so that no two share a value.
+const (
+	requestIDKey ctxKey = iota
+	routeKey
+	userKey
+)
 
 // RequestID returns the id given to the request, for logs.
 func RequestID(ctx context.Context) string {
@@ -30,7 +35,9 @@ func withRequestID(next http.Handler) http.Handler {
 		rand.Read(b) //nolint:errcheck // crypto/rand.Read never fails
 		id := hex.EncodeToString(b)
 		w.Header().Set("X-Request-Id", id)
-		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), requestIDKey, id)))
+		ctx := context.WithValue(r.Context(), requestIDKey, id)
+		ctx = context.WithValue(ctx, routeKey, new(string))
+		next.ServeHTTP(w, r.WithContext(ctx))
 	})
 }
 
@@ -73,12 +80,32 @@ func (s *Server) logRequests(next http.Handler) http.Handler {
 	})
 }
 
+// recordRoute sits right around the mux and hands the pattern it matched to
+// the middleware outside. The mux sets Pattern on the request it is given,
+// and middleware between (the signed-in user, for one) passes it a copy, so
+// the outer layers' request never sees it: every signed-in page was logged
+// and counted as "unmatched".
+func recordRoute(mux http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		defer func() {
+			if p, ok := r.Context().Value(routeKey).(*string); ok {
+				*p = r.Pattern
+			}
+		}()
+		mux.ServeHTTP(w, r)
+	})
+}
+
 // routeOf is the matched pattern, e.g. "GET /static/{file}", or "unmatched".
 func routeOf(r *http.Request) string {
-	if r.Pattern == "" || r.Pattern == "/" {
+	pattern := r.Pattern
+	if p, ok := r.Context().Value(routeKey).(*string); ok && pattern == "" {
+		pattern = *p
+	}
+	if pattern == "" || pattern == "/" {
 		return "unmatched"
 	}
-	return r.Pattern
+	return pattern
 }
 
 func (s *Server) recoverPanics(next http.Handler) http.Handler {

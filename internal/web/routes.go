@@ -208,7 +208,7 @@ func (s *Server) Handler() http.Handler {
 	mux.Handle("/", s.handleNotFound())
 
 	s.patterns = mux.patterns
-	var h http.Handler = mux
+	h := recordRoute(mux)
 	h = s.withUser(h)
 	h = s.csrf(h)
 	h = limitBody(h, 1<<20, map[string]int64{"/admin/images": imaging.MaxBytes + 64<<10})

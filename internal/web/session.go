@@ -42,8 +42,6 @@ func (s *Server) sessionToken(r *http.Request, mfa bool) string {
 	return c.Value
 }
 
-const userKey ctxKey = 1
-
 // withUser finds the signed-in user, if any, for every page.
 func (s *Server) withUser(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {

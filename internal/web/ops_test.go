@@ -1,0 +1,119 @@
+package web_test
+
+import (
+	"bytes"
+	"context"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	"uglymugs/internal/account"
+	"uglymugs/internal/report"
+	"uglymugs/internal/scheme"
+	"uglymugs/internal/store"
+	"uglymugs/internal/store/storetest"
+	"uglymugs/internal/web"
+)
+
+// lockedBuffer is a log destination the server's goroutines and the test
+// can share.
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
+}
+
+// Signed-in requests pass through the user middleware, which hands the mux a
+// copy of the request; the route it matched must still reach the request
+// log and the metrics, or every member's page is counted as "unmatched".
+func TestRequestLogAndMetrics_NameTheRouteOfSignedInRequests(t *testing.T) {
+	db := storetest.Open(t, store.SQLite)
+	ctx := context.Background()
+	accounts, err := account.New(db, scheme.DefaultWorkingHours(time.UTC), "http://test.example.org/signin")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var logs lockedBuffer
+	reg := prometheus.NewRegistry()
+	s, err := web.New(web.Config{Scheme: web.SchemeView{Name: "Test Mugs", ContactEmail: "help@example.org", Region: "Testland"},
+		QuickExitURL: "https://neutral.example.org/weather"},
+		db, accounts, report.New(db, scheme.DefaultWorkingHours(time.UTC)), slog.New(slog.NewTextHandler(&logs, nil)), reg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts := httptest.NewServer(s.Handler())
+	t.Cleanup(ts.Close)
+
+	id := approved(t, db, accounts, account.ApplicationInput{Type: "individual", Username: "m.route", WorkName: "Route", Email: "route@example.org"})
+	cookie := sessionFor(t, db, id)
+	api, _, err := db.CreateSession(ctx, id, store.SessionAPI, account.DefaultAPITTL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct{ path, auth, route string }{
+		{"/reports", "cookie", "GET /reports"},
+		{"/api/v1/me", "bearer", "GET /api/v1/me"},
+		{"/no-such-page", "cookie", "unmatched"},
+	} {
+		req, _ := http.NewRequestWithContext(ctx, http.MethodGet, ts.URL+c.path, nil)
+		if c.auth == "cookie" {
+			req.AddCookie(&http.Cookie{Name: "um", Value: cookie})
+		} else {
+			req.Header.Set("Authorization", "Bearer "+api)
+		}
+		resp, err := ts.Client().Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if c.route != "unmatched" && resp.StatusCode != http.StatusOK {
+			t.Fatalf("%s: %d, want 200 signed in", c.path, resp.StatusCode)
+		}
+		if got := routeCount(t, reg, c.route); got < 1 {
+			t.Errorf("%s: uglymugs_http_requests_total{route=%q} is %v", c.path, c.route, got)
+		}
+		if !strings.Contains(logs.String(), `route="`+c.route+`"`) && !strings.Contains(logs.String(), "route="+c.route+" ") {
+			t.Errorf("%s: the request log does not name route %q:\n%s", c.path, c.route, logs.String())
+		}
+	}
+}
+
+// routeCount sums the request counter over statuses for one route label.
+func routeCount(t *testing.T, reg *prometheus.Registry, route string) float64 {
+	t.Helper()
+	families, err := reg.Gather()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var n float64
+	for _, f := range families {
+		if f.GetName() != "uglymugs_http_requests_total" {
+			continue
+		}
+		for _, m := range f.GetMetric() {
+			for _, l := range m.GetLabel() {
+				if l.GetName() == "route" && l.GetValue() == route {
+					n += m.GetCounter().GetValue()
+				}
+			}
+		}
+	}
+	return n
+}
