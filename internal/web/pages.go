@@ -3,6 +3,7 @@ package web
 import (
 	"html/template"
 	"net/http"
+	"net/url"
 	"strings"
 	"time"
 )
@@ -106,9 +107,23 @@ func seeOther(w http.ResponseWriter, r *http.Request, path string) {
 }
 
 // localPath returns p if it is a path on this site, else "/": a redirect
-// target from a form must never send someone to another site.
+// target from a form must never send someone to another site. Browsers
+// drop tabs and newlines from a Location and read a backslash as a slash,
+// so "/\t/evil.example" or "/\\evil.example" would leave the site as
+// "//evil.example": only a target that needs nothing removed or
+// reinterpreted is kept, which is printable ASCII without spaces or
+// backslashes (our own paths are escaped), starting with one slash, and
+// parsing to no scheme and no host.
 func localPath(p string) string {
-	if !strings.HasPrefix(p, "/") || strings.HasPrefix(p, "//") || strings.HasPrefix(p, "/\\") || strings.ContainsAny(p, "\r\n") {
+	if !strings.HasPrefix(p, "/") || strings.HasPrefix(p, "//") {
+		return "/"
+	}
+	for i := range len(p) {
+		if c := p[i]; c <= ' ' || c >= 0x7f || c == '\\' {
+			return "/"
+		}
+	}
+	if u, err := url.Parse(p); err != nil || u.Scheme != "" || u.Host != "" || u.User != nil || u.Opaque != "" {
 		return "/"
 	}
 	return p

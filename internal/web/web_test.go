@@ -134,6 +134,53 @@ func TestStatic_FingerprintedAndCachedForEver(t *testing.T) {
 	}
 }
 
+// TestRedirect_ReturnGoesOnlyToAPathOnThisSite sends the form's "return"
+// as an attacker would type it into a link or a forged form, raw and
+// percent-encoded. Browsers drop tabs and newlines from a Location and
+// read a backslash as a slash, so each of these would reach another site
+// if it were sent back as it came; each must go to the home page instead.
+func TestRedirect_ReturnGoesOnlyToAPathOnThisSite(t *testing.T) {
+	ts := newServer(t, web.Config{})
+	offSite := []string{ // as they appear in the form body
+		"/%09/evil.example/", "/%0D/evil.example/", "/%0A/evil.example/", "/%0D%0A/evil.example/",
+		"%2F%09%2Fevil.example", "/%09%09/evil.example", "%09//evil.example", "/%00/evil.example",
+		"/%5Cevil.example", "%2F%5Cevil.example", "/%5C/evil.example", "%5C%5Cevil.example",
+		"//evil.example", "%2F%2Fevil.example", "/%2F/evil.example", "///evil.example",
+		"https://evil.example/", "https:evil.example", "HTTPS://evil.example", "javascript:alert(1)",
+		"/+/evil.example", "/%20/evil.example", "%20//evil.example", "/%7F/evil.example",
+		"/%E3%80%80/evil.example", "evil.example", "",
+	}
+	kept := []string{"/about", "/alerts?page=2", "/alerts/ABC234#additions", "/reports/draft/X/when?done=saved",
+		"/%252F/x", "/%2509/x"} // the last two decode once, to an encoded slash or tab, which stays in the path
+	post := func(raw string) string {
+		t.Helper()
+		req, _ := http.NewRequest("POST", ts.URL+"/theme", strings.NewReader("theme=dark&return="+raw))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		// The transport, not the client: the client refuses a Location it
+		// cannot parse, and a browser would follow it.
+		resp, err := ts.Client().Transport.RoundTrip(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusSeeOther {
+			t.Fatalf("return=%s: status %d", raw, resp.StatusCode)
+		}
+		return resp.Header.Get("Location")
+	}
+	for _, raw := range offSite {
+		if loc := post(raw); loc != "/" {
+			t.Errorf("return=%s redirected to %q, want \"/\"", raw, loc)
+		}
+	}
+	for _, raw := range kept {
+		want, _ := url.QueryUnescape(raw)
+		if loc := post(raw); loc != want {
+			t.Errorf("return=%s redirected to %q, want %q", raw, loc, want)
+		}
+	}
+}
+
 func TestTheme_CookieSetAndRedirectStaysOnSite(t *testing.T) {
 	ts := newServer(t, web.Config{})
 	c := ts.Client()
