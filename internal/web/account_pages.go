@@ -230,6 +230,7 @@ func (s *Server) leave() http.Handler {
 			return
 		}
 		s.clearSessionCookie(w, false)
+		clearSiteData(w)
 		// Render as a visitor: the session is gone.
 		r = r.WithContext(contextWithoutUser(r))
 		s.render(w, r, http.StatusOK, "left", nil)

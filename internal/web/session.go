@@ -34,6 +34,13 @@ func (s *Server) clearSessionCookie(w http.ResponseWriter, mfa bool) {
 	http.SetCookie(w, &http.Cookie{Name: s.cookieName(mfa), Value: "", Path: "/", MaxAge: -1, HttpOnly: true, Secure: s.cfg.TLS, SameSite: http.SameSiteLaxMode})
 }
 
+// clearSiteData asks the browser to forget everything this site left in
+// it (cached pages, cookies, storage) when someone signs out or leaves: on
+// a shared or checked phone, nothing of the visit should stay behind.
+func clearSiteData(w http.ResponseWriter) {
+	w.Header().Set("Clear-Site-Data", `"cache", "cookies", "storage"`)
+}
+
 func (s *Server) sessionToken(r *http.Request, mfa bool) string {
 	c, err := r.Cookie(s.cookieName(mfa))
 	if err != nil {

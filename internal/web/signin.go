@@ -114,6 +114,7 @@ func (s *Server) signOut() http.Handler {
 			}
 		}
 		s.clearSessionCookie(w, false)
+		clearSiteData(w)
 		seeOther(w, r, "/")
 	})
 }
