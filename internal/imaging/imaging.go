@@ -35,8 +35,10 @@ type Problem string
 
 func (p Problem) Error() string { return string(p) }
 
-// Clean checks and re-encodes an uploaded image: PNG stays PNG (lossless),
-// JPEG becomes a fresh JPEG at quality 88.
+// Clean checks and re-encodes an uploaded image: PNG stays PNG (lossless,
+// but 16-bit channels become 8-bit), JPEG becomes a fresh JPEG at quality
+// 88. An image whose decoding would take more than MaxDecodedBytes is
+// refused before it is decoded.
 func Clean(data []byte) (Image, error) {
 	if len(data) == 0 {
 		return Image{}, Problem("Choose an image file to upload.")
@@ -55,10 +57,18 @@ func Clean(data []byte) (Image, error) {
 	if cfg.Width <= 0 || cfg.Height <= 0 || cfg.Width > MaxSide || cfg.Height > MaxSide || cfg.Width*cfg.Height > MaxPixels {
 		return Image{}, Problem("The image has too many pixels: make it smaller than 8,000 pixels on each side.")
 	}
+	cost, ok := decodeCost(data, ct, cfg)
+	if !ok {
+		return Image{}, Problem("The image could not be read: it may be damaged.")
+	}
+	if cost > MaxDecodedBytes {
+		return Image{}, tooManyPixels(cfg, cost)
+	}
 	img, _, err := image.Decode(bytes.NewReader(data))
 	if err != nil {
 		return Image{}, Problem("The image could not be read: it may be damaged.")
 	}
+	img = narrow(img)
 	var out bytes.Buffer
 	switch ct {
 	case "image/png":
