@@ -1,7 +1,9 @@
 package main
 
 import (
+	"fmt"
 	"net/http"
+	"sync"
 	"testing"
 	"time"
 
@@ -120,6 +122,61 @@ func TestAPI_ReportsAndOffenderProfiles(t *testing.T) {
 			}
 			if first := items[0].(map[string]any); first["content"] != nil || first["severity"] != "high" {
 				t.Errorf("queue item %v", first)
+			}
+		})
+	}
+}
+
+// 200 reports sent at the same instant are all taken: a report waits in
+// line for the database rather than being refused as busy (a check may be
+// shed; a report is what someone in danger wrote). None is lost: the
+// coordinators' queue holds every one.
+func TestAPI_ReportsSentAtOnceAreAllTaken(t *testing.T) {
+	for _, d := range []store.Dialect{store.SQLite, store.Postgres} {
+		t.Run(string(d), func(t *testing.T) {
+			if d == store.Postgres && !storetest.HavePostgres() {
+				t.Skip(storetest.SkipPostgres)
+			}
+			dbs, keys := dbArg(storetest.Source(t, d)), keyFile(t)
+			base, _, _ := start(t, "serve", "--db", dbs, "--keys", keys)
+			coord := coordinatorToken(t, base, dbs, keys)
+			var members []string
+			for _, name := range []string{"ash.q", "birch.q", "cedar.q", "damson.q"} {
+				tok, _ := member(t, base, coord, name)
+				members = append(members, tok)
+			}
+
+			const n = 200
+			statuses := make([]int, n)
+			var wg sync.WaitGroup
+			ready := make(chan struct{})
+			for i := range n {
+				wg.Go(func() {
+					<-ready
+					statuses[i], _ = api(t, "POST", base+"/api/v1/reports", members[i%len(members)], reportBody(fmt.Sprintf("07700 900%03d", i), 2))
+				})
+			}
+			began := time.Now()
+			close(ready)
+			wg.Wait()
+			t.Logf("%d reports sent at once answered in %v", n, time.Since(began).Round(time.Millisecond))
+			got := map[int]int{}
+			for _, s := range statuses {
+				got[s]++
+			}
+			if got[http.StatusCreated] != n {
+				t.Fatalf("%d reports sent at once were answered %v, want %d × 201", n, got, n)
+			}
+			total := 0
+			for _, tok := range members {
+				st, body := api(t, "GET", base+"/api/v1/reports", tok, nil)
+				if st != http.StatusOK {
+					t.Fatalf("own reports: %d %v", st, body)
+				}
+				total += len(body["items"].([]any))
+			}
+			if total != n {
+				t.Errorf("the members' own lists hold %d reports, want %d", total, n)
 			}
 		})
 	}

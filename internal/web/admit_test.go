@@ -13,7 +13,7 @@ import (
 func TestAdmitted_BusyWhenEverySlotIsTaken(t *testing.T) {
 	s := &Server{writeSlots: make(chan struct{}, 1)}
 	release, entered := make(chan struct{}), make(chan struct{}, 2)
-	h := s.admitted(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	h := s.admitted(checkAdmitWait, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		entered <- struct{}{}
 		<-release
 		w.WriteHeader(http.StatusOK)
@@ -44,5 +44,50 @@ func TestAdmitted_BusyWhenEverySlotIsTaken(t *testing.T) {
 	h.ServeHTTP(rec, httptest.NewRequest("POST", "/api/v1/checks", nil))
 	if rec.Code != http.StatusOK {
 		t.Errorf("with the slot free again: %d", rec.Code)
+	}
+}
+
+// A report waits in line for a slot, well past the moment a check would be
+// shed, and goes through once one is free.
+func TestAdmitted_ReportWaitsForASlotWhereACheckIsShed(t *testing.T) {
+	s := &Server{writeSlots: make(chan struct{}, 1)}
+	release, entered := make(chan struct{}), make(chan struct{}, 3)
+	busy := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		entered <- struct{}{}
+		<-release
+		w.WriteHeader(http.StatusCreated)
+	})
+	first := make(chan int)
+	go func() {
+		rec := httptest.NewRecorder()
+		s.admitted(reportAdmitWait, busy).ServeHTTP(rec, httptest.NewRequest("POST", "/api/v1/reports", nil))
+		first <- rec.Code
+	}()
+	<-entered
+	waiting := make(chan int)
+	go func() {
+		rec := httptest.NewRecorder()
+		s.admitted(reportAdmitWait, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			w.WriteHeader(http.StatusCreated)
+		})).ServeHTTP(rec, httptest.NewRequest("POST", "/api/v1/reports", nil))
+		waiting <- rec.Code
+	}()
+	// A check arriving now is shed after its short wait; the report is still in line.
+	rec := httptest.NewRecorder()
+	s.admitted(checkAdmitWait, busy).ServeHTTP(rec, httptest.NewRequest("POST", "/api/v1/checks", nil))
+	if rec.Code != http.StatusServiceUnavailable {
+		t.Fatalf("a check with every slot taken: %d, want 503", rec.Code)
+	}
+	select {
+	case code := <-waiting:
+		t.Fatalf("the waiting report was answered %d before a slot was free", code)
+	default:
+	}
+	close(release)
+	if code := <-first; code != http.StatusCreated {
+		t.Errorf("the first report: %d", code)
+	}
+	if code := <-waiting; code != http.StatusCreated {
+		t.Errorf("the report that waited: %d, want 201", code)
 	}
 }

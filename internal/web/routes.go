@@ -184,7 +184,7 @@ func (s *Server) Handler() http.Handler {
 	mux.Handle("GET /api/v1/me/export", s.apiExport())
 	mux.Handle("DELETE /api/v1/me", s.apiLeave())
 	mux.Handle("POST /api/v1/members/{id}/revoke", s.apiRevoke())
-	mux.Handle("POST /api/v1/reports", s.admitted(s.apiSubmitReport()))
+	mux.Handle("POST /api/v1/reports", s.admitted(reportAdmitWait, s.apiSubmitReport()))
 	mux.Handle("GET /api/v1/reports", s.apiReports())
 	mux.Handle("GET /api/v1/reports/{id}", s.apiReport())
 	mux.Handle("PATCH /api/v1/reports/{id}/consents", s.apiConsents())
@@ -200,7 +200,7 @@ func (s *Server) Handler() http.Handler {
 	mux.Handle("POST /api/v1/alerts/{id}/deliveries/retry", s.apiRetryDeliveries())
 	mux.Handle("POST /api/v1/alerts/{id}/additions", s.apiAddAddition())
 	mux.Handle("GET /api/v1/stats", s.apiStats())
-	mux.Handle("POST /api/v1/checks", s.admitted(s.apiCheck()))
+	mux.Handle("POST /api/v1/checks", s.admitted(checkAdmitWait, s.apiCheck()))
 	mux.Handle("POST /api/v1/exports", s.apiCreateExport())
 	mux.Handle("/api/", s.apiNotFound())
 

@@ -65,16 +65,23 @@ func isAPI(r *http.Request) bool { return len(r.URL.Path) >= 8 && r.URL.Path[:8]
 // The API's checks and reports write on every call. They are admitted a
 // few at a time (Config.WriteSlots): past what the database writes, extra
 // requests would only queue, every answer would slow down together, and
-// the job queue (alerts going out) would wait behind them. A request that
-// cannot start within admitWait is told at once that the service is busy
-// (503 with Retry-After), which a client can act on.
-const admitWait = 50 * time.Millisecond
+// the job queue (alerts going out) would wait behind them. How long a
+// request waits for a slot depends on what it carries. A check that cannot
+// start within checkAdmitWait is told at once that the service is busy (503
+// with Retry-After): the member tries again in a second and nothing is lost.
+// A report is what someone in danger wrote: it waits in line (waiting
+// senders are served in turn, so later checks cannot overtake it) for as
+// long as a person would wait for a page to answer, and only then is refused.
+const (
+	checkAdmitWait  = 50 * time.Millisecond
+	reportAdmitWait = 30 * time.Second
+)
 
 var errBusy = scheme.Errorf(scheme.CodeBusy, "The service is busy. Try again in a moment.")
 
-func (s *Server) admitted(next http.Handler) http.Handler {
+func (s *Server) admitted(wait time.Duration, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		t := time.NewTimer(admitWait)
+		t := time.NewTimer(wait)
 		defer t.Stop()
 		select {
 		case s.writeSlots <- struct{}{}:
