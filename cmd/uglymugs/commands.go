@@ -20,6 +20,11 @@ func cmdMigrate(ctx context.Context, args []string, getenv env, stdout, stderr i
 	if err := f.parse(args); err != nil {
 		return err
 	}
+	lock, err := c.lockDB()
+	if err != nil {
+		return err
+	}
+	defer lock.Release() //nolint:errcheck // closing a lock file; exiting releases it anyway
 	db, err := c.open(ctx, false)
 	if err != nil {
 		return err

@@ -45,6 +45,11 @@ func cmdDemo(ctx context.Context, args []string, getenv env, stdout, stderr io.W
 			return err
 		}
 	}
+	lock, err := src.Lock()
+	if err != nil {
+		return err
+	}
+	defer lock.Release() //nolint:errcheck // closing a lock file; exiting releases it anyway
 	v, err := vault.Generate()
 	if err != nil {
 		return err

@@ -28,6 +28,11 @@ func cmdSeed(ctx context.Context, args []string, getenv env, stdout, stderr io.W
 	if *members < 0 || *reports < 0 || *identifiers < 0 || *members+*reports+*identifiers == 0 {
 		return usagef("--members, --reports, --identifiers: give how many to add, for example --members 100000 --reports 30000")
 	}
+	lock, err := c.lockDB()
+	if err != nil {
+		return err
+	}
+	defer lock.Release() //nolint:errcheck // closing a lock file; exiting releases it anyway
 	db, err := c.open(ctx, true)
 	if err != nil {
 		return err

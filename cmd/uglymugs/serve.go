@@ -36,6 +36,11 @@ func cmdServe(ctx context.Context, args []string, getenv env, stdout, stderr io.
 	if err != nil {
 		return err
 	}
+	lock, err := c.lockDB()
+	if err != nil {
+		return err
+	}
+	defer lock.Release() //nolint:errcheck // closing a lock file; exiting releases it anyway
 	db, err := c.open(ctx, true)
 	if err != nil {
 		return err
