@@ -25,20 +25,28 @@ func cmdMigrate(ctx context.Context, args []string, getenv env, stdout, stderr i
 		return err
 	}
 	defer lock.Release() //nolint:errcheck // closing a lock file; exiting releases it anyway
-	db, err := c.open(ctx, false)
+	// With the key file (when it is there), migrate also records or
+	// checks which key file belongs to this database.
+	keys := c.haveKeys()
+	db, err := c.open(ctx, keys)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
 	n, err := db.Migrate(ctx)
 	if err != nil {
-		return err
+		return c.keysProblem(err)
 	}
 	st, err := db.Status(ctx)
 	if err != nil {
 		return err
 	}
 	fmt.Fprintf(stdout, "applied %d migrations; the database is at schema version %d\n", n, st.Current)
+	if keys {
+		fmt.Fprintf(stdout, "the key file %s opens this database\n", *c.keys)
+	} else {
+		fmt.Fprintf(stdout, "no key file at %s: the first command given the key file (user add, serve) will record that it belongs to this database\n", *c.keys)
+	}
 	return nil
 }
 
@@ -110,6 +118,9 @@ func cmdUserAdd(ctx context.Context, args []string, getenv env, stdin io.Reader,
 		return err
 	} else if st.Stale() {
 		return fmt.Errorf("the database schema is out of date: run \"uglymugs migrate\" first")
+	}
+	if err := c.ensureKeys(ctx, db); err != nil {
+		return err
 	}
 	uri, err := account.CreateStaff(ctx, db, "cli", *username, pw, r)
 	if err != nil {

@@ -43,6 +43,9 @@ func cmdSeed(ctx context.Context, args []string, getenv env, stdout, stderr io.W
 		return err
 	}
 	if err := ensureSchema(ctx, db, *migrate, log); err != nil {
+		return c.keysProblem(err)
+	}
+	if err := c.ensureKeys(ctx, db); err != nil {
 		return err
 	}
 	hash, err := password.Hash(seedPassword, password.Default)

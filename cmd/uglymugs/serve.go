@@ -47,6 +47,9 @@ func cmdServe(ctx context.Context, args []string, getenv env, stdout, stderr io.
 	}
 	defer db.Close()
 	if err := ensureSchema(ctx, db, *migrate, log); err != nil {
+		return c.keysProblem(err)
+	}
+	if err := c.ensureKeys(ctx, db); err != nil {
 		return err
 	}
 	return serve(ctx, db, cfg, false, log, stdout)

@@ -73,8 +73,9 @@ func (db *DB) Status(ctx context.Context) (SchemaStatus, error) {
 
 // Migrate brings the schema up to date, each migration in its own
 // transaction, then fills in the default data of a new scheme (regions,
-// sectors, incident types, first terms) if there is none. It returns the
-// number of migrations applied.
+// sectors, incident types, first terms) if there is none and, when the DB
+// was opened with keys, records or checks the key canary (EnsureKeys). It
+// returns the number of migrations applied.
 func (db *DB) Migrate(ctx context.Context) (int, error) {
 	p, err := db.goose()
 	if err != nil {
@@ -94,6 +95,12 @@ func (db *DB) Migrate(ctx context.Context) (int, error) {
 	}
 	if err := db.seedDefaults(ctx); err != nil {
 		return 0, fmt.Errorf("default data: %w", err)
+	}
+	if db.vault != nil {
+		// Record (or check) which key file belongs to this database.
+		if err := db.EnsureKeys(ctx); err != nil {
+			return 0, err
+		}
 	}
 	return len(results) + len(rres.Versions), nil
 }

@@ -12,7 +12,8 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 )
 
-// handleHealth answers 200 when the service can reach its database.
+// handleHealth answers 200 when the service can reach its database and its
+// key file opens it.
 func (s *Server) handleHealth() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
@@ -22,6 +23,14 @@ func (s *Server) handleHealth() http.Handler {
 			s.log.ErrorContext(r.Context(), "health check failed", "err", err)
 			w.WriteHeader(http.StatusServiceUnavailable)
 			_, _ = w.Write([]byte("database unavailable\n"))
+			return
+		}
+		// A database the key file does not open (another installation's,
+		// swapped in under a running service) cannot be served.
+		if err := s.db.CheckKeys(ctx); err != nil {
+			s.log.ErrorContext(r.Context(), "health check failed: the key file does not open this database", "err", err)
+			w.WriteHeader(http.StatusServiceUnavailable)
+			_, _ = w.Write([]byte("the key file does not open this database\n"))
 			return
 		}
 		_, _ = w.Write([]byte("ok\n"))

@@ -60,6 +60,19 @@ func Each(t *testing.T, fn func(t *testing.T, db *store.DB)) {
 	})
 }
 
+// EachSource is Each for tests that open the database themselves (with
+// other keys, say): fn gets a fresh migrated database's source per engine.
+func EachSource(t *testing.T, fn func(t *testing.T, src store.Source)) {
+	t.Helper()
+	t.Run("sqlite", func(t *testing.T) { fn(t, Source(t, store.SQLite)) })
+	t.Run("postgres", func(t *testing.T) {
+		if !HavePostgres() {
+			t.Skip(SkipPostgres)
+		}
+		fn(t, Source(t, store.Postgres))
+	})
+}
+
 // Source returns a fresh migrated database of the given engine, removed when
 // the test ends, without opening it.
 func Source(t testing.TB, d store.Dialect) store.Source {
@@ -145,7 +158,7 @@ func build() error {
 }
 
 func migrate(ctx context.Context, src store.Source) error {
-	db, err := store.Open(ctx, src, nil)
+	db, err := store.Open(ctx, src, testKeys) // with keys, so the template records its key canary
 	if err != nil {
 		return err
 	}

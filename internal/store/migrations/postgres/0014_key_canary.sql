@@ -1,0 +1,13 @@
+-- +goose Up
+-- One sealed value that proves a key file belongs to this database: sealed
+-- with its encryption key and holding its blind indexes of a fixed text.
+-- The first command run with a key file writes it (after checking the key
+-- file against data already there); every start and /healthz check it.
+CREATE TABLE key_canary (
+    id          INTEGER PRIMARY KEY CHECK (id = 1),
+    sealed      BYTEA NOT NULL,
+    recorded_at TIMESTAMPTZ NOT NULL
+);
+
+-- +goose Down
+DROP TABLE key_canary;
