@@ -5,35 +5,63 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"net/http"
+	"os"
 	"os/exec"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
+	"uglymugs/internal/notify"
+	"uglymugs/internal/notify/notifytest"
 	"uglymugs/internal/scheme"
 )
 
+// fanOutMembers is how many members the fan-out crash test seeds; another
+// number with UGLYMUGS_CRASH_FANOUT_MEMBERS (fewer, to iterate quickly).
+func fanOutMembers() int {
+	if n, err := strconv.Atoi(os.Getenv("UGLYMUGS_CRASH_FANOUT_MEMBERS")); err == nil && n >= 1000 {
+		return n
+	}
+	return 30_000
+}
+
+// claimReturn bounds how long after a kill the deliveries the killed
+// process had claimed may stay claimed: its heartbeat is missed after 10 s
+// and the survivors look every 2 s.
+const claimReturn = 20 * time.Second
+
 // TestCrash_AlertFanOutKilledMidwayEndsExactlyOnce publishes alerts to
-// tens of thousands of members with the real binary and SIGKILLs it while
-// each alert's fan-out is under way (after its first batch has committed,
-// so the kill lands mid-way). After restarts, every alert reaches every
-// member it targets exactly once: one in-app row per member, one email
-// delivery per member who chose email, one SMS delivery per member who
-// chose SMS, none missing and none twice. A job the killed process held
-// is handed back by the heartbeats within seconds, not after River's own
-// rescue (minutes).
+// tens of thousands of members with the real binary, mail going to an SMTP
+// sink and texts to an SMS stub, and SIGKILLs it twice an alert: while the
+// alert's fan-out is under way (after its first batch has committed, so
+// the kill lands mid-way), and again while its messages are being sent.
+// After restarts, every alert reaches every member it targets exactly once
+// in the database: one in-app row per member, one email delivery per
+// member who chose email, one SMS delivery per member who chose SMS, none
+// missing, none twice, and every one of them sent. A job the killed
+// process held is handed back by the heartbeats within seconds, not after
+// River's own rescue (minutes), and so are the deliveries it had claimed
+// (within 20 s of the kill). At the sinks, every member gets each alert by
+// each chosen channel, and a message arrives twice only if it was being
+// sent at the instant of a kill: at most the sends in flight per kill.
 func TestCrash_AlertFanOutKilledMidwayEndsExactlyOnce(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds and kills the binary")
 	}
-	const members = 30_000
+	members := fanOutMembers()
 	bin, dir := buildBinary(t), t.TempDir()
 	db, keys := filepath.Join(dir, "fanout.db"), keyFile(t)
 	if out, err := exec.Command(bin, "seed", "--db", db, "--keys", keys, "--members", strconv.Itoa(members), "--log-level", "error").CombinedOutput(); err != nil {
 		t.Fatalf("seed: %v\n%s", err, out)
 	}
-	cmd, base := startBinary(t, bin, db, keys)
+	mail, sms := notifytest.StartSMTPSink(t), notifytest.StartSMSStub(t)
+	smsCfg := sms.Config()
+	senders := []string{"--smtp-url", mail.URL(), "--smtp-from", "alerts@uglymugs.example.org",
+		"--sms-url", smsCfg.URL, "--sms-account", smsCfg.Account, "--sms-token", smsCfg.Token, "--sms-from", smsCfg.From,
+		"--email-rate", "10000", "--sms-rate", "10000"}
+	cmd, base := startBinary(t, bin, db, keys, senders...)
 	defer func() {
 		cmd.Process.Kill() //nolint:errcheck
 		cmd.Wait()         //nolint:errcheck
@@ -59,6 +87,63 @@ func TestCrash_AlertFanOutKilledMidwayEndsExactlyOnce(t *testing.T) {
 		}
 		return n
 	}
+	// held returns the deliveries claimed ("sending") at this moment, each
+	// with the attempt its claim counted.
+	held := func() map[string]int {
+		rows, err := conn.Query(`SELECT alert_id, user_id, channel, attempts FROM alert_deliveries WHERE status = 'sending'`)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer rows.Close()
+		out := map[string]int{}
+		for rows.Next() {
+			var a, u, ch string
+			var n int
+			if err := rows.Scan(&a, &u, &ch, &n); err != nil {
+				t.Fatal(err)
+			}
+			out[a+" "+u+" "+ch] = n
+		}
+		if err := rows.Err(); err != nil {
+			t.Fatal(err)
+		}
+		return out
+	}
+
+	kills, claimsHeld, slowest := 0, map[string]int{}, time.Duration(0)
+	// kill SIGKILLs the service, starts it again and waits until every
+	// delivery the killed process had claimed is claimable again (or gone
+	// on): within claimReturn of the kill.
+	kill := func(what string) {
+		t.Helper()
+		if err := cmd.Process.Kill(); err != nil {
+			t.Fatal(err)
+		}
+		killedAt := time.Now()
+		cmd.Wait() //nolint:errcheck // killed
+		kills++
+		claims := held()
+		for k := range claims {
+			claimsHeld[k[strings.LastIndexByte(k, ' ')+1:]]++
+		}
+		cmd, base = startBinary(t, bin, db, keys, senders...)
+		for {
+			still := 0
+			for k, n := range held() {
+				if m, ok := claims[k]; ok && m == n {
+					still++
+				}
+			}
+			if still == 0 {
+				slowest = max(slowest, time.Since(killedAt))
+				return
+			}
+			if time.Since(killedAt) > claimReturn {
+				t.Fatalf("%s: %d of the %d deliveries the killed process had claimed were still claimed %s after the kill", what, still, len(claims), claimReturn)
+			}
+			time.Sleep(100 * time.Millisecond)
+		}
+	}
 
 	var regions []string
 	for _, r := range scheme.DefaultRegions {
@@ -69,7 +154,7 @@ func TestCrash_AlertFanOutKilledMidwayEndsExactlyOnce(t *testing.T) {
 		inApp, email, sm int
 	}
 	var alerts []published
-	rounds, midway := max(crashRounds()/4, 3), 0
+	rounds, midway, sending := max(crashRounds()/4, 3), 0, 0
 	for round := range rounds {
 		st, a := api(t, "POST", base+"/api/v1/alerts", coord, map[string]any{
 			"report_ids": []string{reportID}, "title": fmt.Sprintf("Robbery, round %d", round),
@@ -106,17 +191,32 @@ func TestCrash_AlertFanOutKilledMidwayEndsExactlyOnce(t *testing.T) {
 			time.Sleep(2 * time.Millisecond)
 		}
 		time.Sleep(time.Duration(rand.IntN(60)) * time.Millisecond)
-		if err := cmd.Process.Kill(); err != nil {
-			t.Fatal(err)
-		}
-		cmd.Wait() //nolint:errcheck // killed
+		kill(fmt.Sprintf("round %d, mid-fan-out", round))
 		if count(`SELECT COUNT(*) FROM alert_recipients WHERE alert_id = ? AND via = 'alert'`, id) < p.inApp {
 			midway++
 		}
-		cmd, base = startBinary(t, bin, db, keys)
+		// Kill again once the alert's messages are going out: some sent,
+		// some claimed.
+		deadline = time.Now().Add(90 * time.Second)
+		for count(`SELECT COUNT(*) FROM alert_deliveries WHERE alert_id = ? AND status = 'sent'`, id) == 0 ||
+			count(`SELECT COUNT(*) FROM alert_deliveries WHERE status = 'sending'`) == 0 {
+			if time.Now().After(deadline) {
+				t.Fatalf("round %d: the alert's messages did not start going out", round)
+			}
+			time.Sleep(2 * time.Millisecond)
+		}
+		time.Sleep(time.Duration(rand.IntN(100)) * time.Millisecond)
+		before := claimsHeld["email"] + claimsHeld["sms"]
+		kill(fmt.Sprintf("round %d, while sending", round))
+		if claimsHeld["email"]+claimsHeld["sms"] > before {
+			sending++
+		}
 	}
 	if midway == 0 {
 		t.Errorf("no kill of %d landed during a fan-out; the test proved nothing", rounds)
+	}
+	if sending == 0 {
+		t.Errorf("no kill of %d landed while messages were claimed; the test proved nothing", rounds)
 	}
 
 	// Every alert ends with each recipient once on each channel.
@@ -143,9 +243,58 @@ func TestCrash_AlertFanOutKilledMidwayEndsExactlyOnce(t *testing.T) {
 			t.Errorf("alert %s reached %d accounts that are not active members", p.id, n)
 		}
 	}
+	// Every message is sent in the end (a guard against hanging, not a
+	// timing assertion).
+	eventuallyWithin(t, 5*time.Minute, "every alert message sent", func() (bool, string) {
+		left := count(`SELECT COUNT(*) FROM alert_deliveries WHERE status <> 'sent'`)
+		return left == 0, fmt.Sprintf("%d not sent", left)
+	})
+
+	// At the sinks: each member's message of each alert by each channel,
+	// counted by its reference (the Message-ID, the Idempotency-Key).
+	atSink := map[string]map[string]int{"email": mail.Counts(), "sms": {}}
+	for _, m := range sms.Received() {
+		atSink["sms"][m.Key]++
+	}
+	rows, err := conn.Query(`SELECT alert_id, user_id, channel FROM alert_deliveries`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	missing, twice, messages := map[string]int{}, map[string]int{}, map[string]int{}
+	for rows.Next() {
+		var a, u, ch string
+		if err := rows.Scan(&a, &u, &ch); err != nil {
+			t.Fatal(err)
+		}
+		n := atSink[ch][notify.DeliveryRef(a, u, ch)]
+		messages[ch] += n
+		if n == 0 {
+			missing[ch]++
+		}
+		twice[ch] += max(n-1, 0)
+	}
+	if err := rows.Close(); err != nil {
+		t.Fatal(err)
+	}
+	// A kill can repeat only what was being sent at that instant: a
+	// channel has notify.DefaultConcurrency sends in flight at most, and
+	// each is marked sent as it returns.
+	bound := kills * notify.DefaultConcurrency
+	for _, ch := range notify.AlertChannels {
+		if missing[ch] > 0 {
+			t.Errorf("%s: %d members never got an alert they were sent", ch, missing[ch])
+		}
+		if twice[ch] > bound {
+			t.Errorf("%s: %d messages reached the sink twice; at most %d may (%d kills × %d in flight)", ch, twice[ch], bound, kills, notify.DefaultConcurrency)
+		}
+	}
 	var integrity string
 	if err := conn.QueryRow(`PRAGMA integrity_check`).Scan(&integrity); err != nil || integrity != "ok" {
 		t.Errorf("integrity check: %q %v", integrity, err)
 	}
-	t.Logf("%d alerts to %d members each, %d kills during a fan-out: every member reached once on each channel", len(alerts), alerts[0].inApp, midway)
+	t.Logf("%d alerts to %d members each; %d kills (%d during a fan-out, %d while messages were claimed, holding %d email and %d SMS claims in all), "+
+		"every claim back within %s of its kill; every member reached once on each channel in the database; "+
+		"at the sinks %d emails (%d twice) and %d SMS (%d twice), at most %d each allowed",
+		len(alerts), alerts[0].inApp, kills, midway, sending, claimsHeld["email"], claimsHeld["sms"], slowest.Round(100*time.Millisecond),
+		messages["email"], twice["email"], messages["sms"], twice["sms"], bound)
 }

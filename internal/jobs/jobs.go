@@ -32,7 +32,8 @@ type Options struct {
 	Periodic []*river.PeriodicJob
 	// Heartbeat is how often this process records that it is alive;
 	// default 2s. A job left running by a process not seen for OrphanAfter
-	// (default 10s) is handed back to the queue.
+	// (default 10s) is handed back to the queue, and so are the alert
+	// deliveries that process had claimed.
 	Heartbeat, OrphanAfter time.Duration
 }
 
@@ -130,12 +131,12 @@ func (q *Queue) beat(ctx context.Context) {
 }
 
 func (q *Queue) rescue(ctx context.Context) {
-	n, err := q.db.RescueOrphanedJobs(ctx, q.orphanAge)
+	n, claims, err := q.db.RescueOrphanedJobs(ctx, q.orphanAge)
 	switch {
 	case err != nil && ctx.Err() == nil:
 		q.log.Warn("rescuing jobs of stopped processes failed", "err", err)
-	case n > 0:
-		q.log.Info("jobs left running by a stopped process handed back", "jobs", n)
+	case n > 0 || claims > 0:
+		q.log.Info("jobs and alert deliveries left by a stopped process handed back", "jobs", n, "deliveries", claims)
 	}
 }
 

@@ -3,10 +3,12 @@ package notify_test
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -396,7 +398,7 @@ func TestAlertDelivery_AClaimLeftBySenderThatDiedIsSentAgainWithTheSameKey(t *te
 			}
 		}
 		// A sender claims the SMS and dies before recording anything.
-		ds, err := db.ClaimDeliveries(ctx, "sms", 10, time.Hour)
+		ds, err := db.ClaimDeliveries(ctx, "sms", "", 10, time.Hour)
 		if err != nil || len(ds) != 1 {
 			t.Fatalf("claimed %v, %v", ds, err)
 		}
@@ -408,6 +410,82 @@ func TestAlertDelivery_AClaimLeftBySenderThatDiedIsSentAgainWithTheSameKey(t *te
 		}
 		if c := counts(t, db, a.ID); c["sms"]["sent"] != 1 {
 			t.Errorf("counts %v", c)
+		}
+	})
+}
+
+// unmarkedTexter sends through next and, before each send, counts the
+// messages it has seen accepted whose delivery is not yet marked sent:
+// what a crash at that instant would send again.
+type unmarkedTexter struct {
+	next    notify.Texter
+	db      *store.DB
+	alertID string
+
+	mu       sync.Mutex
+	accepted map[string]bool // by reference
+	most     int
+}
+
+func (u *unmarkedTexter) SendSMS(ctx context.Context, m notify.SMS) error {
+	rows, err := u.db.Writer().QueryContext(ctx, `SELECT user_id FROM alert_deliveries WHERE alert_id = $1 AND channel = 'sms' AND status <> 'sent'`, u.alertID)
+	if err != nil {
+		return err
+	}
+	var users []string
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			rows.Close()
+			return err
+		}
+		users = append(users, id)
+	}
+	if err := errors.Join(rows.Err(), rows.Close()); err != nil {
+		return err
+	}
+	u.mu.Lock()
+	unmarked := 0
+	for _, id := range users {
+		if u.accepted[notify.DeliveryRef(u.alertID, id, "sms")] {
+			unmarked++
+		}
+	}
+	u.most = max(u.most, unmarked)
+	u.mu.Unlock()
+	if err := u.next.SendSMS(ctx, m); err != nil {
+		return err
+	}
+	u.mu.Lock()
+	u.accepted[m.Key] = true
+	u.mu.Unlock()
+	return nil
+}
+
+// A message the provider accepted is marked sent before its sender takes
+// another, so that a crash can repeat at most the sends in flight (one per
+// sender), not a whole claimed batch.
+func TestAlertDelivery_EachMessageIsMarkedSentBeforeItsSenderTakesAnother(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		stub := notifytest.StartSMSStub(t)
+		var ms []alertMember
+		for i := range 12 {
+			ms = append(ms, alertMember{Name: fmt.Sprintf("sms-%02d", i), Mobile: fmt.Sprintf("+447700900%03d", 600+i), AlertSMS: true})
+		}
+		addMembers(t, db, ms...)
+		a := publishLondon(t, db)
+		const senders = 2
+		tx := &unmarkedTexter{next: newSMS(t, stub.Config()), db: db, alertID: a.ID, accepted: map[string]bool{}}
+		startAlertQueue(t, db, &notify.AlertDeliverWorker{SMS: tx, Concurrency: senders, SMSRate: 1000})
+		settled(t, db, a.ID)
+		if c := counts(t, db, a.ID); c["sms"]["sent"] != len(ms) || len(c["sms"]) != 1 {
+			t.Fatalf("counts %v", c)
+		}
+		if len(stub.Received()) != len(ms) {
+			t.Fatalf("%d SMS at the stub, want %d", len(stub.Received()), len(ms))
+		}
+		if tx.most > senders-1 {
+			t.Errorf("a send began with %d accepted messages not yet marked sent; at most %d (the other senders' in flight) may be", tx.most, senders-1)
 		}
 	})
 }

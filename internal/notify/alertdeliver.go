@@ -128,7 +128,7 @@ func (w *AlertDeliverWorker) Work(ctx context.Context, job *river.Job[AlertDeliv
 			log.DebugContext(ctx, "channel paused; not sending", "worked", worked)
 			return nil
 		}
-		ds, err := w.Source.ClaimDeliveries(ctx, ch, w.claimSize(ch), stale)
+		ds, err := w.Source.ClaimDeliveries(ctx, ch, claimant(job), w.claimSize(ch), stale)
 		if err != nil {
 			return fmt.Errorf("alert deliver: claiming: %w", err)
 		}
@@ -165,21 +165,43 @@ func (w *AlertDeliverWorker) Work(ctx context.Context, job *river.Job[AlertDeliv
 	}
 }
 
+// claimant is the process working job: the last that River recorded as
+// attempting it, which is also the id its heartbeat is recorded under, so
+// that the claims of a process that dies go back with its jobs.
+func claimant(job *river.Job[AlertDeliverArgs]) string {
+	if job.JobRow == nil || len(job.AttemptedBy) == 0 {
+		return ""
+	}
+	return job.AttemptedBy[len(job.AttemptedBy)-1]
+}
+
 // sendBatch works claimed deliveries, Concurrency at a time, and reports
 // whether the channel paused.
+//
+// A message the provider accepted is marked sent before its sender takes
+// the next one, so that at any instant each sender holds at most one
+// message that went but is not yet recorded: a crash can make only those,
+// the sends in flight, go twice. The marks of senders that finish while a
+// mark is being written are written together in the next transaction, so
+// a group is never larger than the number of senders.
 func (w *AlertDeliverWorker) sendBatch(ctx context.Context, log *slog.Logger, ch string, ds []AlertDelivery) bool {
 	var paused atomic.Bool
+	senders := min(cmpOr(w.Concurrency, DefaultConcurrency), len(ds))
 	work := make(chan AlertDelivery)
+	marks := make(chan sentMark, senders)
+	marked := make(chan struct{})
+	go func() {
+		defer close(marked)
+		w.markAsSent(ctx, log, marks)
+	}()
 	var wg sync.WaitGroup
-	var mu sync.Mutex
-	var sent []AlertDelivery
-	for range min(cmpOr(w.Concurrency, DefaultConcurrency), len(ds)) {
+	for range senders {
 		wg.Go(func() {
 			for d := range work {
 				if w.deliver(ctx, log, d, &paused) {
-					mu.Lock()
-					sent = append(sent, d)
-					mu.Unlock()
+					m := sentMark{d: d, done: make(chan struct{})}
+					marks <- m
+					<-m.done
 				}
 			}
 		})
@@ -189,17 +211,54 @@ func (w *AlertDeliverWorker) sendBatch(ctx context.Context, log *slog.Logger, ch
 	}
 	close(work)
 	wg.Wait()
-	if err := w.markSent(ctx, sent); err != nil {
-		// Left "sending", they go again after StaleAfter under the same
-		// references, which the provider can recognise: the lesser harm.
-		log.ErrorContext(ctx, "alert messages sent but not marked sent", "messages", len(sent), "err", err)
-	}
+	close(marks)
+	<-marked
 	return paused.Load()
+}
+
+// sentMark is a delivery its provider accepted, waiting to be marked sent;
+// done is closed once the mark is written (or given up).
+type sentMark struct {
+	d    AlertDelivery
+	done chan struct{}
+}
+
+// markAsSent writes the marks that arrive, each with those that arrived
+// while the one before was being written, until marks is closed.
+func (w *AlertDeliverWorker) markAsSent(ctx context.Context, log *slog.Logger, marks <-chan sentMark) {
+	for first := range marks {
+		group := []sentMark{first}
+	more:
+		for {
+			select {
+			case m, ok := <-marks:
+				if !ok {
+					break more
+				}
+				group = append(group, m)
+			default:
+				break more
+			}
+		}
+		ds := make([]AlertDelivery, len(group))
+		for i, m := range group {
+			ds[i] = m.d
+		}
+		if err := w.markSent(ctx, ds); err != nil {
+			// Left "sending" under this live process, they go again, under
+			// the same references, after StaleAfter (or as soon as this
+			// process stops beating): the lesser harm.
+			log.ErrorContext(ctx, "alert messages sent but not marked sent", "messages", len(ds), "err", err)
+		}
+		for _, m := range group {
+			close(m.done)
+		}
+	}
 }
 
 // deliver sends one claimed delivery and records what became of it, but
 // for a message accepted by the provider: it reports those, for sendBatch
-// to mark sent together.
+// to mark sent.
 func (w *AlertDeliverWorker) deliver(ctx context.Context, log *slog.Logger, d AlertDelivery, paused *atomic.Bool) (sent bool) {
 	log = log.With("alert", d.AlertID, "ref", d.Ref(), "attempt", d.Attempts)
 	if paused.Load() || ctx.Err() != nil {

@@ -17,10 +17,14 @@ import (
 // the channels that got any. "alert_deliver" sends one channel's due
 // deliveries, from every alert, at the provider's rate.
 //
-// A delivery is claimed (status "sending", attempts+1) before it is sent
-// and marked after, so a crash leaves it "sending"; after StaleAfter it is
-// claimed again and sent again with the same Message-ID / Idempotency-Key
-// (see DeliveryRef), which a provider can use to drop the repeat.
+// A delivery is claimed (status "sending", attempts+1, the claiming
+// process recorded) before it is sent, and marked sent as soon as its send
+// returns, so a crash leaves "sending" only what was claimed and not yet
+// marked. When the claiming process's heartbeat stops, its claims are
+// handed back (store.DB.RescueOrphanedJobs) and sent again with the same
+// Message-ID / Idempotency-Key (see DeliveryRef), which a provider can use
+// to drop the repeat; a claim with no recorded process is taken again
+// after StaleAfter. Only the sends in flight at the crash can go twice.
 
 // AlertFanOutArgs is the "alert_fanout" job, enqueued in the transaction
 // that publishes an alert: it creates the alert's per-member deliveries in
@@ -114,16 +118,17 @@ type AlertSource interface {
 	// ChannelPaused reports whether sending on channel is paused.
 	ChannelPaused(ctx context.Context, channel string) (bool, error)
 	// ClaimDeliveries marks up to limit due deliveries of channel as
-	// sending, counting an attempt, and returns them: queued ones, retrying
-	// ones whose time has come, and ones left "sending" longer than
-	// staleAfter by a sender that stopped.
-	ClaimDeliveries(ctx context.Context, channel string, limit int, staleAfter time.Duration) ([]AlertDelivery, error)
+	// sending by claimant (the process's heartbeat id), counting an
+	// attempt, and returns them: queued ones, retrying ones whose time has
+	// come, and ones left "sending" longer than staleAfter by a sender that
+	// stopped.
+	ClaimDeliveries(ctx context.Context, channel, claimant string, limit int, staleAfter time.Duration) ([]AlertDelivery, error)
 	// NextDeliveryAt returns when the next delivery of channel falls due,
 	// and false when there is none waiting.
 	NextDeliveryAt(ctx context.Context, channel string, staleAfter time.Duration) (time.Time, bool, error)
 	// MarkDelivery records what became of a claimed delivery.
 	MarkDelivery(ctx context.Context, d AlertDelivery, m DeliveryMark) error
-	// MarkSent records a batch of deliveries as sent, in one transaction.
+	// MarkSent records deliveries as sent, in one transaction.
 	MarkSent(ctx context.Context, ds []AlertDelivery) error
 	// PauseChannel stops sending on channel until a coordinator resumes it.
 	PauseChannel(ctx context.Context, channel, reason string) error

@@ -293,8 +293,11 @@ const deliveryDue = `(status = 'queued' OR (status = 'retrying' AND next_attempt
 // ClaimDeliveries marks up to limit due deliveries of channel "sending",
 // counting an attempt, and returns each with the member's current address
 // (decrypted), whether the member still wants the channel and whether the
-// alert is still published. The oldest due go first.
-func (db *DB) ClaimDeliveries(ctx context.Context, channel string, limit int, staleAfter time.Duration) ([]notify.AlertDelivery, error) {
+// alert is still published. The oldest due go first. claimant is the
+// claiming process's heartbeat id (see Heartbeat): if that process falls
+// silent, RescueOrphanedJobs hands its claims back within seconds. A claim
+// with no claimant ("") is taken again only after staleAfter.
+func (db *DB) ClaimDeliveries(ctx context.Context, channel, claimant string, limit int, staleAfter time.Duration) ([]notify.AlertDelivery, error) {
 	if limit <= 0 {
 		limit = 100
 	}
@@ -308,11 +311,11 @@ func (db *DB) ClaimDeliveries(ctx context.Context, channel string, limit int, st
 		if db.dialect == Postgres {
 			skip = ` FOR UPDATE SKIP LOCKED`
 		}
-		rows, err := tx.QueryContext(ctx, `UPDATE alert_deliveries SET status = 'sending', attempts = attempts + 1, updated_at = $2
+		rows, err := tx.QueryContext(ctx, `UPDATE alert_deliveries SET status = 'sending', attempts = attempts + 1, updated_at = $2, claimed_by = $5
 			WHERE channel = $1 AND `+deliveryDue+` AND (alert_id, user_id) IN (
 				SELECT alert_id, user_id FROM alert_deliveries WHERE channel = $1 AND `+deliveryDue+`
 				ORDER BY next_attempt_at, alert_id, user_id LIMIT $4`+skip+`)
-			RETURNING alert_id, user_id, attempts`, channel, now, now.Add(-staleAfter), limit)
+			RETURNING alert_id, user_id, attempts`, channel, now, now.Add(-staleAfter), limit, nullable(claimant))
 		if err != nil {
 			return fmt.Errorf("claim deliveries: %w", err)
 		}

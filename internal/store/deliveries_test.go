@@ -385,7 +385,7 @@ func TestFanOut_WithdrawnAlertStopsAndItsQueuedMessagesAreCancelled(t *testing.T
 			t.Errorf("a withdrawn alert's fan-out went on: %v, was %v", after, before)
 		}
 		for _, ch := range []string{"email", "sms"} {
-			ds, err := db.ClaimDeliveries(ctx, ch, 100, time.Minute)
+			ds, err := db.ClaimDeliveries(ctx, ch, "", 100, time.Minute)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -421,7 +421,7 @@ func TestDeliveries_ClaimMarkRetryAndStaleClaims(t *testing.T) {
 		const stale = 10 * time.Minute
 
 		// SMS: "both", "sms" and "chose-sms"; the man is outside the gender.
-		ds, err := db.ClaimDeliveries(ctx, "sms", 100, stale)
+		ds, err := db.ClaimDeliveries(ctx, "sms", "", 100, stale)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -435,7 +435,7 @@ func TestDeliveries_ClaimMarkRetryAndStaleClaims(t *testing.T) {
 				t.Errorf("claimed %+v", d)
 			}
 		}
-		if again, _ := db.ClaimDeliveries(ctx, "sms", 100, stale); len(again) != 0 {
+		if again, _ := db.ClaimDeliveries(ctx, "sms", "", 100, stale); len(again) != 0 {
 			t.Errorf("claimed %d again while sending", len(again))
 		}
 		if next, ok, err := db.NextDeliveryAt(ctx, "sms", stale); err != nil || !ok || !next.Equal(c.t.Add(stale)) {
@@ -456,11 +456,11 @@ func TestDeliveries_ClaimMarkRetryAndStaleClaims(t *testing.T) {
 		if next, ok, _ := db.NextDeliveryAt(ctx, "sms", stale); !ok || !next.Equal(c.t.Add(time.Minute)) {
 			t.Errorf("next SMS due %v, want the retry's time", next)
 		}
-		if got, _ := db.ClaimDeliveries(ctx, "sms", 100, stale); len(got) != 0 {
+		if got, _ := db.ClaimDeliveries(ctx, "sms", "", 100, stale); len(got) != 0 {
 			t.Errorf("a retry claimed before its time")
 		}
 		c.add(time.Minute)
-		got, err := db.ClaimDeliveries(ctx, "sms", 100, stale)
+		got, err := db.ClaimDeliveries(ctx, "sms", "", 100, stale)
 		if err != nil || len(got) != 1 || got[0].UserID != retry.UserID || got[0].Attempts != 2 {
 			t.Fatalf("claim at the retry's time: %+v, %v", got, err)
 		}
@@ -472,7 +472,7 @@ func TestDeliveries_ClaimMarkRetryAndStaleClaims(t *testing.T) {
 		// it is claimed again, as the same delivery (same reference), and
 		// the stalled sender's late mark is ignored.
 		c.add(stale)
-		got, err = db.ClaimDeliveries(ctx, "sms", 100, stale)
+		got, err = db.ClaimDeliveries(ctx, "sms", "", 100, stale)
 		if err != nil || len(got) != 1 || got[0].UserID != stalled.UserID || got[0].Attempts != 2 || got[0].Ref() != stalled.Ref() {
 			t.Fatalf("claim of a stale delivery: %+v, %v", got, err)
 		}
@@ -515,7 +515,7 @@ func TestDeliveries_ReleaseOutboxCancelAndChangedChoice(t *testing.T) {
 			Regions: []string{"london"}, Sector: "street", Gender: "woman"}); err != nil {
 			t.Fatal(err)
 		}
-		ds, err := db.ClaimDeliveries(ctx, "email", 100, time.Minute)
+		ds, err := db.ClaimDeliveries(ctx, "email", "", 100, time.Minute)
 		if err != nil || len(ds) != 4 {
 			t.Fatalf("claimed %d emails, %v; want 4", len(ds), err)
 		}
@@ -539,7 +539,7 @@ func TestDeliveries_ReleaseOutboxCancelAndChangedChoice(t *testing.T) {
 			}
 		}
 		// The released one is as it was: queued, its attempt not counted.
-		again, err := db.ClaimDeliveries(ctx, "email", 100, time.Minute)
+		again, err := db.ClaimDeliveries(ctx, "email", "", 100, time.Minute)
 		if err != nil || len(again) != 1 || again[0].UserID != ids["ldn-project"] || again[0].Attempts != 1 {
 			t.Fatalf("after release: %+v, %v", again, err)
 		}
@@ -559,12 +559,12 @@ func TestDeliveries_ReleaseOutboxCancelAndChangedChoice(t *testing.T) {
 		if err := db.MarkDelivery(ctx, again[0], notify.DeliveryMark{Status: notify.DeliveryReleased}); err != nil {
 			t.Fatal(err)
 		}
-		claimed, _ := db.ClaimDeliveries(ctx, "email", 100, time.Minute)
+		claimed, _ := db.ClaimDeliveries(ctx, "email", "", 100, time.Minute)
 		if err := db.WithdrawAlert(ctx, "coord-a", a.ID, "Sent in error."); err != nil {
 			t.Fatal(err)
 		}
 		db.SetClock(func() time.Time { return time.Now().Add(2 * time.Minute) })
-		stale, _ := db.ClaimDeliveries(ctx, "email", 100, time.Minute)
+		stale, _ := db.ClaimDeliveries(ctx, "email", "", 100, time.Minute)
 		if len(claimed) != 1 || len(stale) != 1 || stale[0].Live {
 			t.Errorf("claim of a withdrawn alert's delivery: %+v (before %+v)", stale, claimed)
 		}
@@ -577,7 +577,7 @@ func TestDeliveries_RetryFailedIsAuditedAndRefusedOnceWithdrawn(t *testing.T) {
 		population(t, db, people)
 		a, _ := publish(t, db, false, []string{"london"}, nil, nil)
 		fanOut(t, db, a.ID, 100)
-		ds, _ := db.ClaimDeliveries(ctx, "email", 100, time.Minute)
+		ds, _ := db.ClaimDeliveries(ctx, "email", "", 100, time.Minute)
 		for _, d := range ds {
 			if err := db.MarkDelivery(ctx, d, notify.DeliveryMark{Status: scheme.DeliveryFailed, Reason: "smtp reply 550 5.1.1"}); err != nil {
 				t.Fatal(err)
@@ -597,7 +597,7 @@ func TestDeliveries_RetryFailedIsAuditedAndRefusedOnceWithdrawn(t *testing.T) {
 		if !maps.Equal(counts["email"], map[string]int{"queued": n}) {
 			t.Errorf("after retry: %v", counts["email"])
 		}
-		again, _ := db.ClaimDeliveries(ctx, "email", 100, time.Minute)
+		again, _ := db.ClaimDeliveries(ctx, "email", "", 100, time.Minute)
 		if len(again) != n || again[0].Attempts != 1 {
 			t.Errorf("retried deliveries claimed: %d, attempts %d (counted afresh)", len(again), again[0].Attempts)
 		}

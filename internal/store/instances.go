@@ -12,7 +12,9 @@ import (
 // stopped is made available again, so another process (or this one after
 // a restart) takes it over within seconds. Every job is written to be
 // safe to run again: the fan-out keeps a cursor and inserts with ON
-// CONFLICT DO NOTHING, the senders claim each delivery in a transaction.
+// CONFLICT DO NOTHING, the senders claim each delivery in a transaction
+// (recording the claiming process, so that its claims are handed back
+// with its jobs).
 
 // Heartbeat records that the process with this id is alive.
 func (db *DB) Heartbeat(ctx context.Context, id string, started time.Time) error {
@@ -28,9 +30,17 @@ func (db *DB) ForgetInstance(ctx context.Context, id string) error {
 }
 
 // RescueOrphanedJobs makes available again every job left running by a
-// process not seen for staleAfter, and forgets processes gone for a day.
-// It returns how many jobs it rescued.
-func (db *DB) RescueOrphanedJobs(ctx context.Context, staleAfter time.Duration) (int64, error) {
+// process not seen for staleAfter, hands back the alert deliveries such a
+// process had claimed, and forgets processes gone for a day. It returns
+// how many jobs and delivery claims it handed back.
+//
+// A handed-back delivery is "retrying", its attempt counted, due since it
+// was first due (so it keeps its place in the line, ahead of what was
+// queued after it): whether the dead process sent it is unknown, so it is
+// sent again under the same reference (the provider's idempotency key). The claims go back
+// before the jobs, in one transaction, so that the sender job taken over
+// finds them due rather than waiting for them to grow stale.
+func (db *DB) RescueOrphanedJobs(ctx context.Context, staleAfter time.Duration) (jobs, claims int64, err error) {
 	now := db.now().UTC()
 	// The process running a job is the last one River recorded as
 	// attempting it (a JSON array in SQLite, an array in PostgreSQL).
@@ -38,19 +48,28 @@ func (db *DB) RescueOrphanedJobs(ctx context.Context, staleAfter time.Duration) 
 	if db.dialect == Postgres {
 		runner = `attempted_by[array_upper(attempted_by, 1)]`
 	}
-	var rescued int64
-	err := db.inTx(ctx, func(tx *sql.Tx) error {
+	err = db.inTx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `UPDATE alert_deliveries SET status = 'retrying', updated_at = $1,
+			error = 'interrupted', claimed_by = NULL
+			WHERE status = 'sending' AND claimed_by IS NOT NULL AND claimed_by NOT IN (SELECT id FROM instances WHERE seen_at > $2)`,
+			now, now.Add(-staleAfter))
+		if err != nil {
+			return err
+		}
+		if claims, err = res.RowsAffected(); err != nil {
+			return err
+		}
 		// #nosec G202 -- runner is one of the two constant expressions above
-		res, err := tx.ExecContext(ctx, `UPDATE river_job SET state = 'available'
+		res, err = tx.ExecContext(ctx, `UPDATE river_job SET state = 'available'
 			WHERE state = 'running' AND COALESCE(`+runner+`, '') NOT IN (SELECT id FROM instances WHERE seen_at > $1)`, now.Add(-staleAfter))
 		if err != nil {
 			return err
 		}
-		if rescued, err = res.RowsAffected(); err != nil {
+		if jobs, err = res.RowsAffected(); err != nil {
 			return err
 		}
 		_, err = tx.ExecContext(ctx, `DELETE FROM instances WHERE seen_at < $1`, now.Add(-24*time.Hour))
 		return err
 	})
-	return rescued, err
+	return jobs, claims, err
 }
