@@ -104,7 +104,7 @@ func (w *retentionWorker) Work(ctx context.Context, _ *river.Job[RetentionArgs])
 		return err
 	}
 	w.log.InfoContext(ctx, "retention applied", "reports", p.Reports, "offender_profiles", p.Profiles, "checks", p.Checks,
-		"deliveries", p.Deliveries, "notifications", p.Notifications, "audit_entries", p.AuditEntries)
+		"deliveries", p.Deliveries, "notifications", p.Notifications, "audit_entries", p.AuditEntries, "sms_inbound_ids", p.SMSInbound)
 	return nil
 }
 

@@ -35,6 +35,9 @@ type Retention struct {
 // Purged counts what one application of Retention removed.
 type Purged struct {
 	Reports, Profiles, Checks, Deliveries, Notifications, AuditEntries int64
+	// SMSInbound: inbound SMS message ids older than SMSSeenFor, whatever
+	// Retention says (they exist only to recognise a replayed request).
+	SMSInbound int64
 }
 
 // ApplyRetention deletes what Retention no longer keeps, as of the store's
@@ -99,6 +102,11 @@ func (db *DB) ApplyRetention(ctx context.Context, r Retention) (Purged, error) {
 			return p, err
 		}
 	}
+	n, err := db.sweepSMSInbound(ctx, now)
+	if err != nil {
+		return p, fmt.Errorf("retention: inbound SMS ids: %w", err)
+	}
+	p.SMSInbound = n
 	if r.Audit > 0 {
 		n, err := db.purgeAudit(ctx, now.Add(-r.Audit), days(r.Audit))
 		if err != nil {

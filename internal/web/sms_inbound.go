@@ -24,6 +24,13 @@ import (
 // member's registered mobile gets a one-line answer; anything else, from
 // anyone, gets the same neutral line, which says nothing about who is a
 // member. Nothing of the sender or the text is logged.
+//
+// The signature proves a request came from the provider, not that it is
+// new: one captured (or retried by the provider) can be sent again, and
+// would count another check and send another reply. So the provider's
+// message id is remembered for a day, in the database that every instance
+// shares, and a request carrying one seen before is answered with no
+// reply and no check.
 
 // smsNeutral is the answer to everything that is not a check we can run,
 // whoever sent it.
@@ -60,11 +67,28 @@ func (s *Server) smsInbound() http.Handler {
 			http.Error(w, "Forbidden", http.StatusForbidden)
 			return
 		}
-		reply := s.smsCheck(r, r.PostForm.Get("From"), r.PostForm.Get("Body"))
+		sid := r.PostForm.Get("MessageSid")
+		if sid == "" {
+			// The provider always sends one; without it a replay could not
+			// be told from a new text.
+			http.Error(w, "Bad Request", http.StatusBadRequest)
+			return
+		}
+		first, err := s.db.FirstSMSInbound(r.Context(), sid)
+		if err != nil {
+			s.log.ErrorContext(r.Context(), "sms check: recording the message id", "id", RequestID(r.Context()), "err", err)
+			http.Error(w, "Internal Server Error", http.StatusInternalServerError)
+			return
+		}
 		var b strings.Builder
-		b.WriteString(`<?xml version="1.0" encoding="UTF-8"?><Response><Message>`)
-		_ = xml.EscapeText(&b, []byte(reply)) // a strings.Builder does not fail
-		b.WriteString(`</Message></Response>`)
+		b.WriteString(`<?xml version="1.0" encoding="UTF-8"?><Response>`)
+		if first {
+			reply := s.smsCheck(r, r.PostForm.Get("From"), r.PostForm.Get("Body"))
+			b.WriteString(`<Message>`)
+			_ = xml.EscapeText(&b, []byte(reply)) // a strings.Builder does not fail
+			b.WriteString(`</Message>`)
+		}
+		b.WriteString(`</Response>`)
 		w.Header().Set("Content-Type", "text/xml; charset=utf-8")
 		_, _ = w.Write([]byte(b.String())) // the provider went away
 	})

@@ -5,6 +5,7 @@ import (
 	"crypto/hmac"
 	"crypto/sha1"
 	"encoding/base64"
+	"fmt"
 	"io"
 	"net/http"
 	"net/url"
@@ -65,9 +66,11 @@ func smsCheck(t *testing.T, db *store.DB) {
 	d := newAlertDesk(t, db)
 	d.publish(alert.Input{Title: ptr("Robbery — Hackney")}) // names 07700 900123
 	d.ts = newServerOn(t, db, web.Config{SMSInbound: web.SMSInbound{AuthToken: "test-auth-token", URL: smsHook}})
+	sent := 0
 	text := func(from, body string) string {
 		t.Helper()
-		form := url.Values{"From": {from}, "To": {"+447700900001"}, "Body": {body}, "MessageSid": {"SM0123456789abcdef"}}
+		sent++
+		form := url.Values{"From": {from}, "To": {"+447700900001"}, "Body": {body}, "MessageSid": {fmt.Sprintf("SM%032x", sent)}}
 		status, out := smsPost(t, d.ts.URL, form, sign("test-auth-token", smsHook, form))
 		m := twimlMessage.FindStringSubmatch(out)
 		if status != http.StatusOK || m == nil {
@@ -107,7 +110,7 @@ func smsCheck(t *testing.T, db *store.DB) {
 	}
 
 	// Unsigned, wrongly signed, or signed for another address: refused.
-	form := url.Values{"From": {"+447700900555"}, "Body": {"CHECK 07700 900123"}}
+	form := url.Values{"From": {"+447700900555"}, "Body": {"CHECK 07700 900123"}, "MessageSid": {"SM" + strings.Repeat("f", 32)}}
 	for name, sig := range map[string]string{"none": "", "wrong token": sign("another-token", smsHook, form),
 		"other url": sign("test-auth-token", "https://evil.example.org/sms/inbound", form)} {
 		if status, _ := smsPost(t, d.ts.URL, form, sig); status != http.StatusForbidden {
@@ -119,6 +122,62 @@ func smsCheck(t *testing.T, db *store.DB) {
 	if status, _ := smsPost(t, bare.URL, form, sign("", smsHook, form)); status != http.StatusForbidden {
 		t.Errorf("unconfigured: %d, want 403", status)
 	}
+}
+
+// A signed request sent again (captured and replayed, or retried by the
+// provider) is answered with an empty reply: no second check is counted
+// and no second text is sent, on any instance, for as long as the message
+// id is kept; a new message from the same member is answered as usual.
+func TestSMSCheck_AReplayedRequestIsAnsweredWithoutActingAgain(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		d := newAlertDesk(t, db)
+		d.publish(alert.Input{Title: ptr("Robbery — Hackney")}) // names 07700 900123
+		cfg := web.Config{SMSInbound: web.SMSInbound{AuthToken: "test-auth-token", URL: smsHook}}
+		d.ts = newServerOn(t, db, cfg)
+		other := newServerOn(t, db, cfg) // a second instance on the same database
+		post := func(base, sid string) string {
+			t.Helper()
+			form := url.Values{"From": {"+447700900555"}, "To": {"+447700900001"}, "Body": {"CHECK 07700 900123"}, "MessageSid": {sid}}
+			status, out := smsPost(t, base, form, sign("test-auth-token", smsHook, form))
+			if status != http.StatusOK {
+				t.Fatalf("%s: %d %s", sid, status, out)
+			}
+			return out
+		}
+		checks := func() int {
+			t.Helper()
+			entries, err := db.MemberChecks(context.Background(), d.users["outsider"].ID, d.users["outsider"].CreatedAt.AddDate(-1, 0, 0), 10)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return len(entries)
+		}
+		const empty = `<?xml version="1.0" encoding="UTF-8"?><Response></Response>`
+		first := "SM" + strings.Repeat("a1", 16)
+		if m := twimlMessage.FindStringSubmatch(post(d.ts.URL, first)); m == nil || m[1] != "Reported in 1 alert. Sign in to read it. Stay safe." {
+			t.Fatalf("the first request was not answered with its check")
+		}
+		for _, base := range []string{d.ts.URL, other.URL} {
+			if got := post(base, first); got != empty {
+				t.Errorf("a replay was answered %q; want no message", got)
+			}
+		}
+		if n := checks(); n != 1 {
+			t.Errorf("%d checks counted after one request and two replays; want 1", n)
+		}
+		if m := twimlMessage.FindStringSubmatch(post(other.URL, "SM"+strings.Repeat("b2", 16))); m == nil {
+			t.Error("a new message was not answered")
+		}
+		if n := checks(); n != 2 {
+			t.Errorf("%d checks counted after a new message; want 2", n)
+		}
+		// Signed but without a message id: refused, as a replay of it
+		// could not be recognised.
+		form := url.Values{"From": {"+447700900555"}, "Body": {"CHECK 07700 900123"}}
+		if status, _ := smsPost(t, d.ts.URL, form, sign("test-auth-token", smsHook, form)); status != http.StatusBadRequest {
+			t.Errorf("no message id: %d, want 400", status)
+		}
+	})
 }
 
 func TestAPIKeyPages_AdminsIssueShownOnceAndRevoke(t *testing.T) {
