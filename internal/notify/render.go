@@ -93,17 +93,33 @@ func Keys() []string {
 }
 
 // multiline are the params that are text of several lines, written by a
-// person (a contact message, a newsletter): they may hold line breaks. No
-// other param may, so that none can break into a header.
+// person (a contact message, a newsletter), and only ever go in a
+// message's body: line breaks (of any convention) and tabs are their own,
+// and any other control character is shown as U+FFFD rather than losing
+// the message over it. Every other param may end up in the subject (a
+// header) or on a labelled line ("From: …"), so a control character there
+// refuses the message: it must not bend either.
 var multiline = map[string]bool{"message": true, "body": true}
+
+// bodyText makes a multiline param safe for a message body without
+// refusing it: line breaks become "\n", other control characters but tabs
+// U+FFFD.
+func bodyText(v string) string {
+	return strings.Map(func(r rune) rune {
+		if r != '\n' && r != '\t' && unicode.IsControl(r) {
+			return unicode.ReplacementChar
+		}
+		return r
+	}, scheme.NormaliseLineBreaks(v))
+}
 
 var missingKey = regexp.MustCompile(`map has no entry for key "([^"]*)"`)
 
 // Render returns the subject (email only; "" for SMS) and text of n, from
 // the template n.Template for n.Channel with n.Params. It fails for an unknown
 // channel or key, a missing or empty param the template uses, a param holding
-// a control character (line breaks are allowed in "message" and "body"),
-// and an SMS that is not a single GSM-7 segment.
+// a control character (but "message" and "body", whose line breaks are
+// theirs: see multiline), and an SMS that is not a single GSM-7 segment.
 func Render(n scheme.Notification) (subject, text string, err error) {
 	set, err := templates()
 	if err != nil {
@@ -121,11 +137,9 @@ func Render(n scheme.Notification) (subject, text string, err error) {
 	// "your code is ." because a caller forgot to set it.
 	params := make(map[string]string, len(n.Params))
 	for k, v := range n.Params {
-		check := v
 		if multiline[k] {
-			check = strings.ReplaceAll(v, "\n", "") // line breaks are the text's own; other controls are not
-		}
-		if strings.IndexFunc(check, unicode.IsControl) >= 0 {
+			v = bodyText(v)
+		} else if strings.IndexFunc(v, unicode.IsControl) >= 0 {
 			return "", "", fmt.Errorf("notify: template %q: param %q holds a control character", n.Template, k)
 		}
 		if v != "" {

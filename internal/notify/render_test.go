@@ -223,9 +223,31 @@ func TestRender_LineBreaksOnlyInTextParams(t *testing.T) {
 	if _, _, err := notify.Render(scheme.Notification{Channel: scheme.ChannelEmail, Template: notify.TemplateNewsletterIssue, Params: p}); err == nil {
 		t.Error("a subject with a line break was rendered")
 	}
+	// A body's other control characters cannot bend a header: they are
+	// shown as U+FFFD, and the message still goes.
 	p = fullParams()
-	p["body"] = "Hello\x00"
-	if _, _, err := notify.Render(scheme.Notification{Channel: scheme.ChannelEmail, Template: notify.TemplateNewsletterIssue, Params: p}); err == nil {
-		t.Error("a body with a NUL was rendered")
+	p["body"] = "Hello\x00\tthere"
+	if _, text, err := notify.Render(scheme.Notification{Channel: scheme.ChannelEmail, Template: notify.TemplateNewsletterIssue, Params: p}); err != nil || !strings.Contains(text, "Hello\uFFFD\tthere") {
+		t.Errorf("a body with a NUL and a tab: %q %v", text, err)
+	}
+}
+
+// A contact message typed in a browser's textarea comes with "\r\n" line
+// breaks (and old Mac text with "\r"): they are line breaks, not control
+// characters to refuse the message over. Before, such a message failed
+// for good ("param \"message\" holds a control character") and was lost.
+func TestRender_AMessageWithCRLFLineBreaksKeepsItsLines(t *testing.T) {
+	p := fullParams()
+	p["message"] = "Please help.\r\nHe has my number.\r\n\r\nCall me after six.\rThank you."
+	_, text, err := notify.Render(scheme.Notification{Channel: scheme.ChannelEmail, Template: notify.TemplateContactMessage, Params: p})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(text, "Please help.\nHe has my number.\n\nCall me after six.\nThank you.") || strings.Contains(text, "\r") {
+		t.Errorf("the message's lines: %q", text)
+	}
+	p["name"] = "Ann\r\nHow to reply: someone@example.org"
+	if _, _, err := notify.Render(scheme.Notification{Channel: scheme.ChannelEmail, Template: notify.TemplateContactMessage, Params: p}); err == nil {
+		t.Error("a name with a line break was rendered: it could forge the labelled lines")
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"strings"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -29,8 +30,10 @@ type Source interface {
 	// code scheme.CodeNotFound when it no longer exists (erased).
 	Notification(ctx context.Context, id string) (scheme.Notification, error)
 	// MarkNotification records a notification's status and attempt count
-	// (and, for "sent", the time it was sent).
-	MarkNotification(ctx context.Context, id, status string, attempts int) error
+	// (and, for "sent", the time it was sent), with the reason it was not
+	// sent (for "failed", "queued" again and "outbox"): a short code or
+	// phrase that never holds an address or the message's text.
+	MarkNotification(ctx context.Context, id, status string, attempts int, reason string) error
 }
 
 // SendArgs is the "notify_send" job. It holds only the notification's id: the
@@ -95,7 +98,7 @@ func (w *Worker) Work(ctx context.Context, job *river.Job[SendArgs]) error {
 
 	subject, text, err := Render(n)
 	if err != nil {
-		return w.fail(ctx, log, n, job.Attempt, err)
+		return w.fail(ctx, log, n, job.Attempt, err, renderReason(err))
 	}
 	var send func() error
 	switch n.Channel {
@@ -120,10 +123,10 @@ func (w *Worker) Work(ctx context.Context, job *river.Job[SendArgs]) error {
 			send = func() error { return w.SMS.SendSMS(ctx, SMS{To: n.To, Text: text}) }
 		}
 	default: // Render refuses unknown channels; this keeps the switch honest.
-		return w.fail(ctx, log, n, job.Attempt, fmt.Errorf("notify: unknown channel %q", n.Channel))
+		return w.fail(ctx, log, n, job.Attempt, fmt.Errorf("notify: unknown channel %q", n.Channel), "unknown channel")
 	}
 	if send == nil {
-		if err := w.mark(ctx, id, StatusOutbox, n.Attempts); err != nil {
+		if err := w.mark(ctx, id, StatusOutbox, n.Attempts, "no provider configured"); err != nil {
 			return err
 		}
 		w.count(n.Channel, StatusOutbox)
@@ -144,16 +147,16 @@ func (w *Worker) Work(ctx context.Context, job *river.Job[SendArgs]) error {
 		log.InfoContext(ctx, "notification sent")
 		return nil
 	case errors.Is(err, ErrPermanent):
-		return w.fail(ctx, log, n, job.Attempt, err)
+		return w.fail(ctx, log, n, job.Attempt, err, ReasonCode(err))
 	case job.Attempt >= job.MaxAttempts:
-		if merr := w.mark(ctx, id, StatusFailed, job.Attempt); merr != nil {
+		if merr := w.mark(ctx, id, StatusFailed, job.Attempt, ReasonCode(err)+"; out of attempts"); merr != nil {
 			return errors.Join(err, merr)
 		}
 		w.count(n.Channel, StatusFailed)
 		log.WarnContext(ctx, "notification failed on its last attempt", "err", err)
 		return err
 	default:
-		if merr := w.mark(ctx, id, StatusQueued, job.Attempt); merr != nil {
+		if merr := w.mark(ctx, id, StatusQueued, job.Attempt, ReasonCode(err)); merr != nil {
 			log.WarnContext(ctx, "could not record the attempt", "err", merr)
 		}
 		w.count(n.Channel, "retry")
@@ -162,9 +165,10 @@ func (w *Worker) Work(ctx context.Context, job *river.Job[SendArgs]) error {
 	}
 }
 
-// fail marks n failed and cancels the job: sending again would not help.
-func (w *Worker) fail(ctx context.Context, log *slog.Logger, n scheme.Notification, attempt int, err error) error {
-	if merr := w.mark(ctx, n.ID, StatusFailed, attempt); merr != nil {
+// fail marks n failed, with the reason admins see beside it in the
+// outbox, and cancels the job: sending again would not help.
+func (w *Worker) fail(ctx context.Context, log *slog.Logger, n scheme.Notification, attempt int, err error, reason string) error {
+	if merr := w.mark(ctx, n.ID, StatusFailed, attempt, reason); merr != nil {
 		// Let River retry, so that the status gets recorded in the end.
 		return errors.Join(err, merr)
 	}
@@ -173,12 +177,19 @@ func (w *Worker) fail(ctx context.Context, log *slog.Logger, n scheme.Notificati
 	return river.JobCancel(err)
 }
 
+// renderReason is what admins are told of a message that could not be
+// made: Render's own words, which name template keys and params, never
+// their values.
+func renderReason(err error) string {
+	return "message could not be made: " + strings.TrimPrefix(err.Error(), "notify: ")
+}
+
 // mark records a status with a context of its own, so that a job whose
 // context ran out while sending can still record what happened.
-func (w *Worker) mark(ctx context.Context, id, status string, attempts int) error {
+func (w *Worker) mark(ctx context.Context, id, status string, attempts int, reason string) error {
 	mctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
 	defer cancel()
-	if err := w.Source.MarkNotification(mctx, id, status, attempts); err != nil {
+	if err := w.Source.MarkNotification(mctx, id, status, attempts, reason); err != nil {
 		return fmt.Errorf("notify: marking notification %s %s: %w", id, status, err)
 	}
 	return nil
@@ -192,7 +203,7 @@ func (w *Worker) markSent(ctx context.Context, id string, attempts int) error {
 		if i > 0 {
 			time.Sleep(pause)
 		}
-		if err = w.mark(ctx, id, StatusSent, attempts); err == nil {
+		if err = w.mark(ctx, id, StatusSent, attempts, ""); err == nil {
 			return nil
 		}
 	}

@@ -25,7 +25,8 @@ type fakeSource struct {
 	mu        sync.Mutex
 	byID      map[string]scheme.Notification
 	marks     []mark
-	markFails map[string]bool // status → MarkNotification fails
+	markFails map[string]bool   // status → MarkNotification fails
+	reasons   map[string]string // by id, the last reason recorded
 }
 
 type mark struct {
@@ -34,7 +35,7 @@ type mark struct {
 }
 
 func newFakeSource(ns ...scheme.Notification) *fakeSource {
-	s := &fakeSource{byID: map[string]scheme.Notification{}, markFails: map[string]bool{}}
+	s := &fakeSource{byID: map[string]scheme.Notification{}, markFails: map[string]bool{}, reasons: map[string]string{}}
 	for _, n := range ns {
 		if n.Status == "" {
 			n.Status = notify.StatusQueued
@@ -54,7 +55,7 @@ func (s *fakeSource) Notification(_ context.Context, id string) (scheme.Notifica
 	return n, nil
 }
 
-func (s *fakeSource) MarkNotification(_ context.Context, id, status string, attempts int) error {
+func (s *fakeSource) MarkNotification(_ context.Context, id, status string, attempts int, reason string) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.markFails[status] {
@@ -66,6 +67,7 @@ func (s *fakeSource) MarkNotification(_ context.Context, id, status string, atte
 	}
 	n.Status, n.Attempts = status, attempts
 	s.byID[id] = n
+	s.reasons[id] = reason
 	s.marks = append(s.marks, mark{id, status, attempts})
 	return nil
 }
@@ -217,6 +219,17 @@ func TestWorker_PermanentFailureMarksFailedAndCancelsTheJob(t *testing.T) {
 		t.Fatalf("err = %v, want river.JobCancel of an ErrPermanent", err)
 	}
 	wantMarks(t, src, mark{"n1", notify.StatusFailed, 1})
+	wantReason(t, src, "n1", "sms status 400, provider code 30001")
+}
+
+// wantReason checks the reason recorded with a notification's last mark.
+func wantReason(t *testing.T, src *fakeSource, id, want string) {
+	t.Helper()
+	src.mu.Lock()
+	defer src.mu.Unlock()
+	if got := src.reasons[id]; got != want {
+		t.Errorf("%s: reason %q, want %q", id, got, want)
+	}
 }
 
 func TestWorker_LastAttemptMarksFailed(t *testing.T) {
@@ -228,6 +241,7 @@ func TestWorker_LastAttemptMarksFailed(t *testing.T) {
 		t.Fatal("no error")
 	}
 	wantMarks(t, src, mark{"n1", notify.StatusFailed, 25})
+	wantReason(t, src, "n1", "sms status 503, provider code 30001; out of attempts")
 }
 
 func TestWorker_UnrenderableNotificationFailsWithoutSending(t *testing.T) {
@@ -245,6 +259,8 @@ func TestWorker_UnrenderableNotificationFailsWithoutSending(t *testing.T) {
 		t.Errorf("stub saw %d requests, want 0", r)
 	}
 	wantMarks(t, src, mark{"n1", notify.StatusFailed, 1}, mark{"n2", notify.StatusFailed, 1})
+	wantReason(t, src, "n1", `message could not be made: template "password_reset_code" (sms) needs the param "code"`)
+	wantReason(t, src, "n2", `message could not be made: unknown template key "no_such_template"`)
 }
 
 func TestWorker_ErasedNotificationIsNothingToDo(t *testing.T) {

@@ -24,4 +24,7 @@ type Notification struct {
 	CreatedAt time.Time
 	SentAt    time.Time
 	Batch     string // one of many (a newsletter issue's id): sent at a low priority, paced
+	// Error is why it was not sent (failed, or waiting to be tried
+	// again): a reason code, never an address or the message's text.
+	Error string
 }

@@ -377,7 +377,7 @@ func TestNotification_AddressErasedOnceSent(t *testing.T) {
 		if n.Channel != scheme.ChannelSMS || n.To != "+447700900555" || n.Template != "application_received" || n.Params["url"] == "" {
 			t.Errorf("notification %+v", n)
 		}
-		if err := db.MarkNotification(ctx, id, "sent", 1); err != nil {
+		if err := db.MarkNotification(ctx, id, "sent", 1, ""); err != nil {
 			t.Fatal(err)
 		}
 		var to []byte

@@ -80,8 +80,8 @@ func (db *DB) Notification(ctx context.Context, id string) (scheme.Notification,
 	var toCT, paramsCT []byte
 	var sentAt sql.NullTime
 	var batch sql.NullString
-	err := db.read.QueryRowContext(ctx, `SELECT id, channel, to_ct, template, params_ct, status, attempts, created_at, sent_at, batch
-		FROM notifications WHERE id = $1`, id).Scan(&n.ID, &ch, &toCT, &n.Template, &paramsCT, &n.Status, &n.Attempts, &n.CreatedAt, &sentAt, &batch)
+	err := db.read.QueryRowContext(ctx, `SELECT id, channel, to_ct, template, params_ct, status, attempts, created_at, sent_at, batch, error
+		FROM notifications WHERE id = $1`, id).Scan(&n.ID, &ch, &toCT, &n.Template, &paramsCT, &n.Status, &n.Attempts, &n.CreatedAt, &sentAt, &batch, &n.Error)
 	if err != nil {
 		return n, mapErr(err)
 	}
@@ -98,14 +98,19 @@ func (db *DB) Notification(ctx context.Context, id string) (scheme.Notification,
 	return n, json.Unmarshal([]byte(params), &n.Params)
 }
 
-// MarkNotification records a send attempt. Once sent, the address and
-// parameters are erased: a delivered message needs neither.
-func (db *DB) MarkNotification(ctx context.Context, id, status string, attempts int) error {
+// MarkNotification records a send attempt, and why it did not send (a
+// reason code, never an address or text; "" once sent). Once sent, the
+// address and parameters are erased: a delivered message needs neither.
+// A failed one keeps them, so that an admin can read it in the outbox.
+func (db *DB) MarkNotification(ctx context.Context, id, status string, attempts int, reason string) error {
+	if len(reason) > 200 {
+		reason = reason[:200]
+	}
 	return db.inTx(ctx, func(tx *sql.Tx) error {
-		q := `UPDATE notifications SET status = $1, attempts = $2 WHERE id = $3`
-		args := []any{status, attempts, id}
+		q := `UPDATE notifications SET status = $1, attempts = $2, error = $3 WHERE id = $4`
+		args := []any{status, attempts, reason, id}
 		if status == "sent" {
-			q = `UPDATE notifications SET status = $1, attempts = $2, sent_at = $3, to_ct = $4, params_ct = $4 WHERE id = $5`
+			q = `UPDATE notifications SET status = $1, attempts = $2, sent_at = $3, to_ct = $4, params_ct = $4, error = '' WHERE id = $5`
 			args = []any{status, attempts, db.now().UTC(), []byte{}, id}
 		}
 		_, err := tx.ExecContext(ctx, q, args...)
@@ -113,10 +118,13 @@ func (db *DB) MarkNotification(ctx context.Context, id, status string, attempts 
 	})
 }
 
-// Outbox lists messages held because no email or SMS provider is set up
-// (the demo), newest first, for an admin to read.
+// Outbox lists, for an admin to read, the messages that failed for good
+// (each with its reason; nobody else will see them, and one may be a
+// plea for help from the contact form) and those held because no email or
+// SMS provider is set up (the demo): newest first.
 func (db *DB) Outbox(ctx context.Context, actor string, limit int) ([]scheme.Notification, error) {
-	rows, err := db.read.QueryContext(ctx, `SELECT id FROM notifications WHERE status = 'outbox' ORDER BY created_at DESC, id LIMIT $1`, limit)
+	rows, err := db.read.QueryContext(ctx, `SELECT id FROM notifications WHERE status IN ('outbox', 'failed')
+		ORDER BY created_at DESC, id LIMIT $1`, limit)
 	if err != nil {
 		return nil, err
 	}

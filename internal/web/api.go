@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"reflect"
 	"strings"
 	"time"
 
@@ -76,7 +77,50 @@ func decode(r *http.Request, v any) error {
 	if dec.More() {
 		return scheme.Errorf(scheme.CodeInvalid, "Send one JSON object only.")
 	}
+	normaliseText(reflect.ValueOf(v))
 	return nil
+}
+
+// normaliseText makes the line breaks of every string decode filled in
+// "\n", as normaliseForms does for forms: text enters by every door with
+// one kind of line break.
+func normaliseText(v reflect.Value) {
+	switch v.Kind() {
+	case reflect.Pointer:
+		if !v.IsNil() {
+			normaliseText(v.Elem())
+		}
+	case reflect.Interface:
+		if v.IsNil() || !v.CanSet() {
+			return
+		}
+		c := reflect.New(v.Elem().Type()).Elem()
+		c.Set(v.Elem())
+		normaliseText(c)
+		v.Set(c)
+	case reflect.String:
+		if v.CanSet() {
+			v.SetString(scheme.NormaliseLineBreaks(v.String()))
+		}
+	case reflect.Struct:
+		for i := range v.NumField() {
+			if v.Type().Field(i).IsExported() {
+				normaliseText(v.Field(i))
+			}
+		}
+	case reflect.Slice, reflect.Array:
+		for i := range v.Len() {
+			normaliseText(v.Index(i))
+		}
+	case reflect.Map:
+		iter := v.MapRange()
+		for iter.Next() {
+			c := reflect.New(iter.Value().Type()).Elem()
+			c.Set(iter.Value())
+			normaliseText(c)
+			v.SetMapIndex(iter.Key(), c)
+		}
+	}
 }
 
 // bearer returns the API token of a request.

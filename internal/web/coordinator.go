@@ -1,7 +1,9 @@
 package web
 
 import (
+	"maps"
 	"net/http"
+	"slices"
 	"strings"
 
 	"uglymugs/internal/notify"
@@ -112,13 +114,14 @@ func (s *Server) decide(d store.Decision) http.Handler {
 	}, scheme.RoleCoordinator)
 }
 
-// OutboxView lists messages held for want of a provider.
+// OutboxView lists the messages that failed for good, with why, and those
+// held for want of a provider.
 type OutboxView struct {
-	Items []outboxRow
+	Failed, Held []outboxRow
 }
 
 type outboxRow struct {
-	When, Channel, To, Subject, Text string
+	When, Channel, To, Subject, Text, Reason string
 }
 
 func (s *Server) outboxPage() http.Handler {
@@ -132,13 +135,29 @@ func (s *Server) outboxPage() http.Handler {
 		for _, n := range ns {
 			subject, text, err := notify.Render(n)
 			if err != nil {
-				subject, text = n.Template, "(could not be rendered)"
+				// What could not be made is still shown, so that nothing
+				// anyone wrote is lost: its parts as they were given.
+				subject, text = n.Template, outboxParams(n.Params)
 			}
-			v.Items = append(v.Items, outboxRow{When: n.CreatedAt.In(s.accounts.Hours.Location).Format("2 Jan 15:04"),
-				Channel: string(n.Channel), To: n.To, Subject: subject, Text: text})
+			row := outboxRow{When: n.CreatedAt.In(s.accounts.Hours.Location).Format("2 Jan 15:04"),
+				Channel: string(n.Channel), To: n.To, Subject: subject, Text: text, Reason: n.Error}
+			if n.Status == notify.StatusFailed {
+				v.Failed = append(v.Failed, row)
+			} else {
+				v.Held = append(v.Held, row)
+			}
 		}
 		s.render(w, r, http.StatusOK, "outbox", FormView{Extra: v})
 	}, scheme.RoleAdmin)
+}
+
+// outboxParams lists a message's params, one "name: value" a line, by name.
+func outboxParams(p map[string]string) string {
+	var b strings.Builder
+	for _, k := range slices.Sorted(maps.Keys(p)) {
+		b.WriteString(k + ": " + p[k] + "\n")
+	}
+	return b.String()
 }
 
 // StaffView is an organisation's staff list for its key contact.

@@ -1,12 +1,17 @@
 package web
 
 import (
+	"bytes"
 	"context"
 	"crypto/rand"
 	"encoding/hex"
 	"fmt"
+	"io"
+	"mime"
 	"net/http"
+	"net/url"
 	"runtime/debug"
+	"slices"
 	"time"
 
 	"uglymugs/internal/scheme"
@@ -19,6 +24,7 @@ const (
 	requestIDKey ctxKey = iota
 	routeKey
 	userKey
+	formAsSentKey
 )
 
 // RequestID returns the id given to the request, for logs.
@@ -178,4 +184,63 @@ func limitBody(next http.Handler, n int64, paths map[string]int64) http.Handler 
 		r.Body = http.MaxBytesReader(w, r.Body, limit)
 		next.ServeHTTP(w, r)
 	})
+}
+
+// normaliseForms makes the line breaks of a posted form's values "\n"
+// before any handler reads them: browsers send a textarea's as "\r\n", and
+// text must enter with one kind of line break only, whatever the door
+// (JSON bodies get the same in decode). A body that cannot be read as a
+// form is left as it came, for the handler to meet the same error. The
+// values as sent stay available to formAsSent, for the SMS webhook, whose
+// signature covers them.
+func normaliseForms(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if !isURLEncodedForm(r) {
+			next.ServeHTTP(w, r)
+			return
+		}
+		body := r.Body
+		var raw bytes.Buffer
+		r.Body = readCloser{io.TeeReader(body, &raw), body}
+		if err := r.ParseForm(); err != nil {
+			r.Form, r.PostForm = nil, nil
+			r.Body = readCloser{io.MultiReader(&raw, body), body}
+			next.ServeHTTP(w, r)
+			return
+		}
+		sent := make(url.Values, len(r.PostForm))
+		for k, vs := range r.PostForm {
+			sent[k] = slices.Clone(vs)
+		}
+		for _, form := range []url.Values{r.PostForm, r.Form} {
+			for _, vs := range form {
+				for i, v := range vs {
+					vs[i] = scheme.NormaliseLineBreaks(v)
+				}
+			}
+		}
+		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), formAsSentKey, sent)))
+	})
+}
+
+// isURLEncodedForm reports whether r carries a form body that ParseForm
+// reads (multipart forms carry files and single-line fields only).
+func isURLEncodedForm(r *http.Request) bool {
+	if r.Method != http.MethodPost && r.Method != http.MethodPut && r.Method != http.MethodPatch {
+		return false
+	}
+	ct, _, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	return err == nil && ct == "application/x-www-form-urlencoded"
+}
+
+// formAsSent returns the posted form's values as they were sent, before
+// normaliseForms; nil if it did not read them.
+func formAsSent(r *http.Request) url.Values {
+	v, _ := r.Context().Value(formAsSentKey).(url.Values)
+	return v
+}
+
+type readCloser struct {
+	io.Reader
+	io.Closer
 }

@@ -209,6 +209,7 @@ func (s *Server) Handler() http.Handler {
 
 	s.patterns = mux.patterns
 	h := recordRoute(mux)
+	h = normaliseForms(h)
 	h = s.withUser(h)
 	h = s.csrf(h)
 	h = limitBody(h, 1<<20, map[string]int64{"/admin/images": imaging.MaxBytes + 64<<10})

@@ -62,8 +62,10 @@ func twilioSignature(token, u string, form url.Values) string {
 func (s *Server) smsInbound() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		cfg := s.cfg.SMSInbound
+		// The signature covers the values as the provider sent them, before
+		// their line breaks were normalised.
 		if err := r.ParseForm(); err != nil || cfg.AuthToken == "" || cfg.URL == "" ||
-			!hmac.Equal([]byte(r.Header.Get("X-Twilio-Signature")), []byte(twilioSignature(cfg.AuthToken, cfg.URL, r.PostForm))) {
+			!hmac.Equal([]byte(r.Header.Get("X-Twilio-Signature")), []byte(twilioSignature(cfg.AuthToken, cfg.URL, formAsSent(r)))) {
 			http.Error(w, "Forbidden", http.StatusForbidden)
 			return
 		}
