@@ -440,13 +440,16 @@ func TestAudit_EveryMembershipActionIsRecorded(t *testing.T) {
 		db.SetRole(ctx, coord.ID, a.UserID, scheme.RoleCoordinator)
 		db.SetRole(ctx, coord.ID, a.UserID, "")
 		db.Revoke(ctx, coord.ID, a.UserID, "False reports.", "u")
-		db.ExportRevoked(ctx, coord.ID, a.UserID, "Police intelligence hub request")
+		req, _ := db.RequestMemberExport(ctx, coord.ID, a.UserID, "Police intelligence hub request")
+		db.DecideMemberExport(ctx, "second.coordinator", req.ID, true)
+		db.ExportRevoked(ctx, coord.ID, req.ID)
 		ob, _ := s.Apply(ctx, individualInput("leaver.audit"))
 		s.Decide(ctx, coord.ID, ob.ID, store.Approve, "")
 		s.Leave(ctx, scheme.User{ID: ob.UserID, Role: scheme.RoleMember})
 
 		want := []string{"user.create", "application.submit", "application.view", "application.approve", "user.signin", "user.password",
-			"staff.create", "staff.disable", "members.view", "user.role", "user.revoke", "user.export_revoked", "user.leave"}
+			"staff.create", "staff.disable", "members.view", "user.role", "user.revoke",
+			"user.export_request", "user.export_approve", "user.export_revoked", "user.leave"}
 		got := map[string]bool{}
 		rows, err := db.Writer().QueryContext(ctx, `SELECT action FROM audit_log`)
 		if err != nil {

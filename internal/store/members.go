@@ -192,60 +192,6 @@ func (db *DB) Revoke(ctx context.Context, actor, userID, reason, url string) err
 	})
 }
 
-// RevokedExport is a revoked member's details for the police.
-type RevokedExport struct {
-	UserID       string               `json:"member_id"`
-	Reason       string               `json:"revocation_reason"`
-	Profile      scheme.Profile       `json:"details"`
-	Organisation *scheme.Organisation `json:"organisation,omitempty"`
-}
-
-// ExportRevoked gives a coordinator a revoked member's details for the
-// police; the purpose is kept (encrypted) in data_exports and the export is
-// in the audit log.
-func (db *DB) ExportRevoked(ctx context.Context, actor, userID, purpose string) (RevokedExport, error) {
-	var e RevokedExport
-	if purpose == "" {
-		return e, scheme.Invalid(map[string]string{"purpose": "Say why the details are needed and who will receive them."})
-	}
-	var reasonCT []byte
-	var orgID sql.NullString
-	err := db.read.QueryRowContext(ctx, `SELECT r.reason_ct, u.organisation_id FROM revocations r JOIN users u ON u.id = r.user_id WHERE r.user_id = $1`, userID).Scan(&reasonCT, &orgID)
-	if err != nil {
-		if scheme.ErrorCode(mapErr(err)) == scheme.CodeNotFound {
-			return e, scheme.Errorf(scheme.CodeForbidden, "Only a revoked member's details can be exported.")
-		}
-		return e, err
-	}
-	e.UserID = userID
-	if e.Reason, err = db.open("revocations", "reason", userID, reasonCT); err != nil {
-		return e, err
-	}
-	if e.Profile, err = db.Profile(ctx, userID); err != nil {
-		return e, err
-	}
-	if orgID.Valid {
-		org, err := db.Organisation(ctx, userID)
-		if err != nil {
-			return e, err
-		}
-		e.Organisation = &org
-	}
-	exportID := newID()
-	purposeCT, err := db.seal("data_exports", "purpose", exportID, purpose)
-	if err != nil {
-		return e, err
-	}
-	return e, db.inTx(ctx, func(tx *sql.Tx) error {
-		if _, err := tx.ExecContext(ctx, `INSERT INTO data_exports (id, actor, kind, subject_id, purpose_ct, created_at)
-			VALUES ($1, $2, 'revoked_member', $3, $4, $5)`, exportID, actor, userID, purposeCT, db.now().UTC()); err != nil {
-			return err
-		}
-		return db.appendAudit(ctx, tx, audit.Entry{Actor: actor, Action: "user.export_revoked", SubjectType: "user", SubjectID: userID,
-			Detail: fmt.Sprintf(`{"export":%q}`, exportID)})
-	})
-}
-
 // SetRole grants or removes a staff role (admins only, checked by the
 // caller). role "" removes it: a member goes back to being a member; staff
 // with no membership (made on the command line) are switched off.

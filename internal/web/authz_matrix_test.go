@@ -149,6 +149,10 @@ func TestAuthorisationMatrix_EveryRouteForEveryRole(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	memberExport, err := ps.RequestMemberExport(ctx, users["coord"], users["revoked"].ID, "Police intelligence hub")
+	if err != nil {
+		t.Fatal(err)
+	}
 	disc, err := ps.RecordDisclosure(ctx, users["coord"], police.DisclosureInput{LegalBasis: "risk_to_life", Username: "m.iris", What: "w", Recipient: "r", Justification: "j", Notify: "yes"})
 	if err != nil {
 		t.Fatal(err)
@@ -284,6 +288,8 @@ func TestAuthorisationMatrix_EveryRouteForEveryRole(t *testing.T) {
 		"POST /coordinator/members/{id}/revoke":            {path: "/coordinator/members/" + member2 + "/revoke", allowed: staff},
 		"POST /coordinator/members/{id}/password":          {path: "/coordinator/members/" + member2 + "/password", allowed: staff},
 		"POST /coordinator/members/{id}/export":            {path: "/coordinator/members/" + member2 + "/export", allowed: staff},
+		"POST /coordinator/member-exports/{id}/decide":     {path: "/coordinator/member-exports/" + memberExport.ID + "/decide", allowed: staff},
+		"POST /coordinator/member-exports/{id}/download":   {path: "/coordinator/member-exports/" + memberExport.ID + "/download", allowed: []string{"coord"}, notFound: []string{"admin"}}, // only the one who asked, once approved
 		"POST /admin/users/{id}/role":                      {path: "/admin/users/" + member2 + "/role", allowed: admins},
 		"GET /admin/outbox":                                {path: "/admin/outbox", allowed: admins},
 		"GET /admin/settings":                              {path: "/admin/settings", allowed: admins},

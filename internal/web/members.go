@@ -9,18 +9,35 @@ import (
 	"uglymugs/internal/store"
 )
 
-// MembersView is the coordinators' list of who is who.
+// MembersView is the coordinators' list of who is who, and the requests
+// to export revoked members' details for the police.
 type MembersView struct {
 	Members []store.MemberRow
 	IsAdmin bool
+	Exports []memberExportRow
+}
+
+type memberExportRow struct {
+	ID, Member, Purpose, By, When, StatusName, DecidedBy string
+	CanDecide, CanDownload                               bool
+}
+
+var memberExportStatusNames = map[string]string{
+	store.MemberExportPending:  "Waiting for a second coordinator or admin",
+	store.MemberExportApproved: "Approved",
+	store.MemberExportRefused:  "Refused",
+	"exported_unapproved":      "Exported (before approval was required)",
 }
 
 func (s *Server) membersPage() http.Handler {
 	return s.signedIn(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
 		s.renderMembers(w, r, u, http.StatusOK, FormView{Notice: map[string]string{
-			"revoked": "Membership revoked: their sessions have ended and they have been told.",
-			"reset":   "Temporary password set. Give it to them in person; their other sessions have ended.",
-			"role":    "Role changed. Their sessions have ended; they sign in again with the new role.",
+			"revoked":          "Membership revoked: their sessions have ended and they have been told.",
+			"reset":            "Temporary password set. Give it to them in person; their other sessions have ended.",
+			"role":             "Role changed. Their sessions have ended; they sign in again with the new role.",
+			"export-requested": "Export requested. Another coordinator or admin must approve it; then you can download the details.",
+			"export-approved":  "Export approved. The coordinator who asked can now download the details.",
+			"export-refused":   "Export refused. Nothing can be downloaded.",
 		}[r.URL.Query().Get("done")]})
 	}, scheme.RoleCoordinator)
 }
@@ -31,7 +48,31 @@ func (s *Server) renderMembers(w http.ResponseWriter, r *http.Request, u scheme.
 		s.fail(w, r, err)
 		return
 	}
-	f.Extra = MembersView{Members: ms, IsAdmin: u.Role == scheme.RoleAdmin}
+	exports, err := s.db.MemberExports(r.Context())
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	v := MembersView{Members: ms, IsAdmin: u.Role == scheme.RoleAdmin}
+	names := map[string]string{}
+	for _, m := range ms {
+		names[m.User.ID] = m.User.Username
+	}
+	name := func(id string) string {
+		n, ok := names[id]
+		if !ok {
+			n = s.username(r, id)
+			names[id] = n
+		}
+		return n
+	}
+	for _, e := range exports {
+		v.Exports = append(v.Exports, memberExportRow{ID: e.ID, Member: name(e.SubjectID), Purpose: e.Purpose, By: name(e.RequestedBy),
+			When: e.RequestedAt.In(s.alLoc()).Format("2 Jan 2006, 15:04"), StatusName: memberExportStatusNames[e.Status], DecidedBy: name(e.DecidedBy),
+			CanDecide:   e.Status == store.MemberExportPending && e.RequestedBy != u.ID,
+			CanDownload: e.Status == store.MemberExportApproved && e.RequestedBy == u.ID})
+	}
+	f.Extra = v
 	s.render(w, r, status, "members", f)
 }
 
@@ -77,13 +118,43 @@ func (s *Server) setRole() http.Handler {
 	}, "role", scheme.RoleAdmin)
 }
 
-// exportRevoked gives a coordinator a revoked member's details for the
-// police, as a JSON file, with the purpose recorded.
+// exportRevoked asks for a revoked member's details for the police, with
+// the purpose recorded; another coordinator or admin must approve it
+// (police/member_export.go).
 func (s *Server) exportRevoked() http.Handler {
+	return s.memberAction(func(r *http.Request, u scheme.User, id string) error {
+		_, err := s.police.RequestMemberExport(r.Context(), u, id, r.PostFormValue("purpose"))
+		return err
+	}, "export-requested", scheme.RoleCoordinator)
+}
+
+// decideMemberExport approves or refuses someone else's request.
+func (s *Server) decideMemberExport() http.Handler {
 	return s.signedIn(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
-		e, err := s.db.ExportRevoked(r.Context(), u.ID, r.PathValue("id"), strings.TrimSpace(r.PostFormValue("purpose")))
+		e, err := s.police.DecideMemberExport(r.Context(), u, r.PathValue("id"), r.PostFormValue("decision"))
 		if err != nil {
-			if code := scheme.ErrorCode(err); code == scheme.CodeInvalid || code == scheme.CodeForbidden {
+			if code := scheme.ErrorCode(err); code == scheme.CodeInvalid || code == scheme.CodeForbidden || code == scheme.CodeConflict {
+				s.renderMembers(w, r, u, statusFor(code), FormView{Errors: formErrors(err)})
+				return
+			}
+			s.fail(w, r, err)
+			return
+		}
+		done := "export-refused"
+		if e.Status == store.MemberExportApproved {
+			done = "export-approved"
+		}
+		seeOther(w, r, "/coordinator/members?done="+done)
+	}, scheme.RoleCoordinator)
+}
+
+// downloadMemberExport gives the one who asked an approved export's
+// details, as a JSON file; the download is audited.
+func (s *Server) downloadMemberExport() http.Handler {
+	return s.signedIn(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
+		e, err := s.police.DownloadMemberExport(r.Context(), u, r.PathValue("id"))
+		if err != nil {
+			if code := scheme.ErrorCode(err); code == scheme.CodeConflict || code == scheme.CodeForbidden {
 				s.renderMembers(w, r, u, statusFor(code), FormView{Errors: formErrors(err)})
 				return
 			}

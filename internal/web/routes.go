@@ -154,6 +154,8 @@ func (s *Server) Handler() http.Handler {
 	mux.Handle("POST /coordinator/members/{id}/revoke", s.revokeMember())
 	mux.Handle("POST /coordinator/members/{id}/password", s.resetMember())
 	mux.Handle("POST /coordinator/members/{id}/export", s.exportRevoked())
+	mux.Handle("POST /coordinator/member-exports/{id}/decide", s.decideMemberExport())
+	mux.Handle("POST /coordinator/member-exports/{id}/download", s.downloadMemberExport())
 	mux.Handle("POST /admin/users/{id}/role", s.setRole())
 	mux.Handle("GET /admin/outbox", s.outboxPage())
 	mux.Handle("GET /admin/settings", s.settingsPage())

@@ -1,0 +1,200 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"time"
+
+	"uglymugs/internal/audit"
+	"uglymugs/internal/scheme"
+)
+
+// MemberExport is a request to give a revoked member's details to the
+// police. It is made by one coordinator and approved (or refused) by
+// another coordinator or admin; only then can its requester download the
+// details, and each download is audited.
+type MemberExport struct {
+	ID          string
+	SubjectID   string // the revoked member
+	Purpose     string // why, and who receives it
+	Status      string // pending, approved, refused (or exported_unapproved, from before approval)
+	RequestedBy string
+	RequestedAt time.Time
+	DecidedBy   string
+	DecidedAt   time.Time
+}
+
+// Member export statuses.
+const (
+	MemberExportPending  = "pending"
+	MemberExportApproved = "approved"
+	MemberExportRefused  = "refused"
+)
+
+// RequestMemberExport records a coordinator's request to export a revoked
+// member's details, with its purpose (encrypted), and audits it. Nothing
+// is exported until another coordinator or admin approves it.
+func (db *DB) RequestMemberExport(ctx context.Context, actor, userID, purpose string) (MemberExport, error) {
+	e := MemberExport{ID: newID(), SubjectID: userID, Purpose: purpose, Status: MemberExportPending, RequestedBy: actor, RequestedAt: db.now().UTC()}
+	ct, err := db.seal("data_exports", "purpose", e.ID, purpose)
+	if err != nil {
+		return e, err
+	}
+	return e, db.inTx(ctx, func(tx *sql.Tx) error {
+		if err := revokedMember(ctx, tx, userID); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO data_exports (id, actor, kind, subject_id, purpose_ct, created_at, status)
+			VALUES ($1, $2, 'revoked_member', $3, $4, $5, $6)`, e.ID, actor, userID, ct, e.RequestedAt, e.Status); err != nil {
+			return err
+		}
+		return db.appendAudit(ctx, tx, audit.Entry{Actor: actor, Action: "user.export_request", SubjectType: "user", SubjectID: userID,
+			Detail: fmt.Sprintf(`{"export":%q}`, e.ID)})
+	})
+}
+
+// revokedMember refuses anyone but a revoked member.
+func revokedMember(ctx context.Context, q queryer, userID string) error {
+	var n int
+	if err := q.QueryRowContext(ctx, `SELECT COUNT(*) FROM revocations r JOIN users u ON u.id = r.user_id
+		WHERE r.user_id = $1 AND u.status = $2`, userID, scheme.StatusRevoked).Scan(&n); err != nil {
+		return err
+	}
+	if n == 0 {
+		return scheme.Errorf(scheme.CodeForbidden, "Only a revoked member's details can be exported.")
+	}
+	return nil
+}
+
+// DecideMemberExport approves or refuses a pending request, in one
+// transaction with its audit entry. Whoever asked for it cannot decide
+// it: checked here, under the transaction, so that no race gets round it.
+// The caller checks the decider's role.
+func (db *DB) DecideMemberExport(ctx context.Context, actor, id string, approve bool) (MemberExport, error) {
+	var e MemberExport
+	err := db.inTx(ctx, func(tx *sql.Tx) error {
+		var err error
+		if e, err = db.memberExport(ctx, tx, id); err != nil {
+			return err
+		}
+		if e.Status != MemberExportPending {
+			return scheme.Errorf(scheme.CodeConflict, "This export request was already decided.")
+		}
+		if e.RequestedBy == actor {
+			return scheme.Errorf(scheme.CodeForbidden, "Another coordinator or admin must decide: nobody approves an export they asked for.")
+		}
+		e.Status, e.DecidedBy, e.DecidedAt = MemberExportRefused, actor, db.now().UTC()
+		action := "user.export_refuse"
+		if approve {
+			e.Status, action = MemberExportApproved, "user.export_approve"
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE data_exports SET status = $1, decided_by = $2, decided_at = $3 WHERE id = $4`,
+			e.Status, actor, e.DecidedAt, id); err != nil {
+			return err
+		}
+		return db.appendAudit(ctx, tx, audit.Entry{Actor: actor, Action: action, SubjectType: "user", SubjectID: e.SubjectID,
+			Detail: fmt.Sprintf(`{"export":%q}`, id)})
+	})
+	return e, err
+}
+
+// RevokedExport is a revoked member's details for the police.
+type RevokedExport struct {
+	UserID       string               `json:"member_id"`
+	Reason       string               `json:"revocation_reason"`
+	Profile      scheme.Profile       `json:"details"`
+	Organisation *scheme.Organisation `json:"organisation,omitempty"`
+}
+
+// ExportRevoked gives the requester of an approved export the revoked
+// member's details, and audits the download. Before approval or after a
+// refusal it is a conflict; to anyone else it does not exist; once the
+// member is no longer revoked (or has gone) there is nothing to download.
+func (db *DB) ExportRevoked(ctx context.Context, actor, exportID string) (RevokedExport, error) {
+	var out RevokedExport
+	e, err := db.memberExport(ctx, db.read, exportID)
+	if err != nil {
+		return out, err
+	}
+	switch {
+	case e.RequestedBy != actor: // not theirs: as if it did not exist
+		return out, scheme.ErrNotFound
+	case e.Status == MemberExportPending:
+		return out, scheme.Errorf(scheme.CodeConflict, "This export is waiting for another coordinator or admin to approve it.")
+	case e.Status != MemberExportApproved:
+		return out, scheme.Errorf(scheme.CodeConflict, "This export was not approved: there is nothing to download.")
+	}
+	if err := revokedMember(ctx, db.read, e.SubjectID); err != nil {
+		return out, err
+	}
+	var reasonCT []byte
+	var orgID sql.NullString
+	if err := db.read.QueryRowContext(ctx, `SELECT r.reason_ct, u.organisation_id FROM revocations r JOIN users u ON u.id = r.user_id WHERE r.user_id = $1`,
+		e.SubjectID).Scan(&reasonCT, &orgID); err != nil {
+		return out, mapErr(err)
+	}
+	out.UserID = e.SubjectID
+	if out.Reason, err = db.open("revocations", "reason", e.SubjectID, reasonCT); err != nil {
+		return out, err
+	}
+	if out.Profile, err = db.Profile(ctx, e.SubjectID); err != nil {
+		return out, err
+	}
+	if orgID.Valid {
+		org, err := db.Organisation(ctx, e.SubjectID)
+		if err != nil {
+			return out, err
+		}
+		out.Organisation = &org
+	}
+	return out, db.inTx(ctx, func(tx *sql.Tx) error {
+		return db.appendAudit(ctx, tx, audit.Entry{Actor: actor, Action: "user.export_revoked", SubjectType: "user", SubjectID: e.SubjectID,
+			Detail: fmt.Sprintf(`{"export":%q}`, exportID)})
+	})
+}
+
+// MemberExport returns one export request (its purpose decrypted).
+func (db *DB) MemberExport(ctx context.Context, id string) (MemberExport, error) {
+	return db.memberExport(ctx, db.read, id)
+}
+
+// MemberExports lists the requests to export revoked members' details:
+// pending first, then newest first.
+func (db *DB) MemberExports(ctx context.Context) ([]MemberExport, error) {
+	rows, err := db.read.QueryContext(ctx, `SELECT `+memberExportColumns+` FROM data_exports WHERE kind = 'revoked_member'
+		ORDER BY CASE status WHEN 'pending' THEN 0 ELSE 1 END, created_at DESC, id LIMIT 200`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []MemberExport
+	for rows.Next() {
+		e, err := db.scanMemberExport(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, e)
+	}
+	return out, rows.Err()
+}
+
+const memberExportColumns = `id, subject_id, purpose_ct, status, actor, created_at, decided_by, decided_at`
+
+func (db *DB) memberExport(ctx context.Context, q queryer, id string) (MemberExport, error) {
+	return db.scanMemberExport(q.QueryRowContext(ctx, `SELECT `+memberExportColumns+` FROM data_exports WHERE id = $1 AND kind = 'revoked_member'`, id))
+}
+
+func (db *DB) scanMemberExport(sc interface{ Scan(...any) error }) (MemberExport, error) {
+	var e MemberExport
+	var ct []byte
+	var decidedBy sql.NullString
+	var decidedAt sql.NullTime
+	if err := sc.Scan(&e.ID, &e.SubjectID, &ct, &e.Status, &e.RequestedBy, &e.RequestedAt, &decidedBy, &decidedAt); err != nil {
+		return e, mapErr(err)
+	}
+	e.DecidedBy, e.DecidedAt = decidedBy.String, decidedAt.Time
+	var err error
+	e.Purpose, err = db.open("data_exports", "purpose", e.ID, ct)
+	return e, err
+}
