@@ -13,6 +13,7 @@ import (
 
 	"github.com/pquerna/otp/totp"
 
+	"uglymugs/internal/apitest"
 	"uglymugs/internal/notify/notifytest"
 	"uglymugs/internal/store"
 	"uglymugs/internal/store/storetest"
@@ -44,7 +45,7 @@ func apiFrom(t *testing.T, addr, method, u, token string, body any) (int, map[st
 	if token != "" {
 		req.Header.Set("Authorization", "Bearer "+token)
 	}
-	resp, err := http.DefaultClient.Do(req)
+	resp, err := apitest.Client(t).Do(req)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -16,6 +16,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"uglymugs/internal/account"
+	"uglymugs/internal/apitest"
 	"uglymugs/internal/alert"
 	"uglymugs/internal/police"
 	"uglymugs/internal/report"
@@ -74,6 +75,8 @@ func TestAuthorisationMatrix_EveryRouteForEveryRole(t *testing.T) {
 	}
 	ts := httptest.NewServer(srv.Handler())
 	t.Cleanup(ts.Close)
+	// Every refusal and answer of the API is held to docs/openapi.yaml too.
+	ts.Client().Transport = apitest.Transport(t, ts.Client().Transport)
 
 	// People. "member" is the desk's reporter; "other" its member in Wales.
 	users := map[string]scheme.User{"member": d.users["reporter"], "other": d.users["outsider"], "orgcontact": d.users["org"],

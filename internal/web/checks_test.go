@@ -14,6 +14,7 @@ import (
 
 	"uglymugs/internal/account"
 	"uglymugs/internal/alert"
+	"uglymugs/internal/apitest"
 	"uglymugs/internal/check"
 	"uglymugs/internal/store"
 	"uglymugs/internal/store/storetest"
@@ -107,7 +108,7 @@ func apiCheck(t *testing.T, base, token, body string) (int, http.Header, map[str
 	if token != "" {
 		req.Header.Set("Authorization", "Bearer "+token)
 	}
-	resp, err := http.DefaultClient.Do(req)
+	resp, err := apitest.Client(t).Do(req)
 	if err != nil {
 		t.Fatal(err)
 	}

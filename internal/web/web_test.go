@@ -15,6 +15,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"uglymugs/internal/account"
+	"uglymugs/internal/apitest"
 	"uglymugs/internal/report"
 	"uglymugs/internal/scheme"
 	"uglymugs/internal/store"
@@ -45,6 +46,8 @@ func newServerOn(t *testing.T, db *store.DB, cfg web.Config) *httptest.Server {
 	}
 	ts := httptest.NewServer(s.Handler())
 	t.Cleanup(ts.Close)
+	// Every API exchange a test makes is held to docs/openapi.yaml.
+	ts.Client().Transport = apitest.Transport(t, ts.Client().Transport)
 	return ts
 }
 
