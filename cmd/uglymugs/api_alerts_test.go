@@ -471,6 +471,10 @@ func TestAPI_Alerts_DraftedCheckedApprovedPublishedAndDeliveredToExactlyTheirAud
 			if _, a := api(t, "GET", base+"/api/v1/alerts/"+id, emailOnly, nil); len(list(a["additions"])) != 1 {
 				t.Errorf("the author's view of her addition: %v", a["additions"])
 			}
+			// Her own data, downloaded, holds what she added (and the document says so).
+			if st, e := api(t, "GET", base+"/api/v1/me/export", emailOnly, nil); st != http.StatusOK || len(list(e["alert_additions"])) != 1 {
+				t.Errorf("her export's additions: %d %v", st, e["alert_additions"])
+			}
 			if _, a := api(t, "GET", base+"/api/v1/alerts/"+id, smsOnly, nil); len(list(a["additions"])) != 0 {
 				t.Errorf("another member sees a pending addition: %v", a["additions"])
 			}
