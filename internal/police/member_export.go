@@ -19,7 +19,7 @@ import (
 // staffActive refuses anyone but an active coordinator or admin.
 func staffActive(u scheme.User, what string) error {
 	if !u.Role.Staff() || u.Status != scheme.StatusActive {
-		return scheme.Errorf(scheme.CodeForbidden, "Only coordinators and admins "+what+".")
+		return scheme.Errorf(scheme.CodeForbidden, "Only coordinators and admins %s.", what)
 	}
 	return nil
 }
