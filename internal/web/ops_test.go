@@ -3,6 +3,7 @@ package web_test
 import (
 	"bytes"
 	"context"
+	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
@@ -67,7 +68,7 @@ func TestRequestLogAndMetrics_NameTheRouteOfSignedInRequests(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, c := range []struct{ path, auth, route string }{
+	for i, c := range []struct{ path, auth, route string }{
 		{"/reports", "cookie", "GET /reports"},
 		{"/api/v1/me", "bearer", "GET /api/v1/me"},
 		{"/no-such-page", "cookie", "unmatched"},
@@ -82,20 +83,34 @@ func TestRequestLogAndMetrics_NameTheRouteOfSignedInRequests(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		io.Copy(io.Discard, resp.Body) //nolint:errcheck // only the status and id matter here
 		resp.Body.Close()
 		if c.route != "unmatched" && resp.StatusCode != http.StatusOK {
 			t.Fatalf("%s: %d, want 200 signed in", c.path, resp.StatusCode)
 		}
+		// The log line and the count are written as the handler returns,
+		// which may be just after the answer reached us: wait for this
+		// request's count (the outermost layer, so the log is written too).
+		for deadline := time.Now().Add(5 * time.Second); routeCount(t, reg, "") < float64(i+1) && time.Now().Before(deadline); {
+			time.Sleep(10 * time.Millisecond)
+		}
 		if got := routeCount(t, reg, c.route); got < 1 {
 			t.Errorf("%s: uglymugs_http_requests_total{route=%q} is %v", c.path, c.route, got)
 		}
-		if !strings.Contains(logs.String(), `route="`+c.route+`"`) && !strings.Contains(logs.String(), "route="+c.route+" ") {
-			t.Errorf("%s: the request log does not name route %q:\n%s", c.path, c.route, logs.String())
+		line := ""
+		for _, l := range strings.Split(logs.String(), "\n") {
+			if strings.Contains(l, "id="+resp.Header.Get("X-Request-Id")) {
+				line = l
+			}
+		}
+		if !strings.Contains(line, `route="`+c.route+`"`) && !strings.Contains(line, "route="+c.route+" ") {
+			t.Errorf("%s: the request's log line does not name route %q: %q", c.path, c.route, line)
 		}
 	}
 }
 
-// routeCount sums the request counter over statuses for one route label.
+// routeCount sums the request counter over statuses for one route label,
+// or over every route when route is "".
 func routeCount(t *testing.T, reg *prometheus.Registry, route string) float64 {
 	t.Helper()
 	families, err := reg.Gather()
@@ -109,7 +124,7 @@ func routeCount(t *testing.T, reg *prometheus.Registry, route string) float64 {
 		}
 		for _, m := range f.GetMetric() {
 			for _, l := range m.GetLabel() {
-				if l.GetName() == "route" && l.GetValue() == route {
+				if l.GetName() == "route" && (route == "" || l.GetValue() == route) {
 					n += m.GetCounter().GetValue()
 				}
 			}
