@@ -22,6 +22,8 @@ Usage:
                                          (password on stdin; prints the TOTP otpauth:// URI)
   uglymugs keys init [--keys FILE]       write a new key file (never overwrites)
   uglymugs audit verify [--db DB]        check the audit log's hash chain
+  uglymugs check-data [--db DB] [--keys FILE]
+                                         list every encrypted value that does not open (exit status 1 if any)
   uglymugs version
 
 DB is a file path or sqlite:PATH (default ./data/uglymugs.db) or a postgres:// URL.
@@ -60,6 +62,8 @@ func run(ctx context.Context, args []string, getenv env, stdin io.Reader, stdout
 		return cmdRestore(ctx, rest, getenv, stdout, stderr)
 	case "seed":
 		return cmdSeed(ctx, rest, getenv, stdout, stderr)
+	case "check-data":
+		return cmdCheckData(ctx, rest, getenv, stdout, stderr)
 	case "version", "--version":
 		fmt.Fprintln(stdout, "uglymugs", version())
 		return nil

@@ -50,6 +50,9 @@ type Alert struct {
 	PublishedAt   time.Time   `json:"published_at,omitzero"`
 	WithdrawnAt   time.Time   `json:"withdrawn_at,omitzero"`
 	Notice        string      `json:"notice,omitempty"` // to members, when withdrawn
+	// Unreadable: its stored text does not open (damaged); a list shows
+	// it as such, without content, among the others.
+	Unreadable bool `json:"unreadable,omitempty"`
 	// Members only.
 	ReadAt time.Time `json:"read_at,omitzero"`
 	// Coordinators only.
@@ -70,7 +73,7 @@ type Alert struct {
 func (a Alert) ForMembers() Alert {
 	m := Alert{ID: a.ID, Status: a.Status, Severity: a.Severity, IncidentTypes: a.IncidentTypes, IncidentAt: a.IncidentAt,
 		Nationwide: a.Nationwide, Regions: a.Regions, Sectors: a.Sectors, Genders: a.Genders, Version: a.Version,
-		PublishedAt: a.PublishedAt, WithdrawnAt: a.WithdrawnAt, Notice: a.Notice, ReadAt: a.ReadAt}
+		PublishedAt: a.PublishedAt, WithdrawnAt: a.WithdrawnAt, Notice: a.Notice, ReadAt: a.ReadAt, Unreadable: a.Unreadable}
 	if a.Status == AlertPublished {
 		m.AlertContent = a.AlertContent
 	}

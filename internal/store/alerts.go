@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -394,6 +395,13 @@ const alertColumns = `a.id, a.status, a.severity, a.nationwide, a.incident_at, a
 	a.created_by, a.created_at, a.updated_at, a.approved_by, a.approved_at, a.published_by, a.published_at, a.withdrawn_at, a.notice_ct`
 
 func (db *DB) scanAlert(sc interface{ Scan(...any) error }, extra ...any) (scheme.Alert, error) {
+	return db.scanAlertAs(sc, false, extra...)
+}
+
+// scanAlertAs reads an alert row. lenient (for lists) marks an alert whose
+// encrypted fields do not open as Unreadable, with no content, instead of
+// failing the whole list; the alert's own page still fails.
+func (db *DB) scanAlertAs(sc interface{ Scan(...any) error }, lenient bool, extra ...any) (scheme.Alert, error) {
 	var a scheme.Alert
 	var status, severity string
 	var content, flags, override, notice []byte
@@ -406,18 +414,28 @@ func (db *DB) scanAlert(sc interface{ Scan(...any) error }, extra ...any) (schem
 	}
 	a.Status, a.Severity = scheme.AlertStatus(status), scheme.Severity(severity)
 	a.ApprovedBy, a.ApprovedAt, a.PublishedBy, a.PublishedAt, a.WithdrawnAt = approvedBy.String, approvedAt.Time, publishedBy.String, publishedAt.Time, withdrawnAt.Time
-	if err := db.openJSON("alerts", "content", a.ID, content, &a.AlertContent); err != nil {
-		return a, err
+	var errs []error
+	keep := func(err error) {
+		if err == nil {
+			return
+		}
+		if lenient && unreadable(err) {
+			a.Unreadable = true
+			return
+		}
+		errs = append(errs, err)
 	}
-	if err := db.openJSON("alerts", "flags", a.ID, flags, &a.Flags); err != nil {
-		return a, err
-	}
+	keep(db.openJSON("alerts", "content", a.ID, content, &a.AlertContent))
+	keep(db.openJSON("alerts", "flags", a.ID, flags, &a.Flags))
 	var err error
-	if a.OverrideReason, err = db.openOptional("alerts", "override", a.ID, override); err != nil {
-		return a, err
-	}
+	a.OverrideReason, err = db.openOptional("alerts", "override", a.ID, override)
+	keep(err)
 	a.Notice, err = db.openOptional("alerts", "notice", a.ID, notice)
-	return a, err
+	keep(err)
+	if a.Unreadable { // show nothing of it rather than part
+		a.AlertContent, a.Flags, a.OverrideReason, a.Notice = scheme.AlertContent{}, nil, "", ""
+	}
+	return a, errors.Join(errs...)
 }
 
 // alert loads one alert with its targeting and reports.
@@ -529,9 +547,9 @@ func (db *DB) listAlerts(ctx context.Context, q string, args []any, staff bool) 
 		var readAt sql.NullTime
 		var err error
 		if staff {
-			a, err = db.scanAlert(rows)
+			a, err = db.scanAlertAs(rows, true)
 		} else {
-			a, err = db.scanAlert(rows, &readAt)
+			a, err = db.scanAlertAs(rows, true, &readAt)
 			a.ReadAt = readAt.Time
 		}
 		if err != nil {

@@ -231,6 +231,9 @@ type MemberRow struct {
 	WorkName     string
 	Organisation string
 	HasContact   bool
+	// Unreadable marks the fields whose stored value does not open
+	// ("username", "work_name", "organisation"); they are empty.
+	Unreadable map[string]bool
 }
 
 // Members lists everyone who can sign in, for coordinators, and records the
@@ -255,13 +258,21 @@ func (db *DB) Members(ctx context.Context, actor string) ([]MemberRow, error) {
 			return nil, err
 		}
 		m.User.Role, m.User.OrganisationID = scheme.Role(role), orgID.String
-		uo := &opener{db: db, table: "users", id: m.User.ID}
-		po := &opener{db: db, table: "profiles", id: m.User.ID}
-		oo := &opener{db: db, table: "organisations", id: orgID.String}
+		uo := &opener{db: db, table: "users", id: m.User.ID, lenient: true}
+		po := &opener{db: db, table: "profiles", id: m.User.ID, lenient: true}
+		oo := &opener{db: db, table: "organisations", id: orgID.String, lenient: true}
 		m.User.Username, m.WorkName, m.Organisation = uo.open("username", nameCT), po.open("work_name", workCT), oo.open("name", orgCT)
 		m.HasContact = len(emailCT) > 0 || len(mobileCT) > 0
 		if err := firstErr(uo.err, po.err, oo.err); err != nil {
 			return nil, err
+		}
+		for field, bad := range map[string]bool{"username": uo.unreadable["username"], "work_name": po.unreadable["work_name"], "organisation": oo.unreadable["name"]} {
+			if bad {
+				if m.Unreadable == nil {
+					m.Unreadable = map[string]bool{}
+				}
+				m.Unreadable[field] = true
+			}
 		}
 		out = append(out, m)
 	}

@@ -315,19 +315,31 @@ func (db *DB) applicationWhere(ctx context.Context, q queryer, where string, arg
 	return a, nil
 }
 
+// opener opens several fields of one row, keeping the first error. A
+// lenient opener (for list reads) instead marks a value that does not open
+// in unreadable and goes on, so one damaged value does not sink a page.
 type opener struct {
-	db    *DB
-	table string
-	id    string
-	err   error
+	db         *DB
+	table      string
+	id         string
+	err        error
+	lenient    bool
+	unreadable map[string]bool // column → did not open (lenient only)
 }
 
 func (o *opener) open(column string, ct []byte) string {
 	if o.err != nil || len(ct) == 0 {
 		return ""
 	}
-	var s string
-	s, o.err = o.db.open(o.table, column, o.id, ct)
+	s, err := o.db.open(o.table, column, o.id, ct)
+	if err != nil && o.lenient && unreadable(err) {
+		if o.unreadable == nil {
+			o.unreadable = map[string]bool{}
+		}
+		o.unreadable[column] = true
+		return ""
+	}
+	o.err = err
 	return s
 }
 

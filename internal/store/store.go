@@ -14,6 +14,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/jackc/pgx/v5/pgconn"
@@ -52,6 +53,8 @@ type DB struct {
 	sweepMu sync.Mutex // sweepThrottles, once a minute
 	sweptAt int64
 	parts   int // fan-out parts (SetFanOutParts); 0: by dialect
+
+	onUnreadable atomic.Pointer[func(UnreadableField)] // OnUnreadable
 }
 
 // Source is a parsed --db value.

@@ -25,11 +25,19 @@ func (db *DB) seal(table, column, id, plaintext string) ([]byte, error) {
 	return db.vault.SealString(vault.Field{Table: table, Column: column, RowID: id}, plaintext)
 }
 
+// open decrypts one field. A value that does not open is reported
+// (OnUnreadable) and its error matches vault.ErrDecrypt, so that list
+// reads can mark it and go on.
 func (db *DB) open(table, column, id string, ciphertext []byte) (string, error) {
 	if db.vault == nil {
 		return "", errNoVault
 	}
-	return db.vault.OpenString(vault.Field{Table: table, Column: column, RowID: id}, ciphertext)
+	s, err := db.vault.OpenString(vault.Field{Table: table, Column: column, RowID: id}, ciphertext)
+	if unreadable(err) {
+		db.reportUnreadable(table, column, id)
+		return "", fmt.Errorf("%s.%s of %s: %w", table, column, id, err)
+	}
+	return s, err
 }
 
 func (db *DB) index(k vault.Kind, normalised string) ([]byte, error) {

@@ -112,8 +112,20 @@ type alItem struct {
 	Sent, Withdrawal string
 }
 
+// unreadableAlert is what a list says of an alert whose stored text does
+// not open (damaged): the rest of the list is shown as usual.
+const unreadableAlert = "This alert could not be read"
+
+// alTitle is an alert's title in a list, or the plain words above.
+func alTitle(a scheme.Alert) string {
+	if a.Unreadable {
+		return unreadableAlert
+	}
+	return a.Title
+}
+
 func (s *Server) alItemOf(a scheme.Alert, l rpLookups) alItem {
-	return alItem{alSeverity: alSeverityOf(a.Severity), ID: a.ID, Title: a.Title, Withdrawn: a.Status == scheme.AlertWithdrawn,
+	return alItem{alSeverity: alSeverityOf(a.Severity), ID: a.ID, Title: alTitle(a), Withdrawn: a.Status == scheme.AlertWithdrawn,
 		Notice: a.Notice, Unread: a.ReadAt.IsZero(), Types: l.rpTypeList(a.IncidentTypes), Area: a.Area,
 		Regions: alRegions(a, l), Happened: s.alDate(a.IncidentAt), HappenedShort: s.alShort(a.IncidentAt), Sent: s.alShort(a.PublishedAt), Withdrawal: s.alShort(a.WithdrawnAt)}
 }

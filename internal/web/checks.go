@@ -86,7 +86,7 @@ func (s *Server) check() http.Handler {
 		}
 		v.Done, v.CheckedAs = true, check.KindNames[res.Kind]
 		for _, a := range res.Alerts {
-			v.Alerts = append(v.Alerts, checkAlert{alSeverity: alSeverityOf(a.Severity), ID: a.ID, Title: a.Title, Sent: s.alDate(a.PublishedAt)})
+			v.Alerts = append(v.Alerts, checkAlert{alSeverity: alSeverityOf(a.Severity), ID: a.ID, Title: alTitle(a), Sent: s.alDate(a.PublishedAt)})
 		}
 		s.renderCheck(w, r, u, http.StatusOK, v)
 	})
@@ -153,7 +153,7 @@ func (s *Server) apiCheck() http.Handler {
 				Matches []match `json:"matches"`
 			}{Kind: res.Kind, Matches: []match{}}
 			for _, a := range res.Alerts {
-				out.Matches = append(out.Matches, match{AlertID: a.ID, Title: a.Title, PublishedAt: a.PublishedAt.UTC(), Severity: a.Severity})
+				out.Matches = append(out.Matches, match{AlertID: a.ID, Title: alTitle(a), PublishedAt: a.PublishedAt.UTC(), Severity: a.Severity})
 			}
 			writeJSON(w, http.StatusOK, out)
 		}).ServeHTTP(w, r)

@@ -57,6 +57,9 @@ func (s *Server) renderMembers(w http.ResponseWriter, r *http.Request, u scheme.
 	names := map[string]string{}
 	for _, m := range ms {
 		names[m.User.ID] = m.User.Username
+		if m.Unreadable["username"] {
+			names[m.User.ID] = "(username could not be read)"
+		}
 	}
 	name := func(id string) string {
 		n, ok := names[id]

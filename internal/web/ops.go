@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 	"crypto/subtle"
+	"log/slog"
 	"net"
 	"net/http"
 	"strconv"
@@ -10,6 +11,8 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"uglymugs/internal/store"
 )
 
 // handleHealth answers 200 when the service can reach its database and its
@@ -62,6 +65,20 @@ func (s *Server) metricsAllowed(r *http.Request) bool {
 	ip := net.ParseIP(host)
 	// Behind a proxy every request looks local: refuse forwarded ones.
 	return ip != nil && ip.IsLoopback() && r.Header.Get("X-Forwarded-For") == "" && r.Header.Get("Forwarded") == ""
+}
+
+// watchUnreadable counts, and logs with ids only, every read that meets an
+// encrypted value that does not open; "uglymugs check-data" lists them all.
+func watchUnreadable(db *store.DB, reg prometheus.Registerer, log *slog.Logger) {
+	c := prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "uglymugs_unreadable_fields_total",
+		Help: "Reads that met an encrypted field that does not open (damaged, or sealed with a key not in the key file), by table and column.",
+	}, []string{"table", "column"})
+	reg.MustRegister(c)
+	db.OnUnreadable(func(f store.UnreadableField) {
+		c.WithLabelValues(f.Table, f.Column).Inc()
+		log.Warn("unreadable encrypted field: run uglymugs check-data", "table", f.Table, "column", f.Column, "row_id", f.RowID)
+	})
 }
 
 type httpMetrics struct {

@@ -84,6 +84,7 @@ func New(cfg Config, db *store.DB, accounts *account.Service, reports *report.Se
 	if err != nil {
 		return nil, err
 	}
+	watchUnreadable(db, reg, log)
 	return &Server{
 		cfg: cfg, db: db, accounts: accounts, reports: reports, log: log, views: views, assets: a,
 		alerts:  alert.New(db, reports.Hours.Location),

@@ -1,0 +1,55 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+
+	"uglymugs/internal/store"
+)
+
+// cmdCheckData tries every encrypted value in the database with the key
+// file and lists, one a line, those that do not open: table, column and
+// row id, never contents. It only reads, so it runs beside serve. The
+// exit status is 1 if any is unreadable.
+func cmdCheckData(ctx context.Context, args []string, getenv env, stdout, stderr io.Writer) error {
+	f := newFlags("check-data", getenv, stderr)
+	c := commonFlags(f)
+	if err := f.parse(args); err != nil {
+		return err
+	}
+	db, err := c.open(ctx, true)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	if st, err := db.Status(ctx); err != nil {
+		return err
+	} else if st.Stale() {
+		return fmt.Errorf("the database schema is out of date: run \"uglymugs migrate\" first")
+	}
+	// With another database's key file nothing would open: say that once
+	// rather than list every value.
+	if err := db.CheckKeys(ctx); err != nil && !errors.Is(err, store.ErrNoKeyCanary) {
+		return c.keysProblem(err)
+	}
+	bad := 0
+	n, err := db.ScanUnreadable(ctx, func(u store.UnreadableField) error {
+		if bad == 0 {
+			fmt.Fprintln(stdout, "table\tcolumn\trow id")
+		}
+		bad++
+		_, err := fmt.Fprintf(stdout, "%s\t%s\t%s\n", u.Table, u.Column, u.RowID)
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	if bad > 0 {
+		return fmt.Errorf("%d of %d encrypted values cannot be read with the key file %s (listed above): "+
+			"they were damaged or sealed with a key the file does not hold; restore those rows from a backup, or the key file they were written with", bad, n, *c.keys)
+	}
+	fmt.Fprintf(stdout, "all %d encrypted values open with the key file %s\n", n, *c.keys)
+	return nil
+}
