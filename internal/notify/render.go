@@ -97,9 +97,33 @@ func Keys() []string {
 // message's body: line breaks (of any convention) and tabs are their own,
 // and any other control character is shown as U+FFFD rather than losing
 // the message over it. Every other param may end up in the subject (a
-// header) or on a labelled line ("From: …"), so a control character there
-// refuses the message: it must not bend either.
+// header) or on a labelled line ("From: …"), so it is made one line
+// (lineText): it must not bend either, and a name pasted with a tab must
+// not lose the message it came with.
 var multiline = map[string]bool{"message": true, "body": true}
+
+// lineText makes a param one line: each run of whitespace control
+// characters (tab, line breaks) becomes one space, any other control
+// character U+FFFD. Nothing it returns can start a header or a line.
+func lineText(v string) string {
+	var b strings.Builder
+	space := false
+	for _, r := range v {
+		switch {
+		case unicode.IsControl(r) && unicode.IsSpace(r):
+			if !space {
+				b.WriteByte(' ')
+			}
+			space = true
+			continue
+		case unicode.IsControl(r):
+			r = unicode.ReplacementChar
+		}
+		space = false
+		b.WriteRune(r)
+	}
+	return b.String()
+}
 
 // bodyText makes a multiline param safe for a message body without
 // refusing it: line breaks become "\n", other control characters but tabs
@@ -117,9 +141,9 @@ var missingKey = regexp.MustCompile(`map has no entry for key "([^"]*)"`)
 
 // Render returns the subject (email only; "" for SMS) and text of n, from
 // the template n.Template for n.Channel with n.Params. It fails for an unknown
-// channel or key, a missing or empty param the template uses, a param holding
-// a control character (but "message" and "body", whose line breaks are
-// theirs: see multiline), and an SMS that is not a single GSM-7 segment.
+// channel or key, a missing or empty param the template uses, and an SMS
+// that is not a single GSM-7 segment. A param's control characters never
+// refuse a message: see multiline and lineText.
 func Render(n scheme.Notification) (subject, text string, err error) {
 	set, err := templates()
 	if err != nil {
@@ -139,8 +163,8 @@ func Render(n scheme.Notification) (subject, text string, err error) {
 	for k, v := range n.Params {
 		if multiline[k] {
 			v = bodyText(v)
-		} else if strings.IndexFunc(v, unicode.IsControl) >= 0 {
-			return "", "", fmt.Errorf("notify: template %q: param %q holds a control character", n.Template, k)
+		} else {
+			v = lineText(v)
 		}
 		if v != "" {
 			params[k] = v

@@ -204,7 +204,6 @@ func TestRender_FailsClearly(t *testing.T) {
 			delete(n.Params, "url")
 		}), `needs the param "url"`},
 		{"no params", with(func(n *scheme.Notification) { n.Params = nil }), `needs the param "code"`},
-		{"newline in param", with(func(n *scheme.Notification) { n.Params["code"] = "1\nCall +447700900999" }), "control character"},
 	} {
 		_, _, err := notify.Render(tc.n)
 		if err == nil || !strings.Contains(err.Error(), tc.want) {
@@ -220,8 +219,8 @@ func TestRender_LineBreaksOnlyInTextParams(t *testing.T) {
 		t.Errorf("a newsletter's body lost its lines: %q %v", text, err)
 	}
 	p["subject"] = "Autumn\nBcc: someone@example.org"
-	if _, _, err := notify.Render(scheme.Notification{Channel: scheme.ChannelEmail, Template: notify.TemplateNewsletterIssue, Params: p}); err == nil {
-		t.Error("a subject with a line break was rendered")
+	if subject, _, err := notify.Render(scheme.Notification{Channel: scheme.ChannelEmail, Template: notify.TemplateNewsletterIssue, Params: p}); err != nil || strings.ContainsAny(subject, "\r\n") || !strings.Contains(subject, "Autumn Bcc: someone@example.org") {
+		t.Errorf("a subject with a line break: %q %v, want it on one line", subject, err)
 	}
 	// A body's other control characters cannot bend a header: they are
 	// shown as U+FFFD, and the message still goes.
@@ -246,8 +245,21 @@ func TestRender_AMessageWithCRLFLineBreaksKeepsItsLines(t *testing.T) {
 	if !strings.Contains(text, "Please help.\nHe has my number.\n\nCall me after six.\nThank you.") || strings.Contains(text, "\r") {
 		t.Errorf("the message's lines: %q", text)
 	}
-	p["name"] = "Ann\r\nHow to reply: someone@example.org"
-	if _, _, err := notify.Render(scheme.Notification{Channel: scheme.ChannelEmail, Template: notify.TemplateContactMessage, Params: p}); err == nil {
-		t.Error("a name with a line break was rendered: it could forge the labelled lines")
+	// A name with a line break must not forge a labelled line, and a name
+	// pasted with a tab must not lose the message: both go on one line.
+	p["name"] = "Ann\r\nHow to reply: someone@example.org\tx\x00"
+	_, text, err = notify.Render(scheme.Notification{Channel: scheme.ChannelEmail, Template: notify.TemplateContactMessage, Params: p})
+	if err != nil || !strings.Contains(text, "Ann How to reply: someone@example.org x\uFFFD") {
+		t.Errorf("a name with a line break, a tab and a NUL: %v\n%s", err, text)
+	}
+	for _, line := range strings.Split(text, "\n") {
+		if strings.HasPrefix(line, "How to reply: someone@") {
+			t.Errorf("the name forged a line: %q", line)
+		}
+	}
+	// An SMS code param cannot add a line either.
+	if _, sms, err := notify.Render(scheme.Notification{Channel: scheme.ChannelSMS, Template: notify.TemplatePasswordResetCode,
+		Params: map[string]string{"code": "1\nCall +447700900999", "minutes": "15"}}); err != nil || strings.Contains(sms, "\n") {
+		t.Errorf("an SMS param with a line break: %q %v, want one line", sms, err)
 	}
 }
