@@ -17,7 +17,8 @@ import (
 // TestScaleOut_TwoInstancesOnOnePostgreSQLBehaveAsOne runs two serve
 // processes on one PostgreSQL database and uses them as a balancer would,
 // turn about: a session made on one works on the other; a member's check
-// allowance and an address's sign-in allowance are counted across both;
+// allowance, an address's sign-in allowance and a username's are counted
+// across both;
 // an alert published through one is fanned out once and reaches each
 // member once by email, its fan-out split into parts that the instances'
 // workers take as they are free; the
@@ -70,12 +71,12 @@ func TestScaleOut_TwoInstancesOnOnePostgreSQLBehaveAsOne(t *testing.T) {
 		}
 
 		// An address's sign-in allowance (10 at once) is one too.
-		signIn := func(base string) int {
+		signInFrom := func(base, addr, username string) int {
 			t.Helper()
-			body, _ := json.Marshal(map[string]string{"username": "scale.0", "password": "not the password"})
+			body, _ := json.Marshal(map[string]string{"username": username, "password": "not the password"})
 			req, _ := http.NewRequest("POST", base+"/api/v1/session", bytes.NewReader(body))
 			req.Header.Set("Content-Type", "application/json")
-			req.Header.Set("X-Forwarded-For", "198.51.100.23")
+			req.Header.Set("X-Forwarded-For", addr)
 			resp, err := http.DefaultClient.Do(req)
 			if err != nil {
 				t.Fatal(err)
@@ -83,6 +84,7 @@ func TestScaleOut_TwoInstancesOnOnePostgreSQLBehaveAsOne(t *testing.T) {
 			resp.Body.Close()
 			return resp.StatusCode
 		}
+		signIn := func(base string) int { return signInFrom(base, "198.51.100.23", "scale.0") }
 		for i := range 10 {
 			if st := signIn(both[i%2]); st != http.StatusUnauthorized {
 				t.Fatalf("wrong password %d from one address: %d, want 401", i+1, st)
@@ -90,6 +92,17 @@ func TestScaleOut_TwoInstancesOnOnePostgreSQLBehaveAsOne(t *testing.T) {
 		}
 		if st := signIn(b); st != http.StatusTooManyRequests {
 			t.Errorf("the 11th try from the address, on the other instance: %d, want 429", st)
+		}
+		// And so is a username's (10 wrong passwords, from wherever): from
+		// a fresh address, scale.0 is refused by either instance, and
+		// another username is not.
+		for i, base := range both {
+			if st := signInFrom(base, fmt.Sprintf("198.51.100.%d", 30+i), "scale.0"); st != http.StatusTooManyRequests {
+				t.Errorf("an 11th wrong password for the username, from a fresh address: %d, want 429", st)
+			}
+		}
+		if st := signInFrom(a, "198.51.100.32", "scale.1"); st != http.StatusUnauthorized {
+			t.Errorf("another username from a fresh address: %d, want 401", st)
 		}
 
 		// An alert, written on A, approved and published on B.

@@ -3,6 +3,8 @@ package account_test
 import (
 	"context"
 	"errors"
+	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -235,7 +237,12 @@ func TestQueue_WaitCountsWorkingHoursAcrossAWeekend(t *testing.T) {
 	})
 }
 
-func TestSignIn_SameAnswerForUnknownUserWrongPasswordAndLockout(t *testing.T) {
+// TestSignIn_WrongPasswordsSlowAUsernameButNeverLockItsMemberOut: wrong
+// passwords are counted per username (ten at once, then one every two
+// minutes), known and unknown alike, with the same answer; once the wait
+// is over the right password works however many wrong ones were tried
+// meanwhile, and it gives its try back.
+func TestSignIn_WrongPasswordsSlowAUsernameButNeverLockItsMemberOut(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
 		s, c := newService(t, db)
@@ -244,21 +251,115 @@ func TestSignIn_SameAnswerForUnknownUserWrongPasswordAndLockout(t *testing.T) {
 			t.Fatal(err)
 		}
 		s.Decide(ctx, "coord", a.ID, store.Approve, "")
-		_, unknown := s.SignIn(ctx, account.SignInInput{Username: "nobody", Password: pw}, store.SessionWeb)
-		_, wrong := s.SignIn(ctx, account.SignInInput{Username: "locky", Password: "wrong password"}, store.SessionWeb)
-		if unknown == nil || wrong == nil || unknown.Error() != wrong.Error() || scheme.ErrorCode(unknown) != scheme.CodeUnauthenticated {
-			t.Fatalf("unknown user %v and wrong password %v must get the same answer", unknown, wrong)
+		try := func(username, password string) error {
+			_, err := s.SignIn(ctx, account.SignInInput{Username: username, Password: password}, store.SessionWeb)
+			return err
 		}
-		for range account.LockAfter - 1 {
-			s.SignIn(ctx, account.SignInInput{Username: "locky", Password: "wrong password"}, store.SessionWeb)
+		lim := account.DefaultSignInLimit
+		for i := range lim.Burst {
+			unknown, wrong := try("nobody", "wrong password"), try("locky", "wrong password")
+			if unknown == nil || wrong == nil || unknown.Error() != wrong.Error() || scheme.ErrorCode(unknown) != scheme.CodeUnauthenticated {
+				t.Fatalf("try %d: unknown user %v and wrong password %v must get the same answer", i+1, unknown, wrong)
+			}
 		}
-		_, locked := s.SignIn(ctx, account.SignInInput{Username: "locky", Password: pw}, store.SessionWeb)
-		if locked == nil || locked.Error() != wrong.Error() {
-			t.Errorf("right password on a locked account: %v, want the same answer as a wrong one", locked)
+		var unknown, wrong *scheme.Error
+		if !errors.As(try("nobody", "wrong password"), &unknown) || !errors.As(try("locky", "wrong password"), &wrong) ||
+			wrong.Code != scheme.CodeTooMany || wrong.RetryAfter <= 0 || wrong.RetryAfter > lim.Every {
+			t.Fatalf("past the allowance: %v; want too many, with a wait of at most %v", wrong, lim.Every)
 		}
-		c.t = c.t.Add(account.LockFor + time.Minute)
-		if _, err := s.SignIn(ctx, account.SignInInput{Username: "locky", Password: pw}, store.SessionWeb); err != nil {
-			t.Errorf("after the lock ends: %v", err)
+		same := func(a, b *scheme.Error) bool {
+			return a.Code == b.Code && a.Message == b.Message && a.RetryAfter == b.RetryAfter
+		}
+		if !same(unknown, wrong) {
+			t.Errorf("past the allowance, unknown user %+v and member %+v must get the same answer", unknown, wrong)
+		}
+		// Hammering changes nothing: refused tries are not counted, and the
+		// right password is refused alike until the wait is over.
+		for range 50 {
+			try("locky", "wrong password")
+		}
+		var right *scheme.Error
+		if !errors.As(try("locky", pw), &right) || !same(right, wrong) {
+			t.Errorf("the right password during the wait: %+v, want the answer a wrong one gets, %+v", right, wrong)
+		}
+		c.t = c.t.Add(wrong.RetryAfter)
+		if err := try("locky", pw); err != nil {
+			t.Fatalf("the right password once the wait is over: %v", err)
+		}
+		// Signing in gave its try back: one wrong password is still allowed
+		// in this interval, the next is not.
+		if err := try("locky", "wrong password"); scheme.ErrorCode(err) != scheme.CodeUnauthenticated {
+			t.Errorf("the try after signing in: %v, want a wrong password", err)
+		}
+		if err := try("locky", "wrong password"); scheme.ErrorCode(err) != scheme.CodeTooMany {
+			t.Errorf("the second try after signing in: %v, want too many", err)
+		}
+	})
+}
+
+// TestSignIn_SecondFactorCodesHaveAnAllowanceOfTheirOwn: wrong codes after
+// a right password are limited per user too (no lockout), on the web's
+// code step and in the API's one request alike.
+func TestSignIn_SecondFactorCodesHaveAnAllowanceOfTheirOwn(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		s, c := newService(t, db)
+		uri, err := account.CreateStaff(ctx, db, "cli", "coord.guess", pw, scheme.RoleCoordinator)
+		if err != nil {
+			t.Fatal(err)
+		}
+		lim := account.DefaultSignInLimit
+		for i := range lim.Burst {
+			_, err := s.SignIn(ctx, account.SignInInput{Username: "coord.guess", Password: pw, OTP: "000000"}, store.SessionAPI)
+			if scheme.ErrorCode(err) != scheme.CodeOTPRequired {
+				t.Fatalf("wrong code %d: %v", i+1, err)
+			}
+		}
+		sess, err := s.SignIn(ctx, account.SignInInput{Username: "coord.guess", Password: pw}, store.SessionWeb)
+		if scheme.ErrorCode(err) != scheme.CodeOTPRequired {
+			t.Fatalf("the password is still right, and its tries were given back: %v", err)
+		}
+		code, _ := totp.GenerateCode(secretOf(t, uri), c.t)
+		if _, err := s.CompleteSignIn(ctx, sess.Token, code, store.SessionWeb); scheme.ErrorCode(err) != scheme.CodeTooMany {
+			t.Fatalf("a code past the allowance: %v, want too many", err)
+		}
+		c.t = c.t.Add(lim.Every)
+		code, _ = totp.GenerateCode(secretOf(t, uri), c.t)
+		if _, err := s.CompleteSignIn(ctx, sess.Token, code, store.SessionWeb); err != nil {
+			t.Errorf("the right code once the wait is over: %v", err)
+		}
+	})
+}
+
+// TestPasswordReset_AtMostThreeMessagesAnHourPerAccount: asking again and
+// again sends three codes, then nothing until the allowance refills (one
+// every 20 minutes), with the same answer throughout.
+func TestPasswordReset_AtMostThreeMessagesAnHourPerAccount(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		s, c := newService(t, db)
+		a, _ := s.Apply(ctx, individualInput("pestered"))
+		s.Decide(ctx, "coord", a.ID, store.Approve, "")
+		sent := func() int {
+			var n int
+			if err := db.Writer().QueryRowContext(ctx, `SELECT COUNT(*) FROM notifications WHERE template = 'password_reset_code' AND user_id = $1`, a.UserID).Scan(&n); err != nil {
+				t.Fatal(err)
+			}
+			return n
+		}
+		for i := range 21 {
+			if err := s.StartReset(ctx, "pestered"); err != nil {
+				t.Fatalf("request %d: %v", i+1, err)
+			}
+		}
+		if n := sent(); n != 3 {
+			t.Errorf("21 requests at once queued %d messages, want 3", n)
+		}
+		c.t = c.t.Add(20 * time.Minute)
+		s.StartReset(ctx, "pestered")
+		s.StartReset(ctx, "pestered")
+		if n := sent(); n != 4 {
+			t.Errorf("20 minutes on, %d messages in all, want one more", n)
 		}
 	})
 }
@@ -381,6 +482,58 @@ func TestPasswordReset_CodeByMessageEndsOldSessions(t *testing.T) {
 		}
 		if err := s.FinishReset(ctx, "forgetful", code, "yet another passphrase"); scheme.ErrorCode(err) != scheme.CodeInvalid {
 			t.Errorf("a reset code worked twice: %v", err)
+		}
+	})
+}
+
+// TestPasswordReset_AskingTakesTheSameTimeForEveryUsername: storing and
+// queuing a code costs a few writes that an unknown username does not;
+// the answer must not come sooner for one than the other. A branch that
+// answered without waiting would answer most requests (its median) in
+// well under the other's fastest time; load only adds time, so that
+// cannot happen by chance to a branch that waits.
+func TestPasswordReset_AskingTakesTheSameTimeForEveryUsername(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		s, _ := newService(t, db)
+		s.ResetLimit = account.Allowance{Burst: 1000, Every: time.Millisecond} // every request sends
+		a, _ := s.Apply(ctx, individualInput("timed"))
+		s.Decide(ctx, "coord", a.ID, store.Approve, "")
+		names := []string{"timed", "untimed"}
+		median := func(ds []time.Duration) time.Duration {
+			ds = slices.Clone(ds)
+			slices.Sort(ds)
+			return ds[len(ds)/2]
+		}
+		// A busy machine could delay every request of one branch: a
+		// difference must show three times over.
+		for attempt := 1; ; attempt++ {
+			times := make([][]time.Duration, len(names))
+			for i := range 15 {
+				for k := range names {
+					j := (i + k) % len(names)
+					start := time.Now()
+					if err := s.StartReset(ctx, names[j]); err != nil {
+						t.Fatal(err)
+					}
+					times[j] = append(times[j], time.Since(start))
+				}
+			}
+			t.Logf("attempt %d: medians: member %v, unknown %v", attempt, median(times[0]), median(times[1]))
+			diff := ""
+			for j := range names {
+				for k := range names {
+					if fastest := slices.Min(times[j]); fastest-median(times[k]) > fastest/3 {
+						diff = fmt.Sprintf("%q answered in %v (median), %q never sooner than %v", names[k], median(times[k]), names[j], fastest)
+					}
+				}
+			}
+			if diff == "" {
+				break
+			}
+			if attempt == 3 {
+				t.Fatalf("told apart by time, three times over: %s", diff)
+			}
 		}
 	})
 }

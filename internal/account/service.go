@@ -6,6 +6,7 @@ import (
 	"crypto/sha256"
 	"crypto/subtle"
 	"encoding/base32"
+	"fmt"
 	"strings"
 	"time"
 
@@ -24,7 +25,9 @@ type Service struct {
 	URL   string // the site's address, for links in messages
 	// Session lifetimes; zero values take the defaults below.
 	Web, API store.SessionTTL
-	Now      func() time.Time
+	// Allowances; zero values take the defaults below.
+	SignInLimit, ResetLimit Allowance
+	Now                     func() time.Time
 
 	dummyHash string // verified against for unknown usernames, so timing matches
 }
@@ -36,11 +39,28 @@ var (
 	DefaultAPITTL = store.SessionTTL{Idle: 7 * 24 * time.Hour, Absolute: 30 * 24 * time.Hour}
 )
 
-// Lockout: after LockAfter wrong passwords or codes in a row, an account
-// refuses sign-in for LockFor.
-const (
-	LockAfter = 10
-	LockFor   = 15 * time.Minute
+// Allowance is how many tries are allowed at once (Burst), and how soon
+// one more is allowed after that (one every Every), counted in the
+// database so that every instance shares it (store.Throttle).
+type Allowance struct {
+	Burst int
+	Every time.Duration
+}
+
+// There is no lockout: anyone could lock a member out by typing her
+// username with wrong passwords. Instead, wrong passwords (and wrong
+// second-factor codes) are counted per username, known or not alike: ten
+// at once, then one every two minutes, which also bounds guessing spread
+// over many addresses (720 a day, fewer than the ten every 15 minutes the
+// lockout allowed). A refused try is answered at once, the same for every
+// username, with when to try again; it costs nothing, so hammering does
+// not push the member's next try further away; and a correct password
+// gives its try back. Password reset messages are limited per username:
+// three at once, then one every 20 minutes (three an hour), silently, so
+// that no one can flood a member with texts.
+var (
+	DefaultSignInLimit = Allowance{Burst: 10, Every: 2 * time.Minute}
+	DefaultResetLimit  = Allowance{Burst: 3, Every: 20 * time.Minute}
 )
 
 // dummyHash is verified against for unknown usernames, so that they take
@@ -51,7 +71,48 @@ const dummyHash = "$argon2id$v=19$m=47104,t=1,p=1$V16/BFd1lFAEZ+OiTnKxpw$wWKh5d7
 
 // New returns a Service with defaults filled in.
 func New(db *store.DB, hours scheme.WorkingHours, url string) (*Service, error) {
-	return &Service{DB: db, Hours: hours, URL: url, Web: DefaultWebTTL, API: DefaultAPITTL, Now: time.Now, dummyHash: dummyHash}, nil
+	return &Service{DB: db, Hours: hours, URL: url, Web: DefaultWebTTL, API: DefaultAPITTL,
+		SignInLimit: DefaultSignInLimit, ResetLimit: DefaultResetLimit, Now: time.Now, dummyHash: dummyHash}, nil
+}
+
+func (a Allowance) or(def Allowance) Allowance {
+	if a.Burst <= 0 || a.Every <= 0 {
+		return def
+	}
+	return a
+}
+
+// Keys of the allowances in store.Throttle. A NUL cannot be part of a
+// client address, so these never meet the web's per-address keys.
+func signInKey(username string) string { return "signin\x00" + username }
+func codeKey(userID string) string     { return "code\x00" + userID }
+
+// take uses one try of key's sign-in allowance, or says how long to wait.
+func (s *Service) take(ctx context.Context, key string) error {
+	lim := s.SignInLimit.or(DefaultSignInLimit)
+	ok, wait, err := s.DB.Throttle(ctx, key, lim.Every, lim.Burst)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return &scheme.Error{Code: scheme.CodeTooMany, RetryAfter: wait,
+			Message: fmt.Sprintf("There have been too many tries to sign in with this username. Wait %s, then try again.", minutes(wait))}
+	}
+	return nil
+}
+
+// giveBack returns a try that proved to be the rightful person's.
+func (s *Service) giveBack(ctx context.Context, key string) error {
+	return s.DB.Refund(ctx, key, s.SignInLimit.or(DefaultSignInLimit).Every)
+}
+
+// minutes says a wait in words, rounded up to whole minutes.
+func minutes(d time.Duration) string {
+	n := int((d + time.Minute - 1) / time.Minute)
+	if n <= 1 {
+		return "a minute"
+	}
+	return fmt.Sprintf("%d minutes", n)
 }
 
 func (s *Service) ttl(kind store.SessionKind) store.SessionTTL {
@@ -64,11 +125,10 @@ func (s *Service) ttl(kind store.SessionKind) store.SessionTTL {
 	return s.Web
 }
 
-// ErrBadCredentials is the one answer for an unknown username, a wrong
-// password, a wrong code and a locked account, so that none can be told
-// from another.
+// ErrBadCredentials is the one answer for an unknown username and a wrong
+// password, so that neither can be told from the other.
 var ErrBadCredentials = scheme.Errorf(scheme.CodeUnauthenticated,
-	"That username and password do not match, or there have been too many tries: check them, or wait 15 minutes and try again.")
+	"That username and password do not match. Check them and try again.")
 
 // ErrOTPRequired says the password was right and a second-factor code is
 // needed.
@@ -92,30 +152,35 @@ type SignInInput struct {
 }
 
 // SignIn checks a username, password and (when set up) second-factor code
-// and starts a session of the given kind. Every failure before the password
-// is proven takes the same time and gives ErrBadCredentials.
+// and starts a session of the given kind. Until the password is proven,
+// every username takes the same path at the same cost (one try of its
+// allowance, one lookup, one argon2id verification) and gets the same
+// answer: ErrBadCredentials, or CodeTooMany with a wait.
 func (s *Service) SignIn(ctx context.Context, in SignInInput, kind store.SessionKind) (Session, error) {
-	l, err := s.DB.LoginByUsername(ctx, in.Username)
-	if scheme.ErrorCode(err) == scheme.CodeNotFound {
-		_, _, _ = password.Verify(s.dummyHash, in.Password, password.Default) // for timing only
-		return Session{}, ErrBadCredentials
-	} else if err != nil {
+	key := signInKey(in.Username)
+	if err := s.take(ctx, key); err != nil {
 		return Session{}, err
+	}
+	l, err := s.DB.LoginByUsername(ctx, in.Username)
+	found := err == nil
+	if err != nil && scheme.ErrorCode(err) != scheme.CodeNotFound {
+		return Session{}, err
+	}
+	hash := s.dummyHash // an unknown username is checked against it, for the time it takes
+	if found {
+		hash = l.PasswordHash
 	}
 	// Verify also says when the hash wants stronger parameters; the
 	// parameters have not changed yet, so nothing rehashes.
-	ok, _, err := password.Verify(l.PasswordHash, in.Password, password.Default)
+	ok, _, err := password.Verify(hash, in.Password, password.Default)
 	if err != nil {
 		return Session{}, err
 	}
-	if !ok || s.Now().Before(l.LockedUntil) {
-		if ok {
-			return Session{}, ErrBadCredentials // locked: same answer
-		}
-		if _, err := s.DB.LoginFailed(ctx, l.User.ID, LockAfter, LockFor); err != nil {
-			return Session{}, err
-		}
+	if !found || !ok {
 		return Session{}, ErrBadCredentials
+	}
+	if err := s.giveBack(ctx, key); err != nil {
+		return Session{}, err
 	}
 	switch l.User.Status {
 	case scheme.StatusRevoked:
@@ -154,10 +219,6 @@ func (s *Service) CompleteSignIn(ctx context.Context, mfaToken, code string, kin
 	if err != nil {
 		return Session{}, err
 	}
-	if s.Now().Before(l.LockedUntil) {
-		_ = s.DB.DeleteSession(ctx, mfaToken) // it is refused either way
-		return Session{}, ErrBadCredentials
-	}
 	if err := s.secondFactor(ctx, l, code); err != nil {
 		return Session{}, err
 	}
@@ -167,18 +228,22 @@ func (s *Service) CompleteSignIn(ctx context.Context, mfaToken, code string, kin
 	return s.start(ctx, l, kind)
 }
 
+// secondFactor checks a code once the password is proven. Codes have an
+// allowance of their own per user, which only someone who knows the
+// password can use up.
 func (s *Service) secondFactor(ctx context.Context, l store.Login, code string) error {
+	key := codeKey(l.User.ID)
+	if err := s.take(ctx, key); err != nil {
+		return err
+	}
 	good, err := s.checkSecondFactor(ctx, l, code)
 	if err != nil {
 		return err
 	}
 	if !good {
-		if _, err := s.DB.LoginFailed(ctx, l.User.ID, LockAfter, LockFor); err != nil {
-			return err
-		}
 		return scheme.Errorf(scheme.CodeOTPRequired, "That code is not right. Codes change every 30 seconds: try the newest one.")
 	}
-	return nil
+	return s.giveBack(ctx, key)
 }
 
 // start opens the session once every check has passed.

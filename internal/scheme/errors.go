@@ -6,6 +6,7 @@ package scheme
 import (
 	"errors"
 	"fmt"
+	"time"
 )
 
 // Code says what kind of failure an Error is; the web layer maps each code to
@@ -26,12 +27,14 @@ const (
 
 // Error is the one error type the domain returns. Message is safe to show to
 // the person using the service; Fields names form fields and what is wrong with
-// each, in plain words. Err, if set, is the cause, for logs only.
+// each, in plain words. RetryAfter, for CodeTooMany, says when to try again.
+// Err, if set, is the cause, for logs only.
 type Error struct {
-	Code    Code
-	Message string
-	Fields  map[string]string
-	Err     error
+	Code       Code
+	Message    string
+	Fields     map[string]string
+	RetryAfter time.Duration
+	Err        error
 }
 
 func (e *Error) Error() string {

@@ -8,6 +8,7 @@ import (
 
 	"uglymugs/internal/audit"
 	"uglymugs/internal/scheme"
+	"uglymugs/internal/vault"
 )
 
 // StaffMember is an organisation's staff login as its key contact sees it.
@@ -106,7 +107,7 @@ func (db *DB) SetPassword(ctx context.Context, actor, userID, pwHash, url string
 }
 
 func (db *DB) setPasswordTx(ctx context.Context, tx *sql.Tx, actor, userID, pwHash, url string) error {
-	res, err := tx.ExecContext(ctx, `UPDATE users SET password_hash = $1, failed_logins = 0, locked_until = NULL WHERE id = $2`, pwHash, userID)
+	res, err := tx.ExecContext(ctx, `UPDATE users SET password_hash = $1 WHERE id = $2`, pwHash, userID)
 	if err != nil {
 		return err
 	}
@@ -173,13 +174,41 @@ func (db *DB) UseRecoveryCode(ctx context.Context, userID string, codeHash []byt
 	return used, err
 }
 
-// StartPasswordReset stores the hash of a one-time code and sends the code
-// by the user's channel. It returns false (and sends nothing) for a user
-// with no email or mobile: a coordinator resets theirs.
-func (db *DB) StartPasswordReset(ctx context.Context, userID string, code string, codeHash []byte, ttl time.Duration, url string) (bool, error) {
+// ResetRequest is a request for a password reset code.
+type ResetRequest struct {
+	// Username is as it was typed: the allowance of messages is counted
+	// per username, whether it is anyone's or not, so that both cost the
+	// same.
+	Username string
+	// UserID is the account's, if the username is an active account; ""
+	// sends nothing.
+	UserID   string
+	Code     string
+	CodeHash []byte
+	TTL      time.Duration
+	// At most Burst messages at once per username, then one every Every.
+	Every time.Duration
+	Burst int
+	URL   string
+}
+
+// StartPasswordReset counts the request against the username's allowance
+// and, within it, stores the hash of a one-time code and sends the code by
+// the user's channel, in one transaction. It returns false (and sends
+// nothing) for an unknown or inactive username, a used-up allowance, and a
+// user with no email or mobile (a coordinator resets theirs).
+func (db *DB) StartPasswordReset(ctx context.Context, rr ResetRequest) (bool, error) {
+	idx, err := db.throttleIndex("reset\x00" + rr.Username)
+	if err != nil {
+		return false, err
+	}
 	sent := false
-	err := db.inTx(ctx, func(tx *sql.Tx) error {
-		p, err := db.profile(ctx, tx, userID)
+	err = db.inTx(ctx, func(tx *sql.Tx) error {
+		ok, _, err := db.throttleTx(ctx, tx, idx, rr.Every, rr.Burst)
+		if err != nil || !ok || rr.UserID == "" {
+			return err
+		}
+		p, err := db.profile(ctx, tx, rr.UserID)
 		if scheme.ErrorCode(err) == scheme.CodeNotFound {
 			return nil
 		} else if err != nil {
@@ -189,35 +218,42 @@ func (db *DB) StartPasswordReset(ctx context.Context, userID string, code string
 			return nil
 		}
 		now := db.now().UTC()
-		if _, err := tx.ExecContext(ctx, `DELETE FROM password_resets WHERE user_id = $1`, userID); err != nil {
+		if _, err := tx.ExecContext(ctx, `DELETE FROM password_resets WHERE user_id = $1`, rr.UserID); err != nil {
 			return err
 		}
 		if _, err := tx.ExecContext(ctx, `INSERT INTO password_resets (id, user_id, code_hash, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)`,
-			newID(), userID, codeHash, now, now.Add(ttl)); err != nil {
+			newID(), rr.UserID, rr.CodeHash, now, now.Add(rr.TTL)); err != nil {
 			return err
 		}
-		if err := db.appendAudit(ctx, tx, audit.Entry{Actor: userID, Action: "user.reset_start", SubjectType: "user", SubjectID: userID}); err != nil {
+		if err := db.appendAudit(ctx, tx, audit.Entry{Actor: rr.UserID, Action: "user.reset_start", SubjectType: "user", SubjectID: rr.UserID}); err != nil {
 			return err
 		}
 		sent = true
-		return db.notifyUser(ctx, tx, userID, p, "password_reset_code", map[string]string{"code": code, "url": url})
+		return db.notifyUser(ctx, tx, rr.UserID, p, "password_reset_code", map[string]string{"code": rr.Code, "url": rr.URL})
 	})
+	db.sweepThrottles(ctx, db.now().UnixMicro())
 	return sent, err
 }
 
-// FinishPasswordReset checks a reset code (at most maxAttempts tries, before
-// it expires, once) and sets the new password. A wrong, used or expired code
-// is CodeInvalid with one message, whichever it was.
-func (db *DB) FinishPasswordReset(ctx context.Context, userID string, codeHash []byte, maxAttempts int, pwHash, url string) error {
+// FinishPasswordReset checks a reset code for a username (at most
+// maxAttempts tries, before it expires, once) and sets the new password.
+// An unknown username, and a wrong, used or expired code, are CodeInvalid
+// with one message, whichever it was; each takes the same one transaction.
+func (db *DB) FinishPasswordReset(ctx context.Context, username string, codeHash []byte, maxAttempts int, pwHash, url string) error {
 	bad := scheme.Invalid(map[string]string{"code": "That code is wrong or has expired. Ask for a new one."})
+	nameIdx, err := db.index(vault.KindUsername, username)
+	if err != nil {
+		return err
+	}
 	var ok bool
-	err := db.inTx(ctx, func(tx *sql.Tx) error {
-		var id string
+	err = db.inTx(ctx, func(tx *sql.Tx) error {
+		var id, userID string
 		var stored []byte
 		var attempts int
 		var expires time.Time
-		err := tx.QueryRowContext(ctx, `SELECT id, code_hash, attempts, expires_at FROM password_resets
-			WHERE user_id = $1 AND used_at IS NULL ORDER BY created_at DESC LIMIT 1`, userID).Scan(&id, &stored, &attempts, &expires)
+		err := tx.QueryRowContext(ctx, `SELECT r.id, r.user_id, r.code_hash, r.attempts, r.expires_at FROM password_resets r
+			JOIN users u ON u.id = r.user_id
+			WHERE u.username_idx = $1 AND r.used_at IS NULL ORDER BY r.created_at DESC LIMIT 1`, nameIdx).Scan(&id, &userID, &stored, &attempts, &expires)
 		if scheme.ErrorCode(mapErr(err)) == scheme.CodeNotFound {
 			return nil
 		} else if err != nil {

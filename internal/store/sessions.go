@@ -117,7 +117,6 @@ type Login struct {
 	PasswordHash string
 	TOTPEnabled  bool
 	TOTPSecret   string
-	LockedUntil  time.Time
 }
 
 // LoginByUsername finds a user for signing in; not found is CodeNotFound.
@@ -138,45 +137,21 @@ func (db *DB) loginWhere(ctx context.Context, where string, arg any) (Login, err
 	var l Login
 	var role string
 	var nameCT, totpCT []byte
-	var locked sql.NullTime
 	var orgID sql.NullString
-	err := db.read.QueryRowContext(ctx, `SELECT id, username_ct, role, status, created_at, organisation_id, password_hash, totp_enabled, totp_secret_ct, locked_until
-		FROM users WHERE `+where, arg).Scan(&l.User.ID, &nameCT, &role, &l.User.Status, &l.User.CreatedAt, &orgID, &l.PasswordHash, &l.TOTPEnabled, &totpCT, &locked)
+	err := db.read.QueryRowContext(ctx, `SELECT id, username_ct, role, status, created_at, organisation_id, password_hash, totp_enabled, totp_secret_ct
+		FROM users WHERE `+where, arg).Scan(&l.User.ID, &nameCT, &role, &l.User.Status, &l.User.CreatedAt, &orgID, &l.PasswordHash, &l.TOTPEnabled, &totpCT)
 	if err != nil {
 		return l, mapErr(err)
 	}
-	l.User.Role, l.User.OrganisationID, l.LockedUntil, l.User.SecondFactor = scheme.Role(role), orgID.String, locked.Time, l.TOTPEnabled
+	l.User.Role, l.User.OrganisationID, l.User.SecondFactor = scheme.Role(role), orgID.String, l.TOTPEnabled
 	o := &opener{db: db, table: "users", id: l.User.ID}
 	l.User.Username, l.TOTPSecret = o.open("username", nameCT), o.open("totp_secret", totpCT)
 	return l, o.err
 }
 
-// LoginFailed counts a wrong password or code; after lockAfter failures in
-// a row the account is locked for lockFor (and the count starts again).
-func (db *DB) LoginFailed(ctx context.Context, userID string, lockAfter int, lockFor time.Duration) (locked bool, err error) {
-	err = db.inTx(ctx, func(tx *sql.Tx) error {
-		var n int
-		if err := tx.QueryRowContext(ctx, `UPDATE users SET failed_logins = failed_logins + 1 WHERE id = $1 RETURNING failed_logins`, userID).Scan(&n); err != nil {
-			return err
-		}
-		if n < lockAfter {
-			return nil
-		}
-		locked = true
-		if _, err := tx.ExecContext(ctx, `UPDATE users SET failed_logins = 0, locked_until = $1 WHERE id = $2`, db.now().UTC().Add(lockFor), userID); err != nil {
-			return err
-		}
-		return db.appendAudit(ctx, tx, audit.Entry{Actor: "system", Action: "user.lock", SubjectType: "user", SubjectID: userID})
-	})
-	return locked, err
-}
-
-// LoginSucceeded clears the failure count and records the sign-in.
+// LoginSucceeded records the sign-in.
 func (db *DB) LoginSucceeded(ctx context.Context, userID string) error {
 	return db.inTx(ctx, func(tx *sql.Tx) error {
-		if _, err := tx.ExecContext(ctx, `UPDATE users SET failed_logins = 0, locked_until = NULL WHERE id = $1`, userID); err != nil {
-			return err
-		}
 		return db.appendAudit(ctx, tx, audit.Entry{Actor: userID, Action: "user.signin", SubjectType: "user", SubjectID: userID})
 	})
 }

@@ -8,46 +8,70 @@ import (
 	"uglymugs/internal/vault"
 )
 
-// Throttle reports whether one more try from key (a client address) is
-// allowed: burst tries at once, then one every `every` (the generic cell
-// rate algorithm, kept in the database so that every instance shares it).
-// The key is stored only as a keyed hash. When refused, it also says how
-// long until the next try is allowed.
+// Throttle reports whether one more try under key (a client address, or a
+// username) is allowed: burst tries at once, then one every `every` (the
+// generic cell rate algorithm, kept in the database so that every instance
+// shares it). The key is stored only as a keyed hash. When refused, it
+// also says how long until the next try is allowed; a refused try costs
+// nothing, so hammering does not push the next allowed try further away.
 func (db *DB) Throttle(ctx context.Context, key string, every time.Duration, burst int) (ok bool, wait time.Duration, err error) {
-	// The index keys are per kind; a NUL cannot occur in a username, so
-	// this domain never meets real usernames.
-	idx, err := db.index(vault.KindUsername, "throttle\x00"+key)
+	idx, err := db.throttleIndex(key)
 	if err != nil {
 		return false, 0, err
 	}
-	now := db.now().UnixMicro()
-	step, limit := every.Microseconds(), int64(burst)*every.Microseconds()
 	err = db.inTx(ctx, func(tx *sql.Tx) error {
-		if _, err := tx.ExecContext(ctx, `INSERT INTO throttles (key_idx, tat) VALUES ($1, 0) ON CONFLICT DO NOTHING`, idx); err != nil {
-			return err
-		}
-		lock := ""
-		if db.dialect == Postgres {
-			lock = ` FOR UPDATE`
-		}
-		var tat int64
-		if err := tx.QueryRowContext(ctx, `SELECT tat FROM throttles WHERE key_idx = $1`+lock, idx).Scan(&tat); err != nil {
-			return err
-		}
-		next := max(tat, now) + step
-		if next-now > limit {
-			wait = time.Duration(next-now-limit) * time.Microsecond
-			return nil
-		}
-		ok = true
-		_, err := tx.ExecContext(ctx, `UPDATE throttles SET tat = $1 WHERE key_idx = $2`, next, idx)
+		ok, wait, err = db.throttleTx(ctx, tx, idx, every, burst)
 		return err
 	})
 	if err != nil {
 		return false, 0, err
 	}
-	db.sweepThrottles(ctx, now)
+	db.sweepThrottles(ctx, db.now().UnixMicro())
 	return ok, wait, nil
+}
+
+// Refund gives back one try that Throttle allowed under key, for a try
+// that turned out to be the rightful person's (a correct password): only
+// failures use up an allowance.
+func (db *DB) Refund(ctx context.Context, key string, every time.Duration) error {
+	idx, err := db.throttleIndex(key)
+	if err != nil {
+		return err
+	}
+	return db.inTx(ctx, func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, `UPDATE throttles SET tat = tat - $1 WHERE key_idx = $2`, every.Microseconds(), idx)
+		return err
+	})
+}
+
+func (db *DB) throttleIndex(key string) ([]byte, error) {
+	// The index keys are per kind; a NUL cannot occur in a username, so
+	// this domain never meets real usernames.
+	return db.index(vault.KindUsername, "throttle\x00"+key)
+}
+
+// throttleTx is Throttle inside the caller's transaction, for a try that
+// is counted together with what it does.
+func (db *DB) throttleTx(ctx context.Context, tx *sql.Tx, idx []byte, every time.Duration, burst int) (ok bool, wait time.Duration, err error) {
+	now := db.now().UnixMicro()
+	step, limit := every.Microseconds(), int64(burst)*every.Microseconds()
+	if _, err := tx.ExecContext(ctx, `INSERT INTO throttles (key_idx, tat) VALUES ($1, 0) ON CONFLICT DO NOTHING`, idx); err != nil {
+		return false, 0, err
+	}
+	lock := ""
+	if db.dialect == Postgres {
+		lock = ` FOR UPDATE`
+	}
+	var tat int64
+	if err := tx.QueryRowContext(ctx, `SELECT tat FROM throttles WHERE key_idx = $1`+lock, idx).Scan(&tat); err != nil {
+		return false, 0, err
+	}
+	next := max(tat, now) + step
+	if next-now > limit {
+		return false, time.Duration(next-now-limit) * time.Microsecond, nil
+	}
+	_, err = tx.ExecContext(ctx, `UPDATE throttles SET tat = $1 WHERE key_idx = $2`, next, idx)
+	return err == nil, 0, err
 }
 
 // sweepThrottles deletes, at most once a minute per process, the rows of

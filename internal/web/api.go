@@ -46,6 +46,7 @@ func (s *Server) apiFail(w http.ResponseWriter, r *http.Request, err error) {
 		s.log.ErrorContext(r.Context(), "internal error", "id", RequestID(r.Context()), "route", routeOf(r), "err", err)
 		e.Message += " Reference: " + RequestID(r.Context())
 	}
+	setRetryAfter(w, err)
 	writeJSON(w, statusFor(code), map[string]apiError{"error": e})
 }
 

@@ -55,7 +55,16 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 		return
 	}
 	status := statusFor(code)
+	setRetryAfter(w, err)
 	s.renderError(w, r, status, titles[status], scheme.ErrorMessage(err))
+}
+
+// setRetryAfter says when to try again, for an error that knows.
+func setRetryAfter(w http.ResponseWriter, err error) {
+	var se *scheme.Error
+	if errors.As(err, &se) && se.RetryAfter > 0 {
+		w.Header().Set("Retry-After", retryAfter(se.RetryAfter))
+	}
 }
 
 func (s *Server) serverError(w http.ResponseWriter, r *http.Request, err error) {

@@ -58,6 +58,7 @@ func (s *Server) signIn() http.Handler {
 			return
 		default:
 			// The password is never echoed back.
+			setRetryAfter(w, err)
 			s.render(w, r, statusFor(scheme.ErrorCode(err)), "signin", FormView{
 				Values: map[string]string{"username": in.Username},
 				Errors: map[string]string{"form": scheme.ErrorMessage(err)},
@@ -94,8 +95,9 @@ func (s *Server) code() http.Handler {
 		case "":
 			s.clearSessionCookie(w, true)
 			s.startWebSession(w, r, sess)
-		case scheme.CodeOTPRequired:
-			s.render(w, r, http.StatusUnauthorized, "signin-code", FormView{Errors: map[string]string{"code": scheme.ErrorMessage(err)}})
+		case scheme.CodeOTPRequired, scheme.CodeTooMany:
+			setRetryAfter(w, err)
+			s.render(w, r, statusFor(scheme.ErrorCode(err)), "signin-code", FormView{Errors: map[string]string{"code": scheme.ErrorMessage(err)}})
 		case scheme.CodeInternal:
 			s.serverError(w, r, err)
 		default:

@@ -3,6 +3,7 @@ package web
 import (
 	"net"
 	"net/http"
+	"net/netip"
 	"strconv"
 	"strings"
 	"time"
@@ -11,10 +12,11 @@ import (
 )
 
 // Sign-in, reset and joining are throttled per client address, on top of
-// the per-account lockout: 10 tries at once, then one every 6 seconds. The
-// allowance lives in the database (store.Throttle), so every instance
-// shares it; the address is stored only as a keyed hash, for minutes, and
-// never logged.
+// the per-username allowances (account.DefaultSignInLimit): 10 tries at
+// once, then one every 6 seconds. An IPv6 address is counted by its /64
+// network, which one subscriber commonly holds whole. The allowance lives
+// in the database (store.Throttle), so every instance shares it; the
+// address is stored only as a keyed hash, for minutes, and never logged.
 const (
 	signInEvery = 6 * time.Second
 	signInBurst = 10
@@ -38,12 +40,31 @@ func (s *Server) clientAddr(r *http.Request) string {
 	return host
 }
 
+// throttleKey is what an address's allowance is counted by: an IPv4
+// address, or the /64 network of an IPv6 one (a single subscriber's
+// network has 2^64 addresses to step round a per-address allowance).
+func throttleKey(addr string) string {
+	ip, err := netip.ParseAddr(addr)
+	if err != nil {
+		return addr
+	}
+	ip = ip.Unmap().WithZone("")
+	if ip.Is4() {
+		return ip.String()
+	}
+	p, err := ip.Prefix(64)
+	if err != nil {
+		return addr
+	}
+	return p.String()
+}
+
 var errTooMany = scheme.Errorf(scheme.CodeTooMany, "Too many tries from this connection. Wait a minute and try again.")
 
 // throttled refuses requests from an address that has tried too often.
 func (s *Server) throttled(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		ok, wait, err := s.db.Throttle(r.Context(), s.clientAddr(r), signInEvery, signInBurst)
+		ok, wait, err := s.db.Throttle(r.Context(), throttleKey(s.clientAddr(r)), signInEvery, signInBurst)
 		if err != nil {
 			s.log.ErrorContext(r.Context(), "throttle", "err", err)
 		}

@@ -30,15 +30,21 @@ func newServer(t *testing.T, cfg web.Config) *httptest.Server {
 
 func newServerOn(t *testing.T, db *store.DB, cfg web.Config) *httptest.Server {
 	t.Helper()
+	accounts, err := account.New(db, scheme.DefaultWorkingHours(time.UTC), "http://test.example.org/signin")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return newServerWith(t, db, cfg, accounts)
+}
+
+// newServerWith is newServerOn with an account service set up by the test.
+func newServerWith(t *testing.T, db *store.DB, cfg web.Config, accounts *account.Service) *httptest.Server {
+	t.Helper()
 	if cfg.Scheme.Name == "" {
 		cfg.Scheme = web.SchemeView{Name: "Test Mugs", ContactEmail: "help@example.org", Hours: "Monday to Friday", Region: "Testland"}
 	}
 	if cfg.QuickExitURL == "" {
 		cfg.QuickExitURL = "https://neutral.example.org/weather"
-	}
-	accounts, err := account.New(db, scheme.DefaultWorkingHours(time.UTC), "http://test.example.org/signin")
-	if err != nil {
-		t.Fatal(err)
 	}
 	s, err := web.New(cfg, db, accounts, report.New(db, scheme.DefaultWorkingHours(time.UTC)), slog.New(slog.NewTextHandler(io.Discard, nil)), prometheus.NewRegistry())
 	if err != nil {
