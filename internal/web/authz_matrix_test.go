@@ -16,8 +16,8 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"uglymugs/internal/account"
-	"uglymugs/internal/apitest"
 	"uglymugs/internal/alert"
+	"uglymugs/internal/apitest"
 	"uglymugs/internal/police"
 	"uglymugs/internal/report"
 	"uglymugs/internal/scheme"
