@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"context"
+	"io"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -10,6 +11,7 @@ import (
 	"strings"
 	"testing"
 
+	"uglymugs/internal/account"
 	"uglymugs/internal/alert"
 	"uglymugs/internal/store"
 	"uglymugs/internal/store/storetest"
@@ -73,6 +75,38 @@ func TestUnreadableField_ListsShowTheRestWithAMarker(t *testing.T) {
 				t.Errorf("%s %s shows the damaged username", p.method, p.path)
 			}
 		}
+		// The API's feed, list and check answer too, within the document
+		// (the client checks every exchange against docs/openapi.yaml).
+		ctx := context.Background()
+		for _, who := range []string{"member", "coordA"} {
+			tok, _, err := db.CreateSession(ctx, d.users[who].ID, store.SessionAPI, account.DefaultAPITTL)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, c := range []struct{ method, path, body, want string }{
+				{"GET", "/api/v1/alerts", "", `"unreadable":true`},
+				{"POST", "/api/v1/checks", `{"value":"07700 900123"}`, marker},
+			} {
+				if who == "coordA" && c.path == "/api/v1/checks" {
+					continue // checks are for members
+				}
+				req, _ := http.NewRequestWithContext(ctx, c.method, d.ts.URL+c.path, strings.NewReader(c.body))
+				req.Header.Set("Authorization", "Bearer "+tok)
+				if c.body != "" {
+					req.Header.Set("Content-Type", "application/json")
+				}
+				resp, err := d.ts.Client().Do(req)
+				if err != nil {
+					t.Fatal(err)
+				}
+				b, _ := io.ReadAll(resp.Body)
+				resp.Body.Close()
+				if resp.Status != "200 OK" || !strings.Contains(string(b), c.want) || !strings.Contains(string(b), "Threats — Camden") {
+					t.Errorf("%s: %s %s: %s %.300s", who, c.method, c.path, resp.Status, b)
+				}
+			}
+		}
+
 		// The alert's own page still refuses it.
 		if status, _, _ := d.do("member", "GET", "/alerts/"+damaged.ID, nil); status != http.StatusInternalServerError {
 			t.Errorf("the damaged alert's own page: %d", status)
