@@ -7,6 +7,7 @@ package apitest
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -94,8 +95,7 @@ func (rt roundTripper) RoundTrip(req *http.Request) (*http.Response, error) {
 	var sent []byte
 	if req.Body != nil {
 		b, err := io.ReadAll(req.Body)
-		req.Body.Close()
-		if err != nil {
+		if err = errors.Join(err, req.Body.Close()); err != nil {
 			return nil, err
 		}
 		sent = b
@@ -106,8 +106,7 @@ func (rt roundTripper) RoundTrip(req *http.Request) (*http.Response, error) {
 		return nil, err
 	}
 	got, err := io.ReadAll(resp.Body)
-	resp.Body.Close()
-	if err != nil {
+	if err = errors.Join(err, resp.Body.Close()); err != nil {
 		return nil, err
 	}
 	resp.Body = io.NopCloser(bytes.NewReader(got))
