@@ -205,6 +205,11 @@ func (s *Service) Validate(ctx context.Context, in Input) (scheme.Report, map[st
 			key := fmt.Sprintf("offenders.%d.identifiers.%d", i, j)
 			value := strings.TrimSpace(ii.Value)
 			if value == "" {
+				if strings.TrimSpace(ii.Make) != "" || strings.TrimSpace(ii.Colour) != "" {
+					// A make or colour without a registration would be
+					// dropped with the empty row: say so rather than lose it.
+					p[key+".value"] = "Give the registration, even part of it (type x for what you do not know), or describe the vehicle's make and colour with the offender instead."
+				}
 				continue // an empty row in a form
 			}
 			if !slices.Contains(scheme.IdentifierKinds, ii.Kind) {

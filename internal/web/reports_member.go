@@ -419,20 +419,6 @@ func rpReadStep(in *report.Input, step int, f url.Values, u scheme.User) {
 	}
 }
 
-// rpExtraProblems are what report.Validate passes over but would lose:
-// a vehicle's make or colour without its registration.
-func rpExtraProblems(in report.Input) map[string]string {
-	p := map[string]string{}
-	for i, o := range in.Offenders {
-		for j, id := range o.Identifiers {
-			if id.Value == "" && (id.Make != "" || id.Colour != "") {
-				p[fmt.Sprintf("offenders.%d.identifiers.%d.value", i, j)] = "Give the registration, even part of it (type x for what you do not know), or put the make and colour under Vehicle above."
-			}
-		}
-	}
-	return p
-}
-
 // --- Drafts ---
 
 func (s *Server) rpOwnDraft(ctx context.Context, userID, id string) (store.Draft, report.Input, error) {
@@ -635,9 +621,6 @@ func (s *Server) rpStepProblems(ctx context.Context, in report.Input, step int) 
 	if err != nil {
 		return nil, err
 	}
-	for k, v := range rpExtraProblems(in) {
-		all[k] = v
-	}
 	out := map[string]string{}
 	for k, v := range all {
 		if rpStepOf(k) == step {
@@ -656,14 +639,8 @@ func (s *Server) rpSubmit(w http.ResponseWriter, r *http.Request, u scheme.User,
 		s.fail(w, r, err)
 		return
 	}
-	var rep scheme.Report
-	var err error
-	if extra := rpExtraProblems(in); len(extra) > 0 {
-		err = scheme.Invalid(extra)
-	} else {
-		in.Draft = id // sending the same draft twice files one report
-		rep, err = s.reports.Submit(ctx, u, in)
-	}
+	in.Draft = id // sending the same draft twice files one report
+	rep, err := s.reports.Submit(ctx, u, in)
 	if err != nil {
 		if scheme.ErrorCode(err) != scheme.CodeInvalid {
 			s.fail(w, r, err)

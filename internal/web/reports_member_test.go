@@ -5,10 +5,12 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"maps"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -876,4 +878,65 @@ func browserSteps(ctx context.Context, actions ...chromedp.Action[chromedp.Void]
 		}
 	}
 	return nil
+}
+
+// One rule, every door: the report form and the API refuse the same bad
+// report with the same problems under the same fields. Before, a vehicle's
+// make and colour sent without its registration were refused by the form
+// alone, and the API silently dropped them.
+func TestReport_FormAndAPIRefuseTheSameBadReportAlike(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		d := newReporterDesk(t, db)
+		ctx := context.Background()
+		in := fullDraft(time.Now().UTC().AddDate(0, 0, -1), "07700 900321")
+		in.Offenders[0].Identifiers = []report.IdentifierInput{
+			{Kind: "vehicle", Make: "Ford Focus", Colour: "Dark blue"}, // no registration
+			{Kind: "email", Value: "not an email"},
+		}
+
+		// The API.
+		tok, _, err := db.CreateSession(ctx, d.member.ID, store.SessionAPI, account.DefaultAPITTL)
+		if err != nil {
+			t.Fatal(err)
+		}
+		req, _ := http.NewRequestWithContext(ctx, "POST", d.ts.URL+"/api/v1/reports", strings.NewReader(mustJSON(t, in)))
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("Authorization", "Bearer "+tok)
+		resp, err := d.ts.Client().Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out struct {
+			Error struct {
+				Fields map[string]string `json:"fields"`
+			} `json:"error"`
+		}
+		err = json.NewDecoder(resp.Body).Decode(&out)
+		resp.Body.Close()
+		if err != nil || resp.StatusCode != http.StatusUnprocessableEntity {
+			t.Fatalf("the API took the report: %d %v", resp.StatusCode, err)
+		}
+		api := slices.Sorted(maps.Values(out.Error.Fields))
+		if out.Error.Fields["offenders.0.identifiers.0.value"] == "" || out.Error.Fields["offenders.0.identifiers.1.value"] == "" || len(api) != 2 {
+			t.Errorf("the API's problems: %v, want the registration's and the email's", out.Error.Fields)
+		}
+
+		// The form, sending a draft that holds the same report.
+		draft := d.newDraft(d.memberTok)
+		if _, err := db.SaveDraft(ctx, d.member.ID, strings.Split(draft, "/")[3], 5, mustJSON(t, in)); err != nil {
+			t.Fatal(err)
+		}
+		status, _, body := d.send(d.memberTok, "POST", draft+"5", url.Values{"consents.alert": {"yes"}, "action": {"submit"}})
+		form := problemsOn(body)
+		for i := range form {
+			form[i] = htmlUnescape(form[i])
+		}
+		slices.Sort(form)
+		if status != http.StatusUnprocessableEntity || !slices.Equal(form, api) {
+			t.Errorf("the form: %d, problems %q; the API's %q", status, form, api)
+		}
+		if reps, _ := db.Reports(ctx, store.ReportFilter{ReporterID: d.member.ID}); len(reps) != 0 {
+			t.Errorf("%d reports stored from a refused one", len(reps))
+		}
+	})
 }
