@@ -251,6 +251,11 @@ func trimDescription(d scheme.OffenderDescription) scheme.OffenderDescription {
 		Hair: f(d.Hair), Features: f(d.Features), Accent: f(d.Accent), Vehicle: f(d.Vehicle)}
 }
 
+// AlwaysThirdParty reports whether u's reports are always for someone
+// else: an organisation's staff report for the people they support, and
+// scheme staff for whoever told them.
+func AlwaysThirdParty(u scheme.User) bool { return u.Role == scheme.RoleOrgStaff || u.Role.Staff() }
+
 // CanReport reports whether u may file reports.
 func CanReport(u scheme.User) bool {
 	if u.Status != scheme.StatusActive {
@@ -277,9 +282,7 @@ func (s *Service) Submit(ctx context.Context, u scheme.User, in Input) (scheme.R
 		return r, scheme.Invalid(problems)
 	}
 	r.ReporterID, r.OrganisationID = u.ID, u.OrganisationID
-	if u.Role == scheme.RoleOrgStaff || u.Role.Staff() {
-		r.ThirdParty = true
-	}
+	r.ThirdParty = r.ThirdParty || AlwaysThirdParty(u)
 	return s.DB.CreateReport(ctx, r)
 }
 

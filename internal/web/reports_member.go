@@ -138,10 +138,6 @@ func (s *Server) rpReporter(next func(w http.ResponseWriter, r *http.Request, u 
 	}, rpRoles...)
 }
 
-// rpAlwaysThirdParty: organisation staff and coordinators report on someone
-// else's behalf (report.Submit sets it whatever the form says).
-func rpAlwaysThirdParty(u scheme.User) bool { return u.Role == scheme.RoleOrgStaff || u.Role.Staff() }
-
 // rpLocation is the scheme's time zone, in which people give dates.
 func (s *Server) rpLocation() *time.Location {
 	return cmp.Or(s.accounts.Hours.Location, time.UTC)
@@ -402,7 +398,7 @@ func rpReadStep(in *report.Input, step int, f url.Values, u scheme.User) {
 	case 1:
 		in.IncidentTypes = slices.DeleteFunc(slices.Clone(f["incident_types"]), func(s string) bool { return s == "" })
 		in.Account = strings.TrimSpace(strings.ReplaceAll(f.Get("account"), "\r\n", "\n"))
-		in.ThirdParty = f.Get("third_party") != "" || rpAlwaysThirdParty(u)
+		in.ThirdParty = f.Get("third_party") != "" || report.AlwaysThirdParty(u)
 	case 2:
 		in.IncidentAt = rpJoinDate(f.Get("day"), f.Get("month"), f.Get("year"), f.Get("hour"))
 		in.Region, in.Town, in.PlaceKind = get("region"), get("town"), get("place_kind")
@@ -817,8 +813,8 @@ func (s *Server) rpRenderDraft(w http.ResponseWriter, r *http.Request, u scheme.
 		v.Types = rpOptions(l.types, func(slug string) bool { return slices.Contains(in.IncidentTypes, slug) },
 			func(t scheme.IncidentType) (string, string) { return t.Slug, t.Name })
 		v.OtherType = l.typeName["other"]
-		v.Account, v.ThirdParty = in.Account, in.ThirdParty || rpAlwaysThirdParty(u)
-		v.ThirdPartyFixed, v.ForOrganisation = rpAlwaysThirdParty(u), u.OrganisationID != ""
+		v.Account, v.ThirdParty = in.Account, in.ThirdParty || report.AlwaysThirdParty(u)
+		v.ThirdPartyFixed, v.ForOrganisation = report.AlwaysThirdParty(u), u.OrganisationID != ""
 	case 2:
 		var hour string
 		v.Day, v.Month, v.Year, hour = rpSplitDate(in.IncidentAt, s.rpLocation())
