@@ -660,10 +660,7 @@ func (s *Server) rpSubmit(w http.ResponseWriter, r *http.Request, u scheme.User,
 		s.rpRenderDraft(w, r, u, http.StatusUnprocessableEntity, id, first, in, shown, first < rpSteps, true)
 		return
 	}
-	if err := s.db.DeleteDraft(ctx, u.ID, id); err != nil {
-		// The report is safe; a leftover draft is only untidy.
-		s.log.ErrorContext(ctx, "delete sent draft", "id", RequestID(ctx), "err", err)
-	}
+	// The draft went in the report's own transaction (store.CreateReport).
 	seeOther(w, r, "/reports/"+rep.ID+"?sent=1")
 }
 
