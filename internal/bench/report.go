@@ -32,7 +32,7 @@ It measures the floors in process on the same file: a raw indexed lookup of
 ` + "`alert_identifiers`" + ` by blind index, the whole check through the check service
 (allowance counted, check logged, one member), and a bare INSERT…SELECT of
 100,000 rows. Then it starts ` + "`uglymugs serve`" + ` on the file, with email going to a
-discarding SMTP sink written for this (` + "`internal/bench/sink.go`" + `: it counts
+discarding SMTP sink written for this (` + "`internal/smtpsink`" + `: it counts
 messages and keeps nothing, so the sender's own speed shows), whose raw rate
 is measured first with a bare ` + "`net/smtp`" + ` client on 10 reused connections. Load
 comes from vegeta (as a library) over HTTP with keep-alive: API sessions of

@@ -21,6 +21,7 @@ import (
 
 	"uglymugs/internal/account"
 	"uglymugs/internal/scheme"
+	"uglymugs/internal/smtpsink"
 	"uglymugs/internal/store"
 )
 
@@ -132,7 +133,7 @@ func attack(next func(*vegeta.Target) error, freq int, workers uint64, d time.Du
 }
 
 func serverFigures(ctx context.Context, c Config, res *Results, db *store.DB, dbPath, keys, prefix string, hits []string, fanFloor time.Duration) error {
-	sink, err := StartSink()
+	sink, err := smtpsink.Start(false)
 	if err != nil {
 		return err
 	}
