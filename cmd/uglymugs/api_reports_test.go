@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"net/http"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -138,7 +139,7 @@ func TestAPI_ReportsSentAtOnceAreAllTaken(t *testing.T) {
 				t.Skip(storetest.SkipPostgres)
 			}
 			dbs, keys := dbArg(storetest.Source(t, d)), keyFile(t)
-			base, _, _ := start(t, "serve", "--db", dbs, "--keys", keys)
+			base, _, stderr := start(t, "serve", "--db", dbs, "--keys", keys)
 			coord := coordinatorToken(t, base, dbs, keys)
 			var members []string
 			for _, name := range []string{"ash.q", "birch.q", "cedar.q", "damson.q"} {
@@ -165,7 +166,13 @@ func TestAPI_ReportsSentAtOnceAreAllTaken(t *testing.T) {
 				got[s]++
 			}
 			if got[http.StatusCreated] != n {
-				t.Fatalf("%d reports sent at once were answered %v, want %d × 201", n, got, n)
+				var errs []string
+				for _, l := range strings.Split(stderr.String(), "\n") {
+					if strings.Contains(l, "level=ERROR") {
+						errs = append(errs, l)
+					}
+				}
+				t.Fatalf("%d reports sent at once were answered %v, want %d × 201; the server's errors:\n%s", n, got, n, strings.Join(errs, "\n"))
 			}
 			total := 0
 			for _, tok := range members {

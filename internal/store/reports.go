@@ -173,6 +173,9 @@ func (db *DB) insertIdentifiers(ctx context.Context, tx *sql.Tx, reportID string
 // profile absorbs the others. Offenders placed by hand (pinned) stay where a
 // coordinator put them. It returns the offender's profile.
 func (db *DB) autoLink(ctx context.Context, tx *sql.Tx, offenderID, own string) (string, error) {
+	if err := db.lockProfiles(ctx, tx); err != nil {
+		return "", err
+	}
 	var pinned bool
 	var ownAt time.Time
 	if err := tx.QueryRowContext(ctx, `SELECT o.pinned, p.created_at FROM offenders o JOIN offender_profiles p ON p.id = o.profile_id WHERE o.id = $1`,
@@ -230,6 +233,22 @@ func (db *DB) autoLink(ctx context.Context, tx *sql.Tx, offenderID, own string) 
 		}
 	}
 	return target.id, nil
+}
+
+// profilesLockKey serialises changes to which profile an offender is in,
+// on PostgreSQL (SQLite's single writer already does). Without it two
+// reports naming the same person at once could each merge the profile the
+// other was moving its offender into: one transaction deleted a profile
+// the other had just linked to, and that report was refused with a 500.
+const profilesLockKey = 0x75676c7970726f66 // "uglyprof"
+
+// lockProfiles holds the profiles lock until tx ends.
+func (db *DB) lockProfiles(ctx context.Context, tx *sql.Tx) error {
+	if db.dialect != Postgres {
+		return nil
+	}
+	_, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock($1)`, int64(profilesLockKey))
+	return err
 }
 
 func deleteEmptyProfile(ctx context.Context, tx *sql.Tx, id string) error {
@@ -668,6 +687,9 @@ func (db *DB) MoveOffender(ctx context.Context, actor, offenderID, to, reason st
 		return "", scheme.Invalid(map[string]string{"reason": "Say why: links change what coordinators believe about a person."})
 	}
 	err := db.inTx(ctx, func(tx *sql.Tx) error {
+		if err := db.lockProfiles(ctx, tx); err != nil {
+			return err
+		}
 		var reportID, from string
 		if err := tx.QueryRowContext(ctx, `SELECT report_id, profile_id FROM offenders WHERE id = $1`, offenderID).Scan(&reportID, &from); err != nil {
 			return mapErr(err)

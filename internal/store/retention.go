@@ -56,6 +56,9 @@ func (db *DB) ApplyRetention(ctx context.Context, r Retention) (Purged, error) {
 			if p.Reports, err = res.RowsAffected(); err != nil || p.Reports == 0 {
 				return err
 			}
+			if err := db.lockProfiles(ctx, tx); err != nil {
+				return err
+			}
 			res, err = tx.ExecContext(ctx, `DELETE FROM offender_profiles WHERE id NOT IN (SELECT profile_id FROM offenders)
 				AND id NOT IN (SELECT profile_id FROM police_enquiries WHERE profile_id IS NOT NULL AND status <> 'closed')`)
 			if err != nil {
