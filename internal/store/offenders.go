@@ -1,0 +1,257 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strings"
+	"time"
+
+	"uglymugs/internal/audit"
+	"uglymugs/internal/scheme"
+)
+
+// Offenders and their profiles: each offender of a report starts in a
+// profile of their own; reports that share a full identifier are linked
+// into one profile, and coordinators move offenders by hand.
+
+// insertOffender stores an offender in a new profile of their own, and
+// their identifiers; it returns the profile id.
+func (db *DB) insertOffender(ctx context.Context, tx *sql.Tx, reportID string, pos int, o scheme.Offender) (string, error) {
+	pid := newID()
+	now := db.now().UTC()
+	if _, err := tx.ExecContext(ctx, `INSERT INTO offender_profiles (id, created_at) VALUES ($1, $2)`, pid, now); err != nil {
+		return "", err
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO offenders (id, report_id, position, profile_id) VALUES ($1, $2, $3, $4)`, o.ID, reportID, pos, pid); err != nil {
+		return "", err
+	}
+	return pid, db.insertIdentifiers(ctx, tx, reportID, o)
+}
+
+func (db *DB) insertIdentifiers(ctx context.Context, tx *sql.Tx, reportID string, o scheme.Offender) error {
+	now := db.now().UTC()
+	for _, id := range o.Identifiers {
+		k, ok := indexKind[id.Kind]
+		if !ok {
+			return fmt.Errorf("unknown identifier kind %q", id.Kind)
+		}
+		iid := newID()
+		s := &sealer{db: db, table: "offender_identifiers", id: iid}
+		// Partial values are indexed as given (trimmed), so a coordinator
+		// can find the same partial value typed the same way.
+		value := id.Normalised
+		if id.Partial || value == "" {
+			value = strings.TrimSpace(id.Value)
+		}
+		ct, idx := s.seal("value", value), s.index(k, value)
+		if s.err != nil {
+			return s.err
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO offender_identifiers (id, offender_id, report_id, kind, value_idx, value_ct, partial, created_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`, iid, o.ID, reportID, id.Kind, idx, ct, id.Partial, now); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// autoLink joins an offender's profile with every profile holding an
+// offender who shares a full (not partial) identifier with them: the oldest
+// profile absorbs the others. Offenders placed by hand (pinned) stay where a
+// coordinator put them. It returns the offender's profile.
+func (db *DB) autoLink(ctx context.Context, tx *sql.Tx, offenderID, own string) (string, error) {
+	if err := db.lockProfiles(ctx, tx); err != nil {
+		return "", err
+	}
+	var pinned bool
+	var ownAt time.Time
+	if err := tx.QueryRowContext(ctx, `SELECT o.pinned, p.created_at FROM offenders o JOIN offender_profiles p ON p.id = o.profile_id WHERE o.id = $1`,
+		offenderID).Scan(&pinned, &ownAt); err != nil {
+		return "", err
+	}
+	if pinned {
+		return own, nil // placed by hand: automatic linking leaves them there
+	}
+	rows, err := tx.QueryContext(ctx, `SELECT DISTINCT o.profile_id, p.created_at FROM offender_identifiers mine
+		JOIN offender_identifiers other ON other.kind = mine.kind AND other.value_idx = mine.value_idx AND other.partial = $2 AND other.offender_id <> mine.offender_id
+		JOIN offenders o ON o.id = other.offender_id
+		JOIN offender_profiles p ON p.id = o.profile_id
+		WHERE mine.offender_id = $1 AND mine.partial = $2`, offenderID, false)
+	if err != nil {
+		return "", err
+	}
+	type prof struct {
+		id string
+		at time.Time
+	}
+	var found []prof
+	err = eachRow(rows, func() error {
+		var p prof
+		if err := rows.Scan(&p.id, &p.at); err != nil {
+			return err
+		}
+		if p.id != own {
+			found = append(found, p)
+		}
+		return nil
+	})
+	if err != nil || len(found) == 0 {
+		return own, err
+	}
+	target := prof{id: own, at: ownAt}
+	for _, p := range found {
+		if p.at.Before(target.at) || p.at.Equal(target.at) && p.id < target.id {
+			target = p
+		}
+	}
+	merge := []string{own}
+	for _, p := range found {
+		if p.id != target.id {
+			merge = append(merge, p.id)
+		}
+	}
+	for _, from := range merge {
+		if _, err := tx.ExecContext(ctx, `UPDATE offenders SET profile_id = $1 WHERE profile_id = $2 AND (pinned = $3 OR id = $4)`,
+			target.id, from, false, offenderID); err != nil { // offenderID itself is not pinned (checked above)
+			return "", err
+		}
+		if err := deleteEmptyProfile(ctx, tx, from); err != nil {
+			return "", err
+		}
+	}
+	return target.id, nil
+}
+
+// profilesLockKey serialises changes to which profile an offender is in,
+// on PostgreSQL (SQLite's single writer already does). Without it two
+// reports naming the same person at once could each merge the profile the
+// other was moving its offender into: one transaction deleted a profile
+// the other had just linked to, and that report was refused with a 500.
+const profilesLockKey = 0x75676c7970726f66 // "uglyprof"
+
+// lockProfiles holds the profiles lock until tx ends.
+func (db *DB) lockProfiles(ctx context.Context, tx *sql.Tx) error {
+	if db.dialect != Postgres {
+		return nil
+	}
+	_, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock($1)`, int64(profilesLockKey))
+	return err
+}
+
+func deleteEmptyProfile(ctx context.Context, tx *sql.Tx, id string) error {
+	_, err := tx.ExecContext(ctx, `DELETE FROM offender_profiles WHERE id = $1 AND NOT EXISTS (SELECT 1 FROM offenders WHERE profile_id = $1)`, id)
+	return err
+}
+
+// OffenderProfile is what is known of one likely offender, across reports.
+type OffenderProfile struct {
+	ID          string              `json:"id"`
+	ReportIDs   []string            `json:"report_ids"`
+	Identifiers []scheme.Identifier `json:"identifiers"`
+	FirstSeen   time.Time           `json:"first_seen"`
+	LastSeen    time.Time           `json:"last_seen"`
+	Regions     []string            `json:"regions"`
+}
+
+// OffenderProfile returns an offender profile, and records the view.
+func (db *DB) OffenderProfile(ctx context.Context, actor, id string) (OffenderProfile, error) {
+	p := OffenderProfile{ID: id, ReportIDs: []string{}, Identifiers: []scheme.Identifier{}, Regions: []string{}}
+	rows, err := db.read.QueryContext(ctx, `SELECT DISTINCT r.id, r.incident_at, r.region FROM offenders o JOIN reports r ON r.id = o.report_id
+		WHERE o.profile_id = $1 ORDER BY r.incident_at, r.id`, id)
+	if err != nil {
+		return p, err
+	}
+	regions := map[string]bool{}
+	err = eachRow(rows, func() error {
+		var rid, region string
+		var at time.Time
+		if err := rows.Scan(&rid, &at, &region); err != nil {
+			return err
+		}
+		if len(p.ReportIDs) == 0 {
+			p.FirstSeen = at
+		}
+		p.LastSeen = at
+		p.ReportIDs = append(p.ReportIDs, rid)
+		if !regions[region] {
+			regions[region] = true
+			p.Regions = append(p.Regions, region)
+		}
+		return nil
+	})
+	if err != nil {
+		return p, err
+	}
+	if len(p.ReportIDs) == 0 {
+		return p, scheme.ErrNotFound
+	}
+	rows, err = db.read.QueryContext(ctx, `SELECT i.id, i.kind, i.value_ct, i.partial FROM offender_identifiers i JOIN offenders o ON o.id = i.offender_id
+		WHERE o.profile_id = $1 ORDER BY i.kind, i.created_at`, id)
+	if err != nil {
+		return p, err
+	}
+	seen := map[string]bool{}
+	err = eachRow(rows, func() error {
+		var iid, kind string
+		var ct []byte
+		var partial bool
+		if err := rows.Scan(&iid, &kind, &ct, &partial); err != nil {
+			return err
+		}
+		v, err := db.open("offender_identifiers", "value", iid, ct)
+		if err != nil {
+			return err
+		}
+		if !seen[kind+"\x00"+v] {
+			seen[kind+"\x00"+v] = true
+			p.Identifiers = append(p.Identifiers, scheme.Identifier{Kind: kind, Value: v, Partial: partial})
+		}
+		return nil
+	})
+	if err != nil {
+		return p, err
+	}
+	return p, db.Audit(ctx, audit.Entry{Actor: actor, Action: "offender.view", SubjectType: "offender_profile", SubjectID: id})
+}
+
+// MoveOffender links an offender by hand into another profile (or, with
+// to "", unlinks them into a profile of their own), with a reason; they stay
+// there (pinned) whatever automatic linking finds later.
+func (db *DB) MoveOffender(ctx context.Context, actor, offenderID, to, reason string) (string, error) {
+	if strings.TrimSpace(reason) == "" {
+		return "", scheme.Invalid(map[string]string{"reason": "Say why: links change what coordinators believe about a person."})
+	}
+	err := db.inTx(ctx, func(tx *sql.Tx) error {
+		if err := db.lockProfiles(ctx, tx); err != nil {
+			return err
+		}
+		var reportID, from string
+		if err := tx.QueryRowContext(ctx, `SELECT report_id, profile_id FROM offenders WHERE id = $1`, offenderID).Scan(&reportID, &from); err != nil {
+			return mapErr(err)
+		}
+		if to == "" {
+			to = newID()
+			if _, err := tx.ExecContext(ctx, `INSERT INTO offender_profiles (id, created_at) VALUES ($1, $2)`, to, db.now().UTC()); err != nil {
+				return err
+			}
+		} else {
+			var n int
+			if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM offender_profiles WHERE id = $1`, to).Scan(&n); err != nil || n == 0 {
+				return firstErr(err, scheme.ErrNotFound)
+			}
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE offenders SET profile_id = $1, pinned = $2 WHERE id = $3`, to, true, offenderID); err != nil {
+			return err
+		}
+		if err := deleteEmptyProfile(ctx, tx, from); err != nil {
+			return err
+		}
+		detail := fmt.Sprintf(`{"offender":%q,"from":%q,"to":%q}`, offenderID, from, to)
+		if err := db.reportEvent(ctx, tx, reportID, actor, "link", detail, reason); err != nil {
+			return err
+		}
+		return db.appendAudit(ctx, tx, audit.Entry{Actor: actor, Action: "offender.move", SubjectType: "report", SubjectID: reportID, Detail: detail})
+	})
+	return to, err
+}
