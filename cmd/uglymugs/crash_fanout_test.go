@@ -15,6 +15,7 @@ import (
 
 	"uglymugs/internal/notify"
 	"uglymugs/internal/notify/notifytest"
+	"uglymugs/internal/outbox"
 	"uglymugs/internal/scheme"
 )
 
@@ -266,7 +267,7 @@ func TestCrash_AlertFanOutKilledMidwayEndsExactlyOnce(t *testing.T) {
 		if err := rows.Scan(&a, &u, &ch); err != nil {
 			t.Fatal(err)
 		}
-		n := atSink[ch][notify.DeliveryRef(a, u, ch)]
+		n := atSink[ch][outbox.DeliveryRef(a, u, ch)]
 		messages[ch] += n
 		if n == 0 {
 			missing[ch]++
@@ -280,7 +281,7 @@ func TestCrash_AlertFanOutKilledMidwayEndsExactlyOnce(t *testing.T) {
 	// channel has notify.DefaultConcurrency sends in flight at most, and
 	// each is marked sent as it returns.
 	bound := kills * notify.DefaultConcurrency
-	for _, ch := range notify.AlertChannels {
+	for _, ch := range outbox.AlertChannels {
 		if missing[ch] > 0 {
 			t.Errorf("%s: %d members never got an alert they were sent", ch, missing[ch])
 		}

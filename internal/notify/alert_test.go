@@ -20,6 +20,7 @@ import (
 	"uglymugs/internal/jobs"
 	"uglymugs/internal/notify"
 	"uglymugs/internal/notify/notifytest"
+	"uglymugs/internal/outbox"
 	"uglymugs/internal/scheme"
 	"uglymugs/internal/store"
 	"uglymugs/internal/store/storetest"
@@ -178,7 +179,7 @@ func settled(t *testing.T, db *store.DB, alertIDs ...string) {
 	waitUntil(t, "the alerts' deliveries to settle", func() bool {
 		for _, id := range alertIDs {
 			c := counts(t, db, id)
-			for _, ch := range notify.AlertChannels {
+			for _, ch := range outbox.AlertChannels {
 				for st, n := range c[ch] {
 					if n > 0 && (st == scheme.DeliveryQueued || st == scheme.DeliverySending || st == scheme.DeliveryRetrying) {
 						return false
@@ -252,7 +253,7 @@ func TestAlertDelivery_EachMemberGetsTheirChannelsOnceForEachOfTwoAlertsPublishe
 					if m.To == "emailonly@example.org" {
 						user = ids["email-only"]
 					}
-					ref := notify.DeliveryRef(al.ID, user, "email")
+					ref := outbox.DeliveryRef(al.ID, user, "email")
 					if id := first(m.Headers, "Message-Id"); id != "<"+ref+"@example.org>" {
 						t.Errorf("Message-Id %q, want <%s@example.org>", id, ref)
 					}
@@ -288,7 +289,7 @@ func TestAlertDelivery_EachMemberGetsTheirChannelsOnceForEachOfTwoAlertsPublishe
 		want := map[string]bool{}
 		for _, al := range []scheme.Alert{a, b} {
 			for _, name := range []string{"both", "sms-only"} {
-				want[notify.DeliveryRef(al.ID, ids[name], "sms")] = true
+				want[outbox.DeliveryRef(al.ID, ids[name], "sms")] = true
 			}
 		}
 		if fmt.Sprint(keys) != fmt.Sprint(want) {
@@ -332,7 +333,7 @@ func TestAlertDelivery_AFanOutKilledMidwayResumesAndEveryMessageGoesOnce(t *test
 		kctx, kill := context.WithCancel(ctx)
 		defer kill()
 		dying := &notify.AlertFanOutWorker{Source: &dyingSource{DB: db, kill: kill}, Batch: 3}
-		err := dying.Work(kctx, &river.Job[notify.AlertFanOutArgs]{JobRow: &rivertype.JobRow{ID: 1}, Args: notify.AlertFanOutArgs{AlertID: a.ID, Part: 0, Parts: 1}})
+		err := dying.Work(kctx, &river.Job[outbox.AlertFanOutArgs]{JobRow: &rivertype.JobRow{ID: 1}, Args: outbox.AlertFanOutArgs{AlertID: a.ID, Part: 0, Parts: 1}})
 		if err == nil {
 			t.Fatal("the killed fan-out reported success")
 		}
@@ -376,7 +377,7 @@ func TestAlertDelivery_AFanOutKilledMidwayResumesAndEveryMessageGoesOnce(t *test
 		// The fan-out run once more (a retry River might make) adds nothing
 		// and sends nothing.
 		if err := db.InTx(ctx, func(tx *sql.Tx) error {
-			return db.EnqueueTx(ctx, tx, notify.AlertFanOutArgs{AlertID: a.ID}, nil)
+			return db.EnqueueTx(ctx, tx, outbox.AlertFanOutArgs{AlertID: a.ID}, nil)
 		}); err != nil {
 			t.Fatal(err)
 		}
@@ -405,8 +406,8 @@ func TestAlertDelivery_AClaimLeftBySenderThatDiedIsSentAgainWithTheSameKey(t *te
 		startAlertQueue(t, db, &notify.AlertDeliverWorker{SMS: newSMS(t, stub.Config()), StaleAfter: 200 * time.Millisecond})
 		settled(t, db, a.ID)
 		got := stub.Received()
-		if len(got) != 1 || got[0].Key != notify.DeliveryRef(a.ID, ids["sms-a"], "sms") {
-			t.Fatalf("received %+v; want one SMS keyed %s", got, notify.DeliveryRef(a.ID, ids["sms-a"], "sms"))
+		if len(got) != 1 || got[0].Key != outbox.DeliveryRef(a.ID, ids["sms-a"], "sms") {
+			t.Fatalf("received %+v; want one SMS keyed %s", got, outbox.DeliveryRef(a.ID, ids["sms-a"], "sms"))
 		}
 		if c := counts(t, db, a.ID); c["sms"]["sent"] != 1 {
 			t.Errorf("counts %v", c)
@@ -447,7 +448,7 @@ func (u *unmarkedTexter) SendSMS(ctx context.Context, m notify.SMS) error {
 	u.mu.Lock()
 	unmarked := 0
 	for _, id := range users {
-		if u.accepted[notify.DeliveryRef(u.alertID, id, "sms")] {
+		if u.accepted[outbox.DeliveryRef(u.alertID, id, "sms")] {
 			unmarked++
 		}
 	}
@@ -611,7 +612,7 @@ func TestAlertDelivery_APermanentRefusalFailsWithoutRetryAndCanBeRetriedByHand(t
 
 		// The coordinator retries once the provider takes messages again.
 		mp.SetChaos(t, notifytest.Chaos{})
-		for _, ch := range notify.AlertChannels {
+		for _, ch := range outbox.AlertChannels {
 			if n, err := db.RetryDeliveries(ctx, "coord-b", a.ID, ch); err != nil || n != 1 {
 				t.Fatalf("retry %s: %d, %v", ch, n, err)
 			}

@@ -16,6 +16,7 @@ import (
 	"github.com/riverqueue/river"
 	"golang.org/x/time/rate"
 
+	"uglymugs/internal/outbox"
 	"uglymugs/internal/scheme"
 )
 
@@ -46,9 +47,9 @@ const (
 //     turned the channel off or gone, are cancelled, not sent.
 //
 // The job is unique per channel across every process (see
-// AlertDeliverArgs), so the rate limit here is the scheme's rate.
+// outbox.AlertDeliverArgs), so the rate limit here is the scheme's rate.
 type AlertDeliverWorker struct {
-	river.WorkerDefaults[AlertDeliverArgs]
+	river.WorkerDefaults[outbox.AlertDeliverArgs]
 	Source AlertSource
 	Mail   Mailer
 	SMS    Texter
@@ -80,22 +81,19 @@ type AlertDeliverWorker struct {
 // A sender that is already waiting or running makes the sweep a no-op.
 func AlertDeliverSweep(every time.Duration) []*river.PeriodicJob {
 	var out []*river.PeriodicJob
-	for _, ch := range AlertChannels {
+	for _, ch := range outbox.AlertChannels {
 		out = append(out, river.NewPeriodicJob(river.PeriodicInterval(every),
-			func() (river.JobArgs, *river.InsertOpts) { return AlertDeliverArgs{Channel: ch}, nil }, nil))
+			func() (river.JobArgs, *river.InsertOpts) { return outbox.AlertDeliverArgs{Channel: ch}, nil }, nil))
 	}
 	return out
 }
 
-// NudgeAfter is how long a nudge waits for a running sender to finish.
-const NudgeAfter = 2 * time.Second
-
 // Timeout bounds one run; Slice ends it well before.
-func (w *AlertDeliverWorker) Timeout(*river.Job[AlertDeliverArgs]) time.Duration {
+func (w *AlertDeliverWorker) Timeout(*river.Job[outbox.AlertDeliverArgs]) time.Duration {
 	return 5 * time.Minute
 }
 
-func (w *AlertDeliverWorker) Work(ctx context.Context, job *river.Job[AlertDeliverArgs]) error {
+func (w *AlertDeliverWorker) Work(ctx context.Context, job *river.Job[outbox.AlertDeliverArgs]) error {
 	ch := job.Args.Channel
 	if ch != string(scheme.ChannelEmail) && ch != string(scheme.ChannelSMS) {
 		return river.JobCancel(fmt.Errorf("alert deliver: unknown channel %q", ch))
@@ -110,7 +108,7 @@ func (w *AlertDeliverWorker) Work(ctx context.Context, job *river.Job[AlertDeliv
 			return fmt.Errorf("alert deliver: %w", err)
 		}
 		if running {
-			return river.JobSnooze(NudgeAfter)
+			return river.JobSnooze(outbox.NudgeAfter)
 		}
 		return nil
 	}
@@ -168,7 +166,7 @@ func (w *AlertDeliverWorker) Work(ctx context.Context, job *river.Job[AlertDeliv
 // claimant is the process working job: the last that River recorded as
 // attempting it, which is also the id its heartbeat is recorded under, so
 // that the claims of a process that dies go back with its jobs.
-func claimant(job *river.Job[AlertDeliverArgs]) string {
+func claimant(job *river.Job[outbox.AlertDeliverArgs]) string {
 	if job.JobRow == nil || len(job.AttemptedBy) == 0 {
 		return ""
 	}
@@ -184,10 +182,10 @@ func claimant(job *river.Job[AlertDeliverArgs]) string {
 // the sends in flight, go twice. The marks of senders that finish while a
 // mark is being written are written together in the next transaction, so
 // a group is never larger than the number of senders.
-func (w *AlertDeliverWorker) sendBatch(ctx context.Context, log *slog.Logger, ch string, ds []AlertDelivery) bool {
+func (w *AlertDeliverWorker) sendBatch(ctx context.Context, log *slog.Logger, ch string, ds []outbox.AlertDelivery) bool {
 	var paused atomic.Bool
 	senders := min(cmpOr(w.Concurrency, DefaultConcurrency), len(ds))
-	work := make(chan AlertDelivery)
+	work := make(chan outbox.AlertDelivery)
 	marks := make(chan sentMark, senders)
 	marked := make(chan struct{})
 	go func() {
@@ -219,7 +217,7 @@ func (w *AlertDeliverWorker) sendBatch(ctx context.Context, log *slog.Logger, ch
 // sentMark is a delivery its provider accepted, waiting to be marked sent;
 // done is closed once the mark is written (or given up).
 type sentMark struct {
-	d    AlertDelivery
+	d    outbox.AlertDelivery
 	done chan struct{}
 }
 
@@ -240,7 +238,7 @@ func (w *AlertDeliverWorker) markAsSent(ctx context.Context, log *slog.Logger, m
 				break more
 			}
 		}
-		ds := make([]AlertDelivery, len(group))
+		ds := make([]outbox.AlertDelivery, len(group))
 		for i, m := range group {
 			ds[i] = m.d
 		}
@@ -259,32 +257,32 @@ func (w *AlertDeliverWorker) markAsSent(ctx context.Context, log *slog.Logger, m
 // deliver sends one claimed delivery and records what became of it, but
 // for a message accepted by the provider: it reports those, for sendBatch
 // to mark sent.
-func (w *AlertDeliverWorker) deliver(ctx context.Context, log *slog.Logger, d AlertDelivery, paused *atomic.Bool) (sent bool) {
+func (w *AlertDeliverWorker) deliver(ctx context.Context, log *slog.Logger, d outbox.AlertDelivery, paused *atomic.Bool) (sent bool) {
 	log = log.With("alert", d.AlertID, "ref", d.Ref(), "attempt", d.Attempts)
 	if paused.Load() || ctx.Err() != nil {
-		w.mark(ctx, log, d, DeliveryMark{Status: DeliveryReleased})
+		w.mark(ctx, log, d, outbox.DeliveryMark{Status: outbox.DeliveryReleased})
 		return
 	}
 	switch {
 	case !d.Live:
-		w.finish(ctx, log, d, DeliveryMark{Status: scheme.DeliveryCancelled, Reason: "alert withdrawn"}, "cancelled")
+		w.finish(ctx, log, d, outbox.DeliveryMark{Status: scheme.DeliveryCancelled, Reason: "alert withdrawn"}, "cancelled")
 		return
 	case !d.Wanted:
-		w.finish(ctx, log, d, DeliveryMark{Status: scheme.DeliveryCancelled, Reason: "member opted out"}, "cancelled")
+		w.finish(ctx, log, d, outbox.DeliveryMark{Status: scheme.DeliveryCancelled, Reason: "member opted out"}, "cancelled")
 		return
 	}
 	send, err := w.message(d)
 	if err != nil {
 		// A template or configuration fault: every delivery would fail alike.
-		w.fail(ctx, log, d, paused, DeliveryMark{Status: scheme.DeliveryFailed, Reason: "message could not be made"}, err)
+		w.fail(ctx, log, d, paused, outbox.DeliveryMark{Status: scheme.DeliveryFailed, Reason: "message could not be made"}, err)
 		return
 	}
 	if send == nil {
-		w.finish(ctx, log, d, DeliveryMark{Status: scheme.DeliveryOutbox, Reason: "no provider configured"}, "outbox")
+		w.finish(ctx, log, d, outbox.DeliveryMark{Status: scheme.DeliveryOutbox, Reason: "no provider configured"}, "outbox")
 		return
 	}
 	if err := w.limiter(d.Channel).Wait(ctx); err != nil {
-		w.mark(ctx, log, d, DeliveryMark{Status: DeliveryReleased})
+		w.mark(ctx, log, d, outbox.DeliveryMark{Status: outbox.DeliveryReleased})
 		return
 	}
 	err = send(ctx)
@@ -298,22 +296,22 @@ func (w *AlertDeliverWorker) deliver(ctx context.Context, log *slog.Logger, d Al
 		// Stopped mid-send (shutdown, or the run's time ran out): not the
 		// provider's failure. Whether it went is unknown; the next run sends
 		// it again under the same reference.
-		w.finish(ctx, log, d, DeliveryMark{Status: scheme.DeliveryRetrying, NextAttempt: time.Now(), Reason: "interrupted"}, "retry")
+		w.finish(ctx, log, d, outbox.DeliveryMark{Status: scheme.DeliveryRetrying, NextAttempt: time.Now(), Reason: "interrupted"}, "retry")
 	case errors.Is(err, ErrPermanent):
-		w.fail(ctx, log, d, paused, DeliveryMark{Status: scheme.DeliveryFailed, Reason: reason}, nil)
+		w.fail(ctx, log, d, paused, outbox.DeliveryMark{Status: scheme.DeliveryFailed, Reason: reason}, nil)
 	case d.Attempts >= cmpOr(w.MaxAttempts, DefaultMaxAttempts):
-		w.fail(ctx, log, d, paused, DeliveryMark{Status: scheme.DeliveryFailed, Reason: reason + "; out of attempts"}, nil)
+		w.fail(ctx, log, d, paused, outbox.DeliveryMark{Status: scheme.DeliveryFailed, Reason: reason + "; out of attempts"}, nil)
 	default:
 		next := time.Now().Add(w.backoff(d.Attempts))
-		w.fail(ctx, log, d, paused, DeliveryMark{Status: scheme.DeliveryRetrying, NextAttempt: next, Reason: reason}, nil)
+		w.fail(ctx, log, d, paused, outbox.DeliveryMark{Status: scheme.DeliveryRetrying, NextAttempt: next, Reason: reason}, nil)
 	}
 	return false
 }
 
 // message returns the function that sends d, or nil when its channel has
 // no sender.
-func (w *AlertDeliverWorker) message(d AlertDelivery) (func(context.Context) error, error) {
-	n := scheme.Notification{Channel: scheme.Channel(d.Channel), Template: TemplateAlertPublished,
+func (w *AlertDeliverWorker) message(d outbox.AlertDelivery) (func(context.Context) error, error) {
+	n := scheme.Notification{Channel: scheme.Channel(d.Channel), Template: outbox.TemplateAlertPublished,
 		Params: map[string]string{"url": strings.TrimRight(w.BaseURL, "/") + "/alerts/" + url.PathEscape(d.AlertID)}}
 	switch n.Channel {
 	case scheme.ChannelEmail:
@@ -342,7 +340,7 @@ func (w *AlertDeliverWorker) message(d AlertDelivery) (func(context.Context) err
 
 // fail records a failed attempt, counts it towards the channel's pause and
 // pauses the channel when there have been too many in a row.
-func (w *AlertDeliverWorker) fail(ctx context.Context, log *slog.Logger, d AlertDelivery, paused *atomic.Bool, m DeliveryMark, fault error) {
+func (w *AlertDeliverWorker) fail(ctx context.Context, log *slog.Logger, d outbox.AlertDelivery, paused *atomic.Bool, m outbox.DeliveryMark, fault error) {
 	result := "failed"
 	if m.Status == scheme.DeliveryRetrying {
 		result = "retry"
@@ -390,14 +388,14 @@ func (w *AlertDeliverWorker) succeeded(ch string) {
 	}
 }
 
-func (w *AlertDeliverWorker) finish(ctx context.Context, log *slog.Logger, d AlertDelivery, m DeliveryMark, result string) {
+func (w *AlertDeliverWorker) finish(ctx context.Context, log *slog.Logger, d outbox.AlertDelivery, m outbox.DeliveryMark, result string) {
 	w.mark(ctx, log, d, m)
 	w.count(d.Channel, result)
 }
 
 // mark records with a context of its own, so that a run whose context
 // ended while sending still records what happened.
-func (w *AlertDeliverWorker) mark(ctx context.Context, log *slog.Logger, d AlertDelivery, m DeliveryMark) {
+func (w *AlertDeliverWorker) mark(ctx context.Context, log *slog.Logger, d outbox.AlertDelivery, m outbox.DeliveryMark) {
 	mctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
 	defer cancel()
 	if err := w.Source.MarkDelivery(mctx, d, m); err != nil {
@@ -408,7 +406,7 @@ func (w *AlertDeliverWorker) mark(ctx context.Context, log *slog.Logger, d Alert
 
 // markSent tries a few times: after a send, a lost status is what could
 // make the message go twice.
-func (w *AlertDeliverWorker) markSent(ctx context.Context, ds []AlertDelivery) error {
+func (w *AlertDeliverWorker) markSent(ctx context.Context, ds []outbox.AlertDelivery) error {
 	if len(ds) == 0 {
 		return nil
 	}

@@ -10,6 +10,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/riverqueue/river"
 
+	"uglymugs/internal/outbox"
 	"uglymugs/internal/scheme"
 )
 
@@ -53,7 +54,7 @@ func NewAlertMetrics(reg prometheus.Registerer) *AlertMetrics {
 // over after Slice (a snooze of zero), so that no run holds its job longer
 // than River's rescue allows.
 type AlertFanOutWorker struct {
-	river.WorkerDefaults[AlertFanOutArgs]
+	river.WorkerDefaults[outbox.AlertFanOutArgs]
 	Source  AlertSource
 	Batch   int           // members a batch; default DefaultFanOutBatch
 	Slice   time.Duration // work this long, then hand over; default 1 minute
@@ -62,11 +63,11 @@ type AlertFanOutWorker struct {
 }
 
 // Timeout bounds one run; Slice ends it well before.
-func (w *AlertFanOutWorker) Timeout(*river.Job[AlertFanOutArgs]) time.Duration {
+func (w *AlertFanOutWorker) Timeout(*river.Job[outbox.AlertFanOutArgs]) time.Duration {
 	return 5 * time.Minute
 }
 
-func (w *AlertFanOutWorker) Work(ctx context.Context, job *river.Job[AlertFanOutArgs]) error {
+func (w *AlertFanOutWorker) Work(ctx context.Context, job *river.Job[outbox.AlertFanOutArgs]) error {
 	id, part, parts := job.Args.AlertID, job.Args.Part, max(job.Args.Parts, 1)
 	log := w.logger().With("alert", id, "job", job.ID, "part", part, "parts", parts)
 	batch := w.Batch

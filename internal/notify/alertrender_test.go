@@ -4,12 +4,13 @@ import (
 	"strings"
 	"testing"
 
+	"uglymugs/internal/outbox"
 	"uglymugs/internal/scheme"
 )
 
 func TestAlertMessages_SMSIsOneGSM7SegmentAndEmailLinksToTheAlert(t *testing.T) {
 	url := "https://members.a-rather-long-coordinating-body-name.example.org.uk/alerts/QOK7HXLR6UMMG5T32SLSE77YSX"
-	_, sms, err := Render(scheme.Notification{Channel: scheme.ChannelSMS, Template: TemplateAlertPublished, Params: map[string]string{"url": url}})
+	_, sms, err := Render(scheme.Notification{Channel: scheme.ChannelSMS, Template: outbox.TemplateAlertPublished, Params: map[string]string{"url": url}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -19,7 +20,7 @@ func TestAlertMessages_SMSIsOneGSM7SegmentAndEmailLinksToTheAlert(t *testing.T) 
 	if n, ok := gsm7Len(sms); !ok || n > SMSMaxLen {
 		t.Errorf("SMS is %d septets (GSM-7: %v), want one segment of at most %d", n, ok, SMSMaxLen)
 	}
-	subject, text, err := Render(scheme.Notification{Channel: scheme.ChannelEmail, Template: TemplateAlertPublished, Params: map[string]string{"url": url}})
+	subject, text, err := Render(scheme.Notification{Channel: scheme.ChannelEmail, Template: outbox.TemplateAlertPublished, Params: map[string]string{"url": url}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -28,7 +29,7 @@ func TestAlertMessages_SMSIsOneGSM7SegmentAndEmailLinksToTheAlert(t *testing.T) 
 		t.Errorf("email %q\n%s", subject, text)
 	}
 	// The email needs its link; without one it is not made.
-	if _, _, err := Render(scheme.Notification{Channel: scheme.ChannelEmail, Template: TemplateAlertPublished}); err == nil {
+	if _, _, err := Render(scheme.Notification{Channel: scheme.ChannelEmail, Template: outbox.TemplateAlertPublished}); err == nil {
 		t.Error("an alert email without its link was made")
 	}
 }

@@ -13,6 +13,7 @@ import (
 
 	"uglymugs/internal/notify"
 	"uglymugs/internal/notify/notifytest"
+	"uglymugs/internal/outbox"
 	"uglymugs/internal/store"
 	"uglymugs/internal/store/storetest"
 )
@@ -77,7 +78,7 @@ func TestAlertDelivery_ProvidersDownThenErroringThenSlowThenBack(t *testing.T) {
 		}
 		resume := func() {
 			t.Helper()
-			for _, ch := range notify.AlertChannels {
+			for _, ch := range outbox.AlertChannels {
 				if err := db.ResumeChannel(ctx, "coord-b", ch); err != nil {
 					t.Fatal(err)
 				}
@@ -140,7 +141,7 @@ func TestAlertDelivery_ProvidersDownThenErroringThenSlowThenBack(t *testing.T) {
 				t.Errorf("%s got %d emails and %d texts; want each alert once: 2 and 2", m.Name, emails[m.Email], texts[m.Mobile])
 			}
 		}
-		for _, ch := range notify.AlertChannels {
+		for _, ch := range outbox.AlertChannels {
 			var m dto.Metric
 			if err := metrics.Pauses.WithLabelValues(ch).Write(&m); err != nil || m.GetCounter().GetValue() != 2 {
 				t.Errorf("%s pauses counted %v (%v), want 2", ch, m.GetCounter().GetValue(), err)

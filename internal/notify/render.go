@@ -16,32 +16,6 @@ import (
 	"uglymugs/internal/scheme"
 )
 
-// Template keys: one email and one SMS template each. Every template may use
-// the params "url" (the site's sign-in address); those marked below need more.
-const (
-	TemplateApplicationReceived      = "application_received" // optional "reply_by" (email only), e.g. "Tuesday 14 May"
-	TemplateApplicationApproved      = "application_approved"
-	TemplateApplicationRejected      = "application_rejected"
-	TemplateApplicationInfoRequested = "application_info_requested"
-	TemplatePasswordResetCode        = "password_reset_code" // "code"; optional "minutes" it stays valid
-	TemplatePasswordChanged          = "password_changed"
-	TemplateAccountRevoked           = "account_revoked"
-	TemplateLeftScheme               = "left_scheme"
-	TemplateStaffLoginCreated        = "staff_login_created"
-	TemplateReportMessage            = "report_message"
-	TemplateAlertPublished           = "alert_published" // "url": the alert's page (email only; the SMS names nothing)
-	TemplateDisclosureMade           = "disclosure_made" // "url": the account page, where the member reads about it
-	// TemplateContactMessage goes to the scheme's own inbox, never to a
-	// member: it carries what a visitor wrote in the contact form
-	// ("name", "reply", "message"), kept encrypted until it is sent.
-	TemplateContactMessage = "contact_message"
-	// The newsletter's, to people who are not members, by email only (the
-	// SMS texts exist because every key needs both).
-	TemplateNewsletterConfirm    = "newsletter_confirm"    // "url": the confirmation page
-	TemplateNewsletterSubscribed = "newsletter_subscribed" // "url": the unsubscribe page (signed up again while subscribed)
-	TemplateNewsletterIssue      = "newsletter_issue"      // "subject", "body" (Markdown as text), "url": the unsubscribe page
-)
-
 // SMSMaxLen is the most an SMS may hold: one GSM-7 segment, so that it
 // arrives whole and costs one message.
 const SMSMaxLen = 160

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"uglymugs/internal/notify"
+	"uglymugs/internal/outbox"
 	"uglymugs/internal/scheme"
 )
 
@@ -15,22 +16,22 @@ var longURL = "https://members.a-rather-long-coordinating-body-name.example.org.
 	strings.Repeat("x", 100-77)
 
 var allKeys = []string{
-	notify.TemplateAccountRevoked,
-	notify.TemplateAlertPublished,
-	notify.TemplateApplicationApproved,
-	notify.TemplateApplicationInfoRequested,
-	notify.TemplateApplicationReceived,
-	notify.TemplateApplicationRejected,
-	notify.TemplateContactMessage,
-	notify.TemplateDisclosureMade,
-	notify.TemplateLeftScheme,
-	notify.TemplateNewsletterConfirm,
-	notify.TemplateNewsletterIssue,
-	notify.TemplateNewsletterSubscribed,
-	notify.TemplatePasswordChanged,
-	notify.TemplatePasswordResetCode,
-	notify.TemplateReportMessage,
-	notify.TemplateStaffLoginCreated,
+	outbox.TemplateAccountRevoked,
+	outbox.TemplateAlertPublished,
+	outbox.TemplateApplicationApproved,
+	outbox.TemplateApplicationInfoRequested,
+	outbox.TemplateApplicationReceived,
+	outbox.TemplateApplicationRejected,
+	outbox.TemplateContactMessage,
+	outbox.TemplateDisclosureMade,
+	outbox.TemplateLeftScheme,
+	outbox.TemplateNewsletterConfirm,
+	outbox.TemplateNewsletterIssue,
+	outbox.TemplateNewsletterSubscribed,
+	outbox.TemplatePasswordChanged,
+	outbox.TemplatePasswordResetCode,
+	outbox.TemplateReportMessage,
+	outbox.TemplateStaffLoginCreated,
 }
 
 // fullParams has every param a template may use, at its longest, and some
@@ -83,7 +84,7 @@ func TestRender_NothingIdentifyingOrRevealing(t *testing.T) {
 	p := fullParams()
 	identifying := []string{p["name"], "jasmine", p["username"], p["reason"], p["email"], p["phone"], p["scheme"]}
 	for _, k := range allKeys {
-		if k == notify.TemplateContactMessage || k == notify.TemplateNewsletterIssue {
+		if k == outbox.TemplateContactMessage || k == outbox.TemplateNewsletterIssue {
 			continue // the visitor's or the admin's own words, to the scheme's inbox or to subscribers who asked
 		}
 		for _, ch := range []scheme.Channel{scheme.ChannelEmail, scheme.ChannelSMS} {
@@ -93,7 +94,7 @@ func TestRender_NothingIdentifyingOrRevealing(t *testing.T) {
 			}
 			all := strings.ToLower(subject + "\n" + strings.ReplaceAll(text, longURL, ""))
 			for _, w := range forbidden {
-				if k == notify.TemplateAlertPublished && (w == "alert" || w == "safety") {
+				if k == outbox.TemplateAlertPublished && (w == "alert" || w == "safety") {
 					continue // PRODUCT.md's wording: "New safety alert for your area. Sign in to read it."
 				}
 				if strings.Contains(all, w) {
@@ -155,7 +156,7 @@ func TestRender_EmailHasOneLineSubjectAndBodyWithTheLink(t *testing.T) {
 		if !strings.HasSuffix(text, "\n") || strings.HasPrefix(text, "\n") || strings.Contains(text, "\n\n\n") {
 			t.Errorf("%s: untidy body %q", k, text)
 		}
-		if k != notify.TemplateLeftScheme && k != notify.TemplatePasswordResetCode && !strings.Contains(text, longURL) {
+		if k != outbox.TemplateLeftScheme && k != outbox.TemplatePasswordResetCode && !strings.Contains(text, longURL) {
 			t.Errorf("%s: body lacks the sign-in link", k)
 		}
 	}
@@ -163,7 +164,7 @@ func TestRender_EmailHasOneLineSubjectAndBodyWithTheLink(t *testing.T) {
 
 func TestRender_PasswordResetCodeCarriesTheCodeAndOptionalLifetime(t *testing.T) {
 	for _, ch := range []scheme.Channel{scheme.ChannelEmail, scheme.ChannelSMS} {
-		n := scheme.Notification{Channel: ch, Template: notify.TemplatePasswordResetCode,
+		n := scheme.Notification{Channel: ch, Template: outbox.TemplatePasswordResetCode,
 			Params: map[string]string{"url": longURL, "code": "482913"}}
 		_, text, err := notify.Render(n)
 		if err != nil {
@@ -180,7 +181,7 @@ func TestRender_PasswordResetCodeCarriesTheCodeAndOptionalLifetime(t *testing.T)
 }
 
 func TestRender_FailsClearly(t *testing.T) {
-	base := scheme.Notification{Channel: scheme.ChannelSMS, Template: notify.TemplatePasswordResetCode,
+	base := scheme.Notification{Channel: scheme.ChannelSMS, Template: outbox.TemplatePasswordResetCode,
 		Params: map[string]string{"url": "https://example.org", "code": "123456"}}
 	with := func(f func(*scheme.Notification)) scheme.Notification {
 		n := base
@@ -200,7 +201,7 @@ func TestRender_FailsClearly(t *testing.T) {
 		{"missing param", with(func(n *scheme.Notification) { delete(n.Params, "code") }), `needs the param "code"`},
 		{"empty param", with(func(n *scheme.Notification) { n.Params["code"] = "" }), `needs the param "code"`},
 		{"missing url", with(func(n *scheme.Notification) {
-			n.Template = notify.TemplateApplicationApproved
+			n.Template = outbox.TemplateApplicationApproved
 			delete(n.Params, "url")
 		}), `needs the param "url"`},
 		{"no params", with(func(n *scheme.Notification) { n.Params = nil }), `needs the param "code"`},
@@ -214,19 +215,19 @@ func TestRender_FailsClearly(t *testing.T) {
 
 func TestRender_LineBreaksOnlyInTextParams(t *testing.T) {
 	p := fullParams()
-	_, text, err := notify.Render(scheme.Notification{Channel: scheme.ChannelEmail, Template: notify.TemplateNewsletterIssue, Params: p})
+	_, text, err := notify.Render(scheme.Notification{Channel: scheme.ChannelEmail, Template: outbox.TemplateNewsletterIssue, Params: p})
 	if err != nil || !strings.Contains(text, "Hello.\n\nOur autumn news.") {
 		t.Errorf("a newsletter's body lost its lines: %q %v", text, err)
 	}
 	p["subject"] = "Autumn\nBcc: someone@example.org"
-	if subject, _, err := notify.Render(scheme.Notification{Channel: scheme.ChannelEmail, Template: notify.TemplateNewsletterIssue, Params: p}); err != nil || strings.ContainsAny(subject, "\r\n") || !strings.Contains(subject, "Autumn Bcc: someone@example.org") {
+	if subject, _, err := notify.Render(scheme.Notification{Channel: scheme.ChannelEmail, Template: outbox.TemplateNewsletterIssue, Params: p}); err != nil || strings.ContainsAny(subject, "\r\n") || !strings.Contains(subject, "Autumn Bcc: someone@example.org") {
 		t.Errorf("a subject with a line break: %q %v, want it on one line", subject, err)
 	}
 	// A body's other control characters cannot bend a header: they are
 	// shown as U+FFFD, and the message still goes.
 	p = fullParams()
 	p["body"] = "Hello\x00\tthere"
-	if _, text, err := notify.Render(scheme.Notification{Channel: scheme.ChannelEmail, Template: notify.TemplateNewsletterIssue, Params: p}); err != nil || !strings.Contains(text, "Hello\uFFFD\tthere") {
+	if _, text, err := notify.Render(scheme.Notification{Channel: scheme.ChannelEmail, Template: outbox.TemplateNewsletterIssue, Params: p}); err != nil || !strings.Contains(text, "Hello\uFFFD\tthere") {
 		t.Errorf("a body with a NUL and a tab: %q %v", text, err)
 	}
 }
@@ -238,7 +239,7 @@ func TestRender_LineBreaksOnlyInTextParams(t *testing.T) {
 func TestRender_AMessageWithCRLFLineBreaksKeepsItsLines(t *testing.T) {
 	p := fullParams()
 	p["message"] = "Please help.\r\nHe has my number.\r\n\r\nCall me after six.\rThank you."
-	_, text, err := notify.Render(scheme.Notification{Channel: scheme.ChannelEmail, Template: notify.TemplateContactMessage, Params: p})
+	_, text, err := notify.Render(scheme.Notification{Channel: scheme.ChannelEmail, Template: outbox.TemplateContactMessage, Params: p})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -248,7 +249,7 @@ func TestRender_AMessageWithCRLFLineBreaksKeepsItsLines(t *testing.T) {
 	// A name with a line break must not forge a labelled line, and a name
 	// pasted with a tab must not lose the message: both go on one line.
 	p["name"] = "Ann\r\nHow to reply: someone@example.org\tx\x00"
-	_, text, err = notify.Render(scheme.Notification{Channel: scheme.ChannelEmail, Template: notify.TemplateContactMessage, Params: p})
+	_, text, err = notify.Render(scheme.Notification{Channel: scheme.ChannelEmail, Template: outbox.TemplateContactMessage, Params: p})
 	if err != nil || !strings.Contains(text, "Ann How to reply: someone@example.org x\uFFFD") {
 		t.Errorf("a name with a line break, a tab and a NUL: %v\n%s", err, text)
 	}
@@ -258,7 +259,7 @@ func TestRender_AMessageWithCRLFLineBreaksKeepsItsLines(t *testing.T) {
 		}
 	}
 	// An SMS code param cannot add a line either.
-	if _, sms, err := notify.Render(scheme.Notification{Channel: scheme.ChannelSMS, Template: notify.TemplatePasswordResetCode,
+	if _, sms, err := notify.Render(scheme.Notification{Channel: scheme.ChannelSMS, Template: outbox.TemplatePasswordResetCode,
 		Params: map[string]string{"code": "1\nCall +447700900999", "minutes": "15"}}); err != nil || strings.Contains(sms, "\n") {
 		t.Errorf("an SMS param with a line break: %q %v, want one line", sms, err)
 	}

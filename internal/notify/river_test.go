@@ -18,6 +18,7 @@ import (
 
 	"uglymugs/internal/notify"
 	"uglymugs/internal/notify/notifytest"
+	"uglymugs/internal/outbox"
 )
 
 // startRiver runs w under a real River client on a fresh SQLite file, with
@@ -89,13 +90,13 @@ func waitForEnd(t *testing.T, events <-chan *river.Event, id int64) *river.Event
 
 func TestWorker_UnderRiver_RetriesATemporaryFailureThenSendsOnce(t *testing.T) {
 	stub := notifytest.StartSMSStub(t)
-	src := newFakeSource(smsNote("n1", "+447700900123", notify.TemplateApplicationApproved))
+	src := newFakeSource(smsNote("n1", "+447700900123", outbox.TemplateApplicationApproved))
 	c := startRiver(t, &notify.Worker{Source: src, SMS: newSMS(t, stub.Config())})
 	events, cancel := c.Subscribe(river.EventKindJobCompleted, river.EventKindJobCancelled)
 	defer cancel()
 
 	stub.FailNext(1, 503)
-	res, err := c.Insert(context.Background(), notify.SendArgs{ID: "n1"}, nil)
+	res, err := c.Insert(context.Background(), outbox.SendArgs{ID: "n1"}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -118,13 +119,13 @@ func TestWorker_UnderRiver_RetriesATemporaryFailureThenSendsOnce(t *testing.T) {
 
 func TestWorker_UnderRiver_PermanentFailureCancelsTheJob(t *testing.T) {
 	stub := notifytest.StartSMSStub(t)
-	src := newFakeSource(smsNote("n1", "+447700900123", notify.TemplateApplicationApproved))
+	src := newFakeSource(smsNote("n1", "+447700900123", outbox.TemplateApplicationApproved))
 	c := startRiver(t, &notify.Worker{Source: src, SMS: newSMS(t, stub.Config())})
 	events, cancel := c.Subscribe(river.EventKindJobCompleted, river.EventKindJobCancelled)
 	defer cancel()
 
 	stub.FailNext(1, 400)
-	res, err := c.Insert(context.Background(), notify.SendArgs{ID: "n1"}, nil)
+	res, err := c.Insert(context.Background(), outbox.SendArgs{ID: "n1"}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -13,6 +13,7 @@ import (
 	"github.com/riverqueue/river"
 	"golang.org/x/time/rate"
 
+	"uglymugs/internal/outbox"
 	"uglymugs/internal/scheme"
 )
 
@@ -36,19 +37,11 @@ type Source interface {
 	MarkNotification(ctx context.Context, id, status string, attempts int, reason string) error
 }
 
-// SendArgs is the "notify_send" job. It holds only the notification's id: the
-// address and params stay encrypted in the store, not in the job table.
-type SendArgs struct {
-	ID string `json:"id"`
-}
-
-func (SendArgs) Kind() string { return "notify_send" }
-
 // Worker sends one stored notification per job. A nil sender for a channel
 // puts that channel's notifications in the outbox instead (the demo, or a
 // scheme that has not configured email or SMS yet).
 type Worker struct {
-	river.WorkerDefaults[SendArgs]
+	river.WorkerDefaults[outbox.SendArgs]
 	Source Source
 	Mail   Mailer
 	SMS    Texter
@@ -73,13 +66,13 @@ func NewSentCounter(reg prometheus.Registerer) *prometheus.CounterVec {
 }
 
 // Timeout bounds one attempt; the senders give up on their own before it.
-func (w *Worker) Timeout(*river.Job[SendArgs]) time.Duration { return 30 * time.Second }
+func (w *Worker) Timeout(*river.Job[outbox.SendArgs]) time.Duration { return 30 * time.Second }
 
 // Work sends the notification job.Args.ID once. It does nothing for one
 // already sent, so a job that runs again (after a crash, or a retry) does not
 // send twice. A temporary failure is returned for River to retry with
 // backoff; a permanent one, or the last attempt's, marks it failed.
-func (w *Worker) Work(ctx context.Context, job *river.Job[SendArgs]) error {
+func (w *Worker) Work(ctx context.Context, job *river.Job[outbox.SendArgs]) error {
 	id := job.Args.ID
 	log := w.logger().With("notification", id, "attempt", job.Attempt)
 	n, err := w.Source.Notification(ctx, id)
@@ -106,7 +99,7 @@ func (w *Worker) Work(ctx context.Context, job *river.Job[SendArgs]) error {
 		if w.Mail != nil {
 			e := Email{To: n.To, Subject: subject, Text: text}
 			bulk := n.Batch != ""
-			if n.Template == TemplateNewsletterIssue {
+			if n.Template == outbox.TemplateNewsletterIssue {
 				e.Unsubscribe = n.Params["url"]
 			}
 			send = func() error {

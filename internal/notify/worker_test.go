@@ -16,6 +16,7 @@ import (
 
 	"uglymugs/internal/notify"
 	"uglymugs/internal/notify/notifytest"
+	"uglymugs/internal/outbox"
 	"uglymugs/internal/scheme"
 )
 
@@ -84,10 +85,10 @@ func (s *fakeSource) status(id string) string {
 	return s.byID[id].Status
 }
 
-func job(id string, attempt, maxAttempts int) *river.Job[notify.SendArgs] {
-	return &river.Job[notify.SendArgs]{
+func job(id string, attempt, maxAttempts int) *river.Job[outbox.SendArgs] {
+	return &river.Job[outbox.SendArgs]{
 		JobRow: &rivertype.JobRow{ID: 1, Kind: "notify_send", Attempt: attempt, MaxAttempts: maxAttempts},
-		Args:   notify.SendArgs{ID: id},
+		Args:   outbox.SendArgs{ID: id},
 	}
 }
 
@@ -122,7 +123,7 @@ func wantMarks(t *testing.T, src *fakeSource, want ...mark) {
 
 func TestWorker_SendsEmailOnceAndMarksItSent(t *testing.T) {
 	mp := notifytest.StartMailpit(t)
-	src := newFakeSource(emailNote("n1", "member@example.net", notify.TemplateApplicationApproved))
+	src := newFakeSource(emailNote("n1", "member@example.net", outbox.TemplateApplicationApproved))
 	w := &notify.Worker{Source: src, Mail: newSMTP(t, mp.SMTPURL())}
 	if err := w.Work(ctxT(t), job("n1", 1, 25)); err != nil {
 		t.Fatal(err)
@@ -146,7 +147,7 @@ func TestWorker_SendsEmailOnceAndMarksItSent(t *testing.T) {
 
 func TestWorker_SendsSMSOnceAndMarksItSent(t *testing.T) {
 	stub := notifytest.StartSMSStub(t)
-	src := newFakeSource(smsNote("n1", "+447700900123", notify.TemplatePasswordResetCode))
+	src := newFakeSource(smsNote("n1", "+447700900123", outbox.TemplatePasswordResetCode))
 	w := &notify.Worker{Source: src, SMS: newSMS(t, stub.Config())}
 	for attempt := 1; attempt <= 2; attempt++ {
 		if err := w.Work(ctxT(t), job("n1", attempt, 25)); err != nil {
@@ -161,7 +162,7 @@ func TestWorker_SendsSMSOnceAndMarksItSent(t *testing.T) {
 
 func TestWorker_AlreadySentIsNotSentAgain(t *testing.T) {
 	stub := notifytest.StartSMSStub(t)
-	n := smsNote("n1", "+447700900123", notify.TemplatePasswordChanged)
+	n := smsNote("n1", "+447700900123", outbox.TemplatePasswordChanged)
 	n.Status, n.Attempts = notify.StatusSent, 1
 	src := newFakeSource(n)
 	w := &notify.Worker{Source: src, SMS: newSMS(t, stub.Config())}
@@ -176,8 +177,8 @@ func TestWorker_AlreadySentIsNotSentAgain(t *testing.T) {
 
 func TestWorker_UnconfiguredSenderKeepsNotificationInOutbox(t *testing.T) {
 	src := newFakeSource(
-		emailNote("e1", "member@example.net", notify.TemplateApplicationReceived),
-		smsNote("s1", "+447700900123", notify.TemplateApplicationReceived),
+		emailNote("e1", "member@example.net", outbox.TemplateApplicationReceived),
+		smsNote("s1", "+447700900123", outbox.TemplateApplicationReceived),
 	)
 	w := &notify.Worker{Source: src}
 	for _, id := range []string{"e1", "s1"} {
@@ -190,7 +191,7 @@ func TestWorker_UnconfiguredSenderKeepsNotificationInOutbox(t *testing.T) {
 
 func TestWorker_TemporaryFailureIsRetriedThenSent(t *testing.T) {
 	stub := notifytest.StartSMSStub(t)
-	src := newFakeSource(smsNote("n1", "+447700900123", notify.TemplateApplicationApproved))
+	src := newFakeSource(smsNote("n1", "+447700900123", outbox.TemplateApplicationApproved))
 	w := &notify.Worker{Source: src, SMS: newSMS(t, stub.Config())}
 	stub.FailNext(1, 503)
 	err := w.Work(ctxT(t), job("n1", 1, 25))
@@ -211,7 +212,7 @@ func TestWorker_TemporaryFailureIsRetriedThenSent(t *testing.T) {
 
 func TestWorker_PermanentFailureMarksFailedAndCancelsTheJob(t *testing.T) {
 	stub := notifytest.StartSMSStub(t)
-	src := newFakeSource(smsNote("n1", "+447700900123", notify.TemplateApplicationApproved))
+	src := newFakeSource(smsNote("n1", "+447700900123", outbox.TemplateApplicationApproved))
 	w := &notify.Worker{Source: src, SMS: newSMS(t, stub.Config())}
 	stub.FailNext(1, 400)
 	err := w.Work(ctxT(t), job("n1", 1, 25))
@@ -234,7 +235,7 @@ func wantReason(t *testing.T, src *fakeSource, id, want string) {
 
 func TestWorker_LastAttemptMarksFailed(t *testing.T) {
 	stub := notifytest.StartSMSStub(t)
-	src := newFakeSource(smsNote("n1", "+447700900123", notify.TemplateApplicationApproved))
+	src := newFakeSource(smsNote("n1", "+447700900123", outbox.TemplateApplicationApproved))
 	w := &notify.Worker{Source: src, SMS: newSMS(t, stub.Config())}
 	stub.FailNext(1, 503)
 	if err := w.Work(ctxT(t), job("n1", 25, 25)); err == nil {
@@ -246,7 +247,7 @@ func TestWorker_LastAttemptMarksFailed(t *testing.T) {
 
 func TestWorker_UnrenderableNotificationFailsWithoutSending(t *testing.T) {
 	stub := notifytest.StartSMSStub(t)
-	missing := smsNote("n1", "+447700900123", notify.TemplatePasswordResetCode)
+	missing := smsNote("n1", "+447700900123", outbox.TemplatePasswordResetCode)
 	delete(missing.Params, "code")
 	src := newFakeSource(missing, smsNote("n2", "+447700900123", "no_such_template"))
 	w := &notify.Worker{Source: src, SMS: newSMS(t, stub.Config())}
@@ -272,7 +273,7 @@ func TestWorker_ErasedNotificationIsNothingToDo(t *testing.T) {
 
 func TestWorker_SentButNotMarkedIsNotSentAgain(t *testing.T) {
 	stub := notifytest.StartSMSStub(t)
-	src := newFakeSource(smsNote("n1", "+447700900123", notify.TemplatePasswordChanged))
+	src := newFakeSource(smsNote("n1", "+447700900123", outbox.TemplatePasswordChanged))
 	src.markFails[notify.StatusSent] = true
 	w := &notify.Worker{Source: src, SMS: newSMS(t, stub.Config())}
 	// Returning an error here would make River send the message again.
@@ -289,11 +290,11 @@ func TestWorker_LogsAndErrorsHoldIDsNotAddressesOrText(t *testing.T) {
 	mp := notifytest.StartMailpit(t)
 	var logs bytes.Buffer
 	src := newFakeSource(
-		smsNote("ok", "+447700900111", notify.TemplatePasswordResetCode),
-		smsNote("temp", "+447700900222", notify.TemplatePasswordResetCode),
-		smsNote("perm", "+447700900333", notify.TemplatePasswordResetCode),
-		emailNote("mail", "private.person@example.net", notify.TemplatePasswordResetCode),
-		emailNote("refused", "refused.person@example.net", notify.TemplatePasswordResetCode),
+		smsNote("ok", "+447700900111", outbox.TemplatePasswordResetCode),
+		smsNote("temp", "+447700900222", outbox.TemplatePasswordResetCode),
+		smsNote("perm", "+447700900333", outbox.TemplatePasswordResetCode),
+		emailNote("mail", "private.person@example.net", outbox.TemplatePasswordResetCode),
+		emailNote("refused", "refused.person@example.net", outbox.TemplatePasswordResetCode),
 	)
 	w := &notify.Worker{Source: src, SMS: newSMS(t, stub.Config()), Mail: newSMTP(t, mp.SMTPURL()),
 		Log: slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))}
@@ -333,9 +334,9 @@ func TestWorker_CountsResultsByChannel(t *testing.T) {
 	reg := prometheus.NewRegistry()
 	sent := notify.NewSentCounter(reg)
 	src := newFakeSource(
-		smsNote("a", "+447700900111", notify.TemplatePasswordChanged),
-		smsNote("b", "+447700900222", notify.TemplatePasswordChanged),
-		emailNote("c", "c@example.net", notify.TemplatePasswordChanged),
+		smsNote("a", "+447700900111", outbox.TemplatePasswordChanged),
+		smsNote("b", "+447700900222", outbox.TemplatePasswordChanged),
+		emailNote("c", "c@example.net", outbox.TemplatePasswordChanged),
 	)
 	w := &notify.Worker{Source: src, SMS: newSMS(t, stub.Config()), Sent: sent}
 	stub.FailNext(1, 503)

@@ -11,7 +11,7 @@ import (
 	"time"
 
 	"uglymugs/internal/audit"
-	"uglymugs/internal/notify"
+	"uglymugs/internal/outbox"
 	"uglymugs/internal/scheme"
 )
 
@@ -323,7 +323,7 @@ func (db *DB) PublishAlert(ctx context.Context, actor, id string, o PublishOptio
 		// can take at once.
 		parts := db.fanOutParts()
 		for part := range parts {
-			if err := db.EnqueueTx(ctx, tx, notify.AlertFanOutArgs{AlertID: id, Part: part, Parts: parts}, nil); err != nil {
+			if err := db.EnqueueTx(ctx, tx, outbox.AlertFanOutArgs{AlertID: id, Part: part, Parts: parts}, nil); err != nil {
 				return err
 			}
 		}

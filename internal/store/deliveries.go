@@ -11,7 +11,7 @@ import (
 	"github.com/riverqueue/river/rivertype"
 
 	"uglymugs/internal/audit"
-	"uglymugs/internal/notify"
+	"uglymugs/internal/outbox"
 	"uglymugs/internal/scheme"
 )
 
@@ -39,8 +39,8 @@ func (db *DB) startDeliveries(ctx context.Context, tx *sql.Tx, channels ...strin
 		// The running sender may have looked for work for the last time
 		// already (a job stays "running" until River records it done), so
 		// leave a nudge that starts it again once it has finished.
-		if _, err := db.jobs.InsertTx(ctx, tx, notify.AlertDeliverArgs{Channel: ch, Nudge: true},
-			&river.InsertOpts{ScheduledAt: db.now().Add(notify.NudgeAfter)}); err != nil {
+		if _, err := db.jobs.InsertTx(ctx, tx, outbox.AlertDeliverArgs{Channel: ch, Nudge: true},
+			&river.InsertOpts{ScheduledAt: db.now().Add(outbox.NudgeAfter)}); err != nil {
 			return fmt.Errorf("enqueue alert_deliver nudge: %w", err)
 		}
 	}
@@ -50,7 +50,7 @@ func (db *DB) startDeliveries(ctx context.Context, tx *sql.Tx, channels ...strin
 // wakeDeliveries enqueues channel's sender, or wakes it if it is waiting
 // for a retry; it reports whether one is running instead.
 func (db *DB) wakeDeliveries(ctx context.Context, tx *sql.Tx, ch string) (running bool, err error) {
-	res, err := db.jobs.InsertTx(ctx, tx, notify.AlertDeliverArgs{Channel: ch}, nil)
+	res, err := db.jobs.InsertTx(ctx, tx, outbox.AlertDeliverArgs{Channel: ch}, nil)
 	if err != nil {
 		return false, fmt.Errorf("enqueue alert_deliver: %w", err)
 	}
@@ -71,7 +71,7 @@ func (db *DB) wakeDeliveries(ctx context.Context, tx *sql.Tx, ch string) (runnin
 }
 
 // WakeDeliveries starts channel's sender, or wakes it, unless one is
-// running (see notify.AlertDeliverArgs.Nudge).
+// running (see outbox.AlertDeliverArgs.Nudge).
 func (db *DB) WakeDeliveries(ctx context.Context, channel string) (running bool, err error) {
 	err = db.inTx(ctx, func(tx *sql.Tx) error {
 		running, err = db.wakeDeliveries(ctx, tx, channel)
@@ -96,11 +96,11 @@ const deliveryDue = `(status = 'queued' OR (status = 'retrying' AND next_attempt
 // claiming process's heartbeat id (see Heartbeat): if that process falls
 // silent, RescueOrphanedJobs hands its claims back within seconds. A claim
 // with no claimant ("") is taken again only after staleAfter.
-func (db *DB) ClaimDeliveries(ctx context.Context, channel, claimant string, limit int, staleAfter time.Duration) ([]notify.AlertDelivery, error) {
+func (db *DB) ClaimDeliveries(ctx context.Context, channel, claimant string, limit int, staleAfter time.Duration) ([]outbox.AlertDelivery, error) {
 	if limit <= 0 {
 		limit = 100
 	}
-	var out []notify.AlertDelivery
+	var out []outbox.AlertDelivery
 	err := db.inTx(ctx, func(tx *sql.Tx) error {
 		out = out[:0]
 		now := db.now().UTC()
@@ -119,7 +119,7 @@ func (db *DB) ClaimDeliveries(ctx context.Context, channel, claimant string, lim
 			return fmt.Errorf("claim deliveries: %w", err)
 		}
 		err = eachRow(rows, func() error {
-			d := notify.AlertDelivery{Channel: channel}
+			d := outbox.AlertDelivery{Channel: channel}
 			if err := rows.Scan(&d.AlertID, &d.UserID, &d.Attempts); err != nil {
 				return err
 			}
@@ -140,7 +140,7 @@ func (db *DB) ClaimDeliveries(ctx context.Context, channel, claimant string, lim
 // fillDeliveries adds each member's address and choice and each alert's
 // status to claimed deliveries, one query for the members and one for the
 // alerts.
-func (db *DB) fillDeliveries(ctx context.Context, tx *sql.Tx, channel string, ds []notify.AlertDelivery) error {
+func (db *DB) fillDeliveries(ctx context.Context, tx *sql.Tx, channel string, ds []outbox.AlertDelivery) error {
 	if len(ds) == 0 {
 		return nil
 	}
@@ -266,7 +266,7 @@ func (db *DB) NextDeliveryAt(ctx context.Context, channel string, staleAfter tim
 // outcome is recorded only if the claim is still this one, so that a
 // sender that stalled and lost its claim to another does not overwrite it.
 // The reason must be a code or status, never an address or message text.
-func (db *DB) MarkDelivery(ctx context.Context, d notify.AlertDelivery, m notify.DeliveryMark) error {
+func (db *DB) MarkDelivery(ctx context.Context, d outbox.AlertDelivery, m outbox.DeliveryMark) error {
 	now := db.now().UTC()
 	reason := m.Reason
 	if len(reason) > 200 {
@@ -286,7 +286,7 @@ func (db *DB) MarkDelivery(ctx context.Context, d notify.AlertDelivery, m notify
 	case scheme.DeliveryFailed, scheme.DeliveryCancelled, scheme.DeliveryOutbox:
 		q = `UPDATE alert_deliveries SET status = $6, error = $7, updated_at = $1` + claim
 		args = append(args, m.Status, reason)
-	case notify.DeliveryReleased:
+	case outbox.DeliveryReleased:
 		q = `UPDATE alert_deliveries SET status = CASE WHEN attempts <= 1 THEN 'queued' ELSE 'retrying' END,
 			attempts = attempts - 1, next_attempt_at = $1, updated_at = $1` + claim
 	default:
@@ -301,7 +301,7 @@ func (db *DB) MarkDelivery(ctx context.Context, d notify.AlertDelivery, m notify
 // MarkSent records deliveries as sent, all in one transaction: a sender
 // marks a batch once its messages are accepted, instead of paying a
 // transaction for each.
-func (db *DB) MarkSent(ctx context.Context, ds []notify.AlertDelivery) error {
+func (db *DB) MarkSent(ctx context.Context, ds []outbox.AlertDelivery) error {
 	if len(ds) == 0 {
 		return nil
 	}
@@ -364,7 +364,7 @@ func (db *DB) DeliveryCounts(ctx context.Context, alertID string) (map[string]ma
 // DeliveryFailure is one delivery that failed or waits to be retried, as
 // coordinators see it: no member, no address.
 type DeliveryFailure struct {
-	Ref       string    `json:"ref"` // opaque, stable per delivery (notify.DeliveryRef)
+	Ref       string    `json:"ref"` // opaque, stable per delivery (outbox.DeliveryRef)
 	Channel   string    `json:"channel"`
 	State     string    `json:"state"` // failed or retrying
 	Error     string    `json:"error"` // a reason code or status
@@ -391,7 +391,7 @@ func (db *DB) DeliveryFailures(ctx context.Context, alertID string, limit int) (
 		if err := rows.Scan(&userID, &f.Channel, &f.State, &f.Error, &f.Attempts, &f.UpdatedAt); err != nil {
 			return nil, err
 		}
-		f.Ref = notify.DeliveryRef(alertID, userID, f.Channel)
+		f.Ref = outbox.DeliveryRef(alertID, userID, f.Channel)
 		out = append(out, f)
 	}
 	return out, rows.Err()

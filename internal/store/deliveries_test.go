@@ -12,7 +12,7 @@ import (
 	"testing"
 	"time"
 
-	"uglymugs/internal/notify"
+	"uglymugs/internal/outbox"
 	"uglymugs/internal/scheme"
 	"uglymugs/internal/store"
 	"uglymugs/internal/store/storetest"
@@ -285,7 +285,7 @@ func queuedJobs(t *testing.T, db *store.DB, channel string) int {
 	n := 0
 	for rows.Next() {
 		var raw string
-		var a notify.AlertDeliverArgs
+		var a outbox.AlertDeliverArgs
 		if err := rows.Scan(&raw); err != nil {
 			t.Fatal(err)
 		}
@@ -442,15 +442,15 @@ func TestDeliveries_ClaimMarkRetryAndStaleClaims(t *testing.T) {
 			t.Errorf("next SMS due %v %v %v; want when the claims go stale, %v", next, ok, err, c.t.Add(stale))
 		}
 
-		byUser := map[string]notify.AlertDelivery{}
+		byUser := map[string]outbox.AlertDelivery{}
 		for _, d := range ds {
 			byUser[d.UserID] = d
 		}
 		sent, retry, stalled := byUser[ids["ldn-street-woman-both"]], byUser[ids["ldn-street-woman-sms"]], byUser[ids["ldn-street-woman-chose-sms"]]
-		if err := db.MarkDelivery(ctx, sent, notify.DeliveryMark{Status: scheme.DeliverySent}); err != nil {
+		if err := db.MarkDelivery(ctx, sent, outbox.DeliveryMark{Status: scheme.DeliverySent}); err != nil {
 			t.Fatal(err)
 		}
-		if err := db.MarkDelivery(ctx, retry, notify.DeliveryMark{Status: scheme.DeliveryRetrying, NextAttempt: c.t.Add(time.Minute), Reason: "sms status 503"}); err != nil {
+		if err := db.MarkDelivery(ctx, retry, outbox.DeliveryMark{Status: scheme.DeliveryRetrying, NextAttempt: c.t.Add(time.Minute), Reason: "sms status 503"}); err != nil {
 			t.Fatal(err)
 		}
 		if next, ok, _ := db.NextDeliveryAt(ctx, "sms", stale); !ok || !next.Equal(c.t.Add(time.Minute)) {
@@ -464,7 +464,7 @@ func TestDeliveries_ClaimMarkRetryAndStaleClaims(t *testing.T) {
 		if err != nil || len(got) != 1 || got[0].UserID != retry.UserID || got[0].Attempts != 2 {
 			t.Fatalf("claim at the retry's time: %+v, %v", got, err)
 		}
-		if err := db.MarkDelivery(ctx, got[0], notify.DeliveryMark{Status: scheme.DeliverySent}); err != nil {
+		if err := db.MarkDelivery(ctx, got[0], outbox.DeliveryMark{Status: scheme.DeliverySent}); err != nil {
 			t.Fatal(err)
 		}
 
@@ -476,10 +476,10 @@ func TestDeliveries_ClaimMarkRetryAndStaleClaims(t *testing.T) {
 		if err != nil || len(got) != 1 || got[0].UserID != stalled.UserID || got[0].Attempts != 2 || got[0].Ref() != stalled.Ref() {
 			t.Fatalf("claim of a stale delivery: %+v, %v", got, err)
 		}
-		if err := db.MarkDelivery(ctx, stalled, notify.DeliveryMark{Status: scheme.DeliveryFailed, Reason: "late"}); err != nil {
+		if err := db.MarkDelivery(ctx, stalled, outbox.DeliveryMark{Status: scheme.DeliveryFailed, Reason: "late"}); err != nil {
 			t.Fatal(err)
 		}
-		if err := db.MarkDelivery(ctx, got[0], notify.DeliveryMark{Status: scheme.DeliveryFailed, Reason: "sms status 400, provider code 21211"}); err != nil {
+		if err := db.MarkDelivery(ctx, got[0], outbox.DeliveryMark{Status: scheme.DeliveryFailed, Reason: "sms status 400, provider code 21211"}); err != nil {
 			t.Fatal(err)
 		}
 		counts, _ := db.DeliveryCounts(ctx, a.ID)
@@ -525,14 +525,14 @@ func TestDeliveries_ReleaseOutboxCancelAndChangedChoice(t *testing.T) {
 				if d.Wanted || d.To != "emailonly@example.org" {
 					t.Errorf("a member who turned email off: %+v", d)
 				}
-				err = db.MarkDelivery(ctx, d, notify.DeliveryMark{Status: scheme.DeliveryCancelled, Reason: "member opted out"})
+				err = db.MarkDelivery(ctx, d, outbox.DeliveryMark{Status: scheme.DeliveryCancelled, Reason: "member opted out"})
 			case ids["ldn-project"]:
-				err = db.MarkDelivery(ctx, d, notify.DeliveryMark{Status: notify.DeliveryReleased})
+				err = db.MarkDelivery(ctx, d, outbox.DeliveryMark{Status: outbox.DeliveryReleased})
 			default:
 				if !d.Wanted {
 					t.Errorf("not wanted: %+v", d)
 				}
-				err = db.MarkDelivery(ctx, d, notify.DeliveryMark{Status: scheme.DeliveryOutbox, Reason: "no provider configured"})
+				err = db.MarkDelivery(ctx, d, outbox.DeliveryMark{Status: scheme.DeliveryOutbox, Reason: "no provider configured"})
 			}
 			if err != nil {
 				t.Fatal(err)
@@ -556,7 +556,7 @@ func TestDeliveries_ReleaseOutboxCancelAndChangedChoice(t *testing.T) {
 			t.Errorf("in-app counts %v", counts["in_app"])
 		}
 		// A claim made before the alert was withdrawn comes back as not live.
-		if err := db.MarkDelivery(ctx, again[0], notify.DeliveryMark{Status: notify.DeliveryReleased}); err != nil {
+		if err := db.MarkDelivery(ctx, again[0], outbox.DeliveryMark{Status: outbox.DeliveryReleased}); err != nil {
 			t.Fatal(err)
 		}
 		claimed, _ := db.ClaimDeliveries(ctx, "email", "", 100, time.Minute)
@@ -579,7 +579,7 @@ func TestDeliveries_RetryFailedIsAuditedAndRefusedOnceWithdrawn(t *testing.T) {
 		fanOut(t, db, a.ID, 100)
 		ds, _ := db.ClaimDeliveries(ctx, "email", "", 100, time.Minute)
 		for _, d := range ds {
-			if err := db.MarkDelivery(ctx, d, notify.DeliveryMark{Status: scheme.DeliveryFailed, Reason: "smtp reply 550 5.1.1"}); err != nil {
+			if err := db.MarkDelivery(ctx, d, outbox.DeliveryMark{Status: scheme.DeliveryFailed, Reason: "smtp reply 550 5.1.1"}); err != nil {
 				t.Fatal(err)
 			}
 		}

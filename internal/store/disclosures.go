@@ -7,7 +7,7 @@ import (
 	"time"
 
 	"uglymugs/internal/audit"
-	"uglymugs/internal/notify"
+	"uglymugs/internal/outbox"
 	"uglymugs/internal/scheme"
 )
 
@@ -108,7 +108,7 @@ func (db *DB) DecideDisclosure(ctx context.Context, actor, id string, approve bo
 					return err
 				}
 				if err == nil {
-					if err := db.notifyUser(ctx, tx, person, p, notify.TemplateDisclosureMade, map[string]string{"url": url}); err != nil {
+					if err := db.notifyUser(ctx, tx, person, p, outbox.TemplateDisclosureMade, map[string]string{"url": url}); err != nil {
 						return err
 					}
 					d.NotifiedAt, notified = now, now

@@ -5,7 +5,7 @@ import (
 	"testing"
 	"time"
 
-	"uglymugs/internal/notify"
+	"uglymugs/internal/outbox"
 	"uglymugs/internal/scheme"
 	"uglymugs/internal/store"
 	"uglymugs/internal/store/storetest"
@@ -26,7 +26,7 @@ func TestRescueOrphanedJobs_OnlyThoseOfSilentProcesses(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if err := db.EnqueueTx(ctx, tx, notify.SendArgs{ID: owner}, nil); err != nil {
+			if err := db.EnqueueTx(ctx, tx, outbox.SendArgs{ID: owner}, nil); err != nil {
 				t.Fatal(err)
 			}
 			if err := tx.Commit(); err != nil {
@@ -143,7 +143,7 @@ func TestRescueOrphanedJobs_HandsBackTheDeliveriesOfSilentProcesses(t *testing.T
 			}
 		}
 		// The dead process's late word does not undo the new claim.
-		if err := db.MarkDelivery(ctx, byDead[0], notify.DeliveryMark{Status: scheme.DeliveryFailed, Reason: "late"}); err != nil {
+		if err := db.MarkDelivery(ctx, byDead[0], outbox.DeliveryMark{Status: scheme.DeliveryFailed, Reason: "late"}); err != nil {
 			t.Fatal(err)
 		}
 		counts, _ := db.DeliveryCounts(ctx, a.ID)

@@ -11,7 +11,7 @@ import (
 	"unicode/utf8"
 
 	"uglymugs/internal/audit"
-	"uglymugs/internal/notify"
+	"uglymugs/internal/outbox"
 	"uglymugs/internal/scheme"
 	"uglymugs/internal/vault"
 )
@@ -68,10 +68,10 @@ func (db *DB) Subscribe(ctx context.Context, email string, links NewsletterLinks
 			return err
 		}
 		if status == "confirmed" {
-			return db.enqueueNotification(ctx, tx, "", scheme.ChannelEmail, email, notify.TemplateNewsletterSubscribed,
+			return db.enqueueNotification(ctx, tx, "", scheme.ChannelEmail, email, outbox.TemplateNewsletterSubscribed,
 				map[string]string{"url": links.Unsubscribe(token)})
 		}
-		return db.enqueueNotification(ctx, tx, "", scheme.ChannelEmail, email, notify.TemplateNewsletterConfirm,
+		return db.enqueueNotification(ctx, tx, "", scheme.ChannelEmail, email, outbox.TemplateNewsletterConfirm,
 			map[string]string{"url": links.Confirm(token)})
 	})
 }
@@ -187,7 +187,7 @@ func (db *DB) SendIssue(ctx context.Context, actor, subject, body string, unsubs
 			if err != nil {
 				return err
 			}
-			if err := db.queueNotification(ctx, tx, "", scheme.ChannelEmail, email, notify.TemplateNewsletterIssue,
+			if err := db.queueNotification(ctx, tx, "", scheme.ChannelEmail, email, outbox.TemplateNewsletterIssue,
 				map[string]string{"subject": subject, "body": body, "url": unsubscribe(token)}, is.ID); err != nil {
 				return err
 			}

@@ -8,7 +8,7 @@ import (
 	"github.com/riverqueue/river"
 
 	"uglymugs/internal/audit"
-	"uglymugs/internal/notify"
+	"uglymugs/internal/outbox"
 	"uglymugs/internal/scheme"
 )
 
@@ -70,7 +70,7 @@ func (db *DB) queueNotification(ctx context.Context, tx *sql.Tx, userID string, 
 	if batch != "" {
 		opts = &river.InsertOpts{Priority: 4}
 	}
-	return db.EnqueueTx(ctx, tx, notify.SendArgs{ID: id}, opts)
+	return db.EnqueueTx(ctx, tx, outbox.SendArgs{ID: id}, opts)
 }
 
 // Notification returns a message with its address decrypted, for sending.

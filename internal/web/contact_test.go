@@ -15,6 +15,7 @@ import (
 
 	"uglymugs/internal/notify"
 	"uglymugs/internal/notify/notifytest"
+	"uglymugs/internal/outbox"
 	"uglymugs/internal/store"
 	"uglymugs/internal/store/storetest"
 	"uglymugs/internal/web"
@@ -52,8 +53,8 @@ func sendContactMessages(t *testing.T, db *store.DB, w *notify.Worker) []string 
 		t.Fatal(err)
 	}
 	for _, id := range ids {
-		_ = w.Work(context.Background(), &river.Job[notify.SendArgs]{ // a failure is recorded on the notification
-			JobRow: &rivertype.JobRow{ID: 1, Kind: "notify_send", Attempt: 1, MaxAttempts: 25}, Args: notify.SendArgs{ID: id}})
+		_ = w.Work(context.Background(), &river.Job[outbox.SendArgs]{ // a failure is recorded on the notification
+			JobRow: &rivertype.JobRow{ID: 1, Kind: "notify_send", Attempt: 1, MaxAttempts: 25}, Args: outbox.SendArgs{ID: id}})
 	}
 	return ids
 }

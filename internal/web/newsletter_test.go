@@ -15,6 +15,7 @@ import (
 
 	"uglymugs/internal/notify"
 	"uglymugs/internal/notify/notifytest"
+	"uglymugs/internal/outbox"
 	"uglymugs/internal/store"
 	"uglymugs/internal/store/storetest"
 )
@@ -37,7 +38,7 @@ func sendQueued(t *testing.T, db *store.DB, w *notify.Worker) {
 	}
 	rows.Close()
 	for _, id := range ids {
-		j := &river.Job[notify.SendArgs]{JobRow: &rivertype.JobRow{ID: 1, Kind: "notify_send", Attempt: 1, MaxAttempts: 25}, Args: notify.SendArgs{ID: id}}
+		j := &river.Job[outbox.SendArgs]{JobRow: &rivertype.JobRow{ID: 1, Kind: "notify_send", Attempt: 1, MaxAttempts: 25}, Args: outbox.SendArgs{ID: id}}
 		if err := w.Work(context.Background(), j); err != nil {
 			t.Fatalf("sending %s: %v", id, err)
 		}
