@@ -309,7 +309,7 @@ func (s serveFlags) validate() (serveConfig, error) {
 			errs = append(errs, fmt.Errorf("%s %d: give a number of days from 0 (keep for ever) to 36500", r.flag, r.v))
 		}
 	}
-	if w := days(store.UnusualWindow); *s.keepChecks > 0 && *s.keepChecks < w {
+	if w := days(scheme.UnusualWindow); *s.keepChecks > 0 && *s.keepChecks < w {
 		errs = append(errs, fmt.Errorf("--check-retention-days %d: keep the check log at least %d days, the window unusual checking looks at", *s.keepChecks, w))
 	}
 	if c.workers < 1 || c.workers > 1000 {

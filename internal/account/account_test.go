@@ -84,13 +84,13 @@ func TestApply_EachMembershipTypeJoinsAndIsApproved(t *testing.T) {
 			if a.Status != scheme.ApplicationPending {
 				t.Errorf("%s: status %s", tt.in.Type, a.Status)
 			}
-			if _, err := s.SignIn(ctx, account.SignInInput{Username: tt.in.Username, Password: pw}, store.SessionWeb); err != nil {
+			if _, err := s.SignIn(ctx, account.SignInInput{Username: tt.in.Username, Password: pw}, scheme.SessionWeb); err != nil {
 				t.Errorf("%s: an applicant must be able to sign in to see their status: %v", tt.in.Type, err)
 			}
-			if _, err := s.Decide(ctx, "coord", a.ID, store.Approve, ""); err != nil {
+			if _, err := s.Decide(ctx, "coord", a.ID, scheme.Approve, ""); err != nil {
 				t.Fatal(err)
 			}
-			sess, err := s.SignIn(ctx, account.SignInInput{Username: tt.in.Username, Password: pw}, store.SessionAPI)
+			sess, err := s.SignIn(ctx, account.SignInInput{Username: tt.in.Username, Password: pw}, scheme.SessionAPI)
 			if err != nil {
 				t.Fatalf("%s: sign in after approval: %v", tt.in.Type, err)
 			}
@@ -227,7 +227,7 @@ func TestQueue_WaitCountsWorkingHoursAcrossAWeekend(t *testing.T) {
 			t.Fatal(err)
 		}
 		c.t = c.t.AddDate(0, 0, 3).Add(-6 * time.Hour) // Monday 10:00
-		q, err := s.Queue(context.Background(), store.ApplicationFilter{})
+		q, err := s.Queue(context.Background(), scheme.ApplicationFilter{})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -250,9 +250,9 @@ func TestSignIn_WrongPasswordsSlowAUsernameButNeverLockItsMemberOut(t *testing.T
 		if err != nil {
 			t.Fatal(err)
 		}
-		s.Decide(ctx, "coord", a.ID, store.Approve, "")
+		s.Decide(ctx, "coord", a.ID, scheme.Approve, "")
 		try := func(username, password string) error {
-			_, err := s.SignIn(ctx, account.SignInInput{Username: username, Password: password}, store.SessionWeb)
+			_, err := s.SignIn(ctx, account.SignInInput{Username: username, Password: password}, scheme.SessionWeb)
 			return err
 		}
 		lim := account.DefaultSignInLimit
@@ -310,22 +310,22 @@ func TestSignIn_SecondFactorCodesHaveAnAllowanceOfTheirOwn(t *testing.T) {
 		}
 		lim := account.DefaultSignInLimit
 		for i := range lim.Burst {
-			_, err := s.SignIn(ctx, account.SignInInput{Username: "coord.guess", Password: pw, OTP: "000000"}, store.SessionAPI)
+			_, err := s.SignIn(ctx, account.SignInInput{Username: "coord.guess", Password: pw, OTP: "000000"}, scheme.SessionAPI)
 			if scheme.ErrorCode(err) != scheme.CodeOTPRequired {
 				t.Fatalf("wrong code %d: %v", i+1, err)
 			}
 		}
-		sess, err := s.SignIn(ctx, account.SignInInput{Username: "coord.guess", Password: pw}, store.SessionWeb)
+		sess, err := s.SignIn(ctx, account.SignInInput{Username: "coord.guess", Password: pw}, scheme.SessionWeb)
 		if scheme.ErrorCode(err) != scheme.CodeOTPRequired {
 			t.Fatalf("the password is still right, and its tries were given back: %v", err)
 		}
 		code, _ := totp.GenerateCode(secretOf(t, uri), c.t)
-		if _, err := s.CompleteSignIn(ctx, sess.Token, code, store.SessionWeb); scheme.ErrorCode(err) != scheme.CodeTooMany {
+		if _, err := s.CompleteSignIn(ctx, sess.Token, code, scheme.SessionWeb); scheme.ErrorCode(err) != scheme.CodeTooMany {
 			t.Fatalf("a code past the allowance: %v, want too many", err)
 		}
 		c.t = c.t.Add(lim.Every)
 		code, _ = totp.GenerateCode(secretOf(t, uri), c.t)
-		if _, err := s.CompleteSignIn(ctx, sess.Token, code, store.SessionWeb); err != nil {
+		if _, err := s.CompleteSignIn(ctx, sess.Token, code, scheme.SessionWeb); err != nil {
 			t.Errorf("the right code once the wait is over: %v", err)
 		}
 	})
@@ -339,7 +339,7 @@ func TestPasswordReset_AtMostThreeMessagesAnHourPerAccount(t *testing.T) {
 		ctx := context.Background()
 		s, c := newService(t, db)
 		a, _ := s.Apply(ctx, individualInput("pestered"))
-		s.Decide(ctx, "coord", a.ID, store.Approve, "")
+		s.Decide(ctx, "coord", a.ID, scheme.Approve, "")
 		sent := func() int {
 			var n int
 			if err := db.Writer().QueryRowContext(ctx, `SELECT COUNT(*) FROM notifications WHERE template = 'password_reset_code' AND user_id = $1`, a.UserID).Scan(&n); err != nil {
@@ -373,31 +373,31 @@ func TestSignIn_CoordinatorsNeedTheirSecondFactor(t *testing.T) {
 			t.Fatal(err)
 		}
 		secret := secretOf(t, uri)
-		sess, err := s.SignIn(ctx, account.SignInInput{Username: "coord.kim", Password: pw}, store.SessionWeb)
+		sess, err := s.SignIn(ctx, account.SignInInput{Username: "coord.kim", Password: pw}, scheme.SessionWeb)
 		if scheme.ErrorCode(err) != scheme.CodeOTPRequired || sess.Token == "" {
 			t.Fatalf("password alone: %v", err)
 		}
-		if _, err := s.Authenticate(ctx, sess.Token, store.SessionWeb); err == nil {
+		if _, err := s.Authenticate(ctx, sess.Token, scheme.SessionWeb); err == nil {
 			t.Error("the code-step token works as a full session")
 		}
-		if _, err := s.CompleteSignIn(ctx, sess.Token, "000000", store.SessionWeb); scheme.ErrorCode(err) != scheme.CodeOTPRequired {
+		if _, err := s.CompleteSignIn(ctx, sess.Token, "000000", scheme.SessionWeb); scheme.ErrorCode(err) != scheme.CodeOTPRequired {
 			t.Errorf("wrong code: %v", err)
 		}
 		code, _ := totp.GenerateCode(secret, c.t)
-		full, err := s.CompleteSignIn(ctx, sess.Token, code, store.SessionWeb)
+		full, err := s.CompleteSignIn(ctx, sess.Token, code, scheme.SessionWeb)
 		if err != nil {
 			t.Fatalf("right code: %v", err)
 		}
-		if u, err := s.Authenticate(ctx, full.Token, store.SessionWeb); err != nil || u.Role != scheme.RoleCoordinator {
+		if u, err := s.Authenticate(ctx, full.Token, scheme.SessionWeb); err != nil || u.Role != scheme.RoleCoordinator {
 			t.Errorf("session after the code: %+v %v", u, err)
 		}
-		if _, err := s.CompleteSignIn(ctx, sess.Token, code, store.SessionWeb); err == nil {
+		if _, err := s.CompleteSignIn(ctx, sess.Token, code, scheme.SessionWeb); err == nil {
 			t.Error("the code-step token works twice")
 		}
 		// The API takes the code in the same request (a new one: each works once).
 		c.t = c.t.Add(30 * time.Second)
 		code, _ = totp.GenerateCode(secret, c.t)
-		if _, err := s.SignIn(ctx, account.SignInInput{Username: "coord.kim", Password: pw, OTP: code}, store.SessionAPI); err != nil {
+		if _, err := s.SignIn(ctx, account.SignInInput{Username: "coord.kim", Password: pw, OTP: code}, scheme.SessionAPI); err != nil {
 			t.Errorf("API sign-in with code: %v", err)
 		}
 	})
@@ -418,7 +418,7 @@ func TestSecondFactor_MemberTurnsItOnAndARecoveryCodeWorksOnce(t *testing.T) {
 		ctx := context.Background()
 		s, c := newService(t, db)
 		a, _ := s.Apply(ctx, individualInput("twofa"))
-		s.Decide(ctx, "coord", a.ID, store.Approve, "")
+		s.Decide(ctx, "coord", a.ID, scheme.Approve, "")
 		key, err := s.SetUpTOTP("twofa")
 		if err != nil {
 			t.Fatal(err)
@@ -431,13 +431,13 @@ func TestSecondFactor_MemberTurnsItOnAndARecoveryCodeWorksOnce(t *testing.T) {
 		if err != nil || len(codes) != 10 {
 			t.Fatalf("confirm: %d codes, %v", len(codes), err)
 		}
-		if _, err := s.SignIn(ctx, account.SignInInput{Username: "twofa", Password: pw}, store.SessionAPI); scheme.ErrorCode(err) != scheme.CodeOTPRequired {
+		if _, err := s.SignIn(ctx, account.SignInInput{Username: "twofa", Password: pw}, scheme.SessionAPI); scheme.ErrorCode(err) != scheme.CodeOTPRequired {
 			t.Errorf("member with second factor, password only: %v", err)
 		}
-		if _, err := s.SignIn(ctx, account.SignInInput{Username: "twofa", Password: pw, OTP: strings.ToLower(codes[3])}, store.SessionAPI); err != nil {
+		if _, err := s.SignIn(ctx, account.SignInInput{Username: "twofa", Password: pw, OTP: strings.ToLower(codes[3])}, scheme.SessionAPI); err != nil {
 			t.Errorf("recovery code: %v", err)
 		}
-		if _, err := s.SignIn(ctx, account.SignInInput{Username: "twofa", Password: pw, OTP: codes[3]}, store.SessionAPI); err == nil {
+		if _, err := s.SignIn(ctx, account.SignInInput{Username: "twofa", Password: pw, OTP: codes[3]}, scheme.SessionAPI); err == nil {
 			t.Error("a recovery code worked twice")
 		}
 	})
@@ -448,8 +448,8 @@ func TestPasswordReset_CodeByMessageEndsOldSessions(t *testing.T) {
 		ctx := context.Background()
 		s, _ := newService(t, db)
 		a, _ := s.Apply(ctx, individualInput("forgetful"))
-		s.Decide(ctx, "coord", a.ID, store.Approve, "")
-		old, err := s.SignIn(ctx, account.SignInInput{Username: "forgetful", Password: pw}, store.SessionWeb)
+		s.Decide(ctx, "coord", a.ID, scheme.Approve, "")
+		old, err := s.SignIn(ctx, account.SignInInput{Username: "forgetful", Password: pw}, scheme.SessionWeb)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -474,10 +474,10 @@ func TestPasswordReset_CodeByMessageEndsOldSessions(t *testing.T) {
 		if err := s.FinishReset(ctx, "forgetful", code, "a brand new passphrase"); err != nil {
 			t.Fatalf("right code: %v", err)
 		}
-		if _, err := s.Authenticate(ctx, old.Token, store.SessionWeb); err == nil {
+		if _, err := s.Authenticate(ctx, old.Token, scheme.SessionWeb); err == nil {
 			t.Error("a session from before the reset still works")
 		}
-		if _, err := s.SignIn(ctx, account.SignInInput{Username: "forgetful", Password: "a brand new passphrase"}, store.SessionWeb); err != nil {
+		if _, err := s.SignIn(ctx, account.SignInInput{Username: "forgetful", Password: "a brand new passphrase"}, scheme.SessionWeb); err != nil {
 			t.Errorf("new password: %v", err)
 		}
 		if err := s.FinishReset(ctx, "forgetful", code, "yet another passphrase"); scheme.ErrorCode(err) != scheme.CodeInvalid {
@@ -498,7 +498,7 @@ func TestPasswordReset_AskingTakesTheSameTimeForEveryUsername(t *testing.T) {
 		s, _ := newService(t, db)
 		s.ResetLimit = account.Allowance{Burst: 1000, Every: time.Millisecond} // every request sends
 		a, _ := s.Apply(ctx, individualInput("timed"))
-		s.Decide(ctx, "coord", a.ID, store.Approve, "")
+		s.Decide(ctx, "coord", a.ID, scheme.Approve, "")
 		names := []string{"timed", "untimed"}
 		median := func(ds []time.Duration) time.Duration {
 			ds = slices.Clone(ds)
@@ -543,18 +543,18 @@ func TestLeave_EndsSessionsAndTheAccount(t *testing.T) {
 		ctx := context.Background()
 		s, _ := newService(t, db)
 		a, _ := s.Apply(ctx, individualInput("goodbye"))
-		s.Decide(ctx, "coord", a.ID, store.Approve, "")
-		sess, err := s.SignIn(ctx, account.SignInInput{Username: "goodbye", Password: pw}, store.SessionAPI)
+		s.Decide(ctx, "coord", a.ID, scheme.Approve, "")
+		sess, err := s.SignIn(ctx, account.SignInInput{Username: "goodbye", Password: pw}, scheme.SessionAPI)
 		if err != nil {
 			t.Fatal(err)
 		}
 		if err := s.Leave(ctx, sess.User); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := s.Authenticate(ctx, sess.Token, store.SessionAPI); err == nil {
+		if _, err := s.Authenticate(ctx, sess.Token, scheme.SessionAPI); err == nil {
 			t.Error("session survived leaving")
 		}
-		if _, err := s.SignIn(ctx, account.SignInInput{Username: "goodbye", Password: pw}, store.SessionAPI); scheme.ErrorCode(err) != scheme.CodeUnauthenticated {
+		if _, err := s.SignIn(ctx, account.SignInInput{Username: "goodbye", Password: pw}, scheme.SessionAPI); scheme.ErrorCode(err) != scheme.CodeUnauthenticated {
 			t.Errorf("signing in after leaving: %v", err)
 		}
 	})
@@ -572,8 +572,8 @@ func TestAudit_EveryMembershipActionIsRecorded(t *testing.T) {
 		if _, err := db.Application(ctx, coord.ID, a.ID); err != nil {
 			t.Fatal(err)
 		}
-		s.Decide(ctx, coord.ID, a.ID, store.Approve, "")
-		sess, err := s.SignIn(ctx, account.SignInInput{Username: "audited", Password: pw}, store.SessionWeb)
+		s.Decide(ctx, coord.ID, a.ID, scheme.Approve, "")
+		sess, err := s.SignIn(ctx, account.SignInInput{Username: "audited", Password: pw}, scheme.SessionWeb)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -582,7 +582,7 @@ func TestAudit_EveryMembershipActionIsRecorded(t *testing.T) {
 		}
 		org := orgInput("project", "audit.org", "x@valley-outreach.example.org")
 		oa, _ := s.Apply(ctx, org)
-		s.Decide(ctx, coord.ID, oa.ID, store.Approve, "")
+		s.Decide(ctx, coord.ID, oa.ID, scheme.Approve, "")
 		contact, _ := db.LoginByUsername(ctx, "audit.org")
 		staff, err := s.AddStaff(ctx, contact.User, "audit.staff", pw, "Kai")
 		if err != nil {
@@ -597,7 +597,7 @@ func TestAudit_EveryMembershipActionIsRecorded(t *testing.T) {
 		db.DecideMemberExport(ctx, "second.coordinator", req.ID, true)
 		db.ExportRevoked(ctx, coord.ID, req.ID)
 		ob, _ := s.Apply(ctx, individualInput("leaver.audit"))
-		s.Decide(ctx, coord.ID, ob.ID, store.Approve, "")
+		s.Decide(ctx, coord.ID, ob.ID, scheme.Approve, "")
 		s.Leave(ctx, scheme.User{ID: ob.UserID, Role: scheme.RoleMember})
 
 		want := []string{"user.create", "application.submit", "application.view", "application.approve", "user.signin", "user.password",
@@ -651,15 +651,15 @@ func TestSignIn_ATOTPCodeWorksOnlyOnce(t *testing.T) {
 			t.Fatal(err)
 		}
 		code, _ := totp.GenerateCode(secretOf(t, uri), c.t)
-		if _, err := s.SignIn(ctx, account.SignInInput{Username: "coord.replay", Password: pw, OTP: code}, store.SessionAPI); err != nil {
+		if _, err := s.SignIn(ctx, account.SignInInput{Username: "coord.replay", Password: pw, OTP: code}, scheme.SessionAPI); err != nil {
 			t.Fatalf("first use: %v", err)
 		}
-		if _, err := s.SignIn(ctx, account.SignInInput{Username: "coord.replay", Password: pw, OTP: code}, store.SessionAPI); scheme.ErrorCode(err) != scheme.CodeOTPRequired {
+		if _, err := s.SignIn(ctx, account.SignInInput{Username: "coord.replay", Password: pw, OTP: code}, scheme.SessionAPI); scheme.ErrorCode(err) != scheme.CodeOTPRequired {
 			t.Errorf("replayed code: %v", err)
 		}
 		c.t = c.t.Add(30 * time.Second)
 		next, _ := totp.GenerateCode(secretOf(t, uri), c.t)
-		if _, err := s.SignIn(ctx, account.SignInInput{Username: "coord.replay", Password: pw, OTP: next}, store.SessionAPI); err != nil {
+		if _, err := s.SignIn(ctx, account.SignInInput{Username: "coord.replay", Password: pw, OTP: next}, scheme.SessionAPI); err != nil {
 			t.Errorf("next step's code: %v", err)
 		}
 	})

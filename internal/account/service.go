@@ -115,11 +115,11 @@ func minutes(d time.Duration) string {
 	return fmt.Sprintf("%d minutes", n)
 }
 
-func (s *Service) ttl(kind store.SessionKind) store.SessionTTL {
+func (s *Service) ttl(kind scheme.SessionKind) store.SessionTTL {
 	switch kind {
-	case store.SessionAPI:
+	case scheme.SessionAPI:
 		return s.API
-	case store.SessionMFA:
+	case scheme.SessionMFA:
 		return store.SessionTTL{Idle: 5 * time.Minute, Absolute: 5 * time.Minute}
 	}
 	return s.Web
@@ -156,7 +156,7 @@ type SignInInput struct {
 // every username takes the same path at the same cost (one try of its
 // allowance, one lookup, one argon2id verification) and gets the same
 // answer: ErrBadCredentials, or CodeTooMany with a wait.
-func (s *Service) SignIn(ctx context.Context, in SignInInput, kind store.SessionKind) (Session, error) {
+func (s *Service) SignIn(ctx context.Context, in SignInInput, kind scheme.SessionKind) (Session, error) {
 	key := signInKey(in.Username)
 	if err := s.take(ctx, key); err != nil {
 		return Session{}, err
@@ -190,12 +190,12 @@ func (s *Service) SignIn(ctx context.Context, in SignInInput, kind store.Session
 	}
 	if l.TOTPEnabled {
 		if strings.TrimSpace(in.OTP) == "" {
-			if kind != store.SessionWeb {
+			if kind != scheme.SessionWeb {
 				return Session{}, ErrOTPRequired // API clients send the code with the password
 			}
 			// The password is proven: hand back a short-lived token for the
 			// code step, so the browser need not send the password again.
-			token, exp, err := s.DB.CreateSession(ctx, l.User.ID, store.SessionMFA, s.ttl(store.SessionMFA))
+			token, exp, err := s.DB.CreateSession(ctx, l.User.ID, scheme.SessionMFA, s.ttl(scheme.SessionMFA))
 			if err != nil {
 				return Session{}, err
 			}
@@ -210,8 +210,8 @@ func (s *Service) SignIn(ctx context.Context, in SignInInput, kind store.Session
 
 // CompleteSignIn finishes a sign-in that needed a second-factor code, with
 // the token SignIn gave alongside ErrOTPRequired.
-func (s *Service) CompleteSignIn(ctx context.Context, mfaToken, code string, kind store.SessionKind) (Session, error) {
-	u, err := s.DB.SessionUser(ctx, mfaToken, store.SessionMFA, s.ttl(store.SessionMFA))
+func (s *Service) CompleteSignIn(ctx context.Context, mfaToken, code string, kind scheme.SessionKind) (Session, error) {
+	u, err := s.DB.SessionUser(ctx, mfaToken, scheme.SessionMFA, s.ttl(scheme.SessionMFA))
 	if err != nil {
 		return Session{}, scheme.Errorf(scheme.CodeUnauthenticated, "That took too long. Please sign in again.")
 	}
@@ -247,9 +247,9 @@ func (s *Service) secondFactor(ctx context.Context, l store.Login, code string) 
 }
 
 // start opens the session once every check has passed.
-func (s *Service) start(ctx context.Context, l store.Login, kind store.SessionKind) (Session, error) {
+func (s *Service) start(ctx context.Context, l store.Login, kind scheme.SessionKind) (Session, error) {
 	setUp := l.User.Role.Staff() && !l.TOTPEnabled
-	if setUp && kind == store.SessionAPI {
+	if setUp && kind == scheme.SessionAPI {
 		return Session{}, scheme.Errorf(scheme.CodeForbidden, "Staff must set up a second factor in the web app before using the API.")
 	}
 	if err := s.DB.LoginSucceeded(ctx, l.User.ID); err != nil {
@@ -283,7 +283,7 @@ func (s *Service) checkSecondFactor(ctx context.Context, l store.Login, code str
 var totpOpts = totp.ValidateOpts{Period: 30, Digits: otp.DigitsSix, Algorithm: otp.AlgorithmSHA1}
 
 // Authenticate returns the user of a session token.
-func (s *Service) Authenticate(ctx context.Context, token string, kind store.SessionKind) (scheme.User, error) {
+func (s *Service) Authenticate(ctx context.Context, token string, kind scheme.SessionKind) (scheme.User, error) {
 	return s.DB.SessionUser(ctx, token, kind, s.ttl(kind))
 }
 

@@ -6,7 +6,6 @@ import (
 	"strings"
 
 	"uglymugs/internal/scheme"
-	"uglymugs/internal/store"
 )
 
 // QueueItem is an application in the vetting queue with how long it has
@@ -18,7 +17,7 @@ type QueueItem struct {
 
 // Queue lists applications oldest first, each with its wait in working
 // hours (to one decimal place).
-func (s *Service) Queue(ctx context.Context, f store.ApplicationFilter) ([]QueueItem, error) {
+func (s *Service) Queue(ctx context.Context, f scheme.ApplicationFilter) ([]QueueItem, error) {
 	apps, err := s.DB.Applications(ctx, f)
 	if err != nil {
 		return nil, err
@@ -36,7 +35,7 @@ func (s *Service) Queue(ctx context.Context, f store.ApplicationFilter) ([]Queue
 }
 
 // Decide approves, rejects or asks about an application.
-func (s *Service) Decide(ctx context.Context, actor, id string, d store.Decision, text string) (scheme.Application, error) {
+func (s *Service) Decide(ctx context.Context, actor, id string, d scheme.Decision, text string) (scheme.Application, error) {
 	return s.DB.DecideApplication(ctx, actor, id, d, strings.TrimSpace(text), s.URL)
 }
 

@@ -38,7 +38,7 @@ func setup(t *testing.T, db *store.DB) fixture {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := acc.Decide(ctx, "coord", a.ID, store.Approve, ""); err != nil {
+	if _, err := acc.Decide(ctx, "coord", a.ID, scheme.Approve, ""); err != nil {
 		t.Fatal(err)
 	}
 	l, _ := db.LoginByID(ctx, a.UserID)
@@ -148,7 +148,7 @@ func TestDraft_EachProblemIsNamedAndNothingIsStored(t *testing.T) {
 		if _, err := f.svc.Draft(ctx, f.reporter, alert.Input{ReportIDs: []string{f.consented.ID}}); scheme.ErrorCode(err) != scheme.CodeForbidden {
 			t.Errorf("a member writing an alert: %v, want forbidden", err)
 		}
-		as, err := db.Alerts(ctx, store.AlertFilter{})
+		as, err := db.Alerts(ctx, scheme.AlertFilter{})
 		if err != nil || len(as) != 0 {
 			t.Errorf("%d alerts stored after refusals (%v)", len(as), err)
 		}

@@ -162,7 +162,7 @@ func serverFigures(ctx context.Context, c Config, res *Results, db *store.DB, db
 		if err != nil {
 			return err
 		}
-		tok, _, err := db.CreateSession(ctx, u.ID, store.SessionAPI, account.DefaultAPITTL)
+		tok, _, err := db.CreateSession(ctx, u.ID, scheme.SessionAPI, account.DefaultAPITTL)
 		if err != nil {
 			return err
 		}
@@ -285,7 +285,7 @@ func serverFigures(ctx context.Context, c Config, res *Results, db *store.DB, db
 	if err != nil {
 		return err
 	}
-	staffTok, _, err := db.CreateSession(ctx, coordinator.ID, store.SessionWeb, account.DefaultWebTTL)
+	staffTok, _, err := db.CreateSession(ctx, coordinator.ID, scheme.SessionWeb, account.DefaultWebTTL)
 	if err != nil {
 		return err
 	}
@@ -295,7 +295,7 @@ func serverFigures(ctx context.Context, c Config, res *Results, db *store.DB, db
 		if err != nil {
 			return err
 		}
-		tok, _, err := db.CreateSession(ctx, u.ID, store.SessionWeb, account.DefaultWebTTL)
+		tok, _, err := db.CreateSession(ctx, u.ID, scheme.SessionWeb, account.DefaultWebTTL)
 		if err != nil {
 			return err
 		}

@@ -113,7 +113,7 @@ func (s *Service) Member(ctx context.Context, u scheme.User, channel, kind, valu
 }
 
 // Partner checks a value for a partner site's API key.
-func (s *Service) Partner(ctx context.Context, key store.APIKey, kind, value string) (Result, error) {
+func (s *Service) Partner(ctx context.Context, key scheme.APIKey, kind, value string) (Result, error) {
 	kind, norm, err := Normalise(kind, value)
 	if err != nil {
 		return Result{}, err
@@ -147,7 +147,7 @@ func (s *Service) dayStart() time.Time {
 	return time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, s.Loc)
 }
 
-func (s *Service) limitError(out store.CheckOutcome) *LimitError {
+func (s *Service) limitError(out scheme.CheckOutcome) *LimitError {
 	now := s.Now()
 	if out.Daily {
 		start := s.dayStart()

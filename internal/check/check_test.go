@@ -50,7 +50,7 @@ func setup(t testing.TB, db *store.DB, limits check.Limits) fixture {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := acc.Decide(ctx, "test", a.ID, store.Approve, ""); err != nil {
+		if _, err := acc.Decide(ctx, "test", a.ID, scheme.Approve, ""); err != nil {
 			t.Fatal(err)
 		}
 		u, err := db.UserByUsername(ctx, name)
@@ -299,7 +299,7 @@ func TestCheck_PartnersLearnOnlyWhetherAndHowSeverely(t *testing.T) {
 			VALUES ($1, 'Example Adverts', 'umpk_TEST', $2, 2, 3, 'admin', $3)`, keyID, []byte("not a real hash"), f.clk.t.UTC()); err != nil {
 			t.Fatal(err)
 		}
-		key := store.APIKey{ID: keyID, PerMinute: 2, PerDay: 3}
+		key := scheme.APIKey{ID: keyID, PerMinute: 2, PerDay: 3}
 		r, err := f.svc.Partner(ctx, key, "", "07700 900123")
 		if err != nil || !r.Reported() || r.Highest != scheme.SeverityHighest || r.Alerts != nil {
 			t.Fatalf("partner check: %+v %v", r, err)
@@ -334,34 +334,34 @@ func TestCheck_UnusualCheckingIsFlagged(t *testing.T) {
 		}
 		// The checker keeps checking a number that is in a report but
 		// in no alert — as an offender checking on himself would.
-		for range store.UnusualReportedCheck {
+		for range scheme.UnusualReportedCheck {
 			if _, err := f.svc.Member(ctx, f.member, check.ChannelWeb, "", "07700 900555"); err != nil {
 				t.Fatal(err)
 			}
 		}
-		flags, err := db.UnusualChecking(ctx, f.clk.t.Add(-store.UnusualWindow))
+		flags, err := db.UnusualChecking(ctx, f.clk.t.Add(-scheme.UnusualWindow))
 		if err != nil {
 			t.Fatal(err)
 		}
-		if len(flags) != 1 || flags[0].UserID != f.member.ID || flags[0].ReportedRepeated != store.UnusualReportedCheck ||
-			len(flags[0].Reasons) != 1 || flags[0].Checks != store.UnusualReportedCheck {
+		if len(flags) != 1 || flags[0].UserID != f.member.ID || flags[0].ReportedRepeated != scheme.UnusualReportedCheck ||
+			len(flags[0].Reasons) != 1 || flags[0].Checks != scheme.UnusualReportedCheck {
 			t.Fatalf("flags %+v, want the checker only, for a reported identifier", flags)
 		}
 		// Many different numbers flag the bystander too.
-		for i := range store.UnusualDistinct {
+		for i := range scheme.UnusualDistinct {
 			if _, err := f.svc.Member(ctx, f.other, check.ChannelAPI, "", fmt.Sprintf("07700 900%03d", 200+i)); err != nil {
 				t.Fatal(err)
 			}
 		}
-		flags, err = db.UnusualChecking(ctx, f.clk.t.Add(-store.UnusualWindow))
+		flags, err = db.UnusualChecking(ctx, f.clk.t.Add(-scheme.UnusualWindow))
 		if err != nil {
 			t.Fatal(err)
 		}
-		if len(flags) != 2 || flags[0].UserID != f.other.ID || flags[0].Distinct != store.UnusualDistinct+2 {
+		if len(flags) != 2 || flags[0].UserID != f.other.ID || flags[0].Distinct != scheme.UnusualDistinct+2 {
 			t.Fatalf("flags %+v, want the bystander first for many values", flags)
 		}
 		// Old checks fall out of the window and are purged.
-		if n, err := db.PurgeChecks(ctx, f.clk.t.Add(time.Second)); err != nil || n != int64(2+store.UnusualReportedCheck+store.UnusualDistinct) {
+		if n, err := db.PurgeChecks(ctx, f.clk.t.Add(time.Second)); err != nil || n != int64(2+scheme.UnusualReportedCheck+scheme.UnusualDistinct) {
 			t.Errorf("purged %d %v", n, err)
 		}
 	})

@@ -24,7 +24,7 @@ func seedAlerts(ctx context.Context, db *store.DB, svc *alert.Service) error {
 		staff = append(staff, l.User)
 	}
 	writer, approver := staff[0], staff[1]
-	reports, err := db.Reports(ctx, store.ReportFilter{Statuses: []scheme.ReportStatus{scheme.ReportSubmitted, scheme.ReportInReview}})
+	reports, err := db.Reports(ctx, scheme.ReportFilter{Statuses: []scheme.ReportStatus{scheme.ReportSubmitted, scheme.ReportInReview}})
 	if err != nil {
 		return err
 	}

@@ -92,7 +92,7 @@ func Seed(ctx context.Context, db *store.DB, acc *account.Service, reports *repo
 			return nil, fmt.Errorf("demo application %s: %w", in.Username, err)
 		}
 		if i < len(approved) {
-			if _, err := acc.Decide(ctx, coord.ID, a.ID, store.Approve, ""); err != nil {
+			if _, err := acc.Decide(ctx, coord.ID, a.ID, scheme.Approve, ""); err != nil {
 				return nil, err
 			}
 			role := scheme.RoleMember

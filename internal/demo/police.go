@@ -28,7 +28,7 @@ func seedPolice(ctx context.Context, db *store.DB, svc *police.Service, signInUR
 	if err != nil {
 		return err
 	}
-	reports, err := db.Reports(ctx, store.ReportFilter{})
+	reports, err := db.Reports(ctx, scheme.ReportFilter{})
 	if err != nil {
 		return err
 	}

@@ -13,6 +13,7 @@ import (
 
 	"uglymugs/internal/audit"
 	"uglymugs/internal/notify"
+	"uglymugs/internal/scheme"
 	"uglymugs/internal/store"
 )
 
@@ -81,7 +82,7 @@ func Periodic() []*river.PeriodicJob {
 // years.
 var DefaultRetention = store.Retention{
 	Reports:    6 * 365 * 24 * time.Hour,
-	Checks:     2 * store.UnusualWindow,
+	Checks:     2 * scheme.UnusualWindow,
 	Deliveries: 90 * 24 * time.Hour,
 	Audit:      6 * 365 * 24 * time.Hour,
 }

@@ -53,7 +53,7 @@ func addMembers(t *testing.T, db *store.DB, ms ...alertMember) map[string]string
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := db.DecideApplication(ctx, "coord", a.ID, store.Approve, "", "u"); err != nil {
+		if _, err := db.DecideApplication(ctx, "coord", a.ID, scheme.Approve, "", "u"); err != nil {
 			t.Fatal(err)
 		}
 		ids[m.Name] = a.UserID
@@ -225,12 +225,12 @@ func TestAlertDelivery_EachMemberGetsTheirChannelsOnceForEachOfTwoAlertsPublishe
 		}
 		// In the app: every member in London, whatever their channels.
 		for _, name := range []string{"both", "email-only", "sms-only", "in-app-only"} {
-			feed, err := db.MemberAlerts(ctx, ids[name], store.MemberAlertFilter{})
+			feed, err := db.MemberAlerts(ctx, ids[name], scheme.MemberAlertFilter{})
 			if err != nil || len(feed) != 2 {
 				t.Errorf("%s has %d alerts in the app (%v), want 2", name, len(feed), err)
 			}
 		}
-		if feed, _ := db.MemberAlerts(ctx, ids["in-wales"], store.MemberAlertFilter{}); len(feed) != 0 {
+		if feed, _ := db.MemberAlerts(ctx, ids["in-wales"], scheme.MemberAlertFilter{}); len(feed) != 0 {
 			t.Errorf("a member outside the area has %d alerts", len(feed))
 		}
 

@@ -7,7 +7,6 @@ import (
 	"unicode/utf8"
 
 	"uglymugs/internal/scheme"
-	"uglymugs/internal/store"
 )
 
 // LegalBasisNames say, for the form and the log, what each basis means.
@@ -33,15 +32,15 @@ type DisclosureInput struct {
 
 // RecordDisclosure checks a disclosure and records it as pending: it
 // enters the log only when another admin approves it.
-func (s *Service) RecordDisclosure(ctx context.Context, u scheme.User, in DisclosureInput) (store.Disclosure, error) {
+func (s *Service) RecordDisclosure(ctx context.Context, u scheme.User, in DisclosureInput) (scheme.Disclosure, error) {
 	if !u.Role.Staff() || u.Status != scheme.StatusActive {
-		return store.Disclosure{}, scheme.Errorf(scheme.CodeForbidden, "Only coordinators and admins record disclosures.")
+		return scheme.Disclosure{}, scheme.Errorf(scheme.CodeForbidden, "Only coordinators and admins record disclosures.")
 	}
 	p := map[string]string{}
-	if !slices.Contains(store.LegalBases, in.LegalBasis) {
+	if !slices.Contains(scheme.LegalBases, in.LegalBasis) {
 		p["legal_basis"] = "Choose the legal basis: a disclosure without consent needs one."
 	}
-	d := store.Disclosure{LegalBasis: in.LegalBasis, What: strings.TrimSpace(in.What), Recipient: strings.TrimSpace(in.Recipient),
+	d := scheme.Disclosure{LegalBasis: in.LegalBasis, What: strings.TrimSpace(in.What), Recipient: strings.TrimSpace(in.Recipient),
 		Justification: strings.TrimSpace(in.Justification), NoNotify: strings.TrimSpace(in.NoNotifyReason), RequestedBy: u.ID}
 	in.Username, in.ReportID = strings.TrimSpace(in.Username), strings.TrimSpace(in.ReportID)
 	switch {
@@ -83,25 +82,25 @@ func (s *Service) RecordDisclosure(ctx context.Context, u scheme.User, in Disclo
 		p["notify"] = "Say whether the person will be told."
 	}
 	if len(p) > 0 {
-		return store.Disclosure{}, scheme.Invalid(p)
+		return scheme.Disclosure{}, scheme.Invalid(p)
 	}
 	return s.DB.RecordDisclosure(ctx, d)
 }
 
 // DecideDisclosure approves or refuses a pending disclosure: admins only,
 // and never the one who recorded it. Refusing needs a note.
-func (s *Service) DecideDisclosure(ctx context.Context, u scheme.User, id, decision, note, accountURL string) (store.Disclosure, error) {
+func (s *Service) DecideDisclosure(ctx context.Context, u scheme.User, id, decision, note, accountURL string) (scheme.Disclosure, error) {
 	if u.Role != scheme.RoleAdmin || u.Status != scheme.StatusActive {
-		return store.Disclosure{}, scheme.Errorf(scheme.CodeForbidden, "Only an admin can approve or refuse a disclosure.")
+		return scheme.Disclosure{}, scheme.Errorf(scheme.CodeForbidden, "Only an admin can approve or refuse a disclosure.")
 	}
 	note = strings.TrimSpace(note)
 	switch {
 	case decision != "approve" && decision != "refuse":
-		return store.Disclosure{}, scheme.Invalid(map[string]string{"decision": "Choose approve or refuse."})
+		return scheme.Disclosure{}, scheme.Invalid(map[string]string{"decision": "Choose approve or refuse."})
 	case decision == "refuse" && note == "":
-		return store.Disclosure{}, scheme.Invalid(map[string]string{"note": "Say why you refuse it."})
+		return scheme.Disclosure{}, scheme.Invalid(map[string]string{"note": "Say why you refuse it."})
 	case utf8.RuneCountInString(note) > 2000:
-		return store.Disclosure{}, scheme.Invalid(map[string]string{"note": "Keep this under 2,000 characters."})
+		return scheme.Disclosure{}, scheme.Invalid(map[string]string{"note": "Keep this under 2,000 characters."})
 	}
 	return s.DB.DecideDisclosure(ctx, u.ID, id, decision == "approve", note, accountURL)
 }

@@ -7,7 +7,6 @@ import (
 	"unicode/utf8"
 
 	"uglymugs/internal/scheme"
-	"uglymugs/internal/store"
 )
 
 // EnquiryInput is a police request as a coordinator records it.
@@ -30,11 +29,11 @@ func staff(u scheme.User) error {
 }
 
 // CreateEnquiry checks and records a police enquiry.
-func (s *Service) CreateEnquiry(ctx context.Context, u scheme.User, in EnquiryInput) (store.Enquiry, error) {
+func (s *Service) CreateEnquiry(ctx context.Context, u scheme.User, in EnquiryInput) (scheme.Enquiry, error) {
 	if err := staff(u); err != nil {
-		return store.Enquiry{}, err
+		return scheme.Enquiry{}, err
 	}
-	e := store.Enquiry{Force: strings.TrimSpace(in.Force), Unit: strings.TrimSpace(in.Unit), Reference: strings.TrimSpace(in.Reference),
+	e := scheme.Enquiry{Force: strings.TrimSpace(in.Force), Unit: strings.TrimSpace(in.Unit), Reference: strings.TrimSpace(in.Reference),
 		Request: strings.TrimSpace(in.Request), ReportID: strings.TrimSpace(in.ReportID), ProfileID: strings.TrimSpace(in.OffenderID), CreatedBy: u.ID}
 	p := map[string]string{}
 	if e.Force == "" {
@@ -78,7 +77,7 @@ func (s *Service) CreateEnquiry(ctx context.Context, u scheme.User, in EnquiryIn
 		p["respond_by"] = "The date has passed: give a day from today."
 	}
 	if len(p) > 0 {
-		return store.Enquiry{}, scheme.Invalid(p)
+		return scheme.Enquiry{}, scheme.Invalid(p)
 	}
 	return s.DB.CreateEnquiry(ctx, e)
 }
@@ -86,26 +85,26 @@ func (s *Service) CreateEnquiry(ctx context.Context, u scheme.User, in EnquiryIn
 // ForwardEnquiry passes an enquiry about one of its reports to the
 // reporter (a message in their report's thread) or to their organisation.
 // The message names the force, never the officer or their reference.
-func (s *Service) ForwardEnquiry(ctx context.Context, u scheme.User, id, reportID, to, signInURL string) (store.EnquiryForward, error) {
+func (s *Service) ForwardEnquiry(ctx context.Context, u scheme.User, id, reportID, to, signInURL string) (scheme.EnquiryForward, error) {
 	if err := staff(u); err != nil {
-		return store.EnquiryForward{}, err
+		return scheme.EnquiryForward{}, err
 	}
 	e, err := s.DB.Enquiry(ctx, id)
 	if err != nil {
-		return store.EnquiryForward{}, err
+		return scheme.EnquiryForward{}, err
 	}
 	ok := reportID == e.ReportID
 	if !ok && e.ProfileID != "" {
 		ids, err := s.DB.ProfileReports(ctx, e.ProfileID)
 		if err != nil {
-			return store.EnquiryForward{}, err
+			return scheme.EnquiryForward{}, err
 		}
 		for _, r := range ids {
 			ok = ok || r == reportID
 		}
 	}
 	if !ok {
-		return store.EnquiryForward{}, scheme.Invalid(map[string]string{"report_id": "That report is not part of this enquiry."})
+		return scheme.EnquiryForward{}, scheme.Invalid(map[string]string{"report_id": "That report is not part of this enquiry."})
 	}
 	msg := "The police (" + e.Force + ") have asked to talk to you about this report. It is entirely your choice: you do not have to talk to them, " +
 		"and saying no changes nothing about the help we give you. Nothing about you has been passed to them. " +

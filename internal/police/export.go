@@ -16,7 +16,6 @@ import (
 	"uglymugs/internal/anonymise"
 	"uglymugs/internal/audit"
 	"uglymugs/internal/scheme"
-	"uglymugs/internal/store"
 )
 
 // Formats an export can take.
@@ -34,7 +33,7 @@ type ExportInput struct {
 
 // Export is an export's record and its content, made now.
 type Export struct {
-	store.PoliceExport
+	scheme.PoliceExport
 	Rows []ExportRow
 	// Withdrawn counts reports that were in the export when it was made
 	// and whose police consent has been withdrawn since (or that were
@@ -152,7 +151,7 @@ func (s *Service) CreateExport(ctx context.Context, u scheme.User, in ExportInpu
 	if len(unknown) > 0 {
 		return Export{}, scheme.Invalid(map[string]string{"report_ids": "There is no report with the id " + strings.Join(unknown, ", ") + "."})
 	}
-	rec := store.PoliceExport{Format: in.Format, ProfileID: profile, Purpose: strings.TrimSpace(in.Purpose),
+	rec := scheme.PoliceExport{Format: in.Format, ProfileID: profile, Purpose: strings.TrimSpace(in.Purpose),
 		Recipient: strings.TrimSpace(in.Recipient), CreatedBy: u.ID}
 	var included []scheme.Report
 	for _, r := range rs {
@@ -218,7 +217,7 @@ func (s *Service) Export(ctx context.Context, u scheme.User, id, format string) 
 
 // Record returns an export's record without its content (nothing to audit
 // beyond the page view, which the caller records).
-func (s *Service) Record(ctx context.Context, id string) (store.PoliceExport, error) {
+func (s *Service) Record(ctx context.Context, id string) (scheme.PoliceExport, error) {
 	return s.DB.PoliceExport(ctx, id)
 }
 

@@ -10,7 +10,6 @@ import (
 
 	"uglymugs/internal/identifier"
 	"uglymugs/internal/scheme"
-	"uglymugs/internal/store"
 )
 
 // SearchInput is a coordinator's search across reports: an identifier,
@@ -32,7 +31,7 @@ const SearchLimit = 200
 
 // SearchResult is what a search found.
 type SearchResult struct {
-	Hits  []store.ReportHit
+	Hits  []scheme.ReportHit
 	More  bool   // more than SearchLimit matched
 	Match string // "whole", "partial" or "" (filters only)
 }
@@ -50,7 +49,7 @@ func (s *Service) SearchReports(ctx context.Context, u scheme.User, in SearchInp
 	if loc == nil {
 		loc = time.UTC
 	}
-	f := store.ReportSearch{Region: in.Region, Type: in.Type, Limit: SearchLimit}
+	f := scheme.ReportSearch{Region: in.Region, Type: in.Type, Limit: SearchLimit}
 	if in.From != "" {
 		if d, err := time.ParseInLocation(time.DateOnly, strings.TrimSpace(in.From), loc); err != nil {
 			p["from"] = "Give a day, e.g. 2026-01-31."

@@ -6,7 +6,6 @@ import (
 	"unicode/utf8"
 
 	"uglymugs/internal/scheme"
-	"uglymugs/internal/store"
 )
 
 // A revoked member's details (work name, contact details, the reason for
@@ -26,37 +25,37 @@ func staffActive(u scheme.User, what string) error {
 
 // RequestMemberExport records a request to export a revoked member's
 // details for the police.
-func (s *Service) RequestMemberExport(ctx context.Context, u scheme.User, memberID, purpose string) (store.MemberExport, error) {
+func (s *Service) RequestMemberExport(ctx context.Context, u scheme.User, memberID, purpose string) (scheme.MemberExport, error) {
 	if err := staffActive(u, "ask for a member's details"); err != nil {
-		return store.MemberExport{}, err
+		return scheme.MemberExport{}, err
 	}
 	purpose = strings.TrimSpace(purpose)
 	switch {
 	case purpose == "":
-		return store.MemberExport{}, scheme.Invalid(map[string]string{"purpose": "Say why the details are needed and who will receive them."})
+		return scheme.MemberExport{}, scheme.Invalid(map[string]string{"purpose": "Say why the details are needed and who will receive them."})
 	case utf8.RuneCountInString(purpose) > 2000:
-		return store.MemberExport{}, scheme.Invalid(map[string]string{"purpose": "Keep this under 2,000 characters."})
+		return scheme.MemberExport{}, scheme.Invalid(map[string]string{"purpose": "Keep this under 2,000 characters."})
 	}
 	return s.DB.RequestMemberExport(ctx, u.ID, memberID, purpose)
 }
 
 // DecideMemberExport approves or refuses a request: any coordinator or
 // admin but the one who asked.
-func (s *Service) DecideMemberExport(ctx context.Context, u scheme.User, id, decision string) (store.MemberExport, error) {
+func (s *Service) DecideMemberExport(ctx context.Context, u scheme.User, id, decision string) (scheme.MemberExport, error) {
 	if err := staffActive(u, "approve exports"); err != nil {
-		return store.MemberExport{}, err
+		return scheme.MemberExport{}, err
 	}
 	if decision != "approve" && decision != "refuse" {
-		return store.MemberExport{}, scheme.Invalid(map[string]string{"decision": "Choose approve or refuse."})
+		return scheme.MemberExport{}, scheme.Invalid(map[string]string{"decision": "Choose approve or refuse."})
 	}
 	return s.DB.DecideMemberExport(ctx, u.ID, id, decision == "approve")
 }
 
 // DownloadMemberExport gives the one who asked the details, once another
 // person approved.
-func (s *Service) DownloadMemberExport(ctx context.Context, u scheme.User, id string) (store.RevokedExport, error) {
+func (s *Service) DownloadMemberExport(ctx context.Context, u scheme.User, id string) (scheme.RevokedExport, error) {
 	if err := staffActive(u, "export a member's details"); err != nil {
-		return store.RevokedExport{}, err
+		return scheme.RevokedExport{}, err
 	}
 	return s.DB.ExportRevoked(ctx, u.ID, id)
 }

@@ -46,7 +46,7 @@ func newDesk(t *testing.T, db *store.DB) *desk {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := acc.Decide(ctx, "test", a.ID, store.Approve, ""); err != nil {
+		if _, err := acc.Decide(ctx, "test", a.ID, scheme.Approve, ""); err != nil {
 			t.Fatal(err)
 		}
 		u, err := db.UserByUsername(ctx, in.Username)
@@ -235,7 +235,7 @@ func asError(err error, se **scheme.Error) bool {
 }
 
 func TestCSV_CellsCannotBeFormulas(t *testing.T) {
-	e := police.Export{PoliceExport: store.PoliceExport{Reference: "UMX-TEST0000"}, Rows: []police.ExportRow{{Key: "R1",
+	e := police.Export{PoliceExport: scheme.PoliceExport{Reference: "UMX-TEST0000"}, Rows: []police.ExportRow{{Key: "R1",
 		Offenders: []police.ExportOffender{{Description: scheme.OffenderDescription{Features: "=HYPERLINK(\"http://x\")", Accent: "+1", Hair: "@x", Age: "-2"}}}}}}
 	var b bytes.Buffer
 	if err := e.WriteCSV(&b); err != nil {

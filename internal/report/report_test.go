@@ -27,7 +27,7 @@ func setup(t *testing.T, db *store.DB) (*report.Service, scheme.User, *time.Time
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := acc.Decide(ctx, "coord", a.ID, store.Approve, ""); err != nil {
+	if _, err := acc.Decide(ctx, "coord", a.ID, scheme.Approve, ""); err != nil {
 		t.Fatal(err)
 	}
 	l, _ := db.LoginByID(ctx, a.UserID)
@@ -142,7 +142,7 @@ func TestSubmit_EachProblemNamedStoresNothing(t *testing.T) {
 				t.Errorf("%s: %v, want a message for %s", tt.field, err, tt.field)
 			}
 		}
-		rs, err := db.Reports(context.Background(), store.ReportFilter{ReporterID: u.ID})
+		rs, err := db.Reports(context.Background(), scheme.ReportFilter{ReporterID: u.ID})
 		if err != nil || len(rs) != 0 {
 			t.Errorf("refused reports stored %d rows (%v)", len(rs), err)
 		}
@@ -226,7 +226,7 @@ func TestSubmit_SameDraftTwiceFilesOneReport(t *testing.T) {
 		if first.ID != second.ID {
 			t.Errorf("two reports (%s, %s) from one draft", first.ID, second.ID)
 		}
-		rs, _ := db.Reports(ctx, store.ReportFilter{ReporterID: u.ID})
+		rs, _ := db.Reports(ctx, scheme.ReportFilter{ReporterID: u.ID})
 		ds, _ := db.Drafts(ctx, u.ID)
 		if len(rs) != 1 || len(ds) != 0 {
 			t.Errorf("%d reports and %d drafts, want 1 and 0", len(rs), len(ds))

@@ -129,3 +129,44 @@ const (
 // SettingRequireApproval is the setting that makes publishing an alert
 // need a second coordinator's approval ("true" unless set to "false").
 const SettingRequireApproval = "alerts.require_approval"
+
+// AlertFilter selects alerts for coordinators.
+type AlertFilter struct {
+	Statuses []AlertStatus // none: any
+	ReportID string        // only alerts written from this report
+	Limit    int           // default 200
+}
+
+// ReporterDetails is what identifies one reporter.
+type ReporterDetails struct {
+	Username, WorkName, RealName, Email, Mobile, Organisation, OrganisationEmail string
+}
+
+// DeliveryFailure is one delivery that failed or waits to be retried, as
+// coordinators see it: no member, no address.
+type DeliveryFailure struct {
+	Ref       string    `json:"ref"` // opaque, stable per delivery (outbox.DeliveryRef)
+	Channel   string    `json:"channel"`
+	State     string    `json:"state"` // failed or retrying
+	Error     string    `json:"error"` // a reason code or status
+	Attempts  int       `json:"attempts"`
+	UpdatedAt time.Time `json:"updated_at"`
+}
+
+// DeliveryPause is a channel that stopped sending after too many failures
+// in a row, until a coordinator resumes it.
+type DeliveryPause struct {
+	Channel  string    `json:"channel"`
+	Reason   string    `json:"reason"`
+	PausedAt time.Time `json:"paused_at"`
+}
+
+// MemberAlertFilter narrows a member's feed.
+type MemberAlertFilter struct {
+	Region string    // alerts for this region (or nationwide)
+	Type   string    // alerts with this incident type
+	Since  time.Time // published on or after
+	Until  time.Time // published before
+	Before time.Time // paging: published before this (the last one shown)
+	Limit  int       // default 50
+}

@@ -3,6 +3,7 @@ package scheme
 import (
 	"embed"
 	"slices"
+	"time"
 )
 
 // ContentPages are the public pages admins can edit, in the order they
@@ -29,4 +30,39 @@ func DefaultContent(slug string) string {
 		return ""
 	}
 	return string(b)
+}
+
+// ContentVersion is one saved version of a public page, in Markdown.
+type ContentVersion struct {
+	Slug     string
+	Version  int
+	Body     string
+	EditedBy string
+	EditedAt time.Time
+}
+
+// MaxContent is the longest page body, in characters.
+const MaxContent = 50000
+
+// StoredImage is an image for the public pages, already cleaned.
+type StoredImage struct {
+	ID            string
+	ContentType   string
+	Data          []byte
+	Width, Height int
+	UploadedAt    time.Time
+}
+
+// NewsletterLinks build the links in newsletter emails from a token.
+type NewsletterLinks struct {
+	Confirm, Unsubscribe func(token string) string
+}
+
+// Issue is one newsletter issue.
+type Issue struct {
+	ID, Subject, Body, Status string
+	CreatedBy, SentBy         string
+	CreatedAt, SentAt         time.Time
+	Recipients                int
+	Deliveries                map[string]int // by notification status
 }

@@ -129,3 +129,74 @@ var Genders = []struct{ Slug, Name string }{
 	{"woman", "Woman"}, {"man", "Man"}, {"non-binary", "Non-binary"},
 	{"other", "In another way"}, {"prefer-not", "Prefer not to say"},
 }
+
+// APIKeyPrefix starts every partner key, so that the API can tell a key
+// from a member's session token without a look-up.
+const APIKeyPrefix = "umpk_"
+
+// APIKey is a partner site's key, as stored: never the key itself.
+type APIKey struct {
+	ID         string    `json:"id"`
+	Name       string    `json:"name"`   // the partner, e.g. "Example Adverts Ltd"
+	Prefix     string    `json:"prefix"` // the key's first characters, to tell keys apart
+	PerMinute  int       `json:"per_minute"`
+	PerDay     int       `json:"per_day"`
+	CreatedBy  string    `json:"created_by"`
+	CreatedAt  time.Time `json:"created_at"`
+	LastUsedAt time.Time `json:"last_used_at,omitzero"`
+	RevokedAt  time.Time `json:"revoked_at,omitzero"`
+	RevokedBy  string    `json:"revoked_by,omitempty"`
+}
+
+// MemberData is everything held about a member, for "download my data".
+type MemberData struct {
+	User         User          `json:"account"`
+	Profile      Profile       `json:"profile"`
+	Organisation *Organisation `json:"organisation,omitempty"`
+	Application  *Application  `json:"application,omitempty"`
+	Sessions     int           `json:"signed_in_sessions"`
+	SecondFactor bool          `json:"second_factor_enabled"`
+	Additions    []Addition    `json:"alert_additions,omitempty"` // what they added to alerts
+}
+
+// MemberRow is one line of the coordinators' list of who is who.
+type MemberRow struct {
+	User         User
+	Membership   string
+	WorkName     string
+	Organisation string
+	HasContact   bool
+	// Unreadable marks the fields whose stored value does not open
+	// ("username", "work_name", "organisation"); they are empty.
+	Unreadable map[string]bool
+}
+
+// ApplicationFilter selects applications for the vetting queue.
+type ApplicationFilter struct {
+	Statuses []ApplicationStatus // none: pending and info_requested
+}
+
+// Decision is what a coordinator does with an application.
+type Decision string
+
+const (
+	Approve     Decision = "approve"
+	Reject      Decision = "reject"
+	RequestInfo Decision = "request-info"
+)
+
+// StaffMember is an organisation's staff login as its key contact sees it.
+type StaffMember struct {
+	User     User
+	WorkName string
+}
+
+// SessionKind separates browser sessions, API tokens and the short-lived
+// step between password and second factor.
+type SessionKind string
+
+const (
+	SessionWeb SessionKind = "web"
+	SessionAPI SessionKind = "api"
+	SessionMFA SessionKind = "mfa"
+)

@@ -10,9 +10,6 @@ import (
 	"uglymugs/internal/scheme"
 )
 
-// MaxAddition is the longest addition a member may write, in characters.
-const MaxAddition = 4000
-
 // AddAddition records what a member adds to an alert they received. It
 // waits for a coordinator before anyone else sees it.
 func (db *DB) AddAddition(ctx context.Context, userID, alertID, body string) (scheme.Addition, error) {
@@ -20,7 +17,7 @@ func (db *DB) AddAddition(ctx context.Context, userID, alertID, body string) (sc
 	switch n := utf8.RuneCountInString(body); {
 	case n == 0:
 		return scheme.Addition{}, scheme.Invalid(map[string]string{"body": "Write what you want to add, e.g. when and how he contacted you."})
-	case n > MaxAddition:
+	case n > scheme.MaxAddition:
 		return scheme.Addition{}, scheme.Invalid(map[string]string{"body": "Keep it under 4,000 characters."})
 	}
 	ad := scheme.Addition{ID: newID(), AlertID: alertID, AuthorID: userID, Mine: true, Body: body, Status: scheme.AdditionPending, CreatedAt: db.now().UTC()}

@@ -506,15 +506,8 @@ func (db *DB) Alert(ctx context.Context, id string) (scheme.Alert, error) {
 	return db.alert(ctx, db.read, id)
 }
 
-// AlertFilter selects alerts for coordinators.
-type AlertFilter struct {
-	Statuses []scheme.AlertStatus // none: any
-	ReportID string               // only alerts written from this report
-	Limit    int                  // default 200
-}
-
 // Alerts lists alerts for coordinators: drafts first, then newest.
-func (db *DB) Alerts(ctx context.Context, f AlertFilter) ([]scheme.Alert, error) {
+func (db *DB) Alerts(ctx context.Context, f scheme.AlertFilter) ([]scheme.Alert, error) {
 	q := `SELECT ` + alertColumns + ` FROM alerts a WHERE 1 = 1`
 	var args []any
 	arg := func(v any) string { args = append(args, v); return fmt.Sprintf("$%d", len(args)) }
@@ -575,8 +568,8 @@ func (db *DB) listAlerts(ctx context.Context, q string, args []any, staff bool) 
 // alert written from these reports: the reporters' names, usernames and
 // contact details and their organisations' names. It is read by the check
 // only, never shown.
-func (db *DB) AlertReporters(ctx context.Context, reportIDs []string) ([]ReporterDetails, error) {
-	var out []ReporterDetails
+func (db *DB) AlertReporters(ctx context.Context, reportIDs []string) ([]scheme.ReporterDetails, error) {
+	var out []scheme.ReporterDetails
 	seen := map[string]bool{}
 	for _, rid := range reportIDs {
 		var reporter sql.NullString
@@ -587,7 +580,7 @@ func (db *DB) AlertReporters(ctx context.Context, reportIDs []string) ([]Reporte
 			continue
 		}
 		seen[reporter.String] = true
-		var d ReporterDetails
+		var d scheme.ReporterDetails
 		var usernameCT []byte
 		if err := db.read.QueryRowContext(ctx, `SELECT username_ct FROM users WHERE id = $1`, reporter.String).Scan(&usernameCT); err != nil {
 			return nil, mapErr(err)
@@ -609,11 +602,6 @@ func (db *DB) AlertReporters(ctx context.Context, reportIDs []string) ([]Reporte
 		out = append(out, d)
 	}
 	return out, nil
-}
-
-// ReporterDetails is what identifies one reporter.
-type ReporterDetails struct {
-	Username, WorkName, RealName, Email, Mobile, Organisation, OrganisationEmail string
 }
 
 // Setting returns a scheme setting, or def when it was never set.

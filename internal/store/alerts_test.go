@@ -197,7 +197,7 @@ func TestAlerts_DraftsCanBeDiscardedAndListedFirst(t *testing.T) {
 		if err := db.DiscardAlert(ctx, "coord-a", pub.ID); scheme.ErrorCode(err) != scheme.CodeConflict {
 			t.Errorf("discarding a published alert: %v", err)
 		}
-		as, err := db.Alerts(ctx, store.AlertFilter{})
+		as, err := db.Alerts(ctx, scheme.AlertFilter{})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -15,29 +15,11 @@ import (
 	"uglymugs/internal/vault"
 )
 
-// APIKeyPrefix starts every partner key, so that the API can tell a key
-// from a member's session token without a look-up.
-const APIKeyPrefix = "umpk_"
-
-// APIKey is a partner site's key, as stored: never the key itself.
-type APIKey struct {
-	ID         string    `json:"id"`
-	Name       string    `json:"name"`   // the partner, e.g. "Example Adverts Ltd"
-	Prefix     string    `json:"prefix"` // the key's first characters, to tell keys apart
-	PerMinute  int       `json:"per_minute"`
-	PerDay     int       `json:"per_day"`
-	CreatedBy  string    `json:"created_by"`
-	CreatedAt  time.Time `json:"created_at"`
-	LastUsedAt time.Time `json:"last_used_at,omitzero"`
-	RevokedAt  time.Time `json:"revoked_at,omitzero"`
-	RevokedBy  string    `json:"revoked_by,omitempty"`
-}
-
 // APIKeyByToken returns the key a partner presented, if it exists and is
 // not revoked (else scheme.ErrNotFound): looked up by its SHA-256, so the
 // key itself is never stored or compared.
-func (db *DB) APIKeyByToken(ctx context.Context, token string) (APIKey, error) {
-	var k APIKey
+func (db *DB) APIKeyByToken(ctx context.Context, token string) (scheme.APIKey, error) {
+	var k scheme.APIKey
 	h := sha256.Sum256([]byte(token))
 	var revoked sql.NullTime
 	var used sql.NullTime
@@ -47,7 +29,7 @@ func (db *DB) APIKeyByToken(ctx context.Context, token string) (APIKey, error) {
 		return k, mapErr(err)
 	}
 	if revoked.Valid {
-		return APIKey{}, scheme.ErrNotFound
+		return scheme.APIKey{}, scheme.ErrNotFound
 	}
 	// Note the use, at most once a minute: not a write on every check.
 	if now := db.now().UTC(); !used.Valid || now.Sub(used.Time) > time.Minute {
@@ -55,7 +37,7 @@ func (db *DB) APIKeyByToken(ctx context.Context, token string) (APIKey, error) {
 			_, err := tx.ExecContext(ctx, `UPDATE api_keys SET last_used_at = $1 WHERE id = $2`, now, k.ID)
 			return err
 		}); err != nil {
-			return APIKey{}, err
+			return scheme.APIKey{}, err
 		}
 	}
 	return k, nil
@@ -64,7 +46,7 @@ func (db *DB) APIKeyByToken(ctx context.Context, token string) (APIKey, error) {
 // CreateAPIKey issues a partner key and returns it with the token, which is
 // shown once and never stored: "umpk_" and 26 base32 characters (130
 // random bits); only its SHA-256 is kept.
-func (db *DB) CreateAPIKey(ctx context.Context, actor, name string, perMinute, perDay int) (APIKey, string, error) {
+func (db *DB) CreateAPIKey(ctx context.Context, actor, name string, perMinute, perDay int) (scheme.APIKey, string, error) {
 	name = strings.TrimSpace(name)
 	p := map[string]string{}
 	switch {
@@ -80,11 +62,11 @@ func (db *DB) CreateAPIKey(ctx context.Context, actor, name string, perMinute, p
 		p["per_day"] = "Give a number of checks a day, at least the number a minute."
 	}
 	if len(p) > 0 {
-		return APIKey{}, "", scheme.Invalid(p)
+		return scheme.APIKey{}, "", scheme.Invalid(p)
 	}
-	token := APIKeyPrefix + rand.Text()
+	token := scheme.APIKeyPrefix + rand.Text()
 	h := sha256.Sum256([]byte(token))
-	k := APIKey{ID: newID(), Name: name, Prefix: token[:len(APIKeyPrefix)+4], PerMinute: perMinute, PerDay: perDay,
+	k := scheme.APIKey{ID: newID(), Name: name, Prefix: token[:len(scheme.APIKeyPrefix)+4], PerMinute: perMinute, PerDay: perDay,
 		CreatedBy: actor, CreatedAt: db.now().UTC()}
 	err := db.inTx(ctx, func(tx *sql.Tx) error {
 		if _, err := tx.ExecContext(ctx, `INSERT INTO api_keys (id, name, prefix, key_hash, per_minute, per_day, created_by, created_at)
@@ -95,22 +77,22 @@ func (db *DB) CreateAPIKey(ctx context.Context, actor, name string, perMinute, p
 			Detail: fmt.Sprintf(`{"per_minute":%d,"per_day":%d}`, perMinute, perDay)})
 	})
 	if err != nil {
-		return APIKey{}, "", err
+		return scheme.APIKey{}, "", err
 	}
 	return k, token, nil
 }
 
 // APIKeys lists partner keys, newest first.
-func (db *DB) APIKeys(ctx context.Context) ([]APIKey, error) {
+func (db *DB) APIKeys(ctx context.Context) ([]scheme.APIKey, error) {
 	rows, err := db.read.QueryContext(ctx, `SELECT id, name, prefix, per_minute, per_day, created_by, created_at, last_used_at, revoked_at, revoked_by
 		FROM api_keys ORDER BY created_at DESC, id`)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	var out []APIKey
+	var out []scheme.APIKey
 	for rows.Next() {
-		var k APIKey
+		var k scheme.APIKey
 		var used, revoked sql.NullTime
 		var by sql.NullString
 		if err := rows.Scan(&k.ID, &k.Name, &k.Prefix, &k.PerMinute, &k.PerDay, &k.CreatedBy, &k.CreatedAt, &used, &revoked, &by); err != nil {

@@ -18,7 +18,7 @@ func TestAPIKeys_HashedAtRestAndRevokedAtOnce(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if !strings.HasPrefix(token, store.APIKeyPrefix) || len(token) != len(store.APIKeyPrefix)+26 || !strings.HasPrefix(token, k.Prefix) {
+		if !strings.HasPrefix(token, scheme.APIKeyPrefix) || len(token) != len(scheme.APIKeyPrefix)+26 || !strings.HasPrefix(token, k.Prefix) {
 			t.Fatalf("token %q, prefix %q", token, k.Prefix)
 		}
 		// Nothing stored holds the token; the hash is its SHA-256.

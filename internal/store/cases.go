@@ -11,26 +11,16 @@ import (
 	"uglymugs/internal/scheme"
 )
 
-// Event is one line of a case's timeline.
-type Event struct {
-	ID     string    `json:"id"`
-	At     time.Time `json:"at"`
-	Actor  string    `json:"actor"`
-	Kind   string    `json:"kind"` // submitted, status, edit, note, task, task_done, referral, message, consent, link, acknowledged
-	Detail string    `json:"detail,omitempty"`
-	Body   string    `json:"body,omitempty"`
-}
-
 // Timeline returns everything that happened to a report, oldest first.
-func (db *DB) Timeline(ctx context.Context, reportID string) ([]Event, error) {
+func (db *DB) Timeline(ctx context.Context, reportID string) ([]scheme.Event, error) {
 	rows, err := db.read.QueryContext(ctx, `SELECT id, at, actor, kind, detail, body_ct FROM report_events WHERE report_id = $1 ORDER BY at, id`, reportID)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	var out []Event
+	var out []scheme.Event
 	for rows.Next() {
-		var e Event
+		var e scheme.Event
 		var ct []byte
 		if err := rows.Scan(&e.ID, &e.At, &e.Actor, &e.Kind, &e.Detail, &ct); err != nil {
 			return nil, err
@@ -75,22 +65,9 @@ func reportExists(ctx context.Context, tx *sql.Tx, id string) error {
 	return nil
 }
 
-// Task is a caseworker's to-do on a report.
-type Task struct {
-	ID     string    `json:"id"`
-	Title  string    `json:"title"`
-	DueAt  time.Time `json:"due_at,omitzero"`
-	DoneAt time.Time `json:"done_at,omitzero"`
-}
-
-// Overdue reports whether the task is past due and not done.
-func (t Task) Overdue(now time.Time) bool {
-	return t.DoneAt.IsZero() && !t.DueAt.IsZero() && now.After(t.DueAt)
-}
-
 // AddTask adds a task (with an optional due date) to a report.
-func (db *DB) AddTask(ctx context.Context, actor, reportID, title string, due time.Time) (Task, error) {
-	t := Task{ID: newID(), Title: strings.TrimSpace(title), DueAt: due}
+func (db *DB) AddTask(ctx context.Context, actor, reportID, title string, due time.Time) (scheme.Task, error) {
+	t := scheme.Task{ID: newID(), Title: strings.TrimSpace(title), DueAt: due}
 	if t.Title == "" {
 		return t, scheme.Invalid(map[string]string{"task": "Say what needs doing."})
 	}
@@ -135,16 +112,16 @@ func (db *DB) CompleteTask(ctx context.Context, actor, reportID, taskID string) 
 }
 
 // Tasks lists a report's tasks, open ones first by due date.
-func (db *DB) Tasks(ctx context.Context, reportID string) ([]Task, error) {
+func (db *DB) Tasks(ctx context.Context, reportID string) ([]scheme.Task, error) {
 	rows, err := db.read.QueryContext(ctx, `SELECT id, title_ct, due_at, done_at FROM case_tasks WHERE report_id = $1
 		ORDER BY CASE WHEN done_at IS NULL THEN 0 ELSE 1 END, due_at, created_at`, reportID)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	var out []Task
+	var out []scheme.Task
 	for rows.Next() {
-		var t Task
+		var t scheme.Task
 		var ct []byte
 		var due, done sql.NullTime
 		if err := rows.Scan(&t.ID, &ct, &due, &done); err != nil {
@@ -159,20 +136,11 @@ func (db *DB) Tasks(ctx context.Context, reportID string) ([]Task, error) {
 	return out, rows.Err()
 }
 
-// Message is one message about a report between the scheme and its reporter.
-type Message struct {
-	ID         string    `json:"id"`
-	FromScheme bool      `json:"from_scheme"`
-	Body       string    `json:"body"`
-	At         time.Time `json:"at"`
-	ReadAt     time.Time `json:"read_at,omitzero"`
-}
-
 // AddMessage adds a message to a report's thread. A message from the
 // scheme tells the reporter, by their chosen channel, only that there is a
 // message waiting.
-func (db *DB) AddMessage(ctx context.Context, author, reportID string, fromScheme bool, body, url string) (Message, error) {
-	m := Message{ID: newID(), FromScheme: fromScheme, Body: strings.TrimSpace(body), At: db.now().UTC()}
+func (db *DB) AddMessage(ctx context.Context, author, reportID string, fromScheme bool, body, url string) (scheme.Message, error) {
+	m := scheme.Message{ID: newID(), FromScheme: fromScheme, Body: strings.TrimSpace(body), At: db.now().UTC()}
 	if m.Body == "" {
 		return m, scheme.Invalid(map[string]string{"message": "Write your message first."})
 	}
@@ -185,7 +153,7 @@ func (db *DB) AddMessage(ctx context.Context, author, reportID string, fromSchem
 
 // addMessage is AddMessage in the caller's transaction; ct is the body
 // sealed for m.ID.
-func (db *DB) addMessage(ctx context.Context, tx *sql.Tx, m Message, ct []byte, author, reportID string, fromScheme bool, url string) error {
+func (db *DB) addMessage(ctx context.Context, tx *sql.Tx, m scheme.Message, ct []byte, author, reportID string, fromScheme bool, url string) error {
 	var reporter sql.NullString
 	if err := tx.QueryRowContext(ctx, `SELECT reporter_id FROM reports WHERE id = $1`, reportID).Scan(&reporter); err != nil {
 		return mapErr(err)
@@ -220,14 +188,14 @@ func (db *DB) addMessage(ctx context.Context, tx *sql.Tx, m Message, ct []byte, 
 
 // Messages returns a report's thread, oldest first; reading it as the
 // reporter marks the scheme's messages read.
-func (db *DB) Messages(ctx context.Context, reportID string, asReporter bool) ([]Message, error) {
+func (db *DB) Messages(ctx context.Context, reportID string, asReporter bool) ([]scheme.Message, error) {
 	rows, err := db.read.QueryContext(ctx, `SELECT id, from_scheme, body_ct, created_at, read_at FROM report_messages WHERE report_id = $1 ORDER BY created_at, id`, reportID)
 	if err != nil {
 		return nil, err
 	}
-	var out []Message
+	var out []scheme.Message
 	err = eachRow(rows, func() error {
-		var m Message
+		var m scheme.Message
 		var ct []byte
 		var read sql.NullTime
 		if err := rows.Scan(&m.ID, &m.FromScheme, &ct, &m.At, &read); err != nil {
@@ -255,14 +223,6 @@ func (db *DB) UnreadMessages(ctx context.Context, reporterID string) (int, error
 	err := db.read.QueryRowContext(ctx, `SELECT COUNT(*) FROM report_messages m JOIN reports r ON r.id = m.report_id
 		WHERE r.reporter_id = $1 AND m.from_scheme = $2 AND m.read_at IS NULL`, reporterID, true).Scan(&n)
 	return n, err
-}
-
-// Draft is a report being written.
-type Draft struct {
-	ID        string
-	Step      int
-	Data      string // JSON of the form so far
-	UpdatedAt time.Time
 }
 
 // SaveDraft creates or updates a user's draft report (encrypted); id ""
@@ -298,15 +258,15 @@ func (db *DB) SaveDraft(ctx context.Context, userID, id string, step int, data s
 }
 
 // Drafts lists a user's drafts, newest first.
-func (db *DB) Drafts(ctx context.Context, userID string) ([]Draft, error) {
+func (db *DB) Drafts(ctx context.Context, userID string) ([]scheme.Draft, error) {
 	rows, err := db.read.QueryContext(ctx, `SELECT id, step, data_ct, updated_at FROM report_drafts WHERE user_id = $1 ORDER BY updated_at DESC, id`, userID)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	var out []Draft
+	var out []scheme.Draft
 	for rows.Next() {
-		var d Draft
+		var d scheme.Draft
 		var ct []byte
 		if err := rows.Scan(&d.ID, &d.Step, &ct, &d.UpdatedAt); err != nil {
 			return nil, err

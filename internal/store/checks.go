@@ -22,23 +22,13 @@ type Check struct {
 	DayStart      time.Time // when the asker's day began (midnight in the scheme's zone)
 }
 
-// CheckOutcome is what a check found, or why it was refused.
-type CheckOutcome struct {
-	AlertIDs []string        // published alerts naming the value
-	Highest  scheme.Severity // their highest severity, "" when none
-	Limited  bool            // refused: an allowance is used up (nothing was looked up or logged)
-	Daily    bool            // the day's allowance (else the minute's)
-	FreeAt   time.Time       // when the minute's allowance frees a check
-	Used     int             // checks made today, this one included
-}
-
 // RunCheck answers a check in one transaction: it refuses it if the asker's
 // day or minute allowance is used up; otherwise it looks the value up among
 // published alerts by blind index, logs the check (who, the index, what
 // was found — never the value), and lets a member open the alerts found
 // (an alert_recipients row "via check", in the app only).
-func (db *DB) RunCheck(ctx context.Context, c Check) (CheckOutcome, error) {
-	var out CheckOutcome
+func (db *DB) RunCheck(ctx context.Context, c Check) (scheme.CheckOutcome, error) {
+	var out scheme.CheckOutcome
 	k, ok := indexKind[c.Kind]
 	if !ok || c.Kind == "name" {
 		return out, scheme.Invalid(map[string]string{"kind": "Choose phone, email, vehicle or username."})
@@ -133,46 +123,9 @@ func (db *DB) ChecksToday(ctx context.Context, userID string, dayStart time.Time
 	return n, err
 }
 
-// CheckEntry is one line of the check log as coordinators see it: what
-// kind of value, through which channel and what was found — never the value.
-type CheckEntry struct {
-	Channel   string    `json:"channel"`
-	Kind      string    `json:"kind"`
-	Matches   int       `json:"matches"`
-	Reported  bool      `json:"reported_identifier"` // the value is an identifier in a report (of any status)
-	CheckedAt time.Time `json:"checked_at"`
-}
-
-// Thresholds of unusual checking, over UnusualWindow. They are deliberately
-// well above what a worker checking her own clients does: the allowance is
-// 50 a day, and a working day brings a handful of new numbers.
-const (
-	UnusualWindow        = 30 * 24 * time.Hour
-	UnusualDistinct      = 60 // different values checked in the window
-	UnusualRepeats       = 5  // checks of one value
-	UnusualReportedCheck = 3  // checks of one value that is an identifier in a report
-)
-
-// CheckingFlag is a member whose checking looks unusual: offenders who got
-// in may probe what is known about them, or look for workers.
-type CheckingFlag struct {
-	UserID   string `json:"user_id"`
-	Username string `json:"username"`
-	Role     string `json:"role"`
-	Checks   int    `json:"checks"`
-	Distinct int    `json:"distinct_values"`
-	// MostRepeated is the most checks of any one value; ReportedRepeated
-	// the most checks of any one value that is an identifier in a report
-	// (published or not — a man checking his own number again and again).
-	MostRepeated     int       `json:"most_repeated"`
-	ReportedRepeated int       `json:"reported_repeated"`
-	LastCheck        time.Time `json:"last_check"`
-	Reasons          []string  `json:"reasons"`
-}
-
 // UnusualChecking returns the members whose checks since `since` cross a
 // threshold, most checks first. It reads counts and blind indexes only.
-func (db *DB) UnusualChecking(ctx context.Context, since time.Time) ([]CheckingFlag, error) {
+func (db *DB) UnusualChecking(ctx context.Context, since time.Time) ([]scheme.CheckingFlag, error) {
 	// Per member and value: how often, and whether the value is an
 	// identifier in a report. Then per member.
 	rows, err := db.read.QueryContext(ctx, `
@@ -188,14 +141,14 @@ func (db *DB) UnusualChecking(ctx context.Context, since time.Time) ([]CheckingF
 		GROUP BY p.user_id, u.username_ct, u.role
 		HAVING COUNT(*) >= $2 OR MAX(p.n) >= $3 OR MAX(CASE WHEN p.reported = 1 THEN p.n ELSE 0 END) >= $4
 		ORDER BY SUM(p.n) DESC, p.user_id`,
-		since.UTC(), UnusualDistinct, UnusualRepeats, UnusualReportedCheck)
+		since.UTC(), scheme.UnusualDistinct, scheme.UnusualRepeats, scheme.UnusualReportedCheck)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	var out []CheckingFlag
+	var out []scheme.CheckingFlag
 	for rows.Next() {
-		var f CheckingFlag
+		var f scheme.CheckingFlag
 		var last any
 		var name []byte
 		if err := rows.Scan(&f.UserID, &name, &f.Role, &f.Checks, &f.Distinct, &f.MostRepeated, &f.ReportedRepeated, &last); err != nil {
@@ -207,13 +160,13 @@ func (db *DB) UnusualChecking(ctx context.Context, since time.Time) ([]CheckingF
 		if f.Username, err = db.open("users", "username", f.UserID, name); err != nil {
 			return nil, err
 		}
-		if f.Distinct >= UnusualDistinct {
+		if f.Distinct >= scheme.UnusualDistinct {
 			f.Reasons = append(f.Reasons, "many different values")
 		}
-		if f.MostRepeated >= UnusualRepeats {
+		if f.MostRepeated >= scheme.UnusualRepeats {
 			f.Reasons = append(f.Reasons, "the same value again and again")
 		}
-		if f.ReportedRepeated >= UnusualReportedCheck {
+		if f.ReportedRepeated >= scheme.UnusualReportedCheck {
 			f.Reasons = append(f.Reasons, "an identifier from a report, repeatedly")
 		}
 		out = append(out, f)
@@ -223,7 +176,7 @@ func (db *DB) UnusualChecking(ctx context.Context, since time.Time) ([]CheckingF
 
 // MemberChecks returns a member's recent checks, newest first, for a
 // coordinator looking into a flag; the view is audited by the caller.
-func (db *DB) MemberChecks(ctx context.Context, userID string, since time.Time, limit int) ([]CheckEntry, error) {
+func (db *DB) MemberChecks(ctx context.Context, userID string, since time.Time, limit int) ([]scheme.CheckEntry, error) {
 	rows, err := db.read.QueryContext(ctx, `SELECT c.channel, c.kind, c.matches,
 			EXISTS (SELECT 1 FROM offender_identifiers i WHERE i.kind = c.kind AND i.value_idx = c.value_idx), c.checked_at
 		FROM checks c WHERE c.user_id = $1 AND c.checked_at >= $2 ORDER BY c.checked_at DESC LIMIT $3`,
@@ -232,9 +185,9 @@ func (db *DB) MemberChecks(ctx context.Context, userID string, since time.Time, 
 		return nil, err
 	}
 	defer rows.Close()
-	var out []CheckEntry
+	var out []scheme.CheckEntry
 	for rows.Next() {
-		var e CheckEntry
+		var e scheme.CheckEntry
 		if err := rows.Scan(&e.Channel, &e.Kind, &e.Matches, &e.Reported, &e.CheckedAt); err != nil {
 			return nil, err
 		}

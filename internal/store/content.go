@@ -5,29 +5,16 @@ import (
 	"database/sql"
 	"fmt"
 	"strings"
-	"time"
 	"unicode/utf8"
 
 	"uglymugs/internal/audit"
 	"uglymugs/internal/scheme"
 )
 
-// ContentVersion is one saved version of a public page, in Markdown.
-type ContentVersion struct {
-	Slug     string
-	Version  int
-	Body     string
-	EditedBy string
-	EditedAt time.Time
-}
-
-// MaxContent is the longest page body, in characters.
-const MaxContent = 50000
-
 // Content returns the newest version of a page; ok is false when no admin
 // has saved one (the built-in text applies).
-func (db *DB) Content(ctx context.Context, slug string) (ContentVersion, bool, error) {
-	c := ContentVersion{Slug: slug}
+func (db *DB) Content(ctx context.Context, slug string) (scheme.ContentVersion, bool, error) {
+	c := scheme.ContentVersion{Slug: slug}
 	err := db.read.QueryRowContext(ctx, `SELECT version, body, edited_by, edited_at FROM content_versions
 		WHERE slug = $1 ORDER BY version DESC LIMIT 1`, slug).Scan(&c.Version, &c.Body, &c.EditedBy, &c.EditedAt)
 	if err == sql.ErrNoRows {
@@ -37,16 +24,16 @@ func (db *DB) Content(ctx context.Context, slug string) (ContentVersion, bool, e
 }
 
 // ContentHistory returns every version of a page, newest first.
-func (db *DB) ContentHistory(ctx context.Context, slug string) ([]ContentVersion, error) {
+func (db *DB) ContentHistory(ctx context.Context, slug string) ([]scheme.ContentVersion, error) {
 	rows, err := db.read.QueryContext(ctx, `SELECT version, body, edited_by, edited_at FROM content_versions
 		WHERE slug = $1 ORDER BY version DESC`, slug)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	var out []ContentVersion
+	var out []scheme.ContentVersion
 	for rows.Next() {
-		c := ContentVersion{Slug: slug}
+		c := scheme.ContentVersion{Slug: slug}
 		if err := rows.Scan(&c.Version, &c.Body, &c.EditedBy, &c.EditedAt); err != nil {
 			return nil, err
 		}
@@ -57,17 +44,17 @@ func (db *DB) ContentHistory(ctx context.Context, slug string) ([]ContentVersion
 
 // SaveContent adds a version of a page (the older ones stay) and its audit
 // entry.
-func (db *DB) SaveContent(ctx context.Context, actor, slug, body string) (ContentVersion, error) {
+func (db *DB) SaveContent(ctx context.Context, actor, slug, body string) (scheme.ContentVersion, error) {
 	body = strings.TrimSpace(strings.ReplaceAll(body, "\r\n", "\n"))
 	switch {
 	case !scheme.IsContentPage(slug):
-		return ContentVersion{}, scheme.ErrNotFound
+		return scheme.ContentVersion{}, scheme.ErrNotFound
 	case body == "":
-		return ContentVersion{}, scheme.Invalid(map[string]string{"body": "Write the page: it cannot be empty."})
-	case utf8.RuneCountInString(body) > MaxContent:
-		return ContentVersion{}, scheme.Invalid(map[string]string{"body": fmt.Sprintf("Keep the page under %d characters.", MaxContent)})
+		return scheme.ContentVersion{}, scheme.Invalid(map[string]string{"body": "Write the page: it cannot be empty."})
+	case utf8.RuneCountInString(body) > scheme.MaxContent:
+		return scheme.ContentVersion{}, scheme.Invalid(map[string]string{"body": fmt.Sprintf("Keep the page under %d characters.", scheme.MaxContent)})
 	}
-	c := ContentVersion{Slug: slug, Body: body, EditedBy: actor, EditedAt: db.now().UTC()}
+	c := scheme.ContentVersion{Slug: slug, Body: body, EditedBy: actor, EditedAt: db.now().UTC()}
 	err := db.inTx(ctx, func(tx *sql.Tx) error {
 		if err := tx.QueryRowContext(ctx, `SELECT COALESCE(MAX(version), 0) + 1 FROM content_versions WHERE slug = $1`, slug).Scan(&c.Version); err != nil {
 			return err
@@ -89,8 +76,8 @@ func (db *DB) PublishTerms(ctx context.Context, actor, body string) (scheme.Term
 	switch {
 	case body == "":
 		return scheme.Terms{}, scheme.Invalid(map[string]string{"body": "Write the terms: they cannot be empty."})
-	case utf8.RuneCountInString(body) > MaxContent:
-		return scheme.Terms{}, scheme.Invalid(map[string]string{"body": fmt.Sprintf("Keep the terms under %d characters.", MaxContent)})
+	case utf8.RuneCountInString(body) > scheme.MaxContent:
+		return scheme.Terms{}, scheme.Invalid(map[string]string{"body": fmt.Sprintf("Keep the terms under %d characters.", scheme.MaxContent)})
 	}
 	t := scheme.Terms{Body: body, PublishedAt: db.now().UTC()}
 	err := db.inTx(ctx, func(tx *sql.Tx) error {

@@ -361,20 +361,9 @@ func (db *DB) DeliveryCounts(ctx context.Context, alertID string) (map[string]ma
 	return out, nil
 }
 
-// DeliveryFailure is one delivery that failed or waits to be retried, as
-// coordinators see it: no member, no address.
-type DeliveryFailure struct {
-	Ref       string    `json:"ref"` // opaque, stable per delivery (outbox.DeliveryRef)
-	Channel   string    `json:"channel"`
-	State     string    `json:"state"` // failed or retrying
-	Error     string    `json:"error"` // a reason code or status
-	Attempts  int       `json:"attempts"`
-	UpdatedAt time.Time `json:"updated_at"`
-}
-
 // DeliveryFailures lists an alert's failed and retrying deliveries, most
 // recent first.
-func (db *DB) DeliveryFailures(ctx context.Context, alertID string, limit int) ([]DeliveryFailure, error) {
+func (db *DB) DeliveryFailures(ctx context.Context, alertID string, limit int) ([]scheme.DeliveryFailure, error) {
 	if limit <= 0 {
 		limit = 50
 	}
@@ -384,9 +373,9 @@ func (db *DB) DeliveryFailures(ctx context.Context, alertID string, limit int) (
 		return nil, err
 	}
 	defer rows.Close()
-	var out []DeliveryFailure
+	var out []scheme.DeliveryFailure
 	for rows.Next() {
-		var f DeliveryFailure
+		var f scheme.DeliveryFailure
 		var userID string
 		if err := rows.Scan(&userID, &f.Channel, &f.State, &f.Error, &f.Attempts, &f.UpdatedAt); err != nil {
 			return nil, err
@@ -440,14 +429,6 @@ func (db *DB) RetryDeliveries(ctx context.Context, actor, alertID, channel strin
 	return int(n), err
 }
 
-// DeliveryPause is a channel that stopped sending after too many failures
-// in a row, until a coordinator resumes it.
-type DeliveryPause struct {
-	Channel  string    `json:"channel"`
-	Reason   string    `json:"reason"`
-	PausedAt time.Time `json:"paused_at"`
-}
-
 // PauseChannel stops sending on channel (the sender found its provider
 // failing); a channel already paused keeps its first reason. Recorded in
 // the audit log as the system's doing.
@@ -497,15 +478,15 @@ func (db *DB) ChannelPaused(ctx context.Context, channel string) (bool, error) {
 }
 
 // DeliveryPauses lists the paused channels.
-func (db *DB) DeliveryPauses(ctx context.Context) ([]DeliveryPause, error) {
+func (db *DB) DeliveryPauses(ctx context.Context) ([]scheme.DeliveryPause, error) {
 	rows, err := db.read.QueryContext(ctx, `SELECT channel, reason, paused_at FROM delivery_pauses ORDER BY channel`)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	var out []DeliveryPause
+	var out []scheme.DeliveryPause
 	for rows.Next() {
-		var p DeliveryPause
+		var p scheme.DeliveryPause
 		if err := rows.Scan(&p.Channel, &p.Reason, &p.PausedAt); err != nil {
 			return nil, err
 		}

@@ -73,7 +73,7 @@ func population(t *testing.T, db *store.DB, people []person) map[string]string {
 		if p.kind == "applicant" {
 			continue
 		}
-		if _, err := db.DecideApplication(ctx, "coord", a.ID, store.Approve, "", "u"); err != nil {
+		if _, err := db.DecideApplication(ctx, "coord", a.ID, scheme.Approve, "", "u"); err != nil {
 			t.Fatal(err)
 		}
 		if p.kind == "revoked" {

@@ -4,41 +4,15 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"time"
 
 	"uglymugs/internal/audit"
 	"uglymugs/internal/outbox"
 	"uglymugs/internal/scheme"
 )
 
-// Disclosure is a disclosure of someone's personal data without their
-// consent. It is recorded as pending and enters the log only when an admin
-// other than the one who recorded it approves it.
-type Disclosure struct {
-	ID            string    `json:"id"`
-	LegalBasis    string    `json:"legal_basis"`
-	SubjectUserID string    `json:"subject_user_id,omitempty"` // the member whose data it is, or
-	ReportID      string    `json:"report_id,omitempty"`       // the report whose reporter it is
-	What          string    `json:"what"`                      // what was disclosed
-	Recipient     string    `json:"recipient"`                 // to whom
-	Justification string    `json:"justification"`             // why the basis applies
-	Notify        bool      `json:"notify"`
-	NoNotify      string    `json:"no_notify_reason,omitempty"` // why the law forbids telling them
-	Status        string    `json:"status"`                     // pending, approved or refused
-	RequestedBy   string    `json:"requested_by"`
-	RequestedAt   time.Time `json:"requested_at"`
-	DecidedBy     string    `json:"decided_by,omitempty"`
-	DecidedAt     time.Time `json:"decided_at,omitzero"`
-	Decision      string    `json:"decision_note,omitempty"`
-	NotifiedAt    time.Time `json:"notified_at,omitzero"`
-}
-
-// LegalBases are the grounds for disclosing without consent.
-var LegalBases = []string{"child_protection", "crime_prevention", "risk_to_life", "terrorism", "court_order"}
-
 // RecordDisclosure stores a pending disclosure and its audit entry. The
 // caller has validated it.
-func (db *DB) RecordDisclosure(ctx context.Context, d Disclosure) (Disclosure, error) {
+func (db *DB) RecordDisclosure(ctx context.Context, d scheme.Disclosure) (scheme.Disclosure, error) {
 	d.ID, d.Status, d.RequestedAt = newID(), "pending", db.now().UTC()
 	cts := map[string][]byte{}
 	for col, v := range map[string]string{"what": d.What, "recipient": d.Recipient, "justification": d.Justification} {
@@ -74,8 +48,8 @@ func (db *DB) RecordDisclosure(ctx context.Context, d Disclosure) (Disclosure, e
 // notification tells the person, in the same transaction, through their
 // channel (content-free) and on their account page; a person who has left
 // cannot be told, and the record shows it.
-func (db *DB) DecideDisclosure(ctx context.Context, actor, id string, approve bool, note, url string) (Disclosure, error) {
-	var d Disclosure
+func (db *DB) DecideDisclosure(ctx context.Context, actor, id string, approve bool, note, url string) (scheme.Disclosure, error) {
+	var d scheme.Disclosure
 	noteCT, err := db.seal("disclosures", "decision", id, note)
 	if err != nil {
 		return d, err
@@ -131,7 +105,7 @@ func (db *DB) DecideDisclosure(ctx context.Context, actor, id string, approve bo
 
 // disclosurePerson is whose data it is: the member named, else the
 // report's reporter; "" if they have left.
-func (db *DB) disclosurePerson(ctx context.Context, q queryer, d Disclosure) (string, error) {
+func (db *DB) disclosurePerson(ctx context.Context, q queryer, d scheme.Disclosure) (string, error) {
 	if d.SubjectUserID != "" {
 		return d.SubjectUserID, nil
 	}
@@ -149,8 +123,8 @@ func (db *DB) disclosurePerson(ctx context.Context, q queryer, d Disclosure) (st
 const disclosureColumns = `id, legal_basis, subject_user_id, report_id, what_ct, recipient_ct, justification_ct, notify, no_notify_ct,
 	status, requested_by, requested_at, decided_by, decided_at, decision_ct, notified_at`
 
-func (db *DB) scanDisclosure(sc interface{ Scan(...any) error }) (Disclosure, error) {
-	var d Disclosure
+func (db *DB) scanDisclosure(sc interface{ Scan(...any) error }) (scheme.Disclosure, error) {
+	var d scheme.Disclosure
 	var subject, report, decidedBy sql.NullString
 	var decidedAt, notifiedAt sql.NullTime
 	var what, recipient, justification, noNotify, decision []byte
@@ -177,37 +151,37 @@ func (db *DB) scanDisclosure(sc interface{ Scan(...any) error }) (Disclosure, er
 	return d, nil
 }
 
-func (db *DB) disclosure(ctx context.Context, q queryer, id string) (Disclosure, error) {
+func (db *DB) disclosure(ctx context.Context, q queryer, id string) (scheme.Disclosure, error) {
 	return db.scanDisclosure(q.QueryRowContext(ctx, `SELECT `+disclosureColumns+` FROM disclosures WHERE id = $1`, id))
 }
 
 // Disclosure returns one disclosure; the caller audits the view.
-func (db *DB) Disclosure(ctx context.Context, id string) (Disclosure, error) {
+func (db *DB) Disclosure(ctx context.Context, id string) (scheme.Disclosure, error) {
 	return db.disclosure(ctx, db.read, id)
 }
 
 // Disclosures lists disclosures, pending first, then newest first.
-func (db *DB) Disclosures(ctx context.Context) ([]Disclosure, error) {
+func (db *DB) Disclosures(ctx context.Context) ([]scheme.Disclosure, error) {
 	return db.listDisclosures(ctx, `SELECT `+disclosureColumns+` FROM disclosures
 		ORDER BY CASE status WHEN 'pending' THEN 0 ELSE 1 END, requested_at DESC, id LIMIT 500`)
 }
 
 // MemberDisclosures lists the approved disclosures a member was told of:
 // of their data, or of a report they made.
-func (db *DB) MemberDisclosures(ctx context.Context, userID string) ([]Disclosure, error) {
+func (db *DB) MemberDisclosures(ctx context.Context, userID string) ([]scheme.Disclosure, error) {
 	return db.listDisclosures(ctx, `SELECT `+disclosureColumns+` FROM disclosures
 		WHERE status = 'approved' AND notify AND (subject_user_id = $1
 			OR subject_user_id IS NULL AND report_id IN (SELECT id FROM reports WHERE reporter_id = $1))
 		ORDER BY decided_at DESC, id`, userID)
 }
 
-func (db *DB) listDisclosures(ctx context.Context, q string, args ...any) ([]Disclosure, error) {
+func (db *DB) listDisclosures(ctx context.Context, q string, args ...any) ([]scheme.Disclosure, error) {
 	rows, err := db.read.QueryContext(ctx, q, args...)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	var out []Disclosure
+	var out []scheme.Disclosure
 	for rows.Next() {
 		d, err := db.scanDisclosure(rows)
 		if err != nil {

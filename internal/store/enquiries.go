@@ -10,49 +10,9 @@ import (
 	"uglymugs/internal/scheme"
 )
 
-// Enquiry is a police request to contact a reporter, about a report or an
-// offender profile. What the police wrote is encrypted; the force's name
-// is kept plain for the list.
-type Enquiry struct {
-	ID        string    `json:"id"`
-	Force     string    `json:"force"`
-	Unit      string    `json:"unit"`
-	Reference string    `json:"reference"` // the police's own reference
-	Request   string    `json:"request"`
-	ReportID  string    `json:"report_id,omitempty"`
-	ProfileID string    `json:"offender_id,omitempty"`
-	Status    string    `json:"status"` // open, forwarded, answered, closed
-	RespondBy time.Time `json:"respond_by"`
-	Outcome   string    `json:"outcome,omitempty"`
-	CreatedBy string    `json:"created_by"`
-	CreatedAt time.Time `json:"created_at"`
-	ClosedAt  time.Time `json:"closed_at,omitzero"`
-	ClosedBy  string    `json:"closed_by,omitempty"`
-	Forwards  []EnquiryForward
-}
-
-// Overdue reports whether the police are still waiting past the date.
-func (e Enquiry) Overdue(now time.Time) bool {
-	return (e.Status == "open" || e.Status == "forwarded") && now.After(e.RespondBy)
-}
-
-// EnquiryForward is an enquiry passed to one report's reporter, or to the
-// organisation that filed it, and what they decided.
-type EnquiryForward struct {
-	ID          string    `json:"id"`
-	EnquiryID   string    `json:"enquiry_id"`
-	ReportID    string    `json:"report_id"`
-	To          string    `json:"to"` // reporter or organisation
-	ForwardedBy string    `json:"forwarded_by"`
-	ForwardedAt time.Time `json:"forwarded_at"`
-	Decision    string    `json:"decision"` // "", yes, no, caseworker
-	DecidedBy   string    `json:"decided_by,omitempty"`
-	DecidedAt   time.Time `json:"decided_at,omitzero"`
-}
-
 // CreateEnquiry records an enquiry (validated by the caller) and its audit
 // entry.
-func (db *DB) CreateEnquiry(ctx context.Context, e Enquiry) (Enquiry, error) {
+func (db *DB) CreateEnquiry(ctx context.Context, e scheme.Enquiry) (scheme.Enquiry, error) {
 	e.ID, e.Status, e.CreatedAt = newID(), "open", db.now().UTC()
 	cts := map[string][]byte{}
 	for col, v := range map[string]string{"unit": e.Unit, "reference": e.Reference, "request": e.Request} {
@@ -78,8 +38,8 @@ func (db *DB) CreateEnquiry(ctx context.Context, e Enquiry) (Enquiry, error) {
 const enquiryColumns = `id, force, unit_ct, reference_ct, request_ct, report_id, profile_id, status, respond_by, outcome_ct,
 	created_by, created_at, closed_at, closed_by`
 
-func (db *DB) scanEnquiry(sc interface{ Scan(...any) error }) (Enquiry, error) {
-	var e Enquiry
+func (db *DB) scanEnquiry(sc interface{ Scan(...any) error }) (scheme.Enquiry, error) {
+	var e scheme.Enquiry
 	var report, profile, closedBy sql.NullString
 	var closedAt sql.NullTime
 	var unit, ref, req, outcome []byte
@@ -106,7 +66,7 @@ func (db *DB) scanEnquiry(sc interface{ Scan(...any) error }) (Enquiry, error) {
 }
 
 // Enquiry returns an enquiry with its forwards; the caller audits the view.
-func (db *DB) Enquiry(ctx context.Context, id string) (Enquiry, error) {
+func (db *DB) Enquiry(ctx context.Context, id string) (scheme.Enquiry, error) {
 	e, err := db.scanEnquiry(db.read.QueryRowContext(ctx, `SELECT `+enquiryColumns+` FROM police_enquiries WHERE id = $1`, id))
 	if err != nil {
 		return e, err
@@ -117,7 +77,7 @@ func (db *DB) Enquiry(ctx context.Context, id string) (Enquiry, error) {
 
 // Enquiries lists enquiries: those the police still wait on first, by the
 // date they want an answer; then the rest, newest first.
-func (db *DB) Enquiries(ctx context.Context) ([]Enquiry, error) {
+func (db *DB) Enquiries(ctx context.Context) ([]scheme.Enquiry, error) {
 	rows, err := db.read.QueryContext(ctx, `SELECT `+enquiryColumns+` FROM police_enquiries
 		ORDER BY CASE WHEN status IN ('open', 'forwarded') THEN 0 ELSE 1 END,
 			CASE WHEN status IN ('open', 'forwarded') THEN respond_by END, created_at DESC, id LIMIT 500`)
@@ -125,7 +85,7 @@ func (db *DB) Enquiries(ctx context.Context) ([]Enquiry, error) {
 		return nil, err
 	}
 	defer rows.Close()
-	var out []Enquiry
+	var out []scheme.Enquiry
 	for rows.Next() {
 		e, err := db.scanEnquiry(rows)
 		if err != nil {
@@ -136,7 +96,7 @@ func (db *DB) Enquiries(ctx context.Context) ([]Enquiry, error) {
 	return out, rows.Err()
 }
 
-func (db *DB) forwards(ctx context.Context, where string, args ...any) ([]EnquiryForward, error) {
+func (db *DB) forwards(ctx context.Context, where string, args ...any) ([]scheme.EnquiryForward, error) {
 	// #nosec G202 -- where is a constant fragment from this file; values are arguments
 	rows, err := db.read.QueryContext(ctx, `SELECT f.id, f.enquiry_id, f.report_id, f.forwarded_to, f.forwarded_by, f.forwarded_at,
 		f.decision, f.decided_by, f.decided_at FROM enquiry_forwards f `+where, args...)
@@ -144,9 +104,9 @@ func (db *DB) forwards(ctx context.Context, where string, args ...any) ([]Enquir
 		return nil, err
 	}
 	defer rows.Close()
-	var out []EnquiryForward
+	var out []scheme.EnquiryForward
 	for rows.Next() {
-		var f EnquiryForward
+		var f scheme.EnquiryForward
 		var by sql.NullString
 		var at sql.NullTime
 		if err := rows.Scan(&f.ID, &f.EnquiryID, &f.ReportID, &f.To, &f.ForwardedBy, &f.ForwardedAt, &f.Decision, &by, &at); err != nil {
@@ -163,9 +123,9 @@ func (db *DB) forwards(ctx context.Context, where string, args ...any) ([]Enquir
 // message waits) or to the organisation that filed it (its key contacts
 // are told the same way). message is the thread's text; url the sign-in
 // address for the notice.
-func (db *DB) ForwardEnquiry(ctx context.Context, actor, enquiryID, reportID, to, message, url string) (EnquiryForward, error) {
-	f := EnquiryForward{ID: newID(), EnquiryID: enquiryID, ReportID: reportID, To: to, ForwardedBy: actor, ForwardedAt: db.now().UTC()}
-	m := Message{ID: newID(), FromScheme: true, Body: message, At: f.ForwardedAt}
+func (db *DB) ForwardEnquiry(ctx context.Context, actor, enquiryID, reportID, to, message, url string) (scheme.EnquiryForward, error) {
+	f := scheme.EnquiryForward{ID: newID(), EnquiryID: enquiryID, ReportID: reportID, To: to, ForwardedBy: actor, ForwardedAt: db.now().UTC()}
+	m := scheme.Message{ID: newID(), FromScheme: true, Body: message, At: f.ForwardedAt}
 	ct, err := db.seal("report_messages", "body", m.ID, m.Body)
 	if err != nil {
 		return f, err
@@ -243,7 +203,7 @@ func (db *DB) ForwardEnquiry(ctx context.Context, actor, enquiryID, reportID, to
 // MemberEnquiries returns the forwards a member may answer: about their own
 // reports (to the reporter), or their organisation's (to the organisation,
 // for its key contact). With forwardID, just that one (else not found).
-func (db *DB) MemberEnquiries(ctx context.Context, u scheme.User, forwardID string) ([]EnquiryForward, error) {
+func (db *DB) MemberEnquiries(ctx context.Context, u scheme.User, forwardID string) ([]scheme.EnquiryForward, error) {
 	where := `JOIN reports r ON r.id = f.report_id JOIN police_enquiries e ON e.id = f.enquiry_id
 		WHERE (f.forwarded_to = 'reporter' AND r.reporter_id = $1
 			OR f.forwarded_to = 'organisation' AND $2 <> '' AND r.organisation_id = $2 AND $3)`

@@ -12,30 +12,13 @@ import (
 	"uglymugs/internal/scheme"
 )
 
-// PoliceExport is the record of one intelligence export for the police:
-// who made it, when, for what purpose and for whom, which reports went in
-// and which were left out. The exported content is not kept; it is made
-// again, with consent read again, whenever it is downloaded.
-type PoliceExport struct {
-	ID        string    `json:"id"`
-	Reference string    `json:"reference"` // for follow-up, e.g. "UMX-7K3QF2XP"
-	Format    string    `json:"format"`    // csv, json or print: as first asked for
-	ProfileID string    `json:"offender_id,omitempty"`
-	Purpose   string    `json:"purpose"`
-	Recipient string    `json:"recipient"`
-	CreatedBy string    `json:"created_by"`
-	CreatedAt time.Time `json:"created_at"`
-	Included  []string  `json:"-"` // report ids, in the order of the export
-	Excluded  []string  `json:"-"`
-}
-
 // newExportReference is "UMX-" and 8 random base32 characters (40 bits):
 // short enough to read out on the phone, not guessable, not a count.
 func newExportReference() string { return "UMX-" + rand.Text()[:8] }
 
 // CreatePoliceExport records an export and its audit entry in one
 // transaction, with a fresh reference.
-func (db *DB) CreatePoliceExport(ctx context.Context, e PoliceExport) (PoliceExport, error) {
+func (db *DB) CreatePoliceExport(ctx context.Context, e scheme.PoliceExport) (scheme.PoliceExport, error) {
 	e.ID, e.CreatedAt = newID(), db.now().UTC()
 	purpose, err := db.seal("police_exports", "purpose", e.ID, e.Purpose)
 	if err != nil {
@@ -83,8 +66,8 @@ func (db *DB) CreatePoliceExport(ctx context.Context, e PoliceExport) (PoliceExp
 
 const exportColumns = `id, reference, format, profile_id, purpose_ct, recipient_ct, created_by, created_at`
 
-func (db *DB) scanExport(sc interface{ Scan(...any) error }) (PoliceExport, error) {
-	var e PoliceExport
+func (db *DB) scanExport(sc interface{ Scan(...any) error }) (scheme.PoliceExport, error) {
+	var e scheme.PoliceExport
 	var profile sql.NullString
 	var purpose, recipient []byte
 	if err := sc.Scan(&e.ID, &e.Reference, &e.Format, &profile, &purpose, &recipient, &e.CreatedBy, &e.CreatedAt); err != nil {
@@ -100,7 +83,7 @@ func (db *DB) scanExport(sc interface{ Scan(...any) error }) (PoliceExport, erro
 }
 
 // PoliceExport returns an export's record with its report lists.
-func (db *DB) PoliceExport(ctx context.Context, id string) (PoliceExport, error) {
+func (db *DB) PoliceExport(ctx context.Context, id string) (scheme.PoliceExport, error) {
 	e, err := db.scanExport(db.read.QueryRowContext(ctx, `SELECT `+exportColumns+` FROM police_exports WHERE id = $1`, id))
 	if err != nil {
 		return e, err
@@ -126,14 +109,8 @@ func (db *DB) PoliceExport(ctx context.Context, id string) (PoliceExport, error)
 	return e, rows.Err()
 }
 
-// ExportSummary is one line of the list of exports.
-type ExportSummary struct {
-	PoliceExport
-	IncludedCount, ExcludedCount int
-}
-
 // PoliceExports lists exports, newest first.
-func (db *DB) PoliceExports(ctx context.Context, limit int) ([]ExportSummary, error) {
+func (db *DB) PoliceExports(ctx context.Context, limit int) ([]scheme.ExportSummary, error) {
 	// #nosec G202 -- a constant column list
 	rows, err := db.read.QueryContext(ctx, `SELECT `+prefixed("e.", exportColumns)+`,
 			(SELECT COUNT(*) FROM police_export_reports x WHERE x.export_id = e.id AND x.included),
@@ -143,9 +120,9 @@ func (db *DB) PoliceExports(ctx context.Context, limit int) ([]ExportSummary, er
 		return nil, err
 	}
 	defer rows.Close()
-	var out []ExportSummary
+	var out []scheme.ExportSummary
 	for rows.Next() {
-		var s ExportSummary
+		var s scheme.ExportSummary
 		var inc, exc int
 		e, err := db.scanExport(scanTail{rows, []any{&inc, &exc}})
 		if err != nil {

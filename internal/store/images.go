@@ -4,24 +4,15 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"time"
 
 	"uglymugs/internal/audit"
 	"uglymugs/internal/imaging"
+	"uglymugs/internal/scheme"
 )
 
-// StoredImage is an image for the public pages, already cleaned.
-type StoredImage struct {
-	ID            string
-	ContentType   string
-	Data          []byte
-	Width, Height int
-	UploadedAt    time.Time
-}
-
 // SaveImage stores a cleaned image and its audit entry.
-func (db *DB) SaveImage(ctx context.Context, actor string, img imaging.Image) (StoredImage, error) {
-	s := StoredImage{ID: newID(), ContentType: img.ContentType, Data: img.Data, Width: img.Width, Height: img.Height, UploadedAt: db.now().UTC()}
+func (db *DB) SaveImage(ctx context.Context, actor string, img imaging.Image) (scheme.StoredImage, error) {
+	s := scheme.StoredImage{ID: newID(), ContentType: img.ContentType, Data: img.Data, Width: img.Width, Height: img.Height, UploadedAt: db.now().UTC()}
 	err := db.inTx(ctx, func(tx *sql.Tx) error {
 		if _, err := tx.ExecContext(ctx, `INSERT INTO images (id, content_type, data, width, height, uploaded_by, uploaded_at)
 			VALUES ($1, $2, $3, $4, $5, $6, $7)`, s.ID, s.ContentType, s.Data, s.Width, s.Height, actor, s.UploadedAt); err != nil {
@@ -34,23 +25,23 @@ func (db *DB) SaveImage(ctx context.Context, actor string, img imaging.Image) (S
 }
 
 // Image returns an image with its bytes.
-func (db *DB) Image(ctx context.Context, id string) (StoredImage, error) {
-	s := StoredImage{ID: id}
+func (db *DB) Image(ctx context.Context, id string) (scheme.StoredImage, error) {
+	s := scheme.StoredImage{ID: id}
 	err := db.read.QueryRowContext(ctx, `SELECT content_type, data, width, height, uploaded_at FROM images WHERE id = $1`, id).
 		Scan(&s.ContentType, &s.Data, &s.Width, &s.Height, &s.UploadedAt)
 	return s, mapErr(err)
 }
 
 // Images lists the images, newest first, without their bytes.
-func (db *DB) Images(ctx context.Context) ([]StoredImage, error) {
+func (db *DB) Images(ctx context.Context) ([]scheme.StoredImage, error) {
 	rows, err := db.read.QueryContext(ctx, `SELECT id, content_type, width, height, uploaded_at FROM images ORDER BY uploaded_at DESC, id`)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	var out []StoredImage
+	var out []scheme.StoredImage
 	for rows.Next() {
-		var s StoredImage
+		var s scheme.StoredImage
 		if err := rows.Scan(&s.ID, &s.ContentType, &s.Width, &s.Height, &s.UploadedAt); err != nil {
 			return nil, err
 		}

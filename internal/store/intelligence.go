@@ -5,35 +5,16 @@ import (
 	"fmt"
 	"slices"
 	"strings"
-	"time"
 
 	"uglymugs/internal/audit"
 	"uglymugs/internal/scheme"
 )
 
-// IntelFilter narrows the reports counted in the offender ranking.
-type IntelFilter struct {
-	Region, Type string
-	From, To     time.Time // incidents from (inclusive) to (exclusive); zero: open
-	MinReports   int       // profiles in at least this many counted reports (1 by default)
-	Offset       int
-	Limit        int // 50 by default
-}
-
-// ProfileRank is one offender profile in the ranking.
-type ProfileRank struct {
-	ID                  string
-	Reports             int
-	Highest             scheme.Severity
-	FirstSeen, LastSeen time.Time
-	Regions, Types      []string
-}
-
 // RankedProfiles ranks offender profiles by the number of reports that
 // name them, then the highest severity, then the latest incident, counting
 // only reports that match f and were not rejected. It reads codes and
 // dates only: no identifier is decrypted.
-func (db *DB) RankedProfiles(ctx context.Context, f IntelFilter) ([]ProfileRank, error) {
+func (db *DB) RankedProfiles(ctx context.Context, f scheme.IntelFilter) ([]scheme.ProfileRank, error) {
 	var args []any
 	arg := func(v any) string { args = append(args, v); return fmt.Sprintf("$%d", len(args)) }
 	where := ` WHERE r.status <> 'rejected'`
@@ -62,10 +43,10 @@ func (db *DB) RankedProfiles(ctx context.Context, f IntelFilter) ([]ProfileRank,
 	if err != nil {
 		return nil, err
 	}
-	var out []ProfileRank
+	var out []scheme.ProfileRank
 	index := map[string]int{}
 	err = eachRow(rows, func() error {
-		var p ProfileRank
+		var p scheme.ProfileRank
 		var rank int
 		var first, last any
 		if err := rows.Scan(&p.ID, &p.Reports, &rank, &first, &last); err != nil {
@@ -99,12 +80,12 @@ func (db *DB) RankedProfiles(ctx context.Context, f IntelFilter) ([]ProfileRank,
 	list := strings.Join(in, ", ")
 	for _, side := range []struct {
 		q  string
-		to func(p *ProfileRank, v string)
+		to func(p *scheme.ProfileRank, v string)
 	}{
 		{`SELECT DISTINCT o.profile_id, r.region FROM offenders o JOIN reports r ON r.id = o.report_id
-			WHERE r.status <> 'rejected' AND o.profile_id IN (` + list + `) ORDER BY 1, 2`, func(p *ProfileRank, v string) { p.Regions = append(p.Regions, v) }},
+			WHERE r.status <> 'rejected' AND o.profile_id IN (` + list + `) ORDER BY 1, 2`, func(p *scheme.ProfileRank, v string) { p.Regions = append(p.Regions, v) }},
 		{`SELECT DISTINCT o.profile_id, t.type FROM offenders o JOIN reports r ON r.id = o.report_id JOIN report_incident_types t ON t.report_id = r.id
-			WHERE r.status <> 'rejected' AND o.profile_id IN (` + list + `) ORDER BY 1, 2`, func(p *ProfileRank, v string) { p.Types = append(p.Types, v) }},
+			WHERE r.status <> 'rejected' AND o.profile_id IN (` + list + `) ORDER BY 1, 2`, func(p *scheme.ProfileRank, v string) { p.Types = append(p.Types, v) }},
 	} {
 		rows, err := db.read.QueryContext(ctx, side.q, pargs...)
 		if err != nil {
@@ -125,28 +106,6 @@ func (db *DB) RankedProfiles(ctx context.Context, f IntelFilter) ([]ProfileRank,
 	return out, nil
 }
 
-// ReportSearch is a coordinator's search across reports: an identifier of
-// Kind, given either as Whole values to look up by blind index (normalised,
-// and as typed, so that a partial value stored as typed is found too) or as
-// a Partial fragment to compare with every identifier of the kind, and
-// filters. With neither, the filters alone choose the reports.
-type ReportSearch struct {
-	Kind         string
-	Whole        []string
-	Partial      string
-	Region, Type string
-	From, To     time.Time // incidents from (inclusive) to (exclusive); zero: open
-	Limit        int       // 200 by default
-}
-
-// ReportHit is one report a search found, with the offender profiles that
-// made it match (the profiles of the offenders holding the identifier, or
-// every offender's profile when no identifier was given).
-type ReportHit struct {
-	Report   scheme.Report
-	Profiles []string
-}
-
 // SearchReports finds reports, most recent incident first, up to the limit;
 // more reports that the caller should narrow the search to see. A partial
 // fragment is compared, as the suggestions compare (national digits for
@@ -157,7 +116,7 @@ type ReportHit struct {
 // first, and a whole value never pays it. The search is audited as
 // "intelligence.search", with the kind, the way it matched and the number
 // found, never the value.
-func (db *DB) SearchReports(ctx context.Context, actor string, f ReportSearch) (hits []ReportHit, more bool, err error) {
+func (db *DB) SearchReports(ctx context.Context, actor string, f scheme.ReportSearch) (hits []scheme.ReportHit, more bool, err error) {
 	if f.Limit <= 0 {
 		f.Limit = 200
 	}
@@ -256,7 +215,7 @@ func (db *DB) SearchReports(ctx context.Context, actor string, f ReportSearch) (
 	if len(order) == 0 {
 		return nil, false, nil
 	}
-	reports, err := db.Reports(ctx, ReportFilter{IDs: order})
+	reports, err := db.Reports(ctx, scheme.ReportFilter{IDs: order})
 	if err != nil {
 		return nil, false, err
 	}
@@ -266,7 +225,7 @@ func (db *DB) SearchReports(ctx context.Context, actor string, f ReportSearch) (
 	}
 	for _, id := range order {
 		if r, ok := byID[id]; ok {
-			hits = append(hits, ReportHit{Report: r, Profiles: profiles[id]})
+			hits = append(hits, scheme.ReportHit{Report: r, Profiles: profiles[id]})
 		}
 	}
 	return hits, more, nil

@@ -28,7 +28,7 @@ func intelReport(t *testing.T, db *store.DB, typ, region string, days int, ids .
 	return r
 }
 
-func hitIDs(hs []store.ReportHit) []string {
+func hitIDs(hs []scheme.ReportHit) []string {
 	var out []string
 	for _, h := range hs {
 		out = append(out, h.Report.ID)
@@ -49,20 +49,20 @@ func TestIntelligence_SearchWholePartialAndFilters(t *testing.T) {
 		}
 		for _, tc := range []struct {
 			name string
-			f    store.ReportSearch
+			f    scheme.ReportSearch
 			want []string // most recent first
 		}{
-			{"whole, by blind index", store.ReportSearch{Kind: "phone", Whole: []string{"+447700900101"}}, []string{a.ID}},
-			{"a partial value stored as typed, typed the same way", store.ReportSearch{Kind: "phone", Whole: []string{"07700 90…"}}, []string{c.ID}},
-			{"national start", store.ReportSearch{Kind: "phone", Partial: "07700 90"}, []string{b.ID, c.ID, a.ID}},
-			{"international start", store.ReportSearch{Kind: "phone", Partial: "+44 7700 9002"}, []string{b.ID}},
-			{"the end of a number", store.ReportSearch{Kind: "phone", Partial: "0202"}, []string{b.ID}},
-			{"a part and a region", store.ReportSearch{Kind: "phone", Partial: "07700 90", Region: "wales"}, []string{b.ID}},
-			{"a part and dates", store.ReportSearch{Kind: "phone", Partial: "7700", From: time.Now().AddDate(0, 0, -20), To: time.Now().AddDate(0, 0, -5)}, []string{c.ID}},
-			{"an email's domain", store.ReportSearch{Kind: "email", Partial: "@EXAMPLE.org"}, []string{a.ID}},
-			{"a registration without its space", store.ReportSearch{Kind: "vehicle", Partial: "b12c"}, []string{b.ID}},
-			{"another kind holds nothing", store.ReportSearch{Kind: "username", Partial: "7700"}, nil},
-			{"filters only", store.ReportSearch{Type: "robbery"}, []string{c.ID, a.ID}},
+			{"whole, by blind index", scheme.ReportSearch{Kind: "phone", Whole: []string{"+447700900101"}}, []string{a.ID}},
+			{"a partial value stored as typed, typed the same way", scheme.ReportSearch{Kind: "phone", Whole: []string{"07700 90…"}}, []string{c.ID}},
+			{"national start", scheme.ReportSearch{Kind: "phone", Partial: "07700 90"}, []string{b.ID, c.ID, a.ID}},
+			{"international start", scheme.ReportSearch{Kind: "phone", Partial: "+44 7700 9002"}, []string{b.ID}},
+			{"the end of a number", scheme.ReportSearch{Kind: "phone", Partial: "0202"}, []string{b.ID}},
+			{"a part and a region", scheme.ReportSearch{Kind: "phone", Partial: "07700 90", Region: "wales"}, []string{b.ID}},
+			{"a part and dates", scheme.ReportSearch{Kind: "phone", Partial: "7700", From: time.Now().AddDate(0, 0, -20), To: time.Now().AddDate(0, 0, -5)}, []string{c.ID}},
+			{"an email's domain", scheme.ReportSearch{Kind: "email", Partial: "@EXAMPLE.org"}, []string{a.ID}},
+			{"a registration without its space", scheme.ReportSearch{Kind: "vehicle", Partial: "b12c"}, []string{b.ID}},
+			{"another kind holds nothing", scheme.ReportSearch{Kind: "username", Partial: "7700"}, nil},
+			{"filters only", scheme.ReportSearch{Type: "robbery"}, []string{c.ID, a.ID}},
 		} {
 			hits, more, err := db.SearchReports(ctx, "coord", tc.f)
 			if err != nil || more || !slices.Equal(hitIDs(hits), tc.want) {
@@ -72,7 +72,7 @@ func TestIntelligence_SearchWholePartialAndFilters(t *testing.T) {
 
 		// Each hit names the profile it matched through; the rejected
 		// report is found and its status shows.
-		hits, _, _ := db.SearchReports(ctx, "coord", store.ReportSearch{Kind: "phone", Partial: "07700 90"})
+		hits, _, _ := db.SearchReports(ctx, "coord", scheme.ReportSearch{Kind: "phone", Partial: "07700 90"})
 		for _, h := range hits {
 			var want string
 			switch h.Report.ID {
@@ -92,7 +92,7 @@ func TestIntelligence_SearchWholePartialAndFilters(t *testing.T) {
 		}
 
 		// The limit: the most recent first, and "more".
-		hits, more, err := db.SearchReports(ctx, "coord", store.ReportSearch{Kind: "phone", Partial: "7700", Limit: 2})
+		hits, more, err := db.SearchReports(ctx, "coord", scheme.ReportSearch{Kind: "phone", Partial: "7700", Limit: 2})
 		if err != nil || !more || !slices.Equal(hitIDs(hits), []string{b.ID, c.ID}) {
 			t.Errorf("limit 2: %v more=%v %v", hitIDs(hits), more, err)
 		}
@@ -154,14 +154,14 @@ func TestIntelligence_RankingByReportsThenSeverityThenRecency(t *testing.T) {
 		reject(file(scheme.SeverityHighest, "kidnap-confinement", "london", 2, "+447700900105"))
 		reject(file(scheme.SeverityHighest, "kidnap-confinement", "london", 1, "+447700900106"))
 		profile := func(r scheme.Report) string { return r.Original.Offenders[0].ProfileID }
-		order := func(ps []store.ProfileRank) []string {
+		order := func(ps []scheme.ProfileRank) []string {
 			var out []string
 			for _, p := range ps {
 				out = append(out, p.ID)
 			}
 			return out
 		}
-		ranked, err := db.RankedProfiles(ctx, store.IntelFilter{})
+		ranked, err := db.RankedProfiles(ctx, scheme.IntelFilter{})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -178,22 +178,22 @@ func TestIntelligence_RankingByReportsThenSeverityThenRecency(t *testing.T) {
 		}
 		for _, tc := range []struct {
 			name string
-			f    store.IntelFilter
+			f    scheme.IntelFilter
 			want []string
 		}{
-			{"repeat offenders", store.IntelFilter{MinReports: 2}, []string{profile(a)}},
-			{"in Wales", store.IntelFilter{Region: "wales"}, []string{profile(a)}},
-			{"threats: one each, A's high before E's medium", store.IntelFilter{Type: "threats"}, []string{profile(a), profile(e)}},
-			{"the last week", store.IntelFilter{From: now.AddDate(0, 0, -7)}, []string{profile(c), profile(e)}},
-			{"up to 25 days ago", store.IntelFilter{To: now.AddDate(0, 0, -25)}, []string{profile(b), profile(a)}},
-			{"the second page", store.IntelFilter{Limit: 2, Offset: 2}, []string{profile(c), profile(d)}},
+			{"repeat offenders", scheme.IntelFilter{MinReports: 2}, []string{profile(a)}},
+			{"in Wales", scheme.IntelFilter{Region: "wales"}, []string{profile(a)}},
+			{"threats: one each, A's high before E's medium", scheme.IntelFilter{Type: "threats"}, []string{profile(a), profile(e)}},
+			{"the last week", scheme.IntelFilter{From: now.AddDate(0, 0, -7)}, []string{profile(c), profile(e)}},
+			{"up to 25 days ago", scheme.IntelFilter{To: now.AddDate(0, 0, -25)}, []string{profile(b), profile(a)}},
+			{"the second page", scheme.IntelFilter{Limit: 2, Offset: 2}, []string{profile(c), profile(d)}},
 		} {
 			got, err := db.RankedProfiles(ctx, tc.f)
 			if err != nil || !slices.Equal(order(got), tc.want) {
 				t.Errorf("%s: %v %v, want %v", tc.name, order(got), err, tc.want)
 			}
 		}
-		if wales, _ := db.RankedProfiles(ctx, store.IntelFilter{Region: "wales"}); len(wales) == 1 && wales[0].Reports != 1 {
+		if wales, _ := db.RankedProfiles(ctx, scheme.IntelFilter{Region: "wales"}); len(wales) == 1 && wales[0].Reports != 1 {
 			t.Errorf("in Wales, A counts %d reports, want the 1 there", wales[0].Reports)
 		}
 	})

@@ -4,39 +4,16 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"time"
 
 	"uglymugs/internal/audit"
 	"uglymugs/internal/scheme"
 )
 
-// MemberExport is a request to give a revoked member's details to the
-// police. It is made by one coordinator and approved (or refused) by
-// another coordinator or admin; only then can its requester download the
-// details, and each download is audited.
-type MemberExport struct {
-	ID          string
-	SubjectID   string // the revoked member
-	Purpose     string // why, and who receives it
-	Status      string // pending, approved, refused (or exported_unapproved, from before approval)
-	RequestedBy string
-	RequestedAt time.Time
-	DecidedBy   string
-	DecidedAt   time.Time
-}
-
-// Member export statuses.
-const (
-	MemberExportPending  = "pending"
-	MemberExportApproved = "approved"
-	MemberExportRefused  = "refused"
-)
-
 // RequestMemberExport records a coordinator's request to export a revoked
 // member's details, with its purpose (encrypted), and audits it. Nothing
 // is exported until another coordinator or admin approves it.
-func (db *DB) RequestMemberExport(ctx context.Context, actor, userID, purpose string) (MemberExport, error) {
-	e := MemberExport{ID: newID(), SubjectID: userID, Purpose: purpose, Status: MemberExportPending, RequestedBy: actor, RequestedAt: db.now().UTC()}
+func (db *DB) RequestMemberExport(ctx context.Context, actor, userID, purpose string) (scheme.MemberExport, error) {
+	e := scheme.MemberExport{ID: newID(), SubjectID: userID, Purpose: purpose, Status: scheme.MemberExportPending, RequestedBy: actor, RequestedAt: db.now().UTC()}
 	ct, err := db.seal("data_exports", "purpose", e.ID, purpose)
 	if err != nil {
 		return e, err
@@ -71,23 +48,23 @@ func revokedMember(ctx context.Context, q queryer, userID string) error {
 // transaction with its audit entry. Whoever asked for it cannot decide
 // it: checked here, under the transaction, so that no race gets round it.
 // The caller checks the decider's role.
-func (db *DB) DecideMemberExport(ctx context.Context, actor, id string, approve bool) (MemberExport, error) {
-	var e MemberExport
+func (db *DB) DecideMemberExport(ctx context.Context, actor, id string, approve bool) (scheme.MemberExport, error) {
+	var e scheme.MemberExport
 	err := db.inTx(ctx, func(tx *sql.Tx) error {
 		var err error
 		if e, err = db.memberExport(ctx, tx, id); err != nil {
 			return err
 		}
-		if e.Status != MemberExportPending {
+		if e.Status != scheme.MemberExportPending {
 			return scheme.Errorf(scheme.CodeConflict, "This export request was already decided.")
 		}
 		if e.RequestedBy == actor {
 			return scheme.Errorf(scheme.CodeForbidden, "Another coordinator or admin must decide: nobody approves an export they asked for.")
 		}
-		e.Status, e.DecidedBy, e.DecidedAt = MemberExportRefused, actor, db.now().UTC()
+		e.Status, e.DecidedBy, e.DecidedAt = scheme.MemberExportRefused, actor, db.now().UTC()
 		action := "user.export_refuse"
 		if approve {
-			e.Status, action = MemberExportApproved, "user.export_approve"
+			e.Status, action = scheme.MemberExportApproved, "user.export_approve"
 		}
 		if _, err := tx.ExecContext(ctx, `UPDATE data_exports SET status = $1, decided_by = $2, decided_at = $3 WHERE id = $4`,
 			e.Status, actor, e.DecidedAt, id); err != nil {
@@ -99,20 +76,12 @@ func (db *DB) DecideMemberExport(ctx context.Context, actor, id string, approve 
 	return e, err
 }
 
-// RevokedExport is a revoked member's details for the police.
-type RevokedExport struct {
-	UserID       string               `json:"member_id"`
-	Reason       string               `json:"revocation_reason"`
-	Profile      scheme.Profile       `json:"details"`
-	Organisation *scheme.Organisation `json:"organisation,omitempty"`
-}
-
 // ExportRevoked gives the requester of an approved export the revoked
 // member's details, and audits the download. Before approval or after a
 // refusal it is a conflict; to anyone else it does not exist; once the
 // member is no longer revoked (or has gone) there is nothing to download.
-func (db *DB) ExportRevoked(ctx context.Context, actor, exportID string) (RevokedExport, error) {
-	var out RevokedExport
+func (db *DB) ExportRevoked(ctx context.Context, actor, exportID string) (scheme.RevokedExport, error) {
+	var out scheme.RevokedExport
 	e, err := db.memberExport(ctx, db.read, exportID)
 	if err != nil {
 		return out, err
@@ -120,9 +89,9 @@ func (db *DB) ExportRevoked(ctx context.Context, actor, exportID string) (Revoke
 	switch {
 	case e.RequestedBy != actor: // not theirs: as if it did not exist
 		return out, scheme.ErrNotFound
-	case e.Status == MemberExportPending:
+	case e.Status == scheme.MemberExportPending:
 		return out, scheme.Errorf(scheme.CodeConflict, "This export is waiting for another coordinator or admin to approve it.")
-	case e.Status != MemberExportApproved:
+	case e.Status != scheme.MemberExportApproved:
 		return out, scheme.Errorf(scheme.CodeConflict, "This export was not approved: there is nothing to download.")
 	}
 	if err := revokedMember(ctx, db.read, e.SubjectID); err != nil {
@@ -155,20 +124,20 @@ func (db *DB) ExportRevoked(ctx context.Context, actor, exportID string) (Revoke
 }
 
 // MemberExport returns one export request (its purpose decrypted).
-func (db *DB) MemberExport(ctx context.Context, id string) (MemberExport, error) {
+func (db *DB) MemberExport(ctx context.Context, id string) (scheme.MemberExport, error) {
 	return db.memberExport(ctx, db.read, id)
 }
 
 // MemberExports lists the requests to export revoked members' details:
 // pending first, then newest first.
-func (db *DB) MemberExports(ctx context.Context) ([]MemberExport, error) {
+func (db *DB) MemberExports(ctx context.Context) ([]scheme.MemberExport, error) {
 	rows, err := db.read.QueryContext(ctx, `SELECT `+memberExportColumns+` FROM data_exports WHERE kind = 'revoked_member'
 		ORDER BY CASE status WHEN 'pending' THEN 0 ELSE 1 END, created_at DESC, id LIMIT 200`)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	var out []MemberExport
+	var out []scheme.MemberExport
 	for rows.Next() {
 		e, err := db.scanMemberExport(rows)
 		if err != nil {
@@ -181,12 +150,12 @@ func (db *DB) MemberExports(ctx context.Context) ([]MemberExport, error) {
 
 const memberExportColumns = `id, subject_id, purpose_ct, status, actor, created_at, decided_by, decided_at`
 
-func (db *DB) memberExport(ctx context.Context, q queryer, id string) (MemberExport, error) {
+func (db *DB) memberExport(ctx context.Context, q queryer, id string) (scheme.MemberExport, error) {
 	return db.scanMemberExport(q.QueryRowContext(ctx, `SELECT `+memberExportColumns+` FROM data_exports WHERE id = $1 AND kind = 'revoked_member'`, id))
 }
 
-func (db *DB) scanMemberExport(sc interface{ Scan(...any) error }) (MemberExport, error) {
-	var e MemberExport
+func (db *DB) scanMemberExport(sc interface{ Scan(...any) error }) (scheme.MemberExport, error) {
+	var e scheme.MemberExport
 	var ct []byte
 	var decidedBy sql.NullString
 	var decidedAt sql.NullTime

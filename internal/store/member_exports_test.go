@@ -19,7 +19,7 @@ func TestMemberExport_NeedsASecondPersonsApproval(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
 		a := apply(t, db, individual("export.me", "export.me@example.org", "+447700900456"))
-		if _, err := db.DecideApplication(ctx, "coordA", a.ID, store.Approve, "", "u"); err != nil {
+		if _, err := db.DecideApplication(ctx, "coordA", a.ID, scheme.Approve, "", "u"); err != nil {
 			t.Fatal(err)
 		}
 		if _, err := db.RequestMemberExport(ctx, "coordA", a.UserID, "Police intelligence hub"); scheme.ErrorCode(err) != scheme.CodeForbidden {
@@ -32,7 +32,7 @@ func TestMemberExport_NeedsASecondPersonsApproval(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if req.Status != store.MemberExportPending {
+		if req.Status != scheme.MemberExportPending {
 			t.Errorf("a new request is %q", req.Status)
 		}
 		wantRefused := func(what string, err error, code scheme.Code, words string) {
@@ -45,11 +45,11 @@ func TestMemberExport_NeedsASecondPersonsApproval(t *testing.T) {
 		wantRefused("download before approval", err, scheme.CodeConflict, "waiting for another coordinator or admin")
 		_, err = db.DecideMemberExport(ctx, "coordA", req.ID, true)
 		wantRefused("the requester approving", err, scheme.CodeForbidden, "nobody approves an export they asked for")
-		if got, _ := db.MemberExport(ctx, req.ID); got.Status != store.MemberExportPending {
+		if got, _ := db.MemberExport(ctx, req.ID); got.Status != scheme.MemberExportPending {
 			t.Errorf("after the requester tried to approve it, the request is %q", got.Status)
 		}
 		ok, err := db.DecideMemberExport(ctx, "coordB", req.ID, true)
-		if err != nil || ok.Status != store.MemberExportApproved || ok.DecidedBy != "coordB" {
+		if err != nil || ok.Status != scheme.MemberExportApproved || ok.DecidedBy != "coordB" {
 			t.Fatalf("a second coordinator approving: %+v, %v", ok, err)
 		}
 		if _, err := db.DecideMemberExport(ctx, "adminC", req.ID, false); scheme.ErrorCode(err) != scheme.CodeConflict {

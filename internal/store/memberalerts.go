@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"time"
 
 	"uglymugs/internal/scheme"
 )
@@ -12,19 +11,9 @@ import (
 // An alert as the members it reached read it: their feed, one alert, and
 // the alerts that name an identifier they checked.
 
-// MemberAlertFilter narrows a member's feed.
-type MemberAlertFilter struct {
-	Region string    // alerts for this region (or nationwide)
-	Type   string    // alerts with this incident type
-	Since  time.Time // published on or after
-	Until  time.Time // published before
-	Before time.Time // paging: published before this (the last one shown)
-	Limit  int       // default 50
-}
-
 // MemberAlerts is a member's feed: the alerts they received, newest first,
 // published or withdrawn (a withdrawn one carries only its notice).
-func (db *DB) MemberAlerts(ctx context.Context, userID string, f MemberAlertFilter) ([]scheme.Alert, error) {
+func (db *DB) MemberAlerts(ctx context.Context, userID string, f scheme.MemberAlertFilter) ([]scheme.Alert, error) {
 	args := []any{userID}
 	arg := func(v any) string { args = append(args, v); return fmt.Sprintf("$%d", len(args)) }
 	q := `SELECT ` + alertColumns + `, r.read_at FROM alert_recipients r JOIN alerts a ON a.id = r.alert_id

@@ -53,20 +53,9 @@ func (db *DB) UpdateProfile(ctx context.Context, userID string, u ProfileUpdate)
 	})
 }
 
-// Export is everything held about a member, for "download my data".
-type Export struct {
-	User         scheme.User          `json:"account"`
-	Profile      scheme.Profile       `json:"profile"`
-	Organisation *scheme.Organisation `json:"organisation,omitempty"`
-	Application  *scheme.Application  `json:"application,omitempty"`
-	Sessions     int                  `json:"signed_in_sessions"`
-	SecondFactor bool                 `json:"second_factor_enabled"`
-	Additions    []scheme.Addition    `json:"alert_additions,omitempty"` // what they added to alerts
-}
-
 // ExportUser gathers everything held about a user.
-func (db *DB) ExportUser(ctx context.Context, userID string) (Export, error) {
-	var e Export
+func (db *DB) ExportUser(ctx context.Context, userID string) (scheme.MemberData, error) {
+	var e scheme.MemberData
 	l, err := db.LoginByID(ctx, userID)
 	if err != nil {
 		return e, err
@@ -224,21 +213,9 @@ func (db *DB) SetRole(ctx context.Context, actor, userID string, role scheme.Rol
 	})
 }
 
-// MemberRow is one line of the coordinators' list of who is who.
-type MemberRow struct {
-	User         scheme.User
-	Membership   string
-	WorkName     string
-	Organisation string
-	HasContact   bool
-	// Unreadable marks the fields whose stored value does not open
-	// ("username", "work_name", "organisation"); they are empty.
-	Unreadable map[string]bool
-}
-
 // Members lists everyone who can sign in, for coordinators, and records the
 // view (it shows personal data).
-func (db *DB) Members(ctx context.Context, actor string) ([]MemberRow, error) {
+func (db *DB) Members(ctx context.Context, actor string) ([]scheme.MemberRow, error) {
 	rows, err := db.read.QueryContext(ctx, `SELECT u.id, u.username_ct, u.role, u.status, u.created_at, u.organisation_id, u.totp_enabled,
 		COALESCE(p.membership, ''), p.work_name_ct, p.email_ct, p.mobile_ct, o.name_ct
 		FROM users u LEFT JOIN profiles p ON p.user_id = u.id LEFT JOIN organisations o ON o.id = u.organisation_id
@@ -247,9 +224,9 @@ func (db *DB) Members(ctx context.Context, actor string) ([]MemberRow, error) {
 		return nil, err
 	}
 	defer rows.Close()
-	var out []MemberRow
+	var out []scheme.MemberRow
 	for rows.Next() {
-		var m MemberRow
+		var m scheme.MemberRow
 		var role string
 		var orgID sql.NullString
 		var nameCT, workCT, emailCT, mobileCT, orgCT []byte

@@ -224,14 +224,9 @@ func (db *DB) contactFlags(ctx context.Context, tx *sql.Tx, userID string, p sch
 	return flags, nil
 }
 
-// ApplicationFilter selects applications for the vetting queue.
-type ApplicationFilter struct {
-	Statuses []scheme.ApplicationStatus // none: pending and info_requested
-}
-
 // Applications lists applications oldest first, without personal details:
 // the queue shows type, wait and flags; details are opened one at a time.
-func (db *DB) Applications(ctx context.Context, f ApplicationFilter) ([]scheme.Application, error) {
+func (db *DB) Applications(ctx context.Context, f scheme.ApplicationFilter) ([]scheme.Application, error) {
 	if len(f.Statuses) == 0 {
 		f.Statuses = []scheme.ApplicationStatus{scheme.ApplicationPending, scheme.ApplicationInfoRequested}
 	}
@@ -391,18 +386,9 @@ func (db *DB) organisationOfUser(ctx context.Context, q queryer, userID string) 
 	return org, o.err
 }
 
-// Decision is what a coordinator does with an application.
-type Decision string
-
-const (
-	Approve     Decision = "approve"
-	Reject      Decision = "reject"
-	RequestInfo Decision = "request-info"
-)
-
 // DecideApplication approves, rejects (with a reason) or asks a question
 // about an application, tells the applicant by their channel, and records it.
-func (db *DB) DecideApplication(ctx context.Context, actor, id string, d Decision, text, url string) (scheme.Application, error) {
+func (db *DB) DecideApplication(ctx context.Context, actor, id string, d scheme.Decision, text, url string) (scheme.Application, error) {
 	var a scheme.Application
 	err := db.inTx(ctx, func(tx *sql.Tx) error {
 		var err error
@@ -416,7 +402,7 @@ func (db *DB) DecideApplication(ctx context.Context, actor, id string, d Decisio
 		s := &sealer{db: db, table: "applications", id: a.ID}
 		var template string
 		switch d {
-		case Approve:
+		case scheme.Approve:
 			role := scheme.RoleMember
 			if a.Type.Organisational() {
 				role = scheme.RoleOrgContact
@@ -430,7 +416,7 @@ func (db *DB) DecideApplication(ctx context.Context, actor, id string, d Decisio
 			if err == nil {
 				err = backfillAlerts(ctx, tx, a.UserID, now)
 			}
-		case Reject:
+		case scheme.Reject:
 			if text == "" {
 				return scheme.Invalid(map[string]string{"reason": "Give a reason: the applicant sees it when they sign in."})
 			}
@@ -440,7 +426,7 @@ func (db *DB) DecideApplication(ctx context.Context, actor, id string, d Decisio
 				_, err = tx.ExecContext(ctx, `UPDATE applications SET status = $1, decided_at = $2, decided_by = $3, reason_ct = $4 WHERE id = $5`,
 					string(a.Status), now, actor, s.seal("reason", text), a.ID)
 			}
-		case RequestInfo:
+		case scheme.RequestInfo:
 			if text == "" {
 				return scheme.Invalid(map[string]string{"question": "Write what you need to know."})
 			}

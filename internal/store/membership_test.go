@@ -81,7 +81,7 @@ func TestApplication_FlagsDuplicateAndOffenderByBlindIndex(t *testing.T) {
 		}
 		for _, tt := range tests {
 			a := apply(t, db, tt.na)
-			list, err := db.Applications(ctx, store.ApplicationFilter{})
+			list, err := db.Applications(ctx, scheme.ApplicationFilter{})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -122,7 +122,7 @@ func TestApplication_QueueOldestFirstAndDecisions(t *testing.T) {
 		a1 := apply(t, db, individual("older", "a1@example.org", ""))
 		clock = clock.Add(time.Hour)
 		a2 := apply(t, db, individual("newer", "a2@example.org", ""))
-		list, err := db.Applications(ctx, store.ApplicationFilter{})
+		list, err := db.Applications(ctx, scheme.ApplicationFilter{})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -130,10 +130,10 @@ func TestApplication_QueueOldestFirstAndDecisions(t *testing.T) {
 			t.Fatalf("queue not oldest first: %+v", list)
 		}
 
-		if _, err := db.DecideApplication(ctx, "coord", a1.ID, store.Reject, "", "u"); scheme.ErrorCode(err) != scheme.CodeInvalid {
+		if _, err := db.DecideApplication(ctx, "coord", a1.ID, scheme.Reject, "", "u"); scheme.ErrorCode(err) != scheme.CodeInvalid {
 			t.Errorf("reject without reason: %v", err)
 		}
-		if _, err := db.DecideApplication(ctx, "coord", a1.ID, store.RequestInfo, "Which area do you work in?", "u"); err != nil {
+		if _, err := db.DecideApplication(ctx, "coord", a1.ID, scheme.RequestInfo, "Which area do you work in?", "u"); err != nil {
 			t.Fatal(err)
 		}
 		if err := db.AnswerApplication(ctx, a1.UserID, "Mostly north London."); err != nil {
@@ -146,7 +146,7 @@ func TestApplication_QueueOldestFirstAndDecisions(t *testing.T) {
 		if got.Status != scheme.ApplicationPending || got.Answer != "Mostly north London." || got.Question == "" {
 			t.Errorf("after answer: %+v", got)
 		}
-		if _, err := db.DecideApplication(ctx, "coord", a1.ID, store.Approve, "", "u"); err != nil {
+		if _, err := db.DecideApplication(ctx, "coord", a1.ID, scheme.Approve, "", "u"); err != nil {
 			t.Fatal(err)
 		}
 		l, err := db.LoginByUsername(ctx, "older")
@@ -156,10 +156,10 @@ func TestApplication_QueueOldestFirstAndDecisions(t *testing.T) {
 		if l.User.Role != scheme.RoleMember || l.User.Status != scheme.StatusActive {
 			t.Errorf("approved user is %s/%s", l.User.Role, l.User.Status)
 		}
-		if _, err := db.DecideApplication(ctx, "coord", a1.ID, store.Reject, "late", "u"); scheme.ErrorCode(err) != scheme.CodeConflict {
+		if _, err := db.DecideApplication(ctx, "coord", a1.ID, scheme.Reject, "late", "u"); scheme.ErrorCode(err) != scheme.CodeConflict {
 			t.Errorf("deciding twice: %v", err)
 		}
-		if _, err := db.DecideApplication(ctx, "coord", a2.ID, store.Reject, "We could not confirm you are a sex worker.", "u"); err != nil {
+		if _, err := db.DecideApplication(ctx, "coord", a2.ID, scheme.Reject, "We could not confirm you are a sex worker.", "u"); err != nil {
 			t.Fatal(err)
 		}
 		got, _ = db.ApplicationOfUser(ctx, a2.UserID)
@@ -180,48 +180,48 @@ func TestSessions_ExpireWhenIdleOrOldAndDieOnRevoke(t *testing.T) {
 		clock := time.Date(2026, 11, 23, 12, 0, 0, 0, time.UTC)
 		db.SetClock(func() time.Time { return clock })
 		a := apply(t, db, individual("sess", "s@example.org", ""))
-		if _, err := db.DecideApplication(ctx, "coord", a.ID, store.Approve, "", "u"); err != nil {
+		if _, err := db.DecideApplication(ctx, "coord", a.ID, scheme.Approve, "", "u"); err != nil {
 			t.Fatal(err)
 		}
 		ttl := store.SessionTTL{Idle: 30 * time.Minute, Absolute: 2 * time.Hour}
-		tok, _, err := db.CreateSession(ctx, a.UserID, store.SessionWeb, ttl)
+		tok, _, err := db.CreateSession(ctx, a.UserID, scheme.SessionWeb, ttl)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if u, err := db.SessionUser(ctx, tok, store.SessionWeb, ttl); err != nil || u.ID != a.UserID || u.Username != "sess" {
+		if u, err := db.SessionUser(ctx, tok, scheme.SessionWeb, ttl); err != nil || u.ID != a.UserID || u.Username != "sess" {
 			t.Fatalf("fresh session: %+v, %v", u, err)
 		}
-		if _, err := db.SessionUser(ctx, tok, store.SessionAPI, ttl); scheme.ErrorCode(err) != scheme.CodeUnauthenticated {
+		if _, err := db.SessionUser(ctx, tok, scheme.SessionAPI, ttl); scheme.ErrorCode(err) != scheme.CodeUnauthenticated {
 			t.Errorf("a web session used as an API token: %v", err)
 		}
 		// Used every 20 minutes, it lives until the absolute limit.
 		for range 5 {
 			clock = clock.Add(20 * time.Minute)
-			if _, err := db.SessionUser(ctx, tok, store.SessionWeb, ttl); err != nil {
+			if _, err := db.SessionUser(ctx, tok, scheme.SessionWeb, ttl); err != nil {
 				t.Fatalf("active session died at %v: %v", clock, err)
 			}
 		}
 		clock = clock.Add(21 * time.Minute) // 2h01 after sign-in
-		if _, err := db.SessionUser(ctx, tok, store.SessionWeb, ttl); scheme.ErrorCode(err) != scheme.CodeUnauthenticated {
+		if _, err := db.SessionUser(ctx, tok, scheme.SessionWeb, ttl); scheme.ErrorCode(err) != scheme.CodeUnauthenticated {
 			t.Errorf("session past its absolute limit: %v", err)
 		}
-		idle, _, _ := db.CreateSession(ctx, a.UserID, store.SessionWeb, ttl)
+		idle, _, _ := db.CreateSession(ctx, a.UserID, scheme.SessionWeb, ttl)
 		clock = clock.Add(31 * time.Minute)
-		if _, err := db.SessionUser(ctx, idle, store.SessionWeb, ttl); scheme.ErrorCode(err) != scheme.CodeUnauthenticated {
+		if _, err := db.SessionUser(ctx, idle, scheme.SessionWeb, ttl); scheme.ErrorCode(err) != scheme.CodeUnauthenticated {
 			t.Errorf("idle session: %v", err)
 		}
-		out, _, _ := db.CreateSession(ctx, a.UserID, store.SessionWeb, ttl)
+		out, _, _ := db.CreateSession(ctx, a.UserID, scheme.SessionWeb, ttl)
 		if err := db.DeleteSession(ctx, out); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := db.SessionUser(ctx, out, store.SessionWeb, ttl); scheme.ErrorCode(err) != scheme.CodeUnauthenticated {
+		if _, err := db.SessionUser(ctx, out, scheme.SessionWeb, ttl); scheme.ErrorCode(err) != scheme.CodeUnauthenticated {
 			t.Errorf("signed-out session: %v", err)
 		}
-		live, _, _ := db.CreateSession(ctx, a.UserID, store.SessionAPI, ttl)
+		live, _, _ := db.CreateSession(ctx, a.UserID, scheme.SessionAPI, ttl)
 		if err := db.Revoke(ctx, "coord", a.UserID, "False reports about a named client.", "u"); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := db.SessionUser(ctx, live, store.SessionAPI, ttl); scheme.ErrorCode(err) != scheme.CodeUnauthenticated {
+		if _, err := db.SessionUser(ctx, live, scheme.SessionAPI, ttl); scheme.ErrorCode(err) != scheme.CodeUnauthenticated {
 			t.Errorf("session of a revoked member: %v", err)
 		}
 	})
@@ -236,7 +236,7 @@ func TestOrgStaff_KeyContactManagesOwnStaffOnly(t *testing.T) {
 			na.Profile.Email = orgEmail
 			na.Org = &scheme.Organisation{Name: "Outreach " + user, Website: "https://example.org", Email: orgEmail, KeyContact: "Sam", Description: "Night outreach van."}
 			a := apply(t, db, na)
-			if _, err := db.DecideApplication(ctx, "coord", a.ID, store.Approve, "", "u"); err != nil {
+			if _, err := db.DecideApplication(ctx, "coord", a.ID, scheme.Approve, "", "u"); err != nil {
 				t.Fatal(err)
 			}
 			return a
@@ -256,11 +256,11 @@ func TestOrgStaff_KeyContactManagesOwnStaffOnly(t *testing.T) {
 			t.Errorf("another organisation disabled my staff: %v", err)
 		}
 		ttl := store.SessionTTL{Idle: time.Hour, Absolute: time.Hour}
-		tok, _, _ := db.CreateSession(ctx, staff.ID, store.SessionWeb, ttl)
+		tok, _, _ := db.CreateSession(ctx, staff.ID, scheme.SessionWeb, ttl)
 		if err := db.SetStaffActive(ctx, mine.UserID, myOrg.ID, staff.ID, false); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := db.SessionUser(ctx, tok, store.SessionWeb, ttl); scheme.ErrorCode(err) != scheme.CodeUnauthenticated {
+		if _, err := db.SessionUser(ctx, tok, scheme.SessionWeb, ttl); scheme.ErrorCode(err) != scheme.CodeUnauthenticated {
 			t.Errorf("disabled staff still signed in: %v", err)
 		}
 		if err := db.SetStaffActive(ctx, mine.UserID, myOrg.ID, staff.ID, true); err != nil {
@@ -281,10 +281,10 @@ func TestLeave_ErasesEveryPersonalField(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
 		a := apply(t, db, individual("leaver", "leaver@example.org", "+447700900321"))
-		if _, err := db.DecideApplication(ctx, "coord", a.ID, store.Approve, "", "u"); err != nil {
+		if _, err := db.DecideApplication(ctx, "coord", a.ID, scheme.Approve, "", "u"); err != nil {
 			t.Fatal(err)
 		}
-		db.CreateSession(ctx, a.UserID, store.SessionWeb, store.SessionTTL{Idle: time.Hour, Absolute: time.Hour})
+		db.CreateSession(ctx, a.UserID, scheme.SessionWeb, store.SessionTTL{Idle: time.Hour, Absolute: time.Hour})
 		keep := apply(t, db, individual("stayer", "stayer@example.org", ""))
 
 		// Every ciphertext and index held for the leaver, to look for afterwards.

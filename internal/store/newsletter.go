@@ -7,7 +7,6 @@ import (
 	"database/sql"
 	"fmt"
 	"strings"
-	"time"
 	"unicode/utf8"
 
 	"uglymugs/internal/audit"
@@ -21,11 +20,6 @@ import (
 // subscriber) and one secret token, for the confirmation and unsubscribe
 // links. Nothing else; unsubscribing deletes them.
 
-// NewsletterLinks build the links in newsletter emails from a token.
-type NewsletterLinks struct {
-	Confirm, Unsubscribe func(token string) string
-}
-
 func tokenHash(token string) []byte {
 	h := sha256.Sum256([]byte(token))
 	return h[:]
@@ -36,7 +30,7 @@ func tokenHash(token string) []byte {
 // confirmation gets it again; a confirmed one gets a note that it is
 // already subscribed, with the way out. The caller answers the same in
 // every case, so the form says nothing about who subscribes.
-func (db *DB) Subscribe(ctx context.Context, email string, links NewsletterLinks) error {
+func (db *DB) Subscribe(ctx context.Context, email string, links scheme.NewsletterLinks) error {
 	idx, err := db.index(vault.KindEmail, email)
 	if err != nil {
 		return err
@@ -120,20 +114,11 @@ func (db *DB) NewsletterCounts(ctx context.Context) (confirmed, pending int, err
 	return confirmed, pending, err
 }
 
-// Issue is one newsletter issue.
-type Issue struct {
-	ID, Subject, Body, Status string
-	CreatedBy, SentBy         string
-	CreatedAt, SentAt         time.Time
-	Recipients                int
-	Deliveries                map[string]int // by notification status
-}
-
 // SendIssue writes an issue and sends it, in one transaction, to every
 // confirmed subscriber: one queued email each, with its own unsubscribe
 // link, through the durable sending job at a lower priority than members'
 // messages (the sender paces them with the newsletter's rate limit).
-func (db *DB) SendIssue(ctx context.Context, actor, subject, body string, unsubscribe func(token string) string) (Issue, error) {
+func (db *DB) SendIssue(ctx context.Context, actor, subject, body string, unsubscribe func(token string) string) (scheme.Issue, error) {
 	subject, body = strings.TrimSpace(subject), strings.TrimSpace(strings.ReplaceAll(body, "\r\n", "\n"))
 	p := map[string]string{}
 	switch {
@@ -145,13 +130,13 @@ func (db *DB) SendIssue(ctx context.Context, actor, subject, body string, unsubs
 	switch {
 	case body == "":
 		p["body"] = "Write the newsletter."
-	case utf8.RuneCountInString(body) > MaxContent:
-		p["body"] = fmt.Sprintf("Keep the newsletter under %d characters.", MaxContent)
+	case utf8.RuneCountInString(body) > scheme.MaxContent:
+		p["body"] = fmt.Sprintf("Keep the newsletter under %d characters.", scheme.MaxContent)
 	}
 	if len(p) > 0 {
-		return Issue{}, scheme.Invalid(p)
+		return scheme.Issue{}, scheme.Invalid(p)
 	}
-	is := Issue{ID: newID(), Subject: subject, Body: body, Status: "sent", CreatedBy: actor, SentBy: actor, CreatedAt: db.now().UTC()}
+	is := scheme.Issue{ID: newID(), Subject: subject, Body: body, Status: "sent", CreatedBy: actor, SentBy: actor, CreatedAt: db.now().UTC()}
 	is.SentAt = is.CreatedAt
 	err := db.inTx(ctx, func(tx *sql.Tx) error {
 		rows, err := tx.QueryContext(ctx, `SELECT id, email_ct, token_ct FROM newsletter_subscribers WHERE status = 'confirmed' ORDER BY id`)
@@ -201,15 +186,15 @@ func (db *DB) SendIssue(ctx context.Context, actor, subject, body string, unsubs
 
 // Issues lists the newsletter issues, newest first, with their deliveries
 // counted by status.
-func (db *DB) Issues(ctx context.Context) ([]Issue, error) {
+func (db *DB) Issues(ctx context.Context) ([]scheme.Issue, error) {
 	rows, err := db.read.QueryContext(ctx, `SELECT id, subject, body, status, created_by, created_at, sent_at, recipients
 		FROM newsletter_issues ORDER BY created_at DESC, id LIMIT 100`)
 	if err != nil {
 		return nil, err
 	}
-	var out []Issue
+	var out []scheme.Issue
 	err = eachRow(rows, func() error {
-		var is Issue
+		var is scheme.Issue
 		var sent sql.NullTime
 		if err := rows.Scan(&is.ID, &is.Subject, &is.Body, &is.Status, &is.CreatedBy, &is.CreatedAt, &sent, &is.Recipients); err != nil {
 			return err

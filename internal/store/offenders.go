@@ -144,19 +144,9 @@ func deleteEmptyProfile(ctx context.Context, tx *sql.Tx, id string) error {
 	return err
 }
 
-// OffenderProfile is what is known of one likely offender, across reports.
-type OffenderProfile struct {
-	ID          string              `json:"id"`
-	ReportIDs   []string            `json:"report_ids"`
-	Identifiers []scheme.Identifier `json:"identifiers"`
-	FirstSeen   time.Time           `json:"first_seen"`
-	LastSeen    time.Time           `json:"last_seen"`
-	Regions     []string            `json:"regions"`
-}
-
 // OffenderProfile returns an offender profile, and records the view.
-func (db *DB) OffenderProfile(ctx context.Context, actor, id string) (OffenderProfile, error) {
-	p := OffenderProfile{ID: id, ReportIDs: []string{}, Identifiers: []scheme.Identifier{}, Regions: []string{}}
+func (db *DB) OffenderProfile(ctx context.Context, actor, id string) (scheme.OffenderProfile, error) {
+	p := scheme.OffenderProfile{ID: id, ReportIDs: []string{}, Identifiers: []scheme.Identifier{}, Regions: []string{}}
 	rows, err := db.read.QueryContext(ctx, `SELECT DISTINCT r.id, r.incident_at, r.region FROM offenders o JOIN reports r ON r.id = o.report_id
 		WHERE o.profile_id = $1 ORDER BY r.incident_at, r.id`, id)
 	if err != nil {

@@ -163,18 +163,10 @@ func scanReport(sc interface{ Scan(...any) error }) (scheme.Report, error) {
 	return r, err
 }
 
-// ReportFilter selects reports.
-type ReportFilter struct {
-	ReporterID string                // only this reporter's
-	Statuses   []scheme.ReportStatus // none: any
-	ProfileID  string                // only reports with an offender in this profile
-	IDs        []string              // only these reports
-}
-
 // Reports lists reports without their content: newest first for a
 // reporter, and for coordinators by severity (highest first) then age
 // (oldest first).
-func (db *DB) Reports(ctx context.Context, f ReportFilter) ([]scheme.Report, error) {
+func (db *DB) Reports(ctx context.Context, f scheme.ReportFilter) ([]scheme.Report, error) {
 	q := `SELECT ` + reportColumns + ` FROM reports r WHERE 1 = 1`
 	var args []any
 	arg := func(v any) string { args = append(args, v); return fmt.Sprintf("$%d", len(args)) }

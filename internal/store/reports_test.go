@@ -162,7 +162,7 @@ func TestReports_QueueBySeverityThenAge(t *testing.T) {
 		lowOld := mk(scheme.SeverityLow, "time-wasting", 48*time.Hour)
 		highestNew := mk(scheme.SeverityHighest, "rape-sexual-assault", time.Hour)
 		highestOld := mk(scheme.SeverityHighest, "kidnap-confinement", 10*time.Hour)
-		q, err := db.Reports(ctx, store.ReportFilter{Statuses: []scheme.ReportStatus{scheme.ReportSubmitted}})
+		q, err := db.Reports(ctx, scheme.ReportFilter{Statuses: []scheme.ReportStatus{scheme.ReportSubmitted}})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -337,7 +337,7 @@ func TestReports_FiledAtOnceAboutOnePersonAllLinkIntoOneProfile(t *testing.T) {
 				t.Errorf("a report filed at the same moment was refused: %v", err)
 			}
 		}
-		reps, err := db.Reports(ctx, store.ReportFilter{Statuses: []scheme.ReportStatus{scheme.ReportSubmitted}})
+		reps, err := db.Reports(ctx, scheme.ReportFilter{Statuses: []scheme.ReportStatus{scheme.ReportSubmitted}})
 		if err != nil {
 			t.Fatal(err)
 		}

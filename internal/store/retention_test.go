@@ -37,7 +37,7 @@ func TestRetention_DeletesWhatIsOlderThanKeptWithAMovedClock(t *testing.T) {
 		}
 		old := file("+447700900201")
 		kept := file("+447700900202") // an open police enquiry is about it
-		if _, err := db.CreateEnquiry(ctx, store.Enquiry{Force: "Test Police", Unit: "CID", Reference: "T/1", Request: "Anything more?",
+		if _, err := db.CreateEnquiry(ctx, scheme.Enquiry{Force: "Test Police", Unit: "CID", Reference: "T/1", Request: "Anything more?",
 			ReportID: kept.ID, RespondBy: now.Add(240 * time.Hour), CreatedBy: "coord-a"}); err != nil {
 			t.Fatal(err)
 		}

@@ -11,12 +11,6 @@ import (
 	"uglymugs/internal/vault"
 )
 
-// StaffMember is an organisation's staff login as its key contact sees it.
-type StaffMember struct {
-	User     scheme.User
-	WorkName string
-}
-
 // CreateOrgStaff adds a staff login to an organisation, by its key contact.
 func (db *DB) CreateOrgStaff(ctx context.Context, actor, orgID, username, pwHash, name string) (scheme.User, error) {
 	now := db.now().UTC()
@@ -37,7 +31,7 @@ func (db *DB) CreateOrgStaff(ctx context.Context, actor, orgID, username, pwHash
 }
 
 // OrgStaff lists an organisation's staff logins.
-func (db *DB) OrgStaff(ctx context.Context, orgID string) ([]StaffMember, error) {
+func (db *DB) OrgStaff(ctx context.Context, orgID string) ([]scheme.StaffMember, error) {
 	rows, err := db.read.QueryContext(ctx, `SELECT u.id, u.username_ct, u.status, u.created_at, p.work_name_ct
 		FROM users u JOIN profiles p ON p.user_id = u.id WHERE u.organisation_id = $1 AND u.role = $2 ORDER BY u.created_at, u.id`,
 		orgID, string(scheme.RoleOrgStaff))
@@ -45,9 +39,9 @@ func (db *DB) OrgStaff(ctx context.Context, orgID string) ([]StaffMember, error)
 		return nil, err
 	}
 	defer rows.Close()
-	var out []StaffMember
+	var out []scheme.StaffMember
 	for rows.Next() {
-		var m StaffMember
+		var m scheme.StaffMember
 		var nameCT, workCT []byte
 		if err := rows.Scan(&m.User.ID, &nameCT, &m.User.Status, &m.User.CreatedAt, &workCT); err != nil {
 			return nil, err

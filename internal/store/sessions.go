@@ -13,16 +13,6 @@ import (
 	"uglymugs/internal/vault"
 )
 
-// SessionKind separates browser sessions, API tokens and the short-lived
-// step between password and second factor.
-type SessionKind string
-
-const (
-	SessionWeb SessionKind = "web"
-	SessionAPI SessionKind = "api"
-	SessionMFA SessionKind = "mfa"
-)
-
 // SessionTTL is how long a session lives: Idle after the last use, Absolute
 // after sign-in, whichever comes first.
 type SessionTTL struct{ Idle, Absolute time.Duration }
@@ -34,7 +24,7 @@ func hashToken(token string) []byte {
 
 // CreateSession starts a session and returns its token (256 random bits);
 // only the token's hash is stored.
-func (db *DB) CreateSession(ctx context.Context, userID string, kind SessionKind, ttl SessionTTL) (token string, expires time.Time, err error) {
+func (db *DB) CreateSession(ctx context.Context, userID string, kind scheme.SessionKind, ttl SessionTTL) (token string, expires time.Time, err error) {
 	b := make([]byte, 32)
 	rand.Read(b) //nolint:errcheck // never fails
 	token = base64.RawURLEncoding.EncodeToString(b)
@@ -54,7 +44,7 @@ const touchEvery = time.Minute
 // SessionUser returns the user of a live session of the given kind, and
 // keeps it alive. An unknown, expired or idle session, or a user who is no
 // longer active, is unauthenticated (and an expired session is deleted).
-func (db *DB) SessionUser(ctx context.Context, token string, kind SessionKind, ttl SessionTTL) (scheme.User, error) {
+func (db *DB) SessionUser(ctx context.Context, token string, kind scheme.SessionKind, ttl SessionTTL) (scheme.User, error) {
 	unauth := scheme.Errorf(scheme.CodeUnauthenticated, "Please sign in.")
 	if token == "" {
 		return scheme.User{}, unauth

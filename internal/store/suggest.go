@@ -10,17 +10,6 @@ import (
 	"uglymugs/internal/scheme"
 )
 
-// Suggestion is a possible link a coordinator may want to make by hand: a
-// partial identifier elsewhere that fits one of this profile's identifiers.
-type Suggestion struct {
-	ProfileID  string `json:"profile_id"`
-	ReportID   string `json:"report_id"`
-	OffenderID string `json:"offender_id"`
-	Kind       string `json:"kind"`
-	Partial    string `json:"partial"`
-	Matches    string `json:"matches"`
-}
-
 // comparable keeps what matters when comparing a partial value with a
 // full one: digits for phones, letters and digits (upper-cased) otherwise.
 func comparable(kind, s string) string {
@@ -44,7 +33,7 @@ func comparable(kind, s string) string {
 // partial phone "07700 90…" fits "+447700900123"). It decrypts identifiers
 // to compare them, so it is for coordinators' eyes, one profile at a time;
 // the caller has already audited the profile view.
-func (db *DB) SuggestedMatches(ctx context.Context, profileID string) ([]Suggestion, error) {
+func (db *DB) SuggestedMatches(ctx context.Context, profileID string) ([]scheme.Suggestion, error) {
 	type ident struct{ id, kind, profile, report, offender, value string }
 	load := func(q string, args ...any) ([]ident, error) {
 		rows, err := db.read.QueryContext(ctx, q, args...)
@@ -75,7 +64,7 @@ func (db *DB) SuggestedMatches(ctx context.Context, profileID string) ([]Suggest
 	if err != nil {
 		return nil, err
 	}
-	var out []Suggestion
+	var out []scheme.Suggestion
 	seen := map[string]bool{}
 	for _, p := range partials {
 		pc := comparable(p.kind, p.value)
@@ -87,7 +76,7 @@ func (db *DB) SuggestedMatches(ctx context.Context, profileID string) ([]Suggest
 				continue
 			}
 			seen[p.offender] = true
-			out = append(out, Suggestion{ProfileID: p.profile, ReportID: p.report, OffenderID: p.offender, Kind: p.kind, Partial: p.value, Matches: m.value})
+			out = append(out, scheme.Suggestion{ProfileID: p.profile, ReportID: p.report, OffenderID: p.offender, Kind: p.kind, Partial: p.value, Matches: m.value})
 		}
 	}
 	return out, nil
@@ -138,5 +127,5 @@ func (db *DB) FindReportsByIdentifier(ctx context.Context, actor, kind string, v
 	if len(ids) == 0 {
 		return nil, nil
 	}
-	return db.Reports(ctx, ReportFilter{IDs: ids})
+	return db.Reports(ctx, scheme.ReportFilter{IDs: ids})
 }

@@ -110,7 +110,7 @@ func TestPasswordReset_MessagesLimitedPerUsernameAndCheckedByUsername(t *testing
 		now := time.Date(2026, 11, 24, 10, 0, 0, 0, time.UTC)
 		db.SetClock(func() time.Time { return now })
 		a := apply(t, db, individual("m.opal", "opal@example.org", ""))
-		if _, err := db.DecideApplication(ctx, "coord", a.ID, store.Approve, "", "u"); err != nil {
+		if _, err := db.DecideApplication(ctx, "coord", a.ID, scheme.Approve, "", "u"); err != nil {
 			t.Fatal(err)
 		}
 		req := func(username, userID, code string) bool {

@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"uglymugs/internal/scheme"
-	"uglymugs/internal/store"
 )
 
 // Alerts, as members see them: the feed of alerts they received (filters,
@@ -191,7 +190,7 @@ func (s *Server) alRenderFeed(w http.ResponseWriter, r *http.Request, u scheme.U
 	v := AlertFeedView{Org: alIsOrg(u), Errors: map[string]string{},
 		Region: strings.TrimSpace(q.Get("region")), Type: strings.TrimSpace(q.Get("type")),
 		From: strings.TrimSpace(q.Get("from")), To: strings.TrimSpace(q.Get("to"))}
-	f := store.MemberAlertFilter{Limit: alPageSize + 1}
+	f := scheme.MemberAlertFilter{Limit: alPageSize + 1}
 	if v.Region != "" {
 		if _, ok := l.regionName[v.Region]; ok {
 			f.Region = v.Region
@@ -409,7 +408,7 @@ func (s *Server) alertPrint() http.Handler {
 func (s *Server) alertBulletin() http.Handler {
 	return s.alMember(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
 		ctx := r.Context()
-		as, err := s.db.MemberAlerts(ctx, u.ID, store.MemberAlertFilter{Since: time.Now().AddDate(0, 0, -alBulletinDays), Limit: 200})
+		as, err := s.db.MemberAlerts(ctx, u.ID, scheme.MemberAlertFilter{Since: time.Now().AddDate(0, 0, -alBulletinDays), Limit: 200})
 		if err != nil {
 			s.fail(w, r, err)
 			return

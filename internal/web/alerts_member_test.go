@@ -50,7 +50,7 @@ func newAlertDesk(t *testing.T, db *store.DB) *alertDesk {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := d.acc.Decide(ctx, "test", a.ID, store.Approve, ""); err != nil {
+		if _, err := d.acc.Decide(ctx, "test", a.ID, scheme.Approve, ""); err != nil {
 			t.Fatal(err)
 		}
 		d.keep(who, a.UserID)

@@ -12,7 +12,6 @@ import (
 
 	"uglymugs/internal/alert"
 	"uglymugs/internal/scheme"
-	"uglymugs/internal/store"
 )
 
 // Alerts, as coordinators write and track them: the list (drafts,
@@ -124,7 +123,7 @@ type alStaffRow struct {
 func (s *Server) alertList() http.Handler {
 	return s.alStaff(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
 		ctx := r.Context()
-		as, err := s.db.Alerts(ctx, store.AlertFilter{})
+		as, err := s.db.Alerts(ctx, scheme.AlertFilter{})
 		if err != nil {
 			s.fail(w, r, err)
 			return

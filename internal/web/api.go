@@ -12,7 +12,6 @@ import (
 
 	"uglymugs/internal/account"
 	"uglymugs/internal/scheme"
-	"uglymugs/internal/store"
 )
 
 // The JSON API under /api/v1, for the mobile app, partner tools and
@@ -137,7 +136,7 @@ func bearer(r *http.Request) string {
 // (any role when none are given).
 func (s *Server) apiAuth(next func(w http.ResponseWriter, r *http.Request, u scheme.User), roles ...scheme.Role) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		u, err := s.accounts.Authenticate(r.Context(), bearer(r), store.SessionAPI)
+		u, err := s.accounts.Authenticate(r.Context(), bearer(r), scheme.SessionAPI)
 		if err != nil {
 			w.Header().Set("WWW-Authenticate", `Bearer realm="uglymugs"`)
 			s.apiFail(w, r, err)
@@ -177,7 +176,7 @@ func (s *Server) apiSignIn() http.Handler {
 			s.apiFail(w, r, err)
 			return
 		}
-		sess, err := s.accounts.SignIn(r.Context(), in, store.SessionAPI)
+		sess, err := s.accounts.SignIn(r.Context(), in, scheme.SessionAPI)
 		if err != nil {
 			s.apiFail(w, r, err)
 			return
@@ -251,7 +250,7 @@ type applicationJSON struct {
 
 func (s *Server) apiApplications() http.Handler {
 	return s.apiAuth(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
-		var f store.ApplicationFilter
+		var f scheme.ApplicationFilter
 		if st := r.URL.Query().Get("status"); st != "" {
 			switch scheme.ApplicationStatus(st) {
 			case scheme.ApplicationPending, scheme.ApplicationInfoRequested, scheme.ApplicationApproved, scheme.ApplicationRejected:
@@ -279,7 +278,7 @@ func (s *Server) apiApplications() http.Handler {
 	}, scheme.RoleCoordinator)
 }
 
-func (s *Server) apiDecide(d store.Decision) http.Handler {
+func (s *Server) apiDecide(d scheme.Decision) http.Handler {
 	return s.apiAuth(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
 		var in struct {
 			Reason   string `json:"reason"`
@@ -296,7 +295,7 @@ func (s *Server) apiDecide(d store.Decision) http.Handler {
 			}
 		}
 		text := in.Reason
-		if d == store.RequestInfo {
+		if d == scheme.RequestInfo {
 			text = in.Question
 		}
 		a, err := s.accounts.Decide(r.Context(), u.ID, r.PathValue("id"), d, text)

@@ -10,7 +10,6 @@ import (
 
 	"uglymugs/internal/alert"
 	"uglymugs/internal/scheme"
-	"uglymugs/internal/store"
 )
 
 // Alerts in the JSON API (docs/openapi.yaml, tag "alerts"). Coordinators
@@ -143,7 +142,7 @@ func (s *Server) apiAlerts() http.Handler {
 	return s.apiAuth(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
 		q := r.URL.Query()
 		if staffView(u) {
-			var f store.AlertFilter
+			var f scheme.AlertFilter
 			if st := q.Get("status"); st != "" {
 				switch scheme.AlertStatus(st) {
 				case scheme.AlertDraft, scheme.AlertPublished, scheme.AlertWithdrawn:
@@ -196,9 +195,9 @@ const (
 // feedFilter reads a member's feed filters from the query, naming every
 // problem at once. Dates are days on the scheme's clock: since is the
 // first day shown, until the last.
-func (s *Server) feedFilter(r *http.Request) (store.MemberAlertFilter, error) {
+func (s *Server) feedFilter(r *http.Request) (scheme.MemberAlertFilter, error) {
 	q := r.URL.Query()
-	f := store.MemberAlertFilter{Region: strings.TrimSpace(q.Get("region")), Type: strings.TrimSpace(q.Get("type")), Limit: defaultFeedLimit}
+	f := scheme.MemberAlertFilter{Region: strings.TrimSpace(q.Get("region")), Type: strings.TrimSpace(q.Get("type")), Limit: defaultFeedLimit}
 	problems := map[string]string{}
 	if f.Region != "" {
 		rs, err := s.db.Regions(r.Context())

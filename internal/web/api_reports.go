@@ -6,7 +6,6 @@ import (
 
 	"uglymugs/internal/report"
 	"uglymugs/internal/scheme"
-	"uglymugs/internal/store"
 )
 
 // reportJSON is a report as the API shows it: to its reporter, what they
@@ -74,10 +73,10 @@ func (s *Server) apiSubmitReport() http.Handler {
 
 func (s *Server) apiReports() http.Handler {
 	return s.apiAuth(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
-		f := store.ReportFilter{ReporterID: u.ID}
+		f := scheme.ReportFilter{ReporterID: u.ID}
 		staff := u.Role.Staff() && u.Status == scheme.StatusActive
 		if staff && r.URL.Query().Get("mine") != "true" {
-			f = store.ReportFilter{Statuses: []scheme.ReportStatus{scheme.ReportSubmitted, scheme.ReportInReview}}
+			f = scheme.ReportFilter{Statuses: []scheme.ReportStatus{scheme.ReportSubmitted, scheme.ReportInReview}}
 			if st := r.URL.Query().Get("status"); st != "" {
 				switch scheme.ReportStatus(st) {
 				case scheme.ReportSubmitted, scheme.ReportInReview, scheme.ReportPublished, scheme.ReportIntelligence, scheme.ReportRejected:

@@ -92,7 +92,7 @@ func TestAuthorisationMatrix_EveryRouteForEveryRole(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := d.acc.Decide(ctx, "test", a.ID, store.Approve, ""); err != nil {
+		if _, err := d.acc.Decide(ctx, "test", a.ID, scheme.Approve, ""); err != nil {
 			t.Fatal(err)
 		}
 		l, _ := db.LoginByID(ctx, a.UserID)
@@ -103,7 +103,7 @@ func TestAuthorisationMatrix_EveryRouteForEveryRole(t *testing.T) {
 	deadWeb := map[string]string{"revoked": sessionFor(t, db, users["revoked"].ID), "left": sessionFor(t, db, users["left"].ID)}
 	deadAPI := map[string]string{}
 	for _, who := range []string{"revoked", "left"} {
-		tok, _, err := db.CreateSession(ctx, users[who].ID, store.SessionAPI, account.DefaultAPITTL)
+		tok, _, err := db.CreateSession(ctx, users[who].ID, scheme.SessionAPI, account.DefaultAPITTL)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -384,9 +384,9 @@ func TestAuthorisationMatrix_EveryRouteForEveryRole(t *testing.T) {
 					tok = deadAPI[who]
 				}
 			case who != "visitor":
-				kind := store.SessionWeb
+				kind := scheme.SessionWeb
 				if api {
-					kind = store.SessionAPI
+					kind = scheme.SessionAPI
 				}
 				tok, _, err = db.CreateSession(ctx, users[who].ID, kind, account.DefaultAPITTL)
 				if err != nil {

@@ -5,13 +5,14 @@ import (
 	"testing"
 
 	"uglymugs/internal/account"
+	"uglymugs/internal/scheme"
 	"uglymugs/internal/store"
 )
 
 // sessionFor signs a user in directly and returns their cookie value.
 func sessionFor(t *testing.T, db *store.DB, userID string) string {
 	t.Helper()
-	tok, _, err := db.CreateSession(context.Background(), userID, store.SessionWeb, account.DefaultWebTTL)
+	tok, _, err := db.CreateSession(context.Background(), userID, scheme.SessionWeb, account.DefaultWebTTL)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -26,7 +27,7 @@ func approved(t *testing.T, db *store.DB, acc *account.Service, in account.Appli
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := acc.Decide(ctx, "test", a.ID, store.Approve, ""); err != nil {
+	if _, err := acc.Decide(ctx, "test", a.ID, scheme.Approve, ""); err != nil {
 		t.Fatal(err)
 	}
 	return a.UserID

@@ -10,7 +10,6 @@ import (
 	"uglymugs/internal/audit"
 	"uglymugs/internal/check"
 	"uglymugs/internal/scheme"
-	"uglymugs/internal/store"
 )
 
 // The check: "has this number, email, registration or username been
@@ -107,7 +106,7 @@ func (s *Server) apiCheck() http.Handler {
 			Kind  string  `json:"kind"`
 		}
 		token := bearer(r)
-		if strings.HasPrefix(token, store.APIKeyPrefix) {
+		if strings.HasPrefix(token, scheme.APIKeyPrefix) {
 			key, err := s.db.APIKeyByToken(r.Context(), token)
 			if err != nil {
 				w.Header().Set("WWW-Authenticate", `Bearer realm="uglymugs"`)
@@ -190,7 +189,7 @@ type CheckFlagsView struct {
 }
 
 type checkFlagRow struct {
-	store.CheckingFlag
+	scheme.CheckingFlag
 	Last string
 }
 
@@ -198,13 +197,13 @@ type checkFlagRow struct {
 // are is a view of personal data, so it is audited.
 func (s *Server) checkFlags() http.Handler {
 	return s.signedIn(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
-		flags, err := s.db.UnusualChecking(r.Context(), time.Now().Add(-store.UnusualWindow))
+		flags, err := s.db.UnusualChecking(r.Context(), time.Now().Add(-scheme.UnusualWindow))
 		if err != nil {
 			s.fail(w, r, err)
 			return
 		}
-		v := CheckFlagsView{WindowDays: int(store.UnusualWindow / (24 * time.Hour)), Distinct: store.UnusualDistinct,
-			Repeats: store.UnusualRepeats, Reported: store.UnusualReportedCheck}
+		v := CheckFlagsView{WindowDays: int(scheme.UnusualWindow / (24 * time.Hour)), Distinct: scheme.UnusualDistinct,
+			Repeats: scheme.UnusualRepeats, Reported: scheme.UnusualReportedCheck}
 		for _, f := range flags {
 			v.Flags = append(v.Flags, checkFlagRow{CheckingFlag: f, Last: f.LastCheck.In(s.alLoc()).Format("2 Jan 2006 15:04")})
 		}

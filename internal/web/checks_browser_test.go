@@ -13,6 +13,7 @@ import (
 
 	"uglymugs/internal/alert"
 	"uglymugs/internal/browsertest"
+	"uglymugs/internal/scheme"
 	"uglymugs/internal/store"
 	"uglymugs/internal/store/storetest"
 )
@@ -25,7 +26,7 @@ import (
 func TestCheckPage_InABrowser(t *testing.T) {
 	d := newAlertDesk(t, storetest.Open(t, store.SQLite))
 	a := d.publish(alert.Input{Title: ptr("Robbery and threats — Hackney, London")})
-	for range store.UnusualReportedCheck {
+	for range scheme.UnusualReportedCheck {
 		d.do("outsider", "POST", "/check", url.Values{"value": {"07700 900123"}})
 	}
 	bctx := browsertest.New(t)

@@ -16,6 +16,7 @@ import (
 	"uglymugs/internal/alert"
 	"uglymugs/internal/apitest"
 	"uglymugs/internal/check"
+	"uglymugs/internal/scheme"
 	"uglymugs/internal/store"
 	"uglymugs/internal/store/storetest"
 	"uglymugs/internal/web"
@@ -130,7 +131,7 @@ func checkAPI(t *testing.T, db *store.DB) {
 	d.ts = newServerOn(t, db, web.Config{Checks: check.Limits{PerDay: 3, PerMinute: 3}})
 	a := d.publish(alert.Input{Title: ptr("Robbery — Hackney")})
 	ctx := context.Background()
-	tok, _, err := db.CreateSession(ctx, d.users["member"].ID, store.SessionAPI, account.DefaultAPITTL)
+	tok, _, err := db.CreateSession(ctx, d.users["member"].ID, scheme.SessionAPI, account.DefaultAPITTL)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -162,7 +163,7 @@ func checkAPI(t *testing.T, db *store.DB) {
 	}
 
 	// A partner key: stored as its hash only.
-	key := store.APIKeyPrefix + "TESTKEYTESTKEYTESTKEYTESTK"
+	key := scheme.APIKeyPrefix + "TESTKEYTESTKEYTESTKEYTESTK"
 	h256 := sha256.Sum256([]byte(key))
 	if _, err := db.Writer().ExecContext(ctx, `INSERT INTO api_keys (id, name, prefix, key_hash, per_minute, per_day, created_by, created_at)
 		VALUES ('k1', 'Example Adverts', 'umpk_TEST', $1, 10, 100, 'admin', $2)`, h256[:], time.Now().UTC()); err != nil {
@@ -190,7 +191,7 @@ func checkAPI(t *testing.T, db *store.DB) {
 func TestCheckFlags_CoordinatorsSeeAMemberProbingAReportedNumber(t *testing.T) {
 	d := newAlertDesk(t, storetest.Open(t, store.SQLite))
 	d.report() // 07700 900123 is in a report; no alert names it
-	for range store.UnusualReportedCheck {
+	for range scheme.UnusualReportedCheck {
 		if status, _, _ := d.do("member", "POST", "/check", url.Values{"value": {"07700 900123"}}); status != http.StatusOK {
 			t.Fatal(status)
 		}

@@ -8,7 +8,6 @@ import (
 
 	"uglymugs/internal/notify"
 	"uglymugs/internal/scheme"
-	"uglymugs/internal/store"
 )
 
 // QueueView is the vetting queue.
@@ -27,7 +26,7 @@ type queueRow struct {
 
 func (s *Server) queuePage() http.Handler {
 	return s.signedIn(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
-		items, err := s.accounts.Queue(r.Context(), store.ApplicationFilter{})
+		items, err := s.accounts.Queue(r.Context(), scheme.ApplicationFilter{})
 		if err != nil {
 			s.fail(w, r, err)
 			return
@@ -94,7 +93,7 @@ func (s *Server) renderApplication(w http.ResponseWriter, r *http.Request, u sch
 	s.render(w, r, status, "application", FormView{Values: values, Errors: errs, Extra: v})
 }
 
-func (s *Server) decide(d store.Decision) http.Handler {
+func (s *Server) decide(d scheme.Decision) http.Handler {
 	return s.signedIn(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
 		text := strings.TrimSpace(r.PostFormValue("text"))
 		_, err := s.accounts.Decide(r.Context(), u.ID, r.PathValue("id"), d, text)
@@ -162,7 +161,7 @@ func outboxParams(p map[string]string) string {
 
 // StaffView is an organisation's staff list for its key contact.
 type StaffView struct {
-	Staff []store.StaffMember
+	Staff []scheme.StaffMember
 }
 
 func (s *Server) staffPage() http.Handler {

@@ -8,7 +8,6 @@ import (
 	"uglymugs/internal/audit"
 	"uglymugs/internal/police"
 	"uglymugs/internal/scheme"
-	"uglymugs/internal/store"
 )
 
 // The legal disclosure log (police/disclosure.go): coordinators record a
@@ -22,7 +21,7 @@ type basisOption struct {
 
 func basisOptions(chosen string) []basisOption {
 	var out []basisOption
-	for _, b := range store.LegalBases {
+	for _, b := range scheme.LegalBases {
 		out = append(out, basisOption{Value: b, Label: police.LegalBasisNames[b], Checked: b == chosen})
 	}
 	return out
@@ -110,7 +109,7 @@ func (s *Server) createDisclosure() http.Handler {
 
 // DisclosureView is one disclosure.
 type DisclosureView struct {
-	store.Disclosure
+	scheme.Disclosure
 	Basis, StatusName, When, By, DecidedBy, Decided, Notified, Subject string
 	CanDecide, Recorded                                                bool
 	Note, NoteError                                                    string

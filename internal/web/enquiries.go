@@ -9,7 +9,6 @@ import (
 	"uglymugs/internal/audit"
 	"uglymugs/internal/police"
 	"uglymugs/internal/scheme"
-	"uglymugs/internal/store"
 )
 
 // Police enquiries (police/enquiry.go). Coordinators record a request,
@@ -80,7 +79,7 @@ func (s *Server) createEnquiry() http.Handler {
 
 // EnquiryView is one enquiry for coordinators.
 type EnquiryView struct {
-	store.Enquiry
+	scheme.Enquiry
 	StatusName, Received, RespondByDay string
 	Overdue, Closed                    bool
 	Reports                            []enquiryReport
@@ -119,7 +118,7 @@ func (s *Server) showEnquiry(w http.ResponseWriter, r *http.Request, u scheme.Us
 		s.fail(w, r, err)
 		return
 	}
-	fw := map[string]store.EnquiryForward{}
+	fw := map[string]scheme.EnquiryForward{}
 	for _, f := range e.Forwards {
 		fw[f.ReportID] = f
 	}
@@ -195,7 +194,7 @@ type MyEnquiryView struct {
 	Notice, Error                                                         string
 }
 
-func (s *Server) myEnquiryView(r *http.Request, f store.EnquiryForward) (MyEnquiryView, error) {
+func (s *Server) myEnquiryView(r *http.Request, f scheme.EnquiryForward) (MyEnquiryView, error) {
 	e, err := s.db.Enquiry(r.Context(), f.EnquiryID)
 	if err != nil {
 		return MyEnquiryView{}, err

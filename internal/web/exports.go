@@ -10,7 +10,6 @@ import (
 	"uglymugs/internal/audit"
 	"uglymugs/internal/police"
 	"uglymugs/internal/scheme"
-	"uglymugs/internal/store"
 )
 
 // Intelligence exports for the police (police/export.go): coordinators
@@ -89,7 +88,7 @@ func (s *Server) createExport() http.Handler {
 
 // ExportView is one export's record.
 type ExportView struct {
-	store.PoliceExport
+	scheme.PoliceExport
 	When, By             string
 	Created              bool
 	Formats              []exportFormatOption

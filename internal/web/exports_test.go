@@ -94,7 +94,7 @@ func TestExportAPI_CoordinatorsOnly(t *testing.T) {
 		t.Fatal(err)
 	}
 	post := func(who, body string) (int, map[string]any) {
-		tok, _, err := db.CreateSession(ctx, d.users[who].ID, store.SessionAPI, account.DefaultAPITTL)
+		tok, _, err := db.CreateSession(ctx, d.users[who].ID, scheme.SessionAPI, account.DefaultAPITTL)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -10,7 +10,6 @@ import (
 
 	"uglymugs/internal/police"
 	"uglymugs/internal/scheme"
-	"uglymugs/internal/store"
 )
 
 // The coordinators' intelligence view: offender profiles ranked, with
@@ -58,7 +57,7 @@ func (s *Server) intelligenceView(r *http.Request, q url.Values, search police.S
 	}
 	v := IntelligenceView{Region: q.Get("region"), Type: q.Get("type"), From: q.Get("from"), To: q.Get("to"), Min: 1,
 		Errors: map[string]string{}, Search: search, Limit: police.SearchLimit}
-	f := store.IntelFilter{Region: v.Region, Type: v.Type, Limit: intelPageSize + 1}
+	f := scheme.IntelFilter{Region: v.Region, Type: v.Type, Limit: intelPageSize + 1}
 	if _, ok := l.regionName[v.Region]; v.Region != "" && !ok {
 		v.Errors["region"], f.Region = "Choose a region from the list.", ""
 	}

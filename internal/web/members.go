@@ -6,13 +6,12 @@ import (
 	"strings"
 
 	"uglymugs/internal/scheme"
-	"uglymugs/internal/store"
 )
 
 // MembersView is the coordinators' list of who is who, and the requests
 // to export revoked members' details for the police.
 type MembersView struct {
-	Members []store.MemberRow
+	Members []scheme.MemberRow
 	IsAdmin bool
 	Exports []memberExportRow
 }
@@ -23,10 +22,10 @@ type memberExportRow struct {
 }
 
 var memberExportStatusNames = map[string]string{
-	store.MemberExportPending:  "Waiting for a second coordinator or admin",
-	store.MemberExportApproved: "Approved",
-	store.MemberExportRefused:  "Refused",
-	"exported_unapproved":      "Exported (before approval was required)",
+	scheme.MemberExportPending:  "Waiting for a second coordinator or admin",
+	scheme.MemberExportApproved: "Approved",
+	scheme.MemberExportRefused:  "Refused",
+	"exported_unapproved":       "Exported (before approval was required)",
 }
 
 func (s *Server) membersPage() http.Handler {
@@ -72,8 +71,8 @@ func (s *Server) renderMembers(w http.ResponseWriter, r *http.Request, u scheme.
 	for _, e := range exports {
 		v.Exports = append(v.Exports, memberExportRow{ID: e.ID, Member: name(e.SubjectID), Purpose: e.Purpose, By: name(e.RequestedBy),
 			When: e.RequestedAt.In(s.alLoc()).Format("2 Jan 2006, 15:04"), StatusName: memberExportStatusNames[e.Status], DecidedBy: name(e.DecidedBy),
-			CanDecide:   e.Status == store.MemberExportPending && e.RequestedBy != u.ID,
-			CanDownload: e.Status == store.MemberExportApproved && e.RequestedBy == u.ID})
+			CanDecide:   e.Status == scheme.MemberExportPending && e.RequestedBy != u.ID,
+			CanDownload: e.Status == scheme.MemberExportApproved && e.RequestedBy == u.ID})
 	}
 	f.Extra = v
 	s.render(w, r, status, "members", f)
@@ -144,7 +143,7 @@ func (s *Server) decideMemberExport() http.Handler {
 			return
 		}
 		done := "export-refused"
-		if e.Status == store.MemberExportApproved {
+		if e.Status == scheme.MemberExportApproved {
 			done = "export-approved"
 		}
 		seeOther(w, r, "/coordinator/members?done="+done)

@@ -10,7 +10,6 @@ import (
 	"uglymugs/internal/identifier"
 	"uglymugs/internal/markdown"
 	"uglymugs/internal/scheme"
-	"uglymugs/internal/store"
 )
 
 // The newsletter, for anyone (not only members): signing up with an email
@@ -20,9 +19,9 @@ import (
 // unsubscribe pages need a button press (a POST), because mail scanners
 // open links; the one-click POST from mail programs needs none.
 
-func (s *Server) newsletterLinks(r *http.Request) store.NewsletterLinks {
+func (s *Server) newsletterLinks(r *http.Request) scheme.NewsletterLinks {
 	base := s.siteURL(r)
-	return store.NewsletterLinks{
+	return scheme.NewsletterLinks{
 		Confirm:     func(t string) string { return base + "/newsletter/confirm/" + url.PathEscape(t) },
 		Unsubscribe: func(t string) string { return base + "/newsletter/unsubscribe/" + url.PathEscape(t) },
 	}

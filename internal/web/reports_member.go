@@ -16,7 +16,6 @@ import (
 
 	"uglymugs/internal/report"
 	"uglymugs/internal/scheme"
-	"uglymugs/internal/store"
 )
 
 // The reporter's side of reports: writing a report in five short steps,
@@ -417,10 +416,10 @@ func rpReadStep(in *report.Input, step int, f url.Values, u scheme.User) {
 
 // --- Drafts ---
 
-func (s *Server) rpOwnDraft(ctx context.Context, userID, id string) (store.Draft, report.Input, error) {
+func (s *Server) rpOwnDraft(ctx context.Context, userID, id string) (scheme.Draft, report.Input, error) {
 	ds, err := s.db.Drafts(ctx, userID)
 	if err != nil {
-		return store.Draft{}, report.Input{}, err
+		return scheme.Draft{}, report.Input{}, err
 	}
 	for _, d := range ds {
 		if d.ID != id {
@@ -432,7 +431,7 @@ func (s *Server) rpOwnDraft(ctx context.Context, userID, id string) (store.Draft
 		}
 		return d, in, nil
 	}
-	return store.Draft{}, report.Input{}, scheme.ErrNotFound
+	return scheme.Draft{}, report.Input{}, scheme.ErrNotFound
 }
 
 func (s *Server) rpKeepDraft(ctx context.Context, u scheme.User, id string, step int, in report.Input) error {
@@ -1063,7 +1062,7 @@ func (s *Server) myReports() http.Handler {
 			}
 			v.Drafts = append(v.Drafts, row)
 		}
-		reports, err := s.db.Reports(ctx, store.ReportFilter{ReporterID: u.ID})
+		reports, err := s.db.Reports(ctx, scheme.ReportFilter{ReporterID: u.ID})
 		if err != nil {
 			s.fail(w, r, err)
 			return

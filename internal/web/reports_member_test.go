@@ -439,7 +439,7 @@ func TestReportForm_SendingShowsTheStepWithTheFirstProblem(t *testing.T) {
 		if status != http.StatusUnprocessableEntity || !strings.Contains(body, `action="/reports/draft/`+id+`/3"`) || !strings.Contains(body, "does not look like an email") {
 			t.Errorf("second send: %d, %q", status, problemsOn(body))
 		}
-		if reps, _ := db.Reports(context.Background(), store.ReportFilter{ReporterID: d.member.ID}); len(reps) != 0 {
+		if reps, _ := db.Reports(context.Background(), scheme.ReportFilter{ReporterID: d.member.ID}); len(reps) != 0 {
 			t.Errorf("%d reports stored from an invalid draft", len(reps))
 		}
 	})
@@ -562,7 +562,7 @@ func TestReportForm_ReportWithinThreeDaysIsNotLateNorThirdParty(t *testing.T) {
 	d.step(draft+"3", url.Values{"action": {"next"}})
 	d.step(draft+"4", url.Values{"action": {"next"}})
 	loc := d.step(draft+"5", url.Values{"action": {"submit"}})
-	reps, err := d.db.Reports(context.Background(), store.ReportFilter{ReporterID: d.member.ID})
+	reps, err := d.db.Reports(context.Background(), scheme.ReportFilter{ReporterID: d.member.ID})
 	if err != nil || len(reps) != 1 || loc != "/reports/"+reps[0].ID+"?sent=1" {
 		t.Fatalf("%d reports (%v), sent to %s", len(reps), err, loc)
 	}
@@ -795,7 +795,7 @@ func TestReportPages_WorkWithoutJavaScriptAndFitSmallScreens(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	reps, err := db.Reports(ctx, store.ReportFilter{ReporterID: d.other.ID})
+	reps, err := db.Reports(ctx, scheme.ReportFilter{ReporterID: d.other.ID})
 	if err != nil || len(reps) != 1 {
 		t.Fatalf("without JavaScript: %d reports (%v)", len(reps), err)
 	}
@@ -895,7 +895,7 @@ func TestReport_FormAndAPIRefuseTheSameBadReportAlike(t *testing.T) {
 		}
 
 		// The API.
-		tok, _, err := db.CreateSession(ctx, d.member.ID, store.SessionAPI, account.DefaultAPITTL)
+		tok, _, err := db.CreateSession(ctx, d.member.ID, scheme.SessionAPI, account.DefaultAPITTL)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -935,7 +935,7 @@ func TestReport_FormAndAPIRefuseTheSameBadReportAlike(t *testing.T) {
 		if status != http.StatusUnprocessableEntity || !slices.Equal(form, api) {
 			t.Errorf("the form: %d, problems %q; the API's %q", status, form, api)
 		}
-		if reps, _ := db.Reports(ctx, store.ReportFilter{ReporterID: d.member.ID}); len(reps) != 0 {
+		if reps, _ := db.Reports(ctx, scheme.ReportFilter{ReporterID: d.member.ID}); len(reps) != 0 {
 			t.Errorf("%d reports stored from a refused one", len(reps))
 		}
 	})

@@ -14,7 +14,6 @@ import (
 
 	"uglymugs/internal/report"
 	"uglymugs/internal/scheme"
-	"uglymugs/internal/store"
 )
 
 // The coordinators' side of reports: the review queue, the case (original
@@ -245,7 +244,7 @@ func (s *Server) reportQueue() http.Handler {
 				tab = t
 			}
 		}
-		reports, err := s.db.Reports(ctx, store.ReportFilter{Statuses: tab.Statuses})
+		reports, err := s.db.Reports(ctx, scheme.ReportFilter{Statuses: tab.Statuses})
 		if err != nil {
 			s.fail(w, r, err)
 			return
@@ -481,7 +480,7 @@ func (s *Server) renderCase(w http.ResponseWriter, r *http.Request, u scheme.Use
 		{caseConsentNames["support"], c.Support}, {caseConsentNames["police_contact"], c.PoliceContact}}
 	v.Original = caseContentOf(rep.Original)
 	v.AlertConsent, v.PoliceConsent = c.Alert, c.Police
-	alerts, err := s.db.Alerts(ctx, store.AlertFilter{ReportID: rep.ID})
+	alerts, err := s.db.Alerts(ctx, scheme.AlertFilter{ReportID: rep.ID})
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -502,7 +501,7 @@ func (s *Server) renderCase(w http.ResponseWriter, r *http.Request, u scheme.Use
 			continue
 		}
 		if _, ok := counts[o.ProfileID]; !ok {
-			linked, err := s.db.Reports(ctx, store.ReportFilter{ProfileID: o.ProfileID})
+			linked, err := s.db.Reports(ctx, scheme.ReportFilter{ProfileID: o.ProfileID})
 			if err != nil {
 				s.fail(w, r, err)
 				return
@@ -578,7 +577,7 @@ func (s *Server) renderCase(w http.ResponseWriter, r *http.Request, u scheme.Use
 
 // actorNames puts a name to each actor of a timeline: the reporter as
 // "The reporter", staff by username, anyone else as a member.
-func (s *Server) caseActorNames(ctx context.Context, rep scheme.Report, me scheme.User, events []store.Event) map[string]string {
+func (s *Server) caseActorNames(ctx context.Context, rep scheme.Report, me scheme.User, events []scheme.Event) map[string]string {
 	out := map[string]string{"system": "System", "": "System"}
 	if rep.ReporterID != "" {
 		out[rep.ReporterID] = "The reporter"
@@ -601,7 +600,7 @@ func (s *Server) caseActorNames(ctx context.Context, rep scheme.Report, me schem
 	return out
 }
 
-func describeCaseEvent(e store.Event, who string, tasks map[string]string, when string) caseEvent {
+func describeCaseEvent(e scheme.Event, who string, tasks map[string]string, when string) caseEvent {
 	v := caseEvent{When: when, Who: who, Kind: e.Kind, Body: e.Body}
 	var d map[string]any
 	if e.Detail != "" && strings.HasPrefix(e.Detail, "{") {
@@ -1098,7 +1097,7 @@ type OffenderView struct {
 	Left                string // the profile an offender was just unlinked from
 	// Suggestions are partial identifiers elsewhere that fit this profile's
 	// full ones: possible links for a coordinator to judge, never automatic.
-	Suggestions []store.Suggestion
+	Suggestions []scheme.Suggestion
 }
 
 type caseIdentGroup struct {
@@ -1158,7 +1157,7 @@ func (s *Server) renderOffender(w http.ResponseWriter, r *http.Request, u scheme
 	for _, reg := range p.Regions {
 		v.Regions = append(v.Regions, cmp.Or(n.regions[reg], reg))
 	}
-	listed, err := s.db.Reports(ctx, store.ReportFilter{ProfileID: p.ID})
+	listed, err := s.db.Reports(ctx, scheme.ReportFilter{ProfileID: p.ID})
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -1201,7 +1200,7 @@ func (s *Server) renderOffender(w http.ResponseWriter, r *http.Request, u scheme
 		v.Reports = append(v.Reports, pr)
 	}
 	if left != "" && left != p.ID {
-		if still, err := s.db.Reports(ctx, store.ReportFilter{ProfileID: left}); err == nil && len(still) > 0 {
+		if still, err := s.db.Reports(ctx, scheme.ReportFilter{ProfileID: left}); err == nil && len(still) > 0 {
 			v.Left = left
 		}
 	}
@@ -1269,7 +1268,7 @@ func (s *Server) moveOffender() http.Handler {
 
 // caseInProfile reports whether an offender is already in a profile.
 func (s *Server) caseInProfile(ctx context.Context, offenderID, profileID string) bool {
-	rs, err := s.db.Reports(ctx, store.ReportFilter{ProfileID: profileID})
+	rs, err := s.db.Reports(ctx, scheme.ReportFilter{ProfileID: profileID})
 	if err != nil {
 		return false
 	}

@@ -5,8 +5,7 @@ import (
 	"slices"
 
 	"uglymugs/internal/imaging"
-
-	"uglymugs/internal/store"
+	"uglymugs/internal/scheme"
 )
 
 // Handler returns the whole route surface, wrapped in the middleware every
@@ -103,9 +102,9 @@ func (s *Server) Handler() http.Handler {
 	// Coordinators and admins.
 	mux.Handle("GET /coordinator/applications", s.queuePage())
 	mux.Handle("GET /coordinator/applications/{id}", s.applicationPage())
-	mux.Handle("POST /coordinator/applications/{id}/approve", s.decide(store.Approve))
-	mux.Handle("POST /coordinator/applications/{id}/reject", s.decide(store.Reject))
-	mux.Handle("POST /coordinator/applications/{id}/request-info", s.decide(store.RequestInfo))
+	mux.Handle("POST /coordinator/applications/{id}/approve", s.decide(scheme.Approve))
+	mux.Handle("POST /coordinator/applications/{id}/reject", s.decide(scheme.Reject))
+	mux.Handle("POST /coordinator/applications/{id}/request-info", s.decide(scheme.RequestInfo))
 	mux.Handle("GET /coordinator/reports", s.reportQueue())
 	mux.Handle("GET /coordinator/search", s.search())
 	mux.Handle("POST /coordinator/search", s.search())
@@ -179,9 +178,9 @@ func (s *Server) Handler() http.Handler {
 	mux.Handle("GET /api/v1/regions", s.apiRegions())
 	mux.Handle("POST /api/v1/applications", s.throttled(s.apiApply()))
 	mux.Handle("GET /api/v1/applications", s.apiApplications())
-	mux.Handle("POST /api/v1/applications/{id}/approve", s.apiDecide(store.Approve))
-	mux.Handle("POST /api/v1/applications/{id}/reject", s.apiDecide(store.Reject))
-	mux.Handle("POST /api/v1/applications/{id}/request-info", s.apiDecide(store.RequestInfo))
+	mux.Handle("POST /api/v1/applications/{id}/approve", s.apiDecide(scheme.Approve))
+	mux.Handle("POST /api/v1/applications/{id}/reject", s.apiDecide(scheme.Reject))
+	mux.Handle("POST /api/v1/applications/{id}/request-info", s.apiDecide(scheme.RequestInfo))
 	mux.Handle("GET /api/v1/me", s.apiMe())
 	mux.Handle("GET /api/v1/me/export", s.apiExport())
 	mux.Handle("DELETE /api/v1/me", s.apiLeave())

@@ -6,7 +6,6 @@ import (
 	"strings"
 
 	"uglymugs/internal/scheme"
-	"uglymugs/internal/store"
 )
 
 // Browser sessions live in a cookie holding the session token. It has no
@@ -54,7 +53,7 @@ func (s *Server) withUser(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		// Static files, health and metrics need no user: skip the lookup.
 		if tok := s.sessionToken(r, false); tok != "" && !isAPI(r) && !noUserNeeded(r.URL.Path) {
-			u, err := s.accounts.Authenticate(r.Context(), tok, store.SessionWeb)
+			u, err := s.accounts.Authenticate(r.Context(), tok, scheme.SessionWeb)
 			switch {
 			case err == nil:
 				r = r.WithContext(context.WithValue(r.Context(), userKey, u))

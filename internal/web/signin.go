@@ -6,7 +6,6 @@ import (
 
 	"uglymugs/internal/account"
 	"uglymugs/internal/scheme"
-	"uglymugs/internal/store"
 )
 
 // FormView is the data of a form page: what was typed, what is wrong.
@@ -46,7 +45,7 @@ func (s *Server) signInPage() http.Handler {
 func (s *Server) signIn() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		in := account.SignInInput{Username: r.PostFormValue("username"), Password: r.PostFormValue("password")}
-		sess, err := s.accounts.SignIn(r.Context(), in, store.SessionWeb)
+		sess, err := s.accounts.SignIn(r.Context(), in, scheme.SessionWeb)
 		switch scheme.ErrorCode(err) {
 		case "":
 		case scheme.CodeOTPRequired:
@@ -90,7 +89,7 @@ func (s *Server) codePage() http.Handler {
 
 func (s *Server) code() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		sess, err := s.accounts.CompleteSignIn(r.Context(), s.sessionToken(r, true), strings.TrimSpace(r.PostFormValue("code")), store.SessionWeb)
+		sess, err := s.accounts.CompleteSignIn(r.Context(), s.sessionToken(r, true), strings.TrimSpace(r.PostFormValue("code")), scheme.SessionWeb)
 		switch scheme.ErrorCode(err) {
 		case "":
 			s.clearSessionCookie(w, true)

@@ -16,7 +16,6 @@ import (
 	"uglymugs/internal/check"
 	"uglymugs/internal/identifier"
 	"uglymugs/internal/scheme"
-	"uglymugs/internal/store"
 )
 
 // The check by SMS: the SMS provider posts each text sent to the scheme's
@@ -155,7 +154,7 @@ type APIKeysView struct {
 }
 
 type apiKeyRow struct {
-	store.APIKey
+	scheme.APIKey
 	Created, LastUsed, Revoked string
 }
 

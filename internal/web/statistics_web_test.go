@@ -58,7 +58,7 @@ func stDesk(t *testing.T, db *store.DB) *alertDesk {
 
 func (d *alertDesk) apiToken(who string) string {
 	d.t.Helper()
-	tok, _, err := d.db.CreateSession(context.Background(), d.users[who].ID, store.SessionAPI, account.DefaultAPITTL)
+	tok, _, err := d.db.CreateSession(context.Background(), d.users[who].ID, scheme.SessionAPI, account.DefaultAPITTL)
 	if err != nil {
 		d.t.Fatal(err)
 	}
