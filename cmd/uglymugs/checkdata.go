@@ -7,6 +7,7 @@ import (
 	"io"
 
 	"uglymugs/internal/store"
+	"uglymugs/internal/vault"
 )
 
 // cmdCheckData tries every encrypted value in the database with the key
@@ -35,7 +36,7 @@ func cmdCheckData(ctx context.Context, args []string, getenv env, stdout, stderr
 		return c.keysProblem(err)
 	}
 	bad := 0
-	n, err := db.ScanUnreadable(ctx, func(u store.UnreadableField) error {
+	n, err := db.ScanUnreadable(ctx, func(u vault.Field) error {
 		if bad == 0 {
 			fmt.Fprintln(stdout, "table\tcolumn\trow id")
 		}

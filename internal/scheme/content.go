@@ -66,3 +66,41 @@ type Issue struct {
 	Recipients                int
 	Deliveries                map[string]int // by notification status
 }
+
+// Lists are the scheme's reference lists, which reports, alerts, members
+// and statistics take their codes from.
+type Lists struct {
+	Types   []IncidentType // most severe first
+	Regions []Region
+	Sectors []Sector
+}
+
+// TypeName is an incident type's name, or its slug if the list lacks it.
+func (l Lists) TypeName(slug string) string {
+	for _, t := range l.Types {
+		if t.Slug == slug {
+			return t.Name
+		}
+	}
+	return slug
+}
+
+// RegionName is a region's name, or its slug if the list lacks it.
+func (l Lists) RegionName(slug string) string {
+	for _, r := range l.Regions {
+		if r.Slug == slug {
+			return r.Name
+		}
+	}
+	return slug
+}
+
+// SectorName is a sector's name, or its slug if the list lacks it.
+func (l Lists) SectorName(slug string) string {
+	for _, x := range l.Sectors {
+		if x.Slug == slug {
+			return x.Name
+		}
+	}
+	return slug
+}

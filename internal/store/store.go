@@ -54,7 +54,7 @@ type DB struct {
 	sweptAt int64
 	parts   int // fan-out parts (SetFanOutParts); 0: by dialect
 
-	onUnreadable atomic.Pointer[func(UnreadableField)] // OnUnreadable
+	onUnreadable atomic.Pointer[func(vault.Field)] // OnUnreadable
 }
 
 // Source is a parsed --db value.

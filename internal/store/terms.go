@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"slices"
 
 	"uglymugs/internal/scheme"
 )
@@ -68,4 +69,22 @@ func (db *DB) IncidentTypes(ctx context.Context) ([]scheme.IncidentType, error) 
 		out = append(out, t)
 	}
 	return out, rows.Err()
+}
+
+// Lists returns the scheme's reference lists: incident types most severe
+// first, regions and sectors in display order.
+func (db *DB) Lists(ctx context.Context) (scheme.Lists, error) {
+	var l scheme.Lists
+	var err error
+	if l.Types, err = db.IncidentTypes(ctx); err != nil {
+		return l, err
+	}
+	slices.SortStableFunc(l.Types, func(a, b scheme.IncidentType) int {
+		return scheme.SeverityRank[b.Severity] - scheme.SeverityRank[a.Severity]
+	})
+	if l.Regions, err = db.Regions(ctx); err != nil {
+		return l, err
+	}
+	l.Sectors, err = db.Sectors(ctx)
+	return l, err
 }

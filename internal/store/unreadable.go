@@ -16,15 +16,9 @@ import (
 // one object still fails. ScanUnreadable finds them all (uglymugs
 // check-data).
 
-// UnreadableField names an encrypted value that does not open with the key
-// file: where it is, never what it was.
-type UnreadableField struct {
-	Table, Column, RowID string
-}
-
 // OnUnreadable sets what happens when a read meets an unreadable value
 // (the web server counts it and logs it).
-func (db *DB) OnUnreadable(fn func(UnreadableField)) { db.onUnreadable.Store(&fn) }
+func (db *DB) OnUnreadable(fn func(vault.Field)) { db.onUnreadable.Store(&fn) }
 
 // unreadable reports whether err means the value does not open (damaged,
 // moved, or sealed with a key not in the key file).
@@ -32,7 +26,7 @@ func unreadable(err error) bool { return errors.Is(err, vault.ErrDecrypt) }
 
 func (db *DB) reportUnreadable(table, column, id string) {
 	if fn := db.onUnreadable.Load(); fn != nil && *fn != nil {
-		(*fn)(UnreadableField{Table: table, Column: column, RowID: id})
+		(*fn)(vault.Field{Table: table, Column: column, RowID: id})
 	}
 }
 
@@ -107,7 +101,7 @@ func EncryptedColumns() []string {
 // calls fn for each that does not open, table by table in a stable order.
 // It reads one row at a time, so memory stays flat however large the
 // database; it returns how many values it tried.
-func (db *DB) ScanUnreadable(ctx context.Context, fn func(UnreadableField) error) (int, error) {
+func (db *DB) ScanUnreadable(ctx context.Context, fn func(vault.Field) error) (int, error) {
 	if db.vault == nil {
 		return 0, errNoVault
 	}
@@ -133,7 +127,7 @@ func (db *DB) ScanUnreadable(ctx context.Context, fn func(UnreadableField) error
 				if !unreadable(err) {
 					return err
 				}
-				return fn(UnreadableField{Table: c.table, Column: c.field, RowID: id})
+				return fn(vault.Field{Table: c.table, Column: c.field, RowID: id})
 			}
 			return nil
 		})

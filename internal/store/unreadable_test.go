@@ -12,6 +12,7 @@ import (
 	"uglymugs/internal/scheme"
 	"uglymugs/internal/store"
 	"uglymugs/internal/store/storetest"
+	"uglymugs/internal/vault"
 )
 
 // TestScanUnreadable_KnowsEveryEncryptedColumnAndItsRowIDs: every column
@@ -56,8 +57,8 @@ func TestScanUnreadable_KnowsEveryEncryptedColumnAndItsRowIDs(t *testing.T) {
 		if _, err := demo.Seed(ctx, db, acc, report.New(db, hours)); err != nil {
 			t.Fatal(err)
 		}
-		var bad []store.UnreadableField
-		n, err := db.ScanUnreadable(ctx, func(u store.UnreadableField) error { bad = append(bad, u); return nil })
+		var bad []vault.Field
+		n, err := db.ScanUnreadable(ctx, func(u vault.Field) error { bad = append(bad, u); return nil })
 		if err != nil {
 			t.Fatal(err)
 		}

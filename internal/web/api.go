@@ -208,13 +208,13 @@ func (s *Server) apiTerms() http.Handler {
 
 func (s *Server) apiRegions() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		rs, err := s.db.Regions(r.Context())
+		l, err := s.content.Lists(r.Context())
 		if err != nil {
 			s.apiFail(w, r, err)
 			return
 		}
-		out := make([]map[string]string, len(rs))
-		for i, x := range rs {
+		out := make([]map[string]string, len(l.Regions))
+		for i, x := range l.Regions {
 			out[i] = map[string]string{"slug": x.Slug, "name": x.Name}
 		}
 		writeJSON(w, http.StatusOK, out)

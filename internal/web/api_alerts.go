@@ -199,21 +199,18 @@ func (s *Server) feedFilter(r *http.Request) (scheme.MemberAlertFilter, error) {
 	q := r.URL.Query()
 	f := scheme.MemberAlertFilter{Region: strings.TrimSpace(q.Get("region")), Type: strings.TrimSpace(q.Get("type")), Limit: defaultFeedLimit}
 	problems := map[string]string{}
-	if f.Region != "" {
-		rs, err := s.db.Regions(r.Context())
-		if err != nil {
+	var l scheme.Lists
+	if f.Region != "" || f.Type != "" {
+		var err error
+		if l, err = s.content.Lists(r.Context()); err != nil {
 			return f, err
-		}
-		if !slices.ContainsFunc(rs, func(x scheme.Region) bool { return x.Slug == f.Region }) {
-			problems["region"] = "Use a region slug from GET /api/v1/regions."
 		}
 	}
+	if f.Region != "" && !slices.ContainsFunc(l.Regions, func(x scheme.Region) bool { return x.Slug == f.Region }) {
+		problems["region"] = "Use a region slug from GET /api/v1/regions."
+	}
 	if f.Type != "" {
-		ts, err := s.db.IncidentTypes(r.Context())
-		if err != nil {
-			return f, err
-		}
-		if !slices.ContainsFunc(ts, func(x scheme.IncidentType) bool { return x.Slug == f.Type }) {
+		if !slices.ContainsFunc(l.Types, func(x scheme.IncidentType) bool { return x.Slug == f.Type }) {
 			problems["type"] = "Use one of the scheme's incident type slugs."
 		}
 	}

@@ -16,11 +16,7 @@ import (
 
 // contentMarkdown is the Markdown a page shows now.
 func (s *Server) contentMarkdown(ctx context.Context, slug string) (string, error) {
-	c, ok, err := s.db.Content(ctx, slug)
-	if err != nil || !ok {
-		return scheme.DefaultContent(slug), err
-	}
-	return c.Body, nil
+	return s.content.Page(ctx, slug)
 }
 
 func (s *Server) renderMarkdown(src string) (template.HTML, error) {
@@ -87,7 +83,7 @@ func (s *Server) pagesAdmin() http.Handler {
 		ctx := r.Context()
 		v := PagesView{Notice: map[string]string{"image": "The image is saved, without any metadata it carried."}[r.URL.Query().Get("done")]}
 		for _, p := range scheme.ContentPages {
-			c, ok, err := s.db.Content(ctx, p.Slug)
+			c, ok, err := s.content.Version(ctx, p.Slug)
 			if err != nil {
 				s.fail(w, r, err)
 				return
@@ -139,7 +135,7 @@ func (s *Server) pageEditorView(r *http.Request, slug string) (EditorView, error
 			v.Title = p.Title
 		}
 	}
-	hist, err := s.db.ContentHistory(ctx, slug)
+	hist, err := s.content.History(ctx, slug)
 	if err != nil {
 		return v, err
 	}
@@ -196,7 +192,7 @@ func (s *Server) savePage() http.Handler {
 			s.preview(w, r, v)
 			return
 		}
-		if _, err := s.db.SaveContent(r.Context(), u.ID, slug, v.Body); err != nil {
+		if _, err := s.content.SavePage(r.Context(), u, slug, v.Body); err != nil {
 			if scheme.ErrorCode(err) == scheme.CodeInvalid {
 				v.Errors = formErrors(err)
 				s.render(w, r, http.StatusUnprocessableEntity, "page-editor", v)

@@ -71,20 +71,15 @@ func (s *Server) renderApplication(w http.ResponseWriter, r *http.Request, u sch
 	v := ApplicationView{App: a, FlagText: scheme.FlagText, TypeName: typeNames[a.Type],
 		Submitted:   a.SubmittedAt.In(s.accounts.Hours.Location).Format("Monday 2 January 2006, 15:04"),
 		RegionNames: map[string]string{}, SectorNames: map[string]string{}, GenderNames: map[string]string{}}
-	regions, err := s.db.Regions(r.Context())
+	lists, err := s.content.Lists(r.Context())
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	for _, x := range regions {
+	for _, x := range lists.Regions {
 		v.RegionNames[x.Slug] = x.Name
 	}
-	sectors, err := s.db.Sectors(r.Context())
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	for _, x := range sectors {
+	for _, x := range lists.Sectors {
 		v.SectorNames[x.Slug] = x.Name
 	}
 	for _, g := range scheme.Genders {
@@ -125,7 +120,7 @@ type outboxRow struct {
 
 func (s *Server) outboxPage() http.Handler {
 	return s.signedIn(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
-		ns, err := s.db.Outbox(r.Context(), u.ID, 100)
+		ns, err := s.content.Outbox(r.Context(), u, 100)
 		if err != nil {
 			s.fail(w, r, err)
 			return

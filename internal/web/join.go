@@ -40,13 +40,11 @@ func joinType(r *http.Request) (scheme.MembershipType, bool) {
 
 func (s *Server) joinView(r *http.Request, t scheme.MembershipType) (JoinView, error) {
 	v := JoinView{Type: t, TypeName: typeNames[t], Genders: scheme.Genders}
-	var err error
-	if v.Regions, err = s.db.Regions(r.Context()); err != nil {
+	lists, err := s.content.Lists(r.Context())
+	if err != nil {
 		return v, err
 	}
-	if v.Sectors, err = s.db.Sectors(r.Context()); err != nil {
-		return v, err
-	}
+	v.Regions, v.Sectors = lists.Regions, lists.Sectors
 	terms, err := s.db.CurrentTerms(r.Context())
 	v.TermsVersion = terms.Version
 	return v, err

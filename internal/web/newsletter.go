@@ -37,7 +37,7 @@ type NewsletterView struct {
 
 func (s *Server) newsletterPage() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		s.render(w, r, http.StatusOK, "newsletter", NewsletterView{Form: FormView{Values: map[string]string{"t": s.formStamp(time.Now())}}})
+		s.render(w, r, http.StatusOK, "newsletter", NewsletterView{Form: FormView{Values: map[string]string{"t": s.content.Stamp(time.Now())}}})
 	})
 }
 
@@ -53,15 +53,15 @@ func (s *Server) newsletterSignup() http.Handler {
 		if err != nil {
 			errs["email"] = "Give an email address, like name@example.org."
 		}
-		if age, ok := s.stampAge(r.PostFormValue("t"), time.Now()); !ok || age < time.Second || age > contactMaxAge {
+		if age, ok := s.content.StampAge(r.PostFormValue("t"), time.Now()); !ok || age < time.Second || age > contactMaxAge {
 			errs["form"] = "Please check your address and send it again."
 		}
 		if len(errs) > 0 {
 			s.render(w, r, http.StatusUnprocessableEntity, "newsletter", NewsletterView{Form: FormView{
-				Values: map[string]string{"email": email, "t": s.formStamp(time.Now())}, Errors: errs}})
+				Values: map[string]string{"email": email, "t": s.content.Stamp(time.Now())}, Errors: errs}})
 			return
 		}
-		if err := s.db.Subscribe(r.Context(), norm, s.newsletterLinks(r)); err != nil {
+		if err := s.content.Subscribe(r.Context(), norm, s.newsletterLinks(r)); err != nil {
 			s.fail(w, r, err)
 			return
 		}
@@ -74,7 +74,7 @@ func (s *Server) newsletterSignup() http.Handler {
 func (s *Server) newsletterConfirmPage() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		tok := r.PathValue("token")
-		status, err := s.db.SubscriptionStatus(r.Context(), tok)
+		status, err := s.content.Subscription(r.Context(), tok)
 		switch {
 		case scheme.ErrorCode(err) == scheme.CodeNotFound:
 			s.render(w, r, http.StatusNotFound, "newsletter", NewsletterView{Step: "gone"})
@@ -88,7 +88,7 @@ func (s *Server) newsletterConfirmPage() http.Handler {
 
 func (s *Server) newsletterConfirm() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		err := s.db.ConfirmSubscription(r.Context(), r.PathValue("token"))
+		err := s.content.Confirm(r.Context(), r.PathValue("token"))
 		switch {
 		case scheme.ErrorCode(err) == scheme.CodeNotFound:
 			s.render(w, r, http.StatusNotFound, "newsletter", NewsletterView{Step: "gone"})
@@ -103,7 +103,7 @@ func (s *Server) newsletterConfirm() http.Handler {
 func (s *Server) newsletterUnsubscribePage() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		tok := r.PathValue("token")
-		if _, err := s.db.SubscriptionStatus(r.Context(), tok); err != nil {
+		if _, err := s.content.Subscription(r.Context(), tok); err != nil {
 			if scheme.ErrorCode(err) == scheme.CodeNotFound {
 				s.render(w, r, http.StatusOK, "newsletter", NewsletterView{Step: "unsubscribed"})
 				return
@@ -119,7 +119,7 @@ func (s *Server) newsletterUnsubscribePage() http.Handler {
 // one-click POST alike. Unsubscribing twice is not an error.
 func (s *Server) newsletterUnsubscribe() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		err := s.db.Unsubscribe(r.Context(), r.PathValue("token"))
+		err := s.content.Unsubscribe(r.Context(), r.PathValue("token"))
 		if err != nil && scheme.ErrorCode(err) != scheme.CodeNotFound {
 			s.fail(w, r, err)
 			return
@@ -148,11 +148,11 @@ type newsletterIssueRow struct {
 func (s *Server) renderNewsletterAdmin(w http.ResponseWriter, r *http.Request, status int, f FormView, v NewsletterAdminView) {
 	ctx := r.Context()
 	var err error
-	if v.Confirmed, v.Pending, err = s.db.NewsletterCounts(ctx); err != nil {
+	if v.Confirmed, v.Pending, err = s.content.Subscribers(ctx); err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	issues, err := s.db.Issues(ctx)
+	issues, err := s.content.Issues(ctx)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -186,7 +186,7 @@ func (s *Server) sendIssue() http.Handler {
 			return
 		}
 		links := s.newsletterLinks(r)
-		_, err := s.db.SendIssue(r.Context(), u.ID, vals["subject"], markdown.Text(vals["body"], s.cfg.Scheme.Name, s.cfg.Scheme.Region), links.Unsubscribe)
+		_, err := s.content.SendIssue(r.Context(), u, vals["subject"], markdown.Text(vals["body"], s.cfg.Scheme.Name, s.cfg.Scheme.Region), links.Unsubscribe)
 		if scheme.ErrorCode(err) == scheme.CodeInvalid {
 			s.renderNewsletterAdmin(w, r, http.StatusUnprocessableEntity, FormView{Values: vals, Errors: formErrors(err)}, NewsletterAdminView{})
 			return

@@ -9,10 +9,10 @@ import (
 	"strconv"
 	"time"
 
+	"uglymugs/internal/vault"
+
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
-
-	"uglymugs/internal/store"
 )
 
 // handleHealth answers 200 when the service can reach its database and its
@@ -22,7 +22,7 @@ func (s *Server) handleHealth() http.Handler {
 		ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
 		defer cancel()
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
-		if err := s.db.Ping(ctx); err != nil {
+		if err := s.health.Ping(ctx); err != nil {
 			s.log.ErrorContext(r.Context(), "health check failed", "err", err)
 			w.WriteHeader(http.StatusServiceUnavailable)
 			_, _ = w.Write([]byte("database unavailable\n"))
@@ -30,7 +30,7 @@ func (s *Server) handleHealth() http.Handler {
 		}
 		// A database the key file does not open (another installation's,
 		// swapped in under a running service) cannot be served.
-		if err := s.db.CheckKeys(ctx); err != nil {
+		if err := s.health.CheckKeys(ctx); err != nil {
 			s.log.ErrorContext(r.Context(), "health check failed: the key file does not open this database", "err", err)
 			w.WriteHeader(http.StatusServiceUnavailable)
 			_, _ = w.Write([]byte("the key file does not open this database\n"))
@@ -69,13 +69,13 @@ func (s *Server) metricsAllowed(r *http.Request) bool {
 
 // watchUnreadable counts, and logs with ids only, every read that meets an
 // encrypted value that does not open; "uglymugs check-data" lists them all.
-func watchUnreadable(db *store.DB, reg prometheus.Registerer, log *slog.Logger) {
+func watchUnreadable(db Health, reg prometheus.Registerer, log *slog.Logger) {
 	c := prometheus.NewCounterVec(prometheus.CounterOpts{
 		Name: "uglymugs_unreadable_fields_total",
 		Help: "Reads that met an encrypted field that does not open (damaged, or sealed with a key not in the key file), by table and column.",
 	}, []string{"table", "column"})
 	reg.MustRegister(c)
-	db.OnUnreadable(func(f store.UnreadableField) {
+	db.OnUnreadable(func(f vault.Field) {
 		c.WithLabelValues(f.Table, f.Column).Inc()
 		log.Warn("unreadable encrypted field: run uglymugs check-data", "table", f.Table, "column", f.Column, "row_id", f.RowID)
 	})

@@ -152,24 +152,16 @@ type rpLookups struct {
 
 func (s *Server) rpLookups(ctx context.Context) (rpLookups, error) {
 	l := rpLookups{typeName: map[string]string{}, regionName: map[string]string{}, sectorName: map[string]string{}}
-	var err error
-	if l.types, err = s.db.IncidentTypes(ctx); err != nil {
+	lists, err := s.content.Lists(ctx)
+	if err != nil {
 		return l, err
 	}
-	slices.SortStableFunc(l.types, func(a, b scheme.IncidentType) int {
-		return scheme.SeverityRank[b.Severity] - scheme.SeverityRank[a.Severity]
-	})
+	l.types, l.regions, l.sectors = lists.Types, lists.Regions, lists.Sectors
 	for _, t := range l.types {
 		l.typeName[t.Slug] = t.Name
 	}
-	if l.regions, err = s.db.Regions(ctx); err != nil {
-		return l, err
-	}
 	for _, r := range l.regions {
 		l.regionName[r.Slug] = r.Name
-	}
-	if l.sectors, err = s.db.Sectors(ctx); err != nil {
-		return l, err
 	}
 	for _, x := range l.sectors {
 		l.sectorName[x.Slug] = x.Name

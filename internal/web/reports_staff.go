@@ -139,25 +139,17 @@ type caseNames struct {
 
 func (s *Server) caseNamesFor(ctx context.Context) (caseNames, error) {
 	n := caseNames{types: map[string]string{}, regions: map[string]string{}, sectors: map[string]string{}}
-	types, err := s.db.IncidentTypes(ctx)
+	l, err := s.content.Lists(ctx)
 	if err != nil {
 		return n, err
 	}
-	for _, t := range types {
+	for _, t := range l.Types {
 		n.types[t.Slug] = t.Name
 	}
-	regions, err := s.db.Regions(ctx)
-	if err != nil {
-		return n, err
-	}
-	for _, r := range regions {
+	for _, r := range l.Regions {
 		n.regions[r.Slug] = r.Name
 	}
-	sectors, err := s.db.Sectors(ctx)
-	if err != nil {
-		return n, err
-	}
-	for _, x := range sectors {
+	for _, x := range l.Sectors {
 		n.sectors[x.Slug] = x.Name
 	}
 	return n, nil

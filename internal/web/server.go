@@ -6,6 +6,7 @@ package web
 
 import (
 	"cmp"
+	"context"
 	"html/template"
 	"log/slog"
 	"sync"
@@ -15,9 +16,11 @@ import (
 	"uglymugs/internal/account"
 	"uglymugs/internal/alert"
 	"uglymugs/internal/check"
+	"uglymugs/internal/content"
 	"uglymugs/internal/police"
 	"uglymugs/internal/report"
 	"uglymugs/internal/store"
+	"uglymugs/internal/vault"
 )
 
 // SchemeView is how the scheme presents itself on every page.
@@ -52,10 +55,21 @@ type SMSInbound struct {
 	URL       string // the webhook's public address, as configured at the provider
 }
 
+// Health is what the health check and the metrics ask of the database:
+// that it answers, that the key file opens it, and to hear of every
+// encrypted value that does not open.
+type Health interface {
+	Ping(ctx context.Context) error
+	CheckKeys(ctx context.Context) error
+	OnUnreadable(fn func(vault.Field))
+}
+
 // Server holds the parsed templates and the dependencies of the handlers.
 type Server struct {
 	cfg      Config
 	db       *store.DB
+	health   Health
+	content  *content.Service
 	accounts *account.Service
 	reports  *report.Service
 	alerts   *alert.Service
@@ -86,7 +100,7 @@ func New(cfg Config, db *store.DB, accounts *account.Service, reports *report.Se
 	}
 	watchUnreadable(db, reg, log)
 	return &Server{
-		cfg: cfg, db: db, accounts: accounts, reports: reports, log: log, views: views, assets: a,
+		cfg: cfg, db: db, health: db, content: content.New(db), accounts: accounts, reports: reports, log: log, views: views, assets: a,
 		alerts:  alert.New(db, reports.Hours.Location),
 		checks:  check.New(db, reports.Hours.Location, cfg.Checks),
 		police:  police.New(db, reports.Hours),

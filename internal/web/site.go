@@ -2,8 +2,6 @@ package web
 
 import (
 	"context"
-	"crypto/hmac"
-	"encoding/base64"
 	"errors"
 	"io"
 	"net/http"
@@ -28,37 +26,13 @@ const (
 	contactMaxLen = 5000
 )
 
-func (s *Server) formStamp(t time.Time) string {
-	ts := strconv.FormatInt(t.Unix(), 10)
-	sig, err := s.db.Sign("contact", ts)
-	if err != nil {
-		return ts + ".unsigned" // never accepted: stampAge recomputes and fails alike
-	}
-	return ts + "." + base64.RawURLEncoding.EncodeToString(sig)
-}
-
-// stampAge checks a form stamp and returns how long ago it was made.
-func (s *Server) stampAge(stamp string, now time.Time) (time.Duration, bool) {
-	ts, _, ok := strings.Cut(stamp, ".")
-	want := s.formStamp(time.Unix(atoi64(ts), 0))
-	if !ok || strings.HasSuffix(want, ".unsigned") || !hmac.Equal([]byte(stamp), []byte(want)) {
-		return 0, false
-	}
-	return now.Sub(time.Unix(atoi64(ts), 0)), true
-}
-
-func atoi64(s string) int64 {
-	n, _ := strconv.ParseInt(s, 10, 64)
-	return n
-}
-
 // contactForm is the form's data: what was typed, its problems and a
 // fresh stamp.
 func (s *Server) contactForm(r *http.Request, values, errs map[string]string) FormView {
 	if values == nil {
 		values = map[string]string{}
 	}
-	values["t"] = s.formStamp(time.Now())
+	values["t"] = s.content.Stamp(time.Now())
 	f := FormView{Values: values, Errors: errs}
 	if r.URL.Query().Get("done") == "sent" {
 		f.Notice = "Thank you: your message is on its way to us. We answer during working hours."
@@ -88,7 +62,7 @@ func (s *Server) contactSend() http.Handler {
 		if utf8.RuneCountInString(vals["reply"]) > 200 {
 			errs["reply"] = "Keep this under 200 characters."
 		}
-		if age, ok := s.stampAge(r.PostFormValue("t"), time.Now()); !ok || age < contactMinAge || age > contactMaxAge {
+		if age, ok := s.content.StampAge(r.PostFormValue("t"), time.Now()); !ok || age < contactMinAge || age > contactMaxAge {
 			errs["form"] = "Please check your message and send it again."
 		}
 		if len(errs) > 0 {
@@ -96,7 +70,7 @@ func (s *Server) contactSend() http.Handler {
 			return
 		}
 		params := map[string]string{"name": cmpOrDash(vals["name"]), "reply": cmpOrDash(vals["reply"]), "message": vals["message"], "url": s.siteURL(r)}
-		if err := s.db.QueueContactMessage(r.Context(), s.cfg.Scheme.ContactEmail, params); err != nil {
+		if err := s.content.Contact(r.Context(), s.cfg.Scheme.ContactEmail, params); err != nil {
 			s.fail(w, r, err)
 			return
 		}
@@ -132,7 +106,7 @@ type imageRow struct {
 }
 
 func (s *Server) imageRows(ctx context.Context) ([]imageRow, error) {
-	imgs, err := s.db.Images(ctx)
+	imgs, err := s.content.Images(ctx)
 	var out []imageRow
 	for _, i := range imgs {
 		out = append(out, imageRow{ID: i.ID, Markdown: "![Describe the image](/images/" + i.ID + ")",
@@ -163,7 +137,7 @@ func (s *Server) uploadImage() http.Handler {
 			s.fail(w, r, err)
 			return
 		}
-		if _, err := s.db.SaveImage(r.Context(), u.ID, img); err != nil {
+		if _, err := s.content.SaveImage(r.Context(), u, img); err != nil {
 			s.fail(w, r, err)
 			return
 		}
@@ -174,7 +148,7 @@ func (s *Server) uploadImage() http.Handler {
 // image serves a page image. Images never change, so they are cached.
 func (s *Server) image() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		img, err := s.db.Image(r.Context(), r.PathValue("id"))
+		img, err := s.content.Image(r.Context(), r.PathValue("id"))
 		if err != nil {
 			s.fail(w, r, err)
 			return

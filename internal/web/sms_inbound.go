@@ -75,7 +75,7 @@ func (s *Server) smsInbound() http.Handler {
 			http.Error(w, "Bad Request", http.StatusBadRequest)
 			return
 		}
-		first, err := s.db.FirstSMSInbound(r.Context(), sid)
+		first, err := s.checks.FirstText(r.Context(), sid)
 		if err != nil {
 			s.log.ErrorContext(r.Context(), "sms check: recording the message id", "id", RequestID(r.Context()), "err", err)
 			http.Error(w, "Internal Server Error", http.StatusInternalServerError)

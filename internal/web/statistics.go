@@ -78,7 +78,7 @@ func (q stQuery) encode() string {
 
 // stFigures counts the figures for f.
 func (s *Server) stFigures(r *http.Request, f stats.Filter) (stats.Figures, error) {
-	return s.db.Stats(r.Context(), f, s.accounts.Hours)
+	return s.reports.Statistics(r.Context(), f)
 }
 
 // --- The coordinators' page ---
@@ -130,15 +130,15 @@ func stDay(t time.Time, loc *time.Location) string { return t.In(loc).Format("2 
 
 func (s *Server) statisticsPage() http.Handler {
 	return alNoIndex(s.signedIn(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
-		regions, err := s.db.Regions(r.Context())
+		lists, err := s.content.Lists(r.Context())
 		if err != nil {
 			s.fail(w, r, err)
 			return
 		}
-		in, f, problems := s.stFilter(r, regions)
+		in, f, problems := s.stFilter(r, lists.Regions)
 		v := StatsView{Query: in, Errors: problems, Regions: []stOption{{Value: "", Label: "Everywhere", Selected: in.Region == ""}}}
 		regionName := "everywhere"
-		for _, x := range regions {
+		for _, x := range lists.Regions {
 			v.Regions = append(v.Regions, stOption{Value: x.Slug, Label: x.Name, Selected: x.Slug == in.Region})
 			if x.Slug == in.Region {
 				regionName = x.Name
@@ -168,12 +168,12 @@ func (s *Server) statisticsPage() http.Handler {
 // statisticsDownload sends one table as CSV, exact figures.
 func (s *Server) statisticsDownload() http.Handler {
 	return alNoIndex(s.signedIn(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
-		regions, err := s.db.Regions(r.Context())
+		lists, err := s.content.Lists(r.Context())
 		if err != nil {
 			s.fail(w, r, err)
 			return
 		}
-		in, f, problems := s.stFilter(r, regions)
+		in, f, problems := s.stFilter(r, lists.Regions)
 		if len(problems) > 0 {
 			s.fail(w, r, scheme.Invalid(problems))
 			return
@@ -242,12 +242,12 @@ type statsJSON struct {
 
 func (s *Server) apiStats() http.Handler {
 	return s.apiAuth(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
-		regions, err := s.db.Regions(r.Context())
+		lists, err := s.content.Lists(r.Context())
 		if err != nil {
 			s.apiFail(w, r, err)
 			return
 		}
-		in, f, problems := s.stFilter(r, regions)
+		in, f, problems := s.stFilter(r, lists.Regions)
 		if len(problems) > 0 {
 			s.apiFail(w, r, scheme.Invalid(problems))
 			return

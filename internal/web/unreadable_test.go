@@ -16,6 +16,7 @@ import (
 	"uglymugs/internal/scheme"
 	"uglymugs/internal/store"
 	"uglymugs/internal/store/storetest"
+	"uglymugs/internal/vault"
 )
 
 // flipByte damages one stored ciphertext, as a bad disk or restore would:
@@ -129,7 +130,7 @@ func TestUnreadableField_ListsShowTheRestWithAMarker(t *testing.T) {
 		}
 
 		var found []string
-		n, err := db.ScanUnreadable(context.Background(), func(u store.UnreadableField) error {
+		n, err := db.ScanUnreadable(context.Background(), func(u vault.Field) error {
 			found = append(found, u.Table+"."+u.Column+" "+u.RowID)
 			return nil
 		})

@@ -1,0 +1,14 @@
+package report
+
+import (
+	"context"
+
+	"uglymugs/internal/stats"
+)
+
+// Statistics counts the figures of the reports f selects, by the scheme's
+// working hours; the caller decides what may be shown to whom (stats
+// protects small numbers).
+func (s *Service) Statistics(ctx context.Context, f stats.Filter) (stats.Figures, error) {
+	return s.DB.Stats(ctx, f, s.Hours)
+}
