@@ -45,6 +45,7 @@ type Result struct {
 	Kind    string          // what was checked: phone, email, vehicle or username
 	Alerts  []scheme.Alert  // the published alerts that name it, as members see them (members only)
 	Highest scheme.Severity // the highest severity among them; "" when none
+	Left    int             // checks left today after this one (members only)
 }
 
 // Reported reports whether any published alert names the value.
@@ -54,6 +55,7 @@ func (r Result) Reported() bool { return r.Highest != "" }
 // when to try again.
 type LimitError struct {
 	RetryAfter time.Duration
+	Left       int // checks left today (members only; 0 when the day's are used)
 	Daily      bool // the day's allowance (else the minute's)
 }
 
@@ -101,11 +103,13 @@ func (s *Service) Member(ctx context.Context, u scheme.User, channel, kind, valu
 		return Result{}, err
 	}
 	if out.Limited {
-		return Result{}, s.limitError(out)
+		le := s.limitError(out)
+		le.Left = max(s.Limits.PerDay-out.Used, 0)
+		return Result{}, le
 	}
-	r := Result{Kind: kind, Highest: out.Highest, Alerts: []scheme.Alert{}}
+	r := Result{Kind: kind, Highest: out.Highest, Alerts: []scheme.Alert{}, Left: max(s.Limits.PerDay-out.Used, 0)}
 	if len(out.AlertIDs) > 0 {
-		if r.Alerts, err = s.DB.MemberAlertsByIdentifier(ctx, u.ID, kind, norm); err != nil {
+		if r.Alerts, err = s.DB.MemberAlertsIn(ctx, u.ID, out.AlertIDs); err != nil {
 			return Result{}, err
 		}
 	}

@@ -196,14 +196,22 @@ func TestCheck_AllowanceEnforcedAndResetAtMidnight(t *testing.T) {
 			return err
 		}
 		for i := range 3 {
-			if err := do(); err != nil {
+			res, err := f.svc.Member(ctx, f.member, check.ChannelWeb, "", "07700 900123")
+			if err != nil {
 				t.Fatalf("check %d: %v", i+1, err)
+			}
+			// The answer says what is left without counting again.
+			if res.Left != 5-(i+1) {
+				t.Errorf("check %d: %d left, want %d", i+1, res.Left, 5-(i+1))
 			}
 		}
 		// The minute's burst.
 		var le *check.LimitError
 		if err := do(); !errors.As(err, &le) || le.Daily || le.RetryAfter <= 0 || le.RetryAfter > time.Minute {
 			t.Fatalf("4th check in a minute: %v, want the minute's limit", err)
+		}
+		if le.Left != 2 {
+			t.Errorf("refused for the minute: %d left today, want 2", le.Left)
 		}
 		f.clk.t = f.clk.t.Add(61 * time.Second)
 		for i := range 2 {
@@ -220,8 +228,8 @@ func TestCheck_AllowanceEnforcedAndResetAtMidnight(t *testing.T) {
 		if want := 14*time.Hour - 3*time.Minute - time.Second; le.RetryAfter < want-time.Second || le.RetryAfter > want+time.Second {
 			t.Errorf("Retry-After %v, want about %v", le.RetryAfter, want)
 		}
-		if left, _ := f.svc.Left(ctx, f.member); left != 0 {
-			t.Errorf("left %d, want 0", left)
+		if left, _ := f.svc.Left(ctx, f.member); left != 0 || le.Left != 0 {
+			t.Errorf("left %d (the refusal says %d), want 0", left, le.Left)
 		}
 		// Another member is not affected.
 		if _, err := f.svc.Member(ctx, f.other, check.ChannelWeb, "", "07700 900123"); err != nil {

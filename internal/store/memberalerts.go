@@ -4,6 +4,8 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"strconv"
+	"strings"
 
 	"uglymugs/internal/scheme"
 )
@@ -74,20 +76,21 @@ func (db *DB) MemberAlert(ctx context.Context, userID, id string) (scheme.Alert,
 	return a.ForMembers(), err
 }
 
-// MemberAlertsByIdentifier finds, among the alerts a member received and
-// that are still published, those that name an identifier (normalised).
-func (db *DB) MemberAlertsByIdentifier(ctx context.Context, userID, kind, normalised string) ([]scheme.Alert, error) {
-	k, ok := indexKind[kind]
-	if !ok {
-		return nil, scheme.Invalid(map[string]string{"kind": "Choose phone, email, vehicle, name or username."})
+// MemberAlertsIn finds, among the alerts a member received and that are
+// still published, those in ids (a check's matches), newest first, at most
+// 50.
+func (db *DB) MemberAlertsIn(ctx context.Context, userID string, ids []string) ([]scheme.Alert, error) {
+	if len(ids) == 0 {
+		return nil, nil
 	}
-	idx, err := db.index(k, normalised)
-	if err != nil {
-		return nil, err
+	args := []any{userID}
+	marks := make([]string, len(ids))
+	for i, id := range ids {
+		args = append(args, id)
+		marks[i] = "$" + strconv.Itoa(i+2)
 	}
 	q := `SELECT ` + alertColumns + `, r.read_at FROM alert_recipients r JOIN alerts a ON a.id = r.alert_id
-		WHERE r.user_id = $1 AND a.status = 'published'
-		AND a.id IN (SELECT alert_id FROM alert_identifiers WHERE kind = $2 AND value_idx = $3)
+		WHERE r.user_id = $1 AND a.status = 'published' AND a.id IN (` + strings.Join(marks, ", ") + `)
 		ORDER BY a.published_at DESC, a.id LIMIT 50`
-	return db.listAlerts(ctx, q, []any{userID, kind, idx}, false)
+	return db.listAlerts(ctx, q, args, false)
 }

@@ -72,8 +72,8 @@ func (s *Server) check() http.Handler {
 		switch {
 		case errors.As(err, &le):
 			w.Header().Set("Retry-After", retryAfter(le.RetryAfter))
-			v.Limited = le.Error()
-			s.renderCheck(w, r, u, http.StatusTooManyRequests, v)
+			v.Limited, v.Left = le.Error(), le.Left
+			s.render(w, r, http.StatusTooManyRequests, "check", v)
 			return
 		case scheme.ErrorCode(err) == scheme.CodeInvalid:
 			v.Errors = formErrors(err)
@@ -87,7 +87,8 @@ func (s *Server) check() http.Handler {
 		for _, a := range res.Alerts {
 			v.Alerts = append(v.Alerts, checkAlert{alSeverity: alSeverityOf(a.Severity), ID: a.ID, Title: alTitle(a), Sent: s.alDate(a.PublishedAt)})
 		}
-		s.renderCheck(w, r, u, http.StatusOK, v)
+		v.Left = res.Left
+		s.render(w, r, http.StatusOK, "check", v)
 	})
 }
 
