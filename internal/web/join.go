@@ -47,7 +47,7 @@ func (s *Server) joinView(r *http.Request, t scheme.MembershipType) (JoinView, e
 	if v.Sectors, err = s.db.Sectors(r.Context()); err != nil {
 		return v, err
 	}
-	terms, err := s.db.CurrentTerms(r.Context())
+	terms, err := s.accounts.CurrentTerms(r.Context())
 	v.TermsVersion = terms.Version
 	return v, err
 }
