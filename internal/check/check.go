@@ -12,11 +12,13 @@ import (
 	"fmt"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 	"unicode"
 	"unicode/utf8"
 
+	"uglymugs/internal/audit"
 	"uglymugs/internal/identifier"
 
 	"uglymugs/internal/scheme"
@@ -243,4 +245,20 @@ func countDigits(s string) int {
 		}
 	}
 	return n
+}
+
+// Unusual lists members whose checking over the last scheme.UnusualWindow
+// looks like fishing: many different values, one value again and again,
+// or values that are in reports. Coordinators only; showing who they are
+// is a view of personal data, so each look is audited.
+func (s *Service) Unusual(ctx context.Context, u scheme.User) ([]scheme.CheckingFlag, error) {
+	if !u.Role.Staff() || u.Status != scheme.StatusActive {
+		return nil, scheme.Errorf(scheme.CodeForbidden, "Only coordinators review unusual checking.")
+	}
+	flags, err := s.DB.UnusualChecking(ctx, s.Now().Add(-scheme.UnusualWindow))
+	if err != nil {
+		return nil, err
+	}
+	return flags, s.DB.Audit(ctx, audit.Entry{Actor: u.ID, Action: "checks.flags.view", SubjectType: "checks",
+		Detail: `{"flagged":` + strconv.Itoa(len(flags)) + `}`})
 }

@@ -426,3 +426,51 @@ func TestCheck_CountedByDayInStatistics(t *testing.T) {
 		}
 	})
 }
+
+// Showing who checks unusually is a view of personal data: the service
+// audits each look, with how many were flagged, and refuses members.
+func TestCheck_UnusualCheckingIsAuditedWhenShown(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		f := setup(t, db, check.Limits{PerDay: 500, PerMinute: 500})
+		ctx := context.Background()
+		if _, err := account.CreateStaff(ctx, db, "test", "staff.coord", "a long test passphrase", scheme.RoleCoordinator); err != nil {
+			t.Fatal(err)
+		}
+		coord, err := db.UserByUsername(ctx, "staff.coord")
+		if err != nil {
+			t.Fatal(err)
+		}
+		for range scheme.UnusualReportedCheck {
+			if _, err := f.svc.Member(ctx, f.member, check.ChannelWeb, "", "07700 900555"); err != nil {
+				t.Fatal(err)
+			}
+		}
+		views := func() (n int, detail string) {
+			for e, err := range db.AuditEntries(ctx) {
+				if err != nil {
+					t.Fatal(err)
+				}
+				if e.Action == "checks.flags.view" {
+					n, detail = n+1, e.Detail
+					if e.Actor != coord.ID || e.SubjectType != "checks" {
+						t.Errorf("entry %+v", e)
+					}
+				}
+			}
+			return n, detail
+		}
+		if _, err := f.svc.Unusual(ctx, f.member); scheme.ErrorCode(err) != scheme.CodeForbidden {
+			t.Errorf("a member reading the flags: %v", err)
+		}
+		if n, _ := views(); n != 0 {
+			t.Fatalf("%d view entries before a coordinator looked", n)
+		}
+		flags, err := f.svc.Unusual(ctx, coord)
+		if err != nil || len(flags) != 1 || flags[0].UserID != f.member.ID {
+			t.Fatalf("flags %+v %v, want the checker", flags, err)
+		}
+		if n, detail := views(); n != 1 || detail != `{"flagged":1}` {
+			t.Errorf("%d view entries (last %s), want 1 with one flagged", n, detail)
+		}
+	})
+}

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"uglymugs/internal/audit"
 	"uglymugs/internal/scheme"
 )
 
@@ -103,4 +104,32 @@ func (s *Service) DecideDisclosure(ctx context.Context, u scheme.User, id, decis
 		return scheme.Disclosure{}, scheme.Invalid(map[string]string{"note": "Keep this under 2,000 characters."})
 	}
 	return s.DB.DecideDisclosure(ctx, u.ID, id, decision == "approve", note, accountURL)
+}
+
+// Disclosures lists the disclosure log for coordinators and admins:
+// pending ones first, newest first.
+func (s *Service) Disclosures(ctx context.Context, u scheme.User) ([]scheme.Disclosure, error) {
+	if !u.Role.Staff() || u.Status != scheme.StatusActive {
+		return nil, scheme.Errorf(scheme.CodeForbidden, "Only coordinators and admins read the disclosure log.")
+	}
+	return s.DB.Disclosures(ctx)
+}
+
+// Disclosure opens one disclosure for a coordinator or admin. It says what
+// was given about whom, to whom and why, so each opening is audited.
+func (s *Service) Disclosure(ctx context.Context, u scheme.User, id string) (scheme.Disclosure, error) {
+	if !u.Role.Staff() || u.Status != scheme.StatusActive {
+		return scheme.Disclosure{}, scheme.Errorf(scheme.CodeForbidden, "Only coordinators and admins read the disclosure log.")
+	}
+	d, err := s.DB.Disclosure(ctx, id)
+	if err != nil {
+		return d, err
+	}
+	return d, s.DB.Audit(ctx, audit.Entry{Actor: u.ID, Action: "disclosure.view", SubjectType: "disclosure", SubjectID: d.ID})
+}
+
+// MemberDisclosures returns the approved disclosures about u that she is
+// to be told of: of her own data, or of her as a report's reporter.
+func (s *Service) MemberDisclosures(ctx context.Context, u scheme.User) ([]scheme.Disclosure, error) {
+	return s.DB.MemberDisclosures(ctx, u.ID)
 }

@@ -6,6 +6,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"uglymugs/internal/audit"
 	"uglymugs/internal/scheme"
 )
 
@@ -131,4 +132,51 @@ func (s *Service) Outcome(ctx context.Context, u scheme.User, id, status, outcom
 		return scheme.Invalid(p)
 	}
 	return s.DB.EnquiryOutcome(ctx, u.ID, id, status, outcome)
+}
+
+// Enquiries lists the police enquiries for coordinators: open ones first,
+// soonest due first.
+func (s *Service) Enquiries(ctx context.Context, u scheme.User) ([]scheme.Enquiry, error) {
+	if err := staff(u); err != nil {
+		return nil, err
+	}
+	return s.DB.Enquiries(ctx)
+}
+
+// Enquiry opens an enquiry for a coordinator. It names officers, their
+// references and what they ask about whom, so each opening is audited.
+func (s *Service) Enquiry(ctx context.Context, u scheme.User, id string) (scheme.Enquiry, error) {
+	if err := staff(u); err != nil {
+		return scheme.Enquiry{}, err
+	}
+	e, err := s.DB.Enquiry(ctx, id)
+	if err != nil {
+		return e, err
+	}
+	return e, s.DB.Audit(ctx, audit.Entry{Actor: u.ID, Action: "enquiry.view", SubjectType: "police_enquiry", SubjectID: e.ID})
+}
+
+// MemberEnquiries returns the forwards u may answer: about her own
+// reports, or (for a key contact) her organisation's. With forwardID,
+// just that one (else not found).
+func (s *Service) MemberEnquiries(ctx context.Context, u scheme.User, forwardID string) ([]scheme.EnquiryForward, error) {
+	return s.DB.MemberEnquiries(ctx, u, forwardID)
+}
+
+// ForwardedEnquiry returns the enquiry behind a forward that
+// MemberEnquiries gave a member. She is shown the force, the unit, the
+// request and whether it is closed: no coordinator's view, so no audit.
+func (s *Service) ForwardedEnquiry(ctx context.Context, f scheme.EnquiryForward) (scheme.Enquiry, error) {
+	return s.DB.Enquiry(ctx, f.EnquiryID)
+}
+
+// DecideEnquiry records a member's answer to an enquiry forwarded to her:
+// yes, no, or talk to a caseworker first. It can change until the enquiry
+// is closed.
+func (s *Service) DecideEnquiry(ctx context.Context, u scheme.User, forwardID, decision string) error {
+	decision = strings.TrimSpace(decision)
+	if decision != "yes" && decision != "no" && decision != "caseworker" {
+		return scheme.Invalid(map[string]string{"decision": "Choose one of the three answers."})
+	}
+	return s.DB.DecideEnquiry(ctx, u, forwardID, decision)
 }

@@ -215,10 +215,26 @@ func (s *Service) Export(ctx context.Context, u scheme.User, id, format string) 
 	return e, err
 }
 
-// Record returns an export's record without its content (nothing to audit
-// beyond the page view, which the caller records).
-func (s *Service) Record(ctx context.Context, id string) (scheme.PoliceExport, error) {
-	return s.DB.PoliceExport(ctx, id)
+// Exports lists the latest exports (at most limit), newest first, with
+// how many reports each included and left out.
+func (s *Service) Exports(ctx context.Context, u scheme.User, limit int) ([]scheme.ExportSummary, error) {
+	if !u.Role.Staff() || u.Status != scheme.StatusActive {
+		return nil, scheme.Errorf(scheme.CodeForbidden, "Only coordinators can export for the police.")
+	}
+	return s.DB.PoliceExports(ctx, limit)
+}
+
+// Record opens an export's record without its content. Its purpose and
+// recipient can name people, so each opening is audited.
+func (s *Service) Record(ctx context.Context, u scheme.User, id string) (scheme.PoliceExport, error) {
+	if !u.Role.Staff() || u.Status != scheme.StatusActive {
+		return scheme.PoliceExport{}, scheme.Errorf(scheme.CodeForbidden, "Only coordinators can export for the police.")
+	}
+	e, err := s.DB.PoliceExport(ctx, id)
+	if err != nil {
+		return e, err
+	}
+	return e, s.DB.Audit(ctx, audit.Entry{Actor: u.ID, Action: "police.export.view", SubjectType: "police_export", SubjectID: e.ID})
 }
 
 // rows turns reports into export rows, keyed R1, R2… in incident order,

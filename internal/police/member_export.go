@@ -59,3 +59,12 @@ func (s *Service) DownloadMemberExport(ctx context.Context, u scheme.User, id st
 	}
 	return s.DB.ExportRevoked(ctx, u.ID, id)
 }
+
+// MemberExports lists requests to export revoked members' details, pending
+// ones first, for coordinators and admins to decide or download.
+func (s *Service) MemberExports(ctx context.Context, u scheme.User) ([]scheme.MemberExport, error) {
+	if err := staffActive(u, "see export requests"); err != nil {
+		return nil, err
+	}
+	return s.DB.MemberExports(ctx)
+}

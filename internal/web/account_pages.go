@@ -56,7 +56,7 @@ func (s *Server) answer() http.Handler {
 			s.render(w, r, http.StatusUnprocessableEntity, "account", FormView{Extra: accountView{Me: me}, Errors: map[string]string{"answer": "Write your answer."}})
 			return
 		}
-		if err := s.db.AnswerApplication(r.Context(), u.ID, text); err != nil {
+		if err := s.accounts.AnswerApplication(r.Context(), u, text); err != nil {
 			s.fail(w, r, err)
 			return
 		}
@@ -87,7 +87,7 @@ func profileValues(p scheme.Profile) map[string]string {
 
 func (s *Server) profilePage() http.Handler {
 	return s.signedIn(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
-		p, err := s.db.Profile(r.Context(), u.ID)
+		p, err := s.accounts.Profile(r.Context(), u)
 		if err != nil {
 			s.fail(w, r, err)
 			return
@@ -114,7 +114,7 @@ func (s *Server) saveProfile() http.Handler {
 			s.serverError(w, r, err)
 			return
 		}
-		p, _ := s.db.Profile(r.Context(), u.ID)
+		p, _ := s.accounts.Profile(r.Context(), u)
 		jv, jerr := s.joinView(r, scheme.Individual)
 		if jerr != nil {
 			s.fail(w, r, jerr)
@@ -199,7 +199,7 @@ func (s *Server) confirmSecondFactor() http.Handler {
 
 func (s *Server) myData() http.Handler {
 	return s.signedIn(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
-		e, err := s.db.ExportUser(r.Context(), u.ID)
+		e, err := s.accounts.ExportData(r.Context(), u)
 		if err != nil {
 			s.fail(w, r, err)
 			return

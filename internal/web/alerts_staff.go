@@ -57,8 +57,8 @@ func (n *alStaffNames) of(id string) string {
 		return name
 	}
 	name := "a former coordinator"
-	if l, err := n.s.db.LoginByID(n.ctx, id); err == nil && l.User.Role.Staff() {
-		name = l.User.Username
+	if username, staff, err := n.s.accounts.Username(n.ctx, id); err == nil && staff {
+		name = username
 	}
 	n.names[id] = name
 	return name

@@ -197,7 +197,7 @@ func (s *Server) apiSignOut() http.Handler {
 
 func (s *Server) apiTerms() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		t, err := s.db.CurrentTerms(r.Context())
+		t, err := s.accounts.CurrentTerms(r.Context())
 		if err != nil {
 			s.apiFail(w, r, err)
 			return
@@ -320,7 +320,7 @@ func (s *Server) apiMe() http.Handler {
 
 func (s *Server) apiExport() http.Handler {
 	return s.apiAuth(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
-		e, err := s.db.ExportUser(r.Context(), u.ID)
+		e, err := s.accounts.ExportData(r.Context(), u)
 		if err != nil {
 			s.apiFail(w, r, err)
 			return
@@ -349,7 +349,7 @@ func (s *Server) apiRevoke() http.Handler {
 			s.apiFail(w, r, err)
 			return
 		}
-		if err := s.db.Revoke(r.Context(), u.ID, r.PathValue("id"), strings.TrimSpace(in.Reason), s.accounts.URL); err != nil {
+		if err := s.accounts.Revoke(r.Context(), u, r.PathValue("id"), in.Reason); err != nil {
 			s.apiFail(w, r, err)
 			return
 		}

@@ -129,7 +129,7 @@ func (s *Server) apiConsents() http.Handler {
 			s.apiFail(w, r, err)
 			return
 		}
-		c, err = s.db.SetConsents(r.Context(), u.ID, rep.ID, c)
+		c, err = s.reports.SetConsents(r.Context(), u, rep.ID, c)
 		if err != nil {
 			s.apiFail(w, r, err)
 			return

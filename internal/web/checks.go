@@ -7,7 +7,6 @@ import (
 	"strings"
 	"time"
 
-	"uglymugs/internal/audit"
 	"uglymugs/internal/check"
 	"uglymugs/internal/scheme"
 )
@@ -108,7 +107,7 @@ func (s *Server) apiCheck() http.Handler {
 		}
 		token := bearer(r)
 		if strings.HasPrefix(token, scheme.APIKeyPrefix) {
-			key, err := s.db.APIKeyByToken(r.Context(), token)
+			key, err := s.accounts.APIKey(r.Context(), token)
 			if err != nil {
 				w.Header().Set("WWW-Authenticate", `Bearer realm="uglymugs"`)
 				s.apiFail(w, r, scheme.Errorf(scheme.CodeUnauthenticated, "That API key is not valid, or has been revoked."))
@@ -198,7 +197,7 @@ type checkFlagRow struct {
 // are is a view of personal data, so it is audited.
 func (s *Server) checkFlags() http.Handler {
 	return s.signedIn(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
-		flags, err := s.db.UnusualChecking(r.Context(), time.Now().Add(-scheme.UnusualWindow))
+		flags, err := s.checks.Unusual(r.Context(), u)
 		if err != nil {
 			s.fail(w, r, err)
 			return
@@ -207,11 +206,6 @@ func (s *Server) checkFlags() http.Handler {
 			Repeats: scheme.UnusualRepeats, Reported: scheme.UnusualReportedCheck}
 		for _, f := range flags {
 			v.Flags = append(v.Flags, checkFlagRow{CheckingFlag: f, Last: f.LastCheck.In(s.alLoc()).Format("2 Jan 2006 15:04")})
-		}
-		if err := s.db.Audit(r.Context(), audit.Entry{Actor: u.ID, Action: "checks.flags.view", SubjectType: "checks",
-			Detail: `{"flagged":` + strconv.Itoa(len(flags)) + `}`}); err != nil {
-			s.fail(w, r, err)
-			return
 		}
 		s.render(w, r, http.StatusOK, "check-flags", v)
 	}, scheme.RoleCoordinator)

@@ -198,6 +198,9 @@ func TestCheckFlags_CoordinatorsSeeAMemberProbingAReportedNumber(t *testing.T) {
 	}
 	d.do("outsider", "POST", "/check", url.Values{"value": {"07700 900123"}})
 	body := d.get("coordA", "/coordinator/checks")
+	if n := d.viewsAudited("checks.flags.view", ""); n != 1 {
+		t.Errorf("opening the flags wrote %d checks.flags.view entries, want 1", n)
+	}
 	if !strings.Contains(body, "m.iris") || strings.Contains(body, "m.wren") || !strings.Contains(body, "an identifier from a report, repeatedly") {
 		t.Errorf("flags page: want m.iris flagged and m.wren not")
 	}
@@ -206,5 +209,8 @@ func TestCheckFlags_CoordinatorsSeeAMemberProbingAReportedNumber(t *testing.T) {
 	}
 	if status, _, _ := d.do("member", "GET", "/coordinator/checks", nil); status != http.StatusForbidden {
 		t.Errorf("a member: %d, want 403", status)
+	}
+	if n := d.viewsAudited("checks.flags.view", ""); n != 1 {
+		t.Errorf("%d checks.flags.view entries after a member was refused, want still 1", n)
 	}
 }

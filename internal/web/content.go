@@ -94,7 +94,7 @@ func (s *Server) pagesAdmin() http.Handler {
 			}
 			v.Pages = append(v.Pages, row)
 		}
-		t, err := s.db.CurrentTerms(ctx)
+		t, err := s.accounts.CurrentTerms(ctx)
 		if err != nil {
 			s.fail(w, r, err)
 			return
@@ -219,7 +219,7 @@ func (s *Server) preview(w http.ResponseWriter, r *http.Request, v EditorView) {
 
 func (s *Server) termsEditorView(r *http.Request) (EditorView, error) {
 	v := EditorView{Slug: "terms", Title: "Terms and conditions", Action: "/admin/terms", Terms: true}
-	hist, err := s.db.TermsHistory(r.Context())
+	hist, err := s.accounts.TermsHistory(r.Context())
 	if err != nil {
 		return v, err
 	}
@@ -263,7 +263,7 @@ func (s *Server) publishTerms() http.Handler {
 			s.preview(w, r, v)
 			return
 		}
-		if _, err := s.db.PublishTerms(r.Context(), u.ID, v.Body); err != nil {
+		if _, err := s.accounts.PublishTerms(r.Context(), u, v.Body); err != nil {
 			if scheme.ErrorCode(err) == scheme.CodeInvalid {
 				v.Errors = formErrors(err)
 				s.render(w, r, http.StatusUnprocessableEntity, "page-editor", v)
@@ -285,7 +285,7 @@ type AcceptTermsView struct {
 }
 
 func (s *Server) acceptTermsView(r *http.Request) (AcceptTermsView, error) {
-	t, err := s.db.CurrentTerms(r.Context())
+	t, err := s.accounts.CurrentTerms(r.Context())
 	if err != nil {
 		return AcceptTermsView{}, err
 	}
@@ -317,7 +317,7 @@ func (s *Server) acceptTerms() http.Handler {
 			s.render(w, r, http.StatusUnprocessableEntity, "accept-terms", v)
 			return
 		}
-		if err := s.db.AcceptTerms(r.Context(), u.ID, version); err != nil {
+		if err := s.accounts.AcceptTerms(r.Context(), u, version); err != nil {
 			if scheme.ErrorCode(err) == scheme.CodeConflict {
 				v, verr := s.acceptTermsView(r)
 				if verr != nil {
@@ -346,7 +346,7 @@ func (s *Server) termsGate(w http.ResponseWriter, r *http.Request, u scheme.User
 	case "/account/terms", "/account/data", "/account/leave", "/signout":
 		return false
 	}
-	v, err := s.db.TermsToAccept(r.Context(), u.ID)
+	v, err := s.accounts.TermsToAccept(r.Context(), u)
 	if err != nil {
 		s.fail(w, r, err)
 		return true

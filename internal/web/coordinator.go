@@ -63,7 +63,7 @@ func (s *Server) applicationPage() http.Handler {
 }
 
 func (s *Server) renderApplication(w http.ResponseWriter, r *http.Request, u scheme.User, status int, values, errs map[string]string) {
-	a, err := s.db.Application(r.Context(), u.ID, r.PathValue("id"))
+	a, err := s.accounts.Application(r.Context(), u, r.PathValue("id"))
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -166,7 +166,7 @@ func (s *Server) staffPage() http.Handler {
 }
 
 func (s *Server) renderStaff(w http.ResponseWriter, r *http.Request, u scheme.User, status int, f FormView) {
-	staff, err := s.db.OrgStaff(r.Context(), u.OrganisationID)
+	staff, err := s.accounts.OrgStaff(r.Context(), u)
 	if err != nil {
 		s.fail(w, r, err)
 		return

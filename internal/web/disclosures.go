@@ -5,7 +5,6 @@ import (
 	"net/url"
 	"strings"
 
-	"uglymugs/internal/audit"
 	"uglymugs/internal/police"
 	"uglymugs/internal/scheme"
 )
@@ -43,14 +42,14 @@ func (s *Server) username(r *http.Request, id string) string {
 	if id == "" {
 		return ""
 	}
-	if l, err := s.db.LoginByID(r.Context(), id); err == nil {
-		return l.User.Username
+	if username, _, err := s.accounts.Username(r.Context(), id); err == nil {
+		return username
 	}
 	return "(account gone)"
 }
 
-func (s *Server) renderDisclosures(w http.ResponseWriter, r *http.Request, status int, f FormView) {
-	list, err := s.db.Disclosures(r.Context())
+func (s *Server) renderDisclosures(w http.ResponseWriter, r *http.Request, u scheme.User, status int, f FormView) {
+	list, err := s.police.Disclosures(r.Context(), u)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -80,7 +79,7 @@ func (s *Server) renderDisclosures(w http.ResponseWriter, r *http.Request, statu
 
 func (s *Server) disclosuresPage() http.Handler {
 	return s.alStaff(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
-		s.renderDisclosures(w, r, http.StatusOK, FormView{Notice: map[string]string{
+		s.renderDisclosures(w, r, u, http.StatusOK, FormView{Notice: map[string]string{
 			"recorded": "The disclosure is recorded. It enters the log when another admin approves it.",
 		}[r.URL.Query().Get("done")]})
 	})
@@ -96,7 +95,7 @@ func (s *Server) createDisclosure() http.Handler {
 			ReportID: vals["report_id"], What: vals["what"], Recipient: vals["recipient"], Justification: vals["justification"],
 			Notify: vals["notify"], NoNotifyReason: vals["no_notify_reason"]})
 		if scheme.ErrorCode(err) == scheme.CodeInvalid {
-			s.renderDisclosures(w, r, http.StatusUnprocessableEntity, FormView{Values: vals, Errors: formErrors(err)})
+			s.renderDisclosures(w, r, u, http.StatusUnprocessableEntity, FormView{Values: vals, Errors: formErrors(err)})
 			return
 		}
 		if err != nil {
@@ -116,12 +115,8 @@ type DisclosureView struct {
 }
 
 func (s *Server) showDisclosure(w http.ResponseWriter, r *http.Request, u scheme.User, status int, v DisclosureView) {
-	d, err := s.db.Disclosure(r.Context(), r.PathValue("id"))
+	d, err := s.police.Disclosure(r.Context(), u, r.PathValue("id"))
 	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	if err := s.db.Audit(r.Context(), audit.Entry{Actor: u.ID, Action: "disclosure.view", SubjectType: "disclosure", SubjectID: d.ID}); err != nil {
 		s.fail(w, r, err)
 		return
 	}
@@ -181,7 +176,7 @@ func (s *Server) myDisclosures(r *http.Request, u scheme.User) ([]myDisclosure, 
 	if u.Role.Staff() {
 		return nil, nil
 	}
-	list, err := s.db.MemberDisclosures(r.Context(), u.ID)
+	list, err := s.police.MemberDisclosures(r.Context(), u)
 	var out []myDisclosure
 	for _, d := range list {
 		out = append(out, myDisclosure{Basis: police.LegalBasisNames[d.LegalBasis], When: d.DecidedAt.In(s.alLoc()).Format("2 January 2006"),

@@ -1,6 +1,7 @@
 package web_test
 
 import (
+	"context"
 	"net/http"
 	"net/url"
 	"strings"
@@ -26,6 +27,10 @@ func TestDisclosurePages_RecordedThenApprovedByAnotherAdminThenShownToTheMember(
 	loc := d.post("coordA", "/coordinator/disclosures", form)
 	path := strings.TrimSuffix(loc, "?done=recorded")
 	page := d.get("coordA", loc)
+	id := strings.TrimPrefix(path, "/coordinator/disclosures/")
+	if n := d.viewsAudited("disclosure.view", id); n != 1 {
+		t.Errorf("opening the disclosure wrote %d disclosure.view entries, want 1", n)
+	}
 	if !strings.Contains(page, "Waiting for an admin") || strings.Contains(page, `value="approve"`) {
 		t.Error("the recorder's page offers a decision, or does not say it waits")
 	}
@@ -58,4 +63,23 @@ func TestDisclosurePages_RecordedThenApprovedByAnotherAdminThenShownToTheMember(
 	if status, _, _ := d.do("member", "GET", "/coordinator/disclosures", nil); status != http.StatusForbidden {
 		t.Errorf("a member opening the log: %d", status)
 	}
+	before := d.viewsAudited("disclosure.view", id)
+	if status, _, _ := d.do("member", "GET", path, nil); status != http.StatusForbidden || d.viewsAudited("disclosure.view", id) != before {
+		t.Errorf("a member opening the disclosure: %d, or it was audited as a view", status)
+	}
+}
+
+// viewsAudited counts the audit entries of action about subject.
+func (d *alertDesk) viewsAudited(action, subject string) int {
+	d.t.Helper()
+	n := 0
+	for e, err := range d.db.AuditEntries(context.Background()) {
+		if err != nil {
+			d.t.Fatal(err)
+		}
+		if e.Action == action && e.SubjectID == subject {
+			n++
+		}
+	}
+	return n
 }

@@ -3,10 +3,8 @@ package web
 import (
 	"net/http"
 	"net/url"
-	"strings"
 	"time"
 
-	"uglymugs/internal/audit"
 	"uglymugs/internal/police"
 	"uglymugs/internal/scheme"
 )
@@ -31,8 +29,8 @@ type enquiryRow struct {
 	Overdue                                bool
 }
 
-func (s *Server) renderEnquiries(w http.ResponseWriter, r *http.Request, status int, f FormView) {
-	list, err := s.db.Enquiries(r.Context())
+func (s *Server) renderEnquiries(w http.ResponseWriter, r *http.Request, u scheme.User, status int, f FormView) {
+	list, err := s.police.Enquiries(r.Context(), u)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -53,7 +51,7 @@ func (s *Server) renderEnquiries(w http.ResponseWriter, r *http.Request, status 
 
 func (s *Server) enquiriesPage() http.Handler {
 	return s.alStaff(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
-		s.renderEnquiries(w, r, http.StatusOK, FormView{})
+		s.renderEnquiries(w, r, u, http.StatusOK, FormView{})
 	})
 }
 
@@ -66,7 +64,7 @@ func (s *Server) createEnquiry() http.Handler {
 		e, err := s.police.CreateEnquiry(r.Context(), u, police.EnquiryInput{Force: vals["force"], Unit: vals["unit"], Reference: vals["reference"],
 			ReportID: vals["report_id"], OffenderID: vals["offender_id"], Request: vals["request"], RespondBy: vals["respond_by"]})
 		if scheme.ErrorCode(err) == scheme.CodeInvalid {
-			s.renderEnquiries(w, r, http.StatusUnprocessableEntity, FormView{Values: vals, Errors: formErrors(err)})
+			s.renderEnquiries(w, r, u, http.StatusUnprocessableEntity, FormView{Values: vals, Errors: formErrors(err)})
 			return
 		}
 		if err != nil {
@@ -95,12 +93,8 @@ type enquiryReport struct {
 
 func (s *Server) showEnquiry(w http.ResponseWriter, r *http.Request, u scheme.User, status int, v EnquiryView) {
 	ctx := r.Context()
-	e, err := s.db.Enquiry(ctx, r.PathValue("id"))
+	e, err := s.police.Enquiry(ctx, u, r.PathValue("id"))
 	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	if err := s.db.Audit(ctx, audit.Entry{Actor: u.ID, Action: "enquiry.view", SubjectType: "police_enquiry", SubjectID: e.ID}); err != nil {
 		s.fail(w, r, err)
 		return
 	}
@@ -195,7 +189,7 @@ type MyEnquiryView struct {
 }
 
 func (s *Server) myEnquiryView(r *http.Request, f scheme.EnquiryForward) (MyEnquiryView, error) {
-	e, err := s.db.Enquiry(r.Context(), f.EnquiryID)
+	e, err := s.police.ForwardedEnquiry(r.Context(), f)
 	if err != nil {
 		return MyEnquiryView{}, err
 	}
@@ -205,7 +199,7 @@ func (s *Server) myEnquiryView(r *http.Request, f scheme.EnquiryForward) (MyEnqu
 }
 
 func (s *Server) waitingEnquiries(r *http.Request, u scheme.User) (int, error) {
-	fs, err := s.db.MemberEnquiries(r.Context(), u, "")
+	fs, err := s.police.MemberEnquiries(r.Context(), u, "")
 	n := 0
 	for _, f := range fs {
 		if f.Decision == "" {
@@ -217,7 +211,7 @@ func (s *Server) waitingEnquiries(r *http.Request, u scheme.User) (int, error) {
 
 func (s *Server) myEnquiries() http.Handler {
 	return s.rpReporter(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
-		fs, err := s.db.MemberEnquiries(r.Context(), u, "")
+		fs, err := s.police.MemberEnquiries(r.Context(), u, "")
 		if err != nil {
 			s.fail(w, r, err)
 			return
@@ -237,7 +231,7 @@ func (s *Server) myEnquiries() http.Handler {
 
 func (s *Server) myEnquiry() http.Handler {
 	return s.rpReporter(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
-		fs, err := s.db.MemberEnquiries(r.Context(), u, r.PathValue("id"))
+		fs, err := s.police.MemberEnquiries(r.Context(), u, r.PathValue("id"))
 		if err != nil {
 			s.fail(w, r, err)
 			return
@@ -255,9 +249,9 @@ func (s *Server) myEnquiry() http.Handler {
 func (s *Server) enquiryDecision() http.Handler {
 	return s.rpReporter(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
 		id := r.PathValue("id")
-		err := s.db.DecideEnquiry(r.Context(), u, id, strings.TrimSpace(r.PostFormValue("decision")))
+		err := s.police.DecideEnquiry(r.Context(), u, id, r.PostFormValue("decision"))
 		if code := scheme.ErrorCode(err); code == scheme.CodeInvalid || code == scheme.CodeConflict {
-			fs, ferr := s.db.MemberEnquiries(r.Context(), u, id)
+			fs, ferr := s.police.MemberEnquiries(r.Context(), u, id)
 			if ferr != nil {
 				s.fail(w, r, ferr)
 				return

@@ -31,6 +31,10 @@ func TestEnquiryPages_ForwardedTheReporterDecidesOthersSeeNothing(t *testing.T) 
 	if !strings.Contains(d.get("coordA", loc), "Forward to the reporter") {
 		t.Fatal("no way to forward")
 	}
+	id := strings.TrimPrefix(path, "/coordinator/enquiries/")
+	if n := d.viewsAudited("enquiry.view", id); n != 1 {
+		t.Errorf("opening the enquiry wrote %d enquiry.view entries, want 1", n)
+	}
 	d.post("coordA", path+"/forward", url.Values{"report_id": {rep.ID}, "to": {"reporter"}})
 
 	if !strings.Contains(d.get("reporter", "/reports"), "The police have asked to talk to you") {
@@ -46,6 +50,9 @@ func TestEnquiryPages_ForwardedTheReporterDecidesOthersSeeNothing(t *testing.T) 
 	page := d.get("reporter", "/enquiries/"+fid)
 	if !strings.Contains(page, "Example Police") || strings.Contains(page, "OP-EXAMPLE-1") {
 		t.Error("the reporter's page: force missing, or the officer's reference shown")
+	}
+	if n := d.viewsAudited("enquiry.view", id); n != 1 {
+		t.Errorf("%d enquiry.view entries after the reporter read hers, want still 1: hers is not a coordinator's view", n)
 	}
 	for _, who := range []string{"member", "org", "outsider"} {
 		if status, _, _ := d.do(who, "GET", "/enquiries/"+fid, nil); status != http.StatusNotFound {

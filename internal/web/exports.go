@@ -7,7 +7,6 @@ import (
 	"strings"
 	"time"
 
-	"uglymugs/internal/audit"
 	"uglymugs/internal/police"
 	"uglymugs/internal/scheme"
 )
@@ -33,8 +32,8 @@ var exportFormats = []struct{ Value, Label, Hint string }{
 	{"print", "Printable page", "to print or save as PDF from the browser"},
 }
 
-func (s *Server) renderExports(w http.ResponseWriter, r *http.Request, status int, f FormView) {
-	list, err := s.db.PoliceExports(r.Context(), 100)
+func (s *Server) renderExports(w http.ResponseWriter, r *http.Request, u scheme.User, status int, f FormView) {
+	list, err := s.police.Exports(r.Context(), u, 100)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -57,7 +56,7 @@ func (s *Server) renderExports(w http.ResponseWriter, r *http.Request, status in
 func (s *Server) exportsPage() http.Handler {
 	return s.alStaff(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
 		q := r.URL.Query()
-		s.renderExports(w, r, http.StatusOK, FormView{Values: map[string]string{"report_ids": q.Get("report"), "offender_id": q.Get("offender")}})
+		s.renderExports(w, r, u, http.StatusOK, FormView{Values: map[string]string{"report_ids": q.Get("report"), "offender_id": q.Get("offender")}})
 	})
 }
 
@@ -75,7 +74,7 @@ func (s *Server) createExport() http.Handler {
 		in, vals := exportInput(r)
 		e, err := s.police.CreateExport(r.Context(), u, in)
 		if scheme.ErrorCode(err) == scheme.CodeInvalid {
-			s.renderExports(w, r, http.StatusUnprocessableEntity, FormView{Values: vals, Errors: formErrors(err)})
+			s.renderExports(w, r, u, http.StatusUnprocessableEntity, FormView{Values: vals, Errors: formErrors(err)})
 			return
 		}
 		if err != nil {
@@ -99,20 +98,15 @@ type exportFormatOption struct{ Value, Label, Hint string }
 
 func (s *Server) exportPage() http.Handler {
 	return s.alStaff(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
-		e, err := s.police.Record(r.Context(), r.PathValue("id"))
+		e, err := s.police.Record(r.Context(), u, r.PathValue("id"))
 		if err != nil {
-			s.fail(w, r, err)
-			return
-		}
-		// Purpose and recipient can name people: reading them is audited.
-		if err := s.db.Audit(r.Context(), audit.Entry{Actor: u.ID, Action: "police.export.view", SubjectType: "police_export", SubjectID: e.ID}); err != nil {
 			s.fail(w, r, err)
 			return
 		}
 		v := ExportView{PoliceExport: e, When: e.CreatedAt.In(s.alLoc()).Format("Monday 2 January 2006, 15:04"),
 			Created: r.URL.Query().Get("done") == "created", IncludedN: len(e.Included), ExcludedN: len(e.Excluded)}
-		if l, err := s.db.LoginByID(r.Context(), e.CreatedBy); err == nil {
-			v.By = l.User.Username
+		if username, _, err := s.accounts.Username(r.Context(), e.CreatedBy); err == nil {
+			v.By = username
 		}
 		for _, f := range exportFormats {
 			v.Formats = append(v.Formats, exportFormatOption(f))

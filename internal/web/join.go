@@ -45,7 +45,7 @@ func (s *Server) joinView(r *http.Request, t scheme.MembershipType) (JoinView, e
 		return v, err
 	}
 	v.Regions, v.Sectors = lists.Regions, lists.Sectors
-	terms, err := s.db.CurrentTerms(r.Context())
+	terms, err := s.accounts.CurrentTerms(r.Context())
 	v.TermsVersion = terms.Version
 	return v, err
 }

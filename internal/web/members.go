@@ -3,7 +3,6 @@ package web
 import (
 	"encoding/json"
 	"net/http"
-	"strings"
 
 	"uglymugs/internal/scheme"
 )
@@ -42,12 +41,12 @@ func (s *Server) membersPage() http.Handler {
 }
 
 func (s *Server) renderMembers(w http.ResponseWriter, r *http.Request, u scheme.User, status int, f FormView) {
-	ms, err := s.db.Members(r.Context(), u.ID)
+	ms, err := s.accounts.Members(r.Context(), u)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	exports, err := s.db.MemberExports(r.Context())
+	exports, err := s.police.MemberExports(r.Context(), u)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -97,7 +96,7 @@ func (s *Server) memberAction(do func(r *http.Request, u scheme.User, id string)
 
 func (s *Server) revokeMember() http.Handler {
 	return s.memberAction(func(r *http.Request, u scheme.User, id string) error {
-		return s.db.Revoke(r.Context(), u.ID, id, strings.TrimSpace(r.PostFormValue("reason")), s.accounts.URL)
+		return s.accounts.Revoke(r.Context(), u, id, r.PostFormValue("reason"))
 	}, "revoked", scheme.RoleCoordinator)
 }
 
@@ -109,14 +108,7 @@ func (s *Server) resetMember() http.Handler {
 
 func (s *Server) setRole() http.Handler {
 	return s.memberAction(func(r *http.Request, u scheme.User, id string) error {
-		role := scheme.Role(r.PostFormValue("role"))
-		if role != "" && !role.Staff() {
-			return scheme.Invalid(map[string]string{"role": "Choose coordinator, admin, or no staff role."})
-		}
-		if id == u.ID {
-			return scheme.Errorf(scheme.CodeForbidden, "You cannot change your own role: ask another admin.")
-		}
-		return s.db.SetRole(r.Context(), u.ID, id, role)
+		return s.accounts.SetRole(r.Context(), u, id, scheme.Role(r.PostFormValue("role")))
 	}, "role", scheme.RoleAdmin)
 }
 

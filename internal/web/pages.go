@@ -31,7 +31,7 @@ type TermsView struct {
 
 func (s *Server) handleTerms() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		t, err := s.db.CurrentTerms(r.Context())
+		t, err := s.accounts.CurrentTerms(r.Context())
 		if err != nil {
 			s.fail(w, r, err)
 			return

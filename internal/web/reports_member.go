@@ -1206,7 +1206,7 @@ func (s *Server) myConsents() http.Handler {
 		}
 		var c report.Input
 		rpReadStep(&c, rpSteps, r.PostForm, u)
-		if _, err := s.db.SetConsents(r.Context(), u.ID, id, c.Consents); err != nil {
+		if _, err := s.reports.SetConsents(r.Context(), u, id, c.Consents); err != nil {
 			s.fail(w, r, err)
 			return
 		}

@@ -579,12 +579,12 @@ func (s *Server) caseActorNames(ctx context.Context, rep scheme.Report, me schem
 		if _, ok := out[e.Actor]; ok {
 			continue
 		}
-		l, err := s.db.LoginByID(ctx, e.Actor)
+		username, staff, err := s.accounts.Username(ctx, e.Actor)
 		switch {
 		case err != nil:
 			out[e.Actor] = "A former user"
-		case l.User.Role.Staff():
-			out[e.Actor] = l.User.Username
+		case staff:
+			out[e.Actor] = username
 		default:
 			out[e.Actor] = "A member"
 		}

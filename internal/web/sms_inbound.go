@@ -14,7 +14,6 @@ import (
 	"unicode"
 
 	"uglymugs/internal/check"
-	"uglymugs/internal/identifier"
 	"uglymugs/internal/scheme"
 )
 
@@ -98,15 +97,11 @@ func (s *Server) smsInbound() http.Handler {
 // smsCheck answers one text. The sender is looked up whatever the text
 // says, so an unregistered sender's answer takes the same path.
 func (s *Server) smsCheck(r *http.Request, from, body string) string {
-	var member scheme.User
-	found := false
-	if res, err := identifier.Normalise(identifier.KindPhone, from); err == nil && !res.Partial {
-		u, err := s.db.ActiveMemberByMobile(r.Context(), res.Value)
-		if err != nil && scheme.ErrorCode(err) != scheme.CodeNotFound {
-			s.log.ErrorContext(r.Context(), "sms check: looking up the sender", "err", err)
-		}
-		member, found = u, err == nil
+	member, err := s.accounts.MemberByMobile(r.Context(), from)
+	if err != nil && scheme.ErrorCode(err) != scheme.CodeNotFound {
+		s.log.ErrorContext(r.Context(), "sms check: looking up the sender", "err", err)
 	}
+	found := err == nil
 	value, ok := parseCheckCommand(body)
 	if !found || !ok {
 		return smsNeutral
@@ -158,8 +153,8 @@ type apiKeyRow struct {
 	Created, LastUsed, Revoked string
 }
 
-func (s *Server) renderAPIKeys(w http.ResponseWriter, r *http.Request, status int, f FormView, v APIKeysView) {
-	keys, err := s.db.APIKeys(r.Context())
+func (s *Server) renderAPIKeys(w http.ResponseWriter, r *http.Request, u scheme.User, status int, f FormView, v APIKeysView) {
+	keys, err := s.accounts.APIKeys(r.Context(), u)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -184,7 +179,7 @@ func (s *Server) renderAPIKeys(w http.ResponseWriter, r *http.Request, status in
 
 func (s *Server) apiKeysPage() http.Handler {
 	return alNoIndex(s.signedIn(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
-		s.renderAPIKeys(w, r, http.StatusOK, FormView{Notice: map[string]string{"revoked": "The key is revoked: it stopped working at once."}[r.URL.Query().Get("done")]}, APIKeysView{})
+		s.renderAPIKeys(w, r, u, http.StatusOK, FormView{Notice: map[string]string{"revoked": "The key is revoked: it stopped working at once."}[r.URL.Query().Get("done")]}, APIKeysView{})
 	}, scheme.RoleAdmin))
 }
 
@@ -193,7 +188,7 @@ func (s *Server) createAPIKey() http.Handler {
 		vals := map[string]string{"name": r.PostFormValue("name"), "per_minute": r.PostFormValue("per_minute"), "per_day": r.PostFormValue("per_day")}
 		perMinute, err1 := strconv.Atoi(strings.TrimSpace(vals["per_minute"]))
 		perDay, err2 := strconv.Atoi(strings.TrimSpace(vals["per_day"]))
-		k, token, err := s.db.CreateAPIKey(r.Context(), u.ID, vals["name"], perMinute, perDay)
+		k, token, err := s.accounts.CreateAPIKey(r.Context(), u, vals["name"], perMinute, perDay)
 		if err1 != nil || err2 != nil || scheme.ErrorCode(err) == scheme.CodeInvalid {
 			errs := map[string]string{}
 			if se, ok := err.(*scheme.Error); ok {
@@ -205,7 +200,7 @@ func (s *Server) createAPIKey() http.Handler {
 			if err2 != nil {
 				errs["per_day"] = "Give a whole number of checks a day."
 			}
-			s.renderAPIKeys(w, r, http.StatusUnprocessableEntity, FormView{Values: vals, Errors: errs}, APIKeysView{})
+			s.renderAPIKeys(w, r, u, http.StatusUnprocessableEntity, FormView{Values: vals, Errors: errs}, APIKeysView{})
 			return
 		}
 		if err != nil {
@@ -214,13 +209,13 @@ func (s *Server) createAPIKey() http.Handler {
 		}
 		// The key is shown on this response only (no-store, like every
 		// page): it is never stored and cannot be shown again.
-		s.renderAPIKeys(w, r, http.StatusCreated, FormView{}, APIKeysView{NewToken: token, NewName: k.Name})
+		s.renderAPIKeys(w, r, u, http.StatusCreated, FormView{}, APIKeysView{NewToken: token, NewName: k.Name})
 	}, scheme.RoleAdmin))
 }
 
 func (s *Server) revokeAPIKey() http.Handler {
 	return alNoIndex(s.signedIn(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
-		if err := s.db.RevokeAPIKey(r.Context(), u.ID, r.PathValue("id")); err != nil {
+		if err := s.accounts.RevokeAPIKey(r.Context(), u, r.PathValue("id")); err != nil {
 			s.fail(w, r, err)
 			return
 		}

@@ -13,14 +13,11 @@ import (
 
 // Sign-in, reset and joining are throttled per client address, on top of
 // the per-username allowances (account.DefaultSignInLimit): 10 tries at
-// once, then one every 6 seconds. An IPv6 address is counted by its /64
-// network, which one subscriber commonly holds whole. The allowance lives
-// in the database (store.Throttle), so every instance shares it; the
-// address is stored only as a keyed hash, for minutes, and never logged.
-const (
-	signInEvery = 6 * time.Second
-	signInBurst = 10
-)
+// once, then one every 6 seconds (account.AddressLimit). An IPv6 address
+// is counted by its /64 network, which one subscriber commonly holds
+// whole. The allowance lives in the database (store.Throttle), so every
+// instance shares it; the address is stored only as a keyed hash, for
+// minutes, and never logged.
 
 // clientAddr is the address to throttle by: the connection's, or behind a
 // trusted reverse proxy the last address it added to X-Forwarded-For.
@@ -64,7 +61,7 @@ var errTooMany = scheme.Errorf(scheme.CodeTooMany, "Too many tries from this con
 // throttled refuses requests from an address that has tried too often.
 func (s *Server) throttled(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		ok, wait, err := s.db.Throttle(r.Context(), throttleKey(s.clientAddr(r)), signInEvery, signInBurst)
+		ok, wait, err := s.accounts.TryFromAddress(r.Context(), throttleKey(s.clientAddr(r)))
 		if err != nil {
 			s.log.ErrorContext(r.Context(), "throttle", "err", err)
 		}

@@ -1,0 +1,51 @@
+package account
+
+import (
+	"context"
+
+	"uglymugs/internal/identifier"
+	"uglymugs/internal/scheme"
+)
+
+// APIKeys lists the partner sites' keys, revoked ones too: admins only.
+func (s *Service) APIKeys(ctx context.Context, u scheme.User) ([]scheme.APIKey, error) {
+	if err := activeAdmin(u, "manage partner keys"); err != nil {
+		return nil, err
+	}
+	return s.DB.APIKeys(ctx)
+}
+
+// CreateAPIKey makes a partner site's key with its allowances, and returns
+// it with its token, which is stored only hashed and so is shown once.
+func (s *Service) CreateAPIKey(ctx context.Context, u scheme.User, name string, perMinute, perDay int) (scheme.APIKey, string, error) {
+	if err := activeAdmin(u, "manage partner keys"); err != nil {
+		return scheme.APIKey{}, "", err
+	}
+	return s.DB.CreateAPIKey(ctx, u.ID, name, perMinute, perDay)
+}
+
+// RevokeAPIKey stops a partner key working, at once.
+func (s *Service) RevokeAPIKey(ctx context.Context, u scheme.User, id string) error {
+	if err := activeAdmin(u, "manage partner keys"); err != nil {
+		return err
+	}
+	return s.DB.RevokeAPIKey(ctx, u.ID, id)
+}
+
+// APIKey returns the partner key a token belongs to; an unknown or
+// revoked token is not found.
+func (s *Service) APIKey(ctx context.Context, token string) (scheme.APIKey, error) {
+	return s.DB.APIKeyByToken(ctx, token)
+}
+
+// MemberByMobile finds the active member (not staff) whose registered
+// mobile is the given number, as an SMS arrives from it. A sender that is
+// not a whole phone number, or a number two members share, is not found:
+// a check by SMS must not guess whose phone it is.
+func (s *Service) MemberByMobile(ctx context.Context, from string) (scheme.User, error) {
+	res, err := identifier.Normalise(identifier.KindPhone, from)
+	if err != nil || res.Partial {
+		return scheme.User{}, scheme.ErrNotFound
+	}
+	return s.DB.ActiveMemberByMobile(ctx, res.Value)
+}

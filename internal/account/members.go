@@ -1,0 +1,86 @@
+package account
+
+import (
+	"context"
+	"strings"
+
+	"uglymugs/internal/scheme"
+)
+
+// activeStaff refuses anyone but an active coordinator or admin.
+func activeStaff(u scheme.User) error {
+	if !u.Role.Staff() || u.Status != scheme.StatusActive {
+		return scheme.Errorf(scheme.CodeForbidden, "Only coordinators and admins manage members.")
+	}
+	return nil
+}
+
+// activeAdmin refuses anyone but an active admin.
+func activeAdmin(u scheme.User, what string) error {
+	if u.Role != scheme.RoleAdmin || u.Status != scheme.StatusActive {
+		return scheme.Errorf(scheme.CodeForbidden, "Only admins %s.", what)
+	}
+	return nil
+}
+
+// Username returns the username of the user with the given id, to name
+// them on staff pages, and whether they are staff (pages that name staff
+// may name members only as "a member"). An erased account is not found.
+func (s *Service) Username(ctx context.Context, id string) (username string, staff bool, err error) {
+	l, err := s.DB.LoginByID(ctx, id)
+	if err != nil {
+		return "", false, err
+	}
+	return l.User.Username, l.User.Role.Staff(), nil
+}
+
+// Members lists every account with its contact details, for coordinators.
+func (s *Service) Members(ctx context.Context, u scheme.User) ([]scheme.MemberRow, error) {
+	if err := activeStaff(u); err != nil {
+		return nil, err
+	}
+	return s.DB.Members(ctx, u.ID)
+}
+
+// Application returns one application with the applicant's details for a
+// coordinator; the store records the view (personal data).
+func (s *Service) Application(ctx context.Context, u scheme.User, id string) (scheme.Application, error) {
+	if err := activeStaff(u); err != nil {
+		return scheme.Application{}, err
+	}
+	return s.DB.Application(ctx, u.ID, id)
+}
+
+// Revoke ends a member's membership for false or malicious reporting, for
+// the reason given (kept on record); they are told, with a link to the
+// site. Coordinators and admins only.
+func (s *Service) Revoke(ctx context.Context, u scheme.User, userID, reason string) error {
+	if err := activeStaff(u); err != nil {
+		return err
+	}
+	return s.DB.Revoke(ctx, u.ID, userID, strings.TrimSpace(reason), s.URL)
+}
+
+// SetRole makes an account a coordinator or admin, or (role "") takes the
+// staff role away. Admins only, and never on their own account, so that
+// there is always a second person to a change of role.
+func (s *Service) SetRole(ctx context.Context, u scheme.User, userID string, role scheme.Role) error {
+	if err := activeAdmin(u, "change roles"); err != nil {
+		return err
+	}
+	if role != "" && !role.Staff() {
+		return scheme.Invalid(map[string]string{"role": "Choose coordinator, admin, or no staff role."})
+	}
+	if userID == u.ID {
+		return scheme.Errorf(scheme.CodeForbidden, "You cannot change your own role: ask another admin.")
+	}
+	return s.DB.SetRole(ctx, u.ID, userID, role)
+}
+
+// OrgStaff lists the staff logins of the key contact's organisation.
+func (s *Service) OrgStaff(ctx context.Context, contact scheme.User) ([]scheme.StaffMember, error) {
+	if contact.Role != scheme.RoleOrgContact || contact.Status != scheme.StatusActive {
+		return nil, scheme.Errorf(scheme.CodeForbidden, "Only an organisation's key contact can manage staff logins.")
+	}
+	return s.DB.OrgStaff(ctx, contact.OrganisationID)
+}
