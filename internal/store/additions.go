@@ -4,22 +4,16 @@ import (
 	"context"
 	"database/sql"
 	"strings"
-	"unicode/utf8"
 
 	"uglymugs/internal/audit"
 	"uglymugs/internal/scheme"
 )
 
-// AddAddition records what a member adds to an alert they received. It
-// waits for a coordinator before anyone else sees it.
+// AddAddition records what a member adds to an alert they received (the
+// caller has checked body: alert.Service.AddAddition). It waits for a
+// coordinator before anyone else sees it.
 func (db *DB) AddAddition(ctx context.Context, userID, alertID, body string) (scheme.Addition, error) {
 	body = strings.TrimSpace(body)
-	switch n := utf8.RuneCountInString(body); {
-	case n == 0:
-		return scheme.Addition{}, scheme.Invalid(map[string]string{"body": "Write what you want to add, e.g. when and how he contacted you."})
-	case n > scheme.MaxAddition:
-		return scheme.Addition{}, scheme.Invalid(map[string]string{"body": "Keep it under 4,000 characters."})
-	}
 	ad := scheme.Addition{ID: newID(), AlertID: alertID, AuthorID: userID, Mine: true, Body: body, Status: scheme.AdditionPending, CreatedAt: db.now().UTC()}
 	err := db.inTx(ctx, func(tx *sql.Tx) error {
 		var ok int

@@ -230,7 +230,7 @@ func (s *Server) alRenderFeed(w http.ResponseWriter, r *http.Request, u scheme.U
 	}
 	v.FilterProblems = len(v.Errors) > 0
 	v.Filtered = v.Region != "" || v.Type != "" || v.From != "" || v.To != ""
-	items, err := s.db.MemberAlerts(ctx, u.ID, f)
+	items, err := s.alerts.Feed(ctx, u, f)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -261,7 +261,7 @@ func (s *Server) alRenderFeed(w http.ResponseWriter, r *http.Request, u scheme.U
 	for _, a := range items {
 		v.Items = append(v.Items, s.alItemOf(a, l))
 	}
-	if v.Unread, err = s.db.UnreadAlerts(ctx, u.ID); err != nil {
+	if v.Unread, err = s.alerts.Unread(ctx, u); err != nil {
 		s.fail(w, r, err)
 		return
 	}
@@ -307,7 +307,7 @@ func (s *Server) alertPage() http.Handler {
 // anyone else gets not found.
 func (s *Server) alRenderAlert(w http.ResponseWriter, r *http.Request, u scheme.User, status int, v AlertPageView) {
 	ctx := r.Context()
-	a, err := s.db.MemberAlert(ctx, u.ID, r.PathValue("id"))
+	a, err := s.alerts.Open(ctx, u, r.PathValue("id"))
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -320,7 +320,7 @@ func (s *Server) alRenderAlert(w http.ResponseWriter, r *http.Request, u scheme.
 	v.alItem, v.Org = s.alItemOf(a, l), alIsOrg(u)
 	if a.Status == scheme.AlertPublished {
 		v.Body, v.Identifiers = a.Body, alIdents(a.Identifiers)
-		ads, err := s.db.Additions(ctx, a.ID, u.ID, false)
+		ads, err := s.alerts.Additions(ctx, u, a.ID)
 		if err != nil {
 			s.fail(w, r, err)
 			return
@@ -335,7 +335,7 @@ func (s *Server) alRenderAlert(w http.ResponseWriter, r *http.Request, u scheme.
 func (s *Server) addAddition() http.Handler {
 	return s.alMember(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
 		id, body := r.PathValue("id"), r.PostFormValue("body")
-		if _, err := s.db.AddAddition(r.Context(), u.ID, id, body); err != nil {
+		if _, err := s.alerts.AddAddition(r.Context(), u, id, body); err != nil {
 			if scheme.ErrorCode(err) != scheme.CodeInvalid {
 				s.fail(w, r, err)
 				return
@@ -368,15 +368,13 @@ type alPrintItem struct {
 
 func (s *Server) alPrintItemOf(ctx context.Context, a scheme.Alert, l rpLookups) (alPrintItem, error) {
 	it := alPrintItem{alItem: s.alItemOf(a, l), Body: a.Body, Identifiers: alIdents(a.Identifiers)}
-	ads, err := s.db.Additions(ctx, a.ID, "", false)
+	// Only what coordinators approved goes on paper.
+	ads, err := s.alerts.ApprovedAdditions(ctx, a.ID)
 	if err != nil {
 		return it, err
 	}
 	for _, ad := range ads {
-		// Only what coordinators approved goes on paper.
-		if ad.Status == scheme.AdditionApproved {
-			it.Additions = append(it.Additions, alAddition{Body: ad.Body, When: s.alDate(ad.CreatedAt), Status: ad.Status})
-		}
+		it.Additions = append(it.Additions, alAddition{Body: ad.Body, When: s.alDate(ad.CreatedAt), Status: ad.Status})
 	}
 	return it, nil
 }
@@ -384,7 +382,7 @@ func (s *Server) alPrintItemOf(ctx context.Context, a scheme.Alert, l rpLookups)
 func (s *Server) alertPrint() http.Handler {
 	return s.alMember(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
 		ctx := r.Context()
-		a, err := s.db.MemberAlert(ctx, u.ID, r.PathValue("id"))
+		a, err := s.alerts.Open(ctx, u, r.PathValue("id"))
 		if err != nil {
 			s.fail(w, r, err)
 			return
@@ -408,7 +406,7 @@ func (s *Server) alertPrint() http.Handler {
 func (s *Server) alertBulletin() http.Handler {
 	return s.alMember(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
 		ctx := r.Context()
-		as, err := s.db.MemberAlerts(ctx, u.ID, scheme.MemberAlertFilter{Since: time.Now().AddDate(0, 0, -alBulletinDays), Limit: 200})
+		as, err := s.alerts.Feed(ctx, u, scheme.MemberAlertFilter{Since: time.Now().AddDate(0, 0, -alBulletinDays), Limit: 200})
 		if err != nil {
 			s.fail(w, r, err)
 			return

@@ -91,15 +91,19 @@ type alPause struct {
 }
 
 func (s *Server) alPauses(ctx context.Context) ([]alPause, error) {
-	ps, err := s.db.DeliveryPauses(ctx)
+	ps, err := s.alerts.DeliveryPauses(ctx)
 	if err != nil {
 		return nil, err
 	}
+	return s.alPausesOf(ps), nil
+}
+
+func (s *Server) alPausesOf(ps []scheme.DeliveryPause) []alPause {
 	var out []alPause
 	for _, p := range ps {
 		out = append(out, alPause{Channel: p.Channel, Name: alChannelName(p.Channel), Since: s.caseDayTime(p.PausedAt), Reason: p.Reason})
 	}
-	return out, nil
+	return out
 }
 
 // --- The list ---
@@ -123,7 +127,7 @@ type alStaffRow struct {
 func (s *Server) alertList() http.Handler {
 	return s.alStaff(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
 		ctx := r.Context()
-		as, err := s.db.Alerts(ctx, scheme.AlertFilter{})
+		as, err := s.alerts.List(ctx, u, scheme.AlertFilter{})
 		if err != nil {
 			s.fail(w, r, err)
 			return
@@ -145,7 +149,7 @@ func (s *Server) alertList() http.Handler {
 			s.fail(w, r, err)
 			return
 		}
-		pending, err := s.db.PendingAdditions(ctx)
+		pending, err := s.alerts.PendingAdditions(ctx)
 		if err != nil {
 			s.fail(w, r, err)
 			return
@@ -307,7 +311,7 @@ func (s *Server) alertEditor() http.Handler {
 
 func (s *Server) alRenderEditor(w http.ResponseWriter, r *http.Request, u scheme.User, st alEditorState) {
 	ctx := r.Context()
-	a, err := s.db.Alert(ctx, r.PathValue("id"))
+	a, err := s.alerts.Alert(ctx, r.PathValue("id"))
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -362,7 +366,7 @@ func (s *Server) alRenderEditor(w http.ResponseWriter, r *http.Request, u scheme
 	v.Preview = alPreview(a)
 
 	if v.Draft {
-		if v.Audience, err = s.db.Audience(ctx, a.ID); err != nil {
+		if v.Audience, err = s.alerts.Audience(ctx, a.ID); err != nil {
 			s.fail(w, r, err)
 			return
 		}
@@ -376,7 +380,7 @@ func (s *Server) alRenderEditor(w http.ResponseWriter, r *http.Request, u scheme
 			narrow = append(narrow, caseSlugName(scheme.Genders, g))
 		}
 		v.NarrowText = strings.Join(narrow, ", ")
-		vs, err := s.db.AlertVersions(ctx, a.ID)
+		vs, err := s.alerts.Versions(ctx, a.ID)
 		if err != nil {
 			s.fail(w, r, err)
 			return
@@ -385,7 +389,7 @@ func (s *Server) alRenderEditor(w http.ResponseWriter, r *http.Request, u scheme
 			v.Versions = append(v.Versions, alVersion{Version: x.Version, Title: x.Content.Title, Body: x.Content.Body,
 				EditedBy: names.of(x.EditedBy), Edited: s.caseDayTime(x.EditedAt), Current: x.Version == a.Version})
 		}
-		ads, err := s.db.Additions(ctx, a.ID, u.ID, true)
+		ads, err := s.alerts.AllAdditions(ctx, u, a.ID)
 		if err != nil {
 			s.fail(w, r, err)
 			return
@@ -610,7 +614,7 @@ func (s *Server) saveAlert() http.Handler {
 			return
 		}
 		id := r.PathValue("id")
-		a, err := s.db.Alert(r.Context(), id)
+		a, err := s.alerts.Alert(r.Context(), id)
 		if err != nil {
 			s.fail(w, r, err)
 			return
@@ -651,7 +655,7 @@ func (s *Server) publishAlert() http.Handler {
 // alKeep is the saved alert's form with one answer kept as typed (the
 // publish and withdraw forms carry one field each).
 func (s *Server) alKeep(r *http.Request, id string, set func(f *alEditForm)) *alEditForm {
-	a, err := s.db.Alert(r.Context(), id)
+	a, err := s.alerts.Alert(r.Context(), id)
 	if err != nil {
 		return nil // the editor reports it
 	}
@@ -663,7 +667,7 @@ func (s *Server) alKeep(r *http.Request, id string, set func(f *alEditForm)) *al
 func (s *Server) withdrawAlert() http.Handler {
 	return s.alStaff(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
 		id, notice := r.PathValue("id"), r.PostFormValue("notice")
-		if err := s.db.WithdrawAlert(r.Context(), u.ID, id, notice); err != nil {
+		if err := s.alerts.Withdraw(r.Context(), u, id, notice); err != nil {
 			s.alFailed(w, r, u, err, alEditorState{in: "withdraw", form: s.alKeep(r, id, func(f *alEditForm) { f.Notice = notice })})
 			return
 		}
@@ -673,7 +677,7 @@ func (s *Server) withdrawAlert() http.Handler {
 
 func (s *Server) discardAlert() http.Handler {
 	return s.alStaff(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
-		if err := s.db.DiscardAlert(r.Context(), u.ID, r.PathValue("id")); err != nil {
+		if err := s.alerts.Discard(r.Context(), u, r.PathValue("id")); err != nil {
 			s.alFailed(w, r, u, err, alEditorState{in: "discard"})
 			return
 		}
@@ -722,23 +726,18 @@ func (s *Server) deliveriesPage() http.Handler {
 		case "resumed":
 			notice = "Sending has resumed on that channel."
 		}
-		s.alRenderDeliveries(w, r, http.StatusOK, AlertDeliveriesView{Notice: notice})
+		s.alRenderDeliveries(w, r, u, http.StatusOK, AlertDeliveriesView{Notice: notice})
 	})
 }
 
-func (s *Server) alRenderDeliveries(w http.ResponseWriter, r *http.Request, status int, v AlertDeliveriesView) {
-	ctx := r.Context()
-	a, err := s.db.Alert(ctx, r.PathValue("id"))
+func (s *Server) alRenderDeliveries(w http.ResponseWriter, r *http.Request, u scheme.User, status int, v AlertDeliveriesView) {
+	d, err := s.alerts.Deliveries(r.Context(), u, r.PathValue("id"))
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	v.ID, v.Title = a.ID, a.Title
-	counts, err := s.db.DeliveryCounts(ctx, a.ID)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
+	v.ID, v.Title = d.Alert.ID, d.Alert.Title
+	counts := d.Counts
 	for _, c := range alChannelNames {
 		ch := alChannel{Key: c.Key, Name: c.Name}
 		byState := counts[c.Key]
@@ -765,22 +764,14 @@ func (s *Server) alRenderDeliveries(w http.ResponseWriter, r *http.Request, stat
 		ch.Retryable = c.Key != "in_app" && ch.Failed > 0
 		v.Channels = append(v.Channels, ch)
 	}
-	fs, err := s.db.DeliveryFailures(ctx, a.ID, 50)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	for _, f := range fs {
+	for _, f := range d.Failures {
 		state := "Failed"
 		if f.State == scheme.DeliveryRetrying {
 			state = "Waiting to retry"
 		}
 		v.Failures = append(v.Failures, alFailure{Channel: alChannelName(f.Channel), State: state, Reason: f.Error, When: s.caseDayTime(f.UpdatedAt), Attempts: f.Attempts})
 	}
-	if v.Pauses, err = s.alPauses(ctx); err != nil {
-		s.fail(w, r, err)
-		return
-	}
+	v.Pauses = s.alPausesOf(d.Paused)
 	s.render(w, r, status, "alert-deliveries", v)
 }
 
@@ -788,13 +779,13 @@ func (s *Server) retryDeliveries() http.Handler {
 	return s.alStaff(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
 		id, channel := r.PathValue("id"), r.PostFormValue("channel")
 		if channel != "email" && channel != "sms" {
-			s.alRenderDeliveries(w, r, http.StatusUnprocessableEntity, AlertDeliveriesView{Error: "Choose email or SMS to retry."})
+			s.alRenderDeliveries(w, r, u, http.StatusUnprocessableEntity, AlertDeliveriesView{Error: "Choose email or SMS to retry."})
 			return
 		}
-		n, err := s.db.RetryDeliveries(r.Context(), u.ID, id, channel)
+		n, err := s.alerts.RetryDeliveries(r.Context(), u, id, channel)
 		if err != nil {
 			if c := scheme.ErrorCode(err); c == scheme.CodeInvalid || c == scheme.CodeConflict {
-				s.alRenderDeliveries(w, r, statusFor(c), AlertDeliveriesView{Error: scheme.ErrorMessage(err)})
+				s.alRenderDeliveries(w, r, u, statusFor(c), AlertDeliveriesView{Error: scheme.ErrorMessage(err)})
 				return
 			}
 			s.fail(w, r, err)
@@ -813,7 +804,7 @@ func (s *Server) resumeChannel() http.Handler {
 			s.fail(w, r, scheme.Errorf(scheme.CodeNotFound, "There is no such channel."))
 			return
 		}
-		if err := s.db.ResumeChannel(r.Context(), u.ID, channel); err != nil {
+		if err := s.alerts.ResumeChannel(r.Context(), u, channel); err != nil {
 			s.fail(w, r, err)
 			return
 		}
@@ -851,7 +842,7 @@ func (s *Server) additionsQueue() http.Handler {
 
 func (s *Server) alRenderQueue(w http.ResponseWriter, r *http.Request, status int, v AdditionsQueueView) {
 	ctx := r.Context()
-	ads, err := s.db.PendingAdditions(ctx)
+	ads, err := s.alerts.PendingAdditions(ctx)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -860,7 +851,7 @@ func (s *Server) alRenderQueue(w http.ResponseWriter, r *http.Request, status in
 	for _, ad := range ads {
 		title, ok := titles[ad.AlertID]
 		if !ok {
-			a, err := s.db.Alert(ctx, ad.AlertID)
+			a, err := s.alerts.Alert(ctx, ad.AlertID)
 			if err != nil {
 				s.fail(w, r, err)
 				return
@@ -874,7 +865,7 @@ func (s *Server) alRenderQueue(w http.ResponseWriter, r *http.Request, status in
 
 func (s *Server) moderateAddition(approve bool) http.Handler {
 	return s.alStaff(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
-		if err := s.db.ModerateAddition(r.Context(), u.ID, r.PathValue("id"), approve); err != nil {
+		if err := s.alerts.ModerateAddition(r.Context(), u, r.PathValue("id"), approve); err != nil {
 			if c := scheme.ErrorCode(err); c == scheme.CodeConflict || c == scheme.CodeInvalid {
 				s.alRenderQueue(w, r, statusFor(c), AdditionsQueueView{Error: scheme.ErrorMessage(err)})
 				return
@@ -915,11 +906,8 @@ func (s *Server) settingsPage() http.Handler {
 
 func (s *Server) saveSettings() http.Handler {
 	return s.signedIn(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
-		value := "false"
-		if r.PostFormValue("require_approval") == "true" {
-			value = "true"
-		}
-		if err := s.db.SetSetting(r.Context(), u.ID, scheme.SettingRequireApproval, value); err != nil {
+		on := r.PostFormValue("require_approval") == "true"
+		if err := s.alerts.SetRequireApproval(r.Context(), u, on); err != nil {
 			s.fail(w, r, err)
 			return
 		}

@@ -81,7 +81,7 @@ func memberAlert(a scheme.Alert) memberAlertJSON {
 // staffAlertDetail adds to one alert what a coordinator needs beside it:
 // whether publishing waits for a second coordinator, who it would reach
 // (drafts), its published versions and the members' additions.
-func (s *Server) staffAlertDetail(r *http.Request, a scheme.Alert, viewer string) (staffAlertJSON, error) {
+func (s *Server) staffAlertDetail(r *http.Request, a scheme.Alert, viewer scheme.User) (staffAlertJSON, error) {
 	out := staffAlert(a)
 	ctx := r.Context()
 	if a.Status == scheme.AlertDraft {
@@ -89,17 +89,17 @@ func (s *Server) staffAlertDetail(r *http.Request, a scheme.Alert, viewer string
 		if err != nil {
 			return out, err
 		}
-		aud, err := s.db.Audience(ctx, a.ID)
+		aud, err := s.alerts.Audience(ctx, a.ID)
 		if err != nil {
 			return out, err
 		}
 		out.ApprovalRequired, out.Audience = &req, &aud
 	}
-	vs, err := s.db.AlertVersions(ctx, a.ID)
+	vs, err := s.alerts.Versions(ctx, a.ID)
 	if err != nil {
 		return out, err
 	}
-	ads, err := s.db.Additions(ctx, a.ID, viewer, true)
+	ads, err := s.alerts.AllAdditions(ctx, viewer, a.ID)
 	if err != nil {
 		return out, err
 	}
@@ -125,12 +125,12 @@ func (s *Server) apiCreateAlert() http.Handler {
 
 // writeStaffAlert answers with the alert as it is now stored, in full.
 func (s *Server) writeStaffAlert(w http.ResponseWriter, r *http.Request, status int, id string, u scheme.User) {
-	a, err := s.db.Alert(r.Context(), id)
+	a, err := s.alerts.Alert(r.Context(), id)
 	if err != nil {
 		s.apiFail(w, r, err)
 		return
 	}
-	out, err := s.staffAlertDetail(r, a, u.ID)
+	out, err := s.staffAlertDetail(r, a, u)
 	if err != nil {
 		s.apiFail(w, r, err)
 		return
@@ -153,7 +153,7 @@ func (s *Server) apiAlerts() http.Handler {
 					return
 				}
 			}
-			as, err := s.db.Alerts(r.Context(), f)
+			as, err := s.alerts.List(r.Context(), u, f)
 			if err != nil {
 				s.apiFail(w, r, err)
 				return
@@ -170,7 +170,7 @@ func (s *Server) apiAlerts() http.Handler {
 			s.apiFail(w, r, err)
 			return
 		}
-		as, err := s.db.MemberAlerts(r.Context(), u.ID, f)
+		as, err := s.alerts.Feed(r.Context(), u, f)
 		if err != nil {
 			s.apiFail(w, r, err)
 			return
@@ -259,14 +259,14 @@ func (s *Server) apiAlert() http.Handler {
 			s.writeStaffAlert(w, r, http.StatusOK, id, u)
 			return
 		}
-		a, err := s.db.MemberAlert(r.Context(), u.ID, id)
+		a, err := s.alerts.Open(r.Context(), u, id)
 		if err != nil {
 			s.apiFail(w, r, err)
 			return
 		}
 		out := memberAlert(a)
 		if a.Status == scheme.AlertPublished {
-			ads, err := s.db.Additions(r.Context(), a.ID, u.ID, false)
+			ads, err := s.alerts.Additions(r.Context(), u, a.ID)
 			if err != nil {
 				s.apiFail(w, r, err)
 				return
@@ -345,7 +345,7 @@ func (s *Server) apiWithdrawAlert() http.Handler {
 			s.apiFail(w, r, err)
 			return
 		}
-		if err := s.db.WithdrawAlert(r.Context(), u.ID, r.PathValue("id"), in.Notice); err != nil {
+		if err := s.alerts.Withdraw(r.Context(), u, r.PathValue("id"), in.Notice); err != nil {
 			s.apiFail(w, r, err)
 			return
 		}
@@ -358,22 +358,14 @@ func (s *Server) apiWithdrawAlert() http.Handler {
 var deliveryStates = []string{scheme.DeliveryQueued, scheme.DeliverySending, scheme.DeliverySent, scheme.DeliveryRetrying,
 	scheme.DeliveryFailed, scheme.DeliveryCancelled, scheme.DeliveryOutbox}
 
-// maxFailuresShown bounds the failures listed with an alert's deliveries.
-const maxFailuresShown = 50
-
 func (s *Server) apiDeliveries() http.Handler {
 	return s.apiAuth(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
-		ctx := r.Context()
-		a, err := s.db.Alert(ctx, r.PathValue("id"))
+		d, err := s.alerts.Deliveries(r.Context(), u, r.PathValue("id"))
 		if err != nil {
 			s.apiFail(w, r, err)
 			return
 		}
-		counts, err := s.db.DeliveryCounts(ctx, a.ID)
-		if err != nil {
-			s.apiFail(w, r, err)
-			return
-		}
+		counts := d.Counts
 		for _, ch := range []string{"email", "sms"} {
 			if counts[ch] == nil {
 				counts[ch] = map[string]int{}
@@ -385,18 +377,8 @@ func (s *Server) apiDeliveries() http.Handler {
 		for _, st := range []string{"delivered", "read"} {
 			counts["in_app"][st] += 0
 		}
-		fs, err := s.db.DeliveryFailures(ctx, a.ID, maxFailuresShown)
-		if err != nil {
-			s.apiFail(w, r, err)
-			return
-		}
-		ps, err := s.db.DeliveryPauses(ctx)
-		if err != nil {
-			s.apiFail(w, r, err)
-			return
-		}
-		writeJSON(w, http.StatusOK, map[string]any{"id": a.ID, "status": a.Status, "counts": counts,
-			"failures": nonNil(fs), "paused": nonNil(ps)})
+		writeJSON(w, http.StatusOK, map[string]any{"id": d.Alert.ID, "status": d.Alert.Status, "counts": counts,
+			"failures": nonNil(d.Failures), "paused": nonNil(d.Paused)})
 	}, scheme.RoleCoordinator)
 }
 
@@ -410,7 +392,7 @@ func (s *Server) apiRetryDeliveries() http.Handler {
 			return
 		}
 		id := r.PathValue("id")
-		n, err := s.db.RetryDeliveries(r.Context(), u.ID, id, in.Channel)
+		n, err := s.alerts.RetryDeliveries(r.Context(), u, id, in.Channel)
 		if err != nil {
 			s.apiFail(w, r, err)
 			return
@@ -428,7 +410,7 @@ func (s *Server) apiAddAddition() http.Handler {
 			s.apiFail(w, r, err)
 			return
 		}
-		ad, err := s.db.AddAddition(r.Context(), u.ID, r.PathValue("id"), in.Body)
+		ad, err := s.alerts.AddAddition(r.Context(), u, r.PathValue("id"), in.Body)
 		if err != nil {
 			s.apiFail(w, r, err)
 			return

@@ -73,14 +73,14 @@ func (s *Server) apiSubmitReport() http.Handler {
 
 func (s *Server) apiReports() http.Handler {
 	return s.apiAuth(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
-		f := scheme.ReportFilter{ReporterID: u.ID}
+		var queue []scheme.ReportStatus // nil: the caller's own reports
 		staff := u.Role.Staff() && u.Status == scheme.StatusActive
 		if staff && r.URL.Query().Get("mine") != "true" {
-			f = scheme.ReportFilter{Statuses: []scheme.ReportStatus{scheme.ReportSubmitted, scheme.ReportInReview}}
+			queue = []scheme.ReportStatus{scheme.ReportSubmitted, scheme.ReportInReview}
 			if st := r.URL.Query().Get("status"); st != "" {
 				switch scheme.ReportStatus(st) {
 				case scheme.ReportSubmitted, scheme.ReportInReview, scheme.ReportPublished, scheme.ReportIntelligence, scheme.ReportRejected:
-					f.Statuses = []scheme.ReportStatus{scheme.ReportStatus(st)}
+					queue = []scheme.ReportStatus{scheme.ReportStatus(st)}
 				default:
 					s.apiFail(w, r, &scheme.Error{Code: scheme.CodeInvalid, Message: "Unknown status.",
 						Fields: map[string]string{"status": "Use submitted, in_review, published, intelligence or rejected."}})
@@ -88,7 +88,13 @@ func (s *Server) apiReports() http.Handler {
 				}
 			}
 		}
-		rs, err := s.db.Reports(r.Context(), f)
+		var rs []scheme.Report
+		var err error
+		if queue == nil {
+			rs, err = s.reports.Mine(r.Context(), u)
+		} else {
+			rs, err = s.reports.Queue(r.Context(), u, queue...)
+		}
 		if err != nil {
 			s.apiFail(w, r, err)
 			return
@@ -115,10 +121,7 @@ func (s *Server) apiReport() http.Handler {
 func (s *Server) apiConsents() http.Handler {
 	return s.apiAuth(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
 		// Only the reporter decides; read without the coordinators' audited view.
-		rep, err := s.db.Report(r.Context(), r.PathValue("id"))
-		if err == nil && rep.ReporterID != u.ID {
-			err = scheme.ErrNotFound
-		}
+		rep, err := s.reports.Own(r.Context(), u, r.PathValue("id"))
 		if err != nil {
 			s.apiFail(w, r, err)
 			return
@@ -140,7 +143,7 @@ func (s *Server) apiConsents() http.Handler {
 
 func (s *Server) apiOffender() http.Handler {
 	return s.apiAuth(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
-		p, err := s.db.OffenderProfile(r.Context(), u.ID, r.PathValue("id"))
+		p, err := s.reports.OffenderProfile(r.Context(), u, r.PathValue("id"))
 		if err != nil {
 			s.apiFail(w, r, err)
 			return

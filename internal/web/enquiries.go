@@ -102,7 +102,7 @@ func (s *Server) showEnquiry(w http.ResponseWriter, r *http.Request, u scheme.Us
 	v.Received, v.RespondByDay = e.CreatedAt.In(s.alLoc()).Format("2 January 2006"), e.RespondBy.In(s.alLoc()).Format("Monday 2 January 2006")
 	ids := []string{e.ReportID}
 	if e.ProfileID != "" {
-		if ids, err = s.db.ProfileReports(ctx, e.ProfileID); err != nil && scheme.ErrorCode(err) != scheme.CodeNotFound {
+		if ids, err = s.reports.ProfileReports(ctx, e.ProfileID); err != nil && scheme.ErrorCode(err) != scheme.CodeNotFound {
 			s.fail(w, r, err)
 			return
 		}
@@ -120,7 +120,7 @@ func (s *Server) showEnquiry(w http.ResponseWriter, r *http.Request, u scheme.Us
 		if id == "" {
 			continue
 		}
-		rep, err := s.db.Report(ctx, id)
+		rep, err := s.reports.Peek(ctx, u, id)
 		if err != nil {
 			continue // erased since
 		}

@@ -84,7 +84,7 @@ func (s *Server) intelligenceView(r *http.Request, q url.Values, search police.S
 	page, _ := strconv.Atoi(q.Get("page"))
 	page = max(page, 1)
 	f.Offset = (page - 1) * intelPageSize
-	ranked, err := s.db.RankedProfiles(ctx, f)
+	ranked, err := s.reports.RankedProfiles(ctx, f)
 	if err != nil {
 		return v, err
 	}

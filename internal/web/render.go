@@ -70,8 +70,8 @@ var bufPool = sync.Pool{New: func() any { return new(bytes.Buffer) }}
 func (s *Server) page(r *http.Request, data any) Page {
 	u, signedIn := userFrom(r)
 	var unread int
-	if signedIn && u.Status == scheme.StatusActive && (u.Role == scheme.RoleMember || u.Role == scheme.RoleOrgContact || u.Role == scheme.RoleOrgStaff) {
-		n, err := s.db.UnreadAlerts(r.Context(), u.ID)
+	if signedIn {
+		n, err := s.alerts.Unread(r.Context(), u)
 		if err != nil {
 			s.log.WarnContext(r.Context(), "counting unread alerts", "err", err)
 		}

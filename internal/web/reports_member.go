@@ -408,33 +408,6 @@ func rpReadStep(in *report.Input, step int, f url.Values, u scheme.User) {
 
 // --- Drafts ---
 
-func (s *Server) rpOwnDraft(ctx context.Context, userID, id string) (scheme.Draft, report.Input, error) {
-	ds, err := s.db.Drafts(ctx, userID)
-	if err != nil {
-		return scheme.Draft{}, report.Input{}, err
-	}
-	for _, d := range ds {
-		if d.ID != id {
-			continue
-		}
-		var in report.Input
-		if err := json.Unmarshal([]byte(d.Data), &in); err != nil {
-			return d, in, fmt.Errorf("draft %s: %w", id, err)
-		}
-		return d, in, nil
-	}
-	return scheme.Draft{}, report.Input{}, scheme.ErrNotFound
-}
-
-func (s *Server) rpKeepDraft(ctx context.Context, u scheme.User, id string, step int, in report.Input) error {
-	b, err := json.Marshal(in)
-	if err != nil {
-		return err
-	}
-	_, err = s.db.SaveDraft(ctx, u.ID, id, step, string(b))
-	return err
-}
-
 var rpErrUnreadable = scheme.Errorf(scheme.CodeInvalid, "We could not read what you sent: the connection may have dropped. Go back and press the button again.")
 
 func rpStepFrom(r *http.Request) (int, bool) {
@@ -444,13 +417,7 @@ func rpStepFrom(r *http.Request) (int, bool) {
 
 func (s *Server) newDraft() http.Handler {
 	return s.rpReporter(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
-		data := "{}"
-		if u.OrganisationID != "" || u.Role.Staff() {
-			// Organisations and coordinators usually report for someone
-			// else: the box starts ticked (and stays so for staff).
-			data = `{"third_party":true}`
-		}
-		id, err := s.db.SaveDraft(r.Context(), u.ID, "", 1, data)
+		id, err := s.reports.StartDraft(r.Context(), u)
 		if err != nil {
 			s.fail(w, r, err)
 			return
@@ -466,7 +433,7 @@ func (s *Server) draftStep() http.Handler {
 			s.fail(w, r, scheme.ErrNotFound)
 			return
 		}
-		d, in, err := s.rpOwnDraft(r.Context(), u.ID, r.PathValue("id"))
+		d, in, err := s.reports.Draft(r.Context(), u, r.PathValue("id"))
 		if err != nil {
 			s.fail(w, r, err)
 			return
@@ -496,7 +463,7 @@ func (s *Server) rpSaveStep(w http.ResponseWriter, r *http.Request, u scheme.Use
 		s.fail(w, r, scheme.ErrNotFound)
 		return
 	}
-	d, in, err := s.rpOwnDraft(ctx, u.ID, r.PathValue("id"))
+	d, in, err := s.reports.Draft(ctx, u, r.PathValue("id"))
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -512,7 +479,7 @@ func (s *Server) rpSaveStep(w http.ResponseWriter, r *http.Request, u scheme.Use
 	base := "/reports/draft/" + d.ID + "/"
 	action := f.Get("action")
 	save := func(at int) bool {
-		if err := s.rpKeepDraft(ctx, u, d.ID, at, in); err != nil {
+		if err := s.reports.SaveDraft(ctx, u, d.ID, at, in); err != nil {
 			s.fail(w, r, err)
 			return false
 		}
@@ -622,7 +589,7 @@ func (s *Server) rpStepProblems(ctx context.Context, in report.Input, step int) 
 // is told what happens next.
 func (s *Server) rpSubmit(w http.ResponseWriter, r *http.Request, u scheme.User, id string, in report.Input) {
 	ctx := r.Context()
-	if err := s.rpKeepDraft(ctx, u, id, rpSteps, in); err != nil {
+	if err := s.reports.SaveDraft(ctx, u, id, rpSteps, in); err != nil {
 		s.fail(w, r, err)
 		return
 	}
@@ -644,7 +611,7 @@ func (s *Server) rpSubmit(w http.ResponseWriter, r *http.Request, u scheme.User,
 				shown[k] = v
 			}
 		}
-		if err := s.rpKeepDraft(ctx, u, id, first, in); err != nil {
+		if err := s.reports.SaveDraft(ctx, u, id, first, in); err != nil {
 			s.fail(w, r, err)
 			return
 		}
@@ -657,11 +624,7 @@ func (s *Server) rpSubmit(w http.ResponseWriter, r *http.Request, u scheme.User,
 
 func (s *Server) discardDraft() http.Handler {
 	return s.rpReporter(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
-		if _, _, err := s.rpOwnDraft(r.Context(), u.ID, r.PathValue("id")); err != nil {
-			s.fail(w, r, err)
-			return
-		}
-		if err := s.db.DeleteDraft(r.Context(), u.ID, r.PathValue("id")); err != nil {
+		if err := s.reports.DiscardDraft(r.Context(), u, r.PathValue("id")); err != nil {
 			s.fail(w, r, err)
 			return
 		}
@@ -1040,7 +1003,7 @@ func (s *Server) myReports() http.Handler {
 			s.fail(w, r, err)
 			return
 		}
-		drafts, err := s.db.Drafts(ctx, u.ID)
+		drafts, err := s.reports.Drafts(ctx, u)
 		if err != nil {
 			s.fail(w, r, err)
 			return
@@ -1054,24 +1017,19 @@ func (s *Server) myReports() http.Handler {
 			}
 			v.Drafts = append(v.Drafts, row)
 		}
-		reports, err := s.db.Reports(ctx, scheme.ReportFilter{ReporterID: u.ID})
+		reports, err := s.reports.Mine(ctx, u)
 		if err != nil {
 			s.fail(w, r, err)
 			return
 		}
 		for _, rep := range reports {
-			msgs, err := s.db.Messages(ctx, rep.ID, false)
+			unread, err := s.reports.Unread(ctx, u, rep)
 			if err != nil {
 				s.fail(w, r, err)
 				return
 			}
 			row := rpReportRow{ID: rep.ID, What: cmp.Or(l.rpTypeList(rep.IncidentTypes), "Report"), Incident: rpShortDay(rep.IncidentAt.In(s.rpLocation())),
-				Sent: s.rpDayTime(rep.SubmittedAt), Status: rep.Status, StatusName: cmp.Or(rpStatusWords[rep.Status].Name, string(rep.Status))}
-			for _, m := range msgs {
-				if m.FromScheme && m.ReadAt.IsZero() {
-					row.Unread++
-				}
-			}
+				Sent: s.rpDayTime(rep.SubmittedAt), Status: rep.Status, StatusName: cmp.Or(rpStatusWords[rep.Status].Name, string(rep.Status)), Unread: unread}
 			v.Reports = append(v.Reports, row)
 		}
 		s.render(w, r, http.StatusOK, "report-list", v)
@@ -1104,22 +1062,9 @@ type ReporterSentView struct {
 	Alert             bool
 }
 
-func (s *Server) rpOwnReport(ctx context.Context, u scheme.User, id string) (scheme.Report, error) {
-	// Read without Service.Get, which records a coordinator's view: here
-	// only the reporter may look, and coordinators use the case pages.
-	rep, err := s.db.Report(ctx, id)
-	if err != nil {
-		return rep, err
-	}
-	if rep.ReporterID != u.ID {
-		return scheme.Report{}, scheme.ErrNotFound
-	}
-	return rep, nil
-}
-
 func (s *Server) myReport() http.Handler {
 	return s.rpReporter(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
-		rep, err := s.rpOwnReport(r.Context(), u, r.PathValue("id"))
+		rep, err := s.reports.Own(r.Context(), u, r.PathValue("id"))
 		if err != nil {
 			s.fail(w, r, err)
 			return
@@ -1129,11 +1074,11 @@ func (s *Server) myReport() http.Handler {
 			return
 		}
 		done := r.URL.Query().Get("done")
-		s.rpRenderReport(w, r, http.StatusOK, rep, ReporterReportView{MessageNotice: done == "message", ConsentsDone: done == "consents"})
+		s.rpRenderReport(w, r, u, http.StatusOK, rep, ReporterReportView{MessageNotice: done == "message", ConsentsDone: done == "consents"})
 	})
 }
 
-func (s *Server) rpRenderReport(w http.ResponseWriter, r *http.Request, status int, rep scheme.Report, v ReporterReportView) {
+func (s *Server) rpRenderReport(w http.ResponseWriter, r *http.Request, u scheme.User, status int, rep scheme.Report, v ReporterReportView) {
 	ctx := r.Context()
 	l, err := s.rpLookups(ctx)
 	if err != nil {
@@ -1163,7 +1108,7 @@ func (s *Server) rpRenderReport(w http.ResponseWriter, r *http.Request, status i
 	if rep.VictimGender != "" {
 		v.Summary.VictimGender = rpPairName(scheme.Genders, rep.VictimGender)
 	}
-	msgs, err := s.db.Messages(ctx, rep.ID, true)
+	msgs, err := s.reports.Thread(ctx, u, rep)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -1179,7 +1124,7 @@ func (s *Server) reporterMessage() http.Handler {
 	return s.rpReporter(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
 		id := r.PathValue("id")
 		body := r.PostFormValue("message")
-		_, err := s.db.AddMessage(r.Context(), u.ID, id, false, body, s.accounts.URL)
+		_, err := s.reports.ReporterMessage(r.Context(), u, id, body)
 		if err == nil {
 			seeOther(w, r, "/reports/"+id+"?done=message#messages")
 			return
@@ -1188,12 +1133,12 @@ func (s *Server) reporterMessage() http.Handler {
 			s.fail(w, r, err)
 			return
 		}
-		rep, gerr := s.rpOwnReport(r.Context(), u, id)
+		rep, gerr := s.reports.Own(r.Context(), u, id)
 		if gerr != nil {
 			s.fail(w, r, gerr)
 			return
 		}
-		s.rpRenderReport(w, r, http.StatusUnprocessableEntity, rep, ReporterReportView{Message: body, MessageError: formErrors(err)["message"]})
+		s.rpRenderReport(w, r, u, http.StatusUnprocessableEntity, rep, ReporterReportView{Message: body, MessageError: formErrors(err)["message"]})
 	})
 }
 

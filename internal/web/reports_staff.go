@@ -236,7 +236,7 @@ func (s *Server) reportQueue() http.Handler {
 				tab = t
 			}
 		}
-		reports, err := s.db.Reports(ctx, scheme.ReportFilter{Statuses: tab.Statuses})
+		reports, err := s.reports.Queue(ctx, u, tab.Statuses...)
 		if err != nil {
 			s.fail(w, r, err)
 			return
@@ -472,7 +472,7 @@ func (s *Server) renderCase(w http.ResponseWriter, r *http.Request, u scheme.Use
 		{caseConsentNames["support"], c.Support}, {caseConsentNames["police_contact"], c.PoliceContact}}
 	v.Original = caseContentOf(rep.Original)
 	v.AlertConsent, v.PoliceConsent = c.Alert, c.Police
-	alerts, err := s.db.Alerts(ctx, scheme.AlertFilter{ReportID: rep.ID})
+	alerts, err := s.alerts.List(ctx, u, scheme.AlertFilter{ReportID: rep.ID})
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -493,7 +493,7 @@ func (s *Server) renderCase(w http.ResponseWriter, r *http.Request, u scheme.Use
 			continue
 		}
 		if _, ok := counts[o.ProfileID]; !ok {
-			linked, err := s.db.Reports(ctx, scheme.ReportFilter{ProfileID: o.ProfileID})
+			linked, err := s.reports.Linked(ctx, u, o.ProfileID)
 			if err != nil {
 				s.fail(w, r, err)
 				return
@@ -519,7 +519,7 @@ func (s *Server) renderCase(w http.ResponseWriter, r *http.Request, u scheme.Use
 		o.ProfileReports = counts[o.ProfileID]
 	}
 
-	tasks, err := s.db.Tasks(ctx, rep.ID)
+	tasks, err := s.reports.Tasks(ctx, rep.ID)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -539,7 +539,7 @@ func (s *Server) renderCase(w http.ResponseWriter, r *http.Request, u scheme.Use
 			v.OpenTasks++
 		}
 	}
-	events, err := s.db.Timeline(ctx, rep.ID)
+	events, err := s.reports.Timeline(ctx, rep.ID)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -548,7 +548,7 @@ func (s *Server) renderCase(w http.ResponseWriter, r *http.Request, u scheme.Use
 	for _, e := range events {
 		v.Timeline = append(v.Timeline, describeCaseEvent(e, who[e.Actor], taskTitles, s.caseDayTime(e.At)))
 	}
-	msgs, err := s.db.Messages(ctx, rep.ID, false)
+	msgs, err := s.reports.CaseThread(ctx, u, rep.ID)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -894,7 +894,7 @@ func (s *Server) caseURL(id, done, section string) string {
 func (s *Server) editWorkingCopy() http.Handler {
 	return s.signedIn(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
 		ctx := r.Context()
-		rep, err := s.db.Report(ctx, r.PathValue("id"))
+		rep, err := s.reports.Peek(ctx, u, r.PathValue("id"))
 		if err != nil {
 			s.fail(w, r, err)
 			return
@@ -948,7 +948,7 @@ func (s *Server) editWorkingCopy() http.Handler {
 			}
 			k++
 		}
-		if err := s.db.UpdateWorkingCopy(ctx, u.ID, rep.ID, content); err != nil {
+		if err := s.reports.UpdateWorkingCopy(ctx, u, rep.ID, content); err != nil {
 			s.caseFailed(w, r, u, err, caseForm{form: "working-copy", wc: &f})
 			return
 		}
@@ -980,12 +980,7 @@ func (s *Server) setReportStatus() http.Handler {
 		to := scheme.ReportStatus(r.PostFormValue("status"))
 		reason := strings.TrimSpace(r.PostFormValue("reason"))
 		values := map[string]string{"status": string(to), "reason": reason}
-		if to == "" {
-			s.renderCase(w, r, u, caseForm{status: http.StatusUnprocessableEntity, form: "status", values: values,
-				errors: map[string]string{"status": "Choose what happens to the report."}})
-			return
-		}
-		if err := s.db.SetReportStatus(r.Context(), u.ID, r.PathValue("id"), to, reason); err != nil {
+		if err := s.reports.SetStatus(r.Context(), u, r.PathValue("id"), to, reason); err != nil {
 			s.caseFailed(w, r, u, err, caseForm{form: "status", values: values})
 			return
 		}
@@ -997,12 +992,7 @@ func (s *Server) addCaseNote() http.Handler {
 	return s.signedIn(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
 		kind, text := r.PostFormValue("kind"), r.PostFormValue("text")
 		values := map[string]string{"kind": kind, "text": text}
-		if kind != "note" && kind != "referral" {
-			s.renderCase(w, r, u, caseForm{status: http.StatusUnprocessableEntity, form: "notes", values: values,
-				errors: map[string]string{"kind": "Choose a note or a referral."}})
-			return
-		}
-		if err := s.db.AddCaseNote(r.Context(), u.ID, r.PathValue("id"), kind, text); err != nil {
+		if err := s.reports.AddCaseNote(r.Context(), u, r.PathValue("id"), kind, text); err != nil {
 			s.caseFailed(w, r, u, caseRenameFields(err, map[string]string{"note": "text", "referral": "text"}), caseForm{form: "notes", values: values})
 			return
 		}
@@ -1027,28 +1017,7 @@ func (s *Server) addTask() http.Handler {
 	return s.signedIn(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
 		title, dueText := r.PostFormValue("title"), strings.TrimSpace(r.PostFormValue("due"))
 		values := map[string]string{"title": title, "due": dueText}
-		errs := map[string]string{}
-		if strings.TrimSpace(title) == "" {
-			errs["title"] = "Say what needs doing."
-		}
-		var due time.Time
-		if dueText != "" {
-			d, err := time.ParseInLocation("2006-01-02", dueText, s.caseLoc())
-			today := time.Now().In(s.caseLoc()).Format("2006-01-02")
-			switch {
-			case err != nil:
-				errs["due"] = "Give the date as year, month and day, for example " + today + "."
-			case dueText < today:
-				errs["due"] = "That date has passed. Choose today or a later day."
-			default:
-				due = time.Date(d.Year(), d.Month(), d.Day(), 23, 59, 0, 0, s.caseLoc()) // by the end of that day
-			}
-		}
-		if len(errs) > 0 {
-			s.renderCase(w, r, u, caseForm{status: http.StatusUnprocessableEntity, form: "tasks", values: values, errors: errs})
-			return
-		}
-		if _, err := s.db.AddTask(r.Context(), u.ID, r.PathValue("id"), title, due); err != nil {
+		if _, err := s.reports.AddTask(r.Context(), u, r.PathValue("id"), title, dueText); err != nil {
 			s.caseFailed(w, r, u, caseRenameFields(err, map[string]string{"task": "title"}), caseForm{form: "tasks", values: values})
 			return
 		}
@@ -1058,7 +1027,7 @@ func (s *Server) addTask() http.Handler {
 
 func (s *Server) completeTask() http.Handler {
 	return s.signedIn(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
-		if err := s.db.CompleteTask(r.Context(), u.ID, r.PathValue("id"), r.PathValue("task")); err != nil {
+		if err := s.reports.CompleteTask(r.Context(), u, r.PathValue("id"), r.PathValue("task")); err != nil {
 			s.fail(w, r, err)
 			return
 		}
@@ -1069,7 +1038,7 @@ func (s *Server) completeTask() http.Handler {
 func (s *Server) schemeMessage() http.Handler {
 	return s.signedIn(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
 		body := r.PostFormValue("body")
-		if _, err := s.db.AddMessage(r.Context(), u.ID, r.PathValue("id"), true, body, s.accounts.URL); err != nil {
+		if _, err := s.reports.SchemeMessage(r.Context(), u, r.PathValue("id"), body, s.accounts.URL); err != nil {
 			s.caseFailed(w, r, u, caseRenameFields(err, map[string]string{"message": "body"}), caseForm{form: "messages", values: map[string]string{"body": body}})
 			return
 		}
@@ -1127,7 +1096,7 @@ func (s *Server) offenderPage() http.Handler {
 
 func (s *Server) renderOffender(w http.ResponseWriter, r *http.Request, u scheme.User, id string, status int, f FormView, left string) {
 	ctx := r.Context()
-	p, err := s.db.OffenderProfile(ctx, u.ID, id)
+	p, err := s.reports.OffenderProfile(ctx, u, id)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -1149,7 +1118,7 @@ func (s *Server) renderOffender(w http.ResponseWriter, r *http.Request, u scheme
 	for _, reg := range p.Regions {
 		v.Regions = append(v.Regions, cmp.Or(n.regions[reg], reg))
 	}
-	listed, err := s.db.Reports(ctx, scheme.ReportFilter{ProfileID: p.ID})
+	listed, err := s.reports.Linked(ctx, u, p.ID)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -1174,7 +1143,7 @@ func (s *Server) renderOffender(w http.ResponseWriter, r *http.Request, u scheme
 		before = x.IncidentAt
 		// The offenders of this report who are in this profile, as the
 		// working copy describes them.
-		full, err := s.db.Report(ctx, x.ID)
+		full, err := s.reports.Peek(ctx, u, x.ID)
 		if err != nil {
 			s.fail(w, r, err)
 			return
@@ -1192,11 +1161,11 @@ func (s *Server) renderOffender(w http.ResponseWriter, r *http.Request, u scheme
 		v.Reports = append(v.Reports, pr)
 	}
 	if left != "" && left != p.ID {
-		if still, err := s.db.Reports(ctx, scheme.ReportFilter{ProfileID: left}); err == nil && len(still) > 0 {
+		if still, err := s.reports.Linked(ctx, u, left); err == nil && len(still) > 0 {
 			v.Left = left
 		}
 	}
-	if v.Suggestions, err = s.db.SuggestedMatches(ctx, p.ID); err != nil {
+	if v.Suggestions, err = s.reports.SuggestedMatches(ctx, p.ID); err != nil {
 		s.fail(w, r, err)
 		return
 	}
@@ -1222,19 +1191,11 @@ func (s *Server) moveOffender() http.Handler {
 			}
 			s.renderOffender(w, r, u, from, status, FormView{Values: map[string]string{offenderField: offender, reasonField: reason}, Errors: errs}, "")
 		}
-		if offender == "" {
-			again(http.StatusUnprocessableEntity, map[string]string{offenderField: "Give the offender's reference: it is on the report's case page, under each offender."})
-			return
-		}
-		if to != "" && s.caseInProfile(r.Context(), offender, to) {
-			again(http.StatusUnprocessableEntity, map[string]string{offenderField: "That offender is already in this profile."})
-			return
-		}
-		result, err := s.db.MoveOffender(r.Context(), u.ID, offender, to, reason)
+		result, err := s.reports.MoveOffender(r.Context(), u, offender, to, reason)
 		if err != nil {
 			switch scheme.ErrorCode(err) {
 			case scheme.CodeInvalid:
-				again(http.StatusUnprocessableEntity, formErrors(caseRenameFields(err, map[string]string{"reason": reasonField})))
+				again(http.StatusUnprocessableEntity, formErrors(caseRenameFields(err, map[string]string{"offender": offenderField, "reason": reasonField})))
 			case scheme.CodeNotFound:
 				if to != "" && from != "" {
 					again(http.StatusUnprocessableEntity, map[string]string{offenderField: "No offender has that reference. Copy it from the report's case page."})
@@ -1256,24 +1217,4 @@ func (s *Server) moveOffender() http.Handler {
 		}
 		seeOther(w, r, dest)
 	}, scheme.RoleCoordinator)
-}
-
-// caseInProfile reports whether an offender is already in a profile.
-func (s *Server) caseInProfile(ctx context.Context, offenderID, profileID string) bool {
-	rs, err := s.db.Reports(ctx, scheme.ReportFilter{ProfileID: profileID})
-	if err != nil {
-		return false
-	}
-	for _, x := range rs {
-		full, err := s.db.Report(ctx, x.ID)
-		if err != nil {
-			return false
-		}
-		for _, o := range full.Working.Offenders {
-			if o.ID == offenderID && o.ProfileID == profileID {
-				return true
-			}
-		}
-	}
-	return false
 }

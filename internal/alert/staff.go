@@ -1,0 +1,146 @@
+package alert
+
+import (
+	"context"
+	"strconv"
+
+	"uglymugs/internal/scheme"
+)
+
+// What coordinators do with alerts besides writing them: the lists,
+// withdrawing and discarding, the members' additions waiting for a
+// coordinator, how delivery is going, and the approval setting.
+
+// List lists alerts matching f for coordinators: drafts first, then
+// newest.
+func (s *Service) List(ctx context.Context, u scheme.User, f scheme.AlertFilter) ([]scheme.Alert, error) {
+	if err := staffOnly(u); err != nil {
+		return nil, err
+	}
+	return s.DB.Alerts(ctx, f)
+}
+
+// Alert returns one alert in full, for coordinators' pages.
+func (s *Service) Alert(ctx context.Context, id string) (scheme.Alert, error) {
+	return s.DB.Alert(ctx, id)
+}
+
+// Versions lists a published alert's versions, newest first.
+func (s *Service) Versions(ctx context.Context, id string) ([]scheme.AlertVersion, error) {
+	return s.DB.AlertVersions(ctx, id)
+}
+
+// Audience counts the members alert id would reach (or reached), by
+// channel.
+func (s *Service) Audience(ctx context.Context, id string) (scheme.Audience, error) {
+	return s.DB.Audience(ctx, id)
+}
+
+// Withdraw takes a published alert out of members' feeds with a notice
+// they see instead; email and SMS not yet sent are cancelled.
+func (s *Service) Withdraw(ctx context.Context, u scheme.User, id, notice string) error {
+	if err := staffOnly(u); err != nil {
+		return err
+	}
+	return s.DB.WithdrawAlert(ctx, u.ID, id, notice)
+}
+
+// Discard deletes a draft that will not be published.
+func (s *Service) Discard(ctx context.Context, u scheme.User, id string) error {
+	if err := staffOnly(u); err != nil {
+		return err
+	}
+	return s.DB.DiscardAlert(ctx, u.ID, id)
+}
+
+// AllAdditions lists everything members added to an alert, whatever a
+// coordinator decided about it, for coordinators.
+func (s *Service) AllAdditions(ctx context.Context, u scheme.User, alertID string) ([]scheme.Addition, error) {
+	if err := staffOnly(u); err != nil {
+		return nil, err
+	}
+	return s.DB.Additions(ctx, alertID, u.ID, true)
+}
+
+// PendingAdditions lists the additions waiting for a coordinator, oldest
+// first.
+func (s *Service) PendingAdditions(ctx context.Context) ([]scheme.Addition, error) {
+	return s.DB.PendingAdditions(ctx)
+}
+
+// ModerateAddition approves a pending addition (members who received the
+// alert can read it) or rejects it (only its writer sees it); only
+// coordinators decide.
+func (s *Service) ModerateAddition(ctx context.Context, u scheme.User, id string, approve bool) error {
+	if err := staffOnly(u); err != nil {
+		return err
+	}
+	return s.DB.ModerateAddition(ctx, u.ID, id, approve)
+}
+
+// MaxFailuresShown bounds the failures listed with an alert's deliveries.
+const MaxFailuresShown = 50
+
+// Deliveries is how an alert's delivery is going.
+type Deliveries struct {
+	Alert scheme.Alert
+	// Counts counts deliveries by channel ("in_app", "email", "sms") and
+	// state; every channel is present, with the states that have a count.
+	Counts   map[string]map[string]int
+	Failures []scheme.DeliveryFailure // the latest MaxFailuresShown
+	Paused   []scheme.DeliveryPause   // channels that stopped themselves
+}
+
+// Deliveries returns how alert id's delivery is going, for coordinators.
+func (s *Service) Deliveries(ctx context.Context, u scheme.User, id string) (Deliveries, error) {
+	var d Deliveries
+	if err := staffOnly(u); err != nil {
+		return d, err
+	}
+	var err error
+	if d.Alert, err = s.DB.Alert(ctx, id); err != nil {
+		return d, err
+	}
+	if d.Counts, err = s.DB.DeliveryCounts(ctx, d.Alert.ID); err != nil {
+		return d, err
+	}
+	if d.Failures, err = s.DB.DeliveryFailures(ctx, d.Alert.ID, MaxFailuresShown); err != nil {
+		return d, err
+	}
+	d.Paused, err = s.DB.DeliveryPauses(ctx)
+	return d, err
+}
+
+// DeliveryPauses lists the channels that stopped sending themselves after
+// too many failures.
+func (s *Service) DeliveryPauses(ctx context.Context) ([]scheme.DeliveryPause, error) {
+	return s.DB.DeliveryPauses(ctx)
+}
+
+// RetryDeliveries queues an alert's failed deliveries on channel ("email"
+// or "sms") again and returns how many were queued. A withdrawn alert's
+// messages are not sent again.
+func (s *Service) RetryDeliveries(ctx context.Context, u scheme.User, alertID, channel string) (int, error) {
+	if err := staffOnly(u); err != nil {
+		return 0, err
+	}
+	return s.DB.RetryDeliveries(ctx, u.ID, alertID, channel)
+}
+
+// ResumeChannel lets a paused channel send again; the deliveries that
+// waited go out.
+func (s *Service) ResumeChannel(ctx context.Context, u scheme.User, channel string) error {
+	if err := staffOnly(u); err != nil {
+		return err
+	}
+	return s.DB.ResumeChannel(ctx, u.ID, channel)
+}
+
+// SetRequireApproval turns two-person approval of alerts on or off. Only
+// an admin may; the change is recorded in the audit log.
+func (s *Service) SetRequireApproval(ctx context.Context, u scheme.User, on bool) error {
+	if u.Role != scheme.RoleAdmin || u.Status != scheme.StatusActive {
+		return scheme.Errorf(scheme.CodeForbidden, "Only admins can change the scheme's settings.")
+	}
+	return s.DB.SetSetting(ctx, u.ID, scheme.SettingRequireApproval, strconv.FormatBool(on))
+}
