@@ -14,7 +14,11 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
 	"uglymugs/internal/account"
+	"uglymugs/internal/alert"
+	"uglymugs/internal/check"
+	"uglymugs/internal/content"
 	"uglymugs/internal/jobs"
+	"uglymugs/internal/police"
 	"uglymugs/internal/report"
 	"uglymugs/internal/store"
 	"uglymugs/internal/web"
@@ -111,11 +115,18 @@ func serve(ctx context.Context, db *store.DB, cfg serveConfig, demo bool, log *s
 		TLS:          cfg.tls(),
 		MetricsToken: cfg.metricsToken,
 		BehindProxy:  cfg.behindProxy,
-		Checks:       cfg.checks,
 		SMSInbound:   web.SMSInbound{AuthToken: cfg.sms.Token, URL: cfg.baseURL() + "/sms/inbound"},
 		// SQLite writes one transaction at a time; PostgreSQL many.
 		WriteSlots: map[store.Dialect]int{store.SQLite: 8, store.Postgres: 64}[db.Dialect()],
-	}, db, accounts, report.New(db, cfg.hours), log, reg)
+	}, web.Services{
+		Accounts: accounts,
+		Reports:  report.New(db, cfg.hours),
+		Alerts:   alert.New(db, cfg.hours.Location),
+		Checks:   check.New(db, cfg.hours.Location, cfg.checks),
+		Police:   police.New(db, cfg.hours),
+		Content:  content.New(db),
+		Health:   db,
+	}, log, reg)
 	if err != nil {
 		return err
 	}

@@ -57,7 +57,7 @@ func (r Result) Reported() bool { return r.Highest != "" }
 // when to try again.
 type LimitError struct {
 	RetryAfter time.Duration
-	Left       int // checks left today (members only; 0 when the day's are used)
+	Left       int  // checks left today (members only; 0 when the day's are used)
 	Daily      bool // the day's allowance (else the minute's)
 }
 

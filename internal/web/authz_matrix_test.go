@@ -18,8 +18,8 @@ import (
 	"uglymugs/internal/account"
 	"uglymugs/internal/alert"
 	"uglymugs/internal/apitest"
+	"uglymugs/internal/check"
 	"uglymugs/internal/police"
-	"uglymugs/internal/report"
 	"uglymugs/internal/scheme"
 	"uglymugs/internal/store"
 	"uglymugs/internal/store/storetest"
@@ -69,7 +69,7 @@ func TestAuthorisationMatrix_EveryRouteForEveryRole(t *testing.T) {
 		t.Fatal(err)
 	}
 	srv, err := web.New(web.Config{Scheme: web.SchemeView{Name: "Test Mugs", ContactEmail: "help@example.org", Hours: "Monday to Friday", Region: "Testland"},
-		QuickExitURL: "https://neutral.example.org/weather"}, db, accounts, report.New(db, hours), slog.New(slog.NewTextHandler(io.Discard, nil)), prometheus.NewRegistry())
+		QuickExitURL: "https://neutral.example.org/weather"}, services(db, accounts, check.Limits{}), slog.New(slog.NewTextHandler(io.Discard, nil)), prometheus.NewRegistry())
 	if err != nil {
 		t.Fatal(err)
 	}

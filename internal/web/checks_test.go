@@ -83,7 +83,7 @@ func TestCheckPage_AnyFormatFindsThePublishedAlertAndOpensIt(t *testing.T) {
 func TestCheckPage_AllowanceUsedUpIs429WithRetryAfter(t *testing.T) {
 	db := storetest.Open(t, store.SQLite)
 	d := newAlertDesk(t, db)
-	d.ts = newServerOn(t, db, web.Config{Checks: check.Limits{PerDay: 2, PerMinute: 2}})
+	d.ts = newServerLimited(t, db, web.Config{}, check.Limits{PerDay: 2, PerMinute: 2})
 	for range 2 {
 		if status, _, body := d.do("member", "POST", "/check", url.Values{"value": {"07700 900124"}}); status != http.StatusOK {
 			t.Fatalf("%d %q", status, problemsOn(body))
@@ -128,7 +128,7 @@ func TestCheckAPI_MembersGetAlertsPartnersOnlyWhetherAndHowSeverely(t *testing.T
 
 func checkAPI(t *testing.T, db *store.DB) {
 	d := newAlertDesk(t, db)
-	d.ts = newServerOn(t, db, web.Config{Checks: check.Limits{PerDay: 3, PerMinute: 3}})
+	d.ts = newServerLimited(t, db, web.Config{}, check.Limits{PerDay: 3, PerMinute: 3})
 	a := d.publish(alert.Input{Title: ptr("Robbery — Hackney")})
 	ctx := context.Background()
 	tok, _, err := db.CreateSession(ctx, d.users["member"].ID, scheme.SessionAPI, account.DefaultAPITTL)

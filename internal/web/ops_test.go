@@ -15,7 +15,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"uglymugs/internal/account"
-	"uglymugs/internal/report"
+	"uglymugs/internal/check"
 	"uglymugs/internal/scheme"
 	"uglymugs/internal/store"
 	"uglymugs/internal/store/storetest"
@@ -55,7 +55,7 @@ func TestRequestLogAndMetrics_NameTheRouteOfSignedInRequests(t *testing.T) {
 	reg := prometheus.NewRegistry()
 	s, err := web.New(web.Config{Scheme: web.SchemeView{Name: "Test Mugs", ContactEmail: "help@example.org", Region: "Testland"},
 		QuickExitURL: "https://neutral.example.org/weather"},
-		db, accounts, report.New(db, scheme.DefaultWorkingHours(time.UTC)), slog.New(slog.NewTextHandler(&logs, nil)), reg)
+		services(db, accounts, check.Limits{}), slog.New(slog.NewTextHandler(&logs, nil)), reg)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,7 +1,7 @@
 // Package web is the scheme's web face: routes, handlers, templates and
 // static assets, and the middleware every response passes through. It talks
-// to the domain through the store; it holds no state of its own beyond parsed
-// templates and caches.
+// to the domain through its services (Services), never to the store; it
+// holds no state of its own beyond parsed templates and caches.
 package web
 
 import (
@@ -19,7 +19,6 @@ import (
 	"uglymugs/internal/content"
 	"uglymugs/internal/police"
 	"uglymugs/internal/report"
-	"uglymugs/internal/store"
 	"uglymugs/internal/vault"
 )
 
@@ -39,7 +38,6 @@ type Config struct {
 	TLS          bool   // served over HTTPS (directly or behind a proxy): HSTS and Secure cookies
 	MetricsToken string // if set, /metrics wants "Authorization: Bearer <token>"
 	BehindProxy  bool   // trust the last X-Forwarded-For address (set only behind your own reverse proxy)
-	Checks       check.Limits
 	// SMSInbound verifies the SMS provider's inbound webhook: Twilio signs
 	// each request with the account's auth token over the URL it called.
 	SMSInbound SMSInbound
@@ -55,6 +53,18 @@ type SMSInbound struct {
 	URL       string // the webhook's public address, as configured at the provider
 }
 
+// Services are the domain's entry points, one per use case, that the
+// handlers call; the store is behind them.
+type Services struct {
+	Accounts *account.Service
+	Reports  *report.Service
+	Alerts   *alert.Service
+	Checks   *check.Service
+	Police   *police.Service
+	Content  *content.Service
+	Health   Health
+}
+
 // Health is what the health check and the metrics ask of the database:
 // that it answers, that the key file opens it, and to hear of every
 // encrypted value that does not open.
@@ -67,7 +77,6 @@ type Health interface {
 // Server holds the parsed templates and the dependencies of the handlers.
 type Server struct {
 	cfg      Config
-	db       *store.DB
 	health   Health
 	content  *content.Service
 	accounts *account.Service
@@ -89,7 +98,7 @@ type Server struct {
 
 // New parses every view and fingerprints every static asset; it fails if a
 // template is missing or broken, so a bad build never starts serving.
-func New(cfg Config, db *store.DB, accounts *account.Service, reports *report.Service, log *slog.Logger, reg *prometheus.Registry) (*Server, error) {
+func New(cfg Config, svc Services, log *slog.Logger, reg *prometheus.Registry) (*Server, error) {
 	a, err := loadAssets()
 	if err != nil {
 		return nil, err
@@ -98,12 +107,10 @@ func New(cfg Config, db *store.DB, accounts *account.Service, reports *report.Se
 	if err != nil {
 		return nil, err
 	}
-	watchUnreadable(db, reg, log)
+	watchUnreadable(svc.Health, reg, log)
 	return &Server{
-		cfg: cfg, db: db, health: db, content: content.New(db), accounts: accounts, reports: reports, log: log, views: views, assets: a,
-		alerts:  alert.New(db, reports.Hours.Location),
-		checks:  check.New(db, reports.Hours.Location, cfg.Checks),
-		police:  police.New(db, reports.Hours),
+		cfg: cfg, health: svc.Health, content: svc.Content, accounts: svc.Accounts, reports: svc.Reports,
+		alerts: svc.Alerts, checks: svc.Checks, police: svc.Police, log: log, views: views, assets: a,
 		metrics: newHTTPMetrics(reg), reg: reg,
 		termsHTML:  map[int]template.HTML{},
 		writeSlots: make(chan struct{}, cmp.Or(cfg.WriteSlots, 8)),

@@ -15,7 +15,11 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"uglymugs/internal/account"
+	"uglymugs/internal/alert"
 	"uglymugs/internal/apitest"
+	"uglymugs/internal/check"
+	"uglymugs/internal/content"
+	"uglymugs/internal/police"
 	"uglymugs/internal/report"
 	"uglymugs/internal/scheme"
 	"uglymugs/internal/store"
@@ -30,15 +34,35 @@ func newServer(t *testing.T, cfg web.Config) *httptest.Server {
 
 func newServerOn(t *testing.T, db *store.DB, cfg web.Config) *httptest.Server {
 	t.Helper()
+	return newServerLimited(t, db, cfg, check.Limits{})
+}
+
+// newServerLimited is newServerOn with the check allowances given.
+func newServerLimited(t *testing.T, db *store.DB, cfg web.Config, limits check.Limits) *httptest.Server {
+	t.Helper()
 	accounts, err := account.New(db, scheme.DefaultWorkingHours(time.UTC), "http://test.example.org/signin")
 	if err != nil {
 		t.Fatal(err)
 	}
-	return newServerWith(t, db, cfg, accounts)
+	return newServerChecking(t, db, cfg, accounts, limits)
+}
+
+// services are the domain's services over db, as serve builds them, with
+// the check allowances given (zero: the defaults).
+func services(db *store.DB, accounts *account.Service, limits check.Limits) web.Services {
+	hours := scheme.DefaultWorkingHours(time.UTC)
+	return web.Services{Accounts: accounts, Reports: report.New(db, hours), Alerts: alert.New(db, hours.Location),
+		Checks: check.New(db, hours.Location, limits), Police: police.New(db, hours), Content: content.New(db), Health: db}
 }
 
 // newServerWith is newServerOn with an account service set up by the test.
 func newServerWith(t *testing.T, db *store.DB, cfg web.Config, accounts *account.Service) *httptest.Server {
+	t.Helper()
+	return newServerChecking(t, db, cfg, accounts, check.Limits{})
+}
+
+// newServerChecking is newServerWith with the check allowances given.
+func newServerChecking(t *testing.T, db *store.DB, cfg web.Config, accounts *account.Service, limits check.Limits) *httptest.Server {
 	t.Helper()
 	if cfg.Scheme.Name == "" {
 		cfg.Scheme = web.SchemeView{Name: "Test Mugs", ContactEmail: "help@example.org", Hours: "Monday to Friday", Region: "Testland"}
@@ -46,7 +70,7 @@ func newServerWith(t *testing.T, db *store.DB, cfg web.Config, accounts *account
 	if cfg.QuickExitURL == "" {
 		cfg.QuickExitURL = "https://neutral.example.org/weather"
 	}
-	s, err := web.New(cfg, db, accounts, report.New(db, scheme.DefaultWorkingHours(time.UTC)), slog.New(slog.NewTextHandler(io.Discard, nil)), prometheus.NewRegistry())
+	s, err := web.New(cfg, services(db, accounts, limits), slog.New(slog.NewTextHandler(io.Discard, nil)), prometheus.NewRegistry())
 	if err != nil {
 		t.Fatal(err)
 	}
