@@ -97,7 +97,7 @@ func (s *Service) validate(ctx context.Context, in ApplicationInput) (store.NewA
 		}
 	}
 
-	regions, err := s.DB.Regions(ctx)
+	lists, err := s.DB.Lists(ctx)
 	if err != nil {
 		return na, nil, err
 	}
@@ -105,7 +105,7 @@ func (s *Service) validate(ctx context.Context, in ApplicationInput) (store.NewA
 		p["regions"] = "Choose at least one region, so we can send you the alerts for it."
 	}
 	for _, r := range in.Regions {
-		if !slices.ContainsFunc(regions, func(x scheme.Region) bool { return x.Slug == r }) {
+		if !slices.ContainsFunc(lists.Regions, func(x scheme.Region) bool { return x.Slug == r }) {
 			p["regions"] = fmt.Sprintf("We do not know the region %q. Choose from the list.", r)
 		}
 	}
@@ -114,14 +114,8 @@ func (s *Service) validate(ctx context.Context, in ApplicationInput) (store.NewA
 	if in.Gender != "" && !slices.ContainsFunc(scheme.Genders, func(g struct{ Slug, Name string }) bool { return g.Slug == in.Gender }) {
 		p["gender"] = "Choose one of the answers, or leave it blank."
 	}
-	if in.Sector != "" {
-		sectors, err := s.DB.Sectors(ctx)
-		if err != nil {
-			return na, nil, err
-		}
-		if !slices.ContainsFunc(sectors, func(x scheme.Sector) bool { return x.Slug == in.Sector }) {
-			p["sector"] = "Choose one of the answers, or leave it blank."
-		}
+	if in.Sector != "" && !slices.ContainsFunc(lists.Sectors, func(x scheme.Sector) bool { return x.Slug == in.Sector }) {
+		p["sector"] = "Choose one of the answers, or leave it blank."
 	}
 	if tooLong(prof.Area, maxName) {
 		p["area"] = fmt.Sprintf("Use at most %d characters.", maxName)

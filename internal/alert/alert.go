@@ -242,18 +242,14 @@ func (s *Service) fromReports(ctx context.Context, rs []scheme.Report) (scheme.A
 
 func (s *Service) names(ctx context.Context) (types, regions map[string]string, err error) {
 	types, regions = map[string]string{}, map[string]string{}
-	its, err := s.DB.IncidentTypes(ctx)
+	l, err := s.DB.Lists(ctx)
 	if err != nil {
 		return nil, nil, err
 	}
-	for _, t := range its {
+	for _, t := range l.Types {
 		types[t.Slug] = t.Name
 	}
-	rgs, err := s.DB.Regions(ctx)
-	if err != nil {
-		return nil, nil, err
-	}
-	for _, r := range rgs {
+	for _, r := range l.Regions {
 		regions[r.Slug] = r.Name
 	}
 	return types, regions, nil
@@ -443,25 +439,17 @@ func unknown(vs, known []string) string {
 }
 
 func (s *Service) codes(ctx context.Context) (regions, sectors, types []string, err error) {
-	rs, err := s.DB.Regions(ctx)
+	l, err := s.DB.Lists(ctx)
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	for _, r := range rs {
+	for _, r := range l.Regions {
 		regions = append(regions, r.Slug)
 	}
-	ss, err := s.DB.Sectors(ctx)
-	if err != nil {
-		return nil, nil, nil, err
-	}
-	for _, x := range ss {
+	for _, x := range l.Sectors {
 		sectors = append(sectors, x.Slug)
 	}
-	ts, err := s.DB.IncidentTypes(ctx)
-	if err != nil {
-		return nil, nil, nil, err
-	}
-	for _, t := range ts {
+	for _, t := range l.Types {
 		types = append(types, t.Slug)
 	}
 	return regions, sectors, types, nil

@@ -242,12 +242,12 @@ func (s *Service) Record(ctx context.Context, u scheme.User, id string) (scheme.
 // what the reports and their reporters hold.
 func (s *Service) rows(ctx context.Context, rs []scheme.Report) ([]ExportRow, error) {
 	sort.SliceStable(rs, func(i, j int) bool { return rs[i].IncidentAt.Before(rs[j].IncidentAt) })
-	regions, err := s.DB.Regions(ctx)
+	lists, err := s.DB.Lists(ctx)
 	if err != nil {
 		return nil, err
 	}
 	regionName := map[string]string{}
-	for _, r := range regions {
+	for _, r := range lists.Regions {
 		regionName[r.Slug] = r.Name
 	}
 	sens, err := s.sensitive(ctx, rs)

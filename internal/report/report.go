@@ -115,10 +115,11 @@ func (s *Service) Validate(ctx context.Context, in Input) (scheme.Report, map[st
 		VictimGender: in.VictimGender, VictimSector: in.VictimSector, PoliceReported: in.PoliceReported, Consents: in.Consents,
 		SubmittedAt: now.UTC(), DraftID: in.Draft}
 
-	types, err := s.DB.IncidentTypes(ctx)
+	lists, err := s.DB.Lists(ctx)
 	if err != nil {
 		return r, nil, err
 	}
+	types := lists.Types
 	sev := scheme.Severity("")
 	for _, t := range in.IncidentTypes {
 		i := slices.IndexFunc(types, func(x scheme.IncidentType) bool { return x.Slug == t })
@@ -155,13 +156,9 @@ func (s *Service) Validate(ctx context.Context, in Input) (scheme.Report, map[st
 		r.Late = r.Delay > scheme.LateAfter
 	}
 
-	regions, err := s.DB.Regions(ctx)
-	if err != nil {
-		return r, nil, err
-	}
 	if in.Region == "" {
 		p["region"] = "Choose the region where it happened, so that the right members are warned."
-	} else if !oneOf(regions, in.Region, func(x scheme.Region) string { return x.Slug }) {
+	} else if !oneOf(lists.Regions, in.Region, func(x scheme.Region) string { return x.Slug }) {
 		p["region"] = "Choose a region from the list."
 	}
 	if in.PlaceKind != "" && !oneOf(scheme.PlaceKinds, in.PlaceKind, func(x struct{ Slug, Name string }) string { return x.Slug }) {
@@ -173,14 +170,8 @@ func (s *Service) Validate(ctx context.Context, in Input) (scheme.Report, map[st
 	if in.VictimGender != "" && !oneOf(scheme.Genders, in.VictimGender, func(x struct{ Slug, Name string }) string { return x.Slug }) {
 		p["victim_gender"] = "Choose one of the answers, or leave it blank."
 	}
-	if in.VictimSector != "" {
-		sectors, err := s.DB.Sectors(ctx)
-		if err != nil {
-			return r, nil, err
-		}
-		if !oneOf(sectors, in.VictimSector, func(x scheme.Sector) string { return x.Slug }) {
-			p["victim_sector"] = "Choose one of the answers, or leave it blank."
-		}
+	if in.VictimSector != "" && !oneOf(lists.Sectors, in.VictimSector, func(x scheme.Sector) string { return x.Slug }) {
+		p["victim_sector"] = "Choose one of the answers, or leave it blank."
 	}
 	content := scheme.ReportContent{Account: strings.TrimSpace(in.Account), Town: strings.TrimSpace(in.Town), PoliceRef: strings.TrimSpace(in.PoliceReference)}
 	if tooLong(content.Account, maxAccount) {
