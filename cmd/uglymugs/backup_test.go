@@ -109,12 +109,12 @@ func TestBackup_TakenWhileServingRestoresEveryRecord(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	p, err := db.Profile(ctx, memberID)
+	p, err := db.Accounts.Profile(ctx, memberID)
 	if err != nil || p.WorkName != "Juniper" || p.Email != "juniper@example.org" {
 		t.Errorf("the member in the restored database: %+v, %v", p, err)
 	}
 	for _, s := range before {
-		r, err := db.Report(ctx, s.id)
+		r, err := db.Reports.Report(ctx, s.id)
 		if err != nil {
 			t.Fatalf("report %s is not in the restored database: %v", s.id, err)
 		}
@@ -123,7 +123,7 @@ func TestBackup_TakenWhileServingRestoresEveryRecord(t *testing.T) {
 			t.Errorf("report %s restored as %+v", s.id, r.Original)
 		}
 	}
-	if _, err := db.Report(ctx, after["id"].(string)); err == nil {
+	if _, err := db.Reports.Report(ctx, after["id"].(string)); err == nil {
 		t.Error("a report sent after the backup is in it")
 	}
 	// Every row of the tables that hold members and reports, but the

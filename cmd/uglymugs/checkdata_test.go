@@ -40,7 +40,7 @@ func TestCheckData_ListsEachUnreadableFieldAndFails(t *testing.T) {
 				t.Fatal(err)
 			}
 			defer h.Close()
-			u, err := h.UserByUsername(ctx, "coord.damaged")
+			u, err := h.Accounts.UserByUsername(ctx, "coord.damaged")
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -34,7 +34,7 @@ func CreateStaff(ctx context.Context, db *store.DB, actor, username, pw string, 
 	if err != nil {
 		return "", err
 	}
-	_, err = db.CreateUser(ctx, actor, store.NewUser{Username: username, Role: role, PasswordHash: hash, TOTPSecret: key.Secret()})
+	_, err = db.Accounts.CreateUser(ctx, actor, store.NewUser{Username: username, Role: role, PasswordHash: hash, TOTPSecret: key.Secret()})
 	if err != nil {
 		return "", err
 	}

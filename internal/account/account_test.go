@@ -106,7 +106,7 @@ func TestApply_EachMembershipTypeJoinsAndIsApproved(t *testing.T) {
 			}
 		}
 		// Normalised on the way in.
-		a, _ := s.DB.ApplicationOfUser(ctx, mustLogin(t, db, "amber.h"))
+		a, _ := s.DB.Accounts.ApplicationOfUser(ctx, mustLogin(t, db, "amber.h"))
 		if a.Profile.Email != "amber@example.org" || a.Profile.Mobile != "+447700900123" {
 			t.Errorf("contact details not normalised: %q %q", a.Profile.Email, a.Profile.Mobile)
 		}
@@ -115,7 +115,7 @@ func TestApply_EachMembershipTypeJoinsAndIsApproved(t *testing.T) {
 
 func mustLogin(t *testing.T, db *store.DB, username string) string {
 	t.Helper()
-	l, err := db.LoginByUsername(context.Background(), username)
+	l, err := db.Sessions.LoginByUsername(context.Background(), username)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -463,7 +463,7 @@ func TestPasswordReset_CodeByMessageEndsOldSessions(t *testing.T) {
 		if err := db.Writer().QueryRowContext(ctx, `SELECT id FROM notifications WHERE template = 'password_reset_code' AND user_id = $1`, a.UserID).Scan(&id); err != nil {
 			t.Fatalf("no reset message queued: %v", err)
 		}
-		n, err := db.Notification(ctx, id)
+		n, err := db.Deliveries.Notification(ctx, id)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -567,9 +567,9 @@ func TestAudit_EveryMembershipActionIsRecorded(t *testing.T) {
 		if _, err := account.CreateStaff(ctx, db, "cli", "coord.audit", pw, scheme.RoleCoordinator); err != nil {
 			t.Fatal(err)
 		}
-		coord, _ := db.UserByUsername(ctx, "coord.audit")
+		coord, _ := db.Accounts.UserByUsername(ctx, "coord.audit")
 		a, _ := s.Apply(ctx, individualInput("audited"))
-		if _, err := db.Application(ctx, coord.ID, a.ID); err != nil {
+		if _, err := db.Accounts.Application(ctx, coord.ID, a.ID); err != nil {
 			t.Fatal(err)
 		}
 		s.Decide(ctx, coord.ID, a.ID, scheme.Approve, "")
@@ -583,19 +583,19 @@ func TestAudit_EveryMembershipActionIsRecorded(t *testing.T) {
 		org := orgInput("project", "audit.org", "x@valley-outreach.example.org")
 		oa, _ := s.Apply(ctx, org)
 		s.Decide(ctx, coord.ID, oa.ID, scheme.Approve, "")
-		contact, _ := db.LoginByUsername(ctx, "audit.org")
+		contact, _ := db.Sessions.LoginByUsername(ctx, "audit.org")
 		staff, err := s.AddStaff(ctx, contact.User, "audit.staff", pw, "Kai")
 		if err != nil {
 			t.Fatal(err)
 		}
 		s.SetStaffActive(ctx, contact.User, staff.ID, false)
-		db.Members(ctx, coord.ID)
-		db.SetRole(ctx, coord.ID, a.UserID, scheme.RoleCoordinator)
-		db.SetRole(ctx, coord.ID, a.UserID, "")
-		db.Revoke(ctx, coord.ID, a.UserID, "False reports.", "u")
-		req, _ := db.RequestMemberExport(ctx, coord.ID, a.UserID, "Police intelligence hub request")
-		db.DecideMemberExport(ctx, "second.coordinator", req.ID, true)
-		db.ExportRevoked(ctx, coord.ID, req.ID)
+		db.Accounts.Members(ctx, coord.ID)
+		db.Accounts.SetRole(ctx, coord.ID, a.UserID, scheme.RoleCoordinator)
+		db.Accounts.SetRole(ctx, coord.ID, a.UserID, "")
+		db.Accounts.Revoke(ctx, coord.ID, a.UserID, "False reports.", "u")
+		req, _ := db.Police.RequestMemberExport(ctx, coord.ID, a.UserID, "Police intelligence hub request")
+		db.Police.DecideMemberExport(ctx, "second.coordinator", req.ID, true)
+		db.Police.ExportRevoked(ctx, coord.ID, req.ID)
 		ob, _ := s.Apply(ctx, individualInput("leaver.audit"))
 		s.Decide(ctx, coord.ID, ob.ID, scheme.Approve, "")
 		s.Leave(ctx, scheme.User{ID: ob.UserID, Role: scheme.RoleMember})

@@ -12,7 +12,7 @@ func (s *Service) APIKeys(ctx context.Context, u scheme.User) ([]scheme.APIKey, 
 	if err := activeAdmin(u, "manage partner keys"); err != nil {
 		return nil, err
 	}
-	return s.DB.APIKeys(ctx)
+	return s.DB.Sessions.APIKeys(ctx)
 }
 
 // CreateAPIKey makes a partner site's key with its allowances, and returns
@@ -21,7 +21,7 @@ func (s *Service) CreateAPIKey(ctx context.Context, u scheme.User, name string, 
 	if err := activeAdmin(u, "manage partner keys"); err != nil {
 		return scheme.APIKey{}, "", err
 	}
-	return s.DB.CreateAPIKey(ctx, u.ID, name, perMinute, perDay)
+	return s.DB.Sessions.CreateAPIKey(ctx, u.ID, name, perMinute, perDay)
 }
 
 // RevokeAPIKey stops a partner key working, at once.
@@ -29,13 +29,13 @@ func (s *Service) RevokeAPIKey(ctx context.Context, u scheme.User, id string) er
 	if err := activeAdmin(u, "manage partner keys"); err != nil {
 		return err
 	}
-	return s.DB.RevokeAPIKey(ctx, u.ID, id)
+	return s.DB.Sessions.RevokeAPIKey(ctx, u.ID, id)
 }
 
 // APIKey returns the partner key a token belongs to; an unknown or
 // revoked token is not found.
 func (s *Service) APIKey(ctx context.Context, token string) (scheme.APIKey, error) {
-	return s.DB.APIKeyByToken(ctx, token)
+	return s.DB.Sessions.APIKeyByToken(ctx, token)
 }
 
 // MemberByMobile finds the active member (not staff) whose registered
@@ -47,5 +47,5 @@ func (s *Service) MemberByMobile(ctx context.Context, from string) (scheme.User,
 	if err != nil || res.Partial {
 		return scheme.User{}, scheme.ErrNotFound
 	}
-	return s.DB.ActiveMemberByMobile(ctx, res.Value)
+	return s.DB.Sessions.ActiveMemberByMobile(ctx, res.Value)
 }

@@ -97,7 +97,7 @@ func (s *Service) validate(ctx context.Context, in ApplicationInput) (store.NewA
 		}
 	}
 
-	lists, err := s.DB.Lists(ctx)
+	lists, err := s.DB.Content.Lists(ctx)
 	if err != nil {
 		return na, nil, err
 	}
@@ -121,7 +121,7 @@ func (s *Service) validate(ctx context.Context, in ApplicationInput) (store.NewA
 		p["area"] = fmt.Sprintf("Use at most %d characters.", maxName)
 	}
 
-	terms, err := s.DB.CurrentTerms(ctx)
+	terms, err := s.DB.Content.CurrentTerms(ctx)
 	if err != nil {
 		return na, nil, err
 	}
@@ -222,5 +222,5 @@ func (s *Service) Apply(ctx context.Context, in ApplicationInput) (scheme.Applic
 		return scheme.Application{}, scheme.Invalid(problems)
 	}
 	na.URL = s.URL
-	return s.DB.CreateApplication(ctx, na)
+	return s.DB.Accounts.CreateApplication(ctx, na)
 }

@@ -14,7 +14,7 @@ import (
 // ChangePassword checks the current password and sets a new one; every
 // session ends, and the caller signs the person in afresh.
 func (s *Service) ChangePassword(ctx context.Context, u scheme.User, current, next string) error {
-	l, err := s.DB.LoginByID(ctx, u.ID)
+	l, err := s.DB.Sessions.LoginByID(ctx, u.ID)
 	if err != nil {
 		return err
 	}
@@ -30,7 +30,7 @@ func (s *Service) ChangePassword(ctx context.Context, u scheme.User, current, ne
 	if err != nil {
 		return err
 	}
-	return s.DB.SetPassword(ctx, u.ID, u.ID, h, s.URL)
+	return s.DB.Accounts.SetPassword(ctx, u.ID, u.ID, h, s.URL)
 }
 
 // ResetTTL is how long a password reset code works; ResetTries how many
@@ -64,7 +64,7 @@ func (s *Service) StartReset(ctx context.Context, username string) error {
 			t.Stop()
 		}
 	}()
-	l, err := s.DB.LoginByUsername(ctx, username)
+	l, err := s.DB.Sessions.LoginByUsername(ctx, username)
 	if err != nil && scheme.ErrorCode(err) != scheme.CodeNotFound {
 		return err
 	}
@@ -76,7 +76,7 @@ func (s *Service) StartReset(ctx context.Context, username string) error {
 	rr.Every, rr.Burst = lim.Every, lim.Burst
 	rr.Code = newCode(8)
 	rr.CodeHash = hashCode(rr.Code)
-	_, err = s.DB.StartPasswordReset(ctx, rr)
+	_, err = s.DB.Accounts.StartPasswordReset(ctx, rr)
 	return err
 }
 
@@ -91,13 +91,13 @@ func (s *Service) FinishReset(ctx context.Context, username, code, next string) 
 	if err != nil {
 		return err
 	}
-	return s.DB.FinishPasswordReset(ctx, username, hashCode(code), ResetTries, h, s.URL)
+	return s.DB.Accounts.FinishPasswordReset(ctx, username, hashCode(code), ResetTries, h, s.URL)
 }
 
 // ResetForMember lets a coordinator set a temporary password for a member
 // with no email or mobile (given to them in person); it is audited.
 func (s *Service) ResetForMember(ctx context.Context, actor scheme.User, userID, temporary string) error {
-	l, err := s.DB.LoginByID(ctx, userID)
+	l, err := s.DB.Sessions.LoginByID(ctx, userID)
 	if err != nil {
 		return err
 	}
@@ -111,7 +111,7 @@ func (s *Service) ResetForMember(ctx context.Context, actor scheme.User, userID,
 	if err != nil {
 		return err
 	}
-	return s.DB.SetPassword(ctx, actor.ID, userID, h, s.URL)
+	return s.DB.Accounts.SetPassword(ctx, actor.ID, userID, h, s.URL)
 }
 
 // ProfileInput is a member's edit of their own details.
@@ -127,12 +127,12 @@ func (s *Service) UpdateProfile(ctx context.Context, u scheme.User, in ProfileIn
 	ai := ApplicationInput{Type: string(scheme.Individual), Username: u.Username, Password: "valid-placeholder-password",
 		WorkName: in.WorkName, RealName: in.RealName, Email: in.Email, Mobile: in.Mobile, AlertChannels: in.AlertChannels,
 		Regions: in.Regions, Gender: in.Gender, Sector: in.Sector, Area: in.Area}
-	terms, err := s.DB.CurrentTerms(ctx)
+	terms, err := s.DB.Content.CurrentTerms(ctx)
 	if err != nil {
 		return err
 	}
 	ai.TermsVersion = terms.Version
-	prof, err := s.DB.Profile(ctx, u.ID)
+	prof, err := s.DB.Accounts.Profile(ctx, u.ID)
 	if err != nil {
 		return err
 	}
@@ -166,7 +166,7 @@ func (s *Service) UpdateProfile(ctx context.Context, u scheme.User, in ProfileIn
 	if up.WorkName == "" {
 		up.WorkName = prof.WorkName
 	}
-	return s.DB.UpdateProfile(ctx, u.ID, up)
+	return s.DB.Accounts.UpdateProfile(ctx, u.ID, up)
 }
 
 // fieldProblems runs the application's field rules and keeps the ones a
@@ -204,7 +204,7 @@ func (s *Service) AddStaff(ctx context.Context, contact scheme.User, username, p
 	if err != nil {
 		return scheme.User{}, err
 	}
-	return s.DB.CreateOrgStaff(ctx, contact.ID, contact.OrganisationID, username, h, name)
+	return s.DB.Accounts.CreateOrgStaff(ctx, contact.ID, contact.OrganisationID, username, h, name)
 }
 
 // SetStaffActive disables or re-enables a staff login of the key contact's
@@ -213,5 +213,5 @@ func (s *Service) SetStaffActive(ctx context.Context, contact scheme.User, staff
 	if contact.Role != scheme.RoleOrgContact || contact.OrganisationID == "" {
 		return scheme.Errorf(scheme.CodeForbidden, "Only an organisation's key contact can manage staff logins.")
 	}
-	return s.DB.SetStaffActive(ctx, contact.ID, contact.OrganisationID, staffID, active)
+	return s.DB.Accounts.SetStaffActive(ctx, contact.ID, contact.OrganisationID, staffID, active)
 }

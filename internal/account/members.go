@@ -27,7 +27,7 @@ func activeAdmin(u scheme.User, what string) error {
 // them on staff pages, and whether they are staff (pages that name staff
 // may name members only as "a member"). An erased account is not found.
 func (s *Service) Username(ctx context.Context, id string) (username string, staff bool, err error) {
-	l, err := s.DB.LoginByID(ctx, id)
+	l, err := s.DB.Sessions.LoginByID(ctx, id)
 	if err != nil {
 		return "", false, err
 	}
@@ -39,7 +39,7 @@ func (s *Service) Members(ctx context.Context, u scheme.User) ([]scheme.MemberRo
 	if err := activeStaff(u); err != nil {
 		return nil, err
 	}
-	return s.DB.Members(ctx, u.ID)
+	return s.DB.Accounts.Members(ctx, u.ID)
 }
 
 // Application returns one application with the applicant's details for a
@@ -48,7 +48,7 @@ func (s *Service) Application(ctx context.Context, u scheme.User, id string) (sc
 	if err := activeStaff(u); err != nil {
 		return scheme.Application{}, err
 	}
-	return s.DB.Application(ctx, u.ID, id)
+	return s.DB.Accounts.Application(ctx, u.ID, id)
 }
 
 // Revoke ends a member's membership for false or malicious reporting, for
@@ -58,7 +58,7 @@ func (s *Service) Revoke(ctx context.Context, u scheme.User, userID, reason stri
 	if err := activeStaff(u); err != nil {
 		return err
 	}
-	return s.DB.Revoke(ctx, u.ID, userID, strings.TrimSpace(reason), s.URL)
+	return s.DB.Accounts.Revoke(ctx, u.ID, userID, strings.TrimSpace(reason), s.URL)
 }
 
 // SetRole makes an account a coordinator or admin, or (role "") takes the
@@ -74,7 +74,7 @@ func (s *Service) SetRole(ctx context.Context, u scheme.User, userID string, rol
 	if userID == u.ID {
 		return scheme.Errorf(scheme.CodeForbidden, "You cannot change your own role: ask another admin.")
 	}
-	return s.DB.SetRole(ctx, u.ID, userID, role)
+	return s.DB.Accounts.SetRole(ctx, u.ID, userID, role)
 }
 
 // OrgStaff lists the staff logins of the key contact's organisation.
@@ -82,5 +82,5 @@ func (s *Service) OrgStaff(ctx context.Context, contact scheme.User) ([]scheme.S
 	if contact.Role != scheme.RoleOrgContact || contact.Status != scheme.StatusActive {
 		return nil, scheme.Errorf(scheme.CodeForbidden, "Only an organisation's key contact can manage staff logins.")
 	}
-	return s.DB.OrgStaff(ctx, contact.OrganisationID)
+	return s.DB.Accounts.OrgStaff(ctx, contact.OrganisationID)
 }

@@ -9,18 +9,18 @@ import (
 
 // Profile returns u's own details: names, contacts, regions, alerts.
 func (s *Service) Profile(ctx context.Context, u scheme.User) (scheme.Profile, error) {
-	return s.DB.Profile(ctx, u.ID)
+	return s.DB.Accounts.Profile(ctx, u.ID)
 }
 
 // ExportData gathers everything held about u, for her to download.
 func (s *Service) ExportData(ctx context.Context, u scheme.User) (scheme.MemberData, error) {
-	return s.DB.ExportUser(ctx, u.ID)
+	return s.DB.Accounts.ExportUser(ctx, u.ID)
 }
 
 // AnswerApplication records an applicant's answer to the question vetting
 // asked about her application.
 func (s *Service) AnswerApplication(ctx context.Context, u scheme.User, answer string) error {
-	return s.DB.AnswerApplication(ctx, u.ID, answer)
+	return s.DB.Accounts.AnswerApplication(ctx, u.ID, answer)
 }
 
 // AddressLimit is the allowance of sign-in, reset and joining tries per
@@ -32,5 +32,5 @@ var AddressLimit = Allowance{Burst: 10, Every: 6 * time.Second}
 // or says how long to wait. key names the address (the web counts an IPv6
 // address by its /64); it is stored only as a keyed hash, for minutes.
 func (s *Service) TryFromAddress(ctx context.Context, key string) (ok bool, wait time.Duration, err error) {
-	return s.DB.Throttle(ctx, key, AddressLimit.Every, AddressLimit.Burst)
+	return s.DB.Sessions.Throttle(ctx, key, AddressLimit.Every, AddressLimit.Burst)
 }

@@ -90,7 +90,7 @@ func codeKey(userID string) string     { return "code\x00" + userID }
 // take uses one try of key's sign-in allowance, or says how long to wait.
 func (s *Service) take(ctx context.Context, key string) error {
 	lim := s.SignInLimit.or(DefaultSignInLimit)
-	ok, wait, err := s.DB.Throttle(ctx, key, lim.Every, lim.Burst)
+	ok, wait, err := s.DB.Sessions.Throttle(ctx, key, lim.Every, lim.Burst)
 	if err != nil {
 		return err
 	}
@@ -103,7 +103,7 @@ func (s *Service) take(ctx context.Context, key string) error {
 
 // giveBack returns a try that proved to be the rightful person's.
 func (s *Service) giveBack(ctx context.Context, key string) error {
-	return s.DB.Refund(ctx, key, s.SignInLimit.or(DefaultSignInLimit).Every)
+	return s.DB.Sessions.Refund(ctx, key, s.SignInLimit.or(DefaultSignInLimit).Every)
 }
 
 // minutes says a wait in words, rounded up to whole minutes.
@@ -161,7 +161,7 @@ func (s *Service) SignIn(ctx context.Context, in SignInInput, kind scheme.Sessio
 	if err := s.take(ctx, key); err != nil {
 		return Session{}, err
 	}
-	l, err := s.DB.LoginByUsername(ctx, in.Username)
+	l, err := s.DB.Sessions.LoginByUsername(ctx, in.Username)
 	found := err == nil
 	if err != nil && scheme.ErrorCode(err) != scheme.CodeNotFound {
 		return Session{}, err
@@ -195,7 +195,7 @@ func (s *Service) SignIn(ctx context.Context, in SignInInput, kind scheme.Sessio
 			}
 			// The password is proven: hand back a short-lived token for the
 			// code step, so the browser need not send the password again.
-			token, exp, err := s.DB.CreateSession(ctx, l.User.ID, scheme.SessionMFA, s.ttl(scheme.SessionMFA))
+			token, exp, err := s.DB.Sessions.CreateSession(ctx, l.User.ID, scheme.SessionMFA, s.ttl(scheme.SessionMFA))
 			if err != nil {
 				return Session{}, err
 			}
@@ -211,18 +211,18 @@ func (s *Service) SignIn(ctx context.Context, in SignInInput, kind scheme.Sessio
 // CompleteSignIn finishes a sign-in that needed a second-factor code, with
 // the token SignIn gave alongside ErrOTPRequired.
 func (s *Service) CompleteSignIn(ctx context.Context, mfaToken, code string, kind scheme.SessionKind) (Session, error) {
-	u, err := s.DB.SessionUser(ctx, mfaToken, scheme.SessionMFA, s.ttl(scheme.SessionMFA))
+	u, err := s.DB.Sessions.SessionUser(ctx, mfaToken, scheme.SessionMFA, s.ttl(scheme.SessionMFA))
 	if err != nil {
 		return Session{}, scheme.Errorf(scheme.CodeUnauthenticated, "That took too long. Please sign in again.")
 	}
-	l, err := s.DB.LoginByID(ctx, u.ID)
+	l, err := s.DB.Sessions.LoginByID(ctx, u.ID)
 	if err != nil {
 		return Session{}, err
 	}
 	if err := s.secondFactor(ctx, l, code); err != nil {
 		return Session{}, err
 	}
-	if err := s.DB.DeleteSession(ctx, mfaToken); err != nil {
+	if err := s.DB.Sessions.DeleteSession(ctx, mfaToken); err != nil {
 		return Session{}, err
 	}
 	return s.start(ctx, l, kind)
@@ -252,10 +252,10 @@ func (s *Service) start(ctx context.Context, l store.Login, kind scheme.SessionK
 	if setUp && kind == scheme.SessionAPI {
 		return Session{}, scheme.Errorf(scheme.CodeForbidden, "Staff must set up a second factor in the web app before using the API.")
 	}
-	if err := s.DB.LoginSucceeded(ctx, l.User.ID); err != nil {
+	if err := s.DB.Sessions.LoginSucceeded(ctx, l.User.ID); err != nil {
 		return Session{}, err
 	}
-	token, exp, err := s.DB.CreateSession(ctx, l.User.ID, kind, s.ttl(kind))
+	token, exp, err := s.DB.Sessions.CreateSession(ctx, l.User.ID, kind, s.ttl(kind))
 	return Session{Token: token, Expires: exp, User: l.User, SetUpSecondFactor: setUp}, err
 }
 
@@ -272,24 +272,24 @@ func (s *Service) checkSecondFactor(ctx context.Context, l store.Login, code str
 				return false, err
 			}
 			if subtle.ConstantTimeCompare([]byte(want), []byte(code)) == 1 {
-				return s.DB.UseTOTPStep(ctx, l.User.ID, at.Unix()/30)
+				return s.DB.Accounts.UseTOTPStep(ctx, l.User.ID, at.Unix()/30)
 			}
 		}
 		return false, nil
 	}
-	return s.DB.UseRecoveryCode(ctx, l.User.ID, hashCode(code))
+	return s.DB.Accounts.UseRecoveryCode(ctx, l.User.ID, hashCode(code))
 }
 
 var totpOpts = totp.ValidateOpts{Period: 30, Digits: otp.DigitsSix, Algorithm: otp.AlgorithmSHA1}
 
 // Authenticate returns the user of a session token.
 func (s *Service) Authenticate(ctx context.Context, token string, kind scheme.SessionKind) (scheme.User, error) {
-	return s.DB.SessionUser(ctx, token, kind, s.ttl(kind))
+	return s.DB.Sessions.SessionUser(ctx, token, kind, s.ttl(kind))
 }
 
 // SignOut ends a session.
 func (s *Service) SignOut(ctx context.Context, token string) error {
-	return s.DB.DeleteSession(ctx, token)
+	return s.DB.Sessions.DeleteSession(ctx, token)
 }
 
 // hashCode hashes a one-time code (recovery or reset) for storage. Codes are
@@ -334,5 +334,5 @@ func (s *Service) ConfirmTOTP(ctx context.Context, userID, secret, code string) 
 		codes[i] = newCode(12)
 		hashes[i] = hashCode(codes[i])
 	}
-	return codes, s.DB.SetTOTP(ctx, userID, secret, hashes)
+	return codes, s.DB.Accounts.SetTOTP(ctx, userID, secret, hashes)
 }

@@ -8,24 +8,24 @@ import (
 
 // CurrentTerms returns the terms in force: the newest published version.
 func (s *Service) CurrentTerms(ctx context.Context) (scheme.Terms, error) {
-	return s.DB.CurrentTerms(ctx)
+	return s.DB.Content.CurrentTerms(ctx)
 }
 
 // TermsHistory returns every published version of the terms, newest first.
 func (s *Service) TermsHistory(ctx context.Context) ([]scheme.Terms, error) {
-	return s.DB.TermsHistory(ctx)
+	return s.DB.Content.TermsHistory(ctx)
 }
 
 // TermsToAccept returns the version of the terms u has yet to accept, or 0
 // when she has accepted the current one.
 func (s *Service) TermsToAccept(ctx context.Context, u scheme.User) (int, error) {
-	return s.DB.TermsToAccept(ctx, u.ID)
+	return s.DB.Content.TermsToAccept(ctx, u.ID)
 }
 
 // AcceptTerms records that u accepts the given version; it must be the
 // current one (CodeConflict if a newer one was published meanwhile).
 func (s *Service) AcceptTerms(ctx context.Context, u scheme.User, version int) error {
-	return s.DB.AcceptTerms(ctx, u.ID, version)
+	return s.DB.Content.AcceptTerms(ctx, u.ID, version)
 }
 
 // PublishTerms publishes a new version of the terms: admins only. Every
@@ -34,5 +34,5 @@ func (s *Service) PublishTerms(ctx context.Context, u scheme.User, body string) 
 	if u.Role != scheme.RoleAdmin || u.Status != scheme.StatusActive {
 		return scheme.Terms{}, scheme.Errorf(scheme.CodeForbidden, "Only admins publish the terms.")
 	}
-	return s.DB.PublishTerms(ctx, u.ID, body)
+	return s.DB.Content.PublishTerms(ctx, u.ID, body)
 }

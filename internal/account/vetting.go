@@ -18,7 +18,7 @@ type QueueItem struct {
 // Queue lists applications oldest first, each with its wait in working
 // hours (to one decimal place).
 func (s *Service) Queue(ctx context.Context, f scheme.ApplicationFilter) ([]QueueItem, error) {
-	apps, err := s.DB.Applications(ctx, f)
+	apps, err := s.DB.Accounts.Applications(ctx, f)
 	if err != nil {
 		return nil, err
 	}
@@ -36,7 +36,7 @@ func (s *Service) Queue(ctx context.Context, f scheme.ApplicationFilter) ([]Queu
 
 // Decide approves, rejects or asks about an application.
 func (s *Service) Decide(ctx context.Context, actor, id string, d scheme.Decision, text string) (scheme.Application, error) {
-	return s.DB.DecideApplication(ctx, actor, id, d, strings.TrimSpace(text), s.URL)
+	return s.DB.Accounts.DecideApplication(ctx, actor, id, d, strings.TrimSpace(text), s.URL)
 }
 
 // Me is what a signed-in person sees about their own account.
@@ -55,7 +55,7 @@ type Me struct {
 // Me gathers a user's own account.
 func (s *Service) Me(ctx context.Context, u scheme.User) (Me, error) {
 	me := Me{ID: u.ID, Username: u.Username, Role: u.Role, Status: u.Status}
-	if a, err := s.DB.ApplicationOfUser(ctx, u.ID); err == nil {
+	if a, err := s.DB.Accounts.ApplicationOfUser(ctx, u.ID); err == nil {
 		me.ApplicationStatus, me.Question, me.RejectionReason = a.Status, a.Question, a.Reason
 		if a.Status != scheme.ApplicationInfoRequested {
 			me.Question = ""
@@ -65,13 +65,13 @@ func (s *Service) Me(ctx context.Context, u scheme.User) (Me, error) {
 	} else if scheme.ErrorCode(err) != scheme.CodeNotFound {
 		return me, err
 	}
-	if p, err := s.DB.Profile(ctx, u.ID); err == nil {
+	if p, err := s.DB.Accounts.Profile(ctx, u.ID); err == nil {
 		me.Profile = &p
 	} else if scheme.ErrorCode(err) != scheme.CodeNotFound {
 		return me, err
 	}
 	if u.OrganisationID != "" {
-		org, err := s.DB.Organisation(ctx, u.ID)
+		org, err := s.DB.Accounts.Organisation(ctx, u.ID)
 		if err != nil {
 			return me, err
 		}
@@ -85,5 +85,5 @@ func (s *Service) Leave(ctx context.Context, u scheme.User) error {
 	if u.Role.Staff() {
 		return scheme.Errorf(scheme.CodeForbidden, "Scheme staff cannot leave this way: ask an admin to remove your account.")
 	}
-	return s.DB.Leave(ctx, u.ID)
+	return s.DB.Accounts.Leave(ctx, u.ID)
 }

@@ -82,7 +82,7 @@ func (s *Service) Draft(ctx context.Context, u scheme.User, in Input) (scheme.Al
 	if a.Flags, err = s.check(ctx, a, reports); err != nil {
 		return a, err
 	}
-	return s.DB.CreateAlert(ctx, u.ID, a)
+	return s.DB.Alerts.CreateAlert(ctx, u.ID, a)
 }
 
 // Update applies an edit to a draft or a published alert (a new version;
@@ -91,7 +91,7 @@ func (s *Service) Update(ctx context.Context, u scheme.User, id string, in Input
 	if err := staffOnly(u); err != nil {
 		return scheme.Alert{}, err
 	}
-	a, err := s.DB.Alert(ctx, id)
+	a, err := s.DB.Alerts.Alert(ctx, id)
 	if err != nil {
 		return a, err
 	}
@@ -113,7 +113,7 @@ func (s *Service) Update(ctx context.Context, u scheme.User, id string, in Input
 			Fields: map[string]string{"override_reason": "Change the flagged text, or say why it is safe to publish as it is."}}
 	}
 	a.OverrideReason = strings.TrimSpace(in.OverrideReason)
-	return s.DB.UpdateAlert(ctx, u.ID, a)
+	return s.DB.Alerts.UpdateAlert(ctx, u.ID, a)
 }
 
 // Approve records a second coordinator's approval.
@@ -121,13 +121,13 @@ func (s *Service) Approve(ctx context.Context, u scheme.User, id string) error {
 	if err := staffOnly(u); err != nil {
 		return err
 	}
-	return s.DB.ApproveAlert(ctx, u.ID, id)
+	return s.DB.Alerts.ApproveAlert(ctx, u.ID, id)
 }
 
 // RequireApproval reports whether publishing needs a second coordinator
 // (the scheme's setting; on unless an admin turned it off).
 func (s *Service) RequireApproval(ctx context.Context) (bool, error) {
-	v, err := s.DB.Setting(ctx, scheme.SettingRequireApproval, "true")
+	v, err := s.DB.Alerts.Setting(ctx, scheme.SettingRequireApproval, "true")
 	return v != "false", err
 }
 
@@ -137,7 +137,7 @@ func (s *Service) Publish(ctx context.Context, u scheme.User, id, override strin
 	if err := staffOnly(u); err != nil {
 		return scheme.Audience{}, err
 	}
-	a, err := s.DB.Alert(ctx, id)
+	a, err := s.DB.Alerts.Alert(ctx, id)
 	if err != nil {
 		return scheme.Audience{}, err
 	}
@@ -153,7 +153,7 @@ func (s *Service) Publish(ctx context.Context, u scheme.User, id, override strin
 	if err != nil {
 		return scheme.Audience{}, err
 	}
-	return s.DB.PublishAlert(ctx, u.ID, id, store.PublishOptions{RequireApproval: require, Flags: flags, OverrideReason: override})
+	return s.DB.Alerts.PublishAlert(ctx, u.ID, id, store.PublishOptions{RequireApproval: require, Flags: flags, OverrideReason: override})
 }
 
 // reports loads the reports an alert is written from, or says what is
@@ -168,7 +168,7 @@ func (s *Service) reports(ctx context.Context, ids []string) ([]scheme.Report, s
 	}
 	var out []scheme.Report
 	for _, id := range ids {
-		r, err := s.DB.Report(ctx, id)
+		r, err := s.DB.Reports.Report(ctx, id)
 		if err != nil {
 			if scheme.ErrorCode(err) == scheme.CodeNotFound {
 				return nil, "One of the reports does not exist (any more)."
@@ -242,7 +242,7 @@ func (s *Service) fromReports(ctx context.Context, rs []scheme.Report) (scheme.A
 
 func (s *Service) names(ctx context.Context) (types, regions map[string]string, err error) {
 	types, regions = map[string]string{}, map[string]string{}
-	l, err := s.DB.Lists(ctx)
+	l, err := s.DB.Content.Lists(ctx)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -439,7 +439,7 @@ func unknown(vs, known []string) string {
 }
 
 func (s *Service) codes(ctx context.Context) (regions, sectors, types []string, err error) {
-	l, err := s.DB.Lists(ctx)
+	l, err := s.DB.Content.Lists(ctx)
 	if err != nil {
 		return nil, nil, nil, err
 	}
@@ -477,7 +477,7 @@ func reportIdentifiers(rs []scheme.Report) []scheme.Identifier {
 func (s *Service) Reports(ctx context.Context, a scheme.Alert) ([]scheme.Report, error) {
 	var out []scheme.Report
 	for _, id := range a.ReportIDs {
-		r, err := s.DB.Report(ctx, id)
+		r, err := s.DB.Reports.Report(ctx, id)
 		if err != nil {
 			return nil, err
 		}
@@ -500,7 +500,7 @@ func (s *Service) check(ctx context.Context, a scheme.Alert, rs []scheme.Report)
 	for i, r := range rs {
 		ids[i] = r.ID
 	}
-	reporters, err := s.DB.AlertReporters(ctx, ids)
+	reporters, err := s.DB.Alerts.AlertReporters(ctx, ids)
 	if err != nil {
 		return nil, err
 	}

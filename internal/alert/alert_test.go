@@ -41,13 +41,13 @@ func setup(t *testing.T, db *store.DB) fixture {
 	if _, err := acc.Decide(ctx, "coord", a.ID, scheme.Approve, ""); err != nil {
 		t.Fatal(err)
 	}
-	l, _ := db.LoginByID(ctx, a.UserID)
+	l, _ := db.Sessions.LoginByID(ctx, a.UserID)
 	f := fixture{db: db, svc: alert.New(db, london), reports: report.New(db, hours), reporter: l.User}
 	for i, name := range []string{"coord.a", "coord.b"} {
 		if _, err := account.CreateStaff(ctx, db, "test", name, "a long test passphrase", scheme.RoleCoordinator); err != nil {
 			t.Fatal(err)
 		}
-		u, _ := db.UserByUsername(ctx, name)
+		u, _ := db.Accounts.UserByUsername(ctx, name)
 		u.Status = scheme.StatusActive
 		if i == 0 {
 			f.coordA = u
@@ -148,7 +148,7 @@ func TestDraft_EachProblemIsNamedAndNothingIsStored(t *testing.T) {
 		if _, err := f.svc.Draft(ctx, f.reporter, alert.Input{ReportIDs: []string{f.consented.ID}}); scheme.ErrorCode(err) != scheme.CodeForbidden {
 			t.Errorf("a member writing an alert: %v, want forbidden", err)
 		}
-		as, err := db.Alerts(ctx, scheme.AlertFilter{})
+		as, err := db.Alerts.Alerts(ctx, scheme.AlertFilter{})
 		if err != nil || len(as) != 0 {
 			t.Errorf("%d alerts stored after refusals (%v)", len(as), err)
 		}
@@ -205,7 +205,7 @@ func TestPublish_FollowsTheApprovalSettingAndRechecks(t *testing.T) {
 		if err := f.svc.Approve(ctx, f.coordA, a.ID); scheme.ErrorCode(err) != scheme.CodeForbidden {
 			t.Fatalf("self-approval: %v", err)
 		}
-		if err := db.SetSetting(ctx, "admin", scheme.SettingRequireApproval, "false"); err != nil {
+		if err := db.Alerts.SetSetting(ctx, "admin", scheme.SettingRequireApproval, "false"); err != nil {
 			t.Fatal(err)
 		}
 		aud, err := f.svc.Publish(ctx, f.coordA, a.ID, "")

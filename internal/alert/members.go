@@ -14,13 +14,13 @@ import (
 // Feed is u's feed: the alerts u received matching f, newest first,
 // published or withdrawn (a withdrawn one carries only its notice).
 func (s *Service) Feed(ctx context.Context, u scheme.User, f scheme.MemberAlertFilter) ([]scheme.Alert, error) {
-	return s.DB.MemberAlerts(ctx, u.ID, f)
+	return s.DB.Alerts.MemberAlerts(ctx, u.ID, f)
 }
 
 // Open returns one alert as u sees it, if u received it (anyone else gets
 // "not found"), and marks it read.
 func (s *Service) Open(ctx context.Context, u scheme.User, id string) (scheme.Alert, error) {
-	return s.DB.MemberAlert(ctx, u.ID, id)
+	return s.DB.Alerts.MemberAlert(ctx, u.ID, id)
 }
 
 // Unread counts the alerts u received and has not opened yet. Only active
@@ -30,19 +30,19 @@ func (s *Service) Unread(ctx context.Context, u scheme.User) (int, error) {
 	if u.Status != scheme.StatusActive || (u.Role != scheme.RoleMember && u.Role != scheme.RoleOrgContact && u.Role != scheme.RoleOrgStaff) {
 		return 0, nil
 	}
-	return s.DB.UnreadAlerts(ctx, u.ID)
+	return s.DB.Alerts.UnreadAlerts(ctx, u.ID)
 }
 
 // Additions lists what members added to an alert as u may read it: those
 // a coordinator approved, and u's own whatever became of them.
 func (s *Service) Additions(ctx context.Context, u scheme.User, alertID string) ([]scheme.Addition, error) {
-	return s.DB.Additions(ctx, alertID, u.ID, false)
+	return s.DB.Alerts.Additions(ctx, alertID, u.ID, false)
 }
 
 // ApprovedAdditions lists only the additions a coordinator approved: what
 // goes on paper.
 func (s *Service) ApprovedAdditions(ctx context.Context, alertID string) ([]scheme.Addition, error) {
-	ads, err := s.DB.Additions(ctx, alertID, "", false)
+	ads, err := s.DB.Alerts.Additions(ctx, alertID, "", false)
 	if err != nil {
 		return nil, err
 	}
@@ -66,5 +66,5 @@ func (s *Service) AddAddition(ctx context.Context, u scheme.User, alertID, body 
 	case n > scheme.MaxAddition:
 		return scheme.Addition{}, scheme.Invalid(map[string]string{"body": "Keep it under 4,000 characters."})
 	}
-	return s.DB.AddAddition(ctx, u.ID, alertID, body)
+	return s.DB.Alerts.AddAddition(ctx, u.ID, alertID, body)
 }

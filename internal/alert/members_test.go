@@ -19,7 +19,7 @@ func TestAdditions_CheckedHeldForACoordinatorAndShownAsEachMaySee(t *testing.T) 
 		if _, err := account.CreateStaff(ctx, db, "test", "the.admin", "a long test passphrase", scheme.RoleAdmin); err != nil {
 			t.Fatal(err)
 		}
-		admin, _ := db.UserByUsername(ctx, "the.admin")
+		admin, _ := db.Accounts.UserByUsername(ctx, "the.admin")
 		admin.Status = scheme.StatusActive
 		if err := f.svc.SetRequireApproval(ctx, f.coordA, false); scheme.ErrorCode(err) != scheme.CodeForbidden {
 			t.Fatalf("a coordinator changing the setting: %v", err)
@@ -38,7 +38,7 @@ func TestAdditions_CheckedHeldForACoordinatorAndShownAsEachMaySee(t *testing.T) 
 			t.Fatal(err)
 		}
 		for done := false; !done; { // the fan-out, as the worker would run it
-			if done, err = db.FanOutAlert(ctx, a.ID, 50); err != nil {
+			if done, err = db.Deliveries.FanOutAlert(ctx, a.ID, 50); err != nil {
 				t.Fatal(err)
 			}
 		}

@@ -17,23 +17,23 @@ func (s *Service) List(ctx context.Context, u scheme.User, f scheme.AlertFilter)
 	if err := staffOnly(u); err != nil {
 		return nil, err
 	}
-	return s.DB.Alerts(ctx, f)
+	return s.DB.Alerts.Alerts(ctx, f)
 }
 
 // Alert returns one alert in full, for coordinators' pages.
 func (s *Service) Alert(ctx context.Context, id string) (scheme.Alert, error) {
-	return s.DB.Alert(ctx, id)
+	return s.DB.Alerts.Alert(ctx, id)
 }
 
 // Versions lists a published alert's versions, newest first.
 func (s *Service) Versions(ctx context.Context, id string) ([]scheme.AlertVersion, error) {
-	return s.DB.AlertVersions(ctx, id)
+	return s.DB.Alerts.AlertVersions(ctx, id)
 }
 
 // Audience counts the members alert id would reach (or reached), by
 // channel.
 func (s *Service) Audience(ctx context.Context, id string) (scheme.Audience, error) {
-	return s.DB.Audience(ctx, id)
+	return s.DB.Alerts.Audience(ctx, id)
 }
 
 // Withdraw takes a published alert out of members' feeds with a notice
@@ -42,7 +42,7 @@ func (s *Service) Withdraw(ctx context.Context, u scheme.User, id, notice string
 	if err := staffOnly(u); err != nil {
 		return err
 	}
-	return s.DB.WithdrawAlert(ctx, u.ID, id, notice)
+	return s.DB.Alerts.WithdrawAlert(ctx, u.ID, id, notice)
 }
 
 // Discard deletes a draft that will not be published.
@@ -50,7 +50,7 @@ func (s *Service) Discard(ctx context.Context, u scheme.User, id string) error {
 	if err := staffOnly(u); err != nil {
 		return err
 	}
-	return s.DB.DiscardAlert(ctx, u.ID, id)
+	return s.DB.Alerts.DiscardAlert(ctx, u.ID, id)
 }
 
 // AllAdditions lists everything members added to an alert, whatever a
@@ -59,13 +59,13 @@ func (s *Service) AllAdditions(ctx context.Context, u scheme.User, alertID strin
 	if err := staffOnly(u); err != nil {
 		return nil, err
 	}
-	return s.DB.Additions(ctx, alertID, u.ID, true)
+	return s.DB.Alerts.Additions(ctx, alertID, u.ID, true)
 }
 
 // PendingAdditions lists the additions waiting for a coordinator, oldest
 // first.
 func (s *Service) PendingAdditions(ctx context.Context) ([]scheme.Addition, error) {
-	return s.DB.PendingAdditions(ctx)
+	return s.DB.Alerts.PendingAdditions(ctx)
 }
 
 // ModerateAddition approves a pending addition (members who received the
@@ -75,7 +75,7 @@ func (s *Service) ModerateAddition(ctx context.Context, u scheme.User, id string
 	if err := staffOnly(u); err != nil {
 		return err
 	}
-	return s.DB.ModerateAddition(ctx, u.ID, id, approve)
+	return s.DB.Alerts.ModerateAddition(ctx, u.ID, id, approve)
 }
 
 // MaxFailuresShown bounds the failures listed with an alert's deliveries.
@@ -98,23 +98,23 @@ func (s *Service) Deliveries(ctx context.Context, u scheme.User, id string) (Del
 		return d, err
 	}
 	var err error
-	if d.Alert, err = s.DB.Alert(ctx, id); err != nil {
+	if d.Alert, err = s.DB.Alerts.Alert(ctx, id); err != nil {
 		return d, err
 	}
-	if d.Counts, err = s.DB.DeliveryCounts(ctx, d.Alert.ID); err != nil {
+	if d.Counts, err = s.DB.Deliveries.DeliveryCounts(ctx, d.Alert.ID); err != nil {
 		return d, err
 	}
-	if d.Failures, err = s.DB.DeliveryFailures(ctx, d.Alert.ID, MaxFailuresShown); err != nil {
+	if d.Failures, err = s.DB.Deliveries.DeliveryFailures(ctx, d.Alert.ID, MaxFailuresShown); err != nil {
 		return d, err
 	}
-	d.Paused, err = s.DB.DeliveryPauses(ctx)
+	d.Paused, err = s.DB.Deliveries.DeliveryPauses(ctx)
 	return d, err
 }
 
 // DeliveryPauses lists the channels that stopped sending themselves after
 // too many failures.
 func (s *Service) DeliveryPauses(ctx context.Context) ([]scheme.DeliveryPause, error) {
-	return s.DB.DeliveryPauses(ctx)
+	return s.DB.Deliveries.DeliveryPauses(ctx)
 }
 
 // RetryDeliveries queues an alert's failed deliveries on channel ("email"
@@ -124,7 +124,7 @@ func (s *Service) RetryDeliveries(ctx context.Context, u scheme.User, alertID, c
 	if err := staffOnly(u); err != nil {
 		return 0, err
 	}
-	return s.DB.RetryDeliveries(ctx, u.ID, alertID, channel)
+	return s.DB.Deliveries.RetryDeliveries(ctx, u.ID, alertID, channel)
 }
 
 // ResumeChannel lets a paused channel send again; the deliveries that
@@ -133,7 +133,7 @@ func (s *Service) ResumeChannel(ctx context.Context, u scheme.User, channel stri
 	if err := staffOnly(u); err != nil {
 		return err
 	}
-	return s.DB.ResumeChannel(ctx, u.ID, channel)
+	return s.DB.Deliveries.ResumeChannel(ctx, u.ID, channel)
 }
 
 // SetRequireApproval turns two-person approval of alerts on or off. Only
@@ -142,5 +142,5 @@ func (s *Service) SetRequireApproval(ctx context.Context, u scheme.User, on bool
 	if u.Role != scheme.RoleAdmin || u.Status != scheme.StatusActive {
 		return scheme.Errorf(scheme.CodeForbidden, "Only admins can change the scheme's settings.")
 	}
-	return s.DB.SetSetting(ctx, u.ID, scheme.SettingRequireApproval, strconv.FormatBool(on))
+	return s.DB.Alerts.SetSetting(ctx, u.ID, scheme.SettingRequireApproval, strconv.FormatBool(on))
 }

@@ -273,5 +273,5 @@ func dur(d time.Duration) string {
 
 // member is a seeded member's user, found by number.
 func member(ctx context.Context, db *store.DB, prefix string, n int) (scheme.User, error) {
-	return db.UserByUsername(ctx, fmt.Sprintf("%s%07d", prefix, n))
+	return db.Accounts.UserByUsername(ctx, fmt.Sprintf("%s%07d", prefix, n))
 }

@@ -162,7 +162,7 @@ func serverFigures(ctx context.Context, c Config, res *Results, db *store.DB, db
 		if err != nil {
 			return err
 		}
-		tok, _, err := db.CreateSession(ctx, u.ID, scheme.SessionAPI, account.DefaultAPITTL)
+		tok, _, err := db.Sessions.CreateSession(ctx, u.ID, scheme.SessionAPI, account.DefaultAPITTL)
 		if err != nil {
 			return err
 		}
@@ -230,13 +230,13 @@ func serverFigures(ctx context.Context, c Config, res *Results, db *store.DB, db
 	time.Sleep(3 * time.Second)
 
 	// Publish to a region's members; the server fans out and sends.
-	a, err := db.CreateAlert(ctx, "bench", scheme.Alert{AlertContent: scheme.AlertContent{Title: "Robbery", Body: "A man took a worker's bag."},
+	a, err := db.Alerts.CreateAlert(ctx, "bench", scheme.Alert{AlertContent: scheme.AlertContent{Title: "Robbery", Body: "A man took a worker's bag."},
 		Severity: scheme.SeverityHigh, IncidentTypes: []string{"robbery"}, IncidentAt: time.Now().Add(-time.Hour), Regions: []string{"london"}})
 	if err != nil {
 		return err
 	}
 	t0 := time.Now()
-	aud, err := db.PublishAlert(ctx, "bench", a.ID, store.PublishOptions{})
+	aud, err := db.Alerts.PublishAlert(ctx, "bench", a.ID, store.PublishOptions{})
 	if err != nil {
 		return err
 	}
@@ -281,11 +281,11 @@ func serverFigures(ctx context.Context, c Config, res *Results, db *store.DB, db
 		Target: "≥ 80% of the floor", Met: ours >= 0.8*rawRate && marked == aud.Email})
 
 	// Pages, now that members have an alert in their feeds.
-	coordinator, err := db.CreateUser(ctx, "bench", store.NewUser{Username: "bench.coordinator", Role: scheme.RoleCoordinator, PasswordHash: "x"})
+	coordinator, err := db.Accounts.CreateUser(ctx, "bench", store.NewUser{Username: "bench.coordinator", Role: scheme.RoleCoordinator, PasswordHash: "x"})
 	if err != nil {
 		return err
 	}
-	staffTok, _, err := db.CreateSession(ctx, coordinator.ID, scheme.SessionWeb, account.DefaultWebTTL)
+	staffTok, _, err := db.Sessions.CreateSession(ctx, coordinator.ID, scheme.SessionWeb, account.DefaultWebTTL)
 	if err != nil {
 		return err
 	}
@@ -295,7 +295,7 @@ func serverFigures(ctx context.Context, c Config, res *Results, db *store.DB, db
 		if err != nil {
 			return err
 		}
-		tok, _, err := db.CreateSession(ctx, u.ID, scheme.SessionWeb, account.DefaultWebTTL)
+		tok, _, err := db.Sessions.CreateSession(ctx, u.ID, scheme.SessionWeb, account.DefaultWebTTL)
 		if err != nil {
 			return err
 		}

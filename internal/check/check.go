@@ -99,7 +99,7 @@ func (s *Service) Member(ctx context.Context, u scheme.User, channel, kind, valu
 	if err != nil {
 		return Result{}, err
 	}
-	out, err := s.DB.RunCheck(ctx, store.Check{UserID: u.ID, Channel: channel, Kind: kind, Normalised: norm,
+	out, err := s.DB.Checks.RunCheck(ctx, store.Check{UserID: u.ID, Channel: channel, Kind: kind, Normalised: norm,
 		PerDay: s.Limits.PerDay, PerMinute: s.Limits.PerMinute, DayStart: s.dayStart()})
 	if err != nil {
 		return Result{}, err
@@ -111,7 +111,7 @@ func (s *Service) Member(ctx context.Context, u scheme.User, channel, kind, valu
 	}
 	r := Result{Kind: kind, Highest: out.Highest, Alerts: []scheme.Alert{}, Left: max(s.Limits.PerDay-out.Used, 0)}
 	if len(out.AlertIDs) > 0 {
-		if r.Alerts, err = s.DB.MemberAlertsIn(ctx, u.ID, out.AlertIDs); err != nil {
+		if r.Alerts, err = s.DB.Alerts.MemberAlertsIn(ctx, u.ID, out.AlertIDs); err != nil {
 			return Result{}, err
 		}
 	}
@@ -124,7 +124,7 @@ func (s *Service) Partner(ctx context.Context, key scheme.APIKey, kind, value st
 	if err != nil {
 		return Result{}, err
 	}
-	out, err := s.DB.RunCheck(ctx, store.Check{KeyID: key.ID, Channel: ChannelPartner, Kind: kind, Normalised: norm,
+	out, err := s.DB.Checks.RunCheck(ctx, store.Check{KeyID: key.ID, Channel: ChannelPartner, Kind: kind, Normalised: norm,
 		PerDay: key.PerDay, PerMinute: key.PerMinute, DayStart: s.dayStart()})
 	if err != nil {
 		return Result{}, err
@@ -137,7 +137,7 @@ func (s *Service) Partner(ctx context.Context, key scheme.APIKey, kind, value st
 
 // Left returns how many checks a member has left today.
 func (s *Service) Left(ctx context.Context, u scheme.User) (int, error) {
-	n, err := s.DB.ChecksToday(ctx, u.ID, s.dayStart())
+	n, err := s.DB.Checks.ChecksToday(ctx, u.ID, s.dayStart())
 	return max(s.Limits.PerDay-n, 0), err
 }
 
@@ -255,7 +255,7 @@ func (s *Service) Unusual(ctx context.Context, u scheme.User) ([]scheme.Checking
 	if !u.Role.Staff() || u.Status != scheme.StatusActive {
 		return nil, scheme.Errorf(scheme.CodeForbidden, "Only coordinators review unusual checking.")
 	}
-	flags, err := s.DB.UnusualChecking(ctx, s.Now().Add(-scheme.UnusualWindow))
+	flags, err := s.DB.Checks.UnusualChecking(ctx, s.Now().Add(-scheme.UnusualWindow))
 	if err != nil {
 		return nil, err
 	}

@@ -20,13 +20,13 @@ func BenchmarkMemberCheck(b *testing.B) {
 	ctx := context.Background()
 	f := setup(b, db, check.Limits{})
 	for i := range 500 {
-		a, err := db.CreateAlert(ctx, "coord", scheme.Alert{AlertContent: scheme.AlertContent{Title: "Robbery", Body: "A man took a bag.",
+		a, err := db.Alerts.CreateAlert(ctx, "coord", scheme.Alert{AlertContent: scheme.AlertContent{Title: "Robbery", Body: "A man took a bag.",
 			Identifiers: []scheme.Identifier{{Kind: "phone", Value: "x", Normalised: fmt.Sprintf("+4477009%05d", i)}}},
 			Severity: scheme.SeverityHigh, IncidentTypes: []string{"robbery"}, IncidentAt: time.Now(), Regions: []string{"london"}})
 		if err != nil {
 			b.Fatal(err)
 		}
-		if _, err := db.PublishAlert(ctx, "coord", a.ID, store.PublishOptions{}); err != nil {
+		if _, err := db.Alerts.PublishAlert(ctx, "coord", a.ID, store.PublishOptions{}); err != nil {
 			b.Fatal(err)
 		}
 	}

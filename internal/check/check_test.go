@@ -53,7 +53,7 @@ func setup(t testing.TB, db *store.DB, limits check.Limits) fixture {
 		if _, err := acc.Decide(ctx, "test", a.ID, scheme.Approve, ""); err != nil {
 			t.Fatal(err)
 		}
-		u, err := db.UserByUsername(ctx, name)
+		u, err := db.Accounts.UserByUsername(ctx, name)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -63,7 +63,7 @@ func setup(t testing.TB, db *store.DB, limits check.Limits) fixture {
 	f.svc = check.New(db, loc, limits)
 	f.svc.Now = clk.now
 	publish := func(sev scheme.Severity, regions []string, publish bool, ids ...scheme.Identifier) string {
-		a, err := db.CreateAlert(ctx, "coord-a", scheme.Alert{
+		a, err := db.Alerts.CreateAlert(ctx, "coord-a", scheme.Alert{
 			AlertContent: scheme.AlertContent{Title: "Robbery " + string(sev), Body: "A man took a bag.", Area: "London", Identifiers: ids},
 			Severity:     sev, IncidentTypes: []string{"robbery"}, IncidentAt: clk.t.Add(-time.Hour), Regions: regions,
 		})
@@ -71,7 +71,7 @@ func setup(t testing.TB, db *store.DB, limits check.Limits) fixture {
 			t.Fatal(err)
 		}
 		if publish {
-			if _, err := db.PublishAlert(ctx, "coord-a", a.ID, store.PublishOptions{}); err != nil {
+			if _, err := db.Alerts.PublishAlert(ctx, "coord-a", a.ID, store.PublishOptions{}); err != nil {
 				t.Fatal(err)
 			}
 		}
@@ -85,7 +85,7 @@ func setup(t testing.TB, db *store.DB, limits check.Limits) fixture {
 		publish(scheme.SeverityHighest, []string{"wales"}, true, ph("+447700900123"))}
 	f.emailID = publish(scheme.SeverityMedium, []string{"london"}, true, scheme.Identifier{Kind: "email", Value: "x@example.org", Normalised: "x@example.org"})
 	publish(scheme.SeverityHigh, []string{"london"}, false, ph("+447700900777"))
-	if _, err := db.CreateReport(ctx, scheme.Report{
+	if _, err := db.Reports.CreateReport(ctx, scheme.Report{
 		Status: scheme.ReportPublished, Severity: scheme.SeverityHigh, IncidentTypes: []string{"robbery"}, Region: "london",
 		IncidentAt: clk.t.Add(-5 * time.Hour), SubmittedAt: clk.t, Delay: 5 * time.Hour, AcknowledgeBy: clk.t.Add(24 * time.Hour),
 		Original: scheme.ReportContent{Account: "He took my bag.", Offenders: []scheme.Offender{{Identifiers: []scheme.Identifier{ph("+447700900555")}}}},
@@ -121,11 +121,11 @@ func TestCheck_EveryWayOfWritingANumberMatchesTheSameAlerts(t *testing.T) {
 			}
 		}
 		// The member can now open the Wales alert they were not sent.
-		if _, err := db.MemberAlert(ctx, f.member.ID, f.alerts[1]); err != nil {
+		if _, err := db.Alerts.MemberAlert(ctx, f.member.ID, f.alerts[1]); err != nil {
 			t.Errorf("opening an alert found by a check: %v", err)
 		}
 		// Nobody else can.
-		if _, err := db.MemberAlert(ctx, f.other.ID, f.alerts[1]); !errors.Is(err, scheme.ErrNotFound) {
+		if _, err := db.Alerts.MemberAlert(ctx, f.other.ID, f.alerts[1]); !errors.Is(err, scheme.ErrNotFound) {
 			t.Errorf("another member opening it: %v, want not found", err)
 		}
 		r, err := f.svc.Member(ctx, f.member, check.ChannelWeb, "", " X@Example.ORG ")
@@ -151,7 +151,7 @@ func TestCheck_OnlyPublishedAlertsAnswer(t *testing.T) {
 			}
 		}
 		// A withdrawn alert stops answering.
-		if err := db.WithdrawAlert(ctx, "coord-a", f.emailID, "Withdrawn: it was a mistake."); err != nil {
+		if err := db.Alerts.WithdrawAlert(ctx, "coord-a", f.emailID, "Withdrawn: it was a mistake."); err != nil {
 			t.Fatal(err)
 		}
 		if r, err := f.svc.Member(ctx, f.member, check.ChannelWeb, "email", "x@example.org"); err != nil || r.Reported() {
@@ -181,7 +181,7 @@ func TestCheck_PartialAndWrongValuesAreRefusedAndNotLogged(t *testing.T) {
 				t.Errorf("%q %q: %v, want a message about %s", c.kind, c.value, err, c.field)
 			}
 		}
-		if n, err := db.ChecksToday(ctx, f.member.ID, time.Time{}); err != nil || n != 0 {
+		if n, err := db.Checks.ChecksToday(ctx, f.member.ID, time.Time{}); err != nil || n != 0 {
 			t.Errorf("refused checks logged: %d %v", n, err)
 		}
 	})
@@ -288,7 +288,7 @@ func TestCheck_LogHoldsNoTypedValue(t *testing.T) {
 		if n != len(typed) {
 			t.Errorf("%d checks logged, want %d", n, len(typed))
 		}
-		entries, err := db.MemberChecks(ctx, f.member.ID, time.Time{}, 10)
+		entries, err := db.Checks.MemberChecks(ctx, f.member.ID, time.Time{}, 10)
 		if err != nil || len(entries) != len(typed) || entries[0].Channel != "sms" {
 			t.Errorf("member's checks: %+v %v", entries, err)
 		}
@@ -347,7 +347,7 @@ func TestCheck_UnusualCheckingIsFlagged(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
-		flags, err := db.UnusualChecking(ctx, f.clk.t.Add(-scheme.UnusualWindow))
+		flags, err := db.Checks.UnusualChecking(ctx, f.clk.t.Add(-scheme.UnusualWindow))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -361,7 +361,7 @@ func TestCheck_UnusualCheckingIsFlagged(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
-		flags, err = db.UnusualChecking(ctx, f.clk.t.Add(-scheme.UnusualWindow))
+		flags, err = db.Checks.UnusualChecking(ctx, f.clk.t.Add(-scheme.UnusualWindow))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -369,7 +369,7 @@ func TestCheck_UnusualCheckingIsFlagged(t *testing.T) {
 			t.Fatalf("flags %+v, want the bystander first for many values", flags)
 		}
 		// Old checks fall out of the window and are purged.
-		if n, err := db.PurgeChecks(ctx, f.clk.t.Add(time.Second)); err != nil || n != int64(2+scheme.UnusualReportedCheck+scheme.UnusualDistinct) {
+		if n, err := db.Checks.PurgeChecks(ctx, f.clk.t.Add(time.Second)); err != nil || n != int64(2+scheme.UnusualReportedCheck+scheme.UnusualDistinct) {
 			t.Errorf("purged %d %v", n, err)
 		}
 	})
@@ -411,7 +411,7 @@ func TestCheck_CountedByDayInStatistics(t *testing.T) {
 		if _, err := f.svc.Member(ctx, f.other, check.ChannelWeb, "", "07700 900124"); err != nil {
 			t.Fatal(err)
 		}
-		fig, err := db.Stats(ctx, stats.Filter{}, scheme.DefaultWorkingHours(f.svc.Loc))
+		fig, err := db.Reports.Stats(ctx, stats.Filter{}, scheme.DefaultWorkingHours(f.svc.Loc))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -420,7 +420,7 @@ func TestCheck_CountedByDayInStatistics(t *testing.T) {
 			t.Errorf("checks by day: %+v", fig.Checks)
 		}
 		// Wales: nobody who checked works there.
-		fig, err = db.Stats(ctx, stats.Filter{Region: "wales"}, scheme.DefaultWorkingHours(f.svc.Loc))
+		fig, err = db.Reports.Stats(ctx, stats.Filter{Region: "wales"}, scheme.DefaultWorkingHours(f.svc.Loc))
 		if err != nil || len(fig.Checks.ByDay) != 0 {
 			t.Errorf("checks by members in Wales: %+v %v", fig.Checks, err)
 		}
@@ -436,7 +436,7 @@ func TestCheck_UnusualCheckingIsAuditedWhenShown(t *testing.T) {
 		if _, err := account.CreateStaff(ctx, db, "test", "staff.coord", "a long test passphrase", scheme.RoleCoordinator); err != nil {
 			t.Fatal(err)
 		}
-		coord, err := db.UserByUsername(ctx, "staff.coord")
+		coord, err := db.Accounts.UserByUsername(ctx, "staff.coord")
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -6,5 +6,5 @@ import "context"
 // (Twilio's MessageSid) and reports whether it is the first time: false
 // means the request is a replay, to be answered without checking again.
 func (s *Service) FirstText(ctx context.Context, messageID string) (bool, error) {
-	return s.DB.FirstSMSInbound(ctx, messageID)
+	return s.DB.Checks.FirstSMSInbound(ctx, messageID)
 }

@@ -29,7 +29,7 @@ func New(db *store.DB) *Service { return &Service{db: db} }
 // Page is the Markdown a page shows now: the latest version admins saved,
 // or the built-in text.
 func (s *Service) Page(ctx context.Context, slug string) (string, error) {
-	c, ok, err := s.db.Content(ctx, slug)
+	c, ok, err := s.db.Content.Content(ctx, slug)
 	if err != nil || !ok {
 		return scheme.DefaultContent(slug), err
 	}
@@ -39,12 +39,12 @@ func (s *Service) Page(ctx context.Context, slug string) (string, error) {
 // Version is a page's latest saved version; false while it shows the
 // built-in text.
 func (s *Service) Version(ctx context.Context, slug string) (scheme.ContentVersion, bool, error) {
-	return s.db.Content(ctx, slug)
+	return s.db.Content.Content(ctx, slug)
 }
 
 // History is every saved version of a page, newest first.
 func (s *Service) History(ctx context.Context, slug string) ([]scheme.ContentVersion, error) {
-	return s.db.ContentHistory(ctx, slug)
+	return s.db.Content.ContentHistory(ctx, slug)
 }
 
 // SavePage keeps a new version of a page, written by an admin.
@@ -52,15 +52,17 @@ func (s *Service) SavePage(ctx context.Context, u scheme.User, slug, body string
 	if u.Role != scheme.RoleAdmin {
 		return scheme.ContentVersion{}, scheme.Errorf(scheme.CodeForbidden, "Only admins edit the public pages.")
 	}
-	return s.db.SaveContent(ctx, u.ID, slug, body)
+	return s.db.Content.SaveContent(ctx, u.ID, slug, body)
 }
 
 // Images are the pages' images, newest first.
-func (s *Service) Images(ctx context.Context) ([]scheme.StoredImage, error) { return s.db.Images(ctx) }
+func (s *Service) Images(ctx context.Context) ([]scheme.StoredImage, error) {
+	return s.db.Content.Images(ctx)
+}
 
 // Image is one page image, for anyone to see.
 func (s *Service) Image(ctx context.Context, id string) (scheme.StoredImage, error) {
-	return s.db.Image(ctx, id)
+	return s.db.Content.Image(ctx, id)
 }
 
 // SaveImage keeps an image an admin uploaded, already re-encoded without
@@ -69,11 +71,11 @@ func (s *Service) SaveImage(ctx context.Context, u scheme.User, img imaging.Imag
 	if u.Role != scheme.RoleAdmin {
 		return scheme.StoredImage{}, scheme.Errorf(scheme.CodeForbidden, "Only admins add images to the public pages.")
 	}
-	return s.db.SaveImage(ctx, u.ID, img)
+	return s.db.Content.SaveImage(ctx, u.ID, img)
 }
 
 // Lists are the scheme's reference lists, loaded together.
-func (s *Service) Lists(ctx context.Context) (scheme.Lists, error) { return s.db.Lists(ctx) }
+func (s *Service) Lists(ctx context.Context) (scheme.Lists, error) { return s.db.Content.Lists(ctx) }
 
 // Outbox is the most recent messages that wait for a sender to be set up,
 // for an admin to read (reading them is audited by the store).
@@ -81,7 +83,7 @@ func (s *Service) Outbox(ctx context.Context, u scheme.User, limit int) ([]schem
 	if u.Role != scheme.RoleAdmin {
 		return nil, scheme.Errorf(scheme.CodeForbidden, "Only admins read the outbox.")
 	}
-	return s.db.Outbox(ctx, u.ID, limit)
+	return s.db.Deliveries.Outbox(ctx, u.ID, limit)
 }
 
 // --- The contact form and the newsletter ---
@@ -91,7 +93,7 @@ func (s *Service) Outbox(ctx context.Context, u scheme.User, limit int) ([]schem
 // be refused without a third party (see StampAge).
 func (s *Service) Stamp(t time.Time) string {
 	ts := strconv.FormatInt(t.Unix(), 10)
-	sig, err := s.db.Sign("contact", ts)
+	sig, err := s.db.Sessions.Sign("contact", ts)
 	if err != nil {
 		return ts + ".unsigned" // never accepted: StampAge recomputes and fails alike
 	}
@@ -115,38 +117,40 @@ func (s *Service) StampAge(stamp string, now time.Time) (time.Duration, bool) {
 // Contact queues a visitor's message for the scheme's inbox; what they
 // wrote stays encrypted until it is sent.
 func (s *Service) Contact(ctx context.Context, inbox string, params map[string]string) error {
-	return s.db.QueueContactMessage(ctx, inbox, params)
+	return s.db.Content.QueueContactMessage(ctx, inbox, params)
 }
 
 // Subscribe signs an address up to the newsletter and sends the
 // confirmation (or, if already subscribed, a note with the unsubscribe
 // link): the caller answers the same either way.
 func (s *Service) Subscribe(ctx context.Context, email string, links scheme.NewsletterLinks) error {
-	return s.db.Subscribe(ctx, email, links)
+	return s.db.Content.Subscribe(ctx, email, links)
 }
 
 // Subscription is the status of the subscription a link's token names.
 func (s *Service) Subscription(ctx context.Context, token string) (string, error) {
-	return s.db.SubscriptionStatus(ctx, token)
+	return s.db.Content.SubscriptionStatus(ctx, token)
 }
 
 // Confirm confirms the subscription a link's token names.
 func (s *Service) Confirm(ctx context.Context, token string) error {
-	return s.db.ConfirmSubscription(ctx, token)
+	return s.db.Content.ConfirmSubscription(ctx, token)
 }
 
 // Unsubscribe ends the subscription a link's token names.
 func (s *Service) Unsubscribe(ctx context.Context, token string) error {
-	return s.db.Unsubscribe(ctx, token)
+	return s.db.Content.Unsubscribe(ctx, token)
 }
 
 // Subscribers counts confirmed and pending subscriptions.
 func (s *Service) Subscribers(ctx context.Context) (confirmed, pending int, err error) {
-	return s.db.NewsletterCounts(ctx)
+	return s.db.Content.NewsletterCounts(ctx)
 }
 
 // Issues are the newsletter's issues, newest first.
-func (s *Service) Issues(ctx context.Context) ([]scheme.Issue, error) { return s.db.Issues(ctx) }
+func (s *Service) Issues(ctx context.Context) ([]scheme.Issue, error) {
+	return s.db.Content.Issues(ctx)
+}
 
 // SendIssue sends an issue, written by an admin, to every confirmed
 // subscriber, each with their own unsubscribe link.
@@ -154,5 +158,5 @@ func (s *Service) SendIssue(ctx context.Context, u scheme.User, subject, body st
 	if u.Role != scheme.RoleAdmin {
 		return scheme.Issue{}, scheme.Errorf(scheme.CodeForbidden, "Only admins send the newsletter.")
 	}
-	return s.db.SendIssue(ctx, u.ID, subject, body, unsubscribe)
+	return s.db.Content.SendIssue(ctx, u.ID, subject, body, unsubscribe)
 }

@@ -17,14 +17,14 @@ import (
 func seedAlerts(ctx context.Context, db *store.DB, svc *alert.Service) error {
 	var staff []scheme.User
 	for _, name := range []string{"demo-coordinator", "demo-admin"} {
-		l, err := db.LoginByUsername(ctx, name)
+		l, err := db.Sessions.LoginByUsername(ctx, name)
 		if err != nil {
 			return err
 		}
 		staff = append(staff, l.User)
 	}
 	writer, approver := staff[0], staff[1]
-	reports, err := db.Reports(ctx, scheme.ReportFilter{Statuses: []scheme.ReportStatus{scheme.ReportSubmitted, scheme.ReportInReview}})
+	reports, err := db.Reports.Reports(ctx, scheme.ReportFilter{Statuses: []scheme.ReportStatus{scheme.ReportSubmitted, scheme.ReportInReview}})
 	if err != nil {
 		return err
 	}

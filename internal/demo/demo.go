@@ -41,7 +41,7 @@ func Seed(ctx context.Context, db *store.DB, acc *account.Service, reports *repo
 		}
 		logins[i].TOTPURI = uri
 	}
-	coord, err := db.UserByUsername(ctx, "demo-coordinator")
+	coord, err := db.Accounts.UserByUsername(ctx, "demo-coordinator")
 	if err != nil {
 		return nil, err
 	}
@@ -69,7 +69,7 @@ func Seed(ctx context.Context, db *store.DB, acc *account.Service, reports *repo
 		{Type: "individual", Username: "quiet-applicant", WorkName: "Juniper", Mobile: "07700 900104",
 			AlertChannels: []string{"sms"}, Regions: []string{"scotland"}, Gender: "non-binary", Sector: "online-webcam"},
 	}
-	terms, err := db.CurrentTerms(ctx)
+	terms, err := db.Content.CurrentTerms(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -102,11 +102,11 @@ func Seed(ctx context.Context, db *store.DB, acc *account.Service, reports *repo
 			logins = append(logins, Login{Username: in.Username, Password: Password, Role: role})
 		}
 	}
-	contact, err := db.UserByUsername(ctx, "demo-project")
+	contact, err := db.Accounts.UserByUsername(ctx, "demo-project")
 	if err != nil {
 		return nil, err
 	}
-	org, err := db.Organisation(ctx, contact.ID)
+	org, err := db.Accounts.Organisation(ctx, contact.ID)
 	if err != nil {
 		return nil, err
 	}
@@ -128,7 +128,7 @@ func Seed(ctx context.Context, db *store.DB, acc *account.Service, reports *repo
 func seedDemoReports(ctx context.Context, db *store.DB, reports *report.Service, coordinator string) error {
 	var reporters []scheme.User
 	for _, name := range []string{"demo-member", "demo-project"} {
-		l, err := db.LoginByUsername(ctx, name)
+		l, err := db.Sessions.LoginByUsername(ctx, name)
 		if err != nil {
 			return err
 		}

@@ -17,7 +17,7 @@ import (
 // disclosure waiting for the admin's approval and a partner key.
 func seedPolice(ctx context.Context, db *store.DB, svc *police.Service, signInURL string) error {
 	login := func(name string) (scheme.User, error) {
-		l, err := db.LoginByUsername(ctx, name)
+		l, err := db.Sessions.LoginByUsername(ctx, name)
 		return l.User, err
 	}
 	coord, err := login("demo-coordinator")
@@ -28,7 +28,7 @@ func seedPolice(ctx context.Context, db *store.DB, svc *police.Service, signInUR
 	if err != nil {
 		return err
 	}
-	reports, err := db.Reports(ctx, scheme.ReportFilter{})
+	reports, err := db.Reports.Reports(ctx, scheme.ReportFilter{})
 	if err != nil {
 		return err
 	}
@@ -62,7 +62,7 @@ func seedPolice(ctx context.Context, db *store.DB, svc *police.Service, signInUR
 		Justification: "A credible threat against her, reported by another member.", Notify: "yes"}); err != nil {
 		return fmt.Errorf("demo disclosure: %w", err)
 	}
-	if _, _, err := db.CreateAPIKey(ctx, coord.ID, "Example Adverts Ltd", 60, 5000); err != nil {
+	if _, _, err := db.Sessions.CreateAPIKey(ctx, coord.ID, "Example Adverts Ltd", 60, 5000); err != nil {
 		return fmt.Errorf("demo key: %w", err)
 	}
 	// A fortnight of the demo member's checks, so that checks per day show

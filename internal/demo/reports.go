@@ -60,11 +60,11 @@ var accounts = map[string]string{
 // the last three months, and moves some through review.
 func seedReports(ctx context.Context, db *store.DB, svc *report.Service, reporters []scheme.User, coordinator string) (int, error) {
 	rng := rand.New(rand.NewPCG(2026, 11)) // #nosec G404 -- made-up demo data, the same on every run: nothing secret
-	types, err := db.IncidentTypes(ctx)
+	types, err := db.Content.IncidentTypes(ctx)
 	if err != nil {
 		return 0, err
 	}
-	regions, err := db.Regions(ctx)
+	regions, err := db.Content.Regions(ctx)
 	if err != nil {
 		return 0, err
 	}
@@ -123,11 +123,11 @@ func seedReports(ctx context.Context, db *store.DB, svc *report.Service, reporte
 		n++
 		switch {
 		case i < 30 && i%3 == 0:
-			err = db.SetReportStatus(ctx, coordinator, r.ID, scheme.ReportInReview, "")
+			err = db.Reports.SetReportStatus(ctx, coordinator, r.ID, scheme.ReportInReview, "")
 		case i < 30 && i%3 == 1:
-			err = db.SetReportStatus(ctx, coordinator, r.ID, scheme.ReportIntelligence, "")
+			err = db.Reports.SetReportStatus(ctx, coordinator, r.ID, scheme.ReportIntelligence, "")
 		case i == 10:
-			err = db.SetReportStatus(ctx, coordinator, r.ID, scheme.ReportRejected, "Duplicate of an earlier report by the same member.")
+			err = db.Reports.SetReportStatus(ctx, coordinator, r.ID, scheme.ReportRejected, "Duplicate of an earlier report by the same member.")
 		}
 		if err != nil {
 			return n, err

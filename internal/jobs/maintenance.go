@@ -41,7 +41,7 @@ func RegisterWorkers(db *store.DB, log *slog.Logger, reg prometheus.Registerer, 
 	return func(ws *river.Workers) {
 		river.AddWorker(ws, &auditVerifyWorker{db: db, log: log, intact: intact})
 		river.AddWorker(ws, &retentionWorker{db: db, log: log, keep: keep})
-		nw := &notify.Worker{Source: db, Log: log, Sent: sent,
+		nw := &notify.Worker{Source: db.Deliveries, Log: log, Sent: sent,
 			BulkLimit: rate.NewLimiter(rate.Limit(cmp.Or(send.EmailRate, notify.DefaultEmailRate)), 1)}
 		// Assign only non-nil senders: a nil pointer in an interface is not nil.
 		if send.Mail != nil {
@@ -51,8 +51,8 @@ func RegisterWorkers(db *store.DB, log *slog.Logger, reg prometheus.Registerer, 
 			nw.SMS = send.SMS
 		}
 		river.AddWorker(ws, nw)
-		river.AddWorker(ws, &notify.AlertFanOutWorker{Source: db, Log: log, Metrics: alerts})
-		aw := &notify.AlertDeliverWorker{Source: db, BaseURL: send.BaseURL, Log: log, Metrics: alerts,
+		river.AddWorker(ws, &notify.AlertFanOutWorker{Source: db.Deliveries, Log: log, Metrics: alerts})
+		aw := &notify.AlertDeliverWorker{Source: db.Deliveries, BaseURL: send.BaseURL, Log: log, Metrics: alerts,
 			EmailRate: rate.Limit(send.EmailRate), SMSRate: rate.Limit(send.SMSRate)}
 		if send.Mail != nil {
 			aw.Mail = send.Mail

@@ -46,14 +46,14 @@ func addMembers(t *testing.T, db *store.DB, ms ...alertMember) map[string]string
 	ctx := context.Background()
 	ids := map[string]string{}
 	for _, m := range ms {
-		a, err := db.CreateApplication(ctx, store.NewApplication{Type: scheme.Individual, Username: m.Name, PasswordHash: "$argon2id$test",
+		a, err := db.Accounts.CreateApplication(ctx, store.NewApplication{Type: scheme.Individual, Username: m.Name, PasswordHash: "$argon2id$test",
 			Profile: scheme.Profile{WorkName: "Workname " + m.Name, Email: m.Email, Mobile: m.Mobile, AlertEmail: m.AlertEmail, AlertSMS: m.AlertSMS,
 				Regions: []string{cmpOr(m.Region, "london")}, Gender: "woman", Sector: "street", TermsVersion: 1},
 			URL: "https://example.org/signin"})
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := db.DecideApplication(ctx, "coord", a.ID, scheme.Approve, "", "u"); err != nil {
+		if _, err := db.Accounts.DecideApplication(ctx, "coord", a.ID, scheme.Approve, "", "u"); err != nil {
 			t.Fatal(err)
 		}
 		ids[m.Name] = a.UserID
@@ -84,7 +84,7 @@ const (
 func publishLondon(t *testing.T, db *store.DB) scheme.Alert {
 	t.Helper()
 	ctx := context.Background()
-	a, err := db.CreateAlert(ctx, "coord-a", scheme.Alert{
+	a, err := db.Alerts.CreateAlert(ctx, "coord-a", scheme.Alert{
 		AlertContent: scheme.AlertContent{Title: alertTitle, Body: alertBody, Area: alertArea,
 			Identifiers: []scheme.Identifier{{Kind: "phone", Value: "07700 900999", Normalised: "+447700900999"}}},
 		Severity: scheme.SeverityHigh, IncidentTypes: []string{"robbery"}, IncidentAt: time.Now().Add(-time.Hour),
@@ -93,7 +93,7 @@ func publishLondon(t *testing.T, db *store.DB) scheme.Alert {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := db.PublishAlert(ctx, "coord-a", a.ID, store.PublishOptions{}); err != nil {
+	if _, err := db.Alerts.PublishAlert(ctx, "coord-a", a.ID, store.PublishOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	return a
@@ -109,7 +109,7 @@ func (alertQuickRetry) NextRetry(*rivertype.JobRow) time.Time {
 // handful of members makes several) and the given sender under River.
 func startAlertQueue(t *testing.T, db *store.DB, w *notify.AlertDeliverWorker) *jobs.Queue {
 	t.Helper()
-	w.Source = db
+	w.Source = db.Deliveries
 	if w.BaseURL == "" {
 		w.BaseURL = alertBase
 	}
@@ -121,7 +121,7 @@ func startAlertQueue(t *testing.T, db *store.DB, w *notify.AlertDeliverWorker) *
 		PollInterval: 50 * time.Millisecond,
 		RetryPolicy:  alertQuickRetry{},
 		Register: func(ws *river.Workers) {
-			river.AddWorker(ws, &notify.AlertFanOutWorker{Source: db, Batch: 2})
+			river.AddWorker(ws, &notify.AlertFanOutWorker{Source: db.Deliveries, Batch: 2})
 			river.AddWorker(ws, w)
 		},
 	})
@@ -165,7 +165,7 @@ func jobsIdle(t *testing.T, db *store.DB) bool {
 
 func counts(t *testing.T, db *store.DB, alertID string) map[string]map[string]int {
 	t.Helper()
-	c, err := db.DeliveryCounts(context.Background(), alertID)
+	c, err := db.Deliveries.DeliveryCounts(context.Background(), alertID)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -225,12 +225,12 @@ func TestAlertDelivery_EachMemberGetsTheirChannelsOnceForEachOfTwoAlertsPublishe
 		}
 		// In the app: every member in London, whatever their channels.
 		for _, name := range []string{"both", "email-only", "sms-only", "in-app-only"} {
-			feed, err := db.MemberAlerts(ctx, ids[name], scheme.MemberAlertFilter{})
+			feed, err := db.Alerts.MemberAlerts(ctx, ids[name], scheme.MemberAlertFilter{})
 			if err != nil || len(feed) != 2 {
 				t.Errorf("%s has %d alerts in the app (%v), want 2", name, len(feed), err)
 			}
 		}
-		if feed, _ := db.MemberAlerts(ctx, ids["in-wales"], scheme.MemberAlertFilter{}); len(feed) != 0 {
+		if feed, _ := db.Alerts.MemberAlerts(ctx, ids["in-wales"], scheme.MemberAlertFilter{}); len(feed) != 0 {
 			t.Errorf("a member outside the area has %d alerts", len(feed))
 		}
 
@@ -301,7 +301,7 @@ func TestAlertDelivery_EachMemberGetsTheirChannelsOnceForEachOfTwoAlertsPublishe
 // dyingSource is the store, except that the worker using it is killed (its
 // context cancelled) when it starts its second batch.
 type dyingSource struct {
-	*store.DB
+	store.Deliveries
 	kill    context.CancelFunc
 	batches int
 }
@@ -311,7 +311,7 @@ func (s *dyingSource) FanOutPart(ctx context.Context, id string, part, parts, n 
 	if s.batches == 2 {
 		s.kill()
 	}
-	return s.DB.FanOutPart(ctx, id, part, parts, n)
+	return s.Deliveries.FanOutPart(ctx, id, part, parts, n)
 }
 
 func TestAlertDelivery_AFanOutKilledMidwayResumesAndEveryMessageGoesOnce(t *testing.T) {
@@ -325,14 +325,14 @@ func TestAlertDelivery_AFanOutKilledMidwayResumesAndEveryMessageGoesOnce(t *test
 				Mobile: fmt.Sprintf("+4477009003%02d", i), AlertEmail: i%2 == 0, AlertSMS: i%3 == 0})
 		}
 		addMembers(t, db, ms...)
-		db.SetFanOutParts(1) // one part, so that its first batch surely makes some rows
+		db.Deliveries.SetFanOutParts(1) // one part, so that its first batch surely makes some rows
 		a := publishLondon(t, db)
 
 		// A fan-out worker dies after its first batch: the batch it made is
 		// kept, and nothing was sent.
 		kctx, kill := context.WithCancel(ctx)
 		defer kill()
-		dying := &notify.AlertFanOutWorker{Source: &dyingSource{DB: db, kill: kill}, Batch: 3}
+		dying := &notify.AlertFanOutWorker{Source: &dyingSource{Deliveries: db.Deliveries, kill: kill}, Batch: 3}
 		err := dying.Work(kctx, &river.Job[outbox.AlertFanOutArgs]{JobRow: &rivertype.JobRow{ID: 1}, Args: outbox.AlertFanOutArgs{AlertID: a.ID, Part: 0, Parts: 1}})
 		if err == nil {
 			t.Fatal("the killed fan-out reported success")
@@ -394,12 +394,12 @@ func TestAlertDelivery_AClaimLeftBySenderThatDiedIsSentAgainWithTheSameKey(t *te
 		a := publishLondon(t, db)
 		for done := false; !done; {
 			var err error
-			if done, err = db.FanOutAlert(ctx, a.ID, 10); err != nil {
+			if done, err = db.Deliveries.FanOutAlert(ctx, a.ID, 10); err != nil {
 				t.Fatal(err)
 			}
 		}
 		// A sender claims the SMS and dies before recording anything.
-		ds, err := db.ClaimDeliveries(ctx, "sms", "", 10, time.Hour)
+		ds, err := db.Deliveries.ClaimDeliveries(ctx, "sms", "", 10, time.Hour)
 		if err != nil || len(ds) != 1 {
 			t.Fatalf("claimed %v, %v", ds, err)
 		}
@@ -524,7 +524,7 @@ func TestAlertDelivery_ADeliveryOutOfAttemptsFails(t *testing.T) {
 		a := publishLondon(t, db)
 		startAlertQueue(t, db, &notify.AlertDeliverWorker{SMS: newSMS(t, stub.Config()), MaxAttempts: 3})
 		settled(t, db, a.ID)
-		fs, err := db.DeliveryFailures(ctx, a.ID, 10)
+		fs, err := db.Deliveries.DeliveryFailures(ctx, a.ID, 10)
 		if err != nil || len(fs) != 1 {
 			t.Fatalf("failures %+v, %v", fs, err)
 		}
@@ -592,7 +592,7 @@ func TestAlertDelivery_APermanentRefusalFailsWithoutRetryAndCanBeRetriedByHand(t
 		if stub.Requests() != 1 || len(stub.Received()) != 0 {
 			t.Errorf("SMS refused with 400 was tried %d times", stub.Requests())
 		}
-		fs, err := db.DeliveryFailures(ctx, a.ID, 10)
+		fs, err := db.Deliveries.DeliveryFailures(ctx, a.ID, 10)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -613,7 +613,7 @@ func TestAlertDelivery_APermanentRefusalFailsWithoutRetryAndCanBeRetriedByHand(t
 		// The coordinator retries once the provider takes messages again.
 		mp.SetChaos(t, notifytest.Chaos{})
 		for _, ch := range outbox.AlertChannels {
-			if n, err := db.RetryDeliveries(ctx, "coord-b", a.ID, ch); err != nil || n != 1 {
+			if n, err := db.Deliveries.RetryDeliveries(ctx, "coord-b", a.ID, ch); err != nil || n != 1 {
 				t.Fatalf("retry %s: %d, %v", ch, n, err)
 			}
 		}
@@ -641,14 +641,14 @@ func TestAlertDelivery_TooManyFailuresPauseTheChannelAndResumingRestartsIt(t *te
 		startAlertQueue(t, db, &notify.AlertDeliverWorker{SMS: newSMS(t, stub.Config()), Concurrency: 1, PauseAfter: 3, Metrics: metrics})
 
 		waitUntil(t, "the SMS channel to pause", func() bool {
-			p, err := db.ChannelPaused(ctx, "sms")
+			p, err := db.Deliveries.ChannelPaused(ctx, "sms")
 			return err == nil && p
 		})
 		waitUntil(t, "the sender to stop", func() bool { return jobsIdle(t, db) })
 		if n := stub.Requests(); n != 3 {
 			t.Errorf("%d requests before the pause, want 3", n)
 		}
-		ps, err := db.DeliveryPauses(ctx)
+		ps, err := db.Deliveries.DeliveryPauses(ctx)
 		if err != nil || len(ps) != 1 || ps[0].Channel != "sms" || !strings.Contains(ps[0].Reason, "3 failures in a row") || strings.Contains(ps[0].Reason, "+44") {
 			t.Errorf("pauses %+v, %v", ps, err)
 		}
@@ -662,7 +662,7 @@ func TestAlertDelivery_TooManyFailuresPauseTheChannelAndResumingRestartsIt(t *te
 
 		// The provider recovers; a coordinator resumes the channel.
 		stub.FailNext(0, 0)
-		if err := db.ResumeChannel(ctx, "coord-b", "sms"); err != nil {
+		if err := db.Deliveries.ResumeChannel(ctx, "coord-b", "sms"); err != nil {
 			t.Fatal(err)
 		}
 		settled(t, db, a.ID)
@@ -685,11 +685,11 @@ func TestAlertDelivery_AWithdrawnAlertsQueuedMessagesAreNotSent(t *testing.T) {
 		a := publishLondon(t, db)
 		for done := false; !done; {
 			var err error
-			if done, err = db.FanOutAlert(ctx, a.ID, 10); err != nil {
+			if done, err = db.Deliveries.FanOutAlert(ctx, a.ID, 10); err != nil {
 				t.Fatal(err)
 			}
 		}
-		if err := db.WithdrawAlert(ctx, "coord-a", a.ID, "Sent in error."); err != nil {
+		if err := db.Alerts.WithdrawAlert(ctx, "coord-a", a.ID, "Sent in error."); err != nil {
 			t.Fatal(err)
 		}
 		startAlertQueue(t, db, &notify.AlertDeliverWorker{Mail: newSMTP(t, mp.SMTPURL()), SMS: newSMS(t, stub.Config())})

@@ -54,7 +54,7 @@ func TestAlertDelivery_ProvidersDownThenErroringThenSlowThenBack(t *testing.T) {
 		}
 		addMembers(t, db, ms...)
 		paused := func(ch string) bool {
-			p, err := db.ChannelPaused(ctx, ch)
+			p, err := db.Deliveries.ChannelPaused(ctx, ch)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -63,7 +63,7 @@ func TestAlertDelivery_ProvidersDownThenErroringThenSlowThenBack(t *testing.T) {
 		bothPaused := func() bool { return paused("email") && paused("sms") }
 		seePauses := func(phase string) {
 			t.Helper()
-			ps, err := db.DeliveryPauses(ctx)
+			ps, err := db.Deliveries.DeliveryPauses(ctx)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -79,7 +79,7 @@ func TestAlertDelivery_ProvidersDownThenErroringThenSlowThenBack(t *testing.T) {
 		resume := func() {
 			t.Helper()
 			for _, ch := range outbox.AlertChannels {
-				if err := db.ResumeChannel(ctx, "coord-b", ch); err != nil {
+				if err := db.Deliveries.ResumeChannel(ctx, "coord-b", ch); err != nil {
 					t.Fatal(err)
 				}
 			}
@@ -126,7 +126,7 @@ func TestAlertDelivery_ProvidersDownThenErroringThenSlowThenBack(t *testing.T) {
 		settled(t, db, first.ID, second.ID)
 
 		// Recovered: nothing paused, and everyone has each alert once.
-		if ps, err := db.DeliveryPauses(ctx); err != nil || len(ps) != 0 {
+		if ps, err := db.Deliveries.DeliveryPauses(ctx); err != nil || len(ps) != 0 {
 			t.Errorf("after recovery: pauses %+v, %v", ps, err)
 		}
 		for _, a := range []string{first.ID, second.ID} {

@@ -48,14 +48,14 @@ func (s *Service) RecordDisclosure(ctx context.Context, u scheme.User, in Disclo
 	case in.Username == "" && in.ReportID == "":
 		p["username"] = "Say whose information it is: a member's username, or the report whose reporter it is."
 	case in.Username != "":
-		m, err := s.DB.UserByUsername(ctx, in.Username)
+		m, err := s.DB.Accounts.UserByUsername(ctx, in.Username)
 		if err != nil || m.Role.Staff() {
 			p["username"] = "There is no member with that username."
 		}
 		d.SubjectUserID = m.ID
 	}
 	if in.ReportID != "" {
-		if _, err := s.DB.Report(ctx, in.ReportID); err != nil {
+		if _, err := s.DB.Reports.Report(ctx, in.ReportID); err != nil {
 			if scheme.ErrorCode(err) != scheme.CodeNotFound {
 				return d, err
 			}
@@ -85,7 +85,7 @@ func (s *Service) RecordDisclosure(ctx context.Context, u scheme.User, in Disclo
 	if len(p) > 0 {
 		return scheme.Disclosure{}, scheme.Invalid(p)
 	}
-	return s.DB.RecordDisclosure(ctx, d)
+	return s.DB.Police.RecordDisclosure(ctx, d)
 }
 
 // DecideDisclosure approves or refuses a pending disclosure: admins only,
@@ -103,7 +103,7 @@ func (s *Service) DecideDisclosure(ctx context.Context, u scheme.User, id, decis
 	case utf8.RuneCountInString(note) > 2000:
 		return scheme.Disclosure{}, scheme.Invalid(map[string]string{"note": "Keep this under 2,000 characters."})
 	}
-	return s.DB.DecideDisclosure(ctx, u.ID, id, decision == "approve", note, accountURL)
+	return s.DB.Police.DecideDisclosure(ctx, u.ID, id, decision == "approve", note, accountURL)
 }
 
 // Disclosures lists the disclosure log for coordinators and admins:
@@ -112,7 +112,7 @@ func (s *Service) Disclosures(ctx context.Context, u scheme.User) ([]scheme.Disc
 	if !u.Role.Staff() || u.Status != scheme.StatusActive {
 		return nil, scheme.Errorf(scheme.CodeForbidden, "Only coordinators and admins read the disclosure log.")
 	}
-	return s.DB.Disclosures(ctx)
+	return s.DB.Police.Disclosures(ctx)
 }
 
 // Disclosure opens one disclosure for a coordinator or admin. It says what
@@ -121,7 +121,7 @@ func (s *Service) Disclosure(ctx context.Context, u scheme.User, id string) (sch
 	if !u.Role.Staff() || u.Status != scheme.StatusActive {
 		return scheme.Disclosure{}, scheme.Errorf(scheme.CodeForbidden, "Only coordinators and admins read the disclosure log.")
 	}
-	d, err := s.DB.Disclosure(ctx, id)
+	d, err := s.DB.Police.Disclosure(ctx, id)
 	if err != nil {
 		return d, err
 	}
@@ -131,5 +131,5 @@ func (s *Service) Disclosure(ctx context.Context, u scheme.User, id string) (sch
 // MemberDisclosures returns the approved disclosures about u that she is
 // to be told of: of her own data, or of her as a report's reporter.
 func (s *Service) MemberDisclosures(ctx context.Context, u scheme.User) ([]scheme.Disclosure, error) {
-	return s.DB.MemberDisclosures(ctx, u.ID)
+	return s.DB.Police.MemberDisclosures(ctx, u.ID)
 }

@@ -46,7 +46,7 @@ func TestDisclosure_NeedsALegalBasisAndAnotherAdminsApproval(t *testing.T) {
 				t.Errorf("without %s: %v", field, err)
 			}
 		}
-		if list, err := db.Disclosures(ctx); err != nil || len(list) != 0 {
+		if list, err := db.Police.Disclosures(ctx); err != nil || len(list) != 0 {
 			t.Fatalf("refused disclosures were stored: %v %v", list, err)
 		}
 		if _, err := d.svc.RecordDisclosure(ctx, member, validDisclosure("fern.example")); scheme.ErrorCode(err) != scheme.CodeForbidden {
@@ -58,7 +58,7 @@ func TestDisclosure_NeedsALegalBasisAndAnotherAdminsApproval(t *testing.T) {
 			t.Fatalf("record: %+v %v", rec, err)
 		}
 		// Pending: not on the member's page, and nobody told.
-		if mine, _ := db.MemberDisclosures(ctx, member.ID); len(mine) != 0 || queued(t, db, member.ID, "disclosure_made") != 0 {
+		if mine, _ := db.Police.MemberDisclosures(ctx, member.ID); len(mine) != 0 || queued(t, db, member.ID, "disclosure_made") != 0 {
 			t.Error("a pending disclosure reached the member")
 		}
 		if _, err := d.svc.DecideDisclosure(ctx, d.people["coord"], rec.ID, "approve", "", "http://x/account"); scheme.ErrorCode(err) != scheme.CodeForbidden {
@@ -77,11 +77,11 @@ func TestDisclosure_NeedsALegalBasisAndAnotherAdminsApproval(t *testing.T) {
 		if n := queued(t, db, member.ID, "disclosure_made"); n != 1 {
 			t.Errorf("%d notifications queued for the member, want 1", n)
 		}
-		mine, err := db.MemberDisclosures(ctx, member.ID)
+		mine, err := db.Police.MemberDisclosures(ctx, member.ID)
 		if err != nil || len(mine) != 1 || mine[0].What != "Her mobile number and the town she works in." {
 			t.Errorf("the member's disclosures: %+v %v", mine, err)
 		}
-		if other, _ := db.MemberDisclosures(ctx, d.people["org"].ID); len(other) != 0 {
+		if other, _ := db.Police.MemberDisclosures(ctx, d.people["org"].ID); len(other) != 0 {
 			t.Error("another member sees the disclosure")
 		}
 		if _, err := d.svc.DecideDisclosure(ctx, d.people["admin"], rec.ID, "refuse", "late", "http://x/account"); scheme.ErrorCode(err) != scheme.CodeConflict {
@@ -110,7 +110,7 @@ func TestDisclosure_WithoutNotificationKeepsTheReasonAndTellsNobody(t *testing.T
 		if err != nil || got.Status != "approved" || !got.NotifiedAt.IsZero() || got.NoNotify != in.NoNotifyReason {
 			t.Fatalf("approve: %+v %v", got, err)
 		}
-		if n := queued(t, db, d.people["reporter"].ID, "disclosure_made"); n != 0 || func() bool { m, _ := db.MemberDisclosures(ctx, d.people["reporter"].ID); return len(m) != 0 }() {
+		if n := queued(t, db, d.people["reporter"].ID, "disclosure_made"); n != 0 || func() bool { m, _ := db.Police.MemberDisclosures(ctx, d.people["reporter"].ID); return len(m) != 0 }() {
 			t.Error("the reporter was told of a disclosure the law forbids telling")
 		}
 		if n := auditCount(t, db, "disclosure.approve", rec.ID); n != 1 {

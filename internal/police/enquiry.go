@@ -57,13 +57,13 @@ func (s *Service) CreateEnquiry(ctx context.Context, u scheme.User, in EnquiryIn
 	case e.ReportID != "" && e.ProfileID != "":
 		p["report_id"] = "Give a report or an offender profile, not both."
 	case e.ReportID != "":
-		if _, err := s.DB.Report(ctx, e.ReportID); scheme.ErrorCode(err) == scheme.CodeNotFound {
+		if _, err := s.DB.Reports.Report(ctx, e.ReportID); scheme.ErrorCode(err) == scheme.CodeNotFound {
 			p["report_id"] = "There is no report with that id."
 		} else if err != nil {
 			return e, err
 		}
 	default:
-		if _, err := s.DB.ProfileReports(ctx, e.ProfileID); scheme.ErrorCode(err) == scheme.CodeNotFound {
+		if _, err := s.DB.Police.ProfileReports(ctx, e.ProfileID); scheme.ErrorCode(err) == scheme.CodeNotFound {
 			p["offender_id"] = "There is no offender profile with that id."
 		} else if err != nil {
 			return e, err
@@ -80,7 +80,7 @@ func (s *Service) CreateEnquiry(ctx context.Context, u scheme.User, in EnquiryIn
 	if len(p) > 0 {
 		return scheme.Enquiry{}, scheme.Invalid(p)
 	}
-	return s.DB.CreateEnquiry(ctx, e)
+	return s.DB.Police.CreateEnquiry(ctx, e)
 }
 
 // ForwardEnquiry passes an enquiry about one of its reports to the
@@ -90,13 +90,13 @@ func (s *Service) ForwardEnquiry(ctx context.Context, u scheme.User, id, reportI
 	if err := staff(u); err != nil {
 		return scheme.EnquiryForward{}, err
 	}
-	e, err := s.DB.Enquiry(ctx, id)
+	e, err := s.DB.Police.Enquiry(ctx, id)
 	if err != nil {
 		return scheme.EnquiryForward{}, err
 	}
 	ok := reportID == e.ReportID
 	if !ok && e.ProfileID != "" {
-		ids, err := s.DB.ProfileReports(ctx, e.ProfileID)
+		ids, err := s.DB.Police.ProfileReports(ctx, e.ProfileID)
 		if err != nil {
 			return scheme.EnquiryForward{}, err
 		}
@@ -110,7 +110,7 @@ func (s *Service) ForwardEnquiry(ctx context.Context, u scheme.User, id, reportI
 	msg := "The police (" + e.Force + ") have asked to talk to you about this report. It is entirely your choice: you do not have to talk to them, " +
 		"and saying no changes nothing about the help we give you. Nothing about you has been passed to them. " +
 		"Answer on the enquiry's page (Reports, then Police enquiries), or talk to one of our caseworkers first."
-	return s.DB.ForwardEnquiry(ctx, u.ID, id, reportID, to, msg, signInURL)
+	return s.DB.Police.ForwardEnquiry(ctx, u.ID, id, reportID, to, msg, signInURL)
 }
 
 // Outcome records what came of an enquiry.
@@ -131,7 +131,7 @@ func (s *Service) Outcome(ctx context.Context, u scheme.User, id, status, outcom
 	if len(p) > 0 {
 		return scheme.Invalid(p)
 	}
-	return s.DB.EnquiryOutcome(ctx, u.ID, id, status, outcome)
+	return s.DB.Police.EnquiryOutcome(ctx, u.ID, id, status, outcome)
 }
 
 // Enquiries lists the police enquiries for coordinators: open ones first,
@@ -140,7 +140,7 @@ func (s *Service) Enquiries(ctx context.Context, u scheme.User) ([]scheme.Enquir
 	if err := staff(u); err != nil {
 		return nil, err
 	}
-	return s.DB.Enquiries(ctx)
+	return s.DB.Police.Enquiries(ctx)
 }
 
 // Enquiry opens an enquiry for a coordinator. It names officers, their
@@ -149,7 +149,7 @@ func (s *Service) Enquiry(ctx context.Context, u scheme.User, id string) (scheme
 	if err := staff(u); err != nil {
 		return scheme.Enquiry{}, err
 	}
-	e, err := s.DB.Enquiry(ctx, id)
+	e, err := s.DB.Police.Enquiry(ctx, id)
 	if err != nil {
 		return e, err
 	}
@@ -160,14 +160,14 @@ func (s *Service) Enquiry(ctx context.Context, u scheme.User, id string) (scheme
 // reports, or (for a key contact) her organisation's. With forwardID,
 // just that one (else not found).
 func (s *Service) MemberEnquiries(ctx context.Context, u scheme.User, forwardID string) ([]scheme.EnquiryForward, error) {
-	return s.DB.MemberEnquiries(ctx, u, forwardID)
+	return s.DB.Police.MemberEnquiries(ctx, u, forwardID)
 }
 
 // ForwardedEnquiry returns the enquiry behind a forward that
 // MemberEnquiries gave a member. She is shown the force, the unit, the
 // request and whether it is closed: no coordinator's view, so no audit.
 func (s *Service) ForwardedEnquiry(ctx context.Context, f scheme.EnquiryForward) (scheme.Enquiry, error) {
-	return s.DB.Enquiry(ctx, f.EnquiryID)
+	return s.DB.Police.Enquiry(ctx, f.EnquiryID)
 }
 
 // DecideEnquiry records a member's answer to an enquiry forwarded to her:
@@ -178,5 +178,5 @@ func (s *Service) DecideEnquiry(ctx context.Context, u scheme.User, forwardID, d
 	if decision != "yes" && decision != "no" && decision != "caseworker" {
 		return scheme.Invalid(map[string]string{"decision": "Choose one of the three answers."})
 	}
-	return s.DB.DecideEnquiry(ctx, u, forwardID, decision)
+	return s.DB.Police.DecideEnquiry(ctx, u, forwardID, decision)
 }

@@ -31,7 +31,7 @@ func TestEnquiry_RecordedForwardedAnsweredClosed(t *testing.T) {
 				t.Errorf("without a good %s: %v", field, err)
 			}
 		}
-		if list, _ := db.Enquiries(ctx); len(list) != 0 {
+		if list, _ := db.Police.Enquiries(ctx); len(list) != 0 {
 			t.Fatal("a refused enquiry was stored")
 		}
 		e, err := d.svc.CreateEnquiry(ctx, coord, police.EnquiryInput{Force: "Example Police", Unit: "Serious crime unit", Reference: "OP-EXAMPLE-7",
@@ -52,12 +52,12 @@ func TestEnquiry_RecordedForwardedAnsweredClosed(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		msgs, err := db.Messages(ctx, r.ID, false)
+		msgs, err := db.Reports.Messages(ctx, r.ID, false)
 		if err != nil || len(msgs) != 1 || !strings.Contains(msgs[0].Body, "Example Police") || strings.Contains(msgs[0].Body, "DC Example") ||
 			strings.Contains(msgs[0].Body, "OP-EXAMPLE-7") {
 			t.Errorf("the reporter's thread: %+v %v", msgs, err)
 		}
-		if got, _ := db.Enquiry(ctx, e.ID); got.Status != "forwarded" || len(got.Forwards) != 1 {
+		if got, _ := db.Police.Enquiry(ctx, e.ID); got.Status != "forwarded" || len(got.Forwards) != 1 {
 			t.Errorf("after forwarding: %+v", got)
 		}
 		if _, err := d.svc.ForwardEnquiry(ctx, coord, e.ID, r.ID, "reporter", "http://x/signin"); scheme.ErrorCode(err) != scheme.CodeConflict {
@@ -65,29 +65,29 @@ func TestEnquiry_RecordedForwardedAnsweredClosed(t *testing.T) {
 		}
 
 		// Only the reporter sees and answers it.
-		if _, err := db.MemberEnquiries(ctx, d.people["org"], f.ID); scheme.ErrorCode(err) != scheme.CodeNotFound {
+		if _, err := db.Police.MemberEnquiries(ctx, d.people["org"], f.ID); scheme.ErrorCode(err) != scheme.CodeNotFound {
 			t.Errorf("another member: %v", err)
 		}
-		if err := db.DecideEnquiry(ctx, d.people["org"], f.ID, "yes"); scheme.ErrorCode(err) != scheme.CodeNotFound {
+		if err := db.Police.DecideEnquiry(ctx, d.people["org"], f.ID, "yes"); scheme.ErrorCode(err) != scheme.CodeNotFound {
 			t.Errorf("another member answering: %v", err)
 		}
 		tasks := func() int {
-			ts, err := db.Tasks(ctx, r.ID)
+			ts, err := db.Reports.Tasks(ctx, r.ID)
 			if err != nil {
 				t.Fatal(err)
 			}
 			return len(ts)
 		}
-		if err := db.DecideEnquiry(ctx, d.people["reporter"], f.ID, "caseworker"); err != nil {
+		if err := db.Police.DecideEnquiry(ctx, d.people["reporter"], f.ID, "caseworker"); err != nil {
 			t.Fatal(err)
 		}
 		if n := tasks(); n != 1 {
 			t.Errorf("%d tasks after 'talk to a caseworker', want 1", n)
 		}
-		if err := db.DecideEnquiry(ctx, d.people["reporter"], f.ID, "yes"); err != nil {
+		if err := db.Police.DecideEnquiry(ctx, d.people["reporter"], f.ID, "yes"); err != nil {
 			t.Fatal(err)
 		}
-		got, _ := db.Enquiry(ctx, e.ID)
+		got, _ := db.Police.Enquiry(ctx, e.ID)
 		if got.Forwards[0].Decision != "yes" || got.Forwards[0].DecidedBy != d.people["reporter"].ID || got.Forwards[0].DecidedAt.IsZero() {
 			t.Errorf("decision: %+v", got.Forwards[0])
 		}
@@ -97,10 +97,10 @@ func TestEnquiry_RecordedForwardedAnsweredClosed(t *testing.T) {
 		if err := d.svc.Outcome(ctx, coord, e.ID, "closed", "Put the officer in touch through the caseworker."); err != nil {
 			t.Fatal(err)
 		}
-		if got, _ := db.Enquiry(ctx, e.ID); got.Status != "closed" || got.ClosedAt.IsZero() || got.Outcome == "" {
+		if got, _ := db.Police.Enquiry(ctx, e.ID); got.Status != "closed" || got.ClosedAt.IsZero() || got.Outcome == "" {
 			t.Errorf("closed: %+v", got)
 		}
-		if err := db.DecideEnquiry(ctx, d.people["reporter"], f.ID, "no"); scheme.ErrorCode(err) != scheme.CodeConflict {
+		if err := db.Police.DecideEnquiry(ctx, d.people["reporter"], f.ID, "no"); scheme.ErrorCode(err) != scheme.CodeConflict {
 			t.Errorf("changing the answer after closing: %v", err)
 		}
 		for _, a := range []string{"enquiry.create", "enquiry.forward", "enquiry.outcome"} {
@@ -120,7 +120,7 @@ func TestEnquiry_AboutAProfileForwardedToTheOrganisation(t *testing.T) {
 		ctx := context.Background()
 		a := d.file(t, "reporter", true, 3)
 		b := d.file(t, "org", true, 2) // the same phone: the same profile
-		full, err := db.Report(ctx, b.ID)
+		full, err := db.Reports.Report(ctx, b.ID)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -136,11 +136,11 @@ func TestEnquiry_AboutAProfileForwardedToTheOrganisation(t *testing.T) {
 		if n := queued(t, db, d.people["org"].ID, "report_message"); n != 1 {
 			t.Errorf("%d notices to the organisation's key contact, want 1", n)
 		}
-		fs, err := db.MemberEnquiries(ctx, d.people["org"], "")
+		fs, err := db.Police.MemberEnquiries(ctx, d.people["org"], "")
 		if err != nil || len(fs) != 1 || fs[0].ID != f.ID {
 			t.Errorf("the key contact's enquiries: %+v %v", fs, err)
 		}
-		if fs, _ := db.MemberEnquiries(ctx, d.people["reporter"], ""); len(fs) != 0 {
+		if fs, _ := db.Police.MemberEnquiries(ctx, d.people["reporter"], ""); len(fs) != 0 {
 			t.Error("the other reporter sees the organisation's enquiry")
 		}
 		if _, err := d.svc.ForwardEnquiry(ctx, d.people["coord"], e.ID, a.ID, "reporter", "http://x/signin"); err != nil {

@@ -128,7 +128,7 @@ func (s *Service) CreateExport(ctx context.Context, u scheme.User, in ExportInpu
 	profile := strings.TrimSpace(in.OffenderID)
 	if profile != "" {
 		var err error
-		if ids, err = s.DB.ProfileReports(ctx, profile); err != nil {
+		if ids, err = s.DB.Police.ProfileReports(ctx, profile); err != nil {
 			if scheme.ErrorCode(err) == scheme.CodeNotFound {
 				return Export{}, scheme.Invalid(map[string]string{"offender_id": "There is no offender profile with that id."})
 			}
@@ -138,7 +138,7 @@ func (s *Service) CreateExport(ctx context.Context, u scheme.User, in ExportInpu
 	rs := make([]scheme.Report, 0, len(ids))
 	var unknown []string
 	for _, id := range ids {
-		r, err := s.DB.Report(ctx, id)
+		r, err := s.DB.Reports.Report(ctx, id)
 		if scheme.ErrorCode(err) == scheme.CodeNotFound {
 			unknown = append(unknown, id)
 			continue
@@ -162,7 +162,7 @@ func (s *Service) CreateExport(ctx context.Context, u scheme.User, in ExportInpu
 			rec.Excluded = append(rec.Excluded, r.ID)
 		}
 	}
-	rec, err := s.DB.CreatePoliceExport(ctx, rec)
+	rec, err := s.DB.Police.CreatePoliceExport(ctx, rec)
 	if err != nil {
 		return Export{}, err
 	}
@@ -186,14 +186,14 @@ func (s *Service) Export(ctx context.Context, u scheme.User, id, format string) 
 	if !slices.Contains(Formats, format) {
 		return Export{}, scheme.Invalid(map[string]string{"format": "Choose CSV, JSON or a printable page."})
 	}
-	rec, err := s.DB.PoliceExport(ctx, id)
+	rec, err := s.DB.Police.PoliceExport(ctx, id)
 	if err != nil {
 		return Export{}, err
 	}
 	e := Export{PoliceExport: rec}
 	var rs []scheme.Report
 	for _, rid := range rec.Included {
-		r, err := s.DB.Report(ctx, rid)
+		r, err := s.DB.Reports.Report(ctx, rid)
 		if scheme.ErrorCode(err) == scheme.CodeNotFound {
 			e.Withdrawn++
 			continue
@@ -221,7 +221,7 @@ func (s *Service) Exports(ctx context.Context, u scheme.User, limit int) ([]sche
 	if !u.Role.Staff() || u.Status != scheme.StatusActive {
 		return nil, scheme.Errorf(scheme.CodeForbidden, "Only coordinators can export for the police.")
 	}
-	return s.DB.PoliceExports(ctx, limit)
+	return s.DB.Police.PoliceExports(ctx, limit)
 }
 
 // Record opens an export's record without its content. Its purpose and
@@ -230,7 +230,7 @@ func (s *Service) Record(ctx context.Context, u scheme.User, id string) (scheme.
 	if !u.Role.Staff() || u.Status != scheme.StatusActive {
 		return scheme.PoliceExport{}, scheme.Errorf(scheme.CodeForbidden, "Only coordinators can export for the police.")
 	}
-	e, err := s.DB.PoliceExport(ctx, id)
+	e, err := s.DB.Police.PoliceExport(ctx, id)
 	if err != nil {
 		return e, err
 	}
@@ -242,7 +242,7 @@ func (s *Service) Record(ctx context.Context, u scheme.User, id string) (scheme.
 // what the reports and their reporters hold.
 func (s *Service) rows(ctx context.Context, rs []scheme.Report) ([]ExportRow, error) {
 	sort.SliceStable(rs, func(i, j int) bool { return rs[i].IncidentAt.Before(rs[j].IncidentAt) })
-	lists, err := s.DB.Lists(ctx)
+	lists, err := s.DB.Content.Lists(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -308,7 +308,7 @@ func (s *Service) sensitive(ctx context.Context, rs []scheme.Report) (anonymise.
 	if len(ids) == 0 {
 		return sens, nil
 	}
-	reporters, err := s.DB.AlertReporters(ctx, ids)
+	reporters, err := s.DB.Alerts.AlertReporters(ctx, ids)
 	if err != nil {
 		return sens, err
 	}

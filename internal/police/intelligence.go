@@ -96,7 +96,7 @@ func (s *Service) SearchReports(ctx context.Context, u scheme.User, in SearchInp
 		}
 	}
 	var err error
-	res.Hits, res.More, err = s.DB.SearchReports(ctx, u.ID, f)
+	res.Hits, res.More, err = s.DB.Police.SearchReports(ctx, u.ID, f)
 	return res, err
 }
 

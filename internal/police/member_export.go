@@ -36,7 +36,7 @@ func (s *Service) RequestMemberExport(ctx context.Context, u scheme.User, member
 	case utf8.RuneCountInString(purpose) > 2000:
 		return scheme.MemberExport{}, scheme.Invalid(map[string]string{"purpose": "Keep this under 2,000 characters."})
 	}
-	return s.DB.RequestMemberExport(ctx, u.ID, memberID, purpose)
+	return s.DB.Police.RequestMemberExport(ctx, u.ID, memberID, purpose)
 }
 
 // DecideMemberExport approves or refuses a request: any coordinator or
@@ -48,7 +48,7 @@ func (s *Service) DecideMemberExport(ctx context.Context, u scheme.User, id, dec
 	if decision != "approve" && decision != "refuse" {
 		return scheme.MemberExport{}, scheme.Invalid(map[string]string{"decision": "Choose approve or refuse."})
 	}
-	return s.DB.DecideMemberExport(ctx, u.ID, id, decision == "approve")
+	return s.DB.Police.DecideMemberExport(ctx, u.ID, id, decision == "approve")
 }
 
 // DownloadMemberExport gives the one who asked the details, once another
@@ -57,7 +57,7 @@ func (s *Service) DownloadMemberExport(ctx context.Context, u scheme.User, id st
 	if err := staffActive(u, "export a member's details"); err != nil {
 		return scheme.RevokedExport{}, err
 	}
-	return s.DB.ExportRevoked(ctx, u.ID, id)
+	return s.DB.Police.ExportRevoked(ctx, u.ID, id)
 }
 
 // MemberExports lists requests to export revoked members' details, pending
@@ -66,5 +66,5 @@ func (s *Service) MemberExports(ctx context.Context, u scheme.User) ([]scheme.Me
 	if err := staffActive(u, "see export requests"); err != nil {
 		return nil, err
 	}
-	return s.DB.MemberExports(ctx)
+	return s.DB.Police.MemberExports(ctx)
 }

@@ -49,11 +49,11 @@ func newDesk(t *testing.T, db *store.DB) *desk {
 		if _, err := acc.Decide(ctx, "test", a.ID, scheme.Approve, ""); err != nil {
 			t.Fatal(err)
 		}
-		u, err := db.UserByUsername(ctx, in.Username)
+		u, err := db.Accounts.UserByUsername(ctx, in.Username)
 		if err != nil {
 			t.Fatal(err)
 		}
-		l, err := db.LoginByID(ctx, u.ID) // with the organisation
+		l, err := db.Sessions.LoginByID(ctx, u.ID) // with the organisation
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -68,7 +68,7 @@ func newDesk(t *testing.T, db *store.DB) *desk {
 		if _, err := account.CreateStaff(ctx, db, "test", "staff."+who, "a long test passphrase", role); err != nil {
 			t.Fatal(err)
 		}
-		u, err := db.UserByUsername(ctx, "staff."+who)
+		u, err := db.Accounts.UserByUsername(ctx, "staff."+who)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -140,7 +140,7 @@ func TestExport_OnlyConsentedReportsAndNothingIdentifying(t *testing.T) {
 			}
 		}
 		// The record and its audit entry.
-		rec, err := db.PoliceExport(ctx, e.ID)
+		rec, err := db.Police.PoliceExport(ctx, e.ID)
 		if err != nil || rec.Purpose != "Linked robberies in Hackney: intelligence for the analyst" || rec.Recipient != "NCA SCAS, analyst on duty" ||
 			rec.CreatedBy != d.people["coord"].ID || len(rec.Included) != 2 || len(rec.Excluded) != 1 {
 			t.Errorf("record: %+v %v", rec, err)
@@ -151,7 +151,7 @@ func TestExport_OnlyConsentedReportsAndNothingIdentifying(t *testing.T) {
 
 		// Withdrawing consent leaves the report out of the download and of
 		// every later export.
-		if _, err := db.SetConsents(ctx, d.people["reporter"].ID, yes.ID, scheme.Consents{Alert: true}); err != nil {
+		if _, err := db.Reports.SetConsents(ctx, d.people["reporter"].ID, yes.ID, scheme.Consents{Alert: true}); err != nil {
 			t.Fatal(err)
 		}
 		again, err := d.svc.Export(ctx, d.people["coord"], e.ID, "json")
@@ -193,7 +193,7 @@ func TestExport_ByProfileAndRefusals(t *testing.T) {
 		b := d.file(t, "org", true, 4) // the same phone: linked to a's profile
 		profile := a.Working.Offenders[0].ProfileID
 		if profile == "" || b.Working.Offenders[0].ProfileID != profile {
-			full, _ := db.Report(ctx, a.ID)
+			full, _ := db.Reports.Report(ctx, a.ID)
 			profile = full.Working.Offenders[0].ProfileID
 		}
 		e, err := d.svc.CreateExport(ctx, d.people["coord"], police.ExportInput{OffenderID: profile, Purpose: "Series", Recipient: "NCA SCAS", Format: "print"})
@@ -218,7 +218,7 @@ func TestExport_ByProfileAndRefusals(t *testing.T) {
 				t.Errorf("%+v: %v, want a problem with %s", c.in, err, c.field)
 			}
 		}
-		list, err := db.PoliceExports(ctx, 10)
+		list, err := db.Police.PoliceExports(ctx, 10)
 		if err != nil || len(list) != 1 || list[0].IncludedCount != 2 {
 			t.Errorf("nothing but the one export may be recorded: %+v %v", list, err)
 		}

@@ -22,7 +22,7 @@ func coordinator(u scheme.User) error {
 
 // Mine lists u's own reports without their content, newest first.
 func (s *Service) Mine(ctx context.Context, u scheme.User) ([]scheme.Report, error) {
-	return s.DB.Reports(ctx, scheme.ReportFilter{ReporterID: u.ID})
+	return s.DB.Reports.Reports(ctx, scheme.ReportFilter{ReporterID: u.ID})
 }
 
 // Queue lists the reports in any of statuses without their content, for
@@ -31,7 +31,7 @@ func (s *Service) Queue(ctx context.Context, u scheme.User, statuses ...scheme.R
 	if err := coordinator(u); err != nil {
 		return nil, err
 	}
-	return s.DB.Reports(ctx, scheme.ReportFilter{Statuses: statuses})
+	return s.DB.Reports.Reports(ctx, scheme.ReportFilter{Statuses: statuses})
 }
 
 // Linked lists the reports an offender profile links, without their
@@ -40,14 +40,14 @@ func (s *Service) Linked(ctx context.Context, u scheme.User, profileID string) (
 	if err := coordinator(u); err != nil {
 		return nil, err
 	}
-	return s.DB.Reports(ctx, scheme.ReportFilter{ProfileID: profileID})
+	return s.DB.Reports.Reports(ctx, scheme.ReportFilter{ProfileID: profileID})
 }
 
 // Own returns one of u's own reports, read without the view a coordinator
 // records: only its reporter may read it this way. Anyone else gets "not
 // found", so that report ids reveal nothing.
 func (s *Service) Own(ctx context.Context, u scheme.User, id string) (scheme.Report, error) {
-	r, err := s.DB.Report(ctx, id)
+	r, err := s.DB.Reports.Report(ctx, id)
 	if err != nil {
 		return r, err
 	}
@@ -65,7 +65,7 @@ func (s *Service) Peek(ctx context.Context, u scheme.User, id string) (scheme.Re
 	if coordinator(u) != nil {
 		return scheme.Report{}, scheme.ErrNotFound
 	}
-	return s.DB.Report(ctx, id)
+	return s.DB.Reports.Report(ctx, id)
 }
 
 // Thread returns the messages on u's own report rep, oldest first, and
@@ -75,7 +75,7 @@ func (s *Service) Thread(ctx context.Context, u scheme.User, rep scheme.Report) 
 	if u.ID == "" || rep.ReporterID != u.ID {
 		return nil, scheme.ErrNotFound
 	}
-	return s.DB.Messages(ctx, rep.ID, true)
+	return s.DB.Reports.Messages(ctx, rep.ID, true)
 }
 
 // Unread counts the scheme's messages on u's own report rep that u has not
@@ -84,7 +84,7 @@ func (s *Service) Unread(ctx context.Context, u scheme.User, rep scheme.Report) 
 	if u.ID == "" || rep.ReporterID != u.ID {
 		return 0, scheme.ErrNotFound
 	}
-	msgs, err := s.DB.Messages(ctx, rep.ID, false)
+	msgs, err := s.DB.Reports.Messages(ctx, rep.ID, false)
 	if err != nil {
 		return 0, err
 	}
@@ -103,13 +103,13 @@ func (s *Service) CaseThread(ctx context.Context, u scheme.User, reportID string
 	if err := coordinator(u); err != nil {
 		return nil, err
 	}
-	return s.DB.Messages(ctx, reportID, false)
+	return s.DB.Reports.Messages(ctx, reportID, false)
 }
 
 // ReporterMessage adds u's message to the thread of u's own report.
 // Anyone else's report is not found.
 func (s *Service) ReporterMessage(ctx context.Context, u scheme.User, reportID, body string) (scheme.Message, error) {
-	return s.DB.AddMessage(ctx, u.ID, reportID, false, body, "")
+	return s.DB.Reports.AddMessage(ctx, u.ID, reportID, false, body, "")
 }
 
 // SchemeMessage adds a coordinator's message to a report's thread. The
@@ -119,7 +119,7 @@ func (s *Service) SchemeMessage(ctx context.Context, u scheme.User, reportID, bo
 	if err := coordinator(u); err != nil {
 		return scheme.Message{}, err
 	}
-	return s.DB.AddMessage(ctx, u.ID, reportID, true, body, link)
+	return s.DB.Reports.AddMessage(ctx, u.ID, reportID, true, body, link)
 }
 
 // SetStatus moves a report through review, for coordinators. A rejection
@@ -132,7 +132,7 @@ func (s *Service) SetStatus(ctx context.Context, u scheme.User, reportID string,
 	if to == "" {
 		return scheme.Invalid(map[string]string{"status": "Choose what happens to the report."})
 	}
-	return s.DB.SetReportStatus(ctx, u.ID, reportID, to, reason)
+	return s.DB.Reports.SetReportStatus(ctx, u.ID, reportID, to, reason)
 }
 
 // UpdateWorkingCopy replaces the coordinators' working copy of a report
@@ -141,12 +141,12 @@ func (s *Service) UpdateWorkingCopy(ctx context.Context, u scheme.User, reportID
 	if err := coordinator(u); err != nil {
 		return err
 	}
-	return s.DB.UpdateWorkingCopy(ctx, u.ID, reportID, c)
+	return s.DB.Reports.UpdateWorkingCopy(ctx, u.ID, reportID, c)
 }
 
 // Timeline returns everything that happened to a report, oldest first.
 func (s *Service) Timeline(ctx context.Context, reportID string) ([]scheme.Event, error) {
-	return s.DB.Timeline(ctx, reportID)
+	return s.DB.Reports.Timeline(ctx, reportID)
 }
 
 // AddCaseNote adds a coordinator's note (kind "note") or a referral to a
@@ -158,12 +158,12 @@ func (s *Service) AddCaseNote(ctx context.Context, u scheme.User, reportID, kind
 	if kind != "note" && kind != "referral" {
 		return scheme.Invalid(map[string]string{"kind": "Choose a note or a referral."})
 	}
-	return s.DB.AddCaseNote(ctx, u.ID, reportID, kind, text)
+	return s.DB.Reports.AddCaseNote(ctx, u.ID, reportID, kind, text)
 }
 
 // Tasks lists a report's tasks, open ones first by due date.
 func (s *Service) Tasks(ctx context.Context, reportID string) ([]scheme.Task, error) {
-	return s.DB.Tasks(ctx, reportID)
+	return s.DB.Reports.Tasks(ctx, reportID)
 }
 
 // AddTask adds a task to a report, for coordinators. due is a day
@@ -197,7 +197,7 @@ func (s *Service) AddTask(ctx context.Context, u scheme.User, reportID, title, d
 	if len(problems) > 0 {
 		return scheme.Task{}, scheme.Invalid(problems)
 	}
-	return s.DB.AddTask(ctx, u.ID, reportID, title, by)
+	return s.DB.Reports.AddTask(ctx, u.ID, reportID, title, by)
 }
 
 // CompleteTask marks a task of the report done, for coordinators.
@@ -205,5 +205,5 @@ func (s *Service) CompleteTask(ctx context.Context, u scheme.User, reportID, tas
 	if err := coordinator(u); err != nil {
 		return err
 	}
-	return s.DB.CompleteTask(ctx, u.ID, reportID, taskID)
+	return s.DB.Reports.CompleteTask(ctx, u.ID, reportID, taskID)
 }

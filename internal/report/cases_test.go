@@ -19,7 +19,7 @@ func staffUser(t *testing.T, db *store.DB, name string) scheme.User {
 	if _, err := account.CreateStaff(ctx, db, "test", name, "a long test passphrase", scheme.RoleCoordinator); err != nil {
 		t.Fatal(err)
 	}
-	u, err := db.UserByUsername(ctx, name)
+	u, err := db.Accounts.UserByUsername(ctx, name)
 	if err != nil {
 		t.Fatal(err)
 	}

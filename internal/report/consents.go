@@ -10,5 +10,5 @@ import (
 // they take effect at once. Only the reporter may change them: for anyone
 // else the report is not found.
 func (s *Service) SetConsents(ctx context.Context, u scheme.User, id string, c scheme.Consents) (scheme.Consents, error) {
-	return s.DB.SetConsents(ctx, u.ID, id, c)
+	return s.DB.Reports.SetConsents(ctx, u.ID, id, c)
 }

@@ -19,18 +19,18 @@ func (s *Service) StartDraft(ctx context.Context, u scheme.User) (string, error)
 	if u.OrganisationID != "" || u.Role.Staff() {
 		data = `{"third_party":true}`
 	}
-	return s.DB.SaveDraft(ctx, u.ID, "", 1, data)
+	return s.DB.Reports.SaveDraft(ctx, u.ID, "", 1, data)
 }
 
 // Drafts lists u's drafts, newest first.
 func (s *Service) Drafts(ctx context.Context, u scheme.User) ([]scheme.Draft, error) {
-	return s.DB.Drafts(ctx, u.ID)
+	return s.DB.Reports.Drafts(ctx, u.ID)
 }
 
 // Draft returns one of u's drafts with what it holds so far. Anyone
 // else's draft is not found.
 func (s *Service) Draft(ctx context.Context, u scheme.User, id string) (scheme.Draft, Input, error) {
-	ds, err := s.DB.Drafts(ctx, u.ID)
+	ds, err := s.DB.Reports.Drafts(ctx, u.ID)
 	if err != nil {
 		return scheme.Draft{}, Input{}, err
 	}
@@ -54,7 +54,7 @@ func (s *Service) SaveDraft(ctx context.Context, u scheme.User, id string, step 
 	if err != nil {
 		return err
 	}
-	_, err = s.DB.SaveDraft(ctx, u.ID, id, step, string(b))
+	_, err = s.DB.Reports.SaveDraft(ctx, u.ID, id, step, string(b))
 	return err
 }
 
@@ -64,5 +64,5 @@ func (s *Service) DiscardDraft(ctx context.Context, u scheme.User, id string) er
 	if _, _, err := s.Draft(ctx, u, id); err != nil {
 		return err
 	}
-	return s.DB.DeleteDraft(ctx, u.ID, id)
+	return s.DB.Reports.DeleteDraft(ctx, u.ID, id)
 }

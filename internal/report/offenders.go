@@ -15,13 +15,13 @@ func (s *Service) OffenderProfile(ctx context.Context, u scheme.User, id string)
 	if err := coordinator(u); err != nil {
 		return scheme.OffenderProfile{}, err
 	}
-	return s.DB.OffenderProfile(ctx, u.ID, id)
+	return s.DB.Reports.OffenderProfile(ctx, u.ID, id)
 }
 
 // ProfileReports returns the ids of the reports an offender profile links,
 // oldest incident first.
 func (s *Service) ProfileReports(ctx context.Context, profileID string) ([]string, error) {
-	return s.DB.ProfileReports(ctx, profileID)
+	return s.DB.Police.ProfileReports(ctx, profileID)
 }
 
 // SuggestedMatches finds partial identifiers in other profiles that fit
@@ -29,13 +29,13 @@ func (s *Service) ProfileReports(ctx context.Context, profileID string) ([]strin
 // to judge, never made automatically. The caller has already read (and so
 // audited) the profile.
 func (s *Service) SuggestedMatches(ctx context.Context, profileID string) ([]scheme.Suggestion, error) {
-	return s.DB.SuggestedMatches(ctx, profileID)
+	return s.DB.Reports.SuggestedMatches(ctx, profileID)
 }
 
 // RankedProfiles ranks offender profiles by how many reports matching f
 // name them, for coordinators' intelligence.
 func (s *Service) RankedProfiles(ctx context.Context, f scheme.IntelFilter) ([]scheme.ProfileRank, error) {
-	return s.DB.RankedProfiles(ctx, f)
+	return s.DB.Police.RankedProfiles(ctx, f)
 }
 
 // MoveOffender links an offender by hand into profile to (or, with to "",
@@ -52,18 +52,18 @@ func (s *Service) MoveOffender(ctx context.Context, u scheme.User, offenderID, t
 	if to != "" && s.inProfile(ctx, offenderID, to) {
 		return "", scheme.Invalid(map[string]string{"offender": "That offender is already in this profile."})
 	}
-	return s.DB.MoveOffender(ctx, u.ID, offenderID, to, reason)
+	return s.DB.Reports.MoveOffender(ctx, u.ID, offenderID, to, reason)
 }
 
 // inProfile reports whether an offender is already in a profile. When it
 // cannot tell, it says no and leaves the move to find out.
 func (s *Service) inProfile(ctx context.Context, offenderID, profileID string) bool {
-	rs, err := s.DB.Reports(ctx, scheme.ReportFilter{ProfileID: profileID})
+	rs, err := s.DB.Reports.Reports(ctx, scheme.ReportFilter{ProfileID: profileID})
 	if err != nil {
 		return false
 	}
 	for _, x := range rs {
-		full, err := s.DB.Report(ctx, x.ID)
+		full, err := s.DB.Reports.Report(ctx, x.ID)
 		if err != nil {
 			return false
 		}

@@ -115,7 +115,7 @@ func (s *Service) Validate(ctx context.Context, in Input) (scheme.Report, map[st
 		VictimGender: in.VictimGender, VictimSector: in.VictimSector, PoliceReported: in.PoliceReported, Consents: in.Consents,
 		SubmittedAt: now.UTC(), DraftID: in.Draft}
 
-	lists, err := s.DB.Lists(ctx)
+	lists, err := s.DB.Content.Lists(ctx)
 	if err != nil {
 		return r, nil, err
 	}
@@ -274,13 +274,13 @@ func (s *Service) Submit(ctx context.Context, u scheme.User, in Input) (scheme.R
 	}
 	r.ReporterID, r.OrganisationID = u.ID, u.OrganisationID
 	r.ThirdParty = r.ThirdParty || AlwaysThirdParty(u)
-	return s.DB.CreateReport(ctx, r)
+	return s.DB.Reports.CreateReport(ctx, r)
 }
 
 // Get returns a report for u: its reporter, or a coordinator. Anyone else
 // gets "not found", so that report ids reveal nothing.
 func (s *Service) Get(ctx context.Context, u scheme.User, id string) (scheme.Report, error) {
-	r, err := s.DB.Report(ctx, id)
+	r, err := s.DB.Reports.Report(ctx, id)
 	if err != nil {
 		return r, err
 	}
@@ -319,5 +319,5 @@ func (s *Service) Search(ctx context.Context, u scheme.User, kind, value string)
 	if res, err := normalise(kind, value); err == nil && res.Value != "" {
 		values = append(values, res.Value)
 	}
-	return s.DB.FindReportsByIdentifier(ctx, u.ID, kind, values...)
+	return s.DB.Reports.FindReportsByIdentifier(ctx, u.ID, kind, values...)
 }

@@ -30,7 +30,7 @@ func setup(t *testing.T, db *store.DB) (*report.Service, scheme.User, *time.Time
 	if _, err := acc.Decide(ctx, "coord", a.ID, scheme.Approve, ""); err != nil {
 		t.Fatal(err)
 	}
-	l, _ := db.LoginByID(ctx, a.UserID)
+	l, _ := db.Sessions.LoginByID(ctx, a.UserID)
 	now := time.Now().Add(time.Minute)
 	s := report.New(db, hours)
 	s.Now = func() time.Time { return now }
@@ -142,7 +142,7 @@ func TestSubmit_EachProblemNamedStoresNothing(t *testing.T) {
 				t.Errorf("%s: %v, want a message for %s", tt.field, err, tt.field)
 			}
 		}
-		rs, err := db.Reports(context.Background(), scheme.ReportFilter{ReporterID: u.ID})
+		rs, err := db.Reports.Reports(context.Background(), scheme.ReportFilter{ReporterID: u.ID})
 		if err != nil || len(rs) != 0 {
 			t.Errorf("refused reports stored %d rows (%v)", len(rs), err)
 		}
@@ -179,13 +179,13 @@ func TestSubmit_ThreeWaysOfWritingAPhoneMakeOneOffenderAndFlagAnApplicant(t *tes
 			if err != nil {
 				t.Fatal(err)
 			}
-			full, _ := db.Report(ctx, r.ID)
+			full, _ := db.Reports.Report(ctx, r.ID)
 			profiles = append(profiles, full.Original.Offenders[0].ProfileID)
 		}
 		if profiles[0] != profiles[1] || profiles[1] != profiles[2] {
 			t.Errorf("profiles %v, want one", profiles)
 		}
-		prof, err := db.OffenderProfile(ctx, "coord", profiles[0])
+		prof, err := db.Reports.OffenderProfile(ctx, "coord", profiles[0])
 		if err != nil || len(prof.ReportIDs) != 3 {
 			t.Errorf("profile %+v %v", prof, err)
 		}
@@ -209,7 +209,7 @@ func TestSubmit_SameDraftTwiceFilesOneReport(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
 		s, u, now := setup(t, db)
-		draft, err := db.SaveDraft(ctx, u.ID, "", 5, "{}")
+		draft, err := db.Reports.SaveDraft(ctx, u.ID, "", 5, "{}")
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -226,8 +226,8 @@ func TestSubmit_SameDraftTwiceFilesOneReport(t *testing.T) {
 		if first.ID != second.ID {
 			t.Errorf("two reports (%s, %s) from one draft", first.ID, second.ID)
 		}
-		rs, _ := db.Reports(ctx, scheme.ReportFilter{ReporterID: u.ID})
-		ds, _ := db.Drafts(ctx, u.ID)
+		rs, _ := db.Reports.Reports(ctx, scheme.ReportFilter{ReporterID: u.ID})
+		ds, _ := db.Reports.Drafts(ctx, u.ID)
 		if len(rs) != 1 || len(ds) != 0 {
 			t.Errorf("%d reports and %d drafts, want 1 and 0", len(rs), len(ds))
 		}

@@ -10,5 +10,5 @@ import (
 // working hours; the caller decides what may be shown to whom (stats
 // protects small numbers).
 func (s *Service) Statistics(ctx context.Context, f stats.Filter) (stats.Figures, error) {
-	return s.DB.Stats(ctx, f, s.Hours)
+	return s.DB.Reports.Stats(ctx, f, s.Hours)
 }

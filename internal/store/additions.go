@@ -12,7 +12,7 @@ import (
 // AddAddition records what a member adds to an alert they received (the
 // caller has checked body: alert.Service.AddAddition). It waits for a
 // coordinator before anyone else sees it.
-func (db *DB) AddAddition(ctx context.Context, userID, alertID, body string) (scheme.Addition, error) {
+func (db Alerts) AddAddition(ctx context.Context, userID, alertID, body string) (scheme.Addition, error) {
 	body = strings.TrimSpace(body)
 	ad := scheme.Addition{ID: newID(), AlertID: alertID, AuthorID: userID, Mine: true, Body: body, Status: scheme.AdditionPending, CreatedAt: db.now().UTC()}
 	err := db.inTx(ctx, func(tx *sql.Tx) error {
@@ -37,7 +37,7 @@ func (db *DB) AddAddition(ctx context.Context, userID, alertID, body string) (sc
 
 // Additions lists an alert's additions as viewer sees them: coordinators
 // (staff) see all; a member sees the approved ones and their own.
-func (db *DB) Additions(ctx context.Context, alertID, viewer string, staff bool) ([]scheme.Addition, error) {
+func (db Alerts) Additions(ctx context.Context, alertID, viewer string, staff bool) ([]scheme.Addition, error) {
 	q := `SELECT id, alert_id, author_id, body_ct, status, created_at, moderated_at FROM alert_additions WHERE alert_id = $1`
 	args := []any{alertID}
 	if !staff {
@@ -48,12 +48,12 @@ func (db *DB) Additions(ctx context.Context, alertID, viewer string, staff bool)
 }
 
 // PendingAdditions lists additions waiting for a coordinator, oldest first.
-func (db *DB) PendingAdditions(ctx context.Context) ([]scheme.Addition, error) {
+func (db Alerts) PendingAdditions(ctx context.Context) ([]scheme.Addition, error) {
 	return db.additions(ctx, `SELECT id, alert_id, author_id, body_ct, status, created_at, moderated_at FROM alert_additions
 		WHERE status = 'pending' ORDER BY created_at, id LIMIT 200`, "")
 }
 
-func (db *DB) additions(ctx context.Context, q, viewer string, args ...any) ([]scheme.Addition, error) {
+func (db *core) additions(ctx context.Context, q, viewer string, args ...any) ([]scheme.Addition, error) {
 	rows, err := db.read.QueryContext(ctx, q, args...)
 	if err != nil {
 		return nil, err
@@ -77,7 +77,7 @@ func (db *DB) additions(ctx context.Context, q, viewer string, args ...any) ([]s
 }
 
 // ModerateAddition approves or rejects a pending addition.
-func (db *DB) ModerateAddition(ctx context.Context, actor, id string, approve bool) error {
+func (db Alerts) ModerateAddition(ctx context.Context, actor, id string, approve bool) error {
 	status := scheme.AdditionRejected
 	if approve {
 		status = scheme.AdditionApproved

@@ -30,7 +30,7 @@ type PublishOptions struct {
 
 // CreateAlert stores a new draft. The caller has validated it and run the
 // anonymisation check (a.Flags).
-func (db *DB) CreateAlert(ctx context.Context, actor string, a scheme.Alert) (scheme.Alert, error) {
+func (db Alerts) CreateAlert(ctx context.Context, actor string, a scheme.Alert) (scheme.Alert, error) {
 	now := db.now().UTC()
 	a.ID, a.Status, a.Version = newID(), scheme.AlertDraft, 1
 	a.CreatedBy, a.CreatedAt, a.UpdatedAt = actor, now, now
@@ -59,7 +59,7 @@ func (db *DB) CreateAlert(ctx context.Context, actor string, a scheme.Alert) (sc
 	return a, err
 }
 
-func (db *DB) sealAlert(a scheme.Alert) (content, flags []byte, err error) {
+func (db *core) sealAlert(a scheme.Alert) (content, flags []byte, err error) {
 	if a.Identifiers == nil {
 		a.Identifiers = []scheme.Identifier{}
 	}
@@ -75,7 +75,7 @@ func (db *DB) sealAlert(a scheme.Alert) (content, flags []byte, err error) {
 
 // setAlertTargets replaces the alert's regions, sectors, genders, incident
 // types and searchable identifiers.
-func (db *DB) setAlertTargets(ctx context.Context, tx *sql.Tx, a scheme.Alert) error {
+func (db *core) setAlertTargets(ctx context.Context, tx *sql.Tx, a scheme.Alert) error {
 	sets := []struct {
 		table, column string
 		values        []string
@@ -100,7 +100,7 @@ func (db *DB) setAlertTargets(ctx context.Context, tx *sql.Tx, a scheme.Alert) e
 	return db.setAlertIdentifiers(ctx, tx, a)
 }
 
-func (db *DB) setAlertIdentifiers(ctx context.Context, tx *sql.Tx, a scheme.Alert) error {
+func (db *core) setAlertIdentifiers(ctx context.Context, tx *sql.Tx, a scheme.Alert) error {
 	if _, err := tx.ExecContext(ctx, `DELETE FROM alert_identifiers WHERE alert_id = $1`, a.ID); err != nil {
 		return err
 	}
@@ -131,7 +131,7 @@ func compact(vs []string) []string {
 // are replaced and any approval is cleared (the approver approved other
 // words). A published alert's content becomes a new version, the old one
 // kept; its targeting and severity cannot change (it has gone out already).
-func (db *DB) UpdateAlert(ctx context.Context, actor string, a scheme.Alert) (scheme.Alert, error) {
+func (db Alerts) UpdateAlert(ctx context.Context, actor string, a scheme.Alert) (scheme.Alert, error) {
 	err := db.inTx(ctx, func(tx *sql.Tx) error {
 		old, err := db.alert(ctx, tx, a.ID)
 		if err != nil {
@@ -192,7 +192,7 @@ func (db *DB) UpdateAlert(ctx context.Context, actor string, a scheme.Alert) (sc
 
 func sameSet(a, b []string) bool { return slices.Equal(compact(a), compact(b)) }
 
-func (db *DB) insertAlertVersion(ctx context.Context, tx *sql.Tx, a scheme.Alert, actor string, at time.Time) error {
+func (db *core) insertAlertVersion(ctx context.Context, tx *sql.Tx, a scheme.Alert, actor string, at time.Time) error {
 	key := fmt.Sprintf("%s/%d", a.ID, a.Version)
 	ct, err := db.sealJSON("alert_versions", "content", key, a.AlertContent)
 	if err != nil {
@@ -204,7 +204,7 @@ func (db *DB) insertAlertVersion(ctx context.Context, tx *sql.Tx, a scheme.Alert
 }
 
 // AlertVersions lists a published alert's versions, newest first.
-func (db *DB) AlertVersions(ctx context.Context, id string) ([]scheme.AlertVersion, error) {
+func (db Alerts) AlertVersions(ctx context.Context, id string) ([]scheme.AlertVersion, error) {
 	rows, err := db.read.QueryContext(ctx, `SELECT version, content_ct, edited_by, edited_at FROM alert_versions
 		WHERE alert_id = $1 ORDER BY version DESC`, id)
 	if err != nil {
@@ -228,7 +228,7 @@ func (db *DB) AlertVersions(ctx context.Context, id string) ([]scheme.AlertVersi
 
 // ApproveAlert records a second coordinator's approval of a draft. Whoever
 // wrote or last edited it cannot approve it.
-func (db *DB) ApproveAlert(ctx context.Context, actor, id string) error {
+func (db Alerts) ApproveAlert(ctx context.Context, actor, id string) error {
 	return db.inTx(ctx, func(tx *sql.Tx) error {
 		var status, createdBy, updatedBy string
 		if err := tx.QueryRowContext(ctx, `SELECT status, created_by, updated_by FROM alerts WHERE id = $1`, id).
@@ -253,7 +253,7 @@ func (db *DB) ApproveAlert(ctx context.Context, actor, id string) error {
 // still has the reporter's consent; marks those reports published; and
 // enqueues the fan-out in the same transaction. It returns how many members
 // it reaches by each channel.
-func (db *DB) PublishAlert(ctx context.Context, actor, id string, o PublishOptions) (scheme.Audience, error) {
+func (db Alerts) PublishAlert(ctx context.Context, actor, id string, o PublishOptions) (scheme.Audience, error) {
 	var aud scheme.Audience
 	o.OverrideReason = strings.TrimSpace(o.OverrideReason)
 	err := db.inTx(ctx, func(tx *sql.Tx) error {
@@ -285,7 +285,7 @@ func (db *DB) PublishAlert(ctx context.Context, actor, id string, o PublishOptio
 			return err
 		}
 		now := db.now().UTC()
-		s := &sealer{db: db, table: "alerts", id: id}
+		s := &sealer{db: db.core, table: "alerts", id: id}
 		var override []byte
 		if len(o.Flags) > 0 {
 			override = s.seal("override", o.OverrideReason)
@@ -323,7 +323,7 @@ func (db *DB) PublishAlert(ctx context.Context, actor, id string, o PublishOptio
 		// can take at once.
 		parts := db.fanOutParts()
 		for part := range parts {
-			if err := db.EnqueueTx(ctx, tx, outbox.AlertFanOutArgs{AlertID: id, Part: part, Parts: parts}, nil); err != nil {
+			if err := db.top.EnqueueTx(ctx, tx, outbox.AlertFanOutArgs{AlertID: id, Part: part, Parts: parts}, nil); err != nil {
 				return err
 			}
 		}
@@ -343,7 +343,7 @@ func nonNilFlags(fs []scheme.AlertFlag) []scheme.AlertFlag {
 
 // WithdrawAlert takes a published alert out of members' feeds: they see
 // the notice instead. Email and SMS not yet sent are cancelled.
-func (db *DB) WithdrawAlert(ctx context.Context, actor, id, notice string) error {
+func (db Alerts) WithdrawAlert(ctx context.Context, actor, id, notice string) error {
 	notice = strings.TrimSpace(notice)
 	if notice == "" {
 		return scheme.Invalid(map[string]string{"notice": "Write a short note for members, e.g. \"This alert was sent in error.\""})
@@ -378,7 +378,7 @@ func (db *DB) WithdrawAlert(ctx context.Context, actor, id, notice string) error
 }
 
 // DiscardAlert deletes a draft that will not be published.
-func (db *DB) DiscardAlert(ctx context.Context, actor, id string) error {
+func (db Alerts) DiscardAlert(ctx context.Context, actor, id string) error {
 	return db.inTx(ctx, func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, `DELETE FROM alerts WHERE id = $1 AND status = 'draft'`, id)
 		if err != nil {
@@ -394,14 +394,14 @@ func (db *DB) DiscardAlert(ctx context.Context, actor, id string) error {
 const alertColumns = `a.id, a.status, a.severity, a.nationwide, a.incident_at, a.content_ct, a.flags_ct, a.override_ct, a.version,
 	a.created_by, a.created_at, a.updated_at, a.approved_by, a.approved_at, a.published_by, a.published_at, a.withdrawn_at, a.notice_ct`
 
-func (db *DB) scanAlert(sc interface{ Scan(...any) error }, extra ...any) (scheme.Alert, error) {
+func (db *core) scanAlert(sc interface{ Scan(...any) error }, extra ...any) (scheme.Alert, error) {
 	return db.scanAlertAs(sc, false, extra...)
 }
 
 // scanAlertAs reads an alert row. lenient (for lists) marks an alert whose
 // encrypted fields do not open as Unreadable, with no content, instead of
 // failing the whole list; the alert's own page still fails.
-func (db *DB) scanAlertAs(sc interface{ Scan(...any) error }, lenient bool, extra ...any) (scheme.Alert, error) {
+func (db *core) scanAlertAs(sc interface{ Scan(...any) error }, lenient bool, extra ...any) (scheme.Alert, error) {
 	var a scheme.Alert
 	var status, severity string
 	var content, flags, override, notice []byte
@@ -439,7 +439,7 @@ func (db *DB) scanAlertAs(sc interface{ Scan(...any) error }, lenient bool, extr
 }
 
 // alert loads one alert with its targeting and reports.
-func (db *DB) alert(ctx context.Context, q queryer, id string) (scheme.Alert, error) {
+func (db *core) alert(ctx context.Context, q queryer, id string) (scheme.Alert, error) {
 	a, err := db.scanAlert(q.QueryRowContext(ctx, `SELECT `+alertColumns+` FROM alerts a WHERE a.id = $1`, id))
 	if err != nil {
 		return a, err
@@ -453,7 +453,7 @@ func (db *DB) alert(ctx context.Context, q queryer, id string) (scheme.Alert, er
 
 // fillAlertLists loads regions, sectors, genders and incident types (and,
 // for coordinators, report ids) of many alerts in one query each.
-func (db *DB) fillAlertLists(ctx context.Context, q queryer, as []scheme.Alert, reports bool) error {
+func (db *core) fillAlertLists(ctx context.Context, q queryer, as []scheme.Alert, reports bool) error {
 	if len(as) == 0 {
 		return nil
 	}
@@ -502,12 +502,12 @@ func (db *DB) fillAlertLists(ctx context.Context, q queryer, as []scheme.Alert, 
 }
 
 // Alert returns one alert in full, for coordinators.
-func (db *DB) Alert(ctx context.Context, id string) (scheme.Alert, error) {
+func (db Alerts) Alert(ctx context.Context, id string) (scheme.Alert, error) {
 	return db.alert(ctx, db.read, id)
 }
 
 // Alerts lists alerts for coordinators: drafts first, then newest.
-func (db *DB) Alerts(ctx context.Context, f scheme.AlertFilter) ([]scheme.Alert, error) {
+func (db Alerts) Alerts(ctx context.Context, f scheme.AlertFilter) ([]scheme.Alert, error) {
 	q := `SELECT ` + alertColumns + ` FROM alerts a WHERE 1 = 1`
 	var args []any
 	arg := func(v any) string { args = append(args, v); return fmt.Sprintf("$%d", len(args)) }
@@ -528,7 +528,7 @@ func (db *DB) Alerts(ctx context.Context, f scheme.AlertFilter) ([]scheme.Alert,
 	return db.listAlerts(ctx, q, args, true)
 }
 
-func (db *DB) listAlerts(ctx context.Context, q string, args []any, staff bool) ([]scheme.Alert, error) {
+func (db *core) listAlerts(ctx context.Context, q string, args []any, staff bool) ([]scheme.Alert, error) {
 	rows, err := db.read.QueryContext(ctx, q, args...)
 	if err != nil {
 		return nil, err
@@ -568,7 +568,7 @@ func (db *DB) listAlerts(ctx context.Context, q string, args []any, staff bool) 
 // alert written from these reports: the reporters' names, usernames and
 // contact details and their organisations' names. It is read by the check
 // only, never shown.
-func (db *DB) AlertReporters(ctx context.Context, reportIDs []string) ([]scheme.ReporterDetails, error) {
+func (db Alerts) AlertReporters(ctx context.Context, reportIDs []string) ([]scheme.ReporterDetails, error) {
 	var out []scheme.ReporterDetails
 	seen := map[string]bool{}
 	for _, rid := range reportIDs {
@@ -605,7 +605,7 @@ func (db *DB) AlertReporters(ctx context.Context, reportIDs []string) ([]scheme.
 }
 
 // Setting returns a scheme setting, or def when it was never set.
-func (db *DB) Setting(ctx context.Context, key, def string) (string, error) {
+func (db Alerts) Setting(ctx context.Context, key, def string) (string, error) {
 	var v string
 	err := db.read.QueryRowContext(ctx, `SELECT value FROM settings WHERE key = $1`, key).Scan(&v)
 	if err == sql.ErrNoRows {
@@ -615,7 +615,7 @@ func (db *DB) Setting(ctx context.Context, key, def string) (string, error) {
 }
 
 // SetSetting changes a scheme setting, recorded in the audit log.
-func (db *DB) SetSetting(ctx context.Context, actor, key, value string) error {
+func (db Alerts) SetSetting(ctx context.Context, actor, key, value string) error {
 	return db.inTx(ctx, func(tx *sql.Tx) error {
 		if _, err := tx.ExecContext(ctx, `INSERT INTO settings (key, value, updated_by, updated_at) VALUES ($1, $2, $3, $4)
 			ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_by = excluded.updated_by, updated_at = excluded.updated_at`,

@@ -26,7 +26,7 @@ func draftFrom(t *testing.T, db *store.DB, author string, flags []scheme.AlertFl
 	for _, r := range reports {
 		a.ReportIDs = append(a.ReportIDs, r.ID)
 	}
-	got, err := db.CreateAlert(context.Background(), author, a)
+	got, err := db.Alerts.CreateAlert(context.Background(), author, a)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -40,41 +40,41 @@ func TestAlerts_ApprovalIsByAnotherCoordinatorAndClearedByAnEdit(t *testing.T) {
 		a := draftFrom(t, db, "coord-a", nil, r)
 		need := store.PublishOptions{RequireApproval: true}
 
-		if err := db.ApproveAlert(ctx, "coord-a", a.ID); scheme.ErrorCode(err) != scheme.CodeForbidden {
+		if err := db.Alerts.ApproveAlert(ctx, "coord-a", a.ID); scheme.ErrorCode(err) != scheme.CodeForbidden {
 			t.Fatalf("the writer approving their own alert: %v, want forbidden", err)
 		}
-		if _, err := db.PublishAlert(ctx, "coord-a", a.ID, need); scheme.ErrorCode(err) != scheme.CodeConflict {
+		if _, err := db.Alerts.PublishAlert(ctx, "coord-a", a.ID, need); scheme.ErrorCode(err) != scheme.CodeConflict {
 			t.Fatalf("publishing unapproved: %v, want conflict", err)
 		}
-		if err := db.ApproveAlert(ctx, "coord-b", a.ID); err != nil {
+		if err := db.Alerts.ApproveAlert(ctx, "coord-b", a.ID); err != nil {
 			t.Fatal(err)
 		}
 		// Coordinator B edits it: the approval was for other words, and B
 		// may not approve B's own edit either.
 		a.Body = "A man with red hair and a scar took a bag."
-		if _, err := db.UpdateAlert(ctx, "coord-b", a); err != nil {
+		if _, err := db.Alerts.UpdateAlert(ctx, "coord-b", a); err != nil {
 			t.Fatal(err)
 		}
-		got, err := db.Alert(ctx, a.ID)
+		got, err := db.Alerts.Alert(ctx, a.ID)
 		if err != nil {
 			t.Fatal(err)
 		}
 		if got.ApprovedBy != "" || got.Body != a.Body {
 			t.Fatalf("after an edit: approved by %q, body %q", got.ApprovedBy, got.Body)
 		}
-		if err := db.ApproveAlert(ctx, "coord-b", a.ID); scheme.ErrorCode(err) != scheme.CodeForbidden {
+		if err := db.Alerts.ApproveAlert(ctx, "coord-b", a.ID); scheme.ErrorCode(err) != scheme.CodeForbidden {
 			t.Fatalf("the last editor approving: %v, want forbidden", err)
 		}
-		if err := db.ApproveAlert(ctx, "coord-c", a.ID); err != nil {
+		if err := db.Alerts.ApproveAlert(ctx, "coord-c", a.ID); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := db.PublishAlert(ctx, "coord-a", a.ID, need); err != nil {
+		if _, err := db.Alerts.PublishAlert(ctx, "coord-a", a.ID, need); err != nil {
 			t.Fatalf("publishing approved: %v", err)
 		}
-		if _, err := db.PublishAlert(ctx, "coord-a", a.ID, need); scheme.ErrorCode(err) != scheme.CodeConflict {
+		if _, err := db.Alerts.PublishAlert(ctx, "coord-a", a.ID, need); scheme.ErrorCode(err) != scheme.CodeConflict {
 			t.Fatalf("publishing twice: %v, want conflict", err)
 		}
-		if err := db.ApproveAlert(ctx, "coord-c", a.ID); scheme.ErrorCode(err) != scheme.CodeConflict {
+		if err := db.Alerts.ApproveAlert(ctx, "coord-c", a.ID); scheme.ErrorCode(err) != scheme.CodeConflict {
 			t.Fatalf("approving a published alert: %v, want conflict", err)
 		}
 	})
@@ -87,40 +87,40 @@ func TestAlerts_PublishingWithFlagsNeedsAReasonAndConsentMustHold(t *testing.T) 
 		flags := []scheme.AlertFlag{{Kind: "name", Field: "body", Text: "Jade", Start: 0, End: 4, Message: "A reporter's name."}}
 		a := draftFrom(t, db, "coord-a", flags, r)
 
-		_, err := db.PublishAlert(ctx, "coord-a", a.ID, store.PublishOptions{Flags: flags, OverrideReason: "  "})
+		_, err := db.Alerts.PublishAlert(ctx, "coord-a", a.ID, store.PublishOptions{Flags: flags, OverrideReason: "  "})
 		var se *scheme.Error
 		if scheme.ErrorCode(err) != scheme.CodeInvalid || !errors.As(err, &se) || se.Fields["override_reason"] == "" {
 			t.Fatalf("publishing with flags and no reason: %v, want the override_reason field named", err)
 		}
 
 		// The reporter withdraws consent: nothing may be published from it.
-		if _, err := db.SetConsents(ctx, r.ReporterID, r.ID, scheme.Consents{}); err != nil {
+		if _, err := db.Reports.SetConsents(ctx, r.ReporterID, r.ID, scheme.Consents{}); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := db.PublishAlert(ctx, "coord-a", a.ID, store.PublishOptions{Flags: flags, OverrideReason: "Jade is the offender's alias."}); scheme.ErrorCode(err) != scheme.CodeConflict {
+		if _, err := db.Alerts.PublishAlert(ctx, "coord-a", a.ID, store.PublishOptions{Flags: flags, OverrideReason: "Jade is the offender's alias."}); scheme.ErrorCode(err) != scheme.CodeConflict {
 			t.Fatalf("publishing without the reporter's consent: %v, want conflict", err)
 		}
-		if _, err := db.SetConsents(ctx, r.ReporterID, r.ID, scheme.Consents{Alert: true}); err != nil {
+		if _, err := db.Reports.SetConsents(ctx, r.ReporterID, r.ID, scheme.Consents{Alert: true}); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := db.PublishAlert(ctx, "coord-a", a.ID, store.PublishOptions{Flags: flags, OverrideReason: "Jade is the offender's alias."}); err != nil {
+		if _, err := db.Alerts.PublishAlert(ctx, "coord-a", a.ID, store.PublishOptions{Flags: flags, OverrideReason: "Jade is the offender's alias."}); err != nil {
 			t.Fatal(err)
 		}
-		got, err := db.Alert(ctx, a.ID)
+		got, err := db.Alerts.Alert(ctx, a.ID)
 		if err != nil {
 			t.Fatal(err)
 		}
 		if got.Status != scheme.AlertPublished || got.OverrideReason != "Jade is the offender's alias." || len(got.Flags) != 1 || got.PublishedBy != "coord-a" {
 			t.Errorf("published alert: %+v", got)
 		}
-		rep, err := db.Report(ctx, r.ID)
+		rep, err := db.Reports.Report(ctx, r.ID)
 		if err != nil {
 			t.Fatal(err)
 		}
 		if rep.Status != scheme.ReportPublished {
 			t.Errorf("report status %q after publishing, want published", rep.Status)
 		}
-		tl, err := db.Timeline(ctx, r.ID)
+		tl, err := db.Reports.Timeline(ctx, r.ID)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -138,37 +138,37 @@ func TestAlerts_EditingAPublishedAlertKeepsItsHistory(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
 		a := draftFrom(t, db, "coord-a", nil, reportWith(t, db))
-		if _, err := db.PublishAlert(ctx, "coord-a", a.ID, store.PublishOptions{}); err != nil {
+		if _, err := db.Alerts.PublishAlert(ctx, "coord-a", a.ID, store.PublishOptions{}); err != nil {
 			t.Fatal(err)
 		}
 		first := a.Body
 		a.Body = "Correction: the man had dark hair."
-		if _, err := db.UpdateAlert(ctx, "coord-b", a); err != nil {
+		if _, err := db.Alerts.UpdateAlert(ctx, "coord-b", a); err != nil {
 			t.Fatal(err)
 		}
-		vs, err := db.AlertVersions(ctx, a.ID)
+		vs, err := db.Alerts.AlertVersions(ctx, a.ID)
 		if err != nil {
 			t.Fatal(err)
 		}
 		if len(vs) != 2 || vs[0].Version != 2 || vs[0].Content.Body != a.Body || vs[0].EditedBy != "coord-b" || vs[1].Content.Body != first {
 			t.Fatalf("versions %+v", vs)
 		}
-		got, _ := db.Alert(ctx, a.ID)
+		got, _ := db.Alerts.Alert(ctx, a.ID)
 		if got.Version != 2 || got.Body != a.Body || got.Status != scheme.AlertPublished {
 			t.Errorf("alert after edit: version %d, %q, %s", got.Version, got.Body, got.Status)
 		}
 		// Who it goes to cannot change after it has gone.
 		a.Regions = []string{"wales"}
-		if _, err := db.UpdateAlert(ctx, "coord-b", a); scheme.ErrorCode(err) != scheme.CodeConflict {
+		if _, err := db.Alerts.UpdateAlert(ctx, "coord-b", a); scheme.ErrorCode(err) != scheme.CodeConflict {
 			t.Errorf("changing the regions of a published alert: %v, want conflict", err)
 		}
-		if err := db.WithdrawAlert(ctx, "coord-b", a.ID, ""); scheme.ErrorCode(err) != scheme.CodeInvalid {
+		if err := db.Alerts.WithdrawAlert(ctx, "coord-b", a.ID, ""); scheme.ErrorCode(err) != scheme.CodeInvalid {
 			t.Errorf("withdrawing without a notice: %v", err)
 		}
-		if err := db.WithdrawAlert(ctx, "coord-b", a.ID, "Sent in error."); err != nil {
+		if err := db.Alerts.WithdrawAlert(ctx, "coord-b", a.ID, "Sent in error."); err != nil {
 			t.Fatal(err)
 		}
-		got, _ = db.Alert(ctx, a.ID)
+		got, _ = db.Alerts.Alert(ctx, a.ID)
 		if got.Status != scheme.AlertWithdrawn || got.Notice != "Sent in error." {
 			t.Errorf("withdrawn alert: %s %q", got.Status, got.Notice)
 		}
@@ -176,7 +176,7 @@ func TestAlerts_EditingAPublishedAlertKeepsItsHistory(t *testing.T) {
 			t.Errorf("members see a withdrawn alert's content: %+v", m)
 		}
 		a.Body = "too late"
-		if _, err := db.UpdateAlert(ctx, "coord-b", a); scheme.ErrorCode(err) != scheme.CodeConflict {
+		if _, err := db.Alerts.UpdateAlert(ctx, "coord-b", a); scheme.ErrorCode(err) != scheme.CodeConflict {
 			t.Errorf("editing a withdrawn alert: %v, want conflict", err)
 		}
 	})
@@ -186,18 +186,18 @@ func TestAlerts_DraftsCanBeDiscardedAndListedFirst(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
 		pub := draftFrom(t, db, "coord-a", nil, reportWith(t, db))
-		if _, err := db.PublishAlert(ctx, "coord-a", pub.ID, store.PublishOptions{}); err != nil {
+		if _, err := db.Alerts.PublishAlert(ctx, "coord-a", pub.ID, store.PublishOptions{}); err != nil {
 			t.Fatal(err)
 		}
 		d := draftFrom(t, db, "coord-a", nil, reportWith(t, db))
 		gone := draftFrom(t, db, "coord-a", nil, reportWith(t, db))
-		if err := db.DiscardAlert(ctx, "coord-a", gone.ID); err != nil {
+		if err := db.Alerts.DiscardAlert(ctx, "coord-a", gone.ID); err != nil {
 			t.Fatal(err)
 		}
-		if err := db.DiscardAlert(ctx, "coord-a", pub.ID); scheme.ErrorCode(err) != scheme.CodeConflict {
+		if err := db.Alerts.DiscardAlert(ctx, "coord-a", pub.ID); scheme.ErrorCode(err) != scheme.CodeConflict {
 			t.Errorf("discarding a published alert: %v", err)
 		}
-		as, err := db.Alerts(ctx, scheme.AlertFilter{})
+		as, err := db.Alerts.Alerts(ctx, scheme.AlertFilter{})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -221,15 +221,15 @@ func alertIDs(as []scheme.Alert) []string {
 func TestAlerts_SettingsDefaultAndChangeIsAudited(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
-		v, err := db.Setting(ctx, scheme.SettingRequireApproval, "true")
+		v, err := db.Alerts.Setting(ctx, scheme.SettingRequireApproval, "true")
 		if err != nil || v != "true" {
 			t.Fatalf("default: %q %v", v, err)
 		}
 		for _, want := range []string{"false", "true", "false"} {
-			if err := db.SetSetting(ctx, "admin", scheme.SettingRequireApproval, want); err != nil {
+			if err := db.Alerts.SetSetting(ctx, "admin", scheme.SettingRequireApproval, want); err != nil {
 				t.Fatal(err)
 			}
-			if v, _ := db.Setting(ctx, scheme.SettingRequireApproval, "true"); v != want {
+			if v, _ := db.Alerts.Setting(ctx, scheme.SettingRequireApproval, "true"); v != want {
 				t.Errorf("setting %q, read %q", want, v)
 			}
 		}
@@ -253,10 +253,10 @@ func TestAlerts_TextIsNotReadableInTheDatabaseFile(t *testing.T) {
 	ctx := context.Background()
 	flags := []scheme.AlertFlag{{Kind: "name", Field: "body", Text: "Quillonia", Message: "A reporter's name."}}
 	a := draftFrom(t, db, "coord-a", flags, reportWith(t, db))
-	if _, err := db.PublishAlert(ctx, "coord-a", a.ID, store.PublishOptions{Flags: flags, OverrideReason: "Override by Zephyrine"}); err != nil {
+	if _, err := db.Alerts.PublishAlert(ctx, "coord-a", a.ID, store.PublishOptions{Flags: flags, OverrideReason: "Override by Zephyrine"}); err != nil {
 		t.Fatal(err)
 	}
-	if err := db.WithdrawAlert(ctx, "coord-a", a.ID, "Withdrawn: Marzipanic"); err != nil {
+	if err := db.Alerts.WithdrawAlert(ctx, "coord-a", a.ID, "Withdrawn: Marzipanic"); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := db.Writer().ExecContext(ctx, `PRAGMA wal_checkpoint(TRUNCATE)`); err != nil {

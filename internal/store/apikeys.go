@@ -18,7 +18,7 @@ import (
 // APIKeyByToken returns the key a partner presented, if it exists and is
 // not revoked (else scheme.ErrNotFound): looked up by its SHA-256, so the
 // key itself is never stored or compared.
-func (db *DB) APIKeyByToken(ctx context.Context, token string) (scheme.APIKey, error) {
+func (db Sessions) APIKeyByToken(ctx context.Context, token string) (scheme.APIKey, error) {
 	var k scheme.APIKey
 	h := sha256.Sum256([]byte(token))
 	var revoked sql.NullTime
@@ -46,7 +46,7 @@ func (db *DB) APIKeyByToken(ctx context.Context, token string) (scheme.APIKey, e
 // CreateAPIKey issues a partner key and returns it with the token, which is
 // shown once and never stored: "umpk_" and 26 base32 characters (130
 // random bits); only its SHA-256 is kept.
-func (db *DB) CreateAPIKey(ctx context.Context, actor, name string, perMinute, perDay int) (scheme.APIKey, string, error) {
+func (db Sessions) CreateAPIKey(ctx context.Context, actor, name string, perMinute, perDay int) (scheme.APIKey, string, error) {
 	name = strings.TrimSpace(name)
 	p := map[string]string{}
 	switch {
@@ -83,7 +83,7 @@ func (db *DB) CreateAPIKey(ctx context.Context, actor, name string, perMinute, p
 }
 
 // APIKeys lists partner keys, newest first.
-func (db *DB) APIKeys(ctx context.Context) ([]scheme.APIKey, error) {
+func (db Sessions) APIKeys(ctx context.Context) ([]scheme.APIKey, error) {
 	rows, err := db.read.QueryContext(ctx, `SELECT id, name, prefix, per_minute, per_day, created_by, created_at, last_used_at, revoked_at, revoked_by
 		FROM api_keys ORDER BY created_at DESC, id`)
 	if err != nil {
@@ -105,7 +105,7 @@ func (db *DB) APIKeys(ctx context.Context) ([]scheme.APIKey, error) {
 }
 
 // RevokeAPIKey stops a key at once: the next request with it is refused.
-func (db *DB) RevokeAPIKey(ctx context.Context, actor, id string) error {
+func (db Sessions) RevokeAPIKey(ctx context.Context, actor, id string) error {
 	return db.inTx(ctx, func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, `UPDATE api_keys SET revoked_at = $1, revoked_by = $2 WHERE id = $3 AND revoked_at IS NULL`,
 			db.now().UTC(), actor, id)
@@ -122,7 +122,7 @@ func (db *DB) RevokeAPIKey(ctx context.Context, actor, id string) error {
 // ActiveMemberByMobile finds the active member (not staff) whose
 // registered mobile is e164, by blind index; scheme.ErrNotFound if none,
 // or if two share it (the check by SMS must not guess whose phone it is).
-func (db *DB) ActiveMemberByMobile(ctx context.Context, e164 string) (scheme.User, error) {
+func (db Sessions) ActiveMemberByMobile(ctx context.Context, e164 string) (scheme.User, error) {
 	idx, err := db.index(vault.KindPhone, e164)
 	if err != nil {
 		return scheme.User{}, err

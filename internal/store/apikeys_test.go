@@ -14,7 +14,7 @@ import (
 func TestAPIKeys_HashedAtRestAndRevokedAtOnce(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
-		k, token, err := db.CreateAPIKey(ctx, "admin-1", "Example Adverts Ltd", 60, 5000)
+		k, token, err := db.Sessions.CreateAPIKey(ctx, "admin-1", "Example Adverts Ltd", 60, 5000)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -30,24 +30,24 @@ func TestAPIKeys_HashedAtRestAndRevokedAtOnce(t *testing.T) {
 		if h := sha256.Sum256([]byte(token)); string(hash) != string(h[:]) || strings.Contains(name+prefix+string(hash), token) {
 			t.Error("the key is not stored as its hash only")
 		}
-		got, err := db.APIKeyByToken(ctx, token)
+		got, err := db.Sessions.APIKeyByToken(ctx, token)
 		if err != nil || got.ID != k.ID || got.PerMinute != 60 || got.PerDay != 5000 {
 			t.Fatalf("by token: %+v %v", got, err)
 		}
-		if _, err := db.APIKeyByToken(ctx, token+"x"); scheme.ErrorCode(err) != scheme.CodeNotFound {
+		if _, err := db.Sessions.APIKeyByToken(ctx, token+"x"); scheme.ErrorCode(err) != scheme.CodeNotFound {
 			t.Errorf("a wrong token: %v", err)
 		}
-		keys, err := db.APIKeys(ctx)
+		keys, err := db.Sessions.APIKeys(ctx)
 		if err != nil || len(keys) != 1 || keys[0].LastUsedAt.IsZero() {
 			t.Errorf("list: %+v %v (last use not noted)", keys, err)
 		}
-		if err := db.RevokeAPIKey(ctx, "admin-2", k.ID); err != nil {
+		if err := db.Sessions.RevokeAPIKey(ctx, "admin-2", k.ID); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := db.APIKeyByToken(ctx, token); scheme.ErrorCode(err) != scheme.CodeNotFound {
+		if _, err := db.Sessions.APIKeyByToken(ctx, token); scheme.ErrorCode(err) != scheme.CodeNotFound {
 			t.Errorf("a revoked key still works: %v", err)
 		}
-		if err := db.RevokeAPIKey(ctx, "admin-2", k.ID); scheme.ErrorCode(err) != scheme.CodeNotFound {
+		if err := db.Sessions.RevokeAPIKey(ctx, "admin-2", k.ID); scheme.ErrorCode(err) != scheme.CodeNotFound {
 			t.Errorf("revoking twice: %v", err)
 		}
 		for _, c := range []struct {
@@ -55,7 +55,7 @@ func TestAPIKeys_HashedAtRestAndRevokedAtOnce(t *testing.T) {
 			min, day    int
 			wantProblem string
 		}{{"", 60, 100, "name"}, {"X", 0, 100, "per_minute"}, {"X", 60, 59, "per_day"}} {
-			_, _, err := db.CreateAPIKey(ctx, "admin-1", c.name, c.min, c.day)
+			_, _, err := db.Sessions.CreateAPIKey(ctx, "admin-1", c.name, c.min, c.day)
 			if se, ok := err.(*scheme.Error); !ok || se.Fields[c.wantProblem] == "" {
 				t.Errorf("%+v: %v", c, err)
 			}

@@ -14,7 +14,7 @@ const auditLockKey = 0x75676c7961756469 // "uglyaudi"
 
 // appendAudit adds e to the chain inside tx, so the entry commits with the
 // change it records.
-func (db *DB) appendAudit(ctx context.Context, tx *sql.Tx, e audit.Entry) error {
+func (db *core) appendAudit(ctx context.Context, tx *sql.Tx, e audit.Entry) error {
 	if db.dialect == Postgres {
 		if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock($1)`, int64(auditLockKey)); err != nil {
 			return err

@@ -12,7 +12,7 @@ import (
 )
 
 // Timeline returns everything that happened to a report, oldest first.
-func (db *DB) Timeline(ctx context.Context, reportID string) ([]scheme.Event, error) {
+func (db Reports) Timeline(ctx context.Context, reportID string) ([]scheme.Event, error) {
 	rows, err := db.read.QueryContext(ctx, `SELECT id, at, actor, kind, detail, body_ct FROM report_events WHERE report_id = $1 ORDER BY at, id`, reportID)
 	if err != nil {
 		return nil, err
@@ -35,7 +35,7 @@ func (db *DB) Timeline(ctx context.Context, reportID string) ([]scheme.Event, er
 
 // AddCaseNote adds a caseworker's note (kind "note") or a referral to a
 // support service (kind "referral") to a report's timeline.
-func (db *DB) AddCaseNote(ctx context.Context, actor, reportID, kind, text string) error {
+func (db Reports) AddCaseNote(ctx context.Context, actor, reportID, kind, text string) error {
 	text = strings.TrimSpace(text)
 	if text == "" {
 		return scheme.Invalid(map[string]string{kind: "Write something first."})
@@ -66,7 +66,7 @@ func reportExists(ctx context.Context, tx *sql.Tx, id string) error {
 }
 
 // AddTask adds a task (with an optional due date) to a report.
-func (db *DB) AddTask(ctx context.Context, actor, reportID, title string, due time.Time) (scheme.Task, error) {
+func (db Reports) AddTask(ctx context.Context, actor, reportID, title string, due time.Time) (scheme.Task, error) {
 	t := scheme.Task{ID: newID(), Title: strings.TrimSpace(title), DueAt: due}
 	if t.Title == "" {
 		return t, scheme.Invalid(map[string]string{"task": "Say what needs doing."})
@@ -95,7 +95,7 @@ func (db *DB) AddTask(ctx context.Context, actor, reportID, title string, due ti
 }
 
 // CompleteTask marks a task of the report done.
-func (db *DB) CompleteTask(ctx context.Context, actor, reportID, taskID string) error {
+func (db Reports) CompleteTask(ctx context.Context, actor, reportID, taskID string) error {
 	return db.inTx(ctx, func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, `UPDATE case_tasks SET done_at = $1 WHERE id = $2 AND report_id = $3 AND done_at IS NULL`, db.now().UTC(), taskID, reportID)
 		if err != nil {
@@ -112,7 +112,7 @@ func (db *DB) CompleteTask(ctx context.Context, actor, reportID, taskID string) 
 }
 
 // Tasks lists a report's tasks, open ones first by due date.
-func (db *DB) Tasks(ctx context.Context, reportID string) ([]scheme.Task, error) {
+func (db Reports) Tasks(ctx context.Context, reportID string) ([]scheme.Task, error) {
 	rows, err := db.read.QueryContext(ctx, `SELECT id, title_ct, due_at, done_at FROM case_tasks WHERE report_id = $1
 		ORDER BY CASE WHEN done_at IS NULL THEN 0 ELSE 1 END, due_at, created_at`, reportID)
 	if err != nil {
@@ -139,7 +139,7 @@ func (db *DB) Tasks(ctx context.Context, reportID string) ([]scheme.Task, error)
 // AddMessage adds a message to a report's thread. A message from the
 // scheme tells the reporter, by their chosen channel, only that there is a
 // message waiting.
-func (db *DB) AddMessage(ctx context.Context, author, reportID string, fromScheme bool, body, url string) (scheme.Message, error) {
+func (db Reports) AddMessage(ctx context.Context, author, reportID string, fromScheme bool, body, url string) (scheme.Message, error) {
 	m := scheme.Message{ID: newID(), FromScheme: fromScheme, Body: strings.TrimSpace(body), At: db.now().UTC()}
 	if m.Body == "" {
 		return m, scheme.Invalid(map[string]string{"message": "Write your message first."})
@@ -153,7 +153,7 @@ func (db *DB) AddMessage(ctx context.Context, author, reportID string, fromSchem
 
 // addMessage is AddMessage in the caller's transaction; ct is the body
 // sealed for m.ID.
-func (db *DB) addMessage(ctx context.Context, tx *sql.Tx, m scheme.Message, ct []byte, author, reportID string, fromScheme bool, url string) error {
+func (db *core) addMessage(ctx context.Context, tx *sql.Tx, m scheme.Message, ct []byte, author, reportID string, fromScheme bool, url string) error {
 	var reporter sql.NullString
 	if err := tx.QueryRowContext(ctx, `SELECT reporter_id FROM reports WHERE id = $1`, reportID).Scan(&reporter); err != nil {
 		return mapErr(err)
@@ -188,7 +188,7 @@ func (db *DB) addMessage(ctx context.Context, tx *sql.Tx, m scheme.Message, ct [
 
 // Messages returns a report's thread, oldest first; reading it as the
 // reporter marks the scheme's messages read.
-func (db *DB) Messages(ctx context.Context, reportID string, asReporter bool) ([]scheme.Message, error) {
+func (db Reports) Messages(ctx context.Context, reportID string, asReporter bool) ([]scheme.Message, error) {
 	rows, err := db.read.QueryContext(ctx, `SELECT id, from_scheme, body_ct, created_at, read_at FROM report_messages WHERE report_id = $1 ORDER BY created_at, id`, reportID)
 	if err != nil {
 		return nil, err
@@ -218,7 +218,7 @@ func (db *DB) Messages(ctx context.Context, reportID string, asReporter bool) ([
 }
 
 // UnreadMessages counts the scheme's unread messages to a reporter.
-func (db *DB) UnreadMessages(ctx context.Context, reporterID string) (int, error) {
+func (db Reports) UnreadMessages(ctx context.Context, reporterID string) (int, error) {
 	var n int
 	err := db.read.QueryRowContext(ctx, `SELECT COUNT(*) FROM report_messages m JOIN reports r ON r.id = m.report_id
 		WHERE r.reporter_id = $1 AND m.from_scheme = $2 AND m.read_at IS NULL`, reporterID, true).Scan(&n)
@@ -227,7 +227,7 @@ func (db *DB) UnreadMessages(ctx context.Context, reporterID string) (int, error
 
 // SaveDraft creates or updates a user's draft report (encrypted); id ""
 // creates one. A draft of another user is not found.
-func (db *DB) SaveDraft(ctx context.Context, userID, id string, step int, data string) (string, error) {
+func (db Reports) SaveDraft(ctx context.Context, userID, id string, step int, data string) (string, error) {
 	if id == "" {
 		id = newID()
 	}
@@ -258,7 +258,7 @@ func (db *DB) SaveDraft(ctx context.Context, userID, id string, step int, data s
 }
 
 // Drafts lists a user's drafts, newest first.
-func (db *DB) Drafts(ctx context.Context, userID string) ([]scheme.Draft, error) {
+func (db Reports) Drafts(ctx context.Context, userID string) ([]scheme.Draft, error) {
 	rows, err := db.read.QueryContext(ctx, `SELECT id, step, data_ct, updated_at FROM report_drafts WHERE user_id = $1 ORDER BY updated_at DESC, id`, userID)
 	if err != nil {
 		return nil, err
@@ -280,7 +280,7 @@ func (db *DB) Drafts(ctx context.Context, userID string) ([]scheme.Draft, error)
 }
 
 // DeleteDraft removes a user's draft (after submitting, or discarding it).
-func (db *DB) DeleteDraft(ctx context.Context, userID, id string) error {
+func (db Reports) DeleteDraft(ctx context.Context, userID, id string) error {
 	return db.inTx(ctx, func(tx *sql.Tx) error {
 		_, err := tx.ExecContext(ctx, `DELETE FROM report_drafts WHERE id = $1 AND user_id = $2`, id, userID)
 		return err

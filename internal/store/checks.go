@@ -27,7 +27,7 @@ type Check struct {
 // published alerts by blind index, logs the check (who, the index, what
 // was found — never the value), and lets a member open the alerts found
 // (an alert_recipients row "via check", in the app only).
-func (db *DB) RunCheck(ctx context.Context, c Check) (scheme.CheckOutcome, error) {
+func (db Checks) RunCheck(ctx context.Context, c Check) (scheme.CheckOutcome, error) {
 	var out scheme.CheckOutcome
 	k, ok := indexKind[c.Kind]
 	if !ok || c.Kind == "name" {
@@ -116,7 +116,7 @@ func (db *DB) RunCheck(ctx context.Context, c Check) (scheme.CheckOutcome, error
 }
 
 // ChecksToday counts the checks a member has made since dayStart.
-func (db *DB) ChecksToday(ctx context.Context, userID string, dayStart time.Time) (int, error) {
+func (db Checks) ChecksToday(ctx context.Context, userID string, dayStart time.Time) (int, error) {
 	var n int
 	err := db.read.QueryRowContext(ctx, `SELECT COUNT(*) FROM checks WHERE user_id = $1 AND checked_at >= $2`,
 		userID, dayStart.UTC()).Scan(&n)
@@ -125,7 +125,7 @@ func (db *DB) ChecksToday(ctx context.Context, userID string, dayStart time.Time
 
 // UnusualChecking returns the members whose checks since `since` cross a
 // threshold, most checks first. It reads counts and blind indexes only.
-func (db *DB) UnusualChecking(ctx context.Context, since time.Time) ([]scheme.CheckingFlag, error) {
+func (db Checks) UnusualChecking(ctx context.Context, since time.Time) ([]scheme.CheckingFlag, error) {
 	// Per member and value: how often, and whether the value is an
 	// identifier in a report. Then per member.
 	rows, err := db.read.QueryContext(ctx, `
@@ -176,7 +176,7 @@ func (db *DB) UnusualChecking(ctx context.Context, since time.Time) ([]scheme.Ch
 
 // MemberChecks returns a member's recent checks, newest first, for a
 // coordinator looking into a flag; the view is audited by the caller.
-func (db *DB) MemberChecks(ctx context.Context, userID string, since time.Time, limit int) ([]scheme.CheckEntry, error) {
+func (db Checks) MemberChecks(ctx context.Context, userID string, since time.Time, limit int) ([]scheme.CheckEntry, error) {
 	rows, err := db.read.QueryContext(ctx, `SELECT c.channel, c.kind, c.matches,
 			EXISTS (SELECT 1 FROM offender_identifiers i WHERE i.kind = c.kind AND i.value_idx = c.value_idx), c.checked_at
 		FROM checks c WHERE c.user_id = $1 AND c.checked_at >= $2 ORDER BY c.checked_at DESC LIMIT $3`,
@@ -198,7 +198,7 @@ func (db *DB) MemberChecks(ctx context.Context, userID string, since time.Time, 
 
 // PurgeChecks deletes check log entries older than before (the log is kept
 // for UnusualWindow and a margin, not for ever).
-func (db *DB) PurgeChecks(ctx context.Context, before time.Time) (int64, error) {
+func (db Checks) PurgeChecks(ctx context.Context, before time.Time) (int64, error) {
 	var n int64
 	err := db.inTx(ctx, func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, `DELETE FROM checks WHERE checked_at < $1`, before.UTC())

@@ -13,7 +13,7 @@ import (
 
 // Content returns the newest version of a page; ok is false when no admin
 // has saved one (the built-in text applies).
-func (db *DB) Content(ctx context.Context, slug string) (scheme.ContentVersion, bool, error) {
+func (db Content) Content(ctx context.Context, slug string) (scheme.ContentVersion, bool, error) {
 	c := scheme.ContentVersion{Slug: slug}
 	err := db.read.QueryRowContext(ctx, `SELECT version, body, edited_by, edited_at FROM content_versions
 		WHERE slug = $1 ORDER BY version DESC LIMIT 1`, slug).Scan(&c.Version, &c.Body, &c.EditedBy, &c.EditedAt)
@@ -24,7 +24,7 @@ func (db *DB) Content(ctx context.Context, slug string) (scheme.ContentVersion, 
 }
 
 // ContentHistory returns every version of a page, newest first.
-func (db *DB) ContentHistory(ctx context.Context, slug string) ([]scheme.ContentVersion, error) {
+func (db Content) ContentHistory(ctx context.Context, slug string) ([]scheme.ContentVersion, error) {
 	rows, err := db.read.QueryContext(ctx, `SELECT version, body, edited_by, edited_at FROM content_versions
 		WHERE slug = $1 ORDER BY version DESC`, slug)
 	if err != nil {
@@ -44,7 +44,7 @@ func (db *DB) ContentHistory(ctx context.Context, slug string) ([]scheme.Content
 
 // SaveContent adds a version of a page (the older ones stay) and its audit
 // entry.
-func (db *DB) SaveContent(ctx context.Context, actor, slug, body string) (scheme.ContentVersion, error) {
+func (db Content) SaveContent(ctx context.Context, actor, slug, body string) (scheme.ContentVersion, error) {
 	body = strings.TrimSpace(strings.ReplaceAll(body, "\r\n", "\n"))
 	switch {
 	case !scheme.IsContentPage(slug):
@@ -71,7 +71,7 @@ func (db *DB) SaveContent(ctx context.Context, actor, slug, body string) (scheme
 
 // PublishTerms publishes a new version of the terms and conditions: every
 // member is asked to accept it when they next use the site.
-func (db *DB) PublishTerms(ctx context.Context, actor, body string) (scheme.Terms, error) {
+func (db Content) PublishTerms(ctx context.Context, actor, body string) (scheme.Terms, error) {
 	body = strings.TrimSpace(strings.ReplaceAll(body, "\r\n", "\n"))
 	switch {
 	case body == "":
@@ -99,7 +99,7 @@ func (db *DB) PublishTerms(ctx context.Context, actor, body string) (scheme.Term
 }
 
 // TermsHistory lists every version of the terms, newest first.
-func (db *DB) TermsHistory(ctx context.Context) ([]scheme.Terms, error) {
+func (db Content) TermsHistory(ctx context.Context) ([]scheme.Terms, error) {
 	rows, err := db.read.QueryContext(ctx, `SELECT version, body, published_at FROM terms_versions ORDER BY version DESC`)
 	if err != nil {
 		return nil, err
@@ -119,7 +119,7 @@ func (db *DB) TermsHistory(ctx context.Context) ([]scheme.Terms, error) {
 // TermsToAccept returns the version of the terms a member must accept
 // before going on, or 0 when they accepted the current one (or have no
 // profile: the scheme's staff accept the terms by their role).
-func (db *DB) TermsToAccept(ctx context.Context, userID string) (int, error) {
+func (db Content) TermsToAccept(ctx context.Context, userID string) (int, error) {
 	var accepted sql.NullInt64
 	var current int
 	err := db.read.QueryRowContext(ctx, `SELECT p.terms_version, (SELECT MAX(version) FROM terms_versions)
@@ -140,7 +140,7 @@ func (db *DB) TermsToAccept(ctx context.Context, userID string) (int, error) {
 
 // AcceptTerms records that a member accepted a version of the terms; only
 // the current version can be accepted.
-func (db *DB) AcceptTerms(ctx context.Context, userID string, version int) error {
+func (db Content) AcceptTerms(ctx context.Context, userID string, version int) error {
 	return db.inTx(ctx, func(tx *sql.Tx) error {
 		var current int
 		if err := tx.QueryRowContext(ctx, `SELECT MAX(version) FROM terms_versions`).Scan(&current); err != nil {

@@ -13,25 +13,25 @@ import (
 func TestContent_EveryVersionKept(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
-		if _, ok, err := db.Content(ctx, "about"); ok || err != nil {
+		if _, ok, err := db.Content.Content(ctx, "about"); ok || err != nil {
 			t.Fatalf("a page never saved: %v %v", ok, err)
 		}
-		if _, err := db.SaveContent(ctx, "admin-1", "about", "  "); scheme.ErrorCode(err) != scheme.CodeInvalid {
+		if _, err := db.Content.SaveContent(ctx, "admin-1", "about", "  "); scheme.ErrorCode(err) != scheme.CodeInvalid {
 			t.Errorf("an empty page: %v", err)
 		}
-		if _, err := db.SaveContent(ctx, "admin-1", "nowhere", "# Hi"); scheme.ErrorCode(err) != scheme.CodeNotFound {
+		if _, err := db.Content.SaveContent(ctx, "admin-1", "nowhere", "# Hi"); scheme.ErrorCode(err) != scheme.CodeNotFound {
 			t.Errorf("an unknown page: %v", err)
 		}
 		for _, body := range []string{"# About\r\n\r\nFirst.", "# About\n\nSecond."} {
-			if _, err := db.SaveContent(ctx, "admin-1", "about", body); err != nil {
+			if _, err := db.Content.SaveContent(ctx, "admin-1", "about", body); err != nil {
 				t.Fatal(err)
 			}
 		}
-		c, ok, err := db.Content(ctx, "about")
+		c, ok, err := db.Content.Content(ctx, "about")
 		if err != nil || !ok || c.Version != 2 || c.Body != "# About\n\nSecond." {
 			t.Errorf("current: %+v %v %v", c, ok, err)
 		}
-		h, err := db.ContentHistory(ctx, "about")
+		h, err := db.Content.ContentHistory(ctx, "about")
 		if err != nil || len(h) != 2 || h[1].Body != "# About\n\nFirst." {
 			t.Errorf("history: %+v %v", h, err)
 		}
@@ -42,33 +42,33 @@ func TestTerms_NewVersionMustBeAcceptedByMembers(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
 		m := apply(t, db, individual("terms.member", "terms@example.org", ""))
-		if n, err := db.TermsToAccept(ctx, m.UserID); err != nil || n != 0 {
+		if n, err := db.Content.TermsToAccept(ctx, m.UserID); err != nil || n != 0 {
 			t.Fatalf("a new member who accepted version 1: %d %v", n, err)
 		}
-		cur, _ := db.CurrentTerms(ctx)
-		if _, err := db.PublishTerms(ctx, "admin-1", cur.Body); scheme.ErrorCode(err) != scheme.CodeInvalid {
+		cur, _ := db.Content.CurrentTerms(ctx)
+		if _, err := db.Content.PublishTerms(ctx, "admin-1", cur.Body); scheme.ErrorCode(err) != scheme.CodeInvalid {
 			t.Errorf("publishing the same text again: %v", err)
 		}
-		v2, err := db.PublishTerms(ctx, "admin-1", cur.Body+"\n\nA new clause.")
+		v2, err := db.Content.PublishTerms(ctx, "admin-1", cur.Body+"\n\nA new clause.")
 		if err != nil || v2.Version != cur.Version+1 {
 			t.Fatalf("publish: %+v %v", v2, err)
 		}
-		if n, _ := db.TermsToAccept(ctx, m.UserID); n != v2.Version {
+		if n, _ := db.Content.TermsToAccept(ctx, m.UserID); n != v2.Version {
 			t.Errorf("after a new version: %d to accept, want %d", n, v2.Version)
 		}
-		if err := db.AcceptTerms(ctx, m.UserID, cur.Version); scheme.ErrorCode(err) != scheme.CodeConflict {
+		if err := db.Content.AcceptTerms(ctx, m.UserID, cur.Version); scheme.ErrorCode(err) != scheme.CodeConflict {
 			t.Errorf("accepting the old version: %v", err)
 		}
-		if err := db.AcceptTerms(ctx, m.UserID, v2.Version); err != nil {
+		if err := db.Content.AcceptTerms(ctx, m.UserID, v2.Version); err != nil {
 			t.Fatal(err)
 		}
-		if n, _ := db.TermsToAccept(ctx, m.UserID); n != 0 {
+		if n, _ := db.Content.TermsToAccept(ctx, m.UserID); n != 0 {
 			t.Errorf("after accepting: %d", n)
 		}
-		if h, _ := db.TermsHistory(ctx); len(h) != 2 || h[0].Version != v2.Version {
+		if h, _ := db.Content.TermsHistory(ctx); len(h) != 2 || h[0].Version != v2.Version {
 			t.Errorf("history: %+v", h)
 		}
-		if n, _ := db.TermsToAccept(ctx, "a staff member without a profile"); n != 0 {
+		if n, _ := db.Content.TermsToAccept(ctx, "a staff member without a profile"); n != 0 {
 			t.Errorf("staff: %d", n)
 		}
 	})
@@ -78,18 +78,18 @@ func TestImages_StoredAsCleaned(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
 		img := imaging.Image{Data: []byte("\x89PNG pixels only"), ContentType: "image/png", Width: 4, Height: 3}
-		s, err := db.SaveImage(ctx, "admin-1", img)
+		s, err := db.Content.SaveImage(ctx, "admin-1", img)
 		if err != nil {
 			t.Fatal(err)
 		}
-		got, err := db.Image(ctx, s.ID)
+		got, err := db.Content.Image(ctx, s.ID)
 		if err != nil || string(got.Data) != string(img.Data) || got.Width != 4 || got.ContentType != "image/png" {
 			t.Errorf("image: %+v %v", got, err)
 		}
-		if list, _ := db.Images(ctx); len(list) != 1 || list[0].Data != nil {
+		if list, _ := db.Content.Images(ctx); len(list) != 1 || list[0].Data != nil {
 			t.Errorf("list: %+v", list)
 		}
-		if _, err := db.Image(ctx, "NOSUCHIMAGE"); scheme.ErrorCode(err) != scheme.CodeNotFound {
+		if _, err := db.Content.Image(ctx, "NOSUCHIMAGE"); scheme.ErrorCode(err) != scheme.CodeNotFound {
 			t.Errorf("missing: %v", err)
 		}
 	})

@@ -27,7 +27,7 @@ import (
 // job is unique per channel; if one is already waiting for a retry, it is
 // made available now instead, so that a new alert does not wait behind a
 // backoff.
-func (db *DB) startDeliveries(ctx context.Context, tx *sql.Tx, channels ...string) error {
+func (db *core) startDeliveries(ctx context.Context, tx *sql.Tx, channels ...string) error {
 	for _, ch := range channels {
 		running, err := db.wakeDeliveries(ctx, tx, ch)
 		if err != nil {
@@ -49,7 +49,7 @@ func (db *DB) startDeliveries(ctx context.Context, tx *sql.Tx, channels ...strin
 
 // wakeDeliveries enqueues channel's sender, or wakes it if it is waiting
 // for a retry; it reports whether one is running instead.
-func (db *DB) wakeDeliveries(ctx context.Context, tx *sql.Tx, ch string) (running bool, err error) {
+func (db *core) wakeDeliveries(ctx context.Context, tx *sql.Tx, ch string) (running bool, err error) {
 	res, err := db.jobs.InsertTx(ctx, tx, outbox.AlertDeliverArgs{Channel: ch}, nil)
 	if err != nil {
 		return false, fmt.Errorf("enqueue alert_deliver: %w", err)
@@ -72,7 +72,7 @@ func (db *DB) wakeDeliveries(ctx context.Context, tx *sql.Tx, ch string) (runnin
 
 // WakeDeliveries starts channel's sender, or wakes it, unless one is
 // running (see outbox.AlertDeliverArgs.Nudge).
-func (db *DB) WakeDeliveries(ctx context.Context, channel string) (running bool, err error) {
+func (db Deliveries) WakeDeliveries(ctx context.Context, channel string) (running bool, err error) {
 	err = db.inTx(ctx, func(tx *sql.Tx) error {
 		running, err = db.wakeDeliveries(ctx, tx, channel)
 		return err
@@ -96,7 +96,7 @@ const deliveryDue = `(status = 'queued' OR (status = 'retrying' AND next_attempt
 // claiming process's heartbeat id (see Heartbeat): if that process falls
 // silent, RescueOrphanedJobs hands its claims back within seconds. A claim
 // with no claimant ("") is taken again only after staleAfter.
-func (db *DB) ClaimDeliveries(ctx context.Context, channel, claimant string, limit int, staleAfter time.Duration) ([]outbox.AlertDelivery, error) {
+func (db Deliveries) ClaimDeliveries(ctx context.Context, channel, claimant string, limit int, staleAfter time.Duration) ([]outbox.AlertDelivery, error) {
 	if limit <= 0 {
 		limit = 100
 	}
@@ -140,7 +140,7 @@ func (db *DB) ClaimDeliveries(ctx context.Context, channel, claimant string, lim
 // fillDeliveries adds each member's address and choice and each alert's
 // status to claimed deliveries, one query for the members and one for the
 // alerts.
-func (db *DB) fillDeliveries(ctx context.Context, tx *sql.Tx, channel string, ds []outbox.AlertDelivery) error {
+func (db *core) fillDeliveries(ctx context.Context, tx *sql.Tx, channel string, ds []outbox.AlertDelivery) error {
 	if len(ds) == 0 {
 		return nil
 	}
@@ -222,7 +222,7 @@ func placeholders(from, n int) string {
 // NextDeliveryAt returns when the next delivery of channel falls due: now
 // for a queued one, the time of the next retry, or when an abandoned
 // "sending" claim may be taken again. false: nothing is waiting.
-func (db *DB) NextDeliveryAt(ctx context.Context, channel string, staleAfter time.Duration) (time.Time, bool, error) {
+func (db Deliveries) NextDeliveryAt(ctx context.Context, channel string, staleAfter time.Duration) (time.Time, bool, error) {
 	var next time.Time
 	found := false
 	consider := func(q string) error {
@@ -266,7 +266,7 @@ func (db *DB) NextDeliveryAt(ctx context.Context, channel string, staleAfter tim
 // outcome is recorded only if the claim is still this one, so that a
 // sender that stalled and lost its claim to another does not overwrite it.
 // The reason must be a code or status, never an address or message text.
-func (db *DB) MarkDelivery(ctx context.Context, d outbox.AlertDelivery, m outbox.DeliveryMark) error {
+func (db Deliveries) MarkDelivery(ctx context.Context, d outbox.AlertDelivery, m outbox.DeliveryMark) error {
 	now := db.now().UTC()
 	reason := m.Reason
 	if len(reason) > 200 {
@@ -301,7 +301,7 @@ func (db *DB) MarkDelivery(ctx context.Context, d outbox.AlertDelivery, m outbox
 // MarkSent records deliveries as sent, all in one transaction: a sender
 // marks a batch once its messages are accepted, instead of paying a
 // transaction for each.
-func (db *DB) MarkSent(ctx context.Context, ds []outbox.AlertDelivery) error {
+func (db Deliveries) MarkSent(ctx context.Context, ds []outbox.AlertDelivery) error {
 	if len(ds) == 0 {
 		return nil
 	}
@@ -326,7 +326,7 @@ func (db *DB) MarkSent(ctx context.Context, ds []outbox.AlertDelivery) error {
 // "email", "sms") and state. In-app rows are "delivered" (not yet opened)
 // or "read"; email and SMS have the scheme.Delivery* states. Every channel
 // is present, with only the states that have a count.
-func (db *DB) DeliveryCounts(ctx context.Context, alertID string) (map[string]map[string]int, error) {
+func (db Deliveries) DeliveryCounts(ctx context.Context, alertID string) (map[string]map[string]int, error) {
 	out := map[string]map[string]int{"in_app": {}, "email": {}, "sms": {}}
 	rows, err := db.read.QueryContext(ctx, `SELECT channel, status, COUNT(*) FROM alert_deliveries WHERE alert_id = $1 GROUP BY channel, status`, alertID)
 	if err != nil {
@@ -363,7 +363,7 @@ func (db *DB) DeliveryCounts(ctx context.Context, alertID string) (map[string]ma
 
 // DeliveryFailures lists an alert's failed and retrying deliveries, most
 // recent first.
-func (db *DB) DeliveryFailures(ctx context.Context, alertID string, limit int) ([]scheme.DeliveryFailure, error) {
+func (db Deliveries) DeliveryFailures(ctx context.Context, alertID string, limit int) ([]scheme.DeliveryFailure, error) {
 	if limit <= 0 {
 		limit = 50
 	}
@@ -396,7 +396,7 @@ func checkChannel(channel string) error {
 // RetryDeliveries queues an alert's failed deliveries on channel again,
 // with their attempts counted afresh, and starts the sender. It returns how
 // many were queued. A withdrawn alert's messages are not sent again.
-func (db *DB) RetryDeliveries(ctx context.Context, actor, alertID, channel string) (int, error) {
+func (db Deliveries) RetryDeliveries(ctx context.Context, actor, alertID, channel string) (int, error) {
 	if err := checkChannel(channel); err != nil {
 		return 0, err
 	}
@@ -432,7 +432,7 @@ func (db *DB) RetryDeliveries(ctx context.Context, actor, alertID, channel strin
 // PauseChannel stops sending on channel (the sender found its provider
 // failing); a channel already paused keeps its first reason. Recorded in
 // the audit log as the system's doing.
-func (db *DB) PauseChannel(ctx context.Context, channel, reason string) error {
+func (db Deliveries) PauseChannel(ctx context.Context, channel, reason string) error {
 	if err := checkChannel(channel); err != nil {
 		return err
 	}
@@ -451,7 +451,7 @@ func (db *DB) PauseChannel(ctx context.Context, channel, reason string) error {
 
 // ResumeChannel lets channel send again and starts its sender, which takes
 // up the deliveries that waited.
-func (db *DB) ResumeChannel(ctx context.Context, actor, channel string) error {
+func (db Deliveries) ResumeChannel(ctx context.Context, actor, channel string) error {
 	if err := checkChannel(channel); err != nil {
 		return err
 	}
@@ -471,14 +471,14 @@ func (db *DB) ResumeChannel(ctx context.Context, actor, channel string) error {
 }
 
 // ChannelPaused reports whether sending on channel is paused.
-func (db *DB) ChannelPaused(ctx context.Context, channel string) (bool, error) {
+func (db Deliveries) ChannelPaused(ctx context.Context, channel string) (bool, error) {
 	var n int
 	err := db.read.QueryRowContext(ctx, `SELECT COUNT(*) FROM delivery_pauses WHERE channel = $1`, channel).Scan(&n)
 	return n > 0, err
 }
 
 // DeliveryPauses lists the paused channels.
-func (db *DB) DeliveryPauses(ctx context.Context) ([]scheme.DeliveryPause, error) {
+func (db Deliveries) DeliveryPauses(ctx context.Context) ([]scheme.DeliveryPause, error) {
 	rows, err := db.read.QueryContext(ctx, `SELECT channel, reason, paused_at FROM delivery_pauses ORDER BY channel`)
 	if err != nil {
 		return nil, err

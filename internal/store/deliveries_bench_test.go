@@ -80,7 +80,7 @@ func BenchmarkPublishAlert100k(b *testing.B) {
 			}
 			b.ResetTimer()
 			for b.Loop() {
-				a, err := db.CreateAlert(ctx, "coord-a", scheme.Alert{
+				a, err := db.Alerts.CreateAlert(ctx, "coord-a", scheme.Alert{
 					AlertContent: scheme.AlertContent{Title: "Robbery", Body: "A man took a bag."},
 					Severity:     scheme.SeverityHigh, IncidentTypes: []string{"robbery"}, IncidentAt: time.Now().Add(-time.Hour),
 					Nationwide: tc.nationwide, Regions: regions,
@@ -88,7 +88,7 @@ func BenchmarkPublishAlert100k(b *testing.B) {
 				if err != nil {
 					b.Fatal(err)
 				}
-				aud, err := db.PublishAlert(ctx, "coord-a", a.ID, store.PublishOptions{})
+				aud, err := db.Alerts.PublishAlert(ctx, "coord-a", a.ID, store.PublishOptions{})
 				if err != nil {
 					b.Fatal(err)
 				}
@@ -96,7 +96,7 @@ func BenchmarkPublishAlert100k(b *testing.B) {
 					b.Fatalf("audience %+v", aud)
 				}
 				for {
-					done, err := db.FanOutAlert(ctx, a.ID, notify.DefaultFanOutBatch)
+					done, err := db.Deliveries.FanOutAlert(ctx, a.ID, notify.DefaultFanOutBatch)
 					if err != nil {
 						b.Fatal(err)
 					}
@@ -105,7 +105,7 @@ func BenchmarkPublishAlert100k(b *testing.B) {
 					}
 				}
 				b.StopTimer()
-				counts, err := db.DeliveryCounts(ctx, a.ID)
+				counts, err := db.Deliveries.DeliveryCounts(ctx, a.ID)
 				if err != nil {
 					b.Fatal(err)
 				}

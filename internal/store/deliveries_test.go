@@ -38,7 +38,7 @@ func population(t *testing.T, db *store.DB, people []person) map[string]string {
 	for _, p := range people {
 		switch p.kind {
 		case "coordinator":
-			u, err := db.CreateUser(ctx, "admin", store.NewUser{Username: p.name, Role: scheme.RoleCoordinator, PasswordHash: "$argon2id$test"})
+			u, err := db.Accounts.CreateUser(ctx, "admin", store.NewUser{Username: p.name, Role: scheme.RoleCoordinator, PasswordHash: "$argon2id$test"})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -46,11 +46,11 @@ func population(t *testing.T, db *store.DB, people []person) map[string]string {
 			continue
 		case "staff":
 			contact := ids[p.of]
-			org, err := db.Organisation(ctx, contact)
+			org, err := db.Accounts.Organisation(ctx, contact)
 			if err != nil {
 				t.Fatal(err)
 			}
-			u, err := db.CreateOrgStaff(ctx, contact, org.ID, p.name, "$argon2id$test", "Staff "+p.name)
+			u, err := db.Accounts.CreateOrgStaff(ctx, contact, org.ID, p.name, "$argon2id$test", "Staff "+p.name)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -65,7 +65,7 @@ func population(t *testing.T, db *store.DB, people []person) map[string]string {
 			na.Type = scheme.Project
 			na.Org = &scheme.Organisation{Name: "Project " + p.name, Website: "https://example.org", Email: p.email, KeyContact: "Sam", Description: "Outreach."}
 		}
-		a, err := db.CreateApplication(ctx, na)
+		a, err := db.Accounts.CreateApplication(ctx, na)
 		if err != nil {
 			t.Fatalf("%s: %v", p.name, err)
 		}
@@ -73,11 +73,11 @@ func population(t *testing.T, db *store.DB, people []person) map[string]string {
 		if p.kind == "applicant" {
 			continue
 		}
-		if _, err := db.DecideApplication(ctx, "coord", a.ID, scheme.Approve, "", "u"); err != nil {
+		if _, err := db.Accounts.DecideApplication(ctx, "coord", a.ID, scheme.Approve, "", "u"); err != nil {
 			t.Fatal(err)
 		}
 		if p.kind == "revoked" {
-			if err := db.Revoke(ctx, "coord", a.UserID, "False reports.", "u"); err != nil {
+			if err := db.Accounts.Revoke(ctx, "coord", a.UserID, "False reports.", "u"); err != nil {
 				t.Fatal(err)
 			}
 		}
@@ -120,7 +120,7 @@ var people = []person{
 func publish(t *testing.T, db *store.DB, nationwide bool, regions, sectors, genders []string) (scheme.Alert, scheme.Audience) {
 	t.Helper()
 	ctx := context.Background()
-	a, err := db.CreateAlert(ctx, "coord-a", scheme.Alert{
+	a, err := db.Alerts.CreateAlert(ctx, "coord-a", scheme.Alert{
 		AlertContent: scheme.AlertContent{Title: "Robbery", Body: "A man took a bag.", Area: "London"},
 		Severity:     scheme.SeverityHigh, IncidentTypes: []string{"robbery"}, IncidentAt: time.Now().Add(-time.Hour),
 		Nationwide: nationwide, Regions: regions, Sectors: sectors, Genders: genders,
@@ -128,7 +128,7 @@ func publish(t *testing.T, db *store.DB, nationwide bool, regions, sectors, gend
 	if err != nil {
 		t.Fatal(err)
 	}
-	aud, err := db.PublishAlert(ctx, "coord-a", a.ID, store.PublishOptions{})
+	aud, err := db.Alerts.PublishAlert(ctx, "coord-a", a.ID, store.PublishOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -140,7 +140,7 @@ func publish(t *testing.T, db *store.DB, nationwide bool, regions, sectors, gend
 func fanOut(t *testing.T, db *store.DB, alertID string, n int) int {
 	t.Helper()
 	for calls := 1; ; calls++ {
-		done, err := db.FanOutAlert(context.Background(), alertID, n)
+		done, err := db.Deliveries.FanOutAlert(context.Background(), alertID, n)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -254,10 +254,10 @@ func TestFanOut_TargetingReachesExactlyTheRightMembersByTheirChannels(t *testing
 				if aud != wantAud {
 					t.Errorf("PublishAlert's audience %+v, want %+v", aud, wantAud)
 				}
-				if now, err := db.Audience(ctx, a.ID); err != nil || now != wantAud {
+				if now, err := db.Alerts.Audience(ctx, a.ID); err != nil || now != wantAud {
 					t.Errorf("Audience() = %+v, %v; want %+v", now, err, wantAud)
 				}
-				counts, err := db.DeliveryCounts(ctx, a.ID)
+				counts, err := db.Deliveries.DeliveryCounts(ctx, a.ID)
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -310,7 +310,7 @@ func TestFanOut_ResumesFromItsCursorAndARepeatAddsNothing(t *testing.T) {
 
 		// A worker that dies after its first batch leaves that batch, and
 		// the cursor after it, committed.
-		if done, err := db.FanOutAlert(ctx, a.ID, 4); err != nil || done {
+		if done, err := db.Deliveries.FanOutAlert(ctx, a.ID, 4); err != nil || done {
 			t.Fatalf("first batch: done %v, %v", done, err)
 		}
 		// A batch is the next four accounts by id; those of them the alert
@@ -347,7 +347,7 @@ func TestFanOut_ResumesFromItsCursorAndARepeatAddsNothing(t *testing.T) {
 
 		// Done is done; and a fan-out run again from the start (its cursor
 		// lost) adds nothing, because the keys hold.
-		if done, err := db.FanOutAlert(ctx, a.ID, 4); err != nil || !done {
+		if done, err := db.Deliveries.FanOutAlert(ctx, a.ID, 4); err != nil || !done {
 			t.Fatalf("after done: %v, %v", done, err)
 		}
 		if _, err := db.Writer().ExecContext(ctx, `UPDATE alerts SET fanout_cursor = '', fanout_done_at = NULL WHERE id = $1`, a.ID); err != nil {
@@ -371,21 +371,21 @@ func TestFanOut_WithdrawnAlertStopsAndItsQueuedMessagesAreCancelled(t *testing.T
 		ctx := context.Background()
 		ids := population(t, db, people)
 		a, _ := publish(t, db, true, nil, nil, nil)
-		if _, err := db.FanOutAlert(ctx, a.ID, 5); err != nil {
+		if _, err := db.Deliveries.FanOutAlert(ctx, a.ID, 5); err != nil {
 			t.Fatal(err)
 		}
 		before := made(t, db, a.ID, ids)
-		if err := db.WithdrawAlert(ctx, "coord-a", a.ID, "Sent in error."); err != nil {
+		if err := db.Alerts.WithdrawAlert(ctx, "coord-a", a.ID, "Sent in error."); err != nil {
 			t.Fatal(err)
 		}
-		if done, err := db.FanOutAlert(ctx, a.ID, 5); err != nil || !done {
+		if done, err := db.Deliveries.FanOutAlert(ctx, a.ID, 5); err != nil || !done {
 			t.Fatalf("fan-out of a withdrawn alert: done %v, %v", done, err)
 		}
 		if after := made(t, db, a.ID, ids); !maps.EqualFunc(after, before, slices.Equal) {
 			t.Errorf("a withdrawn alert's fan-out went on: %v, was %v", after, before)
 		}
 		for _, ch := range []string{"email", "sms"} {
-			ds, err := db.ClaimDeliveries(ctx, ch, "", 100, time.Minute)
+			ds, err := db.Deliveries.ClaimDeliveries(ctx, ch, "", 100, time.Minute)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -393,7 +393,7 @@ func TestFanOut_WithdrawnAlertStopsAndItsQueuedMessagesAreCancelled(t *testing.T
 				t.Errorf("%s: %d deliveries of a withdrawn alert claimed", ch, len(ds))
 			}
 		}
-		counts, _ := db.DeliveryCounts(ctx, a.ID)
+		counts, _ := db.Deliveries.DeliveryCounts(ctx, a.ID)
 		for _, ch := range []string{"email", "sms"} {
 			for st, n := range counts[ch] {
 				if st != scheme.DeliveryCancelled && n > 0 {
@@ -421,7 +421,7 @@ func TestDeliveries_ClaimMarkRetryAndStaleClaims(t *testing.T) {
 		const stale = 10 * time.Minute
 
 		// SMS: "both", "sms" and "chose-sms"; the man is outside the gender.
-		ds, err := db.ClaimDeliveries(ctx, "sms", "", 100, stale)
+		ds, err := db.Deliveries.ClaimDeliveries(ctx, "sms", "", 100, stale)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -435,10 +435,10 @@ func TestDeliveries_ClaimMarkRetryAndStaleClaims(t *testing.T) {
 				t.Errorf("claimed %+v", d)
 			}
 		}
-		if again, _ := db.ClaimDeliveries(ctx, "sms", "", 100, stale); len(again) != 0 {
+		if again, _ := db.Deliveries.ClaimDeliveries(ctx, "sms", "", 100, stale); len(again) != 0 {
 			t.Errorf("claimed %d again while sending", len(again))
 		}
-		if next, ok, err := db.NextDeliveryAt(ctx, "sms", stale); err != nil || !ok || !next.Equal(c.t.Add(stale)) {
+		if next, ok, err := db.Deliveries.NextDeliveryAt(ctx, "sms", stale); err != nil || !ok || !next.Equal(c.t.Add(stale)) {
 			t.Errorf("next SMS due %v %v %v; want when the claims go stale, %v", next, ok, err, c.t.Add(stale))
 		}
 
@@ -447,24 +447,24 @@ func TestDeliveries_ClaimMarkRetryAndStaleClaims(t *testing.T) {
 			byUser[d.UserID] = d
 		}
 		sent, retry, stalled := byUser[ids["ldn-street-woman-both"]], byUser[ids["ldn-street-woman-sms"]], byUser[ids["ldn-street-woman-chose-sms"]]
-		if err := db.MarkDelivery(ctx, sent, outbox.DeliveryMark{Status: scheme.DeliverySent}); err != nil {
+		if err := db.Deliveries.MarkDelivery(ctx, sent, outbox.DeliveryMark{Status: scheme.DeliverySent}); err != nil {
 			t.Fatal(err)
 		}
-		if err := db.MarkDelivery(ctx, retry, outbox.DeliveryMark{Status: scheme.DeliveryRetrying, NextAttempt: c.t.Add(time.Minute), Reason: "sms status 503"}); err != nil {
+		if err := db.Deliveries.MarkDelivery(ctx, retry, outbox.DeliveryMark{Status: scheme.DeliveryRetrying, NextAttempt: c.t.Add(time.Minute), Reason: "sms status 503"}); err != nil {
 			t.Fatal(err)
 		}
-		if next, ok, _ := db.NextDeliveryAt(ctx, "sms", stale); !ok || !next.Equal(c.t.Add(time.Minute)) {
+		if next, ok, _ := db.Deliveries.NextDeliveryAt(ctx, "sms", stale); !ok || !next.Equal(c.t.Add(time.Minute)) {
 			t.Errorf("next SMS due %v, want the retry's time", next)
 		}
-		if got, _ := db.ClaimDeliveries(ctx, "sms", "", 100, stale); len(got) != 0 {
+		if got, _ := db.Deliveries.ClaimDeliveries(ctx, "sms", "", 100, stale); len(got) != 0 {
 			t.Errorf("a retry claimed before its time")
 		}
 		c.add(time.Minute)
-		got, err := db.ClaimDeliveries(ctx, "sms", "", 100, stale)
+		got, err := db.Deliveries.ClaimDeliveries(ctx, "sms", "", 100, stale)
 		if err != nil || len(got) != 1 || got[0].UserID != retry.UserID || got[0].Attempts != 2 {
 			t.Fatalf("claim at the retry's time: %+v, %v", got, err)
 		}
-		if err := db.MarkDelivery(ctx, got[0], outbox.DeliveryMark{Status: scheme.DeliverySent}); err != nil {
+		if err := db.Deliveries.MarkDelivery(ctx, got[0], outbox.DeliveryMark{Status: scheme.DeliverySent}); err != nil {
 			t.Fatal(err)
 		}
 
@@ -472,21 +472,21 @@ func TestDeliveries_ClaimMarkRetryAndStaleClaims(t *testing.T) {
 		// it is claimed again, as the same delivery (same reference), and
 		// the stalled sender's late mark is ignored.
 		c.add(stale)
-		got, err = db.ClaimDeliveries(ctx, "sms", "", 100, stale)
+		got, err = db.Deliveries.ClaimDeliveries(ctx, "sms", "", 100, stale)
 		if err != nil || len(got) != 1 || got[0].UserID != stalled.UserID || got[0].Attempts != 2 || got[0].Ref() != stalled.Ref() {
 			t.Fatalf("claim of a stale delivery: %+v, %v", got, err)
 		}
-		if err := db.MarkDelivery(ctx, stalled, outbox.DeliveryMark{Status: scheme.DeliveryFailed, Reason: "late"}); err != nil {
+		if err := db.Deliveries.MarkDelivery(ctx, stalled, outbox.DeliveryMark{Status: scheme.DeliveryFailed, Reason: "late"}); err != nil {
 			t.Fatal(err)
 		}
-		if err := db.MarkDelivery(ctx, got[0], outbox.DeliveryMark{Status: scheme.DeliveryFailed, Reason: "sms status 400, provider code 21211"}); err != nil {
+		if err := db.Deliveries.MarkDelivery(ctx, got[0], outbox.DeliveryMark{Status: scheme.DeliveryFailed, Reason: "sms status 400, provider code 21211"}); err != nil {
 			t.Fatal(err)
 		}
-		counts, _ := db.DeliveryCounts(ctx, a.ID)
+		counts, _ := db.Deliveries.DeliveryCounts(ctx, a.ID)
 		if !maps.Equal(counts["sms"], map[string]int{"sent": 2, "failed": 1}) {
 			t.Errorf("SMS counts %v", counts["sms"])
 		}
-		fs, err := db.DeliveryFailures(ctx, a.ID, 10)
+		fs, err := db.Deliveries.DeliveryFailures(ctx, a.ID, 10)
 		if err != nil || len(fs) != 1 {
 			t.Fatalf("failures %+v, %v", fs, err)
 		}
@@ -497,7 +497,7 @@ func TestDeliveries_ClaimMarkRetryAndStaleClaims(t *testing.T) {
 		if s := fmt.Sprintf("%+v", fs); strings.Contains(s, stalled.UserID) || strings.Contains(s, "+4477") {
 			t.Errorf("failures name the member: %s", s)
 		}
-		if _, ok, _ := db.NextDeliveryAt(ctx, "sms", stale); ok {
+		if _, ok, _ := db.Deliveries.NextDeliveryAt(ctx, "sms", stale); ok {
 			t.Errorf("SMS still due after all were worked")
 		}
 	})
@@ -511,11 +511,11 @@ func TestDeliveries_ReleaseOutboxCancelAndChangedChoice(t *testing.T) {
 		fanOut(t, db, a.ID, 100)
 
 		// The email-only member turns email off before it is sent.
-		if err := db.UpdateProfile(ctx, ids["ldn-street-woman-email"], store.ProfileUpdate{WorkName: "W", Email: "emailonly@example.org",
+		if err := db.Accounts.UpdateProfile(ctx, ids["ldn-street-woman-email"], store.ProfileUpdate{WorkName: "W", Email: "emailonly@example.org",
 			Regions: []string{"london"}, Sector: "street", Gender: "woman"}); err != nil {
 			t.Fatal(err)
 		}
-		ds, err := db.ClaimDeliveries(ctx, "email", "", 100, time.Minute)
+		ds, err := db.Deliveries.ClaimDeliveries(ctx, "email", "", 100, time.Minute)
 		if err != nil || len(ds) != 4 {
 			t.Fatalf("claimed %d emails, %v; want 4", len(ds), err)
 		}
@@ -525,46 +525,46 @@ func TestDeliveries_ReleaseOutboxCancelAndChangedChoice(t *testing.T) {
 				if d.Wanted || d.To != "emailonly@example.org" {
 					t.Errorf("a member who turned email off: %+v", d)
 				}
-				err = db.MarkDelivery(ctx, d, outbox.DeliveryMark{Status: scheme.DeliveryCancelled, Reason: "member opted out"})
+				err = db.Deliveries.MarkDelivery(ctx, d, outbox.DeliveryMark{Status: scheme.DeliveryCancelled, Reason: "member opted out"})
 			case ids["ldn-project"]:
-				err = db.MarkDelivery(ctx, d, outbox.DeliveryMark{Status: outbox.DeliveryReleased})
+				err = db.Deliveries.MarkDelivery(ctx, d, outbox.DeliveryMark{Status: outbox.DeliveryReleased})
 			default:
 				if !d.Wanted {
 					t.Errorf("not wanted: %+v", d)
 				}
-				err = db.MarkDelivery(ctx, d, outbox.DeliveryMark{Status: scheme.DeliveryOutbox, Reason: "no provider configured"})
+				err = db.Deliveries.MarkDelivery(ctx, d, outbox.DeliveryMark{Status: scheme.DeliveryOutbox, Reason: "no provider configured"})
 			}
 			if err != nil {
 				t.Fatal(err)
 			}
 		}
 		// The released one is as it was: queued, its attempt not counted.
-		again, err := db.ClaimDeliveries(ctx, "email", "", 100, time.Minute)
+		again, err := db.Deliveries.ClaimDeliveries(ctx, "email", "", 100, time.Minute)
 		if err != nil || len(again) != 1 || again[0].UserID != ids["ldn-project"] || again[0].Attempts != 1 {
 			t.Fatalf("after release: %+v, %v", again, err)
 		}
-		counts, _ := db.DeliveryCounts(ctx, a.ID)
+		counts, _ := db.Deliveries.DeliveryCounts(ctx, a.ID)
 		if !maps.Equal(counts["email"], map[string]int{"outbox": 2, "cancelled": 1, "sending": 1}) {
 			t.Errorf("email counts %v", counts["email"])
 		}
 		// Reading the alert moves its in-app row from delivered to read.
-		if _, err := db.MemberAlert(ctx, ids["ldn-unsaid"], a.ID); err != nil {
+		if _, err := db.Alerts.MemberAlert(ctx, ids["ldn-unsaid"], a.ID); err != nil {
 			t.Fatal(err)
 		}
-		counts, _ = db.DeliveryCounts(ctx, a.ID)
+		counts, _ = db.Deliveries.DeliveryCounts(ctx, a.ID)
 		if counts["in_app"]["read"] != 1 || counts["in_app"]["delivered"] != 6 {
 			t.Errorf("in-app counts %v", counts["in_app"])
 		}
 		// A claim made before the alert was withdrawn comes back as not live.
-		if err := db.MarkDelivery(ctx, again[0], outbox.DeliveryMark{Status: outbox.DeliveryReleased}); err != nil {
+		if err := db.Deliveries.MarkDelivery(ctx, again[0], outbox.DeliveryMark{Status: outbox.DeliveryReleased}); err != nil {
 			t.Fatal(err)
 		}
-		claimed, _ := db.ClaimDeliveries(ctx, "email", "", 100, time.Minute)
-		if err := db.WithdrawAlert(ctx, "coord-a", a.ID, "Sent in error."); err != nil {
+		claimed, _ := db.Deliveries.ClaimDeliveries(ctx, "email", "", 100, time.Minute)
+		if err := db.Alerts.WithdrawAlert(ctx, "coord-a", a.ID, "Sent in error."); err != nil {
 			t.Fatal(err)
 		}
 		db.SetClock(func() time.Time { return time.Now().Add(2 * time.Minute) })
-		stale, _ := db.ClaimDeliveries(ctx, "email", "", 100, time.Minute)
+		stale, _ := db.Deliveries.ClaimDeliveries(ctx, "email", "", 100, time.Minute)
 		if len(claimed) != 1 || len(stale) != 1 || stale[0].Live {
 			t.Errorf("claim of a withdrawn alert's delivery: %+v (before %+v)", stale, claimed)
 		}
@@ -577,27 +577,27 @@ func TestDeliveries_RetryFailedIsAuditedAndRefusedOnceWithdrawn(t *testing.T) {
 		population(t, db, people)
 		a, _ := publish(t, db, false, []string{"london"}, nil, nil)
 		fanOut(t, db, a.ID, 100)
-		ds, _ := db.ClaimDeliveries(ctx, "email", "", 100, time.Minute)
+		ds, _ := db.Deliveries.ClaimDeliveries(ctx, "email", "", 100, time.Minute)
 		for _, d := range ds {
-			if err := db.MarkDelivery(ctx, d, outbox.DeliveryMark{Status: scheme.DeliveryFailed, Reason: "smtp reply 550 5.1.1"}); err != nil {
+			if err := db.Deliveries.MarkDelivery(ctx, d, outbox.DeliveryMark{Status: scheme.DeliveryFailed, Reason: "smtp reply 550 5.1.1"}); err != nil {
 				t.Fatal(err)
 			}
 		}
-		if _, err := db.RetryDeliveries(ctx, "coord-b", a.ID, "fax"); scheme.ErrorCode(err) != scheme.CodeInvalid {
+		if _, err := db.Deliveries.RetryDeliveries(ctx, "coord-b", a.ID, "fax"); scheme.ErrorCode(err) != scheme.CodeInvalid {
 			t.Errorf("retrying an unknown channel: %v", err)
 		}
-		if n, err := db.RetryDeliveries(ctx, "coord-b", a.ID, "sms"); err != nil || n != 0 {
+		if n, err := db.Deliveries.RetryDeliveries(ctx, "coord-b", a.ID, "sms"); err != nil || n != 0 {
 			t.Errorf("retrying SMS with none failed: %d, %v", n, err)
 		}
-		n, err := db.RetryDeliveries(ctx, "coord-b", a.ID, "email")
+		n, err := db.Deliveries.RetryDeliveries(ctx, "coord-b", a.ID, "email")
 		if err != nil || n != len(ds) || n == 0 {
 			t.Fatalf("retried %d, %v; want %d", n, err, len(ds))
 		}
-		counts, _ := db.DeliveryCounts(ctx, a.ID)
+		counts, _ := db.Deliveries.DeliveryCounts(ctx, a.ID)
 		if !maps.Equal(counts["email"], map[string]int{"queued": n}) {
 			t.Errorf("after retry: %v", counts["email"])
 		}
-		again, _ := db.ClaimDeliveries(ctx, "email", "", 100, time.Minute)
+		again, _ := db.Deliveries.ClaimDeliveries(ctx, "email", "", 100, time.Minute)
 		if len(again) != n || again[0].Attempts != 1 {
 			t.Errorf("retried deliveries claimed: %d, attempts %d (counted afresh)", len(again), again[0].Attempts)
 		}
@@ -616,13 +616,13 @@ func TestDeliveries_RetryFailedIsAuditedAndRefusedOnceWithdrawn(t *testing.T) {
 		if audited != 2 {
 			t.Errorf("%d retries audited, want 2", audited)
 		}
-		if err := db.WithdrawAlert(ctx, "coord-a", a.ID, "Sent in error."); err != nil {
+		if err := db.Alerts.WithdrawAlert(ctx, "coord-a", a.ID, "Sent in error."); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := db.RetryDeliveries(ctx, "coord-b", a.ID, "email"); scheme.ErrorCode(err) != scheme.CodeConflict {
+		if _, err := db.Deliveries.RetryDeliveries(ctx, "coord-b", a.ID, "email"); scheme.ErrorCode(err) != scheme.CodeConflict {
 			t.Errorf("retrying a withdrawn alert: %v, want conflict", err)
 		}
-		if _, err := db.RetryDeliveries(ctx, "coord-b", "no-such-alert", "email"); scheme.ErrorCode(err) != scheme.CodeNotFound {
+		if _, err := db.Deliveries.RetryDeliveries(ctx, "coord-b", "no-such-alert", "email"); scheme.ErrorCode(err) != scheme.CodeNotFound {
 			t.Errorf("retrying an unknown alert: %v, want not found", err)
 		}
 	})
@@ -631,32 +631,32 @@ func TestDeliveries_RetryFailedIsAuditedAndRefusedOnceWithdrawn(t *testing.T) {
 func TestDeliveries_PauseAndResumeAreRecordedAndResumeStartsTheSender(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
-		if ps, err := db.DeliveryPauses(ctx); err != nil || len(ps) != 0 {
+		if ps, err := db.Deliveries.DeliveryPauses(ctx); err != nil || len(ps) != 0 {
 			t.Fatalf("pauses at start: %v, %v", ps, err)
 		}
-		if err := db.PauseChannel(ctx, "sms", "20 failures in a row; the last: sms status 503"); err != nil {
+		if err := db.Deliveries.PauseChannel(ctx, "sms", "20 failures in a row; the last: sms status 503"); err != nil {
 			t.Fatal(err)
 		}
-		if err := db.PauseChannel(ctx, "sms", "a second reason"); err != nil {
+		if err := db.Deliveries.PauseChannel(ctx, "sms", "a second reason"); err != nil {
 			t.Fatal(err)
 		}
-		ps, err := db.DeliveryPauses(ctx)
+		ps, err := db.Deliveries.DeliveryPauses(ctx)
 		if err != nil || len(ps) != 1 || ps[0].Channel != "sms" || ps[0].Reason != "20 failures in a row; the last: sms status 503" || ps[0].PausedAt.IsZero() {
 			t.Fatalf("pauses %+v, %v", ps, err)
 		}
-		if p, _ := db.ChannelPaused(ctx, "sms"); !p {
+		if p, _ := db.Deliveries.ChannelPaused(ctx, "sms"); !p {
 			t.Error("sms not paused")
 		}
-		if p, _ := db.ChannelPaused(ctx, "email"); p {
+		if p, _ := db.Deliveries.ChannelPaused(ctx, "email"); p {
 			t.Error("email paused")
 		}
-		if err := db.ResumeChannel(ctx, "coord-b", "pigeon"); scheme.ErrorCode(err) != scheme.CodeInvalid {
+		if err := db.Deliveries.ResumeChannel(ctx, "coord-b", "pigeon"); scheme.ErrorCode(err) != scheme.CodeInvalid {
 			t.Errorf("resuming an unknown channel: %v", err)
 		}
-		if err := db.ResumeChannel(ctx, "coord-b", "sms"); err != nil {
+		if err := db.Deliveries.ResumeChannel(ctx, "coord-b", "sms"); err != nil {
 			t.Fatal(err)
 		}
-		if p, _ := db.ChannelPaused(ctx, "sms"); p {
+		if p, _ := db.Deliveries.ChannelPaused(ctx, "sms"); p {
 			t.Error("sms still paused after resume")
 		}
 		if queuedJobs(t, db, "sms") != 1 {
@@ -735,7 +735,7 @@ func TestFanOutParts_WorkedAtOnceMakeEveryRowOnce(t *testing.T) {
 		for part := range parts {
 			wg.Go(func() {
 				for {
-					done, err := db.FanOutPart(ctx, a.ID, part, parts, 2)
+					done, err := db.Deliveries.FanOutPart(ctx, a.ID, part, parts, 2)
 					if err != nil {
 						errs <- err
 						return
@@ -763,7 +763,7 @@ func TestFanOutParts_WorkedAtOnceMakeEveryRowOnce(t *testing.T) {
 			t.Errorf("%d email senders queued, want 1", n)
 		}
 		// Run again, any part: nothing more.
-		if done, err := db.FanOutPart(ctx, a.ID, 2, parts, 2); err != nil || !done {
+		if done, err := db.Deliveries.FanOutPart(ctx, a.ID, 2, parts, 2); err != nil || !done {
 			t.Errorf("a part run again: done %v, %v", done, err)
 		}
 		if got := made(t, db, a.ID, ids); len(got["in_app"]) != 24 {
@@ -779,7 +779,7 @@ func TestFanOutParts_NotDoneUntilEveryPartIs(t *testing.T) {
 		population(t, db, []person{{name: "lone", kind: "individual", regions: []string{"london"}}})
 		a, _ := publish(t, db, false, []string{"london"}, nil, nil)
 		for {
-			done, err := db.FanOutPart(ctx, a.ID, 0, 2, 10)
+			done, err := db.Deliveries.FanOutPart(ctx, a.ID, 0, 2, 10)
 			if err != nil {
 				t.Fatal(err)
 			}

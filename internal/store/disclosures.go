@@ -12,7 +12,7 @@ import (
 
 // RecordDisclosure stores a pending disclosure and its audit entry. The
 // caller has validated it.
-func (db *DB) RecordDisclosure(ctx context.Context, d scheme.Disclosure) (scheme.Disclosure, error) {
+func (db Police) RecordDisclosure(ctx context.Context, d scheme.Disclosure) (scheme.Disclosure, error) {
 	d.ID, d.Status, d.RequestedAt = newID(), "pending", db.now().UTC()
 	cts := map[string][]byte{}
 	for col, v := range map[string]string{"what": d.What, "recipient": d.Recipient, "justification": d.Justification} {
@@ -48,7 +48,7 @@ func (db *DB) RecordDisclosure(ctx context.Context, d scheme.Disclosure) (scheme
 // notification tells the person, in the same transaction, through their
 // channel (content-free) and on their account page; a person who has left
 // cannot be told, and the record shows it.
-func (db *DB) DecideDisclosure(ctx context.Context, actor, id string, approve bool, note, url string) (scheme.Disclosure, error) {
+func (db Police) DecideDisclosure(ctx context.Context, actor, id string, approve bool, note, url string) (scheme.Disclosure, error) {
 	var d scheme.Disclosure
 	noteCT, err := db.seal("disclosures", "decision", id, note)
 	if err != nil {
@@ -105,7 +105,7 @@ func (db *DB) DecideDisclosure(ctx context.Context, actor, id string, approve bo
 
 // disclosurePerson is whose data it is: the member named, else the
 // report's reporter; "" if they have left.
-func (db *DB) disclosurePerson(ctx context.Context, q queryer, d scheme.Disclosure) (string, error) {
+func (db *core) disclosurePerson(ctx context.Context, q queryer, d scheme.Disclosure) (string, error) {
 	if d.SubjectUserID != "" {
 		return d.SubjectUserID, nil
 	}
@@ -123,7 +123,7 @@ func (db *DB) disclosurePerson(ctx context.Context, q queryer, d scheme.Disclosu
 const disclosureColumns = `id, legal_basis, subject_user_id, report_id, what_ct, recipient_ct, justification_ct, notify, no_notify_ct,
 	status, requested_by, requested_at, decided_by, decided_at, decision_ct, notified_at`
 
-func (db *DB) scanDisclosure(sc interface{ Scan(...any) error }) (scheme.Disclosure, error) {
+func (db *core) scanDisclosure(sc interface{ Scan(...any) error }) (scheme.Disclosure, error) {
 	var d scheme.Disclosure
 	var subject, report, decidedBy sql.NullString
 	var decidedAt, notifiedAt sql.NullTime
@@ -151,31 +151,31 @@ func (db *DB) scanDisclosure(sc interface{ Scan(...any) error }) (scheme.Disclos
 	return d, nil
 }
 
-func (db *DB) disclosure(ctx context.Context, q queryer, id string) (scheme.Disclosure, error) {
+func (db *core) disclosure(ctx context.Context, q queryer, id string) (scheme.Disclosure, error) {
 	return db.scanDisclosure(q.QueryRowContext(ctx, `SELECT `+disclosureColumns+` FROM disclosures WHERE id = $1`, id))
 }
 
 // Disclosure returns one disclosure; the caller audits the view.
-func (db *DB) Disclosure(ctx context.Context, id string) (scheme.Disclosure, error) {
+func (db Police) Disclosure(ctx context.Context, id string) (scheme.Disclosure, error) {
 	return db.disclosure(ctx, db.read, id)
 }
 
 // Disclosures lists disclosures, pending first, then newest first.
-func (db *DB) Disclosures(ctx context.Context) ([]scheme.Disclosure, error) {
+func (db Police) Disclosures(ctx context.Context) ([]scheme.Disclosure, error) {
 	return db.listDisclosures(ctx, `SELECT `+disclosureColumns+` FROM disclosures
 		ORDER BY CASE status WHEN 'pending' THEN 0 ELSE 1 END, requested_at DESC, id LIMIT 500`)
 }
 
 // MemberDisclosures lists the approved disclosures a member was told of:
 // of their data, or of a report they made.
-func (db *DB) MemberDisclosures(ctx context.Context, userID string) ([]scheme.Disclosure, error) {
+func (db Police) MemberDisclosures(ctx context.Context, userID string) ([]scheme.Disclosure, error) {
 	return db.listDisclosures(ctx, `SELECT `+disclosureColumns+` FROM disclosures
 		WHERE status = 'approved' AND notify AND (subject_user_id = $1
 			OR subject_user_id IS NULL AND report_id IN (SELECT id FROM reports WHERE reporter_id = $1))
 		ORDER BY decided_at DESC, id`, userID)
 }
 
-func (db *DB) listDisclosures(ctx context.Context, q string, args ...any) ([]scheme.Disclosure, error) {
+func (db *core) listDisclosures(ctx context.Context, q string, args ...any) ([]scheme.Disclosure, error) {
 	rows, err := db.read.QueryContext(ctx, q, args...)
 	if err != nil {
 		return nil, err

@@ -12,7 +12,7 @@ import (
 
 // CreateEnquiry records an enquiry (validated by the caller) and its audit
 // entry.
-func (db *DB) CreateEnquiry(ctx context.Context, e scheme.Enquiry) (scheme.Enquiry, error) {
+func (db Police) CreateEnquiry(ctx context.Context, e scheme.Enquiry) (scheme.Enquiry, error) {
 	e.ID, e.Status, e.CreatedAt = newID(), "open", db.now().UTC()
 	cts := map[string][]byte{}
 	for col, v := range map[string]string{"unit": e.Unit, "reference": e.Reference, "request": e.Request} {
@@ -38,7 +38,7 @@ func (db *DB) CreateEnquiry(ctx context.Context, e scheme.Enquiry) (scheme.Enqui
 const enquiryColumns = `id, force, unit_ct, reference_ct, request_ct, report_id, profile_id, status, respond_by, outcome_ct,
 	created_by, created_at, closed_at, closed_by`
 
-func (db *DB) scanEnquiry(sc interface{ Scan(...any) error }) (scheme.Enquiry, error) {
+func (db *core) scanEnquiry(sc interface{ Scan(...any) error }) (scheme.Enquiry, error) {
 	var e scheme.Enquiry
 	var report, profile, closedBy sql.NullString
 	var closedAt sql.NullTime
@@ -66,7 +66,7 @@ func (db *DB) scanEnquiry(sc interface{ Scan(...any) error }) (scheme.Enquiry, e
 }
 
 // Enquiry returns an enquiry with its forwards; the caller audits the view.
-func (db *DB) Enquiry(ctx context.Context, id string) (scheme.Enquiry, error) {
+func (db Police) Enquiry(ctx context.Context, id string) (scheme.Enquiry, error) {
 	e, err := db.scanEnquiry(db.read.QueryRowContext(ctx, `SELECT `+enquiryColumns+` FROM police_enquiries WHERE id = $1`, id))
 	if err != nil {
 		return e, err
@@ -77,7 +77,7 @@ func (db *DB) Enquiry(ctx context.Context, id string) (scheme.Enquiry, error) {
 
 // Enquiries lists enquiries: those the police still wait on first, by the
 // date they want an answer; then the rest, newest first.
-func (db *DB) Enquiries(ctx context.Context) ([]scheme.Enquiry, error) {
+func (db Police) Enquiries(ctx context.Context) ([]scheme.Enquiry, error) {
 	rows, err := db.read.QueryContext(ctx, `SELECT `+enquiryColumns+` FROM police_enquiries
 		ORDER BY CASE WHEN status IN ('open', 'forwarded') THEN 0 ELSE 1 END,
 			CASE WHEN status IN ('open', 'forwarded') THEN respond_by END, created_at DESC, id LIMIT 500`)
@@ -96,7 +96,7 @@ func (db *DB) Enquiries(ctx context.Context) ([]scheme.Enquiry, error) {
 	return out, rows.Err()
 }
 
-func (db *DB) forwards(ctx context.Context, where string, args ...any) ([]scheme.EnquiryForward, error) {
+func (db *core) forwards(ctx context.Context, where string, args ...any) ([]scheme.EnquiryForward, error) {
 	// #nosec G202 -- where is a constant fragment from this file; values are arguments
 	rows, err := db.read.QueryContext(ctx, `SELECT f.id, f.enquiry_id, f.report_id, f.forwarded_to, f.forwarded_by, f.forwarded_at,
 		f.decision, f.decided_by, f.decided_at FROM enquiry_forwards f `+where, args...)
@@ -123,7 +123,7 @@ func (db *DB) forwards(ctx context.Context, where string, args ...any) ([]scheme
 // message waits) or to the organisation that filed it (its key contacts
 // are told the same way). message is the thread's text; url the sign-in
 // address for the notice.
-func (db *DB) ForwardEnquiry(ctx context.Context, actor, enquiryID, reportID, to, message, url string) (scheme.EnquiryForward, error) {
+func (db Police) ForwardEnquiry(ctx context.Context, actor, enquiryID, reportID, to, message, url string) (scheme.EnquiryForward, error) {
 	f := scheme.EnquiryForward{ID: newID(), EnquiryID: enquiryID, ReportID: reportID, To: to, ForwardedBy: actor, ForwardedAt: db.now().UTC()}
 	m := scheme.Message{ID: newID(), FromScheme: true, Body: message, At: f.ForwardedAt}
 	ct, err := db.seal("report_messages", "body", m.ID, m.Body)
@@ -203,7 +203,7 @@ func (db *DB) ForwardEnquiry(ctx context.Context, actor, enquiryID, reportID, to
 // MemberEnquiries returns the forwards a member may answer: about their own
 // reports (to the reporter), or their organisation's (to the organisation,
 // for its key contact). With forwardID, just that one (else not found).
-func (db *DB) MemberEnquiries(ctx context.Context, u scheme.User, forwardID string) ([]scheme.EnquiryForward, error) {
+func (db Police) MemberEnquiries(ctx context.Context, u scheme.User, forwardID string) ([]scheme.EnquiryForward, error) {
 	where := `JOIN reports r ON r.id = f.report_id JOIN police_enquiries e ON e.id = f.enquiry_id
 		WHERE (f.forwarded_to = 'reporter' AND r.reporter_id = $1
 			OR f.forwarded_to = 'organisation' AND $2 <> '' AND r.organisation_id = $2 AND $3)`
@@ -222,7 +222,7 @@ func (db *DB) MemberEnquiries(ctx context.Context, u scheme.User, forwardID stri
 // DecideEnquiry records a reporter's (or their organisation's) answer to
 // a forwarded enquiry; it can change until the enquiry is closed. "Talk to
 // a caseworker first" adds a task on the case so that someone calls them.
-func (db *DB) DecideEnquiry(ctx context.Context, u scheme.User, forwardID, decision string) error {
+func (db Police) DecideEnquiry(ctx context.Context, u scheme.User, forwardID, decision string) error {
 	if decision != "yes" && decision != "no" && decision != "caseworker" {
 		return scheme.Invalid(map[string]string{"decision": "Choose one of the three answers."})
 	}
@@ -266,7 +266,7 @@ func (db *DB) DecideEnquiry(ctx context.Context, u scheme.User, forwardID, decis
 
 // EnquiryOutcome records what came of an enquiry: answered (the police
 // were told) or closed.
-func (db *DB) EnquiryOutcome(ctx context.Context, actor, id, status, outcome string) error {
+func (db Police) EnquiryOutcome(ctx context.Context, actor, id, status, outcome string) error {
 	ct, err := db.seal("police_enquiries", "outcome", id, outcome)
 	if err != nil {
 		return err

@@ -18,7 +18,7 @@ func newExportReference() string { return "UMX-" + rand.Text()[:8] }
 
 // CreatePoliceExport records an export and its audit entry in one
 // transaction, with a fresh reference.
-func (db *DB) CreatePoliceExport(ctx context.Context, e scheme.PoliceExport) (scheme.PoliceExport, error) {
+func (db Police) CreatePoliceExport(ctx context.Context, e scheme.PoliceExport) (scheme.PoliceExport, error) {
 	e.ID, e.CreatedAt = newID(), db.now().UTC()
 	purpose, err := db.seal("police_exports", "purpose", e.ID, e.Purpose)
 	if err != nil {
@@ -66,7 +66,7 @@ func (db *DB) CreatePoliceExport(ctx context.Context, e scheme.PoliceExport) (sc
 
 const exportColumns = `id, reference, format, profile_id, purpose_ct, recipient_ct, created_by, created_at`
 
-func (db *DB) scanExport(sc interface{ Scan(...any) error }) (scheme.PoliceExport, error) {
+func (db *core) scanExport(sc interface{ Scan(...any) error }) (scheme.PoliceExport, error) {
 	var e scheme.PoliceExport
 	var profile sql.NullString
 	var purpose, recipient []byte
@@ -83,7 +83,7 @@ func (db *DB) scanExport(sc interface{ Scan(...any) error }) (scheme.PoliceExpor
 }
 
 // PoliceExport returns an export's record with its report lists.
-func (db *DB) PoliceExport(ctx context.Context, id string) (scheme.PoliceExport, error) {
+func (db Police) PoliceExport(ctx context.Context, id string) (scheme.PoliceExport, error) {
 	e, err := db.scanExport(db.read.QueryRowContext(ctx, `SELECT `+exportColumns+` FROM police_exports WHERE id = $1`, id))
 	if err != nil {
 		return e, err
@@ -110,7 +110,7 @@ func (db *DB) PoliceExport(ctx context.Context, id string) (scheme.PoliceExport,
 }
 
 // PoliceExports lists exports, newest first.
-func (db *DB) PoliceExports(ctx context.Context, limit int) ([]scheme.ExportSummary, error) {
+func (db Police) PoliceExports(ctx context.Context, limit int) ([]scheme.ExportSummary, error) {
 	// #nosec G202 -- a constant column list
 	rows, err := db.read.QueryContext(ctx, `SELECT `+prefixed("e.", exportColumns)+`,
 			(SELECT COUNT(*) FROM police_export_reports x WHERE x.export_id = e.id AND x.included),
@@ -153,7 +153,7 @@ func prefixed(p, cols string) string {
 
 // ProfileReports returns the ids of the reports an offender profile links,
 // oldest incident first.
-func (db *DB) ProfileReports(ctx context.Context, profileID string) ([]string, error) {
+func (db Police) ProfileReports(ctx context.Context, profileID string) ([]string, error) {
 	rows, err := db.read.QueryContext(ctx, `SELECT DISTINCT r.id, r.incident_at FROM offenders o JOIN reports r ON r.id = o.report_id
 		WHERE o.profile_id = $1 ORDER BY r.incident_at, r.id`, profileID)
 	if err != nil {

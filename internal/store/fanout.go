@@ -19,14 +19,14 @@ import (
 // applied once per member (over an id range) rather than once to find the
 // batch and again to fill it; a narrow alert takes as many batches as a
 // nationwide one, each of them cheap.
-func (db *DB) FanOutAlert(ctx context.Context, alertID string, batch int) (done bool, err error) {
+func (db Deliveries) FanOutAlert(ctx context.Context, alertID string, batch int) (done bool, err error) {
 	return db.FanOutPart(ctx, alertID, 0, 1, batch)
 }
 
 // fanOutParts is how many parts an alert's fan-out is split into: on
 // SQLite one (its single writer would only make parts take turns), on
 // PostgreSQL four, worked at once by whichever workers are free.
-func (db *DB) fanOutParts() int {
+func (db *core) fanOutParts() int {
 	switch {
 	case db.parts > 0:
 		return db.parts
@@ -38,7 +38,7 @@ func (db *DB) fanOutParts() int {
 
 // SetFanOutParts sets how many parts alerts published from now on are
 // fanned out in (0: the default for the database).
-func (db *DB) SetFanOutParts(n int) { db.parts = n }
+func (db Deliveries) SetFanOutParts(n int) { db.parts = n }
 
 // idOrder is the alphabet of ids (rand.Text's base32) in byte order: the
 // fan-out's parts are ranges of it.
@@ -62,7 +62,7 @@ func partRange(part, parts int) (lo, hi string) {
 // batches of different parts may run at once, on different instances.
 // When the last part is done, the alert's fan-out is marked done and the
 // senders are started.
-func (db *DB) FanOutPart(ctx context.Context, alertID string, part, parts, batch int) (done bool, err error) {
+func (db Deliveries) FanOutPart(ctx context.Context, alertID string, part, parts, batch int) (done bool, err error) {
 	if batch <= 0 {
 		batch = 2000
 	}
@@ -170,7 +170,7 @@ func (db *DB) FanOutPart(ctx context.Context, alertID string, part, parts, batch
 // the channels it queued messages on, once every part is done; the part
 // that finishes last does it (on PostgreSQL the alert's row lock makes
 // parts finishing at once take turns).
-func (db *DB) finishFanOut(ctx context.Context, alertID string, parts int) error {
+func (db *core) finishFanOut(ctx context.Context, alertID string, parts int) error {
 	return db.inTx(ctx, func(tx *sql.Tx) error {
 		lock := ""
 		if db.dialect == Postgres {

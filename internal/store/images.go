@@ -11,7 +11,7 @@ import (
 )
 
 // SaveImage stores a cleaned image and its audit entry.
-func (db *DB) SaveImage(ctx context.Context, actor string, img imaging.Image) (scheme.StoredImage, error) {
+func (db Content) SaveImage(ctx context.Context, actor string, img imaging.Image) (scheme.StoredImage, error) {
 	s := scheme.StoredImage{ID: newID(), ContentType: img.ContentType, Data: img.Data, Width: img.Width, Height: img.Height, UploadedAt: db.now().UTC()}
 	err := db.inTx(ctx, func(tx *sql.Tx) error {
 		if _, err := tx.ExecContext(ctx, `INSERT INTO images (id, content_type, data, width, height, uploaded_by, uploaded_at)
@@ -25,7 +25,7 @@ func (db *DB) SaveImage(ctx context.Context, actor string, img imaging.Image) (s
 }
 
 // Image returns an image with its bytes.
-func (db *DB) Image(ctx context.Context, id string) (scheme.StoredImage, error) {
+func (db Content) Image(ctx context.Context, id string) (scheme.StoredImage, error) {
 	s := scheme.StoredImage{ID: id}
 	err := db.read.QueryRowContext(ctx, `SELECT content_type, data, width, height, uploaded_at FROM images WHERE id = $1`, id).
 		Scan(&s.ContentType, &s.Data, &s.Width, &s.Height, &s.UploadedAt)
@@ -33,7 +33,7 @@ func (db *DB) Image(ctx context.Context, id string) (scheme.StoredImage, error) 
 }
 
 // Images lists the images, newest first, without their bytes.
-func (db *DB) Images(ctx context.Context) ([]scheme.StoredImage, error) {
+func (db Content) Images(ctx context.Context) ([]scheme.StoredImage, error) {
 	rows, err := db.read.QueryContext(ctx, `SELECT id, content_type, width, height, uploaded_at FROM images ORDER BY uploaded_at DESC, id`)
 	if err != nil {
 		return nil, err
@@ -53,7 +53,7 @@ func (db *DB) Images(ctx context.Context) ([]scheme.StoredImage, error) {
 // QueueContactMessage queues a message from the contact form to the
 // scheme's inbox, as a notification (address and text encrypted, erased
 // once sent) with its sending job, in one transaction.
-func (db *DB) QueueContactMessage(ctx context.Context, inbox string, params map[string]string) error {
+func (db Content) QueueContactMessage(ctx context.Context, inbox string, params map[string]string) error {
 	return db.inTx(ctx, func(tx *sql.Tx) error {
 		return db.enqueueNotification(ctx, tx, "", "email", inbox, "contact_message", params)
 	})

@@ -103,11 +103,11 @@ func TestRescueOrphanedJobs_HandsBackTheDeliveriesOfSilentProcesses(t *testing.T
 				t.Fatal(err)
 			}
 		}
-		byDead, err := db.ClaimDeliveries(ctx, "sms", "dead", 100, stale)
+		byDead, err := db.Deliveries.ClaimDeliveries(ctx, "sms", "dead", 100, stale)
 		if err != nil || len(byDead) == 0 {
 			t.Fatalf("claim by dead: %d, %v", len(byDead), err)
 		}
-		byAlive, err := db.ClaimDeliveries(ctx, "email", "alive", 100, stale)
+		byAlive, err := db.Deliveries.ClaimDeliveries(ctx, "email", "alive", 100, stale)
 		if err != nil || len(byAlive) == 0 {
 			t.Fatalf("claim by alive: %d, %v", len(byAlive), err)
 		}
@@ -116,20 +116,20 @@ func TestRescueOrphanedJobs_HandsBackTheDeliveriesOfSilentProcesses(t *testing.T
 		if err := db.Heartbeat(ctx, "alive", c.t); err != nil {
 			t.Fatal(err)
 		}
-		if got, _ := db.ClaimDeliveries(ctx, "sms", "alive", 100, stale); len(got) != 0 {
+		if got, _ := db.Deliveries.ClaimDeliveries(ctx, "sms", "alive", 100, stale); len(got) != 0 {
 			t.Fatalf("claimed %d of a silent process's deliveries before they were handed back", len(got))
 		}
 		_, claims, err := db.RescueOrphanedJobs(ctx, orphan)
 		if err != nil || claims != int64(len(byDead)) {
 			t.Fatalf("handed back %d claims (%v); want the %d of the silent process", claims, err, len(byDead))
 		}
-		if next, ok, err := db.NextDeliveryAt(ctx, "sms", stale); err != nil || !ok || next.After(c.t) {
+		if next, ok, err := db.Deliveries.NextDeliveryAt(ctx, "sms", stale); err != nil || !ok || next.After(c.t) {
 			t.Errorf("SMS next due %v %v %v; want now, %v", next, ok, err, c.t)
 		}
-		if got, _ := db.ClaimDeliveries(ctx, "email", "alive", 100, stale); len(got) != 0 {
+		if got, _ := db.Deliveries.ClaimDeliveries(ctx, "email", "alive", 100, stale); len(got) != 0 {
 			t.Errorf("a live process's %d claims were handed back", len(got))
 		}
-		again, err := db.ClaimDeliveries(ctx, "sms", "alive", 100, stale)
+		again, err := db.Deliveries.ClaimDeliveries(ctx, "sms", "alive", 100, stale)
 		if err != nil || len(again) != len(byDead) {
 			t.Fatalf("claimed %d of the %d handed back (%v)", len(again), len(byDead), err)
 		}
@@ -143,10 +143,10 @@ func TestRescueOrphanedJobs_HandsBackTheDeliveriesOfSilentProcesses(t *testing.T
 			}
 		}
 		// The dead process's late word does not undo the new claim.
-		if err := db.MarkDelivery(ctx, byDead[0], outbox.DeliveryMark{Status: scheme.DeliveryFailed, Reason: "late"}); err != nil {
+		if err := db.Deliveries.MarkDelivery(ctx, byDead[0], outbox.DeliveryMark{Status: scheme.DeliveryFailed, Reason: "late"}); err != nil {
 			t.Fatal(err)
 		}
-		counts, _ := db.DeliveryCounts(ctx, a.ID)
+		counts, _ := db.Deliveries.DeliveryCounts(ctx, a.ID)
 		if counts["sms"]["sending"] != len(byDead) || counts["sms"]["failed"] != 0 {
 			t.Errorf("SMS %v after the dead process's late mark; want all %d sending", counts["sms"], len(byDead))
 		}
@@ -156,7 +156,7 @@ func TestRescueOrphanedJobs_HandsBackTheDeliveriesOfSilentProcesses(t *testing.T
 			t.Errorf("after the second process fell silent: %d claims handed back (%v); want %d", claims, err, len(byDead)+len(byAlive))
 		}
 		// A claim with no claimant waits for staleAfter, as before.
-		anon, err := db.ClaimDeliveries(ctx, "email", "", 100, stale)
+		anon, err := db.Deliveries.ClaimDeliveries(ctx, "email", "", 100, stale)
 		if err != nil || len(anon) != len(byAlive) {
 			t.Fatalf("claimed %d email without a claimant (%v)", len(anon), err)
 		}

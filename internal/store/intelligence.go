@@ -14,7 +14,7 @@ import (
 // name them, then the highest severity, then the latest incident, counting
 // only reports that match f and were not rejected. It reads codes and
 // dates only: no identifier is decrypted.
-func (db *DB) RankedProfiles(ctx context.Context, f scheme.IntelFilter) ([]scheme.ProfileRank, error) {
+func (db Police) RankedProfiles(ctx context.Context, f scheme.IntelFilter) ([]scheme.ProfileRank, error) {
 	var args []any
 	arg := func(v any) string { args = append(args, v); return fmt.Sprintf("$%d", len(args)) }
 	where := ` WHERE r.status <> 'rejected'`
@@ -116,7 +116,7 @@ func (db *DB) RankedProfiles(ctx context.Context, f scheme.IntelFilter) ([]schem
 // first, and a whole value never pays it. The search is audited as
 // "intelligence.search", with the kind, the way it matched and the number
 // found, never the value.
-func (db *DB) SearchReports(ctx context.Context, actor string, f scheme.ReportSearch) (hits []scheme.ReportHit, more bool, err error) {
+func (db Police) SearchReports(ctx context.Context, actor string, f scheme.ReportSearch) (hits []scheme.ReportHit, more bool, err error) {
 	if f.Limit <= 0 {
 		f.Limit = 200
 	}
@@ -208,14 +208,14 @@ func (db *DB) SearchReports(ctx context.Context, actor string, f scheme.ReportSe
 	if err != nil {
 		return nil, false, err
 	}
-	if err := db.Audit(ctx, audit.Entry{Actor: actor, Action: "intelligence.search",
+	if err := db.top.Audit(ctx, audit.Entry{Actor: actor, Action: "intelligence.search",
 		Detail: fmt.Sprintf(`{"kind":%q,"match":%q,"found":%d,"more":%t}`, f.Kind, match, len(order), more)}); err != nil {
 		return nil, false, err
 	}
 	if len(order) == 0 {
 		return nil, false, nil
 	}
-	reports, err := db.Reports(ctx, scheme.ReportFilter{IDs: order})
+	reports, err := db.top.Reports.Reports(ctx, scheme.ReportFilter{IDs: order})
 	if err != nil {
 		return nil, false, err
 	}

@@ -17,7 +17,7 @@ import (
 func intelReport(t *testing.T, db *store.DB, typ, region string, days int, ids ...scheme.Identifier) scheme.Report {
 	t.Helper()
 	now := time.Now().UTC()
-	r, err := db.CreateReport(context.Background(), scheme.Report{
+	r, err := db.Reports.CreateReport(context.Background(), scheme.Report{
 		Status: scheme.ReportSubmitted, Severity: scheme.SeverityHigh, IncidentTypes: []string{typ}, Region: region,
 		IncidentAt: now.AddDate(0, 0, -days), SubmittedAt: now, AcknowledgeBy: now.Add(24 * time.Hour),
 		Original: scheme.ReportContent{Account: "He took my bag.", Offenders: []scheme.Offender{{Identifiers: ids}}},
@@ -44,7 +44,7 @@ func TestIntelligence_SearchWholePartialAndFilters(t *testing.T) {
 		b := intelReport(t, db, "threats", "wales", 3, phone("07700 900202", "+447700900202"),
 			scheme.Identifier{Kind: "vehicle", Value: "AB12 CDE", Normalised: "AB12CDE"})
 		c := intelReport(t, db, "robbery", "london", 10, scheme.Identifier{Kind: "phone", Value: "07700 90…", Partial: true})
-		if err := db.SetReportStatus(ctx, "coord", c.ID, scheme.ReportRejected, "Not an incident."); err != nil {
+		if err := db.Reports.SetReportStatus(ctx, "coord", c.ID, scheme.ReportRejected, "Not an incident."); err != nil {
 			t.Fatal(err)
 		}
 		for _, tc := range []struct {
@@ -64,7 +64,7 @@ func TestIntelligence_SearchWholePartialAndFilters(t *testing.T) {
 			{"another kind holds nothing", scheme.ReportSearch{Kind: "username", Partial: "7700"}, nil},
 			{"filters only", scheme.ReportSearch{Type: "robbery"}, []string{c.ID, a.ID}},
 		} {
-			hits, more, err := db.SearchReports(ctx, "coord", tc.f)
+			hits, more, err := db.Police.SearchReports(ctx, "coord", tc.f)
 			if err != nil || more || !slices.Equal(hitIDs(hits), tc.want) {
 				t.Errorf("%s: %v more=%v %v, want %v", tc.name, hitIDs(hits), more, err, tc.want)
 			}
@@ -72,7 +72,7 @@ func TestIntelligence_SearchWholePartialAndFilters(t *testing.T) {
 
 		// Each hit names the profile it matched through; the rejected
 		// report is found and its status shows.
-		hits, _, _ := db.SearchReports(ctx, "coord", scheme.ReportSearch{Kind: "phone", Partial: "07700 90"})
+		hits, _, _ := db.Police.SearchReports(ctx, "coord", scheme.ReportSearch{Kind: "phone", Partial: "07700 90"})
 		for _, h := range hits {
 			var want string
 			switch h.Report.ID {
@@ -92,7 +92,7 @@ func TestIntelligence_SearchWholePartialAndFilters(t *testing.T) {
 		}
 
 		// The limit: the most recent first, and "more".
-		hits, more, err := db.SearchReports(ctx, "coord", scheme.ReportSearch{Kind: "phone", Partial: "7700", Limit: 2})
+		hits, more, err := db.Police.SearchReports(ctx, "coord", scheme.ReportSearch{Kind: "phone", Partial: "7700", Limit: 2})
 		if err != nil || !more || !slices.Equal(hitIDs(hits), []string{b.ID, c.ID}) {
 			t.Errorf("limit 2: %v more=%v %v", hitIDs(hits), more, err)
 		}
@@ -125,7 +125,7 @@ func TestIntelligence_RankingByReportsThenSeverityThenRecency(t *testing.T) {
 		now := time.Now().UTC()
 		file := func(sev scheme.Severity, typ, region string, days int, e164 string) scheme.Report {
 			t.Helper()
-			r, err := db.CreateReport(ctx, scheme.Report{
+			r, err := db.Reports.CreateReport(ctx, scheme.Report{
 				Status: scheme.ReportSubmitted, Severity: sev, IncidentTypes: []string{typ}, Region: region,
 				IncidentAt: now.AddDate(0, 0, -days), SubmittedAt: now, AcknowledgeBy: now.Add(24 * time.Hour),
 				Original: scheme.ReportContent{Offenders: []scheme.Offender{{Identifiers: []scheme.Identifier{phone(e164, e164)}}}},
@@ -137,7 +137,7 @@ func TestIntelligence_RankingByReportsThenSeverityThenRecency(t *testing.T) {
 		}
 		reject := func(r scheme.Report) {
 			t.Helper()
-			if err := db.SetReportStatus(ctx, "coord", r.ID, scheme.ReportRejected, "Not an incident."); err != nil {
+			if err := db.Reports.SetReportStatus(ctx, "coord", r.ID, scheme.ReportRejected, "Not an incident."); err != nil {
 				t.Fatal(err)
 			}
 		}
@@ -161,7 +161,7 @@ func TestIntelligence_RankingByReportsThenSeverityThenRecency(t *testing.T) {
 			}
 			return out
 		}
-		ranked, err := db.RankedProfiles(ctx, scheme.IntelFilter{})
+		ranked, err := db.Police.RankedProfiles(ctx, scheme.IntelFilter{})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -188,12 +188,12 @@ func TestIntelligence_RankingByReportsThenSeverityThenRecency(t *testing.T) {
 			{"up to 25 days ago", scheme.IntelFilter{To: now.AddDate(0, 0, -25)}, []string{profile(b), profile(a)}},
 			{"the second page", scheme.IntelFilter{Limit: 2, Offset: 2}, []string{profile(c), profile(d)}},
 		} {
-			got, err := db.RankedProfiles(ctx, tc.f)
+			got, err := db.Police.RankedProfiles(ctx, tc.f)
 			if err != nil || !slices.Equal(order(got), tc.want) {
 				t.Errorf("%s: %v %v, want %v", tc.name, order(got), err, tc.want)
 			}
 		}
-		if wales, _ := db.RankedProfiles(ctx, scheme.IntelFilter{Region: "wales"}); len(wales) == 1 && wales[0].Reports != 1 {
+		if wales, _ := db.Police.RankedProfiles(ctx, scheme.IntelFilter{Region: "wales"}); len(wales) == 1 && wales[0].Reports != 1 {
 			t.Errorf("in Wales, A counts %d reports, want the 1 there", wales[0].Reports)
 		}
 	})

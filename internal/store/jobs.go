@@ -25,7 +25,7 @@ type inserter interface {
 // build the client that works jobs.
 func (db *DB) RiverDriver() riverdriver.Driver[*sql.Tx] { return db.riverDriver() }
 
-func (db *DB) riverDriver() riverdriver.Driver[*sql.Tx] {
+func (db *core) riverDriver() riverdriver.Driver[*sql.Tx] {
 	if db.dialect == SQLite {
 		return riversqlite.New(db.write)
 	}
@@ -33,7 +33,7 @@ func (db *DB) riverDriver() riverdriver.Driver[*sql.Tx] {
 }
 
 // initJobs makes the insert-only client the store enqueues through.
-func (db *DB) initJobs() error {
+func (db *core) initJobs() error {
 	c, err := river.NewClient(db.riverDriver(), &river.Config{})
 	if err != nil {
 		return fmt.Errorf("job queue: %w", err)

@@ -38,7 +38,7 @@ type canary struct {
 	Index map[vault.Kind][]byte `json:"index"`
 }
 
-func (db *DB) sealCanary() ([]byte, error) {
+func (db *core) sealCanary() ([]byte, error) {
 	c := canary{Index: map[vault.Kind][]byte{}}
 	for _, k := range vault.Kinds {
 		c.Index[k] = db.vault.Index(k, canaryText)
@@ -53,7 +53,7 @@ func (db *DB) sealCanary() ([]byte, error) {
 // openCanary checks a sealed canary against the vault. stale says it
 // should be sealed again: with an older key than the active one, or
 // lacking an index kind added since.
-func (db *DB) openCanary(sealed []byte) (stale bool, err error) {
+func (db *core) openCanary(sealed []byte) (stale bool, err error) {
 	pt, err := db.vault.Open(canaryField, sealed)
 	if errors.Is(err, vault.ErrUnknownKey) {
 		id, _ := vault.KeyID(sealed)
@@ -150,7 +150,7 @@ func (db *DB) EnsureKeys(ctx context.Context) error {
 
 // checkKeysAgainstUsers opens the usernames of the first few users: in a
 // database that has any data, there are users.
-func (db *DB) checkKeysAgainstUsers(ctx context.Context, tx *sql.Tx) error {
+func (db *core) checkKeysAgainstUsers(ctx context.Context, tx *sql.Tx) error {
 	rows, err := tx.QueryContext(ctx, `SELECT id, username_idx, username_ct FROM users ORDER BY created_at, id LIMIT 3`)
 	if err != nil {
 		return err

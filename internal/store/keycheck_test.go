@@ -106,7 +106,7 @@ func TestKeys_ADatabaseFromBeforeTheCanaryIsCheckedAgainstItsData(t *testing.T) 
 	ctx := context.Background()
 	storetest.EachSource(t, func(t *testing.T, src store.Source) {
 		own := openWith(t, src, storetest.Vault(t))
-		if _, err := own.CreateUser(ctx, "test", store.NewUser{Username: "coord.canary", Role: scheme.RoleCoordinator, PasswordHash: "x"}); err != nil {
+		if _, err := own.Accounts.CreateUser(ctx, "test", store.NewUser{Username: "coord.canary", Role: scheme.RoleCoordinator, PasswordHash: "x"}); err != nil {
 			t.Fatal(err)
 		}
 		if _, err := own.Writer().ExecContext(ctx, `DELETE FROM key_canary`); err != nil {

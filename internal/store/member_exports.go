@@ -12,7 +12,7 @@ import (
 // RequestMemberExport records a coordinator's request to export a revoked
 // member's details, with its purpose (encrypted), and audits it. Nothing
 // is exported until another coordinator or admin approves it.
-func (db *DB) RequestMemberExport(ctx context.Context, actor, userID, purpose string) (scheme.MemberExport, error) {
+func (db Police) RequestMemberExport(ctx context.Context, actor, userID, purpose string) (scheme.MemberExport, error) {
 	e := scheme.MemberExport{ID: newID(), SubjectID: userID, Purpose: purpose, Status: scheme.MemberExportPending, RequestedBy: actor, RequestedAt: db.now().UTC()}
 	ct, err := db.seal("data_exports", "purpose", e.ID, purpose)
 	if err != nil {
@@ -48,7 +48,7 @@ func revokedMember(ctx context.Context, q queryer, userID string) error {
 // transaction with its audit entry. Whoever asked for it cannot decide
 // it: checked here, under the transaction, so that no race gets round it.
 // The caller checks the decider's role.
-func (db *DB) DecideMemberExport(ctx context.Context, actor, id string, approve bool) (scheme.MemberExport, error) {
+func (db Police) DecideMemberExport(ctx context.Context, actor, id string, approve bool) (scheme.MemberExport, error) {
 	var e scheme.MemberExport
 	err := db.inTx(ctx, func(tx *sql.Tx) error {
 		var err error
@@ -80,7 +80,7 @@ func (db *DB) DecideMemberExport(ctx context.Context, actor, id string, approve 
 // member's details, and audits the download. Before approval or after a
 // refusal it is a conflict; to anyone else it does not exist; once the
 // member is no longer revoked (or has gone) there is nothing to download.
-func (db *DB) ExportRevoked(ctx context.Context, actor, exportID string) (scheme.RevokedExport, error) {
+func (db Police) ExportRevoked(ctx context.Context, actor, exportID string) (scheme.RevokedExport, error) {
 	var out scheme.RevokedExport
 	e, err := db.memberExport(ctx, db.read, exportID)
 	if err != nil {
@@ -107,11 +107,11 @@ func (db *DB) ExportRevoked(ctx context.Context, actor, exportID string) (scheme
 	if out.Reason, err = db.open("revocations", "reason", e.SubjectID, reasonCT); err != nil {
 		return out, err
 	}
-	if out.Profile, err = db.Profile(ctx, e.SubjectID); err != nil {
+	if out.Profile, err = db.top.Accounts.Profile(ctx, e.SubjectID); err != nil {
 		return out, err
 	}
 	if orgID.Valid {
-		org, err := db.Organisation(ctx, e.SubjectID)
+		org, err := db.top.Accounts.Organisation(ctx, e.SubjectID)
 		if err != nil {
 			return out, err
 		}
@@ -124,13 +124,13 @@ func (db *DB) ExportRevoked(ctx context.Context, actor, exportID string) (scheme
 }
 
 // MemberExport returns one export request (its purpose decrypted).
-func (db *DB) MemberExport(ctx context.Context, id string) (scheme.MemberExport, error) {
+func (db Police) MemberExport(ctx context.Context, id string) (scheme.MemberExport, error) {
 	return db.memberExport(ctx, db.read, id)
 }
 
 // MemberExports lists the requests to export revoked members' details:
 // pending first, then newest first.
-func (db *DB) MemberExports(ctx context.Context) ([]scheme.MemberExport, error) {
+func (db Police) MemberExports(ctx context.Context) ([]scheme.MemberExport, error) {
 	rows, err := db.read.QueryContext(ctx, `SELECT `+memberExportColumns+` FROM data_exports WHERE kind = 'revoked_member'
 		ORDER BY CASE status WHEN 'pending' THEN 0 ELSE 1 END, created_at DESC, id LIMIT 200`)
 	if err != nil {
@@ -150,11 +150,11 @@ func (db *DB) MemberExports(ctx context.Context) ([]scheme.MemberExport, error) 
 
 const memberExportColumns = `id, subject_id, purpose_ct, status, actor, created_at, decided_by, decided_at`
 
-func (db *DB) memberExport(ctx context.Context, q queryer, id string) (scheme.MemberExport, error) {
+func (db *core) memberExport(ctx context.Context, q queryer, id string) (scheme.MemberExport, error) {
 	return db.scanMemberExport(q.QueryRowContext(ctx, `SELECT `+memberExportColumns+` FROM data_exports WHERE id = $1 AND kind = 'revoked_member'`, id))
 }
 
-func (db *DB) scanMemberExport(sc interface{ Scan(...any) error }) (scheme.MemberExport, error) {
+func (db *core) scanMemberExport(sc interface{ Scan(...any) error }) (scheme.MemberExport, error) {
 	var e scheme.MemberExport
 	var ct []byte
 	var decidedBy sql.NullString

@@ -12,12 +12,12 @@ import (
 
 // Profile returns a user's own profile (no audit entry: people may always
 // see their own data).
-func (db *DB) Profile(ctx context.Context, userID string) (scheme.Profile, error) {
+func (db Accounts) Profile(ctx context.Context, userID string) (scheme.Profile, error) {
 	return db.profile(ctx, db.read, userID)
 }
 
 // Organisation returns the organisation a user belongs to.
-func (db *DB) Organisation(ctx context.Context, userID string) (scheme.Organisation, error) {
+func (db Accounts) Organisation(ctx context.Context, userID string) (scheme.Organisation, error) {
 	return db.organisationOfUser(ctx, db.read, userID)
 }
 
@@ -30,9 +30,9 @@ type ProfileUpdate struct {
 }
 
 // UpdateProfile replaces a member's editable details.
-func (db *DB) UpdateProfile(ctx context.Context, userID string, u ProfileUpdate) error {
+func (db Accounts) UpdateProfile(ctx context.Context, userID string, u ProfileUpdate) error {
 	return db.inTx(ctx, func(tx *sql.Tx) error {
-		s := &sealer{db: db, table: "profiles", id: userID}
+		s := &sealer{db: db.core, table: "profiles", id: userID}
 		args := []any{s.seal("work_name", u.WorkName), s.seal("real_name", u.RealName), s.seal("email", u.Email), s.index(vault.KindEmail, u.Email),
 			s.seal("mobile", u.Mobile), s.index(vault.KindPhone, u.Mobile), u.AlertEmail, u.AlertSMS, u.Gender, u.Sector, s.seal("area", u.Area), userID}
 		if s.err != nil {
@@ -54,9 +54,9 @@ func (db *DB) UpdateProfile(ctx context.Context, userID string, u ProfileUpdate)
 }
 
 // ExportUser gathers everything held about a user.
-func (db *DB) ExportUser(ctx context.Context, userID string) (scheme.MemberData, error) {
+func (db Accounts) ExportUser(ctx context.Context, userID string) (scheme.MemberData, error) {
 	var e scheme.MemberData
-	l, err := db.LoginByID(ctx, userID)
+	l, err := db.top.Sessions.LoginByID(ctx, userID)
 	if err != nil {
 		return e, err
 	}
@@ -93,7 +93,7 @@ func (db *DB) ExportUser(ctx context.Context, userID string) (scheme.MemberData,
 // Reports they made stay, detached (their reporter is set to nothing). No
 // goodbye message is sent: it would mean keeping their address after they
 // asked us to erase it; the page or API answer tells them it is done.
-func (db *DB) Leave(ctx context.Context, userID string) error {
+func (db Accounts) Leave(ctx context.Context, userID string) error {
 	return db.inTx(ctx, func(tx *sql.Tx) error {
 		l, err := db.loginTx(ctx, tx, userID)
 		if err != nil {
@@ -116,7 +116,7 @@ func (db *DB) Leave(ctx context.Context, userID string) error {
 	})
 }
 
-func (db *DB) loginTx(ctx context.Context, tx *sql.Tx, userID string) (Login, error) {
+func (db *core) loginTx(ctx context.Context, tx *sql.Tx, userID string) (Login, error) {
 	var l Login
 	var role string
 	var orgID sql.NullString
@@ -127,7 +127,7 @@ func (db *DB) loginTx(ctx context.Context, tx *sql.Tx, userID string) (Login, er
 
 // Revoke ends a member's membership for false or malicious reporting: the
 // reason is kept, every session ends at once, and they are told.
-func (db *DB) Revoke(ctx context.Context, actor, userID, reason, url string) error {
+func (db Accounts) Revoke(ctx context.Context, actor, userID, reason, url string) error {
 	if reason == "" {
 		return scheme.Invalid(map[string]string{"reason": "Give the reason for revoking: it is kept on record."})
 	}
@@ -184,7 +184,7 @@ func (db *DB) Revoke(ctx context.Context, actor, userID, reason, url string) err
 // SetRole grants or removes a staff role (admins only, checked by the
 // caller). role "" removes it: a member goes back to being a member; staff
 // with no membership (made on the command line) are switched off.
-func (db *DB) SetRole(ctx context.Context, actor, userID string, role scheme.Role) error {
+func (db Accounts) SetRole(ctx context.Context, actor, userID string, role scheme.Role) error {
 	return db.inTx(ctx, func(tx *sql.Tx) error {
 		l, err := db.loginTx(ctx, tx, userID)
 		if err != nil {
@@ -215,7 +215,7 @@ func (db *DB) SetRole(ctx context.Context, actor, userID string, role scheme.Rol
 
 // Members lists everyone who can sign in, for coordinators, and records the
 // view (it shows personal data).
-func (db *DB) Members(ctx context.Context, actor string) ([]scheme.MemberRow, error) {
+func (db Accounts) Members(ctx context.Context, actor string) ([]scheme.MemberRow, error) {
 	rows, err := db.read.QueryContext(ctx, `SELECT u.id, u.username_ct, u.role, u.status, u.created_at, u.organisation_id, u.totp_enabled,
 		COALESCE(p.membership, ''), p.work_name_ct, p.email_ct, p.mobile_ct, o.name_ct
 		FROM users u LEFT JOIN profiles p ON p.user_id = u.id LEFT JOIN organisations o ON o.id = u.organisation_id
@@ -235,9 +235,9 @@ func (db *DB) Members(ctx context.Context, actor string) ([]scheme.MemberRow, er
 			return nil, err
 		}
 		m.User.Role, m.User.OrganisationID = scheme.Role(role), orgID.String
-		uo := &opener{db: db, table: "users", id: m.User.ID, lenient: true}
-		po := &opener{db: db, table: "profiles", id: m.User.ID, lenient: true}
-		oo := &opener{db: db, table: "organisations", id: orgID.String, lenient: true}
+		uo := &opener{db: db.core, table: "users", id: m.User.ID, lenient: true}
+		po := &opener{db: db.core, table: "profiles", id: m.User.ID, lenient: true}
+		oo := &opener{db: db.core, table: "organisations", id: orgID.String, lenient: true}
 		m.User.Username, m.WorkName, m.Organisation = uo.open("username", nameCT), po.open("work_name", workCT), oo.open("name", orgCT)
 		m.HasContact = len(emailCT) > 0 || len(mobileCT) > 0
 		if err := firstErr(uo.err, po.err, oo.err); err != nil {
@@ -256,5 +256,5 @@ func (db *DB) Members(ctx context.Context, actor string) ([]scheme.MemberRow, er
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
-	return out, db.Audit(ctx, audit.Entry{Actor: actor, Action: "members.view"})
+	return out, db.top.Audit(ctx, audit.Entry{Actor: actor, Action: "members.view"})
 }

@@ -26,7 +26,7 @@ type NewApplication struct {
 // CreateApplication stores an application and everything in it in one
 // transaction: the applicant's login, profile, regions, organisation, the
 // application with its flags, the audit entry and the "received" message.
-func (db *DB) CreateApplication(ctx context.Context, na NewApplication) (scheme.Application, error) {
+func (db Accounts) CreateApplication(ctx context.Context, na NewApplication) (scheme.Application, error) {
 	now := db.now().UTC()
 	a := scheme.Application{ID: newID(), UserID: newID(), Type: na.Type, Status: scheme.ApplicationPending, SubmittedAt: now}
 	err := db.inTx(ctx, func(tx *sql.Tx) error {
@@ -72,7 +72,7 @@ func (db *DB) CreateApplication(ctx context.Context, na NewApplication) (scheme.
 	return a, nil
 }
 
-func (db *DB) insertUser(ctx context.Context, tx *sql.Tx, username, id string, role scheme.Role, status, pwHash string, now time.Time) error {
+func (db *core) insertUser(ctx context.Context, tx *sql.Tx, username, id string, role scheme.Role, status, pwHash string, now time.Time) error {
 	if p := scheme.UsernameProblem(username); p != "" {
 		return scheme.Invalid(map[string]string{"username": p})
 	}
@@ -95,7 +95,7 @@ func (db *DB) insertUser(ctx context.Context, tx *sql.Tx, username, id string, r
 
 // sealer seals several fields of one row.
 type sealer struct {
-	db    *DB
+	db    *core
 	table string
 	id    string
 	err   error
@@ -119,7 +119,7 @@ func (s *sealer) index(k vault.Kind, value string) []byte {
 	return idx
 }
 
-func (db *DB) insertProfile(ctx context.Context, tx *sql.Tx, p scheme.Profile) error {
+func (db *core) insertProfile(ctx context.Context, tx *sql.Tx, p scheme.Profile) error {
 	s := &sealer{db: db, table: "profiles", id: p.UserID}
 	var termsVersion any
 	if p.TermsVersion > 0 {
@@ -144,7 +144,7 @@ func (db *DB) insertProfile(ctx context.Context, tx *sql.Tx, p scheme.Profile) e
 	return db.setRegions(ctx, tx, p.UserID, p.Regions)
 }
 
-func (db *DB) setRegions(ctx context.Context, tx *sql.Tx, userID string, regions []string) error {
+func (db *core) setRegions(ctx context.Context, tx *sql.Tx, userID string, regions []string) error {
 	if _, err := tx.ExecContext(ctx, `DELETE FROM profile_regions WHERE user_id = $1`, userID); err != nil {
 		return err
 	}
@@ -156,7 +156,7 @@ func (db *DB) setRegions(ctx context.Context, tx *sql.Tx, userID string, regions
 	return nil
 }
 
-func (db *DB) insertOrganisation(ctx context.Context, tx *sql.Tx, o scheme.Organisation, now time.Time) error {
+func (db *core) insertOrganisation(ctx context.Context, tx *sql.Tx, o scheme.Organisation, now time.Time) error {
 	s := &sealer{db: db, table: "organisations", id: o.ID}
 	args := []any{o.ID, string(o.Type), s.seal("name", o.Name), s.seal("website", o.Website), s.seal("email", o.Email),
 		s.index(vault.KindEmail, o.Email), s.seal("key_contact", o.KeyContact), s.seal("description", o.Description), now}
@@ -171,7 +171,7 @@ func (db *DB) insertOrganisation(ctx context.Context, tx *sql.Tx, o scheme.Organ
 // contactFlags raises the flags that come from comparing the applicant's
 // contact details, by blind index, with existing members' and with offender
 // identifiers in reports.
-func (db *DB) contactFlags(ctx context.Context, tx *sql.Tx, userID string, p scheme.Profile, org *scheme.Organisation) ([]scheme.Flag, error) {
+func (db *core) contactFlags(ctx context.Context, tx *sql.Tx, userID string, p scheme.Profile, org *scheme.Organisation) ([]scheme.Flag, error) {
 	var flags []scheme.Flag
 	type probe struct {
 		kind  vault.Kind
@@ -226,7 +226,7 @@ func (db *DB) contactFlags(ctx context.Context, tx *sql.Tx, userID string, p sch
 
 // Applications lists applications oldest first, without personal details:
 // the queue shows type, wait and flags; details are opened one at a time.
-func (db *DB) Applications(ctx context.Context, f scheme.ApplicationFilter) ([]scheme.Application, error) {
+func (db Accounts) Applications(ctx context.Context, f scheme.ApplicationFilter) ([]scheme.Application, error) {
 	if len(f.Statuses) == 0 {
 		f.Statuses = []scheme.ApplicationStatus{scheme.ApplicationPending, scheme.ApplicationInfoRequested}
 	}
@@ -259,16 +259,16 @@ func (db *DB) Applications(ctx context.Context, f scheme.ApplicationFilter) ([]s
 
 // Application returns one application with the applicant's details, and
 // records who looked (a view of personal data).
-func (db *DB) Application(ctx context.Context, actor, id string) (scheme.Application, error) {
+func (db Accounts) Application(ctx context.Context, actor, id string) (scheme.Application, error) {
 	a, err := db.applicationWhere(ctx, db.read, `a.id = $1`, id)
 	if err != nil {
 		return a, err
 	}
-	return a, db.Audit(ctx, audit.Entry{Actor: actor, Action: "application.view", SubjectType: "application", SubjectID: id})
+	return a, db.top.Audit(ctx, audit.Entry{Actor: actor, Action: "application.view", SubjectType: "application", SubjectID: id})
 }
 
 // ApplicationOfUser returns the applicant's own application.
-func (db *DB) ApplicationOfUser(ctx context.Context, userID string) (scheme.Application, error) {
+func (db Accounts) ApplicationOfUser(ctx context.Context, userID string) (scheme.Application, error) {
 	return db.applicationWhere(ctx, db.read, `a.user_id = $1`, userID)
 }
 
@@ -277,7 +277,7 @@ type queryer interface {
 	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
 }
 
-func (db *DB) applicationWhere(ctx context.Context, q queryer, where string, arg any) (scheme.Application, error) {
+func (db *core) applicationWhere(ctx context.Context, q queryer, where string, arg any) (scheme.Application, error) {
 	var a scheme.Application
 	var typ, status, flags string
 	var decidedAt sql.NullTime
@@ -314,7 +314,7 @@ func (db *DB) applicationWhere(ctx context.Context, q queryer, where string, arg
 // lenient opener (for list reads) instead marks a value that does not open
 // in unreadable and goes on, so one damaged value does not sink a page.
 type opener struct {
-	db         *DB
+	db         *core
 	table      string
 	id         string
 	err        error
@@ -338,7 +338,7 @@ func (o *opener) open(column string, ct []byte) string {
 	return s
 }
 
-func (db *DB) profile(ctx context.Context, q queryer, userID string) (scheme.Profile, error) {
+func (db *core) profile(ctx context.Context, q queryer, userID string) (scheme.Profile, error) {
 	p := scheme.Profile{UserID: userID}
 	var work, real, email, mobile, area []byte
 	var termsVersion sql.NullInt64
@@ -370,7 +370,7 @@ func (db *DB) profile(ctx context.Context, q queryer, userID string) (scheme.Pro
 	return p, rows.Err()
 }
 
-func (db *DB) organisationOfUser(ctx context.Context, q queryer, userID string) (scheme.Organisation, error) {
+func (db *core) organisationOfUser(ctx context.Context, q queryer, userID string) (scheme.Organisation, error) {
 	var org scheme.Organisation
 	var typ string
 	var name, website, email, contact, desc []byte
@@ -388,7 +388,7 @@ func (db *DB) organisationOfUser(ctx context.Context, q queryer, userID string) 
 
 // DecideApplication approves, rejects (with a reason) or asks a question
 // about an application, tells the applicant by their channel, and records it.
-func (db *DB) DecideApplication(ctx context.Context, actor, id string, d scheme.Decision, text, url string) (scheme.Application, error) {
+func (db Accounts) DecideApplication(ctx context.Context, actor, id string, d scheme.Decision, text, url string) (scheme.Application, error) {
 	var a scheme.Application
 	err := db.inTx(ctx, func(tx *sql.Tx) error {
 		var err error
@@ -399,7 +399,7 @@ func (db *DB) DecideApplication(ctx context.Context, actor, id string, d scheme.
 			return scheme.Errorf(scheme.CodeConflict, "This application has already been decided.")
 		}
 		now := db.now().UTC()
-		s := &sealer{db: db, table: "applications", id: a.ID}
+		s := &sealer{db: db.core, table: "applications", id: a.ID}
 		var template string
 		switch d {
 		case scheme.Approve:
@@ -449,7 +449,7 @@ func (db *DB) DecideApplication(ctx context.Context, actor, id string, d scheme.
 
 // AnswerApplication records the applicant's answer to the coordinator's
 // question and puts the application back in the queue.
-func (db *DB) AnswerApplication(ctx context.Context, userID, answer string) error {
+func (db Accounts) AnswerApplication(ctx context.Context, userID, answer string) error {
 	return db.inTx(ctx, func(tx *sql.Tx) error {
 		a, err := db.applicationWhere(ctx, tx, `a.user_id = $1`, userID)
 		if err != nil {
@@ -458,7 +458,7 @@ func (db *DB) AnswerApplication(ctx context.Context, userID, answer string) erro
 		if a.Status != scheme.ApplicationInfoRequested {
 			return scheme.Errorf(scheme.CodeConflict, "There is no question waiting for an answer.")
 		}
-		s := &sealer{db: db, table: "applications", id: a.ID}
+		s := &sealer{db: db.core, table: "applications", id: a.ID}
 		ct := s.seal("answer", answer)
 		if s.err != nil {
 			return s.err

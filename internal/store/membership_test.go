@@ -23,7 +23,7 @@ func individual(username, email, mobile string) store.NewApplication {
 
 func apply(t *testing.T, db *store.DB, na store.NewApplication) scheme.Application {
 	t.Helper()
-	a, err := db.CreateApplication(context.Background(), na)
+	a, err := db.Accounts.CreateApplication(context.Background(), na)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -34,7 +34,7 @@ func TestApplication_StoredEncryptedAndReadBack(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
 		a := apply(t, db, individual("ruby.k", "ruby@example.org", "+447700900123"))
-		got, err := db.Application(ctx, "coordinator-1", a.ID)
+		got, err := db.Accounts.Application(ctx, "coordinator-1", a.ID)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -81,7 +81,7 @@ func TestApplication_FlagsDuplicateAndOffenderByBlindIndex(t *testing.T) {
 		}
 		for _, tt := range tests {
 			a := apply(t, db, tt.na)
-			list, err := db.Applications(ctx, scheme.ApplicationFilter{})
+			list, err := db.Accounts.Applications(ctx, scheme.ApplicationFilter{})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -122,7 +122,7 @@ func TestApplication_QueueOldestFirstAndDecisions(t *testing.T) {
 		a1 := apply(t, db, individual("older", "a1@example.org", ""))
 		clock = clock.Add(time.Hour)
 		a2 := apply(t, db, individual("newer", "a2@example.org", ""))
-		list, err := db.Applications(ctx, scheme.ApplicationFilter{})
+		list, err := db.Accounts.Applications(ctx, scheme.ApplicationFilter{})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -130,39 +130,39 @@ func TestApplication_QueueOldestFirstAndDecisions(t *testing.T) {
 			t.Fatalf("queue not oldest first: %+v", list)
 		}
 
-		if _, err := db.DecideApplication(ctx, "coord", a1.ID, scheme.Reject, "", "u"); scheme.ErrorCode(err) != scheme.CodeInvalid {
+		if _, err := db.Accounts.DecideApplication(ctx, "coord", a1.ID, scheme.Reject, "", "u"); scheme.ErrorCode(err) != scheme.CodeInvalid {
 			t.Errorf("reject without reason: %v", err)
 		}
-		if _, err := db.DecideApplication(ctx, "coord", a1.ID, scheme.RequestInfo, "Which area do you work in?", "u"); err != nil {
+		if _, err := db.Accounts.DecideApplication(ctx, "coord", a1.ID, scheme.RequestInfo, "Which area do you work in?", "u"); err != nil {
 			t.Fatal(err)
 		}
-		if err := db.AnswerApplication(ctx, a1.UserID, "Mostly north London."); err != nil {
+		if err := db.Accounts.AnswerApplication(ctx, a1.UserID, "Mostly north London."); err != nil {
 			t.Fatal(err)
 		}
-		got, err := db.ApplicationOfUser(ctx, a1.UserID)
+		got, err := db.Accounts.ApplicationOfUser(ctx, a1.UserID)
 		if err != nil {
 			t.Fatal(err)
 		}
 		if got.Status != scheme.ApplicationPending || got.Answer != "Mostly north London." || got.Question == "" {
 			t.Errorf("after answer: %+v", got)
 		}
-		if _, err := db.DecideApplication(ctx, "coord", a1.ID, scheme.Approve, "", "u"); err != nil {
+		if _, err := db.Accounts.DecideApplication(ctx, "coord", a1.ID, scheme.Approve, "", "u"); err != nil {
 			t.Fatal(err)
 		}
-		l, err := db.LoginByUsername(ctx, "older")
+		l, err := db.Sessions.LoginByUsername(ctx, "older")
 		if err != nil {
 			t.Fatal(err)
 		}
 		if l.User.Role != scheme.RoleMember || l.User.Status != scheme.StatusActive {
 			t.Errorf("approved user is %s/%s", l.User.Role, l.User.Status)
 		}
-		if _, err := db.DecideApplication(ctx, "coord", a1.ID, scheme.Reject, "late", "u"); scheme.ErrorCode(err) != scheme.CodeConflict {
+		if _, err := db.Accounts.DecideApplication(ctx, "coord", a1.ID, scheme.Reject, "late", "u"); scheme.ErrorCode(err) != scheme.CodeConflict {
 			t.Errorf("deciding twice: %v", err)
 		}
-		if _, err := db.DecideApplication(ctx, "coord", a2.ID, scheme.Reject, "We could not confirm you are a sex worker.", "u"); err != nil {
+		if _, err := db.Accounts.DecideApplication(ctx, "coord", a2.ID, scheme.Reject, "We could not confirm you are a sex worker.", "u"); err != nil {
 			t.Fatal(err)
 		}
-		got, _ = db.ApplicationOfUser(ctx, a2.UserID)
+		got, _ = db.Accounts.ApplicationOfUser(ctx, a2.UserID)
 		if got.Status != scheme.ApplicationRejected || got.Reason == "" {
 			t.Errorf("rejected: %+v", got)
 		}
@@ -180,48 +180,48 @@ func TestSessions_ExpireWhenIdleOrOldAndDieOnRevoke(t *testing.T) {
 		clock := time.Date(2026, 11, 23, 12, 0, 0, 0, time.UTC)
 		db.SetClock(func() time.Time { return clock })
 		a := apply(t, db, individual("sess", "s@example.org", ""))
-		if _, err := db.DecideApplication(ctx, "coord", a.ID, scheme.Approve, "", "u"); err != nil {
+		if _, err := db.Accounts.DecideApplication(ctx, "coord", a.ID, scheme.Approve, "", "u"); err != nil {
 			t.Fatal(err)
 		}
 		ttl := store.SessionTTL{Idle: 30 * time.Minute, Absolute: 2 * time.Hour}
-		tok, _, err := db.CreateSession(ctx, a.UserID, scheme.SessionWeb, ttl)
+		tok, _, err := db.Sessions.CreateSession(ctx, a.UserID, scheme.SessionWeb, ttl)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if u, err := db.SessionUser(ctx, tok, scheme.SessionWeb, ttl); err != nil || u.ID != a.UserID || u.Username != "sess" {
+		if u, err := db.Sessions.SessionUser(ctx, tok, scheme.SessionWeb, ttl); err != nil || u.ID != a.UserID || u.Username != "sess" {
 			t.Fatalf("fresh session: %+v, %v", u, err)
 		}
-		if _, err := db.SessionUser(ctx, tok, scheme.SessionAPI, ttl); scheme.ErrorCode(err) != scheme.CodeUnauthenticated {
+		if _, err := db.Sessions.SessionUser(ctx, tok, scheme.SessionAPI, ttl); scheme.ErrorCode(err) != scheme.CodeUnauthenticated {
 			t.Errorf("a web session used as an API token: %v", err)
 		}
 		// Used every 20 minutes, it lives until the absolute limit.
 		for range 5 {
 			clock = clock.Add(20 * time.Minute)
-			if _, err := db.SessionUser(ctx, tok, scheme.SessionWeb, ttl); err != nil {
+			if _, err := db.Sessions.SessionUser(ctx, tok, scheme.SessionWeb, ttl); err != nil {
 				t.Fatalf("active session died at %v: %v", clock, err)
 			}
 		}
 		clock = clock.Add(21 * time.Minute) // 2h01 after sign-in
-		if _, err := db.SessionUser(ctx, tok, scheme.SessionWeb, ttl); scheme.ErrorCode(err) != scheme.CodeUnauthenticated {
+		if _, err := db.Sessions.SessionUser(ctx, tok, scheme.SessionWeb, ttl); scheme.ErrorCode(err) != scheme.CodeUnauthenticated {
 			t.Errorf("session past its absolute limit: %v", err)
 		}
-		idle, _, _ := db.CreateSession(ctx, a.UserID, scheme.SessionWeb, ttl)
+		idle, _, _ := db.Sessions.CreateSession(ctx, a.UserID, scheme.SessionWeb, ttl)
 		clock = clock.Add(31 * time.Minute)
-		if _, err := db.SessionUser(ctx, idle, scheme.SessionWeb, ttl); scheme.ErrorCode(err) != scheme.CodeUnauthenticated {
+		if _, err := db.Sessions.SessionUser(ctx, idle, scheme.SessionWeb, ttl); scheme.ErrorCode(err) != scheme.CodeUnauthenticated {
 			t.Errorf("idle session: %v", err)
 		}
-		out, _, _ := db.CreateSession(ctx, a.UserID, scheme.SessionWeb, ttl)
-		if err := db.DeleteSession(ctx, out); err != nil {
+		out, _, _ := db.Sessions.CreateSession(ctx, a.UserID, scheme.SessionWeb, ttl)
+		if err := db.Sessions.DeleteSession(ctx, out); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := db.SessionUser(ctx, out, scheme.SessionWeb, ttl); scheme.ErrorCode(err) != scheme.CodeUnauthenticated {
+		if _, err := db.Sessions.SessionUser(ctx, out, scheme.SessionWeb, ttl); scheme.ErrorCode(err) != scheme.CodeUnauthenticated {
 			t.Errorf("signed-out session: %v", err)
 		}
-		live, _, _ := db.CreateSession(ctx, a.UserID, scheme.SessionAPI, ttl)
-		if err := db.Revoke(ctx, "coord", a.UserID, "False reports about a named client.", "u"); err != nil {
+		live, _, _ := db.Sessions.CreateSession(ctx, a.UserID, scheme.SessionAPI, ttl)
+		if err := db.Accounts.Revoke(ctx, "coord", a.UserID, "False reports about a named client.", "u"); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := db.SessionUser(ctx, live, scheme.SessionAPI, ttl); scheme.ErrorCode(err) != scheme.CodeUnauthenticated {
+		if _, err := db.Sessions.SessionUser(ctx, live, scheme.SessionAPI, ttl); scheme.ErrorCode(err) != scheme.CodeUnauthenticated {
 			t.Errorf("session of a revoked member: %v", err)
 		}
 	})
@@ -236,37 +236,37 @@ func TestOrgStaff_KeyContactManagesOwnStaffOnly(t *testing.T) {
 			na.Profile.Email = orgEmail
 			na.Org = &scheme.Organisation{Name: "Outreach " + user, Website: "https://example.org", Email: orgEmail, KeyContact: "Sam", Description: "Night outreach van."}
 			a := apply(t, db, na)
-			if _, err := db.DecideApplication(ctx, "coord", a.ID, scheme.Approve, "", "u"); err != nil {
+			if _, err := db.Accounts.DecideApplication(ctx, "coord", a.ID, scheme.Approve, "", "u"); err != nil {
 				t.Fatal(err)
 			}
 			return a
 		}
 		mine, other := mk("proj.one", "team@example.org"), mk("proj.two", "hello@example.com")
-		myOrg, _ := db.Organisation(ctx, mine.UserID)
-		otherOrg, _ := db.Organisation(ctx, other.UserID)
-		staff, err := db.CreateOrgStaff(ctx, mine.UserID, myOrg.ID, "van.worker", "$argon2id$x", "Jo")
+		myOrg, _ := db.Accounts.Organisation(ctx, mine.UserID)
+		otherOrg, _ := db.Accounts.Organisation(ctx, other.UserID)
+		staff, err := db.Accounts.CreateOrgStaff(ctx, mine.UserID, myOrg.ID, "van.worker", "$argon2id$x", "Jo")
 		if err != nil {
 			t.Fatal(err)
 		}
-		list, _ := db.OrgStaff(ctx, myOrg.ID)
+		list, _ := db.Accounts.OrgStaff(ctx, myOrg.ID)
 		if len(list) != 1 || list[0].User.Username != "van.worker" || list[0].WorkName != "Jo" {
 			t.Errorf("staff list %+v", list)
 		}
-		if err := db.SetStaffActive(ctx, other.UserID, otherOrg.ID, staff.ID, false); scheme.ErrorCode(err) != scheme.CodeNotFound {
+		if err := db.Accounts.SetStaffActive(ctx, other.UserID, otherOrg.ID, staff.ID, false); scheme.ErrorCode(err) != scheme.CodeNotFound {
 			t.Errorf("another organisation disabled my staff: %v", err)
 		}
 		ttl := store.SessionTTL{Idle: time.Hour, Absolute: time.Hour}
-		tok, _, _ := db.CreateSession(ctx, staff.ID, scheme.SessionWeb, ttl)
-		if err := db.SetStaffActive(ctx, mine.UserID, myOrg.ID, staff.ID, false); err != nil {
+		tok, _, _ := db.Sessions.CreateSession(ctx, staff.ID, scheme.SessionWeb, ttl)
+		if err := db.Accounts.SetStaffActive(ctx, mine.UserID, myOrg.ID, staff.ID, false); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := db.SessionUser(ctx, tok, scheme.SessionWeb, ttl); scheme.ErrorCode(err) != scheme.CodeUnauthenticated {
+		if _, err := db.Sessions.SessionUser(ctx, tok, scheme.SessionWeb, ttl); scheme.ErrorCode(err) != scheme.CodeUnauthenticated {
 			t.Errorf("disabled staff still signed in: %v", err)
 		}
-		if err := db.SetStaffActive(ctx, mine.UserID, myOrg.ID, staff.ID, true); err != nil {
+		if err := db.Accounts.SetStaffActive(ctx, mine.UserID, myOrg.ID, staff.ID, true); err != nil {
 			t.Fatal(err)
 		}
-		l, _ := db.LoginByID(ctx, staff.ID)
+		l, _ := db.Sessions.LoginByID(ctx, staff.ID)
 		if l.User.Status != scheme.StatusActive {
 			t.Errorf("re-enabled staff is %s", l.User.Status)
 		}
@@ -281,10 +281,10 @@ func TestLeave_ErasesEveryPersonalField(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
 		a := apply(t, db, individual("leaver", "leaver@example.org", "+447700900321"))
-		if _, err := db.DecideApplication(ctx, "coord", a.ID, scheme.Approve, "", "u"); err != nil {
+		if _, err := db.Accounts.DecideApplication(ctx, "coord", a.ID, scheme.Approve, "", "u"); err != nil {
 			t.Fatal(err)
 		}
-		db.CreateSession(ctx, a.UserID, scheme.SessionWeb, store.SessionTTL{Idle: time.Hour, Absolute: time.Hour})
+		db.Sessions.CreateSession(ctx, a.UserID, scheme.SessionWeb, store.SessionTTL{Idle: time.Hour, Absolute: time.Hour})
 		keep := apply(t, db, individual("stayer", "stayer@example.org", ""))
 
 		// Every ciphertext and index held for the leaver, to look for afterwards.
@@ -310,7 +310,7 @@ func TestLeave_ErasesEveryPersonalField(t *testing.T) {
 			t.Fatalf("expected 7 personal values to look for, found %d", len(secrets))
 		}
 
-		if err := db.Leave(ctx, a.UserID); err != nil {
+		if err := db.Accounts.Leave(ctx, a.UserID); err != nil {
 			t.Fatal(err)
 		}
 		for _, q := range userTables {
@@ -329,7 +329,7 @@ func TestLeave_ErasesEveryPersonalField(t *testing.T) {
 				t.Error("a blind index of the leaver is still held")
 			}
 		}
-		if _, err := db.Profile(ctx, keep.UserID); err != nil {
+		if _, err := db.Accounts.Profile(ctx, keep.UserID); err != nil {
 			t.Errorf("another member's data went too: %v", err)
 		}
 		var left int
@@ -366,14 +366,14 @@ func TestNotification_AddressErasedOnceSent(t *testing.T) {
 		if err := db.Writer().QueryRowContext(ctx, `SELECT id FROM notifications WHERE user_id = $1`, a.UserID).Scan(&id); err != nil {
 			t.Fatal(err)
 		}
-		n, err := db.Notification(ctx, id)
+		n, err := db.Deliveries.Notification(ctx, id)
 		if err != nil {
 			t.Fatal(err)
 		}
 		if n.Channel != scheme.ChannelSMS || n.To != "+447700900555" || n.Template != "application_received" || n.Params["url"] == "" {
 			t.Errorf("notification %+v", n)
 		}
-		if err := db.MarkNotification(ctx, id, "sent", 1, ""); err != nil {
+		if err := db.Deliveries.MarkNotification(ctx, id, "sent", 1, ""); err != nil {
 			t.Fatal(err)
 		}
 		var to []byte
@@ -381,7 +381,7 @@ func TestNotification_AddressErasedOnceSent(t *testing.T) {
 		if len(to) != 0 {
 			t.Error("address kept after sending")
 		}
-		n, err = db.Notification(ctx, id)
+		n, err = db.Deliveries.Notification(ctx, id)
 		if err != nil || n.Status != "sent" || n.To != "" {
 			t.Errorf("after sending: %+v, %v", n, err)
 		}

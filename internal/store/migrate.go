@@ -17,7 +17,7 @@ import (
 //go:embed migrations
 var migrationFS embed.FS
 
-func (db *DB) goose() (*goose.Provider, error) {
+func (db *core) goose() (*goose.Provider, error) {
 	fsys, err := fs.Sub(migrationFS, "migrations/"+string(db.dialect))
 	if err != nil {
 		return nil, err
@@ -36,7 +36,7 @@ func (db *DB) goose() (*goose.Provider, error) {
 	return goose.NewProvider(dialect, db.write, fsys, opts...)
 }
 
-func (db *DB) riverMigrator() (*rivermigrate.Migrator[*sql.Tx], error) {
+func (db *core) riverMigrator() (*rivermigrate.Migrator[*sql.Tx], error) {
 	return rivermigrate.New(db.riverDriver(), nil)
 }
 
@@ -107,7 +107,7 @@ func (db *DB) Migrate(ctx context.Context) (int, error) {
 
 // seedDefaults writes the defaults of a new scheme once: an admin may change
 // them later, and a later migrate must not bring deleted rows back.
-func (db *DB) seedDefaults(ctx context.Context) error {
+func (db *core) seedDefaults(ctx context.Context) error {
 	return db.inTx(ctx, func(tx *sql.Tx) error {
 		var n int
 		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM terms_versions`).Scan(&n); err != nil {

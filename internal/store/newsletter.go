@@ -30,7 +30,7 @@ func tokenHash(token string) []byte {
 // confirmation gets it again; a confirmed one gets a note that it is
 // already subscribed, with the way out. The caller answers the same in
 // every case, so the form says nothing about who subscribes.
-func (db *DB) Subscribe(ctx context.Context, email string, links scheme.NewsletterLinks) error {
+func (db Content) Subscribe(ctx context.Context, email string, links scheme.NewsletterLinks) error {
 	idx, err := db.index(vault.KindEmail, email)
 	if err != nil {
 		return err
@@ -72,14 +72,14 @@ func (db *DB) Subscribe(ctx context.Context, email string, links scheme.Newslett
 
 // SubscriptionStatus is "pending" or "confirmed" for a token, or
 // scheme.ErrNotFound.
-func (db *DB) SubscriptionStatus(ctx context.Context, token string) (string, error) {
+func (db Content) SubscriptionStatus(ctx context.Context, token string) (string, error) {
 	var status string
 	err := db.read.QueryRowContext(ctx, `SELECT status FROM newsletter_subscribers WHERE token_hash = $1`, tokenHash(token)).Scan(&status)
 	return status, mapErr(err)
 }
 
 // ConfirmSubscription confirms the subscriber whose token this is.
-func (db *DB) ConfirmSubscription(ctx context.Context, token string) error {
+func (db Content) ConfirmSubscription(ctx context.Context, token string) error {
 	return db.inTx(ctx, func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, `UPDATE newsletter_subscribers SET status = 'confirmed', confirmed_at = COALESCE(confirmed_at, $1)
 			WHERE token_hash = $2`, db.now().UTC(), tokenHash(token))
@@ -96,7 +96,7 @@ func (db *DB) ConfirmSubscription(ctx context.Context, token string) error {
 // Unsubscribe deletes the subscriber whose token this is, and with them
 // their address. (An issue already queued to them still goes: its queued
 // copy holds the address until it is sent, then erases it.)
-func (db *DB) Unsubscribe(ctx context.Context, token string) error {
+func (db Content) Unsubscribe(ctx context.Context, token string) error {
 	return db.inTx(ctx, func(tx *sql.Tx) error {
 		var id string
 		if err := tx.QueryRowContext(ctx, `SELECT id FROM newsletter_subscribers WHERE token_hash = $1`, tokenHash(token)).Scan(&id); err != nil {
@@ -108,7 +108,7 @@ func (db *DB) Unsubscribe(ctx context.Context, token string) error {
 }
 
 // NewsletterCounts counts subscribers by status.
-func (db *DB) NewsletterCounts(ctx context.Context) (confirmed, pending int, err error) {
+func (db Content) NewsletterCounts(ctx context.Context) (confirmed, pending int, err error) {
 	err = db.read.QueryRowContext(ctx, `SELECT COALESCE(SUM(CASE WHEN status = 'confirmed' THEN 1 ELSE 0 END), 0),
 		COALESCE(SUM(CASE WHEN status = 'pending' THEN 1 ELSE 0 END), 0) FROM newsletter_subscribers`).Scan(&confirmed, &pending)
 	return confirmed, pending, err
@@ -118,7 +118,7 @@ func (db *DB) NewsletterCounts(ctx context.Context) (confirmed, pending int, err
 // confirmed subscriber: one queued email each, with its own unsubscribe
 // link, through the durable sending job at a lower priority than members'
 // messages (the sender paces them with the newsletter's rate limit).
-func (db *DB) SendIssue(ctx context.Context, actor, subject, body string, unsubscribe func(token string) string) (scheme.Issue, error) {
+func (db Content) SendIssue(ctx context.Context, actor, subject, body string, unsubscribe func(token string) string) (scheme.Issue, error) {
 	subject, body = strings.TrimSpace(subject), strings.TrimSpace(strings.ReplaceAll(body, "\r\n", "\n"))
 	p := map[string]string{}
 	switch {
@@ -186,7 +186,7 @@ func (db *DB) SendIssue(ctx context.Context, actor, subject, body string, unsubs
 
 // Issues lists the newsletter issues, newest first, with their deliveries
 // counted by status.
-func (db *DB) Issues(ctx context.Context) ([]scheme.Issue, error) {
+func (db Content) Issues(ctx context.Context) ([]scheme.Issue, error) {
 	rows, err := db.read.QueryContext(ctx, `SELECT id, subject, body, status, created_by, created_at, sent_at, recipients
 		FROM newsletter_issues ORDER BY created_at DESC, id LIMIT 100`)
 	if err != nil {

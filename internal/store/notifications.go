@@ -29,7 +29,7 @@ func preferredChannel(p scheme.Profile) (scheme.Channel, string) {
 // notifyUser queues a message to a user by their preferred channel, in tx:
 // it is sent only if tx commits. Someone with no contact details (an
 // organisation's staff, say) is simply not messaged.
-func (db *DB) notifyUser(ctx context.Context, tx *sql.Tx, userID string, p scheme.Profile, template string, params map[string]string) error {
+func (db *core) notifyUser(ctx context.Context, tx *sql.Tx, userID string, p scheme.Profile, template string, params map[string]string) error {
 	ch, to := preferredChannel(p)
 	if ch == "" {
 		return nil
@@ -40,7 +40,7 @@ func (db *DB) notifyUser(ctx context.Context, tx *sql.Tx, userID string, p schem
 // enqueueNotification stores the message (address encrypted, params free of
 // personal data) and the job that sends it. userID may be empty for a
 // message that must outlive its user (the goodbye after leaving).
-func (db *DB) enqueueNotification(ctx context.Context, tx *sql.Tx, userID string, ch scheme.Channel, to, template string, params map[string]string) error {
+func (db *core) enqueueNotification(ctx context.Context, tx *sql.Tx, userID string, ch scheme.Channel, to, template string, params map[string]string) error {
 	return db.queueNotification(ctx, tx, userID, ch, to, template, params, "")
 }
 
@@ -48,7 +48,7 @@ func (db *DB) enqueueNotification(ctx context.Context, tx *sql.Tx, userID string
 // encrypted, with its sending job. One of a batch (a newsletter issue) is
 // sent at a low priority and paced, so that members' own messages go
 // first.
-func (db *DB) queueNotification(ctx context.Context, tx *sql.Tx, userID string, ch scheme.Channel, to, template string, params map[string]string, batch string) error {
+func (db *core) queueNotification(ctx context.Context, tx *sql.Tx, userID string, ch scheme.Channel, to, template string, params map[string]string, batch string) error {
 	id := newID()
 	toCT, err := db.seal("notifications", "to", id, to)
 	if err != nil {
@@ -70,11 +70,11 @@ func (db *DB) queueNotification(ctx context.Context, tx *sql.Tx, userID string, 
 	if batch != "" {
 		opts = &river.InsertOpts{Priority: 4}
 	}
-	return db.EnqueueTx(ctx, tx, outbox.SendArgs{ID: id}, opts)
+	return db.top.EnqueueTx(ctx, tx, outbox.SendArgs{ID: id}, opts)
 }
 
 // Notification returns a message with its address decrypted, for sending.
-func (db *DB) Notification(ctx context.Context, id string) (scheme.Notification, error) {
+func (db Deliveries) Notification(ctx context.Context, id string) (scheme.Notification, error) {
 	var n scheme.Notification
 	var ch string
 	var toCT, paramsCT []byte
@@ -89,7 +89,7 @@ func (db *DB) Notification(ctx context.Context, id string) (scheme.Notification,
 	if len(toCT) == 0 {
 		return n, nil // sent: address and parameters erased
 	}
-	o := &opener{db: db, table: "notifications", id: id}
+	o := &opener{db: db.core, table: "notifications", id: id}
 	n.To = o.open("to", toCT)
 	params := o.open("params", paramsCT)
 	if o.err != nil {
@@ -102,7 +102,7 @@ func (db *DB) Notification(ctx context.Context, id string) (scheme.Notification,
 // reason code, never an address or text; "" once sent). Once sent, the
 // address and parameters are erased: a delivered message needs neither.
 // A failed one keeps them, so that an admin can read it in the outbox.
-func (db *DB) MarkNotification(ctx context.Context, id, status string, attempts int, reason string) error {
+func (db Deliveries) MarkNotification(ctx context.Context, id, status string, attempts int, reason string) error {
 	if len(reason) > 200 {
 		reason = reason[:200]
 	}
@@ -122,7 +122,7 @@ func (db *DB) MarkNotification(ctx context.Context, id, status string, attempts 
 // (each with its reason; nobody else will see them, and one may be a
 // plea for help from the contact form) and those held because no email or
 // SMS provider is set up (the demo): newest first.
-func (db *DB) Outbox(ctx context.Context, actor string, limit int) ([]scheme.Notification, error) {
+func (db Deliveries) Outbox(ctx context.Context, actor string, limit int) ([]scheme.Notification, error) {
 	rows, err := db.read.QueryContext(ctx, `SELECT id FROM notifications WHERE status IN ('outbox', 'failed')
 		ORDER BY created_at DESC, id LIMIT $1`, limit)
 	if err != nil {
@@ -140,7 +140,7 @@ func (db *DB) Outbox(ctx context.Context, actor string, limit int) ([]scheme.Not
 	if err != nil {
 		return nil, err
 	}
-	if err := db.Audit(ctx, audit.Entry{Actor: actor, Action: "outbox.view"}); err != nil {
+	if err := db.top.Audit(ctx, audit.Entry{Actor: actor, Action: "outbox.view"}); err != nil {
 		return nil, err
 	}
 	out := make([]scheme.Notification, 0, len(ids))

@@ -17,7 +17,7 @@ import (
 
 // insertOffender stores an offender in a new profile of their own, and
 // their identifiers; it returns the profile id.
-func (db *DB) insertOffender(ctx context.Context, tx *sql.Tx, reportID string, pos int, o scheme.Offender) (string, error) {
+func (db *core) insertOffender(ctx context.Context, tx *sql.Tx, reportID string, pos int, o scheme.Offender) (string, error) {
 	pid := newID()
 	now := db.now().UTC()
 	if _, err := tx.ExecContext(ctx, `INSERT INTO offender_profiles (id, created_at) VALUES ($1, $2)`, pid, now); err != nil {
@@ -29,7 +29,7 @@ func (db *DB) insertOffender(ctx context.Context, tx *sql.Tx, reportID string, p
 	return pid, db.insertIdentifiers(ctx, tx, reportID, o)
 }
 
-func (db *DB) insertIdentifiers(ctx context.Context, tx *sql.Tx, reportID string, o scheme.Offender) error {
+func (db *core) insertIdentifiers(ctx context.Context, tx *sql.Tx, reportID string, o scheme.Offender) error {
 	now := db.now().UTC()
 	for _, id := range o.Identifiers {
 		k, ok := indexKind[id.Kind]
@@ -60,7 +60,7 @@ func (db *DB) insertIdentifiers(ctx context.Context, tx *sql.Tx, reportID string
 // offender who shares a full (not partial) identifier with them: the oldest
 // profile absorbs the others. Offenders placed by hand (pinned) stay where a
 // coordinator put them. It returns the offender's profile.
-func (db *DB) autoLink(ctx context.Context, tx *sql.Tx, offenderID, own string) (string, error) {
+func (db *core) autoLink(ctx context.Context, tx *sql.Tx, offenderID, own string) (string, error) {
 	if err := db.lockProfiles(ctx, tx); err != nil {
 		return "", err
 	}
@@ -131,7 +131,7 @@ func (db *DB) autoLink(ctx context.Context, tx *sql.Tx, offenderID, own string) 
 const profilesLockKey = 0x75676c7970726f66 // "uglyprof"
 
 // lockProfiles holds the profiles lock until tx ends.
-func (db *DB) lockProfiles(ctx context.Context, tx *sql.Tx) error {
+func (db *core) lockProfiles(ctx context.Context, tx *sql.Tx) error {
 	if db.dialect != Postgres {
 		return nil
 	}
@@ -145,7 +145,7 @@ func deleteEmptyProfile(ctx context.Context, tx *sql.Tx, id string) error {
 }
 
 // OffenderProfile returns an offender profile, and records the view.
-func (db *DB) OffenderProfile(ctx context.Context, actor, id string) (scheme.OffenderProfile, error) {
+func (db Reports) OffenderProfile(ctx context.Context, actor, id string) (scheme.OffenderProfile, error) {
 	p := scheme.OffenderProfile{ID: id, ReportIDs: []string{}, Identifiers: []scheme.Identifier{}, Regions: []string{}}
 	rows, err := db.read.QueryContext(ctx, `SELECT DISTINCT r.id, r.incident_at, r.region FROM offenders o JOIN reports r ON r.id = o.report_id
 		WHERE o.profile_id = $1 ORDER BY r.incident_at, r.id`, id)
@@ -202,13 +202,13 @@ func (db *DB) OffenderProfile(ctx context.Context, actor, id string) (scheme.Off
 	if err != nil {
 		return p, err
 	}
-	return p, db.Audit(ctx, audit.Entry{Actor: actor, Action: "offender.view", SubjectType: "offender_profile", SubjectID: id})
+	return p, db.top.Audit(ctx, audit.Entry{Actor: actor, Action: "offender.view", SubjectType: "offender_profile", SubjectID: id})
 }
 
 // MoveOffender links an offender by hand into another profile (or, with
 // to "", unlinks them into a profile of their own), with a reason; they stay
 // there (pinned) whatever automatic linking finds later.
-func (db *DB) MoveOffender(ctx context.Context, actor, offenderID, to, reason string) (string, error) {
+func (db Reports) MoveOffender(ctx context.Context, actor, offenderID, to, reason string) (string, error) {
 	if strings.TrimSpace(reason) == "" {
 		return "", scheme.Invalid(map[string]string{"reason": "Say why: links change what coordinators believe about a person."})
 	}

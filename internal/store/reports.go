@@ -20,7 +20,7 @@ var indexKind = map[string]vault.Kind{
 	"name": vault.KindName, "username": vault.KindHandle,
 }
 
-func (db *DB) sealJSON(table, column, id string, v any) ([]byte, error) {
+func (db *core) sealJSON(table, column, id string, v any) ([]byte, error) {
 	b, err := json.Marshal(v)
 	if err != nil {
 		return nil, err
@@ -28,7 +28,7 @@ func (db *DB) sealJSON(table, column, id string, v any) ([]byte, error) {
 	return db.seal(table, column, id, string(b))
 }
 
-func (db *DB) openJSON(table, column, id string, ct []byte, v any) error {
+func (db *core) openJSON(table, column, id string, ct []byte, v any) error {
 	s, err := db.open(table, column, id, ct)
 	if err != nil || s == "" {
 		return err
@@ -40,7 +40,7 @@ func (db *DB) openJSON(table, column, id string, ct []byte, v any) error {
 // with its offenders and identifiers, links its offenders to any earlier
 // ones sharing an identifier, and records it, in one transaction. It returns
 // the report with ids filled in.
-func (db *DB) CreateReport(ctx context.Context, r scheme.Report) (scheme.Report, error) {
+func (db Reports) CreateReport(ctx context.Context, r scheme.Report) (scheme.Report, error) {
 	r.ID = newID()
 	if r.Status == "" {
 		r.Status = scheme.ReportSubmitted
@@ -99,7 +99,7 @@ func nullable(s string) any {
 	return s
 }
 
-func (db *DB) insertReport(ctx context.Context, tx *sql.Tx, r scheme.Report) error {
+func (db *core) insertReport(ctx context.Context, tx *sql.Tx, r scheme.Report) error {
 	orig, err := db.sealJSON("reports", "original", r.ID, r.Original)
 	if err != nil {
 		return err
@@ -128,7 +128,7 @@ func (db *DB) insertReport(ctx context.Context, tx *sql.Tx, r scheme.Report) err
 }
 
 // reportEvent adds a line to a report's case timeline.
-func (db *DB) reportEvent(ctx context.Context, tx *sql.Tx, reportID, actor, kind, detail, body string) error {
+func (db *core) reportEvent(ctx context.Context, tx *sql.Tx, reportID, actor, kind, detail, body string) error {
 	id := newID()
 	var ct []byte
 	if body != "" {
@@ -166,7 +166,7 @@ func scanReport(sc interface{ Scan(...any) error }) (scheme.Report, error) {
 // Reports lists reports without their content: newest first for a
 // reporter, and for coordinators by severity (highest first) then age
 // (oldest first).
-func (db *DB) Reports(ctx context.Context, f scheme.ReportFilter) ([]scheme.Report, error) {
+func (db Reports) Reports(ctx context.Context, f scheme.ReportFilter) ([]scheme.Report, error) {
 	q := `SELECT ` + reportColumns + ` FROM reports r WHERE 1 = 1`
 	var args []any
 	arg := func(v any) string { args = append(args, v); return fmt.Sprintf("$%d", len(args)) }
@@ -217,7 +217,7 @@ func (db *DB) Reports(ctx context.Context, f scheme.ReportFilter) ([]scheme.Repo
 
 // fillIncidentTypes loads the incident types of many reports in a few
 // queries (500 reports at a time), not one query per report.
-func (db *DB) fillIncidentTypes(ctx context.Context, rs []scheme.Report) error {
+func (db *core) fillIncidentTypes(ctx context.Context, rs []scheme.Report) error {
 	at := make(map[string]int, len(rs))
 	for i, r := range rs {
 		at[r.ID] = i
@@ -252,7 +252,7 @@ func (db *DB) fillIncidentTypes(ctx context.Context, rs []scheme.Report) error {
 
 // Report returns one report with its content decrypted. The caller checks
 // who may see it and records the view (AuditView).
-func (db *DB) Report(ctx context.Context, id string) (scheme.Report, error) {
+func (db Reports) Report(ctx context.Context, id string) (scheme.Report, error) {
 	row := db.read.QueryRowContext(ctx, `SELECT `+reportColumns+`, r.original_ct, r.working_ct, r.reason_ct FROM reports r WHERE r.id = $1`, id)
 	var r scheme.Report
 	var orig, work, reason []byte
@@ -306,7 +306,7 @@ func (db *DB) Report(ctx context.Context, id string) (scheme.Report, error) {
 	return rs[0], nil
 }
 
-func (db *DB) openOptional(table, column, id string, ct []byte) (string, error) {
+func (db *core) openOptional(table, column, id string, ct []byte) (string, error) {
 	if len(ct) == 0 {
 		return "", nil
 	}
@@ -316,7 +316,7 @@ func (db *DB) openOptional(table, column, id string, ct []byte) (string, error) 
 // UpdateWorkingCopy replaces the coordinators' working copy of a report;
 // the original submission is never changed. Identifiers are re-indexed from
 // the working copy and relinked.
-func (db *DB) UpdateWorkingCopy(ctx context.Context, actor, id string, c scheme.ReportContent) error {
+func (db Reports) UpdateWorkingCopy(ctx context.Context, actor, id string, c scheme.ReportContent) error {
 	return db.inTx(ctx, func(tx *sql.Tx) error {
 		rows, err := tx.QueryContext(ctx, `SELECT id, profile_id FROM offenders WHERE report_id = $1`, id)
 		if err != nil {
@@ -385,7 +385,7 @@ func (db *DB) UpdateWorkingCopy(ctx context.Context, actor, id string, c scheme.
 
 // SetReportStatus moves a report through review. A rejection needs a
 // reason; the first move out of "submitted" acknowledges the report.
-func (db *DB) SetReportStatus(ctx context.Context, actor, id string, to scheme.ReportStatus, reason string) error {
+func (db Reports) SetReportStatus(ctx context.Context, actor, id string, to scheme.ReportStatus, reason string) error {
 	if to == scheme.ReportRejected && strings.TrimSpace(reason) == "" {
 		return scheme.Invalid(map[string]string{"reason": "Give the reason for rejecting this report: it is kept with it."})
 	}
@@ -434,7 +434,7 @@ func (db *DB) SetReportStatus(ctx context.Context, actor, id string, to scheme.R
 
 // SetConsents records the reporter's new consents; each change is a line
 // in the case timeline and in the audit log, and takes effect at once.
-func (db *DB) SetConsents(ctx context.Context, reporterID, id string, c scheme.Consents) (scheme.Consents, error) {
+func (db Reports) SetConsents(ctx context.Context, reporterID, id string, c scheme.Consents) (scheme.Consents, error) {
 	var old scheme.Consents
 	err := db.inTx(ctx, func(tx *sql.Tx) error {
 		var reporter sql.NullString

@@ -19,7 +19,7 @@ import (
 func reportWith(t *testing.T, db *store.DB, ids ...scheme.Identifier) scheme.Report {
 	t.Helper()
 	now := time.Now().UTC()
-	r, err := db.CreateReport(context.Background(), scheme.Report{
+	r, err := db.Reports.CreateReport(context.Background(), scheme.Report{
 		Status: scheme.ReportSubmitted, Severity: scheme.SeverityHigh, IncidentTypes: []string{"robbery"}, Region: "london",
 		IncidentAt: now.Add(-5 * time.Hour), SubmittedAt: now, Delay: 5 * time.Hour, AcknowledgeBy: now.Add(24 * time.Hour),
 		Consents: scheme.Consents{Alert: true},
@@ -48,7 +48,7 @@ func TestReports_SharedIdentifierLinksIntoOneProfile(t *testing.T) {
 
 		pid := a.Original.Offenders[0].ProfileID
 		for _, r := range []scheme.Report{b, c} {
-			got, err := db.Report(ctx, r.ID)
+			got, err := db.Reports.Report(ctx, r.ID)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -56,7 +56,7 @@ func TestReports_SharedIdentifierLinksIntoOneProfile(t *testing.T) {
 				t.Errorf("report %s not linked to the first one's profile", r.ID)
 			}
 		}
-		prof, err := db.OffenderProfile(ctx, "coord", pid)
+		prof, err := db.Reports.OffenderProfile(ctx, "coord", pid)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -78,15 +78,15 @@ func TestReports_SharedIdentifierLinksIntoOneProfile(t *testing.T) {
 
 		// A coordinator unlinks one by hand; it stays unlinked when a new
 		// report with the same phone arrives.
-		if _, err := db.MoveOffender(ctx, "coord", c.Original.Offenders[0].ID, "", ""); scheme.ErrorCode(err) != scheme.CodeInvalid {
+		if _, err := db.Reports.MoveOffender(ctx, "coord", c.Original.Offenders[0].ID, "", ""); scheme.ErrorCode(err) != scheme.CodeInvalid {
 			t.Errorf("unlink without reason: %v", err)
 		}
-		own, err := db.MoveOffender(ctx, "coord", c.Original.Offenders[0].ID, "", "Different man: the reporter says he was much younger.")
+		own, err := db.Reports.MoveOffender(ctx, "coord", c.Original.Offenders[0].ID, "", "Different man: the reporter says he was much younger.")
 		if err != nil {
 			t.Fatal(err)
 		}
 		d := reportWith(t, db, phone("07700900123", "+447700900123"))
-		got, _ := db.Report(ctx, c.ID)
+		got, _ := db.Reports.Report(ctx, c.ID)
 		if got.Original.Offenders[0].ProfileID != own {
 			t.Error("a pinned offender was moved by automatic linking")
 		}
@@ -100,17 +100,17 @@ func TestReports_WorkingCopyEditLeavesOriginalIntact(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
 		r := reportWith(t, db, phone("07700 900321", "+447700900321"))
-		full, err := db.Report(ctx, r.ID)
+		full, err := db.Reports.Report(ctx, r.ID)
 		if err != nil {
 			t.Fatal(err)
 		}
 		w := full.Working
 		w.Account = "Anonymised: robbery near a canal in north London."
 		w.Town = ""
-		if err := db.UpdateWorkingCopy(ctx, "coord", r.ID, w); err != nil {
+		if err := db.Reports.UpdateWorkingCopy(ctx, "coord", r.ID, w); err != nil {
 			t.Fatal(err)
 		}
-		got, _ := db.Report(ctx, r.ID)
+		got, _ := db.Reports.Report(ctx, r.ID)
 		if got.Original.Account != "He took my bag and phone by the canal." || got.Original.Town != "Islington" {
 			t.Errorf("original changed: %+v", got.Original)
 		}
@@ -124,23 +124,23 @@ func TestReports_StatusFlowAndRejectionReason(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
 		r := reportWith(t, db)
-		if err := db.SetReportStatus(ctx, "coord", r.ID, scheme.ReportPublished, ""); scheme.ErrorCode(err) != scheme.CodeConflict {
+		if err := db.Reports.SetReportStatus(ctx, "coord", r.ID, scheme.ReportPublished, ""); scheme.ErrorCode(err) != scheme.CodeConflict {
 			t.Errorf("submitted → published directly: %v", err)
 		}
-		if err := db.SetReportStatus(ctx, "coord", r.ID, scheme.ReportRejected, ""); scheme.ErrorCode(err) != scheme.CodeInvalid {
+		if err := db.Reports.SetReportStatus(ctx, "coord", r.ID, scheme.ReportRejected, ""); scheme.ErrorCode(err) != scheme.CodeInvalid {
 			t.Errorf("reject without reason: %v", err)
 		}
-		if err := db.SetReportStatus(ctx, "coord", r.ID, scheme.ReportInReview, ""); err != nil {
+		if err := db.Reports.SetReportStatus(ctx, "coord", r.ID, scheme.ReportInReview, ""); err != nil {
 			t.Fatal(err)
 		}
-		got, _ := db.Report(ctx, r.ID)
+		got, _ := db.Reports.Report(ctx, r.ID)
 		if got.Status != scheme.ReportInReview || got.AcknowledgedAt.IsZero() {
 			t.Errorf("in review: %+v", got)
 		}
-		if err := db.SetReportStatus(ctx, "coord", r.ID, scheme.ReportRejected, "Not an incident against a sex worker."); err != nil {
+		if err := db.Reports.SetReportStatus(ctx, "coord", r.ID, scheme.ReportRejected, "Not an incident against a sex worker."); err != nil {
 			t.Fatal(err)
 		}
-		got, _ = db.Report(ctx, r.ID)
+		got, _ = db.Reports.Report(ctx, r.ID)
 		if got.Reason != "Not an incident against a sex worker." {
 			t.Errorf("reason %q", got.Reason)
 		}
@@ -152,7 +152,7 @@ func TestReports_QueueBySeverityThenAge(t *testing.T) {
 		ctx := context.Background()
 		mk := func(sev scheme.Severity, typ string, age time.Duration) string {
 			now := time.Now().UTC()
-			r, err := db.CreateReport(ctx, scheme.Report{Severity: sev, IncidentTypes: []string{typ}, Region: "wales",
+			r, err := db.Reports.CreateReport(ctx, scheme.Report{Severity: sev, IncidentTypes: []string{typ}, Region: "wales",
 				IncidentAt: now.Add(-age - time.Hour), SubmittedAt: now.Add(-age), AcknowledgeBy: now, Original: scheme.ReportContent{}})
 			if err != nil {
 				t.Fatal(err)
@@ -162,7 +162,7 @@ func TestReports_QueueBySeverityThenAge(t *testing.T) {
 		lowOld := mk(scheme.SeverityLow, "time-wasting", 48*time.Hour)
 		highestNew := mk(scheme.SeverityHighest, "rape-sexual-assault", time.Hour)
 		highestOld := mk(scheme.SeverityHighest, "kidnap-confinement", 10*time.Hour)
-		q, err := db.Reports(ctx, scheme.ReportFilter{Statuses: []scheme.ReportStatus{scheme.ReportSubmitted}})
+		q, err := db.Reports.Reports(ctx, scheme.ReportFilter{Statuses: []scheme.ReportStatus{scheme.ReportSubmitted}})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -190,21 +190,21 @@ func TestReports_ConsentChangesAreRecordedAndOwnerOnly(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
 		now := time.Now().UTC()
-		r, err := db.CreateReport(ctx, scheme.Report{Severity: scheme.SeverityLow, IncidentTypes: []string{"other"}, Region: "scotland",
+		r, err := db.Reports.CreateReport(ctx, scheme.Report{Severity: scheme.SeverityLow, IncidentTypes: []string{"other"}, Region: "scotland",
 			IncidentAt: now, SubmittedAt: now, AcknowledgeBy: now, ReporterID: "",
 			Consents: scheme.Consents{Alert: true, Police: true}})
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := db.SetConsents(ctx, "someone-else", r.ID, scheme.Consents{}); scheme.ErrorCode(err) != scheme.CodeNotFound {
+		if _, err := db.Reports.SetConsents(ctx, "someone-else", r.ID, scheme.Consents{}); scheme.ErrorCode(err) != scheme.CodeNotFound {
 			t.Errorf("a stranger changed consents: %v", err)
 		}
 		// The store-level owner check compares reporter ids; an empty
 		// reporter (the report detached) belongs to nobody.
-		if _, err := db.SetConsents(ctx, "", r.ID, scheme.Consents{Alert: true}); err != nil {
+		if _, err := db.Reports.SetConsents(ctx, "", r.ID, scheme.Consents{Alert: true}); err != nil {
 			t.Fatal(err)
 		}
-		got, _ := db.Report(ctx, r.ID)
+		got, _ := db.Reports.Report(ctx, r.ID)
 		if got.Consents.Police || !got.Consents.Alert {
 			t.Errorf("consents after withdrawal: %+v", got.Consents)
 		}
@@ -246,13 +246,13 @@ func TestReports_PublishingNeedsTheAlertConsent(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
 		r := reportWith(t, db)
-		if _, err := db.SetConsents(ctx, "", r.ID, scheme.Consents{}); err != nil {
+		if _, err := db.Reports.SetConsents(ctx, "", r.ID, scheme.Consents{}); err != nil {
 			t.Fatal(err)
 		}
-		if err := db.SetReportStatus(ctx, "coord", r.ID, scheme.ReportInReview, ""); err != nil {
+		if err := db.Reports.SetReportStatus(ctx, "coord", r.ID, scheme.ReportInReview, ""); err != nil {
 			t.Fatal(err)
 		}
-		if err := db.SetReportStatus(ctx, "coord", r.ID, scheme.ReportPublished, ""); scheme.ErrorCode(err) != scheme.CodeConflict {
+		if err := db.Reports.SetReportStatus(ctx, "coord", r.ID, scheme.ReportPublished, ""); scheme.ErrorCode(err) != scheme.CodeConflict {
 			t.Errorf("published without consent: %v", err)
 		}
 	})
@@ -263,15 +263,15 @@ func TestReports_EditingTheWorkingCopyKeepsAHandMadeLink(t *testing.T) {
 		ctx := context.Background()
 		a := reportWith(t, db, phone("07700 900611", "+447700900611"))
 		b := reportWith(t, db, phone("07700 900611", "+447700900611"))
-		own, err := db.MoveOffender(ctx, "coord", b.Original.Offenders[0].ID, "", "Different person, same shared phone.")
+		own, err := db.Reports.MoveOffender(ctx, "coord", b.Original.Offenders[0].ID, "", "Different person, same shared phone.")
 		if err != nil {
 			t.Fatal(err)
 		}
-		full, _ := db.Report(ctx, b.ID)
-		if err := db.UpdateWorkingCopy(ctx, "coord", b.ID, full.Working); err != nil {
+		full, _ := db.Reports.Report(ctx, b.ID)
+		if err := db.Reports.UpdateWorkingCopy(ctx, "coord", b.ID, full.Working); err != nil {
 			t.Fatal(err)
 		}
-		got, _ := db.Report(ctx, b.ID)
+		got, _ := db.Reports.Report(ctx, b.ID)
 		if got.Working.Offenders[0].ProfileID != own || got.Working.Offenders[0].ProfileID == a.Original.Offenders[0].ProfileID {
 			t.Error("editing the working copy undid a coordinator's unlink")
 		}
@@ -288,7 +288,7 @@ func TestReports_PartialIdentifierSuggestedButNotLinked(t *testing.T) {
 		if part.Original.Offenders[0].ProfileID == pid {
 			t.Fatal("a partial identifier was linked automatically")
 		}
-		s, err := db.SuggestedMatches(ctx, pid)
+		s, err := db.Reports.SuggestedMatches(ctx, pid)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -318,7 +318,7 @@ func TestReports_FiledAtOnceAboutOnePersonAllLinkIntoOneProfile(t *testing.T) {
 		for i := range n {
 			wg.Go(func() {
 				<-ready
-				_, err := db.CreateReport(ctx, scheme.Report{
+				_, err := db.Reports.CreateReport(ctx, scheme.Report{
 					Status: scheme.ReportSubmitted, Severity: scheme.SeverityHigh, IncidentTypes: []string{"robbery"}, Region: "london",
 					IncidentAt: now.Add(-5 * time.Hour), SubmittedAt: now, Delay: 5 * time.Hour, AcknowledgeBy: now.Add(24 * time.Hour),
 					Original: scheme.ReportContent{Account: "He took my bag by the canal.", Town: "Islington",
@@ -337,13 +337,13 @@ func TestReports_FiledAtOnceAboutOnePersonAllLinkIntoOneProfile(t *testing.T) {
 				t.Errorf("a report filed at the same moment was refused: %v", err)
 			}
 		}
-		reps, err := db.Reports(ctx, scheme.ReportFilter{Statuses: []scheme.ReportStatus{scheme.ReportSubmitted}})
+		reps, err := db.Reports.Reports(ctx, scheme.ReportFilter{Statuses: []scheme.ReportStatus{scheme.ReportSubmitted}})
 		if err != nil {
 			t.Fatal(err)
 		}
 		profiles := map[string]bool{}
 		for _, r := range reps {
-			full, err := db.Report(ctx, r.ID)
+			full, err := db.Reports.Report(ctx, r.ID)
 			if err != nil {
 				t.Fatal(err)
 			}

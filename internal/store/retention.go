@@ -75,7 +75,7 @@ func (db *DB) ApplyRetention(ctx context.Context, r Retention) (Purged, error) {
 		}
 	}
 	if r.Checks > 0 {
-		n, err := db.PurgeChecks(ctx, now.Add(-r.Checks))
+		n, err := db.Checks.PurgeChecks(ctx, now.Add(-r.Checks))
 		if err != nil {
 			return p, fmt.Errorf("retention: checks: %w", err)
 		}
@@ -125,7 +125,7 @@ func days(d time.Duration) int { return int(d / (24 * time.Hour)) }
 // purgeAudit removes the entries older than before and appends an
 // "audit.purge" entry naming the last one removed and its hash: the
 // checkpoint the chain is verified from afterwards.
-func (db *DB) purgeAudit(ctx context.Context, before time.Time, keptDays int) (int64, error) {
+func (db *core) purgeAudit(ctx context.Context, before time.Time, keptDays int) (int64, error) {
 	var n int64
 	err := db.inTx(ctx, func(tx *sql.Tx) error {
 		if db.dialect == Postgres {

@@ -23,7 +23,7 @@ func TestRetention_DeletesWhatIsOlderThanKeptWithAMovedClock(t *testing.T) {
 		db.SetClock(func() time.Time { return now })
 		file := func(phoneE164 string) scheme.Report {
 			t.Helper()
-			r, err := db.CreateReport(ctx, scheme.Report{
+			r, err := db.Reports.CreateReport(ctx, scheme.Report{
 				Status: scheme.ReportSubmitted, Severity: scheme.SeverityHigh, IncidentTypes: []string{"robbery"}, Region: "london",
 				IncidentAt: now.Add(-5 * time.Hour), SubmittedAt: now, AcknowledgeBy: now.Add(24 * time.Hour),
 				Consents: scheme.Consents{Alert: true},
@@ -37,12 +37,12 @@ func TestRetention_DeletesWhatIsOlderThanKeptWithAMovedClock(t *testing.T) {
 		}
 		old := file("+447700900201")
 		kept := file("+447700900202") // an open police enquiry is about it
-		if _, err := db.CreateEnquiry(ctx, scheme.Enquiry{Force: "Test Police", Unit: "CID", Reference: "T/1", Request: "Anything more?",
+		if _, err := db.Police.CreateEnquiry(ctx, scheme.Enquiry{Force: "Test Police", Unit: "CID", Reference: "T/1", Request: "Anything more?",
 			ReportID: kept.ID, RespondBy: now.Add(240 * time.Hour), CreatedBy: "coord-a"}); err != nil {
 			t.Fatal(err)
 		}
 		members := population(t, db, []person{{name: "both", kind: "individual", email: "both@example.org", mobile: "+447700900203", alertEmail: true, regions: []string{"london"}}})
-		if _, err := db.RunCheck(ctx, store.Check{UserID: members["both"], Channel: "web", Kind: "phone", Normalised: "+447700900201",
+		if _, err := db.Checks.RunCheck(ctx, store.Check{UserID: members["both"], Channel: "web", Kind: "phone", Normalised: "+447700900201",
 			PerDay: 50, PerMinute: 10, DayStart: now.Add(-time.Hour)}); err != nil {
 			t.Fatal(err)
 		}
@@ -56,7 +56,7 @@ func TestRetention_DeletesWhatIsOlderThanKeptWithAMovedClock(t *testing.T) {
 		// A year and a day on, more of everything.
 		now = now.Add(366 * 24 * time.Hour)
 		fresh := file("+447700900204")
-		if _, err := db.RunCheck(ctx, store.Check{UserID: members["both"], Channel: "web", Kind: "phone", Normalised: "+447700900204",
+		if _, err := db.Checks.RunCheck(ctx, store.Check{UserID: members["both"], Channel: "web", Kind: "phone", Normalised: "+447700900204",
 			PerDay: 50, PerMinute: 10, DayStart: now.Add(-time.Hour)}); err != nil {
 			t.Fatal(err)
 		}
@@ -71,11 +71,11 @@ func TestRetention_DeletesWhatIsOlderThanKeptWithAMovedClock(t *testing.T) {
 		if p.Reports != 1 || p.Profiles != 1 || p.Checks != 1 || p.Deliveries != 1 || p.AuditEntries < int64(len(firstAudit))-1 {
 			t.Errorf("purged %+v; want the old report and its profile, the old check and delivery, the old audit entries", p)
 		}
-		if _, err := db.Report(ctx, old.ID); scheme.ErrorCode(err) != scheme.CodeNotFound {
+		if _, err := db.Reports.Report(ctx, old.ID); scheme.ErrorCode(err) != scheme.CodeNotFound {
 			t.Errorf("the old report: %v, want not found", err)
 		}
 		for _, r := range []scheme.Report{kept, fresh} {
-			if _, err := db.Report(ctx, r.ID); err != nil {
+			if _, err := db.Reports.Report(ctx, r.ID); err != nil {
 				t.Errorf("report %s was purged: %v", r.ID, err)
 			}
 		}

@@ -12,7 +12,7 @@ import (
 )
 
 // CreateOrgStaff adds a staff login to an organisation, by its key contact.
-func (db *DB) CreateOrgStaff(ctx context.Context, actor, orgID, username, pwHash, name string) (scheme.User, error) {
+func (db Accounts) CreateOrgStaff(ctx context.Context, actor, orgID, username, pwHash, name string) (scheme.User, error) {
 	now := db.now().UTC()
 	u := scheme.User{ID: newID(), Username: username, Role: scheme.RoleOrgStaff, Status: scheme.StatusActive, CreatedAt: now, OrganisationID: orgID}
 	err := db.inTx(ctx, func(tx *sql.Tx) error {
@@ -31,7 +31,7 @@ func (db *DB) CreateOrgStaff(ctx context.Context, actor, orgID, username, pwHash
 }
 
 // OrgStaff lists an organisation's staff logins.
-func (db *DB) OrgStaff(ctx context.Context, orgID string) ([]scheme.StaffMember, error) {
+func (db Accounts) OrgStaff(ctx context.Context, orgID string) ([]scheme.StaffMember, error) {
 	rows, err := db.read.QueryContext(ctx, `SELECT u.id, u.username_ct, u.status, u.created_at, p.work_name_ct
 		FROM users u JOIN profiles p ON p.user_id = u.id WHERE u.organisation_id = $1 AND u.role = $2 ORDER BY u.created_at, u.id`,
 		orgID, string(scheme.RoleOrgStaff))
@@ -47,7 +47,7 @@ func (db *DB) OrgStaff(ctx context.Context, orgID string) ([]scheme.StaffMember,
 			return nil, err
 		}
 		m.User.Role, m.User.OrganisationID = scheme.RoleOrgStaff, orgID
-		uo, po := &opener{db: db, table: "users", id: m.User.ID}, &opener{db: db, table: "profiles", id: m.User.ID}
+		uo, po := &opener{db: db.core, table: "users", id: m.User.ID}, &opener{db: db.core, table: "profiles", id: m.User.ID}
 		m.User.Username, m.WorkName = uo.open("username", nameCT), po.open("work_name", workCT)
 		if uo.err != nil || po.err != nil {
 			return nil, firstErr(uo.err, po.err)
@@ -68,7 +68,7 @@ func firstErr(errs ...error) error {
 
 // SetStaffActive disables or re-enables a staff login of orgID; disabling
 // ends its sessions. A staff id of another organisation is not found.
-func (db *DB) SetStaffActive(ctx context.Context, actor, orgID, staffID string, active bool) error {
+func (db Accounts) SetStaffActive(ctx context.Context, actor, orgID, staffID string, active bool) error {
 	status, action := scheme.StatusDisabled, "staff.disable"
 	if active {
 		status, action = scheme.StatusActive, "staff.enable"
@@ -94,13 +94,13 @@ func (db *DB) SetStaffActive(ctx context.Context, actor, orgID, staffID string, 
 // SetPassword stores a new password hash and ends every session of the
 // user; the caller signs the person in again if it was them. actor differs
 // from userID when a coordinator resets it.
-func (db *DB) SetPassword(ctx context.Context, actor, userID, pwHash, url string) error {
+func (db Accounts) SetPassword(ctx context.Context, actor, userID, pwHash, url string) error {
 	return db.inTx(ctx, func(tx *sql.Tx) error {
 		return db.setPasswordTx(ctx, tx, actor, userID, pwHash, url)
 	})
 }
 
-func (db *DB) setPasswordTx(ctx context.Context, tx *sql.Tx, actor, userID, pwHash, url string) error {
+func (db *core) setPasswordTx(ctx context.Context, tx *sql.Tx, actor, userID, pwHash, url string) error {
 	res, err := tx.ExecContext(ctx, `UPDATE users SET password_hash = $1 WHERE id = $2`, pwHash, userID)
 	if err != nil {
 		return err
@@ -125,7 +125,7 @@ func (db *DB) setPasswordTx(ctx context.Context, tx *sql.Tx, actor, userID, pwHa
 
 // SetTOTP turns the second factor on (with a secret and the hashes of fresh
 // recovery codes) or off (secret ""), replacing any earlier codes.
-func (db *DB) SetTOTP(ctx context.Context, userID, secret string, recoveryHashes [][]byte) error {
+func (db Accounts) SetTOTP(ctx context.Context, userID, secret string, recoveryHashes [][]byte) error {
 	ct, err := db.seal("users", "totp_secret", userID, secret)
 	if err != nil {
 		return err
@@ -151,7 +151,7 @@ func (db *DB) SetTOTP(ctx context.Context, userID, secret string, recoveryHashes
 }
 
 // UseRecoveryCode spends one unused recovery code; false if there is none.
-func (db *DB) UseRecoveryCode(ctx context.Context, userID string, codeHash []byte) (bool, error) {
+func (db Accounts) UseRecoveryCode(ctx context.Context, userID string, codeHash []byte) (bool, error) {
 	used := false
 	err := db.inTx(ctx, func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, `UPDATE recovery_codes SET used_at = $1 WHERE user_id = $2 AND code_hash = $3 AND used_at IS NULL`,
@@ -191,7 +191,7 @@ type ResetRequest struct {
 // the user's channel, in one transaction. It returns false (and sends
 // nothing) for an unknown or inactive username, a used-up allowance, and a
 // user with no email or mobile (a coordinator resets theirs).
-func (db *DB) StartPasswordReset(ctx context.Context, rr ResetRequest) (bool, error) {
+func (db Accounts) StartPasswordReset(ctx context.Context, rr ResetRequest) (bool, error) {
 	idx, err := db.throttleIndex("reset\x00" + rr.Username)
 	if err != nil {
 		return false, err
@@ -233,7 +233,7 @@ func (db *DB) StartPasswordReset(ctx context.Context, rr ResetRequest) (bool, er
 // maxAttempts tries, before it expires, once) and sets the new password.
 // An unknown username, and a wrong, used or expired code, are CodeInvalid
 // with one message, whichever it was; each takes the same one transaction.
-func (db *DB) FinishPasswordReset(ctx context.Context, username string, codeHash []byte, maxAttempts int, pwHash, url string) error {
+func (db Accounts) FinishPasswordReset(ctx context.Context, username string, codeHash []byte, maxAttempts int, pwHash, url string) error {
 	bad := scheme.Invalid(map[string]string{"code": "That code is wrong or has expired. Ask for a new one."})
 	nameIdx, err := db.index(vault.KindUsername, username)
 	if err != nil {
@@ -277,7 +277,7 @@ func (db *DB) FinishPasswordReset(ctx context.Context, username string, codeHash
 
 // UseTOTPStep records that the code of time step n was used, refusing a
 // step at or before the last one used: each code works once.
-func (db *DB) UseTOTPStep(ctx context.Context, userID string, step int64) (bool, error) {
+func (db Accounts) UseTOTPStep(ctx context.Context, userID string, step int64) (bool, error) {
 	ok := false
 	err := db.inTx(ctx, func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, `UPDATE users SET totp_last_step = $1 WHERE id = $2 AND totp_last_step < $1`, step, userID)

@@ -34,15 +34,15 @@ var seedWorkNames = []string{"Amber", "Bea", "Cass", "Dee", "Eve", "Fern", "Gigi
 // nil, is told the running total after each batch. Usernames are the
 // returned prefix and the member's number, from 0, in seven digits.
 func (db *DB) SeedMembers(ctx context.Context, n int, passwordHash string, progress func(done int)) (prefix string, err error) {
-	regions, err := db.Regions(ctx)
+	regions, err := db.Content.Regions(ctx)
 	if err != nil {
 		return "", err
 	}
-	sectors, err := db.Sectors(ctx)
+	sectors, err := db.Content.Sectors(ctx)
 	if err != nil {
 		return "", err
 	}
-	terms, err := db.CurrentTerms(ctx)
+	terms, err := db.Content.CurrentTerms(ctx)
 	if err != nil {
 		return "", err
 	}
@@ -78,7 +78,7 @@ func (db *DB) SeedMembers(ctx context.Context, n int, passwordHash string, progr
 				email := username + "@example.org"
 				mobile := fmt.Sprintf("+447700900%03d", k%1000)
 				wantsEmail, wantsSMS := k%2 == 0, k%4 == 0
-				s := &sealer{db: db, table: "users", id: id}
+				s := &sealer{db: db.core, table: "users", id: id}
 				nameIdx, nameCT := s.index(vault.KindUsername, username), s.seal("username", username)
 				s.table = "profiles"
 				workCT := s.seal("work_name", seedWorkNames[rng.IntN(len(seedWorkNames))])
@@ -135,11 +135,11 @@ var seedAccounts = []string{
 // is encrypted and identifiers indexed as in real use; what a real report
 // also writes (its events, the audit entry) is left out.
 func (db *DB) SeedReports(ctx context.Context, n int, progress func(done int)) error {
-	regions, err := db.Regions(ctx)
+	regions, err := db.Content.Regions(ctx)
 	if err != nil {
 		return err
 	}
-	types, err := db.IncidentTypes(ctx)
+	types, err := db.Content.IncidentTypes(ctx)
 	if err != nil {
 		return err
 	}

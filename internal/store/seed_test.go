@@ -40,11 +40,11 @@ func TestSeedMembers_AreRealMembersWithMadeUpDetails(t *testing.T) {
 		if active != 12 || withRegion != 12 {
 			t.Fatalf("%d active members, %d with a region; want 12 and 12", active, withRegion)
 		}
-		u, err := db.ActiveMemberByMobile(ctx, "+447700900003")
+		u, err := db.Sessions.ActiveMemberByMobile(ctx, "+447700900003")
 		if err != nil {
 			t.Fatalf("the fourth seeded member's mobile is not found by its blind index: %v", err)
 		}
-		p, err := db.Profile(ctx, u.ID)
+		p, err := db.Accounts.Profile(ctx, u.ID)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -54,7 +54,7 @@ func TestSeedMembers_AreRealMembersWithMadeUpDetails(t *testing.T) {
 		if u.Username != prefix+"0000003" {
 			t.Errorf("the fourth seeded member is %q, want %q", u.Username, prefix+"0000003")
 		}
-		l, err := db.LoginByUsername(ctx, u.Username)
+		l, err := db.Sessions.LoginByUsername(ctx, u.Username)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -96,7 +96,7 @@ func TestSeedReportsAndIdentifiers_AreFoundByTheCheck(t *testing.T) {
 			t.Fatal(err)
 		}
 		for kind, v := range map[string]string{"email": email, "username": username} {
-			out, err := db.RunCheck(ctx, store.Check{UserID: u, Channel: "web", Kind: kind, Normalised: v, PerDay: 50, PerMinute: 10})
+			out, err := db.Checks.RunCheck(ctx, store.Check{UserID: u, Channel: "web", Kind: kind, Normalised: v, PerDay: 50, PerMinute: 10})
 			if err != nil || len(out.AlertIDs) != 1 {
 				t.Errorf("check of the seeded %s %q: %+v, %v", kind, v, out, err)
 			}

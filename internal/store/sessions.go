@@ -24,7 +24,7 @@ func hashToken(token string) []byte {
 
 // CreateSession starts a session and returns its token (256 random bits);
 // only the token's hash is stored.
-func (db *DB) CreateSession(ctx context.Context, userID string, kind scheme.SessionKind, ttl SessionTTL) (token string, expires time.Time, err error) {
+func (db Sessions) CreateSession(ctx context.Context, userID string, kind scheme.SessionKind, ttl SessionTTL) (token string, expires time.Time, err error) {
 	b := make([]byte, 32)
 	rand.Read(b) //nolint:errcheck // never fails
 	token = base64.RawURLEncoding.EncodeToString(b)
@@ -44,7 +44,7 @@ const touchEvery = time.Minute
 // SessionUser returns the user of a live session of the given kind, and
 // keeps it alive. An unknown, expired or idle session, or a user who is no
 // longer active, is unauthenticated (and an expired session is deleted).
-func (db *DB) SessionUser(ctx context.Context, token string, kind scheme.SessionKind, ttl SessionTTL) (scheme.User, error) {
+func (db Sessions) SessionUser(ctx context.Context, token string, kind scheme.SessionKind, ttl SessionTTL) (scheme.User, error) {
 	unauth := scheme.Errorf(scheme.CodeUnauthenticated, "Please sign in.")
 	if token == "" {
 		return scheme.User{}, unauth
@@ -89,7 +89,7 @@ func (db *DB) SessionUser(ctx context.Context, token string, kind scheme.Session
 }
 
 // DeleteSession ends one session (sign-out).
-func (db *DB) DeleteSession(ctx context.Context, token string) error {
+func (db Sessions) DeleteSession(ctx context.Context, token string) error {
 	return db.inTx(ctx, func(tx *sql.Tx) error {
 		_, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE token_hash = $1`, hashToken(token))
 		return err
@@ -110,7 +110,7 @@ type Login struct {
 }
 
 // LoginByUsername finds a user for signing in; not found is CodeNotFound.
-func (db *DB) LoginByUsername(ctx context.Context, username string) (Login, error) {
+func (db Sessions) LoginByUsername(ctx context.Context, username string) (Login, error) {
 	idx, err := db.index(vault.KindUsername, username)
 	if err != nil {
 		return Login{}, err
@@ -119,11 +119,11 @@ func (db *DB) LoginByUsername(ctx context.Context, username string) (Login, erro
 }
 
 // LoginByID is LoginByUsername by user id.
-func (db *DB) LoginByID(ctx context.Context, id string) (Login, error) {
+func (db Sessions) LoginByID(ctx context.Context, id string) (Login, error) {
 	return db.loginWhere(ctx, `id = $1`, id)
 }
 
-func (db *DB) loginWhere(ctx context.Context, where string, arg any) (Login, error) {
+func (db *core) loginWhere(ctx context.Context, where string, arg any) (Login, error) {
 	var l Login
 	var role string
 	var nameCT, totpCT []byte
@@ -140,7 +140,7 @@ func (db *DB) loginWhere(ctx context.Context, where string, arg any) (Login, err
 }
 
 // LoginSucceeded records the sign-in.
-func (db *DB) LoginSucceeded(ctx context.Context, userID string) error {
+func (db Sessions) LoginSucceeded(ctx context.Context, userID string) error {
 	return db.inTx(ctx, func(tx *sql.Tx) error {
 		return db.appendAudit(ctx, tx, audit.Entry{Actor: userID, Action: "user.signin", SubjectType: "user", SubjectID: userID})
 	})

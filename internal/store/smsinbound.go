@@ -17,7 +17,7 @@ const SMSSeenFor = 24 * time.Hour
 // first time: false means the request is a replay, to be answered without
 // acting on it again. The id is stored only as a keyed hash, shared by
 // every instance.
-func (db *DB) FirstSMSInbound(ctx context.Context, messageID string) (bool, error) {
+func (db Checks) FirstSMSInbound(ctx context.Context, messageID string) (bool, error) {
 	// The index keys are per kind; a NUL cannot occur in a username, so
 	// this domain never meets real usernames (as for throttles).
 	idx, err := db.index(vault.KindUsername, "sms-inbound\x00"+messageID)
@@ -34,7 +34,7 @@ func (db *DB) FirstSMSInbound(ctx context.Context, messageID string) (bool, erro
 }
 
 // sweepSMSInbound deletes the message ids seen longer ago than SMSSeenFor.
-func (db *DB) sweepSMSInbound(ctx context.Context, now time.Time) (int64, error) {
+func (db *core) sweepSMSInbound(ctx context.Context, now time.Time) (int64, error) {
 	res, err := db.write.ExecContext(ctx, `DELETE FROM sms_inbound_seen WHERE seen_at < $1`, now.Add(-SMSSeenFor))
 	if err != nil {
 		return 0, err

@@ -20,14 +20,14 @@ func TestFirstSMSInbound_ARepeatIsAReplayUntilSweptAfterADay(t *testing.T) {
 		const sid = "SM0123456789abcdef0123456789abcdef"
 		first := func(want bool, when string) {
 			t.Helper()
-			got, err := db.FirstSMSInbound(ctx, sid)
+			got, err := db.Checks.FirstSMSInbound(ctx, sid)
 			if err != nil || got != want {
 				t.Fatalf("%s: first %v (%v), want %v", when, got, err, want)
 			}
 		}
 		first(true, "new")
 		first(false, "at once again")
-		if got, err := db.FirstSMSInbound(ctx, "SM"+sid[2:]+"0"); err != nil || !got {
+		if got, err := db.Checks.FirstSMSInbound(ctx, "SM"+sid[2:]+"0"); err != nil || !got {
 			t.Errorf("another id: first %v (%v), want true", got, err)
 		}
 		var stored int

@@ -35,7 +35,7 @@ type statsQuery struct {
 // Stats counts the monitoring figures for f in one read transaction, so
 // that the tables agree with each other. hours gives the scheme's time
 // zone (for months and days) and working hours (for processing times).
-func (db *DB) Stats(ctx context.Context, f stats.Filter, hours scheme.WorkingHours) (stats.Figures, error) {
+func (db Reports) Stats(ctx context.Context, f stats.Filter, hours scheme.WorkingHours) (stats.Figures, error) {
 	loc := hours.Location
 	if loc == nil {
 		loc = time.UTC

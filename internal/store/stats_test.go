@@ -196,7 +196,7 @@ func london(t *testing.T) scheme.WorkingHours {
 
 func statsOf(t *testing.T, db *store.DB, f stats.Filter) stats.Figures {
 	t.Helper()
-	fig, err := db.Stats(context.Background(), f, london(t))
+	fig, err := db.Reports.Stats(context.Background(), f, london(t))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -42,7 +42,9 @@ const DefaultPath = "./data/uglymugs.db"
 // River's SQLite driver wants exactly one, and a pool of read-only
 // connections, which WAL lets run beside the writer. On PostgreSQL both are
 // the same pool.
-type DB struct {
+type core struct {
+	top *DB // the whole, for one area to reach another
+
 	dialect Dialect
 	write   *sql.DB
 	read    *sql.DB
@@ -55,6 +57,58 @@ type DB struct {
 	parts   int // fan-out parts (SetFanOutParts); 0: by dialect
 
 	onUnreadable atomic.Pointer[func(vault.Field)] // OnUnreadable
+}
+
+// DB is the scheme's database, in areas over one connection: each area
+// is a type of its own holding its part of the persistence.
+type DB struct {
+	*core
+	Accounts   Accounts
+	Sessions   Sessions
+	Reports    Reports
+	Alerts     Alerts
+	Deliveries Deliveries
+	Police     Police
+	Content    Content
+	Checks     Checks
+}
+
+// Accounts holds applications, members, staff and their credentials.
+type Accounts struct{ *core }
+
+// Sessions holds sign-in sessions, partner API keys, throttles and the keys that sign forms.
+type Sessions struct{ *core }
+
+// Reports holds reports, drafts, their casework and the offender profiles that link them.
+type Reports struct{ *core }
+
+// Alerts holds alerts, their versions, audiences, additions and what members read.
+type Alerts struct{ *core }
+
+// Deliveries holds the queue of what goes out: notifications and alert deliveries.
+type Deliveries struct{ *core }
+
+// Police holds enquiries, disclosures, exports and searches for the police.
+type Police struct{ *core }
+
+// Content holds the public pages, images, terms, reference lists and the newsletter.
+type Content struct{ *core }
+
+// Checks holds the checks members and partners make, and their allowances.
+type Checks struct{ *core }
+
+func newDB(c *core) *DB {
+	db := &DB{core: c}
+	db.Accounts = Accounts{c}
+	db.Sessions = Sessions{c}
+	db.Reports = Reports{c}
+	db.Alerts = Alerts{c}
+	db.Deliveries = Deliveries{c}
+	db.Police = Police{c}
+	db.Content = Content{c}
+	db.Checks = Checks{c}
+	c.top = db
+	return db
 }
 
 // Source is a parsed --db value.
@@ -131,7 +185,7 @@ func sqliteDSN(path string, readOnly bool) string {
 // seals and opens personal fields; it may be nil for commands that touch
 // none (migrate, audit verify), and methods that need it then fail.
 func Open(ctx context.Context, src Source, v *vault.Vault) (*DB, error) {
-	db := &DB{dialect: src.Dialect, vault: v, now: time.Now}
+	db := newDB(&core{dialect: src.Dialect, vault: v, now: time.Now})
 	switch src.Dialect {
 	case SQLite:
 		if dir := filepath.Dir(src.Path); dir != "" {
@@ -203,7 +257,7 @@ func (db *DB) Writer() *sql.DB { return db.write }
 func (db *DB) Ping(ctx context.Context) error { return db.read.PingContext(ctx) }
 
 // inTx runs fn in a write transaction, committing if it returns nil.
-func (db *DB) inTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
+func (db *core) inTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
 	tx, err := db.write.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("begin: %w", err)

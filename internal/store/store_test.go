@@ -59,7 +59,7 @@ func TestMigrate_IsUpToDateAndIdempotent(t *testing.T) {
 		if n != 0 {
 			t.Errorf("second migrate applied %d migrations, want 0", n)
 		}
-		terms, err := db.CurrentTerms(ctx)
+		terms, err := db.Content.CurrentTerms(ctx)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -88,30 +88,30 @@ func TestStatus_ReportsStaleSchemaOnEmptyDatabase(t *testing.T) {
 func TestCreateUser_EncryptsUsernameAndRefusesDuplicates(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
-		u, err := db.CreateUser(ctx, "cli", store.NewUser{Username: "Coord.Ada", Role: scheme.RoleCoordinator, PasswordHash: "x", TOTPSecret: "S"})
+		u, err := db.Accounts.CreateUser(ctx, "cli", store.NewUser{Username: "Coord.Ada", Role: scheme.RoleCoordinator, PasswordHash: "x", TOTPSecret: "S"})
 		if err != nil {
 			t.Fatal(err)
 		}
-		got, err := db.UserByUsername(ctx, "Coord.Ada")
+		got, err := db.Accounts.UserByUsername(ctx, "Coord.Ada")
 		if err != nil {
 			t.Fatal(err)
 		}
 		if got.ID != u.ID || got.Username != "Coord.Ada" || got.Role != scheme.RoleCoordinator {
 			t.Errorf("read back %+v, want %+v", got, u)
 		}
-		if _, err := db.UserByUsername(ctx, "coord.ada"); scheme.ErrorCode(err) != scheme.CodeNotFound {
+		if _, err := db.Accounts.UserByUsername(ctx, "coord.ada"); scheme.ErrorCode(err) != scheme.CodeNotFound {
 			t.Errorf("usernames must be case-sensitive: lookup in lower case gave %v", err)
 		}
 		var plain int
 		if err := db.Writer().QueryRowContext(ctx, `SELECT COUNT(*) FROM users WHERE username_ct = $1 OR username_idx = $1`, []byte("Coord.Ada")).Scan(&plain); err != nil || plain != 0 {
 			t.Errorf("username stored in plain text (count %d, err %v)", plain, err)
 		}
-		_, err = db.CreateUser(ctx, "cli", store.NewUser{Username: "Coord.Ada", Role: scheme.RoleAdmin, PasswordHash: "y"})
+		_, err = db.Accounts.CreateUser(ctx, "cli", store.NewUser{Username: "Coord.Ada", Role: scheme.RoleAdmin, PasswordHash: "y"})
 		var se *scheme.Error
 		if !errors.As(err, &se) || se.Code != scheme.CodeConflict || se.Fields["username"] == "" {
 			t.Errorf("duplicate username: got %v, want conflict on username", err)
 		}
-		_, err = db.CreateUser(ctx, "cli", store.NewUser{Username: "no spaces please", Role: scheme.RoleAdmin, PasswordHash: "y"})
+		_, err = db.Accounts.CreateUser(ctx, "cli", store.NewUser{Username: "no spaces please", Role: scheme.RoleAdmin, PasswordHash: "y"})
 		if scheme.ErrorCode(err) != scheme.CodeInvalid {
 			t.Errorf("bad username: got %v, want invalid", err)
 		}

@@ -33,7 +33,7 @@ func comparable(kind, s string) string {
 // partial phone "07700 90…" fits "+447700900123"). It decrypts identifiers
 // to compare them, so it is for coordinators' eyes, one profile at a time;
 // the caller has already audited the profile view.
-func (db *DB) SuggestedMatches(ctx context.Context, profileID string) ([]scheme.Suggestion, error) {
+func (db Reports) SuggestedMatches(ctx context.Context, profileID string) ([]scheme.Suggestion, error) {
 	type ident struct{ id, kind, profile, report, offender, value string }
 	load := func(q string, args ...any) ([]ident, error) {
 		rows, err := db.read.QueryContext(ctx, q, args...)
@@ -86,7 +86,7 @@ func (db *DB) SuggestedMatches(ctx context.Context, profileID string) ([]scheme.
 // given kind equal to any of values (normalised values and values as typed,
 // so that a partial value typed the same way is found too), by blind index.
 // The search is audited, without the values.
-func (db *DB) FindReportsByIdentifier(ctx context.Context, actor, kind string, values ...string) ([]scheme.Report, error) {
+func (db Reports) FindReportsByIdentifier(ctx context.Context, actor, kind string, values ...string) ([]scheme.Report, error) {
 	k, ok := indexKind[kind]
 	if !ok {
 		return nil, scheme.Invalid(map[string]string{"kind": "Choose phone, email, vehicle, name or username."})
@@ -121,7 +121,7 @@ func (db *DB) FindReportsByIdentifier(ctx context.Context, actor, kind string, v
 			return nil, err
 		}
 	}
-	if err := db.Audit(ctx, audit.Entry{Actor: actor, Action: "identifier.search", Detail: fmt.Sprintf(`{"kind":%q,"found":%d}`, kind, len(ids))}); err != nil {
+	if err := db.top.Audit(ctx, audit.Entry{Actor: actor, Action: "identifier.search", Detail: fmt.Sprintf(`{"kind":%q,"found":%d}`, kind, len(ids))}); err != nil {
 		return nil, err
 	}
 	if len(ids) == 0 {

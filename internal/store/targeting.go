@@ -53,7 +53,7 @@ func audience(ctx context.Context, q queryer, alertID string) (scheme.Audience, 
 }
 
 // Audience counts the members alert id reaches, by channel.
-func (db *DB) Audience(ctx context.Context, id string) (scheme.Audience, error) {
+func (db Alerts) Audience(ctx context.Context, id string) (scheme.Audience, error) {
 	return audience(ctx, db.read, id)
 }
 

@@ -8,7 +8,7 @@ import (
 )
 
 // CurrentTerms returns the newest published terms and conditions.
-func (db *DB) CurrentTerms(ctx context.Context) (scheme.Terms, error) {
+func (db Content) CurrentTerms(ctx context.Context) (scheme.Terms, error) {
 	var t scheme.Terms
 	err := db.read.QueryRowContext(ctx, `SELECT version, body, published_at FROM terms_versions
 		ORDER BY version DESC LIMIT 1`).Scan(&t.Version, &t.Body, &t.PublishedAt)
@@ -16,7 +16,7 @@ func (db *DB) CurrentTerms(ctx context.Context) (scheme.Terms, error) {
 }
 
 // Regions returns the scheme's regions in display order.
-func (db *DB) Regions(ctx context.Context) ([]scheme.Region, error) {
+func (db Content) Regions(ctx context.Context) ([]scheme.Region, error) {
 	rows, err := db.read.QueryContext(ctx, `SELECT slug, name FROM regions ORDER BY position, slug`)
 	if err != nil {
 		return nil, err
@@ -34,7 +34,7 @@ func (db *DB) Regions(ctx context.Context) ([]scheme.Region, error) {
 }
 
 // Sectors returns the sectors of work in display order.
-func (db *DB) Sectors(ctx context.Context) ([]scheme.Sector, error) {
+func (db Content) Sectors(ctx context.Context) ([]scheme.Sector, error) {
 	rows, err := db.read.QueryContext(ctx, `SELECT slug, name FROM sectors ORDER BY position, slug`)
 	if err != nil {
 		return nil, err
@@ -52,7 +52,7 @@ func (db *DB) Sectors(ctx context.Context) ([]scheme.Sector, error) {
 }
 
 // IncidentTypes returns the kinds of incident with their severities.
-func (db *DB) IncidentTypes(ctx context.Context) ([]scheme.IncidentType, error) {
+func (db Content) IncidentTypes(ctx context.Context) ([]scheme.IncidentType, error) {
 	rows, err := db.read.QueryContext(ctx, `SELECT slug, name, severity FROM incident_types ORDER BY position, slug`)
 	if err != nil {
 		return nil, err
@@ -73,7 +73,7 @@ func (db *DB) IncidentTypes(ctx context.Context) ([]scheme.IncidentType, error) 
 
 // Lists returns the scheme's reference lists: incident types most severe
 // first, regions and sectors in display order.
-func (db *DB) Lists(ctx context.Context) (scheme.Lists, error) {
+func (db Content) Lists(ctx context.Context) (scheme.Lists, error) {
 	var l scheme.Lists
 	var err error
 	if l.Types, err = db.IncidentTypes(ctx); err != nil {

@@ -14,7 +14,7 @@ import (
 // shares it). The key is stored only as a keyed hash. When refused, it
 // also says how long until the next try is allowed; a refused try costs
 // nothing, so hammering does not push the next allowed try further away.
-func (db *DB) Throttle(ctx context.Context, key string, every time.Duration, burst int) (ok bool, wait time.Duration, err error) {
+func (db Sessions) Throttle(ctx context.Context, key string, every time.Duration, burst int) (ok bool, wait time.Duration, err error) {
 	idx, err := db.throttleIndex(key)
 	if err != nil {
 		return false, 0, err
@@ -33,7 +33,7 @@ func (db *DB) Throttle(ctx context.Context, key string, every time.Duration, bur
 // Refund gives back one try that Throttle allowed under key, for a try
 // that turned out to be the rightful person's (a correct password): only
 // failures use up an allowance.
-func (db *DB) Refund(ctx context.Context, key string, every time.Duration) error {
+func (db Sessions) Refund(ctx context.Context, key string, every time.Duration) error {
 	idx, err := db.throttleIndex(key)
 	if err != nil {
 		return err
@@ -44,7 +44,7 @@ func (db *DB) Refund(ctx context.Context, key string, every time.Duration) error
 	})
 }
 
-func (db *DB) throttleIndex(key string) ([]byte, error) {
+func (db *core) throttleIndex(key string) ([]byte, error) {
 	// The index keys are per kind; a NUL cannot occur in a username, so
 	// this domain never meets real usernames.
 	return db.index(vault.KindUsername, "throttle\x00"+key)
@@ -52,7 +52,7 @@ func (db *DB) throttleIndex(key string) ([]byte, error) {
 
 // throttleTx is Throttle inside the caller's transaction, for a try that
 // is counted together with what it does.
-func (db *DB) throttleTx(ctx context.Context, tx *sql.Tx, idx []byte, every time.Duration, burst int) (ok bool, wait time.Duration, err error) {
+func (db *core) throttleTx(ctx context.Context, tx *sql.Tx, idx []byte, every time.Duration, burst int) (ok bool, wait time.Duration, err error) {
 	now := db.now().UnixMicro()
 	step, limit := every.Microseconds(), int64(burst)*every.Microseconds()
 	if _, err := tx.ExecContext(ctx, `INSERT INTO throttles (key_idx, tat) VALUES ($1, 0) ON CONFLICT DO NOTHING`, idx); err != nil {
@@ -77,7 +77,7 @@ func (db *DB) throttleTx(ctx context.Context, tx *sql.Tx, idx []byte, every time
 // sweepThrottles deletes, at most once a minute per process, the rows of
 // addresses whose allowance is full again: they say nothing a missing row
 // would not.
-func (db *DB) sweepThrottles(ctx context.Context, now int64) {
+func (db *core) sweepThrottles(ctx context.Context, now int64) {
 	db.sweepMu.Lock()
 	due := now-db.sweptAt > time.Minute.Microseconds()
 	if due {
@@ -92,6 +92,6 @@ func (db *DB) sweepThrottles(ctx context.Context, now int64) {
 // Sign returns a keyed hash of msg for a purpose (domain) that every
 // instance sharing the key file computes alike: for values the site hands
 // out and must recognise later, such as the contact form's timestamp.
-func (db *DB) Sign(domain, msg string) ([]byte, error) {
+func (db Sessions) Sign(domain, msg string) ([]byte, error) {
 	return db.index(vault.KindUsername, "sign\x00"+domain+"\x00"+msg)
 }

@@ -20,7 +20,7 @@ func TestThrottle_BurstThenOneEveryIntervalPerAddressStoredHashed(t *testing.T) 
 		db.SetClock(func() time.Time { return now })
 		try := func(addr string) (bool, time.Duration) {
 			t.Helper()
-			ok, wait, err := db.Throttle(ctx, addr, 6*time.Second, 3)
+			ok, wait, err := db.Sessions.Throttle(ctx, addr, 6*time.Second, 3)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -76,7 +76,7 @@ func TestThrottle_RefundGivesBackOneTry(t *testing.T) {
 		db.SetClock(func() time.Time { return now })
 		try := func() bool {
 			t.Helper()
-			ok, _, err := db.Throttle(ctx, "signin\x00m.pearl", time.Minute, 2)
+			ok, _, err := db.Sessions.Throttle(ctx, "signin\x00m.pearl", time.Minute, 2)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -86,7 +86,7 @@ func TestThrottle_RefundGivesBackOneTry(t *testing.T) {
 		if !first || !second || third {
 			t.Fatalf("tries allowed %v %v %v; want two, then a refusal", first, second, third)
 		}
-		if err := db.Refund(ctx, "signin\x00m.pearl", time.Minute); err != nil {
+		if err := db.Sessions.Refund(ctx, "signin\x00m.pearl", time.Minute); err != nil {
 			t.Fatal(err)
 		}
 		if !try() {
@@ -95,7 +95,7 @@ func TestThrottle_RefundGivesBackOneTry(t *testing.T) {
 		if try() {
 			t.Error("a refund gave back more than one try")
 		}
-		if err := db.Refund(ctx, "signin\x00nobody", time.Minute); err != nil {
+		if err := db.Sessions.Refund(ctx, "signin\x00nobody", time.Minute); err != nil {
 			t.Errorf("a refund for a key with no row: %v", err)
 		}
 	})
@@ -110,13 +110,13 @@ func TestPasswordReset_MessagesLimitedPerUsernameAndCheckedByUsername(t *testing
 		now := time.Date(2026, 11, 24, 10, 0, 0, 0, time.UTC)
 		db.SetClock(func() time.Time { return now })
 		a := apply(t, db, individual("m.opal", "opal@example.org", ""))
-		if _, err := db.DecideApplication(ctx, "coord", a.ID, scheme.Approve, "", "u"); err != nil {
+		if _, err := db.Accounts.DecideApplication(ctx, "coord", a.ID, scheme.Approve, "", "u"); err != nil {
 			t.Fatal(err)
 		}
 		req := func(username, userID, code string) bool {
 			t.Helper()
 			h := sha256.Sum256([]byte(code))
-			sent, err := db.StartPasswordReset(ctx, store.ResetRequest{Username: username, UserID: userID, Code: code, CodeHash: h[:],
+			sent, err := db.Accounts.StartPasswordReset(ctx, store.ResetRequest{Username: username, UserID: userID, Code: code, CodeHash: h[:],
 				TTL: 30 * time.Minute, Every: 20 * time.Minute, Burst: 3, URL: "https://uglymugs.example.org/signin"})
 			if err != nil {
 				t.Fatal(err)
@@ -143,17 +143,17 @@ func TestPasswordReset_MessagesLimitedPerUsernameAndCheckedByUsername(t *testing
 		}
 		hash := func(code string) []byte { h := sha256.Sum256([]byte(code)); return h[:] }
 		for _, who := range []string{"nobody.here", "M.OPAL"} {
-			if err := db.FinishPasswordReset(ctx, who, hash("LATER"), 5, "$argon2id$new", ""); scheme.ErrorCode(err) != scheme.CodeInvalid {
+			if err := db.Accounts.FinishPasswordReset(ctx, who, hash("LATER"), 5, "$argon2id$new", ""); scheme.ErrorCode(err) != scheme.CodeInvalid {
 				t.Errorf("the code for %q: %v, want invalid", who, err)
 			}
 		}
-		if err := db.FinishPasswordReset(ctx, "m.opal", hash("CODE2"), 5, "$argon2id$new", ""); scheme.ErrorCode(err) != scheme.CodeInvalid {
+		if err := db.Accounts.FinishPasswordReset(ctx, "m.opal", hash("CODE2"), 5, "$argon2id$new", ""); scheme.ErrorCode(err) != scheme.CodeInvalid {
 			t.Errorf("an earlier, replaced code: %v, want invalid", err)
 		}
-		if err := db.FinishPasswordReset(ctx, "m.opal", hash("LATER"), 5, "$argon2id$new", ""); err != nil {
+		if err := db.Accounts.FinishPasswordReset(ctx, "m.opal", hash("LATER"), 5, "$argon2id$new", ""); err != nil {
 			t.Errorf("the latest code: %v", err)
 		}
-		l, err := db.LoginByUsername(ctx, "m.opal")
+		l, err := db.Sessions.LoginByUsername(ctx, "m.opal")
 		if err != nil || l.PasswordHash != "$argon2id$new" {
 			t.Errorf("password after the reset: %q %v", l.PasswordHash, err)
 		}

@@ -24,7 +24,7 @@ func (db *DB) OnUnreadable(fn func(vault.Field)) { db.onUnreadable.Store(&fn) }
 // moved, or sealed with a key not in the key file).
 func unreadable(err error) bool { return errors.Is(err, vault.ErrDecrypt) }
 
-func (db *DB) reportUnreadable(table, column, id string) {
+func (db *core) reportUnreadable(table, column, id string) {
 	if fn := db.onUnreadable.Load(); fn != nil && *fn != nil {
 		(*fn)(vault.Field{Table: table, Column: column, RowID: id})
 	}

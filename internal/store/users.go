@@ -18,7 +18,7 @@ func newID() string { return rand.Text() }
 
 var errNoVault = errors.New("store: this command was started without a key file")
 
-func (db *DB) seal(table, column, id, plaintext string) ([]byte, error) {
+func (db *core) seal(table, column, id, plaintext string) ([]byte, error) {
 	if db.vault == nil {
 		return nil, errNoVault
 	}
@@ -28,7 +28,7 @@ func (db *DB) seal(table, column, id, plaintext string) ([]byte, error) {
 // open decrypts one field. A value that does not open is reported
 // (OnUnreadable) and its error matches vault.ErrDecrypt, so that list
 // reads can mark it and go on.
-func (db *DB) open(table, column, id string, ciphertext []byte) (string, error) {
+func (db *core) open(table, column, id string, ciphertext []byte) (string, error) {
 	if db.vault == nil {
 		return "", errNoVault
 	}
@@ -40,7 +40,7 @@ func (db *DB) open(table, column, id string, ciphertext []byte) (string, error) 
 	return s, err
 }
 
-func (db *DB) index(k vault.Kind, normalised string) ([]byte, error) {
+func (db *core) index(k vault.Kind, normalised string) ([]byte, error) {
 	if db.vault == nil {
 		return nil, errNoVault
 	}
@@ -58,7 +58,7 @@ type NewUser struct {
 
 // CreateUser adds a user and records who did it. A taken username is a
 // conflict.
-func (db *DB) CreateUser(ctx context.Context, actor string, nu NewUser) (scheme.User, error) {
+func (db Accounts) CreateUser(ctx context.Context, actor string, nu NewUser) (scheme.User, error) {
 	if p := scheme.UsernameProblem(nu.Username); p != "" {
 		return scheme.User{}, scheme.Invalid(map[string]string{"username": p})
 	}
@@ -92,7 +92,7 @@ func (db *DB) CreateUser(ctx context.Context, actor string, nu NewUser) (scheme.
 }
 
 // UserByUsername finds a user by exact (case-sensitive) username.
-func (db *DB) UserByUsername(ctx context.Context, username string) (scheme.User, error) {
+func (db Accounts) UserByUsername(ctx context.Context, username string) (scheme.User, error) {
 	idx, err := db.index(vault.KindUsername, username)
 	if err != nil {
 		return scheme.User{}, err

@@ -31,17 +31,17 @@ func TestAlertPages_FitSmallScreensAndBreakNoCSPRule(t *testing.T) {
 			"Description: man, aged about 40s, blond, tall, a scar on his left hand, London accent.\n" +
 			"He used the phone number listed with this alert, and asked to meet at a hotel near the station.\n" +
 			"If he contacts you, or you recognise him, add what you know below. Trust your instincts, and work with someone nearby if you can.")})
-	if _, err := d.db.AddAddition(ctx, d.users["reporter"].ID, a.ID, "The same man texted me last Friday from this number, asking for an outcall."); err != nil {
+	if _, err := d.db.Alerts.AddAddition(ctx, d.users["reporter"].ID, a.ID, "The same man texted me last Friday from this number, asking for an outcall."); err != nil {
 		t.Fatal(err)
 	}
-	pending, err := d.db.PendingAdditions(ctx)
+	pending, err := d.db.Alerts.PendingAdditions(ctx)
 	if err != nil || len(pending) != 1 {
 		t.Fatalf("pending additions: %v %v", pending, err)
 	}
-	if err := d.db.ModerateAddition(ctx, d.users["coordB"].ID, pending[0].ID, true); err != nil {
+	if err := d.db.Alerts.ModerateAddition(ctx, d.users["coordB"].ID, pending[0].ID, true); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := d.db.AddAddition(ctx, d.users["member"].ID, a.ID, "He called me too, on Sunday night, from a withheld number."); err != nil {
+	if _, err := d.db.Alerts.AddAddition(ctx, d.users["member"].ID, a.ID, "He called me too, on Sunday night, from a withheld number."); err != nil {
 		t.Fatal(err)
 	}
 	d.publish(alert.Input{Title: ptr("Threats — London"), IncidentTypes: ptr([]string{"threats"})})

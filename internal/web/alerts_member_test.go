@@ -69,11 +69,11 @@ func newAlertDesk(t *testing.T, db *store.DB) *alertDesk {
 		if _, err := account.CreateStaff(ctx, db, "test", "staff."+strings.ToLower(who), "a long test passphrase", role); err != nil {
 			t.Fatal(err)
 		}
-		u, err := db.UserByUsername(ctx, "staff."+strings.ToLower(who))
+		u, err := db.Accounts.UserByUsername(ctx, "staff."+strings.ToLower(who))
 		if err != nil {
 			t.Fatal(err)
 		}
-		if err := db.SetTOTP(ctx, u.ID, "JBSWY3DPEHPK3PXP", nil); err != nil {
+		if err := db.Accounts.SetTOTP(ctx, u.ID, "JBSWY3DPEHPK3PXP", nil); err != nil {
 			t.Fatal(err)
 		}
 		d.keep(who, u.ID)
@@ -83,7 +83,7 @@ func newAlertDesk(t *testing.T, db *store.DB) *alertDesk {
 
 func (d *alertDesk) keep(who, id string) {
 	d.t.Helper()
-	l, err := d.db.LoginByID(context.Background(), id)
+	l, err := d.db.Sessions.LoginByID(context.Background(), id)
 	if err != nil {
 		d.t.Fatal(err)
 	}
@@ -151,7 +151,7 @@ func (d *alertDesk) report() scheme.Report {
 func (d *alertDesk) fanOut(id string) {
 	d.t.Helper()
 	for range 100 {
-		done, err := d.db.FanOutAlert(context.Background(), id, 50)
+		done, err := d.db.Deliveries.FanOutAlert(context.Background(), id, 50)
 		if err != nil {
 			d.t.Fatal(err)
 		}
@@ -180,7 +180,7 @@ func (d *alertDesk) publish(in alert.Input) scheme.Alert {
 		d.t.Fatal(err)
 	}
 	d.fanOut(a.ID)
-	if a, err = d.db.Alert(ctx, a.ID); err != nil {
+	if a, err = d.db.Alerts.Alert(ctx, a.ID); err != nil {
 		d.t.Fatal(err)
 	}
 	return a
@@ -333,7 +333,7 @@ func TestAlertPages_BulletinOnlyForOrganisations(t *testing.T) {
 	d := newAlertDesk(t, storetest.Open(t, store.SQLite))
 	a := d.publish(alert.Input{Title: ptr("Robbery — Hackney")})
 	old := d.publish(alert.Input{Title: ptr("Withdrawn one")})
-	if err := d.db.WithdrawAlert(context.Background(), d.users["coordA"].ID, old.ID, "Sent in error."); err != nil {
+	if err := d.db.Alerts.WithdrawAlert(context.Background(), d.users["coordA"].ID, old.ID, "Sent in error."); err != nil {
 		t.Fatal(err)
 	}
 
@@ -372,7 +372,7 @@ func TestAlertPages_BulletinOnlyForOrganisations(t *testing.T) {
 func TestAlertFeed_FiltersKeepTheirValuesAndPagesGoBack(t *testing.T) {
 	d := newAlertDesk(t, storetest.Open(t, store.SQLite))
 	ctx := context.Background()
-	if err := d.db.SetSetting(ctx, "test", scheme.SettingRequireApproval, "false"); err != nil {
+	if err := d.db.Alerts.SetSetting(ctx, "test", scheme.SettingRequireApproval, "false"); err != nil {
 		t.Fatal(err)
 	}
 	first := d.publish(alert.Input{Title: ptr("Oldest: threats"), IncidentTypes: ptr([]string{"threats"})})

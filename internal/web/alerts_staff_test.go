@@ -165,7 +165,7 @@ func TestAlertEditor_DiscardAndTheList(t *testing.T) {
 func TestNewAlert_RefusedWithoutTheReportersConsent(t *testing.T) {
 	d := newAlertDesk(t, storetest.Open(t, store.SQLite))
 	rep := d.report()
-	if _, err := d.db.SetConsents(context.Background(), d.users["reporter"].ID, rep.ID, scheme.Consents{}); err != nil {
+	if _, err := d.db.Reports.SetConsents(context.Background(), d.users["reporter"].ID, rep.ID, scheme.Consents{}); err != nil {
 		t.Fatal(err)
 	}
 	if c := d.get("coordA", "/coordinator/reports/"+rep.ID); strings.Contains(c, `action="/coordinator/alerts"`) || !strings.Contains(c, "did not agree to an alert") {
@@ -195,7 +195,7 @@ func TestAlertSettings_AdminSwitchesApprovalOff(t *testing.T) {
 		t.Error("with approval off, the writer is not offered Publish")
 	}
 	d.post("admin", "/admin/settings", url.Values{"require_approval": {"true"}})
-	if v, _ := d.db.Setting(context.Background(), scheme.SettingRequireApproval, ""); v != "true" {
+	if v, _ := d.db.Alerts.Setting(context.Background(), scheme.SettingRequireApproval, ""); v != "true" {
 		t.Errorf("setting is %q after ticking it again", v)
 	}
 }
@@ -240,7 +240,7 @@ func TestAlertDeliveries_CountsRetryAndPausedChannels(t *testing.T) {
 	}
 
 	// A channel that paused itself: a banner on the list and here, and Resume.
-	if err := d.db.PauseChannel(ctx, "sms", "provider refused 20 messages in a row"); err != nil {
+	if err := d.db.Deliveries.PauseChannel(ctx, "sms", "provider refused 20 messages in a row"); err != nil {
 		t.Fatal(err)
 	}
 	for _, p := range []string{"/coordinator/alerts", path} {

@@ -95,7 +95,7 @@ func TestAuthorisationMatrix_EveryRouteForEveryRole(t *testing.T) {
 		if _, err := d.acc.Decide(ctx, "test", a.ID, scheme.Approve, ""); err != nil {
 			t.Fatal(err)
 		}
-		l, _ := db.LoginByID(ctx, a.UserID)
+		l, _ := db.Sessions.LoginByID(ctx, a.UserID)
 		users[who] = l.User
 	}
 	users["applicant"] = scheme.User{ID: pending.UserID}
@@ -103,40 +103,40 @@ func TestAuthorisationMatrix_EveryRouteForEveryRole(t *testing.T) {
 	deadWeb := map[string]string{"revoked": sessionFor(t, db, users["revoked"].ID), "left": sessionFor(t, db, users["left"].ID)}
 	deadAPI := map[string]string{}
 	for _, who := range []string{"revoked", "left"} {
-		tok, _, err := db.CreateSession(ctx, users[who].ID, scheme.SessionAPI, account.DefaultAPITTL)
+		tok, _, err := db.Sessions.CreateSession(ctx, users[who].ID, scheme.SessionAPI, account.DefaultAPITTL)
 		if err != nil {
 			t.Fatal(err)
 		}
 		deadAPI[who] = tok
 	}
-	if err := db.Revoke(ctx, users["coord"].ID, users["revoked"].ID, "Probing for offenders' details.", "http://test.example.org/signin"); err != nil {
+	if err := db.Accounts.Revoke(ctx, users["coord"].ID, users["revoked"].ID, "Probing for offenders' details.", "http://test.example.org/signin"); err != nil {
 		t.Fatal(err)
 	}
-	if err := db.Leave(ctx, users["left"].ID); err != nil {
+	if err := db.Accounts.Leave(ctx, users["left"].ID); err != nil {
 		t.Fatal(err)
 	}
 
 	// Objects.
 	a := d.publish(alert.Input{Title: ptr("Robbery — Hackney")})
 	rep := a.ReportIDs[0]
-	draft, err := db.SaveDraft(ctx, users["member"].ID, "", 1, "{}")
+	draft, err := db.Reports.SaveDraft(ctx, users["member"].ID, "", 1, "{}")
 	if err != nil {
 		t.Fatal(err)
 	}
-	full, err := db.Report(ctx, rep)
+	full, err := db.Reports.Report(ctx, rep)
 	if err != nil {
 		t.Fatal(err)
 	}
 	profile := full.Working.Offenders[0].ProfileID
-	task, err := db.AddTask(ctx, users["coord"].ID, rep, "Call back", time.Time{})
+	task, err := db.Reports.AddTask(ctx, users["coord"].ID, rep, "Call back", time.Time{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	addition, err := db.AddAddition(ctx, users["member"].ID, a.ID, "The same man called me.")
+	addition, err := db.Alerts.AddAddition(ctx, users["member"].ID, a.ID, "The same man called me.")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := db.SetConsents(ctx, users["member"].ID, rep, scheme.Consents{Alert: true, Police: true}); err != nil {
+	if _, err := db.Reports.SetConsents(ctx, users["member"].ID, rep, scheme.Consents{Alert: true, Police: true}); err != nil {
 		t.Fatal(err)
 	}
 	ps := police.New(db, hours)
@@ -160,7 +160,7 @@ func TestAuthorisationMatrix_EveryRouteForEveryRole(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	key, _, err := db.CreateAPIKey(ctx, users["admin"].ID, "Example Adverts", 10, 100)
+	key, _, err := db.Sessions.CreateAPIKey(ctx, users["admin"].ID, "Example Adverts", 10, 100)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -388,7 +388,7 @@ func TestAuthorisationMatrix_EveryRouteForEveryRole(t *testing.T) {
 				if api {
 					kind = scheme.SessionAPI
 				}
-				tok, _, err = db.CreateSession(ctx, users[who].ID, kind, account.DefaultAPITTL)
+				tok, _, err = db.Sessions.CreateSession(ctx, users[who].ID, kind, account.DefaultAPITTL)
 				if err != nil {
 					t.Fatal(err)
 				}

@@ -12,7 +12,7 @@ import (
 // sessionFor signs a user in directly and returns their cookie value.
 func sessionFor(t *testing.T, db *store.DB, userID string) string {
 	t.Helper()
-	tok, _, err := db.CreateSession(context.Background(), userID, scheme.SessionWeb, account.DefaultWebTTL)
+	tok, _, err := db.Sessions.CreateSession(context.Background(), userID, scheme.SessionWeb, account.DefaultWebTTL)
 	if err != nil {
 		t.Fatal(err)
 	}

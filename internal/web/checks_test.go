@@ -131,7 +131,7 @@ func checkAPI(t *testing.T, db *store.DB) {
 	d.ts = newServerLimited(t, db, web.Config{}, check.Limits{PerDay: 3, PerMinute: 3})
 	a := d.publish(alert.Input{Title: ptr("Robbery — Hackney")})
 	ctx := context.Background()
-	tok, _, err := db.CreateSession(ctx, d.users["member"].ID, scheme.SessionAPI, account.DefaultAPITTL)
+	tok, _, err := db.Sessions.CreateSession(ctx, d.users["member"].ID, scheme.SessionAPI, account.DefaultAPITTL)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -26,7 +26,7 @@ import (
 func contactStamp(t *testing.T, db *store.DB) string {
 	t.Helper()
 	ts := strconv.FormatInt(time.Now().Add(-10*time.Second).Unix(), 10)
-	sig, err := db.Sign("contact", ts)
+	sig, err := db.Sessions.Sign("contact", ts)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -79,11 +79,11 @@ func TestContactForm_AMessageWithLineBreaksReachesTheInboxWithItsLines(t *testin
 		if err != nil {
 			t.Fatal(err)
 		}
-		ids := sendContactMessages(t, db, &notify.Worker{Source: db, Mail: m})
+		ids := sendContactMessages(t, db, &notify.Worker{Source: db.Deliveries, Mail: m})
 		if len(ids) != 1 {
 			t.Fatalf("%d contact messages queued, want 1", len(ids))
 		}
-		n, err := db.Notification(context.Background(), ids[0])
+		n, err := db.Deliveries.Notification(context.Background(), ids[0])
 		if err != nil || n.Status != notify.StatusSent {
 			t.Fatalf("the message is %q (%s), want sent", n.Status, n.Error)
 		}
@@ -103,8 +103,8 @@ func TestOutbox_AMessageThatFailedForGoodIsShownWithItsReason(t *testing.T) {
 		// The mail server refuses it for good, as it would an address it
 		// will never deliver to.
 		d.post("", "/contact", url.Values{"t": {contactStamp(t, db)}, "message": {"I need to talk to someone today."}, "name": {"Ann"}})
-		ids := sendContactMessages(t, db, &notify.Worker{Source: db, Mail: refusingMailer{}})
-		n, err := db.Notification(context.Background(), ids[0])
+		ids := sendContactMessages(t, db, &notify.Worker{Source: db.Deliveries, Mail: refusingMailer{}})
+		n, err := db.Deliveries.Notification(context.Background(), ids[0])
 		if err != nil || n.Status != notify.StatusFailed {
 			t.Fatalf("the message is %q (%v), want failed", n.Status, err)
 		}

@@ -137,7 +137,7 @@ func TestImages_UploadedWithoutMetadataAndServed(t *testing.T) {
 	if status, body := upload("evil.png", []byte("<svg onload=alert(1)>")); status != http.StatusUnprocessableEntity || !strings.Contains(body, "PNG or JPEG") {
 		t.Errorf("a file that is not an image: %d", status)
 	}
-	imgs, err := d.db.Images(context.Background())
+	imgs, err := d.db.Content.Images(context.Background())
 	if err != nil || len(imgs) != 1 {
 		t.Fatalf("images: %v %v", imgs, err)
 	}

@@ -90,7 +90,7 @@ func TestEnumeration_SameAnswerForKnownAndUnknown(t *testing.T) {
 	if _, err := d.acc.Apply(ctx, in); err != nil {
 		t.Fatal(err)
 	}
-	if err := db.Subscribe(ctx, "reader@example.org", scheme.NewsletterLinks{Confirm: func(string) string { return "" }, Unsubscribe: func(string) string { return "" }}); err != nil {
+	if err := db.Content.Subscribe(ctx, "reader@example.org", scheme.NewsletterLinks{Confirm: func(string) string { return "" }, Unsubscribe: func(string) string { return "" }}); err != nil {
 		t.Fatal(err)
 	}
 	n := 0

@@ -20,7 +20,7 @@ func TestExportPages_FromFormToDownloadAudited(t *testing.T) {
 	d := newAlertDesk(t, db)
 	ctx := context.Background()
 	consented := d.report()
-	if _, err := db.SetConsents(ctx, d.users["reporter"].ID, consented.ID, scheme.Consents{Alert: true, Police: true}); err != nil {
+	if _, err := db.Reports.SetConsents(ctx, d.users["reporter"].ID, consented.ID, scheme.Consents{Alert: true, Police: true}); err != nil {
 		t.Fatal(err)
 	}
 	other := d.report() // no police consent
@@ -34,7 +34,7 @@ func TestExportPages_FromFormToDownloadAudited(t *testing.T) {
 	if v, _ := inputValue(body, "recipient"); v != "NCA SCAS analyst" || !strings.Contains(body, consented.ID+"\n"+other.ID+"</textarea>") {
 		t.Error("the form lost what was typed")
 	}
-	if list, _ := db.PoliceExports(ctx, 10); len(list) != 0 {
+	if list, _ := db.Police.PoliceExports(ctx, 10); len(list) != 0 {
 		t.Fatal("a refused export was recorded")
 	}
 
@@ -42,7 +42,7 @@ func TestExportPages_FromFormToDownloadAudited(t *testing.T) {
 		"purpose": {"Linking robberies"}, "recipient": {"NCA SCAS analyst"}, "format": {"csv"}})
 	id := strings.TrimSuffix(strings.TrimPrefix(loc, "/coordinator/exports/"), "?done=created")
 	page := d.get("coordA", loc)
-	rec, err := db.PoliceExport(ctx, id)
+	rec, err := db.Police.PoliceExport(ctx, id)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -90,11 +90,11 @@ func TestExportAPI_CoordinatorsOnly(t *testing.T) {
 	d := newAlertDesk(t, db)
 	ctx := context.Background()
 	r := d.report()
-	if _, err := db.SetConsents(ctx, d.users["reporter"].ID, r.ID, scheme.Consents{Police: true}); err != nil {
+	if _, err := db.Reports.SetConsents(ctx, d.users["reporter"].ID, r.ID, scheme.Consents{Police: true}); err != nil {
 		t.Fatal(err)
 	}
 	post := func(who, body string) (int, map[string]any) {
-		tok, _, err := db.CreateSession(ctx, d.users[who].ID, scheme.SessionAPI, account.DefaultAPITTL)
+		tok, _, err := db.Sessions.CreateSession(ctx, d.users[who].ID, scheme.SessionAPI, account.DefaultAPITTL)
 		if err != nil {
 			t.Fatal(err)
 		}

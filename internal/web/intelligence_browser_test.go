@@ -23,7 +23,7 @@ func TestIntelligenceSearch_InTheBrowser(t *testing.T) {
 	d := newAlertDesk(t, storetest.Open(t, store.SQLite))
 	rep := d.report()
 	d.report()
-	full, err := d.db.Report(context.Background(), rep.ID)
+	full, err := d.db.Reports.Report(context.Background(), rep.ID)
 	if err != nil {
 		t.Fatal(err)
 	}

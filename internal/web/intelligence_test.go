@@ -18,7 +18,7 @@ func TestIntelligencePage_RanksAndSearches(t *testing.T) {
 	d := newAlertDesk(t, storetest.Open(t, store.SQLite))
 	a := d.report() // 07700 900123, robbery, London
 	d.report()      // the same phone: one profile, two reports
-	full, err := d.db.Report(context.Background(), a.ID)
+	full, err := d.db.Reports.Report(context.Background(), a.ID)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -129,7 +129,7 @@ func TestOffenderPage_TimelineInDateOrderWithGaps(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	full, err := d.db.Report(context.Background(), late.ID)
+	full, err := d.db.Reports.Report(context.Background(), late.ID)
 	if err != nil {
 		t.Fatal(err)
 	}

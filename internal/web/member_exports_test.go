@@ -21,7 +21,7 @@ func TestMemberExportPages_ASecondPersonApprovesThenTheOneWhoAskedDownloads(t *t
 	d := newAlertDesk(t, storetest.Open(t, store.SQLite))
 	ctx := context.Background()
 	wren := d.users["outsider"].ID
-	if err := d.db.Revoke(ctx, d.users["coordA"].ID, wren, "Probing for offenders' details.", "http://test.example.org/signin"); err != nil {
+	if err := d.db.Accounts.Revoke(ctx, d.users["coordA"].ID, wren, "Probing for offenders' details.", "http://test.example.org/signin"); err != nil {
 		t.Fatal(err)
 	}
 	status, h, body := d.do("coordA", "POST", "/coordinator/members/"+wren+"/export", url.Values{"purpose": {"Intelligence hub, an example force"}})

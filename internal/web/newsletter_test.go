@@ -58,7 +58,7 @@ func TestNewsletter_DoubleOptInAndOneClickUnsubscribeThroughARealSMTPServer(t *t
 	}
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		d := newAlertDesk(t, db)
-		w := &notify.Worker{Source: db, Mail: smtp}
+		w := &notify.Worker{Source: db.Deliveries, Mail: smtp}
 		reader := fmt.Sprintf("reader.%s@example.org", db.Dialect())
 		page := d.get("", "/newsletter")
 		stamp := regexp.MustCompile(`name="t" value="([^"]+)"`).FindStringSubmatch(page)[1]
@@ -79,7 +79,7 @@ func TestNewsletter_DoubleOptInAndOneClickUnsubscribeThroughARealSMTPServer(t *t
 			t.Fatalf("confirmation email: %q\n%s", msg.Subject, msg.Text)
 		}
 		token := m[2]
-		if c, p, _ := db.NewsletterCounts(context.Background()); c != 0 || p != 1 {
+		if c, p, _ := db.Content.NewsletterCounts(context.Background()); c != 0 || p != 1 {
 			t.Errorf("before confirming: %d confirmed, %d pending", c, p)
 		}
 		// An issue now reaches nobody: not confirmed yet.
@@ -88,7 +88,7 @@ func TestNewsletter_DoubleOptInAndOneClickUnsubscribeThroughARealSMTPServer(t *t
 		if p := d.get("", "/newsletter/confirm/"+token); !strings.Contains(p, "Confirm your subscription") {
 			t.Error("the confirmation page")
 		}
-		if c, _, _ := db.NewsletterCounts(context.Background()); c != 0 {
+		if c, _, _ := db.Content.NewsletterCounts(context.Background()); c != 0 {
 			t.Error("opening the link confirmed the subscription")
 		}
 		if status, _, body := d.do("", "POST", "/newsletter/confirm/"+token, url.Values{}); status != http.StatusOK || !strings.Contains(body, "You are subscribed") {
@@ -99,7 +99,7 @@ func TestNewsletter_DoubleOptInAndOneClickUnsubscribeThroughARealSMTPServer(t *t
 		if status != http.StatusOK || !strings.Contains(body, "Check your email") {
 			t.Errorf("signing up again: %d", status)
 		}
-		if c, p, _ := db.NewsletterCounts(context.Background()); c != 1 || p != 0 {
+		if c, p, _ := db.Content.NewsletterCounts(context.Background()); c != 1 || p != 0 {
 			t.Errorf("after confirming: %d confirmed, %d pending", c, p)
 		}
 
@@ -147,7 +147,7 @@ func TestNewsletter_DoubleOptInAndOneClickUnsubscribeThroughARealSMTPServer(t *t
 		if resp.StatusCode != http.StatusOK {
 			t.Fatalf("one-click unsubscribe: %d", resp.StatusCode)
 		}
-		if c, p, _ := db.NewsletterCounts(context.Background()); c != 0 || p != 0 {
+		if c, p, _ := db.Content.NewsletterCounts(context.Background()); c != 0 || p != 0 {
 			t.Errorf("after unsubscribing: %d confirmed, %d pending", c, p)
 		}
 		var left int

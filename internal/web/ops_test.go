@@ -64,7 +64,7 @@ func TestRequestLogAndMetrics_NameTheRouteOfSignedInRequests(t *testing.T) {
 
 	id := approved(t, db, accounts, account.ApplicationInput{Type: "individual", Username: "m.route", WorkName: "Route", Email: "route@example.org"})
 	cookie := sessionFor(t, db, id)
-	api, _, err := db.CreateSession(ctx, id, scheme.SessionAPI, account.DefaultAPITTL)
+	api, _, err := db.Sessions.CreateSession(ctx, id, scheme.SessionAPI, account.DefaultAPITTL)
 	if err != nil {
 		t.Fatal(err)
 	}

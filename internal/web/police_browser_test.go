@@ -27,7 +27,7 @@ func TestIntelligencePages_FitSmallScreens(t *testing.T) {
 	ctx := context.Background()
 	rep := d.report()
 	d.report()
-	if _, err := db.SetConsents(ctx, d.users["reporter"].ID, rep.ID, scheme.Consents{Alert: true, Police: true}); err != nil {
+	if _, err := db.Reports.SetConsents(ctx, d.users["reporter"].ID, rep.ID, scheme.Consents{Alert: true, Police: true}); err != nil {
 		t.Fatal(err)
 	}
 	export := d.post("coordA", "/coordinator/exports", url.Values{"report_ids": {rep.ID}, "purpose": {"Linking a series of robberies in Hackney"},
@@ -35,13 +35,13 @@ func TestIntelligencePages_FitSmallScreens(t *testing.T) {
 	enquiry := strings.TrimSuffix(d.post("coordA", "/coordinator/enquiries", url.Values{"force": {"Example Police"}, "unit": {"CID"},
 		"report_id": {rep.ID}, "request": {"DC Example would like to talk to the reporter about the man in this report."}}), "?done=created")
 	d.post("coordA", enquiry+"/forward", url.Values{"report_id": {rep.ID}, "to": {"reporter"}})
-	fs, err := db.MemberEnquiries(ctx, d.users["reporter"], "")
+	fs, err := db.Police.MemberEnquiries(ctx, d.users["reporter"], "")
 	if err != nil || len(fs) != 1 {
 		t.Fatalf("forwards: %v %v", fs, err)
 	}
 	disclosure := strings.TrimSuffix(d.post("coordA", "/coordinator/disclosures", url.Values{"legal_basis": {"risk_to_life"}, "username": {"m.iris"},
 		"what": {"Her mobile number."}, "recipient": {"Duty inspector, an example force"}, "justification": {"A credible threat."}, "notify": {"yes"}}), "?done=recorded")
-	if _, _, err := db.CreateAPIKey(ctx, d.users["admin"].ID, "Example Adverts Ltd", 60, 5000); err != nil {
+	if _, _, err := db.Sessions.CreateAPIKey(ctx, d.users["admin"].ID, "Example Adverts Ltd", 60, 5000); err != nil {
 		t.Fatal(err)
 	}
 

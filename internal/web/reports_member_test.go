@@ -56,7 +56,7 @@ func newReporterDesk(t *testing.T, db *store.DB) *reporterDesk {
 func (d *reporterDesk) newMember(username, work, email string) (scheme.User, string) {
 	d.t.Helper()
 	id := approved(d.t, d.db, d.acc, account.ApplicationInput{Type: "individual", Username: username, WorkName: work, Email: email, AlertChannels: []string{"email"}})
-	l, err := d.db.LoginByID(context.Background(), id)
+	l, err := d.db.Sessions.LoginByID(context.Background(), id)
 	if err != nil {
 		d.t.Fatal(err)
 	}
@@ -355,7 +355,7 @@ func TestReportForm_MemberWalksFiveStepsSavingEachAndSends(t *testing.T) {
 		if m == nil {
 			t.Fatalf("sending went to %s", loc)
 		}
-		rep, err := db.Report(ctx, m[1])
+		rep, err := db.Reports.Report(ctx, m[1])
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -378,7 +378,7 @@ func TestReportForm_MemberWalksFiveStepsSavingEachAndSends(t *testing.T) {
 		if v := o.Offenders[0].Identifiers[1]; v.Make != "Ford Focus" || v.Colour != "Dark blue" {
 			t.Errorf("vehicle %+v", v)
 		}
-		if drafts, _ := db.Drafts(ctx, d.member.ID); len(drafts) != 0 {
+		if drafts, _ := db.Reports.Drafts(ctx, d.member.ID); len(drafts) != 0 {
 			t.Errorf("%d drafts left after sending", len(drafts))
 		}
 		if status, _, _ := d.send(d.memberTok, "GET", draft+"5", nil); status != http.StatusNotFound {
@@ -405,7 +405,7 @@ func TestReportForm_SendingShowsTheStepWithTheFirstProblem(t *testing.T) {
 		// skipped ahead: no region, and a bad email.
 		in := report.Input{IncidentTypes: []string{"threats"}, IncidentAt: time.Now().UTC().AddDate(0, 0, -1).Format("2006-01-02"),
 			Town: "Leeds", Offenders: []report.OffenderInput{{Identifiers: []report.IdentifierInput{{Kind: "email", Value: "not an email"}}}}}
-		if _, err := db.SaveDraft(context.Background(), d.member.ID, id, 5, mustJSON(t, in)); err != nil {
+		if _, err := db.Reports.SaveDraft(context.Background(), d.member.ID, id, 5, mustJSON(t, in)); err != nil {
 			t.Fatal(err)
 		}
 		status, _, body := d.send(d.memberTok, "POST", draft+"5", url.Values{"consents.police": {"yes"}, "action": {"submit"}})
@@ -439,7 +439,7 @@ func TestReportForm_SendingShowsTheStepWithTheFirstProblem(t *testing.T) {
 		if status != http.StatusUnprocessableEntity || !strings.Contains(body, `action="/reports/draft/`+id+`/3"`) || !strings.Contains(body, "does not look like an email") {
 			t.Errorf("second send: %d, %q", status, problemsOn(body))
 		}
-		if reps, _ := db.Reports(context.Background(), scheme.ReportFilter{ReporterID: d.member.ID}); len(reps) != 0 {
+		if reps, _ := db.Reports.Reports(context.Background(), scheme.ReportFilter{ReporterID: d.member.ID}); len(reps) != 0 {
 			t.Errorf("%d reports stored from an invalid draft", len(reps))
 		}
 	})
@@ -481,14 +481,14 @@ func TestReportDrafts_AndReports_AreNotFoundForOtherMembers(t *testing.T) {
 			t.Error("another member's list shows the first member's report or draft")
 		}
 		// Nothing of the first member's changed.
-		if ds, _ := db.Drafts(ctx, d.member.ID); len(ds) != 1 || !strings.Contains(ds[0].Data, "PRIVATE ACCOUNT") {
+		if ds, _ := db.Reports.Drafts(ctx, d.member.ID); len(ds) != 1 || !strings.Contains(ds[0].Data, "PRIVATE ACCOUNT") {
 			t.Errorf("the draft changed: %+v", ds)
 		}
-		got, _ := db.Report(ctx, rep.ID)
+		got, _ := db.Reports.Report(ctx, rep.ID)
 		if got.Consents != rep.Consents {
 			t.Error("another member changed the consents")
 		}
-		if msgs, _ := db.Messages(ctx, rep.ID, false); len(msgs) != 0 {
+		if msgs, _ := db.Reports.Messages(ctx, rep.ID, false); len(msgs) != 0 {
 			t.Error("another member added a message")
 		}
 	})
@@ -504,7 +504,7 @@ func TestMyReport_ConsentWithdrawnAtOnceAndMessagesBothWays(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := db.AddMessage(ctx, "coordinator", rep.ID, true, "Are you safe now? We can help.", ""); err != nil {
+		if _, err := db.Reports.AddMessage(ctx, "coordinator", rep.ID, true, "Are you safe now? We can help.", ""); err != nil {
 			t.Fatal(err)
 		}
 		list := d.page("/reports")
@@ -517,7 +517,7 @@ func TestMyReport_ConsentWithdrawnAtOnceAndMessagesBothWays(t *testing.T) {
 				t.Errorf("the report page lacks %q", want)
 			}
 		}
-		if n, _ := db.UnreadMessages(ctx, d.member.ID); n != 0 {
+		if n, _ := db.Reports.UnreadMessages(ctx, d.member.ID); n != 0 {
 			t.Errorf("%d unread after reading", n)
 		}
 		if strings.Contains(d.page("/reports"), "new message") {
@@ -529,7 +529,7 @@ func TestMyReport_ConsentWithdrawnAtOnceAndMessagesBothWays(t *testing.T) {
 		if status != http.StatusSeeOther || !strings.HasPrefix(loc, "/reports/"+rep.ID+"?done=consents") {
 			t.Fatalf("consents: %d %s", status, loc)
 		}
-		got, _ := db.Report(ctx, rep.ID)
+		got, _ := db.Reports.Report(ctx, rep.ID)
 		if got.Consents != (scheme.Consents{Support: true, PoliceContact: true}) {
 			t.Errorf("consents stored %+v", got.Consents)
 		}
@@ -562,7 +562,7 @@ func TestReportForm_ReportWithinThreeDaysIsNotLateNorThirdParty(t *testing.T) {
 	d.step(draft+"3", url.Values{"action": {"next"}})
 	d.step(draft+"4", url.Values{"action": {"next"}})
 	loc := d.step(draft+"5", url.Values{"action": {"submit"}})
-	reps, err := d.db.Reports(context.Background(), scheme.ReportFilter{ReporterID: d.member.ID})
+	reps, err := d.db.Reports.Reports(context.Background(), scheme.ReportFilter{ReporterID: d.member.ID})
 	if err != nil || len(reps) != 1 || loc != "/reports/"+reps[0].ID+"?sent=1" {
 		t.Fatalf("%d reports (%v), sent to %s", len(reps), err, loc)
 	}
@@ -585,7 +585,7 @@ func TestReportDrafts_ContinueAndDiscardFromTheList(t *testing.T) {
 	if loc := d.step(draft+"discard", url.Values{}); loc != "/reports?done=discarded" {
 		t.Errorf("discard went to %s", loc)
 	}
-	if ds, _ := d.db.Drafts(context.Background(), d.member.ID); len(ds) != 0 {
+	if ds, _ := d.db.Reports.Drafts(context.Background(), d.member.ID); len(ds) != 0 {
 		t.Error("the draft is still there")
 	}
 }
@@ -603,7 +603,7 @@ func TestReportForm_OrganisationStaffReportForSomeoneElse(t *testing.T) {
 		t.Errorf("a key contact's report does not start ticked and explained (%d)", status)
 	}
 	// Their staff always report for someone else: no box to untick.
-	l, err := db.LoginByID(ctx, contact)
+	l, err := db.Sessions.LoginByID(ctx, contact)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -702,30 +702,30 @@ func TestReportPages_WorkWithoutJavaScriptAndFitSmallScreens(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := db.SetReportStatus(ctx, "coordinator", sent.ID, scheme.ReportInReview, ""); err != nil {
+	if err := db.Reports.SetReportStatus(ctx, "coordinator", sent.ID, scheme.ReportInReview, ""); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := db.AddMessage(ctx, "coordinator", sent.ID, true, "Thank you for telling us. Are you safe now? We can put you in touch with an advocate.", ""); err != nil {
+	if _, err := db.Reports.AddMessage(ctx, "coordinator", sent.ID, true, "Thank you for telling us. Are you safe now? We can put you in touch with an advocate.", ""); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := db.AddMessage(ctx, d.member.ID, sent.ID, false, "I'm ok thanks. Yes please.", ""); err != nil {
+	if _, err := db.Reports.AddMessage(ctx, d.member.ID, sent.ID, false, "I'm ok thanks. Yes please.", ""); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := db.AddMessage(ctx, "coordinator", sent.ID, true, "We have asked an advocate in your area to call you.", ""); err != nil {
+	if _, err := db.Reports.AddMessage(ctx, "coordinator", sent.ID, true, "We have asked an advocate in your area to call you.", ""); err != nil {
 		t.Fatal(err)
 	}
 	old, err := svc.Submit(ctx, d.member, report.Input{IncidentTypes: []string{"time-wasting"}, IncidentAt: now.AddDate(0, -2, 0).Format("2006-01-02"), Region: "london"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := db.SetReportStatus(ctx, "coordinator", old.ID, scheme.ReportIntelligence, "Kept to link with other reports."); err != nil {
+	if err := db.Reports.SetReportStatus(ctx, "coordinator", old.ID, scheme.ReportIntelligence, "Kept to link with other reports."); err != nil {
 		t.Fatal(err)
 	}
-	full, err := db.SaveDraft(ctx, d.member.ID, "", 5, mustJSON(t, fullDraft(now.AddDate(0, 0, -1), "07700 900123")))
+	full, err := db.Reports.SaveDraft(ctx, d.member.ID, "", 5, mustJSON(t, fullDraft(now.AddDate(0, 0, -1), "07700 900123")))
 	if err != nil {
 		t.Fatal(err)
 	}
-	bad, err := db.SaveDraft(ctx, d.member.ID, "", 3, mustJSON(t, fullDraft(now.AddDate(0, 0, -1), "07700 900abc")))
+	bad, err := db.Reports.SaveDraft(ctx, d.member.ID, "", 3, mustJSON(t, fullDraft(now.AddDate(0, 0, -1), "07700 900abc")))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -795,11 +795,11 @@ func TestReportPages_WorkWithoutJavaScriptAndFitSmallScreens(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	reps, err := db.Reports(ctx, scheme.ReportFilter{ReporterID: d.other.ID})
+	reps, err := db.Reports.Reports(ctx, scheme.ReportFilter{ReporterID: d.other.ID})
 	if err != nil || len(reps) != 1 {
 		t.Fatalf("without JavaScript: %d reports (%v)", len(reps), err)
 	}
-	got, _ := db.Report(ctx, reps[0].ID)
+	got, _ := db.Reports.Report(ctx, reps[0].ID)
 	if got.Region != "wales" || got.Original.Town != "Swansea" || !got.Consents.Alert || got.Consents.Police ||
 		len(got.Original.Offenders) != 1 || got.Original.Offenders[0].Identifiers[0].Normalised != "+447700900123" {
 		t.Errorf("the report sent without JavaScript: %+v %+v", got, got.Original)
@@ -895,7 +895,7 @@ func TestReport_FormAndAPIRefuseTheSameBadReportAlike(t *testing.T) {
 		}
 
 		// The API.
-		tok, _, err := db.CreateSession(ctx, d.member.ID, scheme.SessionAPI, account.DefaultAPITTL)
+		tok, _, err := db.Sessions.CreateSession(ctx, d.member.ID, scheme.SessionAPI, account.DefaultAPITTL)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -923,7 +923,7 @@ func TestReport_FormAndAPIRefuseTheSameBadReportAlike(t *testing.T) {
 
 		// The form, sending a draft that holds the same report.
 		draft := d.newDraft(d.memberTok)
-		if _, err := db.SaveDraft(ctx, d.member.ID, strings.Split(draft, "/")[3], 5, mustJSON(t, in)); err != nil {
+		if _, err := db.Reports.SaveDraft(ctx, d.member.ID, strings.Split(draft, "/")[3], 5, mustJSON(t, in)); err != nil {
 			t.Fatal(err)
 		}
 		status, _, body := d.send(d.memberTok, "POST", draft+"5", url.Values{"consents.alert": {"yes"}, "action": {"submit"}})
@@ -935,7 +935,7 @@ func TestReport_FormAndAPIRefuseTheSameBadReportAlike(t *testing.T) {
 		if status != http.StatusUnprocessableEntity || !slices.Equal(form, api) {
 			t.Errorf("the form: %d, problems %q; the API's %q", status, form, api)
 		}
-		if reps, _ := db.Reports(ctx, scheme.ReportFilter{ReporterID: d.member.ID}); len(reps) != 0 {
+		if reps, _ := db.Reports.Reports(ctx, scheme.ReportFilter{ReporterID: d.member.ID}); len(reps) != 0 {
 			t.Errorf("%d reports stored from a refused one", len(reps))
 		}
 	})

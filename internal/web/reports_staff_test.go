@@ -46,18 +46,18 @@ func newCaseDesk(t *testing.T, db *store.DB) *caseDesk {
 		t.Fatal(err)
 	}
 	mid := approved(t, db, acc, account.ApplicationInput{Type: "individual", Username: "reporter.one", WorkName: "Coral", Email: "coral@example.org", AlertChannels: []string{"email"}})
-	l, err := db.LoginByID(ctx, mid)
+	l, err := db.Sessions.LoginByID(ctx, mid)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if _, err := account.CreateStaff(ctx, db, "test", "coord.one", "a long test passphrase", scheme.RoleCoordinator); err != nil {
 		t.Fatal(err)
 	}
-	c, err := db.UserByUsername(ctx, "coord.one")
+	c, err := db.Accounts.UserByUsername(ctx, "coord.one")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := db.SetTOTP(ctx, c.ID, "JBSWY3DPEHPK3PXP", nil); err != nil {
+	if err := db.Accounts.SetTOTP(ctx, c.ID, "JBSWY3DPEHPK3PXP", nil); err != nil {
 		t.Fatal(err)
 	}
 	return &caseDesk{t: t, db: db, ts: ts, member: l.User, memberTok: sessionFor(t, db, mid), coordTok: sessionFor(t, db, c.ID), coordinator: c.ID}
@@ -262,7 +262,7 @@ func TestCaseWorkingCopy_EditedByFormWhileTheOriginalStaysUnchanged(t *testing.T
 				t.Errorf("re-shown working copy lacks %s", want)
 			}
 		}
-		if got, _ := db.Report(ctx, rep.ID); got.Working.Account != rep.Original.Account {
+		if got, _ := db.Reports.Report(ctx, rep.ID); got.Working.Account != rep.Original.Account {
 			t.Error("a refused edit changed the working copy")
 		}
 
@@ -270,7 +270,7 @@ func TestCaseWorkingCopy_EditedByFormWhileTheOriginalStaysUnchanged(t *testing.T
 		if loc := d.post(path+"/working-copy", form); loc != path+"?done=edit#working-copy" {
 			t.Errorf("saved: redirected to %s", loc)
 		}
-		got, err := db.Report(ctx, rep.ID)
+		got, err := db.Reports.Report(ctx, rep.ID)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -309,7 +309,7 @@ func TestCaseWorkingCopy_EditedByFormWhileTheOriginalStaysUnchanged(t *testing.T
 		form.Set("offenders.1.identifiers.0.kind", "name")
 		form.Set("offenders.1.identifiers.0.value", "Baz")
 		d.post(path+"/working-copy", form)
-		got, _ = db.Report(ctx, rep.ID)
+		got, _ = db.Reports.Report(ctx, rep.ID)
 		if len(got.Working.Offenders) != 2 || got.Working.Offenders[0].ID != oid || got.Working.Offenders[1].ProfileID == "" || got.Working.Offenders[1].ProfileID == pid {
 			t.Errorf("second offender: %+v", got.Working.Offenders)
 		}
@@ -344,19 +344,19 @@ func TestCaseStatus_ReasonNeededOnlyToReject(t *testing.T) {
 		if status, _, _ := d.do(d.coordTok, "POST", path+"/status", url.Values{}); status != http.StatusUnprocessableEntity {
 			t.Errorf("no status chosen: %d", status)
 		}
-		if got, _ := db.Report(ctx, rep.ID); got.Status != scheme.ReportSubmitted {
+		if got, _ := db.Reports.Report(ctx, rep.ID); got.Status != scheme.ReportSubmitted {
 			t.Fatalf("status %s after refused changes", got.Status)
 		}
 
 		if loc := d.post(path+"/status", url.Values{"status": {"in_review"}}); loc != path+"?done=status#case-status" {
 			t.Errorf("redirected to %s", loc)
 		}
-		got, _ := db.Report(ctx, rep.ID)
+		got, _ := db.Reports.Report(ctx, rep.ID)
 		if got.Status != scheme.ReportInReview || got.AcknowledgedAt.IsZero() {
 			t.Errorf("after review started: %s, acknowledged %v", got.Status, got.AcknowledgedAt)
 		}
 		d.post(path+"/status", url.Values{"status": {"rejected"}, "reason": {"Duplicate of an earlier report."}})
-		got, _ = db.Report(ctx, rep.ID)
+		got, _ = db.Reports.Report(ctx, rep.ID)
 		if got.Status != scheme.ReportRejected || got.Reason != "Duplicate of an earlier report." {
 			t.Errorf("after rejecting: %s %q", got.Status, got.Reason)
 		}
@@ -393,26 +393,26 @@ func TestCase_NoteTaskDoneAndMessageToTheReporter(t *testing.T) {
 			t.Errorf("task due in the past: %d", status)
 		}
 		d.post(path+"/tasks", url.Values{"title": {"Call back about support"}, "due": {tomorrow}})
-		tasks, err := db.Tasks(ctx, rep.ID)
+		tasks, err := db.Reports.Tasks(ctx, rep.ID)
 		if err != nil || len(tasks) != 1 || tasks[0].DueAt.IsZero() || tasks[0].Overdue(now) {
 			t.Fatalf("tasks %+v, %v", tasks, err)
 		}
 		if loc := d.post(path+"/tasks/"+tasks[0].ID+"/done", url.Values{}); loc != path+"?done=task-done#case-tasks" {
 			t.Errorf("task done: redirected to %s", loc)
 		}
-		if tasks, _ = db.Tasks(ctx, rep.ID); tasks[0].DoneAt.IsZero() {
+		if tasks, _ = db.Reports.Tasks(ctx, rep.ID); tasks[0].DoneAt.IsZero() {
 			t.Error("the task is not done")
 		}
 		if status, _, _ := d.do(d.coordTok, "POST", path+"/tasks/"+tasks[0].ID+"/done", url.Values{}); status != http.StatusNotFound {
 			t.Errorf("a task done twice: %d", status)
 		}
 
-		before, _ := db.UnreadMessages(ctx, d.member.ID)
+		before, _ := db.Reports.UnreadMessages(ctx, d.member.ID)
 		if status, _, _ := d.do(d.coordTok, "POST", path+"/messages", url.Values{"body": {""}}); status != http.StatusUnprocessableEntity {
 			t.Errorf("empty message: %d", status)
 		}
 		d.post(path+"/messages", url.Values{"body": {"Are you safe? Would you like support?"}})
-		if after, _ := db.UnreadMessages(ctx, d.member.ID); after != before+1 {
+		if after, _ := db.Reports.UnreadMessages(ctx, d.member.ID); after != before+1 {
 			t.Errorf("reporter's unread messages %d, want %d", after, before+1)
 		}
 
@@ -458,7 +458,7 @@ func TestOffenderPage_SharedPhoneLinksReportsAndUnlinkingMovesOneOut(t *testing.
 			t.Errorf("unlink without reason: %d %v", status, problemsIn(body))
 		}
 		loc := d.post("/coordinator/offenders/move", url.Values{"offender": {bo}, "to": {""}, "from": {pid}, "reason": {"Different car and description."}})
-		got, _ := db.Report(ctx, b.ID)
+		got, _ := db.Reports.Report(ctx, b.ID)
 		newPID := got.Working.Offenders[0].ProfileID
 		if newPID == pid || loc != "/coordinator/offenders/"+newPID+"?done=unlinked&from="+pid {
 			t.Fatalf("unlinked into %s, redirected to %s", newPID, loc)
@@ -492,15 +492,15 @@ func TestReportRoutes_OnlyCoordinatorsAndAdmins(t *testing.T) {
 		ctx := context.Background()
 		now := time.Now()
 		rep := d.file(now, robbery(now.Add(-3*time.Hour)))
-		tk, err := db.AddTask(ctx, d.coordinator, rep.ID, "Call back", time.Time{})
+		tk, err := db.Reports.AddTask(ctx, d.coordinator, rep.ID, "Call back", time.Time{})
 		if err != nil {
 			t.Fatal(err)
 		}
 		if _, err := account.CreateStaff(ctx, db, "test", "admin.one", "a long test passphrase", scheme.RoleAdmin); err != nil {
 			t.Fatal(err)
 		}
-		admin, _ := db.UserByUsername(ctx, "admin.one")
-		if err := db.SetTOTP(ctx, admin.ID, "JBSWY3DPEHPK3PXP", nil); err != nil {
+		admin, _ := db.Accounts.UserByUsername(ctx, "admin.one")
+		if err := db.Accounts.SetTOTP(ctx, admin.ID, "JBSWY3DPEHPK3PXP", nil); err != nil {
 			t.Fatal(err)
 		}
 		pid, oid := rep.Original.Offenders[0].ProfileID, rep.Original.Offenders[0].ID
@@ -566,19 +566,19 @@ func TestReportPages_FitSmallScreensAndBreakNoCSPRule(t *testing.T) {
 	other.Offenders[0].Identifiers[0].Value = "+447700900123"
 	d.file(now, other)
 	pid := rep.Original.Offenders[0].ProfileID
-	if _, err := db.AddTask(ctx, d.coordinator, rep.ID, "Ask whether they want an ISVA", now.Add(-24*time.Hour)); err != nil {
+	if _, err := db.Reports.AddTask(ctx, d.coordinator, rep.ID, "Ask whether they want an ISVA", now.Add(-24*time.Hour)); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := db.AddTask(ctx, d.coordinator, rep.ID, "Check the hotel's name is out of the alert", now.Add(48*time.Hour)); err != nil {
+	if _, err := db.Reports.AddTask(ctx, d.coordinator, rep.ID, "Check the hotel's name is out of the alert", now.Add(48*time.Hour)); err != nil {
 		t.Fatal(err)
 	}
-	if err := db.AddCaseNote(ctx, d.coordinator, rep.ID, "note", "Spoke to her project worker: she is safe and staying with a friend."); err != nil {
+	if err := db.Reports.AddCaseNote(ctx, d.coordinator, rep.ID, "note", "Spoke to her project worker: she is safe and staying with a friend."); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := db.AddMessage(ctx, d.coordinator, rep.ID, true, "Thank you for telling us. Are you safe now? We can put you in touch with an advocate.", ""); err != nil {
+	if _, err := db.Reports.AddMessage(ctx, d.coordinator, rep.ID, true, "Thank you for telling us. Are you safe now? We can put you in touch with an advocate.", ""); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := db.AddMessage(ctx, d.member.ID, rep.ID, false, "I'm ok thanks. Yes please.", ""); err != nil {
+	if _, err := db.Reports.AddMessage(ctx, d.member.ID, rep.ID, false, "I'm ok thanks. Yes please.", ""); err != nil {
 		t.Fatal(err)
 	}
 
@@ -652,7 +652,7 @@ func TestReportPages_FitSmallScreensAndBreakNoCSPRule(t *testing.T) {
 		t.Fatal(err)
 	}
 	waitLocation(t, bctx, d.ts.URL+pages["case"]+"?done=edit")
-	if got, _ := db.Report(ctx, rep.ID); !strings.Contains(got.Working.Town, "Central") {
+	if got, _ := db.Reports.Report(ctx, rep.ID); !strings.Contains(got.Working.Town, "Central") {
 		t.Errorf("Enter in the town field saved %q", got.Working.Town)
 	}
 }
@@ -667,7 +667,7 @@ func TestSearch_FindsReportsByAnyWayOfWritingAPhoneAndPartialsAsTyped(t *testing
 			if !partial {
 				ident.Normalised = "+447700900515"
 			}
-			r, err := db.CreateReport(ctx, scheme.Report{Severity: scheme.SeverityLow, IncidentTypes: []string{"other"}, Region: "wales",
+			r, err := db.Reports.CreateReport(ctx, scheme.Report{Severity: scheme.SeverityLow, IncidentTypes: []string{"other"}, Region: "wales",
 				IncidentAt: now, SubmittedAt: now, AcknowledgeBy: now,
 				Original: scheme.ReportContent{Offenders: []scheme.Offender{{Identifiers: []scheme.Identifier{ident}}}}})
 			if err != nil {
@@ -679,7 +679,7 @@ func TestSearch_FindsReportsByAnyWayOfWritingAPhoneAndPartialsAsTyped(t *testing
 		if _, err := account.CreateStaff(ctx, db, "test", "coord.search", "a long test passphrase", scheme.RoleCoordinator); err != nil {
 			t.Fatal(err)
 		}
-		coord, _ := db.UserByUsername(ctx, "coord.search")
+		coord, _ := db.Accounts.UserByUsername(ctx, "coord.search")
 		cookie := sessionFor(t, db, coord.ID)
 		search := func(value string) string {
 			req, _ := http.NewRequest("POST", ts.URL+"/coordinator/search", strings.NewReader(url.Values{"kind": {"phone"}, "value": {value}}.Encode()))

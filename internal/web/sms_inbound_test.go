@@ -104,7 +104,7 @@ func smsCheck(t *testing.T, db *store.DB) {
 		t.Errorf("the neutral reply mentions membership: %q", neutral)
 	}
 	// Only the member's two whole checks were logged, by SMS.
-	entries, err := db.MemberChecks(context.Background(), d.users["outsider"].ID, d.users["outsider"].CreatedAt.AddDate(-1, 0, 0), 10)
+	entries, err := db.Checks.MemberChecks(context.Background(), d.users["outsider"].ID, d.users["outsider"].CreatedAt.AddDate(-1, 0, 0), 10)
 	if err != nil || len(entries) != 2 || entries[0].Channel != "sms" {
 		t.Errorf("checks logged: %+v %v", entries, err)
 	}
@@ -146,7 +146,7 @@ func TestSMSCheck_AReplayedRequestIsAnsweredWithoutActingAgain(t *testing.T) {
 		}
 		checks := func() int {
 			t.Helper()
-			entries, err := db.MemberChecks(context.Background(), d.users["outsider"].ID, d.users["outsider"].CreatedAt.AddDate(-1, 0, 0), 10)
+			entries, err := db.Checks.MemberChecks(context.Background(), d.users["outsider"].ID, d.users["outsider"].CreatedAt.AddDate(-1, 0, 0), 10)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -202,7 +202,7 @@ func TestAPIKeyPages_AdminsIssueShownOnceAndRevoke(t *testing.T) {
 	if status, _, out := apiCheck(t, d.ts.URL, token, `{"value":"07700 900123"}`); status != http.StatusOK || out["reported"] != true {
 		t.Errorf("the new key: %d %v", status, out)
 	}
-	keys, _ := db.APIKeys(context.Background())
+	keys, _ := db.Sessions.APIKeys(context.Background())
 	d.post("admin", "/admin/api-keys/"+keys[0].ID+"/revoke", url.Values{})
 	if status, _, _ := apiCheck(t, d.ts.URL, token, `{"value":"07700 900123"}`); status != http.StatusUnauthorized {
 		t.Errorf("the revoked key: %d, want 401", status)

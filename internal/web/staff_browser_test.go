@@ -29,12 +29,12 @@ func TestStaffPages_NewPartsFitSmallScreens(t *testing.T) {
 	d := newAlertDesk(t, db)
 	d.ts = newServerOn(t, db, contactConfig("help@example.org"))
 	ctx := context.Background()
-	if err := db.Revoke(ctx, d.users["coordA"].ID, d.users["outsider"].ID, "Probing for offenders' details.", "http://test.example.org/signin"); err != nil {
+	if err := db.Accounts.Revoke(ctx, d.users["coordA"].ID, d.users["outsider"].ID, "Probing for offenders' details.", "http://test.example.org/signin"); err != nil {
 		t.Fatal(err)
 	}
 	d.post("coordA", "/coordinator/members/"+d.users["outsider"].ID+"/export", url.Values{"purpose": {"Intelligence hub, an example force"}})
 	d.post("", "/contact", url.Values{"t": {contactStamp(t, db)}, "message": {"I need to talk to someone today.\r\nPlease call after six."}, "name": {"Ann"}})
-	sendContactMessages(t, db, &notify.Worker{Source: db, Mail: refusingMailer{}})
+	sendContactMessages(t, db, &notify.Worker{Source: db.Deliveries, Mail: refusingMailer{}})
 
 	bctx := browsertest.New(t)
 	u, _ := url.Parse(d.ts.URL)

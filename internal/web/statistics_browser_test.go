@@ -44,7 +44,7 @@ func stMoreReports(t *testing.T, d *alertDesk) {
 				kinds = append(kinds, k)
 			}
 		}
-		_, err := d.db.CreateReport(context.Background(), scheme.Report{Status: scheme.ReportSubmitted, Severity: scheme.SeverityMedium,
+		_, err := d.db.Reports.CreateReport(context.Background(), scheme.Report{Status: scheme.ReportSubmitted, Severity: scheme.SeverityMedium,
 			IncidentTypes: kinds, Region: regions[rng.IntN(len(regions))], IncidentAt: at.Add(-delay), SubmittedAt: at, Delay: delay, Late: late,
 			AcknowledgeBy: at.Add(24 * time.Hour), ContactMethod: scheme.ContactMethods[rng.IntN(len(scheme.ContactMethods))].Slug,
 			ThirdParty: rng.IntN(4) == 0, ReporterID: d.users["reporter"].ID,
@@ -133,11 +133,11 @@ func TestStatisticsPages_DemoDataMakesMeaningfulCharts(t *testing.T) {
 	if _, err := demo.Seed(context.Background(), db, acc, report.New(db, scheme.DefaultWorkingHours(time.UTC))); err != nil {
 		t.Fatal(err)
 	}
-	coord, err := db.UserByUsername(context.Background(), "demo-coordinator")
+	coord, err := db.Accounts.UserByUsername(context.Background(), "demo-coordinator")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := db.SetTOTP(context.Background(), coord.ID, "JBSWY3DPEHPK3PXP", nil); err != nil {
+	if err := db.Accounts.SetTOTP(context.Background(), coord.ID, "JBSWY3DPEHPK3PXP", nil); err != nil {
 		t.Fatal(err)
 	}
 	d.keep("coord", coord.ID)

@@ -39,7 +39,7 @@ func stDesk(t *testing.T, db *store.DB) *alertDesk {
 		if late {
 			delay = 100 * time.Hour
 		}
-		_, err := db.CreateReport(ctx, scheme.Report{Status: scheme.ReportSubmitted, Severity: scheme.SeverityHigh, IncidentTypes: []string{kind},
+		_, err := db.Reports.CreateReport(ctx, scheme.Report{Status: scheme.ReportSubmitted, Severity: scheme.SeverityHigh, IncidentTypes: []string{kind},
 			Region: region, IncidentAt: at.Add(-delay), SubmittedAt: at, Delay: delay, Late: late, AcknowledgeBy: at.Add(24 * time.Hour),
 			ContactMethod: "phone", ReporterID: d.users["reporter"].ID, Consents: scheme.Consents{Alert: true},
 			Original: scheme.ReportContent{Account: "He took my bag.", Offenders: []scheme.Offender{{Description: scheme.OffenderDescription{Hair: "red"}}}}})
@@ -58,7 +58,7 @@ func stDesk(t *testing.T, db *store.DB) *alertDesk {
 
 func (d *alertDesk) apiToken(who string) string {
 	d.t.Helper()
-	tok, _, err := d.db.CreateSession(context.Background(), d.users[who].ID, scheme.SessionAPI, account.DefaultAPITTL)
+	tok, _, err := d.db.Sessions.CreateSession(context.Background(), d.users[who].ID, scheme.SessionAPI, account.DefaultAPITTL)
 	if err != nil {
 		d.t.Fatal(err)
 	}

@@ -81,7 +81,7 @@ func TestUnreadableField_ListsShowTheRestWithAMarker(t *testing.T) {
 		// (the client checks every exchange against docs/openapi.yaml).
 		ctx := context.Background()
 		for _, who := range []string{"member", "coordA"} {
-			tok, _, err := db.CreateSession(ctx, d.users[who].ID, scheme.SessionAPI, account.DefaultAPITTL)
+			tok, _, err := db.Sessions.CreateSession(ctx, d.users[who].ID, scheme.SessionAPI, account.DefaultAPITTL)
 			if err != nil {
 				t.Fatal(err)
 			}
