@@ -14,18 +14,18 @@ import (
 )
 
 func (s *Server) accountPage() http.Handler {
-	return s.signedIn(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
-		me, err := s.accounts.Me(r.Context(), u)
+	return s.SignedIn(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
+		me, err := s.Accounts.Me(r.Context(), u)
 		if err != nil {
-			s.fail(w, r, err)
+			s.Fail(w, r, err)
 			return
 		}
 		v := accountView{Me: me}
 		if v.Disclosures, err = s.myDisclosures(r, u); err != nil {
-			s.fail(w, r, err)
+			s.Fail(w, r, err)
 			return
 		}
-		s.render(w, r, http.StatusOK, "account", FormView{Extra: v, Notice: noticeFrom(r)})
+		s.Render(w, r, http.StatusOK, "account", FormView{Extra: v, Notice: noticeFrom(r)})
 	})
 }
 
@@ -49,18 +49,18 @@ func noticeFrom(r *http.Request) string {
 }
 
 func (s *Server) answer() http.Handler {
-	return s.signedIn(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
+	return s.SignedIn(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
 		text := strings.TrimSpace(r.PostFormValue("answer"))
 		if text == "" {
-			me, _ := s.accounts.Me(r.Context(), u)
-			s.render(w, r, http.StatusUnprocessableEntity, "account", FormView{Extra: accountView{Me: me}, Errors: map[string]string{"answer": "Write your answer."}})
+			me, _ := s.Accounts.Me(r.Context(), u)
+			s.Render(w, r, http.StatusUnprocessableEntity, "account", FormView{Extra: accountView{Me: me}, Errors: map[string]string{"answer": "Write your answer."}})
 			return
 		}
-		if err := s.accounts.AnswerApplication(r.Context(), u, text); err != nil {
-			s.fail(w, r, err)
+		if err := s.Accounts.AnswerApplication(r.Context(), u, text); err != nil {
+			s.Fail(w, r, err)
 			return
 		}
-		seeOther(w, r, "/account?done=answer")
+		SeeOther(w, r, "/account?done=answer")
 	})
 }
 
@@ -86,71 +86,71 @@ func profileValues(p scheme.Profile) map[string]string {
 }
 
 func (s *Server) profilePage() http.Handler {
-	return s.signedIn(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
-		p, err := s.accounts.Profile(r.Context(), u)
+	return s.SignedIn(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
+		p, err := s.Accounts.Profile(r.Context(), u)
 		if err != nil {
-			s.fail(w, r, err)
+			s.Fail(w, r, err)
 			return
 		}
-		jv, err := s.joinView(r, scheme.Individual)
+		jv, err := s.JoinForm(r, scheme.Individual)
 		if err != nil {
-			s.fail(w, r, err)
+			s.Fail(w, r, err)
 			return
 		}
-		s.render(w, r, http.StatusOK, "profile", FormView{Values: profileValues(p), Extra: ProfileView{JoinView: jv, Membership: p.Membership}})
+		s.Render(w, r, http.StatusOK, "profile", FormView{Values: profileValues(p), Extra: ProfileView{JoinView: jv, Membership: p.Membership}})
 	}, scheme.RoleMember, scheme.RoleOrgContact, scheme.RoleOrgStaff)
 }
 
 func (s *Server) saveProfile() http.Handler {
-	return s.signedIn(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
-		in, values := applicationFromForm(r, scheme.Individual)
-		err := s.accounts.UpdateProfile(r.Context(), u, account.ProfileInput{WorkName: in.WorkName, RealName: in.RealName, Email: in.Email,
+	return s.SignedIn(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
+		in, values := ApplicationFromForm(r, scheme.Individual)
+		err := s.Accounts.UpdateProfile(r.Context(), u, account.ProfileInput{WorkName: in.WorkName, RealName: in.RealName, Email: in.Email,
 			Mobile: in.Mobile, Area: in.Area, AlertChannels: in.AlertChannels, Regions: in.Regions, Gender: in.Gender, Sector: in.Sector})
 		if err == nil {
-			seeOther(w, r, "/account?done=profile")
+			SeeOther(w, r, "/account?done=profile")
 			return
 		}
 		if scheme.ErrorCode(err) == scheme.CodeInternal {
-			s.serverError(w, r, err)
+			s.ServerError(w, r, err)
 			return
 		}
-		p, _ := s.accounts.Profile(r.Context(), u)
-		jv, jerr := s.joinView(r, scheme.Individual)
+		p, _ := s.Accounts.Profile(r.Context(), u)
+		jv, jerr := s.JoinForm(r, scheme.Individual)
 		if jerr != nil {
-			s.fail(w, r, jerr)
+			s.Fail(w, r, jerr)
 			return
 		}
-		s.render(w, r, statusFor(scheme.ErrorCode(err)), "profile", FormView{Values: values, Errors: formErrors(err),
+		s.Render(w, r, StatusFor(scheme.ErrorCode(err)), "profile", FormView{Values: values, Errors: FormErrors(err),
 			Extra: ProfileView{JoinView: jv, Membership: p.Membership}})
 	}, scheme.RoleMember, scheme.RoleOrgContact, scheme.RoleOrgStaff)
 }
 
 func (s *Server) passwordPage() http.Handler {
-	return s.signedIn(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
-		s.render(w, r, http.StatusOK, "password", FormView{})
+	return s.SignedIn(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
+		s.Render(w, r, http.StatusOK, "password", FormView{})
 	})
 }
 
 func (s *Server) changePassword() http.Handler {
-	return s.signedIn(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
-		err := s.accounts.ChangePassword(r.Context(), u, r.PostFormValue("current"), r.PostFormValue("password"))
+	return s.SignedIn(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
+		err := s.Accounts.ChangePassword(r.Context(), u, r.PostFormValue("current"), r.PostFormValue("password"))
 		if err != nil {
 			if scheme.ErrorCode(err) == scheme.CodeInternal {
-				s.serverError(w, r, err)
+				s.ServerError(w, r, err)
 				return
 			}
-			s.render(w, r, statusFor(scheme.ErrorCode(err)), "password", FormView{Errors: formErrors(err)})
+			s.Render(w, r, StatusFor(scheme.ErrorCode(err)), "password", FormView{Errors: FormErrors(err)})
 			return
 		}
 		// Every session ended with the change; start a fresh one here.
-		sess, err := s.accounts.SignIn(r.Context(), account.SignInInput{Username: u.Username, Password: r.PostFormValue("password")}, "web")
+		sess, err := s.Accounts.SignIn(r.Context(), account.SignInInput{Username: u.Username, Password: r.PostFormValue("password")}, "web")
 		if err != nil {
-			s.clearSessionCookie(w, false)
-			seeOther(w, r, "/signin")
+			s.ClearSessionCookie(w, false)
+			SeeOther(w, r, "/signin")
 			return
 		}
-		s.setSessionCookie(w, false, sess.Token)
-		seeOther(w, r, "/account?done=password")
+		s.SetSessionCookie(w, false, sess.Token)
+		SeeOther(w, r, "/account?done=password")
 	})
 }
 
@@ -163,10 +163,10 @@ type SecondFactorView struct {
 }
 
 func (s *Server) secondFactorPage() http.Handler {
-	return s.signedIn(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
-		key, err := s.accounts.SetUpTOTP(u.Username)
+	return s.SignedIn(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
+		key, err := s.Accounts.SetUpTOTP(u.Username)
 		if err != nil {
-			s.fail(w, r, err)
+			s.Fail(w, r, err)
 			return
 		}
 		v := SecondFactorView{Secret: key.Secret(), Required: u.Role.Staff()}
@@ -176,32 +176,32 @@ func (s *Server) secondFactorPage() http.Handler {
 				v.QR = template.URL("data:image/png;base64," + base64.StdEncoding.EncodeToString(buf.Bytes())) // #nosec G203 -- a PNG we encoded just now
 			}
 		}
-		s.render(w, r, http.StatusOK, "second-factor", FormView{Values: map[string]string{"secret": v.Secret}, Extra: v})
+		s.Render(w, r, http.StatusOK, "second-factor", FormView{Values: map[string]string{"secret": v.Secret}, Extra: v})
 	})
 }
 
 func (s *Server) confirmSecondFactor() http.Handler {
-	return s.signedIn(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
+	return s.SignedIn(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
 		secret := r.PostFormValue("secret")
-		codes, err := s.accounts.ConfirmTOTP(r.Context(), u.ID, secret, r.PostFormValue("code"))
+		codes, err := s.Accounts.ConfirmTOTP(r.Context(), u.ID, secret, r.PostFormValue("code"))
 		if err != nil {
 			if scheme.ErrorCode(err) == scheme.CodeInternal {
-				s.serverError(w, r, err)
+				s.ServerError(w, r, err)
 				return
 			}
-			s.render(w, r, statusFor(scheme.ErrorCode(err)), "second-factor", FormView{Values: map[string]string{"secret": secret},
-				Errors: formErrors(err), Extra: SecondFactorView{Secret: secret, Required: u.Role.Staff()}})
+			s.Render(w, r, StatusFor(scheme.ErrorCode(err)), "second-factor", FormView{Values: map[string]string{"secret": secret},
+				Errors: FormErrors(err), Extra: SecondFactorView{Secret: secret, Required: u.Role.Staff()}})
 			return
 		}
-		s.render(w, r, http.StatusOK, "second-factor", FormView{Extra: SecondFactorView{RecoveryCodes: codes}})
+		s.Render(w, r, http.StatusOK, "second-factor", FormView{Extra: SecondFactorView{RecoveryCodes: codes}})
 	})
 }
 
 func (s *Server) myData() http.Handler {
-	return s.signedIn(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
-		e, err := s.accounts.ExportData(r.Context(), u)
+	return s.SignedIn(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
+		e, err := s.Accounts.ExportData(r.Context(), u)
 		if err != nil {
-			s.fail(w, r, err)
+			s.Fail(w, r, err)
 			return
 		}
 		w.Header().Set("Content-Type", "application/json; charset=utf-8")
@@ -213,33 +213,33 @@ func (s *Server) myData() http.Handler {
 }
 
 func (s *Server) leavePage() http.Handler {
-	return s.signedIn(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
-		s.render(w, r, http.StatusOK, "leave", FormView{Extra: u})
+	return s.SignedIn(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
+		s.Render(w, r, http.StatusOK, "leave", FormView{Extra: u})
 	})
 }
 
 func (s *Server) leave() http.Handler {
-	return s.signedIn(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
+	return s.SignedIn(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
 		if r.PostFormValue("confirm") != "yes" {
-			s.render(w, r, http.StatusUnprocessableEntity, "leave", FormView{Extra: u,
+			s.Render(w, r, http.StatusUnprocessableEntity, "leave", FormView{Extra: u,
 				Errors: map[string]string{"confirm": "Tick the box to confirm that you want to leave."}})
 			return
 		}
-		if err := s.accounts.Leave(r.Context(), u); err != nil {
-			s.fail(w, r, err)
+		if err := s.Accounts.Leave(r.Context(), u); err != nil {
+			s.Fail(w, r, err)
 			return
 		}
-		s.clearSessionCookie(w, false)
-		clearSiteData(w)
+		s.ClearSessionCookie(w, false)
+		ClearSiteData(w)
 		// Render as a visitor: the session is gone.
-		r = r.WithContext(contextWithoutUser(r))
-		s.render(w, r, http.StatusOK, "left", nil)
+		r = r.WithContext(ContextWithoutUser(r))
+		s.Render(w, r, http.StatusOK, "left", nil)
 	})
 }
 
 func (s *Server) resetPage() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		s.render(w, r, http.StatusOK, "reset", FormView{})
+		s.Render(w, r, http.StatusOK, "reset", FormView{})
 	})
 }
 
@@ -247,30 +247,30 @@ func (s *Server) startReset() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		username := r.PostFormValue("username")
 		if username == "" {
-			s.render(w, r, http.StatusUnprocessableEntity, "reset", FormView{Errors: map[string]string{"username": "Enter your username."}})
+			s.Render(w, r, http.StatusUnprocessableEntity, "reset", FormView{Errors: map[string]string{"username": "Enter your username."}})
 			return
 		}
-		if err := s.accounts.StartReset(r.Context(), username); err != nil {
-			s.fail(w, r, err)
+		if err := s.Accounts.StartReset(r.Context(), username); err != nil {
+			s.Fail(w, r, err)
 			return
 		}
-		s.render(w, r, http.StatusOK, "reset-code", FormView{Values: map[string]string{"username": username}})
+		s.Render(w, r, http.StatusOK, "reset-code", FormView{Values: map[string]string{"username": username}})
 	})
 }
 
 func (s *Server) finishReset() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		username := r.PostFormValue("username")
-		err := s.accounts.FinishReset(r.Context(), username, r.PostFormValue("code"), r.PostFormValue("password"))
+		err := s.Accounts.FinishReset(r.Context(), username, r.PostFormValue("code"), r.PostFormValue("password"))
 		if err != nil {
 			if scheme.ErrorCode(err) == scheme.CodeInternal {
-				s.serverError(w, r, err)
+				s.ServerError(w, r, err)
 				return
 			}
-			s.render(w, r, statusFor(scheme.ErrorCode(err)), "reset-code", FormView{Values: map[string]string{"username": username}, Errors: formErrors(err)})
+			s.Render(w, r, StatusFor(scheme.ErrorCode(err)), "reset-code", FormView{Values: map[string]string{"username": username}, Errors: FormErrors(err)})
 			return
 		}
-		s.render(w, r, http.StatusOK, "signin", FormView{Values: map[string]string{"username": username},
+		s.Render(w, r, http.StatusOK, "signin", FormView{Values: map[string]string{"username": username},
 			Notice: "Your password is changed. Sign in with it now."})
 	})
 }

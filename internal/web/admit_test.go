@@ -13,7 +13,7 @@ import (
 func TestAdmitted_BusyWhenEverySlotIsTaken(t *testing.T) {
 	s := &Server{writeSlots: make(chan struct{}, 1)}
 	release, entered := make(chan struct{}), make(chan struct{}, 2)
-	h := s.admitted(checkAdmitWait, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	h := s.Admitted(checkAdmitWait, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		entered <- struct{}{}
 		<-release
 		w.WriteHeader(http.StatusOK)
@@ -60,21 +60,21 @@ func TestAdmitted_ReportWaitsForASlotWhereACheckIsShed(t *testing.T) {
 	first := make(chan int)
 	go func() {
 		rec := httptest.NewRecorder()
-		s.admitted(reportAdmitWait, busy).ServeHTTP(rec, httptest.NewRequest("POST", "/api/v1/reports", nil))
+		s.Admitted(reportAdmitWait, busy).ServeHTTP(rec, httptest.NewRequest("POST", "/api/v1/reports", nil))
 		first <- rec.Code
 	}()
 	<-entered
 	waiting := make(chan int)
 	go func() {
 		rec := httptest.NewRecorder()
-		s.admitted(reportAdmitWait, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		s.Admitted(reportAdmitWait, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			w.WriteHeader(http.StatusCreated)
 		})).ServeHTTP(rec, httptest.NewRequest("POST", "/api/v1/reports", nil))
 		waiting <- rec.Code
 	}()
 	// A check arriving now is shed after its short wait; the report is still in line.
 	rec := httptest.NewRecorder()
-	s.admitted(checkAdmitWait, busy).ServeHTTP(rec, httptest.NewRequest("POST", "/api/v1/checks", nil))
+	s.Admitted(checkAdmitWait, busy).ServeHTTP(rec, httptest.NewRequest("POST", "/api/v1/checks", nil))
 	if rec.Code != http.StatusServiceUnavailable {
 		t.Fatalf("a check with every slot taken: %d, want 503", rec.Code)
 	}

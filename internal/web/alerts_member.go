@@ -31,14 +31,14 @@ const (
 	alBulletinDays = 30
 )
 
-// alKinds are the kinds of identifier, in words.
-var alKinds = []struct{ Value, Label string }{
+// AlertKinds are the kinds of identifier, in words.
+var AlertKinds = []struct{ Value, Label string }{
 	{"phone", "Phone number"}, {"email", "Email address"}, {"vehicle", "Vehicle registration"},
 	{"name", "Name or alias used"}, {"username", "Website or app username"},
 }
 
-func alKindName(kind string) string {
-	for _, k := range alKinds {
+func AlertKindName(kind string) string {
+	for _, k := range AlertKinds {
 		if k.Value == kind {
 			return k.Label
 		}
@@ -46,10 +46,10 @@ func alKindName(kind string) string {
 	return kind
 }
 
-// alNoIndex asks search engines not to index or follow anything on an
+// NoIndex asks search engines not to index or follow anything on an
 // alert page (the pages are members-only anyway: this is for a page that
 // ever leaks through a proxy or a shared link).
-func alNoIndex(next http.Handler) http.Handler {
+func NoIndex(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("X-Robots-Tag", "noindex, nofollow")
 		next.ServeHTTP(w, r)
@@ -61,44 +61,44 @@ func (s *Server) alMember(next func(w http.ResponseWriter, r *http.Request, u sc
 	if len(roles) == 0 {
 		roles = alMemberRoles
 	}
-	return alNoIndex(s.signedIn(next, roles...))
+	return NoIndex(s.SignedIn(next, roles...))
 }
 
 func alIsOrg(u scheme.User) bool { return slices.Contains(alOrgRoles, u.Role) }
 
-// alLoc is the scheme's time zone, in which dates are shown and read.
-func (s *Server) alLoc() *time.Location { return cmp.Or(s.alerts.Loc, time.UTC) }
+// Location is the scheme's time zone, in which dates are shown and read.
+func (s *Server) Location() *time.Location { return cmp.Or(s.Alerts.Loc, time.UTC) }
 
-// alDate is a date without the time ("Monday 2 March 2026").
-func (s *Server) alDate(t time.Time) string {
+// AlertDate is a date without the time ("Monday 2 March 2026").
+func (s *Server) AlertDate(t time.Time) string {
 	if t.IsZero() {
 		return ""
 	}
-	return t.In(s.alLoc()).Format("Monday 2 January 2006")
+	return t.In(s.Location()).Format("Monday 2 January 2006")
 }
 
-// alShort is a short date ("Mon 2 Mar 2026").
-func (s *Server) alShort(t time.Time) string {
+// ShortDate is a short date ("Mon 2 Mar 2026").
+func (s *Server) ShortDate(t time.Time) string {
 	if t.IsZero() {
 		return ""
 	}
-	return t.In(s.alLoc()).Format("Mon 2 Jan 2006")
+	return t.In(s.Location()).Format("Mon 2 Jan 2006")
 }
 
-// alSeverity is a severity in words with its rank (for the bars).
-type alSeverity struct {
+// SeverityView is a severity in words with its rank (for the bars).
+type SeverityView struct {
 	Severity     scheme.Severity
 	SeverityName string
 	SeverityRank int
 }
 
-func alSeverityOf(sv scheme.Severity) alSeverity {
-	return alSeverity{Severity: sv, SeverityName: cmp.Or(caseSeverityNames[sv], string(sv)), SeverityRank: scheme.SeverityRank[sv]}
+func SeverityOf(sv scheme.Severity) SeverityView {
+	return SeverityView{Severity: sv, SeverityName: cmp.Or(CaseSeverityNames[sv], string(sv)), SeverityRank: scheme.SeverityRank[sv]}
 }
 
-// alItem is one alert in a list (the feed, search results, staff lists).
-type alItem struct {
-	alSeverity
+// AlertItemView is one alert in a list (the feed, search results, staff lists).
+type AlertItemView struct {
+	SeverityView
 	ID, Title        string
 	Withdrawn        bool
 	Notice           string
@@ -111,25 +111,25 @@ type alItem struct {
 	Sent, Withdrawal string
 }
 
-// unreadableAlert is what a list says of an alert whose stored text does
+// UnreadableAlert is what a list says of an alert whose stored text does
 // not open (damaged): the rest of the list is shown as usual.
-const unreadableAlert = "This alert could not be read"
+const UnreadableAlert = "This alert could not be read"
 
-// alTitle is an alert's title in a list, or the plain words above.
-func alTitle(a scheme.Alert) string {
+// AlertTitle is an alert's title in a list, or the plain words above.
+func AlertTitle(a scheme.Alert) string {
 	if a.Unreadable {
-		return unreadableAlert
+		return UnreadableAlert
 	}
 	return a.Title
 }
 
-func (s *Server) alItemOf(a scheme.Alert, l rpLookups) alItem {
-	return alItem{alSeverity: alSeverityOf(a.Severity), ID: a.ID, Title: alTitle(a), Withdrawn: a.Status == scheme.AlertWithdrawn,
-		Notice: a.Notice, Unread: a.ReadAt.IsZero(), Types: l.rpTypeList(a.IncidentTypes), Area: a.Area,
-		Regions: alRegions(a, l), Happened: s.alDate(a.IncidentAt), HappenedShort: s.alShort(a.IncidentAt), Sent: s.alShort(a.PublishedAt), Withdrawal: s.alShort(a.WithdrawnAt)}
+func (s *Server) AlertItem(a scheme.Alert, l Lookups) AlertItemView {
+	return AlertItemView{SeverityView: SeverityOf(a.Severity), ID: a.ID, Title: AlertTitle(a), Withdrawn: a.Status == scheme.AlertWithdrawn,
+		Notice: a.Notice, Unread: a.ReadAt.IsZero(), Types: l.TypeList(a.IncidentTypes), Area: a.Area,
+		Regions: AlertRegions(a, l), Happened: s.AlertDate(a.IncidentAt), HappenedShort: s.ShortDate(a.IncidentAt), Sent: s.ShortDate(a.PublishedAt), Withdrawal: s.ShortDate(a.WithdrawnAt)}
 }
 
-func alRegions(a scheme.Alert, l rpLookups) string {
+func AlertRegions(a scheme.Alert, l Lookups) string {
 	if a.Nationwide {
 		return "All regions"
 	}
@@ -140,8 +140,8 @@ func alRegions(a scheme.Alert, l rpLookups) string {
 	return strings.Join(names, ", ")
 }
 
-// alOption is one choice in a select or a list of boxes.
-type alOption struct {
+// Option is one choice in a select or a list of boxes.
+type Option struct {
 	Value, Label string
 	Selected     bool
 }
@@ -153,7 +153,7 @@ func alIdents(ids []scheme.Identifier) []alIdent {
 	out := make([]alIdent, 0, len(ids))
 	for _, id := range ids {
 		extra := strings.Join(slices.DeleteFunc([]string{id.Make, id.Colour}, func(s string) bool { return strings.TrimSpace(s) == "" }), ", ")
-		out = append(out, alIdent{Kind: alKindName(id.Kind), Value: id.Value, Extra: extra})
+		out = append(out, alIdent{Kind: AlertKindName(id.Kind), Value: id.Value, Extra: extra})
 	}
 	return out
 }
@@ -163,11 +163,11 @@ func alIdents(ids []scheme.Identifier) []alIdent {
 // AlertFeedView is the member's list of alerts, with the filters and the
 // identifier search.
 type AlertFeedView struct {
-	Items                    []alItem
+	Items                    []AlertItemView
 	Unread                   int
 	Org                      bool
 	Region, Type, From, To   string // the filters as given
-	Regions, Types           []alOption
+	Regions, Types           []Option
 	Filtered, FilterProblems bool
 	Errors                   map[string]string // the filters' problems, by field
 	Older, Newest            string            // paging links
@@ -182,9 +182,9 @@ func (s *Server) alertFeed() http.Handler {
 // alRenderFeed shows the feed as q asks (filters and page).
 func (s *Server) alRenderFeed(w http.ResponseWriter, r *http.Request, u scheme.User, status int, q url.Values) {
 	ctx := r.Context()
-	l, err := s.rpLookups(ctx)
+	l, err := s.Lookups(ctx)
 	if err != nil {
-		s.fail(w, r, err)
+		s.Fail(w, r, err)
 		return
 	}
 	v := AlertFeedView{Org: alIsOrg(u), Errors: map[string]string{},
@@ -209,9 +209,9 @@ func (s *Server) alRenderFeed(w http.ResponseWriter, r *http.Request, u scheme.U
 		if value == "" {
 			return time.Time{}
 		}
-		d, err := time.ParseInLocation(time.DateOnly, value, s.alLoc())
+		d, err := time.ParseInLocation(time.DateOnly, value, s.Location())
 		if err != nil {
-			v.Errors[name] = "Give the date as year-month-day, for example " + time.Now().In(s.alLoc()).Format(time.DateOnly) + "."
+			v.Errors[name] = "Give the date as year-month-day, for example " + time.Now().In(s.Location()).Format(time.DateOnly) + "."
 		}
 		return d
 	}
@@ -230,9 +230,9 @@ func (s *Server) alRenderFeed(w http.ResponseWriter, r *http.Request, u scheme.U
 	}
 	v.FilterProblems = len(v.Errors) > 0
 	v.Filtered = v.Region != "" || v.Type != "" || v.From != "" || v.To != ""
-	items, err := s.alerts.Feed(ctx, u, f)
+	items, err := s.Alerts.Feed(ctx, u, f)
 	if err != nil {
-		s.fail(w, r, err)
+		s.Fail(w, r, err)
 		return
 	}
 	// Paging keeps the filters: only the cursor (a time) changes.
@@ -259,28 +259,28 @@ func (s *Server) alRenderFeed(w http.ResponseWriter, r *http.Request, u scheme.U
 		v.Newest = link(time.Time{})
 	}
 	for _, a := range items {
-		v.Items = append(v.Items, s.alItemOf(a, l))
+		v.Items = append(v.Items, s.AlertItem(a, l))
 	}
-	if v.Unread, err = s.alerts.Unread(ctx, u); err != nil {
-		s.fail(w, r, err)
+	if v.Unread, err = s.Alerts.Unread(ctx, u); err != nil {
+		s.Fail(w, r, err)
 		return
 	}
-	v.Regions = []alOption{{Value: "", Label: "Any region", Selected: v.Region == ""}}
+	v.Regions = []Option{{Value: "", Label: "Any region", Selected: v.Region == ""}}
 	for _, x := range l.regions {
-		v.Regions = append(v.Regions, alOption{Value: x.Slug, Label: x.Name, Selected: x.Slug == v.Region})
+		v.Regions = append(v.Regions, Option{Value: x.Slug, Label: x.Name, Selected: x.Slug == v.Region})
 	}
-	v.Types = []alOption{{Value: "", Label: "Any kind", Selected: v.Type == ""}}
+	v.Types = []Option{{Value: "", Label: "Any kind", Selected: v.Type == ""}}
 	for _, x := range l.types {
-		v.Types = append(v.Types, alOption{Value: x.Slug, Label: x.Name, Selected: x.Slug == v.Type})
+		v.Types = append(v.Types, Option{Value: x.Slug, Label: x.Name, Selected: x.Slug == v.Type})
 	}
-	s.render(w, r, status, "alert-feed", v)
+	s.Render(w, r, status, "alert-feed", v)
 }
 
 // --- One alert ---
 
 // AlertPageView is one alert as a member reads it.
 type AlertPageView struct {
-	alItem
+	AlertItemView
 	Body        string
 	Identifiers []alIdent
 	Additions   []alAddition
@@ -307,43 +307,43 @@ func (s *Server) alertPage() http.Handler {
 // anyone else gets not found.
 func (s *Server) alRenderAlert(w http.ResponseWriter, r *http.Request, u scheme.User, status int, v AlertPageView) {
 	ctx := r.Context()
-	a, err := s.alerts.Open(ctx, u, r.PathValue("id"))
+	a, err := s.Alerts.Open(ctx, u, r.PathValue("id"))
 	if err != nil {
-		s.fail(w, r, err)
+		s.Fail(w, r, err)
 		return
 	}
-	l, err := s.rpLookups(ctx)
+	l, err := s.Lookups(ctx)
 	if err != nil {
-		s.fail(w, r, err)
+		s.Fail(w, r, err)
 		return
 	}
-	v.alItem, v.Org = s.alItemOf(a, l), alIsOrg(u)
+	v.AlertItemView, v.Org = s.AlertItem(a, l), alIsOrg(u)
 	if a.Status == scheme.AlertPublished {
 		v.Body, v.Identifiers = a.Body, alIdents(a.Identifiers)
-		ads, err := s.alerts.Additions(ctx, u, a.ID)
+		ads, err := s.Alerts.Additions(ctx, u, a.ID)
 		if err != nil {
-			s.fail(w, r, err)
+			s.Fail(w, r, err)
 			return
 		}
 		for _, ad := range ads {
-			v.Additions = append(v.Additions, alAddition{Body: ad.Body, When: s.alDate(ad.CreatedAt), Mine: ad.Mine, Status: ad.Status})
+			v.Additions = append(v.Additions, alAddition{Body: ad.Body, When: s.AlertDate(ad.CreatedAt), Mine: ad.Mine, Status: ad.Status})
 		}
 	}
-	s.render(w, r, status, "alert-view", v)
+	s.Render(w, r, status, "alert-view", v)
 }
 
 func (s *Server) addAddition() http.Handler {
 	return s.alMember(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
 		id, body := r.PathValue("id"), r.PostFormValue("body")
-		if _, err := s.alerts.AddAddition(r.Context(), u, id, body); err != nil {
+		if _, err := s.Alerts.AddAddition(r.Context(), u, id, body); err != nil {
 			if scheme.ErrorCode(err) != scheme.CodeInvalid {
-				s.fail(w, r, err)
+				s.Fail(w, r, err)
 				return
 			}
-			s.alRenderAlert(w, r, u, http.StatusUnprocessableEntity, AlertPageView{AddBody: body, AddError: formErrors(err)["body"]})
+			s.alRenderAlert(w, r, u, http.StatusUnprocessableEntity, AlertPageView{AddBody: body, AddError: FormErrors(err)["body"]})
 			return
 		}
-		seeOther(w, r, "/alerts/"+url.PathEscape(id)+"?done=added#additions")
+		SeeOther(w, r, "/alerts/"+url.PathEscape(id)+"?done=added#additions")
 	})
 }
 
@@ -360,21 +360,21 @@ type AlertPrintView struct {
 }
 
 type alPrintItem struct {
-	alItem
+	AlertItemView
 	Body        string
 	Identifiers []alIdent
 	Additions   []alAddition
 }
 
-func (s *Server) alPrintItemOf(ctx context.Context, a scheme.Alert, l rpLookups) (alPrintItem, error) {
-	it := alPrintItem{alItem: s.alItemOf(a, l), Body: a.Body, Identifiers: alIdents(a.Identifiers)}
+func (s *Server) alPrintItemOf(ctx context.Context, a scheme.Alert, l Lookups) (alPrintItem, error) {
+	it := alPrintItem{AlertItemView: s.AlertItem(a, l), Body: a.Body, Identifiers: alIdents(a.Identifiers)}
 	// Only what coordinators approved goes on paper.
-	ads, err := s.alerts.ApprovedAdditions(ctx, a.ID)
+	ads, err := s.Alerts.ApprovedAdditions(ctx, a.ID)
 	if err != nil {
 		return it, err
 	}
 	for _, ad := range ads {
-		it.Additions = append(it.Additions, alAddition{Body: ad.Body, When: s.alDate(ad.CreatedAt), Status: ad.Status})
+		it.Additions = append(it.Additions, alAddition{Body: ad.Body, When: s.AlertDate(ad.CreatedAt), Status: ad.Status})
 	}
 	return it, nil
 }
@@ -382,52 +382,52 @@ func (s *Server) alPrintItemOf(ctx context.Context, a scheme.Alert, l rpLookups)
 func (s *Server) alertPrint() http.Handler {
 	return s.alMember(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
 		ctx := r.Context()
-		a, err := s.alerts.Open(ctx, u, r.PathValue("id"))
+		a, err := s.Alerts.Open(ctx, u, r.PathValue("id"))
 		if err != nil {
-			s.fail(w, r, err)
+			s.Fail(w, r, err)
 			return
 		}
-		l, err := s.rpLookups(ctx)
+		l, err := s.Lookups(ctx)
 		if err != nil {
-			s.fail(w, r, err)
+			s.Fail(w, r, err)
 			return
 		}
-		v := AlertPrintView{Single: true, Printed: s.alDate(time.Now())}
+		v := AlertPrintView{Single: true, Printed: s.AlertDate(time.Now())}
 		it, err := s.alPrintItemOf(ctx, a, l)
 		if err != nil {
-			s.fail(w, r, err)
+			s.Fail(w, r, err)
 			return
 		}
 		v.Items, v.Withdrawn = []alPrintItem{it}, a.Status == scheme.AlertWithdrawn
-		s.render(w, r, http.StatusOK, "alert-print", v)
+		s.Render(w, r, http.StatusOK, "alert-print", v)
 	}, alOrgRoles...)
 }
 
 func (s *Server) alertBulletin() http.Handler {
 	return s.alMember(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
 		ctx := r.Context()
-		as, err := s.alerts.Feed(ctx, u, scheme.MemberAlertFilter{Since: time.Now().AddDate(0, 0, -alBulletinDays), Limit: 200})
+		as, err := s.Alerts.Feed(ctx, u, scheme.MemberAlertFilter{Since: time.Now().AddDate(0, 0, -alBulletinDays), Limit: 200})
 		if err != nil {
-			s.fail(w, r, err)
+			s.Fail(w, r, err)
 			return
 		}
-		l, err := s.rpLookups(ctx)
+		l, err := s.Lookups(ctx)
 		if err != nil {
-			s.fail(w, r, err)
+			s.Fail(w, r, err)
 			return
 		}
-		v := AlertPrintView{Printed: s.alDate(time.Now()), Days: alBulletinDays}
+		v := AlertPrintView{Printed: s.AlertDate(time.Now()), Days: alBulletinDays}
 		for _, a := range as {
 			if a.Status != scheme.AlertPublished {
 				continue
 			}
 			it, err := s.alPrintItemOf(ctx, a, l)
 			if err != nil {
-				s.fail(w, r, err)
+				s.Fail(w, r, err)
 				return
 			}
 			v.Items = append(v.Items, it)
 		}
-		s.render(w, r, http.StatusOK, "alert-print", v)
+		s.Render(w, r, http.StatusOK, "alert-print", v)
 	}, alOrgRoles...)
 }

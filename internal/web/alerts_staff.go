@@ -24,7 +24,7 @@ import (
 // alStaff runs next for an active coordinator or admin, on a page that is
 // never indexed.
 func (s *Server) alStaff(next func(w http.ResponseWriter, r *http.Request, u scheme.User)) http.Handler {
-	return alNoIndex(s.signedIn(next, scheme.RoleCoordinator))
+	return NoIndex(s.SignedIn(next, scheme.RoleCoordinator))
 }
 
 func alEditorURL(id, done, section string) string {
@@ -57,7 +57,7 @@ func (n *alStaffNames) of(id string) string {
 		return name
 	}
 	name := "a former coordinator"
-	if username, staff, err := n.s.accounts.Username(n.ctx, id); err == nil && staff {
+	if username, staff, err := n.s.Accounts.Username(n.ctx, id); err == nil && staff {
 		name = username
 	}
 	n.names[id] = name
@@ -91,7 +91,7 @@ type alPause struct {
 }
 
 func (s *Server) alPauses(ctx context.Context) ([]alPause, error) {
-	ps, err := s.alerts.DeliveryPauses(ctx)
+	ps, err := s.Alerts.DeliveryPauses(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -118,7 +118,7 @@ type AlertListView struct {
 }
 
 type alStaffRow struct {
-	alItem
+	AlertItemView
 	Writer, Updated string
 	Approved        bool
 	Flags, Version  int
@@ -127,37 +127,37 @@ type alStaffRow struct {
 func (s *Server) alertList() http.Handler {
 	return s.alStaff(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
 		ctx := r.Context()
-		as, err := s.alerts.List(ctx, u, scheme.AlertFilter{})
+		as, err := s.Alerts.List(ctx, u, scheme.AlertFilter{})
 		if err != nil {
-			s.fail(w, r, err)
+			s.Fail(w, r, err)
 			return
 		}
-		l, err := s.rpLookups(ctx)
+		l, err := s.Lookups(ctx)
 		if err != nil {
-			s.fail(w, r, err)
+			s.Fail(w, r, err)
 			return
 		}
 		v := AlertListView{Notice: map[string]string{
 			"discarded": "The draft was discarded.",
 			"resumed":   "Sending has resumed on that channel.",
 		}[r.URL.Query().Get("done")]}
-		if v.RequireApproval, err = s.alerts.RequireApproval(ctx); err != nil {
-			s.fail(w, r, err)
+		if v.RequireApproval, err = s.Alerts.RequireApproval(ctx); err != nil {
+			s.Fail(w, r, err)
 			return
 		}
 		if v.Pauses, err = s.alPauses(ctx); err != nil {
-			s.fail(w, r, err)
+			s.Fail(w, r, err)
 			return
 		}
-		pending, err := s.alerts.PendingAdditions(ctx)
+		pending, err := s.Alerts.PendingAdditions(ctx)
 		if err != nil {
-			s.fail(w, r, err)
+			s.Fail(w, r, err)
 			return
 		}
 		v.PendingAdditions = len(pending)
 		names := s.alNames(ctx)
 		for _, a := range as {
-			row := alStaffRow{alItem: s.alItemOf(a, l), Writer: names.of(a.CreatedBy), Updated: s.caseShort(a.UpdatedAt, true),
+			row := alStaffRow{AlertItemView: s.AlertItem(a, l), Writer: names.of(a.CreatedBy), Updated: s.caseShort(a.UpdatedAt, true),
 				Approved: a.ApprovedBy != "", Flags: len(a.Flags), Version: a.Version}
 			switch a.Status {
 			case scheme.AlertDraft:
@@ -168,7 +168,7 @@ func (s *Server) alertList() http.Handler {
 				v.Withdrawn = append(v.Withdrawn, row)
 			}
 		}
-		s.render(w, r, http.StatusOK, "alert-list", v)
+		s.Render(w, r, http.StatusOK, "alert-list", v)
 	})
 }
 
@@ -177,20 +177,20 @@ func (s *Server) alertList() http.Handler {
 func (s *Server) newAlert() http.Handler {
 	return s.alStaff(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
 		if err := r.ParseForm(); err != nil {
-			s.fail(w, r, scheme.Errorf(scheme.CodeInvalid, "We could not read that form."))
+			s.Fail(w, r, scheme.Errorf(scheme.CodeInvalid, "We could not read that form."))
 			return
 		}
-		a, err := s.alerts.Draft(r.Context(), u, alert.Input{ReportIDs: r.PostForm["report_ids"]})
+		a, err := s.Alerts.Draft(r.Context(), u, alert.Input{ReportIDs: r.PostForm["report_ids"]})
 		if err != nil {
 			// The only field is the choice of reports, made on another
 			// page: say what is wrong in words.
 			if se, ok := err.(*scheme.Error); ok && se.Fields["report_ids"] != "" {
 				err = &scheme.Error{Code: se.Code, Message: se.Fields["report_ids"], Err: se.Err}
 			}
-			s.fail(w, r, err)
+			s.Fail(w, r, err)
 			return
 		}
-		seeOther(w, r, alEditorURL(a.ID, "created", ""))
+		SeeOther(w, r, alEditorURL(a.ID, "created", ""))
 	})
 }
 
@@ -232,8 +232,8 @@ type AlertEditorView struct {
 type alEditForm struct {
 	Title, Area, Body, Severity string
 	Nationwide                  bool
-	Severities, Types           []alOption
-	Regions, Sectors, Genders   []alOption
+	Severities, Types           []Option
+	Regions, Sectors, Genders   []Option
 	Identifiers                 []alIdentChoice
 	OverrideReason, Notice      string
 }
@@ -311,14 +311,14 @@ func (s *Server) alertEditor() http.Handler {
 
 func (s *Server) alRenderEditor(w http.ResponseWriter, r *http.Request, u scheme.User, st alEditorState) {
 	ctx := r.Context()
-	a, err := s.alerts.Alert(ctx, r.PathValue("id"))
+	a, err := s.Alerts.Alert(ctx, r.PathValue("id"))
 	if err != nil {
-		s.fail(w, r, err)
+		s.Fail(w, r, err)
 		return
 	}
-	l, err := s.rpLookups(ctx)
+	l, err := s.Lookups(ctx)
 	if err != nil {
-		s.fail(w, r, err)
+		s.Fail(w, r, err)
 		return
 	}
 	names := s.alNames(ctx)
@@ -327,7 +327,7 @@ func (s *Server) alRenderEditor(w http.ResponseWriter, r *http.Request, u scheme
 		Approved: a.ApprovedBy != "", ApprovedBy: names.of(a.ApprovedBy), Writer: names.of(a.CreatedBy),
 		Created: s.caseDayTime(a.CreatedAt), Updated: s.caseDayTime(a.UpdatedAt), WrittenByMe: a.CreatedBy == u.ID,
 		PublishedBy: names.of(a.PublishedBy), Version: a.Version, WithdrawNote: a.Notice,
-		SeverityName: alSeverityOf(a.Severity).SeverityName, IncidentText: l.rpTypeList(a.IncidentTypes)}
+		SeverityName: SeverityOf(a.Severity).SeverityName, IncidentText: l.TypeList(a.IncidentTypes)}
 	v.StatusName = map[scheme.AlertStatus]string{scheme.AlertDraft: "Draft", scheme.AlertPublished: "Published", scheme.AlertWithdrawn: "Withdrawn"}[a.Status]
 	if !a.ApprovedAt.IsZero() {
 		v.ApprovedAt = s.caseDayTime(a.ApprovedAt)
@@ -338,20 +338,20 @@ func (s *Server) alRenderEditor(w http.ResponseWriter, r *http.Request, u scheme
 	if !a.WithdrawnAt.IsZero() {
 		v.WithdrawnAt = s.caseDayTime(a.WithdrawnAt)
 	}
-	if v.RequireApproval, err = s.alerts.RequireApproval(ctx); err != nil {
-		s.fail(w, r, err)
+	if v.RequireApproval, err = s.Alerts.RequireApproval(ctx); err != nil {
+		s.Fail(w, r, err)
 		return
 	}
 	v.CanPublish = v.Draft && (!v.RequireApproval || v.Approved)
 
-	reports, err := s.alerts.Reports(ctx, a)
+	reports, err := s.Alerts.Reports(ctx, a)
 	if err != nil {
-		s.fail(w, r, err)
+		s.Fail(w, r, err)
 		return
 	}
 	for _, rep := range reports {
 		v.Reports = append(v.Reports, alReportLink{ID: rep.ID, Text: fmt.Sprintf("%s, %s, %s",
-			cmp.Or(l.rpTypeList(rep.IncidentTypes), "Report"), cmp.Or(l.regionName[rep.Region], rep.Region), s.caseDay(rep.IncidentAt))})
+			cmp.Or(l.TypeList(rep.IncidentTypes), "Report"), cmp.Or(l.regionName[rep.Region], rep.Region), s.caseDay(rep.IncidentAt))})
 	}
 	if st.form != nil {
 		v.Form = *st.form
@@ -366,12 +366,12 @@ func (s *Server) alRenderEditor(w http.ResponseWriter, r *http.Request, u scheme
 	v.Preview = alPreview(a)
 
 	if v.Draft {
-		if v.Audience, err = s.alerts.Audience(ctx, a.ID); err != nil {
-			s.fail(w, r, err)
+		if v.Audience, err = s.Alerts.Audience(ctx, a.ID); err != nil {
+			s.Fail(w, r, err)
 			return
 		}
 	} else {
-		v.TargetText = alRegions(a, l)
+		v.TargetText = AlertRegions(a, l)
 		var narrow []string
 		for _, x := range a.Sectors {
 			narrow = append(narrow, cmp.Or(l.sectorName[x], x))
@@ -380,30 +380,30 @@ func (s *Server) alRenderEditor(w http.ResponseWriter, r *http.Request, u scheme
 			narrow = append(narrow, caseSlugName(scheme.Genders, g))
 		}
 		v.NarrowText = strings.Join(narrow, ", ")
-		vs, err := s.alerts.Versions(ctx, a.ID)
+		vs, err := s.Alerts.Versions(ctx, a.ID)
 		if err != nil {
-			s.fail(w, r, err)
+			s.Fail(w, r, err)
 			return
 		}
 		for _, x := range vs {
 			v.Versions = append(v.Versions, alVersion{Version: x.Version, Title: x.Content.Title, Body: x.Content.Body,
 				EditedBy: names.of(x.EditedBy), Edited: s.caseDayTime(x.EditedAt), Current: x.Version == a.Version})
 		}
-		ads, err := s.alerts.AllAdditions(ctx, u, a.ID)
+		ads, err := s.Alerts.AllAdditions(ctx, u, a.ID)
 		if err != nil {
-			s.fail(w, r, err)
+			s.Fail(w, r, err)
 			return
 		}
 		for _, ad := range ads {
 			v.Additions = append(v.Additions, alStaffAddition{ID: ad.ID, Body: ad.Body, When: s.caseDayTime(ad.CreatedAt), Status: ad.Status})
 		}
 		if v.Pauses, err = s.alPauses(ctx); err != nil {
-			s.fail(w, r, err)
+			s.Fail(w, r, err)
 			return
 		}
 	}
 	v.Problems = alProblems(st.errs)
-	s.render(w, r, st.status, "alert-editor", v)
+	s.Render(w, r, st.status, "alert-editor", v)
 }
 
 // alFormOf is a saved alert as the form shows it.
@@ -413,8 +413,8 @@ func alFormOf(a scheme.Alert) alEditForm {
 
 // fillChoices builds the form's boxes: ticked as the form says (what was
 // typed) or, for a fresh form, as the alert is saved.
-func (f *alEditForm) fillChoices(a scheme.Alert, l rpLookups, available []scheme.Identifier) {
-	chosen := func(saved []string, typed []alOption) map[string]bool {
+func (f *alEditForm) fillChoices(a scheme.Alert, l Lookups, available []scheme.Identifier) {
+	chosen := func(saved []string, typed []Option) map[string]bool {
 		m := map[string]bool{}
 		if typed != nil {
 			for _, o := range typed {
@@ -430,24 +430,24 @@ func (f *alEditForm) fillChoices(a scheme.Alert, l rpLookups, available []scheme
 	types, regions, sectors, genders := chosen(a.IncidentTypes, f.Types), chosen(a.Regions, f.Regions), chosen(a.Sectors, f.Sectors), chosen(a.Genders, f.Genders)
 	f.Severities = nil
 	for _, sv := range []scheme.Severity{scheme.SeverityHighest, scheme.SeverityHigh, scheme.SeverityMedium, scheme.SeverityLow} {
-		f.Severities = append(f.Severities, alOption{Value: string(sv), Label: caseSeverityNames[sv], Selected: string(sv) == f.Severity})
+		f.Severities = append(f.Severities, Option{Value: string(sv), Label: CaseSeverityNames[sv], Selected: string(sv) == f.Severity})
 	}
 	f.Types = nil
 	for _, t := range l.types {
-		f.Types = append(f.Types, alOption{Value: t.Slug, Label: t.Name, Selected: types[t.Slug]})
+		f.Types = append(f.Types, Option{Value: t.Slug, Label: t.Name, Selected: types[t.Slug]})
 	}
 	f.Regions = nil
 	for _, x := range l.regions {
-		f.Regions = append(f.Regions, alOption{Value: x.Slug, Label: x.Name, Selected: regions[x.Slug]})
+		f.Regions = append(f.Regions, Option{Value: x.Slug, Label: x.Name, Selected: regions[x.Slug]})
 	}
 	f.Sectors = nil
 	for _, x := range l.sectors {
-		f.Sectors = append(f.Sectors, alOption{Value: x.Slug, Label: x.Name, Selected: sectors[x.Slug]})
+		f.Sectors = append(f.Sectors, Option{Value: x.Slug, Label: x.Name, Selected: sectors[x.Slug]})
 	}
 	f.Genders = nil
 	for _, g := range scheme.Genders {
 		if g.Slug != "prefer-not" {
-			f.Genders = append(f.Genders, alOption{Value: g.Slug, Label: g.Name, Selected: genders[g.Slug]})
+			f.Genders = append(f.Genders, Option{Value: g.Slug, Label: g.Name, Selected: genders[g.Slug]})
 		}
 	}
 	var idsChosen map[string]bool
@@ -469,7 +469,7 @@ func (f *alEditForm) fillChoices(a scheme.Alert, l rpLookups, available []scheme
 			text += " (" + extra + ")"
 		}
 		key := id.Kind + ":" + id.Normalised
-		f.Identifiers = append(f.Identifiers, alIdentChoice{Value: key, Kind: alKindName(id.Kind), Text: text, Selected: idsChosen[key]})
+		f.Identifiers = append(f.Identifiers, alIdentChoice{Value: key, Kind: AlertKindName(id.Kind), Text: text, Selected: idsChosen[key]})
 	}
 }
 
@@ -536,10 +536,10 @@ func alFormFrom(r *http.Request) alEditForm {
 	f := alEditForm{Title: r.PostFormValue("title"), Area: r.PostFormValue("area"), Body: r.PostFormValue("body"),
 		Severity: r.PostFormValue("severity"), Nationwide: r.PostFormValue("target") == "nationwide",
 		OverrideReason: r.PostFormValue("override_reason")}
-	boxes := func(name string) []alOption {
-		out := []alOption{}
+	boxes := func(name string) []Option {
+		out := []Option{}
 		for _, v := range r.PostForm[name] {
-			out = append(out, alOption{Value: v, Selected: true})
+			out = append(out, Option{Value: v, Selected: true})
 		}
 		return out
 	}
@@ -551,7 +551,7 @@ func alFormFrom(r *http.Request) alEditForm {
 	return f
 }
 
-func alValues(opts []alOption) *[]string {
+func alValues(opts []Option) *[]string {
 	out := []string{}
 	for _, o := range opts {
 		if o.Selected {
@@ -587,10 +587,10 @@ func (f alEditForm) input(published bool) alert.Input {
 func (s *Server) alFailed(w http.ResponseWriter, r *http.Request, u scheme.User, err error, st alEditorState) {
 	code := scheme.ErrorCode(err)
 	if code != scheme.CodeInvalid && code != scheme.CodeConflict && code != scheme.CodeForbidden {
-		s.fail(w, r, err)
+		s.Fail(w, r, err)
 		return
 	}
-	st.status, st.errs = statusFor(code), map[string]string{}
+	st.status, st.errs = StatusFor(code), map[string]string{}
 	se, _ := err.(*scheme.Error)
 	if se != nil && len(se.Fields) > 0 {
 		for k, msg := range se.Fields {
@@ -610,52 +610,52 @@ func (s *Server) alFailed(w http.ResponseWriter, r *http.Request, u scheme.User,
 func (s *Server) saveAlert() http.Handler {
 	return s.alStaff(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
 		if err := r.ParseForm(); err != nil {
-			s.fail(w, r, scheme.Errorf(scheme.CodeInvalid, "We could not read that form."))
+			s.Fail(w, r, scheme.Errorf(scheme.CodeInvalid, "We could not read that form."))
 			return
 		}
 		id := r.PathValue("id")
-		a, err := s.alerts.Alert(r.Context(), id)
+		a, err := s.Alerts.Alert(r.Context(), id)
 		if err != nil {
-			s.fail(w, r, err)
+			s.Fail(w, r, err)
 			return
 		}
 		f := alFormFrom(r)
-		if _, err := s.alerts.Update(r.Context(), u, id, f.input(a.Status == scheme.AlertPublished)); err != nil {
+		if _, err := s.Alerts.Update(r.Context(), u, id, f.input(a.Status == scheme.AlertPublished)); err != nil {
 			s.alFailed(w, r, u, err, alEditorState{in: "save", form: &f})
 			return
 		}
-		seeOther(w, r, alEditorURL(id, "saved", "alert-form"))
+		SeeOther(w, r, alEditorURL(id, "saved", "alert-form"))
 	})
 }
 
 func (s *Server) approveAlert() http.Handler {
 	return s.alStaff(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
 		id := r.PathValue("id")
-		if err := s.alerts.Approve(r.Context(), u, id); err != nil {
+		if err := s.Alerts.Approve(r.Context(), u, id); err != nil {
 			s.alFailed(w, r, u, err, alEditorState{in: "approve"})
 			return
 		}
-		seeOther(w, r, alEditorURL(id, "approved", "approval"))
+		SeeOther(w, r, alEditorURL(id, "approved", "approval"))
 	})
 }
 
 func (s *Server) publishAlert() http.Handler {
 	return s.alStaff(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
 		id, reason := r.PathValue("id"), r.PostFormValue("override_reason")
-		aud, err := s.alerts.Publish(r.Context(), u, id, reason)
+		aud, err := s.Alerts.Publish(r.Context(), u, id, reason)
 		if err != nil {
 			s.alFailed(w, r, u, err, alEditorState{in: "publish", form: s.alKeep(r, id, func(f *alEditForm) { f.OverrideReason = reason })})
 			return
 		}
 		// The counts (no one's details) go with the redirect, for the notice.
-		seeOther(w, r, fmt.Sprintf("%s&in_app=%d&email=%d&sms=%d", alEditorURL(id, "published", ""), aud.InApp, aud.Email, aud.SMS))
+		SeeOther(w, r, fmt.Sprintf("%s&in_app=%d&email=%d&sms=%d", alEditorURL(id, "published", ""), aud.InApp, aud.Email, aud.SMS))
 	})
 }
 
 // alKeep is the saved alert's form with one answer kept as typed (the
 // publish and withdraw forms carry one field each).
 func (s *Server) alKeep(r *http.Request, id string, set func(f *alEditForm)) *alEditForm {
-	a, err := s.alerts.Alert(r.Context(), id)
+	a, err := s.Alerts.Alert(r.Context(), id)
 	if err != nil {
 		return nil // the editor reports it
 	}
@@ -667,21 +667,21 @@ func (s *Server) alKeep(r *http.Request, id string, set func(f *alEditForm)) *al
 func (s *Server) withdrawAlert() http.Handler {
 	return s.alStaff(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
 		id, notice := r.PathValue("id"), r.PostFormValue("notice")
-		if err := s.alerts.Withdraw(r.Context(), u, id, notice); err != nil {
+		if err := s.Alerts.Withdraw(r.Context(), u, id, notice); err != nil {
 			s.alFailed(w, r, u, err, alEditorState{in: "withdraw", form: s.alKeep(r, id, func(f *alEditForm) { f.Notice = notice })})
 			return
 		}
-		seeOther(w, r, alEditorURL(id, "withdrawn", ""))
+		SeeOther(w, r, alEditorURL(id, "withdrawn", ""))
 	})
 }
 
 func (s *Server) discardAlert() http.Handler {
 	return s.alStaff(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
-		if err := s.alerts.Discard(r.Context(), u, r.PathValue("id")); err != nil {
+		if err := s.Alerts.Discard(r.Context(), u, r.PathValue("id")); err != nil {
 			s.alFailed(w, r, u, err, alEditorState{in: "discard"})
 			return
 		}
-		seeOther(w, r, "/coordinator/alerts?done=discarded")
+		SeeOther(w, r, "/coordinator/alerts?done=discarded")
 	})
 }
 
@@ -731,9 +731,9 @@ func (s *Server) deliveriesPage() http.Handler {
 }
 
 func (s *Server) alRenderDeliveries(w http.ResponseWriter, r *http.Request, u scheme.User, status int, v AlertDeliveriesView) {
-	d, err := s.alerts.Deliveries(r.Context(), u, r.PathValue("id"))
+	d, err := s.Alerts.Deliveries(r.Context(), u, r.PathValue("id"))
 	if err != nil {
-		s.fail(w, r, err)
+		s.Fail(w, r, err)
 		return
 	}
 	v.ID, v.Title = d.Alert.ID, d.Alert.Title
@@ -772,7 +772,7 @@ func (s *Server) alRenderDeliveries(w http.ResponseWriter, r *http.Request, u sc
 		v.Failures = append(v.Failures, alFailure{Channel: alChannelName(f.Channel), State: state, Reason: f.Error, When: s.caseDayTime(f.UpdatedAt), Attempts: f.Attempts})
 	}
 	v.Pauses = s.alPausesOf(d.Paused)
-	s.render(w, r, status, "alert-deliveries", v)
+	s.Render(w, r, status, "alert-deliveries", v)
 }
 
 func (s *Server) retryDeliveries() http.Handler {
@@ -782,16 +782,16 @@ func (s *Server) retryDeliveries() http.Handler {
 			s.alRenderDeliveries(w, r, u, http.StatusUnprocessableEntity, AlertDeliveriesView{Error: "Choose email or SMS to retry."})
 			return
 		}
-		n, err := s.alerts.RetryDeliveries(r.Context(), u, id, channel)
+		n, err := s.Alerts.RetryDeliveries(r.Context(), u, id, channel)
 		if err != nil {
 			if c := scheme.ErrorCode(err); c == scheme.CodeInvalid || c == scheme.CodeConflict {
-				s.alRenderDeliveries(w, r, u, statusFor(c), AlertDeliveriesView{Error: scheme.ErrorMessage(err)})
+				s.alRenderDeliveries(w, r, u, StatusFor(c), AlertDeliveriesView{Error: scheme.ErrorMessage(err)})
 				return
 			}
-			s.fail(w, r, err)
+			s.Fail(w, r, err)
 			return
 		}
-		seeOther(w, r, fmt.Sprintf("/coordinator/alerts/%s/deliveries?done=retried&channel=%s&n=%d", url.PathEscape(id), channel, n))
+		SeeOther(w, r, fmt.Sprintf("/coordinator/alerts/%s/deliveries?done=retried&channel=%s&n=%d", url.PathEscape(id), channel, n))
 	})
 }
 
@@ -801,18 +801,18 @@ func (s *Server) resumeChannel() http.Handler {
 	return s.alStaff(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
 		channel := r.PathValue("channel")
 		if channel != "email" && channel != "sms" {
-			s.fail(w, r, scheme.Errorf(scheme.CodeNotFound, "There is no such channel."))
+			s.Fail(w, r, scheme.Errorf(scheme.CodeNotFound, "There is no such channel."))
 			return
 		}
-		if err := s.alerts.ResumeChannel(r.Context(), u, channel); err != nil {
-			s.fail(w, r, err)
+		if err := s.Alerts.ResumeChannel(r.Context(), u, channel); err != nil {
+			s.Fail(w, r, err)
 			return
 		}
 		back := "/coordinator/alerts?done=resumed"
 		if id := r.PostFormValue("alert"); id != "" {
 			back = "/coordinator/alerts/" + url.PathEscape(id) + "/deliveries?done=resumed"
 		}
-		seeOther(w, r, back)
+		SeeOther(w, r, back)
 	})
 }
 
@@ -842,42 +842,42 @@ func (s *Server) additionsQueue() http.Handler {
 
 func (s *Server) alRenderQueue(w http.ResponseWriter, r *http.Request, status int, v AdditionsQueueView) {
 	ctx := r.Context()
-	ads, err := s.alerts.PendingAdditions(ctx)
+	ads, err := s.Alerts.PendingAdditions(ctx)
 	if err != nil {
-		s.fail(w, r, err)
+		s.Fail(w, r, err)
 		return
 	}
 	titles := map[string]string{}
 	for _, ad := range ads {
 		title, ok := titles[ad.AlertID]
 		if !ok {
-			a, err := s.alerts.Alert(ctx, ad.AlertID)
+			a, err := s.Alerts.Alert(ctx, ad.AlertID)
 			if err != nil {
-				s.fail(w, r, err)
+				s.Fail(w, r, err)
 				return
 			}
 			title, titles[ad.AlertID] = a.Title, a.Title
 		}
 		v.Items = append(v.Items, alQueueItem{ID: ad.ID, AlertID: ad.AlertID, AlertTitle: title, Body: ad.Body, When: s.caseDayTime(ad.CreatedAt)})
 	}
-	s.render(w, r, status, "alert-additions", v)
+	s.Render(w, r, status, "alert-additions", v)
 }
 
 func (s *Server) moderateAddition(approve bool) http.Handler {
 	return s.alStaff(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
-		if err := s.alerts.ModerateAddition(r.Context(), u, r.PathValue("id"), approve); err != nil {
+		if err := s.Alerts.ModerateAddition(r.Context(), u, r.PathValue("id"), approve); err != nil {
 			if c := scheme.ErrorCode(err); c == scheme.CodeConflict || c == scheme.CodeInvalid {
-				s.alRenderQueue(w, r, statusFor(c), AdditionsQueueView{Error: scheme.ErrorMessage(err)})
+				s.alRenderQueue(w, r, StatusFor(c), AdditionsQueueView{Error: scheme.ErrorMessage(err)})
 				return
 			}
-			s.fail(w, r, err)
+			s.Fail(w, r, err)
 			return
 		}
 		done := "rejected"
 		if approve {
 			done = "approved"
 		}
-		seeOther(w, r, "/coordinator/additions?done="+done)
+		SeeOther(w, r, "/coordinator/additions?done="+done)
 	})
 }
 
@@ -890,27 +890,27 @@ type SettingsView struct {
 }
 
 func (s *Server) settingsPage() http.Handler {
-	return alNoIndex(s.signedIn(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
-		req, err := s.alerts.RequireApproval(r.Context())
+	return NoIndex(s.SignedIn(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
+		req, err := s.Alerts.RequireApproval(r.Context())
 		if err != nil {
-			s.fail(w, r, err)
+			s.Fail(w, r, err)
 			return
 		}
 		v := SettingsView{RequireApproval: req}
 		if r.URL.Query().Get("done") == "saved" {
 			v.Notice = "Settings saved."
 		}
-		s.render(w, r, http.StatusOK, "alert-settings", v)
+		s.Render(w, r, http.StatusOK, "alert-settings", v)
 	}, scheme.RoleAdmin))
 }
 
 func (s *Server) saveSettings() http.Handler {
-	return s.signedIn(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
+	return s.SignedIn(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
 		on := r.PostFormValue("require_approval") == "true"
-		if err := s.alerts.SetRequireApproval(r.Context(), u, on); err != nil {
-			s.fail(w, r, err)
+		if err := s.Alerts.SetRequireApproval(r.Context(), u, on); err != nil {
+			s.Fail(w, r, err)
 			return
 		}
-		seeOther(w, r, "/admin/settings?done=saved")
+		SeeOther(w, r, "/admin/settings?done=saved")
 	}, scheme.RoleAdmin)
 }

@@ -18,13 +18,13 @@ import (
 // acceptance tests; documented in docs/openapi.yaml. Errors are
 // {"error":{"code":…,"message":…,"fields":{…}}}.
 
-type apiError struct {
+type APIError struct {
 	Code    scheme.Code       `json:"code"`
 	Message string            `json:"message"`
 	Fields  map[string]string `json:"fields,omitempty"`
 }
 
-func writeJSON(w http.ResponseWriter, status int, v any) {
+func WriteJSON(w http.ResponseWriter, status int, v any) {
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
 	w.WriteHeader(status)
 	enc := json.NewEncoder(w)
@@ -32,21 +32,21 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	_ = enc.Encode(v) // the client went away
 }
 
-// apiFail answers with the error envelope; internal errors are logged and
+// APIFail answers with the error envelope; internal errors are logged and
 // shown generically, with the request id.
-func (s *Server) apiFail(w http.ResponseWriter, r *http.Request, err error) {
+func (s *Server) APIFail(w http.ResponseWriter, r *http.Request, err error) {
 	code := scheme.ErrorCode(err)
-	e := apiError{Code: code, Message: scheme.ErrorMessage(err)}
+	e := APIError{Code: code, Message: scheme.ErrorMessage(err)}
 	var se *scheme.Error
 	if errors.As(err, &se) && code != scheme.CodeInternal {
 		e.Fields = se.Fields
 	}
 	if code == scheme.CodeInternal {
-		s.log.ErrorContext(r.Context(), "internal error", "id", RequestID(r.Context()), "route", routeOf(r), "err", err)
+		s.Log.ErrorContext(r.Context(), "internal error", "id", RequestID(r.Context()), "route", routeOf(r), "err", err)
 		e.Message += " Reference: " + RequestID(r.Context())
 	}
-	setRetryAfter(w, err)
-	writeJSON(w, statusFor(code), map[string]apiError{"error": e})
+	SetRetryAfter(w, err)
+	WriteJSON(w, StatusFor(code), map[string]APIError{"error": e})
 }
 
 // decode reads a JSON body into v, refusing unknown fields and trailing
@@ -136,25 +136,25 @@ func bearer(r *http.Request) string {
 // (any role when none are given).
 func (s *Server) apiAuth(next func(w http.ResponseWriter, r *http.Request, u scheme.User), roles ...scheme.Role) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		u, err := s.accounts.Authenticate(r.Context(), bearer(r), scheme.SessionAPI)
+		u, err := s.Accounts.Authenticate(r.Context(), bearer(r), scheme.SessionAPI)
 		if err != nil {
 			w.Header().Set("WWW-Authenticate", `Bearer realm="uglymugs"`)
-			s.apiFail(w, r, err)
+			s.APIFail(w, r, err)
 			return
 		}
-		if !allowed(u, roles) {
-			s.apiFail(w, r, errForbidden)
+		if !Allowed(u, roles) {
+			s.APIFail(w, r, ErrForbidden)
 			return
 		}
 		next(w, r, u)
 	})
 }
 
-var errForbidden = scheme.Errorf(scheme.CodeForbidden, "Your account cannot do that.")
+var ErrForbidden = scheme.Errorf(scheme.CodeForbidden, "Your account cannot do that.")
 
-// allowed reports whether u is active with one of roles (admins may do
+// Allowed reports whether u is active with one of roles (admins may do
 // whatever coordinators may).
-func allowed(u scheme.User, roles []scheme.Role) bool {
+func Allowed(u scheme.User, roles []scheme.Role) bool {
 	if len(roles) == 0 {
 		return true
 	}
@@ -173,22 +173,22 @@ func (s *Server) apiSignIn() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		var in account.SignInInput
 		if err := decode(r, &in); err != nil {
-			s.apiFail(w, r, err)
+			s.APIFail(w, r, err)
 			return
 		}
-		sess, err := s.accounts.SignIn(r.Context(), in, scheme.SessionAPI)
+		sess, err := s.Accounts.SignIn(r.Context(), in, scheme.SessionAPI)
 		if err != nil {
-			s.apiFail(w, r, err)
+			s.APIFail(w, r, err)
 			return
 		}
-		writeJSON(w, http.StatusCreated, map[string]any{"token": sess.Token, "expires_at": sess.Expires.UTC().Format(time.RFC3339)})
+		WriteJSON(w, http.StatusCreated, map[string]any{"token": sess.Token, "expires_at": sess.Expires.UTC().Format(time.RFC3339)})
 	})
 }
 
 func (s *Server) apiSignOut() http.Handler {
 	return s.apiAuth(func(w http.ResponseWriter, r *http.Request, _ scheme.User) {
-		if err := s.accounts.SignOut(r.Context(), bearer(r)); err != nil {
-			s.apiFail(w, r, err)
+		if err := s.Accounts.SignOut(r.Context(), bearer(r)); err != nil {
+			s.APIFail(w, r, err)
 			return
 		}
 		w.WriteHeader(http.StatusNoContent)
@@ -197,27 +197,27 @@ func (s *Server) apiSignOut() http.Handler {
 
 func (s *Server) apiTerms() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		t, err := s.accounts.CurrentTerms(r.Context())
+		t, err := s.Accounts.CurrentTerms(r.Context())
 		if err != nil {
-			s.apiFail(w, r, err)
+			s.APIFail(w, r, err)
 			return
 		}
-		writeJSON(w, http.StatusOK, map[string]any{"version": t.Version, "text": t.Body, "published_at": t.PublishedAt.UTC().Format(time.RFC3339)})
+		WriteJSON(w, http.StatusOK, map[string]any{"version": t.Version, "text": t.Body, "published_at": t.PublishedAt.UTC().Format(time.RFC3339)})
 	})
 }
 
 func (s *Server) apiRegions() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		l, err := s.content.Lists(r.Context())
+		l, err := s.Content.Lists(r.Context())
 		if err != nil {
-			s.apiFail(w, r, err)
+			s.APIFail(w, r, err)
 			return
 		}
 		out := make([]map[string]string, len(l.Regions))
 		for i, x := range l.Regions {
 			out[i] = map[string]string{"slug": x.Slug, "name": x.Name}
 		}
-		writeJSON(w, http.StatusOK, out)
+		WriteJSON(w, http.StatusOK, out)
 	})
 }
 
@@ -225,15 +225,15 @@ func (s *Server) apiApply() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		var in account.ApplicationInput
 		if err := decode(r, &in); err != nil {
-			s.apiFail(w, r, err)
+			s.APIFail(w, r, err)
 			return
 		}
-		a, err := s.accounts.Apply(r.Context(), in)
+		a, err := s.Accounts.Apply(r.Context(), in)
 		if err != nil {
-			s.apiFail(w, r, err)
+			s.APIFail(w, r, err)
 			return
 		}
-		writeJSON(w, http.StatusCreated, map[string]string{"id": a.ID, "status": string(a.Status)})
+		WriteJSON(w, http.StatusCreated, map[string]string{"id": a.ID, "status": string(a.Status)})
 	})
 }
 
@@ -256,14 +256,14 @@ func (s *Server) apiApplications() http.Handler {
 			case scheme.ApplicationPending, scheme.ApplicationInfoRequested, scheme.ApplicationApproved, scheme.ApplicationRejected:
 				f.Statuses = []scheme.ApplicationStatus{scheme.ApplicationStatus(st)}
 			default:
-				s.apiFail(w, r, &scheme.Error{Code: scheme.CodeInvalid, Message: "Unknown status.",
+				s.APIFail(w, r, &scheme.Error{Code: scheme.CodeInvalid, Message: "Unknown status.",
 					Fields: map[string]string{"status": "Use pending, info_requested, approved or rejected."}})
 				return
 			}
 		}
-		apps, err := s.accounts.Queue(r.Context(), f)
+		apps, err := s.Accounts.Queue(r.Context(), f)
 		if err != nil {
-			s.apiFail(w, r, err)
+			s.APIFail(w, r, err)
 			return
 		}
 		items := make([]applicationJSON, len(apps))
@@ -274,7 +274,7 @@ func (s *Server) apiApplications() http.Handler {
 				items[i].Flags = []scheme.Flag{}
 			}
 		}
-		writeJSON(w, http.StatusOK, map[string]any{"items": items})
+		WriteJSON(w, http.StatusOK, map[string]any{"items": items})
 	}, scheme.RoleCoordinator)
 }
 
@@ -285,12 +285,12 @@ func (s *Server) apiDecide(d scheme.Decision) http.Handler {
 			Question string `json:"question"`
 		}
 		if body, err := io.ReadAll(r.Body); err != nil {
-			s.apiFail(w, r, scheme.Errorf(scheme.CodeInvalid, "The request is too large."))
+			s.APIFail(w, r, scheme.Errorf(scheme.CodeInvalid, "The request is too large."))
 			return
 		} else if len(strings.TrimSpace(string(body))) > 0 {
 			r.Body = io.NopCloser(strings.NewReader(string(body)))
 			if err := decode(r, &in); err != nil {
-				s.apiFail(w, r, err)
+				s.APIFail(w, r, err)
 				return
 			}
 		}
@@ -298,42 +298,42 @@ func (s *Server) apiDecide(d scheme.Decision) http.Handler {
 		if d == scheme.RequestInfo {
 			text = in.Question
 		}
-		a, err := s.accounts.Decide(r.Context(), u.ID, r.PathValue("id"), d, text)
+		a, err := s.Accounts.Decide(r.Context(), u.ID, r.PathValue("id"), d, text)
 		if err != nil {
-			s.apiFail(w, r, err)
+			s.APIFail(w, r, err)
 			return
 		}
-		writeJSON(w, http.StatusOK, map[string]string{"id": a.ID, "status": string(a.Status)})
+		WriteJSON(w, http.StatusOK, map[string]string{"id": a.ID, "status": string(a.Status)})
 	}, scheme.RoleCoordinator)
 }
 
 func (s *Server) apiMe() http.Handler {
 	return s.apiAuth(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
-		me, err := s.accounts.Me(r.Context(), u)
+		me, err := s.Accounts.Me(r.Context(), u)
 		if err != nil {
-			s.apiFail(w, r, err)
+			s.APIFail(w, r, err)
 			return
 		}
-		writeJSON(w, http.StatusOK, me)
+		WriteJSON(w, http.StatusOK, me)
 	})
 }
 
 func (s *Server) apiExport() http.Handler {
 	return s.apiAuth(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
-		e, err := s.accounts.ExportData(r.Context(), u)
+		e, err := s.Accounts.ExportData(r.Context(), u)
 		if err != nil {
-			s.apiFail(w, r, err)
+			s.APIFail(w, r, err)
 			return
 		}
 		w.Header().Set("Content-Disposition", `attachment; filename="my-data.json"`)
-		writeJSON(w, http.StatusOK, e)
+		WriteJSON(w, http.StatusOK, e)
 	})
 }
 
 func (s *Server) apiLeave() http.Handler {
 	return s.apiAuth(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
-		if err := s.accounts.Leave(r.Context(), u); err != nil {
-			s.apiFail(w, r, err)
+		if err := s.Accounts.Leave(r.Context(), u); err != nil {
+			s.APIFail(w, r, err)
 			return
 		}
 		w.WriteHeader(http.StatusNoContent)
@@ -346,19 +346,19 @@ func (s *Server) apiRevoke() http.Handler {
 			Reason string `json:"reason"`
 		}
 		if err := decode(r, &in); err != nil {
-			s.apiFail(w, r, err)
+			s.APIFail(w, r, err)
 			return
 		}
-		if err := s.accounts.Revoke(r.Context(), u, r.PathValue("id"), in.Reason); err != nil {
-			s.apiFail(w, r, err)
+		if err := s.Accounts.Revoke(r.Context(), u, r.PathValue("id"), in.Reason); err != nil {
+			s.APIFail(w, r, err)
 			return
 		}
-		writeJSON(w, http.StatusOK, map[string]string{"id": r.PathValue("id"), "status": scheme.StatusRevoked})
+		WriteJSON(w, http.StatusOK, map[string]string{"id": r.PathValue("id"), "status": scheme.StatusRevoked})
 	}, scheme.RoleCoordinator)
 }
 
 func (s *Server) apiNotFound() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		s.apiFail(w, r, scheme.Errorf(scheme.CodeNotFound, "There is no such API endpoint."))
+		s.APIFail(w, r, scheme.Errorf(scheme.CodeNotFound, "There is no such API endpoint."))
 	})
 }

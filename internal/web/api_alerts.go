@@ -26,7 +26,7 @@ var memberRoles = []scheme.Role{scheme.RoleMember, scheme.RoleOrgContact, scheme
 var readerRoles = append(slices.Clone(memberRoles), scheme.RoleCoordinator)
 
 // staffView reports whether u gets the coordinators' view of alerts.
-func staffView(u scheme.User) bool { return allowed(u, []scheme.Role{scheme.RoleCoordinator}) }
+func staffView(u scheme.User) bool { return Allowed(u, []scheme.Role{scheme.RoleCoordinator}) }
 
 // staffAlertJSON is an alert as coordinators see it: everything, with the
 // lists that are empty written as [] rather than left out.
@@ -85,21 +85,21 @@ func (s *Server) staffAlertDetail(r *http.Request, a scheme.Alert, viewer scheme
 	out := staffAlert(a)
 	ctx := r.Context()
 	if a.Status == scheme.AlertDraft {
-		req, err := s.alerts.RequireApproval(ctx)
+		req, err := s.Alerts.RequireApproval(ctx)
 		if err != nil {
 			return out, err
 		}
-		aud, err := s.alerts.Audience(ctx, a.ID)
+		aud, err := s.Alerts.Audience(ctx, a.ID)
 		if err != nil {
 			return out, err
 		}
 		out.ApprovalRequired, out.Audience = &req, &aud
 	}
-	vs, err := s.alerts.Versions(ctx, a.ID)
+	vs, err := s.Alerts.Versions(ctx, a.ID)
 	if err != nil {
 		return out, err
 	}
-	ads, err := s.alerts.AllAdditions(ctx, viewer, a.ID)
+	ads, err := s.Alerts.AllAdditions(ctx, viewer, a.ID)
 	if err != nil {
 		return out, err
 	}
@@ -111,12 +111,12 @@ func (s *Server) apiCreateAlert() http.Handler {
 	return s.apiAuth(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
 		var in alert.Input
 		if err := decode(r, &in); err != nil {
-			s.apiFail(w, r, err)
+			s.APIFail(w, r, err)
 			return
 		}
-		a, err := s.alerts.Draft(r.Context(), u, in)
+		a, err := s.Alerts.Draft(r.Context(), u, in)
 		if err != nil {
-			s.apiFail(w, r, err)
+			s.APIFail(w, r, err)
 			return
 		}
 		s.writeStaffAlert(w, r, http.StatusCreated, a.ID, u)
@@ -125,17 +125,17 @@ func (s *Server) apiCreateAlert() http.Handler {
 
 // writeStaffAlert answers with the alert as it is now stored, in full.
 func (s *Server) writeStaffAlert(w http.ResponseWriter, r *http.Request, status int, id string, u scheme.User) {
-	a, err := s.alerts.Alert(r.Context(), id)
+	a, err := s.Alerts.Alert(r.Context(), id)
 	if err != nil {
-		s.apiFail(w, r, err)
+		s.APIFail(w, r, err)
 		return
 	}
 	out, err := s.staffAlertDetail(r, a, u)
 	if err != nil {
-		s.apiFail(w, r, err)
+		s.APIFail(w, r, err)
 		return
 	}
-	writeJSON(w, status, out)
+	WriteJSON(w, status, out)
 }
 
 func (s *Server) apiAlerts() http.Handler {
@@ -148,31 +148,31 @@ func (s *Server) apiAlerts() http.Handler {
 				case scheme.AlertDraft, scheme.AlertPublished, scheme.AlertWithdrawn:
 					f.Statuses = []scheme.AlertStatus{scheme.AlertStatus(st)}
 				default:
-					s.apiFail(w, r, &scheme.Error{Code: scheme.CodeInvalid, Message: "Unknown status.",
+					s.APIFail(w, r, &scheme.Error{Code: scheme.CodeInvalid, Message: "Unknown status.",
 						Fields: map[string]string{"status": "Use draft, published or withdrawn."}})
 					return
 				}
 			}
-			as, err := s.alerts.List(r.Context(), u, f)
+			as, err := s.Alerts.List(r.Context(), u, f)
 			if err != nil {
-				s.apiFail(w, r, err)
+				s.APIFail(w, r, err)
 				return
 			}
 			items := make([]staffAlertJSON, len(as))
 			for i, a := range as {
 				items[i] = staffAlert(a)
 			}
-			writeJSON(w, http.StatusOK, map[string]any{"items": items})
+			WriteJSON(w, http.StatusOK, map[string]any{"items": items})
 			return
 		}
 		f, err := s.feedFilter(r)
 		if err != nil {
-			s.apiFail(w, r, err)
+			s.APIFail(w, r, err)
 			return
 		}
-		as, err := s.alerts.Feed(r.Context(), u, f)
+		as, err := s.Alerts.Feed(r.Context(), u, f)
 		if err != nil {
-			s.apiFail(w, r, err)
+			s.APIFail(w, r, err)
 			return
 		}
 		items := make([]memberAlertJSON, len(as))
@@ -183,7 +183,7 @@ func (s *Server) apiAlerts() http.Handler {
 		if len(as) == f.Limit {
 			out["next_before"] = as[len(as)-1].PublishedAt.UTC().Format(time.RFC3339Nano)
 		}
-		writeJSON(w, http.StatusOK, out)
+		WriteJSON(w, http.StatusOK, out)
 	}, readerRoles...)
 }
 
@@ -202,7 +202,7 @@ func (s *Server) feedFilter(r *http.Request) (scheme.MemberAlertFilter, error) {
 	var l scheme.Lists
 	if f.Region != "" || f.Type != "" {
 		var err error
-		if l, err = s.content.Lists(r.Context()); err != nil {
+		if l, err = s.Content.Lists(r.Context()); err != nil {
 			return f, err
 		}
 	}
@@ -219,7 +219,7 @@ func (s *Server) feedFilter(r *http.Request) (scheme.MemberAlertFilter, error) {
 		if v == "" {
 			return time.Time{}
 		}
-		d, err := time.ParseInLocation(time.DateOnly, v, s.alerts.Loc)
+		d, err := time.ParseInLocation(time.DateOnly, v, s.Alerts.Loc)
 		if err != nil {
 			problems[name] = "Give a date as year-month-day, e.g. 2025-03-07."
 		}
@@ -259,21 +259,21 @@ func (s *Server) apiAlert() http.Handler {
 			s.writeStaffAlert(w, r, http.StatusOK, id, u)
 			return
 		}
-		a, err := s.alerts.Open(r.Context(), u, id)
+		a, err := s.Alerts.Open(r.Context(), u, id)
 		if err != nil {
-			s.apiFail(w, r, err)
+			s.APIFail(w, r, err)
 			return
 		}
 		out := memberAlert(a)
 		if a.Status == scheme.AlertPublished {
-			ads, err := s.alerts.Additions(r.Context(), u, a.ID)
+			ads, err := s.Alerts.Additions(r.Context(), u, a.ID)
 			if err != nil {
-				s.apiFail(w, r, err)
+				s.APIFail(w, r, err)
 				return
 			}
 			out.Additions = nonNil(ads)
 		}
-		writeJSON(w, http.StatusOK, out)
+		WriteJSON(w, http.StatusOK, out)
 	}, readerRoles...)
 }
 
@@ -281,12 +281,12 @@ func (s *Server) apiUpdateAlert() http.Handler {
 	return s.apiAuth(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
 		var in alert.Input
 		if err := decode(r, &in); err != nil {
-			s.apiFail(w, r, err)
+			s.APIFail(w, r, err)
 			return
 		}
-		a, err := s.alerts.Update(r.Context(), u, r.PathValue("id"), in)
+		a, err := s.Alerts.Update(r.Context(), u, r.PathValue("id"), in)
 		if err != nil {
-			s.apiFail(w, r, err)
+			s.APIFail(w, r, err)
 			return
 		}
 		s.writeStaffAlert(w, r, http.StatusOK, a.ID, u)
@@ -295,8 +295,8 @@ func (s *Server) apiUpdateAlert() http.Handler {
 
 func (s *Server) apiApproveAlert() http.Handler {
 	return s.apiAuth(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
-		if err := s.alerts.Approve(r.Context(), u, r.PathValue("id")); err != nil {
-			s.apiFail(w, r, err)
+		if err := s.Alerts.Approve(r.Context(), u, r.PathValue("id")); err != nil {
+			s.APIFail(w, r, err)
 			return
 		}
 		s.writeStaffAlert(w, r, http.StatusOK, r.PathValue("id"), u)
@@ -323,16 +323,16 @@ func (s *Server) apiPublishAlert() http.Handler {
 			OverrideReason string `json:"override_reason"`
 		}
 		if err := decodeOptional(r, &in); err != nil {
-			s.apiFail(w, r, err)
+			s.APIFail(w, r, err)
 			return
 		}
 		id := r.PathValue("id")
-		aud, err := s.alerts.Publish(r.Context(), u, id, in.OverrideReason)
+		aud, err := s.Alerts.Publish(r.Context(), u, id, in.OverrideReason)
 		if err != nil {
-			s.apiFail(w, r, err)
+			s.APIFail(w, r, err)
 			return
 		}
-		writeJSON(w, http.StatusOK, map[string]any{"id": id, "status": scheme.AlertPublished, "recipients": aud})
+		WriteJSON(w, http.StatusOK, map[string]any{"id": id, "status": scheme.AlertPublished, "recipients": aud})
 	}, scheme.RoleCoordinator)
 }
 
@@ -342,11 +342,11 @@ func (s *Server) apiWithdrawAlert() http.Handler {
 			Notice string `json:"notice"`
 		}
 		if err := decode(r, &in); err != nil {
-			s.apiFail(w, r, err)
+			s.APIFail(w, r, err)
 			return
 		}
-		if err := s.alerts.Withdraw(r.Context(), u, r.PathValue("id"), in.Notice); err != nil {
-			s.apiFail(w, r, err)
+		if err := s.Alerts.Withdraw(r.Context(), u, r.PathValue("id"), in.Notice); err != nil {
+			s.APIFail(w, r, err)
 			return
 		}
 		s.writeStaffAlert(w, r, http.StatusOK, r.PathValue("id"), u)
@@ -360,9 +360,9 @@ var deliveryStates = []string{scheme.DeliveryQueued, scheme.DeliverySending, sch
 
 func (s *Server) apiDeliveries() http.Handler {
 	return s.apiAuth(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
-		d, err := s.alerts.Deliveries(r.Context(), u, r.PathValue("id"))
+		d, err := s.Alerts.Deliveries(r.Context(), u, r.PathValue("id"))
 		if err != nil {
-			s.apiFail(w, r, err)
+			s.APIFail(w, r, err)
 			return
 		}
 		counts := d.Counts
@@ -377,7 +377,7 @@ func (s *Server) apiDeliveries() http.Handler {
 		for _, st := range []string{"delivered", "read"} {
 			counts["in_app"][st] += 0
 		}
-		writeJSON(w, http.StatusOK, map[string]any{"id": d.Alert.ID, "status": d.Alert.Status, "counts": counts,
+		WriteJSON(w, http.StatusOK, map[string]any{"id": d.Alert.ID, "status": d.Alert.Status, "counts": counts,
 			"failures": nonNil(d.Failures), "paused": nonNil(d.Paused)})
 	}, scheme.RoleCoordinator)
 }
@@ -388,16 +388,16 @@ func (s *Server) apiRetryDeliveries() http.Handler {
 			Channel string `json:"channel"`
 		}
 		if err := decode(r, &in); err != nil {
-			s.apiFail(w, r, err)
+			s.APIFail(w, r, err)
 			return
 		}
 		id := r.PathValue("id")
-		n, err := s.alerts.RetryDeliveries(r.Context(), u, id, in.Channel)
+		n, err := s.Alerts.RetryDeliveries(r.Context(), u, id, in.Channel)
 		if err != nil {
-			s.apiFail(w, r, err)
+			s.APIFail(w, r, err)
 			return
 		}
-		writeJSON(w, http.StatusOK, map[string]any{"id": id, "channel": in.Channel, "queued": n})
+		WriteJSON(w, http.StatusOK, map[string]any{"id": id, "channel": in.Channel, "queued": n})
 	}, scheme.RoleCoordinator)
 }
 
@@ -407,14 +407,14 @@ func (s *Server) apiAddAddition() http.Handler {
 			Body string `json:"body"`
 		}
 		if err := decode(r, &in); err != nil {
-			s.apiFail(w, r, err)
+			s.APIFail(w, r, err)
 			return
 		}
-		ad, err := s.alerts.AddAddition(r.Context(), u, r.PathValue("id"), in.Body)
+		ad, err := s.Alerts.AddAddition(r.Context(), u, r.PathValue("id"), in.Body)
 		if err != nil {
-			s.apiFail(w, r, err)
+			s.APIFail(w, r, err)
 			return
 		}
-		writeJSON(w, http.StatusCreated, ad)
+		WriteJSON(w, http.StatusCreated, ad)
 	}, memberRoles...)
 }

@@ -59,15 +59,15 @@ func (s *Server) apiSubmitReport() http.Handler {
 	return s.apiAuth(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
 		var in report.Input
 		if err := decode(r, &in); err != nil {
-			s.apiFail(w, r, err)
+			s.APIFail(w, r, err)
 			return
 		}
-		rep, err := s.reports.Submit(r.Context(), u, in)
+		rep, err := s.Reports.Submit(r.Context(), u, in)
 		if err != nil {
-			s.apiFail(w, r, err)
+			s.APIFail(w, r, err)
 			return
 		}
-		writeJSON(w, http.StatusCreated, map[string]any{"id": rep.ID, "status": rep.Status, "late": rep.Late})
+		WriteJSON(w, http.StatusCreated, map[string]any{"id": rep.ID, "status": rep.Status, "late": rep.Late})
 	})
 }
 
@@ -82,7 +82,7 @@ func (s *Server) apiReports() http.Handler {
 				case scheme.ReportSubmitted, scheme.ReportInReview, scheme.ReportPublished, scheme.ReportIntelligence, scheme.ReportRejected:
 					queue = []scheme.ReportStatus{scheme.ReportStatus(st)}
 				default:
-					s.apiFail(w, r, &scheme.Error{Code: scheme.CodeInvalid, Message: "Unknown status.",
+					s.APIFail(w, r, &scheme.Error{Code: scheme.CodeInvalid, Message: "Unknown status.",
 						Fields: map[string]string{"status": "Use submitted, in_review, published, intelligence or rejected."}})
 					return
 				}
@@ -91,63 +91,63 @@ func (s *Server) apiReports() http.Handler {
 		var rs []scheme.Report
 		var err error
 		if queue == nil {
-			rs, err = s.reports.Mine(r.Context(), u)
+			rs, err = s.Reports.Mine(r.Context(), u)
 		} else {
-			rs, err = s.reports.Queue(r.Context(), u, queue...)
+			rs, err = s.Reports.Queue(r.Context(), u, queue...)
 		}
 		if err != nil {
-			s.apiFail(w, r, err)
+			s.APIFail(w, r, err)
 			return
 		}
 		items := make([]reportJSON, len(rs))
 		for i, x := range rs {
 			items[i] = s.reportView(x, staff, false)
 		}
-		writeJSON(w, http.StatusOK, map[string]any{"items": items})
+		WriteJSON(w, http.StatusOK, map[string]any{"items": items})
 	})
 }
 
 func (s *Server) apiReport() http.Handler {
 	return s.apiAuth(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
-		rep, err := s.reports.Get(r.Context(), u, r.PathValue("id"))
+		rep, err := s.Reports.Get(r.Context(), u, r.PathValue("id"))
 		if err != nil {
-			s.apiFail(w, r, err)
+			s.APIFail(w, r, err)
 			return
 		}
-		writeJSON(w, http.StatusOK, s.reportView(rep, rep.ReporterID != u.ID, true))
+		WriteJSON(w, http.StatusOK, s.reportView(rep, rep.ReporterID != u.ID, true))
 	})
 }
 
 func (s *Server) apiConsents() http.Handler {
 	return s.apiAuth(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
 		// Only the reporter decides; read without the coordinators' audited view.
-		rep, err := s.reports.Own(r.Context(), u, r.PathValue("id"))
+		rep, err := s.Reports.Own(r.Context(), u, r.PathValue("id"))
 		if err != nil {
-			s.apiFail(w, r, err)
+			s.APIFail(w, r, err)
 			return
 		}
 		// Start from the current consents: a field left out is unchanged.
 		c := rep.Consents
 		if err := decode(r, &c); err != nil {
-			s.apiFail(w, r, err)
+			s.APIFail(w, r, err)
 			return
 		}
-		c, err = s.reports.SetConsents(r.Context(), u, rep.ID, c)
+		c, err = s.Reports.SetConsents(r.Context(), u, rep.ID, c)
 		if err != nil {
-			s.apiFail(w, r, err)
+			s.APIFail(w, r, err)
 			return
 		}
-		writeJSON(w, http.StatusOK, map[string]any{"id": rep.ID, "consents": c})
+		WriteJSON(w, http.StatusOK, map[string]any{"id": rep.ID, "consents": c})
 	})
 }
 
 func (s *Server) apiOffender() http.Handler {
 	return s.apiAuth(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
-		p, err := s.reports.OffenderProfile(r.Context(), u, r.PathValue("id"))
+		p, err := s.Reports.OffenderProfile(r.Context(), u, r.PathValue("id"))
 		if err != nil {
-			s.apiFail(w, r, err)
+			s.APIFail(w, r, err)
 			return
 		}
-		writeJSON(w, http.StatusOK, p)
+		WriteJSON(w, http.StatusOK, p)
 	}, scheme.RoleCoordinator)
 }

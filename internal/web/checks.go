@@ -19,7 +19,7 @@ import (
 // CheckView is the check page.
 type CheckView struct {
 	Kind, Value string
-	Kinds       []alOption
+	Kinds       []Option
 	Errors      map[string]string
 	Left        int // checks left today
 	PerDay      int
@@ -30,7 +30,7 @@ type CheckView struct {
 }
 
 type checkAlert struct {
-	alSeverity
+	SeverityView
 	ID, Title, Sent string
 }
 
@@ -40,21 +40,21 @@ var checkKindOptions = []struct{ Value, Label string }{
 }
 
 func (s *Server) checkView(kind, value string) CheckView {
-	v := CheckView{Kind: kind, Value: value, PerDay: s.checks.Limits.PerDay}
+	v := CheckView{Kind: kind, Value: value, PerDay: s.Checks.Limits.PerDay}
 	for _, k := range checkKindOptions {
-		v.Kinds = append(v.Kinds, alOption{Value: k.Value, Label: k.Label, Selected: k.Value == kind})
+		v.Kinds = append(v.Kinds, Option{Value: k.Value, Label: k.Label, Selected: k.Value == kind})
 	}
 	return v
 }
 
 func (s *Server) renderCheck(w http.ResponseWriter, r *http.Request, u scheme.User, status int, v CheckView) {
-	left, err := s.checks.Left(r.Context(), u)
+	left, err := s.Checks.Left(r.Context(), u)
 	if err != nil {
-		s.fail(w, r, err)
+		s.Fail(w, r, err)
 		return
 	}
 	v.Left = left
-	s.render(w, r, status, "check", v)
+	s.Render(w, r, status, "check", v)
 }
 
 func (s *Server) checkPage() http.Handler {
@@ -66,33 +66,33 @@ func (s *Server) checkPage() http.Handler {
 func (s *Server) check() http.Handler {
 	return s.alMember(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
 		v := s.checkView(strings.TrimSpace(r.PostFormValue("kind")), r.PostFormValue("value"))
-		res, err := s.checks.Member(r.Context(), u, check.ChannelWeb, v.Kind, v.Value)
+		res, err := s.Checks.Member(r.Context(), u, check.ChannelWeb, v.Kind, v.Value)
 		var le *check.LimitError
 		switch {
 		case errors.As(err, &le):
-			w.Header().Set("Retry-After", retryAfter(le.RetryAfter))
+			w.Header().Set("Retry-After", RetryAfter(le.RetryAfter))
 			v.Limited, v.Left = le.Error(), le.Left
-			s.render(w, r, http.StatusTooManyRequests, "check", v)
+			s.Render(w, r, http.StatusTooManyRequests, "check", v)
 			return
 		case scheme.ErrorCode(err) == scheme.CodeInvalid:
-			v.Errors = formErrors(err)
+			v.Errors = FormErrors(err)
 			s.renderCheck(w, r, u, http.StatusUnprocessableEntity, v)
 			return
 		case err != nil:
-			s.fail(w, r, err)
+			s.Fail(w, r, err)
 			return
 		}
 		v.Done, v.CheckedAs = true, check.KindNames[res.Kind]
 		for _, a := range res.Alerts {
-			v.Alerts = append(v.Alerts, checkAlert{alSeverity: alSeverityOf(a.Severity), ID: a.ID, Title: alTitle(a), Sent: s.alDate(a.PublishedAt)})
+			v.Alerts = append(v.Alerts, checkAlert{SeverityView: SeverityOf(a.Severity), ID: a.ID, Title: AlertTitle(a), Sent: s.AlertDate(a.PublishedAt)})
 		}
 		v.Left = res.Left
-		s.render(w, r, http.StatusOK, "check", v)
+		s.Render(w, r, http.StatusOK, "check", v)
 	})
 }
 
-// retryAfter is a Retry-After header's value: whole seconds, at least one.
-func retryAfter(d time.Duration) string {
+// RetryAfter is a Retry-After header's value: whole seconds, at least one.
+func RetryAfter(d time.Duration) string {
 	return strconv.Itoa(max(int((d+time.Second-1)/time.Second), 1))
 }
 
@@ -107,17 +107,17 @@ func (s *Server) apiCheck() http.Handler {
 		}
 		token := bearer(r)
 		if strings.HasPrefix(token, scheme.APIKeyPrefix) {
-			key, err := s.accounts.APIKey(r.Context(), token)
+			key, err := s.Accounts.APIKey(r.Context(), token)
 			if err != nil {
 				w.Header().Set("WWW-Authenticate", `Bearer realm="uglymugs"`)
-				s.apiFail(w, r, scheme.Errorf(scheme.CodeUnauthenticated, "That API key is not valid, or has been revoked."))
+				s.APIFail(w, r, scheme.Errorf(scheme.CodeUnauthenticated, "That API key is not valid, or has been revoked."))
 				return
 			}
 			if err := decode(r, &in); err != nil {
-				s.apiFail(w, r, err)
+				s.APIFail(w, r, err)
 				return
 			}
-			res, err := s.checks.Partner(r.Context(), key, in.Kind, deref(in.Value))
+			res, err := s.Checks.Partner(r.Context(), key, in.Kind, deref(in.Value))
 			if s.apiCheckFailed(w, r, err) {
 				return
 			}
@@ -129,15 +129,15 @@ func (s *Server) apiCheck() http.Handler {
 				sev := string(res.Highest)
 				out.HighestSeverity = &sev
 			}
-			writeJSON(w, http.StatusOK, out)
+			WriteJSON(w, http.StatusOK, out)
 			return
 		}
 		s.apiAuth(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
 			if err := decode(r, &in); err != nil {
-				s.apiFail(w, r, err)
+				s.APIFail(w, r, err)
 				return
 			}
-			res, err := s.checks.Member(r.Context(), u, check.ChannelAPI, in.Kind, deref(in.Value))
+			res, err := s.Checks.Member(r.Context(), u, check.ChannelAPI, in.Kind, deref(in.Value))
 			if s.apiCheckFailed(w, r, err) {
 				return
 			}
@@ -152,9 +152,9 @@ func (s *Server) apiCheck() http.Handler {
 				Matches []match `json:"matches"`
 			}{Kind: res.Kind, Matches: []match{}}
 			for _, a := range res.Alerts {
-				out.Matches = append(out.Matches, match{AlertID: a.ID, Title: alTitle(a), PublishedAt: a.PublishedAt.UTC(), Severity: a.Severity})
+				out.Matches = append(out.Matches, match{AlertID: a.ID, Title: AlertTitle(a), PublishedAt: a.PublishedAt.UTC(), Severity: a.Severity})
 			}
-			writeJSON(w, http.StatusOK, out)
+			WriteJSON(w, http.StatusOK, out)
 		}).ServeHTTP(w, r)
 	})
 }
@@ -174,11 +174,11 @@ func (s *Server) apiCheckFailed(w http.ResponseWriter, r *http.Request, err erro
 	}
 	var le *check.LimitError
 	if errors.As(err, &le) {
-		w.Header().Set("Retry-After", retryAfter(le.RetryAfter))
-		writeJSON(w, http.StatusTooManyRequests, map[string]apiError{"error": {Code: scheme.CodeTooMany, Message: le.Error()}})
+		w.Header().Set("Retry-After", RetryAfter(le.RetryAfter))
+		WriteJSON(w, http.StatusTooManyRequests, map[string]APIError{"error": {Code: scheme.CodeTooMany, Message: le.Error()}})
 		return true
 	}
-	s.apiFail(w, r, err)
+	s.APIFail(w, r, err)
 	return true
 }
 
@@ -196,17 +196,17 @@ type checkFlagRow struct {
 // checkFlags lists members whose checking looks unusual. Showing who they
 // are is a view of personal data, so it is audited.
 func (s *Server) checkFlags() http.Handler {
-	return s.signedIn(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
-		flags, err := s.checks.Unusual(r.Context(), u)
+	return s.SignedIn(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
+		flags, err := s.Checks.Unusual(r.Context(), u)
 		if err != nil {
-			s.fail(w, r, err)
+			s.Fail(w, r, err)
 			return
 		}
 		v := CheckFlagsView{WindowDays: int(scheme.UnusualWindow / (24 * time.Hour)), Distinct: scheme.UnusualDistinct,
 			Repeats: scheme.UnusualRepeats, Reported: scheme.UnusualReportedCheck}
 		for _, f := range flags {
-			v.Flags = append(v.Flags, checkFlagRow{CheckingFlag: f, Last: f.LastCheck.In(s.alLoc()).Format("2 Jan 2006 15:04")})
+			v.Flags = append(v.Flags, checkFlagRow{CheckingFlag: f, Last: f.LastCheck.In(s.Location()).Format("2 Jan 2006 15:04")})
 		}
-		s.render(w, r, http.StatusOK, "check-flags", v)
+		s.Render(w, r, http.StatusOK, "check-flags", v)
 	}, scheme.RoleCoordinator)
 }

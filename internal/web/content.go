@@ -16,11 +16,11 @@ import (
 
 // contentMarkdown is the Markdown a page shows now.
 func (s *Server) contentMarkdown(ctx context.Context, slug string) (string, error) {
-	return s.content.Page(ctx, slug)
+	return s.Content.Page(ctx, slug)
 }
 
-func (s *Server) renderMarkdown(src string) (template.HTML, error) {
-	return markdown.HTML(src, s.cfg.Scheme.Name, s.cfg.Scheme.Region)
+func (s *Server) Markdown(src string) (template.HTML, error) {
+	return markdown.HTML(src, s.Config.Scheme.Name, s.Config.Scheme.Region)
 }
 
 func (s *Server) contentHTML(ctx context.Context, slug string) (template.HTML, error) {
@@ -28,7 +28,7 @@ func (s *Server) contentHTML(ctx context.Context, slug string) (template.HTML, e
 	if err != nil {
 		return "", err
 	}
-	return s.renderMarkdown(src)
+	return s.Markdown(src)
 }
 
 // ContentView is a public page: its Markdown as HTML, and for the join and
@@ -52,14 +52,14 @@ func (s *Server) contentPage(slug, view string) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		h, err := s.contentHTML(r.Context(), slug)
 		if err != nil {
-			s.fail(w, r, err)
+			s.Fail(w, r, err)
 			return
 		}
 		v := ContentView{Slug: slug, Title: title, HTML: h}
 		if slug == "contact" {
 			v.Form = s.contactForm(r, nil, nil)
 		}
-		s.render(w, r, http.StatusOK, view, v)
+		s.Render(w, r, http.StatusOK, view, v)
 	})
 }
 
@@ -79,32 +79,32 @@ type pageRow struct {
 }
 
 func (s *Server) pagesAdmin() http.Handler {
-	return alNoIndex(s.signedIn(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
+	return NoIndex(s.SignedIn(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
 		ctx := r.Context()
 		v := PagesView{Notice: map[string]string{"image": "The image is saved, without any metadata it carried."}[r.URL.Query().Get("done")]}
 		for _, p := range scheme.ContentPages {
-			c, ok, err := s.content.Version(ctx, p.Slug)
+			c, ok, err := s.Content.Version(ctx, p.Slug)
 			if err != nil {
-				s.fail(w, r, err)
+				s.Fail(w, r, err)
 				return
 			}
 			row := pageRow{Slug: p.Slug, Title: p.Title, Edited: "built-in text"}
 			if ok {
-				row.Version, row.Edited = c.Version, c.EditedAt.In(s.alLoc()).Format("2 Jan 2006 15:04")
+				row.Version, row.Edited = c.Version, c.EditedAt.In(s.Location()).Format("2 Jan 2006 15:04")
 			}
 			v.Pages = append(v.Pages, row)
 		}
-		t, err := s.accounts.CurrentTerms(ctx)
+		t, err := s.Accounts.CurrentTerms(ctx)
 		if err != nil {
-			s.fail(w, r, err)
+			s.Fail(w, r, err)
 			return
 		}
 		v.Terms = t.Version
 		if v.Images, err = s.imageRows(ctx); err != nil {
-			s.fail(w, r, err)
+			s.Fail(w, r, err)
 			return
 		}
-		s.render(w, r, http.StatusOK, "pages-admin", v)
+		s.Render(w, r, http.StatusOK, "pages-admin", v)
 	}, scheme.RoleAdmin))
 }
 
@@ -135,12 +135,12 @@ func (s *Server) pageEditorView(r *http.Request, slug string) (EditorView, error
 			v.Title = p.Title
 		}
 	}
-	hist, err := s.content.History(ctx, slug)
+	hist, err := s.Content.History(ctx, slug)
 	if err != nil {
 		return v, err
 	}
 	for i, c := range hist {
-		v.History = append(v.History, historyRow{Version: c.Version, When: c.EditedAt.In(s.alLoc()).Format("2 Jan 2006 15:04"),
+		v.History = append(v.History, historyRow{Version: c.Version, When: c.EditedAt.In(s.Location()).Format("2 Jan 2006 15:04"),
 			By: s.username(r, c.EditedBy), Current: i == 0})
 	}
 	v.Body = scheme.DefaultContent(slug)
@@ -158,33 +158,33 @@ func (s *Server) pageEditorView(r *http.Request, slug string) (EditorView, error
 }
 
 func (s *Server) pageEditor() http.Handler {
-	return alNoIndex(s.signedIn(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
+	return NoIndex(s.SignedIn(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
 		slug := r.PathValue("slug")
 		if !scheme.IsContentPage(slug) {
-			s.handleNotFound().ServeHTTP(w, r)
+			s.NotFound().ServeHTTP(w, r)
 			return
 		}
 		v, err := s.pageEditorView(r, slug)
 		if err != nil {
-			s.fail(w, r, err)
+			s.Fail(w, r, err)
 			return
 		}
 		v.Notice = map[string]string{"saved": "Saved: the page shows this version now. The earlier ones are kept below."}[r.URL.Query().Get("done")]
-		s.render(w, r, http.StatusOK, "page-editor", v)
+		s.Render(w, r, http.StatusOK, "page-editor", v)
 	}, scheme.RoleAdmin))
 }
 
 // savePage previews (action=preview) or saves a page.
 func (s *Server) savePage() http.Handler {
-	return alNoIndex(s.signedIn(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
+	return NoIndex(s.SignedIn(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
 		slug := r.PathValue("slug")
 		if !scheme.IsContentPage(slug) {
-			s.handleNotFound().ServeHTTP(w, r)
+			s.NotFound().ServeHTTP(w, r)
 			return
 		}
 		v, err := s.pageEditorView(r, slug)
 		if err != nil {
-			s.fail(w, r, err)
+			s.Fail(w, r, err)
 			return
 		}
 		v.Body = r.PostFormValue("body")
@@ -192,39 +192,39 @@ func (s *Server) savePage() http.Handler {
 			s.preview(w, r, v)
 			return
 		}
-		if _, err := s.content.SavePage(r.Context(), u, slug, v.Body); err != nil {
+		if _, err := s.Content.SavePage(r.Context(), u, slug, v.Body); err != nil {
 			if scheme.ErrorCode(err) == scheme.CodeInvalid {
-				v.Errors = formErrors(err)
-				s.render(w, r, http.StatusUnprocessableEntity, "page-editor", v)
+				v.Errors = FormErrors(err)
+				s.Render(w, r, http.StatusUnprocessableEntity, "page-editor", v)
 				return
 			}
-			s.fail(w, r, err)
+			s.Fail(w, r, err)
 			return
 		}
-		seeOther(w, r, "/admin/pages/"+slug+"?done=saved")
+		SeeOther(w, r, "/admin/pages/"+slug+"?done=saved")
 	}, scheme.RoleAdmin))
 }
 
 func (s *Server) preview(w http.ResponseWriter, r *http.Request, v EditorView) {
-	h, err := s.renderMarkdown(v.Body)
+	h, err := s.Markdown(v.Body)
 	if err != nil {
-		s.fail(w, r, err)
+		s.Fail(w, r, err)
 		return
 	}
 	v.Preview, v.Previewing = h, true
-	s.render(w, r, http.StatusOK, "page-editor", v)
+	s.Render(w, r, http.StatusOK, "page-editor", v)
 }
 
 // --- Terms and conditions ---
 
 func (s *Server) termsEditorView(r *http.Request) (EditorView, error) {
 	v := EditorView{Slug: "terms", Title: "Terms and conditions", Action: "/admin/terms", Terms: true}
-	hist, err := s.accounts.TermsHistory(r.Context())
+	hist, err := s.Accounts.TermsHistory(r.Context())
 	if err != nil {
 		return v, err
 	}
 	for i, t := range hist {
-		v.History = append(v.History, historyRow{Version: t.Version, When: t.PublishedAt.In(s.alLoc()).Format("2 Jan 2006 15:04"), Current: i == 0})
+		v.History = append(v.History, historyRow{Version: t.Version, When: t.PublishedAt.In(s.Location()).Format("2 Jan 2006 15:04"), Current: i == 0})
 	}
 	if len(hist) > 0 {
 		v.Body = hist[0].Body
@@ -240,22 +240,22 @@ func (s *Server) termsEditorView(r *http.Request) (EditorView, error) {
 }
 
 func (s *Server) termsAdmin() http.Handler {
-	return alNoIndex(s.signedIn(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
+	return NoIndex(s.SignedIn(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
 		v, err := s.termsEditorView(r)
 		if err != nil {
-			s.fail(w, r, err)
+			s.Fail(w, r, err)
 			return
 		}
 		v.Notice = map[string]string{"published": "Published. Every member will be asked to accept this version before they go on."}[r.URL.Query().Get("done")]
-		s.render(w, r, http.StatusOK, "page-editor", v)
+		s.Render(w, r, http.StatusOK, "page-editor", v)
 	}, scheme.RoleAdmin))
 }
 
 func (s *Server) publishTerms() http.Handler {
-	return alNoIndex(s.signedIn(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
+	return NoIndex(s.SignedIn(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
 		v, err := s.termsEditorView(r)
 		if err != nil {
-			s.fail(w, r, err)
+			s.Fail(w, r, err)
 			return
 		}
 		v.Body = r.PostFormValue("body")
@@ -263,16 +263,16 @@ func (s *Server) publishTerms() http.Handler {
 			s.preview(w, r, v)
 			return
 		}
-		if _, err := s.accounts.PublishTerms(r.Context(), u, v.Body); err != nil {
+		if _, err := s.Accounts.PublishTerms(r.Context(), u, v.Body); err != nil {
 			if scheme.ErrorCode(err) == scheme.CodeInvalid {
-				v.Errors = formErrors(err)
-				s.render(w, r, http.StatusUnprocessableEntity, "page-editor", v)
+				v.Errors = FormErrors(err)
+				s.Render(w, r, http.StatusUnprocessableEntity, "page-editor", v)
 				return
 			}
-			s.fail(w, r, err)
+			s.Fail(w, r, err)
 			return
 		}
-		seeOther(w, r, "/admin/terms?done=published")
+		SeeOther(w, r, "/admin/terms?done=published")
 	}, scheme.RoleAdmin))
 }
 
@@ -285,60 +285,60 @@ type AcceptTermsView struct {
 }
 
 func (s *Server) acceptTermsView(r *http.Request) (AcceptTermsView, error) {
-	t, err := s.accounts.CurrentTerms(r.Context())
+	t, err := s.Accounts.CurrentTerms(r.Context())
 	if err != nil {
 		return AcceptTermsView{}, err
 	}
-	h, err := s.termsHTMLFor(t.Version, t.Body)
-	return AcceptTermsView{Version: t.Version, PublishedAt: t.PublishedAt.In(s.alLoc()).Format("2 January 2006"), HTML: h}, err
+	h, err := s.TermsHTML(t.Version, t.Body)
+	return AcceptTermsView{Version: t.Version, PublishedAt: t.PublishedAt.In(s.Location()).Format("2 January 2006"), HTML: h}, err
 }
 
 func (s *Server) acceptTermsPage() http.Handler {
-	return s.signedIn(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
+	return s.SignedIn(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
 		v, err := s.acceptTermsView(r)
 		if err != nil {
-			s.fail(w, r, err)
+			s.Fail(w, r, err)
 			return
 		}
-		s.render(w, r, http.StatusOK, "accept-terms", v)
+		s.Render(w, r, http.StatusOK, "accept-terms", v)
 	})
 }
 
 func (s *Server) acceptTerms() http.Handler {
-	return s.signedIn(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
+	return s.SignedIn(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
 		version, _ := strconv.Atoi(r.PostFormValue("version"))
 		if r.PostFormValue("accept") != "yes" {
 			v, err := s.acceptTermsView(r)
 			if err != nil {
-				s.fail(w, r, err)
+				s.Fail(w, r, err)
 				return
 			}
 			v.Error = "Tick the box to say you accept the terms. If you do not, you can leave the scheme from your account."
-			s.render(w, r, http.StatusUnprocessableEntity, "accept-terms", v)
+			s.Render(w, r, http.StatusUnprocessableEntity, "accept-terms", v)
 			return
 		}
-		if err := s.accounts.AcceptTerms(r.Context(), u, version); err != nil {
+		if err := s.Accounts.AcceptTerms(r.Context(), u, version); err != nil {
 			if scheme.ErrorCode(err) == scheme.CodeConflict {
 				v, verr := s.acceptTermsView(r)
 				if verr != nil {
-					s.fail(w, r, verr)
+					s.Fail(w, r, verr)
 					return
 				}
 				v.Error = scheme.ErrorMessage(err)
-				s.render(w, r, http.StatusConflict, "accept-terms", v)
+				s.Render(w, r, http.StatusConflict, "accept-terms", v)
 				return
 			}
-			s.fail(w, r, err)
+			s.Fail(w, r, err)
 			return
 		}
-		seeOther(w, r, "/account")
+		SeeOther(w, r, "/account")
 	})
 }
 
-// termsGate sends a member who has not accepted the current terms to
+// TermsGate sends a member who has not accepted the current terms to
 // accept them, from any page that needs signing in, except the pages to
 // read and accept them, to download their data, to leave or to sign out.
-func (s *Server) termsGate(w http.ResponseWriter, r *http.Request, u scheme.User) bool {
+func (s *Server) TermsGate(w http.ResponseWriter, r *http.Request, u scheme.User) bool {
 	if u.Role.Staff() || u.Status != scheme.StatusActive {
 		return false
 	}
@@ -346,14 +346,14 @@ func (s *Server) termsGate(w http.ResponseWriter, r *http.Request, u scheme.User
 	case "/account/terms", "/account/data", "/account/leave", "/signout":
 		return false
 	}
-	v, err := s.accounts.TermsToAccept(r.Context(), u)
+	v, err := s.Accounts.TermsToAccept(r.Context(), u)
 	if err != nil {
-		s.fail(w, r, err)
+		s.Fail(w, r, err)
 		return true
 	}
 	if v == 0 {
 		return false
 	}
-	seeOther(w, r, "/account/terms")
+	SeeOther(w, r, "/account/terms")
 	return true
 }

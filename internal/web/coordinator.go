@@ -25,18 +25,18 @@ type queueRow struct {
 }
 
 func (s *Server) queuePage() http.Handler {
-	return s.signedIn(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
-		items, err := s.accounts.Queue(r.Context(), scheme.ApplicationFilter{})
+	return s.SignedIn(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
+		items, err := s.Accounts.Queue(r.Context(), scheme.ApplicationFilter{})
 		if err != nil {
-			s.fail(w, r, err)
+			s.Fail(w, r, err)
 			return
 		}
-		v := QueueView{FlagText: scheme.FlagText, TypeNames: typeNames}
+		v := QueueView{FlagText: scheme.FlagText, TypeNames: TypeNames}
 		for _, it := range items {
 			v.Items = append(v.Items, queueRow{ID: it.ID, Type: it.Type, Status: string(it.Status),
-				Submitted: it.SubmittedAt.In(s.accounts.Hours.Location).Format("Mon 2 Jan 15:04"), Waiting: it.WaitingHours, Flags: it.Flags})
+				Submitted: it.SubmittedAt.In(s.Accounts.Hours.Location).Format("Mon 2 Jan 15:04"), Waiting: it.WaitingHours, Flags: it.Flags})
 		}
-		s.render(w, r, http.StatusOK, "queue", FormView{Extra: v, Notice: map[string]string{
+		s.Render(w, r, http.StatusOK, "queue", FormView{Extra: v, Notice: map[string]string{
 			"approve":      "Approved: the applicant has been told and can sign in as a member.",
 			"reject":       "Rejected: the applicant has been told and sees your reason when they sign in.",
 			"request-info": "Your question has been sent: the application comes back here when they answer.",
@@ -57,23 +57,23 @@ type ApplicationView struct {
 }
 
 func (s *Server) applicationPage() http.Handler {
-	return s.signedIn(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
+	return s.SignedIn(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
 		s.renderApplication(w, r, u, http.StatusOK, nil, nil)
 	}, scheme.RoleCoordinator)
 }
 
 func (s *Server) renderApplication(w http.ResponseWriter, r *http.Request, u scheme.User, status int, values, errs map[string]string) {
-	a, err := s.accounts.Application(r.Context(), u, r.PathValue("id"))
+	a, err := s.Accounts.Application(r.Context(), u, r.PathValue("id"))
 	if err != nil {
-		s.fail(w, r, err)
+		s.Fail(w, r, err)
 		return
 	}
-	v := ApplicationView{App: a, FlagText: scheme.FlagText, TypeName: typeNames[a.Type],
-		Submitted:   a.SubmittedAt.In(s.accounts.Hours.Location).Format("Monday 2 January 2006, 15:04"),
+	v := ApplicationView{App: a, FlagText: scheme.FlagText, TypeName: TypeNames[a.Type],
+		Submitted:   a.SubmittedAt.In(s.Accounts.Hours.Location).Format("Monday 2 January 2006, 15:04"),
 		RegionNames: map[string]string{}, SectorNames: map[string]string{}, GenderNames: map[string]string{}}
-	lists, err := s.content.Lists(r.Context())
+	lists, err := s.Content.Lists(r.Context())
 	if err != nil {
-		s.fail(w, r, err)
+		s.Fail(w, r, err)
 		return
 	}
 	for _, x := range lists.Regions {
@@ -85,26 +85,26 @@ func (s *Server) renderApplication(w http.ResponseWriter, r *http.Request, u sch
 	for _, g := range scheme.Genders {
 		v.GenderNames[g.Slug] = g.Name
 	}
-	s.render(w, r, status, "application", FormView{Values: values, Errors: errs, Extra: v})
+	s.Render(w, r, status, "application", FormView{Values: values, Errors: errs, Extra: v})
 }
 
 func (s *Server) decide(d scheme.Decision) http.Handler {
-	return s.signedIn(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
+	return s.SignedIn(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
 		text := strings.TrimSpace(r.PostFormValue("text"))
-		_, err := s.accounts.Decide(r.Context(), u.ID, r.PathValue("id"), d, text)
+		_, err := s.Accounts.Decide(r.Context(), u.ID, r.PathValue("id"), d, text)
 		if err != nil {
 			if code := scheme.ErrorCode(err); code == scheme.CodeInvalid {
 				errs := map[string]string{}
-				for _, msg := range formErrors(err) {
+				for _, msg := range FormErrors(err) {
 					errs[string(d)] = msg
 				}
-				s.renderApplication(w, r, u, statusFor(code), map[string]string{string(d): text}, errs)
+				s.renderApplication(w, r, u, StatusFor(code), map[string]string{string(d): text}, errs)
 				return
 			}
-			s.fail(w, r, err)
+			s.Fail(w, r, err)
 			return
 		}
-		seeOther(w, r, "/coordinator/applications?done="+string(d))
+		SeeOther(w, r, "/coordinator/applications?done="+string(d))
 	}, scheme.RoleCoordinator)
 }
 
@@ -119,10 +119,10 @@ type outboxRow struct {
 }
 
 func (s *Server) outboxPage() http.Handler {
-	return s.signedIn(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
-		ns, err := s.content.Outbox(r.Context(), u, 100)
+	return s.SignedIn(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
+		ns, err := s.Content.Outbox(r.Context(), u, 100)
 		if err != nil {
-			s.fail(w, r, err)
+			s.Fail(w, r, err)
 			return
 		}
 		var v OutboxView
@@ -133,7 +133,7 @@ func (s *Server) outboxPage() http.Handler {
 				// anyone wrote is lost: its parts as they were given.
 				subject, text = n.Template, outboxParams(n.Params)
 			}
-			row := outboxRow{When: n.CreatedAt.In(s.accounts.Hours.Location).Format("2 Jan 15:04"),
+			row := outboxRow{When: n.CreatedAt.In(s.Accounts.Hours.Location).Format("2 Jan 15:04"),
 				Channel: string(n.Channel), To: n.To, Subject: subject, Text: text, Reason: n.Error}
 			if n.Status == notify.StatusFailed {
 				v.Failed = append(v.Failed, row)
@@ -141,7 +141,7 @@ func (s *Server) outboxPage() http.Handler {
 				v.Held = append(v.Held, row)
 			}
 		}
-		s.render(w, r, http.StatusOK, "outbox", FormView{Extra: v})
+		s.Render(w, r, http.StatusOK, "outbox", FormView{Extra: v})
 	}, scheme.RoleAdmin)
 }
 
@@ -160,43 +160,43 @@ type StaffView struct {
 }
 
 func (s *Server) staffPage() http.Handler {
-	return s.signedIn(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
+	return s.SignedIn(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
 		s.renderStaff(w, r, u, http.StatusOK, FormView{Notice: noticeFrom(r)})
 	}, scheme.RoleOrgContact)
 }
 
 func (s *Server) renderStaff(w http.ResponseWriter, r *http.Request, u scheme.User, status int, f FormView) {
-	staff, err := s.accounts.OrgStaff(r.Context(), u)
+	staff, err := s.Accounts.OrgStaff(r.Context(), u)
 	if err != nil {
-		s.fail(w, r, err)
+		s.Fail(w, r, err)
 		return
 	}
 	f.Extra = StaffView{Staff: staff}
-	s.render(w, r, status, "staff", f)
+	s.Render(w, r, status, "staff", f)
 }
 
 func (s *Server) addStaff() http.Handler {
-	return s.signedIn(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
+	return s.SignedIn(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
 		name, username := r.PostFormValue("name"), r.PostFormValue("username")
-		_, err := s.accounts.AddStaff(r.Context(), u, username, r.PostFormValue("password"), name)
+		_, err := s.Accounts.AddStaff(r.Context(), u, username, r.PostFormValue("password"), name)
 		if err != nil {
 			if scheme.ErrorCode(err) == scheme.CodeInternal {
-				s.serverError(w, r, err)
+				s.ServerError(w, r, err)
 				return
 			}
-			s.renderStaff(w, r, u, statusFor(scheme.ErrorCode(err)), FormView{Values: map[string]string{"name": name, "username": username}, Errors: formErrors(err)})
+			s.renderStaff(w, r, u, StatusFor(scheme.ErrorCode(err)), FormView{Values: map[string]string{"name": name, "username": username}, Errors: FormErrors(err)})
 			return
 		}
-		seeOther(w, r, "/organisation/staff?done=staff")
+		SeeOther(w, r, "/organisation/staff?done=staff")
 	}, scheme.RoleOrgContact)
 }
 
 func (s *Server) setStaff(active bool) http.Handler {
-	return s.signedIn(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
-		if err := s.accounts.SetStaffActive(r.Context(), u, r.PathValue("id"), active); err != nil {
-			s.fail(w, r, err)
+	return s.SignedIn(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
+		if err := s.Accounts.SetStaffActive(r.Context(), u, r.PathValue("id"), active); err != nil {
+			s.Fail(w, r, err)
 			return
 		}
-		seeOther(w, r, "/organisation/staff?done=staff")
+		SeeOther(w, r, "/organisation/staff?done=staff")
 	}, scheme.RoleOrgContact)
 }

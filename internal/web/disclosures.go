@@ -42,16 +42,16 @@ func (s *Server) username(r *http.Request, id string) string {
 	if id == "" {
 		return ""
 	}
-	if username, _, err := s.accounts.Username(r.Context(), id); err == nil {
+	if username, _, err := s.Accounts.Username(r.Context(), id); err == nil {
 		return username
 	}
 	return "(account gone)"
 }
 
 func (s *Server) renderDisclosures(w http.ResponseWriter, r *http.Request, u scheme.User, status int, f FormView) {
-	list, err := s.police.Disclosures(r.Context(), u)
+	list, err := s.Police.Disclosures(r.Context(), u)
 	if err != nil {
-		s.fail(w, r, err)
+		s.Fail(w, r, err)
 		return
 	}
 	if f.Values == nil {
@@ -70,11 +70,11 @@ func (s *Server) renderDisclosures(w http.ResponseWriter, r *http.Request, u sch
 	}
 	for _, d := range list {
 		v.Items = append(v.Items, disclosureRow{ID: d.ID, Basis: police.LegalBasisNames[d.LegalBasis], Status: d.Status,
-			StatusName: disclosureStatusNames[d.Status], When: d.RequestedAt.In(s.alLoc()).Format("2 Jan 2006"),
+			StatusName: disclosureStatusNames[d.Status], When: d.RequestedAt.In(s.Location()).Format("2 Jan 2006"),
 			By: name(d.RequestedBy), DecidedBy: name(d.DecidedBy)})
 	}
 	f.Extra = v
-	s.render(w, r, status, "disclosures", f)
+	s.Render(w, r, status, "disclosures", f)
 }
 
 func (s *Server) disclosuresPage() http.Handler {
@@ -91,18 +91,18 @@ func (s *Server) createDisclosure() http.Handler {
 		for _, k := range []string{"legal_basis", "username", "report_id", "what", "recipient", "justification", "notify", "no_notify_reason"} {
 			vals[k] = r.PostFormValue(k)
 		}
-		d, err := s.police.RecordDisclosure(r.Context(), u, police.DisclosureInput{LegalBasis: vals["legal_basis"], Username: vals["username"],
+		d, err := s.Police.RecordDisclosure(r.Context(), u, police.DisclosureInput{LegalBasis: vals["legal_basis"], Username: vals["username"],
 			ReportID: vals["report_id"], What: vals["what"], Recipient: vals["recipient"], Justification: vals["justification"],
 			Notify: vals["notify"], NoNotifyReason: vals["no_notify_reason"]})
 		if scheme.ErrorCode(err) == scheme.CodeInvalid {
-			s.renderDisclosures(w, r, u, http.StatusUnprocessableEntity, FormView{Values: vals, Errors: formErrors(err)})
+			s.renderDisclosures(w, r, u, http.StatusUnprocessableEntity, FormView{Values: vals, Errors: FormErrors(err)})
 			return
 		}
 		if err != nil {
-			s.fail(w, r, err)
+			s.Fail(w, r, err)
 			return
 		}
-		seeOther(w, r, "/coordinator/disclosures/"+url.PathEscape(d.ID)+"?done=recorded")
+		SeeOther(w, r, "/coordinator/disclosures/"+url.PathEscape(d.ID)+"?done=recorded")
 	})
 }
 
@@ -115,18 +115,18 @@ type DisclosureView struct {
 }
 
 func (s *Server) showDisclosure(w http.ResponseWriter, r *http.Request, u scheme.User, status int, v DisclosureView) {
-	d, err := s.police.Disclosure(r.Context(), u, r.PathValue("id"))
+	d, err := s.Police.Disclosure(r.Context(), u, r.PathValue("id"))
 	if err != nil {
-		s.fail(w, r, err)
+		s.Fail(w, r, err)
 		return
 	}
 	v.Disclosure, v.Basis, v.StatusName = d, police.LegalBasisNames[d.LegalBasis], disclosureStatusNames[d.Status]
-	v.When, v.By, v.DecidedBy = d.RequestedAt.In(s.alLoc()).Format("2 January 2006, 15:04"), s.username(r, d.RequestedBy), s.username(r, d.DecidedBy)
+	v.When, v.By, v.DecidedBy = d.RequestedAt.In(s.Location()).Format("2 January 2006, 15:04"), s.username(r, d.RequestedBy), s.username(r, d.DecidedBy)
 	if !d.DecidedAt.IsZero() {
-		v.Decided = d.DecidedAt.In(s.alLoc()).Format("2 January 2006, 15:04")
+		v.Decided = d.DecidedAt.In(s.Location()).Format("2 January 2006, 15:04")
 	}
 	if !d.NotifiedAt.IsZero() {
-		v.Notified = d.NotifiedAt.In(s.alLoc()).Format("2 January 2006, 15:04")
+		v.Notified = d.NotifiedAt.In(s.Location()).Format("2 January 2006, 15:04")
 	}
 	if d.SubjectUserID != "" {
 		v.Subject = "Member " + s.username(r, d.SubjectUserID)
@@ -134,7 +134,7 @@ func (s *Server) showDisclosure(w http.ResponseWriter, r *http.Request, u scheme
 		v.Subject = "The reporter of report " + d.ReportID
 	}
 	v.CanDecide = d.Status == "pending" && u.Role == scheme.RoleAdmin && d.RequestedBy != u.ID
-	s.render(w, r, status, "disclosure", v)
+	s.Render(w, r, status, "disclosure", v)
 }
 
 func (s *Server) disclosurePage() http.Handler {
@@ -146,16 +146,16 @@ func (s *Server) disclosurePage() http.Handler {
 func (s *Server) decideDisclosure() http.Handler {
 	return s.alStaff(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
 		note := r.PostFormValue("note")
-		_, err := s.police.DecideDisclosure(r.Context(), u, r.PathValue("id"), r.PostFormValue("decision"), note, s.accounts.URL)
+		_, err := s.Police.DecideDisclosure(r.Context(), u, r.PathValue("id"), r.PostFormValue("decision"), note, s.Accounts.URL)
 		if se, ok := err.(*scheme.Error); ok && se.Code == scheme.CodeInvalid {
 			s.showDisclosure(w, r, u, http.StatusUnprocessableEntity, DisclosureView{Note: note, NoteError: strings.Join(mapValues(se.Fields), " ")})
 			return
 		}
 		if err != nil {
-			s.fail(w, r, err)
+			s.Fail(w, r, err)
 			return
 		}
-		seeOther(w, r, "/coordinator/disclosures/"+url.PathEscape(r.PathValue("id")))
+		SeeOther(w, r, "/coordinator/disclosures/"+url.PathEscape(r.PathValue("id")))
 	})
 }
 
@@ -176,10 +176,10 @@ func (s *Server) myDisclosures(r *http.Request, u scheme.User) ([]myDisclosure, 
 	if u.Role.Staff() {
 		return nil, nil
 	}
-	list, err := s.police.MemberDisclosures(r.Context(), u)
+	list, err := s.Police.MemberDisclosures(r.Context(), u)
 	var out []myDisclosure
 	for _, d := range list {
-		out = append(out, myDisclosure{Basis: police.LegalBasisNames[d.LegalBasis], When: d.DecidedAt.In(s.alLoc()).Format("2 January 2006"),
+		out = append(out, myDisclosure{Basis: police.LegalBasisNames[d.LegalBasis], When: d.DecidedAt.In(s.Location()).Format("2 January 2006"),
 			What: d.What, Recipient: d.Recipient})
 	}
 	return out, err

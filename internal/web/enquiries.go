@@ -16,7 +16,7 @@ import (
 
 var enquiryStatusNames = map[string]string{"open": "Not forwarded yet", "forwarded": "Forwarded", "answered": "Answered", "closed": "Closed"}
 
-var enquiryDecisionNames = map[string]string{"": "No answer yet", "yes": "Yes, they may be contacted", "no": "No",
+var EnquiryDecisionNames = map[string]string{"": "No answer yet", "yes": "Yes, they may be contacted", "no": "No",
 	"caseworker": "Wants to talk to a caseworker first"}
 
 // EnquiriesView is the coordinators' list and form.
@@ -30,23 +30,23 @@ type enquiryRow struct {
 }
 
 func (s *Server) renderEnquiries(w http.ResponseWriter, r *http.Request, u scheme.User, status int, f FormView) {
-	list, err := s.police.Enquiries(r.Context(), u)
+	list, err := s.Police.Enquiries(r.Context(), u)
 	if err != nil {
-		s.fail(w, r, err)
+		s.Fail(w, r, err)
 		return
 	}
 	now := time.Now()
 	v := EnquiriesView{}
 	for _, e := range list {
-		v.Items = append(v.Items, enquiryRow{ID: e.ID, Force: e.Force, Received: e.CreatedAt.In(s.alLoc()).Format("2 Jan 2006"),
-			RespondBy: e.RespondBy.In(s.alLoc()).Format("2 Jan 2006"), Status: enquiryStatusNames[e.Status], Overdue: e.Overdue(now)})
+		v.Items = append(v.Items, enquiryRow{ID: e.ID, Force: e.Force, Received: e.CreatedAt.In(s.Location()).Format("2 Jan 2006"),
+			RespondBy: e.RespondBy.In(s.Location()).Format("2 Jan 2006"), Status: enquiryStatusNames[e.Status], Overdue: e.Overdue(now)})
 	}
 	if f.Values == nil {
 		q := r.URL.Query()
 		f.Values = map[string]string{"report_id": q.Get("report"), "offender_id": q.Get("offender")}
 	}
 	f.Extra = v
-	s.render(w, r, status, "enquiries", f)
+	s.Render(w, r, status, "enquiries", f)
 }
 
 func (s *Server) enquiriesPage() http.Handler {
@@ -61,17 +61,17 @@ func (s *Server) createEnquiry() http.Handler {
 		for _, k := range []string{"force", "unit", "reference", "report_id", "offender_id", "request", "respond_by"} {
 			vals[k] = r.PostFormValue(k)
 		}
-		e, err := s.police.CreateEnquiry(r.Context(), u, police.EnquiryInput{Force: vals["force"], Unit: vals["unit"], Reference: vals["reference"],
+		e, err := s.Police.CreateEnquiry(r.Context(), u, police.EnquiryInput{Force: vals["force"], Unit: vals["unit"], Reference: vals["reference"],
 			ReportID: vals["report_id"], OffenderID: vals["offender_id"], Request: vals["request"], RespondBy: vals["respond_by"]})
 		if scheme.ErrorCode(err) == scheme.CodeInvalid {
-			s.renderEnquiries(w, r, u, http.StatusUnprocessableEntity, FormView{Values: vals, Errors: formErrors(err)})
+			s.renderEnquiries(w, r, u, http.StatusUnprocessableEntity, FormView{Values: vals, Errors: FormErrors(err)})
 			return
 		}
 		if err != nil {
-			s.fail(w, r, err)
+			s.Fail(w, r, err)
 			return
 		}
-		seeOther(w, r, "/coordinator/enquiries/"+url.PathEscape(e.ID)+"?done=created")
+		SeeOther(w, r, "/coordinator/enquiries/"+url.PathEscape(e.ID)+"?done=created")
 	})
 }
 
@@ -93,23 +93,23 @@ type enquiryReport struct {
 
 func (s *Server) showEnquiry(w http.ResponseWriter, r *http.Request, u scheme.User, status int, v EnquiryView) {
 	ctx := r.Context()
-	e, err := s.police.Enquiry(ctx, u, r.PathValue("id"))
+	e, err := s.Police.Enquiry(ctx, u, r.PathValue("id"))
 	if err != nil {
-		s.fail(w, r, err)
+		s.Fail(w, r, err)
 		return
 	}
 	v.Enquiry, v.StatusName, v.Overdue, v.Closed = e, enquiryStatusNames[e.Status], e.Overdue(time.Now()), e.Status == "closed"
-	v.Received, v.RespondByDay = e.CreatedAt.In(s.alLoc()).Format("2 January 2006"), e.RespondBy.In(s.alLoc()).Format("Monday 2 January 2006")
+	v.Received, v.RespondByDay = e.CreatedAt.In(s.Location()).Format("2 January 2006"), e.RespondBy.In(s.Location()).Format("Monday 2 January 2006")
 	ids := []string{e.ReportID}
 	if e.ProfileID != "" {
-		if ids, err = s.reports.ProfileReports(ctx, e.ProfileID); err != nil && scheme.ErrorCode(err) != scheme.CodeNotFound {
-			s.fail(w, r, err)
+		if ids, err = s.Reports.ProfileReports(ctx, e.ProfileID); err != nil && scheme.ErrorCode(err) != scheme.CodeNotFound {
+			s.Fail(w, r, err)
 			return
 		}
 	}
-	l, err := s.rpLookups(ctx)
+	l, err := s.Lookups(ctx)
 	if err != nil {
-		s.fail(w, r, err)
+		s.Fail(w, r, err)
 		return
 	}
 	fw := map[string]scheme.EnquiryForward{}
@@ -120,16 +120,16 @@ func (s *Server) showEnquiry(w http.ResponseWriter, r *http.Request, u scheme.Us
 		if id == "" {
 			continue
 		}
-		rep, err := s.reports.Peek(ctx, u, id)
+		rep, err := s.Reports.Peek(ctx, u, id)
 		if err != nil {
 			continue // erased since
 		}
-		row := enquiryReport{ID: id, Date: rep.IncidentAt.In(s.alLoc()).Format("2 Jan 2006"), Region: l.regionName[rep.Region],
+		row := enquiryReport{ID: id, Date: rep.IncidentAt.In(s.Location()).Format("2 Jan 2006"), Region: l.regionName[rep.Region],
 			HasReporter: rep.ReporterID != "", HasOrganisation: rep.OrganisationID != ""}
 		if f, ok := fw[id]; ok {
-			row.Forwarded, row.To, row.Decision = f.ForwardedAt.In(s.alLoc()).Format("2 Jan 2006"), f.To, enquiryDecisionNames[f.Decision]
+			row.Forwarded, row.To, row.Decision = f.ForwardedAt.In(s.Location()).Format("2 Jan 2006"), f.To, EnquiryDecisionNames[f.Decision]
 			if !f.DecidedAt.IsZero() {
-				row.Decided = f.DecidedAt.In(s.alLoc()).Format("2 Jan 2006 15:04")
+				row.Decided = f.DecidedAt.In(s.Location()).Format("2 Jan 2006 15:04")
 			}
 		}
 		v.Reports = append(v.Reports, row)
@@ -137,7 +137,7 @@ func (s *Server) showEnquiry(w http.ResponseWriter, r *http.Request, u scheme.Us
 	if v.Values == nil {
 		v.Values = map[string]string{"status": "answered"}
 	}
-	s.render(w, r, status, "enquiry", v)
+	s.Render(w, r, status, "enquiry", v)
 }
 
 func (s *Server) enquiryPage() http.Handler {
@@ -153,11 +153,11 @@ func (s *Server) enquiryPage() http.Handler {
 func (s *Server) forwardEnquiry() http.Handler {
 	return s.alStaff(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
 		id := r.PathValue("id")
-		if _, err := s.police.ForwardEnquiry(r.Context(), u, id, r.PostFormValue("report_id"), r.PostFormValue("to"), s.accounts.URL); err != nil {
-			s.fail(w, r, err)
+		if _, err := s.Police.ForwardEnquiry(r.Context(), u, id, r.PostFormValue("report_id"), r.PostFormValue("to"), s.Accounts.URL); err != nil {
+			s.Fail(w, r, err)
 			return
 		}
-		seeOther(w, r, "/coordinator/enquiries/"+url.PathEscape(id)+"?done=forwarded")
+		SeeOther(w, r, "/coordinator/enquiries/"+url.PathEscape(id)+"?done=forwarded")
 	})
 }
 
@@ -165,16 +165,16 @@ func (s *Server) enquiryOutcome() http.Handler {
 	return s.alStaff(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
 		id := r.PathValue("id")
 		vals := map[string]string{"status": r.PostFormValue("status"), "outcome": r.PostFormValue("outcome")}
-		err := s.police.Outcome(r.Context(), u, id, vals["status"], vals["outcome"])
+		err := s.Police.Outcome(r.Context(), u, id, vals["status"], vals["outcome"])
 		if scheme.ErrorCode(err) == scheme.CodeInvalid {
-			s.showEnquiry(w, r, u, http.StatusUnprocessableEntity, EnquiryView{Errors: formErrors(err), Values: vals})
+			s.showEnquiry(w, r, u, http.StatusUnprocessableEntity, EnquiryView{Errors: FormErrors(err), Values: vals})
 			return
 		}
 		if err != nil {
-			s.fail(w, r, err)
+			s.Fail(w, r, err)
 			return
 		}
-		seeOther(w, r, "/coordinator/enquiries/"+url.PathEscape(id)+"?done=outcome")
+		SeeOther(w, r, "/coordinator/enquiries/"+url.PathEscape(id)+"?done=outcome")
 	})
 }
 
@@ -189,17 +189,17 @@ type MyEnquiryView struct {
 }
 
 func (s *Server) myEnquiryView(r *http.Request, f scheme.EnquiryForward) (MyEnquiryView, error) {
-	e, err := s.police.ForwardedEnquiry(r.Context(), f)
+	e, err := s.Police.ForwardedEnquiry(r.Context(), f)
 	if err != nil {
 		return MyEnquiryView{}, err
 	}
 	return MyEnquiryView{ID: f.ID, Force: e.Force, Unit: e.Unit, Request: e.Request, ReportID: f.ReportID,
-		Forwarded: f.ForwardedAt.In(s.alLoc()).Format("2 January 2006"), Decision: f.Decision, DecisionName: enquiryDecisionNames[f.Decision],
+		Forwarded: f.ForwardedAt.In(s.Location()).Format("2 January 2006"), Decision: f.Decision, DecisionName: EnquiryDecisionNames[f.Decision],
 		ForOrganisation: f.To == "organisation", Closed: e.Status == "closed"}, nil
 }
 
 func (s *Server) waitingEnquiries(r *http.Request, u scheme.User) (int, error) {
-	fs, err := s.police.MemberEnquiries(r.Context(), u, "")
+	fs, err := s.Police.MemberEnquiries(r.Context(), u, "")
 	n := 0
 	for _, f := range fs {
 		if f.Decision == "" {
@@ -211,67 +211,67 @@ func (s *Server) waitingEnquiries(r *http.Request, u scheme.User) (int, error) {
 
 func (s *Server) myEnquiries() http.Handler {
 	return s.rpReporter(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
-		fs, err := s.police.MemberEnquiries(r.Context(), u, "")
+		fs, err := s.Police.MemberEnquiries(r.Context(), u, "")
 		if err != nil {
-			s.fail(w, r, err)
+			s.Fail(w, r, err)
 			return
 		}
 		var list []MyEnquiryView
 		for _, f := range fs {
 			v, err := s.myEnquiryView(r, f)
 			if err != nil {
-				s.fail(w, r, err)
+				s.Fail(w, r, err)
 				return
 			}
 			list = append(list, v)
 		}
-		s.render(w, r, http.StatusOK, "my-enquiries", list)
+		s.Render(w, r, http.StatusOK, "my-enquiries", list)
 	})
 }
 
 func (s *Server) myEnquiry() http.Handler {
 	return s.rpReporter(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
-		fs, err := s.police.MemberEnquiries(r.Context(), u, r.PathValue("id"))
+		fs, err := s.Police.MemberEnquiries(r.Context(), u, r.PathValue("id"))
 		if err != nil {
-			s.fail(w, r, err)
+			s.Fail(w, r, err)
 			return
 		}
 		v, err := s.myEnquiryView(r, fs[0])
 		if err != nil {
-			s.fail(w, r, err)
+			s.Fail(w, r, err)
 			return
 		}
 		v.Notice = map[string]string{"answered": "Thank you. Your answer is recorded; you can change it while the enquiry is open."}[r.URL.Query().Get("done")]
-		s.render(w, r, http.StatusOK, "my-enquiry", v)
+		s.Render(w, r, http.StatusOK, "my-enquiry", v)
 	})
 }
 
 func (s *Server) enquiryDecision() http.Handler {
 	return s.rpReporter(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
 		id := r.PathValue("id")
-		err := s.police.DecideEnquiry(r.Context(), u, id, r.PostFormValue("decision"))
+		err := s.Police.DecideEnquiry(r.Context(), u, id, r.PostFormValue("decision"))
 		if code := scheme.ErrorCode(err); code == scheme.CodeInvalid || code == scheme.CodeConflict {
-			fs, ferr := s.police.MemberEnquiries(r.Context(), u, id)
+			fs, ferr := s.Police.MemberEnquiries(r.Context(), u, id)
 			if ferr != nil {
-				s.fail(w, r, ferr)
+				s.Fail(w, r, ferr)
 				return
 			}
 			v, verr := s.myEnquiryView(r, fs[0])
 			if verr != nil {
-				s.fail(w, r, verr)
+				s.Fail(w, r, verr)
 				return
 			}
 			v.Error = scheme.ErrorMessage(err)
 			if se, ok := err.(*scheme.Error); ok && se.Fields["decision"] != "" {
 				v.Error = se.Fields["decision"]
 			}
-			s.render(w, r, statusFor(code), "my-enquiry", v)
+			s.Render(w, r, StatusFor(code), "my-enquiry", v)
 			return
 		}
 		if err != nil {
-			s.fail(w, r, err)
+			s.Fail(w, r, err)
 			return
 		}
-		seeOther(w, r, "/enquiries/"+url.PathEscape(id)+"?done=answered")
+		SeeOther(w, r, "/enquiries/"+url.PathEscape(id)+"?done=answered")
 	})
 }

@@ -7,8 +7,8 @@ import (
 	"uglymugs/internal/scheme"
 )
 
-// statusFor maps domain error codes to HTTP statuses: the one place that does.
-func statusFor(code scheme.Code) int {
+// StatusFor maps domain error codes to HTTP statuses: the one place that does.
+func StatusFor(code scheme.Code) int {
 	switch code {
 	case scheme.CodeInvalid:
 		return http.StatusUnprocessableEntity
@@ -29,7 +29,7 @@ func statusFor(code scheme.Code) int {
 	}
 }
 
-var titles = map[int]string{
+var Titles = map[int]string{
 	http.StatusNotFound:            "Page not found",
 	http.StatusForbidden:           "You cannot do that",
 	http.StatusUnauthorized:        "Please sign in",
@@ -46,34 +46,34 @@ type ErrorView struct {
 	Title, Message string
 }
 
-// fail answers with the status and safe message for err. Internal errors
+// Fail answers with the status and safe message for err. Internal errors
 // are logged with the request id and shown as a generic message.
-func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
+func (s *Server) Fail(w http.ResponseWriter, r *http.Request, err error) {
 	code := scheme.ErrorCode(err)
 	if code == scheme.CodeInternal {
-		s.serverError(w, r, err)
+		s.ServerError(w, r, err)
 		return
 	}
-	status := statusFor(code)
-	setRetryAfter(w, err)
-	s.renderError(w, r, status, titles[status], scheme.ErrorMessage(err))
+	status := StatusFor(code)
+	SetRetryAfter(w, err)
+	s.RenderError(w, r, status, Titles[status], scheme.ErrorMessage(err))
 }
 
-// setRetryAfter says when to try again, for an error that knows.
-func setRetryAfter(w http.ResponseWriter, err error) {
+// SetRetryAfter says when to try again, for an error that knows.
+func SetRetryAfter(w http.ResponseWriter, err error) {
 	var se *scheme.Error
 	if errors.As(err, &se) && se.RetryAfter > 0 {
-		w.Header().Set("Retry-After", retryAfter(se.RetryAfter))
+		w.Header().Set("Retry-After", RetryAfter(se.RetryAfter))
 	}
 }
 
-func (s *Server) serverError(w http.ResponseWriter, r *http.Request, err error) {
-	s.log.ErrorContext(r.Context(), "internal error", "id", RequestID(r.Context()), "route", routeOf(r), "err", err)
+func (s *Server) ServerError(w http.ResponseWriter, r *http.Request, err error) {
+	s.Log.ErrorContext(r.Context(), "internal error", "id", RequestID(r.Context()), "route", routeOf(r), "err", err)
 	msg := scheme.ErrorMessage(errors.New("internal"))
-	s.renderError(w, r, http.StatusInternalServerError, titles[http.StatusInternalServerError],
+	s.RenderError(w, r, http.StatusInternalServerError, Titles[http.StatusInternalServerError],
 		msg+" If it keeps happening, tell us this code: "+RequestID(r.Context()))
 }
 
-func (s *Server) renderError(w http.ResponseWriter, r *http.Request, status int, title, msg string) {
-	s.render(w, r, status, "error", ErrorView{Status: status, Title: title, Message: msg})
+func (s *Server) RenderError(w http.ResponseWriter, r *http.Request, status int, title, msg string) {
+	s.Render(w, r, status, "error", ErrorView{Status: status, Title: title, Message: msg})
 }

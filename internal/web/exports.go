@@ -33,14 +33,14 @@ var exportFormats = []struct{ Value, Label, Hint string }{
 }
 
 func (s *Server) renderExports(w http.ResponseWriter, r *http.Request, u scheme.User, status int, f FormView) {
-	list, err := s.police.Exports(r.Context(), u, 100)
+	list, err := s.Police.Exports(r.Context(), u, 100)
 	if err != nil {
-		s.fail(w, r, err)
+		s.Fail(w, r, err)
 		return
 	}
 	v := ExportsView{}
 	for _, e := range list {
-		v.Exports = append(v.Exports, exportRow{ID: e.ID, Reference: e.Reference, When: e.CreatedAt.In(s.alLoc()).Format("2 Jan 2006 15:04"),
+		v.Exports = append(v.Exports, exportRow{ID: e.ID, Reference: e.Reference, When: e.CreatedAt.In(s.Location()).Format("2 Jan 2006 15:04"),
 			Format: e.Format, Included: e.IncludedCount, Excluded: e.ExcludedCount})
 	}
 	if f.Values == nil {
@@ -50,7 +50,7 @@ func (s *Server) renderExports(w http.ResponseWriter, r *http.Request, u scheme.
 		f.Values["format"] = "csv"
 	}
 	f.Extra = v
-	s.render(w, r, status, "exports", f)
+	s.Render(w, r, status, "exports", f)
 }
 
 func (s *Server) exportsPage() http.Handler {
@@ -72,16 +72,16 @@ func exportInput(r *http.Request) (police.ExportInput, map[string]string) {
 func (s *Server) createExport() http.Handler {
 	return s.alStaff(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
 		in, vals := exportInput(r)
-		e, err := s.police.CreateExport(r.Context(), u, in)
+		e, err := s.Police.CreateExport(r.Context(), u, in)
 		if scheme.ErrorCode(err) == scheme.CodeInvalid {
-			s.renderExports(w, r, u, http.StatusUnprocessableEntity, FormView{Values: vals, Errors: formErrors(err)})
+			s.renderExports(w, r, u, http.StatusUnprocessableEntity, FormView{Values: vals, Errors: FormErrors(err)})
 			return
 		}
 		if err != nil {
-			s.fail(w, r, err)
+			s.Fail(w, r, err)
 			return
 		}
-		seeOther(w, r, "/coordinator/exports/"+url.PathEscape(e.ID)+"?done=created")
+		SeeOther(w, r, "/coordinator/exports/"+url.PathEscape(e.ID)+"?done=created")
 	})
 }
 
@@ -98,20 +98,20 @@ type exportFormatOption struct{ Value, Label, Hint string }
 
 func (s *Server) exportPage() http.Handler {
 	return s.alStaff(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
-		e, err := s.police.Record(r.Context(), u, r.PathValue("id"))
+		e, err := s.Police.Record(r.Context(), u, r.PathValue("id"))
 		if err != nil {
-			s.fail(w, r, err)
+			s.Fail(w, r, err)
 			return
 		}
-		v := ExportView{PoliceExport: e, When: e.CreatedAt.In(s.alLoc()).Format("Monday 2 January 2006, 15:04"),
+		v := ExportView{PoliceExport: e, When: e.CreatedAt.In(s.Location()).Format("Monday 2 January 2006, 15:04"),
 			Created: r.URL.Query().Get("done") == "created", IncludedN: len(e.Included), ExcludedN: len(e.Excluded)}
-		if username, _, err := s.accounts.Username(r.Context(), e.CreatedBy); err == nil {
+		if username, _, err := s.Accounts.Username(r.Context(), e.CreatedBy); err == nil {
 			v.By = username
 		}
 		for _, f := range exportFormats {
 			v.Formats = append(v.Formats, exportFormatOption(f))
 		}
-		s.render(w, r, http.StatusOK, "export", v)
+		s.Render(w, r, http.StatusOK, "export", v)
 	})
 }
 
@@ -125,9 +125,9 @@ type ExportPrintView struct {
 func (s *Server) exportDownload() http.Handler {
 	return s.alStaff(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
 		format := r.PostFormValue("format")
-		e, err := s.police.Export(r.Context(), u, r.PathValue("id"), format)
+		e, err := s.Police.Export(r.Context(), u, r.PathValue("id"), format)
 		if err != nil {
-			s.fail(w, r, err)
+			s.Fail(w, r, err)
 			return
 		}
 		s.writeExport(w, r, e, format)
@@ -141,7 +141,7 @@ func (s *Server) writeExport(w http.ResponseWriter, r *http.Request, e police.Ex
 	case "csv":
 		var b bytes.Buffer
 		if err := e.WriteCSV(&b); err != nil {
-			s.fail(w, r, err)
+			s.Fail(w, r, err)
 			return
 		}
 		w.Header().Set("Content-Type", "text/csv; charset=utf-8")
@@ -149,10 +149,10 @@ func (s *Server) writeExport(w http.ResponseWriter, r *http.Request, e police.Ex
 		_, _ = w.Write(b.Bytes()) // the client went away
 	case "json":
 		w.Header().Set("Content-Disposition", `attachment; filename="`+e.Reference+`.json"`)
-		writeJSON(w, http.StatusOK, e.Document(s.cfg.Scheme.Name, time.Now()))
+		WriteJSON(w, http.StatusOK, e.Document(s.Config.Scheme.Name, time.Now()))
 	default:
-		s.render(w, r, http.StatusOK, "export-print", ExportPrintView{Export: e, Handling: police.Handling, Excluded: len(e.Excluded),
-			Generated: time.Now().In(s.alLoc()).Format("2 January 2006, 15:04"), Created: e.CreatedAt.In(s.alLoc()).Format("2 January 2006, 15:04")})
+		s.Render(w, r, http.StatusOK, "export-print", ExportPrintView{Export: e, Handling: police.Handling, Excluded: len(e.Excluded),
+			Generated: time.Now().In(s.Location()).Format("2 January 2006, 15:04"), Created: e.CreatedAt.In(s.Location()).Format("2 January 2006, 15:04")})
 	}
 }
 
@@ -167,13 +167,13 @@ func (s *Server) apiCreateExport() http.Handler {
 			Format     string   `json:"format"`
 		}
 		if err := decode(r, &in); err != nil {
-			s.apiFail(w, r, err)
+			s.APIFail(w, r, err)
 			return
 		}
-		e, err := s.police.CreateExport(r.Context(), u, police.ExportInput{ReportIDs: in.ReportIDs, OffenderID: in.OffenderID,
+		e, err := s.Police.CreateExport(r.Context(), u, police.ExportInput{ReportIDs: in.ReportIDs, OffenderID: in.OffenderID,
 			Purpose: in.Purpose, Recipient: in.Recipient, Format: in.Format})
 		if err != nil {
-			s.apiFail(w, r, err)
+			s.APIFail(w, r, err)
 			return
 		}
 		out := struct {
@@ -189,12 +189,12 @@ func (s *Server) apiCreateExport() http.Handler {
 		}{ID: e.ID, Reference: e.Reference, Format: e.Format, CreatedAt: e.CreatedAt.UTC(), Included: len(e.Included), Excluded: len(e.Excluded)}
 		switch e.Format {
 		case "json":
-			doc := e.Document(s.cfg.Scheme.Name, time.Now())
+			doc := e.Document(s.Config.Scheme.Name, time.Now())
 			out.Document = &doc
 		case "csv":
 			var b strings.Builder
 			if err := e.WriteCSV(&b); err != nil {
-				s.apiFail(w, r, err)
+				s.APIFail(w, r, err)
 				return
 			}
 			csv := b.String()
@@ -203,6 +203,6 @@ func (s *Server) apiCreateExport() http.Handler {
 			out.PrintURL = "/coordinator/exports/" + e.ID
 		}
 		w.Header().Set("Location", "/coordinator/exports/"+e.ID)
-		writeJSON(w, http.StatusCreated, out)
+		WriteJSON(w, http.StatusCreated, out)
 	}, scheme.RoleCoordinator)
 }

@@ -22,8 +22,8 @@ const intelPageSize = 50
 type IntelligenceView struct {
 	Region, Type, From, To string
 	Min                    int
-	Regions, Types, Kinds  []alOption
-	SRegions, STypes       []alOption // the search's
+	Regions, Types, Kinds  []Option
+	SRegions, STypes       []Option // the search's
 	Profiles               []intelProfile
 	Errors                 map[string]string // the filters'
 	Older, Newer           string
@@ -51,7 +51,7 @@ type intelResult struct {
 
 func (s *Server) intelligenceView(r *http.Request, q url.Values, search police.SearchInput) (IntelligenceView, error) {
 	ctx := r.Context()
-	l, err := s.rpLookups(ctx)
+	l, err := s.Lookups(ctx)
 	if err != nil {
 		return IntelligenceView{}, err
 	}
@@ -65,14 +65,14 @@ func (s *Server) intelligenceView(r *http.Request, q url.Values, search police.S
 		v.Errors["type"], f.Type = "Choose a kind of incident from the list.", ""
 	}
 	if v.From != "" {
-		if d, err := time.ParseInLocation(time.DateOnly, v.From, s.alLoc()); err != nil {
+		if d, err := time.ParseInLocation(time.DateOnly, v.From, s.Location()); err != nil {
 			v.Errors["from"] = "Give a day, e.g. 2026-01-31."
 		} else {
 			f.From = d
 		}
 	}
 	if v.To != "" {
-		if d, err := time.ParseInLocation(time.DateOnly, v.To, s.alLoc()); err != nil {
+		if d, err := time.ParseInLocation(time.DateOnly, v.To, s.Location()); err != nil {
 			v.Errors["to"] = "Give a day, e.g. 2026-01-31."
 		} else {
 			f.To = d.AddDate(0, 0, 1)
@@ -84,7 +84,7 @@ func (s *Server) intelligenceView(r *http.Request, q url.Values, search police.S
 	page, _ := strconv.Atoi(q.Get("page"))
 	page = max(page, 1)
 	f.Offset = (page - 1) * intelPageSize
-	ranked, err := s.reports.RankedProfiles(ctx, f)
+	ranked, err := s.Reports.RankedProfiles(ctx, f)
 	if err != nil {
 		return v, err
 	}
@@ -107,29 +107,29 @@ func (s *Server) intelligenceView(r *http.Request, q url.Values, search police.S
 		for _, x := range p.Types {
 			types = append(types, l.typeName[x])
 		}
-		sv := alSeverityOf(p.Highest)
+		sv := SeverityOf(p.Highest)
 		v.Profiles = append(v.Profiles, intelProfile{ID: p.ID, Reports: p.Reports, Severity: string(p.Highest), SeverityName: sv.SeverityName,
-			SeverityRank: sv.SeverityRank, First: p.FirstSeen.In(s.alLoc()).Format("2 Jan 2006"), Last: p.LastSeen.In(s.alLoc()).Format("2 Jan 2006"),
+			SeverityRank: sv.SeverityRank, First: p.FirstSeen.In(s.Location()).Format("2 Jan 2006"), Last: p.LastSeen.In(s.Location()).Format("2 Jan 2006"),
 			Regions: strings.Join(regions, ", "), Types: strings.Join(types, ", ")})
 	}
-	v.Regions = []alOption{{Value: "", Label: "Any region", Selected: v.Region == ""}}
+	v.Regions = []Option{{Value: "", Label: "Any region", Selected: v.Region == ""}}
 	for _, x := range l.regions {
-		v.Regions = append(v.Regions, alOption{Value: x.Slug, Label: x.Name, Selected: x.Slug == v.Region})
+		v.Regions = append(v.Regions, Option{Value: x.Slug, Label: x.Name, Selected: x.Slug == v.Region})
 	}
-	v.Types = []alOption{{Value: "", Label: "Any kind", Selected: v.Type == ""}}
+	v.Types = []Option{{Value: "", Label: "Any kind", Selected: v.Type == ""}}
 	for _, x := range l.types {
-		v.Types = append(v.Types, alOption{Value: x.Slug, Label: x.Name, Selected: x.Slug == v.Type})
+		v.Types = append(v.Types, Option{Value: x.Slug, Label: x.Name, Selected: x.Slug == v.Type})
 	}
-	v.SRegions = []alOption{{Value: "", Label: "Any region", Selected: search.Region == ""}}
+	v.SRegions = []Option{{Value: "", Label: "Any region", Selected: search.Region == ""}}
 	for _, x := range l.regions {
-		v.SRegions = append(v.SRegions, alOption{Value: x.Slug, Label: x.Name, Selected: x.Slug == search.Region})
+		v.SRegions = append(v.SRegions, Option{Value: x.Slug, Label: x.Name, Selected: x.Slug == search.Region})
 	}
-	v.STypes = []alOption{{Value: "", Label: "Any kind", Selected: search.Type == ""}}
+	v.STypes = []Option{{Value: "", Label: "Any kind", Selected: search.Type == ""}}
 	for _, x := range l.types {
-		v.STypes = append(v.STypes, alOption{Value: x.Slug, Label: x.Name, Selected: x.Slug == search.Type})
+		v.STypes = append(v.STypes, Option{Value: x.Slug, Label: x.Name, Selected: x.Slug == search.Type})
 	}
-	for _, k := range alKinds {
-		v.Kinds = append(v.Kinds, alOption{Value: k.Value, Label: k.Label, Selected: k.Value == search.Kind})
+	for _, k := range AlertKinds {
+		v.Kinds = append(v.Kinds, Option{Value: k.Value, Label: k.Label, Selected: k.Value == search.Kind})
 	}
 	return v, nil
 }
@@ -146,14 +146,14 @@ func (s *Server) intelligencePage() http.Handler {
 	return s.alStaff(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
 		v, err := s.intelligenceView(r, r.URL.Query(), police.SearchInput{Kind: "phone"})
 		if err != nil {
-			s.fail(w, r, err)
+			s.Fail(w, r, err)
 			return
 		}
 		status := http.StatusOK
 		if len(v.Errors) > 0 {
 			status = http.StatusUnprocessableEntity
 		}
-		s.render(w, r, status, "intelligence", v)
+		s.Render(w, r, status, "intelligence", v)
 	})
 }
 
@@ -167,12 +167,12 @@ func (s *Server) intelligenceSearch() http.Handler {
 		r2.URL.Path = "/coordinator/intelligence"
 		v, err := s.intelligenceView(r2, url.Values{}, in)
 		if err != nil {
-			s.fail(w, r, err)
+			s.Fail(w, r, err)
 			return
 		}
-		l, err := s.rpLookups(r.Context())
+		l, err := s.Lookups(r.Context())
 		if err != nil {
-			s.fail(w, r, err)
+			s.Fail(w, r, err)
 			return
 		}
 		problems := map[string]string{}
@@ -184,29 +184,29 @@ func (s *Server) intelligenceSearch() http.Handler {
 		}
 		var res police.SearchResult
 		if len(problems) == 0 {
-			res, err = s.police.SearchReports(r.Context(), u, in)
+			res, err = s.Police.SearchReports(r.Context(), u, in)
 			if scheme.ErrorCode(err) == scheme.CodeInvalid {
-				problems = formErrors(err)
+				problems = FormErrors(err)
 			} else if err != nil {
-				s.fail(w, r, err)
+				s.Fail(w, r, err)
 				return
 			}
 		}
 		if len(problems) > 0 {
 			v.SearchErrors = problems
-			s.render(w, r2, http.StatusUnprocessableEntity, "intelligence", v)
+			s.Render(w, r2, http.StatusUnprocessableEntity, "intelligence", v)
 			return
 		}
 		v.Searched, v.More, v.Match = true, res.More, res.Match
 		for _, h := range res.Hits {
 			rep := h.Report
-			sv := alSeverityOf(rep.Severity)
-			v.Results = append(v.Results, intelResult{ID: rep.ID, Date: rep.IncidentAt.In(s.alLoc()).Format("2 Jan 2006"),
-				Region: cmp.Or(l.regionName[rep.Region], rep.Region), Types: l.rpTypeList(rep.IncidentTypes),
-				Status: string(rep.Status), StatusName: cmp.Or(caseStatusNames[rep.Status], string(rep.Status)),
+			sv := SeverityOf(rep.Severity)
+			v.Results = append(v.Results, intelResult{ID: rep.ID, Date: rep.IncidentAt.In(s.Location()).Format("2 Jan 2006"),
+				Region: cmp.Or(l.regionName[rep.Region], rep.Region), Types: l.TypeList(rep.IncidentTypes),
+				Status: string(rep.Status), StatusName: cmp.Or(CaseStatusNames[rep.Status], string(rep.Status)),
 				SeverityRank: sv.SeverityRank, SeverityName: sv.SeverityName, Profiles: h.Profiles})
 		}
-		s.render(w, r2, http.StatusOK, "intelligence", v)
+		s.Render(w, r2, http.StatusOK, "intelligence", v)
 	})
 }
 

@@ -18,7 +18,7 @@ type JoinView struct {
 	TermsVersion int
 }
 
-var typeNames = map[scheme.MembershipType]string{
+var TypeNames = map[scheme.MembershipType]string{
 	scheme.Individual:    "an individual",
 	scheme.Project:       "a project",
 	scheme.Establishment: "an escort site or establishment",
@@ -38,14 +38,14 @@ func joinType(r *http.Request) (scheme.MembershipType, bool) {
 	return "", false
 }
 
-func (s *Server) joinView(r *http.Request, t scheme.MembershipType) (JoinView, error) {
-	v := JoinView{Type: t, TypeName: typeNames[t], Genders: scheme.Genders}
-	lists, err := s.content.Lists(r.Context())
+func (s *Server) JoinForm(r *http.Request, t scheme.MembershipType) (JoinView, error) {
+	v := JoinView{Type: t, TypeName: TypeNames[t], Genders: scheme.Genders}
+	lists, err := s.Content.Lists(r.Context())
 	if err != nil {
 		return v, err
 	}
 	v.Regions, v.Sectors = lists.Regions, lists.Sectors
-	terms, err := s.accounts.CurrentTerms(r.Context())
+	terms, err := s.Accounts.CurrentTerms(r.Context())
 	v.TermsVersion = terms.Version
 	return v, err
 }
@@ -54,22 +54,22 @@ func (s *Server) applyPage() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		t, ok := joinType(r)
 		if !ok {
-			s.handleNotFound().ServeHTTP(w, r)
+			s.NotFound().ServeHTTP(w, r)
 			return
 		}
-		v, err := s.joinView(r, t)
+		v, err := s.JoinForm(r, t)
 		if err != nil {
-			s.fail(w, r, err)
+			s.Fail(w, r, err)
 			return
 		}
-		s.render(w, r, http.StatusOK, "apply", FormView{Values: map[string]string{}, Extra: v})
+		s.Render(w, r, http.StatusOK, "apply", FormView{Values: map[string]string{}, Extra: v})
 	})
 }
 
-// applicationFromForm reads the form into the same input the API takes,
+// ApplicationFromForm reads the form into the same input the API takes,
 // and the typed values to show again if something is wrong (never the
 // password).
-func applicationFromForm(r *http.Request, t scheme.MembershipType) (account.ApplicationInput, map[string]string) {
+func ApplicationFromForm(r *http.Request, t scheme.MembershipType) (account.ApplicationInput, map[string]string) {
 	_ = r.ParseForm() // an unreadable body leaves the form empty, and validation says what is missing
 	f := r.PostForm
 	in := account.ApplicationInput{
@@ -101,28 +101,28 @@ func (s *Server) apply() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		t, ok := joinType(r)
 		if !ok {
-			s.handleNotFound().ServeHTTP(w, r)
+			s.NotFound().ServeHTTP(w, r)
 			return
 		}
-		in, values := applicationFromForm(r, t)
-		a, err := s.accounts.Apply(r.Context(), in)
+		in, values := ApplicationFromForm(r, t)
+		a, err := s.Accounts.Apply(r.Context(), in)
 		if err == nil {
-			s.render(w, r, http.StatusCreated, "applied", map[string]any{"Application": a, "Hours": s.cfg.Scheme.Hours,
+			s.Render(w, r, http.StatusCreated, "applied", map[string]any{"Application": a, "Hours": s.Config.Scheme.Hours,
 				"Channel": channelName(a.Profile)})
 			return
 		}
 		if code := scheme.ErrorCode(err); code == scheme.CodeInternal {
-			s.serverError(w, r, err)
+			s.ServerError(w, r, err)
 			return
 		}
-		v, verr := s.joinView(r, t)
+		v, verr := s.JoinForm(r, t)
 		if verr != nil {
-			s.fail(w, r, verr)
+			s.Fail(w, r, verr)
 			return
 		}
-		errs := formErrors(err)
+		errs := FormErrors(err)
 		// Field names in the form are the JSON names.
-		s.render(w, r, statusFor(scheme.ErrorCode(err)), "apply", FormView{Values: values, Errors: errs, Extra: v})
+		s.Render(w, r, StatusFor(scheme.ErrorCode(err)), "apply", FormView{Values: values, Errors: errs, Extra: v})
 	})
 }
 

@@ -19,7 +19,7 @@ func TestNormaliseForms_EveryPostedValueHasLFLineBreaks(t *testing.T) {
 	var got, query, sent url.Values
 	h := normaliseForms(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		got = url.Values{"message": {r.PostFormValue("message")}, "name": {r.FormValue("name")}}
-		query, sent = url.Values{"q": {r.FormValue("q")}}, formAsSent(r)
+		query, sent = url.Values{"q": {r.FormValue("q")}}, FormAsSent(r)
 	}))
 	form := url.Values{"message": {"Please help.\r\nHe has my number.\r\n\r\nAfter six.\rThanks"}, "name": {"Ann"}}
 	r := httptest.NewRequest("POST", "/contact?q=a%0D%0Ab", strings.NewReader(form.Encode()))

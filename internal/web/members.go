@@ -28,7 +28,7 @@ var memberExportStatusNames = map[string]string{
 }
 
 func (s *Server) membersPage() http.Handler {
-	return s.signedIn(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
+	return s.SignedIn(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
 		s.renderMembers(w, r, u, http.StatusOK, FormView{Notice: map[string]string{
 			"revoked":          "Membership revoked: their sessions have ended and they have been told.",
 			"reset":            "Temporary password set. Give it to them in person; their other sessions have ended.",
@@ -41,14 +41,14 @@ func (s *Server) membersPage() http.Handler {
 }
 
 func (s *Server) renderMembers(w http.ResponseWriter, r *http.Request, u scheme.User, status int, f FormView) {
-	ms, err := s.accounts.Members(r.Context(), u)
+	ms, err := s.Accounts.Members(r.Context(), u)
 	if err != nil {
-		s.fail(w, r, err)
+		s.Fail(w, r, err)
 		return
 	}
-	exports, err := s.police.MemberExports(r.Context(), u)
+	exports, err := s.Police.MemberExports(r.Context(), u)
 	if err != nil {
-		s.fail(w, r, err)
+		s.Fail(w, r, err)
 		return
 	}
 	v := MembersView{Members: ms, IsAdmin: u.Role == scheme.RoleAdmin}
@@ -69,46 +69,46 @@ func (s *Server) renderMembers(w http.ResponseWriter, r *http.Request, u scheme.
 	}
 	for _, e := range exports {
 		v.Exports = append(v.Exports, memberExportRow{ID: e.ID, Member: name(e.SubjectID), Purpose: e.Purpose, By: name(e.RequestedBy),
-			When: e.RequestedAt.In(s.alLoc()).Format("2 Jan 2006, 15:04"), StatusName: memberExportStatusNames[e.Status], DecidedBy: name(e.DecidedBy),
+			When: e.RequestedAt.In(s.Location()).Format("2 Jan 2006, 15:04"), StatusName: memberExportStatusNames[e.Status], DecidedBy: name(e.DecidedBy),
 			CanDecide:   e.Status == scheme.MemberExportPending && e.RequestedBy != u.ID,
 			CanDownload: e.Status == scheme.MemberExportApproved && e.RequestedBy == u.ID})
 	}
 	f.Extra = v
-	s.render(w, r, status, "members", f)
+	s.Render(w, r, status, "members", f)
 }
 
 // memberAction runs a coordinator's action on one member and goes back to
 // the list, or shows the list again with the problem.
 func (s *Server) memberAction(do func(r *http.Request, u scheme.User, id string) error, done string, roles ...scheme.Role) http.Handler {
-	return s.signedIn(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
+	return s.SignedIn(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
 		if err := do(r, u, r.PathValue("id")); err != nil {
 			code := scheme.ErrorCode(err)
 			if code == scheme.CodeInternal {
-				s.serverError(w, r, err)
+				s.ServerError(w, r, err)
 				return
 			}
-			s.renderMembers(w, r, u, statusFor(code), FormView{Errors: formErrors(err)})
+			s.renderMembers(w, r, u, StatusFor(code), FormView{Errors: FormErrors(err)})
 			return
 		}
-		seeOther(w, r, "/coordinator/members?done="+done)
+		SeeOther(w, r, "/coordinator/members?done="+done)
 	}, roles...)
 }
 
 func (s *Server) revokeMember() http.Handler {
 	return s.memberAction(func(r *http.Request, u scheme.User, id string) error {
-		return s.accounts.Revoke(r.Context(), u, id, r.PostFormValue("reason"))
+		return s.Accounts.Revoke(r.Context(), u, id, r.PostFormValue("reason"))
 	}, "revoked", scheme.RoleCoordinator)
 }
 
 func (s *Server) resetMember() http.Handler {
 	return s.memberAction(func(r *http.Request, u scheme.User, id string) error {
-		return s.accounts.ResetForMember(r.Context(), u, id, r.PostFormValue("password"))
+		return s.Accounts.ResetForMember(r.Context(), u, id, r.PostFormValue("password"))
 	}, "reset", scheme.RoleCoordinator)
 }
 
 func (s *Server) setRole() http.Handler {
 	return s.memberAction(func(r *http.Request, u scheme.User, id string) error {
-		return s.accounts.SetRole(r.Context(), u, id, scheme.Role(r.PostFormValue("role")))
+		return s.Accounts.SetRole(r.Context(), u, id, scheme.Role(r.PostFormValue("role")))
 	}, "role", scheme.RoleAdmin)
 }
 
@@ -117,42 +117,42 @@ func (s *Server) setRole() http.Handler {
 // (police/member_export.go).
 func (s *Server) exportRevoked() http.Handler {
 	return s.memberAction(func(r *http.Request, u scheme.User, id string) error {
-		_, err := s.police.RequestMemberExport(r.Context(), u, id, r.PostFormValue("purpose"))
+		_, err := s.Police.RequestMemberExport(r.Context(), u, id, r.PostFormValue("purpose"))
 		return err
 	}, "export-requested", scheme.RoleCoordinator)
 }
 
 // decideMemberExport approves or refuses someone else's request.
 func (s *Server) decideMemberExport() http.Handler {
-	return s.signedIn(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
-		e, err := s.police.DecideMemberExport(r.Context(), u, r.PathValue("id"), r.PostFormValue("decision"))
+	return s.SignedIn(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
+		e, err := s.Police.DecideMemberExport(r.Context(), u, r.PathValue("id"), r.PostFormValue("decision"))
 		if err != nil {
 			if code := scheme.ErrorCode(err); code == scheme.CodeInvalid || code == scheme.CodeForbidden || code == scheme.CodeConflict {
-				s.renderMembers(w, r, u, statusFor(code), FormView{Errors: formErrors(err)})
+				s.renderMembers(w, r, u, StatusFor(code), FormView{Errors: FormErrors(err)})
 				return
 			}
-			s.fail(w, r, err)
+			s.Fail(w, r, err)
 			return
 		}
 		done := "export-refused"
 		if e.Status == scheme.MemberExportApproved {
 			done = "export-approved"
 		}
-		seeOther(w, r, "/coordinator/members?done="+done)
+		SeeOther(w, r, "/coordinator/members?done="+done)
 	}, scheme.RoleCoordinator)
 }
 
 // downloadMemberExport gives the one who asked an approved export's
 // details, as a JSON file; the download is audited.
 func (s *Server) downloadMemberExport() http.Handler {
-	return s.signedIn(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
-		e, err := s.police.DownloadMemberExport(r.Context(), u, r.PathValue("id"))
+	return s.SignedIn(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
+		e, err := s.Police.DownloadMemberExport(r.Context(), u, r.PathValue("id"))
 		if err != nil {
 			if code := scheme.ErrorCode(err); code == scheme.CodeConflict || code == scheme.CodeForbidden {
-				s.renderMembers(w, r, u, statusFor(code), FormView{Errors: formErrors(err)})
+				s.renderMembers(w, r, u, StatusFor(code), FormView{Errors: FormErrors(err)})
 				return
 			}
-			s.fail(w, r, err)
+			s.Fail(w, r, err)
 			return
 		}
 		w.Header().Set("Content-Type", "application/json; charset=utf-8")

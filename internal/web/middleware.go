@@ -80,7 +80,7 @@ func (s *Server) logRequests(next http.Handler) http.Handler {
 		start := time.Now()
 		sw := &statusWriter{ResponseWriter: w}
 		next.ServeHTTP(sw, r)
-		s.log.InfoContext(r.Context(), "request",
+		s.Log.InfoContext(r.Context(), "request",
 			"id", RequestID(r.Context()), "method", r.Method, "route", routeOf(r),
 			"status", sw.status, "bytes", sw.bytes, "ms", time.Since(start).Milliseconds())
 	})
@@ -121,7 +121,7 @@ func (s *Server) recoverPanics(next http.Handler) http.Handler {
 				if v == http.ErrAbortHandler {
 					panic(v)
 				}
-				s.serverError(w, r, fmt.Errorf("panic: %v\n%s", v, debug.Stack()))
+				s.ServerError(w, r, fmt.Errorf("panic: %v\n%s", v, debug.Stack()))
 			}
 		}()
 		next.ServeHTTP(w, r)
@@ -150,7 +150,7 @@ func (s *Server) securityHeaders(next http.Handler) http.Handler {
 		h.Set("Cross-Origin-Opener-Policy", "same-origin")
 		h.Set("Cross-Origin-Resource-Policy", "same-origin")
 		h.Set("Cache-Control", "no-store")
-		if s.cfg.TLS || r.TLS != nil {
+		if s.Config.TLS || r.TLS != nil {
 			h.Set("Strict-Transport-Security", "max-age=63072000; includeSubDomains")
 		}
 		next.ServeHTTP(w, r)
@@ -164,10 +164,10 @@ func (s *Server) csrf(next http.Handler) http.Handler {
 	p := http.NewCrossOriginProtection()
 	p.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if isAPI(r) {
-			s.apiFail(w, r, scheme.Errorf(scheme.CodeForbidden, "Cross-origin requests are refused."))
+			s.APIFail(w, r, scheme.Errorf(scheme.CodeForbidden, "Cross-origin requests are refused."))
 			return
 		}
-		s.renderError(w, r, http.StatusForbidden, "This form came from another website",
+		s.RenderError(w, r, http.StatusForbidden, "This form came from another website",
 			"For your safety we only accept forms sent from this site. Go back, reload the page and try again.")
 	}))
 	return p.Handler(next)
@@ -233,9 +233,9 @@ func isURLEncodedForm(r *http.Request) bool {
 	return err == nil && ct == "application/x-www-form-urlencoded"
 }
 
-// formAsSent returns the posted form's values as they were sent, before
+// FormAsSent returns the posted form's values as they were sent, before
 // normaliseForms; nil if it did not read them.
-func formAsSent(r *http.Request) url.Values {
+func FormAsSent(r *http.Request) url.Values {
 	v, _ := r.Context().Value(formAsSentKey).(url.Values)
 	return v
 }

@@ -19,8 +19,8 @@ import (
 // unsubscribe pages need a button press (a POST), because mail scanners
 // open links; the one-click POST from mail programs needs none.
 
-func (s *Server) newsletterLinks(r *http.Request) scheme.NewsletterLinks {
-	base := s.siteURL(r)
+func (s *Server) NewsletterLinks(r *http.Request) scheme.NewsletterLinks {
+	base := s.SiteURL(r)
 	return scheme.NewsletterLinks{
 		Confirm:     func(t string) string { return base + "/newsletter/confirm/" + url.PathEscape(t) },
 		Unsubscribe: func(t string) string { return base + "/newsletter/unsubscribe/" + url.PathEscape(t) },
@@ -37,7 +37,7 @@ type NewsletterView struct {
 
 func (s *Server) newsletterPage() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		s.render(w, r, http.StatusOK, "newsletter", NewsletterView{Form: FormView{Values: map[string]string{"t": s.content.Stamp(time.Now())}}})
+		s.Render(w, r, http.StatusOK, "newsletter", NewsletterView{Form: FormView{Values: map[string]string{"t": s.Content.Stamp(time.Now())}}})
 	})
 }
 
@@ -45,7 +45,7 @@ func (s *Server) newsletterSignup() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		email := strings.TrimSpace(r.PostFormValue("email"))
 		if r.PostFormValue("website") != "" {
-			s.render(w, r, http.StatusOK, "newsletter", NewsletterView{Step: "sent"})
+			s.Render(w, r, http.StatusOK, "newsletter", NewsletterView{Step: "sent"})
 			return
 		}
 		errs := map[string]string{}
@@ -53,49 +53,49 @@ func (s *Server) newsletterSignup() http.Handler {
 		if err != nil {
 			errs["email"] = "Give an email address, like name@example.org."
 		}
-		if age, ok := s.content.StampAge(r.PostFormValue("t"), time.Now()); !ok || age < time.Second || age > contactMaxAge {
+		if age, ok := s.Content.StampAge(r.PostFormValue("t"), time.Now()); !ok || age < time.Second || age > contactMaxAge {
 			errs["form"] = "Please check your address and send it again."
 		}
 		if len(errs) > 0 {
-			s.render(w, r, http.StatusUnprocessableEntity, "newsletter", NewsletterView{Form: FormView{
-				Values: map[string]string{"email": email, "t": s.content.Stamp(time.Now())}, Errors: errs}})
+			s.Render(w, r, http.StatusUnprocessableEntity, "newsletter", NewsletterView{Form: FormView{
+				Values: map[string]string{"email": email, "t": s.Content.Stamp(time.Now())}, Errors: errs}})
 			return
 		}
-		if err := s.content.Subscribe(r.Context(), norm, s.newsletterLinks(r)); err != nil {
-			s.fail(w, r, err)
+		if err := s.Content.Subscribe(r.Context(), norm, s.NewsletterLinks(r)); err != nil {
+			s.Fail(w, r, err)
 			return
 		}
 		// The same answer whether the address was new, waiting or already
 		// subscribed: the form says nothing about who reads the newsletter.
-		s.render(w, r, http.StatusOK, "newsletter", NewsletterView{Step: "sent"})
+		s.Render(w, r, http.StatusOK, "newsletter", NewsletterView{Step: "sent"})
 	})
 }
 
 func (s *Server) newsletterConfirmPage() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		tok := r.PathValue("token")
-		status, err := s.content.Subscription(r.Context(), tok)
+		status, err := s.Content.Subscription(r.Context(), tok)
 		switch {
 		case scheme.ErrorCode(err) == scheme.CodeNotFound:
-			s.render(w, r, http.StatusNotFound, "newsletter", NewsletterView{Step: "gone"})
+			s.Render(w, r, http.StatusNotFound, "newsletter", NewsletterView{Step: "gone"})
 		case err != nil:
-			s.fail(w, r, err)
+			s.Fail(w, r, err)
 		default:
-			s.render(w, r, http.StatusOK, "newsletter", NewsletterView{Step: "confirm", Token: tok, Already: status == "confirmed"})
+			s.Render(w, r, http.StatusOK, "newsletter", NewsletterView{Step: "confirm", Token: tok, Already: status == "confirmed"})
 		}
 	})
 }
 
 func (s *Server) newsletterConfirm() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		err := s.content.Confirm(r.Context(), r.PathValue("token"))
+		err := s.Content.Confirm(r.Context(), r.PathValue("token"))
 		switch {
 		case scheme.ErrorCode(err) == scheme.CodeNotFound:
-			s.render(w, r, http.StatusNotFound, "newsletter", NewsletterView{Step: "gone"})
+			s.Render(w, r, http.StatusNotFound, "newsletter", NewsletterView{Step: "gone"})
 		case err != nil:
-			s.fail(w, r, err)
+			s.Fail(w, r, err)
 		default:
-			s.render(w, r, http.StatusOK, "newsletter", NewsletterView{Step: "confirmed", Token: r.PathValue("token")})
+			s.Render(w, r, http.StatusOK, "newsletter", NewsletterView{Step: "confirmed", Token: r.PathValue("token")})
 		}
 	})
 }
@@ -103,15 +103,15 @@ func (s *Server) newsletterConfirm() http.Handler {
 func (s *Server) newsletterUnsubscribePage() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		tok := r.PathValue("token")
-		if _, err := s.content.Subscription(r.Context(), tok); err != nil {
+		if _, err := s.Content.Subscription(r.Context(), tok); err != nil {
 			if scheme.ErrorCode(err) == scheme.CodeNotFound {
-				s.render(w, r, http.StatusOK, "newsletter", NewsletterView{Step: "unsubscribed"})
+				s.Render(w, r, http.StatusOK, "newsletter", NewsletterView{Step: "unsubscribed"})
 				return
 			}
-			s.fail(w, r, err)
+			s.Fail(w, r, err)
 			return
 		}
-		s.render(w, r, http.StatusOK, "newsletter", NewsletterView{Step: "unsubscribe", Token: tok})
+		s.Render(w, r, http.StatusOK, "newsletter", NewsletterView{Step: "unsubscribe", Token: tok})
 	})
 }
 
@@ -119,12 +119,12 @@ func (s *Server) newsletterUnsubscribePage() http.Handler {
 // one-click POST alike. Unsubscribing twice is not an error.
 func (s *Server) newsletterUnsubscribe() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		err := s.content.Unsubscribe(r.Context(), r.PathValue("token"))
+		err := s.Content.Unsubscribe(r.Context(), r.PathValue("token"))
 		if err != nil && scheme.ErrorCode(err) != scheme.CodeNotFound {
-			s.fail(w, r, err)
+			s.Fail(w, r, err)
 			return
 		}
-		s.render(w, r, http.StatusOK, "newsletter", NewsletterView{Step: "unsubscribed"})
+		s.Render(w, r, http.StatusOK, "newsletter", NewsletterView{Step: "unsubscribed"})
 	})
 }
 
@@ -148,53 +148,53 @@ type newsletterIssueRow struct {
 func (s *Server) renderNewsletterAdmin(w http.ResponseWriter, r *http.Request, status int, f FormView, v NewsletterAdminView) {
 	ctx := r.Context()
 	var err error
-	if v.Confirmed, v.Pending, err = s.content.Subscribers(ctx); err != nil {
-		s.fail(w, r, err)
+	if v.Confirmed, v.Pending, err = s.Content.Subscribers(ctx); err != nil {
+		s.Fail(w, r, err)
 		return
 	}
-	issues, err := s.content.Issues(ctx)
+	issues, err := s.Content.Issues(ctx)
 	if err != nil {
-		s.fail(w, r, err)
+		s.Fail(w, r, err)
 		return
 	}
 	for _, is := range issues {
-		v.Issues = append(v.Issues, newsletterIssueRow{Subject: is.Subject, Sent: is.SentAt.In(s.alLoc()).Format("2 Jan 2006 15:04"),
+		v.Issues = append(v.Issues, newsletterIssueRow{Subject: is.Subject, Sent: is.SentAt.In(s.Location()).Format("2 Jan 2006 15:04"),
 			Recipients: is.Recipients, Delivered: is.Deliveries["sent"], Queued: is.Deliveries["queued"] + is.Deliveries["sending"],
 			Failed: is.Deliveries["failed"], Outbox: is.Deliveries["outbox"]})
 	}
 	f.Extra = v
-	s.render(w, r, status, "newsletter-admin", f)
+	s.Render(w, r, status, "newsletter-admin", f)
 }
 
 func (s *Server) newsletterAdmin() http.Handler {
-	return alNoIndex(s.signedIn(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
+	return NoIndex(s.SignedIn(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
 		s.renderNewsletterAdmin(w, r, http.StatusOK, FormView{}, NewsletterAdminView{
 			Notice: map[string]string{"sent": "Sent: the emails are on their way, paced by the email rate limit."}[r.URL.Query().Get("done")]})
 	}, scheme.RoleAdmin))
 }
 
 func (s *Server) sendIssue() http.Handler {
-	return alNoIndex(s.signedIn(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
+	return NoIndex(s.SignedIn(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
 		vals := map[string]string{"subject": r.PostFormValue("subject"), "body": r.PostFormValue("body")}
 		if r.PostFormValue("action") != "send" {
-			h, err := markdown.HTML(vals["body"], s.cfg.Scheme.Name, s.cfg.Scheme.Region)
+			h, err := markdown.HTML(vals["body"], s.Config.Scheme.Name, s.Config.Scheme.Region)
 			if err != nil {
-				s.fail(w, r, err)
+				s.Fail(w, r, err)
 				return
 			}
 			s.renderNewsletterAdmin(w, r, http.StatusOK, FormView{Values: vals}, NewsletterAdminView{Preview: h, Previewing: true})
 			return
 		}
-		links := s.newsletterLinks(r)
-		_, err := s.content.SendIssue(r.Context(), u, vals["subject"], markdown.Text(vals["body"], s.cfg.Scheme.Name, s.cfg.Scheme.Region), links.Unsubscribe)
+		links := s.NewsletterLinks(r)
+		_, err := s.Content.SendIssue(r.Context(), u, vals["subject"], markdown.Text(vals["body"], s.Config.Scheme.Name, s.Config.Scheme.Region), links.Unsubscribe)
 		if scheme.ErrorCode(err) == scheme.CodeInvalid {
-			s.renderNewsletterAdmin(w, r, http.StatusUnprocessableEntity, FormView{Values: vals, Errors: formErrors(err)}, NewsletterAdminView{})
+			s.renderNewsletterAdmin(w, r, http.StatusUnprocessableEntity, FormView{Values: vals, Errors: FormErrors(err)}, NewsletterAdminView{})
 			return
 		}
 		if err != nil {
-			s.fail(w, r, err)
+			s.Fail(w, r, err)
 			return
 		}
-		seeOther(w, r, "/admin/newsletter?done=sent")
+		SeeOther(w, r, "/admin/newsletter?done=sent")
 	}, scheme.RoleAdmin))
 }

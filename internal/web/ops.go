@@ -23,7 +23,7 @@ func (s *Server) handleHealth() http.Handler {
 		defer cancel()
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 		if err := s.health.Ping(ctx); err != nil {
-			s.log.ErrorContext(r.Context(), "health check failed", "err", err)
+			s.Log.ErrorContext(r.Context(), "health check failed", "err", err)
 			w.WriteHeader(http.StatusServiceUnavailable)
 			_, _ = w.Write([]byte("database unavailable\n"))
 			return
@@ -31,7 +31,7 @@ func (s *Server) handleHealth() http.Handler {
 		// A database the key file does not open (another installation's,
 		// swapped in under a running service) cannot be served.
 		if err := s.health.CheckKeys(ctx); err != nil {
-			s.log.ErrorContext(r.Context(), "health check failed: the key file does not open this database", "err", err)
+			s.Log.ErrorContext(r.Context(), "health check failed: the key file does not open this database", "err", err)
 			w.WriteHeader(http.StatusServiceUnavailable)
 			_, _ = w.Write([]byte("the key file does not open this database\n"))
 			return
@@ -46,7 +46,7 @@ func (s *Server) handleMetrics() http.Handler {
 	prom := promhttp.HandlerFor(s.reg, promhttp.HandlerOpts{})
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if !s.metricsAllowed(r) {
-			s.handleNotFound().ServeHTTP(w, r)
+			s.NotFound().ServeHTTP(w, r)
 			return
 		}
 		prom.ServeHTTP(w, r)
@@ -54,8 +54,8 @@ func (s *Server) handleMetrics() http.Handler {
 }
 
 func (s *Server) metricsAllowed(r *http.Request) bool {
-	if s.cfg.MetricsToken != "" {
-		want := "Bearer " + s.cfg.MetricsToken
+	if s.Config.MetricsToken != "" {
+		want := "Bearer " + s.Config.MetricsToken
 		return subtle.ConstantTimeCompare([]byte(r.Header.Get("Authorization")), []byte(want)) == 1
 	}
 	host, _, err := net.SplitHostPort(r.RemoteAddr)

@@ -11,13 +11,13 @@ import (
 // handlePage serves a page that needs nothing but the common data.
 func (s *Server) handlePage(view string) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		s.render(w, r, http.StatusOK, view, nil)
+		s.Render(w, r, http.StatusOK, view, nil)
 	})
 }
 
-func (s *Server) handleNotFound() http.Handler {
+func (s *Server) NotFound() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		s.renderError(w, r, http.StatusNotFound, titles[http.StatusNotFound],
+		s.RenderError(w, r, http.StatusNotFound, Titles[http.StatusNotFound],
 			"There is no page at this address. It may have moved, or the link may be wrong.")
 	})
 }
@@ -31,31 +31,31 @@ type TermsView struct {
 
 func (s *Server) handleTerms() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		t, err := s.accounts.CurrentTerms(r.Context())
+		t, err := s.Accounts.CurrentTerms(r.Context())
 		if err != nil {
-			s.fail(w, r, err)
+			s.Fail(w, r, err)
 			return
 		}
-		html, err := s.termsHTMLFor(t.Version, t.Body)
+		html, err := s.TermsHTML(t.Version, t.Body)
 		if err != nil {
-			s.fail(w, r, err)
+			s.Fail(w, r, err)
 			return
 		}
-		s.render(w, r, http.StatusOK, "terms", TermsView{Version: t.Version, PublishedAt: t.PublishedAt, HTML: html})
+		s.Render(w, r, http.StatusOK, "terms", TermsView{Version: t.Version, PublishedAt: t.PublishedAt, HTML: html})
 	})
 }
 
-// termsHTMLFor renders Markdown once per version; a published version never
+// TermsHTML renders Markdown once per version; a published version never
 // changes. goldmark escapes raw HTML by default, so the text cannot inject
 // markup.
-func (s *Server) termsHTMLFor(version int, body string) (template.HTML, error) {
+func (s *Server) TermsHTML(version int, body string) (template.HTML, error) {
 	s.termsMu.Lock()
 	defer s.termsMu.Unlock()
 	if h, ok := s.termsHTML[version]; ok {
 		return h, nil
 	}
 	// Sanitised as every page's Markdown is.
-	h, err := s.renderMarkdown(body)
+	h, err := s.Markdown(body)
 	if err != nil {
 		return "", err
 	}
@@ -63,11 +63,11 @@ func (s *Server) termsHTMLFor(version int, body string) (template.HTML, error) {
 	return h, nil
 }
 
-const themeCookie = "theme"
+const ThemeCookie = "theme"
 
-// themeFrom reads the visitor's colour choice; anything unexpected is "".
-func themeFrom(r *http.Request) string {
-	c, err := r.Cookie(themeCookie)
+// ThemeFrom reads the visitor's colour choice; anything unexpected is "".
+func ThemeFrom(r *http.Request) string {
+	c, err := r.Cookie(ThemeCookie)
 	if err != nil {
 		return ""
 	}
@@ -84,29 +84,29 @@ func (s *Server) handleTheme() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		theme := r.PostFormValue("theme")
 		// #nosec G124 -- Secure whenever the site is served over https; only the local demo runs on plain http.
-		c := &http.Cookie{Name: themeCookie, Path: "/", HttpOnly: true, Secure: s.cfg.TLS, SameSite: http.SameSiteLaxMode}
+		c := &http.Cookie{Name: ThemeCookie, Path: "/", HttpOnly: true, Secure: s.Config.TLS, SameSite: http.SameSiteLaxMode}
 		switch theme {
 		case "light", "dark":
 			c.Value, c.MaxAge = theme, 365*24*3600
 		case "system":
 			c.MaxAge = -1
 		default:
-			s.renderError(w, r, http.StatusBadRequest, "Please choose a colour setting",
+			s.RenderError(w, r, http.StatusBadRequest, "Please choose a colour setting",
 				"Choose “Match device”, “Light” or “Dark”.")
 			return
 		}
 		http.SetCookie(w, c)
-		seeOther(w, r, r.PostFormValue("return"))
+		SeeOther(w, r, r.PostFormValue("return"))
 	})
 }
 
-// seeOther answers a form with a redirect to a page of this site, never
+// SeeOther answers a form with a redirect to a page of this site, never
 // elsewhere: a target that is not a local path goes to the home page.
-func seeOther(w http.ResponseWriter, r *http.Request, path string) {
-	http.Redirect(w, r, localPath(path), http.StatusSeeOther) // #nosec G710 -- localPath keeps it on this site
+func SeeOther(w http.ResponseWriter, r *http.Request, path string) {
+	http.Redirect(w, r, LocalPath(path), http.StatusSeeOther) // #nosec G710 -- localPath keeps it on this site
 }
 
-// localPath returns p if it is a path on this site, else "/": a redirect
+// LocalPath returns p if it is a path on this site, else "/": a redirect
 // target from a form must never send someone to another site. Browsers
 // drop tabs and newlines from a Location and read a backslash as a slash,
 // so "/\t/evil.example" or "/\\evil.example" would leave the site as
@@ -114,7 +114,7 @@ func seeOther(w http.ResponseWriter, r *http.Request, path string) {
 // reinterpreted is kept, which is printable ASCII without spaces or
 // backslashes (our own paths are escaped), starting with one slash, and
 // parsing to no scheme and no host.
-func localPath(p string) string {
+func LocalPath(p string) string {
 	if !strings.HasPrefix(p, "/") || strings.HasPrefix(p, "//") {
 		return "/"
 	}

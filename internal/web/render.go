@@ -68,12 +68,12 @@ var bufPool = sync.Pool{New: func() any { return new(bytes.Buffer) }}
 
 // page fills in what every page shows.
 func (s *Server) page(r *http.Request, data any) Page {
-	u, signedIn := userFrom(r)
+	u, signedIn := UserFrom(r)
 	var unread int
 	if signedIn {
-		n, err := s.alerts.Unread(r.Context(), u)
+		n, err := s.Alerts.Unread(r.Context(), u)
 		if err != nil {
-			s.log.WarnContext(r.Context(), "counting unread alerts", "err", err)
+			s.Log.WarnContext(r.Context(), "counting unread alerts", "err", err)
 		}
 		unread = n
 	}
@@ -81,21 +81,21 @@ func (s *Server) page(r *http.Request, data any) Page {
 		UnreadAlerts: unread,
 		SignedIn:     signedIn,
 		User:         u,
-		Scheme:       s.cfg.Scheme,
+		Scheme:       s.Config.Scheme,
 		Path:         r.URL.Path,
-		Theme:        themeFrom(r),
-		QuickExitURL: s.cfg.QuickExitURL,
-		Demo:         s.cfg.Demo,
+		Theme:        ThemeFrom(r),
+		QuickExitURL: s.Config.QuickExitURL,
+		Demo:         s.Config.Demo,
 		Data:         data,
 	}
 }
 
-// render writes a view with status. It renders to a buffer first so that a
+// Render writes a view with status. It renders to a buffer first so that a
 // template error becomes a clean 500, not half a page.
-func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, view string, data any) {
+func (s *Server) Render(w http.ResponseWriter, r *http.Request, status int, view string, data any) {
 	t, ok := s.views[view]
 	if !ok {
-		s.serverError(w, r, fmt.Errorf("no view %q", view))
+		s.ServerError(w, r, fmt.Errorf("no view %q", view))
 		return
 	}
 	buf := bufPool.Get().(*bytes.Buffer)
@@ -105,10 +105,10 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, view
 		if view == "error" {
 			// Don't loop: the error page itself failed.
 			http.Error(w, "Something went wrong on our side. Please try again in a moment.", http.StatusInternalServerError)
-			s.log.ErrorContext(r.Context(), "render error page", "err", err)
+			s.Log.ErrorContext(r.Context(), "render error page", "err", err)
 			return
 		}
-		s.serverError(w, r, fmt.Errorf("render %s: %w", view, err))
+		s.ServerError(w, r, fmt.Errorf("render %s: %w", view, err))
 		return
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
@@ -116,25 +116,25 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, view
 	_, _ = buf.WriteTo(w) // the client went away
 }
 
-// fieldView is one form field for the "text-field" and "textarea-field"
+// FieldView is one form field for the "text-field" and "textarea-field"
 // partials: its name (also its id), label, hint, input type and
 // autocomplete, with the value typed and the problem found, if any.
-type fieldView struct {
+type FieldView struct {
 	Name, Label, Hint, Type, Autocomplete, Value, Error string
 	Optional                                            bool
 }
 
 // newField is the template function "field".
-func newField(f FormView, name, label, hint, typ, autocomplete string) fieldView {
+func newField(f FormView, name, label, hint, typ, autocomplete string) FieldView {
 	if typ == "" {
 		typ = "text"
 	}
-	return fieldView{Name: name, Label: label, Hint: hint, Type: typ, Autocomplete: autocomplete, Value: f.Values[name], Error: f.Errors[name]}
+	return FieldView{Name: name, Label: label, Hint: hint, Type: typ, Autocomplete: autocomplete, Value: f.Values[name], Error: f.Errors[name]}
 }
 
 // optionalField is the template function "optional": it marks a field as
 // not required in its label.
-func optionalField(f fieldView) fieldView {
+func optionalField(f FieldView) FieldView {
 	f.Optional = true
 	return f
 }

@@ -128,9 +128,9 @@ const (
 var rpRoles = []scheme.Role{scheme.RoleMember, scheme.RoleOrgContact, scheme.RoleOrgStaff, scheme.RoleCoordinator}
 
 func (s *Server) rpReporter(next func(w http.ResponseWriter, r *http.Request, u scheme.User)) http.Handler {
-	return s.signedIn(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
+	return s.SignedIn(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
 		if !report.CanReport(u) {
-			s.fail(w, r, errForbidden)
+			s.Fail(w, r, ErrForbidden)
 			return
 		}
 		next(w, r, u)
@@ -139,20 +139,20 @@ func (s *Server) rpReporter(next func(w http.ResponseWriter, r *http.Request, u 
 
 // rpLocation is the scheme's time zone, in which people give dates.
 func (s *Server) rpLocation() *time.Location {
-	return cmp.Or(s.accounts.Hours.Location, time.UTC)
+	return cmp.Or(s.Accounts.Hours.Location, time.UTC)
 }
 
-// rpLookups are the lists a report's codes come from, with their names.
-type rpLookups struct {
+// Lookups are the lists a report's codes come from, with their names.
+type Lookups struct {
 	types                            []scheme.IncidentType // most severe first
 	regions                          []scheme.Region
 	sectors                          []scheme.Sector
 	typeName, regionName, sectorName map[string]string
 }
 
-func (s *Server) rpLookups(ctx context.Context) (rpLookups, error) {
-	l := rpLookups{typeName: map[string]string{}, regionName: map[string]string{}, sectorName: map[string]string{}}
-	lists, err := s.content.Lists(ctx)
+func (s *Server) Lookups(ctx context.Context) (Lookups, error) {
+	l := Lookups{typeName: map[string]string{}, regionName: map[string]string{}, sectorName: map[string]string{}}
+	lists, err := s.Content.Lists(ctx)
 	if err != nil {
 		return l, err
 	}
@@ -169,7 +169,7 @@ func (s *Server) rpLookups(ctx context.Context) (rpLookups, error) {
 	return l, nil
 }
 
-func (l rpLookups) rpTypeList(slugs []string) string {
+func (l Lookups) TypeList(slugs []string) string {
 	names := make([]string, 0, len(slugs))
 	for _, t := range slugs {
 		names = append(names, cmp.Or(l.typeName[t], t))
@@ -417,12 +417,12 @@ func rpStepFrom(r *http.Request) (int, bool) {
 
 func (s *Server) newDraft() http.Handler {
 	return s.rpReporter(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
-		id, err := s.reports.StartDraft(r.Context(), u)
+		id, err := s.Reports.StartDraft(r.Context(), u)
 		if err != nil {
-			s.fail(w, r, err)
+			s.Fail(w, r, err)
 			return
 		}
-		seeOther(w, r, "/reports/draft/"+id+"/1")
+		SeeOther(w, r, "/reports/draft/"+id+"/1")
 	})
 }
 
@@ -430,12 +430,12 @@ func (s *Server) draftStep() http.Handler {
 	return s.rpReporter(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
 		step, ok := rpStepFrom(r)
 		if !ok {
-			s.fail(w, r, scheme.ErrNotFound)
+			s.Fail(w, r, scheme.ErrNotFound)
 			return
 		}
-		d, in, err := s.reports.Draft(r.Context(), u, r.PathValue("id"))
+		d, in, err := s.Reports.Draft(r.Context(), u, r.PathValue("id"))
 		if err != nil {
-			s.fail(w, r, err)
+			s.Fail(w, r, err)
 			return
 		}
 		s.rpRenderDraft(w, r, u, http.StatusOK, d.ID, step, in, nil, r.URL.Query().Get("from") == "check", false)
@@ -448,7 +448,7 @@ func (s *Server) draftStep() http.Handler {
 func (s *Server) saveDraftStep() http.Handler {
 	save := s.rpReporter(s.rpSaveStep)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if _, ok := userFrom(r); !ok {
+		if _, ok := UserFrom(r); !ok {
 			s.rpSignedOut(w, r)
 			return
 		}
@@ -460,17 +460,17 @@ func (s *Server) rpSaveStep(w http.ResponseWriter, r *http.Request, u scheme.Use
 	ctx := r.Context()
 	step, ok := rpStepFrom(r)
 	if !ok {
-		s.fail(w, r, scheme.ErrNotFound)
+		s.Fail(w, r, scheme.ErrNotFound)
 		return
 	}
-	d, in, err := s.reports.Draft(ctx, u, r.PathValue("id"))
+	d, in, err := s.Reports.Draft(ctx, u, r.PathValue("id"))
 	if err != nil {
-		s.fail(w, r, err)
+		s.Fail(w, r, err)
 		return
 	}
 	if err := r.ParseForm(); err != nil {
 		// A body cut short must not overwrite the step with blanks.
-		s.fail(w, r, rpErrUnreadable)
+		s.Fail(w, r, rpErrUnreadable)
 		return
 	}
 	f := r.PostForm
@@ -479,8 +479,8 @@ func (s *Server) rpSaveStep(w http.ResponseWriter, r *http.Request, u scheme.Use
 	base := "/reports/draft/" + d.ID + "/"
 	action := f.Get("action")
 	save := func(at int) bool {
-		if err := s.reports.SaveDraft(ctx, u, d.ID, at, in); err != nil {
-			s.fail(w, r, err)
+		if err := s.Reports.SaveDraft(ctx, u, d.ID, at, in); err != nil {
+			s.Fail(w, r, err)
 			return false
 		}
 		return true
@@ -503,7 +503,7 @@ func (s *Server) rpSaveStep(w http.ResponseWriter, r *http.Request, u scheme.Use
 			o.Identifiers = append(o.Identifiers, report.IdentifierInput{Kind: "phone"})
 		}
 		if save(3) {
-			seeOther(w, r, base+"3"+rpCheckQuery(fromCheck)+fmt.Sprintf("#offenders.%d.identifiers.%d.kind", i, len(o.Identifiers)-1))
+			SeeOther(w, r, base+"3"+rpCheckQuery(fromCheck)+fmt.Sprintf("#offenders.%d.identifiers.%d.kind", i, len(o.Identifiers)-1))
 		}
 	case step == 3 && action == "add-offender":
 		if len(in.Offenders) == 0 {
@@ -513,17 +513,17 @@ func (s *Server) rpSaveStep(w http.ResponseWriter, r *http.Request, u scheme.Use
 			in.Offenders = append(in.Offenders, report.OffenderInput{Identifiers: rpBlankIdents()})
 		}
 		if save(3) {
-			seeOther(w, r, base+"3"+rpCheckQuery(fromCheck)+fmt.Sprintf("#offender-%d", len(in.Offenders)-1))
+			SeeOther(w, r, base+"3"+rpCheckQuery(fromCheck)+fmt.Sprintf("#offender-%d", len(in.Offenders)-1))
 		}
 	case action == "back":
 		if step == 1 {
 			if save(1) {
-				seeOther(w, r, "/reports?done=draft")
+				SeeOther(w, r, "/reports?done=draft")
 			}
 			return
 		}
 		if save(step - 1) {
-			seeOther(w, r, base+strconv.Itoa(step-1))
+			SeeOther(w, r, base+strconv.Itoa(step-1))
 		}
 	case strings.HasPrefix(action, "change:"):
 		to, err := strconv.Atoi(strings.TrimPrefix(action, "change:"))
@@ -531,14 +531,14 @@ func (s *Server) rpSaveStep(w http.ResponseWriter, r *http.Request, u scheme.Use
 			to = step
 		}
 		if save(to) {
-			seeOther(w, r, base+strconv.Itoa(to)+rpCheckQuery(to < rpSteps))
+			SeeOther(w, r, base+strconv.Itoa(to)+rpCheckQuery(to < rpSteps))
 		}
 	case action == "submit" || step == rpSteps:
 		s.rpSubmit(w, r, u, d.ID, in)
 	default: // "next", or Enter in a field
 		problems, err := s.rpStepProblems(ctx, in, step)
 		if err != nil {
-			s.fail(w, r, err)
+			s.Fail(w, r, err)
 			return
 		}
 		if len(problems) > 0 {
@@ -552,7 +552,7 @@ func (s *Server) rpSaveStep(w http.ResponseWriter, r *http.Request, u scheme.Use
 			next = rpSteps
 		}
 		if save(next) {
-			seeOther(w, r, base+strconv.Itoa(next))
+			SeeOther(w, r, base+strconv.Itoa(next))
 		}
 	}
 }
@@ -571,7 +571,7 @@ func rpBlankIdents() []report.IdentifierInput {
 
 // rpStepProblems checks the whole draft and keeps the problems of one step.
 func (s *Server) rpStepProblems(ctx context.Context, in report.Input, step int) (map[string]string, error) {
-	_, all, err := s.reports.Validate(ctx, in)
+	_, all, err := s.Reports.Validate(ctx, in)
 	if err != nil {
 		return nil, err
 	}
@@ -589,18 +589,18 @@ func (s *Server) rpStepProblems(ctx context.Context, in report.Input, step int) 
 // is told what happens next.
 func (s *Server) rpSubmit(w http.ResponseWriter, r *http.Request, u scheme.User, id string, in report.Input) {
 	ctx := r.Context()
-	if err := s.reports.SaveDraft(ctx, u, id, rpSteps, in); err != nil {
-		s.fail(w, r, err)
+	if err := s.Reports.SaveDraft(ctx, u, id, rpSteps, in); err != nil {
+		s.Fail(w, r, err)
 		return
 	}
 	in.Draft = id // sending the same draft twice files one report
-	rep, err := s.reports.Submit(ctx, u, in)
+	rep, err := s.Reports.Submit(ctx, u, in)
 	if err != nil {
 		if scheme.ErrorCode(err) != scheme.CodeInvalid {
-			s.fail(w, r, err)
+			s.Fail(w, r, err)
 			return
 		}
-		problems := formErrors(err)
+		problems := FormErrors(err)
 		first := rpSteps
 		for k := range problems {
 			first = min(first, rpStepOf(k))
@@ -611,24 +611,24 @@ func (s *Server) rpSubmit(w http.ResponseWriter, r *http.Request, u scheme.User,
 				shown[k] = v
 			}
 		}
-		if err := s.reports.SaveDraft(ctx, u, id, first, in); err != nil {
-			s.fail(w, r, err)
+		if err := s.Reports.SaveDraft(ctx, u, id, first, in); err != nil {
+			s.Fail(w, r, err)
 			return
 		}
 		s.rpRenderDraft(w, r, u, http.StatusUnprocessableEntity, id, first, in, shown, first < rpSteps, true)
 		return
 	}
 	// The draft went in the report's own transaction (store.CreateReport).
-	seeOther(w, r, "/reports/"+rep.ID+"?sent=1")
+	SeeOther(w, r, "/reports/"+rep.ID+"?sent=1")
 }
 
 func (s *Server) discardDraft() http.Handler {
 	return s.rpReporter(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
-		if err := s.reports.DiscardDraft(r.Context(), u, r.PathValue("id")); err != nil {
-			s.fail(w, r, err)
+		if err := s.Reports.DiscardDraft(r.Context(), u, r.PathValue("id")); err != nil {
+			s.Fail(w, r, err)
 			return
 		}
-		seeOther(w, r, "/reports?done=discarded")
+		SeeOther(w, r, "/reports?done=discarded")
 	})
 }
 
@@ -655,14 +655,14 @@ type ReportDraftView struct {
 	Day, Month, Year string
 	Hours            []rpOption
 	Regions, Places  []rpOption
-	Town             fieldView
+	Town             FieldView
 	// Step 3
 	Offenders      []rpOffenderForm
 	CanAddOffender bool
 	// Step 4
 	Contacts, Genders, Sectors []rpOption
 	PoliceReported             bool
-	PoliceRef                  fieldView
+	PoliceRef                  FieldView
 	// Step 5
 	Summary  rpSummary
 	Consents []rpConsentView
@@ -677,8 +677,8 @@ type rpOption struct {
 
 type rpOffenderForm struct {
 	N, Number   int
-	Description []fieldView // short answers
-	Longer      []fieldView
+	Description []FieldView // short answers
+	Longer      []FieldView
 	Identifiers []rpIdentForm
 	Error       string // offenders.N.identifiers
 	CanAdd      bool
@@ -749,9 +749,9 @@ func rpConsentViews(c scheme.Consents) []rpConsentView {
 
 func (s *Server) rpRenderDraft(w http.ResponseWriter, r *http.Request, u scheme.User, status int, id string, step int, in report.Input,
 	problems map[string]string, fromCheck, afterSubmit bool) {
-	l, err := s.rpLookups(r.Context())
+	l, err := s.Lookups(r.Context())
 	if err != nil {
-		s.fail(w, r, err)
+		s.Fail(w, r, err)
 		return
 	}
 	if problems == nil {
@@ -776,7 +776,7 @@ func (s *Server) rpRenderDraft(w http.ResponseWriter, r *http.Request, u scheme.
 		}
 		v.Regions = rpOptions(l.regions, rpIs(in.Region), func(x scheme.Region) (string, string) { return x.Slug, x.Name })
 		v.Places = rpPairOptions(scheme.PlaceKinds, in.PlaceKind)
-		v.Town = fieldView{Name: "town", Label: "Town or area", Hint: "A town or part of a city is enough. You do not need to give an exact address.",
+		v.Town = FieldView{Name: "town", Label: "Town or area", Hint: "A town or part of a city is enough. You do not need to give an exact address.",
 			Type: "text", Autocomplete: "off", Value: in.Town, Error: problems["town"], Optional: true}
 	case 3:
 		v.Offenders = rpOffenderForms(in.Offenders, problems)
@@ -786,14 +786,14 @@ func (s *Server) rpRenderDraft(w http.ResponseWriter, r *http.Request, u scheme.
 		v.Genders = rpPairOptions(scheme.Genders, in.VictimGender)
 		v.Sectors = rpOptions(l.sectors, rpIs(in.VictimSector), func(x scheme.Sector) (string, string) { return x.Slug, x.Name })
 		v.PoliceReported = in.PoliceReported
-		v.PoliceRef = fieldView{Name: "police_reference", Label: "Police reference", Hint: "The crime or incident number, if you have one.",
+		v.PoliceRef = FieldView{Name: "police_reference", Label: "Police reference", Hint: "The crime or incident number, if you have one.",
 			Type: "text", Autocomplete: "off", Value: in.PoliceReference, Error: problems["police_reference"], Optional: true}
 	case 5:
 		v.Summary = s.rpDraftSummary(in, l)
 		v.Consents = rpConsentViews(in.Consents)
 	}
 	v.Problems = rpOrderedProblems(problems, step, len(in.Offenders))
-	s.render(w, r, status, "report-draft", v)
+	s.Render(w, r, status, "report-draft", v)
 }
 
 func rpOffenderForms(offs []report.OffenderInput, problems map[string]string) []rpOffenderForm {
@@ -805,7 +805,7 @@ func rpOffenderForms(offs []report.OffenderInput, problems map[string]string) []
 		of := rpOffenderForm{N: i, Number: i + 1, Error: problems[fmt.Sprintf("offenders.%d.identifiers", i)]}
 		for _, df := range rpDescFields {
 			name := fmt.Sprintf("offenders.%d.description.%s", i, df.Key)
-			f := fieldView{Name: name, Label: df.Label, Hint: df.Hint, Type: "text", Autocomplete: "off",
+			f := FieldView{Name: name, Label: df.Label, Hint: df.Hint, Type: "text", Autocomplete: "off",
 				Value: *rpDescValue(&o.Description, df.Key), Error: problems[name]}
 			if df.Long {
 				of.Longer = append(of.Longer, f)
@@ -897,8 +897,8 @@ func rpOffenderSummaries(offs []scheme.Offender) []rpOffenderSummary {
 	return out
 }
 
-func (s *Server) rpDraftSummary(in report.Input, l rpLookups) rpSummary {
-	sum := rpSummary{Types: l.rpTypeList(in.IncidentTypes), Account: in.Account, ThirdParty: in.ThirdParty, Town: in.Town,
+func (s *Server) rpDraftSummary(in report.Input, l Lookups) rpSummary {
+	sum := rpSummary{Types: l.TypeList(in.IncidentTypes), Account: in.Account, ThirdParty: in.ThirdParty, Town: in.Town,
 		Region: l.regionName[in.Region], PoliceReported: in.PoliceReported, PoliceRef: in.PoliceReference}
 	if in.PlaceKind != "" {
 		sum.Place = rpPairName(scheme.PlaceKinds, in.PlaceKind)
@@ -957,7 +957,7 @@ func (s *Server) rpSignedOut(w http.ResponseWriter, r *http.Request) {
 	for _, t := range typed {
 		fmt.Fprintf(&text, "%s:\n%s\n\n", t.Label, t.Value)
 	}
-	s.render(w, r, http.StatusUnauthorized, "report-signed-out", map[string]any{"Typed": strings.TrimSpace(text.String())})
+	s.Render(w, r, http.StatusUnauthorized, "report-signed-out", map[string]any{"Typed": strings.TrimSpace(text.String())})
 }
 
 // --- Following one's reports ---
@@ -993,46 +993,46 @@ func rpListNotice(r *http.Request) string {
 func (s *Server) myReports() http.Handler {
 	return s.rpReporter(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
 		ctx := r.Context()
-		l, err := s.rpLookups(ctx)
+		l, err := s.Lookups(ctx)
 		if err != nil {
-			s.fail(w, r, err)
+			s.Fail(w, r, err)
 			return
 		}
 		v := ReporterListView{Notice: rpListNotice(r)}
 		if v.Enquiries, err = s.waitingEnquiries(r, u); err != nil {
-			s.fail(w, r, err)
+			s.Fail(w, r, err)
 			return
 		}
-		drafts, err := s.reports.Drafts(ctx, u)
+		drafts, err := s.Reports.Drafts(ctx, u)
 		if err != nil {
-			s.fail(w, r, err)
+			s.Fail(w, r, err)
 			return
 		}
 		for _, d := range drafts {
 			var in report.Input
 			_ = json.Unmarshal([]byte(d.Data), &in) // an unreadable draft still lists, so it can be discarded
-			row := rpDraftRow{ID: d.ID, Saved: s.rpDayTime(d.UpdatedAt), Step: max(1, min(d.Step, rpSteps)), What: l.rpTypeList(in.IncidentTypes)}
+			row := rpDraftRow{ID: d.ID, Saved: s.rpDayTime(d.UpdatedAt), Step: max(1, min(d.Step, rpSteps)), What: l.TypeList(in.IncidentTypes)}
 			if row.What == "" {
 				row.What = "Report started " + d.UpdatedAt.In(s.rpLocation()).Format("2 January")
 			}
 			v.Drafts = append(v.Drafts, row)
 		}
-		reports, err := s.reports.Mine(ctx, u)
+		reports, err := s.Reports.Mine(ctx, u)
 		if err != nil {
-			s.fail(w, r, err)
+			s.Fail(w, r, err)
 			return
 		}
 		for _, rep := range reports {
-			unread, err := s.reports.Unread(ctx, u, rep)
+			unread, err := s.Reports.Unread(ctx, u, rep)
 			if err != nil {
-				s.fail(w, r, err)
+				s.Fail(w, r, err)
 				return
 			}
-			row := rpReportRow{ID: rep.ID, What: cmp.Or(l.rpTypeList(rep.IncidentTypes), "Report"), Incident: rpShortDay(rep.IncidentAt.In(s.rpLocation())),
+			row := rpReportRow{ID: rep.ID, What: cmp.Or(l.TypeList(rep.IncidentTypes), "Report"), Incident: rpShortDay(rep.IncidentAt.In(s.rpLocation())),
 				Sent: s.rpDayTime(rep.SubmittedAt), Status: rep.Status, StatusName: cmp.Or(rpStatusWords[rep.Status].Name, string(rep.Status)), Unread: unread}
 			v.Reports = append(v.Reports, row)
 		}
-		s.render(w, r, http.StatusOK, "report-list", v)
+		s.Render(w, r, http.StatusOK, "report-list", v)
 	})
 }
 
@@ -1064,13 +1064,13 @@ type ReporterSentView struct {
 
 func (s *Server) myReport() http.Handler {
 	return s.rpReporter(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
-		rep, err := s.reports.Own(r.Context(), u, r.PathValue("id"))
+		rep, err := s.Reports.Own(r.Context(), u, r.PathValue("id"))
 		if err != nil {
-			s.fail(w, r, err)
+			s.Fail(w, r, err)
 			return
 		}
 		if r.URL.Query().Get("sent") != "" {
-			s.render(w, r, http.StatusOK, "report-sent", ReporterSentView{ID: rep.ID, AcknowledgeBy: s.rpDayTime(rep.AcknowledgeBy), Alert: rep.Consents.Alert})
+			s.Render(w, r, http.StatusOK, "report-sent", ReporterSentView{ID: rep.ID, AcknowledgeBy: s.rpDayTime(rep.AcknowledgeBy), Alert: rep.Consents.Alert})
 			return
 		}
 		done := r.URL.Query().Get("done")
@@ -1080,13 +1080,13 @@ func (s *Server) myReport() http.Handler {
 
 func (s *Server) rpRenderReport(w http.ResponseWriter, r *http.Request, u scheme.User, status int, rep scheme.Report, v ReporterReportView) {
 	ctx := r.Context()
-	l, err := s.rpLookups(ctx)
+	l, err := s.Lookups(ctx)
 	if err != nil {
-		s.fail(w, r, err)
+		s.Fail(w, r, err)
 		return
 	}
 	words := rpStatusWords[rep.Status]
-	v.ID, v.Title, v.Status = rep.ID, cmp.Or(l.rpTypeList(rep.IncidentTypes), "Your report"), rep.Status
+	v.ID, v.Title, v.Status = rep.ID, cmp.Or(l.TypeList(rep.IncidentTypes), "Your report"), rep.Status
 	v.StatusName, v.StatusText = cmp.Or(words.Name, string(rep.Status)), words.Text
 	if rep.Status == scheme.ReportRejected || rep.Status == scheme.ReportIntelligence {
 		v.Reason = rep.Reason
@@ -1096,7 +1096,7 @@ func (s *Server) rpRenderReport(w http.ResponseWriter, r *http.Request, u scheme
 	}
 	v.Submitted, v.Late, v.ThirdParty = s.rpDayTime(rep.SubmittedAt), rep.Late, rep.ThirdParty
 	o := rep.Original
-	v.Summary = rpSummary{Types: l.rpTypeList(rep.IncidentTypes), Account: o.Account, ThirdParty: rep.ThirdParty,
+	v.Summary = rpSummary{Types: l.TypeList(rep.IncidentTypes), Account: o.Account, ThirdParty: rep.ThirdParty,
 		When: s.rpWhen(rep.IncidentAt, rep.TimeKnown), Region: cmp.Or(l.regionName[rep.Region], rep.Region), Town: o.Town,
 		Offenders: rpOffenderSummaries(o.Offenders), PoliceReported: rep.PoliceReported, PoliceRef: o.PoliceRef, VictimSector: l.sectorName[rep.VictimSector]}
 	if rep.PlaceKind != "" {
@@ -1108,37 +1108,37 @@ func (s *Server) rpRenderReport(w http.ResponseWriter, r *http.Request, u scheme
 	if rep.VictimGender != "" {
 		v.Summary.VictimGender = rpPairName(scheme.Genders, rep.VictimGender)
 	}
-	msgs, err := s.reports.Thread(ctx, u, rep)
+	msgs, err := s.Reports.Thread(ctx, u, rep)
 	if err != nil {
-		s.fail(w, r, err)
+		s.Fail(w, r, err)
 		return
 	}
 	for _, m := range msgs {
 		v.Messages = append(v.Messages, rpMessage{FromScheme: m.FromScheme, At: s.rpDayTime(m.At), Body: m.Body})
 	}
 	v.Consents = rpConsentViews(rep.Consents)
-	s.render(w, r, status, "report-view", v)
+	s.Render(w, r, status, "report-view", v)
 }
 
 func (s *Server) reporterMessage() http.Handler {
 	return s.rpReporter(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
 		id := r.PathValue("id")
 		body := r.PostFormValue("message")
-		_, err := s.reports.ReporterMessage(r.Context(), u, id, body)
+		_, err := s.Reports.ReporterMessage(r.Context(), u, id, body)
 		if err == nil {
-			seeOther(w, r, "/reports/"+id+"?done=message#messages")
+			SeeOther(w, r, "/reports/"+id+"?done=message#messages")
 			return
 		}
 		if scheme.ErrorCode(err) != scheme.CodeInvalid {
-			s.fail(w, r, err)
+			s.Fail(w, r, err)
 			return
 		}
-		rep, gerr := s.reports.Own(r.Context(), u, id)
+		rep, gerr := s.Reports.Own(r.Context(), u, id)
 		if gerr != nil {
-			s.fail(w, r, gerr)
+			s.Fail(w, r, gerr)
 			return
 		}
-		s.rpRenderReport(w, r, u, http.StatusUnprocessableEntity, rep, ReporterReportView{Message: body, MessageError: formErrors(err)["message"]})
+		s.rpRenderReport(w, r, u, http.StatusUnprocessableEntity, rep, ReporterReportView{Message: body, MessageError: FormErrors(err)["message"]})
 	})
 }
 
@@ -1146,15 +1146,15 @@ func (s *Server) myConsents() http.Handler {
 	return s.rpReporter(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
 		id := r.PathValue("id")
 		if err := r.ParseForm(); err != nil {
-			s.fail(w, r, rpErrUnreadable) // never read a cut-short form as "withdraw everything"
+			s.Fail(w, r, rpErrUnreadable) // never read a cut-short form as "withdraw everything"
 			return
 		}
 		var c report.Input
 		rpReadStep(&c, rpSteps, r.PostForm, u)
-		if _, err := s.reports.SetConsents(r.Context(), u, id, c.Consents); err != nil {
-			s.fail(w, r, err)
+		if _, err := s.Reports.SetConsents(r.Context(), u, id, c.Consents); err != nil {
+			s.Fail(w, r, err)
 			return
 		}
-		seeOther(w, r, "/reports/"+id+"?done=consents#consents")
+		SeeOther(w, r, "/reports/"+id+"?done=consents#consents")
 	})
 }

@@ -22,22 +22,22 @@ import (
 
 // Words for the codes reports hold.
 var (
-	caseStatusNames = map[scheme.ReportStatus]string{
+	CaseStatusNames = map[scheme.ReportStatus]string{
 		scheme.ReportSubmitted: "Submitted", scheme.ReportInReview: "In review", scheme.ReportPublished: "Alert published",
 		scheme.ReportIntelligence: "Intelligence only", scheme.ReportRejected: "Rejected",
 	}
-	caseSeverityNames = map[scheme.Severity]string{
+	CaseSeverityNames = map[scheme.Severity]string{
 		scheme.SeverityHighest: "Highest", scheme.SeverityHigh: "High", scheme.SeverityMedium: "Medium", scheme.SeverityLow: "Low",
 	}
-	caseKindNames = map[string]string{
+	CaseKindNames = map[string]string{
 		"phone": "Phone number", "email": "Email address", "vehicle": "Vehicle registration", "name": "Name or alias", "username": "Website or app username",
 	}
-	caseConsentNames = map[string]string{
+	CaseConsentNames = map[string]string{
 		"alert": "Publish an anonymised alert", "police": "Share anonymised intelligence with the police",
 		"support": "Be contacted by a caseworker or support services", "police_contact": "Be contacted if the police want to talk (through us)",
 	}
-	// caseDescriptionFields are an offender's description, in form order.
-	caseDescriptionFields = []struct{ Key, Label string }{
+	// CaseDescriptionFields are an offender's description, in form order.
+	CaseDescriptionFields = []struct{ Key, Label string }{
 		{"gender", "Gender"}, {"age", "Age"}, {"height", "Height"}, {"build", "Build"}, {"ethnicity", "Ethnicity, as described"},
 		{"hair", "Hair"}, {"features", "Distinguishing features"}, {"accent", "Accent"}, {"vehicle", "Vehicle"},
 	}
@@ -77,10 +77,10 @@ var caseQueueTabs = []struct {
 }
 
 func (s *Server) caseLoc() *time.Location {
-	if s.accounts.Hours.Location == nil {
+	if s.Accounts.Hours.Location == nil {
 		return time.UTC
 	}
-	return s.accounts.Hours.Location
+	return s.Accounts.Hours.Location
 }
 
 func (s *Server) caseDay(t time.Time) string { return t.In(s.caseLoc()).Format("Mon 2 Jan 2006") }
@@ -139,7 +139,7 @@ type caseNames struct {
 
 func (s *Server) caseNamesFor(ctx context.Context) (caseNames, error) {
 	n := caseNames{types: map[string]string{}, regions: map[string]string{}, sectors: map[string]string{}}
-	l, err := s.content.Lists(ctx)
+	l, err := s.Content.Lists(ctx)
 	if err != nil {
 		return n, err
 	}
@@ -228,7 +228,7 @@ type caseQueueRow struct {
 }
 
 func (s *Server) reportQueue() http.Handler {
-	return s.signedIn(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
+	return s.SignedIn(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
 		ctx := r.Context()
 		tab := caseQueueTabs[0]
 		for _, t := range caseQueueTabs {
@@ -236,14 +236,14 @@ func (s *Server) reportQueue() http.Handler {
 				tab = t
 			}
 		}
-		reports, err := s.reports.Queue(ctx, u, tab.Statuses...)
+		reports, err := s.Reports.Queue(ctx, u, tab.Statuses...)
 		if err != nil {
-			s.fail(w, r, err)
+			s.Fail(w, r, err)
 			return
 		}
 		n, err := s.caseNamesFor(ctx)
 		if err != nil {
-			s.fail(w, r, err)
+			s.Fail(w, r, err)
 			return
 		}
 		v := ReportQueueView{Tab: tab.Slug}
@@ -258,15 +258,15 @@ func (s *Server) reportQueue() http.Handler {
 				at = rep.IncidentAt.In(s.caseLoc()).Format("15:04")
 			}
 			v.Rows = append(v.Rows, caseQueueRow{Time: at,
-				ID: rep.ID, Severity: rep.Severity, SeverityName: cmp.Or(caseSeverityNames[rep.Severity], string(rep.Severity)),
+				ID: rep.ID, Severity: rep.Severity, SeverityName: cmp.Or(CaseSeverityNames[rep.Severity], string(rep.Severity)),
 				SeverityRank: scheme.SeverityRank[rep.Severity], Types: types, TypeText: strings.Join(types, ", "),
 				Region: cmp.Or(n.regions[rep.Region], rep.Region), Incident: s.caseIncidentText(rep), Submitted: s.caseDayTime(rep.SubmittedAt),
 				IncidentDay: s.caseShort(rep.IncidentAt, false), SubmittedDay: s.caseShort(rep.SubmittedAt, false),
 				Delay: caseDelayText(rep.Delay), Late: rep.Late, ThirdParty: rep.ThirdParty, Ack: s.caseAckOf(rep, now, s.caseShort),
-				Status: rep.Status, StatusName: caseStatusNames[rep.Status],
+				Status: rep.Status, StatusName: CaseStatusNames[rep.Status],
 			})
 		}
-		s.render(w, r, http.StatusOK, "case-queue", FormView{Extra: v})
+		s.Render(w, r, http.StatusOK, "case-queue", FormView{Extra: v})
 	}, scheme.RoleCoordinator)
 }
 
@@ -373,7 +373,7 @@ type caseProblem struct{ Field, Message string }
 
 // wcForm is the working copy as an edit form.
 type wcForm struct {
-	Account, Town, PoliceRef fieldView
+	Account, Town, PoliceRef FieldView
 	Offenders                []wcOffender
 	CanAddOffender           bool
 }
@@ -382,7 +382,7 @@ type wcOffender struct {
 	N, Number      int
 	ID, ProfileID  string
 	Remove         bool
-	Description    []fieldView
+	Description    []FieldView
 	Identifiers    []wcIdentifier
 	Error          string
 	CanAddIdent    bool
@@ -415,7 +415,7 @@ type caseForm struct {
 }
 
 func (s *Server) reportCase() http.Handler {
-	return s.signedIn(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
+	return s.SignedIn(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
 		notices := map[string]struct{ text, section string }{
 			"status":    {"Status changed.", "case-status"},
 			"edit":      {"Working copy saved. The original submission is unchanged.", "working-copy"},
@@ -434,22 +434,22 @@ func (s *Server) reportCase() http.Handler {
 // and everything around it.
 func (s *Server) renderCase(w http.ResponseWriter, r *http.Request, u scheme.User, f caseForm) {
 	ctx := r.Context()
-	rep, err := s.reports.Get(ctx, u, r.PathValue("id"))
+	rep, err := s.Reports.Get(ctx, u, r.PathValue("id"))
 	if err != nil {
-		s.fail(w, r, err)
+		s.Fail(w, r, err)
 		return
 	}
 	n, err := s.caseNamesFor(ctx)
 	if err != nil {
-		s.fail(w, r, err)
+		s.Fail(w, r, err)
 		return
 	}
 	now := time.Now()
 	types := n.typeNames(rep.IncidentTypes)
 	v := CaseView{
-		ID: rep.ID, Status: rep.Status, StatusName: caseStatusNames[rep.Status], Reason: rep.Reason,
+		ID: rep.ID, Status: rep.Status, StatusName: CaseStatusNames[rep.Status], Reason: rep.Reason,
 		Final: rep.Status == scheme.ReportPublished, Next: caseNextStatuses[rep.Status],
-		Severity: rep.Severity, SeverityName: cmp.Or(caseSeverityNames[rep.Severity], string(rep.Severity)), SeverityRank: scheme.SeverityRank[rep.Severity],
+		Severity: rep.Severity, SeverityName: cmp.Or(CaseSeverityNames[rep.Severity], string(rep.Severity)), SeverityRank: scheme.SeverityRank[rep.Severity],
 		Types: types, TypesText: strings.Join(types, ", "), Region: cmp.Or(n.regions[rep.Region], rep.Region),
 		Incident: s.caseIncidentText(rep), TimeKnown: rep.TimeKnown, Submitted: s.caseDayTime(rep.SubmittedAt), Delay: caseDelayText(rep.Delay),
 		Late: rep.Late, ThirdParty: rep.ThirdParty, Ack: s.caseAckOf(rep, now, s.caseLong), PoliceReported: rep.PoliceReported,
@@ -468,13 +468,13 @@ func (s *Server) renderCase(w http.ResponseWriter, r *http.Request, u scheme.Use
 		v.VictimSector = cmp.Or(n.sectors[rep.VictimSector], rep.VictimSector)
 	}
 	c := rep.Consents
-	v.Consents = []caseConsent{{caseConsentNames["alert"], c.Alert}, {caseConsentNames["police"], c.Police},
-		{caseConsentNames["support"], c.Support}, {caseConsentNames["police_contact"], c.PoliceContact}}
+	v.Consents = []caseConsent{{CaseConsentNames["alert"], c.Alert}, {CaseConsentNames["police"], c.Police},
+		{CaseConsentNames["support"], c.Support}, {CaseConsentNames["police_contact"], c.PoliceContact}}
 	v.Original = caseContentOf(rep.Original)
 	v.AlertConsent, v.PoliceConsent = c.Alert, c.Police
-	alerts, err := s.alerts.List(ctx, u, scheme.AlertFilter{ReportID: rep.ID})
+	alerts, err := s.Alerts.List(ctx, u, scheme.AlertFilter{ReportID: rep.ID})
 	if err != nil {
-		s.fail(w, r, err)
+		s.Fail(w, r, err)
 		return
 	}
 	for _, a := range alerts {
@@ -493,9 +493,9 @@ func (s *Server) renderCase(w http.ResponseWriter, r *http.Request, u scheme.Use
 			continue
 		}
 		if _, ok := counts[o.ProfileID]; !ok {
-			linked, err := s.reports.Linked(ctx, u, o.ProfileID)
+			linked, err := s.Reports.Linked(ctx, u, o.ProfileID)
 			if err != nil {
-				s.fail(w, r, err)
+				s.Fail(w, r, err)
 				return
 			}
 			counts[o.ProfileID] = len(linked)
@@ -519,9 +519,9 @@ func (s *Server) renderCase(w http.ResponseWriter, r *http.Request, u scheme.Use
 		o.ProfileReports = counts[o.ProfileID]
 	}
 
-	tasks, err := s.reports.Tasks(ctx, rep.ID)
+	tasks, err := s.Reports.Tasks(ctx, rep.ID)
 	if err != nil {
-		s.fail(w, r, err)
+		s.Fail(w, r, err)
 		return
 	}
 	taskTitles := map[string]string{}
@@ -539,18 +539,18 @@ func (s *Server) renderCase(w http.ResponseWriter, r *http.Request, u scheme.Use
 			v.OpenTasks++
 		}
 	}
-	events, err := s.reports.Timeline(ctx, rep.ID)
+	events, err := s.Reports.Timeline(ctx, rep.ID)
 	if err != nil {
-		s.fail(w, r, err)
+		s.Fail(w, r, err)
 		return
 	}
 	who := s.caseActorNames(ctx, rep, u, events)
 	for _, e := range events {
 		v.Timeline = append(v.Timeline, describeCaseEvent(e, who[e.Actor], taskTitles, s.caseDayTime(e.At)))
 	}
-	msgs, err := s.reports.CaseThread(ctx, u, rep.ID)
+	msgs, err := s.Reports.CaseThread(ctx, u, rep.ID)
 	if err != nil {
-		s.fail(w, r, err)
+		s.Fail(w, r, err)
 		return
 	}
 	for _, m := range msgs {
@@ -564,7 +564,7 @@ func (s *Server) renderCase(w http.ResponseWriter, r *http.Request, u scheme.Use
 		v.Messages = append(v.Messages, mv)
 	}
 	v.Problems = caseOrderedProblems(f.errors, v.Working)
-	s.render(w, r, f.status, "case-report", FormView{Values: f.values, Errors: f.errors, Notice: f.notice, Extra: v})
+	s.Render(w, r, f.status, "case-report", FormView{Values: f.values, Errors: f.errors, Notice: f.notice, Extra: v})
 }
 
 // actorNames puts a name to each actor of a timeline: the reporter as
@@ -579,7 +579,7 @@ func (s *Server) caseActorNames(ctx context.Context, rep scheme.Report, me schem
 		if _, ok := out[e.Actor]; ok {
 			continue
 		}
-		username, staff, err := s.accounts.Username(ctx, e.Actor)
+		username, staff, err := s.Accounts.Username(ctx, e.Actor)
 		switch {
 		case err != nil:
 			out[e.Actor] = "A former user"
@@ -605,7 +605,7 @@ func describeCaseEvent(e scheme.Event, who string, tasks map[string]string, when
 	case "status":
 		// The new status, plain (or as {"to": …} in a JSON detail).
 		st := scheme.ReportStatus(cmp.Or(str("to"), cmp.Or(str("status"), e.Detail)))
-		v.What = "Status changed to " + cmp.Or(caseStatusNames[st], string(st))
+		v.What = "Status changed to " + cmp.Or(CaseStatusNames[st], string(st))
 	case "edit":
 		v.What = "Working copy edited"
 	case "note":
@@ -626,7 +626,7 @@ func describeCaseEvent(e scheme.Event, who string, tasks map[string]string, when
 			v.What = "Message from the reporter"
 		}
 	case "consent":
-		name := cmp.Or(caseConsentNames[str("consent")], str("consent"))
+		name := cmp.Or(CaseConsentNames[str("consent")], str("consent"))
 		if given, _ := d["given"].(bool); given {
 			v.What = "Consent given: " + name
 		} else {
@@ -657,13 +657,13 @@ func caseContentOf(c scheme.ReportContent) caseContent {
 
 func caseOffenderOf(o scheme.Offender) caseOffender {
 	ov := caseOffender{ID: o.ID, ProfileID: o.ProfileID}
-	for _, f := range caseDescriptionFields {
+	for _, f := range CaseDescriptionFields {
 		if val := caseDescriptionValue(o.Description, f.Key); val != "" {
 			ov.Description = append(ov.Description, caseLabelled{f.Label, val})
 		}
 	}
 	for _, id := range o.Identifiers {
-		ov.Identifiers = append(ov.Identifiers, caseIdent{Kind: cmp.Or(caseKindNames[id.Kind], id.Kind), Value: id.Value,
+		ov.Identifiers = append(ov.Identifiers, caseIdent{Kind: cmp.Or(CaseKindNames[id.Kind], id.Kind), Value: id.Value,
 			Normalised: id.Normalised, Make: id.Make, Colour: id.Colour, Partial: id.Partial})
 	}
 	return ov
@@ -700,14 +700,14 @@ func caseSetDescription(d *scheme.OffenderDescription, key, value string) {
 // caseWorkingForm turns the stored working copy into the edit form.
 func caseWorkingForm(c scheme.ReportContent) wcForm {
 	f := wcForm{
-		Account:   fieldView{Name: "account", Label: "What happened", Value: c.Account},
-		Town:      fieldView{Name: "town", Label: "Town or area", Value: c.Town, Type: "text"},
-		PoliceRef: fieldView{Name: "police_reference", Label: "Police reference", Value: c.PoliceRef, Type: "text"},
+		Account:   FieldView{Name: "account", Label: "What happened", Value: c.Account},
+		Town:      FieldView{Name: "town", Label: "Town or area", Value: c.Town, Type: "text"},
+		PoliceRef: FieldView{Name: "police_reference", Label: "Police reference", Value: c.PoliceRef, Type: "text"},
 	}
 	for i, o := range c.Offenders {
 		wo := newWCOffender(i, o.ID, o.ProfileID)
 		for k := range wo.Description {
-			wo.Description[k].Value = caseDescriptionValue(o.Description, caseDescriptionFields[k].Key)
+			wo.Description[k].Value = caseDescriptionValue(o.Description, CaseDescriptionFields[k].Key)
 		}
 		for j, id := range o.Identifiers {
 			wo.Identifiers = append(wo.Identifiers, wcIdentifier{Prefix: caseIdentPrefix(i, j), Number: j + 1, Kind: id.Kind, Value: id.Value,
@@ -725,7 +725,7 @@ func caseWorkingForm(c scheme.ReportContent) wcForm {
 func caseKinds() []caseLabelled {
 	var out []caseLabelled
 	for _, k := range scheme.IdentifierKinds {
-		out = append(out, caseLabelled{Label: cmp.Or(caseKindNames[k], k), Value: k})
+		out = append(out, caseLabelled{Label: cmp.Or(CaseKindNames[k], k), Value: k})
 	}
 	return out
 }
@@ -734,8 +734,8 @@ func caseIdentPrefix(i, j int) string { return fmt.Sprintf("offenders.%d.identif
 
 func newWCOffender(i int, id, profile string) wcOffender {
 	o := wcOffender{N: i, Number: i + 1, ID: id, ProfileID: profile}
-	for _, d := range caseDescriptionFields {
-		o.Description = append(o.Description, fieldView{Name: fmt.Sprintf("offenders.%d.%s", i, d.Key), Label: d.Label, Type: "text"})
+	for _, d := range CaseDescriptionFields {
+		o.Description = append(o.Description, FieldView{Name: fmt.Sprintf("offenders.%d.%s", i, d.Key), Label: d.Label, Type: "text"})
 	}
 	return o
 }
@@ -759,9 +759,9 @@ func (f *wcForm) addBlankIdentifier(i int) {
 func caseWorkingFromForm(form url.Values) wcForm {
 	get := func(k string) string { return form.Get(k) }
 	f := wcForm{
-		Account:   fieldView{Name: "account", Label: "What happened", Value: get("account")},
-		Town:      fieldView{Name: "town", Label: "Town or area", Value: get("town"), Type: "text"},
-		PoliceRef: fieldView{Name: "police_reference", Label: "Police reference", Value: get("police_reference"), Type: "text"},
+		Account:   FieldView{Name: "account", Label: "What happened", Value: get("account")},
+		Town:      FieldView{Name: "town", Label: "Town or area", Value: get("town"), Type: "text"},
+		PoliceRef: FieldView{Name: "police_reference", Label: "Police reference", Value: get("police_reference"), Type: "text"},
 	}
 	for i := 0; i < caseMaxOffenders; i++ {
 		p := fmt.Sprintf("offenders.%d.", i)
@@ -770,7 +770,7 @@ func caseWorkingFromForm(form url.Values) wcForm {
 		}
 		o := newWCOffender(i, get(p+"id"), "")
 		o.Remove = get(p+"remove") != ""
-		for k, d := range caseDescriptionFields {
+		for k, d := range CaseDescriptionFields {
 			o.Description[k].Value = get(p + d.Key)
 		}
 		for j := 0; j < caseMaxIdentifiers; j++ {
@@ -797,7 +797,7 @@ func (f wcForm) input(rep scheme.Report) report.Input {
 	for _, o := range f.Offenders {
 		oi := report.OffenderInput{Identifiers: []report.IdentifierInput{}}
 		if !o.Remove {
-			for k, d := range caseDescriptionFields {
+			for k, d := range CaseDescriptionFields {
 				caseSetDescription(&oi.Description, d.Key, o.Description[k].Value)
 			}
 			for _, id := range o.Identifiers {
@@ -892,15 +892,15 @@ func (s *Server) caseURL(id, done, section string) string {
 }
 
 func (s *Server) editWorkingCopy() http.Handler {
-	return s.signedIn(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
+	return s.SignedIn(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
 		ctx := r.Context()
-		rep, err := s.reports.Peek(ctx, u, r.PathValue("id"))
+		rep, err := s.Reports.Peek(ctx, u, r.PathValue("id"))
 		if err != nil {
-			s.fail(w, r, err)
+			s.Fail(w, r, err)
 			return
 		}
 		if err := r.ParseForm(); err != nil {
-			s.fail(w, r, scheme.Errorf(scheme.CodeInvalid, "We could not read that form."))
+			s.Fail(w, r, scheme.Errorf(scheme.CodeInvalid, "We could not read that form."))
 			return
 		}
 		f := caseWorkingFromForm(r.PostForm)
@@ -920,9 +920,9 @@ func (s *Server) editWorkingCopy() http.Handler {
 			return
 		}
 
-		checked, problems, err := s.reports.Validate(ctx, f.input(rep))
+		checked, problems, err := s.Reports.Validate(ctx, f.input(rep))
 		if err != nil {
-			s.fail(w, r, err)
+			s.Fail(w, r, err)
 			return
 		}
 		if len(problems) > 0 {
@@ -948,11 +948,11 @@ func (s *Server) editWorkingCopy() http.Handler {
 			}
 			k++
 		}
-		if err := s.reports.UpdateWorkingCopy(ctx, u, rep.ID, content); err != nil {
+		if err := s.Reports.UpdateWorkingCopy(ctx, u, rep.ID, content); err != nil {
 			s.caseFailed(w, r, u, err, caseForm{form: "working-copy", wc: &f})
 			return
 		}
-		seeOther(w, r, s.caseURL(rep.ID, "edit", "working-copy"))
+		SeeOther(w, r, s.caseURL(rep.ID, "edit", "working-copy"))
 	}, scheme.RoleCoordinator)
 }
 
@@ -961,11 +961,11 @@ func (s *Server) editWorkingCopy() http.Handler {
 func (s *Server) caseFailed(w http.ResponseWriter, r *http.Request, u scheme.User, err error, f caseForm) {
 	code := scheme.ErrorCode(err)
 	if code != scheme.CodeInvalid && code != scheme.CodeConflict {
-		s.fail(w, r, err)
+		s.Fail(w, r, err)
 		return
 	}
-	f.status = statusFor(code)
-	errs := formErrors(err)
+	f.status = StatusFor(code)
+	errs := FormErrors(err)
 	if f.errors == nil {
 		f.errors = map[string]string{}
 	}
@@ -976,27 +976,27 @@ func (s *Server) caseFailed(w http.ResponseWriter, r *http.Request, u scheme.Use
 }
 
 func (s *Server) setReportStatus() http.Handler {
-	return s.signedIn(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
+	return s.SignedIn(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
 		to := scheme.ReportStatus(r.PostFormValue("status"))
 		reason := strings.TrimSpace(r.PostFormValue("reason"))
 		values := map[string]string{"status": string(to), "reason": reason}
-		if err := s.reports.SetStatus(r.Context(), u, r.PathValue("id"), to, reason); err != nil {
+		if err := s.Reports.SetStatus(r.Context(), u, r.PathValue("id"), to, reason); err != nil {
 			s.caseFailed(w, r, u, err, caseForm{form: "status", values: values})
 			return
 		}
-		seeOther(w, r, s.caseURL(r.PathValue("id"), "status", "case-status"))
+		SeeOther(w, r, s.caseURL(r.PathValue("id"), "status", "case-status"))
 	}, scheme.RoleCoordinator)
 }
 
 func (s *Server) addCaseNote() http.Handler {
-	return s.signedIn(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
+	return s.SignedIn(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
 		kind, text := r.PostFormValue("kind"), r.PostFormValue("text")
 		values := map[string]string{"kind": kind, "text": text}
-		if err := s.reports.AddCaseNote(r.Context(), u, r.PathValue("id"), kind, text); err != nil {
+		if err := s.Reports.AddCaseNote(r.Context(), u, r.PathValue("id"), kind, text); err != nil {
 			s.caseFailed(w, r, u, caseRenameFields(err, map[string]string{"note": "text", "referral": "text"}), caseForm{form: "notes", values: values})
 			return
 		}
-		seeOther(w, r, s.caseURL(r.PathValue("id"), kind, "case-notes"))
+		SeeOther(w, r, s.caseURL(r.PathValue("id"), kind, "case-notes"))
 	}, scheme.RoleCoordinator)
 }
 
@@ -1014,35 +1014,35 @@ func caseRenameFields(err error, names map[string]string) error {
 }
 
 func (s *Server) addTask() http.Handler {
-	return s.signedIn(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
+	return s.SignedIn(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
 		title, dueText := r.PostFormValue("title"), strings.TrimSpace(r.PostFormValue("due"))
 		values := map[string]string{"title": title, "due": dueText}
-		if _, err := s.reports.AddTask(r.Context(), u, r.PathValue("id"), title, dueText); err != nil {
+		if _, err := s.Reports.AddTask(r.Context(), u, r.PathValue("id"), title, dueText); err != nil {
 			s.caseFailed(w, r, u, caseRenameFields(err, map[string]string{"task": "title"}), caseForm{form: "tasks", values: values})
 			return
 		}
-		seeOther(w, r, s.caseURL(r.PathValue("id"), "task", "case-tasks"))
+		SeeOther(w, r, s.caseURL(r.PathValue("id"), "task", "case-tasks"))
 	}, scheme.RoleCoordinator)
 }
 
 func (s *Server) completeTask() http.Handler {
-	return s.signedIn(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
-		if err := s.reports.CompleteTask(r.Context(), u, r.PathValue("id"), r.PathValue("task")); err != nil {
-			s.fail(w, r, err)
+	return s.SignedIn(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
+		if err := s.Reports.CompleteTask(r.Context(), u, r.PathValue("id"), r.PathValue("task")); err != nil {
+			s.Fail(w, r, err)
 			return
 		}
-		seeOther(w, r, s.caseURL(r.PathValue("id"), "task-done", "case-tasks"))
+		SeeOther(w, r, s.caseURL(r.PathValue("id"), "task-done", "case-tasks"))
 	}, scheme.RoleCoordinator)
 }
 
 func (s *Server) schemeMessage() http.Handler {
-	return s.signedIn(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
+	return s.SignedIn(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
 		body := r.PostFormValue("body")
-		if _, err := s.reports.SchemeMessage(r.Context(), u, r.PathValue("id"), body, s.accounts.URL); err != nil {
+		if _, err := s.Reports.SchemeMessage(r.Context(), u, r.PathValue("id"), body, s.Accounts.URL); err != nil {
 			s.caseFailed(w, r, u, caseRenameFields(err, map[string]string{"message": "body"}), caseForm{form: "messages", values: map[string]string{"body": body}})
 			return
 		}
-		seeOther(w, r, s.caseURL(r.PathValue("id"), "message", "case-messages"))
+		SeeOther(w, r, s.caseURL(r.PathValue("id"), "message", "case-messages"))
 	}, scheme.RoleCoordinator)
 }
 
@@ -1080,7 +1080,7 @@ type caseProfileReport struct {
 }
 
 func (s *Server) offenderPage() http.Handler {
-	return s.signedIn(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
+	return s.SignedIn(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
 		notice := map[string]string{
 			"linked":   "Linked: the offender is now part of this profile, and stays here whatever automatic linking finds later.",
 			"unlinked": "Unlinked: this is the offender's own profile now. They stay apart from the profile they left whatever automatic linking finds later.",
@@ -1096,19 +1096,19 @@ func (s *Server) offenderPage() http.Handler {
 
 func (s *Server) renderOffender(w http.ResponseWriter, r *http.Request, u scheme.User, id string, status int, f FormView, left string) {
 	ctx := r.Context()
-	p, err := s.reports.OffenderProfile(ctx, u, id)
+	p, err := s.Reports.OffenderProfile(ctx, u, id)
 	if err != nil {
-		s.fail(w, r, err)
+		s.Fail(w, r, err)
 		return
 	}
 	n, err := s.caseNamesFor(ctx)
 	if err != nil {
-		s.fail(w, r, err)
+		s.Fail(w, r, err)
 		return
 	}
 	v := OffenderView{ID: p.ID, FirstSeen: s.caseDay(p.FirstSeen), LastSeen: s.caseDay(p.LastSeen)}
 	for _, id := range p.Identifiers {
-		kind := cmp.Or(caseKindNames[id.Kind], id.Kind)
+		kind := cmp.Or(CaseKindNames[id.Kind], id.Kind)
 		if len(v.Identifiers) == 0 || v.Identifiers[len(v.Identifiers)-1].Kind != kind {
 			v.Identifiers = append(v.Identifiers, caseIdentGroup{Kind: kind})
 		}
@@ -1118,9 +1118,9 @@ func (s *Server) renderOffender(w http.ResponseWriter, r *http.Request, u scheme
 	for _, reg := range p.Regions {
 		v.Regions = append(v.Regions, cmp.Or(n.regions[reg], reg))
 	}
-	listed, err := s.reports.Linked(ctx, u, p.ID)
+	listed, err := s.Reports.Linked(ctx, u, p.ID)
 	if err != nil {
-		s.fail(w, r, err)
+		s.Fail(w, r, err)
 		return
 	}
 	byID := map[string]scheme.Report{}
@@ -1135,17 +1135,17 @@ func (s *Server) renderOffender(w http.ResponseWriter, r *http.Request, u scheme
 			continue
 		}
 		pr := caseProfileReport{ID: x.ID, Incident: s.caseIncidentText(x), Region: cmp.Or(n.regions[x.Region], x.Region),
-			Types: strings.Join(n.typeNames(x.IncidentTypes), ", "), Status: x.Status, StatusName: caseStatusNames[x.Status],
-			Severity: x.Severity, SeverityName: cmp.Or(caseSeverityNames[x.Severity], string(x.Severity)), SeverityRank: scheme.SeverityRank[x.Severity]}
+			Types: strings.Join(n.typeNames(x.IncidentTypes), ", "), Status: x.Status, StatusName: CaseStatusNames[x.Status],
+			Severity: x.Severity, SeverityName: cmp.Or(CaseSeverityNames[x.Severity], string(x.Severity)), SeverityRank: scheme.SeverityRank[x.Severity]}
 		if !before.IsZero() {
-			pr.Since = intelSince(s.alLoc(), before, x.IncidentAt)
+			pr.Since = intelSince(s.Location(), before, x.IncidentAt)
 		}
 		before = x.IncidentAt
 		// The offenders of this report who are in this profile, as the
 		// working copy describes them.
-		full, err := s.reports.Peek(ctx, u, x.ID)
+		full, err := s.Reports.Peek(ctx, u, x.ID)
 		if err != nil {
-			s.fail(w, r, err)
+			s.Fail(w, r, err)
 			return
 		}
 		pr.OffendersInThisReport = len(full.Working.Offenders)
@@ -1161,20 +1161,20 @@ func (s *Server) renderOffender(w http.ResponseWriter, r *http.Request, u scheme
 		v.Reports = append(v.Reports, pr)
 	}
 	if left != "" && left != p.ID {
-		if still, err := s.reports.Linked(ctx, u, left); err == nil && len(still) > 0 {
+		if still, err := s.Reports.Linked(ctx, u, left); err == nil && len(still) > 0 {
 			v.Left = left
 		}
 	}
-	if v.Suggestions, err = s.reports.SuggestedMatches(ctx, p.ID); err != nil {
-		s.fail(w, r, err)
+	if v.Suggestions, err = s.Reports.SuggestedMatches(ctx, p.ID); err != nil {
+		s.Fail(w, r, err)
 		return
 	}
 	f.Extra = v
-	s.render(w, r, status, "offender", f)
+	s.Render(w, r, status, "offender", f)
 }
 
 func (s *Server) moveOffender() http.Handler {
-	return s.signedIn(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
+	return s.SignedIn(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
 		offender := strings.TrimSpace(r.PostFormValue("offender"))
 		to, from := strings.TrimSpace(r.PostFormValue("to")), strings.TrimSpace(r.PostFormValue("from"))
 		reason := strings.TrimSpace(r.PostFormValue("reason"))
@@ -1186,24 +1186,24 @@ func (s *Server) moveOffender() http.Handler {
 		}
 		again := func(status int, errs map[string]string) {
 			if from == "" {
-				s.fail(w, r, scheme.Invalid(errs))
+				s.Fail(w, r, scheme.Invalid(errs))
 				return
 			}
 			s.renderOffender(w, r, u, from, status, FormView{Values: map[string]string{offenderField: offender, reasonField: reason}, Errors: errs}, "")
 		}
-		result, err := s.reports.MoveOffender(r.Context(), u, offender, to, reason)
+		result, err := s.Reports.MoveOffender(r.Context(), u, offender, to, reason)
 		if err != nil {
 			switch scheme.ErrorCode(err) {
 			case scheme.CodeInvalid:
-				again(http.StatusUnprocessableEntity, formErrors(caseRenameFields(err, map[string]string{"offender": offenderField, "reason": reasonField})))
+				again(http.StatusUnprocessableEntity, FormErrors(caseRenameFields(err, map[string]string{"offender": offenderField, "reason": reasonField})))
 			case scheme.CodeNotFound:
 				if to != "" && from != "" {
 					again(http.StatusUnprocessableEntity, map[string]string{offenderField: "No offender has that reference. Copy it from the report's case page."})
 					return
 				}
-				s.fail(w, r, err)
+				s.Fail(w, r, err)
 			default:
-				s.fail(w, r, err)
+				s.Fail(w, r, err)
 			}
 			return
 		}
@@ -1215,6 +1215,6 @@ func (s *Server) moveOffender() http.Handler {
 		if to == "" && from != "" {
 			dest += "&from=" + url.QueryEscape(from)
 		}
-		seeOther(w, r, dest)
+		SeeOther(w, r, dest)
 	}, scheme.RoleCoordinator)
 }

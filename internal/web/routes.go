@@ -24,12 +24,12 @@ func (s *Server) Handler() http.Handler {
 	mux.Handle("GET /join", s.contentPage("join", "join"))
 	mux.Handle("GET /privacy", s.contentPage("privacy", "content"))
 	mux.Handle("GET /contact", s.contentPage("contact", "contact"))
-	mux.Handle("POST /contact", s.throttled(s.contactSend()))
+	mux.Handle("POST /contact", s.Throttled(s.contactSend()))
 	mux.Handle("GET /case-studies", s.contentPage("case-studies", "content"))
 	mux.Handle("GET /supporters", s.contentPage("supporters", "content"))
 	mux.Handle("GET /images/{id}", s.image())
 	mux.Handle("GET /newsletter", s.newsletterPage())
-	mux.Handle("POST /newsletter", s.throttled(s.newsletterSignup()))
+	mux.Handle("POST /newsletter", s.Throttled(s.newsletterSignup()))
 	mux.Handle("GET /newsletter/confirm/{token}", s.newsletterConfirmPage())
 	mux.Handle("POST /newsletter/confirm/{token}", s.newsletterConfirm())
 	mux.Handle("GET /newsletter/unsubscribe/{token}", s.newsletterUnsubscribePage())
@@ -40,15 +40,15 @@ func (s *Server) Handler() http.Handler {
 
 	// Joining and signing in.
 	mux.Handle("GET /join/{type}", s.applyPage())
-	mux.Handle("POST /join/{type}", s.throttled(s.apply()))
+	mux.Handle("POST /join/{type}", s.Throttled(s.apply()))
 	mux.Handle("GET /signin", s.signInPage())
-	mux.Handle("POST /signin", s.throttled(s.signIn()))
+	mux.Handle("POST /signin", s.Throttled(s.signIn()))
 	mux.Handle("GET /signin/code", s.codePage())
-	mux.Handle("POST /signin/code", s.throttled(s.code()))
+	mux.Handle("POST /signin/code", s.Throttled(s.code()))
 	mux.Handle("POST /signout", s.signOut())
 	mux.Handle("GET /reset", s.resetPage())
-	mux.Handle("POST /reset", s.throttled(s.startReset()))
-	mux.Handle("POST /reset/code", s.throttled(s.finishReset()))
+	mux.Handle("POST /reset", s.Throttled(s.startReset()))
+	mux.Handle("POST /reset/code", s.Throttled(s.finishReset()))
 
 	// My account.
 	mux.Handle("GET /account", s.accountPage())
@@ -172,11 +172,11 @@ func (s *Server) Handler() http.Handler {
 	mux.Handle("POST /admin/api-keys/{id}/revoke", s.revokeAPIKey())
 
 	// JSON API (docs/openapi.yaml).
-	mux.Handle("POST /api/v1/session", s.throttled(s.apiSignIn()))
+	mux.Handle("POST /api/v1/session", s.Throttled(s.apiSignIn()))
 	mux.Handle("DELETE /api/v1/session", s.apiSignOut())
 	mux.Handle("GET /api/v1/terms", s.apiTerms())
 	mux.Handle("GET /api/v1/regions", s.apiRegions())
-	mux.Handle("POST /api/v1/applications", s.throttled(s.apiApply()))
+	mux.Handle("POST /api/v1/applications", s.Throttled(s.apiApply()))
 	mux.Handle("GET /api/v1/applications", s.apiApplications())
 	mux.Handle("POST /api/v1/applications/{id}/approve", s.apiDecide(scheme.Approve))
 	mux.Handle("POST /api/v1/applications/{id}/reject", s.apiDecide(scheme.Reject))
@@ -185,7 +185,7 @@ func (s *Server) Handler() http.Handler {
 	mux.Handle("GET /api/v1/me/export", s.apiExport())
 	mux.Handle("DELETE /api/v1/me", s.apiLeave())
 	mux.Handle("POST /api/v1/members/{id}/revoke", s.apiRevoke())
-	mux.Handle("POST /api/v1/reports", s.admitted(reportAdmitWait, s.apiSubmitReport()))
+	mux.Handle("POST /api/v1/reports", s.Admitted(reportAdmitWait, s.apiSubmitReport()))
 	mux.Handle("GET /api/v1/reports", s.apiReports())
 	mux.Handle("GET /api/v1/reports/{id}", s.apiReport())
 	mux.Handle("PATCH /api/v1/reports/{id}/consents", s.apiConsents())
@@ -201,12 +201,12 @@ func (s *Server) Handler() http.Handler {
 	mux.Handle("POST /api/v1/alerts/{id}/deliveries/retry", s.apiRetryDeliveries())
 	mux.Handle("POST /api/v1/alerts/{id}/additions", s.apiAddAddition())
 	mux.Handle("GET /api/v1/stats", s.apiStats())
-	mux.Handle("POST /api/v1/checks", s.admitted(checkAdmitWait, s.apiCheck()))
+	mux.Handle("POST /api/v1/checks", s.Admitted(checkAdmitWait, s.apiCheck()))
 	mux.Handle("POST /api/v1/exports", s.apiCreateExport())
 	mux.Handle("/api/", s.apiNotFound())
 
 	// Anything else is a friendly 404.
-	mux.Handle("/", s.handleNotFound())
+	mux.Handle("/", s.NotFound())
 
 	s.patterns = mux.patterns
 	h := recordRoute(mux)

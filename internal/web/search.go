@@ -22,26 +22,26 @@ type searchRow struct {
 // search finds reports by an identifier. It is a POST so that the number or
 // name searched for never appears in an address or a log.
 func (s *Server) search() http.Handler {
-	return s.signedIn(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
+	return s.SignedIn(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
 		v := SearchView{Kind: r.PostFormValue("kind"), Value: r.PostFormValue("value"), Kinds: scheme.IdentifierKinds}
 		if r.Method == http.MethodGet {
-			s.render(w, r, http.StatusOK, "case-search", FormView{Extra: v})
+			s.Render(w, r, http.StatusOK, "case-search", FormView{Extra: v})
 			return
 		}
-		rs, err := s.reports.Search(r.Context(), u, v.Kind, v.Value)
+		rs, err := s.Reports.Search(r.Context(), u, v.Kind, v.Value)
 		if err != nil {
 			if code := scheme.ErrorCode(err); code == scheme.CodeInvalid {
-				s.render(w, r, statusFor(code), "case-search", FormView{Errors: formErrors(err), Extra: v})
+				s.Render(w, r, StatusFor(code), "case-search", FormView{Errors: FormErrors(err), Extra: v})
 				return
 			}
-			s.fail(w, r, err)
+			s.Fail(w, r, err)
 			return
 		}
 		v.Searched = true
 		for _, x := range rs {
-			v.Results = append(v.Results, searchRow{ID: x.ID, Date: x.IncidentAt.In(s.accounts.Hours.Location).Format("2 Jan 2006"),
+			v.Results = append(v.Results, searchRow{ID: x.ID, Date: x.IncidentAt.In(s.Accounts.Hours.Location).Format("2 Jan 2006"),
 				Region: x.Region, Status: string(x.Status), Types: x.IncidentTypes})
 		}
-		s.render(w, r, http.StatusOK, "case-search", FormView{Extra: v})
+		s.Render(w, r, http.StatusOK, "case-search", FormView{Extra: v})
 	}, scheme.RoleCoordinator)
 }

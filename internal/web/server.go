@@ -76,15 +76,15 @@ type Health interface {
 
 // Server holds the parsed templates and the dependencies of the handlers.
 type Server struct {
-	cfg      Config
+	Config      Config
 	health   Health
-	content  *content.Service
-	accounts *account.Service
-	reports  *report.Service
-	alerts   *alert.Service
-	checks   *check.Service
-	police   *police.Service
-	log      *slog.Logger
+	Content  *content.Service
+	Accounts *account.Service
+	Reports  *report.Service
+	Alerts   *alert.Service
+	Checks   *check.Service
+	Police   *police.Service
+	Log      *slog.Logger
 	views    map[string]*template.Template
 	assets   *assets
 	metrics  *httpMetrics
@@ -109,8 +109,8 @@ func New(cfg Config, svc Services, log *slog.Logger, reg *prometheus.Registry) (
 	}
 	watchUnreadable(svc.Health, reg, log)
 	return &Server{
-		cfg: cfg, health: svc.Health, content: svc.Content, accounts: svc.Accounts, reports: svc.Reports,
-		alerts: svc.Alerts, checks: svc.Checks, police: svc.Police, log: log, views: views, assets: a,
+		Config: cfg, health: svc.Health, Content: svc.Content, Accounts: svc.Accounts, Reports: svc.Reports,
+		Alerts: svc.Alerts, Checks: svc.Checks, Police: svc.Police, Log: log, views: views, assets: a,
 		metrics: newHTTPMetrics(reg), reg: reg,
 		termsHTML:  map[int]template.HTML{},
 		writeSlots: make(chan struct{}, cmp.Or(cfg.WriteSlots, 8)),

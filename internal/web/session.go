@@ -17,30 +17,30 @@ func (s *Server) cookieName(mfa bool) string {
 	if mfa {
 		name = "um_code"
 	}
-	if s.cfg.TLS {
+	if s.Config.TLS {
 		return "__Host-" + name
 	}
 	return name
 }
 
-func (s *Server) setSessionCookie(w http.ResponseWriter, mfa bool, token string) {
+func (s *Server) SetSessionCookie(w http.ResponseWriter, mfa bool, token string) {
 	// #nosec G124 -- Secure (and the __Host- prefix) whenever the site is served over https; only the local demo runs on plain http.
-	http.SetCookie(w, &http.Cookie{Name: s.cookieName(mfa), Value: token, Path: "/", HttpOnly: true, Secure: s.cfg.TLS, SameSite: http.SameSiteLaxMode})
+	http.SetCookie(w, &http.Cookie{Name: s.cookieName(mfa), Value: token, Path: "/", HttpOnly: true, Secure: s.Config.TLS, SameSite: http.SameSiteLaxMode})
 }
 
-func (s *Server) clearSessionCookie(w http.ResponseWriter, mfa bool) {
+func (s *Server) ClearSessionCookie(w http.ResponseWriter, mfa bool) {
 	// #nosec G124 -- as above
-	http.SetCookie(w, &http.Cookie{Name: s.cookieName(mfa), Value: "", Path: "/", MaxAge: -1, HttpOnly: true, Secure: s.cfg.TLS, SameSite: http.SameSiteLaxMode})
+	http.SetCookie(w, &http.Cookie{Name: s.cookieName(mfa), Value: "", Path: "/", MaxAge: -1, HttpOnly: true, Secure: s.Config.TLS, SameSite: http.SameSiteLaxMode})
 }
 
-// clearSiteData asks the browser to forget everything this site left in
+// ClearSiteData asks the browser to forget everything this site left in
 // it (cached pages, cookies, storage) when someone signs out or leaves: on
 // a shared or checked phone, nothing of the visit should stay behind.
-func clearSiteData(w http.ResponseWriter) {
+func ClearSiteData(w http.ResponseWriter) {
 	w.Header().Set("Clear-Site-Data", `"cache", "cookies", "storage"`)
 }
 
-func (s *Server) sessionToken(r *http.Request, mfa bool) string {
+func (s *Server) SessionToken(r *http.Request, mfa bool) string {
 	c, err := r.Cookie(s.cookieName(mfa))
 	if err != nil {
 		return ""
@@ -52,15 +52,15 @@ func (s *Server) sessionToken(r *http.Request, mfa bool) string {
 func (s *Server) withUser(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		// Static files, health and metrics need no user: skip the lookup.
-		if tok := s.sessionToken(r, false); tok != "" && !isAPI(r) && !noUserNeeded(r.URL.Path) {
-			u, err := s.accounts.Authenticate(r.Context(), tok, scheme.SessionWeb)
+		if tok := s.SessionToken(r, false); tok != "" && !isAPI(r) && !noUserNeeded(r.URL.Path) {
+			u, err := s.Accounts.Authenticate(r.Context(), tok, scheme.SessionWeb)
 			switch {
 			case err == nil:
 				r = r.WithContext(context.WithValue(r.Context(), userKey, u))
 			case scheme.ErrorCode(err) == scheme.CodeUnauthenticated:
-				s.clearSessionCookie(w, false)
+				s.ClearSessionCookie(w, false)
 			default:
-				s.serverError(w, r, err)
+				s.ServerError(w, r, err)
 				return
 			}
 		}
@@ -68,40 +68,40 @@ func (s *Server) withUser(next http.Handler) http.Handler {
 	})
 }
 
-// userFrom returns the signed-in user, if any.
-func userFrom(r *http.Request) (scheme.User, bool) {
+// UserFrom returns the signed-in user, if any.
+func UserFrom(r *http.Request) (scheme.User, bool) {
 	u, ok := r.Context().Value(userKey).(scheme.User)
 	return u, ok
 }
 
-// signedIn runs next for a signed-in user with one of roles (any active or
+// SignedIn runs next for a signed-in user with one of roles (any active or
 // applying user when none are given); others are sent to sign in, or told
 // they cannot.
-func (s *Server) signedIn(next func(w http.ResponseWriter, r *http.Request, u scheme.User), roles ...scheme.Role) http.Handler {
+func (s *Server) SignedIn(next func(w http.ResponseWriter, r *http.Request, u scheme.User), roles ...scheme.Role) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		u, ok := userFrom(r)
+		u, ok := UserFrom(r)
 		if !ok {
-			seeOther(w, r, "/signin")
+			SeeOther(w, r, "/signin")
 			return
 		}
 		// Staff without a second factor may do nothing until they set one up.
 		if u.Role.Staff() && !u.SecondFactor && r.URL.Path != "/account/second-factor" {
-			seeOther(w, r, "/account/second-factor")
+			SeeOther(w, r, "/account/second-factor")
 			return
 		}
-		if s.termsGate(w, r, u) {
+		if s.TermsGate(w, r, u) {
 			return
 		}
-		if !allowed(u, roles) {
-			s.fail(w, r, errForbidden)
+		if !Allowed(u, roles) {
+			s.Fail(w, r, ErrForbidden)
 			return
 		}
 		next(w, r, u)
 	})
 }
 
-// contextWithoutUser is r's context with the signed-in user removed.
-func contextWithoutUser(r *http.Request) context.Context {
+// ContextWithoutUser is r's context with the signed-in user removed.
+func ContextWithoutUser(r *http.Request) context.Context {
 	return context.WithValue(r.Context(), userKey, nil)
 }
 

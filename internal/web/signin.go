@@ -16,7 +16,7 @@ type FormView struct {
 	Extra  any
 }
 
-func formErrors(err error) map[string]string {
+func FormErrors(err error) map[string]string {
 	if se, ok := err.(*scheme.Error); ok && len(se.Fields) > 0 {
 		return se.Fields
 	}
@@ -34,31 +34,31 @@ func homeFor(u scheme.User) string {
 
 func (s *Server) signInPage() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if u, ok := userFrom(r); ok {
-			seeOther(w, r, homeFor(u))
+		if u, ok := UserFrom(r); ok {
+			SeeOther(w, r, homeFor(u))
 			return
 		}
-		s.render(w, r, http.StatusOK, "signin", FormView{})
+		s.Render(w, r, http.StatusOK, "signin", FormView{})
 	})
 }
 
 func (s *Server) signIn() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		in := account.SignInInput{Username: r.PostFormValue("username"), Password: r.PostFormValue("password")}
-		sess, err := s.accounts.SignIn(r.Context(), in, scheme.SessionWeb)
+		sess, err := s.Accounts.SignIn(r.Context(), in, scheme.SessionWeb)
 		switch scheme.ErrorCode(err) {
 		case "":
 		case scheme.CodeOTPRequired:
-			s.setSessionCookie(w, true, sess.Token)
-			seeOther(w, r, "/signin/code")
+			s.SetSessionCookie(w, true, sess.Token)
+			SeeOther(w, r, "/signin/code")
 			return
 		case scheme.CodeInternal:
-			s.serverError(w, r, err)
+			s.ServerError(w, r, err)
 			return
 		default:
 			// The password is never echoed back.
-			setRetryAfter(w, err)
-			s.render(w, r, statusFor(scheme.ErrorCode(err)), "signin", FormView{
+			SetRetryAfter(w, err)
+			s.Render(w, r, StatusFor(scheme.ErrorCode(err)), "signin", FormView{
 				Values: map[string]string{"username": in.Username},
 				Errors: map[string]string{"form": scheme.ErrorMessage(err)},
 			})
@@ -69,53 +69,53 @@ func (s *Server) signIn() http.Handler {
 }
 
 func (s *Server) startWebSession(w http.ResponseWriter, r *http.Request, sess account.Session) {
-	s.setSessionCookie(w, false, sess.Token)
+	s.SetSessionCookie(w, false, sess.Token)
 	dest := homeFor(sess.User)
 	if sess.SetUpSecondFactor {
 		dest = "/account/second-factor"
 	}
-	seeOther(w, r, dest)
+	SeeOther(w, r, dest)
 }
 
 func (s *Server) codePage() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if s.sessionToken(r, true) == "" {
-			seeOther(w, r, "/signin")
+		if s.SessionToken(r, true) == "" {
+			SeeOther(w, r, "/signin")
 			return
 		}
-		s.render(w, r, http.StatusOK, "signin-code", FormView{})
+		s.Render(w, r, http.StatusOK, "signin-code", FormView{})
 	})
 }
 
 func (s *Server) code() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		sess, err := s.accounts.CompleteSignIn(r.Context(), s.sessionToken(r, true), strings.TrimSpace(r.PostFormValue("code")), scheme.SessionWeb)
+		sess, err := s.Accounts.CompleteSignIn(r.Context(), s.SessionToken(r, true), strings.TrimSpace(r.PostFormValue("code")), scheme.SessionWeb)
 		switch scheme.ErrorCode(err) {
 		case "":
-			s.clearSessionCookie(w, true)
+			s.ClearSessionCookie(w, true)
 			s.startWebSession(w, r, sess)
 		case scheme.CodeOTPRequired, scheme.CodeTooMany:
-			setRetryAfter(w, err)
-			s.render(w, r, statusFor(scheme.ErrorCode(err)), "signin-code", FormView{Errors: map[string]string{"code": scheme.ErrorMessage(err)}})
+			SetRetryAfter(w, err)
+			s.Render(w, r, StatusFor(scheme.ErrorCode(err)), "signin-code", FormView{Errors: map[string]string{"code": scheme.ErrorMessage(err)}})
 		case scheme.CodeInternal:
-			s.serverError(w, r, err)
+			s.ServerError(w, r, err)
 		default:
-			s.clearSessionCookie(w, true)
-			s.render(w, r, http.StatusUnauthorized, "signin", FormView{Errors: map[string]string{"form": scheme.ErrorMessage(err)}})
+			s.ClearSessionCookie(w, true)
+			s.Render(w, r, http.StatusUnauthorized, "signin", FormView{Errors: map[string]string{"form": scheme.ErrorMessage(err)}})
 		}
 	})
 }
 
 func (s *Server) signOut() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if tok := s.sessionToken(r, false); tok != "" {
-			if err := s.accounts.SignOut(r.Context(), tok); err != nil {
-				s.serverError(w, r, err)
+		if tok := s.SessionToken(r, false); tok != "" {
+			if err := s.Accounts.SignOut(r.Context(), tok); err != nil {
+				s.ServerError(w, r, err)
 				return
 			}
 		}
-		s.clearSessionCookie(w, false)
-		clearSiteData(w)
-		seeOther(w, r, "/")
+		s.ClearSessionCookie(w, false)
+		ClearSiteData(w)
+		SeeOther(w, r, "/")
 	})
 }

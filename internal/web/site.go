@@ -32,7 +32,7 @@ func (s *Server) contactForm(r *http.Request, values, errs map[string]string) Fo
 	if values == nil {
 		values = map[string]string{}
 	}
-	values["t"] = s.content.Stamp(time.Now())
+	values["t"] = s.Content.Stamp(time.Now())
 	f := FormView{Values: values, Errors: errs}
 	if r.URL.Query().Get("done") == "sent" {
 		f.Notice = "Thank you: your message is on its way to us. We answer during working hours."
@@ -46,7 +46,7 @@ func (s *Server) contactSend() http.Handler {
 			"message": strings.TrimSpace(r.PostFormValue("message"))}
 		if r.PostFormValue("website") != "" {
 			// The hidden field was filled in: a bot. Answer as if sent.
-			seeOther(w, r, "/contact?done=sent#contact-form")
+			SeeOther(w, r, "/contact?done=sent#contact-form")
 			return
 		}
 		errs := map[string]string{}
@@ -62,19 +62,19 @@ func (s *Server) contactSend() http.Handler {
 		if utf8.RuneCountInString(vals["reply"]) > 200 {
 			errs["reply"] = "Keep this under 200 characters."
 		}
-		if age, ok := s.content.StampAge(r.PostFormValue("t"), time.Now()); !ok || age < contactMinAge || age > contactMaxAge {
+		if age, ok := s.Content.StampAge(r.PostFormValue("t"), time.Now()); !ok || age < contactMinAge || age > contactMaxAge {
 			errs["form"] = "Please check your message and send it again."
 		}
 		if len(errs) > 0 {
 			s.renderContact(w, r, http.StatusUnprocessableEntity, s.contactForm(r, vals, errs))
 			return
 		}
-		params := map[string]string{"name": cmpOrDash(vals["name"]), "reply": cmpOrDash(vals["reply"]), "message": vals["message"], "url": s.siteURL(r)}
-		if err := s.content.Contact(r.Context(), s.cfg.Scheme.ContactEmail, params); err != nil {
-			s.fail(w, r, err)
+		params := map[string]string{"name": cmpOrDash(vals["name"]), "reply": cmpOrDash(vals["reply"]), "message": vals["message"], "url": s.SiteURL(r)}
+		if err := s.Content.Contact(r.Context(), s.Config.Scheme.ContactEmail, params); err != nil {
+			s.Fail(w, r, err)
 			return
 		}
-		seeOther(w, r, "/contact?done=sent#contact-form")
+		SeeOther(w, r, "/contact?done=sent#contact-form")
 	})
 }
 
@@ -85,18 +85,18 @@ func cmpOrDash(s string) string {
 	return s
 }
 
-// siteURL is the site's address as the scheme's staff know it.
-func (s *Server) siteURL(r *http.Request) string {
-	return strings.TrimSuffix(s.accounts.URL, "/signin")
+// SiteURL is the site's address as the scheme's staff know it.
+func (s *Server) SiteURL(r *http.Request) string {
+	return strings.TrimSuffix(s.Accounts.URL, "/signin")
 }
 
 func (s *Server) renderContact(w http.ResponseWriter, r *http.Request, status int, f FormView) {
 	h, err := s.contentHTML(r.Context(), "contact")
 	if err != nil {
-		s.fail(w, r, err)
+		s.Fail(w, r, err)
 		return
 	}
-	s.render(w, r, status, "contact", ContentView{Slug: "contact", Title: "Contact us", HTML: h, Form: f})
+	s.Render(w, r, status, "contact", ContentView{Slug: "contact", Title: "Contact us", HTML: h, Form: f})
 }
 
 // --- Images ---
@@ -106,17 +106,17 @@ type imageRow struct {
 }
 
 func (s *Server) imageRows(ctx context.Context) ([]imageRow, error) {
-	imgs, err := s.content.Images(ctx)
+	imgs, err := s.Content.Images(ctx)
 	var out []imageRow
 	for _, i := range imgs {
 		out = append(out, imageRow{ID: i.ID, Markdown: "![Describe the image](/images/" + i.ID + ")",
-			Size: strconv.Itoa(i.Width) + " × " + strconv.Itoa(i.Height), When: i.UploadedAt.In(s.alLoc()).Format("2 Jan 2006")})
+			Size: strconv.Itoa(i.Width) + " × " + strconv.Itoa(i.Height), When: i.UploadedAt.In(s.Location()).Format("2 Jan 2006")})
 	}
 	return out, err
 }
 
 func (s *Server) uploadImage() http.Handler {
-	return alNoIndex(s.signedIn(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
+	return NoIndex(s.SignedIn(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
 		file, _, err := r.FormFile("image")
 		var data []byte
 		if err == nil {
@@ -124,33 +124,33 @@ func (s *Server) uploadImage() http.Handler {
 			_ = file.Close() // an upload held in memory or a temporary file; the read is what matters
 		}
 		if err != nil && !errors.Is(err, http.ErrMissingFile) {
-			s.fail(w, r, scheme.Errorf(scheme.CodeInvalid, "The upload could not be read: send an image under 5 MB."))
+			s.Fail(w, r, scheme.Errorf(scheme.CodeInvalid, "The upload could not be read: send an image under 5 MB."))
 			return
 		}
 		img, err := imaging.Clean(data)
 		var p imaging.Problem
 		if errors.As(err, &p) {
-			s.fail(w, r, &scheme.Error{Code: scheme.CodeInvalid, Message: string(p)})
+			s.Fail(w, r, &scheme.Error{Code: scheme.CodeInvalid, Message: string(p)})
 			return
 		}
 		if err != nil {
-			s.fail(w, r, err)
+			s.Fail(w, r, err)
 			return
 		}
-		if _, err := s.content.SaveImage(r.Context(), u, img); err != nil {
-			s.fail(w, r, err)
+		if _, err := s.Content.SaveImage(r.Context(), u, img); err != nil {
+			s.Fail(w, r, err)
 			return
 		}
-		seeOther(w, r, "/admin/pages?done=image#images")
+		SeeOther(w, r, "/admin/pages?done=image#images")
 	}, scheme.RoleAdmin))
 }
 
 // image serves a page image. Images never change, so they are cached.
 func (s *Server) image() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		img, err := s.content.Image(r.Context(), r.PathValue("id"))
+		img, err := s.Content.Image(r.Context(), r.PathValue("id"))
 		if err != nil {
-			s.fail(w, r, err)
+			s.Fail(w, r, err)
 			return
 		}
 		w.Header().Set("Content-Type", img.ContentType)

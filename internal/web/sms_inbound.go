@@ -59,11 +59,11 @@ func twilioSignature(token, u string, form url.Values) string {
 
 func (s *Server) smsInbound() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		cfg := s.cfg.SMSInbound
+		cfg := s.Config.SMSInbound
 		// The signature covers the values as the provider sent them, before
 		// their line breaks were normalised.
 		if err := r.ParseForm(); err != nil || cfg.AuthToken == "" || cfg.URL == "" ||
-			!hmac.Equal([]byte(r.Header.Get("X-Twilio-Signature")), []byte(twilioSignature(cfg.AuthToken, cfg.URL, formAsSent(r)))) {
+			!hmac.Equal([]byte(r.Header.Get("X-Twilio-Signature")), []byte(twilioSignature(cfg.AuthToken, cfg.URL, FormAsSent(r)))) {
 			http.Error(w, "Forbidden", http.StatusForbidden)
 			return
 		}
@@ -74,9 +74,9 @@ func (s *Server) smsInbound() http.Handler {
 			http.Error(w, "Bad Request", http.StatusBadRequest)
 			return
 		}
-		first, err := s.checks.FirstText(r.Context(), sid)
+		first, err := s.Checks.FirstText(r.Context(), sid)
 		if err != nil {
-			s.log.ErrorContext(r.Context(), "sms check: recording the message id", "id", RequestID(r.Context()), "err", err)
+			s.Log.ErrorContext(r.Context(), "sms check: recording the message id", "id", RequestID(r.Context()), "err", err)
 			http.Error(w, "Internal Server Error", http.StatusInternalServerError)
 			return
 		}
@@ -97,16 +97,16 @@ func (s *Server) smsInbound() http.Handler {
 // smsCheck answers one text. The sender is looked up whatever the text
 // says, so an unregistered sender's answer takes the same path.
 func (s *Server) smsCheck(r *http.Request, from, body string) string {
-	member, err := s.accounts.MemberByMobile(r.Context(), from)
+	member, err := s.Accounts.MemberByMobile(r.Context(), from)
 	if err != nil && scheme.ErrorCode(err) != scheme.CodeNotFound {
-		s.log.ErrorContext(r.Context(), "sms check: looking up the sender", "err", err)
+		s.Log.ErrorContext(r.Context(), "sms check: looking up the sender", "err", err)
 	}
 	found := err == nil
 	value, ok := parseCheckCommand(body)
 	if !found || !ok {
 		return smsNeutral
 	}
-	res, err := s.checks.Member(r.Context(), member, check.ChannelSMS, "", value)
+	res, err := s.Checks.Member(r.Context(), member, check.ChannelSMS, "", value)
 	var le *check.LimitError
 	switch {
 	case errors.As(err, &le) && le.Daily:
@@ -115,7 +115,7 @@ func (s *Server) smsCheck(r *http.Request, from, body string) string {
 		return "Too many checks at once. Try again in a minute."
 	case err != nil:
 		if scheme.ErrorCode(err) == scheme.CodeInternal {
-			s.log.ErrorContext(r.Context(), "sms check", "err", err)
+			s.Log.ErrorContext(r.Context(), "sms check", "err", err)
 		}
 		return smsNeutral
 	case len(res.Alerts) == 0:
@@ -154,9 +154,9 @@ type apiKeyRow struct {
 }
 
 func (s *Server) renderAPIKeys(w http.ResponseWriter, r *http.Request, u scheme.User, status int, f FormView, v APIKeysView) {
-	keys, err := s.accounts.APIKeys(r.Context(), u)
+	keys, err := s.Accounts.APIKeys(r.Context(), u)
 	if err != nil {
-		s.fail(w, r, err)
+		s.Fail(w, r, err)
 		return
 	}
 	date := func(t interface{ IsZero() bool }, s string) string {
@@ -166,29 +166,29 @@ func (s *Server) renderAPIKeys(w http.ResponseWriter, r *http.Request, u scheme.
 		return s
 	}
 	for _, k := range keys {
-		v.Keys = append(v.Keys, apiKeyRow{APIKey: k, Created: k.CreatedAt.In(s.alLoc()).Format("2 Jan 2006"),
-			LastUsed: date(k.LastUsedAt, k.LastUsedAt.In(s.alLoc()).Format("2 Jan 2006 15:04")),
-			Revoked:  date(k.RevokedAt, k.RevokedAt.In(s.alLoc()).Format("2 Jan 2006 15:04"))})
+		v.Keys = append(v.Keys, apiKeyRow{APIKey: k, Created: k.CreatedAt.In(s.Location()).Format("2 Jan 2006"),
+			LastUsed: date(k.LastUsedAt, k.LastUsedAt.In(s.Location()).Format("2 Jan 2006 15:04")),
+			Revoked:  date(k.RevokedAt, k.RevokedAt.In(s.Location()).Format("2 Jan 2006 15:04"))})
 	}
 	if f.Values == nil {
 		f.Values = map[string]string{"per_minute": "60", "per_day": "5000"}
 	}
 	f.Extra = v
-	s.render(w, r, status, "api-keys", f)
+	s.Render(w, r, status, "api-keys", f)
 }
 
 func (s *Server) apiKeysPage() http.Handler {
-	return alNoIndex(s.signedIn(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
+	return NoIndex(s.SignedIn(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
 		s.renderAPIKeys(w, r, u, http.StatusOK, FormView{Notice: map[string]string{"revoked": "The key is revoked: it stopped working at once."}[r.URL.Query().Get("done")]}, APIKeysView{})
 	}, scheme.RoleAdmin))
 }
 
 func (s *Server) createAPIKey() http.Handler {
-	return alNoIndex(s.signedIn(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
+	return NoIndex(s.SignedIn(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
 		vals := map[string]string{"name": r.PostFormValue("name"), "per_minute": r.PostFormValue("per_minute"), "per_day": r.PostFormValue("per_day")}
 		perMinute, err1 := strconv.Atoi(strings.TrimSpace(vals["per_minute"]))
 		perDay, err2 := strconv.Atoi(strings.TrimSpace(vals["per_day"]))
-		k, token, err := s.accounts.CreateAPIKey(r.Context(), u, vals["name"], perMinute, perDay)
+		k, token, err := s.Accounts.CreateAPIKey(r.Context(), u, vals["name"], perMinute, perDay)
 		if err1 != nil || err2 != nil || scheme.ErrorCode(err) == scheme.CodeInvalid {
 			errs := map[string]string{}
 			if se, ok := err.(*scheme.Error); ok {
@@ -204,7 +204,7 @@ func (s *Server) createAPIKey() http.Handler {
 			return
 		}
 		if err != nil {
-			s.fail(w, r, err)
+			s.Fail(w, r, err)
 			return
 		}
 		// The key is shown on this response only (no-store, like every
@@ -214,11 +214,11 @@ func (s *Server) createAPIKey() http.Handler {
 }
 
 func (s *Server) revokeAPIKey() http.Handler {
-	return alNoIndex(s.signedIn(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
-		if err := s.accounts.RevokeAPIKey(r.Context(), u, r.PathValue("id")); err != nil {
-			s.fail(w, r, err)
+	return NoIndex(s.SignedIn(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
+		if err := s.Accounts.RevokeAPIKey(r.Context(), u, r.PathValue("id")); err != nil {
+			s.Fail(w, r, err)
 			return
 		}
-		seeOther(w, r, "/admin/api-keys?done=revoked")
+		SeeOther(w, r, "/admin/api-keys?done=revoked")
 	}, scheme.RoleAdmin))
 }

@@ -23,29 +23,29 @@ import (
 
 // stLoc is the scheme's time zone, in which dates are given and months
 // counted.
-func (s *Server) stLoc() *time.Location { return cmp.Or(s.accounts.Hours.Location, time.UTC) }
+func (s *Server) stLoc() *time.Location { return cmp.Or(s.Accounts.Hours.Location, time.UTC) }
 
-// stQuery is a filter as the coordinators' page and the API read it: days
+// StatsQuery is a filter as the coordinators' page and the API read it: days
 // on the scheme's clock and a region slug. Filters are codes and dates, so
 // they may sit in URLs.
-type stQuery struct {
+type StatsQuery struct {
 	From, To string // "2006-01-02"; both days are included
 	Region   string
 }
 
-// stDefault is the last twelve months: from the first of the month eleven
+// StatsDefault is the last twelve months: from the first of the month eleven
 // months ago to today.
-func (s *Server) stDefault(now time.Time) stQuery {
+func (s *Server) StatsDefault(now time.Time) StatsQuery {
 	n := now.In(s.stLoc())
 	first := time.Date(n.Year(), n.Month()-11, 1, 12, 0, 0, 0, n.Location())
-	return stQuery{From: first.Format(time.DateOnly), To: n.Format(time.DateOnly)}
+	return StatsQuery{From: first.Format(time.DateOnly), To: n.Format(time.DateOnly)}
 }
 
-// stFilter reads and checks a filter; missing days take the default's.
-func (s *Server) stFilter(r *http.Request, regions []scheme.Region) (stQuery, stats.Filter, map[string]string) {
+// StatsFilter reads and checks a filter; missing days take the default's.
+func (s *Server) StatsFilter(r *http.Request, regions []scheme.Region) (StatsQuery, stats.Filter, map[string]string) {
 	q := r.URL.Query()
-	def := s.stDefault(time.Now())
-	in := stQuery{From: cmp.Or(strings.TrimSpace(q.Get("from")), def.From), To: cmp.Or(strings.TrimSpace(q.Get("to")), def.To),
+	def := s.StatsDefault(time.Now())
+	in := StatsQuery{From: cmp.Or(strings.TrimSpace(q.Get("from")), def.From), To: cmp.Or(strings.TrimSpace(q.Get("to")), def.To),
 		Region: strings.TrimSpace(q.Get("region"))}
 	problems := map[string]string{}
 	day := func(name, v string) time.Time {
@@ -68,7 +68,7 @@ func (s *Server) stFilter(r *http.Request, regions []scheme.Region) (stQuery, st
 	return in, f, problems
 }
 
-func (q stQuery) encode() string {
+func (q StatsQuery) Encode() string {
 	v := url.Values{"from": {q.From}, "to": {q.To}}
 	if q.Region != "" {
 		v.Set("region", q.Region)
@@ -76,16 +76,16 @@ func (q stQuery) encode() string {
 	return v.Encode()
 }
 
-// stFigures counts the figures for f.
-func (s *Server) stFigures(r *http.Request, f stats.Filter) (stats.Figures, error) {
-	return s.reports.Statistics(r.Context(), f)
+// Figures counts the figures for f.
+func (s *Server) Figures(r *http.Request, f stats.Filter) (stats.Figures, error) {
+	return s.Reports.Statistics(r.Context(), f)
 }
 
 // --- The coordinators' page ---
 
 // StatsView is the coordinators' statistics page.
 type StatsView struct {
-	Query    stQuery
+	Query    StatsQuery
 	Errors   map[string]string
 	Regions  []stOption
 	Period   string // "1 December 2025 to 23 November 2026, London"
@@ -99,11 +99,11 @@ type stOption struct {
 
 type stSection struct {
 	Title, ID string
-	Tables    []stTable
+	Tables    []StatsTable
 }
 
-// stTable is a table with its chart and download link.
-type stTable struct {
+// StatsTable is a table with its chart and download link.
+type StatsTable struct {
 	stats.Table
 	ID       string
 	Chart    template.HTML // drawn by internal/stats, every label escaped
@@ -111,11 +111,11 @@ type stTable struct {
 	Wide     bool // more than two columns: the chart goes above the table, not beside it
 }
 
-func stTables(ts []stats.Table, query string) []stTable {
-	var out []stTable
+func StatsTables(ts []stats.Table, query string) []StatsTable {
+	var out []StatsTable
 	for _, t := range ts {
 		id := "st-" + t.Slug
-		st := stTable{Table: t, ID: id, Chart: template.HTML(stats.SVG(t, "chart-"+t.Slug)), // #nosec G203 -- stats.SVG escapes every text it writes (tested)
+		st := StatsTable{Table: t, ID: id, Chart: template.HTML(stats.SVG(t, "chart-"+t.Slug)), // #nosec G203 -- stats.SVG escapes every text it writes (tested)
 			Wide: len(t.Columns) > 2}
 		if query != "" {
 			st.Download = "/coordinator/statistics/download/" + url.PathEscape(t.Slug) + "?" + query
@@ -125,17 +125,17 @@ func stTables(ts []stats.Table, query string) []stTable {
 	return out
 }
 
-// stDay is a day as the page writes it.
-func stDay(t time.Time, loc *time.Location) string { return t.In(loc).Format("2 January 2006") }
+// StatsDay is a day as the page writes it.
+func StatsDay(t time.Time, loc *time.Location) string { return t.In(loc).Format("2 January 2006") }
 
 func (s *Server) statisticsPage() http.Handler {
-	return alNoIndex(s.signedIn(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
-		lists, err := s.content.Lists(r.Context())
+	return NoIndex(s.SignedIn(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
+		lists, err := s.Content.Lists(r.Context())
 		if err != nil {
-			s.fail(w, r, err)
+			s.Fail(w, r, err)
 			return
 		}
-		in, f, problems := s.stFilter(r, lists.Regions)
+		in, f, problems := s.StatsFilter(r, lists.Regions)
 		v := StatsView{Query: in, Errors: problems, Regions: []stOption{{Value: "", Label: "Everywhere", Selected: in.Region == ""}}}
 		regionName := "everywhere"
 		for _, x := range lists.Regions {
@@ -145,47 +145,47 @@ func (s *Server) statisticsPage() http.Handler {
 			}
 		}
 		if len(problems) > 0 {
-			s.render(w, r, http.StatusUnprocessableEntity, "stats", v)
+			s.Render(w, r, http.StatusUnprocessableEntity, "stats", v)
 			return
 		}
-		fig, err := s.stFigures(r, f)
+		fig, err := s.Figures(r, f)
 		if err != nil {
-			s.fail(w, r, err)
+			s.Fail(w, r, err)
 			return
 		}
-		v.Period = fmt.Sprintf("%s to %s, %s", stDay(f.From, s.stLoc()), stDay(f.To.AddDate(0, 0, -1), s.stLoc()), regionName)
+		v.Period = fmt.Sprintf("%s to %s, %s", StatsDay(f.From, s.stLoc()), StatsDay(f.To.AddDate(0, 0, -1), s.stLoc()), regionName)
 		for _, sec := range stats.Tables(fig) {
 			if len(sec.Tables) == 0 {
 				continue
 			}
 			v.Sections = append(v.Sections, stSection{Title: sec.Title, ID: "st-" + strings.ToLower(strings.ReplaceAll(sec.Title, " ", "-")),
-				Tables: stTables(sec.Tables, in.encode())})
+				Tables: StatsTables(sec.Tables, in.Encode())})
 		}
-		s.render(w, r, http.StatusOK, "stats", v)
+		s.Render(w, r, http.StatusOK, "stats", v)
 	}, scheme.RoleCoordinator))
 }
 
 // statisticsDownload sends one table as CSV, exact figures.
 func (s *Server) statisticsDownload() http.Handler {
-	return alNoIndex(s.signedIn(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
-		lists, err := s.content.Lists(r.Context())
+	return NoIndex(s.SignedIn(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
+		lists, err := s.Content.Lists(r.Context())
 		if err != nil {
-			s.fail(w, r, err)
+			s.Fail(w, r, err)
 			return
 		}
-		in, f, problems := s.stFilter(r, lists.Regions)
+		in, f, problems := s.StatsFilter(r, lists.Regions)
 		if len(problems) > 0 {
-			s.fail(w, r, scheme.Invalid(problems))
+			s.Fail(w, r, scheme.Invalid(problems))
 			return
 		}
-		fig, err := s.stFigures(r, f)
+		fig, err := s.Figures(r, f)
 		if err != nil {
-			s.fail(w, r, err)
+			s.Fail(w, r, err)
 			return
 		}
 		t, ok := stats.Find(stats.All(stats.Tables(fig)), r.PathValue("table"))
 		if !ok {
-			s.fail(w, r, scheme.ErrNotFound)
+			s.Fail(w, r, scheme.ErrNotFound)
 			return
 		}
 		name := "statistics-" + t.Slug + "-" + in.From + "-to-" + in.To
@@ -194,7 +194,7 @@ func (s *Server) statisticsDownload() http.Handler {
 		}
 		var b strings.Builder
 		if err := stats.WriteCSV(&b, t); err != nil {
-			s.fail(w, r, err)
+			s.Fail(w, r, err)
 			return
 		}
 		w.Header().Set("Content-Type", "text/csv; charset=utf-8")
@@ -208,23 +208,23 @@ func (s *Server) statisticsDownload() http.Handler {
 // PublicStatsView is the public statistics page.
 type PublicStatsView struct {
 	AsAt   string // the last day counted
-	Tables []stTable
+	Tables []StatsTable
 	Staff  bool // the reader may see the full figures
 }
 
 func (s *Server) publicStatistics() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		cutoff := stats.PublicCutoff(time.Now(), s.stLoc())
-		fig, err := s.stFigures(r, stats.Filter{To: cutoff, ExcludeRejected: true})
+		fig, err := s.Figures(r, stats.Filter{To: cutoff, ExcludeRejected: true})
 		if err != nil {
-			s.fail(w, r, err)
+			s.Fail(w, r, err)
 			return
 		}
-		u, signedIn := userFrom(r)
-		s.render(w, r, http.StatusOK, "stats-public", PublicStatsView{
-			AsAt:   stDay(cutoff.AddDate(0, 0, -1), s.stLoc()),
-			Tables: stTables(stats.Public(fig), ""),
-			Staff:  signedIn && allowed(u, []scheme.Role{scheme.RoleCoordinator}),
+		u, signedIn := UserFrom(r)
+		s.Render(w, r, http.StatusOK, "stats-public", PublicStatsView{
+			AsAt:   StatsDay(cutoff.AddDate(0, 0, -1), s.stLoc()),
+			Tables: StatsTables(stats.Public(fig), ""),
+			Staff:  signedIn && Allowed(u, []scheme.Role{scheme.RoleCoordinator}),
 		})
 	})
 }
@@ -242,21 +242,21 @@ type statsJSON struct {
 
 func (s *Server) apiStats() http.Handler {
 	return s.apiAuth(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
-		lists, err := s.content.Lists(r.Context())
+		lists, err := s.Content.Lists(r.Context())
 		if err != nil {
-			s.apiFail(w, r, err)
+			s.APIFail(w, r, err)
 			return
 		}
-		in, f, problems := s.stFilter(r, lists.Regions)
+		in, f, problems := s.StatsFilter(r, lists.Regions)
 		if len(problems) > 0 {
-			s.apiFail(w, r, scheme.Invalid(problems))
+			s.APIFail(w, r, scheme.Invalid(problems))
 			return
 		}
-		fig, err := s.stFigures(r, f)
+		fig, err := s.Figures(r, f)
 		if err != nil {
-			s.apiFail(w, r, err)
+			s.APIFail(w, r, err)
 			return
 		}
-		writeJSON(w, http.StatusOK, statsJSON{From: in.From, To: in.To, Region: in.Region, TimeZone: s.stLoc().String(), Sections: stats.Tables(fig)})
+		WriteJSON(w, http.StatusOK, statsJSON{From: in.From, To: in.To, Region: in.Region, TimeZone: s.stLoc().String(), Sections: stats.Tables(fig)})
 	}, scheme.RoleCoordinator)
 }

@@ -22,7 +22,7 @@ import (
 // clientAddr is the address to throttle by: the connection's, or behind a
 // trusted reverse proxy the last address it added to X-Forwarded-For.
 func (s *Server) clientAddr(r *http.Request) string {
-	if s.cfg.BehindProxy {
+	if s.Config.BehindProxy {
 		if xff := r.Header.Get("X-Forwarded-For"); xff != "" {
 			parts := strings.Split(xff, ",")
 			if ip := net.ParseIP(strings.TrimSpace(parts[len(parts)-1])); ip != nil {
@@ -58,19 +58,19 @@ func throttleKey(addr string) string {
 
 var errTooMany = scheme.Errorf(scheme.CodeTooMany, "Too many tries from this connection. Wait a minute and try again.")
 
-// throttled refuses requests from an address that has tried too often.
-func (s *Server) throttled(next http.Handler) http.Handler {
+// Throttled refuses requests from an address that has tried too often.
+func (s *Server) Throttled(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		ok, wait, err := s.accounts.TryFromAddress(r.Context(), throttleKey(s.clientAddr(r)))
+		ok, wait, err := s.Accounts.TryFromAddress(r.Context(), throttleKey(s.clientAddr(r)))
 		if err != nil {
-			s.log.ErrorContext(r.Context(), "throttle", "err", err)
+			s.Log.ErrorContext(r.Context(), "throttle", "err", err)
 		}
 		if err == nil && !ok {
 			w.Header().Set("Retry-After", strconv.Itoa(max(1, int(wait.Round(time.Second).Seconds()))))
 			if isAPI(r) {
-				s.apiFail(w, r, errTooMany)
+				s.APIFail(w, r, errTooMany)
 			} else {
-				s.fail(w, r, errTooMany)
+				s.Fail(w, r, errTooMany)
 			}
 			return
 		}
@@ -97,7 +97,7 @@ const (
 
 var errBusy = scheme.Errorf(scheme.CodeBusy, "The service is busy. Try again in a moment.")
 
-func (s *Server) admitted(wait time.Duration, next http.Handler) http.Handler {
+func (s *Server) Admitted(wait time.Duration, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		t := time.NewTimer(wait)
 		defer t.Stop()
@@ -107,7 +107,7 @@ func (s *Server) admitted(wait time.Duration, next http.Handler) http.Handler {
 			next.ServeHTTP(w, r)
 		case <-t.C:
 			w.Header().Set("Retry-After", "1")
-			s.apiFail(w, r, errBusy)
+			s.APIFail(w, r, errBusy)
 		case <-r.Context().Done():
 		}
 	})
