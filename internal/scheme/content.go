@@ -1,8 +1,10 @@
 package scheme
 
 import (
+	"cmp"
 	"embed"
 	"slices"
+	"strings"
 	"time"
 )
 
@@ -75,32 +77,42 @@ type Lists struct {
 	Sectors []Sector
 }
 
-// TypeName is an incident type's name, or its slug if the list lacks it.
+// TypeName is an incident type's name; "" if the list lacks it.
 func (l Lists) TypeName(slug string) string {
 	for _, t := range l.Types {
 		if t.Slug == slug {
 			return t.Name
 		}
 	}
-	return slug
+	return ""
 }
 
-// RegionName is a region's name, or its slug if the list lacks it.
+// RegionName is a region's name; "" if the list lacks it.
 func (l Lists) RegionName(slug string) string {
 	for _, r := range l.Regions {
 		if r.Slug == slug {
 			return r.Name
 		}
 	}
-	return slug
+	return ""
 }
 
-// SectorName is a sector's name, or its slug if the list lacks it.
+// SectorName is a sector's name; "" if the list lacks it.
 func (l Lists) SectorName(slug string) string {
 	for _, x := range l.Sectors {
 		if x.Slug == slug {
 			return x.Name
 		}
 	}
-	return slug
+	return ""
+}
+
+// TypeNames names incident types, joined with commas; a slug the list
+// lacks stands for itself.
+func (l Lists) TypeNames(slugs []string) string {
+	names := make([]string, 0, len(slugs))
+	for _, t := range slugs {
+		names = append(names, cmp.Or(l.TypeName(t), t))
+	}
+	return strings.Join(names, ", ")
 }

@@ -423,7 +423,7 @@ func TestAlertFeed_EmptyStateSaysWhatAlertsAre(t *testing.T) {
 func TestAlertPages_NeverIndexed(t *testing.T) {
 	d := newAlertDesk(t, storetest.Open(t, store.SQLite))
 	a := d.publish(alert.Input{Title: ptr("Robbery — Hackney")})
-	layout, err := os.ReadFile("templates/layout.html")
+	layout, err := os.ReadFile("core/templates/layout.html")
 	if err != nil {
 		t.Fatal(err)
 	}

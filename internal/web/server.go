@@ -1,118 +1,41 @@
-// Package web is the scheme's web face: routes, handlers, templates and
-// static assets, and the middleware every response passes through. It talks
-// to the domain through its services (Services), never to the store; it
-// holds no state of its own beyond parsed templates and caches.
+// Package web is the scheme's web face: it puts together the shared core
+// (internal/web/core: configuration, rendering, sessions, errors,
+// middleware) and the handlers of each audience — the public site
+// (internal/web/site), members (internal/web/member), coordinators and
+// admins (internal/web/staff) and the JSON API (internal/web/api) — into
+// one handler. The handlers reach the domain through its services only,
+// never the store.
 package web
 
 import (
-	"cmp"
-	"context"
-	"html/template"
 	"log/slog"
-	"sync"
 
 	"github.com/prometheus/client_golang/prometheus"
 
-	"uglymugs/internal/account"
-	"uglymugs/internal/alert"
-	"uglymugs/internal/check"
-	"uglymugs/internal/content"
-	"uglymugs/internal/police"
-	"uglymugs/internal/report"
-	"uglymugs/internal/vault"
+	"uglymugs/internal/web/core"
 )
 
-// SchemeView is how the scheme presents itself on every page.
-type SchemeView struct {
-	Name         string // e.g. "Ugly Mugs"
-	ContactEmail string
-	Hours        string // e.g. "Monday to Friday, 9:00 to 17:00"
-	Region       string // e.g. "the UK and Ireland"
-}
+// The configuration and dependencies are the core's.
+type (
+	Config     = core.Config
+	SchemeView = core.SchemeView
+	SMSInbound = core.SMSInbound
+	Services   = core.Services
+	Health     = core.Health
+)
 
-// Config is what the web layer needs to know about its deployment.
-type Config struct {
-	Scheme       SchemeView
-	QuickExitURL string // where "Exit this page" leaves for
-	Demo         bool   // running on fictional data: say so on every page
-	TLS          bool   // served over HTTPS (directly or behind a proxy): HSTS and Secure cookies
-	MetricsToken string // if set, /metrics wants "Authorization: Bearer <token>"
-	BehindProxy  bool   // trust the last X-Forwarded-For address (set only behind your own reverse proxy)
-	// SMSInbound verifies the SMS provider's inbound webhook: Twilio signs
-	// each request with the account's auth token over the URL it called.
-	SMSInbound SMSInbound
-	// WriteSlots is how many API checks and reports run at once; more wait
-	// a moment, then are told the service is busy. 0: 8.
-	WriteSlots int
-}
-
-// SMSInbound is what the inbound SMS webhook needs to check a request came
-// from the provider. With no AuthToken, the webhook refuses everything.
-type SMSInbound struct {
-	AuthToken string
-	URL       string // the webhook's public address, as configured at the provider
-}
-
-// Services are the domain's entry points, one per use case, that the
-// handlers call; the store is behind them.
-type Services struct {
-	Accounts *account.Service
-	Reports  *report.Service
-	Alerts   *alert.Service
-	Checks   *check.Service
-	Police   *police.Service
-	Content  *content.Service
-	Health   Health
-}
-
-// Health is what the health check and the metrics ask of the database:
-// that it answers, that the key file opens it, and to hear of every
-// encrypted value that does not open.
-type Health interface {
-	Ping(ctx context.Context) error
-	CheckKeys(ctx context.Context) error
-	OnUnreadable(fn func(vault.Field))
-}
-
-// Server holds the parsed templates and the dependencies of the handlers.
+// Server serves the whole site.
 type Server struct {
-	Config      Config
-	health   Health
-	Content  *content.Service
-	Accounts *account.Service
-	Reports  *report.Service
-	Alerts   *alert.Service
-	Checks   *check.Service
-	Police   *police.Service
-	Log      *slog.Logger
-	views    map[string]*template.Template
-	assets   *assets
-	metrics  *httpMetrics
-	reg      *prometheus.Registry
-
-	patterns   []string // the routes, recorded by Handler
-	termsMu    sync.Mutex
-	termsHTML  map[int]template.HTML // rendered terms by version: versions never change
-	writeSlots chan struct{}         // admitted: API checks and reports at once
+	core     *core.Server
+	patterns []string // the routes, recorded by Handler
 }
 
 // New parses every view and fingerprints every static asset; it fails if a
 // template is missing or broken, so a bad build never starts serving.
 func New(cfg Config, svc Services, log *slog.Logger, reg *prometheus.Registry) (*Server, error) {
-	a, err := loadAssets()
+	c, err := core.New(cfg, svc, log, reg)
 	if err != nil {
 		return nil, err
 	}
-	views, err := parseViews(a)
-	if err != nil {
-		return nil, err
-	}
-	watchUnreadable(svc.Health, reg, log)
-	return &Server{
-		Config: cfg, health: svc.Health, Content: svc.Content, Accounts: svc.Accounts, Reports: svc.Reports,
-		Alerts: svc.Alerts, Checks: svc.Checks, Police: svc.Police, Log: log, views: views, assets: a,
-		metrics: newHTTPMetrics(reg), reg: reg,
-		termsHTML:  map[int]template.HTML{},
-		writeSlots: make(chan struct{}, cmp.Or(cfg.WriteSlots, 8)),
-	}, nil
+	return &Server{core: c}, nil
 }

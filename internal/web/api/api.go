@@ -1,0 +1,315 @@
+package api
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"reflect"
+	"strings"
+	"time"
+
+	"uglymugs/internal/account"
+	"uglymugs/internal/scheme"
+	"uglymugs/internal/web/core"
+)
+
+// The JSON API under /api/v1, for the mobile app, partner tools and
+// acceptance tests; documented in docs/openapi.yaml. Errors are
+// {"error":{"code":…,"message":…,"fields":{…}}}.
+
+// decode reads a JSON body into v, refusing unknown fields and trailing
+// data, with a message that says what is wrong.
+func decode(r *http.Request, v any) error {
+	if ct := r.Header.Get("Content-Type"); ct != "" && !strings.HasPrefix(ct, "application/json") {
+		return scheme.Errorf(scheme.CodeInvalid, "Send JSON, with Content-Type: application/json.")
+	}
+	dec := json.NewDecoder(r.Body)
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		var mbe *http.MaxBytesError
+		var ute *json.UnmarshalTypeError
+		switch {
+		case errors.As(err, &mbe):
+			return scheme.Errorf(scheme.CodeInvalid, "The request is too large.")
+		case errors.As(err, &ute):
+			return &scheme.Error{Code: scheme.CodeInvalid, Message: "A field has the wrong type.",
+				Fields: map[string]string{ute.Field: fmt.Sprintf("Expected %s.", ute.Type)}}
+		case errors.Is(err, io.EOF):
+			return scheme.Errorf(scheme.CodeInvalid, "The request body is empty: send a JSON object.")
+		case strings.HasPrefix(err.Error(), "json: unknown field "):
+			f := strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`)
+			return &scheme.Error{Code: scheme.CodeInvalid, Message: "Unknown field.", Fields: map[string]string{f: "This field is not part of the API."}}
+		}
+		return scheme.Errorf(scheme.CodeInvalid, "The request body is not valid JSON.")
+	}
+	if dec.More() {
+		return scheme.Errorf(scheme.CodeInvalid, "Send one JSON object only.")
+	}
+	normaliseText(reflect.ValueOf(v))
+	return nil
+}
+
+// normaliseText makes the line breaks of every string decode filled in
+// "\n", as normaliseForms does for forms: text enters by every door with
+// one kind of line break.
+func normaliseText(v reflect.Value) {
+	switch v.Kind() {
+	case reflect.Pointer:
+		if !v.IsNil() {
+			normaliseText(v.Elem())
+		}
+	case reflect.Interface:
+		if v.IsNil() || !v.CanSet() {
+			return
+		}
+		c := reflect.New(v.Elem().Type()).Elem()
+		c.Set(v.Elem())
+		normaliseText(c)
+		v.Set(c)
+	case reflect.String:
+		if v.CanSet() {
+			v.SetString(scheme.NormaliseLineBreaks(v.String()))
+		}
+	case reflect.Struct:
+		for i := range v.NumField() {
+			if v.Type().Field(i).IsExported() {
+				normaliseText(v.Field(i))
+			}
+		}
+	case reflect.Slice, reflect.Array:
+		for i := range v.Len() {
+			normaliseText(v.Index(i))
+		}
+	case reflect.Map:
+		iter := v.MapRange()
+		for iter.Next() {
+			c := reflect.New(iter.Value().Type()).Elem()
+			c.Set(iter.Value())
+			normaliseText(c)
+			v.SetMapIndex(iter.Key(), c)
+		}
+	}
+}
+
+// bearer returns the API token of a request.
+func bearer(r *http.Request) string {
+	authScheme, token, ok := strings.Cut(r.Header.Get("Authorization"), " ")
+	if !ok || !strings.EqualFold(authScheme, "Bearer") {
+		return ""
+	}
+	return strings.TrimSpace(token)
+}
+
+// apiAuth runs next with the token's user if their role is one of roles
+// (any role when none are given).
+func (s *server) apiAuth(next func(w http.ResponseWriter, r *http.Request, u scheme.User), roles ...scheme.Role) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		u, err := s.Accounts.Authenticate(r.Context(), bearer(r), scheme.SessionAPI)
+		if err != nil {
+			w.Header().Set("WWW-Authenticate", `Bearer realm="uglymugs"`)
+			s.APIFail(w, r, err)
+			return
+		}
+		if !core.Allowed(u, roles) {
+			s.APIFail(w, r, core.ErrForbidden)
+			return
+		}
+		next(w, r, u)
+	})
+}
+
+func (s *server) apiSignIn() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		var in account.SignInInput
+		if err := decode(r, &in); err != nil {
+			s.APIFail(w, r, err)
+			return
+		}
+		sess, err := s.Accounts.SignIn(r.Context(), in, scheme.SessionAPI)
+		if err != nil {
+			s.APIFail(w, r, err)
+			return
+		}
+		core.WriteJSON(w, http.StatusCreated, map[string]any{"token": sess.Token, "expires_at": sess.Expires.UTC().Format(time.RFC3339)})
+	})
+}
+
+func (s *server) apiSignOut() http.Handler {
+	return s.apiAuth(func(w http.ResponseWriter, r *http.Request, _ scheme.User) {
+		if err := s.Accounts.SignOut(r.Context(), bearer(r)); err != nil {
+			s.APIFail(w, r, err)
+			return
+		}
+		w.WriteHeader(http.StatusNoContent)
+	})
+}
+
+func (s *server) apiTerms() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		t, err := s.Accounts.CurrentTerms(r.Context())
+		if err != nil {
+			s.APIFail(w, r, err)
+			return
+		}
+		core.WriteJSON(w, http.StatusOK, map[string]any{"version": t.Version, "text": t.Body, "published_at": t.PublishedAt.UTC().Format(time.RFC3339)})
+	})
+}
+
+func (s *server) apiRegions() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		l, err := s.Content.Lists(r.Context())
+		if err != nil {
+			s.APIFail(w, r, err)
+			return
+		}
+		out := make([]map[string]string, len(l.Regions))
+		for i, x := range l.Regions {
+			out[i] = map[string]string{"slug": x.Slug, "name": x.Name}
+		}
+		core.WriteJSON(w, http.StatusOK, out)
+	})
+}
+
+func (s *server) apiApply() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		var in account.ApplicationInput
+		if err := decode(r, &in); err != nil {
+			s.APIFail(w, r, err)
+			return
+		}
+		a, err := s.Accounts.Apply(r.Context(), in)
+		if err != nil {
+			s.APIFail(w, r, err)
+			return
+		}
+		core.WriteJSON(w, http.StatusCreated, map[string]string{"id": a.ID, "status": string(a.Status)})
+	})
+}
+
+// applicationJSON is an application in the vetting queue.
+type applicationJSON struct {
+	ID                  string        `json:"id"`
+	UserID              string        `json:"user_id"`
+	Type                string        `json:"type"`
+	Status              string        `json:"status"`
+	SubmittedAt         string        `json:"submitted_at"`
+	WaitingWorkingHours float64       `json:"waiting_working_hours"`
+	Flags               []scheme.Flag `json:"flags"`
+}
+
+func (s *server) apiApplications() http.Handler {
+	return s.apiAuth(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
+		var f scheme.ApplicationFilter
+		if st := r.URL.Query().Get("status"); st != "" {
+			switch scheme.ApplicationStatus(st) {
+			case scheme.ApplicationPending, scheme.ApplicationInfoRequested, scheme.ApplicationApproved, scheme.ApplicationRejected:
+				f.Statuses = []scheme.ApplicationStatus{scheme.ApplicationStatus(st)}
+			default:
+				s.APIFail(w, r, &scheme.Error{Code: scheme.CodeInvalid, Message: "Unknown status.",
+					Fields: map[string]string{"status": "Use pending, info_requested, approved or rejected."}})
+				return
+			}
+		}
+		apps, err := s.Accounts.Queue(r.Context(), f)
+		if err != nil {
+			s.APIFail(w, r, err)
+			return
+		}
+		items := make([]applicationJSON, len(apps))
+		for i, a := range apps {
+			items[i] = applicationJSON{ID: a.ID, UserID: a.UserID, Type: string(a.Type), Status: string(a.Status),
+				SubmittedAt: a.SubmittedAt.UTC().Format(time.RFC3339), WaitingWorkingHours: a.WaitingHours, Flags: a.Flags}
+			if items[i].Flags == nil {
+				items[i].Flags = []scheme.Flag{}
+			}
+		}
+		core.WriteJSON(w, http.StatusOK, map[string]any{"items": items})
+	}, scheme.RoleCoordinator)
+}
+
+func (s *server) apiDecide(d scheme.Decision) http.Handler {
+	return s.apiAuth(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
+		var in struct {
+			Reason   string `json:"reason"`
+			Question string `json:"question"`
+		}
+		if body, err := io.ReadAll(r.Body); err != nil {
+			s.APIFail(w, r, scheme.Errorf(scheme.CodeInvalid, "The request is too large."))
+			return
+		} else if len(strings.TrimSpace(string(body))) > 0 {
+			r.Body = io.NopCloser(strings.NewReader(string(body)))
+			if err := decode(r, &in); err != nil {
+				s.APIFail(w, r, err)
+				return
+			}
+		}
+		text := in.Reason
+		if d == scheme.RequestInfo {
+			text = in.Question
+		}
+		a, err := s.Accounts.Decide(r.Context(), u.ID, r.PathValue("id"), d, text)
+		if err != nil {
+			s.APIFail(w, r, err)
+			return
+		}
+		core.WriteJSON(w, http.StatusOK, map[string]string{"id": a.ID, "status": string(a.Status)})
+	}, scheme.RoleCoordinator)
+}
+
+func (s *server) apiMe() http.Handler {
+	return s.apiAuth(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
+		me, err := s.Accounts.Me(r.Context(), u)
+		if err != nil {
+			s.APIFail(w, r, err)
+			return
+		}
+		core.WriteJSON(w, http.StatusOK, me)
+	})
+}
+
+func (s *server) apiExport() http.Handler {
+	return s.apiAuth(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
+		e, err := s.Accounts.ExportData(r.Context(), u)
+		if err != nil {
+			s.APIFail(w, r, err)
+			return
+		}
+		w.Header().Set("Content-Disposition", `attachment; filename="my-data.json"`)
+		core.WriteJSON(w, http.StatusOK, e)
+	})
+}
+
+func (s *server) apiLeave() http.Handler {
+	return s.apiAuth(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
+		if err := s.Accounts.Leave(r.Context(), u); err != nil {
+			s.APIFail(w, r, err)
+			return
+		}
+		w.WriteHeader(http.StatusNoContent)
+	})
+}
+
+func (s *server) apiRevoke() http.Handler {
+	return s.apiAuth(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
+		var in struct {
+			Reason string `json:"reason"`
+		}
+		if err := decode(r, &in); err != nil {
+			s.APIFail(w, r, err)
+			return
+		}
+		if err := s.Accounts.Revoke(r.Context(), u, r.PathValue("id"), in.Reason); err != nil {
+			s.APIFail(w, r, err)
+			return
+		}
+		core.WriteJSON(w, http.StatusOK, map[string]string{"id": r.PathValue("id"), "status": scheme.StatusRevoked})
+	}, scheme.RoleCoordinator)
+}
+
+func (s *server) apiNotFound() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		s.APIFail(w, r, scheme.Errorf(scheme.CodeNotFound, "There is no such API endpoint."))
+	})
+}

@@ -1,0 +1,154 @@
+package api
+
+import (
+	"net/http"
+	"time"
+
+	"uglymugs/internal/report"
+	"uglymugs/internal/scheme"
+	"uglymugs/internal/web/core"
+)
+
+// reportJSON is a report as the API shows it: to its reporter, what they
+// sent and where it is; to coordinators also the working copy and the
+// offender profiles it is linked to.
+type reportJSON struct {
+	scheme.Report
+	DelayHours float64               `json:"delay_hours"`
+	Overdue    bool                  `json:"overdue"`
+	Content    *scheme.ReportContent `json:"content,omitempty"`
+	Working    *scheme.ReportContent `json:"working_copy,omitempty"`
+	OffenderID []string              `json:"offender_ids,omitempty"`
+}
+
+func (s *server) reportView(r scheme.Report, forStaff bool, full bool) reportJSON {
+	out := reportJSON{Report: r, DelayHours: float64(r.Delay/time.Minute) / 60, Overdue: r.Overdue(time.Now())}
+	if out.IncidentTypes == nil {
+		out.IncidentTypes = []string{}
+	}
+	if !full {
+		return out
+	}
+	orig := r.Original
+	if forStaff {
+		w := r.Working
+		out.Working = &w
+		seen := map[string]bool{}
+		for _, o := range r.Working.Offenders {
+			if o.ProfileID != "" && !seen[o.ProfileID] {
+				seen[o.ProfileID] = true
+				out.OffenderID = append(out.OffenderID, o.ProfileID)
+			}
+		}
+	} else {
+		// Reporters see what they sent, without link ids or normalised forms.
+		orig.Offenders = append([]scheme.Offender(nil), orig.Offenders...)
+		for i := range orig.Offenders {
+			orig.Offenders[i].ID, orig.Offenders[i].ProfileID = "", ""
+			ids := append([]scheme.Identifier(nil), orig.Offenders[i].Identifiers...)
+			for j := range ids {
+				ids[j].Normalised = ""
+			}
+			orig.Offenders[i].Identifiers = ids
+		}
+	}
+	out.Content = &orig
+	return out
+}
+
+func (s *server) apiSubmitReport() http.Handler {
+	return s.apiAuth(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
+		var in report.Input
+		if err := decode(r, &in); err != nil {
+			s.APIFail(w, r, err)
+			return
+		}
+		rep, err := s.Reports.Submit(r.Context(), u, in)
+		if err != nil {
+			s.APIFail(w, r, err)
+			return
+		}
+		core.WriteJSON(w, http.StatusCreated, map[string]any{"id": rep.ID, "status": rep.Status, "late": rep.Late})
+	})
+}
+
+func (s *server) apiReports() http.Handler {
+	return s.apiAuth(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
+		var queue []scheme.ReportStatus // nil: the caller's own reports
+		staff := u.Role.Staff() && u.Status == scheme.StatusActive
+		if staff && r.URL.Query().Get("mine") != "true" {
+			queue = []scheme.ReportStatus{scheme.ReportSubmitted, scheme.ReportInReview}
+			if st := r.URL.Query().Get("status"); st != "" {
+				switch scheme.ReportStatus(st) {
+				case scheme.ReportSubmitted, scheme.ReportInReview, scheme.ReportPublished, scheme.ReportIntelligence, scheme.ReportRejected:
+					queue = []scheme.ReportStatus{scheme.ReportStatus(st)}
+				default:
+					s.APIFail(w, r, &scheme.Error{Code: scheme.CodeInvalid, Message: "Unknown status.",
+						Fields: map[string]string{"status": "Use submitted, in_review, published, intelligence or rejected."}})
+					return
+				}
+			}
+		}
+		var rs []scheme.Report
+		var err error
+		if queue == nil {
+			rs, err = s.Reports.Mine(r.Context(), u)
+		} else {
+			rs, err = s.Reports.Queue(r.Context(), u, queue...)
+		}
+		if err != nil {
+			s.APIFail(w, r, err)
+			return
+		}
+		items := make([]reportJSON, len(rs))
+		for i, x := range rs {
+			items[i] = s.reportView(x, staff, false)
+		}
+		core.WriteJSON(w, http.StatusOK, map[string]any{"items": items})
+	})
+}
+
+func (s *server) apiReport() http.Handler {
+	return s.apiAuth(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
+		rep, err := s.Reports.Get(r.Context(), u, r.PathValue("id"))
+		if err != nil {
+			s.APIFail(w, r, err)
+			return
+		}
+		core.WriteJSON(w, http.StatusOK, s.reportView(rep, rep.ReporterID != u.ID, true))
+	})
+}
+
+func (s *server) apiConsents() http.Handler {
+	return s.apiAuth(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
+		// Only the reporter decides; read without the coordinators' audited view.
+		rep, err := s.Reports.Own(r.Context(), u, r.PathValue("id"))
+		if err != nil {
+			s.APIFail(w, r, err)
+			return
+		}
+		// Start from the current consents: a field left out is unchanged.
+		c := rep.Consents
+		if err := decode(r, &c); err != nil {
+			s.APIFail(w, r, err)
+			return
+		}
+		c, err = s.Reports.SetConsents(r.Context(), u, rep.ID, c)
+		if err != nil {
+			s.APIFail(w, r, err)
+			return
+		}
+		core.WriteJSON(w, http.StatusOK, map[string]any{"id": rep.ID, "consents": c})
+	})
+}
+
+func (s *server) apiOffender() http.Handler {
+	return s.apiAuth(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
+		p, err := s.Reports.OffenderProfile(r.Context(), u, r.PathValue("id"))
+		if err != nil {
+			s.APIFail(w, r, err)
+			return
+		}
+		core.WriteJSON(w, http.StatusOK, p)
+	}, scheme.RoleCoordinator)
+}

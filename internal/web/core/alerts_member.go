@@ -1,0 +1,115 @@
+package core
+
+import (
+	"cmp"
+	"net/http"
+	"strings"
+	"time"
+
+	"uglymugs/internal/scheme"
+)
+
+// AlertKinds are the kinds of identifier, in words.
+var AlertKinds = []struct{ Value, Label string }{
+	{"phone", "Phone number"}, {"email", "Email address"}, {"vehicle", "Vehicle registration"},
+	{"name", "Name or alias used"}, {"username", "Website or app username"},
+}
+
+func AlertKindName(kind string) string {
+	for _, k := range AlertKinds {
+		if k.Value == kind {
+			return k.Label
+		}
+	}
+	return kind
+}
+
+// NoIndex asks search engines not to index or follow anything on an
+// alert page (the pages are members-only anyway: this is for a page that
+// ever leaks through a proxy or a shared link).
+func NoIndex(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("X-Robots-Tag", "noindex, nofollow")
+		next.ServeHTTP(w, r)
+	})
+}
+
+// Location is the scheme's time zone, in which dates are shown and read.
+func (s *Server) Location() *time.Location { return cmp.Or(s.Alerts.Loc, time.UTC) }
+
+// AlertDate is a date without the time ("Monday 2 March 2026").
+func (s *Server) AlertDate(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.In(s.Location()).Format("Monday 2 January 2006")
+}
+
+// ShortDate is a short date ("Mon 2 Mar 2026").
+func (s *Server) ShortDate(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.In(s.Location()).Format("Mon 2 Jan 2006")
+}
+
+// SeverityView is a severity in words with its rank (for the bars).
+type SeverityView struct {
+	Severity     scheme.Severity
+	SeverityName string
+	SeverityRank int
+}
+
+func SeverityOf(sv scheme.Severity) SeverityView {
+	return SeverityView{Severity: sv, SeverityName: cmp.Or(CaseSeverityNames[sv], string(sv)), SeverityRank: scheme.SeverityRank[sv]}
+}
+
+// AlertItemView is one alert in a list (the feed, search results, staff lists).
+type AlertItemView struct {
+	SeverityView
+	ID, Title        string
+	Withdrawn        bool
+	Notice           string
+	Unread           bool
+	Types            string // names, comma-separated
+	Area             string
+	Regions          string // "London, Wales", or "All regions"
+	Happened         string // the incident's date, in full
+	HappenedShort    string
+	Sent, Withdrawal string
+}
+
+// UnreadableAlert is what a list says of an alert whose stored text does
+// not open (damaged): the rest of the list is shown as usual.
+const UnreadableAlert = "This alert could not be read"
+
+// AlertTitle is an alert's title in a list, or the plain words above.
+func AlertTitle(a scheme.Alert) string {
+	if a.Unreadable {
+		return UnreadableAlert
+	}
+	return a.Title
+}
+
+func (s *Server) AlertItem(a scheme.Alert, l scheme.Lists) AlertItemView {
+	return AlertItemView{SeverityView: SeverityOf(a.Severity), ID: a.ID, Title: AlertTitle(a), Withdrawn: a.Status == scheme.AlertWithdrawn,
+		Notice: a.Notice, Unread: a.ReadAt.IsZero(), Types: l.TypeNames(a.IncidentTypes), Area: a.Area,
+		Regions: AlertRegions(a, l), Happened: s.AlertDate(a.IncidentAt), HappenedShort: s.ShortDate(a.IncidentAt), Sent: s.ShortDate(a.PublishedAt), Withdrawal: s.ShortDate(a.WithdrawnAt)}
+}
+
+func AlertRegions(a scheme.Alert, l scheme.Lists) string {
+	if a.Nationwide {
+		return "All regions"
+	}
+	names := make([]string, len(a.Regions))
+	for i, r := range a.Regions {
+		names[i] = cmp.Or(l.RegionName(r), r)
+	}
+	return strings.Join(names, ", ")
+}
+
+// Option is one choice in a select or a list of boxes.
+type Option struct {
+	Value, Label string
+	Selected     bool
+}

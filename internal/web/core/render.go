@@ -1,0 +1,140 @@
+package core
+
+import (
+	"bytes"
+	"embed"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"net/http"
+	"path"
+	"strings"
+	"sync"
+
+	"uglymugs/internal/scheme"
+)
+
+//go:embed templates
+var templateFS embed.FS
+
+// Page is the data every template gets; Data is the view's own.
+type Page struct {
+	Title        string
+	Scheme       SchemeView
+	Path         string
+	Theme        string
+	QuickExitURL string
+	Demo         bool
+	SignedIn     bool
+	User         scheme.User // the signed-in user, when SignedIn
+	UnreadAlerts int         // alerts the member has not opened yet
+	Data         any
+}
+
+// parseViews parses each view once with the layout and every partial.
+func parseViews(a *assets) (map[string]*template.Template, error) {
+	funcs := template.FuncMap{"asset": a.url, "field": newField, "optional": optionalField}
+	base, err := template.New("").Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/partials/*.html")
+	if err != nil {
+		return nil, fmt.Errorf("parse layout: %w", err)
+	}
+	files, err := fs.Glob(templateFS, "templates/views/*.html")
+	if err != nil {
+		return nil, err
+	}
+	views := map[string]*template.Template{}
+	for _, f := range files {
+		t, err := template.Must(base.Clone()).ParseFS(templateFS, f)
+		if err != nil {
+			return nil, fmt.Errorf("parse %s: %w", f, err)
+		}
+		views[strings.TrimSuffix(path.Base(f), ".html")] = t
+	}
+	for _, name := range requiredViews {
+		if views[name] == nil {
+			return nil, fmt.Errorf("view %q is missing", name)
+		}
+	}
+	return views, nil
+}
+
+// requiredViews are the views handlers render; start-up fails without them.
+var requiredViews = []string{"home", "about", "join", "privacy", "contact", "terms", "error",
+	"signin", "signin-code", "apply", "applied", "account", "profile", "password", "second-factor", "reset", "reset-code",
+	"leave", "left", "staff", "queue", "application", "outbox", "members", "case-search", "case-queue", "case-report", "offender", "report-list", "report-draft", "report-sent", "report-view", "report-signed-out",
+	"alert-feed", "alert-view", "alert-print", "alert-list", "alert-editor", "alert-deliveries", "alert-additions", "alert-settings", "stats", "stats-public"}
+
+var bufPool = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+// page fills in what every page shows.
+func (s *Server) page(r *http.Request, data any) Page {
+	u, signedIn := UserFrom(r)
+	var unread int
+	if signedIn {
+		n, err := s.Alerts.Unread(r.Context(), u)
+		if err != nil {
+			s.Log.WarnContext(r.Context(), "counting unread alerts", "err", err)
+		}
+		unread = n
+	}
+	return Page{
+		UnreadAlerts: unread,
+		SignedIn:     signedIn,
+		User:         u,
+		Scheme:       s.Config.Scheme,
+		Path:         r.URL.Path,
+		Theme:        ThemeFrom(r),
+		QuickExitURL: s.Config.QuickExitURL,
+		Demo:         s.Config.Demo,
+		Data:         data,
+	}
+}
+
+// Render writes a view with status. It renders to a buffer first so that a
+// template error becomes a clean 500, not half a page.
+func (s *Server) Render(w http.ResponseWriter, r *http.Request, status int, view string, data any) {
+	t, ok := s.views[view]
+	if !ok {
+		s.ServerError(w, r, fmt.Errorf("no view %q", view))
+		return
+	}
+	buf := bufPool.Get().(*bytes.Buffer)
+	buf.Reset()
+	defer bufPool.Put(buf)
+	if err := t.ExecuteTemplate(buf, "layout", s.page(r, data)); err != nil {
+		if view == "error" {
+			// Don't loop: the error page itself failed.
+			http.Error(w, "Something went wrong on our side. Please try again in a moment.", http.StatusInternalServerError)
+			s.Log.ErrorContext(r.Context(), "render error page", "err", err)
+			return
+		}
+		s.ServerError(w, r, fmt.Errorf("render %s: %w", view, err))
+		return
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.WriteHeader(status)
+	_, _ = buf.WriteTo(w) // the client went away
+}
+
+// FieldView is one form field for the "text-field" and "textarea-field"
+// partials: its name (also its id), label, hint, input type and
+// autocomplete, with the value typed and the problem found, if any.
+type FieldView struct {
+	Name, Label, Hint, Type, Autocomplete, Value, Error string
+	Optional                                            bool
+}
+
+// newField is the template function "field".
+func newField(f FormView, name, label, hint, typ, autocomplete string) FieldView {
+	if typ == "" {
+		typ = "text"
+	}
+	return FieldView{Name: name, Label: label, Hint: hint, Type: typ, Autocomplete: autocomplete, Value: f.Values[name], Error: f.Errors[name]}
+}
+
+// optionalField is the template function "optional": it marks a field as
+// not required in its label.
+func optionalField(f FieldView) FieldView {
+	f.Optional = true
+	return f
+}

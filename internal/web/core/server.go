@@ -1,0 +1,144 @@
+package core
+
+import (
+	"cmp"
+	"context"
+	"html/template"
+	"log/slog"
+	"net/http"
+	"sync"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	"uglymugs/internal/account"
+	"uglymugs/internal/alert"
+	"uglymugs/internal/check"
+	"uglymugs/internal/content"
+	"uglymugs/internal/imaging"
+	"uglymugs/internal/police"
+	"uglymugs/internal/report"
+	"uglymugs/internal/vault"
+)
+
+// SchemeView is how the scheme presents itself on every page.
+type SchemeView struct {
+	Name         string // e.g. "Ugly Mugs"
+	ContactEmail string
+	Hours        string // e.g. "Monday to Friday, 9:00 to 17:00"
+	Region       string // e.g. "the UK and Ireland"
+}
+
+// Config is what the web layer needs to know about its deployment.
+type Config struct {
+	Scheme       SchemeView
+	QuickExitURL string // where "Exit this page" leaves for
+	Demo         bool   // running on fictional data: say so on every page
+	TLS          bool   // served over HTTPS (directly or behind a proxy): HSTS and Secure cookies
+	MetricsToken string // if set, /metrics wants "Authorization: Bearer <token>"
+	BehindProxy  bool   // trust the last X-Forwarded-For address (set only behind your own reverse proxy)
+	// SMSInbound verifies the SMS provider's inbound webhook: Twilio signs
+	// each request with the account's auth token over the URL it called.
+	SMSInbound SMSInbound
+	// WriteSlots is how many API checks and reports run at once; more wait
+	// a moment, then are told the service is busy. 0: 8.
+	WriteSlots int
+}
+
+// SMSInbound is what the inbound SMS webhook needs to check a request came
+// from the provider. With no AuthToken, the webhook refuses everything.
+type SMSInbound struct {
+	AuthToken string
+	URL       string // the webhook's public address, as configured at the provider
+}
+
+// Services are the domain's entry points, one per use case, that the
+// handlers call; the store is behind them.
+type Services struct {
+	Accounts *account.Service
+	Reports  *report.Service
+	Alerts   *alert.Service
+	Checks   *check.Service
+	Police   *police.Service
+	Content  *content.Service
+	Health   Health
+}
+
+// Health is what the health check and the metrics ask of the database:
+// that it answers, that the key file opens it, and to hear of every
+// encrypted value that does not open.
+type Health interface {
+	Ping(ctx context.Context) error
+	CheckKeys(ctx context.Context) error
+	OnUnreadable(fn func(vault.Field))
+}
+
+// Server holds the parsed templates and the dependencies of the handlers.
+type Server struct {
+	Config   Config
+	health   Health
+	Content  *content.Service
+	Accounts *account.Service
+	Reports  *report.Service
+	Alerts   *alert.Service
+	Checks   *check.Service
+	Police   *police.Service
+	Log      *slog.Logger
+	views    map[string]*template.Template
+	assets   *assets
+	metrics  *httpMetrics
+	reg      *prometheus.Registry
+
+	termsMu    sync.Mutex
+	termsHTML  map[int]template.HTML // rendered terms by version: versions never change
+	writeSlots chan struct{}         // admitted: API checks and reports at once
+}
+
+// New parses every view and fingerprints every static asset; it fails if a
+// template is missing or broken, so a bad build never starts serving.
+func New(cfg Config, svc Services, log *slog.Logger, reg *prometheus.Registry) (*Server, error) {
+	a, err := loadAssets()
+	if err != nil {
+		return nil, err
+	}
+	views, err := parseViews(a)
+	if err != nil {
+		return nil, err
+	}
+	watchUnreadable(svc.Health, reg, log)
+	return &Server{
+		Config: cfg, health: svc.Health, Content: svc.Content, Accounts: svc.Accounts, Reports: svc.Reports,
+		Alerts: svc.Alerts, Checks: svc.Checks, Police: svc.Police, Log: log, views: views, assets: a,
+		metrics: newHTTPMetrics(reg), reg: reg,
+		termsHTML:  map[int]template.HTML{},
+		writeSlots: make(chan struct{}, cmp.Or(cfg.WriteSlots, 8)),
+	}, nil
+}
+
+// Mux is where a package of handlers registers its routes.
+type Mux interface {
+	Handle(pattern string, h http.Handler)
+}
+
+// Operations registers what operators and browsers need besides pages:
+// the health check, the metrics and the static assets.
+func (s *Server) Operations(mux Mux) {
+	mux.Handle("GET /healthz", s.handleHealth())
+	mux.Handle("GET /metrics", s.handleMetrics())
+	mux.Handle("GET /static/{file}", s.assets.handler())
+}
+
+// Wrap puts the middleware every request passes through around the routes
+// (outermost last).
+func (s *Server) Wrap(mux http.Handler) http.Handler {
+	h := recordRoute(mux)
+	h = normaliseForms(h)
+	h = s.withUser(h)
+	h = s.csrf(h)
+	h = limitBody(h, 1<<20, map[string]int64{"/admin/images": imaging.MaxBytes + 64<<10})
+	h = s.securityHeaders(h)
+	h = s.recoverPanics(h)
+	h = s.logRequests(h)
+	h = s.countRequests(h)
+	h = withRequestID(h)
+	return h
+}

@@ -1,0 +1,239 @@
+package member
+
+import (
+	"bytes"
+	"encoding/base64"
+	"encoding/json"
+	"html/template"
+	"image/png"
+	"net/http"
+	"strings"
+
+	"uglymugs/internal/account"
+	"uglymugs/internal/scheme"
+	"uglymugs/internal/web/core"
+)
+
+func (s *server) accountPage() http.Handler {
+	return s.SignedIn(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
+		me, err := s.Accounts.Me(r.Context(), u)
+		if err != nil {
+			s.Fail(w, r, err)
+			return
+		}
+		v := accountView{Me: me}
+		if v.Disclosures, err = s.myDisclosures(r, u); err != nil {
+			s.Fail(w, r, err)
+			return
+		}
+		s.Render(w, r, http.StatusOK, "account", core.FormView{Extra: v, Notice: noticeFrom(r)})
+	})
+}
+
+// accountView is the account page: the account, and any disclosure of the
+// member's information they must be told of.
+type accountView struct {
+	account.Me
+	Disclosures []myDisclosure
+}
+
+// noticeFrom turns a ?done= code into a confirmation to show once. Only
+// known codes are shown, so the address cannot carry text of its own.
+func noticeFrom(r *http.Request) string {
+	return map[string]string{
+		"answer":   "Thank you: your answer is with the coordinators.",
+		"profile":  "Your details are saved.",
+		"password": "Your password is changed. You were signed out everywhere else.",
+		"totp":     "Your second factor is on.",
+		"staff":    "Staff login saved.",
+	}[r.URL.Query().Get("done")]
+}
+
+func (s *server) answer() http.Handler {
+	return s.SignedIn(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
+		text := strings.TrimSpace(r.PostFormValue("answer"))
+		if text == "" {
+			me, _ := s.Accounts.Me(r.Context(), u)
+			s.Render(w, r, http.StatusUnprocessableEntity, "account", core.FormView{Extra: accountView{Me: me}, Errors: map[string]string{"answer": "Write your answer."}})
+			return
+		}
+		if err := s.Accounts.AnswerApplication(r.Context(), u, text); err != nil {
+			s.Fail(w, r, err)
+			return
+		}
+		core.SeeOther(w, r, "/account?done=answer")
+	})
+}
+
+// ProfileView is the data of the "my details" form.
+type ProfileView struct {
+	core.JoinView
+	Membership string
+}
+
+func profileValues(p scheme.Profile) map[string]string {
+	v := map[string]string{"work_name": p.WorkName, "real_name": p.RealName, "email": p.Email, "mobile": p.Mobile,
+		"gender": p.Gender, "sector": p.Sector, "area": p.Area}
+	for _, r := range p.Regions {
+		v["regions."+r] = "1"
+	}
+	if p.AlertEmail {
+		v["alert_channels.email"] = "1"
+	}
+	if p.AlertSMS {
+		v["alert_channels.sms"] = "1"
+	}
+	return v
+}
+
+func (s *server) profilePage() http.Handler {
+	return s.SignedIn(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
+		p, err := s.Accounts.Profile(r.Context(), u)
+		if err != nil {
+			s.Fail(w, r, err)
+			return
+		}
+		jv, err := s.JoinForm(r, scheme.Individual)
+		if err != nil {
+			s.Fail(w, r, err)
+			return
+		}
+		s.Render(w, r, http.StatusOK, "profile", core.FormView{Values: profileValues(p), Extra: ProfileView{JoinView: jv, Membership: p.Membership}})
+	}, scheme.RoleMember, scheme.RoleOrgContact, scheme.RoleOrgStaff)
+}
+
+func (s *server) saveProfile() http.Handler {
+	return s.SignedIn(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
+		in, values := core.ApplicationFromForm(r, scheme.Individual)
+		err := s.Accounts.UpdateProfile(r.Context(), u, account.ProfileInput{WorkName: in.WorkName, RealName: in.RealName, Email: in.Email,
+			Mobile: in.Mobile, Area: in.Area, AlertChannels: in.AlertChannels, Regions: in.Regions, Gender: in.Gender, Sector: in.Sector})
+		if err == nil {
+			core.SeeOther(w, r, "/account?done=profile")
+			return
+		}
+		if scheme.ErrorCode(err) == scheme.CodeInternal {
+			s.ServerError(w, r, err)
+			return
+		}
+		p, _ := s.Accounts.Profile(r.Context(), u)
+		jv, jerr := s.JoinForm(r, scheme.Individual)
+		if jerr != nil {
+			s.Fail(w, r, jerr)
+			return
+		}
+		s.Render(w, r, core.StatusFor(scheme.ErrorCode(err)), "profile", core.FormView{Values: values, Errors: core.FormErrors(err),
+			Extra: ProfileView{JoinView: jv, Membership: p.Membership}})
+	}, scheme.RoleMember, scheme.RoleOrgContact, scheme.RoleOrgStaff)
+}
+
+func (s *server) passwordPage() http.Handler {
+	return s.SignedIn(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
+		s.Render(w, r, http.StatusOK, "password", core.FormView{})
+	})
+}
+
+func (s *server) changePassword() http.Handler {
+	return s.SignedIn(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
+		err := s.Accounts.ChangePassword(r.Context(), u, r.PostFormValue("current"), r.PostFormValue("password"))
+		if err != nil {
+			if scheme.ErrorCode(err) == scheme.CodeInternal {
+				s.ServerError(w, r, err)
+				return
+			}
+			s.Render(w, r, core.StatusFor(scheme.ErrorCode(err)), "password", core.FormView{Errors: core.FormErrors(err)})
+			return
+		}
+		// Every session ended with the change; start a fresh one here.
+		sess, err := s.Accounts.SignIn(r.Context(), account.SignInInput{Username: u.Username, Password: r.PostFormValue("password")}, "web")
+		if err != nil {
+			s.ClearSessionCookie(w, false)
+			core.SeeOther(w, r, "/signin")
+			return
+		}
+		s.SetSessionCookie(w, false, sess.Token)
+		core.SeeOther(w, r, "/account?done=password")
+	})
+}
+
+// SecondFactorView shows a new secret to load into an authenticator app.
+type SecondFactorView struct {
+	Secret        string
+	QR            template.URL // data: URI of a QR code PNG (the CSP allows data: images)
+	RecoveryCodes []string
+	Required      bool
+}
+
+func (s *server) secondFactorPage() http.Handler {
+	return s.SignedIn(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
+		key, err := s.Accounts.SetUpTOTP(u.Username)
+		if err != nil {
+			s.Fail(w, r, err)
+			return
+		}
+		v := SecondFactorView{Secret: key.Secret(), Required: u.Role.Staff()}
+		if img, err := key.Image(200, 200); err == nil {
+			var buf bytes.Buffer
+			if png.Encode(&buf, img) == nil {
+				v.QR = template.URL("data:image/png;base64," + base64.StdEncoding.EncodeToString(buf.Bytes())) // #nosec G203 -- a PNG we encoded just now
+			}
+		}
+		s.Render(w, r, http.StatusOK, "second-factor", core.FormView{Values: map[string]string{"secret": v.Secret}, Extra: v})
+	})
+}
+
+func (s *server) confirmSecondFactor() http.Handler {
+	return s.SignedIn(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
+		secret := r.PostFormValue("secret")
+		codes, err := s.Accounts.ConfirmTOTP(r.Context(), u.ID, secret, r.PostFormValue("code"))
+		if err != nil {
+			if scheme.ErrorCode(err) == scheme.CodeInternal {
+				s.ServerError(w, r, err)
+				return
+			}
+			s.Render(w, r, core.StatusFor(scheme.ErrorCode(err)), "second-factor", core.FormView{Values: map[string]string{"secret": secret},
+				Errors: core.FormErrors(err), Extra: SecondFactorView{Secret: secret, Required: u.Role.Staff()}})
+			return
+		}
+		s.Render(w, r, http.StatusOK, "second-factor", core.FormView{Extra: SecondFactorView{RecoveryCodes: codes}})
+	})
+}
+
+func (s *server) myData() http.Handler {
+	return s.SignedIn(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
+		e, err := s.Accounts.ExportData(r.Context(), u)
+		if err != nil {
+			s.Fail(w, r, err)
+			return
+		}
+		w.Header().Set("Content-Type", "application/json; charset=utf-8")
+		w.Header().Set("Content-Disposition", `attachment; filename="my-data.json"`)
+		enc := json.NewEncoder(w)
+		enc.SetIndent("", "  ")
+		_ = enc.Encode(e) // the client went away
+	})
+}
+
+func (s *server) leavePage() http.Handler {
+	return s.SignedIn(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
+		s.Render(w, r, http.StatusOK, "leave", core.FormView{Extra: u})
+	})
+}
+
+func (s *server) leave() http.Handler {
+	return s.SignedIn(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
+		if r.PostFormValue("confirm") != "yes" {
+			s.Render(w, r, http.StatusUnprocessableEntity, "leave", core.FormView{Extra: u,
+				Errors: map[string]string{"confirm": "Tick the box to confirm that you want to leave."}})
+			return
+		}
+		if err := s.Accounts.Leave(r.Context(), u); err != nil {
+			s.Fail(w, r, err)
+			return
+		}
+		s.ClearSessionCookie(w, false)
+		core.ClearSiteData(w)
+		// Render as a visitor: the session is gone.
+		r = r.WithContext(core.ContextWithoutUser(r))
+		s.Render(w, r, http.StatusOK, "left", nil)
+	})
+}

@@ -1,0 +1,322 @@
+package member
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"slices"
+	"strings"
+	"time"
+
+	"uglymugs/internal/scheme"
+	"uglymugs/internal/web/core"
+)
+
+// Alerts, as members see them: the feed of alerts they received (filters,
+// paging, unread marked), one alert with what other members added, adding
+// to it, searching one's alerts for an identifier, and the printable
+// bulletin organisations pass on. A member who did not receive an alert
+// gets the same 404 as for one that does not exist. Alert pages are never
+// indexed (X-Robots-Tag here; the meta tag in each view's "head") and,
+// like every page, never cached.
+
+// alMemberRoles receive alerts; alOrgRoles may also print bulletins.
+var (
+	alMemberRoles = []scheme.Role{scheme.RoleMember, scheme.RoleOrgContact, scheme.RoleOrgStaff}
+	alOrgRoles    = []scheme.Role{scheme.RoleOrgContact, scheme.RoleOrgStaff}
+)
+
+const (
+	alPageSize     = 20
+	alBulletinDays = 30
+)
+
+// alMember runs next for an active member who receives alerts.
+func (s *server) alMember(next func(w http.ResponseWriter, r *http.Request, u scheme.User), roles ...scheme.Role) http.Handler {
+	if len(roles) == 0 {
+		roles = alMemberRoles
+	}
+	return core.NoIndex(s.SignedIn(next, roles...))
+}
+
+func alIsOrg(u scheme.User) bool { return slices.Contains(alOrgRoles, u.Role) }
+
+// alIdent is an identifier published with an alert.
+type alIdent struct{ Kind, Value, Extra string }
+
+func alIdents(ids []scheme.Identifier) []alIdent {
+	out := make([]alIdent, 0, len(ids))
+	for _, id := range ids {
+		extra := strings.Join(slices.DeleteFunc([]string{id.Make, id.Colour}, func(s string) bool { return strings.TrimSpace(s) == "" }), ", ")
+		out = append(out, alIdent{Kind: core.AlertKindName(id.Kind), Value: id.Value, Extra: extra})
+	}
+	return out
+}
+
+// AlertFeedView is the member's list of alerts, with the filters and the
+// identifier search.
+type AlertFeedView struct {
+	Items                    []core.AlertItemView
+	Unread                   int
+	Org                      bool
+	Region, Type, From, To   string // the filters as given
+	Regions, Types           []core.Option
+	Filtered, FilterProblems bool
+	Errors                   map[string]string // the filters' problems, by field
+	Older, Newest            string            // paging links
+}
+
+func (s *server) alertFeed() http.Handler {
+	return s.alMember(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
+		s.alRenderFeed(w, r, u, http.StatusOK, r.URL.Query())
+	})
+}
+
+// alRenderFeed shows the feed as q asks (filters and page).
+func (s *server) alRenderFeed(w http.ResponseWriter, r *http.Request, u scheme.User, status int, q url.Values) {
+	ctx := r.Context()
+	l, err := s.Content.Lists(ctx)
+	if err != nil {
+		s.Fail(w, r, err)
+		return
+	}
+	v := AlertFeedView{Org: alIsOrg(u), Errors: map[string]string{},
+		Region: strings.TrimSpace(q.Get("region")), Type: strings.TrimSpace(q.Get("type")),
+		From: strings.TrimSpace(q.Get("from")), To: strings.TrimSpace(q.Get("to"))}
+	f := scheme.MemberAlertFilter{Limit: alPageSize + 1}
+	if v.Region != "" {
+		if l.RegionName(v.Region) != "" {
+			f.Region = v.Region
+		} else {
+			v.Errors["region"] = "Choose a region from the list."
+		}
+	}
+	if v.Type != "" {
+		if l.TypeName(v.Type) != "" {
+			f.Type = v.Type
+		} else {
+			v.Errors["type"] = "Choose a kind of incident from the list."
+		}
+	}
+	day := func(name, value string) time.Time {
+		if value == "" {
+			return time.Time{}
+		}
+		d, err := time.ParseInLocation(time.DateOnly, value, s.Location())
+		if err != nil {
+			v.Errors[name] = "Give the date as year-month-day, for example " + time.Now().In(s.Location()).Format(time.DateOnly) + "."
+		}
+		return d
+	}
+	f.Since = day("from", v.From)
+	if to := day("to", v.To); !to.IsZero() {
+		f.Until = to.AddDate(0, 0, 1)
+	}
+	if !f.Since.IsZero() && !f.Until.IsZero() && !f.Since.Before(f.Until) {
+		v.Errors["to"] = "The last day must be the same as or after the first day."
+		f.Until = time.Time{}
+	}
+	if b := q.Get("before"); b != "" {
+		if t, err := time.Parse(time.RFC3339Nano, b); err == nil {
+			f.Before = t
+		}
+	}
+	v.FilterProblems = len(v.Errors) > 0
+	v.Filtered = v.Region != "" || v.Type != "" || v.From != "" || v.To != ""
+	items, err := s.Alerts.Feed(ctx, u, f)
+	if err != nil {
+		s.Fail(w, r, err)
+		return
+	}
+	// Paging keeps the filters: only the cursor (a time) changes.
+	link := func(before time.Time) string {
+		q := url.Values{}
+		for k, val := range map[string]string{"region": v.Region, "type": v.Type, "from": v.From, "to": v.To} {
+			if val != "" {
+				q.Set(k, val)
+			}
+		}
+		if !before.IsZero() {
+			q.Set("before", before.UTC().Format(time.RFC3339Nano))
+		}
+		if len(q) == 0 {
+			return "/alerts"
+		}
+		return "/alerts?" + q.Encode()
+	}
+	if len(items) > alPageSize {
+		items = items[:alPageSize]
+		v.Older = link(items[len(items)-1].PublishedAt)
+	}
+	if !f.Before.IsZero() {
+		v.Newest = link(time.Time{})
+	}
+	for _, a := range items {
+		v.Items = append(v.Items, s.AlertItem(a, l))
+	}
+	if v.Unread, err = s.Alerts.Unread(ctx, u); err != nil {
+		s.Fail(w, r, err)
+		return
+	}
+	v.Regions = []core.Option{{Value: "", Label: "Any region", Selected: v.Region == ""}}
+	for _, x := range l.Regions {
+		v.Regions = append(v.Regions, core.Option{Value: x.Slug, Label: x.Name, Selected: x.Slug == v.Region})
+	}
+	v.Types = []core.Option{{Value: "", Label: "Any kind", Selected: v.Type == ""}}
+	for _, x := range l.Types {
+		v.Types = append(v.Types, core.Option{Value: x.Slug, Label: x.Name, Selected: x.Slug == v.Type})
+	}
+	s.Render(w, r, status, "alert-feed", v)
+}
+
+// AlertPageView is one alert as a member reads it.
+type AlertPageView struct {
+	core.AlertItemView
+	Body        string
+	Identifiers []alIdent
+	Additions   []alAddition
+	Org         bool
+	// The "add information" form.
+	AddBody, AddError string
+	Added             bool
+}
+
+// alAddition is something a member added to the alert.
+type alAddition struct {
+	Body, When string
+	Mine       bool
+	Status     string
+}
+
+func (s *server) alertPage() http.Handler {
+	return s.alMember(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
+		s.alRenderAlert(w, r, u, http.StatusOK, AlertPageView{Added: r.URL.Query().Get("done") == "added"})
+	})
+}
+
+// alRenderAlert shows one alert the member received (and marks it read);
+// anyone else gets not found.
+func (s *server) alRenderAlert(w http.ResponseWriter, r *http.Request, u scheme.User, status int, v AlertPageView) {
+	ctx := r.Context()
+	a, err := s.Alerts.Open(ctx, u, r.PathValue("id"))
+	if err != nil {
+		s.Fail(w, r, err)
+		return
+	}
+	l, err := s.Content.Lists(ctx)
+	if err != nil {
+		s.Fail(w, r, err)
+		return
+	}
+	v.AlertItemView, v.Org = s.AlertItem(a, l), alIsOrg(u)
+	if a.Status == scheme.AlertPublished {
+		v.Body, v.Identifiers = a.Body, alIdents(a.Identifiers)
+		ads, err := s.Alerts.Additions(ctx, u, a.ID)
+		if err != nil {
+			s.Fail(w, r, err)
+			return
+		}
+		for _, ad := range ads {
+			v.Additions = append(v.Additions, alAddition{Body: ad.Body, When: s.AlertDate(ad.CreatedAt), Mine: ad.Mine, Status: ad.Status})
+		}
+	}
+	s.Render(w, r, status, "alert-view", v)
+}
+
+func (s *server) addAddition() http.Handler {
+	return s.alMember(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
+		id, body := r.PathValue("id"), r.PostFormValue("body")
+		if _, err := s.Alerts.AddAddition(r.Context(), u, id, body); err != nil {
+			if scheme.ErrorCode(err) != scheme.CodeInvalid {
+				s.Fail(w, r, err)
+				return
+			}
+			s.alRenderAlert(w, r, u, http.StatusUnprocessableEntity, AlertPageView{AddBody: body, AddError: core.FormErrors(err)["body"]})
+			return
+		}
+		core.SeeOther(w, r, "/alerts/"+url.PathEscape(id)+"?done=added#additions")
+	})
+}
+
+// AlertPrintView is one alert, or the bulletin of recent ones, laid out
+// for paper.
+type AlertPrintView struct {
+	Items     []alPrintItem
+	Single    bool
+	Printed   string
+	Days      int
+	Withdrawn bool // the one alert asked for was withdrawn
+}
+
+type alPrintItem struct {
+	core.AlertItemView
+	Body        string
+	Identifiers []alIdent
+	Additions   []alAddition
+}
+
+func (s *server) alPrintItemOf(ctx context.Context, a scheme.Alert, l scheme.Lists) (alPrintItem, error) {
+	it := alPrintItem{AlertItemView: s.AlertItem(a, l), Body: a.Body, Identifiers: alIdents(a.Identifiers)}
+	// Only what coordinators approved goes on paper.
+	ads, err := s.Alerts.ApprovedAdditions(ctx, a.ID)
+	if err != nil {
+		return it, err
+	}
+	for _, ad := range ads {
+		it.Additions = append(it.Additions, alAddition{Body: ad.Body, When: s.AlertDate(ad.CreatedAt), Status: ad.Status})
+	}
+	return it, nil
+}
+
+func (s *server) alertPrint() http.Handler {
+	return s.alMember(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
+		ctx := r.Context()
+		a, err := s.Alerts.Open(ctx, u, r.PathValue("id"))
+		if err != nil {
+			s.Fail(w, r, err)
+			return
+		}
+		l, err := s.Content.Lists(ctx)
+		if err != nil {
+			s.Fail(w, r, err)
+			return
+		}
+		v := AlertPrintView{Single: true, Printed: s.AlertDate(time.Now())}
+		it, err := s.alPrintItemOf(ctx, a, l)
+		if err != nil {
+			s.Fail(w, r, err)
+			return
+		}
+		v.Items, v.Withdrawn = []alPrintItem{it}, a.Status == scheme.AlertWithdrawn
+		s.Render(w, r, http.StatusOK, "alert-print", v)
+	}, alOrgRoles...)
+}
+
+func (s *server) alertBulletin() http.Handler {
+	return s.alMember(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
+		ctx := r.Context()
+		as, err := s.Alerts.Feed(ctx, u, scheme.MemberAlertFilter{Since: time.Now().AddDate(0, 0, -alBulletinDays), Limit: 200})
+		if err != nil {
+			s.Fail(w, r, err)
+			return
+		}
+		l, err := s.Content.Lists(ctx)
+		if err != nil {
+			s.Fail(w, r, err)
+			return
+		}
+		v := AlertPrintView{Printed: s.AlertDate(time.Now()), Days: alBulletinDays}
+		for _, a := range as {
+			if a.Status != scheme.AlertPublished {
+				continue
+			}
+			it, err := s.alPrintItemOf(ctx, a, l)
+			if err != nil {
+				s.Fail(w, r, err)
+				return
+			}
+			v.Items = append(v.Items, it)
+		}
+		s.Render(w, r, http.StatusOK, "alert-print", v)
+	}, alOrgRoles...)
+}

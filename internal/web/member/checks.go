@@ -1,0 +1,91 @@
+package member
+
+import (
+	"errors"
+	"net/http"
+	"strings"
+
+	"uglymugs/internal/check"
+	"uglymugs/internal/scheme"
+	"uglymugs/internal/web/core"
+)
+
+// The check: "has this number, email, registration or username been
+// reported?", answered from published alerts only, within an allowance,
+// logged without the value. The form is a POST so that the value never
+// appears in an address, a log line or the browser's history.
+
+// CheckView is the check page.
+type CheckView struct {
+	Kind, Value string
+	Kinds       []core.Option
+	Errors      map[string]string
+	Left        int // checks left today
+	PerDay      int
+	Limited     string // the allowance is used up: why, and when to come back
+	Done        bool
+	CheckedAs   string // "phone number", …
+	Alerts      []checkAlert
+}
+
+type checkAlert struct {
+	core.SeverityView
+	ID, Title, Sent string
+}
+
+var checkKindOptions = []struct{ Value, Label string }{
+	{"", "Work it out for me"}, {"phone", "Phone number"}, {"email", "Email address"},
+	{"vehicle", "Vehicle registration"}, {"username", "Username (website or app)"},
+}
+
+func (s *server) checkView(kind, value string) CheckView {
+	v := CheckView{Kind: kind, Value: value, PerDay: s.Checks.Limits.PerDay}
+	for _, k := range checkKindOptions {
+		v.Kinds = append(v.Kinds, core.Option{Value: k.Value, Label: k.Label, Selected: k.Value == kind})
+	}
+	return v
+}
+
+func (s *server) renderCheck(w http.ResponseWriter, r *http.Request, u scheme.User, status int, v CheckView) {
+	left, err := s.Checks.Left(r.Context(), u)
+	if err != nil {
+		s.Fail(w, r, err)
+		return
+	}
+	v.Left = left
+	s.Render(w, r, status, "check", v)
+}
+
+func (s *server) checkPage() http.Handler {
+	return s.alMember(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
+		s.renderCheck(w, r, u, http.StatusOK, s.checkView("", ""))
+	})
+}
+
+func (s *server) check() http.Handler {
+	return s.alMember(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
+		v := s.checkView(strings.TrimSpace(r.PostFormValue("kind")), r.PostFormValue("value"))
+		res, err := s.Checks.Member(r.Context(), u, check.ChannelWeb, v.Kind, v.Value)
+		var le *check.LimitError
+		switch {
+		case errors.As(err, &le):
+			w.Header().Set("Retry-After", core.RetryAfter(le.RetryAfter))
+			v.Limited, v.Left = le.Error(), le.Left
+			s.Render(w, r, http.StatusTooManyRequests, "check", v)
+			return
+		case scheme.ErrorCode(err) == scheme.CodeInvalid:
+			v.Errors = core.FormErrors(err)
+			s.renderCheck(w, r, u, http.StatusUnprocessableEntity, v)
+			return
+		case err != nil:
+			s.Fail(w, r, err)
+			return
+		}
+		v.Done, v.CheckedAs = true, check.KindNames[res.Kind]
+		for _, a := range res.Alerts {
+			v.Alerts = append(v.Alerts, checkAlert{SeverityView: core.SeverityOf(a.Severity), ID: a.ID, Title: core.AlertTitle(a), Sent: s.AlertDate(a.PublishedAt)})
+		}
+		v.Left = res.Left
+		s.Render(w, r, http.StatusOK, "check", v)
+	})
+}

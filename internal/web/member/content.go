@@ -1,0 +1,69 @@
+package member
+
+import (
+	"html/template"
+	"net/http"
+	"strconv"
+
+	"uglymugs/internal/scheme"
+	"uglymugs/internal/web/core"
+)
+
+// AcceptTermsView asks a member to accept the current terms.
+type AcceptTermsView struct {
+	Version     int
+	PublishedAt string
+	HTML        template.HTML
+	Error       string
+}
+
+func (s *server) acceptTermsView(r *http.Request) (AcceptTermsView, error) {
+	t, err := s.Accounts.CurrentTerms(r.Context())
+	if err != nil {
+		return AcceptTermsView{}, err
+	}
+	h, err := s.TermsHTML(t.Version, t.Body)
+	return AcceptTermsView{Version: t.Version, PublishedAt: t.PublishedAt.In(s.Location()).Format("2 January 2006"), HTML: h}, err
+}
+
+func (s *server) acceptTermsPage() http.Handler {
+	return s.SignedIn(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
+		v, err := s.acceptTermsView(r)
+		if err != nil {
+			s.Fail(w, r, err)
+			return
+		}
+		s.Render(w, r, http.StatusOK, "accept-terms", v)
+	})
+}
+
+func (s *server) acceptTerms() http.Handler {
+	return s.SignedIn(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
+		version, _ := strconv.Atoi(r.PostFormValue("version"))
+		if r.PostFormValue("accept") != "yes" {
+			v, err := s.acceptTermsView(r)
+			if err != nil {
+				s.Fail(w, r, err)
+				return
+			}
+			v.Error = "Tick the box to say you accept the terms. If you do not, you can leave the scheme from your account."
+			s.Render(w, r, http.StatusUnprocessableEntity, "accept-terms", v)
+			return
+		}
+		if err := s.Accounts.AcceptTerms(r.Context(), u, version); err != nil {
+			if scheme.ErrorCode(err) == scheme.CodeConflict {
+				v, verr := s.acceptTermsView(r)
+				if verr != nil {
+					s.Fail(w, r, verr)
+					return
+				}
+				v.Error = scheme.ErrorMessage(err)
+				s.Render(w, r, http.StatusConflict, "accept-terms", v)
+				return
+			}
+			s.Fail(w, r, err)
+			return
+		}
+		core.SeeOther(w, r, "/account")
+	})
+}

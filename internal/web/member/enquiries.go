@@ -1,0 +1,105 @@
+package member
+
+import (
+	"net/http"
+	"net/url"
+
+	"uglymugs/internal/scheme"
+	"uglymugs/internal/web/core"
+)
+
+// MyEnquiryView is a forwarded enquiry as the reporter (or their
+// organisation's key contact) reads it.
+type MyEnquiryView struct {
+	ID, Force, Unit, Request, ReportID, Forwarded, Decision, DecisionName string
+	ForOrganisation, Closed                                               bool
+	Notice, Error                                                         string
+}
+
+func (s *server) myEnquiryView(r *http.Request, f scheme.EnquiryForward) (MyEnquiryView, error) {
+	e, err := s.Police.ForwardedEnquiry(r.Context(), f)
+	if err != nil {
+		return MyEnquiryView{}, err
+	}
+	return MyEnquiryView{ID: f.ID, Force: e.Force, Unit: e.Unit, Request: e.Request, ReportID: f.ReportID,
+		Forwarded: f.ForwardedAt.In(s.Location()).Format("2 January 2006"), Decision: f.Decision, DecisionName: core.EnquiryDecisionNames[f.Decision],
+		ForOrganisation: f.To == "organisation", Closed: e.Status == "closed"}, nil
+}
+
+func (s *server) waitingEnquiries(r *http.Request, u scheme.User) (int, error) {
+	fs, err := s.Police.MemberEnquiries(r.Context(), u, "")
+	n := 0
+	for _, f := range fs {
+		if f.Decision == "" {
+			n++
+		}
+	}
+	return n, err
+}
+
+func (s *server) myEnquiries() http.Handler {
+	return s.rpReporter(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
+		fs, err := s.Police.MemberEnquiries(r.Context(), u, "")
+		if err != nil {
+			s.Fail(w, r, err)
+			return
+		}
+		var list []MyEnquiryView
+		for _, f := range fs {
+			v, err := s.myEnquiryView(r, f)
+			if err != nil {
+				s.Fail(w, r, err)
+				return
+			}
+			list = append(list, v)
+		}
+		s.Render(w, r, http.StatusOK, "my-enquiries", list)
+	})
+}
+
+func (s *server) myEnquiry() http.Handler {
+	return s.rpReporter(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
+		fs, err := s.Police.MemberEnquiries(r.Context(), u, r.PathValue("id"))
+		if err != nil {
+			s.Fail(w, r, err)
+			return
+		}
+		v, err := s.myEnquiryView(r, fs[0])
+		if err != nil {
+			s.Fail(w, r, err)
+			return
+		}
+		v.Notice = map[string]string{"answered": "Thank you. Your answer is recorded; you can change it while the enquiry is open."}[r.URL.Query().Get("done")]
+		s.Render(w, r, http.StatusOK, "my-enquiry", v)
+	})
+}
+
+func (s *server) enquiryDecision() http.Handler {
+	return s.rpReporter(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
+		id := r.PathValue("id")
+		err := s.Police.DecideEnquiry(r.Context(), u, id, r.PostFormValue("decision"))
+		if code := scheme.ErrorCode(err); code == scheme.CodeInvalid || code == scheme.CodeConflict {
+			fs, ferr := s.Police.MemberEnquiries(r.Context(), u, id)
+			if ferr != nil {
+				s.Fail(w, r, ferr)
+				return
+			}
+			v, verr := s.myEnquiryView(r, fs[0])
+			if verr != nil {
+				s.Fail(w, r, verr)
+				return
+			}
+			v.Error = scheme.ErrorMessage(err)
+			if se, ok := err.(*scheme.Error); ok && se.Fields["decision"] != "" {
+				v.Error = se.Fields["decision"]
+			}
+			s.Render(w, r, core.StatusFor(code), "my-enquiry", v)
+			return
+		}
+		if err != nil {
+			s.Fail(w, r, err)
+			return
+		}
+		core.SeeOther(w, r, "/enquiries/"+url.PathEscape(id)+"?done=answered")
+	})
+}

@@ -1,0 +1,61 @@
+package site
+
+import (
+	"html/template"
+	"net/http"
+	"time"
+
+	"uglymugs/internal/web/core"
+)
+
+// handlePage serves a page that needs nothing but the common data.
+func (s *server) handlePage(view string) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		s.Render(w, r, http.StatusOK, view, nil)
+	})
+}
+
+// TermsView is the data of the terms page.
+type TermsView struct {
+	Version     int
+	PublishedAt time.Time
+	HTML        template.HTML
+}
+
+func (s *server) handleTerms() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		t, err := s.Accounts.CurrentTerms(r.Context())
+		if err != nil {
+			s.Fail(w, r, err)
+			return
+		}
+		html, err := s.TermsHTML(t.Version, t.Body)
+		if err != nil {
+			s.Fail(w, r, err)
+			return
+		}
+		s.Render(w, r, http.StatusOK, "terms", TermsView{Version: t.Version, PublishedAt: t.PublishedAt, HTML: html})
+	})
+}
+
+// handleTheme stores the colour choice in a cookie (no account needed) and
+// goes back to the page the form was on.
+func (s *server) handleTheme() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		theme := r.PostFormValue("theme")
+		// #nosec G124 -- Secure whenever the site is served over https; only the local demo runs on plain http.
+		c := &http.Cookie{Name: core.ThemeCookie, Path: "/", HttpOnly: true, Secure: s.Config.TLS, SameSite: http.SameSiteLaxMode}
+		switch theme {
+		case "light", "dark":
+			c.Value, c.MaxAge = theme, 365*24*3600
+		case "system":
+			c.MaxAge = -1
+		default:
+			s.RenderError(w, r, http.StatusBadRequest, "Please choose a colour setting",
+				"Choose “Match device”, “Light” or “Dark”.")
+			return
+		}
+		http.SetCookie(w, c)
+		core.SeeOther(w, r, r.PostFormValue("return"))
+	})
+}

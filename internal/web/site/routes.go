@@ -1,0 +1,40 @@
+package site
+
+import "uglymugs/internal/web/core"
+
+// Routes registers the public site: its pages, the contact form and the
+// newsletter, joining, and signing in and out.
+func Routes(mux core.Mux, c *core.Server) {
+	s := &server{c}
+	// Public site.
+	mux.Handle("GET /{$}", s.handlePage("home"))
+	mux.Handle("GET /about", s.contentPage("about", "content"))
+	mux.Handle("GET /join", s.contentPage("join", "join"))
+	mux.Handle("GET /privacy", s.contentPage("privacy", "content"))
+	mux.Handle("GET /contact", s.contentPage("contact", "contact"))
+	mux.Handle("POST /contact", s.Throttled(s.contactSend()))
+	mux.Handle("GET /case-studies", s.contentPage("case-studies", "content"))
+	mux.Handle("GET /supporters", s.contentPage("supporters", "content"))
+	mux.Handle("GET /images/{id}", s.image())
+	mux.Handle("GET /newsletter", s.newsletterPage())
+	mux.Handle("POST /newsletter", s.Throttled(s.newsletterSignup()))
+	mux.Handle("GET /newsletter/confirm/{token}", s.newsletterConfirmPage())
+	mux.Handle("POST /newsletter/confirm/{token}", s.newsletterConfirm())
+	mux.Handle("GET /newsletter/unsubscribe/{token}", s.newsletterUnsubscribePage())
+	mux.Handle("POST /newsletter/unsubscribe/{token}", s.newsletterUnsubscribe())
+	mux.Handle("GET /terms", s.handleTerms())
+	mux.Handle("GET /statistics", s.publicStatistics())
+	mux.Handle("POST /theme", s.handleTheme())
+
+	// Joining and signing in.
+	mux.Handle("GET /join/{type}", s.applyPage())
+	mux.Handle("POST /join/{type}", s.Throttled(s.apply()))
+	mux.Handle("GET /signin", s.signInPage())
+	mux.Handle("POST /signin", s.Throttled(s.signIn()))
+	mux.Handle("GET /signin/code", s.codePage())
+	mux.Handle("POST /signin/code", s.Throttled(s.code()))
+	mux.Handle("POST /signout", s.signOut())
+	mux.Handle("GET /reset", s.resetPage())
+	mux.Handle("POST /reset", s.Throttled(s.startReset()))
+	mux.Handle("POST /reset/code", s.Throttled(s.finishReset()))
+}

@@ -1,0 +1,907 @@
+package staff
+
+import (
+	"cmp"
+	"context"
+	"fmt"
+	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+
+	"uglymugs/internal/alert"
+	"uglymugs/internal/scheme"
+	"uglymugs/internal/web/core"
+)
+
+// Alerts, as coordinators write and track them: the list (drafts,
+// published, withdrawn), a new draft from a report, the editor (the
+// anonymisation check beside the text, who it reaches, the reports behind
+// it, approval by a second coordinator, publishing, editing a published
+// alert as a new version, withdrawing), delivery tracking, the queue of
+// members' additions, and the approval setting for admins.
+
+// alStaff runs next for an active coordinator or admin, on a page that is
+// never indexed.
+func (s *server) alStaff(next func(w http.ResponseWriter, r *http.Request, u scheme.User)) http.Handler {
+	return core.NoIndex(s.SignedIn(next, scheme.RoleCoordinator))
+}
+
+func alEditorURL(id, done, section string) string {
+	u := "/coordinator/alerts/" + url.PathEscape(id)
+	if done != "" {
+		u += "?done=" + done
+	}
+	if section != "" {
+		u += "#" + section
+	}
+	return u
+}
+
+// alStaffNames looks up coordinators' usernames, once each per page.
+type alStaffNames struct {
+	s     *server
+	ctx   context.Context
+	names map[string]string
+}
+
+func (s *server) alNames(ctx context.Context) *alStaffNames {
+	return &alStaffNames{s: s, ctx: ctx, names: map[string]string{}}
+}
+
+func (n *alStaffNames) of(id string) string {
+	if id == "" {
+		return ""
+	}
+	if name, ok := n.names[id]; ok {
+		return name
+	}
+	name := "a former coordinator"
+	if username, staff, err := n.s.Accounts.Username(n.ctx, id); err == nil && staff {
+		name = username
+	}
+	n.names[id] = name
+	return name
+}
+
+// alChannelNames are the delivery channels in words, in the order shown.
+var alChannelNames = []struct{ Key, Name string }{{"in_app", "In the app"}, {"email", "Email"}, {"sms", "SMS"}}
+
+func alChannelName(key string) string {
+	for _, c := range alChannelNames {
+		if c.Key == key {
+			return c.Name
+		}
+	}
+	return key
+}
+
+// alStateNames are the delivery states in words, in the order shown.
+var alStateNames = []struct{ Key, Name string }{
+	{"delivered", "Delivered, not opened yet"}, {"read", "Opened"}, // in the app
+	{scheme.DeliveryQueued, "Queued"}, {scheme.DeliverySending, "Sending now"}, {scheme.DeliverySent, "Sent"},
+	{scheme.DeliveryRetrying, "Waiting to retry"}, {scheme.DeliveryFailed, "Failed"}, {scheme.DeliveryCancelled, "Cancelled"},
+	{scheme.DeliveryOutbox, "In the outbox (no provider set up)"},
+}
+
+// alPause is a delivery channel that stopped itself after too many
+// failures.
+type alPause struct {
+	Channel, Name, Since, Reason string
+}
+
+func (s *server) alPauses(ctx context.Context) ([]alPause, error) {
+	ps, err := s.Alerts.DeliveryPauses(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return s.alPausesOf(ps), nil
+}
+
+func (s *server) alPausesOf(ps []scheme.DeliveryPause) []alPause {
+	var out []alPause
+	for _, p := range ps {
+		out = append(out, alPause{Channel: p.Channel, Name: alChannelName(p.Channel), Since: s.caseDayTime(p.PausedAt), Reason: p.Reason})
+	}
+	return out
+}
+
+// AlertListView is the coordinators' list of alerts.
+type AlertListView struct {
+	Drafts, Published, Withdrawn []alStaffRow
+	Pauses                       []alPause
+	PendingAdditions             int
+	RequireApproval              bool
+	Notice                       string
+}
+
+type alStaffRow struct {
+	core.AlertItemView
+	Writer, Updated string
+	Approved        bool
+	Flags, Version  int
+}
+
+func (s *server) alertList() http.Handler {
+	return s.alStaff(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
+		ctx := r.Context()
+		as, err := s.Alerts.List(ctx, u, scheme.AlertFilter{})
+		if err != nil {
+			s.Fail(w, r, err)
+			return
+		}
+		l, err := s.Content.Lists(ctx)
+		if err != nil {
+			s.Fail(w, r, err)
+			return
+		}
+		v := AlertListView{Notice: map[string]string{
+			"discarded": "The draft was discarded.",
+			"resumed":   "Sending has resumed on that channel.",
+		}[r.URL.Query().Get("done")]}
+		if v.RequireApproval, err = s.Alerts.RequireApproval(ctx); err != nil {
+			s.Fail(w, r, err)
+			return
+		}
+		if v.Pauses, err = s.alPauses(ctx); err != nil {
+			s.Fail(w, r, err)
+			return
+		}
+		pending, err := s.Alerts.PendingAdditions(ctx)
+		if err != nil {
+			s.Fail(w, r, err)
+			return
+		}
+		v.PendingAdditions = len(pending)
+		names := s.alNames(ctx)
+		for _, a := range as {
+			row := alStaffRow{AlertItemView: s.AlertItem(a, l), Writer: names.of(a.CreatedBy), Updated: s.caseShort(a.UpdatedAt, true),
+				Approved: a.ApprovedBy != "", Flags: len(a.Flags), Version: a.Version}
+			switch a.Status {
+			case scheme.AlertDraft:
+				v.Drafts = append(v.Drafts, row)
+			case scheme.AlertPublished:
+				v.Published = append(v.Published, row)
+			default:
+				v.Withdrawn = append(v.Withdrawn, row)
+			}
+		}
+		s.Render(w, r, http.StatusOK, "alert-list", v)
+	})
+}
+
+// newAlert starts a draft from one or more reports (a report's case page
+// posts its id) and opens it in the editor.
+func (s *server) newAlert() http.Handler {
+	return s.alStaff(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
+		if err := r.ParseForm(); err != nil {
+			s.Fail(w, r, scheme.Errorf(scheme.CodeInvalid, "We could not read that form."))
+			return
+		}
+		a, err := s.Alerts.Draft(r.Context(), u, alert.Input{ReportIDs: r.PostForm["report_ids"]})
+		if err != nil {
+			// The only field is the choice of reports, made on another
+			// page: say what is wrong in words.
+			if se, ok := err.(*scheme.Error); ok && se.Fields["report_ids"] != "" {
+				err = &scheme.Error{Code: se.Code, Message: se.Fields["report_ids"], Err: se.Err}
+			}
+			s.Fail(w, r, err)
+			return
+		}
+		core.SeeOther(w, r, alEditorURL(a.ID, "created", ""))
+	})
+}
+
+// AlertEditorView is one alert in the coordinators' editor.
+type AlertEditorView struct {
+	ID                         string
+	Status                     scheme.AlertStatus
+	StatusName                 string
+	Draft, Published, Gone     bool
+	Title                      string // as saved
+	Form                       alEditForm
+	Errors                     map[string]string // by field; "form" for the form as a whole
+	Problems                   []caseProblem     // the same, in form order
+	In                         string            // the form the problems belong to
+	Notice                     string
+	Flags                      []alFlag
+	Preview                    []alPreviewField
+	Audience                   scheme.Audience
+	Reports                    []alReportLink
+	RequireApproval            bool
+	Approved                   bool
+	ApprovedBy, ApprovedAt     string
+	Writer, Created, Updated   string
+	WrittenByMe                bool
+	CanPublish                 bool
+	PublishedBy, PublishedAt   string
+	WithdrawnAt, WithdrawNote  string
+	Version                    int
+	Versions                   []alVersion
+	Additions                  []alStaffAddition
+	Pauses                     []alPause
+	TargetText, NarrowText     string // published: who it went to
+	SeverityName, IncidentText string
+}
+
+// alEditForm is the alert as the form shows it: saved, or as typed.
+type alEditForm struct {
+	Title, Area, Body, Severity string
+	Nationwide                  bool
+	Severities, Types           []core.Option
+	Regions, Sectors, Genders   []core.Option
+	Identifiers                 []alIdentChoice
+	OverrideReason, Notice      string
+}
+
+// alIdentChoice is an identifier from the reports that the alert may
+// publish; Value is "kind:normalised".
+type alIdentChoice struct {
+	Value, Kind, Text string
+	Selected          bool
+}
+
+type alFlag struct {
+	N                    int
+	Field, Text, Message string
+}
+
+// alPreviewField is one field's text cut into pieces, the flagged ones
+// marked (the template escapes every piece).
+type alPreviewField struct {
+	Name   string
+	Pieces []alPiece
+}
+
+type alPiece struct {
+	Text string
+	Flag int // the flag's number; 0 for plain text
+}
+
+type alReportLink struct{ ID, Text string }
+
+type alVersion struct {
+	Version          int
+	Title, Body      string
+	EditedBy, Edited string
+	Current          bool
+}
+
+type alStaffAddition struct {
+	ID, Body, When, Status string
+}
+
+var alFieldNames = map[string]string{"title": "title", "body": "text", "area": "area"}
+
+// alEditorState carries a failed form back onto the editor.
+type alEditorState struct {
+	status int
+	in     string // "save", "approve", "publish", "withdraw", "discard"
+	errs   map[string]string
+	form   *alEditForm
+	notice string
+}
+
+func (s *server) alertEditor() http.Handler {
+	return s.alStaff(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
+		q := r.URL.Query()
+		notice := map[string]string{
+			"created":   "Draft written from the report. Read it through, change what it needs, and save.",
+			"saved":     "Saved. The anonymisation check ran again.",
+			"approved":  "Approved. It can be published now.",
+			"published": "Published. Delivery has started: members see it in the app as the fan-out reaches them.",
+			"withdrawn": "Withdrawn. Members see the notice in place of the alert; email and SMS not yet sent are cancelled.",
+		}[q.Get("done")]
+		if q.Get("done") == "published" {
+			n := func(k string) int { v, _ := strconv.Atoi(q.Get(k)); return max(v, 0) }
+			members := "members"
+			if n("in_app") == 1 {
+				members = "member"
+			}
+			notice = fmt.Sprintf("Published to %d %s: %d in the app, %d by email, %d by SMS. Delivery has started; see Deliveries for how it goes.",
+				n("in_app"), members, n("in_app"), n("email"), n("sms"))
+		}
+		s.alRenderEditor(w, r, u, alEditorState{status: http.StatusOK, notice: notice})
+	})
+}
+
+func (s *server) alRenderEditor(w http.ResponseWriter, r *http.Request, u scheme.User, st alEditorState) {
+	ctx := r.Context()
+	a, err := s.Alerts.Alert(ctx, r.PathValue("id"))
+	if err != nil {
+		s.Fail(w, r, err)
+		return
+	}
+	l, err := s.Content.Lists(ctx)
+	if err != nil {
+		s.Fail(w, r, err)
+		return
+	}
+	names := s.alNames(ctx)
+	v := AlertEditorView{ID: a.ID, Status: a.Status, Draft: a.Status == scheme.AlertDraft, Published: a.Status == scheme.AlertPublished,
+		Gone: a.Status == scheme.AlertWithdrawn, Title: a.Title, Errors: st.errs, In: st.in, Notice: st.notice,
+		Approved: a.ApprovedBy != "", ApprovedBy: names.of(a.ApprovedBy), Writer: names.of(a.CreatedBy),
+		Created: s.caseDayTime(a.CreatedAt), Updated: s.caseDayTime(a.UpdatedAt), WrittenByMe: a.CreatedBy == u.ID,
+		PublishedBy: names.of(a.PublishedBy), Version: a.Version, WithdrawNote: a.Notice,
+		SeverityName: core.SeverityOf(a.Severity).SeverityName, IncidentText: l.TypeNames(a.IncidentTypes)}
+	v.StatusName = map[scheme.AlertStatus]string{scheme.AlertDraft: "Draft", scheme.AlertPublished: "Published", scheme.AlertWithdrawn: "Withdrawn"}[a.Status]
+	if !a.ApprovedAt.IsZero() {
+		v.ApprovedAt = s.caseDayTime(a.ApprovedAt)
+	}
+	if !a.PublishedAt.IsZero() {
+		v.PublishedAt = s.caseDayTime(a.PublishedAt)
+	}
+	if !a.WithdrawnAt.IsZero() {
+		v.WithdrawnAt = s.caseDayTime(a.WithdrawnAt)
+	}
+	if v.RequireApproval, err = s.Alerts.RequireApproval(ctx); err != nil {
+		s.Fail(w, r, err)
+		return
+	}
+	v.CanPublish = v.Draft && (!v.RequireApproval || v.Approved)
+
+	reports, err := s.Alerts.Reports(ctx, a)
+	if err != nil {
+		s.Fail(w, r, err)
+		return
+	}
+	for _, rep := range reports {
+		v.Reports = append(v.Reports, alReportLink{ID: rep.ID, Text: fmt.Sprintf("%s, %s, %s",
+			cmp.Or(l.TypeNames(rep.IncidentTypes), "Report"), cmp.Or(l.RegionName(rep.Region), rep.Region), s.caseDay(rep.IncidentAt))})
+	}
+	if st.form != nil {
+		v.Form = *st.form
+	} else {
+		v.Form = alFormOf(a)
+	}
+	v.Form.fillChoices(a, l, alert.ReportIdentifiers(reports))
+
+	for i, f := range a.Flags {
+		v.Flags = append(v.Flags, alFlag{N: i + 1, Field: cmp.Or(alFieldNames[f.Field], f.Field), Text: f.Text, Message: f.Message})
+	}
+	v.Preview = alPreview(a)
+
+	if v.Draft {
+		if v.Audience, err = s.Alerts.Audience(ctx, a.ID); err != nil {
+			s.Fail(w, r, err)
+			return
+		}
+	} else {
+		v.TargetText = core.AlertRegions(a, l)
+		var narrow []string
+		for _, x := range a.Sectors {
+			narrow = append(narrow, cmp.Or(l.SectorName(x), x))
+		}
+		for _, g := range a.Genders {
+			narrow = append(narrow, caseSlugName(scheme.Genders, g))
+		}
+		v.NarrowText = strings.Join(narrow, ", ")
+		vs, err := s.Alerts.Versions(ctx, a.ID)
+		if err != nil {
+			s.Fail(w, r, err)
+			return
+		}
+		for _, x := range vs {
+			v.Versions = append(v.Versions, alVersion{Version: x.Version, Title: x.Content.Title, Body: x.Content.Body,
+				EditedBy: names.of(x.EditedBy), Edited: s.caseDayTime(x.EditedAt), Current: x.Version == a.Version})
+		}
+		ads, err := s.Alerts.AllAdditions(ctx, u, a.ID)
+		if err != nil {
+			s.Fail(w, r, err)
+			return
+		}
+		for _, ad := range ads {
+			v.Additions = append(v.Additions, alStaffAddition{ID: ad.ID, Body: ad.Body, When: s.caseDayTime(ad.CreatedAt), Status: ad.Status})
+		}
+		if v.Pauses, err = s.alPauses(ctx); err != nil {
+			s.Fail(w, r, err)
+			return
+		}
+	}
+	v.Problems = alProblems(st.errs)
+	s.Render(w, r, st.status, "alert-editor", v)
+}
+
+// alFormOf is a saved alert as the form shows it.
+func alFormOf(a scheme.Alert) alEditForm {
+	return alEditForm{Title: a.Title, Area: a.Area, Body: a.Body, Severity: string(a.Severity), Nationwide: a.Nationwide}
+}
+
+// fillChoices builds the form's boxes: ticked as the form says (what was
+// typed) or, for a fresh form, as the alert is saved.
+func (f *alEditForm) fillChoices(a scheme.Alert, l scheme.Lists, available []scheme.Identifier) {
+	chosen := func(saved []string, typed []core.Option) map[string]bool {
+		m := map[string]bool{}
+		if typed != nil {
+			for _, o := range typed {
+				m[o.Value] = o.Selected
+			}
+			return m
+		}
+		for _, x := range saved {
+			m[x] = true
+		}
+		return m
+	}
+	types, regions, sectors, genders := chosen(a.IncidentTypes, f.Types), chosen(a.Regions, f.Regions), chosen(a.Sectors, f.Sectors), chosen(a.Genders, f.Genders)
+	f.Severities = nil
+	for _, sv := range []scheme.Severity{scheme.SeverityHighest, scheme.SeverityHigh, scheme.SeverityMedium, scheme.SeverityLow} {
+		f.Severities = append(f.Severities, core.Option{Value: string(sv), Label: core.CaseSeverityNames[sv], Selected: string(sv) == f.Severity})
+	}
+	f.Types = nil
+	for _, t := range l.Types {
+		f.Types = append(f.Types, core.Option{Value: t.Slug, Label: t.Name, Selected: types[t.Slug]})
+	}
+	f.Regions = nil
+	for _, x := range l.Regions {
+		f.Regions = append(f.Regions, core.Option{Value: x.Slug, Label: x.Name, Selected: regions[x.Slug]})
+	}
+	f.Sectors = nil
+	for _, x := range l.Sectors {
+		f.Sectors = append(f.Sectors, core.Option{Value: x.Slug, Label: x.Name, Selected: sectors[x.Slug]})
+	}
+	f.Genders = nil
+	for _, g := range scheme.Genders {
+		if g.Slug != "prefer-not" {
+			f.Genders = append(f.Genders, core.Option{Value: g.Slug, Label: g.Name, Selected: genders[g.Slug]})
+		}
+	}
+	var idsChosen map[string]bool
+	if f.Identifiers != nil {
+		idsChosen = map[string]bool{}
+		for _, c := range f.Identifiers {
+			idsChosen[c.Value] = c.Selected
+		}
+	} else {
+		idsChosen = map[string]bool{}
+		for _, id := range a.Identifiers {
+			idsChosen[id.Kind+":"+id.Normalised] = true
+		}
+	}
+	f.Identifiers = []alIdentChoice{}
+	for _, id := range available {
+		text := id.Value
+		if extra := strings.Join(slices.DeleteFunc([]string{id.Make, id.Colour}, func(s string) bool { return strings.TrimSpace(s) == "" }), ", "); extra != "" {
+			text += " (" + extra + ")"
+		}
+		key := id.Kind + ":" + id.Normalised
+		f.Identifiers = append(f.Identifiers, alIdentChoice{Value: key, Kind: core.AlertKindName(id.Kind), Text: text, Selected: idsChosen[key]})
+	}
+}
+
+// alPreview cuts the flagged fields into plain and flagged pieces, using
+// the flags' byte offsets only where they still fit the saved text.
+func alPreview(a scheme.Alert) []alPreviewField {
+	texts := map[string]string{"title": a.Title, "area": a.Area, "body": a.Body}
+	var out []alPreviewField
+	for _, field := range []string{"title", "area", "body"} {
+		text := texts[field]
+		var pieces []alPiece
+		at := 0
+		for i, f := range a.Flags {
+			if f.Field != field || f.Start < at || f.End > len(text) || f.Start >= f.End || text[f.Start:f.End] != f.Text {
+				continue
+			}
+			if f.Start > at {
+				pieces = append(pieces, alPiece{Text: text[at:f.Start]})
+			}
+			pieces = append(pieces, alPiece{Text: f.Text, Flag: i + 1})
+			at = f.End
+		}
+		if len(pieces) == 0 {
+			continue
+		}
+		if at < len(text) {
+			pieces = append(pieces, alPiece{Text: text[at:]})
+		}
+		out = append(out, alPreviewField{Name: cmp.Or(alFieldNames[field], field), Pieces: pieces})
+	}
+	return out
+}
+
+// alProblemOrder is the editor's fields in page order, for the error
+// summary.
+var alProblemOrder = []string{"form", "report_ids", "title", "area", "body", "severity", "incident_types", "regions", "sectors", "genders", "identifiers", "override_reason", "notice"}
+
+func alProblems(errs map[string]string) []caseProblem {
+	var out []caseProblem
+	for _, k := range alProblemOrder {
+		if msg, ok := errs[k]; ok {
+			field := k
+			if k == "form" || k == "report_ids" {
+				field = ""
+			}
+			out = append(out, caseProblem{field, msg})
+		}
+	}
+	var rest []string
+	for k := range errs {
+		if !slices.Contains(alProblemOrder, k) {
+			rest = append(rest, k)
+		}
+	}
+	slices.Sort(rest)
+	for _, k := range rest {
+		out = append(out, caseProblem{"", errs[k]})
+	}
+	return out
+}
+
+// alFormFrom reads the editor's form as typed.
+func alFormFrom(r *http.Request) alEditForm {
+	f := alEditForm{Title: r.PostFormValue("title"), Area: r.PostFormValue("area"), Body: r.PostFormValue("body"),
+		Severity: r.PostFormValue("severity"), Nationwide: r.PostFormValue("target") == "nationwide",
+		OverrideReason: r.PostFormValue("override_reason")}
+	boxes := func(name string) []core.Option {
+		out := []core.Option{}
+		for _, v := range r.PostForm[name] {
+			out = append(out, core.Option{Value: v, Selected: true})
+		}
+		return out
+	}
+	f.Types, f.Regions, f.Sectors, f.Genders = boxes("incident_types"), boxes("regions"), boxes("sectors"), boxes("genders")
+	f.Identifiers = []alIdentChoice{}
+	for _, v := range r.PostForm["identifiers"] {
+		f.Identifiers = append(f.Identifiers, alIdentChoice{Value: v, Selected: true})
+	}
+	return f
+}
+
+func alValues(opts []core.Option) *[]string {
+	out := []string{}
+	for _, o := range opts {
+		if o.Selected {
+			out = append(out, o.Value)
+		}
+	}
+	return &out
+}
+
+// input turns the form into the service's input. A published alert's
+// form holds only its content (who it went to cannot change).
+func (f alEditForm) input(published bool) alert.Input {
+	in := alert.Input{Title: &f.Title, Area: &f.Area, Body: &f.Body, OverrideReason: f.OverrideReason}
+	ids := []scheme.Identifier{}
+	for _, c := range f.Identifiers {
+		if kind, norm, ok := strings.Cut(c.Value, ":"); ok && c.Selected {
+			ids = append(ids, scheme.Identifier{Kind: kind, Normalised: norm})
+		}
+	}
+	in.Identifiers = &ids
+	if published {
+		return in
+	}
+	nationwide := f.Nationwide
+	in.Severity, in.Nationwide = &f.Severity, &nationwide
+	in.IncidentTypes, in.Regions, in.Sectors, in.Genders = alValues(f.Types), alValues(f.Regions), alValues(f.Sectors), alValues(f.Genders)
+	return in
+}
+
+// alFailed shows the editor again with what went wrong, beside the field
+// or at the top of the form it came from; anything but a problem with the
+// input or the alert's state is the error page.
+func (s *server) alFailed(w http.ResponseWriter, r *http.Request, u scheme.User, err error, st alEditorState) {
+	code := scheme.ErrorCode(err)
+	if code != scheme.CodeInvalid && code != scheme.CodeConflict && code != scheme.CodeForbidden {
+		s.Fail(w, r, err)
+		return
+	}
+	st.status, st.errs = core.StatusFor(code), map[string]string{}
+	se, _ := err.(*scheme.Error)
+	if se != nil && len(se.Fields) > 0 {
+		for k, msg := range se.Fields {
+			st.errs[k] = msg
+		}
+		// A message of its own (not the generic one) says more than the
+		// fields do.
+		if se.Message != "" && se.Message != scheme.Invalid(nil).Message {
+			st.errs["form"] = se.Message
+		}
+	} else {
+		st.errs["form"] = scheme.ErrorMessage(err)
+	}
+	s.alRenderEditor(w, r, u, st)
+}
+
+func (s *server) saveAlert() http.Handler {
+	return s.alStaff(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
+		if err := r.ParseForm(); err != nil {
+			s.Fail(w, r, scheme.Errorf(scheme.CodeInvalid, "We could not read that form."))
+			return
+		}
+		id := r.PathValue("id")
+		a, err := s.Alerts.Alert(r.Context(), id)
+		if err != nil {
+			s.Fail(w, r, err)
+			return
+		}
+		f := alFormFrom(r)
+		if _, err := s.Alerts.Update(r.Context(), u, id, f.input(a.Status == scheme.AlertPublished)); err != nil {
+			s.alFailed(w, r, u, err, alEditorState{in: "save", form: &f})
+			return
+		}
+		core.SeeOther(w, r, alEditorURL(id, "saved", "alert-form"))
+	})
+}
+
+func (s *server) approveAlert() http.Handler {
+	return s.alStaff(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
+		id := r.PathValue("id")
+		if err := s.Alerts.Approve(r.Context(), u, id); err != nil {
+			s.alFailed(w, r, u, err, alEditorState{in: "approve"})
+			return
+		}
+		core.SeeOther(w, r, alEditorURL(id, "approved", "approval"))
+	})
+}
+
+func (s *server) publishAlert() http.Handler {
+	return s.alStaff(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
+		id, reason := r.PathValue("id"), r.PostFormValue("override_reason")
+		aud, err := s.Alerts.Publish(r.Context(), u, id, reason)
+		if err != nil {
+			s.alFailed(w, r, u, err, alEditorState{in: "publish", form: s.alKeep(r, id, func(f *alEditForm) { f.OverrideReason = reason })})
+			return
+		}
+		// The counts (no one's details) go with the redirect, for the notice.
+		core.SeeOther(w, r, fmt.Sprintf("%s&in_app=%d&email=%d&sms=%d", alEditorURL(id, "published", ""), aud.InApp, aud.Email, aud.SMS))
+	})
+}
+
+// alKeep is the saved alert's form with one answer kept as typed (the
+// publish and withdraw forms carry one field each).
+func (s *server) alKeep(r *http.Request, id string, set func(f *alEditForm)) *alEditForm {
+	a, err := s.Alerts.Alert(r.Context(), id)
+	if err != nil {
+		return nil // the editor reports it
+	}
+	f := alFormOf(a)
+	set(&f)
+	return &f
+}
+
+func (s *server) withdrawAlert() http.Handler {
+	return s.alStaff(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
+		id, notice := r.PathValue("id"), r.PostFormValue("notice")
+		if err := s.Alerts.Withdraw(r.Context(), u, id, notice); err != nil {
+			s.alFailed(w, r, u, err, alEditorState{in: "withdraw", form: s.alKeep(r, id, func(f *alEditForm) { f.Notice = notice })})
+			return
+		}
+		core.SeeOther(w, r, alEditorURL(id, "withdrawn", ""))
+	})
+}
+
+func (s *server) discardAlert() http.Handler {
+	return s.alStaff(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
+		if err := s.Alerts.Discard(r.Context(), u, r.PathValue("id")); err != nil {
+			s.alFailed(w, r, u, err, alEditorState{in: "discard"})
+			return
+		}
+		core.SeeOther(w, r, "/coordinator/alerts?done=discarded")
+	})
+}
+
+// AlertDeliveriesView is how an alert's delivery is going.
+type AlertDeliveriesView struct {
+	ID, Title string
+	Channels  []alChannel
+	Failures  []alFailure
+	Pauses    []alPause
+	Notice    string
+	Error     string
+}
+
+type alChannel struct {
+	Key, Name    string
+	Total        int
+	States       []alStateCount
+	Failed       int
+	Retryable    bool
+	NotDelivered bool // email and SMS: no member chose it, or none yet
+}
+
+type alStateCount struct {
+	Key, Name string
+	N         int
+}
+
+type alFailure struct {
+	Channel, State, Reason, When string
+	Attempts                     int
+}
+
+func (s *server) deliveriesPage() http.Handler {
+	return s.alStaff(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
+		q := r.URL.Query()
+		notice := ""
+		switch q.Get("done") {
+		case "retried":
+			notice = fmt.Sprintf("%s: %s failed message(s) queued again.", alChannelName(q.Get("channel")), cmp.Or(q.Get("n"), "0"))
+		case "resumed":
+			notice = "Sending has resumed on that channel."
+		}
+		s.alRenderDeliveries(w, r, u, http.StatusOK, AlertDeliveriesView{Notice: notice})
+	})
+}
+
+func (s *server) alRenderDeliveries(w http.ResponseWriter, r *http.Request, u scheme.User, status int, v AlertDeliveriesView) {
+	d, err := s.Alerts.Deliveries(r.Context(), u, r.PathValue("id"))
+	if err != nil {
+		s.Fail(w, r, err)
+		return
+	}
+	v.ID, v.Title = d.Alert.ID, d.Alert.Title
+	counts := d.Counts
+	for _, c := range alChannelNames {
+		ch := alChannel{Key: c.Key, Name: c.Name}
+		byState := counts[c.Key]
+		for _, st := range alStateNames {
+			if n := byState[st.Key]; n > 0 {
+				ch.States = append(ch.States, alStateCount{Key: st.Key, Name: st.Name, N: n})
+			}
+		}
+		// States this page has no words for yet still count.
+		var other []string
+		for k := range byState {
+			if !slices.ContainsFunc(alStateNames, func(x struct{ Key, Name string }) bool { return x.Key == k }) {
+				other = append(other, k)
+			}
+		}
+		slices.Sort(other)
+		for _, k := range other {
+			ch.States = append(ch.States, alStateCount{Key: k, Name: k, N: byState[k]})
+		}
+		for _, n := range byState {
+			ch.Total += n
+		}
+		ch.Failed = byState[scheme.DeliveryFailed]
+		ch.Retryable = c.Key != "in_app" && ch.Failed > 0
+		v.Channels = append(v.Channels, ch)
+	}
+	for _, f := range d.Failures {
+		state := "Failed"
+		if f.State == scheme.DeliveryRetrying {
+			state = "Waiting to retry"
+		}
+		v.Failures = append(v.Failures, alFailure{Channel: alChannelName(f.Channel), State: state, Reason: f.Error, When: s.caseDayTime(f.UpdatedAt), Attempts: f.Attempts})
+	}
+	v.Pauses = s.alPausesOf(d.Paused)
+	s.Render(w, r, status, "alert-deliveries", v)
+}
+
+func (s *server) retryDeliveries() http.Handler {
+	return s.alStaff(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
+		id, channel := r.PathValue("id"), r.PostFormValue("channel")
+		if channel != "email" && channel != "sms" {
+			s.alRenderDeliveries(w, r, u, http.StatusUnprocessableEntity, AlertDeliveriesView{Error: "Choose email or SMS to retry."})
+			return
+		}
+		n, err := s.Alerts.RetryDeliveries(r.Context(), u, id, channel)
+		if err != nil {
+			if c := scheme.ErrorCode(err); c == scheme.CodeInvalid || c == scheme.CodeConflict {
+				s.alRenderDeliveries(w, r, u, core.StatusFor(c), AlertDeliveriesView{Error: scheme.ErrorMessage(err)})
+				return
+			}
+			s.Fail(w, r, err)
+			return
+		}
+		core.SeeOther(w, r, fmt.Sprintf("/coordinator/alerts/%s/deliveries?done=retried&channel=%s&n=%d", url.PathEscape(id), channel, n))
+	})
+}
+
+// resumeChannel restarts a paused channel and goes back to the page the
+// button was on (an alert's deliveries, or the list).
+func (s *server) resumeChannel() http.Handler {
+	return s.alStaff(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
+		channel := r.PathValue("channel")
+		if channel != "email" && channel != "sms" {
+			s.Fail(w, r, scheme.Errorf(scheme.CodeNotFound, "There is no such channel."))
+			return
+		}
+		if err := s.Alerts.ResumeChannel(r.Context(), u, channel); err != nil {
+			s.Fail(w, r, err)
+			return
+		}
+		back := "/coordinator/alerts?done=resumed"
+		if id := r.PostFormValue("alert"); id != "" {
+			back = "/coordinator/alerts/" + url.PathEscape(id) + "/deliveries?done=resumed"
+		}
+		core.SeeOther(w, r, back)
+	})
+}
+
+// AdditionsQueueView is what members added to alerts, waiting for a
+// coordinator.
+type AdditionsQueueView struct {
+	Items  []alQueueItem
+	Notice string
+	Error  string
+}
+
+type alQueueItem struct {
+	ID, AlertID, AlertTitle, Body, When string
+}
+
+func (s *server) additionsQueue() http.Handler {
+	return s.alStaff(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
+		notice := map[string]string{
+			"approved": "Approved: members who received the alert can read it now.",
+			"rejected": "Rejected: only the member who wrote it can see it.",
+		}[r.URL.Query().Get("done")]
+		s.alRenderQueue(w, r, http.StatusOK, AdditionsQueueView{Notice: notice})
+	})
+}
+
+func (s *server) alRenderQueue(w http.ResponseWriter, r *http.Request, status int, v AdditionsQueueView) {
+	ctx := r.Context()
+	ads, err := s.Alerts.PendingAdditions(ctx)
+	if err != nil {
+		s.Fail(w, r, err)
+		return
+	}
+	titles := map[string]string{}
+	for _, ad := range ads {
+		title, ok := titles[ad.AlertID]
+		if !ok {
+			a, err := s.Alerts.Alert(ctx, ad.AlertID)
+			if err != nil {
+				s.Fail(w, r, err)
+				return
+			}
+			title, titles[ad.AlertID] = a.Title, a.Title
+		}
+		v.Items = append(v.Items, alQueueItem{ID: ad.ID, AlertID: ad.AlertID, AlertTitle: title, Body: ad.Body, When: s.caseDayTime(ad.CreatedAt)})
+	}
+	s.Render(w, r, status, "alert-additions", v)
+}
+
+func (s *server) moderateAddition(approve bool) http.Handler {
+	return s.alStaff(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
+		if err := s.Alerts.ModerateAddition(r.Context(), u, r.PathValue("id"), approve); err != nil {
+			if c := scheme.ErrorCode(err); c == scheme.CodeConflict || c == scheme.CodeInvalid {
+				s.alRenderQueue(w, r, core.StatusFor(c), AdditionsQueueView{Error: scheme.ErrorMessage(err)})
+				return
+			}
+			s.Fail(w, r, err)
+			return
+		}
+		done := "rejected"
+		if approve {
+			done = "approved"
+		}
+		core.SeeOther(w, r, "/coordinator/additions?done="+done)
+	})
+}
+
+// SettingsView is the scheme settings admins can change.
+type SettingsView struct {
+	RequireApproval bool
+	Notice          string
+}
+
+func (s *server) settingsPage() http.Handler {
+	return core.NoIndex(s.SignedIn(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
+		req, err := s.Alerts.RequireApproval(r.Context())
+		if err != nil {
+			s.Fail(w, r, err)
+			return
+		}
+		v := SettingsView{RequireApproval: req}
+		if r.URL.Query().Get("done") == "saved" {
+			v.Notice = "Settings saved."
+		}
+		s.Render(w, r, http.StatusOK, "alert-settings", v)
+	}, scheme.RoleAdmin))
+}
+
+func (s *server) saveSettings() http.Handler {
+	return s.SignedIn(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
+		on := r.PostFormValue("require_approval") == "true"
+		if err := s.Alerts.SetRequireApproval(r.Context(), u, on); err != nil {
+			s.Fail(w, r, err)
+			return
+		}
+		core.SeeOther(w, r, "/admin/settings?done=saved")
+	}, scheme.RoleAdmin)
+}

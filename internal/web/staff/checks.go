@@ -1,0 +1,37 @@
+package staff
+
+import (
+	"net/http"
+	"time"
+
+	"uglymugs/internal/scheme"
+)
+
+// CheckFlagsView is the coordinators' page of unusual checking.
+type CheckFlagsView struct {
+	Flags                                   []checkFlagRow
+	WindowDays, Distinct, Repeats, Reported int
+}
+
+type checkFlagRow struct {
+	scheme.CheckingFlag
+	Last string
+}
+
+// checkFlags lists members whose checking looks unusual. Showing who they
+// are is a view of personal data, so it is audited.
+func (s *server) checkFlags() http.Handler {
+	return s.SignedIn(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
+		flags, err := s.Checks.Unusual(r.Context(), u)
+		if err != nil {
+			s.Fail(w, r, err)
+			return
+		}
+		v := CheckFlagsView{WindowDays: int(scheme.UnusualWindow / (24 * time.Hour)), Distinct: scheme.UnusualDistinct,
+			Repeats: scheme.UnusualRepeats, Reported: scheme.UnusualReportedCheck}
+		for _, f := range flags {
+			v.Flags = append(v.Flags, checkFlagRow{CheckingFlag: f, Last: f.LastCheck.In(s.Location()).Format("2 Jan 2006 15:04")})
+		}
+		s.Render(w, r, http.StatusOK, "check-flags", v)
+	}, scheme.RoleCoordinator)
+}

@@ -1,0 +1,169 @@
+package staff
+
+import (
+	"net/http"
+	"net/url"
+	"strings"
+
+	"uglymugs/internal/police"
+	"uglymugs/internal/scheme"
+	"uglymugs/internal/web/core"
+)
+
+// The legal disclosure log (police/disclosure.go): coordinators record a
+// disclosure made without consent; another admin approves or refuses it;
+// the person is told on their account page unless the law forbids it.
+
+type basisOption struct {
+	Value, Label string
+	Checked      bool
+}
+
+func basisOptions(chosen string) []basisOption {
+	var out []basisOption
+	for _, b := range scheme.LegalBases {
+		out = append(out, basisOption{Value: b, Label: police.LegalBasisNames[b], Checked: b == chosen})
+	}
+	return out
+}
+
+// DisclosuresView is the log and the form to record one.
+type DisclosuresView struct {
+	Bases []basisOption
+	Items []disclosureRow
+}
+
+type disclosureRow struct {
+	ID, Basis, When, Status, StatusName, By, DecidedBy string
+}
+
+var disclosureStatusNames = map[string]string{"pending": "Waiting for an admin", "approved": "Approved", "refused": "Refused"}
+
+func (s *server) username(r *http.Request, id string) string {
+	if id == "" {
+		return ""
+	}
+	if username, _, err := s.Accounts.Username(r.Context(), id); err == nil {
+		return username
+	}
+	return "(account gone)"
+}
+
+func (s *server) renderDisclosures(w http.ResponseWriter, r *http.Request, u scheme.User, status int, f core.FormView) {
+	list, err := s.Police.Disclosures(r.Context(), u)
+	if err != nil {
+		s.Fail(w, r, err)
+		return
+	}
+	if f.Values == nil {
+		f.Values = map[string]string{}
+	}
+	v := DisclosuresView{Bases: basisOptions(f.Values["legal_basis"])}
+	// A few admins record and decide them all: look each up once.
+	names := map[string]string{}
+	name := func(id string) string {
+		n, ok := names[id]
+		if !ok {
+			n = s.username(r, id)
+			names[id] = n
+		}
+		return n
+	}
+	for _, d := range list {
+		v.Items = append(v.Items, disclosureRow{ID: d.ID, Basis: police.LegalBasisNames[d.LegalBasis], Status: d.Status,
+			StatusName: disclosureStatusNames[d.Status], When: d.RequestedAt.In(s.Location()).Format("2 Jan 2006"),
+			By: name(d.RequestedBy), DecidedBy: name(d.DecidedBy)})
+	}
+	f.Extra = v
+	s.Render(w, r, status, "disclosures", f)
+}
+
+func (s *server) disclosuresPage() http.Handler {
+	return s.alStaff(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
+		s.renderDisclosures(w, r, u, http.StatusOK, core.FormView{Notice: map[string]string{
+			"recorded": "The disclosure is recorded. It enters the log when another admin approves it.",
+		}[r.URL.Query().Get("done")]})
+	})
+}
+
+func (s *server) createDisclosure() http.Handler {
+	return s.alStaff(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
+		vals := map[string]string{}
+		for _, k := range []string{"legal_basis", "username", "report_id", "what", "recipient", "justification", "notify", "no_notify_reason"} {
+			vals[k] = r.PostFormValue(k)
+		}
+		d, err := s.Police.RecordDisclosure(r.Context(), u, police.DisclosureInput{LegalBasis: vals["legal_basis"], Username: vals["username"],
+			ReportID: vals["report_id"], What: vals["what"], Recipient: vals["recipient"], Justification: vals["justification"],
+			Notify: vals["notify"], NoNotifyReason: vals["no_notify_reason"]})
+		if scheme.ErrorCode(err) == scheme.CodeInvalid {
+			s.renderDisclosures(w, r, u, http.StatusUnprocessableEntity, core.FormView{Values: vals, Errors: core.FormErrors(err)})
+			return
+		}
+		if err != nil {
+			s.Fail(w, r, err)
+			return
+		}
+		core.SeeOther(w, r, "/coordinator/disclosures/"+url.PathEscape(d.ID)+"?done=recorded")
+	})
+}
+
+// DisclosureView is one disclosure.
+type DisclosureView struct {
+	scheme.Disclosure
+	Basis, StatusName, When, By, DecidedBy, Decided, Notified, Subject string
+	CanDecide, Recorded                                                bool
+	Note, NoteError                                                    string
+}
+
+func (s *server) showDisclosure(w http.ResponseWriter, r *http.Request, u scheme.User, status int, v DisclosureView) {
+	d, err := s.Police.Disclosure(r.Context(), u, r.PathValue("id"))
+	if err != nil {
+		s.Fail(w, r, err)
+		return
+	}
+	v.Disclosure, v.Basis, v.StatusName = d, police.LegalBasisNames[d.LegalBasis], disclosureStatusNames[d.Status]
+	v.When, v.By, v.DecidedBy = d.RequestedAt.In(s.Location()).Format("2 January 2006, 15:04"), s.username(r, d.RequestedBy), s.username(r, d.DecidedBy)
+	if !d.DecidedAt.IsZero() {
+		v.Decided = d.DecidedAt.In(s.Location()).Format("2 January 2006, 15:04")
+	}
+	if !d.NotifiedAt.IsZero() {
+		v.Notified = d.NotifiedAt.In(s.Location()).Format("2 January 2006, 15:04")
+	}
+	if d.SubjectUserID != "" {
+		v.Subject = "Member " + s.username(r, d.SubjectUserID)
+	} else if d.ReportID != "" {
+		v.Subject = "The reporter of report " + d.ReportID
+	}
+	v.CanDecide = d.Status == "pending" && u.Role == scheme.RoleAdmin && d.RequestedBy != u.ID
+	s.Render(w, r, status, "disclosure", v)
+}
+
+func (s *server) disclosurePage() http.Handler {
+	return s.alStaff(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
+		s.showDisclosure(w, r, u, http.StatusOK, DisclosureView{Recorded: r.URL.Query().Get("done") == "recorded"})
+	})
+}
+
+func (s *server) decideDisclosure() http.Handler {
+	return s.alStaff(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
+		note := r.PostFormValue("note")
+		_, err := s.Police.DecideDisclosure(r.Context(), u, r.PathValue("id"), r.PostFormValue("decision"), note, s.Accounts.URL)
+		if se, ok := err.(*scheme.Error); ok && se.Code == scheme.CodeInvalid {
+			s.showDisclosure(w, r, u, http.StatusUnprocessableEntity, DisclosureView{Note: note, NoteError: strings.Join(mapValues(se.Fields), " ")})
+			return
+		}
+		if err != nil {
+			s.Fail(w, r, err)
+			return
+		}
+		core.SeeOther(w, r, "/coordinator/disclosures/"+url.PathEscape(r.PathValue("id")))
+	})
+}
+
+func mapValues(m map[string]string) []string {
+	var out []string
+	for _, v := range m {
+		out = append(out, v)
+	}
+	return out
+}

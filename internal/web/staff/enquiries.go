@@ -1,0 +1,177 @@
+package staff
+
+import (
+	"net/http"
+	"net/url"
+	"time"
+
+	"uglymugs/internal/police"
+	"uglymugs/internal/scheme"
+	"uglymugs/internal/web/core"
+)
+
+// Police enquiries (police/enquiry.go). Coordinators record a request,
+// forward it about a report to its reporter or the organisation that filed
+// it, and record the outcome; the reporter (or the organisation's key
+// contact) answers on /enquiries. Anyone else gets a plain 404.
+
+var enquiryStatusNames = map[string]string{"open": "Not forwarded yet", "forwarded": "Forwarded", "answered": "Answered", "closed": "Closed"}
+
+// EnquiriesView is the coordinators' list and form.
+type EnquiriesView struct {
+	Items []enquiryRow
+}
+
+type enquiryRow struct {
+	ID, Force, Received, RespondBy, Status string
+	Overdue                                bool
+}
+
+func (s *server) renderEnquiries(w http.ResponseWriter, r *http.Request, u scheme.User, status int, f core.FormView) {
+	list, err := s.Police.Enquiries(r.Context(), u)
+	if err != nil {
+		s.Fail(w, r, err)
+		return
+	}
+	now := time.Now()
+	v := EnquiriesView{}
+	for _, e := range list {
+		v.Items = append(v.Items, enquiryRow{ID: e.ID, Force: e.Force, Received: e.CreatedAt.In(s.Location()).Format("2 Jan 2006"),
+			RespondBy: e.RespondBy.In(s.Location()).Format("2 Jan 2006"), Status: enquiryStatusNames[e.Status], Overdue: e.Overdue(now)})
+	}
+	if f.Values == nil {
+		q := r.URL.Query()
+		f.Values = map[string]string{"report_id": q.Get("report"), "offender_id": q.Get("offender")}
+	}
+	f.Extra = v
+	s.Render(w, r, status, "enquiries", f)
+}
+
+func (s *server) enquiriesPage() http.Handler {
+	return s.alStaff(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
+		s.renderEnquiries(w, r, u, http.StatusOK, core.FormView{})
+	})
+}
+
+func (s *server) createEnquiry() http.Handler {
+	return s.alStaff(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
+		vals := map[string]string{}
+		for _, k := range []string{"force", "unit", "reference", "report_id", "offender_id", "request", "respond_by"} {
+			vals[k] = r.PostFormValue(k)
+		}
+		e, err := s.Police.CreateEnquiry(r.Context(), u, police.EnquiryInput{Force: vals["force"], Unit: vals["unit"], Reference: vals["reference"],
+			ReportID: vals["report_id"], OffenderID: vals["offender_id"], Request: vals["request"], RespondBy: vals["respond_by"]})
+		if scheme.ErrorCode(err) == scheme.CodeInvalid {
+			s.renderEnquiries(w, r, u, http.StatusUnprocessableEntity, core.FormView{Values: vals, Errors: core.FormErrors(err)})
+			return
+		}
+		if err != nil {
+			s.Fail(w, r, err)
+			return
+		}
+		core.SeeOther(w, r, "/coordinator/enquiries/"+url.PathEscape(e.ID)+"?done=created")
+	})
+}
+
+// EnquiryView is one enquiry for coordinators.
+type EnquiryView struct {
+	scheme.Enquiry
+	StatusName, Received, RespondByDay string
+	Overdue, Closed                    bool
+	Reports                            []enquiryReport
+	Notice                             string
+	Errors, Values                     map[string]string
+}
+
+type enquiryReport struct {
+	ID, Date, Region                 string
+	HasReporter, HasOrganisation     bool
+	Forwarded, To, Decision, Decided string
+}
+
+func (s *server) showEnquiry(w http.ResponseWriter, r *http.Request, u scheme.User, status int, v EnquiryView) {
+	ctx := r.Context()
+	e, err := s.Police.Enquiry(ctx, u, r.PathValue("id"))
+	if err != nil {
+		s.Fail(w, r, err)
+		return
+	}
+	v.Enquiry, v.StatusName, v.Overdue, v.Closed = e, enquiryStatusNames[e.Status], e.Overdue(time.Now()), e.Status == "closed"
+	v.Received, v.RespondByDay = e.CreatedAt.In(s.Location()).Format("2 January 2006"), e.RespondBy.In(s.Location()).Format("Monday 2 January 2006")
+	ids := []string{e.ReportID}
+	if e.ProfileID != "" {
+		if ids, err = s.Reports.ProfileReports(ctx, e.ProfileID); err != nil && scheme.ErrorCode(err) != scheme.CodeNotFound {
+			s.Fail(w, r, err)
+			return
+		}
+	}
+	l, err := s.Content.Lists(ctx)
+	if err != nil {
+		s.Fail(w, r, err)
+		return
+	}
+	fw := map[string]scheme.EnquiryForward{}
+	for _, f := range e.Forwards {
+		fw[f.ReportID] = f
+	}
+	for _, id := range ids {
+		if id == "" {
+			continue
+		}
+		rep, err := s.Reports.Peek(ctx, u, id)
+		if err != nil {
+			continue // erased since
+		}
+		row := enquiryReport{ID: id, Date: rep.IncidentAt.In(s.Location()).Format("2 Jan 2006"), Region: l.RegionName(rep.Region),
+			HasReporter: rep.ReporterID != "", HasOrganisation: rep.OrganisationID != ""}
+		if f, ok := fw[id]; ok {
+			row.Forwarded, row.To, row.Decision = f.ForwardedAt.In(s.Location()).Format("2 Jan 2006"), f.To, core.EnquiryDecisionNames[f.Decision]
+			if !f.DecidedAt.IsZero() {
+				row.Decided = f.DecidedAt.In(s.Location()).Format("2 Jan 2006 15:04")
+			}
+		}
+		v.Reports = append(v.Reports, row)
+	}
+	if v.Values == nil {
+		v.Values = map[string]string{"status": "answered"}
+	}
+	s.Render(w, r, status, "enquiry", v)
+}
+
+func (s *server) enquiryPage() http.Handler {
+	return s.alStaff(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
+		s.showEnquiry(w, r, u, http.StatusOK, EnquiryView{Notice: map[string]string{
+			"created":   "The enquiry is recorded. Forward it to the reporter (or their organisation) below: they decide.",
+			"forwarded": "Forwarded. They have a message and decide for themselves.",
+			"outcome":   "The outcome is recorded.",
+		}[r.URL.Query().Get("done")]})
+	})
+}
+
+func (s *server) forwardEnquiry() http.Handler {
+	return s.alStaff(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
+		id := r.PathValue("id")
+		if _, err := s.Police.ForwardEnquiry(r.Context(), u, id, r.PostFormValue("report_id"), r.PostFormValue("to"), s.Accounts.URL); err != nil {
+			s.Fail(w, r, err)
+			return
+		}
+		core.SeeOther(w, r, "/coordinator/enquiries/"+url.PathEscape(id)+"?done=forwarded")
+	})
+}
+
+func (s *server) enquiryOutcome() http.Handler {
+	return s.alStaff(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
+		id := r.PathValue("id")
+		vals := map[string]string{"status": r.PostFormValue("status"), "outcome": r.PostFormValue("outcome")}
+		err := s.Police.Outcome(r.Context(), u, id, vals["status"], vals["outcome"])
+		if scheme.ErrorCode(err) == scheme.CodeInvalid {
+			s.showEnquiry(w, r, u, http.StatusUnprocessableEntity, EnquiryView{Errors: core.FormErrors(err), Values: vals})
+			return
+		}
+		if err != nil {
+			s.Fail(w, r, err)
+			return
+		}
+		core.SeeOther(w, r, "/coordinator/enquiries/"+url.PathEscape(id)+"?done=outcome")
+	})
+}

@@ -1,0 +1,157 @@
+package staff
+
+import (
+	"bytes"
+	"net/http"
+	"net/url"
+	"time"
+
+	"uglymugs/internal/police"
+	"uglymugs/internal/scheme"
+	"uglymugs/internal/web/core"
+)
+
+// Intelligence exports for the police (police/export.go): coordinators
+// choose reports or an offender profile, a purpose, a recipient and a
+// format; the page of an export offers its downloads, made afresh (with
+// consent read again) each time. Downloads are POSTs: each is audited.
+
+// ExportsView is the list of exports and the form for a new one.
+type ExportsView struct {
+	Exports []exportRow
+}
+
+type exportRow struct {
+	ID, Reference, When, Format string
+	Included, Excluded          int
+}
+
+var exportFormats = []struct{ Value, Label, Hint string }{
+	{"csv", "CSV", "a spreadsheet: one row per offender of each report"},
+	{"json", "JSON", "for an analyst's tools; the fields are documented"},
+	{"print", "Printable page", "to print or save as PDF from the browser"},
+}
+
+func (s *server) renderExports(w http.ResponseWriter, r *http.Request, u scheme.User, status int, f core.FormView) {
+	list, err := s.Police.Exports(r.Context(), u, 100)
+	if err != nil {
+		s.Fail(w, r, err)
+		return
+	}
+	v := ExportsView{}
+	for _, e := range list {
+		v.Exports = append(v.Exports, exportRow{ID: e.ID, Reference: e.Reference, When: e.CreatedAt.In(s.Location()).Format("2 Jan 2006 15:04"),
+			Format: e.Format, Included: e.IncludedCount, Excluded: e.ExcludedCount})
+	}
+	if f.Values == nil {
+		f.Values = map[string]string{}
+	}
+	if f.Values["format"] == "" {
+		f.Values["format"] = "csv"
+	}
+	f.Extra = v
+	s.Render(w, r, status, "exports", f)
+}
+
+func (s *server) exportsPage() http.Handler {
+	return s.alStaff(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
+		q := r.URL.Query()
+		s.renderExports(w, r, u, http.StatusOK, core.FormView{Values: map[string]string{"report_ids": q.Get("report"), "offender_id": q.Get("offender")}})
+	})
+}
+
+func exportInput(r *http.Request) (police.ExportInput, map[string]string) {
+	vals := map[string]string{}
+	for _, k := range []string{"report_ids", "offender_id", "purpose", "recipient", "format"} {
+		vals[k] = r.PostFormValue(k)
+	}
+	return police.ExportInput{ReportIDs: []string{vals["report_ids"]}, OffenderID: vals["offender_id"], Purpose: vals["purpose"],
+		Recipient: vals["recipient"], Format: vals["format"]}, vals
+}
+
+func (s *server) createExport() http.Handler {
+	return s.alStaff(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
+		in, vals := exportInput(r)
+		e, err := s.Police.CreateExport(r.Context(), u, in)
+		if scheme.ErrorCode(err) == scheme.CodeInvalid {
+			s.renderExports(w, r, u, http.StatusUnprocessableEntity, core.FormView{Values: vals, Errors: core.FormErrors(err)})
+			return
+		}
+		if err != nil {
+			s.Fail(w, r, err)
+			return
+		}
+		core.SeeOther(w, r, "/coordinator/exports/"+url.PathEscape(e.ID)+"?done=created")
+	})
+}
+
+// ExportView is one export's record.
+type ExportView struct {
+	scheme.PoliceExport
+	When, By             string
+	Created              bool
+	Formats              []exportFormatOption
+	IncludedN, ExcludedN int
+}
+
+type exportFormatOption struct{ Value, Label, Hint string }
+
+func (s *server) exportPage() http.Handler {
+	return s.alStaff(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
+		e, err := s.Police.Record(r.Context(), u, r.PathValue("id"))
+		if err != nil {
+			s.Fail(w, r, err)
+			return
+		}
+		v := ExportView{PoliceExport: e, When: e.CreatedAt.In(s.Location()).Format("Monday 2 January 2006, 15:04"),
+			Created: r.URL.Query().Get("done") == "created", IncludedN: len(e.Included), ExcludedN: len(e.Excluded)}
+		if username, _, err := s.Accounts.Username(r.Context(), e.CreatedBy); err == nil {
+			v.By = username
+		}
+		for _, f := range exportFormats {
+			v.Formats = append(v.Formats, exportFormatOption(f))
+		}
+		s.Render(w, r, http.StatusOK, "export", v)
+	})
+}
+
+// ExportPrintView is the printable export.
+type ExportPrintView struct {
+	police.Export
+	Handling, Generated, Created string
+	Excluded                     int
+}
+
+func (s *server) exportDownload() http.Handler {
+	return s.alStaff(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
+		format := r.PostFormValue("format")
+		e, err := s.Police.Export(r.Context(), u, r.PathValue("id"), format)
+		if err != nil {
+			s.Fail(w, r, err)
+			return
+		}
+		s.writeExport(w, r, e, format)
+	})
+}
+
+// writeExport sends an export in a format: CSV and JSON as attachments
+// named after the reference, print as a page.
+func (s *server) writeExport(w http.ResponseWriter, r *http.Request, e police.Export, format string) {
+	switch format {
+	case "csv":
+		var b bytes.Buffer
+		if err := e.WriteCSV(&b); err != nil {
+			s.Fail(w, r, err)
+			return
+		}
+		w.Header().Set("Content-Type", "text/csv; charset=utf-8")
+		w.Header().Set("Content-Disposition", `attachment; filename="`+e.Reference+`.csv"`)
+		_, _ = w.Write(b.Bytes()) // the client went away
+	case "json":
+		w.Header().Set("Content-Disposition", `attachment; filename="`+e.Reference+`.json"`)
+		core.WriteJSON(w, http.StatusOK, e.Document(s.Config.Scheme.Name, time.Now()))
+	default:
+		s.Render(w, r, http.StatusOK, "export-print", ExportPrintView{Export: e, Handling: police.Handling, Excluded: len(e.Excluded),
+			Generated: time.Now().In(s.Location()).Format("2 January 2006, 15:04"), Created: e.CreatedAt.In(s.Location()).Format("2 January 2006, 15:04")})
+	}
+}

@@ -1,0 +1,79 @@
+package staff
+
+import (
+	"html/template"
+	"net/http"
+
+	"uglymugs/internal/markdown"
+	"uglymugs/internal/scheme"
+	"uglymugs/internal/web/core"
+)
+
+// NewsletterAdminView is the admins' newsletter page.
+type NewsletterAdminView struct {
+	Confirmed, Pending int
+	Issues             []newsletterIssueRow
+	Preview            template.HTML
+	Previewing         bool
+	Notice             string
+}
+
+type newsletterIssueRow struct {
+	Subject, Sent                 string
+	Recipients, Delivered, Queued int
+	Failed, Outbox                int
+}
+
+func (s *server) renderNewsletterAdmin(w http.ResponseWriter, r *http.Request, status int, f core.FormView, v NewsletterAdminView) {
+	ctx := r.Context()
+	var err error
+	if v.Confirmed, v.Pending, err = s.Content.Subscribers(ctx); err != nil {
+		s.Fail(w, r, err)
+		return
+	}
+	issues, err := s.Content.Issues(ctx)
+	if err != nil {
+		s.Fail(w, r, err)
+		return
+	}
+	for _, is := range issues {
+		v.Issues = append(v.Issues, newsletterIssueRow{Subject: is.Subject, Sent: is.SentAt.In(s.Location()).Format("2 Jan 2006 15:04"),
+			Recipients: is.Recipients, Delivered: is.Deliveries["sent"], Queued: is.Deliveries["queued"] + is.Deliveries["sending"],
+			Failed: is.Deliveries["failed"], Outbox: is.Deliveries["outbox"]})
+	}
+	f.Extra = v
+	s.Render(w, r, status, "newsletter-admin", f)
+}
+
+func (s *server) newsletterAdmin() http.Handler {
+	return core.NoIndex(s.SignedIn(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
+		s.renderNewsletterAdmin(w, r, http.StatusOK, core.FormView{}, NewsletterAdminView{
+			Notice: map[string]string{"sent": "Sent: the emails are on their way, paced by the email rate limit."}[r.URL.Query().Get("done")]})
+	}, scheme.RoleAdmin))
+}
+
+func (s *server) sendIssue() http.Handler {
+	return core.NoIndex(s.SignedIn(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
+		vals := map[string]string{"subject": r.PostFormValue("subject"), "body": r.PostFormValue("body")}
+		if r.PostFormValue("action") != "send" {
+			h, err := markdown.HTML(vals["body"], s.Config.Scheme.Name, s.Config.Scheme.Region)
+			if err != nil {
+				s.Fail(w, r, err)
+				return
+			}
+			s.renderNewsletterAdmin(w, r, http.StatusOK, core.FormView{Values: vals}, NewsletterAdminView{Preview: h, Previewing: true})
+			return
+		}
+		links := s.NewsletterLinks(r)
+		_, err := s.Content.SendIssue(r.Context(), u, vals["subject"], markdown.Text(vals["body"], s.Config.Scheme.Name, s.Config.Scheme.Region), links.Unsubscribe)
+		if scheme.ErrorCode(err) == scheme.CodeInvalid {
+			s.renderNewsletterAdmin(w, r, http.StatusUnprocessableEntity, core.FormView{Values: vals, Errors: core.FormErrors(err)}, NewsletterAdminView{})
+			return
+		}
+		if err != nil {
+			s.Fail(w, r, err)
+			return
+		}
+		core.SeeOther(w, r, "/admin/newsletter?done=sent")
+	}, scheme.RoleAdmin))
+}

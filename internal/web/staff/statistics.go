@@ -1,0 +1,105 @@
+package staff
+
+import (
+	"fmt"
+	"net/http"
+	"strings"
+
+	"uglymugs/internal/scheme"
+	"uglymugs/internal/stats"
+	"uglymugs/internal/web/core"
+)
+
+// StatsView is the coordinators' statistics page.
+type StatsView struct {
+	Query    core.StatsQuery
+	Errors   map[string]string
+	Regions  []stOption
+	Period   string // "1 December 2025 to 23 November 2026, London"
+	Sections []stSection
+}
+
+type stOption struct {
+	Value, Label string
+	Selected     bool
+}
+
+type stSection struct {
+	Title, ID string
+	Tables    []core.StatsTable
+}
+
+func (s *server) statisticsPage() http.Handler {
+	return core.NoIndex(s.SignedIn(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
+		lists, err := s.Content.Lists(r.Context())
+		if err != nil {
+			s.Fail(w, r, err)
+			return
+		}
+		in, f, problems := s.StatsFilter(r, lists.Regions)
+		v := StatsView{Query: in, Errors: problems, Regions: []stOption{{Value: "", Label: "Everywhere", Selected: in.Region == ""}}}
+		regionName := "everywhere"
+		for _, x := range lists.Regions {
+			v.Regions = append(v.Regions, stOption{Value: x.Slug, Label: x.Name, Selected: x.Slug == in.Region})
+			if x.Slug == in.Region {
+				regionName = x.Name
+			}
+		}
+		if len(problems) > 0 {
+			s.Render(w, r, http.StatusUnprocessableEntity, "stats", v)
+			return
+		}
+		fig, err := s.Figures(r, f)
+		if err != nil {
+			s.Fail(w, r, err)
+			return
+		}
+		v.Period = fmt.Sprintf("%s to %s, %s", core.StatsDay(f.From, s.Location()), core.StatsDay(f.To.AddDate(0, 0, -1), s.Location()), regionName)
+		for _, sec := range stats.Tables(fig) {
+			if len(sec.Tables) == 0 {
+				continue
+			}
+			v.Sections = append(v.Sections, stSection{Title: sec.Title, ID: "st-" + strings.ToLower(strings.ReplaceAll(sec.Title, " ", "-")),
+				Tables: core.StatsTables(sec.Tables, in.Encode())})
+		}
+		s.Render(w, r, http.StatusOK, "stats", v)
+	}, scheme.RoleCoordinator))
+}
+
+// statisticsDownload sends one table as CSV, exact figures.
+func (s *server) statisticsDownload() http.Handler {
+	return core.NoIndex(s.SignedIn(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
+		lists, err := s.Content.Lists(r.Context())
+		if err != nil {
+			s.Fail(w, r, err)
+			return
+		}
+		in, f, problems := s.StatsFilter(r, lists.Regions)
+		if len(problems) > 0 {
+			s.Fail(w, r, scheme.Invalid(problems))
+			return
+		}
+		fig, err := s.Figures(r, f)
+		if err != nil {
+			s.Fail(w, r, err)
+			return
+		}
+		t, ok := stats.Find(stats.All(stats.Tables(fig)), r.PathValue("table"))
+		if !ok {
+			s.Fail(w, r, scheme.ErrNotFound)
+			return
+		}
+		name := "statistics-" + t.Slug + "-" + in.From + "-to-" + in.To
+		if in.Region != "" {
+			name += "-" + in.Region
+		}
+		var b strings.Builder
+		if err := stats.WriteCSV(&b, t); err != nil {
+			s.Fail(w, r, err)
+			return
+		}
+		w.Header().Set("Content-Type", "text/csv; charset=utf-8")
+		w.Header().Set("Content-Disposition", `attachment; filename="`+name+`.csv"`)
+		_, _ = w.Write([]byte(b.String())) // the client went away
+	}, scheme.RoleCoordinator))
+}
