@@ -1,0 +1,254 @@
+package member
+
+import (
+	"cmp"
+	"fmt"
+	"maps"
+	"net/http"
+	"net/url"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"uglymugs/internal/report"
+	"uglymugs/internal/scheme"
+)
+
+// rpLocation is the scheme's time zone, in which people give dates.
+func (s *server) rpLocation() *time.Location {
+	return cmp.Or(s.Accounts.Hours.Location, time.UTC)
+}
+
+func rpPairName(list []struct{ Slug, Name string }, slug string) string {
+	for _, x := range list {
+		if x.Slug == slug {
+			return x.Name
+		}
+	}
+	return slug
+}
+
+// rpDay and rpDayTime write dates in the scheme's time zone.
+func (s *server) rpDay(t time.Time) string {
+	return t.In(s.rpLocation()).Format("Monday 2 January 2006")
+}
+
+func (s *server) rpDayTime(t time.Time) string {
+	return t.In(s.rpLocation()).Format("Mon 2 Jan 2006, 15:04")
+}
+
+func rpShortDay(t time.Time) string { return t.Format("Mon 2 Jan 2006") }
+
+// rpHourWords says an hour of the day as people say it ("around 10pm").
+func rpHourWords(h int) string {
+	switch {
+	case h == 0:
+		return "around midnight"
+	case h == 12:
+		return "around midday"
+	case h < 12:
+		return fmt.Sprintf("around %dam", h)
+	}
+	return fmt.Sprintf("around %dpm", h-12)
+}
+
+// rpWhen says when something happened, with the time only if it was given.
+func (s *server) rpWhen(t time.Time, known bool) string {
+	t = t.In(s.rpLocation())
+	if !known {
+		return s.rpDay(t)
+	}
+	return s.rpDay(t) + ", " + rpHourWords(t.Hour())
+}
+
+var rpMonthNames = []string{"jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"}
+
+func rpDigits(s string) string {
+	return strings.Map(func(r rune) rune {
+		if r >= '0' && r <= '9' {
+			return r
+		}
+		return -1
+	}, s)
+}
+
+// rpMonth reads a month typed as a number or a name ("3", "March").
+// Letters that name no month are kept, so the person sees them again.
+func rpMonth(s string) string {
+	if d := rpDigits(s); d != "" {
+		return d
+	}
+	letters := strings.Map(func(r rune) rune {
+		if r >= 'a' && r <= 'z' {
+			return r
+		}
+		return -1
+	}, strings.ToLower(s))
+	if len(letters) >= 3 {
+		if i := slices.Index(rpMonthNames, letters[:3]); i >= 0 {
+			return strconv.Itoa(i + 1)
+		}
+	}
+	return letters
+}
+
+func rpPad2(s string) string {
+	if len(s) == 1 {
+		return "0" + s
+	}
+	return s
+}
+
+// rpJoinDate makes report.Input's incident_at from the boxes: "2026-03-05"
+// or "2026-03-05T22:00". What cannot make a date is kept as typed (digits
+// only), so that validation can say so and the boxes show it again.
+func rpJoinDate(day, month, year, hour string) string {
+	d, m, y := rpDigits(day), rpMonth(month), rpDigits(year)
+	if len(y) == 2 {
+		y = "20" + y
+	}
+	h := ""
+	if n, err := strconv.Atoi(strings.TrimSpace(hour)); err == nil && n >= 0 && n < 24 {
+		h = fmt.Sprintf("%02d:00", n)
+	}
+	if d == "" && m == "" && y == "" && h == "" {
+		return ""
+	}
+	s := y + "-" + rpPad2(m) + "-" + rpPad2(d)
+	if h != "" {
+		s += "T" + h
+	}
+	return s
+}
+
+// rpSplitDate is the reverse of rpJoinDate, for the boxes.
+func rpSplitDate(s string, loc *time.Location) (day, month, year, hour string) {
+	if strings.TrimSpace(s) == "" {
+		return
+	}
+	if t, known, err := report.ParseIncidentTime(s, loc); err == nil {
+		t = t.In(loc)
+		if known {
+			hour = strconv.Itoa(t.Hour())
+		}
+		return strconv.Itoa(t.Day()), strconv.Itoa(int(t.Month())), strconv.Itoa(t.Year()), hour
+	}
+	date, clock, _ := strings.Cut(s, "T")
+	parts := strings.SplitN(date, "-", 3)
+	for len(parts) < 3 {
+		parts = append(parts, "")
+	}
+	if h, _, ok := strings.Cut(clock, ":"); ok {
+		if n, err := strconv.Atoi(h); err == nil {
+			hour = strconv.Itoa(n)
+		}
+	}
+	trim := func(s string) string {
+		if t := strings.TrimLeft(s, "0"); t != "" || s == "" {
+			return t
+		}
+		return "0"
+	}
+	return trim(parts[2]), trim(parts[1]), parts[0], hour
+}
+
+var rpOffenderFieldRE = regexp.MustCompile(`^offenders\.(\d{1,2})\.(?:description\.([a-z]+)|identifiers\.(\d{1,2})\.(kind|value|make|colour))$`)
+
+// rpReadOffenders reads step 3. Rows left blank are dropped (the form always
+// shows at least one), and so are vehicle details of other kinds.
+func rpReadOffenders(f url.Values) []report.OffenderInput {
+	offs := map[int]*report.OffenderInput{}
+	idents := map[int]map[int]*report.IdentifierInput{}
+	for k, vs := range f {
+		m := rpOffenderFieldRE.FindStringSubmatch(k)
+		if m == nil || len(vs) == 0 {
+			continue
+		}
+		i, _ := strconv.Atoi(m[1])
+		v := strings.TrimSpace(vs[0])
+		o := offs[i]
+		if o == nil {
+			o = &report.OffenderInput{}
+			offs[i] = o
+		}
+		if m[2] != "" {
+			if p := rpDescValue(&o.Description, m[2]); p != nil {
+				*p = v
+			}
+			continue
+		}
+		j, _ := strconv.Atoi(m[3])
+		if idents[i] == nil {
+			idents[i] = map[int]*report.IdentifierInput{}
+		}
+		id := idents[i][j]
+		if id == nil {
+			id = &report.IdentifierInput{}
+			idents[i][j] = id
+		}
+		switch m[4] {
+		case "kind":
+			id.Kind = v
+		case "value":
+			id.Value = v
+		case "make":
+			id.Make = v
+		case "colour":
+			id.Colour = v
+		}
+	}
+	var out []report.OffenderInput
+	for _, i := range slices.Sorted(maps.Keys(offs)) {
+		o := *offs[i]
+		o.Identifiers = nil
+		for _, j := range slices.Sorted(maps.Keys(idents[i])) {
+			id := *idents[i][j]
+			if id.Kind != "vehicle" {
+				id.Make, id.Colour = "", ""
+			}
+			if id.Value == "" && id.Make == "" && id.Colour == "" {
+				continue
+			}
+			o.Identifiers = append(o.Identifiers, id)
+		}
+		if o.Description == (scheme.OffenderDescription{}) && len(o.Identifiers) == 0 {
+			continue
+		}
+		out = append(out, o)
+	}
+	return out
+}
+
+// rpReadStep puts one step's answers into the draft. Each step owns
+// its fields: a box left unticked is false, a field left empty is empty.
+func rpReadStep(in *report.Input, step int, f url.Values, u scheme.User) {
+	get := func(k string) string { return strings.TrimSpace(f.Get(k)) }
+	switch step {
+	case 1:
+		in.IncidentTypes = slices.DeleteFunc(slices.Clone(f["incident_types"]), func(s string) bool { return s == "" })
+		in.Account = strings.TrimSpace(strings.ReplaceAll(f.Get("account"), "\r\n", "\n"))
+		in.ThirdParty = f.Get("third_party") != "" || report.AlwaysThirdParty(u)
+	case 2:
+		in.IncidentAt = rpJoinDate(f.Get("day"), f.Get("month"), f.Get("year"), f.Get("hour"))
+		in.Region, in.Town, in.PlaceKind = get("region"), get("town"), get("place_kind")
+	case 3:
+		in.Offenders = rpReadOffenders(f)
+	case 4:
+		in.ContactMethod = get("contact_method")
+		in.PoliceReported = f.Get("police_reported") != ""
+		in.PoliceReference = get("police_reference")
+		in.VictimGender, in.VictimSector = get("victim_gender"), get("victim_sector")
+	case 5:
+		in.Consents = scheme.Consents{Alert: f.Get("consents.alert") != "", Police: f.Get("consents.police") != "",
+			Support: f.Get("consents.support") != "", PoliceContact: f.Get("consents.police_contact") != ""}
+	}
+}
+
+var rpErrUnreadable = scheme.Errorf(scheme.CodeInvalid, "We could not read what you sent: the connection may have dropped. Go back and press the button again.")
+
+func rpStepFrom(r *http.Request) (int, bool) {
+	n, err := strconv.Atoi(r.PathValue("step"))
+	return n, err == nil && n >= 1 && n <= rpSteps && strconv.Itoa(n) == r.PathValue("step")
+}

@@ -1,0 +1,230 @@
+package member
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"uglymugs/internal/report"
+	"uglymugs/internal/scheme"
+	"uglymugs/internal/web/core"
+)
+
+func (s *server) newDraft() http.Handler {
+	return s.rpReporter(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
+		id, err := s.Reports.StartDraft(r.Context(), u)
+		if err != nil {
+			s.Fail(w, r, err)
+			return
+		}
+		core.SeeOther(w, r, "/reports/draft/"+id+"/1")
+	})
+}
+
+func (s *server) draftStep() http.Handler {
+	return s.rpReporter(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
+		step, ok := rpStepFrom(r)
+		if !ok {
+			s.Fail(w, r, scheme.ErrNotFound)
+			return
+		}
+		d, in, err := s.Reports.Draft(r.Context(), u, r.PathValue("id"))
+		if err != nil {
+			s.Fail(w, r, err)
+			return
+		}
+		s.rpRenderDraft(w, r, u, http.StatusOK, d.ID, step, in, nil, r.URL.Query().Get("from") == "check", false)
+	})
+}
+
+// saveDraftStep saves the step's answers, then acts on the button pressed.
+// Someone whose session ended while typing gets what they typed back,
+// instead of a sign-in page that would lose it.
+func (s *server) saveDraftStep() http.Handler {
+	save := s.rpReporter(s.rpSaveStep)
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if _, ok := core.UserFrom(r); !ok {
+			s.rpSignedOut(w, r)
+			return
+		}
+		save.ServeHTTP(w, r)
+	})
+}
+
+func (s *server) rpSaveStep(w http.ResponseWriter, r *http.Request, u scheme.User) {
+	ctx := r.Context()
+	step, ok := rpStepFrom(r)
+	if !ok {
+		s.Fail(w, r, scheme.ErrNotFound)
+		return
+	}
+	d, in, err := s.Reports.Draft(ctx, u, r.PathValue("id"))
+	if err != nil {
+		s.Fail(w, r, err)
+		return
+	}
+	if err := r.ParseForm(); err != nil {
+		// A body cut short must not overwrite the step with blanks.
+		s.Fail(w, r, rpErrUnreadable)
+		return
+	}
+	f := r.PostForm
+	rpReadStep(&in, step, f, u)
+	fromCheck := f.Get("from") == "check"
+	base := "/reports/draft/" + d.ID + "/"
+	action := f.Get("action")
+	save := func(at int) bool {
+		if err := s.Reports.SaveDraft(ctx, u, d.ID, at, in); err != nil {
+			s.Fail(w, r, err)
+			return false
+		}
+		return true
+	}
+	switch {
+	case step == 3 && (action == "add-identifier" || strings.HasPrefix(action, "add-identifier:")):
+		i := len(in.Offenders) - 1
+		if n, err := strconv.Atoi(strings.TrimPrefix(action, "add-identifier:")); err == nil {
+			i = n
+		}
+		i = max(0, min(i, rpMaxOffenders-1))
+		for len(in.Offenders) <= i {
+			in.Offenders = append(in.Offenders, report.OffenderInput{})
+		}
+		o := &in.Offenders[i]
+		if len(o.Identifiers) == 0 {
+			o.Identifiers = rpBlankIdents()
+		}
+		if len(o.Identifiers) < rpMaxIdents {
+			o.Identifiers = append(o.Identifiers, report.IdentifierInput{Kind: "phone"})
+		}
+		if save(3) {
+			core.SeeOther(w, r, base+"3"+rpCheckQuery(fromCheck)+fmt.Sprintf("#offenders.%d.identifiers.%d.kind", i, len(o.Identifiers)-1))
+		}
+	case step == 3 && action == "add-offender":
+		if len(in.Offenders) == 0 {
+			in.Offenders = append(in.Offenders, report.OffenderInput{})
+		}
+		if len(in.Offenders) < rpMaxOffenders {
+			in.Offenders = append(in.Offenders, report.OffenderInput{Identifiers: rpBlankIdents()})
+		}
+		if save(3) {
+			core.SeeOther(w, r, base+"3"+rpCheckQuery(fromCheck)+fmt.Sprintf("#offender-%d", len(in.Offenders)-1))
+		}
+	case action == "back":
+		if step == 1 {
+			if save(1) {
+				core.SeeOther(w, r, "/reports?done=draft")
+			}
+			return
+		}
+		if save(step - 1) {
+			core.SeeOther(w, r, base+strconv.Itoa(step-1))
+		}
+	case strings.HasPrefix(action, "change:"):
+		to, err := strconv.Atoi(strings.TrimPrefix(action, "change:"))
+		if err != nil || to < 1 || to > rpSteps {
+			to = step
+		}
+		if save(to) {
+			core.SeeOther(w, r, base+strconv.Itoa(to)+rpCheckQuery(to < rpSteps))
+		}
+	case action == "submit" || step == rpSteps:
+		s.rpSubmit(w, r, u, d.ID, in)
+	default: // "next", or Enter in a field
+		problems, err := s.rpStepProblems(ctx, in, step)
+		if err != nil {
+			s.Fail(w, r, err)
+			return
+		}
+		if len(problems) > 0 {
+			if save(step) {
+				s.rpRenderDraft(w, r, u, http.StatusUnprocessableEntity, d.ID, step, in, problems, fromCheck, false)
+			}
+			return
+		}
+		next := step + 1
+		if fromCheck {
+			next = rpSteps
+		}
+		if save(next) {
+			core.SeeOther(w, r, base+strconv.Itoa(next))
+		}
+	}
+}
+
+func rpCheckQuery(fromCheck bool) string {
+	if fromCheck {
+		return "?from=check"
+	}
+	return ""
+}
+
+// rpBlankIdents are the rows a new offender starts with.
+func rpBlankIdents() []report.IdentifierInput {
+	return []report.IdentifierInput{{Kind: "phone"}, {Kind: "vehicle"}}
+}
+
+// rpStepProblems checks the whole draft and keeps the problems of one step.
+func (s *server) rpStepProblems(ctx context.Context, in report.Input, step int) (map[string]string, error) {
+	_, all, err := s.Reports.Validate(ctx, in)
+	if err != nil {
+		return nil, err
+	}
+	out := map[string]string{}
+	for k, v := range all {
+		if rpStepOf(k) == step {
+			out[k] = v
+		}
+	}
+	return out, nil
+}
+
+// rpSubmit files the report. On a problem it shows the first step that
+// has one, keeping everything; on success the draft goes and the reporter
+// is told what happens next.
+func (s *server) rpSubmit(w http.ResponseWriter, r *http.Request, u scheme.User, id string, in report.Input) {
+	ctx := r.Context()
+	if err := s.Reports.SaveDraft(ctx, u, id, rpSteps, in); err != nil {
+		s.Fail(w, r, err)
+		return
+	}
+	in.Draft = id // sending the same draft twice files one report
+	rep, err := s.Reports.Submit(ctx, u, in)
+	if err != nil {
+		if scheme.ErrorCode(err) != scheme.CodeInvalid {
+			s.Fail(w, r, err)
+			return
+		}
+		problems := core.FormErrors(err)
+		first := rpSteps
+		for k := range problems {
+			first = min(first, rpStepOf(k))
+		}
+		shown := map[string]string{}
+		for k, v := range problems {
+			if rpStepOf(k) == first {
+				shown[k] = v
+			}
+		}
+		if err := s.Reports.SaveDraft(ctx, u, id, first, in); err != nil {
+			s.Fail(w, r, err)
+			return
+		}
+		s.rpRenderDraft(w, r, u, http.StatusUnprocessableEntity, id, first, in, shown, first < rpSteps, true)
+		return
+	}
+	// The draft went in the report's own transaction (store.CreateReport).
+	core.SeeOther(w, r, "/reports/"+rep.ID+"?sent=1")
+}
+
+func (s *server) discardDraft() http.Handler {
+	return s.rpReporter(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
+		if err := s.Reports.DiscardDraft(r.Context(), u, r.PathValue("id")); err != nil {
+			s.Fail(w, r, err)
+			return
+		}
+		core.SeeOther(w, r, "/reports?done=discarded")
+	})
+}

@@ -1,0 +1,208 @@
+package member
+
+import (
+	"cmp"
+	"encoding/json"
+	"net/http"
+
+	"uglymugs/internal/report"
+	"uglymugs/internal/scheme"
+	"uglymugs/internal/web/core"
+)
+
+// ReporterListView lists the reporter's drafts and reports.
+type ReporterListView struct {
+	Notice string
+	// Enquiries counts police enquiries waiting for the member's answer.
+	Enquiries int
+	Drafts    []rpDraftRow
+	Reports   []rpReportRow
+}
+
+type rpDraftRow struct {
+	ID, What, Saved string
+	Step            int
+}
+
+type rpReportRow struct {
+	ID, What, Incident, Sent string
+	Status                   scheme.ReportStatus
+	StatusName               string
+	Unread                   int
+}
+
+func rpListNotice(r *http.Request) string {
+	return map[string]string{
+		"discarded": "The unsent report is deleted.",
+		"draft":     "Your report is saved. It is not sent yet: continue it below when you are ready.",
+	}[r.URL.Query().Get("done")]
+}
+
+func (s *server) myReports() http.Handler {
+	return s.rpReporter(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
+		ctx := r.Context()
+		l, err := s.Content.Lists(ctx)
+		if err != nil {
+			s.Fail(w, r, err)
+			return
+		}
+		v := ReporterListView{Notice: rpListNotice(r)}
+		if v.Enquiries, err = s.waitingEnquiries(r, u); err != nil {
+			s.Fail(w, r, err)
+			return
+		}
+		drafts, err := s.Reports.Drafts(ctx, u)
+		if err != nil {
+			s.Fail(w, r, err)
+			return
+		}
+		for _, d := range drafts {
+			var in report.Input
+			_ = json.Unmarshal([]byte(d.Data), &in) // an unreadable draft still lists, so it can be discarded
+			row := rpDraftRow{ID: d.ID, Saved: s.rpDayTime(d.UpdatedAt), Step: max(1, min(d.Step, rpSteps)), What: l.TypeNames(in.IncidentTypes)}
+			if row.What == "" {
+				row.What = "Report started " + d.UpdatedAt.In(s.rpLocation()).Format("2 January")
+			}
+			v.Drafts = append(v.Drafts, row)
+		}
+		reports, err := s.Reports.Mine(ctx, u)
+		if err != nil {
+			s.Fail(w, r, err)
+			return
+		}
+		for _, rep := range reports {
+			unread, err := s.Reports.Unread(ctx, u, rep)
+			if err != nil {
+				s.Fail(w, r, err)
+				return
+			}
+			row := rpReportRow{ID: rep.ID, What: cmp.Or(l.TypeNames(rep.IncidentTypes), "Report"), Incident: rpShortDay(rep.IncidentAt.In(s.rpLocation())),
+				Sent: s.rpDayTime(rep.SubmittedAt), Status: rep.Status, StatusName: cmp.Or(rpStatusWords[rep.Status].Name, string(rep.Status)), Unread: unread}
+			v.Reports = append(v.Reports, row)
+		}
+		s.Render(w, r, http.StatusOK, "report-list", v)
+	})
+}
+
+// ReporterReportView is one of the reporter's reports.
+type ReporterReportView struct {
+	ID, Title                   string
+	Status                      scheme.ReportStatus
+	StatusName, StatusText      string
+	Reason                      string
+	Submitted                   string
+	Late, ThirdParty            bool
+	Summary                     rpSummary
+	Messages                    []rpMessage
+	Consents                    []rpConsentView
+	MessageNotice, ConsentsDone bool
+	Message, MessageError       string
+}
+
+type rpMessage struct {
+	FromScheme bool
+	At, Body   string
+}
+
+// ReporterSentView is the confirmation after sending.
+type ReporterSentView struct {
+	ID, AcknowledgeBy string
+	Alert             bool
+}
+
+func (s *server) myReport() http.Handler {
+	return s.rpReporter(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
+		rep, err := s.Reports.Own(r.Context(), u, r.PathValue("id"))
+		if err != nil {
+			s.Fail(w, r, err)
+			return
+		}
+		if r.URL.Query().Get("sent") != "" {
+			s.Render(w, r, http.StatusOK, "report-sent", ReporterSentView{ID: rep.ID, AcknowledgeBy: s.rpDayTime(rep.AcknowledgeBy), Alert: rep.Consents.Alert})
+			return
+		}
+		done := r.URL.Query().Get("done")
+		s.rpRenderReport(w, r, u, http.StatusOK, rep, ReporterReportView{MessageNotice: done == "message", ConsentsDone: done == "consents"})
+	})
+}
+
+func (s *server) rpRenderReport(w http.ResponseWriter, r *http.Request, u scheme.User, status int, rep scheme.Report, v ReporterReportView) {
+	ctx := r.Context()
+	l, err := s.Content.Lists(ctx)
+	if err != nil {
+		s.Fail(w, r, err)
+		return
+	}
+	words := rpStatusWords[rep.Status]
+	v.ID, v.Title, v.Status = rep.ID, cmp.Or(l.TypeNames(rep.IncidentTypes), "Your report"), rep.Status
+	v.StatusName, v.StatusText = cmp.Or(words.Name, string(rep.Status)), words.Text
+	if rep.Status == scheme.ReportRejected || rep.Status == scheme.ReportIntelligence {
+		v.Reason = rep.Reason
+	}
+	if rep.Status == scheme.ReportSubmitted && rep.AcknowledgedAt.IsZero() && !rep.AcknowledgeBy.IsZero() {
+		v.StatusText = "A coordinator will read it by " + s.rpDayTime(rep.AcknowledgeBy) + "."
+	}
+	v.Submitted, v.Late, v.ThirdParty = s.rpDayTime(rep.SubmittedAt), rep.Late, rep.ThirdParty
+	o := rep.Original
+	v.Summary = rpSummary{Types: l.TypeNames(rep.IncidentTypes), Account: o.Account, ThirdParty: rep.ThirdParty,
+		When: s.rpWhen(rep.IncidentAt, rep.TimeKnown), Region: cmp.Or(l.RegionName(rep.Region), rep.Region), Town: o.Town,
+		Offenders: rpOffenderSummaries(o.Offenders), PoliceReported: rep.PoliceReported, PoliceRef: o.PoliceRef, VictimSector: l.SectorName(rep.VictimSector)}
+	if rep.PlaceKind != "" {
+		v.Summary.Place = rpPairName(scheme.PlaceKinds, rep.PlaceKind)
+	}
+	if rep.ContactMethod != "" {
+		v.Summary.Contact = rpPairName(scheme.ContactMethods, rep.ContactMethod)
+	}
+	if rep.VictimGender != "" {
+		v.Summary.VictimGender = rpPairName(scheme.Genders, rep.VictimGender)
+	}
+	msgs, err := s.Reports.Thread(ctx, u, rep)
+	if err != nil {
+		s.Fail(w, r, err)
+		return
+	}
+	for _, m := range msgs {
+		v.Messages = append(v.Messages, rpMessage{FromScheme: m.FromScheme, At: s.rpDayTime(m.At), Body: m.Body})
+	}
+	v.Consents = rpConsentViews(rep.Consents)
+	s.Render(w, r, status, "report-view", v)
+}
+
+func (s *server) reporterMessage() http.Handler {
+	return s.rpReporter(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
+		id := r.PathValue("id")
+		body := r.PostFormValue("message")
+		_, err := s.Reports.ReporterMessage(r.Context(), u, id, body)
+		if err == nil {
+			core.SeeOther(w, r, "/reports/"+id+"?done=message#messages")
+			return
+		}
+		if scheme.ErrorCode(err) != scheme.CodeInvalid {
+			s.Fail(w, r, err)
+			return
+		}
+		rep, gerr := s.Reports.Own(r.Context(), u, id)
+		if gerr != nil {
+			s.Fail(w, r, gerr)
+			return
+		}
+		s.rpRenderReport(w, r, u, http.StatusUnprocessableEntity, rep, ReporterReportView{Message: body, MessageError: core.FormErrors(err)["message"]})
+	})
+}
+
+func (s *server) myConsents() http.Handler {
+	return s.rpReporter(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
+		id := r.PathValue("id")
+		if err := r.ParseForm(); err != nil {
+			s.Fail(w, r, rpErrUnreadable) // never read a cut-short form as "withdraw everything"
+			return
+		}
+		var c report.Input
+		rpReadStep(&c, rpSteps, r.PostForm, u)
+		if _, err := s.Reports.SetConsents(r.Context(), u, id, c.Consents); err != nil {
+			s.Fail(w, r, err)
+			return
+		}
+		core.SeeOther(w, r, "/reports/"+id+"?done=consents#consents")
+	})
+}

@@ -1,0 +1,71 @@
+package staff
+
+import (
+	"net/http"
+
+	"uglymugs/internal/scheme"
+	"uglymugs/internal/web/core"
+)
+
+// AdditionsQueueView is what members added to alerts, waiting for a
+// coordinator.
+type AdditionsQueueView struct {
+	Items  []alQueueItem
+	Notice string
+	Error  string
+}
+
+type alQueueItem struct {
+	ID, AlertID, AlertTitle, Body, When string
+}
+
+func (s *server) additionsQueue() http.Handler {
+	return s.alStaff(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
+		notice := map[string]string{
+			"approved": "Approved: members who received the alert can read it now.",
+			"rejected": "Rejected: only the member who wrote it can see it.",
+		}[r.URL.Query().Get("done")]
+		s.alRenderQueue(w, r, http.StatusOK, AdditionsQueueView{Notice: notice})
+	})
+}
+
+func (s *server) alRenderQueue(w http.ResponseWriter, r *http.Request, status int, v AdditionsQueueView) {
+	ctx := r.Context()
+	ads, err := s.Alerts.PendingAdditions(ctx)
+	if err != nil {
+		s.Fail(w, r, err)
+		return
+	}
+	titles := map[string]string{}
+	for _, ad := range ads {
+		title, ok := titles[ad.AlertID]
+		if !ok {
+			a, err := s.Alerts.Alert(ctx, ad.AlertID)
+			if err != nil {
+				s.Fail(w, r, err)
+				return
+			}
+			title, titles[ad.AlertID] = a.Title, a.Title
+		}
+		v.Items = append(v.Items, alQueueItem{ID: ad.ID, AlertID: ad.AlertID, AlertTitle: title, Body: ad.Body, When: s.caseDayTime(ad.CreatedAt)})
+	}
+	s.Render(w, r, status, "alert-additions", v)
+}
+
+func (s *server) moderateAddition(approve bool) http.Handler {
+	return s.alStaff(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
+		if err := s.Alerts.ModerateAddition(r.Context(), u, r.PathValue("id"), approve); err != nil {
+			if c := scheme.ErrorCode(err); c == scheme.CodeConflict || c == scheme.CodeInvalid {
+				s.alRenderQueue(w, r, core.StatusFor(c), AdditionsQueueView{Error: scheme.ErrorMessage(err)})
+				return
+			}
+			s.Fail(w, r, err)
+			return
+		}
+		done := "rejected"
+		if approve {
+			done = "approved"
+		}
+		core.SeeOther(w, r, "/coordinator/additions?done="+done)
+	})
+}

@@ -1,0 +1,189 @@
+package staff
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+
+	"uglymugs/internal/alert"
+	"uglymugs/internal/scheme"
+	"uglymugs/internal/web/core"
+)
+
+// Alerts, as coordinators write and track them: the list (drafts,
+// published, withdrawn), a new draft from a report, the editor (the
+// anonymisation check beside the text, who it reaches, the reports behind
+// it, approval by a second coordinator, publishing, editing a published
+// alert as a new version, withdrawing), delivery tracking, the queue of
+// members' additions, and the approval setting for admins.
+
+// alStaff runs next for an active coordinator or admin, on a page that is
+// never indexed.
+func (s *server) alStaff(next func(w http.ResponseWriter, r *http.Request, u scheme.User)) http.Handler {
+	return core.NoIndex(s.SignedIn(next, scheme.RoleCoordinator))
+}
+
+func alEditorURL(id, done, section string) string {
+	u := "/coordinator/alerts/" + url.PathEscape(id)
+	if done != "" {
+		u += "?done=" + done
+	}
+	if section != "" {
+		u += "#" + section
+	}
+	return u
+}
+
+// alStaffNames looks up coordinators' usernames, once each per page.
+type alStaffNames struct {
+	s     *server
+	ctx   context.Context
+	names map[string]string
+}
+
+func (s *server) alNames(ctx context.Context) *alStaffNames {
+	return &alStaffNames{s: s, ctx: ctx, names: map[string]string{}}
+}
+
+func (n *alStaffNames) of(id string) string {
+	if id == "" {
+		return ""
+	}
+	if name, ok := n.names[id]; ok {
+		return name
+	}
+	name := "a former coordinator"
+	if username, staff, err := n.s.Accounts.Username(n.ctx, id); err == nil && staff {
+		name = username
+	}
+	n.names[id] = name
+	return name
+}
+
+// alChannelNames are the delivery channels in words, in the order shown.
+var alChannelNames = []struct{ Key, Name string }{{"in_app", "In the app"}, {"email", "Email"}, {"sms", "SMS"}}
+
+func alChannelName(key string) string {
+	for _, c := range alChannelNames {
+		if c.Key == key {
+			return c.Name
+		}
+	}
+	return key
+}
+
+// alStateNames are the delivery states in words, in the order shown.
+var alStateNames = []struct{ Key, Name string }{
+	{"delivered", "Delivered, not opened yet"}, {"read", "Opened"}, // in the app
+	{scheme.DeliveryQueued, "Queued"}, {scheme.DeliverySending, "Sending now"}, {scheme.DeliverySent, "Sent"},
+	{scheme.DeliveryRetrying, "Waiting to retry"}, {scheme.DeliveryFailed, "Failed"}, {scheme.DeliveryCancelled, "Cancelled"},
+	{scheme.DeliveryOutbox, "In the outbox (no provider set up)"},
+}
+
+// alPause is a delivery channel that stopped itself after too many
+// failures.
+type alPause struct {
+	Channel, Name, Since, Reason string
+}
+
+func (s *server) alPauses(ctx context.Context) ([]alPause, error) {
+	ps, err := s.Alerts.DeliveryPauses(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return s.alPausesOf(ps), nil
+}
+
+func (s *server) alPausesOf(ps []scheme.DeliveryPause) []alPause {
+	var out []alPause
+	for _, p := range ps {
+		out = append(out, alPause{Channel: p.Channel, Name: alChannelName(p.Channel), Since: s.caseDayTime(p.PausedAt), Reason: p.Reason})
+	}
+	return out
+}
+
+// AlertListView is the coordinators' list of alerts.
+type AlertListView struct {
+	Drafts, Published, Withdrawn []alStaffRow
+	Pauses                       []alPause
+	PendingAdditions             int
+	RequireApproval              bool
+	Notice                       string
+}
+
+type alStaffRow struct {
+	core.AlertItemView
+	Writer, Updated string
+	Approved        bool
+	Flags, Version  int
+}
+
+func (s *server) alertList() http.Handler {
+	return s.alStaff(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
+		ctx := r.Context()
+		as, err := s.Alerts.List(ctx, u, scheme.AlertFilter{})
+		if err != nil {
+			s.Fail(w, r, err)
+			return
+		}
+		l, err := s.Content.Lists(ctx)
+		if err != nil {
+			s.Fail(w, r, err)
+			return
+		}
+		v := AlertListView{Notice: map[string]string{
+			"discarded": "The draft was discarded.",
+			"resumed":   "Sending has resumed on that channel.",
+		}[r.URL.Query().Get("done")]}
+		if v.RequireApproval, err = s.Alerts.RequireApproval(ctx); err != nil {
+			s.Fail(w, r, err)
+			return
+		}
+		if v.Pauses, err = s.alPauses(ctx); err != nil {
+			s.Fail(w, r, err)
+			return
+		}
+		pending, err := s.Alerts.PendingAdditions(ctx)
+		if err != nil {
+			s.Fail(w, r, err)
+			return
+		}
+		v.PendingAdditions = len(pending)
+		names := s.alNames(ctx)
+		for _, a := range as {
+			row := alStaffRow{AlertItemView: s.AlertItem(a, l), Writer: names.of(a.CreatedBy), Updated: s.caseShort(a.UpdatedAt, true),
+				Approved: a.ApprovedBy != "", Flags: len(a.Flags), Version: a.Version}
+			switch a.Status {
+			case scheme.AlertDraft:
+				v.Drafts = append(v.Drafts, row)
+			case scheme.AlertPublished:
+				v.Published = append(v.Published, row)
+			default:
+				v.Withdrawn = append(v.Withdrawn, row)
+			}
+		}
+		s.Render(w, r, http.StatusOK, "alert-list", v)
+	})
+}
+
+// newAlert starts a draft from one or more reports (a report's case page
+// posts its id) and opens it in the editor.
+func (s *server) newAlert() http.Handler {
+	return s.alStaff(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
+		if err := r.ParseForm(); err != nil {
+			s.Fail(w, r, scheme.Errorf(scheme.CodeInvalid, "We could not read that form."))
+			return
+		}
+		a, err := s.Alerts.Draft(r.Context(), u, alert.Input{ReportIDs: r.PostForm["report_ids"]})
+		if err != nil {
+			// The only field is the choice of reports, made on another
+			// page: say what is wrong in words.
+			if se, ok := err.(*scheme.Error); ok && se.Fields["report_ids"] != "" {
+				err = &scheme.Error{Code: se.Code, Message: se.Fields["report_ids"], Err: se.Err}
+			}
+			s.Fail(w, r, err)
+			return
+		}
+		core.SeeOther(w, r, alEditorURL(a.ID, "created", ""))
+	})
+}

@@ -1,0 +1,141 @@
+package staff
+
+import (
+	"cmp"
+	"fmt"
+	"net/http"
+	"net/url"
+	"slices"
+
+	"uglymugs/internal/scheme"
+	"uglymugs/internal/web/core"
+)
+
+// AlertDeliveriesView is how an alert's delivery is going.
+type AlertDeliveriesView struct {
+	ID, Title string
+	Channels  []alChannel
+	Failures  []alFailure
+	Pauses    []alPause
+	Notice    string
+	Error     string
+}
+
+type alChannel struct {
+	Key, Name    string
+	Total        int
+	States       []alStateCount
+	Failed       int
+	Retryable    bool
+	NotDelivered bool // email and SMS: no member chose it, or none yet
+}
+
+type alStateCount struct {
+	Key, Name string
+	N         int
+}
+
+type alFailure struct {
+	Channel, State, Reason, When string
+	Attempts                     int
+}
+
+func (s *server) deliveriesPage() http.Handler {
+	return s.alStaff(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
+		q := r.URL.Query()
+		notice := ""
+		switch q.Get("done") {
+		case "retried":
+			notice = fmt.Sprintf("%s: %s failed message(s) queued again.", alChannelName(q.Get("channel")), cmp.Or(q.Get("n"), "0"))
+		case "resumed":
+			notice = "Sending has resumed on that channel."
+		}
+		s.alRenderDeliveries(w, r, u, http.StatusOK, AlertDeliveriesView{Notice: notice})
+	})
+}
+
+func (s *server) alRenderDeliveries(w http.ResponseWriter, r *http.Request, u scheme.User, status int, v AlertDeliveriesView) {
+	d, err := s.Alerts.Deliveries(r.Context(), u, r.PathValue("id"))
+	if err != nil {
+		s.Fail(w, r, err)
+		return
+	}
+	v.ID, v.Title = d.Alert.ID, d.Alert.Title
+	counts := d.Counts
+	for _, c := range alChannelNames {
+		ch := alChannel{Key: c.Key, Name: c.Name}
+		byState := counts[c.Key]
+		for _, st := range alStateNames {
+			if n := byState[st.Key]; n > 0 {
+				ch.States = append(ch.States, alStateCount{Key: st.Key, Name: st.Name, N: n})
+			}
+		}
+		// States this page has no words for yet still count.
+		var other []string
+		for k := range byState {
+			if !slices.ContainsFunc(alStateNames, func(x struct{ Key, Name string }) bool { return x.Key == k }) {
+				other = append(other, k)
+			}
+		}
+		slices.Sort(other)
+		for _, k := range other {
+			ch.States = append(ch.States, alStateCount{Key: k, Name: k, N: byState[k]})
+		}
+		for _, n := range byState {
+			ch.Total += n
+		}
+		ch.Failed = byState[scheme.DeliveryFailed]
+		ch.Retryable = c.Key != "in_app" && ch.Failed > 0
+		v.Channels = append(v.Channels, ch)
+	}
+	for _, f := range d.Failures {
+		state := "Failed"
+		if f.State == scheme.DeliveryRetrying {
+			state = "Waiting to retry"
+		}
+		v.Failures = append(v.Failures, alFailure{Channel: alChannelName(f.Channel), State: state, Reason: f.Error, When: s.caseDayTime(f.UpdatedAt), Attempts: f.Attempts})
+	}
+	v.Pauses = s.alPausesOf(d.Paused)
+	s.Render(w, r, status, "alert-deliveries", v)
+}
+
+func (s *server) retryDeliveries() http.Handler {
+	return s.alStaff(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
+		id, channel := r.PathValue("id"), r.PostFormValue("channel")
+		if channel != "email" && channel != "sms" {
+			s.alRenderDeliveries(w, r, u, http.StatusUnprocessableEntity, AlertDeliveriesView{Error: "Choose email or SMS to retry."})
+			return
+		}
+		n, err := s.Alerts.RetryDeliveries(r.Context(), u, id, channel)
+		if err != nil {
+			if c := scheme.ErrorCode(err); c == scheme.CodeInvalid || c == scheme.CodeConflict {
+				s.alRenderDeliveries(w, r, u, core.StatusFor(c), AlertDeliveriesView{Error: scheme.ErrorMessage(err)})
+				return
+			}
+			s.Fail(w, r, err)
+			return
+		}
+		core.SeeOther(w, r, fmt.Sprintf("/coordinator/alerts/%s/deliveries?done=retried&channel=%s&n=%d", url.PathEscape(id), channel, n))
+	})
+}
+
+// resumeChannel restarts a paused channel and goes back to the page the
+// button was on (an alert's deliveries, or the list).
+func (s *server) resumeChannel() http.Handler {
+	return s.alStaff(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
+		channel := r.PathValue("channel")
+		if channel != "email" && channel != "sms" {
+			s.Fail(w, r, scheme.Errorf(scheme.CodeNotFound, "There is no such channel."))
+			return
+		}
+		if err := s.Alerts.ResumeChannel(r.Context(), u, channel); err != nil {
+			s.Fail(w, r, err)
+			return
+		}
+		back := "/coordinator/alerts?done=resumed"
+		if id := r.PostFormValue("alert"); id != "" {
+			back = "/coordinator/alerts/" + url.PathEscape(id) + "/deliveries?done=resumed"
+		}
+		core.SeeOther(w, r, back)
+	})
+}
