@@ -75,5 +75,5 @@ func (s *Server) ServerError(w http.ResponseWriter, r *http.Request, err error) 
 }
 
 func (s *Server) RenderError(w http.ResponseWriter, r *http.Request, status int, title, msg string) {
-	s.Render(w, r, status, "error", ErrorView{Status: status, Title: title, Message: msg})
+	s.Render(w, r, status, viewError, ErrorView{Status: status, Title: title, Message: msg})
 }

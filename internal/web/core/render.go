@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"net/http"
 	"path"
+	"slices"
 	"strings"
 	"sync"
 
@@ -50,19 +51,45 @@ func parseViews(a *assets) (map[string]*template.Template, error) {
 		}
 		views[strings.TrimSuffix(path.Base(f), ".html")] = t
 	}
-	for _, name := range requiredViews {
-		if views[name] == nil {
-			return nil, fmt.Errorf("view %q is missing", name)
-		}
+	if missing := missingViews(views); len(missing) > 0 {
+		return nil, fmt.Errorf("views without a template: %s", strings.Join(missing, ", "))
 	}
 	return views, nil
 }
 
 // requiredViews are the views handlers render; start-up fails without them.
-var requiredViews = []string{"home", "about", "join", "privacy", "contact", "terms", "error",
-	"signin", "signin-code", "apply", "applied", "account", "profile", "password", "second-factor", "reset", "reset-code",
-	"leave", "left", "staff", "queue", "application", "outbox", "members", "case-search", "case-queue", "case-report", "offender", "report-list", "report-draft", "report-sent", "report-view", "report-signed-out",
-	"alert-feed", "alert-view", "alert-print", "alert-list", "alert-editor", "alert-deliveries", "alert-additions", "alert-settings", "stats", "stats-public"}
+// A View is a template in templates/views that a handler renders. Views
+// are made only by NewView, as package variables, so the list of every view
+// a handler can render is known before the server starts: New refuses to
+// start when any of them is missing.
+type View struct{ name string }
+
+var (
+	viewsMu sync.Mutex
+	viewSet = map[string]bool{}
+)
+
+// NewView names a view and records it for the check at start-up.
+func NewView(name string) View {
+	viewsMu.Lock()
+	defer viewsMu.Unlock()
+	viewSet[name] = true
+	return View{name: name}
+}
+
+// missingViews lists the recorded views that have no template, sorted.
+func missingViews(parsed map[string]*template.Template) []string {
+	viewsMu.Lock()
+	defer viewsMu.Unlock()
+	var out []string
+	for name := range viewSet {
+		if parsed[name] == nil {
+			out = append(out, name)
+		}
+	}
+	slices.Sort(out)
+	return out
+}
 
 var bufPool = sync.Pool{New: func() any { return new(bytes.Buffer) }}
 
@@ -92,23 +119,23 @@ func (s *Server) page(r *http.Request, data any) Page {
 
 // Render writes a view with status. It renders to a buffer first so that a
 // template error becomes a clean 500, not half a page.
-func (s *Server) Render(w http.ResponseWriter, r *http.Request, status int, view string, data any) {
-	t, ok := s.views[view]
+func (s *Server) Render(w http.ResponseWriter, r *http.Request, status int, view View, data any) {
+	t, ok := s.views[view.name]
 	if !ok {
-		s.ServerError(w, r, fmt.Errorf("no view %q", view))
+		s.ServerError(w, r, fmt.Errorf("no view %q", view.name))
 		return
 	}
 	buf := bufPool.Get().(*bytes.Buffer)
 	buf.Reset()
 	defer bufPool.Put(buf)
 	if err := t.ExecuteTemplate(buf, "layout", s.page(r, data)); err != nil {
-		if view == "error" {
+		if view == viewError {
 			// Don't loop: the error page itself failed.
 			http.Error(w, "Something went wrong on our side. Please try again in a moment.", http.StatusInternalServerError)
 			s.Log.ErrorContext(r.Context(), "render error page", "err", err)
 			return
 		}
-		s.ServerError(w, r, fmt.Errorf("render %s: %w", view, err))
+		s.ServerError(w, r, fmt.Errorf("render %s: %w", view.name, err))
 		return
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")

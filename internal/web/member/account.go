@@ -26,7 +26,7 @@ func (s *server) accountPage() http.Handler {
 			s.Fail(w, r, err)
 			return
 		}
-		s.Render(w, r, http.StatusOK, "account", core.FormView{Extra: v, Notice: noticeFrom(r)})
+		s.Render(w, r, http.StatusOK, viewAccount, core.FormView{Extra: v, Notice: noticeFrom(r)})
 	})
 }
 
@@ -54,7 +54,7 @@ func (s *server) answer() http.Handler {
 		text := strings.TrimSpace(r.PostFormValue("answer"))
 		if text == "" {
 			me, _ := s.Accounts.Me(r.Context(), u)
-			s.Render(w, r, http.StatusUnprocessableEntity, "account", core.FormView{Extra: accountView{Me: me}, Errors: map[string]string{"answer": "Write your answer."}})
+			s.Render(w, r, http.StatusUnprocessableEntity, viewAccount, core.FormView{Extra: accountView{Me: me}, Errors: map[string]string{"answer": "Write your answer."}})
 			return
 		}
 		if err := s.Accounts.AnswerApplication(r.Context(), u, text); err != nil {
@@ -98,7 +98,7 @@ func (s *server) profilePage() http.Handler {
 			s.Fail(w, r, err)
 			return
 		}
-		s.Render(w, r, http.StatusOK, "profile", core.FormView{Values: profileValues(p), Extra: ProfileView{JoinView: jv, Membership: p.Membership}})
+		s.Render(w, r, http.StatusOK, viewProfile, core.FormView{Values: profileValues(p), Extra: ProfileView{JoinView: jv, Membership: p.Membership}})
 	}, scheme.RoleMember, scheme.RoleOrgContact, scheme.RoleOrgStaff)
 }
 
@@ -121,14 +121,14 @@ func (s *server) saveProfile() http.Handler {
 			s.Fail(w, r, jerr)
 			return
 		}
-		s.Render(w, r, core.StatusFor(scheme.ErrorCode(err)), "profile", core.FormView{Values: values, Errors: core.FormErrors(err),
+		s.Render(w, r, core.StatusFor(scheme.ErrorCode(err)), viewProfile, core.FormView{Values: values, Errors: core.FormErrors(err),
 			Extra: ProfileView{JoinView: jv, Membership: p.Membership}})
 	}, scheme.RoleMember, scheme.RoleOrgContact, scheme.RoleOrgStaff)
 }
 
 func (s *server) passwordPage() http.Handler {
 	return s.SignedIn(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
-		s.Render(w, r, http.StatusOK, "password", core.FormView{})
+		s.Render(w, r, http.StatusOK, viewPassword, core.FormView{})
 	})
 }
 
@@ -140,7 +140,7 @@ func (s *server) changePassword() http.Handler {
 				s.ServerError(w, r, err)
 				return
 			}
-			s.Render(w, r, core.StatusFor(scheme.ErrorCode(err)), "password", core.FormView{Errors: core.FormErrors(err)})
+			s.Render(w, r, core.StatusFor(scheme.ErrorCode(err)), viewPassword, core.FormView{Errors: core.FormErrors(err)})
 			return
 		}
 		// Every session ended with the change; start a fresh one here.
@@ -177,7 +177,7 @@ func (s *server) secondFactorPage() http.Handler {
 				v.QR = template.URL("data:image/png;base64," + base64.StdEncoding.EncodeToString(buf.Bytes())) // #nosec G203 -- a PNG we encoded just now
 			}
 		}
-		s.Render(w, r, http.StatusOK, "second-factor", core.FormView{Values: map[string]string{"secret": v.Secret}, Extra: v})
+		s.Render(w, r, http.StatusOK, viewSecondFactor, core.FormView{Values: map[string]string{"secret": v.Secret}, Extra: v})
 	})
 }
 
@@ -190,11 +190,11 @@ func (s *server) confirmSecondFactor() http.Handler {
 				s.ServerError(w, r, err)
 				return
 			}
-			s.Render(w, r, core.StatusFor(scheme.ErrorCode(err)), "second-factor", core.FormView{Values: map[string]string{"secret": secret},
+			s.Render(w, r, core.StatusFor(scheme.ErrorCode(err)), viewSecondFactor, core.FormView{Values: map[string]string{"secret": secret},
 				Errors: core.FormErrors(err), Extra: SecondFactorView{Secret: secret, Required: u.Role.Staff()}})
 			return
 		}
-		s.Render(w, r, http.StatusOK, "second-factor", core.FormView{Extra: SecondFactorView{RecoveryCodes: codes}})
+		s.Render(w, r, http.StatusOK, viewSecondFactor, core.FormView{Extra: SecondFactorView{RecoveryCodes: codes}})
 	})
 }
 
@@ -215,14 +215,14 @@ func (s *server) myData() http.Handler {
 
 func (s *server) leavePage() http.Handler {
 	return s.SignedIn(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
-		s.Render(w, r, http.StatusOK, "leave", core.FormView{Extra: u})
+		s.Render(w, r, http.StatusOK, viewLeave, core.FormView{Extra: u})
 	})
 }
 
 func (s *server) leave() http.Handler {
 	return s.SignedIn(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
 		if r.PostFormValue("confirm") != "yes" {
-			s.Render(w, r, http.StatusUnprocessableEntity, "leave", core.FormView{Extra: u,
+			s.Render(w, r, http.StatusUnprocessableEntity, viewLeave, core.FormView{Extra: u,
 				Errors: map[string]string{"confirm": "Tick the box to confirm that you want to leave."}})
 			return
 		}
@@ -234,6 +234,6 @@ func (s *server) leave() http.Handler {
 		core.ClearSiteData(w)
 		// Render as a visitor: the session is gone.
 		r = r.WithContext(core.ContextWithoutUser(r))
-		s.Render(w, r, http.StatusOK, "left", nil)
+		s.Render(w, r, http.StatusOK, viewLeft, nil)
 	})
 }

@@ -166,7 +166,7 @@ func (s *server) alRenderFeed(w http.ResponseWriter, r *http.Request, u scheme.U
 	for _, x := range l.Types {
 		v.Types = append(v.Types, core.Option{Value: x.Slug, Label: x.Name, Selected: x.Slug == v.Type})
 	}
-	s.Render(w, r, status, "alert-feed", v)
+	s.Render(w, r, status, viewAlertFeed, v)
 }
 
 // AlertPageView is one alert as a member reads it.
@@ -220,7 +220,7 @@ func (s *server) alRenderAlert(w http.ResponseWriter, r *http.Request, u scheme.
 			v.Additions = append(v.Additions, alAddition{Body: ad.Body, When: s.AlertDate(ad.CreatedAt), Mine: ad.Mine, Status: ad.Status})
 		}
 	}
-	s.Render(w, r, status, "alert-view", v)
+	s.Render(w, r, status, viewAlertView, v)
 }
 
 func (s *server) addAddition() http.Handler {
@@ -288,7 +288,7 @@ func (s *server) alertPrint() http.Handler {
 			return
 		}
 		v.Items, v.Withdrawn = []alPrintItem{it}, a.Status == scheme.AlertWithdrawn
-		s.Render(w, r, http.StatusOK, "alert-print", v)
+		s.Render(w, r, http.StatusOK, viewAlertPrint, v)
 	}, alOrgRoles...)
 }
 
@@ -317,6 +317,6 @@ func (s *server) alertBulletin() http.Handler {
 			}
 			v.Items = append(v.Items, it)
 		}
-		s.Render(w, r, http.StatusOK, "alert-print", v)
+		s.Render(w, r, http.StatusOK, viewAlertPrint, v)
 	}, alOrgRoles...)
 }

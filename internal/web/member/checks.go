@@ -53,7 +53,7 @@ func (s *server) renderCheck(w http.ResponseWriter, r *http.Request, u scheme.Us
 		return
 	}
 	v.Left = left
-	s.Render(w, r, status, "check", v)
+	s.Render(w, r, status, viewCheck, v)
 }
 
 func (s *server) checkPage() http.Handler {
@@ -71,7 +71,7 @@ func (s *server) check() http.Handler {
 		case errors.As(err, &le):
 			w.Header().Set("Retry-After", core.RetryAfter(le.RetryAfter))
 			v.Limited, v.Left = le.Error(), le.Left
-			s.Render(w, r, http.StatusTooManyRequests, "check", v)
+			s.Render(w, r, http.StatusTooManyRequests, viewCheck, v)
 			return
 		case scheme.ErrorCode(err) == scheme.CodeInvalid:
 			v.Errors = core.FormErrors(err)
@@ -86,6 +86,6 @@ func (s *server) check() http.Handler {
 			v.Alerts = append(v.Alerts, checkAlert{SeverityView: core.SeverityOf(a.Severity), ID: a.ID, Title: core.AlertTitle(a), Sent: s.AlertDate(a.PublishedAt)})
 		}
 		v.Left = res.Left
-		s.Render(w, r, http.StatusOK, "check", v)
+		s.Render(w, r, http.StatusOK, viewCheck, v)
 	})
 }

@@ -33,7 +33,7 @@ func (s *server) acceptTermsPage() http.Handler {
 			s.Fail(w, r, err)
 			return
 		}
-		s.Render(w, r, http.StatusOK, "accept-terms", v)
+		s.Render(w, r, http.StatusOK, viewAcceptTerms, v)
 	})
 }
 
@@ -47,7 +47,7 @@ func (s *server) acceptTerms() http.Handler {
 				return
 			}
 			v.Error = "Tick the box to say you accept the terms. If you do not, you can leave the scheme from your account."
-			s.Render(w, r, http.StatusUnprocessableEntity, "accept-terms", v)
+			s.Render(w, r, http.StatusUnprocessableEntity, viewAcceptTerms, v)
 			return
 		}
 		if err := s.Accounts.AcceptTerms(r.Context(), u, version); err != nil {
@@ -58,7 +58,7 @@ func (s *server) acceptTerms() http.Handler {
 					return
 				}
 				v.Error = scheme.ErrorMessage(err)
-				s.Render(w, r, http.StatusConflict, "accept-terms", v)
+				s.Render(w, r, http.StatusConflict, viewAcceptTerms, v)
 				return
 			}
 			s.Fail(w, r, err)

@@ -25,7 +25,7 @@ func (s *server) renderStaff(w http.ResponseWriter, r *http.Request, u scheme.Us
 		return
 	}
 	f.Extra = StaffView{Staff: staff}
-	s.Render(w, r, status, "staff", f)
+	s.Render(w, r, status, viewStaff, f)
 }
 
 func (s *server) addStaff() http.Handler {

@@ -172,7 +172,7 @@ func (s *server) rpRenderDraft(w http.ResponseWriter, r *http.Request, u scheme.
 		v.Consents = rpConsentViews(in.Consents)
 	}
 	v.Problems = rpOrderedProblems(problems, step, len(in.Offenders))
-	s.Render(w, r, status, "report-draft", v)
+	s.Render(w, r, status, viewReportDraft, v)
 }
 
 func rpOffenderForms(offs []report.OffenderInput, problems map[string]string) []rpOffenderForm {
@@ -336,5 +336,5 @@ func (s *server) rpSignedOut(w http.ResponseWriter, r *http.Request) {
 	for _, t := range typed {
 		fmt.Fprintf(&text, "%s:\n%s\n\n", t.Label, t.Value)
 	}
-	s.Render(w, r, http.StatusUnauthorized, "report-signed-out", map[string]any{"Typed": strings.TrimSpace(text.String())})
+	s.Render(w, r, http.StatusUnauthorized, viewReportSignedOut, map[string]any{"Typed": strings.TrimSpace(text.String())})
 }

@@ -53,7 +53,7 @@ func (s *server) myEnquiries() http.Handler {
 			}
 			list = append(list, v)
 		}
-		s.Render(w, r, http.StatusOK, "my-enquiries", list)
+		s.Render(w, r, http.StatusOK, viewMyEnquiries, list)
 	})
 }
 
@@ -70,7 +70,7 @@ func (s *server) myEnquiry() http.Handler {
 			return
 		}
 		v.Notice = map[string]string{"answered": "Thank you. Your answer is recorded; you can change it while the enquiry is open."}[r.URL.Query().Get("done")]
-		s.Render(w, r, http.StatusOK, "my-enquiry", v)
+		s.Render(w, r, http.StatusOK, viewMyEnquiry, v)
 	})
 }
 
@@ -93,7 +93,7 @@ func (s *server) enquiryDecision() http.Handler {
 			if se, ok := err.(*scheme.Error); ok && se.Fields["decision"] != "" {
 				v.Error = se.Fields["decision"]
 			}
-			s.Render(w, r, core.StatusFor(code), "my-enquiry", v)
+			s.Render(w, r, core.StatusFor(code), viewMyEnquiry, v)
 			return
 		}
 		if err != nil {

@@ -80,7 +80,7 @@ func (s *server) myReports() http.Handler {
 				Sent: s.rpDayTime(rep.SubmittedAt), Status: rep.Status, StatusName: cmp.Or(rpStatusWords[rep.Status].Name, string(rep.Status)), Unread: unread}
 			v.Reports = append(v.Reports, row)
 		}
-		s.Render(w, r, http.StatusOK, "report-list", v)
+		s.Render(w, r, http.StatusOK, viewReportList, v)
 	})
 }
 
@@ -118,7 +118,7 @@ func (s *server) myReport() http.Handler {
 			return
 		}
 		if r.URL.Query().Get("sent") != "" {
-			s.Render(w, r, http.StatusOK, "report-sent", ReporterSentView{ID: rep.ID, AcknowledgeBy: s.rpDayTime(rep.AcknowledgeBy), Alert: rep.Consents.Alert})
+			s.Render(w, r, http.StatusOK, viewReportSent, ReporterSentView{ID: rep.ID, AcknowledgeBy: s.rpDayTime(rep.AcknowledgeBy), Alert: rep.Consents.Alert})
 			return
 		}
 		done := r.URL.Query().Get("done")
@@ -165,7 +165,7 @@ func (s *server) rpRenderReport(w http.ResponseWriter, r *http.Request, u scheme
 		v.Messages = append(v.Messages, rpMessage{FromScheme: m.FromScheme, At: s.rpDayTime(m.At), Body: m.Body})
 	}
 	v.Consents = rpConsentViews(rep.Consents)
-	s.Render(w, r, status, "report-view", v)
+	s.Render(w, r, status, viewReportView, v)
 }
 
 func (s *server) reporterMessage() http.Handler {

@@ -9,7 +9,7 @@ import (
 
 func (s *server) resetPage() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		s.Render(w, r, http.StatusOK, "reset", core.FormView{})
+		s.Render(w, r, http.StatusOK, viewReset, core.FormView{})
 	})
 }
 
@@ -17,14 +17,14 @@ func (s *server) startReset() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		username := r.PostFormValue("username")
 		if username == "" {
-			s.Render(w, r, http.StatusUnprocessableEntity, "reset", core.FormView{Errors: map[string]string{"username": "Enter your username."}})
+			s.Render(w, r, http.StatusUnprocessableEntity, viewReset, core.FormView{Errors: map[string]string{"username": "Enter your username."}})
 			return
 		}
 		if err := s.Accounts.StartReset(r.Context(), username); err != nil {
 			s.Fail(w, r, err)
 			return
 		}
-		s.Render(w, r, http.StatusOK, "reset-code", core.FormView{Values: map[string]string{"username": username}})
+		s.Render(w, r, http.StatusOK, viewResetCode, core.FormView{Values: map[string]string{"username": username}})
 	})
 }
 
@@ -37,10 +37,10 @@ func (s *server) finishReset() http.Handler {
 				s.ServerError(w, r, err)
 				return
 			}
-			s.Render(w, r, core.StatusFor(scheme.ErrorCode(err)), "reset-code", core.FormView{Values: map[string]string{"username": username}, Errors: core.FormErrors(err)})
+			s.Render(w, r, core.StatusFor(scheme.ErrorCode(err)), viewResetCode, core.FormView{Values: map[string]string{"username": username}, Errors: core.FormErrors(err)})
 			return
 		}
-		s.Render(w, r, http.StatusOK, "signin", core.FormView{Values: map[string]string{"username": username},
+		s.Render(w, r, http.StatusOK, viewSignin, core.FormView{Values: map[string]string{"username": username},
 			Notice: "Your password is changed. Sign in with it now."})
 	})
 }

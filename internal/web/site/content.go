@@ -33,7 +33,7 @@ type ContentView struct {
 
 // contentPage serves a page that is all Markdown (about, privacy, case
 // studies, supporters) or Markdown in a fixed frame (join, contact).
-func (s *server) contentPage(slug, view string) http.Handler {
+func (s *server) contentPage(slug string, view core.View) http.Handler {
 	title := ""
 	for _, p := range scheme.ContentPages {
 		if p.Slug == slug {

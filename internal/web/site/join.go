@@ -33,7 +33,7 @@ func (s *server) applyPage() http.Handler {
 			s.Fail(w, r, err)
 			return
 		}
-		s.Render(w, r, http.StatusOK, "apply", core.FormView{Values: map[string]string{}, Extra: v})
+		s.Render(w, r, http.StatusOK, viewApply, core.FormView{Values: map[string]string{}, Extra: v})
 	})
 }
 
@@ -47,7 +47,7 @@ func (s *server) apply() http.Handler {
 		in, values := core.ApplicationFromForm(r, t)
 		a, err := s.Accounts.Apply(r.Context(), in)
 		if err == nil {
-			s.Render(w, r, http.StatusCreated, "applied", map[string]any{"Application": a, "Hours": s.Config.Scheme.Hours,
+			s.Render(w, r, http.StatusCreated, viewApplied, map[string]any{"Application": a, "Hours": s.Config.Scheme.Hours,
 				"Channel": channelName(a.Profile)})
 			return
 		}
@@ -62,7 +62,7 @@ func (s *server) apply() http.Handler {
 		}
 		errs := core.FormErrors(err)
 		// Field names in the form are the JSON names.
-		s.Render(w, r, core.StatusFor(scheme.ErrorCode(err)), "apply", core.FormView{Values: values, Errors: errs, Extra: v})
+		s.Render(w, r, core.StatusFor(scheme.ErrorCode(err)), viewApply, core.FormView{Values: values, Errors: errs, Extra: v})
 	})
 }
 

@@ -27,7 +27,7 @@ type NewsletterView struct {
 
 func (s *server) newsletterPage() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		s.Render(w, r, http.StatusOK, "newsletter", NewsletterView{Form: core.FormView{Values: map[string]string{"t": s.Content.Stamp(time.Now())}}})
+		s.Render(w, r, http.StatusOK, viewNewsletter, NewsletterView{Form: core.FormView{Values: map[string]string{"t": s.Content.Stamp(time.Now())}}})
 	})
 }
 
@@ -35,7 +35,7 @@ func (s *server) newsletterSignup() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		email := strings.TrimSpace(r.PostFormValue("email"))
 		if r.PostFormValue("website") != "" {
-			s.Render(w, r, http.StatusOK, "newsletter", NewsletterView{Step: "sent"})
+			s.Render(w, r, http.StatusOK, viewNewsletter, NewsletterView{Step: "sent"})
 			return
 		}
 		errs := map[string]string{}
@@ -47,7 +47,7 @@ func (s *server) newsletterSignup() http.Handler {
 			errs["form"] = "Please check your address and send it again."
 		}
 		if len(errs) > 0 {
-			s.Render(w, r, http.StatusUnprocessableEntity, "newsletter", NewsletterView{Form: core.FormView{
+			s.Render(w, r, http.StatusUnprocessableEntity, viewNewsletter, NewsletterView{Form: core.FormView{
 				Values: map[string]string{"email": email, "t": s.Content.Stamp(time.Now())}, Errors: errs}})
 			return
 		}
@@ -57,7 +57,7 @@ func (s *server) newsletterSignup() http.Handler {
 		}
 		// The same answer whether the address was new, waiting or already
 		// subscribed: the form says nothing about who reads the newsletter.
-		s.Render(w, r, http.StatusOK, "newsletter", NewsletterView{Step: "sent"})
+		s.Render(w, r, http.StatusOK, viewNewsletter, NewsletterView{Step: "sent"})
 	})
 }
 
@@ -67,11 +67,11 @@ func (s *server) newsletterConfirmPage() http.Handler {
 		status, err := s.Content.Subscription(r.Context(), tok)
 		switch {
 		case scheme.ErrorCode(err) == scheme.CodeNotFound:
-			s.Render(w, r, http.StatusNotFound, "newsletter", NewsletterView{Step: "gone"})
+			s.Render(w, r, http.StatusNotFound, viewNewsletter, NewsletterView{Step: "gone"})
 		case err != nil:
 			s.Fail(w, r, err)
 		default:
-			s.Render(w, r, http.StatusOK, "newsletter", NewsletterView{Step: "confirm", Token: tok, Already: status == "confirmed"})
+			s.Render(w, r, http.StatusOK, viewNewsletter, NewsletterView{Step: "confirm", Token: tok, Already: status == "confirmed"})
 		}
 	})
 }
@@ -81,11 +81,11 @@ func (s *server) newsletterConfirm() http.Handler {
 		err := s.Content.Confirm(r.Context(), r.PathValue("token"))
 		switch {
 		case scheme.ErrorCode(err) == scheme.CodeNotFound:
-			s.Render(w, r, http.StatusNotFound, "newsletter", NewsletterView{Step: "gone"})
+			s.Render(w, r, http.StatusNotFound, viewNewsletter, NewsletterView{Step: "gone"})
 		case err != nil:
 			s.Fail(w, r, err)
 		default:
-			s.Render(w, r, http.StatusOK, "newsletter", NewsletterView{Step: "confirmed", Token: r.PathValue("token")})
+			s.Render(w, r, http.StatusOK, viewNewsletter, NewsletterView{Step: "confirmed", Token: r.PathValue("token")})
 		}
 	})
 }
@@ -95,13 +95,13 @@ func (s *server) newsletterUnsubscribePage() http.Handler {
 		tok := r.PathValue("token")
 		if _, err := s.Content.Subscription(r.Context(), tok); err != nil {
 			if scheme.ErrorCode(err) == scheme.CodeNotFound {
-				s.Render(w, r, http.StatusOK, "newsletter", NewsletterView{Step: "unsubscribed"})
+				s.Render(w, r, http.StatusOK, viewNewsletter, NewsletterView{Step: "unsubscribed"})
 				return
 			}
 			s.Fail(w, r, err)
 			return
 		}
-		s.Render(w, r, http.StatusOK, "newsletter", NewsletterView{Step: "unsubscribe", Token: tok})
+		s.Render(w, r, http.StatusOK, viewNewsletter, NewsletterView{Step: "unsubscribe", Token: tok})
 	})
 }
 
@@ -114,6 +114,6 @@ func (s *server) newsletterUnsubscribe() http.Handler {
 			s.Fail(w, r, err)
 			return
 		}
-		s.Render(w, r, http.StatusOK, "newsletter", NewsletterView{Step: "unsubscribed"})
+		s.Render(w, r, http.StatusOK, viewNewsletter, NewsletterView{Step: "unsubscribed"})
 	})
 }

@@ -9,7 +9,7 @@ import (
 )
 
 // handlePage serves a page that needs nothing but the common data.
-func (s *server) handlePage(view string) http.Handler {
+func (s *server) handlePage(view core.View) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		s.Render(w, r, http.StatusOK, view, nil)
 	})
@@ -34,7 +34,7 @@ func (s *server) handleTerms() http.Handler {
 			s.Fail(w, r, err)
 			return
 		}
-		s.Render(w, r, http.StatusOK, "terms", TermsView{Version: t.Version, PublishedAt: t.PublishedAt, HTML: html})
+		s.Render(w, r, http.StatusOK, viewTerms, TermsView{Version: t.Version, PublishedAt: t.PublishedAt, HTML: html})
 	})
 }
 

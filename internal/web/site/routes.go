@@ -7,14 +7,14 @@ import "uglymugs/internal/web/core"
 func Routes(mux core.Mux, c *core.Server) {
 	s := &server{c}
 	// Public site.
-	mux.Handle("GET /{$}", s.handlePage("home"))
-	mux.Handle("GET /about", s.contentPage("about", "content"))
-	mux.Handle("GET /join", s.contentPage("join", "join"))
-	mux.Handle("GET /privacy", s.contentPage("privacy", "content"))
-	mux.Handle("GET /contact", s.contentPage("contact", "contact"))
+	mux.Handle("GET /{$}", s.handlePage(viewHome))
+	mux.Handle("GET /about", s.contentPage("about", viewContent))
+	mux.Handle("GET /join", s.contentPage("join", viewJoin))
+	mux.Handle("GET /privacy", s.contentPage("privacy", viewContent))
+	mux.Handle("GET /contact", s.contentPage("contact", viewContact))
 	mux.Handle("POST /contact", s.Throttled(s.contactSend()))
-	mux.Handle("GET /case-studies", s.contentPage("case-studies", "content"))
-	mux.Handle("GET /supporters", s.contentPage("supporters", "content"))
+	mux.Handle("GET /case-studies", s.contentPage("case-studies", viewContent))
+	mux.Handle("GET /supporters", s.contentPage("supporters", viewContent))
 	mux.Handle("GET /images/{id}", s.image())
 	mux.Handle("GET /newsletter", s.newsletterPage())
 	mux.Handle("POST /newsletter", s.Throttled(s.newsletterSignup()))

@@ -24,7 +24,7 @@ func (s *server) signInPage() http.Handler {
 			core.SeeOther(w, r, homeFor(u))
 			return
 		}
-		s.Render(w, r, http.StatusOK, "signin", core.FormView{})
+		s.Render(w, r, http.StatusOK, viewSignin, core.FormView{})
 	})
 }
 
@@ -44,7 +44,7 @@ func (s *server) signIn() http.Handler {
 		default:
 			// The password is never echoed back.
 			core.SetRetryAfter(w, err)
-			s.Render(w, r, core.StatusFor(scheme.ErrorCode(err)), "signin", core.FormView{
+			s.Render(w, r, core.StatusFor(scheme.ErrorCode(err)), viewSignin, core.FormView{
 				Values: map[string]string{"username": in.Username},
 				Errors: map[string]string{"form": scheme.ErrorMessage(err)},
 			})
@@ -69,7 +69,7 @@ func (s *server) codePage() http.Handler {
 			core.SeeOther(w, r, "/signin")
 			return
 		}
-		s.Render(w, r, http.StatusOK, "signin-code", core.FormView{})
+		s.Render(w, r, http.StatusOK, viewSigninCode, core.FormView{})
 	})
 }
 
@@ -82,12 +82,12 @@ func (s *server) code() http.Handler {
 			s.startWebSession(w, r, sess)
 		case scheme.CodeOTPRequired, scheme.CodeTooMany:
 			core.SetRetryAfter(w, err)
-			s.Render(w, r, core.StatusFor(scheme.ErrorCode(err)), "signin-code", core.FormView{Errors: map[string]string{"code": scheme.ErrorMessage(err)}})
+			s.Render(w, r, core.StatusFor(scheme.ErrorCode(err)), viewSigninCode, core.FormView{Errors: map[string]string{"code": scheme.ErrorMessage(err)}})
 		case scheme.CodeInternal:
 			s.ServerError(w, r, err)
 		default:
 			s.ClearSessionCookie(w, true)
-			s.Render(w, r, http.StatusUnauthorized, "signin", core.FormView{Errors: map[string]string{"form": scheme.ErrorMessage(err)}})
+			s.Render(w, r, http.StatusUnauthorized, viewSignin, core.FormView{Errors: map[string]string{"form": scheme.ErrorMessage(err)}})
 		}
 	})
 }

@@ -87,7 +87,7 @@ func (s *server) renderContact(w http.ResponseWriter, r *http.Request, status in
 		s.Fail(w, r, err)
 		return
 	}
-	s.Render(w, r, status, "contact", ContentView{Slug: "contact", Title: "Contact us", HTML: h, Form: f})
+	s.Render(w, r, status, viewContact, ContentView{Slug: "contact", Title: "Contact us", HTML: h, Form: f})
 }
 
 // image serves a page image. Images never change, so they are cached.

@@ -25,7 +25,7 @@ func (s *server) publicStatistics() http.Handler {
 			return
 		}
 		u, signedIn := core.UserFrom(r)
-		s.Render(w, r, http.StatusOK, "stats-public", PublicStatsView{
+		s.Render(w, r, http.StatusOK, viewStatsPublic, PublicStatsView{
 			AsAt:   core.StatsDay(cutoff.AddDate(0, 0, -1), s.Location()),
 			Tables: core.StatsTables(stats.Public(fig), ""),
 			Staff:  signedIn && core.Allowed(u, []scheme.Role{scheme.RoleCoordinator}),

@@ -49,7 +49,7 @@ func (s *server) alRenderQueue(w http.ResponseWriter, r *http.Request, status in
 		}
 		v.Items = append(v.Items, alQueueItem{ID: ad.ID, AlertID: ad.AlertID, AlertTitle: title, Body: ad.Body, When: s.caseDayTime(ad.CreatedAt)})
 	}
-	s.Render(w, r, status, "alert-additions", v)
+	s.Render(w, r, status, viewAlertAdditions, v)
 }
 
 func (s *server) moderateAddition(approve bool) http.Handler {

@@ -220,7 +220,7 @@ func (s *server) alRenderEditor(w http.ResponseWriter, r *http.Request, u scheme
 		}
 	}
 	v.Problems = alProblems(st.errs)
-	s.Render(w, r, st.status, "alert-editor", v)
+	s.Render(w, r, st.status, viewAlertEditor, v)
 }
 
 // alFormOf is a saved alert as the form shows it.

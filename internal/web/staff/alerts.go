@@ -162,7 +162,7 @@ func (s *server) alertList() http.Handler {
 				v.Withdrawn = append(v.Withdrawn, row)
 			}
 		}
-		s.Render(w, r, http.StatusOK, "alert-list", v)
+		s.Render(w, r, http.StatusOK, viewAlertList, v)
 	})
 }
 

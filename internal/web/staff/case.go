@@ -299,7 +299,7 @@ func (s *server) renderCase(w http.ResponseWriter, r *http.Request, u scheme.Use
 		v.Messages = append(v.Messages, mv)
 	}
 	v.Problems = caseOrderedProblems(f.errors, v.Working)
-	s.Render(w, r, f.status, "case-report", core.FormView{Values: f.values, Errors: f.errors, Notice: f.notice, Extra: v})
+	s.Render(w, r, f.status, viewCaseReport, core.FormView{Values: f.values, Errors: f.errors, Notice: f.notice, Extra: v})
 }
 
 // actorNames puts a name to each actor of a timeline: the reporter as

@@ -239,7 +239,7 @@ func (s *server) reportQueue() http.Handler {
 				Status: rep.Status, StatusName: core.CaseStatusNames[rep.Status],
 			})
 		}
-		s.Render(w, r, http.StatusOK, "case-queue", core.FormView{Extra: v})
+		s.Render(w, r, http.StatusOK, viewCaseQueue, core.FormView{Extra: v})
 	}, scheme.RoleCoordinator)
 }
 

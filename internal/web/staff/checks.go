@@ -32,6 +32,6 @@ func (s *server) checkFlags() http.Handler {
 		for _, f := range flags {
 			v.Flags = append(v.Flags, checkFlagRow{CheckingFlag: f, Last: f.LastCheck.In(s.Location()).Format("2 Jan 2006 15:04")})
 		}
-		s.Render(w, r, http.StatusOK, "check-flags", v)
+		s.Render(w, r, http.StatusOK, viewCheckFlags, v)
 	}, scheme.RoleCoordinator)
 }

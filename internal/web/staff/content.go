@@ -52,7 +52,7 @@ func (s *server) pagesAdmin() http.Handler {
 			s.Fail(w, r, err)
 			return
 		}
-		s.Render(w, r, http.StatusOK, "pages-admin", v)
+		s.Render(w, r, http.StatusOK, viewPagesAdmin, v)
 	}, scheme.RoleAdmin))
 }
 
@@ -118,7 +118,7 @@ func (s *server) pageEditor() http.Handler {
 			return
 		}
 		v.Notice = map[string]string{"saved": "Saved: the page shows this version now. The earlier ones are kept below."}[r.URL.Query().Get("done")]
-		s.Render(w, r, http.StatusOK, "page-editor", v)
+		s.Render(w, r, http.StatusOK, viewPageEditor, v)
 	}, scheme.RoleAdmin))
 }
 
@@ -143,7 +143,7 @@ func (s *server) savePage() http.Handler {
 		if _, err := s.Content.SavePage(r.Context(), u, slug, v.Body); err != nil {
 			if scheme.ErrorCode(err) == scheme.CodeInvalid {
 				v.Errors = core.FormErrors(err)
-				s.Render(w, r, http.StatusUnprocessableEntity, "page-editor", v)
+				s.Render(w, r, http.StatusUnprocessableEntity, viewPageEditor, v)
 				return
 			}
 			s.Fail(w, r, err)
@@ -160,7 +160,7 @@ func (s *server) preview(w http.ResponseWriter, r *http.Request, v EditorView) {
 		return
 	}
 	v.Preview, v.Previewing = h, true
-	s.Render(w, r, http.StatusOK, "page-editor", v)
+	s.Render(w, r, http.StatusOK, viewPageEditor, v)
 }
 
 func (s *server) termsEditorView(r *http.Request) (EditorView, error) {
@@ -193,7 +193,7 @@ func (s *server) termsAdmin() http.Handler {
 			return
 		}
 		v.Notice = map[string]string{"published": "Published. Every member will be asked to accept this version before they go on."}[r.URL.Query().Get("done")]
-		s.Render(w, r, http.StatusOK, "page-editor", v)
+		s.Render(w, r, http.StatusOK, viewPageEditor, v)
 	}, scheme.RoleAdmin))
 }
 
@@ -212,7 +212,7 @@ func (s *server) publishTerms() http.Handler {
 		if _, err := s.Accounts.PublishTerms(r.Context(), u, v.Body); err != nil {
 			if scheme.ErrorCode(err) == scheme.CodeInvalid {
 				v.Errors = core.FormErrors(err)
-				s.Render(w, r, http.StatusUnprocessableEntity, "page-editor", v)
+				s.Render(w, r, http.StatusUnprocessableEntity, viewPageEditor, v)
 				return
 			}
 			s.Fail(w, r, err)

@@ -37,7 +37,7 @@ func (s *server) queuePage() http.Handler {
 			v.Items = append(v.Items, queueRow{ID: it.ID, Type: it.Type, Status: string(it.Status),
 				Submitted: it.SubmittedAt.In(s.Accounts.Hours.Location).Format("Mon 2 Jan 15:04"), Waiting: it.WaitingHours, Flags: it.Flags})
 		}
-		s.Render(w, r, http.StatusOK, "queue", core.FormView{Extra: v, Notice: map[string]string{
+		s.Render(w, r, http.StatusOK, viewQueue, core.FormView{Extra: v, Notice: map[string]string{
 			"approve":      "Approved: the applicant has been told and can sign in as a member.",
 			"reject":       "Rejected: the applicant has been told and sees your reason when they sign in.",
 			"request-info": "Your question has been sent: the application comes back here when they answer.",
@@ -86,7 +86,7 @@ func (s *server) renderApplication(w http.ResponseWriter, r *http.Request, u sch
 	for _, g := range scheme.Genders {
 		v.GenderNames[g.Slug] = g.Name
 	}
-	s.Render(w, r, status, "application", core.FormView{Values: values, Errors: errs, Extra: v})
+	s.Render(w, r, status, viewApplication, core.FormView{Values: values, Errors: errs, Extra: v})
 }
 
 func (s *server) decide(d scheme.Decision) http.Handler {
@@ -142,7 +142,7 @@ func (s *server) outboxPage() http.Handler {
 				v.Held = append(v.Held, row)
 			}
 		}
-		s.Render(w, r, http.StatusOK, "outbox", core.FormView{Extra: v})
+		s.Render(w, r, http.StatusOK, viewOutbox, core.FormView{Extra: v})
 	}, scheme.RoleAdmin)
 }
 

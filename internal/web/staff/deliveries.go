@@ -96,7 +96,7 @@ func (s *server) alRenderDeliveries(w http.ResponseWriter, r *http.Request, u sc
 		v.Failures = append(v.Failures, alFailure{Channel: alChannelName(f.Channel), State: state, Reason: f.Error, When: s.caseDayTime(f.UpdatedAt), Attempts: f.Attempts})
 	}
 	v.Pauses = s.alPausesOf(d.Paused)
-	s.Render(w, r, status, "alert-deliveries", v)
+	s.Render(w, r, status, viewAlertDeliveries, v)
 }
 
 func (s *server) retryDeliveries() http.Handler {

@@ -75,7 +75,7 @@ func (s *server) renderDisclosures(w http.ResponseWriter, r *http.Request, u sch
 			By: name(d.RequestedBy), DecidedBy: name(d.DecidedBy)})
 	}
 	f.Extra = v
-	s.Render(w, r, status, "disclosures", f)
+	s.Render(w, r, status, viewDisclosures, f)
 }
 
 func (s *server) disclosuresPage() http.Handler {
@@ -135,7 +135,7 @@ func (s *server) showDisclosure(w http.ResponseWriter, r *http.Request, u scheme
 		v.Subject = "The reporter of report " + d.ReportID
 	}
 	v.CanDecide = d.Status == "pending" && u.Role == scheme.RoleAdmin && d.RequestedBy != u.ID
-	s.Render(w, r, status, "disclosure", v)
+	s.Render(w, r, status, viewDisclosure, v)
 }
 
 func (s *server) disclosurePage() http.Handler {

@@ -44,7 +44,7 @@ func (s *server) renderEnquiries(w http.ResponseWriter, r *http.Request, u schem
 		f.Values = map[string]string{"report_id": q.Get("report"), "offender_id": q.Get("offender")}
 	}
 	f.Extra = v
-	s.Render(w, r, status, "enquiries", f)
+	s.Render(w, r, status, viewEnquiries, f)
 }
 
 func (s *server) enquiriesPage() http.Handler {
@@ -135,7 +135,7 @@ func (s *server) showEnquiry(w http.ResponseWriter, r *http.Request, u scheme.Us
 	if v.Values == nil {
 		v.Values = map[string]string{"status": "answered"}
 	}
-	s.Render(w, r, status, "enquiry", v)
+	s.Render(w, r, status, viewEnquiry, v)
 }
 
 func (s *server) enquiryPage() http.Handler {

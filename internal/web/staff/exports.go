@@ -50,7 +50,7 @@ func (s *server) renderExports(w http.ResponseWriter, r *http.Request, u scheme.
 		f.Values["format"] = "csv"
 	}
 	f.Extra = v
-	s.Render(w, r, status, "exports", f)
+	s.Render(w, r, status, viewExports, f)
 }
 
 func (s *server) exportsPage() http.Handler {
@@ -111,7 +111,7 @@ func (s *server) exportPage() http.Handler {
 		for _, f := range exportFormats {
 			v.Formats = append(v.Formats, exportFormatOption(f))
 		}
-		s.Render(w, r, http.StatusOK, "export", v)
+		s.Render(w, r, http.StatusOK, viewExport, v)
 	})
 }
 
@@ -151,7 +151,7 @@ func (s *server) writeExport(w http.ResponseWriter, r *http.Request, e police.Ex
 		w.Header().Set("Content-Disposition", `attachment; filename="`+e.Reference+`.json"`)
 		core.WriteJSON(w, http.StatusOK, e.Document(s.Config.Scheme.Name, time.Now()))
 	default:
-		s.Render(w, r, http.StatusOK, "export-print", ExportPrintView{Export: e, Handling: police.Handling, Excluded: len(e.Excluded),
+		s.Render(w, r, http.StatusOK, viewExportPrint, ExportPrintView{Export: e, Handling: police.Handling, Excluded: len(e.Excluded),
 			Generated: time.Now().In(s.Location()).Format("2 January 2006, 15:04"), Created: e.CreatedAt.In(s.Location()).Format("2 January 2006, 15:04")})
 	}
 }

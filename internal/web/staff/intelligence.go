@@ -154,7 +154,7 @@ func (s *server) intelligencePage() http.Handler {
 		if len(v.Errors) > 0 {
 			status = http.StatusUnprocessableEntity
 		}
-		s.Render(w, r, status, "intelligence", v)
+		s.Render(w, r, status, viewIntelligence, v)
 	})
 }
 
@@ -195,7 +195,7 @@ func (s *server) intelligenceSearch() http.Handler {
 		}
 		if len(problems) > 0 {
 			v.SearchErrors = problems
-			s.Render(w, r2, http.StatusUnprocessableEntity, "intelligence", v)
+			s.Render(w, r2, http.StatusUnprocessableEntity, viewIntelligence, v)
 			return
 		}
 		v.Searched, v.More, v.Match = true, res.More, res.Match
@@ -207,7 +207,7 @@ func (s *server) intelligenceSearch() http.Handler {
 				Status: string(rep.Status), StatusName: cmp.Or(core.CaseStatusNames[rep.Status], string(rep.Status)),
 				SeverityRank: sv.SeverityRank, SeverityName: sv.SeverityName, Profiles: h.Profiles})
 		}
-		s.Render(w, r2, http.StatusOK, "intelligence", v)
+		s.Render(w, r2, http.StatusOK, viewIntelligence, v)
 	})
 }
 

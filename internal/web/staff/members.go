@@ -75,7 +75,7 @@ func (s *server) renderMembers(w http.ResponseWriter, r *http.Request, u scheme.
 			CanDownload: e.Status == scheme.MemberExportApproved && e.RequestedBy == u.ID})
 	}
 	f.Extra = v
-	s.Render(w, r, status, "members", f)
+	s.Render(w, r, status, viewMembers, f)
 }
 
 // memberAction runs a coordinator's action on one member and goes back to

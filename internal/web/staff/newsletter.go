@@ -42,7 +42,7 @@ func (s *server) renderNewsletterAdmin(w http.ResponseWriter, r *http.Request, s
 			Failed: is.Deliveries["failed"], Outbox: is.Deliveries["outbox"]})
 	}
 	f.Extra = v
-	s.Render(w, r, status, "newsletter-admin", f)
+	s.Render(w, r, status, viewNewsletterAdmin, f)
 }
 
 func (s *server) newsletterAdmin() http.Handler {

@@ -135,7 +135,7 @@ func (s *server) renderOffender(w http.ResponseWriter, r *http.Request, u scheme
 		return
 	}
 	f.Extra = v
-	s.Render(w, r, status, "offender", f)
+	s.Render(w, r, status, viewOffender, f)
 }
 
 func (s *server) moveOffender() http.Handler {

@@ -26,13 +26,13 @@ func (s *server) search() http.Handler {
 	return s.SignedIn(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
 		v := SearchView{Kind: r.PostFormValue("kind"), Value: r.PostFormValue("value"), Kinds: scheme.IdentifierKinds}
 		if r.Method == http.MethodGet {
-			s.Render(w, r, http.StatusOK, "case-search", core.FormView{Extra: v})
+			s.Render(w, r, http.StatusOK, viewCaseSearch, core.FormView{Extra: v})
 			return
 		}
 		rs, err := s.Reports.Search(r.Context(), u, v.Kind, v.Value)
 		if err != nil {
 			if code := scheme.ErrorCode(err); code == scheme.CodeInvalid {
-				s.Render(w, r, core.StatusFor(code), "case-search", core.FormView{Errors: core.FormErrors(err), Extra: v})
+				s.Render(w, r, core.StatusFor(code), viewCaseSearch, core.FormView{Errors: core.FormErrors(err), Extra: v})
 				return
 			}
 			s.Fail(w, r, err)
@@ -43,6 +43,6 @@ func (s *server) search() http.Handler {
 			v.Results = append(v.Results, searchRow{ID: x.ID, Date: x.IncidentAt.In(s.Accounts.Hours.Location).Format("2 Jan 2006"),
 				Region: x.Region, Status: string(x.Status), Types: x.IncidentTypes})
 		}
-		s.Render(w, r, http.StatusOK, "case-search", core.FormView{Extra: v})
+		s.Render(w, r, http.StatusOK, viewCaseSearch, core.FormView{Extra: v})
 	}, scheme.RoleCoordinator)
 }

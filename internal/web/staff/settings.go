@@ -24,7 +24,7 @@ func (s *server) settingsPage() http.Handler {
 		if r.URL.Query().Get("done") == "saved" {
 			v.Notice = "Settings saved."
 		}
-		s.Render(w, r, http.StatusOK, "alert-settings", v)
+		s.Render(w, r, http.StatusOK, viewAlertSettings, v)
 	}, scheme.RoleAdmin))
 }
 

@@ -55,7 +55,7 @@ func (s *server) renderAPIKeys(w http.ResponseWriter, r *http.Request, u scheme.
 		f.Values = map[string]string{"per_minute": "60", "per_day": "5000"}
 	}
 	f.Extra = v
-	s.Render(w, r, status, "api-keys", f)
+	s.Render(w, r, status, viewApiKeys, f)
 }
 
 func (s *server) apiKeysPage() http.Handler {

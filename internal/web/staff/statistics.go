@@ -46,7 +46,7 @@ func (s *server) statisticsPage() http.Handler {
 			}
 		}
 		if len(problems) > 0 {
-			s.Render(w, r, http.StatusUnprocessableEntity, "stats", v)
+			s.Render(w, r, http.StatusUnprocessableEntity, viewStats, v)
 			return
 		}
 		fig, err := s.Figures(r, f)
@@ -62,7 +62,7 @@ func (s *server) statisticsPage() http.Handler {
 			v.Sections = append(v.Sections, stSection{Title: sec.Title, ID: "st-" + strings.ToLower(strings.ReplaceAll(sec.Title, " ", "-")),
 				Tables: core.StatsTables(sec.Tables, in.Encode())})
 		}
-		s.Render(w, r, http.StatusOK, "stats", v)
+		s.Render(w, r, http.StatusOK, viewStats, v)
 	}, scheme.RoleCoordinator))
 }
 
