@@ -1,9 +1,11 @@
 package staff
 
 import (
+	"context"
 	"html/template"
 	"net/http"
 	"strconv"
+	"time"
 
 	"uglymugs/internal/scheme"
 	"uglymugs/internal/web/core"
@@ -75,149 +77,148 @@ type historyRow struct {
 	Current  bool
 }
 
-func (s *server) pageEditorView(r *http.Request, slug string) (EditorView, error) {
-	ctx := r.Context()
-	v := EditorView{Slug: slug, Action: "/admin/pages/" + slug}
+// A document is what admins edit in the Markdown editor: a public page or
+// the terms. Every saved version is kept and can be loaded again.
+type document struct {
+	view     EditorView // what the editor shows besides the text
+	versions []docVersion
+	fallback string // the text while no version is saved
+	save     func(ctx context.Context, u scheme.User, body string) error
+	saved    string // where a save leads: the editor, saying so
+}
+
+// docVersion is one saved version, newest first.
+type docVersion struct {
+	Version int
+	At      time.Time
+	By      string // who saved it, if the document records it
+	Body    string
+}
+
+// pageDocument is a public page; false if the slug is none.
+func (s *server) pageDocument(r *http.Request) (document, bool, error) {
+	slug := r.PathValue("slug")
+	if !scheme.IsContentPage(slug) {
+		return document{}, false, nil
+	}
+	d := document{view: EditorView{Slug: slug, Action: "/admin/pages/" + slug}, fallback: scheme.DefaultContent(slug),
+		saved: "/admin/pages/" + slug + "?done=saved",
+		save: func(ctx context.Context, u scheme.User, body string) error {
+			_, err := s.Content.SavePage(ctx, u, slug, body)
+			return err
+		}}
 	for _, p := range scheme.ContentPages {
 		if p.Slug == slug {
-			v.Title = p.Title
+			d.view.Title = p.Title
 		}
 	}
-	hist, err := s.Content.History(ctx, slug)
-	if err != nil {
-		return v, err
+	hist, err := s.Content.History(r.Context(), slug)
+	for _, c := range hist {
+		d.versions = append(d.versions, docVersion{Version: c.Version, At: c.EditedAt, By: s.username(r, c.EditedBy), Body: c.Body})
 	}
-	for i, c := range hist {
-		v.History = append(v.History, historyRow{Version: c.Version, When: c.EditedAt.In(s.Location()).Format("2 Jan 2006 15:04"),
-			By: s.username(r, c.EditedBy), Current: i == 0})
+	return d, true, err
+}
+
+// termsDocument is the terms and conditions: a version is published, and
+// every member accepts it before going on.
+func (s *server) termsDocument(r *http.Request) (document, bool, error) {
+	d := document{view: EditorView{Slug: "terms", Title: "Terms and conditions", Action: "/admin/terms", Terms: true},
+		saved: "/admin/terms?done=published",
+		save: func(ctx context.Context, u scheme.User, body string) error {
+			_, err := s.Accounts.PublishTerms(ctx, u, body)
+			return err
+		}}
+	hist, err := s.Accounts.TermsHistory(r.Context())
+	for _, t := range hist {
+		d.versions = append(d.versions, docVersion{Version: t.Version, At: t.PublishedAt, Body: t.Body})
 	}
-	v.Body = scheme.DefaultContent(slug)
-	if len(hist) > 0 {
-		v.Body = hist[0].Body
+	return d, true, err
+}
+
+// editorView is the editor on the newest version, or on the one the
+// query's "version" asks for.
+func (s *server) editorView(r *http.Request, d document) EditorView {
+	v := d.view
+	v.Body = d.fallback
+	for i, c := range d.versions {
+		v.History = append(v.History, historyRow{Version: c.Version, When: c.At.In(s.Location()).Format("2 Jan 2006 15:04"), By: c.By, Current: i == 0})
+	}
+	if len(d.versions) > 0 {
+		v.Body = d.versions[0].Body
 	}
 	if n, err := strconv.Atoi(r.URL.Query().Get("version")); err == nil {
-		for _, c := range hist {
+		for _, c := range d.versions {
 			if c.Version == n {
 				v.Body, v.Viewing = c.Body, n
 			}
 		}
 	}
-	return v, nil
+	return v
+}
+
+// editDocument shows a document's editor; notices are what it says after
+// a save, by the "done" the save left in the query.
+func (s *server) editDocument(load func(*http.Request) (document, bool, error), notices map[string]string) http.Handler {
+	return core.NoIndex(s.SignedIn(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
+		d, ok, err := load(r)
+		switch {
+		case err != nil:
+			s.Fail(w, r, err)
+		case !ok:
+			s.NotFound().ServeHTTP(w, r)
+		default:
+			v := s.editorView(r, d)
+			v.Notice = notices[r.URL.Query().Get("done")]
+			s.Render(w, r, http.StatusOK, viewPageEditor, v)
+		}
+	}, scheme.RoleAdmin))
+}
+
+// saveDocument previews (action=preview) or saves a new version.
+func (s *server) saveDocument(load func(*http.Request) (document, bool, error)) http.Handler {
+	return core.NoIndex(s.SignedIn(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
+		d, ok, err := load(r)
+		if err != nil || !ok {
+			if err != nil {
+				s.Fail(w, r, err)
+			} else {
+				s.NotFound().ServeHTTP(w, r)
+			}
+			return
+		}
+		v := s.editorView(r, d)
+		v.Body = r.PostFormValue("body")
+		if r.PostFormValue("action") != "save" {
+			h, err := s.Markdown(v.Body)
+			if err != nil {
+				s.Fail(w, r, err)
+				return
+			}
+			v.Preview, v.Previewing = h, true
+			s.Render(w, r, http.StatusOK, viewPageEditor, v)
+			return
+		}
+		if err := d.save(r.Context(), u, v.Body); err != nil {
+			if scheme.ErrorCode(err) == scheme.CodeInvalid {
+				v.Errors = core.FormErrors(err)
+				s.Render(w, r, http.StatusUnprocessableEntity, viewPageEditor, v)
+				return
+			}
+			s.Fail(w, r, err)
+			return
+		}
+		core.SeeOther(w, r, d.saved)
+	}, scheme.RoleAdmin))
 }
 
 func (s *server) pageEditor() http.Handler {
-	return core.NoIndex(s.SignedIn(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
-		slug := r.PathValue("slug")
-		if !scheme.IsContentPage(slug) {
-			s.NotFound().ServeHTTP(w, r)
-			return
-		}
-		v, err := s.pageEditorView(r, slug)
-		if err != nil {
-			s.Fail(w, r, err)
-			return
-		}
-		v.Notice = map[string]string{"saved": "Saved: the page shows this version now. The earlier ones are kept below."}[r.URL.Query().Get("done")]
-		s.Render(w, r, http.StatusOK, viewPageEditor, v)
-	}, scheme.RoleAdmin))
+	return s.editDocument(s.pageDocument, map[string]string{"saved": "Saved: the page shows this version now. The earlier ones are kept below."})
 }
 
-// savePage previews (action=preview) or saves a page.
-func (s *server) savePage() http.Handler {
-	return core.NoIndex(s.SignedIn(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
-		slug := r.PathValue("slug")
-		if !scheme.IsContentPage(slug) {
-			s.NotFound().ServeHTTP(w, r)
-			return
-		}
-		v, err := s.pageEditorView(r, slug)
-		if err != nil {
-			s.Fail(w, r, err)
-			return
-		}
-		v.Body = r.PostFormValue("body")
-		if r.PostFormValue("action") != "save" {
-			s.preview(w, r, v)
-			return
-		}
-		if _, err := s.Content.SavePage(r.Context(), u, slug, v.Body); err != nil {
-			if scheme.ErrorCode(err) == scheme.CodeInvalid {
-				v.Errors = core.FormErrors(err)
-				s.Render(w, r, http.StatusUnprocessableEntity, viewPageEditor, v)
-				return
-			}
-			s.Fail(w, r, err)
-			return
-		}
-		core.SeeOther(w, r, "/admin/pages/"+slug+"?done=saved")
-	}, scheme.RoleAdmin))
-}
-
-func (s *server) preview(w http.ResponseWriter, r *http.Request, v EditorView) {
-	h, err := s.Markdown(v.Body)
-	if err != nil {
-		s.Fail(w, r, err)
-		return
-	}
-	v.Preview, v.Previewing = h, true
-	s.Render(w, r, http.StatusOK, viewPageEditor, v)
-}
-
-func (s *server) termsEditorView(r *http.Request) (EditorView, error) {
-	v := EditorView{Slug: "terms", Title: "Terms and conditions", Action: "/admin/terms", Terms: true}
-	hist, err := s.Accounts.TermsHistory(r.Context())
-	if err != nil {
-		return v, err
-	}
-	for i, t := range hist {
-		v.History = append(v.History, historyRow{Version: t.Version, When: t.PublishedAt.In(s.Location()).Format("2 Jan 2006 15:04"), Current: i == 0})
-	}
-	if len(hist) > 0 {
-		v.Body = hist[0].Body
-	}
-	if n, err := strconv.Atoi(r.URL.Query().Get("version")); err == nil {
-		for _, t := range hist {
-			if t.Version == n {
-				v.Body, v.Viewing = t.Body, n
-			}
-		}
-	}
-	return v, nil
-}
+func (s *server) savePage() http.Handler { return s.saveDocument(s.pageDocument) }
 
 func (s *server) termsAdmin() http.Handler {
-	return core.NoIndex(s.SignedIn(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
-		v, err := s.termsEditorView(r)
-		if err != nil {
-			s.Fail(w, r, err)
-			return
-		}
-		v.Notice = map[string]string{"published": "Published. Every member will be asked to accept this version before they go on."}[r.URL.Query().Get("done")]
-		s.Render(w, r, http.StatusOK, viewPageEditor, v)
-	}, scheme.RoleAdmin))
+	return s.editDocument(s.termsDocument, map[string]string{"published": "Published. Every member will be asked to accept this version before they go on."})
 }
 
-func (s *server) publishTerms() http.Handler {
-	return core.NoIndex(s.SignedIn(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
-		v, err := s.termsEditorView(r)
-		if err != nil {
-			s.Fail(w, r, err)
-			return
-		}
-		v.Body = r.PostFormValue("body")
-		if r.PostFormValue("action") != "save" {
-			s.preview(w, r, v)
-			return
-		}
-		if _, err := s.Accounts.PublishTerms(r.Context(), u, v.Body); err != nil {
-			if scheme.ErrorCode(err) == scheme.CodeInvalid {
-				v.Errors = core.FormErrors(err)
-				s.Render(w, r, http.StatusUnprocessableEntity, viewPageEditor, v)
-				return
-			}
-			s.Fail(w, r, err)
-			return
-		}
-		core.SeeOther(w, r, "/admin/terms?done=published")
-	}, scheme.RoleAdmin))
-}
+func (s *server) publishTerms() http.Handler { return s.saveDocument(s.termsDocument) }
