@@ -88,19 +88,11 @@ func (s *server) disclosuresPage() http.Handler {
 
 func (s *server) createDisclosure() http.Handler {
 	return s.alStaff(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
-		vals := map[string]string{}
-		for _, k := range []string{"legal_basis", "username", "report_id", "what", "recipient", "justification", "notify", "no_notify_reason"} {
-			vals[k] = r.PostFormValue(k)
-		}
+		vals := core.PostedValues(r, "legal_basis", "username", "report_id", "what", "recipient", "justification", "notify", "no_notify_reason")
 		d, err := s.Police.RecordDisclosure(r.Context(), u, police.DisclosureInput{LegalBasis: vals["legal_basis"], Username: vals["username"],
 			ReportID: vals["report_id"], What: vals["what"], Recipient: vals["recipient"], Justification: vals["justification"],
 			Notify: vals["notify"], NoNotifyReason: vals["no_notify_reason"]})
-		if scheme.ErrorCode(err) == scheme.CodeInvalid {
-			s.renderDisclosures(w, r, u, http.StatusUnprocessableEntity, core.FormView{Values: vals, Errors: core.FormErrors(err)})
-			return
-		}
-		if err != nil {
-			s.Fail(w, r, err)
+		if s.Refused(w, r, err, vals, func(f core.FormView) { s.renderDisclosures(w, r, u, http.StatusUnprocessableEntity, f) }) {
 			return
 		}
 		core.SeeOther(w, r, "/coordinator/disclosures/"+url.PathEscape(d.ID)+"?done=recorded")

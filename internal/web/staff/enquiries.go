@@ -55,18 +55,10 @@ func (s *server) enquiriesPage() http.Handler {
 
 func (s *server) createEnquiry() http.Handler {
 	return s.alStaff(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
-		vals := map[string]string{}
-		for _, k := range []string{"force", "unit", "reference", "report_id", "offender_id", "request", "respond_by"} {
-			vals[k] = r.PostFormValue(k)
-		}
+		vals := core.PostedValues(r, "force", "unit", "reference", "report_id", "offender_id", "request", "respond_by")
 		e, err := s.Police.CreateEnquiry(r.Context(), u, police.EnquiryInput{Force: vals["force"], Unit: vals["unit"], Reference: vals["reference"],
 			ReportID: vals["report_id"], OffenderID: vals["offender_id"], Request: vals["request"], RespondBy: vals["respond_by"]})
-		if scheme.ErrorCode(err) == scheme.CodeInvalid {
-			s.renderEnquiries(w, r, u, http.StatusUnprocessableEntity, core.FormView{Values: vals, Errors: core.FormErrors(err)})
-			return
-		}
-		if err != nil {
-			s.Fail(w, r, err)
+		if s.Refused(w, r, err, vals, func(f core.FormView) { s.renderEnquiries(w, r, u, http.StatusUnprocessableEntity, f) }) {
 			return
 		}
 		core.SeeOther(w, r, "/coordinator/enquiries/"+url.PathEscape(e.ID)+"?done=created")
@@ -162,14 +154,11 @@ func (s *server) forwardEnquiry() http.Handler {
 func (s *server) enquiryOutcome() http.Handler {
 	return s.alStaff(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
 		id := r.PathValue("id")
-		vals := map[string]string{"status": r.PostFormValue("status"), "outcome": r.PostFormValue("outcome")}
+		vals := core.PostedValues(r, "status", "outcome")
 		err := s.Police.Outcome(r.Context(), u, id, vals["status"], vals["outcome"])
-		if scheme.ErrorCode(err) == scheme.CodeInvalid {
-			s.showEnquiry(w, r, u, http.StatusUnprocessableEntity, EnquiryView{Errors: core.FormErrors(err), Values: vals})
-			return
-		}
-		if err != nil {
-			s.Fail(w, r, err)
+		if s.Refused(w, r, err, vals, func(f core.FormView) {
+			s.showEnquiry(w, r, u, http.StatusUnprocessableEntity, EnquiryView{Errors: f.Errors, Values: f.Values})
+		}) {
 			return
 		}
 		core.SeeOther(w, r, "/coordinator/enquiries/"+url.PathEscape(id)+"?done=outcome")

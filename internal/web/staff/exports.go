@@ -61,10 +61,7 @@ func (s *server) exportsPage() http.Handler {
 }
 
 func exportInput(r *http.Request) (police.ExportInput, map[string]string) {
-	vals := map[string]string{}
-	for _, k := range []string{"report_ids", "offender_id", "purpose", "recipient", "format"} {
-		vals[k] = r.PostFormValue(k)
-	}
+	vals := core.PostedValues(r, "report_ids", "offender_id", "purpose", "recipient", "format")
 	return police.ExportInput{ReportIDs: []string{vals["report_ids"]}, OffenderID: vals["offender_id"], Purpose: vals["purpose"],
 		Recipient: vals["recipient"], Format: vals["format"]}, vals
 }
@@ -73,12 +70,7 @@ func (s *server) createExport() http.Handler {
 	return s.alStaff(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
 		in, vals := exportInput(r)
 		e, err := s.Police.CreateExport(r.Context(), u, in)
-		if scheme.ErrorCode(err) == scheme.CodeInvalid {
-			s.renderExports(w, r, u, http.StatusUnprocessableEntity, core.FormView{Values: vals, Errors: core.FormErrors(err)})
-			return
-		}
-		if err != nil {
-			s.Fail(w, r, err)
+		if s.Refused(w, r, err, vals, func(f core.FormView) { s.renderExports(w, r, u, http.StatusUnprocessableEntity, f) }) {
 			return
 		}
 		core.SeeOther(w, r, "/coordinator/exports/"+url.PathEscape(e.ID)+"?done=created")

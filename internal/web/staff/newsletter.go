@@ -66,12 +66,9 @@ func (s *server) sendIssue() http.Handler {
 		}
 		links := s.NewsletterLinks(r)
 		_, err := s.Content.SendIssue(r.Context(), u, vals["subject"], markdown.Text(vals["body"], s.Config.Scheme.Name, s.Config.Scheme.Region), links.Unsubscribe)
-		if scheme.ErrorCode(err) == scheme.CodeInvalid {
-			s.renderNewsletterAdmin(w, r, http.StatusUnprocessableEntity, core.FormView{Values: vals, Errors: core.FormErrors(err)}, NewsletterAdminView{})
-			return
-		}
-		if err != nil {
-			s.Fail(w, r, err)
+		if s.Refused(w, r, err, vals, func(f core.FormView) {
+			s.renderNewsletterAdmin(w, r, http.StatusUnprocessableEntity, f, NewsletterAdminView{})
+		}) {
 			return
 		}
 		core.SeeOther(w, r, "/admin/newsletter?done=sent")
