@@ -19,21 +19,15 @@ type statsJSON struct {
 
 func (s *server) apiStats() http.Handler {
 	return s.apiAuth(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
-		lists, err := s.Content.Lists(r.Context())
+		st, err := s.Statistics(r)
+		if err == nil && len(st.Problems) > 0 {
+			err = scheme.Invalid(st.Problems)
+		}
 		if err != nil {
 			s.APIFail(w, r, err)
 			return
 		}
-		in, f, problems := s.StatsFilter(r, lists.Regions)
-		if len(problems) > 0 {
-			s.APIFail(w, r, scheme.Invalid(problems))
-			return
-		}
-		fig, err := s.Figures(r, f)
-		if err != nil {
-			s.APIFail(w, r, err)
-			return
-		}
-		core.WriteJSON(w, http.StatusOK, statsJSON{From: in.From, To: in.To, Region: in.Region, TimeZone: s.Location().String(), Sections: stats.Tables(fig)})
+		in := st.Query
+		core.WriteJSON(w, http.StatusOK, statsJSON{From: in.From, To: in.To, Region: in.Region, TimeZone: s.Location().String(), Sections: stats.Tables(st.Figures)})
 	}, scheme.RoleCoordinator)
 }

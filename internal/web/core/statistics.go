@@ -36,8 +36,34 @@ func (s *Server) StatsDefault(now time.Time) StatsQuery {
 	return StatsQuery{From: first.Format(time.DateOnly), To: n.Format(time.DateOnly)}
 }
 
-// StatsFilter reads and checks a filter; missing days take the default's.
-func (s *Server) StatsFilter(r *http.Request, regions []scheme.Region) (StatsQuery, stats.Filter, map[string]string) {
+// Statistics is a request for the full statistics: the filter as read, the
+// reference lists it was checked against, what is wrong with it, and,
+// when nothing is, the figures.
+type Statistics struct {
+	Query    StatsQuery
+	Lists    scheme.Lists
+	Problems map[string]string
+	Filter   stats.Filter
+	Figures  stats.Figures // counted only when there are no problems
+}
+
+// Statistics reads the filter in r's query and counts its figures; the
+// coordinators' page, its downloads and the API all ask this way.
+func (s *Server) Statistics(r *http.Request) (Statistics, error) {
+	var st Statistics
+	var err error
+	if st.Lists, err = s.Content.Lists(r.Context()); err != nil {
+		return st, err
+	}
+	st.Query, st.Filter, st.Problems = s.statsFilter(r, st.Lists.Regions)
+	if len(st.Problems) == 0 {
+		st.Figures, err = s.Figures(r, st.Filter)
+	}
+	return st, err
+}
+
+// statsFilter reads and checks a filter; missing days take the default's.
+func (s *Server) statsFilter(r *http.Request, regions []scheme.Region) (StatsQuery, stats.Filter, map[string]string) {
 	q := r.URL.Query()
 	def := s.StatsDefault(time.Now())
 	in := StatsQuery{From: cmp.Or(strings.TrimSpace(q.Get("from")), def.From), To: cmp.Or(strings.TrimSpace(q.Get("to")), def.To),

@@ -31,31 +31,26 @@ type stSection struct {
 
 func (s *server) statisticsPage() http.Handler {
 	return core.NoIndex(s.SignedIn(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
-		lists, err := s.Content.Lists(r.Context())
+		st, err := s.Statistics(r)
 		if err != nil {
 			s.Fail(w, r, err)
 			return
 		}
-		in, f, problems := s.StatsFilter(r, lists.Regions)
-		v := StatsView{Query: in, Errors: problems, Regions: []stOption{{Value: "", Label: "Everywhere", Selected: in.Region == ""}}}
+		in, f := st.Query, st.Filter
+		v := StatsView{Query: in, Errors: st.Problems, Regions: []stOption{{Value: "", Label: "Everywhere", Selected: in.Region == ""}}}
 		regionName := "everywhere"
-		for _, x := range lists.Regions {
+		for _, x := range st.Lists.Regions {
 			v.Regions = append(v.Regions, stOption{Value: x.Slug, Label: x.Name, Selected: x.Slug == in.Region})
 			if x.Slug == in.Region {
 				regionName = x.Name
 			}
 		}
-		if len(problems) > 0 {
+		if len(st.Problems) > 0 {
 			s.Render(w, r, http.StatusUnprocessableEntity, viewStats, v)
 			return
 		}
-		fig, err := s.Figures(r, f)
-		if err != nil {
-			s.Fail(w, r, err)
-			return
-		}
 		v.Period = fmt.Sprintf("%s to %s, %s", core.StatsDay(f.From, s.Location()), core.StatsDay(f.To.AddDate(0, 0, -1), s.Location()), regionName)
-		for _, sec := range stats.Tables(fig) {
+		for _, sec := range stats.Tables(st.Figures) {
 			if len(sec.Tables) == 0 {
 				continue
 			}
@@ -69,22 +64,16 @@ func (s *server) statisticsPage() http.Handler {
 // statisticsDownload sends one table as CSV, exact figures.
 func (s *server) statisticsDownload() http.Handler {
 	return core.NoIndex(s.SignedIn(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
-		lists, err := s.Content.Lists(r.Context())
+		st, err := s.Statistics(r)
+		if err == nil && len(st.Problems) > 0 {
+			err = scheme.Invalid(st.Problems)
+		}
 		if err != nil {
 			s.Fail(w, r, err)
 			return
 		}
-		in, f, problems := s.StatsFilter(r, lists.Regions)
-		if len(problems) > 0 {
-			s.Fail(w, r, scheme.Invalid(problems))
-			return
-		}
-		fig, err := s.Figures(r, f)
-		if err != nil {
-			s.Fail(w, r, err)
-			return
-		}
-		t, ok := stats.Find(stats.All(stats.Tables(fig)), r.PathValue("table"))
+		in := st.Query
+		t, ok := stats.Find(stats.All(stats.Tables(st.Figures)), r.PathValue("table"))
 		if !ok {
 			s.Fail(w, r, scheme.ErrNotFound)
 			return
