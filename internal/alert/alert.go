@@ -116,9 +116,18 @@ func (s *Service) Update(ctx context.Context, u scheme.User, id string, in Input
 	return s.DB.Alerts.UpdateAlert(ctx, u.ID, a)
 }
 
-// Approve records a second coordinator's approval.
+// Approve records a second coordinator's approval: of a draft, by someone
+// who neither wrote nor last edited it (scheme.CanApprove; the store asks
+// again in its transaction, so that two racing requests cannot both pass).
 func (s *Service) Approve(ctx context.Context, u scheme.User, id string) error {
 	if err := staffOnly(u); err != nil {
+		return err
+	}
+	a, err := s.DB.Alerts.Alert(ctx, id)
+	if err != nil {
+		return err
+	}
+	if err := scheme.CanApprove(a, u); err != nil {
 		return err
 	}
 	return s.DB.Alerts.ApproveAlert(ctx, u.ID, id)
@@ -151,6 +160,9 @@ func (s *Service) Publish(ctx context.Context, u scheme.User, id, override strin
 	}
 	require, err := s.RequireApproval(ctx)
 	if err != nil {
+		return scheme.Audience{}, err
+	}
+	if err := scheme.ReadyToPublish(a, require); err != nil {
 		return scheme.Audience{}, err
 	}
 	return s.DB.Alerts.PublishAlert(ctx, u.ID, id, store.PublishOptions{RequireApproval: require, Flags: flags, OverrideReason: override})

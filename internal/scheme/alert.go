@@ -60,6 +60,7 @@ type Alert struct {
 	Flags          []AlertFlag `json:"anonymisation_flags,omitempty"`
 	OverrideReason string      `json:"override_reason,omitempty"`
 	CreatedBy      string      `json:"created_by,omitempty"`
+	UpdatedBy      string      `json:"-"` // who last edited it: not sent, read by CanApprove
 	CreatedAt      time.Time   `json:"created_at,omitzero"`
 	UpdatedAt      time.Time   `json:"updated_at,omitzero"`
 	ApprovedBy     string      `json:"approved_by,omitempty"`
@@ -125,6 +126,36 @@ const (
 	AdditionApproved = "approved"
 	AdditionRejected = "rejected"
 )
+
+// CanApprove says whether u may approve a: only a draft is approved, and
+// never by whoever wrote or last edited it, so that two coordinators have
+// read every alert before members do. The alert service asks it before it
+// calls the store, and the store asks it again inside the transaction, on
+// the row as it is then, so that an edit made meanwhile still counts.
+func CanApprove(a Alert, u User) error {
+	if a.Status != AlertDraft {
+		return Errorf(CodeConflict, "Only a draft can be approved; this alert is %s.", a.Status)
+	}
+	if u.ID == a.CreatedBy || u.ID == a.UpdatedBy {
+		return Errorf(CodeForbidden, "You wrote or last edited this alert, so another coordinator must approve it.")
+	}
+	return nil
+}
+
+// ReadyToPublish says whether a may be published: it must still be a
+// draft and, when the scheme requires two-person approval (the setting
+// SettingRequireApproval), a second coordinator must have approved it.
+// Like CanApprove, it is asked before the store is called and again by the
+// store inside the transaction that publishes.
+func ReadyToPublish(a Alert, requireApproval bool) error {
+	if a.Status != AlertDraft {
+		return Errorf(CodeConflict, "This alert is already %s.", a.Status)
+	}
+	if requireApproval && a.ApprovedBy == "" {
+		return Errorf(CodeConflict, "A second coordinator must approve this alert before it is published.")
+	}
+	return nil
+}
 
 // SettingRequireApproval is the setting that makes publishing an alert
 // need a second coordinator's approval ("true" unless set to "false").

@@ -227,19 +227,18 @@ func (db Alerts) AlertVersions(ctx context.Context, id string) ([]scheme.AlertVe
 }
 
 // ApproveAlert records a second coordinator's approval of a draft. Whoever
-// wrote or last edited it cannot approve it.
+// wrote or last edited it cannot approve it (scheme.CanApprove, asked here
+// again on the row as it is in this transaction, locked on PostgreSQL, so
+// that an edit or an approval racing this one is seen).
 func (db Alerts) ApproveAlert(ctx context.Context, actor, id string) error {
 	return db.inTx(ctx, func(tx *sql.Tx) error {
-		var status, createdBy, updatedBy string
-		if err := tx.QueryRowContext(ctx, `SELECT status, created_by, updated_by FROM alerts WHERE id = $1`, id).
-			Scan(&status, &createdBy, &updatedBy); err != nil {
+		var a scheme.Alert
+		if err := tx.QueryRowContext(ctx, `SELECT status, created_by, updated_by FROM alerts WHERE id = $1`+db.lockRow(), id).
+			Scan(&a.Status, &a.CreatedBy, &a.UpdatedBy); err != nil {
 			return mapErr(err)
 		}
-		if status != string(scheme.AlertDraft) {
-			return scheme.Errorf(scheme.CodeConflict, "Only a draft can be approved; this alert is %s.", status)
-		}
-		if actor == createdBy || actor == updatedBy {
-			return scheme.Errorf(scheme.CodeForbidden, "You wrote or last edited this alert, so another coordinator must approve it.")
+		if err := scheme.CanApprove(a, scheme.User{ID: actor}); err != nil {
+			return err
 		}
 		if _, err := tx.ExecContext(ctx, `UPDATE alerts SET approved_by = $1, approved_at = $2 WHERE id = $3`, actor, db.now().UTC(), id); err != nil {
 			return err
@@ -259,14 +258,11 @@ func (db Alerts) PublishAlert(ctx context.Context, actor, id string, o PublishOp
 	err := db.inTx(ctx, func(tx *sql.Tx) error {
 		var status string
 		var approvedBy sql.NullString
-		if err := tx.QueryRowContext(ctx, `SELECT status, approved_by FROM alerts WHERE id = $1`, id).Scan(&status, &approvedBy); err != nil {
+		if err := tx.QueryRowContext(ctx, `SELECT status, approved_by FROM alerts WHERE id = $1`+db.lockRow(), id).Scan(&status, &approvedBy); err != nil {
 			return mapErr(err)
 		}
-		if status != string(scheme.AlertDraft) {
-			return scheme.Errorf(scheme.CodeConflict, "This alert is already %s.", status)
-		}
-		if o.RequireApproval && !approvedBy.Valid {
-			return scheme.Errorf(scheme.CodeConflict, "A second coordinator must approve this alert before it is published.")
+		if err := scheme.ReadyToPublish(scheme.Alert{Status: scheme.AlertStatus(status), ApprovedBy: approvedBy.String}, o.RequireApproval); err != nil {
+			return err
 		}
 		if len(o.Flags) > 0 && o.OverrideReason == "" {
 			return scheme.Invalid(map[string]string{"override_reason": fmt.Sprintf(
@@ -392,7 +388,7 @@ func (db Alerts) DiscardAlert(ctx context.Context, actor, id string) error {
 }
 
 const alertColumns = `a.id, a.status, a.severity, a.nationwide, a.incident_at, a.content_ct, a.flags_ct, a.override_ct, a.version,
-	a.created_by, a.created_at, a.updated_at, a.approved_by, a.approved_at, a.published_by, a.published_at, a.withdrawn_at, a.notice_ct`
+	a.created_by, a.updated_by, a.created_at, a.updated_at, a.approved_by, a.approved_at, a.published_by, a.published_at, a.withdrawn_at, a.notice_ct`
 
 func (db *core) scanAlert(sc interface{ Scan(...any) error }, extra ...any) (scheme.Alert, error) {
 	return db.scanAlertAs(sc, false, extra...)
@@ -408,7 +404,7 @@ func (db *core) scanAlertAs(sc interface{ Scan(...any) error }, lenient bool, ex
 	var approvedBy, publishedBy sql.NullString
 	var approvedAt, publishedAt, withdrawnAt sql.NullTime
 	dest := append([]any{&a.ID, &status, &severity, &a.Nationwide, &a.IncidentAt, &content, &flags, &override, &a.Version,
-		&a.CreatedBy, &a.CreatedAt, &a.UpdatedAt, &approvedBy, &approvedAt, &publishedBy, &publishedAt, &withdrawnAt, &notice}, extra...)
+		&a.CreatedBy, &a.UpdatedBy, &a.CreatedAt, &a.UpdatedAt, &approvedBy, &approvedAt, &publishedBy, &publishedAt, &withdrawnAt, &notice}, extra...)
 	if err := sc.Scan(dest...); err != nil {
 		return a, mapErr(err)
 	}
@@ -625,4 +621,13 @@ func (db Alerts) SetSetting(ctx context.Context, actor, key, value string) error
 		detail, _ := json.Marshal(map[string]string{"key": key, "value": value})
 		return db.appendAudit(ctx, tx, audit.Entry{Actor: actor, Action: "setting.change", SubjectType: "setting", SubjectID: key, Detail: string(detail)})
 	})
+}
+
+// lockRow is what a SELECT of one row adds to lock it until the
+// transaction ends: nothing on SQLite, whose writer is already exclusive.
+func (db *core) lockRow() string {
+	if db.dialect == Postgres {
+		return ` FOR UPDATE`
+	}
+	return ""
 }
