@@ -13,6 +13,7 @@ import (
 	"strings"
 	"time"
 
+	"uglymugs/internal/audit"
 	"uglymugs/internal/imaging"
 	"uglymugs/internal/scheme"
 	"uglymugs/internal/store"
@@ -78,12 +79,17 @@ func (s *Service) SaveImage(ctx context.Context, u scheme.User, img imaging.Imag
 func (s *Service) Lists(ctx context.Context) (scheme.Lists, error) { return s.db.Content.Lists(ctx) }
 
 // Outbox is the most recent messages that wait for a sender to be set up,
-// for an admin to read (reading them is audited by the store).
+// for an admin to read; the reading is audited ("outbox.view": a message
+// may be a plea for help).
 func (s *Service) Outbox(ctx context.Context, u scheme.User, limit int) ([]scheme.Notification, error) {
 	if u.Role != scheme.RoleAdmin {
 		return nil, scheme.Errorf(scheme.CodeForbidden, "Only admins read the outbox.")
 	}
-	return s.db.Deliveries.Outbox(ctx, u.ID, limit)
+	ns, err := s.db.Deliveries.Outbox(ctx, limit)
+	if err != nil {
+		return nil, err
+	}
+	return ns, s.db.Audit(ctx, audit.Entry{Actor: u.ID, Action: "outbox.view"})
 }
 
 // --- The contact form and the newsletter ---

@@ -3,6 +3,7 @@ package report
 import (
 	"context"
 
+	"uglymugs/internal/audit"
 	"uglymugs/internal/scheme"
 )
 
@@ -15,7 +16,11 @@ func (s *Service) OffenderProfile(ctx context.Context, u scheme.User, id string)
 	if err := coordinator(u); err != nil {
 		return scheme.OffenderProfile{}, err
 	}
-	return s.DB.Reports.OffenderProfile(ctx, u.ID, id)
+	p, err := s.DB.Reports.OffenderProfile(ctx, id)
+	if err != nil {
+		return p, err
+	}
+	return p, s.DB.Audit(ctx, audit.Entry{Actor: u.ID, Action: "offender.view", SubjectType: "offender_profile", SubjectID: id})
 }
 
 // ProfileReports returns the ids of the reports an offender profile links,

@@ -6,7 +6,6 @@ import (
 	"slices"
 	"strings"
 
-	"uglymugs/internal/audit"
 	"uglymugs/internal/scheme"
 )
 
@@ -113,10 +112,9 @@ func (db Police) RankedProfiles(ctx context.Context, f scheme.IntelFilter) ([]sc
 // of the kind in the reports the filters allow, decrypting each one: the
 // cost grows with the number of identifiers of that kind (a few
 // milliseconds per thousand), which is why filters narrow the reading
-// first, and a whole value never pays it. The search is audited as
-// "intelligence.search", with the kind, the way it matched and the number
-// found, never the value.
-func (db Police) SearchReports(ctx context.Context, actor string, f scheme.ReportSearch) (hits []scheme.ReportHit, more bool, err error) {
+// first, and a whole value never pays it. The caller audits the search
+// (police.Service.SearchReports).
+func (db Police) SearchReports(ctx context.Context, f scheme.ReportSearch) (hits []scheme.ReportHit, more bool, err error) {
 	if f.Limit <= 0 {
 		f.Limit = 200
 	}
@@ -206,10 +204,6 @@ func (db Police) SearchReports(ctx context.Context, actor string, f scheme.Repor
 		return rows.Err()
 	}()
 	if err != nil {
-		return nil, false, err
-	}
-	if err := db.top.Audit(ctx, audit.Entry{Actor: actor, Action: "intelligence.search",
-		Detail: fmt.Sprintf(`{"kind":%q,"match":%q,"found":%d,"more":%t}`, f.Kind, match, len(order), more)}); err != nil {
 		return nil, false, err
 	}
 	if len(order) == 0 {

@@ -56,7 +56,7 @@ func TestReports_SharedIdentifierLinksIntoOneProfile(t *testing.T) {
 				t.Errorf("report %s not linked to the first one's profile", r.ID)
 			}
 		}
-		prof, err := db.Reports.OffenderProfile(ctx, "coord", pid)
+		prof, err := db.Reports.OffenderProfile(ctx, pid)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -2,11 +2,9 @@ package store
 
 import (
 	"context"
-	"fmt"
 	"strings"
 	"unicode"
 
-	"uglymugs/internal/audit"
 	"uglymugs/internal/scheme"
 )
 
@@ -85,8 +83,8 @@ func (db Reports) SuggestedMatches(ctx context.Context, profileID string) ([]sch
 // FindReportsByIdentifier returns the reports holding an identifier of the
 // given kind equal to any of values (normalised values and values as typed,
 // so that a partial value typed the same way is found too), by blind index.
-// The search is audited, without the values.
-func (db Reports) FindReportsByIdentifier(ctx context.Context, actor, kind string, values ...string) ([]scheme.Report, error) {
+// The caller audits the search (report.Service.Search).
+func (db Reports) FindReportsByIdentifier(ctx context.Context, kind string, values ...string) ([]scheme.Report, error) {
 	k, ok := indexKind[kind]
 	if !ok {
 		return nil, scheme.Invalid(map[string]string{"kind": "Choose phone, email, vehicle, name or username."})
@@ -120,9 +118,6 @@ func (db Reports) FindReportsByIdentifier(ctx context.Context, actor, kind strin
 		if err != nil {
 			return nil, err
 		}
-	}
-	if err := db.top.Audit(ctx, audit.Entry{Actor: actor, Action: "identifier.search", Detail: fmt.Sprintf(`{"kind":%q,"found":%d}`, kind, len(ids))}); err != nil {
-		return nil, err
 	}
 	if len(ids) == 0 {
 		return nil, nil
