@@ -137,6 +137,9 @@ func (db Alerts) UpdateAlert(ctx context.Context, actor string, a scheme.Alert) 
 		if err != nil {
 			return err
 		}
+		if err := scheme.CanEdit(old, a); err != nil {
+			return err
+		}
 		now := db.now().UTC()
 		a.Status, a.CreatedBy, a.CreatedAt, a.UpdatedAt, a.ReportIDs = old.Status, old.CreatedBy, old.CreatedAt, now, old.ReportIDs
 		content, flags, err := db.sealAlert(a)
@@ -156,9 +159,6 @@ func (db Alerts) UpdateAlert(ctx context.Context, actor string, a scheme.Alert) 
 				return err
 			}
 		case scheme.AlertPublished:
-			if a.Nationwide != old.Nationwide || !sameSet(a.Regions, old.Regions) || !sameSet(a.Sectors, old.Sectors) || !sameSet(a.Genders, old.Genders) {
-				return scheme.Errorf(scheme.CodeConflict, "Who an alert goes to cannot change once it is published. Withdraw it and write a new one.")
-			}
 			a.Version = old.Version + 1
 			a.Severity, a.IncidentTypes, a.IncidentAt = old.Severity, old.IncidentTypes, old.IncidentAt
 			a.PublishedAt, a.PublishedBy, a.ApprovedBy, a.ApprovedAt = old.PublishedAt, old.PublishedBy, old.ApprovedBy, old.ApprovedAt
@@ -181,16 +181,12 @@ func (db Alerts) UpdateAlert(ctx context.Context, actor string, a scheme.Alert) 
 			if err := db.setAlertIdentifiers(ctx, tx, a); err != nil {
 				return err
 			}
-		default:
-			return scheme.Errorf(scheme.CodeConflict, "This alert was withdrawn: it can no longer be changed.")
 		}
 		return db.appendAudit(ctx, tx, audit.Entry{Actor: actor, Action: "alert.edit", SubjectType: "alert", SubjectID: a.ID,
 			Detail: fmt.Sprintf(`{"status":%q,"version":%d,"flags":%d}`, old.Status, a.Version, len(a.Flags))})
 	})
 	return a, err
 }
-
-func sameSet(a, b []string) bool { return slices.Equal(compact(a), compact(b)) }
 
 func (db *core) insertAlertVersion(ctx context.Context, tx *sql.Tx, a scheme.Alert, actor string, at time.Time) error {
 	key := fmt.Sprintf("%s/%d", a.ID, a.Version)
@@ -264,9 +260,8 @@ func (db Alerts) PublishAlert(ctx context.Context, actor, id string, o PublishOp
 		if err := scheme.ReadyToPublish(scheme.Alert{Status: scheme.AlertStatus(status), ApprovedBy: approvedBy.String}, o.RequireApproval); err != nil {
 			return err
 		}
-		if len(o.Flags) > 0 && o.OverrideReason == "" {
-			return scheme.Invalid(map[string]string{"override_reason": fmt.Sprintf(
-				"The anonymisation check found %d thing(s) that may identify someone. Change the text, or say why it is safe to publish as it is.", len(o.Flags))})
+		if err := scheme.OverrideNeeded(o.Flags, o.OverrideReason); err != nil {
+			return err
 		}
 		var withheld int
 		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM alert_reports ar JOIN reports r ON r.id = ar.report_id
@@ -338,19 +333,16 @@ func nonNilFlags(fs []scheme.AlertFlag) []scheme.AlertFlag {
 }
 
 // WithdrawAlert takes a published alert out of members' feeds: they see
-// the notice instead. Email and SMS not yet sent are cancelled.
+// the notice instead (alert.Service.Withdraw requires one). Email and SMS not yet sent are cancelled.
 func (db Alerts) WithdrawAlert(ctx context.Context, actor, id, notice string) error {
 	notice = strings.TrimSpace(notice)
-	if notice == "" {
-		return scheme.Invalid(map[string]string{"notice": "Write a short note for members, e.g. \"This alert was sent in error.\""})
-	}
 	return db.inTx(ctx, func(tx *sql.Tx) error {
 		var status string
-		if err := tx.QueryRowContext(ctx, `SELECT status FROM alerts WHERE id = $1`, id).Scan(&status); err != nil {
+		if err := tx.QueryRowContext(ctx, `SELECT status FROM alerts WHERE id = $1`+db.lockRow(), id).Scan(&status); err != nil {
 			return mapErr(err)
 		}
-		if status != string(scheme.AlertPublished) {
-			return scheme.Errorf(scheme.CodeConflict, "Only a published alert can be withdrawn; this one is %s.", status)
+		if err := scheme.CanWithdraw(scheme.Alert{Status: scheme.AlertStatus(status)}); err != nil {
+			return err
 		}
 		ct, err := db.seal("alerts", "notice", id, notice)
 		if err != nil {
