@@ -2,6 +2,7 @@ package report
 
 import (
 	"context"
+	"strings"
 
 	"uglymugs/internal/audit"
 	"uglymugs/internal/scheme"
@@ -56,6 +57,9 @@ func (s *Service) MoveOffender(ctx context.Context, u scheme.User, offenderID, t
 	}
 	if to != "" && s.inProfile(ctx, offenderID, to) {
 		return "", scheme.Invalid(map[string]string{"offender": "That offender is already in this profile."})
+	}
+	if strings.TrimSpace(reason) == "" {
+		return "", scheme.Invalid(map[string]string{"reason": "Say why: links change what coordinators believe about a person."})
 	}
 	return s.DB.Reports.MoveOffender(ctx, u.ID, offenderID, to, reason)
 }

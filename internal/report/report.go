@@ -316,6 +316,9 @@ func (s *Service) Search(ctx context.Context, u scheme.User, kind, value string)
 	if value == "" {
 		return nil, scheme.Invalid(map[string]string{"value": "Type what you are looking for."})
 	}
+	if !slices.Contains(scheme.IdentifierKinds, kind) {
+		return nil, scheme.Invalid(map[string]string{"kind": "Choose phone, email, vehicle, name or username."})
+	}
 	values := []string{value}
 	if res, err := normalise(kind, value); err == nil && res.Value != "" {
 		values = append(values, res.Value)

@@ -210,9 +210,6 @@ func (db Reports) OffenderProfile(ctx context.Context, id string) (scheme.Offend
 // to "", unlinks them into a profile of their own), with a reason; they stay
 // there (pinned) whatever automatic linking finds later.
 func (db Reports) MoveOffender(ctx context.Context, actor, offenderID, to, reason string) (string, error) {
-	if strings.TrimSpace(reason) == "" {
-		return "", scheme.Invalid(map[string]string{"reason": "Say why: links change what coordinators believe about a person."})
-	}
 	err := db.inTx(ctx, func(tx *sql.Tx) error {
 		if err := db.lockProfiles(ctx, tx); err != nil {
 			return err

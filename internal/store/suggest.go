@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"unicode"
 
@@ -86,8 +87,8 @@ func (db Reports) SuggestedMatches(ctx context.Context, profileID string) ([]sch
 // The caller audits the search (report.Service.Search).
 func (db Reports) FindReportsByIdentifier(ctx context.Context, kind string, values ...string) ([]scheme.Report, error) {
 	k, ok := indexKind[kind]
-	if !ok {
-		return nil, scheme.Invalid(map[string]string{"kind": "Choose phone, email, vehicle, name or username."})
+	if !ok { // report.Service.Search refuses it first
+		return nil, fmt.Errorf("find reports: unknown identifier kind %q", kind)
 	}
 	seen := map[string]bool{}
 	var ids []string
