@@ -68,7 +68,11 @@ func (s *Service) Revoke(ctx context.Context, u scheme.User, userID, reason stri
 	if err := activeStaff(u); err != nil {
 		return err
 	}
-	return s.DB.Accounts.Revoke(ctx, u.ID, userID, strings.TrimSpace(reason), s.URL)
+	reason = strings.TrimSpace(reason)
+	if reason == "" {
+		return scheme.Invalid(map[string]string{"reason": "Give the reason for revoking: it is kept on record."})
+	}
+	return s.DB.Accounts.Revoke(ctx, u.ID, userID, reason, s.URL)
 }
 
 // SetRole makes an account a coordinator or admin, or (role "") takes the

@@ -53,6 +53,11 @@ func (s *Service) SavePage(ctx context.Context, u scheme.User, slug, body string
 	if u.Role != scheme.RoleAdmin {
 		return scheme.ContentVersion{}, scheme.Errorf(scheme.CodeForbidden, "Only admins edit the public pages.")
 	}
+	if scheme.IsContentPage(slug) { // an unknown page is not found, by the store
+		if err := scheme.PageProblem(scheme.KeptText(body)); err != nil {
+			return scheme.ContentVersion{}, err
+		}
+	}
 	return s.db.Content.SaveContent(ctx, u.ID, slug, body)
 }
 

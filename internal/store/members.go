@@ -126,24 +126,15 @@ func (db *core) loginTx(ctx context.Context, tx *sql.Tx, userID string) (Login, 
 }
 
 // Revoke ends a member's membership for false or malicious reporting: the
-// reason is kept, every session ends at once, and they are told.
+// reason (account.Service.Revoke requires one) is kept, every session ends at once, and they are told.
 func (db Accounts) Revoke(ctx context.Context, actor, userID, reason, url string) error {
-	if reason == "" {
-		return scheme.Invalid(map[string]string{"reason": "Give the reason for revoking: it is kept on record."})
-	}
 	return db.inTx(ctx, func(tx *sql.Tx) error {
 		l, err := db.loginTx(ctx, tx, userID)
 		if err != nil {
 			return err
 		}
-		if l.User.Role.Staff() {
-			return scheme.Errorf(scheme.CodeForbidden, "Staff accounts are not revoked: an admin removes their role.")
-		}
-		if l.User.Status == scheme.StatusRevoked {
-			return scheme.Errorf(scheme.CodeConflict, "This member is already revoked.")
-		}
-		if l.User.Status != scheme.StatusActive && l.User.Status != scheme.StatusDisabled {
-			return scheme.Errorf(scheme.CodeConflict, "Only members can be revoked: reject an application instead.")
+		if err := scheme.CanRevoke(l.User); err != nil {
+			return err
 		}
 		ct, err := db.seal("revocations", "reason", userID, reason)
 		if err != nil {
