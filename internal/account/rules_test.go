@@ -26,7 +26,10 @@ func TestRules_RefusedBeforeTheStoreIsAsked(t *testing.T) {
 		{"empty terms", "body", "Write the terms: they cannot be empty.",
 			func() error { _, err := s.PublishTerms(ctx, admin, "\r\n"); return err }},
 		{"terms too long", "body", "Keep the terms under 50000 characters.",
-			func() error { _, err := s.PublishTerms(ctx, admin, strings.Repeat("x", scheme.MaxContent+1)); return err }},
+			func() error {
+				_, err := s.PublishTerms(ctx, admin, strings.Repeat("x", scheme.MaxContent+1))
+				return err
+			}},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			defer func() {
