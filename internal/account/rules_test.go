@@ -25,6 +25,14 @@ func TestRules_RefusedBeforeTheStoreIsAsked(t *testing.T) {
 			func() error { return s.Revoke(ctx, coord, "member-1", " \n") }},
 		{"empty terms", "body", "Write the terms: they cannot be empty.",
 			func() error { _, err := s.PublishTerms(ctx, admin, "\r\n"); return err }},
+		{"a partner key without a name", "name", "Name the partner, e.g. the advertising site's company.",
+			func() error { _, _, err := s.CreateAPIKey(ctx, admin, " ", 60, 100); return err }},
+		{"a partner key's name too long", "name", "Keep the name under 100 characters.",
+			func() error { _, _, err := s.CreateAPIKey(ctx, admin, strings.Repeat("n", 101), 60, 100); return err }},
+		{"no checks a minute", "per_minute", "Give a number of checks a minute from 1 to 10,000.",
+			func() error { _, _, err := s.CreateAPIKey(ctx, admin, "X", 0, 100); return err }},
+		{"fewer a day than a minute", "per_day", "Give a number of checks a day, at least the number a minute.",
+			func() error { _, _, err := s.CreateAPIKey(ctx, admin, "X", 60, 59); return err }},
 		{"terms too long", "body", "Keep the terms under 50000 characters.",
 			func() error {
 				_, err := s.PublishTerms(ctx, admin, strings.Repeat("x", scheme.MaxContent+1))

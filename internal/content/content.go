@@ -9,9 +9,11 @@ import (
 	"context"
 	"crypto/hmac"
 	"encoding/base64"
+	"fmt"
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"uglymugs/internal/audit"
 	"uglymugs/internal/imaging"
@@ -168,6 +170,23 @@ func (s *Service) Issues(ctx context.Context) ([]scheme.Issue, error) {
 func (s *Service) SendIssue(ctx context.Context, u scheme.User, subject, body string, unsubscribe func(token string) string) (scheme.Issue, error) {
 	if u.Role != scheme.RoleAdmin {
 		return scheme.Issue{}, scheme.Errorf(scheme.CodeForbidden, "Only admins send the newsletter.")
+	}
+	subject, kept := strings.TrimSpace(subject), scheme.KeptText(body)
+	p := map[string]string{}
+	switch {
+	case subject == "":
+		p["subject"] = "Write a subject line."
+	case utf8.RuneCountInString(subject) > 150 || strings.ContainsAny(subject, "\r\n"):
+		p["subject"] = "Keep the subject to one line under 150 characters."
+	}
+	switch {
+	case kept == "":
+		p["body"] = "Write the newsletter."
+	case utf8.RuneCountInString(kept) > scheme.MaxContent:
+		p["body"] = fmt.Sprintf("Keep the newsletter under %d characters.", scheme.MaxContent)
+	}
+	if len(p) > 0 {
+		return scheme.Issue{}, scheme.Invalid(p)
 	}
 	return s.db.Content.SendIssue(ctx, u.ID, subject, body, unsubscribe)
 }
