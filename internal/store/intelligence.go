@@ -124,8 +124,8 @@ func (db Police) SearchReports(ctx context.Context, f scheme.ReportSearch) (hits
 	var q string
 	if f.Kind != "" && (len(f.Whole) > 0 || f.Partial != "") {
 		k, ok := indexKind[f.Kind]
-		if !ok {
-			return nil, false, scheme.Invalid(map[string]string{"kind": "Choose phone, email, vehicle, name or username."})
+		if !ok { // police.Service.SearchReports refuses it first
+			return nil, false, fmt.Errorf("search reports: unknown identifier kind %q", f.Kind)
 		}
 		q = `SELECT r.id, o.profile_id, i.id, i.value_ct FROM offender_identifiers i JOIN offenders o ON o.id = i.offender_id
 			JOIN reports r ON r.id = i.report_id WHERE i.kind = ` + arg(f.Kind)
@@ -161,8 +161,8 @@ func (db Police) SearchReports(ctx context.Context, f scheme.ReportSearch) (hits
 	}
 	q += ` ORDER BY r.incident_at DESC, r.id`
 	matches := partialMatcher(f.Kind, f.Partial)
-	if match == "partial" && matches == nil {
-		return nil, false, scheme.Invalid(map[string]string{"value": "Type some letters or digits of the value."})
+	if match == "partial" && matches == nil { // police.Service.SearchReports asks for enough of them first
+		return nil, false, fmt.Errorf("search reports: no letters or digits to compare in the partial value")
 	}
 
 	var order []string
