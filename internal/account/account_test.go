@@ -569,7 +569,7 @@ func TestAudit_EveryMembershipActionIsRecorded(t *testing.T) {
 		}
 		coord, _ := db.Accounts.UserByUsername(ctx, "coord.audit")
 		a, _ := s.Apply(ctx, individualInput("audited"))
-		if _, err := db.Accounts.Application(ctx, coord.ID, a.ID); err != nil {
+		if _, err := s.Application(ctx, coord, a.ID); err != nil {
 			t.Fatal(err)
 		}
 		s.Decide(ctx, coord.ID, a.ID, scheme.Approve, "")
@@ -589,7 +589,7 @@ func TestAudit_EveryMembershipActionIsRecorded(t *testing.T) {
 			t.Fatal(err)
 		}
 		s.SetStaffActive(ctx, contact.User, staff.ID, false)
-		db.Accounts.Members(ctx, coord.ID)
+		s.Members(ctx, coord)
 		db.Accounts.SetRole(ctx, coord.ID, a.UserID, scheme.RoleCoordinator)
 		db.Accounts.SetRole(ctx, coord.ID, a.UserID, "")
 		db.Accounts.Revoke(ctx, coord.ID, a.UserID, "False reports.", "u")

@@ -2,6 +2,8 @@ package account
 
 import (
 	"context"
+	"strings"
+	"unicode/utf8"
 
 	"uglymugs/internal/identifier"
 	"uglymugs/internal/scheme"
@@ -20,6 +22,22 @@ func (s *Service) APIKeys(ctx context.Context, u scheme.User) ([]scheme.APIKey, 
 func (s *Service) CreateAPIKey(ctx context.Context, u scheme.User, name string, perMinute, perDay int) (scheme.APIKey, string, error) {
 	if err := activeAdmin(u, "manage partner keys"); err != nil {
 		return scheme.APIKey{}, "", err
+	}
+	p := map[string]string{}
+	switch name := strings.TrimSpace(name); {
+	case name == "":
+		p["name"] = "Name the partner, e.g. the advertising site's company."
+	case utf8.RuneCountInString(name) > 100:
+		p["name"] = "Keep the name under 100 characters."
+	}
+	if perMinute < 1 || perMinute > 10000 {
+		p["per_minute"] = "Give a number of checks a minute from 1 to 10,000."
+	}
+	if perDay < perMinute || perDay > 10000000 {
+		p["per_day"] = "Give a number of checks a day, at least the number a minute."
+	}
+	if len(p) > 0 {
+		return scheme.APIKey{}, "", scheme.Invalid(p)
 	}
 	return s.DB.Sessions.CreateAPIKey(ctx, u.ID, name, perMinute, perDay)
 }

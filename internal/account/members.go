@@ -4,6 +4,7 @@ import (
 	"context"
 	"strings"
 
+	"uglymugs/internal/audit"
 	"uglymugs/internal/scheme"
 )
 
@@ -34,21 +35,30 @@ func (s *Service) Username(ctx context.Context, id string) (username string, sta
 	return l.User.Username, l.User.Role.Staff(), nil
 }
 
-// Members lists every account with its contact details, for coordinators.
+// Members lists every account with its contact details, for coordinators,
+// and records the view ("members.view": it shows personal data).
 func (s *Service) Members(ctx context.Context, u scheme.User) ([]scheme.MemberRow, error) {
 	if err := activeStaff(u); err != nil {
 		return nil, err
 	}
-	return s.DB.Accounts.Members(ctx, u.ID)
+	ms, err := s.DB.Accounts.Members(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return ms, s.DB.Audit(ctx, audit.Entry{Actor: u.ID, Action: "members.view"})
 }
 
 // Application returns one application with the applicant's details for a
-// coordinator; the store records the view (personal data).
+// coordinator, and records who looked ("application.view": personal data).
 func (s *Service) Application(ctx context.Context, u scheme.User, id string) (scheme.Application, error) {
 	if err := activeStaff(u); err != nil {
 		return scheme.Application{}, err
 	}
-	return s.DB.Accounts.Application(ctx, u.ID, id)
+	a, err := s.DB.Accounts.Application(ctx, id)
+	if err != nil {
+		return a, err
+	}
+	return a, s.DB.Audit(ctx, audit.Entry{Actor: u.ID, Action: "application.view", SubjectType: "application", SubjectID: id})
 }
 
 // Revoke ends a member's membership for false or malicious reporting, for
@@ -58,7 +68,11 @@ func (s *Service) Revoke(ctx context.Context, u scheme.User, userID, reason stri
 	if err := activeStaff(u); err != nil {
 		return err
 	}
-	return s.DB.Accounts.Revoke(ctx, u.ID, userID, strings.TrimSpace(reason), s.URL)
+	reason = strings.TrimSpace(reason)
+	if reason == "" {
+		return scheme.Invalid(map[string]string{"reason": "Give the reason for revoking: it is kept on record."})
+	}
+	return s.DB.Accounts.Revoke(ctx, u.ID, userID, reason, s.URL)
 }
 
 // SetRole makes an account a coordinator or admin, or (role "") takes the

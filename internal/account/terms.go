@@ -34,5 +34,8 @@ func (s *Service) PublishTerms(ctx context.Context, u scheme.User, body string) 
 	if u.Role != scheme.RoleAdmin || u.Status != scheme.StatusActive {
 		return scheme.Terms{}, scheme.Errorf(scheme.CodeForbidden, "Only admins publish the terms.")
 	}
+	if err := scheme.TermsProblem(scheme.KeptText(body)); err != nil {
+		return scheme.Terms{}, err
+	}
 	return s.DB.Content.PublishTerms(ctx, u.ID, body)
 }

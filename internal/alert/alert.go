@@ -95,6 +95,7 @@ func (s *Service) Update(ctx context.Context, u scheme.User, id string, in Input
 	if err != nil {
 		return a, err
 	}
+	old := a
 	if in.ReportIDs != nil && !sameSet(in.ReportIDs, a.ReportIDs) {
 		return a, scheme.Invalid(map[string]string{"report_ids": "The reports behind an alert cannot change: write a new alert instead."})
 	}
@@ -113,12 +114,24 @@ func (s *Service) Update(ctx context.Context, u scheme.User, id string, in Input
 			Fields: map[string]string{"override_reason": "Change the flagged text, or say why it is safe to publish as it is."}}
 	}
 	a.OverrideReason = strings.TrimSpace(in.OverrideReason)
+	if err := scheme.CanEdit(old, a); err != nil {
+		return a, err
+	}
 	return s.DB.Alerts.UpdateAlert(ctx, u.ID, a)
 }
 
-// Approve records a second coordinator's approval.
+// Approve records a second coordinator's approval: of a draft, by someone
+// who neither wrote nor last edited it (scheme.CanApprove; the store asks
+// again in its transaction, so that two racing requests cannot both pass).
 func (s *Service) Approve(ctx context.Context, u scheme.User, id string) error {
 	if err := staffOnly(u); err != nil {
+		return err
+	}
+	a, err := s.DB.Alerts.Alert(ctx, id)
+	if err != nil {
+		return err
+	}
+	if err := scheme.CanApprove(a, u); err != nil {
 		return err
 	}
 	return s.DB.Alerts.ApproveAlert(ctx, u.ID, id)
@@ -151,6 +164,12 @@ func (s *Service) Publish(ctx context.Context, u scheme.User, id, override strin
 	}
 	require, err := s.RequireApproval(ctx)
 	if err != nil {
+		return scheme.Audience{}, err
+	}
+	if err := scheme.ReadyToPublish(a, require); err != nil {
+		return scheme.Audience{}, err
+	}
+	if err := scheme.OverrideNeeded(flags, override); err != nil {
 		return scheme.Audience{}, err
 	}
 	return s.DB.Alerts.PublishAlert(ctx, u.ID, id, store.PublishOptions{RequireApproval: require, Flags: flags, OverrideReason: override})

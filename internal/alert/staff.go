@@ -3,6 +3,7 @@ package alert
 import (
 	"context"
 	"strconv"
+	"strings"
 
 	"uglymugs/internal/scheme"
 )
@@ -41,6 +42,9 @@ func (s *Service) Audience(ctx context.Context, id string) (scheme.Audience, err
 func (s *Service) Withdraw(ctx context.Context, u scheme.User, id, notice string) error {
 	if err := staffOnly(u); err != nil {
 		return err
+	}
+	if strings.TrimSpace(notice) == "" {
+		return scheme.Invalid(map[string]string{"notice": "Write a short note for members, e.g. \"This alert was sent in error.\""})
 	}
 	return s.DB.Alerts.WithdrawAlert(ctx, u.ID, id, notice)
 }
@@ -124,6 +128,9 @@ func (s *Service) RetryDeliveries(ctx context.Context, u scheme.User, alertID, c
 	if err := staffOnly(u); err != nil {
 		return 0, err
 	}
+	if err := scheme.CheckChannel(channel); err != nil {
+		return 0, err
+	}
 	return s.DB.Deliveries.RetryDeliveries(ctx, u.ID, alertID, channel)
 }
 
@@ -131,6 +138,9 @@ func (s *Service) RetryDeliveries(ctx context.Context, u scheme.User, alertID, c
 // waited go out.
 func (s *Service) ResumeChannel(ctx context.Context, u scheme.User, channel string) error {
 	if err := staffOnly(u); err != nil {
+		return err
+	}
+	if err := scheme.CheckChannel(channel); err != nil {
 		return err
 	}
 	return s.DB.Deliveries.ResumeChannel(ctx, u.ID, channel)

@@ -9,10 +9,13 @@ import (
 	"context"
 	"crypto/hmac"
 	"encoding/base64"
+	"fmt"
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
+	"uglymugs/internal/audit"
 	"uglymugs/internal/imaging"
 	"uglymugs/internal/scheme"
 	"uglymugs/internal/store"
@@ -52,6 +55,11 @@ func (s *Service) SavePage(ctx context.Context, u scheme.User, slug, body string
 	if u.Role != scheme.RoleAdmin {
 		return scheme.ContentVersion{}, scheme.Errorf(scheme.CodeForbidden, "Only admins edit the public pages.")
 	}
+	if scheme.IsContentPage(slug) { // an unknown page is not found, by the store
+		if err := scheme.PageProblem(scheme.KeptText(body)); err != nil {
+			return scheme.ContentVersion{}, err
+		}
+	}
 	return s.db.Content.SaveContent(ctx, u.ID, slug, body)
 }
 
@@ -78,12 +86,17 @@ func (s *Service) SaveImage(ctx context.Context, u scheme.User, img imaging.Imag
 func (s *Service) Lists(ctx context.Context) (scheme.Lists, error) { return s.db.Content.Lists(ctx) }
 
 // Outbox is the most recent messages that wait for a sender to be set up,
-// for an admin to read (reading them is audited by the store).
+// for an admin to read; the reading is audited ("outbox.view": a message
+// may be a plea for help).
 func (s *Service) Outbox(ctx context.Context, u scheme.User, limit int) ([]scheme.Notification, error) {
 	if u.Role != scheme.RoleAdmin {
 		return nil, scheme.Errorf(scheme.CodeForbidden, "Only admins read the outbox.")
 	}
-	return s.db.Deliveries.Outbox(ctx, u.ID, limit)
+	ns, err := s.db.Deliveries.Outbox(ctx, limit)
+	if err != nil {
+		return nil, err
+	}
+	return ns, s.db.Audit(ctx, audit.Entry{Actor: u.ID, Action: "outbox.view"})
 }
 
 // --- The contact form and the newsletter ---
@@ -157,6 +170,23 @@ func (s *Service) Issues(ctx context.Context) ([]scheme.Issue, error) {
 func (s *Service) SendIssue(ctx context.Context, u scheme.User, subject, body string, unsubscribe func(token string) string) (scheme.Issue, error) {
 	if u.Role != scheme.RoleAdmin {
 		return scheme.Issue{}, scheme.Errorf(scheme.CodeForbidden, "Only admins send the newsletter.")
+	}
+	subject, kept := strings.TrimSpace(subject), scheme.KeptText(body)
+	p := map[string]string{}
+	switch {
+	case subject == "":
+		p["subject"] = "Write a subject line."
+	case utf8.RuneCountInString(subject) > 150 || strings.ContainsAny(subject, "\r\n"):
+		p["subject"] = "Keep the subject to one line under 150 characters."
+	}
+	switch {
+	case kept == "":
+		p["body"] = "Write the newsletter."
+	case utf8.RuneCountInString(kept) > scheme.MaxContent:
+		p["body"] = fmt.Sprintf("Keep the newsletter under %d characters.", scheme.MaxContent)
+	}
+	if len(p) > 0 {
+		return scheme.Issue{}, scheme.Invalid(p)
 	}
 	return s.db.Content.SendIssue(ctx, u.ID, subject, body, unsubscribe)
 }

@@ -8,6 +8,7 @@ import (
 	"time"
 	"unicode"
 
+	"uglymugs/internal/audit"
 	"uglymugs/internal/identifier"
 	"uglymugs/internal/scheme"
 )
@@ -96,8 +97,17 @@ func (s *Service) SearchReports(ctx context.Context, u scheme.User, in SearchInp
 		}
 	}
 	var err error
-	res.Hits, res.More, err = s.DB.Police.SearchReports(ctx, u.ID, f)
-	return res, err
+	if res.Hits, res.More, err = s.DB.Police.SearchReports(ctx, f); err != nil {
+		return SearchResult{}, err
+	}
+	// Audited with the kind, the way it matched and the number found,
+	// never the value.
+	match := res.Match
+	if match == "" {
+		match = "none"
+	}
+	return res, s.DB.Audit(ctx, audit.Entry{Actor: u.ID, Action: "intelligence.search",
+		Detail: fmt.Sprintf(`{"kind":%q,"match":%q,"found":%d,"more":%t}`, f.Kind, match, len(res.Hits), res.More)})
 }
 
 // significant counts what a partial value is compared by: digits for a

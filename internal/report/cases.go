@@ -109,6 +109,9 @@ func (s *Service) CaseThread(ctx context.Context, u scheme.User, reportID string
 // ReporterMessage adds u's message to the thread of u's own report.
 // Anyone else's report is not found.
 func (s *Service) ReporterMessage(ctx context.Context, u scheme.User, reportID, body string) (scheme.Message, error) {
+	if err := messageProblem(body); err != nil {
+		return scheme.Message{}, err
+	}
 	return s.DB.Reports.AddMessage(ctx, u.ID, reportID, false, body, "")
 }
 
@@ -119,7 +122,18 @@ func (s *Service) SchemeMessage(ctx context.Context, u scheme.User, reportID, bo
 	if err := coordinator(u); err != nil {
 		return scheme.Message{}, err
 	}
+	if err := messageProblem(body); err != nil {
+		return scheme.Message{}, err
+	}
 	return s.DB.Reports.AddMessage(ctx, u.ID, reportID, true, body, link)
+}
+
+// messageProblem refuses an empty message.
+func messageProblem(body string) error {
+	if strings.TrimSpace(body) == "" {
+		return scheme.Invalid(map[string]string{"message": "Write your message first."})
+	}
+	return nil
 }
 
 // SetStatus moves a report through review, for coordinators. A rejection
@@ -131,6 +145,9 @@ func (s *Service) SetStatus(ctx context.Context, u scheme.User, reportID string,
 	}
 	if to == "" {
 		return scheme.Invalid(map[string]string{"status": "Choose what happens to the report."})
+	}
+	if to == scheme.ReportRejected && strings.TrimSpace(reason) == "" {
+		return scheme.Invalid(map[string]string{"reason": "Give the reason for rejecting this report: it is kept with it."})
 	}
 	return s.DB.Reports.SetReportStatus(ctx, u.ID, reportID, to, reason)
 }
@@ -157,6 +174,9 @@ func (s *Service) AddCaseNote(ctx context.Context, u scheme.User, reportID, kind
 	}
 	if kind != "note" && kind != "referral" {
 		return scheme.Invalid(map[string]string{"kind": "Choose a note or a referral."})
+	}
+	if strings.TrimSpace(text) == "" {
+		return scheme.Invalid(map[string]string{kind: "Write something first."})
 	}
 	return s.DB.Reports.AddCaseNote(ctx, u.ID, reportID, kind, text)
 }

@@ -2,7 +2,9 @@ package report
 
 import (
 	"context"
+	"strings"
 
+	"uglymugs/internal/audit"
 	"uglymugs/internal/scheme"
 )
 
@@ -15,7 +17,11 @@ func (s *Service) OffenderProfile(ctx context.Context, u scheme.User, id string)
 	if err := coordinator(u); err != nil {
 		return scheme.OffenderProfile{}, err
 	}
-	return s.DB.Reports.OffenderProfile(ctx, u.ID, id)
+	p, err := s.DB.Reports.OffenderProfile(ctx, id)
+	if err != nil {
+		return p, err
+	}
+	return p, s.DB.Audit(ctx, audit.Entry{Actor: u.ID, Action: "offender.view", SubjectType: "offender_profile", SubjectID: id})
 }
 
 // ProfileReports returns the ids of the reports an offender profile links,
@@ -51,6 +57,9 @@ func (s *Service) MoveOffender(ctx context.Context, u scheme.User, offenderID, t
 	}
 	if to != "" && s.inProfile(ctx, offenderID, to) {
 		return "", scheme.Invalid(map[string]string{"offender": "That offender is already in this profile."})
+	}
+	if strings.TrimSpace(reason) == "" {
+		return "", scheme.Invalid(map[string]string{"reason": "Say why: links change what coordinators believe about a person."})
 	}
 	return s.DB.Reports.MoveOffender(ctx, u.ID, offenderID, to, reason)
 }

@@ -306,7 +306,8 @@ func normalise(kind, value string) (identifier.Result, error) {
 
 // Search finds reports holding an identifier, for coordinators: by its
 // normalised form (so any way of writing a phone number finds it) and as
-// typed (so a partial value typed the same way is found too).
+// typed (so a partial value typed the same way is found too). The search
+// is audited.
 func (s *Service) Search(ctx context.Context, u scheme.User, kind, value string) ([]scheme.Report, error) {
 	if !u.Role.Staff() || u.Status != scheme.StatusActive {
 		return nil, scheme.Errorf(scheme.CodeForbidden, "Only coordinators can search reports.")
@@ -315,9 +316,17 @@ func (s *Service) Search(ctx context.Context, u scheme.User, kind, value string)
 	if value == "" {
 		return nil, scheme.Invalid(map[string]string{"value": "Type what you are looking for."})
 	}
+	if !slices.Contains(scheme.IdentifierKinds, kind) {
+		return nil, scheme.Invalid(map[string]string{"kind": "Choose phone, email, vehicle, name or username."})
+	}
 	values := []string{value}
 	if res, err := normalise(kind, value); err == nil && res.Value != "" {
 		values = append(values, res.Value)
 	}
-	return s.DB.Reports.FindReportsByIdentifier(ctx, u.ID, kind, values...)
+	rs, err := s.DB.Reports.FindReportsByIdentifier(ctx, kind, values...)
+	if err != nil {
+		return nil, err
+	}
+	// Audited with the kind and the number found, never the values.
+	return rs, s.DB.Audit(ctx, audit.Entry{Actor: u.ID, Action: "identifier.search", Detail: fmt.Sprintf(`{"kind":%q,"found":%d}`, kind, len(rs))})
 }

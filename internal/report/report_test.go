@@ -185,7 +185,7 @@ func TestSubmit_ThreeWaysOfWritingAPhoneMakeOneOffenderAndFlagAnApplicant(t *tes
 		if profiles[0] != profiles[1] || profiles[1] != profiles[2] {
 			t.Errorf("profiles %v, want one", profiles)
 		}
-		prof, err := db.Reports.OffenderProfile(ctx, "coord", profiles[0])
+		prof, err := db.Reports.OffenderProfile(ctx, profiles[0])
 		if err != nil || len(prof.ReportIDs) != 3 {
 			t.Errorf("profile %+v %v", prof, err)
 		}

@@ -1,6 +1,11 @@
 package scheme
 
-import "time"
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+)
 
 // AlertStatus is where an alert is: a draft being written, published to
 // members, or withdrawn (gone from feeds; recipients see a notice).
@@ -60,6 +65,7 @@ type Alert struct {
 	Flags          []AlertFlag `json:"anonymisation_flags,omitempty"`
 	OverrideReason string      `json:"override_reason,omitempty"`
 	CreatedBy      string      `json:"created_by,omitempty"`
+	UpdatedBy      string      `json:"-"` // who last edited it: not sent, read by CanApprove
 	CreatedAt      time.Time   `json:"created_at,omitzero"`
 	UpdatedAt      time.Time   `json:"updated_at,omitzero"`
 	ApprovedBy     string      `json:"approved_by,omitempty"`
@@ -125,6 +131,104 @@ const (
 	AdditionApproved = "approved"
 	AdditionRejected = "rejected"
 )
+
+// CanApprove says whether u may approve a: only a draft is approved, and
+// never by whoever wrote or last edited it, so that two coordinators have
+// read every alert before members do. The alert service asks it before it
+// calls the store, and the store asks it again inside the transaction, on
+// the row as it is then, so that an edit made meanwhile still counts.
+func CanApprove(a Alert, u User) error {
+	if a.Status != AlertDraft {
+		return Errorf(CodeConflict, "Only a draft can be approved; this alert is %s.", a.Status)
+	}
+	if u.ID == a.CreatedBy || u.ID == a.UpdatedBy {
+		return Errorf(CodeForbidden, "You wrote or last edited this alert, so another coordinator must approve it.")
+	}
+	return nil
+}
+
+// ReadyToPublish says whether a may be published: it must still be a
+// draft and, when the scheme requires two-person approval (the setting
+// SettingRequireApproval), a second coordinator must have approved it.
+// Like CanApprove, it is asked before the store is called and again by the
+// store inside the transaction that publishes.
+func ReadyToPublish(a Alert, requireApproval bool) error {
+	if a.Status != AlertDraft {
+		return Errorf(CodeConflict, "This alert is already %s.", a.Status)
+	}
+	if requireApproval && a.ApprovedBy == "" {
+		return Errorf(CodeConflict, "A second coordinator must approve this alert before it is published.")
+	}
+	return nil
+}
+
+// OverrideNeeded says whether publishing with flags needs a reason that was
+// not given: what the anonymisation check found stays in only if a
+// coordinator says why it is safe. Asked by the alert service before the
+// store is called and by the store in the transaction that publishes.
+func OverrideNeeded(flags []AlertFlag, reason string) error {
+	if len(flags) > 0 && strings.TrimSpace(reason) == "" {
+		return Invalid(map[string]string{"override_reason": fmt.Sprintf(
+			"The anonymisation check found %d thing(s) that may identify someone. Change the text, or say why it is safe to publish as it is.", len(flags))})
+	}
+	return nil
+}
+
+// CanEdit says whether an edit turning old into edited may be saved: a
+// draft changes freely; a published alert has gone out, so who it goes to
+// cannot change; a withdrawn alert no longer changes. The store asks it on
+// the alert as it is inside the transaction that saves the edit.
+func CanEdit(old, edited Alert) error {
+	switch old.Status {
+	case AlertDraft:
+		return nil
+	case AlertPublished:
+		if edited.Nationwide != old.Nationwide || !sameSet(edited.Regions, old.Regions) || !sameSet(edited.Sectors, old.Sectors) ||
+			!sameSet(edited.Genders, old.Genders) {
+			return Errorf(CodeConflict, "Who an alert goes to cannot change once it is published. Withdraw it and write a new one.")
+		}
+		return nil
+	default:
+		return Errorf(CodeConflict, "This alert was withdrawn: it can no longer be changed.")
+	}
+}
+
+// sameSet reports whether a and b hold the same values, in any order,
+// counting each once.
+func sameSet(a, b []string) bool {
+	set := func(vs []string) []string {
+		out := slices.Clone(vs)
+		slices.Sort(out)
+		return slices.Compact(out)
+	}
+	return slices.Equal(set(a), set(b))
+}
+
+// CanWithdraw says whether a may be withdrawn: only a published alert is.
+func CanWithdraw(a Alert) error {
+	if a.Status != AlertPublished {
+		return Errorf(CodeConflict, "Only a published alert can be withdrawn; this one is %s.", a.Status)
+	}
+	return nil
+}
+
+// CanResend says whether a's failed messages may be sent again: only a
+// published alert's are (a withdrawn alert's must stay unsent).
+func CanResend(a Alert) error {
+	if a.Status != AlertPublished {
+		return Errorf(CodeConflict, "Only a published alert's messages can be sent again; this alert is %s.", a.Status)
+	}
+	return nil
+}
+
+// CheckChannel refuses a channel an alert's messages are not sent on (they
+// go by email or SMS).
+func CheckChannel(channel string) error {
+	if channel != "email" && channel != "sms" {
+		return Invalid(map[string]string{"channel": "Choose email or SMS."})
+	}
+	return nil
+}
 
 // SettingRequireApproval is the setting that makes publishing an alert
 // need a second coordinator's approval ("true" unless set to "false").

@@ -3,9 +3,11 @@ package scheme
 import (
 	"cmp"
 	"embed"
+	"fmt"
 	"slices"
 	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // ContentPages are the public pages admins can edit, in the order they
@@ -45,6 +47,43 @@ type ContentVersion struct {
 
 // MaxContent is the longest page body, in characters.
 const MaxContent = 50000
+
+// KeptText is a page's or the terms' text as it is kept: trimmed, with
+// Windows line breaks made "\n".
+func KeptText(body string) string { return strings.TrimSpace(strings.ReplaceAll(body, "\r\n", "\n")) }
+
+// PageProblem refuses a page's text (as kept) that is empty or too long.
+func PageProblem(body string) error {
+	switch {
+	case body == "":
+		return Invalid(map[string]string{"body": "Write the page: it cannot be empty."})
+	case utf8.RuneCountInString(body) > MaxContent:
+		return Invalid(map[string]string{"body": fmt.Sprintf("Keep the page under %d characters.", MaxContent)})
+	}
+	return nil
+}
+
+// TermsProblem refuses terms (as kept) that are empty or too long.
+func TermsProblem(body string) error {
+	switch {
+	case body == "":
+		return Invalid(map[string]string{"body": "Write the terms: they cannot be empty."})
+	case utf8.RuneCountInString(body) > MaxContent:
+		return Invalid(map[string]string{"body": fmt.Sprintf("Keep the terms under %d characters.", MaxContent)})
+	}
+	return nil
+}
+
+// CanPublishTerms says whether body (as kept) may be published over the
+// terms in force, current: not unchanged, or every member would be asked
+// to accept what they already accepted. The store asks it inside the
+// transaction that publishes.
+func CanPublishTerms(current, body string) error {
+	if KeptText(current) == body {
+		return Invalid(map[string]string{"body": "These are the terms already in force: change something, or leave them as they are."})
+	}
+	return nil
+}
 
 // StoredImage is an image for the public pages, already cleaned.
 type StoredImage struct {

@@ -185,6 +185,57 @@ const (
 	RequestInfo Decision = "request-info"
 )
 
+// CanDecide says whether a coordinator may decide a with d, and text (the
+// reason for a rejection, the question when asking for more): only an
+// application still waiting is decided, and the applicant is never left
+// without a reason or a question. The store asks it on the application
+// as it is inside the transaction that decides it.
+func CanDecide(a Application, d Decision, text string) error {
+	if a.Status != ApplicationPending && a.Status != ApplicationInfoRequested {
+		return Errorf(CodeConflict, "This application has already been decided.")
+	}
+	switch d {
+	case Approve:
+	case Reject:
+		if text == "" {
+			return Invalid(map[string]string{"reason": "Give a reason: the applicant sees it when they sign in."})
+		}
+	case RequestInfo:
+		if text == "" {
+			return Invalid(map[string]string{"question": "Write what you need to know."})
+		}
+	default:
+		return Errorf(CodeInvalid, "Unknown decision.")
+	}
+	return nil
+}
+
+// CanAnswer says whether the applicant may answer a: only when a question
+// waits for an answer.
+func CanAnswer(a Application) error {
+	if a.Status != ApplicationInfoRequested {
+		return Errorf(CodeConflict, "There is no question waiting for an answer.")
+	}
+	return nil
+}
+
+// CanRevoke says whether u's membership may be revoked: a member's (active
+// or disabled), once; never a staff account's, nor an applicant's. The
+// store asks it on the account as it is inside the transaction that
+// revokes it.
+func CanRevoke(u User) error {
+	if u.Role.Staff() {
+		return Errorf(CodeForbidden, "Staff accounts are not revoked: an admin removes their role.")
+	}
+	if u.Status == StatusRevoked {
+		return Errorf(CodeConflict, "This member is already revoked.")
+	}
+	if u.Status != StatusActive && u.Status != StatusDisabled {
+		return Errorf(CodeConflict, "Only members can be revoked: reject an application instead.")
+	}
+	return nil
+}
+
 // StaffMember is an organisation's staff login as its key contact sees it.
 type StaffMember struct {
 	User     User

@@ -150,3 +150,73 @@ type RevokedExport struct {
 	Profile      Profile       `json:"details"`
 	Organisation *Organisation `json:"organisation,omitempty"`
 }
+
+// CanDecideDisclosure says whether u may decide d: only a pending
+// disclosure is decided, and never by the admin who recorded it. The store
+// asks it inside the transaction that decides, so that no race gets round
+// it.
+func CanDecideDisclosure(d Disclosure, u User) error {
+	if d.Status != "pending" {
+		return Errorf(CodeConflict, "This disclosure was already decided.")
+	}
+	if d.RequestedBy == u.ID {
+		return Errorf(CodeForbidden, "Another admin must decide: nobody approves a disclosure they recorded.")
+	}
+	return nil
+}
+
+// CanDecideMemberExport says whether u may decide e: only a pending
+// request is decided, and never by whoever asked for it. The store asks it
+// inside the transaction that decides, so that no race gets round it.
+func CanDecideMemberExport(e MemberExport, u User) error {
+	if e.Status != MemberExportPending {
+		return Errorf(CodeConflict, "This export request was already decided.")
+	}
+	if e.RequestedBy == u.ID {
+		return Errorf(CodeForbidden, "Another coordinator or admin must decide: nobody approves an export they asked for.")
+	}
+	return nil
+}
+
+// CanDownloadMemberExport says whether u may download e: only whoever
+// asked for it (to anyone else it does not exist), and only once another
+// coordinator or admin approved it.
+func CanDownloadMemberExport(e MemberExport, u User) error {
+	switch {
+	case e.RequestedBy != u.ID:
+		return ErrNotFound
+	case e.Status == MemberExportPending:
+		return Errorf(CodeConflict, "This export is waiting for another coordinator or admin to approve it.")
+	case e.Status != MemberExportApproved:
+		return Errorf(CodeConflict, "This export was not approved: there is nothing to download.")
+	}
+	return nil
+}
+
+// CanForwardEnquiry says whether enquiry e may be forwarded about report r
+// to "reporter" or "organisation": not once it is closed, and only to
+// someone who is there to receive it. The store asks it inside the
+// transaction that forwards.
+func CanForwardEnquiry(e Enquiry, r Report, to string) error {
+	if e.Status == "closed" {
+		return Errorf(CodeConflict, "This enquiry is closed.")
+	}
+	switch {
+	case to == "reporter" && r.ReporterID == "":
+		return Errorf(CodeConflict, "The reporter has left the scheme: there is nobody to forward it to.")
+	case to == "organisation" && r.OrganisationID == "":
+		return Errorf(CodeConflict, "This report was not made through an organisation.")
+	case to != "reporter" && to != "organisation":
+		return Invalid(map[string]string{"to": "Forward to the reporter or to their organisation."})
+	}
+	return nil
+}
+
+// CanAnswerEnquiry says whether a reporter's answer to enquiry e may still
+// change: not once it is closed.
+func CanAnswerEnquiry(e Enquiry) error {
+	if e.Status == "closed" {
+		return Errorf(CodeConflict, "This enquiry is closed: your answer can no longer change. Contact us if you need to.")
+	}
+	return nil
+}

@@ -5,6 +5,29 @@ import "time"
 // ReportStatus is where a report is in review.
 type ReportStatus string
 
+// CanSetStatus says whether a coordinator may move r to status to: only
+// along review's paths (a published report stays published), and to
+// published only with the reporter's consent to an alert. The store asks
+// it on the report as it is inside the transaction that moves it.
+func CanSetStatus(r Report, to ReportStatus) error {
+	if to == ReportPublished && !r.Consents.Alert {
+		return Errorf(CodeConflict, "The reporter has not consented to an alert: keep it as intelligence, or ask them.")
+	}
+	allowed := map[ReportStatus][]ReportStatus{
+		ReportSubmitted:    {ReportInReview, ReportRejected, ReportIntelligence},
+		ReportInReview:     {ReportPublished, ReportIntelligence, ReportRejected},
+		ReportIntelligence: {ReportInReview},
+		ReportRejected:     {ReportInReview},
+		ReportPublished:    {},
+	}[r.Status]
+	for _, a := range allowed {
+		if a == to {
+			return nil
+		}
+	}
+	return Errorf(CodeConflict, "A report cannot go from %q to %q.", r.Status, to)
+}
+
 const (
 	ReportSubmitted    ReportStatus = "submitted"
 	ReportInReview     ReportStatus = "in_review"

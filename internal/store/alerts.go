@@ -137,6 +137,9 @@ func (db Alerts) UpdateAlert(ctx context.Context, actor string, a scheme.Alert) 
 		if err != nil {
 			return err
 		}
+		if err := scheme.CanEdit(old, a); err != nil {
+			return err
+		}
 		now := db.now().UTC()
 		a.Status, a.CreatedBy, a.CreatedAt, a.UpdatedAt, a.ReportIDs = old.Status, old.CreatedBy, old.CreatedAt, now, old.ReportIDs
 		content, flags, err := db.sealAlert(a)
@@ -156,9 +159,6 @@ func (db Alerts) UpdateAlert(ctx context.Context, actor string, a scheme.Alert) 
 				return err
 			}
 		case scheme.AlertPublished:
-			if a.Nationwide != old.Nationwide || !sameSet(a.Regions, old.Regions) || !sameSet(a.Sectors, old.Sectors) || !sameSet(a.Genders, old.Genders) {
-				return scheme.Errorf(scheme.CodeConflict, "Who an alert goes to cannot change once it is published. Withdraw it and write a new one.")
-			}
 			a.Version = old.Version + 1
 			a.Severity, a.IncidentTypes, a.IncidentAt = old.Severity, old.IncidentTypes, old.IncidentAt
 			a.PublishedAt, a.PublishedBy, a.ApprovedBy, a.ApprovedAt = old.PublishedAt, old.PublishedBy, old.ApprovedBy, old.ApprovedAt
@@ -181,16 +181,12 @@ func (db Alerts) UpdateAlert(ctx context.Context, actor string, a scheme.Alert) 
 			if err := db.setAlertIdentifiers(ctx, tx, a); err != nil {
 				return err
 			}
-		default:
-			return scheme.Errorf(scheme.CodeConflict, "This alert was withdrawn: it can no longer be changed.")
 		}
 		return db.appendAudit(ctx, tx, audit.Entry{Actor: actor, Action: "alert.edit", SubjectType: "alert", SubjectID: a.ID,
 			Detail: fmt.Sprintf(`{"status":%q,"version":%d,"flags":%d}`, old.Status, a.Version, len(a.Flags))})
 	})
 	return a, err
 }
-
-func sameSet(a, b []string) bool { return slices.Equal(compact(a), compact(b)) }
 
 func (db *core) insertAlertVersion(ctx context.Context, tx *sql.Tx, a scheme.Alert, actor string, at time.Time) error {
 	key := fmt.Sprintf("%s/%d", a.ID, a.Version)
@@ -227,19 +223,18 @@ func (db Alerts) AlertVersions(ctx context.Context, id string) ([]scheme.AlertVe
 }
 
 // ApproveAlert records a second coordinator's approval of a draft. Whoever
-// wrote or last edited it cannot approve it.
+// wrote or last edited it cannot approve it (scheme.CanApprove, asked here
+// again on the row as it is in this transaction, locked on PostgreSQL, so
+// that an edit or an approval racing this one is seen).
 func (db Alerts) ApproveAlert(ctx context.Context, actor, id string) error {
 	return db.inTx(ctx, func(tx *sql.Tx) error {
-		var status, createdBy, updatedBy string
-		if err := tx.QueryRowContext(ctx, `SELECT status, created_by, updated_by FROM alerts WHERE id = $1`, id).
-			Scan(&status, &createdBy, &updatedBy); err != nil {
+		var a scheme.Alert
+		if err := tx.QueryRowContext(ctx, `SELECT status, created_by, updated_by FROM alerts WHERE id = $1`+db.lockRow(), id).
+			Scan(&a.Status, &a.CreatedBy, &a.UpdatedBy); err != nil {
 			return mapErr(err)
 		}
-		if status != string(scheme.AlertDraft) {
-			return scheme.Errorf(scheme.CodeConflict, "Only a draft can be approved; this alert is %s.", status)
-		}
-		if actor == createdBy || actor == updatedBy {
-			return scheme.Errorf(scheme.CodeForbidden, "You wrote or last edited this alert, so another coordinator must approve it.")
+		if err := scheme.CanApprove(a, scheme.User{ID: actor}); err != nil {
+			return err
 		}
 		if _, err := tx.ExecContext(ctx, `UPDATE alerts SET approved_by = $1, approved_at = $2 WHERE id = $3`, actor, db.now().UTC(), id); err != nil {
 			return err
@@ -259,18 +254,14 @@ func (db Alerts) PublishAlert(ctx context.Context, actor, id string, o PublishOp
 	err := db.inTx(ctx, func(tx *sql.Tx) error {
 		var status string
 		var approvedBy sql.NullString
-		if err := tx.QueryRowContext(ctx, `SELECT status, approved_by FROM alerts WHERE id = $1`, id).Scan(&status, &approvedBy); err != nil {
+		if err := tx.QueryRowContext(ctx, `SELECT status, approved_by FROM alerts WHERE id = $1`+db.lockRow(), id).Scan(&status, &approvedBy); err != nil {
 			return mapErr(err)
 		}
-		if status != string(scheme.AlertDraft) {
-			return scheme.Errorf(scheme.CodeConflict, "This alert is already %s.", status)
+		if err := scheme.ReadyToPublish(scheme.Alert{Status: scheme.AlertStatus(status), ApprovedBy: approvedBy.String}, o.RequireApproval); err != nil {
+			return err
 		}
-		if o.RequireApproval && !approvedBy.Valid {
-			return scheme.Errorf(scheme.CodeConflict, "A second coordinator must approve this alert before it is published.")
-		}
-		if len(o.Flags) > 0 && o.OverrideReason == "" {
-			return scheme.Invalid(map[string]string{"override_reason": fmt.Sprintf(
-				"The anonymisation check found %d thing(s) that may identify someone. Change the text, or say why it is safe to publish as it is.", len(o.Flags))})
+		if err := scheme.OverrideNeeded(o.Flags, o.OverrideReason); err != nil {
+			return err
 		}
 		var withheld int
 		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM alert_reports ar JOIN reports r ON r.id = ar.report_id
@@ -342,19 +333,16 @@ func nonNilFlags(fs []scheme.AlertFlag) []scheme.AlertFlag {
 }
 
 // WithdrawAlert takes a published alert out of members' feeds: they see
-// the notice instead. Email and SMS not yet sent are cancelled.
+// the notice instead (alert.Service.Withdraw requires one). Email and SMS not yet sent are cancelled.
 func (db Alerts) WithdrawAlert(ctx context.Context, actor, id, notice string) error {
 	notice = strings.TrimSpace(notice)
-	if notice == "" {
-		return scheme.Invalid(map[string]string{"notice": "Write a short note for members, e.g. \"This alert was sent in error.\""})
-	}
 	return db.inTx(ctx, func(tx *sql.Tx) error {
 		var status string
-		if err := tx.QueryRowContext(ctx, `SELECT status FROM alerts WHERE id = $1`, id).Scan(&status); err != nil {
+		if err := tx.QueryRowContext(ctx, `SELECT status FROM alerts WHERE id = $1`+db.lockRow(), id).Scan(&status); err != nil {
 			return mapErr(err)
 		}
-		if status != string(scheme.AlertPublished) {
-			return scheme.Errorf(scheme.CodeConflict, "Only a published alert can be withdrawn; this one is %s.", status)
+		if err := scheme.CanWithdraw(scheme.Alert{Status: scheme.AlertStatus(status)}); err != nil {
+			return err
 		}
 		ct, err := db.seal("alerts", "notice", id, notice)
 		if err != nil {
@@ -392,7 +380,7 @@ func (db Alerts) DiscardAlert(ctx context.Context, actor, id string) error {
 }
 
 const alertColumns = `a.id, a.status, a.severity, a.nationwide, a.incident_at, a.content_ct, a.flags_ct, a.override_ct, a.version,
-	a.created_by, a.created_at, a.updated_at, a.approved_by, a.approved_at, a.published_by, a.published_at, a.withdrawn_at, a.notice_ct`
+	a.created_by, a.updated_by, a.created_at, a.updated_at, a.approved_by, a.approved_at, a.published_by, a.published_at, a.withdrawn_at, a.notice_ct`
 
 func (db *core) scanAlert(sc interface{ Scan(...any) error }, extra ...any) (scheme.Alert, error) {
 	return db.scanAlertAs(sc, false, extra...)
@@ -408,7 +396,7 @@ func (db *core) scanAlertAs(sc interface{ Scan(...any) error }, lenient bool, ex
 	var approvedBy, publishedBy sql.NullString
 	var approvedAt, publishedAt, withdrawnAt sql.NullTime
 	dest := append([]any{&a.ID, &status, &severity, &a.Nationwide, &a.IncidentAt, &content, &flags, &override, &a.Version,
-		&a.CreatedBy, &a.CreatedAt, &a.UpdatedAt, &approvedBy, &approvedAt, &publishedBy, &publishedAt, &withdrawnAt, &notice}, extra...)
+		&a.CreatedBy, &a.UpdatedBy, &a.CreatedAt, &a.UpdatedAt, &approvedBy, &approvedAt, &publishedBy, &publishedAt, &withdrawnAt, &notice}, extra...)
 	if err := sc.Scan(dest...); err != nil {
 		return a, mapErr(err)
 	}
@@ -625,4 +613,13 @@ func (db Alerts) SetSetting(ctx context.Context, actor, key, value string) error
 		detail, _ := json.Marshal(map[string]string{"key": key, "value": value})
 		return db.appendAudit(ctx, tx, audit.Entry{Actor: actor, Action: "setting.change", SubjectType: "setting", SubjectID: key, Detail: string(detail)})
 	})
+}
+
+// lockRow is what a SELECT of one row adds to lock it until the
+// transaction ends: nothing on SQLite, whose writer is already exclusive.
+func (db *core) lockRow() string {
+	if db.dialect == Postgres {
+		return ` FOR UPDATE`
+	}
+	return ""
 }

@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"uglymugs/internal/audit"
 	"uglymugs/internal/scheme"
@@ -45,25 +44,10 @@ func (db Sessions) APIKeyByToken(ctx context.Context, token string) (scheme.APIK
 
 // CreateAPIKey issues a partner key and returns it with the token, which is
 // shown once and never stored: "umpk_" and 26 base32 characters (130
-// random bits); only its SHA-256 is kept.
+// random bits); only its SHA-256 is kept. account.Service.CreateAPIKey
+// checks the name and allowances first.
 func (db Sessions) CreateAPIKey(ctx context.Context, actor, name string, perMinute, perDay int) (scheme.APIKey, string, error) {
 	name = strings.TrimSpace(name)
-	p := map[string]string{}
-	switch {
-	case name == "":
-		p["name"] = "Name the partner, e.g. the advertising site's company."
-	case utf8.RuneCountInString(name) > 100:
-		p["name"] = "Keep the name under 100 characters."
-	}
-	if perMinute < 1 || perMinute > 10000 {
-		p["per_minute"] = "Give a number of checks a minute from 1 to 10,000."
-	}
-	if perDay < perMinute || perDay > 10000000 {
-		p["per_day"] = "Give a number of checks a day, at least the number a minute."
-	}
-	if len(p) > 0 {
-		return scheme.APIKey{}, "", scheme.Invalid(p)
-	}
 	token := scheme.APIKeyPrefix + rand.Text()
 	h := sha256.Sum256([]byte(token))
 	k := scheme.APIKey{ID: newID(), Name: name, Prefix: token[:len(scheme.APIKeyPrefix)+4], PerMinute: perMinute, PerDay: perDay,

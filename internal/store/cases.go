@@ -37,12 +37,6 @@ func (db Reports) Timeline(ctx context.Context, reportID string) ([]scheme.Event
 // support service (kind "referral") to a report's timeline.
 func (db Reports) AddCaseNote(ctx context.Context, actor, reportID, kind, text string) error {
 	text = strings.TrimSpace(text)
-	if text == "" {
-		return scheme.Invalid(map[string]string{kind: "Write something first."})
-	}
-	if kind != "note" && kind != "referral" {
-		return scheme.Errorf(scheme.CodeInvalid, "Unknown kind of case entry.")
-	}
 	return db.inTx(ctx, func(tx *sql.Tx) error {
 		if err := reportExists(ctx, tx, reportID); err != nil {
 			return err
@@ -68,9 +62,6 @@ func reportExists(ctx context.Context, tx *sql.Tx, id string) error {
 // AddTask adds a task (with an optional due date) to a report.
 func (db Reports) AddTask(ctx context.Context, actor, reportID, title string, due time.Time) (scheme.Task, error) {
 	t := scheme.Task{ID: newID(), Title: strings.TrimSpace(title), DueAt: due}
-	if t.Title == "" {
-		return t, scheme.Invalid(map[string]string{"task": "Say what needs doing."})
-	}
 	ct, err := db.seal("case_tasks", "title", t.ID, t.Title)
 	if err != nil {
 		return t, err
@@ -141,9 +132,6 @@ func (db Reports) Tasks(ctx context.Context, reportID string) ([]scheme.Task, er
 // message waiting.
 func (db Reports) AddMessage(ctx context.Context, author, reportID string, fromScheme bool, body, url string) (scheme.Message, error) {
 	m := scheme.Message{ID: newID(), FromScheme: fromScheme, Body: strings.TrimSpace(body), At: db.now().UTC()}
-	if m.Body == "" {
-		return m, scheme.Invalid(map[string]string{"message": "Write your message first."})
-	}
 	ct, err := db.seal("report_messages", "body", m.ID, m.Body)
 	if err != nil {
 		return m, err

@@ -30,8 +30,8 @@ type Check struct {
 func (db Checks) RunCheck(ctx context.Context, c Check) (scheme.CheckOutcome, error) {
 	var out scheme.CheckOutcome
 	k, ok := indexKind[c.Kind]
-	if !ok || c.Kind == "name" {
-		return out, scheme.Invalid(map[string]string{"kind": "Choose phone, email, vehicle or username."})
+	if !ok || c.Kind == "name" { // check.Normalise refuses it first
+		return out, fmt.Errorf("run check: identifier kind %q is not checked", c.Kind)
 	}
 	idx, err := db.index(k, c.Normalised)
 	if err != nil {

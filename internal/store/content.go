@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"fmt"
 	"strings"
-	"unicode/utf8"
 
 	"uglymugs/internal/audit"
 	"uglymugs/internal/scheme"
@@ -43,16 +42,11 @@ func (db Content) ContentHistory(ctx context.Context, slug string) ([]scheme.Con
 }
 
 // SaveContent adds a version of a page (the older ones stay) and its audit
-// entry.
+// entry; content.Service.SavePage checks the text first.
 func (db Content) SaveContent(ctx context.Context, actor, slug, body string) (scheme.ContentVersion, error) {
 	body = strings.TrimSpace(strings.ReplaceAll(body, "\r\n", "\n"))
-	switch {
-	case !scheme.IsContentPage(slug):
+	if !scheme.IsContentPage(slug) {
 		return scheme.ContentVersion{}, scheme.ErrNotFound
-	case body == "":
-		return scheme.ContentVersion{}, scheme.Invalid(map[string]string{"body": "Write the page: it cannot be empty."})
-	case utf8.RuneCountInString(body) > scheme.MaxContent:
-		return scheme.ContentVersion{}, scheme.Invalid(map[string]string{"body": fmt.Sprintf("Keep the page under %d characters.", scheme.MaxContent)})
 	}
 	c := scheme.ContentVersion{Slug: slug, Body: body, EditedBy: actor, EditedAt: db.now().UTC()}
 	err := db.inTx(ctx, func(tx *sql.Tx) error {
@@ -71,22 +65,17 @@ func (db Content) SaveContent(ctx context.Context, actor, slug, body string) (sc
 
 // PublishTerms publishes a new version of the terms and conditions: every
 // member is asked to accept it when they next use the site.
+// account.Service.PublishTerms checks the text first.
 func (db Content) PublishTerms(ctx context.Context, actor, body string) (scheme.Terms, error) {
 	body = strings.TrimSpace(strings.ReplaceAll(body, "\r\n", "\n"))
-	switch {
-	case body == "":
-		return scheme.Terms{}, scheme.Invalid(map[string]string{"body": "Write the terms: they cannot be empty."})
-	case utf8.RuneCountInString(body) > scheme.MaxContent:
-		return scheme.Terms{}, scheme.Invalid(map[string]string{"body": fmt.Sprintf("Keep the terms under %d characters.", scheme.MaxContent)})
-	}
 	t := scheme.Terms{Body: body, PublishedAt: db.now().UTC()}
 	err := db.inTx(ctx, func(tx *sql.Tx) error {
 		var current string
 		if err := tx.QueryRowContext(ctx, `SELECT version, body FROM terms_versions ORDER BY version DESC LIMIT 1`).Scan(&t.Version, &current); err != nil && err != sql.ErrNoRows {
 			return err
 		}
-		if strings.TrimSpace(strings.ReplaceAll(current, "\r\n", "\n")) == body {
-			return scheme.Invalid(map[string]string{"body": "These are the terms already in force: change something, or leave them as they are."})
+		if err := scheme.CanPublishTerms(current, body); err != nil {
+			return err
 		}
 		t.Version++
 		if _, err := tx.ExecContext(ctx, `INSERT INTO terms_versions (version, body, published_at, published_by) VALUES ($1, $2, $3, $4)`,

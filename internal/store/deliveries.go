@@ -386,28 +386,18 @@ func (db Deliveries) DeliveryFailures(ctx context.Context, alertID string, limit
 	return out, rows.Err()
 }
 
-func checkChannel(channel string) error {
-	if channel != "email" && channel != "sms" {
-		return scheme.Invalid(map[string]string{"channel": "Choose email or SMS."})
-	}
-	return nil
-}
-
 // RetryDeliveries queues an alert's failed deliveries on channel again,
 // with their attempts counted afresh, and starts the sender. It returns how
 // many were queued. A withdrawn alert's messages are not sent again.
 func (db Deliveries) RetryDeliveries(ctx context.Context, actor, alertID, channel string) (int, error) {
-	if err := checkChannel(channel); err != nil {
-		return 0, err
-	}
 	var n int64
 	err := db.inTx(ctx, func(tx *sql.Tx) error {
 		var status string
 		if err := tx.QueryRowContext(ctx, `SELECT status FROM alerts WHERE id = $1`, alertID).Scan(&status); err != nil {
 			return mapErr(err)
 		}
-		if status != string(scheme.AlertPublished) {
-			return scheme.Errorf(scheme.CodeConflict, "Only a published alert's messages can be sent again; this alert is %s.", status)
+		if err := scheme.CanResend(scheme.Alert{Status: scheme.AlertStatus(status)}); err != nil {
+			return err
 		}
 		now := db.now().UTC()
 		res, err := tx.ExecContext(ctx, `UPDATE alert_deliveries SET status = 'queued', attempts = 0, next_attempt_at = $1, updated_at = $1, error = ''
@@ -433,7 +423,7 @@ func (db Deliveries) RetryDeliveries(ctx context.Context, actor, alertID, channe
 // failing); a channel already paused keeps its first reason. Recorded in
 // the audit log as the system's doing.
 func (db Deliveries) PauseChannel(ctx context.Context, channel, reason string) error {
-	if err := checkChannel(channel); err != nil {
+	if err := scheme.CheckChannel(channel); err != nil {
 		return err
 	}
 	return db.inTx(ctx, func(tx *sql.Tx) error {
@@ -452,9 +442,6 @@ func (db Deliveries) PauseChannel(ctx context.Context, channel, reason string) e
 // ResumeChannel lets channel send again and starts its sender, which takes
 // up the deliveries that waited.
 func (db Deliveries) ResumeChannel(ctx context.Context, actor, channel string) error {
-	if err := checkChannel(channel); err != nil {
-		return err
-	}
 	return db.inTx(ctx, func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, `DELETE FROM delivery_pauses WHERE channel = $1`, channel)
 		if err != nil {

@@ -59,11 +59,8 @@ func (db Police) DecideDisclosure(ctx context.Context, actor, id string, approve
 		if d, err = db.disclosure(ctx, tx, id); err != nil {
 			return err
 		}
-		if d.Status != "pending" {
-			return scheme.Errorf(scheme.CodeConflict, "This disclosure was already decided.")
-		}
-		if d.RequestedBy == actor {
-			return scheme.Errorf(scheme.CodeForbidden, "Another admin must decide: nobody approves a disclosure they recorded.")
+		if err := scheme.CanDecideDisclosure(d, scheme.User{ID: actor}); err != nil {
+			return err
 		}
 		now := db.now().UTC()
 		d.Status, d.DecidedBy, d.DecidedAt, d.Decision = "refused", actor, now, note

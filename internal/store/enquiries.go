@@ -131,24 +131,19 @@ func (db Police) ForwardEnquiry(ctx context.Context, actor, enquiryID, reportID,
 		return f, err
 	}
 	err = db.inTx(ctx, func(tx *sql.Tx) error {
-		var status string
-		if err := tx.QueryRowContext(ctx, `SELECT status FROM police_enquiries WHERE id = $1`, enquiryID).Scan(&status); err != nil {
+		var e scheme.Enquiry
+		if err := tx.QueryRowContext(ctx, `SELECT status FROM police_enquiries WHERE id = $1`, enquiryID).Scan(&e.Status); err != nil {
 			return mapErr(err)
 		}
-		if status == "closed" {
-			return scheme.Errorf(scheme.CodeConflict, "This enquiry is closed.")
+		if e.Status == "closed" { // before the report is looked for
+			return scheme.CanForwardEnquiry(e, scheme.Report{}, to)
 		}
 		var reporter, org sql.NullString
 		if err := tx.QueryRowContext(ctx, `SELECT reporter_id, organisation_id FROM reports WHERE id = $1`, reportID).Scan(&reporter, &org); err != nil {
 			return mapErr(err)
 		}
-		switch {
-		case to == "reporter" && !reporter.Valid:
-			return scheme.Errorf(scheme.CodeConflict, "The reporter has left the scheme: there is nobody to forward it to.")
-		case to == "organisation" && !org.Valid:
-			return scheme.Errorf(scheme.CodeConflict, "This report was not made through an organisation.")
-		case to != "reporter" && to != "organisation":
-			return scheme.Invalid(map[string]string{"to": "Forward to the reporter or to their organisation."})
+		if err := scheme.CanForwardEnquiry(e, scheme.Report{ReporterID: reporter.String, OrganisationID: org.String}, to); err != nil {
+			return err
 		}
 		if _, err := tx.ExecContext(ctx, `INSERT INTO enquiry_forwards (id, enquiry_id, report_id, forwarded_to, forwarded_by, forwarded_at)
 			VALUES ($1, $2, $3, $4, $5, $6)`, f.ID, enquiryID, reportID, to, actor, f.ForwardedAt); err != nil {
@@ -219,13 +214,11 @@ func (db Police) MemberEnquiries(ctx context.Context, u scheme.User, forwardID s
 	return fs, err
 }
 
-// DecideEnquiry records a reporter's (or their organisation's) answer to
-// a forwarded enquiry; it can change until the enquiry is closed. "Talk to
+// DecideEnquiry records a reporter's (or their organisation's) answer
+// (police.Service.DecideEnquiry checks it is one of the three) to a
+// forwarded enquiry; it can change until the enquiry is closed. "Talk to
 // a caseworker first" adds a task on the case so that someone calls them.
 func (db Police) DecideEnquiry(ctx context.Context, u scheme.User, forwardID, decision string) error {
-	if decision != "yes" && decision != "no" && decision != "caseworker" {
-		return scheme.Invalid(map[string]string{"decision": "Choose one of the three answers."})
-	}
 	fs, err := db.MemberEnquiries(ctx, u, forwardID)
 	if err != nil {
 		return err
@@ -238,12 +231,12 @@ func (db Police) DecideEnquiry(ctx context.Context, u scheme.User, forwardID, de
 		return err
 	}
 	return db.inTx(ctx, func(tx *sql.Tx) error {
-		var status string
-		if err := tx.QueryRowContext(ctx, `SELECT status FROM police_enquiries WHERE id = $1`, f.EnquiryID).Scan(&status); err != nil {
+		var e scheme.Enquiry
+		if err := tx.QueryRowContext(ctx, `SELECT status FROM police_enquiries WHERE id = $1`, f.EnquiryID).Scan(&e.Status); err != nil {
 			return mapErr(err)
 		}
-		if status == "closed" {
-			return scheme.Errorf(scheme.CodeConflict, "This enquiry is closed: your answer can no longer change. Contact us if you need to.")
+		if err := scheme.CanAnswerEnquiry(e); err != nil {
+			return err
 		}
 		now := db.now().UTC()
 		if _, err := tx.ExecContext(ctx, `UPDATE enquiry_forwards SET decision = $1, decided_by = $2, decided_at = $3 WHERE id = $4`,

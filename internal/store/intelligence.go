@@ -6,7 +6,6 @@ import (
 	"slices"
 	"strings"
 
-	"uglymugs/internal/audit"
 	"uglymugs/internal/scheme"
 )
 
@@ -113,10 +112,9 @@ func (db Police) RankedProfiles(ctx context.Context, f scheme.IntelFilter) ([]sc
 // of the kind in the reports the filters allow, decrypting each one: the
 // cost grows with the number of identifiers of that kind (a few
 // milliseconds per thousand), which is why filters narrow the reading
-// first, and a whole value never pays it. The search is audited as
-// "intelligence.search", with the kind, the way it matched and the number
-// found, never the value.
-func (db Police) SearchReports(ctx context.Context, actor string, f scheme.ReportSearch) (hits []scheme.ReportHit, more bool, err error) {
+// first, and a whole value never pays it. The caller audits the search
+// (police.Service.SearchReports).
+func (db Police) SearchReports(ctx context.Context, f scheme.ReportSearch) (hits []scheme.ReportHit, more bool, err error) {
 	if f.Limit <= 0 {
 		f.Limit = 200
 	}
@@ -126,8 +124,8 @@ func (db Police) SearchReports(ctx context.Context, actor string, f scheme.Repor
 	var q string
 	if f.Kind != "" && (len(f.Whole) > 0 || f.Partial != "") {
 		k, ok := indexKind[f.Kind]
-		if !ok {
-			return nil, false, scheme.Invalid(map[string]string{"kind": "Choose phone, email, vehicle, name or username."})
+		if !ok { // police.Service.SearchReports refuses it first
+			return nil, false, fmt.Errorf("search reports: unknown identifier kind %q", f.Kind)
 		}
 		q = `SELECT r.id, o.profile_id, i.id, i.value_ct FROM offender_identifiers i JOIN offenders o ON o.id = i.offender_id
 			JOIN reports r ON r.id = i.report_id WHERE i.kind = ` + arg(f.Kind)
@@ -163,8 +161,8 @@ func (db Police) SearchReports(ctx context.Context, actor string, f scheme.Repor
 	}
 	q += ` ORDER BY r.incident_at DESC, r.id`
 	matches := partialMatcher(f.Kind, f.Partial)
-	if match == "partial" && matches == nil {
-		return nil, false, scheme.Invalid(map[string]string{"value": "Type some letters or digits of the value."})
+	if match == "partial" && matches == nil { // police.Service.SearchReports asks for enough of them first
+		return nil, false, fmt.Errorf("search reports: no letters or digits to compare in the partial value")
 	}
 
 	var order []string
@@ -206,10 +204,6 @@ func (db Police) SearchReports(ctx context.Context, actor string, f scheme.Repor
 		return rows.Err()
 	}()
 	if err != nil {
-		return nil, false, err
-	}
-	if err := db.top.Audit(ctx, audit.Entry{Actor: actor, Action: "intelligence.search",
-		Detail: fmt.Sprintf(`{"kind":%q,"match":%q,"found":%d,"more":%t}`, f.Kind, match, len(order), more)}); err != nil {
 		return nil, false, err
 	}
 	if len(order) == 0 {

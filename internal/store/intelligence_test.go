@@ -3,7 +3,6 @@ package store_test
 import (
 	"context"
 	"slices"
-	"strings"
 	"testing"
 	"time"
 
@@ -64,7 +63,7 @@ func TestIntelligence_SearchWholePartialAndFilters(t *testing.T) {
 			{"another kind holds nothing", scheme.ReportSearch{Kind: "username", Partial: "7700"}, nil},
 			{"filters only", scheme.ReportSearch{Type: "robbery"}, []string{c.ID, a.ID}},
 		} {
-			hits, more, err := db.Police.SearchReports(ctx, "coord", tc.f)
+			hits, more, err := db.Police.SearchReports(ctx, tc.f)
 			if err != nil || more || !slices.Equal(hitIDs(hits), tc.want) {
 				t.Errorf("%s: %v more=%v %v, want %v", tc.name, hitIDs(hits), more, err, tc.want)
 			}
@@ -72,7 +71,7 @@ func TestIntelligence_SearchWholePartialAndFilters(t *testing.T) {
 
 		// Each hit names the profile it matched through; the rejected
 		// report is found and its status shows.
-		hits, _, _ := db.Police.SearchReports(ctx, "coord", scheme.ReportSearch{Kind: "phone", Partial: "07700 90"})
+		hits, _, _ := db.Police.SearchReports(ctx, scheme.ReportSearch{Kind: "phone", Partial: "07700 90"})
 		for _, h := range hits {
 			var want string
 			switch h.Report.ID {
@@ -92,30 +91,12 @@ func TestIntelligence_SearchWholePartialAndFilters(t *testing.T) {
 		}
 
 		// The limit: the most recent first, and "more".
-		hits, more, err := db.Police.SearchReports(ctx, "coord", scheme.ReportSearch{Kind: "phone", Partial: "7700", Limit: 2})
+		hits, more, err := db.Police.SearchReports(ctx, scheme.ReportSearch{Kind: "phone", Partial: "7700", Limit: 2})
 		if err != nil || !more || !slices.Equal(hitIDs(hits), []string{b.ID, c.ID}) {
 			t.Errorf("limit 2: %v more=%v %v", hitIDs(hits), more, err)
 		}
-
-		// Audited as intelligence.search, with the kind and the count, never the value.
-		n := 0
-		for e, err := range db.AuditEntries(ctx) {
-			if err != nil {
-				t.Fatal(err)
-			}
-			if e.Action != "intelligence.search" {
-				continue
-			}
-			n++
-			for _, v := range []string{"7700", "0202", "xample", "XAMPLE", "B12", "b12"} {
-				if strings.Contains(e.Detail, v) {
-					t.Errorf("the audit entry holds the value: %s", e.Detail)
-				}
-			}
-		}
-		if n != 13 {
-			t.Errorf("%d searches audited, want 13", n)
-		}
+		// The search is audited by police.Service.SearchReports, which
+		// calls this (see TestIntelligence_SearchWholeOrPartAudited).
 	})
 }
 

@@ -55,11 +55,8 @@ func (db Police) DecideMemberExport(ctx context.Context, actor, id string, appro
 		if e, err = db.memberExport(ctx, tx, id); err != nil {
 			return err
 		}
-		if e.Status != scheme.MemberExportPending {
-			return scheme.Errorf(scheme.CodeConflict, "This export request was already decided.")
-		}
-		if e.RequestedBy == actor {
-			return scheme.Errorf(scheme.CodeForbidden, "Another coordinator or admin must decide: nobody approves an export they asked for.")
+		if err := scheme.CanDecideMemberExport(e, scheme.User{ID: actor}); err != nil {
+			return err
 		}
 		e.Status, e.DecidedBy, e.DecidedAt = scheme.MemberExportRefused, actor, db.now().UTC()
 		action := "user.export_refuse"
@@ -86,13 +83,8 @@ func (db Police) ExportRevoked(ctx context.Context, actor, exportID string) (sch
 	if err != nil {
 		return out, err
 	}
-	switch {
-	case e.RequestedBy != actor: // not theirs: as if it did not exist
-		return out, scheme.ErrNotFound
-	case e.Status == scheme.MemberExportPending:
-		return out, scheme.Errorf(scheme.CodeConflict, "This export is waiting for another coordinator or admin to approve it.")
-	case e.Status != scheme.MemberExportApproved:
-		return out, scheme.Errorf(scheme.CodeConflict, "This export was not approved: there is nothing to download.")
+	if err := scheme.CanDownloadMemberExport(e, scheme.User{ID: actor}); err != nil {
+		return out, err
 	}
 	if err := revokedMember(ctx, db.read, e.SubjectID); err != nil {
 		return out, err

@@ -257,14 +257,11 @@ func (db Accounts) Applications(ctx context.Context, f scheme.ApplicationFilter)
 	return out, rows.Err()
 }
 
-// Application returns one application with the applicant's details, and
-// records who looked (a view of personal data).
-func (db Accounts) Application(ctx context.Context, actor, id string) (scheme.Application, error) {
-	a, err := db.applicationWhere(ctx, db.read, `a.id = $1`, id)
-	if err != nil {
-		return a, err
-	}
-	return a, db.top.Audit(ctx, audit.Entry{Actor: actor, Action: "application.view", SubjectType: "application", SubjectID: id})
+// Application returns one application with the applicant's details. It is
+// a view of personal data: the caller records who looked
+// (account.Service.Application).
+func (db Accounts) Application(ctx context.Context, id string) (scheme.Application, error) {
+	return db.applicationWhere(ctx, db.read, `a.id = $1`, id)
 }
 
 // ApplicationOfUser returns the applicant's own application.
@@ -395,8 +392,8 @@ func (db Accounts) DecideApplication(ctx context.Context, actor, id string, d sc
 		if a, err = db.applicationWhere(ctx, tx, `a.id = $1`, id); err != nil {
 			return err
 		}
-		if a.Status != scheme.ApplicationPending && a.Status != scheme.ApplicationInfoRequested {
-			return scheme.Errorf(scheme.CodeConflict, "This application has already been decided.")
+		if err := scheme.CanDecide(a, d, text); err != nil {
+			return err
 		}
 		now := db.now().UTC()
 		s := &sealer{db: db.core, table: "applications", id: a.ID}
@@ -417,9 +414,6 @@ func (db Accounts) DecideApplication(ctx context.Context, actor, id string, d sc
 				err = backfillAlerts(ctx, tx, a.UserID, now)
 			}
 		case scheme.Reject:
-			if text == "" {
-				return scheme.Invalid(map[string]string{"reason": "Give a reason: the applicant sees it when they sign in."})
-			}
 			a.Status, a.Reason, template = scheme.ApplicationRejected, text, "application_rejected"
 			_, err = tx.ExecContext(ctx, `UPDATE users SET status = $1 WHERE id = $2`, scheme.StatusRejected, a.UserID)
 			if err == nil {
@@ -427,14 +421,9 @@ func (db Accounts) DecideApplication(ctx context.Context, actor, id string, d sc
 					string(a.Status), now, actor, s.seal("reason", text), a.ID)
 			}
 		case scheme.RequestInfo:
-			if text == "" {
-				return scheme.Invalid(map[string]string{"question": "Write what you need to know."})
-			}
 			a.Status, a.Question, a.Answer, template = scheme.ApplicationInfoRequested, text, "", "application_info_requested"
 			_, err = tx.ExecContext(ctx, `UPDATE applications SET status = $1, question_ct = $2, answer_ct = NULL, answered_at = NULL WHERE id = $3`,
 				string(a.Status), s.seal("question", text), a.ID)
-		default:
-			return scheme.Errorf(scheme.CodeInvalid, "Unknown decision.")
 		}
 		if err = errors.Join(err, s.err); err != nil {
 			return err
@@ -455,8 +444,8 @@ func (db Accounts) AnswerApplication(ctx context.Context, userID, answer string)
 		if err != nil {
 			return err
 		}
-		if a.Status != scheme.ApplicationInfoRequested {
-			return scheme.Errorf(scheme.CodeConflict, "There is no question waiting for an answer.")
+		if err := scheme.CanAnswer(a); err != nil {
+			return err
 		}
 		s := &sealer{db: db.core, table: "applications", id: a.ID}
 		ct := s.seal("answer", answer)

@@ -7,7 +7,6 @@ import (
 	"database/sql"
 	"fmt"
 	"strings"
-	"unicode/utf8"
 
 	"uglymugs/internal/audit"
 	"uglymugs/internal/outbox"
@@ -118,24 +117,9 @@ func (db Content) NewsletterCounts(ctx context.Context) (confirmed, pending int,
 // confirmed subscriber: one queued email each, with its own unsubscribe
 // link, through the durable sending job at a lower priority than members'
 // messages (the sender paces them with the newsletter's rate limit).
+// content.Service.SendIssue checks the subject and body first.
 func (db Content) SendIssue(ctx context.Context, actor, subject, body string, unsubscribe func(token string) string) (scheme.Issue, error) {
 	subject, body = strings.TrimSpace(subject), strings.TrimSpace(strings.ReplaceAll(body, "\r\n", "\n"))
-	p := map[string]string{}
-	switch {
-	case subject == "":
-		p["subject"] = "Write a subject line."
-	case utf8.RuneCountInString(subject) > 150 || strings.ContainsAny(subject, "\r\n"):
-		p["subject"] = "Keep the subject to one line under 150 characters."
-	}
-	switch {
-	case body == "":
-		p["body"] = "Write the newsletter."
-	case utf8.RuneCountInString(body) > scheme.MaxContent:
-		p["body"] = fmt.Sprintf("Keep the newsletter under %d characters.", scheme.MaxContent)
-	}
-	if len(p) > 0 {
-		return scheme.Issue{}, scheme.Invalid(p)
-	}
 	is := scheme.Issue{ID: newID(), Subject: subject, Body: body, Status: "sent", CreatedBy: actor, SentBy: actor, CreatedAt: db.now().UTC()}
 	is.SentAt = is.CreatedAt
 	err := db.inTx(ctx, func(tx *sql.Tx) error {

@@ -7,7 +7,6 @@ import (
 
 	"github.com/riverqueue/river"
 
-	"uglymugs/internal/audit"
 	"uglymugs/internal/outbox"
 	"uglymugs/internal/scheme"
 )
@@ -122,7 +121,7 @@ func (db Deliveries) MarkNotification(ctx context.Context, id, status string, at
 // (each with its reason; nobody else will see them, and one may be a
 // plea for help from the contact form) and those held because no email or
 // SMS provider is set up (the demo): newest first.
-func (db Deliveries) Outbox(ctx context.Context, actor string, limit int) ([]scheme.Notification, error) {
+func (db Deliveries) Outbox(ctx context.Context, limit int) ([]scheme.Notification, error) {
 	rows, err := db.read.QueryContext(ctx, `SELECT id FROM notifications WHERE status IN ('outbox', 'failed')
 		ORDER BY created_at DESC, id LIMIT $1`, limit)
 	if err != nil {
@@ -138,9 +137,6 @@ func (db Deliveries) Outbox(ctx context.Context, actor string, limit int) ([]sch
 		return nil
 	})
 	if err != nil {
-		return nil, err
-	}
-	if err := db.top.Audit(ctx, audit.Entry{Actor: actor, Action: "outbox.view"}); err != nil {
 		return nil, err
 	}
 	out := make([]scheme.Notification, 0, len(ids))

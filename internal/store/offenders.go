@@ -144,8 +144,9 @@ func deleteEmptyProfile(ctx context.Context, tx *sql.Tx, id string) error {
 	return err
 }
 
-// OffenderProfile returns an offender profile, and records the view.
-func (db Reports) OffenderProfile(ctx context.Context, actor, id string) (scheme.OffenderProfile, error) {
+// OffenderProfile returns an offender profile. The caller checks who may
+// see it and records the view (report.Service.OffenderProfile).
+func (db Reports) OffenderProfile(ctx context.Context, id string) (scheme.OffenderProfile, error) {
 	p := scheme.OffenderProfile{ID: id, ReportIDs: []string{}, Identifiers: []scheme.Identifier{}, Regions: []string{}}
 	rows, err := db.read.QueryContext(ctx, `SELECT DISTINCT r.id, r.incident_at, r.region FROM offenders o JOIN reports r ON r.id = o.report_id
 		WHERE o.profile_id = $1 ORDER BY r.incident_at, r.id`, id)
@@ -202,16 +203,13 @@ func (db Reports) OffenderProfile(ctx context.Context, actor, id string) (scheme
 	if err != nil {
 		return p, err
 	}
-	return p, db.top.Audit(ctx, audit.Entry{Actor: actor, Action: "offender.view", SubjectType: "offender_profile", SubjectID: id})
+	return p, nil
 }
 
 // MoveOffender links an offender by hand into another profile (or, with
 // to "", unlinks them into a profile of their own), with a reason; they stay
 // there (pinned) whatever automatic linking finds later.
 func (db Reports) MoveOffender(ctx context.Context, actor, offenderID, to, reason string) (string, error) {
-	if strings.TrimSpace(reason) == "" {
-		return "", scheme.Invalid(map[string]string{"reason": "Say why: links change what coordinators believe about a person."})
-	}
 	err := db.inTx(ctx, func(tx *sql.Tx) error {
 		if err := db.lockProfiles(ctx, tx); err != nil {
 			return err

@@ -383,34 +383,18 @@ func (db Reports) UpdateWorkingCopy(ctx context.Context, actor, id string, c sch
 	})
 }
 
-// SetReportStatus moves a report through review. A rejection needs a
-// reason; the first move out of "submitted" acknowledges the report.
+// SetReportStatus moves a report through review (report.Service.SetStatus
+// requires a reason for a rejection); the first move out of "submitted"
+// acknowledges the report.
 func (db Reports) SetReportStatus(ctx context.Context, actor, id string, to scheme.ReportStatus, reason string) error {
-	if to == scheme.ReportRejected && strings.TrimSpace(reason) == "" {
-		return scheme.Invalid(map[string]string{"reason": "Give the reason for rejecting this report: it is kept with it."})
-	}
 	return db.inTx(ctx, func(tx *sql.Tx) error {
 		var from string
 		var alertConsent bool
-		if err := tx.QueryRowContext(ctx, `SELECT status, consent_alert FROM reports WHERE id = $1`, id).Scan(&from, &alertConsent); err != nil {
+		if err := tx.QueryRowContext(ctx, `SELECT status, consent_alert FROM reports WHERE id = $1`+db.lockRow(), id).Scan(&from, &alertConsent); err != nil {
 			return mapErr(err)
 		}
-		if to == scheme.ReportPublished && !alertConsent {
-			return scheme.Errorf(scheme.CodeConflict, "The reporter has not consented to an alert: keep it as intelligence, or ask them.")
-		}
-		allowed := map[scheme.ReportStatus][]scheme.ReportStatus{
-			scheme.ReportSubmitted:    {scheme.ReportInReview, scheme.ReportRejected, scheme.ReportIntelligence},
-			scheme.ReportInReview:     {scheme.ReportPublished, scheme.ReportIntelligence, scheme.ReportRejected},
-			scheme.ReportIntelligence: {scheme.ReportInReview},
-			scheme.ReportRejected:     {scheme.ReportInReview},
-			scheme.ReportPublished:    {},
-		}[scheme.ReportStatus(from)]
-		ok := false
-		for _, a := range allowed {
-			ok = ok || a == to
-		}
-		if !ok {
-			return scheme.Errorf(scheme.CodeConflict, "A report cannot go from %q to %q.", from, to)
+		if err := scheme.CanSetStatus(scheme.Report{Status: scheme.ReportStatus(from), Consents: scheme.Consents{Alert: alertConsent}}, to); err != nil {
+			return err
 		}
 		now := db.now().UTC()
 		var reasonCT []byte

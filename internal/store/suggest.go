@@ -6,7 +6,6 @@ import (
 	"strings"
 	"unicode"
 
-	"uglymugs/internal/audit"
 	"uglymugs/internal/scheme"
 )
 
@@ -85,11 +84,11 @@ func (db Reports) SuggestedMatches(ctx context.Context, profileID string) ([]sch
 // FindReportsByIdentifier returns the reports holding an identifier of the
 // given kind equal to any of values (normalised values and values as typed,
 // so that a partial value typed the same way is found too), by blind index.
-// The search is audited, without the values.
-func (db Reports) FindReportsByIdentifier(ctx context.Context, actor, kind string, values ...string) ([]scheme.Report, error) {
+// The caller audits the search (report.Service.Search).
+func (db Reports) FindReportsByIdentifier(ctx context.Context, kind string, values ...string) ([]scheme.Report, error) {
 	k, ok := indexKind[kind]
-	if !ok {
-		return nil, scheme.Invalid(map[string]string{"kind": "Choose phone, email, vehicle, name or username."})
+	if !ok { // report.Service.Search refuses it first
+		return nil, fmt.Errorf("find reports: unknown identifier kind %q", kind)
 	}
 	seen := map[string]bool{}
 	var ids []string
@@ -120,9 +119,6 @@ func (db Reports) FindReportsByIdentifier(ctx context.Context, actor, kind strin
 		if err != nil {
 			return nil, err
 		}
-	}
-	if err := db.top.Audit(ctx, audit.Entry{Actor: actor, Action: "identifier.search", Detail: fmt.Sprintf(`{"kind":%q,"found":%d}`, kind, len(ids))}); err != nil {
-		return nil, err
 	}
 	if len(ids) == 0 {
 		return nil, nil
