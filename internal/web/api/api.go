@@ -148,7 +148,7 @@ func (s *server) apiSignOut() http.Handler {
 
 func (s *server) apiTerms() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		t, err := s.Accounts.CurrentTerms(r.Context())
+		t, err := s.Content.CurrentTerms(r.Context())
 		if err != nil {
 			s.APIFail(w, r, err)
 			return

@@ -22,7 +22,7 @@ func (s *server) apiCheck() http.Handler {
 		}
 		token := bearer(r)
 		if strings.HasPrefix(token, scheme.APIKeyPrefix) {
-			key, err := s.Accounts.APIKey(r.Context(), token)
+			key, err := s.Checks.APIKey(r.Context(), token)
 			if err != nil {
 				w.Header().Set("WWW-Authenticate", `Bearer realm="uglymugs"`)
 				s.APIFail(w, r, scheme.Errorf(scheme.CodeUnauthenticated, "That API key is not valid, or has been revoked."))

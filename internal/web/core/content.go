@@ -23,7 +23,7 @@ func (s *Server) TermsGate(w http.ResponseWriter, r *http.Request, u scheme.User
 	case "/account/terms", "/account/data", "/account/leave", "/signout":
 		return false
 	}
-	v, err := s.Accounts.TermsToAccept(r.Context(), u)
+	v, err := s.Content.TermsToAccept(r.Context(), u)
 	if err != nil {
 		s.Fail(w, r, err)
 		return true

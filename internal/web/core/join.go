@@ -31,7 +31,7 @@ func (s *Server) JoinForm(r *http.Request, t scheme.MembershipType) (JoinView, e
 		return v, err
 	}
 	v.Regions, v.Sectors = lists.Regions, lists.Sectors
-	terms, err := s.Accounts.CurrentTerms(r.Context())
+	terms, err := s.Content.CurrentTerms(r.Context())
 	v.TermsVersion = terms.Version
 	return v, err
 }

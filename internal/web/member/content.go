@@ -18,7 +18,7 @@ type AcceptTermsView struct {
 }
 
 func (s *server) acceptTermsView(r *http.Request) (AcceptTermsView, error) {
-	t, err := s.Accounts.CurrentTerms(r.Context())
+	t, err := s.Content.CurrentTerms(r.Context())
 	if err != nil {
 		return AcceptTermsView{}, err
 	}
@@ -50,7 +50,7 @@ func (s *server) acceptTerms() http.Handler {
 			s.Render(w, r, http.StatusUnprocessableEntity, viewAcceptTerms, v)
 			return
 		}
-		if err := s.Accounts.AcceptTerms(r.Context(), u, version); err != nil {
+		if err := s.Content.AcceptTerms(r.Context(), u, version); err != nil {
 			if scheme.ErrorCode(err) == scheme.CodeConflict {
 				v, verr := s.acceptTermsView(r)
 				if verr != nil {

@@ -24,7 +24,7 @@ type TermsView struct {
 
 func (s *server) handleTerms() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		t, err := s.Accounts.CurrentTerms(r.Context())
+		t, err := s.Content.CurrentTerms(r.Context())
 		if err != nil {
 			s.Fail(w, r, err)
 			return

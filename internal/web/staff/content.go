@@ -44,7 +44,7 @@ func (s *server) pagesAdmin() http.Handler {
 			}
 			v.Pages = append(v.Pages, row)
 		}
-		t, err := s.Accounts.CurrentTerms(ctx)
+		t, err := s.Content.CurrentTerms(ctx)
 		if err != nil {
 			s.Fail(w, r, err)
 			return
@@ -125,10 +125,10 @@ func (s *server) termsDocument(r *http.Request) (document, bool, error) {
 	d := document{view: EditorView{Slug: "terms", Title: "Terms and conditions", Action: "/admin/terms", Terms: true},
 		saved: "/admin/terms?done=published",
 		save: func(ctx context.Context, u scheme.User, body string) error {
-			_, err := s.Accounts.PublishTerms(ctx, u, body)
+			_, err := s.Content.PublishTerms(ctx, u, body)
 			return err
 		}}
-	hist, err := s.Accounts.TermsHistory(r.Context())
+	hist, err := s.Content.TermsHistory(r.Context())
 	for _, t := range hist {
 		d.versions = append(d.versions, docVersion{Version: t.Version, At: t.PublishedAt, Body: t.Body})
 	}

@@ -35,7 +35,7 @@ type apiKeyRow struct {
 }
 
 func (s *server) renderAPIKeys(w http.ResponseWriter, r *http.Request, u scheme.User, status int, f core.FormView, v APIKeysView) {
-	keys, err := s.Accounts.APIKeys(r.Context(), u)
+	keys, err := s.Checks.APIKeys(r.Context(), u)
 	if err != nil {
 		s.Fail(w, r, err)
 		return
@@ -69,7 +69,7 @@ func (s *server) createAPIKey() http.Handler {
 		vals := map[string]string{"name": r.PostFormValue("name"), "per_minute": r.PostFormValue("per_minute"), "per_day": r.PostFormValue("per_day")}
 		perMinute, err1 := strconv.Atoi(strings.TrimSpace(vals["per_minute"]))
 		perDay, err2 := strconv.Atoi(strings.TrimSpace(vals["per_day"]))
-		k, token, err := s.Accounts.CreateAPIKey(r.Context(), u, vals["name"], perMinute, perDay)
+		k, token, err := s.Checks.CreateAPIKey(r.Context(), u, vals["name"], perMinute, perDay)
 		if err1 != nil || err2 != nil || scheme.ErrorCode(err) == scheme.CodeInvalid {
 			errs := map[string]string{}
 			if se, ok := err.(*scheme.Error); ok {
@@ -96,7 +96,7 @@ func (s *server) createAPIKey() http.Handler {
 
 func (s *server) revokeAPIKey() http.Handler {
 	return core.NoIndex(s.SignedIn(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
-		if err := s.Accounts.RevokeAPIKey(r.Context(), u, r.PathValue("id")); err != nil {
+		if err := s.Checks.RevokeAPIKey(r.Context(), u, r.PathValue("id")); err != nil {
 			s.Fail(w, r, err)
 			return
 		}

@@ -1,4 +1,4 @@
-package account
+package content
 
 import (
 	"context"
@@ -8,24 +8,24 @@ import (
 
 // CurrentTerms returns the terms in force: the newest published version.
 func (s *Service) CurrentTerms(ctx context.Context) (scheme.Terms, error) {
-	return s.DB.Content.CurrentTerms(ctx)
+	return s.db.Content.CurrentTerms(ctx)
 }
 
 // TermsHistory returns every published version of the terms, newest first.
 func (s *Service) TermsHistory(ctx context.Context) ([]scheme.Terms, error) {
-	return s.DB.Content.TermsHistory(ctx)
+	return s.db.Content.TermsHistory(ctx)
 }
 
 // TermsToAccept returns the version of the terms u has yet to accept, or 0
 // when she has accepted the current one.
 func (s *Service) TermsToAccept(ctx context.Context, u scheme.User) (int, error) {
-	return s.DB.Content.TermsToAccept(ctx, u.ID)
+	return s.db.Content.TermsToAccept(ctx, u.ID)
 }
 
 // AcceptTerms records that u accepts the given version; it must be the
 // current one (CodeConflict if a newer one was published meanwhile).
 func (s *Service) AcceptTerms(ctx context.Context, u scheme.User, version int) error {
-	return s.DB.Content.AcceptTerms(ctx, u.ID, version)
+	return s.db.Content.AcceptTerms(ctx, u.ID, version)
 }
 
 // PublishTerms publishes a new version of the terms: admins only. Every
@@ -37,5 +37,5 @@ func (s *Service) PublishTerms(ctx context.Context, u scheme.User, body string) 
 	if err := scheme.TermsProblem(scheme.KeptText(body)); err != nil {
 		return scheme.Terms{}, err
 	}
-	return s.DB.Content.PublishTerms(ctx, u.ID, body)
+	return s.db.Content.PublishTerms(ctx, u.ID, body)
 }
