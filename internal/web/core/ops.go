@@ -45,7 +45,7 @@ func (s *Server) handleHealth() http.Handler {
 func (s *Server) handleMetrics() http.Handler {
 	prom := promhttp.HandlerFor(s.reg, promhttp.HandlerOpts{})
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if !s.metricsAllowed(r) {
+		if !metricsAllowed(r, s.Config.MetricsToken) {
 			s.NotFound().ServeHTTP(w, r)
 			return
 		}
@@ -53,9 +53,11 @@ func (s *Server) handleMetrics() http.Handler {
 	})
 }
 
-func (s *Server) metricsAllowed(r *http.Request) bool {
-	if s.Config.MetricsToken != "" {
-		want := "Bearer " + s.Config.MetricsToken
+// metricsAllowed: the token's holder when one is set, otherwise a direct
+// connection from this machine.
+func metricsAllowed(r *http.Request, token string) bool {
+	if token != "" {
+		want := "Bearer " + token
 		return subtle.ConstantTimeCompare([]byte(r.Header.Get("Authorization")), []byte(want)) == 1
 	}
 	host, _, err := net.SplitHostPort(r.RemoteAddr)

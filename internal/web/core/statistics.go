@@ -28,10 +28,10 @@ type StatsQuery struct {
 	Region   string
 }
 
-// StatsDefault is the last twelve months: from the first of the month eleven
-// months ago to today.
-func (s *Server) StatsDefault(now time.Time) StatsQuery {
-	n := now.In(s.Location())
+// statsDefault is the last twelve months, on the clock of loc: from the
+// first of the month eleven months ago to today.
+func statsDefault(now time.Time, loc *time.Location) StatsQuery {
+	n := now.In(loc)
 	first := time.Date(n.Year(), n.Month()-11, 1, 12, 0, 0, 0, n.Location())
 	return StatsQuery{From: first.Format(time.DateOnly), To: n.Format(time.DateOnly)}
 }
@@ -55,7 +55,7 @@ func (s *Server) Statistics(r *http.Request) (Statistics, error) {
 	if st.Lists, err = s.Content.Lists(r.Context()); err != nil {
 		return st, err
 	}
-	st.Query, st.Filter, st.Problems = s.statsFilter(r, st.Lists.Regions)
+	st.Query, st.Filter, st.Problems = statsFilter(r, st.Lists.Regions, s.Location())
 	if len(st.Problems) == 0 {
 		st.Figures, err = s.Figures(r, st.Filter)
 	}
@@ -63,14 +63,14 @@ func (s *Server) Statistics(r *http.Request) (Statistics, error) {
 }
 
 // statsFilter reads and checks a filter; missing days take the default's.
-func (s *Server) statsFilter(r *http.Request, regions []scheme.Region) (StatsQuery, stats.Filter, map[string]string) {
+func statsFilter(r *http.Request, regions []scheme.Region, loc *time.Location) (StatsQuery, stats.Filter, map[string]string) {
 	q := r.URL.Query()
-	def := s.StatsDefault(time.Now())
+	def := statsDefault(time.Now(), loc)
 	in := StatsQuery{From: cmp.Or(strings.TrimSpace(q.Get("from")), def.From), To: cmp.Or(strings.TrimSpace(q.Get("to")), def.To),
 		Region: strings.TrimSpace(q.Get("region"))}
 	problems := map[string]string{}
 	day := func(name, v string) time.Time {
-		d, err := time.ParseInLocation(time.DateOnly, v, s.Location())
+		d, err := time.ParseInLocation(time.DateOnly, v, loc)
 		if err != nil || d.Year() < 1970 || d.Year() > 9000 {
 			problems[name] = "Give a date as year-month-day, for example 2026-03-07."
 		}
