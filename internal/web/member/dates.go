@@ -1,7 +1,6 @@
 package member
 
 import (
-	"cmp"
 	"fmt"
 	"maps"
 	"net/http"
@@ -16,11 +15,6 @@ import (
 	"uglymugs/internal/scheme"
 )
 
-// rpLocation is the scheme's time zone, in which people give dates.
-func (s *server) rpLocation() *time.Location {
-	return cmp.Or(s.Accounts.Hours.Location, time.UTC)
-}
-
 func rpPairName(list []struct{ Slug, Name string }, slug string) string {
 	for _, x := range list {
 		if x.Slug == slug {
@@ -32,11 +26,11 @@ func rpPairName(list []struct{ Slug, Name string }, slug string) string {
 
 // rpDay and rpDayTime write dates in the scheme's time zone.
 func (s *server) rpDay(t time.Time) string {
-	return t.In(s.rpLocation()).Format("Monday 2 January 2006")
+	return t.In(s.Location()).Format("Monday 2 January 2006")
 }
 
 func (s *server) rpDayTime(t time.Time) string {
-	return t.In(s.rpLocation()).Format("Mon 2 Jan 2006, 15:04")
+	return t.In(s.Location()).Format("Mon 2 Jan 2006, 15:04")
 }
 
 func rpShortDay(t time.Time) string { return t.Format("Mon 2 Jan 2006") }
@@ -56,7 +50,7 @@ func rpHourWords(h int) string {
 
 // rpWhen says when something happened, with the time only if it was given.
 func (s *server) rpWhen(t time.Time, known bool) string {
-	t = t.In(s.rpLocation())
+	t = t.In(s.Location())
 	if !known {
 		return s.rpDay(t)
 	}

@@ -147,7 +147,7 @@ func (s *server) rpRenderDraft(w http.ResponseWriter, r *http.Request, u scheme.
 		v.ThirdPartyFixed, v.ForOrganisation = report.AlwaysThirdParty(u), u.OrganisationID != ""
 	case 2:
 		var hour string
-		v.Day, v.Month, v.Year, hour = rpSplitDate(in.IncidentAt, s.rpLocation())
+		v.Day, v.Month, v.Year, hour = rpSplitDate(in.IncidentAt, s.Location())
 		v.Hours = []rpOption{{Value: "", Label: "Not sure", Selected: hour == ""}}
 		for h := range 24 {
 			words := rpHourWords(h)
@@ -289,7 +289,7 @@ func (s *server) rpDraftSummary(in report.Input, l scheme.Lists) rpSummary {
 		sum.VictimGender = rpPairName(scheme.Genders, in.VictimGender)
 	}
 	sum.VictimSector = l.SectorName(in.VictimSector)
-	if t, known, err := report.ParseIncidentTime(in.IncidentAt, s.rpLocation()); err == nil {
+	if t, known, err := report.ParseIncidentTime(in.IncidentAt, s.Location()); err == nil {
 		sum.When = s.rpWhen(t, known)
 	}
 	var offs []scheme.Offender

@@ -61,7 +61,7 @@ func (s *server) myReports() http.Handler {
 			_ = json.Unmarshal([]byte(d.Data), &in) // an unreadable draft still lists, so it can be discarded
 			row := rpDraftRow{ID: d.ID, Saved: s.rpDayTime(d.UpdatedAt), Step: max(1, min(d.Step, rpSteps)), What: l.TypeNames(in.IncidentTypes)}
 			if row.What == "" {
-				row.What = "Report started " + d.UpdatedAt.In(s.rpLocation()).Format("2 January")
+				row.What = "Report started " + d.UpdatedAt.In(s.Location()).Format("2 January")
 			}
 			v.Drafts = append(v.Drafts, row)
 		}
@@ -76,7 +76,7 @@ func (s *server) myReports() http.Handler {
 				s.Fail(w, r, err)
 				return
 			}
-			row := rpReportRow{ID: rep.ID, What: cmp.Or(l.TypeNames(rep.IncidentTypes), "Report"), Incident: rpShortDay(rep.IncidentAt.In(s.rpLocation())),
+			row := rpReportRow{ID: rep.ID, What: cmp.Or(l.TypeNames(rep.IncidentTypes), "Report"), Incident: rpShortDay(rep.IncidentAt.In(s.Location())),
 				Sent: s.rpDayTime(rep.SubmittedAt), Status: rep.Status, StatusName: cmp.Or(rpStatusWords[rep.Status].Name, string(rep.Status)), Unread: unread}
 			v.Reports = append(v.Reports, row)
 		}

@@ -49,25 +49,18 @@ var caseQueueTabs = []struct {
 	{"rejected", "Rejected", []scheme.ReportStatus{scheme.ReportRejected}},
 }
 
-func (s *server) caseLoc() *time.Location {
-	if s.Accounts.Hours.Location == nil {
-		return time.UTC
-	}
-	return s.Accounts.Hours.Location
-}
-
-func (s *server) caseDay(t time.Time) string { return t.In(s.caseLoc()).Format("Mon 2 Jan 2006") }
+func (s *server) caseDay(t time.Time) string { return t.In(s.Location()).Format("Mon 2 Jan 2006") }
 
 func (s *server) caseDayTime(t time.Time) string {
-	return t.In(s.caseLoc()).Format("Mon 2 Jan 2006, 15:04")
+	return t.In(s.Location()).Format("Mon 2 Jan 2006, 15:04")
 }
 
 // caseShort is a date (and time, if withTime) without the year when it is this
 // year's, for the dense queue.
 func (s *server) caseShort(t time.Time, withTime bool) string {
-	t = t.In(s.caseLoc())
+	t = t.In(s.Location())
 	layout := "2 Jan 2006"
-	if t.Year() == time.Now().In(s.caseLoc()).Year() {
+	if t.Year() == time.Now().In(s.Location()).Year() {
 		layout = "Mon 2 Jan"
 	}
 	if withTime {
@@ -228,7 +221,7 @@ func (s *server) reportQueue() http.Handler {
 			types := n.typeNames(rep.IncidentTypes)
 			var at string
 			if rep.TimeKnown {
-				at = rep.IncidentAt.In(s.caseLoc()).Format("15:04")
+				at = rep.IncidentAt.In(s.Location()).Format("15:04")
 			}
 			v.Rows = append(v.Rows, caseQueueRow{Time: at,
 				ID: rep.ID, Severity: rep.Severity, SeverityName: cmp.Or(core.CaseSeverityNames[rep.Severity], string(rep.Severity)),
