@@ -14,9 +14,8 @@ import (
 
 // cmdBackup writes an encrypted, consistent copy of a SQLite database
 // while the service may be running.
-func cmdBackup(ctx context.Context, args []string, getenv env, stdout, stderr io.Writer) error {
-	f := newFlags("backup", getenv, stderr)
-	c := commonFlags(f)
+func cmdBackup(ctx context.Context, args []string, getenv env, _ io.Reader, stdout, stderr io.Writer) error {
+	f, c := newFlags("backup", getenv, stderr)
 	out := f.String("out", "", "the backup file to write (must not exist)")
 	to := f.String("recipient", "", "age public key(s) (age1…) to encrypt to; the private key stays off the server")
 	if err := f.parse(args); err != nil {
@@ -39,11 +38,11 @@ func cmdBackup(ctx context.Context, args []string, getenv env, stdout, stderr io
 	if _, err := os.Stat(src.Path); err != nil {
 		return fmt.Errorf("backup: no database at %s: %w", src.Path, err)
 	}
-	db, err := c.open(ctx, false)
+	db, done, err := c.openDB(ctx, false, false)
 	if err != nil {
 		return err
 	}
-	defer db.Close()
+	defer done()
 	file, err := os.OpenFile(*out, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600) // #nosec G304 -- the operator's --out
 	if err != nil {
 		return fmt.Errorf("backup: %w", err)
@@ -64,9 +63,8 @@ func cmdBackup(ctx context.Context, args []string, getenv env, stdout, stderr io
 
 // cmdRestore decrypts a backup into a new SQLite file and checks it: the
 // file's integrity, its schema and the audit log's hash chain.
-func cmdRestore(ctx context.Context, args []string, getenv env, stdout, stderr io.Writer) error {
-	f := newFlags("restore", getenv, stderr)
-	c := commonFlags(f)
+func cmdRestore(ctx context.Context, args []string, getenv env, _ io.Reader, stdout, stderr io.Writer) error {
+	f, c := newFlags("restore", getenv, stderr)
 	in := f.String("in", "", "the backup file to read")
 	identity := f.String("identity", "", "the age private key file (from age-keygen) that opens the backup")
 	if err := f.parse(args); err != nil {
@@ -94,11 +92,11 @@ func cmdRestore(ctx context.Context, args []string, getenv env, stdout, stderr i
 	if _, err := backup.RestoreSQLite(file, src.Path, ids...); err != nil {
 		return err
 	}
-	db, err := c.open(ctx, false)
+	db, done, err := c.openDB(ctx, false, false)
 	if err != nil {
 		return err
 	}
-	defer db.Close()
+	defer done()
 	if err := db.IntegrityCheck(ctx); err != nil {
 		return err
 	}

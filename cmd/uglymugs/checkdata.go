@@ -14,21 +14,18 @@ import (
 // file and lists, one a line, those that do not open: table, column and
 // row id, never contents. It only reads, so it runs beside serve. The
 // exit status is 1 if any is unreadable.
-func cmdCheckData(ctx context.Context, args []string, getenv env, stdout, stderr io.Writer) error {
-	f := newFlags("check-data", getenv, stderr)
-	c := commonFlags(f)
+func cmdCheckData(ctx context.Context, args []string, getenv env, _ io.Reader, stdout, stderr io.Writer) error {
+	f, c := newFlags("check-data", getenv, stderr)
 	if err := f.parse(args); err != nil {
 		return err
 	}
-	db, err := c.open(ctx, true)
+	db, done, err := c.openDB(ctx, false, true)
 	if err != nil {
 		return err
 	}
-	defer db.Close()
-	if st, err := db.Status(ctx); err != nil {
+	defer done()
+	if err := schemaCurrent(ctx, db); err != nil {
 		return err
-	} else if st.Stale() {
-		return fmt.Errorf("the database schema is out of date: run \"uglymugs migrate\" first")
 	}
 	// With another database's key file nothing would open: say that once
 	// rather than list every value.

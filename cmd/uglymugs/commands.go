@@ -14,25 +14,19 @@ import (
 	"uglymugs/internal/vault"
 )
 
-func cmdMigrate(ctx context.Context, args []string, getenv env, stdout, stderr io.Writer) error {
-	f := newFlags("migrate", getenv, stderr)
-	c := commonFlags(f)
+func cmdMigrate(ctx context.Context, args []string, getenv env, _ io.Reader, stdout, stderr io.Writer) error {
+	f, c := newFlags("migrate", getenv, stderr)
 	if err := f.parse(args); err != nil {
 		return err
 	}
-	lock, err := c.lockDB()
-	if err != nil {
-		return err
-	}
-	defer lock.Release() //nolint:errcheck // closing a lock file; exiting releases it anyway
 	// With the key file (when it is there), migrate also records or
 	// checks which key file belongs to this database.
 	keys := c.haveKeys()
-	db, err := c.open(ctx, keys)
+	db, done, err := c.openDB(ctx, true, keys)
 	if err != nil {
 		return err
 	}
-	defer db.Close()
+	defer done()
 	n, err := db.Migrate(ctx)
 	if err != nil {
 		return c.keysProblem(err)
@@ -50,9 +44,8 @@ func cmdMigrate(ctx context.Context, args []string, getenv env, stdout, stderr i
 	return nil
 }
 
-func cmdKeysInit(args []string, getenv env, stdout, stderr io.Writer) error {
-	f := newFlags("keys init", getenv, stderr)
-	c := commonFlags(f) // --db is accepted, like every command, and not used
+func cmdKeysInit(_ context.Context, args []string, getenv env, _ io.Reader, stdout, stderr io.Writer) error {
+	f, c := newFlags("keys init", getenv, stderr) // --db is accepted, like every command, and not used
 	keys := c.keys
 	if err := f.parse(args); err != nil {
 		return err
@@ -70,17 +63,16 @@ func cmdKeysInit(args []string, getenv env, stdout, stderr io.Writer) error {
 	return nil
 }
 
-func cmdAuditVerify(ctx context.Context, args []string, getenv env, stdout, stderr io.Writer) error {
-	f := newFlags("audit verify", getenv, stderr)
-	c := commonFlags(f)
+func cmdAuditVerify(ctx context.Context, args []string, getenv env, _ io.Reader, stdout, stderr io.Writer) error {
+	f, c := newFlags("audit verify", getenv, stderr)
 	if err := f.parse(args); err != nil {
 		return err
 	}
-	db, err := c.open(ctx, false)
+	db, done, err := c.openDB(ctx, false, false)
 	if err != nil {
 		return err
 	}
-	defer db.Close()
+	defer done()
 	head, err := audit.Verify(db.AuditEntries(ctx))
 	if err != nil {
 		return err
@@ -91,8 +83,7 @@ func cmdAuditVerify(ctx context.Context, args []string, getenv env, stdout, stde
 }
 
 func cmdUserAdd(ctx context.Context, args []string, getenv env, stdin io.Reader, stdout, stderr io.Writer) error {
-	f := newFlags("user add", getenv, stderr)
-	c := commonFlags(f)
+	f, c := newFlags("user add", getenv, stderr)
 	username := f.String("username", "", "the new user's username (case-sensitive)")
 	role := f.String("role", "", "coordinator or admin")
 	if err := f.parse(args); err != nil {
@@ -109,15 +100,13 @@ func cmdUserAdd(ctx context.Context, args []string, getenv env, stdin io.Reader,
 	if err != nil {
 		return err
 	}
-	db, err := c.open(ctx, true)
+	db, done, err := c.openDB(ctx, false, true)
 	if err != nil {
 		return err
 	}
-	defer db.Close()
-	if st, err := db.Status(ctx); err != nil {
+	defer done()
+	if err := schemaCurrent(ctx, db); err != nil {
 		return err
-	} else if st.Stale() {
-		return fmt.Errorf("the database schema is out of date: run \"uglymugs migrate\" first")
 	}
 	if err := c.ensureKeys(ctx, db); err != nil {
 		return err

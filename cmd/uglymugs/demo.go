@@ -16,9 +16,8 @@ import (
 
 // cmdDemo serves a fresh database of fictional data, thrown away at exit,
 // and prints the demo logins.
-func cmdDemo(ctx context.Context, args []string, getenv env, stdout, stderr io.Writer) error {
-	f := newFlags("demo", getenv, stderr)
-	c := commonFlags(f)
+func cmdDemo(ctx context.Context, args []string, getenv env, _ io.Reader, stdout, stderr io.Writer) error {
+	f, c := newFlags("demo", getenv, stderr)
 	sf := newServeFlags(f)
 	if err := f.parse(args); err != nil {
 		return err
@@ -45,20 +44,11 @@ func cmdDemo(ctx context.Context, args []string, getenv env, stdout, stderr io.W
 			return err
 		}
 	}
-	lock, err := src.Lock()
+	db, done, err := openSource(ctx, src, true, vault.Generate)
 	if err != nil {
 		return err
 	}
-	defer lock.Release() //nolint:errcheck // closing a lock file; exiting releases it anyway
-	v, err := vault.Generate()
-	if err != nil {
-		return err
-	}
-	db, err := store.Open(ctx, src, v)
-	if err != nil {
-		return err
-	}
-	defer db.Close()
+	defer done()
 	if st, err := db.Status(ctx); err != nil {
 		return err
 	} else if st.Current != 0 {

@@ -41,6 +41,20 @@ func usagef(format string, args ...any) error { return usageError{fmt.Sprintf(fo
 // env is how run reads the environment (os.Getenv, or a map in tests).
 type env func(string) string
 
+// commands are the sub-commands by name: one word, or two ("user add").
+var commands = map[[2]string]func(ctx context.Context, args []string, getenv env, stdin io.Reader, stdout, stderr io.Writer) error{
+	{"serve"}:           cmdServe,
+	{"demo"}:            cmdDemo,
+	{"migrate"}:         cmdMigrate,
+	{"backup"}:          cmdBackup,
+	{"restore"}:         cmdRestore,
+	{"seed"}:            cmdSeed,
+	{"check-data"}:      cmdCheckData,
+	{"user", "add"}:     cmdUserAdd,
+	{"keys", "init"}:    cmdKeysInit,
+	{"audit", "verify"}: cmdAuditVerify,
+}
+
 // run is the whole program: tests call it with their own arguments,
 // environment and streams.
 func run(ctx context.Context, args []string, getenv env, stdin io.Reader, stdout, stderr io.Writer) error {
@@ -48,22 +62,7 @@ func run(ctx context.Context, args []string, getenv env, stdin io.Reader, stdout
 		fmt.Fprint(stderr, usage)
 		return usagef("no command given")
 	}
-	cmd, rest := args[0], args[1:]
-	switch cmd {
-	case "serve":
-		return cmdServe(ctx, rest, getenv, stdout, stderr)
-	case "demo":
-		return cmdDemo(ctx, rest, getenv, stdout, stderr)
-	case "migrate":
-		return cmdMigrate(ctx, rest, getenv, stdout, stderr)
-	case "backup":
-		return cmdBackup(ctx, rest, getenv, stdout, stderr)
-	case "restore":
-		return cmdRestore(ctx, rest, getenv, stdout, stderr)
-	case "seed":
-		return cmdSeed(ctx, rest, getenv, stdout, stderr)
-	case "check-data":
-		return cmdCheckData(ctx, rest, getenv, stdout, stderr)
+	switch args[0] {
 	case "version", "--version":
 		fmt.Fprintln(stdout, "uglymugs", version())
 		return nil
@@ -71,14 +70,12 @@ func run(ctx context.Context, args []string, getenv env, stdin io.Reader, stdout
 		fmt.Fprint(stdout, usage)
 		return nil
 	}
-	if len(rest) > 0 {
-		switch cmd + " " + rest[0] {
-		case "user add":
-			return cmdUserAdd(ctx, rest[1:], getenv, stdin, stdout, stderr)
-		case "keys init":
-			return cmdKeysInit(rest[1:], getenv, stdout, stderr)
-		case "audit verify":
-			return cmdAuditVerify(ctx, rest[1:], getenv, stdout, stderr)
+	if cmd, ok := commands[[2]string{args[0]}]; ok {
+		return cmd(ctx, args[1:], getenv, stdin, stdout, stderr)
+	}
+	if len(args) > 1 {
+		if cmd, ok := commands[[2]string{args[0], args[1]}]; ok {
+			return cmd(ctx, args[2:], getenv, stdin, stdout, stderr)
 		}
 	}
 	fmt.Fprint(stderr, usage)

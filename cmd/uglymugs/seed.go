@@ -15,9 +15,8 @@ const seedPassword = "seed member password"
 
 // cmdSeed fills a database with made-up members at scale, for benchmarks
 // and load tests; never point it at a real scheme's database.
-func cmdSeed(ctx context.Context, args []string, getenv env, stdout, stderr io.Writer) error {
-	f := newFlags("seed", getenv, stderr)
-	c := commonFlags(f)
+func cmdSeed(ctx context.Context, args []string, getenv env, _ io.Reader, stdout, stderr io.Writer) error {
+	f, c := newFlags("seed", getenv, stderr)
 	members := f.Int("members", 0, "how many made-up active members to add")
 	reports := f.Int("reports", 0, "how many made-up reports to file (one in three also a published alert), from seeded members")
 	identifiers := f.Int("identifiers", 0, "how many made-up offender identifiers to add in published alerts, ten to an alert (for check benchmarks)")
@@ -28,24 +27,16 @@ func cmdSeed(ctx context.Context, args []string, getenv env, stdout, stderr io.W
 	if *members < 0 || *reports < 0 || *identifiers < 0 || *members+*reports+*identifiers == 0 {
 		return usagef("--members, --reports, --identifiers: give how many to add, for example --members 100000 --reports 30000")
 	}
-	lock, err := c.lockDB()
+	db, done, err := c.openDB(ctx, true, true)
 	if err != nil {
 		return err
 	}
-	defer lock.Release() //nolint:errcheck // closing a lock file; exiting releases it anyway
-	db, err := c.open(ctx, true)
-	if err != nil {
-		return err
-	}
-	defer db.Close()
+	defer done()
 	log, err := c.logger(stderr)
 	if err != nil {
 		return err
 	}
-	if err := ensureSchema(ctx, db, *migrate, log); err != nil {
-		return c.keysProblem(err)
-	}
-	if err := c.ensureKeys(ctx, db); err != nil {
+	if err := c.ready(ctx, db, *migrate, log); err != nil {
 		return err
 	}
 	hash, err := password.Hash(seedPassword, password.Default)

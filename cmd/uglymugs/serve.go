@@ -24,9 +24,8 @@ import (
 	"uglymugs/internal/web"
 )
 
-func cmdServe(ctx context.Context, args []string, getenv env, stdout, stderr io.Writer) error {
-	f := newFlags("serve", getenv, stderr)
-	c := commonFlags(f)
+func cmdServe(ctx context.Context, args []string, getenv env, _ io.Reader, stdout, stderr io.Writer) error {
+	f, c := newFlags("serve", getenv, stderr)
 	sf := newServeFlags(f)
 	migrate := f.bool("migrate", false, "apply pending database migrations before serving")
 	if err := f.parse(args); err != nil {
@@ -40,23 +39,38 @@ func cmdServe(ctx context.Context, args []string, getenv env, stdout, stderr io.
 	if err != nil {
 		return err
 	}
-	lock, err := c.lockDB()
+	db, done, err := c.openDB(ctx, true, true)
 	if err != nil {
 		return err
 	}
-	defer lock.Release() //nolint:errcheck // closing a lock file; exiting releases it anyway
-	db, err := c.open(ctx, true)
-	if err != nil {
-		return err
-	}
-	defer db.Close()
-	if err := ensureSchema(ctx, db, *migrate, log); err != nil {
-		return c.keysProblem(err)
-	}
-	if err := c.ensureKeys(ctx, db); err != nil {
+	defer done()
+	if err := c.ready(ctx, db, *migrate, log); err != nil {
 		return err
 	}
 	return serve(ctx, db, cfg, false, log, stdout)
+}
+
+// ready brings the schema up to date or refuses it (ensureSchema), then
+// proves the key file belongs to the database (ensureKeys), for the
+// commands that write with it.
+func (c common) ready(ctx context.Context, db *store.DB, migrate bool, log *slog.Logger) error {
+	if err := ensureSchema(ctx, db, migrate, log); err != nil {
+		return c.keysProblem(err)
+	}
+	return c.ensureKeys(ctx, db)
+}
+
+// schemaCurrent refuses a schema that is not this build's, for the
+// commands that never migrate.
+func schemaCurrent(ctx context.Context, db *store.DB) error {
+	st, err := db.Status(ctx)
+	if err != nil {
+		return err
+	}
+	if st.Stale() {
+		return fmt.Errorf("the database schema is out of date: run \"uglymugs migrate\" first")
+	}
+	return nil
 }
 
 // ensureSchema refuses a stale schema unless asked to migrate: a binary must
