@@ -123,7 +123,7 @@ func (db *core) disclosurePerson(ctx context.Context, q queryer, d scheme.Disclo
 const disclosureColumns = `id, legal_basis, subject_user_id, report_id, what_ct, recipient_ct, justification_ct, notify, no_notify_ct,
 	status, requested_by, requested_at, decided_by, decided_at, decision_ct, notified_at`
 
-func (db *core) scanDisclosure(sc interface{ Scan(...any) error }) (scheme.Disclosure, error) {
+func (db *core) scanDisclosure(sc rowScanner) (scheme.Disclosure, error) {
 	var d scheme.Disclosure
 	var subject, report, decidedBy sql.NullString
 	var decidedAt, notifiedAt sql.NullTime
@@ -176,18 +176,5 @@ func (db Police) MemberDisclosures(ctx context.Context, userID string) ([]scheme
 }
 
 func (db *core) listDisclosures(ctx context.Context, q string, args ...any) ([]scheme.Disclosure, error) {
-	rows, err := db.read.QueryContext(ctx, q, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []scheme.Disclosure
-	for rows.Next() {
-		d, err := db.scanDisclosure(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, d)
-	}
-	return out, rows.Err()
+	return queryRows(ctx, db.read, db.scanDisclosure, q, args...)
 }

@@ -187,22 +187,15 @@ func (db Content) SendIssue(ctx context.Context, actor, subject, body string, un
 // Issues lists the newsletter issues, newest first, with their deliveries
 // counted by status.
 func (db Content) Issues(ctx context.Context) ([]scheme.Issue, error) {
-	rows, err := db.read.QueryContext(ctx, `SELECT id, subject, body, status, created_by, created_at, sent_at, recipients
-		FROM newsletter_issues ORDER BY created_at DESC, id LIMIT 100`)
-	if err != nil {
-		return nil, err
-	}
-	var out []scheme.Issue
-	err = eachRow(rows, func() error {
-		var is scheme.Issue
+	out, err := queryRows(ctx, db.read, func(rows rowScanner) (is scheme.Issue, err error) {
 		var sent sql.NullTime
 		if err := rows.Scan(&is.ID, &is.Subject, &is.Body, &is.Status, &is.CreatedBy, &is.CreatedAt, &sent, &is.Recipients); err != nil {
-			return err
+			return is, err
 		}
 		is.SentAt, is.Deliveries = sent.Time, map[string]int{}
-		out = append(out, is)
-		return nil
-	})
+		return is, nil
+	}, `SELECT id, subject, body, status, created_by, created_at, sent_at, recipients
+		FROM newsletter_issues ORDER BY created_at DESC, id LIMIT 100`)
 	if err != nil {
 		return nil, err
 	}

@@ -149,7 +149,7 @@ const reportColumns = `r.id, r.reporter_id, r.organisation_id, r.third_party, r.
 	r.submitted_at, r.delay_minutes, r.late, r.place_kind, r.contact_method, r.victim_gender, r.victim_sector, r.police_reported,
 	r.consent_alert, r.consent_police, r.consent_support, r.consent_police_contact, r.acknowledge_by, r.acknowledged_at`
 
-func scanReport(sc interface{ Scan(...any) error }) (scheme.Report, error) {
+func scanReport(sc rowScanner) (scheme.Report, error) {
 	var r scheme.Report
 	var reporter, org sql.NullString
 	var status, severity string
@@ -196,20 +196,8 @@ func (db Reports) Reports(ctx context.Context, f scheme.ReportFilter) ([]scheme.
 	} else {
 		q += ` ORDER BY r.severity_rank DESC, r.submitted_at, r.id`
 	}
-	rows, err := db.read.QueryContext(ctx, q, args...)
+	out, err := queryRows(ctx, db.read, scanReport, q, args...)
 	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []scheme.Report
-	for rows.Next() {
-		r, err := scanReport(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, r)
-	}
-	if err := rows.Err(); err != nil {
 		return nil, err
 	}
 	return out, db.fillIncidentTypes(ctx, out)
@@ -278,19 +266,7 @@ func (db Reports) Report(ctx context.Context, id string) (scheme.Report, error) 
 		return r, err
 	}
 	// Profiles as they are now (links change after submission).
-	rows, err := db.read.QueryContext(ctx, `SELECT id, profile_id FROM offenders WHERE report_id = $1`, r.ID)
-	if err != nil {
-		return r, err
-	}
-	profiles := map[string]string{}
-	err = eachRow(rows, func() error {
-		var oid, pid string
-		if err := rows.Scan(&oid, &pid); err != nil {
-			return err
-		}
-		profiles[oid] = pid
-		return nil
-	})
+	profiles, err := offenderProfiles(ctx, db.read, r.ID)
 	if err != nil {
 		return r, err
 	}
@@ -306,6 +282,14 @@ func (db Reports) Report(ctx context.Context, id string) (scheme.Report, error) 
 	return rs[0], nil
 }
 
+// offenderProfiles maps each of a report's offenders to its profile.
+func offenderProfiles(ctx context.Context, q queryer, reportID string) (map[string]string, error) {
+	profiles := map[string]string{}
+	err := eachPair(ctx, q, func(oid, pid string) { profiles[oid] = pid },
+		`SELECT id, profile_id FROM offenders WHERE report_id = $1`, reportID)
+	return profiles, err
+}
+
 func (db *core) openOptional(table, column, id string, ct []byte) (string, error) {
 	if len(ct) == 0 {
 		return "", nil
@@ -318,19 +302,7 @@ func (db *core) openOptional(table, column, id string, ct []byte) (string, error
 // the working copy and relinked.
 func (db Reports) UpdateWorkingCopy(ctx context.Context, actor, id string, c scheme.ReportContent) error {
 	return db.inTx(ctx, func(tx *sql.Tx) error {
-		rows, err := tx.QueryContext(ctx, `SELECT id, profile_id FROM offenders WHERE report_id = $1`, id)
-		if err != nil {
-			return err
-		}
-		existing := map[string]string{}
-		err = eachRow(rows, func() error {
-			var oid, pid string
-			if err := rows.Scan(&oid, &pid); err != nil {
-				return err
-			}
-			existing[oid] = pid
-			return nil
-		})
+		existing, err := offenderProfiles(ctx, tx, id)
 		if err != nil {
 			return err
 		}
