@@ -14,19 +14,16 @@ import (
 // entry.
 func (db Police) CreateEnquiry(ctx context.Context, e scheme.Enquiry) (scheme.Enquiry, error) {
 	e.ID, e.Status, e.CreatedAt = newID(), "open", db.now().UTC()
-	cts := map[string][]byte{}
-	for col, v := range map[string]string{"unit": e.Unit, "reference": e.Reference, "request": e.Request} {
-		ct, err := db.seal("police_enquiries", col, e.ID, v)
-		if err != nil {
-			return e, err
-		}
-		cts[col] = ct
+	s := &sealer{db: db.core, table: "police_enquiries", id: e.ID}
+	unit, reference, request := s.seal("unit", e.Unit), s.seal("reference", e.Reference), s.seal("request", e.Request)
+	if s.err != nil {
+		return e, s.err
 	}
 	err := db.inTx(ctx, func(tx *sql.Tx) error {
 		if _, err := tx.ExecContext(ctx, `INSERT INTO police_enquiries (id, force, unit_ct, reference_ct, request_ct, report_id, profile_id,
 				status, respond_by, created_by, created_at)
 			VALUES ($1, $2, $3, $4, $5, $6, $7, 'open', $8, $9, $10)`,
-			e.ID, e.Force, cts["unit"], cts["reference"], cts["request"], nullable(e.ReportID), nullable(e.ProfileID),
+			e.ID, e.Force, unit, reference, request, nullable(e.ReportID), nullable(e.ProfileID),
 			e.RespondBy.UTC(), e.CreatedBy, e.CreatedAt); err != nil {
 			return mapErr(err)
 		}
