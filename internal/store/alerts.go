@@ -493,11 +493,7 @@ func (db Alerts) Alerts(ctx context.Context, f scheme.AlertFilter) ([]scheme.Ale
 	var args []any
 	arg := func(v any) string { args = append(args, v); return fmt.Sprintf("$%d", len(args)) }
 	if len(f.Statuses) > 0 {
-		var ph []string
-		for _, s := range f.Statuses {
-			ph = append(ph, arg(string(s)))
-		}
-		q += ` AND a.status IN (` + strings.Join(ph, ", ") + `)`
+		q += ` AND a.status IN (` + inList(arg, f.Statuses) + `)`
 	}
 	if f.ReportID != "" {
 		q += ` AND a.id IN (SELECT alert_id FROM alert_reports WHERE report_id = ` + arg(f.ReportID) + `)`

@@ -215,6 +215,16 @@ func placeholders(from, n int) string {
 	return strings.Join(ph, ", ")
 }
 
+// inList binds each of vs with arg and returns their placeholders, joined
+// for "IN (…)".
+func inList[T ~string](arg func(any) string, vs []T) string {
+	ph := make([]string, len(vs))
+	for i, v := range vs {
+		ph[i] = arg(string(v))
+	}
+	return strings.Join(ph, ", ")
+}
+
 // NextDeliveryAt returns when the next delivery of channel falls due: now
 // for a queued one, the time of the next retry, or when an abandoned
 // "sending" claim may be taken again. false: nothing is waiting.

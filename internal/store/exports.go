@@ -123,14 +123,6 @@ func (db Police) PoliceExports(ctx context.Context, limit int) ([]scheme.ExportS
 		FROM police_exports e ORDER BY e.created_at DESC, e.id LIMIT $1`, limit)
 }
 
-// scanTail scans a row into the caller's destinations and then extra ones.
-type scanTail struct {
-	rows  rowScanner
-	extra []any
-}
-
-func (s scanTail) Scan(dest ...any) error { return s.rows.Scan(append(dest, s.extra...)...) }
-
 // prefixed puts p before every column of a comma-separated list.
 func prefixed(p, cols string) string {
 	parts := strings.Split(cols, ",")

@@ -139,23 +139,14 @@ func (db Content) SendIssue(ctx context.Context, actor, subject, body string, un
 	is := scheme.Issue{ID: newID(), Subject: subject, Body: body, Status: "sent", CreatedBy: actor, SentBy: actor, CreatedAt: db.now().UTC()}
 	is.SentAt = is.CreatedAt
 	err := db.inTx(ctx, func(tx *sql.Tx) error {
-		rows, err := tx.QueryContext(ctx, `SELECT id, email_ct, token_ct FROM newsletter_subscribers WHERE status = 'confirmed' ORDER BY id`)
-		if err != nil {
-			return err
-		}
 		type sub struct {
 			id           string
 			email, token []byte
 		}
-		var subs []sub
-		err = eachRow(rows, func() error {
-			var s sub
-			if err := rows.Scan(&s.id, &s.email, &s.token); err != nil {
-				return err
-			}
-			subs = append(subs, s)
-			return nil
-		})
+		subs, err := queryRows(ctx, tx, func(rows rowScanner) (s sub, err error) {
+			err = rows.Scan(&s.id, &s.email, &s.token)
+			return s, err
+		}, `SELECT id, email_ct, token_ct FROM newsletter_subscribers WHERE status = 'confirmed' ORDER BY id`)
 		if err != nil {
 			return err
 		}

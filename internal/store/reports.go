@@ -177,19 +177,11 @@ func (db Reports) Reports(ctx context.Context, f scheme.ReportFilter) ([]scheme.
 		q += ` AND r.id IN (SELECT report_id FROM offenders WHERE profile_id = ` + arg(f.ProfileID) + `)`
 	}
 	if len(f.IDs) > 0 {
-		var ph []string
-		for _, id := range f.IDs {
-			ph = append(ph, arg(id))
-		}
-		q += ` AND r.id IN (` + strings.Join(ph, ", ") + `)`
+		q += ` AND r.id IN (` + inList(arg, f.IDs) + `)`
 	}
 	if len(f.Statuses) > 0 {
-		var ph []string
-		for _, s := range f.Statuses {
-			ph = append(ph, arg(string(s)))
-		}
 		// #nosec G202 -- only $n placeholders are joined in; the values are arguments
-		q += ` AND r.status IN (` + strings.Join(ph, ", ") + `)`
+		q += ` AND r.status IN (` + inList(arg, f.Statuses) + `)`
 	}
 	if f.ReporterID != "" {
 		q += ` ORDER BY r.submitted_at DESC, r.id`
@@ -242,20 +234,11 @@ func (db *core) fillIncidentTypes(ctx context.Context, rs []scheme.Report) error
 // who may see it and records the view (AuditView).
 func (db Reports) Report(ctx context.Context, id string) (scheme.Report, error) {
 	row := db.read.QueryRowContext(ctx, `SELECT `+reportColumns+`, r.original_ct, r.working_ct, r.reason_ct FROM reports r WHERE r.id = $1`, id)
-	var r scheme.Report
 	var orig, work, reason []byte
-	var reporter, org sql.NullString
-	var status, severity string
-	var delay int64
-	var ack sql.NullTime
-	err := row.Scan(&r.ID, &reporter, &org, &r.ThirdParty, &status, &severity, &r.Region, &r.IncidentAt, &r.TimeKnown,
-		&r.SubmittedAt, &delay, &r.Late, &r.PlaceKind, &r.ContactMethod, &r.VictimGender, &r.VictimSector, &r.PoliceReported,
-		&r.Consents.Alert, &r.Consents.Police, &r.Consents.Support, &r.Consents.PoliceContact, &r.AcknowledgeBy, &ack, &orig, &work, &reason)
+	r, err := scanReport(scanTail{row, []any{&orig, &work, &reason}})
 	if err != nil {
 		return r, mapErr(err)
 	}
-	r.ReporterID, r.OrganisationID, r.Status, r.Severity = reporter.String, org.String, scheme.ReportStatus(status), scheme.Severity(severity)
-	r.Delay, r.AcknowledgedAt = time.Duration(delay)*time.Minute, ack.Time
 	if err := db.openJSON("reports", "original", r.ID, orig, &r.Original); err != nil {
 		return r, err
 	}

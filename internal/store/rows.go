@@ -32,6 +32,14 @@ type queryer interface {
 // rowScanner is a row to scan: *sql.Row or *sql.Rows.
 type rowScanner = interface{ Scan(dest ...any) error }
 
+// scanTail scans a row into the caller's destinations and then extra ones.
+type scanTail struct {
+	rows  rowScanner
+	extra []any
+}
+
+func (s scanTail) Scan(dest ...any) error { return s.rows.Scan(append(dest, s.extra...)...) }
+
 // queryRows runs query and returns what scan makes of each row, in order,
 // having closed the rows (see eachRow).
 func queryRows[T any](ctx context.Context, q queryer, scan func(rowScanner) (T, error), query string, args ...any) ([]T, error) {
