@@ -10,15 +10,13 @@ import (
 	"uglymugs/internal/vault"
 )
 
-// cmdCheckData tries every encrypted value in the database with the key
+// checkDataCmd tries every encrypted value in the database with the key
 // file and lists, one a line, those that do not open: table, column and
 // row id, never contents. It only reads, so it runs beside serve. The
 // exit status is 1 if any is unreadable.
-func cmdCheckData(ctx context.Context, args []string, getenv env, _ io.Reader, stdout, stderr io.Writer) error {
-	f, c := newFlags("check-data", getenv, stderr)
-	if err := f.parse(args); err != nil {
-		return err
-	}
+type checkDataCmd struct{ noFlags }
+
+func (cmd checkDataCmd) run(ctx context.Context, c common, stdin io.Reader, stdout, stderr io.Writer) error {
 	db, done, err := c.openDB(ctx, false, true)
 	if err != nil {
 		return err

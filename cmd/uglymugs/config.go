@@ -302,6 +302,16 @@ func (s serveFlags) validate() (serveConfig, error) {
 	return c, nil
 }
 
+// setUp validates the flags and makes the logger, for serve and demo.
+func (s serveFlags) setUp(c common, stderr io.Writer) (serveConfig, *slog.Logger, error) {
+	cfg, err := s.validate()
+	if err != nil {
+		return cfg, nil, err
+	}
+	log, err := c.logger(stderr)
+	return cfg, log, err
+}
+
 // siteURL is the address used in links in messages.
 func (c serveConfig) siteURL() string {
 	if c.publicURL != nil {

@@ -14,19 +14,18 @@ import (
 	"uglymugs/internal/vault"
 )
 
-// cmdDemo serves a fresh database of fictional data, thrown away at exit,
+// demoCmd serves a fresh database of fictional data, thrown away at exit,
 // and prints the demo logins.
-func cmdDemo(ctx context.Context, args []string, getenv env, _ io.Reader, stdout, stderr io.Writer) error {
-	f, c := newFlags("demo", getenv, stderr)
-	sf := newServeFlags(f)
-	if err := f.parse(args); err != nil {
-		return err
-	}
-	cfg, err := sf.validate()
-	if err != nil {
-		return err
-	}
-	log, err := c.logger(stderr)
+type demoCmd struct {
+	sf serveFlags
+}
+
+func (cmd *demoCmd) flags(f *flags) {
+	cmd.sf = newServeFlags(f)
+}
+
+func (cmd *demoCmd) run(ctx context.Context, c common, stdin io.Reader, stdout, stderr io.Writer) error {
+	cfg, log, err := cmd.sf.setUp(c, stderr)
 	if err != nil {
 		return err
 	}

@@ -24,18 +24,19 @@ import (
 	"uglymugs/internal/web"
 )
 
-func cmdServe(ctx context.Context, args []string, getenv env, _ io.Reader, stdout, stderr io.Writer) error {
-	f, c := newFlags("serve", getenv, stderr)
-	sf := newServeFlags(f)
-	migrate := f.bool("migrate", false, "apply pending database migrations before serving")
-	if err := f.parse(args); err != nil {
-		return err
-	}
-	cfg, err := sf.validate()
-	if err != nil {
-		return err
-	}
-	log, err := c.logger(stderr)
+// serveCmd serves the site and works the jobs until stopped.
+type serveCmd struct {
+	sf      serveFlags
+	migrate *bool
+}
+
+func (cmd *serveCmd) flags(f *flags) {
+	cmd.sf = newServeFlags(f)
+	cmd.migrate = f.bool("migrate", false, "apply pending database migrations before serving")
+}
+
+func (cmd *serveCmd) run(ctx context.Context, c common, stdin io.Reader, stdout, stderr io.Writer) error {
+	cfg, log, err := cmd.sf.setUp(c, stderr)
 	if err != nil {
 		return err
 	}
@@ -44,7 +45,7 @@ func cmdServe(ctx context.Context, args []string, getenv env, _ io.Reader, stdou
 		return err
 	}
 	defer done()
-	if err := c.ready(ctx, db, *migrate, log); err != nil {
+	if err := c.ready(ctx, db, *cmd.migrate, log); err != nil {
 		return err
 	}
 	return serve(ctx, db, cfg, false, log, stdout)
