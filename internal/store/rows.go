@@ -56,7 +56,10 @@ func queryRows[T any](ctx context.Context, q queryer, scan func(rowScanner) (T, 
 		out = append(out, v)
 		return nil
 	})
-	return out, err
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
 }
 
 // eachPair runs a query of two string columns and calls f with each row's.
