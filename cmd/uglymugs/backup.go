@@ -12,20 +12,22 @@ import (
 	"uglymugs/internal/store"
 )
 
-// cmdBackup writes an encrypted, consistent copy of a SQLite database
+// backupCmd writes an encrypted, consistent copy of a SQLite database
 // while the service may be running.
-func cmdBackup(ctx context.Context, args []string, getenv env, stdout, stderr io.Writer) error {
-	f := newFlags("backup", getenv, stderr)
-	c := commonFlags(f)
-	out := f.String("out", "", "the backup file to write (must not exist)")
-	to := f.String("recipient", "", "age public key(s) (age1…) to encrypt to; the private key stays off the server")
-	if err := f.parse(args); err != nil {
-		return err
-	}
-	if *out == "" {
+type backupCmd struct {
+	out, to *string
+}
+
+func (cmd *backupCmd) flags(f *flags) {
+	cmd.out = f.String("out", "", "the backup file to write (must not exist)")
+	cmd.to = f.String("recipient", "", "age public key(s) (age1…) to encrypt to; the private key stays off the server")
+}
+
+func (cmd *backupCmd) run(ctx context.Context, c common, stdin io.Reader, stdout, stderr io.Writer) error {
+	if *cmd.out == "" {
 		return usagef("--out: give the backup file to write")
 	}
-	recipients, err := backup.ParseRecipients(*to)
+	recipients, err := backup.ParseRecipients(*cmd.to)
 	if err != nil {
 		return usagef("--recipient: %v", err)
 	}
@@ -39,16 +41,16 @@ func cmdBackup(ctx context.Context, args []string, getenv env, stdout, stderr io
 	if _, err := os.Stat(src.Path); err != nil {
 		return fmt.Errorf("backup: no database at %s: %w", src.Path, err)
 	}
-	db, err := c.open(ctx, false)
+	db, done, err := c.openDB(ctx, false, false)
 	if err != nil {
 		return err
 	}
-	defer db.Close()
-	file, err := os.OpenFile(*out, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600) // #nosec G304 -- the operator's --out
+	defer done()
+	file, err := os.OpenFile(*cmd.out, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600) // #nosec G304 -- the operator's --out
 	if err != nil {
 		return fmt.Errorf("backup: %w", err)
 	}
-	n, err := backup.SQLite(ctx, db.Writer(), filepath.Dir(*out), file, recipients...)
+	n, err := backup.SQLite(ctx, db.Writer(), filepath.Dir(*cmd.out), file, recipients...)
 	if err == nil {
 		err = file.Sync()
 	}
@@ -56,23 +58,25 @@ func cmdBackup(ctx context.Context, args []string, getenv env, stdout, stderr io
 		err = cerr
 	}
 	if err != nil {
-		return fmt.Errorf("%w (the partial file %s should be deleted)", err, *out)
+		return fmt.Errorf("%w (the partial file %s should be deleted)", err, *cmd.out)
 	}
-	fmt.Fprintf(stdout, "backed up %s (%d bytes before encryption) to %s\n", src, n, *out)
+	fmt.Fprintf(stdout, "backed up %s (%d bytes before encryption) to %s\n", src, n, *cmd.out)
 	return nil
 }
 
-// cmdRestore decrypts a backup into a new SQLite file and checks it: the
+// restoreCmd decrypts a backup into a new SQLite file and checks it: the
 // file's integrity, its schema and the audit log's hash chain.
-func cmdRestore(ctx context.Context, args []string, getenv env, stdout, stderr io.Writer) error {
-	f := newFlags("restore", getenv, stderr)
-	c := commonFlags(f)
-	in := f.String("in", "", "the backup file to read")
-	identity := f.String("identity", "", "the age private key file (from age-keygen) that opens the backup")
-	if err := f.parse(args); err != nil {
-		return err
-	}
-	if *in == "" || *identity == "" {
+type restoreCmd struct {
+	in, identity *string
+}
+
+func (cmd *restoreCmd) flags(f *flags) {
+	cmd.in = f.String("in", "", "the backup file to read")
+	cmd.identity = f.String("identity", "", "the age private key file (from age-keygen) that opens the backup")
+}
+
+func (cmd *restoreCmd) run(ctx context.Context, c common, stdin io.Reader, stdout, stderr io.Writer) error {
+	if *cmd.in == "" || *cmd.identity == "" {
 		return usagef("give the backup (--in) and the private key file (--identity)")
 	}
 	src, err := c.source()
@@ -82,11 +86,11 @@ func cmdRestore(ctx context.Context, args []string, getenv env, stdout, stderr i
 	if src.Dialect != store.SQLite {
 		return usagef("--db: restore into a new SQLite file; for PostgreSQL see docs/deploy.md")
 	}
-	ids, err := backup.ReadIdentities(*identity)
+	ids, err := backup.ReadIdentities(*cmd.identity)
 	if err != nil {
 		return err
 	}
-	file, err := os.Open(*in) // #nosec G304 -- the operator's --in
+	file, err := os.Open(*cmd.in) // #nosec G304 -- the operator's --in
 	if err != nil {
 		return fmt.Errorf("restore: %w", err)
 	}
@@ -94,11 +98,11 @@ func cmdRestore(ctx context.Context, args []string, getenv env, stdout, stderr i
 	if _, err := backup.RestoreSQLite(file, src.Path, ids...); err != nil {
 		return err
 	}
-	db, err := c.open(ctx, false)
+	db, done, err := c.openDB(ctx, false, false)
 	if err != nil {
 		return err
 	}
-	defer db.Close()
+	defer done()
 	if err := db.IntegrityCheck(ctx); err != nil {
 		return err
 	}

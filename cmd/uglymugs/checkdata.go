@@ -10,25 +10,20 @@ import (
 	"uglymugs/internal/vault"
 )
 
-// cmdCheckData tries every encrypted value in the database with the key
+// checkDataCmd tries every encrypted value in the database with the key
 // file and lists, one a line, those that do not open: table, column and
 // row id, never contents. It only reads, so it runs beside serve. The
 // exit status is 1 if any is unreadable.
-func cmdCheckData(ctx context.Context, args []string, getenv env, stdout, stderr io.Writer) error {
-	f := newFlags("check-data", getenv, stderr)
-	c := commonFlags(f)
-	if err := f.parse(args); err != nil {
-		return err
-	}
-	db, err := c.open(ctx, true)
+type checkDataCmd struct{ noFlags }
+
+func (cmd checkDataCmd) run(ctx context.Context, c common, stdin io.Reader, stdout, stderr io.Writer) error {
+	db, done, err := c.openDB(ctx, false, true)
 	if err != nil {
 		return err
 	}
-	defer db.Close()
-	if st, err := db.Status(ctx); err != nil {
+	defer done()
+	if err := schemaCurrent(ctx, db); err != nil {
 		return err
-	} else if st.Stale() {
-		return fmt.Errorf("the database schema is out of date: run \"uglymugs migrate\" first")
 	}
 	// With another database's key file nothing would open: say that once
 	// rather than list every value.

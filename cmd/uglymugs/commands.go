@@ -14,25 +14,18 @@ import (
 	"uglymugs/internal/vault"
 )
 
-func cmdMigrate(ctx context.Context, args []string, getenv env, stdout, stderr io.Writer) error {
-	f := newFlags("migrate", getenv, stderr)
-	c := commonFlags(f)
-	if err := f.parse(args); err != nil {
-		return err
-	}
-	lock, err := c.lockDB()
-	if err != nil {
-		return err
-	}
-	defer lock.Release() //nolint:errcheck // closing a lock file; exiting releases it anyway
+// migrateCmd brings the database schema up to date.
+type migrateCmd struct{ noFlags }
+
+func (cmd migrateCmd) run(ctx context.Context, c common, stdin io.Reader, stdout, stderr io.Writer) error {
 	// With the key file (when it is there), migrate also records or
 	// checks which key file belongs to this database.
 	keys := c.haveKeys()
-	db, err := c.open(ctx, keys)
+	db, done, err := c.openDB(ctx, true, keys)
 	if err != nil {
 		return err
 	}
-	defer db.Close()
+	defer done()
 	n, err := db.Migrate(ctx)
 	if err != nil {
 		return c.keysProblem(err)
@@ -50,37 +43,33 @@ func cmdMigrate(ctx context.Context, args []string, getenv env, stdout, stderr i
 	return nil
 }
 
-func cmdKeysInit(args []string, getenv env, stdout, stderr io.Writer) error {
-	f := newFlags("keys init", getenv, stderr)
-	c := commonFlags(f) // --db is accepted, like every command, and not used
-	keys := c.keys
-	if err := f.parse(args); err != nil {
-		return err
-	}
+// keysInitCmd writes a new key file; it never overwrites one. Like every
+// command it accepts --db, and does not use it.
+type keysInitCmd struct{ noFlags }
+
+func (cmd keysInitCmd) run(ctx context.Context, c common, stdin io.Reader, stdout, stderr io.Writer) error {
 	v, err := vault.Generate()
 	if err != nil {
 		return err
 	}
-	if err := vault.WriteNew(*keys, v); err != nil {
+	if err := vault.WriteNew(*c.keys, v); err != nil {
 		return err
 	}
 	fmt.Fprintf(stdout, "wrote a new key file to %s (mode 0600).\n"+
 		"Keep it apart from the database and its backups: whoever has both can read members' details.\n"+
-		"Back it up somewhere safe: without it, encrypted data cannot be read.\n", *keys)
+		"Back it up somewhere safe: without it, encrypted data cannot be read.\n", *c.keys)
 	return nil
 }
 
-func cmdAuditVerify(ctx context.Context, args []string, getenv env, stdout, stderr io.Writer) error {
-	f := newFlags("audit verify", getenv, stderr)
-	c := commonFlags(f)
-	if err := f.parse(args); err != nil {
-		return err
-	}
-	db, err := c.open(ctx, false)
+// auditVerifyCmd checks the audit log's hash chain.
+type auditVerifyCmd struct{ noFlags }
+
+func (cmd auditVerifyCmd) run(ctx context.Context, c common, stdin io.Reader, stdout, stderr io.Writer) error {
+	db, done, err := c.openDB(ctx, false, false)
 	if err != nil {
 		return err
 	}
-	defer db.Close()
+	defer done()
 	head, err := audit.Verify(db.AuditEntries(ctx))
 	if err != nil {
 		return err
@@ -90,39 +79,41 @@ func cmdAuditVerify(ctx context.Context, args []string, getenv env, stdout, stde
 	return nil
 }
 
-func cmdUserAdd(ctx context.Context, args []string, getenv env, stdin io.Reader, stdout, stderr io.Writer) error {
-	f := newFlags("user add", getenv, stderr)
-	c := commonFlags(f)
-	username := f.String("username", "", "the new user's username (case-sensitive)")
-	role := f.String("role", "", "coordinator or admin")
-	if err := f.parse(args); err != nil {
-		return err
-	}
-	r := scheme.Role(*role)
+// userAddCmd adds a coordinator or admin, with the password from stdin,
+// and prints the second factor's otpauth:// URI.
+type userAddCmd struct {
+	username, role *string
+}
+
+func (cmd *userAddCmd) flags(f *flags) {
+	cmd.username = f.String("username", "", "the new user's username (case-sensitive)")
+	cmd.role = f.String("role", "", "coordinator or admin")
+}
+
+func (cmd *userAddCmd) run(ctx context.Context, c common, stdin io.Reader, stdout, stderr io.Writer) error {
+	r := scheme.Role(*cmd.role)
 	if !r.Staff() {
-		return usagef("--role %q: use coordinator or admin (members join through the website)", *role)
+		return usagef("--role %q: use coordinator or admin (members join through the website)", *cmd.role)
 	}
-	if p := scheme.UsernameProblem(*username); p != "" {
-		return usagef("--username %q: %s", *username, p)
+	if p := scheme.UsernameProblem(*cmd.username); p != "" {
+		return usagef("--username %q: %s", *cmd.username, p)
 	}
 	pw, err := readPassword(stdin)
 	if err != nil {
 		return err
 	}
-	db, err := c.open(ctx, true)
+	db, done, err := c.openDB(ctx, false, true)
 	if err != nil {
 		return err
 	}
-	defer db.Close()
-	if st, err := db.Status(ctx); err != nil {
+	defer done()
+	if err := schemaCurrent(ctx, db); err != nil {
 		return err
-	} else if st.Stale() {
-		return fmt.Errorf("the database schema is out of date: run \"uglymugs migrate\" first")
 	}
 	if err := c.ensureKeys(ctx, db); err != nil {
 		return err
 	}
-	uri, err := account.CreateStaff(ctx, db, "cli", *username, pw, r)
+	uri, err := account.CreateStaff(ctx, db, "cli", *cmd.username, pw, r)
 	if err != nil {
 		var se *scheme.Error
 		if errors.As(err, &se) && se.Code != scheme.CodeInternal {

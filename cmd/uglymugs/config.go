@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"errors"
 	"flag"
 	"fmt"
@@ -36,54 +35,52 @@ type flags struct {
 	errs   []error
 }
 
-func newFlags(name string, getenv env, stderr io.Writer) *flags {
+// newFlags is a command's flag set with the flags every command takes.
+func newFlags(name string, getenv env, stderr io.Writer) (*flags, common) {
 	fs := flag.NewFlagSet("uglymugs "+name, flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	return &flags{FlagSet: fs, getenv: getenv}
+	f := &flags{FlagSet: fs, getenv: getenv}
+	return f, commonFlags(f)
 }
 
 func envName(flagName string) string {
 	return "UGLYMUGS_" + strings.ToUpper(strings.ReplaceAll(flagName, "-", "_"))
 }
 
-func (f *flags) string(name, def, help string) *string {
-	if v := f.getenv(envName(name)); v != "" {
-		def = v
+// fromEnv is flag name's default: def, or its variable's value when that is
+// set. A value parse rejects is noted, with want saying what to give, for
+// parse to report.
+func fromEnv[T any](f *flags, name string, def T, parse func(string) (T, error), want string) T {
+	v := f.getenv(envName(name))
+	if v == "" {
+		return def
 	}
-	return f.String(name, def, help+" (env "+envName(name)+")")
+	x, err := parse(v)
+	if err != nil {
+		f.errs = append(f.errs, fmt.Errorf("%s=%q: %s", envName(name), v, want))
+	}
+	return x
 }
 
-func (f *flags) bool(name string, def bool, help string) *bool {
-	if v := f.getenv(envName(name)); v != "" {
-		b, err := strconv.ParseBool(v)
-		if err != nil {
-			f.errs = append(f.errs, fmt.Errorf("%s=%q: use true or false", envName(name), v))
-		}
-		def = b
-	}
-	return f.Bool(name, def, help+" (env "+envName(name)+")")
+// help is a flag's help with the variable that also sets it.
+func help(name, text string) string { return text + " (env " + envName(name) + ")" }
+
+func (f *flags) string(name, def, text string) *string {
+	s := fromEnv(f, name, def, func(v string) (string, error) { return v, nil }, "")
+	return f.String(name, s, help(name, text))
 }
 
-func (f *flags) int(name string, def int, help string) *int {
-	if v := f.getenv(envName(name)); v != "" {
-		n, err := strconv.Atoi(v)
-		if err != nil {
-			f.errs = append(f.errs, fmt.Errorf("%s=%q: use a whole number", envName(name), v))
-		}
-		def = n
-	}
-	return f.Int(name, def, help+" (env "+envName(name)+")")
+func (f *flags) bool(name string, def bool, text string) *bool {
+	return f.Bool(name, fromEnv(f, name, def, strconv.ParseBool, "use true or false"), help(name, text))
 }
 
-func (f *flags) float(name string, def float64, help string) *float64 {
-	if v := f.getenv(envName(name)); v != "" {
-		n, err := strconv.ParseFloat(v, 64)
-		if err != nil {
-			f.errs = append(f.errs, fmt.Errorf("%s=%q: use a number, e.g. 10 or 0.5", envName(name), v))
-		}
-		def = n
-	}
-	return f.Float64(name, def, help+" (env "+envName(name)+")")
+func (f *flags) int(name string, def int, text string) *int {
+	return f.Int(name, fromEnv(f, name, def, strconv.Atoi, "use a whole number"), help(name, text))
+}
+
+func (f *flags) float(name string, def float64, text string) *float64 {
+	parse := func(v string) (float64, error) { return strconv.ParseFloat(v, 64) }
+	return f.Float64(name, fromEnv(f, name, def, parse, "use a number, e.g. 10 or 0.5"), help(name, text))
 }
 
 // parse parses args and reports every problem with the environment at once.
@@ -125,22 +122,6 @@ func (c common) source() (store.Source, error) {
 		return src, usagef("--db: %v", err)
 	}
 	return src, nil
-}
-
-// open opens the database named by --db, with the key file when keys is
-// true (commands that touch no personal field do without).
-func (c common) open(ctx context.Context, keys bool) (*store.DB, error) {
-	src, err := c.source()
-	if err != nil {
-		return nil, err
-	}
-	var v *vault.Vault
-	if keys {
-		if v, err = c.vault(); err != nil {
-			return nil, err
-		}
-	}
-	return store.Open(ctx, src, v)
 }
 
 func (c common) vault() (*vault.Vault, error) {
@@ -319,6 +300,16 @@ func (s serveFlags) validate() (serveConfig, error) {
 		return c, usageError{errors.Join(errs...).Error()}
 	}
 	return c, nil
+}
+
+// setUp validates the flags and makes the logger, for serve and demo.
+func (s serveFlags) setUp(c common, stderr io.Writer) (serveConfig, *slog.Logger, error) {
+	cfg, err := s.validate()
+	if err != nil {
+		return cfg, nil, err
+	}
+	log, err := c.logger(stderr)
+	return cfg, log, err
 }
 
 // siteURL is the address used in links in messages.

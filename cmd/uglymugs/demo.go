@@ -14,20 +14,18 @@ import (
 	"uglymugs/internal/vault"
 )
 
-// cmdDemo serves a fresh database of fictional data, thrown away at exit,
+// demoCmd serves a fresh database of fictional data, thrown away at exit,
 // and prints the demo logins.
-func cmdDemo(ctx context.Context, args []string, getenv env, stdout, stderr io.Writer) error {
-	f := newFlags("demo", getenv, stderr)
-	c := commonFlags(f)
-	sf := newServeFlags(f)
-	if err := f.parse(args); err != nil {
-		return err
-	}
-	cfg, err := sf.validate()
-	if err != nil {
-		return err
-	}
-	log, err := c.logger(stderr)
+type demoCmd struct {
+	sf serveFlags
+}
+
+func (cmd *demoCmd) flags(f *flags) {
+	cmd.sf = newServeFlags(f)
+}
+
+func (cmd *demoCmd) run(ctx context.Context, c common, stdin io.Reader, stdout, stderr io.Writer) error {
+	cfg, log, err := cmd.sf.setUp(c, stderr)
 	if err != nil {
 		return err
 	}
@@ -45,20 +43,11 @@ func cmdDemo(ctx context.Context, args []string, getenv env, stdout, stderr io.W
 			return err
 		}
 	}
-	lock, err := src.Lock()
+	db, done, err := openSource(ctx, src, true, vault.Generate)
 	if err != nil {
 		return err
 	}
-	defer lock.Release() //nolint:errcheck // closing a lock file; exiting releases it anyway
-	v, err := vault.Generate()
-	if err != nil {
-		return err
-	}
-	db, err := store.Open(ctx, src, v)
-	if err != nil {
-		return err
-	}
-	defer db.Close()
+	defer done()
 	if st, err := db.Status(ctx); err != nil {
 		return err
 	} else if st.Current != 0 {

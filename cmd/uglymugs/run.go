@@ -41,6 +41,32 @@ func usagef(format string, args ...any) error { return usageError{fmt.Sprintf(fo
 // env is how run reads the environment (os.Getenv, or a map in tests).
 type env func(string) string
 
+// A command is a sub-command: flags declares the flags it takes beside the
+// common ones, and run does its work once they are parsed.
+type command interface {
+	flags(f *flags)
+	run(ctx context.Context, c common, stdin io.Reader, stdout, stderr io.Writer) error
+}
+
+// noFlags is a command's flags when it takes only the common ones.
+type noFlags struct{}
+
+func (noFlags) flags(*flags) {}
+
+// commands are the sub-commands by name: one word, or two ("user add").
+var commands = map[[2]string]func() command{
+	{"serve"}:           func() command { return &serveCmd{} },
+	{"demo"}:            func() command { return &demoCmd{} },
+	{"migrate"}:         func() command { return migrateCmd{} },
+	{"backup"}:          func() command { return &backupCmd{} },
+	{"restore"}:         func() command { return &restoreCmd{} },
+	{"seed"}:            func() command { return &seedCmd{} },
+	{"check-data"}:      func() command { return checkDataCmd{} },
+	{"user", "add"}:     func() command { return &userAddCmd{} },
+	{"keys", "init"}:    func() command { return keysInitCmd{} },
+	{"audit", "verify"}: func() command { return auditVerifyCmd{} },
+}
+
 // run is the whole program: tests call it with their own arguments,
 // environment and streams.
 func run(ctx context.Context, args []string, getenv env, stdin io.Reader, stdout, stderr io.Writer) error {
@@ -48,22 +74,7 @@ func run(ctx context.Context, args []string, getenv env, stdin io.Reader, stdout
 		fmt.Fprint(stderr, usage)
 		return usagef("no command given")
 	}
-	cmd, rest := args[0], args[1:]
-	switch cmd {
-	case "serve":
-		return cmdServe(ctx, rest, getenv, stdout, stderr)
-	case "demo":
-		return cmdDemo(ctx, rest, getenv, stdout, stderr)
-	case "migrate":
-		return cmdMigrate(ctx, rest, getenv, stdout, stderr)
-	case "backup":
-		return cmdBackup(ctx, rest, getenv, stdout, stderr)
-	case "restore":
-		return cmdRestore(ctx, rest, getenv, stdout, stderr)
-	case "seed":
-		return cmdSeed(ctx, rest, getenv, stdout, stderr)
-	case "check-data":
-		return cmdCheckData(ctx, rest, getenv, stdout, stderr)
+	switch args[0] {
 	case "version", "--version":
 		fmt.Fprintln(stdout, "uglymugs", version())
 		return nil
@@ -71,16 +82,20 @@ func run(ctx context.Context, args []string, getenv env, stdin io.Reader, stdout
 		fmt.Fprint(stdout, usage)
 		return nil
 	}
-	if len(rest) > 0 {
-		switch cmd + " " + rest[0] {
-		case "user add":
-			return cmdUserAdd(ctx, rest[1:], getenv, stdin, stdout, stderr)
-		case "keys init":
-			return cmdKeysInit(rest[1:], getenv, stdout, stderr)
-		case "audit verify":
-			return cmdAuditVerify(ctx, rest[1:], getenv, stdout, stderr)
-		}
+	name, rest := [2]string{args[0]}, args[1:]
+	if _, ok := commands[name]; !ok && len(rest) > 0 {
+		name, rest = [2]string{args[0], args[1]}, args[2:]
 	}
-	fmt.Fprint(stderr, usage)
-	return usagef("unknown command %q", strings.Join(args[:min(2, len(args))], " "))
+	newCmd, ok := commands[name]
+	if !ok {
+		fmt.Fprint(stderr, usage)
+		return usagef("unknown command %q", strings.Join(args[:min(2, len(args))], " "))
+	}
+	cmd := newCmd()
+	f, c := newFlags(strings.TrimSpace(name[0]+" "+name[1]), getenv, stderr)
+	cmd.flags(f)
+	if err := f.parse(rest); err != nil {
+		return err
+	}
+	return cmd.run(ctx, c, stdin, stdout, stderr)
 }

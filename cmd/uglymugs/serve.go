@@ -24,39 +24,54 @@ import (
 	"uglymugs/internal/web"
 )
 
-func cmdServe(ctx context.Context, args []string, getenv env, stdout, stderr io.Writer) error {
-	f := newFlags("serve", getenv, stderr)
-	c := commonFlags(f)
-	sf := newServeFlags(f)
-	migrate := f.bool("migrate", false, "apply pending database migrations before serving")
-	if err := f.parse(args); err != nil {
-		return err
-	}
-	cfg, err := sf.validate()
+// serveCmd serves the site and works the jobs until stopped.
+type serveCmd struct {
+	sf      serveFlags
+	migrate *bool
+}
+
+func (cmd *serveCmd) flags(f *flags) {
+	cmd.sf = newServeFlags(f)
+	cmd.migrate = f.bool("migrate", false, "apply pending database migrations before serving")
+}
+
+func (cmd *serveCmd) run(ctx context.Context, c common, stdin io.Reader, stdout, stderr io.Writer) error {
+	cfg, log, err := cmd.sf.setUp(c, stderr)
 	if err != nil {
 		return err
 	}
-	log, err := c.logger(stderr)
+	db, done, err := c.openDB(ctx, true, true)
 	if err != nil {
 		return err
 	}
-	lock, err := c.lockDB()
-	if err != nil {
-		return err
-	}
-	defer lock.Release() //nolint:errcheck // closing a lock file; exiting releases it anyway
-	db, err := c.open(ctx, true)
-	if err != nil {
-		return err
-	}
-	defer db.Close()
-	if err := ensureSchema(ctx, db, *migrate, log); err != nil {
-		return c.keysProblem(err)
-	}
-	if err := c.ensureKeys(ctx, db); err != nil {
+	defer done()
+	if err := c.ready(ctx, db, *cmd.migrate, log); err != nil {
 		return err
 	}
 	return serve(ctx, db, cfg, false, log, stdout)
+}
+
+// ready brings the schema up to date or refuses it (ensureSchema), then
+// proves the key file belongs to the database (ensureKeys), for the
+// commands that write with it.
+func (c common) ready(ctx context.Context, db *store.DB, migrate bool, log *slog.Logger) error {
+	if err := ensureSchema(ctx, db, migrate, log); err != nil {
+		return c.keysProblem(err)
+	}
+	return c.ensureKeys(ctx, db)
+}
+
+// schemaCurrent refuses a schema that is not this build's, for the
+// commands that never migrate.
+func schemaCurrent(ctx context.Context, db *store.DB) error {
+	st, err := db.Status(ctx)
+	if err != nil {
+		return err
+	}
+	if st.Stale() {
+		return fmt.Errorf("the database schema is out of date: run \"uglymugs migrate\" first")
+	}
+	return nil
 }
 
 // ensureSchema refuses a stale schema unless asked to migrate: a binary must

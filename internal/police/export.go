@@ -16,6 +16,7 @@ import (
 	"uglymugs/internal/anonymise"
 	"uglymugs/internal/audit"
 	"uglymugs/internal/scheme"
+	"uglymugs/internal/stats"
 )
 
 // Formats an export can take.
@@ -434,7 +435,7 @@ func (e Export) WriteCSV(w io.Writer) error {
 			rec := append(slices.Clone(base), n, o.ProfileID, d.Gender, d.Age, d.Height, d.Build, d.Ethnicity, d.Hair, d.Features,
 				d.Accent, d.Vehicle, strings.Join(ids, " | "))
 			for j, c := range rec {
-				rec[j] = safeCell(c)
+				rec[j] = stats.SafeCell(c)
 			}
 			if err := cw.Write(rec); err != nil {
 				return err
@@ -443,13 +444,4 @@ func (e Export) WriteCSV(w io.Writer) error {
 	}
 	cw.Flush()
 	return cw.Error()
-}
-
-// safeCell keeps a spreadsheet from running a cell as a formula (OWASP
-// "CSV injection"): a leading = + - @, tab or carriage return gets a '.
-func safeCell(s string) string {
-	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
-		return "'" + s
-	}
-	return s
 }

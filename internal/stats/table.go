@@ -74,9 +74,9 @@ func Find(ts []Table, slug string) (Table, bool) {
 // apostrophe (labels are names admins type, such as region names).
 func WriteCSV(w io.Writer, t Table) error {
 	cw := csv.NewWriter(w)
-	head := []string{safeCell(t.Label)}
+	head := []string{SafeCell(t.Label)}
 	for _, c := range t.Columns {
-		head = append(head, safeCell(c.Name))
+		head = append(head, SafeCell(c.Name))
 	}
 	if err := cw.Write(head); err != nil {
 		return err
@@ -86,7 +86,7 @@ func WriteCSV(w io.Writer, t Table) error {
 		rows = append(rows[:len(rows):len(rows)], *t.Total)
 	}
 	for _, r := range rows {
-		line := []string{safeCell(r.Label)}
+		line := []string{SafeCell(r.Label)}
 		for _, v := range r.Values {
 			line = append(line, v.CSV())
 		}
@@ -98,8 +98,11 @@ func WriteCSV(w io.Writer, t Table) error {
 	return cw.Error()
 }
 
-// safeCell defuses spreadsheet formulas (CSV injection).
-func safeCell(s string) string {
+// SafeCell keeps a spreadsheet from running a cell as a formula (OWASP
+// "CSV injection"): a leading = + - @, tab or carriage return gets a '.
+// Every CSV the service writes (statistics, police exports) passes its
+// cells through it.
+func SafeCell(s string) string {
 	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
 		return "'" + s
 	}

@@ -54,26 +54,18 @@ func (db Alerts) PendingAdditions(ctx context.Context) ([]scheme.Addition, error
 }
 
 func (db *core) additions(ctx context.Context, q, viewer string, args ...any) ([]scheme.Addition, error) {
-	rows, err := db.read.QueryContext(ctx, q, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []scheme.Addition
-	for rows.Next() {
-		var ad scheme.Addition
+	return queryRows(ctx, db.read, func(rows rowScanner) (ad scheme.Addition, err error) {
 		var ct []byte
 		var moderated sql.NullTime
 		if err := rows.Scan(&ad.ID, &ad.AlertID, &ad.AuthorID, &ct, &ad.Status, &ad.CreatedAt, &moderated); err != nil {
-			return nil, err
+			return ad, err
 		}
 		ad.ModeratedAt, ad.Mine = moderated.Time, viewer != "" && ad.AuthorID == viewer
 		if ad.Body, err = db.open("alert_additions", "body", ad.ID, ct); err != nil {
-			return nil, err
+			return ad, err
 		}
-		out = append(out, ad)
-	}
-	return out, rows.Err()
+		return ad, nil
+	}, q, args...)
 }
 
 // ModerateAddition approves or rejects a pending addition.

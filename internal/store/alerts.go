@@ -201,25 +201,17 @@ func (db *core) insertAlertVersion(ctx context.Context, tx *sql.Tx, a scheme.Ale
 
 // AlertVersions lists a published alert's versions, newest first.
 func (db Alerts) AlertVersions(ctx context.Context, id string) ([]scheme.AlertVersion, error) {
-	rows, err := db.read.QueryContext(ctx, `SELECT version, content_ct, edited_by, edited_at FROM alert_versions
-		WHERE alert_id = $1 ORDER BY version DESC`, id)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []scheme.AlertVersion
-	for rows.Next() {
-		var v scheme.AlertVersion
+	return queryRows(ctx, db.read, func(rows rowScanner) (v scheme.AlertVersion, err error) {
 		var ct []byte
 		if err := rows.Scan(&v.Version, &ct, &v.EditedBy, &v.EditedAt); err != nil {
-			return nil, err
+			return v, err
 		}
 		if err := db.openJSON("alert_versions", "content", fmt.Sprintf("%s/%d", id, v.Version), ct, &v.Content); err != nil {
-			return nil, err
+			return v, err
 		}
-		out = append(out, v)
-	}
-	return out, rows.Err()
+		return v, nil
+	}, `SELECT version, content_ct, edited_by, edited_at FROM alert_versions
+		WHERE alert_id = $1 ORDER BY version DESC`, id)
 }
 
 // ApproveAlert records a second coordinator's approval of a draft. Whoever
@@ -382,14 +374,14 @@ func (db Alerts) DiscardAlert(ctx context.Context, actor, id string) error {
 const alertColumns = `a.id, a.status, a.severity, a.nationwide, a.incident_at, a.content_ct, a.flags_ct, a.override_ct, a.version,
 	a.created_by, a.updated_by, a.created_at, a.updated_at, a.approved_by, a.approved_at, a.published_by, a.published_at, a.withdrawn_at, a.notice_ct`
 
-func (db *core) scanAlert(sc interface{ Scan(...any) error }, extra ...any) (scheme.Alert, error) {
+func (db *core) scanAlert(sc rowScanner, extra ...any) (scheme.Alert, error) {
 	return db.scanAlertAs(sc, false, extra...)
 }
 
 // scanAlertAs reads an alert row. lenient (for lists) marks an alert whose
 // encrypted fields do not open as Unreadable, with no content, instead of
 // failing the whole list; the alert's own page still fails.
-func (db *core) scanAlertAs(sc interface{ Scan(...any) error }, lenient bool, extra ...any) (scheme.Alert, error) {
+func (db *core) scanAlertAs(sc rowScanner, lenient bool, extra ...any) (scheme.Alert, error) {
 	var a scheme.Alert
 	var status, severity string
 	var content, flags, override, notice []byte
@@ -470,18 +462,7 @@ func (db *core) fillAlertLists(ctx context.Context, q queryer, as []scheme.Alert
 		}{`SELECT alert_id, report_id FROM alert_reports WHERE alert_id IN (` + in + `) ORDER BY report_id`, func(a *scheme.Alert, v string) { a.ReportIDs = append(a.ReportIDs, v) }})
 	}
 	for _, l := range lists {
-		rows, err := q.QueryContext(ctx, l.query, args...)
-		if err != nil {
-			return err
-		}
-		err = eachRow(rows, func() error {
-			var id, v string
-			if err := rows.Scan(&id, &v); err != nil {
-				return err
-			}
-			l.set(&as[at[id]], v)
-			return nil
-		})
+		err := eachPair(ctx, q, func(id, v string) { l.set(&as[at[id]], v) }, l.query, args...)
 		if err != nil {
 			return err
 		}
@@ -500,11 +481,7 @@ func (db Alerts) Alerts(ctx context.Context, f scheme.AlertFilter) ([]scheme.Ale
 	var args []any
 	arg := func(v any) string { args = append(args, v); return fmt.Sprintf("$%d", len(args)) }
 	if len(f.Statuses) > 0 {
-		var ph []string
-		for _, s := range f.Statuses {
-			ph = append(ph, arg(string(s)))
-		}
-		q += ` AND a.status IN (` + strings.Join(ph, ", ") + `)`
+		q += ` AND a.status IN (` + inList(arg, f.Statuses) + `)`
 	}
 	if f.ReportID != "" {
 		q += ` AND a.id IN (SELECT alert_id FROM alert_reports WHERE report_id = ` + arg(f.ReportID) + `)`
@@ -517,28 +494,16 @@ func (db Alerts) Alerts(ctx context.Context, f scheme.AlertFilter) ([]scheme.Ale
 }
 
 func (db *core) listAlerts(ctx context.Context, q string, args []any, staff bool) ([]scheme.Alert, error) {
-	rows, err := db.read.QueryContext(ctx, q, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []scheme.Alert
-	for rows.Next() {
-		var a scheme.Alert
-		var readAt sql.NullTime
-		var err error
+	out, err := queryRows(ctx, db.read, func(rows rowScanner) (scheme.Alert, error) {
 		if staff {
-			a, err = db.scanAlertAs(rows, true)
-		} else {
-			a, err = db.scanAlertAs(rows, true, &readAt)
-			a.ReadAt = readAt.Time
+			return db.scanAlertAs(rows, true)
 		}
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, a)
-	}
-	if err := rows.Err(); err != nil {
+		var readAt sql.NullTime
+		a, err := db.scanAlertAs(rows, true, &readAt)
+		a.ReadAt = readAt.Time
+		return a, err
+	}, q, args...)
+	if err != nil {
 		return nil, err
 	}
 	if err := db.fillAlertLists(ctx, db.read, out, staff); err != nil {

@@ -68,24 +68,16 @@ func (db Sessions) CreateAPIKey(ctx context.Context, actor, name string, perMinu
 
 // APIKeys lists partner keys, newest first.
 func (db Sessions) APIKeys(ctx context.Context) ([]scheme.APIKey, error) {
-	rows, err := db.read.QueryContext(ctx, `SELECT id, name, prefix, per_minute, per_day, created_by, created_at, last_used_at, revoked_at, revoked_by
-		FROM api_keys ORDER BY created_at DESC, id`)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []scheme.APIKey
-	for rows.Next() {
-		var k scheme.APIKey
+	return queryRows(ctx, db.read, func(rows rowScanner) (k scheme.APIKey, err error) {
 		var used, revoked sql.NullTime
 		var by sql.NullString
 		if err := rows.Scan(&k.ID, &k.Name, &k.Prefix, &k.PerMinute, &k.PerDay, &k.CreatedBy, &k.CreatedAt, &used, &revoked, &by); err != nil {
-			return nil, err
+			return k, err
 		}
 		k.LastUsedAt, k.RevokedAt, k.RevokedBy = used.Time, revoked.Time, by.String
-		out = append(out, k)
-	}
-	return out, rows.Err()
+		return k, nil
+	}, `SELECT id, name, prefix, per_minute, per_day, created_by, created_at, last_used_at, revoked_at, revoked_by
+		FROM api_keys ORDER BY created_at DESC, id`)
 }
 
 // RevokeAPIKey stops a key at once: the next request with it is refused.
@@ -111,20 +103,8 @@ func (db Sessions) ActiveMemberByMobile(ctx context.Context, e164 string) (schem
 	if err != nil {
 		return scheme.User{}, err
 	}
-	rows, err := db.read.QueryContext(ctx, `SELECT u.id FROM profiles p JOIN users u ON u.id = p.user_id
+	ids, err := queryStrings(ctx, db.read, `SELECT u.id FROM profiles p JOIN users u ON u.id = p.user_id
 		WHERE p.mobile_idx = $1 AND u.status = 'active' AND u.role IN ('member', 'org_contact', 'org_staff') LIMIT 2`, idx)
-	if err != nil {
-		return scheme.User{}, err
-	}
-	var ids []string
-	err = eachRow(rows, func() error {
-		var id string
-		if err := rows.Scan(&id); err != nil {
-			return err
-		}
-		ids = append(ids, id)
-		return nil
-	})
 	if err != nil {
 		return scheme.User{}, err
 	}

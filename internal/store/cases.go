@@ -13,24 +13,16 @@ import (
 
 // Timeline returns everything that happened to a report, oldest first.
 func (db Reports) Timeline(ctx context.Context, reportID string) ([]scheme.Event, error) {
-	rows, err := db.read.QueryContext(ctx, `SELECT id, at, actor, kind, detail, body_ct FROM report_events WHERE report_id = $1 ORDER BY at, id`, reportID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []scheme.Event
-	for rows.Next() {
-		var e scheme.Event
+	return queryRows(ctx, db.read, func(rows rowScanner) (e scheme.Event, err error) {
 		var ct []byte
 		if err := rows.Scan(&e.ID, &e.At, &e.Actor, &e.Kind, &e.Detail, &ct); err != nil {
-			return nil, err
+			return e, err
 		}
 		if e.Body, err = db.openOptional("report_events", "body", e.ID, ct); err != nil {
-			return nil, err
+			return e, err
 		}
-		out = append(out, e)
-	}
-	return out, rows.Err()
+		return e, nil
+	}, `SELECT id, at, actor, kind, detail, body_ct FROM report_events WHERE report_id = $1 ORDER BY at, id`, reportID)
 }
 
 // AddCaseNote adds a caseworker's note (kind "note") or a referral to a
@@ -104,27 +96,19 @@ func (db Reports) CompleteTask(ctx context.Context, actor, reportID, taskID stri
 
 // Tasks lists a report's tasks, open ones first by due date.
 func (db Reports) Tasks(ctx context.Context, reportID string) ([]scheme.Task, error) {
-	rows, err := db.read.QueryContext(ctx, `SELECT id, title_ct, due_at, done_at FROM case_tasks WHERE report_id = $1
-		ORDER BY CASE WHEN done_at IS NULL THEN 0 ELSE 1 END, due_at, created_at`, reportID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []scheme.Task
-	for rows.Next() {
-		var t scheme.Task
+	return queryRows(ctx, db.read, func(rows rowScanner) (t scheme.Task, err error) {
 		var ct []byte
 		var due, done sql.NullTime
 		if err := rows.Scan(&t.ID, &ct, &due, &done); err != nil {
-			return nil, err
+			return t, err
 		}
 		t.DueAt, t.DoneAt = due.Time, done.Time
 		if t.Title, err = db.open("case_tasks", "title", t.ID, ct); err != nil {
-			return nil, err
+			return t, err
 		}
-		out = append(out, t)
-	}
-	return out, rows.Err()
+		return t, nil
+	}, `SELECT id, title_ct, due_at, done_at FROM case_tasks WHERE report_id = $1
+		ORDER BY CASE WHEN done_at IS NULL THEN 0 ELSE 1 END, due_at, created_at`, reportID)
 }
 
 // AddMessage adds a message to a report's thread. A message from the
@@ -247,24 +231,16 @@ func (db Reports) SaveDraft(ctx context.Context, userID, id string, step int, da
 
 // Drafts lists a user's drafts, newest first.
 func (db Reports) Drafts(ctx context.Context, userID string) ([]scheme.Draft, error) {
-	rows, err := db.read.QueryContext(ctx, `SELECT id, step, data_ct, updated_at FROM report_drafts WHERE user_id = $1 ORDER BY updated_at DESC, id`, userID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []scheme.Draft
-	for rows.Next() {
-		var d scheme.Draft
+	return queryRows(ctx, db.read, func(rows rowScanner) (d scheme.Draft, err error) {
 		var ct []byte
 		if err := rows.Scan(&d.ID, &d.Step, &ct, &d.UpdatedAt); err != nil {
-			return nil, err
+			return d, err
 		}
 		if d.Data, err = db.open("report_drafts", "data", d.ID, ct); err != nil {
-			return nil, err
+			return d, err
 		}
-		out = append(out, d)
-	}
-	return out, rows.Err()
+		return d, nil
+	}, `SELECT id, step, data_ct, updated_at FROM report_drafts WHERE user_id = $1 ORDER BY updated_at DESC, id`, userID)
 }
 
 // DeleteDraft removes a user's draft (after submitting, or discarding it).

@@ -128,7 +128,29 @@ func (db Checks) ChecksToday(ctx context.Context, userID string, dayStart time.T
 func (db Checks) UnusualChecking(ctx context.Context, since time.Time) ([]scheme.CheckingFlag, error) {
 	// Per member and value: how often, and whether the value is an
 	// identifier in a report. Then per member.
-	rows, err := db.read.QueryContext(ctx, `
+	return queryRows(ctx, db.read, func(rows rowScanner) (f scheme.CheckingFlag, err error) {
+		var last any
+		var name []byte
+		if err := rows.Scan(&f.UserID, &name, &f.Role, &f.Checks, &f.Distinct, &f.MostRepeated, &f.ReportedRepeated, &last); err != nil {
+			return f, err
+		}
+		if f.LastCheck, err = scanTime(last); err != nil {
+			return f, err
+		}
+		if f.Username, err = db.open("users", "username", f.UserID, name); err != nil {
+			return f, err
+		}
+		if f.Distinct >= scheme.UnusualDistinct {
+			f.Reasons = append(f.Reasons, "many different values")
+		}
+		if f.MostRepeated >= scheme.UnusualRepeats {
+			f.Reasons = append(f.Reasons, "the same value again and again")
+		}
+		if f.ReportedRepeated >= scheme.UnusualReportedCheck {
+			f.Reasons = append(f.Reasons, "an identifier from a report, repeatedly")
+		}
+		return f, nil
+	}, `
 		WITH per_value AS (
 			SELECT c.user_id, c.value_idx, COUNT(*) AS n, MAX(c.checked_at) AS last_at,
 				MAX(CASE WHEN EXISTS (SELECT 1 FROM offender_identifiers i WHERE i.kind = c.kind AND i.value_idx = c.value_idx) THEN 1 ELSE 0 END) AS reported
@@ -142,58 +164,18 @@ func (db Checks) UnusualChecking(ctx context.Context, since time.Time) ([]scheme
 		HAVING COUNT(*) >= $2 OR MAX(p.n) >= $3 OR MAX(CASE WHEN p.reported = 1 THEN p.n ELSE 0 END) >= $4
 		ORDER BY SUM(p.n) DESC, p.user_id`,
 		since.UTC(), scheme.UnusualDistinct, scheme.UnusualRepeats, scheme.UnusualReportedCheck)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []scheme.CheckingFlag
-	for rows.Next() {
-		var f scheme.CheckingFlag
-		var last any
-		var name []byte
-		if err := rows.Scan(&f.UserID, &name, &f.Role, &f.Checks, &f.Distinct, &f.MostRepeated, &f.ReportedRepeated, &last); err != nil {
-			return nil, err
-		}
-		if f.LastCheck, err = scanTime(last); err != nil {
-			return nil, err
-		}
-		if f.Username, err = db.open("users", "username", f.UserID, name); err != nil {
-			return nil, err
-		}
-		if f.Distinct >= scheme.UnusualDistinct {
-			f.Reasons = append(f.Reasons, "many different values")
-		}
-		if f.MostRepeated >= scheme.UnusualRepeats {
-			f.Reasons = append(f.Reasons, "the same value again and again")
-		}
-		if f.ReportedRepeated >= scheme.UnusualReportedCheck {
-			f.Reasons = append(f.Reasons, "an identifier from a report, repeatedly")
-		}
-		out = append(out, f)
-	}
-	return out, rows.Err()
 }
 
 // MemberChecks returns a member's recent checks, newest first, for a
 // coordinator looking into a flag; the view is audited by the caller.
 func (db Checks) MemberChecks(ctx context.Context, userID string, since time.Time, limit int) ([]scheme.CheckEntry, error) {
-	rows, err := db.read.QueryContext(ctx, `SELECT c.channel, c.kind, c.matches,
+	return queryRows(ctx, db.read, func(rows rowScanner) (e scheme.CheckEntry, err error) {
+		err = rows.Scan(&e.Channel, &e.Kind, &e.Matches, &e.Reported, &e.CheckedAt)
+		return e, err
+	}, `SELECT c.channel, c.kind, c.matches,
 			EXISTS (SELECT 1 FROM offender_identifiers i WHERE i.kind = c.kind AND i.value_idx = c.value_idx), c.checked_at
 		FROM checks c WHERE c.user_id = $1 AND c.checked_at >= $2 ORDER BY c.checked_at DESC LIMIT $3`,
 		userID, since.UTC(), limit)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []scheme.CheckEntry
-	for rows.Next() {
-		var e scheme.CheckEntry
-		if err := rows.Scan(&e.Channel, &e.Kind, &e.Matches, &e.Reported, &e.CheckedAt); err != nil {
-			return nil, err
-		}
-		out = append(out, e)
-	}
-	return out, rows.Err()
 }
 
 // PurgeChecks deletes check log entries older than before (the log is kept

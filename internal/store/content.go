@@ -24,21 +24,14 @@ func (db Content) Content(ctx context.Context, slug string) (scheme.ContentVersi
 
 // ContentHistory returns every version of a page, newest first.
 func (db Content) ContentHistory(ctx context.Context, slug string) ([]scheme.ContentVersion, error) {
-	rows, err := db.read.QueryContext(ctx, `SELECT version, body, edited_by, edited_at FROM content_versions
-		WHERE slug = $1 ORDER BY version DESC`, slug)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []scheme.ContentVersion
-	for rows.Next() {
-		c := scheme.ContentVersion{Slug: slug}
+	return queryRows(ctx, db.read, func(rows rowScanner) (c scheme.ContentVersion, err error) {
+		c = scheme.ContentVersion{Slug: slug}
 		if err := rows.Scan(&c.Version, &c.Body, &c.EditedBy, &c.EditedAt); err != nil {
-			return nil, err
+			return c, err
 		}
-		out = append(out, c)
-	}
-	return out, rows.Err()
+		return c, nil
+	}, `SELECT version, body, edited_by, edited_at FROM content_versions
+		WHERE slug = $1 ORDER BY version DESC`, slug)
 }
 
 // SaveContent adds a version of a page (the older ones stay) and its audit
@@ -89,20 +82,10 @@ func (db Content) PublishTerms(ctx context.Context, actor, body string) (scheme.
 
 // TermsHistory lists every version of the terms, newest first.
 func (db Content) TermsHistory(ctx context.Context) ([]scheme.Terms, error) {
-	rows, err := db.read.QueryContext(ctx, `SELECT version, body, published_at FROM terms_versions ORDER BY version DESC`)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []scheme.Terms
-	for rows.Next() {
-		var t scheme.Terms
-		if err := rows.Scan(&t.Version, &t.Body, &t.PublishedAt); err != nil {
-			return nil, err
-		}
-		out = append(out, t)
-	}
-	return out, rows.Err()
+	return queryRows(ctx, db.read, func(rows rowScanner) (t scheme.Terms, err error) {
+		err = rows.Scan(&t.Version, &t.Body, &t.PublishedAt)
+		return t, err
+	}, `SELECT version, body, published_at FROM terms_versions ORDER BY version DESC`)
 }
 
 // TermsToAccept returns the version of the terms a member must accept

@@ -192,11 +192,7 @@ func (db *core) fillDeliveries(ctx context.Context, tx *sql.Tx, channel string, 
 	}
 	live := map[string]bool{}
 	// #nosec G202 -- constant fragments and column names chosen in code, and $n placeholders; values are arguments
-	rows, err = tx.QueryContext(ctx, `SELECT id FROM alerts WHERE status = 'published' AND id IN (`+placeholders(1, len(alertArgs))+`)`, alertArgs...)
-	if err != nil {
-		return err
-	}
-	ids, err := scanStrings(rows)
+	ids, err := queryStrings(ctx, tx, `SELECT id FROM alerts WHERE status = 'published' AND id IN (`+placeholders(1, len(alertArgs))+`)`, alertArgs...)
 	if err != nil {
 		return err
 	}
@@ -215,6 +211,16 @@ func placeholders(from, n int) string {
 	ph := make([]string, n)
 	for i := range ph {
 		ph[i] = fmt.Sprintf("$%d", from+i)
+	}
+	return strings.Join(ph, ", ")
+}
+
+// inList binds each of vs with arg and returns their placeholders, joined
+// for "IN (…)".
+func inList[T ~string](arg func(any) string, vs []T) string {
+	ph := make([]string, len(vs))
+	for i, v := range vs {
+		ph[i] = arg(string(v))
 	}
 	return strings.Join(ph, ", ")
 }
@@ -328,23 +334,8 @@ func (db Deliveries) MarkSent(ctx context.Context, ds []outbox.AlertDelivery) er
 // is present, with only the states that have a count.
 func (db Deliveries) DeliveryCounts(ctx context.Context, alertID string) (map[string]map[string]int, error) {
 	out := map[string]map[string]int{"in_app": {}, "email": {}, "sms": {}}
-	rows, err := db.read.QueryContext(ctx, `SELECT channel, status, COUNT(*) FROM alert_deliveries WHERE alert_id = $1 GROUP BY channel, status`, alertID)
+	err := addCounts(ctx, db.read, out, `SELECT channel, status, COUNT(*) FROM alert_deliveries WHERE alert_id = $1 GROUP BY channel, status`, alertID)
 	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var ch, st string
-		var n int
-		if err := rows.Scan(&ch, &st, &n); err != nil {
-			return nil, err
-		}
-		if out[ch] == nil {
-			out[ch] = map[string]int{}
-		}
-		out[ch][st] = n
-	}
-	if err := rows.Err(); err != nil {
 		return nil, err
 	}
 	var unread, read int
@@ -367,23 +358,15 @@ func (db Deliveries) DeliveryFailures(ctx context.Context, alertID string, limit
 	if limit <= 0 {
 		limit = 50
 	}
-	rows, err := db.read.QueryContext(ctx, `SELECT user_id, channel, status, error, attempts, updated_at FROM alert_deliveries
-		WHERE alert_id = $1 AND status IN ('failed', 'retrying') ORDER BY updated_at DESC, channel, user_id LIMIT $2`, alertID, limit)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []scheme.DeliveryFailure
-	for rows.Next() {
-		var f scheme.DeliveryFailure
+	return queryRows(ctx, db.read, func(rows rowScanner) (f scheme.DeliveryFailure, err error) {
 		var userID string
 		if err := rows.Scan(&userID, &f.Channel, &f.State, &f.Error, &f.Attempts, &f.UpdatedAt); err != nil {
-			return nil, err
+			return f, err
 		}
 		f.Ref = outbox.DeliveryRef(alertID, userID, f.Channel)
-		out = append(out, f)
-	}
-	return out, rows.Err()
+		return f, nil
+	}, `SELECT user_id, channel, status, error, attempts, updated_at FROM alert_deliveries
+		WHERE alert_id = $1 AND status IN ('failed', 'retrying') ORDER BY updated_at DESC, channel, user_id LIMIT $2`, alertID, limit)
 }
 
 // RetryDeliveries queues an alert's failed deliveries on channel again,
@@ -466,18 +449,8 @@ func (db Deliveries) ChannelPaused(ctx context.Context, channel string) (bool, e
 
 // DeliveryPauses lists the paused channels.
 func (db Deliveries) DeliveryPauses(ctx context.Context) ([]scheme.DeliveryPause, error) {
-	rows, err := db.read.QueryContext(ctx, `SELECT channel, reason, paused_at FROM delivery_pauses ORDER BY channel`)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []scheme.DeliveryPause
-	for rows.Next() {
-		var p scheme.DeliveryPause
-		if err := rows.Scan(&p.Channel, &p.Reason, &p.PausedAt); err != nil {
-			return nil, err
-		}
-		out = append(out, p)
-	}
-	return out, rows.Err()
+	return queryRows(ctx, db.read, func(rows rowScanner) (p scheme.DeliveryPause, err error) {
+		err = rows.Scan(&p.Channel, &p.Reason, &p.PausedAt)
+		return p, err
+	}, `SELECT channel, reason, paused_at FROM delivery_pauses ORDER BY channel`)
 }

@@ -14,26 +14,20 @@ import (
 // caller has validated it.
 func (db Police) RecordDisclosure(ctx context.Context, d scheme.Disclosure) (scheme.Disclosure, error) {
 	d.ID, d.Status, d.RequestedAt = newID(), "pending", db.now().UTC()
-	cts := map[string][]byte{}
-	for col, v := range map[string]string{"what": d.What, "recipient": d.Recipient, "justification": d.Justification} {
-		ct, err := db.seal("disclosures", col, d.ID, v)
-		if err != nil {
-			return d, err
-		}
-		cts[col] = ct
-	}
+	s := &sealer{db: db.core, table: "disclosures", id: d.ID}
+	what, recipient, justification := s.seal("what", d.What), s.seal("recipient", d.Recipient), s.seal("justification", d.Justification)
 	var noNotify []byte
 	if !d.Notify {
-		var err error
-		if noNotify, err = db.seal("disclosures", "no_notify", d.ID, d.NoNotify); err != nil {
-			return d, err
-		}
+		noNotify = s.seal("no_notify", d.NoNotify)
+	}
+	if s.err != nil {
+		return d, s.err
 	}
 	err := db.inTx(ctx, func(tx *sql.Tx) error {
 		if _, err := tx.ExecContext(ctx, `INSERT INTO disclosures (id, legal_basis, subject_user_id, report_id, what_ct, recipient_ct, justification_ct,
 				notify, no_notify_ct, status, requested_by, requested_at)
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'pending', $10, $11)`,
-			d.ID, d.LegalBasis, nullable(d.SubjectUserID), nullable(d.ReportID), cts["what"], cts["recipient"], cts["justification"],
+			d.ID, d.LegalBasis, nullable(d.SubjectUserID), nullable(d.ReportID), what, recipient, justification,
 			d.Notify, noNotify, d.RequestedBy, d.RequestedAt); err != nil {
 			return mapErr(err)
 		}
@@ -120,7 +114,7 @@ func (db *core) disclosurePerson(ctx context.Context, q queryer, d scheme.Disclo
 const disclosureColumns = `id, legal_basis, subject_user_id, report_id, what_ct, recipient_ct, justification_ct, notify, no_notify_ct,
 	status, requested_by, requested_at, decided_by, decided_at, decision_ct, notified_at`
 
-func (db *core) scanDisclosure(sc interface{ Scan(...any) error }) (scheme.Disclosure, error) {
+func (db *core) scanDisclosure(sc rowScanner) (scheme.Disclosure, error) {
 	var d scheme.Disclosure
 	var subject, report, decidedBy sql.NullString
 	var decidedAt, notifiedAt sql.NullTime
@@ -173,18 +167,5 @@ func (db Police) MemberDisclosures(ctx context.Context, userID string) ([]scheme
 }
 
 func (db *core) listDisclosures(ctx context.Context, q string, args ...any) ([]scheme.Disclosure, error) {
-	rows, err := db.read.QueryContext(ctx, q, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []scheme.Disclosure
-	for rows.Next() {
-		d, err := db.scanDisclosure(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, d)
-	}
-	return out, rows.Err()
+	return queryRows(ctx, db.read, db.scanDisclosure, q, args...)
 }

@@ -14,19 +14,16 @@ import (
 // entry.
 func (db Police) CreateEnquiry(ctx context.Context, e scheme.Enquiry) (scheme.Enquiry, error) {
 	e.ID, e.Status, e.CreatedAt = newID(), "open", db.now().UTC()
-	cts := map[string][]byte{}
-	for col, v := range map[string]string{"unit": e.Unit, "reference": e.Reference, "request": e.Request} {
-		ct, err := db.seal("police_enquiries", col, e.ID, v)
-		if err != nil {
-			return e, err
-		}
-		cts[col] = ct
+	s := &sealer{db: db.core, table: "police_enquiries", id: e.ID}
+	unit, reference, request := s.seal("unit", e.Unit), s.seal("reference", e.Reference), s.seal("request", e.Request)
+	if s.err != nil {
+		return e, s.err
 	}
 	err := db.inTx(ctx, func(tx *sql.Tx) error {
 		if _, err := tx.ExecContext(ctx, `INSERT INTO police_enquiries (id, force, unit_ct, reference_ct, request_ct, report_id, profile_id,
 				status, respond_by, created_by, created_at)
 			VALUES ($1, $2, $3, $4, $5, $6, $7, 'open', $8, $9, $10)`,
-			e.ID, e.Force, cts["unit"], cts["reference"], cts["request"], nullable(e.ReportID), nullable(e.ProfileID),
+			e.ID, e.Force, unit, reference, request, nullable(e.ReportID), nullable(e.ProfileID),
 			e.RespondBy.UTC(), e.CreatedBy, e.CreatedAt); err != nil {
 			return mapErr(err)
 		}
@@ -38,7 +35,7 @@ func (db Police) CreateEnquiry(ctx context.Context, e scheme.Enquiry) (scheme.En
 const enquiryColumns = `id, force, unit_ct, reference_ct, request_ct, report_id, profile_id, status, respond_by, outcome_ct,
 	created_by, created_at, closed_at, closed_by`
 
-func (db *core) scanEnquiry(sc interface{ Scan(...any) error }) (scheme.Enquiry, error) {
+func (db *core) scanEnquiry(sc rowScanner) (scheme.Enquiry, error) {
 	var e scheme.Enquiry
 	var report, profile, closedBy sql.NullString
 	var closedAt sql.NullTime
@@ -78,44 +75,23 @@ func (db Police) Enquiry(ctx context.Context, id string) (scheme.Enquiry, error)
 // Enquiries lists enquiries: those the police still wait on first, by the
 // date they want an answer; then the rest, newest first.
 func (db Police) Enquiries(ctx context.Context) ([]scheme.Enquiry, error) {
-	rows, err := db.read.QueryContext(ctx, `SELECT `+enquiryColumns+` FROM police_enquiries
+	return queryRows(ctx, db.read, db.scanEnquiry, `SELECT `+enquiryColumns+` FROM police_enquiries
 		ORDER BY CASE WHEN status IN ('open', 'forwarded') THEN 0 ELSE 1 END,
 			CASE WHEN status IN ('open', 'forwarded') THEN respond_by END, created_at DESC, id LIMIT 500`)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []scheme.Enquiry
-	for rows.Next() {
-		e, err := db.scanEnquiry(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, e)
-	}
-	return out, rows.Err()
 }
 
 func (db *core) forwards(ctx context.Context, where string, args ...any) ([]scheme.EnquiryForward, error) {
 	// #nosec G202 -- where is a constant fragment from this file; values are arguments
-	rows, err := db.read.QueryContext(ctx, `SELECT f.id, f.enquiry_id, f.report_id, f.forwarded_to, f.forwarded_by, f.forwarded_at,
-		f.decision, f.decided_by, f.decided_at FROM enquiry_forwards f `+where, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []scheme.EnquiryForward
-	for rows.Next() {
-		var f scheme.EnquiryForward
+	return queryRows(ctx, db.read, func(rows rowScanner) (f scheme.EnquiryForward, err error) {
 		var by sql.NullString
 		var at sql.NullTime
 		if err := rows.Scan(&f.ID, &f.EnquiryID, &f.ReportID, &f.To, &f.ForwardedBy, &f.ForwardedAt, &f.Decision, &by, &at); err != nil {
-			return nil, err
+			return f, err
 		}
 		f.DecidedBy, f.DecidedAt = by.String, at.Time
-		out = append(out, f)
-	}
-	return out, rows.Err()
+		return f, nil
+	}, `SELECT f.id, f.enquiry_id, f.report_id, f.forwarded_to, f.forwarded_by, f.forwarded_at,
+		f.decision, f.decided_by, f.decided_at FROM enquiry_forwards f `+where, args...)
 }
 
 // ForwardEnquiry passes an enquiry to one report's reporter (through the
@@ -163,19 +139,7 @@ func (db Police) ForwardEnquiry(ctx context.Context, actor, enquiryID, reportID,
 				return err
 			}
 		} else {
-			rows, err := tx.QueryContext(ctx, `SELECT id FROM users WHERE organisation_id = $1 AND role = 'org_contact' AND status = 'active'`, org.String)
-			if err != nil {
-				return err
-			}
-			var contacts []string
-			err = eachRow(rows, func() error {
-				var id string
-				if err := rows.Scan(&id); err != nil {
-					return err
-				}
-				contacts = append(contacts, id)
-				return nil
-			})
+			contacts, err := queryStrings(ctx, tx, `SELECT id FROM users WHERE organisation_id = $1 AND role = 'org_contact' AND status = 'active'`, org.String)
 			if err != nil {
 				return err
 			}

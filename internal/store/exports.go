@@ -20,15 +20,12 @@ func newExportReference() string { return "UMX-" + rand.Text()[:8] }
 // transaction, with a fresh reference.
 func (db Police) CreatePoliceExport(ctx context.Context, e scheme.PoliceExport) (scheme.PoliceExport, error) {
 	e.ID, e.CreatedAt = newID(), db.now().UTC()
-	purpose, err := db.seal("police_exports", "purpose", e.ID, e.Purpose)
-	if err != nil {
-		return e, err
+	s := &sealer{db: db.core, table: "police_exports", id: e.ID}
+	purpose, recipient := s.seal("purpose", e.Purpose), s.seal("recipient", e.Recipient)
+	if s.err != nil {
+		return e, s.err
 	}
-	recipient, err := db.seal("police_exports", "recipient", e.ID, e.Recipient)
-	if err != nil {
-		return e, err
-	}
-	err = db.inTx(ctx, func(tx *sql.Tx) error {
+	err := db.inTx(ctx, func(tx *sql.Tx) error {
 		for try := 0; ; try++ {
 			e.Reference = newExportReference()
 			var n int
@@ -66,7 +63,7 @@ func (db Police) CreatePoliceExport(ctx context.Context, e scheme.PoliceExport) 
 
 const exportColumns = `id, reference, format, profile_id, purpose_ct, recipient_ct, created_by, created_at`
 
-func (db *core) scanExport(sc interface{ Scan(...any) error }) (scheme.PoliceExport, error) {
+func (db *core) scanExport(sc rowScanner) (scheme.PoliceExport, error) {
 	var e scheme.PoliceExport
 	var profile sql.NullString
 	var purpose, recipient []byte
@@ -112,35 +109,19 @@ func (db Police) PoliceExport(ctx context.Context, id string) (scheme.PoliceExpo
 // PoliceExports lists exports, newest first.
 func (db Police) PoliceExports(ctx context.Context, limit int) ([]scheme.ExportSummary, error) {
 	// #nosec G202 -- a constant column list
-	rows, err := db.read.QueryContext(ctx, `SELECT `+prefixed("e.", exportColumns)+`,
-			(SELECT COUNT(*) FROM police_export_reports x WHERE x.export_id = e.id AND x.included),
-			(SELECT COUNT(*) FROM police_export_reports x WHERE x.export_id = e.id AND NOT x.included)
-		FROM police_exports e ORDER BY e.created_at DESC, e.id LIMIT $1`, limit)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []scheme.ExportSummary
-	for rows.Next() {
-		var s scheme.ExportSummary
+	return queryRows(ctx, db.read, func(rows rowScanner) (s scheme.ExportSummary, err error) {
 		var inc, exc int
 		e, err := db.scanExport(scanTail{rows, []any{&inc, &exc}})
 		if err != nil {
-			return nil, err
+			return s, err
 		}
 		s.PoliceExport, s.IncludedCount, s.ExcludedCount = e, inc, exc
-		out = append(out, s)
-	}
-	return out, rows.Err()
+		return s, nil
+	}, `SELECT `+prefixed("e.", exportColumns)+`,
+			(SELECT COUNT(*) FROM police_export_reports x WHERE x.export_id = e.id AND x.included),
+			(SELECT COUNT(*) FROM police_export_reports x WHERE x.export_id = e.id AND NOT x.included)
+		FROM police_exports e ORDER BY e.created_at DESC, e.id LIMIT $1`, limit)
 }
-
-// scanTail scans a row into the caller's destinations and then extra ones.
-type scanTail struct {
-	rows  *sql.Rows
-	extra []any
-}
-
-func (s scanTail) Scan(dest ...any) error { return s.rows.Scan(append(dest, s.extra...)...) }
 
 // prefixed puts p before every column of a comma-separated list.
 func prefixed(p, cols string) string {
@@ -154,22 +135,15 @@ func prefixed(p, cols string) string {
 // ProfileReports returns the ids of the reports an offender profile links,
 // oldest incident first.
 func (db Police) ProfileReports(ctx context.Context, profileID string) ([]string, error) {
-	rows, err := db.read.QueryContext(ctx, `SELECT DISTINCT r.id, r.incident_at FROM offenders o JOIN reports r ON r.id = o.report_id
-		WHERE o.profile_id = $1 ORDER BY r.incident_at, r.id`, profileID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []string
-	for rows.Next() {
-		var id string
+	out, err := queryRows(ctx, db.read, func(rows rowScanner) (id string, err error) {
 		var at time.Time
 		if err := rows.Scan(&id, &at); err != nil {
-			return nil, err
+			return id, err
 		}
-		out = append(out, id)
-	}
-	if err := rows.Err(); err != nil {
+		return id, nil
+	}, `SELECT DISTINCT r.id, r.incident_at FROM offenders o JOIN reports r ON r.id = o.report_id
+		WHERE o.profile_id = $1 ORDER BY r.incident_at, r.id`, profileID)
+	if err != nil {
 		return nil, err
 	}
 	if len(out) == 0 {

@@ -190,11 +190,7 @@ func (db *core) finishFanOut(ctx context.Context, alertID string, parts int) err
 		if _, err := tx.ExecContext(ctx, `UPDATE alerts SET fanout_done_at = $1 WHERE id = $2`, db.now().UTC(), alertID); err != nil {
 			return err
 		}
-		rows, err := tx.QueryContext(ctx, `SELECT DISTINCT channel FROM alert_deliveries WHERE alert_id = $1 AND status = 'queued' ORDER BY channel`, alertID)
-		if err != nil {
-			return err
-		}
-		channels, err := scanStrings(rows)
+		channels, err := queryStrings(ctx, tx, `SELECT DISTINCT channel FROM alert_deliveries WHERE alert_id = $1 AND status = 'queued' ORDER BY channel`, alertID)
 		if err != nil {
 			return err
 		}

@@ -34,20 +34,10 @@ func (db Content) Image(ctx context.Context, id string) (scheme.StoredImage, err
 
 // Images lists the images, newest first, without their bytes.
 func (db Content) Images(ctx context.Context) ([]scheme.StoredImage, error) {
-	rows, err := db.read.QueryContext(ctx, `SELECT id, content_type, width, height, uploaded_at FROM images ORDER BY uploaded_at DESC, id`)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []scheme.StoredImage
-	for rows.Next() {
-		var s scheme.StoredImage
-		if err := rows.Scan(&s.ID, &s.ContentType, &s.Width, &s.Height, &s.UploadedAt); err != nil {
-			return nil, err
-		}
-		out = append(out, s)
-	}
-	return out, rows.Err()
+	return queryRows(ctx, db.read, func(rows rowScanner) (s scheme.StoredImage, err error) {
+		err = rows.Scan(&s.ID, &s.ContentType, &s.Width, &s.Height, &s.UploadedAt)
+		return s, err
+	}, `SELECT id, content_type, width, height, uploaded_at FROM images ORDER BY uploaded_at DESC, id`)
 }
 
 // QueueContactMessage queues a message from the contact form to the

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 
 	"uglymugs/internal/scheme"
 )
@@ -16,19 +17,7 @@ import (
 func (db Police) RankedProfiles(ctx context.Context, f scheme.IntelFilter) ([]scheme.ProfileRank, error) {
 	var args []any
 	arg := func(v any) string { args = append(args, v); return fmt.Sprintf("$%d", len(args)) }
-	where := ` WHERE r.status <> 'rejected'`
-	if f.Region != "" {
-		where += ` AND r.region = ` + arg(f.Region)
-	}
-	if f.Type != "" {
-		where += ` AND EXISTS (SELECT 1 FROM report_incident_types t WHERE t.report_id = r.id AND t.type = ` + arg(f.Type) + `)`
-	}
-	if !f.From.IsZero() {
-		where += ` AND r.incident_at >= ` + arg(f.From.UTC())
-	}
-	if !f.To.IsZero() {
-		where += ` AND r.incident_at < ` + arg(f.To.UTC())
-	}
+	where := ` WHERE r.status <> 'rejected'` + reportConditions(f.Region, f.Type, f.From, f.To, arg)
 	if f.Limit <= 0 {
 		f.Limit = 50
 	}
@@ -86,18 +75,7 @@ func (db Police) RankedProfiles(ctx context.Context, f scheme.IntelFilter) ([]sc
 		{`SELECT DISTINCT o.profile_id, t.type FROM offenders o JOIN reports r ON r.id = o.report_id JOIN report_incident_types t ON t.report_id = r.id
 			WHERE r.status <> 'rejected' AND o.profile_id IN (` + list + `) ORDER BY 1, 2`, func(p *scheme.ProfileRank, v string) { p.Types = append(p.Types, v) }},
 	} {
-		rows, err := db.read.QueryContext(ctx, side.q, pargs...)
-		if err != nil {
-			return nil, err
-		}
-		err = eachRow(rows, func() error {
-			var id, v string
-			if err := rows.Scan(&id, &v); err != nil {
-				return err
-			}
-			side.to(&out[index[id]], v)
-			return nil
-		})
+		err := eachPair(ctx, db.read, func(id, v string) { side.to(&out[index[id]], v) }, side.q, pargs...)
 		if err != nil {
 			return nil, err
 		}
@@ -147,18 +125,7 @@ func (db Police) SearchReports(ctx context.Context, f scheme.ReportSearch) (hits
 		// Reports without an offender are found too, with no profile.
 		q = `SELECT r.id, COALESCE(o.profile_id, ''), '', NULL FROM reports r LEFT JOIN offenders o ON o.report_id = r.id WHERE 1 = 1`
 	}
-	if f.Region != "" {
-		q += ` AND r.region = ` + arg(f.Region)
-	}
-	if f.Type != "" {
-		q += ` AND EXISTS (SELECT 1 FROM report_incident_types t WHERE t.report_id = r.id AND t.type = ` + arg(f.Type) + `)`
-	}
-	if !f.From.IsZero() {
-		q += ` AND r.incident_at >= ` + arg(f.From.UTC())
-	}
-	if !f.To.IsZero() {
-		q += ` AND r.incident_at < ` + arg(f.To.UTC())
-	}
+	q += reportConditions(f.Region, f.Type, f.From, f.To, arg)
 	q += ` ORDER BY r.incident_at DESC, r.id`
 	matches := partialMatcher(f.Kind, f.Partial)
 	if match == "partial" && matches == nil { // police.Service.SearchReports asks for enough of them first
@@ -232,6 +199,26 @@ func (db Police) SearchReports(ctx context.Context, f scheme.ReportSearch) (hits
 // stored as typed, "07700 90..."); emails compare lower-cased with their
 // punctuation, so "@example.org" means the domain; registrations, names
 // and usernames compare letters and digits, upper-cased.
+// reportConditions are the conditions on reports (under alias r) of a
+// police filter: its region, incident type and incident dates, those that
+// are given, each as " AND …", with arg binding the values.
+func reportConditions(region, typ string, from, to time.Time, arg func(any) string) string {
+	var c string
+	if region != "" {
+		c += ` AND r.region = ` + arg(region)
+	}
+	if typ != "" {
+		c += ` AND EXISTS (SELECT 1 FROM report_incident_types t WHERE t.report_id = r.id AND t.type = ` + arg(typ) + `)`
+	}
+	if !from.IsZero() {
+		c += ` AND r.incident_at >= ` + arg(from.UTC())
+	}
+	if !to.IsZero() {
+		c += ` AND r.incident_at < ` + arg(to.UTC())
+	}
+	return c
+}
+
 func partialMatcher(kind, fragment string) func(stored string) bool {
 	switch kind {
 	case "phone":

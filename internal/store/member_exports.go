@@ -123,21 +123,8 @@ func (db Police) MemberExport(ctx context.Context, id string) (scheme.MemberExpo
 // MemberExports lists the requests to export revoked members' details:
 // pending first, then newest first.
 func (db Police) MemberExports(ctx context.Context) ([]scheme.MemberExport, error) {
-	rows, err := db.read.QueryContext(ctx, `SELECT `+memberExportColumns+` FROM data_exports WHERE kind = 'revoked_member'
+	return queryRows(ctx, db.read, db.scanMemberExport, `SELECT `+memberExportColumns+` FROM data_exports WHERE kind = 'revoked_member'
 		ORDER BY CASE status WHEN 'pending' THEN 0 ELSE 1 END, created_at DESC, id LIMIT 200`)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []scheme.MemberExport
-	for rows.Next() {
-		e, err := db.scanMemberExport(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, e)
-	}
-	return out, rows.Err()
 }
 
 const memberExportColumns = `id, subject_id, purpose_ct, status, actor, created_at, decided_by, decided_at`
@@ -146,7 +133,7 @@ func (db *core) memberExport(ctx context.Context, q queryer, id string) (scheme.
 	return db.scanMemberExport(q.QueryRowContext(ctx, `SELECT `+memberExportColumns+` FROM data_exports WHERE id = $1 AND kind = 'revoked_member'`, id))
 }
 
-func (db *core) scanMemberExport(sc interface{ Scan(...any) error }) (scheme.MemberExport, error) {
+func (db *core) scanMemberExport(sc rowScanner) (scheme.MemberExport, error) {
 	var e scheme.MemberExport
 	var ct []byte
 	var decidedBy sql.NullString

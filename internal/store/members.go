@@ -207,23 +207,13 @@ func (db Accounts) SetRole(ctx context.Context, actor, userID string, role schem
 // Members lists everyone who can sign in, for coordinators. It shows
 // personal data: the caller records the view (account.Service.Members).
 func (db Accounts) Members(ctx context.Context) ([]scheme.MemberRow, error) {
-	rows, err := db.read.QueryContext(ctx, `SELECT u.id, u.username_ct, u.role, u.status, u.created_at, u.organisation_id, u.totp_enabled,
-		COALESCE(p.membership, ''), p.work_name_ct, p.email_ct, p.mobile_ct, o.name_ct
-		FROM users u LEFT JOIN profiles p ON p.user_id = u.id LEFT JOIN organisations o ON o.id = u.organisation_id
-		WHERE u.status <> 'applicant' ORDER BY u.created_at, u.id`)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []scheme.MemberRow
-	for rows.Next() {
-		var m scheme.MemberRow
+	out, err := queryRows(ctx, db.read, func(rows rowScanner) (m scheme.MemberRow, err error) {
 		var role string
 		var orgID sql.NullString
 		var nameCT, workCT, emailCT, mobileCT, orgCT []byte
 		if err := rows.Scan(&m.User.ID, &nameCT, &role, &m.User.Status, &m.User.CreatedAt, &orgID, &m.User.SecondFactor,
 			&m.Membership, &workCT, &emailCT, &mobileCT, &orgCT); err != nil {
-			return nil, err
+			return m, err
 		}
 		m.User.Role, m.User.OrganisationID = scheme.Role(role), orgID.String
 		uo := &opener{db: db.core, table: "users", id: m.User.ID, lenient: true}
@@ -232,7 +222,7 @@ func (db Accounts) Members(ctx context.Context) ([]scheme.MemberRow, error) {
 		m.User.Username, m.WorkName, m.Organisation = uo.open("username", nameCT), po.open("work_name", workCT), oo.open("name", orgCT)
 		m.HasContact = len(emailCT) > 0 || len(mobileCT) > 0
 		if err := firstErr(uo.err, po.err, oo.err); err != nil {
-			return nil, err
+			return m, err
 		}
 		for field, bad := range map[string]bool{"username": uo.unreadable["username"], "work_name": po.unreadable["work_name"], "organisation": oo.unreadable["name"]} {
 			if bad {
@@ -242,9 +232,12 @@ func (db Accounts) Members(ctx context.Context) ([]scheme.MemberRow, error) {
 				m.Unreadable[field] = true
 			}
 		}
-		out = append(out, m)
-	}
-	if err := rows.Err(); err != nil {
+		return m, nil
+	}, `SELECT u.id, u.username_ct, u.role, u.status, u.created_at, u.organisation_id, u.totp_enabled,
+		COALESCE(p.membership, ''), p.work_name_ct, p.email_ct, p.mobile_ct, o.name_ct
+		FROM users u LEFT JOIN profiles p ON p.user_id = u.id LEFT JOIN organisations o ON o.id = u.organisation_id
+		WHERE u.status <> 'applicant' ORDER BY u.created_at, u.id`)
+	if err != nil {
 		return nil, err
 	}
 	return out, nil

@@ -239,22 +239,14 @@ func (db Accounts) Applications(ctx context.Context, f scheme.ApplicationFilter)
 		q += fmt.Sprintf("$%d", i+1)
 		args[i] = string(s)
 	}
-	rows, err := db.read.QueryContext(ctx, q+`) ORDER BY submitted_at, id`, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []scheme.Application
-	for rows.Next() {
-		var a scheme.Application
+	return queryRows(ctx, db.read, func(rows rowScanner) (a scheme.Application, err error) {
 		var typ, status, flags string
 		if err := rows.Scan(&a.ID, &a.UserID, &typ, &status, &flags, &a.SubmittedAt); err != nil {
-			return nil, err
+			return a, err
 		}
 		a.Type, a.Status, a.Flags = scheme.MembershipType(typ), scheme.ApplicationStatus(status), scheme.SplitFlags(flags)
-		out = append(out, a)
-	}
-	return out, rows.Err()
+		return a, nil
+	}, q+`) ORDER BY submitted_at, id`, args...)
 }
 
 // Application returns one application with the applicant's details. It is
@@ -267,11 +259,6 @@ func (db Accounts) Application(ctx context.Context, id string) (scheme.Applicati
 // ApplicationOfUser returns the applicant's own application.
 func (db Accounts) ApplicationOfUser(ctx context.Context, userID string) (scheme.Application, error) {
 	return db.applicationWhere(ctx, db.read, `a.user_id = $1`, userID)
-}
-
-type queryer interface {
-	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
-	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
 }
 
 func (db *core) applicationWhere(ctx context.Context, q queryer, where string, arg any) (scheme.Application, error) {

@@ -123,23 +123,14 @@ func (db Content) SendIssue(ctx context.Context, actor, subject, body string, un
 	is := scheme.Issue{ID: newID(), Subject: subject, Body: body, Status: "sent", CreatedBy: actor, SentBy: actor, CreatedAt: db.now().UTC()}
 	is.SentAt = is.CreatedAt
 	err := db.inTx(ctx, func(tx *sql.Tx) error {
-		rows, err := tx.QueryContext(ctx, `SELECT id, email_ct, token_ct FROM newsletter_subscribers WHERE status = 'confirmed' ORDER BY id`)
-		if err != nil {
-			return err
-		}
 		type sub struct {
 			id           string
 			email, token []byte
 		}
-		var subs []sub
-		err = eachRow(rows, func() error {
-			var s sub
-			if err := rows.Scan(&s.id, &s.email, &s.token); err != nil {
-				return err
-			}
-			subs = append(subs, s)
-			return nil
-		})
+		subs, err := queryRows(ctx, tx, func(rows rowScanner) (s sub, err error) {
+			err = rows.Scan(&s.id, &s.email, &s.token)
+			return s, err
+		}, `SELECT id, email_ct, token_ct FROM newsletter_subscribers WHERE status = 'confirmed' ORDER BY id`)
 		if err != nil {
 			return err
 		}
@@ -171,22 +162,15 @@ func (db Content) SendIssue(ctx context.Context, actor, subject, body string, un
 // Issues lists the newsletter issues, newest first, with their deliveries
 // counted by status.
 func (db Content) Issues(ctx context.Context) ([]scheme.Issue, error) {
-	rows, err := db.read.QueryContext(ctx, `SELECT id, subject, body, status, created_by, created_at, sent_at, recipients
-		FROM newsletter_issues ORDER BY created_at DESC, id LIMIT 100`)
-	if err != nil {
-		return nil, err
-	}
-	var out []scheme.Issue
-	err = eachRow(rows, func() error {
-		var is scheme.Issue
+	out, err := queryRows(ctx, db.read, func(rows rowScanner) (is scheme.Issue, err error) {
 		var sent sql.NullTime
 		if err := rows.Scan(&is.ID, &is.Subject, &is.Body, &is.Status, &is.CreatedBy, &is.CreatedAt, &sent, &is.Recipients); err != nil {
-			return err
+			return is, err
 		}
 		is.SentAt, is.Deliveries = sent.Time, map[string]int{}
-		out = append(out, is)
-		return nil
-	})
+		return is, nil
+	}, `SELECT id, subject, body, status, created_by, created_at, sent_at, recipients
+		FROM newsletter_issues ORDER BY created_at DESC, id LIMIT 100`)
 	if err != nil {
 		return nil, err
 	}

@@ -122,20 +122,8 @@ func (db Deliveries) MarkNotification(ctx context.Context, id, status string, at
 // plea for help from the contact form) and those held because no email or
 // SMS provider is set up (the demo): newest first.
 func (db Deliveries) Outbox(ctx context.Context, limit int) ([]scheme.Notification, error) {
-	rows, err := db.read.QueryContext(ctx, `SELECT id FROM notifications WHERE status IN ('outbox', 'failed')
+	ids, err := queryStrings(ctx, db.read, `SELECT id FROM notifications WHERE status IN ('outbox', 'failed')
 		ORDER BY created_at DESC, id LIMIT $1`, limit)
-	if err != nil {
-		return nil, err
-	}
-	var ids []string
-	err = eachRow(rows, func() error {
-		var id string
-		if err := rows.Scan(&id); err != nil {
-			return err
-		}
-		ids = append(ids, id)
-		return nil
-	})
 	if err != nil {
 		return nil, err
 	}

@@ -149,7 +149,7 @@ const reportColumns = `r.id, r.reporter_id, r.organisation_id, r.third_party, r.
 	r.submitted_at, r.delay_minutes, r.late, r.place_kind, r.contact_method, r.victim_gender, r.victim_sector, r.police_reported,
 	r.consent_alert, r.consent_police, r.consent_support, r.consent_police_contact, r.acknowledge_by, r.acknowledged_at`
 
-func scanReport(sc interface{ Scan(...any) error }) (scheme.Report, error) {
+func scanReport(sc rowScanner) (scheme.Report, error) {
 	var r scheme.Report
 	var reporter, org sql.NullString
 	var status, severity string
@@ -177,39 +177,19 @@ func (db Reports) Reports(ctx context.Context, f scheme.ReportFilter) ([]scheme.
 		q += ` AND r.id IN (SELECT report_id FROM offenders WHERE profile_id = ` + arg(f.ProfileID) + `)`
 	}
 	if len(f.IDs) > 0 {
-		var ph []string
-		for _, id := range f.IDs {
-			ph = append(ph, arg(id))
-		}
-		q += ` AND r.id IN (` + strings.Join(ph, ", ") + `)`
+		q += ` AND r.id IN (` + inList(arg, f.IDs) + `)`
 	}
 	if len(f.Statuses) > 0 {
-		var ph []string
-		for _, s := range f.Statuses {
-			ph = append(ph, arg(string(s)))
-		}
 		// #nosec G202 -- only $n placeholders are joined in; the values are arguments
-		q += ` AND r.status IN (` + strings.Join(ph, ", ") + `)`
+		q += ` AND r.status IN (` + inList(arg, f.Statuses) + `)`
 	}
 	if f.ReporterID != "" {
 		q += ` ORDER BY r.submitted_at DESC, r.id`
 	} else {
 		q += ` ORDER BY r.severity_rank DESC, r.submitted_at, r.id`
 	}
-	rows, err := db.read.QueryContext(ctx, q, args...)
+	out, err := queryRows(ctx, db.read, scanReport, q, args...)
 	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []scheme.Report
-	for rows.Next() {
-		r, err := scanReport(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, r)
-	}
-	if err := rows.Err(); err != nil {
 		return nil, err
 	}
 	return out, db.fillIncidentTypes(ctx, out)
@@ -254,20 +234,11 @@ func (db *core) fillIncidentTypes(ctx context.Context, rs []scheme.Report) error
 // who may see it and records the view (AuditView).
 func (db Reports) Report(ctx context.Context, id string) (scheme.Report, error) {
 	row := db.read.QueryRowContext(ctx, `SELECT `+reportColumns+`, r.original_ct, r.working_ct, r.reason_ct FROM reports r WHERE r.id = $1`, id)
-	var r scheme.Report
 	var orig, work, reason []byte
-	var reporter, org sql.NullString
-	var status, severity string
-	var delay int64
-	var ack sql.NullTime
-	err := row.Scan(&r.ID, &reporter, &org, &r.ThirdParty, &status, &severity, &r.Region, &r.IncidentAt, &r.TimeKnown,
-		&r.SubmittedAt, &delay, &r.Late, &r.PlaceKind, &r.ContactMethod, &r.VictimGender, &r.VictimSector, &r.PoliceReported,
-		&r.Consents.Alert, &r.Consents.Police, &r.Consents.Support, &r.Consents.PoliceContact, &r.AcknowledgeBy, &ack, &orig, &work, &reason)
+	r, err := scanReport(scanTail{row, []any{&orig, &work, &reason}})
 	if err != nil {
 		return r, mapErr(err)
 	}
-	r.ReporterID, r.OrganisationID, r.Status, r.Severity = reporter.String, org.String, scheme.ReportStatus(status), scheme.Severity(severity)
-	r.Delay, r.AcknowledgedAt = time.Duration(delay)*time.Minute, ack.Time
 	if err := db.openJSON("reports", "original", r.ID, orig, &r.Original); err != nil {
 		return r, err
 	}
@@ -278,19 +249,7 @@ func (db Reports) Report(ctx context.Context, id string) (scheme.Report, error) 
 		return r, err
 	}
 	// Profiles as they are now (links change after submission).
-	rows, err := db.read.QueryContext(ctx, `SELECT id, profile_id FROM offenders WHERE report_id = $1`, r.ID)
-	if err != nil {
-		return r, err
-	}
-	profiles := map[string]string{}
-	err = eachRow(rows, func() error {
-		var oid, pid string
-		if err := rows.Scan(&oid, &pid); err != nil {
-			return err
-		}
-		profiles[oid] = pid
-		return nil
-	})
+	profiles, err := offenderProfiles(ctx, db.read, r.ID)
 	if err != nil {
 		return r, err
 	}
@@ -306,6 +265,14 @@ func (db Reports) Report(ctx context.Context, id string) (scheme.Report, error) 
 	return rs[0], nil
 }
 
+// offenderProfiles maps each of a report's offenders to its profile.
+func offenderProfiles(ctx context.Context, q queryer, reportID string) (map[string]string, error) {
+	profiles := map[string]string{}
+	err := eachPair(ctx, q, func(oid, pid string) { profiles[oid] = pid },
+		`SELECT id, profile_id FROM offenders WHERE report_id = $1`, reportID)
+	return profiles, err
+}
+
 func (db *core) openOptional(table, column, id string, ct []byte) (string, error) {
 	if len(ct) == 0 {
 		return "", nil
@@ -318,19 +285,7 @@ func (db *core) openOptional(table, column, id string, ct []byte) (string, error
 // the working copy and relinked.
 func (db Reports) UpdateWorkingCopy(ctx context.Context, actor, id string, c scheme.ReportContent) error {
 	return db.inTx(ctx, func(tx *sql.Tx) error {
-		rows, err := tx.QueryContext(ctx, `SELECT id, profile_id FROM offenders WHERE report_id = $1`, id)
-		if err != nil {
-			return err
-		}
-		existing := map[string]string{}
-		err = eachRow(rows, func() error {
-			var oid, pid string
-			if err := rows.Scan(&oid, &pid); err != nil {
-				return err
-			}
-			existing[oid] = pid
-			return nil
-		})
+		existing, err := offenderProfiles(ctx, tx, id)
 		if err != nil {
 			return err
 		}

@@ -32,29 +32,21 @@ func (db Accounts) CreateOrgStaff(ctx context.Context, actor, orgID, username, p
 
 // OrgStaff lists an organisation's staff logins.
 func (db Accounts) OrgStaff(ctx context.Context, orgID string) ([]scheme.StaffMember, error) {
-	rows, err := db.read.QueryContext(ctx, `SELECT u.id, u.username_ct, u.status, u.created_at, p.work_name_ct
-		FROM users u JOIN profiles p ON p.user_id = u.id WHERE u.organisation_id = $1 AND u.role = $2 ORDER BY u.created_at, u.id`,
-		orgID, string(scheme.RoleOrgStaff))
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []scheme.StaffMember
-	for rows.Next() {
-		var m scheme.StaffMember
+	return queryRows(ctx, db.read, func(rows rowScanner) (m scheme.StaffMember, err error) {
 		var nameCT, workCT []byte
 		if err := rows.Scan(&m.User.ID, &nameCT, &m.User.Status, &m.User.CreatedAt, &workCT); err != nil {
-			return nil, err
+			return m, err
 		}
 		m.User.Role, m.User.OrganisationID = scheme.RoleOrgStaff, orgID
 		uo, po := &opener{db: db.core, table: "users", id: m.User.ID}, &opener{db: db.core, table: "profiles", id: m.User.ID}
 		m.User.Username, m.WorkName = uo.open("username", nameCT), po.open("work_name", workCT)
 		if uo.err != nil || po.err != nil {
-			return nil, firstErr(uo.err, po.err)
+			return m, firstErr(uo.err, po.err)
 		}
-		out = append(out, m)
-	}
-	return out, rows.Err()
+		return m, nil
+	}, `SELECT u.id, u.username_ct, u.status, u.created_at, p.work_name_ct
+		FROM users u JOIN profiles p ON p.user_id = u.id WHERE u.organisation_id = $1 AND u.role = $2 ORDER BY u.created_at, u.id`,
+		orgID, string(scheme.RoleOrgStaff))
 }
 
 func firstErr(errs ...error) error {

@@ -143,12 +143,8 @@ func (db *DB) SeedReports(ctx context.Context, n int, progress func(done int)) e
 	if err != nil {
 		return err
 	}
-	var reporters []string
-	rows, err := db.read.QueryContext(ctx, `SELECT id FROM users WHERE role = 'member' AND status = 'active' LIMIT 10000`)
+	reporters, err := queryStrings(ctx, db.read, `SELECT id FROM users WHERE role = 'member' AND status = 'active' LIMIT 10000`)
 	if err != nil {
-		return err
-	}
-	if reporters, err = scanStrings(rows); err != nil {
 		return err
 	}
 	if len(reporters) == 0 {

@@ -326,24 +326,9 @@ func (q *statsQuery) alerts() (stats.AlertFigures, error) {
 	if err != nil {
 		return af, err
 	}
-	rows, err = q.tx.QueryContext(q.ctx, `SELECT d.channel, d.status, COUNT(*) FROM alert_deliveries d JOIN alerts a ON a.id = d.alert_id
+	err = addCounts(q.ctx, q.tx, af.Deliveries, `SELECT d.channel, d.status, COUNT(*) FROM alert_deliveries d JOIN alerts a ON a.id = d.alert_id
 		WHERE`+alertsIn+` GROUP BY d.channel, d.status`, q.args...)
 	if err != nil {
-		return af, err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var channel, status string
-		var n int
-		if err := rows.Scan(&channel, &status, &n); err != nil {
-			return af, err
-		}
-		if af.Deliveries[channel] == nil {
-			af.Deliveries[channel] = map[string]int{}
-		}
-		af.Deliveries[channel][status] += n
-	}
-	if err := rows.Err(); err != nil {
 		return af, err
 	}
 	// In the app: everyone who can read the alert because it was sent to

@@ -35,24 +35,16 @@ func comparable(kind, s string) string {
 func (db Reports) SuggestedMatches(ctx context.Context, profileID string) ([]scheme.Suggestion, error) {
 	type ident struct{ id, kind, profile, report, offender, value string }
 	load := func(q string, args ...any) ([]ident, error) {
-		rows, err := db.read.QueryContext(ctx, q, args...)
-		if err != nil {
-			return nil, err
-		}
-		defer rows.Close()
-		var out []ident
-		for rows.Next() {
-			var i ident
+		return queryRows(ctx, db.read, func(rows rowScanner) (i ident, err error) {
 			var ct []byte
 			if err := rows.Scan(&i.id, &i.kind, &i.profile, &i.report, &i.offender, &ct); err != nil {
-				return nil, err
+				return i, err
 			}
 			if i.value, err = db.open("offender_identifiers", "value", i.id, ct); err != nil {
-				return nil, err
+				return i, err
 			}
-			out = append(out, i)
-		}
-		return out, rows.Err()
+			return i, nil
+		}, q, args...)
 	}
 	const cols = `SELECT i.id, i.kind, o.profile_id, i.report_id, i.offender_id, i.value_ct FROM offender_identifiers i JOIN offenders o ON o.id = i.offender_id`
 	mine, err := load(cols+` WHERE o.profile_id = $1 AND i.partial = $2`, profileID, false)

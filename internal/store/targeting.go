@@ -65,20 +65,8 @@ const BackfillDays = 30
 // backfillAlerts gives a newly active member the recent alerts that target
 // them, in the app.
 func backfillAlerts(ctx context.Context, tx *sql.Tx, userID string, now time.Time) error {
-	rows, err := tx.QueryContext(ctx, `SELECT id FROM alerts WHERE status = 'published' AND published_at >= $1`,
+	ids, err := queryStrings(ctx, tx, `SELECT id FROM alerts WHERE status = 'published' AND published_at >= $1`,
 		now.Add(-BackfillDays*24*time.Hour))
-	if err != nil {
-		return err
-	}
-	var ids []string
-	err = eachRow(rows, func() error {
-		var id string
-		if err := rows.Scan(&id); err != nil {
-			return err
-		}
-		ids = append(ids, id)
-		return nil
-	})
 	if err != nil {
 		return err
 	}

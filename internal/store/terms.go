@@ -17,58 +17,33 @@ func (db Content) CurrentTerms(ctx context.Context) (scheme.Terms, error) {
 
 // Regions returns the scheme's regions in display order.
 func (db Content) Regions(ctx context.Context) ([]scheme.Region, error) {
-	rows, err := db.read.QueryContext(ctx, `SELECT slug, name FROM regions ORDER BY position, slug`)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []scheme.Region
-	for rows.Next() {
-		var r scheme.Region
-		if err := rows.Scan(&r.Slug, &r.Name); err != nil {
-			return nil, err
-		}
-		out = append(out, r)
-	}
-	return out, rows.Err()
+	return slugNames[scheme.Region](ctx, db.read, `SELECT slug, name FROM regions ORDER BY position, slug`)
 }
 
 // Sectors returns the sectors of work in display order.
 func (db Content) Sectors(ctx context.Context) ([]scheme.Sector, error) {
-	rows, err := db.read.QueryContext(ctx, `SELECT slug, name FROM sectors ORDER BY position, slug`)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []scheme.Sector
-	for rows.Next() {
-		var s scheme.Sector
-		if err := rows.Scan(&s.Slug, &s.Name); err != nil {
-			return nil, err
-		}
-		out = append(out, s)
-	}
-	return out, rows.Err()
+	return slugNames[scheme.Sector](ctx, db.read, `SELECT slug, name FROM sectors ORDER BY position, slug`)
+}
+
+// slugNames reads a list of slugs and names (regions, sectors).
+func slugNames[T ~struct{ Slug, Name string }](ctx context.Context, q queryer, query string) ([]T, error) {
+	return queryRows(ctx, q, func(rows rowScanner) (T, error) {
+		var v struct{ Slug, Name string }
+		err := rows.Scan(&v.Slug, &v.Name)
+		return T(v), err
+	}, query)
 }
 
 // IncidentTypes returns the kinds of incident with their severities.
 func (db Content) IncidentTypes(ctx context.Context) ([]scheme.IncidentType, error) {
-	rows, err := db.read.QueryContext(ctx, `SELECT slug, name, severity FROM incident_types ORDER BY position, slug`)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []scheme.IncidentType
-	for rows.Next() {
-		var t scheme.IncidentType
+	return queryRows(ctx, db.read, func(rows rowScanner) (t scheme.IncidentType, err error) {
 		var sev string
 		if err := rows.Scan(&t.Slug, &t.Name, &sev); err != nil {
-			return nil, err
+			return t, err
 		}
 		t.Severity = scheme.Severity(sev)
-		out = append(out, t)
-	}
-	return out, rows.Err()
+		return t, nil
+	}, `SELECT slug, name, severity FROM incident_types ORDER BY position, slug`)
 }
 
 // Lists returns the scheme's reference lists: incident types most severe

@@ -67,13 +67,10 @@ func (db Accounts) CreateUser(ctx context.Context, actor string, nu NewUser) (sc
 	if err != nil {
 		return u, err
 	}
-	nameCT, err := db.seal("users", "username", u.ID, nu.Username)
-	if err != nil {
-		return u, err
-	}
-	totpCT, err := db.seal("users", "totp_secret", u.ID, nu.TOTPSecret)
-	if err != nil {
-		return u, err
+	s := &sealer{db: db.core, table: "users", id: u.ID}
+	nameCT, totpCT := s.seal("username", nu.Username), s.seal("totp_secret", nu.TOTPSecret)
+	if s.err != nil {
+		return u, s.err
 	}
 	err = db.inTx(ctx, func(tx *sql.Tx) error {
 		_, err := tx.ExecContext(ctx, `INSERT INTO users (id, username_idx, username_ct, role, status, password_hash, totp_secret_ct, totp_enabled, created_at)
