@@ -12,7 +12,9 @@ import (
 // AddAddition records what a member adds to an alert they received (the
 // caller has checked body: alert.Service.AddAddition). It waits for a
 // coordinator before anyone else sees it.
-func (db Alerts) AddAddition(ctx context.Context, userID, alertID, body string) (scheme.Addition, error) {
+func (area Alerts) AddAddition(ctx context.Context, userID, alertID, body string) (scheme.Addition, error) {
+	db := area.db
+
 	body = strings.TrimSpace(body)
 	ad := scheme.Addition{ID: newID(), AlertID: alertID, AuthorID: userID, Mine: true, Body: body, Status: scheme.AdditionPending, CreatedAt: db.now().UTC()}
 	err := db.inTx(ctx, func(tx *sql.Tx) error {
@@ -37,7 +39,9 @@ func (db Alerts) AddAddition(ctx context.Context, userID, alertID, body string) 
 
 // Additions lists an alert's additions as viewer sees them: coordinators
 // (staff) see all; a member sees the approved ones and their own.
-func (db Alerts) Additions(ctx context.Context, alertID, viewer string, staff bool) ([]scheme.Addition, error) {
+func (area Alerts) Additions(ctx context.Context, alertID, viewer string, staff bool) ([]scheme.Addition, error) {
+	db := area.db
+
 	q := `SELECT id, alert_id, author_id, body_ct, status, created_at, moderated_at FROM alert_additions WHERE alert_id = $1`
 	args := []any{alertID}
 	if !staff {
@@ -48,7 +52,9 @@ func (db Alerts) Additions(ctx context.Context, alertID, viewer string, staff bo
 }
 
 // PendingAdditions lists additions waiting for a coordinator, oldest first.
-func (db Alerts) PendingAdditions(ctx context.Context) ([]scheme.Addition, error) {
+func (area Alerts) PendingAdditions(ctx context.Context) ([]scheme.Addition, error) {
+	db := area.db
+
 	return db.additions(ctx, `SELECT id, alert_id, author_id, body_ct, status, created_at, moderated_at FROM alert_additions
 		WHERE status = 'pending' ORDER BY created_at, id LIMIT 200`, "")
 }
@@ -69,7 +75,9 @@ func (db *core) additions(ctx context.Context, q, viewer string, args ...any) ([
 }
 
 // ModerateAddition approves or rejects a pending addition.
-func (db Alerts) ModerateAddition(ctx context.Context, actor, id string, approve bool) error {
+func (area Alerts) ModerateAddition(ctx context.Context, actor, id string, approve bool) error {
+	db := area.db
+
 	status := scheme.AdditionRejected
 	if approve {
 		status = scheme.AdditionApproved

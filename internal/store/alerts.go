@@ -30,7 +30,9 @@ type PublishOptions struct {
 
 // CreateAlert stores a new draft. The caller has validated it and run the
 // anonymisation check (a.Flags).
-func (db Alerts) CreateAlert(ctx context.Context, actor string, a scheme.Alert) (scheme.Alert, error) {
+func (area Alerts) CreateAlert(ctx context.Context, actor string, a scheme.Alert) (scheme.Alert, error) {
+	db := area.db
+
 	now := db.now().UTC()
 	a.ID, a.Status, a.Version = newID(), scheme.AlertDraft, 1
 	a.CreatedBy, a.CreatedAt, a.UpdatedAt = actor, now, now
@@ -131,7 +133,9 @@ func compact(vs []string) []string {
 // are replaced and any approval is cleared (the approver approved other
 // words). A published alert's content becomes a new version, the old one
 // kept; its targeting and severity cannot change (it has gone out already).
-func (db Alerts) UpdateAlert(ctx context.Context, actor string, a scheme.Alert) (scheme.Alert, error) {
+func (area Alerts) UpdateAlert(ctx context.Context, actor string, a scheme.Alert) (scheme.Alert, error) {
+	db := area.db
+
 	err := db.inTx(ctx, func(tx *sql.Tx) error {
 		old, err := db.alert(ctx, tx, a.ID)
 		if err != nil {
@@ -200,7 +204,9 @@ func (db *core) insertAlertVersion(ctx context.Context, tx *sql.Tx, a scheme.Ale
 }
 
 // AlertVersions lists a published alert's versions, newest first.
-func (db Alerts) AlertVersions(ctx context.Context, id string) ([]scheme.AlertVersion, error) {
+func (area Alerts) AlertVersions(ctx context.Context, id string) ([]scheme.AlertVersion, error) {
+	db := area.db
+
 	return queryRows(ctx, db.read, func(rows rowScanner) (v scheme.AlertVersion, err error) {
 		var ct []byte
 		if err := rows.Scan(&v.Version, &ct, &v.EditedBy, &v.EditedAt); err != nil {
@@ -218,7 +224,9 @@ func (db Alerts) AlertVersions(ctx context.Context, id string) ([]scheme.AlertVe
 // wrote or last edited it cannot approve it (scheme.CanApprove, asked here
 // again on the row as it is in this transaction, locked on PostgreSQL, so
 // that an edit or an approval racing this one is seen).
-func (db Alerts) ApproveAlert(ctx context.Context, actor, id string) error {
+func (area Alerts) ApproveAlert(ctx context.Context, actor, id string) error {
+	db := area.db
+
 	return db.inTx(ctx, func(tx *sql.Tx) error {
 		var a scheme.Alert
 		if err := tx.QueryRowContext(ctx, `SELECT status, created_by, updated_by FROM alerts WHERE id = $1`+db.lockRow(), id).
@@ -240,7 +248,9 @@ func (db Alerts) ApproveAlert(ctx context.Context, actor, id string) error {
 // still has the reporter's consent; marks those reports published; and
 // enqueues the fan-out in the same transaction. It returns how many members
 // it reaches by each channel.
-func (db Alerts) PublishAlert(ctx context.Context, actor, id string, o PublishOptions) (scheme.Audience, error) {
+func (area Alerts) PublishAlert(ctx context.Context, actor, id string, o PublishOptions) (scheme.Audience, error) {
+	db := area.db
+
 	var aud scheme.Audience
 	o.OverrideReason = strings.TrimSpace(o.OverrideReason)
 	err := db.inTx(ctx, func(tx *sql.Tx) error {
@@ -268,7 +278,7 @@ func (db Alerts) PublishAlert(ctx context.Context, actor, id string, o PublishOp
 			return err
 		}
 		now := db.now().UTC()
-		s := &sealer{db: db.core, table: "alerts", id: id}
+		s := &sealer{db: db, table: "alerts", id: id}
 		var override []byte
 		if len(o.Flags) > 0 {
 			override = s.seal("override", o.OverrideReason)
@@ -326,7 +336,9 @@ func nonNilFlags(fs []scheme.AlertFlag) []scheme.AlertFlag {
 
 // WithdrawAlert takes a published alert out of members' feeds: they see
 // the notice instead (alert.Service.Withdraw requires one). Email and SMS not yet sent are cancelled.
-func (db Alerts) WithdrawAlert(ctx context.Context, actor, id, notice string) error {
+func (area Alerts) WithdrawAlert(ctx context.Context, actor, id, notice string) error {
+	db := area.db
+
 	notice = strings.TrimSpace(notice)
 	return db.inTx(ctx, func(tx *sql.Tx) error {
 		var status string
@@ -358,7 +370,9 @@ func (db Alerts) WithdrawAlert(ctx context.Context, actor, id, notice string) er
 }
 
 // DiscardAlert deletes a draft that will not be published.
-func (db Alerts) DiscardAlert(ctx context.Context, actor, id string) error {
+func (area Alerts) DiscardAlert(ctx context.Context, actor, id string) error {
+	db := area.db
+
 	return db.inTx(ctx, func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, `DELETE FROM alerts WHERE id = $1 AND status = 'draft'`, id)
 		if err != nil {
@@ -471,12 +485,16 @@ func (db *core) fillAlertLists(ctx context.Context, q queryer, as []scheme.Alert
 }
 
 // Alert returns one alert in full, for coordinators.
-func (db Alerts) Alert(ctx context.Context, id string) (scheme.Alert, error) {
+func (area Alerts) Alert(ctx context.Context, id string) (scheme.Alert, error) {
+	db := area.db
+
 	return db.alert(ctx, db.read, id)
 }
 
 // Alerts lists alerts for coordinators: drafts first, then newest.
-func (db Alerts) Alerts(ctx context.Context, f scheme.AlertFilter) ([]scheme.Alert, error) {
+func (area Alerts) Alerts(ctx context.Context, f scheme.AlertFilter) ([]scheme.Alert, error) {
+	db := area.db
+
 	q := `SELECT ` + alertColumns + ` FROM alerts a WHERE 1 = 1`
 	var args []any
 	arg := func(v any) string { args = append(args, v); return fmt.Sprintf("$%d", len(args)) }
@@ -521,7 +539,9 @@ func (db *core) listAlerts(ctx context.Context, q string, args []any, staff bool
 // alert written from these reports: the reporters' names, usernames and
 // contact details and their organisations' names. It is read by the check
 // only, never shown.
-func (db Alerts) AlertReporters(ctx context.Context, reportIDs []string) ([]scheme.ReporterDetails, error) {
+func (area Alerts) AlertReporters(ctx context.Context, reportIDs []string) ([]scheme.ReporterDetails, error) {
+	db := area.db
+
 	var out []scheme.ReporterDetails
 	seen := map[string]bool{}
 	for _, rid := range reportIDs {
@@ -558,7 +578,9 @@ func (db Alerts) AlertReporters(ctx context.Context, reportIDs []string) ([]sche
 }
 
 // Setting returns a scheme setting, or def when it was never set.
-func (db Alerts) Setting(ctx context.Context, key, def string) (string, error) {
+func (area Alerts) Setting(ctx context.Context, key, def string) (string, error) {
+	db := area.db
+
 	var v string
 	err := db.read.QueryRowContext(ctx, `SELECT value FROM settings WHERE key = $1`, key).Scan(&v)
 	if err == sql.ErrNoRows {
@@ -568,7 +590,9 @@ func (db Alerts) Setting(ctx context.Context, key, def string) (string, error) {
 }
 
 // SetSetting changes a scheme setting, recorded in the audit log.
-func (db Alerts) SetSetting(ctx context.Context, actor, key, value string) error {
+func (area Alerts) SetSetting(ctx context.Context, actor, key, value string) error {
+	db := area.db
+
 	return db.inTx(ctx, func(tx *sql.Tx) error {
 		if _, err := tx.ExecContext(ctx, `INSERT INTO settings (key, value, updated_by, updated_at) VALUES ($1, $2, $3, $4)
 			ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_by = excluded.updated_by, updated_at = excluded.updated_at`,

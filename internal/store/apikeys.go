@@ -17,7 +17,9 @@ import (
 // APIKeyByToken returns the key a partner presented, if it exists and is
 // not revoked (else scheme.ErrNotFound): looked up by its SHA-256, so the
 // key itself is never stored or compared.
-func (db Sessions) APIKeyByToken(ctx context.Context, token string) (scheme.APIKey, error) {
+func (area Sessions) APIKeyByToken(ctx context.Context, token string) (scheme.APIKey, error) {
+	db := area.db
+
 	var k scheme.APIKey
 	h := sha256.Sum256([]byte(token))
 	var revoked sql.NullTime
@@ -46,7 +48,9 @@ func (db Sessions) APIKeyByToken(ctx context.Context, token string) (scheme.APIK
 // shown once and never stored: "umpk_" and 26 base32 characters (130
 // random bits); only its SHA-256 is kept. account.Service.CreateAPIKey
 // checks the name and allowances first.
-func (db Sessions) CreateAPIKey(ctx context.Context, actor, name string, perMinute, perDay int) (scheme.APIKey, string, error) {
+func (area Sessions) CreateAPIKey(ctx context.Context, actor, name string, perMinute, perDay int) (scheme.APIKey, string, error) {
+	db := area.db
+
 	name = strings.TrimSpace(name)
 	token := scheme.APIKeyPrefix + rand.Text()
 	h := sha256.Sum256([]byte(token))
@@ -67,7 +71,9 @@ func (db Sessions) CreateAPIKey(ctx context.Context, actor, name string, perMinu
 }
 
 // APIKeys lists partner keys, newest first.
-func (db Sessions) APIKeys(ctx context.Context) ([]scheme.APIKey, error) {
+func (area Sessions) APIKeys(ctx context.Context) ([]scheme.APIKey, error) {
+	db := area.db
+
 	return queryRows(ctx, db.read, func(rows rowScanner) (k scheme.APIKey, err error) {
 		var used, revoked sql.NullTime
 		var by sql.NullString
@@ -81,7 +87,9 @@ func (db Sessions) APIKeys(ctx context.Context) ([]scheme.APIKey, error) {
 }
 
 // RevokeAPIKey stops a key at once: the next request with it is refused.
-func (db Sessions) RevokeAPIKey(ctx context.Context, actor, id string) error {
+func (area Sessions) RevokeAPIKey(ctx context.Context, actor, id string) error {
+	db := area.db
+
 	return db.inTx(ctx, func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, `UPDATE api_keys SET revoked_at = $1, revoked_by = $2 WHERE id = $3 AND revoked_at IS NULL`,
 			db.now().UTC(), actor, id)
@@ -98,7 +106,9 @@ func (db Sessions) RevokeAPIKey(ctx context.Context, actor, id string) error {
 // ActiveMemberByMobile finds the active member (not staff) whose
 // registered mobile is e164, by blind index; scheme.ErrNotFound if none,
 // or if two share it (the check by SMS must not guess whose phone it is).
-func (db Sessions) ActiveMemberByMobile(ctx context.Context, e164 string) (scheme.User, error) {
+func (area Sessions) ActiveMemberByMobile(ctx context.Context, e164 string) (scheme.User, error) {
+	db := area.db
+
 	idx, err := db.index(vault.KindPhone, e164)
 	if err != nil {
 		return scheme.User{}, err
@@ -111,6 +121,6 @@ func (db Sessions) ActiveMemberByMobile(ctx context.Context, e164 string) (schem
 	if len(ids) != 1 {
 		return scheme.User{}, scheme.ErrNotFound
 	}
-	l, err := db.LoginByID(ctx, ids[0])
+	l, err := db.top.Sessions.LoginByID(ctx, ids[0])
 	return l.User, err
 }

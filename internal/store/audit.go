@@ -42,12 +42,16 @@ func (db *core) appendAudit(ctx context.Context, tx *sql.Tx, e audit.Entry) erro
 
 // Audit records an event that changes nothing else (a view of personal data,
 // say). Changes record theirs in their own transaction.
-func (db *DB) Audit(ctx context.Context, e audit.Entry) error {
+func (d *DB) Audit(ctx context.Context, e audit.Entry) error {
+	db := d.db
+
 	return db.inTx(ctx, func(tx *sql.Tx) error { return db.appendAudit(ctx, tx, e) })
 }
 
 // AuditEntries streams the whole log in order, for verification.
-func (db *DB) AuditEntries(ctx context.Context) iter.Seq2[audit.Entry, error] {
+func (d *DB) AuditEntries(ctx context.Context) iter.Seq2[audit.Entry, error] {
+	db := d.db
+
 	return func(yield func(audit.Entry, error) bool) {
 		rows, err := db.read.QueryContext(ctx, `SELECT seq, at, actor, action, subject_type, subject_id, detail, prev_hash, hash
 			FROM audit_log ORDER BY seq`)

@@ -12,7 +12,9 @@ import (
 )
 
 // Timeline returns everything that happened to a report, oldest first.
-func (db Reports) Timeline(ctx context.Context, reportID string) ([]scheme.Event, error) {
+func (area Reports) Timeline(ctx context.Context, reportID string) ([]scheme.Event, error) {
+	db := area.db
+
 	return queryRows(ctx, db.read, func(rows rowScanner) (e scheme.Event, err error) {
 		var ct []byte
 		if err := rows.Scan(&e.ID, &e.At, &e.Actor, &e.Kind, &e.Detail, &ct); err != nil {
@@ -27,7 +29,9 @@ func (db Reports) Timeline(ctx context.Context, reportID string) ([]scheme.Event
 
 // AddCaseNote adds a caseworker's note (kind "note") or a referral to a
 // support service (kind "referral") to a report's timeline.
-func (db Reports) AddCaseNote(ctx context.Context, actor, reportID, kind, text string) error {
+func (area Reports) AddCaseNote(ctx context.Context, actor, reportID, kind, text string) error {
+	db := area.db
+
 	text = strings.TrimSpace(text)
 	return db.inTx(ctx, func(tx *sql.Tx) error {
 		if err := reportExists(ctx, tx, reportID); err != nil {
@@ -52,7 +56,9 @@ func reportExists(ctx context.Context, tx *sql.Tx, id string) error {
 }
 
 // AddTask adds a task (with an optional due date) to a report.
-func (db Reports) AddTask(ctx context.Context, actor, reportID, title string, due time.Time) (scheme.Task, error) {
+func (area Reports) AddTask(ctx context.Context, actor, reportID, title string, due time.Time) (scheme.Task, error) {
+	db := area.db
+
 	t := scheme.Task{ID: newID(), Title: strings.TrimSpace(title), DueAt: due}
 	ct, err := db.seal("case_tasks", "title", t.ID, t.Title)
 	if err != nil {
@@ -78,7 +84,9 @@ func (db Reports) AddTask(ctx context.Context, actor, reportID, title string, du
 }
 
 // CompleteTask marks a task of the report done.
-func (db Reports) CompleteTask(ctx context.Context, actor, reportID, taskID string) error {
+func (area Reports) CompleteTask(ctx context.Context, actor, reportID, taskID string) error {
+	db := area.db
+
 	return db.inTx(ctx, func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, `UPDATE case_tasks SET done_at = $1 WHERE id = $2 AND report_id = $3 AND done_at IS NULL`, db.now().UTC(), taskID, reportID)
 		if err != nil {
@@ -95,7 +103,9 @@ func (db Reports) CompleteTask(ctx context.Context, actor, reportID, taskID stri
 }
 
 // Tasks lists a report's tasks, open ones first by due date.
-func (db Reports) Tasks(ctx context.Context, reportID string) ([]scheme.Task, error) {
+func (area Reports) Tasks(ctx context.Context, reportID string) ([]scheme.Task, error) {
+	db := area.db
+
 	return queryRows(ctx, db.read, func(rows rowScanner) (t scheme.Task, err error) {
 		var ct []byte
 		var due, done sql.NullTime
@@ -114,7 +124,9 @@ func (db Reports) Tasks(ctx context.Context, reportID string) ([]scheme.Task, er
 // AddMessage adds a message to a report's thread. A message from the
 // scheme tells the reporter, by their chosen channel, only that there is a
 // message waiting.
-func (db Reports) AddMessage(ctx context.Context, author, reportID string, fromScheme bool, body, url string) (scheme.Message, error) {
+func (area Reports) AddMessage(ctx context.Context, author, reportID string, fromScheme bool, body, url string) (scheme.Message, error) {
+	db := area.db
+
 	m := scheme.Message{ID: newID(), FromScheme: fromScheme, Body: strings.TrimSpace(body), At: db.now().UTC()}
 	ct, err := db.seal("report_messages", "body", m.ID, m.Body)
 	if err != nil {
@@ -160,7 +172,9 @@ func (db *core) addMessage(ctx context.Context, tx *sql.Tx, m scheme.Message, ct
 
 // Messages returns a report's thread, oldest first; reading it as the
 // reporter marks the scheme's messages read.
-func (db Reports) Messages(ctx context.Context, reportID string, asReporter bool) ([]scheme.Message, error) {
+func (area Reports) Messages(ctx context.Context, reportID string, asReporter bool) ([]scheme.Message, error) {
+	db := area.db
+
 	rows, err := db.read.QueryContext(ctx, `SELECT id, from_scheme, body_ct, created_at, read_at FROM report_messages WHERE report_id = $1 ORDER BY created_at, id`, reportID)
 	if err != nil {
 		return nil, err
@@ -190,7 +204,9 @@ func (db Reports) Messages(ctx context.Context, reportID string, asReporter bool
 }
 
 // UnreadMessages counts the scheme's unread messages to a reporter.
-func (db Reports) UnreadMessages(ctx context.Context, reporterID string) (int, error) {
+func (area Reports) UnreadMessages(ctx context.Context, reporterID string) (int, error) {
+	db := area.db
+
 	var n int
 	err := db.read.QueryRowContext(ctx, `SELECT COUNT(*) FROM report_messages m JOIN reports r ON r.id = m.report_id
 		WHERE r.reporter_id = $1 AND m.from_scheme = $2 AND m.read_at IS NULL`, reporterID, true).Scan(&n)
@@ -199,7 +215,9 @@ func (db Reports) UnreadMessages(ctx context.Context, reporterID string) (int, e
 
 // SaveDraft creates or updates a user's draft report (encrypted); id ""
 // creates one. A draft of another user is not found.
-func (db Reports) SaveDraft(ctx context.Context, userID, id string, step int, data string) (string, error) {
+func (area Reports) SaveDraft(ctx context.Context, userID, id string, step int, data string) (string, error) {
+	db := area.db
+
 	if id == "" {
 		id = newID()
 	}
@@ -230,7 +248,9 @@ func (db Reports) SaveDraft(ctx context.Context, userID, id string, step int, da
 }
 
 // Drafts lists a user's drafts, newest first.
-func (db Reports) Drafts(ctx context.Context, userID string) ([]scheme.Draft, error) {
+func (area Reports) Drafts(ctx context.Context, userID string) ([]scheme.Draft, error) {
+	db := area.db
+
 	return queryRows(ctx, db.read, func(rows rowScanner) (d scheme.Draft, err error) {
 		var ct []byte
 		if err := rows.Scan(&d.ID, &d.Step, &ct, &d.UpdatedAt); err != nil {
@@ -244,7 +264,9 @@ func (db Reports) Drafts(ctx context.Context, userID string) ([]scheme.Draft, er
 }
 
 // DeleteDraft removes a user's draft (after submitting, or discarding it).
-func (db Reports) DeleteDraft(ctx context.Context, userID, id string) error {
+func (area Reports) DeleteDraft(ctx context.Context, userID, id string) error {
+	db := area.db
+
 	return db.inTx(ctx, func(tx *sql.Tx) error {
 		_, err := tx.ExecContext(ctx, `DELETE FROM report_drafts WHERE id = $1 AND user_id = $2`, id, userID)
 		return err

@@ -27,7 +27,9 @@ type Check struct {
 // published alerts by blind index, logs the check (who, the index, what
 // was found — never the value), and lets a member open the alerts found
 // (an alert_recipients row "via check", in the app only).
-func (db Checks) RunCheck(ctx context.Context, c Check) (scheme.CheckOutcome, error) {
+func (area Checks) RunCheck(ctx context.Context, c Check) (scheme.CheckOutcome, error) {
+	db := area.db
+
 	var out scheme.CheckOutcome
 	k, ok := indexKind[c.Kind]
 	if !ok || c.Kind == "name" { // check.Normalise refuses it first
@@ -116,7 +118,9 @@ func (db Checks) RunCheck(ctx context.Context, c Check) (scheme.CheckOutcome, er
 }
 
 // ChecksToday counts the checks a member has made since dayStart.
-func (db Checks) ChecksToday(ctx context.Context, userID string, dayStart time.Time) (int, error) {
+func (area Checks) ChecksToday(ctx context.Context, userID string, dayStart time.Time) (int, error) {
+	db := area.db
+
 	var n int
 	err := db.read.QueryRowContext(ctx, `SELECT COUNT(*) FROM checks WHERE user_id = $1 AND checked_at >= $2`,
 		userID, dayStart.UTC()).Scan(&n)
@@ -125,7 +129,9 @@ func (db Checks) ChecksToday(ctx context.Context, userID string, dayStart time.T
 
 // UnusualChecking returns the members whose checks since `since` cross a
 // threshold, most checks first. It reads counts and blind indexes only.
-func (db Checks) UnusualChecking(ctx context.Context, since time.Time) ([]scheme.CheckingFlag, error) {
+func (area Checks) UnusualChecking(ctx context.Context, since time.Time) ([]scheme.CheckingFlag, error) {
+	db := area.db
+
 	// Per member and value: how often, and whether the value is an
 	// identifier in a report. Then per member.
 	return queryRows(ctx, db.read, func(rows rowScanner) (f scheme.CheckingFlag, err error) {
@@ -168,7 +174,9 @@ func (db Checks) UnusualChecking(ctx context.Context, since time.Time) ([]scheme
 
 // MemberChecks returns a member's recent checks, newest first, for a
 // coordinator looking into a flag; the view is audited by the caller.
-func (db Checks) MemberChecks(ctx context.Context, userID string, since time.Time, limit int) ([]scheme.CheckEntry, error) {
+func (area Checks) MemberChecks(ctx context.Context, userID string, since time.Time, limit int) ([]scheme.CheckEntry, error) {
+	db := area.db
+
 	return queryRows(ctx, db.read, func(rows rowScanner) (e scheme.CheckEntry, err error) {
 		err = rows.Scan(&e.Channel, &e.Kind, &e.Matches, &e.Reported, &e.CheckedAt)
 		return e, err
@@ -180,7 +188,9 @@ func (db Checks) MemberChecks(ctx context.Context, userID string, since time.Tim
 
 // PurgeChecks deletes check log entries older than before (the log is kept
 // for UnusualWindow and a margin, not for ever).
-func (db Checks) PurgeChecks(ctx context.Context, before time.Time) (int64, error) {
+func (area Checks) PurgeChecks(ctx context.Context, before time.Time) (int64, error) {
+	db := area.db
+
 	var n int64
 	err := db.inTx(ctx, func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, `DELETE FROM checks WHERE checked_at < $1`, before.UTC())

@@ -12,7 +12,9 @@ import (
 
 // Content returns the newest version of a page; ok is false when no admin
 // has saved one (the built-in text applies).
-func (db Content) Content(ctx context.Context, slug string) (scheme.ContentVersion, bool, error) {
+func (area Content) Content(ctx context.Context, slug string) (scheme.ContentVersion, bool, error) {
+	db := area.db
+
 	c := scheme.ContentVersion{Slug: slug}
 	err := db.read.QueryRowContext(ctx, `SELECT version, body, edited_by, edited_at FROM content_versions
 		WHERE slug = $1 ORDER BY version DESC LIMIT 1`, slug).Scan(&c.Version, &c.Body, &c.EditedBy, &c.EditedAt)
@@ -23,7 +25,9 @@ func (db Content) Content(ctx context.Context, slug string) (scheme.ContentVersi
 }
 
 // ContentHistory returns every version of a page, newest first.
-func (db Content) ContentHistory(ctx context.Context, slug string) ([]scheme.ContentVersion, error) {
+func (area Content) ContentHistory(ctx context.Context, slug string) ([]scheme.ContentVersion, error) {
+	db := area.db
+
 	return queryRows(ctx, db.read, func(rows rowScanner) (c scheme.ContentVersion, err error) {
 		c = scheme.ContentVersion{Slug: slug}
 		if err := rows.Scan(&c.Version, &c.Body, &c.EditedBy, &c.EditedAt); err != nil {
@@ -36,7 +40,9 @@ func (db Content) ContentHistory(ctx context.Context, slug string) ([]scheme.Con
 
 // SaveContent adds a version of a page (the older ones stay) and its audit
 // entry; content.Service.SavePage checks the text first.
-func (db Content) SaveContent(ctx context.Context, actor, slug, body string) (scheme.ContentVersion, error) {
+func (area Content) SaveContent(ctx context.Context, actor, slug, body string) (scheme.ContentVersion, error) {
+	db := area.db
+
 	body = strings.TrimSpace(strings.ReplaceAll(body, "\r\n", "\n"))
 	if !scheme.IsContentPage(slug) {
 		return scheme.ContentVersion{}, scheme.ErrNotFound
@@ -59,7 +65,9 @@ func (db Content) SaveContent(ctx context.Context, actor, slug, body string) (sc
 // PublishTerms publishes a new version of the terms and conditions: every
 // member is asked to accept it when they next use the site.
 // account.Service.PublishTerms checks the text first.
-func (db Content) PublishTerms(ctx context.Context, actor, body string) (scheme.Terms, error) {
+func (area Content) PublishTerms(ctx context.Context, actor, body string) (scheme.Terms, error) {
+	db := area.db
+
 	body = strings.TrimSpace(strings.ReplaceAll(body, "\r\n", "\n"))
 	t := scheme.Terms{Body: body, PublishedAt: db.now().UTC()}
 	err := db.inTx(ctx, func(tx *sql.Tx) error {
@@ -81,7 +89,9 @@ func (db Content) PublishTerms(ctx context.Context, actor, body string) (scheme.
 }
 
 // TermsHistory lists every version of the terms, newest first.
-func (db Content) TermsHistory(ctx context.Context) ([]scheme.Terms, error) {
+func (area Content) TermsHistory(ctx context.Context) ([]scheme.Terms, error) {
+	db := area.db
+
 	return queryRows(ctx, db.read, func(rows rowScanner) (t scheme.Terms, err error) {
 		err = rows.Scan(&t.Version, &t.Body, &t.PublishedAt)
 		return t, err
@@ -91,7 +101,9 @@ func (db Content) TermsHistory(ctx context.Context) ([]scheme.Terms, error) {
 // TermsToAccept returns the version of the terms a member must accept
 // before going on, or 0 when they accepted the current one (or have no
 // profile: the scheme's staff accept the terms by their role).
-func (db Content) TermsToAccept(ctx context.Context, userID string) (int, error) {
+func (area Content) TermsToAccept(ctx context.Context, userID string) (int, error) {
+	db := area.db
+
 	var accepted sql.NullInt64
 	var current int
 	err := db.read.QueryRowContext(ctx, `SELECT p.terms_version, (SELECT MAX(version) FROM terms_versions)
@@ -112,7 +124,9 @@ func (db Content) TermsToAccept(ctx context.Context, userID string) (int, error)
 
 // AcceptTerms records that a member accepted a version of the terms; only
 // the current version can be accepted.
-func (db Content) AcceptTerms(ctx context.Context, userID string, version int) error {
+func (area Content) AcceptTerms(ctx context.Context, userID string, version int) error {
+	db := area.db
+
 	return db.inTx(ctx, func(tx *sql.Tx) error {
 		var current int
 		if err := tx.QueryRowContext(ctx, `SELECT MAX(version) FROM terms_versions`).Scan(&current); err != nil {

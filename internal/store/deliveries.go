@@ -72,7 +72,9 @@ func (db *core) wakeDeliveries(ctx context.Context, tx *sql.Tx, ch string) (runn
 
 // WakeDeliveries starts channel's sender, or wakes it, unless one is
 // running (see outbox.AlertDeliverArgs.Nudge).
-func (db Deliveries) WakeDeliveries(ctx context.Context, channel string) (running bool, err error) {
+func (area Deliveries) WakeDeliveries(ctx context.Context, channel string) (running bool, err error) {
+	db := area.db
+
 	err = db.inTx(ctx, func(tx *sql.Tx) error {
 		running, err = db.wakeDeliveries(ctx, tx, channel)
 		return err
@@ -96,7 +98,9 @@ const deliveryDue = `(status = 'queued' OR (status = 'retrying' AND next_attempt
 // claiming process's heartbeat id (see Heartbeat): if that process falls
 // silent, RescueOrphanedJobs hands its claims back within seconds. A claim
 // with no claimant ("") is taken again only after staleAfter.
-func (db Deliveries) ClaimDeliveries(ctx context.Context, channel, claimant string, limit int, staleAfter time.Duration) ([]outbox.AlertDelivery, error) {
+func (area Deliveries) ClaimDeliveries(ctx context.Context, channel, claimant string, limit int, staleAfter time.Duration) ([]outbox.AlertDelivery, error) {
+	db := area.db
+
 	if limit <= 0 {
 		limit = 100
 	}
@@ -228,7 +232,9 @@ func inList[T ~string](arg func(any) string, vs []T) string {
 // NextDeliveryAt returns when the next delivery of channel falls due: now
 // for a queued one, the time of the next retry, or when an abandoned
 // "sending" claim may be taken again. false: nothing is waiting.
-func (db Deliveries) NextDeliveryAt(ctx context.Context, channel string, staleAfter time.Duration) (time.Time, bool, error) {
+func (area Deliveries) NextDeliveryAt(ctx context.Context, channel string, staleAfter time.Duration) (time.Time, bool, error) {
+	db := area.db
+
 	var next time.Time
 	found := false
 	consider := func(q string) error {
@@ -272,7 +278,9 @@ func (db Deliveries) NextDeliveryAt(ctx context.Context, channel string, staleAf
 // outcome is recorded only if the claim is still this one, so that a
 // sender that stalled and lost its claim to another does not overwrite it.
 // The reason must be a code or status, never an address or message text.
-func (db Deliveries) MarkDelivery(ctx context.Context, d outbox.AlertDelivery, m outbox.DeliveryMark) error {
+func (area Deliveries) MarkDelivery(ctx context.Context, d outbox.AlertDelivery, m outbox.DeliveryMark) error {
+	db := area.db
+
 	now := db.now().UTC()
 	reason := m.Reason
 	if len(reason) > 200 {
@@ -307,7 +315,9 @@ func (db Deliveries) MarkDelivery(ctx context.Context, d outbox.AlertDelivery, m
 // MarkSent records deliveries as sent, all in one transaction: a sender
 // marks a batch once its messages are accepted, instead of paying a
 // transaction for each.
-func (db Deliveries) MarkSent(ctx context.Context, ds []outbox.AlertDelivery) error {
+func (area Deliveries) MarkSent(ctx context.Context, ds []outbox.AlertDelivery) error {
+	db := area.db
+
 	if len(ds) == 0 {
 		return nil
 	}
@@ -332,7 +342,9 @@ func (db Deliveries) MarkSent(ctx context.Context, ds []outbox.AlertDelivery) er
 // "email", "sms") and state. In-app rows are "delivered" (not yet opened)
 // or "read"; email and SMS have the scheme.Delivery* states. Every channel
 // is present, with only the states that have a count.
-func (db Deliveries) DeliveryCounts(ctx context.Context, alertID string) (map[string]map[string]int, error) {
+func (area Deliveries) DeliveryCounts(ctx context.Context, alertID string) (map[string]map[string]int, error) {
+	db := area.db
+
 	out := map[string]map[string]int{"in_app": {}, "email": {}, "sms": {}}
 	err := addCounts(ctx, db.read, out, `SELECT channel, status, COUNT(*) FROM alert_deliveries WHERE alert_id = $1 GROUP BY channel, status`, alertID)
 	if err != nil {
@@ -354,7 +366,9 @@ func (db Deliveries) DeliveryCounts(ctx context.Context, alertID string) (map[st
 
 // DeliveryFailures lists an alert's failed and retrying deliveries, most
 // recent first.
-func (db Deliveries) DeliveryFailures(ctx context.Context, alertID string, limit int) ([]scheme.DeliveryFailure, error) {
+func (area Deliveries) DeliveryFailures(ctx context.Context, alertID string, limit int) ([]scheme.DeliveryFailure, error) {
+	db := area.db
+
 	if limit <= 0 {
 		limit = 50
 	}
@@ -372,7 +386,9 @@ func (db Deliveries) DeliveryFailures(ctx context.Context, alertID string, limit
 // RetryDeliveries queues an alert's failed deliveries on channel again,
 // with their attempts counted afresh, and starts the sender. It returns how
 // many were queued. A withdrawn alert's messages are not sent again.
-func (db Deliveries) RetryDeliveries(ctx context.Context, actor, alertID, channel string) (int, error) {
+func (area Deliveries) RetryDeliveries(ctx context.Context, actor, alertID, channel string) (int, error) {
+	db := area.db
+
 	var n int64
 	err := db.inTx(ctx, func(tx *sql.Tx) error {
 		var status string
@@ -405,7 +421,9 @@ func (db Deliveries) RetryDeliveries(ctx context.Context, actor, alertID, channe
 // PauseChannel stops sending on channel (the sender found its provider
 // failing); a channel already paused keeps its first reason. Recorded in
 // the audit log as the system's doing.
-func (db Deliveries) PauseChannel(ctx context.Context, channel, reason string) error {
+func (area Deliveries) PauseChannel(ctx context.Context, channel, reason string) error {
+	db := area.db
+
 	if err := scheme.CheckChannel(channel); err != nil {
 		return err
 	}
@@ -424,7 +442,9 @@ func (db Deliveries) PauseChannel(ctx context.Context, channel, reason string) e
 
 // ResumeChannel lets channel send again and starts its sender, which takes
 // up the deliveries that waited.
-func (db Deliveries) ResumeChannel(ctx context.Context, actor, channel string) error {
+func (area Deliveries) ResumeChannel(ctx context.Context, actor, channel string) error {
+	db := area.db
+
 	return db.inTx(ctx, func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, `DELETE FROM delivery_pauses WHERE channel = $1`, channel)
 		if err != nil {
@@ -441,14 +461,18 @@ func (db Deliveries) ResumeChannel(ctx context.Context, actor, channel string) e
 }
 
 // ChannelPaused reports whether sending on channel is paused.
-func (db Deliveries) ChannelPaused(ctx context.Context, channel string) (bool, error) {
+func (area Deliveries) ChannelPaused(ctx context.Context, channel string) (bool, error) {
+	db := area.db
+
 	var n int
 	err := db.read.QueryRowContext(ctx, `SELECT COUNT(*) FROM delivery_pauses WHERE channel = $1`, channel).Scan(&n)
 	return n > 0, err
 }
 
 // DeliveryPauses lists the paused channels.
-func (db Deliveries) DeliveryPauses(ctx context.Context) ([]scheme.DeliveryPause, error) {
+func (area Deliveries) DeliveryPauses(ctx context.Context) ([]scheme.DeliveryPause, error) {
+	db := area.db
+
 	return queryRows(ctx, db.read, func(rows rowScanner) (p scheme.DeliveryPause, err error) {
 		err = rows.Scan(&p.Channel, &p.Reason, &p.PausedAt)
 		return p, err

@@ -12,9 +12,11 @@ import (
 
 // RecordDisclosure stores a pending disclosure and its audit entry. The
 // caller has validated it.
-func (db Police) RecordDisclosure(ctx context.Context, d scheme.Disclosure) (scheme.Disclosure, error) {
+func (area Police) RecordDisclosure(ctx context.Context, d scheme.Disclosure) (scheme.Disclosure, error) {
+	db := area.db
+
 	d.ID, d.Status, d.RequestedAt = newID(), "pending", db.now().UTC()
-	s := &sealer{db: db.core, table: "disclosures", id: d.ID}
+	s := &sealer{db: db, table: "disclosures", id: d.ID}
 	what, recipient, justification := s.seal("what", d.What), s.seal("recipient", d.Recipient), s.seal("justification", d.Justification)
 	var noNotify []byte
 	if !d.Notify {
@@ -42,7 +44,9 @@ func (db Police) RecordDisclosure(ctx context.Context, d scheme.Disclosure) (sch
 // notification tells the person, in the same transaction, through their
 // channel (content-free) and on their account page; a person who has left
 // cannot be told, and the record shows it.
-func (db Police) DecideDisclosure(ctx context.Context, actor, id string, approve bool, note, url string) (scheme.Disclosure, error) {
+func (area Police) DecideDisclosure(ctx context.Context, actor, id string, approve bool, note, url string) (scheme.Disclosure, error) {
+	db := area.db
+
 	var d scheme.Disclosure
 	noteCT, err := db.seal("disclosures", "decision", id, note)
 	if err != nil {
@@ -147,19 +151,25 @@ func (db *core) disclosure(ctx context.Context, q queryer, id string) (scheme.Di
 }
 
 // Disclosure returns one disclosure; the caller audits the view.
-func (db Police) Disclosure(ctx context.Context, id string) (scheme.Disclosure, error) {
+func (area Police) Disclosure(ctx context.Context, id string) (scheme.Disclosure, error) {
+	db := area.db
+
 	return db.disclosure(ctx, db.read, id)
 }
 
 // Disclosures lists disclosures, pending first, then newest first.
-func (db Police) Disclosures(ctx context.Context) ([]scheme.Disclosure, error) {
+func (area Police) Disclosures(ctx context.Context) ([]scheme.Disclosure, error) {
+	db := area.db
+
 	return db.listDisclosures(ctx, `SELECT `+disclosureColumns+` FROM disclosures
 		ORDER BY CASE status WHEN 'pending' THEN 0 ELSE 1 END, requested_at DESC, id LIMIT 500`)
 }
 
 // MemberDisclosures lists the approved disclosures a member was told of:
 // of their data, or of a report they made.
-func (db Police) MemberDisclosures(ctx context.Context, userID string) ([]scheme.Disclosure, error) {
+func (area Police) MemberDisclosures(ctx context.Context, userID string) ([]scheme.Disclosure, error) {
+	db := area.db
+
 	return db.listDisclosures(ctx, `SELECT `+disclosureColumns+` FROM disclosures
 		WHERE status = 'approved' AND notify AND (subject_user_id = $1
 			OR subject_user_id IS NULL AND report_id IN (SELECT id FROM reports WHERE reporter_id = $1))

@@ -12,9 +12,11 @@ import (
 
 // CreateEnquiry records an enquiry (validated by the caller) and its audit
 // entry.
-func (db Police) CreateEnquiry(ctx context.Context, e scheme.Enquiry) (scheme.Enquiry, error) {
+func (area Police) CreateEnquiry(ctx context.Context, e scheme.Enquiry) (scheme.Enquiry, error) {
+	db := area.db
+
 	e.ID, e.Status, e.CreatedAt = newID(), "open", db.now().UTC()
-	s := &sealer{db: db.core, table: "police_enquiries", id: e.ID}
+	s := &sealer{db: db, table: "police_enquiries", id: e.ID}
 	unit, reference, request := s.seal("unit", e.Unit), s.seal("reference", e.Reference), s.seal("request", e.Request)
 	if s.err != nil {
 		return e, s.err
@@ -63,7 +65,9 @@ func (db *core) scanEnquiry(sc rowScanner) (scheme.Enquiry, error) {
 }
 
 // Enquiry returns an enquiry with its forwards; the caller audits the view.
-func (db Police) Enquiry(ctx context.Context, id string) (scheme.Enquiry, error) {
+func (area Police) Enquiry(ctx context.Context, id string) (scheme.Enquiry, error) {
+	db := area.db
+
 	e, err := db.scanEnquiry(db.read.QueryRowContext(ctx, `SELECT `+enquiryColumns+` FROM police_enquiries WHERE id = $1`, id))
 	if err != nil {
 		return e, err
@@ -74,7 +78,9 @@ func (db Police) Enquiry(ctx context.Context, id string) (scheme.Enquiry, error)
 
 // Enquiries lists enquiries: those the police still wait on first, by the
 // date they want an answer; then the rest, newest first.
-func (db Police) Enquiries(ctx context.Context) ([]scheme.Enquiry, error) {
+func (area Police) Enquiries(ctx context.Context) ([]scheme.Enquiry, error) {
+	db := area.db
+
 	return queryRows(ctx, db.read, db.scanEnquiry, `SELECT `+enquiryColumns+` FROM police_enquiries
 		ORDER BY CASE WHEN status IN ('open', 'forwarded') THEN 0 ELSE 1 END,
 			CASE WHEN status IN ('open', 'forwarded') THEN respond_by END, created_at DESC, id LIMIT 500`)
@@ -99,7 +105,9 @@ func (db *core) forwards(ctx context.Context, where string, args ...any) ([]sche
 // message waits) or to the organisation that filed it (its key contacts
 // are told the same way). message is the thread's text; url the sign-in
 // address for the notice.
-func (db Police) ForwardEnquiry(ctx context.Context, actor, enquiryID, reportID, to, message, url string) (scheme.EnquiryForward, error) {
+func (area Police) ForwardEnquiry(ctx context.Context, actor, enquiryID, reportID, to, message, url string) (scheme.EnquiryForward, error) {
+	db := area.db
+
 	f := scheme.EnquiryForward{ID: newID(), EnquiryID: enquiryID, ReportID: reportID, To: to, ForwardedBy: actor, ForwardedAt: db.now().UTC()}
 	m := scheme.Message{ID: newID(), FromScheme: true, Body: message, At: f.ForwardedAt}
 	ct, err := db.seal("report_messages", "body", m.ID, m.Body)
@@ -162,7 +170,9 @@ func (db Police) ForwardEnquiry(ctx context.Context, actor, enquiryID, reportID,
 // MemberEnquiries returns the forwards a member may answer: about their own
 // reports (to the reporter), or their organisation's (to the organisation,
 // for its key contact). With forwardID, just that one (else not found).
-func (db Police) MemberEnquiries(ctx context.Context, u scheme.User, forwardID string) ([]scheme.EnquiryForward, error) {
+func (area Police) MemberEnquiries(ctx context.Context, u scheme.User, forwardID string) ([]scheme.EnquiryForward, error) {
+	db := area.db
+
 	where := `JOIN reports r ON r.id = f.report_id JOIN police_enquiries e ON e.id = f.enquiry_id
 		WHERE (f.forwarded_to = 'reporter' AND r.reporter_id = $1
 			OR f.forwarded_to = 'organisation' AND $2 <> '' AND r.organisation_id = $2 AND $3)`
@@ -182,8 +192,10 @@ func (db Police) MemberEnquiries(ctx context.Context, u scheme.User, forwardID s
 // (police.Service.DecideEnquiry checks it is one of the three) to a
 // forwarded enquiry; it can change until the enquiry is closed. "Talk to
 // a caseworker first" adds a task on the case so that someone calls them.
-func (db Police) DecideEnquiry(ctx context.Context, u scheme.User, forwardID, decision string) error {
-	fs, err := db.MemberEnquiries(ctx, u, forwardID)
+func (area Police) DecideEnquiry(ctx context.Context, u scheme.User, forwardID, decision string) error {
+	db := area.db
+
+	fs, err := db.top.Police.MemberEnquiries(ctx, u, forwardID)
 	if err != nil {
 		return err
 	}
@@ -223,7 +235,9 @@ func (db Police) DecideEnquiry(ctx context.Context, u scheme.User, forwardID, de
 
 // EnquiryOutcome records what came of an enquiry: answered (the police
 // were told) or closed.
-func (db Police) EnquiryOutcome(ctx context.Context, actor, id, status, outcome string) error {
+func (area Police) EnquiryOutcome(ctx context.Context, actor, id, status, outcome string) error {
+	db := area.db
+
 	ct, err := db.seal("police_enquiries", "outcome", id, outcome)
 	if err != nil {
 		return err

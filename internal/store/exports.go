@@ -18,9 +18,11 @@ func newExportReference() string { return "UMX-" + rand.Text()[:8] }
 
 // CreatePoliceExport records an export and its audit entry in one
 // transaction, with a fresh reference.
-func (db Police) CreatePoliceExport(ctx context.Context, e scheme.PoliceExport) (scheme.PoliceExport, error) {
+func (area Police) CreatePoliceExport(ctx context.Context, e scheme.PoliceExport) (scheme.PoliceExport, error) {
+	db := area.db
+
 	e.ID, e.CreatedAt = newID(), db.now().UTC()
-	s := &sealer{db: db.core, table: "police_exports", id: e.ID}
+	s := &sealer{db: db, table: "police_exports", id: e.ID}
 	purpose, recipient := s.seal("purpose", e.Purpose), s.seal("recipient", e.Recipient)
 	if s.err != nil {
 		return e, s.err
@@ -80,7 +82,9 @@ func (db *core) scanExport(sc rowScanner) (scheme.PoliceExport, error) {
 }
 
 // PoliceExport returns an export's record with its report lists.
-func (db Police) PoliceExport(ctx context.Context, id string) (scheme.PoliceExport, error) {
+func (area Police) PoliceExport(ctx context.Context, id string) (scheme.PoliceExport, error) {
+	db := area.db
+
 	e, err := db.scanExport(db.read.QueryRowContext(ctx, `SELECT `+exportColumns+` FROM police_exports WHERE id = $1`, id))
 	if err != nil {
 		return e, err
@@ -107,7 +111,9 @@ func (db Police) PoliceExport(ctx context.Context, id string) (scheme.PoliceExpo
 }
 
 // PoliceExports lists exports, newest first.
-func (db Police) PoliceExports(ctx context.Context, limit int) ([]scheme.ExportSummary, error) {
+func (area Police) PoliceExports(ctx context.Context, limit int) ([]scheme.ExportSummary, error) {
+	db := area.db
+
 	// #nosec G202 -- a constant column list
 	return queryRows(ctx, db.read, func(rows rowScanner) (s scheme.ExportSummary, err error) {
 		var inc, exc int
@@ -134,7 +140,9 @@ func prefixed(p, cols string) string {
 
 // ProfileReports returns the ids of the reports an offender profile links,
 // oldest incident first.
-func (db Police) ProfileReports(ctx context.Context, profileID string) ([]string, error) {
+func (area Police) ProfileReports(ctx context.Context, profileID string) ([]string, error) {
+	db := area.db
+
 	out, err := queryRows(ctx, db.read, func(rows rowScanner) (id string, err error) {
 		var at time.Time
 		if err := rows.Scan(&id, &at); err != nil {

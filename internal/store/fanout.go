@@ -19,8 +19,10 @@ import (
 // applied once per member (over an id range) rather than once to find the
 // batch and again to fill it; a narrow alert takes as many batches as a
 // nationwide one, each of them cheap.
-func (db Deliveries) FanOutAlert(ctx context.Context, alertID string, batch int) (done bool, err error) {
-	return db.FanOutPart(ctx, alertID, 0, 1, batch)
+func (area Deliveries) FanOutAlert(ctx context.Context, alertID string, batch int) (done bool, err error) {
+	db := area.db
+
+	return db.top.Deliveries.FanOutPart(ctx, alertID, 0, 1, batch)
 }
 
 // fanOutParts is how many parts an alert's fan-out is split into: on
@@ -38,7 +40,10 @@ func (db *core) fanOutParts() int {
 
 // SetFanOutParts sets how many parts alerts published from now on are
 // fanned out in (0: the default for the database).
-func (db Deliveries) SetFanOutParts(n int) { db.parts = n }
+func (area Deliveries) SetFanOutParts(n int) {
+	db := area.db
+	db.parts = n
+}
 
 // idOrder is the alphabet of ids (rand.Text's base32) in byte order: the
 // fan-out's parts are ranges of it.
@@ -62,7 +67,9 @@ func partRange(part, parts int) (lo, hi string) {
 // batches of different parts may run at once, on different instances.
 // When the last part is done, the alert's fan-out is marked done and the
 // senders are started.
-func (db Deliveries) FanOutPart(ctx context.Context, alertID string, part, parts, batch int) (done bool, err error) {
+func (area Deliveries) FanOutPart(ctx context.Context, alertID string, part, parts, batch int) (done bool, err error) {
+	db := area.db
+
 	if batch <= 0 {
 		batch = 2000
 	}

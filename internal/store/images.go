@@ -11,7 +11,9 @@ import (
 )
 
 // SaveImage stores a cleaned image and its audit entry.
-func (db Content) SaveImage(ctx context.Context, actor string, img imaging.Image) (scheme.StoredImage, error) {
+func (area Content) SaveImage(ctx context.Context, actor string, img imaging.Image) (scheme.StoredImage, error) {
+	db := area.db
+
 	s := scheme.StoredImage{ID: newID(), ContentType: img.ContentType, Data: img.Data, Width: img.Width, Height: img.Height, UploadedAt: db.now().UTC()}
 	err := db.inTx(ctx, func(tx *sql.Tx) error {
 		if _, err := tx.ExecContext(ctx, `INSERT INTO images (id, content_type, data, width, height, uploaded_by, uploaded_at)
@@ -25,7 +27,9 @@ func (db Content) SaveImage(ctx context.Context, actor string, img imaging.Image
 }
 
 // Image returns an image with its bytes.
-func (db Content) Image(ctx context.Context, id string) (scheme.StoredImage, error) {
+func (area Content) Image(ctx context.Context, id string) (scheme.StoredImage, error) {
+	db := area.db
+
 	s := scheme.StoredImage{ID: id}
 	err := db.read.QueryRowContext(ctx, `SELECT content_type, data, width, height, uploaded_at FROM images WHERE id = $1`, id).
 		Scan(&s.ContentType, &s.Data, &s.Width, &s.Height, &s.UploadedAt)
@@ -33,7 +37,9 @@ func (db Content) Image(ctx context.Context, id string) (scheme.StoredImage, err
 }
 
 // Images lists the images, newest first, without their bytes.
-func (db Content) Images(ctx context.Context) ([]scheme.StoredImage, error) {
+func (area Content) Images(ctx context.Context) ([]scheme.StoredImage, error) {
+	db := area.db
+
 	return queryRows(ctx, db.read, func(rows rowScanner) (s scheme.StoredImage, err error) {
 		err = rows.Scan(&s.ID, &s.ContentType, &s.Width, &s.Height, &s.UploadedAt)
 		return s, err
@@ -43,7 +49,9 @@ func (db Content) Images(ctx context.Context) ([]scheme.StoredImage, error) {
 // QueueContactMessage queues a message from the contact form to the
 // scheme's inbox, as a notification (address and text encrypted, erased
 // once sent) with its sending job, in one transaction.
-func (db Content) QueueContactMessage(ctx context.Context, inbox string, params map[string]string) error {
+func (area Content) QueueContactMessage(ctx context.Context, inbox string, params map[string]string) error {
+	db := area.db
+
 	return db.inTx(ctx, func(tx *sql.Tx) error {
 		return db.enqueueNotification(ctx, tx, "", "email", inbox, "contact_message", params)
 	})

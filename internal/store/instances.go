@@ -17,14 +17,18 @@ import (
 // with its jobs).
 
 // Heartbeat records that the process with this id is alive.
-func (db *DB) Heartbeat(ctx context.Context, id string, started time.Time) error {
+func (d *DB) Heartbeat(ctx context.Context, id string, started time.Time) error {
+	db := d.db
+
 	_, err := db.write.ExecContext(ctx, `INSERT INTO instances (id, started_at, seen_at) VALUES ($1, $2, $3)
 		ON CONFLICT (id) DO UPDATE SET seen_at = excluded.seen_at`, id, started.UTC(), db.now().UTC())
 	return err
 }
 
 // ForgetInstance removes a process that is stopping cleanly.
-func (db *DB) ForgetInstance(ctx context.Context, id string) error {
+func (d *DB) ForgetInstance(ctx context.Context, id string) error {
+	db := d.db
+
 	_, err := db.write.ExecContext(ctx, `DELETE FROM instances WHERE id = $1`, id)
 	return err
 }
@@ -40,7 +44,9 @@ func (db *DB) ForgetInstance(ctx context.Context, id string) error {
 // sent again under the same reference (the provider's idempotency key). The claims go back
 // before the jobs, in one transaction, so that the sender job taken over
 // finds them due rather than waiting for them to grow stale.
-func (db *DB) RescueOrphanedJobs(ctx context.Context, staleAfter time.Duration) (jobs, claims int64, err error) {
+func (d *DB) RescueOrphanedJobs(ctx context.Context, staleAfter time.Duration) (jobs, claims int64, err error) {
+	db := d.db
+
 	now := db.now().UTC()
 	// The process running a job is the last one River recorded as
 	// attempting it (a JSON array in SQLite, an array in PostgreSQL).

@@ -14,7 +14,9 @@ import (
 // name them, then the highest severity, then the latest incident, counting
 // only reports that match f and were not rejected. It reads codes and
 // dates only: no identifier is decrypted.
-func (db Police) RankedProfiles(ctx context.Context, f scheme.IntelFilter) ([]scheme.ProfileRank, error) {
+func (area Police) RankedProfiles(ctx context.Context, f scheme.IntelFilter) ([]scheme.ProfileRank, error) {
+	db := area.db
+
 	var args []any
 	arg := func(v any) string { args = append(args, v); return fmt.Sprintf("$%d", len(args)) }
 	where := ` WHERE r.status <> 'rejected'` + reportConditions(f.Region, f.Type, f.From, f.To, arg)
@@ -92,7 +94,9 @@ func (db Police) RankedProfiles(ctx context.Context, f scheme.IntelFilter) ([]sc
 // milliseconds per thousand), which is why filters narrow the reading
 // first, and a whole value never pays it. The caller audits the search
 // (police.Service.SearchReports).
-func (db Police) SearchReports(ctx context.Context, f scheme.ReportSearch) (hits []scheme.ReportHit, more bool, err error) {
+func (area Police) SearchReports(ctx context.Context, f scheme.ReportSearch) (hits []scheme.ReportHit, more bool, err error) {
+	db := area.db
+
 	if f.Limit <= 0 {
 		f.Limit = 200
 	}

@@ -23,7 +23,10 @@ type inserter interface {
 
 // RiverDriver is the River driver for this database, for the jobs package to
 // build the client that works jobs.
-func (db *DB) RiverDriver() riverdriver.Driver[*sql.Tx] { return db.riverDriver() }
+func (d *DB) RiverDriver() riverdriver.Driver[*sql.Tx] {
+	db := d.db
+	return db.riverDriver()
+}
 
 func (db *core) riverDriver() riverdriver.Driver[*sql.Tx] {
 	if db.dialect == SQLite {
@@ -45,12 +48,16 @@ func (db *core) initJobs() error {
 // InTx runs fn in one write transaction, committed if fn returns nil. It is
 // for work that spans packages and must be atomic with a job it enqueues;
 // the store's own methods manage their transactions themselves.
-func (db *DB) InTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
+func (d *DB) InTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	db := d.db
+
 	return db.inTx(ctx, fn)
 }
 
 // EnqueueTx adds a job in tx: it runs only if tx commits.
-func (db *DB) EnqueueTx(ctx context.Context, tx *sql.Tx, args river.JobArgs, opts *river.InsertOpts) error {
+func (d *DB) EnqueueTx(ctx context.Context, tx *sql.Tx, args river.JobArgs, opts *river.InsertOpts) error {
+	db := d.db
+
 	if _, err := db.jobs.InsertTx(ctx, tx, args, opts); err != nil {
 		return fmt.Errorf("enqueue %s: %w", args.Kind(), err)
 	}

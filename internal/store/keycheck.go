@@ -83,7 +83,9 @@ func (db *core) openCanary(sealed []byte) (stale bool, err error) {
 // CheckKeys proves, without writing, that the vault opens this database
 // (for /healthz and read-only commands): ErrNoKeyCanary if none has been
 // recorded, a *WrongKeysError if it does not.
-func (db *DB) CheckKeys(ctx context.Context) error {
+func (d *DB) CheckKeys(ctx context.Context) error {
+	db := d.db
+
 	if db.vault == nil {
 		return errNoVault
 	}
@@ -105,7 +107,9 @@ func (db *DB) CheckKeys(ctx context.Context) error {
 // users' usernames must open and match their blind index. Every command
 // that writes with a key file calls it before anything else, so a wrong
 // key file writes nothing.
-func (db *DB) EnsureKeys(ctx context.Context) error {
+func (d *DB) EnsureKeys(ctx context.Context) error {
+	db := d.db
+
 	if db.vault == nil {
 		return errNoVault
 	}

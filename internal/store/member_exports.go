@@ -12,7 +12,9 @@ import (
 // RequestMemberExport records a coordinator's request to export a revoked
 // member's details, with its purpose (encrypted), and audits it. Nothing
 // is exported until another coordinator or admin approves it.
-func (db Police) RequestMemberExport(ctx context.Context, actor, userID, purpose string) (scheme.MemberExport, error) {
+func (area Police) RequestMemberExport(ctx context.Context, actor, userID, purpose string) (scheme.MemberExport, error) {
+	db := area.db
+
 	e := scheme.MemberExport{ID: newID(), SubjectID: userID, Purpose: purpose, Status: scheme.MemberExportPending, RequestedBy: actor, RequestedAt: db.now().UTC()}
 	ct, err := db.seal("data_exports", "purpose", e.ID, purpose)
 	if err != nil {
@@ -48,7 +50,9 @@ func revokedMember(ctx context.Context, q queryer, userID string) error {
 // transaction with its audit entry. Whoever asked for it cannot decide
 // it: checked here, under the transaction, so that no race gets round it.
 // The caller checks the decider's role.
-func (db Police) DecideMemberExport(ctx context.Context, actor, id string, approve bool) (scheme.MemberExport, error) {
+func (area Police) DecideMemberExport(ctx context.Context, actor, id string, approve bool) (scheme.MemberExport, error) {
+	db := area.db
+
 	var e scheme.MemberExport
 	err := db.inTx(ctx, func(tx *sql.Tx) error {
 		var err error
@@ -77,7 +81,9 @@ func (db Police) DecideMemberExport(ctx context.Context, actor, id string, appro
 // member's details, and audits the download. Before approval or after a
 // refusal it is a conflict; to anyone else it does not exist; once the
 // member is no longer revoked (or has gone) there is nothing to download.
-func (db Police) ExportRevoked(ctx context.Context, actor, exportID string) (scheme.RevokedExport, error) {
+func (area Police) ExportRevoked(ctx context.Context, actor, exportID string) (scheme.RevokedExport, error) {
+	db := area.db
+
 	var out scheme.RevokedExport
 	e, err := db.memberExport(ctx, db.read, exportID)
 	if err != nil {
@@ -116,13 +122,17 @@ func (db Police) ExportRevoked(ctx context.Context, actor, exportID string) (sch
 }
 
 // MemberExport returns one export request (its purpose decrypted).
-func (db Police) MemberExport(ctx context.Context, id string) (scheme.MemberExport, error) {
+func (area Police) MemberExport(ctx context.Context, id string) (scheme.MemberExport, error) {
+	db := area.db
+
 	return db.memberExport(ctx, db.read, id)
 }
 
 // MemberExports lists the requests to export revoked members' details:
 // pending first, then newest first.
-func (db Police) MemberExports(ctx context.Context) ([]scheme.MemberExport, error) {
+func (area Police) MemberExports(ctx context.Context) ([]scheme.MemberExport, error) {
+	db := area.db
+
 	return queryRows(ctx, db.read, db.scanMemberExport, `SELECT `+memberExportColumns+` FROM data_exports WHERE kind = 'revoked_member'
 		ORDER BY CASE status WHEN 'pending' THEN 0 ELSE 1 END, created_at DESC, id LIMIT 200`)
 }

@@ -15,7 +15,9 @@ import (
 
 // MemberAlerts is a member's feed: the alerts they received, newest first,
 // published or withdrawn (a withdrawn one carries only its notice).
-func (db Alerts) MemberAlerts(ctx context.Context, userID string, f scheme.MemberAlertFilter) ([]scheme.Alert, error) {
+func (area Alerts) MemberAlerts(ctx context.Context, userID string, f scheme.MemberAlertFilter) ([]scheme.Alert, error) {
+	db := area.db
+
 	args := []any{userID}
 	arg := func(v any) string { args = append(args, v); return fmt.Sprintf("$%d", len(args)) }
 	q := `SELECT ` + alertColumns + `, r.read_at FROM alert_recipients r JOIN alerts a ON a.id = r.alert_id
@@ -43,7 +45,9 @@ func (db Alerts) MemberAlerts(ctx context.Context, userID string, f scheme.Membe
 }
 
 // UnreadAlerts counts a member's alerts not yet opened.
-func (db Alerts) UnreadAlerts(ctx context.Context, userID string) (int, error) {
+func (area Alerts) UnreadAlerts(ctx context.Context, userID string) (int, error) {
+	db := area.db
+
 	var n int
 	err := db.read.QueryRowContext(ctx, `SELECT COUNT(*) FROM alert_recipients r JOIN alerts a ON a.id = r.alert_id
 		WHERE r.user_id = $1 AND r.read_at IS NULL AND a.status IN ('published', 'withdrawn')`, userID).Scan(&n)
@@ -52,7 +56,9 @@ func (db Alerts) UnreadAlerts(ctx context.Context, userID string) (int, error) {
 
 // MemberAlert returns one alert as a member sees it, if they received it
 // (anyone else gets not found), and marks it read.
-func (db Alerts) MemberAlert(ctx context.Context, userID, id string) (scheme.Alert, error) {
+func (area Alerts) MemberAlert(ctx context.Context, userID, id string) (scheme.Alert, error) {
+	db := area.db
+
 	var a scheme.Alert
 	err := db.inTx(ctx, func(tx *sql.Tx) error {
 		var readAt sql.NullTime
@@ -79,7 +85,9 @@ func (db Alerts) MemberAlert(ctx context.Context, userID, id string) (scheme.Ale
 // MemberAlertsIn finds, among the alerts a member received and that are
 // still published, those in ids (a check's matches), newest first, at most
 // 50.
-func (db Alerts) MemberAlertsIn(ctx context.Context, userID string, ids []string) ([]scheme.Alert, error) {
+func (area Alerts) MemberAlertsIn(ctx context.Context, userID string, ids []string) ([]scheme.Alert, error) {
+	db := area.db
+
 	if len(ids) == 0 {
 		return nil, nil
 	}

@@ -12,12 +12,16 @@ import (
 
 // Profile returns a user's own profile (no audit entry: people may always
 // see their own data).
-func (db Accounts) Profile(ctx context.Context, userID string) (scheme.Profile, error) {
+func (area Accounts) Profile(ctx context.Context, userID string) (scheme.Profile, error) {
+	db := area.db
+
 	return db.profile(ctx, db.read, userID)
 }
 
 // Organisation returns the organisation a user belongs to.
-func (db Accounts) Organisation(ctx context.Context, userID string) (scheme.Organisation, error) {
+func (area Accounts) Organisation(ctx context.Context, userID string) (scheme.Organisation, error) {
+	db := area.db
+
 	return db.organisationOfUser(ctx, db.read, userID)
 }
 
@@ -30,9 +34,11 @@ type ProfileUpdate struct {
 }
 
 // UpdateProfile replaces a member's editable details.
-func (db Accounts) UpdateProfile(ctx context.Context, userID string, u ProfileUpdate) error {
+func (area Accounts) UpdateProfile(ctx context.Context, userID string, u ProfileUpdate) error {
+	db := area.db
+
 	return db.inTx(ctx, func(tx *sql.Tx) error {
-		s := &sealer{db: db.core, table: "profiles", id: userID}
+		s := &sealer{db: db, table: "profiles", id: userID}
 		args := []any{s.seal("work_name", u.WorkName), s.seal("real_name", u.RealName), s.seal("email", u.Email), s.index(vault.KindEmail, u.Email),
 			s.seal("mobile", u.Mobile), s.index(vault.KindPhone, u.Mobile), u.AlertEmail, u.AlertSMS, u.Gender, u.Sector, s.seal("area", u.Area), userID}
 		if s.err != nil {
@@ -54,24 +60,26 @@ func (db Accounts) UpdateProfile(ctx context.Context, userID string, u ProfileUp
 }
 
 // ExportUser gathers everything held about a user.
-func (db Accounts) ExportUser(ctx context.Context, userID string) (scheme.MemberData, error) {
+func (area Accounts) ExportUser(ctx context.Context, userID string) (scheme.MemberData, error) {
+	db := area.db
+
 	var e scheme.MemberData
 	l, err := db.top.Sessions.LoginByID(ctx, userID)
 	if err != nil {
 		return e, err
 	}
 	e.User, e.SecondFactor = l.User, l.TOTPEnabled
-	if e.Profile, err = db.Profile(ctx, userID); err != nil && scheme.ErrorCode(err) != scheme.CodeNotFound {
+	if e.Profile, err = db.top.Accounts.Profile(ctx, userID); err != nil && scheme.ErrorCode(err) != scheme.CodeNotFound {
 		return e, err
 	}
 	if l.User.OrganisationID != "" {
-		org, err := db.Organisation(ctx, userID)
+		org, err := db.top.Accounts.Organisation(ctx, userID)
 		if err != nil {
 			return e, err
 		}
 		e.Organisation = &org
 	}
-	if a, err := db.ApplicationOfUser(ctx, userID); err == nil {
+	if a, err := db.top.Accounts.ApplicationOfUser(ctx, userID); err == nil {
 		// Already above; and never the vetting flags: someone flagged as a
 		// possible offender must not learn it.
 		a.Profile, a.Org, a.Flags = scheme.Profile{}, nil, nil
@@ -93,7 +101,9 @@ func (db Accounts) ExportUser(ctx context.Context, userID string) (scheme.Member
 // Reports they made stay, detached (their reporter is set to nothing). No
 // goodbye message is sent: it would mean keeping their address after they
 // asked us to erase it; the page or API answer tells them it is done.
-func (db Accounts) Leave(ctx context.Context, userID string) error {
+func (area Accounts) Leave(ctx context.Context, userID string) error {
+	db := area.db
+
 	return db.inTx(ctx, func(tx *sql.Tx) error {
 		l, err := db.loginTx(ctx, tx, userID)
 		if err != nil {
@@ -127,7 +137,9 @@ func (db *core) loginTx(ctx context.Context, tx *sql.Tx, userID string) (Login, 
 
 // Revoke ends a member's membership for false or malicious reporting: the
 // reason (account.Service.Revoke requires one) is kept, every session ends at once, and they are told.
-func (db Accounts) Revoke(ctx context.Context, actor, userID, reason, url string) error {
+func (area Accounts) Revoke(ctx context.Context, actor, userID, reason, url string) error {
+	db := area.db
+
 	return db.inTx(ctx, func(tx *sql.Tx) error {
 		l, err := db.loginTx(ctx, tx, userID)
 		if err != nil {
@@ -175,7 +187,9 @@ func (db Accounts) Revoke(ctx context.Context, actor, userID, reason, url string
 // SetRole grants or removes a staff role (admins only, checked by the
 // caller). role "" removes it: a member goes back to being a member; staff
 // with no membership (made on the command line) are switched off.
-func (db Accounts) SetRole(ctx context.Context, actor, userID string, role scheme.Role) error {
+func (area Accounts) SetRole(ctx context.Context, actor, userID string, role scheme.Role) error {
+	db := area.db
+
 	return db.inTx(ctx, func(tx *sql.Tx) error {
 		l, err := db.loginTx(ctx, tx, userID)
 		if err != nil {
@@ -206,7 +220,9 @@ func (db Accounts) SetRole(ctx context.Context, actor, userID string, role schem
 
 // Members lists everyone who can sign in, for coordinators. It shows
 // personal data: the caller records the view (account.Service.Members).
-func (db Accounts) Members(ctx context.Context) ([]scheme.MemberRow, error) {
+func (area Accounts) Members(ctx context.Context) ([]scheme.MemberRow, error) {
+	db := area.db
+
 	out, err := queryRows(ctx, db.read, func(rows rowScanner) (m scheme.MemberRow, err error) {
 		var role string
 		var orgID sql.NullString
@@ -216,9 +232,9 @@ func (db Accounts) Members(ctx context.Context) ([]scheme.MemberRow, error) {
 			return m, err
 		}
 		m.User.Role, m.User.OrganisationID = scheme.Role(role), orgID.String
-		uo := &opener{db: db.core, table: "users", id: m.User.ID, lenient: true}
-		po := &opener{db: db.core, table: "profiles", id: m.User.ID, lenient: true}
-		oo := &opener{db: db.core, table: "organisations", id: orgID.String, lenient: true}
+		uo := &opener{db: db, table: "users", id: m.User.ID, lenient: true}
+		po := &opener{db: db, table: "profiles", id: m.User.ID, lenient: true}
+		oo := &opener{db: db, table: "organisations", id: orgID.String, lenient: true}
 		m.User.Username, m.WorkName, m.Organisation = uo.open("username", nameCT), po.open("work_name", workCT), oo.open("name", orgCT)
 		m.HasContact = len(emailCT) > 0 || len(mobileCT) > 0
 		if err := firstErr(uo.err, po.err, oo.err); err != nil {

@@ -26,7 +26,9 @@ type NewApplication struct {
 // CreateApplication stores an application and everything in it in one
 // transaction: the applicant's login, profile, regions, organisation, the
 // application with its flags, the audit entry and the "received" message.
-func (db Accounts) CreateApplication(ctx context.Context, na NewApplication) (scheme.Application, error) {
+func (area Accounts) CreateApplication(ctx context.Context, na NewApplication) (scheme.Application, error) {
+	db := area.db
+
 	now := db.now().UTC()
 	a := scheme.Application{ID: newID(), UserID: newID(), Type: na.Type, Status: scheme.ApplicationPending, SubmittedAt: now}
 	err := db.inTx(ctx, func(tx *sql.Tx) error {
@@ -226,7 +228,9 @@ func (db *core) contactFlags(ctx context.Context, tx *sql.Tx, userID string, p s
 
 // Applications lists applications oldest first, without personal details:
 // the queue shows type, wait and flags; details are opened one at a time.
-func (db Accounts) Applications(ctx context.Context, f scheme.ApplicationFilter) ([]scheme.Application, error) {
+func (area Accounts) Applications(ctx context.Context, f scheme.ApplicationFilter) ([]scheme.Application, error) {
+	db := area.db
+
 	if len(f.Statuses) == 0 {
 		f.Statuses = []scheme.ApplicationStatus{scheme.ApplicationPending, scheme.ApplicationInfoRequested}
 	}
@@ -252,12 +256,16 @@ func (db Accounts) Applications(ctx context.Context, f scheme.ApplicationFilter)
 // Application returns one application with the applicant's details. It is
 // a view of personal data: the caller records who looked
 // (account.Service.Application).
-func (db Accounts) Application(ctx context.Context, id string) (scheme.Application, error) {
+func (area Accounts) Application(ctx context.Context, id string) (scheme.Application, error) {
+	db := area.db
+
 	return db.applicationWhere(ctx, db.read, `a.id = $1`, id)
 }
 
 // ApplicationOfUser returns the applicant's own application.
-func (db Accounts) ApplicationOfUser(ctx context.Context, userID string) (scheme.Application, error) {
+func (area Accounts) ApplicationOfUser(ctx context.Context, userID string) (scheme.Application, error) {
+	db := area.db
+
 	return db.applicationWhere(ctx, db.read, `a.user_id = $1`, userID)
 }
 
@@ -372,7 +380,9 @@ func (db *core) organisationOfUser(ctx context.Context, q queryer, userID string
 
 // DecideApplication approves, rejects (with a reason) or asks a question
 // about an application, tells the applicant by their channel, and records it.
-func (db Accounts) DecideApplication(ctx context.Context, actor, id string, d scheme.Decision, text, url string) (scheme.Application, error) {
+func (area Accounts) DecideApplication(ctx context.Context, actor, id string, d scheme.Decision, text, url string) (scheme.Application, error) {
+	db := area.db
+
 	var a scheme.Application
 	err := db.inTx(ctx, func(tx *sql.Tx) error {
 		var err error
@@ -383,7 +393,7 @@ func (db Accounts) DecideApplication(ctx context.Context, actor, id string, d sc
 			return err
 		}
 		now := db.now().UTC()
-		s := &sealer{db: db.core, table: "applications", id: a.ID}
+		s := &sealer{db: db, table: "applications", id: a.ID}
 		var template string
 		switch d {
 		case scheme.Approve:
@@ -425,7 +435,9 @@ func (db Accounts) DecideApplication(ctx context.Context, actor, id string, d sc
 
 // AnswerApplication records the applicant's answer to the coordinator's
 // question and puts the application back in the queue.
-func (db Accounts) AnswerApplication(ctx context.Context, userID, answer string) error {
+func (area Accounts) AnswerApplication(ctx context.Context, userID, answer string) error {
+	db := area.db
+
 	return db.inTx(ctx, func(tx *sql.Tx) error {
 		a, err := db.applicationWhere(ctx, tx, `a.user_id = $1`, userID)
 		if err != nil {
@@ -434,7 +446,7 @@ func (db Accounts) AnswerApplication(ctx context.Context, userID, answer string)
 		if err := scheme.CanAnswer(a); err != nil {
 			return err
 		}
-		s := &sealer{db: db.core, table: "applications", id: a.ID}
+		s := &sealer{db: db, table: "applications", id: a.ID}
 		ct := s.seal("answer", answer)
 		if s.err != nil {
 			return s.err

@@ -50,7 +50,9 @@ type SchemaStatus struct {
 func (s SchemaStatus) Stale() bool { return s.Current != s.Target || s.JobsPending }
 
 // Status reads the schema version without changing anything.
-func (db *DB) Status(ctx context.Context) (SchemaStatus, error) {
+func (d *DB) Status(ctx context.Context) (SchemaStatus, error) {
+	db := d.db
+
 	p, err := db.goose()
 	if err != nil {
 		return SchemaStatus{}, err
@@ -76,7 +78,9 @@ func (db *DB) Status(ctx context.Context) (SchemaStatus, error) {
 // sectors, incident types, first terms) if there is none and, when the DB
 // was opened with keys, records or checks the key canary (EnsureKeys). It
 // returns the number of migrations applied.
-func (db *DB) Migrate(ctx context.Context) (int, error) {
+func (d *DB) Migrate(ctx context.Context) (int, error) {
+	db := d.db
+
 	p, err := db.goose()
 	if err != nil {
 		return 0, err
@@ -98,7 +102,7 @@ func (db *DB) Migrate(ctx context.Context) (int, error) {
 	}
 	if db.vault != nil {
 		// Record (or check) which key file belongs to this database.
-		if err := db.EnsureKeys(ctx); err != nil {
+		if err := db.top.EnsureKeys(ctx); err != nil {
 			return 0, err
 		}
 	}

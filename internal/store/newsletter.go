@@ -29,7 +29,9 @@ func tokenHash(token string) []byte {
 // confirmation gets it again; a confirmed one gets a note that it is
 // already subscribed, with the way out. The caller answers the same in
 // every case, so the form says nothing about who subscribes.
-func (db Content) Subscribe(ctx context.Context, email string, links scheme.NewsletterLinks) error {
+func (area Content) Subscribe(ctx context.Context, email string, links scheme.NewsletterLinks) error {
+	db := area.db
+
 	idx, err := db.index(vault.KindEmail, email)
 	if err != nil {
 		return err
@@ -71,14 +73,18 @@ func (db Content) Subscribe(ctx context.Context, email string, links scheme.News
 
 // SubscriptionStatus is "pending" or "confirmed" for a token, or
 // scheme.ErrNotFound.
-func (db Content) SubscriptionStatus(ctx context.Context, token string) (string, error) {
+func (area Content) SubscriptionStatus(ctx context.Context, token string) (string, error) {
+	db := area.db
+
 	var status string
 	err := db.read.QueryRowContext(ctx, `SELECT status FROM newsletter_subscribers WHERE token_hash = $1`, tokenHash(token)).Scan(&status)
 	return status, mapErr(err)
 }
 
 // ConfirmSubscription confirms the subscriber whose token this is.
-func (db Content) ConfirmSubscription(ctx context.Context, token string) error {
+func (area Content) ConfirmSubscription(ctx context.Context, token string) error {
+	db := area.db
+
 	return db.inTx(ctx, func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, `UPDATE newsletter_subscribers SET status = 'confirmed', confirmed_at = COALESCE(confirmed_at, $1)
 			WHERE token_hash = $2`, db.now().UTC(), tokenHash(token))
@@ -95,7 +101,9 @@ func (db Content) ConfirmSubscription(ctx context.Context, token string) error {
 // Unsubscribe deletes the subscriber whose token this is, and with them
 // their address. (An issue already queued to them still goes: its queued
 // copy holds the address until it is sent, then erases it.)
-func (db Content) Unsubscribe(ctx context.Context, token string) error {
+func (area Content) Unsubscribe(ctx context.Context, token string) error {
+	db := area.db
+
 	return db.inTx(ctx, func(tx *sql.Tx) error {
 		var id string
 		if err := tx.QueryRowContext(ctx, `SELECT id FROM newsletter_subscribers WHERE token_hash = $1`, tokenHash(token)).Scan(&id); err != nil {
@@ -107,7 +115,9 @@ func (db Content) Unsubscribe(ctx context.Context, token string) error {
 }
 
 // NewsletterCounts counts subscribers by status.
-func (db Content) NewsletterCounts(ctx context.Context) (confirmed, pending int, err error) {
+func (area Content) NewsletterCounts(ctx context.Context) (confirmed, pending int, err error) {
+	db := area.db
+
 	err = db.read.QueryRowContext(ctx, `SELECT COALESCE(SUM(CASE WHEN status = 'confirmed' THEN 1 ELSE 0 END), 0),
 		COALESCE(SUM(CASE WHEN status = 'pending' THEN 1 ELSE 0 END), 0) FROM newsletter_subscribers`).Scan(&confirmed, &pending)
 	return confirmed, pending, err
@@ -118,7 +128,9 @@ func (db Content) NewsletterCounts(ctx context.Context) (confirmed, pending int,
 // link, through the durable sending job at a lower priority than members'
 // messages (the sender paces them with the newsletter's rate limit).
 // content.Service.SendIssue checks the subject and body first.
-func (db Content) SendIssue(ctx context.Context, actor, subject, body string, unsubscribe func(token string) string) (scheme.Issue, error) {
+func (area Content) SendIssue(ctx context.Context, actor, subject, body string, unsubscribe func(token string) string) (scheme.Issue, error) {
+	db := area.db
+
 	subject, body = strings.TrimSpace(subject), strings.TrimSpace(strings.ReplaceAll(body, "\r\n", "\n"))
 	is := scheme.Issue{ID: newID(), Subject: subject, Body: body, Status: "sent", CreatedBy: actor, SentBy: actor, CreatedAt: db.now().UTC()}
 	is.SentAt = is.CreatedAt
@@ -161,7 +173,9 @@ func (db Content) SendIssue(ctx context.Context, actor, subject, body string, un
 
 // Issues lists the newsletter issues, newest first, with their deliveries
 // counted by status.
-func (db Content) Issues(ctx context.Context) ([]scheme.Issue, error) {
+func (area Content) Issues(ctx context.Context) ([]scheme.Issue, error) {
+	db := area.db
+
 	out, err := queryRows(ctx, db.read, func(rows rowScanner) (is scheme.Issue, err error) {
 		var sent sql.NullTime
 		if err := rows.Scan(&is.ID, &is.Subject, &is.Body, &is.Status, &is.CreatedBy, &is.CreatedAt, &sent, &is.Recipients); err != nil {

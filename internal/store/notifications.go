@@ -73,7 +73,9 @@ func (db *core) queueNotification(ctx context.Context, tx *sql.Tx, userID string
 }
 
 // Notification returns a message with its address decrypted, for sending.
-func (db Deliveries) Notification(ctx context.Context, id string) (scheme.Notification, error) {
+func (area Deliveries) Notification(ctx context.Context, id string) (scheme.Notification, error) {
+	db := area.db
+
 	var n scheme.Notification
 	var ch string
 	var toCT, paramsCT []byte
@@ -88,7 +90,7 @@ func (db Deliveries) Notification(ctx context.Context, id string) (scheme.Notifi
 	if len(toCT) == 0 {
 		return n, nil // sent: address and parameters erased
 	}
-	o := &opener{db: db.core, table: "notifications", id: id}
+	o := &opener{db: db, table: "notifications", id: id}
 	n.To = o.open("to", toCT)
 	params := o.open("params", paramsCT)
 	if o.err != nil {
@@ -101,7 +103,9 @@ func (db Deliveries) Notification(ctx context.Context, id string) (scheme.Notifi
 // reason code, never an address or text; "" once sent). Once sent, the
 // address and parameters are erased: a delivered message needs neither.
 // A failed one keeps them, so that an admin can read it in the outbox.
-func (db Deliveries) MarkNotification(ctx context.Context, id, status string, attempts int, reason string) error {
+func (area Deliveries) MarkNotification(ctx context.Context, id, status string, attempts int, reason string) error {
+	db := area.db
+
 	if len(reason) > 200 {
 		reason = reason[:200]
 	}
@@ -121,7 +125,9 @@ func (db Deliveries) MarkNotification(ctx context.Context, id, status string, at
 // (each with its reason; nobody else will see them, and one may be a
 // plea for help from the contact form) and those held because no email or
 // SMS provider is set up (the demo): newest first.
-func (db Deliveries) Outbox(ctx context.Context, limit int) ([]scheme.Notification, error) {
+func (area Deliveries) Outbox(ctx context.Context, limit int) ([]scheme.Notification, error) {
+	db := area.db
+
 	ids, err := queryStrings(ctx, db.read, `SELECT id FROM notifications WHERE status IN ('outbox', 'failed')
 		ORDER BY created_at DESC, id LIMIT $1`, limit)
 	if err != nil {
@@ -129,7 +135,7 @@ func (db Deliveries) Outbox(ctx context.Context, limit int) ([]scheme.Notificati
 	}
 	out := make([]scheme.Notification, 0, len(ids))
 	for _, id := range ids {
-		n, err := db.Notification(ctx, id)
+		n, err := db.top.Deliveries.Notification(ctx, id)
 		if err != nil {
 			return nil, err
 		}

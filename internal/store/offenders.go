@@ -146,7 +146,9 @@ func deleteEmptyProfile(ctx context.Context, tx *sql.Tx, id string) error {
 
 // OffenderProfile returns an offender profile. The caller checks who may
 // see it and records the view (report.Service.OffenderProfile).
-func (db Reports) OffenderProfile(ctx context.Context, id string) (scheme.OffenderProfile, error) {
+func (area Reports) OffenderProfile(ctx context.Context, id string) (scheme.OffenderProfile, error) {
+	db := area.db
+
 	p := scheme.OffenderProfile{ID: id, ReportIDs: []string{}, Identifiers: []scheme.Identifier{}, Regions: []string{}}
 	rows, err := db.read.QueryContext(ctx, `SELECT DISTINCT r.id, r.incident_at, r.region FROM offenders o JOIN reports r ON r.id = o.report_id
 		WHERE o.profile_id = $1 ORDER BY r.incident_at, r.id`, id)
@@ -209,7 +211,9 @@ func (db Reports) OffenderProfile(ctx context.Context, id string) (scheme.Offend
 // MoveOffender links an offender by hand into another profile (or, with
 // to "", unlinks them into a profile of their own), with a reason; they stay
 // there (pinned) whatever automatic linking finds later.
-func (db Reports) MoveOffender(ctx context.Context, actor, offenderID, to, reason string) (string, error) {
+func (area Reports) MoveOffender(ctx context.Context, actor, offenderID, to, reason string) (string, error) {
+	db := area.db
+
 	err := db.inTx(ctx, func(tx *sql.Tx) error {
 		if err := db.lockProfiles(ctx, tx); err != nil {
 			return err

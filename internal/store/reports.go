@@ -40,7 +40,9 @@ func (db *core) openJSON(table, column, id string, ct []byte, v any) error {
 // with its offenders and identifiers, links its offenders to any earlier
 // ones sharing an identifier, and records it, in one transaction. It returns
 // the report with ids filled in.
-func (db Reports) CreateReport(ctx context.Context, r scheme.Report) (scheme.Report, error) {
+func (area Reports) CreateReport(ctx context.Context, r scheme.Report) (scheme.Report, error) {
+	db := area.db
+
 	r.ID = newID()
 	if r.Status == "" {
 		r.Status = scheme.ReportSubmitted
@@ -85,7 +87,7 @@ func (db Reports) CreateReport(ctx context.Context, r scheme.Report) (scheme.Rep
 			Detail: fmt.Sprintf(`{"third_party":%t,"late":%t}`, r.ThirdParty, r.Late)})
 	})
 	if err == errAlreadyFiled {
-		return db.Report(ctx, r.ID)
+		return db.top.Reports.Report(ctx, r.ID)
 	}
 	return r, err
 }
@@ -166,7 +168,9 @@ func scanReport(sc rowScanner) (scheme.Report, error) {
 // Reports lists reports without their content: newest first for a
 // reporter, and for coordinators by severity (highest first) then age
 // (oldest first).
-func (db Reports) Reports(ctx context.Context, f scheme.ReportFilter) ([]scheme.Report, error) {
+func (area Reports) Reports(ctx context.Context, f scheme.ReportFilter) ([]scheme.Report, error) {
+	db := area.db
+
 	q := `SELECT ` + reportColumns + ` FROM reports r WHERE 1 = 1`
 	var args []any
 	arg := func(v any) string { args = append(args, v); return fmt.Sprintf("$%d", len(args)) }
@@ -232,7 +236,9 @@ func (db *core) fillIncidentTypes(ctx context.Context, rs []scheme.Report) error
 
 // Report returns one report with its content decrypted. The caller checks
 // who may see it and records the view (AuditView).
-func (db Reports) Report(ctx context.Context, id string) (scheme.Report, error) {
+func (area Reports) Report(ctx context.Context, id string) (scheme.Report, error) {
+	db := area.db
+
 	row := db.read.QueryRowContext(ctx, `SELECT `+reportColumns+`, r.original_ct, r.working_ct, r.reason_ct FROM reports r WHERE r.id = $1`, id)
 	var orig, work, reason []byte
 	r, err := scanReport(scanTail{row, []any{&orig, &work, &reason}})
@@ -283,7 +289,9 @@ func (db *core) openOptional(table, column, id string, ct []byte) (string, error
 // UpdateWorkingCopy replaces the coordinators' working copy of a report;
 // the original submission is never changed. Identifiers are re-indexed from
 // the working copy and relinked.
-func (db Reports) UpdateWorkingCopy(ctx context.Context, actor, id string, c scheme.ReportContent) error {
+func (area Reports) UpdateWorkingCopy(ctx context.Context, actor, id string, c scheme.ReportContent) error {
+	db := area.db
+
 	return db.inTx(ctx, func(tx *sql.Tx) error {
 		existing, err := offenderProfiles(ctx, tx, id)
 		if err != nil {
@@ -341,7 +349,9 @@ func (db Reports) UpdateWorkingCopy(ctx context.Context, actor, id string, c sch
 // SetReportStatus moves a report through review (report.Service.SetStatus
 // requires a reason for a rejection); the first move out of "submitted"
 // acknowledges the report.
-func (db Reports) SetReportStatus(ctx context.Context, actor, id string, to scheme.ReportStatus, reason string) error {
+func (area Reports) SetReportStatus(ctx context.Context, actor, id string, to scheme.ReportStatus, reason string) error {
+	db := area.db
+
 	return db.inTx(ctx, func(tx *sql.Tx) error {
 		var from string
 		var alertConsent bool
@@ -373,7 +383,9 @@ func (db Reports) SetReportStatus(ctx context.Context, actor, id string, to sche
 
 // SetConsents records the reporter's new consents; each change is a line
 // in the case timeline and in the audit log, and takes effect at once.
-func (db Reports) SetConsents(ctx context.Context, reporterID, id string, c scheme.Consents) (scheme.Consents, error) {
+func (area Reports) SetConsents(ctx context.Context, reporterID, id string, c scheme.Consents) (scheme.Consents, error) {
+	db := area.db
+
 	var old scheme.Consents
 	err := db.inTx(ctx, func(tx *sql.Tx) error {
 		var reporter sql.NullString

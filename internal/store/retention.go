@@ -43,7 +43,9 @@ type Purged struct {
 // ApplyRetention deletes what Retention no longer keeps, as of the store's
 // clock, each kind in its own transaction, and records what it removed
 // (counts only) in the audit log.
-func (db *DB) ApplyRetention(ctx context.Context, r Retention) (Purged, error) {
+func (d *DB) ApplyRetention(ctx context.Context, r Retention) (Purged, error) {
+	db := d.db
+
 	var p Purged
 	now := db.now().UTC()
 	if r.Reports > 0 {
@@ -75,7 +77,7 @@ func (db *DB) ApplyRetention(ctx context.Context, r Retention) (Purged, error) {
 		}
 	}
 	if r.Checks > 0 {
-		n, err := db.Checks.PurgeChecks(ctx, now.Add(-r.Checks))
+		n, err := db.top.Checks.PurgeChecks(ctx, now.Add(-r.Checks))
 		if err != nil {
 			return p, fmt.Errorf("retention: checks: %w", err)
 		}

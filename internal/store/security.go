@@ -12,7 +12,9 @@ import (
 )
 
 // CreateOrgStaff adds a staff login to an organisation, by its key contact.
-func (db Accounts) CreateOrgStaff(ctx context.Context, actor, orgID, username, pwHash, name string) (scheme.User, error) {
+func (area Accounts) CreateOrgStaff(ctx context.Context, actor, orgID, username, pwHash, name string) (scheme.User, error) {
+	db := area.db
+
 	now := db.now().UTC()
 	u := scheme.User{ID: newID(), Username: username, Role: scheme.RoleOrgStaff, Status: scheme.StatusActive, CreatedAt: now, OrganisationID: orgID}
 	err := db.inTx(ctx, func(tx *sql.Tx) error {
@@ -31,14 +33,16 @@ func (db Accounts) CreateOrgStaff(ctx context.Context, actor, orgID, username, p
 }
 
 // OrgStaff lists an organisation's staff logins.
-func (db Accounts) OrgStaff(ctx context.Context, orgID string) ([]scheme.StaffMember, error) {
+func (area Accounts) OrgStaff(ctx context.Context, orgID string) ([]scheme.StaffMember, error) {
+	db := area.db
+
 	return queryRows(ctx, db.read, func(rows rowScanner) (m scheme.StaffMember, err error) {
 		var nameCT, workCT []byte
 		if err := rows.Scan(&m.User.ID, &nameCT, &m.User.Status, &m.User.CreatedAt, &workCT); err != nil {
 			return m, err
 		}
 		m.User.Role, m.User.OrganisationID = scheme.RoleOrgStaff, orgID
-		uo, po := &opener{db: db.core, table: "users", id: m.User.ID}, &opener{db: db.core, table: "profiles", id: m.User.ID}
+		uo, po := &opener{db: db, table: "users", id: m.User.ID}, &opener{db: db, table: "profiles", id: m.User.ID}
 		m.User.Username, m.WorkName = uo.open("username", nameCT), po.open("work_name", workCT)
 		if uo.err != nil || po.err != nil {
 			return m, firstErr(uo.err, po.err)
@@ -60,7 +64,9 @@ func firstErr(errs ...error) error {
 
 // SetStaffActive disables or re-enables a staff login of orgID; disabling
 // ends its sessions. A staff id of another organisation is not found.
-func (db Accounts) SetStaffActive(ctx context.Context, actor, orgID, staffID string, active bool) error {
+func (area Accounts) SetStaffActive(ctx context.Context, actor, orgID, staffID string, active bool) error {
+	db := area.db
+
 	status, action := scheme.StatusDisabled, "staff.disable"
 	if active {
 		status, action = scheme.StatusActive, "staff.enable"
@@ -86,7 +92,9 @@ func (db Accounts) SetStaffActive(ctx context.Context, actor, orgID, staffID str
 // SetPassword stores a new password hash and ends every session of the
 // user; the caller signs the person in again if it was them. actor differs
 // from userID when a coordinator resets it.
-func (db Accounts) SetPassword(ctx context.Context, actor, userID, pwHash, url string) error {
+func (area Accounts) SetPassword(ctx context.Context, actor, userID, pwHash, url string) error {
+	db := area.db
+
 	return db.inTx(ctx, func(tx *sql.Tx) error {
 		return db.setPasswordTx(ctx, tx, actor, userID, pwHash, url)
 	})
@@ -117,7 +125,9 @@ func (db *core) setPasswordTx(ctx context.Context, tx *sql.Tx, actor, userID, pw
 
 // SetTOTP turns the second factor on (with a secret and the hashes of fresh
 // recovery codes) or off (secret ""), replacing any earlier codes.
-func (db Accounts) SetTOTP(ctx context.Context, userID, secret string, recoveryHashes [][]byte) error {
+func (area Accounts) SetTOTP(ctx context.Context, userID, secret string, recoveryHashes [][]byte) error {
+	db := area.db
+
 	ct, err := db.seal("users", "totp_secret", userID, secret)
 	if err != nil {
 		return err
@@ -143,7 +153,9 @@ func (db Accounts) SetTOTP(ctx context.Context, userID, secret string, recoveryH
 }
 
 // UseRecoveryCode spends one unused recovery code; false if there is none.
-func (db Accounts) UseRecoveryCode(ctx context.Context, userID string, codeHash []byte) (bool, error) {
+func (area Accounts) UseRecoveryCode(ctx context.Context, userID string, codeHash []byte) (bool, error) {
+	db := area.db
+
 	used := false
 	err := db.inTx(ctx, func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, `UPDATE recovery_codes SET used_at = $1 WHERE user_id = $2 AND code_hash = $3 AND used_at IS NULL`,
@@ -183,7 +195,9 @@ type ResetRequest struct {
 // the user's channel, in one transaction. It returns false (and sends
 // nothing) for an unknown or inactive username, a used-up allowance, and a
 // user with no email or mobile (a coordinator resets theirs).
-func (db Accounts) StartPasswordReset(ctx context.Context, rr ResetRequest) (bool, error) {
+func (area Accounts) StartPasswordReset(ctx context.Context, rr ResetRequest) (bool, error) {
+	db := area.db
+
 	idx, err := db.throttleIndex("reset\x00" + rr.Username)
 	if err != nil {
 		return false, err
@@ -225,7 +239,9 @@ func (db Accounts) StartPasswordReset(ctx context.Context, rr ResetRequest) (boo
 // maxAttempts tries, before it expires, once) and sets the new password.
 // An unknown username, and a wrong, used or expired code, are CodeInvalid
 // with one message, whichever it was; each takes the same one transaction.
-func (db Accounts) FinishPasswordReset(ctx context.Context, username string, codeHash []byte, maxAttempts int, pwHash, url string) error {
+func (area Accounts) FinishPasswordReset(ctx context.Context, username string, codeHash []byte, maxAttempts int, pwHash, url string) error {
+	db := area.db
+
 	bad := scheme.Invalid(map[string]string{"code": "That code is wrong or has expired. Ask for a new one."})
 	nameIdx, err := db.index(vault.KindUsername, username)
 	if err != nil {
@@ -269,7 +285,9 @@ func (db Accounts) FinishPasswordReset(ctx context.Context, username string, cod
 
 // UseTOTPStep records that the code of time step n was used, refusing a
 // step at or before the last one used: each code works once.
-func (db Accounts) UseTOTPStep(ctx context.Context, userID string, step int64) (bool, error) {
+func (area Accounts) UseTOTPStep(ctx context.Context, userID string, step int64) (bool, error) {
+	db := area.db
+
 	ok := false
 	err := db.inTx(ctx, func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, `UPDATE users SET totp_last_step = $1 WHERE id = $2 AND totp_last_step < $1`, step, userID)

@@ -33,16 +33,18 @@ var seedWorkNames = []string{"Amber", "Bea", "Cass", "Dee", "Eve", "Fern", "Gigi
 // given (hashing a million passwords would take hours). progress, if not
 // nil, is told the running total after each batch. Usernames are the
 // returned prefix and the member's number, from 0, in seven digits.
-func (db *DB) SeedMembers(ctx context.Context, n int, passwordHash string, progress func(done int)) (prefix string, err error) {
-	regions, err := db.Content.Regions(ctx)
+func (d *DB) SeedMembers(ctx context.Context, n int, passwordHash string, progress func(done int)) (prefix string, err error) {
+	db := d.db
+
+	regions, err := db.top.Content.Regions(ctx)
 	if err != nil {
 		return "", err
 	}
-	sectors, err := db.Content.Sectors(ctx)
+	sectors, err := db.top.Content.Sectors(ctx)
 	if err != nil {
 		return "", err
 	}
-	terms, err := db.Content.CurrentTerms(ctx)
+	terms, err := db.top.Content.CurrentTerms(ctx)
 	if err != nil {
 		return "", err
 	}
@@ -78,7 +80,7 @@ func (db *DB) SeedMembers(ctx context.Context, n int, passwordHash string, progr
 				email := username + "@example.org"
 				mobile := fmt.Sprintf("+447700900%03d", k%1000)
 				wantsEmail, wantsSMS := k%2 == 0, k%4 == 0
-				s := &sealer{db: db.core, table: "users", id: id}
+				s := &sealer{db: db, table: "users", id: id}
 				nameIdx, nameCT := s.index(vault.KindUsername, username), s.seal("username", username)
 				s.table = "profiles"
 				workCT := s.seal("work_name", seedWorkNames[rng.IntN(len(seedWorkNames))])
@@ -134,12 +136,14 @@ var seedAccounts = []string{
 // identifiers (its fan-out marked done: no recipients are made). Content
 // is encrypted and identifiers indexed as in real use; what a real report
 // also writes (its events, the audit entry) is left out.
-func (db *DB) SeedReports(ctx context.Context, n int, progress func(done int)) error {
-	regions, err := db.Content.Regions(ctx)
+func (d *DB) SeedReports(ctx context.Context, n int, progress func(done int)) error {
+	db := d.db
+
+	regions, err := db.top.Content.Regions(ctx)
 	if err != nil {
 		return err
 	}
-	types, err := db.Content.IncidentTypes(ctx)
+	types, err := db.top.Content.IncidentTypes(ctx)
 	if err != nil {
 		return err
 	}
@@ -220,7 +224,9 @@ func (db *DB) SeedReports(ctx context.Context, n int, progress func(done int)) e
 // unique): the table the check looks values up in, at the size a large
 // scheme might reach. It returns one of the values added, in each kind,
 // for the load generator to find.
-func (db *DB) SeedIdentifiers(ctx context.Context, n int, progress func(done int)) (email, username string, err error) {
+func (d *DB) SeedIdentifiers(ctx context.Context, n int, progress func(done int)) (email, username string, err error) {
+	db := d.db
+
 	const perAlert = 10
 	run := strings.ToLower(newID()[:4])
 	now := db.now().UTC()

@@ -24,7 +24,9 @@ func hashToken(token string) []byte {
 
 // CreateSession starts a session and returns its token (256 random bits);
 // only the token's hash is stored.
-func (db Sessions) CreateSession(ctx context.Context, userID string, kind scheme.SessionKind, ttl SessionTTL) (token string, expires time.Time, err error) {
+func (area Sessions) CreateSession(ctx context.Context, userID string, kind scheme.SessionKind, ttl SessionTTL) (token string, expires time.Time, err error) {
+	db := area.db
+
 	b := make([]byte, 32)
 	rand.Read(b) //nolint:errcheck // never fails
 	token = base64.RawURLEncoding.EncodeToString(b)
@@ -44,7 +46,9 @@ const touchEvery = time.Minute
 // SessionUser returns the user of a live session of the given kind, and
 // keeps it alive. An unknown, expired or idle session, or a user who is no
 // longer active, is unauthenticated (and an expired session is deleted).
-func (db Sessions) SessionUser(ctx context.Context, token string, kind scheme.SessionKind, ttl SessionTTL) (scheme.User, error) {
+func (area Sessions) SessionUser(ctx context.Context, token string, kind scheme.SessionKind, ttl SessionTTL) (scheme.User, error) {
+	db := area.db
+
 	unauth := scheme.Errorf(scheme.CodeUnauthenticated, "Please sign in.")
 	if token == "" {
 		return scheme.User{}, unauth
@@ -89,7 +93,9 @@ func (db Sessions) SessionUser(ctx context.Context, token string, kind scheme.Se
 }
 
 // DeleteSession ends one session (sign-out).
-func (db Sessions) DeleteSession(ctx context.Context, token string) error {
+func (area Sessions) DeleteSession(ctx context.Context, token string) error {
+	db := area.db
+
 	return db.inTx(ctx, func(tx *sql.Tx) error {
 		_, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE token_hash = $1`, hashToken(token))
 		return err
@@ -110,7 +116,9 @@ type Login struct {
 }
 
 // LoginByUsername finds a user for signing in; not found is CodeNotFound.
-func (db Sessions) LoginByUsername(ctx context.Context, username string) (Login, error) {
+func (area Sessions) LoginByUsername(ctx context.Context, username string) (Login, error) {
+	db := area.db
+
 	idx, err := db.index(vault.KindUsername, username)
 	if err != nil {
 		return Login{}, err
@@ -119,7 +127,9 @@ func (db Sessions) LoginByUsername(ctx context.Context, username string) (Login,
 }
 
 // LoginByID is LoginByUsername by user id.
-func (db Sessions) LoginByID(ctx context.Context, id string) (Login, error) {
+func (area Sessions) LoginByID(ctx context.Context, id string) (Login, error) {
+	db := area.db
+
 	return db.loginWhere(ctx, `id = $1`, id)
 }
 
@@ -140,7 +150,9 @@ func (db *core) loginWhere(ctx context.Context, where string, arg any) (Login, e
 }
 
 // LoginSucceeded records the sign-in.
-func (db Sessions) LoginSucceeded(ctx context.Context, userID string) error {
+func (area Sessions) LoginSucceeded(ctx context.Context, userID string) error {
+	db := area.db
+
 	return db.inTx(ctx, func(tx *sql.Tx) error {
 		return db.appendAudit(ctx, tx, audit.Entry{Actor: userID, Action: "user.signin", SubjectType: "user", SubjectID: userID})
 	})

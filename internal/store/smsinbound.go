@@ -17,7 +17,9 @@ const SMSSeenFor = 24 * time.Hour
 // first time: false means the request is a replay, to be answered without
 // acting on it again. The id is stored only as a keyed hash, shared by
 // every instance.
-func (db Checks) FirstSMSInbound(ctx context.Context, messageID string) (bool, error) {
+func (area Checks) FirstSMSInbound(ctx context.Context, messageID string) (bool, error) {
+	db := area.db
+
 	// The index keys are per kind; a NUL cannot occur in a username, so
 	// this domain never meets real usernames (as for throttles).
 	idx, err := db.index(vault.KindUsername, "sms-inbound\x00"+messageID)

@@ -35,7 +35,9 @@ type statsQuery struct {
 // Stats counts the monitoring figures for f in one read transaction, so
 // that the tables agree with each other. hours gives the scheme's time
 // zone (for months and days) and working hours (for processing times).
-func (db Reports) Stats(ctx context.Context, f stats.Filter, hours scheme.WorkingHours) (stats.Figures, error) {
+func (area Reports) Stats(ctx context.Context, f stats.Filter, hours scheme.WorkingHours) (stats.Figures, error) {
+	db := area.db
+
 	loc := hours.Location
 	if loc == nil {
 		loc = time.UTC

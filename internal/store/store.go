@@ -37,11 +37,12 @@ const (
 // DefaultPath is where the embedded database lives unless told otherwise.
 const DefaultPath = "./data/uglymugs.db"
 
-// DB is the scheme's database. On SQLite it holds two pools over one file: a
-// single writer connection, because SQLite allows one writer at a time and
-// River's SQLite driver wants exactly one, and a pool of read-only
-// connections, which WAL lets run beside the writer. On PostgreSQL both are
-// the same pool.
+// core is the connection every area shares, with the helpers they all use
+// (transactions, sealing and opening fields, the audit chain). On SQLite
+// it holds two pools over one file: a single writer connection, because
+// SQLite allows one writer at a time and River's SQLite driver wants
+// exactly one, and a pool of read-only connections, which WAL lets run
+// beside the writer. On PostgreSQL both are the same pool.
 type core struct {
 	top *DB // the whole, for one area to reach another
 
@@ -60,9 +61,11 @@ type core struct {
 }
 
 // DB is the scheme's database, in areas over one connection: each area
-// is a type of its own holding its part of the persistence.
+// is a type of its own holding its part of the persistence, and each of
+// its methods starts from the shared connection (db := area.db). DB's own
+// methods are what belongs to the database as a whole.
 type DB struct {
-	*core
+	db         *core
 	Accounts   Accounts
 	Sessions   Sessions
 	Reports    Reports
@@ -74,31 +77,31 @@ type DB struct {
 }
 
 // Accounts holds applications, members, staff and their credentials.
-type Accounts struct{ *core }
+type Accounts struct{ db *core }
 
 // Sessions holds sign-in sessions, partner API keys, throttles and the keys that sign forms.
-type Sessions struct{ *core }
+type Sessions struct{ db *core }
 
 // Reports holds reports, drafts, their casework and the offender profiles that link them.
-type Reports struct{ *core }
+type Reports struct{ db *core }
 
 // Alerts holds alerts, their versions, audiences, additions and what members read.
-type Alerts struct{ *core }
+type Alerts struct{ db *core }
 
 // Deliveries holds the queue of what goes out: notifications and alert deliveries.
-type Deliveries struct{ *core }
+type Deliveries struct{ db *core }
 
 // Police holds enquiries, disclosures, exports and searches for the police.
-type Police struct{ *core }
+type Police struct{ db *core }
 
 // Content holds the public pages, images, terms, reference lists and the newsletter.
-type Content struct{ *core }
+type Content struct{ db *core }
 
 // Checks holds the checks members and partners make, and their allowances.
-type Checks struct{ *core }
+type Checks struct{ db *core }
 
 func newDB(c *core) *DB {
-	db := &DB{core: c}
+	db := &DB{db: c}
 	db.Accounts = Accounts{c}
 	db.Sessions = Sessions{c}
 	db.Reports = Reports{c}
@@ -204,7 +207,7 @@ func Open(ctx context.Context, src Source, v *vault.Vault) (*DB, error) {
 			return nil, errors.Join(err, w.Close())
 		}
 		r.SetMaxOpenConns(8)
-		db.write, db.read = w, r
+		db.db.write, db.db.read = w, r
 		// Create the file, switch it to WAL and restrict it to its owner
 		// before any reader opens it.
 		if err := w.PingContext(ctx); err != nil {
@@ -221,21 +224,23 @@ func Open(ctx context.Context, src Source, v *vault.Vault) (*DB, error) {
 		p.SetMaxOpenConns(20)
 		p.SetMaxIdleConns(10)
 		p.SetConnMaxIdleTime(5 * time.Minute)
-		db.write, db.read = p, p
+		db.db.write, db.db.read = p, p
 	default:
 		return nil, fmt.Errorf("unknown dialect %q", src.Dialect)
 	}
-	if err := db.read.PingContext(ctx); err != nil {
+	if err := db.db.read.PingContext(ctx); err != nil {
 		return nil, errors.Join(fmt.Errorf("connect to %s: %w", src, err), db.Close())
 	}
-	if err := db.initJobs(); err != nil {
+	if err := db.db.initJobs(); err != nil {
 		return nil, errors.Join(err, db.Close())
 	}
 	return db, nil
 }
 
 // Close closes both pools.
-func (db *DB) Close() error {
+func (d *DB) Close() error {
+	db := d.db
+
 	err := db.write.Close()
 	if db.read != db.write {
 		err = errors.Join(err, db.read.Close())
@@ -244,17 +249,29 @@ func (db *DB) Close() error {
 }
 
 // SetClock replaces the store's clock (tests of expiry use it).
-func (db *DB) SetClock(now func() time.Time) { db.now = now }
+func (d *DB) SetClock(now func() time.Time) {
+	db := d.db
+	db.now = now
+}
 
 // Dialect says which engine this is.
-func (db *DB) Dialect() Dialect { return db.dialect }
+func (d *DB) Dialect() Dialect {
+	db := d.db
+	return db.dialect
+}
 
 // Writer is the pool that takes writes (and River's work); the jobs package
 // builds its client on it.
-func (db *DB) Writer() *sql.DB { return db.write }
+func (d *DB) Writer() *sql.DB {
+	db := d.db
+	return db.write
+}
 
 // Ping checks that the database answers (for /healthz).
-func (db *DB) Ping(ctx context.Context) error { return db.read.PingContext(ctx) }
+func (d *DB) Ping(ctx context.Context) error {
+	db := d.db
+	return db.read.PingContext(ctx)
+}
 
 // inTx runs fn in a write transaction, committing if it returns nil.
 func (db *core) inTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
@@ -293,7 +310,9 @@ func mapErr(err error) error {
 }
 
 // IntegrityCheck runs SQLite's integrity check (PostgreSQL checks itself).
-func (db *DB) IntegrityCheck(ctx context.Context) error {
+func (d *DB) IntegrityCheck(ctx context.Context) error {
+	db := d.db
+
 	if db.dialect != SQLite {
 		return nil
 	}

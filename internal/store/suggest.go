@@ -32,7 +32,9 @@ func comparable(kind, s string) string {
 // partial phone "07700 90…" fits "+447700900123"). It decrypts identifiers
 // to compare them, so it is for coordinators' eyes, one profile at a time;
 // the caller has already audited the profile view.
-func (db Reports) SuggestedMatches(ctx context.Context, profileID string) ([]scheme.Suggestion, error) {
+func (area Reports) SuggestedMatches(ctx context.Context, profileID string) ([]scheme.Suggestion, error) {
+	db := area.db
+
 	type ident struct{ id, kind, profile, report, offender, value string }
 	load := func(q string, args ...any) ([]ident, error) {
 		return queryRows(ctx, db.read, func(rows rowScanner) (i ident, err error) {
@@ -77,7 +79,9 @@ func (db Reports) SuggestedMatches(ctx context.Context, profileID string) ([]sch
 // given kind equal to any of values (normalised values and values as typed,
 // so that a partial value typed the same way is found too), by blind index.
 // The caller audits the search (report.Service.Search).
-func (db Reports) FindReportsByIdentifier(ctx context.Context, kind string, values ...string) ([]scheme.Report, error) {
+func (area Reports) FindReportsByIdentifier(ctx context.Context, kind string, values ...string) ([]scheme.Report, error) {
+	db := area.db
+
 	k, ok := indexKind[kind]
 	if !ok { // report.Service.Search refuses it first
 		return nil, fmt.Errorf("find reports: unknown identifier kind %q", kind)
@@ -115,5 +119,5 @@ func (db Reports) FindReportsByIdentifier(ctx context.Context, kind string, valu
 	if len(ids) == 0 {
 		return nil, nil
 	}
-	return db.Reports(ctx, scheme.ReportFilter{IDs: ids})
+	return db.top.Reports.Reports(ctx, scheme.ReportFilter{IDs: ids})
 }

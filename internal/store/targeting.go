@@ -53,7 +53,9 @@ func audience(ctx context.Context, q queryer, alertID string) (scheme.Audience, 
 }
 
 // Audience counts the members alert id reaches, by channel.
-func (db Alerts) Audience(ctx context.Context, id string) (scheme.Audience, error) {
+func (area Alerts) Audience(ctx context.Context, id string) (scheme.Audience, error) {
+	db := area.db
+
 	return audience(ctx, db.read, id)
 }
 

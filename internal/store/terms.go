@@ -8,7 +8,9 @@ import (
 )
 
 // CurrentTerms returns the newest published terms and conditions.
-func (db Content) CurrentTerms(ctx context.Context) (scheme.Terms, error) {
+func (area Content) CurrentTerms(ctx context.Context) (scheme.Terms, error) {
+	db := area.db
+
 	var t scheme.Terms
 	err := db.read.QueryRowContext(ctx, `SELECT version, body, published_at FROM terms_versions
 		ORDER BY version DESC LIMIT 1`).Scan(&t.Version, &t.Body, &t.PublishedAt)
@@ -16,12 +18,16 @@ func (db Content) CurrentTerms(ctx context.Context) (scheme.Terms, error) {
 }
 
 // Regions returns the scheme's regions in display order.
-func (db Content) Regions(ctx context.Context) ([]scheme.Region, error) {
+func (area Content) Regions(ctx context.Context) ([]scheme.Region, error) {
+	db := area.db
+
 	return slugNames[scheme.Region](ctx, db.read, `SELECT slug, name FROM regions ORDER BY position, slug`)
 }
 
 // Sectors returns the sectors of work in display order.
-func (db Content) Sectors(ctx context.Context) ([]scheme.Sector, error) {
+func (area Content) Sectors(ctx context.Context) ([]scheme.Sector, error) {
+	db := area.db
+
 	return slugNames[scheme.Sector](ctx, db.read, `SELECT slug, name FROM sectors ORDER BY position, slug`)
 }
 
@@ -35,7 +41,9 @@ func slugNames[T ~struct{ Slug, Name string }](ctx context.Context, q queryer, q
 }
 
 // IncidentTypes returns the kinds of incident with their severities.
-func (db Content) IncidentTypes(ctx context.Context) ([]scheme.IncidentType, error) {
+func (area Content) IncidentTypes(ctx context.Context) ([]scheme.IncidentType, error) {
+	db := area.db
+
 	return queryRows(ctx, db.read, func(rows rowScanner) (t scheme.IncidentType, err error) {
 		var sev string
 		if err := rows.Scan(&t.Slug, &t.Name, &sev); err != nil {
@@ -48,18 +56,20 @@ func (db Content) IncidentTypes(ctx context.Context) ([]scheme.IncidentType, err
 
 // Lists returns the scheme's reference lists: incident types most severe
 // first, regions and sectors in display order.
-func (db Content) Lists(ctx context.Context) (scheme.Lists, error) {
+func (area Content) Lists(ctx context.Context) (scheme.Lists, error) {
+	db := area.db
+
 	var l scheme.Lists
 	var err error
-	if l.Types, err = db.IncidentTypes(ctx); err != nil {
+	if l.Types, err = db.top.Content.IncidentTypes(ctx); err != nil {
 		return l, err
 	}
 	slices.SortStableFunc(l.Types, func(a, b scheme.IncidentType) int {
 		return scheme.SeverityRank[b.Severity] - scheme.SeverityRank[a.Severity]
 	})
-	if l.Regions, err = db.Regions(ctx); err != nil {
+	if l.Regions, err = db.top.Content.Regions(ctx); err != nil {
 		return l, err
 	}
-	l.Sectors, err = db.Sectors(ctx)
+	l.Sectors, err = db.top.Content.Sectors(ctx)
 	return l, err
 }

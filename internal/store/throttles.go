@@ -14,7 +14,9 @@ import (
 // shares it). The key is stored only as a keyed hash. When refused, it
 // also says how long until the next try is allowed; a refused try costs
 // nothing, so hammering does not push the next allowed try further away.
-func (db Sessions) Throttle(ctx context.Context, key string, every time.Duration, burst int) (ok bool, wait time.Duration, err error) {
+func (area Sessions) Throttle(ctx context.Context, key string, every time.Duration, burst int) (ok bool, wait time.Duration, err error) {
+	db := area.db
+
 	idx, err := db.throttleIndex(key)
 	if err != nil {
 		return false, 0, err
@@ -33,7 +35,9 @@ func (db Sessions) Throttle(ctx context.Context, key string, every time.Duration
 // Refund gives back one try that Throttle allowed under key, for a try
 // that turned out to be the rightful person's (a correct password): only
 // failures use up an allowance.
-func (db Sessions) Refund(ctx context.Context, key string, every time.Duration) error {
+func (area Sessions) Refund(ctx context.Context, key string, every time.Duration) error {
+	db := area.db
+
 	idx, err := db.throttleIndex(key)
 	if err != nil {
 		return err
@@ -92,6 +96,8 @@ func (db *core) sweepThrottles(ctx context.Context, now int64) {
 // Sign returns a keyed hash of msg for a purpose (domain) that every
 // instance sharing the key file computes alike: for values the site hands
 // out and must recognise later, such as the contact form's timestamp.
-func (db Sessions) Sign(domain, msg string) ([]byte, error) {
+func (area Sessions) Sign(domain, msg string) ([]byte, error) {
+	db := area.db
+
 	return db.index(vault.KindUsername, "sign\x00"+domain+"\x00"+msg)
 }

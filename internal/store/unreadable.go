@@ -18,7 +18,10 @@ import (
 
 // OnUnreadable sets what happens when a read meets an unreadable value
 // (the web server counts it and logs it).
-func (db *DB) OnUnreadable(fn func(vault.Field)) { db.onUnreadable.Store(&fn) }
+func (d *DB) OnUnreadable(fn func(vault.Field)) {
+	db := d.db
+	db.onUnreadable.Store(&fn)
+}
 
 // unreadable reports whether err means the value does not open (damaged,
 // moved, or sealed with a key not in the key file).
@@ -101,7 +104,9 @@ func EncryptedColumns() []string {
 // calls fn for each that does not open, table by table in a stable order.
 // It reads one row at a time, so memory stays flat however large the
 // database; it returns how many values it tried.
-func (db *DB) ScanUnreadable(ctx context.Context, fn func(vault.Field) error) (int, error) {
+func (d *DB) ScanUnreadable(ctx context.Context, fn func(vault.Field) error) (int, error) {
+	db := d.db
+
 	if db.vault == nil {
 		return 0, errNoVault
 	}

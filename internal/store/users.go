@@ -58,7 +58,9 @@ type NewUser struct {
 
 // CreateUser adds a user and records who did it. A taken username is a
 // conflict.
-func (db Accounts) CreateUser(ctx context.Context, actor string, nu NewUser) (scheme.User, error) {
+func (area Accounts) CreateUser(ctx context.Context, actor string, nu NewUser) (scheme.User, error) {
+	db := area.db
+
 	if p := scheme.UsernameProblem(nu.Username); p != "" {
 		return scheme.User{}, scheme.Invalid(map[string]string{"username": p})
 	}
@@ -67,7 +69,7 @@ func (db Accounts) CreateUser(ctx context.Context, actor string, nu NewUser) (sc
 	if err != nil {
 		return u, err
 	}
-	s := &sealer{db: db.core, table: "users", id: u.ID}
+	s := &sealer{db: db, table: "users", id: u.ID}
 	nameCT, totpCT := s.seal("username", nu.Username), s.seal("totp_secret", nu.TOTPSecret)
 	if s.err != nil {
 		return u, s.err
@@ -89,7 +91,9 @@ func (db Accounts) CreateUser(ctx context.Context, actor string, nu NewUser) (sc
 }
 
 // UserByUsername finds a user by exact (case-sensitive) username.
-func (db Accounts) UserByUsername(ctx context.Context, username string) (scheme.User, error) {
+func (area Accounts) UserByUsername(ctx context.Context, username string) (scheme.User, error) {
+	db := area.db
+
 	idx, err := db.index(vault.KindUsername, username)
 	if err != nil {
 		return scheme.User{}, err
