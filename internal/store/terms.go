@@ -54,22 +54,37 @@ func (area Content) IncidentTypes(ctx context.Context) ([]scheme.IncidentType, e
 	}, `SELECT slug, name, severity FROM incident_types ORDER BY position, slug`)
 }
 
-// Lists returns the scheme's reference lists: incident types most severe
-// first, regions and sectors in display order.
+// Lists returns the scheme's reference lists, in one query: incident types
+// most severe first, regions and sectors in display order.
 func (area Content) Lists(ctx context.Context) (scheme.Lists, error) {
 	db := area.db
 
 	var l scheme.Lists
-	var err error
-	if l.Types, err = db.top.Content.IncidentTypes(ctx); err != nil {
+	rows, err := db.read.QueryContext(ctx, `SELECT 1, slug, name, severity, position FROM incident_types
+		UNION ALL SELECT 2, slug, name, '', position FROM regions
+		UNION ALL SELECT 3, slug, name, '', position FROM sectors
+		ORDER BY 1, 5, 2`)
+	if err != nil {
 		return l, err
 	}
+	err = eachRow(rows, func() error {
+		var list, position int
+		var slug, name, severity string
+		if err := rows.Scan(&list, &slug, &name, &severity, &position); err != nil {
+			return err
+		}
+		switch list {
+		case 1:
+			l.Types = append(l.Types, scheme.IncidentType{Slug: slug, Name: name, Severity: scheme.Severity(severity)})
+		case 2:
+			l.Regions = append(l.Regions, scheme.Region{Slug: slug, Name: name})
+		default:
+			l.Sectors = append(l.Sectors, scheme.Sector{Slug: slug, Name: name})
+		}
+		return nil
+	})
 	slices.SortStableFunc(l.Types, func(a, b scheme.IncidentType) int {
 		return scheme.SeverityRank[b.Severity] - scheme.SeverityRank[a.Severity]
 	})
-	if l.Regions, err = db.top.Content.Regions(ctx); err != nil {
-		return l, err
-	}
-	l.Sectors, err = db.top.Content.Sectors(ctx)
 	return l, err
 }
