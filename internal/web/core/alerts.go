@@ -42,7 +42,7 @@ func (s *Server) AlertDate(t time.Time) string {
 	if t.IsZero() {
 		return ""
 	}
-	return t.In(s.Location()).Format("Monday 2 January 2006")
+	return s.Time(t, Weekday)
 }
 
 // ShortDate is a short date ("Mon 2 Mar 2026").
@@ -50,7 +50,7 @@ func (s *Server) ShortDate(t time.Time) string {
 	if t.IsZero() {
 		return ""
 	}
-	return t.In(s.Location()).Format("Mon 2 Jan 2006")
+	return s.Time(t, WeekdayShort)
 }
 
 // SeverityView is a severity in words with its rank (for the bars).

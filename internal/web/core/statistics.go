@@ -124,6 +124,3 @@ func StatsTables(ts []stats.Table, query string) []StatsTable {
 	}
 	return out
 }
-
-// StatsDay is a day as the page writes it.
-func StatsDay(t time.Time, loc *time.Location) string { return t.In(loc).Format("2 January 2006") }

@@ -23,7 +23,7 @@ func (s *server) acceptTermsView(r *http.Request) (AcceptTermsView, error) {
 		return AcceptTermsView{}, err
 	}
 	h, err := s.TermsHTML(t.Version, t.Body)
-	return AcceptTermsView{Version: t.Version, PublishedAt: t.PublishedAt.In(s.Location()).Format("2 January 2006"), HTML: h}, err
+	return AcceptTermsView{Version: t.Version, PublishedAt: s.Time(t.PublishedAt, core.DateLong), HTML: h}, err
 }
 
 func (s *server) acceptTermsPage() http.Handler {

@@ -13,6 +13,7 @@ import (
 
 	"uglymugs/internal/report"
 	"uglymugs/internal/scheme"
+	"uglymugs/internal/web/core"
 )
 
 func rpPairName(list []struct{ Slug, Name string }, slug string) string {
@@ -26,14 +27,14 @@ func rpPairName(list []struct{ Slug, Name string }, slug string) string {
 
 // rpDay and rpDayTime write dates in the scheme's time zone.
 func (s *server) rpDay(t time.Time) string {
-	return t.In(s.Location()).Format("Monday 2 January 2006")
+	return s.Time(t, core.Weekday)
 }
 
 func (s *server) rpDayTime(t time.Time) string {
-	return t.In(s.Location()).Format("Mon 2 Jan 2006, 15:04")
+	return s.Time(t, core.WeekdayTimeShort)
 }
 
-func rpShortDay(t time.Time) string { return t.Format("Mon 2 Jan 2006") }
+func rpShortDay(t time.Time) string { return t.Format(core.WeekdayShort) }
 
 // rpHourWords says an hour of the day as people say it ("around 10pm").
 func rpHourWords(h int) string {

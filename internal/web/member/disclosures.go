@@ -5,6 +5,7 @@ import (
 
 	"uglymugs/internal/police"
 	"uglymugs/internal/scheme"
+	"uglymugs/internal/web/core"
 )
 
 // myDisclosure is a disclosure as the member reads it on their account.
@@ -19,7 +20,7 @@ func (s *server) myDisclosures(r *http.Request, u scheme.User) ([]myDisclosure, 
 	list, err := s.Police.MemberDisclosures(r.Context(), u)
 	var out []myDisclosure
 	for _, d := range list {
-		out = append(out, myDisclosure{Basis: police.LegalBasisNames[d.LegalBasis], When: d.DecidedAt.In(s.Location()).Format("2 January 2006"),
+		out = append(out, myDisclosure{Basis: police.LegalBasisNames[d.LegalBasis], When: s.Time(d.DecidedAt, core.DateLong),
 			What: d.What, Recipient: d.Recipient})
 	}
 	return out, err

@@ -61,7 +61,7 @@ func (s *server) myReports() http.Handler {
 			_ = json.Unmarshal([]byte(d.Data), &in) // an unreadable draft still lists, so it can be discarded
 			row := rpDraftRow{ID: d.ID, Saved: s.rpDayTime(d.UpdatedAt), Step: max(1, min(d.Step, rpSteps)), What: l.TypeNames(in.IncidentTypes)}
 			if row.What == "" {
-				row.What = "Report started " + d.UpdatedAt.In(s.Location()).Format("2 January")
+				row.What = "Report started " + s.Time(d.UpdatedAt, core.DayMonth)
 			}
 			v.Drafts = append(v.Drafts, row)
 		}

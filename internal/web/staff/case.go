@@ -188,7 +188,7 @@ func (s *server) renderCase(w http.ResponseWriter, r *http.Request, u scheme.Use
 		Types: types, TypesText: strings.Join(types, ", "), Region: cmp.Or(n.regions[rep.Region], rep.Region),
 		Incident: s.caseIncidentText(rep), TimeKnown: rep.TimeKnown, Submitted: s.caseDayTime(rep.SubmittedAt), Delay: caseDelayText(rep.Delay),
 		Late: rep.Late, ThirdParty: rep.ThirdParty, Ack: s.caseAckOf(rep, now, s.caseLong), PoliceReported: rep.PoliceReported,
-		ReporterGone: rep.ReporterID == "", Kinds: caseKinds(), Town: rep.Working.Town, PoliceRef: rep.Working.PoliceRef, Today: now.In(s.Location()).Format("2006-01-02"), Form: f.form, NoticeIn: f.section,
+		ReporterGone: rep.ReporterID == "", Kinds: caseKinds(), Town: rep.Working.Town, PoliceRef: rep.Working.PoliceRef, Today: s.Time(now, time.DateOnly), Form: f.form, NoticeIn: f.section,
 	}
 	if rep.PlaceKind != "" {
 		v.Place = caseSlugName(scheme.PlaceKinds, rep.PlaceKind)

@@ -49,24 +49,23 @@ var caseQueueTabs = []struct {
 	{"rejected", "Rejected", []scheme.ReportStatus{scheme.ReportRejected}},
 }
 
-func (s *server) caseDay(t time.Time) string { return t.In(s.Location()).Format("Mon 2 Jan 2006") }
+func (s *server) caseDay(t time.Time) string { return s.Time(t, core.WeekdayShort) }
 
 func (s *server) caseDayTime(t time.Time) string {
-	return t.In(s.Location()).Format("Mon 2 Jan 2006, 15:04")
+	return s.Time(t, core.WeekdayTimeShort)
 }
 
 // caseShort is a date (and time, if withTime) without the year when it is this
 // year's, for the dense queue.
 func (s *server) caseShort(t time.Time, withTime bool) string {
-	t = t.In(s.Location())
-	layout := "2 Jan 2006"
-	if t.Year() == time.Now().In(s.Location()).Year() {
-		layout = "Mon 2 Jan"
+	layout := core.DateShort
+	if t.In(s.Location()).Year() == time.Now().In(s.Location()).Year() {
+		layout = core.WeekdayThisYear
 	}
 	if withTime {
-		layout += ", 15:04"
+		layout += ", " + core.Clock
 	}
-	return t.Format(layout)
+	return s.Time(t, layout)
 }
 
 // caseDelayText says how long after the incident a report came, in words.
@@ -221,7 +220,7 @@ func (s *server) reportQueue() http.Handler {
 			types := n.typeNames(rep.IncidentTypes)
 			var at string
 			if rep.TimeKnown {
-				at = rep.IncidentAt.In(s.Location()).Format("15:04")
+				at = s.Time(rep.IncidentAt, core.Clock)
 			}
 			v.Rows = append(v.Rows, caseQueueRow{Time: at,
 				ID: rep.ID, Severity: rep.Severity, SeverityName: cmp.Or(core.CaseSeverityNames[rep.Severity], string(rep.Severity)),

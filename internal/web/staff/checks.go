@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"uglymugs/internal/scheme"
+	"uglymugs/internal/web/core"
 )
 
 // CheckFlagsView is the coordinators' page of unusual checking.
@@ -30,7 +31,7 @@ func (s *server) checkFlags() http.Handler {
 		v := CheckFlagsView{WindowDays: int(scheme.UnusualWindow / (24 * time.Hour)), Distinct: scheme.UnusualDistinct,
 			Repeats: scheme.UnusualRepeats, Reported: scheme.UnusualReportedCheck}
 		for _, f := range flags {
-			v.Flags = append(v.Flags, checkFlagRow{CheckingFlag: f, Last: f.LastCheck.In(s.Location()).Format("2 Jan 2006 15:04")})
+			v.Flags = append(v.Flags, checkFlagRow{CheckingFlag: f, Last: s.Time(f.LastCheck, core.DateTimeShort)})
 		}
 		s.Render(w, r, http.StatusOK, viewCheckFlags, v)
 	}, scheme.RoleCoordinator)

@@ -40,7 +40,7 @@ func (s *server) pagesAdmin() http.Handler {
 			}
 			row := pageRow{Slug: p.Slug, Title: p.Title, Edited: "built-in text"}
 			if ok {
-				row.Version, row.Edited = c.Version, c.EditedAt.In(s.Location()).Format("2 Jan 2006 15:04")
+				row.Version, row.Edited = c.Version, s.Time(c.EditedAt, core.DateTimeShort)
 			}
 			v.Pages = append(v.Pages, row)
 		}
@@ -141,7 +141,7 @@ func (s *server) editorView(r *http.Request, d document) EditorView {
 	v := d.view
 	v.Body = d.fallback
 	for i, c := range d.versions {
-		v.History = append(v.History, historyRow{Version: c.Version, When: c.At.In(s.Location()).Format("2 Jan 2006 15:04"), By: c.By, Current: i == 0})
+		v.History = append(v.History, historyRow{Version: c.Version, When: s.Time(c.At, core.DateTimeShort), By: c.By, Current: i == 0})
 	}
 	if len(d.versions) > 0 {
 		v.Body = d.versions[0].Body

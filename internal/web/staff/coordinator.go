@@ -35,7 +35,7 @@ func (s *server) queuePage() http.Handler {
 		v := QueueView{FlagText: scheme.FlagText, TypeNames: core.TypeNames}
 		for _, it := range items {
 			v.Items = append(v.Items, queueRow{ID: it.ID, Type: it.Type, Status: string(it.Status),
-				Submitted: it.SubmittedAt.In(s.Location()).Format("Mon 2 Jan 15:04"), Waiting: it.WaitingHours, Flags: it.Flags})
+				Submitted: s.Time(it.SubmittedAt, core.WeekdayTimeThisYear), Waiting: it.WaitingHours, Flags: it.Flags})
 		}
 		s.Render(w, r, http.StatusOK, viewQueue, core.FormView{Extra: v, Notice: map[string]string{
 			"approve":      "Approved: the applicant has been told and can sign in as a member.",
@@ -70,7 +70,7 @@ func (s *server) renderApplication(w http.ResponseWriter, r *http.Request, u sch
 		return
 	}
 	v := ApplicationView{App: a, FlagText: scheme.FlagText, TypeName: core.TypeNames[a.Type],
-		Submitted:   a.SubmittedAt.In(s.Location()).Format("Monday 2 January 2006, 15:04"),
+		Submitted:   s.Time(a.SubmittedAt, core.WeekdayTime),
 		RegionNames: map[string]string{}, SectorNames: map[string]string{}, GenderNames: map[string]string{}}
 	lists, err := s.Content.Lists(r.Context())
 	if err != nil {
@@ -134,7 +134,7 @@ func (s *server) outboxPage() http.Handler {
 				// anyone wrote is lost: its parts as they were given.
 				subject, text = n.Template, outboxParams(n.Params)
 			}
-			row := outboxRow{When: n.CreatedAt.In(s.Location()).Format("2 Jan 15:04"),
+			row := outboxRow{When: s.Time(n.CreatedAt, core.DateTimeThisYear),
 				Channel: string(n.Channel), To: n.To, Subject: subject, Text: text, Reason: n.Error}
 			if n.Status == notify.StatusFailed {
 				v.Failed = append(v.Failed, row)

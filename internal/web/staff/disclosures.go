@@ -71,7 +71,7 @@ func (s *server) renderDisclosures(w http.ResponseWriter, r *http.Request, u sch
 	}
 	for _, d := range list {
 		v.Items = append(v.Items, disclosureRow{ID: d.ID, Basis: police.LegalBasisNames[d.LegalBasis], Status: d.Status,
-			StatusName: disclosureStatusNames[d.Status], When: d.RequestedAt.In(s.Location()).Format("2 Jan 2006"),
+			StatusName: disclosureStatusNames[d.Status], When: s.Time(d.RequestedAt, core.DateShort),
 			By: name(d.RequestedBy), DecidedBy: name(d.DecidedBy)})
 	}
 	f.Extra = v
@@ -114,12 +114,12 @@ func (s *server) showDisclosure(w http.ResponseWriter, r *http.Request, u scheme
 		return
 	}
 	v.Disclosure, v.Basis, v.StatusName = d, police.LegalBasisNames[d.LegalBasis], disclosureStatusNames[d.Status]
-	v.When, v.By, v.DecidedBy = d.RequestedAt.In(s.Location()).Format("2 January 2006, 15:04"), s.username(r, d.RequestedBy), s.username(r, d.DecidedBy)
+	v.When, v.By, v.DecidedBy = s.Time(d.RequestedAt, core.DateTimeLong), s.username(r, d.RequestedBy), s.username(r, d.DecidedBy)
 	if !d.DecidedAt.IsZero() {
-		v.Decided = d.DecidedAt.In(s.Location()).Format("2 January 2006, 15:04")
+		v.Decided = s.Time(d.DecidedAt, core.DateTimeLong)
 	}
 	if !d.NotifiedAt.IsZero() {
-		v.Notified = d.NotifiedAt.In(s.Location()).Format("2 January 2006, 15:04")
+		v.Notified = s.Time(d.NotifiedAt, core.DateTimeLong)
 	}
 	if d.SubjectUserID != "" {
 		v.Subject = "Member " + s.username(r, d.SubjectUserID)

@@ -36,8 +36,8 @@ func (s *server) renderEnquiries(w http.ResponseWriter, r *http.Request, u schem
 	now := time.Now()
 	v := EnquiriesView{}
 	for _, e := range list {
-		v.Items = append(v.Items, enquiryRow{ID: e.ID, Force: e.Force, Received: e.CreatedAt.In(s.Location()).Format("2 Jan 2006"),
-			RespondBy: e.RespondBy.In(s.Location()).Format("2 Jan 2006"), Status: enquiryStatusNames[e.Status], Overdue: e.Overdue(now)})
+		v.Items = append(v.Items, enquiryRow{ID: e.ID, Force: e.Force, Received: s.Time(e.CreatedAt, core.DateShort),
+			RespondBy: s.Time(e.RespondBy, core.DateShort), Status: enquiryStatusNames[e.Status], Overdue: e.Overdue(now)})
 	}
 	if f.Values == nil {
 		q := r.URL.Query()
@@ -89,7 +89,7 @@ func (s *server) showEnquiry(w http.ResponseWriter, r *http.Request, u scheme.Us
 		return
 	}
 	v.Enquiry, v.StatusName, v.Overdue, v.Closed = e, enquiryStatusNames[e.Status], e.Overdue(time.Now()), e.Status == "closed"
-	v.Received, v.RespondByDay = e.CreatedAt.In(s.Location()).Format("2 January 2006"), e.RespondBy.In(s.Location()).Format("Monday 2 January 2006")
+	v.Received, v.RespondByDay = s.Time(e.CreatedAt, core.DateLong), s.Time(e.RespondBy, core.Weekday)
 	ids := []string{e.ReportID}
 	if e.ProfileID != "" {
 		if ids, err = s.Reports.ProfileReports(ctx, e.ProfileID); err != nil && scheme.ErrorCode(err) != scheme.CodeNotFound {
@@ -114,12 +114,12 @@ func (s *server) showEnquiry(w http.ResponseWriter, r *http.Request, u scheme.Us
 		if err != nil {
 			continue // erased since
 		}
-		row := enquiryReport{ID: id, Date: rep.IncidentAt.In(s.Location()).Format("2 Jan 2006"), Region: l.RegionName(rep.Region),
+		row := enquiryReport{ID: id, Date: s.Time(rep.IncidentAt, core.DateShort), Region: l.RegionName(rep.Region),
 			HasReporter: rep.ReporterID != "", HasOrganisation: rep.OrganisationID != ""}
 		if f, ok := fw[id]; ok {
-			row.Forwarded, row.To, row.Decision = f.ForwardedAt.In(s.Location()).Format("2 Jan 2006"), f.To, core.EnquiryDecisionNames[f.Decision]
+			row.Forwarded, row.To, row.Decision = s.Time(f.ForwardedAt, core.DateShort), f.To, core.EnquiryDecisionNames[f.Decision]
 			if !f.DecidedAt.IsZero() {
-				row.Decided = f.DecidedAt.In(s.Location()).Format("2 Jan 2006 15:04")
+				row.Decided = s.Time(f.DecidedAt, core.DateTimeShort)
 			}
 		}
 		v.Reports = append(v.Reports, row)

@@ -40,7 +40,7 @@ func (s *server) renderExports(w http.ResponseWriter, r *http.Request, u scheme.
 	}
 	v := ExportsView{}
 	for _, e := range list {
-		v.Exports = append(v.Exports, exportRow{ID: e.ID, Reference: e.Reference, When: e.CreatedAt.In(s.Location()).Format("2 Jan 2006 15:04"),
+		v.Exports = append(v.Exports, exportRow{ID: e.ID, Reference: e.Reference, When: s.Time(e.CreatedAt, core.DateTimeShort),
 			Format: e.Format, Included: e.IncludedCount, Excluded: e.ExcludedCount})
 	}
 	if f.Values == nil {
@@ -95,7 +95,7 @@ func (s *server) exportPage() http.Handler {
 			s.Fail(w, r, err)
 			return
 		}
-		v := ExportView{PoliceExport: e, When: e.CreatedAt.In(s.Location()).Format("Monday 2 January 2006, 15:04"),
+		v := ExportView{PoliceExport: e, When: s.Time(e.CreatedAt, core.WeekdayTime),
 			Created: r.URL.Query().Get("done") == "created", IncludedN: len(e.Included), ExcludedN: len(e.Excluded)}
 		if username, _, err := s.Accounts.Username(r.Context(), e.CreatedBy); err == nil {
 			v.By = username
@@ -144,6 +144,6 @@ func (s *server) writeExport(w http.ResponseWriter, r *http.Request, e police.Ex
 		core.WriteJSON(w, http.StatusOK, e.Document(s.Config.Scheme.Name, time.Now()))
 	default:
 		s.Render(w, r, http.StatusOK, viewExportPrint, ExportPrintView{Export: e, Handling: police.Handling, Excluded: len(e.Excluded),
-			Generated: time.Now().In(s.Location()).Format("2 January 2006, 15:04"), Created: e.CreatedAt.In(s.Location()).Format("2 January 2006, 15:04")})
+			Generated: s.Time(time.Now(), core.DateTimeLong), Created: s.Time(e.CreatedAt, core.DateTimeLong)})
 	}
 }

@@ -110,7 +110,7 @@ func (s *server) intelligenceView(r *http.Request, q url.Values, search police.S
 		}
 		sv := core.SeverityOf(p.Highest)
 		v.Profiles = append(v.Profiles, intelProfile{ID: p.ID, Reports: p.Reports, Severity: string(p.Highest), SeverityName: sv.SeverityName,
-			SeverityRank: sv.SeverityRank, First: p.FirstSeen.In(s.Location()).Format("2 Jan 2006"), Last: p.LastSeen.In(s.Location()).Format("2 Jan 2006"),
+			SeverityRank: sv.SeverityRank, First: s.Time(p.FirstSeen, core.DateShort), Last: s.Time(p.LastSeen, core.DateShort),
 			Regions: strings.Join(regions, ", "), Types: strings.Join(types, ", ")})
 	}
 	v.Regions = []core.Option{{Value: "", Label: "Any region", Selected: v.Region == ""}}
@@ -202,7 +202,7 @@ func (s *server) intelligenceSearch() http.Handler {
 		for _, h := range res.Hits {
 			rep := h.Report
 			sv := core.SeverityOf(rep.Severity)
-			v.Results = append(v.Results, intelResult{ID: rep.ID, Date: rep.IncidentAt.In(s.Location()).Format("2 Jan 2006"),
+			v.Results = append(v.Results, intelResult{ID: rep.ID, Date: s.Time(rep.IncidentAt, core.DateShort),
 				Region: cmp.Or(l.RegionName(rep.Region), rep.Region), Types: l.TypeNames(rep.IncidentTypes),
 				Status: string(rep.Status), StatusName: cmp.Or(core.CaseStatusNames[rep.Status], string(rep.Status)),
 				SeverityRank: sv.SeverityRank, SeverityName: sv.SeverityName, Profiles: h.Profiles})

@@ -70,7 +70,7 @@ func (s *server) renderMembers(w http.ResponseWriter, r *http.Request, u scheme.
 	}
 	for _, e := range exports {
 		v.Exports = append(v.Exports, memberExportRow{ID: e.ID, Member: name(e.SubjectID), Purpose: e.Purpose, By: name(e.RequestedBy),
-			When: e.RequestedAt.In(s.Location()).Format("2 Jan 2006, 15:04"), StatusName: memberExportStatusNames[e.Status], DecidedBy: name(e.DecidedBy),
+			When: s.Time(e.RequestedAt, core.DateTimeShortComma), StatusName: memberExportStatusNames[e.Status], DecidedBy: name(e.DecidedBy),
 			CanDecide:   e.Status == scheme.MemberExportPending && e.RequestedBy != u.ID,
 			CanDownload: e.Status == scheme.MemberExportApproved && e.RequestedBy == u.ID})
 	}

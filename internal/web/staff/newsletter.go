@@ -37,7 +37,7 @@ func (s *server) renderNewsletterAdmin(w http.ResponseWriter, r *http.Request, s
 		return
 	}
 	for _, is := range issues {
-		v.Issues = append(v.Issues, newsletterIssueRow{Subject: is.Subject, Sent: is.SentAt.In(s.Location()).Format("2 Jan 2006 15:04"),
+		v.Issues = append(v.Issues, newsletterIssueRow{Subject: is.Subject, Sent: s.Time(is.SentAt, core.DateTimeShort),
 			Recipients: is.Recipients, Delivered: is.Deliveries["sent"], Queued: is.Deliveries["queued"] + is.Deliveries["sending"],
 			Failed: is.Deliveries["failed"], Outbox: is.Deliveries["outbox"]})
 	}

@@ -40,7 +40,7 @@ func (s *server) search() http.Handler {
 		}
 		v.Searched = true
 		for _, x := range rs {
-			v.Results = append(v.Results, searchRow{ID: x.ID, Date: x.IncidentAt.In(s.Location()).Format("2 Jan 2006"),
+			v.Results = append(v.Results, searchRow{ID: x.ID, Date: s.Time(x.IncidentAt, core.DateShort),
 				Region: x.Region, Status: string(x.Status), Types: x.IncidentTypes})
 		}
 		s.Render(w, r, http.StatusOK, viewCaseSearch, core.FormView{Extra: v})

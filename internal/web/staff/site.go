@@ -21,7 +21,7 @@ func (s *server) imageRows(ctx context.Context) ([]imageRow, error) {
 	var out []imageRow
 	for _, i := range imgs {
 		out = append(out, imageRow{ID: i.ID, Markdown: "![Describe the image](/images/" + i.ID + ")",
-			Size: strconv.Itoa(i.Width) + " × " + strconv.Itoa(i.Height), When: i.UploadedAt.In(s.Location()).Format("2 Jan 2006")})
+			Size: strconv.Itoa(i.Width) + " × " + strconv.Itoa(i.Height), When: s.Time(i.UploadedAt, core.DateShort)})
 	}
 	return out, err
 }

@@ -47,9 +47,9 @@ func (s *server) renderAPIKeys(w http.ResponseWriter, r *http.Request, u scheme.
 		return s
 	}
 	for _, k := range keys {
-		v.Keys = append(v.Keys, apiKeyRow{APIKey: k, Created: k.CreatedAt.In(s.Location()).Format("2 Jan 2006"),
-			LastUsed: date(k.LastUsedAt, k.LastUsedAt.In(s.Location()).Format("2 Jan 2006 15:04")),
-			Revoked:  date(k.RevokedAt, k.RevokedAt.In(s.Location()).Format("2 Jan 2006 15:04"))})
+		v.Keys = append(v.Keys, apiKeyRow{APIKey: k, Created: s.Time(k.CreatedAt, core.DateShort),
+			LastUsed: date(k.LastUsedAt, s.Time(k.LastUsedAt, core.DateTimeShort)),
+			Revoked:  date(k.RevokedAt, s.Time(k.RevokedAt, core.DateTimeShort))})
 	}
 	if f.Values == nil {
 		f.Values = map[string]string{"per_minute": "60", "per_day": "5000"}

@@ -49,7 +49,7 @@ func (s *server) statisticsPage() http.Handler {
 			s.Render(w, r, http.StatusUnprocessableEntity, viewStats, v)
 			return
 		}
-		v.Period = fmt.Sprintf("%s to %s, %s", core.StatsDay(f.From, s.Location()), core.StatsDay(f.To.AddDate(0, 0, -1), s.Location()), regionName)
+		v.Period = fmt.Sprintf("%s to %s, %s", s.Time(f.From, core.DateLong), s.Time(f.To.AddDate(0, 0, -1), core.DateLong), regionName)
 		for _, sec := range stats.Tables(st.Figures) {
 			if len(sec.Tables) == 0 {
 				continue
