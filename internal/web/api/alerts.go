@@ -108,8 +108,8 @@ func (s *server) staffAlertDetail(r *http.Request, a scheme.Alert, viewer scheme
 	return out, nil
 }
 
-func (s *server) apiCreateAlert() http.Handler {
-	return s.apiAuth(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
+func (s *server) createAlert() http.Handler {
+	return s.tokenAuth(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
 		var in alert.Input
 		if err := decode(r, &in); err != nil {
 			s.APIFail(w, r, err)
@@ -139,8 +139,8 @@ func (s *server) writeStaffAlert(w http.ResponseWriter, r *http.Request, status 
 	core.WriteJSON(w, status, out)
 }
 
-func (s *server) apiAlerts() http.Handler {
-	return s.apiAuth(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
+func (s *server) listAlerts() http.Handler {
+	return s.tokenAuth(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
 		q := r.URL.Query()
 		if staffView(u) {
 			var f scheme.AlertFilter
@@ -253,8 +253,8 @@ func (s *server) feedFilter(r *http.Request) (scheme.MemberAlertFilter, error) {
 	return f, nil
 }
 
-func (s *server) apiAlert() http.Handler {
-	return s.apiAuth(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
+func (s *server) getAlert() http.Handler {
+	return s.tokenAuth(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
 		id := r.PathValue("id")
 		if staffView(u) {
 			s.writeStaffAlert(w, r, http.StatusOK, id, u)
@@ -278,8 +278,8 @@ func (s *server) apiAlert() http.Handler {
 	}, readerRoles...)
 }
 
-func (s *server) apiUpdateAlert() http.Handler {
-	return s.apiAuth(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
+func (s *server) updateAlert() http.Handler {
+	return s.tokenAuth(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
 		var in alert.Input
 		if err := decode(r, &in); err != nil {
 			s.APIFail(w, r, err)
@@ -294,8 +294,8 @@ func (s *server) apiUpdateAlert() http.Handler {
 	}, scheme.RoleCoordinator)
 }
 
-func (s *server) apiApproveAlert() http.Handler {
-	return s.apiAuth(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
+func (s *server) approveAlert() http.Handler {
+	return s.tokenAuth(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
 		if err := s.Alerts.Approve(r.Context(), u, r.PathValue("id")); err != nil {
 			s.APIFail(w, r, err)
 			return
@@ -318,8 +318,8 @@ func decodeOptional(r *http.Request, v any) error {
 	return decode(r, v)
 }
 
-func (s *server) apiPublishAlert() http.Handler {
-	return s.apiAuth(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
+func (s *server) publishAlert() http.Handler {
+	return s.tokenAuth(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
 		var in struct {
 			OverrideReason string `json:"override_reason"`
 		}
@@ -337,8 +337,8 @@ func (s *server) apiPublishAlert() http.Handler {
 	}, scheme.RoleCoordinator)
 }
 
-func (s *server) apiWithdrawAlert() http.Handler {
-	return s.apiAuth(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
+func (s *server) withdrawAlert() http.Handler {
+	return s.tokenAuth(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
 		var in struct {
 			Notice string `json:"notice"`
 		}
@@ -359,8 +359,8 @@ func (s *server) apiWithdrawAlert() http.Handler {
 var deliveryStates = []string{scheme.DeliveryQueued, scheme.DeliverySending, scheme.DeliverySent, scheme.DeliveryRetrying,
 	scheme.DeliveryFailed, scheme.DeliveryCancelled, scheme.DeliveryOutbox}
 
-func (s *server) apiDeliveries() http.Handler {
-	return s.apiAuth(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
+func (s *server) listDeliveries() http.Handler {
+	return s.tokenAuth(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
 		d, err := s.Alerts.Deliveries(r.Context(), u, r.PathValue("id"))
 		if err != nil {
 			s.APIFail(w, r, err)
@@ -383,8 +383,8 @@ func (s *server) apiDeliveries() http.Handler {
 	}, scheme.RoleCoordinator)
 }
 
-func (s *server) apiRetryDeliveries() http.Handler {
-	return s.apiAuth(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
+func (s *server) retryDeliveries() http.Handler {
+	return s.tokenAuth(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
 		var in struct {
 			Channel string `json:"channel"`
 		}
@@ -402,8 +402,8 @@ func (s *server) apiRetryDeliveries() http.Handler {
 	}, scheme.RoleCoordinator)
 }
 
-func (s *server) apiAddAddition() http.Handler {
-	return s.apiAuth(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
+func (s *server) addAddition() http.Handler {
+	return s.tokenAuth(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
 		var in struct {
 			Body string `json:"body"`
 		}

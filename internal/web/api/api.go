@@ -102,9 +102,9 @@ func bearer(r *http.Request) string {
 	return strings.TrimSpace(token)
 }
 
-// apiAuth runs next with the token's user if their role is one of roles
+// tokenAuth runs next with the token's user if their role is one of roles
 // (any role when none are given).
-func (s *server) apiAuth(next func(w http.ResponseWriter, r *http.Request, u scheme.User), roles ...scheme.Role) http.Handler {
+func (s *server) tokenAuth(next func(w http.ResponseWriter, r *http.Request, u scheme.User), roles ...scheme.Role) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		u, err := s.Accounts.Authenticate(r.Context(), bearer(r), scheme.SessionAPI)
 		if err != nil {
@@ -120,7 +120,7 @@ func (s *server) apiAuth(next func(w http.ResponseWriter, r *http.Request, u sch
 	})
 }
 
-func (s *server) apiSignIn() http.Handler {
+func (s *server) signIn() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		var in account.SignInInput
 		if err := decode(r, &in); err != nil {
@@ -136,8 +136,8 @@ func (s *server) apiSignIn() http.Handler {
 	})
 }
 
-func (s *server) apiSignOut() http.Handler {
-	return s.apiAuth(func(w http.ResponseWriter, r *http.Request, _ scheme.User) {
+func (s *server) signOut() http.Handler {
+	return s.tokenAuth(func(w http.ResponseWriter, r *http.Request, _ scheme.User) {
 		if err := s.Accounts.SignOut(r.Context(), bearer(r)); err != nil {
 			s.APIFail(w, r, err)
 			return
@@ -146,7 +146,7 @@ func (s *server) apiSignOut() http.Handler {
 	})
 }
 
-func (s *server) apiTerms() http.Handler {
+func (s *server) getTerms() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		t, err := s.Content.CurrentTerms(r.Context())
 		if err != nil {
@@ -157,7 +157,7 @@ func (s *server) apiTerms() http.Handler {
 	})
 }
 
-func (s *server) apiRegions() http.Handler {
+func (s *server) listRegions() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		l, err := s.Content.Lists(r.Context())
 		if err != nil {
@@ -172,7 +172,7 @@ func (s *server) apiRegions() http.Handler {
 	})
 }
 
-func (s *server) apiApply() http.Handler {
+func (s *server) apply() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		var in account.ApplicationInput
 		if err := decode(r, &in); err != nil {
@@ -199,8 +199,8 @@ type applicationJSON struct {
 	Flags               []scheme.Flag `json:"flags"`
 }
 
-func (s *server) apiApplications() http.Handler {
-	return s.apiAuth(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
+func (s *server) listApplications() http.Handler {
+	return s.tokenAuth(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
 		var f scheme.ApplicationFilter
 		if st := r.URL.Query().Get("status"); st != "" {
 			switch scheme.ApplicationStatus(st) {
@@ -229,8 +229,8 @@ func (s *server) apiApplications() http.Handler {
 	}, scheme.RoleCoordinator)
 }
 
-func (s *server) apiDecide(d scheme.Decision) http.Handler {
-	return s.apiAuth(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
+func (s *server) decide(d scheme.Decision) http.Handler {
+	return s.tokenAuth(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
 		var in struct {
 			Reason   string `json:"reason"`
 			Question string `json:"question"`
@@ -258,8 +258,8 @@ func (s *server) apiDecide(d scheme.Decision) http.Handler {
 	}, scheme.RoleCoordinator)
 }
 
-func (s *server) apiMe() http.Handler {
-	return s.apiAuth(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
+func (s *server) getMe() http.Handler {
+	return s.tokenAuth(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
 		me, err := s.Accounts.Me(r.Context(), u)
 		if err != nil {
 			s.APIFail(w, r, err)
@@ -269,8 +269,8 @@ func (s *server) apiMe() http.Handler {
 	})
 }
 
-func (s *server) apiExport() http.Handler {
-	return s.apiAuth(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
+func (s *server) exportMine() http.Handler {
+	return s.tokenAuth(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
 		e, err := s.Accounts.ExportData(r.Context(), u)
 		if err != nil {
 			s.APIFail(w, r, err)
@@ -281,8 +281,8 @@ func (s *server) apiExport() http.Handler {
 	})
 }
 
-func (s *server) apiLeave() http.Handler {
-	return s.apiAuth(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
+func (s *server) leave() http.Handler {
+	return s.tokenAuth(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
 		if err := s.Accounts.Leave(r.Context(), u); err != nil {
 			s.APIFail(w, r, err)
 			return
@@ -291,8 +291,8 @@ func (s *server) apiLeave() http.Handler {
 	})
 }
 
-func (s *server) apiRevoke() http.Handler {
-	return s.apiAuth(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
+func (s *server) revokeMember() http.Handler {
+	return s.tokenAuth(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
 		var in struct {
 			Reason string `json:"reason"`
 		}
@@ -308,7 +308,7 @@ func (s *server) apiRevoke() http.Handler {
 	}, scheme.RoleCoordinator)
 }
 
-func (s *server) apiNotFound() http.Handler {
+func (s *server) notFound() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		s.APIFail(w, r, scheme.Errorf(scheme.CodeNotFound, "There is no such API endpoint."))
 	})

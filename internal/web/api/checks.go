@@ -11,10 +11,10 @@ import (
 	"uglymugs/internal/web/core"
 )
 
-// apiCheck is POST /api/v1/checks: for members (a session token) the
+// postCheck is POST /api/v1/checks: for members (a session token) the
 // alerts that name the value; for partner sites (an API key, "umpk_…")
 // only whether it was reported and the highest severity.
-func (s *server) apiCheck() http.Handler {
+func (s *server) postCheck() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		var in struct {
 			Value *string `json:"value"`
@@ -33,7 +33,7 @@ func (s *server) apiCheck() http.Handler {
 				return
 			}
 			res, err := s.Checks.Partner(r.Context(), key, in.Kind, deref(in.Value))
-			if s.apiCheckFailed(w, r, err) {
+			if s.checkFailed(w, r, err) {
 				return
 			}
 			out := struct {
@@ -47,13 +47,13 @@ func (s *server) apiCheck() http.Handler {
 			core.WriteJSON(w, http.StatusOK, out)
 			return
 		}
-		s.apiAuth(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
+		s.tokenAuth(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
 			if err := decode(r, &in); err != nil {
 				s.APIFail(w, r, err)
 				return
 			}
 			res, err := s.Checks.Member(r.Context(), u, check.ChannelAPI, in.Kind, deref(in.Value))
-			if s.apiCheckFailed(w, r, err) {
+			if s.checkFailed(w, r, err) {
 				return
 			}
 			type match struct {
@@ -81,9 +81,9 @@ func deref(p *string) string {
 	return *p
 }
 
-// apiCheckFailed answers a failed check (429 with Retry-After for a used
+// checkFailed answers a failed check (429 with Retry-After for a used
 // allowance) and reports whether it did.
-func (s *server) apiCheckFailed(w http.ResponseWriter, r *http.Request, err error) bool {
+func (s *server) checkFailed(w http.ResponseWriter, r *http.Request, err error) bool {
 	if err == nil {
 		return false
 	}

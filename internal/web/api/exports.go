@@ -10,9 +10,9 @@ import (
 	"uglymugs/internal/web/core"
 )
 
-// apiCreateExport is POST /api/v1/exports.
-func (s *server) apiCreateExport() http.Handler {
-	return s.apiAuth(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
+// createExport is POST /api/v1/exports.
+func (s *server) createExport() http.Handler {
+	return s.tokenAuth(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
 		var in struct {
 			ReportIDs  []string `json:"report_ids"`
 			OffenderID string   `json:"offender_id"`

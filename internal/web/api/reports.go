@@ -56,8 +56,8 @@ func (s *server) reportView(r scheme.Report, forStaff bool, full bool) reportJSO
 	return out
 }
 
-func (s *server) apiSubmitReport() http.Handler {
-	return s.apiAuth(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
+func (s *server) submitReport() http.Handler {
+	return s.tokenAuth(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
 		var in report.Input
 		if err := decode(r, &in); err != nil {
 			s.APIFail(w, r, err)
@@ -72,8 +72,8 @@ func (s *server) apiSubmitReport() http.Handler {
 	})
 }
 
-func (s *server) apiReports() http.Handler {
-	return s.apiAuth(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
+func (s *server) listReports() http.Handler {
+	return s.tokenAuth(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
 		var queue []scheme.ReportStatus // nil: the caller's own reports
 		staff := u.Role.Staff() && u.Status == scheme.StatusActive
 		if staff && r.URL.Query().Get("mine") != "true" {
@@ -108,8 +108,8 @@ func (s *server) apiReports() http.Handler {
 	})
 }
 
-func (s *server) apiReport() http.Handler {
-	return s.apiAuth(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
+func (s *server) getReport() http.Handler {
+	return s.tokenAuth(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
 		rep, err := s.Reports.Get(r.Context(), u, r.PathValue("id"))
 		if err != nil {
 			s.APIFail(w, r, err)
@@ -119,8 +119,8 @@ func (s *server) apiReport() http.Handler {
 	})
 }
 
-func (s *server) apiConsents() http.Handler {
-	return s.apiAuth(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
+func (s *server) patchConsents() http.Handler {
+	return s.tokenAuth(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
 		// Only the reporter decides; read without the coordinators' audited view.
 		rep, err := s.Reports.Own(r.Context(), u, r.PathValue("id"))
 		if err != nil {
@@ -142,8 +142,8 @@ func (s *server) apiConsents() http.Handler {
 	})
 }
 
-func (s *server) apiOffender() http.Handler {
-	return s.apiAuth(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
+func (s *server) getOffender() http.Handler {
+	return s.tokenAuth(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
 		p, err := s.Reports.OffenderProfile(r.Context(), u, r.PathValue("id"))
 		if err != nil {
 			s.APIFail(w, r, err)

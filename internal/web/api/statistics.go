@@ -17,8 +17,8 @@ type statsJSON struct {
 	Sections []stats.Section `json:"sections"`
 }
 
-func (s *server) apiStats() http.Handler {
-	return s.apiAuth(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
+func (s *server) getStats() http.Handler {
+	return s.tokenAuth(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
 		st, err := s.Statistics(r)
 		if err == nil && len(st.Problems) > 0 {
 			err = scheme.Invalid(st.Problems)

@@ -20,35 +20,35 @@ import (
 // indexed (X-Robots-Tag here; the meta tag in each view's "head") and,
 // like every page, never cached.
 
-// alMemberRoles receive alerts; alOrgRoles may also print bulletins.
+// memberRoles receive alerts; orgRoles may also print bulletins.
 var (
-	alMemberRoles = []scheme.Role{scheme.RoleMember, scheme.RoleOrgContact, scheme.RoleOrgStaff}
-	alOrgRoles    = []scheme.Role{scheme.RoleOrgContact, scheme.RoleOrgStaff}
+	memberRoles = []scheme.Role{scheme.RoleMember, scheme.RoleOrgContact, scheme.RoleOrgStaff}
+	orgRoles    = []scheme.Role{scheme.RoleOrgContact, scheme.RoleOrgStaff}
 )
 
 const (
-	alPageSize     = 20
-	alBulletinDays = 30
+	pageSize     = 20
+	bulletinDays = 30
 )
 
-// alMember runs next for an active member who receives alerts.
-func (s *server) alMember(next func(w http.ResponseWriter, r *http.Request, u scheme.User), roles ...scheme.Role) http.Handler {
+// membersOnly runs next for an active member who receives alerts.
+func (s *server) membersOnly(next func(w http.ResponseWriter, r *http.Request, u scheme.User), roles ...scheme.Role) http.Handler {
 	if len(roles) == 0 {
-		roles = alMemberRoles
+		roles = memberRoles
 	}
 	return core.NoIndex(s.SignedIn(next, roles...))
 }
 
-func alIsOrg(u scheme.User) bool { return slices.Contains(alOrgRoles, u.Role) }
+func isOrg(u scheme.User) bool { return slices.Contains(orgRoles, u.Role) }
 
-// alIdent is an identifier published with an alert.
-type alIdent struct{ Kind, Value, Extra string }
+// ident is an identifier published with an alert.
+type ident struct{ Kind, Value, Extra string }
 
-func alIdents(ids []scheme.Identifier) []alIdent {
-	out := make([]alIdent, 0, len(ids))
+func alertIdents(ids []scheme.Identifier) []ident {
+	out := make([]ident, 0, len(ids))
 	for _, id := range ids {
 		extra := strings.Join(slices.DeleteFunc([]string{id.Make, id.Colour}, func(s string) bool { return strings.TrimSpace(s) == "" }), ", ")
-		out = append(out, alIdent{Kind: core.AlertKindName(id.Kind), Value: id.Value, Extra: extra})
+		out = append(out, ident{Kind: core.AlertKindName(id.Kind), Value: id.Value, Extra: extra})
 	}
 	return out
 }
@@ -67,23 +67,23 @@ type AlertFeedView struct {
 }
 
 func (s *server) alertFeed() http.Handler {
-	return s.alMember(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
-		s.alRenderFeed(w, r, u, http.StatusOK, r.URL.Query())
+	return s.membersOnly(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
+		s.renderFeed(w, r, u, http.StatusOK, r.URL.Query())
 	})
 }
 
-// alRenderFeed shows the feed as q asks (filters and page).
-func (s *server) alRenderFeed(w http.ResponseWriter, r *http.Request, u scheme.User, status int, q url.Values) {
+// renderFeed shows the feed as q asks (filters and page).
+func (s *server) renderFeed(w http.ResponseWriter, r *http.Request, u scheme.User, status int, q url.Values) {
 	ctx := r.Context()
 	l, err := s.Content.Lists(ctx)
 	if err != nil {
 		s.Fail(w, r, err)
 		return
 	}
-	v := AlertFeedView{Org: alIsOrg(u), Errors: map[string]string{},
+	v := AlertFeedView{Org: isOrg(u), Errors: map[string]string{},
 		Region: strings.TrimSpace(q.Get("region")), Type: strings.TrimSpace(q.Get("type")),
 		From: strings.TrimSpace(q.Get("from")), To: strings.TrimSpace(q.Get("to"))}
-	f := scheme.MemberAlertFilter{Limit: alPageSize + 1}
+	f := scheme.MemberAlertFilter{Limit: pageSize + 1}
 	if v.Region != "" {
 		if l.RegionName(v.Region) != "" {
 			f.Region = v.Region
@@ -144,8 +144,8 @@ func (s *server) alRenderFeed(w http.ResponseWriter, r *http.Request, u scheme.U
 		}
 		return "/alerts?" + q.Encode()
 	}
-	if len(items) > alPageSize {
-		items = items[:alPageSize]
+	if len(items) > pageSize {
+		items = items[:pageSize]
 		v.Older = link(items[len(items)-1].PublishedAt)
 	}
 	if !f.Before.IsZero() {
@@ -173,30 +173,30 @@ func (s *server) alRenderFeed(w http.ResponseWriter, r *http.Request, u scheme.U
 type AlertPageView struct {
 	core.AlertItemView
 	Body        string
-	Identifiers []alIdent
-	Additions   []alAddition
+	Identifiers []ident
+	Additions   []addition
 	Org         bool
 	// The "add information" form.
 	AddBody, AddError string
 	Added             bool
 }
 
-// alAddition is something a member added to the alert.
-type alAddition struct {
+// addition is something a member added to the alert.
+type addition struct {
 	Body, When string
 	Mine       bool
 	Status     string
 }
 
 func (s *server) alertPage() http.Handler {
-	return s.alMember(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
-		s.alRenderAlert(w, r, u, http.StatusOK, AlertPageView{Added: r.URL.Query().Get("done") == "added"})
+	return s.membersOnly(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
+		s.renderAlert(w, r, u, http.StatusOK, AlertPageView{Added: r.URL.Query().Get("done") == "added"})
 	})
 }
 
-// alRenderAlert shows one alert the member received (and marks it read);
+// renderAlert shows one alert the member received (and marks it read);
 // anyone else gets not found.
-func (s *server) alRenderAlert(w http.ResponseWriter, r *http.Request, u scheme.User, status int, v AlertPageView) {
+func (s *server) renderAlert(w http.ResponseWriter, r *http.Request, u scheme.User, status int, v AlertPageView) {
 	ctx := r.Context()
 	a, err := s.Alerts.Open(ctx, u, r.PathValue("id"))
 	if err != nil {
@@ -208,30 +208,30 @@ func (s *server) alRenderAlert(w http.ResponseWriter, r *http.Request, u scheme.
 		s.Fail(w, r, err)
 		return
 	}
-	v.AlertItemView, v.Org = s.AlertItem(a, l), alIsOrg(u)
+	v.AlertItemView, v.Org = s.AlertItem(a, l), isOrg(u)
 	if a.Status == scheme.AlertPublished {
-		v.Body, v.Identifiers = a.Body, alIdents(a.Identifiers)
+		v.Body, v.Identifiers = a.Body, alertIdents(a.Identifiers)
 		ads, err := s.Alerts.Additions(ctx, u, a.ID)
 		if err != nil {
 			s.Fail(w, r, err)
 			return
 		}
 		for _, ad := range ads {
-			v.Additions = append(v.Additions, alAddition{Body: ad.Body, When: s.AlertDate(ad.CreatedAt), Mine: ad.Mine, Status: ad.Status})
+			v.Additions = append(v.Additions, addition{Body: ad.Body, When: s.AlertDate(ad.CreatedAt), Mine: ad.Mine, Status: ad.Status})
 		}
 	}
 	s.Render(w, r, status, viewAlertView, v)
 }
 
 func (s *server) addAddition() http.Handler {
-	return s.alMember(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
+	return s.membersOnly(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
 		id, body := r.PathValue("id"), r.PostFormValue("body")
 		if _, err := s.Alerts.AddAddition(r.Context(), u, id, body); err != nil {
 			if scheme.ErrorCode(err) != scheme.CodeInvalid {
 				s.Fail(w, r, err)
 				return
 			}
-			s.alRenderAlert(w, r, u, http.StatusUnprocessableEntity, AlertPageView{AddBody: body, AddError: core.FormErrors(err)["body"]})
+			s.renderAlert(w, r, u, http.StatusUnprocessableEntity, AlertPageView{AddBody: body, AddError: core.FormErrors(err)["body"]})
 			return
 		}
 		core.SeeOther(w, r, "/alerts/"+url.PathEscape(id)+"?done=added#additions")
@@ -241,35 +241,35 @@ func (s *server) addAddition() http.Handler {
 // AlertPrintView is one alert, or the bulletin of recent ones, laid out
 // for paper.
 type AlertPrintView struct {
-	Items     []alPrintItem
+	Items     []printItem
 	Single    bool
 	Printed   string
 	Days      int
 	Withdrawn bool // the one alert asked for was withdrawn
 }
 
-type alPrintItem struct {
+type printItem struct {
 	core.AlertItemView
 	Body        string
-	Identifiers []alIdent
-	Additions   []alAddition
+	Identifiers []ident
+	Additions   []addition
 }
 
-func (s *server) alPrintItemOf(ctx context.Context, a scheme.Alert, l scheme.Lists) (alPrintItem, error) {
-	it := alPrintItem{AlertItemView: s.AlertItem(a, l), Body: a.Body, Identifiers: alIdents(a.Identifiers)}
+func (s *server) printItemOf(ctx context.Context, a scheme.Alert, l scheme.Lists) (printItem, error) {
+	it := printItem{AlertItemView: s.AlertItem(a, l), Body: a.Body, Identifiers: alertIdents(a.Identifiers)}
 	// Only what coordinators approved goes on paper.
 	ads, err := s.Alerts.ApprovedAdditions(ctx, a.ID)
 	if err != nil {
 		return it, err
 	}
 	for _, ad := range ads {
-		it.Additions = append(it.Additions, alAddition{Body: ad.Body, When: s.AlertDate(ad.CreatedAt), Status: ad.Status})
+		it.Additions = append(it.Additions, addition{Body: ad.Body, When: s.AlertDate(ad.CreatedAt), Status: ad.Status})
 	}
 	return it, nil
 }
 
 func (s *server) alertPrint() http.Handler {
-	return s.alMember(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
+	return s.membersOnly(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
 		ctx := r.Context()
 		a, err := s.Alerts.Open(ctx, u, r.PathValue("id"))
 		if err != nil {
@@ -282,20 +282,20 @@ func (s *server) alertPrint() http.Handler {
 			return
 		}
 		v := AlertPrintView{Single: true, Printed: s.AlertDate(time.Now())}
-		it, err := s.alPrintItemOf(ctx, a, l)
+		it, err := s.printItemOf(ctx, a, l)
 		if err != nil {
 			s.Fail(w, r, err)
 			return
 		}
-		v.Items, v.Withdrawn = []alPrintItem{it}, a.Status == scheme.AlertWithdrawn
+		v.Items, v.Withdrawn = []printItem{it}, a.Status == scheme.AlertWithdrawn
 		s.Render(w, r, http.StatusOK, viewAlertPrint, v)
-	}, alOrgRoles...)
+	}, orgRoles...)
 }
 
 func (s *server) alertBulletin() http.Handler {
-	return s.alMember(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
+	return s.membersOnly(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
 		ctx := r.Context()
-		as, err := s.Alerts.Feed(ctx, u, scheme.MemberAlertFilter{Since: time.Now().AddDate(0, 0, -alBulletinDays), Limit: 200})
+		as, err := s.Alerts.Feed(ctx, u, scheme.MemberAlertFilter{Since: time.Now().AddDate(0, 0, -bulletinDays), Limit: 200})
 		if err != nil {
 			s.Fail(w, r, err)
 			return
@@ -305,12 +305,12 @@ func (s *server) alertBulletin() http.Handler {
 			s.Fail(w, r, err)
 			return
 		}
-		v := AlertPrintView{Printed: s.AlertDate(time.Now()), Days: alBulletinDays}
+		v := AlertPrintView{Printed: s.AlertDate(time.Now()), Days: bulletinDays}
 		for _, a := range as {
 			if a.Status != scheme.AlertPublished {
 				continue
 			}
-			it, err := s.alPrintItemOf(ctx, a, l)
+			it, err := s.printItemOf(ctx, a, l)
 			if err != nil {
 				s.Fail(w, r, err)
 				return
@@ -318,5 +318,5 @@ func (s *server) alertBulletin() http.Handler {
 			v.Items = append(v.Items, it)
 		}
 		s.Render(w, r, http.StatusOK, viewAlertPrint, v)
-	}, alOrgRoles...)
+	}, orgRoles...)
 }

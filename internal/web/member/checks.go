@@ -57,13 +57,13 @@ func (s *server) renderCheck(w http.ResponseWriter, r *http.Request, u scheme.Us
 }
 
 func (s *server) checkPage() http.Handler {
-	return s.alMember(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
+	return s.membersOnly(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
 		s.renderCheck(w, r, u, http.StatusOK, s.checkView("", ""))
 	})
 }
 
 func (s *server) check() http.Handler {
-	return s.alMember(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
+	return s.membersOnly(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
 		v := s.checkView(strings.TrimSpace(r.PostFormValue("kind")), r.PostFormValue("value"))
 		res, err := s.Checks.Member(r.Context(), u, check.ChannelWeb, v.Kind, v.Value)
 		var le *check.LimitError

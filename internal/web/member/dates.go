@@ -16,7 +16,7 @@ import (
 	"uglymugs/internal/web/core"
 )
 
-func rpPairName(list []struct{ Slug, Name string }, slug string) string {
+func pairName(list []struct{ Slug, Name string }, slug string) string {
 	for _, x := range list {
 		if x.Slug == slug {
 			return x.Name
@@ -25,19 +25,19 @@ func rpPairName(list []struct{ Slug, Name string }, slug string) string {
 	return slug
 }
 
-// rpDay and rpDayTime write dates in the scheme's time zone.
-func (s *server) rpDay(t time.Time) string {
+// reportDay and dayTime write dates in the scheme's time zone.
+func (s *server) reportDay(t time.Time) string {
 	return s.Time(t, core.Weekday)
 }
 
-func (s *server) rpDayTime(t time.Time) string {
+func (s *server) dayTime(t time.Time) string {
 	return s.Time(t, core.WeekdayTimeShort)
 }
 
-func rpShortDay(t time.Time) string { return t.Format(core.WeekdayShort) }
+func shortDay(t time.Time) string { return t.Format(core.WeekdayShort) }
 
-// rpHourWords says an hour of the day as people say it ("around 10pm").
-func rpHourWords(h int) string {
+// hourWords says an hour of the day as people say it ("around 10pm").
+func hourWords(h int) string {
 	switch {
 	case h == 0:
 		return "around midnight"
@@ -49,18 +49,18 @@ func rpHourWords(h int) string {
 	return fmt.Sprintf("around %dpm", h-12)
 }
 
-// rpWhen says when something happened, with the time only if it was given.
-func (s *server) rpWhen(t time.Time, known bool) string {
+// happenedWhen says when something happened, with the time only if it was given.
+func (s *server) happenedWhen(t time.Time, known bool) string {
 	t = t.In(s.Location())
 	if !known {
-		return s.rpDay(t)
+		return s.reportDay(t)
 	}
-	return s.rpDay(t) + ", " + rpHourWords(t.Hour())
+	return s.reportDay(t) + ", " + hourWords(t.Hour())
 }
 
-var rpMonthNames = []string{"jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"}
+var monthNames = []string{"jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"}
 
-func rpDigits(s string) string {
+func digitsOf(s string) string {
 	return strings.Map(func(r rune) rune {
 		if r >= '0' && r <= '9' {
 			return r
@@ -69,10 +69,10 @@ func rpDigits(s string) string {
 	}, s)
 }
 
-// rpMonth reads a month typed as a number or a name ("3", "March").
+// monthNumber reads a month typed as a number or a name ("3", "March").
 // Letters that name no month are kept, so the person sees them again.
-func rpMonth(s string) string {
-	if d := rpDigits(s); d != "" {
+func monthNumber(s string) string {
+	if d := digitsOf(s); d != "" {
 		return d
 	}
 	letters := strings.Map(func(r rune) rune {
@@ -82,25 +82,25 @@ func rpMonth(s string) string {
 		return -1
 	}, strings.ToLower(s))
 	if len(letters) >= 3 {
-		if i := slices.Index(rpMonthNames, letters[:3]); i >= 0 {
+		if i := slices.Index(monthNames, letters[:3]); i >= 0 {
 			return strconv.Itoa(i + 1)
 		}
 	}
 	return letters
 }
 
-func rpPad2(s string) string {
+func pad2(s string) string {
 	if len(s) == 1 {
 		return "0" + s
 	}
 	return s
 }
 
-// rpJoinDate makes report.Input's incident_at from the boxes: "2026-03-05"
+// joinDate makes report.Input's incident_at from the boxes: "2026-03-05"
 // or "2026-03-05T22:00". What cannot make a date is kept as typed (digits
 // only), so that validation can say so and the boxes show it again.
-func rpJoinDate(day, month, year, hour string) string {
-	d, m, y := rpDigits(day), rpMonth(month), rpDigits(year)
+func joinDate(day, month, year, hour string) string {
+	d, m, y := digitsOf(day), monthNumber(month), digitsOf(year)
 	if len(y) == 2 {
 		y = "20" + y
 	}
@@ -111,15 +111,15 @@ func rpJoinDate(day, month, year, hour string) string {
 	if d == "" && m == "" && y == "" && h == "" {
 		return ""
 	}
-	s := y + "-" + rpPad2(m) + "-" + rpPad2(d)
+	s := y + "-" + pad2(m) + "-" + pad2(d)
 	if h != "" {
 		s += "T" + h
 	}
 	return s
 }
 
-// rpSplitDate is the reverse of rpJoinDate, for the boxes.
-func rpSplitDate(s string, loc *time.Location) (day, month, year, hour string) {
+// splitDate is the reverse of joinDate, for the boxes.
+func splitDate(s string, loc *time.Location) (day, month, year, hour string) {
 	if strings.TrimSpace(s) == "" {
 		return
 	}
@@ -149,15 +149,15 @@ func rpSplitDate(s string, loc *time.Location) (day, month, year, hour string) {
 	return trim(parts[2]), trim(parts[1]), parts[0], hour
 }
 
-var rpOffenderFieldRE = regexp.MustCompile(`^offenders\.(\d{1,2})\.(?:description\.([a-z]+)|identifiers\.(\d{1,2})\.(kind|value|make|colour))$`)
+var offenderFieldRE = regexp.MustCompile(`^offenders\.(\d{1,2})\.(?:description\.([a-z]+)|identifiers\.(\d{1,2})\.(kind|value|make|colour))$`)
 
-// rpReadOffenders reads step 3. Rows left blank are dropped (the form always
+// readOffenders reads step 3. Rows left blank are dropped (the form always
 // shows at least one), and so are vehicle details of other kinds.
-func rpReadOffenders(f url.Values) []report.OffenderInput {
+func readOffenders(f url.Values) []report.OffenderInput {
 	offs := map[int]*report.OffenderInput{}
 	idents := map[int]map[int]*report.IdentifierInput{}
 	for k, vs := range f {
-		m := rpOffenderFieldRE.FindStringSubmatch(k)
+		m := offenderFieldRE.FindStringSubmatch(k)
 		if m == nil || len(vs) == 0 {
 			continue
 		}
@@ -169,7 +169,7 @@ func rpReadOffenders(f url.Values) []report.OffenderInput {
 			offs[i] = o
 		}
 		if m[2] != "" {
-			if p := rpDescValue(&o.Description, m[2]); p != nil {
+			if p := descValue(&o.Description, m[2]); p != nil {
 				*p = v
 			}
 			continue
@@ -216,9 +216,9 @@ func rpReadOffenders(f url.Values) []report.OffenderInput {
 	return out
 }
 
-// rpReadStep puts one step's answers into the draft. Each step owns
+// readStep puts one step's answers into the draft. Each step owns
 // its fields: a box left unticked is false, a field left empty is empty.
-func rpReadStep(in *report.Input, step int, f url.Values, u scheme.User) {
+func readStep(in *report.Input, step int, f url.Values, u scheme.User) {
 	get := func(k string) string { return strings.TrimSpace(f.Get(k)) }
 	switch step {
 	case 1:
@@ -226,10 +226,10 @@ func rpReadStep(in *report.Input, step int, f url.Values, u scheme.User) {
 		in.Account = strings.TrimSpace(strings.ReplaceAll(f.Get("account"), "\r\n", "\n"))
 		in.ThirdParty = f.Get("third_party") != "" || report.AlwaysThirdParty(u)
 	case 2:
-		in.IncidentAt = rpJoinDate(f.Get("day"), f.Get("month"), f.Get("year"), f.Get("hour"))
+		in.IncidentAt = joinDate(f.Get("day"), f.Get("month"), f.Get("year"), f.Get("hour"))
 		in.Region, in.Town, in.PlaceKind = get("region"), get("town"), get("place_kind")
 	case 3:
-		in.Offenders = rpReadOffenders(f)
+		in.Offenders = readOffenders(f)
 	case 4:
 		in.ContactMethod = get("contact_method")
 		in.PoliceReported = f.Get("police_reported") != ""
@@ -241,9 +241,9 @@ func rpReadStep(in *report.Input, step int, f url.Values, u scheme.User) {
 	}
 }
 
-var rpErrUnreadable = scheme.Errorf(scheme.CodeInvalid, "We could not read what you sent: the connection may have dropped. Go back and press the button again.")
+var errUnreadable = scheme.Errorf(scheme.CodeInvalid, "We could not read what you sent: the connection may have dropped. Go back and press the button again.")
 
-func rpStepFrom(r *http.Request) (int, bool) {
+func stepFrom(r *http.Request) (int, bool) {
 	n, err := strconv.Atoi(r.PathValue("step"))
-	return n, err == nil && n >= 1 && n <= rpSteps && strconv.Itoa(n) == r.PathValue("step")
+	return n, err == nil && n >= 1 && n <= stepCount && strconv.Itoa(n) == r.PathValue("step")
 }

@@ -13,7 +13,7 @@ import (
 )
 
 func (s *server) newDraft() http.Handler {
-	return s.rpReporter(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
+	return s.reportersOnly(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
 		id, err := s.Reports.StartDraft(r.Context(), u)
 		if err != nil {
 			s.Fail(w, r, err)
@@ -24,8 +24,8 @@ func (s *server) newDraft() http.Handler {
 }
 
 func (s *server) draftStep() http.Handler {
-	return s.rpReporter(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
-		step, ok := rpStepFrom(r)
+	return s.reportersOnly(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
+		step, ok := stepFrom(r)
 		if !ok {
 			s.Fail(w, r, scheme.ErrNotFound)
 			return
@@ -35,7 +35,7 @@ func (s *server) draftStep() http.Handler {
 			s.Fail(w, r, err)
 			return
 		}
-		s.rpRenderDraft(w, r, u, http.StatusOK, d.ID, step, in, nil, r.URL.Query().Get("from") == "check", false)
+		s.renderDraft(w, r, u, http.StatusOK, d.ID, step, in, nil, r.URL.Query().Get("from") == "check", false)
 	})
 }
 
@@ -43,19 +43,19 @@ func (s *server) draftStep() http.Handler {
 // Someone whose session ended while typing gets what they typed back,
 // instead of a sign-in page that would lose it.
 func (s *server) saveDraftStep() http.Handler {
-	save := s.rpReporter(s.rpSaveStep)
+	save := s.reportersOnly(s.saveStep)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if _, ok := core.UserFrom(r); !ok {
-			s.rpSignedOut(w, r)
+			s.signedOut(w, r)
 			return
 		}
 		save.ServeHTTP(w, r)
 	})
 }
 
-func (s *server) rpSaveStep(w http.ResponseWriter, r *http.Request, u scheme.User) {
+func (s *server) saveStep(w http.ResponseWriter, r *http.Request, u scheme.User) {
 	ctx := r.Context()
-	step, ok := rpStepFrom(r)
+	step, ok := stepFrom(r)
 	if !ok {
 		s.Fail(w, r, scheme.ErrNotFound)
 		return
@@ -67,11 +67,11 @@ func (s *server) rpSaveStep(w http.ResponseWriter, r *http.Request, u scheme.Use
 	}
 	if err := r.ParseForm(); err != nil {
 		// A body cut short must not overwrite the step with blanks.
-		s.Fail(w, r, rpErrUnreadable)
+		s.Fail(w, r, errUnreadable)
 		return
 	}
 	f := r.PostForm
-	rpReadStep(&in, step, f, u)
+	readStep(&in, step, f, u)
 	fromCheck := f.Get("from") == "check"
 	base := "/reports/draft/" + d.ID + "/"
 	action := f.Get("action")
@@ -88,29 +88,29 @@ func (s *server) rpSaveStep(w http.ResponseWriter, r *http.Request, u scheme.Use
 		if n, err := strconv.Atoi(strings.TrimPrefix(action, "add-identifier:")); err == nil {
 			i = n
 		}
-		i = max(0, min(i, rpMaxOffenders-1))
+		i = max(0, min(i, maxOffenders-1))
 		for len(in.Offenders) <= i {
 			in.Offenders = append(in.Offenders, report.OffenderInput{})
 		}
 		o := &in.Offenders[i]
 		if len(o.Identifiers) == 0 {
-			o.Identifiers = rpBlankIdents()
+			o.Identifiers = blankIdents()
 		}
-		if len(o.Identifiers) < rpMaxIdents {
+		if len(o.Identifiers) < maxIdents {
 			o.Identifiers = append(o.Identifiers, report.IdentifierInput{Kind: "phone"})
 		}
 		if save(3) {
-			core.SeeOther(w, r, base+"3"+rpCheckQuery(fromCheck)+fmt.Sprintf("#offenders.%d.identifiers.%d.kind", i, len(o.Identifiers)-1))
+			core.SeeOther(w, r, base+"3"+checkQuery(fromCheck)+fmt.Sprintf("#offenders.%d.identifiers.%d.kind", i, len(o.Identifiers)-1))
 		}
 	case step == 3 && action == "add-offender":
 		if len(in.Offenders) == 0 {
 			in.Offenders = append(in.Offenders, report.OffenderInput{})
 		}
-		if len(in.Offenders) < rpMaxOffenders {
-			in.Offenders = append(in.Offenders, report.OffenderInput{Identifiers: rpBlankIdents()})
+		if len(in.Offenders) < maxOffenders {
+			in.Offenders = append(in.Offenders, report.OffenderInput{Identifiers: blankIdents()})
 		}
 		if save(3) {
-			core.SeeOther(w, r, base+"3"+rpCheckQuery(fromCheck)+fmt.Sprintf("#offender-%d", len(in.Offenders)-1))
+			core.SeeOther(w, r, base+"3"+checkQuery(fromCheck)+fmt.Sprintf("#offender-%d", len(in.Offenders)-1))
 		}
 	case action == "back":
 		if step == 1 {
@@ -124,29 +124,29 @@ func (s *server) rpSaveStep(w http.ResponseWriter, r *http.Request, u scheme.Use
 		}
 	case strings.HasPrefix(action, "change:"):
 		to, err := strconv.Atoi(strings.TrimPrefix(action, "change:"))
-		if err != nil || to < 1 || to > rpSteps {
+		if err != nil || to < 1 || to > stepCount {
 			to = step
 		}
 		if save(to) {
-			core.SeeOther(w, r, base+strconv.Itoa(to)+rpCheckQuery(to < rpSteps))
+			core.SeeOther(w, r, base+strconv.Itoa(to)+checkQuery(to < stepCount))
 		}
-	case action == "submit" || step == rpSteps:
-		s.rpSubmit(w, r, u, d.ID, in)
+	case action == "submit" || step == stepCount:
+		s.submitDraft(w, r, u, d.ID, in)
 	default: // "next", or Enter in a field
-		problems, err := s.rpStepProblems(ctx, in, step)
+		problems, err := s.stepProblems(ctx, in, step)
 		if err != nil {
 			s.Fail(w, r, err)
 			return
 		}
 		if len(problems) > 0 {
 			if save(step) {
-				s.rpRenderDraft(w, r, u, http.StatusUnprocessableEntity, d.ID, step, in, problems, fromCheck, false)
+				s.renderDraft(w, r, u, http.StatusUnprocessableEntity, d.ID, step, in, problems, fromCheck, false)
 			}
 			return
 		}
 		next := step + 1
 		if fromCheck {
-			next = rpSteps
+			next = stepCount
 		}
 		if save(next) {
 			core.SeeOther(w, r, base+strconv.Itoa(next))
@@ -154,39 +154,39 @@ func (s *server) rpSaveStep(w http.ResponseWriter, r *http.Request, u scheme.Use
 	}
 }
 
-func rpCheckQuery(fromCheck bool) string {
+func checkQuery(fromCheck bool) string {
 	if fromCheck {
 		return "?from=check"
 	}
 	return ""
 }
 
-// rpBlankIdents are the rows a new offender starts with.
-func rpBlankIdents() []report.IdentifierInput {
+// blankIdents are the rows a new offender starts with.
+func blankIdents() []report.IdentifierInput {
 	return []report.IdentifierInput{{Kind: "phone"}, {Kind: "vehicle"}}
 }
 
-// rpStepProblems checks the whole draft and keeps the problems of one step.
-func (s *server) rpStepProblems(ctx context.Context, in report.Input, step int) (map[string]string, error) {
+// stepProblems checks the whole draft and keeps the problems of one step.
+func (s *server) stepProblems(ctx context.Context, in report.Input, step int) (map[string]string, error) {
 	_, all, err := s.Reports.Validate(ctx, in)
 	if err != nil {
 		return nil, err
 	}
 	out := map[string]string{}
 	for k, v := range all {
-		if rpStepOf(k) == step {
+		if stepOf(k) == step {
 			out[k] = v
 		}
 	}
 	return out, nil
 }
 
-// rpSubmit files the report. On a problem it shows the first step that
+// submitDraft files the report. On a problem it shows the first step that
 // has one, keeping everything; on success the draft goes and the reporter
 // is told what happens next.
-func (s *server) rpSubmit(w http.ResponseWriter, r *http.Request, u scheme.User, id string, in report.Input) {
+func (s *server) submitDraft(w http.ResponseWriter, r *http.Request, u scheme.User, id string, in report.Input) {
 	ctx := r.Context()
-	if err := s.Reports.SaveDraft(ctx, u, id, rpSteps, in); err != nil {
+	if err := s.Reports.SaveDraft(ctx, u, id, stepCount, in); err != nil {
 		s.Fail(w, r, err)
 		return
 	}
@@ -198,13 +198,13 @@ func (s *server) rpSubmit(w http.ResponseWriter, r *http.Request, u scheme.User,
 			return
 		}
 		problems := core.FormErrors(err)
-		first := rpSteps
+		first := stepCount
 		for k := range problems {
-			first = min(first, rpStepOf(k))
+			first = min(first, stepOf(k))
 		}
 		shown := map[string]string{}
 		for k, v := range problems {
-			if rpStepOf(k) == first {
+			if stepOf(k) == first {
 				shown[k] = v
 			}
 		}
@@ -212,7 +212,7 @@ func (s *server) rpSubmit(w http.ResponseWriter, r *http.Request, u scheme.User,
 			s.Fail(w, r, err)
 			return
 		}
-		s.rpRenderDraft(w, r, u, http.StatusUnprocessableEntity, id, first, in, shown, first < rpSteps, true)
+		s.renderDraft(w, r, u, http.StatusUnprocessableEntity, id, first, in, shown, first < stepCount, true)
 		return
 	}
 	// The draft went in the report's own transaction (store.CreateReport).
@@ -220,7 +220,7 @@ func (s *server) rpSubmit(w http.ResponseWriter, r *http.Request, u scheme.User,
 }
 
 func (s *server) discardDraft() http.Handler {
-	return s.rpReporter(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
+	return s.reportersOnly(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
 		if err := s.Reports.DiscardDraft(r.Context(), u, r.PathValue("id")); err != nil {
 			s.Fail(w, r, err)
 			return

@@ -19,12 +19,12 @@ type ReportDraftView struct {
 	Step, Steps   int
 	Name, Heading string
 	Errors        map[string]string
-	Problems      []rpProblem // in the order of the form
-	FromCheck     bool        // came from "check and send": Continue goes back there
-	AfterSubmit   bool        // "Send report" found these problems
+	Problems      []problemLink // in the order of the form
+	FromCheck     bool          // came from "check and send": Continue goes back there
+	AfterSubmit   bool          // "Send report" found these problems
 
 	// Step 1
-	Types           []rpOption
+	Types           []choice
 	OtherType       string // the name of "other", if the scheme has it
 	Account         string
 	ThirdParty      bool
@@ -32,101 +32,101 @@ type ReportDraftView struct {
 	ForOrganisation bool // the box starts ticked
 	// Step 2
 	Day, Month, Year string
-	Hours            []rpOption
-	Regions, Places  []rpOption
+	Hours            []choice
+	Regions, Places  []choice
 	Town             core.FieldView
 	// Step 3
-	Offenders      []rpOffenderForm
+	Offenders      []offenderForm
 	CanAddOffender bool
 	// Step 4
-	Contacts, Genders, Sectors []rpOption
+	Contacts, Genders, Sectors []choice
 	PoliceReported             bool
 	PoliceRef                  core.FieldView
 	// Step 5
-	Summary  rpSummary
-	Consents []rpConsentView
+	Summary  summary
+	Consents []consentView
 }
 
-type rpProblem struct{ Anchor, Message string }
+type problemLink struct{ Anchor, Message string }
 
-type rpOption struct {
+type choice struct {
 	Value, Label string
 	Selected     bool
 }
 
-type rpOffenderForm struct {
+type offenderForm struct {
 	N, Number   int
 	Description []core.FieldView // short answers
 	Longer      []core.FieldView
-	Identifiers []rpIdentForm
+	Identifiers []identForm
 	Error       string // offenders.N.identifiers
 	CanAdd      bool
 }
 
-type rpIdentForm struct {
+type identForm struct {
 	Prefix                string
 	Number                int
-	Kinds                 []rpOption
+	Kinds                 []choice
 	Value, Make, Colour   string
 	KindError, ValueError string
 }
 
-type rpConsentView struct {
+type consentView struct {
 	Key, Label, Explain string
 	Given               bool
 }
 
-// rpSummary is a report in words: the draft on "check and send", or
+// summary is a report in words: the draft on "check and send", or
 // what was sent on the report's page.
-type rpSummary struct {
+type summary struct {
 	Types                      string
 	Account                    string
 	ThirdParty                 bool
 	When, Region, Town, Place  string
-	Offenders                  []rpOffenderSummary
+	Offenders                  []offenderSummary
 	Contact                    string
 	PoliceReported             bool
 	PoliceRef                  string
 	VictimGender, VictimSector string
 }
 
-type rpOffenderSummary struct {
+type offenderSummary struct {
 	Number      int
-	Description []rpLabelValue
-	Identifiers []rpLabelValue
+	Description []labelValue
+	Identifiers []labelValue
 }
 
-type rpLabelValue struct {
+type labelValue struct {
 	Label, Value string
 	Extra        string // a vehicle's colour and make
 	Long         bool   // a longer answer, on a line of its own
 }
 
-func rpOptions[T any](list []T, selected func(string) bool, get func(T) (string, string)) []rpOption {
-	out := make([]rpOption, 0, len(list))
+func choices[T any](list []T, selected func(string) bool, get func(T) (string, string)) []choice {
+	out := make([]choice, 0, len(list))
 	for _, x := range list {
 		v, l := get(x)
-		out = append(out, rpOption{Value: v, Label: l, Selected: selected(v)})
+		out = append(out, choice{Value: v, Label: l, Selected: selected(v)})
 	}
 	return out
 }
 
-func rpIs(want string) func(string) bool { return func(v string) bool { return v == want } }
+func equals(want string) func(string) bool { return func(v string) bool { return v == want } }
 
-func rpPairOptions(list []struct{ Slug, Name string }, selected string) []rpOption {
-	return rpOptions(list, rpIs(selected), func(x struct{ Slug, Name string }) (string, string) { return x.Slug, x.Name })
+func pairOptions(list []struct{ Slug, Name string }, selected string) []choice {
+	return choices(list, equals(selected), func(x struct{ Slug, Name string }) (string, string) { return x.Slug, x.Name })
 }
 
-func rpConsentViews(c scheme.Consents) []rpConsentView {
+func consentViews(c scheme.Consents) []consentView {
 	given := map[string]bool{"alert": c.Alert, "police": c.Police, "support": c.Support, "police_contact": c.PoliceContact}
-	out := make([]rpConsentView, len(rpConsents))
-	for i, x := range rpConsents {
-		out[i] = rpConsentView{Key: x.Key, Label: x.Label, Explain: x.Explain, Given: given[x.Key]}
+	out := make([]consentView, len(consentChoices))
+	for i, x := range consentChoices {
+		out[i] = consentView{Key: x.Key, Label: x.Label, Explain: x.Explain, Given: given[x.Key]}
 	}
 	return out
 }
 
-func (s *server) rpRenderDraft(w http.ResponseWriter, r *http.Request, u scheme.User, status int, id string, step int, in report.Input,
+func (s *server) renderDraft(w http.ResponseWriter, r *http.Request, u scheme.User, status int, id string, step int, in report.Input,
 	problems map[string]string, fromCheck, afterSubmit bool) {
 	l, err := s.Content.Lists(r.Context())
 	if err != nil {
@@ -136,56 +136,56 @@ func (s *server) rpRenderDraft(w http.ResponseWriter, r *http.Request, u scheme.
 	if problems == nil {
 		problems = map[string]string{}
 	}
-	v := ReportDraftView{ID: id, Step: step, Steps: rpSteps, Name: rpStepNames[step], Heading: rpStepHeadings[step],
-		Errors: problems, FromCheck: fromCheck && step < rpSteps, AfterSubmit: afterSubmit}
+	v := ReportDraftView{ID: id, Step: step, Steps: stepCount, Name: stepNames[step], Heading: stepHeadings[step],
+		Errors: problems, FromCheck: fromCheck && step < stepCount, AfterSubmit: afterSubmit}
 	switch step {
 	case 1:
-		v.Types = rpOptions(l.Types, func(slug string) bool { return slices.Contains(in.IncidentTypes, slug) },
+		v.Types = choices(l.Types, func(slug string) bool { return slices.Contains(in.IncidentTypes, slug) },
 			func(t scheme.IncidentType) (string, string) { return t.Slug, t.Name })
 		v.OtherType = l.TypeName("other")
 		v.Account, v.ThirdParty = in.Account, in.ThirdParty || report.AlwaysThirdParty(u)
 		v.ThirdPartyFixed, v.ForOrganisation = report.AlwaysThirdParty(u), u.OrganisationID != ""
 	case 2:
 		var hour string
-		v.Day, v.Month, v.Year, hour = rpSplitDate(in.IncidentAt, s.Location())
-		v.Hours = []rpOption{{Value: "", Label: "Not sure", Selected: hour == ""}}
+		v.Day, v.Month, v.Year, hour = splitDate(in.IncidentAt, s.Location())
+		v.Hours = []choice{{Value: "", Label: "Not sure", Selected: hour == ""}}
 		for h := range 24 {
-			words := rpHourWords(h)
-			v.Hours = append(v.Hours, rpOption{Value: strconv.Itoa(h), Label: strings.ToUpper(words[:1]) + words[1:], Selected: hour == strconv.Itoa(h)})
+			words := hourWords(h)
+			v.Hours = append(v.Hours, choice{Value: strconv.Itoa(h), Label: strings.ToUpper(words[:1]) + words[1:], Selected: hour == strconv.Itoa(h)})
 		}
-		v.Regions = rpOptions(l.Regions, rpIs(in.Region), func(x scheme.Region) (string, string) { return x.Slug, x.Name })
-		v.Places = rpPairOptions(scheme.PlaceKinds, in.PlaceKind)
+		v.Regions = choices(l.Regions, equals(in.Region), func(x scheme.Region) (string, string) { return x.Slug, x.Name })
+		v.Places = pairOptions(scheme.PlaceKinds, in.PlaceKind)
 		v.Town = core.FieldView{Name: "town", Label: "Town or area", Hint: "A town or part of a city is enough. You do not need to give an exact address.",
 			Type: "text", Autocomplete: "off", Value: in.Town, Error: problems["town"], Optional: true}
 	case 3:
-		v.Offenders = rpOffenderForms(in.Offenders, problems)
-		v.CanAddOffender = len(v.Offenders) < rpMaxOffenders
+		v.Offenders = offenderForms(in.Offenders, problems)
+		v.CanAddOffender = len(v.Offenders) < maxOffenders
 	case 4:
-		v.Contacts = rpPairOptions(scheme.ContactMethods, in.ContactMethod)
-		v.Genders = rpPairOptions(scheme.Genders, in.VictimGender)
-		v.Sectors = rpOptions(l.Sectors, rpIs(in.VictimSector), func(x scheme.Sector) (string, string) { return x.Slug, x.Name })
+		v.Contacts = pairOptions(scheme.ContactMethods, in.ContactMethod)
+		v.Genders = pairOptions(scheme.Genders, in.VictimGender)
+		v.Sectors = choices(l.Sectors, equals(in.VictimSector), func(x scheme.Sector) (string, string) { return x.Slug, x.Name })
 		v.PoliceReported = in.PoliceReported
 		v.PoliceRef = core.FieldView{Name: "police_reference", Label: "Police reference", Hint: "The crime or incident number, if you have one.",
 			Type: "text", Autocomplete: "off", Value: in.PoliceReference, Error: problems["police_reference"], Optional: true}
 	case 5:
-		v.Summary = s.rpDraftSummary(in, l)
-		v.Consents = rpConsentViews(in.Consents)
+		v.Summary = s.draftSummary(in, l)
+		v.Consents = consentViews(in.Consents)
 	}
-	v.Problems = rpOrderedProblems(problems, step, len(in.Offenders))
+	v.Problems = orderedProblems(problems, step, len(in.Offenders))
 	s.Render(w, r, status, viewReportDraft, v)
 }
 
-func rpOffenderForms(offs []report.OffenderInput, problems map[string]string) []rpOffenderForm {
+func offenderForms(offs []report.OffenderInput, problems map[string]string) []offenderForm {
 	if len(offs) == 0 {
 		offs = []report.OffenderInput{{}}
 	}
-	out := make([]rpOffenderForm, len(offs))
+	out := make([]offenderForm, len(offs))
 	for i, o := range offs {
-		of := rpOffenderForm{N: i, Number: i + 1, Error: problems[fmt.Sprintf("offenders.%d.identifiers", i)]}
-		for _, df := range rpDescFields {
+		of := offenderForm{N: i, Number: i + 1, Error: problems[fmt.Sprintf("offenders.%d.identifiers", i)]}
+		for _, df := range descFields {
 			name := fmt.Sprintf("offenders.%d.description.%s", i, df.Key)
 			f := core.FieldView{Name: name, Label: df.Label, Hint: df.Hint, Type: "text", Autocomplete: "off",
-				Value: *rpDescValue(&o.Description, df.Key), Error: problems[name]}
+				Value: *descValue(&o.Description, df.Key), Error: problems[name]}
 			if df.Long {
 				of.Longer = append(of.Longer, f)
 			} else {
@@ -194,36 +194,36 @@ func rpOffenderForms(offs []report.OffenderInput, problems map[string]string) []
 		}
 		ids := o.Identifiers
 		if len(ids) == 0 {
-			ids = rpBlankIdents()
+			ids = blankIdents()
 		}
 		for j, id := range ids {
 			p := fmt.Sprintf("offenders.%d.identifiers.%d", i, j)
 			kind := cmp.Or(id.Kind, "phone")
-			of.Identifiers = append(of.Identifiers, rpIdentForm{Prefix: p, Number: j + 1, Value: id.Value, Make: id.Make, Colour: id.Colour,
+			of.Identifiers = append(of.Identifiers, identForm{Prefix: p, Number: j + 1, Value: id.Value, Make: id.Make, Colour: id.Colour,
 				KindError: problems[p+".kind"], ValueError: problems[p+".value"],
-				Kinds: rpOptions(rpIdentKinds, rpIs(kind), func(k struct{ Value, Label string }) (string, string) { return k.Value, k.Label })})
+				Kinds: choices(identKinds, equals(kind), func(k struct{ Value, Label string }) (string, string) { return k.Value, k.Label })})
 		}
-		of.CanAdd = len(ids) < rpMaxIdents
+		of.CanAdd = len(ids) < maxIdents
 		out[i] = of
 	}
 	return out
 }
 
-// rpOrderedProblems lists problems in the order of the step's fields, each
+// orderedProblems lists problems in the order of the step's fields, each
 // linking to its field.
-func rpOrderedProblems(problems map[string]string, step, offenders int) []rpProblem {
+func orderedProblems(problems map[string]string, step, offenders int) []problemLink {
 	var keys []string
 	if step == 3 {
 		keys = append(keys, "offenders")
 		for i := range max(offenders, 1) {
 			keys = append(keys, fmt.Sprintf("offenders.%d.identifiers", i))
-			for j := range rpMaxIdents + 1 {
+			for j := range maxIdents + 1 {
 				p := fmt.Sprintf("offenders.%d.identifiers.%d", i, j)
 				keys = append(keys, p+".kind", p+".value")
 			}
 		}
 	} else {
-		keys = append(keys, rpStepFields[step]...)
+		keys = append(keys, stepFields[step]...)
 	}
 	var rest []string
 	for k := range problems {
@@ -232,26 +232,26 @@ func rpOrderedProblems(problems map[string]string, step, offenders int) []rpProb
 		}
 	}
 	slices.Sort(rest)
-	var out []rpProblem
+	var out []problemLink
 	for _, k := range append(keys, rest...) {
 		if msg, ok := problems[k]; ok {
 			anchor := k
 			if k == "form" {
 				anchor = ""
 			}
-			out = append(out, rpProblem{Anchor: anchor, Message: msg})
+			out = append(out, problemLink{Anchor: anchor, Message: msg})
 		}
 	}
 	return out
 }
 
-func rpOffenderSummaries(offs []scheme.Offender) []rpOffenderSummary {
-	var out []rpOffenderSummary
+func offenderSummaries(offs []scheme.Offender) []offenderSummary {
+	var out []offenderSummary
 	for i, o := range offs {
-		sum := rpOffenderSummary{Number: i + 1}
-		for _, df := range rpDescFields {
-			if v := *rpDescValue(&o.Description, df.Key); v != "" {
-				sum.Description = append(sum.Description, rpLabelValue{Label: df.Label, Value: v, Long: df.Long})
+		sum := offenderSummary{Number: i + 1}
+		for _, df := range descFields {
+			if v := *descValue(&o.Description, df.Key); v != "" {
+				sum.Description = append(sum.Description, labelValue{Label: df.Label, Value: v, Long: df.Long})
 			}
 		}
 		for _, id := range o.Identifiers {
@@ -259,12 +259,12 @@ func rpOffenderSummaries(offs []scheme.Offender) []rpOffenderSummary {
 				continue
 			}
 			label := id.Kind
-			for _, k := range rpIdentKinds {
+			for _, k := range identKinds {
 				if k.Value == id.Kind {
 					label = k.Label
 				}
 			}
-			sum.Identifiers = append(sum.Identifiers, rpLabelValue{Label: label, Value: id.Value, Extra: strings.TrimSpace(id.Colour + " " + id.Make)})
+			sum.Identifiers = append(sum.Identifiers, labelValue{Label: label, Value: id.Value, Extra: strings.TrimSpace(id.Colour + " " + id.Make)})
 		}
 		if len(sum.Description) > 0 || len(sum.Identifiers) > 0 {
 			out = append(out, sum)
@@ -276,21 +276,21 @@ func rpOffenderSummaries(offs []scheme.Offender) []rpOffenderSummary {
 	return out
 }
 
-func (s *server) rpDraftSummary(in report.Input, l scheme.Lists) rpSummary {
-	sum := rpSummary{Types: l.TypeNames(in.IncidentTypes), Account: in.Account, ThirdParty: in.ThirdParty, Town: in.Town,
+func (s *server) draftSummary(in report.Input, l scheme.Lists) summary {
+	sum := summary{Types: l.TypeNames(in.IncidentTypes), Account: in.Account, ThirdParty: in.ThirdParty, Town: in.Town,
 		Region: l.RegionName(in.Region), PoliceReported: in.PoliceReported, PoliceRef: in.PoliceReference}
 	if in.PlaceKind != "" {
-		sum.Place = rpPairName(scheme.PlaceKinds, in.PlaceKind)
+		sum.Place = pairName(scheme.PlaceKinds, in.PlaceKind)
 	}
 	if in.ContactMethod != "" {
-		sum.Contact = rpPairName(scheme.ContactMethods, in.ContactMethod)
+		sum.Contact = pairName(scheme.ContactMethods, in.ContactMethod)
 	}
 	if in.VictimGender != "" {
-		sum.VictimGender = rpPairName(scheme.Genders, in.VictimGender)
+		sum.VictimGender = pairName(scheme.Genders, in.VictimGender)
 	}
 	sum.VictimSector = l.SectorName(in.VictimSector)
 	if t, known, err := report.ParseIncidentTime(in.IncidentAt, s.Location()); err == nil {
-		sum.When = s.rpWhen(t, known)
+		sum.When = s.happenedWhen(t, known)
 	}
 	var offs []scheme.Offender
 	for _, o := range in.Offenders {
@@ -300,31 +300,31 @@ func (s *server) rpDraftSummary(in report.Input, l scheme.Lists) rpSummary {
 		}
 		offs = append(offs, so)
 	}
-	sum.Offenders = rpOffenderSummaries(offs)
+	sum.Offenders = offenderSummaries(offs)
 	return sum
 }
 
-// rpSignedOut answers a step posted after the session ended:
+// signedOut answers a step posted after the session ended:
 // nothing can be saved, so the person gets back what they typed to copy.
-func (s *server) rpSignedOut(w http.ResponseWriter, r *http.Request) {
+func (s *server) signedOut(w http.ResponseWriter, r *http.Request) {
 	_ = r.ParseForm() // whatever could be read is shown
 	f := r.PostForm
-	var typed []rpLabelValue
+	var typed []labelValue
 	add := func(label, v string) {
 		if v = strings.TrimSpace(v); v != "" {
-			typed = append(typed, rpLabelValue{Label: label, Value: v})
+			typed = append(typed, labelValue{Label: label, Value: v})
 		}
 	}
 	add("What happened", strings.ReplaceAll(f.Get("account"), "\r\n", "\n"))
 	add("Town or area", f.Get("town"))
 	add("Police reference", f.Get("police_reference"))
-	for _, o := range rpReadOffenders(f) {
-		for _, df := range rpDescFields {
-			add(df.Label, *rpDescValue(&o.Description, df.Key))
+	for _, o := range readOffenders(f) {
+		for _, df := range descFields {
+			add(df.Label, *descValue(&o.Description, df.Key))
 		}
 		for _, id := range o.Identifiers {
 			label := id.Kind
-			for _, k := range rpIdentKinds {
+			for _, k := range identKinds {
 				if k.Value == id.Kind {
 					label = k.Label
 				}

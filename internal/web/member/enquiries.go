@@ -38,7 +38,7 @@ func (s *server) waitingEnquiries(r *http.Request, u scheme.User) (int, error) {
 }
 
 func (s *server) myEnquiries() http.Handler {
-	return s.rpReporter(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
+	return s.reportersOnly(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
 		fs, err := s.Police.MemberEnquiries(r.Context(), u, "")
 		if err != nil {
 			s.Fail(w, r, err)
@@ -58,7 +58,7 @@ func (s *server) myEnquiries() http.Handler {
 }
 
 func (s *server) myEnquiry() http.Handler {
-	return s.rpReporter(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
+	return s.reportersOnly(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
 		fs, err := s.Police.MemberEnquiries(r.Context(), u, r.PathValue("id"))
 		if err != nil {
 			s.Fail(w, r, err)
@@ -75,7 +75,7 @@ func (s *server) myEnquiry() http.Handler {
 }
 
 func (s *server) enquiryDecision() http.Handler {
-	return s.rpReporter(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
+	return s.reportersOnly(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
 		id := r.PathValue("id")
 		err := s.Police.DecideEnquiry(r.Context(), u, id, r.PostFormValue("decision"))
 		if code := scheme.ErrorCode(err); code == scheme.CodeInvalid || code == scheme.CodeConflict {

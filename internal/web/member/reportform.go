@@ -16,38 +16,38 @@ import (
 // one's own reports afterwards. Everything works without JavaScript: "add
 // another" buttons post the form and come back with a blank row.
 
-// rpSteps is how many steps the form has; the last is "check and send".
-const rpSteps = 5
+// stepCount is how many steps the form has; the last is "check and send".
+const stepCount = 5
 
-// rpStepNames are the steps' topics (index 1 to 5) and their headings.
+// stepNames are the steps' topics (index 1 to 5) and their headings.
 var (
-	rpStepNames    = [rpSteps + 1]string{"", "What happened", "When and where", "Who did it", "Contact and police", "Check and send"}
-	rpStepHeadings = [rpSteps + 1]string{"", "What happened?", "When and where did it happen?", "Who did it?", "How they got in touch, and the police", "Check your report and send it"}
+	stepNames    = [stepCount + 1]string{"", "What happened", "When and where", "Who did it", "Contact and police", "Check and send"}
+	stepHeadings = [stepCount + 1]string{"", "What happened?", "When and where did it happen?", "Who did it?", "How they got in touch, and the police", "Check your report and send it"}
 )
 
-// rpStepFields are the fields each step holds, in the order the form
+// stepFields are the fields each step holds, in the order the form
 // shows them (step 3 holds everything under "offenders").
-var rpStepFields = [rpSteps + 1][]string{
+var stepFields = [stepCount + 1][]string{
 	1: {"incident_types", "account", "third_party"},
 	2: {"incident_at", "region", "town", "place_kind"},
 	4: {"contact_method", "police_reported", "police_reference", "victim_gender", "victim_sector"},
 }
 
-// rpStepOf is the step that holds a field.
-func rpStepOf(field string) int {
+// stepOf is the step that holds a field.
+func stepOf(field string) int {
 	if field == "offenders" || strings.HasPrefix(field, "offenders.") {
 		return 3
 	}
-	for step, fields := range rpStepFields {
+	for step, fields := range stepFields {
 		if slices.Contains(fields, field) {
 			return step
 		}
 	}
-	return rpSteps
+	return stepCount
 }
 
 // Words for the reporter: what each status means for them.
-var rpStatusWords = map[scheme.ReportStatus]struct{ Name, Text string }{
+var statusWords = map[scheme.ReportStatus]struct{ Name, Text string }{
 	scheme.ReportSubmitted: {"Sent", "A coordinator will read it soon."},
 	scheme.ReportInReview:  {"Being reviewed", "A coordinator is working on it. If they need to ask you something, their message appears below."},
 	scheme.ReportPublished: {"Alert sent", "An anonymised alert from your report has gone to members. Thank you: it helps keep others safe."},
@@ -56,23 +56,23 @@ var rpStatusWords = map[scheme.ReportStatus]struct{ Name, Text string }{
 	scheme.ReportRejected: {"Not used", "We could not use this report."},
 }
 
-// rpConsents are the four consents, each said in one plain sentence.
-var rpConsents = []struct{ Key, Label, Explain string }{
+// consentChoices are the four consents, each said in one plain sentence.
+var consentChoices = []struct{ Key, Label, Explain string }{
 	{"alert", "Warn other members", "We write an anonymised alert from your report, leaving out anything that could identify you or the person it happened to."},
 	{"police", "Share it with the police, anonymously", "We pass on what happened and how to recognise the offender, but never your name or contact details."},
 	{"support", "Offer me support", "A caseworker or support service may contact you to offer help, such as an advocate or health care."},
 	{"police_contact", "Let the police ask to talk", "If the police want to speak to you about it, they ask us and we ask you: you always decide."},
 }
 
-// rpIdentKinds are the kinds of identifier, as the form offers them.
-var rpIdentKinds = []struct{ Value, Label string }{
+// identKinds are the kinds of identifier, as the form offers them.
+var identKinds = []struct{ Value, Label string }{
 	{"phone", "Phone number"}, {"email", "Email address"}, {"vehicle", "Vehicle registration"},
 	{"name", "Name they used"}, {"username", "Website or app username"},
 }
 
-// rpDescFields are an offender's description, in form order: short
+// descFields are an offender's description, in form order: short
 // answers first (two to a row, even on a phone), then the longer ones.
-var rpDescFields = []struct {
+var descFields = []struct {
 	Key, Label, Hint string
 	Long             bool
 }{
@@ -87,7 +87,7 @@ var rpDescFields = []struct {
 	{"vehicle", "Vehicle", "Make, model, colour, anything inside it. Put the registration above.", true},
 }
 
-func rpDescValue(d *scheme.OffenderDescription, key string) *string {
+func descValue(d *scheme.OffenderDescription, key string) *string {
 	switch key {
 	case "gender":
 		return &d.Gender
@@ -112,19 +112,19 @@ func rpDescValue(d *scheme.OffenderDescription, key string) *string {
 }
 
 const (
-	rpMaxOffenders = 10 // as report.Validate allows
-	rpMaxIdents    = 20
+	maxOffenders = 10 // as report.Validate allows
+	maxIdents    = 20
 )
 
-// rpRoles may report (report.CanReport also wants an active account).
-var rpRoles = []scheme.Role{scheme.RoleMember, scheme.RoleOrgContact, scheme.RoleOrgStaff, scheme.RoleCoordinator}
+// reporterRoles may report (report.CanReport also wants an active account).
+var reporterRoles = []scheme.Role{scheme.RoleMember, scheme.RoleOrgContact, scheme.RoleOrgStaff, scheme.RoleCoordinator}
 
-func (s *server) rpReporter(next func(w http.ResponseWriter, r *http.Request, u scheme.User)) http.Handler {
+func (s *server) reportersOnly(next func(w http.ResponseWriter, r *http.Request, u scheme.User)) http.Handler {
 	return s.SignedIn(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
 		if !report.CanReport(u) {
 			s.Fail(w, r, core.ErrForbidden)
 			return
 		}
 		next(w, r, u)
-	}, rpRoles...)
+	}, reporterRoles...)
 }

@@ -15,23 +15,23 @@ type ReporterListView struct {
 	Notice string
 	// Enquiries counts police enquiries waiting for the member's answer.
 	Enquiries int
-	Drafts    []rpDraftRow
-	Reports   []rpReportRow
+	Drafts    []draftRow
+	Reports   []reportRow
 }
 
-type rpDraftRow struct {
+type draftRow struct {
 	ID, What, Saved string
 	Step            int
 }
 
-type rpReportRow struct {
+type reportRow struct {
 	ID, What, Incident, Sent string
 	Status                   scheme.ReportStatus
 	StatusName               string
 	Unread                   int
 }
 
-func rpListNotice(r *http.Request) string {
+func listNotice(r *http.Request) string {
 	return map[string]string{
 		"discarded": "The unsent report is deleted.",
 		"draft":     "Your report is saved. It is not sent yet: continue it below when you are ready.",
@@ -39,14 +39,14 @@ func rpListNotice(r *http.Request) string {
 }
 
 func (s *server) myReports() http.Handler {
-	return s.rpReporter(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
+	return s.reportersOnly(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
 		ctx := r.Context()
 		l, err := s.Content.Lists(ctx)
 		if err != nil {
 			s.Fail(w, r, err)
 			return
 		}
-		v := ReporterListView{Notice: rpListNotice(r)}
+		v := ReporterListView{Notice: listNotice(r)}
 		if v.Enquiries, err = s.waitingEnquiries(r, u); err != nil {
 			s.Fail(w, r, err)
 			return
@@ -59,7 +59,7 @@ func (s *server) myReports() http.Handler {
 		for _, d := range drafts {
 			var in report.Input
 			_ = json.Unmarshal([]byte(d.Data), &in) // an unreadable draft still lists, so it can be discarded
-			row := rpDraftRow{ID: d.ID, Saved: s.rpDayTime(d.UpdatedAt), Step: max(1, min(d.Step, rpSteps)), What: l.TypeNames(in.IncidentTypes)}
+			row := draftRow{ID: d.ID, Saved: s.dayTime(d.UpdatedAt), Step: max(1, min(d.Step, stepCount)), What: l.TypeNames(in.IncidentTypes)}
 			if row.What == "" {
 				row.What = "Report started " + s.Time(d.UpdatedAt, core.DayMonth)
 			}
@@ -76,8 +76,8 @@ func (s *server) myReports() http.Handler {
 				s.Fail(w, r, err)
 				return
 			}
-			row := rpReportRow{ID: rep.ID, What: cmp.Or(l.TypeNames(rep.IncidentTypes), "Report"), Incident: rpShortDay(rep.IncidentAt.In(s.Location())),
-				Sent: s.rpDayTime(rep.SubmittedAt), Status: rep.Status, StatusName: cmp.Or(rpStatusWords[rep.Status].Name, string(rep.Status)), Unread: unread}
+			row := reportRow{ID: rep.ID, What: cmp.Or(l.TypeNames(rep.IncidentTypes), "Report"), Incident: shortDay(rep.IncidentAt.In(s.Location())),
+				Sent: s.dayTime(rep.SubmittedAt), Status: rep.Status, StatusName: cmp.Or(statusWords[rep.Status].Name, string(rep.Status)), Unread: unread}
 			v.Reports = append(v.Reports, row)
 		}
 		s.Render(w, r, http.StatusOK, viewReportList, v)
@@ -92,14 +92,14 @@ type ReporterReportView struct {
 	Reason                      string
 	Submitted                   string
 	Late, ThirdParty            bool
-	Summary                     rpSummary
-	Messages                    []rpMessage
-	Consents                    []rpConsentView
+	Summary                     summary
+	Messages                    []threadMessage
+	Consents                    []consentView
 	MessageNotice, ConsentsDone bool
 	Message, MessageError       string
 }
 
-type rpMessage struct {
+type threadMessage struct {
 	FromScheme bool
 	At, Body   string
 }
@@ -111,50 +111,50 @@ type ReporterSentView struct {
 }
 
 func (s *server) myReport() http.Handler {
-	return s.rpReporter(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
+	return s.reportersOnly(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
 		rep, err := s.Reports.Own(r.Context(), u, r.PathValue("id"))
 		if err != nil {
 			s.Fail(w, r, err)
 			return
 		}
 		if r.URL.Query().Get("sent") != "" {
-			s.Render(w, r, http.StatusOK, viewReportSent, ReporterSentView{ID: rep.ID, AcknowledgeBy: s.rpDayTime(rep.AcknowledgeBy), Alert: rep.Consents.Alert})
+			s.Render(w, r, http.StatusOK, viewReportSent, ReporterSentView{ID: rep.ID, AcknowledgeBy: s.dayTime(rep.AcknowledgeBy), Alert: rep.Consents.Alert})
 			return
 		}
 		done := r.URL.Query().Get("done")
-		s.rpRenderReport(w, r, u, http.StatusOK, rep, ReporterReportView{MessageNotice: done == "message", ConsentsDone: done == "consents"})
+		s.renderReport(w, r, u, http.StatusOK, rep, ReporterReportView{MessageNotice: done == "message", ConsentsDone: done == "consents"})
 	})
 }
 
-func (s *server) rpRenderReport(w http.ResponseWriter, r *http.Request, u scheme.User, status int, rep scheme.Report, v ReporterReportView) {
+func (s *server) renderReport(w http.ResponseWriter, r *http.Request, u scheme.User, status int, rep scheme.Report, v ReporterReportView) {
 	ctx := r.Context()
 	l, err := s.Content.Lists(ctx)
 	if err != nil {
 		s.Fail(w, r, err)
 		return
 	}
-	words := rpStatusWords[rep.Status]
+	words := statusWords[rep.Status]
 	v.ID, v.Title, v.Status = rep.ID, cmp.Or(l.TypeNames(rep.IncidentTypes), "Your report"), rep.Status
 	v.StatusName, v.StatusText = cmp.Or(words.Name, string(rep.Status)), words.Text
 	if rep.Status == scheme.ReportRejected || rep.Status == scheme.ReportIntelligence {
 		v.Reason = rep.Reason
 	}
 	if rep.Status == scheme.ReportSubmitted && rep.AcknowledgedAt.IsZero() && !rep.AcknowledgeBy.IsZero() {
-		v.StatusText = "A coordinator will read it by " + s.rpDayTime(rep.AcknowledgeBy) + "."
+		v.StatusText = "A coordinator will read it by " + s.dayTime(rep.AcknowledgeBy) + "."
 	}
-	v.Submitted, v.Late, v.ThirdParty = s.rpDayTime(rep.SubmittedAt), rep.Late, rep.ThirdParty
+	v.Submitted, v.Late, v.ThirdParty = s.dayTime(rep.SubmittedAt), rep.Late, rep.ThirdParty
 	o := rep.Original
-	v.Summary = rpSummary{Types: l.TypeNames(rep.IncidentTypes), Account: o.Account, ThirdParty: rep.ThirdParty,
-		When: s.rpWhen(rep.IncidentAt, rep.TimeKnown), Region: cmp.Or(l.RegionName(rep.Region), rep.Region), Town: o.Town,
-		Offenders: rpOffenderSummaries(o.Offenders), PoliceReported: rep.PoliceReported, PoliceRef: o.PoliceRef, VictimSector: l.SectorName(rep.VictimSector)}
+	v.Summary = summary{Types: l.TypeNames(rep.IncidentTypes), Account: o.Account, ThirdParty: rep.ThirdParty,
+		When: s.happenedWhen(rep.IncidentAt, rep.TimeKnown), Region: cmp.Or(l.RegionName(rep.Region), rep.Region), Town: o.Town,
+		Offenders: offenderSummaries(o.Offenders), PoliceReported: rep.PoliceReported, PoliceRef: o.PoliceRef, VictimSector: l.SectorName(rep.VictimSector)}
 	if rep.PlaceKind != "" {
-		v.Summary.Place = rpPairName(scheme.PlaceKinds, rep.PlaceKind)
+		v.Summary.Place = pairName(scheme.PlaceKinds, rep.PlaceKind)
 	}
 	if rep.ContactMethod != "" {
-		v.Summary.Contact = rpPairName(scheme.ContactMethods, rep.ContactMethod)
+		v.Summary.Contact = pairName(scheme.ContactMethods, rep.ContactMethod)
 	}
 	if rep.VictimGender != "" {
-		v.Summary.VictimGender = rpPairName(scheme.Genders, rep.VictimGender)
+		v.Summary.VictimGender = pairName(scheme.Genders, rep.VictimGender)
 	}
 	msgs, err := s.Reports.Thread(ctx, u, rep)
 	if err != nil {
@@ -162,14 +162,14 @@ func (s *server) rpRenderReport(w http.ResponseWriter, r *http.Request, u scheme
 		return
 	}
 	for _, m := range msgs {
-		v.Messages = append(v.Messages, rpMessage{FromScheme: m.FromScheme, At: s.rpDayTime(m.At), Body: m.Body})
+		v.Messages = append(v.Messages, threadMessage{FromScheme: m.FromScheme, At: s.dayTime(m.At), Body: m.Body})
 	}
-	v.Consents = rpConsentViews(rep.Consents)
+	v.Consents = consentViews(rep.Consents)
 	s.Render(w, r, status, viewReportView, v)
 }
 
 func (s *server) reporterMessage() http.Handler {
-	return s.rpReporter(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
+	return s.reportersOnly(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
 		id := r.PathValue("id")
 		body := r.PostFormValue("message")
 		_, err := s.Reports.ReporterMessage(r.Context(), u, id, body)
@@ -186,19 +186,19 @@ func (s *server) reporterMessage() http.Handler {
 			s.Fail(w, r, gerr)
 			return
 		}
-		s.rpRenderReport(w, r, u, http.StatusUnprocessableEntity, rep, ReporterReportView{Message: body, MessageError: core.FormErrors(err)["message"]})
+		s.renderReport(w, r, u, http.StatusUnprocessableEntity, rep, ReporterReportView{Message: body, MessageError: core.FormErrors(err)["message"]})
 	})
 }
 
 func (s *server) myConsents() http.Handler {
-	return s.rpReporter(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
+	return s.reportersOnly(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
 		id := r.PathValue("id")
 		if err := r.ParseForm(); err != nil {
-			s.Fail(w, r, rpErrUnreadable) // never read a cut-short form as "withdraw everything"
+			s.Fail(w, r, errUnreadable) // never read a cut-short form as "withdraw everything"
 			return
 		}
 		var c report.Input
-		rpReadStep(&c, rpSteps, r.PostForm, u)
+		readStep(&c, stepCount, r.PostForm, u)
 		if _, err := s.Reports.SetConsents(r.Context(), u, id, c.Consents); err != nil {
 			s.Fail(w, r, err)
 			return

@@ -10,26 +10,26 @@ import (
 // AdditionsQueueView is what members added to alerts, waiting for a
 // coordinator.
 type AdditionsQueueView struct {
-	Items  []alQueueItem
+	Items  []queueItem
 	Notice string
 	Error  string
 }
 
-type alQueueItem struct {
+type queueItem struct {
 	ID, AlertID, AlertTitle, Body, When string
 }
 
 func (s *server) additionsQueue() http.Handler {
-	return s.alStaff(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
+	return s.coordinatorsOnly(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
 		notice := map[string]string{
 			"approved": "Approved: members who received the alert can read it now.",
 			"rejected": "Rejected: only the member who wrote it can see it.",
 		}[r.URL.Query().Get("done")]
-		s.alRenderQueue(w, r, http.StatusOK, AdditionsQueueView{Notice: notice})
+		s.renderQueue(w, r, http.StatusOK, AdditionsQueueView{Notice: notice})
 	})
 }
 
-func (s *server) alRenderQueue(w http.ResponseWriter, r *http.Request, status int, v AdditionsQueueView) {
+func (s *server) renderQueue(w http.ResponseWriter, r *http.Request, status int, v AdditionsQueueView) {
 	ctx := r.Context()
 	ads, err := s.Alerts.PendingAdditions(ctx)
 	if err != nil {
@@ -47,16 +47,16 @@ func (s *server) alRenderQueue(w http.ResponseWriter, r *http.Request, status in
 			}
 			title, titles[ad.AlertID] = a.Title, a.Title
 		}
-		v.Items = append(v.Items, alQueueItem{ID: ad.ID, AlertID: ad.AlertID, AlertTitle: title, Body: ad.Body, When: s.caseDayTime(ad.CreatedAt)})
+		v.Items = append(v.Items, queueItem{ID: ad.ID, AlertID: ad.AlertID, AlertTitle: title, Body: ad.Body, When: s.caseDayTime(ad.CreatedAt)})
 	}
 	s.Render(w, r, status, viewAlertAdditions, v)
 }
 
 func (s *server) moderateAddition(approve bool) http.Handler {
-	return s.alStaff(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
+	return s.coordinatorsOnly(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
 		if err := s.Alerts.ModerateAddition(r.Context(), u, r.PathValue("id"), approve); err != nil {
 			if c := scheme.ErrorCode(err); c == scheme.CodeConflict || c == scheme.CodeInvalid {
-				s.alRenderQueue(w, r, core.StatusFor(c), AdditionsQueueView{Error: scheme.ErrorMessage(err)})
+				s.renderQueue(w, r, core.StatusFor(c), AdditionsQueueView{Error: scheme.ErrorMessage(err)})
 				return
 			}
 			s.Fail(w, r, err)

@@ -20,15 +20,15 @@ type AlertEditorView struct {
 	StatusName                 string
 	Draft, Published, Gone     bool
 	Title                      string // as saved
-	Form                       alEditForm
+	Form                       editForm
 	Errors                     map[string]string // by field; "form" for the form as a whole
 	Problems                   []caseProblem     // the same, in form order
 	In                         string            // the form the problems belong to
 	Notice                     string
-	Flags                      []alFlag
-	Preview                    []alPreviewField
+	Flags                      []flagView
+	Preview                    []previewField
 	Audience                   scheme.Audience
-	Reports                    []alReportLink
+	Reports                    []reportLink
 	RequireApproval            bool
 	Approved                   bool
 	ApprovedBy, ApprovedAt     string
@@ -38,73 +38,73 @@ type AlertEditorView struct {
 	PublishedBy, PublishedAt   string
 	WithdrawnAt, WithdrawNote  string
 	Version                    int
-	Versions                   []alVersion
-	Additions                  []alStaffAddition
-	Pauses                     []alPause
+	Versions                   []versionRow
+	Additions                  []staffAddition
+	Pauses                     []pause
 	TargetText, NarrowText     string // published: who it went to
 	SeverityName, IncidentText string
 }
 
-// alEditForm is the alert as the form shows it: saved, or as typed.
-type alEditForm struct {
+// editForm is the alert as the form shows it: saved, or as typed.
+type editForm struct {
 	Title, Area, Body, Severity string
 	Nationwide                  bool
 	Severities, Types           []core.Option
 	Regions, Sectors, Genders   []core.Option
-	Identifiers                 []alIdentChoice
+	Identifiers                 []identChoice
 	OverrideReason, Notice      string
 }
 
-// alIdentChoice is an identifier from the reports that the alert may
+// identChoice is an identifier from the reports that the alert may
 // publish; Value is "kind:normalised".
-type alIdentChoice struct {
+type identChoice struct {
 	Value, Kind, Text string
 	Selected          bool
 }
 
-type alFlag struct {
+type flagView struct {
 	N                    int
 	Field, Text, Message string
 }
 
-// alPreviewField is one field's text cut into pieces, the flagged ones
+// previewField is one field's text cut into pieces, the flagged ones
 // marked (the template escapes every piece).
-type alPreviewField struct {
+type previewField struct {
 	Name   string
-	Pieces []alPiece
+	Pieces []textPiece
 }
 
-type alPiece struct {
+type textPiece struct {
 	Text string
 	Flag int // the flag's number; 0 for plain text
 }
 
-type alReportLink struct{ ID, Text string }
+type reportLink struct{ ID, Text string }
 
-type alVersion struct {
+type versionRow struct {
 	Version          int
 	Title, Body      string
 	EditedBy, Edited string
 	Current          bool
 }
 
-type alStaffAddition struct {
+type staffAddition struct {
 	ID, Body, When, Status string
 }
 
-var alFieldNames = map[string]string{"title": "title", "body": "text", "area": "area"}
+var fieldNames = map[string]string{"title": "title", "body": "text", "area": "area"}
 
-// alEditorState carries a failed form back onto the editor.
-type alEditorState struct {
+// editorState carries a failed form back onto the editor.
+type editorState struct {
 	status int
 	in     string // "save", "approve", "publish", "withdraw", "discard"
 	errs   map[string]string
-	form   *alEditForm
+	form   *editForm
 	notice string
 }
 
 func (s *server) alertEditor() http.Handler {
-	return s.alStaff(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
+	return s.coordinatorsOnly(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
 		q := r.URL.Query()
 		notice := map[string]string{
 			"created":   "Draft written from the report. Read it through, change what it needs, and save.",
@@ -122,11 +122,11 @@ func (s *server) alertEditor() http.Handler {
 			notice = fmt.Sprintf("Published to %d %s: %d in the app, %d by email, %d by SMS. Delivery has started; see Deliveries for how it goes.",
 				n("in_app"), members, n("in_app"), n("email"), n("sms"))
 		}
-		s.alRenderEditor(w, r, u, alEditorState{status: http.StatusOK, notice: notice})
+		s.renderEditor(w, r, u, editorState{status: http.StatusOK, notice: notice})
 	})
 }
 
-func (s *server) alRenderEditor(w http.ResponseWriter, r *http.Request, u scheme.User, st alEditorState) {
+func (s *server) renderEditor(w http.ResponseWriter, r *http.Request, u scheme.User, st editorState) {
 	ctx := r.Context()
 	a, err := s.Alerts.Alert(ctx, r.PathValue("id"))
 	if err != nil {
@@ -138,7 +138,7 @@ func (s *server) alRenderEditor(w http.ResponseWriter, r *http.Request, u scheme
 		s.Fail(w, r, err)
 		return
 	}
-	names := s.alNames(ctx)
+	names := s.nameCache(ctx)
 	v := AlertEditorView{ID: a.ID, Status: a.Status, Draft: a.Status == scheme.AlertDraft, Published: a.Status == scheme.AlertPublished,
 		Gone: a.Status == scheme.AlertWithdrawn, Title: a.Title, Errors: st.errs, In: st.in, Notice: st.notice,
 		Approved: a.ApprovedBy != "", ApprovedBy: names.of(a.ApprovedBy), Writer: names.of(a.CreatedBy),
@@ -167,20 +167,20 @@ func (s *server) alRenderEditor(w http.ResponseWriter, r *http.Request, u scheme
 		return
 	}
 	for _, rep := range reports {
-		v.Reports = append(v.Reports, alReportLink{ID: rep.ID, Text: fmt.Sprintf("%s, %s, %s",
+		v.Reports = append(v.Reports, reportLink{ID: rep.ID, Text: fmt.Sprintf("%s, %s, %s",
 			cmp.Or(l.TypeNames(rep.IncidentTypes), "Report"), cmp.Or(l.RegionName(rep.Region), rep.Region), s.caseDay(rep.IncidentAt))})
 	}
 	if st.form != nil {
 		v.Form = *st.form
 	} else {
-		v.Form = alFormOf(a)
+		v.Form = formOf(a)
 	}
 	v.Form.fillChoices(a, l, alert.ReportIdentifiers(reports))
 
 	for i, f := range a.Flags {
-		v.Flags = append(v.Flags, alFlag{N: i + 1, Field: cmp.Or(alFieldNames[f.Field], f.Field), Text: f.Text, Message: f.Message})
+		v.Flags = append(v.Flags, flagView{N: i + 1, Field: cmp.Or(fieldNames[f.Field], f.Field), Text: f.Text, Message: f.Message})
 	}
-	v.Preview = alPreview(a)
+	v.Preview = previewFields(a)
 
 	if v.Draft {
 		if v.Audience, err = s.Alerts.Audience(ctx, a.ID); err != nil {
@@ -203,7 +203,7 @@ func (s *server) alRenderEditor(w http.ResponseWriter, r *http.Request, u scheme
 			return
 		}
 		for _, x := range vs {
-			v.Versions = append(v.Versions, alVersion{Version: x.Version, Title: x.Content.Title, Body: x.Content.Body,
+			v.Versions = append(v.Versions, versionRow{Version: x.Version, Title: x.Content.Title, Body: x.Content.Body,
 				EditedBy: names.of(x.EditedBy), Edited: s.caseDayTime(x.EditedAt), Current: x.Version == a.Version})
 		}
 		ads, err := s.Alerts.AllAdditions(ctx, u, a.ID)
@@ -212,25 +212,25 @@ func (s *server) alRenderEditor(w http.ResponseWriter, r *http.Request, u scheme
 			return
 		}
 		for _, ad := range ads {
-			v.Additions = append(v.Additions, alStaffAddition{ID: ad.ID, Body: ad.Body, When: s.caseDayTime(ad.CreatedAt), Status: ad.Status})
+			v.Additions = append(v.Additions, staffAddition{ID: ad.ID, Body: ad.Body, When: s.caseDayTime(ad.CreatedAt), Status: ad.Status})
 		}
-		if v.Pauses, err = s.alPauses(ctx); err != nil {
+		if v.Pauses, err = s.pauses(ctx); err != nil {
 			s.Fail(w, r, err)
 			return
 		}
 	}
-	v.Problems = alProblems(st.errs)
+	v.Problems = editorProblems(st.errs)
 	s.Render(w, r, st.status, viewAlertEditor, v)
 }
 
-// alFormOf is a saved alert as the form shows it.
-func alFormOf(a scheme.Alert) alEditForm {
-	return alEditForm{Title: a.Title, Area: a.Area, Body: a.Body, Severity: string(a.Severity), Nationwide: a.Nationwide}
+// formOf is a saved alert as the form shows it.
+func formOf(a scheme.Alert) editForm {
+	return editForm{Title: a.Title, Area: a.Area, Body: a.Body, Severity: string(a.Severity), Nationwide: a.Nationwide}
 }
 
 // fillChoices builds the form's boxes: ticked as the form says (what was
 // typed) or, for a fresh form, as the alert is saved.
-func (f *alEditForm) fillChoices(a scheme.Alert, l scheme.Lists, available []scheme.Identifier) {
+func (f *editForm) fillChoices(a scheme.Alert, l scheme.Lists, available []scheme.Identifier) {
 	chosen := func(saved []string, typed []core.Option) map[string]bool {
 		m := map[string]bool{}
 		if typed != nil {
@@ -279,54 +279,54 @@ func (f *alEditForm) fillChoices(a scheme.Alert, l scheme.Lists, available []sch
 			idsChosen[id.Kind+":"+id.Normalised] = true
 		}
 	}
-	f.Identifiers = []alIdentChoice{}
+	f.Identifiers = []identChoice{}
 	for _, id := range available {
 		text := id.Value
 		if extra := strings.Join(slices.DeleteFunc([]string{id.Make, id.Colour}, func(s string) bool { return strings.TrimSpace(s) == "" }), ", "); extra != "" {
 			text += " (" + extra + ")"
 		}
 		key := id.Kind + ":" + id.Normalised
-		f.Identifiers = append(f.Identifiers, alIdentChoice{Value: key, Kind: core.AlertKindName(id.Kind), Text: text, Selected: idsChosen[key]})
+		f.Identifiers = append(f.Identifiers, identChoice{Value: key, Kind: core.AlertKindName(id.Kind), Text: text, Selected: idsChosen[key]})
 	}
 }
 
-// alPreview cuts the flagged fields into plain and flagged pieces, using
+// previewFields cuts the flagged fields into plain and flagged pieces, using
 // the flags' byte offsets only where they still fit the saved text.
-func alPreview(a scheme.Alert) []alPreviewField {
+func previewFields(a scheme.Alert) []previewField {
 	texts := map[string]string{"title": a.Title, "area": a.Area, "body": a.Body}
-	var out []alPreviewField
+	var out []previewField
 	for _, field := range []string{"title", "area", "body"} {
 		text := texts[field]
-		var pieces []alPiece
+		var pieces []textPiece
 		at := 0
 		for i, f := range a.Flags {
 			if f.Field != field || f.Start < at || f.End > len(text) || f.Start >= f.End || text[f.Start:f.End] != f.Text {
 				continue
 			}
 			if f.Start > at {
-				pieces = append(pieces, alPiece{Text: text[at:f.Start]})
+				pieces = append(pieces, textPiece{Text: text[at:f.Start]})
 			}
-			pieces = append(pieces, alPiece{Text: f.Text, Flag: i + 1})
+			pieces = append(pieces, textPiece{Text: f.Text, Flag: i + 1})
 			at = f.End
 		}
 		if len(pieces) == 0 {
 			continue
 		}
 		if at < len(text) {
-			pieces = append(pieces, alPiece{Text: text[at:]})
+			pieces = append(pieces, textPiece{Text: text[at:]})
 		}
-		out = append(out, alPreviewField{Name: cmp.Or(alFieldNames[field], field), Pieces: pieces})
+		out = append(out, previewField{Name: cmp.Or(fieldNames[field], field), Pieces: pieces})
 	}
 	return out
 }
 
-// alProblemOrder is the editor's fields in page order, for the error
+// problemOrder is the editor's fields in page order, for the error
 // summary.
-var alProblemOrder = []string{"form", "report_ids", "title", "area", "body", "severity", "incident_types", "regions", "sectors", "genders", "identifiers", "override_reason", "notice"}
+var problemOrder = []string{"form", "report_ids", "title", "area", "body", "severity", "incident_types", "regions", "sectors", "genders", "identifiers", "override_reason", "notice"}
 
-func alProblems(errs map[string]string) []caseProblem {
+func editorProblems(errs map[string]string) []caseProblem {
 	var out []caseProblem
-	for _, k := range alProblemOrder {
+	for _, k := range problemOrder {
 		if msg, ok := errs[k]; ok {
 			field := k
 			if k == "form" || k == "report_ids" {
@@ -337,7 +337,7 @@ func alProblems(errs map[string]string) []caseProblem {
 	}
 	var rest []string
 	for k := range errs {
-		if !slices.Contains(alProblemOrder, k) {
+		if !slices.Contains(problemOrder, k) {
 			rest = append(rest, k)
 		}
 	}
@@ -348,9 +348,9 @@ func alProblems(errs map[string]string) []caseProblem {
 	return out
 }
 
-// alFormFrom reads the editor's form as typed.
-func alFormFrom(r *http.Request) alEditForm {
-	f := alEditForm{Title: r.PostFormValue("title"), Area: r.PostFormValue("area"), Body: r.PostFormValue("body"),
+// formFrom reads the editor's form as typed.
+func formFrom(r *http.Request) editForm {
+	f := editForm{Title: r.PostFormValue("title"), Area: r.PostFormValue("area"), Body: r.PostFormValue("body"),
 		Severity: r.PostFormValue("severity"), Nationwide: r.PostFormValue("target") == "nationwide",
 		OverrideReason: r.PostFormValue("override_reason")}
 	boxes := func(name string) []core.Option {
@@ -361,14 +361,14 @@ func alFormFrom(r *http.Request) alEditForm {
 		return out
 	}
 	f.Types, f.Regions, f.Sectors, f.Genders = boxes("incident_types"), boxes("regions"), boxes("sectors"), boxes("genders")
-	f.Identifiers = []alIdentChoice{}
+	f.Identifiers = []identChoice{}
 	for _, v := range r.PostForm["identifiers"] {
-		f.Identifiers = append(f.Identifiers, alIdentChoice{Value: v, Selected: true})
+		f.Identifiers = append(f.Identifiers, identChoice{Value: v, Selected: true})
 	}
 	return f
 }
 
-func alValues(opts []core.Option) *[]string {
+func optionValues(opts []core.Option) *[]string {
 	out := []string{}
 	for _, o := range opts {
 		if o.Selected {
@@ -380,7 +380,7 @@ func alValues(opts []core.Option) *[]string {
 
 // input turns the form into the service's input. A published alert's
 // form holds only its content (who it went to cannot change).
-func (f alEditForm) input(published bool) alert.Input {
+func (f editForm) input(published bool) alert.Input {
 	in := alert.Input{Title: &f.Title, Area: &f.Area, Body: &f.Body, OverrideReason: f.OverrideReason}
 	ids := []scheme.Identifier{}
 	for _, c := range f.Identifiers {
@@ -394,14 +394,14 @@ func (f alEditForm) input(published bool) alert.Input {
 	}
 	nationwide := f.Nationwide
 	in.Severity, in.Nationwide = &f.Severity, &nationwide
-	in.IncidentTypes, in.Regions, in.Sectors, in.Genders = alValues(f.Types), alValues(f.Regions), alValues(f.Sectors), alValues(f.Genders)
+	in.IncidentTypes, in.Regions, in.Sectors, in.Genders = optionValues(f.Types), optionValues(f.Regions), optionValues(f.Sectors), optionValues(f.Genders)
 	return in
 }
 
-// alFailed shows the editor again with what went wrong, beside the field
+// editorFailed shows the editor again with what went wrong, beside the field
 // or at the top of the form it came from; anything but a problem with the
 // input or the alert's state is the error page.
-func (s *server) alFailed(w http.ResponseWriter, r *http.Request, u scheme.User, err error, st alEditorState) {
+func (s *server) editorFailed(w http.ResponseWriter, r *http.Request, u scheme.User, err error, st editorState) {
 	code := scheme.ErrorCode(err)
 	if code != scheme.CodeInvalid && code != scheme.CodeConflict && code != scheme.CodeForbidden {
 		s.Fail(w, r, err)
@@ -421,11 +421,11 @@ func (s *server) alFailed(w http.ResponseWriter, r *http.Request, u scheme.User,
 	} else {
 		st.errs["form"] = scheme.ErrorMessage(err)
 	}
-	s.alRenderEditor(w, r, u, st)
+	s.renderEditor(w, r, u, st)
 }
 
 func (s *server) saveAlert() http.Handler {
-	return s.alStaff(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
+	return s.coordinatorsOnly(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
 		if err := r.ParseForm(); err != nil {
 			s.Fail(w, r, scheme.Errorf(scheme.CodeInvalid, "We could not read that form."))
 			return
@@ -436,66 +436,66 @@ func (s *server) saveAlert() http.Handler {
 			s.Fail(w, r, err)
 			return
 		}
-		f := alFormFrom(r)
+		f := formFrom(r)
 		if _, err := s.Alerts.Update(r.Context(), u, id, f.input(a.Status == scheme.AlertPublished)); err != nil {
-			s.alFailed(w, r, u, err, alEditorState{in: "save", form: &f})
+			s.editorFailed(w, r, u, err, editorState{in: "save", form: &f})
 			return
 		}
-		core.SeeOther(w, r, alEditorURL(id, "saved", "alert-form"))
+		core.SeeOther(w, r, editorURL(id, "saved", "alert-form"))
 	})
 }
 
 func (s *server) approveAlert() http.Handler {
-	return s.alStaff(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
+	return s.coordinatorsOnly(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
 		id := r.PathValue("id")
 		if err := s.Alerts.Approve(r.Context(), u, id); err != nil {
-			s.alFailed(w, r, u, err, alEditorState{in: "approve"})
+			s.editorFailed(w, r, u, err, editorState{in: "approve"})
 			return
 		}
-		core.SeeOther(w, r, alEditorURL(id, "approved", "approval"))
+		core.SeeOther(w, r, editorURL(id, "approved", "approval"))
 	})
 }
 
 func (s *server) publishAlert() http.Handler {
-	return s.alStaff(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
+	return s.coordinatorsOnly(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
 		id, reason := r.PathValue("id"), r.PostFormValue("override_reason")
 		aud, err := s.Alerts.Publish(r.Context(), u, id, reason)
 		if err != nil {
-			s.alFailed(w, r, u, err, alEditorState{in: "publish", form: s.alKeep(r, id, func(f *alEditForm) { f.OverrideReason = reason })})
+			s.editorFailed(w, r, u, err, editorState{in: "publish", form: s.keep(r, id, func(f *editForm) { f.OverrideReason = reason })})
 			return
 		}
 		// The counts (no one's details) go with the redirect, for the notice.
-		core.SeeOther(w, r, fmt.Sprintf("%s&in_app=%d&email=%d&sms=%d", alEditorURL(id, "published", ""), aud.InApp, aud.Email, aud.SMS))
+		core.SeeOther(w, r, fmt.Sprintf("%s&in_app=%d&email=%d&sms=%d", editorURL(id, "published", ""), aud.InApp, aud.Email, aud.SMS))
 	})
 }
 
-// alKeep is the saved alert's form with one answer kept as typed (the
+// keep is the saved alert's form with one answer kept as typed (the
 // publish and withdraw forms carry one field each).
-func (s *server) alKeep(r *http.Request, id string, set func(f *alEditForm)) *alEditForm {
+func (s *server) keep(r *http.Request, id string, set func(f *editForm)) *editForm {
 	a, err := s.Alerts.Alert(r.Context(), id)
 	if err != nil {
 		return nil // the editor reports it
 	}
-	f := alFormOf(a)
+	f := formOf(a)
 	set(&f)
 	return &f
 }
 
 func (s *server) withdrawAlert() http.Handler {
-	return s.alStaff(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
+	return s.coordinatorsOnly(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
 		id, notice := r.PathValue("id"), r.PostFormValue("notice")
 		if err := s.Alerts.Withdraw(r.Context(), u, id, notice); err != nil {
-			s.alFailed(w, r, u, err, alEditorState{in: "withdraw", form: s.alKeep(r, id, func(f *alEditForm) { f.Notice = notice })})
+			s.editorFailed(w, r, u, err, editorState{in: "withdraw", form: s.keep(r, id, func(f *editForm) { f.Notice = notice })})
 			return
 		}
-		core.SeeOther(w, r, alEditorURL(id, "withdrawn", ""))
+		core.SeeOther(w, r, editorURL(id, "withdrawn", ""))
 	})
 }
 
 func (s *server) discardAlert() http.Handler {
-	return s.alStaff(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
+	return s.coordinatorsOnly(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
 		if err := s.Alerts.Discard(r.Context(), u, r.PathValue("id")); err != nil {
-			s.alFailed(w, r, u, err, alEditorState{in: "discard"})
+			s.editorFailed(w, r, u, err, editorState{in: "discard"})
 			return
 		}
 		core.SeeOther(w, r, "/coordinator/alerts?done=discarded")

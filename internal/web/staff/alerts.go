@@ -17,13 +17,13 @@ import (
 // alert as a new version, withdrawing), delivery tracking, the queue of
 // members' additions, and the approval setting for admins.
 
-// alStaff runs next for an active coordinator or admin, on a page that is
+// coordinatorsOnly runs next for an active coordinator or admin, on a page that is
 // never indexed.
-func (s *server) alStaff(next func(w http.ResponseWriter, r *http.Request, u scheme.User)) http.Handler {
+func (s *server) coordinatorsOnly(next func(w http.ResponseWriter, r *http.Request, u scheme.User)) http.Handler {
 	return core.NoIndex(s.SignedIn(next, scheme.RoleCoordinator))
 }
 
-func alEditorURL(id, done, section string) string {
+func editorURL(id, done, section string) string {
 	u := "/coordinator/alerts/" + url.PathEscape(id)
 	if done != "" {
 		u += "?done=" + done
@@ -34,18 +34,18 @@ func alEditorURL(id, done, section string) string {
 	return u
 }
 
-// alStaffNames looks up coordinators' usernames, once each per page.
-type alStaffNames struct {
+// staffNameCache looks up coordinators' usernames, once each per page.
+type staffNameCache struct {
 	s     *server
 	ctx   context.Context
 	names map[string]string
 }
 
-func (s *server) alNames(ctx context.Context) *alStaffNames {
-	return &alStaffNames{s: s, ctx: ctx, names: map[string]string{}}
+func (s *server) nameCache(ctx context.Context) *staffNameCache {
+	return &staffNameCache{s: s, ctx: ctx, names: map[string]string{}}
 }
 
-func (n *alStaffNames) of(id string) string {
+func (n *staffNameCache) of(id string) string {
 	if id == "" {
 		return ""
 	}
@@ -60,11 +60,11 @@ func (n *alStaffNames) of(id string) string {
 	return name
 }
 
-// alChannelNames are the delivery channels in words, in the order shown.
-var alChannelNames = []struct{ Key, Name string }{{"in_app", "In the app"}, {"email", "Email"}, {"sms", "SMS"}}
+// channelNames are the delivery channels in words, in the order shown.
+var channelNames = []struct{ Key, Name string }{{"in_app", "In the app"}, {"email", "Email"}, {"sms", "SMS"}}
 
-func alChannelName(key string) string {
-	for _, c := range alChannelNames {
+func channelName(key string) string {
+	for _, c := range channelNames {
 		if c.Key == key {
 			return c.Name
 		}
@@ -72,46 +72,46 @@ func alChannelName(key string) string {
 	return key
 }
 
-// alStateNames are the delivery states in words, in the order shown.
-var alStateNames = []struct{ Key, Name string }{
+// stateNames are the delivery states in words, in the order shown.
+var stateNames = []struct{ Key, Name string }{
 	{"delivered", "Delivered, not opened yet"}, {"read", "Opened"}, // in the app
 	{scheme.DeliveryQueued, "Queued"}, {scheme.DeliverySending, "Sending now"}, {scheme.DeliverySent, "Sent"},
 	{scheme.DeliveryRetrying, "Waiting to retry"}, {scheme.DeliveryFailed, "Failed"}, {scheme.DeliveryCancelled, "Cancelled"},
 	{scheme.DeliveryOutbox, "In the outbox (no provider set up)"},
 }
 
-// alPause is a delivery channel that stopped itself after too many
+// pause is a delivery channel that stopped itself after too many
 // failures.
-type alPause struct {
+type pause struct {
 	Channel, Name, Since, Reason string
 }
 
-func (s *server) alPauses(ctx context.Context) ([]alPause, error) {
+func (s *server) pauses(ctx context.Context) ([]pause, error) {
 	ps, err := s.Alerts.DeliveryPauses(ctx)
 	if err != nil {
 		return nil, err
 	}
-	return s.alPausesOf(ps), nil
+	return s.pausesOf(ps), nil
 }
 
-func (s *server) alPausesOf(ps []scheme.DeliveryPause) []alPause {
-	var out []alPause
+func (s *server) pausesOf(ps []scheme.DeliveryPause) []pause {
+	var out []pause
 	for _, p := range ps {
-		out = append(out, alPause{Channel: p.Channel, Name: alChannelName(p.Channel), Since: s.caseDayTime(p.PausedAt), Reason: p.Reason})
+		out = append(out, pause{Channel: p.Channel, Name: channelName(p.Channel), Since: s.caseDayTime(p.PausedAt), Reason: p.Reason})
 	}
 	return out
 }
 
 // AlertListView is the coordinators' list of alerts.
 type AlertListView struct {
-	Drafts, Published, Withdrawn []alStaffRow
-	Pauses                       []alPause
+	Drafts, Published, Withdrawn []alertRow
+	Pauses                       []pause
 	PendingAdditions             int
 	RequireApproval              bool
 	Notice                       string
 }
 
-type alStaffRow struct {
+type alertRow struct {
 	core.AlertItemView
 	Writer, Updated string
 	Approved        bool
@@ -119,7 +119,7 @@ type alStaffRow struct {
 }
 
 func (s *server) alertList() http.Handler {
-	return s.alStaff(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
+	return s.coordinatorsOnly(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
 		ctx := r.Context()
 		as, err := s.Alerts.List(ctx, u, scheme.AlertFilter{})
 		if err != nil {
@@ -139,7 +139,7 @@ func (s *server) alertList() http.Handler {
 			s.Fail(w, r, err)
 			return
 		}
-		if v.Pauses, err = s.alPauses(ctx); err != nil {
+		if v.Pauses, err = s.pauses(ctx); err != nil {
 			s.Fail(w, r, err)
 			return
 		}
@@ -149,9 +149,9 @@ func (s *server) alertList() http.Handler {
 			return
 		}
 		v.PendingAdditions = len(pending)
-		names := s.alNames(ctx)
+		names := s.nameCache(ctx)
 		for _, a := range as {
-			row := alStaffRow{AlertItemView: s.AlertItem(a, l), Writer: names.of(a.CreatedBy), Updated: s.caseShort(a.UpdatedAt, true),
+			row := alertRow{AlertItemView: s.AlertItem(a, l), Writer: names.of(a.CreatedBy), Updated: s.caseShort(a.UpdatedAt, true),
 				Approved: a.ApprovedBy != "", Flags: len(a.Flags), Version: a.Version}
 			switch a.Status {
 			case scheme.AlertDraft:
@@ -169,7 +169,7 @@ func (s *server) alertList() http.Handler {
 // newAlert starts a draft from one or more reports (a report's case page
 // posts its id) and opens it in the editor.
 func (s *server) newAlert() http.Handler {
-	return s.alStaff(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
+	return s.coordinatorsOnly(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
 		if err := r.ParseForm(); err != nil {
 			s.Fail(w, r, scheme.Errorf(scheme.CodeInvalid, "We could not read that form."))
 			return
@@ -184,6 +184,6 @@ func (s *server) newAlert() http.Handler {
 			s.Fail(w, r, err)
 			return
 		}
-		core.SeeOther(w, r, alEditorURL(a.ID, "created", ""))
+		core.SeeOther(w, r, editorURL(a.ID, "created", ""))
 	})
 }

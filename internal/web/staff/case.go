@@ -35,7 +35,7 @@ type CaseView struct {
 	VictimSector        string
 	Consents            []caseConsent
 	Original            caseContent
-	Working             wcForm
+	Working             workingCopyForm
 	Profiles            []caseProfileLink
 	Timeline            []caseEvent
 	Tasks               []caseTask
@@ -106,25 +106,25 @@ type caseMessage struct {
 // caseProblem is one error, in form order, for the error summary.
 type caseProblem struct{ Field, Message string }
 
-// wcForm is the working copy as an edit form.
-type wcForm struct {
+// workingCopyForm is the working copy as an edit form.
+type workingCopyForm struct {
 	Account, Town, PoliceRef core.FieldView
-	Offenders                []wcOffender
+	Offenders                []workingCopyOffender
 	CanAddOffender           bool
 }
 
-type wcOffender struct {
+type workingCopyOffender struct {
 	N, Number      int
 	ID, ProfileID  string
 	Remove         bool
 	Description    []core.FieldView
-	Identifiers    []wcIdentifier
+	Identifiers    []workingCopyIdent
 	Error          string
 	CanAddIdent    bool
 	ProfileReports int
 }
 
-type wcIdentifier struct {
+type workingCopyIdent struct {
 	Prefix                    string // form name prefix: offenders.N.identifiers.M
 	Number                    int
 	Kind, Value, Make, Colour string
@@ -144,7 +144,7 @@ type caseForm struct {
 	form    string // "status", "working-copy", "notes", "tasks", "messages"
 	values  map[string]string
 	errors  map[string]string
-	wc      *wcForm // the working copy as typed
+	wc      *workingCopyForm // the working copy as typed
 	notice  string
 	section string
 }

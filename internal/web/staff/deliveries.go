@@ -14,47 +14,47 @@ import (
 // AlertDeliveriesView is how an alert's delivery is going.
 type AlertDeliveriesView struct {
 	ID, Title string
-	Channels  []alChannel
-	Failures  []alFailure
-	Pauses    []alPause
+	Channels  []channelView
+	Failures  []failure
+	Pauses    []pause
 	Notice    string
 	Error     string
 }
 
-type alChannel struct {
+type channelView struct {
 	Key, Name    string
 	Total        int
-	States       []alStateCount
+	States       []stateCount
 	Failed       int
 	Retryable    bool
 	NotDelivered bool // email and SMS: no member chose it, or none yet
 }
 
-type alStateCount struct {
+type stateCount struct {
 	Key, Name string
 	N         int
 }
 
-type alFailure struct {
+type failure struct {
 	Channel, State, Reason, When string
 	Attempts                     int
 }
 
 func (s *server) deliveriesPage() http.Handler {
-	return s.alStaff(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
+	return s.coordinatorsOnly(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
 		q := r.URL.Query()
 		notice := ""
 		switch q.Get("done") {
 		case "retried":
-			notice = fmt.Sprintf("%s: %s failed message(s) queued again.", alChannelName(q.Get("channel")), cmp.Or(q.Get("n"), "0"))
+			notice = fmt.Sprintf("%s: %s failed message(s) queued again.", channelName(q.Get("channel")), cmp.Or(q.Get("n"), "0"))
 		case "resumed":
 			notice = "Sending has resumed on that channel."
 		}
-		s.alRenderDeliveries(w, r, u, http.StatusOK, AlertDeliveriesView{Notice: notice})
+		s.renderDeliveries(w, r, u, http.StatusOK, AlertDeliveriesView{Notice: notice})
 	})
 }
 
-func (s *server) alRenderDeliveries(w http.ResponseWriter, r *http.Request, u scheme.User, status int, v AlertDeliveriesView) {
+func (s *server) renderDeliveries(w http.ResponseWriter, r *http.Request, u scheme.User, status int, v AlertDeliveriesView) {
 	d, err := s.Alerts.Deliveries(r.Context(), u, r.PathValue("id"))
 	if err != nil {
 		s.Fail(w, r, err)
@@ -62,24 +62,24 @@ func (s *server) alRenderDeliveries(w http.ResponseWriter, r *http.Request, u sc
 	}
 	v.ID, v.Title = d.Alert.ID, d.Alert.Title
 	counts := d.Counts
-	for _, c := range alChannelNames {
-		ch := alChannel{Key: c.Key, Name: c.Name}
+	for _, c := range channelNames {
+		ch := channelView{Key: c.Key, Name: c.Name}
 		byState := counts[c.Key]
-		for _, st := range alStateNames {
+		for _, st := range stateNames {
 			if n := byState[st.Key]; n > 0 {
-				ch.States = append(ch.States, alStateCount{Key: st.Key, Name: st.Name, N: n})
+				ch.States = append(ch.States, stateCount{Key: st.Key, Name: st.Name, N: n})
 			}
 		}
 		// States this page has no words for yet still count.
 		var other []string
 		for k := range byState {
-			if !slices.ContainsFunc(alStateNames, func(x struct{ Key, Name string }) bool { return x.Key == k }) {
+			if !slices.ContainsFunc(stateNames, func(x struct{ Key, Name string }) bool { return x.Key == k }) {
 				other = append(other, k)
 			}
 		}
 		slices.Sort(other)
 		for _, k := range other {
-			ch.States = append(ch.States, alStateCount{Key: k, Name: k, N: byState[k]})
+			ch.States = append(ch.States, stateCount{Key: k, Name: k, N: byState[k]})
 		}
 		for _, n := range byState {
 			ch.Total += n
@@ -93,23 +93,23 @@ func (s *server) alRenderDeliveries(w http.ResponseWriter, r *http.Request, u sc
 		if f.State == scheme.DeliveryRetrying {
 			state = "Waiting to retry"
 		}
-		v.Failures = append(v.Failures, alFailure{Channel: alChannelName(f.Channel), State: state, Reason: f.Error, When: s.caseDayTime(f.UpdatedAt), Attempts: f.Attempts})
+		v.Failures = append(v.Failures, failure{Channel: channelName(f.Channel), State: state, Reason: f.Error, When: s.caseDayTime(f.UpdatedAt), Attempts: f.Attempts})
 	}
-	v.Pauses = s.alPausesOf(d.Paused)
+	v.Pauses = s.pausesOf(d.Paused)
 	s.Render(w, r, status, viewAlertDeliveries, v)
 }
 
 func (s *server) retryDeliveries() http.Handler {
-	return s.alStaff(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
+	return s.coordinatorsOnly(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
 		id, channel := r.PathValue("id"), r.PostFormValue("channel")
 		if channel != "email" && channel != "sms" {
-			s.alRenderDeliveries(w, r, u, http.StatusUnprocessableEntity, AlertDeliveriesView{Error: "Choose email or SMS to retry."})
+			s.renderDeliveries(w, r, u, http.StatusUnprocessableEntity, AlertDeliveriesView{Error: "Choose email or SMS to retry."})
 			return
 		}
 		n, err := s.Alerts.RetryDeliveries(r.Context(), u, id, channel)
 		if err != nil {
 			if c := scheme.ErrorCode(err); c == scheme.CodeInvalid || c == scheme.CodeConflict {
-				s.alRenderDeliveries(w, r, u, core.StatusFor(c), AlertDeliveriesView{Error: scheme.ErrorMessage(err)})
+				s.renderDeliveries(w, r, u, core.StatusFor(c), AlertDeliveriesView{Error: scheme.ErrorMessage(err)})
 				return
 			}
 			s.Fail(w, r, err)
@@ -122,7 +122,7 @@ func (s *server) retryDeliveries() http.Handler {
 // resumeChannel restarts a paused channel and goes back to the page the
 // button was on (an alert's deliveries, or the list).
 func (s *server) resumeChannel() http.Handler {
-	return s.alStaff(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
+	return s.coordinatorsOnly(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
 		channel := r.PathValue("channel")
 		if channel != "email" && channel != "sms" {
 			s.Fail(w, r, scheme.Errorf(scheme.CodeNotFound, "There is no such channel."))

@@ -79,7 +79,7 @@ func (s *server) renderDisclosures(w http.ResponseWriter, r *http.Request, u sch
 }
 
 func (s *server) disclosuresPage() http.Handler {
-	return s.alStaff(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
+	return s.coordinatorsOnly(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
 		s.renderDisclosures(w, r, u, http.StatusOK, core.FormView{Notice: map[string]string{
 			"recorded": "The disclosure is recorded. It enters the log when another admin approves it.",
 		}[r.URL.Query().Get("done")]})
@@ -87,7 +87,7 @@ func (s *server) disclosuresPage() http.Handler {
 }
 
 func (s *server) createDisclosure() http.Handler {
-	return s.alStaff(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
+	return s.coordinatorsOnly(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
 		vals := core.PostedValues(r, "legal_basis", "username", "report_id", "what", "recipient", "justification", "notify", "no_notify_reason")
 		d, err := s.Police.RecordDisclosure(r.Context(), u, police.DisclosureInput{LegalBasis: vals["legal_basis"], Username: vals["username"],
 			ReportID: vals["report_id"], What: vals["what"], Recipient: vals["recipient"], Justification: vals["justification"],
@@ -131,13 +131,13 @@ func (s *server) showDisclosure(w http.ResponseWriter, r *http.Request, u scheme
 }
 
 func (s *server) disclosurePage() http.Handler {
-	return s.alStaff(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
+	return s.coordinatorsOnly(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
 		s.showDisclosure(w, r, u, http.StatusOK, DisclosureView{Recorded: r.URL.Query().Get("done") == "recorded"})
 	})
 }
 
 func (s *server) decideDisclosure() http.Handler {
-	return s.alStaff(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
+	return s.coordinatorsOnly(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
 		note := r.PostFormValue("note")
 		_, err := s.Police.DecideDisclosure(r.Context(), u, r.PathValue("id"), r.PostFormValue("decision"), note, s.Accounts.URL)
 		if se, ok := err.(*scheme.Error); ok && se.Code == scheme.CodeInvalid {

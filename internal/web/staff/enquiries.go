@@ -48,13 +48,13 @@ func (s *server) renderEnquiries(w http.ResponseWriter, r *http.Request, u schem
 }
 
 func (s *server) enquiriesPage() http.Handler {
-	return s.alStaff(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
+	return s.coordinatorsOnly(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
 		s.renderEnquiries(w, r, u, http.StatusOK, core.FormView{})
 	})
 }
 
 func (s *server) createEnquiry() http.Handler {
-	return s.alStaff(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
+	return s.coordinatorsOnly(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
 		vals := core.PostedValues(r, "force", "unit", "reference", "report_id", "offender_id", "request", "respond_by")
 		e, err := s.Police.CreateEnquiry(r.Context(), u, police.EnquiryInput{Force: vals["force"], Unit: vals["unit"], Reference: vals["reference"],
 			ReportID: vals["report_id"], OffenderID: vals["offender_id"], Request: vals["request"], RespondBy: vals["respond_by"]})
@@ -131,7 +131,7 @@ func (s *server) showEnquiry(w http.ResponseWriter, r *http.Request, u scheme.Us
 }
 
 func (s *server) enquiryPage() http.Handler {
-	return s.alStaff(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
+	return s.coordinatorsOnly(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
 		s.showEnquiry(w, r, u, http.StatusOK, EnquiryView{Notice: map[string]string{
 			"created":   "The enquiry is recorded. Forward it to the reporter (or their organisation) below: they decide.",
 			"forwarded": "Forwarded. They have a message and decide for themselves.",
@@ -141,7 +141,7 @@ func (s *server) enquiryPage() http.Handler {
 }
 
 func (s *server) forwardEnquiry() http.Handler {
-	return s.alStaff(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
+	return s.coordinatorsOnly(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
 		id := r.PathValue("id")
 		if _, err := s.Police.ForwardEnquiry(r.Context(), u, id, r.PostFormValue("report_id"), r.PostFormValue("to"), s.Accounts.URL); err != nil {
 			s.Fail(w, r, err)
@@ -152,7 +152,7 @@ func (s *server) forwardEnquiry() http.Handler {
 }
 
 func (s *server) enquiryOutcome() http.Handler {
-	return s.alStaff(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
+	return s.coordinatorsOnly(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
 		id := r.PathValue("id")
 		vals := core.PostedValues(r, "status", "outcome")
 		err := s.Police.Outcome(r.Context(), u, id, vals["status"], vals["outcome"])

@@ -54,7 +54,7 @@ func (s *server) renderExports(w http.ResponseWriter, r *http.Request, u scheme.
 }
 
 func (s *server) exportsPage() http.Handler {
-	return s.alStaff(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
+	return s.coordinatorsOnly(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
 		q := r.URL.Query()
 		s.renderExports(w, r, u, http.StatusOK, core.FormView{Values: map[string]string{"report_ids": q.Get("report"), "offender_id": q.Get("offender")}})
 	})
@@ -67,7 +67,7 @@ func exportInput(r *http.Request) (police.ExportInput, map[string]string) {
 }
 
 func (s *server) createExport() http.Handler {
-	return s.alStaff(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
+	return s.coordinatorsOnly(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
 		in, vals := exportInput(r)
 		e, err := s.Police.CreateExport(r.Context(), u, in)
 		if s.Refused(w, r, err, vals, func(f core.FormView) { s.renderExports(w, r, u, http.StatusUnprocessableEntity, f) }) {
@@ -89,7 +89,7 @@ type ExportView struct {
 type exportFormatOption struct{ Value, Label, Hint string }
 
 func (s *server) exportPage() http.Handler {
-	return s.alStaff(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
+	return s.coordinatorsOnly(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
 		e, err := s.Police.Record(r.Context(), u, r.PathValue("id"))
 		if err != nil {
 			s.Fail(w, r, err)
@@ -115,7 +115,7 @@ type ExportPrintView struct {
 }
 
 func (s *server) exportDownload() http.Handler {
-	return s.alStaff(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
+	return s.coordinatorsOnly(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
 		format := r.PostFormValue("format")
 		e, err := s.Police.Export(r.Context(), u, r.PathValue("id"), format)
 		if err != nil {

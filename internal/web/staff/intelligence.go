@@ -144,7 +144,7 @@ func cloneValues(q url.Values) url.Values {
 }
 
 func (s *server) intelligencePage() http.Handler {
-	return s.alStaff(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
+	return s.coordinatorsOnly(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
 		v, err := s.intelligenceView(r, r.URL.Query(), police.SearchInput{Kind: "phone"})
 		if err != nil {
 			s.Fail(w, r, err)
@@ -159,7 +159,7 @@ func (s *server) intelligencePage() http.Handler {
 }
 
 func (s *server) intelligenceSearch() http.Handler {
-	return s.alStaff(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
+	return s.coordinatorsOnly(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
 		in := police.SearchInput{Kind: r.PostFormValue("kind"), Value: r.PostFormValue("value"), Region: r.PostFormValue("region"),
 			Type: r.PostFormValue("type"), From: r.PostFormValue("from"), To: r.PostFormValue("to")}
 		// The results belong to the intelligence page: its tab is the

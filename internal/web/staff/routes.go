@@ -76,7 +76,7 @@ func Routes(mux core.Mux, c *core.Server) {
 	mux.Handle("POST /admin/newsletter", s.sendIssue())
 	mux.Handle("GET /admin/terms", s.termsAdmin())
 	mux.Handle("POST /admin/terms", s.publishTerms())
-	mux.Handle("GET /admin/api-keys", s.apiKeysPage())
+	mux.Handle("GET /admin/api-keys", s.keysPage())
 	mux.Handle("POST /admin/api-keys", s.createAPIKey())
 	mux.Handle("POST /admin/api-keys/{id}/revoke", s.revokeAPIKey())
 }

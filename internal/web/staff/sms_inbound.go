@@ -58,7 +58,7 @@ func (s *server) renderAPIKeys(w http.ResponseWriter, r *http.Request, u scheme.
 	s.Render(w, r, status, viewApiKeys, f)
 }
 
-func (s *server) apiKeysPage() http.Handler {
+func (s *server) keysPage() http.Handler {
 	return core.NoIndex(s.SignedIn(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
 		s.renderAPIKeys(w, r, u, http.StatusOK, core.FormView{Notice: map[string]string{"revoked": "The key is revoked: it stopped working at once."}[r.URL.Query().Get("done")]}, APIKeysView{})
 	}, scheme.RoleAdmin))

@@ -14,17 +14,17 @@ import (
 type StatsView struct {
 	Query    core.StatsQuery
 	Errors   map[string]string
-	Regions  []stOption
+	Regions  []statsOption
 	Period   string // "1 December 2025 to 23 November 2026, London"
-	Sections []stSection
+	Sections []statsSection
 }
 
-type stOption struct {
+type statsOption struct {
 	Value, Label string
 	Selected     bool
 }
 
-type stSection struct {
+type statsSection struct {
 	Title, ID string
 	Tables    []core.StatsTable
 }
@@ -37,10 +37,10 @@ func (s *server) statisticsPage() http.Handler {
 			return
 		}
 		in, f := st.Query, st.Filter
-		v := StatsView{Query: in, Errors: st.Problems, Regions: []stOption{{Value: "", Label: "Everywhere", Selected: in.Region == ""}}}
+		v := StatsView{Query: in, Errors: st.Problems, Regions: []statsOption{{Value: "", Label: "Everywhere", Selected: in.Region == ""}}}
 		regionName := "everywhere"
 		for _, x := range st.Lists.Regions {
-			v.Regions = append(v.Regions, stOption{Value: x.Slug, Label: x.Name, Selected: x.Slug == in.Region})
+			v.Regions = append(v.Regions, statsOption{Value: x.Slug, Label: x.Name, Selected: x.Slug == in.Region})
 			if x.Slug == in.Region {
 				regionName = x.Name
 			}
@@ -54,7 +54,7 @@ func (s *server) statisticsPage() http.Handler {
 			if len(sec.Tables) == 0 {
 				continue
 			}
-			v.Sections = append(v.Sections, stSection{Title: sec.Title, ID: "st-" + strings.ToLower(strings.ReplaceAll(sec.Title, " ", "-")),
+			v.Sections = append(v.Sections, statsSection{Title: sec.Title, ID: "st-" + strings.ToLower(strings.ReplaceAll(sec.Title, " ", "-")),
 				Tables: core.StatsTables(sec.Tables, in.Encode())})
 		}
 		s.Render(w, r, http.StatusOK, viewStats, v)

@@ -44,8 +44,8 @@ func caseSetDescription(d *scheme.OffenderDescription, key, value string) {
 }
 
 // caseWorkingForm turns the stored working copy into the edit form.
-func caseWorkingForm(c scheme.ReportContent) wcForm {
-	f := wcForm{
+func caseWorkingForm(c scheme.ReportContent) workingCopyForm {
+	f := workingCopyForm{
 		Account:   core.FieldView{Name: "account", Label: "What happened", Value: c.Account},
 		Town:      core.FieldView{Name: "town", Label: "Town or area", Value: c.Town, Type: "text"},
 		PoliceRef: core.FieldView{Name: "police_reference", Label: "Police reference", Value: c.PoliceRef, Type: "text"},
@@ -56,7 +56,7 @@ func caseWorkingForm(c scheme.ReportContent) wcForm {
 			wo.Description[k].Value = caseDescriptionValue(o.Description, core.CaseDescriptionFields[k].Key)
 		}
 		for j, id := range o.Identifiers {
-			wo.Identifiers = append(wo.Identifiers, wcIdentifier{Prefix: caseIdentPrefix(i, j), Number: j + 1, Kind: id.Kind, Value: id.Value,
+			wo.Identifiers = append(wo.Identifiers, workingCopyIdent{Prefix: caseIdentPrefix(i, j), Number: j + 1, Kind: id.Kind, Value: id.Value,
 				Make: id.Make, Colour: id.Colour, Partial: id.Partial, ShowVehicle: id.Kind == "vehicle"})
 			if id.Normalised != id.Value && !id.Partial {
 				wo.Identifiers[j].Matched = id.Normalised
@@ -78,8 +78,8 @@ func caseKinds() []caseLabelled {
 
 func caseIdentPrefix(i, j int) string { return fmt.Sprintf("offenders.%d.identifiers.%d", i, j) }
 
-func newWCOffender(i int, id, profile string) wcOffender {
-	o := wcOffender{N: i, Number: i + 1, ID: id, ProfileID: profile}
+func newWCOffender(i int, id, profile string) workingCopyOffender {
+	o := workingCopyOffender{N: i, Number: i + 1, ID: id, ProfileID: profile}
 	for _, d := range core.CaseDescriptionFields {
 		o.Description = append(o.Description, core.FieldView{Name: fmt.Sprintf("offenders.%d.%s", i, d.Key), Label: d.Label, Type: "text"})
 	}
@@ -87,7 +87,7 @@ func newWCOffender(i int, id, profile string) wcOffender {
 }
 
 // settle works out which "add" buttons to offer.
-func (f *wcForm) settle() {
+func (f *workingCopyForm) settle() {
 	f.CanAddOffender = len(f.Offenders) < caseMaxOffenders
 	for i := range f.Offenders {
 		f.Offenders[i].CanAddIdent = len(f.Offenders[i].Identifiers) < caseMaxIdentifiers
@@ -95,16 +95,16 @@ func (f *wcForm) settle() {
 }
 
 // addBlankIdentifier adds an empty identifier row to offender i.
-func (f *wcForm) addBlankIdentifier(i int) {
+func (f *workingCopyForm) addBlankIdentifier(i int) {
 	o := &f.Offenders[i]
 	j := len(o.Identifiers)
-	o.Identifiers = append(o.Identifiers, wcIdentifier{Prefix: caseIdentPrefix(i, j), Number: j + 1, Kind: "phone", ShowVehicle: true})
+	o.Identifiers = append(o.Identifiers, workingCopyIdent{Prefix: caseIdentPrefix(i, j), Number: j + 1, Kind: "phone", ShowVehicle: true})
 }
 
 // caseWorkingFromForm reads the working copy form as typed.
-func caseWorkingFromForm(form url.Values) wcForm {
+func caseWorkingFromForm(form url.Values) workingCopyForm {
 	get := func(k string) string { return form.Get(k) }
-	f := wcForm{
+	f := workingCopyForm{
 		Account:   core.FieldView{Name: "account", Label: "What happened", Value: get("account")},
 		Town:      core.FieldView{Name: "town", Label: "Town or area", Value: get("town"), Type: "text"},
 		PoliceRef: core.FieldView{Name: "police_reference", Label: "Police reference", Value: get("police_reference"), Type: "text"},
@@ -124,7 +124,7 @@ func caseWorkingFromForm(form url.Values) wcForm {
 			if _, ok := form[q+"kind"]; !ok {
 				break
 			}
-			id := wcIdentifier{Prefix: caseIdentPrefix(i, j), Number: j + 1, Kind: get(q + "kind"), Value: get(q + "value"), Make: get(q + "make"), Colour: get(q + "colour")}
+			id := workingCopyIdent{Prefix: caseIdentPrefix(i, j), Number: j + 1, Kind: get(q + "kind"), Value: get(q + "value"), Make: get(q + "make"), Colour: get(q + "colour")}
 			id.ShowVehicle = id.Kind == "vehicle" || strings.TrimSpace(id.Value) == "" || id.Make != "" || id.Colour != ""
 			o.Identifiers = append(o.Identifiers, id)
 		}
@@ -137,7 +137,7 @@ func caseWorkingFromForm(form url.Values) wcForm {
 // input is the report.Input for the form: every row, in form order, so
 // that problems come back under the form's own indexes (a removed offender
 // is an empty one, which validation drops).
-func (f wcForm) input(rep scheme.Report) report.Input {
+func (f workingCopyForm) input(rep scheme.Report) report.Input {
 	in := report.Input{IncidentTypes: rep.IncidentTypes, IncidentAt: rep.IncidentAt.Format(time.RFC3339), Region: rep.Region,
 		Account: f.Account.Value, Town: f.Town.Value, PoliceReference: f.PoliceRef.Value, Offenders: []report.OffenderInput{}}
 	for _, o := range f.Offenders {
@@ -156,7 +156,7 @@ func (f wcForm) input(rep scheme.Report) report.Input {
 }
 
 // kept reports whether validation keeps offender o (it drops empty ones).
-func (o wcOffender) kept() bool {
+func (o workingCopyOffender) kept() bool {
 	if o.Remove {
 		return false
 	}
@@ -174,7 +174,7 @@ func (o wcOffender) kept() bool {
 }
 
 // withProblems puts validation problems beside the form's fields.
-func (f *wcForm) withProblems(p map[string]string) {
+func (f *workingCopyForm) withProblems(p map[string]string) {
 	f.Account.Error, f.Town.Error, f.PoliceRef.Error = p["account"], p["town"], p["police_reference"]
 	for i := range f.Offenders {
 		o := &f.Offenders[i]
@@ -188,7 +188,7 @@ func (f *wcForm) withProblems(p map[string]string) {
 
 // caseOrderedProblems lists errors in the order of the page's forms, each
 // linked to its field when there is one.
-func caseOrderedProblems(errs map[string]string, wc wcForm) []caseProblem {
+func caseOrderedProblems(errs map[string]string, wc workingCopyForm) []caseProblem {
 	if len(errs) == 0 {
 		return nil
 	}
