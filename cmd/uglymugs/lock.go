@@ -40,7 +40,7 @@ func openSource(ctx context.Context, src store.Source, lock bool, keys func() (*
 		if err != nil {
 			return nil, nil, err
 		}
-		release = func() { l.Release() } //nolint:errcheck // closing a lock file; exiting releases it anyway
+		release = func() { _ = l.Release() } // closing a lock file; exiting releases it anyway
 	}
 	v, err := keys()
 	if err != nil {
@@ -52,5 +52,5 @@ func openSource(ctx context.Context, src store.Source, lock bool, keys func() (*
 		release()
 		return nil, nil, err
 	}
-	return db, func() { db.Close(); release() }, nil
+	return db, func() { _ = db.Close(); release() }, nil // a close at exit has no one left to tell
 }

@@ -109,34 +109,33 @@ func (s *server) staffAlertDetail(r *http.Request, a scheme.Alert, viewer scheme
 }
 
 func (s *server) createAlert() http.Handler {
-	return s.tokenAuth(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
-		var in alert.Input
-		if err := decode(r, &in); err != nil {
-			s.APIFail(w, r, err)
-			return
-		}
+	return s.tokenAuth(withJSON(s, func(r *http.Request, u scheme.User, in alert.Input) (int, any, error) {
 		a, err := s.Alerts.Draft(r.Context(), u, in)
 		if err != nil {
-			s.APIFail(w, r, err)
-			return
+			return 0, nil, err
 		}
-		s.writeStaffAlert(w, r, http.StatusCreated, a.ID, u)
-	}, scheme.RoleCoordinator)
+		out, err := s.storedAlert(r, a.ID, u)
+		return http.StatusCreated, out, err
+	}), scheme.RoleCoordinator)
 }
 
 // writeStaffAlert answers with the alert as it is now stored, in full.
 func (s *server) writeStaffAlert(w http.ResponseWriter, r *http.Request, status int, id string, u scheme.User) {
-	a, err := s.Alerts.Alert(r.Context(), id)
-	if err != nil {
-		s.APIFail(w, r, err)
-		return
-	}
-	out, err := s.staffAlertDetail(r, a, u)
+	out, err := s.storedAlert(r, id, u)
 	if err != nil {
 		s.APIFail(w, r, err)
 		return
 	}
 	core.WriteJSON(w, status, out)
+}
+
+// storedAlert is the alert as it is now stored, in full, for staff.
+func (s *server) storedAlert(r *http.Request, id string, u scheme.User) (any, error) {
+	a, err := s.Alerts.Alert(r.Context(), id)
+	if err != nil {
+		return nil, err
+	}
+	return s.staffAlertDetail(r, a, u)
 }
 
 func (s *server) listAlerts() http.Handler {
@@ -279,19 +278,14 @@ func (s *server) getAlert() http.Handler {
 }
 
 func (s *server) updateAlert() http.Handler {
-	return s.tokenAuth(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
-		var in alert.Input
-		if err := decode(r, &in); err != nil {
-			s.APIFail(w, r, err)
-			return
-		}
+	return s.tokenAuth(withJSON(s, func(r *http.Request, u scheme.User, in alert.Input) (int, any, error) {
 		a, err := s.Alerts.Update(r.Context(), u, r.PathValue("id"), in)
 		if err != nil {
-			s.APIFail(w, r, err)
-			return
+			return 0, nil, err
 		}
-		s.writeStaffAlert(w, r, http.StatusOK, a.ID, u)
-	}, scheme.RoleCoordinator)
+		out, err := s.storedAlert(r, a.ID, u)
+		return http.StatusOK, out, err
+	}), scheme.RoleCoordinator)
 }
 
 func (s *server) approveAlert() http.Handler {
@@ -338,20 +332,15 @@ func (s *server) publishAlert() http.Handler {
 }
 
 func (s *server) withdrawAlert() http.Handler {
-	return s.tokenAuth(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
-		var in struct {
-			Notice string `json:"notice"`
-		}
-		if err := decode(r, &in); err != nil {
-			s.APIFail(w, r, err)
-			return
-		}
+	return s.tokenAuth(withJSON(s, func(r *http.Request, u scheme.User, in struct {
+		Notice string `json:"notice"`
+	}) (int, any, error) {
 		if err := s.Alerts.Withdraw(r.Context(), u, r.PathValue("id"), in.Notice); err != nil {
-			s.APIFail(w, r, err)
-			return
+			return 0, nil, err
 		}
-		s.writeStaffAlert(w, r, http.StatusOK, r.PathValue("id"), u)
-	}, scheme.RoleCoordinator)
+		out, err := s.storedAlert(r, r.PathValue("id"), u)
+		return http.StatusOK, out, err
+	}), scheme.RoleCoordinator)
 }
 
 // deliveryStates are the states of email and SMS deliveries: each is
@@ -384,38 +373,20 @@ func (s *server) listDeliveries() http.Handler {
 }
 
 func (s *server) retryDeliveries() http.Handler {
-	return s.tokenAuth(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
-		var in struct {
-			Channel string `json:"channel"`
-		}
-		if err := decode(r, &in); err != nil {
-			s.APIFail(w, r, err)
-			return
-		}
+	return s.tokenAuth(withJSON(s, func(r *http.Request, u scheme.User, in struct {
+		Channel string `json:"channel"`
+	}) (int, any, error) {
 		id := r.PathValue("id")
 		n, err := s.Alerts.RetryDeliveries(r.Context(), u, id, in.Channel)
-		if err != nil {
-			s.APIFail(w, r, err)
-			return
-		}
-		core.WriteJSON(w, http.StatusOK, map[string]any{"id": id, "channel": in.Channel, "queued": n})
-	}, scheme.RoleCoordinator)
+		return http.StatusOK, map[string]any{"id": id, "channel": in.Channel, "queued": n}, err
+	}), scheme.RoleCoordinator)
 }
 
 func (s *server) addAddition() http.Handler {
-	return s.tokenAuth(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
-		var in struct {
-			Body string `json:"body"`
-		}
-		if err := decode(r, &in); err != nil {
-			s.APIFail(w, r, err)
-			return
-		}
+	return s.tokenAuth(withJSON(s, func(r *http.Request, u scheme.User, in struct {
+		Body string `json:"body"`
+	}) (int, any, error) {
 		ad, err := s.Alerts.AddAddition(r.Context(), u, r.PathValue("id"), in.Body)
-		if err != nil {
-			s.APIFail(w, r, err)
-			return
-		}
-		core.WriteJSON(w, http.StatusCreated, ad)
-	}, memberRoles...)
+		return http.StatusCreated, ad, err
+	}), memberRoles...)
 }

@@ -19,6 +19,30 @@ import (
 // acceptance tests; documented in docs/openapi.yaml. Errors are
 // {"error":{"code":…,"message":…,"fields":{…}}}.
 
+// withJSON reads the request's JSON into In and answers with what do
+// returns: a status and a value written as JSON. A body that does not read,
+// or an error from do, is the API's error answer instead.
+func withJSON[In any](s *server, do func(r *http.Request, u scheme.User, in In) (int, any, error)) func(http.ResponseWriter, *http.Request, scheme.User) {
+	return func(w http.ResponseWriter, r *http.Request, u scheme.User) {
+		var in In
+		if err := decode(r, &in); err != nil {
+			s.APIFail(w, r, err)
+			return
+		}
+		status, out, err := do(r, u, in)
+		if err != nil {
+			s.APIFail(w, r, err)
+			return
+		}
+		core.WriteJSON(w, status, out)
+	}
+}
+
+// public serves h to anyone: nobody is signed in.
+func public(h func(http.ResponseWriter, *http.Request, scheme.User)) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { h(w, r, scheme.User{}) })
+}
+
 // decode reads a JSON body into v, refusing unknown fields and trailing
 // data, with a message that says what is wrong.
 func decode(r *http.Request, v any) error {
@@ -121,19 +145,10 @@ func (s *server) tokenAuth(next func(w http.ResponseWriter, r *http.Request, u s
 }
 
 func (s *server) signIn() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		var in account.SignInInput
-		if err := decode(r, &in); err != nil {
-			s.APIFail(w, r, err)
-			return
-		}
+	return public(withJSON(s, func(r *http.Request, _ scheme.User, in account.SignInInput) (int, any, error) {
 		sess, err := s.Accounts.SignIn(r.Context(), in, scheme.SessionAPI)
-		if err != nil {
-			s.APIFail(w, r, err)
-			return
-		}
-		core.WriteJSON(w, http.StatusCreated, map[string]any{"token": sess.Token, "expires_at": sess.Expires.UTC().Format(time.RFC3339)})
-	})
+		return http.StatusCreated, map[string]any{"token": sess.Token, "expires_at": sess.Expires.UTC().Format(time.RFC3339)}, err
+	}))
 }
 
 func (s *server) signOut() http.Handler {
@@ -173,19 +188,10 @@ func (s *server) listRegions() http.Handler {
 }
 
 func (s *server) apply() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		var in account.ApplicationInput
-		if err := decode(r, &in); err != nil {
-			s.APIFail(w, r, err)
-			return
-		}
+	return public(withJSON(s, func(r *http.Request, _ scheme.User, in account.ApplicationInput) (int, any, error) {
 		a, err := s.Accounts.Apply(r.Context(), in)
-		if err != nil {
-			s.APIFail(w, r, err)
-			return
-		}
-		core.WriteJSON(w, http.StatusCreated, map[string]string{"id": a.ID, "status": string(a.Status)})
-	})
+		return http.StatusCreated, map[string]string{"id": a.ID, "status": string(a.Status)}, err
+	}))
 }
 
 // applicationJSON is an application in the vetting queue.
