@@ -146,12 +146,15 @@ func (l Lists) SectorName(slug string) string {
 	return ""
 }
 
-// TypeNames names incident types, joined with commas; a slug the list
-// lacks stands for itself.
-func (l Lists) TypeNames(slugs []string) string {
+// TypeNameList names incident types; a slug the list lacks stands for
+// itself.
+func (l Lists) TypeNameList(slugs []string) []string {
 	names := make([]string, 0, len(slugs))
 	for _, t := range slugs {
 		names = append(names, cmp.Or(l.TypeName(t), t))
 	}
-	return strings.Join(names, ", ")
+	return names
 }
+
+// TypeNames names incident types, joined with commas.
+func (l Lists) TypeNames(slugs []string) string { return strings.Join(l.TypeNameList(slugs), ", ") }

@@ -78,3 +78,14 @@ type Terms struct {
 	Body        string // Markdown
 	PublishedAt time.Time
 }
+
+// SlugName is the name a list (Genders, PlaceKinds, ContactMethods) gives
+// a slug; a slug the list lacks stands for itself.
+func SlugName(list []struct{ Slug, Name string }, slug string) string {
+	for _, x := range list {
+		if x.Slug == slug {
+			return x.Name
+		}
+	}
+	return slug
+}

@@ -16,15 +16,6 @@ import (
 	"uglymugs/internal/web/core"
 )
 
-func pairName(list []struct{ Slug, Name string }, slug string) string {
-	for _, x := range list {
-		if x.Slug == slug {
-			return x.Name
-		}
-	}
-	return slug
-}
-
 // reportDay and dayTime write dates in the scheme's time zone.
 func (s *server) reportDay(t time.Time) string {
 	return s.Time(t, core.Weekday)

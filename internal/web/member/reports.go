@@ -148,13 +148,13 @@ func (s *server) renderReport(w http.ResponseWriter, r *http.Request, u scheme.U
 		When: s.happenedWhen(rep.IncidentAt, rep.TimeKnown), Region: cmp.Or(l.RegionName(rep.Region), rep.Region), Town: o.Town,
 		Offenders: offenderSummaries(o.Offenders), PoliceReported: rep.PoliceReported, PoliceRef: o.PoliceRef, VictimSector: l.SectorName(rep.VictimSector)}
 	if rep.PlaceKind != "" {
-		v.Summary.Place = pairName(scheme.PlaceKinds, rep.PlaceKind)
+		v.Summary.Place = scheme.SlugName(scheme.PlaceKinds, rep.PlaceKind)
 	}
 	if rep.ContactMethod != "" {
-		v.Summary.Contact = pairName(scheme.ContactMethods, rep.ContactMethod)
+		v.Summary.Contact = scheme.SlugName(scheme.ContactMethods, rep.ContactMethod)
 	}
 	if rep.VictimGender != "" {
-		v.Summary.VictimGender = pairName(scheme.Genders, rep.VictimGender)
+		v.Summary.VictimGender = scheme.SlugName(scheme.Genders, rep.VictimGender)
 	}
 	msgs, err := s.Reports.Thread(ctx, u, rep)
 	if err != nil {

@@ -194,7 +194,7 @@ func (s *server) renderEditor(w http.ResponseWriter, r *http.Request, u scheme.U
 			narrow = append(narrow, cmp.Or(l.SectorName(x), x))
 		}
 		for _, g := range a.Genders {
-			narrow = append(narrow, caseSlugName(scheme.Genders, g))
+			narrow = append(narrow, scheme.SlugName(scheme.Genders, g))
 		}
 		v.NarrowText = strings.Join(narrow, ", ")
 		vs, err := s.Alerts.Versions(ctx, a.ID)

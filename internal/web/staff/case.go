@@ -174,33 +174,33 @@ func (s *server) renderCase(w http.ResponseWriter, r *http.Request, u scheme.Use
 		s.Fail(w, r, err)
 		return
 	}
-	n, err := s.caseNamesFor(ctx)
+	n, err := s.Content.Lists(ctx)
 	if err != nil {
 		s.Fail(w, r, err)
 		return
 	}
 	now := time.Now()
-	types := n.typeNames(rep.IncidentTypes)
+	types := n.TypeNameList(rep.IncidentTypes)
 	v := CaseView{
 		ID: rep.ID, Status: rep.Status, StatusName: core.CaseStatusNames[rep.Status], Reason: rep.Reason,
 		Final: rep.Status == scheme.ReportPublished, Next: caseNextStatuses[rep.Status],
 		Severity: rep.Severity, SeverityName: cmp.Or(core.CaseSeverityNames[rep.Severity], string(rep.Severity)), SeverityRank: scheme.SeverityRank[rep.Severity],
-		Types: types, TypesText: strings.Join(types, ", "), Region: cmp.Or(n.regions[rep.Region], rep.Region),
+		Types: types, TypesText: strings.Join(types, ", "), Region: cmp.Or(n.RegionName(rep.Region), rep.Region),
 		Incident: s.caseIncidentText(rep), TimeKnown: rep.TimeKnown, Submitted: s.caseDayTime(rep.SubmittedAt), Delay: caseDelayText(rep.Delay),
 		Late: rep.Late, ThirdParty: rep.ThirdParty, Ack: s.caseAckOf(rep, now, s.caseLong), PoliceReported: rep.PoliceReported,
 		ReporterGone: rep.ReporterID == "", Kinds: caseKinds(), Town: rep.Working.Town, PoliceRef: rep.Working.PoliceRef, Today: s.Time(now, time.DateOnly), Form: f.form, NoticeIn: f.section,
 	}
 	if rep.PlaceKind != "" {
-		v.Place = caseSlugName(scheme.PlaceKinds, rep.PlaceKind)
+		v.Place = scheme.SlugName(scheme.PlaceKinds, rep.PlaceKind)
 	}
 	if rep.ContactMethod != "" {
-		v.Contact = caseSlugName(scheme.ContactMethods, rep.ContactMethod)
+		v.Contact = scheme.SlugName(scheme.ContactMethods, rep.ContactMethod)
 	}
 	if rep.VictimGender != "" {
-		v.VictimGender = caseSlugName(scheme.Genders, rep.VictimGender)
+		v.VictimGender = scheme.SlugName(scheme.Genders, rep.VictimGender)
 	}
 	if rep.VictimSector != "" {
-		v.VictimSector = cmp.Or(n.sectors[rep.VictimSector], rep.VictimSector)
+		v.VictimSector = cmp.Or(n.SectorName(rep.VictimSector), rep.VictimSector)
 	}
 	c := rep.Consents
 	v.Consents = []caseConsent{{core.CaseConsentNames["alert"], c.Alert}, {core.CaseConsentNames["police"], c.Police},

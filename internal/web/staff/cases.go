@@ -2,7 +2,6 @@ package staff
 
 import (
 	"cmp"
-	"context"
 	"fmt"
 	"net/http"
 	"strings"
@@ -97,46 +96,6 @@ func caseUntilText(d time.Duration) string {
 	}
 }
 
-// caseNames is what the report pages look codes up in.
-type caseNames struct {
-	types, regions, sectors map[string]string
-}
-
-func (s *server) caseNamesFor(ctx context.Context) (caseNames, error) {
-	n := caseNames{types: map[string]string{}, regions: map[string]string{}, sectors: map[string]string{}}
-	l, err := s.Content.Lists(ctx)
-	if err != nil {
-		return n, err
-	}
-	for _, t := range l.Types {
-		n.types[t.Slug] = t.Name
-	}
-	for _, r := range l.Regions {
-		n.regions[r.Slug] = r.Name
-	}
-	for _, x := range l.Sectors {
-		n.sectors[x.Slug] = x.Name
-	}
-	return n, nil
-}
-
-func (n caseNames) typeNames(slugs []string) []string {
-	out := make([]string, len(slugs))
-	for i, t := range slugs {
-		out[i] = cmp.Or(n.types[t], t)
-	}
-	return out
-}
-
-func caseSlugName(list []struct{ Slug, Name string }, slug string) string {
-	for _, x := range list {
-		if x.Slug == slug {
-			return x.Name
-		}
-	}
-	return slug
-}
-
 // caseAck is a report's acknowledgement timer in words.
 type caseAck struct {
 	Done    bool   // acknowledged (or moved on from "submitted")
@@ -206,7 +165,7 @@ func (s *server) reportQueue() http.Handler {
 			s.Fail(w, r, err)
 			return
 		}
-		n, err := s.caseNamesFor(ctx)
+		n, err := s.Content.Lists(ctx)
 		if err != nil {
 			s.Fail(w, r, err)
 			return
@@ -217,7 +176,7 @@ func (s *server) reportQueue() http.Handler {
 		}
 		now := time.Now()
 		for _, rep := range reports {
-			types := n.typeNames(rep.IncidentTypes)
+			types := n.TypeNameList(rep.IncidentTypes)
 			var at string
 			if rep.TimeKnown {
 				at = s.Time(rep.IncidentAt, core.Clock)
@@ -225,7 +184,7 @@ func (s *server) reportQueue() http.Handler {
 			v.Rows = append(v.Rows, caseQueueRow{Time: at,
 				ID: rep.ID, Severity: rep.Severity, SeverityName: cmp.Or(core.CaseSeverityNames[rep.Severity], string(rep.Severity)),
 				SeverityRank: scheme.SeverityRank[rep.Severity], Types: types, TypeText: strings.Join(types, ", "),
-				Region: cmp.Or(n.regions[rep.Region], rep.Region), Incident: s.caseIncidentText(rep), Submitted: s.caseDayTime(rep.SubmittedAt),
+				Region: cmp.Or(n.RegionName(rep.Region), rep.Region), Incident: s.caseIncidentText(rep), Submitted: s.caseDayTime(rep.SubmittedAt),
 				IncidentDay: s.caseShort(rep.IncidentAt, false), SubmittedDay: s.caseShort(rep.SubmittedAt, false),
 				Delay: caseDelayText(rep.Delay), Late: rep.Late, ThirdParty: rep.ThirdParty, Ack: s.caseAckOf(rep, now, s.caseShort),
 				Status: rep.Status, StatusName: core.CaseStatusNames[rep.Status],

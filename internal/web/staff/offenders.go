@@ -66,7 +66,7 @@ func (s *server) renderOffender(w http.ResponseWriter, r *http.Request, u scheme
 		s.Fail(w, r, err)
 		return
 	}
-	n, err := s.caseNamesFor(ctx)
+	n, err := s.Content.Lists(ctx)
 	if err != nil {
 		s.Fail(w, r, err)
 		return
@@ -81,7 +81,7 @@ func (s *server) renderOffender(w http.ResponseWriter, r *http.Request, u scheme
 		g.Values = append(g.Values, caseIdent{Kind: kind, Value: id.Value, Partial: id.Partial})
 	}
 	for _, reg := range p.Regions {
-		v.Regions = append(v.Regions, cmp.Or(n.regions[reg], reg))
+		v.Regions = append(v.Regions, cmp.Or(n.RegionName(reg), reg))
 	}
 	listed, err := s.Reports.Linked(ctx, u, p.ID)
 	if err != nil {
@@ -99,8 +99,8 @@ func (s *server) renderOffender(w http.ResponseWriter, r *http.Request, u scheme
 		if !ok {
 			continue
 		}
-		pr := caseProfileReport{ID: x.ID, Incident: s.caseIncidentText(x), Region: cmp.Or(n.regions[x.Region], x.Region),
-			Types: strings.Join(n.typeNames(x.IncidentTypes), ", "), Status: x.Status, StatusName: core.CaseStatusNames[x.Status],
+		pr := caseProfileReport{ID: x.ID, Incident: s.caseIncidentText(x), Region: cmp.Or(n.RegionName(x.Region), x.Region),
+			Types: strings.Join(n.TypeNameList(x.IncidentTypes), ", "), Status: x.Status, StatusName: core.CaseStatusNames[x.Status],
 			Severity: x.Severity, SeverityName: cmp.Or(core.CaseSeverityNames[x.Severity], string(x.Severity)), SeverityRank: scheme.SeverityRank[x.Severity]}
 		if !before.IsZero() {
 			pr.Since = intelSince(s.Location(), before, x.IncidentAt)
