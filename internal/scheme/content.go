@@ -128,22 +128,14 @@ func (l Lists) TypeName(slug string) string {
 
 // RegionName is a region's name; "" if the list lacks it.
 func (l Lists) RegionName(slug string) string {
-	for _, r := range l.Regions {
-		if r.Slug == slug {
-			return r.Name
-		}
-	}
-	return ""
+	name, _ := nameOf(l.Regions, slug)
+	return name
 }
 
 // SectorName is a sector's name; "" if the list lacks it.
 func (l Lists) SectorName(slug string) string {
-	for _, x := range l.Sectors {
-		if x.Slug == slug {
-			return x.Name
-		}
-	}
-	return ""
+	name, _ := nameOf(l.Sectors, slug)
+	return name
 }
 
 // TypeNameList names incident types; a slug the list lacks stands for

@@ -79,13 +79,21 @@ type Terms struct {
 	PublishedAt time.Time
 }
 
-// SlugName is the name a list (Genders, PlaceKinds, ContactMethods) gives
-// a slug; a slug the list lacks stands for itself.
-func SlugName(list []struct{ Slug, Name string }, slug string) string {
-	for _, x := range list {
-		if x.Slug == slug {
-			return x.Name
-		}
+// SlugName is the name a list (Genders, PlaceKinds, ContactMethods,
+// Regions…) gives a slug; a slug the list lacks stands for itself.
+func SlugName[T ~struct{ Slug, Name string }](list []T, slug string) string {
+	if name, ok := nameOf(list, slug); ok {
+		return name
 	}
 	return slug
+}
+
+// nameOf finds slug's name in a list of slugs and names.
+func nameOf[T ~struct{ Slug, Name string }](list []T, slug string) (string, bool) {
+	for _, x := range list {
+		if v := struct{ Slug, Name string }(x); v.Slug == slug {
+			return v.Name, true
+		}
+	}
+	return "", false
 }
