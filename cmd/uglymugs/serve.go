@@ -120,6 +120,10 @@ func serve(ctx context.Context, db *store.DB, cfg serveConfig, demo bool, log *s
 	if err != nil {
 		return err
 	}
+	contents, err := content.New(ctx, db)
+	if err != nil {
+		return err
+	}
 	srv, err := web.New(web.Config{
 		Scheme: web.SchemeView{
 			Name: cfg.schemeName, ContactEmail: cfg.contactEmail,
@@ -139,7 +143,7 @@ func serve(ctx context.Context, db *store.DB, cfg serveConfig, demo bool, log *s
 		Alerts:   alert.New(db, cfg.hours.Location),
 		Checks:   check.New(db, cfg.hours.Location, cfg.checks),
 		Police:   police.New(db, cfg.hours),
-		Content:  content.New(db),
+		Content:  contents,
 		Health:   db,
 	}, log, reg)
 	if err != nil {

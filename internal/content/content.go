@@ -23,11 +23,22 @@ import (
 
 // Service is the content's one entry point for every door.
 type Service struct {
-	db *store.DB
+	db    *store.DB
+	lists scheme.Lists
 }
 
-// New returns the content service over db.
-func New(db *store.DB) *Service { return &Service{db: db} }
+// New returns the content service over db (migrated), with the reference
+// lists read once: only migrations write them, so a page never waits on
+// them or fails for them.
+func New(ctx context.Context, db *store.DB) (*Service, error) {
+	s := &Service{db: db}
+	if db == nil {
+		return s, nil
+	}
+	var err error
+	s.lists, err = db.Content.Lists(ctx)
+	return s, err
+}
 
 // Page is the Markdown a page shows now: the latest version admins saved,
 // or the built-in text.
@@ -82,8 +93,9 @@ func (s *Service) SaveImage(ctx context.Context, u scheme.User, img imaging.Imag
 	return s.db.Content.SaveImage(ctx, u.ID, img)
 }
 
-// Lists are the scheme's reference lists, loaded together.
-func (s *Service) Lists(ctx context.Context) (scheme.Lists, error) { return s.db.Content.Lists(ctx) }
+// Lists are the scheme's reference lists as New read them. Callers
+// share them: they read, never change, what they are given.
+func (s *Service) Lists() scheme.Lists { return s.lists }
 
 // Outbox is the most recent messages that wait for a sender to be set up,
 // for an admin to read; the reading is audited ("outbox.view": a message

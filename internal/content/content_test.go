@@ -18,14 +18,14 @@ import (
 // its time changed or its signature forged is refused.
 func TestStamp_OnlyTheSitesOwnStampsAreAccepted(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		c := content.New(db)
+		c := newContent(t, db)
 		made := time.Date(2026, 3, 4, 10, 0, 0, 0, time.UTC)
 		stamp := c.Stamp(made)
 		age, ok := c.StampAge(stamp, made.Add(90*time.Second))
 		if !ok || age != 90*time.Second {
 			t.Fatalf("own stamp: ok %v, age %v; want true, 1m30s", ok, age)
 		}
-		if _, ok := content.New(db).StampAge(stamp, made); !ok {
+		if _, ok := newContent(t, db).StampAge(stamp, made); !ok {
 			t.Error("a second service over the same keys refused the stamp")
 		}
 		ts, sig, _ := strings.Cut(stamp, ".")
@@ -50,7 +50,7 @@ func TestStamp_OnlyTheSitesOwnStampsAreAccepted(t *testing.T) {
 func TestPublishing_OnlyAdminsChangeWhatEveryoneSees(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
-		c := content.New(db)
+		c := newContent(t, db)
 		for _, role := range []scheme.Role{scheme.RoleMember, scheme.RoleCoordinator} {
 			u := scheme.User{ID: "u-" + string(role), Role: role}
 			if _, err := c.SavePage(ctx, u, "about", "# Changed"); scheme.ErrorCode(err) != scheme.CodeForbidden {
@@ -67,4 +67,14 @@ func TestPublishing_OnlyAdminsChangeWhatEveryoneSees(t *testing.T) {
 			t.Errorf("issues after refusals: %d, %v", len(is), err)
 		}
 	})
+}
+
+// newContent is the content service over db, its lists read.
+func newContent(t *testing.T, db *store.DB) *content.Service {
+	t.Helper()
+	c, err := content.New(context.Background(), db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
 }

@@ -13,7 +13,7 @@ import (
 // message, before it asks the store. It has no database here, so a rule
 // left to the store would crash the test instead.
 func TestRules_RefusedBeforeTheStoreIsAsked(t *testing.T) {
-	svc := content.New(nil)
+	svc, _ := content.New(context.Background(), nil) // no database: no lists to read
 	ctx := context.Background()
 	admin := scheme.User{ID: "admin-1", Role: scheme.RoleAdmin, Status: scheme.StatusActive}
 	for _, c := range []struct{ subject, body, field, want string }{

@@ -13,7 +13,7 @@ import (
 // asks the store; with no database here, a rule left to the store would
 // crash the test instead.
 func TestTerms_RefusedBeforeTheStoreIsAsked(t *testing.T) {
-	s := content.New(nil)
+	s, _ := content.New(context.Background(), nil) // no database: no lists to read
 	ctx := context.Background()
 	admin := scheme.User{ID: "admin-1", Role: scheme.RoleAdmin, Status: scheme.StatusActive}
 	for _, c := range []struct {

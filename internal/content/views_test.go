@@ -4,7 +4,6 @@ import (
 	"context"
 	"testing"
 
-	"uglymugs/internal/content"
 	"uglymugs/internal/scheme"
 	"uglymugs/internal/store"
 	"uglymugs/internal/store/storetest"
@@ -16,7 +15,7 @@ import (
 func TestOutbox_EachReadingIsAuditedOnce(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
-		c := content.New(db)
+		c := newContent(t, db)
 		views := func(actor string) int {
 			n := 0
 			for e, err := range db.AuditEntries(ctx) {

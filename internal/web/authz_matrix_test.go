@@ -69,7 +69,7 @@ func TestAuthorisationMatrix_EveryRouteForEveryRole(t *testing.T) {
 		t.Fatal(err)
 	}
 	srv, err := web.New(web.Config{Scheme: web.SchemeView{Name: "Test Mugs", ContactEmail: "help@example.org", Hours: "Monday to Friday", Region: "Testland"},
-		QuickExitURL: "https://neutral.example.org/weather"}, services(db, accounts, check.Limits{}), slog.New(slog.NewTextHandler(io.Discard, nil)), prometheus.NewRegistry())
+		QuickExitURL: "https://neutral.example.org/weather"}, services(t, db, accounts, check.Limits{}), slog.New(slog.NewTextHandler(io.Discard, nil)), prometheus.NewRegistry())
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -55,7 +55,7 @@ func TestRequestLogAndMetrics_NameTheRouteOfSignedInRequests(t *testing.T) {
 	reg := prometheus.NewRegistry()
 	s, err := web.New(web.Config{Scheme: web.SchemeView{Name: "Test Mugs", ContactEmail: "help@example.org", Region: "Testland"},
 		QuickExitURL: "https://neutral.example.org/weather"},
-		services(db, accounts, check.Limits{}), slog.New(slog.NewTextHandler(&logs, nil)), reg)
+		services(t, db, accounts, check.Limits{}), slog.New(slog.NewTextHandler(&logs, nil)), reg)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -49,10 +49,15 @@ func newServerLimited(t *testing.T, db *store.DB, cfg web.Config, limits check.L
 
 // services are the domain's services over db, as serve builds them, with
 // the check allowances given (zero: the defaults).
-func services(db *store.DB, accounts *account.Service, limits check.Limits) web.Services {
+func services(t testing.TB, db *store.DB, accounts *account.Service, limits check.Limits) web.Services {
+	t.Helper()
+	contents, err := content.New(context.Background(), db)
+	if err != nil {
+		t.Fatal(err)
+	}
 	hours := scheme.DefaultWorkingHours(time.UTC)
 	return web.Services{Accounts: accounts, Reports: report.New(db, hours), Alerts: alert.New(db, hours.Location),
-		Checks: check.New(db, hours.Location, limits), Police: police.New(db, hours), Content: content.New(db), Health: db}
+		Checks: check.New(db, hours.Location, limits), Police: police.New(db, hours), Content: contents, Health: db}
 }
 
 // newServerWith is newServerOn with an account service set up by the test.
@@ -70,7 +75,7 @@ func newServerChecking(t *testing.T, db *store.DB, cfg web.Config, accounts *acc
 	if cfg.QuickExitURL == "" {
 		cfg.QuickExitURL = "https://neutral.example.org/weather"
 	}
-	s, err := web.New(cfg, services(db, accounts, limits), slog.New(slog.NewTextHandler(io.Discard, nil)), prometheus.NewRegistry())
+	s, err := web.New(cfg, services(t, db, accounts, limits), slog.New(slog.NewTextHandler(io.Discard, nil)), prometheus.NewRegistry())
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -199,13 +199,7 @@ func (s *server) feedFilter(r *http.Request) (scheme.MemberAlertFilter, error) {
 	q := r.URL.Query()
 	f := scheme.MemberAlertFilter{Region: strings.TrimSpace(q.Get("region")), Type: strings.TrimSpace(q.Get("type")), Limit: defaultFeedLimit}
 	problems := map[string]string{}
-	var l scheme.Lists
-	if f.Region != "" || f.Type != "" {
-		var err error
-		if l, err = s.Content.Lists(r.Context()); err != nil {
-			return f, err
-		}
-	}
+	l := s.Content.Lists()
 	if f.Region != "" && !slices.ContainsFunc(l.Regions, func(x scheme.Region) bool { return x.Slug == f.Region }) {
 		problems["region"] = "Use a region slug from GET /api/v1/regions."
 	}

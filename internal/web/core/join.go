@@ -26,10 +26,7 @@ var TypeNames = map[scheme.MembershipType]string{
 
 func (s *Server) JoinForm(r *http.Request, t scheme.MembershipType) (JoinView, error) {
 	v := JoinView{Type: t, TypeName: TypeNames[t], Genders: scheme.Genders}
-	lists, err := s.Content.Lists(r.Context())
-	if err != nil {
-		return v, err
-	}
+	lists := s.Content.Lists()
 	v.Regions, v.Sectors = lists.Regions, lists.Sectors
 	terms, err := s.Content.CurrentTerms(r.Context())
 	v.TermsVersion = terms.Version

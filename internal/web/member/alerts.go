@@ -75,11 +75,7 @@ func (s *server) alertFeed() http.Handler {
 // renderFeed shows the feed as q asks (filters and page).
 func (s *server) renderFeed(w http.ResponseWriter, r *http.Request, u scheme.User, status int, q url.Values) {
 	ctx := r.Context()
-	l, err := s.Content.Lists(ctx)
-	if err != nil {
-		s.Fail(w, r, err)
-		return
-	}
+	l := s.Content.Lists()
 	v := AlertFeedView{Org: isOrg(u), Errors: map[string]string{},
 		Region: strings.TrimSpace(q.Get("region")), Type: strings.TrimSpace(q.Get("type")),
 		From: strings.TrimSpace(q.Get("from")), To: strings.TrimSpace(q.Get("to"))}
@@ -203,11 +199,7 @@ func (s *server) renderAlert(w http.ResponseWriter, r *http.Request, u scheme.Us
 		s.Fail(w, r, err)
 		return
 	}
-	l, err := s.Content.Lists(ctx)
-	if err != nil {
-		s.Fail(w, r, err)
-		return
-	}
+	l := s.Content.Lists()
 	v.AlertItemView, v.Org = s.AlertItem(a, l), isOrg(u)
 	if a.Status == scheme.AlertPublished {
 		v.Body, v.Identifiers = a.Body, alertIdents(a.Identifiers)
@@ -276,11 +268,7 @@ func (s *server) alertPrint() http.Handler {
 			s.Fail(w, r, err)
 			return
 		}
-		l, err := s.Content.Lists(ctx)
-		if err != nil {
-			s.Fail(w, r, err)
-			return
-		}
+		l := s.Content.Lists()
 		v := AlertPrintView{Single: true, Printed: s.AlertDate(time.Now())}
 		it, err := s.printItemOf(ctx, a, l)
 		if err != nil {
@@ -300,11 +288,7 @@ func (s *server) alertBulletin() http.Handler {
 			s.Fail(w, r, err)
 			return
 		}
-		l, err := s.Content.Lists(ctx)
-		if err != nil {
-			s.Fail(w, r, err)
-			return
-		}
+		l := s.Content.Lists()
 		v := AlertPrintView{Printed: s.AlertDate(time.Now()), Days: bulletinDays}
 		for _, a := range as {
 			if a.Status != scheme.AlertPublished {

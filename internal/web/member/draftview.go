@@ -128,11 +128,7 @@ func consentViews(c scheme.Consents) []consentView {
 
 func (s *server) renderDraft(w http.ResponseWriter, r *http.Request, u scheme.User, status int, id string, step int, in report.Input,
 	problems map[string]string, fromCheck, afterSubmit bool) {
-	l, err := s.Content.Lists(r.Context())
-	if err != nil {
-		s.Fail(w, r, err)
-		return
-	}
+	l := s.Content.Lists()
 	if problems == nil {
 		problems = map[string]string{}
 	}

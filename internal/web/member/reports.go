@@ -41,12 +41,9 @@ func listNotice(r *http.Request) string {
 func (s *server) myReports() http.Handler {
 	return s.reportersOnly(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
 		ctx := r.Context()
-		l, err := s.Content.Lists(ctx)
-		if err != nil {
-			s.Fail(w, r, err)
-			return
-		}
+		l := s.Content.Lists()
 		v := ReporterListView{Notice: listNotice(r)}
+		var err error
 		if v.Enquiries, err = s.waitingEnquiries(r, u); err != nil {
 			s.Fail(w, r, err)
 			return
@@ -128,11 +125,7 @@ func (s *server) myReport() http.Handler {
 
 func (s *server) renderReport(w http.ResponseWriter, r *http.Request, u scheme.User, status int, rep scheme.Report, v ReporterReportView) {
 	ctx := r.Context()
-	l, err := s.Content.Lists(ctx)
-	if err != nil {
-		s.Fail(w, r, err)
-		return
-	}
+	l := s.Content.Lists()
 	words := statusWords[rep.Status]
 	v.ID, v.Title, v.Status = rep.ID, cmp.Or(l.TypeNames(rep.IncidentTypes), "Your report"), rep.Status
 	v.StatusName, v.StatusText = cmp.Or(words.Name, string(rep.Status)), words.Text

@@ -133,11 +133,7 @@ func (s *server) renderEditor(w http.ResponseWriter, r *http.Request, u scheme.U
 		s.Fail(w, r, err)
 		return
 	}
-	l, err := s.Content.Lists(ctx)
-	if err != nil {
-		s.Fail(w, r, err)
-		return
-	}
+	l := s.Content.Lists()
 	names := s.nameCache(ctx)
 	v := AlertEditorView{ID: a.ID, Status: a.Status, Draft: a.Status == scheme.AlertDraft, Published: a.Status == scheme.AlertPublished,
 		Gone: a.Status == scheme.AlertWithdrawn, Title: a.Title, Errors: st.errs, In: st.in, Notice: st.notice,

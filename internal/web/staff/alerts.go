@@ -126,11 +126,7 @@ func (s *server) alertList() http.Handler {
 			s.Fail(w, r, err)
 			return
 		}
-		l, err := s.Content.Lists(ctx)
-		if err != nil {
-			s.Fail(w, r, err)
-			return
-		}
+		l := s.Content.Lists()
 		v := AlertListView{Notice: map[string]string{
 			"discarded": "The draft was discarded.",
 			"resumed":   "Sending has resumed on that channel.",

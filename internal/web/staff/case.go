@@ -174,11 +174,7 @@ func (s *server) renderCase(w http.ResponseWriter, r *http.Request, u scheme.Use
 		s.Fail(w, r, err)
 		return
 	}
-	n, err := s.Content.Lists(ctx)
-	if err != nil {
-		s.Fail(w, r, err)
-		return
-	}
+	n := s.Content.Lists()
 	now := time.Now()
 	types := n.TypeNameList(rep.IncidentTypes)
 	v := CaseView{

@@ -165,11 +165,7 @@ func (s *server) reportQueue() http.Handler {
 			s.Fail(w, r, err)
 			return
 		}
-		n, err := s.Content.Lists(ctx)
-		if err != nil {
-			s.Fail(w, r, err)
-			return
-		}
+		n := s.Content.Lists()
 		v := ReportQueueView{Tab: tab.Slug}
 		for _, t := range caseQueueTabs {
 			v.Tabs = append(v.Tabs, caseQueueTab{Slug: t.Slug, Name: t.Name, Current: t.Slug == tab.Slug})

@@ -72,11 +72,7 @@ func (s *server) renderApplication(w http.ResponseWriter, r *http.Request, u sch
 	v := ApplicationView{App: a, FlagText: scheme.FlagText, TypeName: core.TypeNames[a.Type],
 		Submitted:   s.Time(a.SubmittedAt, core.WeekdayTime),
 		RegionNames: map[string]string{}, SectorNames: map[string]string{}, GenderNames: map[string]string{}}
-	lists, err := s.Content.Lists(r.Context())
-	if err != nil {
-		s.Fail(w, r, err)
-		return
-	}
+	lists := s.Content.Lists()
 	for _, x := range lists.Regions {
 		v.RegionNames[x.Slug] = x.Name
 	}

@@ -97,11 +97,7 @@ func (s *server) showEnquiry(w http.ResponseWriter, r *http.Request, u scheme.Us
 			return
 		}
 	}
-	l, err := s.Content.Lists(ctx)
-	if err != nil {
-		s.Fail(w, r, err)
-		return
-	}
+	l := s.Content.Lists()
 	fw := map[string]scheme.EnquiryForward{}
 	for _, f := range e.Forwards {
 		fw[f.ReportID] = f

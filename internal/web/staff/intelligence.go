@@ -52,10 +52,7 @@ type intelResult struct {
 
 func (s *server) intelligenceView(r *http.Request, q url.Values, search police.SearchInput) (IntelligenceView, error) {
 	ctx := r.Context()
-	l, err := s.Content.Lists(ctx)
-	if err != nil {
-		return IntelligenceView{}, err
-	}
+	l := s.Content.Lists()
 	v := IntelligenceView{Region: q.Get("region"), Type: q.Get("type"), From: q.Get("from"), To: q.Get("to"), Min: 1,
 		Errors: map[string]string{}, Search: search, Limit: police.SearchLimit}
 	f := scheme.IntelFilter{Region: v.Region, Type: v.Type, Limit: intelPageSize + 1}
@@ -171,11 +168,7 @@ func (s *server) intelligenceSearch() http.Handler {
 			s.Fail(w, r, err)
 			return
 		}
-		l, err := s.Content.Lists(r.Context())
-		if err != nil {
-			s.Fail(w, r, err)
-			return
-		}
+		l := s.Content.Lists()
 		problems := map[string]string{}
 		if in.Region != "" && l.RegionName(in.Region) == "" {
 			problems["region"] = "Choose a region from the list."
