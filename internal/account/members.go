@@ -9,12 +9,7 @@ import (
 )
 
 // activeStaff refuses anyone but an active coordinator or admin.
-func activeStaff(u scheme.User) error {
-	if !u.Role.Staff() || u.Status != scheme.StatusActive {
-		return scheme.Errorf(scheme.CodeForbidden, "Only coordinators and admins manage members.")
-	}
-	return nil
-}
+func activeStaff(u scheme.User) error { return scheme.CanCoordinate(u, "manage members") }
 
 // activeAdmin refuses anyone but an active admin.
 func activeAdmin(u scheme.User, what string) error {

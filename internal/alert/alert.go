@@ -55,12 +55,8 @@ const (
 	maxReports = 20
 )
 
-func staffOnly(u scheme.User) error {
-	if !u.Role.Staff() || u.Status != scheme.StatusActive {
-		return scheme.Errorf(scheme.CodeForbidden, "Only coordinators can do that.")
-	}
-	return nil
-}
+// staffOnly refuses anyone but an active coordinator or admin.
+func staffOnly(u scheme.User) error { return scheme.CanCoordinate(u, "can do that") }
 
 // Draft writes a new draft from reports, filled from them where in leaves
 // fields out, checked for anything that identifies a reporter.

@@ -252,8 +252,8 @@ func countDigits(s string) int {
 // or values that are in reports. Coordinators only; showing who they are
 // is a view of personal data, so each look is audited.
 func (s *Service) Unusual(ctx context.Context, u scheme.User) ([]scheme.CheckingFlag, error) {
-	if !u.Role.Staff() || u.Status != scheme.StatusActive {
-		return nil, scheme.Errorf(scheme.CodeForbidden, "Only coordinators review unusual checking.")
+	if err := scheme.CanCoordinate(u, "review unusual checking"); err != nil {
+		return nil, err
 	}
 	flags, err := s.DB.Checks.UnusualChecking(ctx, s.Now().Add(-scheme.UnusualWindow))
 	if err != nil {

@@ -34,8 +34,8 @@ type DisclosureInput struct {
 // RecordDisclosure checks a disclosure and records it as pending: it
 // enters the log only when another admin approves it.
 func (s *Service) RecordDisclosure(ctx context.Context, u scheme.User, in DisclosureInput) (scheme.Disclosure, error) {
-	if !u.Role.Staff() || u.Status != scheme.StatusActive {
-		return scheme.Disclosure{}, scheme.Errorf(scheme.CodeForbidden, "Only coordinators and admins record disclosures.")
+	if err := scheme.CanCoordinate(u, "record disclosures"); err != nil {
+		return scheme.Disclosure{}, err
 	}
 	p := map[string]string{}
 	if !slices.Contains(scheme.LegalBases, in.LegalBasis) {
@@ -109,8 +109,8 @@ func (s *Service) DecideDisclosure(ctx context.Context, u scheme.User, id, decis
 // Disclosures lists the disclosure log for coordinators and admins:
 // pending ones first, newest first.
 func (s *Service) Disclosures(ctx context.Context, u scheme.User) ([]scheme.Disclosure, error) {
-	if !u.Role.Staff() || u.Status != scheme.StatusActive {
-		return nil, scheme.Errorf(scheme.CodeForbidden, "Only coordinators and admins read the disclosure log.")
+	if err := scheme.CanCoordinate(u, "read the disclosure log"); err != nil {
+		return nil, err
 	}
 	return s.DB.Police.Disclosures(ctx)
 }
@@ -118,8 +118,8 @@ func (s *Service) Disclosures(ctx context.Context, u scheme.User) ([]scheme.Disc
 // Disclosure opens one disclosure for a coordinator or admin. It says what
 // was given about whom, to whom and why, so each opening is audited.
 func (s *Service) Disclosure(ctx context.Context, u scheme.User, id string) (scheme.Disclosure, error) {
-	if !u.Role.Staff() || u.Status != scheme.StatusActive {
-		return scheme.Disclosure{}, scheme.Errorf(scheme.CodeForbidden, "Only coordinators and admins read the disclosure log.")
+	if err := scheme.CanCoordinate(u, "read the disclosure log"); err != nil {
+		return scheme.Disclosure{}, err
 	}
 	d, err := s.DB.Police.Disclosure(ctx, id)
 	if err != nil {

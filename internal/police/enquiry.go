@@ -22,12 +22,8 @@ type EnquiryInput struct {
 // by default: ten working days.
 const RespondWithin = 10 * 8 * time.Hour
 
-func staff(u scheme.User) error {
-	if !u.Role.Staff() || u.Status != scheme.StatusActive {
-		return scheme.Errorf(scheme.CodeForbidden, "Only coordinators handle police enquiries.")
-	}
-	return nil
-}
+// staff refuses anyone but an active coordinator or admin.
+func staff(u scheme.User) error { return scheme.CanCoordinate(u, "handle police enquiries") }
 
 // CreateEnquiry checks and records a police enquiry.
 func (s *Service) CreateEnquiry(ctx context.Context, u scheme.User, in EnquiryInput) (scheme.Enquiry, error) {

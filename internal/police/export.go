@@ -119,8 +119,8 @@ func (s *Service) validate(in ExportInput) (map[string]string, []string) {
 // consent is in force (and that were not rejected), records the export
 // with a reference and an audit entry, and returns it with its content.
 func (s *Service) CreateExport(ctx context.Context, u scheme.User, in ExportInput) (Export, error) {
-	if !u.Role.Staff() || u.Status != scheme.StatusActive {
-		return Export{}, scheme.Errorf(scheme.CodeForbidden, "Only coordinators can export for the police.")
+	if err := scheme.CanCoordinate(u, "export for the police"); err != nil {
+		return Export{}, err
 	}
 	problems, ids := s.validate(in)
 	if len(problems) > 0 {
@@ -181,8 +181,8 @@ func exportable(r scheme.Report) bool {
 // whose consent was withdrawn since is left out (and counted). Each call
 // is an access to the content, so it is audited.
 func (s *Service) Export(ctx context.Context, u scheme.User, id, format string) (Export, error) {
-	if !u.Role.Staff() || u.Status != scheme.StatusActive {
-		return Export{}, scheme.Errorf(scheme.CodeForbidden, "Only coordinators can export for the police.")
+	if err := scheme.CanCoordinate(u, "export for the police"); err != nil {
+		return Export{}, err
 	}
 	if !slices.Contains(Formats, format) {
 		return Export{}, scheme.Invalid(map[string]string{"format": "Choose CSV, JSON or a printable page."})
@@ -219,8 +219,8 @@ func (s *Service) Export(ctx context.Context, u scheme.User, id, format string) 
 // Exports lists the latest exports (at most limit), newest first, with
 // how many reports each included and left out.
 func (s *Service) Exports(ctx context.Context, u scheme.User, limit int) ([]scheme.ExportSummary, error) {
-	if !u.Role.Staff() || u.Status != scheme.StatusActive {
-		return nil, scheme.Errorf(scheme.CodeForbidden, "Only coordinators can export for the police.")
+	if err := scheme.CanCoordinate(u, "export for the police"); err != nil {
+		return nil, err
 	}
 	return s.DB.Police.PoliceExports(ctx, limit)
 }
@@ -228,8 +228,8 @@ func (s *Service) Exports(ctx context.Context, u scheme.User, limit int) ([]sche
 // Record opens an export's record without its content. Its purpose and
 // recipient can name people, so each opening is audited.
 func (s *Service) Record(ctx context.Context, u scheme.User, id string) (scheme.PoliceExport, error) {
-	if !u.Role.Staff() || u.Status != scheme.StatusActive {
-		return scheme.PoliceExport{}, scheme.Errorf(scheme.CodeForbidden, "Only coordinators can export for the police.")
+	if err := scheme.CanCoordinate(u, "export for the police"); err != nil {
+		return scheme.PoliceExport{}, err
 	}
 	e, err := s.DB.Police.PoliceExport(ctx, id)
 	if err != nil {

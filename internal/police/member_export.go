@@ -15,18 +15,10 @@ import (
 // Each step is audited. The second-person rule is checked in the store's
 // transaction, where no race can get round it.
 
-// staffActive refuses anyone but an active coordinator or admin.
-func staffActive(u scheme.User, what string) error {
-	if !u.Role.Staff() || u.Status != scheme.StatusActive {
-		return scheme.Errorf(scheme.CodeForbidden, "Only coordinators and admins %s.", what)
-	}
-	return nil
-}
-
 // RequestMemberExport records a request to export a revoked member's
 // details for the police.
 func (s *Service) RequestMemberExport(ctx context.Context, u scheme.User, memberID, purpose string) (scheme.MemberExport, error) {
-	if err := staffActive(u, "ask for a member's details"); err != nil {
+	if err := scheme.CanCoordinate(u, "ask for a member's details"); err != nil {
 		return scheme.MemberExport{}, err
 	}
 	purpose = strings.TrimSpace(purpose)
@@ -42,7 +34,7 @@ func (s *Service) RequestMemberExport(ctx context.Context, u scheme.User, member
 // DecideMemberExport approves or refuses a request: any coordinator or
 // admin but the one who asked.
 func (s *Service) DecideMemberExport(ctx context.Context, u scheme.User, id, decision string) (scheme.MemberExport, error) {
-	if err := staffActive(u, "approve exports"); err != nil {
+	if err := scheme.CanCoordinate(u, "approve exports"); err != nil {
 		return scheme.MemberExport{}, err
 	}
 	if decision != "approve" && decision != "refuse" {
@@ -54,7 +46,7 @@ func (s *Service) DecideMemberExport(ctx context.Context, u scheme.User, id, dec
 // DownloadMemberExport gives the one who asked the details, once another
 // person approved.
 func (s *Service) DownloadMemberExport(ctx context.Context, u scheme.User, id string) (scheme.RevokedExport, error) {
-	if err := staffActive(u, "export a member's details"); err != nil {
+	if err := scheme.CanCoordinate(u, "export a member's details"); err != nil {
 		return scheme.RevokedExport{}, err
 	}
 	return s.DB.Police.ExportRevoked(ctx, u.ID, id)
@@ -63,7 +55,7 @@ func (s *Service) DownloadMemberExport(ctx context.Context, u scheme.User, id st
 // MemberExports lists requests to export revoked members' details, pending
 // ones first, for coordinators and admins to decide or download.
 func (s *Service) MemberExports(ctx context.Context, u scheme.User) ([]scheme.MemberExport, error) {
-	if err := staffActive(u, "see export requests"); err != nil {
+	if err := scheme.CanCoordinate(u, "see export requests"); err != nil {
 		return nil, err
 	}
 	return s.DB.Police.MemberExports(ctx)

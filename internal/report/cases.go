@@ -13,12 +13,7 @@ import (
 // copy, notes, referrals and tasks).
 
 // coordinator refuses anyone but an active coordinator or admin.
-func coordinator(u scheme.User) error {
-	if !u.Role.Staff() || u.Status != scheme.StatusActive {
-		return scheme.Errorf(scheme.CodeForbidden, "Only coordinators can do that.")
-	}
-	return nil
-}
+func coordinator(u scheme.User) error { return scheme.CanCoordinate(u, "can do that") }
 
 // Mine lists u's own reports without their content, newest first.
 func (s *Service) Mine(ctx context.Context, u scheme.User) ([]scheme.Report, error) {

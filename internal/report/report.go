@@ -309,8 +309,8 @@ func normalise(kind, value string) (identifier.Result, error) {
 // typed (so a partial value typed the same way is found too). The search
 // is audited.
 func (s *Service) Search(ctx context.Context, u scheme.User, kind, value string) ([]scheme.Report, error) {
-	if !u.Role.Staff() || u.Status != scheme.StatusActive {
-		return nil, scheme.Errorf(scheme.CodeForbidden, "Only coordinators can search reports.")
+	if err := scheme.CanCoordinate(u, "search reports"); err != nil {
+		return nil, err
 	}
 	value = strings.TrimSpace(value)
 	if value == "" {

@@ -20,6 +20,15 @@ const (
 // Staff reports whether r is scheme staff, who must use a second factor.
 func (r Role) Staff() bool { return r == RoleCoordinator || r == RoleAdmin }
 
+// CanCoordinate refuses anyone but an active coordinator or admin, saying
+// what only they do ("search reports").
+func CanCoordinate(u User, what string) error {
+	if !u.Role.Staff() || u.Status != StatusActive {
+		return Errorf(CodeForbidden, "Only coordinators and admins %s.", what)
+	}
+	return nil
+}
+
 // User is someone who can sign in. Username is the decrypted value.
 type User struct {
 	ID        string    `json:"id,omitempty"`
