@@ -6,7 +6,9 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"time"
 
+	"uglymugs/internal/audit"
 	"uglymugs/internal/scheme"
 )
 
@@ -101,4 +103,166 @@ func (area Alerts) MemberAlertsIn(ctx context.Context, userID string, ids []stri
 		WHERE r.user_id = $1 AND a.status = 'published' AND a.id IN (` + strings.Join(marks, ", ") + `)
 		ORDER BY a.published_at DESC, a.id LIMIT 50`
 	return db.listAlerts(ctx, q, args, false)
+}
+
+// AddAddition records what a member adds to an alert they received (the
+// caller has checked body: alert.Service.AddAddition). It waits for a
+// coordinator before anyone else sees it.
+func (area Alerts) AddAddition(ctx context.Context, userID, alertID, body string) (scheme.Addition, error) {
+	db := area.db
+
+	body = strings.TrimSpace(body)
+	ad := scheme.Addition{ID: newID(), AlertID: alertID, AuthorID: userID, Mine: true, Body: body, Status: scheme.AdditionPending, CreatedAt: db.now().UTC()}
+	err := db.inTx(ctx, func(tx *sql.Tx) error {
+		var ok int
+		err := tx.QueryRowContext(ctx, `SELECT 1 FROM alert_recipients r JOIN alerts a ON a.id = r.alert_id
+			WHERE r.alert_id = $1 AND r.user_id = $2 AND a.status = 'published'`, alertID, userID).Scan(&ok)
+		if err != nil {
+			return mapErr(err)
+		}
+		ct, err := db.seal("alert_additions", "body", ad.ID, body)
+		if err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO alert_additions (id, alert_id, author_id, body_ct, status, created_at)
+			VALUES ($1, $2, $3, $4, 'pending', $5)`, ad.ID, alertID, userID, ct, ad.CreatedAt); err != nil {
+			return err
+		}
+		return db.appendAudit(ctx, tx, audit.Entry{Actor: userID, Action: "alert.addition", SubjectType: "alert", SubjectID: alertID})
+	})
+	return ad, err
+}
+
+// Additions lists an alert's additions as viewer sees them: coordinators
+// (staff) see all; a member sees the approved ones and their own.
+func (area Alerts) Additions(ctx context.Context, alertID, viewer string, staff bool) ([]scheme.Addition, error) {
+	db := area.db
+
+	q := `SELECT id, alert_id, author_id, body_ct, status, created_at, moderated_at FROM alert_additions WHERE alert_id = $1`
+	args := []any{alertID}
+	if !staff {
+		q += ` AND (status = 'approved' OR author_id = $2)`
+		args = append(args, viewer)
+	}
+	return db.additions(ctx, q+` ORDER BY created_at, id`, viewer, args...)
+}
+
+// PendingAdditions lists additions waiting for a coordinator, oldest first.
+func (area Alerts) PendingAdditions(ctx context.Context) ([]scheme.Addition, error) {
+	db := area.db
+
+	return db.additions(ctx, `SELECT id, alert_id, author_id, body_ct, status, created_at, moderated_at FROM alert_additions
+		WHERE status = 'pending' ORDER BY created_at, id LIMIT 200`, "")
+}
+
+func (db *core) additions(ctx context.Context, q, viewer string, args ...any) ([]scheme.Addition, error) {
+	return queryRows(ctx, db.read, func(rows rowScanner) (ad scheme.Addition, err error) {
+		var ct []byte
+		var moderated sql.NullTime
+		if err := rows.Scan(&ad.ID, &ad.AlertID, &ad.AuthorID, &ct, &ad.Status, &ad.CreatedAt, &moderated); err != nil {
+			return ad, err
+		}
+		ad.ModeratedAt, ad.Mine = moderated.Time, viewer != "" && ad.AuthorID == viewer
+		if ad.Body, err = db.open("alert_additions", "body", ad.ID, ct); err != nil {
+			return ad, err
+		}
+		return ad, nil
+	}, q, args...)
+}
+
+// ModerateAddition approves or rejects a pending addition.
+func (area Alerts) ModerateAddition(ctx context.Context, actor, id string, approve bool) error {
+	db := area.db
+
+	status := scheme.AdditionRejected
+	if approve {
+		status = scheme.AdditionApproved
+	}
+	return db.inTx(ctx, func(tx *sql.Tx) error {
+		var alertID string
+		err := tx.QueryRowContext(ctx, `SELECT alert_id FROM alert_additions WHERE id = $1 AND status = 'pending'`, id).Scan(&alertID)
+		if err == sql.ErrNoRows {
+			return scheme.Errorf(scheme.CodeConflict, "This addition has already been moderated, or no longer exists.")
+		} else if err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE alert_additions SET status = $1, moderated_by = $2, moderated_at = $3 WHERE id = $4`,
+			status, actor, db.now().UTC(), id); err != nil {
+			return err
+		}
+		return db.appendAudit(ctx, tx, audit.Entry{Actor: actor, Action: "alert.addition." + status, SubjectType: "alert", SubjectID: alertID})
+	})
+}
+
+// Targeting: who an alert reaches. One rule, written once, used to count
+// the audience before publishing and to fan out after it:
+//
+//   - active members only (individuals, organisations' key contacts and
+//     staff), never applicants, revoked members or scheme staff;
+//   - nationwide, or a member in one of the alert's regions (an
+//     organisation's staff count as being in their key contact's regions);
+//   - when the alert names sectors, a member whose sector is one of them or
+//     who did not say; likewise for genders ("prefer not to say" counts as
+//     not saying). Nobody is left unwarned for declining a monitoring
+//     question.
+//
+// $1 is the alert id. targetFrom selects from users u joined to profiles p.
+const targetFrom = ` FROM users u JOIN profiles p ON p.user_id = u.id
+	WHERE u.status = 'active' AND u.role IN ('member', 'org_contact', 'org_staff')
+	AND (EXISTS (SELECT 1 FROM alerts a WHERE a.id = $1 AND a.nationwide)
+		OR EXISTS (SELECT 1 FROM alert_regions ar JOIN profile_regions pr ON pr.region = ar.region
+			WHERE ar.alert_id = $1 AND pr.user_id = u.id)
+		OR EXISTS (SELECT 1 FROM alert_regions ar JOIN profile_regions pr ON pr.region = ar.region
+			JOIN users k ON k.id = pr.user_id AND k.role = 'org_contact'
+			WHERE ar.alert_id = $1 AND u.organisation_id IS NOT NULL AND k.organisation_id = u.organisation_id))
+	AND (NOT EXISTS (SELECT 1 FROM alert_sectors s WHERE s.alert_id = $1) OR p.sector = ''
+		OR p.sector IN (SELECT s.sector FROM alert_sectors s WHERE s.alert_id = $1))
+	AND (NOT EXISTS (SELECT 1 FROM alert_genders g WHERE g.alert_id = $1) OR p.gender IN ('', 'prefer-not')
+		OR p.gender IN (SELECT g.gender FROM alert_genders g WHERE g.alert_id = $1))`
+
+// Channel conditions on top of targetFrom: the member chose the channel and
+// has an address for it.
+const (
+	wantsEmail = ` AND p.alert_email AND p.email_ct IS NOT NULL`
+	wantsSMS   = ` AND p.alert_sms AND p.mobile_ct IS NOT NULL`
+)
+
+// audience counts the members an alert reaches, by channel, as its
+// targeting now stands.
+func audience(ctx context.Context, q queryer, alertID string) (scheme.Audience, error) {
+	var a scheme.Audience
+	err := q.QueryRowContext(ctx, `SELECT COUNT(*),
+		COALESCE(SUM(CASE WHEN p.alert_email AND p.email_ct IS NOT NULL THEN 1 ELSE 0 END), 0),
+		COALESCE(SUM(CASE WHEN p.alert_sms AND p.mobile_ct IS NOT NULL THEN 1 ELSE 0 END), 0)`+targetFrom, alertID).
+		Scan(&a.InApp, &a.Email, &a.SMS)
+	return a, err
+}
+
+// Audience counts the members alert id reaches, by channel.
+func (area Alerts) Audience(ctx context.Context, id string) (scheme.Audience, error) {
+	db := area.db
+
+	return audience(ctx, db.read, id)
+}
+
+// BackfillDays is how far back a new member's feed starts: the alerts
+// published in that time that would have reached them appear in the app
+// (they are not emailed or texted: they are not new).
+const BackfillDays = 30
+
+// backfillAlerts gives a newly active member the recent alerts that target
+// them, in the app.
+func backfillAlerts(ctx context.Context, tx *sql.Tx, userID string, now time.Time) error {
+	ids, err := queryStrings(ctx, tx, `SELECT id FROM alerts WHERE status = 'published' AND published_at >= $1`,
+		now.Add(-BackfillDays*24*time.Hour))
+	if err != nil {
+		return err
+	}
+	for _, id := range ids {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO alert_recipients (alert_id, user_id, via, created_at)
+			SELECT $1, u.id, 'backfill', $2`+targetFrom+` AND u.id = $3 ON CONFLICT DO NOTHING`, id, now, userID); err != nil {
+			return err
+		}
+	}
+	return nil
 }

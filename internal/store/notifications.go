@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"fmt"
 
 	"github.com/riverqueue/river"
 
@@ -142,4 +143,208 @@ func (area Deliveries) Outbox(ctx context.Context, limit int) ([]scheme.Notifica
 		out = append(out, n)
 	}
 	return out, nil
+}
+
+// FanOutAlert makes the in-app rows and the email and SMS deliveries of
+// the members alert alertID reaches among the next batch accounts by id
+// after its cursor, and moves the cursor on. When no account remains it
+// records the fan-out done and enqueues the senders of the channels it
+// filled, in that transaction, and reports done. An alert that is no
+// longer published (withdrawn) is done too: nothing more is made for it.
+//
+// A batch counts accounts, not recipients, so that the targeting rule is
+// applied once per member (over an id range) rather than once to find the
+// batch and again to fill it; a narrow alert takes as many batches as a
+// nationwide one, each of them cheap.
+func (area Deliveries) FanOutAlert(ctx context.Context, alertID string, batch int) (done bool, err error) {
+	db := area.db
+
+	return db.top.Deliveries.FanOutPart(ctx, alertID, 0, 1, batch)
+}
+
+// fanOutParts is how many parts an alert's fan-out is split into: on
+// SQLite one (its single writer would only make parts take turns), on
+// PostgreSQL four, worked at once by whichever workers are free.
+func (db *core) fanOutParts() int {
+	switch {
+	case db.parts > 0:
+		return db.parts
+	case db.dialect == Postgres:
+		return 4
+	}
+	return 1
+}
+
+// SetFanOutParts sets how many parts alerts published from now on are
+// fanned out in (0: the default for the database).
+func (area Deliveries) SetFanOutParts(n int) {
+	db := area.db
+	db.parts = n
+}
+
+// idOrder is the alphabet of ids (rand.Text's base32) in byte order: the
+// fan-out's parts are ranges of it.
+const idOrder = "234567ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+
+// partRange is where part of parts begins (inclusive) and ends
+// (exclusive; "" for no end). Ids made otherwise still fall in a part: the
+// first begins at "" and the last has no end.
+func partRange(part, parts int) (lo, hi string) {
+	bound := func(i int) string {
+		if i <= 0 || i >= parts {
+			return ""
+		}
+		return idOrder[len(idOrder)*i/parts : len(idOrder)*i/parts+1]
+	}
+	return bound(part), bound(part + 1)
+}
+
+// FanOutPart is FanOutAlert for one part of an alert's members (a range of
+// ids) when its fan-out is split into parts, each worked by its own job:
+// batches of different parts may run at once, on different instances.
+// When the last part is done, the alert's fan-out is marked done and the
+// senders are started.
+func (area Deliveries) FanOutPart(ctx context.Context, alertID string, part, parts, batch int) (done bool, err error) {
+	db := area.db
+
+	if batch <= 0 {
+		batch = 2000
+	}
+	if parts < 1 || part < 0 || part >= parts {
+		return false, fmt.Errorf("fan-out: part %d of %d", part, parts)
+	}
+	lo, hi := partRange(part, parts)
+	partDone := false
+	err = db.inTx(ctx, func(tx *sql.Tx) error {
+		// On PostgreSQL a shared lock on the alert orders a batch and a
+		// withdrawal (which waits for the batches, then cancels what they
+		// queued) while letting the other parts' batches run; the part's
+		// own row is locked, so one part is worked by one run at a time.
+		share, lock := "", ""
+		if db.dialect == Postgres {
+			share, lock = ` FOR SHARE`, ` FOR UPDATE`
+		}
+		var status, legacy string
+		var doneAt sql.NullTime
+		if err := tx.QueryRowContext(ctx, `SELECT status, fanout_cursor, fanout_done_at FROM alerts WHERE id = $1`+share, alertID).
+			Scan(&status, &legacy, &doneAt); err != nil {
+			return mapErr(err)
+		}
+		if status != string(scheme.AlertPublished) || doneAt.Valid {
+			done = true
+			return nil
+		}
+		// A fan-out begun in one part before parts existed carries on
+		// from the alert's own cursor.
+		start := ""
+		if parts == 1 {
+			start = legacy
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO alert_fanout_parts (alert_id, part, cursor) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING`,
+			alertID, part, start); err != nil {
+			return err
+		}
+		var cursor string
+		var partAt sql.NullTime
+		if err := tx.QueryRowContext(ctx, `SELECT cursor, done_at FROM alert_fanout_parts WHERE alert_id = $1 AND part = $2`+lock,
+			alertID, part).Scan(&cursor, &partAt); err != nil {
+			return err
+		}
+		if partAt.Valid {
+			partDone = true
+			return nil
+		}
+		now := db.now().UTC()
+		// A batch is the next `batch` accounts by id in the part's range
+		// (an index range, read without the targeting); the inserts below
+		// apply the targeting to that range alone, so each member is
+		// weighed once.
+		// One lower bound, so that the index range starts where the batch
+		// does: the part's start before its first batch, then the cursor.
+		from, after := ` >= $2`, lo
+		if cursor != "" {
+			from, after = ` > $2`, cursor
+		}
+		upTo := ""
+		if hi != "" {
+			upTo = ` AND id < $3`
+		}
+		var last sql.NullString
+		// #nosec G202 -- from and upTo are constant fragments
+		if err := tx.QueryRowContext(ctx, `SELECT MAX(id) FROM (SELECT id FROM users WHERE id`+from+upTo+` ORDER BY id LIMIT $1) b`,
+			append([]any{batch, after}, nonEmpty(hi)...)...).Scan(&last); err != nil {
+			return fmt.Errorf("fan-out batch: %w", err)
+		}
+		if !last.Valid {
+			partDone = true
+			_, err := tx.ExecContext(ctx, `UPDATE alert_fanout_parts SET done_at = $1 WHERE alert_id = $2 AND part = $3`, now, alertID, part)
+			return err
+		}
+		inRange := ` AND u.id` + from + ` AND u.id <= $3`
+		// A member who could already read it (through a check, say) is now
+		// a recipient of the alert itself, and so gets email and SMS.
+		// #nosec G202 -- targetFrom and the range are constant fragments and $n placeholders
+		if _, err := tx.ExecContext(ctx, `INSERT INTO alert_recipients (alert_id, user_id, via, created_at)
+			SELECT $1, u.id, 'alert', $4`+targetFrom+inRange+`
+			ON CONFLICT (alert_id, user_id) DO UPDATE SET via = 'alert' WHERE alert_recipients.via <> 'alert'`,
+			alertID, after, last.String, now); err != nil {
+			return fmt.Errorf("fan-out in-app: %w", err)
+		}
+		// Email and SMS go to the batch's recipients who chose the channel:
+		// the targeting was applied once, above.
+		for _, c := range []struct{ channel, wants string }{{"email", wantsEmail}, {"sms", wantsSMS}} {
+			// #nosec G202 -- constant fragments and column names chosen in code, and $n placeholders; values are arguments
+			if _, err := tx.ExecContext(ctx, `INSERT INTO alert_deliveries (alert_id, user_id, channel, status, attempts, next_attempt_at, updated_at)
+				SELECT r.alert_id, r.user_id, $5, 'queued', 0, $4, $4 FROM alert_recipients r JOIN profiles p ON p.user_id = r.user_id
+				WHERE r.alert_id = $1 AND r.via = 'alert' AND r.user_id`+from+` AND r.user_id <= $3`+c.wants+` ON CONFLICT DO NOTHING`,
+				alertID, after, last.String, now, c.channel); err != nil {
+				return fmt.Errorf("fan-out %s: %w", c.channel, err)
+			}
+		}
+		_, err := tx.ExecContext(ctx, `UPDATE alert_fanout_parts SET cursor = $1 WHERE alert_id = $2 AND part = $3`, last.String, alertID, part)
+		return err
+	})
+	if err != nil || done || !partDone {
+		return done, err
+	}
+	return true, db.finishFanOut(ctx, alertID, parts)
+}
+
+// finishFanOut marks the alert's fan-out done, and starts the senders of
+// the channels it queued messages on, once every part is done; the part
+// that finishes last does it (on PostgreSQL the alert's row lock makes
+// parts finishing at once take turns).
+func (db *core) finishFanOut(ctx context.Context, alertID string, parts int) error {
+	return db.inTx(ctx, func(tx *sql.Tx) error {
+		lock := ""
+		if db.dialect == Postgres {
+			lock = ` FOR UPDATE`
+		}
+		var doneAt sql.NullTime
+		if err := tx.QueryRowContext(ctx, `SELECT fanout_done_at FROM alerts WHERE id = $1`+lock, alertID).Scan(&doneAt); err != nil {
+			return mapErr(err)
+		}
+		var finished int
+		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM alert_fanout_parts WHERE alert_id = $1 AND done_at IS NOT NULL`, alertID).Scan(&finished); err != nil {
+			return err
+		}
+		if doneAt.Valid || finished < parts {
+			return nil
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE alerts SET fanout_done_at = $1 WHERE id = $2`, db.now().UTC(), alertID); err != nil {
+			return err
+		}
+		channels, err := queryStrings(ctx, tx, `SELECT DISTINCT channel FROM alert_deliveries WHERE alert_id = $1 AND status = 'queued' ORDER BY channel`, alertID)
+		if err != nil {
+			return err
+		}
+		return db.startDeliveries(ctx, tx, channels...)
+	})
+}
+
+func nonEmpty(s string) []any {
+	if s == "" {
+		return nil
+	}
+	return []any{s}
 }
