@@ -51,12 +51,19 @@ func HavePostgres() bool { return os.Getenv(EnvPostgres) != "" }
 // Each runs fn once per engine, as subtests named "sqlite" and "postgres".
 func Each(t *testing.T, fn func(t *testing.T, db *store.DB)) {
 	t.Helper()
-	t.Run("sqlite", func(t *testing.T) { fn(t, Open(t, store.SQLite)) })
+	EachDialect(t, func(t *testing.T, d store.Dialect) { fn(t, Open(t, d)) })
+}
+
+// EachDialect runs fn once per engine, as subtests named "sqlite" and
+// "postgres" (skipped, saying why, where no server is configured).
+func EachDialect(t *testing.T, fn func(t *testing.T, d store.Dialect)) {
+	t.Helper()
+	t.Run("sqlite", func(t *testing.T) { fn(t, store.SQLite) })
 	t.Run("postgres", func(t *testing.T) {
 		if !HavePostgres() {
 			t.Skip(SkipPostgres)
 		}
-		fn(t, Open(t, store.Postgres))
+		fn(t, store.Postgres)
 	})
 }
 
@@ -64,13 +71,7 @@ func Each(t *testing.T, fn func(t *testing.T, db *store.DB)) {
 // other keys, say): fn gets a fresh migrated database's source per engine.
 func EachSource(t *testing.T, fn func(t *testing.T, src store.Source)) {
 	t.Helper()
-	t.Run("sqlite", func(t *testing.T) { fn(t, Source(t, store.SQLite)) })
-	t.Run("postgres", func(t *testing.T) {
-		if !HavePostgres() {
-			t.Skip(SkipPostgres)
-		}
-		fn(t, Source(t, store.Postgres))
-	})
+	EachDialect(t, func(t *testing.T, d store.Dialect) { fn(t, Source(t, d)) })
 }
 
 // Source returns a fresh migrated database of the given engine, removed when
