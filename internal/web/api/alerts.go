@@ -139,7 +139,7 @@ func (s *server) storedAlert(r *http.Request, id string, u scheme.User) (any, er
 }
 
 func (s *server) listAlerts() http.Handler {
-	return s.tokenAuth(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
+	return s.tokenAuth(func(w http.ResponseWriter, r *http.Request, u scheme.User) error {
 		q := r.URL.Query()
 		if staffView(u) {
 			var f scheme.AlertFilter
@@ -150,30 +150,27 @@ func (s *server) listAlerts() http.Handler {
 				default:
 					s.APIFail(w, r, &scheme.Error{Code: scheme.CodeInvalid, Message: "Unknown status.",
 						Fields: map[string]string{"status": "Use draft, published or withdrawn."}})
-					return
+					return nil
 				}
 			}
 			as, err := s.Alerts.List(r.Context(), u, f)
 			if err != nil {
-				s.APIFail(w, r, err)
-				return
+				return err
 			}
 			items := make([]staffAlertJSON, len(as))
 			for i, a := range as {
 				items[i] = staffAlert(a)
 			}
 			core.WriteJSON(w, http.StatusOK, map[string]any{"items": items})
-			return
+			return nil
 		}
 		f, err := s.feedFilter(r)
 		if err != nil {
-			s.APIFail(w, r, err)
-			return
+			return err
 		}
 		as, err := s.Alerts.Feed(r.Context(), u, f)
 		if err != nil {
-			s.APIFail(w, r, err)
-			return
+			return err
 		}
 		items := make([]memberAlertJSON, len(as))
 		for i, a := range as {
@@ -184,6 +181,7 @@ func (s *server) listAlerts() http.Handler {
 			out["next_before"] = as[len(as)-1].PublishedAt.UTC().Format(time.RFC3339Nano)
 		}
 		core.WriteJSON(w, http.StatusOK, out)
+		return nil
 	}, readerRoles...)
 }
 
@@ -247,27 +245,26 @@ func (s *server) feedFilter(r *http.Request) (scheme.MemberAlertFilter, error) {
 }
 
 func (s *server) getAlert() http.Handler {
-	return s.tokenAuth(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
+	return s.tokenAuth(func(w http.ResponseWriter, r *http.Request, u scheme.User) error {
 		id := r.PathValue("id")
 		if staffView(u) {
 			s.writeStaffAlert(w, r, http.StatusOK, id, u)
-			return
+			return nil
 		}
 		a, err := s.Alerts.Open(r.Context(), u, id)
 		if err != nil {
-			s.APIFail(w, r, err)
-			return
+			return err
 		}
 		out := memberAlert(a)
 		if a.Status == scheme.AlertPublished {
 			ads, err := s.Alerts.Additions(r.Context(), u, a.ID)
 			if err != nil {
-				s.APIFail(w, r, err)
-				return
+				return err
 			}
 			out.Additions = nonNil(ads)
 		}
 		core.WriteJSON(w, http.StatusOK, out)
+		return nil
 	}, readerRoles...)
 }
 
@@ -283,12 +280,12 @@ func (s *server) updateAlert() http.Handler {
 }
 
 func (s *server) approveAlert() http.Handler {
-	return s.tokenAuth(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
+	return s.tokenAuth(func(w http.ResponseWriter, r *http.Request, u scheme.User) error {
 		if err := s.Alerts.Approve(r.Context(), u, r.PathValue("id")); err != nil {
-			s.APIFail(w, r, err)
-			return
+			return err
 		}
 		s.writeStaffAlert(w, r, http.StatusOK, r.PathValue("id"), u)
+		return nil
 	}, scheme.RoleCoordinator)
 }
 
@@ -307,21 +304,20 @@ func decodeOptional(r *http.Request, v any) error {
 }
 
 func (s *server) publishAlert() http.Handler {
-	return s.tokenAuth(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
+	return s.tokenAuth(func(w http.ResponseWriter, r *http.Request, u scheme.User) error {
 		var in struct {
 			OverrideReason string `json:"override_reason"`
 		}
 		if err := decodeOptional(r, &in); err != nil {
-			s.APIFail(w, r, err)
-			return
+			return err
 		}
 		id := r.PathValue("id")
 		aud, err := s.Alerts.Publish(r.Context(), u, id, in.OverrideReason)
 		if err != nil {
-			s.APIFail(w, r, err)
-			return
+			return err
 		}
 		core.WriteJSON(w, http.StatusOK, map[string]any{"id": id, "status": scheme.AlertPublished, "recipients": aud})
+		return nil
 	}, scheme.RoleCoordinator)
 }
 
@@ -343,11 +339,10 @@ var deliveryStates = []string{scheme.DeliveryQueued, scheme.DeliverySending, sch
 	scheme.DeliveryFailed, scheme.DeliveryCancelled, scheme.DeliveryOutbox}
 
 func (s *server) listDeliveries() http.Handler {
-	return s.tokenAuth(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
+	return s.tokenAuth(func(w http.ResponseWriter, r *http.Request, u scheme.User) error {
 		d, err := s.Alerts.Deliveries(r.Context(), u, r.PathValue("id"))
 		if err != nil {
-			s.APIFail(w, r, err)
-			return
+			return err
 		}
 		counts := d.Counts
 		for _, ch := range []string{"email", "sms"} {
@@ -363,6 +358,7 @@ func (s *server) listDeliveries() http.Handler {
 		}
 		core.WriteJSON(w, http.StatusOK, map[string]any{"id": d.Alert.ID, "status": d.Alert.Status, "counts": counts,
 			"failures": nonNil(d.Failures), "paused": nonNil(d.Paused)})
+		return nil
 	}, scheme.RoleCoordinator)
 }
 

@@ -22,25 +22,28 @@ import (
 // withJSON reads the request's JSON into In and answers with what do
 // returns: a status and a value written as JSON. A body that does not read,
 // or an error from do, is the API's error answer instead.
-func withJSON[In any](s *server, do func(r *http.Request, u scheme.User, in In) (int, any, error)) func(http.ResponseWriter, *http.Request, scheme.User) {
-	return func(w http.ResponseWriter, r *http.Request, u scheme.User) {
+func withJSON[In any](s *server, do func(r *http.Request, u scheme.User, in In) (int, any, error)) core.Handler {
+	return func(w http.ResponseWriter, r *http.Request, u scheme.User) error {
 		var in In
 		if err := decode(r, &in); err != nil {
-			s.APIFail(w, r, err)
-			return
+			return err
 		}
 		status, out, err := do(r, u, in)
 		if err != nil {
-			s.APIFail(w, r, err)
-			return
+			return err
 		}
 		core.WriteJSON(w, status, out)
+		return nil
 	}
 }
 
 // public serves h to anyone: nobody is signed in.
-func public(h func(http.ResponseWriter, *http.Request, scheme.User)) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { h(w, r, scheme.User{}) })
+func (s *server) public(h core.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if err := h(w, r, scheme.User{}); err != nil {
+			s.APIFail(w, r, err)
+		}
+	})
 }
 
 // decode reads a JSON body into v, refusing unknown fields and trailing
@@ -128,7 +131,7 @@ func bearer(r *http.Request) string {
 
 // tokenAuth runs next with the token's user if their role is one of roles
 // (any role when none are given).
-func (s *server) tokenAuth(next func(w http.ResponseWriter, r *http.Request, u scheme.User), roles ...scheme.Role) http.Handler {
+func (s *server) tokenAuth(next core.Handler, roles ...scheme.Role) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		u, err := s.Accounts.Authenticate(r.Context(), bearer(r), scheme.SessionAPI)
 		if err != nil {
@@ -140,24 +143,26 @@ func (s *server) tokenAuth(next func(w http.ResponseWriter, r *http.Request, u s
 			s.APIFail(w, r, core.ErrForbidden)
 			return
 		}
-		next(w, r, u)
+		if err := next(w, r, u); err != nil {
+			s.APIFail(w, r, err)
+		}
 	})
 }
 
 func (s *server) signIn() http.Handler {
-	return public(withJSON(s, func(r *http.Request, _ scheme.User, in account.SignInInput) (int, any, error) {
+	return s.public(withJSON(s, func(r *http.Request, _ scheme.User, in account.SignInInput) (int, any, error) {
 		sess, err := s.Accounts.SignIn(r.Context(), in, scheme.SessionAPI)
 		return http.StatusCreated, map[string]any{"token": sess.Token, "expires_at": sess.Expires.UTC().Format(time.RFC3339)}, err
 	}))
 }
 
 func (s *server) signOut() http.Handler {
-	return s.tokenAuth(func(w http.ResponseWriter, r *http.Request, _ scheme.User) {
+	return s.tokenAuth(func(w http.ResponseWriter, r *http.Request, _ scheme.User) error {
 		if err := s.Accounts.SignOut(r.Context(), bearer(r)); err != nil {
-			s.APIFail(w, r, err)
-			return
+			return err
 		}
 		w.WriteHeader(http.StatusNoContent)
+		return nil
 	})
 }
 
@@ -184,7 +189,7 @@ func (s *server) listRegions() http.Handler {
 }
 
 func (s *server) apply() http.Handler {
-	return public(withJSON(s, func(r *http.Request, _ scheme.User, in account.ApplicationInput) (int, any, error) {
+	return s.public(withJSON(s, func(r *http.Request, _ scheme.User, in account.ApplicationInput) (int, any, error) {
 		a, err := s.Accounts.Apply(r.Context(), in)
 		return http.StatusCreated, map[string]string{"id": a.ID, "status": string(a.Status)}, err
 	}))
@@ -202,7 +207,7 @@ type applicationJSON struct {
 }
 
 func (s *server) listApplications() http.Handler {
-	return s.tokenAuth(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
+	return s.tokenAuth(func(w http.ResponseWriter, r *http.Request, u scheme.User) error {
 		var f scheme.ApplicationFilter
 		if st := r.URL.Query().Get("status"); st != "" {
 			switch scheme.ApplicationStatus(st) {
@@ -211,13 +216,12 @@ func (s *server) listApplications() http.Handler {
 			default:
 				s.APIFail(w, r, &scheme.Error{Code: scheme.CodeInvalid, Message: "Unknown status.",
 					Fields: map[string]string{"status": "Use pending, info_requested, approved or rejected."}})
-				return
+				return nil
 			}
 		}
 		apps, err := s.Accounts.Queue(r.Context(), f)
 		if err != nil {
-			s.APIFail(w, r, err)
-			return
+			return err
 		}
 		items := make([]applicationJSON, len(apps))
 		for i, a := range apps {
@@ -228,23 +232,22 @@ func (s *server) listApplications() http.Handler {
 			}
 		}
 		core.WriteJSON(w, http.StatusOK, map[string]any{"items": items})
+		return nil
 	}, scheme.RoleCoordinator)
 }
 
 func (s *server) decide(d scheme.Decision) http.Handler {
-	return s.tokenAuth(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
+	return s.tokenAuth(func(w http.ResponseWriter, r *http.Request, u scheme.User) error {
 		var in struct {
 			Reason   string `json:"reason"`
 			Question string `json:"question"`
 		}
 		if body, err := io.ReadAll(r.Body); err != nil {
-			s.APIFail(w, r, scheme.Errorf(scheme.CodeInvalid, "The request is too large."))
-			return
+			return scheme.Errorf(scheme.CodeInvalid, "The request is too large.")
 		} else if len(strings.TrimSpace(string(body))) > 0 {
 			r.Body = io.NopCloser(strings.NewReader(string(body)))
 			if err := decode(r, &in); err != nil {
-				s.APIFail(w, r, err)
-				return
+				return err
 			}
 		}
 		text := in.Reason
@@ -253,60 +256,59 @@ func (s *server) decide(d scheme.Decision) http.Handler {
 		}
 		a, err := s.Accounts.Decide(r.Context(), u.ID, r.PathValue("id"), d, text)
 		if err != nil {
-			s.APIFail(w, r, err)
-			return
+			return err
 		}
 		core.WriteJSON(w, http.StatusOK, map[string]string{"id": a.ID, "status": string(a.Status)})
+		return nil
 	}, scheme.RoleCoordinator)
 }
 
 func (s *server) getMe() http.Handler {
-	return s.tokenAuth(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
+	return s.tokenAuth(func(w http.ResponseWriter, r *http.Request, u scheme.User) error {
 		me, err := s.Accounts.Me(r.Context(), u)
 		if err != nil {
-			s.APIFail(w, r, err)
-			return
+			return err
 		}
 		core.WriteJSON(w, http.StatusOK, me)
+		return nil
 	})
 }
 
 func (s *server) exportMine() http.Handler {
-	return s.tokenAuth(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
+	return s.tokenAuth(func(w http.ResponseWriter, r *http.Request, u scheme.User) error {
 		e, err := s.Accounts.ExportData(r.Context(), u)
 		if err != nil {
-			s.APIFail(w, r, err)
-			return
+			return err
 		}
 		w.Header().Set("Content-Disposition", `attachment; filename="my-data.json"`)
 		core.WriteJSON(w, http.StatusOK, e)
+		return nil
 	})
 }
 
 func (s *server) leave() http.Handler {
-	return s.tokenAuth(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
+	return s.tokenAuth(func(w http.ResponseWriter, r *http.Request, u scheme.User) error {
 		if err := s.Accounts.Leave(r.Context(), u); err != nil {
-			s.APIFail(w, r, err)
-			return
+			return err
 		}
 		w.WriteHeader(http.StatusNoContent)
+		return nil
 	})
 }
 
 func (s *server) revokeMember() http.Handler {
-	return s.tokenAuth(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
+	return s.tokenAuth(func(w http.ResponseWriter, r *http.Request, u scheme.User) error {
 		var in struct {
 			Reason string `json:"reason"`
 		}
 		if err := decode(r, &in); err != nil {
-			s.APIFail(w, r, err)
-			return
+			return err
 		}
 		if err := s.Accounts.Revoke(r.Context(), u, r.PathValue("id"), in.Reason); err != nil {
-			s.APIFail(w, r, err)
-			return
+			return err
 		}
 		core.WriteJSON(w, http.StatusOK, map[string]string{"id": r.PathValue("id"), "status": scheme.StatusRevoked})
+		return nil
 	}, scheme.RoleCoordinator)
 }
 

@@ -47,14 +47,13 @@ func (s *server) postCheck() http.Handler {
 			core.WriteJSON(w, http.StatusOK, out)
 			return
 		}
-		s.tokenAuth(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
+		s.tokenAuth(func(w http.ResponseWriter, r *http.Request, u scheme.User) error {
 			if err := decode(r, &in); err != nil {
-				s.APIFail(w, r, err)
-				return
+				return err
 			}
 			res, err := s.Checks.Member(r.Context(), u, check.ChannelAPI, in.Kind, deref(in.Value))
 			if s.checkFailed(w, r, err) {
-				return
+				return nil
 			}
 			type match struct {
 				AlertID     string          `json:"alert_id"`
@@ -70,6 +69,7 @@ func (s *server) postCheck() http.Handler {
 				out.Matches = append(out.Matches, match{AlertID: a.ID, Title: core.AlertTitle(a), PublishedAt: a.PublishedAt.UTC(), Severity: a.Severity})
 			}
 			core.WriteJSON(w, http.StatusOK, out)
+			return nil
 		}).ServeHTTP(w, r)
 	})
 }

@@ -12,7 +12,7 @@ import (
 
 // createExport is POST /api/v1/exports.
 func (s *server) createExport() http.Handler {
-	return s.tokenAuth(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
+	return s.tokenAuth(func(w http.ResponseWriter, r *http.Request, u scheme.User) error {
 		var in struct {
 			ReportIDs  []string `json:"report_ids"`
 			OffenderID string   `json:"offender_id"`
@@ -21,14 +21,12 @@ func (s *server) createExport() http.Handler {
 			Format     string   `json:"format"`
 		}
 		if err := decode(r, &in); err != nil {
-			s.APIFail(w, r, err)
-			return
+			return err
 		}
 		e, err := s.Police.CreateExport(r.Context(), u, police.ExportInput{ReportIDs: in.ReportIDs, OffenderID: in.OffenderID,
 			Purpose: in.Purpose, Recipient: in.Recipient, Format: in.Format})
 		if err != nil {
-			s.APIFail(w, r, err)
-			return
+			return err
 		}
 		out := struct {
 			ID        string                 `json:"id"`
@@ -48,8 +46,7 @@ func (s *server) createExport() http.Handler {
 		case "csv":
 			var b strings.Builder
 			if err := e.WriteCSV(&b); err != nil {
-				s.APIFail(w, r, err)
-				return
+				return err
 			}
 			csv := b.String()
 			out.CSV = &csv
@@ -58,5 +55,6 @@ func (s *server) createExport() http.Handler {
 		}
 		w.Header().Set("Location", "/coordinator/exports/"+e.ID)
 		core.WriteJSON(w, http.StatusCreated, out)
+		return nil
 	}, scheme.RoleCoordinator)
 }

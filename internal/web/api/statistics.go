@@ -18,16 +18,16 @@ type statsJSON struct {
 }
 
 func (s *server) getStats() http.Handler {
-	return s.tokenAuth(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
+	return s.tokenAuth(func(w http.ResponseWriter, r *http.Request, u scheme.User) error {
 		st, err := s.Statistics(r)
 		if err == nil && len(st.Problems) > 0 {
 			err = scheme.Invalid(st.Problems)
 		}
 		if err != nil {
-			s.APIFail(w, r, err)
-			return
+			return err
 		}
 		in := st.Query
 		core.WriteJSON(w, http.StatusOK, statsJSON{From: in.From, To: in.To, Region: in.Region, TimeZone: s.Location().String(), Sections: stats.Tables(st.Figures)})
+		return nil
 	}, scheme.RoleCoordinator)
 }

@@ -74,10 +74,15 @@ func UserFrom(r *http.Request) (scheme.User, bool) {
 	return u, ok
 }
 
+// A Handler answers a signed-in user's request. It returns the error that
+// stopped it, and its guard shows that (the error page, or the API's JSON):
+// a handler that cannot go on says only `return err`.
+type Handler func(w http.ResponseWriter, r *http.Request, u scheme.User) error
+
 // SignedIn runs next for a signed-in user with one of roles (any active or
 // applying user when none are given); others are sent to sign in, or told
 // they cannot.
-func (s *Server) SignedIn(next func(w http.ResponseWriter, r *http.Request, u scheme.User), roles ...scheme.Role) http.Handler {
+func (s *Server) SignedIn(next Handler, roles ...scheme.Role) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		u, ok := UserFrom(r)
 		if !ok {
@@ -96,7 +101,9 @@ func (s *Server) SignedIn(next func(w http.ResponseWriter, r *http.Request, u sc
 			s.Fail(w, r, ErrForbidden)
 			return
 		}
-		next(w, r, u)
+		if err := next(w, r, u); err != nil {
+			s.Fail(w, r, err)
+		}
 	})
 }
 

@@ -32,7 +32,7 @@ const (
 )
 
 // membersOnly runs next for an active member who receives alerts.
-func (s *server) membersOnly(next func(w http.ResponseWriter, r *http.Request, u scheme.User), roles ...scheme.Role) http.Handler {
+func (s *server) membersOnly(next core.Handler, roles ...scheme.Role) http.Handler {
 	if len(roles) == 0 {
 		roles = memberRoles
 	}
@@ -67,8 +67,9 @@ type AlertFeedView struct {
 }
 
 func (s *server) alertFeed() http.Handler {
-	return s.membersOnly(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
+	return s.membersOnly(func(w http.ResponseWriter, r *http.Request, u scheme.User) error {
 		s.renderFeed(w, r, u, http.StatusOK, r.URL.Query())
+		return nil
 	})
 }
 
@@ -185,8 +186,9 @@ type addition struct {
 }
 
 func (s *server) alertPage() http.Handler {
-	return s.membersOnly(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
+	return s.membersOnly(func(w http.ResponseWriter, r *http.Request, u scheme.User) error {
 		s.renderAlert(w, r, u, http.StatusOK, AlertPageView{Added: r.URL.Query().Get("done") == "added"})
+		return nil
 	})
 }
 
@@ -216,17 +218,17 @@ func (s *server) renderAlert(w http.ResponseWriter, r *http.Request, u scheme.Us
 }
 
 func (s *server) addAddition() http.Handler {
-	return s.membersOnly(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
+	return s.membersOnly(func(w http.ResponseWriter, r *http.Request, u scheme.User) error {
 		id, body := r.PathValue("id"), r.PostFormValue("body")
 		if _, err := s.Alerts.AddAddition(r.Context(), u, id, body); err != nil {
 			if scheme.ErrorCode(err) != scheme.CodeInvalid {
-				s.Fail(w, r, err)
-				return
+				return err
 			}
 			s.renderAlert(w, r, u, http.StatusUnprocessableEntity, AlertPageView{AddBody: body, AddError: core.FormErrors(err)["body"]})
-			return
+			return nil
 		}
 		core.SeeOther(w, r, "/alerts/"+url.PathEscape(id)+"?done=added#additions")
+		return nil
 	})
 }
 
@@ -261,32 +263,30 @@ func (s *server) printItemOf(ctx context.Context, a scheme.Alert, l scheme.Lists
 }
 
 func (s *server) alertPrint() http.Handler {
-	return s.membersOnly(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
+	return s.membersOnly(func(w http.ResponseWriter, r *http.Request, u scheme.User) error {
 		ctx := r.Context()
 		a, err := s.Alerts.Open(ctx, u, r.PathValue("id"))
 		if err != nil {
-			s.Fail(w, r, err)
-			return
+			return err
 		}
 		l := s.Content.Lists()
 		v := AlertPrintView{Single: true, Printed: s.AlertDate(time.Now())}
 		it, err := s.printItemOf(ctx, a, l)
 		if err != nil {
-			s.Fail(w, r, err)
-			return
+			return err
 		}
 		v.Items, v.Withdrawn = []printItem{it}, a.Status == scheme.AlertWithdrawn
 		s.Render(w, r, http.StatusOK, viewAlertPrint, v)
+		return nil
 	}, orgRoles...)
 }
 
 func (s *server) alertBulletin() http.Handler {
-	return s.membersOnly(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
+	return s.membersOnly(func(w http.ResponseWriter, r *http.Request, u scheme.User) error {
 		ctx := r.Context()
 		as, err := s.Alerts.Feed(ctx, u, scheme.MemberAlertFilter{Since: time.Now().AddDate(0, 0, -bulletinDays), Limit: 200})
 		if err != nil {
-			s.Fail(w, r, err)
-			return
+			return err
 		}
 		l := s.Content.Lists()
 		v := AlertPrintView{Printed: s.AlertDate(time.Now()), Days: bulletinDays}
@@ -296,11 +296,11 @@ func (s *server) alertBulletin() http.Handler {
 			}
 			it, err := s.printItemOf(ctx, a, l)
 			if err != nil {
-				s.Fail(w, r, err)
-				return
+				return err
 			}
 			v.Items = append(v.Items, it)
 		}
 		s.Render(w, r, http.StatusOK, viewAlertPrint, v)
+		return nil
 	}, orgRoles...)
 }

@@ -57,13 +57,14 @@ func (s *server) renderCheck(w http.ResponseWriter, r *http.Request, u scheme.Us
 }
 
 func (s *server) checkPage() http.Handler {
-	return s.membersOnly(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
+	return s.membersOnly(func(w http.ResponseWriter, r *http.Request, u scheme.User) error {
 		s.renderCheck(w, r, u, http.StatusOK, s.checkView("", ""))
+		return nil
 	})
 }
 
 func (s *server) check() http.Handler {
-	return s.membersOnly(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
+	return s.membersOnly(func(w http.ResponseWriter, r *http.Request, u scheme.User) error {
 		v := s.checkView(strings.TrimSpace(r.PostFormValue("kind")), r.PostFormValue("value"))
 		res, err := s.Checks.Member(r.Context(), u, check.ChannelWeb, v.Kind, v.Value)
 		var le *check.LimitError
@@ -72,14 +73,13 @@ func (s *server) check() http.Handler {
 			w.Header().Set("Retry-After", core.RetryAfter(le.RetryAfter))
 			v.Limited, v.Left = le.Error(), le.Left
 			s.Render(w, r, http.StatusTooManyRequests, viewCheck, v)
-			return
+			return nil
 		case scheme.ErrorCode(err) == scheme.CodeInvalid:
 			v.Errors = core.FormErrors(err)
 			s.renderCheck(w, r, u, http.StatusUnprocessableEntity, v)
-			return
+			return nil
 		case err != nil:
-			s.Fail(w, r, err)
-			return
+			return err
 		}
 		v.Done, v.CheckedAs = true, check.KindNames[res.Kind]
 		for _, a := range res.Alerts {
@@ -87,5 +87,6 @@ func (s *server) check() http.Handler {
 		}
 		v.Left = res.Left
 		s.Render(w, r, http.StatusOK, viewCheck, v)
+		return nil
 	})
 }

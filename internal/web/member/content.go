@@ -27,43 +27,41 @@ func (s *server) acceptTermsView(r *http.Request) (AcceptTermsView, error) {
 }
 
 func (s *server) acceptTermsPage() http.Handler {
-	return s.SignedIn(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
+	return s.SignedIn(func(w http.ResponseWriter, r *http.Request, u scheme.User) error {
 		v, err := s.acceptTermsView(r)
 		if err != nil {
-			s.Fail(w, r, err)
-			return
+			return err
 		}
 		s.Render(w, r, http.StatusOK, viewAcceptTerms, v)
+		return nil
 	})
 }
 
 func (s *server) acceptTerms() http.Handler {
-	return s.SignedIn(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
+	return s.SignedIn(func(w http.ResponseWriter, r *http.Request, u scheme.User) error {
 		version, _ := strconv.Atoi(r.PostFormValue("version"))
 		if r.PostFormValue("accept") != "yes" {
 			v, err := s.acceptTermsView(r)
 			if err != nil {
-				s.Fail(w, r, err)
-				return
+				return err
 			}
 			v.Error = "Tick the box to say you accept the terms. If you do not, you can leave the scheme from your account."
 			s.Render(w, r, http.StatusUnprocessableEntity, viewAcceptTerms, v)
-			return
+			return nil
 		}
 		if err := s.Content.AcceptTerms(r.Context(), u, version); err != nil {
 			if scheme.ErrorCode(err) == scheme.CodeConflict {
 				v, verr := s.acceptTermsView(r)
 				if verr != nil {
-					s.Fail(w, r, verr)
-					return
+					return verr
 				}
 				v.Error = scheme.ErrorMessage(err)
 				s.Render(w, r, http.StatusConflict, viewAcceptTerms, v)
-				return
+				return nil
 			}
-			s.Fail(w, r, err)
-			return
+			return err
 		}
 		core.SeeOther(w, r, "/account")
+		return nil
 	})
 }

@@ -13,8 +13,9 @@ type StaffView struct {
 }
 
 func (s *server) staffPage() http.Handler {
-	return s.SignedIn(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
+	return s.SignedIn(func(w http.ResponseWriter, r *http.Request, u scheme.User) error {
 		s.renderStaff(w, r, u, http.StatusOK, core.FormView{Notice: noticeFrom(r)})
+		return nil
 	}, scheme.RoleOrgContact)
 }
 
@@ -29,27 +30,28 @@ func (s *server) renderStaff(w http.ResponseWriter, r *http.Request, u scheme.Us
 }
 
 func (s *server) addStaff() http.Handler {
-	return s.SignedIn(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
+	return s.SignedIn(func(w http.ResponseWriter, r *http.Request, u scheme.User) error {
 		name, username := r.PostFormValue("name"), r.PostFormValue("username")
 		_, err := s.Accounts.AddStaff(r.Context(), u, username, r.PostFormValue("password"), name)
 		if err != nil {
 			if scheme.ErrorCode(err) == scheme.CodeInternal {
 				s.ServerError(w, r, err)
-				return
+				return nil
 			}
 			s.renderStaff(w, r, u, core.StatusFor(scheme.ErrorCode(err)), core.FormView{Values: map[string]string{"name": name, "username": username}, Errors: core.FormErrors(err)})
-			return
+			return nil
 		}
 		core.SeeOther(w, r, "/organisation/staff?done=staff")
+		return nil
 	}, scheme.RoleOrgContact)
 }
 
 func (s *server) setStaff(active bool) http.Handler {
-	return s.SignedIn(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
+	return s.SignedIn(func(w http.ResponseWriter, r *http.Request, u scheme.User) error {
 		if err := s.Accounts.SetStaffActive(r.Context(), u, r.PathValue("id"), active); err != nil {
-			s.Fail(w, r, err)
-			return
+			return err
 		}
 		core.SeeOther(w, r, "/organisation/staff?done=staff")
+		return nil
 	}, scheme.RoleOrgContact)
 }

@@ -13,29 +13,28 @@ import (
 )
 
 func (s *server) newDraft() http.Handler {
-	return s.reportersOnly(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
+	return s.reportersOnly(func(w http.ResponseWriter, r *http.Request, u scheme.User) error {
 		id, err := s.Reports.StartDraft(r.Context(), u)
 		if err != nil {
-			s.Fail(w, r, err)
-			return
+			return err
 		}
 		core.SeeOther(w, r, "/reports/draft/"+id+"/1")
+		return nil
 	})
 }
 
 func (s *server) draftStep() http.Handler {
-	return s.reportersOnly(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
+	return s.reportersOnly(func(w http.ResponseWriter, r *http.Request, u scheme.User) error {
 		step, ok := stepFrom(r)
 		if !ok {
-			s.Fail(w, r, scheme.ErrNotFound)
-			return
+			return scheme.ErrNotFound
 		}
 		d, in, err := s.Reports.Draft(r.Context(), u, r.PathValue("id"))
 		if err != nil {
-			s.Fail(w, r, err)
-			return
+			return err
 		}
 		s.renderDraft(w, r, u, http.StatusOK, d.ID, step, in, nil, r.URL.Query().Get("from") == "check", false)
+		return nil
 	})
 }
 
@@ -53,22 +52,19 @@ func (s *server) saveDraftStep() http.Handler {
 	})
 }
 
-func (s *server) saveStep(w http.ResponseWriter, r *http.Request, u scheme.User) {
+func (s *server) saveStep(w http.ResponseWriter, r *http.Request, u scheme.User) error {
 	ctx := r.Context()
 	step, ok := stepFrom(r)
 	if !ok {
-		s.Fail(w, r, scheme.ErrNotFound)
-		return
+		return scheme.ErrNotFound
 	}
 	d, in, err := s.Reports.Draft(ctx, u, r.PathValue("id"))
 	if err != nil {
-		s.Fail(w, r, err)
-		return
+		return err
 	}
 	if err := r.ParseForm(); err != nil {
 		// A body cut short must not overwrite the step with blanks.
-		s.Fail(w, r, errUnreadable)
-		return
+		return errUnreadable
 	}
 	f := r.PostForm
 	readStep(&in, step, f, u)
@@ -117,7 +113,7 @@ func (s *server) saveStep(w http.ResponseWriter, r *http.Request, u scheme.User)
 			if save(1) {
 				core.SeeOther(w, r, "/reports?done=draft")
 			}
-			return
+			return nil
 		}
 		if save(step - 1) {
 			core.SeeOther(w, r, base+strconv.Itoa(step-1))
@@ -135,14 +131,13 @@ func (s *server) saveStep(w http.ResponseWriter, r *http.Request, u scheme.User)
 	default: // "next", or Enter in a field
 		problems, err := s.stepProblems(ctx, in, step)
 		if err != nil {
-			s.Fail(w, r, err)
-			return
+			return err
 		}
 		if len(problems) > 0 {
 			if save(step) {
 				s.renderDraft(w, r, u, http.StatusUnprocessableEntity, d.ID, step, in, problems, fromCheck, false)
 			}
-			return
+			return nil
 		}
 		next := step + 1
 		if fromCheck {
@@ -152,6 +147,7 @@ func (s *server) saveStep(w http.ResponseWriter, r *http.Request, u scheme.User)
 			core.SeeOther(w, r, base+strconv.Itoa(next))
 		}
 	}
+	return nil
 }
 
 func checkQuery(fromCheck bool) string {
@@ -220,11 +216,11 @@ func (s *server) submitDraft(w http.ResponseWriter, r *http.Request, u scheme.Us
 }
 
 func (s *server) discardDraft() http.Handler {
-	return s.reportersOnly(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
+	return s.reportersOnly(func(w http.ResponseWriter, r *http.Request, u scheme.User) error {
 		if err := s.Reports.DiscardDraft(r.Context(), u, r.PathValue("id")); err != nil {
-			s.Fail(w, r, err)
-			return
+			return err
 		}
 		core.SeeOther(w, r, "/reports?done=discarded")
+		return nil
 	})
 }

@@ -119,12 +119,11 @@ const (
 // reporterRoles may report (report.CanReport also wants an active account).
 var reporterRoles = []scheme.Role{scheme.RoleMember, scheme.RoleOrgContact, scheme.RoleOrgStaff, scheme.RoleCoordinator}
 
-func (s *server) reportersOnly(next func(w http.ResponseWriter, r *http.Request, u scheme.User)) http.Handler {
-	return s.SignedIn(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
+func (s *server) reportersOnly(next core.Handler) http.Handler {
+	return s.SignedIn(func(w http.ResponseWriter, r *http.Request, u scheme.User) error {
 		if !report.CanReport(u) {
-			s.Fail(w, r, core.ErrForbidden)
-			return
+			return core.ErrForbidden
 		}
-		next(w, r, u)
+		return next(w, r, u)
 	}, reporterRoles...)
 }

@@ -39,19 +39,17 @@ func listNotice(r *http.Request) string {
 }
 
 func (s *server) myReports() http.Handler {
-	return s.reportersOnly(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
+	return s.reportersOnly(func(w http.ResponseWriter, r *http.Request, u scheme.User) error {
 		ctx := r.Context()
 		l := s.Content.Lists()
 		v := ReporterListView{Notice: listNotice(r)}
 		var err error
 		if v.Enquiries, err = s.waitingEnquiries(r, u); err != nil {
-			s.Fail(w, r, err)
-			return
+			return err
 		}
 		drafts, err := s.Reports.Drafts(ctx, u)
 		if err != nil {
-			s.Fail(w, r, err)
-			return
+			return err
 		}
 		for _, d := range drafts {
 			var in report.Input
@@ -64,20 +62,19 @@ func (s *server) myReports() http.Handler {
 		}
 		reports, err := s.Reports.Mine(ctx, u)
 		if err != nil {
-			s.Fail(w, r, err)
-			return
+			return err
 		}
 		for _, rep := range reports {
 			unread, err := s.Reports.Unread(ctx, u, rep)
 			if err != nil {
-				s.Fail(w, r, err)
-				return
+				return err
 			}
 			row := reportRow{ID: rep.ID, What: cmp.Or(l.TypeNames(rep.IncidentTypes), "Report"), Incident: shortDay(rep.IncidentAt.In(s.Location())),
 				Sent: s.dayTime(rep.SubmittedAt), Status: rep.Status, StatusName: cmp.Or(statusWords[rep.Status].Name, string(rep.Status)), Unread: unread}
 			v.Reports = append(v.Reports, row)
 		}
 		s.Render(w, r, http.StatusOK, viewReportList, v)
+		return nil
 	})
 }
 
@@ -108,18 +105,18 @@ type ReporterSentView struct {
 }
 
 func (s *server) myReport() http.Handler {
-	return s.reportersOnly(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
+	return s.reportersOnly(func(w http.ResponseWriter, r *http.Request, u scheme.User) error {
 		rep, err := s.Reports.Own(r.Context(), u, r.PathValue("id"))
 		if err != nil {
-			s.Fail(w, r, err)
-			return
+			return err
 		}
 		if r.URL.Query().Get("sent") != "" {
 			s.Render(w, r, http.StatusOK, viewReportSent, ReporterSentView{ID: rep.ID, AcknowledgeBy: s.dayTime(rep.AcknowledgeBy), Alert: rep.Consents.Alert})
-			return
+			return nil
 		}
 		done := r.URL.Query().Get("done")
 		s.renderReport(w, r, u, http.StatusOK, rep, ReporterReportView{MessageNotice: done == "message", ConsentsDone: done == "consents"})
+		return nil
 	})
 }
 
@@ -162,40 +159,39 @@ func (s *server) renderReport(w http.ResponseWriter, r *http.Request, u scheme.U
 }
 
 func (s *server) reporterMessage() http.Handler {
-	return s.reportersOnly(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
+	return s.reportersOnly(func(w http.ResponseWriter, r *http.Request, u scheme.User) error {
 		id := r.PathValue("id")
 		body := r.PostFormValue("message")
 		_, err := s.Reports.ReporterMessage(r.Context(), u, id, body)
 		if err == nil {
 			core.SeeOther(w, r, "/reports/"+id+"?done=message#messages")
-			return
+			return nil
 		}
 		if scheme.ErrorCode(err) != scheme.CodeInvalid {
-			s.Fail(w, r, err)
-			return
+			return err
 		}
 		rep, gerr := s.Reports.Own(r.Context(), u, id)
 		if gerr != nil {
-			s.Fail(w, r, gerr)
-			return
+			return gerr
 		}
 		s.renderReport(w, r, u, http.StatusUnprocessableEntity, rep, ReporterReportView{Message: body, MessageError: core.FormErrors(err)["message"]})
+		return nil
 	})
 }
 
 func (s *server) myConsents() http.Handler {
-	return s.reportersOnly(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
+	return s.reportersOnly(func(w http.ResponseWriter, r *http.Request, u scheme.User) error {
 		id := r.PathValue("id")
 		if err := r.ParseForm(); err != nil {
 			s.Fail(w, r, errUnreadable) // never read a cut-short form as "withdraw everything"
-			return
+			return nil
 		}
 		var c report.Input
 		readStep(&c, stepCount, r.PostForm, u)
 		if _, err := s.Reports.SetConsents(r.Context(), u, id, c.Consents); err != nil {
-			s.Fail(w, r, err)
-			return
+			return err
 		}
 		core.SeeOther(w, r, "/reports/"+id+"?done=consents#consents")
+		return nil
 	})
 }

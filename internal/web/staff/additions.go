@@ -20,12 +20,13 @@ type queueItem struct {
 }
 
 func (s *server) additionsQueue() http.Handler {
-	return s.coordinatorsOnly(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
+	return s.coordinatorsOnly(func(w http.ResponseWriter, r *http.Request, u scheme.User) error {
 		notice := map[string]string{
 			"approved": "Approved: members who received the alert can read it now.",
 			"rejected": "Rejected: only the member who wrote it can see it.",
 		}[r.URL.Query().Get("done")]
 		s.renderQueue(w, r, http.StatusOK, AdditionsQueueView{Notice: notice})
+		return nil
 	})
 }
 
@@ -53,19 +54,19 @@ func (s *server) renderQueue(w http.ResponseWriter, r *http.Request, status int,
 }
 
 func (s *server) moderateAddition(approve bool) http.Handler {
-	return s.coordinatorsOnly(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
+	return s.coordinatorsOnly(func(w http.ResponseWriter, r *http.Request, u scheme.User) error {
 		if err := s.Alerts.ModerateAddition(r.Context(), u, r.PathValue("id"), approve); err != nil {
 			if c := scheme.ErrorCode(err); c == scheme.CodeConflict || c == scheme.CodeInvalid {
 				s.renderQueue(w, r, core.StatusFor(c), AdditionsQueueView{Error: scheme.ErrorMessage(err)})
-				return
+				return nil
 			}
-			s.Fail(w, r, err)
-			return
+			return err
 		}
 		done := "rejected"
 		if approve {
 			done = "approved"
 		}
 		core.SeeOther(w, r, "/coordinator/additions?done="+done)
+		return nil
 	})
 }

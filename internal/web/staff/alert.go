@@ -104,7 +104,7 @@ type editorState struct {
 }
 
 func (s *server) alertEditor() http.Handler {
-	return s.coordinatorsOnly(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
+	return s.coordinatorsOnly(func(w http.ResponseWriter, r *http.Request, u scheme.User) error {
 		q := r.URL.Query()
 		notice := map[string]string{
 			"created":   "Draft written from the report. Read it through, change what it needs, and save.",
@@ -123,6 +123,7 @@ func (s *server) alertEditor() http.Handler {
 				n("in_app"), members, n("in_app"), n("email"), n("sms"))
 		}
 		s.renderEditor(w, r, u, editorState{status: http.StatusOK, notice: notice})
+		return nil
 	})
 }
 
@@ -421,47 +422,48 @@ func (s *server) editorFailed(w http.ResponseWriter, r *http.Request, u scheme.U
 }
 
 func (s *server) saveAlert() http.Handler {
-	return s.coordinatorsOnly(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
+	return s.coordinatorsOnly(func(w http.ResponseWriter, r *http.Request, u scheme.User) error {
 		if err := r.ParseForm(); err != nil {
-			s.Fail(w, r, scheme.Errorf(scheme.CodeInvalid, "We could not read that form."))
-			return
+			return scheme.Errorf(scheme.CodeInvalid, "We could not read that form.")
 		}
 		id := r.PathValue("id")
 		a, err := s.Alerts.Alert(r.Context(), id)
 		if err != nil {
-			s.Fail(w, r, err)
-			return
+			return err
 		}
 		f := formFrom(r)
 		if _, err := s.Alerts.Update(r.Context(), u, id, f.input(a.Status == scheme.AlertPublished)); err != nil {
 			s.editorFailed(w, r, u, err, editorState{in: "save", form: &f})
-			return
+			return nil
 		}
 		core.SeeOther(w, r, editorURL(id, "saved", "alert-form"))
+		return nil
 	})
 }
 
 func (s *server) approveAlert() http.Handler {
-	return s.coordinatorsOnly(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
+	return s.coordinatorsOnly(func(w http.ResponseWriter, r *http.Request, u scheme.User) error {
 		id := r.PathValue("id")
 		if err := s.Alerts.Approve(r.Context(), u, id); err != nil {
 			s.editorFailed(w, r, u, err, editorState{in: "approve"})
-			return
+			return nil
 		}
 		core.SeeOther(w, r, editorURL(id, "approved", "approval"))
+		return nil
 	})
 }
 
 func (s *server) publishAlert() http.Handler {
-	return s.coordinatorsOnly(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
+	return s.coordinatorsOnly(func(w http.ResponseWriter, r *http.Request, u scheme.User) error {
 		id, reason := r.PathValue("id"), r.PostFormValue("override_reason")
 		aud, err := s.Alerts.Publish(r.Context(), u, id, reason)
 		if err != nil {
 			s.editorFailed(w, r, u, err, editorState{in: "publish", form: s.keep(r, id, func(f *editForm) { f.OverrideReason = reason })})
-			return
+			return nil
 		}
 		// The counts (no one's details) go with the redirect, for the notice.
 		core.SeeOther(w, r, fmt.Sprintf("%s&in_app=%d&email=%d&sms=%d", editorURL(id, "published", ""), aud.InApp, aud.Email, aud.SMS))
+		return nil
 	})
 }
 
@@ -478,22 +480,24 @@ func (s *server) keep(r *http.Request, id string, set func(f *editForm)) *editFo
 }
 
 func (s *server) withdrawAlert() http.Handler {
-	return s.coordinatorsOnly(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
+	return s.coordinatorsOnly(func(w http.ResponseWriter, r *http.Request, u scheme.User) error {
 		id, notice := r.PathValue("id"), r.PostFormValue("notice")
 		if err := s.Alerts.Withdraw(r.Context(), u, id, notice); err != nil {
 			s.editorFailed(w, r, u, err, editorState{in: "withdraw", form: s.keep(r, id, func(f *editForm) { f.Notice = notice })})
-			return
+			return nil
 		}
 		core.SeeOther(w, r, editorURL(id, "withdrawn", ""))
+		return nil
 	})
 }
 
 func (s *server) discardAlert() http.Handler {
-	return s.coordinatorsOnly(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
+	return s.coordinatorsOnly(func(w http.ResponseWriter, r *http.Request, u scheme.User) error {
 		if err := s.Alerts.Discard(r.Context(), u, r.PathValue("id")); err != nil {
 			s.editorFailed(w, r, u, err, editorState{in: "discard"})
-			return
+			return nil
 		}
 		core.SeeOther(w, r, "/coordinator/alerts?done=discarded")
+		return nil
 	})
 }

@@ -19,7 +19,7 @@ import (
 
 // coordinatorsOnly runs next for an active coordinator or admin, on a page that is
 // never indexed.
-func (s *server) coordinatorsOnly(next func(w http.ResponseWriter, r *http.Request, u scheme.User)) http.Handler {
+func (s *server) coordinatorsOnly(next core.Handler) http.Handler {
 	return core.NoIndex(s.SignedIn(next, scheme.RoleCoordinator))
 }
 
@@ -119,12 +119,11 @@ type alertRow struct {
 }
 
 func (s *server) alertList() http.Handler {
-	return s.coordinatorsOnly(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
+	return s.coordinatorsOnly(func(w http.ResponseWriter, r *http.Request, u scheme.User) error {
 		ctx := r.Context()
 		as, err := s.Alerts.List(ctx, u, scheme.AlertFilter{})
 		if err != nil {
-			s.Fail(w, r, err)
-			return
+			return err
 		}
 		l := s.Content.Lists()
 		v := AlertListView{Notice: map[string]string{
@@ -132,17 +131,14 @@ func (s *server) alertList() http.Handler {
 			"resumed":   "Sending has resumed on that channel.",
 		}[r.URL.Query().Get("done")]}
 		if v.RequireApproval, err = s.Alerts.RequireApproval(ctx); err != nil {
-			s.Fail(w, r, err)
-			return
+			return err
 		}
 		if v.Pauses, err = s.pauses(ctx); err != nil {
-			s.Fail(w, r, err)
-			return
+			return err
 		}
 		pending, err := s.Alerts.PendingAdditions(ctx)
 		if err != nil {
-			s.Fail(w, r, err)
-			return
+			return err
 		}
 		v.PendingAdditions = len(pending)
 		names := s.nameCache(ctx)
@@ -159,16 +155,16 @@ func (s *server) alertList() http.Handler {
 			}
 		}
 		s.Render(w, r, http.StatusOK, viewAlertList, v)
+		return nil
 	})
 }
 
 // newAlert starts a draft from one or more reports (a report's case page
 // posts its id) and opens it in the editor.
 func (s *server) newAlert() http.Handler {
-	return s.coordinatorsOnly(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
+	return s.coordinatorsOnly(func(w http.ResponseWriter, r *http.Request, u scheme.User) error {
 		if err := r.ParseForm(); err != nil {
-			s.Fail(w, r, scheme.Errorf(scheme.CodeInvalid, "We could not read that form."))
-			return
+			return scheme.Errorf(scheme.CodeInvalid, "We could not read that form.")
 		}
 		a, err := s.Alerts.Draft(r.Context(), u, alert.Input{ReportIDs: r.PostForm["report_ids"]})
 		if err != nil {
@@ -177,9 +173,9 @@ func (s *server) newAlert() http.Handler {
 			if se, ok := err.(*scheme.Error); ok && se.Fields["report_ids"] != "" {
 				err = &scheme.Error{Code: se.Code, Message: se.Fields["report_ids"], Err: se.Err}
 			}
-			s.Fail(w, r, err)
-			return
+			return err
 		}
 		core.SeeOther(w, r, editorURL(a.ID, "created", ""))
+		return nil
 	})
 }

@@ -150,7 +150,7 @@ type caseForm struct {
 }
 
 func (s *server) reportCase() http.Handler {
-	return s.SignedIn(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
+	return s.SignedIn(func(w http.ResponseWriter, r *http.Request, u scheme.User) error {
 		notices := map[string]struct{ text, section string }{
 			"status":    {"Status changed.", "case-status"},
 			"edit":      {"Working copy saved. The original submission is unchanged.", "working-copy"},
@@ -162,6 +162,7 @@ func (s *server) reportCase() http.Handler {
 		}
 		n := notices[r.URL.Query().Get("done")]
 		s.renderCase(w, r, u, caseForm{status: http.StatusOK, notice: n.text, section: n.section})
+		return nil
 	}, scheme.RoleCoordinator)
 }
 

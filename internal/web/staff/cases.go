@@ -152,7 +152,7 @@ type caseQueueRow struct {
 }
 
 func (s *server) reportQueue() http.Handler {
-	return s.SignedIn(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
+	return s.SignedIn(func(w http.ResponseWriter, r *http.Request, u scheme.User) error {
 		ctx := r.Context()
 		tab := caseQueueTabs[0]
 		for _, t := range caseQueueTabs {
@@ -162,8 +162,7 @@ func (s *server) reportQueue() http.Handler {
 		}
 		reports, err := s.Reports.Queue(ctx, u, tab.Statuses...)
 		if err != nil {
-			s.Fail(w, r, err)
-			return
+			return err
 		}
 		n := s.Content.Lists()
 		v := ReportQueueView{Tab: tab.Slug}
@@ -187,6 +186,7 @@ func (s *server) reportQueue() http.Handler {
 			})
 		}
 		s.Render(w, r, http.StatusOK, viewCaseQueue, core.FormView{Extra: v})
+		return nil
 	}, scheme.RoleCoordinator)
 }
 

@@ -29,14 +29,13 @@ type pageRow struct {
 }
 
 func (s *server) pagesAdmin() http.Handler {
-	return core.NoIndex(s.SignedIn(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
+	return core.NoIndex(s.SignedIn(func(w http.ResponseWriter, r *http.Request, u scheme.User) error {
 		ctx := r.Context()
 		v := PagesView{Notice: map[string]string{"image": "The image is saved, without any metadata it carried."}[r.URL.Query().Get("done")]}
 		for _, p := range scheme.ContentPages {
 			c, ok, err := s.Content.Version(ctx, p.Slug)
 			if err != nil {
-				s.Fail(w, r, err)
-				return
+				return err
 			}
 			row := pageRow{Slug: p.Slug, Title: p.Title, Edited: "built-in text"}
 			if ok {
@@ -46,15 +45,14 @@ func (s *server) pagesAdmin() http.Handler {
 		}
 		t, err := s.Content.CurrentTerms(ctx)
 		if err != nil {
-			s.Fail(w, r, err)
-			return
+			return err
 		}
 		v.Terms = t.Version
 		if v.Images, err = s.imageRows(ctx); err != nil {
-			s.Fail(w, r, err)
-			return
+			return err
 		}
 		s.Render(w, r, http.StatusOK, viewPagesAdmin, v)
+		return nil
 	}, scheme.RoleAdmin))
 }
 
@@ -159,7 +157,7 @@ func (s *server) editorView(r *http.Request, d document) EditorView {
 // editDocument shows a document's editor; notices are what it says after
 // a save, by the "done" the save left in the query.
 func (s *server) editDocument(load func(*http.Request) (document, bool, error), notices map[string]string) http.Handler {
-	return core.NoIndex(s.SignedIn(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
+	return core.NoIndex(s.SignedIn(func(w http.ResponseWriter, r *http.Request, u scheme.User) error {
 		d, ok, err := load(r)
 		switch {
 		case err != nil:
@@ -171,12 +169,13 @@ func (s *server) editDocument(load func(*http.Request) (document, bool, error), 
 			v.Notice = notices[r.URL.Query().Get("done")]
 			s.Render(w, r, http.StatusOK, viewPageEditor, v)
 		}
+		return nil
 	}, scheme.RoleAdmin))
 }
 
 // saveDocument previews (action=preview) or saves a new version.
 func (s *server) saveDocument(load func(*http.Request) (document, bool, error)) http.Handler {
-	return core.NoIndex(s.SignedIn(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
+	return core.NoIndex(s.SignedIn(func(w http.ResponseWriter, r *http.Request, u scheme.User) error {
 		d, ok, err := load(r)
 		if err != nil || !ok {
 			if err != nil {
@@ -184,30 +183,29 @@ func (s *server) saveDocument(load func(*http.Request) (document, bool, error)) 
 			} else {
 				s.NotFound().ServeHTTP(w, r)
 			}
-			return
+			return nil
 		}
 		v := s.editorView(r, d)
 		v.Body = r.PostFormValue("body")
 		if r.PostFormValue("action") != "save" {
 			h, err := s.Markdown(v.Body)
 			if err != nil {
-				s.Fail(w, r, err)
-				return
+				return err
 			}
 			v.Preview, v.Previewing = h, true
 			s.Render(w, r, http.StatusOK, viewPageEditor, v)
-			return
+			return nil
 		}
 		if err := d.save(r.Context(), u, v.Body); err != nil {
 			if scheme.ErrorCode(err) == scheme.CodeInvalid {
 				v.Errors = core.FormErrors(err)
 				s.Render(w, r, http.StatusUnprocessableEntity, viewPageEditor, v)
-				return
+				return nil
 			}
-			s.Fail(w, r, err)
-			return
+			return err
 		}
 		core.SeeOther(w, r, d.saved)
+		return nil
 	}, scheme.RoleAdmin))
 }
 

@@ -26,11 +26,10 @@ type queueRow struct {
 }
 
 func (s *server) queuePage() http.Handler {
-	return s.SignedIn(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
+	return s.SignedIn(func(w http.ResponseWriter, r *http.Request, u scheme.User) error {
 		items, err := s.Accounts.Queue(r.Context(), scheme.ApplicationFilter{})
 		if err != nil {
-			s.Fail(w, r, err)
-			return
+			return err
 		}
 		v := QueueView{FlagText: scheme.FlagText, TypeNames: core.TypeNames}
 		for _, it := range items {
@@ -42,6 +41,7 @@ func (s *server) queuePage() http.Handler {
 			"reject":       "Rejected: the applicant has been told and sees your reason when they sign in.",
 			"request-info": "Your question has been sent: the application comes back here when they answer.",
 		}[r.URL.Query().Get("done")]})
+		return nil
 	}, scheme.RoleCoordinator)
 }
 
@@ -58,8 +58,9 @@ type ApplicationView struct {
 }
 
 func (s *server) applicationPage() http.Handler {
-	return s.SignedIn(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
+	return s.SignedIn(func(w http.ResponseWriter, r *http.Request, u scheme.User) error {
 		s.renderApplication(w, r, u, http.StatusOK, nil, nil)
+		return nil
 	}, scheme.RoleCoordinator)
 }
 
@@ -86,7 +87,7 @@ func (s *server) renderApplication(w http.ResponseWriter, r *http.Request, u sch
 }
 
 func (s *server) decide(d scheme.Decision) http.Handler {
-	return s.SignedIn(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
+	return s.SignedIn(func(w http.ResponseWriter, r *http.Request, u scheme.User) error {
 		text := strings.TrimSpace(r.PostFormValue("text"))
 		_, err := s.Accounts.Decide(r.Context(), u.ID, r.PathValue("id"), d, text)
 		if err != nil {
@@ -96,12 +97,12 @@ func (s *server) decide(d scheme.Decision) http.Handler {
 					errs[string(d)] = msg
 				}
 				s.renderApplication(w, r, u, core.StatusFor(code), map[string]string{string(d): text}, errs)
-				return
+				return nil
 			}
-			s.Fail(w, r, err)
-			return
+			return err
 		}
 		core.SeeOther(w, r, "/coordinator/applications?done="+string(d))
+		return nil
 	}, scheme.RoleCoordinator)
 }
 
@@ -116,11 +117,10 @@ type outboxRow struct {
 }
 
 func (s *server) outboxPage() http.Handler {
-	return s.SignedIn(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
+	return s.SignedIn(func(w http.ResponseWriter, r *http.Request, u scheme.User) error {
 		ns, err := s.Content.Outbox(r.Context(), u, 100)
 		if err != nil {
-			s.Fail(w, r, err)
-			return
+			return err
 		}
 		var v OutboxView
 		for _, n := range ns {
@@ -139,6 +139,7 @@ func (s *server) outboxPage() http.Handler {
 			}
 		}
 		s.Render(w, r, http.StatusOK, viewOutbox, core.FormView{Extra: v})
+		return nil
 	}, scheme.RoleAdmin)
 }
 

@@ -41,7 +41,7 @@ type failure struct {
 }
 
 func (s *server) deliveriesPage() http.Handler {
-	return s.coordinatorsOnly(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
+	return s.coordinatorsOnly(func(w http.ResponseWriter, r *http.Request, u scheme.User) error {
 		q := r.URL.Query()
 		notice := ""
 		switch q.Get("done") {
@@ -51,6 +51,7 @@ func (s *server) deliveriesPage() http.Handler {
 			notice = "Sending has resumed on that channel."
 		}
 		s.renderDeliveries(w, r, u, http.StatusOK, AlertDeliveriesView{Notice: notice})
+		return nil
 	})
 }
 
@@ -100,42 +101,41 @@ func (s *server) renderDeliveries(w http.ResponseWriter, r *http.Request, u sche
 }
 
 func (s *server) retryDeliveries() http.Handler {
-	return s.coordinatorsOnly(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
+	return s.coordinatorsOnly(func(w http.ResponseWriter, r *http.Request, u scheme.User) error {
 		id, channel := r.PathValue("id"), r.PostFormValue("channel")
 		if channel != "email" && channel != "sms" {
 			s.renderDeliveries(w, r, u, http.StatusUnprocessableEntity, AlertDeliveriesView{Error: "Choose email or SMS to retry."})
-			return
+			return nil
 		}
 		n, err := s.Alerts.RetryDeliveries(r.Context(), u, id, channel)
 		if err != nil {
 			if c := scheme.ErrorCode(err); c == scheme.CodeInvalid || c == scheme.CodeConflict {
 				s.renderDeliveries(w, r, u, core.StatusFor(c), AlertDeliveriesView{Error: scheme.ErrorMessage(err)})
-				return
+				return nil
 			}
-			s.Fail(w, r, err)
-			return
+			return err
 		}
 		core.SeeOther(w, r, fmt.Sprintf("/coordinator/alerts/%s/deliveries?done=retried&channel=%s&n=%d", url.PathEscape(id), channel, n))
+		return nil
 	})
 }
 
 // resumeChannel restarts a paused channel and goes back to the page the
 // button was on (an alert's deliveries, or the list).
 func (s *server) resumeChannel() http.Handler {
-	return s.coordinatorsOnly(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
+	return s.coordinatorsOnly(func(w http.ResponseWriter, r *http.Request, u scheme.User) error {
 		channel := r.PathValue("channel")
 		if channel != "email" && channel != "sms" {
-			s.Fail(w, r, scheme.Errorf(scheme.CodeNotFound, "There is no such channel."))
-			return
+			return scheme.Errorf(scheme.CodeNotFound, "There is no such channel.")
 		}
 		if err := s.Alerts.ResumeChannel(r.Context(), u, channel); err != nil {
-			s.Fail(w, r, err)
-			return
+			return err
 		}
 		back := "/coordinator/alerts?done=resumed"
 		if id := r.PostFormValue("alert"); id != "" {
 			back = "/coordinator/alerts/" + url.PathEscape(id) + "/deliveries?done=resumed"
 		}
 		core.SeeOther(w, r, back)
+		return nil
 	})
 }

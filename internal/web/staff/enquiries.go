@@ -48,20 +48,22 @@ func (s *server) renderEnquiries(w http.ResponseWriter, r *http.Request, u schem
 }
 
 func (s *server) enquiriesPage() http.Handler {
-	return s.coordinatorsOnly(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
+	return s.coordinatorsOnly(func(w http.ResponseWriter, r *http.Request, u scheme.User) error {
 		s.renderEnquiries(w, r, u, http.StatusOK, core.FormView{})
+		return nil
 	})
 }
 
 func (s *server) createEnquiry() http.Handler {
-	return s.coordinatorsOnly(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
+	return s.coordinatorsOnly(func(w http.ResponseWriter, r *http.Request, u scheme.User) error {
 		vals := core.PostedValues(r, "force", "unit", "reference", "report_id", "offender_id", "request", "respond_by")
 		e, err := s.Police.CreateEnquiry(r.Context(), u, police.EnquiryInput{Force: vals["force"], Unit: vals["unit"], Reference: vals["reference"],
 			ReportID: vals["report_id"], OffenderID: vals["offender_id"], Request: vals["request"], RespondBy: vals["respond_by"]})
 		if s.Refused(w, r, err, vals, func(f core.FormView) { s.renderEnquiries(w, r, u, http.StatusUnprocessableEntity, f) }) {
-			return
+			return nil
 		}
 		core.SeeOther(w, r, "/coordinator/enquiries/"+url.PathEscape(e.ID)+"?done=created")
+		return nil
 	})
 }
 
@@ -127,36 +129,38 @@ func (s *server) showEnquiry(w http.ResponseWriter, r *http.Request, u scheme.Us
 }
 
 func (s *server) enquiryPage() http.Handler {
-	return s.coordinatorsOnly(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
+	return s.coordinatorsOnly(func(w http.ResponseWriter, r *http.Request, u scheme.User) error {
 		s.showEnquiry(w, r, u, http.StatusOK, EnquiryView{Notice: map[string]string{
 			"created":   "The enquiry is recorded. Forward it to the reporter (or their organisation) below: they decide.",
 			"forwarded": "Forwarded. They have a message and decide for themselves.",
 			"outcome":   "The outcome is recorded.",
 		}[r.URL.Query().Get("done")]})
+		return nil
 	})
 }
 
 func (s *server) forwardEnquiry() http.Handler {
-	return s.coordinatorsOnly(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
+	return s.coordinatorsOnly(func(w http.ResponseWriter, r *http.Request, u scheme.User) error {
 		id := r.PathValue("id")
 		if _, err := s.Police.ForwardEnquiry(r.Context(), u, id, r.PostFormValue("report_id"), r.PostFormValue("to"), s.Accounts.URL); err != nil {
-			s.Fail(w, r, err)
-			return
+			return err
 		}
 		core.SeeOther(w, r, "/coordinator/enquiries/"+url.PathEscape(id)+"?done=forwarded")
+		return nil
 	})
 }
 
 func (s *server) enquiryOutcome() http.Handler {
-	return s.coordinatorsOnly(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
+	return s.coordinatorsOnly(func(w http.ResponseWriter, r *http.Request, u scheme.User) error {
 		id := r.PathValue("id")
 		vals := core.PostedValues(r, "status", "outcome")
 		err := s.Police.Outcome(r.Context(), u, id, vals["status"], vals["outcome"])
 		if s.Refused(w, r, err, vals, func(f core.FormView) {
 			s.showEnquiry(w, r, u, http.StatusUnprocessableEntity, EnquiryView{Errors: f.Errors, Values: f.Values})
 		}) {
-			return
+			return nil
 		}
 		core.SeeOther(w, r, "/coordinator/enquiries/"+url.PathEscape(id)+"?done=outcome")
+		return nil
 	})
 }

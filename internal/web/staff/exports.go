@@ -54,9 +54,10 @@ func (s *server) renderExports(w http.ResponseWriter, r *http.Request, u scheme.
 }
 
 func (s *server) exportsPage() http.Handler {
-	return s.coordinatorsOnly(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
+	return s.coordinatorsOnly(func(w http.ResponseWriter, r *http.Request, u scheme.User) error {
 		q := r.URL.Query()
 		s.renderExports(w, r, u, http.StatusOK, core.FormView{Values: map[string]string{"report_ids": q.Get("report"), "offender_id": q.Get("offender")}})
+		return nil
 	})
 }
 
@@ -67,13 +68,14 @@ func exportInput(r *http.Request) (police.ExportInput, map[string]string) {
 }
 
 func (s *server) createExport() http.Handler {
-	return s.coordinatorsOnly(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
+	return s.coordinatorsOnly(func(w http.ResponseWriter, r *http.Request, u scheme.User) error {
 		in, vals := exportInput(r)
 		e, err := s.Police.CreateExport(r.Context(), u, in)
 		if s.Refused(w, r, err, vals, func(f core.FormView) { s.renderExports(w, r, u, http.StatusUnprocessableEntity, f) }) {
-			return
+			return nil
 		}
 		core.SeeOther(w, r, "/coordinator/exports/"+url.PathEscape(e.ID)+"?done=created")
+		return nil
 	})
 }
 
@@ -89,11 +91,10 @@ type ExportView struct {
 type exportFormatOption struct{ Value, Label, Hint string }
 
 func (s *server) exportPage() http.Handler {
-	return s.coordinatorsOnly(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
+	return s.coordinatorsOnly(func(w http.ResponseWriter, r *http.Request, u scheme.User) error {
 		e, err := s.Police.Record(r.Context(), u, r.PathValue("id"))
 		if err != nil {
-			s.Fail(w, r, err)
-			return
+			return err
 		}
 		v := ExportView{PoliceExport: e, When: s.Time(e.CreatedAt, core.WeekdayTime),
 			Created: r.URL.Query().Get("done") == "created", IncludedN: len(e.Included), ExcludedN: len(e.Excluded)}
@@ -104,6 +105,7 @@ func (s *server) exportPage() http.Handler {
 			v.Formats = append(v.Formats, exportFormatOption(f))
 		}
 		s.Render(w, r, http.StatusOK, viewExport, v)
+		return nil
 	})
 }
 
@@ -115,14 +117,14 @@ type ExportPrintView struct {
 }
 
 func (s *server) exportDownload() http.Handler {
-	return s.coordinatorsOnly(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
+	return s.coordinatorsOnly(func(w http.ResponseWriter, r *http.Request, u scheme.User) error {
 		format := r.PostFormValue("format")
 		e, err := s.Police.Export(r.Context(), u, r.PathValue("id"), format)
 		if err != nil {
-			s.Fail(w, r, err)
-			return
+			return err
 		}
 		s.writeExport(w, r, e, format)
+		return nil
 	})
 }
 

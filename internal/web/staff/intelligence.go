@@ -141,22 +141,22 @@ func cloneValues(q url.Values) url.Values {
 }
 
 func (s *server) intelligencePage() http.Handler {
-	return s.coordinatorsOnly(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
+	return s.coordinatorsOnly(func(w http.ResponseWriter, r *http.Request, u scheme.User) error {
 		v, err := s.intelligenceView(r, r.URL.Query(), police.SearchInput{Kind: "phone"})
 		if err != nil {
-			s.Fail(w, r, err)
-			return
+			return err
 		}
 		status := http.StatusOK
 		if len(v.Errors) > 0 {
 			status = http.StatusUnprocessableEntity
 		}
 		s.Render(w, r, status, viewIntelligence, v)
+		return nil
 	})
 }
 
 func (s *server) intelligenceSearch() http.Handler {
-	return s.coordinatorsOnly(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
+	return s.coordinatorsOnly(func(w http.ResponseWriter, r *http.Request, u scheme.User) error {
 		in := police.SearchInput{Kind: r.PostFormValue("kind"), Value: r.PostFormValue("value"), Region: r.PostFormValue("region"),
 			Type: r.PostFormValue("type"), From: r.PostFormValue("from"), To: r.PostFormValue("to")}
 		// The results belong to the intelligence page: its tab is the
@@ -165,8 +165,7 @@ func (s *server) intelligenceSearch() http.Handler {
 		r2.URL.Path = "/coordinator/intelligence"
 		v, err := s.intelligenceView(r2, url.Values{}, in)
 		if err != nil {
-			s.Fail(w, r, err)
-			return
+			return err
 		}
 		l := s.Content.Lists()
 		problems := map[string]string{}
@@ -182,14 +181,13 @@ func (s *server) intelligenceSearch() http.Handler {
 			if scheme.ErrorCode(err) == scheme.CodeInvalid {
 				problems = core.FormErrors(err)
 			} else if err != nil {
-				s.Fail(w, r, err)
-				return
+				return err
 			}
 		}
 		if len(problems) > 0 {
 			v.SearchErrors = problems
 			s.Render(w, r2, http.StatusUnprocessableEntity, viewIntelligence, v)
-			return
+			return nil
 		}
 		v.Searched, v.More, v.Match = true, res.More, res.Match
 		for _, h := range res.Hits {
@@ -201,6 +199,7 @@ func (s *server) intelligenceSearch() http.Handler {
 				SeverityRank: sv.SeverityRank, SeverityName: sv.SeverityName, Profiles: h.Profiles})
 		}
 		s.Render(w, r2, http.StatusOK, viewIntelligence, v)
+		return nil
 	})
 }
 

@@ -29,7 +29,7 @@ var memberExportStatusNames = map[string]string{
 }
 
 func (s *server) membersPage() http.Handler {
-	return s.SignedIn(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
+	return s.SignedIn(func(w http.ResponseWriter, r *http.Request, u scheme.User) error {
 		s.renderMembers(w, r, u, http.StatusOK, core.FormView{Notice: map[string]string{
 			"revoked":          "Membership revoked: their sessions have ended and they have been told.",
 			"reset":            "Temporary password set. Give it to them in person; their other sessions have ended.",
@@ -38,6 +38,7 @@ func (s *server) membersPage() http.Handler {
 			"export-approved":  "Export approved. The coordinator who asked can now download the details.",
 			"export-refused":   "Export refused. Nothing can be downloaded.",
 		}[r.URL.Query().Get("done")]})
+		return nil
 	}, scheme.RoleCoordinator)
 }
 
@@ -81,17 +82,18 @@ func (s *server) renderMembers(w http.ResponseWriter, r *http.Request, u scheme.
 // memberAction runs a coordinator's action on one member and goes back to
 // the list, or shows the list again with the problem.
 func (s *server) memberAction(do func(r *http.Request, u scheme.User, id string) error, done string, roles ...scheme.Role) http.Handler {
-	return s.SignedIn(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
+	return s.SignedIn(func(w http.ResponseWriter, r *http.Request, u scheme.User) error {
 		if err := do(r, u, r.PathValue("id")); err != nil {
 			code := scheme.ErrorCode(err)
 			if code == scheme.CodeInternal {
 				s.ServerError(w, r, err)
-				return
+				return nil
 			}
 			s.renderMembers(w, r, u, core.StatusFor(code), core.FormView{Errors: core.FormErrors(err)})
-			return
+			return nil
 		}
 		core.SeeOther(w, r, "/coordinator/members?done="+done)
+		return nil
 	}, roles...)
 }
 
@@ -125,41 +127,41 @@ func (s *server) exportRevoked() http.Handler {
 
 // decideMemberExport approves or refuses someone else's request.
 func (s *server) decideMemberExport() http.Handler {
-	return s.SignedIn(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
+	return s.SignedIn(func(w http.ResponseWriter, r *http.Request, u scheme.User) error {
 		e, err := s.Police.DecideMemberExport(r.Context(), u, r.PathValue("id"), r.PostFormValue("decision"))
 		if err != nil {
 			if code := scheme.ErrorCode(err); code == scheme.CodeInvalid || code == scheme.CodeForbidden || code == scheme.CodeConflict {
 				s.renderMembers(w, r, u, core.StatusFor(code), core.FormView{Errors: core.FormErrors(err)})
-				return
+				return nil
 			}
-			s.Fail(w, r, err)
-			return
+			return err
 		}
 		done := "export-refused"
 		if e.Status == scheme.MemberExportApproved {
 			done = "export-approved"
 		}
 		core.SeeOther(w, r, "/coordinator/members?done="+done)
+		return nil
 	}, scheme.RoleCoordinator)
 }
 
 // downloadMemberExport gives the one who asked an approved export's
 // details, as a JSON file; the download is audited.
 func (s *server) downloadMemberExport() http.Handler {
-	return s.SignedIn(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
+	return s.SignedIn(func(w http.ResponseWriter, r *http.Request, u scheme.User) error {
 		e, err := s.Police.DownloadMemberExport(r.Context(), u, r.PathValue("id"))
 		if err != nil {
 			if code := scheme.ErrorCode(err); code == scheme.CodeConflict || code == scheme.CodeForbidden {
 				s.renderMembers(w, r, u, core.StatusFor(code), core.FormView{Errors: core.FormErrors(err)})
-				return
+				return nil
 			}
-			s.Fail(w, r, err)
-			return
+			return err
 		}
 		w.Header().Set("Content-Type", "application/json; charset=utf-8")
 		w.Header().Set("Content-Disposition", `attachment; filename="revoked-member.json"`)
 		enc := json.NewEncoder(w)
 		enc.SetIndent("", "  ")
 		_ = enc.Encode(e) // the client went away
+		return nil
 	}, scheme.RoleCoordinator)
 }

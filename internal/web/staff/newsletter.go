@@ -46,31 +46,32 @@ func (s *server) renderNewsletterAdmin(w http.ResponseWriter, r *http.Request, s
 }
 
 func (s *server) newsletterAdmin() http.Handler {
-	return core.NoIndex(s.SignedIn(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
+	return core.NoIndex(s.SignedIn(func(w http.ResponseWriter, r *http.Request, u scheme.User) error {
 		s.renderNewsletterAdmin(w, r, http.StatusOK, core.FormView{}, NewsletterAdminView{
 			Notice: map[string]string{"sent": "Sent: the emails are on their way, paced by the email rate limit."}[r.URL.Query().Get("done")]})
+		return nil
 	}, scheme.RoleAdmin))
 }
 
 func (s *server) sendIssue() http.Handler {
-	return core.NoIndex(s.SignedIn(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
+	return core.NoIndex(s.SignedIn(func(w http.ResponseWriter, r *http.Request, u scheme.User) error {
 		vals := map[string]string{"subject": r.PostFormValue("subject"), "body": r.PostFormValue("body")}
 		if r.PostFormValue("action") != "send" {
 			h, err := markdown.HTML(vals["body"], s.Config.Scheme.Name, s.Config.Scheme.Region)
 			if err != nil {
-				s.Fail(w, r, err)
-				return
+				return err
 			}
 			s.renderNewsletterAdmin(w, r, http.StatusOK, core.FormView{Values: vals}, NewsletterAdminView{Preview: h, Previewing: true})
-			return
+			return nil
 		}
 		links := s.NewsletterLinks(r)
 		_, err := s.Content.SendIssue(r.Context(), u, vals["subject"], markdown.Text(vals["body"], s.Config.Scheme.Name, s.Config.Scheme.Region), links.Unsubscribe)
 		if s.Refused(w, r, err, vals, func(f core.FormView) {
 			s.renderNewsletterAdmin(w, r, http.StatusUnprocessableEntity, f, NewsletterAdminView{})
 		}) {
-			return
+			return nil
 		}
 		core.SeeOther(w, r, "/admin/newsletter?done=sent")
+		return nil
 	}, scheme.RoleAdmin))
 }

@@ -45,7 +45,7 @@ type caseProfileReport struct {
 }
 
 func (s *server) offenderPage() http.Handler {
-	return s.SignedIn(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
+	return s.SignedIn(func(w http.ResponseWriter, r *http.Request, u scheme.User) error {
 		notice := map[string]string{
 			"linked":   "Linked: the offender is now part of this profile, and stays here whatever automatic linking finds later.",
 			"unlinked": "Unlinked: this is the offender's own profile now. They stay apart from the profile they left whatever automatic linking finds later.",
@@ -56,6 +56,7 @@ func (s *server) offenderPage() http.Handler {
 			left = r.URL.Query().Get("from")
 		}
 		s.renderOffender(w, r, u, r.PathValue("id"), http.StatusOK, f, left)
+		return nil
 	}, scheme.RoleCoordinator)
 }
 
@@ -135,7 +136,7 @@ func (s *server) renderOffender(w http.ResponseWriter, r *http.Request, u scheme
 }
 
 func (s *server) moveOffender() http.Handler {
-	return s.SignedIn(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
+	return s.SignedIn(func(w http.ResponseWriter, r *http.Request, u scheme.User) error {
 		offender := strings.TrimSpace(r.PostFormValue("offender"))
 		to, from := strings.TrimSpace(r.PostFormValue("to")), strings.TrimSpace(r.PostFormValue("from"))
 		reason := strings.TrimSpace(r.PostFormValue("reason"))
@@ -160,13 +161,13 @@ func (s *server) moveOffender() http.Handler {
 			case scheme.CodeNotFound:
 				if to != "" && from != "" {
 					again(http.StatusUnprocessableEntity, map[string]string{offenderField: "No offender has that reference. Copy it from the report's case page."})
-					return
+					return nil
 				}
 				s.Fail(w, r, err)
 			default:
 				s.Fail(w, r, err)
 			}
-			return
+			return nil
 		}
 		done := "linked"
 		if to == "" {
@@ -177,5 +178,6 @@ func (s *server) moveOffender() http.Handler {
 			dest += "&from=" + url.QueryEscape(from)
 		}
 		core.SeeOther(w, r, dest)
+		return nil
 	}, scheme.RoleCoordinator)
 }

@@ -27,7 +27,7 @@ func (s *server) imageRows(ctx context.Context) ([]imageRow, error) {
 }
 
 func (s *server) uploadImage() http.Handler {
-	return core.NoIndex(s.SignedIn(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
+	return core.NoIndex(s.SignedIn(func(w http.ResponseWriter, r *http.Request, u scheme.User) error {
 		file, _, err := r.FormFile("image")
 		var data []byte
 		if err == nil {
@@ -35,23 +35,20 @@ func (s *server) uploadImage() http.Handler {
 			_ = file.Close() // an upload held in memory or a temporary file; the read is what matters
 		}
 		if err != nil && !errors.Is(err, http.ErrMissingFile) {
-			s.Fail(w, r, scheme.Errorf(scheme.CodeInvalid, "The upload could not be read: send an image under 5 MB."))
-			return
+			return scheme.Errorf(scheme.CodeInvalid, "The upload could not be read: send an image under 5 MB.")
 		}
 		img, err := imaging.Clean(data)
 		var p imaging.Problem
 		if errors.As(err, &p) {
-			s.Fail(w, r, &scheme.Error{Code: scheme.CodeInvalid, Message: string(p)})
-			return
+			return &scheme.Error{Code: scheme.CodeInvalid, Message: string(p)}
 		}
 		if err != nil {
-			s.Fail(w, r, err)
-			return
+			return err
 		}
 		if _, err := s.Content.SaveImage(r.Context(), u, img); err != nil {
-			s.Fail(w, r, err)
-			return
+			return err
 		}
 		core.SeeOther(w, r, "/admin/pages?done=image#images")
+		return nil
 	}, scheme.RoleAdmin))
 }

@@ -59,13 +59,14 @@ func (s *server) renderAPIKeys(w http.ResponseWriter, r *http.Request, u scheme.
 }
 
 func (s *server) keysPage() http.Handler {
-	return core.NoIndex(s.SignedIn(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
+	return core.NoIndex(s.SignedIn(func(w http.ResponseWriter, r *http.Request, u scheme.User) error {
 		s.renderAPIKeys(w, r, u, http.StatusOK, core.FormView{Notice: map[string]string{"revoked": "The key is revoked: it stopped working at once."}[r.URL.Query().Get("done")]}, APIKeysView{})
+		return nil
 	}, scheme.RoleAdmin))
 }
 
 func (s *server) createAPIKey() http.Handler {
-	return core.NoIndex(s.SignedIn(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
+	return core.NoIndex(s.SignedIn(func(w http.ResponseWriter, r *http.Request, u scheme.User) error {
 		vals := map[string]string{"name": r.PostFormValue("name"), "per_minute": r.PostFormValue("per_minute"), "per_day": r.PostFormValue("per_day")}
 		perMinute, err1 := strconv.Atoi(strings.TrimSpace(vals["per_minute"]))
 		perDay, err2 := strconv.Atoi(strings.TrimSpace(vals["per_day"]))
@@ -82,24 +83,24 @@ func (s *server) createAPIKey() http.Handler {
 				errs["per_day"] = "Give a whole number of checks a day."
 			}
 			s.renderAPIKeys(w, r, u, http.StatusUnprocessableEntity, core.FormView{Values: vals, Errors: errs}, APIKeysView{})
-			return
+			return nil
 		}
 		if err != nil {
-			s.Fail(w, r, err)
-			return
+			return err
 		}
 		// The key is shown on this response only (no-store, like every
 		// page): it is never stored and cannot be shown again.
 		s.renderAPIKeys(w, r, u, http.StatusCreated, core.FormView{}, APIKeysView{NewToken: token, NewName: k.Name})
+		return nil
 	}, scheme.RoleAdmin))
 }
 
 func (s *server) revokeAPIKey() http.Handler {
-	return core.NoIndex(s.SignedIn(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
+	return core.NoIndex(s.SignedIn(func(w http.ResponseWriter, r *http.Request, u scheme.User) error {
 		if err := s.Checks.RevokeAPIKey(r.Context(), u, r.PathValue("id")); err != nil {
-			s.Fail(w, r, err)
-			return
+			return err
 		}
 		core.SeeOther(w, r, "/admin/api-keys?done=revoked")
+		return nil
 	}, scheme.RoleAdmin))
 }

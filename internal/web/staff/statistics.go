@@ -30,11 +30,10 @@ type statsSection struct {
 }
 
 func (s *server) statisticsPage() http.Handler {
-	return core.NoIndex(s.SignedIn(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
+	return core.NoIndex(s.SignedIn(func(w http.ResponseWriter, r *http.Request, u scheme.User) error {
 		st, err := s.Statistics(r)
 		if err != nil {
-			s.Fail(w, r, err)
-			return
+			return err
 		}
 		in, f := st.Query, st.Filter
 		v := StatsView{Query: in, Errors: st.Problems, Regions: []statsOption{{Value: "", Label: "Everywhere", Selected: in.Region == ""}}}
@@ -47,7 +46,7 @@ func (s *server) statisticsPage() http.Handler {
 		}
 		if len(st.Problems) > 0 {
 			s.Render(w, r, http.StatusUnprocessableEntity, viewStats, v)
-			return
+			return nil
 		}
 		v.Period = fmt.Sprintf("%s to %s, %s", s.Time(f.From, core.DateLong), s.Time(f.To.AddDate(0, 0, -1), core.DateLong), regionName)
 		for _, sec := range stats.Tables(st.Figures) {
@@ -58,25 +57,24 @@ func (s *server) statisticsPage() http.Handler {
 				Tables: core.StatsTables(sec.Tables, in.Encode())})
 		}
 		s.Render(w, r, http.StatusOK, viewStats, v)
+		return nil
 	}, scheme.RoleCoordinator))
 }
 
 // statisticsDownload sends one table as CSV, exact figures.
 func (s *server) statisticsDownload() http.Handler {
-	return core.NoIndex(s.SignedIn(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
+	return core.NoIndex(s.SignedIn(func(w http.ResponseWriter, r *http.Request, u scheme.User) error {
 		st, err := s.Statistics(r)
 		if err == nil && len(st.Problems) > 0 {
 			err = scheme.Invalid(st.Problems)
 		}
 		if err != nil {
-			s.Fail(w, r, err)
-			return
+			return err
 		}
 		in := st.Query
 		t, ok := stats.Find(stats.All(stats.Tables(st.Figures)), r.PathValue("table"))
 		if !ok {
-			s.Fail(w, r, scheme.ErrNotFound)
-			return
+			return scheme.ErrNotFound
 		}
 		name := "statistics-" + t.Slug + "-" + in.From + "-to-" + in.To
 		if in.Region != "" {
@@ -84,11 +82,11 @@ func (s *server) statisticsDownload() http.Handler {
 		}
 		var b strings.Builder
 		if err := stats.WriteCSV(&b, t); err != nil {
-			s.Fail(w, r, err)
-			return
+			return err
 		}
 		w.Header().Set("Content-Type", "text/csv; charset=utf-8")
 		w.Header().Set("Content-Disposition", `attachment; filename="`+name+`.csv"`)
 		_, _ = w.Write([]byte(b.String())) // the client went away
+		return nil
 	}, scheme.RoleCoordinator))
 }

@@ -238,16 +238,14 @@ func (s *server) caseURL(id, done, section string) string {
 }
 
 func (s *server) editWorkingCopy() http.Handler {
-	return s.SignedIn(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
+	return s.SignedIn(func(w http.ResponseWriter, r *http.Request, u scheme.User) error {
 		ctx := r.Context()
 		rep, err := s.Reports.Peek(ctx, u, r.PathValue("id"))
 		if err != nil {
-			s.Fail(w, r, err)
-			return
+			return err
 		}
 		if err := r.ParseForm(); err != nil {
-			s.Fail(w, r, scheme.Errorf(scheme.CodeInvalid, "We could not read that form."))
-			return
+			return scheme.Errorf(scheme.CodeInvalid, "We could not read that form.")
 		}
 		f := caseWorkingFromForm(r.PostForm)
 
@@ -263,18 +261,17 @@ func (s *server) editWorkingCopy() http.Handler {
 			}
 			f.settle()
 			s.renderCase(w, r, u, caseForm{status: http.StatusOK, form: "working-copy", wc: &f})
-			return
+			return nil
 		}
 
 		checked, problems, err := s.Reports.Validate(ctx, f.input(rep))
 		if err != nil {
-			s.Fail(w, r, err)
-			return
+			return err
 		}
 		if len(problems) > 0 {
 			f.withProblems(problems)
 			s.renderCase(w, r, u, caseForm{status: http.StatusUnprocessableEntity, form: "working-copy", wc: &f, errors: problems})
-			return
+			return nil
 		}
 		// Keep each offender's id, so that their links stay; an id that is
 		// not this report's (or is used twice) makes a new offender.
@@ -296,9 +293,10 @@ func (s *server) editWorkingCopy() http.Handler {
 		}
 		if err := s.Reports.UpdateWorkingCopy(ctx, u, rep.ID, content); err != nil {
 			s.caseFailed(w, r, u, err, caseForm{form: "working-copy", wc: &f})
-			return
+			return nil
 		}
 		core.SeeOther(w, r, s.caseURL(rep.ID, "edit", "working-copy"))
+		return nil
 	}, scheme.RoleCoordinator)
 }
 
@@ -322,27 +320,29 @@ func (s *server) caseFailed(w http.ResponseWriter, r *http.Request, u scheme.Use
 }
 
 func (s *server) setReportStatus() http.Handler {
-	return s.SignedIn(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
+	return s.SignedIn(func(w http.ResponseWriter, r *http.Request, u scheme.User) error {
 		to := scheme.ReportStatus(r.PostFormValue("status"))
 		reason := strings.TrimSpace(r.PostFormValue("reason"))
 		values := map[string]string{"status": string(to), "reason": reason}
 		if err := s.Reports.SetStatus(r.Context(), u, r.PathValue("id"), to, reason); err != nil {
 			s.caseFailed(w, r, u, err, caseForm{form: "status", values: values})
-			return
+			return nil
 		}
 		core.SeeOther(w, r, s.caseURL(r.PathValue("id"), "status", "case-status"))
+		return nil
 	}, scheme.RoleCoordinator)
 }
 
 func (s *server) addCaseNote() http.Handler {
-	return s.SignedIn(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
+	return s.SignedIn(func(w http.ResponseWriter, r *http.Request, u scheme.User) error {
 		kind, text := r.PostFormValue("kind"), r.PostFormValue("text")
 		values := map[string]string{"kind": kind, "text": text}
 		if err := s.Reports.AddCaseNote(r.Context(), u, r.PathValue("id"), kind, text); err != nil {
 			s.caseFailed(w, r, u, caseRenameFields(err, map[string]string{"note": "text", "referral": "text"}), caseForm{form: "notes", values: values})
-			return
+			return nil
 		}
 		core.SeeOther(w, r, s.caseURL(r.PathValue("id"), kind, "case-notes"))
+		return nil
 	}, scheme.RoleCoordinator)
 }
 
@@ -360,34 +360,36 @@ func caseRenameFields(err error, names map[string]string) error {
 }
 
 func (s *server) addTask() http.Handler {
-	return s.SignedIn(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
+	return s.SignedIn(func(w http.ResponseWriter, r *http.Request, u scheme.User) error {
 		title, dueText := r.PostFormValue("title"), strings.TrimSpace(r.PostFormValue("due"))
 		values := map[string]string{"title": title, "due": dueText}
 		if _, err := s.Reports.AddTask(r.Context(), u, r.PathValue("id"), title, dueText); err != nil {
 			s.caseFailed(w, r, u, caseRenameFields(err, map[string]string{"task": "title"}), caseForm{form: "tasks", values: values})
-			return
+			return nil
 		}
 		core.SeeOther(w, r, s.caseURL(r.PathValue("id"), "task", "case-tasks"))
+		return nil
 	}, scheme.RoleCoordinator)
 }
 
 func (s *server) completeTask() http.Handler {
-	return s.SignedIn(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
+	return s.SignedIn(func(w http.ResponseWriter, r *http.Request, u scheme.User) error {
 		if err := s.Reports.CompleteTask(r.Context(), u, r.PathValue("id"), r.PathValue("task")); err != nil {
-			s.Fail(w, r, err)
-			return
+			return err
 		}
 		core.SeeOther(w, r, s.caseURL(r.PathValue("id"), "task-done", "case-tasks"))
+		return nil
 	}, scheme.RoleCoordinator)
 }
 
 func (s *server) schemeMessage() http.Handler {
-	return s.SignedIn(func(w http.ResponseWriter, r *http.Request, u scheme.User) {
+	return s.SignedIn(func(w http.ResponseWriter, r *http.Request, u scheme.User) error {
 		body := r.PostFormValue("body")
 		if _, err := s.Reports.SchemeMessage(r.Context(), u, r.PathValue("id"), body, s.Accounts.URL); err != nil {
 			s.caseFailed(w, r, u, caseRenameFields(err, map[string]string{"message": "body"}), caseForm{form: "messages", values: map[string]string{"body": body}})
-			return
+			return nil
 		}
 		core.SeeOther(w, r, s.caseURL(r.PathValue("id"), "message", "case-messages"))
+		return nil
 	}, scheme.RoleCoordinator)
 }
