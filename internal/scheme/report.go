@@ -76,6 +76,13 @@ type OffenderDescription struct {
 	Vehicle   string `json:"vehicle,omitempty"`
 }
 
+// Field is the description's field named key, as in its JSON ("gender",
+// "age", …, "vehicle"); nil for any other key.
+func (d *OffenderDescription) Field(key string) *string {
+	return map[string]*string{"gender": &d.Gender, "age": &d.Age, "height": &d.Height, "build": &d.Build, "ethnicity": &d.Ethnicity,
+		"hair": &d.Hair, "features": &d.Features, "accent": &d.Accent, "vehicle": &d.Vehicle}[key]
+}
+
 // Offender is one offender in a report.
 type Offender struct {
 	ID          string              `json:"id,omitempty"`

@@ -160,7 +160,7 @@ func readOffenders(f url.Values) []report.OffenderInput {
 			offs[i] = o
 		}
 		if m[2] != "" {
-			if p := descValue(&o.Description, m[2]); p != nil {
+			if p := o.Description.Field(m[2]); p != nil {
 				*p = v
 			}
 			continue

@@ -181,7 +181,7 @@ func offenderForms(offs []report.OffenderInput, problems map[string]string) []of
 		for _, df := range descFields {
 			name := fmt.Sprintf("offenders.%d.description.%s", i, df.Key)
 			f := core.FieldView{Name: name, Label: df.Label, Hint: df.Hint, Type: "text", Autocomplete: "off",
-				Value: *descValue(&o.Description, df.Key), Error: problems[name]}
+				Value: *o.Description.Field(df.Key), Error: problems[name]}
 			if df.Long {
 				of.Longer = append(of.Longer, f)
 			} else {
@@ -246,7 +246,7 @@ func offenderSummaries(offs []scheme.Offender) []offenderSummary {
 	for i, o := range offs {
 		sum := offenderSummary{Number: i + 1}
 		for _, df := range descFields {
-			if v := *descValue(&o.Description, df.Key); v != "" {
+			if v := *o.Description.Field(df.Key); v != "" {
 				sum.Description = append(sum.Description, labelValue{Label: df.Label, Value: v, Long: df.Long})
 			}
 		}
@@ -316,7 +316,7 @@ func (s *server) signedOut(w http.ResponseWriter, r *http.Request) {
 	add("Police reference", f.Get("police_reference"))
 	for _, o := range readOffenders(f) {
 		for _, df := range descFields {
-			add(df.Label, *descValue(&o.Description, df.Key))
+			add(df.Label, *o.Description.Field(df.Key))
 		}
 		for _, id := range o.Identifiers {
 			label := id.Kind

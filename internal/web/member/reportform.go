@@ -87,30 +87,6 @@ var descFields = []struct {
 	{"vehicle", "Vehicle", "Make, model, colour, anything inside it. Put the registration above.", true},
 }
 
-func descValue(d *scheme.OffenderDescription, key string) *string {
-	switch key {
-	case "gender":
-		return &d.Gender
-	case "age":
-		return &d.Age
-	case "height":
-		return &d.Height
-	case "build":
-		return &d.Build
-	case "ethnicity":
-		return &d.Ethnicity
-	case "hair":
-		return &d.Hair
-	case "features":
-		return &d.Features
-	case "accent":
-		return &d.Accent
-	case "vehicle":
-		return &d.Vehicle
-	}
-	return nil
-}
-
 const (
 	maxOffenders = 10 // as report.Validate allows
 	maxIdents    = 20

@@ -390,7 +390,7 @@ func caseContentOf(c scheme.ReportContent) caseContent {
 func caseOffenderOf(o scheme.Offender) caseOffender {
 	ov := caseOffender{ID: o.ID, ProfileID: o.ProfileID}
 	for _, f := range core.CaseDescriptionFields {
-		if val := caseDescriptionValue(o.Description, f.Key); val != "" {
+		if val := *o.Description.Field(f.Key); val != "" {
 			ov.Description = append(ov.Description, caseLabelled{f.Label, val})
 		}
 	}

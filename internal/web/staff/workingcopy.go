@@ -15,34 +15,6 @@ import (
 	"uglymugs/internal/web/core"
 )
 
-func caseDescriptionValue(d scheme.OffenderDescription, key string) string {
-	return map[string]string{"gender": d.Gender, "age": d.Age, "height": d.Height, "build": d.Build, "ethnicity": d.Ethnicity,
-		"hair": d.Hair, "features": d.Features, "accent": d.Accent, "vehicle": d.Vehicle}[key]
-}
-
-func caseSetDescription(d *scheme.OffenderDescription, key, value string) {
-	switch key {
-	case "gender":
-		d.Gender = value
-	case "age":
-		d.Age = value
-	case "height":
-		d.Height = value
-	case "build":
-		d.Build = value
-	case "ethnicity":
-		d.Ethnicity = value
-	case "hair":
-		d.Hair = value
-	case "features":
-		d.Features = value
-	case "accent":
-		d.Accent = value
-	case "vehicle":
-		d.Vehicle = value
-	}
-}
-
 // caseWorkingForm turns the stored working copy into the edit form.
 func caseWorkingForm(c scheme.ReportContent) workingCopyForm {
 	f := workingCopyForm{
@@ -53,7 +25,7 @@ func caseWorkingForm(c scheme.ReportContent) workingCopyForm {
 	for i, o := range c.Offenders {
 		wo := newWCOffender(i, o.ID, o.ProfileID)
 		for k := range wo.Description {
-			wo.Description[k].Value = caseDescriptionValue(o.Description, core.CaseDescriptionFields[k].Key)
+			wo.Description[k].Value = *o.Description.Field(core.CaseDescriptionFields[k].Key)
 		}
 		for j, id := range o.Identifiers {
 			wo.Identifiers = append(wo.Identifiers, workingCopyIdent{Prefix: caseIdentPrefix(i, j), Number: j + 1, Kind: id.Kind, Value: id.Value,
@@ -144,7 +116,7 @@ func (f workingCopyForm) input(rep scheme.Report) report.Input {
 		oi := report.OffenderInput{Identifiers: []report.IdentifierInput{}}
 		if !o.Remove {
 			for k, d := range core.CaseDescriptionFields {
-				caseSetDescription(&oi.Description, d.Key, o.Description[k].Value)
+				*oi.Description.Field(d.Key) = o.Description[k].Value
 			}
 			for _, id := range o.Identifiers {
 				oi.Identifiers = append(oi.Identifiers, report.IdentifierInput{Kind: id.Kind, Value: id.Value, Make: id.Make, Colour: id.Colour})
