@@ -138,51 +138,49 @@ func (s *server) storedAlert(r *http.Request, id string, u scheme.User) (any, er
 	return s.staffAlertDetail(r, a, u)
 }
 
-func (s *server) listAlerts() http.Handler {
-	return s.tokenAuth(func(w http.ResponseWriter, r *http.Request, u scheme.User) error {
-		q := r.URL.Query()
-		if staffView(u) {
-			var f scheme.AlertFilter
-			if st := q.Get("status"); st != "" {
-				switch scheme.AlertStatus(st) {
-				case scheme.AlertDraft, scheme.AlertPublished, scheme.AlertWithdrawn:
-					f.Statuses = []scheme.AlertStatus{scheme.AlertStatus(st)}
-				default:
-					s.APIFail(w, r, &scheme.Error{Code: scheme.CodeInvalid, Message: "Unknown status.",
-						Fields: map[string]string{"status": "Use draft, published or withdrawn."}})
-					return nil
-				}
+func (s *server) listAlerts(w http.ResponseWriter, r *http.Request, u scheme.User) error {
+	q := r.URL.Query()
+	if staffView(u) {
+		var f scheme.AlertFilter
+		if st := q.Get("status"); st != "" {
+			switch scheme.AlertStatus(st) {
+			case scheme.AlertDraft, scheme.AlertPublished, scheme.AlertWithdrawn:
+				f.Statuses = []scheme.AlertStatus{scheme.AlertStatus(st)}
+			default:
+				s.APIFail(w, r, &scheme.Error{Code: scheme.CodeInvalid, Message: "Unknown status.",
+					Fields: map[string]string{"status": "Use draft, published or withdrawn."}})
+				return nil
 			}
-			as, err := s.Alerts.List(r.Context(), u, f)
-			if err != nil {
-				return err
-			}
-			items := make([]staffAlertJSON, len(as))
-			for i, a := range as {
-				items[i] = staffAlert(a)
-			}
-			core.WriteJSON(w, http.StatusOK, map[string]any{"items": items})
-			return nil
 		}
-		f, err := s.feedFilter(r)
+		as, err := s.Alerts.List(r.Context(), u, f)
 		if err != nil {
 			return err
 		}
-		as, err := s.Alerts.Feed(r.Context(), u, f)
-		if err != nil {
-			return err
-		}
-		items := make([]memberAlertJSON, len(as))
+		items := make([]staffAlertJSON, len(as))
 		for i, a := range as {
-			items[i] = memberAlert(a)
+			items[i] = staffAlert(a)
 		}
-		out := map[string]any{"items": items}
-		if len(as) == f.Limit {
-			out["next_before"] = as[len(as)-1].PublishedAt.UTC().Format(time.RFC3339Nano)
-		}
-		core.WriteJSON(w, http.StatusOK, out)
+		core.WriteJSON(w, http.StatusOK, map[string]any{"items": items})
 		return nil
-	}, readerRoles...)
+	}
+	f, err := s.feedFilter(r)
+	if err != nil {
+		return err
+	}
+	as, err := s.Alerts.Feed(r.Context(), u, f)
+	if err != nil {
+		return err
+	}
+	items := make([]memberAlertJSON, len(as))
+	for i, a := range as {
+		items[i] = memberAlert(a)
+	}
+	out := map[string]any{"items": items}
+	if len(as) == f.Limit {
+		out["next_before"] = as[len(as)-1].PublishedAt.UTC().Format(time.RFC3339Nano)
+	}
+	core.WriteJSON(w, http.StatusOK, out)
+	return nil
 }
 
 const (
@@ -244,28 +242,26 @@ func (s *server) feedFilter(r *http.Request) (scheme.MemberAlertFilter, error) {
 	return f, nil
 }
 
-func (s *server) getAlert() http.Handler {
-	return s.tokenAuth(func(w http.ResponseWriter, r *http.Request, u scheme.User) error {
-		id := r.PathValue("id")
-		if staffView(u) {
-			s.writeStaffAlert(w, r, http.StatusOK, id, u)
-			return nil
-		}
-		a, err := s.Alerts.Open(r.Context(), u, id)
+func (s *server) getAlert(w http.ResponseWriter, r *http.Request, u scheme.User) error {
+	id := r.PathValue("id")
+	if staffView(u) {
+		s.writeStaffAlert(w, r, http.StatusOK, id, u)
+		return nil
+	}
+	a, err := s.Alerts.Open(r.Context(), u, id)
+	if err != nil {
+		return err
+	}
+	out := memberAlert(a)
+	if a.Status == scheme.AlertPublished {
+		ads, err := s.Alerts.Additions(r.Context(), u, a.ID)
 		if err != nil {
 			return err
 		}
-		out := memberAlert(a)
-		if a.Status == scheme.AlertPublished {
-			ads, err := s.Alerts.Additions(r.Context(), u, a.ID)
-			if err != nil {
-				return err
-			}
-			out.Additions = nonNil(ads)
-		}
-		core.WriteJSON(w, http.StatusOK, out)
-		return nil
-	}, readerRoles...)
+		out.Additions = nonNil(ads)
+	}
+	core.WriteJSON(w, http.StatusOK, out)
+	return nil
 }
 
 func (s *server) updateAlert() http.Handler {
@@ -279,14 +275,12 @@ func (s *server) updateAlert() http.Handler {
 	}), scheme.RoleCoordinator)
 }
 
-func (s *server) approveAlert() http.Handler {
-	return s.tokenAuth(func(w http.ResponseWriter, r *http.Request, u scheme.User) error {
-		if err := s.Alerts.Approve(r.Context(), u, r.PathValue("id")); err != nil {
-			return err
-		}
-		s.writeStaffAlert(w, r, http.StatusOK, r.PathValue("id"), u)
-		return nil
-	}, scheme.RoleCoordinator)
+func (s *server) approveAlert(w http.ResponseWriter, r *http.Request, u scheme.User) error {
+	if err := s.Alerts.Approve(r.Context(), u, r.PathValue("id")); err != nil {
+		return err
+	}
+	s.writeStaffAlert(w, r, http.StatusOK, r.PathValue("id"), u)
+	return nil
 }
 
 // decodeOptional decodes a body into v if there is one: an empty body is
@@ -303,22 +297,20 @@ func decodeOptional(r *http.Request, v any) error {
 	return decode(r, v)
 }
 
-func (s *server) publishAlert() http.Handler {
-	return s.tokenAuth(func(w http.ResponseWriter, r *http.Request, u scheme.User) error {
-		var in struct {
-			OverrideReason string `json:"override_reason"`
-		}
-		if err := decodeOptional(r, &in); err != nil {
-			return err
-		}
-		id := r.PathValue("id")
-		aud, err := s.Alerts.Publish(r.Context(), u, id, in.OverrideReason)
-		if err != nil {
-			return err
-		}
-		core.WriteJSON(w, http.StatusOK, map[string]any{"id": id, "status": scheme.AlertPublished, "recipients": aud})
-		return nil
-	}, scheme.RoleCoordinator)
+func (s *server) publishAlert(w http.ResponseWriter, r *http.Request, u scheme.User) error {
+	var in struct {
+		OverrideReason string `json:"override_reason"`
+	}
+	if err := decodeOptional(r, &in); err != nil {
+		return err
+	}
+	id := r.PathValue("id")
+	aud, err := s.Alerts.Publish(r.Context(), u, id, in.OverrideReason)
+	if err != nil {
+		return err
+	}
+	core.WriteJSON(w, http.StatusOK, map[string]any{"id": id, "status": scheme.AlertPublished, "recipients": aud})
+	return nil
 }
 
 func (s *server) withdrawAlert() http.Handler {
@@ -338,28 +330,26 @@ func (s *server) withdrawAlert() http.Handler {
 var deliveryStates = []string{scheme.DeliveryQueued, scheme.DeliverySending, scheme.DeliverySent, scheme.DeliveryRetrying,
 	scheme.DeliveryFailed, scheme.DeliveryCancelled, scheme.DeliveryOutbox}
 
-func (s *server) listDeliveries() http.Handler {
-	return s.tokenAuth(func(w http.ResponseWriter, r *http.Request, u scheme.User) error {
-		d, err := s.Alerts.Deliveries(r.Context(), u, r.PathValue("id"))
-		if err != nil {
-			return err
+func (s *server) listDeliveries(w http.ResponseWriter, r *http.Request, u scheme.User) error {
+	d, err := s.Alerts.Deliveries(r.Context(), u, r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	counts := d.Counts
+	for _, ch := range []string{"email", "sms"} {
+		if counts[ch] == nil {
+			counts[ch] = map[string]int{}
 		}
-		counts := d.Counts
-		for _, ch := range []string{"email", "sms"} {
-			if counts[ch] == nil {
-				counts[ch] = map[string]int{}
-			}
-			for _, st := range deliveryStates {
-				counts[ch][st] += 0
-			}
+		for _, st := range deliveryStates {
+			counts[ch][st] += 0
 		}
-		for _, st := range []string{"delivered", "read"} {
-			counts["in_app"][st] += 0
-		}
-		core.WriteJSON(w, http.StatusOK, map[string]any{"id": d.Alert.ID, "status": d.Alert.Status, "counts": counts,
-			"failures": nonNil(d.Failures), "paused": nonNil(d.Paused)})
-		return nil
-	}, scheme.RoleCoordinator)
+	}
+	for _, st := range []string{"delivered", "read"} {
+		counts["in_app"][st] += 0
+	}
+	core.WriteJSON(w, http.StatusOK, map[string]any{"id": d.Alert.ID, "status": d.Alert.Status, "counts": counts,
+		"failures": nonNil(d.Failures), "paused": nonNil(d.Paused)})
+	return nil
 }
 
 func (s *server) retryDeliveries() http.Handler {

@@ -156,14 +156,12 @@ func (s *server) signIn() http.Handler {
 	}))
 }
 
-func (s *server) signOut() http.Handler {
-	return s.tokenAuth(func(w http.ResponseWriter, r *http.Request, _ scheme.User) error {
-		if err := s.Accounts.SignOut(r.Context(), bearer(r)); err != nil {
-			return err
-		}
-		w.WriteHeader(http.StatusNoContent)
-		return nil
-	})
+func (s *server) signOut(w http.ResponseWriter, r *http.Request, _ scheme.User) error {
+	if err := s.Accounts.SignOut(r.Context(), bearer(r)); err != nil {
+		return err
+	}
+	w.WriteHeader(http.StatusNoContent)
+	return nil
 }
 
 func (s *server) getTerms() http.Handler {
@@ -206,34 +204,32 @@ type applicationJSON struct {
 	Flags               []scheme.Flag `json:"flags"`
 }
 
-func (s *server) listApplications() http.Handler {
-	return s.tokenAuth(func(w http.ResponseWriter, r *http.Request, u scheme.User) error {
-		var f scheme.ApplicationFilter
-		if st := r.URL.Query().Get("status"); st != "" {
-			switch scheme.ApplicationStatus(st) {
-			case scheme.ApplicationPending, scheme.ApplicationInfoRequested, scheme.ApplicationApproved, scheme.ApplicationRejected:
-				f.Statuses = []scheme.ApplicationStatus{scheme.ApplicationStatus(st)}
-			default:
-				s.APIFail(w, r, &scheme.Error{Code: scheme.CodeInvalid, Message: "Unknown status.",
-					Fields: map[string]string{"status": "Use pending, info_requested, approved or rejected."}})
-				return nil
-			}
+func (s *server) listApplications(w http.ResponseWriter, r *http.Request, u scheme.User) error {
+	var f scheme.ApplicationFilter
+	if st := r.URL.Query().Get("status"); st != "" {
+		switch scheme.ApplicationStatus(st) {
+		case scheme.ApplicationPending, scheme.ApplicationInfoRequested, scheme.ApplicationApproved, scheme.ApplicationRejected:
+			f.Statuses = []scheme.ApplicationStatus{scheme.ApplicationStatus(st)}
+		default:
+			s.APIFail(w, r, &scheme.Error{Code: scheme.CodeInvalid, Message: "Unknown status.",
+				Fields: map[string]string{"status": "Use pending, info_requested, approved or rejected."}})
+			return nil
 		}
-		apps, err := s.Accounts.Queue(r.Context(), f)
-		if err != nil {
-			return err
+	}
+	apps, err := s.Accounts.Queue(r.Context(), f)
+	if err != nil {
+		return err
+	}
+	items := make([]applicationJSON, len(apps))
+	for i, a := range apps {
+		items[i] = applicationJSON{ID: a.ID, UserID: a.UserID, Type: string(a.Type), Status: string(a.Status),
+			SubmittedAt: a.SubmittedAt.UTC().Format(time.RFC3339), WaitingWorkingHours: a.WaitingHours, Flags: a.Flags}
+		if items[i].Flags == nil {
+			items[i].Flags = []scheme.Flag{}
 		}
-		items := make([]applicationJSON, len(apps))
-		for i, a := range apps {
-			items[i] = applicationJSON{ID: a.ID, UserID: a.UserID, Type: string(a.Type), Status: string(a.Status),
-				SubmittedAt: a.SubmittedAt.UTC().Format(time.RFC3339), WaitingWorkingHours: a.WaitingHours, Flags: a.Flags}
-			if items[i].Flags == nil {
-				items[i].Flags = []scheme.Flag{}
-			}
-		}
-		core.WriteJSON(w, http.StatusOK, map[string]any{"items": items})
-		return nil
-	}, scheme.RoleCoordinator)
+	}
+	core.WriteJSON(w, http.StatusOK, map[string]any{"items": items})
+	return nil
 }
 
 func (s *server) decide(d scheme.Decision) http.Handler {
@@ -263,53 +259,45 @@ func (s *server) decide(d scheme.Decision) http.Handler {
 	}, scheme.RoleCoordinator)
 }
 
-func (s *server) getMe() http.Handler {
-	return s.tokenAuth(func(w http.ResponseWriter, r *http.Request, u scheme.User) error {
-		me, err := s.Accounts.Me(r.Context(), u)
-		if err != nil {
-			return err
-		}
-		core.WriteJSON(w, http.StatusOK, me)
-		return nil
-	})
+func (s *server) getMe(w http.ResponseWriter, r *http.Request, u scheme.User) error {
+	me, err := s.Accounts.Me(r.Context(), u)
+	if err != nil {
+		return err
+	}
+	core.WriteJSON(w, http.StatusOK, me)
+	return nil
 }
 
-func (s *server) exportMine() http.Handler {
-	return s.tokenAuth(func(w http.ResponseWriter, r *http.Request, u scheme.User) error {
-		e, err := s.Accounts.ExportData(r.Context(), u)
-		if err != nil {
-			return err
-		}
-		w.Header().Set("Content-Disposition", `attachment; filename="my-data.json"`)
-		core.WriteJSON(w, http.StatusOK, e)
-		return nil
-	})
+func (s *server) exportMine(w http.ResponseWriter, r *http.Request, u scheme.User) error {
+	e, err := s.Accounts.ExportData(r.Context(), u)
+	if err != nil {
+		return err
+	}
+	w.Header().Set("Content-Disposition", `attachment; filename="my-data.json"`)
+	core.WriteJSON(w, http.StatusOK, e)
+	return nil
 }
 
-func (s *server) leave() http.Handler {
-	return s.tokenAuth(func(w http.ResponseWriter, r *http.Request, u scheme.User) error {
-		if err := s.Accounts.Leave(r.Context(), u); err != nil {
-			return err
-		}
-		w.WriteHeader(http.StatusNoContent)
-		return nil
-	})
+func (s *server) leave(w http.ResponseWriter, r *http.Request, u scheme.User) error {
+	if err := s.Accounts.Leave(r.Context(), u); err != nil {
+		return err
+	}
+	w.WriteHeader(http.StatusNoContent)
+	return nil
 }
 
-func (s *server) revokeMember() http.Handler {
-	return s.tokenAuth(func(w http.ResponseWriter, r *http.Request, u scheme.User) error {
-		var in struct {
-			Reason string `json:"reason"`
-		}
-		if err := decode(r, &in); err != nil {
-			return err
-		}
-		if err := s.Accounts.Revoke(r.Context(), u, r.PathValue("id"), in.Reason); err != nil {
-			return err
-		}
-		core.WriteJSON(w, http.StatusOK, map[string]string{"id": r.PathValue("id"), "status": scheme.StatusRevoked})
-		return nil
-	}, scheme.RoleCoordinator)
+func (s *server) revokeMember(w http.ResponseWriter, r *http.Request, u scheme.User) error {
+	var in struct {
+		Reason string `json:"reason"`
+	}
+	if err := decode(r, &in); err != nil {
+		return err
+	}
+	if err := s.Accounts.Revoke(r.Context(), u, r.PathValue("id"), in.Reason); err != nil {
+		return err
+	}
+	core.WriteJSON(w, http.StatusOK, map[string]string{"id": r.PathValue("id"), "status": scheme.StatusRevoked})
+	return nil
 }
 
 func (s *server) notFound() http.Handler {

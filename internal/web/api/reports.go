@@ -56,96 +56,86 @@ func (s *server) reportView(r scheme.Report, forStaff bool, full bool) reportJSO
 	return out
 }
 
-func (s *server) submitReport() http.Handler {
-	return s.tokenAuth(func(w http.ResponseWriter, r *http.Request, u scheme.User) error {
-		var in report.Input
-		if err := decode(r, &in); err != nil {
-			return err
-		}
-		rep, err := s.Reports.Submit(r.Context(), u, in)
-		if err != nil {
-			return err
-		}
-		core.WriteJSON(w, http.StatusCreated, map[string]any{"id": rep.ID, "status": rep.Status, "late": rep.Late})
-		return nil
-	})
+func (s *server) submitReport(w http.ResponseWriter, r *http.Request, u scheme.User) error {
+	var in report.Input
+	if err := decode(r, &in); err != nil {
+		return err
+	}
+	rep, err := s.Reports.Submit(r.Context(), u, in)
+	if err != nil {
+		return err
+	}
+	core.WriteJSON(w, http.StatusCreated, map[string]any{"id": rep.ID, "status": rep.Status, "late": rep.Late})
+	return nil
 }
 
-func (s *server) listReports() http.Handler {
-	return s.tokenAuth(func(w http.ResponseWriter, r *http.Request, u scheme.User) error {
-		var queue []scheme.ReportStatus // nil: the caller's own reports
-		staff := u.Role.Staff() && u.Status == scheme.StatusActive
-		if staff && r.URL.Query().Get("mine") != "true" {
-			queue = []scheme.ReportStatus{scheme.ReportSubmitted, scheme.ReportInReview}
-			if st := r.URL.Query().Get("status"); st != "" {
-				switch scheme.ReportStatus(st) {
-				case scheme.ReportSubmitted, scheme.ReportInReview, scheme.ReportPublished, scheme.ReportIntelligence, scheme.ReportRejected:
-					queue = []scheme.ReportStatus{scheme.ReportStatus(st)}
-				default:
-					s.APIFail(w, r, &scheme.Error{Code: scheme.CodeInvalid, Message: "Unknown status.",
-						Fields: map[string]string{"status": "Use submitted, in_review, published, intelligence or rejected."}})
-					return nil
-				}
+func (s *server) listReports(w http.ResponseWriter, r *http.Request, u scheme.User) error {
+	var queue []scheme.ReportStatus // nil: the caller's own reports
+	staff := u.Role.Staff() && u.Status == scheme.StatusActive
+	if staff && r.URL.Query().Get("mine") != "true" {
+		queue = []scheme.ReportStatus{scheme.ReportSubmitted, scheme.ReportInReview}
+		if st := r.URL.Query().Get("status"); st != "" {
+			switch scheme.ReportStatus(st) {
+			case scheme.ReportSubmitted, scheme.ReportInReview, scheme.ReportPublished, scheme.ReportIntelligence, scheme.ReportRejected:
+				queue = []scheme.ReportStatus{scheme.ReportStatus(st)}
+			default:
+				s.APIFail(w, r, &scheme.Error{Code: scheme.CodeInvalid, Message: "Unknown status.",
+					Fields: map[string]string{"status": "Use submitted, in_review, published, intelligence or rejected."}})
+				return nil
 			}
 		}
-		var rs []scheme.Report
-		var err error
-		if queue == nil {
-			rs, err = s.Reports.Mine(r.Context(), u)
-		} else {
-			rs, err = s.Reports.Queue(r.Context(), u, queue...)
-		}
-		if err != nil {
-			return err
-		}
-		items := make([]reportJSON, len(rs))
-		for i, x := range rs {
-			items[i] = s.reportView(x, staff, false)
-		}
-		core.WriteJSON(w, http.StatusOK, map[string]any{"items": items})
-		return nil
-	})
+	}
+	var rs []scheme.Report
+	var err error
+	if queue == nil {
+		rs, err = s.Reports.Mine(r.Context(), u)
+	} else {
+		rs, err = s.Reports.Queue(r.Context(), u, queue...)
+	}
+	if err != nil {
+		return err
+	}
+	items := make([]reportJSON, len(rs))
+	for i, x := range rs {
+		items[i] = s.reportView(x, staff, false)
+	}
+	core.WriteJSON(w, http.StatusOK, map[string]any{"items": items})
+	return nil
 }
 
-func (s *server) getReport() http.Handler {
-	return s.tokenAuth(func(w http.ResponseWriter, r *http.Request, u scheme.User) error {
-		rep, err := s.Reports.Get(r.Context(), u, r.PathValue("id"))
-		if err != nil {
-			return err
-		}
-		core.WriteJSON(w, http.StatusOK, s.reportView(rep, rep.ReporterID != u.ID, true))
-		return nil
-	})
+func (s *server) getReport(w http.ResponseWriter, r *http.Request, u scheme.User) error {
+	rep, err := s.Reports.Get(r.Context(), u, r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	core.WriteJSON(w, http.StatusOK, s.reportView(rep, rep.ReporterID != u.ID, true))
+	return nil
 }
 
-func (s *server) patchConsents() http.Handler {
-	return s.tokenAuth(func(w http.ResponseWriter, r *http.Request, u scheme.User) error {
-		// Only the reporter decides; read without the coordinators' audited view.
-		rep, err := s.Reports.Own(r.Context(), u, r.PathValue("id"))
-		if err != nil {
-			return err
-		}
-		// Start from the current consents: a field left out is unchanged.
-		c := rep.Consents
-		if err := decode(r, &c); err != nil {
-			return err
-		}
-		c, err = s.Reports.SetConsents(r.Context(), u, rep.ID, c)
-		if err != nil {
-			return err
-		}
-		core.WriteJSON(w, http.StatusOK, map[string]any{"id": rep.ID, "consents": c})
-		return nil
-	})
+func (s *server) patchConsents(w http.ResponseWriter, r *http.Request, u scheme.User) error {
+	// Only the reporter decides; read without the coordinators' audited view.
+	rep, err := s.Reports.Own(r.Context(), u, r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	// Start from the current consents: a field left out is unchanged.
+	c := rep.Consents
+	if err := decode(r, &c); err != nil {
+		return err
+	}
+	c, err = s.Reports.SetConsents(r.Context(), u, rep.ID, c)
+	if err != nil {
+		return err
+	}
+	core.WriteJSON(w, http.StatusOK, map[string]any{"id": rep.ID, "consents": c})
+	return nil
 }
 
-func (s *server) getOffender() http.Handler {
-	return s.tokenAuth(func(w http.ResponseWriter, r *http.Request, u scheme.User) error {
-		p, err := s.Reports.OffenderProfile(r.Context(), u, r.PathValue("id"))
-		if err != nil {
-			return err
-		}
-		core.WriteJSON(w, http.StatusOK, p)
-		return nil
-	}, scheme.RoleCoordinator)
+func (s *server) getOffender(w http.ResponseWriter, r *http.Request, u scheme.User) error {
+	p, err := s.Reports.OffenderProfile(r.Context(), u, r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	core.WriteJSON(w, http.StatusOK, p)
+	return nil
 }

@@ -14,19 +14,17 @@ import (
 	"uglymugs/internal/web/core"
 )
 
-func (s *server) accountPage() http.Handler {
-	return s.SignedIn(func(w http.ResponseWriter, r *http.Request, u scheme.User) error {
-		me, err := s.Accounts.Me(r.Context(), u)
-		if err != nil {
-			return err
-		}
-		v := accountView{Me: me}
-		if v.Disclosures, err = s.myDisclosures(r, u); err != nil {
-			return err
-		}
-		s.Render(w, r, http.StatusOK, viewAccount, core.FormView{Extra: v, Notice: noticeFrom(r)})
-		return nil
-	})
+func (s *server) accountPage(w http.ResponseWriter, r *http.Request, u scheme.User) error {
+	me, err := s.Accounts.Me(r.Context(), u)
+	if err != nil {
+		return err
+	}
+	v := accountView{Me: me}
+	if v.Disclosures, err = s.myDisclosures(r, u); err != nil {
+		return err
+	}
+	s.Render(w, r, http.StatusOK, viewAccount, core.FormView{Extra: v, Notice: noticeFrom(r)})
+	return nil
 }
 
 // accountView is the account page: the account, and any disclosure of the
@@ -48,20 +46,18 @@ func noticeFrom(r *http.Request) string {
 	}[r.URL.Query().Get("done")]
 }
 
-func (s *server) answer() http.Handler {
-	return s.SignedIn(func(w http.ResponseWriter, r *http.Request, u scheme.User) error {
-		text := strings.TrimSpace(r.PostFormValue("answer"))
-		if text == "" {
-			me, _ := s.Accounts.Me(r.Context(), u)
-			s.Render(w, r, http.StatusUnprocessableEntity, viewAccount, core.FormView{Extra: accountView{Me: me}, Errors: map[string]string{"answer": "Write your answer."}})
-			return nil
-		}
-		if err := s.Accounts.AnswerApplication(r.Context(), u, text); err != nil {
-			return err
-		}
-		core.SeeOther(w, r, "/account?done=answer")
+func (s *server) answer(w http.ResponseWriter, r *http.Request, u scheme.User) error {
+	text := strings.TrimSpace(r.PostFormValue("answer"))
+	if text == "" {
+		me, _ := s.Accounts.Me(r.Context(), u)
+		s.Render(w, r, http.StatusUnprocessableEntity, viewAccount, core.FormView{Extra: accountView{Me: me}, Errors: map[string]string{"answer": "Write your answer."}})
 		return nil
-	})
+	}
+	if err := s.Accounts.AnswerApplication(r.Context(), u, text); err != nil {
+		return err
+	}
+	core.SeeOther(w, r, "/account?done=answer")
+	return nil
 }
 
 // ProfileView is the data of the "my details" form.
@@ -85,74 +81,66 @@ func profileValues(p scheme.Profile) map[string]string {
 	return v
 }
 
-func (s *server) profilePage() http.Handler {
-	return s.SignedIn(func(w http.ResponseWriter, r *http.Request, u scheme.User) error {
-		p, err := s.Accounts.Profile(r.Context(), u)
-		if err != nil {
-			return err
-		}
-		jv, err := s.JoinForm(r, scheme.Individual)
-		if err != nil {
-			return err
-		}
-		s.Render(w, r, http.StatusOK, viewProfile, core.FormView{Values: profileValues(p), Extra: ProfileView{JoinView: jv, Membership: p.Membership}})
-		return nil
-	}, scheme.RoleMember, scheme.RoleOrgContact, scheme.RoleOrgStaff)
+func (s *server) profilePage(w http.ResponseWriter, r *http.Request, u scheme.User) error {
+	p, err := s.Accounts.Profile(r.Context(), u)
+	if err != nil {
+		return err
+	}
+	jv, err := s.JoinForm(r, scheme.Individual)
+	if err != nil {
+		return err
+	}
+	s.Render(w, r, http.StatusOK, viewProfile, core.FormView{Values: profileValues(p), Extra: ProfileView{JoinView: jv, Membership: p.Membership}})
+	return nil
 }
 
-func (s *server) saveProfile() http.Handler {
-	return s.SignedIn(func(w http.ResponseWriter, r *http.Request, u scheme.User) error {
-		in, values := core.ApplicationFromForm(r, scheme.Individual)
-		err := s.Accounts.UpdateProfile(r.Context(), u, account.ProfileInput{WorkName: in.WorkName, RealName: in.RealName, Email: in.Email,
-			Mobile: in.Mobile, Area: in.Area, AlertChannels: in.AlertChannels, Regions: in.Regions, Gender: in.Gender, Sector: in.Sector})
-		if err == nil {
-			core.SeeOther(w, r, "/account?done=profile")
-			return nil
-		}
+func (s *server) saveProfile(w http.ResponseWriter, r *http.Request, u scheme.User) error {
+	in, values := core.ApplicationFromForm(r, scheme.Individual)
+	err := s.Accounts.UpdateProfile(r.Context(), u, account.ProfileInput{WorkName: in.WorkName, RealName: in.RealName, Email: in.Email,
+		Mobile: in.Mobile, Area: in.Area, AlertChannels: in.AlertChannels, Regions: in.Regions, Gender: in.Gender, Sector: in.Sector})
+	if err == nil {
+		core.SeeOther(w, r, "/account?done=profile")
+		return nil
+	}
+	if scheme.ErrorCode(err) == scheme.CodeInternal {
+		s.ServerError(w, r, err)
+		return nil
+	}
+	p, _ := s.Accounts.Profile(r.Context(), u)
+	jv, jerr := s.JoinForm(r, scheme.Individual)
+	if jerr != nil {
+		return jerr
+	}
+	s.Render(w, r, core.StatusFor(scheme.ErrorCode(err)), viewProfile, core.FormView{Values: values, Errors: core.FormErrors(err),
+		Extra: ProfileView{JoinView: jv, Membership: p.Membership}})
+	return nil
+}
+
+func (s *server) passwordPage(w http.ResponseWriter, r *http.Request, u scheme.User) error {
+	s.Render(w, r, http.StatusOK, viewPassword, core.FormView{})
+	return nil
+}
+
+func (s *server) changePassword(w http.ResponseWriter, r *http.Request, u scheme.User) error {
+	err := s.Accounts.ChangePassword(r.Context(), u, r.PostFormValue("current"), r.PostFormValue("password"))
+	if err != nil {
 		if scheme.ErrorCode(err) == scheme.CodeInternal {
 			s.ServerError(w, r, err)
 			return nil
 		}
-		p, _ := s.Accounts.Profile(r.Context(), u)
-		jv, jerr := s.JoinForm(r, scheme.Individual)
-		if jerr != nil {
-			return jerr
-		}
-		s.Render(w, r, core.StatusFor(scheme.ErrorCode(err)), viewProfile, core.FormView{Values: values, Errors: core.FormErrors(err),
-			Extra: ProfileView{JoinView: jv, Membership: p.Membership}})
+		s.Render(w, r, core.StatusFor(scheme.ErrorCode(err)), viewPassword, core.FormView{Errors: core.FormErrors(err)})
 		return nil
-	}, scheme.RoleMember, scheme.RoleOrgContact, scheme.RoleOrgStaff)
-}
-
-func (s *server) passwordPage() http.Handler {
-	return s.SignedIn(func(w http.ResponseWriter, r *http.Request, u scheme.User) error {
-		s.Render(w, r, http.StatusOK, viewPassword, core.FormView{})
+	}
+	// Every session ended with the change; start a fresh one here.
+	sess, err := s.Accounts.SignIn(r.Context(), account.SignInInput{Username: u.Username, Password: r.PostFormValue("password")}, "web")
+	if err != nil {
+		s.ClearSessionCookie(w, false)
+		core.SeeOther(w, r, "/signin")
 		return nil
-	})
-}
-
-func (s *server) changePassword() http.Handler {
-	return s.SignedIn(func(w http.ResponseWriter, r *http.Request, u scheme.User) error {
-		err := s.Accounts.ChangePassword(r.Context(), u, r.PostFormValue("current"), r.PostFormValue("password"))
-		if err != nil {
-			if scheme.ErrorCode(err) == scheme.CodeInternal {
-				s.ServerError(w, r, err)
-				return nil
-			}
-			s.Render(w, r, core.StatusFor(scheme.ErrorCode(err)), viewPassword, core.FormView{Errors: core.FormErrors(err)})
-			return nil
-		}
-		// Every session ended with the change; start a fresh one here.
-		sess, err := s.Accounts.SignIn(r.Context(), account.SignInInput{Username: u.Username, Password: r.PostFormValue("password")}, "web")
-		if err != nil {
-			s.ClearSessionCookie(w, false)
-			core.SeeOther(w, r, "/signin")
-			return nil
-		}
-		s.SetSessionCookie(w, false, sess.Token)
-		core.SeeOther(w, r, "/account?done=password")
-		return nil
-	})
+	}
+	s.SetSessionCookie(w, false, sess.Token)
+	core.SeeOther(w, r, "/account?done=password")
+	return nil
 }
 
 // SecondFactorView shows a new secret to load into an authenticator app.
@@ -163,79 +151,69 @@ type SecondFactorView struct {
 	Required      bool
 }
 
-func (s *server) secondFactorPage() http.Handler {
-	return s.SignedIn(func(w http.ResponseWriter, r *http.Request, u scheme.User) error {
-		key, err := s.Accounts.SetUpTOTP(u.Username)
-		if err != nil {
-			return err
+func (s *server) secondFactorPage(w http.ResponseWriter, r *http.Request, u scheme.User) error {
+	key, err := s.Accounts.SetUpTOTP(u.Username)
+	if err != nil {
+		return err
+	}
+	v := SecondFactorView{Secret: key.Secret(), Required: u.Role.Staff()}
+	if img, err := key.Image(200, 200); err == nil {
+		var buf bytes.Buffer
+		if png.Encode(&buf, img) == nil {
+			v.QR = template.URL("data:image/png;base64," + base64.StdEncoding.EncodeToString(buf.Bytes())) // #nosec G203 -- a PNG we encoded just now
 		}
-		v := SecondFactorView{Secret: key.Secret(), Required: u.Role.Staff()}
-		if img, err := key.Image(200, 200); err == nil {
-			var buf bytes.Buffer
-			if png.Encode(&buf, img) == nil {
-				v.QR = template.URL("data:image/png;base64," + base64.StdEncoding.EncodeToString(buf.Bytes())) // #nosec G203 -- a PNG we encoded just now
-			}
-		}
-		s.Render(w, r, http.StatusOK, viewSecondFactor, core.FormView{Values: map[string]string{"secret": v.Secret}, Extra: v})
-		return nil
-	})
+	}
+	s.Render(w, r, http.StatusOK, viewSecondFactor, core.FormView{Values: map[string]string{"secret": v.Secret}, Extra: v})
+	return nil
 }
 
-func (s *server) confirmSecondFactor() http.Handler {
-	return s.SignedIn(func(w http.ResponseWriter, r *http.Request, u scheme.User) error {
-		secret := r.PostFormValue("secret")
-		codes, err := s.Accounts.ConfirmTOTP(r.Context(), u.ID, secret, r.PostFormValue("code"))
-		if err != nil {
-			if scheme.ErrorCode(err) == scheme.CodeInternal {
-				s.ServerError(w, r, err)
-				return nil
-			}
-			s.Render(w, r, core.StatusFor(scheme.ErrorCode(err)), viewSecondFactor, core.FormView{Values: map[string]string{"secret": secret},
-				Errors: core.FormErrors(err), Extra: SecondFactorView{Secret: secret, Required: u.Role.Staff()}})
+func (s *server) confirmSecondFactor(w http.ResponseWriter, r *http.Request, u scheme.User) error {
+	secret := r.PostFormValue("secret")
+	codes, err := s.Accounts.ConfirmTOTP(r.Context(), u.ID, secret, r.PostFormValue("code"))
+	if err != nil {
+		if scheme.ErrorCode(err) == scheme.CodeInternal {
+			s.ServerError(w, r, err)
 			return nil
 		}
-		s.Render(w, r, http.StatusOK, viewSecondFactor, core.FormView{Extra: SecondFactorView{RecoveryCodes: codes}})
+		s.Render(w, r, core.StatusFor(scheme.ErrorCode(err)), viewSecondFactor, core.FormView{Values: map[string]string{"secret": secret},
+			Errors: core.FormErrors(err), Extra: SecondFactorView{Secret: secret, Required: u.Role.Staff()}})
 		return nil
-	})
+	}
+	s.Render(w, r, http.StatusOK, viewSecondFactor, core.FormView{Extra: SecondFactorView{RecoveryCodes: codes}})
+	return nil
 }
 
-func (s *server) myData() http.Handler {
-	return s.SignedIn(func(w http.ResponseWriter, r *http.Request, u scheme.User) error {
-		e, err := s.Accounts.ExportData(r.Context(), u)
-		if err != nil {
-			return err
-		}
-		w.Header().Set("Content-Type", "application/json; charset=utf-8")
-		w.Header().Set("Content-Disposition", `attachment; filename="my-data.json"`)
-		enc := json.NewEncoder(w)
-		enc.SetIndent("", "  ")
-		_ = enc.Encode(e) // the client went away
-		return nil
-	})
+func (s *server) myData(w http.ResponseWriter, r *http.Request, u scheme.User) error {
+	e, err := s.Accounts.ExportData(r.Context(), u)
+	if err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.Header().Set("Content-Disposition", `attachment; filename="my-data.json"`)
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	_ = enc.Encode(e) // the client went away
+	return nil
 }
 
-func (s *server) leavePage() http.Handler {
-	return s.SignedIn(func(w http.ResponseWriter, r *http.Request, u scheme.User) error {
-		s.Render(w, r, http.StatusOK, viewLeave, core.FormView{Extra: u})
-		return nil
-	})
+func (s *server) leavePage(w http.ResponseWriter, r *http.Request, u scheme.User) error {
+	s.Render(w, r, http.StatusOK, viewLeave, core.FormView{Extra: u})
+	return nil
 }
 
-func (s *server) leave() http.Handler {
-	return s.SignedIn(func(w http.ResponseWriter, r *http.Request, u scheme.User) error {
-		if r.PostFormValue("confirm") != "yes" {
-			s.Render(w, r, http.StatusUnprocessableEntity, viewLeave, core.FormView{Extra: u,
-				Errors: map[string]string{"confirm": "Tick the box to confirm that you want to leave."}})
-			return nil
-		}
-		if err := s.Accounts.Leave(r.Context(), u); err != nil {
-			return err
-		}
-		s.ClearSessionCookie(w, false)
-		core.ClearSiteData(w)
-		// Render as a visitor: the session is gone.
-		r = r.WithContext(core.ContextWithoutUser(r))
-		s.Render(w, r, http.StatusOK, viewLeft, nil)
+func (s *server) leave(w http.ResponseWriter, r *http.Request, u scheme.User) error {
+	if r.PostFormValue("confirm") != "yes" {
+		s.Render(w, r, http.StatusUnprocessableEntity, viewLeave, core.FormView{Extra: u,
+			Errors: map[string]string{"confirm": "Tick the box to confirm that you want to leave."}})
 		return nil
-	})
+	}
+	if err := s.Accounts.Leave(r.Context(), u); err != nil {
+		return err
+	}
+	s.ClearSessionCookie(w, false)
+	core.ClearSiteData(w)
+	// Render as a visitor: the session is gone.
+	r = r.WithContext(core.ContextWithoutUser(r))
+	s.Render(w, r, http.StatusOK, viewLeft, nil)
+	return nil
 }

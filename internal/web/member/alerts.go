@@ -66,11 +66,9 @@ type AlertFeedView struct {
 	Older, Newest            string            // paging links
 }
 
-func (s *server) alertFeed() http.Handler {
-	return s.membersOnly(func(w http.ResponseWriter, r *http.Request, u scheme.User) error {
-		s.renderFeed(w, r, u, http.StatusOK, r.URL.Query())
-		return nil
-	})
+func (s *server) alertFeed(w http.ResponseWriter, r *http.Request, u scheme.User) error {
+	s.renderFeed(w, r, u, http.StatusOK, r.URL.Query())
+	return nil
 }
 
 // renderFeed shows the feed as q asks (filters and page).
@@ -185,11 +183,9 @@ type addition struct {
 	Status     string
 }
 
-func (s *server) alertPage() http.Handler {
-	return s.membersOnly(func(w http.ResponseWriter, r *http.Request, u scheme.User) error {
-		s.renderAlert(w, r, u, http.StatusOK, AlertPageView{Added: r.URL.Query().Get("done") == "added"})
-		return nil
-	})
+func (s *server) alertPage(w http.ResponseWriter, r *http.Request, u scheme.User) error {
+	s.renderAlert(w, r, u, http.StatusOK, AlertPageView{Added: r.URL.Query().Get("done") == "added"})
+	return nil
 }
 
 // renderAlert shows one alert the member received (and marks it read);
@@ -217,19 +213,17 @@ func (s *server) renderAlert(w http.ResponseWriter, r *http.Request, u scheme.Us
 	s.Render(w, r, status, viewAlertView, v)
 }
 
-func (s *server) addAddition() http.Handler {
-	return s.membersOnly(func(w http.ResponseWriter, r *http.Request, u scheme.User) error {
-		id, body := r.PathValue("id"), r.PostFormValue("body")
-		if _, err := s.Alerts.AddAddition(r.Context(), u, id, body); err != nil {
-			if scheme.ErrorCode(err) != scheme.CodeInvalid {
-				return err
-			}
-			s.renderAlert(w, r, u, http.StatusUnprocessableEntity, AlertPageView{AddBody: body, AddError: core.FormErrors(err)["body"]})
-			return nil
+func (s *server) addAddition(w http.ResponseWriter, r *http.Request, u scheme.User) error {
+	id, body := r.PathValue("id"), r.PostFormValue("body")
+	if _, err := s.Alerts.AddAddition(r.Context(), u, id, body); err != nil {
+		if scheme.ErrorCode(err) != scheme.CodeInvalid {
+			return err
 		}
-		core.SeeOther(w, r, "/alerts/"+url.PathEscape(id)+"?done=added#additions")
+		s.renderAlert(w, r, u, http.StatusUnprocessableEntity, AlertPageView{AddBody: body, AddError: core.FormErrors(err)["body"]})
 		return nil
-	})
+	}
+	core.SeeOther(w, r, "/alerts/"+url.PathEscape(id)+"?done=added#additions")
+	return nil
 }
 
 // AlertPrintView is one alert, or the bulletin of recent ones, laid out
@@ -262,45 +256,41 @@ func (s *server) printItemOf(ctx context.Context, a scheme.Alert, l scheme.Lists
 	return it, nil
 }
 
-func (s *server) alertPrint() http.Handler {
-	return s.membersOnly(func(w http.ResponseWriter, r *http.Request, u scheme.User) error {
-		ctx := r.Context()
-		a, err := s.Alerts.Open(ctx, u, r.PathValue("id"))
-		if err != nil {
-			return err
+func (s *server) alertPrint(w http.ResponseWriter, r *http.Request, u scheme.User) error {
+	ctx := r.Context()
+	a, err := s.Alerts.Open(ctx, u, r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	l := s.Content.Lists()
+	v := AlertPrintView{Single: true, Printed: s.AlertDate(time.Now())}
+	it, err := s.printItemOf(ctx, a, l)
+	if err != nil {
+		return err
+	}
+	v.Items, v.Withdrawn = []printItem{it}, a.Status == scheme.AlertWithdrawn
+	s.Render(w, r, http.StatusOK, viewAlertPrint, v)
+	return nil
+}
+
+func (s *server) alertBulletin(w http.ResponseWriter, r *http.Request, u scheme.User) error {
+	ctx := r.Context()
+	as, err := s.Alerts.Feed(ctx, u, scheme.MemberAlertFilter{Since: time.Now().AddDate(0, 0, -bulletinDays), Limit: 200})
+	if err != nil {
+		return err
+	}
+	l := s.Content.Lists()
+	v := AlertPrintView{Printed: s.AlertDate(time.Now()), Days: bulletinDays}
+	for _, a := range as {
+		if a.Status != scheme.AlertPublished {
+			continue
 		}
-		l := s.Content.Lists()
-		v := AlertPrintView{Single: true, Printed: s.AlertDate(time.Now())}
 		it, err := s.printItemOf(ctx, a, l)
 		if err != nil {
 			return err
 		}
-		v.Items, v.Withdrawn = []printItem{it}, a.Status == scheme.AlertWithdrawn
-		s.Render(w, r, http.StatusOK, viewAlertPrint, v)
-		return nil
-	}, orgRoles...)
-}
-
-func (s *server) alertBulletin() http.Handler {
-	return s.membersOnly(func(w http.ResponseWriter, r *http.Request, u scheme.User) error {
-		ctx := r.Context()
-		as, err := s.Alerts.Feed(ctx, u, scheme.MemberAlertFilter{Since: time.Now().AddDate(0, 0, -bulletinDays), Limit: 200})
-		if err != nil {
-			return err
-		}
-		l := s.Content.Lists()
-		v := AlertPrintView{Printed: s.AlertDate(time.Now()), Days: bulletinDays}
-		for _, a := range as {
-			if a.Status != scheme.AlertPublished {
-				continue
-			}
-			it, err := s.printItemOf(ctx, a, l)
-			if err != nil {
-				return err
-			}
-			v.Items = append(v.Items, it)
-		}
-		s.Render(w, r, http.StatusOK, viewAlertPrint, v)
-		return nil
-	}, orgRoles...)
+		v.Items = append(v.Items, it)
+	}
+	s.Render(w, r, http.StatusOK, viewAlertPrint, v)
+	return nil
 }

@@ -56,37 +56,33 @@ func (s *server) renderCheck(w http.ResponseWriter, r *http.Request, u scheme.Us
 	s.Render(w, r, status, viewCheck, v)
 }
 
-func (s *server) checkPage() http.Handler {
-	return s.membersOnly(func(w http.ResponseWriter, r *http.Request, u scheme.User) error {
-		s.renderCheck(w, r, u, http.StatusOK, s.checkView("", ""))
-		return nil
-	})
+func (s *server) checkPage(w http.ResponseWriter, r *http.Request, u scheme.User) error {
+	s.renderCheck(w, r, u, http.StatusOK, s.checkView("", ""))
+	return nil
 }
 
-func (s *server) check() http.Handler {
-	return s.membersOnly(func(w http.ResponseWriter, r *http.Request, u scheme.User) error {
-		v := s.checkView(strings.TrimSpace(r.PostFormValue("kind")), r.PostFormValue("value"))
-		res, err := s.Checks.Member(r.Context(), u, check.ChannelWeb, v.Kind, v.Value)
-		var le *check.LimitError
-		switch {
-		case errors.As(err, &le):
-			w.Header().Set("Retry-After", core.RetryAfter(le.RetryAfter))
-			v.Limited, v.Left = le.Error(), le.Left
-			s.Render(w, r, http.StatusTooManyRequests, viewCheck, v)
-			return nil
-		case scheme.ErrorCode(err) == scheme.CodeInvalid:
-			v.Errors = core.FormErrors(err)
-			s.renderCheck(w, r, u, http.StatusUnprocessableEntity, v)
-			return nil
-		case err != nil:
-			return err
-		}
-		v.Done, v.CheckedAs = true, check.KindNames[res.Kind]
-		for _, a := range res.Alerts {
-			v.Alerts = append(v.Alerts, checkAlert{SeverityView: core.SeverityOf(a.Severity), ID: a.ID, Title: core.AlertTitle(a), Sent: s.AlertDate(a.PublishedAt)})
-		}
-		v.Left = res.Left
-		s.Render(w, r, http.StatusOK, viewCheck, v)
+func (s *server) check(w http.ResponseWriter, r *http.Request, u scheme.User) error {
+	v := s.checkView(strings.TrimSpace(r.PostFormValue("kind")), r.PostFormValue("value"))
+	res, err := s.Checks.Member(r.Context(), u, check.ChannelWeb, v.Kind, v.Value)
+	var le *check.LimitError
+	switch {
+	case errors.As(err, &le):
+		w.Header().Set("Retry-After", core.RetryAfter(le.RetryAfter))
+		v.Limited, v.Left = le.Error(), le.Left
+		s.Render(w, r, http.StatusTooManyRequests, viewCheck, v)
 		return nil
-	})
+	case scheme.ErrorCode(err) == scheme.CodeInvalid:
+		v.Errors = core.FormErrors(err)
+		s.renderCheck(w, r, u, http.StatusUnprocessableEntity, v)
+		return nil
+	case err != nil:
+		return err
+	}
+	v.Done, v.CheckedAs = true, check.KindNames[res.Kind]
+	for _, a := range res.Alerts {
+		v.Alerts = append(v.Alerts, checkAlert{SeverityView: core.SeverityOf(a.Severity), ID: a.ID, Title: core.AlertTitle(a), Sent: s.AlertDate(a.PublishedAt)})
+	}
+	v.Left = res.Left
+	s.Render(w, r, http.StatusOK, viewCheck, v)
+	return nil
 }

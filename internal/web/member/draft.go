@@ -12,30 +12,26 @@ import (
 	"uglymugs/internal/web/core"
 )
 
-func (s *server) newDraft() http.Handler {
-	return s.reportersOnly(func(w http.ResponseWriter, r *http.Request, u scheme.User) error {
-		id, err := s.Reports.StartDraft(r.Context(), u)
-		if err != nil {
-			return err
-		}
-		core.SeeOther(w, r, "/reports/draft/"+id+"/1")
-		return nil
-	})
+func (s *server) newDraft(w http.ResponseWriter, r *http.Request, u scheme.User) error {
+	id, err := s.Reports.StartDraft(r.Context(), u)
+	if err != nil {
+		return err
+	}
+	core.SeeOther(w, r, "/reports/draft/"+id+"/1")
+	return nil
 }
 
-func (s *server) draftStep() http.Handler {
-	return s.reportersOnly(func(w http.ResponseWriter, r *http.Request, u scheme.User) error {
-		step, ok := stepFrom(r)
-		if !ok {
-			return scheme.ErrNotFound
-		}
-		d, in, err := s.Reports.Draft(r.Context(), u, r.PathValue("id"))
-		if err != nil {
-			return err
-		}
-		s.renderDraft(w, r, u, http.StatusOK, d.ID, step, in, nil, r.URL.Query().Get("from") == "check", false)
-		return nil
-	})
+func (s *server) draftStep(w http.ResponseWriter, r *http.Request, u scheme.User) error {
+	step, ok := stepFrom(r)
+	if !ok {
+		return scheme.ErrNotFound
+	}
+	d, in, err := s.Reports.Draft(r.Context(), u, r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	s.renderDraft(w, r, u, http.StatusOK, d.ID, step, in, nil, r.URL.Query().Get("from") == "check", false)
+	return nil
 }
 
 // saveDraftStep saves the step's answers, then acts on the button pressed.
@@ -215,12 +211,10 @@ func (s *server) submitDraft(w http.ResponseWriter, r *http.Request, u scheme.Us
 	core.SeeOther(w, r, "/reports/"+rep.ID+"?sent=1")
 }
 
-func (s *server) discardDraft() http.Handler {
-	return s.reportersOnly(func(w http.ResponseWriter, r *http.Request, u scheme.User) error {
-		if err := s.Reports.DiscardDraft(r.Context(), u, r.PathValue("id")); err != nil {
-			return err
-		}
-		core.SeeOther(w, r, "/reports?done=discarded")
-		return nil
-	})
+func (s *server) discardDraft(w http.ResponseWriter, r *http.Request, u scheme.User) error {
+	if err := s.Reports.DiscardDraft(r.Context(), u, r.PathValue("id")); err != nil {
+		return err
+	}
+	core.SeeOther(w, r, "/reports?done=discarded")
+	return nil
 }

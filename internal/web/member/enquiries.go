@@ -37,65 +37,59 @@ func (s *server) waitingEnquiries(r *http.Request, u scheme.User) (int, error) {
 	return n, err
 }
 
-func (s *server) myEnquiries() http.Handler {
-	return s.reportersOnly(func(w http.ResponseWriter, r *http.Request, u scheme.User) error {
-		fs, err := s.Police.MemberEnquiries(r.Context(), u, "")
+func (s *server) myEnquiries(w http.ResponseWriter, r *http.Request, u scheme.User) error {
+	fs, err := s.Police.MemberEnquiries(r.Context(), u, "")
+	if err != nil {
+		return err
+	}
+	var list []MyEnquiryView
+	for _, f := range fs {
+		v, err := s.myEnquiryView(r, f)
 		if err != nil {
 			return err
 		}
-		var list []MyEnquiryView
-		for _, f := range fs {
-			v, err := s.myEnquiryView(r, f)
-			if err != nil {
-				return err
-			}
-			list = append(list, v)
-		}
-		s.Render(w, r, http.StatusOK, viewMyEnquiries, list)
-		return nil
-	})
+		list = append(list, v)
+	}
+	s.Render(w, r, http.StatusOK, viewMyEnquiries, list)
+	return nil
 }
 
-func (s *server) myEnquiry() http.Handler {
-	return s.reportersOnly(func(w http.ResponseWriter, r *http.Request, u scheme.User) error {
-		fs, err := s.Police.MemberEnquiries(r.Context(), u, r.PathValue("id"))
-		if err != nil {
-			return err
-		}
-		v, err := s.myEnquiryView(r, fs[0])
-		if err != nil {
-			return err
-		}
-		v.Notice = map[string]string{"answered": "Thank you. Your answer is recorded; you can change it while the enquiry is open."}[r.URL.Query().Get("done")]
-		s.Render(w, r, http.StatusOK, viewMyEnquiry, v)
-		return nil
-	})
+func (s *server) myEnquiry(w http.ResponseWriter, r *http.Request, u scheme.User) error {
+	fs, err := s.Police.MemberEnquiries(r.Context(), u, r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	v, err := s.myEnquiryView(r, fs[0])
+	if err != nil {
+		return err
+	}
+	v.Notice = map[string]string{"answered": "Thank you. Your answer is recorded; you can change it while the enquiry is open."}[r.URL.Query().Get("done")]
+	s.Render(w, r, http.StatusOK, viewMyEnquiry, v)
+	return nil
 }
 
-func (s *server) enquiryDecision() http.Handler {
-	return s.reportersOnly(func(w http.ResponseWriter, r *http.Request, u scheme.User) error {
-		id := r.PathValue("id")
-		err := s.Police.DecideEnquiry(r.Context(), u, id, r.PostFormValue("decision"))
-		if code := scheme.ErrorCode(err); code == scheme.CodeInvalid || code == scheme.CodeConflict {
-			fs, ferr := s.Police.MemberEnquiries(r.Context(), u, id)
-			if ferr != nil {
-				return ferr
-			}
-			v, verr := s.myEnquiryView(r, fs[0])
-			if verr != nil {
-				return verr
-			}
-			v.Error = scheme.ErrorMessage(err)
-			if se, ok := err.(*scheme.Error); ok && se.Fields["decision"] != "" {
-				v.Error = se.Fields["decision"]
-			}
-			s.Render(w, r, core.StatusFor(code), viewMyEnquiry, v)
-			return nil
+func (s *server) enquiryDecision(w http.ResponseWriter, r *http.Request, u scheme.User) error {
+	id := r.PathValue("id")
+	err := s.Police.DecideEnquiry(r.Context(), u, id, r.PostFormValue("decision"))
+	if code := scheme.ErrorCode(err); code == scheme.CodeInvalid || code == scheme.CodeConflict {
+		fs, ferr := s.Police.MemberEnquiries(r.Context(), u, id)
+		if ferr != nil {
+			return ferr
 		}
-		if err != nil {
-			return err
+		v, verr := s.myEnquiryView(r, fs[0])
+		if verr != nil {
+			return verr
 		}
-		core.SeeOther(w, r, "/enquiries/"+url.PathEscape(id)+"?done=answered")
+		v.Error = scheme.ErrorMessage(err)
+		if se, ok := err.(*scheme.Error); ok && se.Fields["decision"] != "" {
+			v.Error = se.Fields["decision"]
+		}
+		s.Render(w, r, core.StatusFor(code), viewMyEnquiry, v)
 		return nil
-	})
+	}
+	if err != nil {
+		return err
+	}
+	core.SeeOther(w, r, "/enquiries/"+url.PathEscape(id)+"?done=answered")
+	return nil
 }

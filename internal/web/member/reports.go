@@ -38,44 +38,42 @@ func listNotice(r *http.Request) string {
 	}[r.URL.Query().Get("done")]
 }
 
-func (s *server) myReports() http.Handler {
-	return s.reportersOnly(func(w http.ResponseWriter, r *http.Request, u scheme.User) error {
-		ctx := r.Context()
-		l := s.Content.Lists()
-		v := ReporterListView{Notice: listNotice(r)}
-		var err error
-		if v.Enquiries, err = s.waitingEnquiries(r, u); err != nil {
-			return err
+func (s *server) myReports(w http.ResponseWriter, r *http.Request, u scheme.User) error {
+	ctx := r.Context()
+	l := s.Content.Lists()
+	v := ReporterListView{Notice: listNotice(r)}
+	var err error
+	if v.Enquiries, err = s.waitingEnquiries(r, u); err != nil {
+		return err
+	}
+	drafts, err := s.Reports.Drafts(ctx, u)
+	if err != nil {
+		return err
+	}
+	for _, d := range drafts {
+		var in report.Input
+		_ = json.Unmarshal([]byte(d.Data), &in) // an unreadable draft still lists, so it can be discarded
+		row := draftRow{ID: d.ID, Saved: s.dayTime(d.UpdatedAt), Step: max(1, min(d.Step, stepCount)), What: l.TypeNames(in.IncidentTypes)}
+		if row.What == "" {
+			row.What = "Report started " + s.Time(d.UpdatedAt, core.DayMonth)
 		}
-		drafts, err := s.Reports.Drafts(ctx, u)
+		v.Drafts = append(v.Drafts, row)
+	}
+	reports, err := s.Reports.Mine(ctx, u)
+	if err != nil {
+		return err
+	}
+	for _, rep := range reports {
+		unread, err := s.Reports.Unread(ctx, u, rep)
 		if err != nil {
 			return err
 		}
-		for _, d := range drafts {
-			var in report.Input
-			_ = json.Unmarshal([]byte(d.Data), &in) // an unreadable draft still lists, so it can be discarded
-			row := draftRow{ID: d.ID, Saved: s.dayTime(d.UpdatedAt), Step: max(1, min(d.Step, stepCount)), What: l.TypeNames(in.IncidentTypes)}
-			if row.What == "" {
-				row.What = "Report started " + s.Time(d.UpdatedAt, core.DayMonth)
-			}
-			v.Drafts = append(v.Drafts, row)
-		}
-		reports, err := s.Reports.Mine(ctx, u)
-		if err != nil {
-			return err
-		}
-		for _, rep := range reports {
-			unread, err := s.Reports.Unread(ctx, u, rep)
-			if err != nil {
-				return err
-			}
-			row := reportRow{ID: rep.ID, What: cmp.Or(l.TypeNames(rep.IncidentTypes), "Report"), Incident: shortDay(rep.IncidentAt.In(s.Location())),
-				Sent: s.dayTime(rep.SubmittedAt), Status: rep.Status, StatusName: cmp.Or(statusWords[rep.Status].Name, string(rep.Status)), Unread: unread}
-			v.Reports = append(v.Reports, row)
-		}
-		s.Render(w, r, http.StatusOK, viewReportList, v)
-		return nil
-	})
+		row := reportRow{ID: rep.ID, What: cmp.Or(l.TypeNames(rep.IncidentTypes), "Report"), Incident: shortDay(rep.IncidentAt.In(s.Location())),
+			Sent: s.dayTime(rep.SubmittedAt), Status: rep.Status, StatusName: cmp.Or(statusWords[rep.Status].Name, string(rep.Status)), Unread: unread}
+		v.Reports = append(v.Reports, row)
+	}
+	s.Render(w, r, http.StatusOK, viewReportList, v)
+	return nil
 }
 
 // ReporterReportView is one of the reporter's reports.
@@ -104,20 +102,18 @@ type ReporterSentView struct {
 	Alert             bool
 }
 
-func (s *server) myReport() http.Handler {
-	return s.reportersOnly(func(w http.ResponseWriter, r *http.Request, u scheme.User) error {
-		rep, err := s.Reports.Own(r.Context(), u, r.PathValue("id"))
-		if err != nil {
-			return err
-		}
-		if r.URL.Query().Get("sent") != "" {
-			s.Render(w, r, http.StatusOK, viewReportSent, ReporterSentView{ID: rep.ID, AcknowledgeBy: s.dayTime(rep.AcknowledgeBy), Alert: rep.Consents.Alert})
-			return nil
-		}
-		done := r.URL.Query().Get("done")
-		s.renderReport(w, r, u, http.StatusOK, rep, ReporterReportView{MessageNotice: done == "message", ConsentsDone: done == "consents"})
+func (s *server) myReport(w http.ResponseWriter, r *http.Request, u scheme.User) error {
+	rep, err := s.Reports.Own(r.Context(), u, r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	if r.URL.Query().Get("sent") != "" {
+		s.Render(w, r, http.StatusOK, viewReportSent, ReporterSentView{ID: rep.ID, AcknowledgeBy: s.dayTime(rep.AcknowledgeBy), Alert: rep.Consents.Alert})
 		return nil
-	})
+	}
+	done := r.URL.Query().Get("done")
+	s.renderReport(w, r, u, http.StatusOK, rep, ReporterReportView{MessageNotice: done == "message", ConsentsDone: done == "consents"})
+	return nil
 }
 
 func (s *server) renderReport(w http.ResponseWriter, r *http.Request, u scheme.User, status int, rep scheme.Report, v ReporterReportView) {
@@ -158,40 +154,36 @@ func (s *server) renderReport(w http.ResponseWriter, r *http.Request, u scheme.U
 	s.Render(w, r, status, viewReportView, v)
 }
 
-func (s *server) reporterMessage() http.Handler {
-	return s.reportersOnly(func(w http.ResponseWriter, r *http.Request, u scheme.User) error {
-		id := r.PathValue("id")
-		body := r.PostFormValue("message")
-		_, err := s.Reports.ReporterMessage(r.Context(), u, id, body)
-		if err == nil {
-			core.SeeOther(w, r, "/reports/"+id+"?done=message#messages")
-			return nil
-		}
-		if scheme.ErrorCode(err) != scheme.CodeInvalid {
-			return err
-		}
-		rep, gerr := s.Reports.Own(r.Context(), u, id)
-		if gerr != nil {
-			return gerr
-		}
-		s.renderReport(w, r, u, http.StatusUnprocessableEntity, rep, ReporterReportView{Message: body, MessageError: core.FormErrors(err)["message"]})
+func (s *server) reporterMessage(w http.ResponseWriter, r *http.Request, u scheme.User) error {
+	id := r.PathValue("id")
+	body := r.PostFormValue("message")
+	_, err := s.Reports.ReporterMessage(r.Context(), u, id, body)
+	if err == nil {
+		core.SeeOther(w, r, "/reports/"+id+"?done=message#messages")
 		return nil
-	})
+	}
+	if scheme.ErrorCode(err) != scheme.CodeInvalid {
+		return err
+	}
+	rep, gerr := s.Reports.Own(r.Context(), u, id)
+	if gerr != nil {
+		return gerr
+	}
+	s.renderReport(w, r, u, http.StatusUnprocessableEntity, rep, ReporterReportView{Message: body, MessageError: core.FormErrors(err)["message"]})
+	return nil
 }
 
-func (s *server) myConsents() http.Handler {
-	return s.reportersOnly(func(w http.ResponseWriter, r *http.Request, u scheme.User) error {
-		id := r.PathValue("id")
-		if err := r.ParseForm(); err != nil {
-			s.Fail(w, r, errUnreadable) // never read a cut-short form as "withdraw everything"
-			return nil
-		}
-		var c report.Input
-		readStep(&c, stepCount, r.PostForm, u)
-		if _, err := s.Reports.SetConsents(r.Context(), u, id, c.Consents); err != nil {
-			return err
-		}
-		core.SeeOther(w, r, "/reports/"+id+"?done=consents#consents")
+func (s *server) myConsents(w http.ResponseWriter, r *http.Request, u scheme.User) error {
+	id := r.PathValue("id")
+	if err := r.ParseForm(); err != nil {
+		s.Fail(w, r, errUnreadable) // never read a cut-short form as "withdraw everything"
 		return nil
-	})
+	}
+	var c report.Input
+	readStep(&c, stepCount, r.PostForm, u)
+	if _, err := s.Reports.SetConsents(r.Context(), u, id, c.Consents); err != nil {
+		return err
+	}
+	core.SeeOther(w, r, "/reports/"+id+"?done=consents#consents")
+	return nil
 }

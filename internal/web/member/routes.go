@@ -1,6 +1,9 @@
 package member
 
-import "uglymugs/internal/web/core"
+import (
+	"uglymugs/internal/scheme"
+	"uglymugs/internal/web/core"
+)
 
 // Routes registers what members and organisations' staff use: their
 // account, reports, alerts, checks (on the web and by SMS), police
@@ -8,51 +11,51 @@ import "uglymugs/internal/web/core"
 func Routes(mux core.Mux, c *core.Server) {
 	s := &server{c}
 	// My account.
-	mux.Handle("GET /account", s.accountPage())
-	mux.Handle("POST /account/answer", s.answer())
-	mux.Handle("GET /account/profile", s.profilePage())
-	mux.Handle("POST /account/profile", s.saveProfile())
-	mux.Handle("GET /account/password", s.passwordPage())
-	mux.Handle("POST /account/password", s.changePassword())
-	mux.Handle("GET /account/second-factor", s.secondFactorPage())
-	mux.Handle("POST /account/second-factor", s.confirmSecondFactor())
-	mux.Handle("GET /account/data", s.myData())
-	mux.Handle("GET /account/terms", s.acceptTermsPage())
-	mux.Handle("POST /account/terms", s.acceptTerms())
-	mux.Handle("GET /account/leave", s.leavePage())
-	mux.Handle("POST /account/leave", s.leave())
+	mux.Handle("GET /account", s.SignedIn(s.accountPage))
+	mux.Handle("POST /account/answer", s.SignedIn(s.answer))
+	mux.Handle("GET /account/profile", s.SignedIn(s.profilePage, scheme.RoleMember, scheme.RoleOrgContact, scheme.RoleOrgStaff))
+	mux.Handle("POST /account/profile", s.SignedIn(s.saveProfile, scheme.RoleMember, scheme.RoleOrgContact, scheme.RoleOrgStaff))
+	mux.Handle("GET /account/password", s.SignedIn(s.passwordPage))
+	mux.Handle("POST /account/password", s.SignedIn(s.changePassword))
+	mux.Handle("GET /account/second-factor", s.SignedIn(s.secondFactorPage))
+	mux.Handle("POST /account/second-factor", s.SignedIn(s.confirmSecondFactor))
+	mux.Handle("GET /account/data", s.SignedIn(s.myData))
+	mux.Handle("GET /account/terms", s.SignedIn(s.acceptTermsPage))
+	mux.Handle("POST /account/terms", s.SignedIn(s.acceptTerms))
+	mux.Handle("GET /account/leave", s.SignedIn(s.leavePage))
+	mux.Handle("POST /account/leave", s.SignedIn(s.leave))
 
-	// Reports, as their reporter sees them (reports_member.go).
-	mux.Handle("GET /reports", s.myReports())
-	mux.Handle("POST /reports/new", s.newDraft())
-	mux.Handle("GET /reports/draft/{id}/{step}", s.draftStep())
+	// Reports, as their reporter sees them (reports.go, draft.go).
+	mux.Handle("GET /reports", s.reportersOnly(s.myReports))
+	mux.Handle("POST /reports/new", s.reportersOnly(s.newDraft))
+	mux.Handle("GET /reports/draft/{id}/{step}", s.reportersOnly(s.draftStep))
 	mux.Handle("POST /reports/draft/{id}/{step}", s.saveDraftStep())
-	mux.Handle("POST /reports/draft/{id}/discard", s.discardDraft())
-	mux.Handle("GET /reports/{id}", s.myReport())
-	mux.Handle("POST /reports/{id}/messages", s.reporterMessage())
-	mux.Handle("POST /reports/{id}/consents", s.myConsents())
+	mux.Handle("POST /reports/draft/{id}/discard", s.reportersOnly(s.discardDraft))
+	mux.Handle("GET /reports/{id}", s.reportersOnly(s.myReport))
+	mux.Handle("POST /reports/{id}/messages", s.reportersOnly(s.reporterMessage))
+	mux.Handle("POST /reports/{id}/consents", s.reportersOnly(s.myConsents))
 
-	// Alerts, as members see them (alerts_member.go).
-	mux.Handle("GET /alerts", s.alertFeed())
-	mux.Handle("GET /alerts/bulletin", s.alertBulletin())
-	mux.Handle("GET /alerts/{id}", s.alertPage())
-	mux.Handle("GET /alerts/{id}/print", s.alertPrint())
-	mux.Handle("POST /alerts/{id}/additions", s.addAddition())
+	// Alerts, as members see them (alerts.go).
+	mux.Handle("GET /alerts", s.membersOnly(s.alertFeed))
+	mux.Handle("GET /alerts/bulletin", s.membersOnly(s.alertBulletin, orgRoles...))
+	mux.Handle("GET /alerts/{id}", s.membersOnly(s.alertPage))
+	mux.Handle("GET /alerts/{id}/print", s.membersOnly(s.alertPrint, orgRoles...))
+	mux.Handle("POST /alerts/{id}/additions", s.membersOnly(s.addAddition))
 
 	// Checking a number, email, registration or username (checks.go), and
 	// the same by SMS from a member's registered mobile (sms_inbound.go).
-	mux.Handle("GET /check", s.checkPage())
-	mux.Handle("POST /check", s.check())
+	mux.Handle("GET /check", s.membersOnly(s.checkPage))
+	mux.Handle("POST /check", s.membersOnly(s.check))
 	mux.Handle("POST /sms/inbound", s.smsInbound())
 
 	// Police enquiries, as the reporter (or their organisation) sees them (enquiries.go).
-	mux.Handle("GET /enquiries", s.myEnquiries())
-	mux.Handle("GET /enquiries/{id}", s.myEnquiry())
-	mux.Handle("POST /enquiries/{id}/decision", s.enquiryDecision())
+	mux.Handle("GET /enquiries", s.reportersOnly(s.myEnquiries))
+	mux.Handle("GET /enquiries/{id}", s.reportersOnly(s.myEnquiry))
+	mux.Handle("POST /enquiries/{id}/decision", s.reportersOnly(s.enquiryDecision))
 
 	// Organisations' key contacts.
-	mux.Handle("GET /organisation/staff", s.staffPage())
-	mux.Handle("POST /organisation/staff", s.addStaff())
+	mux.Handle("GET /organisation/staff", s.SignedIn(s.staffPage, scheme.RoleOrgContact))
+	mux.Handle("POST /organisation/staff", s.SignedIn(s.addStaff, scheme.RoleOrgContact))
 	mux.Handle("POST /organisation/staff/{id}/disable", s.setStaff(false))
 	mux.Handle("POST /organisation/staff/{id}/enable", s.setStaff(true))
 }

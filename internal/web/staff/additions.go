@@ -19,15 +19,13 @@ type queueItem struct {
 	ID, AlertID, AlertTitle, Body, When string
 }
 
-func (s *server) additionsQueue() http.Handler {
-	return s.coordinatorsOnly(func(w http.ResponseWriter, r *http.Request, u scheme.User) error {
-		notice := map[string]string{
-			"approved": "Approved: members who received the alert can read it now.",
-			"rejected": "Rejected: only the member who wrote it can see it.",
-		}[r.URL.Query().Get("done")]
-		s.renderQueue(w, r, http.StatusOK, AdditionsQueueView{Notice: notice})
-		return nil
-	})
+func (s *server) additionsQueue(w http.ResponseWriter, r *http.Request, u scheme.User) error {
+	notice := map[string]string{
+		"approved": "Approved: members who received the alert can read it now.",
+		"rejected": "Rejected: only the member who wrote it can see it.",
+	}[r.URL.Query().Get("done")]
+	s.renderQueue(w, r, http.StatusOK, AdditionsQueueView{Notice: notice})
+	return nil
 }
 
 func (s *server) renderQueue(w http.ResponseWriter, r *http.Request, status int, v AdditionsQueueView) {

@@ -103,28 +103,26 @@ type editorState struct {
 	notice string
 }
 
-func (s *server) alertEditor() http.Handler {
-	return s.coordinatorsOnly(func(w http.ResponseWriter, r *http.Request, u scheme.User) error {
-		q := r.URL.Query()
-		notice := map[string]string{
-			"created":   "Draft written from the report. Read it through, change what it needs, and save.",
-			"saved":     "Saved. The anonymisation check ran again.",
-			"approved":  "Approved. It can be published now.",
-			"published": "Published. Delivery has started: members see it in the app as the fan-out reaches them.",
-			"withdrawn": "Withdrawn. Members see the notice in place of the alert; email and SMS not yet sent are cancelled.",
-		}[q.Get("done")]
-		if q.Get("done") == "published" {
-			n := func(k string) int { v, _ := strconv.Atoi(q.Get(k)); return max(v, 0) }
-			members := "members"
-			if n("in_app") == 1 {
-				members = "member"
-			}
-			notice = fmt.Sprintf("Published to %d %s: %d in the app, %d by email, %d by SMS. Delivery has started; see Deliveries for how it goes.",
-				n("in_app"), members, n("in_app"), n("email"), n("sms"))
+func (s *server) alertEditor(w http.ResponseWriter, r *http.Request, u scheme.User) error {
+	q := r.URL.Query()
+	notice := map[string]string{
+		"created":   "Draft written from the report. Read it through, change what it needs, and save.",
+		"saved":     "Saved. The anonymisation check ran again.",
+		"approved":  "Approved. It can be published now.",
+		"published": "Published. Delivery has started: members see it in the app as the fan-out reaches them.",
+		"withdrawn": "Withdrawn. Members see the notice in place of the alert; email and SMS not yet sent are cancelled.",
+	}[q.Get("done")]
+	if q.Get("done") == "published" {
+		n := func(k string) int { v, _ := strconv.Atoi(q.Get(k)); return max(v, 0) }
+		members := "members"
+		if n("in_app") == 1 {
+			members = "member"
 		}
-		s.renderEditor(w, r, u, editorState{status: http.StatusOK, notice: notice})
-		return nil
-	})
+		notice = fmt.Sprintf("Published to %d %s: %d in the app, %d by email, %d by SMS. Delivery has started; see Deliveries for how it goes.",
+			n("in_app"), members, n("in_app"), n("email"), n("sms"))
+	}
+	s.renderEditor(w, r, u, editorState{status: http.StatusOK, notice: notice})
+	return nil
 }
 
 func (s *server) renderEditor(w http.ResponseWriter, r *http.Request, u scheme.User, st editorState) {
@@ -421,50 +419,44 @@ func (s *server) editorFailed(w http.ResponseWriter, r *http.Request, u scheme.U
 	s.renderEditor(w, r, u, st)
 }
 
-func (s *server) saveAlert() http.Handler {
-	return s.coordinatorsOnly(func(w http.ResponseWriter, r *http.Request, u scheme.User) error {
-		if err := r.ParseForm(); err != nil {
-			return scheme.Errorf(scheme.CodeInvalid, "We could not read that form.")
-		}
-		id := r.PathValue("id")
-		a, err := s.Alerts.Alert(r.Context(), id)
-		if err != nil {
-			return err
-		}
-		f := formFrom(r)
-		if _, err := s.Alerts.Update(r.Context(), u, id, f.input(a.Status == scheme.AlertPublished)); err != nil {
-			s.editorFailed(w, r, u, err, editorState{in: "save", form: &f})
-			return nil
-		}
-		core.SeeOther(w, r, editorURL(id, "saved", "alert-form"))
+func (s *server) saveAlert(w http.ResponseWriter, r *http.Request, u scheme.User) error {
+	if err := r.ParseForm(); err != nil {
+		return scheme.Errorf(scheme.CodeInvalid, "We could not read that form.")
+	}
+	id := r.PathValue("id")
+	a, err := s.Alerts.Alert(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	f := formFrom(r)
+	if _, err := s.Alerts.Update(r.Context(), u, id, f.input(a.Status == scheme.AlertPublished)); err != nil {
+		s.editorFailed(w, r, u, err, editorState{in: "save", form: &f})
 		return nil
-	})
+	}
+	core.SeeOther(w, r, editorURL(id, "saved", "alert-form"))
+	return nil
 }
 
-func (s *server) approveAlert() http.Handler {
-	return s.coordinatorsOnly(func(w http.ResponseWriter, r *http.Request, u scheme.User) error {
-		id := r.PathValue("id")
-		if err := s.Alerts.Approve(r.Context(), u, id); err != nil {
-			s.editorFailed(w, r, u, err, editorState{in: "approve"})
-			return nil
-		}
-		core.SeeOther(w, r, editorURL(id, "approved", "approval"))
+func (s *server) approveAlert(w http.ResponseWriter, r *http.Request, u scheme.User) error {
+	id := r.PathValue("id")
+	if err := s.Alerts.Approve(r.Context(), u, id); err != nil {
+		s.editorFailed(w, r, u, err, editorState{in: "approve"})
 		return nil
-	})
+	}
+	core.SeeOther(w, r, editorURL(id, "approved", "approval"))
+	return nil
 }
 
-func (s *server) publishAlert() http.Handler {
-	return s.coordinatorsOnly(func(w http.ResponseWriter, r *http.Request, u scheme.User) error {
-		id, reason := r.PathValue("id"), r.PostFormValue("override_reason")
-		aud, err := s.Alerts.Publish(r.Context(), u, id, reason)
-		if err != nil {
-			s.editorFailed(w, r, u, err, editorState{in: "publish", form: s.keep(r, id, func(f *editForm) { f.OverrideReason = reason })})
-			return nil
-		}
-		// The counts (no one's details) go with the redirect, for the notice.
-		core.SeeOther(w, r, fmt.Sprintf("%s&in_app=%d&email=%d&sms=%d", editorURL(id, "published", ""), aud.InApp, aud.Email, aud.SMS))
+func (s *server) publishAlert(w http.ResponseWriter, r *http.Request, u scheme.User) error {
+	id, reason := r.PathValue("id"), r.PostFormValue("override_reason")
+	aud, err := s.Alerts.Publish(r.Context(), u, id, reason)
+	if err != nil {
+		s.editorFailed(w, r, u, err, editorState{in: "publish", form: s.keep(r, id, func(f *editForm) { f.OverrideReason = reason })})
 		return nil
-	})
+	}
+	// The counts (no one's details) go with the redirect, for the notice.
+	core.SeeOther(w, r, fmt.Sprintf("%s&in_app=%d&email=%d&sms=%d", editorURL(id, "published", ""), aud.InApp, aud.Email, aud.SMS))
+	return nil
 }
 
 // keep is the saved alert's form with one answer kept as typed (the
@@ -479,25 +471,21 @@ func (s *server) keep(r *http.Request, id string, set func(f *editForm)) *editFo
 	return &f
 }
 
-func (s *server) withdrawAlert() http.Handler {
-	return s.coordinatorsOnly(func(w http.ResponseWriter, r *http.Request, u scheme.User) error {
-		id, notice := r.PathValue("id"), r.PostFormValue("notice")
-		if err := s.Alerts.Withdraw(r.Context(), u, id, notice); err != nil {
-			s.editorFailed(w, r, u, err, editorState{in: "withdraw", form: s.keep(r, id, func(f *editForm) { f.Notice = notice })})
-			return nil
-		}
-		core.SeeOther(w, r, editorURL(id, "withdrawn", ""))
+func (s *server) withdrawAlert(w http.ResponseWriter, r *http.Request, u scheme.User) error {
+	id, notice := r.PathValue("id"), r.PostFormValue("notice")
+	if err := s.Alerts.Withdraw(r.Context(), u, id, notice); err != nil {
+		s.editorFailed(w, r, u, err, editorState{in: "withdraw", form: s.keep(r, id, func(f *editForm) { f.Notice = notice })})
 		return nil
-	})
+	}
+	core.SeeOther(w, r, editorURL(id, "withdrawn", ""))
+	return nil
 }
 
-func (s *server) discardAlert() http.Handler {
-	return s.coordinatorsOnly(func(w http.ResponseWriter, r *http.Request, u scheme.User) error {
-		if err := s.Alerts.Discard(r.Context(), u, r.PathValue("id")); err != nil {
-			s.editorFailed(w, r, u, err, editorState{in: "discard"})
-			return nil
-		}
-		core.SeeOther(w, r, "/coordinator/alerts?done=discarded")
+func (s *server) discardAlert(w http.ResponseWriter, r *http.Request, u scheme.User) error {
+	if err := s.Alerts.Discard(r.Context(), u, r.PathValue("id")); err != nil {
+		s.editorFailed(w, r, u, err, editorState{in: "discard"})
 		return nil
-	})
+	}
+	core.SeeOther(w, r, "/coordinator/alerts?done=discarded")
+	return nil
 }

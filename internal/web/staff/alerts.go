@@ -118,64 +118,60 @@ type alertRow struct {
 	Flags, Version  int
 }
 
-func (s *server) alertList() http.Handler {
-	return s.coordinatorsOnly(func(w http.ResponseWriter, r *http.Request, u scheme.User) error {
-		ctx := r.Context()
-		as, err := s.Alerts.List(ctx, u, scheme.AlertFilter{})
-		if err != nil {
-			return err
+func (s *server) alertList(w http.ResponseWriter, r *http.Request, u scheme.User) error {
+	ctx := r.Context()
+	as, err := s.Alerts.List(ctx, u, scheme.AlertFilter{})
+	if err != nil {
+		return err
+	}
+	l := s.Content.Lists()
+	v := AlertListView{Notice: map[string]string{
+		"discarded": "The draft was discarded.",
+		"resumed":   "Sending has resumed on that channel.",
+	}[r.URL.Query().Get("done")]}
+	if v.RequireApproval, err = s.Alerts.RequireApproval(ctx); err != nil {
+		return err
+	}
+	if v.Pauses, err = s.pauses(ctx); err != nil {
+		return err
+	}
+	pending, err := s.Alerts.PendingAdditions(ctx)
+	if err != nil {
+		return err
+	}
+	v.PendingAdditions = len(pending)
+	names := s.nameCache(ctx)
+	for _, a := range as {
+		row := alertRow{AlertItemView: s.AlertItem(a, l), Writer: names.of(a.CreatedBy), Updated: s.caseShort(a.UpdatedAt, true),
+			Approved: a.ApprovedBy != "", Flags: len(a.Flags), Version: a.Version}
+		switch a.Status {
+		case scheme.AlertDraft:
+			v.Drafts = append(v.Drafts, row)
+		case scheme.AlertPublished:
+			v.Published = append(v.Published, row)
+		default:
+			v.Withdrawn = append(v.Withdrawn, row)
 		}
-		l := s.Content.Lists()
-		v := AlertListView{Notice: map[string]string{
-			"discarded": "The draft was discarded.",
-			"resumed":   "Sending has resumed on that channel.",
-		}[r.URL.Query().Get("done")]}
-		if v.RequireApproval, err = s.Alerts.RequireApproval(ctx); err != nil {
-			return err
-		}
-		if v.Pauses, err = s.pauses(ctx); err != nil {
-			return err
-		}
-		pending, err := s.Alerts.PendingAdditions(ctx)
-		if err != nil {
-			return err
-		}
-		v.PendingAdditions = len(pending)
-		names := s.nameCache(ctx)
-		for _, a := range as {
-			row := alertRow{AlertItemView: s.AlertItem(a, l), Writer: names.of(a.CreatedBy), Updated: s.caseShort(a.UpdatedAt, true),
-				Approved: a.ApprovedBy != "", Flags: len(a.Flags), Version: a.Version}
-			switch a.Status {
-			case scheme.AlertDraft:
-				v.Drafts = append(v.Drafts, row)
-			case scheme.AlertPublished:
-				v.Published = append(v.Published, row)
-			default:
-				v.Withdrawn = append(v.Withdrawn, row)
-			}
-		}
-		s.Render(w, r, http.StatusOK, viewAlertList, v)
-		return nil
-	})
+	}
+	s.Render(w, r, http.StatusOK, viewAlertList, v)
+	return nil
 }
 
 // newAlert starts a draft from one or more reports (a report's case page
 // posts its id) and opens it in the editor.
-func (s *server) newAlert() http.Handler {
-	return s.coordinatorsOnly(func(w http.ResponseWriter, r *http.Request, u scheme.User) error {
-		if err := r.ParseForm(); err != nil {
-			return scheme.Errorf(scheme.CodeInvalid, "We could not read that form.")
+func (s *server) newAlert(w http.ResponseWriter, r *http.Request, u scheme.User) error {
+	if err := r.ParseForm(); err != nil {
+		return scheme.Errorf(scheme.CodeInvalid, "We could not read that form.")
+	}
+	a, err := s.Alerts.Draft(r.Context(), u, alert.Input{ReportIDs: r.PostForm["report_ids"]})
+	if err != nil {
+		// The only field is the choice of reports, made on another
+		// page: say what is wrong in words.
+		if se, ok := err.(*scheme.Error); ok && se.Fields["report_ids"] != "" {
+			err = &scheme.Error{Code: se.Code, Message: se.Fields["report_ids"], Err: se.Err}
 		}
-		a, err := s.Alerts.Draft(r.Context(), u, alert.Input{ReportIDs: r.PostForm["report_ids"]})
-		if err != nil {
-			// The only field is the choice of reports, made on another
-			// page: say what is wrong in words.
-			if se, ok := err.(*scheme.Error); ok && se.Fields["report_ids"] != "" {
-				err = &scheme.Error{Code: se.Code, Message: se.Fields["report_ids"], Err: se.Err}
-			}
-			return err
-		}
-		core.SeeOther(w, r, editorURL(a.ID, "created", ""))
-		return nil
-	})
+		return err
+	}
+	core.SeeOther(w, r, editorURL(a.ID, "created", ""))
+	return nil
 }

@@ -149,21 +149,19 @@ type caseForm struct {
 	section string
 }
 
-func (s *server) reportCase() http.Handler {
-	return s.SignedIn(func(w http.ResponseWriter, r *http.Request, u scheme.User) error {
-		notices := map[string]struct{ text, section string }{
-			"status":    {"Status changed.", "case-status"},
-			"edit":      {"Working copy saved. The original submission is unchanged.", "working-copy"},
-			"note":      {"Note added to the case.", "case-notes"},
-			"referral":  {"Referral recorded.", "case-notes"},
-			"task":      {"Task added.", "case-tasks"},
-			"task-done": {"Task marked done.", "case-tasks"},
-			"message":   {"Message sent. The reporter sees it when they sign in.", "case-messages"},
-		}
-		n := notices[r.URL.Query().Get("done")]
-		s.renderCase(w, r, u, caseForm{status: http.StatusOK, notice: n.text, section: n.section})
-		return nil
-	}, scheme.RoleCoordinator)
+func (s *server) reportCase(w http.ResponseWriter, r *http.Request, u scheme.User) error {
+	notices := map[string]struct{ text, section string }{
+		"status":    {"Status changed.", "case-status"},
+		"edit":      {"Working copy saved. The original submission is unchanged.", "working-copy"},
+		"note":      {"Note added to the case.", "case-notes"},
+		"referral":  {"Referral recorded.", "case-notes"},
+		"task":      {"Task added.", "case-tasks"},
+		"task-done": {"Task marked done.", "case-tasks"},
+		"message":   {"Message sent. The reporter sees it when they sign in.", "case-messages"},
+	}
+	n := notices[r.URL.Query().Get("done")]
+	s.renderCase(w, r, u, caseForm{status: http.StatusOK, notice: n.text, section: n.section})
+	return nil
 }
 
 // renderCase shows the case page: it reads the report (an audited view)

@@ -151,43 +151,41 @@ type caseQueueRow struct {
 	StatusName, TypeText string
 }
 
-func (s *server) reportQueue() http.Handler {
-	return s.SignedIn(func(w http.ResponseWriter, r *http.Request, u scheme.User) error {
-		ctx := r.Context()
-		tab := caseQueueTabs[0]
-		for _, t := range caseQueueTabs {
-			if t.Slug == r.URL.Query().Get("status") {
-				tab = t
-			}
+func (s *server) reportQueue(w http.ResponseWriter, r *http.Request, u scheme.User) error {
+	ctx := r.Context()
+	tab := caseQueueTabs[0]
+	for _, t := range caseQueueTabs {
+		if t.Slug == r.URL.Query().Get("status") {
+			tab = t
 		}
-		reports, err := s.Reports.Queue(ctx, u, tab.Statuses...)
-		if err != nil {
-			return err
+	}
+	reports, err := s.Reports.Queue(ctx, u, tab.Statuses...)
+	if err != nil {
+		return err
+	}
+	n := s.Content.Lists()
+	v := ReportQueueView{Tab: tab.Slug}
+	for _, t := range caseQueueTabs {
+		v.Tabs = append(v.Tabs, caseQueueTab{Slug: t.Slug, Name: t.Name, Current: t.Slug == tab.Slug})
+	}
+	now := time.Now()
+	for _, rep := range reports {
+		types := n.TypeNameList(rep.IncidentTypes)
+		var at string
+		if rep.TimeKnown {
+			at = s.Time(rep.IncidentAt, core.Clock)
 		}
-		n := s.Content.Lists()
-		v := ReportQueueView{Tab: tab.Slug}
-		for _, t := range caseQueueTabs {
-			v.Tabs = append(v.Tabs, caseQueueTab{Slug: t.Slug, Name: t.Name, Current: t.Slug == tab.Slug})
-		}
-		now := time.Now()
-		for _, rep := range reports {
-			types := n.TypeNameList(rep.IncidentTypes)
-			var at string
-			if rep.TimeKnown {
-				at = s.Time(rep.IncidentAt, core.Clock)
-			}
-			v.Rows = append(v.Rows, caseQueueRow{Time: at,
-				ID: rep.ID, Severity: rep.Severity, SeverityName: cmp.Or(core.CaseSeverityNames[rep.Severity], string(rep.Severity)),
-				SeverityRank: scheme.SeverityRank[rep.Severity], Types: types, TypeText: strings.Join(types, ", "),
-				Region: cmp.Or(n.RegionName(rep.Region), rep.Region), Incident: s.caseIncidentText(rep), Submitted: s.caseDayTime(rep.SubmittedAt),
-				IncidentDay: s.caseShort(rep.IncidentAt, false), SubmittedDay: s.caseShort(rep.SubmittedAt, false),
-				Delay: caseDelayText(rep.Delay), Late: rep.Late, ThirdParty: rep.ThirdParty, Ack: s.caseAckOf(rep, now, s.caseShort),
-				Status: rep.Status, StatusName: core.CaseStatusNames[rep.Status],
-			})
-		}
-		s.Render(w, r, http.StatusOK, viewCaseQueue, core.FormView{Extra: v})
-		return nil
-	}, scheme.RoleCoordinator)
+		v.Rows = append(v.Rows, caseQueueRow{Time: at,
+			ID: rep.ID, Severity: rep.Severity, SeverityName: cmp.Or(core.CaseSeverityNames[rep.Severity], string(rep.Severity)),
+			SeverityRank: scheme.SeverityRank[rep.Severity], Types: types, TypeText: strings.Join(types, ", "),
+			Region: cmp.Or(n.RegionName(rep.Region), rep.Region), Incident: s.caseIncidentText(rep), Submitted: s.caseDayTime(rep.SubmittedAt),
+			IncidentDay: s.caseShort(rep.IncidentAt, false), SubmittedDay: s.caseShort(rep.SubmittedAt, false),
+			Delay: caseDelayText(rep.Delay), Late: rep.Late, ThirdParty: rep.ThirdParty, Ack: s.caseAckOf(rep, now, s.caseShort),
+			Status: rep.Status, StatusName: core.CaseStatusNames[rep.Status],
+		})
+	}
+	s.Render(w, r, http.StatusOK, viewCaseQueue, core.FormView{Extra: v})
+	return nil
 }
 
 func (s *server) caseIncidentText(r scheme.Report) string {

@@ -25,24 +25,22 @@ type queueRow struct {
 	Flags                 []scheme.Flag
 }
 
-func (s *server) queuePage() http.Handler {
-	return s.SignedIn(func(w http.ResponseWriter, r *http.Request, u scheme.User) error {
-		items, err := s.Accounts.Queue(r.Context(), scheme.ApplicationFilter{})
-		if err != nil {
-			return err
-		}
-		v := QueueView{FlagText: scheme.FlagText, TypeNames: core.TypeNames}
-		for _, it := range items {
-			v.Items = append(v.Items, queueRow{ID: it.ID, Type: it.Type, Status: string(it.Status),
-				Submitted: s.Time(it.SubmittedAt, core.WeekdayTimeThisYear), Waiting: it.WaitingHours, Flags: it.Flags})
-		}
-		s.Render(w, r, http.StatusOK, viewQueue, core.FormView{Extra: v, Notice: map[string]string{
-			"approve":      "Approved: the applicant has been told and can sign in as a member.",
-			"reject":       "Rejected: the applicant has been told and sees your reason when they sign in.",
-			"request-info": "Your question has been sent: the application comes back here when they answer.",
-		}[r.URL.Query().Get("done")]})
-		return nil
-	}, scheme.RoleCoordinator)
+func (s *server) queuePage(w http.ResponseWriter, r *http.Request, u scheme.User) error {
+	items, err := s.Accounts.Queue(r.Context(), scheme.ApplicationFilter{})
+	if err != nil {
+		return err
+	}
+	v := QueueView{FlagText: scheme.FlagText, TypeNames: core.TypeNames}
+	for _, it := range items {
+		v.Items = append(v.Items, queueRow{ID: it.ID, Type: it.Type, Status: string(it.Status),
+			Submitted: s.Time(it.SubmittedAt, core.WeekdayTimeThisYear), Waiting: it.WaitingHours, Flags: it.Flags})
+	}
+	s.Render(w, r, http.StatusOK, viewQueue, core.FormView{Extra: v, Notice: map[string]string{
+		"approve":      "Approved: the applicant has been told and can sign in as a member.",
+		"reject":       "Rejected: the applicant has been told and sees your reason when they sign in.",
+		"request-info": "Your question has been sent: the application comes back here when they answer.",
+	}[r.URL.Query().Get("done")]})
+	return nil
 }
 
 // ApplicationView is one application opened by a coordinator, with names
@@ -57,11 +55,9 @@ type ApplicationView struct {
 	GenderNames map[string]string
 }
 
-func (s *server) applicationPage() http.Handler {
-	return s.SignedIn(func(w http.ResponseWriter, r *http.Request, u scheme.User) error {
-		s.renderApplication(w, r, u, http.StatusOK, nil, nil)
-		return nil
-	}, scheme.RoleCoordinator)
+func (s *server) applicationPage(w http.ResponseWriter, r *http.Request, u scheme.User) error {
+	s.renderApplication(w, r, u, http.StatusOK, nil, nil)
+	return nil
 }
 
 func (s *server) renderApplication(w http.ResponseWriter, r *http.Request, u scheme.User, status int, values, errs map[string]string) {
@@ -116,31 +112,29 @@ type outboxRow struct {
 	When, Channel, To, Subject, Text, Reason string
 }
 
-func (s *server) outboxPage() http.Handler {
-	return s.SignedIn(func(w http.ResponseWriter, r *http.Request, u scheme.User) error {
-		ns, err := s.Content.Outbox(r.Context(), u, 100)
+func (s *server) outboxPage(w http.ResponseWriter, r *http.Request, u scheme.User) error {
+	ns, err := s.Content.Outbox(r.Context(), u, 100)
+	if err != nil {
+		return err
+	}
+	var v OutboxView
+	for _, n := range ns {
+		subject, text, err := notify.Render(n)
 		if err != nil {
-			return err
+			// What could not be made is still shown, so that nothing
+			// anyone wrote is lost: its parts as they were given.
+			subject, text = n.Template, outboxParams(n.Params)
 		}
-		var v OutboxView
-		for _, n := range ns {
-			subject, text, err := notify.Render(n)
-			if err != nil {
-				// What could not be made is still shown, so that nothing
-				// anyone wrote is lost: its parts as they were given.
-				subject, text = n.Template, outboxParams(n.Params)
-			}
-			row := outboxRow{When: s.Time(n.CreatedAt, core.DateTimeThisYear),
-				Channel: string(n.Channel), To: n.To, Subject: subject, Text: text, Reason: n.Error}
-			if n.Status == notify.StatusFailed {
-				v.Failed = append(v.Failed, row)
-			} else {
-				v.Held = append(v.Held, row)
-			}
+		row := outboxRow{When: s.Time(n.CreatedAt, core.DateTimeThisYear),
+			Channel: string(n.Channel), To: n.To, Subject: subject, Text: text, Reason: n.Error}
+		if n.Status == notify.StatusFailed {
+			v.Failed = append(v.Failed, row)
+		} else {
+			v.Held = append(v.Held, row)
 		}
-		s.Render(w, r, http.StatusOK, viewOutbox, core.FormView{Extra: v})
-		return nil
-	}, scheme.RoleAdmin)
+	}
+	s.Render(w, r, http.StatusOK, viewOutbox, core.FormView{Extra: v})
+	return nil
 }
 
 // outboxParams lists a message's params, one "name: value" a line, by name.

@@ -40,19 +40,17 @@ type failure struct {
 	Attempts                     int
 }
 
-func (s *server) deliveriesPage() http.Handler {
-	return s.coordinatorsOnly(func(w http.ResponseWriter, r *http.Request, u scheme.User) error {
-		q := r.URL.Query()
-		notice := ""
-		switch q.Get("done") {
-		case "retried":
-			notice = fmt.Sprintf("%s: %s failed message(s) queued again.", channelName(q.Get("channel")), cmp.Or(q.Get("n"), "0"))
-		case "resumed":
-			notice = "Sending has resumed on that channel."
-		}
-		s.renderDeliveries(w, r, u, http.StatusOK, AlertDeliveriesView{Notice: notice})
-		return nil
-	})
+func (s *server) deliveriesPage(w http.ResponseWriter, r *http.Request, u scheme.User) error {
+	q := r.URL.Query()
+	notice := ""
+	switch q.Get("done") {
+	case "retried":
+		notice = fmt.Sprintf("%s: %s failed message(s) queued again.", channelName(q.Get("channel")), cmp.Or(q.Get("n"), "0"))
+	case "resumed":
+		notice = "Sending has resumed on that channel."
+	}
+	s.renderDeliveries(w, r, u, http.StatusOK, AlertDeliveriesView{Notice: notice})
+	return nil
 }
 
 func (s *server) renderDeliveries(w http.ResponseWriter, r *http.Request, u scheme.User, status int, v AlertDeliveriesView) {
@@ -100,42 +98,38 @@ func (s *server) renderDeliveries(w http.ResponseWriter, r *http.Request, u sche
 	s.Render(w, r, status, viewAlertDeliveries, v)
 }
 
-func (s *server) retryDeliveries() http.Handler {
-	return s.coordinatorsOnly(func(w http.ResponseWriter, r *http.Request, u scheme.User) error {
-		id, channel := r.PathValue("id"), r.PostFormValue("channel")
-		if channel != "email" && channel != "sms" {
-			s.renderDeliveries(w, r, u, http.StatusUnprocessableEntity, AlertDeliveriesView{Error: "Choose email or SMS to retry."})
+func (s *server) retryDeliveries(w http.ResponseWriter, r *http.Request, u scheme.User) error {
+	id, channel := r.PathValue("id"), r.PostFormValue("channel")
+	if channel != "email" && channel != "sms" {
+		s.renderDeliveries(w, r, u, http.StatusUnprocessableEntity, AlertDeliveriesView{Error: "Choose email or SMS to retry."})
+		return nil
+	}
+	n, err := s.Alerts.RetryDeliveries(r.Context(), u, id, channel)
+	if err != nil {
+		if c := scheme.ErrorCode(err); c == scheme.CodeInvalid || c == scheme.CodeConflict {
+			s.renderDeliveries(w, r, u, core.StatusFor(c), AlertDeliveriesView{Error: scheme.ErrorMessage(err)})
 			return nil
 		}
-		n, err := s.Alerts.RetryDeliveries(r.Context(), u, id, channel)
-		if err != nil {
-			if c := scheme.ErrorCode(err); c == scheme.CodeInvalid || c == scheme.CodeConflict {
-				s.renderDeliveries(w, r, u, core.StatusFor(c), AlertDeliveriesView{Error: scheme.ErrorMessage(err)})
-				return nil
-			}
-			return err
-		}
-		core.SeeOther(w, r, fmt.Sprintf("/coordinator/alerts/%s/deliveries?done=retried&channel=%s&n=%d", url.PathEscape(id), channel, n))
-		return nil
-	})
+		return err
+	}
+	core.SeeOther(w, r, fmt.Sprintf("/coordinator/alerts/%s/deliveries?done=retried&channel=%s&n=%d", url.PathEscape(id), channel, n))
+	return nil
 }
 
 // resumeChannel restarts a paused channel and goes back to the page the
 // button was on (an alert's deliveries, or the list).
-func (s *server) resumeChannel() http.Handler {
-	return s.coordinatorsOnly(func(w http.ResponseWriter, r *http.Request, u scheme.User) error {
-		channel := r.PathValue("channel")
-		if channel != "email" && channel != "sms" {
-			return scheme.Errorf(scheme.CodeNotFound, "There is no such channel.")
-		}
-		if err := s.Alerts.ResumeChannel(r.Context(), u, channel); err != nil {
-			return err
-		}
-		back := "/coordinator/alerts?done=resumed"
-		if id := r.PostFormValue("alert"); id != "" {
-			back = "/coordinator/alerts/" + url.PathEscape(id) + "/deliveries?done=resumed"
-		}
-		core.SeeOther(w, r, back)
-		return nil
-	})
+func (s *server) resumeChannel(w http.ResponseWriter, r *http.Request, u scheme.User) error {
+	channel := r.PathValue("channel")
+	if channel != "email" && channel != "sms" {
+		return scheme.Errorf(scheme.CodeNotFound, "There is no such channel.")
+	}
+	if err := s.Alerts.ResumeChannel(r.Context(), u, channel); err != nil {
+		return err
+	}
+	back := "/coordinator/alerts?done=resumed"
+	if id := r.PostFormValue("alert"); id != "" {
+		back = "/coordinator/alerts/" + url.PathEscape(id) + "/deliveries?done=resumed"
+	}
+	core.SeeOther(w, r, back)
+	return nil
 }

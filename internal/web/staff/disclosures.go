@@ -78,27 +78,23 @@ func (s *server) renderDisclosures(w http.ResponseWriter, r *http.Request, u sch
 	s.Render(w, r, status, viewDisclosures, f)
 }
 
-func (s *server) disclosuresPage() http.Handler {
-	return s.coordinatorsOnly(func(w http.ResponseWriter, r *http.Request, u scheme.User) error {
-		s.renderDisclosures(w, r, u, http.StatusOK, core.FormView{Notice: map[string]string{
-			"recorded": "The disclosure is recorded. It enters the log when another admin approves it.",
-		}[r.URL.Query().Get("done")]})
-		return nil
-	})
+func (s *server) disclosuresPage(w http.ResponseWriter, r *http.Request, u scheme.User) error {
+	s.renderDisclosures(w, r, u, http.StatusOK, core.FormView{Notice: map[string]string{
+		"recorded": "The disclosure is recorded. It enters the log when another admin approves it.",
+	}[r.URL.Query().Get("done")]})
+	return nil
 }
 
-func (s *server) createDisclosure() http.Handler {
-	return s.coordinatorsOnly(func(w http.ResponseWriter, r *http.Request, u scheme.User) error {
-		vals := core.PostedValues(r, "legal_basis", "username", "report_id", "what", "recipient", "justification", "notify", "no_notify_reason")
-		d, err := s.Police.RecordDisclosure(r.Context(), u, police.DisclosureInput{LegalBasis: vals["legal_basis"], Username: vals["username"],
-			ReportID: vals["report_id"], What: vals["what"], Recipient: vals["recipient"], Justification: vals["justification"],
-			Notify: vals["notify"], NoNotifyReason: vals["no_notify_reason"]})
-		if s.Refused(w, r, err, vals, func(f core.FormView) { s.renderDisclosures(w, r, u, http.StatusUnprocessableEntity, f) }) {
-			return nil
-		}
-		core.SeeOther(w, r, "/coordinator/disclosures/"+url.PathEscape(d.ID)+"?done=recorded")
+func (s *server) createDisclosure(w http.ResponseWriter, r *http.Request, u scheme.User) error {
+	vals := core.PostedValues(r, "legal_basis", "username", "report_id", "what", "recipient", "justification", "notify", "no_notify_reason")
+	d, err := s.Police.RecordDisclosure(r.Context(), u, police.DisclosureInput{LegalBasis: vals["legal_basis"], Username: vals["username"],
+		ReportID: vals["report_id"], What: vals["what"], Recipient: vals["recipient"], Justification: vals["justification"],
+		Notify: vals["notify"], NoNotifyReason: vals["no_notify_reason"]})
+	if s.Refused(w, r, err, vals, func(f core.FormView) { s.renderDisclosures(w, r, u, http.StatusUnprocessableEntity, f) }) {
 		return nil
-	})
+	}
+	core.SeeOther(w, r, "/coordinator/disclosures/"+url.PathEscape(d.ID)+"?done=recorded")
+	return nil
 }
 
 // DisclosureView is one disclosure.
@@ -132,27 +128,23 @@ func (s *server) showDisclosure(w http.ResponseWriter, r *http.Request, u scheme
 	s.Render(w, r, status, viewDisclosure, v)
 }
 
-func (s *server) disclosurePage() http.Handler {
-	return s.coordinatorsOnly(func(w http.ResponseWriter, r *http.Request, u scheme.User) error {
-		s.showDisclosure(w, r, u, http.StatusOK, DisclosureView{Recorded: r.URL.Query().Get("done") == "recorded"})
-		return nil
-	})
+func (s *server) disclosurePage(w http.ResponseWriter, r *http.Request, u scheme.User) error {
+	s.showDisclosure(w, r, u, http.StatusOK, DisclosureView{Recorded: r.URL.Query().Get("done") == "recorded"})
+	return nil
 }
 
-func (s *server) decideDisclosure() http.Handler {
-	return s.coordinatorsOnly(func(w http.ResponseWriter, r *http.Request, u scheme.User) error {
-		note := r.PostFormValue("note")
-		_, err := s.Police.DecideDisclosure(r.Context(), u, r.PathValue("id"), r.PostFormValue("decision"), note, s.Accounts.URL)
-		if se, ok := err.(*scheme.Error); ok && se.Code == scheme.CodeInvalid {
-			s.showDisclosure(w, r, u, http.StatusUnprocessableEntity, DisclosureView{Note: note, NoteError: strings.Join(mapValues(se.Fields), " ")})
-			return nil
-		}
-		if err != nil {
-			return err
-		}
-		core.SeeOther(w, r, "/coordinator/disclosures/"+url.PathEscape(r.PathValue("id")))
+func (s *server) decideDisclosure(w http.ResponseWriter, r *http.Request, u scheme.User) error {
+	note := r.PostFormValue("note")
+	_, err := s.Police.DecideDisclosure(r.Context(), u, r.PathValue("id"), r.PostFormValue("decision"), note, s.Accounts.URL)
+	if se, ok := err.(*scheme.Error); ok && se.Code == scheme.CodeInvalid {
+		s.showDisclosure(w, r, u, http.StatusUnprocessableEntity, DisclosureView{Note: note, NoteError: strings.Join(mapValues(se.Fields), " ")})
 		return nil
-	})
+	}
+	if err != nil {
+		return err
+	}
+	core.SeeOther(w, r, "/coordinator/disclosures/"+url.PathEscape(r.PathValue("id")))
+	return nil
 }
 
 func mapValues(m map[string]string) []string {

@@ -47,24 +47,20 @@ func (s *server) renderEnquiries(w http.ResponseWriter, r *http.Request, u schem
 	s.Render(w, r, status, viewEnquiries, f)
 }
 
-func (s *server) enquiriesPage() http.Handler {
-	return s.coordinatorsOnly(func(w http.ResponseWriter, r *http.Request, u scheme.User) error {
-		s.renderEnquiries(w, r, u, http.StatusOK, core.FormView{})
-		return nil
-	})
+func (s *server) enquiriesPage(w http.ResponseWriter, r *http.Request, u scheme.User) error {
+	s.renderEnquiries(w, r, u, http.StatusOK, core.FormView{})
+	return nil
 }
 
-func (s *server) createEnquiry() http.Handler {
-	return s.coordinatorsOnly(func(w http.ResponseWriter, r *http.Request, u scheme.User) error {
-		vals := core.PostedValues(r, "force", "unit", "reference", "report_id", "offender_id", "request", "respond_by")
-		e, err := s.Police.CreateEnquiry(r.Context(), u, police.EnquiryInput{Force: vals["force"], Unit: vals["unit"], Reference: vals["reference"],
-			ReportID: vals["report_id"], OffenderID: vals["offender_id"], Request: vals["request"], RespondBy: vals["respond_by"]})
-		if s.Refused(w, r, err, vals, func(f core.FormView) { s.renderEnquiries(w, r, u, http.StatusUnprocessableEntity, f) }) {
-			return nil
-		}
-		core.SeeOther(w, r, "/coordinator/enquiries/"+url.PathEscape(e.ID)+"?done=created")
+func (s *server) createEnquiry(w http.ResponseWriter, r *http.Request, u scheme.User) error {
+	vals := core.PostedValues(r, "force", "unit", "reference", "report_id", "offender_id", "request", "respond_by")
+	e, err := s.Police.CreateEnquiry(r.Context(), u, police.EnquiryInput{Force: vals["force"], Unit: vals["unit"], Reference: vals["reference"],
+		ReportID: vals["report_id"], OffenderID: vals["offender_id"], Request: vals["request"], RespondBy: vals["respond_by"]})
+	if s.Refused(w, r, err, vals, func(f core.FormView) { s.renderEnquiries(w, r, u, http.StatusUnprocessableEntity, f) }) {
 		return nil
-	})
+	}
+	core.SeeOther(w, r, "/coordinator/enquiries/"+url.PathEscape(e.ID)+"?done=created")
+	return nil
 }
 
 // EnquiryView is one enquiry for coordinators.
@@ -128,39 +124,33 @@ func (s *server) showEnquiry(w http.ResponseWriter, r *http.Request, u scheme.Us
 	s.Render(w, r, status, viewEnquiry, v)
 }
 
-func (s *server) enquiryPage() http.Handler {
-	return s.coordinatorsOnly(func(w http.ResponseWriter, r *http.Request, u scheme.User) error {
-		s.showEnquiry(w, r, u, http.StatusOK, EnquiryView{Notice: map[string]string{
-			"created":   "The enquiry is recorded. Forward it to the reporter (or their organisation) below: they decide.",
-			"forwarded": "Forwarded. They have a message and decide for themselves.",
-			"outcome":   "The outcome is recorded.",
-		}[r.URL.Query().Get("done")]})
-		return nil
-	})
+func (s *server) enquiryPage(w http.ResponseWriter, r *http.Request, u scheme.User) error {
+	s.showEnquiry(w, r, u, http.StatusOK, EnquiryView{Notice: map[string]string{
+		"created":   "The enquiry is recorded. Forward it to the reporter (or their organisation) below: they decide.",
+		"forwarded": "Forwarded. They have a message and decide for themselves.",
+		"outcome":   "The outcome is recorded.",
+	}[r.URL.Query().Get("done")]})
+	return nil
 }
 
-func (s *server) forwardEnquiry() http.Handler {
-	return s.coordinatorsOnly(func(w http.ResponseWriter, r *http.Request, u scheme.User) error {
-		id := r.PathValue("id")
-		if _, err := s.Police.ForwardEnquiry(r.Context(), u, id, r.PostFormValue("report_id"), r.PostFormValue("to"), s.Accounts.URL); err != nil {
-			return err
-		}
-		core.SeeOther(w, r, "/coordinator/enquiries/"+url.PathEscape(id)+"?done=forwarded")
-		return nil
-	})
+func (s *server) forwardEnquiry(w http.ResponseWriter, r *http.Request, u scheme.User) error {
+	id := r.PathValue("id")
+	if _, err := s.Police.ForwardEnquiry(r.Context(), u, id, r.PostFormValue("report_id"), r.PostFormValue("to"), s.Accounts.URL); err != nil {
+		return err
+	}
+	core.SeeOther(w, r, "/coordinator/enquiries/"+url.PathEscape(id)+"?done=forwarded")
+	return nil
 }
 
-func (s *server) enquiryOutcome() http.Handler {
-	return s.coordinatorsOnly(func(w http.ResponseWriter, r *http.Request, u scheme.User) error {
-		id := r.PathValue("id")
-		vals := core.PostedValues(r, "status", "outcome")
-		err := s.Police.Outcome(r.Context(), u, id, vals["status"], vals["outcome"])
-		if s.Refused(w, r, err, vals, func(f core.FormView) {
-			s.showEnquiry(w, r, u, http.StatusUnprocessableEntity, EnquiryView{Errors: f.Errors, Values: f.Values})
-		}) {
-			return nil
-		}
-		core.SeeOther(w, r, "/coordinator/enquiries/"+url.PathEscape(id)+"?done=outcome")
+func (s *server) enquiryOutcome(w http.ResponseWriter, r *http.Request, u scheme.User) error {
+	id := r.PathValue("id")
+	vals := core.PostedValues(r, "status", "outcome")
+	err := s.Police.Outcome(r.Context(), u, id, vals["status"], vals["outcome"])
+	if s.Refused(w, r, err, vals, func(f core.FormView) {
+		s.showEnquiry(w, r, u, http.StatusUnprocessableEntity, EnquiryView{Errors: f.Errors, Values: f.Values})
+	}) {
 		return nil
-	})
+	}
+	core.SeeOther(w, r, "/coordinator/enquiries/"+url.PathEscape(id)+"?done=outcome")
+	return nil
 }

@@ -53,12 +53,10 @@ func (s *server) renderExports(w http.ResponseWriter, r *http.Request, u scheme.
 	s.Render(w, r, status, viewExports, f)
 }
 
-func (s *server) exportsPage() http.Handler {
-	return s.coordinatorsOnly(func(w http.ResponseWriter, r *http.Request, u scheme.User) error {
-		q := r.URL.Query()
-		s.renderExports(w, r, u, http.StatusOK, core.FormView{Values: map[string]string{"report_ids": q.Get("report"), "offender_id": q.Get("offender")}})
-		return nil
-	})
+func (s *server) exportsPage(w http.ResponseWriter, r *http.Request, u scheme.User) error {
+	q := r.URL.Query()
+	s.renderExports(w, r, u, http.StatusOK, core.FormView{Values: map[string]string{"report_ids": q.Get("report"), "offender_id": q.Get("offender")}})
+	return nil
 }
 
 func exportInput(r *http.Request) (police.ExportInput, map[string]string) {
@@ -67,16 +65,14 @@ func exportInput(r *http.Request) (police.ExportInput, map[string]string) {
 		Recipient: vals["recipient"], Format: vals["format"]}, vals
 }
 
-func (s *server) createExport() http.Handler {
-	return s.coordinatorsOnly(func(w http.ResponseWriter, r *http.Request, u scheme.User) error {
-		in, vals := exportInput(r)
-		e, err := s.Police.CreateExport(r.Context(), u, in)
-		if s.Refused(w, r, err, vals, func(f core.FormView) { s.renderExports(w, r, u, http.StatusUnprocessableEntity, f) }) {
-			return nil
-		}
-		core.SeeOther(w, r, "/coordinator/exports/"+url.PathEscape(e.ID)+"?done=created")
+func (s *server) createExport(w http.ResponseWriter, r *http.Request, u scheme.User) error {
+	in, vals := exportInput(r)
+	e, err := s.Police.CreateExport(r.Context(), u, in)
+	if s.Refused(w, r, err, vals, func(f core.FormView) { s.renderExports(w, r, u, http.StatusUnprocessableEntity, f) }) {
 		return nil
-	})
+	}
+	core.SeeOther(w, r, "/coordinator/exports/"+url.PathEscape(e.ID)+"?done=created")
+	return nil
 }
 
 // ExportView is one export's record.
@@ -90,23 +86,21 @@ type ExportView struct {
 
 type exportFormatOption struct{ Value, Label, Hint string }
 
-func (s *server) exportPage() http.Handler {
-	return s.coordinatorsOnly(func(w http.ResponseWriter, r *http.Request, u scheme.User) error {
-		e, err := s.Police.Record(r.Context(), u, r.PathValue("id"))
-		if err != nil {
-			return err
-		}
-		v := ExportView{PoliceExport: e, When: s.Time(e.CreatedAt, core.WeekdayTime),
-			Created: r.URL.Query().Get("done") == "created", IncludedN: len(e.Included), ExcludedN: len(e.Excluded)}
-		if username, _, err := s.Accounts.Username(r.Context(), e.CreatedBy); err == nil {
-			v.By = username
-		}
-		for _, f := range exportFormats {
-			v.Formats = append(v.Formats, exportFormatOption(f))
-		}
-		s.Render(w, r, http.StatusOK, viewExport, v)
-		return nil
-	})
+func (s *server) exportPage(w http.ResponseWriter, r *http.Request, u scheme.User) error {
+	e, err := s.Police.Record(r.Context(), u, r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	v := ExportView{PoliceExport: e, When: s.Time(e.CreatedAt, core.WeekdayTime),
+		Created: r.URL.Query().Get("done") == "created", IncludedN: len(e.Included), ExcludedN: len(e.Excluded)}
+	if username, _, err := s.Accounts.Username(r.Context(), e.CreatedBy); err == nil {
+		v.By = username
+	}
+	for _, f := range exportFormats {
+		v.Formats = append(v.Formats, exportFormatOption(f))
+	}
+	s.Render(w, r, http.StatusOK, viewExport, v)
+	return nil
 }
 
 // ExportPrintView is the printable export.
@@ -116,16 +110,14 @@ type ExportPrintView struct {
 	Excluded                     int
 }
 
-func (s *server) exportDownload() http.Handler {
-	return s.coordinatorsOnly(func(w http.ResponseWriter, r *http.Request, u scheme.User) error {
-		format := r.PostFormValue("format")
-		e, err := s.Police.Export(r.Context(), u, r.PathValue("id"), format)
-		if err != nil {
-			return err
-		}
-		s.writeExport(w, r, e, format)
-		return nil
-	})
+func (s *server) exportDownload(w http.ResponseWriter, r *http.Request, u scheme.User) error {
+	format := r.PostFormValue("format")
+	e, err := s.Police.Export(r.Context(), u, r.PathValue("id"), format)
+	if err != nil {
+		return err
+	}
+	s.writeExport(w, r, e, format)
+	return nil
 }
 
 // writeExport sends an export in a format: CSV and JSON as attachments

@@ -140,67 +140,63 @@ func cloneValues(q url.Values) url.Values {
 	return out
 }
 
-func (s *server) intelligencePage() http.Handler {
-	return s.coordinatorsOnly(func(w http.ResponseWriter, r *http.Request, u scheme.User) error {
-		v, err := s.intelligenceView(r, r.URL.Query(), police.SearchInput{Kind: "phone"})
-		if err != nil {
-			return err
-		}
-		status := http.StatusOK
-		if len(v.Errors) > 0 {
-			status = http.StatusUnprocessableEntity
-		}
-		s.Render(w, r, status, viewIntelligence, v)
-		return nil
-	})
+func (s *server) intelligencePage(w http.ResponseWriter, r *http.Request, u scheme.User) error {
+	v, err := s.intelligenceView(r, r.URL.Query(), police.SearchInput{Kind: "phone"})
+	if err != nil {
+		return err
+	}
+	status := http.StatusOK
+	if len(v.Errors) > 0 {
+		status = http.StatusUnprocessableEntity
+	}
+	s.Render(w, r, status, viewIntelligence, v)
+	return nil
 }
 
-func (s *server) intelligenceSearch() http.Handler {
-	return s.coordinatorsOnly(func(w http.ResponseWriter, r *http.Request, u scheme.User) error {
-		in := police.SearchInput{Kind: r.PostFormValue("kind"), Value: r.PostFormValue("value"), Region: r.PostFormValue("region"),
-			Type: r.PostFormValue("type"), From: r.PostFormValue("from"), To: r.PostFormValue("to")}
-		// The results belong to the intelligence page: its tab is the
-		// current one (the tabs read the address).
-		r2 := r.Clone(r.Context())
-		r2.URL.Path = "/coordinator/intelligence"
-		v, err := s.intelligenceView(r2, url.Values{}, in)
-		if err != nil {
+func (s *server) intelligenceSearch(w http.ResponseWriter, r *http.Request, u scheme.User) error {
+	in := police.SearchInput{Kind: r.PostFormValue("kind"), Value: r.PostFormValue("value"), Region: r.PostFormValue("region"),
+		Type: r.PostFormValue("type"), From: r.PostFormValue("from"), To: r.PostFormValue("to")}
+	// The results belong to the intelligence page: its tab is the
+	// current one (the tabs read the address).
+	r2 := r.Clone(r.Context())
+	r2.URL.Path = "/coordinator/intelligence"
+	v, err := s.intelligenceView(r2, url.Values{}, in)
+	if err != nil {
+		return err
+	}
+	l := s.Content.Lists()
+	problems := map[string]string{}
+	if in.Region != "" && l.RegionName(in.Region) == "" {
+		problems["region"] = "Choose a region from the list."
+	}
+	if in.Type != "" && l.TypeName(in.Type) == "" {
+		problems["type"] = "Choose a kind of incident from the list."
+	}
+	var res police.SearchResult
+	if len(problems) == 0 {
+		res, err = s.Police.SearchReports(r.Context(), u, in)
+		if scheme.ErrorCode(err) == scheme.CodeInvalid {
+			problems = core.FormErrors(err)
+		} else if err != nil {
 			return err
 		}
-		l := s.Content.Lists()
-		problems := map[string]string{}
-		if in.Region != "" && l.RegionName(in.Region) == "" {
-			problems["region"] = "Choose a region from the list."
-		}
-		if in.Type != "" && l.TypeName(in.Type) == "" {
-			problems["type"] = "Choose a kind of incident from the list."
-		}
-		var res police.SearchResult
-		if len(problems) == 0 {
-			res, err = s.Police.SearchReports(r.Context(), u, in)
-			if scheme.ErrorCode(err) == scheme.CodeInvalid {
-				problems = core.FormErrors(err)
-			} else if err != nil {
-				return err
-			}
-		}
-		if len(problems) > 0 {
-			v.SearchErrors = problems
-			s.Render(w, r2, http.StatusUnprocessableEntity, viewIntelligence, v)
-			return nil
-		}
-		v.Searched, v.More, v.Match = true, res.More, res.Match
-		for _, h := range res.Hits {
-			rep := h.Report
-			sv := core.SeverityOf(rep.Severity)
-			v.Results = append(v.Results, intelResult{ID: rep.ID, Date: s.Time(rep.IncidentAt, core.DateShort),
-				Region: cmp.Or(l.RegionName(rep.Region), rep.Region), Types: l.TypeNames(rep.IncidentTypes),
-				Status: string(rep.Status), StatusName: cmp.Or(core.CaseStatusNames[rep.Status], string(rep.Status)),
-				SeverityRank: sv.SeverityRank, SeverityName: sv.SeverityName, Profiles: h.Profiles})
-		}
-		s.Render(w, r2, http.StatusOK, viewIntelligence, v)
+	}
+	if len(problems) > 0 {
+		v.SearchErrors = problems
+		s.Render(w, r2, http.StatusUnprocessableEntity, viewIntelligence, v)
 		return nil
-	})
+	}
+	v.Searched, v.More, v.Match = true, res.More, res.Match
+	for _, h := range res.Hits {
+		rep := h.Report
+		sv := core.SeverityOf(rep.Severity)
+		v.Results = append(v.Results, intelResult{ID: rep.ID, Date: s.Time(rep.IncidentAt, core.DateShort),
+			Region: cmp.Or(l.RegionName(rep.Region), rep.Region), Types: l.TypeNames(rep.IncidentTypes),
+			Status: string(rep.Status), StatusName: cmp.Or(core.CaseStatusNames[rep.Status], string(rep.Status)),
+			SeverityRank: sv.SeverityRank, SeverityName: sv.SeverityName, Profiles: h.Profiles})
+	}
+	s.Render(w, r2, http.StatusOK, viewIntelligence, v)
+	return nil
 }
 
 // intelSince says how long after the report before an incident happened,

@@ -28,18 +28,16 @@ var memberExportStatusNames = map[string]string{
 	"exported_unapproved":       "Exported (before approval was required)",
 }
 
-func (s *server) membersPage() http.Handler {
-	return s.SignedIn(func(w http.ResponseWriter, r *http.Request, u scheme.User) error {
-		s.renderMembers(w, r, u, http.StatusOK, core.FormView{Notice: map[string]string{
-			"revoked":          "Membership revoked: their sessions have ended and they have been told.",
-			"reset":            "Temporary password set. Give it to them in person; their other sessions have ended.",
-			"role":             "Role changed. Their sessions have ended; they sign in again with the new role.",
-			"export-requested": "Export requested. Another coordinator or admin must approve it; then you can download the details.",
-			"export-approved":  "Export approved. The coordinator who asked can now download the details.",
-			"export-refused":   "Export refused. Nothing can be downloaded.",
-		}[r.URL.Query().Get("done")]})
-		return nil
-	}, scheme.RoleCoordinator)
+func (s *server) membersPage(w http.ResponseWriter, r *http.Request, u scheme.User) error {
+	s.renderMembers(w, r, u, http.StatusOK, core.FormView{Notice: map[string]string{
+		"revoked":          "Membership revoked: their sessions have ended and they have been told.",
+		"reset":            "Temporary password set. Give it to them in person; their other sessions have ended.",
+		"role":             "Role changed. Their sessions have ended; they sign in again with the new role.",
+		"export-requested": "Export requested. Another coordinator or admin must approve it; then you can download the details.",
+		"export-approved":  "Export approved. The coordinator who asked can now download the details.",
+		"export-refused":   "Export refused. Nothing can be downloaded.",
+	}[r.URL.Query().Get("done")]})
+	return nil
 }
 
 func (s *server) renderMembers(w http.ResponseWriter, r *http.Request, u scheme.User, status int, f core.FormView) {
@@ -126,42 +124,38 @@ func (s *server) exportRevoked() http.Handler {
 }
 
 // decideMemberExport approves or refuses someone else's request.
-func (s *server) decideMemberExport() http.Handler {
-	return s.SignedIn(func(w http.ResponseWriter, r *http.Request, u scheme.User) error {
-		e, err := s.Police.DecideMemberExport(r.Context(), u, r.PathValue("id"), r.PostFormValue("decision"))
-		if err != nil {
-			if code := scheme.ErrorCode(err); code == scheme.CodeInvalid || code == scheme.CodeForbidden || code == scheme.CodeConflict {
-				s.renderMembers(w, r, u, core.StatusFor(code), core.FormView{Errors: core.FormErrors(err)})
-				return nil
-			}
-			return err
+func (s *server) decideMemberExport(w http.ResponseWriter, r *http.Request, u scheme.User) error {
+	e, err := s.Police.DecideMemberExport(r.Context(), u, r.PathValue("id"), r.PostFormValue("decision"))
+	if err != nil {
+		if code := scheme.ErrorCode(err); code == scheme.CodeInvalid || code == scheme.CodeForbidden || code == scheme.CodeConflict {
+			s.renderMembers(w, r, u, core.StatusFor(code), core.FormView{Errors: core.FormErrors(err)})
+			return nil
 		}
-		done := "export-refused"
-		if e.Status == scheme.MemberExportApproved {
-			done = "export-approved"
-		}
-		core.SeeOther(w, r, "/coordinator/members?done="+done)
-		return nil
-	}, scheme.RoleCoordinator)
+		return err
+	}
+	done := "export-refused"
+	if e.Status == scheme.MemberExportApproved {
+		done = "export-approved"
+	}
+	core.SeeOther(w, r, "/coordinator/members?done="+done)
+	return nil
 }
 
 // downloadMemberExport gives the one who asked an approved export's
 // details, as a JSON file; the download is audited.
-func (s *server) downloadMemberExport() http.Handler {
-	return s.SignedIn(func(w http.ResponseWriter, r *http.Request, u scheme.User) error {
-		e, err := s.Police.DownloadMemberExport(r.Context(), u, r.PathValue("id"))
-		if err != nil {
-			if code := scheme.ErrorCode(err); code == scheme.CodeConflict || code == scheme.CodeForbidden {
-				s.renderMembers(w, r, u, core.StatusFor(code), core.FormView{Errors: core.FormErrors(err)})
-				return nil
-			}
-			return err
+func (s *server) downloadMemberExport(w http.ResponseWriter, r *http.Request, u scheme.User) error {
+	e, err := s.Police.DownloadMemberExport(r.Context(), u, r.PathValue("id"))
+	if err != nil {
+		if code := scheme.ErrorCode(err); code == scheme.CodeConflict || code == scheme.CodeForbidden {
+			s.renderMembers(w, r, u, core.StatusFor(code), core.FormView{Errors: core.FormErrors(err)})
+			return nil
 		}
-		w.Header().Set("Content-Type", "application/json; charset=utf-8")
-		w.Header().Set("Content-Disposition", `attachment; filename="revoked-member.json"`)
-		enc := json.NewEncoder(w)
-		enc.SetIndent("", "  ")
-		_ = enc.Encode(e) // the client went away
-		return nil
-	}, scheme.RoleCoordinator)
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.Header().Set("Content-Disposition", `attachment; filename="revoked-member.json"`)
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	_ = enc.Encode(e) // the client went away
+	return nil
 }

@@ -44,20 +44,18 @@ type caseProfileReport struct {
 	Since                 string // on the offender's timeline: how long after the report before
 }
 
-func (s *server) offenderPage() http.Handler {
-	return s.SignedIn(func(w http.ResponseWriter, r *http.Request, u scheme.User) error {
-		notice := map[string]string{
-			"linked":   "Linked: the offender is now part of this profile, and stays here whatever automatic linking finds later.",
-			"unlinked": "Unlinked: this is the offender's own profile now. They stay apart from the profile they left whatever automatic linking finds later.",
-		}[r.URL.Query().Get("done")]
-		f := core.FormView{Notice: notice}
-		var left string
-		if notice != "" {
-			left = r.URL.Query().Get("from")
-		}
-		s.renderOffender(w, r, u, r.PathValue("id"), http.StatusOK, f, left)
-		return nil
-	}, scheme.RoleCoordinator)
+func (s *server) offenderPage(w http.ResponseWriter, r *http.Request, u scheme.User) error {
+	notice := map[string]string{
+		"linked":   "Linked: the offender is now part of this profile, and stays here whatever automatic linking finds later.",
+		"unlinked": "Unlinked: this is the offender's own profile now. They stay apart from the profile they left whatever automatic linking finds later.",
+	}[r.URL.Query().Get("done")]
+	f := core.FormView{Notice: notice}
+	var left string
+	if notice != "" {
+		left = r.URL.Query().Get("from")
+	}
+	s.renderOffender(w, r, u, r.PathValue("id"), http.StatusOK, f, left)
+	return nil
 }
 
 func (s *server) renderOffender(w http.ResponseWriter, r *http.Request, u scheme.User, id string, status int, f core.FormView, left string) {
@@ -135,49 +133,47 @@ func (s *server) renderOffender(w http.ResponseWriter, r *http.Request, u scheme
 	s.Render(w, r, status, viewOffender, f)
 }
 
-func (s *server) moveOffender() http.Handler {
-	return s.SignedIn(func(w http.ResponseWriter, r *http.Request, u scheme.User) error {
-		offender := strings.TrimSpace(r.PostFormValue("offender"))
-		to, from := strings.TrimSpace(r.PostFormValue("to")), strings.TrimSpace(r.PostFormValue("from"))
-		reason := strings.TrimSpace(r.PostFormValue("reason"))
-		// Field names on the offender page: the link form's, or the unlink
-		// form of that offender.
-		offenderField, reasonField := "link-offender", "link-reason"
-		if to == "" {
-			reasonField = "reason-" + offender
+func (s *server) moveOffender(w http.ResponseWriter, r *http.Request, u scheme.User) error {
+	offender := strings.TrimSpace(r.PostFormValue("offender"))
+	to, from := strings.TrimSpace(r.PostFormValue("to")), strings.TrimSpace(r.PostFormValue("from"))
+	reason := strings.TrimSpace(r.PostFormValue("reason"))
+	// Field names on the offender page: the link form's, or the unlink
+	// form of that offender.
+	offenderField, reasonField := "link-offender", "link-reason"
+	if to == "" {
+		reasonField = "reason-" + offender
+	}
+	again := func(status int, errs map[string]string) {
+		if from == "" {
+			s.Fail(w, r, scheme.Invalid(errs))
+			return
 		}
-		again := func(status int, errs map[string]string) {
-			if from == "" {
-				s.Fail(w, r, scheme.Invalid(errs))
-				return
+		s.renderOffender(w, r, u, from, status, core.FormView{Values: map[string]string{offenderField: offender, reasonField: reason}, Errors: errs}, "")
+	}
+	result, err := s.Reports.MoveOffender(r.Context(), u, offender, to, reason)
+	if err != nil {
+		switch scheme.ErrorCode(err) {
+		case scheme.CodeInvalid:
+			again(http.StatusUnprocessableEntity, core.FormErrors(caseRenameFields(err, map[string]string{"offender": offenderField, "reason": reasonField})))
+		case scheme.CodeNotFound:
+			if to != "" && from != "" {
+				again(http.StatusUnprocessableEntity, map[string]string{offenderField: "No offender has that reference. Copy it from the report's case page."})
+				return nil
 			}
-			s.renderOffender(w, r, u, from, status, core.FormView{Values: map[string]string{offenderField: offender, reasonField: reason}, Errors: errs}, "")
+			s.Fail(w, r, err)
+		default:
+			s.Fail(w, r, err)
 		}
-		result, err := s.Reports.MoveOffender(r.Context(), u, offender, to, reason)
-		if err != nil {
-			switch scheme.ErrorCode(err) {
-			case scheme.CodeInvalid:
-				again(http.StatusUnprocessableEntity, core.FormErrors(caseRenameFields(err, map[string]string{"offender": offenderField, "reason": reasonField})))
-			case scheme.CodeNotFound:
-				if to != "" && from != "" {
-					again(http.StatusUnprocessableEntity, map[string]string{offenderField: "No offender has that reference. Copy it from the report's case page."})
-					return nil
-				}
-				s.Fail(w, r, err)
-			default:
-				s.Fail(w, r, err)
-			}
-			return nil
-		}
-		done := "linked"
-		if to == "" {
-			done = "unlinked"
-		}
-		dest := "/coordinator/offenders/" + url.PathEscape(result) + "?done=" + done
-		if to == "" && from != "" {
-			dest += "&from=" + url.QueryEscape(from)
-		}
-		core.SeeOther(w, r, dest)
 		return nil
-	}, scheme.RoleCoordinator)
+	}
+	done := "linked"
+	if to == "" {
+		done = "unlinked"
+	}
+	dest := "/coordinator/offenders/" + url.PathEscape(result) + "?done=" + done
+	if to == "" && from != "" {
+		dest += "&from=" + url.QueryEscape(from)
+	}
+	core.SeeOther(w, r, dest)
+	return nil
 }

@@ -209,67 +209,65 @@ func (s *server) caseURL(id, done, section string) string {
 	return "/coordinator/reports/" + url.PathEscape(id) + "?done=" + done + "#" + section
 }
 
-func (s *server) editWorkingCopy() http.Handler {
-	return s.SignedIn(func(w http.ResponseWriter, r *http.Request, u scheme.User) error {
-		ctx := r.Context()
-		rep, err := s.Reports.Peek(ctx, u, r.PathValue("id"))
-		if err != nil {
-			return err
-		}
-		if err := r.ParseForm(); err != nil {
-			return scheme.Errorf(scheme.CodeInvalid, "We could not read that form.")
-		}
-		f := caseWorkingFromForm(r.PostForm)
+func (s *server) editWorkingCopy(w http.ResponseWriter, r *http.Request, u scheme.User) error {
+	ctx := r.Context()
+	rep, err := s.Reports.Peek(ctx, u, r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	if err := r.ParseForm(); err != nil {
+		return scheme.Errorf(scheme.CodeInvalid, "We could not read that form.")
+	}
+	f := caseWorkingFromForm(r.PostForm)
 
-		// "Add an identifier" and "Add an offender" show the form again
-		// with an empty row, keeping what was typed; nothing is saved.
-		if add := r.PostFormValue("add"); add != "" {
-			if add == "offender" && f.CanAddOffender {
-				o := newWCOffender(len(f.Offenders), "", "")
-				f.Offenders = append(f.Offenders, o)
-				f.addBlankIdentifier(len(f.Offenders) - 1)
-			} else if i, err := strconv.Atoi(strings.TrimPrefix(add, "identifier-")); err == nil && i >= 0 && i < len(f.Offenders) && f.Offenders[i].CanAddIdent {
-				f.addBlankIdentifier(i)
-			}
-			f.settle()
-			s.renderCase(w, r, u, caseForm{status: http.StatusOK, form: "working-copy", wc: &f})
-			return nil
+	// "Add an identifier" and "Add an offender" show the form again
+	// with an empty row, keeping what was typed; nothing is saved.
+	if add := r.PostFormValue("add"); add != "" {
+		if add == "offender" && f.CanAddOffender {
+			o := newWCOffender(len(f.Offenders), "", "")
+			f.Offenders = append(f.Offenders, o)
+			f.addBlankIdentifier(len(f.Offenders) - 1)
+		} else if i, err := strconv.Atoi(strings.TrimPrefix(add, "identifier-")); err == nil && i >= 0 && i < len(f.Offenders) && f.Offenders[i].CanAddIdent {
+			f.addBlankIdentifier(i)
 		}
-
-		checked, problems, err := s.Reports.Validate(ctx, f.input(rep))
-		if err != nil {
-			return err
-		}
-		if len(problems) > 0 {
-			f.withProblems(problems)
-			s.renderCase(w, r, u, caseForm{status: http.StatusUnprocessableEntity, form: "working-copy", wc: &f, errors: problems})
-			return nil
-		}
-		// Keep each offender's id, so that their links stay; an id that is
-		// not this report's (or is used twice) makes a new offender.
-		content := checked.Original
-		known := map[string]bool{}
-		for _, o := range rep.Working.Offenders {
-			known[o.ID] = true
-		}
-		k := 0
-		for _, o := range f.Offenders {
-			if !o.kept() {
-				continue
-			}
-			if k < len(content.Offenders) && known[o.ID] {
-				content.Offenders[k].ID = o.ID
-				known[o.ID] = false
-			}
-			k++
-		}
-		if err := s.Reports.UpdateWorkingCopy(ctx, u, rep.ID, content); err != nil {
-			s.caseFailed(w, r, u, err, caseForm{form: "working-copy", wc: &f})
-			return nil
-		}
-		core.SeeOther(w, r, s.caseURL(rep.ID, "edit", "working-copy"))
+		f.settle()
+		s.renderCase(w, r, u, caseForm{status: http.StatusOK, form: "working-copy", wc: &f})
 		return nil
-	}, scheme.RoleCoordinator)
+	}
+
+	checked, problems, err := s.Reports.Validate(ctx, f.input(rep))
+	if err != nil {
+		return err
+	}
+	if len(problems) > 0 {
+		f.withProblems(problems)
+		s.renderCase(w, r, u, caseForm{status: http.StatusUnprocessableEntity, form: "working-copy", wc: &f, errors: problems})
+		return nil
+	}
+	// Keep each offender's id, so that their links stay; an id that is
+	// not this report's (or is used twice) makes a new offender.
+	content := checked.Original
+	known := map[string]bool{}
+	for _, o := range rep.Working.Offenders {
+		known[o.ID] = true
+	}
+	k := 0
+	for _, o := range f.Offenders {
+		if !o.kept() {
+			continue
+		}
+		if k < len(content.Offenders) && known[o.ID] {
+			content.Offenders[k].ID = o.ID
+			known[o.ID] = false
+		}
+		k++
+	}
+	if err := s.Reports.UpdateWorkingCopy(ctx, u, rep.ID, content); err != nil {
+		s.caseFailed(w, r, u, err, caseForm{form: "working-copy", wc: &f})
+		return nil
+	}
+	core.SeeOther(w, r, s.caseURL(rep.ID, "edit", "working-copy"))
+	return nil
 }
 
 // caseFailed shows the case again with the problem (invalid input or a
@@ -291,31 +289,27 @@ func (s *server) caseFailed(w http.ResponseWriter, r *http.Request, u scheme.Use
 	s.renderCase(w, r, u, f)
 }
 
-func (s *server) setReportStatus() http.Handler {
-	return s.SignedIn(func(w http.ResponseWriter, r *http.Request, u scheme.User) error {
-		to := scheme.ReportStatus(r.PostFormValue("status"))
-		reason := strings.TrimSpace(r.PostFormValue("reason"))
-		values := map[string]string{"status": string(to), "reason": reason}
-		if err := s.Reports.SetStatus(r.Context(), u, r.PathValue("id"), to, reason); err != nil {
-			s.caseFailed(w, r, u, err, caseForm{form: "status", values: values})
-			return nil
-		}
-		core.SeeOther(w, r, s.caseURL(r.PathValue("id"), "status", "case-status"))
+func (s *server) setReportStatus(w http.ResponseWriter, r *http.Request, u scheme.User) error {
+	to := scheme.ReportStatus(r.PostFormValue("status"))
+	reason := strings.TrimSpace(r.PostFormValue("reason"))
+	values := map[string]string{"status": string(to), "reason": reason}
+	if err := s.Reports.SetStatus(r.Context(), u, r.PathValue("id"), to, reason); err != nil {
+		s.caseFailed(w, r, u, err, caseForm{form: "status", values: values})
 		return nil
-	}, scheme.RoleCoordinator)
+	}
+	core.SeeOther(w, r, s.caseURL(r.PathValue("id"), "status", "case-status"))
+	return nil
 }
 
-func (s *server) addCaseNote() http.Handler {
-	return s.SignedIn(func(w http.ResponseWriter, r *http.Request, u scheme.User) error {
-		kind, text := r.PostFormValue("kind"), r.PostFormValue("text")
-		values := map[string]string{"kind": kind, "text": text}
-		if err := s.Reports.AddCaseNote(r.Context(), u, r.PathValue("id"), kind, text); err != nil {
-			s.caseFailed(w, r, u, caseRenameFields(err, map[string]string{"note": "text", "referral": "text"}), caseForm{form: "notes", values: values})
-			return nil
-		}
-		core.SeeOther(w, r, s.caseURL(r.PathValue("id"), kind, "case-notes"))
+func (s *server) addCaseNote(w http.ResponseWriter, r *http.Request, u scheme.User) error {
+	kind, text := r.PostFormValue("kind"), r.PostFormValue("text")
+	values := map[string]string{"kind": kind, "text": text}
+	if err := s.Reports.AddCaseNote(r.Context(), u, r.PathValue("id"), kind, text); err != nil {
+		s.caseFailed(w, r, u, caseRenameFields(err, map[string]string{"note": "text", "referral": "text"}), caseForm{form: "notes", values: values})
 		return nil
-	}, scheme.RoleCoordinator)
+	}
+	core.SeeOther(w, r, s.caseURL(r.PathValue("id"), kind, "case-notes"))
+	return nil
 }
 
 // caseRenameFields moves a store's field problems onto this page's field names.
@@ -331,37 +325,31 @@ func caseRenameFields(err error, names map[string]string) error {
 	return &scheme.Error{Code: se.Code, Message: se.Message, Fields: fields, Err: se.Err}
 }
 
-func (s *server) addTask() http.Handler {
-	return s.SignedIn(func(w http.ResponseWriter, r *http.Request, u scheme.User) error {
-		title, dueText := r.PostFormValue("title"), strings.TrimSpace(r.PostFormValue("due"))
-		values := map[string]string{"title": title, "due": dueText}
-		if _, err := s.Reports.AddTask(r.Context(), u, r.PathValue("id"), title, dueText); err != nil {
-			s.caseFailed(w, r, u, caseRenameFields(err, map[string]string{"task": "title"}), caseForm{form: "tasks", values: values})
-			return nil
-		}
-		core.SeeOther(w, r, s.caseURL(r.PathValue("id"), "task", "case-tasks"))
+func (s *server) addTask(w http.ResponseWriter, r *http.Request, u scheme.User) error {
+	title, dueText := r.PostFormValue("title"), strings.TrimSpace(r.PostFormValue("due"))
+	values := map[string]string{"title": title, "due": dueText}
+	if _, err := s.Reports.AddTask(r.Context(), u, r.PathValue("id"), title, dueText); err != nil {
+		s.caseFailed(w, r, u, caseRenameFields(err, map[string]string{"task": "title"}), caseForm{form: "tasks", values: values})
 		return nil
-	}, scheme.RoleCoordinator)
+	}
+	core.SeeOther(w, r, s.caseURL(r.PathValue("id"), "task", "case-tasks"))
+	return nil
 }
 
-func (s *server) completeTask() http.Handler {
-	return s.SignedIn(func(w http.ResponseWriter, r *http.Request, u scheme.User) error {
-		if err := s.Reports.CompleteTask(r.Context(), u, r.PathValue("id"), r.PathValue("task")); err != nil {
-			return err
-		}
-		core.SeeOther(w, r, s.caseURL(r.PathValue("id"), "task-done", "case-tasks"))
-		return nil
-	}, scheme.RoleCoordinator)
+func (s *server) completeTask(w http.ResponseWriter, r *http.Request, u scheme.User) error {
+	if err := s.Reports.CompleteTask(r.Context(), u, r.PathValue("id"), r.PathValue("task")); err != nil {
+		return err
+	}
+	core.SeeOther(w, r, s.caseURL(r.PathValue("id"), "task-done", "case-tasks"))
+	return nil
 }
 
-func (s *server) schemeMessage() http.Handler {
-	return s.SignedIn(func(w http.ResponseWriter, r *http.Request, u scheme.User) error {
-		body := r.PostFormValue("body")
-		if _, err := s.Reports.SchemeMessage(r.Context(), u, r.PathValue("id"), body, s.Accounts.URL); err != nil {
-			s.caseFailed(w, r, u, caseRenameFields(err, map[string]string{"message": "body"}), caseForm{form: "messages", values: map[string]string{"body": body}})
-			return nil
-		}
-		core.SeeOther(w, r, s.caseURL(r.PathValue("id"), "message", "case-messages"))
+func (s *server) schemeMessage(w http.ResponseWriter, r *http.Request, u scheme.User) error {
+	body := r.PostFormValue("body")
+	if _, err := s.Reports.SchemeMessage(r.Context(), u, r.PathValue("id"), body, s.Accounts.URL); err != nil {
+		s.caseFailed(w, r, u, caseRenameFields(err, map[string]string{"message": "body"}), caseForm{form: "messages", values: map[string]string{"body": body}})
 		return nil
-	}, scheme.RoleCoordinator)
+	}
+	core.SeeOther(w, r, s.caseURL(r.PathValue("id"), "message", "case-messages"))
+	return nil
 }
