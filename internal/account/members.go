@@ -6,6 +6,7 @@ import (
 
 	"uglymugs/internal/audit"
 	"uglymugs/internal/scheme"
+	"uglymugs/internal/store"
 )
 
 // activeStaff refuses anyone but an active coordinator or admin.
@@ -37,10 +38,7 @@ func (s *Service) Members(ctx context.Context, u scheme.User) ([]scheme.MemberRo
 		return nil, err
 	}
 	ms, err := s.DB.Accounts.Members(ctx)
-	if err != nil {
-		return nil, err
-	}
-	return ms, s.DB.Audit(ctx, audit.Entry{Actor: u.ID, Action: "members.view"})
+	return store.Viewed(ctx, s.DB, audit.Entry{Actor: u.ID, Action: "members.view"}, ms, err)
 }
 
 // Application returns one application with the applicant's details for a
@@ -50,10 +48,7 @@ func (s *Service) Application(ctx context.Context, u scheme.User, id string) (sc
 		return scheme.Application{}, err
 	}
 	a, err := s.DB.Accounts.Application(ctx, id)
-	if err != nil {
-		return a, err
-	}
-	return a, s.DB.Audit(ctx, audit.Entry{Actor: u.ID, Action: "application.view", SubjectType: "application", SubjectID: id})
+	return store.Viewed(ctx, s.DB, audit.Entry{Actor: u.ID, Action: "application.view", SubjectType: "application", SubjectID: id}, a, err)
 }
 
 // Revoke ends a member's membership for false or malicious reporting, for

@@ -8,6 +8,7 @@ import (
 
 	"uglymugs/internal/audit"
 	"uglymugs/internal/scheme"
+	"uglymugs/internal/store"
 )
 
 // LegalBasisNames say, for the form and the log, what each basis means.
@@ -122,10 +123,7 @@ func (s *Service) Disclosure(ctx context.Context, u scheme.User, id string) (sch
 		return scheme.Disclosure{}, err
 	}
 	d, err := s.DB.Police.Disclosure(ctx, id)
-	if err != nil {
-		return d, err
-	}
-	return d, s.DB.Audit(ctx, audit.Entry{Actor: u.ID, Action: "disclosure.view", SubjectType: "disclosure", SubjectID: d.ID})
+	return store.Viewed(ctx, s.DB, audit.Entry{Actor: u.ID, Action: "disclosure.view", SubjectType: "disclosure", SubjectID: d.ID}, d, err)
 }
 
 // MemberDisclosures returns the approved disclosures about u that she is

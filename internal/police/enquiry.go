@@ -8,6 +8,7 @@ import (
 
 	"uglymugs/internal/audit"
 	"uglymugs/internal/scheme"
+	"uglymugs/internal/store"
 )
 
 // EnquiryInput is a police request as a coordinator records it.
@@ -146,10 +147,7 @@ func (s *Service) Enquiry(ctx context.Context, u scheme.User, id string) (scheme
 		return scheme.Enquiry{}, err
 	}
 	e, err := s.DB.Police.Enquiry(ctx, id)
-	if err != nil {
-		return e, err
-	}
-	return e, s.DB.Audit(ctx, audit.Entry{Actor: u.ID, Action: "enquiry.view", SubjectType: "police_enquiry", SubjectID: e.ID})
+	return store.Viewed(ctx, s.DB, audit.Entry{Actor: u.ID, Action: "enquiry.view", SubjectType: "police_enquiry", SubjectID: e.ID}, e, err)
 }
 
 // MemberEnquiries returns the forwards u may answer: about her own

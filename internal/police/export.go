@@ -17,6 +17,7 @@ import (
 	"uglymugs/internal/audit"
 	"uglymugs/internal/scheme"
 	"uglymugs/internal/stats"
+	"uglymugs/internal/store"
 )
 
 // Formats an export can take.
@@ -232,10 +233,7 @@ func (s *Service) Record(ctx context.Context, u scheme.User, id string) (scheme.
 		return scheme.PoliceExport{}, err
 	}
 	e, err := s.DB.Police.PoliceExport(ctx, id)
-	if err != nil {
-		return e, err
-	}
-	return e, s.DB.Audit(ctx, audit.Entry{Actor: u.ID, Action: "police.export.view", SubjectType: "police_export", SubjectID: e.ID})
+	return store.Viewed(ctx, s.DB, audit.Entry{Actor: u.ID, Action: "police.export.view", SubjectType: "police_export", SubjectID: e.ID}, e, err)
 }
 
 // rows turns reports into export rows, keyed R1, R2… in incident order,

@@ -6,6 +6,7 @@ import (
 
 	"uglymugs/internal/audit"
 	"uglymugs/internal/scheme"
+	"uglymugs/internal/store"
 )
 
 // Offender profiles: what links several reports to one likely person, and
@@ -18,10 +19,7 @@ func (s *Service) OffenderProfile(ctx context.Context, u scheme.User, id string)
 		return scheme.OffenderProfile{}, err
 	}
 	p, err := s.DB.Reports.OffenderProfile(ctx, id)
-	if err != nil {
-		return p, err
-	}
-	return p, s.DB.Audit(ctx, audit.Entry{Actor: u.ID, Action: "offender.view", SubjectType: "offender_profile", SubjectID: id})
+	return store.Viewed(ctx, s.DB, audit.Entry{Actor: u.ID, Action: "offender.view", SubjectType: "offender_profile", SubjectID: id}, p, err)
 }
 
 // ProfileReports returns the ids of the reports an offender profile links,

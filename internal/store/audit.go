@@ -75,3 +75,13 @@ func (d *DB) AuditEntries(ctx context.Context) iter.Seq2[audit.Entry, error] {
 		}
 	}
 }
+
+// Viewed returns v once its view is in the audit log, or err if reading it
+// failed, when there was nothing to see and nothing is recorded. The
+// domain calls it for every read of personal data that must be audited.
+func Viewed[T any](ctx context.Context, d *DB, e audit.Entry, v T, err error) (T, error) {
+	if err != nil {
+		return v, err
+	}
+	return v, d.Audit(ctx, e)
+}
