@@ -519,11 +519,7 @@ func (s *Service) check(ctx context.Context, a scheme.Alert, rs []scheme.Report)
 	if err != nil {
 		return nil, err
 	}
-	for _, d := range reporters {
-		sens.Names = append(sens.Names, d.Username, d.WorkName, d.RealName)
-		sens.Contacts = append(sens.Contacts, d.Email, d.Mobile, d.OrganisationEmail)
-		sens.Venues = append(sens.Venues, d.Organisation)
-	}
+	sens.AddReporters(reporters)
 	for _, id := range a.Identifiers {
 		sens.Allowed = append(sens.Allowed, id.Value, id.Normalised)
 	}

@@ -5,6 +5,8 @@ import (
 	"slices"
 	"unicode"
 	"unicode/utf8"
+
+	"uglymugs/internal/scheme"
 )
 
 // Kinds of flag.
@@ -33,6 +35,16 @@ type Sensitive struct {
 	// nor is a name introduced as one that equals an allowed name. Details
 	// that are also in Names or Contacts are flagged all the same.
 	Allowed []string
+}
+
+// AddReporters adds what names the reporters: their usernames, work and
+// real names, contact details, and their organisations' names and emails.
+func (s *Sensitive) AddReporters(ds []scheme.ReporterDetails) {
+	for _, d := range ds {
+		s.Names = append(s.Names, d.Username, d.WorkName, d.RealName)
+		s.Contacts = append(s.Contacts, d.Email, d.Mobile, d.OrganisationEmail)
+		s.Venues = append(s.Venues, d.Organisation)
+	}
 }
 
 // Flag is one thing in the text that may identify a reporter or victim.

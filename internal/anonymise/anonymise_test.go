@@ -3,6 +3,8 @@ package anonymise
 import (
 	"strings"
 	"testing"
+
+	"uglymugs/internal/scheme"
 )
 
 // All data here is fictional: Ofcom's drama numbers (07700 900xxx, 020 7946
@@ -249,6 +251,20 @@ func TestCheck_KnownDetailsSayTheyAreTheReportersOwn(t *testing.T) {
 	got = Check(map[string]string{"body": "07700 900555"}, Sensitive{Contacts: []string{"+44 7700 900555"}})
 	if len(got) != 1 || got[0].Message != msgPhoneKnown {
 		t.Errorf("a reporter's number: got %+v, want the message %q", got, msgPhoneKnown)
+	}
+}
+
+// A reporter's details, as the store reads them, are what the check looks
+// for: her names, her contact details and her organisation.
+func TestSensitive_AddReportersFlagsEachDetail(t *testing.T) {
+	t.Parallel()
+	var s Sensitive
+	s.AddReporters([]scheme.ReporterDetails{{Username: "jade_x99", WorkName: "Jade", RealName: "Ruby Smith", Email: "ruby@example.org",
+		Mobile: "07700 900555", Organisation: "Northern Lights Project", OrganisationEmail: "office@example.org"}})
+	for _, text := range []string{"jade_x99", "Jade", "Ruby Smith", "ruby@example.org", "07700 900555", "Northern Lights Project", "office@example.org"} {
+		if got := Check(map[string]string{"body": "He said " + text + " was there."}, s); len(got) == 0 {
+			t.Errorf("%q: not flagged", text)
+		}
 	}
 }
 

@@ -311,11 +311,7 @@ func (s *Service) sensitive(ctx context.Context, rs []scheme.Report) (anonymise.
 	if err != nil {
 		return sens, err
 	}
-	for _, d := range reporters {
-		sens.Names = append(sens.Names, d.Username, d.WorkName, d.RealName)
-		sens.Contacts = append(sens.Contacts, d.Email, d.Mobile, d.OrganisationEmail)
-		sens.Venues = append(sens.Venues, d.Organisation)
-	}
+	sens.AddReporters(reporters)
 	return sens, nil
 }
 
