@@ -54,22 +54,22 @@ func KeptText(body string) string { return strings.TrimSpace(strings.ReplaceAll(
 
 // PageProblem refuses a page's text (as kept) that is empty or too long.
 func PageProblem(body string) error {
-	switch {
-	case body == "":
-		return Invalid(map[string]string{"body": "Write the page: it cannot be empty."})
-	case utf8.RuneCountInString(body) > MaxContent:
-		return Invalid(map[string]string{"body": fmt.Sprintf("Keep the page under %d characters.", MaxContent)})
-	}
-	return nil
+	return textProblem(body, "Write the page: it cannot be empty.", "page")
 }
 
 // TermsProblem refuses terms (as kept) that are empty or too long.
 func TermsProblem(body string) error {
+	return textProblem(body, "Write the terms: they cannot be empty.", "terms")
+}
+
+// textProblem refuses body if it is empty (with the words given) or
+// longer than MaxContent.
+func textProblem(body, empty, what string) error {
 	switch {
 	case body == "":
-		return Invalid(map[string]string{"body": "Write the terms: they cannot be empty."})
+		return Invalid(map[string]string{"body": empty})
 	case utf8.RuneCountInString(body) > MaxContent:
-		return Invalid(map[string]string{"body": fmt.Sprintf("Keep the terms under %d characters.", MaxContent)})
+		return Invalid(map[string]string{"body": fmt.Sprintf("Keep the %s under %d characters.", what, MaxContent)})
 	}
 	return nil
 }
