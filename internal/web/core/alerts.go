@@ -113,3 +113,24 @@ type Option struct {
 	Value, Label string
 	Selected     bool
 }
+
+// RegionChoices are a filter's regions: "Any region", then each region,
+// with the one chosen selected.
+func RegionChoices(l scheme.Lists, chosen string) []Option {
+	return choices("Any region", chosen, len(l.Regions), func(i int) (string, string) { return l.Regions[i].Slug, l.Regions[i].Name })
+}
+
+// TypeChoices are a filter's incident types: "Any kind", then each type,
+// most severe first, with the one chosen selected.
+func TypeChoices(l scheme.Lists, chosen string) []Option {
+	return choices("Any kind", chosen, len(l.Types), func(i int) (string, string) { return l.Types[i].Slug, l.Types[i].Name })
+}
+
+func choices(anyLabel, chosen string, n int, item func(i int) (slug, name string)) []Option {
+	out := append(make([]Option, 0, n+1), Option{Value: "", Label: anyLabel, Selected: chosen == ""})
+	for i := range n {
+		slug, name := item(i)
+		out = append(out, Option{Value: slug, Label: name, Selected: slug == chosen})
+	}
+	return out
+}

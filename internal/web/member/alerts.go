@@ -153,14 +153,7 @@ func (s *server) renderFeed(w http.ResponseWriter, r *http.Request, u scheme.Use
 		s.Fail(w, r, err)
 		return
 	}
-	v.Regions = []core.Option{{Value: "", Label: "Any region", Selected: v.Region == ""}}
-	for _, x := range l.Regions {
-		v.Regions = append(v.Regions, core.Option{Value: x.Slug, Label: x.Name, Selected: x.Slug == v.Region})
-	}
-	v.Types = []core.Option{{Value: "", Label: "Any kind", Selected: v.Type == ""}}
-	for _, x := range l.Types {
-		v.Types = append(v.Types, core.Option{Value: x.Slug, Label: x.Name, Selected: x.Slug == v.Type})
-	}
+	v.Regions, v.Types = core.RegionChoices(l, v.Region), core.TypeChoices(l, v.Type)
 	s.Render(w, r, status, viewAlertFeed, v)
 }
 

@@ -275,15 +275,10 @@ func offenderSummaries(offs []scheme.Offender) []offenderSummary {
 func (s *server) draftSummary(in report.Input, l scheme.Lists) summary {
 	sum := summary{Types: l.TypeNames(in.IncidentTypes), Account: in.Account, ThirdParty: in.ThirdParty, Town: in.Town,
 		Region: l.RegionName(in.Region), PoliceReported: in.PoliceReported, PoliceRef: in.PoliceReference}
-	if in.PlaceKind != "" {
-		sum.Place = scheme.SlugName(scheme.PlaceKinds, in.PlaceKind)
-	}
-	if in.ContactMethod != "" {
-		sum.Contact = scheme.SlugName(scheme.ContactMethods, in.ContactMethod)
-	}
-	if in.VictimGender != "" {
-		sum.VictimGender = scheme.SlugName(scheme.Genders, in.VictimGender)
-	}
+	// SlugName gives "" for "": nothing was chosen.
+	sum.Place = scheme.SlugName(scheme.PlaceKinds, in.PlaceKind)
+	sum.Contact = scheme.SlugName(scheme.ContactMethods, in.ContactMethod)
+	sum.VictimGender = scheme.SlugName(scheme.Genders, in.VictimGender)
 	sum.VictimSector = l.SectorName(in.VictimSector)
 	if t, known, err := report.ParseIncidentTime(in.IncidentAt, s.Location()); err == nil {
 		sum.When = s.happenedWhen(t, known)

@@ -185,15 +185,10 @@ func (s *server) renderCase(w http.ResponseWriter, r *http.Request, u scheme.Use
 		Late: rep.Late, ThirdParty: rep.ThirdParty, Ack: s.caseAckOf(rep, now, s.caseLong), PoliceReported: rep.PoliceReported,
 		ReporterGone: rep.ReporterID == "", Kinds: caseKinds(), Town: rep.Working.Town, PoliceRef: rep.Working.PoliceRef, Today: s.Time(now, time.DateOnly), Form: f.form, NoticeIn: f.section,
 	}
-	if rep.PlaceKind != "" {
-		v.Place = scheme.SlugName(scheme.PlaceKinds, rep.PlaceKind)
-	}
-	if rep.ContactMethod != "" {
-		v.Contact = scheme.SlugName(scheme.ContactMethods, rep.ContactMethod)
-	}
-	if rep.VictimGender != "" {
-		v.VictimGender = scheme.SlugName(scheme.Genders, rep.VictimGender)
-	}
+	// SlugName gives "" for "": nothing was chosen.
+	v.Place = scheme.SlugName(scheme.PlaceKinds, rep.PlaceKind)
+	v.Contact = scheme.SlugName(scheme.ContactMethods, rep.ContactMethod)
+	v.VictimGender = scheme.SlugName(scheme.Genders, rep.VictimGender)
 	if rep.VictimSector != "" {
 		v.VictimSector = cmp.Or(n.SectorName(rep.VictimSector), rep.VictimSector)
 	}

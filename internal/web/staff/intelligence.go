@@ -110,22 +110,8 @@ func (s *server) intelligenceView(r *http.Request, q url.Values, search police.S
 			SeverityRank: sv.SeverityRank, First: s.Time(p.FirstSeen, core.DateShort), Last: s.Time(p.LastSeen, core.DateShort),
 			Regions: strings.Join(regions, ", "), Types: strings.Join(types, ", ")})
 	}
-	v.Regions = []core.Option{{Value: "", Label: "Any region", Selected: v.Region == ""}}
-	for _, x := range l.Regions {
-		v.Regions = append(v.Regions, core.Option{Value: x.Slug, Label: x.Name, Selected: x.Slug == v.Region})
-	}
-	v.Types = []core.Option{{Value: "", Label: "Any kind", Selected: v.Type == ""}}
-	for _, x := range l.Types {
-		v.Types = append(v.Types, core.Option{Value: x.Slug, Label: x.Name, Selected: x.Slug == v.Type})
-	}
-	v.SRegions = []core.Option{{Value: "", Label: "Any region", Selected: search.Region == ""}}
-	for _, x := range l.Regions {
-		v.SRegions = append(v.SRegions, core.Option{Value: x.Slug, Label: x.Name, Selected: x.Slug == search.Region})
-	}
-	v.STypes = []core.Option{{Value: "", Label: "Any kind", Selected: search.Type == ""}}
-	for _, x := range l.Types {
-		v.STypes = append(v.STypes, core.Option{Value: x.Slug, Label: x.Name, Selected: x.Slug == search.Type})
-	}
+	v.Regions, v.Types = core.RegionChoices(l, v.Region), core.TypeChoices(l, v.Type)
+	v.SRegions, v.STypes = core.RegionChoices(l, search.Region), core.TypeChoices(l, search.Type)
 	for _, k := range core.AlertKinds {
 		v.Kinds = append(v.Kinds, core.Option{Value: k.Value, Label: k.Label, Selected: k.Value == search.Kind})
 	}
