@@ -18,10 +18,7 @@ type statsJSON struct {
 }
 
 func (s *server) getStats(w http.ResponseWriter, r *http.Request, u scheme.User) error {
-	st, err := s.Statistics(r)
-	if err == nil && len(st.Problems) > 0 {
-		err = scheme.Invalid(st.Problems)
-	}
+	st, err := s.CheckedStatistics(r)
 	if err != nil {
 		return err
 	}

@@ -22,6 +22,16 @@ func WriteJSON(w http.ResponseWriter, status int, v any) {
 	_ = enc.Encode(v) // the client went away
 }
 
+// DownloadJSON sends v as a JSON file named filename, indented for a
+// person to read.
+func DownloadJSON(w http.ResponseWriter, filename string, v any) {
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.Header().Set("Content-Disposition", `attachment; filename="`+filename+`"`)
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	_ = enc.Encode(v) // the client went away
+}
+
 // APIFail answers with the error envelope; internal errors are logged and
 // shown generically, with the request id.
 func (s *Server) APIFail(w http.ResponseWriter, r *http.Request, err error) {

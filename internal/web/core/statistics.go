@@ -47,6 +47,16 @@ type Statistics struct {
 	Figures  stats.Figures // counted only when there are no problems
 }
 
+// CheckedStatistics is Statistics for a download or the API, which have no
+// form to show the filter's problems on: they are the error instead.
+func (s *Server) CheckedStatistics(r *http.Request) (Statistics, error) {
+	st, err := s.Statistics(r)
+	if err == nil && len(st.Problems) > 0 {
+		err = scheme.Invalid(st.Problems)
+	}
+	return st, err
+}
+
 // Statistics reads the filter in r's query and counts its figures; the
 // coordinators' page, its downloads and the API all ask this way.
 func (s *Server) Statistics(r *http.Request) (Statistics, error) {

@@ -3,7 +3,6 @@ package member
 import (
 	"bytes"
 	"encoding/base64"
-	"encoding/json"
 	"html/template"
 	"image/png"
 	"net/http"
@@ -188,11 +187,7 @@ func (s *server) myData(w http.ResponseWriter, r *http.Request, u scheme.User) e
 	if err != nil {
 		return err
 	}
-	w.Header().Set("Content-Type", "application/json; charset=utf-8")
-	w.Header().Set("Content-Disposition", `attachment; filename="my-data.json"`)
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	_ = enc.Encode(e) // the client went away
+	core.DownloadJSON(w, "my-data.json", e)
 	return nil
 }
 

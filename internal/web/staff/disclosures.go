@@ -39,6 +39,19 @@ type disclosureRow struct {
 
 var disclosureStatusNames = map[string]string{"pending": "Waiting for an admin", "approved": "Approved", "refused": "Refused"}
 
+// usernames looks each account's username up once (a few admins record
+// and decide them all), starting from those known.
+func (s *server) usernames(r *http.Request, known map[string]string) func(id string) string {
+	return func(id string) string {
+		n, ok := known[id]
+		if !ok {
+			n = s.username(r, id)
+			known[id] = n
+		}
+		return n
+	}
+}
+
 func (s *server) username(r *http.Request, id string) string {
 	if id == "" {
 		return ""
@@ -59,16 +72,7 @@ func (s *server) renderDisclosures(w http.ResponseWriter, r *http.Request, u sch
 		f.Values = map[string]string{}
 	}
 	v := DisclosuresView{Bases: basisOptions(f.Values["legal_basis"])}
-	// A few admins record and decide them all: look each up once.
-	names := map[string]string{}
-	name := func(id string) string {
-		n, ok := names[id]
-		if !ok {
-			n = s.username(r, id)
-			names[id] = n
-		}
-		return n
-	}
+	name := s.usernames(r, map[string]string{})
 	for _, d := range list {
 		v.Items = append(v.Items, disclosureRow{ID: d.ID, Basis: police.LegalBasisNames[d.LegalBasis], Status: d.Status,
 			StatusName: disclosureStatusNames[d.Status], When: s.Time(d.RequestedAt, core.DateShort),

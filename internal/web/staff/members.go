@@ -1,7 +1,6 @@
 package staff
 
 import (
-	"encoding/json"
 	"net/http"
 
 	"uglymugs/internal/scheme"
@@ -59,14 +58,7 @@ func (s *server) renderMembers(w http.ResponseWriter, r *http.Request, u scheme.
 			names[m.User.ID] = "(username could not be read)"
 		}
 	}
-	name := func(id string) string {
-		n, ok := names[id]
-		if !ok {
-			n = s.username(r, id)
-			names[id] = n
-		}
-		return n
-	}
+	name := s.usernames(r, names)
 	for _, e := range exports {
 		v.Exports = append(v.Exports, memberExportRow{ID: e.ID, Member: name(e.SubjectID), Purpose: e.Purpose, By: name(e.RequestedBy),
 			When: s.Time(e.RequestedAt, core.DateTimeShortComma), StatusName: memberExportStatusNames[e.Status], DecidedBy: name(e.DecidedBy),
@@ -152,10 +144,6 @@ func (s *server) downloadMemberExport(w http.ResponseWriter, r *http.Request, u 
 		}
 		return err
 	}
-	w.Header().Set("Content-Type", "application/json; charset=utf-8")
-	w.Header().Set("Content-Disposition", `attachment; filename="revoked-member.json"`)
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	_ = enc.Encode(e) // the client went away
+	core.DownloadJSON(w, "revoked-member.json", e)
 	return nil
 }

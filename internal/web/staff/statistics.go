@@ -64,10 +64,7 @@ func (s *server) statisticsPage() http.Handler {
 // statisticsDownload sends one table as CSV, exact figures.
 func (s *server) statisticsDownload() http.Handler {
 	return core.NoIndex(s.SignedIn(func(w http.ResponseWriter, r *http.Request, u scheme.User) error {
-		st, err := s.Statistics(r)
-		if err == nil && len(st.Problems) > 0 {
-			err = scheme.Invalid(st.Problems)
-		}
+		st, err := s.CheckedStatistics(r)
 		if err != nil {
 			return err
 		}
