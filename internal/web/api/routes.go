@@ -5,6 +5,10 @@ import (
 	"uglymugs/internal/web/core"
 )
 
+// server is the shared core, which the handlers of this package are
+// methods on.
+type server struct{ *core.Server }
+
 // Routes registers the JSON API (docs/openapi.yaml).
 func Routes(mux core.Mux, c *core.Server) {
 	s := &server{c}

@@ -5,6 +5,33 @@ import (
 	"uglymugs/internal/web/core"
 )
 
+// server is the shared core, which the handlers of this package are
+// methods on.
+type server struct{ *core.Server }
+
+// The views this package renders; each is checked at start-up.
+var (
+	viewAcceptTerms     = core.NewView("accept-terms")
+	viewAccount         = core.NewView("account")
+	viewAlertFeed       = core.NewView("alert-feed")
+	viewAlertPrint      = core.NewView("alert-print")
+	viewAlertView       = core.NewView("alert-view")
+	viewCheck           = core.NewView("check")
+	viewLeave           = core.NewView("leave")
+	viewLeft            = core.NewView("left")
+	viewMyEnquiries     = core.NewView("my-enquiries")
+	viewMyEnquiry       = core.NewView("my-enquiry")
+	viewPassword        = core.NewView("password")
+	viewProfile         = core.NewView("profile")
+	viewReportDraft     = core.NewView("report-draft")
+	viewReportList      = core.NewView("report-list")
+	viewReportSent      = core.NewView("report-sent")
+	viewReportSignedOut = core.NewView("report-signed-out")
+	viewReportView      = core.NewView("report-view")
+	viewSecondFactor    = core.NewView("second-factor")
+	viewStaff           = core.NewView("staff")
+)
+
 // Routes registers what members and organisations' staff use: their
 // account, reports, alerts, checks (on the web and by SMS), police
 // enquiries about their reports, and an organisation's staff.

@@ -65,28 +65,27 @@ func (s *server) newsletterConfirmPage() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		tok := r.PathValue("token")
 		status, err := s.Content.Subscription(r.Context(), tok)
-		switch {
-		case scheme.ErrorCode(err) == scheme.CodeNotFound:
-			s.Render(w, r, http.StatusNotFound, viewNewsletter, NewsletterView{Step: "gone"})
-		case err != nil:
-			s.Fail(w, r, err)
-		default:
-			s.Render(w, r, http.StatusOK, viewNewsletter, NewsletterView{Step: "confirm", Token: tok, Already: status == "confirmed"})
-		}
+		s.confirmStep(w, r, err, NewsletterView{Step: "confirm", Token: tok, Already: status == "confirmed"})
 	})
+}
+
+// confirmStep shows the confirmation's next step, v, unless the link's
+// token is unknown (gone, or never sent) or the lookup failed.
+func (s *server) confirmStep(w http.ResponseWriter, r *http.Request, err error, v NewsletterView) {
+	switch {
+	case scheme.ErrorCode(err) == scheme.CodeNotFound:
+		s.Render(w, r, http.StatusNotFound, viewNewsletter, NewsletterView{Step: "gone"})
+	case err != nil:
+		s.Fail(w, r, err)
+	default:
+		s.Render(w, r, http.StatusOK, viewNewsletter, v)
+	}
 }
 
 func (s *server) newsletterConfirm() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		err := s.Content.Confirm(r.Context(), r.PathValue("token"))
-		switch {
-		case scheme.ErrorCode(err) == scheme.CodeNotFound:
-			s.Render(w, r, http.StatusNotFound, viewNewsletter, NewsletterView{Step: "gone"})
-		case err != nil:
-			s.Fail(w, r, err)
-		default:
-			s.Render(w, r, http.StatusOK, viewNewsletter, NewsletterView{Step: "confirmed", Token: r.PathValue("token")})
-		}
+		s.confirmStep(w, r, err, NewsletterView{Step: "confirmed", Token: r.PathValue("token")})
 	})
 }
 
