@@ -30,19 +30,3 @@ func PostedValues(r *http.Request, names ...string) map[string]string {
 	}
 	return vals
 }
-
-// Refused answers a form the domain did not accept: its problems on the
-// form again, with what was typed (again does that), or any other failure
-// as an error page. It reports whether it answered; when it did not, the
-// form was accepted and the handler goes on.
-func (s *Server) Refused(w http.ResponseWriter, r *http.Request, err error, vals map[string]string, again func(FormView)) bool {
-	switch {
-	case err == nil:
-		return false
-	case scheme.ErrorCode(err) == scheme.CodeInvalid:
-		again(FormView{Values: vals, Errors: FormErrors(err)})
-	default:
-		s.Fail(w, r, err)
-	}
-	return true
-}

@@ -94,7 +94,7 @@ func (s *server) createDisclosure(w http.ResponseWriter, r *http.Request, u sche
 	d, err := s.Police.RecordDisclosure(r.Context(), u, police.DisclosureInput{LegalBasis: vals["legal_basis"], Username: vals["username"],
 		ReportID: vals["report_id"], What: vals["what"], Recipient: vals["recipient"], Justification: vals["justification"],
 		Notify: vals["notify"], NoNotifyReason: vals["no_notify_reason"]})
-	if s.Refused(w, r, err, vals, func(f core.FormView) { s.renderDisclosures(w, r, u, http.StatusUnprocessableEntity, f) }) {
+	if s.refused(w, r, err, vals, func(f core.FormView) { s.renderDisclosures(w, r, u, http.StatusUnprocessableEntity, f) }) {
 		return nil
 	}
 	core.SeeOther(w, r, "/coordinator/disclosures/"+url.PathEscape(d.ID)+"?done=recorded")

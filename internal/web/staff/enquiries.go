@@ -56,7 +56,7 @@ func (s *server) createEnquiry(w http.ResponseWriter, r *http.Request, u scheme.
 	vals := core.PostedValues(r, "force", "unit", "reference", "report_id", "offender_id", "request", "respond_by")
 	e, err := s.Police.CreateEnquiry(r.Context(), u, police.EnquiryInput{Force: vals["force"], Unit: vals["unit"], Reference: vals["reference"],
 		ReportID: vals["report_id"], OffenderID: vals["offender_id"], Request: vals["request"], RespondBy: vals["respond_by"]})
-	if s.Refused(w, r, err, vals, func(f core.FormView) { s.renderEnquiries(w, r, u, http.StatusUnprocessableEntity, f) }) {
+	if s.refused(w, r, err, vals, func(f core.FormView) { s.renderEnquiries(w, r, u, http.StatusUnprocessableEntity, f) }) {
 		return nil
 	}
 	core.SeeOther(w, r, "/coordinator/enquiries/"+url.PathEscape(e.ID)+"?done=created")
@@ -146,7 +146,7 @@ func (s *server) enquiryOutcome(w http.ResponseWriter, r *http.Request, u scheme
 	id := r.PathValue("id")
 	vals := core.PostedValues(r, "status", "outcome")
 	err := s.Police.Outcome(r.Context(), u, id, vals["status"], vals["outcome"])
-	if s.Refused(w, r, err, vals, func(f core.FormView) {
+	if s.refused(w, r, err, vals, func(f core.FormView) {
 		s.showEnquiry(w, r, u, http.StatusUnprocessableEntity, EnquiryView{Errors: f.Errors, Values: f.Values})
 	}) {
 		return nil

@@ -68,7 +68,7 @@ func exportInput(r *http.Request) (police.ExportInput, map[string]string) {
 func (s *server) createExport(w http.ResponseWriter, r *http.Request, u scheme.User) error {
 	in, vals := exportInput(r)
 	e, err := s.Police.CreateExport(r.Context(), u, in)
-	if s.Refused(w, r, err, vals, func(f core.FormView) { s.renderExports(w, r, u, http.StatusUnprocessableEntity, f) }) {
+	if s.refused(w, r, err, vals, func(f core.FormView) { s.renderExports(w, r, u, http.StatusUnprocessableEntity, f) }) {
 		return nil
 	}
 	core.SeeOther(w, r, "/coordinator/exports/"+url.PathEscape(e.ID)+"?done=created")

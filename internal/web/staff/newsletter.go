@@ -66,7 +66,7 @@ func (s *server) sendIssue() http.Handler {
 		}
 		links := s.NewsletterLinks(r)
 		_, err := s.Content.SendIssue(r.Context(), u, vals["subject"], markdown.Text(vals["body"], s.Config.Scheme.Name, s.Config.Scheme.Region), links.Unsubscribe)
-		if s.Refused(w, r, err, vals, func(f core.FormView) {
+		if s.refused(w, r, err, vals, func(f core.FormView) {
 			s.renderNewsletterAdmin(w, r, http.StatusUnprocessableEntity, f, NewsletterAdminView{})
 		}) {
 			return nil

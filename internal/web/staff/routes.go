@@ -1,6 +1,8 @@
 package staff
 
 import (
+	"net/http"
+
 	"uglymugs/internal/scheme"
 	"uglymugs/internal/web/core"
 )
@@ -114,4 +116,20 @@ func Routes(mux core.Mux, c *core.Server) {
 	mux.Handle("GET /admin/api-keys", s.keysPage())
 	mux.Handle("POST /admin/api-keys", s.createAPIKey())
 	mux.Handle("POST /admin/api-keys/{id}/revoke", s.revokeAPIKey())
+}
+
+// refused answers a form the domain did not accept: its problems on the
+// form again, with what was typed (again does that), or any other failure
+// as an error page. It reports whether it answered; when it did not, the
+// form was accepted and the handler goes on.
+func (s *server) refused(w http.ResponseWriter, r *http.Request, err error, vals map[string]string, again func(core.FormView)) bool {
+	switch {
+	case err == nil:
+		return false
+	case scheme.ErrorCode(err) == scheme.CodeInvalid:
+		again(core.FormView{Values: vals, Errors: core.FormErrors(err)})
+	default:
+		s.Fail(w, r, err)
+	}
+	return true
 }
