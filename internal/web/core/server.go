@@ -135,6 +135,7 @@ func (s *Server) Wrap(mux http.Handler) http.Handler {
 	h = s.withUser(h)
 	h = s.csrf(h)
 	h = limitBody(h, 1<<20, map[string]int64{"/admin/images": imaging.MaxBytes + 64<<10})
+	h = compress(h)
 	h = s.securityHeaders(h)
 	h = s.recoverPanics(h)
 	h = s.logRequests(h)
