@@ -326,7 +326,7 @@ func (s *Service) SetUpTOTP(username string) (*otp.Key, error) {
 func (s *Service) ConfirmTOTP(ctx context.Context, userID, secret, code string) ([]string, error) {
 	ok, err := totp.ValidateCustom(strings.TrimSpace(code), secret, s.Now(), totp.ValidateOpts{Period: 30, Skew: 1, Digits: otp.DigitsSix, Algorithm: otp.AlgorithmSHA1})
 	if err != nil || !ok {
-		return nil, scheme.Invalid(map[string]string{"code": "That code is not right. Check the app shows this account, and try the newest code."})
+		return nil, scheme.Invalid(map[string]string{"code": "That code is not right. Check your authenticator app shows this account, and try the newest code."})
 	}
 	codes := make([]string, 10)
 	hashes := make([][]byte, 10)

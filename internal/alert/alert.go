@@ -251,7 +251,7 @@ func (s *Service) fromReports(ctx context.Context, rs []scheme.Report) (scheme.A
 	}
 	what := joinAnd(types)
 	a.Title = truncate(what+" — "+strings.SplitN(a.Area, ",", 2)[0], maxTitle)
-	a.Body = s.body(rs, strings.ToLower(what[:1])+what[1:], a)
+	a.Body = s.body(rs)
 	return a, nil
 }
 
@@ -270,43 +270,79 @@ func (s *Service) names(ctx context.Context) (types, regions map[string]string, 
 	return types, regions, nil
 }
 
-// body drafts the alert's text from the codes and descriptions, never from
-// a reporter's account.
-func (s *Service) body(rs []scheme.Report, what string, a scheme.Alert) string {
+// body drafts the alert's text from the reports' descriptions, never from
+// a reporter's account. What happened, when and where are the alert's own
+// fields and the identifiers its own list, so the text does not repeat
+// them. It says "he" or "she" only when every report's description says
+// so, and "they" otherwise; each description is given as the reporter
+// wrote it, labelled, never turned into words it did not have.
+func (s *Service) body(rs []scheme.Report) string {
 	var b strings.Builder
-	when := a.IncidentAt.In(s.Loc).Format("Monday 2 January 2006")
-	fmt.Fprintf(&b, "What happened: %s, on %s, in %s.\n", what, when, a.Area)
 	if len(rs) > 1 {
-		fmt.Fprintf(&b, "%d members have reported him.\n", len(rs))
+		fmt.Fprintf(&b, "%d members have reported this person.\n", len(rs))
 	}
+	var genders []string
 	for _, r := range rs {
 		for _, o := range r.Working.Offenders {
+			genders = append(genders, o.Description.Gender)
 			if d := describe(o.Description); d != "" {
-				fmt.Fprintf(&b, "Description: %s.\n", d)
+				fmt.Fprintf(&b, "Described as: %s.\n", d)
 			}
 			if o.Description.Vehicle != "" {
 				fmt.Fprintf(&b, "Vehicle: %s.\n", o.Description.Vehicle)
 			}
 		}
 	}
-	if len(a.Identifiers) > 0 {
-		b.WriteString("He used the phone numbers, emails, names or vehicles listed with this alert.\n")
-	}
-	b.WriteString("If he contacts you, or you recognise him, add what you know to this alert in the app. Trust your instincts, and work with someone nearby if you can.")
+	p := pronounOf(genders)
+	fmt.Fprintf(&b, "If %s contact%s you, or you recognise %s, add what you know to this alert. Trust your instincts, and work with someone nearby if you can.",
+		p.subject, p.verbS, p.object)
 	return truncate(b.String(), maxBody)
 }
 
+// pronoun is how the text speaks of the offender.
+type pronoun struct{ subject, object, verbS string }
+
+// pronounOf is "he" or "she" when every description gives that gender,
+// else "they": the text never guesses.
+func pronounOf(genders []string) pronoun {
+	they := pronoun{"they", "them", ""}
+	var got string
+	for _, g := range genders {
+		var p string
+		switch strings.ToLower(strings.TrimSpace(g)) {
+		case "man", "male", "m", "he":
+			p = "he"
+		case "woman", "female", "f", "she":
+			p = "she"
+		default:
+			return they
+		}
+		if got != "" && got != p {
+			return they
+		}
+		got = p
+	}
+	switch got {
+	case "he":
+		return pronoun{"he", "him", "s"}
+	case "she":
+		return pronoun{"she", "her", "s"}
+	}
+	return they
+}
+
+// describe lists what a reporter said of an offender, each with its label.
 func describe(d scheme.OffenderDescription) string {
 	var parts []string
 	for _, p := range []struct{ label, v string }{
-		{"", d.Gender}, {"aged about ", d.Age}, {"", d.Height}, {"", d.Build}, {"", d.Ethnicity},
-		{"hair: ", d.Hair}, {"", d.Features}, {"accent: ", d.Accent},
+		{"gender", d.Gender}, {"age", d.Age}, {"height", d.Height}, {"build", d.Build}, {"ethnicity", d.Ethnicity},
+		{"hair", d.Hair}, {"features", d.Features}, {"accent", d.Accent},
 	} {
 		if v := strings.TrimSpace(p.v); v != "" {
-			parts = append(parts, p.label+v)
+			parts = append(parts, p.label+": "+v)
 		}
 	}
-	return strings.Join(parts, ", ")
+	return strings.Join(parts, "; ")
 }
 
 func joinAnd(ss []string) string {

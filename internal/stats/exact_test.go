@@ -87,7 +87,7 @@ func TestTables_ExactFiguresForCoordinators(t *testing.T) {
 		{"alerts-month", "February 2026", "Alerts", "1"},
 		{"deliveries-channel", "Email", "Failure rate (%)", "25%"},
 		{"deliveries-channel", "Email", "Waiting", "1"},
-		{"deliveries-channel", "In the app", "Delivered", "7"},
+		{"deliveries-channel", "On the website", "Delivered", "7"},
 		{"deliveries-channel", "Total", "Messages", "17"},
 		{"offenders-repeat", "2 reports", "Offender profiles", "3"},
 		{"offenders-repeat", "5 or more reports", "Offender profiles", "3"},

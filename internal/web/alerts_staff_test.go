@@ -91,7 +91,7 @@ func TestAlertPages_FromConsentedReportToMembers(t *testing.T) {
 		}
 		loc = d.post("coordA", editor+"/publish", url.Values{"override_reason": {"Coral is the offender's nickname for himself, not the reporter."}})
 		page = d.get("coordA", loc)
-		if !strings.Contains(page, "Published to 4 members: 4 in the app, 1 by email, 0 by SMS.") {
+		if !strings.Contains(page, "Published to 4 members: 4 on the website, 1 by email, 0 by SMS.") {
 			t.Error("publishing does not say whom it reached")
 		}
 		if !strings.Contains(page, "Published alert") || !strings.Contains(page, "/deliveries") || !strings.Contains(page, "Withdraw") {
@@ -210,7 +210,7 @@ func TestAlertDeliveries_CountsRetryAndPausedChannels(t *testing.T) {
 	// Four London members get it in the app; the one who chose email gets
 	// an email too. Nobody chose SMS.
 	body := d.get("coordA", path)
-	for _, want := range []string{"In the app <span class=\"al-channel__total\">4 in all", "Email <span class=\"al-channel__total\">1 in all",
+	for _, want := range []string{"On the website <span class=\"al-channel__total\">4 in all", "Email <span class=\"al-channel__total\">1 in all",
 		"SMS <span class=\"al-channel__total\">0 in all", "<dt>Delivered, not opened yet</dt><dd>3</dd>", "<dt>Opened</dt><dd>1</dd>", "No failures."} {
 		if !strings.Contains(body, want) {
 			t.Errorf("the deliveries page lacks %q", want)

@@ -29,6 +29,7 @@ type Page struct {
 	SignedIn     bool
 	User         scheme.User // the signed-in user, when SignedIn
 	UnreadAlerts int         // alerts the member has not opened yet
+	Nav          Nav
 	Data         any
 }
 
@@ -106,6 +107,7 @@ func (s *Server) page(r *http.Request, data any) Page {
 	}
 	return Page{
 		UnreadAlerts: unread,
+		Nav:          NavFor(u, signedIn, r.URL.Path, unread),
 		SignedIn:     signedIn,
 		User:         u,
 		Scheme:       s.Config.Scheme,

@@ -3,6 +3,7 @@ package core
 import (
 	"context"
 	"net/http"
+	"net/url"
 	"strings"
 
 	"uglymugs/internal/scheme"
@@ -86,7 +87,7 @@ func (s *Server) SignedIn(next Handler, roles ...scheme.Role) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		u, ok := UserFrom(r)
 		if !ok {
-			SeeOther(w, r, "/signin")
+			SeeOther(w, r, SignInTo(r))
 			return
 		}
 		// Staff without a second factor may do nothing until they set one up.
@@ -114,4 +115,24 @@ func ContextWithoutUser(r *http.Request) context.Context {
 
 func noUserNeeded(path string) bool {
 	return strings.HasPrefix(path, "/static/") || path == "/healthz" || path == "/metrics"
+}
+
+// SignInTo is the sign-in page that returns, once signed in, to the page
+// r asked for: its path only (a query may hold what was typed), and only
+// for a page one opens (GET), never a form's action.
+func SignInTo(r *http.Request) string {
+	if r.Method != http.MethodGet || r.URL.Path == "/" {
+		return "/signin"
+	}
+	return "/signin?next=" + url.QueryEscape(r.URL.Path)
+}
+
+// Next is the page to return to after signing in, from a form's or a
+// link's "next": a path on this site, else "".
+func Next(r *http.Request) string {
+	next := r.FormValue("next")
+	if next == "" || LocalPath(next) != next || next == "/" || strings.HasPrefix(next, "/signin") {
+		return ""
+	}
+	return next
 }

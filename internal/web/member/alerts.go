@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"uglymugs/internal/check"
 	"uglymugs/internal/scheme"
 	"uglymugs/internal/web/core"
 )
@@ -41,14 +42,19 @@ func (s *server) membersOnly(next core.Handler, roles ...scheme.Role) http.Handl
 
 func isOrg(u scheme.User) bool { return slices.Contains(orgRoles, u.Role) }
 
-// ident is an identifier published with an alert.
-type ident struct{ Kind, Value, Extra string }
+// ident is an identifier published with an alert; CheckKind is its kind
+// for the check ("" for a name, which the check does not take).
+type ident struct{ Kind, Value, Extra, CheckKind string }
 
 func alertIdents(ids []scheme.Identifier) []ident {
 	out := make([]ident, 0, len(ids))
 	for _, id := range ids {
 		extra := strings.Join(slices.DeleteFunc([]string{id.Make, id.Colour}, func(s string) bool { return strings.TrimSpace(s) == "" }), ", ")
-		out = append(out, ident{Kind: core.AlertKindName(id.Kind), Value: id.Value, Extra: extra})
+		it := ident{Kind: core.AlertKindName(id.Kind), Value: id.Value, Extra: extra}
+		if slices.Contains(check.Kinds, id.Kind) && !id.Partial {
+			it.CheckKind = id.Kind
+		}
+		out = append(out, it)
 	}
 	return out
 }

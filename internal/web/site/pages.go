@@ -5,13 +5,40 @@ import (
 	"net/http"
 	"time"
 
+	"uglymugs/internal/scheme"
 	"uglymugs/internal/web/core"
 )
 
 // handlePage serves a page that needs nothing but the common data.
-func (s *server) handlePage(view core.View) http.Handler {
+// HomeView is what the home page adds for someone signed in: for a
+// member, the check and her newest alerts.
+type HomeView struct {
+	Member bool
+	Staff  bool
+	Alerts []core.AlertItemView
+}
+
+// homeAlerts is how many of her newest alerts a member sees at home.
+const homeAlerts = 3
+
+// home is the public home page, or, for a member signed in, the check
+// and her newest alerts first.
+func (s *server) home() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		s.Render(w, r, http.StatusOK, view, nil)
+		u, ok := core.UserFrom(r)
+		v := HomeView{Staff: ok && u.Role.Staff(), Member: ok && !u.Role.Staff() && u.Status == scheme.StatusActive}
+		if v.Member {
+			as, err := s.Alerts.Feed(r.Context(), u, scheme.MemberAlertFilter{Limit: homeAlerts})
+			if err != nil {
+				s.Fail(w, r, err)
+				return
+			}
+			l := s.Content.Lists()
+			for _, a := range as {
+				v.Alerts = append(v.Alerts, s.AlertItem(a, l))
+			}
+		}
+		s.Render(w, r, http.StatusOK, viewHome, v)
 	})
 }
 

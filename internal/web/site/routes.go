@@ -28,7 +28,7 @@ var (
 func Routes(mux core.Mux, c *core.Server) {
 	s := &server{c}
 	// Public site.
-	mux.Handle("GET /{$}", s.handlePage(viewHome))
+	mux.Handle("GET /{$}", s.home())
 	mux.Handle("GET /about", s.contentPage("about", viewContent))
 	mux.Handle("GET /join", s.contentPage("join", viewJoin))
 	mux.Handle("GET /privacy", s.contentPage("privacy", viewContent))

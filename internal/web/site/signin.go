@@ -1,7 +1,9 @@
 package site
 
 import (
+	"cmp"
 	"net/http"
+	"net/url"
 	"strings"
 
 	"uglymugs/internal/account"
@@ -9,11 +11,15 @@ import (
 	"uglymugs/internal/web/core"
 )
 
-// homeFor is where a user lands after signing in.
+// homeFor is where a user lands after signing in when she was not on her
+// way somewhere: the work queue for staff, the alerts for members, her
+// account for an applicant.
 func homeFor(u scheme.User) string {
-	switch u.Role {
-	case scheme.RoleCoordinator, scheme.RoleAdmin:
-		return "/coordinator/applications"
+	switch {
+	case u.Role.Staff():
+		return "/coordinator/reports"
+	case u.Status == scheme.StatusActive:
+		return "/alerts"
 	}
 	return "/account"
 }
@@ -21,10 +27,10 @@ func homeFor(u scheme.User) string {
 func (s *server) signInPage() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if u, ok := core.UserFrom(r); ok {
-			core.SeeOther(w, r, homeFor(u))
+			core.SeeOther(w, r, cmp.Or(core.Next(r), homeFor(u)))
 			return
 		}
-		s.Render(w, r, http.StatusOK, viewSignin, core.FormView{})
+		s.Render(w, r, http.StatusOK, viewSignin, core.FormView{Values: map[string]string{"next": core.Next(r)}})
 	})
 }
 
@@ -36,7 +42,11 @@ func (s *server) signIn() http.Handler {
 		case "":
 		case scheme.CodeOTPRequired:
 			s.SetSessionCookie(w, true, sess.Token)
-			core.SeeOther(w, r, "/signin/code")
+			code := "/signin/code"
+			if next := core.Next(r); next != "" {
+				code += "?next=" + url.QueryEscape(next)
+			}
+			core.SeeOther(w, r, code)
 			return
 		case scheme.CodeInternal:
 			s.ServerError(w, r, err)
@@ -45,7 +55,7 @@ func (s *server) signIn() http.Handler {
 			// The password is never echoed back.
 			core.SetRetryAfter(w, err)
 			s.Render(w, r, core.StatusFor(scheme.ErrorCode(err)), viewSignin, core.FormView{
-				Values: map[string]string{"username": in.Username},
+				Values: map[string]string{"username": in.Username, "next": core.Next(r)},
 				Errors: map[string]string{"form": scheme.ErrorMessage(err)},
 			})
 			return
@@ -56,7 +66,7 @@ func (s *server) signIn() http.Handler {
 
 func (s *server) startWebSession(w http.ResponseWriter, r *http.Request, sess account.Session) {
 	s.SetSessionCookie(w, false, sess.Token)
-	dest := homeFor(sess.User)
+	dest := cmp.Or(core.Next(r), homeFor(sess.User))
 	if sess.SetUpSecondFactor {
 		dest = "/account/second-factor"
 	}
@@ -69,7 +79,7 @@ func (s *server) codePage() http.Handler {
 			core.SeeOther(w, r, "/signin")
 			return
 		}
-		s.Render(w, r, http.StatusOK, viewSigninCode, core.FormView{})
+		s.Render(w, r, http.StatusOK, viewSigninCode, core.FormView{Values: map[string]string{"next": core.Next(r)}})
 	})
 }
 
@@ -82,7 +92,8 @@ func (s *server) code() http.Handler {
 			s.startWebSession(w, r, sess)
 		case scheme.CodeOTPRequired, scheme.CodeTooMany:
 			core.SetRetryAfter(w, err)
-			s.Render(w, r, core.StatusFor(scheme.ErrorCode(err)), viewSigninCode, core.FormView{Errors: map[string]string{"code": scheme.ErrorMessage(err)}})
+			s.Render(w, r, core.StatusFor(scheme.ErrorCode(err)), viewSigninCode, core.FormView{Values: map[string]string{"next": core.Next(r)},
+				Errors: map[string]string{"code": scheme.ErrorMessage(err)}})
 		case scheme.CodeInternal:
 			s.ServerError(w, r, err)
 		default:

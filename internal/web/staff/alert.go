@@ -109,7 +109,7 @@ func (s *server) alertEditor(w http.ResponseWriter, r *http.Request, u scheme.Us
 		"created":   "Draft written from the report. Read it through, change what it needs, and save.",
 		"saved":     "Saved. The anonymisation check ran again.",
 		"approved":  "Approved. It can be published now.",
-		"published": "Published. Delivery has started: members see it in the app as the fan-out reaches them.",
+		"published": "Published. Delivery has started: members see it on the website as the fan-out reaches them.",
 		"withdrawn": "Withdrawn. Members see the notice in place of the alert; email and SMS not yet sent are cancelled.",
 	}[q.Get("done")]
 	if q.Get("done") == "published" {
@@ -118,7 +118,7 @@ func (s *server) alertEditor(w http.ResponseWriter, r *http.Request, u scheme.Us
 		if n("in_app") == 1 {
 			members = "member"
 		}
-		notice = fmt.Sprintf("Published to %d %s: %d in the app, %d by email, %d by SMS. Delivery has started; see Deliveries for how it goes.",
+		notice = fmt.Sprintf("Published to %d %s: %d on the website, %d by email, %d by SMS. Delivery has started; see Deliveries for how it goes.",
 			n("in_app"), members, n("in_app"), n("email"), n("sms"))
 	}
 	s.renderEditor(w, r, u, editorState{status: http.StatusOK, notice: notice})

@@ -61,7 +61,7 @@ func (n *staffNameCache) of(id string) string {
 }
 
 // channelNames are the delivery channels in words, in the order shown.
-var channelNames = []struct{ Key, Name string }{{"in_app", "In the app"}, {"email", "Email"}, {"sms", "SMS"}}
+var channelNames = []struct{ Key, Name string }{{"in_app", "On the website"}, {"email", "Email"}, {"sms", "SMS"}}
 
 func channelName(key string) string {
 	for _, c := range channelNames {
@@ -74,7 +74,7 @@ func channelName(key string) string {
 
 // stateNames are the delivery states in words, in the order shown.
 var stateNames = []struct{ Key, Name string }{
-	{"delivered", "Delivered, not opened yet"}, {"read", "Opened"}, // in the app
+	{"delivered", "Delivered, not opened yet"}, {"read", "Opened"}, // on the website
 	{scheme.DeliveryQueued, "Queued"}, {scheme.DeliverySending, "Sending now"}, {scheme.DeliverySent, "Sent"},
 	{scheme.DeliveryRetrying, "Waiting to retry"}, {scheme.DeliveryFailed, "Failed"}, {scheme.DeliveryCancelled, "Cancelled"},
 	{scheme.DeliveryOutbox, "In the outbox (no provider set up)"},
