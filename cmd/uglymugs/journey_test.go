@@ -147,6 +147,18 @@ func (j *journey) tick(id string) {
 	}
 }
 
+// answer says yes or no to each consent question on the report form.
+func (j *journey) answer(yes map[string]bool) {
+	j.t.Helper()
+	for key, y := range yes {
+		id := "consents." + key + "-no"
+		if y {
+			id = "consents." + key + "-yes"
+		}
+		j.tick(id)
+	}
+}
+
 func (j *journey) eval(js string) bool {
 	j.t.Helper()
 	v, err := chromedp.Run(j.ctx, chromedp.Evaluate[bool](js))

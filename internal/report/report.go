@@ -52,6 +52,11 @@ type Input struct {
 	// Draft is the web form's draft id (not part of the API): sending the
 	// same draft twice files one report.
 	Draft string `json:"-"`
+	// Answered are the consent questions (ConsentQuestions' keys) the web
+	// form's reporter has answered, yes or no: the form sends nothing until
+	// she has answered each (UnansweredConsents). It is kept with the draft,
+	// not part of the API, whose booleans are answers already.
+	Answered []string `json:"-"`
 }
 
 // OffenderInput is one offender as typed.

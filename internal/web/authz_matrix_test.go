@@ -415,7 +415,7 @@ func TestAuthorisationMatrix_EveryRouteForEveryRole(t *testing.T) {
 			}
 			resp.Body.Close()
 			cells++
-			status, toSignIn := resp.StatusCode, resp.StatusCode == http.StatusSeeOther && resp.Header.Get("Location") == "/signin"
+			status, toSignIn := resp.StatusCode, resp.StatusCode == http.StatusSeeOther && toSignIn(resp.Header.Get("Location"))
 			refused := status == http.StatusUnauthorized || status == http.StatusForbidden || toSignIn
 			switch {
 			case c.signedRefusal:

@@ -333,24 +333,42 @@ func TestReportForm_MemberWalksFiveStepsSavingEachAndSends(t *testing.T) {
 			t.Fatalf("step 4 went to %s", loc)
 		}
 
-		// Step 5: everything in words, no consent ticked for them.
+		// Step 5: each consent asked as a question, none answered for her;
+		// Continue with one left unanswered is refused, naming it, and keeps
+		// the answers given.
 		five := d.page(draft + "5")
+		for _, c := range []string{"alert", "police", "support", "police_contact"} {
+			for _, a := range []string{"yes", "no"} {
+				if !strings.Contains(five, `id="consents.`+c+`-`+a+`"`) {
+					t.Errorf("consent %s has no %s", c, a)
+				}
+				if checked(five, "consents."+c+"-"+a) {
+					t.Errorf("consent %s is answered %s before the reporter answers", c, a)
+				}
+			}
+		}
+		status, _, body = d.send(d.memberTok, "POST", draft+"5", url.Values{"consents.alert": {"yes"}, "consents.police": {"no"}, "consents.support": {"yes"}, "action": {"next"}})
+		if status != http.StatusUnprocessableEntity || !slices.Equal(problemsOn(body), []string{"Answer yes or no: If the police want to talk to you, may we ask you?"}) {
+			t.Fatalf("an unanswered consent: %d, problems %q", status, problemsOn(body))
+		}
+		if !checked(body, "consents.alert-yes") || !checked(body, "consents.police-no") || checked(body, "consents.police_contact-yes") || checked(body, "consents.police_contact-no") {
+			t.Error("the answers given were not kept")
+		}
+		if loc := d.step(draft+"5", url.Values{"consents.alert": {"yes"}, "consents.police": {"no"}, "consents.support": {"yes"}, "consents.police_contact": {"no"}, "action": {"next"}}); loc != draft+"6" {
+			t.Fatalf("step 5 went to %s", loc)
+		}
+
+		// Step 6: everything in words, her answers too.
+		six := d.page(draft + "6")
 		for _, want := range []string{"Physical assault", "Robbery or theft", "pushed me &lt;hard&gt;.", "London", "Hackney", "Hotel",
-			"07700 900123", "AB12 CDE", "gaz.driver@example.org", "Dark blue Ford Focus", "Phone call", "CAD 4471/12", "Someone else", "around 10pm"} {
-			if !strings.Contains(strings.ReplaceAll(five, "ab12 cde", "AB12 CDE"), want) {
+			"07700 900123", "AB12 CDE", "gaz.driver@example.org", "Dark blue Ford Focus", "Phone call", "CAD 4471/12", "Someone else", "around 10pm",
+			"May we warn other members?</dt><dd>Yes", "May we share it with the police, anonymously?</dt><dd>No"} {
+			if !strings.Contains(strings.ReplaceAll(six, "ab12 cde", "AB12 CDE"), want) {
 				t.Errorf("the summary lacks %q", want)
 			}
 		}
-		for _, c := range []string{"alert", "police", "support", "police_contact"} {
-			if !strings.Contains(five, `id="consents.`+c+`"`) {
-				t.Errorf("no consent %s", c)
-			}
-			if checked(five, "consents."+c) {
-				t.Errorf("consent %s is ticked before the reporter ticks it", c)
-			}
-		}
 
-		loc := d.step(draft+"5", url.Values{"consents.alert": {"yes"}, "consents.support": {"yes"}, "action": {"submit"}})
+		loc := d.step(draft+"6", url.Values{"action": {"submit"}})
 		m := regexp.MustCompile(`^/reports/([^/?]+)\?sent=1$`).FindStringSubmatch(loc)
 		if m == nil {
 			t.Fatalf("sending went to %s", loc)
@@ -381,7 +399,7 @@ func TestReportForm_MemberWalksFiveStepsSavingEachAndSends(t *testing.T) {
 		if drafts, _ := db.Reports.Drafts(ctx, d.member.ID); len(drafts) != 0 {
 			t.Errorf("%d drafts left after sending", len(drafts))
 		}
-		if status, _, _ := d.send(d.memberTok, "GET", draft+"5", nil); status != http.StatusNotFound {
+		if status, _, _ := d.send(d.memberTok, "GET", draft+"6", nil); status != http.StatusNotFound {
 			t.Errorf("the sent draft answers %d", status)
 		}
 
@@ -422,8 +440,8 @@ func TestReportForm_SendingShowsTheStepWithTheFirstProblem(t *testing.T) {
 			t.Error("not told that the report is not sent")
 		}
 		assertValues(t, body, map[string]string{"town": "Leeds"})
-		// The consent ticked on the last step was kept.
-		if !checked(d.page(draft+"5"), "consents.police") {
+		// The consent answered before sending was kept.
+		if !checked(d.page(draft+"5"), "consents.police-yes") {
 			t.Error("the consent ticked before sending was lost")
 		}
 		// Coming from the check, Continue goes back there.
@@ -432,7 +450,7 @@ func TestReportForm_SendingShowsTheStepWithTheFirstProblem(t *testing.T) {
 		}
 		loc := d.step(draft+"2", url.Values{"day": {"1"}, "month": {"1"}, "year": {fmt.Sprint(time.Now().Year() - 1)}, "region": {"yorkshire-humber"},
 			"town": {"Leeds"}, "from": {"check"}, "action": {"next"}})
-		if loc != draft+"5" {
+		if loc != draft+"6" {
 			t.Errorf("continue from the check went to %s", loc)
 		}
 		status, _, body = d.send(d.memberTok, "POST", draft+"5", url.Values{"consents.police": {"yes"}, "action": {"submit"}})
@@ -632,7 +650,7 @@ func TestReportPages_OnlyForPeopleWhoCanReport(t *testing.T) {
 	}
 	applicant := sessionFor(t, db, pending.UserID)
 	for _, c := range []struct{ method, path string }{{"GET", "/reports"}, {"POST", "/reports/new"}, {"GET", "/reports/x"}} {
-		if status, loc, _ := d.send("", c.method, c.path, url.Values{}); status != http.StatusSeeOther || loc != "/signin" {
+		if status, loc, _ := d.send("", c.method, c.path, url.Values{}); status != http.StatusSeeOther || !toSignIn(loc) {
 			t.Errorf("%s %s as a visitor: %d %s", c.method, c.path, status, loc)
 		}
 		if status, _, _ := d.send(applicant, c.method, c.path, url.Values{}); status != http.StatusForbidden {
@@ -787,8 +805,13 @@ func TestReportPages_WorkWithoutJavaScriptAndFitSmallScreens(t *testing.T) {
 		chromedp.Click(chromedp.CSS(`.rp-actions button[value="next"]`), chromedp.NodeVisible),
 		chromedp.WaitVisible(chromedp.CSS(`#contact_method`)),
 		chromedp.Click(chromedp.CSS(`.rp-actions button[value="next"]`), chromedp.NodeVisible),
-		chromedp.WaitVisible(chromedp.CSS(`label[for="consents.alert"]`)),
-		chromedp.Click(chromedp.CSS(`label[for="consents.alert"]`), chromedp.NodeVisible),
+		chromedp.WaitVisible(chromedp.CSS(`label[for="consents.alert-yes"]`)),
+		chromedp.Click(chromedp.CSS(`label[for="consents.alert-yes"]`), chromedp.NodeVisible),
+		chromedp.Click(chromedp.CSS(`label[for="consents.police-no"]`), chromedp.NodeVisible),
+		chromedp.Click(chromedp.CSS(`label[for="consents.support-no"]`), chromedp.NodeVisible),
+		chromedp.Click(chromedp.CSS(`label[for="consents.police_contact-no"]`), chromedp.NodeVisible),
+		chromedp.Click(chromedp.CSS(`.rp-actions button[value="next"]`), chromedp.NodeVisible),
+		chromedp.WaitVisible(chromedp.CSS(`.rp-actions button[value="submit"]`)),
 		chromedp.Click(chromedp.CSS(`.rp-actions button[value="submit"]`), chromedp.NodeVisible),
 		chromedp.WaitVisible(chromedp.CSS(`.rp-confirm`)),
 	)
@@ -813,6 +836,7 @@ func TestReportPages_WorkWithoutJavaScriptAndFitSmallScreens(t *testing.T) {
 		{"step3", "/reports/draft/" + full + "/3"},
 		{"step4", "/reports/draft/" + full + "/4"},
 		{"step5", "/reports/draft/" + full + "/5"},
+		{"step6", "/reports/draft/" + full + "/6"},
 		{"step3-error", "/reports/draft/" + bad + "/3"},
 		{"sent", "/reports/" + sent.ID + "?sent=1"},
 		{"view", "/reports/" + sent.ID},
@@ -926,7 +950,8 @@ func TestReport_FormAndAPIRefuseTheSameBadReportAlike(t *testing.T) {
 		if _, err := db.Reports.SaveDraft(ctx, d.member.ID, strings.Split(draft, "/")[3], 5, mustJSON(t, in)); err != nil {
 			t.Fatal(err)
 		}
-		status, _, body := d.send(d.memberTok, "POST", draft+"5", url.Values{"consents.alert": {"yes"}, "action": {"submit"}})
+		status, _, body := d.send(d.memberTok, "POST", draft+"5", url.Values{"consents.alert": {"yes"}, "consents.police": {"no"},
+			"consents.support": {"no"}, "consents.police_contact": {"no"}, "action": {"submit"}})
 		form := problemsOn(body)
 		for i := range form {
 			form[i] = htmlUnescape(form[i])

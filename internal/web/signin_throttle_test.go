@@ -138,7 +138,7 @@ func TestSignIn_WrongPasswordsNeverLockOutTheRightOne(t *testing.T) {
 		}
 		clock.add(time.Duration(secs) * time.Second)
 		status, h, _ = signIn("m.hazel", "a long test passphrase")
-		if status != http.StatusSeeOther || h.Get("Location") != "/account" {
+		if status != http.StatusSeeOther || h.Get("Location") != "/alerts" {
 			t.Fatalf("round %d: the right password once the wait was over: %d %s, want signed in", round, status, h.Get("Location"))
 		}
 	}

@@ -437,3 +437,9 @@ func TestThrottle_ByForwardedAddressOnlyBehindProxy(t *testing.T) {
 		}
 	}
 }
+
+// toSignIn reports whether a redirect goes to sign in (with or without
+// the page to come back to).
+func toSignIn(location string) bool {
+	return location == "/signin" || strings.HasPrefix(location, "/signin?next=")
+}

@@ -226,9 +226,18 @@ func readStep(in *report.Input, step int, f url.Values, u scheme.User) {
 		in.PoliceReported = f.Get("police_reported") != ""
 		in.PoliceReference = get("police_reference")
 		in.VictimGender, in.VictimSector = get("victim_gender"), get("victim_sector")
-	case 5:
-		in.Consents = scheme.Consents{Alert: f.Get("consents.alert") != "", Police: f.Get("consents.police") != "",
-			Support: f.Get("consents.support") != "", PoliceContact: f.Get("consents.police_contact") != ""}
+	case consentStep:
+		// Each question is a yes or a no; one left unanswered stays so.
+		in.Answered = nil
+		for _, q := range report.ConsentQuestions {
+			switch f.Get("consents." + q.Key) {
+			case "yes", "no":
+				report.SetConsent(&in.Consents, q.Key, f.Get("consents."+q.Key) == "yes")
+				in.Answered = append(in.Answered, q.Key)
+			default:
+				report.SetConsent(&in.Consents, q.Key, false)
+			}
+		}
 	}
 }
 

@@ -3,6 +3,7 @@ package member
 import (
 	"context"
 	"fmt"
+	"maps"
 	"net/http"
 	"strconv"
 	"strings"
@@ -165,6 +166,9 @@ func (s *server) stepProblems(ctx context.Context, in report.Input, step int) (m
 		return nil, err
 	}
 	out := map[string]string{}
+	if step == consentStep {
+		all = report.UnansweredConsents(in)
+	}
 	for k, v := range all {
 		if stepOf(k) == step {
 			out[k] = v
@@ -182,6 +186,17 @@ func (s *server) submitDraft(w http.ResponseWriter, r *http.Request, u scheme.Us
 		s.Fail(w, r, err)
 		return
 	}
+	// Nothing is sent before she has said yes or no to each consent.
+	if unanswered := report.UnansweredConsents(in); len(unanswered) > 0 {
+		_, problems, err := s.Reports.Validate(ctx, in)
+		if err != nil {
+			s.Fail(w, r, err)
+			return
+		}
+		maps.Copy(problems, unanswered)
+		s.firstProblem(w, r, u, id, in, problems)
+		return
+	}
 	in.Draft = id // sending the same draft twice files one report
 	rep, err := s.Reports.Submit(ctx, u, in)
 	if err != nil {
@@ -189,26 +204,31 @@ func (s *server) submitDraft(w http.ResponseWriter, r *http.Request, u scheme.Us
 			s.Fail(w, r, err)
 			return
 		}
-		problems := core.FormErrors(err)
-		first := stepCount
-		for k := range problems {
-			first = min(first, stepOf(k))
-		}
-		shown := map[string]string{}
-		for k, v := range problems {
-			if stepOf(k) == first {
-				shown[k] = v
-			}
-		}
-		if err := s.Reports.SaveDraft(ctx, u, id, first, in); err != nil {
-			s.Fail(w, r, err)
-			return
-		}
-		s.renderDraft(w, r, u, http.StatusUnprocessableEntity, id, first, in, shown, first < stepCount, true)
+		s.firstProblem(w, r, u, id, in, core.FormErrors(err))
 		return
 	}
 	// The draft went in the report's own transaction (store.CreateReport).
 	core.SeeOther(w, r, "/reports/"+rep.ID+"?sent=1")
+}
+
+// firstProblem shows the first step with a problem, and only its problems,
+// keeping everything typed: the report is not sent.
+func (s *server) firstProblem(w http.ResponseWriter, r *http.Request, u scheme.User, id string, in report.Input, problems map[string]string) {
+	first := stepCount
+	for k := range problems {
+		first = min(first, stepOf(k))
+	}
+	shown := map[string]string{}
+	for k, v := range problems {
+		if stepOf(k) == first {
+			shown[k] = v
+		}
+	}
+	if err := s.Reports.SaveDraft(r.Context(), u, id, first, in); err != nil {
+		s.Fail(w, r, err)
+		return
+	}
+	s.renderDraft(w, r, u, http.StatusUnprocessableEntity, id, first, in, shown, first < stepCount, true)
 }
 
 func (s *server) discardDraft(w http.ResponseWriter, r *http.Request, u scheme.User) error {

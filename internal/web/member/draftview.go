@@ -43,8 +43,17 @@ type ReportDraftView struct {
 	PoliceReported             bool
 	PoliceRef                  core.FieldView
 	// Step 5
+	Questions []consentQuestion
+	// Step 6
 	Summary  summary
 	Consents []consentView
+}
+
+// consentQuestion is one consent asked on its own, with her answer
+// ("yes", "no" or "" for none yet) and its problem.
+type consentQuestion struct {
+	report.ConsentQuestion
+	Answer, Error string
 }
 
 type problemLink struct{ Anchor, Message string }
@@ -118,10 +127,20 @@ func pairOptions(list []struct{ Slug, Name string }, selected string) []choice {
 }
 
 func consentViews(c scheme.Consents) []consentView {
-	given := map[string]bool{"alert": c.Alert, "police": c.Police, "support": c.Support, "police_contact": c.PoliceContact}
-	out := make([]consentView, len(consentChoices))
-	for i, x := range consentChoices {
-		out[i] = consentView{Key: x.Key, Label: x.Label, Explain: x.Explain, Given: given[x.Key]}
+	out := make([]consentView, len(report.ConsentQuestions))
+	for i, q := range report.ConsentQuestions {
+		out[i] = consentView{Key: q.Key, Label: q.Question, Explain: q.Yes, Given: report.Consent(c, q.Key)}
+	}
+	return out
+}
+
+func consentQuestions(in report.Input, problems map[string]string) []consentQuestion {
+	out := make([]consentQuestion, len(report.ConsentQuestions))
+	for i, q := range report.ConsentQuestions {
+		out[i] = consentQuestion{ConsentQuestion: q, Error: problems["consents."+q.Key]}
+		if slices.Contains(in.Answered, q.Key) {
+			out[i].Answer = map[bool]string{true: "yes", false: "no"}[report.Consent(in.Consents, q.Key)]
+		}
 	}
 	return out
 }
@@ -163,9 +182,11 @@ func (s *server) renderDraft(w http.ResponseWriter, r *http.Request, u scheme.Us
 		v.PoliceReported = in.PoliceReported
 		v.PoliceRef = core.FieldView{Name: "police_reference", Label: "Police reference", Hint: "The crime or incident number, if you have one.",
 			Type: "text", Autocomplete: "off", Value: in.PoliceReference, Error: problems["police_reference"], Optional: true}
-	case 5:
+	case consentStep:
+		v.Questions = consentQuestions(in, problems)
+	case stepCount:
 		v.Summary = s.draftSummary(in, l)
-		v.Consents = consentViews(in.Consents)
+		v.Questions = consentQuestions(in, problems)
 	}
 	v.Problems = orderedProblems(problems, step, len(in.Offenders))
 	s.Render(w, r, status, viewReportDraft, v)

@@ -17,12 +17,16 @@ import (
 // another" buttons post the form and come back with a blank row.
 
 // stepCount is how many steps the form has; the last is "check and send".
-const stepCount = 5
+const stepCount = 6
 
-// stepNames are the steps' topics (index 1 to 5) and their headings.
+// consentStep asks the four consents, each as a question she answers.
+const consentStep = 5
+
+// stepNames are the steps' topics (index 1 to 6) and their headings.
 var (
-	stepNames    = [stepCount + 1]string{"", "What happened", "When and where", "Who did it", "Contact and police", "Check and send"}
-	stepHeadings = [stepCount + 1]string{"", "What happened?", "When and where did it happen?", "Who did it?", "How they got in touch, and the police", "Check your report and send it"}
+	stepNames    = [stepCount + 1]string{"", "What happened", "When and where", "Who did it", "Contact and police", "Your choices", "Check and send"}
+	stepHeadings = [stepCount + 1]string{"", "What happened?", "When and where did it happen?", "Who did it?", "How they got in touch, and the police",
+		"What may we do with your report?", "Check your report and send it"}
 )
 
 // stepFields are the fields each step holds, in the order the form
@@ -31,6 +35,7 @@ var stepFields = [stepCount + 1][]string{
 	1: {"incident_types", "account", "third_party"},
 	2: {"incident_at", "region", "town", "place_kind"},
 	4: {"contact_method", "police_reported", "police_reference", "victim_gender", "victim_sector"},
+	5: {"consents.alert", "consents.police", "consents.support", "consents.police_contact"},
 }
 
 // stepOf is the step that holds a field.
@@ -54,14 +59,6 @@ var statusWords = map[scheme.ReportStatus]struct{ Name, Text string }{
 	scheme.ReportIntelligence: {"Kept on file, no alert", "No alert was sent, but your report is kept to link repeat offenders" +
 		" and, if you agreed, shared with the police without your details."},
 	scheme.ReportRejected: {"Not used", "We could not use this report."},
-}
-
-// consentChoices are the four consents, each said in one plain sentence.
-var consentChoices = []struct{ Key, Label, Explain string }{
-	{"alert", "Warn other members", "We write an anonymised alert from your report, leaving out anything that could identify you or the person it happened to."},
-	{"police", "Share it with the police, anonymously", "We pass on what happened and how to recognise the offender, but never your name or contact details."},
-	{"support", "Offer me support", "A caseworker or support service may contact you to offer help, such as an advocate or health care."},
-	{"police_contact", "Let the police ask to talk", "If the police want to speak to you about it, they ask us and we ask you: you always decide."},
 }
 
 // identKinds are the kinds of identifier, as the form offers them.
