@@ -268,7 +268,7 @@ func (j *journey) apply() {
 	j.check("join")
 	j.link("Apply as an individual")
 	j.at("/join/individual")
-	j.sees("Apply to join as an individual")
+	j.sees("Join as an individual")
 	j.check("apply-form")
 
 	typed := map[string]string{

@@ -210,6 +210,7 @@ func TestAuthorisationMatrix_EveryRouteForEveryRole(t *testing.T) {
 		"GET /account/second-factor":  {path: "/account/second-factor", allowed: signedIn},
 		"POST /account/second-factor": {path: "/account/second-factor", allowed: signedIn},
 		"GET /account/data":           {path: "/account/data", allowed: signedIn},
+		"GET /account/data.json":      {path: "/account/data.json", allowed: signedIn},
 		"GET /account/terms":          {path: "/account/terms", allowed: signedIn},
 		"POST /account/terms":         {path: "/account/terms", allowed: signedIn},
 		"GET /account/leave":          {path: "/account/leave", allowed: signedIn},

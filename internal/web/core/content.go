@@ -20,7 +20,7 @@ func (s *Server) TermsGate(w http.ResponseWriter, r *http.Request, u scheme.User
 		return false
 	}
 	switch r.URL.Path {
-	case "/account/terms", "/account/data", "/account/leave", "/signout":
+	case "/account/terms", "/account/data", "/account/data.json", "/account/leave", "/signout":
 		return false
 	}
 	v, err := s.Content.TermsToAccept(r.Context(), u)

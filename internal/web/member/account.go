@@ -2,6 +2,7 @@ package member
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/base64"
 	"html/template"
 	"image/png"
@@ -179,6 +180,47 @@ func (s *server) confirmSecondFactor(w http.ResponseWriter, r *http.Request, u s
 		return nil
 	}
 	s.Render(w, r, http.StatusOK, viewSecondFactor, core.FormView{Extra: SecondFactorView{RecoveryCodes: codes}})
+	return nil
+}
+
+// MyDataView is everything held about a member, in words, for her to read
+// and print; the same as the JSON file.
+type MyDataView struct {
+	scheme.MemberData
+	Regions, Gender, Sector, Membership string
+	Created, TermsAccepted, Applied     string
+	ApplicationStatus                   string
+	Additions                           []addition
+}
+
+// myDataPage shows everything held about her on a page she can read on a
+// phone and print; the JSON file is a link away.
+func (s *server) myDataPage(w http.ResponseWriter, r *http.Request, u scheme.User) error {
+	e, err := s.Accounts.ExportData(r.Context(), u)
+	if err != nil {
+		return err
+	}
+	l := s.Content.Lists()
+	v := MyDataView{MemberData: e, Gender: scheme.SlugName(scheme.Genders, e.Profile.Gender), Sector: l.SectorName(e.Profile.Sector),
+		Membership: core.TypeNames[scheme.MembershipType(e.Profile.Membership)], Created: s.Time(e.User.CreatedAt, core.DateLong)}
+	var regions []string
+	for _, r := range e.Profile.Regions {
+		regions = append(regions, cmp.Or(l.RegionName(r), r))
+	}
+	v.Regions = strings.Join(regions, ", ")
+	if !e.Profile.TermsAcceptedAt.IsZero() {
+		v.TermsAccepted = s.Time(e.Profile.TermsAcceptedAt, core.DateLong)
+	}
+	if e.Application != nil {
+		v.Applied = s.Time(e.Application.SubmittedAt, core.DateLong)
+		v.ApplicationStatus = map[scheme.ApplicationStatus]string{scheme.ApplicationPending: "Waiting to be read",
+			scheme.ApplicationInfoRequested: "We asked you a question", scheme.ApplicationApproved: "Approved",
+			scheme.ApplicationRejected: "Not approved"}[e.Application.Status]
+	}
+	for _, ad := range e.Additions {
+		v.Additions = append(v.Additions, addition{Body: ad.Body, When: s.AlertDate(ad.CreatedAt), Mine: true, Status: ad.Status})
+	}
+	s.Render(w, r, http.StatusOK, viewMyData, v)
 	return nil
 }
 
