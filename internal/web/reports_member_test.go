@@ -579,7 +579,8 @@ func TestReportForm_ReportWithinThreeDaysIsNotLateNorThirdParty(t *testing.T) {
 	d.step(draft+"2", url.Values{"day": {fmt.Sprint(y.Day())}, "month": {fmt.Sprint(int(y.Month()))}, "year": {fmt.Sprint(y.Year())}, "region": {"scotland"}, "action": {"next"}})
 	d.step(draft+"3", url.Values{"action": {"next"}})
 	d.step(draft+"4", url.Values{"action": {"next"}})
-	loc := d.step(draft+"5", url.Values{"action": {"submit"}})
+	d.step(draft+"5", url.Values{"consents.alert": {"no"}, "consents.police": {"no"}, "consents.support": {"no"}, "consents.police_contact": {"no"}, "action": {"next"}})
+	loc := d.step(draft+"6", url.Values{"action": {"submit"}})
 	reps, err := d.db.Reports.Reports(context.Background(), scheme.ReportFilter{ReporterID: d.member.ID})
 	if err != nil || len(reps) != 1 || loc != "/reports/"+reps[0].ID+"?sent=1" {
 		t.Fatalf("%d reports (%v), sent to %s", len(reps), err, loc)

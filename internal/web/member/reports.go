@@ -180,7 +180,7 @@ func (s *server) myConsents(w http.ResponseWriter, r *http.Request, u scheme.Use
 		return nil
 	}
 	var c report.Input
-	readStep(&c, stepCount, r.PostForm, u)
+	readStep(&c, consentStep, r.PostForm, u)
 	if _, err := s.Reports.SetConsents(r.Context(), u, id, c.Consents); err != nil {
 		return err
 	}
