@@ -112,6 +112,10 @@ func TestJourney_ReportToAlertToCheck(t *testing.T) {
 			j.press("Write an alert")
 			editor := j.location()
 			j.sees("Another coordinator must approve this")
+			// Her report gave no gender: the drafted text says "they".
+			if body := j.text(`document.getElementById('body').value`); !strings.Contains(body, "If they contact you") || strings.Contains(body, " he ") {
+				t.Errorf("the drafted alert guesses a pronoun: %q", body)
+			}
 			j.check("alert-draft")
 			j.signOut()
 
