@@ -56,7 +56,8 @@ func TestJourney_ReportToAlertToCheck(t *testing.T) {
 			j.press("Send my application")
 			j.sees("we have your application")
 			j.signIn("demo-coordinator", "demo coordinator password", coordSecret)
-			j.at("/coordinator/applications")
+			j.at("/coordinator/reports") // staff land on their work
+			j.open("/coordinator/applications")
 			j.follow("the last application", chromedp.Click(chromedp.CSS(`main tbody tr:last-child a`)))
 			j.sees("Juniper", username)
 			j.press("Approve")

@@ -67,7 +67,8 @@ func TestJourney_OrganisationJoinsAddsStaffWhoReport(t *testing.T) {
 
 			// A coordinator approves it.
 			j.signIn("demo-coordinator", "demo coordinator password", demoTOTPSecret(t, stdout.String(), "demo-coordinator"))
-			j.at("/coordinator/applications")
+			j.at("/coordinator/reports") // staff land on their work
+			j.open("/coordinator/applications")
 			j.follow("the last application", chromedp.Click(chromedp.CSS(`main tbody tr:last-child a`)))
 			j.sees("Harbour Outreach", "harbour.lead")
 			j.check("org-application")

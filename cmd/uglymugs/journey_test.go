@@ -278,6 +278,8 @@ func (j *journey) apply() {
 		"area":      "Cardiff Bay",
 		"username":  journeyUsername,
 	}
+	// The optional parts are folded until opened.
+	j.steps(chromedp.Click(chromedp.CSS(`.form-more > summary`)))
 	for _, id := range []string{"real_name", "email", "mobile", "area", "username"} {
 		j.fill(id, typed[id])
 	}
@@ -356,7 +358,8 @@ func (j *journey) vet(secret string) {
 	j.check("signin-code")
 	j.press("Continue")
 
-	j.at("/coordinator/applications")
+	j.at("/coordinator/reports") // staff land on their work
+	j.open("/coordinator/applications")
 	j.sees("Applications waiting",
 		"Possible multiple membership", "Possible offender", "not on its website's domain")
 	waiting := j.count(`main tbody tr`)
@@ -394,7 +397,8 @@ func (j *journey) signInAndLeave() {
 	j.fill("username", journeyUsername)
 	j.fill("password", journeyPassword)
 	j.press("Sign in")
-	j.at("/account")
+	j.at("/alerts") // a member lands on her alerts
+	j.open("/account")
 	j.sees("Signed in as "+journeyUsername, journeyWorkName)
 	j.check("account")
 
