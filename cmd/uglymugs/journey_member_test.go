@@ -227,7 +227,13 @@ func (j *journey) signIn(username, password, secret string) {
 
 func (j *journey) signOut() {
 	j.t.Helper()
-	j.press("Sign out")
+	// On a phone, signing out is in the menu: open it first, as she would.
+	button := `//ul[contains(@class,"nav--wide")]//button[normalize-space(.)="Sign out"]`
+	if j.eval(`getComputedStyle(document.querySelector('.nav--wide')).display === 'none'`) {
+		j.steps(chromedp.Click(chromedp.CSS(`.nav-menu__button`)))
+		button = `//div[contains(@class,"nav-menu__panel")]//button[normalize-space(.)="Sign out"]`
+	}
+	j.follow("button Sign out", chromedp.Click(button))
 }
 
 // button presses the button a CSS selector finds, scrolled to the middle

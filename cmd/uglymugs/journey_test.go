@@ -382,7 +382,7 @@ func (j *journey) vet(secret string) {
 		t.Errorf("after approving, the queue has %d applications, want %d", n, waiting-1)
 	}
 	j.check("queue-after-approve")
-	j.press("Sign out")
+	j.signOut()
 	j.at("/")
 	if !j.eval(`[...document.querySelectorAll('header nav a')].some(a => a.textContent.trim() === 'Sign in')`) {
 		t.Error("after signing out, the navigation offers no way to sign in")
