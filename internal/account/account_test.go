@@ -227,11 +227,11 @@ func TestQueue_WaitCountsWorkingHoursAcrossAWeekend(t *testing.T) {
 			t.Fatal(err)
 		}
 		c.t = c.t.AddDate(0, 0, 3).Add(-6 * time.Hour) // Monday 10:00
-		q, err := s.Queue(context.Background(), scheme.ApplicationFilter{})
+		l, err := s.Queue(context.Background(), scheme.ApplicationFilter{}, scheme.PageOf(1))
 		if err != nil {
 			t.Fatal(err)
 		}
-		if len(q) != 1 || q[0].WaitingHours != 2 {
+		if q := l.Items; len(q) != 1 || q[0].WaitingHours != 2 || l.Total != 1 {
 			t.Errorf("queue %+v, want one application waiting 2 working hours", q)
 		}
 	})

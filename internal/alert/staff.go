@@ -21,6 +21,15 @@ func (s *Service) List(ctx context.Context, u scheme.User, f scheme.AlertFilter)
 	return s.DB.Alerts.Alerts(ctx, f)
 }
 
+// ListPage is page p of the alerts matching f, for coordinators' page:
+// drafts, then the published, then the withdrawn, each newest first.
+func (s *Service) ListPage(ctx context.Context, u scheme.User, f scheme.AlertFilter, p scheme.Page) (scheme.Listed[scheme.Alert], error) {
+	if err := staffOnly(u); err != nil {
+		return scheme.Listed[scheme.Alert]{}, err
+	}
+	return s.DB.Alerts.AlertPage(ctx, f, p)
+}
+
 // Alert returns one alert in full, for coordinators' pages.
 func (s *Service) Alert(ctx context.Context, id string) (scheme.Alert, error) {
 	return s.DB.Alerts.Alert(ctx, id)
@@ -66,10 +75,10 @@ func (s *Service) AllAdditions(ctx context.Context, u scheme.User, alertID strin
 	return s.DB.Alerts.Additions(ctx, alertID, u.ID, true)
 }
 
-// PendingAdditions lists the additions waiting for a coordinator, oldest
-// first.
-func (s *Service) PendingAdditions(ctx context.Context) ([]scheme.Addition, error) {
-	return s.DB.Alerts.PendingAdditions(ctx)
+// PendingAdditions lists page p of the additions waiting for a
+// coordinator, oldest first.
+func (s *Service) PendingAdditions(ctx context.Context, p scheme.Page) (scheme.Listed[scheme.Addition], error) {
+	return s.DB.Alerts.PendingAdditions(ctx, p)
 }
 
 // ModerateAddition approves a pending addition (members who received the

@@ -16,6 +16,7 @@ type QueueView struct {
 	Items     []queueRow
 	FlagText  map[scheme.Flag]string
 	TypeNames map[scheme.MembershipType]string
+	Pager     core.Pager
 }
 
 type queueRow struct {
@@ -26,12 +27,13 @@ type queueRow struct {
 }
 
 func (s *server) queuePage(w http.ResponseWriter, r *http.Request, u scheme.User) error {
-	items, err := s.Accounts.Queue(r.Context(), scheme.ApplicationFilter{})
+	page := core.PageFrom(r)
+	items, err := s.Accounts.Queue(r.Context(), scheme.ApplicationFilter{}, page)
 	if err != nil {
 		return err
 	}
-	v := QueueView{FlagText: scheme.FlagText, TypeNames: core.TypeNames}
-	for _, it := range items {
+	v := QueueView{FlagText: scheme.FlagText, TypeNames: core.TypeNames, Pager: core.NewPager(r, "/coordinator/applications", page, items.Total)}
+	for _, it := range items.Items {
 		v.Items = append(v.Items, queueRow{ID: it.ID, Type: it.Type, Status: string(it.Status),
 			Submitted: s.Time(it.SubmittedAt, core.WeekdayTimeThisYear), Waiting: it.WaitingHours, Flags: it.Flags})
 	}
