@@ -589,7 +589,7 @@ func TestAudit_EveryMembershipActionIsRecorded(t *testing.T) {
 			t.Fatal(err)
 		}
 		s.SetStaffActive(ctx, contact.User, staff.ID, false)
-		s.Members(ctx, coord)
+		s.Members(ctx, coord, scheme.PageOf(1))
 		db.Accounts.SetRole(ctx, coord.ID, a.UserID, scheme.RoleCoordinator)
 		db.Accounts.SetRole(ctx, coord.ID, a.UserID, "")
 		db.Accounts.Revoke(ctx, coord.ID, a.UserID, "False reports.", "u")

@@ -91,7 +91,8 @@ func (s *Service) ModerateAddition(ctx context.Context, u scheme.User, id string
 	return s.DB.Alerts.ModerateAddition(ctx, u.ID, id, approve)
 }
 
-// MaxFailuresShown bounds the failures listed with an alert's deliveries.
+// MaxFailuresShown bounds the failures the API lists with an alert's
+// deliveries (the page lists them all, in pages).
 const MaxFailuresShown = 50
 
 // Deliveries is how an alert's delivery is going.
@@ -100,12 +101,14 @@ type Deliveries struct {
 	// Counts counts deliveries by channel ("in_app", "email", "sms") and
 	// state; every channel is present, with the states that have a count.
 	Counts   map[string]map[string]int
-	Failures []scheme.DeliveryFailure // the latest MaxFailuresShown
-	Paused   []scheme.DeliveryPause   // channels that stopped themselves
+	Failures scheme.Listed[scheme.DeliveryFailure] // a page of them, most recent first
+	Paused   []scheme.DeliveryPause                // channels that stopped themselves
 }
 
-// Deliveries returns how alert id's delivery is going, for coordinators.
-func (s *Service) Deliveries(ctx context.Context, u scheme.User, id string) (Deliveries, error) {
+// Deliveries returns how alert id's delivery is going, for coordinators,
+// with page p of its failures; the zero Page gives the latest
+// MaxFailuresShown.
+func (s *Service) Deliveries(ctx context.Context, u scheme.User, id string, p scheme.Page) (Deliveries, error) {
 	var d Deliveries
 	if err := staffOnly(u); err != nil {
 		return d, err
@@ -117,7 +120,10 @@ func (s *Service) Deliveries(ctx context.Context, u scheme.User, id string) (Del
 	if d.Counts, err = s.DB.Deliveries.DeliveryCounts(ctx, d.Alert.ID); err != nil {
 		return d, err
 	}
-	if d.Failures, err = s.DB.Deliveries.DeliveryFailures(ctx, d.Alert.ID, MaxFailuresShown); err != nil {
+	if p.Whole() {
+		p = scheme.Page{Number: 1, Size: MaxFailuresShown}
+	}
+	if d.Failures, err = s.DB.Deliveries.DeliveryFailures(ctx, d.Alert.ID, p); err != nil {
 		return d, err
 	}
 	d.Paused, err = s.DB.Deliveries.DeliveryPauses(ctx)

@@ -30,14 +30,14 @@ func PageFrom(r *http.Request) scheme.Page {
 	return scheme.PageOf(scheme.PageNumber(r.URL.Query().Get("page")))
 }
 
-// NewPager is page p of a list of total rows shown at path. Its links keep
-// the request's query (the list's filters) except the page and a notice
-// ("done"), which belongs to the moment it was shown.
-func NewPager(r *http.Request, path string, p scheme.Page, total int) Pager {
+// NewPager is page p of a list of total rows shown at path with the query
+// query. Its links keep the query (the list's filters) except the page and
+// a notice ("done"), which belongs to the moment it was shown.
+func NewPager(query url.Values, path string, p scheme.Page, total int) Pager {
 	size := max(p.Size, 1)
 	v := Pager{Number: max(p.Number, 1), Total: total, Pages: max((total+size-1)/size, 1)}
 	q := url.Values{}
-	for k, vs := range r.URL.Query() {
+	for k, vs := range query {
 		if k != "page" && k != "done" {
 			q[k] = vs
 		}

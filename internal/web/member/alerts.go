@@ -110,7 +110,7 @@ func (s *server) alertFeed(w http.ResponseWriter, r *http.Request, u scheme.User
 	if err != nil {
 		return err
 	}
-	v.Pager = core.NewPager(r, "/alerts", page, items.Total)
+	v.Pager = core.NewPager(r.URL.Query(), "/alerts", page, items.Total)
 	for _, a := range items.Items {
 		v.Items = append(v.Items, s.AlertItem(a, l))
 	}
@@ -233,13 +233,14 @@ func (s *server) alertPrint(w http.ResponseWriter, r *http.Request, u scheme.Use
 
 func (s *server) alertBulletin(w http.ResponseWriter, r *http.Request, u scheme.User) error {
 	ctx := r.Context()
-	as, err := s.Alerts.Feed(ctx, u, scheme.MemberAlertFilter{Since: time.Now().AddDate(0, 0, -bulletinDays), Limit: 200})
+	// On paper: every alert of the last days, on as many sheets as it takes.
+	as, err := s.Alerts.FeedPage(ctx, u, scheme.MemberAlertFilter{Since: time.Now().AddDate(0, 0, -bulletinDays)}, scheme.Page{})
 	if err != nil {
 		return err
 	}
 	l := s.Content.Lists()
 	v := AlertPrintView{Printed: s.AlertDate(time.Now()), Days: bulletinDays}
-	for _, a := range as {
+	for _, a := range as.Items {
 		if a.Status != scheme.AlertPublished {
 			continue
 		}

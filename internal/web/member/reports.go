@@ -65,7 +65,7 @@ func (s *server) myReports(w http.ResponseWriter, r *http.Request, u scheme.User
 	if err != nil {
 		return err
 	}
-	v.Pager = core.NewPager(r, "/reports", page, reports.Total)
+	v.Pager = core.NewPager(r.URL.Query(), "/reports", page, reports.Total)
 	for _, rep := range reports.Items {
 		unread, err := s.Reports.Unread(ctx, u, rep)
 		if err != nil {

@@ -37,7 +37,7 @@ func (s *server) renderQueue(w http.ResponseWriter, r *http.Request, status int,
 		s.Fail(w, r, err)
 		return
 	}
-	v.Pager = core.NewPager(r, "/coordinator/additions", page, ads.Total)
+	v.Pager = core.NewPager(r.URL.Query(), "/coordinator/additions", page, ads.Total)
 	titles := map[string]string{}
 	for _, ad := range ads.Items {
 		title, ok := titles[ad.AlertID]

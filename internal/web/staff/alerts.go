@@ -130,7 +130,7 @@ func (s *server) alertList(w http.ResponseWriter, r *http.Request, u scheme.User
 	v := AlertListView{Notice: map[string]string{
 		"discarded": "The draft was discarded.",
 		"resumed":   "Sending has resumed on that channel.",
-	}[r.URL.Query().Get("done")], Pager: core.NewPager(r, "/coordinator/alerts", page, as.Total)}
+	}[r.URL.Query().Get("done")], Pager: core.NewPager(r.URL.Query(), "/coordinator/alerts", page, as.Total)}
 	if v.RequireApproval, err = s.Alerts.RequireApproval(ctx); err != nil {
 		return err
 	}

@@ -166,7 +166,7 @@ func (s *server) reportQueue(w http.ResponseWriter, r *http.Request, u scheme.Us
 		return err
 	}
 	n := s.Content.Lists()
-	v := ReportQueueView{Tab: tab.Slug, Pager: core.NewPager(r, "/coordinator/reports", page, reports.Total)}
+	v := ReportQueueView{Tab: tab.Slug, Pager: core.NewPager(r.URL.Query(), "/coordinator/reports", page, reports.Total)}
 	for _, t := range caseQueueTabs {
 		v.Tabs = append(v.Tabs, caseQueueTab{Slug: t.Slug, Name: t.Name, Current: t.Slug == tab.Slug})
 	}
