@@ -57,7 +57,9 @@ func NewPager(query url.Values, path string, p scheme.Page, total int) Pager {
 		v.Past, v.Prev, v.PrevNumber = true, link(v.Pages), v.Pages
 		return v
 	}
-	v.First, v.Last = p.Offset()+1, min(p.Offset()+size, total)
+	if total > 0 {
+		v.First, v.Last = p.Offset()+1, min(p.Offset()+size, total)
+	}
 	if v.Number > 1 {
 		v.Prev, v.PrevNumber = link(v.Number-1), v.Number-1
 	}
