@@ -239,10 +239,16 @@ func TestLists_PageAt360PixelsWithTheirCountAndNext(t *testing.T) {
 			return err
 		})
 	}
-	text := func() string {
-		s, err := chromedp.Run(bctx, chromedp.Evaluate[string](`(document.querySelector('nav.pager') || {innerText: ''}).innerText`))
-		if err != nil {
-			t.Fatal(err)
+	// text is what the pager says, once it says want (a page that was just
+	// asked for may still be loading); else what it says after a while.
+	text := func(want string) string {
+		var s string
+		for range 80 {
+			s, _ = chromedp.Run(bctx, chromedp.Evaluate[string](`(document.querySelector('nav.pager') || {innerText: ''}).innerText`))
+			if strings.Contains(s, want) {
+				break
+			}
+			time.Sleep(25 * time.Millisecond)
 		}
 		return s
 	}
@@ -251,7 +257,7 @@ func TestLists_PageAt360PixelsWithTheirCountAndNext(t *testing.T) {
 		if err := browserSteps(bctx, chromedp.EmulateViewport(360, 800), cookie(d.toks[r.who]), chromedp.Navigate(d.ts.URL+r.path)); err != nil {
 			t.Fatal(err)
 		}
-		if s := text(); !strings.Contains(s, fmt.Sprintf("1–25 of %d", total)) || !strings.Contains(s, "Next") {
+		if s := text("Next"); !strings.Contains(s, fmt.Sprintf("1–25 of %d", total)) || !strings.Contains(s, "Next") {
 			t.Errorf("%s page 1 at 360 px: the pager says %q", r.name, s)
 		}
 		height, err := chromedp.Run(bctx, chromedp.Evaluate[int64](`document.documentElement.scrollHeight`))
@@ -278,7 +284,7 @@ func TestLists_PageAt360PixelsWithTheirCountAndNext(t *testing.T) {
 			t.Fatal(err)
 		}
 		waitLocation(t, bctx, d.ts.URL+r.path+"?page=2")
-		if s := text(); !strings.Contains(s, fmt.Sprintf("26–%d of %d", total, total)) || !strings.Contains(s, "Previous") {
+		if s := text("Previous"); !strings.Contains(s, fmt.Sprintf("26–%d of %d", total, total)) || !strings.Contains(s, "Previous") {
 			t.Errorf("%s page 2 at 360 px: the pager says %q", r.name, s)
 		}
 		if r.name == "my reports" || r.name == "the case queue" {
@@ -291,7 +297,7 @@ func TestLists_PageAt360PixelsWithTheirCountAndNext(t *testing.T) {
 			if _, err := chromedp.Run(bctx, chromedp.Evaluate[bool](`document.documentElement.setAttribute('data-theme', 'dark'), true`)); err != nil {
 				t.Fatal(err)
 			}
-			if s := text(); !strings.Contains(s, "Nothing on page 7") {
+			if s := text("Nothing on page 7"); !strings.Contains(s, "Nothing on page 7") {
 				t.Errorf("%s past the end: the pager says %q", r.name, s)
 			}
 			accessible(t, bctx, r.name+" past the end at 1280 px, dark")
