@@ -227,11 +227,11 @@ func TestQueue_WaitCountsWorkingHoursAcrossAWeekend(t *testing.T) {
 			t.Fatal(err)
 		}
 		c.t = c.t.AddDate(0, 0, 3).Add(-6 * time.Hour) // Monday 10:00
-		q, err := s.Queue(context.Background(), scheme.ApplicationFilter{})
+		l, err := s.Queue(context.Background(), scheme.ApplicationFilter{}, scheme.PageOf(1))
 		if err != nil {
 			t.Fatal(err)
 		}
-		if len(q) != 1 || q[0].WaitingHours != 2 {
+		if q := l.Items; len(q) != 1 || q[0].WaitingHours != 2 || l.Total != 1 {
 			t.Errorf("queue %+v, want one application waiting 2 working hours", q)
 		}
 	})
@@ -589,7 +589,7 @@ func TestAudit_EveryMembershipActionIsRecorded(t *testing.T) {
 			t.Fatal(err)
 		}
 		s.SetStaffActive(ctx, contact.User, staff.ID, false)
-		s.Members(ctx, coord)
+		s.Members(ctx, coord, scheme.PageOf(1))
 		db.Accounts.SetRole(ctx, coord.ID, a.UserID, scheme.RoleCoordinator)
 		db.Accounts.SetRole(ctx, coord.ID, a.UserID, "")
 		db.Accounts.Revoke(ctx, coord.ID, a.UserID, "False reports.", "u")

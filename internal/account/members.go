@@ -31,13 +31,14 @@ func (s *Service) Username(ctx context.Context, id string) (username string, sta
 	return l.User.Username, l.User.Role.Staff(), nil
 }
 
-// Members lists every account with its contact details, for coordinators,
-// and records the view ("members.view": it shows personal data).
-func (s *Service) Members(ctx context.Context, u scheme.User) ([]scheme.MemberRow, error) {
+// Members lists page p of every account with its contact details, for
+// coordinators, and records the view ("members.view": it shows personal
+// data).
+func (s *Service) Members(ctx context.Context, u scheme.User, p scheme.Page) (scheme.Listed[scheme.MemberRow], error) {
 	if err := activeStaff(u); err != nil {
-		return nil, err
+		return scheme.Listed[scheme.MemberRow]{}, err
 	}
-	ms, err := s.DB.Accounts.Members(ctx)
+	ms, err := s.DB.Accounts.Members(ctx, p)
 	return store.Viewed(ctx, s.DB, audit.Entry{Actor: u.ID, Action: "members.view"}, ms, err)
 }
 

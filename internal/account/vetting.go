@@ -15,21 +15,21 @@ type QueueItem struct {
 	WaitingHours float64
 }
 
-// Queue lists applications oldest first, each with its wait in working
-// hours (to one decimal place).
-func (s *Service) Queue(ctx context.Context, f scheme.ApplicationFilter) ([]QueueItem, error) {
-	apps, err := s.DB.Accounts.Applications(ctx, f)
+// Queue lists page p of the applications oldest first, each with its wait
+// in working hours (to one decimal place).
+func (s *Service) Queue(ctx context.Context, f scheme.ApplicationFilter, p scheme.Page) (scheme.Listed[QueueItem], error) {
+	apps, err := s.DB.Accounts.Applications(ctx, f, p)
 	if err != nil {
-		return nil, err
+		return scheme.Listed[QueueItem]{}, err
 	}
 	now := s.Now()
-	out := make([]QueueItem, len(apps))
-	for i, a := range apps {
+	out := scheme.Listed[QueueItem]{Items: make([]QueueItem, len(apps.Items)), Total: apps.Total}
+	for i, a := range apps.Items {
 		h := 0.0
 		if a.Status == scheme.ApplicationPending || a.Status == scheme.ApplicationInfoRequested {
 			h = math.Round(s.Hours.Between(a.SubmittedAt, now).Hours()*10) / 10
 		}
-		out[i] = QueueItem{Application: a, WaitingHours: h}
+		out.Items[i] = QueueItem{Application: a, WaitingHours: h}
 	}
 	return out, nil
 }

@@ -58,7 +58,7 @@ func TestViews_OpeningPersonalDataIsAuditedOnce(t *testing.T) {
 			action, subject string
 			open            func(u scheme.User) error
 		}{
-			{"members.view", "", func(u scheme.User) error { _, err := s.Members(ctx, u); return err }},
+			{"members.view", "", func(u scheme.User) error { _, err := s.Members(ctx, u, scheme.PageOf(1)); return err }},
 			{"application.view", a.ID, func(u scheme.User) error { _, err := s.Application(ctx, u, a.ID); return err }},
 		} {
 			if err := c.open(member); scheme.ErrorCode(err) != scheme.CodeForbidden {

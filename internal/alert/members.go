@@ -17,6 +17,12 @@ func (s *Service) Feed(ctx context.Context, u scheme.User, f scheme.MemberAlertF
 	return s.DB.Alerts.MemberAlerts(ctx, u.ID, f)
 }
 
+// FeedPage is page p of u's feed, as Feed (without f.Limit), and how many
+// alerts match f in all.
+func (s *Service) FeedPage(ctx context.Context, u scheme.User, f scheme.MemberAlertFilter, p scheme.Page) (scheme.Listed[scheme.Alert], error) {
+	return s.DB.Alerts.MemberAlertPage(ctx, u.ID, f, p)
+}
+
 // Open returns one alert as u sees it, if u received it (anyone else gets
 // "not found"), and marks it read.
 func (s *Service) Open(ctx context.Context, u scheme.User, id string) (scheme.Alert, error) {

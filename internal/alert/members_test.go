@@ -91,11 +91,11 @@ func TestAdditions_CheckedHeldForACoordinatorAndShownAsEachMaySee(t *testing.T) 
 			t.Errorf("on paper after approval: %d %v", len(ads), err)
 		}
 
-		d, err := f.svc.Deliveries(ctx, f.coordA, a.ID)
+		d, err := f.svc.Deliveries(ctx, f.coordA, a.ID, scheme.PageOf(1))
 		if err != nil || d.Alert.ID != a.ID || d.Counts["in_app"]["read"] != 1 {
 			t.Errorf("deliveries: %+v %v", d, err)
 		}
-		if _, err := f.svc.Deliveries(ctx, member, a.ID); scheme.ErrorCode(err) != scheme.CodeForbidden {
+		if _, err := f.svc.Deliveries(ctx, member, a.ID, scheme.PageOf(1)); scheme.ErrorCode(err) != scheme.CodeForbidden {
 			t.Errorf("a member reading deliveries: %v", err)
 		}
 	})

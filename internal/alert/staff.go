@@ -21,6 +21,15 @@ func (s *Service) List(ctx context.Context, u scheme.User, f scheme.AlertFilter)
 	return s.DB.Alerts.Alerts(ctx, f)
 }
 
+// ListPage is page p of the alerts matching f, for coordinators' page:
+// drafts, then the published, then the withdrawn, each newest first.
+func (s *Service) ListPage(ctx context.Context, u scheme.User, f scheme.AlertFilter, p scheme.Page) (scheme.Listed[scheme.Alert], error) {
+	if err := staffOnly(u); err != nil {
+		return scheme.Listed[scheme.Alert]{}, err
+	}
+	return s.DB.Alerts.AlertPage(ctx, f, p)
+}
+
 // Alert returns one alert in full, for coordinators' pages.
 func (s *Service) Alert(ctx context.Context, id string) (scheme.Alert, error) {
 	return s.DB.Alerts.Alert(ctx, id)
@@ -66,10 +75,10 @@ func (s *Service) AllAdditions(ctx context.Context, u scheme.User, alertID strin
 	return s.DB.Alerts.Additions(ctx, alertID, u.ID, true)
 }
 
-// PendingAdditions lists the additions waiting for a coordinator, oldest
-// first.
-func (s *Service) PendingAdditions(ctx context.Context) ([]scheme.Addition, error) {
-	return s.DB.Alerts.PendingAdditions(ctx)
+// PendingAdditions lists page p of the additions waiting for a
+// coordinator, oldest first.
+func (s *Service) PendingAdditions(ctx context.Context, p scheme.Page) (scheme.Listed[scheme.Addition], error) {
+	return s.DB.Alerts.PendingAdditions(ctx, p)
 }
 
 // ModerateAddition approves a pending addition (members who received the
@@ -82,7 +91,8 @@ func (s *Service) ModerateAddition(ctx context.Context, u scheme.User, id string
 	return s.DB.Alerts.ModerateAddition(ctx, u.ID, id, approve)
 }
 
-// MaxFailuresShown bounds the failures listed with an alert's deliveries.
+// MaxFailuresShown bounds the failures the API lists with an alert's
+// deliveries (the page lists them all, in pages).
 const MaxFailuresShown = 50
 
 // Deliveries is how an alert's delivery is going.
@@ -91,12 +101,14 @@ type Deliveries struct {
 	// Counts counts deliveries by channel ("in_app", "email", "sms") and
 	// state; every channel is present, with the states that have a count.
 	Counts   map[string]map[string]int
-	Failures []scheme.DeliveryFailure // the latest MaxFailuresShown
-	Paused   []scheme.DeliveryPause   // channels that stopped themselves
+	Failures scheme.Listed[scheme.DeliveryFailure] // a page of them, most recent first
+	Paused   []scheme.DeliveryPause                // channels that stopped themselves
 }
 
-// Deliveries returns how alert id's delivery is going, for coordinators.
-func (s *Service) Deliveries(ctx context.Context, u scheme.User, id string) (Deliveries, error) {
+// Deliveries returns how alert id's delivery is going, for coordinators,
+// with page p of its failures; the zero Page gives the latest
+// MaxFailuresShown.
+func (s *Service) Deliveries(ctx context.Context, u scheme.User, id string, p scheme.Page) (Deliveries, error) {
 	var d Deliveries
 	if err := staffOnly(u); err != nil {
 		return d, err
@@ -108,7 +120,10 @@ func (s *Service) Deliveries(ctx context.Context, u scheme.User, id string) (Del
 	if d.Counts, err = s.DB.Deliveries.DeliveryCounts(ctx, d.Alert.ID); err != nil {
 		return d, err
 	}
-	if d.Failures, err = s.DB.Deliveries.DeliveryFailures(ctx, d.Alert.ID, MaxFailuresShown); err != nil {
+	if p.Whole() {
+		p = scheme.Page{Number: 1, Size: MaxFailuresShown}
+	}
+	if d.Failures, err = s.DB.Deliveries.DeliveryFailures(ctx, d.Alert.ID, p); err != nil {
 		return d, err
 	}
 	d.Paused, err = s.DB.Deliveries.DeliveryPauses(ctx)

@@ -247,18 +247,19 @@ func countDigits(s string) int {
 	return n
 }
 
-// Unusual lists members whose checking over the last scheme.UnusualWindow
-// looks like fishing: many different values, one value again and again,
-// or values that are in reports. Coordinators only; showing who they are
-// is a view of personal data, so each look is audited.
-func (s *Service) Unusual(ctx context.Context, u scheme.User) ([]scheme.CheckingFlag, error) {
+// Unusual lists page p of the members whose checking over the last
+// scheme.UnusualWindow looks like fishing: many different values, one
+// value again and again, or values that are in reports. Coordinators only;
+// showing who they are is a view of personal data, so each look is
+// audited, with how many are flagged in all.
+func (s *Service) Unusual(ctx context.Context, u scheme.User, p scheme.Page) (scheme.Listed[scheme.CheckingFlag], error) {
 	if err := scheme.CanCoordinate(u, "review unusual checking"); err != nil {
-		return nil, err
+		return scheme.Listed[scheme.CheckingFlag]{}, err
 	}
-	flags, err := s.DB.Checks.UnusualChecking(ctx, s.Now().Add(-scheme.UnusualWindow))
+	flags, err := s.DB.Checks.UnusualChecking(ctx, s.Now().Add(-scheme.UnusualWindow), p)
 	if err != nil {
-		return nil, err
+		return flags, err
 	}
 	return flags, s.DB.Audit(ctx, audit.Entry{Actor: u.ID, Action: "checks.flags.view", SubjectType: "checks",
-		Detail: `{"flagged":` + strconv.Itoa(len(flags)) + `}`})
+		Detail: `{"flagged":` + strconv.Itoa(flags.Total) + `}`})
 }

@@ -347,13 +347,13 @@ func TestCheck_UnusualCheckingIsFlagged(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
-		flags, err := db.Checks.UnusualChecking(ctx, f.clk.t.Add(-scheme.UnusualWindow))
+		listed, err := db.Checks.UnusualChecking(ctx, f.clk.t.Add(-scheme.UnusualWindow), scheme.Page{})
 		if err != nil {
 			t.Fatal(err)
 		}
-		if len(flags) != 1 || flags[0].UserID != f.member.ID || flags[0].ReportedRepeated != scheme.UnusualReportedCheck ||
+		if flags := listed.Items; len(flags) != 1 || flags[0].UserID != f.member.ID || flags[0].ReportedRepeated != scheme.UnusualReportedCheck ||
 			len(flags[0].Reasons) != 1 || flags[0].Checks != scheme.UnusualReportedCheck {
-			t.Fatalf("flags %+v, want the checker only, for a reported identifier", flags)
+			t.Fatalf("flags %+v, want the checker only, for a reported identifier", listed.Items)
 		}
 		// Many different numbers flag the bystander too.
 		for i := range scheme.UnusualDistinct {
@@ -361,12 +361,12 @@ func TestCheck_UnusualCheckingIsFlagged(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
-		flags, err = db.Checks.UnusualChecking(ctx, f.clk.t.Add(-scheme.UnusualWindow))
+		listed, err = db.Checks.UnusualChecking(ctx, f.clk.t.Add(-scheme.UnusualWindow), scheme.PageOf(1))
 		if err != nil {
 			t.Fatal(err)
 		}
-		if len(flags) != 2 || flags[0].UserID != f.other.ID || flags[0].Distinct != scheme.UnusualDistinct+2 {
-			t.Fatalf("flags %+v, want the bystander first for many values", flags)
+		if flags := listed.Items; listed.Total != 2 || len(flags) != 2 || flags[0].UserID != f.other.ID || flags[0].Distinct != scheme.UnusualDistinct+2 {
+			t.Fatalf("flags %+v, want the bystander first for many values", listed)
 		}
 		// Old checks fall out of the window and are purged.
 		if n, err := db.Checks.PurgeChecks(ctx, f.clk.t.Add(time.Second)); err != nil || n != int64(2+scheme.UnusualReportedCheck+scheme.UnusualDistinct) {
@@ -459,15 +459,15 @@ func TestCheck_UnusualCheckingIsAuditedWhenShown(t *testing.T) {
 			}
 			return n, detail
 		}
-		if _, err := f.svc.Unusual(ctx, f.member); scheme.ErrorCode(err) != scheme.CodeForbidden {
+		if _, err := f.svc.Unusual(ctx, f.member, scheme.PageOf(1)); scheme.ErrorCode(err) != scheme.CodeForbidden {
 			t.Errorf("a member reading the flags: %v", err)
 		}
 		if n, _ := views(); n != 0 {
 			t.Fatalf("%d view entries before a coordinator looked", n)
 		}
-		flags, err := f.svc.Unusual(ctx, coord)
-		if err != nil || len(flags) != 1 || flags[0].UserID != f.member.ID {
-			t.Fatalf("flags %+v %v, want the checker", flags, err)
+		listed, err := f.svc.Unusual(ctx, coord, scheme.PageOf(1))
+		if flags := listed.Items; err != nil || len(flags) != 1 || flags[0].UserID != f.member.ID {
+			t.Fatalf("flags %+v %v, want the checker", listed, err)
 		}
 		if n, detail := views(); n != 1 || detail != `{"flagged":1}` {
 			t.Errorf("%d view entries (last %s), want 1 with one flagged", n, detail)

@@ -56,9 +56,9 @@ func (s *Service) Version(ctx context.Context, slug string) (scheme.ContentVersi
 	return s.db.Content.Content(ctx, slug)
 }
 
-// History is every saved version of a page, newest first.
-func (s *Service) History(ctx context.Context, slug string) ([]scheme.ContentVersion, error) {
-	return s.db.Content.ContentHistory(ctx, slug)
+// History is page p of the saved versions of a page, newest first.
+func (s *Service) History(ctx context.Context, slug string, p scheme.Page) (scheme.Listed[scheme.ContentVersion], error) {
+	return s.db.Content.ContentHistory(ctx, slug, p)
 }
 
 // SavePage keeps a new version of a page, written by an admin.
@@ -97,16 +97,17 @@ func (s *Service) SaveImage(ctx context.Context, u scheme.User, img imaging.Imag
 // share them: they read, never change, what they are given.
 func (s *Service) Lists() scheme.Lists { return s.lists }
 
-// Outbox is the most recent messages that wait for a sender to be set up,
-// for an admin to read; the reading is audited ("outbox.view": a message
-// may be a plea for help).
-func (s *Service) Outbox(ctx context.Context, u scheme.User, limit int) ([]scheme.Notification, error) {
+// Outbox is page p of the messages that failed for good or wait for a
+// sender to be set up (the failed first, each part newest first), for an
+// admin to read; the reading is audited ("outbox.view": a message may be
+// a plea for help).
+func (s *Service) Outbox(ctx context.Context, u scheme.User, p scheme.Page) (scheme.Listed[scheme.Notification], error) {
 	if u.Role != scheme.RoleAdmin {
-		return nil, scheme.Errorf(scheme.CodeForbidden, "Only admins read the outbox.")
+		return scheme.Listed[scheme.Notification]{}, scheme.Errorf(scheme.CodeForbidden, "Only admins read the outbox.")
 	}
-	ns, err := s.db.Deliveries.Outbox(ctx, limit)
+	ns, err := s.db.Deliveries.Outbox(ctx, p)
 	if err != nil {
-		return nil, err
+		return ns, err
 	}
 	return ns, s.db.Audit(ctx, audit.Entry{Actor: u.ID, Action: "outbox.view"})
 }
@@ -172,9 +173,9 @@ func (s *Service) Subscribers(ctx context.Context) (confirmed, pending int, err 
 	return s.db.Content.NewsletterCounts(ctx)
 }
 
-// Issues are the newsletter's issues, newest first.
-func (s *Service) Issues(ctx context.Context) ([]scheme.Issue, error) {
-	return s.db.Content.Issues(ctx)
+// Issues are page p of the newsletter's issues, newest first.
+func (s *Service) Issues(ctx context.Context, p scheme.Page) (scheme.Listed[scheme.Issue], error) {
+	return s.db.Content.Issues(ctx, p)
 }
 
 // SendIssue sends an issue, written by an admin, to every confirmed

@@ -11,9 +11,10 @@ func (s *Service) CurrentTerms(ctx context.Context) (scheme.Terms, error) {
 	return s.db.Content.CurrentTerms(ctx)
 }
 
-// TermsHistory returns every published version of the terms, newest first.
-func (s *Service) TermsHistory(ctx context.Context) ([]scheme.Terms, error) {
-	return s.db.Content.TermsHistory(ctx)
+// TermsHistory returns page p of the published versions of the terms,
+// newest first.
+func (s *Service) TermsHistory(ctx context.Context, p scheme.Page) (scheme.Listed[scheme.Terms], error) {
+	return s.db.Content.TermsHistory(ctx, p)
 }
 
 // TermsToAccept returns the version of the terms u has yet to accept, or 0

@@ -29,7 +29,7 @@ func TestOutbox_EachReadingIsAuditedOnce(t *testing.T) {
 			return n
 		}
 		coord := scheme.User{ID: "coord-1", Role: scheme.RoleCoordinator, Status: scheme.StatusActive}
-		if _, err := c.Outbox(ctx, coord, 10); scheme.ErrorCode(err) != scheme.CodeForbidden {
+		if _, err := c.Outbox(ctx, coord, scheme.PageOf(1)); scheme.ErrorCode(err) != scheme.CodeForbidden {
 			t.Errorf("a coordinator reading the outbox: %v", err)
 		}
 		if n := views(coord.ID); n != 0 {
@@ -37,7 +37,7 @@ func TestOutbox_EachReadingIsAuditedOnce(t *testing.T) {
 		}
 		admin := scheme.User{ID: "admin-1", Role: scheme.RoleAdmin, Status: scheme.StatusActive}
 		for want := 1; want <= 2; want++ {
-			if _, err := c.Outbox(ctx, admin, 10); err != nil {
+			if _, err := c.Outbox(ctx, admin, scheme.PageOf(1)); err != nil {
 				t.Fatal(err)
 			}
 			if n := views(admin.ID); n != want {

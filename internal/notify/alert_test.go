@@ -524,7 +524,8 @@ func TestAlertDelivery_ADeliveryOutOfAttemptsFails(t *testing.T) {
 		a := publishLondon(t, db)
 		startAlertQueue(t, db, &notify.AlertDeliverWorker{SMS: newSMS(t, stub.Config()), MaxAttempts: 3})
 		settled(t, db, a.ID)
-		fs, err := db.Deliveries.DeliveryFailures(ctx, a.ID, 10)
+		failures, err := db.Deliveries.DeliveryFailures(ctx, a.ID, scheme.Page{Number: 1, Size: 10})
+		fs := failures.Items
 		if err != nil || len(fs) != 1 {
 			t.Fatalf("failures %+v, %v", fs, err)
 		}
@@ -592,7 +593,8 @@ func TestAlertDelivery_APermanentRefusalFailsWithoutRetryAndCanBeRetriedByHand(t
 		if stub.Requests() != 1 || len(stub.Received()) != 0 {
 			t.Errorf("SMS refused with 400 was tried %d times", stub.Requests())
 		}
-		fs, err := db.Deliveries.DeliveryFailures(ctx, a.ID, 10)
+		failures, err := db.Deliveries.DeliveryFailures(ctx, a.ID, scheme.Page{Number: 1, Size: 10})
+		fs := failures.Items
 		if err != nil {
 			t.Fatal(err)
 		}

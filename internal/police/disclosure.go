@@ -107,13 +107,13 @@ func (s *Service) DecideDisclosure(ctx context.Context, u scheme.User, id, decis
 	return s.DB.Police.DecideDisclosure(ctx, u.ID, id, decision == "approve", note, accountURL)
 }
 
-// Disclosures lists the disclosure log for coordinators and admins:
-// pending ones first, newest first.
-func (s *Service) Disclosures(ctx context.Context, u scheme.User) ([]scheme.Disclosure, error) {
+// Disclosures lists page p of the disclosure log for coordinators and
+// admins: pending ones first, newest first.
+func (s *Service) Disclosures(ctx context.Context, u scheme.User, p scheme.Page) (scheme.Listed[scheme.Disclosure], error) {
 	if err := scheme.CanCoordinate(u, "read the disclosure log"); err != nil {
-		return nil, err
+		return scheme.Listed[scheme.Disclosure]{}, err
 	}
-	return s.DB.Police.Disclosures(ctx)
+	return s.DB.Police.Disclosures(ctx, p)
 }
 
 // Disclosure opens one disclosure for a coordinator or admin. It says what

@@ -46,7 +46,7 @@ func TestDisclosure_NeedsALegalBasisAndAnotherAdminsApproval(t *testing.T) {
 				t.Errorf("without %s: %v", field, err)
 			}
 		}
-		if list, err := db.Police.Disclosures(ctx); err != nil || len(list) != 0 {
+		if list, err := db.Police.Disclosures(ctx, scheme.PageOf(1)); err != nil || list.Total != 0 {
 			t.Fatalf("refused disclosures were stored: %v %v", list, err)
 		}
 		if _, err := d.svc.RecordDisclosure(ctx, member, validDisclosure("fern.example")); scheme.ErrorCode(err) != scheme.CodeForbidden {

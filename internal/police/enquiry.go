@@ -131,13 +131,13 @@ func (s *Service) Outcome(ctx context.Context, u scheme.User, id, status, outcom
 	return s.DB.Police.EnquiryOutcome(ctx, u.ID, id, status, outcome)
 }
 
-// Enquiries lists the police enquiries for coordinators: open ones first,
-// soonest due first.
-func (s *Service) Enquiries(ctx context.Context, u scheme.User) ([]scheme.Enquiry, error) {
+// Enquiries lists page p of the police enquiries for coordinators: open
+// ones first, soonest due first.
+func (s *Service) Enquiries(ctx context.Context, u scheme.User, p scheme.Page) (scheme.Listed[scheme.Enquiry], error) {
 	if err := staff(u); err != nil {
-		return nil, err
+		return scheme.Listed[scheme.Enquiry]{}, err
 	}
-	return s.DB.Police.Enquiries(ctx)
+	return s.DB.Police.Enquiries(ctx, p)
 }
 
 // Enquiry opens an enquiry for a coordinator. It names officers, their
@@ -155,6 +155,11 @@ func (s *Service) Enquiry(ctx context.Context, u scheme.User, id string) (scheme
 // just that one (else not found).
 func (s *Service) MemberEnquiries(ctx context.Context, u scheme.User, forwardID string) ([]scheme.EnquiryForward, error) {
 	return s.DB.Police.MemberEnquiries(ctx, u, forwardID)
+}
+
+// MemberEnquiryPage is page p of the forwards u may answer, newest first.
+func (s *Service) MemberEnquiryPage(ctx context.Context, u scheme.User, p scheme.Page) (scheme.Listed[scheme.EnquiryForward], error) {
+	return s.DB.Police.MemberEnquiryPage(ctx, u, p)
 }
 
 // ForwardedEnquiry returns the enquiry behind a forward that

@@ -31,7 +31,7 @@ func TestEnquiry_RecordedForwardedAnsweredClosed(t *testing.T) {
 				t.Errorf("without a good %s: %v", field, err)
 			}
 		}
-		if list, _ := db.Police.Enquiries(ctx); len(list) != 0 {
+		if list, err := db.Police.Enquiries(ctx, scheme.PageOf(1)); err != nil || list.Total != 0 {
 			t.Fatal("a refused enquiry was stored")
 		}
 		e, err := d.svc.CreateEnquiry(ctx, coord, police.EnquiryInput{Force: "Example Police", Unit: "Serious crime unit", Reference: "OP-EXAMPLE-7",

@@ -217,13 +217,13 @@ func (s *Service) Export(ctx context.Context, u scheme.User, id, format string) 
 	return e, err
 }
 
-// Exports lists the latest exports (at most limit), newest first, with
-// how many reports each included and left out.
-func (s *Service) Exports(ctx context.Context, u scheme.User, limit int) ([]scheme.ExportSummary, error) {
+// Exports lists page p of the exports, newest first, with how many
+// reports each included and left out.
+func (s *Service) Exports(ctx context.Context, u scheme.User, p scheme.Page) (scheme.Listed[scheme.ExportSummary], error) {
 	if err := scheme.CanCoordinate(u, "export for the police"); err != nil {
-		return nil, err
+		return scheme.Listed[scheme.ExportSummary]{}, err
 	}
-	return s.DB.Police.PoliceExports(ctx, limit)
+	return s.DB.Police.PoliceExports(ctx, p)
 }
 
 // Record opens an export's record without its content. Its purpose and

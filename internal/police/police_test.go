@@ -218,9 +218,9 @@ func TestExport_ByProfileAndRefusals(t *testing.T) {
 				t.Errorf("%+v: %v, want a problem with %s", c.in, err, c.field)
 			}
 		}
-		list, err := db.Police.PoliceExports(ctx, 10)
-		if err != nil || len(list) != 1 || list[0].IncludedCount != 2 {
-			t.Errorf("nothing but the one export may be recorded: %+v %v", list, err)
+		listed, err := db.Police.PoliceExports(ctx, scheme.PageOf(1))
+		if list := listed.Items; err != nil || listed.Total != 1 || len(list) != 1 || list[0].IncludedCount != 2 {
+			t.Errorf("nothing but the one export may be recorded: %+v %v", listed, err)
 		}
 		if _, err := d.svc.CreateExport(ctx, d.people["reporter"], police.ExportInput{ReportIDs: []string{a.ID}, Purpose: "x", Recipient: "y", Format: "csv"}); scheme.ErrorCode(err) != scheme.CodeForbidden {
 			t.Errorf("a member exporting: %v", err)

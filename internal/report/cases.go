@@ -15,18 +15,19 @@ import (
 // coordinator refuses anyone but an active coordinator or admin.
 func coordinator(u scheme.User) error { return scheme.CanCoordinate(u, "can do that") }
 
-// Mine lists u's own reports without their content, newest first.
-func (s *Service) Mine(ctx context.Context, u scheme.User) ([]scheme.Report, error) {
-	return s.DB.Reports.Reports(ctx, scheme.ReportFilter{ReporterID: u.ID})
+// Mine lists page p of u's own reports without their content, newest
+// first.
+func (s *Service) Mine(ctx context.Context, u scheme.User, p scheme.Page) (scheme.Listed[scheme.Report], error) {
+	return s.DB.Reports.ReportPage(ctx, scheme.ReportFilter{ReporterID: u.ID}, p)
 }
 
-// Queue lists the reports in any of statuses without their content, for
-// coordinators: highest severity first, then oldest.
-func (s *Service) Queue(ctx context.Context, u scheme.User, statuses ...scheme.ReportStatus) ([]scheme.Report, error) {
+// Queue lists page p of the reports in any of statuses without their
+// content, for coordinators: highest severity first, then oldest.
+func (s *Service) Queue(ctx context.Context, u scheme.User, p scheme.Page, statuses ...scheme.ReportStatus) (scheme.Listed[scheme.Report], error) {
 	if err := coordinator(u); err != nil {
-		return nil, err
+		return scheme.Listed[scheme.Report]{}, err
 	}
-	return s.DB.Reports.Reports(ctx, scheme.ReportFilter{Statuses: statuses})
+	return s.DB.Reports.ReportPage(ctx, scheme.ReportFilter{Statuses: statuses}, p)
 }
 
 // Linked lists the reports an offender profile links, without their

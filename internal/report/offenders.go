@@ -37,9 +37,9 @@ func (s *Service) SuggestedMatches(ctx context.Context, profileID string) ([]sch
 }
 
 // RankedProfiles ranks offender profiles by how many reports matching f
-// name them, for coordinators' intelligence.
-func (s *Service) RankedProfiles(ctx context.Context, f scheme.IntelFilter) ([]scheme.ProfileRank, error) {
-	return s.DB.Police.RankedProfiles(ctx, f)
+// name them, for coordinators' intelligence: page p of them.
+func (s *Service) RankedProfiles(ctx context.Context, f scheme.IntelFilter, p scheme.Page) (scheme.Listed[scheme.ProfileRank], error) {
+	return s.DB.Police.RankedProfiles(ctx, f, p)
 }
 
 // MoveOffender links an offender by hand into profile to (or, with to "",

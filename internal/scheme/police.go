@@ -95,8 +95,6 @@ type IntelFilter struct {
 	Region, Type string
 	From, To     time.Time // incidents from (inclusive) to (exclusive); zero: open
 	MinReports   int       // profiles in at least this many counted reports (1 by default)
-	Offset       int
-	Limit        int // 50 by default
 }
 
 // ReportSearch is a coordinator's search across reports: an identifier of

@@ -491,10 +491,29 @@ func (area Alerts) Alert(ctx context.Context, id string) (scheme.Alert, error) {
 	return db.alert(ctx, db.read, id)
 }
 
-// Alerts lists alerts for coordinators: drafts first, then newest.
+// Alerts lists alerts for coordinators: drafts first, then newest; at
+// most f.Limit (default 200).
 func (area Alerts) Alerts(ctx context.Context, f scheme.AlertFilter) ([]scheme.Alert, error) {
-	db := area.db
+	if f.Limit <= 0 {
+		f.Limit = 200
+	}
+	q, args := alertsWhere(f)
+	l, err := area.db.listAlerts(ctx, scheme.Page{Number: 1, Size: f.Limit}, q,
+		`CASE WHEN a.status = 'draft' THEN 0 ELSE 1 END, COALESCE(a.published_at, a.updated_at) DESC, a.id`, args, true)
+	return l.Items, err
+}
 
+// AlertPage is page p of the alerts Alerts lists (without f.Limit), as
+// the coordinators' page shows them: drafts first, then the published,
+// then the withdrawn, each newest first; and how many there are in all.
+func (area Alerts) AlertPage(ctx context.Context, f scheme.AlertFilter, p scheme.Page) (scheme.Listed[scheme.Alert], error) {
+	q, args := alertsWhere(f)
+	return area.db.listAlerts(ctx, p, q, `CASE a.status WHEN 'draft' THEN 0 WHEN 'published' THEN 1 ELSE 2 END,
+		COALESCE(a.published_at, a.updated_at) DESC, a.id`, args, true)
+}
+
+// alertsWhere selects the alerts f asks for.
+func alertsWhere(f scheme.AlertFilter) (string, []any) {
 	q := `SELECT ` + alertColumns + ` FROM alerts a WHERE 1 = 1`
 	var args []any
 	arg := func(v any) string { args = append(args, v); return fmt.Sprintf("$%d", len(args)) }
@@ -504,15 +523,13 @@ func (area Alerts) Alerts(ctx context.Context, f scheme.AlertFilter) ([]scheme.A
 	if f.ReportID != "" {
 		q += ` AND a.id IN (SELECT alert_id FROM alert_reports WHERE report_id = ` + arg(f.ReportID) + `)`
 	}
-	if f.Limit <= 0 {
-		f.Limit = 200
-	}
-	q += ` ORDER BY CASE WHEN a.status = 'draft' THEN 0 ELSE 1 END, COALESCE(a.published_at, a.updated_at) DESC, a.id LIMIT ` + arg(f.Limit)
-	return db.listAlerts(ctx, q, args, true)
+	return q, args
 }
 
-func (db *core) listAlerts(ctx context.Context, q string, args []any, staff bool) ([]scheme.Alert, error) {
-	out, err := queryRows(ctx, db.read, func(rows rowScanner) (scheme.Alert, error) {
+// listAlerts runs page p of a list of alerts (see listPage), with their
+// lists filled in; members get what members may read of each.
+func (db *core) listAlerts(ctx context.Context, p scheme.Page, sel, order string, args []any, staff bool) (scheme.Listed[scheme.Alert], error) {
+	l, err := listPage(ctx, db, p, func(rows rowScanner) (scheme.Alert, error) {
 		if staff {
 			return db.scanAlertAs(rows, true)
 		}
@@ -520,19 +537,19 @@ func (db *core) listAlerts(ctx context.Context, q string, args []any, staff bool
 		a, err := db.scanAlertAs(rows, true, &readAt)
 		a.ReadAt = readAt.Time
 		return a, err
-	}, q, args...)
+	}, sel, order, args...)
 	if err != nil {
-		return nil, err
+		return l, err
 	}
-	if err := db.fillAlertLists(ctx, db.read, out, staff); err != nil {
-		return nil, err
+	if err := db.fillAlertLists(ctx, db.read, l.Items, staff); err != nil {
+		return l, err
 	}
 	if !staff {
-		for i := range out {
-			out[i] = out[i].ForMembers()
+		for i := range l.Items {
+			l.Items[i] = l.Items[i].ForMembers()
 		}
 	}
-	return out, nil
+	return l, nil
 }
 
 // AlertReporters returns what the anonymisation check must look for in an

@@ -128,14 +128,15 @@ func (area Checks) ChecksToday(ctx context.Context, userID string, dayStart time
 	return n, err
 }
 
-// UnusualChecking returns the members whose checks since `since` cross a
-// threshold, most checks first. It reads counts and blind indexes only.
-func (area Checks) UnusualChecking(ctx context.Context, since time.Time) ([]scheme.CheckingFlag, error) {
+// UnusualChecking returns page p of the members whose checks since
+// `since` cross a threshold, most checks first, and how many there are. It
+// reads counts and blind indexes only.
+func (area Checks) UnusualChecking(ctx context.Context, since time.Time, p scheme.Page) (scheme.Listed[scheme.CheckingFlag], error) {
 	db := area.db
 
 	// Per member and value: how often, and whether the value is an
 	// identifier in a report. Then per member.
-	return queryRows(ctx, db.read, func(rows rowScanner) (f scheme.CheckingFlag, err error) {
+	return listPage(ctx, db, p, func(rows rowScanner) (f scheme.CheckingFlag, err error) {
 		var last any
 		var name []byte
 		if err := rows.Scan(&f.UserID, &name, &f.Role, &f.Checks, &f.Distinct, &f.MostRepeated, &f.ReportedRepeated, &last); err != nil {
@@ -168,9 +169,8 @@ func (area Checks) UnusualChecking(ctx context.Context, since time.Time) ([]sche
 			MAX(CASE WHEN p.reported = 1 THEN p.n ELSE 0 END), MAX(p.last_at)
 		FROM per_value p JOIN users u ON u.id = p.user_id
 		GROUP BY p.user_id, u.username_ct, u.role
-		HAVING COUNT(*) >= $2 OR MAX(p.n) >= $3 OR MAX(CASE WHEN p.reported = 1 THEN p.n ELSE 0 END) >= $4
-		ORDER BY SUM(p.n) DESC, p.user_id`,
-		since.UTC(), scheme.UnusualDistinct, scheme.UnusualRepeats, scheme.UnusualReportedCheck)
+		HAVING COUNT(*) >= $2 OR MAX(p.n) >= $3 OR MAX(CASE WHEN p.reported = 1 THEN p.n ELSE 0 END) >= $4`,
+		`SUM(p.n) DESC, p.user_id`, since.UTC(), scheme.UnusualDistinct, scheme.UnusualRepeats, scheme.UnusualReportedCheck)
 }
 
 // MemberChecks returns a member's recent checks, newest first, for a

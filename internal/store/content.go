@@ -30,18 +30,18 @@ func (area Content) Content(ctx context.Context, slug string) (scheme.ContentVer
 	return c, err == nil, err
 }
 
-// ContentHistory returns every version of a page, newest first.
-func (area Content) ContentHistory(ctx context.Context, slug string) ([]scheme.ContentVersion, error) {
+// ContentHistory returns page p of the versions of a page, newest first.
+func (area Content) ContentHistory(ctx context.Context, slug string, p scheme.Page) (scheme.Listed[scheme.ContentVersion], error) {
 	db := area.db
 
-	return queryRows(ctx, db.read, func(rows rowScanner) (c scheme.ContentVersion, err error) {
+	return listPage(ctx, db, p, func(rows rowScanner) (c scheme.ContentVersion, err error) {
 		c = scheme.ContentVersion{Slug: slug}
 		if err := rows.Scan(&c.Version, &c.Body, &c.EditedBy, &c.EditedAt); err != nil {
 			return c, err
 		}
 		return c, nil
 	}, `SELECT version, body, edited_by, edited_at FROM content_versions
-		WHERE slug = $1 ORDER BY version DESC`, slug)
+		WHERE slug = $1`, `version DESC`, slug)
 }
 
 // SaveContent adds a version of a page (the older ones stay) and its audit
@@ -94,14 +94,14 @@ func (area Content) PublishTerms(ctx context.Context, actor, body string) (schem
 	return t, err
 }
 
-// TermsHistory lists every version of the terms, newest first.
-func (area Content) TermsHistory(ctx context.Context) ([]scheme.Terms, error) {
+// TermsHistory lists page p of the versions of the terms, newest first.
+func (area Content) TermsHistory(ctx context.Context, p scheme.Page) (scheme.Listed[scheme.Terms], error) {
 	db := area.db
 
-	return queryRows(ctx, db.read, func(rows rowScanner) (t scheme.Terms, err error) {
+	return listPage(ctx, db, p, func(rows rowScanner) (t scheme.Terms, err error) {
 		err = rows.Scan(&t.Version, &t.Body, &t.PublishedAt)
 		return t, err
-	}, `SELECT version, body, published_at FROM terms_versions ORDER BY version DESC`)
+	}, `SELECT version, body, published_at FROM terms_versions`, `version DESC`)
 }
 
 // TermsToAccept returns the version of the terms a member must accept
@@ -438,49 +438,39 @@ func (area Content) SendIssue(ctx context.Context, actor, subject, body string, 
 	return is, err
 }
 
-// Issues lists the newsletter issues, newest first, with their deliveries
-// counted by status.
-func (area Content) Issues(ctx context.Context) ([]scheme.Issue, error) {
+// Issues lists page p of the newsletter issues, newest first, with their
+// deliveries counted by status.
+func (area Content) Issues(ctx context.Context, p scheme.Page) (scheme.Listed[scheme.Issue], error) {
 	db := area.db
 
-	out, err := queryRows(ctx, db.read, func(rows rowScanner) (is scheme.Issue, err error) {
+	out, err := listPage(ctx, db, p, func(rows rowScanner) (is scheme.Issue, err error) {
 		var sent sql.NullTime
 		if err := rows.Scan(&is.ID, &is.Subject, &is.Body, &is.Status, &is.CreatedBy, &is.CreatedAt, &sent, &is.Recipients); err != nil {
 			return is, err
 		}
 		is.SentAt, is.Deliveries = sent.Time, map[string]int{}
 		return is, nil
-	}, `SELECT id, subject, body, status, created_by, created_at, sent_at, recipients
-		FROM newsletter_issues ORDER BY created_at DESC, id LIMIT 100`)
-	if err != nil {
-		return nil, err
+	}, `SELECT id, subject, body, status, created_by, created_at, sent_at, recipients FROM newsletter_issues`, `created_at DESC, id`)
+	if err != nil || len(out.Items) == 0 {
+		return out, err
 	}
-	if len(out) == 0 {
-		return out, nil
+	// The page's issues' deliveries in one query.
+	var args []any
+	arg := func(v any) string { args = append(args, v); return fmt.Sprintf("$%d", len(args)) }
+	ids := make([]string, len(out.Items))
+	for i, is := range out.Items {
+		ids[i] = is.ID
 	}
-	// Every issue's deliveries in one query.
-	at := map[string]int{}
-	for i, is := range out {
-		at[is.ID] = i
+	counts := map[string]map[string]int{}
+	// #nosec G202 -- only $n placeholders are joined in; the values are arguments
+	if err := addCounts(ctx, db.read, counts, `SELECT batch, status, COUNT(*) FROM notifications
+		WHERE batch IN (`+inList(arg, ids)+`) GROUP BY batch, status`, args...); err != nil {
+		return out, err
 	}
-	counts, err := db.read.QueryContext(ctx, `SELECT batch, status, COUNT(*) FROM notifications
-		WHERE batch IN (SELECT id FROM newsletter_issues ORDER BY created_at DESC, id LIMIT 100) GROUP BY batch, status`)
-	if err != nil {
-		return nil, err
-	}
-	err = eachRow(counts, func() error {
-		var batch, st string
-		var n int
-		if err := counts.Scan(&batch, &st, &n); err != nil {
-			return err
+	for i, is := range out.Items {
+		if c := counts[is.ID]; c != nil {
+			out.Items[i].Deliveries = c
 		}
-		if i, ok := at[batch]; ok {
-			out[i].Deliveries[st] = n
-		}
-		return nil
-	})
-	if err != nil {
-		return nil, err
 	}
 	return out, nil
 }

@@ -30,9 +30,9 @@ func TestContent_EveryVersionKept(t *testing.T) {
 		if err != nil || !ok || c.Version != 2 || c.Body != "# About\n\nSecond." {
 			t.Errorf("current: %+v %v %v", c, ok, err)
 		}
-		h, err := db.Content.ContentHistory(ctx, "about")
-		if err != nil || len(h) != 2 || h[1].Body != "# About\n\nFirst." {
-			t.Errorf("history: %+v %v", h, err)
+		l, err := db.Content.ContentHistory(ctx, "about", scheme.PageOf(1))
+		if h := l.Items; err != nil || l.Total != 2 || len(h) != 2 || h[1].Body != "# About\n\nFirst." {
+			t.Errorf("history: %+v %v", l, err)
 		}
 	})
 }
@@ -64,7 +64,7 @@ func TestTerms_NewVersionMustBeAcceptedByMembers(t *testing.T) {
 		if n, _ := db.Content.TermsToAccept(ctx, m.UserID); n != 0 {
 			t.Errorf("after accepting: %d", n)
 		}
-		if h, _ := db.Content.TermsHistory(ctx); len(h) != 2 || h[0].Version != v2.Version {
+		if h, _ := db.Content.TermsHistory(ctx, scheme.Page{}); len(h.Items) != 2 || h.Items[0].Version != v2.Version {
 			t.Errorf("history: %+v", h)
 		}
 		if n, _ := db.Content.TermsToAccept(ctx, "a staff member without a profile"); n != 0 {

@@ -364,15 +364,12 @@ func (area Deliveries) DeliveryCounts(ctx context.Context, alertID string) (map[
 	return out, nil
 }
 
-// DeliveryFailures lists an alert's failed and retrying deliveries, most
-// recent first.
-func (area Deliveries) DeliveryFailures(ctx context.Context, alertID string, limit int) ([]scheme.DeliveryFailure, error) {
+// DeliveryFailures lists page p of an alert's failed and retrying
+// deliveries, most recent first.
+func (area Deliveries) DeliveryFailures(ctx context.Context, alertID string, p scheme.Page) (scheme.Listed[scheme.DeliveryFailure], error) {
 	db := area.db
 
-	if limit <= 0 {
-		limit = 50
-	}
-	return queryRows(ctx, db.read, func(rows rowScanner) (f scheme.DeliveryFailure, err error) {
+	return listPage(ctx, db, p, func(rows rowScanner) (f scheme.DeliveryFailure, err error) {
 		var userID string
 		if err := rows.Scan(&userID, &f.Channel, &f.State, &f.Error, &f.Attempts, &f.UpdatedAt); err != nil {
 			return f, err
@@ -380,7 +377,7 @@ func (area Deliveries) DeliveryFailures(ctx context.Context, alertID string, lim
 		f.Ref = outbox.DeliveryRef(alertID, userID, f.Channel)
 		return f, nil
 	}, `SELECT user_id, channel, status, error, attempts, updated_at FROM alert_deliveries
-		WHERE alert_id = $1 AND status IN ('failed', 'retrying') ORDER BY updated_at DESC, channel, user_id LIMIT $2`, alertID, limit)
+		WHERE alert_id = $1 AND status IN ('failed', 'retrying')`, `updated_at DESC, channel, user_id`, alertID)
 }
 
 // RetryDeliveries queues an alert's failed deliveries on channel again,

@@ -486,7 +486,8 @@ func TestDeliveries_ClaimMarkRetryAndStaleClaims(t *testing.T) {
 		if !maps.Equal(counts["sms"], map[string]int{"sent": 2, "failed": 1}) {
 			t.Errorf("SMS counts %v", counts["sms"])
 		}
-		fs, err := db.Deliveries.DeliveryFailures(ctx, a.ID, 10)
+		failures, err := db.Deliveries.DeliveryFailures(ctx, a.ID, scheme.Page{Number: 1, Size: 10})
+		fs := failures.Items
 		if err != nil || len(fs) != 1 {
 			t.Fatalf("failures %+v, %v", fs, err)
 		}

@@ -76,28 +76,33 @@ func (area Police) Enquiry(ctx context.Context, id string) (scheme.Enquiry, erro
 	return e, err
 }
 
-// Enquiries lists enquiries: those the police still wait on first, by the
-// date they want an answer; then the rest, newest first.
-func (area Police) Enquiries(ctx context.Context) ([]scheme.Enquiry, error) {
+// Enquiries lists page p of the enquiries: those the police still wait on
+// first, by the date they want an answer; then the rest, newest first.
+func (area Police) Enquiries(ctx context.Context, p scheme.Page) (scheme.Listed[scheme.Enquiry], error) {
 	db := area.db
 
-	return queryRows(ctx, db.read, db.scanEnquiry, `SELECT `+enquiryColumns+` FROM police_enquiries
-		ORDER BY CASE WHEN status IN ('open', 'forwarded') THEN 0 ELSE 1 END,
-			CASE WHEN status IN ('open', 'forwarded') THEN respond_by END, created_at DESC, id LIMIT 500`)
+	return listPage(ctx, db, p, db.scanEnquiry, `SELECT `+enquiryColumns+` FROM police_enquiries`,
+		`CASE WHEN status IN ('open', 'forwarded') THEN 0 ELSE 1 END,
+			CASE WHEN status IN ('open', 'forwarded') THEN respond_by END, created_at DESC, id`)
+}
+
+// forwardColumns are what scanForward reads, of enquiry_forwards f.
+const forwardColumns = `SELECT f.id, f.enquiry_id, f.report_id, f.forwarded_to, f.forwarded_by, f.forwarded_at,
+		f.decision, f.decided_by, f.decided_at FROM enquiry_forwards f `
+
+func scanForward(rows rowScanner) (f scheme.EnquiryForward, err error) {
+	var by sql.NullString
+	var at sql.NullTime
+	if err := rows.Scan(&f.ID, &f.EnquiryID, &f.ReportID, &f.To, &f.ForwardedBy, &f.ForwardedAt, &f.Decision, &by, &at); err != nil {
+		return f, err
+	}
+	f.DecidedBy, f.DecidedAt = by.String, at.Time
+	return f, nil
 }
 
 func (db *core) forwards(ctx context.Context, where string, args ...any) ([]scheme.EnquiryForward, error) {
 	// #nosec G202 -- where is a constant fragment from this file; values are arguments
-	return queryRows(ctx, db.read, func(rows rowScanner) (f scheme.EnquiryForward, err error) {
-		var by sql.NullString
-		var at sql.NullTime
-		if err := rows.Scan(&f.ID, &f.EnquiryID, &f.ReportID, &f.To, &f.ForwardedBy, &f.ForwardedAt, &f.Decision, &by, &at); err != nil {
-			return f, err
-		}
-		f.DecidedBy, f.DecidedAt = by.String, at.Time
-		return f, nil
-	}, `SELECT f.id, f.enquiry_id, f.report_id, f.forwarded_to, f.forwarded_by, f.forwarded_at,
-		f.decision, f.decided_by, f.decided_at FROM enquiry_forwards f `+where, args...)
+	return queryRows(ctx, db.read, scanForward, forwardColumns+where, args...)
 }
 
 // ForwardEnquiry passes an enquiry to one report's reporter (through the
@@ -173,10 +178,7 @@ func (area Police) ForwardEnquiry(ctx context.Context, actor, enquiryID, reportI
 func (area Police) MemberEnquiries(ctx context.Context, u scheme.User, forwardID string) ([]scheme.EnquiryForward, error) {
 	db := area.db
 
-	where := `JOIN reports r ON r.id = f.report_id JOIN police_enquiries e ON e.id = f.enquiry_id
-		WHERE (f.forwarded_to = 'reporter' AND r.reporter_id = $1
-			OR f.forwarded_to = 'organisation' AND $2 <> '' AND r.organisation_id = $2 AND $3)`
-	args := []any{u.ID, u.OrganisationID, u.Role == scheme.RoleOrgContact}
+	where, args := memberForwards(u)
 	if forwardID != "" {
 		where += ` AND f.id = $4`
 		args = append(args, forwardID)
@@ -186,6 +188,23 @@ func (area Police) MemberEnquiries(ctx context.Context, u scheme.User, forwardID
 		err = scheme.ErrNotFound
 	}
 	return fs, err
+}
+
+// MemberEnquiryPage is page p of the forwards a member may answer (as
+// MemberEnquiries lists them), newest first.
+func (area Police) MemberEnquiryPage(ctx context.Context, u scheme.User, p scheme.Page) (scheme.Listed[scheme.EnquiryForward], error) {
+	where, args := memberForwards(u)
+	// #nosec G202 -- where is a constant fragment from this file; values are arguments
+	return listPage(ctx, area.db, p, scanForward, forwardColumns+where, `f.forwarded_at DESC, f.id`, args...)
+}
+
+// memberForwards selects the forwards to u: about her own reports, or
+// (for a key contact) her organisation's.
+func memberForwards(u scheme.User) (string, []any) {
+	return `JOIN reports r ON r.id = f.report_id JOIN police_enquiries e ON e.id = f.enquiry_id
+		WHERE (f.forwarded_to = 'reporter' AND r.reporter_id = $1
+			OR f.forwarded_to = 'organisation' AND $2 <> '' AND r.organisation_id = $2 AND $3)`,
+		[]any{u.ID, u.OrganisationID, u.Role == scheme.RoleOrgContact}
 }
 
 // DecideEnquiry records a reporter's (or their organisation's) answer

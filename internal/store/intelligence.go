@@ -12,60 +12,49 @@ import (
 
 // RankedProfiles ranks offender profiles by the number of reports that
 // name them, then the highest severity, then the latest incident, counting
-// only reports that match f and were not rejected. It reads codes and
-// dates only: no identifier is decrypted.
-func (area Police) RankedProfiles(ctx context.Context, f scheme.IntelFilter) ([]scheme.ProfileRank, error) {
+// only reports that match f and were not rejected; page p of them, and how
+// many profiles match in all. It reads codes and dates only: no
+// identifier is decrypted.
+func (area Police) RankedProfiles(ctx context.Context, f scheme.IntelFilter, p scheme.Page) (scheme.Listed[scheme.ProfileRank], error) {
 	db := area.db
 
 	var args []any
 	arg := func(v any) string { args = append(args, v); return fmt.Sprintf("$%d", len(args)) }
 	where := ` WHERE r.status <> 'rejected'` + reportConditions(f.Region, f.Type, f.From, f.To, arg)
-	if f.Limit <= 0 {
-		f.Limit = 50
-	}
 	// #nosec G202 -- the filters add constant fragments and $n placeholders (arg); values are arguments
 	q := `SELECT o.profile_id, COUNT(DISTINCT r.id), MAX(r.severity_rank), MIN(r.incident_at), MAX(r.incident_at)
 		FROM offenders o JOIN reports r ON r.id = o.report_id` + where + `
-		GROUP BY o.profile_id HAVING COUNT(DISTINCT r.id) >= ` + arg(max(f.MinReports, 1)) + `
-		ORDER BY COUNT(DISTINCT r.id) DESC, MAX(r.severity_rank) DESC, MAX(r.incident_at) DESC, o.profile_id
-		LIMIT ` + arg(f.Limit) + ` OFFSET ` + arg(max(f.Offset, 0))
-	rows, err := db.read.QueryContext(ctx, q, args...)
-	if err != nil {
-		return nil, err
-	}
-	var out []scheme.ProfileRank
-	index := map[string]int{}
-	err = eachRow(rows, func() error {
-		var p scheme.ProfileRank
+		GROUP BY o.profile_id HAVING COUNT(DISTINCT r.id) >= ` + arg(max(f.MinReports, 1))
+	l, err := listPage(ctx, db, p, func(rows rowScanner) (pr scheme.ProfileRank, err error) {
 		var rank int
 		var first, last any
-		if err := rows.Scan(&p.ID, &p.Reports, &rank, &first, &last); err != nil {
-			return err
+		if err := rows.Scan(&pr.ID, &pr.Reports, &rank, &first, &last); err != nil {
+			return pr, err
 		}
-		if p.FirstSeen, err = scanTime(first); err == nil {
-			p.LastSeen, err = scanTime(last)
-		}
-		if err != nil {
-			return err
+		if pr.FirstSeen, err = scanTime(first); err == nil {
+			pr.LastSeen, err = scanTime(last)
 		}
 		for sev, r := range scheme.SeverityRank {
 			if r == rank {
-				p.Highest = sev
+				pr.Highest = sev
 			}
 		}
-		index[p.ID] = len(out)
-		out = append(out, p)
-		return nil
-	})
+		return pr, err
+	}, q, `COUNT(DISTINCT r.id) DESC, MAX(r.severity_rank) DESC, MAX(r.incident_at) DESC, o.profile_id`, args...)
+	out := l.Items
 	if err != nil || len(out) == 0 {
-		return out, err
+		return l, err
+	}
+	index := map[string]int{}
+	for i, pr := range out {
+		index[pr.ID] = i
 	}
 	// Regions and kinds of the page's profiles, one query each.
 	in := make([]string, 0, len(out))
 	pargs := make([]any, 0, len(out))
-	for i, p := range out {
+	for i, pr := range out {
 		in = append(in, fmt.Sprintf("$%d", i+1))
-		pargs = append(pargs, p.ID)
+		pargs = append(pargs, pr.ID)
 	}
 	list := strings.Join(in, ", ")
 	for _, side := range []struct {
@@ -79,10 +68,10 @@ func (area Police) RankedProfiles(ctx context.Context, f scheme.IntelFilter) ([]
 	} {
 		err := eachPair(ctx, db.read, func(id, v string) { side.to(&out[index[id]], v) }, side.q, pargs...)
 		if err != nil {
-			return nil, err
+			return l, err
 		}
 	}
-	return out, nil
+	return l, nil
 }
 
 // SearchReports finds reports, most recent incident first, up to the limit;

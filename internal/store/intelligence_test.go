@@ -142,10 +142,11 @@ func TestIntelligence_RankingByReportsThenSeverityThenRecency(t *testing.T) {
 			}
 			return out
 		}
-		ranked, err := db.Police.RankedProfiles(ctx, scheme.IntelFilter{})
+		all, err := db.Police.RankedProfiles(ctx, scheme.IntelFilter{}, scheme.Page{})
 		if err != nil {
 			t.Fatal(err)
 		}
+		ranked := all.Items
 		if want := []string{profile(a), profile(b), profile(c), profile(d), profile(e)}; !slices.Equal(order(ranked), want) {
 			t.Fatalf("order %v, want A (3 reports), B (highest), C (high, 5 days), D (high, 8 days), E (medium; its rejected highest not counted); F not at all", order(ranked))
 		}
@@ -158,24 +159,28 @@ func TestIntelligence_RankingByReportsThenSeverityThenRecency(t *testing.T) {
 			t.Errorf("E counts its rejected report: %+v", last)
 		}
 		for _, tc := range []struct {
-			name string
-			f    scheme.IntelFilter
-			want []string
+			name  string
+			f     scheme.IntelFilter
+			p     scheme.Page
+			want  []string
+			total int
 		}{
-			{"repeat offenders", scheme.IntelFilter{MinReports: 2}, []string{profile(a)}},
-			{"in Wales", scheme.IntelFilter{Region: "wales"}, []string{profile(a)}},
-			{"threats: one each, A's high before E's medium", scheme.IntelFilter{Type: "threats"}, []string{profile(a), profile(e)}},
-			{"the last week", scheme.IntelFilter{From: now.AddDate(0, 0, -7)}, []string{profile(c), profile(e)}},
-			{"up to 25 days ago", scheme.IntelFilter{To: now.AddDate(0, 0, -25)}, []string{profile(b), profile(a)}},
-			{"the second page", scheme.IntelFilter{Limit: 2, Offset: 2}, []string{profile(c), profile(d)}},
+			{"repeat offenders", scheme.IntelFilter{MinReports: 2}, scheme.Page{}, []string{profile(a)}, 1},
+			{"in Wales", scheme.IntelFilter{Region: "wales"}, scheme.Page{}, []string{profile(a)}, 1},
+			{"threats: one each, A's high before E's medium", scheme.IntelFilter{Type: "threats"}, scheme.Page{}, []string{profile(a), profile(e)}, 2},
+			{"the last week", scheme.IntelFilter{From: now.AddDate(0, 0, -7)}, scheme.Page{}, []string{profile(c), profile(e)}, 2},
+			{"up to 25 days ago", scheme.IntelFilter{To: now.AddDate(0, 0, -25)}, scheme.Page{}, []string{profile(b), profile(a)}, 2},
+			{"the second page, counted", scheme.IntelFilter{}, scheme.Page{Number: 2, Size: 2}, []string{profile(c), profile(d)}, 5},
+			{"the last page", scheme.IntelFilter{}, scheme.Page{Number: 3, Size: 2}, []string{profile(e)}, 5},
+			{"past the end", scheme.IntelFilter{}, scheme.Page{Number: 4, Size: 2}, nil, 5},
 		} {
-			got, err := db.Police.RankedProfiles(ctx, tc.f)
-			if err != nil || !slices.Equal(order(got), tc.want) {
-				t.Errorf("%s: %v %v, want %v", tc.name, order(got), err, tc.want)
+			got, err := db.Police.RankedProfiles(ctx, tc.f, tc.p)
+			if err != nil || !slices.Equal(order(got.Items), tc.want) || got.Total != tc.total {
+				t.Errorf("%s: %v of %d %v, want %v of %d", tc.name, order(got.Items), got.Total, err, tc.want, tc.total)
 			}
 		}
-		if wales, _ := db.Police.RankedProfiles(ctx, scheme.IntelFilter{Region: "wales"}); len(wales) == 1 && wales[0].Reports != 1 {
-			t.Errorf("in Wales, A counts %d reports, want the 1 there", wales[0].Reports)
+		if wales, _ := db.Police.RankedProfiles(ctx, scheme.IntelFilter{Region: "wales"}, scheme.Page{}); len(wales.Items) == 1 && wales.Items[0].Reports != 1 {
+			t.Errorf("in Wales, A counts %d reports, want the 1 there", wales.Items[0].Reports)
 		}
 	})
 }

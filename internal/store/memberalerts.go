@@ -16,8 +16,19 @@ import (
 // the alerts that name an identifier they checked.
 
 // MemberAlerts is a member's feed: the alerts they received, newest first,
-// published or withdrawn (a withdrawn one carries only its notice).
+// published or withdrawn (a withdrawn one carries only its notice), from
+// f.Before on, at most f.Limit (default 50).
 func (area Alerts) MemberAlerts(ctx context.Context, userID string, f scheme.MemberAlertFilter) ([]scheme.Alert, error) {
+	if f.Limit <= 0 {
+		f.Limit = 50
+	}
+	l, err := area.MemberAlertPage(ctx, userID, f, scheme.Page{Number: 1, Size: f.Limit})
+	return l.Items, err
+}
+
+// MemberAlertPage is page p of a member's feed (as MemberAlerts, without
+// f.Limit), and how many alerts the feed holds in all.
+func (area Alerts) MemberAlertPage(ctx context.Context, userID string, f scheme.MemberAlertFilter, p scheme.Page) (scheme.Listed[scheme.Alert], error) {
 	db := area.db
 
 	args := []any{userID}
@@ -39,11 +50,7 @@ func (area Alerts) MemberAlerts(ctx context.Context, userID string, f scheme.Mem
 	if !f.Before.IsZero() {
 		q += ` AND a.published_at < ` + arg(f.Before.UTC())
 	}
-	if f.Limit <= 0 {
-		f.Limit = 50
-	}
-	q += ` ORDER BY a.published_at DESC, a.id LIMIT ` + arg(f.Limit)
-	return db.listAlerts(ctx, q, args, false)
+	return db.listAlerts(ctx, p, q, `a.published_at DESC, a.id`, args, false)
 }
 
 // UnreadAlerts counts a member's alerts not yet opened.
@@ -100,9 +107,9 @@ func (area Alerts) MemberAlertsIn(ctx context.Context, userID string, ids []stri
 		marks[i] = "$" + strconv.Itoa(i+2)
 	}
 	q := `SELECT ` + alertColumns + `, r.read_at FROM alert_recipients r JOIN alerts a ON a.id = r.alert_id
-		WHERE r.user_id = $1 AND a.status = 'published' AND a.id IN (` + strings.Join(marks, ", ") + `)
-		ORDER BY a.published_at DESC, a.id LIMIT 50`
-	return db.listAlerts(ctx, q, args, false)
+		WHERE r.user_id = $1 AND a.status = 'published' AND a.id IN (` + strings.Join(marks, ", ") + `)`
+	l, err := db.listAlerts(ctx, scheme.Page{Number: 1, Size: 50}, q, `a.published_at DESC, a.id`, args, false)
+	return l.Items, err
 }
 
 // AddAddition records what a member adds to an alert they received (the
@@ -147,16 +154,22 @@ func (area Alerts) Additions(ctx context.Context, alertID, viewer string, staff 
 	return db.additions(ctx, q+` ORDER BY created_at, id`, viewer, args...)
 }
 
-// PendingAdditions lists additions waiting for a coordinator, oldest first.
-func (area Alerts) PendingAdditions(ctx context.Context) ([]scheme.Addition, error) {
+// PendingAdditions lists page p of the additions waiting for a
+// coordinator, oldest first.
+func (area Alerts) PendingAdditions(ctx context.Context, p scheme.Page) (scheme.Listed[scheme.Addition], error) {
 	db := area.db
 
-	return db.additions(ctx, `SELECT id, alert_id, author_id, body_ct, status, created_at, moderated_at FROM alert_additions
-		WHERE status = 'pending' ORDER BY created_at, id LIMIT 200`, "")
+	return listPage(ctx, db, p, db.scanAddition(""), `SELECT id, alert_id, author_id, body_ct, status, created_at, moderated_at FROM alert_additions
+		WHERE status = 'pending'`, `created_at, id`)
 }
 
 func (db *core) additions(ctx context.Context, q, viewer string, args ...any) ([]scheme.Addition, error) {
-	return queryRows(ctx, db.read, func(rows rowScanner) (ad scheme.Addition, err error) {
+	return queryRows(ctx, db.read, db.scanAddition(viewer), q, args...)
+}
+
+// scanAddition reads an addition, marked Mine when viewer wrote it.
+func (db *core) scanAddition(viewer string) func(rowScanner) (scheme.Addition, error) {
+	return func(rows rowScanner) (ad scheme.Addition, err error) {
 		var ct []byte
 		var moderated sql.NullTime
 		if err := rows.Scan(&ad.ID, &ad.AlertID, &ad.AuthorID, &ct, &ad.Status, &ad.CreatedAt, &moderated); err != nil {
@@ -167,7 +180,7 @@ func (db *core) additions(ctx context.Context, q, viewer string, args ...any) ([
 			return ad, err
 		}
 		return ad, nil
-	}, q, args...)
+	}
 }
 
 // ModerateAddition approves or rejects a pending addition.

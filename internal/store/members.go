@@ -220,12 +220,13 @@ func (area Accounts) SetRole(ctx context.Context, actor, userID string, role sch
 	})
 }
 
-// Members lists everyone who can sign in, for coordinators. It shows
-// personal data: the caller records the view (account.Service.Members).
-func (area Accounts) Members(ctx context.Context) ([]scheme.MemberRow, error) {
+// Members lists page p of everyone who can sign in, oldest account first,
+// for coordinators. It shows personal data: the caller records the view
+// (account.Service.Members).
+func (area Accounts) Members(ctx context.Context, p scheme.Page) (scheme.Listed[scheme.MemberRow], error) {
 	db := area.db
 
-	out, err := queryRows(ctx, db.read, func(rows rowScanner) (m scheme.MemberRow, err error) {
+	return listPage(ctx, db, p, func(rows rowScanner) (m scheme.MemberRow, err error) {
 		var role string
 		var orgID sql.NullString
 		var nameCT, workCT, emailCT, mobileCT, orgCT []byte
@@ -254,11 +255,7 @@ func (area Accounts) Members(ctx context.Context) ([]scheme.MemberRow, error) {
 	}, `SELECT u.id, u.username_ct, u.role, u.status, u.created_at, u.organisation_id, u.totp_enabled,
 		COALESCE(p.membership, ''), p.work_name_ct, p.email_ct, p.mobile_ct, o.name_ct
 		FROM users u LEFT JOIN profiles p ON p.user_id = u.id LEFT JOIN organisations o ON o.id = u.organisation_id
-		WHERE u.status <> 'applicant' ORDER BY u.created_at, u.id`)
-	if err != nil {
-		return nil, err
-	}
-	return out, nil
+		WHERE u.status <> 'applicant'`, `u.created_at, u.id`)
 }
 
 // newID returns a random 128-bit id in base32: ids carry no order and no

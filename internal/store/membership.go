@@ -226,31 +226,27 @@ func (db *core) contactFlags(ctx context.Context, tx *sql.Tx, userID string, p s
 	return flags, nil
 }
 
-// Applications lists applications oldest first, without personal details:
-// the queue shows type, wait and flags; details are opened one at a time.
-func (area Accounts) Applications(ctx context.Context, f scheme.ApplicationFilter) ([]scheme.Application, error) {
+// Applications lists page p of the applications oldest first, without
+// personal details: the queue shows type, wait and flags; details are
+// opened one at a time.
+func (area Accounts) Applications(ctx context.Context, f scheme.ApplicationFilter, p scheme.Page) (scheme.Listed[scheme.Application], error) {
 	db := area.db
 
 	if len(f.Statuses) == 0 {
 		f.Statuses = []scheme.ApplicationStatus{scheme.ApplicationPending, scheme.ApplicationInfoRequested}
 	}
-	q := `SELECT id, user_id, type, status, flags, submitted_at FROM applications WHERE status IN (`
-	args := make([]any, len(f.Statuses))
-	for i, s := range f.Statuses {
-		if i > 0 {
-			q += ", "
-		}
-		q += fmt.Sprintf("$%d", i+1)
-		args[i] = string(s)
-	}
-	return queryRows(ctx, db.read, func(rows rowScanner) (a scheme.Application, err error) {
+	var args []any
+	arg := func(v any) string { args = append(args, v); return fmt.Sprintf("$%d", len(args)) }
+	// #nosec G202 -- only $n placeholders are joined in; the values are arguments
+	q := `SELECT id, user_id, type, status, flags, submitted_at FROM applications WHERE status IN (` + inList(arg, f.Statuses) + `)`
+	return listPage(ctx, db, p, func(rows rowScanner) (a scheme.Application, err error) {
 		var typ, status, flags string
 		if err := rows.Scan(&a.ID, &a.UserID, &typ, &status, &flags, &a.SubmittedAt); err != nil {
 			return a, err
 		}
 		a.Type, a.Status, a.Flags = scheme.MembershipType(typ), scheme.ApplicationStatus(status), scheme.SplitFlags(flags)
 		return a, nil
-	}, q+`) ORDER BY submitted_at, id`, args...)
+	}, q, `submitted_at, id`, args...)
 }
 
 // Application returns one application with the applicant's details. It is

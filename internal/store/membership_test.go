@@ -77,12 +77,12 @@ func TestApplication_FlagsDuplicateAndOffenderByBlindIndex(t *testing.T) {
 		}
 		for _, tt := range tests {
 			a := apply(t, db, tt.na)
-			list, err := db.Accounts.Applications(ctx, scheme.ApplicationFilter{})
+			list, err := db.Accounts.Applications(ctx, scheme.ApplicationFilter{}, scheme.Page{})
 			if err != nil {
 				t.Fatal(err)
 			}
 			var flags []scheme.Flag
-			for _, x := range list {
+			for _, x := range list.Items {
 				if x.ID == a.ID {
 					flags = x.Flags
 				}
@@ -118,11 +118,11 @@ func TestApplication_QueueOldestFirstAndDecisions(t *testing.T) {
 		a1 := apply(t, db, individual("older", "a1@example.org", ""))
 		clock = clock.Add(time.Hour)
 		a2 := apply(t, db, individual("newer", "a2@example.org", ""))
-		list, err := db.Accounts.Applications(ctx, scheme.ApplicationFilter{})
+		queue, err := db.Accounts.Applications(ctx, scheme.ApplicationFilter{}, scheme.Page{})
 		if err != nil {
 			t.Fatal(err)
 		}
-		if len(list) != 2 || list[0].ID != a1.ID || list[1].ID != a2.ID {
+		if list := queue.Items; len(list) != 2 || list[0].ID != a1.ID || list[1].ID != a2.ID {
 			t.Fatalf("queue not oldest first: %+v", list)
 		}
 

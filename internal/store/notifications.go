@@ -125,22 +125,26 @@ func (area Deliveries) MarkNotification(ctx context.Context, id, status string, 
 // Outbox lists, for an admin to read, the messages that failed for good
 // (each with its reason; nobody else will see them, and one may be a
 // plea for help from the contact form) and those held because no email or
-// SMS provider is set up (the demo): newest first.
-func (area Deliveries) Outbox(ctx context.Context, limit int) ([]scheme.Notification, error) {
+// SMS provider is set up (the demo): page p of them, the failed first,
+// each part newest first.
+func (area Deliveries) Outbox(ctx context.Context, p scheme.Page) (scheme.Listed[scheme.Notification], error) {
 	db := area.db
 
-	ids, err := queryStrings(ctx, db.read, `SELECT id FROM notifications WHERE status IN ('outbox', 'failed')
-		ORDER BY created_at DESC, id LIMIT $1`, limit)
+	ids, err := listPage(ctx, db, p, func(rows rowScanner) (id string, err error) {
+		err = rows.Scan(&id)
+		return id, err
+	}, `SELECT id FROM notifications WHERE status IN ('outbox', 'failed')`,
+		`CASE status WHEN 'failed' THEN 0 ELSE 1 END, created_at DESC, id`)
 	if err != nil {
-		return nil, err
+		return scheme.Listed[scheme.Notification]{}, err
 	}
-	out := make([]scheme.Notification, 0, len(ids))
-	for _, id := range ids {
+	out := scheme.Listed[scheme.Notification]{Items: make([]scheme.Notification, 0, len(ids.Items)), Total: ids.Total}
+	for _, id := range ids.Items {
 		n, err := db.top.Deliveries.Notification(ctx, id)
 		if err != nil {
-			return nil, err
+			return out, err
 		}
-		out = append(out, n)
+		out.Items = append(out.Items, n)
 	}
 	return out, nil
 }

@@ -160,12 +160,13 @@ func (area Police) Disclosure(ctx context.Context, id string) (scheme.Disclosure
 	return db.disclosure(ctx, db.read, id)
 }
 
-// Disclosures lists disclosures, pending first, then newest first.
-func (area Police) Disclosures(ctx context.Context) ([]scheme.Disclosure, error) {
+// Disclosures lists page p of the disclosures, pending first, then newest
+// first.
+func (area Police) Disclosures(ctx context.Context, p scheme.Page) (scheme.Listed[scheme.Disclosure], error) {
 	db := area.db
 
-	return db.listDisclosures(ctx, `SELECT `+disclosureColumns+` FROM disclosures
-		ORDER BY CASE status WHEN 'pending' THEN 0 ELSE 1 END, requested_at DESC, id LIMIT 500`)
+	return listPage(ctx, db, p, db.scanDisclosure, `SELECT `+disclosureColumns+` FROM disclosures`,
+		`CASE status WHEN 'pending' THEN 0 ELSE 1 END, requested_at DESC, id`)
 }
 
 // MemberDisclosures lists the approved disclosures a member was told of:
@@ -281,12 +282,12 @@ func (area Police) PoliceExport(ctx context.Context, id string) (scheme.PoliceEx
 	return e, rows.Err()
 }
 
-// PoliceExports lists exports, newest first.
-func (area Police) PoliceExports(ctx context.Context, limit int) ([]scheme.ExportSummary, error) {
+// PoliceExports lists page p of the exports, newest first.
+func (area Police) PoliceExports(ctx context.Context, p scheme.Page) (scheme.Listed[scheme.ExportSummary], error) {
 	db := area.db
 
 	// #nosec G202 -- a constant column list
-	return queryRows(ctx, db.read, func(rows rowScanner) (s scheme.ExportSummary, err error) {
+	return listPage(ctx, db, p, func(rows rowScanner) (s scheme.ExportSummary, err error) {
 		var inc, exc int
 		e, err := db.scanExport(scanTail{rows, []any{&inc, &exc}})
 		if err != nil {
@@ -297,7 +298,7 @@ func (area Police) PoliceExports(ctx context.Context, limit int) ([]scheme.Expor
 	}, `SELECT `+prefixed("e.", exportColumns)+`,
 			(SELECT COUNT(*) FROM police_export_reports x WHERE x.export_id = e.id AND x.included),
 			(SELECT COUNT(*) FROM police_export_reports x WHERE x.export_id = e.id AND NOT x.included)
-		FROM police_exports e ORDER BY e.created_at DESC, e.id LIMIT $1`, limit)
+		FROM police_exports e`, `e.created_at DESC, e.id`)
 }
 
 // prefixed puts p before every column of a comma-separated list.
@@ -451,12 +452,13 @@ func (area Police) MemberExport(ctx context.Context, id string) (scheme.MemberEx
 }
 
 // MemberExports lists the requests to export revoked members' details:
-// pending first, then newest first.
+// pending first, then newest first. Every one: they are few (a revoked
+// member's details go to the police rarely, and each takes two people).
 func (area Police) MemberExports(ctx context.Context) ([]scheme.MemberExport, error) {
 	db := area.db
 
 	return queryRows(ctx, db.read, db.scanMemberExport, `SELECT `+memberExportColumns+` FROM data_exports WHERE kind = 'revoked_member'
-		ORDER BY CASE status WHEN 'pending' THEN 0 ELSE 1 END, created_at DESC, id LIMIT 200`)
+		ORDER BY CASE status WHEN 'pending' THEN 0 ELSE 1 END, created_at DESC, id`)
 }
 
 const memberExportColumns = `id, subject_id, purpose_ct, status, actor, created_at, decided_by, decided_at`

@@ -169,6 +169,13 @@ func scanReport(sc rowScanner) (scheme.Report, error) {
 // reporter, and for coordinators by severity (highest first) then age
 // (oldest first).
 func (area Reports) Reports(ctx context.Context, f scheme.ReportFilter) ([]scheme.Report, error) {
+	l, err := area.ReportPage(ctx, f, scheme.Page{})
+	return l.Items, err
+}
+
+// ReportPage is one page of what Reports lists, and how many it lists in
+// all.
+func (area Reports) ReportPage(ctx context.Context, f scheme.ReportFilter, p scheme.Page) (scheme.Listed[scheme.Report], error) {
 	db := area.db
 
 	q := `SELECT ` + reportColumns + ` FROM reports r WHERE 1 = 1`
@@ -187,16 +194,15 @@ func (area Reports) Reports(ctx context.Context, f scheme.ReportFilter) ([]schem
 		// #nosec G202 -- only $n placeholders are joined in; the values are arguments
 		q += ` AND r.status IN (` + inList(arg, f.Statuses) + `)`
 	}
+	order := `r.severity_rank DESC, r.submitted_at, r.id`
 	if f.ReporterID != "" {
-		q += ` ORDER BY r.submitted_at DESC, r.id`
-	} else {
-		q += ` ORDER BY r.severity_rank DESC, r.submitted_at, r.id`
+		order = `r.submitted_at DESC, r.id`
 	}
-	out, err := queryRows(ctx, db.read, scanReport, q, args...)
+	l, err := listPage(ctx, db, p, scanReport, q, order, args...)
 	if err != nil {
-		return nil, err
+		return l, err
 	}
-	return out, db.fillIncidentTypes(ctx, out)
+	return l, db.fillIncidentTypes(ctx, l.Items)
 }
 
 // fillIncidentTypes loads the incident types of many reports in a few

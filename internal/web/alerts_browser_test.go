@@ -14,6 +14,7 @@ import (
 
 	"uglymugs/internal/alert"
 	"uglymugs/internal/browsertest"
+	"uglymugs/internal/scheme"
 	"uglymugs/internal/store"
 	"uglymugs/internal/store/storetest"
 )
@@ -34,11 +35,11 @@ func TestAlertPages_FitSmallScreensAndBreakNoCSPRule(t *testing.T) {
 	if _, err := d.db.Alerts.AddAddition(ctx, d.users["reporter"].ID, a.ID, "The same man texted me last Friday from this number, asking for an outcall."); err != nil {
 		t.Fatal(err)
 	}
-	pending, err := d.db.Alerts.PendingAdditions(ctx)
-	if err != nil || len(pending) != 1 {
+	pending, err := d.db.Alerts.PendingAdditions(ctx, scheme.PageOf(1))
+	if err != nil || len(pending.Items) != 1 || pending.Total != 1 {
 		t.Fatalf("pending additions: %v %v", pending, err)
 	}
-	if err := d.db.Alerts.ModerateAddition(ctx, d.users["coordB"].ID, pending[0].ID, true); err != nil {
+	if err := d.db.Alerts.ModerateAddition(ctx, d.users["coordB"].ID, pending.Items[0].ID, true); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := d.db.Alerts.AddAddition(ctx, d.users["member"].ID, a.ID, "He called me too, on Sunday night, from a withheld number."); err != nil {

@@ -376,21 +376,26 @@ func TestAlertFeed_FiltersKeepTheirValuesAndPagesGoBack(t *testing.T) {
 		t.Fatal(err)
 	}
 	first := d.publish(alert.Input{Title: ptr("Oldest: threats"), IncidentTypes: ptr([]string{"threats"})})
-	for i := range 21 {
+	for i := range 26 {
 		d.publish(alert.Input{Title: ptr(fmt.Sprintf("Robbery number %d", i+1))})
 	}
 
 	body := d.get("member", "/alerts")
-	if strings.Contains(body, "Oldest: threats") || !strings.Contains(body, "Robbery number 21") {
-		t.Error("the first page is not the newest twenty")
+	if strings.Contains(body, "Oldest: threats") || !strings.Contains(body, "Robbery number 26") || !strings.Contains(body, "1–25 of 27") {
+		t.Error("the first page is not the newest twenty-five of 27")
 	}
-	older := regexp.MustCompile(`href="(/alerts\?before=[^"]+)">Older alerts<`).FindStringSubmatch(body)
+	older := regexp.MustCompile(`href="(/alerts\?page=2)" rel="next">Next<`).FindStringSubmatch(body)
 	if older == nil {
 		t.Fatal("no link to older alerts")
 	}
-	body = d.get("member", strings.ReplaceAll(older[1], "&amp;", "&"))
-	if !strings.Contains(body, "Oldest: threats") || strings.Contains(body, "Robbery number 21") || !strings.Contains(body, ">Newest alerts<") {
+	body = d.get("member", older[1])
+	if !strings.Contains(body, "Oldest: threats") || strings.Contains(body, "Robbery number 26") || !strings.Contains(body, "26–27 of 27") ||
+		!strings.Contains(body, `href="/alerts" rel="prev">Previous<`) {
 		t.Error("the older page does not hold the oldest alert, or has no way back")
+	}
+	body = d.get("member", "/alerts?region=london&page=2")
+	if !strings.Contains(body, `href="/alerts?region=london" rel="prev"`) {
+		t.Error("the way back from page 2 forgets the filter")
 	}
 
 	body = d.get("member", "/alerts?type=threats&region=london")

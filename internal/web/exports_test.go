@@ -34,7 +34,7 @@ func TestExportPages_FromFormToDownloadAudited(t *testing.T) {
 	if v, _ := inputValue(body, "recipient"); v != "NCA SCAS analyst" || !strings.Contains(body, consented.ID+"\n"+other.ID+"</textarea>") {
 		t.Error("the form lost what was typed")
 	}
-	if list, _ := db.Police.PoliceExports(ctx, 10); len(list) != 0 {
+	if list, err := db.Police.PoliceExports(ctx, scheme.PageOf(1)); err != nil || list.Total != 0 {
 		t.Fatal("a refused export was recorded")
 	}
 

@@ -331,7 +331,7 @@ var deliveryStates = []string{scheme.DeliveryQueued, scheme.DeliverySending, sch
 	scheme.DeliveryFailed, scheme.DeliveryCancelled, scheme.DeliveryOutbox}
 
 func (s *server) listDeliveries(w http.ResponseWriter, r *http.Request, u scheme.User) error {
-	d, err := s.Alerts.Deliveries(r.Context(), u, r.PathValue("id"))
+	d, err := s.Alerts.Deliveries(r.Context(), u, r.PathValue("id"), scheme.Page{}) // the latest MaxFailuresShown
 	if err != nil {
 		return err
 	}
@@ -348,7 +348,7 @@ func (s *server) listDeliveries(w http.ResponseWriter, r *http.Request, u scheme
 		counts["in_app"][st] += 0
 	}
 	core.WriteJSON(w, http.StatusOK, map[string]any{"id": d.Alert.ID, "status": d.Alert.Status, "counts": counts,
-		"failures": nonNil(d.Failures), "paused": nonNil(d.Paused)})
+		"failures": nonNil(d.Failures.Items), "paused": nonNil(d.Paused)})
 	return nil
 }
 

@@ -216,12 +216,12 @@ func (s *server) listApplications(w http.ResponseWriter, r *http.Request, u sche
 			return nil
 		}
 	}
-	apps, err := s.Accounts.Queue(r.Context(), f)
+	apps, err := s.Accounts.Queue(r.Context(), f, scheme.Page{}) // the whole list: the API has no pages
 	if err != nil {
 		return err
 	}
-	items := make([]applicationJSON, len(apps))
-	for i, a := range apps {
+	items := make([]applicationJSON, len(apps.Items))
+	for i, a := range apps.Items {
 		items[i] = applicationJSON{ID: a.ID, UserID: a.UserID, Type: string(a.Type), Status: string(a.Status),
 			SubmittedAt: a.SubmittedAt.UTC().Format(time.RFC3339), WaitingWorkingHours: a.WaitingHours, Flags: a.Flags}
 		if items[i].Flags == nil {

@@ -85,18 +85,19 @@ func (s *server) listReports(w http.ResponseWriter, r *http.Request, u scheme.Us
 			}
 		}
 	}
-	var rs []scheme.Report
+	// The API's lists are whole (scheme.Page{}): its contract has no pages.
+	var rs scheme.Listed[scheme.Report]
 	var err error
 	if queue == nil {
-		rs, err = s.Reports.Mine(r.Context(), u)
+		rs, err = s.Reports.Mine(r.Context(), u, scheme.Page{})
 	} else {
-		rs, err = s.Reports.Queue(r.Context(), u, queue...)
+		rs, err = s.Reports.Queue(r.Context(), u, scheme.Page{}, queue...)
 	}
 	if err != nil {
 		return err
 	}
-	items := make([]reportJSON, len(rs))
-	for i, x := range rs {
+	items := make([]reportJSON, len(rs.Items))
+	for i, x := range rs.Items {
 		items[i] = s.reportView(x, staff, false)
 	}
 	core.WriteJSON(w, http.StatusOK, map[string]any{"items": items})

@@ -27,10 +27,7 @@ var (
 	orgRoles    = []scheme.Role{scheme.RoleOrgContact, scheme.RoleOrgStaff}
 )
 
-const (
-	pageSize     = 20
-	bulletinDays = 30
-)
+const bulletinDays = 30
 
 // membersOnly runs next for an active member who receives alerts.
 func (s *server) membersOnly(next core.Handler, roles ...scheme.Role) http.Handler {
@@ -69,22 +66,17 @@ type AlertFeedView struct {
 	Regions, Types           []core.Option
 	Filtered, FilterProblems bool
 	Errors                   map[string]string // the filters' problems, by field
-	Older, Newest            string            // paging links
+	Pager                    core.Pager        // keeps the filters
 }
 
+// alertFeed shows the feed as the query asks (filters and page).
 func (s *server) alertFeed(w http.ResponseWriter, r *http.Request, u scheme.User) error {
-	s.renderFeed(w, r, u, http.StatusOK, r.URL.Query())
-	return nil
-}
-
-// renderFeed shows the feed as q asks (filters and page).
-func (s *server) renderFeed(w http.ResponseWriter, r *http.Request, u scheme.User, status int, q url.Values) {
-	ctx := r.Context()
+	ctx, q := r.Context(), r.URL.Query()
 	l := s.Content.Lists()
 	v := AlertFeedView{Org: isOrg(u), Errors: map[string]string{},
 		Region: strings.TrimSpace(q.Get("region")), Type: strings.TrimSpace(q.Get("type")),
 		From: strings.TrimSpace(q.Get("from")), To: strings.TrimSpace(q.Get("to"))}
-	f := scheme.MemberAlertFilter{Limit: pageSize + 1}
+	var f scheme.MemberAlertFilter
 	if v.Region != "" {
 		if l.RegionName(v.Region) != "" {
 			f.Region = v.Region
@@ -117,50 +109,23 @@ func (s *server) renderFeed(w http.ResponseWriter, r *http.Request, u scheme.Use
 		v.Errors["to"] = "The last day must be the same as or after the first day."
 		f.Until = time.Time{}
 	}
-	if b := q.Get("before"); b != "" {
-		if t, err := time.Parse(time.RFC3339Nano, b); err == nil {
-			f.Before = t
-		}
-	}
 	v.FilterProblems = len(v.Errors) > 0
 	v.Filtered = v.Region != "" || v.Type != "" || v.From != "" || v.To != ""
-	items, err := s.Alerts.Feed(ctx, u, f)
+	page := core.PageFrom(r)
+	items, err := s.Alerts.FeedPage(ctx, u, f, page)
 	if err != nil {
-		s.Fail(w, r, err)
-		return
+		return err
 	}
-	// Paging keeps the filters: only the cursor (a time) changes.
-	link := func(before time.Time) string {
-		q := url.Values{}
-		for k, val := range map[string]string{"region": v.Region, "type": v.Type, "from": v.From, "to": v.To} {
-			if val != "" {
-				q.Set(k, val)
-			}
-		}
-		if !before.IsZero() {
-			q.Set("before", before.UTC().Format(time.RFC3339Nano))
-		}
-		if len(q) == 0 {
-			return "/alerts"
-		}
-		return "/alerts?" + q.Encode()
-	}
-	if len(items) > pageSize {
-		items = items[:pageSize]
-		v.Older = link(items[len(items)-1].PublishedAt)
-	}
-	if !f.Before.IsZero() {
-		v.Newest = link(time.Time{})
-	}
-	for _, a := range items {
+	v.Pager = core.NewPager(r.URL.Query(), "/alerts", page, items.Total)
+	for _, a := range items.Items {
 		v.Items = append(v.Items, s.AlertItem(a, l))
 	}
 	if v.Unread, err = s.Alerts.Unread(ctx, u); err != nil {
-		s.Fail(w, r, err)
-		return
+		return err
 	}
 	v.Regions, v.Types = core.RegionChoices(l, v.Region), core.TypeChoices(l, v.Type)
-	s.Render(w, r, status, viewAlertFeed, v)
+	s.Render(w, r, http.StatusOK, viewAlertFeed, v)
+	return nil
 }
 
 // AlertPageView is one alert as a member reads it.
@@ -274,13 +239,14 @@ func (s *server) alertPrint(w http.ResponseWriter, r *http.Request, u scheme.Use
 
 func (s *server) alertBulletin(w http.ResponseWriter, r *http.Request, u scheme.User) error {
 	ctx := r.Context()
-	as, err := s.Alerts.Feed(ctx, u, scheme.MemberAlertFilter{Since: time.Now().AddDate(0, 0, -bulletinDays), Limit: 200})
+	// On paper: every alert of the last days, on as many sheets as it takes.
+	as, err := s.Alerts.FeedPage(ctx, u, scheme.MemberAlertFilter{Since: time.Now().AddDate(0, 0, -bulletinDays)}, scheme.Page{})
 	if err != nil {
 		return err
 	}
 	l := s.Content.Lists()
 	v := AlertPrintView{Printed: s.AlertDate(time.Now()), Days: bulletinDays}
-	for _, a := range as {
+	for _, a := range as.Items {
 		if a.Status != scheme.AlertPublished {
 			continue
 		}

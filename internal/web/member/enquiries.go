@@ -37,18 +37,25 @@ func (s *server) waitingEnquiries(r *http.Request, u scheme.User) (int, error) {
 	return n, err
 }
 
+// MyEnquiriesView is a page of the enquiries forwarded to the member.
+type MyEnquiriesView struct {
+	Items []MyEnquiryView
+	Pager core.Pager
+}
+
 func (s *server) myEnquiries(w http.ResponseWriter, r *http.Request, u scheme.User) error {
-	fs, err := s.Police.MemberEnquiries(r.Context(), u, "")
+	page := core.PageFrom(r)
+	fs, err := s.Police.MemberEnquiryPage(r.Context(), u, page)
 	if err != nil {
 		return err
 	}
-	var list []MyEnquiryView
-	for _, f := range fs {
+	list := MyEnquiriesView{Pager: core.NewPager(r.URL.Query(), "/enquiries", page, fs.Total)}
+	for _, f := range fs.Items {
 		v, err := s.myEnquiryView(r, f)
 		if err != nil {
 			return err
 		}
-		list = append(list, v)
+		list.Items = append(list.Items, v)
 	}
 	s.Render(w, r, http.StatusOK, viewMyEnquiries, list)
 	return nil

@@ -17,6 +17,7 @@ type ReporterListView struct {
 	Enquiries int
 	Drafts    []draftRow
 	Reports   []reportRow
+	Pager     core.Pager // of the sent reports
 }
 
 type draftRow struct {
@@ -59,11 +60,13 @@ func (s *server) myReports(w http.ResponseWriter, r *http.Request, u scheme.User
 		}
 		v.Drafts = append(v.Drafts, row)
 	}
-	reports, err := s.Reports.Mine(ctx, u)
+	page := core.PageFrom(r)
+	reports, err := s.Reports.Mine(ctx, u, page)
 	if err != nil {
 		return err
 	}
-	for _, rep := range reports {
+	v.Pager = core.NewPager(r.URL.Query(), "/reports", page, reports.Total)
+	for _, rep := range reports.Items {
 		unread, err := s.Reports.Unread(ctx, u, rep)
 		if err != nil {
 			return err

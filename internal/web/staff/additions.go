@@ -13,6 +13,7 @@ type AdditionsQueueView struct {
 	Items  []queueItem
 	Notice string
 	Error  string
+	Pager  core.Pager
 }
 
 type queueItem struct {
@@ -30,13 +31,15 @@ func (s *server) additionsQueue(w http.ResponseWriter, r *http.Request, u scheme
 
 func (s *server) renderQueue(w http.ResponseWriter, r *http.Request, status int, v AdditionsQueueView) {
 	ctx := r.Context()
-	ads, err := s.Alerts.PendingAdditions(ctx)
+	page := core.PageFrom(r)
+	ads, err := s.Alerts.PendingAdditions(ctx, page)
 	if err != nil {
 		s.Fail(w, r, err)
 		return
 	}
+	v.Pager = core.NewPager(r.URL.Query(), "/coordinator/additions", page, ads.Total)
 	titles := map[string]string{}
-	for _, ad := range ads {
+	for _, ad := range ads.Items {
 		title, ok := titles[ad.AlertID]
 		if !ok {
 			a, err := s.Alerts.Alert(ctx, ad.AlertID)

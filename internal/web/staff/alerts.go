@@ -109,6 +109,7 @@ type AlertListView struct {
 	PendingAdditions             int
 	RequireApproval              bool
 	Notice                       string
+	Pager                        core.Pager
 }
 
 type alertRow struct {
@@ -120,7 +121,8 @@ type alertRow struct {
 
 func (s *server) alertList(w http.ResponseWriter, r *http.Request, u scheme.User) error {
 	ctx := r.Context()
-	as, err := s.Alerts.List(ctx, u, scheme.AlertFilter{})
+	page := core.PageFrom(r)
+	as, err := s.Alerts.ListPage(ctx, u, scheme.AlertFilter{}, page)
 	if err != nil {
 		return err
 	}
@@ -128,20 +130,21 @@ func (s *server) alertList(w http.ResponseWriter, r *http.Request, u scheme.User
 	v := AlertListView{Notice: map[string]string{
 		"discarded": "The draft was discarded.",
 		"resumed":   "Sending has resumed on that channel.",
-	}[r.URL.Query().Get("done")]}
+	}[r.URL.Query().Get("done")], Pager: core.NewPager(r.URL.Query(), "/coordinator/alerts", page, as.Total)}
 	if v.RequireApproval, err = s.Alerts.RequireApproval(ctx); err != nil {
 		return err
 	}
 	if v.Pauses, err = s.pauses(ctx); err != nil {
 		return err
 	}
-	pending, err := s.Alerts.PendingAdditions(ctx)
+	// Only the count is shown: a page of one row gives it.
+	pending, err := s.Alerts.PendingAdditions(ctx, scheme.Page{Number: 1, Size: 1})
 	if err != nil {
 		return err
 	}
-	v.PendingAdditions = len(pending)
+	v.PendingAdditions = pending.Total
 	names := s.nameCache(ctx)
-	for _, a := range as {
+	for _, a := range as.Items {
 		row := alertRow{AlertItemView: s.AlertItem(a, l), Writer: names.of(a.CreatedBy), Updated: s.caseShort(a.UpdatedAt, true),
 			Approved: a.ApprovedBy != "", Flags: len(a.Flags), Version: a.Version}
 		switch a.Status {

@@ -124,9 +124,10 @@ func (s *server) caseLong(t time.Time, withTime bool) string {
 
 // ReportQueueView is the coordinators' list of reports.
 type ReportQueueView struct {
-	Tab  string
-	Tabs []caseQueueTab
-	Rows []caseQueueRow
+	Tab   string
+	Tabs  []caseQueueTab
+	Rows  []caseQueueRow
+	Pager core.Pager
 }
 
 type caseQueueTab struct {
@@ -159,17 +160,18 @@ func (s *server) reportQueue(w http.ResponseWriter, r *http.Request, u scheme.Us
 			tab = t
 		}
 	}
-	reports, err := s.Reports.Queue(ctx, u, tab.Statuses...)
+	page := core.PageFrom(r)
+	reports, err := s.Reports.Queue(ctx, u, page, tab.Statuses...)
 	if err != nil {
 		return err
 	}
 	n := s.Content.Lists()
-	v := ReportQueueView{Tab: tab.Slug}
+	v := ReportQueueView{Tab: tab.Slug, Pager: core.NewPager(r.URL.Query(), "/coordinator/reports", page, reports.Total)}
 	for _, t := range caseQueueTabs {
 		v.Tabs = append(v.Tabs, caseQueueTab{Slug: t.Slug, Name: t.Name, Current: t.Slug == tab.Slug})
 	}
 	now := time.Now()
-	for _, rep := range reports {
+	for _, rep := range reports.Items {
 		types := n.TypeNameList(rep.IncidentTypes)
 		var at string
 		if rep.TimeKnown {

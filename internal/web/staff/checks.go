@@ -11,6 +11,7 @@ import (
 // CheckFlagsView is the coordinators' page of unusual checking.
 type CheckFlagsView struct {
 	Flags                                   []checkFlagRow
+	Pager                                   core.Pager
 	WindowDays, Distinct, Repeats, Reported int
 }
 
@@ -22,13 +23,14 @@ type checkFlagRow struct {
 // checkFlags lists members whose checking looks unusual. Showing who they
 // are is a view of personal data, so it is audited.
 func (s *server) checkFlags(w http.ResponseWriter, r *http.Request, u scheme.User) error {
-	flags, err := s.Checks.Unusual(r.Context(), u)
+	page := core.PageFrom(r)
+	flags, err := s.Checks.Unusual(r.Context(), u, page)
 	if err != nil {
 		return err
 	}
-	v := CheckFlagsView{WindowDays: int(scheme.UnusualWindow / (24 * time.Hour)), Distinct: scheme.UnusualDistinct,
+	v := CheckFlagsView{Pager: core.NewPager(r.URL.Query(), "/coordinator/checks", page, flags.Total), WindowDays: int(scheme.UnusualWindow / (24 * time.Hour)), Distinct: scheme.UnusualDistinct,
 		Repeats: scheme.UnusualRepeats, Reported: scheme.UnusualReportedCheck}
-	for _, f := range flags {
+	for _, f := range flags.Items {
 		v.Flags = append(v.Flags, checkFlagRow{CheckingFlag: f, Last: s.Time(f.LastCheck, core.DateTimeShort)})
 	}
 	s.Render(w, r, http.StatusOK, viewCheckFlags, v)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"html/template"
 	"net/http"
+	"net/url"
 	"strconv"
 	"time"
 
@@ -64,23 +65,26 @@ type EditorView struct {
 	Previewing          bool
 	Errors              map[string]string
 	Notice              string
-	History             []historyRow
+	History             []historyRow // a page of it, newest first
+	Pager               core.Pager
 	Terms               bool
 	Viewing             int // the version loaded from the history
 }
 
 type historyRow struct {
-	Version  int
-	When, By string
-	Current  bool
+	Version        int
+	When, By, Load string // Load: the editor on this version
+	Current        bool
 }
 
 // A document is what admins edit in the Markdown editor: a public page or
 // the terms. Every saved version is kept and can be loaded again.
 type document struct {
-	view     EditorView // what the editor shows besides the text
-	versions []docVersion
-	fallback string // the text while no version is saved
+	view     EditorView                // what the editor shows besides the text
+	versions scheme.Listed[docVersion] // the page of the history asked for
+	page     scheme.Page               // which page that is
+	newest   *docVersion               // the text shown now; nil: the fallback
+	fallback string                    // the text while no version is saved
 	save     func(ctx context.Context, u scheme.User, body string) error
 	saved    string // where a save leads: the editor, saying so
 }
@@ -110,11 +114,30 @@ func (s *server) pageDocument(r *http.Request) (document, bool, error) {
 			d.view.Title = p.Title
 		}
 	}
-	hist, err := s.Content.History(r.Context(), slug)
-	for _, c := range hist {
-		d.versions = append(d.versions, docVersion{Version: c.Version, At: c.EditedAt, By: s.username(r, c.EditedBy), Body: c.Body})
+	doc := func(c scheme.ContentVersion) docVersion {
+		return docVersion{Version: c.Version, At: c.EditedAt, By: s.username(r, c.EditedBy), Body: c.Body}
+	}
+	d.page = core.PageFrom(r)
+	hist, err := s.Content.History(r.Context(), slug, d.page)
+	if err != nil {
+		return d, true, err
+	}
+	d.versions = listedAs(hist, doc)
+	newest, ok, err := s.Content.Version(r.Context(), slug)
+	if ok {
+		n := doc(newest)
+		d.newest = &n
 	}
 	return d, true, err
+}
+
+// listedAs is l with each item made by as.
+func listedAs[T, U any](l scheme.Listed[T], as func(T) U) scheme.Listed[U] {
+	out := scheme.Listed[U]{Items: make([]U, len(l.Items)), Total: l.Total}
+	for i, x := range l.Items {
+		out.Items[i] = as(x)
+	}
+	return out
 }
 
 // termsDocument is the terms and conditions: a version is published, and
@@ -126,26 +149,46 @@ func (s *server) termsDocument(r *http.Request) (document, bool, error) {
 			_, err := s.Content.PublishTerms(ctx, u, body)
 			return err
 		}}
-	hist, err := s.Content.TermsHistory(r.Context())
-	for _, t := range hist {
-		d.versions = append(d.versions, docVersion{Version: t.Version, At: t.PublishedAt, Body: t.Body})
+	doc := func(t scheme.Terms) docVersion {
+		return docVersion{Version: t.Version, At: t.PublishedAt, Body: t.Body}
+	}
+	d.page = core.PageFrom(r)
+	hist, err := s.Content.TermsHistory(r.Context(), d.page)
+	if err != nil {
+		return d, true, err
+	}
+	d.versions = listedAs(hist, doc)
+	current, err := s.Content.CurrentTerms(r.Context())
+	if current.Version > 0 {
+		n := doc(current)
+		d.newest = &n
 	}
 	return d, true, err
 }
 
 // editorView is the editor on the newest version, or on the one the
-// query's "version" asks for.
+// query's "version" asks for (from the page of the history shown).
 func (s *server) editorView(r *http.Request, d document) EditorView {
 	v := d.view
 	v.Body = d.fallback
-	for i, c := range d.versions {
-		v.History = append(v.History, historyRow{Version: c.Version, When: s.Time(c.At, core.DateTimeShort), By: c.By, Current: i == 0})
+	if d.newest != nil {
+		v.Body = d.newest.Body
 	}
-	if len(d.versions) > 0 {
-		v.Body = d.versions[0].Body
+	// The pages of the history do not keep the version loaded: each page
+	// loads its own.
+	rest := r.URL.Query()
+	rest.Del("version")
+	v.Pager = core.NewPager(rest, d.view.Action, d.page, d.versions.Total)
+	for _, c := range d.versions.Items {
+		q := url.Values{"version": {strconv.Itoa(c.Version)}}
+		if d.page.Number > 1 {
+			q.Set("page", strconv.Itoa(d.page.Number))
+		}
+		v.History = append(v.History, historyRow{Version: c.Version, When: s.Time(c.At, core.DateTimeShort), By: c.By,
+			Current: d.newest != nil && c.Version == d.newest.Version, Load: d.view.Action + "?" + q.Encode()})
 	}
 	if n, err := strconv.Atoi(r.URL.Query().Get("version")); err == nil {
-		for _, c := range d.versions {
+		for _, c := range d.versions.Items {
 			if c.Version == n {
 				v.Body, v.Viewing = c.Body, n
 			}

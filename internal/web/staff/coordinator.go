@@ -16,6 +16,7 @@ type QueueView struct {
 	Items     []queueRow
 	FlagText  map[scheme.Flag]string
 	TypeNames map[scheme.MembershipType]string
+	Pager     core.Pager
 }
 
 type queueRow struct {
@@ -26,12 +27,13 @@ type queueRow struct {
 }
 
 func (s *server) queuePage(w http.ResponseWriter, r *http.Request, u scheme.User) error {
-	items, err := s.Accounts.Queue(r.Context(), scheme.ApplicationFilter{})
+	page := core.PageFrom(r)
+	items, err := s.Accounts.Queue(r.Context(), scheme.ApplicationFilter{}, page)
 	if err != nil {
 		return err
 	}
-	v := QueueView{FlagText: scheme.FlagText, TypeNames: core.TypeNames}
-	for _, it := range items {
+	v := QueueView{FlagText: scheme.FlagText, TypeNames: core.TypeNames, Pager: core.NewPager(r.URL.Query(), "/coordinator/applications", page, items.Total)}
+	for _, it := range items.Items {
 		v.Items = append(v.Items, queueRow{ID: it.ID, Type: it.Type, Status: string(it.Status),
 			Submitted: s.Time(it.SubmittedAt, core.WeekdayTimeThisYear), Waiting: it.WaitingHours, Flags: it.Flags})
 	}
@@ -105,7 +107,8 @@ func (s *server) decide(d scheme.Decision) http.Handler {
 // OutboxView lists the messages that failed for good, with why, and those
 // held for want of a provider.
 type OutboxView struct {
-	Failed, Held []outboxRow
+	Failed, Held []outboxRow // this page's: the failed come first
+	Pager        core.Pager
 }
 
 type outboxRow struct {
@@ -113,12 +116,13 @@ type outboxRow struct {
 }
 
 func (s *server) outboxPage(w http.ResponseWriter, r *http.Request, u scheme.User) error {
-	ns, err := s.Content.Outbox(r.Context(), u, 100)
+	page := core.PageFrom(r)
+	ns, err := s.Content.Outbox(r.Context(), u, page)
 	if err != nil {
 		return err
 	}
-	var v OutboxView
-	for _, n := range ns {
+	v := OutboxView{Pager: core.NewPager(r.URL.Query(), "/admin/outbox", page, ns.Total)}
+	for _, n := range ns.Items {
 		subject, text, err := notify.Render(n)
 		if err != nil {
 			// What could not be made is still shown, so that nothing

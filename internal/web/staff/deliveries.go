@@ -16,6 +16,7 @@ type AlertDeliveriesView struct {
 	ID, Title string
 	Channels  []channelView
 	Failures  []failure
+	Pager     core.Pager // of the failures
 	Pauses    []pause
 	Notice    string
 	Error     string
@@ -54,11 +55,13 @@ func (s *server) deliveriesPage(w http.ResponseWriter, r *http.Request, u scheme
 }
 
 func (s *server) renderDeliveries(w http.ResponseWriter, r *http.Request, u scheme.User, status int, v AlertDeliveriesView) {
-	d, err := s.Alerts.Deliveries(r.Context(), u, r.PathValue("id"))
+	page := core.PageFrom(r)
+	d, err := s.Alerts.Deliveries(r.Context(), u, r.PathValue("id"), page)
 	if err != nil {
 		s.Fail(w, r, err)
 		return
 	}
+	v.Pager = core.NewPager(r.URL.Query(), "/coordinator/alerts/"+url.PathEscape(d.Alert.ID)+"/deliveries", page, d.Failures.Total)
 	v.ID, v.Title = d.Alert.ID, d.Alert.Title
 	counts := d.Counts
 	for _, c := range channelNames {
@@ -87,7 +90,7 @@ func (s *server) renderDeliveries(w http.ResponseWriter, r *http.Request, u sche
 		ch.Retryable = c.Key != "in_app" && ch.Failed > 0
 		v.Channels = append(v.Channels, ch)
 	}
-	for _, f := range d.Failures {
+	for _, f := range d.Failures.Items {
 		state := "Failed"
 		if f.State == scheme.DeliveryRetrying {
 			state = "Waiting to retry"

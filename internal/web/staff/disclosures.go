@@ -31,6 +31,7 @@ func basisOptions(chosen string) []basisOption {
 type DisclosuresView struct {
 	Bases []basisOption
 	Items []disclosureRow
+	Pager core.Pager
 }
 
 type disclosureRow struct {
@@ -63,7 +64,8 @@ func (s *server) username(r *http.Request, id string) string {
 }
 
 func (s *server) renderDisclosures(w http.ResponseWriter, r *http.Request, u scheme.User, status int, f core.FormView) {
-	list, err := s.Police.Disclosures(r.Context(), u)
+	page := core.PageFrom(r)
+	list, err := s.Police.Disclosures(r.Context(), u, page)
 	if err != nil {
 		s.Fail(w, r, err)
 		return
@@ -71,9 +73,9 @@ func (s *server) renderDisclosures(w http.ResponseWriter, r *http.Request, u sch
 	if f.Values == nil {
 		f.Values = map[string]string{}
 	}
-	v := DisclosuresView{Bases: basisOptions(f.Values["legal_basis"])}
+	v := DisclosuresView{Bases: basisOptions(f.Values["legal_basis"]), Pager: core.NewPager(r.URL.Query(), "/coordinator/disclosures", page, list.Total)}
 	name := s.usernames(r, map[string]string{})
-	for _, d := range list {
+	for _, d := range list.Items {
 		v.Items = append(v.Items, disclosureRow{ID: d.ID, Basis: police.LegalBasisNames[d.LegalBasis], Status: d.Status,
 			StatusName: disclosureStatusNames[d.Status], When: s.Time(d.RequestedAt, core.DateShort),
 			By: name(d.RequestedBy), DecidedBy: name(d.DecidedBy)})

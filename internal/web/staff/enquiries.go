@@ -20,6 +20,7 @@ var enquiryStatusNames = map[string]string{"open": "Not forwarded yet", "forward
 // EnquiriesView is the coordinators' list and form.
 type EnquiriesView struct {
 	Items []enquiryRow
+	Pager core.Pager
 }
 
 type enquiryRow struct {
@@ -28,14 +29,15 @@ type enquiryRow struct {
 }
 
 func (s *server) renderEnquiries(w http.ResponseWriter, r *http.Request, u scheme.User, status int, f core.FormView) {
-	list, err := s.Police.Enquiries(r.Context(), u)
+	page := core.PageFrom(r)
+	list, err := s.Police.Enquiries(r.Context(), u, page)
 	if err != nil {
 		s.Fail(w, r, err)
 		return
 	}
 	now := time.Now()
-	v := EnquiriesView{}
-	for _, e := range list {
+	v := EnquiriesView{Pager: core.NewPager(r.URL.Query(), "/coordinator/enquiries", page, list.Total)}
+	for _, e := range list.Items {
 		v.Items = append(v.Items, enquiryRow{ID: e.ID, Force: e.Force, Received: s.Time(e.CreatedAt, core.DateShort),
 			RespondBy: s.Time(e.RespondBy, core.DateShort), Status: enquiryStatusNames[e.Status], Overdue: e.Overdue(now)})
 	}

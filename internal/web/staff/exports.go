@@ -19,6 +19,7 @@ import (
 // ExportsView is the list of exports and the form for a new one.
 type ExportsView struct {
 	Exports []exportRow
+	Pager   core.Pager
 }
 
 type exportRow struct {
@@ -33,13 +34,14 @@ var exportFormats = []struct{ Value, Label, Hint string }{
 }
 
 func (s *server) renderExports(w http.ResponseWriter, r *http.Request, u scheme.User, status int, f core.FormView) {
-	list, err := s.Police.Exports(r.Context(), u, 100)
+	page := core.PageFrom(r)
+	list, err := s.Police.Exports(r.Context(), u, page)
 	if err != nil {
 		s.Fail(w, r, err)
 		return
 	}
-	v := ExportsView{}
-	for _, e := range list {
+	v := ExportsView{Pager: core.NewPager(r.URL.Query(), "/coordinator/exports", page, list.Total)}
+	for _, e := range list.Items {
 		v.Exports = append(v.Exports, exportRow{ID: e.ID, Reference: e.Reference, When: s.Time(e.CreatedAt, core.DateTimeShort),
 			Format: e.Format, Included: e.IncludedCount, Excluded: e.ExcludedCount})
 	}

@@ -17,8 +17,6 @@ import (
 // filters (GET: codes and dates only), and a search across reports (POST,
 // so that an identifier never appears in an address or a log).
 
-const intelPageSize = 50
-
 // IntelligenceView is the page.
 type IntelligenceView struct {
 	Region, Type, From, To string
@@ -27,7 +25,7 @@ type IntelligenceView struct {
 	SRegions, STypes       []core.Option // the search's
 	Profiles               []intelProfile
 	Errors                 map[string]string // the filters'
-	Older, Newer           string
+	Pager                  core.Pager        // keeps the filters
 	// The search.
 	Search       police.SearchInput
 	SearchErrors map[string]string
@@ -55,7 +53,7 @@ func (s *server) intelligenceView(r *http.Request, q url.Values, search police.S
 	l := s.Content.Lists()
 	v := IntelligenceView{Region: q.Get("region"), Type: q.Get("type"), From: q.Get("from"), To: q.Get("to"), Min: 1,
 		Errors: map[string]string{}, Search: search, Limit: police.SearchLimit}
-	f := scheme.IntelFilter{Region: v.Region, Type: v.Type, Limit: intelPageSize + 1}
+	f := scheme.IntelFilter{Region: v.Region, Type: v.Type}
 	if v.Region != "" && l.RegionName(v.Region) == "" {
 		v.Errors["region"], f.Region = "Choose a region from the list.", ""
 	}
@@ -79,25 +77,13 @@ func (s *server) intelligenceView(r *http.Request, q url.Values, search police.S
 	if m, err := strconv.Atoi(q.Get("min")); err == nil && m >= 1 && m <= 100 {
 		v.Min, f.MinReports = m, m
 	}
-	page, _ := strconv.Atoi(q.Get("page"))
-	page = max(page, 1)
-	f.Offset = (page - 1) * intelPageSize
-	ranked, err := s.Reports.RankedProfiles(ctx, f)
+	page := core.PageFrom(r)
+	ranked, err := s.Reports.RankedProfiles(ctx, f, page)
 	if err != nil {
 		return v, err
 	}
-	if len(ranked) > intelPageSize {
-		ranked = ranked[:intelPageSize]
-		q2 := cloneValues(q)
-		q2.Set("page", strconv.Itoa(page+1))
-		v.Older = "/coordinator/intelligence?" + q2.Encode()
-	}
-	if page > 1 {
-		q2 := cloneValues(q)
-		q2.Set("page", strconv.Itoa(page-1))
-		v.Newer = "/coordinator/intelligence?" + q2.Encode()
-	}
-	for _, p := range ranked {
+	v.Pager = core.NewPager(r.URL.Query(), "/coordinator/intelligence", page, ranked.Total)
+	for _, p := range ranked.Items {
 		var regions, types []string
 		for _, x := range p.Regions {
 			regions = append(regions, l.RegionName(x))
@@ -116,14 +102,6 @@ func (s *server) intelligenceView(r *http.Request, q url.Values, search police.S
 		v.Kinds = append(v.Kinds, core.Option{Value: k.Value, Label: k.Label, Selected: k.Value == search.Kind})
 	}
 	return v, nil
-}
-
-func cloneValues(q url.Values) url.Values {
-	out := url.Values{}
-	for k, vs := range q {
-		out[k] = append([]string(nil), vs...)
-	}
-	return out
 }
 
 func (s *server) intelligencePage(w http.ResponseWriter, r *http.Request, u scheme.User) error {

@@ -11,6 +11,7 @@ import (
 // to export revoked members' details for the police.
 type MembersView struct {
 	Members []scheme.MemberRow
+	Pager   core.Pager // of the members
 	IsAdmin bool
 	Exports []memberExportRow
 }
@@ -40,7 +41,8 @@ func (s *server) membersPage(w http.ResponseWriter, r *http.Request, u scheme.Us
 }
 
 func (s *server) renderMembers(w http.ResponseWriter, r *http.Request, u scheme.User, status int, f core.FormView) {
-	ms, err := s.Accounts.Members(r.Context(), u)
+	page := core.PageFrom(r)
+	ms, err := s.Accounts.Members(r.Context(), u, page)
 	if err != nil {
 		s.Fail(w, r, err)
 		return
@@ -50,9 +52,9 @@ func (s *server) renderMembers(w http.ResponseWriter, r *http.Request, u scheme.
 		s.Fail(w, r, err)
 		return
 	}
-	v := MembersView{Members: ms, IsAdmin: u.Role == scheme.RoleAdmin}
+	v := MembersView{Members: ms.Items, Pager: core.NewPager(r.URL.Query(), "/coordinator/members", page, ms.Total), IsAdmin: u.Role == scheme.RoleAdmin}
 	names := map[string]string{}
-	for _, m := range ms {
+	for _, m := range ms.Items {
 		names[m.User.ID] = m.User.Username
 		if m.Unreadable["username"] {
 			names[m.User.ID] = "(username could not be read)"

@@ -13,6 +13,7 @@ import (
 type NewsletterAdminView struct {
 	Confirmed, Pending int
 	Issues             []newsletterIssueRow
+	Pager              core.Pager // of the issues
 	Preview            template.HTML
 	Previewing         bool
 	Notice             string
@@ -31,12 +32,14 @@ func (s *server) renderNewsletterAdmin(w http.ResponseWriter, r *http.Request, s
 		s.Fail(w, r, err)
 		return
 	}
-	issues, err := s.Content.Issues(ctx)
+	page := core.PageFrom(r)
+	issues, err := s.Content.Issues(ctx, page)
 	if err != nil {
 		s.Fail(w, r, err)
 		return
 	}
-	for _, is := range issues {
+	v.Pager = core.NewPager(r.URL.Query(), "/admin/newsletter", page, issues.Total)
+	for _, is := range issues.Items {
 		v.Issues = append(v.Issues, newsletterIssueRow{Subject: is.Subject, Sent: s.Time(is.SentAt, core.DateTimeShort),
 			Recipients: is.Recipients, Delivered: is.Deliveries["sent"], Queued: is.Deliveries["queued"] + is.Deliveries["sending"],
 			Failed: is.Deliveries["failed"], Outbox: is.Deliveries["outbox"]})
