@@ -45,10 +45,10 @@ type shot struct {
 
 var shots = []shot{
 	{"home-360", "demo-member", "/", 360, 800, nil, "A member's home page on a phone."},
-	{"check-360", "demo-member", "/check", 360, 800, checkNumber("07700 900666"), "The check: a number reported before, on a phone."},
+	{"check-360", "demo-member", "/check", 360, 800, checkValue("lonely.traveller@example.com"), "The check: an email address reported before, on a phone."},
 	{"alert-360", "demo-member", "/alerts", 360, 800, followFirst(`^/alerts/[^/]+$`), "An alert, on a phone."},
 	{"report-360", "demo-member", "/reports", 360, 800, submit(`form[action="/reports/new"]`), "The first step of the report form, on a phone."},
-	{"queue-1280", "demo-coordinator", "/coordinator/reports", 1280, 800, nil, "The coordinators' review queue, on a laptop."},
+	{"queue-1280", "demo-coordinator", "/coordinator/reports", 1280, 1400, nil, "The coordinators' review queue, on a laptop."},
 	{"anonymisation-1280", "demo-coordinator", "/coordinator/alerts", 1280, 800, flaggedDraft, "The anonymisation check in the alert editor, on a laptop."},
 }
 
@@ -268,13 +268,20 @@ func where(ctx context.Context) string {
 	return p
 }
 
-// checkNumber checks a value on the check page.
-func checkNumber(value string) func(context.Context) error {
+// checkValue checks a value on the check page.
+func checkValue(value string) func(context.Context) error {
 	return func(ctx context.Context) error {
 		if err := chromedp.Do(ctx, chromedp.SendKeys(`input[name="value"]`, value)); err != nil {
 			return err
 		}
-		return follow(ctx, chromedp.Submit(`input[name="value"]`))
+		if err := follow(ctx, chromedp.Submit(`input[name="value"]`)); err != nil {
+			return err
+		}
+		// The page jumps to the answer; the picture is of the question
+		// and the answer together.
+		// (Below the sticky exit bar.)
+		_, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`(document.querySelector('main form').scrollIntoView({block: 'start'}), window.scrollBy(0, -70), true)`))
+		return err
 	}
 }
 

@@ -115,9 +115,6 @@ func printLogins(w io.Writer, logins []demo.Login, colour bool) {
 		if l.Note != "" {
 			what += ": " + l.Note
 		}
-		if l.TOTPSecret != "" {
-			what += " (second factor above)"
-		}
 		fmt.Fprintf(w, "  %-*s  %-*s  %s\n", nameW, l.Username, pwW, `"`+l.Password+`"`, what)
 	}
 	fmt.Fprintln(w)

@@ -23,7 +23,9 @@ const flaggedText = "Dee met him outside the Plaza Hotel on 12 Broad Street; aft
 // the published ones runs when the service starts.
 func seedAlerts(ctx context.Context, db *store.DB, svc *alert.Service, c clock, users map[string]scheme.User, f filed) error {
 	writer, approver := users["demo-coordinator"], users["demo-coordinator-2"]
-	yes := true
+	// He met them through their adverts, wherever they were: the area is
+	// the whole country, not the first region the draft would name.
+	yes, title, area := true, "Blackmail, filming and harassment by a man who books through adverts — nationwide", "Nationwide (contact through adverts)"
 	plans := []struct {
 		purpose    string
 		in         alert.Input
@@ -32,7 +34,7 @@ func seedAlerts(ctx context.Context, db *store.DB, svc *alert.Service, c clock, 
 		addText    string
 		afterTaken time.Duration // working time from the last report's acknowledgement to the draft
 	}{
-		{forNationwide, alert.Input{Nationwide: &yes}, writer, true, "", 4 * time.Hour},
+		{forNationwide, alert.Input{Nationwide: &yes, Title: &title, Area: &area}, writer, true, "", 4 * time.Hour},
 		{forRegional, alert.Input{}, writer, true, "", 5 * time.Hour},
 		{forPending, alert.Input{}, writer, false, "", 2 * time.Hour},
 		{forFlagged, alert.Input{}, approver, false, flaggedText, 6 * time.Hour},

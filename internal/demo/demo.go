@@ -37,31 +37,33 @@ type Login struct {
 // Password is every demo member's password (staff have their own).
 const Password = "demo member password"
 
-// member is an approved demo member; login says whether to print it.
+// member is an approved demo member; a login to print if it has a note.
 type member struct {
-	in    account.ApplicationInput
-	login bool
+	in   account.ApplicationInput
+	note string
 }
 
 // members are the approved members, at least one in every region, so that
 // every alert reaches someone.
 var members = []member{
 	{account.ApplicationInput{Type: "individual", Username: "demo-member", WorkName: "Scarlett", Email: "scarlett@example.org", Mobile: "07700 900101",
-		AlertChannels: []string{"email", "sms"}, Regions: []string{"london", "south-east"}, Gender: "woman", Sector: "escort", Area: "Camden"}, true},
+		AlertChannels: []string{"email", "sms"}, Regions: []string{"london", "south-east"}, Gender: "woman", Sector: "escort", Area: "Camden"},
+		"Scarlett, an escort in London and the South East"},
 	{account.ApplicationInput{Type: "project", Username: "demo-project", Mobile: "07700 900102", AlertChannels: []string{"email"}, Regions: []string{"yorkshire-humber"},
 		Organisation: &account.OrgInput{Name: "Northern Lights Outreach", Website: "https://northern-lights.example.org", Email: "team@northern-lights.example.org",
-			KeyContact: "Morgan Hale", Description: "Night outreach van and drop-in for street-based sex workers in Leeds and Bradford."}}, true},
-	{individual("demo-kit", "Kit", 110, "london", "man", "street"), false},
-	{individual("demo-amber", "Amber", 111, "north-east", "woman", "parlour-sauna"), false},
-	{individual("demo-bea", "Bea", 112, "north-west", "woman", "indoor-independent"), false},
-	{individual("demo-cass", "Cass", 113, "east-midlands", "non-binary", "escort"), false},
-	{individual("demo-dee", "Dee", 114, "west-midlands", "woman", "indoor-independent"), false},
-	{individual("demo-eve", "Eve", 115, "east-of-england", "woman", "online-webcam"), false},
-	{individual("demo-fern", "Fern", 116, "south-west", "woman", "escort"), false},
-	{individual("demo-gigi", "Gigi", 117, "wales", "woman", "street"), false},
-	{individual("demo-holly", "Holly", 118, "scotland", "woman", "parlour-sauna"), false},
-	{individual("demo-ivy", "Ivy", 119, "northern-ireland", "woman", "indoor-independent"), false},
-	{individual("demo-jade", "Jade", 120, "ireland", "woman", "escort"), false},
+			KeyContact: "Morgan Hale", Description: "Night outreach van and drop-in for street-based sex workers in Leeds and Bradford."}},
+		"Northern Lights Outreach, Leeds and Bradford"},
+	{individual("demo-kit", "Kit", 110, "london", "man", "street"), ""},
+	{individual("demo-amber", "Amber", 111, "north-east", "woman", "parlour-sauna"), ""},
+	{individual("demo-bea", "Bea", 112, "north-west", "woman", "indoor-independent"), ""},
+	{individual("demo-cass", "Cass", 113, "east-midlands", "non-binary", "escort"), ""},
+	{individual("demo-dee", "Dee", 114, "west-midlands", "woman", "indoor-independent"), ""},
+	{individual("demo-eve", "Eve", 115, "east-of-england", "woman", "online-webcam"), ""},
+	{individual("demo-fern", "Fern", 116, "south-west", "woman", "escort"), ""},
+	{individual("demo-gigi", "Gigi", 117, "wales", "woman", "street"), ""},
+	{individual("demo-holly", "Holly", 118, "scotland", "woman", "parlour-sauna"), ""},
+	{individual("demo-ivy", "Ivy", 119, "northern-ireland", "woman", "indoor-independent"), ""},
+	{individual("demo-jade", "Jade", 120, "ireland", "woman", "escort"), ""},
 }
 
 // individual is an approved individual member working in one region, with
@@ -124,12 +126,12 @@ func Seed(ctx context.Context, db *store.DB, acc *account.Service, reports *repo
 		if _, err := acc.Decide(ctx, users["demo-coordinator"].ID, a.ID, scheme.Approve, ""); err != nil {
 			return nil, err
 		}
-		if m.login {
-			role := scheme.RoleMember
+		if m.note != "" {
+			l := Login{Username: m.in.Username, Password: Password, Role: scheme.RoleMember, Note: m.note}
 			if m.in.Organisation != nil {
-				role = scheme.RoleOrgContact
+				l.Role = scheme.RoleOrgContact
 			}
-			logins = append(logins, Login{Username: m.in.Username, Password: Password, Role: role})
+			logins = append(logins, l)
 		}
 	}
 	contact, err := db.Accounts.UserByUsername(ctx, "demo-project")
@@ -145,7 +147,7 @@ func Seed(ctx context.Context, db *store.DB, acc *account.Service, reports *repo
 	if _, err := acc.AddStaff(ctx, contact, "demo-staff", Password, "Jo, outreach"); err != nil {
 		return nil, err
 	}
-	logins = append(logins, Login{Username: "demo-staff", Password: Password, Role: scheme.RoleOrgStaff, Note: "Northern Lights Outreach's staff"})
+	logins = append(logins, Login{Username: "demo-staff", Password: Password, Role: scheme.RoleOrgStaff, Note: "Jo at Northern Lights Outreach"})
 
 	filed, err := seedReports(ctx, db, reports, c, users)
 	if err != nil {

@@ -58,7 +58,8 @@ func seedPolice(ctx context.Context, db *store.DB, svc *police.Service, signInUR
 		return fmt.Errorf("demo key: %w", err)
 	}
 	// A fortnight of the demo member's checks, so that checks per day show
-	// on the statistics page; one number is in an alert.
+	// on the statistics page; the address of the man who books escorts
+	// through adverts is in an alert.
 	checks := check.New(db, time.UTC, check.Limits{})
 	for day := 13; day >= 0; day-- {
 		when := c.now.Add(-time.Duration(day)*24*time.Hour - 2*time.Hour)
@@ -67,7 +68,7 @@ func seedPolice(ctx context.Context, db *store.DB, svc *police.Service, signInUR
 		for k := range 1 + day%4 {
 			value := fmt.Sprintf("07700 900%03d", 300+day*4+k)
 			if k == 0 && day%3 == 0 {
-				value = "07700 900666" // the demo's reported number
+				value = "lonely.traveller@example.com" // in the nationwide alert
 			}
 			if _, err := checks.Member(ctx, member, check.ChannelWeb, "", value); err != nil {
 				db.SetClock(time.Now)
