@@ -262,3 +262,33 @@ func TestPublishedKeyIn_FindsOnlyTheDemosKeys(t *testing.T) {
 		})
 	}
 }
+
+// TestClock_WorkAgoIsInWorkingHours: whatever the moment the demo starts
+// (before opening on a Monday, at a weekend, just after closing), an
+// instant some working time ago is in working hours, that far back.
+func TestClock_WorkAgoIsInWorkingHours(t *testing.T) {
+	loc, err := time.LoadLocation("Europe/London")
+	if err != nil {
+		t.Fatal(err)
+	}
+	hours := scheme.DefaultWorkingHours(loc)
+	for _, now := range []time.Time{
+		time.Date(2026, 12, 7, 4, 30, 0, 0, loc),   // Monday, before opening
+		time.Date(2026, 12, 7, 10, 0, 0, 0, loc),   // Monday, an hour in
+		time.Date(2026, 12, 9, 13, 17, 5, 0, loc),  // Wednesday afternoon
+		time.Date(2026, 12, 11, 17, 30, 0, 0, loc), // Friday, after closing
+		time.Date(2026, 12, 12, 12, 0, 0, 0, loc),  // Saturday
+		time.Date(2026, 3, 30, 9, 0, 0, 0, loc),    // the Monday after the clocks change
+	} {
+		c := clock{now: now, hours: hours}
+		for _, d := range []time.Duration{30 * time.Minute, time.Hour, 8 * time.Hour, 10 * time.Hour, 17 * time.Hour, 22 * time.Hour, 33 * time.Hour} {
+			got := c.workAgo(d)
+			if !inWorkingHours(hours, got) || got.Second() != 0 {
+				t.Errorf("from %s, %s of work ago is %s: not a whole minute in working hours", now.Format(time.RFC1123), d, got.In(loc).Format(time.RFC1123))
+			}
+			if w := hours.Between(got, now); w > d || w < d-2*time.Minute {
+				t.Errorf("from %s, %s of work ago is %s, %s of work before", now.Format(time.RFC1123), d, got.In(loc).Format(time.RFC1123), w)
+			}
+		}
+	}
+}

@@ -33,13 +33,14 @@ type clock struct {
 	hours scheme.WorkingHours
 }
 
-// workAgo is the instant d of working time before now (so itself in
-// working hours, or at an opening or closing time).
+// workAgo is about d of working time before now (within a minute or two),
+// at a whole minute in working hours.
 func (c clock) workAgo(d time.Duration) time.Time {
-	// Between(t, now) only shrinks as t moves towards now: search for the
-	// latest t that still leaves d of work before now.
+	// Between(t, now) only shrinks as t moves towards now, and only in
+	// working hours: search for the earliest t that leaves less than d of
+	// work before now, which is just after a working instant.
 	lo, hi := c.now.Add(-d*7-21*24*time.Hour), c.now
-	for hi.Sub(lo) > time.Minute {
+	for hi.Sub(lo) > time.Second {
 		mid := lo.Add(hi.Sub(lo) / 2)
 		if c.hours.Between(mid, c.now) >= d {
 			lo = mid
@@ -47,7 +48,10 @@ func (c clock) workAgo(d time.Duration) time.Time {
 			hi = mid
 		}
 	}
-	return lo.Truncate(time.Minute)
+	if t := hi.Truncate(time.Minute); t.Before(hi) {
+		return t.Add(time.Minute)
+	}
+	return hi
 }
 
 // after is the instant d of working time after t: when a coordinator who
