@@ -25,7 +25,7 @@ var staffLogins = []Login{
 	{Username: "demo-coordinator", Password: "demo coordinator password", Role: scheme.RoleCoordinator,
 		Note: "wrote the alert that waits for approval", TOTPSecret: "UMDEMOCOORDTOTP2"},
 	{Username: "demo-coordinator-2", Password: "demo second coordinator password", Role: scheme.RoleCoordinator,
-		Note: "approves it: two people for every alert", TOTPSecret: "UMDEMOCOORDTOTP3"},
+		Note: "can approve it (two-person approval)", TOTPSecret: "UMDEMOCOORDTOTP3"},
 }
 
 // Staff are the demo's staff logins, each with its fixed second-factor key.
