@@ -133,7 +133,8 @@ func plans(c clock, types []scheme.IncidentType) []plan {
 				Identifiers: ids("email", "Lonely.Traveller@Example.com ")},
 			place: "hotel", contact: "website-advert", sector: "escort", consents: withAlert, purpose: forNationwide},
 		// He drives a white van round London's beats: a second report
-		// came in this week, and an alert to London waits for approval.
+		// came in a few days ago, and an alert to London waits for
+		// approval.
 		reviewed(plan{reporter: "demo-kit", region: "london", town: "Hackney", submitted: c.daysAgo(38, 1, 15), delay: 4 * time.Hour,
 			types: []string{"threats"}, offender: report.OffenderInput{Description: vanMan, Identifiers: []report.IdentifierInput{vehicle("LN19 XYZ", "Transit", "white")}},
 			place: "street", contact: "street", sector: "street", consents: withAlert, purpose: forPending}, 2*time.Hour),
@@ -141,8 +142,8 @@ func plans(c clock, types []scheme.IncidentType) []plan {
 			types: []string{"physical-assault"}, offender: report.OffenderInput{Description: vanMan,
 				Identifiers: append([]report.IdentifierInput{vehicle("LN19-XYZ", "", "")}, ids("phone", "07700 90")...)},
 			place: "car", contact: "street", sector: "street", consents: withAlert, thirdParty: true, purpose: forPending}, time.Hour),
-		// Came in yesterday; the coordinator's first draft of an alert
-		// names too much, and the anonymisation check says so.
+		// Came in a day or two ago; the coordinator's first draft of an
+		// alert names too much, and the anonymisation check says so.
 		reviewed(plan{reporter: "demo-dee", region: "west-midlands", town: "Birmingham", submitted: c.workAgo(12 * time.Hour), delay: 7 * time.Hour,
 			types: []string{"non-payment-fraud", "threats"}, offender: report.OffenderInput{Description: scheme.OffenderDescription{Gender: "man", Age: "30s", Build: "slim"},
 				Identifiers: ids("phone", "07700 900777")},
@@ -151,7 +152,7 @@ func plans(c clock, types []scheme.IncidentType) []plan {
 	// The repeat offenders' older reports went into review the day they
 	// came; their alerts moved them on.
 	for i := range ps[:7] {
-		ps[i].ack, ps[i].status = c.after(ps[i].submitted, 3*time.Hour), scheme.ReportInReview
+		ps[i] = reviewed(ps[i], 3*time.Hour)
 	}
 	return append(ps, fillers(c, types)...)
 }
