@@ -33,6 +33,9 @@ type flags struct {
 	*flag.FlagSet
 	getenv env
 	errs   []error
+	// positional receives the arguments after the flags, for a command
+	// that takes some; nil refuses them.
+	positional *[]string
 }
 
 // newFlags is a command's flag set with the flags every command takes.
@@ -91,7 +94,9 @@ func (f *flags) parse(args []string) error {
 		}
 		return usagef("%v", err)
 	}
-	if f.NArg() > 0 {
+	if f.positional != nil {
+		*f.positional = f.Args()
+	} else if f.NArg() > 0 {
 		return usagef("unexpected argument %q", f.Arg(0))
 	}
 	if len(f.errs) > 0 {

@@ -23,6 +23,7 @@ func TestRun_FindsCommandsByTheirWords(t *testing.T) {
 		{"unknown second word", []string{"user", "remove"}, `unknown command "user remove"`},
 		{"one-word command first", []string{"migrate", "verify"}, `unexpected argument "verify"`},
 		{"two-word command's arguments", []string{"audit", "verify", "now"}, `unexpected argument "now"`},
+		{"one word of a command that also has two", []string{"demo", "now"}, `unexpected argument "now"`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

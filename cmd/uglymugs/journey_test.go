@@ -53,23 +53,15 @@ const (
 	journeyPassword = "lantern orchard pebble"
 )
 
-// demoTOTPSecret reads a login's second-factor secret from the otpauth://
-// URI the demo prints.
+// demoTOTPSecret reads a login's second-factor key from what the demo
+// prints above its QR code ("demo-admin (key UMDE MOAD MINT OTP2)").
 func demoTOTPSecret(t *testing.T, out, username string) string {
 	t.Helper()
-	m := regexp.MustCompile(`otpauth://totp/[^\s?]*` + regexp.QuoteMeta(username) + `\?\S+`).FindString(out)
-	if m == "" {
-		t.Fatalf("the demo printed no otpauth:// URI for %s:\n%s", username, out)
+	m := regexp.MustCompile(`(?m)^` + regexp.QuoteMeta(username) + ` \(key ([A-Z2-7 ]+)\)$`).FindStringSubmatch(out)
+	if m == nil {
+		t.Fatalf("the demo printed no key for %s:\n%s", username, out)
 	}
-	u, err := url.Parse(m)
-	if err != nil {
-		t.Fatal(err)
-	}
-	secret := u.Query().Get("secret")
-	if secret == "" {
-		t.Fatalf("no secret in %s", m)
-	}
-	return secret
+	return strings.ReplaceAll(m[1], " ", "")
 }
 
 // journey is one browser tab driving the site.

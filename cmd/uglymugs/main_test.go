@@ -287,19 +287,6 @@ func TestServe_SendsHSTSWhenPublicURLIsHTTPS(t *testing.T) {
 	}
 }
 
-func TestDemo_ServesFictionalDataAndPrintsLogins(t *testing.T) {
-	base, stdout, _ := start(t, "demo")
-	out := stdout.String()
-	for _, want := range []string{"demo-admin", "demo-coordinator", "otpauth://totp/"} {
-		if !strings.Contains(out, want) {
-			t.Errorf("demo output lacks %q:\n%s", want, out)
-		}
-	}
-	if body := get(t, base+"/").body; !strings.Contains(body, "made-up data") {
-		t.Errorf("demo pages do not say the data is fictional")
-	}
-}
-
 func TestKeysInit_WritesPrivateFileAndNeverOverwrites(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "sub", "k.keys")
 	var out, errOut bytes.Buffer

@@ -12,6 +12,7 @@ const usage = `uglymugs: a members-only safety service for sex workers
 Usage:
   uglymugs serve [--db DB] [--keys FILE] [--addr HOST:PORT] [--migrate]
   uglymugs demo  [--addr HOST:PORT]      serve a fresh database of fictional data
+  uglymugs demo code USERNAME            the current second-factor code of a demo staff login
   uglymugs migrate [--db DB]             bring the database schema up to date
   uglymugs backup --out FILE --recipient AGE_PUBLIC_KEY [--db DB]
                                          an encrypted copy of a SQLite database, while it serves
@@ -57,6 +58,7 @@ func (noFlags) flags(*flags) {}
 var commands = map[[2]string]func() command{
 	{"serve"}:           func() command { return &serveCmd{} },
 	{"demo"}:            func() command { return &demoCmd{} },
+	{"demo", "code"}:    func() command { return &demoCodeCmd{} },
 	{"migrate"}:         func() command { return migrateCmd{} },
 	{"backup"}:          func() command { return &backupCmd{} },
 	{"restore"}:         func() command { return &restoreCmd{} },
@@ -82,7 +84,13 @@ func run(ctx context.Context, args []string, getenv env, stdin io.Reader, stdout
 		fmt.Fprint(stdout, usage)
 		return nil
 	}
+	// Two words first: "demo code" is a command of its own beside "demo".
 	name, rest := [2]string{args[0]}, args[1:]
+	if len(rest) > 0 {
+		if _, ok := commands[[2]string{args[0], args[1]}]; ok {
+			name, rest = [2]string{args[0], args[1]}, args[2:]
+		}
+	}
 	if _, ok := commands[name]; !ok && len(rest) > 0 {
 		name, rest = [2]string{args[0], args[1]}, args[2:]
 	}

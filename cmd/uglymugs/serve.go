@@ -8,6 +8,8 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"strconv"
+	"syscall"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -17,6 +19,7 @@ import (
 	"uglymugs/internal/alert"
 	"uglymugs/internal/check"
 	"uglymugs/internal/content"
+	"uglymugs/internal/demo"
 	"uglymugs/internal/jobs"
 	"uglymugs/internal/police"
 	"uglymugs/internal/report"
@@ -48,7 +51,12 @@ func (cmd *serveCmd) run(ctx context.Context, c common, stdin io.Reader, stdout,
 	if err := c.ready(ctx, db, *cmd.migrate, log); err != nil {
 		return err
 	}
-	return serve(ctx, db, cfg, false, log, stdout)
+	if name, err := demo.PublishedKeyIn(ctx, db); err != nil {
+		return err
+	} else if name != "" {
+		return fmt.Errorf("refusing to serve: the login %s is the demo's: %w", name, errPublishedKey)
+	}
+	return serve(ctx, nil, db, cfg, false, log, stdout)
 }
 
 // ready brings the schema up to date or refuses it (ensureSchema), then
@@ -98,9 +106,31 @@ func ensureSchema(ctx context.Context, db *store.DB, migrate bool, log *slog.Log
 	return nil
 }
 
+// listen opens addr; when its port is taken it says so in plain words,
+// with a nearby port that is free.
+func listen(addr string) (net.Listener, error) {
+	ln, err := net.Listen("tcp", addr)
+	switch {
+	case err == nil:
+		return ln, nil
+	case !errors.Is(err, syscall.EADDRINUSE):
+		return nil, fmt.Errorf("listen on %s: %w", addr, err)
+	}
+	host, port, _ := net.SplitHostPort(addr)
+	n, _ := strconv.Atoi(port)
+	for p := n + 1; p <= n+20 && p < 65536; p++ {
+		try := net.JoinHostPort(host, strconv.Itoa(p))
+		if l, err := net.Listen("tcp", try); err == nil {
+			l.Close()
+			return nil, fmt.Errorf("port %s is in use: try --addr %s", port, try)
+		}
+	}
+	return nil, fmt.Errorf("port %s is in use: stop what uses it, or give --addr another port", port)
+}
+
 // serve runs the web server and the job workers until ctx ends, then drains
-// both.
-func serve(ctx context.Context, db *store.DB, cfg serveConfig, demo bool, log *slog.Logger, stdout io.Writer) error {
+// both. It listens on cfg.addr unless given a listener.
+func serve(ctx context.Context, ln net.Listener, db *store.DB, cfg serveConfig, demo bool, log *slog.Logger, stdout io.Writer) error {
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 
@@ -150,9 +180,10 @@ func serve(ctx context.Context, db *store.DB, cfg serveConfig, demo bool, log *s
 		return err
 	}
 
-	ln, err := net.Listen("tcp", cfg.addr)
-	if err != nil {
-		return fmt.Errorf("listen on %s: %w", cfg.addr, err)
+	if ln == nil {
+		if ln, err = listen(cfg.addr); err != nil {
+			return err
+		}
 	}
 	hs := &http.Server{
 		Handler:           srv.Handler(),

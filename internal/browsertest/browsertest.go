@@ -20,7 +20,9 @@ import (
 // Chromium paths tried in order.
 var candidates = []string{"/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome"}
 
-func executable() string {
+// Executable is the Chromium to run: $UGLYMUGS_CHROMIUM, else the first of
+// the usual places that has one ("" if none does).
+func Executable() string {
 	if p := os.Getenv("UGLYMUGS_CHROMIUM"); p != "" {
 		return p
 	}
@@ -38,7 +40,7 @@ func executable() string {
 // New returns a browser tab's context, closed when the test ends.
 func New(t *testing.T) context.Context {
 	t.Helper()
-	exe := executable()
+	exe := Executable()
 	if exe == "" {
 		if os.Getenv("UGLYMUGS_TEST_BROWSER") == "required" {
 			t.Fatal("Chromium is required (UGLYMUGS_TEST_BROWSER=required) but not installed: apt-get install chromium")
@@ -63,12 +65,7 @@ func New(t *testing.T) context.Context {
 
 // launch starts one Chromium with a fresh profile and a tab.
 func launch(t *testing.T, exe string) (context.Context, error) {
-	opts := append(chromedp.DefaultExecAllocatorOptions[:],
-		chromedp.ExecPath(exe), chromedp.NoSandbox, chromedp.DisableGPU,
-		chromedp.Flag("disable-quic", true), chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true), chromedp.UserDataDir(t.TempDir()),
-	)
-	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
+	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), Options(exe, t.TempDir())...)
 	ctx, cancelTab := chromedp.NewContext(actx)
 	ctx, cancelTimeout := context.WithTimeout(ctx, 2*time.Minute)
 	cancel := func() { cancelTimeout(); cancelTab(); cancelAlloc() }
@@ -85,6 +82,16 @@ document.addEventListener('securitypolicyviolation', function (e) { window.__csp
 	}
 	t.Cleanup(cancel)
 	return ctx, nil
+}
+
+// Options are how every headless Chromium of ours runs: without sandbox or
+// GPU, trying nothing on the network, with a fresh profile in dir.
+func Options(exe, dir string) []chromedp.ExecAllocatorOption {
+	return append(chromedp.DefaultExecAllocatorOptions[:],
+		chromedp.ExecPath(exe), chromedp.NoSandbox, chromedp.DisableGPU,
+		chromedp.Flag("disable-quic", true), chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true), chromedp.UserDataDir(dir),
+	)
 }
 
 // CSPViolations returns what the page's Content-Security-Policy blocked.

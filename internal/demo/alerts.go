@@ -10,61 +10,85 @@ import (
 	"uglymugs/internal/store"
 )
 
-// seedAlerts writes alerts from the demo reports the way coordinators do:
-// two published (one nationwide, one to the demo members' regions) after the
-// admin approved them, one draft waiting for approval. The fan-out runs when
-// the service starts.
-func seedAlerts(ctx context.Context, db *store.DB, svc *alert.Service) error {
-	var staff []scheme.User
-	for _, name := range []string{"demo-coordinator", "demo-admin"} {
-		l, err := db.Sessions.LoginByUsername(ctx, name)
-		if err != nil {
-			return err
-		}
-		staff = append(staff, l.User)
-	}
-	writer, approver := staff[0], staff[1]
-	reports, err := db.Reports.Reports(ctx, scheme.ReportFilter{Statuses: []scheme.ReportStatus{scheme.ReportSubmitted, scheme.ReportInReview}})
-	if err != nil {
-		return err
-	}
-	var usable []scheme.Report
-	for _, r := range reports {
-		if r.Consents.Alert {
-			usable = append(usable, r)
-		}
-	}
-	if len(usable) < 3 {
-		return fmt.Errorf("demo alerts: only %d reports with alert consent", len(usable))
-	}
-	yes := true
-	regions := []string{"london", "yorkshire-humber", usable[1].Region}
+// flaggedText is what a coordinator added to the draft written from the
+// Birmingham report: the reporter's name, a venue, a street address and
+// her own number, each of which the anonymisation check flags.
+const flaggedText = "Dee met him outside the Plaza Hotel on 12 Broad Street; afterwards he texted her on 07700 900114."
+
+// seedAlerts writes alerts from the demo reports the way coordinators do,
+// in working hours: one coordinator writes, the other approves, and each
+// alert goes to the regions its reports come from (or nationwide, for the
+// man who finds workers online). One alert waits for the second
+// coordinator's approval; one draft has flags to deal with. The fan-out of
+// the published ones runs when the service starts.
+func seedAlerts(ctx context.Context, db *store.DB, svc *alert.Service, c clock, users map[string]scheme.User, f filed) error {
+	writer, approver := users["demo-coordinator"], users["demo-coordinator-2"]
+	// He met them through their adverts, wherever they were: the area is
+	// the whole country, not the first region the draft would name.
+	yes, title, area := true, "Blackmail, filming and harassment by a man who books through adverts — nationwide", "Nationwide (contact through adverts)"
 	plans := []struct {
-		in      alert.Input
-		publish bool
+		purpose    string
+		in         alert.Input
+		by         scheme.User
+		approve    bool
+		addText    string
+		afterTaken time.Duration // working time from the last report's acknowledgement to the draft
 	}{
-		{alert.Input{ReportIDs: []string{usable[0].ID}, Nationwide: &yes}, true},
-		{alert.Input{ReportIDs: []string{usable[1].ID}, Regions: &regions}, true},
-		{alert.Input{ReportIDs: []string{usable[2].ID}}, false},
+		{forNationwide, alert.Input{Nationwide: &yes, Title: &title, Area: &area}, writer, true, "", 4 * time.Hour},
+		{forRegional, alert.Input{}, writer, true, "", 5 * time.Hour},
+		{forPending, alert.Input{}, writer, false, "", 2 * time.Hour},
+		{forFlagged, alert.Input{}, approver, false, flaggedText, 6 * time.Hour},
 	}
-	for i, p := range plans {
-		// Spread them over the last fortnight.
-		at := time.Now().Add(-time.Duration(14-5*i) * 24 * time.Hour)
-		db.SetClock(func() time.Time { return at })
-		a, err := svc.Draft(ctx, writer, p.in)
-		if err == nil && p.publish {
-			if err = svc.Approve(ctx, approver, a.ID); err == nil {
-				override := ""
-				if len(a.Flags) > 0 {
-					override = "Demo: checked by hand."
-				}
-				_, err = svc.Publish(ctx, writer, a.ID, override)
+	for _, p := range plans {
+		var taken time.Time
+		for _, r := range f[p.purpose] {
+			got, err := db.Reports.Report(ctx, r.ID)
+			if err != nil {
+				return err
+			}
+			p.in.ReportIDs = append(p.in.ReportIDs, r.ID)
+			taken = later(taken, got.AcknowledgedAt)
+		}
+		drafted := c.after(taken, p.afterTaken)
+		if drafted.After(c.now) {
+			drafted = c.workAgo(30 * time.Minute)
+		}
+		var a scheme.Alert
+		err := at(db, drafted, func() (err error) {
+			if a, err = svc.Draft(ctx, p.by, p.in); err != nil || p.addText == "" {
+				return err
+			}
+			body := a.Body + "\n\n" + p.addText
+			a, err = svc.Update(ctx, p.by, a.ID, alert.Input{Body: &body})
+			return err
+		})
+		if err == nil && p.approve {
+			approved := c.after(drafted, 2*time.Hour)
+			err = at(db, approved, func() error { return svc.Approve(ctx, approver, a.ID) })
+			if err == nil {
+				err = at(db, c.after(approved, 30*time.Minute), func() error {
+					_, err := svc.Publish(ctx, writer, a.ID, "")
+					return err
+				})
 			}
 		}
-		db.SetClock(time.Now)
 		if err != nil {
-			return fmt.Errorf("demo alert %d: %w", i+1, err)
+			return fmt.Errorf("demo alert %s: %w", p.purpose, err)
 		}
 	}
 	return nil
+}
+
+// at runs fn with the store's clock at t.
+func at(db *store.DB, t time.Time, fn func() error) error {
+	db.SetClock(func() time.Time { return t })
+	defer db.SetClock(time.Now)
+	return fn()
+}
+
+func later(a, b time.Time) time.Time {
+	if b.After(a) {
+		return b
+	}
+	return a
 }
