@@ -302,6 +302,14 @@ func TestLists_PageAt360PixelsWithTheirCountAndNext(t *testing.T) {
 			}
 			accessible(t, bctx, r.name+" past the end at 1280 px, dark")
 			browsertest.Screenshot(t, bctx, "paging-"+strings.ReplaceAll(r.name, " ", "-")+"-past-1280-dark")
+			if err := browserSteps(bctx, chromedp.Navigate(d.ts.URL+r.path+"?page=2")); err != nil {
+				t.Fatal(err)
+			}
+			if s := text("Previous"); !strings.Contains(s, "Page 2 of 2") {
+				t.Errorf("%s page 2 at 1280 px: the pager says %q", r.name, s)
+			}
+			accessible(t, bctx, r.name+" page 2 at 1280 px")
+			browsertest.Screenshot(t, bctx, "paging-"+strings.ReplaceAll(r.name, " ", "-")+"-page2-1280")
 		}
 	}
 }
