@@ -10,7 +10,7 @@ import (
 	"uglymugs/internal/web/core"
 )
 
-// The reporter's side of reports: writing a report in five short steps,
+// The reporter's side of reports: writing a report in six short steps,
 // each saved as a draft (the JSON of report.Input, the API's body) so that
 // nothing typed is lost when someone has to leave in a hurry, and following
 // one's own reports afterwards. Everything works without JavaScript: "add

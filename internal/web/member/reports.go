@@ -39,6 +39,10 @@ func listNotice(r *http.Request) string {
 	}[r.URL.Query().Get("done")]
 }
 
+// myReportsPage is how many of her reports a page shows: each is a card
+// of about 140 px on a phone, so ten make two screens.
+const myReportsPage = 10
+
 func (s *server) myReports(w http.ResponseWriter, r *http.Request, u scheme.User) error {
 	ctx := r.Context()
 	l := s.Content.Lists()
@@ -61,6 +65,7 @@ func (s *server) myReports(w http.ResponseWriter, r *http.Request, u scheme.User
 		v.Drafts = append(v.Drafts, row)
 	}
 	page := core.PageFrom(r)
+	page.Size = myReportsPage
 	reports, err := s.Reports.Mine(ctx, u, page)
 	if err != nil {
 		return err
