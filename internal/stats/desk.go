@@ -216,7 +216,7 @@ func checkWeekTable(f Figures) Table {
 	var order []string
 	for _, k := range days(from, to, f.Location) {
 		d, _ := time.Parse(time.DateOnly, k)
-		week := d.AddDate(0, 0, -((int(d.Weekday())+6)%7)).Format(time.DateOnly)
+		week := d.AddDate(0, 0, -((int(d.Weekday()) + 6) % 7)).Format(time.DateOnly)
 		if _, ok := weeks[week]; !ok {
 			order = append(order, week)
 		}
