@@ -4,7 +4,9 @@ import (
 	"context"
 	"math"
 	"strings"
+	"time"
 
+	"uglymugs/internal/identifier"
 	"uglymugs/internal/scheme"
 )
 
@@ -12,26 +14,79 @@ import (
 // waited in working hours.
 type QueueItem struct {
 	scheme.Application
-	WaitingHours float64
+	WaitingHours float64 // to one decimal place
+	Waiting      string  // in words: "2 working days"
 }
 
 // Queue lists page p of the applications oldest first, each with its wait
-// in working hours (to one decimal place).
+// in working hours (to one decimal place) and in words.
 func (s *Service) Queue(ctx context.Context, f scheme.ApplicationFilter, p scheme.Page) (scheme.Listed[QueueItem], error) {
 	apps, err := s.DB.Accounts.Applications(ctx, f, p)
 	if err != nil {
 		return scheme.Listed[QueueItem]{}, err
 	}
-	now := s.Now()
 	out := scheme.Listed[QueueItem]{Items: make([]QueueItem, len(apps.Items)), Total: apps.Total}
 	for i, a := range apps.Items {
-		h := 0.0
-		if a.Status == scheme.ApplicationPending || a.Status == scheme.ApplicationInfoRequested {
-			h = math.Round(s.Hours.Between(a.SubmittedAt, now).Hours()*10) / 10
-		}
-		out.Items[i] = QueueItem{Application: a, WaitingHours: h}
+		d := s.waited(a)
+		out.Items[i] = QueueItem{Application: a, WaitingHours: math.Round(d.Hours()*10) / 10, Waiting: s.Hours.Words(d)}
 	}
 	return out, nil
+}
+
+// waited is the working time an undecided application has waited; 0 once
+// it is decided.
+func (s *Service) waited(a scheme.Application) time.Duration {
+	if a.Status != scheme.ApplicationPending && a.Status != scheme.ApplicationInfoRequested {
+		return 0
+	}
+	return s.Hours.Between(a.SubmittedAt, s.Now())
+}
+
+// Vetting is what a coordinator needs beside an application to decide it:
+// how long it has waited, in words, and each flag with what raised it.
+type Vetting struct {
+	Waiting string
+	Flags   []scheme.RaisedFlag
+}
+
+// Vetting opens what raised a's flags (the members and offender profiles
+// its details matched, the domains compared) for coordinators. a is an
+// application the caller has opened (Application), which recorded it.
+func (s *Service) Vetting(ctx context.Context, u scheme.User, a scheme.Application) (Vetting, error) {
+	if err := activeStaff(u); err != nil {
+		return Vetting{}, err
+	}
+	v := Vetting{Waiting: s.Hours.Words(s.waited(a))}
+	matches, now, err := s.DB.Accounts.FlagMatches(ctx, a)
+	if err != nil {
+		return v, err
+	}
+	// Two offenders in one profile, or a member found both by their own
+	// email and as their organisation's key contact, show once.
+	type seen struct {
+		flag                   scheme.Flag
+		field, member, profile string
+		gone                   bool
+	}
+	shown := map[seen]bool{}
+	for _, f := range a.Flags {
+		rf := scheme.RaisedFlag{Flag: f, MatchedNow: now}
+		for _, m := range matches {
+			k := seen{m.Flag, m.Field, m.Member, m.ProfileID, m.Gone}
+			if m.Flag == f && !shown[k] {
+				shown[k] = true
+				rf.Matches = append(rf.Matches, m)
+			}
+		}
+		if f == scheme.FlagEmailDomainMismatch && a.Org != nil {
+			rf.WebsiteDomain, _ = identifier.Domain(a.Org.Website)
+			if at := strings.LastIndexByte(a.Org.Email, '@'); at >= 0 {
+				rf.EmailDomain = a.Org.Email[at+1:]
+			}
+		}
+		v.Flags = append(v.Flags, rf)
+	}
+	return v, nil
 }
 
 // Decide approves, rejects or asks about an application.

@@ -58,27 +58,43 @@ const (
 // staffOnly refuses anyone but an active coordinator or admin.
 func staffOnly(u scheme.User) error { return scheme.CanCoordinate(u, "can do that") }
 
-// Draft writes a new draft from reports, filled from them where in leaves
-// fields out, checked for anything that identifies a reporter.
-func (s *Service) Draft(ctx context.Context, u scheme.User, in Input) (scheme.Alert, error) {
+// Write starts an alert from reports: a new draft, filled from them where
+// in leaves fields out and checked for anything that identifies a
+// reporter (created true). But when a draft written from every one of
+// these reports already exists, the alert is that draft, as it is: in's
+// other fields are not applied (they are an edit, for Update), and
+// nothing new is stored (created false). So "Write an alert" pressed
+// twice, or by two coordinators, leads to one draft, whichever door it
+// came through.
+func (s *Service) Write(ctx context.Context, u scheme.User, in Input) (a scheme.Alert, created bool, err error) {
 	if err := staffOnly(u); err != nil {
-		return scheme.Alert{}, err
+		return a, false, err
 	}
 	reports, problem := s.reports(ctx, in.ReportIDs)
 	if problem != "" {
-		return scheme.Alert{}, scheme.Invalid(map[string]string{"report_ids": problem})
+		return a, false, scheme.Invalid(map[string]string{"report_ids": problem})
 	}
-	a, err := s.fromReports(ctx, reports)
-	if err != nil {
-		return a, err
+	if old, err := s.DB.Alerts.DraftFrom(ctx, in.ReportIDs); scheme.ErrorCode(err) != scheme.CodeNotFound {
+		return old, false, err
+	}
+	if a, err = s.fromReports(ctx, reports); err != nil {
+		return a, false, err
 	}
 	if err := s.apply(ctx, &a, in, reports); err != nil {
-		return a, err
+		return a, false, err
 	}
 	if a.Flags, err = s.check(ctx, a, reports); err != nil {
-		return a, err
+		return a, false, err
 	}
-	return s.DB.Alerts.CreateAlert(ctx, u.ID, a)
+	// The store looks again, under lock: another coordinator may have
+	// written one since.
+	return s.DB.Alerts.CreateDraft(ctx, u.ID, a)
+}
+
+// Draft is Write for callers that need not know whether the draft is new.
+func (s *Service) Draft(ctx context.Context, u scheme.User, in Input) (scheme.Alert, error) {
+	a, _, err := s.Write(ctx, u, in)
+	return a, err
 }
 
 // Update applies an edit to a draft or a published alert (a new version;

@@ -273,3 +273,48 @@ func TestCheck_FlagsEachKindOfIdentifyingDetail(t *testing.T) {
 		}
 	})
 }
+
+// TestWrite_AReportsDraftIsOpenedAgainNotWrittenTwice: "Write an alert"
+// from reports that already have a draft gives that draft, untouched, by
+// whichever door; a published alert does not count. (Two at once:
+// TestAlerts_CreateDraftAtOnceMakesOneDraft in the store.)
+func TestWrite_AReportsDraftIsOpenedAgainNotWrittenTwice(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		f := setup(t, db)
+		ctx := context.Background()
+		drafts := func() int {
+			t.Helper()
+			as, err := db.Alerts.Alerts(ctx, scheme.AlertFilter{Statuses: []scheme.AlertStatus{scheme.AlertDraft}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return len(as)
+		}
+		first, created, err := f.svc.Write(ctx, f.coordA, alert.Input{ReportIDs: []string{f.consented.ID}})
+		if err != nil || !created {
+			t.Fatalf("first write: created %t, %v", created, err)
+		}
+		again, created, err := f.svc.Write(ctx, f.coordB, alert.Input{ReportIDs: []string{f.consented.ID}, Title: ptr("Another title")})
+		if err != nil || created || again.ID != first.ID || again.Title != first.Title {
+			t.Fatalf("second write: %s %q created %t (%v), want draft %s untouched", again.ID, again.Title, created, err, first.ID)
+		}
+		if n := drafts(); n != 1 {
+			t.Errorf("%d drafts after writing twice, want 1", n)
+		}
+		// A refusal still comes first: a member cannot reach the draft this way.
+		if _, _, err := f.svc.Write(ctx, f.reporter, alert.Input{ReportIDs: []string{f.consented.ID}}); scheme.ErrorCode(err) != scheme.CodeForbidden {
+			t.Errorf("a member writing: %v, want forbidden", err)
+		}
+
+		// Once it is published, the next write is a new draft.
+		if err := f.svc.Approve(ctx, f.coordB, first.ID); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := f.svc.Publish(ctx, f.coordA, first.ID, ""); err != nil {
+			t.Fatal(err)
+		}
+		if next, created, err := f.svc.Write(ctx, f.coordA, alert.Input{ReportIDs: []string{f.consented.ID}}); err != nil || !created || next.ID == first.ID {
+			t.Fatalf("writing after publishing: %s created %t (%v), want a new draft", next.ID, created, err)
+		}
+	})
+}

@@ -3,6 +3,7 @@ package report
 import (
 	"context"
 
+	"uglymugs/internal/scheme"
 	"uglymugs/internal/stats"
 )
 
@@ -11,4 +12,10 @@ import (
 // protects small numbers).
 func (s *Service) Statistics(ctx context.Context, f stats.Filter) (stats.Figures, error) {
 	return s.DB.Reports.Stats(ctx, f, s.Hours)
+}
+
+// WorkingHours are the scheme's working hours, by which times to a
+// decision are counted and said.
+func (s *Service) WorkingHours(ctx context.Context) (scheme.WorkingHours, error) {
+	return s.Hours, nil
 }

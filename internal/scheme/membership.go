@@ -47,6 +47,65 @@ var FlagText = map[Flag]string{
 	FlagEmailDomainMismatch: "The organisation's email is not on its website's domain.",
 }
 
+// FlagName is a flag's short name, for lists.
+var FlagName = map[Flag]string{
+	FlagPossibleDuplicate:   "Possible multiple membership",
+	FlagPossibleOffender:    "Possible offender",
+	FlagEmailDomainMismatch: "Email not on its website's domain",
+}
+
+// FlagSource is one thing that raised a flag, stored with the
+// application: which of the applicant's details matched (Field: "email",
+// "mobile" or "organisation_email") and whose. Ids only, never the value.
+type FlagSource struct {
+	Flag  Flag   `json:"flag"`
+	Field string `json:"field"`
+	// One of: the other person (possible_duplicate), the organisation
+	// whose official email matched (possible_duplicate), the offender in
+	// a report whose identifier matched (possible_offender).
+	Member       string `json:"member,omitempty"`
+	Organisation string `json:"organisation,omitempty"`
+	Offender     string `json:"offender,omitempty"`
+}
+
+// FlagsOf are the flags sources raise, each once: multiple membership,
+// then offender.
+func FlagsOf(sources []FlagSource) []Flag {
+	var fs []Flag
+	for _, f := range []Flag{FlagPossibleDuplicate, FlagPossibleOffender, FlagEmailDomainMismatch} {
+		if slices.ContainsFunc(sources, func(s FlagSource) bool { return s.Flag == f }) {
+			fs = append(fs, f)
+		}
+	}
+	return fs
+}
+
+// FlagMatch is a flag's source as the coordinator opens it, pointing to
+// what it is now: the member (their username, status and application) or
+// the offender profile the offender now belongs to. Gone says it no
+// longer exists (the member left, the report was deleted).
+type FlagMatch struct {
+	FlagSource
+	Username      string
+	Role          Role
+	Status        string
+	ApplicationID string // the member's application, "" when they have none (staff, organisations' staff logins)
+	ProfileID     string // the offender profile
+	Gone          bool
+}
+
+// RaisedFlag is one flag on an application with what raised it, for the
+// coordinator to act on.
+type RaisedFlag struct {
+	Flag    Flag
+	Matches []FlagMatch
+	// MatchedNow says the matches were looked up when the application was
+	// opened: it is older than the record of what raised its flags.
+	MatchedNow bool
+	// The domains compared, for email_domain_mismatch.
+	EmailDomain, WebsiteDomain string
+}
+
 // JoinFlags and SplitFlags store flags as one column.
 func JoinFlags(fs []Flag) string {
 	ss := make([]string, len(fs))
@@ -114,6 +173,7 @@ type Application struct {
 	Type        MembershipType    `json:"type,omitempty"`
 	Status      ApplicationStatus `json:"status,omitempty"`
 	Flags       []Flag            `json:"flags,omitempty"`
+	FlagSources []FlagSource      `json:"-"` // what raised them; none on applications older than this record
 	SubmittedAt time.Time         `json:"submitted_at,omitzero"`
 	DecidedAt   time.Time         `json:"decided_at,omitzero"`
 	Reason      string            `json:"reason,omitempty"`   // why it was rejected, shown to the applicant

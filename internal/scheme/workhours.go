@@ -148,3 +148,30 @@ func earlier(a, b time.Time) time.Time {
 	}
 	return b
 }
+
+// Words says a span of working time in whole working days (of this
+// scheme's day, Open to Close) and hours, for people: "under an hour",
+// "1 working hour", "5 working hours", "1 working day", "2 working days
+// and 3 hours". Part of an hour is left out.
+func (w WorkingHours) Words(d time.Duration) string {
+	day := w.Close - w.Open
+	if day <= 0 {
+		day = 8 * time.Hour
+	}
+	days, hours := int(d/day), int(d%day/time.Hour)
+	plural := func(n int, one, many string) string {
+		if n == 1 {
+			return "1 " + one
+		}
+		return fmt.Sprintf("%d %s", n, many)
+	}
+	switch {
+	case days == 0 && hours == 0:
+		return "under an hour"
+	case days == 0:
+		return plural(hours, "working hour", "working hours")
+	case hours == 0:
+		return plural(days, "working day", "working days")
+	}
+	return plural(days, "working day", "working days") + " and " + plural(hours, "hour", "hours")
+}

@@ -290,3 +290,33 @@ func TestParseClosedDays_NamesTheDateItCannotRead(t *testing.T) {
 		}
 	}
 }
+
+func TestWorkingHours_WordsCountsTheSchemesOwnWorkingDays(t *testing.T) {
+	nineToFive := DefaultWorkingHours(time.UTC)
+	tenToFour := nineToFive
+	tenToFour.Open, tenToFour.Close = 10*time.Hour, 16*time.Hour
+	h := time.Hour
+	cases := []struct {
+		w    WorkingHours
+		d    time.Duration
+		want string
+	}{
+		{nineToFive, 0, "under an hour"},
+		{nineToFive, 59 * time.Minute, "under an hour"},
+		{nineToFive, h, "1 working hour"},
+		{nineToFive, 7*h + 59*time.Minute, "7 working hours"},
+		{nineToFive, 8 * h, "1 working day"},
+		{nineToFive, 16 * h, "2 working days"},
+		{nineToFive, 16*h + 30*time.Minute, "2 working days"},
+		{nineToFive, 17 * h, "2 working days and 1 hour"},
+		{nineToFive, 27 * h, "3 working days and 3 hours"},
+		{tenToFour, 12 * h, "2 working days"},
+		{tenToFour, 8 * h, "1 working day and 2 hours"},
+		{WorkingHours{}, 16 * h, "2 working days"}, // no hours set: a day of 8
+	}
+	for _, c := range cases {
+		if got := c.w.Words(c.d); got != c.want {
+			t.Errorf("%v of %v–%v: %q, want %q", c.d, c.w.Open, c.w.Close, got, c.want)
+		}
+	}
+}

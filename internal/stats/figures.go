@@ -132,6 +132,10 @@ type OffenderFigures struct {
 // CheckFigures count members' checks by day.
 type CheckFigures struct {
 	ByDay map[string]CheckDay
+	// Oldest is when the oldest check still in the log was made, whatever
+	// the filter (zero: none): the log is deleted after some weeks, so
+	// days before it count nothing for want of records.
+	Oldest time.Time
 }
 
 // CheckDay is one day of checks.

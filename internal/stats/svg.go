@@ -1,6 +1,7 @@
 package stats
 
 import (
+	"cmp"
 	"fmt"
 	"html"
 	"math"
@@ -271,6 +272,7 @@ func columnChart(t Table, id string) string {
 	if len(t.Rows[0].Key) == len("2006-01-02") {
 		per = "day"
 	}
+	per = cmp.Or(t.Chart.Per, per)
 	var b svg
 	b.open(id, "chart--columns", height, t.Title,
 		fmt.Sprintf("Column chart of %s by %s%s. %s The numbers are in the table.", strings.ToLower(t.Columns[col].Name), per, span(t.Rows), highest(t, col)))

@@ -47,6 +47,9 @@ const (
 type Chart struct {
 	Kind   ChartKind
 	Series []int // the value columns drawn: one for Bars and Columns
+	// Per names a Columns chart's step ("week"); by default, a month or a
+	// day, read from the rows' keys.
+	Per string
 }
 
 // Value returns the value of row r in the column named name.

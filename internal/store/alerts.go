@@ -33,32 +33,96 @@ type PublishOptions struct {
 func (area Alerts) CreateAlert(ctx context.Context, actor string, a scheme.Alert) (scheme.Alert, error) {
 	db := area.db
 
+	err := db.inTx(ctx, func(tx *sql.Tx) error { return db.insertAlert(ctx, tx, actor, &a) })
+	return a, err
+}
+
+// CreateDraft is CreateAlert unless a draft written from every one of
+// a.ReportIDs already exists (DraftFrom): then it stores nothing and
+// returns that draft, with created false. The reports are locked first,
+// so that two coordinators pressing "Write an alert" at once make one
+// draft (SQLite's single writer already takes turns).
+func (area Alerts) CreateDraft(ctx context.Context, actor string, a scheme.Alert) (scheme.Alert, bool, error) {
+	db := area.db
+
+	created := false
+	err := db.inTx(ctx, func(tx *sql.Tx) error {
+		if db.dialect == Postgres && len(a.ReportIDs) > 0 {
+			var args []any
+			arg := func(v any) string { args = append(args, v); return fmt.Sprintf("$%d", len(args)) }
+			if _, err := queryRows(ctx, tx, func(rows rowScanner) (id string, err error) { return id, rows.Scan(&id) },
+				`SELECT id FROM reports WHERE id IN (`+inList(arg, a.ReportIDs)+`) ORDER BY id FOR UPDATE`, args...); err != nil {
+				return err
+			}
+		}
+		old, err := db.draftFrom(ctx, tx, a.ReportIDs)
+		switch {
+		case err == nil:
+			a = old
+			return nil
+		case scheme.ErrorCode(err) != scheme.CodeNotFound:
+			return err
+		}
+		created = true
+		return db.insertAlert(ctx, tx, actor, &a)
+	})
+	return a, created, err
+}
+
+// DraftFrom returns the draft most recently changed among those written
+// from every one of reportIDs (it may come from more reports besides), or
+// a not-found error.
+func (area Alerts) DraftFrom(ctx context.Context, reportIDs []string) (scheme.Alert, error) {
+	db := area.db
+
+	return db.draftFrom(ctx, db.read, reportIDs)
+}
+
+func (db *core) draftFrom(ctx context.Context, q queryer, reportIDs []string) (scheme.Alert, error) {
+	ids := slices.Compact(slices.Sorted(slices.Values(reportIDs)))
+	if len(ids) == 0 {
+		return scheme.Alert{}, scheme.ErrNotFound
+	}
+	var args []any
+	arg := func(v any) string { args = append(args, v); return fmt.Sprintf("$%d", len(args)) }
+	in := inList(arg, ids)
+	var id string
+	err := q.QueryRowContext(ctx, `SELECT a.id FROM alerts a JOIN alert_reports ar ON ar.alert_id = a.id
+		WHERE a.status = 'draft' AND ar.report_id IN (`+in+`)
+		GROUP BY a.id, a.updated_at HAVING COUNT(*) = `+arg(len(ids))+`
+		ORDER BY a.updated_at DESC, a.id LIMIT 1`, args...).Scan(&id)
+	if err != nil {
+		return scheme.Alert{}, mapErr(err)
+	}
+	return db.alert(ctx, q, id)
+}
+
+// insertAlert writes a new draft, its reports, its audience and its audit
+// entry, filling in a's id, status, version and times.
+func (db *core) insertAlert(ctx context.Context, tx *sql.Tx, actor string, a *scheme.Alert) error {
 	now := db.now().UTC()
 	a.ID, a.Status, a.Version = newID(), scheme.AlertDraft, 1
 	a.CreatedBy, a.CreatedAt, a.UpdatedAt = actor, now, now
-	err := db.inTx(ctx, func(tx *sql.Tx) error {
-		content, flags, err := db.sealAlert(a)
-		if err != nil {
-			return err
+	content, flags, err := db.sealAlert(*a)
+	if err != nil {
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO alerts (id, status, severity, severity_rank, nationwide, incident_at,
+		content_ct, flags_ct, flag_count, version, created_by, created_at, updated_by, updated_at)
+		VALUES ($1, 'draft', $2, $3, $4, $5, $6, $7, $8, 1, $9, $10, $9, $10)`,
+		a.ID, string(a.Severity), scheme.SeverityRank[a.Severity], a.Nationwide, a.IncidentAt.UTC(), content, flags, len(a.Flags), actor, now); err != nil {
+		return fmt.Errorf("insert alert: %w", err)
+	}
+	for _, id := range a.ReportIDs {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO alert_reports (alert_id, report_id) VALUES ($1, $2)`, a.ID, id); err != nil {
+			return fmt.Errorf("link report: %w", mapErr(err))
 		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO alerts (id, status, severity, severity_rank, nationwide, incident_at,
-			content_ct, flags_ct, flag_count, version, created_by, created_at, updated_by, updated_at)
-			VALUES ($1, 'draft', $2, $3, $4, $5, $6, $7, $8, 1, $9, $10, $9, $10)`,
-			a.ID, string(a.Severity), scheme.SeverityRank[a.Severity], a.Nationwide, a.IncidentAt.UTC(), content, flags, len(a.Flags), actor, now); err != nil {
-			return fmt.Errorf("insert alert: %w", err)
-		}
-		for _, id := range a.ReportIDs {
-			if _, err := tx.ExecContext(ctx, `INSERT INTO alert_reports (alert_id, report_id) VALUES ($1, $2)`, a.ID, id); err != nil {
-				return fmt.Errorf("link report: %w", mapErr(err))
-			}
-		}
-		if err := db.setAlertTargets(ctx, tx, a); err != nil {
-			return err
-		}
-		return db.appendAudit(ctx, tx, audit.Entry{Actor: actor, Action: "alert.create", SubjectType: "alert", SubjectID: a.ID,
-			Detail: fmt.Sprintf(`{"reports":%d,"flags":%d}`, len(a.ReportIDs), len(a.Flags))})
-	})
-	return a, err
+	}
+	if err := db.setAlertTargets(ctx, tx, *a); err != nil {
+		return err
+	}
+	return db.appendAudit(ctx, tx, audit.Entry{Actor: actor, Action: "alert.create", SubjectType: "alert", SubjectID: a.ID,
+		Detail: fmt.Sprintf(`{"reports":%d,"flags":%d}`, len(a.ReportIDs), len(a.Flags))})
 }
 
 func (db *core) sealAlert(a scheme.Alert) (content, flags []byte, err error) {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"testing"
 	"time"
@@ -272,4 +273,102 @@ func TestAlerts_TextIsNotReadableInTheDatabaseFile(t *testing.T) {
 			t.Errorf("%q readable in the database file", s)
 		}
 	}
+}
+
+// TestAlerts_DraftFromFindsTheDraftCoveringEveryReport: a draft counts for
+// reports it was written from, all of them (it may have more); published
+// alerts do not count, and CreateDraft stores nothing when one is found.
+func TestAlerts_DraftFromFindsTheDraftCoveringEveryReport(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		r1, r2, r3 := reportWith(t, db), reportWith(t, db), reportWith(t, db)
+		both := draftFrom(t, db, "coord-a", nil, r1, r2)
+		cases := []struct {
+			name    string
+			reports []string
+			want    string // "" for not found
+		}{
+			{"one of its reports", []string{r1.ID}, both.ID},
+			{"both, in another order, one twice", []string{r2.ID, r1.ID, r2.ID}, both.ID},
+			{"a report it lacks", []string{r1.ID, r3.ID}, ""},
+			{"a report without a draft", []string{r3.ID}, ""},
+			{"no reports", nil, ""},
+		}
+		for _, c := range cases {
+			got, err := db.Alerts.DraftFrom(ctx, c.reports)
+			switch {
+			case c.want == "" && scheme.ErrorCode(err) != scheme.CodeNotFound:
+				t.Errorf("%s: %s %v, want not found", c.name, got.ID, err)
+			case c.want != "" && (err != nil || got.ID != c.want || got.Title == ""):
+				t.Errorf("%s: %s %q %v, want %s in full", c.name, got.ID, got.Title, err, c.want)
+			}
+		}
+
+		// CreateDraft gives the one found and stores nothing; a report set
+		// it does not cover gets a new draft.
+		a := both
+		a.ReportIDs, a.Title = []string{r2.ID}, "Another"
+		got, created, err := db.Alerts.CreateDraft(ctx, "coord-b", a)
+		if err != nil || created || got.ID != both.ID || got.Title != both.Title {
+			t.Fatalf("CreateDraft over an existing draft: %s %q created %t, %v", got.ID, got.Title, created, err)
+		}
+		a.ReportIDs = []string{r3.ID}
+		fresh, created, err := db.Alerts.CreateDraft(ctx, "coord-b", a)
+		if err != nil || !created || fresh.ID == both.ID {
+			t.Fatalf("CreateDraft for another report: %s created %t, %v", fresh.ID, created, err)
+		}
+
+		// Published, it no longer counts.
+		if err := db.Alerts.ApproveAlert(ctx, "coord-b", both.ID); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := db.Alerts.PublishAlert(ctx, "coord-a", both.ID, store.PublishOptions{RequireApproval: true}); err != nil {
+			t.Fatal(err)
+		}
+		if got, err := db.Alerts.DraftFrom(ctx, []string{r1.ID}); scheme.ErrorCode(err) != scheme.CodeNotFound {
+			t.Errorf("after publishing: %s %v, want not found", got.ID, err)
+		}
+	})
+}
+
+// TestAlerts_CreateDraftAtOnceMakesOneDraft: coordinators writing from the
+// same report at the same instant get one draft between them (the reports
+// are locked before looking for one).
+func TestAlerts_CreateDraftAtOnceMakesOneDraft(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		// A race is a matter of chance: several rounds make a lost one
+		// (without the lock) all but certain to show.
+		for round := range 5 {
+			r := reportWith(t, db)
+			a := scheme.Alert{AlertContent: scheme.AlertContent{Title: "Robbery", Body: "A man took a bag."}, Severity: scheme.SeverityHigh,
+				IncidentTypes: []string{"robbery"}, IncidentAt: time.Now(), Regions: []string{"london"}, ReportIDs: []string{r.ID}}
+			const racers = 8
+			start := make(chan struct{})
+			ids, errs := make(chan string, racers), make(chan error, racers)
+			for i := range racers {
+				go func() {
+					<-start
+					got, _, err := db.Alerts.CreateDraft(ctx, fmt.Sprintf("coord-%d", i), a)
+					ids <- got.ID
+					errs <- err
+				}()
+			}
+			close(start)
+			seen := map[string]bool{}
+			for range racers {
+				if err := <-errs; err != nil {
+					t.Fatal(err)
+				}
+				seen[<-ids] = true
+			}
+			stored, err := db.Alerts.Alerts(ctx, scheme.AlertFilter{ReportID: r.ID})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(seen) != 1 || len(stored) != 1 {
+				t.Fatalf("round %d: %d writers at once got %d drafts, %d stored; want 1", round, racers, len(seen), len(stored))
+			}
+		}
+	})
 }

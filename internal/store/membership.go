@@ -3,8 +3,10 @@ package store
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"uglymugs/internal/audit"
@@ -52,13 +54,19 @@ func (area Accounts) CreateApplication(ctx context.Context, na NewApplication) (
 			}
 			na.Org = &org
 		}
-		more, err := db.contactFlags(ctx, tx, a.UserID, p, na.Org)
-		if err != nil {
+		var err error
+		if a.FlagSources, err = db.contactSources(ctx, tx, a.UserID, p, na.Org); err != nil {
 			return err
 		}
-		a.Flags = append(flags, more...)
-		if _, err := tx.ExecContext(ctx, `INSERT INTO applications (id, user_id, type, status, flags, submitted_at)
-			VALUES ($1, $2, $3, $4, $5, $6)`, a.ID, a.UserID, string(a.Type), string(a.Status), scheme.JoinFlags(a.Flags), now); err != nil {
+		a.Flags = append(flags, scheme.FlagsOf(a.FlagSources)...)
+		var sources []byte
+		if len(a.FlagSources) > 0 {
+			if sources, err = json.Marshal(a.FlagSources); err != nil {
+				return err
+			}
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO applications (id, user_id, type, status, flags, flag_sources, submitted_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7)`, a.ID, a.UserID, string(a.Type), string(a.Status), scheme.JoinFlags(a.Flags), string(sources), now); err != nil {
 			return err
 		}
 		if err := db.appendAudit(ctx, tx, audit.Entry{Actor: a.UserID, Action: "application.submit", SubjectType: "application", SubjectID: a.ID,
@@ -170,20 +178,31 @@ func (db *core) insertOrganisation(ctx context.Context, tx *sql.Tx, o scheme.Org
 	return err
 }
 
-// contactFlags raises the flags that come from comparing the applicant's
-// contact details, by blind index, with existing members' and with offender
-// identifiers in reports.
-func (db *core) contactFlags(ctx context.Context, tx *sql.Tx, userID string, p scheme.Profile, org *scheme.Organisation) ([]scheme.Flag, error) {
-	var flags []scheme.Flag
+// contactSources finds what raises flags when the applicant's contact
+// details are compared, by blind index, with other people's and with
+// offender identifiers in reports: each match once, at most
+// maxFlagSources in all (enough to act on; the flag stands either way).
+func (db *core) contactSources(ctx context.Context, q queryer, userID string, p scheme.Profile, org *scheme.Organisation) ([]scheme.FlagSource, error) {
 	type probe struct {
-		kind  vault.Kind
-		value string
+		field, value string
+		kind         vault.Kind
 	}
-	probes := []probe{{vault.KindEmail, p.Email}, {vault.KindPhone, p.Mobile}}
+	probes := []probe{{"email", p.Email, vault.KindEmail}, {"mobile", p.Mobile, vault.KindPhone}}
 	if org != nil {
-		probes = append(probes, probe{vault.KindEmail, org.Email})
+		probes = append(probes, probe{"organisation_email", org.Email, vault.KindEmail})
 	}
-	dup, offender := false, false
+	var out []scheme.FlagSource
+	seen := map[scheme.FlagSource]bool{}
+	add := func(query string, args []any, src func(id string) scheme.FlagSource) error {
+		ids, err := queryRows(ctx, q, func(rows rowScanner) (id string, err error) { return id, rows.Scan(&id) }, query, args...)
+		for _, id := range ids {
+			if s := src(id); len(out) < maxFlagSources && !seen[s] {
+				seen[s] = true
+				out = append(out, s)
+			}
+		}
+		return err
+	}
 	for _, pr := range probes {
 		if pr.value == "" {
 			continue
@@ -196,34 +215,90 @@ func (db *core) contactFlags(ctx context.Context, tx *sql.Tx, userID string, p s
 		if pr.kind == vault.KindPhone {
 			col = "mobile_idx"
 		}
-		var n int
-		// Another person (any status but a fresh applicant's own row) with
-		// the same address: rejected and revoked people count too.
-		q := `SELECT COUNT(*) FROM profiles WHERE ` + col + ` = $1 AND user_id <> $2`
-		if err := tx.QueryRowContext(ctx, q, idx, userID).Scan(&n); err != nil {
+		// Another person (any status but the applicant's own row) with the
+		// same address: rejected and revoked people count too.
+		if err := add(`SELECT user_id FROM profiles WHERE `+col+` = $1 AND user_id <> $2 ORDER BY user_id`, []any{idx, userID},
+			func(id string) scheme.FlagSource {
+				return scheme.FlagSource{Flag: scheme.FlagPossibleDuplicate, Field: pr.field, Member: id}
+			}); err != nil {
 			return nil, err
 		}
-		if pr.kind == vault.KindEmail && !dup {
-			var m int
-			if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM organisations o WHERE o.email_idx = $1
-				AND NOT EXISTS (SELECT 1 FROM users u WHERE u.organisation_id = o.id AND u.id = $2)`, idx, userID).Scan(&m); err != nil {
+		if pr.kind == vault.KindEmail {
+			if err := add(`SELECT o.id FROM organisations o WHERE o.email_idx = $1
+				AND NOT EXISTS (SELECT 1 FROM users u WHERE u.organisation_id = o.id AND u.id = $2) ORDER BY o.id`, []any{idx, userID},
+				func(id string) scheme.FlagSource {
+					return scheme.FlagSource{Flag: scheme.FlagPossibleDuplicate, Field: pr.field, Organisation: id}
+				}); err != nil {
 				return nil, err
 			}
-			n += m
 		}
-		dup = dup || n > 0
-		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM offender_identifiers WHERE kind = $1 AND value_idx = $2`, string(pr.kind), idx).Scan(&n); err != nil {
+		if err := add(`SELECT DISTINCT offender_id FROM offender_identifiers WHERE kind = $1 AND value_idx = $2 ORDER BY offender_id`,
+			[]any{string(pr.kind), idx}, func(id string) scheme.FlagSource {
+				return scheme.FlagSource{Flag: scheme.FlagPossibleOffender, Field: pr.field, Offender: id}
+			}); err != nil {
 			return nil, err
 		}
-		offender = offender || n > 0
 	}
-	if dup {
-		flags = append(flags, scheme.FlagPossibleDuplicate)
+	return out, nil
+}
+
+// maxFlagSources bounds what is kept of what raised an application's flags.
+const maxFlagSources = 20
+
+// FlagMatches opens what raised an application's flags as it is now: the
+// member (with their username, status and application) or the offender
+// profile. An application from before sources were kept has its
+// applicant's details matched again now (matchedNow). Opening one is part
+// of opening the application, which the caller records.
+func (area Accounts) FlagMatches(ctx context.Context, a scheme.Application) (matches []scheme.FlagMatch, matchedNow bool, err error) {
+	db := area.db
+
+	sources := a.FlagSources
+	if len(sources) == 0 && slices.ContainsFunc(a.Flags, func(f scheme.Flag) bool { return f != scheme.FlagEmailDomainMismatch }) {
+		matchedNow = true
+		if sources, err = db.contactSources(ctx, db.read, a.UserID, a.Profile, a.Org); err != nil {
+			return nil, false, err
+		}
 	}
-	if offender {
-		flags = append(flags, scheme.FlagPossibleOffender)
+	for _, src := range sources {
+		m := scheme.FlagMatch{FlagSource: src}
+		switch {
+		case src.Offender != "":
+			err = db.read.QueryRowContext(ctx, `SELECT profile_id FROM offenders WHERE id = $1`, src.Offender).Scan(&m.ProfileID)
+		case src.Organisation != "":
+			// The organisation is opened through the key contact who applied for it.
+			err = db.read.QueryRowContext(ctx, `SELECT u.id FROM users u JOIN applications a ON a.user_id = u.id
+				WHERE u.organisation_id = $1 ORDER BY a.submitted_at, a.id LIMIT 1`, src.Organisation).Scan(&m.Member)
+			if err == nil {
+				err = db.flagMember(ctx, &m)
+			}
+		default:
+			err = db.flagMember(ctx, &m)
+		}
+		if err == sql.ErrNoRows {
+			m.Gone, err = true, nil
+		}
+		if err != nil {
+			return nil, false, err
+		}
+		matches = append(matches, m)
 	}
-	return flags, nil
+	return matches, matchedNow, nil
+}
+
+// flagMember fills in the member m points to, or sql.ErrNoRows.
+func (db *core) flagMember(ctx context.Context, m *scheme.FlagMatch) error {
+	var nameCT []byte
+	var role string
+	var appID sql.NullString
+	if err := db.read.QueryRowContext(ctx, `SELECT u.username_ct, u.role, u.status, a.id FROM users u
+		LEFT JOIN applications a ON a.user_id = u.id WHERE u.id = $1`, m.Member).Scan(&nameCT, &role, &m.Status, &appID); err != nil {
+		return err
+	}
+	m.Role, m.ApplicationID = scheme.Role(role), appID.String
+	var err error
+	m.Username, err = db.open("users", "username", m.Member, nameCT)
+	return err
 }
 
 // Applications lists page p of the applications oldest first, without
@@ -267,17 +342,22 @@ func (area Accounts) ApplicationOfUser(ctx context.Context, userID string) (sche
 
 func (db *core) applicationWhere(ctx context.Context, q queryer, where string, arg any) (scheme.Application, error) {
 	var a scheme.Application
-	var typ, status, flags string
+	var typ, status, flags, sources string
 	var decidedAt sql.NullTime
 	var reason, question, answer, nameCT []byte
-	err := q.QueryRowContext(ctx, `SELECT a.id, a.user_id, a.type, a.status, a.flags, a.submitted_at, a.decided_at,
+	err := q.QueryRowContext(ctx, `SELECT a.id, a.user_id, a.type, a.status, a.flags, a.flag_sources, a.submitted_at, a.decided_at,
 		a.reason_ct, a.question_ct, a.answer_ct, u.username_ct
 		FROM applications a JOIN users u ON u.id = a.user_id WHERE `+where, arg).
-		Scan(&a.ID, &a.UserID, &typ, &status, &flags, &a.SubmittedAt, &decidedAt, &reason, &question, &answer, &nameCT)
+		Scan(&a.ID, &a.UserID, &typ, &status, &flags, &sources, &a.SubmittedAt, &decidedAt, &reason, &question, &answer, &nameCT)
 	if err != nil {
 		return a, mapErr(err)
 	}
 	a.Type, a.Status, a.Flags, a.DecidedAt = scheme.MembershipType(typ), scheme.ApplicationStatus(status), scheme.SplitFlags(flags), decidedAt.Time
+	if sources != "" {
+		if err := json.Unmarshal([]byte(sources), &a.FlagSources); err != nil {
+			return a, fmt.Errorf("application %s: flag sources: %w", a.ID, err)
+		}
+	}
 	o := &opener{db: db, table: "applications", id: a.ID}
 	a.Reason, a.Question, a.Answer = o.open("reason", reason), o.open("question", question), o.open("answer", answer)
 	uo := &opener{db: db, table: "users", id: a.UserID}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"os"
+	"slices"
 	"testing"
 	"time"
 
@@ -97,6 +98,75 @@ func TestApplication_FlagsDuplicateAndOffenderByBlindIndex(t *testing.T) {
 					t.Errorf("%s: flags %v wrongly include %s", tt.name, flags, f)
 				}
 			}
+		}
+	})
+}
+
+// TestApplication_FlagSourcesNameWhatRaisedEachFlag: a flag keeps what
+// raised it (the other person, the organisation, the offender), and
+// opening it finds them as they are now; an application from before the
+// record is matched again, and someone who left is "gone".
+func TestApplication_FlagSourcesNameWhatRaisedEachFlag(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		first := apply(t, db, individual("first", "same@example.org", ""))
+		org := individual("project.lead", "", "")
+		org.Type, org.Org = scheme.Project, &scheme.Organisation{Name: "Outreach", Website: "https://outreach.example.org",
+			Email: "team@outreach.example.org", KeyContact: "Jo", Description: "Outreach for street-based workers."}
+		project := apply(t, db, org)
+		rep := reportWith(t, db, phone("07700 900666", "+447700900666"))
+		offender := rep.Original.Offenders[0]
+
+		both := apply(t, db, individual("second", "same@example.org", "+447700900666"))
+		wantSources := []scheme.FlagSource{
+			{Flag: scheme.FlagPossibleDuplicate, Field: "email", Member: first.UserID},
+			{Flag: scheme.FlagPossibleOffender, Field: "mobile", Offender: offender.ID},
+		}
+		if !slices.Equal(both.FlagSources, wantSources) {
+			t.Fatalf("sources %+v, want %+v", both.FlagSources, wantSources)
+		}
+		stored, err := db.Accounts.Application(ctx, both.ID)
+		if err != nil || !slices.Equal(stored.FlagSources, wantSources) {
+			t.Fatalf("stored sources %+v (%v), want %+v", stored.FlagSources, err, wantSources)
+		}
+		matches, now, err := db.Accounts.FlagMatches(ctx, stored)
+		if err != nil || now || len(matches) != 2 {
+			t.Fatalf("matches %+v, matched now %t, %v", matches, now, err)
+		}
+		if m := matches[0]; m.Username != "first" || m.ApplicationID != first.ID || m.Role != scheme.RoleApplicant || m.Status != scheme.StatusApplicant || m.Gone {
+			t.Errorf("the other member: %+v", m)
+		}
+		if m := matches[1]; m.ProfileID != offender.ProfileID || m.ProfileID == "" || m.Gone {
+			t.Errorf("the offender: %+v, want profile %s", m, offender.ProfileID)
+		}
+
+		// The organisation's official email, given as someone's own.
+		viaOrg := apply(t, db, individual("third", "team@outreach.example.org", ""))
+		matches, _, err = db.Accounts.FlagMatches(ctx, viaOrg)
+		if err != nil || len(matches) != 1 || matches[0].Organisation == "" || matches[0].ApplicationID != project.ID || matches[0].Username != "project.lead" {
+			t.Errorf("matched through an organisation: %+v %v, want the project's application", matches, err)
+		}
+
+		// An application from before the record: matched again as it is opened.
+		if _, err := db.Writer().ExecContext(ctx, `UPDATE applications SET flag_sources = '' WHERE id = $1`, both.ID); err != nil {
+			t.Fatal(err)
+		}
+		old, err := db.Accounts.Application(ctx, both.ID)
+		if err != nil || len(old.FlagSources) != 0 || len(old.Flags) != 2 {
+			t.Fatalf("an older row reads back as %+v %v", old, err)
+		}
+		matches, now, err = db.Accounts.FlagMatches(ctx, old)
+		if err != nil || !now || len(matches) != 2 || matches[0].Member != first.UserID || matches[1].ProfileID != offender.ProfileID {
+			t.Errorf("older row: %+v, matched now %t, %v", matches, now, err)
+		}
+
+		// Someone who left is gone; the flag stays.
+		if err := db.Accounts.Leave(ctx, first.UserID); err != nil {
+			t.Fatal(err)
+		}
+		matches, _, err = db.Accounts.FlagMatches(ctx, stored)
+		if err != nil || len(matches) != 2 || !matches[0].Gone || matches[0].Username != "" || matches[1].Gone {
+			t.Errorf("after the other member left: %+v %v", matches, err)
 		}
 	})
 }

@@ -370,5 +370,13 @@ func (q *statsQuery) checks() (*stats.CheckFigures, error) {
 		}
 		cf.ByDay[k] = d
 	}
-	return cf, rows.Err()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	var oldest any
+	if err := q.tx.QueryRowContext(q.ctx, `SELECT MIN(checked_at) FROM checks WHERE user_id IS NOT NULL`).Scan(&oldest); err != nil {
+		return nil, err
+	}
+	cf.Oldest, err = scanTime(oldest)
+	return cf, err
 }

@@ -317,3 +317,28 @@ func TestStats_DateFilterOnTheSchemesClock(t *testing.T) {
 		same(t, "repeat offenders among accepted reports", p.Offenders, stats.OffenderFigures{ByReports: map[int]int{3: 1}, Reports: 3})
 	})
 }
+
+// TestStats_ChecksByDayAndTheOldestKept: members' checks count by day on
+// the scheme's clock, partners' do not, and the oldest check still in the
+// log is known whatever the filter (the page compares with a period
+// before only when the log reaches back to it).
+func TestStats_ChecksByDayAndTheOldestKept(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		seedStats(t, db)
+		d := statsData{t: t, db: db, ctx: context.Background()}
+		if f := statsOf(t, db, stats.Filter{}); len(f.Checks.ByDay) != 0 || !f.Checks.Oldest.IsZero() {
+			t.Fatalf("no checks yet: %+v", f.Checks)
+		}
+		check := func(id, at string, matches int) {
+			d.exec(`INSERT INTO checks (id, user_id, channel, kind, value_idx, matches, checked_at) VALUES ($1, 'm1', 'web', 'phone', $2, $3, $4)`,
+				id, []byte(id), matches, utc(at))
+		}
+		check("c1", "2026-03-02 10:00", 0)
+		check("c2", "2026-03-31 23:30", 1) // 1 April in London
+		check("c3", "2026-04-01 09:00", 0)
+		loc := london(t).Location
+		f := statsOf(t, db, stats.Filter{From: time.Date(2026, 3, 15, 0, 0, 0, 0, loc), To: time.Date(2026, 4, 15, 0, 0, 0, 0, loc)})
+		same(t, "checks by day", f.Checks.ByDay, map[string]stats.CheckDay{"2026-04-01": {Checks: 2, Hits: 1}})
+		same(t, "oldest check kept", f.Checks.Oldest.Equal(utc("2026-03-02 10:00")), true)
+	})
+}

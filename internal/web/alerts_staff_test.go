@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"context"
+	"encoding/json"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -254,4 +255,63 @@ func TestAlertDeliveries_CountsRetryAndPausedChannels(t *testing.T) {
 	if body := d.get("coordA", "/coordinator/alerts"); strings.Contains(body, "sending is paused") {
 		t.Error("the banner stays after resuming")
 	}
+}
+
+// TestAlertPages_WritingTwiceOpensTheSameDraft: "Write an alert" on a
+// report that has a draft goes to that draft, on the page and through the
+// API, and the case page says so.
+func TestAlertPages_WritingTwiceOpensTheSameDraft(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		d := newAlertDesk(t, db)
+		rep := d.report()
+		editor := regexp.MustCompile(`^/coordinator/alerts/([^/?#]+)\?done=(created|existing)$`)
+		var ids, dones []string
+		for _, who := range []string{"coordA", "coordB"} {
+			m := editor.FindStringSubmatch(d.post(who, "/coordinator/alerts", url.Values{"report_ids": {rep.ID}}))
+			if m == nil {
+				t.Fatalf("writing as %s does not open an editor", who)
+			}
+			ids, dones = append(ids, m[1]), append(dones, m[2])
+		}
+		if ids[0] != ids[1] || dones[0] != "created" || dones[1] != "existing" {
+			t.Fatalf("writing twice: drafts %v (%v), want one draft, then the same again", ids, dones)
+		}
+		if page := d.get("coordB", "/coordinator/alerts/"+ids[0]+"?done=existing"); !strings.Contains(page, "This report already has a draft alert: here it is.") {
+			t.Error("the editor does not say the draft already existed")
+		}
+		if c := d.get("coordA", "/coordinator/reports/"+rep.ID); !strings.Contains(c, "Open the draft alert") || strings.Contains(c, ">Write an alert<") {
+			t.Error("the case page of a report with a draft still offers to write one")
+		}
+
+		// The API: the same draft, 200 instead of 201, its fields not applied.
+		tok := d.apiToken("coordA")
+		api := func(body string) (int, map[string]any) {
+			t.Helper()
+			req, _ := http.NewRequest("POST", d.ts.URL+"/api/v1/alerts", strings.NewReader(body))
+			req.Header.Set("Authorization", "Bearer "+tok)
+			req.Header.Set("Content-Type", "application/json")
+			resp, err := d.ts.Client().Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer resp.Body.Close()
+			var out map[string]any
+			if err := json.NewDecoder(resp.Body).Decode(&out); err != nil {
+				t.Fatal(err)
+			}
+			return resp.StatusCode, out
+		}
+		status, a := api(`{"report_ids":["` + rep.ID + `"],"title":"Not applied"}`)
+		if status != http.StatusOK || a["id"] != ids[0] || a["title"] == "Not applied" || a["status"] != "draft" {
+			t.Errorf("API write from a report with a draft: %d %v %q, want 200 with draft %s unchanged", status, a["id"], a["title"], ids[0])
+		}
+		other := d.report()
+		status, a = api(`{"report_ids":["` + other.ID + `"]}`)
+		if status != http.StatusCreated || a["id"] == ids[0] {
+			t.Errorf("API write from another report: %d %v, want 201 with a new draft", status, a["id"])
+		}
+		if status, again := api(`{"report_ids":["` + other.ID + `"]}`); status != http.StatusOK || again["id"] != a["id"] {
+			t.Errorf("API write twice: %d %v, want 200 with %v", status, again["id"], a["id"])
+		}
+	})
 }

@@ -143,6 +143,7 @@ func TestStatisticsPages_DemoDataMakesMeaningfulCharts(t *testing.T) {
 	d.keep("coord", coord.ID)
 
 	body := d.get("coord", "/coordinator/statistics")
+	t.Logf("the coordinators' page is %d bytes", len(body))
 	for _, slug := range []string{"reports-month", "reports-type", "reports-region", "reports-contact", "consent-month", "alerts-month", "members-type", "offenders-repeat"} {
 		if !strings.Contains(body, `aria-labelledby="chart-`+slug+`-title`) {
 			t.Errorf("the demo has no %s chart", slug)
@@ -158,9 +159,10 @@ func TestStatisticsPages_DemoDataMakesMeaningfulCharts(t *testing.T) {
 
 	bctx := browsertest.New(t)
 	u, _ := url.Parse(d.ts.URL)
-	for _, p := range []struct{ name, who, path string }{{"public", "visitor", "/statistics"}, {"coordinator", "coord", "/coordinator/statistics"}} {
+	for _, p := range []struct{ name, who, path string }{{"public", "visitor", "/statistics"}, {"coordinator", "coord", "/coordinator/statistics"},
+		{"coordinator-reports-open", "coord", "/coordinator/statistics?open=st-reports"}} {
 		for _, width := range []int64{360, 1280} {
-			err := browserSteps(bctx, chromedp.EmulateViewport(width, 900),
+			err := browserSteps(bctx, chromedp.EmulateViewport(width, 800),
 				chromedp.Func(func(ctx context.Context, tgt *chromedp.Target) error {
 					_, err := cdp.Call(ctx, tgt, network.SetCookie, network.SetCookieParams{Name: "um", Value: d.toks[p.who], URL: d.ts.URL, Domain: u.Hostname(), Path: "/"})
 					return err
@@ -174,6 +176,23 @@ func TestStatisticsPages_DemoDataMakesMeaningfulCharts(t *testing.T) {
 			}
 			accessible(t, bctx, fmt.Sprintf("stats demo %s at %d px", p.name, width))
 			browsertest.Screenshot(t, bctx, fmt.Sprintf("stats-demo-%s-%d", p.name, width))
+			// The coordinators' page, its sections folded, is at most six
+			// screens at 1280 px (it was 29,000 px); an opened section
+			// shows its charts.
+			height, err := chromedp.Run(bctx, chromedp.Evaluate[int64](`document.documentElement.scrollHeight`))
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Logf("%s at %d px: %d px high", p.name, width, height)
+			if p.name == "coordinator" && width == 1280 && height > 6*800 {
+				t.Errorf("the coordinators' statistics at 1280 px are %d px high, more than 6 screens of 800", height)
+			}
+			if p.name == "coordinator-reports-open" {
+				shown, err := chromedp.Run(bctx, chromedp.Evaluate[int64](`Array.from(document.querySelectorAll('#st-reports svg.chart')).filter(e => e.getBoundingClientRect().height > 0).length`))
+				if err != nil || shown < 5 {
+					t.Errorf("the opened Reports section shows %d charts (%v)", shown, err)
+				}
+			}
 		}
 	}
 }

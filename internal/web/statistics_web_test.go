@@ -287,3 +287,77 @@ func TestStatistics_APIGivesCoordinatorsTheFullFigures(t *testing.T) {
 		t.Errorf("no reports-delay table for wales in %+v", out)
 	}
 }
+
+// TestStatisticsPage_FiguresThatMatterFirstThenFoldedSections: the page
+// opens with the main figures, each against the period of the same length
+// before; every section is folded unless asked for; checks are by week,
+// with the days still in a download; the API keeps every table as it was.
+func TestStatisticsPage_FiguresThatMatterFirstThenFoldedSections(t *testing.T) {
+	d := stDesk(t, storetest.Open(t, store.SQLite))
+	ctx := context.Background()
+	cutoff := stats.PublicCutoff(time.Now(), time.UTC)
+	for i := range 4 { // the ten days before the period: 4 reports
+		at := cutoff.AddDate(0, 0, -15).Add(time.Duration(i) * time.Hour)
+		if _, err := d.db.Reports.CreateReport(ctx, scheme.Report{Status: scheme.ReportSubmitted, Severity: scheme.SeverityHigh, IncidentTypes: []string{"robbery"},
+			Region: "london", IncidentAt: at.Add(-time.Hour), SubmittedAt: at, Delay: time.Hour, AcknowledgeBy: at.Add(24 * time.Hour),
+			ContactMethod: "phone", ReporterID: d.users["reporter"].ID, Original: scheme.ReportContent{Account: "He took my bag."}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := d.db.Writer().ExecContext(ctx, `INSERT INTO checks (id, user_id, channel, kind, value_idx, matches, checked_at) VALUES ('c1', $1, 'web', 'phone', $2, 1, $3)`,
+		d.users["member"].ID, []byte("x"), cutoff.AddDate(0, 0, -3)); err != nil {
+		t.Fatal(err)
+	}
+	from, to := cutoff.AddDate(0, 0, -10).Format(time.DateOnly), cutoff.AddDate(0, 0, -1).Format(time.DateOnly)
+	query := "from=" + from + "&to=" + to
+	page := d.get("coordA", "/coordinator/statistics?"+query)
+	card := func(label string) string {
+		m := regexp.MustCompile(`<p class="st-card__label">` + regexp.QuoteMeta(label) + `</p>\s*<p class="st-card__value">([^<]*)</p>\s*<p class="st-card__change">([^<]*)</p>`).FindStringSubmatch(page)
+		if m == nil {
+			t.Errorf("no card %q", label)
+			return ""
+		}
+		return m[1] + " / " + m[2]
+	}
+	for label, want := range map[string]string{
+		"Reports received":         "16 / up 12 (300%)",
+		"Reported within 72 hours": "94% / down 6 points", // 15 of 16, against 4 of 4
+		"Checks by members":        "1 / the check log does not go back that far",
+	} {
+		if got := card(label); got != want {
+			t.Errorf("card %q: %q, want %q", label, got, want)
+		}
+	}
+	if !strings.Contains(page, "each compared with the 10 days before, ") {
+		t.Error("the page does not say what it compares with")
+	}
+	folds := regexp.MustCompile(`<details class="st-fold" id="(st-[a-z-]+)"( open)?>`).FindAllStringSubmatch(page, -1)
+	if len(folds) != 7 {
+		t.Fatalf("%d folded sections, want 7", len(folds))
+	}
+	for _, f := range folds {
+		if f[2] != "" {
+			t.Errorf("section %s is open when nothing asked for it", f[1])
+		}
+	}
+	if !strings.Contains(page, `href="/coordinator/statistics?from=`+from+`&amp;open=st-reports&amp;to=`+to+`#st-reports"`) {
+		t.Error("the reports card does not link to its section, opened")
+	}
+	opened := d.get("coordA", "/coordinator/statistics?"+query+"&open=st-checks")
+	if n := strings.Count(opened, `class="st-fold" id="st-checks" open>`); n != 1 || strings.Count(opened, " open>") != 1 {
+		t.Error("asking for the checks opens not just that section")
+	}
+	if strings.Contains(page, "checks-day") && !strings.Contains(page, "/download/checks-day?") {
+		t.Error("the page still draws checks by day")
+	}
+	for slug, head := range map[string]string{"checks-week": "Week,Checks,Found in an alert,Hit rate (%)", "checks-day": "Day,Checks,Found in an alert,Hit rate (%)"} {
+		status, h, body := d.do("coordA", "GET", "/coordinator/statistics/download/"+slug+"?"+query, nil)
+		if status != http.StatusOK || !strings.HasPrefix(h.Get("Content-Type"), "text/csv") || !strings.HasPrefix(body, head) {
+			t.Errorf("download %s: %d %q", slug, status, body[:min(len(body), 60)])
+		}
+	}
+	if len(page) > 100_000 {
+		t.Errorf("the page is %d bytes", len(page))
+	}
+	t.Logf("the page is %d bytes", len(page))
+}

@@ -110,12 +110,16 @@ func (s *server) staffAlertDetail(r *http.Request, a scheme.Alert, viewer scheme
 
 func (s *server) createAlert() http.Handler {
 	return s.tokenAuth(withJSON(s, func(r *http.Request, u scheme.User, in alert.Input) (int, any, error) {
-		a, err := s.Alerts.Draft(r.Context(), u, in)
+		a, created, err := s.Alerts.Write(r.Context(), u, in)
 		if err != nil {
 			return 0, nil, err
 		}
+		status := http.StatusCreated
+		if !created {
+			status = http.StatusOK // the draft these reports already have
+		}
 		out, err := s.storedAlert(r, a.ID, u)
-		return http.StatusCreated, out, err
+		return status, out, err
 	}), scheme.RoleCoordinator)
 }
 

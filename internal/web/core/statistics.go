@@ -96,13 +96,17 @@ func statsFilter(r *http.Request, regions []scheme.Region, loc *time.Location) (
 	return in, f, problems
 }
 
-func (q StatsQuery) Encode() string {
+// Values is the filter as a query string's values.
+func (q StatsQuery) Values() url.Values {
 	v := url.Values{"from": {q.From}, "to": {q.To}}
 	if q.Region != "" {
 		v.Set("region", q.Region)
 	}
-	return v.Encode()
+	return v
 }
+
+// Encode is the filter as a query string.
+func (q StatsQuery) Encode() string { return q.Values().Encode() }
 
 // Figures counts the figures for f.
 func (s *Server) Figures(r *http.Request, f stats.Filter) (stats.Figures, error) {

@@ -107,6 +107,7 @@ func (s *server) alertEditor(w http.ResponseWriter, r *http.Request, u scheme.Us
 	q := r.URL.Query()
 	notice := map[string]string{
 		"created":   "Draft written from the report. Read it through, change what it needs, and save.",
+		"existing":  "This report already has a draft alert: here it is. Nothing new was written.",
 		"saved":     "Saved. The anonymisation check ran again.",
 		"approved":  "Approved. It can be published now.",
 		"published": "Published. Delivery has started: members see it on the website as the fan-out reaches them.",

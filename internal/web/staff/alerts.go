@@ -161,12 +161,13 @@ func (s *server) alertList(w http.ResponseWriter, r *http.Request, u scheme.User
 }
 
 // newAlert starts a draft from one or more reports (a report's case page
-// posts its id) and opens it in the editor.
+// posts its id) and opens it in the editor; or opens the draft those
+// reports already have.
 func (s *server) newAlert(w http.ResponseWriter, r *http.Request, u scheme.User) error {
 	if err := r.ParseForm(); err != nil {
 		return scheme.Errorf(scheme.CodeInvalid, "We could not read that form.")
 	}
-	a, err := s.Alerts.Draft(r.Context(), u, alert.Input{ReportIDs: r.PostForm["report_ids"]})
+	a, created, err := s.Alerts.Write(r.Context(), u, alert.Input{ReportIDs: r.PostForm["report_ids"]})
 	if err != nil {
 		// The only field is the choice of reports, made on another
 		// page: say what is wrong in words.
@@ -175,6 +176,10 @@ func (s *server) newAlert(w http.ResponseWriter, r *http.Request, u scheme.User)
 		}
 		return err
 	}
-	core.SeeOther(w, r, editorURL(a.ID, "created", ""))
+	done := "created"
+	if !created {
+		done = "existing"
+	}
+	core.SeeOther(w, r, editorURL(a.ID, done, ""))
 	return nil
 }

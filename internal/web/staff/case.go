@@ -51,6 +51,7 @@ type CaseView struct {
 	AlertConsent        bool
 	PoliceConsent       bool
 	Alerts              []caseAlert // alerts written from this report
+	HasDraft            bool        // one of them is a draft: "Write an alert" opens it
 }
 
 type caseAlert struct {
@@ -208,6 +209,7 @@ func (s *server) renderCase(w http.ResponseWriter, r *http.Request, u scheme.Use
 			status = "draft, approved"
 		}
 		v.Alerts = append(v.Alerts, caseAlert{ID: a.ID, Title: a.Title, Status: status})
+		v.HasDraft = v.HasDraft || a.Status == scheme.AlertDraft
 	}
 
 	// Profiles the working copy's offenders are linked to, with how many

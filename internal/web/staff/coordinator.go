@@ -1,6 +1,7 @@
 package staff
 
 import (
+	"cmp"
 	"maps"
 	"net/http"
 	"slices"
@@ -14,16 +15,15 @@ import (
 // QueueView is the vetting queue.
 type QueueView struct {
 	Items     []queueRow
-	FlagText  map[scheme.Flag]string
+	FlagName  map[scheme.Flag]string
 	TypeNames map[scheme.MembershipType]string
 	Pager     core.Pager
 }
 
 type queueRow struct {
-	Type                  scheme.MembershipType
-	ID, Status, Submitted string
-	Waiting               float64
-	Flags                 []scheme.Flag
+	Type                           scheme.MembershipType
+	ID, Status, Submitted, Waiting string
+	Flags                          []scheme.Flag
 }
 
 func (s *server) queuePage(w http.ResponseWriter, r *http.Request, u scheme.User) error {
@@ -32,10 +32,10 @@ func (s *server) queuePage(w http.ResponseWriter, r *http.Request, u scheme.User
 	if err != nil {
 		return err
 	}
-	v := QueueView{FlagText: scheme.FlagText, TypeNames: core.TypeNames, Pager: core.NewPager(r.URL.Query(), "/coordinator/applications", page, items.Total)}
+	v := QueueView{FlagName: scheme.FlagName, TypeNames: core.TypeNames, Pager: core.NewPager(r.URL.Query(), "/coordinator/applications", page, items.Total)}
 	for _, it := range items.Items {
 		v.Items = append(v.Items, queueRow{ID: it.ID, Type: it.Type, Status: string(it.Status),
-			Submitted: s.Time(it.SubmittedAt, core.WeekdayTimeThisYear), Waiting: it.WaitingHours, Flags: it.Flags})
+			Submitted: s.Time(it.SubmittedAt, core.WeekdayTimeThisYear), Waiting: it.Waiting, Flags: it.Flags})
 	}
 	s.Render(w, r, http.StatusOK, viewQueue, core.FormView{Extra: v, Notice: map[string]string{
 		"approve":      "Approved: the applicant has been told and can sign in as a member.",
@@ -46,10 +46,11 @@ func (s *server) queuePage(w http.ResponseWriter, r *http.Request, u scheme.User
 }
 
 // ApplicationView is one application opened by a coordinator, with names
-// for the codes it holds.
+// for the codes it holds and what raised its flags.
 type ApplicationView struct {
 	App         scheme.Application
-	FlagText    map[scheme.Flag]string
+	Waiting     string // in working time, in words
+	Flags       []vettingFlag
 	TypeName    string
 	Submitted   string // in the scheme's time zone
 	RegionNames map[string]string
@@ -68,7 +69,12 @@ func (s *server) renderApplication(w http.ResponseWriter, r *http.Request, u sch
 		s.Fail(w, r, err)
 		return
 	}
-	v := ApplicationView{App: a, FlagText: scheme.FlagText, TypeName: core.TypeNames[a.Type],
+	vet, err := s.Accounts.Vetting(r.Context(), u, a)
+	if err != nil {
+		s.Fail(w, r, err)
+		return
+	}
+	v := ApplicationView{App: a, Waiting: vet.Waiting, Flags: vettingFlags(vet.Flags), TypeName: core.TypeNames[a.Type],
 		Submitted:   s.Time(a.SubmittedAt, core.WeekdayTime),
 		RegionNames: map[string]string{}, SectorNames: map[string]string{}, GenderNames: map[string]string{}}
 	lists := s.Content.Lists()
@@ -82,6 +88,79 @@ func (s *server) renderApplication(w http.ResponseWriter, r *http.Request, u sch
 		v.GenderNames[g.Slug] = g.Name
 	}
 	s.Render(w, r, status, viewApplication, core.FormView{Values: values, Errors: errs, Extra: v})
+}
+
+// vettingFlag is a vetting flag as the application page shows it: what it means,
+// then each thing that raised it, linked to where the coordinator can
+// look (the other member's application, the offender profile).
+type vettingFlag struct {
+	Text  string
+	Items []vettingItem
+	Note  string
+}
+
+// vettingItem is one sentence: Before, then LinkText linked to Href (or, with
+// no Href, in bold), then After.
+type vettingItem struct {
+	Before, LinkText, Href, After string
+}
+
+var (
+	flagFieldNames = map[string]string{"email": "email", "mobile": "mobile number", "organisation_email": "organisation's official email"}
+	flagRoleNames  = map[scheme.Role]string{scheme.RoleApplicant: "applicant", scheme.RoleMember: "member", scheme.RoleOrgContact: "organisation's key contact",
+		scheme.RoleOrgStaff: "organisation's staff login", scheme.RoleCoordinator: "coordinator", scheme.RoleAdmin: "admin"}
+	flagStatusNames = map[string]string{scheme.StatusApplicant: "not yet decided", scheme.StatusActive: "active", scheme.StatusDisabled: "switched off",
+		scheme.StatusRevoked: "revoked", scheme.StatusRejected: "not accepted"}
+)
+
+func vettingFlags(flags []scheme.RaisedFlag) []vettingFlag {
+	var out []vettingFlag
+	for _, f := range flags {
+		v := vettingFlag{Text: scheme.FlagText[f.Flag]}
+		for _, m := range f.Matches {
+			v.Items = append(v.Items, vettingItemOf(m))
+		}
+		switch {
+		case f.Flag == scheme.FlagEmailDomainMismatch:
+			v.Items = append(v.Items, vettingItem{Before: "The official email is on ", LinkText: cmp.Or(f.EmailDomain, "no domain"),
+				After: "; the website is on " + cmp.Or(f.WebsiteDomain, "no domain we could read") + "."})
+		case len(f.Matches) == 0:
+			v.Note = "What raised it is no longer on record."
+		case f.MatchedNow:
+			v.Note = "Matched again as you opened it: this application is older than the record of what raised its warnings, so this may differ from then."
+		}
+		out = append(out, v)
+	}
+	return out
+}
+
+func vettingItemOf(m scheme.FlagMatch) vettingItem {
+	field := flagFieldNames[m.Field]
+	switch {
+	case m.Flag == scheme.FlagPossibleOffender && m.Gone:
+		return vettingItem{Before: "Their " + field + " matched an offender in a report that has since been deleted."}
+	case m.Flag == scheme.FlagPossibleOffender:
+		return vettingItem{Before: "Their " + field + " is an identifier of an offender in a report: ", LinkText: "open the offender profile",
+			Href: "/coordinator/offenders/" + m.ProfileID, After: "."}
+	case m.Gone:
+		return vettingItem{Before: "Their " + field + " matched someone who is no longer on record (they left)."}
+	}
+	whose := "the details of "
+	if m.Organisation != "" {
+		whose = "the official email of the organisation that "
+	}
+	it := vettingItem{Before: "Their " + field + " matches " + whose, LinkText: m.Username}
+	if m.Organisation != "" {
+		it.After = " applied for"
+	}
+	it.After += " (" + flagRoleNames[m.Role] + ", " + flagStatusNames[m.Status]
+	if m.ApplicationID == "" {
+		it.After += "; no application to open: find them under Members"
+	} else {
+		it.Href = "/coordinator/applications/" + m.ApplicationID
+	}
+	it.After += ")."
+	return it
 }
 
 func (s *server) decide(d scheme.Decision) http.Handler {
