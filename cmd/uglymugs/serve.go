@@ -121,7 +121,7 @@ func listen(addr string) (net.Listener, error) {
 	for p := n + 1; p <= n+20 && p < 65536; p++ {
 		try := net.JoinHostPort(host, strconv.Itoa(p))
 		if l, err := net.Listen("tcp", try); err == nil {
-			l.Close()
+			_ = l.Close() // only asked whether the port is free
 			return nil, fmt.Errorf("port %s is in use: try --addr %s", port, try)
 		}
 	}

@@ -20,11 +20,11 @@ import (
 // A key anyone can read is no second factor: serve refuses a database in
 // which a login still has one (PublishedKeyIn).
 var staffLogins = []Login{
-	{Username: "demo-admin", Password: "demo admin password", Role: scheme.RoleAdmin,
+	{Username: "demo-admin", Password: "demo admin password", Role: scheme.RoleAdmin, // #nosec G101 -- a fictional demo login, printed to whoever runs the demo; serve refuses its key
 		Note: "settings, pages, outbox", TOTPSecret: "UMDEMOADMINTOTP2"},
-	{Username: "demo-coordinator", Password: "demo coordinator password", Role: scheme.RoleCoordinator,
+	{Username: "demo-coordinator", Password: "demo coordinator password", Role: scheme.RoleCoordinator, // #nosec G101 -- a fictional demo login, as above
 		Note: "wrote the alert that waits for approval", TOTPSecret: "UMDEMOCOORDTOTP2"},
-	{Username: "demo-coordinator-2", Password: "demo second coordinator password", Role: scheme.RoleCoordinator,
+	{Username: "demo-coordinator-2", Password: "demo second coordinator password", Role: scheme.RoleCoordinator, // #nosec G101 -- a fictional demo login, as above
 		Note: "can approve it (two-person approval)", TOTPSecret: "UMDEMOCOORDTOTP3"},
 }
 
