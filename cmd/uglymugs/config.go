@@ -7,7 +7,6 @@ import (
 	"io"
 	"log/slog"
 	"net"
-	"net/mail"
 	"net/url"
 	"os"
 	"runtime/debug"
@@ -154,17 +153,18 @@ func (c common) logger(w io.Writer) (*slog.Logger, error) {
 
 // serveConfig is everything serve (and demo) need, validated.
 type serveConfig struct {
-	addr         string
-	publicURL    *url.URL
-	tlsCert      string
-	tlsKey       string
-	schemeName   string
-	contactEmail string
-	quickExitURL string
+	addr      string
+	publicURL *url.URL
+	tlsCert   string
+	tlsKey    string
+	// firstRun are the settings an admin changes on the Settings page, as
+	// the flags give them: they count only until the database holds
+	// settings (settings.Service.Seed stores them on the first run).
+	firstRun     scheme.Settings
 	metricsToken string
 	behindProxy  bool
 	workers      int
-	hours        scheme.WorkingHours
+	hours        scheme.WorkingHours // the time zone (a flag for good) and the first run's office hours
 	smtpURL      string
 	smtpFrom     string
 	sms          notify.SMSConfig
@@ -195,14 +195,14 @@ func newServeFlags(f *flags) serveFlags {
 		publicURL:       f.string("public-url", "", "the address members use, e.g. https://uglymugs.example.org (https turns on HSTS and Secure cookies)"),
 		tlsCert:         f.string("tls-cert", "", "TLS certificate file, to serve HTTPS directly"),
 		tlsKey:          f.string("tls-key", "", "TLS key file"),
-		schemeName:      f.string("scheme-name", "Ugly Mugs", "the scheme's name, shown on every page"),
-		contactEmail:    f.string("contact-email", "help@uglymugs.example.org", "the scheme's public contact address"),
-		quickExit:       f.string("quick-exit-url", "https://www.bbc.co.uk/weather", "the neutral site \"Exit this page\" leaves for"),
+		schemeName:      f.string("scheme-name", scheme.DefaultSettings().Name, "the scheme's name, shown on every page (first run only: then Settings)"),
+		contactEmail:    f.string("contact-email", scheme.DefaultSettings().ContactEmail, "the scheme's public contact address (first run only: then Settings)"),
+		quickExit:       f.string("quick-exit-url", scheme.DefaultSettings().QuickExitURL, "the neutral site \"Exit this page\" leaves for (first run only: then Settings)"),
 		metricsToken:    f.string("metrics-token", "", "bearer token for /metrics (without one, /metrics answers only local, unproxied requests)"),
 		behindProxy:     f.bool("behind-proxy", false, "served behind your own reverse proxy: throttle by the last X-Forwarded-For address"),
 		workers:         f.int("workers", 10, "background jobs worked at once"),
-		timeZone:        f.string("time-zone", "Europe/London", "the scheme's time zone (working hours are Monday to Friday, 9:00 to 17:00 there)"),
-		closedDays:      f.string("closed-days", "", "days the scheme is closed, e.g. 2026-12-25,2026-12-28"),
+		timeZone:        f.string("time-zone", "Europe/London", "the scheme's time zone, for its clock and office hours"),
+		closedDays:      f.string("closed-days", "", "days the scheme is closed, e.g. 2026-12-25,2026-12-28 (first run only: then Settings)"),
 		smtpURL:         f.string("smtp-url", "", "mail server, smtp://user:password@host:587 or smtps://…:465 (without one, email waits in the admin's outbox)"),
 		smtpFrom:        f.string("smtp-from", "", "sender address of emails, e.g. alerts@uglymugs.example.org"),
 		smsURL:          f.string("sms-url", "", "Twilio-compatible Messages endpoint (without one, SMS waits in the admin's outbox)"),
@@ -211,8 +211,8 @@ func newServeFlags(f *flags) serveFlags {
 		smsFrom:         f.string("sms-from", "", "SMS sender number or name"),
 		emailRate:       f.float("email-rate", notify.DefaultEmailRate, "most alert emails sent a second"),
 		smsRate:         f.float("sms-rate", notify.DefaultSMSRate, "most alert SMS sent a second (your provider's limit for the sender)"),
-		checksPerDay:    f.int("checks-per-day", check.DefaultLimits.PerDay, "checks a member may make in a day (from midnight in --time-zone)"),
-		checksPerMinute: f.int("checks-per-minute", check.DefaultLimits.PerMinute, "checks a member may make in any minute"),
+		checksPerDay:    f.int("checks-per-day", check.DefaultLimits.PerDay, "checks a member may make in a day, from midnight in --time-zone (first run only: then Settings)"),
+		checksPerMinute: f.int("checks-per-minute", check.DefaultLimits.PerMinute, "checks a member may make in any minute (first run only: then Settings)"),
 		keepReports:     f.int("report-retention-days", days(jobs.DefaultRetention.Reports), "days a sent report is kept (0: for ever)"),
 		keepChecks:      f.int("check-retention-days", days(jobs.DefaultRetention.Checks), "days the check log is kept (0: for ever)"),
 		keepDeliveries:  f.int("delivery-retention-days", days(jobs.DefaultRetention.Deliveries), "days records of sent or failed messages are kept (0: for ever)"),
@@ -221,8 +221,7 @@ func newServeFlags(f *flags) serveFlags {
 }
 
 func (s serveFlags) validate() (serveConfig, error) {
-	c := serveConfig{addr: *s.addr, tlsCert: *s.tlsCert, tlsKey: *s.tlsKey, schemeName: strings.TrimSpace(*s.schemeName),
-		contactEmail: *s.contactEmail, quickExitURL: *s.quickExit, metricsToken: *s.metricsToken, workers: *s.workers, behindProxy: *s.behindProxy}
+	c := serveConfig{addr: *s.addr, tlsCert: *s.tlsCert, tlsKey: *s.tlsKey, metricsToken: *s.metricsToken, workers: *s.workers, behindProxy: *s.behindProxy}
 	var errs []error
 	if _, _, err := net.SplitHostPort(c.addr); err != nil {
 		errs = append(errs, fmt.Errorf("--addr %q: give host:port, e.g. 127.0.0.1:8080", c.addr))
@@ -237,24 +236,31 @@ func (s serveFlags) validate() (serveConfig, error) {
 	if (c.tlsCert == "") != (c.tlsKey == "") {
 		errs = append(errs, errors.New("--tls-cert and --tls-key go together: give both or neither"))
 	}
-	if c.schemeName == "" {
-		errs = append(errs, errors.New("--scheme-name must not be empty"))
-	}
-	if a, err := mail.ParseAddress(c.contactEmail); err != nil || a.Name != "" {
-		errs = append(errs, fmt.Errorf("--contact-email %q is not an email address", c.contactEmail))
-	}
-	if u, err := url.Parse(c.quickExitURL); err != nil || u.Scheme != "https" || u.Host == "" {
-		errs = append(errs, fmt.Errorf("--quick-exit-url %q: give an https:// address of a neutral site", c.quickExitURL))
-	}
 	loc, err := time.LoadLocation(*s.timeZone)
 	if err != nil {
 		errs = append(errs, fmt.Errorf("--time-zone %q: give an IANA zone, e.g. Europe/London", *s.timeZone))
 		loc = time.UTC
 	}
-	c.hours = scheme.DefaultWorkingHours(loc)
-	if c.hours.Closed, err = scheme.ParseClosedDays(*s.closedDays); err != nil {
+	// The first run's settings, held to the rules the Settings page holds
+	// an admin to.
+	c.firstRun = scheme.DefaultSettings()
+	c.firstRun.Name, c.firstRun.ContactEmail, c.firstRun.QuickExitURL = strings.TrimSpace(*s.schemeName), *s.contactEmail, *s.quickExit
+	c.firstRun.ChecksPerDay, c.firstRun.ChecksPerMinute = *s.checksPerDay, *s.checksPerMinute
+	if c.firstRun.Closed, err = scheme.ParseClosedDays(*s.closedDays); err != nil {
 		errs = append(errs, fmt.Errorf("--closed-days: %v", err))
 	}
+	problems := c.firstRun.Problems()
+	for _, f := range []struct{ field, flag, value string }{
+		{"name", "--scheme-name", *s.schemeName}, {"contact_email", "--contact-email", *s.contactEmail},
+		{"quick_exit_url", "--quick-exit-url", *s.quickExit}, {"closed_days", "--closed-days", *s.closedDays},
+		{"checks_per_day", "--checks-per-day", strconv.Itoa(*s.checksPerDay)}, {"checks_per_minute", "--checks-per-minute", strconv.Itoa(*s.checksPerMinute)},
+	} {
+		if p := problems[f.field]; p != "" {
+			errs = append(errs, fmt.Errorf("%s %q: %s", f.flag, f.value, p))
+		}
+	}
+	c.hours = c.firstRun.WorkingHours(loc)
+	c.checks = check.Limits{PerDay: c.firstRun.ChecksPerDay, PerMinute: c.firstRun.ChecksPerMinute}
 	c.smtpURL, c.smtpFrom = *s.smtpURL, *s.smtpFrom
 	if c.smtpURL != "" {
 		if _, err := notify.NewSMTP(c.smtpURL, c.smtpFrom); err != nil {
@@ -275,13 +281,6 @@ func (s serveFlags) validate() (serveConfig, error) {
 		if !(r.v >= 0.01 && r.v <= 10000) {
 			errs = append(errs, fmt.Errorf("%s %v: give messages a second, from 0.01 to 10000", r.flag, r.v))
 		}
-	}
-	c.checks = check.Limits{PerDay: *s.checksPerDay, PerMinute: *s.checksPerMinute}
-	if c.checks.PerDay < 1 || c.checks.PerDay > 100000 {
-		errs = append(errs, fmt.Errorf("--checks-per-day %d: give a number from 1 to 100000", c.checks.PerDay))
-	}
-	if c.checks.PerMinute < 1 || c.checks.PerMinute > c.checks.PerDay {
-		errs = append(errs, fmt.Errorf("--checks-per-minute %d: give a number from 1 to --checks-per-day", c.checks.PerMinute))
 	}
 	day := 24 * time.Hour
 	c.retention = store.Retention{Reports: time.Duration(*s.keepReports) * day, Checks: time.Duration(*s.keepChecks) * day,

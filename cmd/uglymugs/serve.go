@@ -9,6 +9,7 @@ import (
 	"net"
 	"net/http"
 	"strconv"
+	"strings"
 	"syscall"
 	"time"
 
@@ -23,6 +24,7 @@ import (
 	"uglymugs/internal/jobs"
 	"uglymugs/internal/police"
 	"uglymugs/internal/report"
+	"uglymugs/internal/settings"
 	"uglymugs/internal/store"
 	"uglymugs/internal/web"
 )
@@ -146,20 +148,30 @@ func serve(ctx context.Context, ln net.Listener, db *store.DB, cfg serveConfig, 
 	if err != nil {
 		return err
 	}
+	// The flags are the settings' first-run values only: once stored, the
+	// database's settings (an admin's, on the Settings page) count, on
+	// every instance alike.
+	set := settings.New(db, cfg.firstRun, cfg.hours.Location)
+	differ, err := set.Seed(ctx)
+	if err != nil {
+		return fmt.Errorf("settings: %w", err)
+	}
+	if len(differ) > 0 {
+		log.Info("the settings in the database differ from these flags, which count only on the first run: change them on the Settings page", "settings", strings.Join(differ, ","))
+	}
 	accounts, err := account.New(db, cfg.hours, cfg.siteURL())
 	if err != nil {
 		return err
 	}
+	accounts.Settings = set
 	contents, err := content.New(ctx, db)
 	if err != nil {
 		return err
 	}
+	reports, enquiries, checks := report.New(db, cfg.hours), police.New(db, cfg.hours), check.New(db, cfg.hours.Location, cfg.checks)
+	reports.Settings, enquiries.Settings, checks.Settings = set, set, set
 	srv, err := web.New(web.Config{
-		Scheme: web.SchemeView{
-			Name: cfg.schemeName, ContactEmail: cfg.contactEmail,
-			Hours: "Monday to Friday, 9:00 to 17:00", Region: "the UK and Ireland",
-		},
-		QuickExitURL: cfg.quickExitURL,
+		Region:       "the UK and Ireland",
 		Demo:         demo,
 		TLS:          cfg.tls(),
 		MetricsToken: cfg.metricsToken,
@@ -169,11 +181,12 @@ func serve(ctx context.Context, ln net.Listener, db *store.DB, cfg serveConfig, 
 		WriteSlots: map[store.Dialect]int{store.SQLite: 8, store.Postgres: 64}[db.Dialect()],
 	}, web.Services{
 		Accounts: accounts,
-		Reports:  report.New(db, cfg.hours),
+		Reports:  reports,
 		Alerts:   alert.New(db, cfg.hours.Location),
-		Checks:   check.New(db, cfg.hours.Location, cfg.checks),
-		Police:   police.New(db, cfg.hours),
+		Checks:   checks,
+		Police:   enquiries,
 		Content:  contents,
+		Settings: set,
 		Health:   db,
 	}, log, reg)
 	if err != nil {

@@ -15,14 +15,18 @@ import (
 
 	"uglymugs/internal/password"
 	"uglymugs/internal/scheme"
+	"uglymugs/internal/settings"
 	"uglymugs/internal/store"
 )
 
 // Service carries out the membership rules over the store.
 type Service struct {
-	DB    *store.DB
-	Hours scheme.WorkingHours
-	URL   string // the site's address, for links in messages
+	DB *store.DB
+	// Hours are the scheme's working hours, unless Settings gives the
+	// ones an admin set (serve does).
+	Hours    scheme.WorkingHours
+	Settings *settings.Service
+	URL      string // the site's address, for links in messages
 	// Session lifetimes; zero values take the defaults below.
 	Web, API store.SessionTTL
 	// Allowances; zero values take the defaults below.

@@ -25,21 +25,25 @@ func (s *Service) Queue(ctx context.Context, f scheme.ApplicationFilter, p schem
 	if err != nil {
 		return scheme.Listed[QueueItem]{}, err
 	}
+	hours, err := s.Settings.Hours(ctx, s.Hours)
+	if err != nil {
+		return scheme.Listed[QueueItem]{}, err
+	}
 	out := scheme.Listed[QueueItem]{Items: make([]QueueItem, len(apps.Items)), Total: apps.Total}
 	for i, a := range apps.Items {
-		d := s.waited(a)
-		out.Items[i] = QueueItem{Application: a, WaitingHours: math.Round(d.Hours()*10) / 10, Waiting: s.Hours.Words(d)}
+		d := s.waited(hours, a)
+		out.Items[i] = QueueItem{Application: a, WaitingHours: math.Round(d.Hours()*10) / 10, Waiting: hours.Words(d)}
 	}
 	return out, nil
 }
 
 // waited is the working time an undecided application has waited; 0 once
 // it is decided.
-func (s *Service) waited(a scheme.Application) time.Duration {
+func (s *Service) waited(hours scheme.WorkingHours, a scheme.Application) time.Duration {
 	if a.Status != scheme.ApplicationPending && a.Status != scheme.ApplicationInfoRequested {
 		return 0
 	}
-	return s.Hours.Between(a.SubmittedAt, s.Now())
+	return hours.Between(a.SubmittedAt, s.Now())
 }
 
 // Vetting is what a coordinator needs beside an application to decide it:
@@ -56,7 +60,11 @@ func (s *Service) Vetting(ctx context.Context, u scheme.User, a scheme.Applicati
 	if err := activeStaff(u); err != nil {
 		return Vetting{}, err
 	}
-	v := Vetting{Waiting: s.Hours.Words(s.waited(a))}
+	hours, err := s.Settings.Hours(ctx, s.Hours)
+	if err != nil {
+		return Vetting{}, err
+	}
+	v := Vetting{Waiting: hours.Words(s.waited(hours, a))}
 	matches, now, err := s.DB.Accounts.FlagMatches(ctx, a)
 	if err != nil {
 		return v, err

@@ -150,7 +150,10 @@ func (s *Service) Approve(ctx context.Context, u scheme.User, id string) error {
 }
 
 // RequireApproval reports whether publishing needs a second coordinator
-// (the scheme's setting; on unless an admin turned it off).
+// (the scheme's setting; on unless an admin turned it off). It is read
+// afresh each time, never from the settings' few seconds of cache: an
+// admin who switches it on must not leave a window in which another
+// instance lets one coordinator publish alone.
 func (s *Service) RequireApproval(ctx context.Context) (bool, error) {
 	v, err := s.DB.Alerts.Setting(ctx, scheme.SettingRequireApproval, "true")
 	return v != "false", err

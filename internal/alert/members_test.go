@@ -4,10 +4,12 @@ import (
 	"context"
 	"strings"
 	"testing"
+	"time"
 
 	"uglymugs/internal/account"
 	"uglymugs/internal/alert"
 	"uglymugs/internal/scheme"
+	"uglymugs/internal/settings"
 	"uglymugs/internal/store"
 	"uglymugs/internal/store/storetest"
 )
@@ -21,10 +23,14 @@ func TestAdditions_CheckedHeldForACoordinatorAndShownAsEachMaySee(t *testing.T) 
 		}
 		admin, _ := db.Accounts.UserByUsername(ctx, "the.admin")
 		admin.Status = scheme.StatusActive
-		if err := f.svc.SetRequireApproval(ctx, f.coordA, false); scheme.ErrorCode(err) != scheme.CodeForbidden {
+		// The admin switches approval off on the settings page.
+		set := settings.New(db, scheme.DefaultSettings(), time.UTC)
+		off := settings.InputOf(scheme.DefaultSettings())
+		off.RequireApproval = false
+		if _, err := set.Update(ctx, f.coordA, off); scheme.ErrorCode(err) != scheme.CodeForbidden {
 			t.Fatalf("a coordinator changing the setting: %v", err)
 		}
-		if err := f.svc.SetRequireApproval(ctx, admin, false); err != nil {
+		if _, err := set.Update(ctx, admin, off); err != nil {
 			t.Fatal(err)
 		}
 		if on, err := f.svc.RequireApproval(ctx); err != nil || on {

@@ -2,7 +2,6 @@ package alert
 
 import (
 	"context"
-	"strconv"
 	"strings"
 
 	"uglymugs/internal/scheme"
@@ -159,13 +158,4 @@ func (s *Service) ResumeChannel(ctx context.Context, u scheme.User, channel stri
 		return err
 	}
 	return s.DB.Deliveries.ResumeChannel(ctx, u.ID, channel)
-}
-
-// SetRequireApproval turns two-person approval of alerts on or off. Only
-// an admin may; the change is recorded in the audit log.
-func (s *Service) SetRequireApproval(ctx context.Context, u scheme.User, on bool) error {
-	if u.Role != scheme.RoleAdmin || u.Status != scheme.StatusActive {
-		return scheme.Errorf(scheme.CodeForbidden, "Only admins can change the scheme's settings.")
-	}
-	return s.DB.Alerts.SetSetting(ctx, u.ID, scheme.SettingRequireApproval, strconv.FormatBool(on))
 }

@@ -22,6 +22,7 @@ import (
 	"uglymugs/internal/identifier"
 
 	"uglymugs/internal/scheme"
+	"uglymugs/internal/settings"
 	"uglymugs/internal/store"
 )
 
@@ -70,10 +71,19 @@ func (e *LimitError) Error() string {
 
 // Service runs checks.
 type Service struct {
-	DB     *store.DB
-	Loc    *time.Location // the scheme's time zone: a day's allowance starts at midnight there
-	Limits Limits
-	Now    func() time.Time
+	DB  *store.DB
+	Loc *time.Location // the scheme's time zone: a day's allowance starts at midnight there
+	// Limits are the members' allowance, unless Settings gives the one an
+	// admin set (serve does).
+	Limits   Limits
+	Settings *settings.Service
+	Now      func() time.Time
+}
+
+// Allowance is the members' allowance in force.
+func (s *Service) Allowance(ctx context.Context) (Limits, error) {
+	perDay, perMinute, err := s.Settings.CheckLimits(ctx, s.Limits.PerDay, s.Limits.PerMinute)
+	return Limits{PerDay: perDay, PerMinute: perMinute}, err
 }
 
 // New returns the service; zero limits take DefaultLimits.
@@ -99,17 +109,21 @@ func (s *Service) Member(ctx context.Context, u scheme.User, channel, kind, valu
 	if err != nil {
 		return Result{}, err
 	}
+	lim, err := s.Allowance(ctx)
+	if err != nil {
+		return Result{}, err
+	}
 	out, err := s.DB.Checks.RunCheck(ctx, store.Check{UserID: u.ID, Channel: channel, Kind: kind, Normalised: norm,
-		PerDay: s.Limits.PerDay, PerMinute: s.Limits.PerMinute, DayStart: s.dayStart()})
+		PerDay: lim.PerDay, PerMinute: lim.PerMinute, DayStart: s.dayStart()})
 	if err != nil {
 		return Result{}, err
 	}
 	if out.Limited {
 		le := s.limitError(out)
-		le.Left = max(s.Limits.PerDay-out.Used, 0)
+		le.Left = max(lim.PerDay-out.Used, 0)
 		return Result{}, le
 	}
-	r := Result{Kind: kind, Highest: out.Highest, Alerts: []scheme.Alert{}, Left: max(s.Limits.PerDay-out.Used, 0)}
+	r := Result{Kind: kind, Highest: out.Highest, Alerts: []scheme.Alert{}, Left: max(lim.PerDay-out.Used, 0)}
 	if len(out.AlertIDs) > 0 {
 		if r.Alerts, err = s.DB.Alerts.MemberAlertsIn(ctx, u.ID, out.AlertIDs); err != nil {
 			return Result{}, err
@@ -137,8 +151,12 @@ func (s *Service) Partner(ctx context.Context, key scheme.APIKey, kind, value st
 
 // Left returns how many checks a member has left today.
 func (s *Service) Left(ctx context.Context, u scheme.User) (int, error) {
+	lim, err := s.Allowance(ctx)
+	if err != nil {
+		return 0, err
+	}
 	n, err := s.DB.Checks.ChecksToday(ctx, u.ID, s.dayStart())
-	return max(s.Limits.PerDay-n, 0), err
+	return max(lim.PerDay-n, 0), err
 }
 
 // CanCheck reports whether a role checks values: members and

@@ -67,8 +67,12 @@ func (s *Service) CreateEnquiry(ctx context.Context, u scheme.User, in EnquiryIn
 		}
 	}
 	now := time.Now()
+	hours, err := s.Settings.Hours(ctx, s.Hours)
+	if err != nil {
+		return e, err
+	}
 	if in.RespondBy = strings.TrimSpace(in.RespondBy); in.RespondBy == "" {
-		e.RespondBy = s.Hours.Add(now, RespondWithin)
+		e.RespondBy = hours.Add(now, RespondWithin)
 	} else if d, err := time.ParseInLocation(time.DateOnly, in.RespondBy, s.Hours.Location); err != nil {
 		p["respond_by"] = "Give the date as a day, for example 2026-12-01."
 	} else if e.RespondBy = d.Add(24*time.Hour - time.Second); e.RespondBy.Before(now) {

@@ -8,13 +8,18 @@ package police
 
 import (
 	"uglymugs/internal/scheme"
+	"uglymugs/internal/settings"
 	"uglymugs/internal/store"
 )
 
 // Service applies those rules over the store.
 type Service struct {
-	DB    *store.DB
-	Hours scheme.WorkingHours // the scheme's clock and working days (dates, deadlines)
+	DB *store.DB
+	// Hours are the scheme's clock and working days (dates, deadlines),
+	// unless Settings gives the ones an admin set (serve does); the time
+	// zone is Hours'.
+	Hours    scheme.WorkingHours
+	Settings *settings.Service
 }
 
 // New returns the service.

@@ -14,14 +14,18 @@ import (
 	"uglymugs/internal/audit"
 	"uglymugs/internal/identifier"
 	"uglymugs/internal/scheme"
+	"uglymugs/internal/settings"
 	"uglymugs/internal/store"
 )
 
 // Service carries out the report rules over the store.
 type Service struct {
-	DB    *store.DB
-	Hours scheme.WorkingHours
-	Now   func() time.Time
+	DB *store.DB
+	// Hours are the scheme's clock and working hours, unless Settings
+	// gives the ones an admin set (serve does); the time zone is Hours'.
+	Hours    scheme.WorkingHours
+	Settings *settings.Service
+	Now      func() time.Time
 }
 
 // New returns a Service.
@@ -230,7 +234,11 @@ func (s *Service) Validate(ctx context.Context, in Input) (scheme.Report, map[st
 	}
 	r.Original = content
 	if !r.IncidentAt.IsZero() {
-		r.AcknowledgeBy = s.Hours.Add(r.SubmittedAt, AcknowledgeWithin).UTC()
+		hours, err := s.WorkingHours(ctx)
+		if err != nil {
+			return r, nil, err
+		}
+		r.AcknowledgeBy = hours.Add(r.SubmittedAt, AcknowledgeWithin).UTC()
 	}
 	return r, p, nil
 }

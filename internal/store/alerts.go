@@ -675,9 +675,7 @@ func (area Alerts) SetSetting(ctx context.Context, actor, key, value string) err
 	db := area.db
 
 	return db.inTx(ctx, func(tx *sql.Tx) error {
-		if _, err := tx.ExecContext(ctx, `INSERT INTO settings (key, value, updated_by, updated_at) VALUES ($1, $2, $3, $4)
-			ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_by = excluded.updated_by, updated_at = excluded.updated_at`,
-			key, value, actor, db.now().UTC()); err != nil {
+		if err := db.putSetting(ctx, tx, actor, key, value); err != nil {
 			return err
 		}
 		detail, _ := json.Marshal(map[string]string{"key": key, "value": value})

@@ -74,6 +74,7 @@ type DB struct {
 	Police     Police
 	Content    Content
 	Checks     Checks
+	Settings   Settings
 }
 
 // Accounts holds applications, members, staff and their credentials.
@@ -110,6 +111,7 @@ func newDB(c *core) *DB {
 	db.Police = Police{c}
 	db.Content = Content{c}
 	db.Checks = Checks{c}
+	db.Settings = Settings{c}
 	c.top = db
 	return db
 }

@@ -186,7 +186,7 @@ func TestAlertSettings_AdminSwitchesApprovalOff(t *testing.T) {
 	if status, _, _ := d.do("coordA", "GET", "/admin/settings", nil); status != http.StatusForbidden {
 		t.Errorf("a coordinator opening the settings: %d, want 403", status)
 	}
-	d.post("admin", "/admin/settings", url.Values{})
+	d.post("admin", "/admin/settings", settingsForm(func(f url.Values) { f.Del("require_approval") }))
 	if body := d.get("admin", "/admin/settings?done=saved"); checked(body, "require_approval") || !strings.Contains(body, "Settings saved.") {
 		t.Error("unticking did not switch approval off")
 	}
@@ -195,7 +195,7 @@ func TestAlertSettings_AdminSwitchesApprovalOff(t *testing.T) {
 	if page := d.get("coordA", strings.TrimSuffix(loc, "?done=created")); !strings.Contains(page, "switched off in the settings") || !strings.Contains(page, "/publish") {
 		t.Error("with approval off, the writer is not offered Publish")
 	}
-	d.post("admin", "/admin/settings", url.Values{"require_approval": {"true"}})
+	d.post("admin", "/admin/settings", settingsForm(nil))
 	if v, _ := d.db.Alerts.Setting(context.Background(), scheme.SettingRequireApproval, ""); v != "true" {
 		t.Errorf("setting is %q after ticking it again", v)
 	}

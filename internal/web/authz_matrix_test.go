@@ -68,8 +68,7 @@ func TestAuthorisationMatrix_EveryRouteForEveryRole(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv, err := web.New(web.Config{Scheme: web.SchemeView{Name: "Test Mugs", ContactEmail: "help@example.org", Hours: "Monday to Friday", Region: "Testland"},
-		QuickExitURL: "https://neutral.example.org/weather"}, services(t, db, accounts, check.Limits{}), slog.New(slog.NewTextHandler(io.Discard, nil)), prometheus.NewRegistry())
+	srv, err := web.New(web.Config{Region: "Testland"}, services(t, db, accounts, check.Limits{}), slog.New(slog.NewTextHandler(io.Discard, nil)), prometheus.NewRegistry())
 	if err != nil {
 		t.Fatal(err)
 	}

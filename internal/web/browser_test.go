@@ -15,6 +15,9 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"uglymugs/internal/browsertest"
+	"uglymugs/internal/scheme"
+	"uglymugs/internal/store"
+	"uglymugs/internal/store/storetest"
 	"uglymugs/internal/web"
 )
 
@@ -60,7 +63,7 @@ func waitLocation(t *testing.T, ctx context.Context, prefix string) {
 
 func TestQuickExit_LeavesForNeutralSiteAndDropsThePageFromHistory(t *testing.T) {
 	n := neutral(t)
-	ts := newServer(t, web.Config{QuickExitURL: n.URL + "/weather"})
+	ts := newServerSettings(t, storetest.Open(t, store.SQLite), func(s *scheme.Settings) { s.QuickExitURL = n.URL + "/weather" })
 	ctx := browsertest.New(t)
 
 	for _, how := range []string{"click", "shift three times"} {

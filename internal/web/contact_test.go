@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/base64"
 	"fmt"
+	"net/http/httptest"
 	"net/url"
 	"strconv"
 	"strings"
@@ -16,9 +17,9 @@ import (
 	"uglymugs/internal/notify"
 	"uglymugs/internal/notify/notifytest"
 	"uglymugs/internal/outbox"
+	"uglymugs/internal/scheme"
 	"uglymugs/internal/store"
 	"uglymugs/internal/store/storetest"
-	"uglymugs/internal/web"
 )
 
 // contactStamp is the contact form's signed timestamp for a form served
@@ -69,7 +70,7 @@ func TestContactForm_AMessageWithLineBreaksReachesTheInboxWithItsLines(t *testin
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		d := newAlertDesk(t, db)
 		inbox := "help." + string(db.Dialect()) + "@example.org" // one mailpit for both databases
-		d.ts = newServerOn(t, db, contactConfig(inbox))
+		d.ts = contactServer(t, db, inbox)
 		message := "Please help.\r\nHe has my number and keeps calling.\r\n\r\nCall me after six.\r\nThank you"
 		loc := d.post("", "/contact", url.Values{"t": {contactStamp(t, db)}, "message": {message}, "name": {"Ann"}, "reply": {"ann@example.org"}})
 		if !strings.Contains(loc, "done=sent") {
@@ -99,7 +100,7 @@ func TestContactForm_AMessageWithLineBreaksReachesTheInboxWithItsLines(t *testin
 func TestOutbox_AMessageThatFailedForGoodIsShownWithItsReason(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		d := newAlertDesk(t, db)
-		d.ts = newServerOn(t, db, contactConfig("help@example.org"))
+		d.ts = contactServer(t, db, "help@example.org")
 		// The mail server refuses it for good, as it would an address it
 		// will never deliver to.
 		d.post("", "/contact", url.Values{"t": {contactStamp(t, db)}, "message": {"I need to talk to someone today."}, "name": {"Ann"}})
@@ -130,8 +131,8 @@ func (refusingMailer) SendEmail(context.Context, notify.Email) error {
 	return fmt.Errorf("smtp: reply 550 5.1.1 mailbox unavailable: %w", notify.ErrPermanent)
 }
 
-// contactConfig is the test server's configuration with its contact form
-// going to inbox.
-func contactConfig(inbox string) web.Config {
-	return web.Config{Scheme: web.SchemeView{Name: "Test Mugs", ContactEmail: inbox, Hours: "Monday to Friday", Region: "Testland"}}
+// contactServer is a test server whose contact form goes to inbox.
+func contactServer(t *testing.T, db *store.DB, inbox string) *httptest.Server {
+	t.Helper()
+	return newServerSettings(t, db, func(s *scheme.Settings) { s.ContactEmail = inbox })
 }

@@ -53,9 +53,7 @@ func TestRequestLogAndMetrics_NameTheRouteOfSignedInRequests(t *testing.T) {
 	}
 	var logs lockedBuffer
 	reg := prometheus.NewRegistry()
-	s, err := web.New(web.Config{Scheme: web.SchemeView{Name: "Test Mugs", ContactEmail: "help@example.org", Region: "Testland"},
-		QuickExitURL: "https://neutral.example.org/weather"},
-		services(t, db, accounts, check.Limits{}), slog.New(slog.NewTextHandler(&logs, nil)), reg)
+	s, err := web.New(web.Config{Region: "Testland"}, services(t, db, accounts, check.Limits{}), slog.New(slog.NewTextHandler(&logs, nil)), reg)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -27,7 +27,7 @@ import (
 func TestStaffPages_NewPartsFitSmallScreens(t *testing.T) {
 	db := storetest.Open(t, store.SQLite)
 	d := newAlertDesk(t, db)
-	d.ts = newServerOn(t, db, contactConfig("help@example.org"))
+	d.ts = contactServer(t, db, "help@example.org")
 	ctx := context.Background()
 	if err := db.Accounts.Revoke(ctx, d.users["coordA"].ID, d.users["outsider"].ID, "Probing for offenders' details.", "http://test.example.org/signin"); err != nil {
 		t.Fatal(err)

@@ -22,6 +22,7 @@ import (
 	"uglymugs/internal/police"
 	"uglymugs/internal/report"
 	"uglymugs/internal/scheme"
+	"uglymugs/internal/settings"
 	"uglymugs/internal/store"
 	"uglymugs/internal/store/storetest"
 	"uglymugs/internal/web"
@@ -40,15 +41,29 @@ func newServerOn(t *testing.T, db *store.DB, cfg web.Config) *httptest.Server {
 // newServerLimited is newServerOn with the check allowances given.
 func newServerLimited(t *testing.T, db *store.DB, cfg web.Config, limits check.Limits) *httptest.Server {
 	t.Helper()
+	return newServerChecking(t, db, cfg, testAccounts(t, db), limits)
+}
+
+// newServerSettings is newServerOn with the first-run settings changed by
+// change.
+func newServerSettings(t *testing.T, db *store.DB, change func(*scheme.Settings)) *httptest.Server {
+	t.Helper()
+	return newServerSet(t, db, web.Config{}, testAccounts(t, db), check.Limits{}, change)
+}
+
+// testAccounts is the account service a test server has by default.
+func testAccounts(t *testing.T, db *store.DB) *account.Service {
+	t.Helper()
 	accounts, err := account.New(db, scheme.DefaultWorkingHours(time.UTC), "http://test.example.org/signin")
 	if err != nil {
 		t.Fatal(err)
 	}
-	return newServerChecking(t, db, cfg, accounts, limits)
+	return accounts
 }
 
 // services are the domain's services over db, as serve builds them, with
-// the check allowances given (zero: the defaults).
+// the check allowances given (zero: the defaults), reading the settings
+// an admin sets (first Test Mugs', testSettings) as serve's do.
 func services(t testing.TB, db *store.DB, accounts *account.Service, limits check.Limits) web.Services {
 	t.Helper()
 	contents, err := content.New(context.Background(), db)
@@ -56,8 +71,20 @@ func services(t testing.TB, db *store.DB, accounts *account.Service, limits chec
 		t.Fatal(err)
 	}
 	hours := scheme.DefaultWorkingHours(time.UTC)
-	return web.Services{Accounts: accounts, Reports: report.New(db, hours), Alerts: alert.New(db, hours.Location),
-		Checks: check.New(db, hours.Location, limits), Police: police.New(db, hours), Content: contents, Health: db}
+	checks := check.New(db, hours.Location, limits)
+	set := settings.New(db, testSettings(checks.Limits), time.UTC)
+	reports, pol := report.New(db, hours), police.New(db, hours)
+	accounts.Settings, reports.Settings, pol.Settings, checks.Settings = set, set, set, set
+	return web.Services{Accounts: accounts, Reports: reports, Alerts: alert.New(db, hours.Location),
+		Checks: checks, Police: pol, Content: contents, Settings: set, Health: db}
+}
+
+// testSettings are a test server's settings until a test changes them.
+func testSettings(limits check.Limits) scheme.Settings {
+	s := scheme.DefaultSettings()
+	s.Name, s.ContactEmail, s.QuickExitURL = "Test Mugs", "help@example.org", "https://neutral.example.org/weather"
+	s.ChecksPerDay, s.ChecksPerMinute = limits.PerDay, limits.PerMinute
+	return s
 }
 
 // newServerWith is newServerOn with an account service set up by the test.
@@ -69,13 +96,21 @@ func newServerWith(t *testing.T, db *store.DB, cfg web.Config, accounts *account
 // newServerChecking is newServerWith with the check allowances given.
 func newServerChecking(t *testing.T, db *store.DB, cfg web.Config, accounts *account.Service, limits check.Limits) *httptest.Server {
 	t.Helper()
-	if cfg.Scheme.Name == "" {
-		cfg.Scheme = web.SchemeView{Name: "Test Mugs", ContactEmail: "help@example.org", Hours: "Monday to Friday", Region: "Testland"}
+	return newServerSet(t, db, cfg, accounts, limits, nil)
+}
+
+// newServerSet is newServerChecking with the first-run settings changed
+// by change (nil: as testSettings has them).
+func newServerSet(t *testing.T, db *store.DB, cfg web.Config, accounts *account.Service, limits check.Limits, change func(*scheme.Settings)) *httptest.Server {
+	t.Helper()
+	if cfg.Region == "" {
+		cfg.Region = "Testland"
 	}
-	if cfg.QuickExitURL == "" {
-		cfg.QuickExitURL = "https://neutral.example.org/weather"
+	svc := services(t, db, accounts, limits)
+	if change != nil {
+		change(&svc.Settings.Defaults)
 	}
-	s, err := web.New(cfg, services(t, db, accounts, limits), slog.New(slog.NewTextHandler(io.Discard, nil)), prometheus.NewRegistry())
+	s, err := web.New(cfg, svc, slog.New(slog.NewTextHandler(io.Discard, nil)), prometheus.NewRegistry())
 	if err != nil {
 		t.Fatal(err)
 	}

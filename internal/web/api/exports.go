@@ -40,7 +40,7 @@ func (s *server) createExport(w http.ResponseWriter, r *http.Request, u scheme.U
 	}{ID: e.ID, Reference: e.Reference, Format: e.Format, CreatedAt: e.CreatedAt.UTC(), Included: len(e.Included), Excluded: len(e.Excluded)}
 	switch e.Format {
 	case "json":
-		doc := e.Document(s.Config.Scheme.Name, time.Now())
+		doc := e.Document(s.Scheme(r.Context()).Name, time.Now())
 		out.Document = &doc
 	case "csv":
 		var b strings.Builder

@@ -1,6 +1,7 @@
 package core
 
 import (
+	"context"
 	"html/template"
 	"net/http"
 
@@ -8,8 +9,11 @@ import (
 	"uglymugs/internal/scheme"
 )
 
-func (s *Server) Markdown(src string) (template.HTML, error) {
-	return markdown.HTML(src, s.Config.Scheme.Name, s.Config.Scheme.Region)
+// Markdown renders an admin's Markdown, with {scheme} and {region} as the
+// scheme's name and area now.
+func (s *Server) Markdown(ctx context.Context, src string) (template.HTML, error) {
+	sv := s.Scheme(ctx)
+	return markdown.HTML(src, sv.Name, sv.Region)
 }
 
 // TermsGate sends a member who has not accepted the current terms to

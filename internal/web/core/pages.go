@@ -1,6 +1,7 @@
 package core
 
 import (
+	"context"
 	"html/template"
 	"net/http"
 	"net/url"
@@ -14,21 +15,28 @@ func (s *Server) NotFound() http.Handler {
 	})
 }
 
-// TermsHTML renders Markdown once per version; a published version never
-// changes. goldmark escapes raw HTML by default, so the text cannot inject
-// markup.
-func (s *Server) TermsHTML(version int, body string) (template.HTML, error) {
+// termsKey is a version of the terms as rendered with a scheme's name.
+type termsKey struct {
+	version int
+	scheme  string
+}
+
+// TermsHTML renders Markdown once per version (and scheme name, which an
+// admin may change); a published version never changes. goldmark escapes
+// raw HTML by default, so the text cannot inject markup.
+func (s *Server) TermsHTML(ctx context.Context, version int, body string) (template.HTML, error) {
+	key := termsKey{version, s.Scheme(ctx).Name}
 	s.termsMu.Lock()
 	defer s.termsMu.Unlock()
-	if h, ok := s.termsHTML[version]; ok {
+	if h, ok := s.termsHTML[key]; ok {
 		return h, nil
 	}
 	// Sanitised as every page's Markdown is.
-	h, err := s.Markdown(body)
+	h, err := s.Markdown(ctx, body)
 	if err != nil {
 		return "", err
 	}
-	s.termsHTML[version] = h
+	s.termsHTML[key] = h
 	return h, nil
 }
 

@@ -105,15 +105,16 @@ func (s *Server) page(r *http.Request, data any) Page {
 		}
 		unread = n
 	}
+	sv := s.Scheme(r.Context())
 	return Page{
 		UnreadAlerts: unread,
 		Nav:          NavFor(u, signedIn, r.URL.Path, unread),
 		SignedIn:     signedIn,
 		User:         u,
-		Scheme:       s.Config.Scheme,
+		Scheme:       sv,
 		Path:         r.URL.Path,
 		Theme:        ThemeFrom(r),
-		QuickExitURL: s.Config.QuickExitURL,
+		QuickExitURL: sv.QuickExitURL,
 		Demo:         s.Config.Demo,
 		Data:         data,
 	}

@@ -3,6 +3,7 @@ package core
 import (
 	"cmp"
 	"context"
+	"errors"
 	"html/template"
 	"log/slog"
 	"net/http"
@@ -17,21 +18,36 @@ import (
 	"uglymugs/internal/imaging"
 	"uglymugs/internal/police"
 	"uglymugs/internal/report"
+	"uglymugs/internal/settings"
 	"uglymugs/internal/vault"
 )
 
-// SchemeView is how the scheme presents itself on every page.
+// Scheme is how the scheme presents itself now: its settings, read
+// through the settings service (at most a few seconds old). When they
+// cannot be read, the page still shows, with the first run's.
+func (s *Server) Scheme(ctx context.Context) SchemeView {
+	cur, err := s.Settings.Current(ctx)
+	if err != nil {
+		s.Log.WarnContext(ctx, "reading the settings", "err", err)
+	}
+	return SchemeView{Name: cur.Name, ContactEmail: cur.ContactEmail, Hours: cur.HoursText(), Region: s.Config.Region, QuickExitURL: cur.QuickExitURL}
+}
+
+// SchemeView is how the scheme presents itself on every page: its
+// settings as they are now (Server.Scheme), and the area it serves.
 type SchemeView struct {
 	Name         string // e.g. "Ugly Mugs"
 	ContactEmail string
 	Hours        string // e.g. "Monday to Friday, 9:00 to 17:00"
 	Region       string // e.g. "the UK and Ireland"
+	QuickExitURL string // where "Exit this page" leaves for
 }
 
-// Config is what the web layer needs to know about its deployment.
+// Config is what the web layer needs to know about its deployment. What
+// an admin sets (the scheme's name, contact address, quick-exit site,
+// office hours) comes from Services.Settings instead, on every request.
 type Config struct {
-	Scheme       SchemeView
-	QuickExitURL string // where "Exit this page" leaves for
+	Region       string // the area the scheme serves, e.g. "the UK and Ireland"
 	Demo         bool   // running on fictional data: say so on every page
 	TLS          bool   // served over HTTPS (directly or behind a proxy): HSTS and Secure cookies
 	MetricsToken string // if set, /metrics wants "Authorization: Bearer <token>"
@@ -60,6 +76,7 @@ type Services struct {
 	Checks   *check.Service
 	Police   *police.Service
 	Content  *content.Service
+	Settings *settings.Service
 	Health   Health
 }
 
@@ -82,6 +99,7 @@ type Server struct {
 	Alerts   *alert.Service
 	Checks   *check.Service
 	Police   *police.Service
+	Settings *settings.Service
 	Log      *slog.Logger
 	views    map[string]*template.Template
 	assets   *assets
@@ -89,8 +107,8 @@ type Server struct {
 	reg      *prometheus.Registry
 
 	termsMu    sync.Mutex
-	termsHTML  map[int]template.HTML // rendered terms by version: versions never change
-	writeSlots chan struct{}         // admitted: API checks and reports at once
+	termsHTML  map[termsKey]template.HTML // rendered terms: versions never change, the scheme's name may
+	writeSlots chan struct{}              // admitted: API checks and reports at once
 }
 
 // New parses every view and fingerprints every static asset; it fails if a
@@ -104,12 +122,15 @@ func New(cfg Config, svc Services, log *slog.Logger, reg *prometheus.Registry) (
 	if err != nil {
 		return nil, err
 	}
+	if svc.Settings == nil {
+		return nil, errors.New("web: no settings service")
+	}
 	watchUnreadable(svc.Health, reg, log)
 	return &Server{
 		Config: cfg, health: svc.Health, Content: svc.Content, Accounts: svc.Accounts, Reports: svc.Reports,
-		Alerts: svc.Alerts, Checks: svc.Checks, Police: svc.Police, Log: log, views: views, assets: a,
+		Alerts: svc.Alerts, Checks: svc.Checks, Police: svc.Police, Settings: svc.Settings, Log: log, views: views, assets: a,
 		metrics: newHTTPMetrics(reg), reg: reg,
-		termsHTML:  map[int]template.HTML{},
+		termsHTML:  map[termsKey]template.HTML{},
 		writeSlots: make(chan struct{}, cmp.Or(cfg.WriteSlots, 8)),
 	}, nil
 }

@@ -22,7 +22,7 @@ func (s *server) acceptTermsView(r *http.Request) (AcceptTermsView, error) {
 	if err != nil {
 		return AcceptTermsView{}, err
 	}
-	h, err := s.TermsHTML(t.Version, t.Body)
+	h, err := s.TermsHTML(r.Context(), t.Version, t.Body)
 	return AcceptTermsView{Version: t.Version, PublishedAt: s.Time(t.PublishedAt, core.DateLong), HTML: h}, err
 }
 

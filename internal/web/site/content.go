@@ -19,7 +19,7 @@ func (s *server) contentHTML(ctx context.Context, slug string) (template.HTML, e
 	if err != nil {
 		return "", err
 	}
-	return s.Markdown(src)
+	return s.Markdown(ctx, src)
 }
 
 // ContentView is a public page: its Markdown as HTML, and for the join and

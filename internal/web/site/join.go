@@ -47,7 +47,7 @@ func (s *server) apply() http.Handler {
 		in, values := core.ApplicationFromForm(r, t)
 		a, err := s.Accounts.Apply(r.Context(), in)
 		if err == nil {
-			s.Render(w, r, http.StatusCreated, viewApplied, map[string]any{"Application": a, "Hours": s.Config.Scheme.Hours,
+			s.Render(w, r, http.StatusCreated, viewApplied, map[string]any{"Application": a, "Hours": s.Scheme(r.Context()).Hours,
 				"Channel": channelName(a.Profile)})
 			return
 		}

@@ -56,7 +56,7 @@ func (s *server) handleTerms() http.Handler {
 			s.Fail(w, r, err)
 			return
 		}
-		html, err := s.TermsHTML(t.Version, t.Body)
+		html, err := s.TermsHTML(r.Context(), t.Version, t.Body)
 		if err != nil {
 			s.Fail(w, r, err)
 			return

@@ -66,7 +66,7 @@ func (s *server) contactSend() http.Handler {
 			return
 		}
 		params := map[string]string{"name": cmpOrDash(vals["name"]), "reply": cmpOrDash(vals["reply"]), "message": vals["message"], "url": s.SiteURL(r)}
-		if err := s.Content.Contact(r.Context(), s.Config.Scheme.ContactEmail, params); err != nil {
+		if err := s.Content.Contact(r.Context(), s.Scheme(r.Context()).ContactEmail, params); err != nil {
 			s.Fail(w, r, err)
 			return
 		}

@@ -231,7 +231,7 @@ func (s *server) saveDocument(load func(*http.Request) (document, bool, error)) 
 		v := s.editorView(r, d)
 		v.Body = r.PostFormValue("body")
 		if r.PostFormValue("action") != "save" {
-			h, err := s.Markdown(v.Body)
+			h, err := s.Markdown(r.Context(), v.Body)
 			if err != nil {
 				return err
 			}

@@ -137,7 +137,7 @@ func (s *server) writeExport(w http.ResponseWriter, r *http.Request, e police.Ex
 		_, _ = w.Write(b.Bytes()) // the client went away
 	case "json":
 		w.Header().Set("Content-Disposition", `attachment; filename="`+e.Reference+`.json"`)
-		core.WriteJSON(w, http.StatusOK, e.Document(s.Config.Scheme.Name, time.Now()))
+		core.WriteJSON(w, http.StatusOK, e.Document(s.Scheme(r.Context()).Name, time.Now()))
 	default:
 		s.Render(w, r, http.StatusOK, viewExportPrint, ExportPrintView{Export: e, Handling: police.Handling, Excluded: len(e.Excluded),
 			Generated: s.Time(time.Now(), core.DateTimeLong), Created: s.Time(e.CreatedAt, core.DateTimeLong)})

@@ -59,8 +59,9 @@ func (s *server) newsletterAdmin() http.Handler {
 func (s *server) sendIssue() http.Handler {
 	return core.NoIndex(s.SignedIn(func(w http.ResponseWriter, r *http.Request, u scheme.User) error {
 		vals := map[string]string{"subject": r.PostFormValue("subject"), "body": r.PostFormValue("body")}
+		sv := s.Scheme(r.Context())
 		if r.PostFormValue("action") != "send" {
-			h, err := markdown.HTML(vals["body"], s.Config.Scheme.Name, s.Config.Scheme.Region)
+			h, err := markdown.HTML(vals["body"], sv.Name, sv.Region)
 			if err != nil {
 				return err
 			}
@@ -68,7 +69,7 @@ func (s *server) sendIssue() http.Handler {
 			return nil
 		}
 		links := s.NewsletterLinks(r)
-		_, err := s.Content.SendIssue(r.Context(), u, vals["subject"], markdown.Text(vals["body"], s.Config.Scheme.Name, s.Config.Scheme.Region), links.Unsubscribe)
+		_, err := s.Content.SendIssue(r.Context(), u, vals["subject"], markdown.Text(vals["body"], sv.Name, sv.Region), links.Unsubscribe)
 		if s.refused(w, r, err, vals, func(f core.FormView) {
 			s.renderNewsletterAdmin(w, r, http.StatusUnprocessableEntity, f, NewsletterAdminView{})
 		}) {

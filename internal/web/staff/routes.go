@@ -17,7 +17,6 @@ var (
 	viewAlertDeliveries = core.NewView("alert-deliveries")
 	viewAlertEditor     = core.NewView("alert-editor")
 	viewAlertList       = core.NewView("alert-list")
-	viewAlertSettings   = core.NewView("alert-settings")
 	viewApiKeys         = core.NewView("api-keys")
 	viewApplication     = core.NewView("application")
 	viewCaseQueue       = core.NewView("case-queue")
@@ -39,6 +38,7 @@ var (
 	viewPageEditor      = core.NewView("page-editor")
 	viewPagesAdmin      = core.NewView("pages-admin")
 	viewQueue           = core.NewView("queue")
+	viewSettings        = core.NewView("settings")
 	viewStats           = core.NewView("stats")
 )
 
