@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"maps"
 	"strings"
 	"sync"
 	"testing"
@@ -418,6 +419,11 @@ func TestAlertDelivery_AClaimLeftBySenderThatDiedIsSentAgainWithTheSameKey(t *te
 // unmarkedTexter sends through next and, before each send, counts the
 // messages it has seen accepted whose delivery is not yet marked sent:
 // what a crash at that instant would send again.
+//
+// It copies the accepted set before it reads the deliveries: a mark once
+// written stays, so a message in both was unmarked the whole time between.
+// Read the other way round, a sender held up between the two reads would
+// count messages that other senders sent and marked meanwhile.
 type unmarkedTexter struct {
 	next    notify.Texter
 	db      *store.DB
@@ -429,6 +435,9 @@ type unmarkedTexter struct {
 }
 
 func (u *unmarkedTexter) SendSMS(ctx context.Context, m notify.SMS) error {
+	u.mu.Lock()
+	accepted := maps.Clone(u.accepted)
+	u.mu.Unlock()
 	rows, err := u.db.Writer().QueryContext(ctx, `SELECT user_id FROM alert_deliveries WHERE alert_id = $1 AND channel = 'sms' AND status <> 'sent'`, u.alertID)
 	if err != nil {
 		return err
@@ -445,13 +454,13 @@ func (u *unmarkedTexter) SendSMS(ctx context.Context, m notify.SMS) error {
 	if err := errors.Join(rows.Err(), rows.Close()); err != nil {
 		return err
 	}
-	u.mu.Lock()
 	unmarked := 0
 	for _, id := range users {
-		if u.accepted[outbox.DeliveryRef(u.alertID, id, "sms")] {
+		if accepted[outbox.DeliveryRef(u.alertID, id, "sms")] {
 			unmarked++
 		}
 	}
+	u.mu.Lock()
 	u.most = max(u.most, unmarked)
 	u.mu.Unlock()
 	if err := u.next.SendSMS(ctx, m); err != nil {
