@@ -163,13 +163,13 @@ func serve(ctx context.Context, ln net.Listener, db *store.DB, cfg serveConfig, 
 	if err != nil {
 		return err
 	}
-	accounts.Settings = set
+	accounts.Hours.Settings = set
 	contents, err := content.New(ctx, db)
 	if err != nil {
 		return err
 	}
 	reports, enquiries, checks := report.New(db, cfg.hours), police.New(db, cfg.hours), check.New(db, cfg.hours.Location, cfg.checks)
-	reports.Settings, enquiries.Settings, checks.Settings = set, set, set
+	reports.Hours.Settings, enquiries.Hours.Settings, checks.Settings = set, set, set
 	srv, err := web.New(web.Config{
 		Region:       "the UK and Ireland",
 		Demo:         demo,

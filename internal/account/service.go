@@ -21,12 +21,9 @@ import (
 
 // Service carries out the membership rules over the store.
 type Service struct {
-	DB *store.DB
-	// Hours are the scheme's working hours, unless Settings gives the
-	// ones an admin set (serve does).
-	Hours    scheme.WorkingHours
-	Settings *settings.Service
-	URL      string // the site's address, for links in messages
+	DB    *store.DB
+	Hours settings.Hours // how long an application has waited
+	URL   string         // the site's address, for links in messages
 	// Session lifetimes; zero values take the defaults below.
 	Web, API store.SessionTTL
 	// Allowances; zero values take the defaults below.
@@ -75,7 +72,7 @@ const dummyHash = "$argon2id$v=19$m=47104,t=1,p=1$V16/BFd1lFAEZ+OiTnKxpw$wWKh5d7
 
 // New returns a Service with defaults filled in.
 func New(db *store.DB, hours scheme.WorkingHours, url string) (*Service, error) {
-	return &Service{DB: db, Hours: hours, URL: url, Web: DefaultWebTTL, API: DefaultAPITTL,
+	return &Service{DB: db, Hours: settings.Hours{Fixed: hours}, URL: url, Web: DefaultWebTTL, API: DefaultAPITTL,
 		SignInLimit: DefaultSignInLimit, ResetLimit: DefaultResetLimit, Now: time.Now, dummyHash: dummyHash}, nil
 }
 

@@ -25,7 +25,7 @@ func (s *Service) Queue(ctx context.Context, f scheme.ApplicationFilter, p schem
 	if err != nil {
 		return scheme.Listed[QueueItem]{}, err
 	}
-	hours, err := s.Settings.Hours(ctx, s.Hours)
+	hours, err := s.Hours.InForce(ctx)
 	if err != nil {
 		return scheme.Listed[QueueItem]{}, err
 	}
@@ -60,7 +60,7 @@ func (s *Service) Vetting(ctx context.Context, u scheme.User, a scheme.Applicati
 	if err := activeStaff(u); err != nil {
 		return Vetting{}, err
 	}
-	hours, err := s.Settings.Hours(ctx, s.Hours)
+	hours, err := s.Hours.InForce(ctx)
 	if err != nil {
 		return Vetting{}, err
 	}

@@ -83,12 +83,9 @@ func prepare(s Sensitive) *prepared {
 		}
 		if key, ok := phoneKeyOf(c); ok {
 			p.contactPhones[key] = true
-			continue
+		} else {
+			addText(p.contactText, c)
 		}
-		lc := strings.ToLower(c)
-		p.contactText[lc] = true
-		p.contactText[strings.TrimPrefix(lc, "@")] = true
-		p.contactText[webKey(lc)] = true
 	}
 	for _, r := range s.References {
 		if u := upperAlnum(r); len(u) >= 4 {
@@ -103,10 +100,7 @@ func prepare(s Sensitive) *prepared {
 		if key, ok := phoneKeyOf(a); ok {
 			p.allowedPhones[key] = true
 		}
-		la := strings.ToLower(a)
-		p.allowedText[la] = true
-		p.allowedText[strings.TrimPrefix(la, "@")] = true
-		p.allowedText[webKey(la)] = true
+		addText(p.allowedText, a)
 		if u := upperAlnum(a); u != "" {
 			p.allowedPlates[u] = true
 		}
@@ -188,6 +182,16 @@ func phoneKey(plus bool, d string) (key string, valid, intl bool) {
 		return "+" + d, 8 <= len(d) && len(d) <= 15 && d[0] != '0', true
 	}
 	return d, 10 <= len(d) && len(d) <= 11 && d[0] == '0' && d[1] != '0', false
+}
+
+// addText notes an email, username or web address in each form a report
+// may write it in: as typed, without a leading "@", and as a web address
+// without its scheme or "www." (webKey). Case is ignored.
+func addText(set map[string]bool, c string) {
+	lc := strings.ToLower(c)
+	set[lc] = true
+	set[strings.TrimPrefix(lc, "@")] = true
+	set[webKey(lc)] = true
 }
 
 // webKey returns a lower-case web address without its scheme, "www." or a

@@ -98,7 +98,7 @@ var pending = []struct {
 
 // Seed adds the demo data and returns the logins to print: staff first.
 func Seed(ctx context.Context, db *store.DB, acc *account.Service, reports *report.Service) ([]Login, error) {
-	c := clock{now: time.Now(), hours: reports.Hours}
+	c := clock{now: time.Now(), hours: reports.Hours.Fixed}
 	defer db.SetClock(time.Now)
 	// The scheme's staff were there before its first member.
 	db.SetClock(func() time.Time { return c.daysAgo(130, 10, 0) })
@@ -160,10 +160,10 @@ func Seed(ctx context.Context, db *store.DB, acc *account.Service, reports *repo
 			return nil, err
 		}
 	}
-	if err := seedAlerts(ctx, db, alert.New(db, reports.Hours.Location), c, users, filed); err != nil {
+	if err := seedAlerts(ctx, db, alert.New(db, reports.Hours.Location()), c, users, filed); err != nil {
 		return nil, err
 	}
-	if err := seedPolice(ctx, db, police.New(db, reports.Hours), acc.URL, c, users, filed); err != nil {
+	if err := seedPolice(ctx, db, police.New(db, reports.Hours.Fixed), acc.URL, c, users, filed); err != nil {
 		return nil, err
 	}
 	return logins, nil

@@ -261,7 +261,7 @@ func seedReports(ctx context.Context, db *store.DB, svc *report.Service, c clock
 		in := report.Input{
 			IncidentTypes: p.types,
 			Account:       accounts[p.types[0]],
-			IncidentAt:    p.submitted.Add(-p.delay).In(svc.Hours.Location).Format("2006-01-02T15:04"),
+			IncidentAt:    p.submitted.Add(-p.delay).In(svc.Hours.Location()).Format("2006-01-02T15:04"),
 			Region:        p.region,
 			Town:          p.town,
 			PlaceKind:     p.place,

@@ -67,13 +67,13 @@ func (s *Service) CreateEnquiry(ctx context.Context, u scheme.User, in EnquiryIn
 		}
 	}
 	now := time.Now()
-	hours, err := s.Settings.Hours(ctx, s.Hours)
+	hours, err := s.Hours.InForce(ctx)
 	if err != nil {
 		return e, err
 	}
 	if in.RespondBy = strings.TrimSpace(in.RespondBy); in.RespondBy == "" {
 		e.RespondBy = hours.Add(now, RespondWithin)
-	} else if d, err := time.ParseInLocation(time.DateOnly, in.RespondBy, s.Hours.Location); err != nil {
+	} else if d, err := time.ParseInLocation(time.DateOnly, in.RespondBy, s.Hours.Location()); err != nil {
 		p["respond_by"] = "Give the date as a day, for example 2026-12-01."
 	} else if e.RespondBy = d.Add(24*time.Hour - time.Second); e.RespondBy.Before(now) {
 		p["respond_by"] = "The date has passed: give a day from today."

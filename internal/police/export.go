@@ -256,7 +256,7 @@ func (s *Service) rows(ctx context.Context, rs []scheme.Report) ([]ExportRow, er
 	out := make([]ExportRow, 0, len(rs))
 	for i, r := range rs {
 		c := r.Working
-		row := ExportRow{Key: "R" + strconv.Itoa(i+1), IncidentDate: r.IncidentAt.In(s.Hours.Location).Format(time.DateOnly),
+		row := ExportRow{Key: "R" + strconv.Itoa(i+1), IncidentDate: r.IncidentAt.In(s.Hours.Location()).Format(time.DateOnly),
 			Region: r.Region, RegionName: regionName[r.Region], IncidentTypes: r.IncidentTypes, Severity: r.Severity,
 			PlaceKind: r.PlaceKind, ContactMethod: r.ContactMethod, ReportedWithin: "72h", PoliceReported: r.PoliceReported,
 			Offenders: []ExportOffender{}}

@@ -46,7 +46,7 @@ func (s *Service) SearchReports(ctx context.Context, u scheme.User, in SearchInp
 		return SearchResult{}, err
 	}
 	p := map[string]string{}
-	loc := s.Hours.Location
+	loc := s.Hours.Location()
 	if loc == nil {
 		loc = time.UTC
 	}

@@ -14,15 +14,11 @@ import (
 
 // Service applies those rules over the store.
 type Service struct {
-	DB *store.DB
-	// Hours are the scheme's clock and working days (dates, deadlines),
-	// unless Settings gives the ones an admin set (serve does); the time
-	// zone is Hours'.
-	Hours    scheme.WorkingHours
-	Settings *settings.Service
+	DB    *store.DB
+	Hours settings.Hours // for dates and deadlines
 }
 
 // New returns the service.
 func New(db *store.DB, hours scheme.WorkingHours) *Service {
-	return &Service{DB: db, Hours: hours}
+	return &Service{DB: db, Hours: settings.Hours{Fixed: hours}}
 }

@@ -189,7 +189,7 @@ func (s *Service) AddTask(ctx context.Context, u scheme.User, reportID, title, d
 	if err := coordinator(u); err != nil {
 		return scheme.Task{}, err
 	}
-	loc := s.Hours.Location
+	loc := s.Hours.Location()
 	if loc == nil {
 		loc = time.UTC
 	}

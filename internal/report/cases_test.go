@@ -89,7 +89,7 @@ func TestCaseWork_EachProblemNamedForItsField(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		yesterday := now.In(s.Hours.Location).AddDate(0, 0, -1).Format("2006-01-02")
+		yesterday := now.In(s.Hours.Location()).AddDate(0, 0, -1).Format("2006-01-02")
 		_, err = s.AddTask(ctx, coord, rep.ID, " ", yesterday)
 		if field(err, "title") == "" || field(err, "due") == "" {
 			t.Errorf("no title and a past day: %v, want both named", err)
@@ -97,12 +97,12 @@ func TestCaseWork_EachProblemNamedForItsField(t *testing.T) {
 		if _, err := s.AddTask(ctx, coord, rep.ID, "Call back", "next week"); field(err, "due") == "" {
 			t.Errorf("an unreadable day: %v", err)
 		}
-		tomorrow := now.In(s.Hours.Location).AddDate(0, 0, 1)
+		tomorrow := now.In(s.Hours.Location()).AddDate(0, 0, 1)
 		task, err := s.AddTask(ctx, coord, rep.ID, "Call back", tomorrow.Format("2006-01-02"))
 		if err != nil {
 			t.Fatal(err)
 		}
-		if d := task.DueAt.In(s.Hours.Location); d.Format("2006-01-02 15:04") != tomorrow.Format("2006-01-02")+" 23:59" {
+		if d := task.DueAt.In(s.Hours.Location()); d.Format("2006-01-02 15:04") != tomorrow.Format("2006-01-02")+" 23:59" {
 			t.Errorf("due %v, want the end of %s", d, tomorrow.Format("2006-01-02"))
 		}
 		if err := s.AddCaseNote(ctx, coord, rep.ID, "memo", "Called."); field(err, "kind") == "" {

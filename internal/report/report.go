@@ -20,17 +20,14 @@ import (
 
 // Service carries out the report rules over the store.
 type Service struct {
-	DB *store.DB
-	// Hours are the scheme's clock and working hours, unless Settings
-	// gives the ones an admin set (serve does); the time zone is Hours'.
-	Hours    scheme.WorkingHours
-	Settings *settings.Service
-	Now      func() time.Time
+	DB    *store.DB
+	Hours settings.Hours // when a report is due, and dates
+	Now   func() time.Time
 }
 
 // New returns a Service.
 func New(db *store.DB, hours scheme.WorkingHours) *Service {
-	return &Service{DB: db, Hours: hours, Now: time.Now}
+	return &Service{DB: db, Hours: settings.Hours{Fixed: hours}, Now: time.Now}
 }
 
 // AcknowledgeWithin is the working time within which a report is
@@ -115,7 +112,7 @@ func tooLong(s string, n int) bool { return utf8.RuneCountInString(s) > n }
 // "offenders.N.identifiers.M.value" and so on).
 func (s *Service) Validate(ctx context.Context, in Input) (scheme.Report, map[string]string, error) {
 	p := map[string]string{}
-	loc := s.Hours.Location
+	loc := s.Hours.Location()
 	if loc == nil {
 		loc = time.UTC
 	}

@@ -189,7 +189,7 @@ func TestSubmit_ThreeWaysOfWritingAPhoneMakeOneOffenderAndFlagAnApplicant(t *tes
 		if err != nil || len(prof.ReportIDs) != 3 {
 			t.Errorf("profile %+v %v", prof, err)
 		}
-		acc, _ := account.New(db, s.Hours, "u")
+		acc, _ := account.New(db, s.Hours.Fixed, "u")
 		a, err := acc.Apply(ctx, account.ApplicationInput{Type: "individual", Username: "suspicious", Password: "a long test passphrase",
 			WorkName: "Nobody", Mobile: "07700-900-777", Regions: []string{"london"}, TermsVersion: 1})
 		if err != nil {

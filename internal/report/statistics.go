@@ -21,5 +21,5 @@ func (s *Service) Statistics(ctx context.Context, f stats.Filter) (stats.Figures
 // WorkingHours are the scheme's working hours in force: by them a report
 // is to be acknowledged, and times to a decision are counted and said.
 func (s *Service) WorkingHours(ctx context.Context) (scheme.WorkingHours, error) {
-	return s.Settings.Hours(ctx, s.Hours)
+	return s.Hours.InForce(ctx)
 }

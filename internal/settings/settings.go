@@ -76,6 +76,23 @@ func (s *Service) Current(ctx context.Context) (scheme.Settings, error) {
 	return s.cached, nil
 }
 
+// Hours are a domain service's clock and working hours: Fixed, those it
+// was made with, unless Settings gives the ones an admin set (serve sets
+// it; tests mostly do not). The time zone is always Fixed's: it is not a
+// setting.
+type Hours struct {
+	Fixed    scheme.WorkingHours
+	Settings *Service
+}
+
+// InForce are the working hours in force now.
+func (h Hours) InForce(ctx context.Context) (scheme.WorkingHours, error) {
+	return h.Settings.Hours(ctx, h.Fixed)
+}
+
+// Location is the scheme's time zone.
+func (h Hours) Location() *time.Location { return h.Fixed.Location }
+
 // Hours are the working hours in force. A nil Service gives fixed: the
 // domain services take one only when an admin's settings apply (serve),
 // and keep the hours they were made with otherwise (tests).

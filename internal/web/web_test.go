@@ -74,7 +74,7 @@ func services(t testing.TB, db *store.DB, accounts *account.Service, limits chec
 	checks := check.New(db, hours.Location, limits)
 	set := settings.New(db, testSettings(checks.Limits), time.UTC)
 	reports, pol := report.New(db, hours), police.New(db, hours)
-	accounts.Settings, reports.Settings, pol.Settings, checks.Settings = set, set, set, set
+	accounts.Hours.Settings, reports.Hours.Settings, pol.Hours.Settings, checks.Settings = set, set, set, set
 	return web.Services{Accounts: accounts, Reports: reports, Alerts: alert.New(db, hours.Location),
 		Checks: checks, Police: pol, Content: contents, Settings: set, Health: db}
 }

@@ -1,6 +1,7 @@
 package core
 
 import (
+	"context"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -67,4 +68,16 @@ func NewPager(query url.Values, path string, p scheme.Page, total int) Pager {
 		v.Next, v.NextNumber = link(v.Number+1), v.Number+1
 	}
 	return v
+}
+
+// ListPage reads, for u, the page of a list that r asks for ("?page="),
+// and returns its rows and the pager that shows it at path.
+func ListPage[T any](r *http.Request, u scheme.User, path string,
+	read func(context.Context, scheme.User, scheme.Page) (scheme.Listed[T], error)) ([]T, Pager, error) {
+	page := PageFrom(r)
+	list, err := read(r.Context(), u, page)
+	if err != nil {
+		return nil, Pager{}, err
+	}
+	return list.Items, NewPager(r.URL.Query(), path, page, list.Total), nil
 }

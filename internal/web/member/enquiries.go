@@ -44,13 +44,12 @@ type MyEnquiriesView struct {
 }
 
 func (s *server) myEnquiries(w http.ResponseWriter, r *http.Request, u scheme.User) error {
-	page := core.PageFrom(r)
-	fs, err := s.Police.MemberEnquiryPage(r.Context(), u, page)
+	fs, pager, err := core.ListPage(r, u, "/enquiries", s.Police.MemberEnquiryPage)
 	if err != nil {
 		return err
 	}
-	list := MyEnquiriesView{Pager: core.NewPager(r.URL.Query(), "/enquiries", page, fs.Total)}
-	for _, f := range fs.Items {
+	list := MyEnquiriesView{Pager: pager}
+	for _, f := range fs {
 		v, err := s.myEnquiryView(r, f)
 		if err != nil {
 			return err

@@ -25,17 +25,15 @@ func (s *server) additionsQueue(w http.ResponseWriter, r *http.Request, u scheme
 		"approved": "Approved: members who received the alert can read it now.",
 		"rejected": "Rejected: only the member who wrote it can see it.",
 	}[r.URL.Query().Get("done")]
-	s.renderQueue(w, r, http.StatusOK, AdditionsQueueView{Notice: notice})
-	return nil
+	return s.renderQueue(w, r, http.StatusOK, AdditionsQueueView{Notice: notice})
 }
 
-func (s *server) renderQueue(w http.ResponseWriter, r *http.Request, status int, v AdditionsQueueView) {
+func (s *server) renderQueue(w http.ResponseWriter, r *http.Request, status int, v AdditionsQueueView) error {
 	ctx := r.Context()
 	page := core.PageFrom(r)
 	ads, err := s.Alerts.PendingAdditions(ctx, page)
 	if err != nil {
-		s.Fail(w, r, err)
-		return
+		return err
 	}
 	v.Pager = core.NewPager(r.URL.Query(), "/coordinator/additions", page, ads.Total)
 	titles := map[string]string{}
@@ -44,22 +42,21 @@ func (s *server) renderQueue(w http.ResponseWriter, r *http.Request, status int,
 		if !ok {
 			a, err := s.Alerts.Alert(ctx, ad.AlertID)
 			if err != nil {
-				s.Fail(w, r, err)
-				return
+				return err
 			}
 			title, titles[ad.AlertID] = a.Title, a.Title
 		}
 		v.Items = append(v.Items, queueItem{ID: ad.ID, AlertID: ad.AlertID, AlertTitle: title, Body: ad.Body, When: s.caseDayTime(ad.CreatedAt)})
 	}
 	s.Render(w, r, status, viewAlertAdditions, v)
+	return nil
 }
 
 func (s *server) moderateAddition(approve bool) http.Handler {
 	return s.coordinatorsOnly(func(w http.ResponseWriter, r *http.Request, u scheme.User) error {
 		if err := s.Alerts.ModerateAddition(r.Context(), u, r.PathValue("id"), approve); err != nil {
 			if c := scheme.ErrorCode(err); c == scheme.CodeConflict || c == scheme.CodeInvalid {
-				s.renderQueue(w, r, core.StatusFor(c), AdditionsQueueView{Error: scheme.ErrorMessage(err)})
-				return nil
+				return s.renderQueue(w, r, core.StatusFor(c), AdditionsQueueView{Error: scheme.ErrorMessage(err)})
 			}
 			return err
 		}

@@ -23,14 +23,13 @@ type checkFlagRow struct {
 // checkFlags lists members whose checking looks unusual. Showing who they
 // are is a view of personal data, so it is audited.
 func (s *server) checkFlags(w http.ResponseWriter, r *http.Request, u scheme.User) error {
-	page := core.PageFrom(r)
-	flags, err := s.Checks.Unusual(r.Context(), u, page)
+	flags, pager, err := core.ListPage(r, u, "/coordinator/checks", s.Checks.Unusual)
 	if err != nil {
 		return err
 	}
-	v := CheckFlagsView{Pager: core.NewPager(r.URL.Query(), "/coordinator/checks", page, flags.Total), WindowDays: int(scheme.UnusualWindow / (24 * time.Hour)), Distinct: scheme.UnusualDistinct,
+	v := CheckFlagsView{Pager: pager, WindowDays: int(scheme.UnusualWindow / (24 * time.Hour)), Distinct: scheme.UnusualDistinct,
 		Repeats: scheme.UnusualRepeats, Reported: scheme.UnusualReportedCheck}
-	for _, f := range flags.Items {
+	for _, f := range flags {
 		v.Flags = append(v.Flags, checkFlagRow{CheckingFlag: f, Last: s.Time(f.LastCheck, core.DateTimeShort)})
 	}
 	s.Render(w, r, http.StatusOK, viewCheckFlags, v)

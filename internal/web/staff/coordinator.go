@@ -59,20 +59,17 @@ type ApplicationView struct {
 }
 
 func (s *server) applicationPage(w http.ResponseWriter, r *http.Request, u scheme.User) error {
-	s.renderApplication(w, r, u, http.StatusOK, nil, nil)
-	return nil
+	return s.renderApplication(w, r, u, http.StatusOK, nil, nil)
 }
 
-func (s *server) renderApplication(w http.ResponseWriter, r *http.Request, u scheme.User, status int, values, errs map[string]string) {
+func (s *server) renderApplication(w http.ResponseWriter, r *http.Request, u scheme.User, status int, values, errs map[string]string) error {
 	a, err := s.Accounts.Application(r.Context(), u, r.PathValue("id"))
 	if err != nil {
-		s.Fail(w, r, err)
-		return
+		return err
 	}
 	vet, err := s.Accounts.Vetting(r.Context(), u, a)
 	if err != nil {
-		s.Fail(w, r, err)
-		return
+		return err
 	}
 	v := ApplicationView{App: a, Waiting: vet.Waiting, Flags: vettingFlags(vet.Flags), TypeName: core.TypeNames[a.Type],
 		Submitted:   s.Time(a.SubmittedAt, core.WeekdayTime),
@@ -88,6 +85,7 @@ func (s *server) renderApplication(w http.ResponseWriter, r *http.Request, u sch
 		v.GenderNames[g.Slug] = g.Name
 	}
 	s.Render(w, r, status, viewApplication, core.FormView{Values: values, Errors: errs, Extra: v})
+	return nil
 }
 
 // vettingFlag is a vetting flag as the application page shows it: what it means,
@@ -173,8 +171,7 @@ func (s *server) decide(d scheme.Decision) http.Handler {
 				for _, msg := range core.FormErrors(err) {
 					errs[string(d)] = msg
 				}
-				s.renderApplication(w, r, u, core.StatusFor(code), map[string]string{string(d): text}, errs)
-				return nil
+				return s.renderApplication(w, r, u, core.StatusFor(code), map[string]string{string(d): text}, errs)
 			}
 			return err
 		}
@@ -195,13 +192,12 @@ type outboxRow struct {
 }
 
 func (s *server) outboxPage(w http.ResponseWriter, r *http.Request, u scheme.User) error {
-	page := core.PageFrom(r)
-	ns, err := s.Content.Outbox(r.Context(), u, page)
+	ns, pager, err := core.ListPage(r, u, "/admin/outbox", s.Content.Outbox)
 	if err != nil {
 		return err
 	}
-	v := OutboxView{Pager: core.NewPager(r.URL.Query(), "/admin/outbox", page, ns.Total)}
-	for _, n := range ns.Items {
+	v := OutboxView{Pager: pager}
+	for _, n := range ns {
 		subject, text, err := notify.Render(n)
 		if err != nil {
 			// What could not be made is still shown, so that nothing

@@ -50,16 +50,14 @@ func (s *server) deliveriesPage(w http.ResponseWriter, r *http.Request, u scheme
 	case "resumed":
 		notice = "Sending has resumed on that channel."
 	}
-	s.renderDeliveries(w, r, u, http.StatusOK, AlertDeliveriesView{Notice: notice})
-	return nil
+	return s.renderDeliveries(w, r, u, http.StatusOK, AlertDeliveriesView{Notice: notice})
 }
 
-func (s *server) renderDeliveries(w http.ResponseWriter, r *http.Request, u scheme.User, status int, v AlertDeliveriesView) {
+func (s *server) renderDeliveries(w http.ResponseWriter, r *http.Request, u scheme.User, status int, v AlertDeliveriesView) error {
 	page := core.PageFrom(r)
 	d, err := s.Alerts.Deliveries(r.Context(), u, r.PathValue("id"), page)
 	if err != nil {
-		s.Fail(w, r, err)
-		return
+		return err
 	}
 	v.Pager = core.NewPager(r.URL.Query(), "/coordinator/alerts/"+url.PathEscape(d.Alert.ID)+"/deliveries", page, d.Failures.Total)
 	v.ID, v.Title = d.Alert.ID, d.Alert.Title
@@ -99,19 +97,18 @@ func (s *server) renderDeliveries(w http.ResponseWriter, r *http.Request, u sche
 	}
 	v.Pauses = s.pausesOf(d.Paused)
 	s.Render(w, r, status, viewAlertDeliveries, v)
+	return nil
 }
 
 func (s *server) retryDeliveries(w http.ResponseWriter, r *http.Request, u scheme.User) error {
 	id, channel := r.PathValue("id"), r.PostFormValue("channel")
 	if channel != "email" && channel != "sms" {
-		s.renderDeliveries(w, r, u, http.StatusUnprocessableEntity, AlertDeliveriesView{Error: "Choose email or SMS to retry."})
-		return nil
+		return s.renderDeliveries(w, r, u, http.StatusUnprocessableEntity, AlertDeliveriesView{Error: "Choose email or SMS to retry."})
 	}
 	n, err := s.Alerts.RetryDeliveries(r.Context(), u, id, channel)
 	if err != nil {
 		if c := scheme.ErrorCode(err); c == scheme.CodeInvalid || c == scheme.CodeConflict {
-			s.renderDeliveries(w, r, u, core.StatusFor(c), AlertDeliveriesView{Error: scheme.ErrorMessage(err)})
-			return nil
+			return s.renderDeliveries(w, r, u, core.StatusFor(c), AlertDeliveriesView{Error: scheme.ErrorMessage(err)})
 		}
 		return err
 	}

@@ -63,32 +63,30 @@ func (s *server) username(r *http.Request, id string) string {
 	return "(account gone)"
 }
 
-func (s *server) renderDisclosures(w http.ResponseWriter, r *http.Request, u scheme.User, status int, f core.FormView) {
-	page := core.PageFrom(r)
-	list, err := s.Police.Disclosures(r.Context(), u, page)
+func (s *server) renderDisclosures(w http.ResponseWriter, r *http.Request, u scheme.User, status int, f core.FormView) error {
+	items, pager, err := core.ListPage(r, u, "/coordinator/disclosures", s.Police.Disclosures)
 	if err != nil {
-		s.Fail(w, r, err)
-		return
+		return err
 	}
 	if f.Values == nil {
 		f.Values = map[string]string{}
 	}
-	v := DisclosuresView{Bases: basisOptions(f.Values["legal_basis"]), Pager: core.NewPager(r.URL.Query(), "/coordinator/disclosures", page, list.Total)}
+	v := DisclosuresView{Bases: basisOptions(f.Values["legal_basis"]), Pager: pager}
 	name := s.usernames(r, map[string]string{})
-	for _, d := range list.Items {
+	for _, d := range items {
 		v.Items = append(v.Items, disclosureRow{ID: d.ID, Basis: police.LegalBasisNames[d.LegalBasis], Status: d.Status,
 			StatusName: disclosureStatusNames[d.Status], When: s.Time(d.RequestedAt, core.DateShort),
 			By: name(d.RequestedBy), DecidedBy: name(d.DecidedBy)})
 	}
 	f.Extra = v
 	s.Render(w, r, status, viewDisclosures, f)
+	return nil
 }
 
 func (s *server) disclosuresPage(w http.ResponseWriter, r *http.Request, u scheme.User) error {
-	s.renderDisclosures(w, r, u, http.StatusOK, core.FormView{Notice: map[string]string{
+	return s.renderDisclosures(w, r, u, http.StatusOK, core.FormView{Notice: map[string]string{
 		"recorded": "The disclosure is recorded. It enters the log when another admin approves it.",
 	}[r.URL.Query().Get("done")]})
-	return nil
 }
 
 func (s *server) createDisclosure(w http.ResponseWriter, r *http.Request, u scheme.User) error {
@@ -96,11 +94,7 @@ func (s *server) createDisclosure(w http.ResponseWriter, r *http.Request, u sche
 	d, err := s.Police.RecordDisclosure(r.Context(), u, police.DisclosureInput{LegalBasis: vals["legal_basis"], Username: vals["username"],
 		ReportID: vals["report_id"], What: vals["what"], Recipient: vals["recipient"], Justification: vals["justification"],
 		Notify: vals["notify"], NoNotifyReason: vals["no_notify_reason"]})
-	if s.refused(w, r, err, vals, func(f core.FormView) { s.renderDisclosures(w, r, u, http.StatusUnprocessableEntity, f) }) {
-		return nil
-	}
-	core.SeeOther(w, r, "/coordinator/disclosures/"+url.PathEscape(d.ID)+"?done=recorded")
-	return nil
+	return s.answer(w, r, err, vals, func(f core.FormView) error { return s.renderDisclosures(w, r, u, http.StatusUnprocessableEntity, f) }, "/coordinator/disclosures/"+url.PathEscape(d.ID)+"?done=recorded")
 }
 
 // DisclosureView is one disclosure.
@@ -111,11 +105,10 @@ type DisclosureView struct {
 	Note, NoteError                                                    string
 }
 
-func (s *server) showDisclosure(w http.ResponseWriter, r *http.Request, u scheme.User, status int, v DisclosureView) {
+func (s *server) showDisclosure(w http.ResponseWriter, r *http.Request, u scheme.User, status int, v DisclosureView) error {
 	d, err := s.Police.Disclosure(r.Context(), u, r.PathValue("id"))
 	if err != nil {
-		s.Fail(w, r, err)
-		return
+		return err
 	}
 	v.Disclosure, v.Basis, v.StatusName = d, police.LegalBasisNames[d.LegalBasis], disclosureStatusNames[d.Status]
 	v.When, v.By, v.DecidedBy = s.Time(d.RequestedAt, core.DateTimeLong), s.username(r, d.RequestedBy), s.username(r, d.DecidedBy)
@@ -132,19 +125,18 @@ func (s *server) showDisclosure(w http.ResponseWriter, r *http.Request, u scheme
 	}
 	v.CanDecide = d.Status == "pending" && u.Role == scheme.RoleAdmin && d.RequestedBy != u.ID
 	s.Render(w, r, status, viewDisclosure, v)
+	return nil
 }
 
 func (s *server) disclosurePage(w http.ResponseWriter, r *http.Request, u scheme.User) error {
-	s.showDisclosure(w, r, u, http.StatusOK, DisclosureView{Recorded: r.URL.Query().Get("done") == "recorded"})
-	return nil
+	return s.showDisclosure(w, r, u, http.StatusOK, DisclosureView{Recorded: r.URL.Query().Get("done") == "recorded"})
 }
 
 func (s *server) decideDisclosure(w http.ResponseWriter, r *http.Request, u scheme.User) error {
 	note := r.PostFormValue("note")
 	_, err := s.Police.DecideDisclosure(r.Context(), u, r.PathValue("id"), r.PostFormValue("decision"), note, s.Accounts.URL)
 	if se, ok := err.(*scheme.Error); ok && se.Code == scheme.CodeInvalid {
-		s.showDisclosure(w, r, u, http.StatusUnprocessableEntity, DisclosureView{Note: note, NoteError: strings.Join(mapValues(se.Fields), " ")})
-		return nil
+		return s.showDisclosure(w, r, u, http.StatusUnprocessableEntity, DisclosureView{Note: note, NoteError: strings.Join(mapValues(se.Fields), " ")})
 	}
 	if err != nil {
 		return err

@@ -28,16 +28,14 @@ type enquiryRow struct {
 	Overdue                                bool
 }
 
-func (s *server) renderEnquiries(w http.ResponseWriter, r *http.Request, u scheme.User, status int, f core.FormView) {
-	page := core.PageFrom(r)
-	list, err := s.Police.Enquiries(r.Context(), u, page)
+func (s *server) renderEnquiries(w http.ResponseWriter, r *http.Request, u scheme.User, status int, f core.FormView) error {
+	items, pager, err := core.ListPage(r, u, "/coordinator/enquiries", s.Police.Enquiries)
 	if err != nil {
-		s.Fail(w, r, err)
-		return
+		return err
 	}
 	now := time.Now()
-	v := EnquiriesView{Pager: core.NewPager(r.URL.Query(), "/coordinator/enquiries", page, list.Total)}
-	for _, e := range list.Items {
+	v := EnquiriesView{Pager: pager}
+	for _, e := range items {
 		v.Items = append(v.Items, enquiryRow{ID: e.ID, Force: e.Force, Received: s.Time(e.CreatedAt, core.DateShort),
 			RespondBy: s.Time(e.RespondBy, core.DateShort), Status: enquiryStatusNames[e.Status], Overdue: e.Overdue(now)})
 	}
@@ -47,22 +45,18 @@ func (s *server) renderEnquiries(w http.ResponseWriter, r *http.Request, u schem
 	}
 	f.Extra = v
 	s.Render(w, r, status, viewEnquiries, f)
+	return nil
 }
 
 func (s *server) enquiriesPage(w http.ResponseWriter, r *http.Request, u scheme.User) error {
-	s.renderEnquiries(w, r, u, http.StatusOK, core.FormView{})
-	return nil
+	return s.renderEnquiries(w, r, u, http.StatusOK, core.FormView{})
 }
 
 func (s *server) createEnquiry(w http.ResponseWriter, r *http.Request, u scheme.User) error {
 	vals := core.PostedValues(r, "force", "unit", "reference", "report_id", "offender_id", "request", "respond_by")
 	e, err := s.Police.CreateEnquiry(r.Context(), u, police.EnquiryInput{Force: vals["force"], Unit: vals["unit"], Reference: vals["reference"],
 		ReportID: vals["report_id"], OffenderID: vals["offender_id"], Request: vals["request"], RespondBy: vals["respond_by"]})
-	if s.refused(w, r, err, vals, func(f core.FormView) { s.renderEnquiries(w, r, u, http.StatusUnprocessableEntity, f) }) {
-		return nil
-	}
-	core.SeeOther(w, r, "/coordinator/enquiries/"+url.PathEscape(e.ID)+"?done=created")
-	return nil
+	return s.answer(w, r, err, vals, func(f core.FormView) error { return s.renderEnquiries(w, r, u, http.StatusUnprocessableEntity, f) }, "/coordinator/enquiries/"+url.PathEscape(e.ID)+"?done=created")
 }
 
 // EnquiryView is one enquiry for coordinators.
@@ -81,20 +75,18 @@ type enquiryReport struct {
 	Forwarded, To, Decision, Decided string
 }
 
-func (s *server) showEnquiry(w http.ResponseWriter, r *http.Request, u scheme.User, status int, v EnquiryView) {
+func (s *server) showEnquiry(w http.ResponseWriter, r *http.Request, u scheme.User, status int, v EnquiryView) error {
 	ctx := r.Context()
 	e, err := s.Police.Enquiry(ctx, u, r.PathValue("id"))
 	if err != nil {
-		s.Fail(w, r, err)
-		return
+		return err
 	}
 	v.Enquiry, v.StatusName, v.Overdue, v.Closed = e, enquiryStatusNames[e.Status], e.Overdue(time.Now()), e.Status == "closed"
 	v.Received, v.RespondByDay = s.Time(e.CreatedAt, core.DateLong), s.Time(e.RespondBy, core.Weekday)
 	ids := []string{e.ReportID}
 	if e.ProfileID != "" {
 		if ids, err = s.Reports.ProfileReports(ctx, e.ProfileID); err != nil && scheme.ErrorCode(err) != scheme.CodeNotFound {
-			s.Fail(w, r, err)
-			return
+			return err
 		}
 	}
 	l := s.Content.Lists()
@@ -124,15 +116,15 @@ func (s *server) showEnquiry(w http.ResponseWriter, r *http.Request, u scheme.Us
 		v.Values = map[string]string{"status": "answered"}
 	}
 	s.Render(w, r, status, viewEnquiry, v)
+	return nil
 }
 
 func (s *server) enquiryPage(w http.ResponseWriter, r *http.Request, u scheme.User) error {
-	s.showEnquiry(w, r, u, http.StatusOK, EnquiryView{Notice: map[string]string{
+	return s.showEnquiry(w, r, u, http.StatusOK, EnquiryView{Notice: map[string]string{
 		"created":   "The enquiry is recorded. Forward it to the reporter (or their organisation) below: they decide.",
 		"forwarded": "Forwarded. They have a message and decide for themselves.",
 		"outcome":   "The outcome is recorded.",
 	}[r.URL.Query().Get("done")]})
-	return nil
 }
 
 func (s *server) forwardEnquiry(w http.ResponseWriter, r *http.Request, u scheme.User) error {
@@ -148,11 +140,7 @@ func (s *server) enquiryOutcome(w http.ResponseWriter, r *http.Request, u scheme
 	id := r.PathValue("id")
 	vals := core.PostedValues(r, "status", "outcome")
 	err := s.Police.Outcome(r.Context(), u, id, vals["status"], vals["outcome"])
-	if s.refused(w, r, err, vals, func(f core.FormView) {
-		s.showEnquiry(w, r, u, http.StatusUnprocessableEntity, EnquiryView{Errors: f.Errors, Values: f.Values})
-	}) {
-		return nil
-	}
-	core.SeeOther(w, r, "/coordinator/enquiries/"+url.PathEscape(id)+"?done=outcome")
-	return nil
+	return s.answer(w, r, err, vals, func(f core.FormView) error {
+		return s.showEnquiry(w, r, u, http.StatusUnprocessableEntity, EnquiryView{Errors: f.Errors, Values: f.Values})
+	}, "/coordinator/enquiries/"+url.PathEscape(id)+"?done=outcome")
 }

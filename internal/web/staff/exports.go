@@ -33,15 +33,13 @@ var exportFormats = []struct{ Value, Label, Hint string }{
 	{"print", "Printable page", "to print or save as PDF from the browser"},
 }
 
-func (s *server) renderExports(w http.ResponseWriter, r *http.Request, u scheme.User, status int, f core.FormView) {
-	page := core.PageFrom(r)
-	list, err := s.Police.Exports(r.Context(), u, page)
+func (s *server) renderExports(w http.ResponseWriter, r *http.Request, u scheme.User, status int, f core.FormView) error {
+	items, pager, err := core.ListPage(r, u, "/coordinator/exports", s.Police.Exports)
 	if err != nil {
-		s.Fail(w, r, err)
-		return
+		return err
 	}
-	v := ExportsView{Pager: core.NewPager(r.URL.Query(), "/coordinator/exports", page, list.Total)}
-	for _, e := range list.Items {
+	v := ExportsView{Pager: pager}
+	for _, e := range items {
 		v.Exports = append(v.Exports, exportRow{ID: e.ID, Reference: e.Reference, When: s.Time(e.CreatedAt, core.DateTimeShort),
 			Format: e.Format, Included: e.IncludedCount, Excluded: e.ExcludedCount})
 	}
@@ -53,12 +51,12 @@ func (s *server) renderExports(w http.ResponseWriter, r *http.Request, u scheme.
 	}
 	f.Extra = v
 	s.Render(w, r, status, viewExports, f)
+	return nil
 }
 
 func (s *server) exportsPage(w http.ResponseWriter, r *http.Request, u scheme.User) error {
 	q := r.URL.Query()
-	s.renderExports(w, r, u, http.StatusOK, core.FormView{Values: map[string]string{"report_ids": q.Get("report"), "offender_id": q.Get("offender")}})
-	return nil
+	return s.renderExports(w, r, u, http.StatusOK, core.FormView{Values: map[string]string{"report_ids": q.Get("report"), "offender_id": q.Get("offender")}})
 }
 
 func exportInput(r *http.Request) (police.ExportInput, map[string]string) {
@@ -70,11 +68,7 @@ func exportInput(r *http.Request) (police.ExportInput, map[string]string) {
 func (s *server) createExport(w http.ResponseWriter, r *http.Request, u scheme.User) error {
 	in, vals := exportInput(r)
 	e, err := s.Police.CreateExport(r.Context(), u, in)
-	if s.refused(w, r, err, vals, func(f core.FormView) { s.renderExports(w, r, u, http.StatusUnprocessableEntity, f) }) {
-		return nil
-	}
-	core.SeeOther(w, r, "/coordinator/exports/"+url.PathEscape(e.ID)+"?done=created")
-	return nil
+	return s.answer(w, r, err, vals, func(f core.FormView) error { return s.renderExports(w, r, u, http.StatusUnprocessableEntity, f) }, "/coordinator/exports/"+url.PathEscape(e.ID)+"?done=created")
 }
 
 // ExportView is one export's record.

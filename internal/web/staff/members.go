@@ -29,7 +29,7 @@ var memberExportStatusNames = map[string]string{
 }
 
 func (s *server) membersPage(w http.ResponseWriter, r *http.Request, u scheme.User) error {
-	s.renderMembers(w, r, u, http.StatusOK, core.FormView{Notice: map[string]string{
+	return s.renderMembers(w, r, u, http.StatusOK, core.FormView{Notice: map[string]string{
 		"revoked":          "Membership revoked: their sessions have ended and they have been told.",
 		"reset":            "Temporary password set. Give it to them in person; their other sessions have ended.",
 		"role":             "Role changed. Their sessions have ended; they sign in again with the new role.",
@@ -37,24 +37,20 @@ func (s *server) membersPage(w http.ResponseWriter, r *http.Request, u scheme.Us
 		"export-approved":  "Export approved. The coordinator who asked can now download the details.",
 		"export-refused":   "Export refused. Nothing can be downloaded.",
 	}[r.URL.Query().Get("done")]})
-	return nil
 }
 
-func (s *server) renderMembers(w http.ResponseWriter, r *http.Request, u scheme.User, status int, f core.FormView) {
-	page := core.PageFrom(r)
-	ms, err := s.Accounts.Members(r.Context(), u, page)
+func (s *server) renderMembers(w http.ResponseWriter, r *http.Request, u scheme.User, status int, f core.FormView) error {
+	ms, pager, err := core.ListPage(r, u, "/coordinator/members", s.Accounts.Members)
 	if err != nil {
-		s.Fail(w, r, err)
-		return
+		return err
 	}
 	exports, err := s.Police.MemberExports(r.Context(), u)
 	if err != nil {
-		s.Fail(w, r, err)
-		return
+		return err
 	}
-	v := MembersView{Members: ms.Items, Pager: core.NewPager(r.URL.Query(), "/coordinator/members", page, ms.Total), IsAdmin: u.Role == scheme.RoleAdmin}
+	v := MembersView{Members: ms, Pager: pager, IsAdmin: u.Role == scheme.RoleAdmin}
 	names := map[string]string{}
-	for _, m := range ms.Items {
+	for _, m := range ms {
 		names[m.User.ID] = m.User.Username
 		if m.Unreadable["username"] {
 			names[m.User.ID] = "(username could not be read)"
@@ -69,6 +65,7 @@ func (s *server) renderMembers(w http.ResponseWriter, r *http.Request, u scheme.
 	}
 	f.Extra = v
 	s.Render(w, r, status, viewMembers, f)
+	return nil
 }
 
 // memberAction runs a coordinator's action on one member and goes back to
@@ -81,8 +78,7 @@ func (s *server) memberAction(do func(r *http.Request, u scheme.User, id string)
 				s.ServerError(w, r, err)
 				return nil
 			}
-			s.renderMembers(w, r, u, core.StatusFor(code), core.FormView{Errors: core.FormErrors(err)})
-			return nil
+			return s.renderMembers(w, r, u, core.StatusFor(code), core.FormView{Errors: core.FormErrors(err)})
 		}
 		core.SeeOther(w, r, "/coordinator/members?done="+done)
 		return nil
@@ -122,8 +118,7 @@ func (s *server) decideMemberExport(w http.ResponseWriter, r *http.Request, u sc
 	e, err := s.Police.DecideMemberExport(r.Context(), u, r.PathValue("id"), r.PostFormValue("decision"))
 	if err != nil {
 		if code := scheme.ErrorCode(err); code == scheme.CodeInvalid || code == scheme.CodeForbidden || code == scheme.CodeConflict {
-			s.renderMembers(w, r, u, core.StatusFor(code), core.FormView{Errors: core.FormErrors(err)})
-			return nil
+			return s.renderMembers(w, r, u, core.StatusFor(code), core.FormView{Errors: core.FormErrors(err)})
 		}
 		return err
 	}
@@ -141,8 +136,7 @@ func (s *server) downloadMemberExport(w http.ResponseWriter, r *http.Request, u 
 	e, err := s.Police.DownloadMemberExport(r.Context(), u, r.PathValue("id"))
 	if err != nil {
 		if code := scheme.ErrorCode(err); code == scheme.CodeConflict || code == scheme.CodeForbidden {
-			s.renderMembers(w, r, u, core.StatusFor(code), core.FormView{Errors: core.FormErrors(err)})
-			return nil
+			return s.renderMembers(w, r, u, core.StatusFor(code), core.FormView{Errors: core.FormErrors(err)})
 		}
 		return err
 	}

@@ -25,18 +25,16 @@ type newsletterIssueRow struct {
 	Failed, Outbox                int
 }
 
-func (s *server) renderNewsletterAdmin(w http.ResponseWriter, r *http.Request, status int, f core.FormView, v NewsletterAdminView) {
+func (s *server) renderNewsletterAdmin(w http.ResponseWriter, r *http.Request, status int, f core.FormView, v NewsletterAdminView) error {
 	ctx := r.Context()
 	var err error
 	if v.Confirmed, v.Pending, err = s.Content.Subscribers(ctx); err != nil {
-		s.Fail(w, r, err)
-		return
+		return err
 	}
 	page := core.PageFrom(r)
 	issues, err := s.Content.Issues(ctx, page)
 	if err != nil {
-		s.Fail(w, r, err)
-		return
+		return err
 	}
 	v.Pager = core.NewPager(r.URL.Query(), "/admin/newsletter", page, issues.Total)
 	for _, is := range issues.Items {
@@ -46,13 +44,13 @@ func (s *server) renderNewsletterAdmin(w http.ResponseWriter, r *http.Request, s
 	}
 	f.Extra = v
 	s.Render(w, r, status, viewNewsletterAdmin, f)
+	return nil
 }
 
 func (s *server) newsletterAdmin() http.Handler {
 	return core.NoIndex(s.SignedIn(func(w http.ResponseWriter, r *http.Request, u scheme.User) error {
-		s.renderNewsletterAdmin(w, r, http.StatusOK, core.FormView{}, NewsletterAdminView{
+		return s.renderNewsletterAdmin(w, r, http.StatusOK, core.FormView{}, NewsletterAdminView{
 			Notice: map[string]string{"sent": "Sent: the emails are on their way, paced by the email rate limit."}[r.URL.Query().Get("done")]})
-		return nil
 	}, scheme.RoleAdmin))
 }
 
@@ -65,17 +63,12 @@ func (s *server) sendIssue() http.Handler {
 			if err != nil {
 				return err
 			}
-			s.renderNewsletterAdmin(w, r, http.StatusOK, core.FormView{Values: vals}, NewsletterAdminView{Preview: h, Previewing: true})
-			return nil
+			return s.renderNewsletterAdmin(w, r, http.StatusOK, core.FormView{Values: vals}, NewsletterAdminView{Preview: h, Previewing: true})
 		}
 		links := s.NewsletterLinks(r)
 		_, err := s.Content.SendIssue(r.Context(), u, vals["subject"], markdown.Text(vals["body"], sv.Name, sv.Region), links.Unsubscribe)
-		if s.refused(w, r, err, vals, func(f core.FormView) {
-			s.renderNewsletterAdmin(w, r, http.StatusUnprocessableEntity, f, NewsletterAdminView{})
-		}) {
-			return nil
-		}
-		core.SeeOther(w, r, "/admin/newsletter?done=sent")
-		return nil
+		return s.answer(w, r, err, vals, func(f core.FormView) error {
+			return s.renderNewsletterAdmin(w, r, http.StatusUnprocessableEntity, f, NewsletterAdminView{})
+		}, "/admin/newsletter?done=sent")
 	}, scheme.RoleAdmin))
 }

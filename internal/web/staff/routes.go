@@ -118,18 +118,18 @@ func Routes(mux core.Mux, c *core.Server) {
 	mux.Handle("POST /admin/api-keys/{id}/revoke", s.revokeAPIKey())
 }
 
-// refused answers a form the domain did not accept: its problems on the
-// form again, with what was typed (again does that), or any other failure
-// as an error page. It reports whether it answered; when it did not, the
-// form was accepted and the handler goes on.
-func (s *server) refused(w http.ResponseWriter, r *http.Request, err error, vals map[string]string, again func(core.FormView)) bool {
+// answer answers a form's post once the domain has acted on it: on to
+// next when it accepted the form; when it refused it, the form again
+// (again does that) with its problems and what was typed; any other
+// failure is returned, for an error page.
+func (s *server) answer(w http.ResponseWriter, r *http.Request, err error, vals map[string]string, again func(core.FormView) error, next string) error {
 	switch {
 	case err == nil:
-		return false
+		core.SeeOther(w, r, next)
 	case scheme.ErrorCode(err) == scheme.CodeInvalid:
-		again(core.FormView{Values: vals, Errors: core.FormErrors(err)})
+		return again(core.FormView{Values: vals, Errors: core.FormErrors(err)})
 	default:
-		s.Fail(w, r, err)
+		return err
 	}
-	return true
+	return nil
 }

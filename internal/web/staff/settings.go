@@ -33,8 +33,7 @@ func (s *server) settingsPage() http.Handler {
 		if r.URL.Query().Get("done") == "saved" {
 			notice = "Settings saved. They apply from now on, for everyone; the audit log records what changed."
 		}
-		s.renderSettings(w, r, http.StatusOK, settings.InputOf(cur), core.FormView{Notice: notice})
-		return nil
+		return s.renderSettings(w, r, http.StatusOK, settings.InputOf(cur), core.FormView{Notice: notice})
 	}, scheme.RoleAdmin))
 }
 
@@ -47,16 +46,12 @@ func (s *server) saveSettings(w http.ResponseWriter, r *http.Request, u scheme.U
 		Open: f.Get("open"), Close: f.Get("close"), Days: f["days"], ClosedDays: f.Get("closed_days"),
 		ChecksPerDay: f.Get("checks_per_day"), ChecksPerMinute: f.Get("checks_per_minute"), RequireApproval: f.Get("require_approval") == "true"}
 	_, err := s.Settings.Update(r.Context(), u, in)
-	if s.refused(w, r, err, nil, func(fv core.FormView) { s.renderSettings(w, r, http.StatusUnprocessableEntity, in, fv) }) {
-		return nil
-	}
-	core.SeeOther(w, r, "/admin/settings?done=saved")
-	return nil
+	return s.answer(w, r, err, nil, func(fv core.FormView) error { return s.renderSettings(w, r, http.StatusUnprocessableEntity, in, fv) }, "/admin/settings?done=saved")
 }
 
 // renderSettings shows the form with in's values (as typed, when it is
 // shown again with problems).
-func (s *server) renderSettings(w http.ResponseWriter, r *http.Request, status int, in settings.Input, f core.FormView) {
+func (s *server) renderSettings(w http.ResponseWriter, r *http.Request, status int, in settings.Input, f core.FormView) error {
 	f.Values = map[string]string{"name": in.Name, "contact_email": in.ContactEmail, "quick_exit_url": in.QuickExitURL,
 		"open": in.Open, "close": in.Close, "closed_days": in.ClosedDays, "checks_per_day": in.ChecksPerDay, "checks_per_minute": in.ChecksPerMinute}
 	v := SettingsView{RequireApproval: in.RequireApproval, TimeZone: s.Location().String()}
@@ -70,4 +65,5 @@ func (s *server) renderSettings(w http.ResponseWriter, r *http.Request, status i
 	}
 	f.Extra = v
 	s.Render(w, r, status, viewSettings, f)
+	return nil
 }
