@@ -45,7 +45,7 @@ type shot struct {
 
 var shots = []shot{
 	{"home-360", "demo-member", "/", 360, 800, nil, "A member's home page on a phone."},
-	{"check-360", "demo-member", "/check", 360, 800, checkValue("lonely.traveller@example.com"), "The check: an email address reported before, on a phone."},
+	{"check-360", "demo-member", "/check", 360, 800, checkValue("lonely.traveller@example.org"), "The check: an email address reported before, on a phone."},
 	{"alert-360", "demo-member", "/alerts", 360, 800, followFirst(`^/alerts/[^/]+$`), "An alert, on a phone."},
 	{"report-360", "demo-member", "/reports", 360, 800, submit(`form[action="/reports/new"]`), "The first step of the report form, on a phone."},
 	{"queue-1280", "demo-coordinator", "/coordinator/reports", 1280, 1400, nil, "The coordinators' review queue, on a laptop."},

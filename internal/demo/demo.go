@@ -1,7 +1,6 @@
 // Package demo fills a new database with realistic, entirely fictional data
 // for trying the service out. Every name is invented, every phone number is in
-// Ofcom's drama range (07700 900xxx) and every address is at example.org or
-// example.com.
+// Ofcom's drama range (07700 900xxx) and every address is at example.org.
 //
 // The data tells one coherent story, placed relative to the moment the demo
 // starts: members in every region, reports from them in towns of their
@@ -85,11 +84,11 @@ var pending = []struct {
 		AlertChannels: []string{"email"}, Regions: []string{"london"}, Sector: "indoor-independent"}, 26 * time.Hour},
 	// Email not on the website's domain.
 	{account.ApplicationInput{Type: "project", Username: "harbour-project", AlertChannels: []string{"email"}, Regions: []string{"south-west"},
-		Organisation: &account.OrgInput{Name: "Harbour Health Project", Website: "https://harbour-health.example.org", Email: "harbourhealth@example.com",
+		Organisation: &account.OrgInput{Name: "Harbour Health Project", Website: "https://harbour-health.example.org", Email: "harbourhealth@example.org",
 			KeyContact: "Priya Nair", Description: "Sexual health clinic sessions and advocacy for sex workers in Bristol and Plymouth."}}, 13 * time.Hour},
 	// Mobile matches an offender's number: possible offender.
 	{account.ApplicationInput{Type: "establishment", Username: "rosewood-agency", Mobile: "07700 900666", AlertChannels: []string{"sms"}, Regions: []string{"west-midlands"},
-		Organisation: &account.OrgInput{Name: "Rosewood Companions", Website: "https://rosewood.example.com", Email: "bookings@rosewood.example.com",
+		Organisation: &account.OrgInput{Name: "Rosewood Companions", Website: "https://rosewood.example.org", Email: "bookings@rosewood.example.org",
 			KeyContact: "Alex Stone", Description: "Independent escort directory that wants to pass safety alerts to the workers who advertise with us."}}, 5 * time.Hour},
 	// A plain application with nothing to flag.
 	{account.ApplicationInput{Type: "individual", Username: "quiet-applicant", WorkName: "Juniper", Mobile: "07700 900104",

@@ -68,7 +68,7 @@ func seedPolice(ctx context.Context, db *store.DB, svc *police.Service, signInUR
 		for k := range 1 + day%4 {
 			value := fmt.Sprintf("07700 900%03d", 300+day*4+k)
 			if k == 0 && day%3 == 0 {
-				value = "lonely.traveller@example.com" // in the nationwide alert
+				value = "lonely.traveller@example.org" // in the nationwide alert
 			}
 			if _, err := checks.Member(ctx, member, check.ChannelWeb, "", value); err != nil {
 				db.SetClock(time.Now)

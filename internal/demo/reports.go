@@ -123,7 +123,7 @@ func plans(c clock, types []scheme.IncidentType) []plan {
 		// alert.
 		{reporter: "demo-bea", region: "north-west", town: "Manchester", submitted: c.daysAgo(60, 13, 20), delay: 26 * time.Hour,
 			types: []string{"blackmail-doxxing"}, offender: report.OffenderInput{Description: traveller,
-				Identifiers: ids("email", "lonely.traveller@example.com", "username", "@LonelyTraveller")},
+				Identifiers: ids("email", "lonely.traveller@example.org", "username", "@LonelyTraveller")},
 			place: "hotel", contact: "website-advert", sector: "escort", consents: withAlert, purpose: forNationwide},
 		{reporter: "demo-holly", region: "scotland", town: "Glasgow", submitted: c.daysAgo(41, 21, 50), delay: 3 * time.Hour,
 			types: []string{"harassment-stalking"}, offender: report.OffenderInput{Description: traveller, Identifiers: ids("username", "lonelytraveller")},
