@@ -40,6 +40,9 @@ type User struct {
 	OrganisationID string `json:"organisation_id,omitempty"`
 	// SecondFactor is true when the user signs in with a TOTP code.
 	SecondFactor bool `json:"second_factor"`
+	// Language is the one she chose to read the service in ("" until she
+	// does): a code of i18n.Languages.
+	Language string `json:"language"`
 }
 
 // UsernameProblem returns what is wrong with a chosen username in plain

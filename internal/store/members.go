@@ -356,3 +356,18 @@ func (area Accounts) UserByUsername(ctx context.Context, username string) (schem
 	u.Username, err = db.open("users", "username", u.ID, nameCT)
 	return u, err
 }
+
+// SetLanguage records the language a member reads the service in (a code
+// the caller has checked; "" for her browser's).
+func (area Accounts) SetLanguage(ctx context.Context, userID, code string) error {
+	return area.db.inTx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `UPDATE users SET language = $1 WHERE id = $2`, code, userID)
+		if err != nil {
+			return err
+		}
+		if n, err := res.RowsAffected(); err == nil && n == 0 {
+			return scheme.Errorf(scheme.CodeNotFound, "No such account.")
+		}
+		return nil
+	})
+}

@@ -12,6 +12,7 @@ import (
 	"strings"
 	"sync"
 
+	"uglymugs/internal/i18n"
 	"uglymugs/internal/scheme"
 )
 
@@ -30,12 +31,17 @@ type Page struct {
 	User         scheme.User // the signed-in user, when SignedIn
 	UnreadAlerts int         // alerts the member has not opened yet
 	Nav          Nav
+	Lang         i18n.Language // the language the page is in
+	Languages    []i18n.Language
 	Data         any
 }
 
-// parseViews parses each view once with the layout and every partial.
-func parseViews(a *assets) (map[string]*template.Template, error) {
-	funcs := template.FuncMap{"asset": a.url, "field": newField, "optional": optionalField}
+// parseViews parses each view once with the layout and every partial, in
+// the words of loc.
+func parseViews(a *assets, loc *i18n.Localizer) (map[string]*template.Template, error) {
+	funcs := template.FuncMap{"asset": a.url, "field": newField, "optional": optionalField,
+		"t":  func(id string, kv ...any) string { return loc.T(id, pairs(kv)) },
+		"tn": func(id string, n int, kv ...any) string { return loc.N(id, n, pairs(kv)) }}
 	base, err := template.New("").Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/partials/*.html")
 	if err != nil {
 		return nil, fmt.Errorf("parse layout: %w", err)
@@ -116,6 +122,8 @@ func (s *Server) page(r *http.Request, data any) Page {
 		Theme:        ThemeFrom(r),
 		QuickExitURL: sv.QuickExitURL,
 		Demo:         s.Config.Demo,
+		Lang:         s.Language(r),
+		Languages:    i18n.Languages,
 		Data:         data,
 	}
 }
@@ -123,15 +131,16 @@ func (s *Server) page(r *http.Request, data any) Page {
 // Render writes a view with status. It renders to a buffer first so that a
 // template error becomes a clean 500, not half a page.
 func (s *Server) Render(w http.ResponseWriter, r *http.Request, status int, view View, data any) {
-	t, ok := s.views[view.name]
-	if !ok {
-		s.ServerError(w, r, fmt.Errorf("no view %q", view.name))
-		return
-	}
 	buf := bufPool.Get().(*bytes.Buffer)
 	buf.Reset()
 	defer bufPool.Put(buf)
-	if err := t.ExecuteTemplate(buf, "layout", s.page(r, data)); err != nil {
+	p := s.page(r, data)
+	t, err := s.views.of(p.Lang, view)
+	if err != nil {
+		s.ServerError(w, r, err)
+		return
+	}
+	if err := t.ExecuteTemplate(buf, "layout", p); err != nil {
 		if view == viewError {
 			// Don't loop: the error page itself failed.
 			http.Error(w, "Something went wrong on our side. Please try again in a moment.", http.StatusInternalServerError)
@@ -142,6 +151,8 @@ func (s *Server) Render(w http.ResponseWriter, r *http.Request, status int, view
 		return
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("Content-Language", p.Lang.Code)
+	w.Header().Add("Vary", "Accept-Language")
 	w.WriteHeader(status)
 	_, _ = buf.WriteTo(w) // the client went away
 }

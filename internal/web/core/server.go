@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net/http"
 	"sync"
+	"uglymugs/internal/i18n"
 
 	"github.com/prometheus/client_golang/prometheus"
 
@@ -101,7 +102,8 @@ type Server struct {
 	Police   *police.Service
 	Settings *settings.Service
 	Log      *slog.Logger
-	views    map[string]*template.Template
+	Words    *i18n.Catalogue // the languages pages are in
+	views    *viewSets
 	assets   *assets
 	metrics  *httpMetrics
 	reg      *prometheus.Registry
@@ -118,7 +120,11 @@ func New(cfg Config, svc Services, log *slog.Logger, reg *prometheus.Registry) (
 	if err != nil {
 		return nil, err
 	}
-	views, err := parseViews(a)
+	words, err := i18n.New()
+	if err != nil {
+		return nil, err
+	}
+	views, err := newViewSets(a, words)
 	if err != nil {
 		return nil, err
 	}
@@ -128,7 +134,7 @@ func New(cfg Config, svc Services, log *slog.Logger, reg *prometheus.Registry) (
 	watchUnreadable(svc.Health, reg, log)
 	return &Server{
 		Config: cfg, health: svc.Health, Content: svc.Content, Accounts: svc.Accounts, Reports: svc.Reports,
-		Alerts: svc.Alerts, Checks: svc.Checks, Police: svc.Police, Settings: svc.Settings, Log: log, views: views, assets: a,
+		Alerts: svc.Alerts, Checks: svc.Checks, Police: svc.Police, Settings: svc.Settings, Log: log, views: views, assets: a, Words: words,
 		metrics: newHTTPMetrics(reg), reg: reg,
 		termsHTML:  map[termsKey]template.HTML{},
 		writeSlots: make(chan struct{}, cmp.Or(cfg.WriteSlots, 8)),

@@ -4,6 +4,8 @@ import (
 	"html/template"
 	"slices"
 	"testing"
+
+	"uglymugs/internal/i18n"
 )
 
 // TestViews_StartUpFailsWithoutATemplateForAnyViewAHandlerRenders: every
@@ -14,7 +16,12 @@ func TestViews_StartUpFailsWithoutATemplateForAnyViewAHandlerRenders(t *testing.
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := parseViews(a); err != nil {
+	words, err := i18n.New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	en := words.Localizer(i18n.English)
+	if _, err := parseViews(a, en); err != nil {
 		t.Fatalf("the views as built: %v", err)
 	}
 	NewView("no-such-view")
@@ -23,7 +30,7 @@ func TestViews_StartUpFailsWithoutATemplateForAnyViewAHandlerRenders(t *testing.
 		delete(viewSet, "no-such-view")
 		viewsMu.Unlock()
 	})
-	_, err = parseViews(a)
+	_, err = parseViews(a, en)
 	if err == nil || err.Error() != "views without a template: no-such-view" {
 		t.Fatalf("a view without a template: %v", err)
 	}

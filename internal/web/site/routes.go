@@ -14,6 +14,7 @@ var (
 	viewContent     = core.NewView("content")
 	viewHome        = core.NewView("home")
 	viewJoin        = core.NewView("join")
+	viewLanguage    = core.NewView("language")
 	viewNewsletter  = core.NewView("newsletter")
 	viewReset       = core.NewView("reset")
 	viewResetCode   = core.NewView("reset-code")
@@ -46,6 +47,8 @@ func Routes(mux core.Mux, c *core.Server) {
 	mux.Handle("GET /terms", s.handleTerms())
 	mux.Handle("GET /statistics", s.publicStatistics())
 	mux.Handle("POST /theme", s.handleTheme())
+	mux.Handle("GET /language", s.languagePage())
+	mux.Handle("POST /language", s.chooseLanguage())
 
 	// Joining and signing in.
 	mux.Handle("GET /join/{type}", s.applyPage())

@@ -1,0 +1,201 @@
+// Package i18n is the languages members read the service in: which there
+// are, how a request's language is chosen, and the catalogues of their
+// words.
+//
+// A message's ID is its English text ("Check a number"), as in gettext:
+// a template reads as the page does, English needs no catalogue of its
+// own, and a changed English sentence is, rightly, untranslated until a
+// translator sees it. Messages that take a number (plurals, by CLDR's
+// rules for each language) or whose English should not be their ID have
+// a short ID and their English in locales/en.toml.
+//
+// Each language's catalogue is locales/CODE.toml, with its glossary of
+// the safety terms beside it in locales/GLOSSARY.md. A message missing
+// from a catalogue shows in English; a test fails when any catalogue
+// lacks a message that the pages use.
+package i18n
+
+import (
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"path"
+	"strings"
+
+	"github.com/BurntSushi/toml"
+	goi18n "github.com/nicksnyder/go-i18n/v2/i18n"
+	"golang.org/x/text/language"
+)
+
+// Language is one the service speaks.
+type Language struct {
+	Code string // a BCP 47 tag, as in <html lang> and the member's profile
+	Name string // in its own words, as the language switch shows it
+	// Short is what the header shows of it: two letters, or a word where
+	// its speakers would not read Latin letters.
+	Short string
+	// Review says who has read the catalogue: "source" (English),
+	// "draft" (written by the developers, not yet read by a native
+	// speaker) or "reviewed".
+	Review string
+	tag    language.Tag
+}
+
+// Tag is the language's tag.
+func (l Language) Tag() language.Tag { return l.tag }
+
+// Languages are those the service speaks, English first.
+var Languages = []Language{
+	{Code: "en-GB", Name: "English", Short: "EN", Review: "source"},
+	{Code: "ro", Name: "Română", Short: "RO", Review: "draft"},
+	{Code: "pt-BR", Name: "Português (Brasil)", Short: "PT", Review: "draft"},
+	{Code: "pl", Name: "Polski", Short: "PL", Review: "draft"},
+	{Code: "hu", Name: "Magyar", Short: "HU", Review: "draft"},
+	{Code: "bg", Name: "Български", Short: "BG", Review: "draft"},
+	{Code: "es", Name: "Español", Short: "ES", Review: "draft"},
+	{Code: "th", Name: "ไทย", Short: "ไทย", Review: "draft"},
+	{Code: "zh-Hans", Name: "简体中文", Short: "中文", Review: "draft"},
+}
+
+// English is the source language.
+var English = Languages[0]
+
+func init() {
+	for i := range Languages {
+		Languages[i].tag = language.MustParse(Languages[i].Code)
+	}
+	English = Languages[0]
+}
+
+//go:embed locales/*.toml
+var localeFS embed.FS
+
+// Catalogue holds every language's messages.
+type Catalogue struct {
+	bundle  *goi18n.Bundle
+	matcher language.Matcher
+	ids     []string // en.toml's
+}
+
+// New reads the catalogues.
+func New() (*Catalogue, error) {
+	b := goi18n.NewBundle(language.English)
+	b.RegisterUnmarshalFunc("toml", toml.Unmarshal)
+	files, err := fs.Glob(localeFS, "locales/*.toml")
+	if err != nil {
+		return nil, err
+	}
+	c := &Catalogue{bundle: b}
+	for _, f := range files {
+		buf, err := localeFS.ReadFile(f)
+		if err != nil {
+			return nil, err
+		}
+		mf, err := b.ParseMessageFileBytes(buf, path.Base(f))
+		if err != nil {
+			return nil, fmt.Errorf("catalogue %s: %w", f, err)
+		}
+		if path.Base(f) == "en.toml" {
+			for _, m := range mf.Messages {
+				c.ids = append(c.ids, m.ID)
+			}
+		}
+	}
+	tags := make([]language.Tag, len(Languages))
+	for i, l := range Languages {
+		tags[i] = l.tag
+	}
+	c.matcher = language.NewMatcher(tags)
+	return c, nil
+}
+
+// Find returns the language with code (any case), if the service speaks it.
+func Find(code string) (Language, bool) {
+	code = strings.TrimSpace(code)
+	for _, l := range Languages {
+		if strings.EqualFold(l.Code, code) {
+			return l, true
+		}
+	}
+	return Language{}, false
+}
+
+// Choose returns the language for a request: the first of chosen (the
+// member's profile, then the visitor's cookie) that the service speaks,
+// else the best match for the browser's Accept-Language, else English.
+func (c *Catalogue) Choose(acceptLanguage string, chosen ...string) Language {
+	for _, code := range chosen {
+		if l, ok := Find(code); ok {
+			return l
+		}
+	}
+	if acceptLanguage == "" {
+		return English
+	}
+	prefs, _, err := language.ParseAcceptLanguage(acceptLanguage)
+	if err != nil || len(prefs) == 0 {
+		return English
+	}
+	_, i, conf := c.matcher.Match(prefs...)
+	if conf == language.No {
+		return English
+	}
+	return Languages[i]
+}
+
+// Localizer speaks one language.
+func (c *Catalogue) Localizer(l Language) *Localizer {
+	return &Localizer{Language: l, l: goi18n.NewLocalizer(c.bundle, l.Code)}
+}
+
+// Localizer gives one language's words for messages.
+type Localizer struct {
+	Language Language
+	l        *goi18n.Localizer
+}
+
+// T is message id in the language, with data's fields in its {{.Name}}
+// placeholders. A message no catalogue has is its id, as English.
+func (l *Localizer) T(id string, data ...map[string]any) string {
+	return l.localize(id, nil, data)
+}
+
+// N is message id for the number n ({{.Count}} in it), in the plural form
+// the language's CLDR rules give for n.
+func (l *Localizer) N(id string, n int, data ...map[string]any) string {
+	return l.localize(id, n, data)
+}
+
+func (l *Localizer) localize(id string, n any, data []map[string]any) string {
+	td := map[string]any{}
+	for _, d := range data {
+		for k, v := range d {
+			td[k] = v
+		}
+	}
+	if n != nil {
+		td["Count"] = n
+	}
+	s, err := l.l.Localize(&goi18n.LocalizeConfig{MessageID: id, TemplateData: td, PluralCount: n,
+		DefaultMessage: &goi18n.Message{ID: id, Other: id}})
+	if err != nil && s == "" {
+		return id
+	}
+	return s
+}
+
+// Has reports whether l's own catalogue has message id (English has
+// every message: its ID, or en.toml).
+func (c *Catalogue) Has(l Language, id string) bool {
+	if l.Code == English.Code {
+		return true
+	}
+	_, tag, err := goi18n.NewLocalizer(c.bundle, l.Code).LocalizeWithTag(&goi18n.LocalizeConfig{MessageID: id})
+	var missing *goi18n.MessageNotFoundErr
+	return !errors.As(err, &missing) && tag == l.tag
+}
+
+// IDs are the messages English defines in en.toml: each catalogue must
+// have them too.
+func (c *Catalogue) IDs() []string { return c.ids }
