@@ -12,10 +12,10 @@ import (
 // LangCookie keeps a visitor's choice of language.
 const LangCookie = "lang"
 
-// Language is the language to answer r in: the member's own choice, then
-// the visitor's (the cookie the language switch sets), then the best
+// languageOf is the language to answer r in: the member's own choice,
+// then the visitor's (the cookie the language switch sets), then the best
 // match for the browser's languages, then English.
-func (s *Server) Language(r *http.Request) i18n.Language {
+func languageOf(words *i18n.Catalogue, r *http.Request) i18n.Language {
 	var chosen []string
 	if u, ok := UserFrom(r); ok && u.Language != "" {
 		chosen = append(chosen, u.Language)
@@ -23,12 +23,7 @@ func (s *Server) Language(r *http.Request) i18n.Language {
 	if c, err := r.Cookie(LangCookie); err == nil {
 		chosen = append(chosen, c.Value)
 	}
-	return s.Words.Choose(r.Header.Get("Accept-Language"), chosen...)
-}
-
-// Localizer gives the words of r's language, for text made in Go.
-func (s *Server) Localizer(r *http.Request) *i18n.Localizer {
-	return s.Words.Localizer(s.Language(r))
+	return words.Choose(r.Header.Get("Accept-Language"), chosen...)
 }
 
 // viewSets are the views in each language, each parsed the first time a

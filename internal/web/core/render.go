@@ -122,7 +122,7 @@ func (s *Server) page(r *http.Request, data any) Page {
 		Theme:        ThemeFrom(r),
 		QuickExitURL: sv.QuickExitURL,
 		Demo:         s.Config.Demo,
-		Lang:         s.Language(r),
+		Lang:         languageOf(s.Words, r),
 		Languages:    i18n.Languages,
 		Data:         data,
 	}
