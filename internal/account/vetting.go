@@ -113,11 +113,12 @@ type Me struct {
 	RejectionReason   string                   `json:"rejection_reason,omitempty"`
 	Profile           *scheme.Profile          `json:"profile,omitempty"`
 	Organisation      *scheme.Organisation     `json:"organisation,omitempty"`
+	Language          string                   `json:"language"` // "" until she chooses
 }
 
 // Me gathers a user's own account.
 func (s *Service) Me(ctx context.Context, u scheme.User) (Me, error) {
-	me := Me{ID: u.ID, Username: u.Username, Role: u.Role, Status: u.Status}
+	me := Me{ID: u.ID, Username: u.Username, Role: u.Role, Status: u.Status, Language: u.Language}
 	if a, err := s.DB.Accounts.ApplicationOfUser(ctx, u.ID); err == nil {
 		me.ApplicationStatus, me.Question, me.RejectionReason = a.Status, a.Question, a.Reason
 		if a.Status != scheme.ApplicationInfoRequested {

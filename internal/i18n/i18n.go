@@ -7,10 +7,10 @@
 // own, and a changed English sentence is, rightly, untranslated until a
 // translator sees it. Messages that take a number (plurals, by CLDR's
 // rules for each language) or whose English should not be their ID have
-// a short ID and their English in locales/en.toml.
+// a short ID and their English in a locales/*.en.toml file.
 //
-// Each language's catalogue is locales/CODE.toml, with its glossary of
-// the safety terms beside it in locales/GLOSSARY.md. A message missing
+// Each language's catalogue is the files locales/*.CODE.toml, with the
+// glossary of the safety terms beside them in locales/GLOSSARY.md. A message missing
 // from a catalogue shows in English; a test fails when any catalogue
 // lacks a message that the pages use.
 package i18n
@@ -68,6 +68,10 @@ func init() {
 	English = Languages[0]
 }
 
+// Catalogue files are locales/AREA.CODE.toml: "frame" for what every page
+// has, one area per group of pages, so that each can be translated and
+// reviewed on its own.
+//
 //go:embed locales/*.toml
 var localeFS embed.FS
 
@@ -75,7 +79,7 @@ var localeFS embed.FS
 type Catalogue struct {
 	bundle  *goi18n.Bundle
 	matcher language.Matcher
-	ids     []string // en.toml's
+	ids     []string // the *.en.toml files'
 }
 
 // New reads the catalogues.
@@ -96,7 +100,7 @@ func New() (*Catalogue, error) {
 		if err != nil {
 			return nil, fmt.Errorf("catalogue %s: %w", f, err)
 		}
-		if path.Base(f) == "en.toml" {
+		if mf.Tag == language.English {
 			for _, m := range mf.Messages {
 				c.ids = append(c.ids, m.ID)
 			}
@@ -186,7 +190,7 @@ func (l *Localizer) localize(id string, n any, data []map[string]any) string {
 }
 
 // Has reports whether l's own catalogue has message id (English has
-// every message: its ID, or en.toml).
+// every message: its ID, or the *.en.toml files).
 func (c *Catalogue) Has(l Language, id string) bool {
 	if l.Code == English.Code {
 		return true
@@ -196,6 +200,6 @@ func (c *Catalogue) Has(l Language, id string) bool {
 	return !errors.As(err, &missing) && tag == l.tag
 }
 
-// IDs are the messages English defines in en.toml: each catalogue must
+// IDs are the messages English defines in its *.en.toml files: each catalogue must
 // have them too.
 func (c *Catalogue) IDs() []string { return c.ids }

@@ -188,6 +188,8 @@ func TestAuthorisationMatrix_EveryRouteForEveryRole(t *testing.T) {
 		"GET /terms":                           {path: "/terms", public: true},
 		"GET /statistics":                      {path: "/statistics", public: true},
 		"POST /theme":                          {path: "/theme", public: true},
+		"GET /language":                        {path: "/language", public: true},
+		"POST /language":                       {path: "/language", public: true},
 		"GET /join/{type}":                     {path: "/join/individual", public: true},
 		"POST /join/{type}":                    {path: "/join/individual", public: true},
 		"GET /signin":                          {path: "/signin", public: true},
@@ -322,6 +324,7 @@ func TestAuthorisationMatrix_EveryRouteForEveryRole(t *testing.T) {
 		"GET /api/v1/me":                              {path: "/api/v1/me", allowed: signedIn},
 		"GET /api/v1/me/export":                       {path: "/api/v1/me/export", allowed: signedIn},
 		"DELETE /api/v1/me":                           {path: "/api/v1/me", allowed: signedIn, destructive: true},
+		"PATCH /api/v1/me":                            {path: "/api/v1/me", allowed: signedIn, json: `{"language":"pt-BR"}`},
 		"POST /api/v1/members/{id}/revoke":            {path: "/api/v1/members/" + member2 + "/revoke", allowed: staff},
 		"POST /api/v1/reports":                        {path: "/api/v1/reports", allowed: reporters},
 		// The API lists a signed-in person's own reports: an applicant's are none.

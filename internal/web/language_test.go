@@ -1,6 +1,8 @@
 package web_test
 
 import (
+	"context"
+	"encoding/json"
 	"io"
 	"net/http"
 	"net/url"
@@ -9,6 +11,7 @@ import (
 	"time"
 
 	"uglymugs/internal/account"
+	"uglymugs/internal/apitest"
 	"uglymugs/internal/scheme"
 	"uglymugs/internal/store"
 	"uglymugs/internal/store/storetest"
@@ -101,6 +104,64 @@ func TestLanguage_BrowserThenChoiceThenProfile(t *testing.T) {
 		other := &http.Cookie{Name: "um", Value: sessionFor(t, db, id)}
 		if _, body := get("/alerts", "en-GB", other); !strings.Contains(body, `<html lang="hu"`) || !strings.Contains(body, "Oldal elhagyása") {
 			t.Error("her profile's language does not follow her")
+		}
+	})
+}
+
+// Through the API a member sets her language (PATCH /api/v1/me), GET
+// /api/v1/me says it, and the API's problems come back in it; a language
+// the service does not speak is refused, saying which field.
+func TestLanguage_APISetsItAndSpeaksIt(t *testing.T) {
+	storetest.EachDialect(t, func(t *testing.T, dialect store.Dialect) {
+		db := storetest.Open(t, dialect)
+		ts := newServerOn(t, db, web.Config{})
+		ts.Client().Transport = apitest.Transport(t, ts.Client().Transport)
+		acc, err := account.New(db, scheme.DefaultWorkingHours(time.UTC), "http://test.example.org/signin")
+		if err != nil {
+			t.Fatal(err)
+		}
+		id := approved(t, db, acc, account.ApplicationInput{Type: "individual", Username: "m.api.lang", WorkName: "Lang", Email: "api.lang@example.org"})
+		tok, _, err := db.Sessions.CreateSession(context.Background(), id, scheme.SessionAPI, account.DefaultAPITTL)
+		if err != nil {
+			t.Fatal(err)
+		}
+		call := func(method, body string) (int, map[string]any) {
+			t.Helper()
+			req, _ := http.NewRequest(method, ts.URL+"/api/v1/me", strings.NewReader(body))
+			req.Header.Set("Authorization", "Bearer "+tok)
+			req.Header.Set("Accept-Language", "en-GB")
+			if body != "" {
+				req.Header.Set("Content-Type", "application/json")
+			}
+			resp, err := ts.Client().Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer resp.Body.Close()
+			var out map[string]any
+			if err := json.NewDecoder(resp.Body).Decode(&out); err != nil {
+				t.Fatal(err)
+			}
+			return resp.StatusCode, out
+		}
+		if status, me := call("GET", ""); status != http.StatusOK || me["language"] != "" {
+			t.Fatalf("before choosing: %d, language %v", status, me["language"])
+		}
+		if status, me := call("PATCH", `{"language":"pt-br"}`); status != http.StatusOK || me["language"] != "pt-BR" {
+			t.Fatalf("choosing Portuguese: %d, language %v", status, me["language"])
+		}
+		if status, me := call("GET", ""); status != http.StatusOK || me["language"] != "pt-BR" {
+			t.Errorf("after choosing: %d, language %v", status, me["language"])
+		}
+		// Her language, not the request's Accept-Language, is the API's.
+		status, out := call("PATCH", `{"language":"xx"}`)
+		e, _ := out["error"].(map[string]any)
+		fields, _ := e["fields"].(map[string]any)
+		if status != http.StatusUnprocessableEntity || e["message"] != "Algumas respostas precisam de revisão." || fields["language"] != "Escolha um dos idiomas oferecidos." {
+			t.Errorf("an unknown language: %d %v", status, out)
+		}
+		if status, me := call("PATCH", `{"language":""}`); status != http.StatusOK || me["language"] != "" {
+			t.Errorf("back to the browser's: %d, language %v", status, me["language"])
 		}
 	})
 }

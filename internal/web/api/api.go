@@ -139,6 +139,7 @@ func (s *server) tokenAuth(next core.Handler, roles ...scheme.Role) http.Handler
 			s.APIFail(w, r, err)
 			return
 		}
+		r = core.AsUser(r, u, s.Words)
 		if !core.Allowed(u, roles) {
 			s.APIFail(w, r, core.ErrForbidden)
 			return
@@ -266,6 +267,24 @@ func (s *server) getMe(w http.ResponseWriter, r *http.Request, u scheme.User) er
 	}
 	core.WriteJSON(w, http.StatusOK, me)
 	return nil
+}
+
+// setLanguage chooses the caller's language (PATCH /api/v1/me).
+func (s *server) setLanguage() http.Handler {
+	return s.tokenAuth(withJSON(s, func(r *http.Request, u scheme.User, in struct {
+		Language *string `json:"language"`
+	}) (int, any, error) {
+		if in.Language == nil {
+			return 0, nil, scheme.Invalid(map[string]string{"language": "Choose one of the languages offered."})
+		}
+		code, err := s.Accounts.SetLanguage(r.Context(), u, *in.Language)
+		if err != nil {
+			return 0, nil, err
+		}
+		u.Language = code
+		me, err := s.Accounts.Me(r.Context(), u)
+		return http.StatusOK, me, err
+	}))
 }
 
 func (s *server) exportMine(w http.ResponseWriter, r *http.Request, u scheme.User) error {

@@ -75,5 +75,6 @@ func (s *Server) ServerError(w http.ResponseWriter, r *http.Request, err error) 
 }
 
 func (s *Server) RenderError(w http.ResponseWriter, r *http.Request, status int, title, msg string) {
-	s.Render(w, r, status, viewError, ErrorView{Status: status, Title: title, Message: msg})
+	loc := Loc(r)
+	s.Render(w, r, status, viewError, ErrorView{Status: status, Title: loc.T(title), Message: loc.T(msg)})
 }

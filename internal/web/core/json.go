@@ -36,10 +36,14 @@ func DownloadJSON(w http.ResponseWriter, filename string, v any) {
 // shown generically, with the request id.
 func (s *Server) APIFail(w http.ResponseWriter, r *http.Request, err error) {
 	code := scheme.ErrorCode(err)
-	e := APIError{Code: code, Message: scheme.ErrorMessage(err)}
+	loc := Loc(r) // the caller's language: the member's, else Accept-Language
+	e := APIError{Code: code, Message: loc.T(scheme.ErrorMessage(err))}
 	var se *scheme.Error
-	if errors.As(err, &se) && code != scheme.CodeInternal {
-		e.Fields = se.Fields
+	if errors.As(err, &se) && code != scheme.CodeInternal && se.Fields != nil {
+		e.Fields = make(map[string]string, len(se.Fields))
+		for k, v := range se.Fields {
+			e.Fields[k] = loc.T(v)
+		}
 	}
 	if code == scheme.CodeInternal {
 		s.Log.ErrorContext(r.Context(), "internal error", "id", RequestID(r.Context()), "route", routeOf(r), "err", err)

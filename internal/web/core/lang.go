@@ -1,12 +1,14 @@
 package core
 
 import (
+	"context"
 	"fmt"
 	"html/template"
 	"net/http"
 	"sync"
 
 	"uglymugs/internal/i18n"
+	"uglymugs/internal/scheme"
 )
 
 // LangCookie keeps a visitor's choice of language.
@@ -83,3 +85,42 @@ func pairs(kv []any) map[string]any {
 	}
 	return m
 }
+
+type langKey struct{}
+
+// withLanguage works out each request's language once, after the user is
+// known, for the page and for text made in Go (Loc).
+func (s *Server) withLanguage(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		next.ServeHTTP(w, WithLanguage(r, s.Words))
+	})
+}
+
+// WithLanguage is r with its language worked out.
+func WithLanguage(r *http.Request, words *i18n.Catalogue) *http.Request {
+	return r.WithContext(context.WithValue(r.Context(), langKey{}, words.Localizer(languageOf(words, r))))
+}
+
+// AsUser is r made by u, whom a token named (the API): her language, when
+// she chose one, is the answer's.
+func AsUser(r *http.Request, u scheme.User, words *i18n.Catalogue) *http.Request {
+	return WithLanguage(r.WithContext(context.WithValue(r.Context(), userKey, u)), words)
+}
+
+// Loc gives the words of r's language, for text made in Go: notices,
+// problems found in a form, error pages. English when r went through no
+// middleware (a test of one handler).
+func Loc(r *http.Request) *i18n.Localizer {
+	if l, ok := r.Context().Value(langKey{}).(*i18n.Localizer); ok {
+		return l
+	}
+	return englishOnly()
+}
+
+var englishOnly = sync.OnceValue(func() *i18n.Localizer {
+	words, err := i18n.New()
+	if err != nil {
+		panic(err) // the catalogues are built in; their tests fail first
+	}
+	return words.Localizer(i18n.English)
+})

@@ -122,7 +122,7 @@ func (s *Server) page(r *http.Request, data any) Page {
 		Theme:        ThemeFrom(r),
 		QuickExitURL: sv.QuickExitURL,
 		Demo:         s.Config.Demo,
-		Lang:         languageOf(s.Words, r),
+		Lang:         Loc(r).Language,
 		Languages:    i18n.Languages,
 		Data:         data,
 	}
