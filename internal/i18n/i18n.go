@@ -85,23 +85,21 @@ type Catalogue struct {
 // New reads the catalogues.
 func New() (*Catalogue, error) {
 	b := goi18n.NewBundle(language.English)
-	b.RegisterUnmarshalFunc("toml", toml.Unmarshal)
 	files, err := fs.Glob(localeFS, "locales/*.toml")
 	if err != nil {
 		return nil, err
 	}
 	c := &Catalogue{bundle: b}
 	for _, f := range files {
-		buf, err := localeFS.ReadFile(f)
-		if err != nil {
-			return nil, err
-		}
-		mf, err := b.ParseMessageFileBytes(buf, path.Base(f))
+		tag, msgs, err := readCatalogue(f)
 		if err != nil {
 			return nil, fmt.Errorf("catalogue %s: %w", f, err)
 		}
-		if mf.Tag == language.English {
-			for _, m := range mf.Messages {
+		if err := b.AddMessages(tag, msgs...); err != nil {
+			return nil, fmt.Errorf("catalogue %s: %w", f, err)
+		}
+		if tag == language.English {
+			for _, m := range msgs {
 				c.ids = append(c.ids, m.ID)
 			}
 		}
@@ -112,6 +110,53 @@ func New() (*Catalogue, error) {
 	}
 	c.matcher = language.NewMatcher(tags)
 	return c, nil
+}
+
+// readCatalogue reads one file, locales/AREA.CODE.toml: each line
+// "English" = "translation", and each message that takes a number a table
+// of its CLDR plural forms ([id] one = "…" other = "…"). It is read here,
+// not by go-i18n's own reader, which refuses a message whose English is
+// one of its field names ("Other", "One", "Description"…).
+func readCatalogue(file string) (language.Tag, []*goi18n.Message, error) {
+	name := strings.TrimSuffix(path.Base(file), ".toml")
+	dot := strings.LastIndexByte(name, '.')
+	tag, err := language.Parse(name[dot+1:])
+	if dot < 0 || err != nil {
+		return language.Und, nil, fmt.Errorf("the name must be AREA.CODE.toml")
+	}
+	buf, err := localeFS.ReadFile(file)
+	if err != nil {
+		return tag, nil, err
+	}
+	var raw map[string]any
+	if err := toml.Unmarshal(buf, &raw); err != nil {
+		return tag, nil, err
+	}
+	msgs := make([]*goi18n.Message, 0, len(raw))
+	for id, v := range raw {
+		m := &goi18n.Message{ID: id}
+		switch v := v.(type) {
+		case string:
+			m.Other = v
+		case map[string]any:
+			forms := map[string]*string{"zero": &m.Zero, "one": &m.One, "two": &m.Two, "few": &m.Few, "many": &m.Many, "other": &m.Other}
+			for form, text := range v {
+				dst, ok := forms[form]
+				str, isString := text.(string)
+				if !ok || !isString {
+					return tag, nil, fmt.Errorf("%q: %q is not a plural form with its text", id, form)
+				}
+				*dst = str
+			}
+			if m.Other == "" {
+				return tag, nil, fmt.Errorf("%q has no \"other\" form", id)
+			}
+		default:
+			return tag, nil, fmt.Errorf("%q is neither a text nor a table of plural forms", id)
+		}
+		msgs = append(msgs, m)
+	}
+	return tag, msgs, nil
 }
 
 // Find returns the language with code (any case), if the service speaks it.
