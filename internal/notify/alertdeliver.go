@@ -311,7 +311,7 @@ func (w *AlertDeliverWorker) deliver(ctx context.Context, log *slog.Logger, d ou
 // message returns the function that sends d, or nil when its channel has
 // no sender.
 func (w *AlertDeliverWorker) message(d outbox.AlertDelivery) (func(context.Context) error, error) {
-	n := scheme.Notification{Channel: scheme.Channel(d.Channel), Template: outbox.TemplateAlertPublished,
+	n := scheme.Notification{Channel: scheme.Channel(d.Channel), Template: outbox.TemplateAlertPublished, Language: d.Language,
 		Params: map[string]string{"url": strings.TrimRight(w.BaseURL, "/") + "/alerts/" + url.PathEscape(d.AlertID)}}
 	switch n.Channel {
 	case scheme.ChannelEmail:

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"embed"
 	"fmt"
+	"io/fs"
 	"maps"
 	"path"
 	"regexp"
@@ -12,39 +13,82 @@ import (
 	"sync"
 	"text/template"
 	"unicode"
+	"unicode/utf16"
 
 	"uglymugs/internal/scheme"
 )
 
-// SMSMaxLen is the most an SMS may hold: one GSM-7 segment, so that it
-// arrives whole and costs one message.
-const SMSMaxLen = 160
+// An SMS must fit one segment, so that it arrives whole and costs one
+// message: 160 characters of the GSM-7 alphabet, or, for a text with any
+// other character (Thai, Chinese, Bulgarian, and Romanian or Portuguese
+// with their accents), 70 UTF-16 units in UCS-2.
+const (
+	SMSMaxLen     = 160
+	SMSMaxLenUCS2 = 70
+)
 
 // The templates are plain text: templates/email/KEY.txt has the subject on
 // its first line, then a blank line, then the body; templates/sms/KEY.txt is
-// the whole text.
+// the whole text. They are English; templates/CHANNEL/CODE/KEY.txt is the
+// same message in the language CODE (an i18n code, e.g. "pt-BR"), used for
+// a recipient who reads that language; a message not yet translated goes
+// in English.
 //
 //go:embed templates
 var templateFS embed.FS
 
-// templates parses every template once, on first use; they never change.
-var templates = sync.OnceValues(func() (map[scheme.Channel]*template.Template, error) {
-	set := map[scheme.Channel]*template.Template{}
-	for _, ch := range []scheme.Channel{scheme.ChannelEmail, scheme.ChannelSMS} {
-		// missingkey=error makes every param a template uses required.
-		t, err := template.New(string(ch)).Option("missingkey=error").
-			ParseFS(templateFS, path.Join("templates", string(ch), "*.txt"))
-		if err != nil {
-			return nil, fmt.Errorf("notify: templates: %w", err)
+// templateSet is one language's templates by channel.
+type templateSet map[scheme.Channel]*template.Template
+
+// templates parses every template once, on first use, by language ("" is
+// English); they never change.
+var templates = sync.OnceValues(func() (map[string]templateSet, error) {
+	dirs, err := fs.ReadDir(templateFS, "templates/email")
+	if err != nil {
+		return nil, err
+	}
+	langs := []string{""}
+	for _, d := range dirs {
+		if d.IsDir() {
+			langs = append(langs, d.Name())
 		}
-		set[ch] = t
 	}
-	email, sms := keysOf(set[scheme.ChannelEmail]), keysOf(set[scheme.ChannelSMS])
-	if !slices.Equal(email, sms) {
-		return nil, fmt.Errorf("notify: templates: email has %v but sms has %v; each key needs both", email, sms)
+	out := map[string]templateSet{}
+	for _, lang := range langs {
+		set := templateSet{}
+		for _, ch := range []scheme.Channel{scheme.ChannelEmail, scheme.ChannelSMS} {
+			// missingkey=error makes every param a template uses required.
+			t, err := template.New(string(ch)).Option("missingkey=error").
+				ParseFS(templateFS, path.Join("templates", string(ch), lang, "*.txt"))
+			if err != nil {
+				return nil, fmt.Errorf("notify: templates %q: %w", lang, err)
+			}
+			set[ch] = t
+		}
+		email, sms := keysOf(set[scheme.ChannelEmail]), keysOf(set[scheme.ChannelSMS])
+		if !slices.Equal(email, sms) {
+			return nil, fmt.Errorf("notify: templates %q: email has %v but sms has %v; each key needs both", lang, email, sms)
+		}
+		out[lang] = set
 	}
-	return set, nil
+	return out, nil
 })
+
+// Languages are those some message is translated into (their codes).
+func Languages() []string {
+	sets, err := templates()
+	if err != nil {
+		return nil
+	}
+	var out []string
+	for lang := range sets {
+		if lang != "" {
+			out = append(out, lang)
+		}
+	}
+	slices.Sort(out)
+	return out
+}
 
 func keysOf(t *template.Template) []string {
 	var keys []string
@@ -59,11 +103,20 @@ func keysOf(t *template.Template) []string {
 
 // Keys returns every template key, sorted.
 func Keys() []string {
-	set, err := templates()
+	sets, err := templates()
 	if err != nil {
 		return nil
 	}
-	return keysOf(set[scheme.ChannelEmail])
+	return keysOf(sets[""][scheme.ChannelEmail])
+}
+
+// Translated returns the keys translated into lang, sorted.
+func Translated(lang string) []string {
+	sets, err := templates()
+	if err != nil || sets[lang] == nil {
+		return nil
+	}
+	return keysOf(sets[lang][scheme.ChannelEmail])
 }
 
 // multiline are the params that are text of several lines, written by a
@@ -119,15 +172,18 @@ var missingKey = regexp.MustCompile(`map has no entry for key "([^"]*)"`)
 // that is not a single GSM-7 segment. A param's control characters never
 // refuse a message: see multiline and lineText.
 func Render(n scheme.Notification) (subject, text string, err error) {
-	set, err := templates()
+	sets, err := templates()
 	if err != nil {
 		return "", "", err
 	}
-	t := set[n.Channel]
+	t := sets[""][n.Channel]
 	if t == nil {
 		return "", "", fmt.Errorf("notify: unknown channel %q", n.Channel)
 	}
 	tmpl := t.Lookup(n.Template + ".txt")
+	if own := sets[n.Language][n.Channel]; n.Language != "" && own != nil && own.Lookup(n.Template+".txt") != nil {
+		tmpl = own.Lookup(n.Template + ".txt")
+	}
 	if n.Template == "" || tmpl == nil {
 		return "", "", fmt.Errorf("notify: unknown template key %q", n.Template)
 	}
@@ -155,10 +211,11 @@ func Render(n scheme.Notification) (subject, text string, err error) {
 
 	if n.Channel == scheme.ChannelSMS {
 		text = strings.TrimSpace(out)
-		if l, ok := gsm7Len(text); !ok {
-			return "", "", fmt.Errorf("notify: template %q (sms): the text has characters outside the GSM-7 alphabet", n.Template)
-		} else if l > SMSMaxLen {
-			return "", "", fmt.Errorf("notify: template %q (sms): the text is %d characters, more than %d (is the url too long?)", n.Template, l, SMSMaxLen)
+		switch l, max := SMSLen(text); {
+		case l > max && max == SMSMaxLenUCS2:
+			return "", "", fmt.Errorf("notify: template %q (sms, %q): the text has characters outside the GSM-7 alphabet, so it goes in UCS-2, and is %d characters, more than %d in one segment", n.Template, n.Language, l, max)
+		case l > max:
+			return "", "", fmt.Errorf("notify: template %q (sms, %q): the text is %d characters, more than %d in one segment (is the url too long?)", n.Template, n.Language, l, max)
 		}
 		return "", text, nil
 	}
@@ -171,6 +228,16 @@ func Render(n scheme.Notification) (subject, text string, err error) {
 	return subject, body + "\n", nil
 }
 
+// SMSLen is how long text is as an SMS, and the most one segment holds:
+// in septets of GSM-7 (160), or, when text has a character GSM-7 lacks,
+// in UTF-16 units of UCS-2 (70).
+func SMSLen(text string) (n, max int) {
+	if l, ok := gsm7Len(text); ok {
+		return l, SMSMaxLen
+	}
+	return len(utf16.Encode([]rune(text))), SMSMaxLenUCS2
+}
+
 // CheckSiteURL reports whether every SMS still fits one segment when it
 // carries siteURL (with the longest values the other params are expected to
 // take). Call it at start-up with the configured sign-in address.
@@ -181,10 +248,12 @@ func CheckSiteURL(siteURL string) error {
 	sample := map[string]string{
 		"url": siteURL, "code": "12345678", "minutes": "60", "reply_by": "Wednesday 30 September",
 	}
-	for _, k := range Keys() {
-		n := scheme.Notification{Channel: scheme.ChannelSMS, Template: k, Params: maps.Clone(sample)}
-		if _, _, err := Render(n); err != nil {
-			return err
+	for _, lang := range append([]string{""}, Languages()...) {
+		for _, k := range Keys() {
+			n := scheme.Notification{Channel: scheme.ChannelSMS, Template: k, Params: maps.Clone(sample), Language: lang}
+			if _, _, err := Render(n); err != nil {
+				return err
+			}
 		}
 	}
 	return nil

@@ -99,9 +99,10 @@ type AlertDelivery struct {
 	UserID   string
 	Channel  string
 	To       string
-	Attempts int  // including this one
-	Wanted   bool // the member is active, still chose this channel and has an address for it
-	Live     bool // the alert is still published
+	Language string // the member's ("" for her browser's, unknown here: English)
+	Attempts int    // including this one
+	Wanted   bool   // the member is active, still chose this channel and has an address for it
+	Live     bool   // the alert is still published
 }
 
 // Ref is the delivery's stable reference (see DeliveryRef).

@@ -19,6 +19,7 @@ type Notification struct {
 	To        string
 	Template  string
 	Params    map[string]string
+	Language  string // the recipient's: a code of i18n.Languages; "" is English
 	Status    string // "queued", "sent", "failed", "outbox"
 	Attempts  int
 	CreatedAt time.Time

@@ -165,21 +165,21 @@ func (db *core) fillDeliveries(ctx context.Context, tx *sql.Tx, channel string, 
 		column, choice = "mobile", "p.alert_sms"
 	}
 	type member struct {
-		to     string
-		wanted bool
+		to, language string
+		wanted       bool
 	}
 	members := map[string]member{}
 	// #nosec G202 -- constant fragments and column names chosen in code, and $n placeholders; values are arguments
-	rows, err := tx.QueryContext(ctx, `SELECT u.id, u.status = 'active' AND COALESCE(`+choice+`, FALSE), p.`+column+`_ct
+	rows, err := tx.QueryContext(ctx, `SELECT u.id, u.status = 'active' AND COALESCE(`+choice+`, FALSE), p.`+column+`_ct, u.language
 		FROM users u LEFT JOIN profiles p ON p.user_id = u.id WHERE u.id IN (`+placeholders(1, len(userArgs))+`)`, userArgs...)
 	if err != nil {
 		return err
 	}
 	err = eachRow(rows, func() error {
-		var id string
+		var id, language string
 		var wanted bool
 		var ct []byte
-		if err := rows.Scan(&id, &wanted, &ct); err != nil {
+		if err := rows.Scan(&id, &wanted, &ct, &language); err != nil {
 			return err
 		}
 		var to string
@@ -188,7 +188,7 @@ func (db *core) fillDeliveries(ctx context.Context, tx *sql.Tx, channel string, 
 				return err
 			}
 		}
-		members[id] = member{to: to, wanted: wanted && to != ""}
+		members[id] = member{to: to, language: language, wanted: wanted && to != ""}
 		return nil
 	})
 	if err != nil {
@@ -205,7 +205,7 @@ func (db *core) fillDeliveries(ctx context.Context, tx *sql.Tx, channel string, 
 	}
 	for i := range ds {
 		m := members[ds[i].UserID]
-		ds[i].To, ds[i].Wanted, ds[i].Live = m.to, m.wanted, live[ds[i].AlertID]
+		ds[i].To, ds[i].Language, ds[i].Wanted, ds[i].Live = m.to, m.language, m.wanted, live[ds[i].AlertID]
 	}
 	return nil
 }
