@@ -22,6 +22,7 @@ import (
 	"io/fs"
 	"path"
 	"strings"
+	"sync/atomic"
 
 	"github.com/BurntSushi/toml"
 	goi18n "github.com/nicksnyder/go-i18n/v2/i18n"
@@ -159,9 +160,24 @@ func readCatalogue(file string) (language.Tag, []*goi18n.Message, error) {
 	return tag, msgs, nil
 }
 
+// Pseudo is a language for tests only: English with every letter of a
+// message accented and each message in ⟦ ⟧, so that a page shown in it
+// gives away any text that does not go through a catalogue. It is chosen
+// only once AllowPseudo has been called (tests do), never offered.
+var Pseudo = Language{Code: "en-XA", Name: "Pseudo", Short: "XA", Review: "test", tag: language.MustParse("en-XA")}
+
+var pseudoAllowed atomic.Bool
+
+// AllowPseudo lets Find and Choose return Pseudo, for the test that looks
+// for untranslated text.
+func AllowPseudo() { pseudoAllowed.Store(true) }
+
 // Find returns the language with code (any case), if the service speaks it.
 func Find(code string) (Language, bool) {
 	code = strings.TrimSpace(code)
+	if pseudoAllowed.Load() && strings.EqualFold(code, Pseudo.Code) {
+		return Pseudo, true
+	}
 	for _, l := range Languages {
 		if strings.EqualFold(l.Code, code) {
 			return l, true
@@ -217,6 +233,9 @@ func (l *Localizer) N(id string, n int, data ...map[string]any) string {
 }
 
 func (l *Localizer) localize(id string, n any, data []map[string]any) string {
+	if l.Language.Code == Pseudo.Code {
+		return l.pseudo(id, n, data)
+	}
 	td := map[string]any{}
 	for _, d := range data {
 		for k, v := range d {
@@ -233,6 +252,46 @@ func (l *Localizer) localize(id string, n any, data []map[string]any) string {
 	}
 	return s
 }
+
+// pseudo is message id in Pseudo: its English in ⟦ ⟧, with the words of
+// the message accented but not the values put in it; a message that takes
+// a number (its English under a short ID) is accented whole.
+func (l *Localizer) pseudo(id string, n any, data []map[string]any) string {
+	en := &Localizer{Language: English, l: l.l}
+	if n != nil {
+		return "⟦" + accent(en.localize(id, n, data)) + "⟧"
+	}
+	return en.localize(pseudoID(id), nil, data)
+}
+
+// pseudoID is id with its words accented and in ⟦ ⟧, its {{placeholders}}
+// kept as they are.
+func pseudoID(id string) string {
+	var b strings.Builder
+	b.WriteString("⟦")
+	for rest := id; rest != ""; {
+		i := strings.Index(rest, "{{")
+		if i < 0 {
+			b.WriteString(accent(rest))
+			break
+		}
+		j := strings.Index(rest[i:], "}}")
+		if j < 0 {
+			b.WriteString(accent(rest))
+			break
+		}
+		b.WriteString(accent(rest[:i]))
+		b.WriteString(rest[i : i+j+2])
+		rest = rest[i+j+2:]
+	}
+	b.WriteString("⟧")
+	return b.String()
+}
+
+var accents = strings.NewReplacer("a", "á", "e", "é", "i", "í", "o", "ó", "u", "ú", "c", "ç", "n", "ñ", "s", "š", "y", "ý", "z", "ž",
+	"A", "Á", "E", "É", "I", "Í", "O", "Ó", "U", "Ú", "C", "Ç", "N", "Ñ", "S", "Š", "Y", "Ý", "Z", "Ž")
+
+func accent(s string) string { return accents.Replace(s) }
 
 // Has reports whether l's own catalogue has message id (English has
 // every message: its ID, or the *.en.toml files).

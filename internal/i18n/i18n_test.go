@@ -102,3 +102,25 @@ func TestCatalogues_HaveEveryMessageEnglishDefines(t *testing.T) {
 		t.Error("Has does not tell a message Romanian has from one it lacks")
 	}
 }
+
+func TestPseudo_AccentsTheMessageButNotItsValues(t *testing.T) {
+	c, err := New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := Find("en-XA"); ok && !pseudoAllowed.Load() {
+		t.Fatal("the pseudo-language is chosen before a test allows it")
+	}
+	AllowPseudo()
+	xa, ok := Find("en-XA")
+	if !ok {
+		t.Fatal("no pseudo-language")
+	}
+	l := c.Localizer(xa)
+	if got := l.T("{{.Name}} is a free service", map[string]any{"Name": "Ugly Mugs"}); got != "⟦Ugly Mugs íš á fréé šérvíçé⟧" {
+		t.Errorf("%q", got)
+	}
+	if got := l.N("checks-left", 2); got != "⟦Ýóú hávé 2 çhéçkš léft tódáý.⟧" {
+		t.Errorf("%q", got)
+	}
+}
