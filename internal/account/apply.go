@@ -9,6 +9,7 @@ import (
 
 	"uglymugs/internal/identifier"
 	"uglymugs/internal/password"
+	"uglymugs/internal/i18n"
 	"uglymugs/internal/scheme"
 	"uglymugs/internal/store"
 )
@@ -29,6 +30,10 @@ type ApplicationInput struct {
 	Area          string    `json:"area"`
 	TermsVersion  int       `json:"terms_version"`
 	Organisation  *OrgInput `json:"organisation,omitempty"`
+	// Language is the one the application was made in (the page's, or
+	// the API request's Accept-Language): the applicant's messages come
+	// in it. "" and English leave her language unchosen.
+	Language string `json:"-"`
 }
 
 // OrgInput is the organisation part of a project's or establishment's
@@ -54,6 +59,9 @@ func tooLong(s string, n int) bool { return utf8.RuneCountInString(s) > n }
 func (s *Service) validate(ctx context.Context, in ApplicationInput) (store.NewApplication, map[string]string, error) {
 	p := map[string]string{}
 	na := store.NewApplication{Type: scheme.MembershipType(in.Type), Username: in.Username}
+	if l, ok := i18n.Find(in.Language); ok && l.Code != i18n.English.Code {
+		na.Language = l.Code
+	}
 	if !na.Type.Valid() {
 		p["type"] = "Choose individual, project or establishment."
 	}

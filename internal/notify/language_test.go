@@ -71,6 +71,16 @@ func TestRender_InTheRecipientsLanguageElseEnglish(t *testing.T) {
 	if _, text := alert("th", scheme.ChannelSMS); !strings.Contains(text, "การแจ้งเตือน") {
 		t.Errorf("Thai SMS: %q", text)
 	}
+	// Romanian's accents GSM-7 lacks are dropped from an SMS, so that it
+	// keeps 160 characters; never from a value put in it.
+	if _, text := alert("ro", scheme.ChannelSMS); text != "Alerta noua pentru zona ta. Intra in cont ca sa o citesti." {
+		t.Errorf("Romanian SMS: %q", text)
+	}
+	_, text, err := notify.Render(scheme.Notification{Channel: scheme.ChannelSMS, Template: "report_message", Language: "ro",
+		Params: map[string]string{"url": "https://example.org/łódź"}})
+	if err != nil || !strings.HasSuffix(text, "https://example.org/łódź") {
+		t.Errorf("a link with accents in a Romanian SMS: %q, %v", text, err)
+	}
 	if s, _ := alert("", scheme.ChannelEmail); s != "New safety alert" {
 		t.Errorf("English email: %q", s)
 	}
@@ -81,9 +91,9 @@ func TestRender_InTheRecipientsLanguageElseEnglish(t *testing.T) {
 		t.Errorf("Romanian has %v", notify.Translated("ro"))
 	}
 	// Not yet translated: English.
-	_, text, err := notify.Render(scheme.Notification{Channel: scheme.ChannelSMS, Template: "password_reset_code", Language: "ro",
-		Params: map[string]string{"code": "12345678", "minutes": "60"}})
-	if err != nil || !strings.Contains(text, "12345678") {
+	_, text, err = notify.Render(scheme.Notification{Channel: scheme.ChannelSMS, Template: "contact_message", Language: "ro",
+		Params: map[string]string{"url": "https://uglymugs.example.org/admin/outbox"}})
+	if err != nil || !strings.HasPrefix(text, "A message came through the website") {
 		t.Errorf("an untranslated message in Romanian: %q, %v", text, err)
 	}
 }
@@ -116,7 +126,7 @@ func TestAlertDelivery_InEachMembersLanguage(t *testing.T) {
 		for _, m := range stub.Received() {
 			texts[m.To] = m.Text
 		}
-		if texts["+447700900611"] != "Novo alerta de segurança para sua região. Entre para ler." || !strings.HasPrefix(texts["+447700900612"], "New safety alert") {
+		if texts["+447700900611"] != "Novo alerta de seguranca para sua regiao. Entre para ler." || !strings.HasPrefix(texts["+447700900612"], "New safety alert") {
 			t.Errorf("SMS %v", texts)
 		}
 	})

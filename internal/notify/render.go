@@ -57,9 +57,7 @@ var templates = sync.OnceValues(func() (map[string]templateSet, error) {
 	for _, lang := range langs {
 		set := templateSet{}
 		for _, ch := range []scheme.Channel{scheme.ChannelEmail, scheme.ChannelSMS} {
-			// missingkey=error makes every param a template uses required.
-			t, err := template.New(string(ch)).Option("missingkey=error").
-				ParseFS(templateFS, path.Join("templates", string(ch), lang, "*.txt"))
+			t, err := parseTemplates(ch, lang)
 			if err != nil {
 				return nil, fmt.Errorf("notify: templates %q: %w", lang, err)
 			}
@@ -73,6 +71,34 @@ var templates = sync.OnceValues(func() (map[string]templateSet, error) {
 	}
 	return out, nil
 })
+
+// parseTemplates parses a channel's templates in one language. An SMS
+// written in Latin letters with accents GSM-7 lacks (Romanian ș, Polish ł,
+// Portuguese ã…) is written without them, as phones in those languages
+// commonly do, so that it keeps GSM-7's 160 characters; the values put in
+// it (a link, a code) are never changed. Other scripts go in UCS-2.
+func parseTemplates(ch scheme.Channel, lang string) (*template.Template, error) {
+	files, err := fs.Glob(templateFS, path.Join("templates", string(ch), lang, "*.txt"))
+	if err != nil {
+		return nil, err
+	}
+	// missingkey=error makes every param a template uses required.
+	t := template.New(string(ch)).Option("missingkey=error")
+	for _, f := range files {
+		buf, err := templateFS.ReadFile(f)
+		if err != nil {
+			return nil, err
+		}
+		text := string(buf)
+		if folded := gsm7Fold.Replace(text); ch == scheme.ChannelSMS && isGSM7(folded) {
+			text = folded
+		}
+		if _, err := t.New(path.Base(f)).Parse(text); err != nil {
+			return nil, fmt.Errorf("%s: %w", f, err)
+		}
+	}
+	return t, nil
+}
 
 // Languages are those some message is translated into (their codes).
 func Languages() []string {
@@ -226,6 +252,24 @@ func Render(n scheme.Notification) (subject, text string, err error) {
 		return "", "", fmt.Errorf("notify: template %q (email) needs a subject line, a blank line and a body", n.Template)
 	}
 	return subject, body + "\n", nil
+}
+
+// gsm7Fold writes Latin letters GSM-7 lacks as the nearest it has.
+var gsm7Fold = strings.NewReplacer(
+	"ă", "a", "â", "a", "á", "a", "ã", "a", "ą", "a", "Ă", "A", "Â", "A", "Á", "A", "Ã", "A", "Ą", "A",
+	"î", "i", "í", "i", "ï", "i", "Î", "I", "Í", "I",
+	"ș", "s", "ş", "s", "ś", "s", "Ș", "S", "Ş", "S", "Ś", "S",
+	"ț", "t", "ţ", "t", "Ț", "T", "Ţ", "T",
+	"ç", "c", "ć", "c", "Ć", "C", "ê", "e", "ë", "e", "ę", "e", "Ê", "E", "Ę", "E", "È", "E",
+	"ô", "o", "ó", "o", "õ", "o", "ő", "o", "Ó", "O", "Ô", "O", "Õ", "O", "Ő", "O",
+	"ú", "u", "û", "u", "ű", "u", "Ú", "U", "Ű", "U",
+	"ł", "l", "Ł", "L", "ń", "n", "Ń", "N", "ź", "z", "ż", "z", "Ź", "Z", "Ż", "Z", "ý", "y",
+	"’", "'", "‘", "'", "“", "\"", "”", "\"", "–", "-", "—", "-",
+)
+
+func isGSM7(s string) bool {
+	_, ok := gsm7Len(s)
+	return ok
 }
 
 // SMSLen is how long text is as an SMS, and the most one segment holds:

@@ -23,6 +23,7 @@ type NewApplication struct {
 	Org          *scheme.Organisation
 	Flags        []scheme.Flag // raised by the caller (email domain)
 	URL          string        // sign-in address for the notification
+	Language     string        // the applicant's, when not English: her messages are in it
 }
 
 // CreateApplication stores an application and everything in it in one
@@ -36,6 +37,11 @@ func (area Accounts) CreateApplication(ctx context.Context, na NewApplication) (
 	err := db.inTx(ctx, func(tx *sql.Tx) error {
 		if err := db.insertUser(ctx, tx, na.Username, a.UserID, scheme.RoleApplicant, scheme.StatusApplicant, na.PasswordHash, now); err != nil {
 			return err
+		}
+		if na.Language != "" {
+			if _, err := tx.ExecContext(ctx, `UPDATE users SET language = $1 WHERE id = $2`, na.Language, a.UserID); err != nil {
+				return err
+			}
 		}
 		p := na.Profile
 		p.UserID, p.Membership, p.TermsAcceptedAt = a.UserID, string(na.Type), now

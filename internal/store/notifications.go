@@ -73,7 +73,9 @@ func (db *core) queueNotification(ctx context.Context, tx *sql.Tx, userID string
 	return db.top.EnqueueTx(ctx, tx, outbox.SendArgs{ID: id}, opts)
 }
 
-// Notification returns a message with its address decrypted, for sending.
+// Notification returns a message with its address decrypted, for sending,
+// in the language its recipient reads now (English for one with no
+// account: a newsletter subscriber, someone who has left).
 func (area Deliveries) Notification(ctx context.Context, id string) (scheme.Notification, error) {
 	db := area.db
 
@@ -82,8 +84,9 @@ func (area Deliveries) Notification(ctx context.Context, id string) (scheme.Noti
 	var toCT, paramsCT []byte
 	var sentAt sql.NullTime
 	var batch sql.NullString
-	err := db.read.QueryRowContext(ctx, `SELECT id, channel, to_ct, template, params_ct, status, attempts, created_at, sent_at, batch, error
-		FROM notifications WHERE id = $1`, id).Scan(&n.ID, &ch, &toCT, &n.Template, &paramsCT, &n.Status, &n.Attempts, &n.CreatedAt, &sentAt, &batch, &n.Error)
+	err := db.read.QueryRowContext(ctx, `SELECT n.id, n.channel, n.to_ct, n.template, n.params_ct, n.status, n.attempts, n.created_at, n.sent_at, n.batch, n.error,
+		COALESCE(u.language, '') FROM notifications n LEFT JOIN users u ON u.id = n.user_id WHERE n.id = $1`, id).
+		Scan(&n.ID, &ch, &toCT, &n.Template, &paramsCT, &n.Status, &n.Attempts, &n.CreatedAt, &sentAt, &batch, &n.Error, &n.Language)
 	if err != nil {
 		return n, mapErr(err)
 	}

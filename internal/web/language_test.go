@@ -105,6 +105,16 @@ func TestLanguage_BrowserThenChoiceThenProfile(t *testing.T) {
 		if _, body := get("/alerts", "en-GB", other); !strings.Contains(body, `<html lang="hu"`) || !strings.Contains(body, "Oldal elhagyása") {
 			t.Error("her profile's language does not follow her")
 		}
+		// One who applied reading Bulgarian reads it once approved, and her
+		// messages come in it; one who applied in English has chosen nothing.
+		bg := approved(t, db, acc, account.ApplicationInput{Type: "individual", Username: "m.bg", WorkName: "Bg", Email: "bg@example.org", Language: "bg"})
+		if _, body := get("/alerts", "en-GB", &http.Cookie{Name: "um", Value: sessionFor(t, db, bg)}); !strings.Contains(body, `<html lang="bg"`) {
+			t.Error("the language she applied in is not hers")
+		}
+		en := approved(t, db, acc, account.ApplicationInput{Type: "individual", Username: "m.en", WorkName: "En", Email: "en@example.org", Language: "en-GB"})
+		if _, body := get("/alerts", "ro", &http.Cookie{Name: "um", Value: sessionFor(t, db, en)}); !strings.Contains(body, `<html lang="ro"`) {
+			t.Error("applying in English chose English for good")
+		}
 	})
 }
 

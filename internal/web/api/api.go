@@ -189,6 +189,7 @@ func (s *server) listRegions() http.Handler {
 
 func (s *server) apply() http.Handler {
 	return s.public(withJSON(s, func(r *http.Request, _ scheme.User, in account.ApplicationInput) (int, any, error) {
+		in.Language = core.Loc(r).Language.Code
 		a, err := s.Accounts.Apply(r.Context(), in)
 		return http.StatusCreated, map[string]string{"id": a.ID, "status": string(a.Status)}, err
 	}))

@@ -45,6 +45,7 @@ func (s *server) apply() http.Handler {
 			return
 		}
 		in, values := core.ApplicationFromForm(r, t)
+		in.Language = core.Loc(r).Language.Code
 		a, err := s.Accounts.Apply(r.Context(), in)
 		if err == nil {
 			s.Render(w, r, http.StatusCreated, viewApplied, map[string]any{"Application": a, "Hours": s.Scheme(r.Context()).Hours,
