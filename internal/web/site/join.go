@@ -49,7 +49,7 @@ func (s *server) apply() http.Handler {
 		a, err := s.Accounts.Apply(r.Context(), in)
 		if err == nil {
 			s.Render(w, r, http.StatusCreated, viewApplied, map[string]any{"Application": a, "Hours": s.Scheme(r.Context()).Hours,
-				"Channel": channelName(a.Profile)})
+				"Channel": channelName(r, a.Profile)})
 			return
 		}
 		if code := scheme.ErrorCode(err); code == scheme.CodeInternal {
@@ -67,13 +67,16 @@ func (s *server) apply() http.Handler {
 	})
 }
 
-// channelName says, without repeating it in full, how someone will hear from us.
-func channelName(p scheme.Profile) string {
+// channelName says, without repeating it in full, how someone will hear
+// from us, in r's language (it ends the sentence "We will tell you the
+// outcome …").
+func channelName(r *http.Request, p scheme.Profile) string {
+	l := core.Loc(r)
 	switch {
 	case p.Email != "" && (p.AlertEmail || p.Mobile == ""):
-		return "by email"
+		return l.T("by email")
 	case p.Mobile != "":
-		return "by text message to the number ending " + p.Mobile[max(0, len(p.Mobile)-3):]
+		return l.T("by text message to the number ending {{.Digits}}", map[string]any{"Digits": p.Mobile[max(0, len(p.Mobile)-3):]})
 	}
-	return "when you sign in"
+	return l.T("when you sign in")
 }
