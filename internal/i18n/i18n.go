@@ -245,9 +245,20 @@ func (l *Localizer) localize(id string, n any, data []map[string]any) string {
 	if n != nil {
 		td["Count"] = n
 	}
-	s, err := l.l.Localize(&goi18n.LocalizeConfig{MessageID: id, TemplateData: td, PluralCount: n,
+	s, err := l.l.Localize(&goi18n.LocalizeConfig{MessageID: id, TemplateData: td, PluralCount: n})
+	var missing *goi18n.MessageNotFoundErr
+	switch {
+	case err == nil || s != "":
+		return s // this language's, or English's when it has none
+	case !errors.As(err, &missing) || len(td) == 0:
+		// Not a message at all (a problem with what someone typed in it,
+		// say): shown as it is, never run as a template.
+		return id
+	}
+	// An English-as-ID message with values: its ID is its English.
+	s, err = l.l.Localize(&goi18n.LocalizeConfig{MessageID: id, TemplateData: td, PluralCount: n,
 		DefaultMessage: &goi18n.Message{ID: id, Other: id}})
-	if err != nil && s == "" {
+	if s == "" || (err != nil && !errors.As(err, &missing)) {
 		return id
 	}
 	return s

@@ -124,3 +124,18 @@ func TestPseudo_AccentsTheMessageButNotItsValues(t *testing.T) {
 		t.Errorf("%q", got)
 	}
 }
+
+// Text that is not a message (a problem quoting what someone typed) is
+// shown as it is: never run as a template.
+func TestLocalizer_TextThatIsNoMessageIsNeverRunAsATemplate(t *testing.T) {
+	c, err := New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, l := range []Language{English, Languages[1]} {
+		typed := `We do not know the region "{{.Count}}{{printf "%s" "x"}}".`
+		if got := c.Localizer(l).T(typed); got != typed {
+			t.Errorf("%s: %q", l.Code, got)
+		}
+	}
+}
