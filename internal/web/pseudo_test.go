@@ -16,8 +16,10 @@ import (
 
 // pseudoPages are the pages whose every word goes through the catalogues
 // so far; issue 18 adds each page here as it is translated, until every
-// page a visitor, applicant and member reaches is in the list.
-var pseudoPages = []string{"/language", "/no-such-page"}
+// page a visitor, applicant and member reaches is in the list. Not yet:
+// the pages that show an admin's Markdown (about, join, contact, privacy,
+// terms), which needs that content per language.
+var pseudoPages = []string{"/language", "/no-such-page", "/", "/signin", "/reset", "/newsletter", "/join/individual", "/join/project", "/join/establishment"}
 
 // TestPseudoLocale_NoUntranslatedText shows pages in the pseudo-language,
 // where every message is accented and in ⟦ ⟧, and fails on any word of
