@@ -7,9 +7,9 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"uglymugs/internal/i18n"
 	"uglymugs/internal/identifier"
 	"uglymugs/internal/password"
-	"uglymugs/internal/i18n"
 	"uglymugs/internal/scheme"
 	"uglymugs/internal/store"
 )
