@@ -74,6 +74,11 @@ func TestMemberPages_InTheMembersLanguage(t *testing.T) {
 		}
 	}
 
+	// A problem the domain finds (English text) shows in her language too.
+	if status, body := d.in("hu", "member", "POST", "/check", url.Values{"value": {"07700 900"}}); status != http.StatusUnprocessableEntity || !strings.Contains(body, "Add meg a teljes telefonszámot") {
+		t.Errorf("a partial number in Hungarian: %d, problems %q", status, problemsOn(body))
+	}
+
 	// English is as it was.
 	if _, body := d.in("en-GB", "member", "POST", "/check", url.Values{"value": {"07700 900123"}}); !strings.Contains(body, "This phone number is named in this alert. Read it before you decide anything.") {
 		t.Error("the English check answer changed")
