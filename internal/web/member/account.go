@@ -37,20 +37,24 @@ type accountView struct {
 // noticeFrom turns a ?done= code into a confirmation to show once. Only
 // known codes are shown, so the address cannot carry text of its own.
 func noticeFrom(r *http.Request) string {
-	return map[string]string{
+	n := map[string]string{
 		"answer":   "Thank you: your answer is with the coordinators.",
 		"profile":  "Your details are saved.",
 		"password": "Your password is changed. You were signed out everywhere else.",
 		"totp":     "Your second factor is on.",
 		"staff":    "Staff login saved.",
 	}[r.URL.Query().Get("done")]
+	if n == "" {
+		return ""
+	}
+	return core.Loc(r).T(n)
 }
 
 func (s *server) answer(w http.ResponseWriter, r *http.Request, u scheme.User) error {
 	text := strings.TrimSpace(r.PostFormValue("answer"))
 	if text == "" {
 		me, _ := s.Accounts.Me(r.Context(), u)
-		s.Render(w, r, http.StatusUnprocessableEntity, viewAccount, core.FormView{Extra: accountView{Me: me}, Errors: map[string]string{"answer": "Write your answer."}})
+		s.Render(w, r, http.StatusUnprocessableEntity, viewAccount, core.FormView{Extra: accountView{Me: me}, Errors: map[string]string{"answer": core.Loc(r).T("Write your answer.")}})
 		return nil
 	}
 	if err := s.Accounts.AnswerApplication(r.Context(), u, text); err != nil {
@@ -204,8 +208,8 @@ func (s *server) myDataPage(w http.ResponseWriter, r *http.Request, u scheme.Use
 	v := MyDataView{MemberData: e, Gender: scheme.SlugName(scheme.Genders, e.Profile.Gender), Sector: l.SectorName(e.Profile.Sector),
 		Membership: core.TypeNames[scheme.MembershipType(e.Profile.Membership)], Created: s.Time(e.User.CreatedAt, core.DateLong)}
 	var regions []string
-	for _, r := range e.Profile.Regions {
-		regions = append(regions, cmp.Or(l.RegionName(r), r))
+	for _, slug := range e.Profile.Regions {
+		regions = append(regions, core.Loc(r).T(cmp.Or(l.RegionName(slug), slug)))
 	}
 	v.Regions = strings.Join(regions, ", ")
 	if !e.Profile.TermsAcceptedAt.IsZero() {
@@ -241,7 +245,7 @@ func (s *server) leavePage(w http.ResponseWriter, r *http.Request, u scheme.User
 func (s *server) leave(w http.ResponseWriter, r *http.Request, u scheme.User) error {
 	if r.PostFormValue("confirm") != "yes" {
 		s.Render(w, r, http.StatusUnprocessableEntity, viewLeave, core.FormView{Extra: u,
-			Errors: map[string]string{"confirm": "Tick the box to confirm that you want to leave."}})
+			Errors: map[string]string{"confirm": core.Loc(r).T("Tick the box to confirm that you want to leave.")}})
 		return nil
 	}
 	if err := s.Accounts.Leave(r.Context(), u); err != nil {

@@ -1,7 +1,7 @@
 package member
 
 import (
-	"context"
+	"cmp"
 	"net/http"
 	"net/url"
 	"slices"
@@ -71,7 +71,7 @@ type AlertFeedView struct {
 
 // alertFeed shows the feed as the query asks (filters and page).
 func (s *server) alertFeed(w http.ResponseWriter, r *http.Request, u scheme.User) error {
-	ctx, q := r.Context(), r.URL.Query()
+	ctx, q, loc := r.Context(), r.URL.Query(), core.Loc(r)
 	l := s.Content.Lists()
 	v := AlertFeedView{Org: isOrg(u), Errors: map[string]string{},
 		Region: strings.TrimSpace(q.Get("region")), Type: strings.TrimSpace(q.Get("type")),
@@ -81,14 +81,14 @@ func (s *server) alertFeed(w http.ResponseWriter, r *http.Request, u scheme.User
 		if l.RegionName(v.Region) != "" {
 			f.Region = v.Region
 		} else {
-			v.Errors["region"] = "Choose a region from the list."
+			v.Errors["region"] = loc.T("Choose a region from the list.")
 		}
 	}
 	if v.Type != "" {
 		if l.TypeName(v.Type) != "" {
 			f.Type = v.Type
 		} else {
-			v.Errors["type"] = "Choose a kind of incident from the list."
+			v.Errors["type"] = loc.T("Choose a kind of incident from the list.")
 		}
 	}
 	day := func(name, value string) time.Time {
@@ -97,7 +97,7 @@ func (s *server) alertFeed(w http.ResponseWriter, r *http.Request, u scheme.User
 		}
 		d, err := time.ParseInLocation(time.DateOnly, value, s.Location())
 		if err != nil {
-			v.Errors[name] = "Give the date as year-month-day, for example " + time.Now().In(s.Location()).Format(time.DateOnly) + "."
+			v.Errors[name] = loc.T("Give the date as year-month-day, for example {{.Example}}.", map[string]any{"Example": time.Now().In(s.Location()).Format(time.DateOnly)})
 		}
 		return d
 	}
@@ -106,7 +106,7 @@ func (s *server) alertFeed(w http.ResponseWriter, r *http.Request, u scheme.User
 		f.Until = to.AddDate(0, 0, 1)
 	}
 	if !f.Since.IsZero() && !f.Until.IsZero() && !f.Since.Before(f.Until) {
-		v.Errors["to"] = "The last day must be the same as or after the first day."
+		v.Errors["to"] = loc.T("The last day must be the same as or after the first day.")
 		f.Until = time.Time{}
 	}
 	v.FilterProblems = len(v.Errors) > 0
@@ -118,7 +118,7 @@ func (s *server) alertFeed(w http.ResponseWriter, r *http.Request, u scheme.User
 	}
 	v.Pager = core.NewPager(r.URL.Query(), "/alerts", page, items.Total)
 	for _, a := range items.Items {
-		v.Items = append(v.Items, s.AlertItem(a, l))
+		v.Items = append(v.Items, alertItem(r, s.AlertItem(a, l), a, l))
 	}
 	if v.Unread, err = s.Alerts.Unread(ctx, u); err != nil {
 		return err
@@ -126,6 +126,31 @@ func (s *server) alertFeed(w http.ResponseWriter, r *http.Request, u scheme.User
 	v.Regions, v.Types = core.RegionChoices(l, v.Region), core.TypeChoices(l, v.Type)
 	s.Render(w, r, http.StatusOK, viewAlertFeed, v)
 	return nil
+}
+
+// alertItem is it in r's language: the kinds of incident, the regions and
+// the words for an alert that cannot be read (the dates, and the alert's
+// own words, stay as they are).
+func alertItem(r *http.Request, it core.AlertItemView, a scheme.Alert, l scheme.Lists) core.AlertItemView {
+	loc := core.Loc(r)
+	if a.Unreadable {
+		it.Title = loc.T(core.UnreadableAlert)
+	}
+	types := l.TypeNameList(a.IncidentTypes)
+	for i, name := range types {
+		types[i] = loc.T(name)
+	}
+	it.Types = strings.Join(types, ", ")
+	if a.Nationwide {
+		it.Regions = loc.T(it.Regions)
+		return it
+	}
+	names := make([]string, len(a.Regions))
+	for i, slug := range a.Regions {
+		names[i] = loc.T(cmp.Or(l.RegionName(slug), slug))
+	}
+	it.Regions = strings.Join(names, ", ")
+	return it
 }
 
 // AlertPageView is one alert as a member reads it.
@@ -162,7 +187,7 @@ func (s *server) renderAlert(w http.ResponseWriter, r *http.Request, u scheme.Us
 		return
 	}
 	l := s.Content.Lists()
-	v.AlertItemView, v.Org = s.AlertItem(a, l), isOrg(u)
+	v.AlertItemView, v.Org = alertItem(r, s.AlertItem(a, l), a, l), isOrg(u)
 	if a.Status == scheme.AlertPublished {
 		v.Body, v.Identifiers = a.Body, alertIdents(a.Identifiers)
 		ads, err := s.Alerts.Additions(ctx, u, a.ID)
@@ -207,8 +232,9 @@ type printItem struct {
 	Additions   []addition
 }
 
-func (s *server) printItemOf(ctx context.Context, a scheme.Alert, l scheme.Lists) (printItem, error) {
-	it := printItem{AlertItemView: s.AlertItem(a, l), Body: a.Body, Identifiers: alertIdents(a.Identifiers)}
+func (s *server) printItemOf(r *http.Request, a scheme.Alert, l scheme.Lists) (printItem, error) {
+	ctx := r.Context()
+	it := printItem{AlertItemView: alertItem(r, s.AlertItem(a, l), a, l), Body: a.Body, Identifiers: alertIdents(a.Identifiers)}
 	// Only what coordinators approved goes on paper.
 	ads, err := s.Alerts.ApprovedAdditions(ctx, a.ID)
 	if err != nil {
@@ -228,7 +254,7 @@ func (s *server) alertPrint(w http.ResponseWriter, r *http.Request, u scheme.Use
 	}
 	l := s.Content.Lists()
 	v := AlertPrintView{Single: true, Printed: s.AlertDate(time.Now())}
-	it, err := s.printItemOf(ctx, a, l)
+	it, err := s.printItemOf(r, a, l)
 	if err != nil {
 		return err
 	}
@@ -250,7 +276,7 @@ func (s *server) alertBulletin(w http.ResponseWriter, r *http.Request, u scheme.
 		if a.Status != scheme.AlertPublished {
 			continue
 		}
-		it, err := s.printItemOf(ctx, a, l)
+		it, err := s.printItemOf(r, a, l)
 		if err != nil {
 			return err
 		}

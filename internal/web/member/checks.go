@@ -4,6 +4,7 @@ import (
 	"errors"
 	"net/http"
 	"strings"
+	"time"
 
 	"uglymugs/internal/check"
 	"uglymugs/internal/scheme"
@@ -26,6 +27,19 @@ type CheckView struct {
 	Done        bool
 	CheckedAs   string // "phone number", …
 	Alerts      []checkAlert
+	// In the reader's language: what the check found ("This phone number
+	// is named in this alert. …"), or how it read the value.
+	Named, CheckedAsSentence string
+}
+
+// checkWords are, for each kind, the message saying the value is named in
+// alerts (CLDR plural forms, in *.en.toml) and the sentence saying how it
+// was read when nothing names it.
+var checkWords = map[string]struct{ named, checkedAs string }{
+	"phone":    {"check-named-phone", "We checked it as a phone number."},
+	"email":    {"check-named-email", "We checked it as a email address."},
+	"vehicle":  {"check-named-vehicle", "We checked it as a vehicle registration."},
+	"username": {"check-named-username", "We checked it as a username."},
 }
 
 type checkAlert struct {
@@ -68,7 +82,7 @@ func (s *server) check(w http.ResponseWriter, r *http.Request, u scheme.User) er
 	switch {
 	case errors.As(err, &le):
 		w.Header().Set("Retry-After", core.RetryAfter(le.RetryAfter))
-		v.Limited, v.Left = le.Error(), le.Left
+		v.Limited, v.Left = limitMessage(r, le), le.Left
 		s.Render(w, r, http.StatusTooManyRequests, viewCheck, v)
 		return nil
 	case scheme.ErrorCode(err) == scheme.CodeInvalid:
@@ -79,10 +93,22 @@ func (s *server) check(w http.ResponseWriter, r *http.Request, u scheme.User) er
 		return err
 	}
 	v.Done, v.CheckedAs = true, check.KindNames[res.Kind]
+	loc := core.Loc(r)
+	if w, ok := checkWords[res.Kind]; ok {
+		v.Named, v.CheckedAsSentence = loc.N(w.named, len(res.Alerts)), loc.T(w.checkedAs)
+	}
 	for _, a := range res.Alerts {
 		v.Alerts = append(v.Alerts, checkAlert{SeverityView: core.SeverityOf(a.Severity), ID: a.ID, Title: core.AlertTitle(a), Sent: s.AlertDate(a.PublishedAt)})
 	}
 	v.Left = res.Left
 	s.Render(w, r, http.StatusOK, viewCheck, v)
 	return nil
+}
+
+// limitMessage is le's message in r's language.
+func limitMessage(r *http.Request, le *check.LimitError) string {
+	if le.Daily {
+		return core.Loc(r).T(le.Error())
+	}
+	return core.Loc(r).N("check-too-many", int(le.RetryAfter.Round(time.Second)/time.Second))
 }
