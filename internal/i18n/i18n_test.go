@@ -1,6 +1,7 @@
 package i18n
 
 import (
+	"io/fs"
 	"slices"
 	"testing"
 )
@@ -136,6 +137,29 @@ func TestLocalizer_TextThatIsNoMessageIsNeverRunAsATemplate(t *testing.T) {
 		typed := `We do not know the region "{{.Count}}{{printf "%s" "x"}}".`
 		if got := c.Localizer(l).T(typed); got != typed {
 			t.Errorf("%s: %q", l.Code, got)
+		}
+	}
+}
+
+// One message has one translation in a language: defined in two areas,
+// the one read last would win, and the two could say it differently.
+func TestCatalogues_EachMessageOnceInEachLanguage(t *testing.T) {
+	files, err := fs.Glob(localeFS, "locales/*.toml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	where := map[string]string{} // language and ID → file
+	for _, f := range files {
+		tag, msgs, err := readCatalogue(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, m := range msgs {
+			key := tag.String() + " " + m.ID
+			if first, ok := where[key]; ok {
+				t.Errorf("%q is in %s and in %s", m.ID, first, f)
+			}
+			where[key] = f
 		}
 	}
 }
