@@ -16,6 +16,7 @@
 package i18n
 
 import (
+	"context"
 	"embed"
 	"errors"
 	"fmt"
@@ -31,8 +32,9 @@ import (
 
 // Language is one the service speaks.
 type Language struct {
-	Code string // a BCP 47 tag, as in <html lang> and the member's profile
-	Name string // in its own words, as the language switch shows it
+	Code    string // a BCP 47 tag, as in <html lang> and the member's profile
+	Name    string // in its own words, as the language switch shows it
+	English string // its name in English, for staff pages
 	// Short is what the header shows of it: two letters, or a word where
 	// its speakers would not read Latin letters.
 	Short string
@@ -48,15 +50,15 @@ func (l Language) Tag() language.Tag { return l.tag }
 
 // Languages are those the service speaks, English first.
 var Languages = []Language{
-	{Code: "en-GB", Name: "English", Short: "EN", Review: "source"},
-	{Code: "ro", Name: "Română", Short: "RO", Review: "draft"},
-	{Code: "pt-BR", Name: "Português (Brasil)", Short: "PT", Review: "draft"},
-	{Code: "pl", Name: "Polski", Short: "PL", Review: "draft"},
-	{Code: "hu", Name: "Magyar", Short: "HU", Review: "draft"},
-	{Code: "bg", Name: "Български", Short: "BG", Review: "draft"},
-	{Code: "es", Name: "Español", Short: "ES", Review: "draft"},
-	{Code: "th", Name: "ไทย", Short: "ไทย", Review: "draft"},
-	{Code: "zh-Hans", Name: "简体中文", Short: "中文", Review: "draft"},
+	{Code: "en-GB", English: "English", Name: "English", Short: "EN", Review: "source"},
+	{Code: "ro", English: "Romanian", Name: "Română", Short: "RO", Review: "draft"},
+	{Code: "pt-BR", English: "Portuguese (Brazil)", Name: "Português (Brasil)", Short: "PT", Review: "draft"},
+	{Code: "pl", English: "Polish", Name: "Polski", Short: "PL", Review: "draft"},
+	{Code: "hu", English: "Hungarian", Name: "Magyar", Short: "HU", Review: "draft"},
+	{Code: "bg", English: "Bulgarian", Name: "Български", Short: "BG", Review: "draft"},
+	{Code: "es", English: "Spanish", Name: "Español", Short: "ES", Review: "draft"},
+	{Code: "th", English: "Thai", Name: "ไทย", Short: "ไทย", Review: "draft"},
+	{Code: "zh-Hans", English: "Simplified Chinese", Name: "简体中文", Short: "中文", Review: "draft"},
 }
 
 // English is the source language.
@@ -171,6 +173,20 @@ var pseudoAllowed atomic.Bool
 // AllowPseudo lets Find and Choose return Pseudo, for the test that looks
 // for untranslated text.
 func AllowPseudo() { pseudoAllowed.Store(true) }
+
+type ctxKey struct{}
+
+// NewContext is ctx carrying the language of the request it serves, for
+// the domain to record what a member wrote in (a report's language).
+func NewContext(ctx context.Context, l Language) context.Context {
+	return context.WithValue(ctx, ctxKey{}, l)
+}
+
+// FromContext is the language NewContext put in ctx, if any.
+func FromContext(ctx context.Context) (Language, bool) {
+	l, ok := ctx.Value(ctxKey{}).(Language)
+	return l, ok
+}
 
 // Find returns the language with code (any case), if the service speaks it.
 func Find(code string) (Language, bool) {

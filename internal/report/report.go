@@ -12,6 +12,7 @@ import (
 	"unicode/utf8"
 
 	"uglymugs/internal/audit"
+	"uglymugs/internal/i18n"
 	"uglymugs/internal/identifier"
 	"uglymugs/internal/scheme"
 	"uglymugs/internal/settings"
@@ -284,6 +285,10 @@ func (s *Service) Submit(ctx context.Context, u scheme.User, in Input) (scheme.R
 	}
 	r.ReporterID, r.OrganisationID = u.ID, u.OrganisationID
 	r.ThirdParty = r.ThirdParty || AlwaysThirdParty(u)
+	// The language she wrote in: the page's, or the API request's.
+	if l, ok := i18n.FromContext(ctx); ok {
+		r.Original.Language = l.Code
+	}
 	return s.DB.Reports.CreateReport(ctx, r)
 }
 

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"uglymugs/internal/account"
+	"uglymugs/internal/i18n"
 	"uglymugs/internal/report"
 	"uglymugs/internal/scheme"
 	"uglymugs/internal/store"
@@ -230,6 +231,30 @@ func TestSubmit_SameDraftTwiceFilesOneReport(t *testing.T) {
 		ds, _ := db.Reports.Drafts(ctx, u.ID)
 		if len(rs) != 1 || len(ds) != 0 {
 			t.Errorf("%d reports and %d drafts, want 1 and 0", len(rs), len(ds))
+		}
+	})
+}
+
+// A report keeps the language it was written in (the request's, which
+// the web puts in the context), for coordinators to see.
+func TestSubmit_KeepsTheLanguageItWasWrittenIn(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		s, u, now := setup(t, db)
+		ro, _ := i18n.Find("ro")
+		r, err := s.Submit(i18n.NewContext(context.Background(), ro), u, valid(now.Add(-3*time.Hour)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := s.Get(context.Background(), u, r.ID)
+		if err != nil || got.Original.Language != "ro" || got.Working.Language != "ro" {
+			t.Errorf("language %q / %q, %v", got.Original.Language, got.Working.Language, err)
+		}
+		plain, err := s.Submit(context.Background(), u, valid(now.Add(-2*time.Hour)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got, _ := s.Get(context.Background(), u, plain.ID); got.Original.Language != "" {
+			t.Errorf("no language in the request, yet %q", got.Original.Language)
 		}
 	})
 }

@@ -94,6 +94,9 @@ type Offender struct {
 // ReportContent is what the reporter wrote: kept encrypted, as submitted
 // and as the coordinators' working copy.
 type ReportContent struct {
+	// Language is the one it was written in (an i18n code; "" for a report
+	// from before languages, in English), shown to coordinators.
+	Language  string     `json:"language,omitempty"`
 	Account   string     `json:"account,omitempty"`
 	Town      string     `json:"town,omitempty"`
 	PoliceRef string     `json:"police_reference,omitempty"`

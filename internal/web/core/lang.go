@@ -98,7 +98,9 @@ func (s *Server) withLanguage(next http.Handler) http.Handler {
 
 // WithLanguage is r with its language worked out.
 func WithLanguage(r *http.Request, words *i18n.Catalogue) *http.Request {
-	return r.WithContext(context.WithValue(r.Context(), langKey{}, words.Localizer(languageOf(words, r))))
+	l := languageOf(words, r)
+	ctx := i18n.NewContext(context.WithValue(r.Context(), langKey{}, words.Localizer(l)), l)
+	return r.WithContext(ctx)
 }
 
 // AsUser is r made by u, whom a token named (the API): her language, when

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"strings"
 	"time"
+	"uglymugs/internal/i18n"
 
 	"uglymugs/internal/scheme"
 	"uglymugs/internal/web/core"
@@ -26,6 +27,7 @@ type CaseView struct {
 	Region, Place       string
 	Contact             string
 	Incident, Submitted string
+	Language            string // what the reporter wrote in, when not English
 	TimeKnown           bool
 	Delay               string
 	Late, ThirdParty    bool
@@ -182,7 +184,7 @@ func (s *server) renderCase(w http.ResponseWriter, r *http.Request, u scheme.Use
 		Final: rep.Status == scheme.ReportPublished, Next: caseNextStatuses[rep.Status],
 		Severity: rep.Severity, SeverityName: cmp.Or(core.CaseSeverityNames[rep.Severity], string(rep.Severity)), SeverityRank: scheme.SeverityRank[rep.Severity],
 		Types: types, TypesText: strings.Join(types, ", "), Region: cmp.Or(n.RegionName(rep.Region), rep.Region),
-		Incident: s.caseIncidentText(rep), TimeKnown: rep.TimeKnown, Submitted: s.caseDayTime(rep.SubmittedAt), Delay: caseDelayText(rep.Delay),
+		Incident: s.caseIncidentText(rep), TimeKnown: rep.TimeKnown, Submitted: s.caseDayTime(rep.SubmittedAt), Language: writtenIn(rep.Original.Language), Delay: caseDelayText(rep.Delay),
 		Late: rep.Late, ThirdParty: rep.ThirdParty, Ack: s.caseAckOf(rep, now, s.caseLong), PoliceReported: rep.PoliceReported,
 		ReporterGone: rep.ReporterID == "", Kinds: caseKinds(), Town: rep.Working.Town, PoliceRef: rep.Working.PoliceRef, Today: s.Time(now, time.DateOnly), Form: f.form, NoticeIn: f.section,
 	}
@@ -394,4 +396,14 @@ func caseOffenderOf(o scheme.Offender) caseOffender {
 			Normalised: id.Normalised, Make: id.Make, Colour: id.Colour, Partial: id.Partial})
 	}
 	return ov
+}
+
+// writtenIn names the language a report was written in, for coordinators:
+// "" when it is English (or from before languages were recorded).
+func writtenIn(code string) string {
+	l, ok := i18n.Find(code)
+	if !ok || l.Code == i18n.English.Code {
+		return ""
+	}
+	return l.English + " (" + l.Name + ")"
 }
