@@ -77,7 +77,7 @@ func (s *server) myReports(w http.ResponseWriter, r *http.Request, u scheme.User
 		if err != nil {
 			return err
 		}
-		row := reportRow{ID: rep.ID, What: cmp.Or(typeNames(loc, l, rep.IncidentTypes), loc.T("Report")), Incident: shortDay(rep.IncidentAt.In(s.Location())),
+		row := reportRow{ID: rep.ID, What: cmp.Or(typeNames(loc, l, rep.IncidentTypes), loc.T("report-untitled")), Incident: shortDay(rep.IncidentAt.In(s.Location())),
 			Sent: s.dayTime(rep.SubmittedAt), Status: rep.Status, StatusName: cmp.Or(words(loc, statusWords[rep.Status].Name), string(rep.Status)), Unread: unread}
 		v.Reports = append(v.Reports, row)
 	}
