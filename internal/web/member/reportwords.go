@@ -21,14 +21,15 @@ func words(loc *i18n.Localizer, s string) string {
 	return loc.T(s)
 }
 
-// typeNames names incident types in loc's language, joined with commas;
-// a slug the list lacks stands for itself.
+// typeNames names incident types in loc's language, joined as the
+// language joins a list (", " in English, "、" in Chinese); a slug the
+// list lacks stands for itself.
 func typeNames(loc *i18n.Localizer, l scheme.Lists, slugs []string) string {
 	names := l.TypeNameList(slugs)
 	for i, n := range names {
 		names[i] = words(loc, n)
 	}
-	return strings.Join(names, ", ")
+	return strings.Join(names, loc.T(", "))
 }
 
 // unanswered is how report.UnansweredConsents starts each problem, before

@@ -18,7 +18,7 @@ func reportGoWords() []string {
 		"Town or area", "A town or part of a city is enough. You do not need to give an exact address.",
 		"Police reference", "The crime or incident number, if you have one.",
 		"The unsent report is deleted.", "Your report is saved. It is not sent yet: continue it below when you are ready.",
-		"Report started {{.Day}}", "report-untitled", "Your report", "A coordinator will read it by {{.When}}.",
+		"Report started {{.Day}}", "report-untitled", ", ", "Your report", "A coordinator will read it by {{.When}}.",
 		unanswered + "{{.Question}}", scheme.ErrorMessage(errUnreadable),
 		"Your account cannot make reports yet.", "Write your message first.",
 		"Choose at least one thing that happened, so that an alert can say what to watch for.",
