@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"uglymugs/internal/i18n"
 	"uglymugs/internal/report"
 	"uglymugs/internal/scheme"
 	"uglymugs/internal/web/core"
@@ -27,26 +28,31 @@ func (s *server) dayTime(t time.Time) string {
 
 func shortDay(t time.Time) string { return t.Format(core.WeekdayShort) }
 
-// hourWords says an hour of the day as people say it ("around 10pm").
-func hourWords(h int) string {
+// hourWords says an hour of the day as people say it ("around 10pm"),
+// in loc's language: the translations have the hour on a 12-hour clock
+// ({{.Hour}}) and on a 24-hour one ({{.Hour24}}), for languages that say
+// it that way.
+func hourWords(loc *i18n.Localizer, h int) string {
+	hours := map[string]any{"Hour": h, "Hour24": h}
 	switch {
 	case h == 0:
-		return "around midnight"
+		return loc.T("around midnight")
 	case h == 12:
-		return "around midday"
+		return loc.T("around midday")
 	case h < 12:
-		return fmt.Sprintf("around %dam", h)
+		return loc.T("around {{.Hour}}am", hours)
 	}
-	return fmt.Sprintf("around %dpm", h-12)
+	hours["Hour"] = h - 12
+	return loc.T("around {{.Hour}}pm", hours)
 }
 
 // happenedWhen says when something happened, with the time only if it was given.
-func (s *server) happenedWhen(t time.Time, known bool) string {
+func (s *server) happenedWhen(loc *i18n.Localizer, t time.Time, known bool) string {
 	t = t.In(s.Location())
 	if !known {
 		return s.reportDay(t)
 	}
-	return s.reportDay(t) + ", " + hourWords(t.Hour())
+	return s.reportDay(t) + ", " + hourWords(loc, t.Hour())
 }
 
 var monthNames = []string{"jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"}

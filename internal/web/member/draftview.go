@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 
+	"uglymugs/internal/i18n"
 	"uglymugs/internal/report"
 	"uglymugs/internal/scheme"
 	"uglymugs/internal/web/core"
@@ -122,8 +123,8 @@ func choices[T any](list []T, selected func(string) bool, get func(T) (string, s
 
 func equals(want string) func(string) bool { return func(v string) bool { return v == want } }
 
-func pairOptions(list []struct{ Slug, Name string }, selected string) []choice {
-	return choices(list, equals(selected), func(x struct{ Slug, Name string }) (string, string) { return x.Slug, x.Name })
+func pairOptions(loc *i18n.Localizer, list []struct{ Slug, Name string }, selected string) []choice {
+	return choices(list, equals(selected), func(x struct{ Slug, Name string }) (string, string) { return x.Slug, words(loc, x.Name) })
 }
 
 func consentViews(c scheme.Consents) []consentView {
@@ -148,51 +149,54 @@ func consentQuestions(in report.Input, problems map[string]string) []consentQues
 func (s *server) renderDraft(w http.ResponseWriter, r *http.Request, u scheme.User, status int, id string, step int, in report.Input,
 	problems map[string]string, fromCheck, afterSubmit bool) {
 	l := s.Content.Lists()
-	if problems == nil {
-		problems = map[string]string{}
+	loc := core.Loc(r)
+	shown := make(map[string]string, len(problems))
+	for k, msg := range problems {
+		shown[k] = problemWords(loc, msg)
 	}
-	v := ReportDraftView{ID: id, Step: step, Steps: stepCount, Name: stepNames[step], Heading: stepHeadings[step],
+	problems = shown
+	v := ReportDraftView{ID: id, Step: step, Steps: stepCount, Name: loc.T(stepNames[step]), Heading: loc.T(stepHeadings[step]),
 		Errors: problems, FromCheck: fromCheck && step < stepCount, AfterSubmit: afterSubmit}
 	switch step {
 	case 1:
 		v.Types = choices(l.Types, func(slug string) bool { return slices.Contains(in.IncidentTypes, slug) },
-			func(t scheme.IncidentType) (string, string) { return t.Slug, t.Name })
-		v.OtherType = l.TypeName("other")
+			func(t scheme.IncidentType) (string, string) { return t.Slug, words(loc, t.Name) })
+		v.OtherType = words(loc, l.TypeName("other"))
 		v.Account, v.ThirdParty = in.Account, in.ThirdParty || report.AlwaysThirdParty(u)
 		v.ThirdPartyFixed, v.ForOrganisation = report.AlwaysThirdParty(u), u.OrganisationID != ""
 	case 2:
 		var hour string
 		v.Day, v.Month, v.Year, hour = splitDate(in.IncidentAt, s.Location())
-		v.Hours = []choice{{Value: "", Label: "Not sure", Selected: hour == ""}}
+		v.Hours = []choice{{Value: "", Label: loc.T("Not sure"), Selected: hour == ""}}
 		for h := range 24 {
-			words := hourWords(h)
-			v.Hours = append(v.Hours, choice{Value: strconv.Itoa(h), Label: strings.ToUpper(words[:1]) + words[1:], Selected: hour == strconv.Itoa(h)})
+			v.Hours = append(v.Hours, choice{Value: strconv.Itoa(h), Label: capitalised(hourWords(loc, h)), Selected: hour == strconv.Itoa(h)})
 		}
-		v.Regions = choices(l.Regions, equals(in.Region), func(x scheme.Region) (string, string) { return x.Slug, x.Name })
-		v.Places = pairOptions(scheme.PlaceKinds, in.PlaceKind)
-		v.Town = core.FieldView{Name: "town", Label: "Town or area", Hint: "A town or part of a city is enough. You do not need to give an exact address.",
+		v.Regions = choices(l.Regions, equals(in.Region), func(x scheme.Region) (string, string) { return x.Slug, words(loc, x.Name) })
+		v.Places = pairOptions(loc, scheme.PlaceKinds, in.PlaceKind)
+		v.Town = core.FieldView{Name: "town", Label: loc.T("Town or area"),
+			Hint: loc.T("A town or part of a city is enough. You do not need to give an exact address."),
 			Type: "text", Autocomplete: "off", Value: in.Town, Error: problems["town"], Optional: true}
 	case 3:
-		v.Offenders = offenderForms(in.Offenders, problems)
+		v.Offenders = offenderForms(loc, in.Offenders, problems)
 		v.CanAddOffender = len(v.Offenders) < maxOffenders
 	case 4:
-		v.Contacts = pairOptions(scheme.ContactMethods, in.ContactMethod)
-		v.Genders = pairOptions(scheme.Genders, in.VictimGender)
-		v.Sectors = choices(l.Sectors, equals(in.VictimSector), func(x scheme.Sector) (string, string) { return x.Slug, x.Name })
+		v.Contacts = pairOptions(loc, scheme.ContactMethods, in.ContactMethod)
+		v.Genders = pairOptions(loc, scheme.Genders, in.VictimGender)
+		v.Sectors = choices(l.Sectors, equals(in.VictimSector), func(x scheme.Sector) (string, string) { return x.Slug, words(loc, x.Name) })
 		v.PoliceReported = in.PoliceReported
-		v.PoliceRef = core.FieldView{Name: "police_reference", Label: "Police reference", Hint: "The crime or incident number, if you have one.",
+		v.PoliceRef = core.FieldView{Name: "police_reference", Label: loc.T("Police reference"), Hint: loc.T("The crime or incident number, if you have one."),
 			Type: "text", Autocomplete: "off", Value: in.PoliceReference, Error: problems["police_reference"], Optional: true}
 	case consentStep:
 		v.Questions = consentQuestions(in, problems)
 	case stepCount:
-		v.Summary = s.draftSummary(in, l)
+		v.Summary = s.draftSummary(loc, in, l)
 		v.Questions = consentQuestions(in, problems)
 	}
 	v.Problems = orderedProblems(problems, step, len(in.Offenders))
 	s.Render(w, r, status, viewReportDraft, v)
 }
 
-func offenderForms(offs []report.OffenderInput, problems map[string]string) []offenderForm {
+func offenderForms(loc *i18n.Localizer, offs []report.OffenderInput, problems map[string]string) []offenderForm {
 	if len(offs) == 0 {
 		offs = []report.OffenderInput{{}}
 	}
@@ -201,7 +205,7 @@ func offenderForms(offs []report.OffenderInput, problems map[string]string) []of
 		of := offenderForm{N: i, Number: i + 1, Error: problems[fmt.Sprintf("offenders.%d.identifiers", i)]}
 		for _, df := range descFields {
 			name := fmt.Sprintf("offenders.%d.description.%s", i, df.Key)
-			f := core.FieldView{Name: name, Label: df.Label, Hint: df.Hint, Type: "text", Autocomplete: "off",
+			f := core.FieldView{Name: name, Label: loc.T(df.Label), Hint: words(loc, df.Hint), Type: "text", Autocomplete: "off",
 				Value: *o.Description.Field(df.Key), Error: problems[name]}
 			if df.Long {
 				of.Longer = append(of.Longer, f)
@@ -218,7 +222,7 @@ func offenderForms(offs []report.OffenderInput, problems map[string]string) []of
 			kind := cmp.Or(id.Kind, "phone")
 			of.Identifiers = append(of.Identifiers, identForm{Prefix: p, Number: j + 1, Value: id.Value, Make: id.Make, Colour: id.Colour,
 				KindError: problems[p+".kind"], ValueError: problems[p+".value"],
-				Kinds: choices(identKinds, equals(kind), func(k struct{ Value, Label string }) (string, string) { return k.Value, k.Label })})
+				Kinds: choices(identKinds, equals(kind), func(k struct{ Value, Label string }) (string, string) { return k.Value, loc.T(k.Label) })})
 		}
 		of.CanAdd = len(ids) < maxIdents
 		out[i] = of
@@ -262,26 +266,20 @@ func orderedProblems(problems map[string]string, step, offenders int) []problemL
 	return out
 }
 
-func offenderSummaries(offs []scheme.Offender) []offenderSummary {
+func offenderSummaries(loc *i18n.Localizer, offs []scheme.Offender) []offenderSummary {
 	var out []offenderSummary
 	for i, o := range offs {
 		sum := offenderSummary{Number: i + 1}
 		for _, df := range descFields {
 			if v := *o.Description.Field(df.Key); v != "" {
-				sum.Description = append(sum.Description, labelValue{Label: df.Label, Value: v, Long: df.Long})
+				sum.Description = append(sum.Description, labelValue{Label: loc.T(df.Label), Value: v, Long: df.Long})
 			}
 		}
 		for _, id := range o.Identifiers {
 			if id.Value == "" {
 				continue
 			}
-			label := id.Kind
-			for _, k := range identKinds {
-				if k.Value == id.Kind {
-					label = k.Label
-				}
-			}
-			sum.Identifiers = append(sum.Identifiers, labelValue{Label: label, Value: id.Value, Extra: strings.TrimSpace(id.Colour + " " + id.Make)})
+			sum.Identifiers = append(sum.Identifiers, labelValue{Label: identKindLabel(loc, id.Kind), Value: id.Value, Extra: strings.TrimSpace(id.Colour + " " + id.Make)})
 		}
 		if len(sum.Description) > 0 || len(sum.Identifiers) > 0 {
 			out = append(out, sum)
@@ -293,16 +291,16 @@ func offenderSummaries(offs []scheme.Offender) []offenderSummary {
 	return out
 }
 
-func (s *server) draftSummary(in report.Input, l scheme.Lists) summary {
-	sum := summary{Types: l.TypeNames(in.IncidentTypes), Account: in.Account, ThirdParty: in.ThirdParty, Town: in.Town,
-		Region: l.RegionName(in.Region), PoliceReported: in.PoliceReported, PoliceRef: in.PoliceReference}
-	// SlugName gives "" for "": nothing was chosen.
-	sum.Place = scheme.SlugName(scheme.PlaceKinds, in.PlaceKind)
-	sum.Contact = scheme.SlugName(scheme.ContactMethods, in.ContactMethod)
-	sum.VictimGender = scheme.SlugName(scheme.Genders, in.VictimGender)
-	sum.VictimSector = l.SectorName(in.VictimSector)
+func (s *server) draftSummary(loc *i18n.Localizer, in report.Input, l scheme.Lists) summary {
+	sum := summary{Types: typeNames(loc, l, in.IncidentTypes), Account: in.Account, ThirdParty: in.ThirdParty, Town: in.Town,
+		Region: words(loc, l.RegionName(in.Region)), PoliceReported: in.PoliceReported, PoliceRef: in.PoliceReference}
+	// SlugName gives "" for "": nothing was chosen (and words keeps it so).
+	sum.Place = words(loc, scheme.SlugName(scheme.PlaceKinds, in.PlaceKind))
+	sum.Contact = words(loc, scheme.SlugName(scheme.ContactMethods, in.ContactMethod))
+	sum.VictimGender = words(loc, scheme.SlugName(scheme.Genders, in.VictimGender))
+	sum.VictimSector = words(loc, l.SectorName(in.VictimSector))
 	if t, known, err := report.ParseIncidentTime(in.IncidentAt, s.Location()); err == nil {
-		sum.When = s.happenedWhen(t, known)
+		sum.When = s.happenedWhen(loc, t, known)
 	}
 	var offs []scheme.Offender
 	for _, o := range in.Offenders {
@@ -312,7 +310,7 @@ func (s *server) draftSummary(in report.Input, l scheme.Lists) summary {
 		}
 		offs = append(offs, so)
 	}
-	sum.Offenders = offenderSummaries(offs)
+	sum.Offenders = offenderSummaries(loc, offs)
 	return sum
 }
 
@@ -321,27 +319,22 @@ func (s *server) draftSummary(in report.Input, l scheme.Lists) summary {
 func (s *server) signedOut(w http.ResponseWriter, r *http.Request) {
 	_ = r.ParseForm() // whatever could be read is shown
 	f := r.PostForm
+	loc := core.Loc(r)
 	var typed []labelValue
 	add := func(label, v string) {
 		if v = strings.TrimSpace(v); v != "" {
 			typed = append(typed, labelValue{Label: label, Value: v})
 		}
 	}
-	add("What happened", strings.ReplaceAll(f.Get("account"), "\r\n", "\n"))
-	add("Town or area", f.Get("town"))
-	add("Police reference", f.Get("police_reference"))
+	add(loc.T("What happened"), strings.ReplaceAll(f.Get("account"), "\r\n", "\n"))
+	add(loc.T("Town or area"), f.Get("town"))
+	add(loc.T("Police reference"), f.Get("police_reference"))
 	for _, o := range readOffenders(f) {
 		for _, df := range descFields {
-			add(df.Label, *o.Description.Field(df.Key))
+			add(loc.T(df.Label), *o.Description.Field(df.Key))
 		}
 		for _, id := range o.Identifiers {
-			label := id.Kind
-			for _, k := range identKinds {
-				if k.Value == id.Kind {
-					label = k.Label
-				}
-			}
-			add(label, strings.TrimSpace(id.Value+" "+id.Colour+" "+id.Make))
+			add(identKindLabel(loc, id.Kind), strings.TrimSpace(id.Value+" "+id.Colour+" "+id.Make))
 		}
 	}
 	var text strings.Builder

@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 
+	"uglymugs/internal/i18n"
 	"uglymugs/internal/report"
 	"uglymugs/internal/scheme"
 	"uglymugs/internal/web/core"
@@ -82,6 +83,17 @@ var descFields = []struct {
 	{"accent", "Accent", "", false},
 	{"features", "Anything that stands out", "Tattoos, scars, glasses, clothes, a smell, the way they talked.", true},
 	{"vehicle", "Vehicle", "Make, model, colour, anything inside it. Put the registration above.", true},
+}
+
+// identKindLabel is how the form names a kind of identifier, in loc's
+// language; a kind it does not offer stands for itself.
+func identKindLabel(loc *i18n.Localizer, kind string) string {
+	for _, k := range identKinds {
+		if k.Value == kind {
+			return loc.T(k.Label)
+		}
+	}
+	return kind
 }
 
 const (

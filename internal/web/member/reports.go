@@ -33,10 +33,10 @@ type reportRow struct {
 }
 
 func listNotice(r *http.Request) string {
-	return map[string]string{
+	return words(core.Loc(r), map[string]string{
 		"discarded": "The unsent report is deleted.",
 		"draft":     "Your report is saved. It is not sent yet: continue it below when you are ready.",
-	}[r.URL.Query().Get("done")]
+	}[r.URL.Query().Get("done")])
 }
 
 // myReportsPage is how many of her reports a page shows: each is a card
@@ -46,6 +46,7 @@ const myReportsPage = 10
 func (s *server) myReports(w http.ResponseWriter, r *http.Request, u scheme.User) error {
 	ctx := r.Context()
 	l := s.Content.Lists()
+	loc := core.Loc(r)
 	v := ReporterListView{Notice: listNotice(r)}
 	var err error
 	if v.Enquiries, err = s.waitingEnquiries(r, u); err != nil {
@@ -58,9 +59,9 @@ func (s *server) myReports(w http.ResponseWriter, r *http.Request, u scheme.User
 	for _, d := range drafts {
 		var in report.Input
 		_ = json.Unmarshal([]byte(d.Data), &in) // an unreadable draft still lists, so it can be discarded
-		row := draftRow{ID: d.ID, Saved: s.dayTime(d.UpdatedAt), Step: max(1, min(d.Step, stepCount)), What: l.TypeNames(in.IncidentTypes)}
+		row := draftRow{ID: d.ID, Saved: s.dayTime(d.UpdatedAt), Step: max(1, min(d.Step, stepCount)), What: typeNames(loc, l, in.IncidentTypes)}
 		if row.What == "" {
-			row.What = "Report started " + s.Time(d.UpdatedAt, core.DayMonth)
+			row.What = loc.T("Report started {{.Day}}", map[string]any{"Day": s.Time(d.UpdatedAt, core.DayMonth)})
 		}
 		v.Drafts = append(v.Drafts, row)
 	}
@@ -76,8 +77,8 @@ func (s *server) myReports(w http.ResponseWriter, r *http.Request, u scheme.User
 		if err != nil {
 			return err
 		}
-		row := reportRow{ID: rep.ID, What: cmp.Or(l.TypeNames(rep.IncidentTypes), "Report"), Incident: shortDay(rep.IncidentAt.In(s.Location())),
-			Sent: s.dayTime(rep.SubmittedAt), Status: rep.Status, StatusName: cmp.Or(statusWords[rep.Status].Name, string(rep.Status)), Unread: unread}
+		row := reportRow{ID: rep.ID, What: cmp.Or(typeNames(loc, l, rep.IncidentTypes), loc.T("report-untitled")), Incident: shortDay(rep.IncidentAt.In(s.Location())),
+			Sent: s.dayTime(rep.SubmittedAt), Status: rep.Status, StatusName: cmp.Or(words(loc, statusWords[rep.Status].Name), string(rep.Status)), Unread: unread}
 		v.Reports = append(v.Reports, row)
 	}
 	s.Render(w, r, http.StatusOK, viewReportList, v)
@@ -127,28 +128,30 @@ func (s *server) myReport(w http.ResponseWriter, r *http.Request, u scheme.User)
 func (s *server) renderReport(w http.ResponseWriter, r *http.Request, u scheme.User, status int, rep scheme.Report, v ReporterReportView) {
 	ctx := r.Context()
 	l := s.Content.Lists()
-	words := statusWords[rep.Status]
-	v.ID, v.Title, v.Status = rep.ID, cmp.Or(l.TypeNames(rep.IncidentTypes), "Your report"), rep.Status
-	v.StatusName, v.StatusText = cmp.Or(words.Name, string(rep.Status)), words.Text
+	loc := core.Loc(r)
+	sw := statusWords[rep.Status]
+	v.ID, v.Title, v.Status = rep.ID, cmp.Or(typeNames(loc, l, rep.IncidentTypes), loc.T("Your report")), rep.Status
+	v.StatusName, v.StatusText = cmp.Or(words(loc, sw.Name), string(rep.Status)), words(loc, sw.Text)
 	if rep.Status == scheme.ReportRejected || rep.Status == scheme.ReportIntelligence {
 		v.Reason = rep.Reason
 	}
 	if rep.Status == scheme.ReportSubmitted && rep.AcknowledgedAt.IsZero() && !rep.AcknowledgeBy.IsZero() {
-		v.StatusText = "A coordinator will read it by " + s.dayTime(rep.AcknowledgeBy) + "."
+		v.StatusText = loc.T("A coordinator will read it by {{.When}}.", map[string]any{"When": s.dayTime(rep.AcknowledgeBy)})
 	}
 	v.Submitted, v.Late, v.ThirdParty = s.dayTime(rep.SubmittedAt), rep.Late, rep.ThirdParty
 	o := rep.Original
-	v.Summary = summary{Types: l.TypeNames(rep.IncidentTypes), Account: o.Account, ThirdParty: rep.ThirdParty,
-		When: s.happenedWhen(rep.IncidentAt, rep.TimeKnown), Region: cmp.Or(l.RegionName(rep.Region), rep.Region), Town: o.Town,
-		Offenders: offenderSummaries(o.Offenders), PoliceReported: rep.PoliceReported, PoliceRef: o.PoliceRef, VictimSector: l.SectorName(rep.VictimSector)}
+	v.Summary = summary{Types: typeNames(loc, l, rep.IncidentTypes), Account: o.Account, ThirdParty: rep.ThirdParty,
+		When: s.happenedWhen(loc, rep.IncidentAt, rep.TimeKnown), Region: cmp.Or(words(loc, l.RegionName(rep.Region)), rep.Region), Town: o.Town,
+		Offenders: offenderSummaries(loc, o.Offenders), PoliceReported: rep.PoliceReported, PoliceRef: o.PoliceRef,
+		VictimSector: words(loc, l.SectorName(rep.VictimSector))}
 	if rep.PlaceKind != "" {
-		v.Summary.Place = scheme.SlugName(scheme.PlaceKinds, rep.PlaceKind)
+		v.Summary.Place = words(loc, scheme.SlugName(scheme.PlaceKinds, rep.PlaceKind))
 	}
 	if rep.ContactMethod != "" {
-		v.Summary.Contact = scheme.SlugName(scheme.ContactMethods, rep.ContactMethod)
+		v.Summary.Contact = words(loc, scheme.SlugName(scheme.ContactMethods, rep.ContactMethod))
 	}
 	if rep.VictimGender != "" {
-		v.Summary.VictimGender = scheme.SlugName(scheme.Genders, rep.VictimGender)
+		v.Summary.VictimGender = words(loc, scheme.SlugName(scheme.Genders, rep.VictimGender))
 	}
 	msgs, err := s.Reports.Thread(ctx, u, rep)
 	if err != nil {
