@@ -281,12 +281,12 @@ func (l *Localizer) localize(id string, n any, data []map[string]any) string {
 }
 
 // pseudo is message id in Pseudo: its English in ⟦ ⟧, with the words of
-// the message accented but not the values put in it; a message that takes
-// a number (its English under a short ID) is accented whole.
+// the message accented but not the values put in it; a message with a
+// short ID (its English in a *.en.toml file) is accented whole.
 func (l *Localizer) pseudo(id string, n any, data []map[string]any) string {
 	en := &Localizer{Language: English, l: l.l}
-	if n != nil {
-		return "⟦" + accent(en.localize(id, n, data)) + "⟧"
+	if text := en.localize(id, n, data); n != nil || (len(data) == 0 && text != id) {
+		return "⟦" + accent(text) + "⟧" // a short ID's English
 	}
 	return en.localize(pseudoID(id), nil, data)
 }

@@ -22,7 +22,7 @@ type ReporterListView struct {
 
 type draftRow struct {
 	ID, What, Saved string
-	Step            int
+	Step, Steps     int
 }
 
 type reportRow struct {
@@ -59,7 +59,7 @@ func (s *server) myReports(w http.ResponseWriter, r *http.Request, u scheme.User
 	for _, d := range drafts {
 		var in report.Input
 		_ = json.Unmarshal([]byte(d.Data), &in) // an unreadable draft still lists, so it can be discarded
-		row := draftRow{ID: d.ID, Saved: s.dayTime(d.UpdatedAt), Step: max(1, min(d.Step, stepCount)), What: typeNames(loc, l, in.IncidentTypes)}
+		row := draftRow{ID: d.ID, Saved: s.dayTime(d.UpdatedAt), Step: max(1, min(d.Step, stepCount)), Steps: stepCount, What: typeNames(loc, l, in.IncidentTypes)}
 		if row.What == "" {
 			row.What = loc.T("Report started {{.Day}}", map[string]any{"Day": s.Time(d.UpdatedAt, core.DayMonth)})
 		}
