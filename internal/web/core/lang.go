@@ -90,9 +90,9 @@ type langKey struct{}
 
 // withLanguage works out each request's language once, after the user is
 // known, for the page and for text made in Go (Loc).
-func (s *Server) withLanguage(next http.Handler) http.Handler {
+func withLanguage(words *i18n.Catalogue, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		next.ServeHTTP(w, WithLanguage(r, s.Words))
+		next.ServeHTTP(w, WithLanguage(r, words))
 	})
 }
 

@@ -159,7 +159,7 @@ func (s *Server) Operations(mux Mux) {
 func (s *Server) Wrap(mux http.Handler) http.Handler {
 	h := recordRoute(mux)
 	h = normaliseForms(h)
-	h = s.withLanguage(h)
+	h = withLanguage(s.Words, h)
 	h = s.withUser(h)
 	h = s.csrf(h)
 	h = limitBody(h, 1<<20, map[string]int64{"/admin/images": imaging.MaxBytes + 64<<10})
