@@ -269,9 +269,16 @@ func serverFigures(ctx context.Context, c Config, res *Results, db *store.DB, db
 	sent := time.Since(fanDone)
 	close(stop)
 	sendRSS := <-peak
+	// A message is marked sent just after the sink has it: the last marks
+	// may still be on their way to the database.
 	var marked int
-	if err := db.Writer().QueryRowContext(ctx, `SELECT COUNT(*) FROM alert_deliveries WHERE alert_id = $1 AND channel = 'email' AND status = 'sent'`, a.ID).Scan(&marked); err != nil {
-		return err
+	for deadline := time.Now().Add(time.Minute); ; time.Sleep(20 * time.Millisecond) {
+		if err := db.Writer().QueryRowContext(ctx, `SELECT COUNT(*) FROM alert_deliveries WHERE alert_id = $1 AND channel = 'email' AND status = 'sent'`, a.ID).Scan(&marked); err != nil {
+			return err
+		}
+		if int64(marked) >= sink.Received()-before || time.Now().After(deadline) {
+			break
+		}
 	}
 	ours := float64(sink.Received()-before) / sent.Seconds()
 	c.logf("emails: %d received in %v (%.0f/s); %d marked sent; peak RSS %s", sink.Received()-before, sent, ours, marked, mib(float64(sendRSS)))
