@@ -11,12 +11,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/chromedp/cdproto/cdp"
-	"github.com/chromedp/cdproto/network"
-	"github.com/chromedp/chromedp"
 	"golang.org/x/net/html"
 
-	"uglymugs/internal/browsertest"
 	"uglymugs/internal/i18n"
 	"uglymugs/internal/report"
 	"uglymugs/internal/scheme"
@@ -243,84 +239,5 @@ func TestReportPages_NoUntranslatedTextInPseudoLocale(t *testing.T) {
 		"offenders.0.identifiers.0.value": {"07700 900abc"}, "action": {"next"}})
 	if status != http.StatusUnprocessableEntity || !strings.Contains(body, "⟦Á phóñé ñúmbér") {
 		t.Errorf("step 3's problem is not in the pseudo-language: %d %q", status, problemsOn(body))
-	}
-}
-
-// In Hungarian, whose words are long, no step of the report form, nor the
-// pages around it, scrolls sideways on a 360 px phone, no button of the
-// page (the header's are the frame's) is cut off, and axe finds nothing.
-func TestReportPages_FitAPhoneInHungarian(t *testing.T) {
-	db := storetest.Open(t, store.SQLite)
-	d := newReporterDesk(t, db)
-	ctx := context.Background()
-	now := time.Now().UTC()
-	sent, err := report.New(db, scheme.DefaultWorkingHours(time.UTC)).Submit(ctx, d.member, fullDraft(now.AddDate(0, 0, -6), "07700 900123"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	full, err := db.Reports.SaveDraft(ctx, d.member.ID, "", 5, mustJSON(t, fullDraft(now.AddDate(0, 0, -1), "07700 900123")))
-	if err != nil {
-		t.Fatal(err)
-	}
-	bad, err := db.Reports.SaveDraft(ctx, d.member.ID, "", 3, mustJSON(t, fullDraft(now.AddDate(0, 0, -1), "07700 900abc")))
-	if err != nil {
-		t.Fatal(err)
-	}
-	bctx := browsertest.New(t)
-	u, _ := url.Parse(d.ts.URL)
-	cookie := func(name, value string) chromedp.Action[chromedp.Void] {
-		return chromedp.Func(func(ctx context.Context, tgt *chromedp.Target) error {
-			_, err := cdp.Call(ctx, tgt, network.SetCookie, network.SetCookieParams{Name: name, Value: value, URL: d.ts.URL, Domain: u.Hostname(), Path: "/"})
-			return err
-		})
-	}
-	pages := []struct{ name, path string }{
-		{"list", "/reports"},
-		{"step1", "/reports/draft/" + full + "/1"},
-		{"step2", "/reports/draft/" + full + "/2"},
-		{"step3", "/reports/draft/" + full + "/3"},
-		{"step4", "/reports/draft/" + full + "/4"},
-		{"step5", "/reports/draft/" + full + "/5"},
-		{"step6", "/reports/draft/" + full + "/6"},
-		{"step3-error", "/reports/draft/" + bad + "/3"},
-		{"sent", "/reports/" + sent.ID + "?sent=1"},
-		{"view", "/reports/" + sent.ID},
-	}
-	if err := browserSteps(bctx, cookie("um", d.memberTok), cookie("lang", "hu"), chromedp.EmulateViewport(360, 800)); err != nil {
-		t.Fatal(err)
-	}
-	for _, p := range pages {
-		if err := browserSteps(bctx, chromedp.Navigate(d.ts.URL+p.path)); err != nil {
-			t.Fatal(err)
-		}
-		if p.name == "step3-error" {
-			err := browserSteps(bctx, chromedp.Click(chromedp.CSS(`.rp-actions button[value="next"]`), chromedp.NodeVisible),
-				chromedp.WaitVisible(chromedp.CSS(`#error-summary`)))
-			if err != nil {
-				t.Fatal(err)
-			}
-		}
-		if lang, err := chromedp.Run(bctx, chromedp.Evaluate[string](`document.documentElement.lang`)); err != nil || lang != "hu" {
-			t.Errorf("%s: lang %q (%v)", p.name, lang, err)
-		}
-		overflow, err := chromedp.Run(bctx, chromedp.Evaluate[int64](`document.documentElement.scrollWidth - document.documentElement.clientWidth`))
-		if err != nil {
-			t.Fatal(err)
-		}
-		if overflow > 0 {
-			t.Errorf("%s at 360 px in Hungarian scrolls sideways by %d px", p.name, overflow)
-		}
-		clipped, err := chromedp.Run(bctx, chromedp.Evaluate[[]string](`[...document.querySelectorAll('main button, main a.button, main summary')]
-			.filter(b => b.offsetParent !== null && !b.classList.contains('visually-hidden'))
-			.filter(b => b.scrollWidth > b.clientWidth + 1 || b.getBoundingClientRect().right > document.documentElement.clientWidth + 1)
-			.map(b => b.textContent.trim())`))
-		if err != nil {
-			t.Fatal(err)
-		}
-		if len(clipped) > 0 {
-			t.Errorf("%s at 360 px in Hungarian: buttons cut off: %q", p.name, clipped)
-		}
-		accessible(t, bctx, "report "+p.name+" in Hungarian at 360 px")
-		browsertest.Screenshot(t, bctx, "report-hu-"+p.name+"-360")
 	}
 }

@@ -25,9 +25,8 @@ import (
 // terms), which needs that content per language.
 var pseudoPages = []string{"/language", "/no-such-page", "/", "/signin", "/reset", "/newsletter", "/join/individual", "/join/project", "/join/establishment"}
 
-// pseudoMemberPages are those a member sees signed in. Not yet:
-// /account/data, whose dates are still formatted in English.
-var pseudoMemberPages = []string{"/", "/alerts", "/check", "/account", "/account/profile", "/account/password", "/account/second-factor", "/account/leave", "/enquiries"}
+// pseudoMemberPages are those a member sees signed in.
+var pseudoMemberPages = []string{"/", "/alerts", "/check", "/account", "/account/data", "/account/profile", "/account/password", "/account/second-factor", "/account/leave", "/enquiries"}
 
 // TestPseudoLocale_NoUntranslatedText shows pages in the pseudo-language,
 // where every message is accented and in ⟦ ⟧, and fails on any word of

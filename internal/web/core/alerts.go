@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"uglymugs/internal/i18n"
 	"uglymugs/internal/scheme"
 )
 
@@ -36,22 +37,6 @@ func NoIndex(next http.Handler) http.Handler {
 
 // Location is the scheme's time zone, in which dates are shown and read.
 func (s *Server) Location() *time.Location { return cmp.Or(s.Alerts.Loc, time.UTC) }
-
-// AlertDate is a date without the time ("Monday 2 March 2026").
-func (s *Server) AlertDate(t time.Time) string {
-	if t.IsZero() {
-		return ""
-	}
-	return s.Time(t, Weekday)
-}
-
-// ShortDate is a short date ("Mon 2 Mar 2026").
-func (s *Server) ShortDate(t time.Time) string {
-	if t.IsZero() {
-		return ""
-	}
-	return s.Time(t, WeekdayShort)
-}
 
 // SeverityView is a severity in words with its rank (for the bars).
 type SeverityView struct {
@@ -91,10 +76,11 @@ func AlertTitle(a scheme.Alert) string {
 	return a.Title
 }
 
-func (s *Server) AlertItem(a scheme.Alert, l scheme.Lists) AlertItemView {
+func (s *Server) AlertItem(loc *i18n.Localizer, a scheme.Alert, l scheme.Lists) AlertItemView {
 	return AlertItemView{SeverityView: SeverityOf(a.Severity), ID: a.ID, Title: AlertTitle(a), Withdrawn: a.Status == scheme.AlertWithdrawn,
 		Notice: a.Notice, Unread: a.ReadAt.IsZero(), Types: l.TypeNames(a.IncidentTypes), Area: a.Area,
-		Regions: AlertRegions(a, l), Happened: s.AlertDate(a.IncidentAt), HappenedShort: s.ShortDate(a.IncidentAt), Sent: s.ShortDate(a.PublishedAt), Withdrawal: s.ShortDate(a.WithdrawnAt)}
+		Regions: AlertRegions(a, l), Happened: s.Date(loc, a.IncidentAt, Weekday), HappenedShort: s.Date(loc, a.IncidentAt, WeekdayShort),
+		Sent: s.Date(loc, a.PublishedAt, WeekdayShort), Withdrawal: s.Date(loc, a.WithdrawnAt, WeekdayShort)}
 }
 
 func AlertRegions(a scheme.Alert, l scheme.Lists) string {

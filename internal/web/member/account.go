@@ -206,23 +206,23 @@ func (s *server) myDataPage(w http.ResponseWriter, r *http.Request, u scheme.Use
 	}
 	l := s.Content.Lists()
 	v := MyDataView{MemberData: e, Gender: scheme.SlugName(scheme.Genders, e.Profile.Gender), Sector: l.SectorName(e.Profile.Sector),
-		Membership: core.TypeNames[scheme.MembershipType(e.Profile.Membership)], Created: s.Time(e.User.CreatedAt, core.DateLong)}
+		Membership: core.TypeNames[scheme.MembershipType(e.Profile.Membership)], Created: s.Date(core.Loc(r), e.User.CreatedAt, core.DateLong)}
 	var regions []string
 	for _, slug := range e.Profile.Regions {
 		regions = append(regions, core.Loc(r).T(cmp.Or(l.RegionName(slug), slug)))
 	}
 	v.Regions = strings.Join(regions, ", ")
 	if !e.Profile.TermsAcceptedAt.IsZero() {
-		v.TermsAccepted = s.Time(e.Profile.TermsAcceptedAt, core.DateLong)
+		v.TermsAccepted = s.Date(core.Loc(r), e.Profile.TermsAcceptedAt, core.DateLong)
 	}
 	if e.Application != nil {
-		v.Applied = s.Time(e.Application.SubmittedAt, core.DateLong)
+		v.Applied = s.Date(core.Loc(r), e.Application.SubmittedAt, core.DateLong)
 		v.ApplicationStatus = map[scheme.ApplicationStatus]string{scheme.ApplicationPending: "Waiting to be read",
 			scheme.ApplicationInfoRequested: "We asked you a question", scheme.ApplicationApproved: "Approved",
 			scheme.ApplicationRejected: "Not approved"}[e.Application.Status]
 	}
 	for _, ad := range e.Additions {
-		v.Additions = append(v.Additions, addition{Body: ad.Body, When: s.AlertDate(ad.CreatedAt), Mine: true, Status: ad.Status})
+		v.Additions = append(v.Additions, addition{Body: ad.Body, When: s.Date(core.Loc(r), ad.CreatedAt, core.Weekday), Mine: true, Status: ad.Status})
 	}
 	s.Render(w, r, http.StatusOK, viewMyData, v)
 	return nil

@@ -118,7 +118,7 @@ func (s *server) alertFeed(w http.ResponseWriter, r *http.Request, u scheme.User
 	}
 	v.Pager = core.NewPager(r.URL.Query(), "/alerts", page, items.Total)
 	for _, a := range items.Items {
-		v.Items = append(v.Items, alertItem(r, s.AlertItem(a, l), a, l))
+		v.Items = append(v.Items, alertItem(r, s.AlertItem(core.Loc(r), a, l), a, l))
 	}
 	if v.Unread, err = s.Alerts.Unread(ctx, u); err != nil {
 		return err
@@ -187,7 +187,7 @@ func (s *server) renderAlert(w http.ResponseWriter, r *http.Request, u scheme.Us
 		return
 	}
 	l := s.Content.Lists()
-	v.AlertItemView, v.Org = alertItem(r, s.AlertItem(a, l), a, l), isOrg(u)
+	v.AlertItemView, v.Org = alertItem(r, s.AlertItem(core.Loc(r), a, l), a, l), isOrg(u)
 	if a.Status == scheme.AlertPublished {
 		v.Body, v.Identifiers = a.Body, alertIdents(a.Identifiers)
 		ads, err := s.Alerts.Additions(ctx, u, a.ID)
@@ -196,7 +196,7 @@ func (s *server) renderAlert(w http.ResponseWriter, r *http.Request, u scheme.Us
 			return
 		}
 		for _, ad := range ads {
-			v.Additions = append(v.Additions, addition{Body: ad.Body, When: s.AlertDate(ad.CreatedAt), Mine: ad.Mine, Status: ad.Status})
+			v.Additions = append(v.Additions, addition{Body: ad.Body, When: s.Date(core.Loc(r), ad.CreatedAt, core.Weekday), Mine: ad.Mine, Status: ad.Status})
 		}
 	}
 	s.Render(w, r, status, viewAlertView, v)
@@ -234,14 +234,14 @@ type printItem struct {
 
 func (s *server) printItemOf(r *http.Request, a scheme.Alert, l scheme.Lists) (printItem, error) {
 	ctx := r.Context()
-	it := printItem{AlertItemView: alertItem(r, s.AlertItem(a, l), a, l), Body: a.Body, Identifiers: alertIdents(a.Identifiers)}
+	it := printItem{AlertItemView: alertItem(r, s.AlertItem(core.Loc(r), a, l), a, l), Body: a.Body, Identifiers: alertIdents(a.Identifiers)}
 	// Only what coordinators approved goes on paper.
 	ads, err := s.Alerts.ApprovedAdditions(ctx, a.ID)
 	if err != nil {
 		return it, err
 	}
 	for _, ad := range ads {
-		it.Additions = append(it.Additions, addition{Body: ad.Body, When: s.AlertDate(ad.CreatedAt), Status: ad.Status})
+		it.Additions = append(it.Additions, addition{Body: ad.Body, When: s.Date(core.Loc(r), ad.CreatedAt, core.Weekday), Status: ad.Status})
 	}
 	return it, nil
 }
@@ -253,7 +253,7 @@ func (s *server) alertPrint(w http.ResponseWriter, r *http.Request, u scheme.Use
 		return err
 	}
 	l := s.Content.Lists()
-	v := AlertPrintView{Single: true, Printed: s.AlertDate(time.Now())}
+	v := AlertPrintView{Single: true, Printed: s.Date(core.Loc(r), time.Now(), core.Weekday)}
 	it, err := s.printItemOf(r, a, l)
 	if err != nil {
 		return err
@@ -271,7 +271,7 @@ func (s *server) alertBulletin(w http.ResponseWriter, r *http.Request, u scheme.
 		return err
 	}
 	l := s.Content.Lists()
-	v := AlertPrintView{Printed: s.AlertDate(time.Now()), Days: bulletinDays}
+	v := AlertPrintView{Printed: s.Date(core.Loc(r), time.Now(), core.Weekday), Days: bulletinDays}
 	for _, a := range as.Items {
 		if a.Status != scheme.AlertPublished {
 			continue

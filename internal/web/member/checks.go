@@ -98,7 +98,7 @@ func (s *server) check(w http.ResponseWriter, r *http.Request, u scheme.User) er
 		v.Named, v.CheckedAsSentence = loc.N(w.named, len(res.Alerts)), loc.T(w.checkedAs)
 	}
 	for _, a := range res.Alerts {
-		v.Alerts = append(v.Alerts, checkAlert{SeverityView: core.SeverityOf(a.Severity), ID: a.ID, Title: core.AlertTitle(a), Sent: s.AlertDate(a.PublishedAt)})
+		v.Alerts = append(v.Alerts, checkAlert{SeverityView: core.SeverityOf(a.Severity), ID: a.ID, Title: core.AlertTitle(a), Sent: s.Date(core.Loc(r), a.PublishedAt, core.Weekday)})
 	}
 	v.Left = res.Left
 	s.Render(w, r, http.StatusOK, viewCheck, v)

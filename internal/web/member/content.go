@@ -23,7 +23,7 @@ func (s *server) acceptTermsView(r *http.Request) (AcceptTermsView, error) {
 		return AcceptTermsView{}, err
 	}
 	h, err := s.TermsHTML(r.Context(), t.Version, t.Body)
-	return AcceptTermsView{Version: t.Version, PublishedAt: s.Time(t.PublishedAt, core.DateLong), HTML: h}, err
+	return AcceptTermsView{Version: t.Version, PublishedAt: s.Date(core.Loc(r), t.PublishedAt, core.DateLong), HTML: h}, err
 }
 
 func (s *server) acceptTermsPage(w http.ResponseWriter, r *http.Request, u scheme.User) error {

@@ -17,16 +17,10 @@ import (
 	"uglymugs/internal/web/core"
 )
 
-// reportDay and dayTime write dates in the scheme's time zone.
-func (s *server) reportDay(t time.Time) string {
-	return s.Time(t, core.Weekday)
+// dayTime writes a moment in the scheme's time zone, in loc's language.
+func (s *server) dayTime(loc *i18n.Localizer, t time.Time) string {
+	return s.Date(loc, t, core.WeekdayTimeShort)
 }
-
-func (s *server) dayTime(t time.Time) string {
-	return s.Time(t, core.WeekdayTimeShort)
-}
-
-func shortDay(t time.Time) string { return t.Format(core.WeekdayShort) }
 
 // hourWords says an hour of the day as people say it ("around 10pm"),
 // in loc's language: the translations have the hour on a 12-hour clock
@@ -48,11 +42,10 @@ func hourWords(loc *i18n.Localizer, h int) string {
 
 // happenedWhen says when something happened, with the time only if it was given.
 func (s *server) happenedWhen(loc *i18n.Localizer, t time.Time, known bool) string {
-	t = t.In(s.Location())
 	if !known {
-		return s.reportDay(t)
+		return s.Date(loc, t, core.Weekday)
 	}
-	return s.reportDay(t) + ", " + hourWords(loc, t.Hour())
+	return s.Date(loc, t, core.Weekday) + ", " + hourWords(loc, t.In(s.Location()).Hour())
 }
 
 var monthNames = []string{"jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"}

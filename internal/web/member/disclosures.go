@@ -20,7 +20,7 @@ func (s *server) myDisclosures(r *http.Request, u scheme.User) ([]myDisclosure, 
 	list, err := s.Police.MemberDisclosures(r.Context(), u)
 	var out []myDisclosure
 	for _, d := range list {
-		out = append(out, myDisclosure{Basis: police.LegalBasisNames[d.LegalBasis], When: s.Time(d.DecidedAt, core.DateLong),
+		out = append(out, myDisclosure{Basis: police.LegalBasisNames[d.LegalBasis], When: s.Date(core.Loc(r), d.DecidedAt, core.DateLong),
 			What: d.What, Recipient: d.Recipient})
 	}
 	return out, err

@@ -22,7 +22,7 @@ func (s *server) myEnquiryView(r *http.Request, f scheme.EnquiryForward) (MyEnqu
 		return MyEnquiryView{}, err
 	}
 	return MyEnquiryView{ID: f.ID, Force: e.Force, Unit: e.Unit, Request: e.Request, ReportID: f.ReportID,
-		Forwarded: s.Time(f.ForwardedAt, core.DateLong), Decision: f.Decision, DecisionName: core.EnquiryDecisionNames[f.Decision],
+		Forwarded: s.Date(core.Loc(r), f.ForwardedAt, core.DateLong), Decision: f.Decision, DecisionName: core.EnquiryDecisionNames[f.Decision],
 		ForOrganisation: f.To == "organisation", Closed: e.Status == "closed"}, nil
 }
 

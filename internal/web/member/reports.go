@@ -59,9 +59,9 @@ func (s *server) myReports(w http.ResponseWriter, r *http.Request, u scheme.User
 	for _, d := range drafts {
 		var in report.Input
 		_ = json.Unmarshal([]byte(d.Data), &in) // an unreadable draft still lists, so it can be discarded
-		row := draftRow{ID: d.ID, Saved: s.dayTime(d.UpdatedAt), Step: max(1, min(d.Step, stepCount)), Steps: stepCount, What: typeNames(loc, l, in.IncidentTypes)}
+		row := draftRow{ID: d.ID, Saved: s.dayTime(loc, d.UpdatedAt), Step: max(1, min(d.Step, stepCount)), Steps: stepCount, What: typeNames(loc, l, in.IncidentTypes)}
 		if row.What == "" {
-			row.What = loc.T("Report started {{.Day}}", map[string]any{"Day": s.Time(d.UpdatedAt, core.DayMonth)})
+			row.What = loc.T("Report started {{.Day}}", map[string]any{"Day": s.Date(core.Loc(r), d.UpdatedAt, core.DayMonth)})
 		}
 		v.Drafts = append(v.Drafts, row)
 	}
@@ -77,8 +77,8 @@ func (s *server) myReports(w http.ResponseWriter, r *http.Request, u scheme.User
 		if err != nil {
 			return err
 		}
-		row := reportRow{ID: rep.ID, What: cmp.Or(typeNames(loc, l, rep.IncidentTypes), loc.T("report-untitled")), Incident: shortDay(rep.IncidentAt.In(s.Location())),
-			Sent: s.dayTime(rep.SubmittedAt), Status: rep.Status, StatusName: cmp.Or(words(loc, statusWords[rep.Status].Name), string(rep.Status)), Unread: unread}
+		row := reportRow{ID: rep.ID, What: cmp.Or(typeNames(loc, l, rep.IncidentTypes), loc.T("report-untitled")), Incident: s.Date(loc, rep.IncidentAt, core.WeekdayShort),
+			Sent: s.dayTime(loc, rep.SubmittedAt), Status: rep.Status, StatusName: cmp.Or(words(loc, statusWords[rep.Status].Name), string(rep.Status)), Unread: unread}
 		v.Reports = append(v.Reports, row)
 	}
 	s.Render(w, r, http.StatusOK, viewReportList, v)
@@ -117,7 +117,7 @@ func (s *server) myReport(w http.ResponseWriter, r *http.Request, u scheme.User)
 		return err
 	}
 	if r.URL.Query().Get("sent") != "" {
-		s.Render(w, r, http.StatusOK, viewReportSent, ReporterSentView{ID: rep.ID, AcknowledgeBy: s.dayTime(rep.AcknowledgeBy), Alert: rep.Consents.Alert})
+		s.Render(w, r, http.StatusOK, viewReportSent, ReporterSentView{ID: rep.ID, AcknowledgeBy: s.dayTime(core.Loc(r), rep.AcknowledgeBy), Alert: rep.Consents.Alert})
 		return nil
 	}
 	done := r.URL.Query().Get("done")
@@ -136,9 +136,9 @@ func (s *server) renderReport(w http.ResponseWriter, r *http.Request, u scheme.U
 		v.Reason = rep.Reason
 	}
 	if rep.Status == scheme.ReportSubmitted && rep.AcknowledgedAt.IsZero() && !rep.AcknowledgeBy.IsZero() {
-		v.StatusText = loc.T("A coordinator will read it by {{.When}}.", map[string]any{"When": s.dayTime(rep.AcknowledgeBy)})
+		v.StatusText = loc.T("A coordinator will read it by {{.When}}.", map[string]any{"When": s.dayTime(loc, rep.AcknowledgeBy)})
 	}
-	v.Submitted, v.Late, v.ThirdParty = s.dayTime(rep.SubmittedAt), rep.Late, rep.ThirdParty
+	v.Submitted, v.Late, v.ThirdParty = s.dayTime(loc, rep.SubmittedAt), rep.Late, rep.ThirdParty
 	o := rep.Original
 	v.Summary = summary{Types: typeNames(loc, l, rep.IncidentTypes), Account: o.Account, ThirdParty: rep.ThirdParty,
 		When: s.happenedWhen(loc, rep.IncidentAt, rep.TimeKnown), Region: cmp.Or(words(loc, l.RegionName(rep.Region)), rep.Region), Town: o.Town,
@@ -159,7 +159,7 @@ func (s *server) renderReport(w http.ResponseWriter, r *http.Request, u scheme.U
 		return
 	}
 	for _, m := range msgs {
-		v.Messages = append(v.Messages, threadMessage{FromScheme: m.FromScheme, At: s.dayTime(m.At), Body: m.Body})
+		v.Messages = append(v.Messages, threadMessage{FromScheme: m.FromScheme, At: s.dayTime(loc, m.At), Body: m.Body})
 	}
 	v.Consents = consentViews(rep.Consents)
 	s.Render(w, r, status, viewReportView, v)

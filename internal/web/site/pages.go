@@ -3,7 +3,6 @@ package site
 import (
 	"html/template"
 	"net/http"
-	"time"
 
 	"uglymugs/internal/scheme"
 	"uglymugs/internal/web/core"
@@ -35,7 +34,7 @@ func (s *server) home() http.Handler {
 			}
 			l := s.Content.Lists()
 			for _, a := range as {
-				v.Alerts = append(v.Alerts, s.AlertItem(a, l))
+				v.Alerts = append(v.Alerts, s.AlertItem(core.Loc(r), a, l))
 			}
 		}
 		s.Render(w, r, http.StatusOK, viewHome, v)
@@ -44,9 +43,9 @@ func (s *server) home() http.Handler {
 
 // TermsView is the data of the terms page.
 type TermsView struct {
-	Version     int
-	PublishedAt time.Time
-	HTML        template.HTML
+	Version   int
+	Published string // when, in the reader's words
+	HTML      template.HTML
 }
 
 func (s *server) handleTerms() http.Handler {
@@ -61,7 +60,7 @@ func (s *server) handleTerms() http.Handler {
 			s.Fail(w, r, err)
 			return
 		}
-		s.Render(w, r, http.StatusOK, viewTerms, TermsView{Version: t.Version, PublishedAt: t.PublishedAt, HTML: html})
+		s.Render(w, r, http.StatusOK, viewTerms, TermsView{Version: t.Version, Published: s.Date(core.Loc(r), t.PublishedAt, core.DateLong), HTML: html})
 	})
 }
 

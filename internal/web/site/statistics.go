@@ -26,7 +26,7 @@ func (s *server) publicStatistics() http.Handler {
 		}
 		u, signedIn := core.UserFrom(r)
 		s.Render(w, r, http.StatusOK, viewStatsPublic, PublicStatsView{
-			AsAt:   s.Time(cutoff.AddDate(0, 0, -1), core.DateLong),
+			AsAt:   s.Date(core.Loc(r), cutoff.AddDate(0, 0, -1), core.DateLong),
 			Tables: core.StatsTables(stats.Public(fig), ""),
 			Staff:  signedIn && core.Allowed(u, []scheme.Role{scheme.RoleCoordinator}),
 		})

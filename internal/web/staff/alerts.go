@@ -6,6 +6,7 @@ import (
 	"net/url"
 
 	"uglymugs/internal/alert"
+	"uglymugs/internal/i18n"
 	"uglymugs/internal/scheme"
 	"uglymugs/internal/web/core"
 )
@@ -145,7 +146,7 @@ func (s *server) alertList(w http.ResponseWriter, r *http.Request, u scheme.User
 	v.PendingAdditions = pending.Total
 	names := s.nameCache(ctx)
 	for _, a := range as.Items {
-		row := alertRow{AlertItemView: s.AlertItem(a, l), Writer: names.of(a.CreatedBy), Updated: s.caseShort(a.UpdatedAt, true),
+		row := alertRow{AlertItemView: s.AlertItem(s.Words.Localizer(i18n.English), a, l), Writer: names.of(a.CreatedBy), Updated: s.caseShort(a.UpdatedAt, true),
 			Approved: a.ApprovedBy != "", Flags: len(a.Flags), Version: a.Version}
 		switch a.Status {
 		case scheme.AlertDraft:

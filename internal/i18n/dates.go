@@ -1,0 +1,81 @@
+package i18n
+
+import (
+	"cmp"
+	"strings"
+	"time"
+
+	"github.com/goodsign/monday"
+)
+
+// The ways member pages write a date, as Go layouts in English. Each
+// language has its own form of each (the order of day, month and year,
+// its words and marks: "2026. március 2., hétfő", "2026年3月2日星期一"),
+// and the names of its days and months come from goodsign/monday (with
+// the genitive months Polish and others put after a day: "2 marca").
+const (
+	Weekday          = "Monday 2 January 2006"
+	WeekdayShort     = "Mon 2 Jan 2006"
+	WeekdayTimeShort = "Mon 2 Jan 2006, 15:04"
+	DateLong         = "2 January 2006"
+	DayMonth         = "2 January"
+)
+
+// DateLayouts are the layouts every language writes in its own form.
+var DateLayouts = []string{Weekday, WeekdayShort, WeekdayTimeShort, DateLong, DayMonth}
+
+// dateForm is how one language writes dates: its own layout for each of
+// DateLayouts, monday's locale for the names, and whether the whole is in
+// small letters (Bulgarian and Polish write days and months so within a
+// sentence, where monday capitalises them).
+type dateForm struct {
+	locale  monday.Locale
+	lower   bool
+	layouts map[string]string
+}
+
+var dateForms = map[string]dateForm{
+	"ro": {locale: monday.LocaleRoRO, layouts: map[string]string{
+		Weekday: "Monday, 2 January 2006", WeekdayShort: "Monday, 2 Jan 2006", WeekdayTimeShort: "Monday, 2 Jan 2006, 15:04",
+		DateLong: "2 January 2006", DayMonth: "2 January"}},
+	"pt-BR": {locale: monday.LocalePtBR, layouts: map[string]string{
+		Weekday: "Monday, 2 de January de 2006", WeekdayShort: "Mon, 2 de Jan de 2006", WeekdayTimeShort: "Mon, 2 de Jan de 2006, 15:04",
+		DateLong: "2 de January de 2006", DayMonth: "2 de January"}},
+	"pl": {locale: monday.LocalePlPL, lower: true, layouts: map[string]string{
+		Weekday: "Monday, 2 January 2006", WeekdayShort: "Mon, 2 Jan 2006", WeekdayTimeShort: "Mon, 2 Jan 2006, 15:04",
+		DateLong: "2 January 2006", DayMonth: "2 January"}},
+	"hu": {locale: monday.LocaleHuHU, layouts: map[string]string{
+		Weekday: "2006. January 2., Monday", WeekdayShort: "2006. Jan 2., Monday", WeekdayTimeShort: "2006. Jan 2., Monday 15:04",
+		DateLong: "2006. January 2.", DayMonth: "January 2."}},
+	"bg": {locale: monday.LocaleBgBG, lower: true, layouts: map[string]string{
+		Weekday: "Monday, 2 January 2006 г.", WeekdayShort: "Mon, 2 Jan 2006 г.", WeekdayTimeShort: "Mon, 2 Jan 2006 г., 15:04",
+		DateLong: "2 January 2006 г.", DayMonth: "2 January"}},
+	"es": {locale: monday.LocaleEsES, layouts: map[string]string{
+		Weekday: "Monday, 2 de January de 2006", WeekdayShort: "Mon, 2 Jan 2006", WeekdayTimeShort: "Mon, 2 Jan 2006, 15:04",
+		DateLong: "2 de January de 2006", DayMonth: "2 de January"}},
+	"th": {locale: monday.LocaleThTH, layouts: map[string]string{
+		Weekday: "Mondayที่ 2 January 2006", WeekdayShort: "Mon 2 Jan 2006", WeekdayTimeShort: "Mon 2 Jan 2006 15:04",
+		DateLong: "2 January 2006", DayMonth: "2 January"}},
+	"zh-Hans": {locale: monday.LocaleZhCN, layouts: map[string]string{
+		Weekday: "2006年1月2日Monday", WeekdayShort: "2006年1月2日 Monday", WeekdayTimeShort: "2006年1月2日 Monday 15:04",
+		DateLong: "2006年1月2日", DayMonth: "1月2日"}},
+}
+
+// Date writes t (already in the time zone it is to be read in) with
+// layout, one of DateLayouts or any other Go layout, in the language's
+// own form; a layout a language has no form for keeps its order, with the
+// language's names.
+func (l *Localizer) Date(t time.Time, layout string) string {
+	switch form, ok := dateForms[l.Language.Code]; {
+	case l.Language.Code == Pseudo.Code:
+		return "⟦" + accent(t.Format(layout)) + "⟧"
+	case !ok:
+		return t.Format(layout)
+	default:
+		s := monday.Format(t, cmp.Or(form.layouts[layout], layout), form.locale)
+		if form.lower {
+			s = strings.ToLower(s)
+		}
+		return s
+	}
+}
