@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"uglymugs/internal/i18n"
 	"uglymugs/internal/scheme"
 )
 
@@ -77,6 +78,9 @@ type AlertItemView struct {
 	Happened         string // the incident's date, in full
 	HappenedShort    string
 	Sent, Withdrawal string
+	// TextLang is the language of the title and body when it is not the
+	// page's (an alert not yet translated into the reader's): the original.
+	TextLang string
 }
 
 // UnreadableAlert is what a list says of an alert whose stored text does
@@ -95,6 +99,22 @@ func (s *Server) AlertItem(a scheme.Alert, l scheme.Lists) AlertItemView {
 	return AlertItemView{SeverityView: SeverityOf(a.Severity), ID: a.ID, Title: AlertTitle(a), Withdrawn: a.Status == scheme.AlertWithdrawn,
 		Notice: a.Notice, Unread: a.ReadAt.IsZero(), Types: l.TypeNames(a.IncidentTypes), Area: a.Area,
 		Regions: AlertRegions(a, l), Happened: s.AlertDate(a.IncidentAt), HappenedShort: s.ShortDate(a.IncidentAt), Sent: s.ShortDate(a.PublishedAt), Withdrawal: s.ShortDate(a.WithdrawnAt)}
+}
+
+// AlertText is a's title and body in r's language when a coordinator
+// translated them into it; else the original, with its language (for the
+// lang attribute and the line saying it is not yet translated) when that
+// is not r's. An unreadable alert's title is the plain words above.
+func AlertText(r *http.Request, a scheme.Alert) (title, body, lang string) {
+	if a.Unreadable {
+		return Loc(r).T(UnreadableAlert), "", ""
+	}
+	l, _ := i18n.FromContext(r.Context())
+	title, body, translated := a.In(l.Code)
+	if !translated && l.Code != scheme.OriginalLanguage {
+		lang = scheme.OriginalLanguage
+	}
+	return title, body, lang
 }
 
 func AlertRegions(a scheme.Alert, l scheme.Lists) string {

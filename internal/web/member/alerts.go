@@ -136,6 +136,9 @@ func alertItem(r *http.Request, it core.AlertItemView, a scheme.Alert, l scheme.
 	if a.Unreadable {
 		it.Title = loc.T(core.UnreadableAlert)
 	}
+	if a.Status == scheme.AlertPublished && !a.Unreadable {
+		it.Title, _, it.TextLang = core.AlertText(r, a)
+	}
 	types := l.TypeNameList(a.IncidentTypes)
 	for i, name := range types {
 		types[i] = loc.T(name)
@@ -189,7 +192,8 @@ func (s *server) renderAlert(w http.ResponseWriter, r *http.Request, u scheme.Us
 	l := s.Content.Lists()
 	v.AlertItemView, v.Org = alertItem(r, s.AlertItem(a, l), a, l), isOrg(u)
 	if a.Status == scheme.AlertPublished {
-		v.Body, v.Identifiers = a.Body, alertIdents(a.Identifiers)
+		_, v.Body, _ = core.AlertText(r, a)
+		v.Identifiers = alertIdents(a.Identifiers)
 		ads, err := s.Alerts.Additions(ctx, u, a.ID)
 		if err != nil {
 			s.Fail(w, r, err)
@@ -234,7 +238,8 @@ type printItem struct {
 
 func (s *server) printItemOf(r *http.Request, a scheme.Alert, l scheme.Lists) (printItem, error) {
 	ctx := r.Context()
-	it := printItem{AlertItemView: alertItem(r, s.AlertItem(a, l), a, l), Body: a.Body, Identifiers: alertIdents(a.Identifiers)}
+	it := printItem{AlertItemView: alertItem(r, s.AlertItem(a, l), a, l), Identifiers: alertIdents(a.Identifiers)}
+	_, it.Body, _ = core.AlertText(r, a)
 	// Only what coordinators approved goes on paper.
 	ads, err := s.Alerts.ApprovedAdditions(ctx, a.ID)
 	if err != nil {

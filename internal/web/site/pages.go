@@ -35,7 +35,11 @@ func (s *server) home() http.Handler {
 			}
 			l := s.Content.Lists()
 			for _, a := range as {
-				v.Alerts = append(v.Alerts, s.AlertItem(a, l))
+				it := s.AlertItem(a, l)
+				if a.Status == scheme.AlertPublished {
+					it.Title, _, it.TextLang = core.AlertText(r, a)
+				}
+				v.Alerts = append(v.Alerts, it)
 			}
 		}
 		s.Render(w, r, http.StatusOK, viewHome, v)
