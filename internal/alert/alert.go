@@ -34,18 +34,21 @@ func New(db *store.DB, loc *time.Location) *Service {
 // Input is an alert as a coordinator sends it. On creation, fields left nil
 // are filled from the reports; on an edit, nil fields keep their value.
 type Input struct {
-	ReportIDs      []string             `json:"report_ids"`
-	Title          *string              `json:"title"`
-	Body           *string              `json:"body"`
-	Area           *string              `json:"area"`
-	Severity       *string              `json:"severity"`
-	Nationwide     *bool                `json:"nationwide"`
-	Regions        *[]string            `json:"regions"`
-	Sectors        *[]string            `json:"sectors"`
-	Genders        *[]string            `json:"genders"`
-	IncidentTypes  *[]string            `json:"incident_types"`
-	Identifiers    *[]scheme.Identifier `json:"identifiers"` // a choice among the reports' identifiers
-	OverrideReason string               `json:"override_reason,omitempty"`
+	ReportIDs     []string             `json:"report_ids"`
+	Title         *string              `json:"title"`
+	Body          *string              `json:"body"`
+	Area          *string              `json:"area"`
+	Severity      *string              `json:"severity"`
+	Nationwide    *bool                `json:"nationwide"`
+	Regions       *[]string            `json:"regions"`
+	Sectors       *[]string            `json:"sectors"`
+	Genders       *[]string            `json:"genders"`
+	IncidentTypes *[]string            `json:"incident_types"`
+	Identifiers   *[]scheme.Identifier `json:"identifiers"` // a choice among the reports' identifiers
+	// Translations, when given, replace the alert's translations (see
+	// translations.go).
+	Translations   *map[string]scheme.AlertTranslation `json:"translations"`
+	OverrideReason string                              `json:"override_reason,omitempty"`
 }
 
 const (
@@ -445,6 +448,7 @@ func (s *Service) apply(ctx context.Context, a *scheme.Alert, in Input, rs []sch
 			}
 		}
 	}
+	applyTranslations(a, in.Translations, problems)
 	if a.Nationwide {
 		a.Regions = nil
 	}
@@ -578,7 +582,7 @@ func (s *Service) check(ctx context.Context, a scheme.Alert, rs []scheme.Report)
 	for _, id := range a.Identifiers {
 		sens.Allowed = append(sens.Allowed, id.Value, id.Normalised)
 	}
-	found := anonymise.Check(map[string]string{"title": a.Title, "body": a.Body, "area": a.Area}, sens)
+	found := anonymise.Check(checkedFields(a), sens)
 	flags := make([]scheme.AlertFlag, len(found))
 	for i, f := range found {
 		flags[i] = scheme.AlertFlag{Kind: f.Kind, Field: f.Field, Text: f.Text, Start: f.Start, End: f.End, Message: f.Message}

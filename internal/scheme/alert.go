@@ -35,6 +35,31 @@ type AlertContent struct {
 	Body        string       `json:"body"`
 	Area        string       `json:"area,omitempty"` // town or region, never closer
 	Identifiers []Identifier `json:"identifiers"`
+	// Translations are the title and body in other languages, by language
+	// code (an i18n code other than English's). The area, the identifiers
+	// and the fixed parts are not translated here: places and identifiers
+	// stay as written, and the labels come from the catalogues.
+	Translations map[string]AlertTranslation `json:"translations,omitempty"`
+}
+
+// AlertTranslation is an alert's title and body in one other language.
+type AlertTranslation struct {
+	Title string `json:"title"`
+	Body  string `json:"body"`
+}
+
+// OriginalLanguage is the language coordinators write alerts in, and so
+// the language of an alert's own title and body.
+const OriginalLanguage = "en-GB"
+
+// In returns the title and body a reader of language code reads: the
+// translation into code when there is one (translated true), else the
+// original.
+func (c AlertContent) In(code string) (title, body string, translated bool) {
+	if t, ok := c.Translations[code]; ok && code != OriginalLanguage {
+		return t.Title, t.Body, true
+	}
+	return c.Title, c.Body, false
 }
 
 // Alert is one anonymised warning. Targeting: every active member in

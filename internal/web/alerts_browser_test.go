@@ -31,7 +31,11 @@ func TestAlertPages_FitSmallScreensAndBreakNoCSPRule(t *testing.T) {
 		Body: ptr("What happened: a robbery and an assault, on Tuesday 3 March, in Hackney, London.\n" +
 			"Description: man, aged about 40s, blond, tall, a scar on his left hand, London accent.\n" +
 			"He used the phone number listed with this alert, and asked to meet at a hotel near the station.\n" +
-			"If he contacts you, or you recognise him, add what you know below. Trust your instincts, and work with someone nearby if you can.")})
+			"If he contacts you, or you recognise him, add what you know below. Trust your instincts, and work with someone nearby if you can."),
+		Translations: &map[string]scheme.AlertTranslation{"ro": {Title: "Jaf și agresiune fizică — Hackney, Londra",
+			Body: "Un bărbat de vreo 40 de ani, blond și înalt, cu o cicatrice pe mâna stângă, a jefuit și a lovit o lucrătoare în Hackney."}}})
+	d.speaks("member", "ro")
+	d.speaks("reporter", "pl")
 	if _, err := d.db.Alerts.AddAddition(ctx, d.users["reporter"].ID, a.ID, "The same man texted me last Friday from this number, asking for an outcall."); err != nil {
 		t.Fatal(err)
 	}
@@ -51,8 +55,12 @@ func TestAlertPages_FitSmallScreensAndBreakNoCSPRule(t *testing.T) {
 	rep := d.report()
 	loc := d.post("coordA", "/coordinator/alerts", url.Values{"report_ids": {rep.ID}})
 	draft := strings.TrimSuffix(loc, "?done=created")
-	d.post("coordA", draft, draftForm("A man robbed a worker in Hackney on Tuesday evening. Coral says he was calm at first, then grabbed her bag.\n"+
-		"Description: man, aged about 40s, blond.\nIf he contacts you, add what you know below."))
+	form := draftForm("A man robbed a worker in Hackney on Tuesday evening. Coral says he was calm at first, then grabbed her bag.\n" +
+		"Description: man, aged about 40s, blond.\nIf he contacts you, add what you know below.")
+	// With a Romanian translation that names her too: a flag in its section.
+	form.Set("translations.ro.title", "Jaf — Londra")
+	form.Set("translations.ro.body", "Un bărbat a jefuit o lucrătoare. Coral spune că la început era calm.")
+	d.post("coordA", draft, form)
 
 	bctx := browsertest.New(t)
 	u, _ := url.Parse(d.ts.URL)
@@ -71,6 +79,7 @@ func TestAlertPages_FitSmallScreensAndBreakNoCSPRule(t *testing.T) {
 		{"additions", "coordA", "/coordinator/additions"},
 		{"feed", "member", "/alerts"},
 		{"view", "member", "/alerts/" + a.ID},
+		{"view-untranslated", "reporter", "/alerts/" + a.ID},
 		{"print", "org", "/alerts/" + a.ID + "/print"},
 		{"bulletin", "org", "/alerts/bulletin"},
 	}

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"uglymugs/internal/alert"
+	"uglymugs/internal/i18n"
 	"uglymugs/internal/scheme"
 	"uglymugs/internal/web/core"
 )
@@ -43,9 +44,14 @@ type staffAlertJSON struct {
 
 // memberAlertJSON is an alert as members see it (scheme.Alert.ForMembers):
 // no reports, flags or authors; a withdrawn alert carries only its notice.
+// Its title and body are in the reader's language when a coordinator
+// translated them (translated true), else the original; language says
+// which language they are in.
 type memberAlertJSON struct {
 	scheme.Alert
-	Additions []scheme.Addition `json:"additions,omitzero"`
+	Language   string            `json:"language"`
+	Translated bool              `json:"translated"`
+	Additions  []scheme.Addition `json:"additions,omitzero"`
 }
 
 func nonNil[T any](s []T) []T {
@@ -65,9 +71,17 @@ func staffAlert(a scheme.Alert) staffAlertJSON {
 	return staffAlertJSON{Alert: a, ReportIDs: nonNil(a.ReportIDs), Flags: nonNil(a.Flags)}
 }
 
-func memberAlert(a scheme.Alert) memberAlertJSON {
+// memberAlert is a as a reader of language code sees it.
+func memberAlert(a scheme.Alert, code string) memberAlertJSON {
 	a = a.ForMembers()
 	fillLists(&a)
+	out := memberAlertJSON{Language: scheme.OriginalLanguage}
+	if a.Status == scheme.AlertPublished {
+		if a.Title, a.Body, out.Translated = a.In(code); out.Translated {
+			out.Language = code
+		}
+	}
+	a.Translations = nil // only the text in her language
 	// Identifiers as published, without the indexed forms (as reporters
 	// see their own).
 	ids := make([]scheme.Identifier, len(a.Identifiers))
@@ -76,7 +90,14 @@ func memberAlert(a scheme.Alert) memberAlertJSON {
 		ids[i] = id
 	}
 	a.Identifiers = ids
-	return memberAlertJSON{Alert: a}
+	out.Alert = a
+	return out
+}
+
+// readerLanguage is the code of the language r is answered in.
+func readerLanguage(r *http.Request) string {
+	l, _ := i18n.FromContext(r.Context())
+	return l.Code
 }
 
 // staffAlertDetail adds to one alert what a coordinator needs beside it:
@@ -177,7 +198,7 @@ func (s *server) listAlerts(w http.ResponseWriter, r *http.Request, u scheme.Use
 	}
 	items := make([]memberAlertJSON, len(as))
 	for i, a := range as {
-		items[i] = memberAlert(a)
+		items[i] = memberAlert(a, readerLanguage(r))
 	}
 	out := map[string]any{"items": items}
 	if len(as) == f.Limit {
@@ -256,7 +277,7 @@ func (s *server) getAlert(w http.ResponseWriter, r *http.Request, u scheme.User)
 	if err != nil {
 		return err
 	}
-	out := memberAlert(a)
+	out := memberAlert(a, readerLanguage(r))
 	if a.Status == scheme.AlertPublished {
 		ads, err := s.Alerts.Additions(r.Context(), u, a.ID)
 		if err != nil {

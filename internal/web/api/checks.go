@@ -66,7 +66,8 @@ func (s *server) postCheck() http.Handler {
 				Matches []match `json:"matches"`
 			}{Kind: res.Kind, Matches: []match{}}
 			for _, a := range res.Alerts {
-				out.Matches = append(out.Matches, match{AlertID: a.ID, Title: core.AlertTitle(a), PublishedAt: a.PublishedAt.UTC(), Severity: a.Severity})
+				title, _, _ := core.AlertText(r, a) // hers, when translated
+				out.Matches = append(out.Matches, match{AlertID: a.ID, Title: title, PublishedAt: a.PublishedAt.UTC(), Severity: a.Severity})
 			}
 			core.WriteJSON(w, http.StatusOK, out)
 			return nil

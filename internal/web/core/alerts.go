@@ -62,36 +62,58 @@ type AlertItemView struct {
 	Happened         string // the incident's date, in full
 	HappenedShort    string
 	Sent, Withdrawal string
+	// TextLang is the language of the title and body when it is not the
+	// page's (an alert not yet translated into the reader's): the original.
+	TextLang string
 }
 
 // UnreadableAlert is what a list says of an alert whose stored text does
 // not open (damaged): the rest of the list is shown as usual.
 const UnreadableAlert = "This alert could not be read"
 
-// AlertTitle is an alert's title in a list, or the plain words above.
-func AlertTitle(a scheme.Alert) string {
-	if a.Unreadable {
-		return UnreadableAlert
-	}
-	return a.Title
-}
-
+// AlertItem is a in a list, its fixed parts (incident types, regions,
+// dates) in loc's language; its title is the original (see AlertText for
+// a member's).
 func (s *Server) AlertItem(loc *i18n.Localizer, a scheme.Alert, l scheme.Lists) AlertItemView {
-	return AlertItemView{SeverityView: SeverityOf(a.Severity), ID: a.ID, Title: AlertTitle(a), Withdrawn: a.Status == scheme.AlertWithdrawn,
-		Notice: a.Notice, Unread: a.ReadAt.IsZero(), Types: l.TypeNames(a.IncidentTypes), Area: a.Area,
-		Regions: AlertRegions(a, l), Happened: s.Date(loc, a.IncidentAt, Weekday), HappenedShort: s.Date(loc, a.IncidentAt, WeekdayShort),
+	types := l.TypeNameList(a.IncidentTypes)
+	for i, name := range types {
+		types[i] = loc.T(name)
+	}
+	title := a.Title
+	if a.Unreadable {
+		title = loc.T(UnreadableAlert)
+	}
+	return AlertItemView{SeverityView: SeverityOf(a.Severity), ID: a.ID, Title: title, Withdrawn: a.Status == scheme.AlertWithdrawn,
+		Notice: a.Notice, Unread: a.ReadAt.IsZero(), Types: strings.Join(types, loc.T(", ")), Area: a.Area,
+		Regions: AlertRegions(loc, a, l), Happened: s.Date(loc, a.IncidentAt, Weekday), HappenedShort: s.Date(loc, a.IncidentAt, WeekdayShort),
 		Sent: s.Date(loc, a.PublishedAt, WeekdayShort), Withdrawal: s.Date(loc, a.WithdrawnAt, WeekdayShort)}
 }
 
-func AlertRegions(a scheme.Alert, l scheme.Lists) string {
+// AlertText is a's title and body in r's language when a coordinator
+// translated them into it; else the original, with its language (for the
+// lang attribute and the line saying it is not yet translated) when that
+// is not r's. An unreadable alert's title is the plain words above.
+func AlertText(r *http.Request, a scheme.Alert) (title, body, lang string) {
+	if a.Unreadable {
+		return Loc(r).T(UnreadableAlert), "", ""
+	}
+	l, _ := i18n.FromContext(r.Context())
+	title, body, translated := a.In(l.Code)
+	if !translated && l.Code != scheme.OriginalLanguage {
+		lang = scheme.OriginalLanguage
+	}
+	return title, body, lang
+}
+
+func AlertRegions(loc *i18n.Localizer, a scheme.Alert, l scheme.Lists) string {
 	if a.Nationwide {
-		return "All regions"
+		return loc.T("All regions")
 	}
 	names := make([]string, len(a.Regions))
 	for i, r := range a.Regions {
-		names[i] = cmp.Or(l.RegionName(r), r)
+		names[i] = loc.T(cmp.Or(l.RegionName(r), r))
 	}
-	return strings.Join(names, ", ")
+	return strings.Join(names, loc.T(", "))
 }
 
 // Option is one choice in a select or a list of boxes.

@@ -1,7 +1,6 @@
 package member
 
 import (
-	"cmp"
 	"net/http"
 	"net/url"
 	"slices"
@@ -118,7 +117,7 @@ func (s *server) alertFeed(w http.ResponseWriter, r *http.Request, u scheme.User
 	}
 	v.Pager = core.NewPager(r.URL.Query(), "/alerts", page, items.Total)
 	for _, a := range items.Items {
-		v.Items = append(v.Items, alertItem(r, s.AlertItem(core.Loc(r), a, l), a, l))
+		v.Items = append(v.Items, alertItem(r, s.AlertItem(core.Loc(r), a, l), a))
 	}
 	if v.Unread, err = s.Alerts.Unread(ctx, u); err != nil {
 		return err
@@ -131,25 +130,10 @@ func (s *server) alertFeed(w http.ResponseWriter, r *http.Request, u scheme.User
 // alertItem is it in r's language: the kinds of incident, the regions and
 // the words for an alert that cannot be read (the dates, and the alert's
 // own words, stay as they are).
-func alertItem(r *http.Request, it core.AlertItemView, a scheme.Alert, l scheme.Lists) core.AlertItemView {
-	loc := core.Loc(r)
-	if a.Unreadable {
-		it.Title = loc.T(core.UnreadableAlert)
+func alertItem(r *http.Request, it core.AlertItemView, a scheme.Alert) core.AlertItemView {
+	if a.Status == scheme.AlertPublished && !a.Unreadable {
+		it.Title, _, it.TextLang = core.AlertText(r, a)
 	}
-	types := l.TypeNameList(a.IncidentTypes)
-	for i, name := range types {
-		types[i] = loc.T(name)
-	}
-	it.Types = strings.Join(types, ", ")
-	if a.Nationwide {
-		it.Regions = loc.T(it.Regions)
-		return it
-	}
-	names := make([]string, len(a.Regions))
-	for i, slug := range a.Regions {
-		names[i] = loc.T(cmp.Or(l.RegionName(slug), slug))
-	}
-	it.Regions = strings.Join(names, ", ")
 	return it
 }
 
@@ -187,9 +171,10 @@ func (s *server) renderAlert(w http.ResponseWriter, r *http.Request, u scheme.Us
 		return
 	}
 	l := s.Content.Lists()
-	v.AlertItemView, v.Org = alertItem(r, s.AlertItem(core.Loc(r), a, l), a, l), isOrg(u)
+	v.AlertItemView, v.Org = alertItem(r, s.AlertItem(core.Loc(r), a, l), a), isOrg(u)
 	if a.Status == scheme.AlertPublished {
-		v.Body, v.Identifiers = a.Body, alertIdents(a.Identifiers)
+		_, v.Body, _ = core.AlertText(r, a)
+		v.Identifiers = alertIdents(a.Identifiers)
 		ads, err := s.Alerts.Additions(ctx, u, a.ID)
 		if err != nil {
 			s.Fail(w, r, err)
@@ -234,7 +219,8 @@ type printItem struct {
 
 func (s *server) printItemOf(r *http.Request, a scheme.Alert, l scheme.Lists) (printItem, error) {
 	ctx := r.Context()
-	it := printItem{AlertItemView: alertItem(r, s.AlertItem(core.Loc(r), a, l), a, l), Body: a.Body, Identifiers: alertIdents(a.Identifiers)}
+	it := printItem{AlertItemView: alertItem(r, s.AlertItem(core.Loc(r), a, l), a), Identifiers: alertIdents(a.Identifiers)}
+	_, it.Body, _ = core.AlertText(r, a)
 	// Only what coordinators approved goes on paper.
 	ads, err := s.Alerts.ApprovedAdditions(ctx, a.ID)
 	if err != nil {

@@ -45,6 +45,7 @@ var checkWords = map[string]struct{ named, checkedAs string }{
 type checkAlert struct {
 	core.SeverityView
 	ID, Title, Sent string
+	TextLang        string // the title's language, when not the page's
 }
 
 var checkKindOptions = []struct{ Value, Label string }{
@@ -98,7 +99,8 @@ func (s *server) check(w http.ResponseWriter, r *http.Request, u scheme.User) er
 		v.Named, v.CheckedAsSentence = loc.N(w.named, len(res.Alerts)), loc.T(w.checkedAs)
 	}
 	for _, a := range res.Alerts {
-		v.Alerts = append(v.Alerts, checkAlert{SeverityView: core.SeverityOf(a.Severity), ID: a.ID, Title: core.AlertTitle(a), Sent: s.Date(core.Loc(r), a.PublishedAt, core.Weekday)})
+		title, _, lang := core.AlertText(r, a)
+		v.Alerts = append(v.Alerts, checkAlert{SeverityView: core.SeverityOf(a.Severity), ID: a.ID, Title: title, TextLang: lang, Sent: s.Date(core.Loc(r), a.PublishedAt, core.Weekday)})
 	}
 	v.Left = res.Left
 	s.Render(w, r, http.StatusOK, viewCheck, v)

@@ -95,7 +95,7 @@ func TestReportWords_ProblemsAndHoursInTheReadersLanguage(t *testing.T) {
 	if got := capitalised(hourWords(en, 22)); got != "Around 10pm" {
 		t.Errorf("10pm in English: %q", got)
 	}
-	if got := problemWords(en, "Use at most 200 characters."); got != "Use at most 200 characters." {
+	if got := problemWords(en, "Use at most 7 characters."); got != "Use at most 7 characters." {
 		t.Errorf("a problem no catalogue has stays English: %q", got)
 	}
 }

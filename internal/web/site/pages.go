@@ -34,7 +34,11 @@ func (s *server) home() http.Handler {
 			}
 			l := s.Content.Lists()
 			for _, a := range as {
-				v.Alerts = append(v.Alerts, s.AlertItem(core.Loc(r), a, l))
+				it := s.AlertItem(core.Loc(r), a, l)
+				if a.Status == scheme.AlertPublished {
+					it.Title, _, it.TextLang = core.AlertText(r, a)
+				}
+				v.Alerts = append(v.Alerts, it)
 			}
 		}
 		s.Render(w, r, http.StatusOK, viewHome, v)

@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"uglymugs/internal/alert"
+	"uglymugs/internal/i18n"
 	"uglymugs/internal/scheme"
 	"uglymugs/internal/web/core"
 )
@@ -52,6 +53,7 @@ type editForm struct {
 	Severities, Types           []core.Option
 	Regions, Sectors, Genders   []core.Option
 	Identifiers                 []identChoice
+	Translations                []translationForm
 	OverrideReason, Notice      string
 }
 
@@ -65,6 +67,7 @@ type identChoice struct {
 type flagView struct {
 	N                    int
 	Field, Text, Message string
+	field                string // as the check names it: "translations.ro.body"
 }
 
 // previewField is one field's text cut into pieces, the flagged ones
@@ -174,8 +177,9 @@ func (s *server) renderEditor(w http.ResponseWriter, r *http.Request, u scheme.U
 	v.Form.fillChoices(a, l, alert.ReportIdentifiers(reports))
 
 	for i, f := range a.Flags {
-		v.Flags = append(v.Flags, flagView{N: i + 1, Field: cmp.Or(fieldNames[f.Field], f.Field), Text: f.Text, Message: f.Message})
+		v.Flags = append(v.Flags, flagView{N: i + 1, Field: fieldName(f.Field), Text: f.Text, Message: f.Message, field: f.Field})
 	}
+	v.Form.fillTranslations(a, st.errs, v.Flags)
 	v.Preview = previewFields(a)
 
 	if v.Draft {
@@ -184,7 +188,7 @@ func (s *server) renderEditor(w http.ResponseWriter, r *http.Request, u scheme.U
 			return
 		}
 	} else {
-		v.TargetText = core.AlertRegions(a, l)
+		v.TargetText = core.AlertRegions(s.Words.Localizer(i18n.English), a, l)
 		var narrow []string
 		for _, x := range a.Sectors {
 			narrow = append(narrow, cmp.Or(l.SectorName(x), x))
@@ -221,7 +225,8 @@ func (s *server) renderEditor(w http.ResponseWriter, r *http.Request, u scheme.U
 
 // formOf is a saved alert as the form shows it.
 func formOf(a scheme.Alert) editForm {
-	return editForm{Title: a.Title, Area: a.Area, Body: a.Body, Severity: string(a.Severity), Nationwide: a.Nationwide}
+	return editForm{Title: a.Title, Area: a.Area, Body: a.Body, Severity: string(a.Severity), Nationwide: a.Nationwide,
+		Translations: translationsOf(a)}
 }
 
 // fillChoices builds the form's boxes: ticked as the form says (what was
@@ -289,9 +294,10 @@ func (f *editForm) fillChoices(a scheme.Alert, l scheme.Lists, available []schem
 // previewFields cuts the flagged fields into plain and flagged pieces, using
 // the flags' byte offsets only where they still fit the saved text.
 func previewFields(a scheme.Alert) []previewField {
-	texts := map[string]string{"title": a.Title, "area": a.Area, "body": a.Body}
+	order, texts := translationTexts(a)
+	texts["title"], texts["area"], texts["body"] = a.Title, a.Area, a.Body
 	var out []previewField
-	for _, field := range []string{"title", "area", "body"} {
+	for _, field := range append([]string{"title", "area", "body"}, order...) {
 		text := texts[field]
 		var pieces []textPiece
 		at := 0
@@ -311,7 +317,7 @@ func previewFields(a scheme.Alert) []previewField {
 		if at < len(text) {
 			pieces = append(pieces, textPiece{Text: text[at:]})
 		}
-		out = append(out, previewField{Name: cmp.Or(fieldNames[field], field), Pieces: pieces})
+		out = append(out, previewField{Name: fieldName(field), Pieces: pieces})
 	}
 	return out
 }
@@ -339,7 +345,11 @@ func editorProblems(errs map[string]string) []caseProblem {
 	}
 	slices.Sort(rest)
 	for _, k := range rest {
-		out = append(out, caseProblem{"", errs[k]})
+		field := ""
+		if strings.HasPrefix(k, "translations.") && strings.Count(k, ".") == 2 {
+			field = k // a translation's title or body
+		}
+		out = append(out, caseProblem{field, errs[k]})
 	}
 	return out
 }
@@ -348,7 +358,7 @@ func editorProblems(errs map[string]string) []caseProblem {
 func formFrom(r *http.Request) editForm {
 	f := editForm{Title: r.PostFormValue("title"), Area: r.PostFormValue("area"), Body: r.PostFormValue("body"),
 		Severity: r.PostFormValue("severity"), Nationwide: r.PostFormValue("target") == "nationwide",
-		OverrideReason: r.PostFormValue("override_reason")}
+		OverrideReason: r.PostFormValue("override_reason"), Translations: translationsFrom(r)}
 	boxes := func(name string) []core.Option {
 		out := []core.Option{}
 		for _, v := range r.PostForm[name] {
@@ -377,7 +387,7 @@ func optionValues(opts []core.Option) *[]string {
 // input turns the form into the service's input. A published alert's
 // form holds only its content (who it went to cannot change).
 func (f editForm) input(published bool) alert.Input {
-	in := alert.Input{Title: &f.Title, Area: &f.Area, Body: &f.Body, OverrideReason: f.OverrideReason}
+	in := alert.Input{Title: &f.Title, Area: &f.Area, Body: &f.Body, OverrideReason: f.OverrideReason, Translations: translationsInput(f.Translations)}
 	ids := []scheme.Identifier{}
 	for _, c := range f.Identifiers {
 		if kind, norm, ok := strings.Cut(c.Value, ":"); ok && c.Selected {
