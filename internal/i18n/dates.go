@@ -79,3 +79,10 @@ func (l *Localizer) Date(t time.Time, layout string) string {
 		return s
 	}
 }
+
+// Weekday is day's name in the language, as a sentence has it within
+// ("lunes", "poniedziałek").
+func (l *Localizer) Weekday(day time.Weekday) string {
+	// 4 January 2026 was a Sunday.
+	return l.Date(time.Date(2026, 1, 4+int(day), 12, 0, 0, 0, time.UTC), "Monday")
+}

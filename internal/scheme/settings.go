@@ -234,9 +234,16 @@ func (s Settings) Problems() map[string]string {
 	return p
 }
 
-// HoursText says the office hours in words: "Monday to Friday, 9:00 to
-// 17:00", "Monday, Wednesday and Friday, 10:00 to 16:00".
-func (s Settings) HoursText() string {
+// Words are a language's words for HoursIn: its messages (an
+// i18n.Localizer's, whose IDs are the English) and its days' names.
+type Words interface {
+	T(id string, data ...map[string]any) string
+	Weekday(d time.Weekday) string
+}
+
+// HoursIn says the office hours in w's language: "Monday to Friday, 9:00
+// to 17:00", "Monday, Wednesday and Friday, 10:00 to 16:00".
+func (s Settings) HoursIn(w Words) string {
 	order := []time.Weekday{time.Monday, time.Tuesday, time.Wednesday, time.Thursday, time.Friday, time.Saturday, time.Sunday}
 	// Runs of days worked, Monday first.
 	var runs [][2]time.Weekday
@@ -255,22 +262,22 @@ func (s Settings) HoursText() string {
 	for _, r := range runs {
 		switch {
 		case r[0] == r[1]:
-			parts = append(parts, r[0].String())
+			parts = append(parts, w.Weekday(r[0]))
 		case int(r[1]-r[0]+7)%7 == 1:
-			parts = append(parts, r[0].String(), r[1].String())
+			parts = append(parts, w.Weekday(r[0]), w.Weekday(r[1]))
 		default:
-			parts = append(parts, r[0].String()+" to "+r[1].String())
+			parts = append(parts, w.T("{{.From}} to {{.To}}", map[string]any{"From": w.Weekday(r[0]), "To": w.Weekday(r[1])}))
 		}
 	}
-	days := "no day"
+	days := w.T("no day")
 	switch n := len(parts); {
 	case n == 1:
 		days = parts[0]
 	case n > 1:
-		days = strings.Join(parts[:n-1], ", ") + " and " + parts[n-1]
+		days = w.T("{{.Some}} and {{.Last}}", map[string]any{"Some": strings.Join(parts[:n-1], w.T(", ")), "Last": parts[n-1]})
 	}
 	hm := func(d time.Duration) string {
 		return fmt.Sprintf("%d:%02d", int(d/time.Hour), int(d%time.Hour/time.Minute))
 	}
-	return days + ", " + hm(s.Open) + " to " + hm(s.Close)
+	return w.T("{{.Days}}, {{.Open}} to {{.Close}}", map[string]any{"Days": days, "Open": hm(s.Open), "Close": hm(s.Close)})
 }

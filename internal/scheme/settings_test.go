@@ -4,6 +4,8 @@ import (
 	"maps"
 	"testing"
 	"time"
+
+	"uglymugs/internal/i18n"
 )
 
 func TestSettings_ValuesReadBackAsTheyWere(t *testing.T) {
@@ -34,6 +36,14 @@ func TestSettings_HoursTextSaysTheDaysAndTimes(t *testing.T) {
 		}
 		return out
 	}
+	words, err := i18n.New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	lang := func(code string) *i18n.Localizer {
+		l, _ := i18n.Find(code)
+		return words.Localizer(l)
+	}
 	for _, c := range []struct {
 		days [7]bool
 		want string
@@ -46,8 +56,34 @@ func TestSettings_HoursTextSaysTheDaysAndTimes(t *testing.T) {
 	} {
 		s := DefaultSettings()
 		s.Days = c.days
-		if got := s.HoursText(); got != c.want {
+		if got := s.HoursIn(lang("en-GB")); got != c.want {
 			t.Errorf("%v: %q, want %q", c.days, got, c.want)
+		}
+	}
+}
+
+func TestSettings_HoursInTheReadersLanguage(t *testing.T) {
+	words, err := i18n.New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := DefaultSettings()
+	s.Days[time.Saturday] = true
+	for code, want := range map[string]string{
+		"ro":      "luni – sâmbătă, 9:00 – 17:00",
+		"pl":      "poniedziałek – sobota, 9:00 – 17:00",
+		"zh-Hans": "星期一至星期六，9:00至17:00",
+	} {
+		l, _ := i18n.Find(code)
+		if got := s.HoursIn(words.Localizer(l)); got != want {
+			t.Errorf("%s: %q, want %q", code, got, want)
+		}
+	}
+	for _, l := range i18n.Languages {
+		for _, id := range []string{"{{.From}} to {{.To}}", "no day", "{{.Some}} and {{.Last}}", ", ", "{{.Days}}, {{.Open}} to {{.Close}}"} {
+			if !words.Has(l, id) {
+				t.Errorf("%s has no %q", l.Code, id)
+			}
 		}
 	}
 }

@@ -87,9 +87,8 @@ func TestPseudoLocale_NoUntranslatedText(t *testing.T) {
 }
 
 var (
-	inBrackets = regexp.MustCompile(`⟦[^⟧]*⟧`)
-	aKey       = regexp.MustCompile(`\b[A-Z2-7]{16,}\b`) // a second factor's key, shown to be typed in
-	aWord      = regexp.MustCompile(`[A-Za-z]{2,}`)
+	aKey  = regexp.MustCompile(`\b[A-Z2-7]{16,}\b`) // a second factor's key, shown to be typed in
+	aWord = regexp.MustCompile(`[A-Za-z]{2,}`)
 )
 
 // untranslated returns the visible text and accessible names of doc that
@@ -97,7 +96,11 @@ var (
 func untranslated(doc *html.Node, allowed []string) []string {
 	var out []string
 	check := func(s string) {
-		rest := aKey.ReplaceAllString(inBrackets.ReplaceAllString(s, " "), " ")
+		rest := s
+		for nestedPseudo.MatchString(rest) { // a message put in another, innermost first
+			rest = nestedPseudo.ReplaceAllString(rest, " ")
+		}
+		rest = aKey.ReplaceAllString(rest, " ")
 		for _, a := range allowed {
 			rest = strings.ReplaceAll(rest, a, " ")
 		}

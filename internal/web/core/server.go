@@ -31,7 +31,11 @@ func (s *Server) Scheme(ctx context.Context) SchemeView {
 	if err != nil {
 		s.Log.WarnContext(ctx, "reading the settings", "err", err)
 	}
-	return SchemeView{Name: cur.Name, ContactEmail: cur.ContactEmail, Hours: cur.HoursText(), Region: s.Config.Region, QuickExitURL: cur.QuickExitURL}
+	l, ok := i18n.FromContext(ctx)
+	if !ok {
+		l = i18n.English
+	}
+	return SchemeView{Name: cur.Name, ContactEmail: cur.ContactEmail, Hours: cur.HoursIn(s.Words.Localizer(l)), Region: s.Config.Region, QuickExitURL: cur.QuickExitURL}
 }
 
 // SchemeView is how the scheme presents itself on every page: its
