@@ -24,7 +24,6 @@ var allKeys = []string{
 	outbox.TemplateApplicationRejected,
 	outbox.TemplateContactMessage,
 	outbox.TemplateDisclosureMade,
-	outbox.TemplateLeftScheme,
 	outbox.TemplateNewsletterConfirm,
 	outbox.TemplateNewsletterIssue,
 	outbox.TemplateNewsletterSubscribed,
@@ -156,7 +155,7 @@ func TestRender_EmailHasOneLineSubjectAndBodyWithTheLink(t *testing.T) {
 		if !strings.HasSuffix(text, "\n") || strings.HasPrefix(text, "\n") || strings.Contains(text, "\n\n\n") {
 			t.Errorf("%s: untidy body %q", k, text)
 		}
-		if k != outbox.TemplateLeftScheme && k != outbox.TemplatePasswordResetCode && !strings.Contains(text, longURL) {
+		if k != outbox.TemplatePasswordResetCode && !strings.Contains(text, longURL) {
 			t.Errorf("%s: body lacks the sign-in link", k)
 		}
 	}
@@ -196,7 +195,7 @@ func TestRender_FailsClearly(t *testing.T) {
 	}{
 		{"unknown key", with(func(n *scheme.Notification) { n.Template = "welcome_pack" }), `unknown template key "welcome_pack"`},
 		{"empty key", with(func(n *scheme.Notification) { n.Template = "" }), "unknown template key"},
-		{"path as key", with(func(n *scheme.Notification) { n.Template = "../sms/left_scheme" }), "unknown template key"},
+		{"path as key", with(func(n *scheme.Notification) { n.Template = "../sms/password_changed" }), "unknown template key"},
 		{"unknown channel", with(func(n *scheme.Notification) { n.Channel = "fax" }), `unknown channel "fax"`},
 		{"missing param", with(func(n *scheme.Notification) { delete(n.Params, "code") }), `needs the param "code"`},
 		{"empty param", with(func(n *scheme.Notification) { n.Params["code"] = "" }), `needs the param "code"`},

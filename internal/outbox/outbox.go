@@ -24,7 +24,6 @@ const (
 	TemplatePasswordResetCode        = "password_reset_code" // "code"; optional "minutes" it stays valid
 	TemplatePasswordChanged          = "password_changed"
 	TemplateAccountRevoked           = "account_revoked"
-	TemplateLeftScheme               = "left_scheme"
 	TemplateStaffLoginCreated        = "staff_login_created"
 	TemplateReportMessage            = "report_message"
 	TemplateAlertPublished           = "alert_published" // "url": the alert's page (email only; the SMS names nothing)

@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"uglymugs/internal/audit"
+	"uglymugs/internal/i18n"
 	"uglymugs/internal/imaging"
 	"uglymugs/internal/outbox"
 	"uglymugs/internal/scheme"
@@ -329,12 +330,14 @@ func (area Content) Subscribe(ctx context.Context, email string, links scheme.Ne
 		if err != nil {
 			return err
 		}
+		// In the language of the page she signed up on.
+		lang, _ := i18n.FromContext(ctx)
 		if status == "confirmed" {
-			return db.enqueueNotification(ctx, tx, "", scheme.ChannelEmail, email, outbox.TemplateNewsletterSubscribed,
-				map[string]string{"url": links.Unsubscribe(token)})
+			return db.queueNotification(ctx, tx, "", scheme.ChannelEmail, email, outbox.TemplateNewsletterSubscribed,
+				map[string]string{"url": links.Unsubscribe(token)}, "", lang.Code)
 		}
-		return db.enqueueNotification(ctx, tx, "", scheme.ChannelEmail, email, outbox.TemplateNewsletterConfirm,
-			map[string]string{"url": links.Confirm(token)})
+		return db.queueNotification(ctx, tx, "", scheme.ChannelEmail, email, outbox.TemplateNewsletterConfirm,
+			map[string]string{"url": links.Confirm(token)}, "", lang.Code)
 	})
 }
 
@@ -427,7 +430,7 @@ func (area Content) SendIssue(ctx context.Context, actor, subject, body string, 
 				return err
 			}
 			if err := db.queueNotification(ctx, tx, "", scheme.ChannelEmail, email, outbox.TemplateNewsletterIssue,
-				map[string]string{"subject": subject, "body": body, "url": unsubscribe(token)}, is.ID); err != nil {
+				map[string]string{"subject": subject, "body": body, "url": unsubscribe(token)}, is.ID, ""); err != nil {
 				return err
 			}
 		}

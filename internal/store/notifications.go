@@ -41,14 +41,15 @@ func (db *core) notifyUser(ctx context.Context, tx *sql.Tx, userID string, p sch
 // personal data) and the job that sends it. userID may be empty for a
 // message that must outlive its user (the goodbye after leaving).
 func (db *core) enqueueNotification(ctx context.Context, tx *sql.Tx, userID string, ch scheme.Channel, to, template string, params map[string]string) error {
-	return db.queueNotification(ctx, tx, userID, ch, to, template, params, "")
+	return db.queueNotification(ctx, tx, userID, ch, to, template, params, "", "")
 }
 
 // queueNotification stores a message, its address and parameters
 // encrypted, with its sending job. One of a batch (a newsletter issue) is
 // sent at a low priority and paced, so that members' own messages go
-// first.
-func (db *core) queueNotification(ctx context.Context, tx *sql.Tx, userID string, ch scheme.Channel, to, template string, params map[string]string, batch string) error {
+// first. lang is the language of a message to someone without an
+// account; a member's is her profile's when it is sent.
+func (db *core) queueNotification(ctx context.Context, tx *sql.Tx, userID string, ch scheme.Channel, to, template string, params map[string]string, batch, lang string) error {
 	id := newID()
 	toCT, err := db.seal("notifications", "to", id, to)
 	if err != nil {
@@ -62,8 +63,8 @@ func (db *core) queueNotification(ctx context.Context, tx *sql.Tx, userID string
 	if err != nil {
 		return err
 	}
-	if _, err := tx.ExecContext(ctx, `INSERT INTO notifications (id, user_id, channel, to_ct, template, params_ct, status, created_at, batch)
-		VALUES ($1, $2, $3, $4, $5, $6, 'queued', $7, $8)`, id, nullable(userID), string(ch), toCT, template, paramsCT, db.now().UTC(), nullable(batch)); err != nil {
+	if _, err := tx.ExecContext(ctx, `INSERT INTO notifications (id, user_id, channel, to_ct, template, params_ct, status, created_at, batch, language)
+		VALUES ($1, $2, $3, $4, $5, $6, 'queued', $7, $8, $9)`, id, nullable(userID), string(ch), toCT, template, paramsCT, db.now().UTC(), nullable(batch), lang); err != nil {
 		return err
 	}
 	var opts *river.InsertOpts
@@ -74,8 +75,8 @@ func (db *core) queueNotification(ctx context.Context, tx *sql.Tx, userID string
 }
 
 // Notification returns a message with its address decrypted, for sending,
-// in the language its recipient reads now (English for one with no
-// account: a newsletter subscriber, someone who has left).
+// in the language its recipient reads now: a member's profile's, else the
+// one it was queued in (a newsletter subscriber's page's), else English.
 func (area Deliveries) Notification(ctx context.Context, id string) (scheme.Notification, error) {
 	db := area.db
 
@@ -85,7 +86,7 @@ func (area Deliveries) Notification(ctx context.Context, id string) (scheme.Noti
 	var sentAt sql.NullTime
 	var batch sql.NullString
 	err := db.read.QueryRowContext(ctx, `SELECT n.id, n.channel, n.to_ct, n.template, n.params_ct, n.status, n.attempts, n.created_at, n.sent_at, n.batch, n.error,
-		COALESCE(u.language, '') FROM notifications n LEFT JOIN users u ON u.id = n.user_id WHERE n.id = $1`, id).
+		COALESCE(NULLIF(u.language, ''), n.language) FROM notifications n LEFT JOIN users u ON u.id = n.user_id WHERE n.id = $1`, id).
 		Scan(&n.ID, &ch, &toCT, &n.Template, &paramsCT, &n.Status, &n.Attempts, &n.CreatedAt, &sentAt, &batch, &n.Error, &n.Language)
 	if err != nil {
 		return n, mapErr(err)

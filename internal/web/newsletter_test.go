@@ -167,3 +167,36 @@ func TestNewsletter_DoubleOptInAndOneClickUnsubscribeThroughARealSMTPServer(t *t
 		}
 	})
 }
+
+// A visitor who signs up reading Romanian gets her confirmation in
+// Romanian: she has no account, so the message keeps the language of the
+// page she signed up on.
+func TestNewsletter_ConfirmationInTheLanguageSheSignedUpIn(t *testing.T) {
+	mail := notifytest.StartMailpit(t)
+	smtp, err := notify.NewSMTP(mail.SMTPURL(), "news@uglymugs.example.org", notify.WithRootCAs(mail.RootCAs()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		d := newAlertDesk(t, db)
+		reader := fmt.Sprintf("cititoare.%s@example.org", db.Dialect())
+		stamp := regexp.MustCompile(`name="t" value="([^"]+)"`).FindStringSubmatch(d.get("", "/newsletter"))[1]
+		time.Sleep(1100 * time.Millisecond)
+		req, _ := http.NewRequest("POST", d.ts.URL+"/newsletter", strings.NewReader(url.Values{"t": {stamp}, "email": {reader}}.Encode()))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		req.AddCookie(&http.Cookie{Name: "lang", Value: "ro"})
+		resp, err := d.ts.Client().Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusOK {
+			t.Fatalf("sign up: %d", resp.StatusCode)
+		}
+		sendQueued(t, db, &notify.Worker{Source: db.Deliveries, Mail: smtp})
+		msg := mail.WaitFor(t, reader)
+		if msg.Subject != "Te rugăm să confirmi abonarea" || !strings.Contains(msg.Text, "/newsletter/confirm/") {
+			t.Errorf("the confirmation: %q\n%s", msg.Subject, msg.Text)
+		}
+	})
+}
