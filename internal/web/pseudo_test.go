@@ -1,7 +1,9 @@
 package web_test
 
 import (
+	"io"
 	"net/http"
+	"net/url"
 	"regexp"
 	"strings"
 	"testing"
@@ -10,9 +12,9 @@ import (
 	"golang.org/x/net/html"
 
 	"uglymugs/internal/account"
-	"uglymugs/internal/scheme"
-
+	"uglymugs/internal/alert"
 	"uglymugs/internal/i18n"
+	"uglymugs/internal/scheme"
 	"uglymugs/internal/store"
 	"uglymugs/internal/store/storetest"
 	"uglymugs/internal/web"
@@ -130,4 +132,51 @@ func untranslated(doc *html.Node, allowed []string) []string {
 	}
 	walk(doc)
 	return out
+}
+
+// TestPseudoLocale_AlertsChecksAndOrganisations does the same for the
+// pages with an alert in them (the feed, the alert, a check that finds it,
+// the print and the bulletin) and an organisation's own pages.
+func TestPseudoLocale_AlertsChecksAndOrganisations(t *testing.T) {
+	i18n.AllowPseudo()
+	d := newAlertDesk(t, storetest.Open(t, store.SQLite))
+	a := d.publish(alert.Input{Title: ptr("Robbery near the station"), Body: ptr("Took a bag."), Area: ptr("Hackney")})
+	// Data, not words: what the alert and the accounts say.
+	allowed := []string{"Test Mugs", "XA", "Robbery near the station", "Took a bag.", "Hackney", "07700 900123",
+		"Harbour Project", "p.sam", "Sam", "p.lee", "Lee", "lee@harbour.example.org"}
+	for _, l := range i18n.Languages {
+		allowed = append(allowed, l.Name, l.Short)
+	}
+	for _, p := range []struct{ who, method, path string }{
+		{"member", "GET", "/alerts"},
+		{"member", "GET", "/alerts/" + a.ID},
+		{"member", "POST", "/check"},
+		{"org", "GET", "/account"},
+		{"org", "GET", "/organisation/staff"},
+		{"org", "GET", "/alerts/bulletin"},
+		{"org", "GET", "/alerts/" + a.ID + "/print"},
+	} {
+		var body io.Reader
+		if p.method == "POST" {
+			body = strings.NewReader(url.Values{"kind": {"phone"}, "value": {"07700 900123"}}.Encode())
+		}
+		req, _ := http.NewRequest(p.method, d.ts.URL+p.path, body)
+		if body != nil {
+			req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		}
+		req.AddCookie(&http.Cookie{Name: "lang", Value: i18n.Pseudo.Code})
+		req.AddCookie(&http.Cookie{Name: "um", Value: d.toks[p.who]})
+		resp, err := d.ts.Client().Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		doc, err := html.Parse(resp.Body)
+		resp.Body.Close()
+		if err != nil || resp.StatusCode != http.StatusOK {
+			t.Fatalf("%s %s: %d, %v", p.method, p.path, resp.StatusCode, err)
+		}
+		for _, s := range untranslated(doc, allowed) {
+			t.Errorf("%s %s: untranslated %q", p.method, p.path, s)
+		}
+	}
 }
