@@ -71,3 +71,36 @@ func TestTranslations_EveryVersionKeptNewestInForce(t *testing.T) {
 		}
 	})
 }
+
+// Migrations 0018 and 0019 go down and up again on both engines, keeping
+// the English versions of the pages (0019's down drops the others).
+func TestMigrations_LanguagesDownAndUpAgain(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		for _, v := range []struct{ lang, body string }{{"en-GB", "# About"}, {"ro", "# Despre"}} {
+			if _, err := db.Content.SaveContent(ctx, "admin-1", "about", v.lang, v.body); err != nil {
+				t.Fatal(err)
+			}
+		}
+		g, err := store.Goose(db)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := g.DownTo(ctx, 17); err != nil {
+			t.Fatal(err)
+		}
+		var n int
+		if err := db.Writer().QueryRowContext(ctx, `SELECT COUNT(*) FROM content_versions`).Scan(&n); err != nil || n != 1 {
+			t.Errorf("down: %d versions (%v), want the English one", n, err)
+		}
+		if _, err := g.Up(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if c, ok, err := db.Content.Content(ctx, "about", "en-GB"); err != nil || !ok || c.Body != "# About" {
+			t.Errorf("up again: %+v %v %v", c, ok, err)
+		}
+		if _, err := db.Translations.SaveCorrection(ctx, "admin-1", scheme.Correction{Lang: "ro", MessageID: "Sign in", Forms: map[string]string{"other": "Intră"}}); err != nil {
+			t.Errorf("a correction after up again: %v", err)
+		}
+	})
+}

@@ -169,6 +169,7 @@ func TestTranslations_AScriptInACorrectionIsInertInTheBrowser(t *testing.T) {
 		shows      string
 	}{
 		{"languages", "/admin/languages", nil, "Romanian"},
+		{"about-in-english", "/about", []chromedp.Action[chromedp.Void]{cookie("lang", "pl"), chromedp.Navigate(d.ts.URL + "/about")}, "Ten tekst nie jest jeszcze w Twoim języku"},
 		{"messages", "/admin/languages/ro?q=sign", nil, "Sign in"},
 		{"plural-editor", "/admin/languages/pl/message?id=checks-left", nil, "form “many”: for 0, 5, 6, 7…"},
 		{"refused", "/admin/languages/hu/message?id=Sign+in", []chromedp.Action[chromedp.Void]{
