@@ -111,6 +111,8 @@ func (c *Catalogue) Message(l Language, id string) (Message, bool) {
 	}
 	if own, ok := c.files[l.Code][id]; ok {
 		m.Text = formsOf(own)
+	} else if l.Code == English.Code {
+		m.Text = m.English // its ID
 	}
 	return m, true
 }

@@ -17,6 +17,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"maps"
 	"slices"
 	"strings"
 	"sync"
@@ -302,8 +303,20 @@ func (s *Service) Revert(ctx context.Context, u scheme.User, lang, id string) (s
 	return s.save(ctx, u, scheme.Correction{Lang: m.Language.Code, MessageID: id})
 }
 
+// save keeps c as a new version, unless it says what the newest already
+// does (a save that changes nothing keeps and audits nothing).
 func (s *Service) save(ctx context.Context, u scheme.User, c scheme.Correction) (scheme.Correction, error) {
-	c, err := s.db.Translations.SaveCorrection(ctx, u.ID, c)
+	last, err := s.db.Translations.CorrectionHistory(ctx, c.Lang, c.MessageID, scheme.PageOf(1))
+	if err != nil {
+		return c, err
+	}
+	switch {
+	case len(last.Items) == 0 && c.Reverted():
+		return c, nil // never corrected: the catalogue's text shows already
+	case len(last.Items) > 0 && maps.Equal(last.Items[0].Forms, c.Forms):
+		return last.Items[0], nil
+	}
+	c, err = s.db.Translations.SaveCorrection(ctx, u.ID, c)
 	if err != nil {
 		return c, err
 	}

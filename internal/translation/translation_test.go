@@ -142,6 +142,25 @@ func TestRefresh_AnotherInstancePicksTheCorrectionUp(t *testing.T) {
 	})
 }
 
+// A save that changes nothing (the same text again, a revert of what is
+// not corrected) keeps and audits nothing.
+func TestCorrect_NothingChangedNothingKept(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		s, ctx := newService(t, db), context.Background()
+		if _, err := s.Revert(ctx, admin, "ro", "Sign in"); err != nil {
+			t.Fatal(err)
+		}
+		for range 2 {
+			if _, err := s.Correct(ctx, admin, "ro", "Sign in", map[string]string{"other": " Intră acum\r\n"}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if h, err := db.Translations.CorrectionHistory(ctx, "ro", "Sign in", scheme.Page{}); err != nil || h.Total != 1 {
+			t.Errorf("%d versions (%v), want 1", h.Total, err)
+		}
+	})
+}
+
 func TestMessages_SearchedAndPaged(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		s, ctx := newService(t, db), context.Background()
