@@ -2,8 +2,11 @@ package translation
 
 import (
 	"context"
+	"io"
+	"log/slog"
 	"strings"
 	"testing"
+	"time"
 
 	"uglymugs/internal/i18n"
 	"uglymugs/internal/scheme"
@@ -195,4 +198,34 @@ func TestMessages_SearchedAndPaged(t *testing.T) {
 			t.Errorf("languages: %+v %v", ls, err)
 		}
 	})
+}
+
+// Watch, as serve runs it, brings another instance's correction in
+// without being asked, and stops when its context ends.
+func TestWatch_PicksCorrectionsUpUntilStopped(t *testing.T) {
+	db := storetest.Open(t, store.SQLite)
+	here, there := newService(t, db), newService(t, db)
+	ctx, stop := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		there.Watch(ctx, 10*time.Millisecond, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	}()
+	if _, err := here.Correct(context.Background(), admin, "ro", "Sign in", map[string]string{"other": "Intră acum"}); err != nil {
+		t.Fatal(err)
+	}
+	ro, _ := i18n.Find("ro")
+	deadline := time.Now().Add(5 * time.Second)
+	for there.Words().Localizer(ro).T("Sign in") != "Intră acum" {
+		if time.Now().After(deadline) {
+			t.Fatal("the other instance never picked the correction up")
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	stop()
+	select {
+	case <-done:
+	case <-time.After(5 * time.Second):
+		t.Fatal("Watch did not stop with its context")
+	}
 }
