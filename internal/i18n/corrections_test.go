@@ -127,3 +127,58 @@ func TestPluralExamples_TheNumbersEachFormIsFor(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkT_WithCorrections is what the corrections cost a message: a
+// corrected one, one of the files with corrections in force, and one of
+// the files with none.
+func BenchmarkT_WithCorrections(b *testing.B) {
+	c, err := New()
+	if err != nil {
+		b.Fatal(err)
+	}
+	ro, _ := Find("ro")
+	loc := c.Localizer(ro)
+	b.Run("no corrections", func(b *testing.B) {
+		for b.Loop() {
+			loc.T("Sign in")
+		}
+	})
+	var cs []Correction
+	for _, id := range c.MessageIDs()[:100] {
+		cs = append(cs, Correction{Lang: "ro", ID: id, Forms: map[string]string{"other": "x"}})
+	}
+	cs = append(cs, Correction{Lang: "ro", ID: "Sign in", Forms: map[string]string{"other": "Intră acum"}})
+	if err := c.SetCorrections(cs); err != nil {
+		b.Fatal(err)
+	}
+	b.Run("corrected", func(b *testing.B) {
+		for b.Loop() {
+			loc.T("Sign in")
+		}
+	})
+	b.Run("the files', corrections in force", func(b *testing.B) {
+		for b.Loop() {
+			loc.T("Check a number")
+		}
+	})
+}
+
+// BenchmarkSetCorrections is putting a correction of every message of
+// one language in force: what every save and every other instance's
+// reading costs at most, per language corrected whole.
+func BenchmarkSetCorrections(b *testing.B) {
+	c, err := New()
+	if err != nil {
+		b.Fatal(err)
+	}
+	var cs []Correction
+	for _, id := range c.MessageIDs() {
+		cs = append(cs, Correction{Lang: "ro", ID: id, Forms: map[string]string{"other": "x"}})
+	}
+	b.ReportMetric(float64(len(cs)), "corrections")
+	for b.Loop() {
+		if err := c.SetCorrections(cs); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
