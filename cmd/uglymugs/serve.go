@@ -21,11 +21,13 @@ import (
 	"uglymugs/internal/check"
 	"uglymugs/internal/content"
 	"uglymugs/internal/demo"
+	"uglymugs/internal/i18n"
 	"uglymugs/internal/jobs"
 	"uglymugs/internal/police"
 	"uglymugs/internal/report"
 	"uglymugs/internal/settings"
 	"uglymugs/internal/store"
+	"uglymugs/internal/translation"
 	"uglymugs/internal/web"
 )
 
@@ -130,6 +132,10 @@ func listen(addr string) (net.Listener, error) {
 	return nil, fmt.Errorf("port %s is in use: stop what uses it, or give --addr another port", port)
 }
 
+// correctionsPoll is how often an instance asks whether another saved a
+// correction of the translations.
+const correctionsPoll = 30 * time.Second
+
 // serve runs the web server and the job workers until ctx ends, then drains
 // both. It listens on cfg.addr unless given a listener.
 func serve(ctx context.Context, ln net.Listener, db *store.DB, cfg serveConfig, demo bool, log *slog.Logger, stdout io.Writer) error {
@@ -168,6 +174,16 @@ func serve(ctx context.Context, ln net.Listener, db *store.DB, cfg serveConfig, 
 	if err != nil {
 		return err
 	}
+	// The pages' words, with admins' corrections: read now, and again
+	// whenever another instance saves one (Watch, below).
+	words, err := i18n.New()
+	if err != nil {
+		return err
+	}
+	translations, err := translation.New(ctx, db, words)
+	if err != nil {
+		return fmt.Errorf("translation corrections: %w", err)
+	}
 	reports, enquiries, checks := report.New(db, cfg.hours), police.New(db, cfg.hours), check.New(db, cfg.hours.Location, cfg.checks)
 	reports.Hours.Settings, enquiries.Hours.Settings, checks.Settings = set, set, set
 	srv, err := web.New(web.Config{
@@ -187,7 +203,10 @@ func serve(ctx context.Context, ln net.Listener, db *store.DB, cfg serveConfig, 
 		Police:   enquiries,
 		Content:  contents,
 		Settings: set,
-		Health:   db,
+		// Corrections saved here show from the next page; those saved on
+		// another instance within correctionsPoll (Watch).
+		Translations: translations,
+		Health:       db,
 	}, log, reg)
 	if err != nil {
 		return err
@@ -211,6 +230,14 @@ func serve(ctx context.Context, ln net.Listener, db *store.DB, cfg serveConfig, 
 	if err := q.Start(ctx); err != nil {
 		return errors.Join(fmt.Errorf("start job workers: %w", err), ln.Close())
 	}
+
+	wctx, stopWatching := context.WithCancel(ctx)
+	watching := make(chan struct{})
+	go func() {
+		defer close(watching)
+		translations.Watch(wctx, correctionsPoll, log)
+	}()
+	defer func() { stopWatching(); <-watching }()
 
 	errc := make(chan error, 1)
 	go func() {

@@ -16,6 +16,7 @@ import (
 	"unicode/utf8"
 
 	"uglymugs/internal/audit"
+	"uglymugs/internal/i18n"
 	"uglymugs/internal/imaging"
 	"uglymugs/internal/scheme"
 	"uglymugs/internal/store"
@@ -40,38 +41,56 @@ func New(ctx context.Context, db *store.DB) (*Service, error) {
 	return s, err
 }
 
-// Page is the Markdown a page shows now: the latest version admins saved,
-// or the built-in text.
-func (s *Service) Page(ctx context.Context, slug string) (string, error) {
-	c, ok, err := s.db.Content.Content(ctx, slug)
-	if err != nil || !ok {
-		return scheme.DefaultContent(slug), err
+// Page is the Markdown a page shows now to a reader of language lang:
+// the latest version admins saved in it; else, with translated false,
+// the latest English version or the built-in (English) text.
+func (s *Service) Page(ctx context.Context, slug, lang string) (body string, translated bool, err error) {
+	if l, ok := i18n.Find(lang); ok && l.Code != i18n.English.Code {
+		c, ok, err := s.db.Content.Content(ctx, slug, l.Code)
+		if err != nil || ok {
+			return c.Body, ok, err
+		}
 	}
-	return c.Body, nil
+	translated = lang == i18n.English.Code
+	c, ok, err := s.db.Content.Content(ctx, slug, i18n.English.Code)
+	if err != nil || !ok {
+		return scheme.DefaultContent(slug), translated, err
+	}
+	return c.Body, translated, nil
 }
 
-// Version is a page's latest saved version; false while it shows the
-// built-in text.
-func (s *Service) Version(ctx context.Context, slug string) (scheme.ContentVersion, bool, error) {
-	return s.db.Content.Content(ctx, slug)
+// Version is a page's latest saved version in a language; false while
+// there is none.
+func (s *Service) Version(ctx context.Context, slug, lang string) (scheme.ContentVersion, bool, error) {
+	return s.db.Content.Content(ctx, slug, lang)
 }
 
-// History is page p of the saved versions of a page, newest first.
-func (s *Service) History(ctx context.Context, slug string, p scheme.Page) (scheme.Listed[scheme.ContentVersion], error) {
-	return s.db.Content.ContentHistory(ctx, slug, p)
+// Languages are, for each page, the languages it has a saved version in.
+func (s *Service) Languages(ctx context.Context) (map[string][]string, error) {
+	return s.db.Content.ContentLanguages(ctx)
 }
 
-// SavePage keeps a new version of a page, written by an admin.
-func (s *Service) SavePage(ctx context.Context, u scheme.User, slug, body string) (scheme.ContentVersion, error) {
+// History is page p of the saved versions of a page in a language,
+// newest first.
+func (s *Service) History(ctx context.Context, slug, lang string, p scheme.Page) (scheme.Listed[scheme.ContentVersion], error) {
+	return s.db.Content.ContentHistory(ctx, slug, lang, p)
+}
+
+// SavePage keeps a new version of a page in a language (a code of
+// i18n.Languages), written by an admin.
+func (s *Service) SavePage(ctx context.Context, u scheme.User, slug, lang, body string) (scheme.ContentVersion, error) {
 	if u.Role != scheme.RoleAdmin {
 		return scheme.ContentVersion{}, scheme.Errorf(scheme.CodeForbidden, "Only admins edit the public pages.")
+	}
+	if l, ok := i18n.Find(lang); !ok || l.Code != lang || l.Code == i18n.Pseudo.Code {
+		return scheme.ContentVersion{}, scheme.Invalid(map[string]string{"lang": "Choose one of the languages the service speaks."})
 	}
 	if scheme.IsContentPage(slug) { // an unknown page is not found, by the store
 		if err := scheme.PageProblem(scheme.KeptText(body)); err != nil {
 			return scheme.ContentVersion{}, err
 		}
 	}
-	return s.db.Content.SaveContent(ctx, u.ID, slug, body)
+	return s.db.Content.SaveContent(ctx, u.ID, slug, lang, body)
 }
 
 // Images are the pages' images, newest first.

@@ -53,14 +53,14 @@ func TestPublishing_OnlyAdminsChangeWhatEveryoneSees(t *testing.T) {
 		c := newContent(t, db)
 		for _, role := range []scheme.Role{scheme.RoleMember, scheme.RoleCoordinator} {
 			u := scheme.User{ID: "u-" + string(role), Role: role}
-			if _, err := c.SavePage(ctx, u, "about", "# Changed"); scheme.ErrorCode(err) != scheme.CodeForbidden {
+			if _, err := c.SavePage(ctx, u, "about", "en-GB", "# Changed"); scheme.ErrorCode(err) != scheme.CodeForbidden {
 				t.Errorf("%s saving a page: %v, want forbidden", role, err)
 			}
 			if _, err := c.SendIssue(ctx, u, "News", "Hello", func(string) string { return "" }); scheme.ErrorCode(err) != scheme.CodeForbidden {
 				t.Errorf("%s sending the newsletter: %v, want forbidden", role, err)
 			}
 		}
-		if _, ok, err := c.Version(ctx, "about"); err != nil || ok {
+		if _, ok, err := c.Version(ctx, "about", "en-GB"); err != nil || ok {
 			t.Errorf("the page has a saved version (%v, %v): the refusal kept something", ok, err)
 		}
 		if is, err := c.Issues(ctx, scheme.PageOf(1)); err != nil || is.Total != 0 || len(is.Items) != 0 {

@@ -44,7 +44,7 @@ func TestRules_RefusedBeforeTheStoreIsAsked(t *testing.T) {
 					t.Fatalf("the store was asked: %v", r)
 				}
 			}()
-			_, err := svc.SavePage(ctx, admin, "about", body)
+			_, err := svc.SavePage(ctx, admin, "about", "en-GB", body)
 			if se, ok := err.(*scheme.Error); !ok || se.Code != scheme.CodeInvalid || se.Fields["body"] != want {
 				t.Errorf("saving %.10q: %v, want %q", body, err, want)
 			}

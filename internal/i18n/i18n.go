@@ -83,6 +83,14 @@ type Catalogue struct {
 	bundle  *goi18n.Bundle
 	matcher language.Matcher
 	ids     []string // the *.en.toml files'
+	// files are the messages as the files have them, by language code
+	// and ID, for admins to read beside their corrections.
+	files    map[string]map[string]*goi18n.Message
+	forms    map[string][]string         // each language's plural forms (PluralForms)
+	examples map[string]map[string][]int // and the numbers each form is for
+	// corrections are admins' corrections, consulted before the files;
+	// replaced whole (SetCorrections), never changed in place.
+	corrections atomic.Pointer[overlay]
 }
 
 // New reads the catalogues.
@@ -92,7 +100,7 @@ func New() (*Catalogue, error) {
 	if err != nil {
 		return nil, err
 	}
-	c := &Catalogue{bundle: b}
+	c := &Catalogue{bundle: b, files: map[string]map[string]*goi18n.Message{}}
 	for _, f := range files {
 		tag, msgs, err := readCatalogue(f)
 		if err != nil {
@@ -100,6 +108,16 @@ func New() (*Catalogue, error) {
 		}
 		if err := b.AddMessages(tag, msgs...); err != nil {
 			return nil, fmt.Errorf("catalogue %s: %w", f, err)
+		}
+		code := tag.String()
+		if tag == language.English {
+			code = English.Code
+		}
+		if c.files[code] == nil {
+			c.files[code] = map[string]*goi18n.Message{}
+		}
+		for _, m := range msgs {
+			c.files[code][m.ID] = m
 		}
 		if tag == language.English {
 			for _, m := range msgs {
@@ -112,6 +130,7 @@ func New() (*Catalogue, error) {
 		tags[i] = l.tag
 	}
 	c.matcher = language.NewMatcher(tags)
+	c.forms, c.examples = pluralForms()
 	return c, nil
 }
 
@@ -227,13 +246,14 @@ func (c *Catalogue) Choose(acceptLanguage string, chosen ...string) Language {
 
 // Localizer speaks one language.
 func (c *Catalogue) Localizer(l Language) *Localizer {
-	return &Localizer{Language: l, l: goi18n.NewLocalizer(c.bundle, l.Code)}
+	return &Localizer{Language: l, l: goi18n.NewLocalizer(c.bundle, l.Code), c: c}
 }
 
 // Localizer gives one language's words for messages.
 type Localizer struct {
 	Language Language
 	l        *goi18n.Localizer
+	c        *Catalogue // for admins' corrections; nil: the files' words only
 }
 
 // T is message id in the language, with data's fields in its {{.Name}}
@@ -261,6 +281,9 @@ func (l *Localizer) localize(id string, n any, data []map[string]any) string {
 	if n != nil {
 		td["Count"] = n
 	}
+	if s, ok := l.corrected(id, n, td); ok {
+		return s
+	}
 	s, err := l.l.Localize(&goi18n.LocalizeConfig{MessageID: id, TemplateData: td, PluralCount: n})
 	var missing *goi18n.MessageNotFoundErr
 	switch {
@@ -284,7 +307,7 @@ func (l *Localizer) localize(id string, n any, data []map[string]any) string {
 // the message accented but not the values put in it; a message with a
 // short ID (its English in a *.en.toml file) is accented whole.
 func (l *Localizer) pseudo(id string, n any, data []map[string]any) string {
-	en := &Localizer{Language: English, l: l.l}
+	en := &Localizer{Language: English, l: l.l} // the files' English: no corrections
 	if text := en.localize(id, n, data); n != nil || (len(data) == 0 && text != id) {
 		return "⟦" + accent(text) + "⟧" // a short ID's English
 	}

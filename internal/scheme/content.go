@@ -39,6 +39,7 @@ func DefaultContent(slug string) string {
 // ContentVersion is one saved version of a public page, in Markdown.
 type ContentVersion struct {
 	Slug     string
+	Lang     string // the language's code: "en-GB", "ro"…
 	Version  int
 	Body     string
 	EditedBy string

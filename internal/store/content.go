@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"crypto/sha256"
 	"database/sql"
+	"encoding/json"
 	"fmt"
 	"slices"
 	"strings"
@@ -17,54 +18,81 @@ import (
 	"uglymugs/internal/vault"
 )
 
-// Content returns the newest version of a page; ok is false when no admin
-// has saved one (the built-in text applies).
-func (area Content) Content(ctx context.Context, slug string) (scheme.ContentVersion, bool, error) {
+// Content returns the newest version of a page in a language; ok is
+// false when no admin has saved one (content.Service.Page says what
+// shows instead).
+func (area Content) Content(ctx context.Context, slug, lang string) (scheme.ContentVersion, bool, error) {
 	db := area.db
 
-	c := scheme.ContentVersion{Slug: slug}
+	c := scheme.ContentVersion{Slug: slug, Lang: lang}
 	err := db.read.QueryRowContext(ctx, `SELECT version, body, edited_by, edited_at FROM content_versions
-		WHERE slug = $1 ORDER BY version DESC LIMIT 1`, slug).Scan(&c.Version, &c.Body, &c.EditedBy, &c.EditedAt)
+		WHERE slug = $1 AND lang = $2 ORDER BY version DESC LIMIT 1`, slug, lang).Scan(&c.Version, &c.Body, &c.EditedBy, &c.EditedAt)
 	if err == sql.ErrNoRows {
 		return c, false, nil
 	}
 	return c, err == nil, err
 }
 
-// ContentHistory returns page p of the versions of a page, newest first.
-func (area Content) ContentHistory(ctx context.Context, slug string, p scheme.Page) (scheme.Listed[scheme.ContentVersion], error) {
+// ContentLanguages are, for each page, the languages it has a saved
+// version in, in the order of their codes.
+func (area Content) ContentLanguages(ctx context.Context) (map[string][]string, error) {
+	db := area.db
+
+	out := map[string][]string{}
+	rows, err := db.read.QueryContext(ctx, `SELECT DISTINCT slug, lang FROM content_versions ORDER BY slug, lang`)
+	if err != nil {
+		return nil, err
+	}
+	err = eachRow(rows, func() error {
+		var slug, lang string
+		if err := rows.Scan(&slug, &lang); err != nil {
+			return err
+		}
+		out[slug] = append(out[slug], lang)
+		return nil
+	})
+	return out, err
+}
+
+// ContentHistory returns page p of the versions of a page in a language,
+// newest first.
+func (area Content) ContentHistory(ctx context.Context, slug, lang string, p scheme.Page) (scheme.Listed[scheme.ContentVersion], error) {
 	db := area.db
 
 	return listPage(ctx, db, p, func(rows rowScanner) (c scheme.ContentVersion, err error) {
-		c = scheme.ContentVersion{Slug: slug}
+		c = scheme.ContentVersion{Slug: slug, Lang: lang}
 		if err := rows.Scan(&c.Version, &c.Body, &c.EditedBy, &c.EditedAt); err != nil {
 			return c, err
 		}
 		return c, nil
 	}, `SELECT version, body, edited_by, edited_at FROM content_versions
-		WHERE slug = $1`, `version DESC`, slug)
+		WHERE slug = $1 AND lang = $2`, `version DESC`, slug, lang)
 }
 
-// SaveContent adds a version of a page (the older ones stay) and its audit
-// entry; content.Service.SavePage checks the text first.
-func (area Content) SaveContent(ctx context.Context, actor, slug, body string) (scheme.ContentVersion, error) {
+// SaveContent adds a version of a page in a language (the older ones
+// stay) and its audit entry; content.Service.SavePage checks the text and
+// the language first.
+func (area Content) SaveContent(ctx context.Context, actor, slug, lang, body string) (scheme.ContentVersion, error) {
 	db := area.db
 
 	body = strings.TrimSpace(strings.ReplaceAll(body, "\r\n", "\n"))
 	if !scheme.IsContentPage(slug) {
 		return scheme.ContentVersion{}, scheme.ErrNotFound
 	}
-	c := scheme.ContentVersion{Slug: slug, Body: body, EditedBy: actor, EditedAt: db.now().UTC()}
+	c := scheme.ContentVersion{Slug: slug, Lang: lang, Body: body, EditedBy: actor, EditedAt: db.now().UTC()}
 	err := db.inTx(ctx, func(tx *sql.Tx) error {
-		if err := tx.QueryRowContext(ctx, `SELECT COALESCE(MAX(version), 0) + 1 FROM content_versions WHERE slug = $1`, slug).Scan(&c.Version); err != nil {
+		if err := tx.QueryRowContext(ctx, `SELECT COALESCE(MAX(version), 0) + 1 FROM content_versions WHERE slug = $1 AND lang = $2`, slug, lang).Scan(&c.Version); err != nil {
 			return err
 		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO content_versions (slug, version, body, edited_by, edited_at) VALUES ($1, $2, $3, $4, $5)`,
-			slug, c.Version, body, actor, c.EditedAt); err != nil {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO content_versions (slug, lang, version, body, edited_by, edited_at) VALUES ($1, $2, $3, $4, $5, $6)`,
+			slug, lang, c.Version, body, actor, c.EditedAt); err != nil {
 			return mapErr(err)
 		}
-		return db.appendAudit(ctx, tx, audit.Entry{Actor: actor, Action: "content.save", SubjectType: "page", SubjectID: slug,
-			Detail: fmt.Sprintf(`{"version":%d}`, c.Version)})
+		detail, err := json.Marshal(map[string]any{"version": c.Version, "language": lang})
+		if err != nil {
+			return err
+		}
+		return db.appendAudit(ctx, tx, audit.Entry{Actor: actor, Action: "content.save", SubjectType: "page", SubjectID: slug, Detail: string(detail)})
 	})
 	return c, err
 }

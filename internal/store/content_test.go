@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"context"
+	"slices"
 	"testing"
 
 	"uglymugs/internal/imaging"
@@ -10,29 +11,52 @@ import (
 	"uglymugs/internal/store/storetest"
 )
 
-func TestContent_EveryVersionKept(t *testing.T) {
+func TestContent_EveryVersionKeptPerLanguage(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
-		if _, ok, err := db.Content.Content(ctx, "about"); ok || err != nil {
+		if _, ok, err := db.Content.Content(ctx, "about", "en-GB"); ok || err != nil {
 			t.Fatalf("a page never saved: %v %v", ok, err)
 		}
 		// An empty page is refused by content.Service.SavePage
 		// (TestRules_RefusedBeforeTheStoreIsAsked).
-		if _, err := db.Content.SaveContent(ctx, "admin-1", "nowhere", "# Hi"); scheme.ErrorCode(err) != scheme.CodeNotFound {
+		if _, err := db.Content.SaveContent(ctx, "admin-1", "nowhere", "en-GB", "# Hi"); scheme.ErrorCode(err) != scheme.CodeNotFound {
 			t.Errorf("an unknown page: %v", err)
 		}
-		for _, body := range []string{"# About\r\n\r\nFirst.", "# About\n\nSecond."} {
-			if _, err := db.Content.SaveContent(ctx, "admin-1", "about", body); err != nil {
+		for _, v := range []struct{ lang, body string }{
+			{"en-GB", "# About\r\n\r\nFirst."}, {"ro", "# Despre noi\n\nPrima."}, {"en-GB", "# About\n\nSecond."},
+		} {
+			if _, err := db.Content.SaveContent(ctx, "admin-1", "about", v.lang, v.body); err != nil {
 				t.Fatal(err)
 			}
 		}
-		c, ok, err := db.Content.Content(ctx, "about")
-		if err != nil || !ok || c.Version != 2 || c.Body != "# About\n\nSecond." {
-			t.Errorf("current: %+v %v %v", c, ok, err)
+		c, ok, err := db.Content.Content(ctx, "about", "en-GB")
+		if err != nil || !ok || c.Version != 2 || c.Body != "# About\n\nSecond." || c.Lang != "en-GB" {
+			t.Errorf("current English: %+v %v %v", c, ok, err)
 		}
-		l, err := db.Content.ContentHistory(ctx, "about", scheme.PageOf(1))
+		if c, ok, err := db.Content.Content(ctx, "about", "ro"); err != nil || !ok || c.Version != 1 || c.Body != "# Despre noi\n\nPrima." {
+			t.Errorf("current Romanian: %+v %v %v (its versions are its own)", c, ok, err)
+		}
+		if _, ok, err := db.Content.Content(ctx, "about", "pl"); ok || err != nil {
+			t.Errorf("Polish, never saved: %v %v", ok, err)
+		}
+		l, err := db.Content.ContentHistory(ctx, "about", "en-GB", scheme.PageOf(1))
 		if h := l.Items; err != nil || l.Total != 2 || len(h) != 2 || h[1].Body != "# About\n\nFirst." {
 			t.Errorf("history: %+v %v", l, err)
+		}
+		if langs, err := db.Content.ContentLanguages(ctx); err != nil || len(langs) != 1 || !slices.Equal(langs["about"], []string{"en-GB", "ro"}) {
+			t.Errorf("languages: %v %v", langs, err)
+		}
+		var details []string
+		for e, err := range db.AuditEntries(ctx) {
+			if err != nil {
+				t.Fatal(err)
+			}
+			if e.Action == "content.save" {
+				details = append(details, e.SubjectID+" "+e.Detail)
+			}
+		}
+		if want := []string{`about {"language":"en-GB","version":1}`, `about {"language":"ro","version":1}`, `about {"language":"en-GB","version":2}`}; !slices.Equal(details, want) {
+			t.Errorf("audit: %q, want %q", details, want)
 		}
 	})
 }

@@ -288,14 +288,14 @@ func TestLists_PagesCountTheWholeListAndTiesKeepOneOrder(t *testing.T) {
 		{"a page's versions, newest first", func(t *testing.T, db *store.DB) (lister, []string) {
 			var want []string
 			for i := range n {
-				c, err := db.Content.SaveContent(context.Background(), "admin", "about", fmt.Sprintf("# About\n\nVersion %d.", i+1))
+				c, err := db.Content.SaveContent(context.Background(), "admin", "about", "en-GB", fmt.Sprintf("# About\n\nVersion %d.", i+1))
 				if err != nil {
 					t.Fatal(err)
 				}
 				want = slices.Insert(want, 0, strconv.Itoa(c.Version))
 			}
 			return func(ctx context.Context, p scheme.Page) ([]string, int, error) {
-				l, err := db.Content.ContentHistory(ctx, "about", p)
+				l, err := db.Content.ContentHistory(ctx, "about", "en-GB", p)
 				return pagedIDs(l, err, func(c scheme.ContentVersion) string { return strconv.Itoa(c.Version) })
 			}, want
 		}},

@@ -75,6 +75,8 @@ type DB struct {
 	Content    Content
 	Checks     Checks
 	Settings   Settings
+	// Translations holds admins' corrections of the catalogues' words.
+	Translations Translations
 }
 
 // Accounts holds applications, members, staff and their credentials.
@@ -112,6 +114,7 @@ func newDB(c *core) *DB {
 	db.Content = Content{c}
 	db.Checks = Checks{c}
 	db.Settings = Settings{c}
+	db.Translations = Translations{c}
 	c.top = db
 	return db
 }

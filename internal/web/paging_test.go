@@ -109,7 +109,7 @@ func longLists(t *testing.T, d *alertDesk) []pagedRoute {
 			Recipient: "An example force", Justification: "A threat to her life.", Notify: true, RequestedBy: coord})
 		check(err)
 		check(db.Content.QueueContactMessage(ctx, "help@example.org", map[string]string{"name": "Ann", "message": fmt.Sprintf("Please call me (%d).", i+1)}))
-		_, err = db.Content.SaveContent(ctx, d.users["admin"].ID, "about", fmt.Sprintf("# About us\n\nVersion %d.", i+1))
+		_, err = db.Content.SaveContent(ctx, d.users["admin"].ID, "about", "en-GB", fmt.Sprintf("# About us\n\nVersion %d.", i+1))
 		check(err)
 		if i > 0 { // a new scheme has version 1
 			_, err = db.Content.PublishTerms(ctx, d.users["admin"].ID, fmt.Sprintf("# Terms\n\nVersion %d.", i+1))

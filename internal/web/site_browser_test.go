@@ -35,6 +35,7 @@ func TestSitePages_FitSmallScreens(t *testing.T) {
 		{"about", "", "/about"}, {"join", "", "/join"}, {"privacy", "", "/privacy"}, {"contact", "", "/contact"},
 		{"case-studies", "", "/case-studies"}, {"supporters", "", "/supporters"}, {"newsletter", "", "/newsletter"},
 		{"pages-admin", "admin", "/admin/pages"}, {"page-editor", "admin", "/admin/pages/case-studies"},
+		{"page-editor-ro", "admin", "/admin/pages/about?lang=ro"},
 		{"terms-admin", "admin", "/admin/terms"}, {"newsletter-admin", "admin", "/admin/newsletter"},
 	}
 	for _, width := range []int64{360, 1280} {

@@ -19,12 +19,14 @@ import (
 	"uglymugs/internal/apitest"
 	"uglymugs/internal/check"
 	"uglymugs/internal/content"
+	"uglymugs/internal/i18n"
 	"uglymugs/internal/police"
 	"uglymugs/internal/report"
 	"uglymugs/internal/scheme"
 	"uglymugs/internal/settings"
 	"uglymugs/internal/store"
 	"uglymugs/internal/store/storetest"
+	"uglymugs/internal/translation"
 	"uglymugs/internal/web"
 )
 
@@ -75,8 +77,16 @@ func services(t testing.TB, db *store.DB, accounts *account.Service, limits chec
 	set := settings.New(db, testSettings(checks.Limits), time.UTC)
 	reports, pol := report.New(db, hours), police.New(db, hours)
 	accounts.Hours.Settings, reports.Hours.Settings, pol.Hours.Settings, checks.Settings = set, set, set, set
+	words, err := i18n.New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	translations, err := translation.New(context.Background(), db, words)
+	if err != nil {
+		t.Fatal(err)
+	}
 	return web.Services{Accounts: accounts, Reports: reports, Alerts: alert.New(db, hours.Location),
-		Checks: checks, Police: pol, Content: contents, Settings: set, Health: db}
+		Checks: checks, Police: pol, Content: contents, Settings: set, Translations: translations, Health: db}
 }
 
 // testSettings are a test server's settings until a test changes them.

@@ -63,6 +63,7 @@ var staffGroups = []struct {
 	{"Site", true, []NavItem{
 		{Label: "Pages", URL: "/admin/pages"},
 		{Label: "Terms", URL: "/admin/terms"},
+		{Label: "Translations", URL: "/admin/languages"},
 		{Label: "Newsletter", URL: "/admin/newsletter"},
 		{Label: "Outbox", URL: "/admin/outbox"},
 	}},

@@ -20,6 +20,7 @@ import (
 	"uglymugs/internal/police"
 	"uglymugs/internal/report"
 	"uglymugs/internal/settings"
+	"uglymugs/internal/translation"
 	"uglymugs/internal/vault"
 )
 
@@ -82,7 +83,11 @@ type Services struct {
 	Police   *police.Service
 	Content  *content.Service
 	Settings *settings.Service
-	Health   Health
+	// Translations are admins' corrections of the catalogues; its
+	// catalogue is the pages'. Without it (a test of one part), the pages
+	// read the files alone and its admin pages are not found.
+	Translations *translation.Service
+	Health       Health
 }
 
 // Health is what the health check and the metrics ask of the database:
@@ -107,10 +112,13 @@ type Server struct {
 	Settings *settings.Service
 	Log      *slog.Logger
 	Words    *i18n.Catalogue // the languages pages are in
-	views    *viewSets
-	assets   *assets
-	metrics  *httpMetrics
-	reg      *prometheus.Registry
+	// Translations are admins' corrections of Words; nil in tests of
+	// one part.
+	Translations *translation.Service
+	views        *viewSets
+	assets       *assets
+	metrics      *httpMetrics
+	reg          *prometheus.Registry
 
 	termsMu    sync.Mutex
 	termsHTML  map[termsKey]template.HTML // rendered terms: versions never change, the scheme's name may
@@ -124,8 +132,10 @@ func New(cfg Config, svc Services, log *slog.Logger, reg *prometheus.Registry) (
 	if err != nil {
 		return nil, err
 	}
-	words, err := i18n.New()
-	if err != nil {
+	var words *i18n.Catalogue
+	if svc.Translations != nil {
+		words = svc.Translations.Words()
+	} else if words, err = i18n.New(); err != nil {
 		return nil, err
 	}
 	views, err := newViewSets(a, words)
@@ -139,7 +149,8 @@ func New(cfg Config, svc Services, log *slog.Logger, reg *prometheus.Registry) (
 	return &Server{
 		Config: cfg, health: svc.Health, Content: svc.Content, Accounts: svc.Accounts, Reports: svc.Reports,
 		Alerts: svc.Alerts, Checks: svc.Checks, Police: svc.Police, Settings: svc.Settings, Log: log, views: views, assets: a, Words: words,
-		metrics: newHTTPMetrics(reg), reg: reg,
+		Translations: svc.Translations,
+		metrics:      newHTTPMetrics(reg), reg: reg,
 		termsHTML:  map[termsKey]template.HTML{},
 		writeSlots: make(chan struct{}, cmp.Or(cfg.WriteSlots, 8)),
 	}, nil

@@ -1,7 +1,6 @@
 package site
 
 import (
-	"context"
 	"html/template"
 	"net/http"
 
@@ -9,17 +8,15 @@ import (
 	"uglymugs/internal/web/core"
 )
 
-// contentMarkdown is the Markdown a page shows now.
-func (s *server) contentMarkdown(ctx context.Context, slug string) (string, error) {
-	return s.Content.Page(ctx, slug)
-}
-
-func (s *server) contentHTML(ctx context.Context, slug string) (template.HTML, error) {
-	src, err := s.contentMarkdown(ctx, slug)
+// contentHTML is the page as it shows now in r's language: its version
+// in that language, else (translated false) the English.
+func (s *server) contentHTML(r *http.Request, slug string) (h template.HTML, translated bool, err error) {
+	src, translated, err := s.Content.Page(r.Context(), slug, core.Loc(r).Language.Code)
 	if err != nil {
-		return "", err
+		return "", false, err
 	}
-	return s.Markdown(ctx, src)
+	h, err = s.Markdown(r.Context(), src)
+	return h, translated, err
 }
 
 // ContentView is a public page: its Markdown as HTML, and for the join and
@@ -28,7 +25,10 @@ type ContentView struct {
 	Slug  string
 	Title string
 	HTML  template.HTML
-	Form  core.FormView // the contact form
+	// InEnglish: the page has no version in the reader's language yet, so
+	// it shows the English, with a line saying so in hers.
+	InEnglish bool
+	Form      core.FormView // the contact form
 }
 
 // contentPage serves a page that is all Markdown (about, privacy, case
@@ -41,12 +41,12 @@ func (s *server) contentPage(slug string, view core.View) http.Handler {
 		}
 	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		h, err := s.contentHTML(r.Context(), slug)
+		h, translated, err := s.contentHTML(r, slug)
 		if err != nil {
 			s.Fail(w, r, err)
 			return
 		}
-		v := ContentView{Slug: slug, Title: title, HTML: h}
+		v := ContentView{Slug: slug, Title: title, HTML: h, InEnglish: !translated}
 		if slug == "contact" {
 			v.Form = s.contactForm(r, nil, nil)
 		}

@@ -82,12 +82,12 @@ func cmpOrDash(s string) string {
 }
 
 func (s *server) renderContact(w http.ResponseWriter, r *http.Request, status int, f core.FormView) {
-	h, err := s.contentHTML(r.Context(), "contact")
+	h, translated, err := s.contentHTML(r, "contact")
 	if err != nil {
 		s.Fail(w, r, err)
 		return
 	}
-	s.Render(w, r, status, viewContact, ContentView{Slug: "contact", Title: "Contact us", HTML: h, Form: f})
+	s.Render(w, r, status, viewContact, ContentView{Slug: "contact", Title: "Contact us", HTML: h, InEnglish: !translated, Form: f})
 }
 
 // image serves a page image. Images never change, so they are cached.

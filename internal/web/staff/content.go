@@ -5,9 +5,12 @@ import (
 	"html/template"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
+	"strings"
 	"time"
 
+	"uglymugs/internal/i18n"
 	"uglymugs/internal/scheme"
 	"uglymugs/internal/web/core"
 )
@@ -26,19 +29,24 @@ type PagesView struct {
 
 type pageRow struct {
 	Slug, Title, Edited string
-	Version             int
+	Version             int    // the English's
+	Languages           string // those it has a version in, besides English
 }
 
 func (s *server) pagesAdmin() http.Handler {
 	return core.NoIndex(s.SignedIn(func(w http.ResponseWriter, r *http.Request, u scheme.User) error {
 		ctx := r.Context()
 		v := PagesView{Notice: map[string]string{"image": "The image is saved, without any metadata it carried."}[r.URL.Query().Get("done")]}
+		langs, err := s.Content.Languages(ctx)
+		if err != nil {
+			return err
+		}
 		for _, p := range scheme.ContentPages {
-			c, ok, err := s.Content.Version(ctx, p.Slug)
+			c, ok, err := s.Content.Version(ctx, p.Slug, i18n.English.Code)
 			if err != nil {
 				return err
 			}
-			row := pageRow{Slug: p.Slug, Title: p.Title, Edited: "built-in text"}
+			row := pageRow{Slug: p.Slug, Title: p.Title, Edited: "built-in text", Languages: languageNames(langs[p.Slug])}
 			if ok {
 				row.Version, row.Edited = c.Version, s.Time(c.EditedAt, core.DateTimeShort)
 			}
@@ -57,18 +65,42 @@ func (s *server) pagesAdmin() http.Handler {
 	}, scheme.RoleAdmin))
 }
 
+// languageNames are the English names of the languages with codes, but
+// English, in the service's order.
+func languageNames(codes []string) string {
+	var names []string
+	for _, l := range i18n.Languages[1:] {
+		if slices.Contains(codes, l.Code) {
+			names = append(names, l.English)
+		}
+	}
+	return strings.Join(names, ", ")
+}
+
 // EditorView is the Markdown editor of a page or of the terms.
 type EditorView struct {
 	Slug, Title, Action string
-	Body                string
-	Preview             template.HTML
-	Previewing          bool
-	Errors              map[string]string
-	Notice              string
-	History             []historyRow // a page of it, newest first
-	Pager               core.Pager
-	Terms               bool
-	Viewing             int // the version loaded from the history
+	// Lang is the language of the page's versions edited (the terms have
+	// none); Languages lead to the others'.
+	Lang       i18n.Language
+	Languages  []languageLink
+	Body       string
+	Preview    template.HTML
+	Previewing bool
+	Errors     map[string]string
+	Notice     string
+	History    []historyRow // a page of it, newest first
+	Pager      core.Pager
+	Terms      bool
+	Viewing    int // the version loaded from the history
+	// Untranslated: the page has no version in Lang yet; Body is the
+	// English, to translate from.
+	Untranslated bool
+}
+
+type languageLink struct {
+	Name, URL string
+	Current   bool
 }
 
 type historyRow struct {
@@ -87,6 +119,9 @@ type document struct {
 	fallback string                    // the text while no version is saved
 	save     func(ctx context.Context, u scheme.User, body string) error
 	saved    string // where a save leads: the editor, saying so
+	// in is the editor's address with query q (and its language); nil:
+	// the path with q.
+	in func(q url.Values) string
 }
 
 // docVersion is one saved version, newest first.
@@ -97,16 +132,30 @@ type docVersion struct {
 	Body    string
 }
 
-// pageDocument is a public page; false if the slug is none.
+// pageDocument is a public page in a language ("lang" in the query or
+// the form; English if none); false if the slug or the language is none.
+// A language without a version of its own starts from the English.
 func (s *server) pageDocument(r *http.Request) (document, bool, error) {
 	slug := r.PathValue("slug")
-	if !scheme.IsContentPage(slug) {
+	lang, ok := i18n.English, true
+	if code := r.FormValue("lang"); code != "" {
+		lang, ok = i18n.Find(code)
+		ok = ok && lang.Code == code && lang.Code != i18n.Pseudo.Code
+	}
+	if !scheme.IsContentPage(slug) || !ok {
 		return document{}, false, nil
 	}
-	d := document{view: EditorView{Slug: slug, Action: "/admin/pages/" + slug}, fallback: scheme.DefaultContent(slug),
-		saved: "/admin/pages/" + slug + "?done=saved",
+	path := "/admin/pages/" + slug
+	in := func(q url.Values) string {
+		if lang.Code != i18n.English.Code {
+			q.Set("lang", lang.Code)
+		}
+		return path + "?" + q.Encode()
+	}
+	d := document{view: EditorView{Slug: slug, Action: path, Lang: lang}, fallback: scheme.DefaultContent(slug),
+		saved: in(url.Values{"done": {"saved"}}), in: in,
 		save: func(ctx context.Context, u scheme.User, body string) error {
-			_, err := s.Content.SavePage(ctx, u, slug, body)
+			_, err := s.Content.SavePage(ctx, u, slug, lang.Code, body)
 			return err
 		}}
 	for _, p := range scheme.ContentPages {
@@ -114,19 +163,29 @@ func (s *server) pageDocument(r *http.Request) (document, bool, error) {
 			d.view.Title = p.Title
 		}
 	}
+	for _, l := range i18n.Languages {
+		q := url.Values{}
+		if l.Code != i18n.English.Code {
+			q.Set("lang", l.Code)
+		}
+		d.view.Languages = append(d.view.Languages, languageLink{Name: l.English, URL: strings.TrimSuffix(path+"?"+q.Encode(), "?"), Current: l.Code == lang.Code})
+	}
 	doc := func(c scheme.ContentVersion) docVersion {
 		return docVersion{Version: c.Version, At: c.EditedAt, By: s.username(r, c.EditedBy), Body: c.Body}
 	}
 	d.page = core.PageFrom(r)
-	hist, err := s.Content.History(r.Context(), slug, d.page)
+	hist, err := s.Content.History(r.Context(), slug, lang.Code, d.page)
 	if err != nil {
 		return d, true, err
 	}
 	d.versions = listedAs(hist, doc)
-	newest, ok, err := s.Content.Version(r.Context(), slug)
+	newest, ok, err := s.Content.Version(r.Context(), slug, lang.Code)
 	if ok {
 		n := doc(newest)
 		d.newest = &n
+	} else if err == nil && lang.Code != i18n.English.Code {
+		d.fallback, _, err = s.Content.Page(r.Context(), slug, i18n.English.Code)
+		d.view.Untranslated = true
 	}
 	return d, true, err
 }
@@ -184,8 +243,12 @@ func (s *server) editorView(r *http.Request, d document) EditorView {
 		if d.page.Number > 1 {
 			q.Set("page", strconv.Itoa(d.page.Number))
 		}
+		load := d.view.Action + "?" + q.Encode()
+		if d.in != nil {
+			load = d.in(q)
+		}
 		v.History = append(v.History, historyRow{Version: c.Version, When: s.Time(c.At, core.DateTimeShort), By: c.By,
-			Current: d.newest != nil && c.Version == d.newest.Version, Load: d.view.Action + "?" + q.Encode()})
+			Current: d.newest != nil && c.Version == d.newest.Version, Load: load})
 	}
 	if n, err := strconv.Atoi(r.URL.Query().Get("version")); err == nil {
 		for _, c := range d.versions.Items {
