@@ -198,6 +198,16 @@ func TestAPI_Alerts_DraftedCheckedApprovedPublishedAndDeliveredToExactlyTheirAud
 			far, _ := join(t, base, coord, individual("farah."+string(d), "Farah", addr("farah"), mobile(13), []string{"email", "sms"}, []string{"london"}, "escort", "woman"))
 			street, _ := join(t, base, coord, individual("stella."+string(d), "Stella", addr("stella"), "", []string{"email"}, nw, "street", "woman"))
 			man, _ := join(t, base, coord, individual("marc."+string(d), "Marc", addr("marc"), mobile(14), []string{"email", "sms"}, nw, "escort", "man"))
+			// Emma and Sam read Portuguese, chosen through the API: their
+			// alert email and SMS come in it.
+			for _, tok := range []string{emailOnly, smsOnly} {
+				if st, me := api(t, "PATCH", base+"/api/v1/me", tok, map[string]any{"language": "pt-BR"}); st != http.StatusOK || me["language"] != "pt-BR" {
+					t.Fatalf("choosing Portuguese: %d %v", st, me)
+				}
+				if _, me := api(t, "GET", base+"/api/v1/me", tok, nil); me["language"] != "pt-BR" {
+					t.Fatalf("GET /api/v1/me after choosing Portuguese: %v", me)
+				}
+			}
 			outside := map[string]string{"another region": far, "another sector": street, "another gender": man}
 			targeted := map[string]string{"email-only": emailOnly, "SMS-only": smsOnly, "in-app-only": inApp}
 
@@ -323,8 +333,8 @@ func TestAPI_Alerts_DraftedCheckedApprovedPublishedAndDeliveredToExactlyTheirAud
 				}
 				return false, "no message"
 			})
-			if msg.Subject == "" || !strings.Contains(msg.Text, "/alerts/"+id) {
-				t.Errorf("alert email: subject %q, text %q", msg.Subject, msg.Text)
+			if msg.Subject != "Novo alerta de segurança" || !strings.Contains(msg.Text, "/alerts/"+id) {
+				t.Errorf("alert email, in Portuguese: subject %q, text %q", msg.Subject, msg.Text)
 			}
 			for _, secret := range []string{title, "Salford", "pushed", "ginger", "Saffron", "Emma", "07700", "900888", "MA21", "Physical assault", "physical-assault"} {
 				if strings.Contains(msg.Subject+"\n"+msg.Text, secret) {
@@ -343,6 +353,9 @@ func TestAPI_Alerts_DraftedCheckedApprovedPublishedAndDeliveredToExactlyTheirAud
 			})
 			if !gsm7Segment(text) {
 				t.Errorf("alert SMS is not one GSM-7 segment (%d characters): %q", utf8.RuneCountInString(text), text)
+			}
+			if !strings.HasPrefix(text, "Novo alerta de seguranca") {
+				t.Errorf("alert SMS, in Portuguese (GSM-7, without accents): %q", text)
 			}
 			for _, secret := range []string{title, "Salford", "assault", "Saffron", "Sam", "07700", "900888", "MA21"} {
 				if strings.Contains(text, secret) {
