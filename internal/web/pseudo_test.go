@@ -1,6 +1,7 @@
 package web_test
 
 import (
+	"context"
 	"io"
 	"net/http"
 	"net/url"
@@ -50,29 +51,34 @@ func TestPseudoLocale_NoUntranslatedText(t *testing.T) {
 	}
 	member := approved(t, db, acc, account.ApplicationInput{Type: "individual", Username: "m.pseudo", WorkName: "Pseudo", Email: "pseudo@example.org"})
 	session := &http.Cookie{Name: "um", Value: sessionFor(t, db, member)}
-	allowed = append(allowed, "m.pseudo", "Pseudo", "pseudo@example.org")
-	pages := make([]struct {
+	// An applicant, signed in while her application waits.
+	app, err := acc.Apply(context.Background(), account.ApplicationInput{Type: "individual", Username: "a.pseudo", WorkName: "Waiting",
+		Email: "waiting@example.org", Password: "a long test passphrase", TermsVersion: 1, Regions: []string{"london"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	applicant := &http.Cookie{Name: "um", Value: sessionFor(t, db, app.UserID)}
+	allowed = append(allowed, "m.pseudo", "Pseudo", "pseudo@example.org", "a.pseudo", "Waiting", "waiting@example.org")
+	type page struct {
 		path    string
-		session bool
-	}, 0, len(pseudoPages)+len(pseudoMemberPages))
+		session *http.Cookie
+	}
+	var pages []page
 	for _, p := range pseudoPages {
-		pages = append(pages, struct {
-			path    string
-			session bool
-		}{p, false})
+		pages = append(pages, page{p, nil})
 	}
 	for _, p := range pseudoMemberPages {
-		pages = append(pages, struct {
-			path    string
-			session bool
-		}{p, true})
+		pages = append(pages, page{p, session})
+	}
+	for _, p := range []string{"/", "/account", "/account/data", "/account/password"} {
+		pages = append(pages, page{p, applicant})
 	}
 	for _, pg := range pages {
 		path := pg.path
 		req, _ := http.NewRequest("GET", ts.URL+path, nil)
 		req.AddCookie(&http.Cookie{Name: "lang", Value: "en-XA"})
-		if pg.session {
-			req.AddCookie(session)
+		if pg.session != nil {
+			req.AddCookie(pg.session)
 		}
 		resp, err := ts.Client().Do(req)
 		if err != nil {
@@ -82,6 +88,11 @@ func TestPseudoLocale_NoUntranslatedText(t *testing.T) {
 		resp.Body.Close()
 		if err != nil {
 			t.Fatal(err)
+		}
+		// Not found: a page that is not there, a confirmation link that
+		// is wrong. (An unsubscribe link answers the same either way.)
+		if want := map[bool]int{true: http.StatusNotFound, false: http.StatusOK}[path == "/no-such-page" || path == "/newsletter/confirm/no-such-token"]; resp.StatusCode != want {
+			t.Errorf("%s: %d, want %d", path, resp.StatusCode, want)
 		}
 		for _, s := range untranslated(doc, allowed) {
 			t.Errorf("%s: untranslated %q", path, s)
