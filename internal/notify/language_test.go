@@ -131,3 +131,31 @@ func TestAlertDelivery_InEachMembersLanguage(t *testing.T) {
 		}
 	})
 }
+
+// Every message to a member, applicant or subscriber is written in every
+// language, by email and by SMS: rendered in the language, it is not the
+// English. Two are not: the contact form's message goes to the scheme's
+// own inbox, and a newsletter issue is the admins' own words.
+func TestMessages_EveryMessageToAPersonInEveryLanguage(t *testing.T) {
+	english := map[string]bool{"contact_message": true, "newsletter_issue": true}
+	params := map[string]string{"url": "https://uglymugs.example.org/signin", "code": "12345678", "minutes": "60",
+		"reply_by": "Wednesday 30 September", "subject": "News", "body": "News.", "name": "Ann", "reply": "ann@example.org", "message": "Hello."}
+	render := func(ch scheme.Channel, key, lang string) string {
+		t.Helper()
+		subject, text, err := notify.Render(scheme.Notification{Channel: ch, Template: key, Params: params, Language: lang})
+		if err != nil {
+			t.Fatalf("%s %s in %q: %v", ch, key, lang, err)
+		}
+		return subject + "\n" + text
+	}
+	for _, key := range notify.Keys() {
+		for _, ch := range []scheme.Channel{scheme.ChannelEmail, scheme.ChannelSMS} {
+			en := render(ch, key, "")
+			for _, l := range i18n.Languages[1:] {
+				if translated := render(ch, key, l.Code) != en; translated == english[key] {
+					t.Errorf("%s %s in %s: translated %v", ch, key, l.Code, translated)
+				}
+			}
+		}
+	}
+}
