@@ -145,7 +145,8 @@ type Addition struct {
 	AuthorID    string    `json:"-"`
 	Mine        bool      `json:"mine,omitempty"`
 	Body        string    `json:"body"`
-	Status      string    `json:"status"` // pending, approved, rejected
+	Language    string    `json:"language,omitempty"` // written in: an i18n code; "" if not known
+	Status      string    `json:"status"`             // pending, approved, rejected
 	CreatedAt   time.Time `json:"created_at"`
 	ModeratedAt time.Time `json:"moderated_at,omitzero"`
 }

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"uglymugs/internal/audit"
+	"uglymugs/internal/i18n"
 	"uglymugs/internal/scheme"
 )
 
@@ -120,6 +121,9 @@ func (area Alerts) AddAddition(ctx context.Context, userID, alertID, body string
 
 	body = strings.TrimSpace(body)
 	ad := scheme.Addition{ID: newID(), AlertID: alertID, AuthorID: userID, Mine: true, Body: body, Status: scheme.AdditionPending, CreatedAt: db.now().UTC()}
+	if l, ok := i18n.FromContext(ctx); ok { // the language of the page she wrote it on
+		ad.Language = l.Code
+	}
 	err := db.inTx(ctx, func(tx *sql.Tx) error {
 		var ok int
 		err := tx.QueryRowContext(ctx, `SELECT 1 FROM alert_recipients r JOIN alerts a ON a.id = r.alert_id
@@ -131,8 +135,8 @@ func (area Alerts) AddAddition(ctx context.Context, userID, alertID, body string
 		if err != nil {
 			return err
 		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO alert_additions (id, alert_id, author_id, body_ct, status, created_at)
-			VALUES ($1, $2, $3, $4, 'pending', $5)`, ad.ID, alertID, userID, ct, ad.CreatedAt); err != nil {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO alert_additions (id, alert_id, author_id, body_ct, status, created_at, language)
+			VALUES ($1, $2, $3, $4, 'pending', $5, $6)`, ad.ID, alertID, userID, ct, ad.CreatedAt, ad.Language); err != nil {
 			return err
 		}
 		return db.appendAudit(ctx, tx, audit.Entry{Actor: userID, Action: "alert.addition", SubjectType: "alert", SubjectID: alertID})
@@ -145,7 +149,7 @@ func (area Alerts) AddAddition(ctx context.Context, userID, alertID, body string
 func (area Alerts) Additions(ctx context.Context, alertID, viewer string, staff bool) ([]scheme.Addition, error) {
 	db := area.db
 
-	q := `SELECT id, alert_id, author_id, body_ct, status, created_at, moderated_at FROM alert_additions WHERE alert_id = $1`
+	q := `SELECT id, alert_id, author_id, body_ct, status, created_at, moderated_at, language FROM alert_additions WHERE alert_id = $1`
 	args := []any{alertID}
 	if !staff {
 		q += ` AND (status = 'approved' OR author_id = $2)`
@@ -159,7 +163,7 @@ func (area Alerts) Additions(ctx context.Context, alertID, viewer string, staff 
 func (area Alerts) PendingAdditions(ctx context.Context, p scheme.Page) (scheme.Listed[scheme.Addition], error) {
 	db := area.db
 
-	return listPage(ctx, db, p, db.scanAddition(""), `SELECT id, alert_id, author_id, body_ct, status, created_at, moderated_at FROM alert_additions
+	return listPage(ctx, db, p, db.scanAddition(""), `SELECT id, alert_id, author_id, body_ct, status, created_at, moderated_at, language FROM alert_additions
 		WHERE status = 'pending'`, `created_at, id`)
 }
 
@@ -172,7 +176,7 @@ func (db *core) scanAddition(viewer string) func(rowScanner) (scheme.Addition, e
 	return func(rows rowScanner) (ad scheme.Addition, err error) {
 		var ct []byte
 		var moderated sql.NullTime
-		if err := rows.Scan(&ad.ID, &ad.AlertID, &ad.AuthorID, &ct, &ad.Status, &ad.CreatedAt, &moderated); err != nil {
+		if err := rows.Scan(&ad.ID, &ad.AlertID, &ad.AuthorID, &ct, &ad.Status, &ad.CreatedAt, &moderated, &ad.Language); err != nil {
 			return ad, err
 		}
 		ad.ModeratedAt, ad.Mine = moderated.Time, viewer != "" && ad.AuthorID == viewer

@@ -89,7 +89,7 @@ func (area Accounts) ExportUser(ctx context.Context, userID string) (scheme.Memb
 	} else if scheme.ErrorCode(err) != scheme.CodeNotFound {
 		return e, err
 	}
-	if e.Additions, err = db.additions(ctx, `SELECT id, alert_id, author_id, body_ct, status, created_at, moderated_at
+	if e.Additions, err = db.additions(ctx, `SELECT id, alert_id, author_id, body_ct, status, created_at, moderated_at, language
 		FROM alert_additions WHERE author_id = $1 ORDER BY created_at, id`, userID, userID); err != nil {
 		return e, err
 	}

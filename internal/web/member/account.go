@@ -222,7 +222,7 @@ func (s *server) myDataPage(w http.ResponseWriter, r *http.Request, u scheme.Use
 			scheme.ApplicationRejected: "Not approved"}[e.Application.Status]
 	}
 	for _, ad := range e.Additions {
-		v.Additions = append(v.Additions, addition{Body: ad.Body, When: s.Date(core.Loc(r), ad.CreatedAt, core.Weekday), Mine: true, Status: ad.Status})
+		v.Additions = append(v.Additions, addition{Body: ad.Body, When: s.Date(core.Loc(r), ad.CreatedAt, core.Weekday), Mine: true, Status: ad.Status, Lang: ad.Language})
 	}
 	s.Render(w, r, http.StatusOK, viewMyData, v)
 	return nil

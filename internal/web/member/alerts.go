@@ -154,6 +154,7 @@ type addition struct {
 	Body, When string
 	Mine       bool
 	Status     string
+	Lang       string // the language it was written in, if known
 }
 
 func (s *server) alertPage(w http.ResponseWriter, r *http.Request, u scheme.User) error {
@@ -181,7 +182,7 @@ func (s *server) renderAlert(w http.ResponseWriter, r *http.Request, u scheme.Us
 			return
 		}
 		for _, ad := range ads {
-			v.Additions = append(v.Additions, addition{Body: ad.Body, When: s.Date(core.Loc(r), ad.CreatedAt, core.Weekday), Mine: ad.Mine, Status: ad.Status})
+			v.Additions = append(v.Additions, addition{Body: ad.Body, When: s.Date(core.Loc(r), ad.CreatedAt, core.Weekday), Mine: ad.Mine, Status: ad.Status, Lang: ad.Language})
 		}
 	}
 	s.Render(w, r, status, viewAlertView, v)
@@ -227,7 +228,7 @@ func (s *server) printItemOf(r *http.Request, a scheme.Alert, l scheme.Lists) (p
 		return it, err
 	}
 	for _, ad := range ads {
-		it.Additions = append(it.Additions, addition{Body: ad.Body, When: s.Date(core.Loc(r), ad.CreatedAt, core.Weekday), Status: ad.Status})
+		it.Additions = append(it.Additions, addition{Body: ad.Body, When: s.Date(core.Loc(r), ad.CreatedAt, core.Weekday), Status: ad.Status, Lang: ad.Language})
 	}
 	return it, nil
 }

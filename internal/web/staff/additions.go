@@ -18,6 +18,7 @@ type AdditionsQueueView struct {
 
 type queueItem struct {
 	ID, AlertID, AlertTitle, Body, When string
+	Lang, WrittenIn                     string // the language it was written in, when not English
 }
 
 func (s *server) additionsQueue(w http.ResponseWriter, r *http.Request, u scheme.User) error {
@@ -46,7 +47,8 @@ func (s *server) renderQueue(w http.ResponseWriter, r *http.Request, status int,
 			}
 			title, titles[ad.AlertID] = a.Title, a.Title
 		}
-		v.Items = append(v.Items, queueItem{ID: ad.ID, AlertID: ad.AlertID, AlertTitle: title, Body: ad.Body, When: s.caseDayTime(ad.CreatedAt)})
+		v.Items = append(v.Items, queueItem{ID: ad.ID, AlertID: ad.AlertID, AlertTitle: title, Body: ad.Body, When: s.caseDayTime(ad.CreatedAt),
+			Lang: ad.Language, WrittenIn: writtenIn(ad.Language)})
 	}
 	s.Render(w, r, status, viewAlertAdditions, v)
 	return nil

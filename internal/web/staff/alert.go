@@ -93,6 +93,7 @@ type versionRow struct {
 
 type staffAddition struct {
 	ID, Body, When, Status string
+	Lang, WrittenIn        string // the language it was written in, when not English
 }
 
 var fieldNames = map[string]string{"title": "title", "body": "text", "area": "area"}
@@ -212,7 +213,7 @@ func (s *server) renderEditor(w http.ResponseWriter, r *http.Request, u scheme.U
 			return
 		}
 		for _, ad := range ads {
-			v.Additions = append(v.Additions, staffAddition{ID: ad.ID, Body: ad.Body, When: s.caseDayTime(ad.CreatedAt), Status: ad.Status})
+			v.Additions = append(v.Additions, staffAddition{ID: ad.ID, Body: ad.Body, When: s.caseDayTime(ad.CreatedAt), Status: ad.Status, Lang: ad.Language, WrittenIn: writtenIn(ad.Language)})
 		}
 		if v.Pauses, err = s.pauses(ctx); err != nil {
 			s.Fail(w, r, err)
