@@ -6,7 +6,6 @@ import (
 	"crypto/sha256"
 	"crypto/subtle"
 	"encoding/base32"
-	"fmt"
 	"strings"
 	"time"
 
@@ -96,8 +95,7 @@ func (s *Service) take(ctx context.Context, key string) error {
 		return err
 	}
 	if !ok {
-		return &scheme.Error{Code: scheme.CodeTooMany, RetryAfter: wait,
-			Message: fmt.Sprintf("There have been too many tries to sign in with this username. Wait %s, then try again.", minutes(wait))}
+		return &scheme.Error{Code: scheme.CodeTooMany, RetryAfter: wait, Message: signInWait(wait)}
 	}
 	return nil
 }
@@ -108,12 +106,13 @@ func (s *Service) giveBack(ctx context.Context, key string) error {
 }
 
 // minutes says a wait in words, rounded up to whole minutes.
-func minutes(d time.Duration) string {
-	n := int((d + time.Minute - 1) / time.Minute)
-	if n <= 1 {
-		return "a minute"
+// signInWait says how long to wait before signing in again, in words each
+// catalogue has (the exact wait is the error's RetryAfter).
+func signInWait(d time.Duration) string {
+	if d <= time.Minute {
+		return "There have been too many tries to sign in with this username. Wait a minute, then try again."
 	}
-	return fmt.Sprintf("%d minutes", n)
+	return "There have been too many tries to sign in with this username. Wait a few minutes, then try again."
 }
 
 func (s *Service) ttl(kind scheme.SessionKind) store.SessionTTL {

@@ -3,6 +3,7 @@ package web_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -63,6 +64,20 @@ func TestDomainProblems_InEveryCatalogue(t *testing.T) {
 		t.Fatalf("an application over every limit: %v", err)
 	}
 	add(e.Fields)
+
+	// Signing in too often: asked to wait a minute, or a few.
+	for i, every := range []time.Duration{time.Minute, 10 * time.Minute} {
+		acc.SignInLimit = account.Allowance{Burst: 1, Every: every}
+		in := account.SignInInput{Username: fmt.Sprintf("nobody.%d", i), Password: "not the password"}
+		var e *scheme.Error
+		for range 2 {
+			_, err = acc.SignIn(ctx, in, scheme.SessionWeb)
+		}
+		if !errors.As(err, &e) || e.Code != scheme.CodeTooMany {
+			t.Fatalf("signing in too often: %v", err)
+		}
+		problems[e.Message] = true
+	}
 
 	// A password too short and too long.
 	problems[password.Check("short")] = true

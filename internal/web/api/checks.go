@@ -91,7 +91,7 @@ func (s *server) checkFailed(w http.ResponseWriter, r *http.Request, err error) 
 	var le *check.LimitError
 	if errors.As(err, &le) {
 		w.Header().Set("Retry-After", core.RetryAfter(le.RetryAfter))
-		core.WriteJSON(w, http.StatusTooManyRequests, map[string]core.APIError{"error": {Code: scheme.CodeTooMany, Message: le.Error()}})
+		core.WriteJSON(w, http.StatusTooManyRequests, map[string]core.APIError{"error": {Code: scheme.CodeTooMany, Message: core.LimitMessage(r, le)}})
 		return true
 	}
 	s.APIFail(w, r, err)

@@ -4,7 +4,6 @@ import (
 	"errors"
 	"net/http"
 	"strings"
-	"time"
 
 	"uglymugs/internal/check"
 	"uglymugs/internal/scheme"
@@ -83,7 +82,7 @@ func (s *server) check(w http.ResponseWriter, r *http.Request, u scheme.User) er
 	switch {
 	case errors.As(err, &le):
 		w.Header().Set("Retry-After", core.RetryAfter(le.RetryAfter))
-		v.Limited, v.Left = limitMessage(r, le), le.Left
+		v.Limited, v.Left = core.LimitMessage(r, le), le.Left
 		s.Render(w, r, http.StatusTooManyRequests, viewCheck, v)
 		return nil
 	case scheme.ErrorCode(err) == scheme.CodeInvalid:
@@ -107,10 +106,4 @@ func (s *server) check(w http.ResponseWriter, r *http.Request, u scheme.User) er
 	return nil
 }
 
-// limitMessage is le's message in r's language.
-func limitMessage(r *http.Request, le *check.LimitError) string {
-	if le.Daily {
-		return core.Loc(r).T(le.Error())
-	}
-	return core.Loc(r).N("check-too-many", int(le.RetryAfter.Round(time.Second)/time.Second))
-}
+
