@@ -105,5 +105,3 @@ func (s *server) check(w http.ResponseWriter, r *http.Request, u scheme.User) er
 	s.Render(w, r, http.StatusOK, viewCheck, v)
 	return nil
 }
-
-
