@@ -26,7 +26,7 @@ import (
 // writes hers: text so marked is English on purpose, and passed over.
 var pseudoPages = []string{"/language", "/no-such-page", "/", "/about", "/join", "/contact", "/privacy", "/terms", "/case-studies", "/supporters",
 	"/newsletter/confirm/no-such-token", "/newsletter/unsubscribe/no-such-token", "/signin", "/signin/code", "/reset", "/newsletter",
-	"/join/individual", "/join/project", "/join/establishment"}
+	"/join/individual", "/join/project", "/join/establishment", "/statistics"}
 
 // pseudoMemberPages are those a member sees signed in.
 var pseudoMemberPages = []string{"/", "/alerts", "/check", "/account", "/account/data", "/account/profile", "/account/password", "/account/second-factor", "/account/leave", "/enquiries"}
@@ -51,6 +51,9 @@ func TestPseudoLocale_NoUntranslatedText(t *testing.T) {
 	member := approved(t, db, acc, account.ApplicationInput{Type: "individual", Username: "m.pseudo", WorkName: "Pseudo", Email: "pseudo@example.org"})
 	session := &http.Cookie{Name: "um", Value: sessionFor(t, db, member)}
 	allowed = append(allowed, "m.pseudo", "Pseudo", "pseudo@example.org")
+	// Enough reports for the public statistics to draw their charts, not
+	// only their tables.
+	fileReports(t, db, member, 12, "london", "robbery")
 	pages := make([]struct {
 		path    string
 		session bool
