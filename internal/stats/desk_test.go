@@ -121,7 +121,7 @@ func TestDeskSections_DrawChecksByWeekAndKeepEveryOtherTable(t *testing.T) {
 	if tot := week.Total.Values; tot[0].N != 11 || tot[1].N != 6 {
 		t.Errorf("total %v", tot)
 	}
-	if svg := SVG(week, "chart-checks-week"); !strings.Contains(svg, "Column chart of checks by week from Week of 2 Mar 2026 to Week of 23 Mar 2026") {
+	if svg := SVG(week, "chart-checks-week", English); !strings.Contains(svg, "Column chart of checks by week from Week of 2 Mar 2026 to Week of 23 Mar 2026") {
 		t.Errorf("the weekly chart does not say it is by week: %.200s", svg)
 	}
 }

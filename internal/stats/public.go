@@ -79,7 +79,7 @@ func (f Figures) years(monthKeys ...[]string) []string {
 
 // yearLabel names a year, saying so when the figures stop part-way
 // through it.
-func (f Figures) yearLabel(year string) string {
+func (f Figures) yearLabel(year string, w Words) string {
 	loc := cmp.Or(f.Location, time.UTC)
 	if f.Filter.To.IsZero() {
 		return year
@@ -89,30 +89,32 @@ func (f Figures) yearLabel(year string) string {
 		return year
 	}
 	if end.Month() == time.January {
-		return year + " (January)"
+		return w.T("{{.Year}} (January)", map[string]any{"Year": year})
 	}
-	return year + " (January to " + end.Format("January") + ")"
+	return w.T("{{.Year}} (January to {{.Month}})", map[string]any{"Year": year, "Month": w.Date(end, "January")})
 }
 
 // Public builds the public tables from figures counted up to a cutoff
-// (Filter.To), with rejected reports left out.
-func Public(f Figures) []Table {
-	members := Table{Slug: "members", Title: "Members", Label: "Membership", Columns: []Column{{"Members", Count}},
-		Note:  "Members today who joined before the date above. An organisation counts once, however many of its staff use the service.",
+// (Filter.To), with rejected reports left out, in w's words: the
+// reader's. The lists' names (regions, kinds of incident) are messages
+// too, in every catalogue.
+func Public(f Figures, w Words) []Table {
+	members := Table{Slug: "members", Title: w.T("Members"), Label: w.T("Membership"), Columns: []Column{{w.T("Members"), Count}},
+		Note:  w.T("Members today who joined before the date above. An organisation counts once, however many of its staff use the service."),
 		Chart: Chart{Kind: Bars, Series: []int{0}}}
 	var parts []Value
 	for _, c := range membershipNames {
 		v := Protect(f.Members.ByType[c.Key])
 		parts = append(parts, v)
-		members.Rows = append(members.Rows, Row{Key: c.Key, Label: c.Name, Values: []Value{v}})
+		members.Rows = append(members.Rows, Row{Key: c.Key, Label: w.T(c.Name), Values: []Value{v}})
 	}
-	members.Total = totalRow("All members", Sum(parts...))
+	members.Total = totalRow(w.T("All members"), Sum(parts...))
 
-	regions := Table{Slug: "members-region", Title: "Members by region", Label: "Region", Columns: []Column{{"Members", Count}},
-		Note:  "Members who work in several regions count in each, so these do not add up to the number of members.",
+	regions := Table{Slug: "members-region", Title: w.T("Members by region"), Label: w.T("Region"), Columns: []Column{{w.T("Members"), Count}},
+		Note:  w.T("Members who work in several regions count in each, so these do not add up to the number of members."),
 		Chart: Chart{Kind: Bars, Series: []int{0}}}
 	for _, c := range f.Regions {
-		regions.Rows = append(regions.Rows, Row{Key: c.Key, Label: c.Name, Values: []Value{Protect(f.Members.ByRegion[c.Key])}})
+		regions.Rows = append(regions.Rows, Row{Key: c.Key, Label: w.T(c.Name), Values: []Value{Protect(f.Members.ByRegion[c.Key])}})
 	}
 
 	reportYears := map[string]ReportMonth{}
@@ -125,37 +127,37 @@ func Public(f Figures) []Table {
 	}
 	years := f.years(slices.Collect(maps.Keys(f.Reports.ByMonth)), slices.Collect(maps.Keys(f.Alerts.ByMonth)))
 
-	reports := Table{Slug: "reports-year", Title: "Reports by year", Label: "Year",
-		Columns: []Column{{"Reports", Count}, {"Reported within 72 hours (%)", Percent}},
-		Note:    "Reports accepted by the scheme, by the year they reached it. Reporting within 72 hours of an incident means a warning can still help.",
+	reports := Table{Slug: "reports-year", Title: w.T("Reports by year"), Label: w.T("Year"),
+		Columns: []Column{{w.T("Reports"), Count}, {w.T("Reported within 72 hours (%)"), Percent}},
+		Note:    w.T("Reports accepted by the scheme, by the year they reached it. Reporting within 72 hours of an incident means a warning can still help."),
 		Chart:   Chart{Kind: Bars, Series: []int{0}}}
 	var within, later []Value
 	for _, y := range years {
 		m := reportYears[y]
-		w, l := Protect(m.Within72h), Protect(m.Reports-m.Within72h)
-		within, later = append(within, w), append(later, l)
-		reports.Rows = append(reports.Rows, Row{Key: y, Label: f.yearLabel(y), Values: []Value{Sum(w, l), Share(w, l)}})
+		in, late := Protect(m.Within72h), Protect(m.Reports-m.Within72h)
+		within, later = append(within, in), append(later, late)
+		reports.Rows = append(reports.Rows, Row{Key: y, Label: f.yearLabel(y, w), Values: []Value{Sum(in, late), Share(in, late)}})
 	}
 	all, allWithin, allLater := Sum(append(slices.Clone(within), later...)...), Sum(within...), Sum(later...)
-	reports.Total = totalRow("All years", all, Share(allWithin, allLater))
+	reports.Total = totalRow(w.T("All years"), all, Share(allWithin, allLater))
 
-	kinds := Table{Slug: "reports-type", Title: "Reports by kind of incident", Label: "Kind of incident", Columns: []Column{{"Reports", Count}},
-		Note:  "All years together. A report can name more than one kind of incident, so these add up to more than the number of reports.",
+	kinds := Table{Slug: "reports-type", Title: w.T("Reports by kind of incident"), Label: w.T("Kind of incident"), Columns: []Column{{w.T("Reports"), Count}},
+		Note:  w.T("All years together. A report can name more than one kind of incident, so these add up to more than the number of reports."),
 		Chart: Chart{Kind: Bars, Series: []int{0}}}
 	for _, c := range f.IncidentTypes {
-		kinds.Rows = append(kinds.Rows, Row{Key: c.Key, Label: c.Name, Values: []Value{Protect(f.Reports.ByType[c.Key])}})
+		kinds.Rows = append(kinds.Rows, Row{Key: c.Key, Label: w.T(c.Name), Values: []Value{Protect(f.Reports.ByType[c.Key])}})
 	}
 
-	alerts := Table{Slug: "alerts-year", Title: "Alerts published by year", Label: "Year", Columns: []Column{{"Alerts", Count}},
-		Note:  "Warnings sent to members. Alerts themselves are for members only.",
+	alerts := Table{Slug: "alerts-year", Title: w.T("Alerts published by year"), Label: w.T("Year"), Columns: []Column{{w.T("Alerts"), Count}},
+		Note:  w.T("Warnings sent to members. Alerts themselves are for members only."),
 		Chart: Chart{Kind: Bars, Series: []int{0}}}
 	var alertParts []Value
 	for _, y := range years {
 		v := Protect(alertYears[y])
 		alertParts = append(alertParts, v)
-		alerts.Rows = append(alerts.Rows, Row{Key: y, Label: f.yearLabel(y), Values: []Value{v}})
+		alerts.Rows = append(alerts.Rows, Row{Key: y, Label: f.yearLabel(y, w), Values: []Value{v}})
 	}
-	alerts.Total = totalRow("All years", Sum(alertParts...))
+	alerts.Total = totalRow(w.T("All years"), Sum(alertParts...))
 
 	return []Table{members, regions, reports, kinds, alerts}
 }

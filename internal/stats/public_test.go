@@ -208,7 +208,7 @@ func eachValue(ts []Table, fn func(table, row, col string, v Value)) {
 func TestPublic_EveryPublishedNumberIsProtected(t *testing.T) {
 	rng := rand.New(rand.NewPCG(7, 2026))
 	for range 500 {
-		eachValue(Public(randomFigures(rng)), func(table, row, col string, v Value) {
+		eachValue(Public(randomFigures(rng), English), func(table, row, col string, v Value) {
 			switch {
 			case v.Kind == Count && !v.Small && (v.N < Threshold || int(v.N)%Base != 0 || v.N != float64(int(v.N))):
 				t.Fatalf("%s, %s, %s: published %v", table, row, col, v.N)
@@ -226,7 +226,7 @@ func TestPublic_SmallCountsCanBeAnything0To9WithoutChangingTheNumbers(t *testing
 	checked := 0
 	for range 300 {
 		f := randomFigures(rng)
-		page := Public(f)
+		page := Public(f, English)
 		for _, cell := range baseCells(f) {
 			if cell.get(f) >= Threshold {
 				continue
@@ -237,7 +237,7 @@ func TestPublic_SmallCountsCanBeAnything0To9WithoutChangingTheNumbers(t *testing
 				if got := cell.get(g); got != v {
 					t.Fatalf("test fixture: %s set to %d reads %d", cell.name, v, got)
 				}
-				if other := Public(g); !reflect.DeepEqual(other, page) {
+				if other := Public(g, English); !reflect.DeepEqual(other, page) {
 					t.Fatalf("%s: a true count of %d instead of %d changes the page:\n%s", cell.name, v, cell.get(f), diffTables(page, other))
 				}
 				checked++
@@ -348,7 +348,7 @@ func TestPublic_SmallSchemeShowsNoNumbers(t *testing.T) {
 		Reports:       ReportFigures{ByType: map[string]int{"robbery": 3}, ByMonth: map[string]ReportMonth{"2026-09": {Reports: 3, Within72h: 2}}},
 		Alerts:        AlertFigures{ByMonth: map[string]int{"2026-10": 1}},
 	}
-	ts := Public(f)
+	ts := Public(f, English)
 	eachValue(ts, func(table, row, col string, v Value) {
 		if v.Kind == Count && !v.Small {
 			t.Errorf("%s, %s, %s: published as %s", table, row, col, v)

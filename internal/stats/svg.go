@@ -23,20 +23,20 @@ import (
 // pixels there; wider screens show the chart at most a little larger.
 const chartWidth = 320
 
-// SVG draws t's chart, with ids starting with id; "" when t has none, or
-// nothing to draw (every value none, nought or "fewer than 10": a chart of
-// that says nothing the table does not).
-func SVG(t Table, id string) string {
+// SVG draws t's chart in w's words, with ids starting with id; "" when t
+// has none, or nothing to draw (every value none, nought or "fewer than
+// 10": a chart of that says nothing the table does not).
+func SVG(t Table, id string, w Words) string {
 	if len(t.Rows) == 0 || len(t.Chart.Series) == 0 || !drawable(t) {
 		return ""
 	}
 	switch t.Chart.Kind {
 	case Bars:
-		return barChart(t, id)
+		return barChart(t, id, w)
 	case Columns:
-		return columnChart(t, id)
+		return columnChart(t, id, w)
 	case Lines:
-		return lineChart(t, id)
+		return lineChart(t, id, w)
 	}
 	return ""
 }
@@ -107,8 +107,8 @@ func niceStep(max float64, parts int) float64 {
 }
 
 // highest describes the largest value of a column, for the description.
-func highest(t Table, col int) string {
-	best, label := -1.0, ""
+func highest(t Table, col int, w Words) string {
+	best, label, value := -1.0, "", ""
 	for _, r := range t.Rows {
 		v := r.Values[col]
 		n := v.N
@@ -116,18 +116,24 @@ func highest(t Table, col int) string {
 			n = 0
 		}
 		if !v.None && n > best {
-			best, label = n, r.Label+", "+v.String()
+			best, label, value = n, r.Label, v.In(w)
 		}
 	}
 	if best <= 0 {
-		return "Nothing to show yet."
+		return w.T("Nothing to show yet.")
 	}
-	return "Highest: " + label + "."
+	return w.T("Highest: {{.Label}}, {{.Value}}.", map[string]any{"Label": label, "Value": value})
+}
+
+// describe is a chart's description: what it shows, its highest value,
+// and where the numbers are.
+func describe(w Words, what string, t Table, col int) string {
+	return what + " " + highest(t, col, w) + " " + w.T("The numbers are in the table.")
 }
 
 const barRow = 40 // the height of one bar with its label
 
-func barChart(t Table, id string) string {
+func barChart(t Table, id string, w Words) string {
 	col := t.Chart.Series[0]
 	kind := t.Columns[col].Kind
 	max := 0.0
@@ -151,31 +157,33 @@ func barChart(t Table, id string) string {
 	const barSpace = 220.0 // the rest is for the value after the bar
 	height := len(t.Rows)*barRow + 4
 	var b svg
-	b.open(id, "chart--bars", height, t.Title,
-		fmt.Sprintf("Bar chart of %s by %s. %s The numbers are in the table.", strings.ToLower(t.Columns[col].Name), strings.ToLower(t.Label), highest(t, col)))
+	// A language whose words change with their place in a sentence may
+	// name the chart by its title instead.
+	b.open(id, "chart--bars", height, t.Title, describe(w, w.T("Bar chart of {{.Values}} by {{.Label}}.", map[string]any{
+		"Values": strings.ToLower(t.Columns[col].Name), "Label": strings.ToLower(t.Label), "Title": t.Title}), t, col))
 	for i, r := range t.Rows {
 		y := float64(i * barRow)
 		v := r.Values[col]
 		b.text("chart__label", 0, y+14, "", clip(r.Label, 44))
-		w := 0.0
+		bar := 0.0
 		switch {
 		case v.None:
 		case v.Small:
 			// A count under 10 is somewhere between nothing and 10: an
 			// outline as long as 10, not a solid bar.
-			w = barSpace * Threshold / max
-			fmt.Fprintf(&b, `<rect class="chart__bar chart__bar--small" x="0.5" y="%s" width="%s" height="13" rx="2"/>`, num(y+20.5), num(w-1))
+			bar = barSpace * Threshold / max
+			fmt.Fprintf(&b, `<rect class="chart__bar chart__bar--small" x="0.5" y="%s" width="%s" height="13" rx="2"/>`, num(y+20.5), num(bar-1))
 		case v.N > 0:
-			w = math.Max(2, barSpace*v.N/max)
-			fmt.Fprintf(&b, `<rect class="chart__bar" x="0" y="%s" width="%s" height="14" rx="2"/>`, num(y+20), num(w))
+			bar = math.Max(2, barSpace*v.N/max)
+			fmt.Fprintf(&b, `<rect class="chart__bar" x="0" y="%s" width="%s" height="14" rx="2"/>`, num(y+20), num(bar))
 		default:
 			fmt.Fprintf(&b, `<rect class="chart__zero" x="0" y="%s" width="1.5" height="14"/>`, num(y+20))
 		}
-		text := v.String()
+		text := v.In(w)
 		if v.None {
-			text = "none"
+			text = w.T("none")
 		}
-		b.text("chart__value", w+6, y+31.5, "", text)
+		b.text("chart__value", bar+6, y+31.5, "", text)
 	}
 	b.add(`</svg>`)
 	return b.String()
@@ -193,9 +201,8 @@ func (f frame) y(v float64) float64 {
 	return f.top + f.height*(1-math.Min(v, f.max)/f.max)
 }
 
-// grid draws the horizontal lines and their values, with the unit after
-// the top one.
-func (b *svg) grid(f frame, step float64, unit string) {
+// grid draws the horizontal lines and their values, of kind.
+func (b *svg) grid(f frame, step float64, kind Kind, w Words) {
 	for v := 0.0; v <= f.max+step/2; v += step {
 		y := f.y(v)
 		cls := "chart__grid"
@@ -203,14 +210,14 @@ func (b *svg) grid(f frame, step float64, unit string) {
 			cls = "chart__axis"
 		}
 		fmt.Fprintf(b, `<line class="%s" x1="%s" x2="%s" y1="%s" y2="%s"/>`, cls, num(f.left), num(f.left+f.width), num(y), num(y))
-		b.text("chart__tick", f.left-5, y+4, "end", Value{Kind: Count, N: v}.String()+unit)
+		b.text("chart__tick", f.left-5, y+4, "end", Value{Kind: kind, N: v}.In(w))
 	}
 }
 
 // timeLabels writes the months (or days) under the plot: not all of them
 // when there are many, and the year under the first month shown of each
 // year (not under the very first when the next year's comes too close).
-func (b *svg) timeLabels(f frame, rows []Row) {
+func (b *svg) timeLabels(f frame, rows []Row, w Words) {
 	daily := len(rows) > 0 && len(rows[0].Key) == len("2006-01-02")
 	most := 12
 	if daily {
@@ -229,7 +236,7 @@ func (b *svg) timeLabels(f frame, rows []Row) {
 		}
 		if daily {
 			if t, err := time.Parse(time.DateOnly, r.Key); err == nil {
-				b.text("chart__tick", f.x(i), base+15, "middle", t.Format("2 Jan"))
+				b.text("chart__tick", f.x(i), base+15, "middle", w.Date(t, "2 Jan"))
 			}
 			continue
 		}
@@ -237,7 +244,7 @@ func (b *svg) timeLabels(f frame, rows []Row) {
 		if err != nil {
 			continue
 		}
-		b.text("chart__tick", f.x(i), base+15, "middle", t.Format("Jan"))
+		b.text("chart__tick", f.x(i), base+15, "middle", w.Date(t, "Jan"))
 		if len(years) == 0 || years[len(years)-1].year != t.Format("2006") {
 			years = append(years, mark{f.x(i), t.Format("2006")})
 		}
@@ -251,14 +258,7 @@ func (b *svg) timeLabels(f frame, rows []Row) {
 	}
 }
 
-func span(rows []Row) string {
-	if len(rows) == 0 {
-		return ""
-	}
-	return " from " + rows[0].Label + " to " + rows[len(rows)-1].Label
-}
-
-func columnChart(t Table, id string) string {
+func columnChart(t Table, id string, w Words) string {
 	col := t.Chart.Series[0]
 	max := 0.0
 	for _, r := range t.Rows {
@@ -274,23 +274,23 @@ func columnChart(t Table, id string) string {
 	}
 	per = cmp.Or(t.Chart.Per, per)
 	var b svg
-	b.open(id, "chart--columns", height, t.Title,
-		fmt.Sprintf("Column chart of %s by %s%s. %s The numbers are in the table.", strings.ToLower(t.Columns[col].Name), per, span(t.Rows), highest(t, col)))
-	b.grid(f, step, "")
+	b.open(id, "chart--columns", height, t.Title, describe(w, w.T("Column chart of {{.Values}} by {{.Per}} from {{.First}} to {{.Last}}.", map[string]any{
+		"Values": strings.ToLower(t.Columns[col].Name), "Per": w.T(per), "First": t.Rows[0].Label, "Last": t.Rows[len(t.Rows)-1].Label, "Title": t.Title}), t, col))
+	b.grid(f, step, Count, w)
 	slot := f.width / float64(f.n)
-	w := math.Min(slot*.7, 30)
+	width := math.Min(slot*.7, 30)
 	for i, r := range t.Rows {
 		v := r.Values[col].N
 		if v <= 0 {
 			continue
 		}
 		y := f.y(v)
-		fmt.Fprintf(&b, `<rect class="chart__bar" x="%s" y="%s" width="%s" height="%s" rx="1.5"/>`, num(f.x(i)-w/2), num(y), num(w), num(f.top+f.height-y))
+		fmt.Fprintf(&b, `<rect class="chart__bar" x="%s" y="%s" width="%s" height="%s" rx="1.5"/>`, num(f.x(i)-width/2), num(y), num(width), num(f.top+f.height-y))
 		if f.n <= 12 {
-			b.text("chart__value", f.x(i), y-5, "middle", r.Values[col].String())
+			b.text("chart__value", f.x(i), y-5, "middle", r.Values[col].In(w))
 		}
 	}
-	b.timeLabels(f, t.Rows)
+	b.timeLabels(f, t.Rows, w)
 	b.add(`</svg>`)
 	return b.String()
 }
@@ -311,7 +311,7 @@ func marker(kind string, x, y float64) string {
 	return fmt.Sprintf(`<circle class="chart__dot" cx="%s" cy="%s" r="3.5"/>`, num(x), num(y))
 }
 
-func lineChart(t Table, id string) string {
+func lineChart(t Table, id string, w Words) string {
 	const legendRow = 20
 	legendRows := (len(t.Chart.Series) + 1) / 2
 	f := frame{left: 40, top: float64(legendRows*legendRow) + 14, width: chartWidth - 46, height: 130, max: 100, n: len(t.Rows)}
@@ -321,8 +321,8 @@ func lineChart(t Table, id string) string {
 		names = append(names, strings.ToLower(strings.TrimSuffix(t.Columns[c].Name, " (%)")))
 	}
 	var b svg
-	b.open(id, "chart--lines", height, t.Title,
-		fmt.Sprintf("Line chart of the share of reports, by month%s, with consent to: %s. The numbers are in the table.", span(t.Rows), strings.Join(names, "; ")))
+	b.open(id, "chart--lines", height, t.Title, w.T("Line chart of the share of reports, by month from {{.First}} to {{.Last}}, with consent to: {{.Lines}}.", map[string]any{
+		"First": t.Rows[0].Label, "Last": t.Rows[len(t.Rows)-1].Label, "Lines": strings.Join(names, "; "), "Title": t.Title})+" "+w.T("The numbers are in the table."))
 	for i, c := range t.Chart.Series {
 		x, y := float64(i%2)*160, float64(i/2*legendRow)+10
 		fmt.Fprintf(&b, `<g class="chart__series chart__series--%d">`, i+1)
@@ -331,7 +331,7 @@ func lineChart(t Table, id string) string {
 		b.add(`</g>`)
 		b.text("chart__legend", x+28, y+4, "", clip(strings.TrimSuffix(t.Columns[c].Name, " (%)"), 20))
 	}
-	b.grid(f, 25, "%")
+	b.grid(f, 25, Percent, w)
 	for i, c := range t.Chart.Series {
 		fmt.Fprintf(&b, `<g class="chart__series chart__series--%d">`, i+1)
 		var path strings.Builder
@@ -359,7 +359,7 @@ func lineChart(t Table, id string) string {
 		}
 		b.add(`</g>`)
 	}
-	b.timeLabels(f, t.Rows)
+	b.timeLabels(f, t.Rows, w)
 	b.add(`</svg>`)
 	return b.String()
 }

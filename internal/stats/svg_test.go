@@ -44,10 +44,10 @@ func parseSVG(t *testing.T, s string) svgElement {
 func TestSVG_EveryChartIsANamedImageWithoutInlineStyles(t *testing.T) {
 	f := sampleFigures()
 	f.Checks = &CheckFigures{ByDay: map[string]CheckDay{"2026-01-02": {Checks: 3, Hits: 1}}}
-	tables := append(All(Tables(f)), Public(f)...)
+	tables := append(All(Tables(f)), Public(f, English)...)
 	drawn := 0
 	for _, tb := range tables {
-		s := SVG(tb, "chart-"+tb.Slug)
+		s := SVG(tb, "chart-"+tb.Slug, English)
 		if s == "" {
 			continue
 		}
@@ -72,7 +72,7 @@ func TestSVG_BarsAreInProportionAndSmallCountsAreOutlines(t *testing.T) {
 	tb := Table{Slug: "t", Title: "Members", Label: "Membership", Columns: []Column{{"Members", Count}},
 		Rows:  []Row{{Label: "A", Values: []Value{Of(40)}}, {Label: "B <&>", Values: []Value{Of(20)}}, {Label: "C", Values: []Value{Protect(3)}}, {Label: "D", Values: []Value{Of(0)}}},
 		Chart: Chart{Kind: Bars, Series: []int{0}}}
-	s := SVG(tb, "t")
+	s := SVG(tb, "t", English)
 	parseSVG(t, s)
 	widths := regexp.MustCompile(`<rect class="chart__bar" x="0" y="[0-9.]+" width="([0-9.]+)"`).FindAllStringSubmatch(s, -1)
 	if len(widths) != 2 || widths[0][1] != "220" || widths[1][1] != "110" {
@@ -89,7 +89,7 @@ func TestSVG_BarsAreInProportionAndSmallCountsAreOutlines(t *testing.T) {
 	}
 	// Nothing but noughts and small counts: no chart, the table says it all.
 	tb.Rows = tb.Rows[2:]
-	if s := SVG(tb, "t"); s != "" {
+	if s := SVG(tb, "t", English); s != "" {
 		t.Errorf("a chart of nothing: %s", s)
 	}
 }
@@ -97,7 +97,7 @@ func TestSVG_BarsAreInProportionAndSmallCountsAreOutlines(t *testing.T) {
 func TestSVG_MonthsAndLines(t *testing.T) {
 	ts := All(Tables(sampleFigures()))
 	months, _ := Find(ts, "reports-month")
-	s := SVG(months, "m")
+	s := SVG(months, "m", English)
 	if n := strings.Count(s, `<rect class="chart__bar"`); n != 2 {
 		t.Errorf("%d columns for two months with reports", n)
 	}
@@ -107,7 +107,7 @@ func TestSVG_MonthsAndLines(t *testing.T) {
 		}
 	}
 	consent, _ := Find(ts, "consent-month")
-	s = SVG(consent, "c")
+	s = SVG(consent, "c", English)
 	if n := strings.Count(s, `<g class="chart__series chart__series--`); n != 8 { // four in the legend, four lines
 		t.Errorf("%d series groups", n)
 	}

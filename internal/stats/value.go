@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"math"
 	"strconv"
-	"strings"
 )
 
 // Kind says what a value measures.
@@ -52,21 +51,26 @@ func PercentOf(part, whole int) Value {
 	return Value{Kind: Percent, N: 100 * float64(part) / float64(whole)}
 }
 
-// String is the value as the page shows it.
-func (v Value) String() string {
+// String is the value as the coordinators' pages show it.
+func (v Value) String() string { return v.In(English) }
+
+// In is the value as a page in w's language shows it.
+func (v Value) In(w Words) string {
 	switch {
+	case v.Small && v.Bound > Threshold:
+		return w.T("fewer than {{.Bound}}", map[string]any{"Bound": w.Number(float64(v.Bound), 0)})
 	case v.Small:
-		return v.smallText()
+		return w.T(SmallText)
 	case v.None:
 		return ""
 	}
 	switch v.Kind {
 	case Percent:
-		return strconv.FormatFloat(math.Round(v.N), 'f', 0, 64) + "%"
+		return w.Percent(int(math.Round(v.N)))
 	case Hours:
-		return strconv.FormatFloat(math.Round(v.N*10)/10, 'f', 1, 64)
+		return w.Number(math.Round(v.N*10)/10, 1)
 	default:
-		return thousands(int(math.Round(v.N)))
+		return w.Number(math.Round(v.N), 0)
 	}
 }
 
@@ -75,7 +79,7 @@ func (v Value) String() string {
 func (v Value) CSV() string {
 	switch {
 	case v.Small:
-		return v.smallText()
+		return v.String()
 	case v.None:
 		return ""
 	}
@@ -89,35 +93,11 @@ func (v Value) CSV() string {
 func (v Value) MarshalJSON() ([]byte, error) {
 	switch {
 	case v.Small:
-		return json.Marshal(v.smallText())
+		return json.Marshal(v.String())
 	case v.None:
 		return []byte("null"), nil
 	case v.Kind == Count:
 		return []byte(strconv.Itoa(int(math.Round(v.N)))), nil
 	}
 	return []byte(strconv.FormatFloat(math.Round(v.N*10)/10, 'f', -1, 64)), nil
-}
-
-func (v Value) smallText() string {
-	if v.Bound > Threshold {
-		return "fewer than " + thousands(v.Bound)
-	}
-	return SmallText
-}
-
-func thousands(n int) string {
-	s := strconv.Itoa(n)
-	neg := strings.HasPrefix(s, "-")
-	s = strings.TrimPrefix(s, "-")
-	var b strings.Builder
-	for i, r := range s {
-		if i > 0 && (len(s)-i)%3 == 0 {
-			b.WriteByte(',')
-		}
-		b.WriteRune(r)
-	}
-	if neg {
-		return "-" + b.String()
-	}
-	return b.String()
 }

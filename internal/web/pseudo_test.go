@@ -27,7 +27,7 @@ import (
 // writes hers: text so marked is English on purpose, and passed over.
 var pseudoPages = []string{"/language", "/no-such-page", "/", "/about", "/join", "/contact", "/privacy", "/terms", "/case-studies", "/supporters",
 	"/newsletter/confirm/no-such-token", "/newsletter/unsubscribe/no-such-token", "/signin", "/signin/code", "/reset", "/newsletter",
-	"/join/individual", "/join/project", "/join/establishment"}
+	"/join/individual", "/join/project", "/join/establishment", "/statistics"}
 
 // pseudoMemberPages are those a member sees signed in.
 var pseudoMemberPages = []string{"/", "/alerts", "/check", "/account", "/account/data", "/account/profile", "/account/password", "/account/second-factor", "/account/leave", "/enquiries"}
@@ -59,6 +59,9 @@ func TestPseudoLocale_NoUntranslatedText(t *testing.T) {
 	}
 	applicant := &http.Cookie{Name: "um", Value: sessionFor(t, db, app.UserID)}
 	allowed = append(allowed, "m.pseudo", "Pseudo", "pseudo@example.org", "a.pseudo", "Waiting", "waiting@example.org")
+	// Enough reports for the public statistics to draw their charts, not
+	// only their tables.
+	fileReports(t, db, member, 12, "london", "robbery")
 	type page struct {
 		path    string
 		session *http.Cookie

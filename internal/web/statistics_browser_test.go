@@ -57,10 +57,11 @@ func stMoreReports(t *testing.T, d *alertDesk) {
 	}
 }
 
-// TestStatisticsPages_FitSmallScreensAndBreakNoCSPRule opens the public and
-// the coordinators' statistics at phone and laptop widths in both themes,
-// checking for sideways scrolling, CSP blocks and one h1; it saves
-// screenshots when UGLYMUGS_SCREENSHOTS is set.
+// TestStatisticsPages_FitSmallScreensAndBreakNoCSPRule opens the public
+// statistics (in English, Thai and Hungarian, whose words are long) and
+// the coordinators' at phone and laptop widths in both themes, checking
+// for sideways scrolling, CSP blocks and one h1; it saves screenshots
+// when UGLYMUGS_SCREENSHOTS is set.
 func TestStatisticsPages_FitSmallScreensAndBreakNoCSPRule(t *testing.T) {
 	d := stDesk(t, storetest.Open(t, store.SQLite))
 	stMoreReports(t, d)
@@ -76,18 +77,20 @@ func TestStatisticsPages_FitSmallScreensAndBreakNoCSPRule(t *testing.T) {
 		})
 	}
 	pages := []struct {
-		name, who, path string
-		charts          int64 // at least
+		name, who, path, lang string
+		charts                int64 // at least
 	}{
-		{"public", "visitor", "/statistics", 2},
-		{"coordinator", "coordA", "/coordinator/statistics", 15},
-		{"coordinator-london", "coordA", "/coordinator/statistics?region=london", 15},
+		{"public", "visitor", "/statistics", "en-GB", 2},
+		{"public-th", "visitor", "/statistics", "th", 2},
+		{"public-hu", "visitor", "/statistics", "hu", 2},
+		{"coordinator", "coordA", "/coordinator/statistics", "en-GB", 15},
+		{"coordinator-london", "coordA", "/coordinator/statistics?region=london", "en-GB", 15},
 	}
 	for _, width := range []int64{360, 1280} {
 		for _, theme := range []string{"light", "dark"} {
 			for _, p := range pages {
 				err := browserSteps(bctx, chromedp.EmulateViewport(width, 900), cookie("theme", theme), cookie("um", d.toks[p.who]),
-					chromedp.Navigate(d.ts.URL+p.path))
+					cookie("lang", p.lang), chromedp.Navigate(d.ts.URL+p.path))
 				if err != nil {
 					t.Fatal(err)
 				}

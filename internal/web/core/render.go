@@ -14,6 +14,7 @@ import (
 
 	"uglymugs/internal/i18n"
 	"uglymugs/internal/scheme"
+	"uglymugs/internal/stats"
 )
 
 //go:embed templates
@@ -40,8 +41,9 @@ type Page struct {
 // the words of loc.
 func parseViews(a *assets, loc *i18n.Localizer) (map[string]*template.Template, error) {
 	funcs := template.FuncMap{"asset": a.url, "field": newField, "optional": optionalField,
-		"t":  func(id string, kv ...any) string { return loc.T(id, pairs(kv)) },
-		"tn": func(id string, n int, kv ...any) string { return loc.N(id, n, pairs(kv)) }}
+		"t":      func(id string, kv ...any) string { return loc.T(id, pairs(kv)) },
+		"tn":     func(id string, n int, kv ...any) string { return loc.N(id, n, pairs(kv)) },
+		"figure": func(v stats.Value) string { return v.In(loc) }}
 	base, err := template.New("").Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/partials/*.html")
 	if err != nil {
 		return nil, fmt.Errorf("parse layout: %w", err)

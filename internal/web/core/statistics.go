@@ -122,11 +122,14 @@ type StatsTable struct {
 	Wide     bool // more than two columns: the chart goes above the table, not beside it
 }
 
-func StatsTables(ts []stats.Table, query string) []StatsTable {
+// StatsTables are tables with their charts drawn in w's words (the
+// tables' own words are theirs already); query, when not "", makes each
+// table's download link.
+func StatsTables(ts []stats.Table, query string, w stats.Words) []StatsTable {
 	var out []StatsTable
 	for _, t := range ts {
 		id := "st-" + t.Slug
-		st := StatsTable{Table: t, ID: id, Chart: template.HTML(stats.SVG(t, "chart-"+t.Slug)), // #nosec G203 -- stats.SVG escapes every text it writes (tested)
+		st := StatsTable{Table: t, ID: id, Chart: template.HTML(stats.SVG(t, "chart-"+t.Slug, w)), // #nosec G203 -- stats.SVG escapes every text it writes (tested)
 			Wide: len(t.Columns) > 2}
 		if query != "" {
 			st.Download = "/coordinator/statistics/download/" + url.PathEscape(t.Slug) + "?" + query

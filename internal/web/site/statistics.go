@@ -25,9 +25,10 @@ func (s *server) publicStatistics() http.Handler {
 			return
 		}
 		u, signedIn := core.UserFrom(r)
+		loc := core.Loc(r)
 		s.Render(w, r, http.StatusOK, viewStatsPublic, PublicStatsView{
-			AsAt:   s.Date(core.Loc(r), cutoff.AddDate(0, 0, -1), core.DateLong),
-			Tables: core.StatsTables(stats.Public(fig), ""),
+			AsAt:   s.Date(loc, cutoff.AddDate(0, 0, -1), core.DateLong),
+			Tables: core.StatsTables(stats.Public(fig, loc), "", loc),
 			Staff:  signedIn && core.Allowed(u, []scheme.Role{scheme.RoleCoordinator}),
 		})
 	})

@@ -106,7 +106,7 @@ func (s *server) statisticsPage() http.Handler {
 			id := sectionID(sec.Title)
 			section := statsSection{Title: sec.Title, ID: id, Open: open == id,
 				Hint: statsHints[sec.Title]}
-			for _, t := range core.StatsTables(sec.Tables, in.Encode()) {
+			for _, t := range core.StatsTables(sec.Tables, in.Encode(), stats.English) {
 				st := statsTable{StatsTable: t}
 				if t.Slug == "checks-week" {
 					st.DailyDownload = "/coordinator/statistics/download/checks-day?" + in.Encode()
