@@ -1,7 +1,7 @@
 package i18n
 
 import (
-	"cmp"
+	"slices"
 	"strings"
 	"time"
 
@@ -25,40 +25,34 @@ const (
 var DateLayouts = []string{Weekday, WeekdayShort, WeekdayTimeShort, DateLong, DayMonth}
 
 // dateForm is how one language writes dates: its own layout for each of
-// DateLayouts, monday's locale for the names, and whether the whole is in
-// small letters (Bulgarian and Polish write days and months so within a
-// sentence, where monday capitalises them).
+// DateLayouts, in their order; monday's locale for the names; and whether
+// the whole is in small letters (Bulgarian and Polish write days and
+// months so within a sentence, where monday capitalises them).
 type dateForm struct {
 	locale  monday.Locale
 	lower   bool
-	layouts map[string]string
+	layouts [5]string
 }
 
 var dateForms = map[string]dateForm{
-	"ro": {locale: monday.LocaleRoRO, layouts: map[string]string{
-		Weekday: "Monday, 2 January 2006", WeekdayShort: "Monday, 2 Jan 2006", WeekdayTimeShort: "Monday, 2 Jan 2006, 15:04",
-		DateLong: "2 January 2006", DayMonth: "2 January"}},
-	"pt-BR": {locale: monday.LocalePtBR, layouts: map[string]string{
-		Weekday: "Monday, 2 de January de 2006", WeekdayShort: "Mon, 2 de Jan de 2006", WeekdayTimeShort: "Mon, 2 de Jan de 2006, 15:04",
-		DateLong: "2 de January de 2006", DayMonth: "2 de January"}},
-	"pl": {locale: monday.LocalePlPL, lower: true, layouts: map[string]string{
-		Weekday: "Monday, 2 January 2006", WeekdayShort: "Mon, 2 Jan 2006", WeekdayTimeShort: "Mon, 2 Jan 2006, 15:04",
-		DateLong: "2 January 2006", DayMonth: "2 January"}},
-	"hu": {locale: monday.LocaleHuHU, layouts: map[string]string{
-		Weekday: "2006. January 2., Monday", WeekdayShort: "2006. Jan 2., Monday", WeekdayTimeShort: "2006. Jan 2., Monday 15:04",
-		DateLong: "2006. January 2.", DayMonth: "January 2."}},
-	"bg": {locale: monday.LocaleBgBG, lower: true, layouts: map[string]string{
-		Weekday: "Monday, 2 January 2006 г.", WeekdayShort: "Mon, 2 Jan 2006 г.", WeekdayTimeShort: "Mon, 2 Jan 2006 г., 15:04",
-		DateLong: "2 January 2006 г.", DayMonth: "2 January"}},
-	"es": {locale: monday.LocaleEsES, layouts: map[string]string{
-		Weekday: "Monday, 2 de January de 2006", WeekdayShort: "Mon, 2 Jan 2006", WeekdayTimeShort: "Mon, 2 Jan 2006, 15:04",
-		DateLong: "2 de January de 2006", DayMonth: "2 de January"}},
-	"th": {locale: monday.LocaleThTH, layouts: map[string]string{
-		Weekday: "Mondayที่ 2 January 2006", WeekdayShort: "Mon 2 Jan 2006", WeekdayTimeShort: "Mon 2 Jan 2006 15:04",
-		DateLong: "2 January 2006", DayMonth: "2 January"}},
-	"zh-Hans": {locale: monday.LocaleZhCN, layouts: map[string]string{
-		Weekday: "2006年1月2日Monday", WeekdayShort: "2006年1月2日 Monday", WeekdayTimeShort: "2006年1月2日 Monday 15:04",
-		DateLong: "2006年1月2日", DayMonth: "1月2日"}},
+	//         Weekday, WeekdayShort, WeekdayTimeShort, DateLong, DayMonth
+	"ro":      {monday.LocaleRoRO, false, [5]string{"Monday, 2 January 2006", "Monday, 2 Jan 2006", "Monday, 2 Jan 2006, 15:04", "2 January 2006", "2 January"}},
+	"pt-BR":   {monday.LocalePtBR, false, [5]string{"Monday, 2 de January de 2006", "Mon, 2 de Jan de 2006", "Mon, 2 de Jan de 2006, 15:04", "2 de January de 2006", "2 de January"}},
+	"pl":      {monday.LocalePlPL, true, [5]string{"Monday, 2 January 2006", "Mon, 2 Jan 2006", "Mon, 2 Jan 2006, 15:04", "2 January 2006", "2 January"}},
+	"hu":      {monday.LocaleHuHU, false, [5]string{"2006. January 2., Monday", "2006. Jan 2., Monday", "2006. Jan 2., Monday 15:04", "2006. January 2.", "January 2."}},
+	"bg":      {monday.LocaleBgBG, true, [5]string{"Monday, 2 January 2006 г.", "Mon, 2 Jan 2006 г.", "Mon, 2 Jan 2006 г., 15:04", "2 January 2006 г.", "2 January"}},
+	"es":      {monday.LocaleEsES, false, [5]string{"Monday, 2 de January de 2006", "Mon, 2 Jan 2006", "Mon, 2 Jan 2006, 15:04", "2 de January de 2006", "2 de January"}},
+	"th":      {monday.LocaleThTH, false, [5]string{"Mondayที่ 2 January 2006", "Mon 2 Jan 2006", "Mon 2 Jan 2006 15:04", "2 January 2006", "2 January"}},
+	"zh-Hans": {monday.LocaleZhCN, false, [5]string{"2006年1月2日Monday", "2006年1月2日 Monday", "2006年1月2日 Monday 15:04", "2006年1月2日", "1月2日"}},
+}
+
+// layout is the language's own form of layout (one of DateLayouts), else
+// layout itself.
+func (f dateForm) layout(layout string) string {
+	if i := slices.Index(DateLayouts, layout); i >= 0 && f.layouts[i] != "" {
+		return f.layouts[i]
+	}
+	return layout
 }
 
 // Date writes t (already in the time zone it is to be read in) with
@@ -72,7 +66,7 @@ func (l *Localizer) Date(t time.Time, layout string) string {
 	case !ok:
 		return t.Format(layout)
 	default:
-		s := monday.Format(t, cmp.Or(form.layouts[layout], layout), form.locale)
+		s := monday.Format(t, form.layout(layout), form.locale)
 		if form.lower {
 			s = strings.ToLower(s)
 		}

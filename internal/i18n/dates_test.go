@@ -60,8 +60,8 @@ func TestDate_NoLanguageKeepsAnEnglishName(t *testing.T) {
 			t.Errorf("%s: no form of dates", l.Code)
 			continue
 		}
-		for _, layout := range DateLayouts {
-			if form.layouts[layout] == "" {
+		for i, layout := range DateLayouts {
+			if form.layouts[i] == "" {
 				t.Errorf("%s: no form for %q", l.Code, layout)
 			}
 			for d := time.Date(2026, 1, 1, 9, 0, 0, 0, time.UTC); d.Year() == 2026; d = d.AddDate(0, 0, 1) {

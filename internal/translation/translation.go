@@ -85,14 +85,13 @@ func (s *Service) reload(ctx context.Context) error {
 func (s *Service) Watch(ctx context.Context, every time.Duration, log *slog.Logger) {
 	t := time.NewTicker(every)
 	defer t.Stop()
-	for {
+	for ctx.Err() == nil {
 		select {
-		case <-ctx.Done():
-			return
 		case <-t.C:
-		}
-		if err := s.refresh(ctx); err != nil && ctx.Err() == nil {
-			log.WarnContext(ctx, "reading the translation corrections", "err", err)
+			if err := s.refresh(ctx); err != nil && ctx.Err() == nil {
+				log.WarnContext(ctx, "reading the translation corrections", "err", err)
+			}
+		case <-ctx.Done():
 		}
 	}
 }
