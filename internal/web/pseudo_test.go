@@ -30,7 +30,7 @@ var pseudoPages = []string{"/language", "/no-such-page", "/", "/about", "/join",
 	"/join/individual", "/join/project", "/join/establishment", "/statistics"}
 
 // pseudoMemberPages are those a member sees signed in.
-var pseudoMemberPages = []string{"/", "/alerts", "/check", "/account", "/account/data", "/account/profile", "/account/password", "/account/second-factor", "/account/leave", "/enquiries"}
+var pseudoMemberPages = []string{"/", "/alerts", "/check", "/account", "/account/data", "/account/terms", "/account/profile", "/account/password", "/account/second-factor", "/account/leave", "/enquiries"}
 
 // TestPseudoLocale_NoUntranslatedText shows pages in the pseudo-language,
 // where every message is accented and in ⟦ ⟧, and fails on any word of
@@ -167,7 +167,20 @@ func TestPseudoLocale_AlertsChecksAndOrganisations(t *testing.T) {
 	for _, l := range i18n.Languages {
 		allowed = append(allowed, l.Name, l.Short)
 	}
+	// A police enquiry forwarded to the member who reported.
+	rep := d.report()
+	loc := d.post("coordA", "/coordinator/enquiries", url.Values{"force": {"Example Police"}, "unit": {"CID"}, "reference": {"OP-EXAMPLE-1"},
+		"report_id": {rep.ID}, "request": {"DC Example would like to talk to the reporter."}})
+	enquiry := strings.TrimSuffix(loc, "?done=created")
+	d.post("coordA", enquiry+"/forward", url.Values{"report_id": {rep.ID}, "to": {"reporter"}})
+	list := d.get("reporter", "/enquiries")
+	_, fid, _ := strings.Cut(list, `href="/enquiries/`)
+	fid, _, _ = strings.Cut(fid, `"`)
+	allowed = append(allowed, "Example Police", "CID", "OP-EXAMPLE-1", "DC Example would like to talk to the reporter.")
 	for _, p := range []struct{ who, method, path string }{
+		{"reporter", "GET", "/enquiries"},
+		{"reporter", "GET", "/enquiries/" + fid},
+		{"reporter", "GET", "/reports"},
 		{"member", "GET", "/alerts"},
 		{"member", "GET", "/alerts/" + a.ID},
 		{"member", "POST", "/check"},
