@@ -27,7 +27,7 @@ import (
 // writes hers: text so marked is English on purpose, and passed over.
 var pseudoPages = []string{"/language", "/no-such-page", "/", "/about", "/join", "/contact", "/privacy", "/terms", "/case-studies", "/supporters",
 	"/newsletter/confirm/no-such-token", "/newsletter/unsubscribe/no-such-token", "/signin", "/signin/code", "/reset", "/newsletter",
-	"/join/individual", "/join/project", "/join/establishment", "/statistics"}
+	"/join/individual", "/join/project", "/join/establishment", "/statistics", "/offline"}
 
 // pseudoMemberPages are those a member sees signed in.
 var pseudoMemberPages = []string{"/", "/alerts", "/check", "/account", "/account/data", "/account/terms", "/account/profile", "/account/password", "/account/second-factor", "/account/leave", "/enquiries"}

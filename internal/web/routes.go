@@ -5,6 +5,7 @@ import (
 	"slices"
 
 	"uglymugs/internal/web/api"
+	"uglymugs/internal/web/app"
 	"uglymugs/internal/web/member"
 	"uglymugs/internal/web/site"
 	"uglymugs/internal/web/staff"
@@ -20,6 +21,7 @@ func (s *Server) Handler() http.Handler {
 	member.Routes(mux, s.core)         // members: /account, /reports, /alerts, /check, /enquiries, /organisation, /sms/inbound
 	staff.Routes(mux, s.core)          // coordinators and admins: /coordinator/…, /admin/…
 	api.Routes(mux, s.core)            // the JSON API: /api/v1/… (docs/openapi.yaml)
+	app.Routes(mux, s.core)            // the installable app: /manifest.webmanifest, /sw.js, /offline, POST /exit
 	mux.Handle("/", s.core.NotFound()) // anything else: a friendly 404
 	s.patterns = mux.patterns
 	return s.core.Wrap(mux)

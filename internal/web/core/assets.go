@@ -11,6 +11,7 @@ import (
 	"mime"
 	"net/http"
 	"path"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -69,6 +70,20 @@ func (a *assets) url(name string) (string, error) {
 		return "", fmt.Errorf("no static asset %q", name)
 	}
 	return "/static/" + h, nil
+}
+
+// AssetURL is the address pages link static file name ("site.css") by.
+func AssetURL(s *Server, name string) (string, error) { return s.assets.url(name) }
+
+// AssetURLs are the addresses of every static file, sorted: all the
+// installed app's service worker keeps.
+func AssetURLs(s *Server) []string {
+	var urls []string
+	for _, h := range s.assets.byName {
+		urls = append(urls, "/static/"+h)
+	}
+	slices.Sort(urls)
+	return urls
 }
 
 func (a *assets) handler() http.Handler {

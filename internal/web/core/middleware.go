@@ -130,7 +130,7 @@ func (s *Server) recoverPanics(next http.Handler) http.Handler {
 
 // contentSecurityPolicy allows nothing inline and nothing from elsewhere.
 const contentSecurityPolicy = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; " +
-	"font-src 'self'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'"
+	"font-src 'self'; connect-src 'self'; manifest-src 'self'; worker-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'"
 
 const permissionsPolicy = "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), " +
 	"microphone=(), payment=(), usb=(), interest-cohort=(), browsing-topics=()"

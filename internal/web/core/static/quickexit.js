@@ -1,5 +1,9 @@
 /* Exit this page: blank the page at once, then leave with location.replace
-   so this page does not stay in the back history. Also leaves when Shift is
+   so this page does not stay in the back history. On the way out, without
+   waiting, it asks the browser to forget what it holds for the site: a
+   beacon to /exit, which answers with Clear-Site-Data (caches and storage,
+   the installed app's service worker among them), and the app's caches
+   deleted here too, in case the beacon is lost. Also leaves when Shift is
    pressed 3 times within a second. Without JavaScript the button is still a
    plain link. */
 (function () {
@@ -19,7 +23,19 @@
       root.className += ' is-exiting';
     }
     document.title = '';
+    forget();
     window.location.replace(link.href);
+  }
+
+  function forget() {
+    try {
+      if (navigator.sendBeacon) { navigator.sendBeacon('/exit'); }
+      if (window.caches) {
+        window.caches.keys().then(function (keys) {
+          for (var i = 0; i < keys.length; i++) { window.caches.delete(keys[i]); }
+        });
+      }
+    } catch (e) { /* leaving matters more */ }
   }
 
   link.addEventListener('click', leave, false);

@@ -1,0 +1,182 @@
+// Package app makes the site an installable web app: its manifest, its
+// service worker, the neutral page the worker shows offline, and the
+// route the quick exit calls to clear what the browser holds.
+//
+// A phone can be taken by an abusive partner, a client or the police, so
+// the worker keeps only the fingerprinted static files and the offline
+// page: never a page, an alert, a report or an API answer.
+package app
+
+import (
+	"bytes"
+	"cmp"
+	"crypto/sha256"
+	_ "embed"
+	"encoding/hex"
+	"encoding/json"
+	"html/template"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"uglymugs/internal/i18n"
+	"uglymugs/internal/web/core"
+)
+
+// Colours of the light theme (site.css's page background), which the
+// manifest gives the installed app's title bar and splash screen; the
+// layout's <meta name="theme-color"> gives the dark one.
+const lightBackground = "#f7f6f3"
+
+// OfflinePath is the neutral page the service worker shows when a page
+// cannot be fetched.
+const OfflinePath = "/offline"
+
+// offlineSentence is all the offline page says, in every language.
+const offlineSentence = "You are offline. Check your connection and try again."
+
+type server struct{ *core.Server }
+
+// Routes registers the manifest, the service worker, the offline page and
+// the quick exit's clearing route.
+func Routes(mux core.Mux, c *core.Server) {
+	s := &server{c}
+	mux.Handle("GET /manifest.webmanifest", s.manifest())
+	mux.Handle("GET /sw.js", s.worker())
+	mux.Handle("GET "+OfflinePath, s.offline())
+	mux.Handle("POST /exit", exit())
+}
+
+// Icon is one of the manifest's icons.
+type Icon struct {
+	Src     string `json:"src"`
+	Sizes   string `json:"sizes"`
+	Type    string `json:"type"`
+	Purpose string `json:"purpose"`
+}
+
+// Manifest is the web app manifest (W3C Web Application Manifest).
+type Manifest struct {
+	ID              string `json:"id"`
+	Name            string `json:"name"`
+	ShortName       string `json:"short_name"`
+	Lang            string `json:"lang"`
+	Dir             string `json:"dir"`
+	StartURL        string `json:"start_url"`
+	Scope           string `json:"scope"`
+	Display         string `json:"display"`
+	ThemeColor      string `json:"theme_color"`
+	BackgroundColor string `json:"background_color"`
+	Icons           []Icon `json:"icons"`
+}
+
+// manifest names the app after the scheme, in the asker's language, and
+// opens it at the alert feed.
+func (s *server) manifest() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		sch := s.Scheme(r.Context())
+		m := Manifest{ID: "/", Name: sch.Name, ShortName: sch.Name, Lang: core.Loc(r).Language.Code, Dir: "ltr",
+			StartURL: "/alerts", Scope: "/", Display: "standalone", ThemeColor: lightBackground, BackgroundColor: lightBackground}
+		for _, ic := range []struct{ file, size, purpose string }{
+			{"icon-192.png", "192x192", "any"}, {"icon-512.png", "512x512", "any"},
+			{"icon-maskable-192.png", "192x192", "maskable"}, {"icon-maskable-512.png", "512x512", "maskable"},
+		} {
+			src, err := core.AssetURL(s.Server, ic.file)
+			if err != nil {
+				s.ServerError(w, r, err)
+				return
+			}
+			m.Icons = append(m.Icons, Icon{Src: src, Sizes: ic.size, Type: "image/png", Purpose: ic.purpose})
+		}
+		b, err := json.Marshal(m)
+		if err != nil {
+			s.ServerError(w, r, err)
+			return
+		}
+		w.Header().Set("Content-Type", "application/manifest+json")
+		w.Header().Set("Cache-Control", "no-cache")
+		_, _ = w.Write(b) // the client went away
+	})
+}
+
+//go:embed sw.js
+var workerSource string
+
+// worker serves the service worker, with the list of static files to keep
+// and a cache name that changes with them (and with the quick-exit site,
+// which the offline page links), so a new build replaces the old cache.
+func (s *server) worker() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		assets, err := json.Marshal(core.AssetURLs(s.Server))
+		if err != nil {
+			s.ServerError(w, r, err)
+			return
+		}
+		sum := sha256.Sum256([]byte(string(assets) + "\n" + s.Scheme(r.Context()).QuickExitURL + "\n" + workerSource))
+		src := strings.NewReplacer(`"{{CACHE}}"`, strconv.Quote("static-"+hex.EncodeToString(sum[:6])),
+			`["{{ASSETS}}"]`, string(assets), `"{{OFFLINE}}"`, strconv.Quote(OfflinePath)).Replace(workerSource)
+		w.Header().Set("Content-Type", "text/javascript; charset=utf-8")
+		w.Header().Set("Cache-Control", "no-cache")
+		_, _ = w.Write([]byte(src)) // the client went away
+	})
+}
+
+// exit answers the quick exit's beacon: the browser is to forget the
+// site's caches and storage (the service worker and what it keeps). It
+// does not sign her out: the quick exit hides the page, it does not end
+// the session.
+func exit() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Clear-Site-Data", `"cache", "storage"`)
+		w.WriteHeader(http.StatusNoContent)
+	})
+}
+
+//go:embed offline.html
+var offlineHTML string
+
+var offlineTemplate = template.Must(template.New("offline").Parse(offlineHTML))
+
+// offlineLine is the offline sentence in one language.
+type offlineLine struct{ Lang, Text string }
+
+// offline is the neutral page: no scheme name, no header, no member's
+// data, whoever asks (the worker fetches it without cookies). It says one
+// sentence in the asker's language, then in every other, each a link that
+// tries the page again; the quick exit is on it as on every page.
+func (s *server) offline() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		loc := core.Loc(r)
+		data := struct {
+			Lang                     string
+			Sentence                 string
+			Others                   []offlineLine
+			CSS, Icon, Script        string
+			QuickExit, ExitURL, Exit string
+			Hint                     string
+		}{Lang: loc.Language.Code, Sentence: loc.T(offlineSentence), ExitURL: cmp.Or(s.Scheme(r.Context()).QuickExitURL, "https://www.bbc.co.uk/weather"),
+			QuickExit: loc.T("Quick exit"), Exit: loc.T("Exit this page"), Hint: loc.T("Or press the Shift key 3 times quickly to leave this page.")}
+		for _, l := range i18n.Languages {
+			if l.Code != loc.Language.Code {
+				data.Others = append(data.Others, offlineLine{l.Code, s.Words.Localizer(l).T(offlineSentence)})
+			}
+		}
+		var err error
+		for _, a := range []struct {
+			to   *string
+			file string
+		}{{&data.CSS, "site.css"}, {&data.Icon, "favicon.svg"}, {&data.Script, "quickexit.js"}} {
+			if *a.to, err = core.AssetURL(s.Server, a.file); err != nil {
+				s.ServerError(w, r, err)
+				return
+			}
+		}
+		var buf bytes.Buffer
+		if err := offlineTemplate.Execute(&buf, data); err != nil {
+			s.ServerError(w, r, err)
+			return
+		}
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		_, _ = buf.WriteTo(w) // the client went away
+	})
+}
