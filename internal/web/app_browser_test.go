@@ -11,6 +11,7 @@ import (
 	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/cdproto/page"
+	"github.com/chromedp/cdproto/target"
 	"github.com/chromedp/chromedp"
 
 	"uglymugs/internal/alert"
@@ -38,6 +39,64 @@ func workerReady(t *testing.T, ctx context.Context) (scope, state string) {
 	}
 	t.Fatalf("no service worker came to control the page: %v %v", last, lastErr)
 	return "", ""
+}
+
+type pwaInstall struct {
+	ManifestID string `json:"manifestId"`
+	URL        string `json:"installUrlOrBundleUrl,omitempty"`
+}
+type pwaLaunch struct {
+	ManifestID string `json:"manifestId"`
+	URL        string `json:"url,omitempty"`
+}
+type pwaLaunched struct {
+	TargetID target.ID `json:"targetId"`
+}
+
+// installed installs the app whose manifest id is id (from the page in
+// ctx), opens url in it as its own window, and gives that window's context.
+func installed(t *testing.T, ctx context.Context, id, url string) context.Context {
+	t.Helper()
+	b := chromedp.FromContext(ctx).Target // install from the page the tab shows
+	if _, err := cdp.Call(ctx, b, cdp.Command[pwaInstall, cdp.Empty]{Method: "PWA.install"}, pwaInstall{ManifestID: id}); err != nil {
+		t.Fatalf("installing the app: %v", err)
+	}
+	type settings struct {
+		ManifestID  string `json:"manifestId"`
+		DisplayMode string `json:"displayMode"`
+	}
+	// Headless Chromium opens an app in a tab unless told otherwise.
+	if _, err := cdp.Call(ctx, b, cdp.Command[settings, cdp.Empty]{Method: "PWA.changeAppUserSettings"}, settings{id, "standalone"}); err != nil {
+		t.Fatalf("opening the app in its own window: %v", err)
+	}
+	res, err := cdp.Call(ctx, b, cdp.Command[pwaLaunch, pwaLaunched]{Method: "PWA.launch"}, pwaLaunch{ManifestID: id, URL: url})
+	if err != nil {
+		t.Fatalf("opening the app: %v", err)
+	}
+	// Launching gives the window's tab target; the page is the one in it.
+	page := func() target.ID {
+		tab := chromedp.FromContext(ctx).Target.TargetID
+		for range 100 {
+			targets, err := chromedp.Targets(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, tg := range targets {
+				if tg.Type == "page" && tg.TargetID != tab && tg.URL == url {
+					return tg.TargetID
+				}
+			}
+			time.Sleep(50 * time.Millisecond)
+		}
+		t.Fatalf("the app's window (%s) never showed %s", res.TargetID, url)
+		return ""
+	}()
+	actx, cancel := chromedp.NewContext(ctx, chromedp.WithTargetID(page))
+	t.Cleanup(cancel)
+	if err := browserSteps(actx, chromedp.WaitVisible("a.quick-exit")); err != nil {
+		t.Fatal(err)
+	}
+	return actx
 }
 
 // workerTarget is a context on the page's service worker.
@@ -81,7 +140,7 @@ func cacheContents(t *testing.T, ctx context.Context) []cached {
 }
 
 // byRule are Network.emulateNetworkConditionsByRule's parameters as the
-// Chromium the tests run has them (cdproto spells an older version).
+// Chromium the tests run has them (it refuses cdproto's spelling).
 type byRule struct {
 	Offline    bool `json:"offline"`
 	Conditions []struct {
@@ -221,16 +280,25 @@ func TestInstallableApp_OfflineShowsTheNeutralPageAndNoAlertIsKept(t *testing.T)
 	}
 }
 
-// TestQuickExit_ClearsTheAppsCachesAndWorker: in a page the service worker
-// controls (as in the installed app), the quick exit still leaves for the
-// neutral site at once, and afterwards the site has no cache and no
-// service worker left in the browser.
+// TestQuickExit_ClearsTheAppsCachesAndWorker: in the installed app
+// (installed through DevTools, opened in its own window: display-mode
+// standalone, pages under its service worker), the quick exit leaves for
+// the neutral site as in a tab, the page left is not in the back history,
+// and afterwards the site has no cache and no service worker left.
 func TestQuickExit_ClearsTheAppsCachesAndWorker(t *testing.T) {
 	n := neutral(t)
 	ts := newServerSettings(t, storetest.Open(t, store.SQLite), func(s *scheme.Settings) { s.QuickExitURL = n.URL + "/weather" })
 	ctx := browsertest.New(t)
 	if err := browserSteps(ctx, chromedp.Navigate(ts.URL+"/about")); err != nil {
 		t.Fatal(err)
+	}
+	workerReady(t, ctx)
+	ctx = installed(t, ctx, ts.URL+"/", ts.URL+"/about")
+	mode, err := chromedp.Run(ctx, chromedp.Evaluate[string](`['standalone', 'minimal-ui', 'fullscreen', 'browser'].filter(function (m) {
+		return matchMedia('(display-mode: ' + m + ')').matches;
+	}).join()`))
+	if err != nil || mode != "standalone" {
+		t.Fatalf("the app shows in display mode %q, not standalone (%v)", mode, err)
 	}
 	workerReady(t, ctx)
 	if len(cacheContents(t, ctx)) == 0 {
@@ -240,17 +308,24 @@ func TestQuickExit_ClearsTheAppsCachesAndWorker(t *testing.T) {
 		t.Fatal(err)
 	}
 	waitLocation(t, ctx, n.URL+"/weather")
+	for _, u := range history(t, ctx) {
+		if strings.HasSuffix(u, "/privacy") {
+			t.Errorf("the page left is still in the app's back history: %s", u)
+		}
+	}
 	// A page of the site that runs no script (and so registers nothing).
 	if err := browserSteps(ctx, chromedp.Navigate(ts.URL+"/healthz")); err != nil {
 		t.Fatal(err)
 	}
-	var left []int64
+	left := []int64{-1, -1}
 	for range 100 {
 		v, err := chromedp.Run(ctx, chromedp.Evaluate[[]int64](`Promise.all([caches.keys(), navigator.serviceWorker.getRegistrations()]).then(function (r) {
 			return [r[0].length, r[1].length];
 		})`, chromedp.EvalAwaitPromise))
-		if left = v; err == nil && len(v) == 2 && v[0] == 0 && v[1] == 0 {
-			return
+		if err == nil && len(v) == 2 {
+			if left = v; v[0] == 0 && v[1] == 0 {
+				return
+			}
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
