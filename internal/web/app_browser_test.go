@@ -213,8 +213,18 @@ func TestInstallableApp_OfflineShowsTheNeutralPageAndNoAlertIsKept(t *testing.T)
 	if err != nil {
 		t.Fatal(err)
 	}
+	// Read again, now through the worker (it controls the tab), as a
+	// member of the installed app reads it.
+	if err := browserSteps(ctx, chromedp.Reload()); err != nil {
+		t.Fatal(err)
+	}
+	workerReady(t, ctx)
 	if body, err := chromedp.Run(ctx, chromedp.Evaluate[string](`document.body.innerText`)); err != nil || !strings.Contains(body, detail) {
 		t.Fatalf("the alert page does not show the alert (%v)", err)
+	}
+	// A script's request through the worker (not a navigation) is not kept either.
+	if status, err := chromedp.Run(ctx, chromedp.Evaluate[int64](`fetch(location.href).then(function (r) { return r.status; })`, chromedp.EvalAwaitPromise)); err != nil || status != 200 {
+		t.Fatalf("fetching the alert from the page: %d %v", status, err)
 	}
 
 	// Offline, the same address shows the neutral page. The tab and its
