@@ -104,8 +104,8 @@ func TestManifest_NamesTheSchemeAndOpensTheAlertFeed(t *testing.T) {
 
 // TestServiceWorker_KeepsOnlyTheStaticFilesAndTheOfflinePage: /sw.js is
 // served at the root, never cached by the browser's HTTP cache, and lists
-// exactly the fingerprinted static files the pages use, each of which is
-// there; nothing else goes into its cache.
+// the fingerprinted static files the pages use (not the home screen's
+// icons), each of which is there; nothing else goes into its cache.
 func TestServiceWorker_KeepsOnlyTheStaticFilesAndTheOfflinePage(t *testing.T) {
 	ts := newServer(t, web.Config{})
 	resp, src := appFetch(t, ts.URL, "GET", "/sw.js")
@@ -131,6 +131,9 @@ func TestServiceWorker_KeepsOnlyTheStaticFilesAndTheOfflinePage(t *testing.T) {
 		}
 	}
 	for _, a := range assets {
+		if strings.HasPrefix(a, "/static/icon-") {
+			t.Errorf("the worker keeps the app icon %s, which no page uses", a)
+		}
 		if !regexp.MustCompile(`^/static/[a-z0-9-]+\.[0-9a-f]{8}\.(css|js|svg|png)$`).MatchString(a) {
 			t.Errorf("the worker keeps %s, which is not a fingerprinted static file", a)
 		}

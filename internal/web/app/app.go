@@ -16,6 +16,7 @@ import (
 	"encoding/json"
 	"html/template"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -47,16 +48,16 @@ func Routes(mux core.Mux, c *core.Server) {
 	mux.Handle("POST /exit", exit())
 }
 
-// Icon is one of the manifest's icons.
-type Icon struct {
+// icon is one of the manifest's icons.
+type icon struct {
 	Src     string `json:"src"`
 	Sizes   string `json:"sizes"`
 	Type    string `json:"type"`
 	Purpose string `json:"purpose"`
 }
 
-// Manifest is the web app manifest (W3C Web Application Manifest).
-type Manifest struct {
+// webManifest is the web app manifest (W3C Web Application Manifest).
+type webManifest struct {
 	ID              string `json:"id"`
 	Name            string `json:"name"`
 	ShortName       string `json:"short_name"`
@@ -67,7 +68,7 @@ type Manifest struct {
 	Display         string `json:"display"`
 	ThemeColor      string `json:"theme_color"`
 	BackgroundColor string `json:"background_color"`
-	Icons           []Icon `json:"icons"`
+	Icons           []icon `json:"icons"`
 }
 
 // manifest names the app after the scheme, in the asker's language, and
@@ -75,7 +76,7 @@ type Manifest struct {
 func (s *server) manifest() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		sch := s.Scheme(r.Context())
-		m := Manifest{ID: "/", Name: sch.Name, ShortName: sch.Name, Lang: core.Loc(r).Language.Code, Dir: "ltr",
+		m := webManifest{ID: "/", Name: sch.Name, ShortName: sch.Name, Lang: core.Loc(r).Language.Code, Dir: "ltr",
 			StartURL: "/alerts", Scope: "/", Display: "standalone", ThemeColor: lightBackground, BackgroundColor: lightBackground}
 		for _, ic := range []struct{ file, size, purpose string }{
 			{"icon-192.png", "192x192", "any"}, {"icon-512.png", "512x512", "any"},
@@ -86,7 +87,7 @@ func (s *server) manifest() http.Handler {
 				s.ServerError(w, r, err)
 				return
 			}
-			m.Icons = append(m.Icons, Icon{Src: src, Sizes: ic.size, Type: "image/png", Purpose: ic.purpose})
+			m.Icons = append(m.Icons, icon{Src: src, Sizes: ic.size, Type: "image/png", Purpose: ic.purpose})
 		}
 		b, err := json.Marshal(m)
 		if err != nil {
@@ -103,11 +104,16 @@ func (s *server) manifest() http.Handler {
 var workerSource string
 
 // worker serves the service worker, with the list of static files to keep
+// (those the pages use)
 // and a cache name that changes with them (and with the quick-exit site,
 // which the offline page links), so a new build replaces the old cache.
 func (s *server) worker() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		assets, err := json.Marshal(core.AssetURLs(s.Server))
+		// The app's icons are for the phone's home screen, which fetches
+		// them once from the manifest; pages do not use them, and keeping
+		// them would cost a weak connection 23 KB more.
+		keep := slices.DeleteFunc(core.AssetURLs(s.Server), func(u string) bool { return strings.HasPrefix(u, "/static/icon-") })
+		assets, err := json.Marshal(keep)
 		if err != nil {
 			s.ServerError(w, r, err)
 			return

@@ -75,8 +75,8 @@ func (a *assets) url(name string) (string, error) {
 // AssetURL is the address pages link static file name ("site.css") by.
 func AssetURL(s *Server, name string) (string, error) { return s.assets.url(name) }
 
-// AssetURLs are the addresses of every static file, sorted: all the
-// installed app's service worker keeps.
+// AssetURLs are the addresses of every static file, sorted: the installed
+// app's service worker keeps those the pages use.
 func AssetURLs(s *Server) []string {
 	var urls []string
 	for _, h := range s.assets.byName {
