@@ -104,9 +104,9 @@ func (s *server) manifest() http.Handler {
 var workerSource string
 
 // worker serves the service worker, with the list of static files to keep
-// (those the pages use)
-// and a cache name that changes with them (and with the quick-exit site,
-// which the offline page links), so a new build replaces the old cache.
+// (those the pages use) and a cache name that changes with them (and with
+// the quick-exit site, which the offline page links), so a new build
+// replaces the old cache.
 func (s *server) worker() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		// The app's icons are for the phone's home screen, which fetches
