@@ -187,14 +187,31 @@ func TestOfflinePage_NeutralAndInEveryLanguage(t *testing.T) {
 	}
 }
 
-// TestQuickExitRoute_ClearsCachesAndStorage: the quick exit's beacon is
-// answered with Clear-Site-Data for caches and storage (not cookies: it
-// hides the page, it does not sign her out), for anyone.
-func TestQuickExitRoute_ClearsCachesAndStorage(t *testing.T) {
-	ts := newServer(t, web.Config{})
-	resp, _ := appFetch(t, ts.URL, "POST", "/exit")
-	if resp.StatusCode != http.StatusNoContent || resp.Header.Get("Clear-Site-Data") != `"cache", "storage"` {
+// TestQuickExitRoute_EndsTheSessionAndClearsTheSite: the quick exit's
+// beacon ends her session and tells the browser to forget the site's
+// caches, cookies and storage, as signing out does: whoever opens the site
+// next on that phone finds the sign-in page. A page answers without it.
+func TestQuickExitRoute_EndsTheSessionAndClearsTheSite(t *testing.T) {
+	db := storetest.Open(t, store.SQLite)
+	ts := newServerOn(t, db, web.Config{})
+	acc, err := account.New(db, scheme.DefaultWorkingHours(time.UTC), "http://test.example.org/signin")
+	if err != nil {
+		t.Fatal(err)
+	}
+	session := &http.Cookie{Name: "um", Value: sessionFor(t, db, approved(t, db, acc,
+		account.ApplicationInput{Type: "individual", Username: "m.exit", WorkName: "Exit", Email: "exit@example.org"}))}
+	if resp, _ := appFetch(t, ts.URL, "GET", "/account", session); resp.StatusCode != http.StatusOK {
+		t.Fatalf("before the exit: %d", resp.StatusCode)
+	}
+	resp, _ := appFetch(t, ts.URL, "POST", "/exit", session)
+	if resp.StatusCode != http.StatusNoContent || resp.Header.Get("Clear-Site-Data") != `"cache", "cookies", "storage"` {
 		t.Errorf("POST /exit: %d, Clear-Site-Data %q", resp.StatusCode, resp.Header.Get("Clear-Site-Data"))
+	}
+	if resp, _ := appFetch(t, ts.URL, "GET", "/account", session); resp.StatusCode != http.StatusSeeOther || !strings.HasPrefix(resp.Header.Get("Location"), "/signin") {
+		t.Errorf("after the exit, her session still opens her account: %d %s", resp.StatusCode, resp.Header.Get("Location"))
+	}
+	if resp, _ := appFetch(t, ts.URL, "POST", "/exit"); resp.StatusCode != http.StatusNoContent {
+		t.Errorf("POST /exit without a session: %d", resp.StatusCode)
 	}
 	if resp, _ := appFetch(t, ts.URL, "GET", "/about"); resp.Header.Get("Clear-Site-Data") != "" {
 		t.Error("a page clears the site's data")

@@ -45,7 +45,7 @@ func Routes(mux core.Mux, c *core.Server) {
 	mux.Handle("GET /manifest.webmanifest", s.manifest())
 	mux.Handle("GET /sw.js", s.worker())
 	mux.Handle("GET "+OfflinePath, s.offline())
-	mux.Handle("POST /exit", exit())
+	mux.Handle("POST /exit", s.exit())
 }
 
 // icon is one of the manifest's icons.
@@ -127,13 +127,22 @@ func (s *server) worker() http.Handler {
 	})
 }
 
-// exit answers the quick exit's beacon: the browser is to forget the
-// site's caches and storage (the service worker and what it keeps). It
-// does not sign her out: the quick exit hides the page, it does not end
-// the session.
-func exit() http.Handler {
+// exit answers the quick exit's beacon: her session ends and the browser
+// is to forget everything the site left in it (caches, the service worker
+// and what it keeps, cookies), as when she signs out. Someone who picks
+// the phone up after she left in a hurry, and opens the site or the
+// installed app, finds the sign-in page, not her alerts.
+func (s *server) exit() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Clear-Site-Data", `"cache", "storage"`)
+		for _, mfa := range []bool{false, true} {
+			if tok := s.SessionToken(r, mfa); tok != "" {
+				if err := s.Accounts.SignOut(r.Context(), tok); err != nil {
+					s.Log.WarnContext(r.Context(), "ending the session at a quick exit", "err", err) // the clearing below still happens
+				}
+				s.ClearSessionCookie(w, mfa)
+			}
+		}
+		core.ClearSiteData(w)
 		w.WriteHeader(http.StatusNoContent)
 	})
 }
