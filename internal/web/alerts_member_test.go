@@ -3,7 +3,6 @@ package web_test
 import (
 	"context"
 	"fmt"
-	"io"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -93,26 +92,8 @@ func (d *alertDesk) keep(who, id string) {
 // do sends a request as who, following no redirects.
 func (d *alertDesk) do(who, method, path string, form url.Values) (int, http.Header, string) {
 	d.t.Helper()
-	var body io.Reader
-	if form != nil {
-		body = strings.NewReader(form.Encode())
-	}
-	req, _ := http.NewRequest(method, d.ts.URL+path, body)
-	if form != nil {
-		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	}
-	if tok := d.toks[who]; tok != "" {
-		req.AddCookie(&http.Cookie{Name: "um", Value: tok})
-	}
-	c := d.ts.Client()
-	c.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
-	resp, err := c.Do(req)
-	if err != nil {
-		d.t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	b, _ := io.ReadAll(resp.Body)
-	return resp.StatusCode, resp.Header, string(b)
+	resp, body := send(d.t, d.ts, method, path, form, sessionCookie(d.toks[who])...)
+	return resp.StatusCode, resp.Header, body
 }
 
 // get wants 200.

@@ -22,17 +22,25 @@ import (
 )
 
 // workerReady waits until a service worker controls the page, and gives
-// its registration's scope and state.
+// its registration's scope and state. The worker claims the pages open
+// when it activates; should a loaded machine leave the page uncontrolled
+// a while after that, the page is loaded again, as a member's next page
+// would be, which an active worker always controls.
 func workerReady(t *testing.T, ctx context.Context) (scope, state string) {
 	t.Helper()
 	var last []string
 	var lastErr error
-	for range 200 {
+	for i := range 200 {
 		v, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](`navigator.serviceWorker.ready.then(function (r) {
 			return [r.scope, r.active ? r.active.state : '', navigator.serviceWorker.controller ? 'controlled' : ''];
 		})`, chromedp.EvalAwaitPromise))
 		if err == nil && len(v) == 3 && v[1] == "activated" && v[2] == "controlled" {
 			return v[0], v[1]
+		}
+		if i == 60 && err == nil && len(v) == 3 && v[1] == "activated" {
+			if err := browserSteps(ctx, chromedp.Reload()); err != nil {
+				t.Fatal(err)
+			}
 		}
 		last, lastErr = v, err
 		time.Sleep(50 * time.Millisecond)

@@ -18,18 +18,8 @@ func TestAdditions_KeepTheLanguageTheyWereWrittenIn(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		d := newAlertDesk(t, db)
 		a := d.publish(alert.Input{Title: ptr("Robbery — Hackney")})
-		form := url.Values{"body": {"Același bărbat mi-a scris vineri."}}
-		req, _ := http.NewRequest("POST", d.ts.URL+"/alerts/"+a.ID+"/additions", strings.NewReader(form.Encode()))
-		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-		req.AddCookie(&http.Cookie{Name: "um", Value: d.toks["member"]})
-		req.AddCookie(&http.Cookie{Name: "lang", Value: "ro"})
-		c := d.ts.Client()
-		c.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
-		resp, err := c.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		resp.Body.Close()
+		resp, _ := send(t, d.ts, "POST", "/alerts/"+a.ID+"/additions", url.Values{"body": {"Același bărbat mi-a scris vineri."}},
+			&http.Cookie{Name: "um", Value: d.toks["member"]}, &http.Cookie{Name: "lang", Value: "ro"})
 		if resp.StatusCode != http.StatusSeeOther {
 			t.Fatalf("adding: %d", resp.StatusCode)
 		}

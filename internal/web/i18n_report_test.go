@@ -3,7 +3,6 @@ package web_test
 import (
 	"context"
 	"fmt"
-	"io"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -23,28 +22,12 @@ import (
 // sendIn is d.send with the browser asking for a language.
 func (d *reporterDesk) sendIn(lang, method, path string, form url.Values) (int, string, string) {
 	d.t.Helper()
-	var body io.Reader
-	if form != nil {
-		body = strings.NewReader(form.Encode())
-	}
-	req, _ := http.NewRequest(method, d.ts.URL+path, body)
-	if form != nil {
-		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	}
-	req.Header.Set("Accept-Language", lang)
+	cookies := []*http.Cookie{{Name: "um", Value: d.memberTok}}
 	if lang == i18n.Pseudo.Code { // never matched from a browser's languages
-		req.AddCookie(&http.Cookie{Name: "lang", Value: lang})
+		cookies = append(cookies, &http.Cookie{Name: "lang", Value: lang})
 	}
-	req.AddCookie(&http.Cookie{Name: "um", Value: d.memberTok})
-	c := d.ts.Client()
-	c.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
-	resp, err := c.Do(req)
-	if err != nil {
-		d.t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	b, _ := io.ReadAll(resp.Body)
-	return resp.StatusCode, resp.Header.Get("Location"), string(b)
+	resp, body := sendWith(d.t, d.ts, method, path, form, http.Header{"Accept-Language": {lang}}, cookies...)
+	return resp.StatusCode, resp.Header.Get("Location"), body
 }
 
 // nestedPseudo is a pseudo-language message inside another.

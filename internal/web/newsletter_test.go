@@ -182,14 +182,7 @@ func TestNewsletter_ConfirmationInTheLanguageSheSignedUpIn(t *testing.T) {
 		reader := fmt.Sprintf("cititoare.%s@example.org", db.Dialect())
 		stamp := regexp.MustCompile(`name="t" value="([^"]+)"`).FindStringSubmatch(d.get("", "/newsletter"))[1]
 		time.Sleep(1100 * time.Millisecond)
-		req, _ := http.NewRequest("POST", d.ts.URL+"/newsletter", strings.NewReader(url.Values{"t": {stamp}, "email": {reader}}.Encode()))
-		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-		req.AddCookie(&http.Cookie{Name: "lang", Value: "ro"})
-		resp, err := d.ts.Client().Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		resp.Body.Close()
+		resp, _ := send(t, d.ts, "POST", "/newsletter", url.Values{"t": {stamp}, "email": {reader}}, &http.Cookie{Name: "lang", Value: "ro"})
 		if resp.StatusCode != http.StatusOK {
 			t.Fatalf("sign up: %d", resp.StatusCode)
 		}

@@ -2,7 +2,6 @@ package web_test
 
 import (
 	"context"
-	"io"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -189,22 +188,12 @@ func TestPseudoLocale_AlertsChecksAndOrganisations(t *testing.T) {
 		{"org", "GET", "/alerts/bulletin"},
 		{"org", "GET", "/alerts/" + a.ID + "/print"},
 	} {
-		var body io.Reader
+		var form url.Values
 		if p.method == "POST" {
-			body = strings.NewReader(url.Values{"kind": {"phone"}, "value": {"07700 900123"}}.Encode())
+			form = url.Values{"kind": {"phone"}, "value": {"07700 900123"}}
 		}
-		req, _ := http.NewRequest(p.method, d.ts.URL+p.path, body)
-		if body != nil {
-			req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-		}
-		req.AddCookie(&http.Cookie{Name: "lang", Value: i18n.Pseudo.Code})
-		req.AddCookie(&http.Cookie{Name: "um", Value: d.toks[p.who]})
-		resp, err := d.ts.Client().Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		doc, err := html.Parse(resp.Body)
-		resp.Body.Close()
+		resp, page := send(t, d.ts, p.method, p.path, form, &http.Cookie{Name: "lang", Value: i18n.Pseudo.Code}, &http.Cookie{Name: "um", Value: d.toks[p.who]})
+		doc, err := html.Parse(strings.NewReader(page))
 		if err != nil || resp.StatusCode != http.StatusOK {
 			t.Fatalf("%s %s: %d, %v", p.method, p.path, resp.StatusCode, err)
 		}

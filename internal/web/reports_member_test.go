@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"io"
 	"maps"
 	"net/http"
 	"net/http/httptest"
@@ -66,26 +65,8 @@ func (d *reporterDesk) newMember(username, work, email string) (scheme.User, str
 // send makes a request with a session cookie, following no redirects.
 func (d *reporterDesk) send(tok, method, path string, form url.Values) (int, string, string) {
 	d.t.Helper()
-	var body io.Reader
-	if form != nil {
-		body = strings.NewReader(form.Encode())
-	}
-	req, _ := http.NewRequest(method, d.ts.URL+path, body)
-	if form != nil {
-		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	}
-	if tok != "" {
-		req.AddCookie(&http.Cookie{Name: "um", Value: tok})
-	}
-	c := d.ts.Client()
-	c.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
-	resp, err := c.Do(req)
-	if err != nil {
-		d.t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	b, _ := io.ReadAll(resp.Body)
-	return resp.StatusCode, resp.Header.Get("Location"), string(b)
+	resp, body := send(d.t, d.ts, method, path, form, sessionCookie(tok)...)
+	return resp.StatusCode, resp.Header.Get("Location"), body
 }
 
 // page GETs a page as the member and wants 200.

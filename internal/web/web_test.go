@@ -488,3 +488,50 @@ func TestThrottle_ByForwardedAddressOnlyBehindProxy(t *testing.T) {
 func toSignIn(location string) bool {
 	return location == "/signin" || strings.HasPrefix(location, "/signin?next=")
 }
+
+// send makes one request to ts as a browser would post a form (form nil:
+// no body), with cookies, and does not follow a redirect: the answer and
+// its body.
+func send(t *testing.T, ts *httptest.Server, method, path string, form url.Values, cookies ...*http.Cookie) (*http.Response, string) {
+	t.Helper()
+	return sendWith(t, ts, method, path, form, nil, cookies...)
+}
+
+// sendWith is send with headers of the browser's own (Accept-Language).
+func sendWith(t *testing.T, ts *httptest.Server, method, path string, form url.Values, header http.Header, cookies ...*http.Cookie) (*http.Response, string) {
+	t.Helper()
+	var body io.Reader
+	if form != nil {
+		body = strings.NewReader(form.Encode())
+	}
+	req, _ := http.NewRequest(method, ts.URL+path, body)
+	if form != nil {
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	}
+	for k, v := range header {
+		req.Header[k] = v
+	}
+	for _, c := range cookies {
+		req.AddCookie(c)
+	}
+	c := ts.Client()
+	c.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+	resp, err := c.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return resp, string(b)
+}
+
+// sessionCookie is the web session cookie for tok ("" for none).
+func sessionCookie(tok string) []*http.Cookie {
+	if tok == "" {
+		return nil
+	}
+	return []*http.Cookie{{Name: "um", Value: tok}}
+}
