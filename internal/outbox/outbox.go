@@ -103,10 +103,10 @@ type AlertDelivery struct {
 	Keys     PushKeys // push: the subscription's keys
 	Discreet bool     // push: the member chose neutral words
 	Urgent   bool     // the alert was published as urgent
-	Language string // the member's ("" for her browser's, unknown here: English)
-	Attempts int    // including this one
-	Wanted   bool   // the member is active, still chose this channel and has an address for it
-	Live     bool   // the alert is still published
+	Language string   // the member's ("" for her browser's, unknown here: English)
+	Attempts int      // including this one
+	Wanted   bool     // the member is active, still chose this channel and has an address for it
+	Live     bool     // the alert is still published
 }
 
 // PushKeys are a push subscription's keys (RFC 8291), base64url as the

@@ -10,4 +10,3 @@ type PushDevice struct {
 	CreatedAt  time.Time  `json:"created_at"`
 	LastSentAt *time.Time `json:"last_sent_at,omitempty"`
 }
-
