@@ -101,3 +101,47 @@ func TestPushNotification_TheWorkerShowsTheNeutralWords(t *testing.T) {
 		}
 	}
 }
+
+// TestPushPage_OnAPhone: the page a member turns notifications on from,
+// at 360 px: the button is offered (Chromium has push), the page passes
+// axe, and when the browser cannot subscribe she is told so in words, and
+// can try again.
+func TestPushPage_OnAPhone(t *testing.T) {
+	d := newAlertDesk(t, storetest.Open(t, store.SQLite))
+	ctx := browsertest.New(t)
+	u, _ := url.Parse(d.ts.URL)
+	setCookie := chromedp.Func(func(ctx context.Context, tgt *chromedp.Target) error {
+		_, err := cdp.Call(ctx, tgt, network.SetCookie, network.SetCookieParams{Name: "um", Value: d.toks["member"], URL: d.ts.URL, Domain: u.Hostname(), Path: "/"})
+		return err
+	})
+	grant := chromedp.Func(func(ctx context.Context, tgt *chromedp.Target) error {
+		_, err := cdp.Call(ctx, tgt, browser.SetPermission, browser.SetPermissionParams{
+			Permission: &browser.PermissionDescriptor{Name: "notifications"}, Setting: browser.PermissionSettingGranted, Origin: d.ts.URL,
+			BrowserContextID: chromedp.FromContext(ctx).BrowserContextID})
+		return err
+	})
+	if err := browserSteps(ctx, chromedp.EmulateViewport(360, 800), setCookie, grant, chromedp.Navigate(d.ts.URL+"/account/push"),
+		chromedp.WaitVisible("#push-on button")); err != nil {
+		t.Fatal(err)
+	}
+	if hidden, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`document.getElementById('push-unsupported').hidden`)); err != nil || !hidden {
+		t.Errorf("a browser with push is told it has none (%v)", err)
+	}
+	accessible(t, ctx, "alerts on your phone")
+	browsertest.Screenshot(t, ctx, "push-page-360")
+	// The browser's push service refuses (as when it cannot be reached):
+	// the browser's own failure, made at once rather than waited for.
+	if _, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`PushManager.prototype.subscribe = function () {
+		return Promise.reject(new DOMException('push service not available', 'AbortError'));
+	}; true`)); err != nil {
+		t.Fatal(err)
+	}
+	if err := browserSteps(ctx, chromedp.Click("#push-on button"), chromedp.WaitVisible("#push-status")); err != nil {
+		t.Fatal(err)
+	}
+	said, err := chromedp.Run(ctx, chromedp.Evaluate[[]any](`[document.getElementById('push-status').textContent, document.querySelector('#push-on button').disabled]`))
+	if err != nil || len(said) != 2 || said[0] != "This browser could not turn notifications on. Try again, or use another browser." || said[1] != false {
+		t.Errorf("after a failed subscription: %v (%v); want words, and the button offered again", said, err)
+	}
+}
+
