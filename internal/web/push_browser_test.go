@@ -144,4 +144,3 @@ func TestPushPage_OnAPhone(t *testing.T) {
 		t.Errorf("after a failed subscription: %v (%v); want words, and the button offered again", said, err)
 	}
 }
-
