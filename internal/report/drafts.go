@@ -18,6 +18,9 @@ import (
 // and coordinators usually report for someone else, so their draft starts
 // with "for someone else" ticked (and it stays so for staff).
 func (s *Service) StartDraft(ctx context.Context, u scheme.User) (string, error) {
+	if !CanReport(u) {
+		return "", scheme.Errorf(scheme.CodeForbidden, "Your account cannot make reports yet.")
+	}
 	data := "{}"
 	if u.OrganisationID != "" || u.Role.Staff() {
 		data = `{"third_party":true}`

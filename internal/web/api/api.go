@@ -270,24 +270,6 @@ func (s *server) getMe(w http.ResponseWriter, r *http.Request, u scheme.User) er
 	return nil
 }
 
-// setLanguage chooses the caller's language (PATCH /api/v1/me).
-func (s *server) setLanguage() http.Handler {
-	return s.tokenAuth(withJSON(s, func(r *http.Request, u scheme.User, in struct {
-		Language *string `json:"language"`
-	}) (int, any, error) {
-		if in.Language == nil {
-			return 0, nil, scheme.Invalid(map[string]string{"language": "Choose one of the languages offered."})
-		}
-		code, err := s.Accounts.SetLanguage(r.Context(), u, *in.Language)
-		if err != nil {
-			return 0, nil, err
-		}
-		u.Language = code
-		me, err := s.Accounts.Me(r.Context(), u)
-		return http.StatusOK, me, err
-	}))
-}
-
 func (s *server) exportMine(w http.ResponseWriter, r *http.Request, u scheme.User) error {
 	e, err := s.Accounts.ExportData(r.Context(), u)
 	if err != nil {
