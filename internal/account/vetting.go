@@ -122,7 +122,7 @@ type Me struct {
 // Me gathers a user's own account.
 func (s *Service) Me(ctx context.Context, u scheme.User) (Me, error) {
 	me := Me{ID: u.ID, Username: u.Username, Role: u.Role, Status: u.Status, Language: u.Language}
-	if u.Status == scheme.StatusActive && !u.Role.Staff() {
+	if scheme.AcceptsTerms(u) {
 		v, err := s.DB.Content.TermsToAccept(ctx, u.ID)
 		if err != nil {
 			return me, err

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -361,5 +362,49 @@ func TestAnswerAPI_ApplicantAnswersTheQuestion(t *testing.T) {
 	}
 	if status, _ := d.call("applicant", "POST", "/api/v1/me/answer", `{"answer":"Again."}`); status != http.StatusConflict {
 		t.Errorf("answering twice: %d, want 409", status)
+	}
+}
+
+// New terms stop a member's API as they stop her pages: only reading her
+// account, choosing her language, accepting them, her data, leaving and
+// signing out work until she accepts.
+func TestTermsAPI_NewTermsWaitForHerAcceptance(t *testing.T) {
+	db := storetest.Open(t, store.SQLite)
+	d := newAPIDesk(t, db)
+	terms, err := db.Content.PublishTerms(context.Background(), d.users["admin"].ID, "# Terms\n\nVersion two, with a new rule about data.")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct{ method, path, body string }{
+		{"GET", "/api/v1/alerts", ""}, {"GET", "/api/v1/reports", ""}, {"POST", "/api/v1/drafts", ""},
+		{"PATCH", "/api/v1/me", `{"profile":{"area":"Soho"}}`}, {"POST", "/api/v1/me/password", `{"current":"x","password":"y"}`},
+	} {
+		status, out := d.call("member", c.method, c.path, c.body)
+		if e, _ := out["error"].(map[string]any); status != http.StatusForbidden || e["message"] != "The terms and conditions have changed: read the current version and accept it." {
+			t.Errorf("%s %s before accepting: %d %v", c.method, c.path, status, out)
+		}
+	}
+	if status, me := d.call("member", "GET", "/api/v1/me", ""); status != http.StatusOK || me["terms_to_accept"] != float64(terms.Version) {
+		t.Errorf("her account: %d %v", status, me)
+	}
+	if status, me := d.call("member", "PATCH", "/api/v1/me", `{"language":"ro"}`); status != http.StatusOK || me["language"] != "ro" {
+		t.Errorf("choosing her language first: %d %v", status, me)
+	}
+	if status, _ := d.call("member", "GET", "/api/v1/me/export", ""); status != http.StatusOK {
+		t.Errorf("her data: %d", status)
+	}
+	// Staff are not asked.
+	if status, _ := d.call("coordA", "GET", "/api/v1/alerts", ""); status != http.StatusOK {
+		t.Errorf("a coordinator: %d", status)
+	}
+	if status, _ := d.call("member", "POST", "/api/v1/me/terms", `{"version":1}`); status != http.StatusConflict {
+		t.Errorf("accepting the old version: %d, want 409", status)
+	}
+	status, me := d.call("member", "POST", "/api/v1/me/terms", `{"version":`+strconv.Itoa(terms.Version)+`}`)
+	if p, _ := me["profile"].(map[string]any); status != http.StatusOK || me["terms_to_accept"] != nil || p["terms_version"] != float64(terms.Version) {
+		t.Errorf("accepting: %d %v", status, me)
+	}
+	if status, _ := d.call("member", "GET", "/api/v1/alerts", ""); status != http.StatusOK {
+		t.Errorf("after accepting: %d", status)
 	}
 }

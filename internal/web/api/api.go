@@ -1,6 +1,7 @@
 package api
 
 import (
+	"cmp"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -144,10 +145,35 @@ func (s *server) tokenAuth(next core.Handler, roles ...scheme.Role) http.Handler
 			s.APIFail(w, r, core.ErrForbidden)
 			return
 		}
+		if !termsFree[r.Pattern] {
+			if err := s.termsGate(r, u); err != nil {
+				s.APIFail(w, r, err)
+				return
+			}
+		}
 		if err := next(w, r, u); err != nil {
 			s.APIFail(w, r, err)
 		}
 	})
+}
+
+// A member who has not accepted the current terms may do nothing else
+// until she does, as on the web (core.TermsGate), but read her account,
+// the terms, accept them, choose her language (a change of her details
+// waits: patchMe), download her data, leave and sign out.
+var (
+	termsFree = map[string]bool{"GET /api/v1/me": true, "PATCH /api/v1/me": true, "POST /api/v1/me/terms": true, "GET /api/v1/me/export": true,
+		"DELETE /api/v1/me": true, "DELETE /api/v1/session": true}
+	errTermsChanged error = scheme.Errorf(scheme.CodeForbidden, "The terms and conditions have changed: read the current version and accept it.")
+)
+
+// termsGate refuses u while she has terms to accept.
+func (s *server) termsGate(r *http.Request, u scheme.User) error {
+	v, err := s.Content.TermsToAccept(r.Context(), u)
+	if err != nil || v != 0 {
+		return cmp.Or(err, errTermsChanged)
+	}
+	return nil
 }
 
 func (s *server) signIn() http.Handler {

@@ -17,6 +17,11 @@ import (
 // what is left out stays as it is; on any problem nothing changes.
 func (s *server) patchMe() http.Handler {
 	return s.tokenAuth(withJSON(s, func(r *http.Request, u scheme.User, in account.MeChange) (int, any, error) {
+		if in.Profile != nil {
+			if err := s.termsGate(r, u); err != nil {
+				return 0, nil, err
+			}
+		}
 		me, err := account.OwnOf(s.Accounts).Change(r.Context(), u, in)
 		return http.StatusOK, me, err
 	}))
