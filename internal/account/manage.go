@@ -124,7 +124,7 @@ type ProfileInput struct {
 
 // UpdateProfile validates and saves a member's own details.
 func (s *Service) UpdateProfile(ctx context.Context, u scheme.User, in ProfileInput) error {
-	up, err := s.checkProfile(ctx, u, in)
+	up, err := checkProfile(ctx, s, u, in)
 	if err != nil {
 		return err
 	}
@@ -137,7 +137,7 @@ var ProfileRoles = []scheme.Role{scheme.RoleMember, scheme.RoleOrgContact, schem
 
 // checkProfile applies the rules of a profile edit by u and gives what to
 // store, or the problems by field; it stores nothing.
-func (s *Service) checkProfile(ctx context.Context, u scheme.User, in ProfileInput) (store.ProfileUpdate, error) {
+func checkProfile(ctx context.Context, s *Service, u scheme.User, in ProfileInput) (store.ProfileUpdate, error) {
 	if !slices.Contains(ProfileRoles, u.Role) || u.Status != scheme.StatusActive {
 		return store.ProfileUpdate{}, scheme.Errorf(scheme.CodeForbidden, "Your account cannot do that.")
 	}

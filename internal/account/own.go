@@ -89,7 +89,7 @@ func (o Own) Change(ctx context.Context, u scheme.User, c MeChange) (Me, error) 
 		} else if err != nil {
 			return Me{}, err
 		}
-		up, err := o.s.checkProfile(ctx, u, c.Profile.over(p))
+		up, err := checkProfile(ctx, o.s, u, c.Profile.over(p))
 		var se *scheme.Error
 		switch {
 		case err == nil:
