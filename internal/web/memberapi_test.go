@@ -199,6 +199,10 @@ func TestReportMessagesAPI_BothWaysForTheReporterOnly(t *testing.T) {
 	if status, out := d.call("reporter", "POST", "/api/v1/reports/"+rep.ID+"/messages", `{"message":"  "}`); status != http.StatusUnprocessableEntity || fields(out)["message"] == nil {
 		t.Errorf("an empty message: %d %v", status, out)
 	}
+	// Her list says a message waits, as the web's list does.
+	if status, list := d.call("reporter", "GET", "/api/v1/reports", ""); status != http.StatusOK || list["items"].([]any)[0].(map[string]any)["unread_messages"] != float64(1) {
+		t.Errorf("her list before reading: %d %v", status, list)
+	}
 	if status, m := d.call("reporter", "POST", "/api/v1/reports/"+rep.ID+"/messages", `{"message":"It was dark blue."}`); status != http.StatusCreated || m["from_scheme"] != false {
 		t.Errorf("sending: %d %v", status, m)
 	}
@@ -209,6 +213,9 @@ func TestReportMessagesAPI_BothWaysForTheReporterOnly(t *testing.T) {
 	}
 	if unread, err := unreadOf(d, rep); err != nil || unread != 0 {
 		t.Errorf("after reading: %d unread, %v", unread, err)
+	}
+	if _, list := d.call("reporter", "GET", "/api/v1/reports", ""); list["items"].([]any)[0].(map[string]any)["unread_messages"] != float64(0) {
+		t.Errorf("her list after reading: %v", list)
 	}
 	for _, who := range []string{"member", "coordA"} {
 		if status, _ := d.call(who, "GET", "/api/v1/reports/"+rep.ID+"/messages", ""); status != http.StatusNotFound {
