@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"uglymugs/internal/account"
+	"uglymugs/internal/alert"
 	"uglymugs/internal/apitest"
 	"uglymugs/internal/police"
 	"uglymugs/internal/scheme"
@@ -413,5 +414,39 @@ func TestTermsAPI_NewTermsWaitForHerAcceptance(t *testing.T) {
 	}
 	if status, _ := d.call("member", "GET", "/api/v1/alerts", ""); status != http.StatusOK {
 		t.Errorf("after accepting: %d", status)
+	}
+}
+
+// An alert through the API carries the additions as the alert's page
+// shows them: the approved ones to every reader, her own pending one to her
+// alone.
+func TestAlertAdditionsAPI_ApprovedForAllPendingForTheWriter(t *testing.T) {
+	db := storetest.Open(t, store.SQLite)
+	d := newAPIDesk(t, db)
+	a := d.publish(alert.Input{Title: ptr("Robbery — Hackney")})
+	additions := func(who string) []any {
+		t.Helper()
+		status, out := d.call(who, "GET", "/api/v1/alerts/"+a.ID, "")
+		if status != http.StatusOK {
+			t.Fatalf("GET as %s: %d", who, status)
+		}
+		ads, _ := out["additions"].([]any)
+		return ads
+	}
+	status, ad := d.call("member", "POST", "/api/v1/alerts/"+a.ID+"/additions", `{"body":"The same man called me."}`)
+	if status != http.StatusCreated || ad["status"] != "pending" {
+		t.Fatalf("adding: %d %v", status, ad)
+	}
+	if ads := additions("member"); len(ads) != 1 || ads[0].(map[string]any)["mine"] != true || ads[0].(map[string]any)["status"] != "pending" {
+		t.Errorf("her own pending addition: %v", ads)
+	}
+	if ads := additions("org"); len(ads) != 0 {
+		t.Errorf("another reader sees a pending addition: %v", ads)
+	}
+	if err := alert.New(db, time.UTC).ModerateAddition(context.Background(), d.users["coordA"], ad["id"].(string), true); err != nil {
+		t.Fatal(err)
+	}
+	if ads := additions("org"); len(ads) != 1 || ads[0].(map[string]any)["body"] != "The same man called me." || ads[0].(map[string]any)["mine"] != nil {
+		t.Errorf("the approved addition for another reader: %v", ads)
 	}
 }
