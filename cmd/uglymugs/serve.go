@@ -27,6 +27,7 @@ import (
 	"uglymugs/internal/report"
 	"uglymugs/internal/settings"
 	"uglymugs/internal/store"
+	"uglymugs/internal/town"
 	"uglymugs/internal/translation"
 	"uglymugs/internal/web"
 )
@@ -206,6 +207,7 @@ func serve(ctx context.Context, ln net.Listener, db *store.DB, cfg serveConfig, 
 		// Corrections saved here show from the next page; those saved on
 		// another instance within correctionsPoll (Watch).
 		Translations: translations,
+		Towns:        town.New(db),
 		Health:       db,
 	}, log, reg)
 	if err != nil {

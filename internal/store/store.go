@@ -77,6 +77,8 @@ type DB struct {
 	Settings   Settings
 	// Translations holds admins' corrections of the catalogues' words.
 	Translations Translations
+	// Towns holds the towns within regions and members' choice of them.
+	Towns Towns
 }
 
 // Accounts holds applications, members, staff and their credentials.
@@ -115,6 +117,7 @@ func newDB(c *core) *DB {
 	db.Checks = Checks{c}
 	db.Settings = Settings{c}
 	db.Translations = Translations{c}
+	db.Towns = Towns{c}
 	c.top = db
 	return db
 }

@@ -176,14 +176,34 @@ func (s *server) getTerms() http.Handler {
 	})
 }
 
+// regionJSON is a region with the towns it offers (GET /api/v1/regions).
+type regionJSON struct {
+	Slug  string     `json:"slug"`
+	Name  string     `json:"name"`
+	Towns []townJSON `json:"towns"`
+}
+
+type townJSON struct {
+	Slug string `json:"slug"`
+	Name string `json:"name"`
+}
+
 func (s *server) listRegions() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	return s.public(func(w http.ResponseWriter, r *http.Request, _ scheme.User) error {
 		l := s.Content.Lists()
-		out := make([]map[string]string, len(l.Regions))
+		all, err := s.Towns.All(r.Context())
+		if err != nil {
+			return err
+		}
+		out := make([]regionJSON, len(l.Regions))
 		for i, x := range l.Regions {
-			out[i] = map[string]string{"slug": x.Slug, "name": x.Name}
+			out[i] = regionJSON{Slug: x.Slug, Name: x.Name, Towns: []townJSON{}}
+			for _, t := range all.Offered(x.Slug) {
+				out[i].Towns = append(out[i].Towns, townJSON{Slug: t.Slug, Name: t.Name})
+			}
 		}
 		core.WriteJSON(w, http.StatusOK, out)
+		return nil
 	})
 }
 
@@ -270,20 +290,36 @@ func (s *server) getMe(w http.ResponseWriter, r *http.Request, u scheme.User) er
 	return nil
 }
 
-// setLanguage chooses the caller's language (PATCH /api/v1/me).
-func (s *server) setLanguage() http.Handler {
+// patchMe changes the caller's language, her towns, or both
+// (PATCH /api/v1/me). The towns are checked before anything is stored, so
+// that a refused request changes nothing.
+func (s *server) patchMe() http.Handler {
 	return s.tokenAuth(withJSON(s, func(r *http.Request, u scheme.User, in struct {
-		Language *string `json:"language"`
+		Language *string   `json:"language"`
+		Towns    *[]string `json:"towns"`
 	}) (int, any, error) {
-		if in.Language == nil {
+		ctx := r.Context()
+		if in.Language == nil && in.Towns == nil {
 			return 0, nil, scheme.Invalid(map[string]string{"language": "Choose one of the languages offered."})
 		}
-		code, err := s.Accounts.SetLanguage(r.Context(), u, *in.Language)
-		if err != nil {
-			return 0, nil, err
+		if in.Towns != nil {
+			if err := s.Towns.CheckMine(ctx, u, *in.Towns); err != nil {
+				return 0, nil, err
+			}
 		}
-		u.Language = code
-		me, err := s.Accounts.Me(r.Context(), u)
+		if in.Language != nil {
+			code, err := s.Accounts.SetLanguage(ctx, u, *in.Language)
+			if err != nil {
+				return 0, nil, err
+			}
+			u.Language = code
+		}
+		if in.Towns != nil {
+			if err := s.Towns.SetMine(ctx, u, *in.Towns); err != nil {
+				return 0, nil, err
+			}
+		}
+		me, err := s.Accounts.Me(ctx, u)
 		return http.StatusOK, me, err
 	}))
 }

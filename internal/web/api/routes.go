@@ -25,7 +25,7 @@ func Routes(mux core.Mux, c *core.Server) {
 	mux.Handle("GET /api/v1/me", s.tokenAuth(s.getMe))
 	mux.Handle("GET /api/v1/me/export", s.tokenAuth(s.exportMine))
 	mux.Handle("DELETE /api/v1/me", s.tokenAuth(s.leave))
-	mux.Handle("PATCH /api/v1/me", s.setLanguage())
+	mux.Handle("PATCH /api/v1/me", s.patchMe())
 	mux.Handle("POST /api/v1/members/{id}/revoke", s.tokenAuth(s.revokeMember, scheme.RoleCoordinator))
 	mux.Handle("POST /api/v1/reports", s.Admitted(core.ReportAdmitWait, s.tokenAuth(s.submitReport)))
 	mux.Handle("GET /api/v1/reports", s.tokenAuth(s.listReports))

@@ -20,6 +20,7 @@ import (
 	"uglymugs/internal/police"
 	"uglymugs/internal/report"
 	"uglymugs/internal/settings"
+	"uglymugs/internal/town"
 	"uglymugs/internal/translation"
 	"uglymugs/internal/vault"
 )
@@ -87,7 +88,9 @@ type Services struct {
 	// catalogue is the pages'. Without it (a test of one part), the pages
 	// read the files alone and its admin pages are not found.
 	Translations *translation.Service
-	Health       Health
+	// Towns are the towns within regions, which admins keep.
+	Towns  *town.Service
+	Health Health
 }
 
 // Health is what the health check and the metrics ask of the database:
@@ -115,6 +118,7 @@ type Server struct {
 	// Translations are admins' corrections of Words; nil in tests of
 	// one part.
 	Translations *translation.Service
+	Towns        *town.Service
 	views        *viewSets
 	assets       *assets
 	metrics      *httpMetrics
@@ -145,12 +149,15 @@ func New(cfg Config, svc Services, log *slog.Logger, reg *prometheus.Registry) (
 	if svc.Settings == nil {
 		return nil, errors.New("web: no settings service")
 	}
+	if svc.Towns == nil {
+		return nil, errors.New("web: no towns service")
+	}
 	watchUnreadable(svc.Health, reg, log)
 	return &Server{
 		Config: cfg, health: svc.Health, Content: svc.Content, Accounts: svc.Accounts, Reports: svc.Reports,
 		Alerts: svc.Alerts, Checks: svc.Checks, Police: svc.Police, Settings: svc.Settings, Log: log, views: views, assets: a, Words: words,
-		Translations: svc.Translations,
-		metrics:      newHTTPMetrics(reg), reg: reg,
+		Translations: svc.Translations, Towns: svc.Towns,
+		metrics: newHTTPMetrics(reg), reg: reg,
 		termsHTML:  map[termsKey]template.HTML{},
 		writeSlots: make(chan struct{}, cmp.Or(cfg.WriteSlots, 8)),
 	}, nil
