@@ -75,7 +75,7 @@ type Alert struct {
 	IncidentAt    time.Time   `json:"incident_at"` // the (earliest) incident; shown as a date
 	Nationwide    bool        `json:"nationwide"`
 	Regions       []string    `json:"regions"`
-	Towns         []string    `json:"towns"` // within Regions: see the store's targeting rule
+	Towns         []string    `json:"towns,omitempty"` // within Regions: see the store's targeting rule
 	Sectors       []string    `json:"sectors"`
 	Genders       []string    `json:"genders"`
 	Version       int         `json:"version"`
