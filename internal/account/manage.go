@@ -157,6 +157,9 @@ func (s *Service) UpdateProfile(ctx context.Context, u scheme.User, in ProfileIn
 			return err
 		}
 		if msg := scheme.TownChoiceProblem(all, in.Regions, towns, prof.Towns); msg != "" {
+			if problems == nil {
+				problems = map[string]string{}
+			}
 			problems["towns"] = msg
 		}
 	}

@@ -176,7 +176,7 @@ func TestTowns_API(t *testing.T) {
 			defer resp.Body.Close()
 			var out map[string]any
 			if strings.HasPrefix(path, "/api/v1/regions") {
-				var list []map[string]any
+				var list []any
 				if err := json.NewDecoder(resp.Body).Decode(&list); err != nil {
 					t.Fatal(err)
 				}
