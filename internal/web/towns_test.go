@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/url"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -261,6 +262,46 @@ func TestTowns_API(t *testing.T) {
 		// Once published, who it goes to stays.
 		if status, out := call("coordA", "PATCH", "/api/v1/alerts/"+id, `{"towns":["camden"]}`); status != http.StatusConflict {
 			t.Errorf("changing a published alert's towns: %d %v, want 409", status, out)
+		}
+	})
+}
+
+func TestTowns_AlertEditorNamesTownsAndCountsTheirAudience(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		d := townDesk(t, db)
+		if err := db.Towns.SetMemberTowns(context.Background(), d.users["member"].ID, []string{"camden"}); err != nil {
+			t.Fatal(err)
+		}
+		rep := d.report()
+		editor := strings.TrimSuffix(d.post("coordA", "/coordinator/alerts", url.Values{"report_ids": {rep.ID}}), "?done=created")
+		page := d.get("coordA", editor)
+		for _, want := range []string{`name="towns" value="camden"`, `name="towns" value="hackney"`, `name="towns" value="cardiff"`, "Reaches 4 members:"} {
+			if !strings.Contains(page, want) {
+				t.Errorf("the draft's editor lacks %q", want)
+			}
+		}
+
+		// A town outside the regions ticked: refused beside the field,
+		// the box kept ticked.
+		form := draftForm("A man robbed a worker.")
+		form["towns"] = []string{"cardiff"}
+		status, _, body := d.do("coordA", "POST", editor, form)
+		if status != http.StatusUnprocessableEntity || !strings.Contains(body, `id="towns-error"`) || !strings.Contains(body, `href="#towns"`) ||
+			!strings.Contains(body, `value="cardiff" id="towns-cardiff" checked`) {
+			t.Fatalf("Cardiff for a London alert: %d; problems %q", status, problemsOn(body))
+		}
+
+		// Hackney: the member narrowed to Camden drops out of the count;
+		// the reporter and the organisation (no towns) stay.
+		form["towns"] = []string{"hackney"}
+		d.post("coordA", editor, form)
+		if page := d.get("coordA", editor); !strings.Contains(page, "Reaches 3 members:") || !strings.Contains(page, `value="hackney" id="towns-hackney" checked`) {
+			t.Errorf("after narrowing to Hackney the editor shows %q", regexp.MustCompile(`Reaches \d+ members?:`).FindString(page))
+		}
+		d.post("coordB", editor+"/approve", url.Values{})
+		loc := d.post("coordA", editor+"/publish", url.Values{})
+		if page := d.get("coordA", loc); !strings.Contains(page, "Published to 3 members") || !strings.Contains(page, "London; towns: Hackney") {
+			t.Error("the published alert does not say it went to Hackney, to 3 members")
 		}
 	})
 }
