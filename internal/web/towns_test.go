@@ -75,6 +75,9 @@ func TestTowns_ProfileNarrowsHerAlertsAndRefusesATownOutsideHerRegions(t *testin
 		if !strings.Contains(d.get("member", "/account/profile"), `id="towns-camden" name="towns" value="camden" checked`) {
 			t.Error("the form does not show Camden ticked")
 		}
+		if !strings.Contains(d.get("member", "/account/data"), "<dt>Towns</dt><dd>Camden</dd>") {
+			t.Error("her data does not show her towns")
+		}
 
 		// Narrowed to Camden: a Hackney alert does not reach her, a Camden
 		// one and one for all of London do; the organisation, which chose

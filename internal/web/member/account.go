@@ -247,6 +247,7 @@ func (s *server) confirmSecondFactor(w http.ResponseWriter, r *http.Request, u s
 type MyDataView struct {
 	scheme.MemberData
 	Regions, Gender, Sector, Membership string
+	Towns                               string // the towns she narrowed her alerts to
 	Created, TermsAccepted, Applied     string
 	ApplicationStatus                   string
 	Additions                           []addition
@@ -267,6 +268,17 @@ func (s *server) myDataPage(w http.ResponseWriter, r *http.Request, u scheme.Use
 		regions = append(regions, core.Loc(r).T(cmp.Or(l.RegionName(slug), slug)))
 	}
 	v.Regions = strings.Join(regions, ", ")
+	if len(e.Profile.Towns) > 0 {
+		all, err := s.Towns.All(r.Context())
+		if err != nil {
+			return err
+		}
+		names := make([]string, len(e.Profile.Towns))
+		for i, t := range e.Profile.Towns {
+			names[i] = all.Name(t)
+		}
+		v.Towns = strings.Join(names, ", ")
+	}
 	if !e.Profile.TermsAcceptedAt.IsZero() {
 		v.TermsAccepted = s.Date(core.Loc(r), e.Profile.TermsAcceptedAt, core.DateLong)
 	}
