@@ -79,6 +79,7 @@ type DB struct {
 	Translations Translations
 	// Towns holds the towns within regions and members' choice of them.
 	Towns Towns
+	Push  Push
 }
 
 // Accounts holds applications, members, staff and their credentials.
@@ -118,6 +119,7 @@ func newDB(c *core) *DB {
 	db.Settings = Settings{c}
 	db.Translations = Translations{c}
 	db.Towns = Towns{c}
+	db.Push = Push{c}
 	c.top = db
 	return db
 }

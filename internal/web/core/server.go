@@ -18,6 +18,7 @@ import (
 	"uglymugs/internal/content"
 	"uglymugs/internal/imaging"
 	"uglymugs/internal/police"
+	"uglymugs/internal/push"
 	"uglymugs/internal/report"
 	"uglymugs/internal/settings"
 	"uglymugs/internal/town"
@@ -89,7 +90,9 @@ type Services struct {
 	// read the files alone and its admin pages are not found.
 	Translations *translation.Service
 	// Towns are the towns within regions, which admins keep.
-	Towns  *town.Service
+	Towns *town.Service
+	// Push is members' push notifications and discreet mode; nil: push off.
+	Push   *push.Service
 	Health Health
 }
 
@@ -119,6 +122,7 @@ type Server struct {
 	// one part.
 	Translations *translation.Service
 	Towns        *town.Service
+	Push         *push.Service
 	views        *viewSets
 	assets       *assets
 	metrics      *httpMetrics
@@ -156,7 +160,7 @@ func New(cfg Config, svc Services, log *slog.Logger, reg *prometheus.Registry) (
 	return &Server{
 		Config: cfg, health: svc.Health, Content: svc.Content, Accounts: svc.Accounts, Reports: svc.Reports,
 		Alerts: svc.Alerts, Checks: svc.Checks, Police: svc.Police, Settings: svc.Settings, Log: log, views: views, assets: a, Words: words,
-		Translations: svc.Translations, Towns: svc.Towns,
+		Translations: svc.Translations, Towns: svc.Towns, Push: svc.Push,
 		metrics: newHTTPMetrics(reg), reg: reg,
 		termsHTML:  map[termsKey]template.HTML{},
 		writeSlots: make(chan struct{}, cmp.Or(cfg.WriteSlots, 8)),
