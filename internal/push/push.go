@@ -43,20 +43,20 @@ type Subscription struct {
 
 // MaxDevices is how many devices a member may have push on: enough for a
 // phone, a second phone and a computer or two; a member past it removes one.
-const MaxDevices = 10
+const MaxDevices = 10 // the message below says 10
 
 // receivers are the roles alerts reach.
 var receivers = []scheme.Role{scheme.RoleMember, scheme.RoleOrgContact, scheme.RoleOrgStaff}
 
 func canReceive(u scheme.User) error {
 	if !slices.Contains(receivers, u.Role) || u.Status != scheme.StatusActive {
-		return scheme.Errorf(scheme.CodeForbidden, "Only members get alerts by push.")
+		return scheme.Errorf(scheme.CodeForbidden, "Only members get alerts as notifications.")
 	}
 	return nil
 }
 
 // ErrOff is the answer while the key file has no push key.
-var ErrOff = scheme.Errorf(scheme.CodeNotFound, "Push is not set up on this service.")
+var ErrOff = scheme.Errorf(scheme.CodeNotFound, "Notifications are not set up on this service yet.")
 
 // Key returns the VAPID public key (base64url), for the browser's
 // applicationServerKey.
@@ -82,7 +82,9 @@ func (s *Service) Subscribe(ctx context.Context, u scheme.User, sub Subscription
 	case sub.Endpoint == "":
 		problems["endpoint"] = "Give the subscription's endpoint."
 	case errors.Is(err, pushaddr.ErrRefused):
-		problems["endpoint"] = "This endpoint cannot be used: " + strings.TrimPrefix(err.Error(), pushaddr.ErrRefused.Error()+": ") + "."
+		// The reason is pushaddr's (in English, for the log of a client's
+		// developer); the member's words are one sentence.
+		problems["endpoint"] = "This endpoint cannot be used: notifications go only to https addresses on the public internet."
 	case err != nil:
 		return "", err
 	}
@@ -102,7 +104,7 @@ func (s *Service) Subscribe(ctx context.Context, u scheme.User, sub Subscription
 		return "", err
 	}
 	if len(devices) >= MaxDevices {
-		return "", scheme.Errorf(scheme.CodeConflict, "You have push on %d devices, the most there can be. Remove one you no longer use first.", MaxDevices)
+		return "", scheme.Errorf(scheme.CodeConflict, "You have notifications on 10 devices, the most there can be. Remove one you no longer use first.")
 	}
 	return s.DB.Push.Subscribe(ctx, u.ID, store.PushSubscription{Endpoint: sub.Endpoint, Keys: sub.Keys, Label: Label(label)})
 }
@@ -148,4 +150,29 @@ func (s *Service) SetDiscreet(ctx context.Context, u scheme.User, on bool) error
 		return err
 	}
 	return s.DB.Push.SetDiscreet(ctx, u.ID, on)
+}
+
+// DeviceName names a device from its browser's User-Agent, as a member
+// would ("Chrome on Android"), to tell her devices apart in her list.
+// Nothing finer (no version, no model) is kept.
+func DeviceName(ua string) string {
+	browser := "A browser"
+	for _, b := range []struct{ token, name string }{
+		{"SamsungBrowser", "Samsung Internet"}, {"OPR/", "Opera"}, {"Edg", "Edge"}, {"Firefox", "Firefox"},
+		{"FxiOS", "Firefox"}, {"CriOS", "Chrome"}, {"Chrome", "Chrome"}, {"Safari", "Safari"},
+	} {
+		if strings.Contains(ua, b.token) {
+			browser = b.name
+			break
+		}
+	}
+	for _, o := range []struct{ token, name string }{
+		{"Android", "Android"}, {"iPhone", "iPhone"}, {"iPad", "iPad"}, {"Windows", "Windows"},
+		{"Mac OS X", "a Mac"}, {"CrOS", "a Chromebook"}, {"Linux", "Linux"},
+	} {
+		if strings.Contains(ua, o.token) {
+			return browser + " on " + o.name
+		}
+	}
+	return browser
 }
