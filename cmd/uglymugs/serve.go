@@ -28,6 +28,7 @@ import (
 	"uglymugs/internal/report"
 	"uglymugs/internal/settings"
 	"uglymugs/internal/store"
+	"uglymugs/internal/town"
 	"uglymugs/internal/translation"
 	"uglymugs/internal/web"
 )
@@ -207,6 +208,7 @@ func serve(ctx context.Context, ln net.Listener, db *store.DB, cfg serveConfig, 
 		// Corrections saved here show from the next page; those saved on
 		// another instance within correctionsPoll (Watch).
 		Translations: translations,
+		Towns:        town.New(db),
 		Push:         push.New(db, cfg.push),
 		Health:       db,
 	}, log, reg)

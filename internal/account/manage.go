@@ -10,6 +10,7 @@ import (
 	"uglymugs/internal/password"
 	"uglymugs/internal/scheme"
 	"uglymugs/internal/store"
+	"uglymugs/internal/town"
 )
 
 // ChangePassword checks the current password and sets a new one; every
@@ -115,10 +116,11 @@ func (s *Service) ResetForMember(ctx context.Context, actor scheme.User, userID,
 	return s.DB.Accounts.SetPassword(ctx, actor.ID, userID, h, s.URL)
 }
 
-// ProfileInput is a member's edit of their own details.
+// ProfileInput is a member's edit of their own details. Towns narrow her
+// alerts within Regions (none in a region: the whole region).
 type ProfileInput struct {
 	WorkName, RealName, Email, Mobile, Area string
-	AlertChannels, Regions                  []string
+	AlertChannels, Regions, Towns           []string
 	Gender, Sector                          string
 }
 
@@ -166,11 +168,24 @@ func checkProfile(ctx context.Context, s *Service, u scheme.User, in ProfileInpu
 		}
 	}
 	problems := s.fieldProblems(ctx, ai)
+	towns := town.Compact(in.Towns)
+	if _, ok := problems["regions"]; !ok {
+		all, err := s.DB.Towns.All(ctx)
+		if err != nil {
+			return store.ProfileUpdate{}, err
+		}
+		if msg := scheme.TownChoiceProblem(all, in.Regions, towns, prof.Towns); msg != "" {
+			if problems == nil {
+				problems = map[string]string{}
+			}
+			problems["towns"] = msg
+		}
+	}
 	if len(problems) > 0 {
 		return store.ProfileUpdate{}, scheme.Invalid(problems)
 	}
 	up := store.ProfileUpdate{WorkName: strings.TrimSpace(in.WorkName), RealName: strings.TrimSpace(in.RealName), Area: strings.TrimSpace(in.Area),
-		Regions: in.Regions, Gender: in.Gender, Sector: in.Sector}
+		Regions: in.Regions, Towns: towns, Gender: in.Gender, Sector: in.Sector}
 	if in.Email != "" {
 		up.Email, _ = identifier.EmailAddress(in.Email)
 	}

@@ -37,12 +37,15 @@ type ProfileChange struct {
 	Gender        *string   `json:"gender"`
 	Sector        *string   `json:"sector"`
 	Area          *string   `json:"area"`
+	// Towns narrow her alerts within her regions (none in a region: the
+	// whole region).
+	Towns *[]string `json:"towns"`
 }
 
 // over gives the whole profile edit: p as it is, with c's fields laid on it.
 func (c ProfileChange) over(p scheme.Profile) ProfileInput {
 	in := ProfileInput{WorkName: p.WorkName, RealName: p.RealName, Email: p.Email, Mobile: p.Mobile, Area: p.Area,
-		Regions: p.Regions, Gender: p.Gender, Sector: p.Sector}
+		Regions: p.Regions, Towns: p.Towns, Gender: p.Gender, Sector: p.Sector}
 	if p.AlertEmail {
 		in.AlertChannels = append(in.AlertChannels, "email")
 	}
@@ -66,6 +69,9 @@ func (c ProfileChange) over(p scheme.Profile) ProfileInput {
 	}
 	if c.Regions != nil {
 		in.Regions = *c.Regions
+	}
+	if c.Towns != nil {
+		in.Towns = *c.Towns
 	}
 	return in
 }

@@ -41,6 +41,7 @@ type Input struct {
 	Severity      *string              `json:"severity"`
 	Nationwide    *bool                `json:"nationwide"`
 	Regions       *[]string            `json:"regions"`
+	Towns         *[]string            `json:"towns"` // within Regions: see the store's targeting rule
 	Sectors       *[]string            `json:"sectors"`
 	Genders       *[]string            `json:"genders"`
 	IncidentTypes *[]string            `json:"incident_types"`
@@ -422,6 +423,10 @@ func (s *Service) apply(ctx context.Context, a *scheme.Alert, in Input, rs []sch
 	if in.Regions != nil {
 		a.Regions = compact(*in.Regions)
 	}
+	keptTowns := a.Towns
+	if in.Towns != nil {
+		a.Towns = compact(*in.Towns)
+	}
 	if in.Sectors != nil {
 		a.Sectors = compact(*in.Sectors)
 	}
@@ -450,7 +455,7 @@ func (s *Service) apply(ctx context.Context, a *scheme.Alert, in Input, rs []sch
 	}
 	applyTranslations(a, in.Translations, problems)
 	if a.Nationwide {
-		a.Regions = nil
+		a.Regions, a.Towns = nil, nil
 	}
 	switch n := utf8.RuneCountInString(a.Title); {
 	case n == 0:
@@ -479,6 +484,15 @@ func (s *Service) apply(ctx context.Context, a *scheme.Alert, in Input, rs []sch
 	}
 	if bad := unknown(a.Regions, regions); bad != "" {
 		problems["regions"] = fmt.Sprintf("%q is not one of the scheme's regions.", bad)
+	}
+	if len(a.Towns) > 0 {
+		all, err := s.DB.Towns.All(ctx)
+		if err != nil {
+			return err
+		}
+		if msg := scheme.TownChoiceProblem(all, a.Regions, a.Towns, keptTowns); msg != "" {
+			problems["towns"] = msg
+		}
 	}
 	if bad := unknown(a.Sectors, sectors); bad != "" {
 		problems["sectors"] = fmt.Sprintf("%q is not one of the sectors.", bad)

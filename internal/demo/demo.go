@@ -21,6 +21,7 @@ import (
 	"uglymugs/internal/report"
 	"uglymugs/internal/scheme"
 	"uglymugs/internal/store"
+	"uglymugs/internal/town"
 )
 
 // Login is a demo sign-in to print.
@@ -109,6 +110,10 @@ func Seed(ctx context.Context, db *store.DB, acc *account.Service, reports *repo
 	if err != nil {
 		return nil, err
 	}
+	towns := town.New(db)
+	if err := seedTowns(ctx, db, towns, users["demo-admin"]); err != nil {
+		return nil, err
+	}
 	terms, err := db.Content.CurrentTerms(ctx)
 	if err != nil {
 		return nil, err
@@ -132,6 +137,16 @@ func Seed(ctx context.Context, db *store.DB, acc *account.Service, reports *repo
 			}
 			logins = append(logins, l)
 		}
+	}
+	// Scarlett narrowed her London alerts to Camden, where she works; the
+	// South East stays whole.
+	scarlett, err := db.Accounts.UserByUsername(ctx, "demo-member")
+	if err != nil {
+		return nil, err
+	}
+	db.SetClock(func() time.Time { return c.daysAgo(95, 21, 30) })
+	if err := towns.SetMine(ctx, scarlett, []string{"camden"}); err != nil {
+		return nil, fmt.Errorf("demo towns: %w", err)
 	}
 	contact, err := db.Accounts.UserByUsername(ctx, "demo-project")
 	if err != nil {
@@ -166,6 +181,19 @@ func Seed(ctx context.Context, db *store.DB, acc *account.Service, reports *repo
 		return nil, err
 	}
 	return logins, nil
+}
+
+// seedTowns adds the demo's towns (Towns) to each region, as an admin
+// does on the Towns page, in the regions' order.
+func seedTowns(ctx context.Context, db *store.DB, svc *town.Service, admin scheme.User) error {
+	for _, r := range scheme.DefaultRegions {
+		for _, name := range Towns[r.Slug] {
+			if _, err := svc.Add(ctx, admin, r.Slug, name); err != nil {
+				return fmt.Errorf("demo town %s: %w", name, err)
+			}
+		}
+	}
+	return nil
 }
 
 // apply files an application as it would have been filed at a moment.

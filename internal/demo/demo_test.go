@@ -90,6 +90,29 @@ func TestSeed_TellsACoherentStory(t *testing.T) {
 			}
 		})
 
+		t.Run("the scheme offers the demo's towns, and Scarlett narrowed to Camden", func(t *testing.T) {
+			all, err := db.Towns.All(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, r := range scheme.DefaultRegions {
+				var names []string
+				for _, x := range all.Offered(r.Slug) {
+					names = append(names, x.Name)
+				}
+				if !slices.Equal(names, Towns[r.Slug]) {
+					t.Errorf("%s offers %v, want %v", r.Slug, names, Towns[r.Slug])
+				}
+			}
+			u, err := db.Accounts.UserByUsername(ctx, "demo-member")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if p, err := db.Accounts.Profile(ctx, u.ID); err != nil || !slices.Equal(p.Towns, []string{"camden"}) {
+				t.Errorf("Scarlett's towns %v, %v; want [camden]", p.Towns, err)
+			}
+		})
+
 		alerts, err := db.Alerts.Alerts(ctx, scheme.AlertFilter{})
 		if err != nil {
 			t.Fatal(err)

@@ -48,6 +48,10 @@ const MaxDevices = 10 // the message below says 10
 // receivers are the roles alerts reach.
 var receivers = []scheme.Role{scheme.RoleMember, scheme.RoleOrgContact, scheme.RoleOrgStaff}
 
+// CanUse says whether u may have push and discreet mode (an active
+// member, key contact or organisation staff).
+func CanUse(u scheme.User) error { return canReceive(u) }
+
 func canReceive(u scheme.User) error {
 	if !slices.Contains(receivers, u.Role) || u.Status != scheme.StatusActive {
 		return scheme.Errorf(scheme.CodeForbidden, "Only members get alerts as notifications.")

@@ -63,7 +63,8 @@ func (c AlertContent) In(code string) (title, body string, translated bool) {
 }
 
 // Alert is one anonymised warning. Targeting: every active member in
-// Regions (or everyone if Nationwide), narrowed to Sectors and Genders when
+// Regions (or everyone if Nationwide), narrowed to Towns within a region
+// when it names some there, and to Sectors and Genders when
 // those are set (see the store's targeting rule for members who did not say).
 type Alert struct {
 	ID            string      `json:"id"`
@@ -74,6 +75,7 @@ type Alert struct {
 	IncidentAt    time.Time   `json:"incident_at"` // the (earliest) incident; shown as a date
 	Nationwide    bool        `json:"nationwide"`
 	Regions       []string    `json:"regions"`
+	Towns         []string    `json:"towns,omitempty"` // within Regions: see the store's targeting rule
 	Sectors       []string    `json:"sectors"`
 	Genders       []string    `json:"genders"`
 	Version       int         `json:"version"`
@@ -103,7 +105,7 @@ type Alert struct {
 // keeps only its notice.
 func (a Alert) ForMembers() Alert {
 	m := Alert{ID: a.ID, Status: a.Status, Severity: a.Severity, IncidentTypes: a.IncidentTypes, IncidentAt: a.IncidentAt,
-		Nationwide: a.Nationwide, Regions: a.Regions, Sectors: a.Sectors, Genders: a.Genders, Version: a.Version,
+		Nationwide: a.Nationwide, Regions: a.Regions, Towns: a.Towns, Sectors: a.Sectors, Genders: a.Genders, Version: a.Version,
 		PublishedAt: a.PublishedAt, WithdrawnAt: a.WithdrawnAt, Notice: a.Notice, ReadAt: a.ReadAt, Unreadable: a.Unreadable}
 	if a.Status == AlertPublished {
 		m.AlertContent = a.AlertContent
@@ -210,7 +212,8 @@ func CanEdit(old, edited Alert) error {
 	case AlertDraft:
 		return nil
 	case AlertPublished:
-		if edited.Nationwide != old.Nationwide || !sameSet(edited.Regions, old.Regions) || !sameSet(edited.Sectors, old.Sectors) ||
+		if edited.Nationwide != old.Nationwide || !sameSet(edited.Regions, old.Regions) || !sameSet(edited.Towns, old.Towns) ||
+			!sameSet(edited.Sectors, old.Sectors) ||
 			!sameSet(edited.Genders, old.Genders) {
 			return Errorf(CodeConflict, "Who an alert goes to cannot change once it is published. Withdraw it and write a new one.")
 		}

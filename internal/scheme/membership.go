@@ -149,15 +149,18 @@ type Organisation struct {
 
 // Profile is what a member told us about themselves.
 type Profile struct {
-	UserID          string    `json:"user_id,omitempty"`
-	Membership      string    `json:"membership,omitempty"` // a MembershipType, or "staff"
-	WorkName        string    `json:"work_name,omitempty"`
-	RealName        string    `json:"real_name,omitempty"`
-	Email           string    `json:"email,omitempty"`
-	Mobile          string    `json:"mobile,omitempty"`
-	AlertEmail      bool      `json:"alert_email"`
-	AlertSMS        bool      `json:"alert_sms"`
-	Regions         []string  `json:"regions,omitempty"`
+	UserID     string   `json:"user_id,omitempty"`
+	Membership string   `json:"membership,omitempty"` // a MembershipType, or "staff"
+	WorkName   string   `json:"work_name,omitempty"`
+	RealName   string   `json:"real_name,omitempty"`
+	Email      string   `json:"email,omitempty"`
+	Mobile     string   `json:"mobile,omitempty"`
+	AlertEmail bool     `json:"alert_email"`
+	AlertSMS   bool     `json:"alert_sms"`
+	Regions    []string `json:"regions,omitempty"`
+	// Towns narrow her alerts within her regions (none in a region: the
+	// whole region); slugs of scheme.Towns.
+	Towns           []string  `json:"towns,omitempty"`
 	Gender          string    `json:"gender,omitempty"`
 	Sector          string    `json:"sector,omitempty"`
 	Area            string    `json:"area,omitempty"`

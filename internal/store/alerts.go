@@ -139,7 +139,7 @@ func (db *core) sealAlert(a scheme.Alert) (content, flags []byte, err error) {
 	return content, flags, err
 }
 
-// setAlertTargets replaces the alert's regions, sectors, genders, incident
+// setAlertTargets replaces the alert's regions, towns, sectors, genders, incident
 // types and searchable identifiers.
 func (db *core) setAlertTargets(ctx context.Context, tx *sql.Tx, a scheme.Alert) error {
 	sets := []struct {
@@ -147,6 +147,7 @@ func (db *core) setAlertTargets(ctx context.Context, tx *sql.Tx, a scheme.Alert)
 		values        []string
 	}{
 		{"alert_regions", "region", a.Regions},
+		{"alert_towns", "town", a.Towns},
 		{"alert_sectors", "sector", a.Sectors},
 		{"alert_genders", "gender", a.Genders},
 		{"alert_incident_types", "type", a.IncidentTypes},
@@ -529,6 +530,7 @@ func (db *core) fillAlertLists(ctx context.Context, q queryer, as []scheme.Alert
 		set   func(a *scheme.Alert, v string)
 	}{
 		{`SELECT alert_id, region FROM alert_regions WHERE alert_id IN (` + in + `) ORDER BY region`, func(a *scheme.Alert, v string) { a.Regions = append(a.Regions, v) }},
+		{`SELECT alert_id, town FROM alert_towns WHERE alert_id IN (` + in + `) ORDER BY town`, func(a *scheme.Alert, v string) { a.Towns = append(a.Towns, v) }},
 		{`SELECT alert_id, sector FROM alert_sectors WHERE alert_id IN (` + in + `) ORDER BY sector`, func(a *scheme.Alert, v string) { a.Sectors = append(a.Sectors, v) }},
 		{`SELECT alert_id, gender FROM alert_genders WHERE alert_id IN (` + in + `) ORDER BY gender`, func(a *scheme.Alert, v string) { a.Genders = append(a.Genders, v) }},
 		{`SELECT alert_id, type FROM alert_incident_types WHERE alert_id IN (` + in + `) ORDER BY type`, func(a *scheme.Alert, v string) { a.IncidentTypes = append(a.IncidentTypes, v) }},

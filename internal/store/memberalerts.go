@@ -212,12 +212,21 @@ func (area Alerts) ModerateAddition(ctx context.Context, actor, id string, appro
 }
 
 // Targeting: who an alert reaches. One rule, written once, used to count
-// the audience before publishing and to fan out after it:
+// the audience before publishing, to fan out after it and to backfill a
+// new member's feed:
 //
 //   - active members only (individuals, organisations' key contacts and
 //     staff), never applicants, revoked members or scheme staff;
 //   - nationwide, or a member in one of the alert's regions (an
 //     organisation's staff count as being in their key contact's regions);
+//   - within a region where the alert names towns, a member who chose one
+//     of those towns or who narrowed to no town there (the key contact's
+//     towns for staff, as for regions). A region where the alert names no
+//     town reaches all its members, those who narrowed to towns too: a
+//     member who chose "Camden" still gets an alert for all of London.
+//     Her retired towns still match an alert that names them, but a
+//     member whose towns in a region are all retired counts as not having
+//     narrowed there, so that no admin's change leaves her unwarned;
 //   - when the alert names sectors, a member whose sector is one of them or
 //     who did not say; likewise for genders ("prefer not to say" counts as
 //     not saying). Nobody is left unwarned for declining a monitoring
@@ -228,14 +237,24 @@ const targetFrom = ` FROM users u JOIN profiles p ON p.user_id = u.id
 	WHERE u.status = 'active' AND u.role IN ('member', 'org_contact', 'org_staff')
 	AND (EXISTS (SELECT 1 FROM alerts a WHERE a.id = $1 AND a.nationwide)
 		OR EXISTS (SELECT 1 FROM alert_regions ar JOIN profile_regions pr ON pr.region = ar.region
-			WHERE ar.alert_id = $1 AND pr.user_id = u.id)
+			WHERE ar.alert_id = $1 AND pr.user_id = u.id` + inTowns + `)
 		OR EXISTS (SELECT 1 FROM alert_regions ar JOIN profile_regions pr ON pr.region = ar.region
 			JOIN users k ON k.id = pr.user_id AND k.role = 'org_contact'
-			WHERE ar.alert_id = $1 AND u.organisation_id IS NOT NULL AND k.organisation_id = u.organisation_id))
+			WHERE ar.alert_id = $1 AND u.organisation_id IS NOT NULL AND k.organisation_id = u.organisation_id` + inTowns + `))
 	AND (NOT EXISTS (SELECT 1 FROM alert_sectors s WHERE s.alert_id = $1) OR p.sector = ''
 		OR p.sector IN (SELECT s.sector FROM alert_sectors s WHERE s.alert_id = $1))
 	AND (NOT EXISTS (SELECT 1 FROM alert_genders g WHERE g.alert_id = $1) OR p.gender IN ('', 'prefer-not')
 		OR p.gender IN (SELECT g.gender FROM alert_genders g WHERE g.alert_id = $1))`
+
+// inTowns narrows a match of the alert's region ar with the profile region
+// pr (of the member, or her key contact) by towns, as targetFrom says.
+const inTowns = `
+			AND (NOT EXISTS (SELECT 1 FROM alert_towns aw JOIN towns t ON t.slug = aw.town
+					WHERE aw.alert_id = $1 AND t.region = ar.region)
+				OR NOT EXISTS (SELECT 1 FROM profile_towns pt JOIN towns t ON t.slug = pt.town
+					WHERE pt.user_id = pr.user_id AND t.region = ar.region AND t.retired_at IS NULL)
+				OR EXISTS (SELECT 1 FROM profile_towns pt JOIN alert_towns aw ON aw.town = pt.town JOIN towns t ON t.slug = pt.town
+					WHERE pt.user_id = pr.user_id AND aw.alert_id = $1 AND t.region = ar.region))`
 
 // Channel conditions on top of targetFrom: the member chose the channel and
 // has an address for it.

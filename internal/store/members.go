@@ -32,6 +32,7 @@ type ProfileUpdate struct {
 	WorkName, RealName, Email, Mobile, Area string
 	AlertEmail, AlertSMS                    bool
 	Regions                                 []string
+	Towns                                   []string // within Regions (checked by the caller)
 	Gender, Sector                          string
 }
 
@@ -55,6 +56,9 @@ func (area Accounts) UpdateProfile(ctx context.Context, userID string, u Profile
 			return scheme.ErrNotFound
 		}
 		if err := db.setRegions(ctx, tx, userID, u.Regions); err != nil {
+			return err
+		}
+		if err := db.setTowns(ctx, tx, userID, u.Towns); err != nil {
 			return err
 		}
 		return db.appendAudit(ctx, tx, audit.Entry{Actor: userID, Action: "profile.update", SubjectType: "user", SubjectID: userID})

@@ -429,19 +429,11 @@ func (db *core) profile(ctx context.Context, q queryer, userID string) (scheme.P
 	if o.err != nil {
 		return p, o.err
 	}
-	rows, err := q.QueryContext(ctx, `SELECT region FROM profile_regions WHERE user_id = $1 ORDER BY region`, userID)
-	if err != nil {
+	if p.Regions, err = queryStrings(ctx, q, `SELECT region FROM profile_regions WHERE user_id = $1 ORDER BY region`, userID); err != nil {
 		return p, err
 	}
-	defer rows.Close()
-	for rows.Next() {
-		var r string
-		if err := rows.Scan(&r); err != nil {
-			return p, err
-		}
-		p.Regions = append(p.Regions, r)
-	}
-	return p, rows.Err()
+	p.Towns, err = profileTowns(ctx, q, userID)
+	return p, err
 }
 
 func (db *core) organisationOfUser(ctx context.Context, q queryer, userID string) (scheme.Organisation, error) {

@@ -77,7 +77,9 @@ type DB struct {
 	Settings   Settings
 	// Translations holds admins' corrections of the catalogues' words.
 	Translations Translations
-	Push         Push
+	// Towns holds the towns within regions and members' choice of them.
+	Towns Towns
+	Push  Push
 }
 
 // Accounts holds applications, members, staff and their credentials.
@@ -116,6 +118,7 @@ func newDB(c *core) *DB {
 	db.Checks = Checks{c}
 	db.Settings = Settings{c}
 	db.Translations = Translations{c}
+	db.Towns = Towns{c}
 	db.Push = Push{c}
 	c.top = db
 	return db

@@ -88,10 +88,8 @@ var webTwins = map[string]twin{
 	"GET /account/push":              {api: "GET /api/v1/push/subscriptions"},
 	"POST /account/push":             {api: "POST /api/v1/push/subscriptions"},
 	"POST /account/push/{id}/remove": {api: "DELETE /api/v1/push/subscriptions/{id}"},
-	// Not yet a twin: discreet mode joins PATCH /api/v1/me with the push
-	// work (issue 19), which then names it here.
-	"POST /account/push/discreet": {reason: "to come as `discreet` on PATCH /api/v1/me (the push work, issue 19)"},
-	"POST /account/leave":         {api: "DELETE /api/v1/me"},
+	"POST /account/push/discreet":    {api: "PATCH /api/v1/me"},
+	"POST /account/leave":            {api: "DELETE /api/v1/me"},
 
 	// Her reports.
 	"GET /reports":                     {api: "GET /api/v1/reports"},

@@ -138,6 +138,10 @@ func TestAuthorisationMatrix_EveryRouteForEveryRole(t *testing.T) {
 	if _, err := db.Reports.SetConsents(ctx, users["member"].ID, rep, scheme.Consents{Alert: true, Police: true}); err != nil {
 		t.Fatal(err)
 	}
+	town, err := db.Towns.AddTown(ctx, users["admin"].ID, "london", "Camden", "camden")
+	if err != nil {
+		t.Fatal(err)
+	}
 	ps := police.New(db, hours)
 	export, err := ps.CreateExport(ctx, users["coord"], police.ExportInput{ReportIDs: []string{rep}, Purpose: "p", Recipient: "r", Format: "csv"})
 	if err != nil {
@@ -319,6 +323,11 @@ func TestAuthorisationMatrix_EveryRouteForEveryRole(t *testing.T) {
 		"GET /admin/languages/{lang}/message":              {path: "/admin/languages/ro/message?id=Sign+in", allowed: admins},
 		"POST /admin/languages/{lang}/message":             {path: "/admin/languages/ro/message", allowed: admins},
 		"POST /admin/terms":                                {path: "/admin/terms", allowed: admins},
+		"GET /admin/towns":                                 {path: "/admin/towns", allowed: admins},
+		"POST /admin/towns":                                {path: "/admin/towns", allowed: admins},
+		"POST /admin/towns/{slug}/rename":                  {path: "/admin/towns/" + town.Slug + "/rename", allowed: admins},
+		"POST /admin/towns/{slug}/move":                    {path: "/admin/towns/" + town.Slug + "/move", allowed: admins},
+		"POST /admin/towns/{slug}/retire":                  {path: "/admin/towns/" + town.Slug + "/retire", allowed: admins},
 		"GET /admin/api-keys":                              {path: "/admin/api-keys", allowed: admins},
 		"POST /admin/api-keys":                             {path: "/admin/api-keys", allowed: admins},
 		"POST /admin/api-keys/{id}/revoke":                 {path: "/admin/api-keys/" + key.ID + "/revoke", allowed: admins, destructive: true},

@@ -109,7 +109,7 @@ func TestMeAPI_PartialChangeWithTheProfilePagesRules(t *testing.T) {
 		if status, _ := d.call("coordA", "PATCH", "/api/v1/me", `{"profile":{"work_name":"Staff"}}`); status != http.StatusForbidden {
 			t.Errorf("a coordinator's profile change: %d, want 403", status)
 		}
-		if status, out := d.call("member", "PATCH", "/api/v1/me", `{"profile":{"towns":["x"]}}`); status != http.StatusUnprocessableEntity || fields(out)["towns"] == nil {
+		if status, out := d.call("member", "PATCH", "/api/v1/me", `{"profile":{"nickname":"x"}}`); status != http.StatusUnprocessableEntity || fields(out)["nickname"] == nil {
 			t.Errorf("an unknown field: %d %v", status, out)
 		}
 	})

@@ -50,6 +50,21 @@ func TestPseudoLocale_NoUntranslatedText(t *testing.T) {
 	}
 	member := approved(t, db, acc, account.ApplicationInput{Type: "individual", Username: "m.pseudo", WorkName: "Pseudo", Email: "pseudo@example.org"})
 	session := &http.Cookie{Name: "um", Value: sessionFor(t, db, member)}
+	// She narrowed her London alerts to a town, and kept one retired
+	// since: the towns' words show on her details and her data. Town
+	// names are the scheme's data.
+	for _, name := range []string{"Camden", "Bow"} {
+		if _, err := db.Towns.AddTown(context.Background(), "admin", "london", name, strings.ToLower(name)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := db.Towns.SetMemberTowns(context.Background(), member, []string{"camden", "bow"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.Towns.RetireTown(context.Background(), "admin", "bow", true); err != nil {
+		t.Fatal(err)
+	}
+	allowed = append(allowed, "Camden", "Bow")
 	// An applicant, signed in while her application waits.
 	app, err := acc.Apply(context.Background(), account.ApplicationInput{Type: "individual", Username: "a.pseudo", WorkName: "Waiting",
 		Email: "waiting@example.org", Password: "a long test passphrase", TermsVersion: 1, Regions: []string{"london"}})

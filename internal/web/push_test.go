@@ -132,6 +132,25 @@ func TestPush_API_SubscribeListRemoveAndRefusals(t *testing.T) {
 		if _, out := call(ana, "GET", "/api/v1/push/subscriptions", ""); len(out["devices"].([]any)) != 0 {
 			t.Errorf("after removing: %v", out)
 		}
+
+		// Discreet mode, through PATCH /api/v1/me, as the page sets it.
+		if status, me := call(ana, "PATCH", "/api/v1/me", `{"discreet":true}`); status != http.StatusOK || me["discreet"] != true {
+			t.Errorf("discreet mode on: %d %v", status, me)
+		}
+		status, me := call(ana, "GET", "/api/v1/me", "")
+		if status != http.StatusOK || me["discreet"] != true {
+			t.Errorf("GET /me after: %d %v", status, me)
+		}
+		if id, _ := me["id"].(string); id == "" {
+			t.Error("no id")
+		} else if on, err := db.Push.Discreet(ctx, id); err != nil || !on {
+			t.Errorf("discreet mode not stored: %v %v", on, err)
+		}
+		if status, me := call(bea, "PATCH", "/api/v1/me", `{"discreet":true,"language":"xx"}`); status != http.StatusUnprocessableEntity {
+			t.Errorf("discreet with a bad language: %d %v", status, me)
+		} else if _, me := call(bea, "GET", "/api/v1/me", ""); me["discreet"] != false {
+			t.Errorf("a refused change turned discreet mode on: %v", me)
+		}
 	})
 }
 

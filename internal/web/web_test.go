@@ -28,6 +28,7 @@ import (
 	"uglymugs/internal/settings"
 	"uglymugs/internal/store"
 	"uglymugs/internal/store/storetest"
+	"uglymugs/internal/town"
 	"uglymugs/internal/translation"
 	"uglymugs/internal/web"
 )
@@ -88,7 +89,7 @@ func services(t testing.TB, db *store.DB, accounts *account.Service, limits chec
 		t.Fatal(err)
 	}
 	return web.Services{Accounts: accounts, Reports: reports, Alerts: alert.New(db, hours.Location),
-		Checks: checks, Police: pol, Content: contents, Settings: set, Translations: translations, Health: db,
+		Checks: checks, Police: pol, Content: contents, Settings: set, Translations: translations, Towns: town.New(db), Health: db,
 		Push: push.New(db, pushaddr.Policy{})}
 }
 

@@ -202,14 +202,34 @@ func (s *server) getTerms() http.Handler {
 	})
 }
 
+// regionJSON is a region with the towns it offers (GET /api/v1/regions).
+type regionJSON struct {
+	Slug  string     `json:"slug"`
+	Name  string     `json:"name"`
+	Towns []townJSON `json:"towns"`
+}
+
+type townJSON struct {
+	Slug string `json:"slug"`
+	Name string `json:"name"`
+}
+
 func (s *server) listRegions() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	return s.public(func(w http.ResponseWriter, r *http.Request, _ scheme.User) error {
 		l := s.Content.Lists()
-		out := make([]map[string]string, len(l.Regions))
+		all, err := s.Towns.All(r.Context())
+		if err != nil {
+			return err
+		}
+		out := make([]regionJSON, len(l.Regions))
 		for i, x := range l.Regions {
-			out[i] = map[string]string{"slug": x.Slug, "name": x.Name}
+			out[i] = regionJSON{Slug: x.Slug, Name: x.Name, Towns: []townJSON{}}
+			for _, t := range all.Offered(x.Slug) {
+				out[i].Towns = append(out[i].Towns, townJSON{Slug: t.Slug, Name: t.Name})
+			}
 		}
 		core.WriteJSON(w, http.StatusOK, out)
+		return nil
 	})
 }
 
@@ -292,7 +312,11 @@ func (s *server) getMe(w http.ResponseWriter, r *http.Request, u scheme.User) er
 	if err != nil {
 		return err
 	}
-	core.WriteJSON(w, http.StatusOK, me)
+	out, err := s.withDiscreet(r, u, me)
+	if err != nil {
+		return err
+	}
+	core.WriteJSON(w, http.StatusOK, out)
 	return nil
 }
 

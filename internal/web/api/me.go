@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"uglymugs/internal/account"
+	"uglymugs/internal/push"
 	"uglymugs/internal/scheme"
 	"uglymugs/internal/web/core"
 )
@@ -13,18 +14,57 @@ import (
 // details and language, password, second factor, the terms, and the
 // answer to a question about her application.
 
-// patchMe changes the caller's details and language (PATCH /api/v1/me):
-// what is left out stays as it is; on any problem nothing changes.
+// patchMe changes the caller's details, language and discreet mode
+// (PATCH /api/v1/me): what is left out stays as it is; on any problem
+// nothing changes.
 func (s *server) patchMe() http.Handler {
-	return s.tokenAuth(withJSON(s, func(r *http.Request, u scheme.User, in account.MeChange) (int, any, error) {
+	return s.tokenAuth(withJSON(s, func(r *http.Request, u scheme.User, in struct {
+		account.MeChange
+		Discreet *bool `json:"discreet"`
+	}) (int, any, error) {
+		ctx := r.Context()
 		if in.Profile != nil {
 			if err := s.termsGate(r, u); err != nil {
 				return 0, nil, err
 			}
 		}
-		me, err := account.OwnOf(s.Accounts).Change(r.Context(), u, in)
-		return http.StatusOK, me, err
+		if in.Discreet != nil {
+			if s.Push == nil {
+				return 0, nil, push.ErrOff
+			}
+			if err := push.CanUse(u); err != nil {
+				return 0, nil, err
+			}
+		}
+		me, err := account.OwnOf(s.Accounts).Change(ctx, u, in.MeChange)
+		if err != nil {
+			return 0, nil, err
+		}
+		if in.Discreet != nil {
+			if err := s.Push.SetDiscreet(ctx, u, *in.Discreet); err != nil {
+				return 0, nil, err
+			}
+		}
+		out, err := s.withDiscreet(r, u, me)
+		return http.StatusOK, out, err
 	}))
+}
+
+// meOut is the account as the API shows it: with discreet mode, which
+// the push service keeps.
+type meOut struct {
+	account.Me
+	Discreet bool `json:"discreet"`
+}
+
+func (s *server) withDiscreet(r *http.Request, u scheme.User, me account.Me) (meOut, error) {
+	out := meOut{Me: me}
+	if s.Push == nil || push.CanUse(u) != nil {
+		return out, nil
+	}
+	var err error
+	out.Discreet, err = s.Push.Discreet(r.Context(), u)
+	return out, err
 }
 
 // changePassword sets a new password. Every session ends with the change,

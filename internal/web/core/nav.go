@@ -69,6 +69,7 @@ var staffGroups = []struct {
 	}},
 	{"Settings", true, []NavItem{
 		{Label: "Settings", URL: "/admin/settings"},
+		{Label: "Towns", URL: "/admin/towns"},
 		{Label: "API keys", URL: "/admin/api-keys"},
 	}},
 }

@@ -21,6 +21,7 @@ import (
 	"uglymugs/internal/push"
 	"uglymugs/internal/report"
 	"uglymugs/internal/settings"
+	"uglymugs/internal/town"
 	"uglymugs/internal/translation"
 	"uglymugs/internal/vault"
 )
@@ -88,6 +89,8 @@ type Services struct {
 	// catalogue is the pages'. Without it (a test of one part), the pages
 	// read the files alone and its admin pages are not found.
 	Translations *translation.Service
+	// Towns are the towns within regions, which admins keep.
+	Towns *town.Service
 	// Push is members' push notifications and discreet mode; nil: push off.
 	Push   *push.Service
 	Health Health
@@ -118,6 +121,7 @@ type Server struct {
 	// Translations are admins' corrections of Words; nil in tests of
 	// one part.
 	Translations *translation.Service
+	Towns        *town.Service
 	Push         *push.Service
 	views        *viewSets
 	assets       *assets
@@ -149,11 +153,14 @@ func New(cfg Config, svc Services, log *slog.Logger, reg *prometheus.Registry) (
 	if svc.Settings == nil {
 		return nil, errors.New("web: no settings service")
 	}
+	if svc.Towns == nil {
+		return nil, errors.New("web: no towns service")
+	}
 	watchUnreadable(svc.Health, reg, log)
 	return &Server{
 		Config: cfg, health: svc.Health, Content: svc.Content, Accounts: svc.Accounts, Reports: svc.Reports,
 		Alerts: svc.Alerts, Checks: svc.Checks, Police: svc.Police, Settings: svc.Settings, Log: log, views: views, assets: a, Words: words,
-		Translations: svc.Translations, Push: svc.Push,
+		Translations: svc.Translations, Towns: svc.Towns, Push: svc.Push,
 		metrics: newHTTPMetrics(reg), reg: reg,
 		termsHTML:  map[termsKey]template.HTML{},
 		writeSlots: make(chan struct{}, cmp.Or(cfg.WriteSlots, 8)),

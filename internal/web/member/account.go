@@ -7,6 +7,7 @@ import (
 	"html/template"
 	"image/png"
 	"net/http"
+	"slices"
 	"strings"
 
 	"uglymugs/internal/account"
@@ -71,6 +72,22 @@ func (s *server) answer(w http.ResponseWriter, r *http.Request, u scheme.User) e
 type ProfileView struct {
 	core.JoinView
 	Membership string
+	// TownGroups are, for each of her regions with towns, the towns she
+	// may narrow her alerts to there.
+	TownGroups []townGroup
+}
+
+// townGroup is one region's towns on the profile form.
+type townGroup struct {
+	Region, RegionName string
+	Towns              []townBox
+}
+
+// townBox is one town's box; a retired town shows only while she has it,
+// so that she can untick it.
+type townBox struct {
+	Slug, Name string
+	Retired    bool
 }
 
 func profileValues(p scheme.Profile) map[string]string {
@@ -78,6 +95,9 @@ func profileValues(p scheme.Profile) map[string]string {
 		"gender": p.Gender, "sector": p.Sector, "area": p.Area}
 	for _, r := range p.Regions {
 		v["regions."+r] = "1"
+	}
+	for _, t := range p.Towns {
+		v["towns."+t] = "1"
 	}
 	if p.AlertEmail {
 		v["alert_channels.email"] = "1"
@@ -88,23 +108,54 @@ func profileValues(p scheme.Profile) map[string]string {
 	return v
 }
 
+// profileView is the form's choices: the towns of regions (hers, or as
+// ticked on a form shown again), with the towns she has (mine) kept even
+// if retired.
+func (s *server) profileView(r *http.Request, membership string, regions, mine []string) (ProfileView, error) {
+	jv, err := s.JoinForm(r, scheme.Individual)
+	if err != nil {
+		return ProfileView{}, err
+	}
+	v := ProfileView{JoinView: jv, Membership: membership}
+	all, err := s.Towns.All(r.Context())
+	if err != nil {
+		return v, err
+	}
+	for _, region := range jv.Regions {
+		if !slices.Contains(regions, region.Slug) {
+			continue
+		}
+		g := townGroup{Region: region.Slug, RegionName: region.Name}
+		for _, t := range all {
+			if t.Region == region.Slug && (!t.Retired() || slices.Contains(mine, t.Slug)) {
+				g.Towns = append(g.Towns, townBox{Slug: t.Slug, Name: t.Name, Retired: t.Retired()})
+			}
+		}
+		if len(g.Towns) > 0 {
+			v.TownGroups = append(v.TownGroups, g)
+		}
+	}
+	return v, nil
+}
+
 func (s *server) profilePage(w http.ResponseWriter, r *http.Request, u scheme.User) error {
 	p, err := s.Accounts.Profile(r.Context(), u)
 	if err != nil {
 		return err
 	}
-	jv, err := s.JoinForm(r, scheme.Individual)
+	v, err := s.profileView(r, p.Membership, p.Regions, p.Towns)
 	if err != nil {
 		return err
 	}
-	s.Render(w, r, http.StatusOK, viewProfile, core.FormView{Values: profileValues(p), Extra: ProfileView{JoinView: jv, Membership: p.Membership}})
+	s.Render(w, r, http.StatusOK, viewProfile, core.FormView{Values: profileValues(p), Extra: v})
 	return nil
 }
 
 func (s *server) saveProfile(w http.ResponseWriter, r *http.Request, u scheme.User) error {
 	in, values := core.ApplicationFromForm(r, scheme.Individual)
+	towns := r.PostForm["towns"]
 	err := s.Accounts.UpdateProfile(r.Context(), u, account.ProfileInput{WorkName: in.WorkName, RealName: in.RealName, Email: in.Email,
-		Mobile: in.Mobile, Area: in.Area, AlertChannels: in.AlertChannels, Regions: in.Regions, Gender: in.Gender, Sector: in.Sector})
+		Mobile: in.Mobile, Area: in.Area, AlertChannels: in.AlertChannels, Regions: in.Regions, Towns: towns, Gender: in.Gender, Sector: in.Sector})
 	if err == nil {
 		core.SeeOther(w, r, "/account?done=profile")
 		return nil
@@ -113,13 +164,17 @@ func (s *server) saveProfile(w http.ResponseWriter, r *http.Request, u scheme.Us
 		s.ServerError(w, r, err)
 		return nil
 	}
-	p, _ := s.Accounts.Profile(r.Context(), u)
-	jv, jerr := s.JoinForm(r, scheme.Individual)
-	if jerr != nil {
-		return jerr
+	for _, t := range towns {
+		values["towns."+t] = "1"
 	}
-	s.Render(w, r, core.StatusFor(scheme.ErrorCode(err)), viewProfile, core.FormView{Values: values, Errors: core.FormErrors(err),
-		Extra: ProfileView{JoinView: jv, Membership: p.Membership}})
+	p, _ := s.Accounts.Profile(r.Context(), u)
+	// The towns of the regions she has and those she ticked, so that a
+	// town she ticked stays in view beside the problem.
+	v, verr := s.profileView(r, p.Membership, append(slices.Clone(p.Regions), in.Regions...), p.Towns)
+	if verr != nil {
+		return verr
+	}
+	s.Render(w, r, core.StatusFor(scheme.ErrorCode(err)), viewProfile, core.FormView{Values: values, Errors: core.FormErrors(err), Extra: v})
 	return nil
 }
 
@@ -195,6 +250,7 @@ func (s *server) confirmSecondFactor(w http.ResponseWriter, r *http.Request, u s
 type MyDataView struct {
 	scheme.MemberData
 	Regions, Gender, Sector, Membership string
+	Towns                               string // the towns she narrowed her alerts to
 	Created, TermsAccepted, Applied     string
 	ApplicationStatus                   string
 	Additions                           []addition
@@ -215,6 +271,17 @@ func (s *server) myDataPage(w http.ResponseWriter, r *http.Request, u scheme.Use
 		regions = append(regions, core.Loc(r).T(cmp.Or(l.RegionName(slug), slug)))
 	}
 	v.Regions = strings.Join(regions, ", ")
+	if len(e.Profile.Towns) > 0 {
+		all, err := s.Towns.All(r.Context())
+		if err != nil {
+			return err
+		}
+		names := make([]string, len(e.Profile.Towns))
+		for i, t := range e.Profile.Towns {
+			names[i] = all.Name(t)
+		}
+		v.Towns = strings.Join(names, ", ")
+	}
 	if !e.Profile.TermsAcceptedAt.IsZero() {
 		v.TermsAccepted = s.Date(core.Loc(r), e.Profile.TermsAcceptedAt, core.DateLong)
 	}

@@ -144,6 +144,7 @@ type AlertPageView struct {
 	Identifiers []ident
 	Additions   []addition
 	Org         bool
+	Towns       string // the towns it names, as the scheme calls them
 	// The "add information" form.
 	AddBody, AddError string
 	Added             bool
@@ -176,6 +177,18 @@ func (s *server) renderAlert(w http.ResponseWriter, r *http.Request, u scheme.Us
 	if a.Status == scheme.AlertPublished {
 		_, v.Body, _ = core.AlertText(r, a)
 		v.Identifiers = alertIdents(a.Identifiers)
+		if len(a.Towns) > 0 {
+			all, err := s.Towns.All(ctx)
+			if err != nil {
+				s.Fail(w, r, err)
+				return
+			}
+			names := make([]string, len(a.Towns))
+			for i, t := range a.Towns {
+				names[i] = all.Name(t)
+			}
+			v.Towns = strings.Join(names, core.Loc(r).T(", "))
+		}
 		ads, err := s.Alerts.Additions(ctx, u, a.ID)
 		if err != nil {
 			s.Fail(w, r, err)

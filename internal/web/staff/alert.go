@@ -52,9 +52,18 @@ type editForm struct {
 	Nationwide                  bool
 	Severities, Types           []core.Option
 	Regions, Sectors, Genders   []core.Option
+	Towns                       []core.Option // as typed (nil: as saved); shown as TownGroups
+	TownGroups                  []townGroup
 	Identifiers                 []identChoice
 	Translations                []translationForm
 	OverrideReason, Notice      string
+}
+
+// townGroup is one region's towns in the editor: the towns offered, and
+// any retired one the alert names.
+type townGroup struct {
+	RegionName string
+	Towns      []core.Option
 }
 
 // identChoice is an identifier from the reports that the alert may
@@ -176,6 +185,12 @@ func (s *server) renderEditor(w http.ResponseWriter, r *http.Request, u scheme.U
 		v.Form = formOf(a)
 	}
 	v.Form.fillChoices(a, l, alert.ReportIdentifiers(reports))
+	towns, err := s.Towns.All(ctx)
+	if err != nil {
+		s.Fail(w, r, err)
+		return
+	}
+	v.Form.fillTowns(a, l, towns)
 
 	for i, f := range a.Flags {
 		v.Flags = append(v.Flags, flagView{N: i + 1, Field: fieldName(f.Field), Text: f.Text, Message: f.Message, field: f.Field})
@@ -190,6 +205,9 @@ func (s *server) renderEditor(w http.ResponseWriter, r *http.Request, u scheme.U
 		}
 	} else {
 		v.TargetText = core.AlertRegions(s.Words.Localizer(i18n.English), a, l)
+		if len(a.Towns) > 0 {
+			v.TargetText += "; towns: " + townNames(towns, a.Towns)
+		}
 		var narrow []string
 		for _, x := range a.Sectors {
 			narrow = append(narrow, cmp.Or(l.SectorName(x), x))
@@ -292,6 +310,47 @@ func (f *editForm) fillChoices(a scheme.Alert, l scheme.Lists, available []schem
 	}
 }
 
+// fillTowns builds the towns' boxes, by region: ticked as typed or, for
+// a fresh form, as saved.
+func (f *editForm) fillTowns(a scheme.Alert, l scheme.Lists, all scheme.Towns) {
+	chosen := map[string]bool{}
+	if f.Towns != nil {
+		for _, o := range f.Towns {
+			chosen[o.Value] = o.Selected
+		}
+	} else {
+		for _, t := range a.Towns {
+			chosen[t] = true
+		}
+	}
+	f.TownGroups = nil
+	for _, region := range l.Regions {
+		g := townGroup{RegionName: region.Name}
+		for _, t := range all {
+			if t.Region != region.Slug || (t.Retired() && !slices.Contains(a.Towns, t.Slug)) {
+				continue
+			}
+			label := t.Name
+			if t.Retired() {
+				label += " (retired)"
+			}
+			g.Towns = append(g.Towns, core.Option{Value: t.Slug, Label: label, Selected: chosen[t.Slug]})
+		}
+		if len(g.Towns) > 0 {
+			f.TownGroups = append(f.TownGroups, g)
+		}
+	}
+}
+
+// townNames names towns, joined with commas.
+func townNames(all scheme.Towns, slugs []string) string {
+	names := make([]string, len(slugs))
+	for i, t := range slugs {
+		names[i] = all.Name(t)
+	}
+	return strings.Join(names, ", ")
+}
+
 // previewFields cuts the flagged fields into plain and flagged pieces, using
 // the flags' byte offsets only where they still fit the saved text.
 func previewFields(a scheme.Alert) []previewField {
@@ -325,7 +384,7 @@ func previewFields(a scheme.Alert) []previewField {
 
 // problemOrder is the editor's fields in page order, for the error
 // summary.
-var problemOrder = []string{"form", "report_ids", "title", "area", "body", "severity", "incident_types", "regions", "sectors", "genders", "identifiers", "override_reason", "notice"}
+var problemOrder = []string{"form", "report_ids", "title", "area", "body", "severity", "incident_types", "regions", "towns", "sectors", "genders", "identifiers", "override_reason", "notice"}
 
 func editorProblems(errs map[string]string) []caseProblem {
 	var out []caseProblem
@@ -368,6 +427,7 @@ func formFrom(r *http.Request) editForm {
 		return out
 	}
 	f.Types, f.Regions, f.Sectors, f.Genders = boxes("incident_types"), boxes("regions"), boxes("sectors"), boxes("genders")
+	f.Towns = boxes("towns")
 	f.Identifiers = []identChoice{}
 	for _, v := range r.PostForm["identifiers"] {
 		f.Identifiers = append(f.Identifiers, identChoice{Value: v, Selected: true})
@@ -402,6 +462,7 @@ func (f editForm) input(published bool) alert.Input {
 	nationwide := f.Nationwide
 	in.Severity, in.Nationwide = &f.Severity, &nationwide
 	in.IncidentTypes, in.Regions, in.Sectors, in.Genders = optionValues(f.Types), optionValues(f.Regions), optionValues(f.Sectors), optionValues(f.Genders)
+	in.Towns = optionValues(f.Towns)
 	return in
 }
 
