@@ -85,7 +85,9 @@ func services(t testing.TB, db *store.DB, accounts *account.Service, limits chec
 	if err != nil {
 		t.Fatal(err)
 	}
-	return web.Services{Accounts: accounts, Reports: reports, Alerts: alert.New(db, hours.Location),
+	alerts := alert.New(db, hours.Location)
+	alerts.Hours.Settings = set
+	return web.Services{Accounts: accounts, Reports: reports, Alerts: alerts,
 		Checks: checks, Police: pol, Content: contents, Settings: set, Translations: translations, Health: db}
 }
 
