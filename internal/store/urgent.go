@@ -32,11 +32,13 @@ func (r review) of() *scheme.UrgentReview {
 	return &scheme.UrgentReview{State: r.state, DueAt: r.due.Time, ReviewedBy: r.by.String, ReviewedAt: r.at.Time}
 }
 
-func reviewPending(a scheme.Alert) bool { return a.Review != nil && a.Review.State == scheme.ReviewPending }
+func reviewPending(a scheme.Alert) bool {
+	return a.Review != nil && a.Review.State == scheme.ReviewPending
+}
 
 // closeReview ends an urgent alert's pending review with outcome, audited
-// as "alert.urgent_<outcome>"; an alert with no review pending is left as
-// it is.
+// as "alert.urgent_confirm" or "alert.urgent_withdraw"; an alert with no
+// review pending is left as it is.
 func (db *core) closeReview(ctx context.Context, tx *sql.Tx, actor, id, outcome string, at time.Time) error {
 	res, err := tx.ExecContext(ctx, `UPDATE alerts SET review_state = $1, reviewed_by = $2, reviewed_at = $3
 		WHERE id = $4 AND review_state = 'pending'`, outcome, actor, at.UTC(), id)
@@ -46,7 +48,7 @@ func (db *core) closeReview(ctx context.Context, tx *sql.Tx, actor, id, outcome 
 	if n, _ := res.RowsAffected(); n == 0 {
 		return nil
 	}
-	return db.appendAudit(ctx, tx, audit.Entry{Actor: actor, Action: "alert.urgent_" + outcome, SubjectType: "alert", SubjectID: id})
+	return db.appendAudit(ctx, tx, audit.Entry{Actor: actor, Action: map[string]string{scheme.ReviewConfirmed: "alert.urgent_confirm", scheme.ReviewWithdrawn: "alert.urgent_withdraw"}[outcome], SubjectType: "alert", SubjectID: id})
 }
 
 // ConfirmUrgent records a second coordinator's review of an urgent alert:
