@@ -128,3 +128,6 @@ func (r *Rota) now() time.Time {
 	}
 	return r.Now()
 }
+
+// Time is the rota's clock now: what "under way" is measured against.
+func (r *Rota) Time() time.Time { return r.now() }
