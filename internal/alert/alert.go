@@ -26,7 +26,7 @@ type Service struct {
 	// published alone as urgent and when its review falls due (serve
 	// sets Hours.Settings, so that an admin's hours count).
 	Hours settings.Hours
-	Now   func() time.Time
+	Now   func() time.Time // nil: the store's clock
 	// Rota is the on-call rota: who may publish urgent alerts, and when.
 	Rota *Rota
 }
@@ -36,8 +36,7 @@ func New(db *store.DB, loc *time.Location) *Service {
 	if loc == nil {
 		loc = time.UTC
 	}
-	return &Service{DB: db, Loc: loc, Hours: settings.Hours{Fixed: scheme.DefaultWorkingHours(loc)}, Now: time.Now,
-		Rota: &Rota{DB: db, Loc: loc, Now: time.Now}}
+	return &Service{DB: db, Loc: loc, Hours: settings.Hours{Fixed: scheme.DefaultWorkingHours(loc)}, Rota: &Rota{DB: db, Loc: loc}}
 }
 
 // Input is an alert as a coordinator sends it. On creation, fields left nil

@@ -15,8 +15,8 @@ import (
 // alone out of office hours (Service.PublishWith).
 type Rota struct {
 	DB  *store.DB
-	Loc *time.Location // the scheme's time zone: shifts are typed on its clock
-	Now func() time.Time
+	Loc *time.Location   // the scheme's time zone: shifts are typed on its clock
+	Now func() time.Time // nil: the store's clock
 }
 
 // ShiftInput is a shift as an admin types it: the coordinator's id, the
@@ -63,8 +63,10 @@ func (r *Rota) Add(ctx context.Context, u scheme.User, in ShiftInput) ([]scheme.
 			weeks = n
 		}
 	}
-	if len(p) == 0 {
-		p = scheme.CheckShift(first, r.now())
+	for field, problem := range scheme.CheckShift(first, r.now()) {
+		if p[field] == "" { // what did not read says more
+			p[field] = problem
+		}
 	}
 	if len(p) > 0 {
 		return nil, scheme.Invalid(p)
@@ -124,7 +126,7 @@ func (r *Rota) loc() *time.Location {
 
 func (r *Rota) now() time.Time {
 	if r.Now == nil {
-		return time.Now()
+		return r.DB.Now()
 	}
 	return r.Now()
 }

@@ -86,7 +86,7 @@ func (s *Service) ReviewQueue(ctx context.Context, u scheme.User, p scheme.Page)
 
 func (s *Service) now() time.Time {
 	if s.Now == nil {
-		return time.Now()
+		return s.DB.Now()
 	}
 	return s.Now()
 }

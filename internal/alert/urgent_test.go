@@ -31,9 +31,7 @@ func urgentSetup(t *testing.T, db *store.DB) *urgentFixture {
 	t.Helper()
 	ctx := context.Background()
 	f := &urgentFixture{fixture: setup(t, db), now: at(7, 16, 0)}
-	clock := func() time.Time { return f.now }
-	f.svc.Now, f.svc.Rota.Now = clock, clock
-	db.SetClock(clock)
+	db.SetClock(func() time.Time { return f.now }) // the service's clock too
 	if _, err := account.CreateStaff(ctx, db, "test", "the.admin", "a long test passphrase", scheme.RoleAdmin); err != nil {
 		t.Fatal(err)
 	}
