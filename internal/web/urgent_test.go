@@ -83,6 +83,12 @@ func TestUrgentPages_OnCallCoordinatorPublishesAloneAndAnotherReviewsNextMorning
 		t.Fatalf("published: %s urgent %v approved by %q, %v", got.Status, got.Urgent, got.ApprovedBy, err)
 	}
 
+	// Members see it marked urgent, in their language.
+	d.fanOut(a.ID)
+	if item := feedItem(d.get("member", "/alerts"), a.ID); !strings.Contains(item, `al-urgent">Urgent<`) {
+		t.Errorf("the member's feed does not mark it urgent: %s", item)
+	}
+
 	// In the review queue, flagged with when it falls due; due the next
 	// working morning.
 	list := d.get("coordB", "/coordinator/alerts")

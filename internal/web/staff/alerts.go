@@ -117,9 +117,9 @@ type AlertListView struct {
 
 type alertRow struct {
 	core.AlertItemView
-	Writer, Updated  string
-	Approved, Urgent bool
-	Flags, Version   int
+	Writer, Updated string
+	Approved        bool
+	Flags, Version  int
 }
 
 func (s *server) alertList(w http.ResponseWriter, r *http.Request, u scheme.User) error {
@@ -152,7 +152,7 @@ func (s *server) alertList(w http.ResponseWriter, r *http.Request, u scheme.User
 	names := s.nameCache(ctx)
 	for _, a := range as.Items {
 		row := alertRow{AlertItemView: s.AlertItem(s.Words.Localizer(i18n.English), a, l), Writer: names.of(a.CreatedBy), Updated: s.caseShort(a.UpdatedAt, true),
-			Approved: a.ApprovedBy != "", Urgent: a.Urgent, Flags: len(a.Flags), Version: a.Version}
+			Approved: a.ApprovedBy != "", Flags: len(a.Flags), Version: a.Version}
 		switch a.Status {
 		case scheme.AlertDraft:
 			v.Drafts = append(v.Drafts, row)
