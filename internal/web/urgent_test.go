@@ -193,6 +193,9 @@ func TestUrgentAPI_PublishUrgentIsRefusedWithAReasonOrGoesAloneAndIsConfirmed(t 
 		t.Fatalf("urgent by the coordinator on call: %d %v", status, out)
 	}
 	d.fanOut(a.ID)
+	if status, out := call("coordB", "GET", "/api/v1/alerts?review=pending", ""); status != http.StatusOK || len(out["items"].([]any)) != 1 {
+		t.Errorf("the review queue: %d %v", status, out)
+	}
 	if _, out := call("member", "GET", "/api/v1/alerts/"+a.ID, ""); out["urgent"] != true || out["review"] != nil {
 		t.Errorf("the member's view: urgent %v, review %v (want urgent, and no review)", out["urgent"], out["review"])
 	}
@@ -206,5 +209,8 @@ func TestUrgentAPI_PublishUrgentIsRefusedWithAReasonOrGoesAloneAndIsConfirmed(t 
 	}
 	if status, _ := call("coordB", "POST", "/api/v1/alerts/"+a.ID+"/confirm", ""); status != http.StatusConflict {
 		t.Errorf("confirming twice: %d, want 409", status)
+	}
+	if status, out := call("coordB", "GET", "/api/v1/alerts?review=pending", ""); status != http.StatusOK || len(out["items"].([]any)) != 0 {
+		t.Errorf("the review queue once confirmed: %d %v", status, out)
 	}
 }

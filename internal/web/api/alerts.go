@@ -177,9 +177,22 @@ func (s *server) listAlerts(w http.ResponseWriter, r *http.Request, u scheme.Use
 				return nil
 			}
 		}
-		as, err := s.Alerts.List(r.Context(), u, f)
-		if err != nil {
-			return err
+		var as []scheme.Alert
+		switch review := q.Get("review"); review {
+		case "":
+			list, err := s.Alerts.List(r.Context(), u, f)
+			if err != nil {
+				return err
+			}
+			as = list
+		case scheme.ReviewPending:
+			queue, err := s.Alerts.ReviewQueue(r.Context(), u, scheme.Page{})
+			if err != nil {
+				return err
+			}
+			as = queue.Items
+		default:
+			return &scheme.Error{Code: scheme.CodeInvalid, Message: "Unknown review state.", Fields: map[string]string{"review": "Use pending, for the urgent alerts waiting for review."}}
 		}
 		items := make([]staffAlertJSON, len(as))
 		for i, a := range as {
