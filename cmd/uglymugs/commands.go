@@ -61,6 +61,26 @@ func (cmd keysInitCmd) run(ctx context.Context, c common, stdin io.Reader, stdou
 	return nil
 }
 
+// keysPushCmd adds a Web Push (VAPID) key to a key file made before push
+// existed; a file that has one is left as it is.
+type keysPushCmd struct{ noFlags }
+
+func (cmd keysPushCmd) run(ctx context.Context, c common, stdin io.Reader, stdout, stderr io.Writer) error {
+	v, err := vault.Load(*c.keys)
+	if err != nil {
+		return err
+	}
+	if !v.AddVAPID() {
+		fmt.Fprintf(stdout, "the key file %s already has a push key; nothing changed.\n", *c.keys)
+		return nil
+	}
+	if err := vault.Replace(*c.keys, v); err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "added a push key to %s; restart the service to turn push on.\n", *c.keys)
+	return nil
+}
+
 // auditVerifyCmd checks the audit log's hash chain.
 type auditVerifyCmd struct{ noFlags }
 

@@ -17,6 +17,7 @@ import (
 	"uglymugs/internal/check"
 	"uglymugs/internal/jobs"
 	"uglymugs/internal/notify"
+	"uglymugs/internal/pushaddr"
 	"uglymugs/internal/scheme"
 	"uglymugs/internal/store"
 	"uglymugs/internal/vault"
@@ -170,6 +171,8 @@ type serveConfig struct {
 	sms          notify.SMSConfig
 	emailRate    float64
 	smsRate      float64
+	pushRate     float64
+	push         pushaddr.Policy
 	checks       check.Limits
 	retention    store.Retention
 }
@@ -183,7 +186,8 @@ type serveFlags struct {
 	timeZone, closedDays                  *string
 	smtpURL, smtpFrom                     *string
 	smsURL, smsAccount, smsToken, smsFrom *string
-	emailRate, smsRate                    *float64
+	emailRate, smsRate, pushRate          *float64
+	pushAllow                             *string
 	checksPerDay, checksPerMinute         *int
 	keepReports, keepChecks               *int
 	keepDeliveries, keepAudit             *int
@@ -211,6 +215,8 @@ func newServeFlags(f *flags) serveFlags {
 		smsFrom:         f.string("sms-from", "", "SMS sender number or name"),
 		emailRate:       f.float("email-rate", notify.DefaultEmailRate, "most alert emails sent a second"),
 		smsRate:         f.float("sms-rate", notify.DefaultSMSRate, "most alert SMS sent a second (your provider's limit for the sender)"),
+		pushRate:        f.float("push-rate", notify.DefaultPushRate, "most alert push messages sent a second"),
+		pushAllow:       f.string("push-allow-host", "", "HOST:PORT push endpoints may use though not public (comma-separated; tests and private push services; http allowed there)"),
 		checksPerDay:    f.int("checks-per-day", check.DefaultLimits.PerDay, "checks a member may make in a day, from midnight in --time-zone (first run only: then Settings)"),
 		checksPerMinute: f.int("checks-per-minute", check.DefaultLimits.PerMinute, "checks a member may make in any minute (first run only: then Settings)"),
 		keepReports:     f.int("report-retention-days", days(jobs.DefaultRetention.Reports), "days a sent report is kept (0: for ever)"),
@@ -273,11 +279,14 @@ func (s serveFlags) validate() (serveConfig, error) {
 			errs = append(errs, fmt.Errorf("--sms-*: %v", err))
 		}
 	}
-	c.emailRate, c.smsRate = *s.emailRate, *s.smsRate
+	c.emailRate, c.smsRate, c.pushRate = *s.emailRate, *s.smsRate, *s.pushRate
+	if c.push.Allow, err = pushaddr.ParseAllow(*s.pushAllow); err != nil {
+		errs = append(errs, fmt.Errorf("--push-allow-host: %v", err))
+	}
 	for _, r := range []struct {
 		flag string
 		v    float64
-	}{{"--email-rate", c.emailRate}, {"--sms-rate", c.smsRate}} {
+	}{{"--email-rate", c.emailRate}, {"--sms-rate", c.smsRate}, {"--push-rate", c.pushRate}} {
 		if !(r.v >= 0.01 && r.v <= 10000) {
 			errs = append(errs, fmt.Errorf("%s %v: give messages a second, from 0.01 to 10000", r.flag, r.v))
 		}
@@ -332,10 +341,14 @@ func (c serveConfig) baseURL() string {
 	return "http://" + c.addr
 }
 
-// senders builds the email and SMS senders that are configured, with the
-// alert senders' rates and link address.
-func (c serveConfig) senders() (jobs.Senders, error) {
-	s := jobs.Senders{BaseURL: c.baseURL(), EmailRate: c.emailRate, SMSRate: c.smsRate}
+// senders builds the email and SMS senders that are configured, and push
+// when the key file has its key, with the alert senders' rates and link
+// address.
+func (c serveConfig) senders(db *store.DB) (jobs.Senders, error) {
+	s := jobs.Senders{BaseURL: c.baseURL(), EmailRate: c.emailRate, SMSRate: c.smsRate, PushRate: c.pushRate}
+	if public, private, ok := db.VAPID(); ok {
+		s.Push = notify.NewWebPush(c.push, public, private, c.baseURL())
+	}
 	if c.smtpURL != "" {
 		m, err := notify.NewSMTP(c.smtpURL, c.smtpFrom)
 		if err != nil {

@@ -22,6 +22,7 @@ Usage:
   uglymugs user add --username NAME --role coordinator|admin [--db DB] [--keys FILE]
                                          (password on stdin; prints the TOTP otpauth:// URI)
   uglymugs keys init [--keys FILE]       write a new key file (never overwrites)
+  uglymugs keys push [--keys FILE]       add a Web Push key to an older key file
   uglymugs audit verify [--db DB]        check the audit log's hash chain
   uglymugs check-data [--db DB] [--keys FILE]
                                          list every encrypted value that does not open (exit status 1 if any)
@@ -66,6 +67,7 @@ var commands = map[[2]string]func() command{
 	{"check-data"}:      func() command { return checkDataCmd{} },
 	{"user", "add"}:     func() command { return &userAddCmd{} },
 	{"keys", "init"}:    func() command { return keysInitCmd{} },
+	{"keys", "push"}:    func() command { return keysPushCmd{} },
 	{"audit", "verify"}: func() command { return auditVerifyCmd{} },
 }
 

@@ -24,6 +24,7 @@ import (
 	"uglymugs/internal/i18n"
 	"uglymugs/internal/jobs"
 	"uglymugs/internal/police"
+	"uglymugs/internal/push"
 	"uglymugs/internal/report"
 	"uglymugs/internal/settings"
 	"uglymugs/internal/store"
@@ -142,7 +143,7 @@ func serve(ctx context.Context, ln net.Listener, db *store.DB, cfg serveConfig, 
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 
-	send, err := cfg.senders()
+	send, err := cfg.senders(db)
 	if err != nil {
 		return err
 	}
@@ -209,6 +210,7 @@ func serve(ctx context.Context, ln net.Listener, db *store.DB, cfg serveConfig, 
 		// Corrections saved here show from the next page; those saved on
 		// another instance within correctionsPoll (Watch).
 		Translations: translations,
+		Push:         push.New(db, cfg.push),
 		Health:       db,
 	}, log, reg)
 	if err != nil {

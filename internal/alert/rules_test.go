@@ -22,9 +22,9 @@ func TestRules_RefusedBeforeTheStoreIsAsked(t *testing.T) {
 	}{
 		{"withdrawing without a notice", "notice", "Write a short note for members, e.g. \"This alert was sent in error.\"",
 			func() error { return s.Withdraw(ctx, coord, "alert-1", "  ") }},
-		{"retrying an unknown channel", "channel", "Choose email or SMS.",
+		{"retrying an unknown channel", "channel", "Choose email, SMS or push.",
 			func() error { _, err := s.RetryDeliveries(ctx, coord, "alert-1", "fax"); return err }},
-		{"resuming an unknown channel", "channel", "Choose email or SMS.",
+		{"resuming an unknown channel", "channel", "Choose email, SMS or push.",
 			func() error { return s.ResumeChannel(ctx, coord, "pigeon") }},
 	} {
 		t.Run(c.name, func(t *testing.T) {

@@ -97,7 +97,7 @@ const MaxFailuresShown = 50
 // Deliveries is how an alert's delivery is going.
 type Deliveries struct {
 	Alert scheme.Alert
-	// Counts counts deliveries by channel ("in_app", "email", "sms") and
+	// Counts counts deliveries by channel ("in_app", "email", "sms", "push") and
 	// state; every channel is present, with the states that have a count.
 	Counts   map[string]map[string]int
 	Failures scheme.Listed[scheme.DeliveryFailure] // a page of them, most recent first
@@ -135,8 +135,8 @@ func (s *Service) DeliveryPauses(ctx context.Context) ([]scheme.DeliveryPause, e
 	return s.DB.Deliveries.DeliveryPauses(ctx)
 }
 
-// RetryDeliveries queues an alert's failed deliveries on channel ("email"
-// or "sms") again and returns how many were queued. A withdrawn alert's
+// RetryDeliveries queues an alert's failed deliveries on channel ("email",
+// "sms" or "push") again and returns how many were queued. A withdrawn alert's
 // messages are not sent again.
 func (s *Service) RetryDeliveries(ctx context.Context, u scheme.User, alertID, channel string) (int, error) {
 	if err := staffOnly(u); err != nil {

@@ -27,6 +27,10 @@ type Senders struct {
 	// EmailRate and SMSRate cap alert messages a second on each channel;
 	// zero means notify's defaults.
 	EmailRate, SMSRate float64
+	// Push sends alerts to members' devices; nil when the key file has no
+	// push key. PushRate caps it as the others.
+	Push     notify.Pusher
+	PushRate float64
 }
 
 // RegisterWorkers returns the registration of every worker the service runs.
@@ -53,7 +57,10 @@ func RegisterWorkers(db *store.DB, log *slog.Logger, reg prometheus.Registerer, 
 		river.AddWorker(ws, nw)
 		river.AddWorker(ws, &notify.AlertFanOutWorker{Source: db.Deliveries, Log: log, Metrics: alerts})
 		aw := &notify.AlertDeliverWorker{Source: db.Deliveries, BaseURL: send.BaseURL, Log: log, Metrics: alerts,
-			EmailRate: rate.Limit(send.EmailRate), SMSRate: rate.Limit(send.SMSRate)}
+			EmailRate: rate.Limit(send.EmailRate), SMSRate: rate.Limit(send.SMSRate), PushRate: rate.Limit(send.PushRate)}
+		if send.Push != nil {
+			aw.Push = send.Push
+		}
 		if send.Mail != nil {
 			aw.Mail = send.Mail
 		}

@@ -53,11 +53,13 @@ type AlertDeliverWorker struct {
 	Source AlertSource
 	Mail   Mailer
 	SMS    Texter
+	Push   Pusher
 	// BaseURL is the site's address, e.g. https://uglymugs.example.org; the
 	// email links to BaseURL/alerts/ID.
 	BaseURL     string
 	EmailRate   rate.Limit // messages a second; 0: DefaultEmailRate
 	SMSRate     rate.Limit // 0: DefaultSMSRate
+	PushRate    rate.Limit // 0: DefaultPushRate
 	Concurrency int        // 0: DefaultConcurrency
 	MaxAttempts int        // 0: DefaultMaxAttempts
 	// Backoff is the wait after a temporary failure of the given attempt
@@ -95,10 +97,10 @@ func (w *AlertDeliverWorker) Timeout(*river.Job[outbox.AlertDeliverArgs]) time.D
 
 func (w *AlertDeliverWorker) Work(ctx context.Context, job *river.Job[outbox.AlertDeliverArgs]) error {
 	ch := job.Args.Channel
-	if ch != string(scheme.ChannelEmail) && ch != string(scheme.ChannelSMS) {
+	if scheme.CheckChannel(ch) != nil {
 		return river.JobCancel(fmt.Errorf("alert deliver: unknown channel %q", ch))
 	}
-	if ch == string(scheme.ChannelEmail) && w.Mail != nil && w.BaseURL == "" {
+	if ch != string(scheme.ChannelSMS) && (w.Mail != nil || w.Push != nil) && w.BaseURL == "" {
 		return errors.New("alert deliver: no base URL configured for the links in emails")
 	}
 	log := w.logger().With("channel", ch, "job", job.ID)
@@ -292,6 +294,15 @@ func (w *AlertDeliverWorker) deliver(ctx context.Context, log *slog.Logger, d ou
 		w.succeeded(d.Channel)
 		w.count(d.Channel, "sent")
 		return true
+	case errors.Is(err, ErrGone):
+		// The device unsubscribed or cleared the site: forget it. Not the
+		// push service failing, so it does not count towards a pause.
+		mctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+		defer cancel()
+		if err := w.Source.PushGone(mctx, d.Device); err != nil {
+			log.ErrorContext(ctx, "could not forget a push subscription that is gone", "err", err)
+		}
+		w.finish(ctx, log, d, outbox.DeliveryMark{Status: scheme.DeliveryCancelled, Reason: "push subscription gone"}, "cancelled")
 	case ctx.Err() != nil:
 		// Stopped mid-send (shutdown, or the run's time ran out): not the
 		// provider's failure. Whether it went is unknown; the next run sends
@@ -334,6 +345,15 @@ func (w *AlertDeliverWorker) message(d outbox.AlertDelivery) (func(context.Conte
 		}
 		m := SMS{To: d.To, Text: text, Key: d.Ref()}
 		return func(ctx context.Context) error { return w.SMS.SendSMS(ctx, m) }, nil
+	case scheme.ChannelPush:
+		if w.Push == nil {
+			return nil, nil
+		}
+		m, err := AlertPush(d, w.BaseURL)
+		if err != nil {
+			return nil, err
+		}
+		return func(ctx context.Context) error { return w.Push.SendPush(ctx, m) }, nil
 	}
 	return nil, fmt.Errorf("unknown channel %q", d.Channel)
 }
@@ -440,8 +460,11 @@ func (w *AlertDeliverWorker) limiter(ch string) *rate.Limiter {
 }
 
 func (w *AlertDeliverWorker) rate(ch string) rate.Limit {
-	if ch == string(scheme.ChannelSMS) {
+	switch ch {
+	case string(scheme.ChannelSMS):
 		return cmpOr(w.SMSRate, DefaultSMSRate)
+	case string(scheme.ChannelPush):
+		return cmpOr(w.PushRate, DefaultPushRate)
 	}
 	return cmpOr(w.EmailRate, DefaultEmailRate)
 }
@@ -503,6 +526,8 @@ func ReasonCode(err error) string {
 	s := err.Error()
 	proto := "provider"
 	switch {
+	case strings.Contains(s, "push:"):
+		proto = "push"
 	case strings.Contains(s, "sms:"):
 		proto = "sms"
 	case strings.Contains(s, "smtp:"):

@@ -53,4 +53,7 @@ type AlertSource interface {
 	// WakeDeliveries starts channel's sender, or wakes it if it waits for
 	// a retry, and reports whether one is running (and could not be woken).
 	WakeDeliveries(ctx context.Context, channel string) (running bool, err error)
+	// PushGone removes a push subscription its push service no longer
+	// knows (404 or 410).
+	PushGone(ctx context.Context, device string) error
 }

@@ -29,7 +29,8 @@ const (
 
 // The templates are plain text: templates/email/KEY.txt has the subject on
 // its first line, then a blank line, then the body; templates/sms/KEY.txt is
-// the whole text. They are English; templates/CHANNEL/CODE/KEY.txt is the
+// the whole text; templates/push/KEY.txt is a notification's title, a blank
+// line and its words (only alerts go by push). They are English; templates/CHANNEL/CODE/KEY.txt is the
 // same message in the language CODE (an i18n code, e.g. "pt-BR"), used for
 // a recipient who reads that language; a message not yet translated goes
 // in English.
@@ -56,7 +57,7 @@ var templates = sync.OnceValues(func() (map[string]templateSet, error) {
 	out := map[string]templateSet{}
 	for _, lang := range langs {
 		set := templateSet{}
-		for _, ch := range []scheme.Channel{scheme.ChannelEmail, scheme.ChannelSMS} {
+		for _, ch := range []scheme.Channel{scheme.ChannelEmail, scheme.ChannelSMS, scheme.ChannelPush} {
 			t, err := parseTemplates(ch, lang)
 			if err != nil {
 				return nil, fmt.Errorf("notify: templates %q: %w", lang, err)
@@ -249,7 +250,7 @@ func Render(n scheme.Notification) (subject, text string, err error) {
 	subject = strings.TrimSpace(subject)
 	body = strings.TrimSpace(body)
 	if subject == "" || body == "" {
-		return "", "", fmt.Errorf("notify: template %q (email) needs a subject line, a blank line and a body", n.Template)
+		return "", "", fmt.Errorf("notify: template %q (%s) needs a subject line, a blank line and a body", n.Template, n.Channel)
 	}
 	return subject, body + "\n", nil
 }

@@ -89,7 +89,7 @@ func (AlertDeliverArgs) InsertOpts() river.InsertOpts {
 }
 
 // AlertChannels are the channels that send messages; in-app needs none.
-var AlertChannels = []string{"email", "sms"}
+var AlertChannels = []string{"email", "sms", "push"}
 
 // FastChannels are the channels that reach a member within seconds, on
 // her phone, fastest first: their senders are started before the others'
@@ -114,26 +114,44 @@ func StartOrder(channels []string) []string {
 }
 
 // AlertDelivery is one claimed delivery: one alert, to one member, by one
-// channel. To is the member's current address, decrypted, never stored
-// with the delivery, logged or put in an error.
+// channel (and for push, to one of her devices). To is the member's
+// current address, decrypted (for push, the subscription's endpoint),
+// never stored with the delivery, logged or put in an error.
 type AlertDelivery struct {
 	AlertID  string
 	UserID   string
 	Channel  string
+	Device   string // push: the subscription's id; "" for email and SMS
 	To       string
-	Language string // the member's ("" for her browser's, unknown here: English)
-	Attempts int    // including this one
-	Wanted   bool   // the member is active, still chose this channel and has an address for it
-	Live     bool   // the alert is still published
+	Keys     PushKeys // push: the subscription's keys
+	Discreet bool     // push: the member chose neutral words
+	Urgent   bool     // the alert was published as urgent
+	Language string   // the member's ("" for her browser's, unknown here: English)
+	Attempts int      // including this one
+	Wanted   bool     // the member is active, still chose this channel and has an address for it
+	Live     bool     // the alert is still published
+}
+
+// PushKeys are a push subscription's keys (RFC 8291), base64url as the
+// browser gives them.
+type PushKeys struct {
+	P256dh string `json:"p256dh"`
+	Auth   string `json:"auth"`
 }
 
 // Ref is the delivery's stable reference (see DeliveryRef).
-func (d AlertDelivery) Ref() string { return DeliveryRef(d.AlertID, d.UserID, d.Channel) }
+func (d AlertDelivery) Ref() string {
+	if d.Device != "" {
+		return DeliveryRef(d.AlertID, d.UserID, d.Channel+"\x00"+d.Device)
+	}
+	return DeliveryRef(d.AlertID, d.UserID, d.Channel)
+}
 
 // DeliveryRef is an opaque reference to one delivery, the same every time
 // it is computed: a hash of the alert, member and channel, from which
 // neither can be read back. It is the email's Message-ID, the SMS's
-// Idempotency-Key, and what coordinators see instead of a member.
+// Idempotency-Key, a push message's Topic, and what coordinators see
+// instead of a member.
 func DeliveryRef(alertID, userID, channel string) string {
 	h := sha256.Sum256([]byte("uglymugs alert delivery\x00" + alertID + "\x00" + userID + "\x00" + channel))
 	return hex.EncodeToString(h[:16])

@@ -129,6 +129,7 @@ type Audience struct {
 	InApp int `json:"in_app"`
 	Email int `json:"email"`
 	SMS   int `json:"sms"`
+	Push  int `json:"push"` // devices (browsers, installed apps) with push on
 }
 
 // Delivery states of an alert's email and SMS messages.
@@ -253,10 +254,10 @@ func CanResend(a Alert) error {
 }
 
 // CheckChannel refuses a channel an alert's messages are not sent on (they
-// go by email or SMS).
+// go by email, SMS or push).
 func CheckChannel(channel string) error {
-	if channel != "email" && channel != "sms" {
-		return Invalid(map[string]string{"channel": "Choose email or SMS."})
+	if channel != "email" && channel != "sms" && channel != "push" {
+		return Invalid(map[string]string{"channel": "Choose email, SMS or push."})
 	}
 	return nil
 }

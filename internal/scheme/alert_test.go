@@ -81,7 +81,7 @@ func TestAlertRules_SayWhatIsWrongInTheWordsWeShow(t *testing.T) {
 		{"publish flagged without a reason", scheme.OverrideNeeded([]scheme.AlertFlag{{}, {}}, " "), scheme.CodeInvalid,
 			"The anonymisation check found 2 thing(s) that may identify someone. Change the text, or say why it is safe to publish as it is."},
 		{"publish flagged with a reason", scheme.OverrideNeeded([]scheme.AlertFlag{{}}, "An alias."), "", ""},
-		{"a channel we do not send on", scheme.CheckChannel("fax"), scheme.CodeInvalid, "Choose email or SMS."},
+		{"a channel we do not send on", scheme.CheckChannel("fax"), scheme.CodeInvalid, "Choose email, SMS or push."},
 	} {
 		if scheme.ErrorCode(tc.err) != tc.code {
 			t.Errorf("%s: %v, want %q", tc.name, tc.err, tc.code)

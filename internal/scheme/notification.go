@@ -8,6 +8,7 @@ type Channel string
 const (
 	ChannelEmail Channel = "email"
 	ChannelSMS   Channel = "sms"
+	ChannelPush  Channel = "push" // alerts only: Web Push to a member's devices
 )
 
 // Notification is one message to one person, kept (encrypted) until sent.

@@ -43,6 +43,9 @@ type User struct {
 	// Language is the one she chose to read the service in ("" until she
 	// does): a code of i18n.Languages.
 	Language string `json:"language"`
+	// Discreet is her choice of discreet mode (the installed app and push
+	// notifications look like a notes app's); read with her session.
+	Discreet bool `json:"-"`
 }
 
 // UsernameProblem returns what is wrong with a chosen username in plain

@@ -26,7 +26,7 @@ var (
 	reportStatusNames = []Category{{"submitted", "Waiting for review"}, {"in_review", "In review"}, {"published", "Alert published"},
 		{"intelligence", "Kept as intelligence"}, {"rejected", "Rejected"}}
 	severityNames = []Category{{"highest", "Highest"}, {"high", "High"}, {"medium", "Medium"}, {"low", "Low"}}
-	channelNames  = []Category{{"in_app", "On the website"}, {"email", "Email"}, {"sms", "SMS"}}
+	channelNames  = []Category{{"in_app", "On the website"}, {"email", "Email"}, {"sms", "SMS"}, {"push", "Push to phones and browsers"}}
 	outcomeNames  = []Category{{"approved", "Approved"}, {"rejected", "Rejected"}}
 )
 

@@ -415,12 +415,12 @@ func (area Alerts) PublishAlert(ctx context.Context, actor, id string, o Publish
 		}
 		if o.Urgent != nil {
 			return db.appendAudit(ctx, tx, audit.Entry{Actor: actor, Action: "alert.urgent_publish", SubjectType: "alert", SubjectID: id,
-				Detail: fmt.Sprintf(`{"review_due":%q,"in_app":%d,"email":%d,"sms":%d}`,
-					o.Urgent.ReviewDue.UTC().Format(time.RFC3339), aud.InApp, aud.Email, aud.SMS)})
+				Detail: fmt.Sprintf(`{"review_due":%q,"in_app":%d,"email":%d,"sms":%d,"push":%d}`,
+					o.Urgent.ReviewDue.UTC().Format(time.RFC3339), aud.InApp, aud.Email, aud.SMS, aud.Push)})
 		}
 		return db.appendAudit(ctx, tx, audit.Entry{Actor: actor, Action: "alert.publish", SubjectType: "alert", SubjectID: id,
-			Detail: fmt.Sprintf(`{"flags":%d,"override":%t,"approved_by":%q,"in_app":%d,"email":%d,"sms":%d}`,
-				len(o.Flags), len(o.Flags) > 0, approvedBy.String, aud.InApp, aud.Email, aud.SMS)})
+			Detail: fmt.Sprintf(`{"flags":%d,"override":%t,"approved_by":%q,"in_app":%d,"email":%d,"sms":%d,"push":%d}`,
+				len(o.Flags), len(o.Flags) > 0, approvedBy.String, aud.InApp, aud.Email, aud.SMS, aud.Push)})
 	})
 	return aud, err
 }

@@ -116,16 +116,16 @@ func (area Deliveries) ClaimDeliveries(ctx context.Context, channel, claimant st
 			skip = ` FOR UPDATE SKIP LOCKED`
 		}
 		rows, err := tx.QueryContext(ctx, `UPDATE alert_deliveries SET status = 'sending', attempts = attempts + 1, updated_at = $2, claimed_by = $5
-			WHERE channel = $1 AND `+deliveryDue+` AND (alert_id, user_id) IN (
-				SELECT alert_id, user_id FROM alert_deliveries WHERE channel = $1 AND `+deliveryDue+`
-				ORDER BY urgent DESC, next_attempt_at, alert_id, user_id LIMIT $4`+skip+`)
-			RETURNING alert_id, user_id, attempts`, channel, now, now.Add(-staleAfter), limit, nullable(claimant))
+			WHERE channel = $1 AND `+deliveryDue+` AND (alert_id, user_id, device) IN (
+				SELECT alert_id, user_id, device FROM alert_deliveries WHERE channel = $1 AND `+deliveryDue+`
+				ORDER BY urgent DESC, next_attempt_at, alert_id, user_id, device LIMIT $4`+skip+`)
+			RETURNING alert_id, user_id, device, attempts`, channel, now, now.Add(-staleAfter), limit, nullable(claimant))
 		if err != nil {
 			return fmt.Errorf("claim deliveries: %w", err)
 		}
 		err = eachRow(rows, func() error {
 			d := outbox.AlertDelivery{Channel: channel}
-			if err := rows.Scan(&d.AlertID, &d.UserID, &d.Attempts); err != nil {
+			if err := rows.Scan(&d.AlertID, &d.UserID, &d.Device, &d.Attempts); err != nil {
 				return err
 			}
 			out = append(out, d)
@@ -162,38 +162,50 @@ func (db *core) fillDeliveries(ctx context.Context, tx *sql.Tx, channel string, 
 		}
 	}
 	column, choice := "email", "p.alert_email"
-	if channel == "sms" {
+	switch channel {
+	case "sms":
 		column, choice = "mobile", "p.alert_sms"
+	case "push":
+		// Push is chosen per device: a member wants it while the device's
+		// subscription exists (fillPush).
+		column, choice = "email", "TRUE"
 	}
 	type member struct {
 		to, language string
 		wanted       bool
+		discreet     bool
 	}
 	members := map[string]member{}
 	// #nosec G202 -- constant fragments and column names chosen in code, and $n placeholders; values are arguments
-	rows, err := tx.QueryContext(ctx, `SELECT u.id, u.status = 'active' AND COALESCE(`+choice+`, FALSE), p.`+column+`_ct, u.language
+	rows, err := tx.QueryContext(ctx, `SELECT u.id, u.status = 'active' AND COALESCE(`+choice+`, FALSE), p.`+column+`_ct, u.language, COALESCE(p.discreet, FALSE)
 		FROM users u LEFT JOIN profiles p ON p.user_id = u.id WHERE u.id IN (`+placeholders(1, len(userArgs))+`)`, userArgs...)
 	if err != nil {
 		return err
 	}
 	err = eachRow(rows, func() error {
 		var id, language string
-		var wanted bool
+		var wanted, discreet bool
 		var ct []byte
-		if err := rows.Scan(&id, &wanted, &ct, &language); err != nil {
+		if err := rows.Scan(&id, &wanted, &ct, &language, &discreet); err != nil {
 			return err
 		}
 		var to string
-		if len(ct) > 0 {
+		if len(ct) > 0 && channel != "push" {
 			if to, err = db.open("profiles", column, id, ct); err != nil {
 				return err
 			}
 		}
-		members[id] = member{to: to, language: language, wanted: wanted && to != ""}
+		members[id] = member{to: to, language: language, wanted: wanted && (to != "" || channel == "push"), discreet: discreet}
 		return nil
 	})
 	if err != nil {
 		return err
+	}
+	devices := map[string]pushTarget{}
+	if channel == "push" {
+		if devices, err = db.pushTargets(ctx, tx, ds); err != nil {
+			return err
+		}
 	}
 	live := map[string]bool{}
 	// #nosec G202 -- constant fragments and column names chosen in code, and $n placeholders; values are arguments
@@ -207,8 +219,55 @@ func (db *core) fillDeliveries(ctx context.Context, tx *sql.Tx, channel string, 
 	for i := range ds {
 		m := members[ds[i].UserID]
 		ds[i].To, ds[i].Language, ds[i].Wanted, ds[i].Live = m.to, m.language, m.wanted, live[ds[i].AlertID]
+		if channel == "push" {
+			dev, ok := devices[ds[i].Device]
+			// A device gone, or taken over by another member, is not hers.
+			ds[i].Wanted = m.wanted && ok && dev.userID == ds[i].UserID
+			ds[i].To, ds[i].Keys, ds[i].Discreet = dev.endpoint, dev.keys, m.discreet
+		}
 	}
 	return nil
+}
+
+// pushTarget is a subscription's endpoint and keys, decrypted for sending.
+type pushTarget struct {
+	userID, endpoint string
+	keys             outbox.PushKeys
+}
+
+// pushTargets reads the subscriptions of claimed push deliveries.
+func (db *core) pushTargets(ctx context.Context, tx *sql.Tx, ds []outbox.AlertDelivery) (map[string]pushTarget, error) {
+	seen := map[string]bool{}
+	var args []any
+	for _, d := range ds {
+		if !seen[d.Device] {
+			seen[d.Device] = true
+			args = append(args, d.Device)
+		}
+	}
+	out := map[string]pushTarget{}
+	// #nosec G202 -- placeholders only
+	rows, err := tx.QueryContext(ctx, `SELECT id, user_id, endpoint_ct, keys_ct FROM push_subscriptions WHERE id IN (`+placeholders(1, len(args))+`)`, args...)
+	if err != nil {
+		return nil, err
+	}
+	err = eachRow(rows, func() error {
+		var id string
+		var t pushTarget
+		var endpoint, keys []byte
+		if err := rows.Scan(&id, &t.userID, &endpoint, &keys); err != nil {
+			return err
+		}
+		if t.endpoint, err = db.open("push_subscriptions", "endpoint", id, endpoint); err != nil {
+			return err
+		}
+		if err := db.openJSON("push_subscriptions", "keys", id, keys, &t.keys); err != nil {
+			return err
+		}
+		out[id] = t
+		return nil
+	})
+	return out, err
 }
 
 // placeholders returns "$from, …" for n parameters.
@@ -287,19 +346,19 @@ func (area Deliveries) MarkDelivery(ctx context.Context, d outbox.AlertDelivery,
 	if len(reason) > 200 {
 		reason = reason[:200]
 	}
-	key := ` WHERE alert_id = $2 AND user_id = $3 AND channel = $4`
-	claim := key + ` AND status = 'sending' AND attempts = $5`
+	key := ` WHERE alert_id = $2 AND user_id = $3 AND channel = $4 AND device = $5`
+	claim := key + ` AND status = 'sending' AND attempts = $6`
 	var q string
-	args := []any{now, d.AlertID, d.UserID, d.Channel, d.Attempts}
+	args := []any{now, d.AlertID, d.UserID, d.Channel, d.Device, d.Attempts}
 	switch m.Status {
 	case scheme.DeliverySent:
 		q = `UPDATE alert_deliveries SET status = 'sent', sent_at = $1, updated_at = $1, error = ''` + key + ` AND status <> 'sent'`
-		args = args[:4]
+		args = args[:5]
 	case scheme.DeliveryRetrying:
-		q = `UPDATE alert_deliveries SET status = 'retrying', next_attempt_at = $6, error = $7, updated_at = $1` + claim
+		q = `UPDATE alert_deliveries SET status = 'retrying', next_attempt_at = $7, error = $8, updated_at = $1` + claim
 		args = append(args, m.NextAttempt.UTC(), reason)
 	case scheme.DeliveryFailed, scheme.DeliveryCancelled, scheme.DeliveryOutbox:
-		q = `UPDATE alert_deliveries SET status = $6, error = $7, updated_at = $1` + claim
+		q = `UPDATE alert_deliveries SET status = $7, error = $8, updated_at = $1` + claim
 		args = append(args, m.Status, reason)
 	case outbox.DeliveryReleased:
 		q = `UPDATE alert_deliveries SET status = CASE WHEN attempts <= 1 THEN 'queued' ELSE 'retrying' END,
@@ -325,28 +384,38 @@ func (area Deliveries) MarkSent(ctx context.Context, ds []outbox.AlertDelivery) 
 	now := db.now().UTC()
 	return db.inTx(ctx, func(tx *sql.Tx) error {
 		st, err := tx.PrepareContext(ctx, `UPDATE alert_deliveries SET status = 'sent', sent_at = $1, updated_at = $1, error = ''
-			WHERE alert_id = $2 AND user_id = $3 AND channel = $4 AND status <> 'sent'`)
+			WHERE alert_id = $2 AND user_id = $3 AND channel = $4 AND device = $5 AND status <> 'sent'`)
 		if err != nil {
 			return err
 		}
 		defer st.Close()
+		var devices []string
 		for _, d := range ds {
-			if _, err := st.ExecContext(ctx, now, d.AlertID, d.UserID, d.Channel); err != nil {
+			if _, err := st.ExecContext(ctx, now, d.AlertID, d.UserID, d.Channel, d.Device); err != nil {
 				return err
 			}
+			if d.Device != "" {
+				devices = append(devices, d.Device)
+			}
 		}
-		return nil
+		if len(devices) == 0 {
+			return nil
+		}
+		// #nosec G202 -- placeholders only
+		_, err = tx.ExecContext(ctx, `UPDATE push_subscriptions SET last_sent_at = $1 WHERE id IN (`+placeholders(2, len(devices))+`)`,
+			append([]any{now}, stringsToAny(devices)...)...)
+		return err
 	})
 }
 
 // DeliveryCounts counts an alert's deliveries by channel ("in_app",
-// "email", "sms") and state. In-app rows are "delivered" (not yet opened)
+// "email", "sms", "push": one a device) and state. In-app rows are "delivered" (not yet opened)
 // or "read"; email and SMS have the scheme.Delivery* states. Every channel
 // is present, with only the states that have a count.
 func (area Deliveries) DeliveryCounts(ctx context.Context, alertID string) (map[string]map[string]int, error) {
 	db := area.db
 
-	out := map[string]map[string]int{"in_app": {}, "email": {}, "sms": {}}
+	out := map[string]map[string]int{"in_app": {}, "email": {}, "sms": {}, "push": {}}
 	err := addCounts(ctx, db.read, out, `SELECT channel, status, COUNT(*) FROM alert_deliveries WHERE alert_id = $1 GROUP BY channel, status`, alertID)
 	if err != nil {
 		return nil, err
@@ -371,14 +440,14 @@ func (area Deliveries) DeliveryFailures(ctx context.Context, alertID string, p s
 	db := area.db
 
 	return listPage(ctx, db, p, func(rows rowScanner) (f scheme.DeliveryFailure, err error) {
-		var userID string
-		if err := rows.Scan(&userID, &f.Channel, &f.State, &f.Error, &f.Attempts, &f.UpdatedAt); err != nil {
+		d := outbox.AlertDelivery{AlertID: alertID}
+		if err := rows.Scan(&d.UserID, &d.Channel, &d.Device, &f.State, &f.Error, &f.Attempts, &f.UpdatedAt); err != nil {
 			return f, err
 		}
-		f.Ref = outbox.DeliveryRef(alertID, userID, f.Channel)
+		f.Channel, f.Ref = d.Channel, d.Ref()
 		return f, nil
-	}, `SELECT user_id, channel, status, error, attempts, updated_at FROM alert_deliveries
-		WHERE alert_id = $1 AND status IN ('failed', 'retrying')`, `updated_at DESC, channel, user_id`, alertID)
+	}, `SELECT user_id, channel, device, status, error, attempts, updated_at FROM alert_deliveries
+		WHERE alert_id = $1 AND status IN ('failed', 'retrying')`, `updated_at DESC, channel, user_id, device`, alertID)
 }
 
 // RetryDeliveries queues an alert's failed deliveries on channel again,

@@ -245,13 +245,14 @@ const (
 )
 
 // audience counts the members an alert reaches, by channel, as its
-// targeting now stands.
+// targeting now stands; push counts their devices.
 func audience(ctx context.Context, q queryer, alertID string) (scheme.Audience, error) {
 	var a scheme.Audience
 	err := q.QueryRowContext(ctx, `SELECT COUNT(*),
 		COALESCE(SUM(CASE WHEN p.alert_email AND p.email_ct IS NOT NULL THEN 1 ELSE 0 END), 0),
-		COALESCE(SUM(CASE WHEN p.alert_sms AND p.mobile_ct IS NOT NULL THEN 1 ELSE 0 END), 0)`+targetFrom, alertID).
-		Scan(&a.InApp, &a.Email, &a.SMS)
+		COALESCE(SUM(CASE WHEN p.alert_sms AND p.mobile_ct IS NOT NULL THEN 1 ELSE 0 END), 0),
+		COALESCE(SUM((SELECT COUNT(*) FROM push_subscriptions ps WHERE ps.user_id = u.id)), 0)`+targetFrom, alertID).
+		Scan(&a.InApp, &a.Email, &a.SMS, &a.Push)
 	return a, err
 }
 

@@ -164,8 +164,16 @@ func (area Accounts) Revoke(ctx context.Context, actor, userID, reason, url stri
 		if err := deleteUserSessions(ctx, tx, userID); err != nil {
 			return err
 		}
+		// Her devices stop getting alerts at once.
+		if _, err := tx.ExecContext(ctx, `DELETE FROM push_subscriptions WHERE user_id = $1`, userID); err != nil {
+			return err
+		}
 		if l.User.Role == scheme.RoleOrgContact && l.User.OrganisationID != "" {
 			// The organisation's staff act for it: they stop with it.
+			if _, err := tx.ExecContext(ctx, `DELETE FROM push_subscriptions WHERE user_id IN (SELECT id FROM users WHERE organisation_id = $1 AND role = $2)`,
+				l.User.OrganisationID, string(scheme.RoleOrgStaff)); err != nil {
+				return err
+			}
 			if _, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE user_id IN (SELECT id FROM users WHERE organisation_id = $1 AND role = $2)`,
 				l.User.OrganisationID, string(scheme.RoleOrgStaff)); err != nil {
 				return err

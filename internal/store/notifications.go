@@ -311,6 +311,14 @@ func (area Deliveries) FanOutPart(ctx context.Context, alertID string, part, par
 				return fmt.Errorf("fan-out %s: %w", c.channel, err)
 			}
 		}
+		// Push goes to each of their devices.
+		// #nosec G202 -- constant fragments and $n placeholders
+		if _, err := tx.ExecContext(ctx, `INSERT INTO alert_deliveries (alert_id, user_id, channel, device, status, attempts, next_attempt_at, updated_at, urgent)
+			SELECT r.alert_id, r.user_id, 'push', s.id, 'queued', 0, $4, $4, $5 FROM alert_recipients r JOIN push_subscriptions s ON s.user_id = r.user_id
+			WHERE r.alert_id = $1 AND r.via = 'alert' AND r.user_id`+from+` AND r.user_id <= $3 ON CONFLICT DO NOTHING`,
+			alertID, after, last.String, now, urgent); err != nil {
+			return fmt.Errorf("fan-out push: %w", err)
+		}
 		_, err := tx.ExecContext(ctx, `UPDATE alert_fanout_parts SET cursor = $1 WHERE alert_id = $2 AND part = $3`, last.String, alertID, part)
 		return err
 	})

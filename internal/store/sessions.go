@@ -61,9 +61,10 @@ func (area Sessions) SessionUser(ctx context.Context, token string, kind scheme.
 	var nameCT []byte
 	var lastSeen, expires time.Time
 	var orgID sql.NullString
-	err := db.read.QueryRowContext(ctx, `SELECT u.id, u.username_ct, u.role, u.status, u.created_at, u.organisation_id, u.totp_enabled, u.language, s.last_seen_at, s.expires_at
-		FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = $1 AND s.kind = $2`, h, string(kind)).
-		Scan(&u.ID, &nameCT, &role, &u.Status, &u.CreatedAt, &orgID, &u.SecondFactor, &u.Language, &lastSeen, &expires)
+	err := db.read.QueryRowContext(ctx, `SELECT u.id, u.username_ct, u.role, u.status, u.created_at, u.organisation_id, u.totp_enabled, u.language,
+		COALESCE(p.discreet, FALSE), s.last_seen_at, s.expires_at
+		FROM sessions s JOIN users u ON u.id = s.user_id LEFT JOIN profiles p ON p.user_id = u.id WHERE s.token_hash = $1 AND s.kind = $2`, h, string(kind)).
+		Scan(&u.ID, &nameCT, &role, &u.Status, &u.CreatedAt, &orgID, &u.SecondFactor, &u.Language, &u.Discreet, &lastSeen, &expires)
 	if err != nil {
 		if scheme.ErrorCode(mapErr(err)) == scheme.CodeNotFound {
 			return u, unauth

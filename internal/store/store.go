@@ -77,6 +77,7 @@ type DB struct {
 	Settings   Settings
 	// Translations holds admins' corrections of the catalogues' words.
 	Translations Translations
+	Push         Push
 }
 
 // Accounts holds applications, members, staff and their credentials.
@@ -115,6 +116,7 @@ func newDB(c *core) *DB {
 	db.Checks = Checks{c}
 	db.Settings = Settings{c}
 	db.Translations = Translations{c}
+	db.Push = Push{c}
 	c.top = db
 	return db
 }

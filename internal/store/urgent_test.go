@@ -3,6 +3,7 @@ package store_test
 import (
 	"context"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -227,6 +228,45 @@ func TestUrgent_WithdrawingOrEditingWhileUnderReview(t *testing.T) {
 		acts := auditActions(t, db, x.ID)
 		if acts["alert.urgent_edit"] != 1 || acts["alert.withdraw"] != 1 || acts["alert.urgent_withdraw"] != 1 {
 			t.Errorf("audited: %v", acts)
+		}
+	})
+}
+
+func TestFanOut_StartsTheFastChannelsSendersFirst(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		population(t, db, people)
+		a, aud := publish(t, db, false, []string{"london"}, nil, nil)
+		if aud.Email == 0 || aud.SMS == 0 {
+			t.Fatalf("the alert reaches %+v: want email and SMS both", aud)
+		}
+		fanOut(t, db, a.ID, 100)
+		args := `args::text`
+		if db.Dialect() == store.SQLite {
+			args = `json(args)`
+		}
+		rows, err := db.Writer().QueryContext(ctx, `SELECT `+args+` FROM river_job WHERE kind = 'alert_deliver' ORDER BY id`)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer rows.Close()
+		var order []string
+		for rows.Next() {
+			var raw string
+			if err := rows.Scan(&raw); err != nil {
+				t.Fatal(err)
+			}
+			for _, ch := range []string{"sms", "email", "push"} {
+				if strings.Contains(raw, `"`+ch+`"`) {
+					order = append(order, ch)
+				}
+			}
+		}
+		if err := rows.Err(); err != nil {
+			t.Fatal(err)
+		}
+		if len(order) < 2 || order[0] != "sms" || !slices.Contains(order, "email") {
+			t.Errorf("senders started in the order %v, want SMS before email", order)
 		}
 	})
 }

@@ -56,7 +56,8 @@
 //	    "phone": "<base64, 32 bytes>",
 //	    "plate": "<base64, 32 bytes>",
 //	    "username": "<base64, 32 bytes>"
-//	  }
+//	  },
+//	  "vapid": "<base64url, a P-256 private key>"
 //	}
 //
 // "format" is the file format version. "active" names the encryption key new

@@ -2,6 +2,7 @@ package vault
 
 import (
 	"bytes"
+	"crypto/ecdh"
 	"encoding/base64"
 	"encoding/json"
 	"errors"
@@ -30,6 +31,10 @@ type keyFile struct {
 	Active     string            `json:"active"`
 	Encryption []keyFileEncKey   `json:"encryption"`
 	Index      map[string]string `json:"index"`
+	// VAPID is the Web Push signing key (RFC 8292): a P-256 private
+	// scalar, base64url. Optional: a file made before push had none
+	// (`uglymugs keys push` adds it).
+	VAPID string `json:"vapid,omitempty"`
 }
 
 type keyFileEncKey struct {
@@ -59,6 +64,9 @@ func (v *Vault) Marshal() ([]byte, error) {
 	k.mu.RUnlock()
 	for kind, key := range k.index {
 		kf.Index[string(kind)] = base64.StdEncoding.EncodeToString(key)
+	}
+	if p := k.vapid.Load(); p != nil {
+		kf.VAPID = base64.RawURLEncoding.EncodeToString(p.Bytes())
 	}
 	b, err := json.MarshalIndent(kf, "", "  ")
 	if err != nil {
@@ -172,6 +180,17 @@ func Parse(data []byte) (*Vault, error) {
 			}
 		}
 	}
+	if kf.VAPID != "" {
+		raw, err := base64.RawURLEncoding.DecodeString(strings.TrimRight(kf.VAPID, "="))
+		if err != nil {
+			return nil, errors.New(`vault: key file: "vapid" is not base64url`)
+		}
+		p, err := ecdh.P256().NewPrivateKey(raw)
+		if err != nil {
+			return nil, errors.New(`vault: key file: "vapid" is not a P-256 private key (32 bytes)`)
+		}
+		r.vapid.Store(p)
+	}
 	return &Vault{k: r}, nil
 }
 
@@ -275,6 +294,27 @@ func Load(path string) (*Vault, error) {
 		return nil, fmt.Errorf("%w (in %s)", err, path)
 	}
 	return v, nil
+}
+
+// Replace writes v over the key file at path: to a new file beside it,
+// synced, then renamed over it (a crash leaves the old file or the new,
+// never half of one). It is for adding keys, never removing them; callers
+// must have loaded path into v first.
+func Replace(path string, v *Vault) error {
+	tmp := path + ".new"
+	_ = os.Remove(tmp)
+	if err := WriteNew(tmp, v); err != nil {
+		return err
+	}
+	if err := os.Rename(tmp, path); err != nil {
+		return errors.Join(fmt.Errorf("vault: replacing key file: %w", err), os.Remove(tmp))
+	}
+	d, err := os.Open(filepath.Dir(path)) // #nosec G304 -- the key file's own directory
+	if err != nil {
+		return fmt.Errorf("vault: syncing key directory: %w", err)
+	}
+	defer d.Close()
+	return d.Sync()
 }
 
 // WriteNew writes v to a new key file at path with mode 0600, creating the

@@ -230,3 +230,45 @@ func TestLoad_ReportsMissingAndInvalidFiles(t *testing.T) {
 		t.Error("Load of a directory succeeded")
 	}
 }
+
+// TestVAPID_KeptInTheKeyFile: a new vault has a push key that survives the
+// file; a file without one parses and gets one added once; a damaged one
+// is refused.
+func TestVAPID_KeptInTheKeyFile(t *testing.T) {
+	v := mustGenerate(t)
+	pub, priv, ok := v.VAPID()
+	if !ok || len(pub) != 87 || len(priv) != 43 {
+		t.Fatalf("VAPID() = %d, %d chars, %v; want an 87-character public and a 43-character private key", len(pub), len(priv), ok)
+	}
+	data, err := v.Marshal()
+	if err != nil {
+		t.Fatal(err)
+	}
+	again, err := Parse(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if pub2, priv2, _ := again.VAPID(); pub2 != pub || priv2 != priv {
+		t.Error("the push key changed on its way through the key file")
+	}
+
+	m, _ := validFile(t)
+	delete(m, "vapid")
+	old, _ := json.Marshal(m)
+	w, err := Parse(old)
+	if err != nil {
+		t.Fatalf("a key file without a push key: %v", err)
+	}
+	if _, _, ok := w.VAPID(); ok {
+		t.Error("a key file without a push key gave one")
+	}
+	if !w.AddVAPID() || w.AddVAPID() {
+		t.Error("AddVAPID should add a key once, then leave it")
+	}
+
+	m["vapid"] = "not a key"
+	bad, _ := json.Marshal(m)
+	if _, err := Parse(bad); err == nil || !strings.Contains(err.Error(), `"vapid"`) {
+		t.Errorf("a damaged push key: %v", err)
+	}
+}

@@ -2,11 +2,14 @@ package vault
 
 import (
 	"crypto/cipher"
+	"crypto/ecdh"
 	"crypto/rand"
+	"encoding/base64"
 	"encoding/hex"
 	"fmt"
 	"log/slog"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"golang.org/x/crypto/chacha20poly1305"
@@ -93,6 +96,8 @@ type keyring struct {
 	// index is never modified after construction, so it is read without
 	// locking.
 	index map[Kind][]byte
+
+	vapid atomic.Pointer[ecdh.PrivateKey] // Web Push signing key; nil: none yet
 }
 
 func newKey() []byte {
@@ -111,7 +116,30 @@ func Generate() (*Vault, error) {
 	for _, kind := range Kinds {
 		v.k.index[kind] = newKey()
 	}
+	v.AddVAPID()
 	return v, nil
+}
+
+// AddVAPID gives the vault a new Web Push signing key unless it has one,
+// and reports whether it added one (then the file must be written again).
+func (v *Vault) AddVAPID() bool {
+	p, err := ecdh.P256().GenerateKey(rand.Reader)
+	if err != nil {
+		panic(err) // crypto/rand does not fail
+	}
+	return v.k.vapid.CompareAndSwap(nil, p)
+}
+
+// VAPID returns the Web Push key pair (RFC 8292) as webpush-go takes it,
+// base64url without padding: the public key is the uncompressed P-256
+// point browsers are given as applicationServerKey. ok is false when the
+// key file has none.
+func (v *Vault) VAPID() (public, private string, ok bool) {
+	p := v.k.vapid.Load()
+	if p == nil {
+		return "", "", false
+	}
+	return base64.RawURLEncoding.EncodeToString(p.PublicKey().Bytes()), base64.RawURLEncoding.EncodeToString(p.Bytes()), true
 }
 
 // Rotate adds a new random encryption key and makes it active. Old keys stay

@@ -92,7 +92,7 @@ func TestAlertPages_FromConsentedReportToMembers(t *testing.T) {
 		}
 		loc = d.post("coordA", editor+"/publish", url.Values{"override_reason": {"Coral is the offender's nickname for himself, not the reporter."}})
 		page = d.get("coordA", loc)
-		if !strings.Contains(page, "Published to 4 members: 4 on the website, 1 by email, 0 by SMS.") {
+		if !strings.Contains(page, "Published to 4 members: 4 on the website, 1 by email, 0 by SMS, 0 devices by push.") {
 			t.Error("publishing does not say whom it reached")
 		}
 		if !strings.Contains(page, "Published alert") || !strings.Contains(page, "/deliveries") || !strings.Contains(page, "Withdraw") {

@@ -21,6 +21,8 @@ import (
 	"uglymugs/internal/content"
 	"uglymugs/internal/i18n"
 	"uglymugs/internal/police"
+	"uglymugs/internal/push"
+	"uglymugs/internal/pushaddr"
 	"uglymugs/internal/report"
 	"uglymugs/internal/scheme"
 	"uglymugs/internal/settings"
@@ -88,7 +90,8 @@ func services(t testing.TB, db *store.DB, accounts *account.Service, limits chec
 	alerts := alert.New(db, hours.Location)
 	alerts.Hours.Settings = set
 	return web.Services{Accounts: accounts, Reports: reports, Alerts: alerts,
-		Checks: checks, Police: pol, Content: contents, Settings: set, Translations: translations, Health: db}
+		Checks: checks, Police: pol, Content: contents, Settings: set, Translations: translations, Health: db,
+		Push: push.New(db, pushaddr.Policy{})}
 }
 
 // testSettings are a test server's settings until a test changes them.

@@ -393,7 +393,7 @@ func (s *server) listDeliveries(w http.ResponseWriter, r *http.Request, u scheme
 		return err
 	}
 	counts := d.Counts
-	for _, ch := range []string{"email", "sms"} {
+	for _, ch := range []string{"email", "sms", "push"} {
 		if counts[ch] == nil {
 			counts[ch] = map[string]int{}
 		}

@@ -45,6 +45,10 @@ func Routes(mux core.Mux, c *core.Server) {
 	mux.Handle("POST /api/v1/alerts/{id}/additions", s.addAddition())
 	mux.Handle("GET /api/v1/stats", s.tokenAuth(s.getStats, scheme.RoleCoordinator))
 	mux.Handle("POST /api/v1/checks", s.Admitted(core.CheckAdmitWait, s.postCheck()))
+	mux.Handle("GET /api/v1/push/key", s.tokenAuth(s.pushKey, memberRoles...))
+	mux.Handle("GET /api/v1/push/subscriptions", s.tokenAuth(s.listPushDevices, memberRoles...))
+	mux.Handle("POST /api/v1/push/subscriptions", s.subscribePush())
+	mux.Handle("DELETE /api/v1/push/subscriptions/{id}", s.tokenAuth(s.unsubscribePush, memberRoles...))
 	mux.Handle("POST /api/v1/exports", s.tokenAuth(s.createExport, scheme.RoleCoordinator))
 	mux.Handle("/api/", s.notFound())
 }

@@ -72,17 +72,25 @@ type webManifest struct {
 }
 
 // manifest names the app after the scheme, in the asker's language, and
-// opens it at the alert feed.
+// opens it at the alert feed. In discreet mode (?discreet=1, which the
+// layout asks for when a member chose it) the app is "Notes" with a plain
+// notepad icon: whoever looks at her home screen sees a notes app. The
+// id stays the same, so an installed app takes the new name and icon when
+// the browser next updates it.
 func (s *server) manifest() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		sch := s.Scheme(r.Context())
-		m := webManifest{ID: "/", Name: sch.Name, ShortName: sch.Name, Lang: core.Loc(r).Language.Code, Dir: "ltr",
+		name, prefix := sch.Name, "icon-"
+		if r.URL.Query().Get("discreet") == "1" {
+			name, prefix = core.Loc(r).T("Notes"), "icon-notes-"
+		}
+		m := webManifest{ID: "/", Name: name, ShortName: name, Lang: core.Loc(r).Language.Code, Dir: "ltr",
 			StartURL: "/alerts", Scope: "/", Display: "standalone", ThemeColor: lightBackground, BackgroundColor: lightBackground}
 		for _, ic := range []struct{ file, size, purpose string }{
-			{"icon-192.png", "192x192", "any"}, {"icon-512.png", "512x512", "any"},
-			{"icon-maskable-192.png", "192x192", "maskable"}, {"icon-maskable-512.png", "512x512", "maskable"},
+			{"192.png", "192x192", "any"}, {"512.png", "512x512", "any"},
+			{"maskable-192.png", "192x192", "maskable"}, {"maskable-512.png", "512x512", "maskable"},
 		} {
-			src, err := core.AssetURL(s.Server, ic.file)
+			src, err := core.AssetURL(s.Server, prefix+ic.file)
 			if err != nil {
 				s.ServerError(w, r, err)
 				return
@@ -118,9 +126,20 @@ func (s *server) worker() http.Handler {
 			s.ServerError(w, r, err)
 			return
 		}
+		icon, err := core.AssetURL(s.Server, "icon-192.png")
+		if err != nil {
+			s.ServerError(w, r, err)
+			return
+		}
+		notes, err := core.AssetURL(s.Server, "icon-notes-192.png")
+		if err != nil {
+			s.ServerError(w, r, err)
+			return
+		}
 		sum := sha256.Sum256([]byte(string(assets) + "\n" + s.Scheme(r.Context()).QuickExitURL + "\n" + workerSource))
 		src := strings.NewReplacer(`"{{CACHE}}"`, strconv.Quote("static-"+hex.EncodeToString(sum[:6])),
-			`["{{ASSETS}}"]`, string(assets), `"{{OFFLINE}}"`, strconv.Quote(OfflinePath)).Replace(workerSource)
+			`["{{ASSETS}}"]`, string(assets), `"{{OFFLINE}}"`, strconv.Quote(OfflinePath),
+			`"{{ICON}}"`, strconv.Quote(icon), `"{{NOTES_ICON}}"`, strconv.Quote(notes)).Replace(workerSource)
 		w.Header().Set("Content-Type", "text/javascript; charset=utf-8")
 		w.Header().Set("Cache-Control", "no-cache")
 		_, _ = w.Write([]byte(src)) // the client went away

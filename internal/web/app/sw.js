@@ -7,6 +7,8 @@
 var CACHE = "{{CACHE}}";
 var ASSETS = ["{{ASSETS}}"];
 var OFFLINE = "{{OFFLINE}}";
+var ICON = "{{ICON}}";
+var NOTES_ICON = "{{NOTES_ICON}}";
 
 self.addEventListener('install', function (e) {
   e.waitUntil(caches.open(CACHE).then(function (cache) {
@@ -45,4 +47,34 @@ self.addEventListener('fetch', function (e) {
     }));
   }
   // Anything else (the API, images, forms' answers) goes to the network as if there were no worker.
+});
+
+// A push message (an alert was published) carries a neutral sentence in
+// her language and the alert's link, encrypted to this browser; in
+// discreet mode a notes app's words and icon. Nothing else is kept.
+self.addEventListener('push', function (e) {
+  var d = {};
+  try { d = e.data ? e.data.json() : {}; } catch (err) { d = {}; }
+  e.waitUntil(self.registration.showNotification(d.title || '\u2022', {
+    body: d.body || '',
+    tag: d.tag || undefined,
+    icon: d.discreet ? NOTES_ICON : ICON,
+    data: {url: d.url || '/alerts'}
+  }));
+});
+
+// Opening a notification opens the alert (on this site only), in a window
+// of the app if one is open.
+self.addEventListener('notificationclick', function (e) {
+  e.notification.close();
+  var url = new URL((e.notification.data && e.notification.data.url) || '/alerts', self.location.origin);
+  if (url.origin !== self.location.origin) { url = new URL('/alerts', self.location.origin); }
+  e.waitUntil(self.clients.matchAll({type: 'window', includeUncontrolled: true}).then(function (windows) {
+    for (var i = 0; i < windows.length; i++) {
+      if ('navigate' in windows[i]) {
+        return windows[i].navigate(url.href).then(function (w) { return w && w.focus(); });
+      }
+    }
+    return self.clients.openWindow(url.href);
+  }));
 });

@@ -18,6 +18,7 @@ import (
 	"uglymugs/internal/content"
 	"uglymugs/internal/imaging"
 	"uglymugs/internal/police"
+	"uglymugs/internal/push"
 	"uglymugs/internal/report"
 	"uglymugs/internal/settings"
 	"uglymugs/internal/translation"
@@ -87,7 +88,9 @@ type Services struct {
 	// catalogue is the pages'. Without it (a test of one part), the pages
 	// read the files alone and its admin pages are not found.
 	Translations *translation.Service
-	Health       Health
+	// Push is members' push notifications and discreet mode; nil: push off.
+	Push   *push.Service
+	Health Health
 }
 
 // Health is what the health check and the metrics ask of the database:
@@ -115,6 +118,7 @@ type Server struct {
 	// Translations are admins' corrections of Words; nil in tests of
 	// one part.
 	Translations *translation.Service
+	Push         *push.Service
 	views        *viewSets
 	assets       *assets
 	metrics      *httpMetrics
@@ -149,8 +153,8 @@ func New(cfg Config, svc Services, log *slog.Logger, reg *prometheus.Registry) (
 	return &Server{
 		Config: cfg, health: svc.Health, Content: svc.Content, Accounts: svc.Accounts, Reports: svc.Reports,
 		Alerts: svc.Alerts, Checks: svc.Checks, Police: svc.Police, Settings: svc.Settings, Log: log, views: views, assets: a, Words: words,
-		Translations: svc.Translations,
-		metrics:      newHTTPMetrics(reg), reg: reg,
+		Translations: svc.Translations, Push: svc.Push,
+		metrics: newHTTPMetrics(reg), reg: reg,
 		termsHTML:  map[termsKey]template.HTML{},
 		writeSlots: make(chan struct{}, cmp.Or(cfg.WriteSlots, 8)),
 	}, nil

@@ -24,6 +24,7 @@ var (
 	viewMyEnquiry       = core.NewView("my-enquiry")
 	viewPassword        = core.NewView("password")
 	viewProfile         = core.NewView("profile")
+	viewPush            = core.NewView("push")
 	viewReportDraft     = core.NewView("report-draft")
 	viewReportList      = core.NewView("report-list")
 	viewReportSent      = core.NewView("report-sent")
@@ -53,6 +54,10 @@ func Routes(mux core.Mux, c *core.Server) {
 	mux.Handle("POST /account/terms", s.SignedIn(s.acceptTerms))
 	mux.Handle("GET /account/leave", s.SignedIn(s.leavePage))
 	mux.Handle("POST /account/leave", s.SignedIn(s.leave))
+	mux.Handle("GET /account/push", s.membersOnly(s.pushPage))
+	mux.Handle("POST /account/push", s.membersOnly(s.subscribePush))
+	mux.Handle("POST /account/push/{id}/remove", s.membersOnly(s.removePushDevice))
+	mux.Handle("POST /account/push/discreet", s.membersOnly(s.setDiscreet))
 
 	// Reports, as their reporter sees them (reports.go, draft.go).
 	mux.Handle("GET /reports", s.reportersOnly(s.myReports))

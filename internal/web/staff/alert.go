@@ -125,8 +125,8 @@ func (s *server) alertEditor(w http.ResponseWriter, r *http.Request, u scheme.Us
 		if n("in_app") == 1 {
 			members = "member"
 		}
-		notice = fmt.Sprintf("Published to %d %s: %d on the website, %d by email, %d by SMS. Delivery has started; see Deliveries for how it goes.",
-			n("in_app"), members, n("in_app"), n("email"), n("sms"))
+		notice = fmt.Sprintf("Published to %d %s: %d on the website, %d by email, %d by SMS, %d devices by push. Delivery has started; see Deliveries for how it goes.",
+			n("in_app"), members, n("in_app"), n("email"), n("sms"), n("push"))
 	}
 	s.renderEditor(w, r, u, editorState{status: http.StatusOK, notice: notice})
 	return nil
@@ -478,7 +478,7 @@ func (s *server) publishAlert(w http.ResponseWriter, r *http.Request, u scheme.U
 		return nil
 	}
 	// The counts (no one's details) go with the redirect, for the notice.
-	core.SeeOther(w, r, fmt.Sprintf("%s&in_app=%d&email=%d&sms=%d", editorURL(id, "published", ""), aud.InApp, aud.Email, aud.SMS))
+	core.SeeOther(w, r, fmt.Sprintf("%s&in_app=%d&email=%d&sms=%d&push=%d", editorURL(id, "published", ""), aud.InApp, aud.Email, aud.SMS, aud.Push))
 	return nil
 }
 

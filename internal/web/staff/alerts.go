@@ -62,7 +62,7 @@ func (n *staffNameCache) of(id string) string {
 }
 
 // channelNames are the delivery channels in words, in the order shown.
-var channelNames = []struct{ Key, Name string }{{"in_app", "On the website"}, {"email", "Email"}, {"sms", "SMS"}}
+var channelNames = []struct{ Key, Name string }{{"in_app", "On the website"}, {"email", "Email"}, {"sms", "SMS"}, {"push", "Push to phones and browsers"}}
 
 func channelName(key string) string {
 	for _, c := range channelNames {

@@ -102,8 +102,8 @@ func (s *server) renderDeliveries(w http.ResponseWriter, r *http.Request, u sche
 
 func (s *server) retryDeliveries(w http.ResponseWriter, r *http.Request, u scheme.User) error {
 	id, channel := r.PathValue("id"), r.PostFormValue("channel")
-	if channel != "email" && channel != "sms" {
-		return s.renderDeliveries(w, r, u, http.StatusUnprocessableEntity, AlertDeliveriesView{Error: "Choose email or SMS to retry."})
+	if channel != "email" && channel != "sms" && channel != "push" {
+		return s.renderDeliveries(w, r, u, http.StatusUnprocessableEntity, AlertDeliveriesView{Error: "Choose email, SMS or push to retry."})
 	}
 	n, err := s.Alerts.RetryDeliveries(r.Context(), u, id, channel)
 	if err != nil {
@@ -120,7 +120,7 @@ func (s *server) retryDeliveries(w http.ResponseWriter, r *http.Request, u schem
 // button was on (an alert's deliveries, or the list).
 func (s *server) resumeChannel(w http.ResponseWriter, r *http.Request, u scheme.User) error {
 	channel := r.PathValue("channel")
-	if channel != "email" && channel != "sms" {
+	if scheme.CheckChannel(channel) != nil {
 		return scheme.Errorf(scheme.CodeNotFound, "There is no such channel.")
 	}
 	if err := s.Alerts.ResumeChannel(r.Context(), u, channel); err != nil {
