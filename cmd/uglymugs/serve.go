@@ -189,7 +189,7 @@ func serve(ctx context.Context, ln net.Listener, db *store.DB, cfg serveConfig, 
 	reports.Hours.Settings, enquiries.Hours.Settings, checks.Settings = set, set, set
 	// Out of office hours, a coordinator on call may publish an urgent alert alone.
 	alerts := alert.New(db, cfg.hours.Location)
-	alerts.Hours = settings.Hours{Fixed: cfg.hours, Settings: set}
+	alerts.Urgent.Hours = settings.Hours{Fixed: cfg.hours, Settings: set}
 	srv, err := web.New(web.Config{
 		Region:       "the UK and Ireland",
 		Demo:         demo,

@@ -22,13 +22,10 @@ import (
 type Service struct {
 	DB  *store.DB
 	Loc *time.Location // the scheme's time zone, for dates in drafts
-	// Hours are the office hours, which decide when an alert may be
-	// published alone as urgent and when its review falls due (serve
-	// sets Hours.Settings, so that an admin's hours count).
-	Hours settings.Hours
-	Now   func() time.Time // nil: the store's clock
-	// Rota is the on-call rota: who may publish urgent alerts, and when.
-	Rota *Rota
+	// Urgent is urgent alerts' rules and review (urgent.go); Rota the
+	// on-call rota: who may publish them, and when.
+	Urgent *Urgent
+	Rota   *Rota
 }
 
 // New returns a Service, with the scheme's default office hours in loc.
@@ -36,7 +33,7 @@ func New(db *store.DB, loc *time.Location) *Service {
 	if loc == nil {
 		loc = time.UTC
 	}
-	return &Service{DB: db, Loc: loc, Hours: settings.Hours{Fixed: scheme.DefaultWorkingHours(loc)}, Rota: &Rota{DB: db, Loc: loc}}
+	return &Service{DB: db, Loc: loc, Urgent: &Urgent{DB: db, Hours: settings.Hours{Fixed: scheme.DefaultWorkingHours(loc)}}, Rota: &Rota{DB: db, Loc: loc}}
 }
 
 // Input is an alert as a coordinator sends it. On creation, fields left nil
@@ -185,7 +182,7 @@ type PublishInput struct {
 
 // PublishWith runs the check once more and publishes: the one way to
 // publish, for every door. Open flags need an override reason; an urgent
-// alert goes out only as publishUrgent allows.
+// alert goes out only as Urgent allows.
 func (s *Service) PublishWith(ctx context.Context, u scheme.User, id string, in PublishInput) (scheme.Audience, error) {
 	override := in.OverrideReason
 	if err := staffOnly(u); err != nil {
@@ -204,7 +201,7 @@ func (s *Service) PublishWith(ctx context.Context, u scheme.User, id string, in 
 		return scheme.Audience{}, err
 	}
 	if in.Urgent {
-		return s.publishUrgent(ctx, u, a, flags)
+		return s.Urgent.publish(ctx, u, a, flags)
 	}
 	require, err := s.RequireApproval(ctx)
 	if err != nil {

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"uglymugs/internal/scheme"
+	"uglymugs/internal/settings"
 	"uglymugs/internal/store"
 )
 
@@ -12,6 +13,17 @@ import (
 // coordinator on call publishes alone once the check finds nothing; a
 // second coordinator reviews the alert from the start of the next working
 // day, and confirms it, edits it (Update) or withdraws it (Withdraw).
+
+// Urgent holds the rules of urgent alerts that need the clock and the
+// office hours, and their review.
+type Urgent struct {
+	DB *store.DB
+	// Hours are the office hours, which decide when an alert may be
+	// published alone and when its review falls due (serve sets
+	// Hours.Settings, so that an admin's hours count).
+	Hours settings.Hours
+	Now   func() time.Time // nil: the store's clock
+}
 
 // Urgency is what decides, now, whether u may publish an alert alone: for
 // the editor to offer it (or say why not) before she tries.
@@ -23,7 +35,7 @@ type Urgency struct {
 
 // Urgency says whether the office is open now, whether u is on call, and
 // when an urgent alert published now would fall due for review.
-func (s *Service) Urgency(ctx context.Context, u scheme.User) (Urgency, error) {
+func (s *Urgent) Urgency(ctx context.Context, u scheme.User) (Urgency, error) {
 	if err := staffOnly(u); err != nil {
 		return Urgency{}, err
 	}
@@ -40,11 +52,11 @@ func (s *Service) Urgency(ctx context.Context, u scheme.User) (Urgency, error) {
 	return out, err
 }
 
-// publishUrgent publishes a alone, as urgent: out of office hours, by a
+// publish publishes a alone, as urgent: out of office hours, by a
 // coordinator on call now, with nothing flagged (scheme.CanPublishUrgent,
 // asked again by the store with the rota as it is then). Its review falls
 // due at the next opening of the office.
-func (s *Service) publishUrgent(ctx context.Context, u scheme.User, a scheme.Alert, flags []scheme.AlertFlag) (scheme.Audience, error) {
+func (s *Urgent) publish(ctx context.Context, u scheme.User, a scheme.Alert, flags []scheme.AlertFlag) (scheme.Audience, error) {
 	now, err := s.Urgency(ctx, u)
 	if err != nil {
 		return scheme.Audience{}, err
@@ -58,10 +70,10 @@ func (s *Service) publishUrgent(ctx context.Context, u scheme.User, a scheme.Ale
 	return s.DB.Alerts.PublishAlert(ctx, u.ID, a.ID, store.PublishOptions{Flags: flags, Urgent: &store.UrgentPublish{ReviewDue: now.ReviewDue}})
 }
 
-// ConfirmUrgent is a second coordinator's review of an urgent alert: it
+// Confirm is a second coordinator's review of an urgent alert: it
 // stands as members have it (scheme.CanReview: not by whoever published
 // it; the store asks again in its transaction).
-func (s *Service) ConfirmUrgent(ctx context.Context, u scheme.User, id string) error {
+func (s *Urgent) Confirm(ctx context.Context, u scheme.User, id string) error {
 	if err := staffOnly(u); err != nil {
 		return err
 	}
@@ -77,14 +89,14 @@ func (s *Service) ConfirmUrgent(ctx context.Context, u scheme.User, id string) e
 
 // ReviewQueue lists page p of the urgent alerts waiting for review, the
 // one due first first.
-func (s *Service) ReviewQueue(ctx context.Context, u scheme.User, p scheme.Page) (scheme.Listed[scheme.Alert], error) {
+func (s *Urgent) ReviewQueue(ctx context.Context, u scheme.User, p scheme.Page) (scheme.Listed[scheme.Alert], error) {
 	if err := staffOnly(u); err != nil {
 		return scheme.Listed[scheme.Alert]{}, err
 	}
 	return s.DB.Alerts.ReviewQueue(ctx, p)
 }
 
-func (s *Service) now() time.Time {
+func (s *Urgent) now() time.Time {
 	if s.Now == nil {
 		return s.DB.Now()
 	}

@@ -89,21 +89,21 @@ func TestUrgent_PublishedOutOfHoursByTheCoordinatorOnCallAloneAndReviewedNextWor
 		// The next working morning, all three wait for review, the first
 		// due first; the publisher cannot confirm her own, another can.
 		f.now = at(14, 9, 0)
-		q, err := f.svc.ReviewQueue(ctx, f.coordB, scheme.Page{})
+		q, err := f.svc.Urgent.ReviewQueue(ctx, f.coordB, scheme.Page{})
 		if err != nil || q.Total != 3 || !q.Items[0].Review.DueAt.Equal(at(8, 9, 0)) {
 			t.Fatalf("review queue: %d, %v", q.Total, err)
 		}
 		first := q.Items[0].ID
-		if err := f.svc.ConfirmUrgent(ctx, f.coordA, first); scheme.ErrorCode(err) != scheme.CodeForbidden {
+		if err := f.svc.Urgent.Confirm(ctx, f.coordA, first); scheme.ErrorCode(err) != scheme.CodeForbidden {
 			t.Errorf("the publisher confirming: %v, want forbidden", err)
 		}
-		if err := f.svc.ConfirmUrgent(ctx, f.coordB, first); err != nil {
+		if err := f.svc.Urgent.Confirm(ctx, f.coordB, first); err != nil {
 			t.Fatal(err)
 		}
 		if err := f.svc.Withdraw(ctx, f.coordB, q.Items[1].ID, "Sent in error."); err != nil {
 			t.Fatal(err)
 		}
-		if q, _ := f.svc.ReviewQueue(ctx, f.coordB, scheme.Page{}); q.Total != 1 {
+		if q, _ := f.svc.Urgent.ReviewQueue(ctx, f.coordB, scheme.Page{}); q.Total != 1 {
 			t.Errorf("review queue after one confirmed and one withdrawn: %d", q.Total)
 		}
 	})

@@ -88,7 +88,7 @@ func services(t testing.TB, db *store.DB, accounts *account.Service, limits chec
 		t.Fatal(err)
 	}
 	alerts := alert.New(db, hours.Location)
-	alerts.Hours.Settings = set
+	alerts.Urgent.Hours.Settings = set
 	return web.Services{Accounts: accounts, Reports: reports, Alerts: alerts,
 		Checks: checks, Police: pol, Content: contents, Settings: set, Translations: translations, Health: db,
 		Push: push.New(db, pushaddr.Policy{})}

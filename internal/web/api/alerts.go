@@ -186,7 +186,7 @@ func (s *server) listAlerts(w http.ResponseWriter, r *http.Request, u scheme.Use
 			}
 			as = list
 		case scheme.ReviewPending:
-			queue, err := s.Alerts.ReviewQueue(r.Context(), u, scheme.Page{})
+			queue, err := s.Alerts.Urgent.ReviewQueue(r.Context(), u, scheme.Page{})
 			if err != nil {
 				return err
 			}
@@ -363,7 +363,7 @@ func (s *server) publishAlert(w http.ResponseWriter, r *http.Request, u scheme.U
 // confirmAlert is a second coordinator's review of an urgent alert: it
 // stands as it is. (To change it, PATCH it; to take it back, withdraw it.)
 func (s *server) confirmAlert(w http.ResponseWriter, r *http.Request, u scheme.User) error {
-	if err := s.Alerts.ConfirmUrgent(r.Context(), u, r.PathValue("id")); err != nil {
+	if err := s.Alerts.Urgent.Confirm(r.Context(), u, r.PathValue("id")); err != nil {
 		return err
 	}
 	s.writeStaffAlert(w, r, http.StatusOK, r.PathValue("id"), u)

@@ -31,7 +31,7 @@ func (s *server) urgentOf(r *http.Request, u scheme.User, a scheme.Alert) (urgen
 	ctx := r.Context()
 	switch {
 	case a.Status == scheme.AlertDraft:
-		now, err := s.Alerts.Urgency(ctx, u)
+		now, err := s.Alerts.Urgent.Urgency(ctx, u)
 		if err != nil {
 			return v, err
 		}
@@ -63,7 +63,7 @@ func (s *server) urgentOf(r *http.Request, u scheme.User, a scheme.Alert) (urgen
 
 func (s *server) confirmAlert(w http.ResponseWriter, r *http.Request, u scheme.User) error {
 	id := r.PathValue("id")
-	if err := s.Alerts.ConfirmUrgent(r.Context(), u, id); err != nil {
+	if err := s.Alerts.Urgent.Confirm(r.Context(), u, id); err != nil {
 		s.editorFailed(w, r, u, err, editorState{in: "review"})
 		return nil
 	}
@@ -81,7 +81,7 @@ type reviewRow struct {
 // due first first, for the alerts list, and how many wait in all.
 func (s *server) reviewQueue(r *http.Request, u scheme.User) ([]reviewRow, int, error) {
 	ctx := r.Context()
-	q, err := s.Alerts.ReviewQueue(ctx, u, scheme.Page{Number: 1, Size: reviewShown})
+	q, err := s.Alerts.Urgent.ReviewQueue(ctx, u, scheme.Page{Number: 1, Size: reviewShown})
 	if err != nil {
 		return nil, 0, err
 	}
