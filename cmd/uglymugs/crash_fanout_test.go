@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"database/sql"
 	"fmt"
 	"math/rand/v2"
@@ -16,8 +17,60 @@ import (
 	"uglymugs/internal/notify"
 	"uglymugs/internal/notify/notifytest"
 	"uglymugs/internal/outbox"
+	"uglymugs/internal/pushtest"
 	"uglymugs/internal/scheme"
+	"uglymugs/internal/store"
+	"uglymugs/internal/vault"
 )
+
+// subscribeSeeded turns push on, at the test push service, for n seeded
+// members (a second device for one in five of them), as their browsers
+// would, and returns how many devices there are.
+func subscribeSeeded(t *testing.T, dbPath, keys string, ps *pushtest.Service, n int) int {
+	t.Helper()
+	ctx := context.Background()
+	v, err := vault.Load(keys)
+	if err != nil {
+		t.Fatal(err)
+	}
+	db, err := store.Open(ctx, store.Source{Dialect: store.SQLite, Path: dbPath}, v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	rows, err := db.Writer().QueryContext(ctx, `SELECT u.id FROM users u JOIN profile_regions r ON r.user_id = u.id
+		WHERE u.status = 'active' AND u.role = 'member' GROUP BY u.id ORDER BY u.id LIMIT $1`, n)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ids []string
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			t.Fatal(err)
+		}
+		ids = append(ids, id)
+	}
+	if err := rows.Close(); err != nil {
+		t.Fatal(err)
+	}
+	devices := 0
+	for i, id := range ids {
+		each := 1
+		if i%5 == 0 {
+			each = 2
+		}
+		for range each {
+			sub := ps.SubscribeShared()
+			if _, err := db.Push.Subscribe(ctx, id, store.PushSubscription{Endpoint: sub.Endpoint,
+				Keys: outbox.PushKeys{P256dh: sub.Keys.P256dh, Auth: sub.Keys.Auth}, Label: "Chrome on Android"}); err != nil {
+				t.Fatal(err)
+			}
+			devices++
+		}
+	}
+	return devices
+}
 
 // fanOutMembers is how many members the fan-out crash test seeds; another
 // number with UGLYMUGS_CRASH_FANOUT_MEMBERS (fewer, to iterate quickly).
@@ -58,10 +111,15 @@ func TestCrash_AlertFanOutKilledMidwayEndsExactlyOnce(t *testing.T) {
 		t.Fatalf("seed: %v\n%s", err, out)
 	}
 	mail, sms := notifytest.StartSMTPSink(t), notifytest.StartSMSStub(t)
+	// Push: a test push service, and a device for one seeded member in ten
+	// (two for some), subscribed there.
+	ps := pushtest.Start()
+	defer ps.Close()
+	devices := subscribeSeeded(t, db, keys, ps, members/10)
 	smsCfg := sms.Config()
 	senders := []string{"--smtp-url", mail.URL(), "--smtp-from", "alerts@uglymugs.example.org",
 		"--sms-url", smsCfg.URL, "--sms-account", smsCfg.Account, "--sms-token", smsCfg.Token, "--sms-from", smsCfg.From,
-		"--email-rate", "10000", "--sms-rate", "10000"}
+		"--email-rate", "10000", "--sms-rate", "10000", "--push-allow-host", ps.HostPort(), "--push-rate", "10000"}
 	cmd, base := startBinary(t, bin, db, keys, senders...)
 	defer func() {
 		cmd.Process.Kill() //nolint:errcheck
@@ -91,19 +149,19 @@ func TestCrash_AlertFanOutKilledMidwayEndsExactlyOnce(t *testing.T) {
 	// held returns the deliveries claimed ("sending") at this moment, each
 	// with the attempt its claim counted.
 	held := func() map[string]int {
-		rows, err := conn.Query(`SELECT alert_id, user_id, channel, attempts FROM alert_deliveries WHERE status = 'sending'`)
+		rows, err := conn.Query(`SELECT alert_id, user_id, device, channel, attempts FROM alert_deliveries WHERE status = 'sending'`)
 		if err != nil {
 			t.Fatal(err)
 		}
 		defer rows.Close()
 		out := map[string]int{}
 		for rows.Next() {
-			var a, u, ch string
+			var a, u, dev, ch string
 			var n int
-			if err := rows.Scan(&a, &u, &ch, &n); err != nil {
+			if err := rows.Scan(&a, &u, &dev, &ch, &n); err != nil {
 				t.Fatal(err)
 			}
-			out[a+" "+u+" "+ch] = n
+			out[a+" "+u+" "+dev+" "+ch] = n
 		}
 		if err := rows.Err(); err != nil {
 			t.Fatal(err)
@@ -151,8 +209,8 @@ func TestCrash_AlertFanOutKilledMidwayEndsExactlyOnce(t *testing.T) {
 		regions = append(regions, r.Slug)
 	}
 	type published struct {
-		id               string
-		inApp, email, sm int
+		id                     string
+		inApp, email, sm, push int
 	}
 	var alerts []published
 	rounds, midway, sending := max(crashRounds()/4, 3), 0, 0
@@ -177,9 +235,13 @@ func TestCrash_AlertFanOutKilledMidwayEndsExactlyOnce(t *testing.T) {
 		if st != http.StatusOK || rec == nil {
 			t.Fatalf("round %d: publish %d %v", round, st, body)
 		}
-		p := published{id: id, inApp: int(rec["in_app"].(float64)), email: int(rec["email"].(float64)), sm: int(rec["sms"].(float64))}
+		p := published{id: id, inApp: int(rec["in_app"].(float64)), email: int(rec["email"].(float64)), sm: int(rec["sms"].(float64)),
+			push: int(rec["push"].(float64))}
 		if p.inApp < members/2 {
 			t.Fatalf("round %d: the alert reaches %d members of %d", round, p.inApp, members)
+		}
+		if p.push != devices {
+			t.Fatalf("round %d: the alert reaches %d devices by push, want all %d", round, p.push, devices)
 		}
 		alerts = append(alerts, p)
 		// Kill once the fan-out has committed its first batch, and a
@@ -207,9 +269,9 @@ func TestCrash_AlertFanOutKilledMidwayEndsExactlyOnce(t *testing.T) {
 			time.Sleep(2 * time.Millisecond)
 		}
 		time.Sleep(time.Duration(rand.IntN(100)) * time.Millisecond)
-		before := claimsHeld["email"] + claimsHeld["sms"]
+		before := claimsHeld["email"] + claimsHeld["sms"] + claimsHeld["push"]
 		kill(fmt.Sprintf("round %d, while sending", round))
-		if claimsHeld["email"]+claimsHeld["sms"] > before {
+		if claimsHeld["email"]+claimsHeld["sms"]+claimsHeld["push"] > before {
 			sending++
 		}
 	}
@@ -226,12 +288,13 @@ func TestCrash_AlertFanOutKilledMidwayEndsExactlyOnce(t *testing.T) {
 			inApp := count(`SELECT COUNT(*) FROM alert_recipients WHERE alert_id = ? AND via = 'alert'`, p.id)
 			email := count(`SELECT COUNT(*) FROM alert_deliveries WHERE alert_id = ? AND channel = 'email'`, p.id)
 			sms := count(`SELECT COUNT(*) FROM alert_deliveries WHERE alert_id = ? AND channel = 'sms'`, p.id)
-			return inApp == p.inApp && email == p.email && sms == p.sm,
-				fmt.Sprintf("in app %d of %d, email %d of %d, SMS %d of %d", inApp, p.inApp, email, p.email, sms, p.sm)
+			push := count(`SELECT COUNT(*) FROM alert_deliveries WHERE alert_id = ? AND channel = 'push'`, p.id)
+			return inApp == p.inApp && email == p.email && sms == p.sm && push == p.push,
+				fmt.Sprintf("in app %d of %d, email %d of %d, SMS %d of %d, push %d of %d", inApp, p.inApp, email, p.email, sms, p.sm, push, p.push)
 		})
 		for _, q := range []string{
 			`SELECT COUNT(*) FROM (SELECT user_id FROM alert_recipients WHERE alert_id = ? GROUP BY user_id HAVING COUNT(*) > 1)`,
-			`SELECT COUNT(*) FROM (SELECT user_id, channel FROM alert_deliveries WHERE alert_id = ? GROUP BY user_id, channel HAVING COUNT(*) > 1)`,
+			`SELECT COUNT(*) FROM (SELECT user_id, channel, device FROM alert_deliveries WHERE alert_id = ? GROUP BY user_id, channel, device HAVING COUNT(*) > 1)`,
 		} {
 			if n := count(q, p.id); n != 0 {
 				t.Errorf("alert %s: %d members reached twice (%s)", p.id, n, q)
@@ -253,21 +316,44 @@ func TestCrash_AlertFanOutKilledMidwayEndsExactlyOnce(t *testing.T) {
 
 	// At the sinks: each member's message of each alert by each channel,
 	// counted by its reference (the Message-ID, the Idempotency-Key).
-	atSink := map[string]map[string]int{"email": mail.Counts(), "sms": {}}
+	// Push by its Topic at the push service, per device (a push service
+	// keeps one pending message per topic; the device would see one).
+	atSink := map[string]map[string]int{"email": mail.Counts(), "sms": {}, "push": {}}
 	for _, m := range sms.Received() {
 		atSink["sms"][m.Key]++
 	}
-	rows, err := conn.Query(`SELECT alert_id, user_id, channel FROM alert_deliveries`)
+	perDevice := map[string]map[string]bool{} // device → the topics (alerts) it got
+	for _, m := range ps.Received() {
+		atSink["push"][m.Topic]++
+		if perDevice[m.Device] == nil {
+			perDevice[m.Device] = map[string]bool{}
+		}
+		perDevice[m.Device][m.Topic] = true
+	}
+	// Each device gets one message per alert: a repeat after a kill has
+	// the same Topic, which a push service delivers once.
+	for dev, topics := range perDevice {
+		if len(topics) != len(alerts) {
+			t.Errorf("device %s got %d distinct messages for %d alerts", dev, len(topics), len(alerts))
+		}
+	}
+	if len(perDevice) != devices {
+		t.Errorf("%d of the %d devices got messages", len(perDevice), devices)
+	}
+	if r := ps.Refused(); len(r) > 0 {
+		t.Errorf("the push service refused %d messages (VAPID or encryption), the first: %s", len(r), r[0])
+	}
+	rows, err := conn.Query(`SELECT alert_id, user_id, channel, device FROM alert_deliveries`)
 	if err != nil {
 		t.Fatal(err)
 	}
 	missing, twice, messages := map[string]int{}, map[string]int{}, map[string]int{}
 	for rows.Next() {
-		var a, u, ch string
-		if err := rows.Scan(&a, &u, &ch); err != nil {
+		var a, u, ch, dev string
+		if err := rows.Scan(&a, &u, &ch, &dev); err != nil {
 			t.Fatal(err)
 		}
-		n := atSink[ch][outbox.DeliveryRef(a, u, ch)]
+		n := atSink[ch][outbox.AlertDelivery{AlertID: a, UserID: u, Channel: ch, Device: dev}.Ref()]
 		messages[ch] += n
 		if n == 0 {
 			missing[ch]++
@@ -293,9 +379,9 @@ func TestCrash_AlertFanOutKilledMidwayEndsExactlyOnce(t *testing.T) {
 	if err := conn.QueryRow(`PRAGMA integrity_check`).Scan(&integrity); err != nil || integrity != "ok" {
 		t.Errorf("integrity check: %q %v", integrity, err)
 	}
-	t.Logf("%d alerts to %d members each; %d kills (%d during a fan-out, %d while messages were claimed, holding %d email and %d SMS claims in all), "+
-		"every claim back within %s of its kill; every member reached once on each channel in the database; "+
-		"at the sinks %d emails (%d twice) and %d SMS (%d twice), at most %d each allowed",
-		len(alerts), alerts[0].inApp, kills, midway, sending, claimsHeld["email"], claimsHeld["sms"], slowest.Round(100*time.Millisecond),
-		messages["email"], twice["email"], messages["sms"], twice["sms"], bound)
+	t.Logf("%d alerts to %d members and %d devices each; %d kills (%d during a fan-out, %d while messages were claimed, holding %d email, %d SMS and %d push claims in all), "+
+		"every claim back within %s of its kill; every member reached once on each channel (each device once) in the database; "+
+		"at the sinks %d emails (%d twice), %d SMS (%d twice) and %d push messages (%d twice), at most %d each allowed",
+		len(alerts), alerts[0].inApp, devices, kills, midway, sending, claimsHeld["email"], claimsHeld["sms"], claimsHeld["push"], slowest.Round(100*time.Millisecond),
+		messages["email"], twice["email"], messages["sms"], twice["sms"], messages["push"], twice["push"], bound)
 }

@@ -2,6 +2,7 @@ package account
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"time"
 
@@ -123,18 +124,35 @@ type ProfileInput struct {
 
 // UpdateProfile validates and saves a member's own details.
 func (s *Service) UpdateProfile(ctx context.Context, u scheme.User, in ProfileInput) error {
+	up, err := checkProfile(ctx, s, u, in)
+	if err != nil {
+		return err
+	}
+	return s.DB.Accounts.UpdateProfile(ctx, u.ID, up)
+}
+
+// ProfileRoles may edit their own details: members, and organisations' key
+// contacts and staff (scheme staff and applicants have no such page).
+var ProfileRoles = []scheme.Role{scheme.RoleMember, scheme.RoleOrgContact, scheme.RoleOrgStaff}
+
+// checkProfile applies the rules of a profile edit by u and gives what to
+// store, or the problems by field; it stores nothing.
+func checkProfile(ctx context.Context, s *Service, u scheme.User, in ProfileInput) (store.ProfileUpdate, error) {
+	if !slices.Contains(ProfileRoles, u.Role) || u.Status != scheme.StatusActive {
+		return store.ProfileUpdate{}, scheme.Errorf(scheme.CodeForbidden, "Your account cannot do that.")
+	}
 	// Reuse the application rules for the fields they share.
 	ai := ApplicationInput{Type: string(scheme.Individual), Username: u.Username, Password: "valid-placeholder-password",
 		WorkName: in.WorkName, RealName: in.RealName, Email: in.Email, Mobile: in.Mobile, AlertChannels: in.AlertChannels,
 		Regions: in.Regions, Gender: in.Gender, Sector: in.Sector, Area: in.Area}
 	terms, err := s.DB.Content.CurrentTerms(ctx)
 	if err != nil {
-		return err
+		return store.ProfileUpdate{}, err
 	}
 	ai.TermsVersion = terms.Version
 	prof, err := s.DB.Accounts.Profile(ctx, u.ID)
 	if err != nil {
-		return err
+		return store.ProfileUpdate{}, err
 	}
 	if prof.Membership != string(scheme.Individual) {
 		// Organisations and staff have a name set by the organisation and
@@ -149,7 +167,7 @@ func (s *Service) UpdateProfile(ctx context.Context, u scheme.User, in ProfileIn
 	}
 	problems := s.fieldProblems(ctx, ai)
 	if len(problems) > 0 {
-		return scheme.Invalid(problems)
+		return store.ProfileUpdate{}, scheme.Invalid(problems)
 	}
 	up := store.ProfileUpdate{WorkName: strings.TrimSpace(in.WorkName), RealName: strings.TrimSpace(in.RealName), Area: strings.TrimSpace(in.Area),
 		Regions: in.Regions, Gender: in.Gender, Sector: in.Sector}
@@ -166,7 +184,7 @@ func (s *Service) UpdateProfile(ctx context.Context, u scheme.User, in ProfileIn
 	if up.WorkName == "" {
 		up.WorkName = prof.WorkName
 	}
-	return s.DB.Accounts.UpdateProfile(ctx, u.ID, up)
+	return up, nil
 }
 
 // fieldProblems runs the application's field rules and keeps the ones a

@@ -2,6 +2,7 @@ package account
 
 import (
 	"context"
+	"strings"
 	"time"
 
 	"uglymugs/internal/scheme"
@@ -18,8 +19,13 @@ func (s *Service) ExportData(ctx context.Context, u scheme.User) (scheme.MemberD
 }
 
 // AnswerApplication records an applicant's answer to the question vetting
-// asked about her application.
+// asked about her application. An empty answer is refused beside its
+// field, by every door.
 func (s *Service) AnswerApplication(ctx context.Context, u scheme.User, answer string) error {
+	answer = strings.TrimSpace(answer)
+	if answer == "" {
+		return scheme.Invalid(map[string]string{"answer": "Write your answer."})
+	}
 	return s.DB.Accounts.AnswerApplication(ctx, u.ID, answer)
 }
 

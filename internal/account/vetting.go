@@ -114,11 +114,21 @@ type Me struct {
 	Profile           *scheme.Profile          `json:"profile,omitempty"`
 	Organisation      *scheme.Organisation     `json:"organisation,omitempty"`
 	Language          string                   `json:"language"` // "" until she chooses
+	// TermsToAccept is the version of the terms a member must read and
+	// accept (the web asks before anything else), or 0.
+	TermsToAccept int `json:"terms_to_accept,omitempty"`
 }
 
 // Me gathers a user's own account.
 func (s *Service) Me(ctx context.Context, u scheme.User) (Me, error) {
 	me := Me{ID: u.ID, Username: u.Username, Role: u.Role, Status: u.Status, Language: u.Language}
+	if scheme.AcceptsTerms(u) {
+		v, err := s.DB.Content.TermsToAccept(ctx, u.ID)
+		if err != nil {
+			return me, err
+		}
+		me.TermsToAccept = v
+	}
 	if a, err := s.DB.Accounts.ApplicationOfUser(ctx, u.ID); err == nil {
 		me.ApplicationStatus, me.Question, me.RejectionReason = a.Status, a.Question, a.Reason
 		if a.Status != scheme.ApplicationInfoRequested {

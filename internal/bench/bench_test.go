@@ -26,7 +26,7 @@ func TestRun_SmallScaleProducesEveryFigure(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := []string{"Database size per 1,000 reports", "Check, in the server", "checks over HTTP at 3,000", "as fast as 32 clients",
-		"Report submissions", "Alert fan-out to", "Alert email delivery", "alert feed", "report queue", "Statistics", "Server memory"}
+		"Report submissions", "Alert fan-out to", "Alert email delivery", "Alert push delivery", "alert feed", "report queue", "Statistics", "Server memory"}
 	md := res.Markdown()
 	for _, w := range want {
 		if !strings.Contains(md, w) {
@@ -38,10 +38,10 @@ func TestRun_SmallScaleProducesEveryFigure(t *testing.T) {
 			t.Errorf("%s: no value", f.Name)
 		}
 		// Emails were sent, and every one the sink received was recorded as sent.
-		if strings.HasPrefix(f.Name, "Alert email delivery") {
-			m := regexp.MustCompile(`\((\d+) received, (\d+) recorded as sent\)`).FindStringSubmatch(f.Value)
+		if strings.HasPrefix(f.Name, "Alert email delivery") || strings.HasPrefix(f.Name, "Alert push delivery") {
+			m := regexp.MustCompile(`\((\d+) received, (\d+) recorded as sent`).FindStringSubmatch(f.Value)
 			if m == nil || m[1] != m[2] || m[1] == "0" {
-				t.Errorf("emails: %s", f.Value)
+				t.Errorf("%s: %s", f.Name, f.Value)
 			}
 		}
 	}

@@ -20,6 +20,7 @@ import (
 	vegeta "github.com/tsenart/vegeta/v12/lib"
 
 	"uglymugs/internal/account"
+	"uglymugs/internal/pushtest"
 	"uglymugs/internal/scheme"
 	"uglymugs/internal/smtpsink"
 	"uglymugs/internal/store"
@@ -31,7 +32,7 @@ type server struct {
 	base string
 }
 
-func startServer(ctx context.Context, c Config, dbPath, keys, smtpAddr string) (*server, error) {
+func startServer(ctx context.Context, c Config, dbPath, keys, smtpAddr, pushAddr string) (*server, error) {
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return nil, err
@@ -42,7 +43,8 @@ func startServer(ctx context.Context, c Config, dbPath, keys, smtpAddr string) (
 	}
 	cmd := exec.CommandContext(ctx, c.Binary, "serve", "--db", dbPath, "--keys", keys, "--addr", addr, // #nosec G204 -- our own binary, our arguments
 		"--checks-per-day", "100000", "--checks-per-minute", "100000", "--log-level", "warn", "--behind-proxy",
-		"--smtp-url", "smtp://"+smtpAddr, "--smtp-from", "alerts@uglymugs.example.org", "--email-rate", "10000")
+		"--smtp-url", "smtp://"+smtpAddr, "--smtp-from", "alerts@uglymugs.example.org", "--email-rate", "10000",
+		"--push-allow-host", pushAddr, "--push-rate", "10000")
 	cmd.Env = append(os.Environ(), "UGLYMUGS_DB=", "UGLYMUGS_KEYS=")
 	cmd.Stderr = c.Log
 	if err := cmd.Start(); err != nil {
@@ -138,6 +140,12 @@ func serverFigures(ctx context.Context, c Config, res *Results, db *store.DB, db
 		return err
 	}
 	defer sink.Close()
+	// The test push service checks each message's VAPID signature and
+	// counts it; like the SMTP sink, it does not keep (or decrypt) the
+	// payload, so that the sender's own speed shows.
+	ps := pushtest.Start()
+	defer ps.Close()
+	ps.SetDecrypt(false)
 	rawRate, err := RawRate(sink.Addr(), 20000, 10)
 	if err != nil {
 		return err
@@ -145,7 +153,7 @@ func serverFigures(ctx context.Context, c Config, res *Results, db *store.DB, db
 	c.logf("bare SMTP client: %.0f messages a second", rawRate)
 	before := sink.Received()
 
-	srv, err := startServer(ctx, c, dbPath, keys, sink.Addr())
+	srv, err := startServer(ctx, c, dbPath, keys, sink.Addr(), ps.HostPort())
 	if err != nil {
 		return err
 	}
@@ -224,7 +232,7 @@ func serverFigures(ctx context.Context, c Config, res *Results, db *store.DB, db
 	if err := srv.stop(); err != nil {
 		return fmt.Errorf("stopping the server: %w", err)
 	}
-	if srv, err = startServer(ctx, c, dbPath, keys, sink.Addr()); err != nil {
+	if srv, err = startServer(ctx, c, dbPath, keys, sink.Addr(), ps.HostPort()); err != nil {
 		return err
 	}
 	time.Sleep(3 * time.Second)
@@ -286,6 +294,9 @@ func serverFigures(ctx context.Context, c Config, res *Results, db *store.DB, db
 		Value:  fmt.Sprintf("%.0f a second (%d received, %d recorded as sent)", ours, sink.Received()-before, marked),
 		Floor:  fmt.Sprintf("bare net/smtp client, 10 reused connections: %.0f a second", rawRate),
 		Target: "≥ 80% of the floor", Met: ours >= 0.8*rawRate && marked == aud.Email})
+	if err := pushFigure(ctx, c, res, db, ps, ours); err != nil {
+		return err
+	}
 
 	// Pages, now that members have an alert in their feeds.
 	coordinator, err := db.Accounts.CreateUser(ctx, "bench", store.NewUser{Username: "bench.coordinator", Role: scheme.RoleCoordinator, PasswordHash: "x"})

@@ -18,8 +18,12 @@ func (s *Service) TermsHistory(ctx context.Context, p scheme.Page) (scheme.Liste
 }
 
 // TermsToAccept returns the version of the terms u has yet to accept, or 0
-// when she has accepted the current one.
+// when she has accepted the current one or is not asked
+// (scheme.AcceptsTerms).
 func (s *Service) TermsToAccept(ctx context.Context, u scheme.User) (int, error) {
+	if !scheme.AcceptsTerms(u) {
+		return 0, nil
+	}
 	return s.db.Content.TermsToAccept(ctx, u.ID)
 }
 

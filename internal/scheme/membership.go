@@ -311,3 +311,12 @@ const (
 	SessionAPI SessionKind = "api"
 	SessionMFA SessionKind = "mfa"
 )
+
+// AcceptsTerms says whether u is asked to accept each new version of the
+// terms before anything else, by every door: active members and
+// organisations' key contacts. Scheme staff and applicants are not asked,
+// nor organisations' staff logins (their key contact accepts for the
+// organisation).
+func AcceptsTerms(u User) bool {
+	return u.Status == StatusActive && !u.Role.Staff() && u.Role != RoleOrgStaff
+}

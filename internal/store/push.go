@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"database/sql"
 	"encoding/hex"
+	"fmt"
 	"time"
 
 	"uglymugs/internal/audit"
@@ -200,4 +201,47 @@ func (db *DB) VAPID() (public, private string, ok bool) {
 		return "", "", false
 	}
 	return db.db.vault.VAPID()
+}
+
+// SeedPushSubscriptions gives up to n members of region a device each with
+// push on (benchmarks only), as sub makes them, sealed as in real use, in
+// large transactions. It returns how many it made.
+func (d *DB) SeedPushSubscriptions(ctx context.Context, region string, n int, sub func() PushSubscription) (int, error) {
+	db := d.db
+
+	ids, err := queryStrings(ctx, db.read, `SELECT u.id FROM users u JOIN profile_regions r ON r.user_id = u.id
+		WHERE r.region = $1 AND u.status = 'active' ORDER BY u.id LIMIT $2`, region, n)
+	if err != nil {
+		return 0, err
+	}
+	for done := 0; done < len(ids); {
+		size := min(SeedBatch, len(ids)-done)
+		err := db.inTx(ctx, func(tx *sql.Tx) error {
+			st, err := tx.PrepareContext(ctx, `INSERT INTO push_subscriptions (id, user_id, endpoint_hash, endpoint_ct, keys_ct, label_ct, created_at)
+				VALUES ($1, $2, $3, $4, $5, $6, $7)`)
+			if err != nil {
+				return err
+			}
+			defer st.Close()
+			now := db.now().UTC()
+			for _, userID := range ids[done : done+size] {
+				s, id := sub(), newID()
+				sl := &sealer{db: db, table: "push_subscriptions", id: id}
+				endpoint, label := sl.seal("endpoint", s.Endpoint), sl.seal("label", s.Label)
+				keys, err := db.sealJSON("push_subscriptions", "keys", id, s.Keys)
+				if err = firstErr(err, sl.err); err != nil {
+					return err
+				}
+				if _, err := st.ExecContext(ctx, id, userID, endpointHash(s.Endpoint), endpoint, keys, label, now); err != nil {
+					return fmt.Errorf("seed push subscription: %w", err)
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			return done, err
+		}
+		done += size
+	}
+	return len(ids), nil
 }

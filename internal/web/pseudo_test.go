@@ -29,7 +29,7 @@ var pseudoPages = []string{"/language", "/no-such-page", "/", "/about", "/join",
 	"/join/individual", "/join/project", "/join/establishment", "/statistics", "/offline"}
 
 // pseudoMemberPages are those a member sees signed in.
-var pseudoMemberPages = []string{"/", "/alerts", "/check", "/account", "/account/data", "/account/terms", "/account/profile", "/account/password", "/account/second-factor", "/account/leave", "/enquiries"}
+var pseudoMemberPages = []string{"/", "/alerts", "/check", "/account", "/account/data", "/account/terms", "/account/profile", "/account/password", "/account/second-factor", "/account/leave", "/account/push", "/enquiries"}
 
 // TestPseudoLocale_NoUntranslatedText shows pages in the pseudo-language,
 // where every message is accented and in ⟦ ⟧, and fails on any word of

@@ -1,6 +1,7 @@
 package api
 
 import (
+	"cmp"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -144,10 +145,35 @@ func (s *server) tokenAuth(next core.Handler, roles ...scheme.Role) http.Handler
 			s.APIFail(w, r, core.ErrForbidden)
 			return
 		}
+		if !termsFree[r.Pattern] {
+			if err := s.termsGate(r, u); err != nil {
+				s.APIFail(w, r, err)
+				return
+			}
+		}
 		if err := next(w, r, u); err != nil {
 			s.APIFail(w, r, err)
 		}
 	})
+}
+
+// A member who has not accepted the current terms may do nothing else
+// until she does, as on the web (core.TermsGate), but read her account,
+// the terms, accept them, choose her language (a change of her details
+// waits: patchMe), download her data, leave and sign out.
+var (
+	termsFree = map[string]bool{"GET /api/v1/me": true, "PATCH /api/v1/me": true, "POST /api/v1/me/terms": true, "GET /api/v1/me/export": true,
+		"DELETE /api/v1/me": true, "DELETE /api/v1/session": true}
+	errTermsChanged error = scheme.Errorf(scheme.CodeForbidden, "The terms and conditions have changed: read the current version and accept it.")
+)
+
+// termsGate refuses u while she has terms to accept.
+func (s *server) termsGate(r *http.Request, u scheme.User) error {
+	v, err := s.Content.TermsToAccept(r.Context(), u)
+	if err != nil || v != 0 {
+		return cmp.Or(err, errTermsChanged)
+	}
+	return nil
 }
 
 func (s *server) signIn() http.Handler {
@@ -268,24 +294,6 @@ func (s *server) getMe(w http.ResponseWriter, r *http.Request, u scheme.User) er
 	}
 	core.WriteJSON(w, http.StatusOK, me)
 	return nil
-}
-
-// setLanguage chooses the caller's language (PATCH /api/v1/me).
-func (s *server) setLanguage() http.Handler {
-	return s.tokenAuth(withJSON(s, func(r *http.Request, u scheme.User, in struct {
-		Language *string `json:"language"`
-	}) (int, any, error) {
-		if in.Language == nil {
-			return 0, nil, scheme.Invalid(map[string]string{"language": "Choose one of the languages offered."})
-		}
-		code, err := s.Accounts.SetLanguage(r.Context(), u, *in.Language)
-		if err != nil {
-			return 0, nil, err
-		}
-		u.Language = code
-		me, err := s.Accounts.Me(r.Context(), u)
-		return http.StatusOK, me, err
-	}))
 }
 
 func (s *server) exportMine(w http.ResponseWriter, r *http.Request, u scheme.User) error {

@@ -19,6 +19,9 @@ type reportJSON struct {
 	Content    *scheme.ReportContent `json:"content,omitempty"`
 	Working    *scheme.ReportContent `json:"working_copy,omitempty"`
 	OffenderID []string              `json:"offender_ids,omitempty"`
+	// Unread counts the scheme's messages the reporter has not read, in
+	// her own list only.
+	Unread *int `json:"unread_messages,omitempty"`
 }
 
 func (s *server) reportView(r scheme.Report, forStaff bool, full bool) reportJSON {
@@ -99,6 +102,13 @@ func (s *server) listReports(w http.ResponseWriter, r *http.Request, u scheme.Us
 	items := make([]reportJSON, len(rs.Items))
 	for i, x := range rs.Items {
 		items[i] = s.reportView(x, staff, false)
+		if queue == nil {
+			n, err := s.Reports.Unread(r.Context(), u, x)
+			if err != nil {
+				return err
+			}
+			items[i].Unread = &n
+		}
 	}
 	core.WriteJSON(w, http.StatusOK, map[string]any{"items": items})
 	return nil

@@ -8,11 +8,12 @@ import (
 )
 
 // secretBodies are the paths whose answers carry a secret in the body: a
-// second factor's key and recovery codes, a partner key shown once, an
-// API session's token. They are never compressed, so that the size of a
+// second factor's key and recovery codes (on the web and the API), a
+// partner key shown once, an API session's token (also the fresh one a
+// password change gives). They are never compressed, so that the size of a
 // compressed answer can never tell an attacker, byte by byte, how much of
 // a secret matches text they chose (BREACH; docs/architecture.md).
-var secretBodies = []string{"/account/second-factor", "/admin/api-keys", "/api/v1/session"}
+var secretBodies = []string{"/account/second-factor", "/admin/api-keys", "/api/v1/session", "/api/v1/me/password", "/api/v1/me/second-factor"}
 
 // compress answers in zstd or gzip, as the client accepts (responses of
 // 1 KiB or more, of text types), with a few bytes of padding that depend

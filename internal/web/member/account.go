@@ -51,13 +51,16 @@ func noticeFrom(r *http.Request) string {
 }
 
 func (s *server) answer(w http.ResponseWriter, r *http.Request, u scheme.User) error {
-	text := strings.TrimSpace(r.PostFormValue("answer"))
-	if text == "" {
-		me, _ := s.Accounts.Me(r.Context(), u)
-		s.Render(w, r, http.StatusUnprocessableEntity, viewAccount, core.FormView{Extra: accountView{Me: me}, Errors: map[string]string{"answer": core.Loc(r).T("Write your answer.")}})
+	err := s.Accounts.AnswerApplication(r.Context(), u, r.PostFormValue("answer"))
+	if scheme.ErrorCode(err) == scheme.CodeInvalid {
+		me, merr := s.Accounts.Me(r.Context(), u)
+		if merr != nil {
+			return merr
+		}
+		s.Render(w, r, http.StatusUnprocessableEntity, viewAccount, core.FormView{Extra: accountView{Me: me}, Errors: core.FormErrors(err)})
 		return nil
 	}
-	if err := s.Accounts.AnswerApplication(r.Context(), u, text); err != nil {
+	if err != nil {
 		return err
 	}
 	core.SeeOther(w, r, "/account?done=answer")

@@ -3,7 +3,6 @@ package member
 import (
 	"context"
 	"fmt"
-	"maps"
 	"net/http"
 	"strconv"
 	"strings"
@@ -161,16 +160,13 @@ func blankIdents() []report.IdentifierInput {
 
 // stepProblems checks the whole draft and keeps the problems of one step.
 func (s *server) stepProblems(ctx context.Context, in report.Input, step int) (map[string]string, error) {
-	_, all, err := s.Reports.Validate(ctx, in)
+	all, err := s.Reports.DraftProblems(ctx, in)
 	if err != nil {
 		return nil, err
 	}
 	out := map[string]string{}
-	if step == consentStep {
-		all = report.UnansweredConsents(in)
-	}
 	for k, v := range all {
-		if stepOf(k) == step {
+		if report.StepOf(k) == step {
 			out[k] = v
 		}
 	}
@@ -186,19 +182,7 @@ func (s *server) submitDraft(w http.ResponseWriter, r *http.Request, u scheme.Us
 		s.Fail(w, r, err)
 		return
 	}
-	// Nothing is sent before she has said yes or no to each consent.
-	if unanswered := report.UnansweredConsents(in); len(unanswered) > 0 {
-		_, problems, err := s.Reports.Validate(ctx, in)
-		if err != nil {
-			s.Fail(w, r, err)
-			return
-		}
-		maps.Copy(problems, unanswered)
-		s.firstProblem(w, r, u, id, in, problems)
-		return
-	}
-	in.Draft = id // sending the same draft twice files one report
-	rep, err := s.Reports.Submit(ctx, u, in)
+	rep, err := s.Reports.SubmitDraft(ctx, u, id)
 	if err != nil {
 		if scheme.ErrorCode(err) != scheme.CodeInvalid {
 			s.Fail(w, r, err)
@@ -216,11 +200,11 @@ func (s *server) submitDraft(w http.ResponseWriter, r *http.Request, u scheme.Us
 func (s *server) firstProblem(w http.ResponseWriter, r *http.Request, u scheme.User, id string, in report.Input, problems map[string]string) {
 	first := stepCount
 	for k := range problems {
-		first = min(first, stepOf(k))
+		first = min(first, report.StepOf(k))
 	}
 	shown := map[string]string{}
 	for k, v := range problems {
-		if stepOf(k) == first {
+		if report.StepOf(k) == first {
 			shown[k] = v
 		}
 	}

@@ -244,7 +244,7 @@ func orderedProblems(problems map[string]string, step, offenders int) []problemL
 			}
 		}
 	} else {
-		keys = append(keys, stepFields[step]...)
+		keys = append(keys, report.StepFields[step]...)
 	}
 	var rest []string
 	for k := range problems {

@@ -2,8 +2,6 @@ package member
 
 import (
 	"net/http"
-	"slices"
-	"strings"
 
 	"uglymugs/internal/i18n"
 	"uglymugs/internal/report"
@@ -18,10 +16,10 @@ import (
 // another" buttons post the form and come back with a blank row.
 
 // stepCount is how many steps the form has; the last is "check and send".
-const stepCount = 6
+const stepCount = report.DraftSteps
 
 // consentStep asks the four consents, each as a question she answers.
-const consentStep = 5
+const consentStep = report.ConsentStep
 
 // stepNames are the steps' topics (index 1 to 6) and their headings.
 var (
@@ -29,28 +27,6 @@ var (
 	stepHeadings = [stepCount + 1]string{"", "What happened?", "When and where did it happen?", "Who did it?", "How they got in touch, and the police",
 		"What may we do with your report?", "Check your report and send it"}
 )
-
-// stepFields are the fields each step holds, in the order the form
-// shows them (step 3 holds everything under "offenders").
-var stepFields = [stepCount + 1][]string{
-	1: {"incident_types", "account", "third_party"},
-	2: {"incident_at", "region", "town", "place_kind"},
-	4: {"contact_method", "police_reported", "police_reference", "victim_gender", "victim_sector"},
-	5: {"consents.alert", "consents.police", "consents.support", "consents.police_contact"},
-}
-
-// stepOf is the step that holds a field.
-func stepOf(field string) int {
-	if field == "offenders" || strings.HasPrefix(field, "offenders.") {
-		return 3
-	}
-	for step, fields := range stepFields {
-		if slices.Contains(fields, field) {
-			return step
-		}
-	}
-	return stepCount
-}
 
 // Words for the reporter: what each status means for them.
 var statusWords = map[scheme.ReportStatus]struct{ Name, Text string }{
