@@ -188,6 +188,9 @@ func serve(ctx context.Context, ln net.Listener, db *store.DB, cfg serveConfig, 
 	}
 	reports, enquiries, checks := report.New(db, cfg.hours), police.New(db, cfg.hours), check.New(db, cfg.hours.Location, cfg.checks)
 	reports.Hours.Settings, enquiries.Hours.Settings, checks.Settings = set, set, set
+	// Out of office hours, a coordinator on call may publish an urgent alert alone.
+	alerts := alert.New(db, cfg.hours.Location)
+	alerts.Urgent.Hours = settings.Hours{Fixed: cfg.hours, Settings: set}
 	srv, err := web.New(web.Config{
 		Region:       "the UK and Ireland",
 		Demo:         demo,
@@ -200,7 +203,7 @@ func serve(ctx context.Context, ln net.Listener, db *store.DB, cfg serveConfig, 
 	}, web.Services{
 		Accounts: accounts,
 		Reports:  reports,
-		Alerts:   alert.New(db, cfg.hours.Location),
+		Alerts:   alerts,
 		Checks:   checks,
 		Police:   enquiries,
 		Content:  contents,

@@ -14,6 +14,7 @@ import (
 
 	"uglymugs/internal/anonymise"
 	"uglymugs/internal/scheme"
+	"uglymugs/internal/settings"
 	"uglymugs/internal/store"
 )
 
@@ -21,14 +22,18 @@ import (
 type Service struct {
 	DB  *store.DB
 	Loc *time.Location // the scheme's time zone, for dates in drafts
+	// Urgent is urgent alerts' rules and review (urgent.go); Rota the
+	// on-call rota: who may publish them, and when.
+	Urgent *Urgent
+	Rota   *Rota
 }
 
-// New returns a Service.
+// New returns a Service, with the scheme's default office hours in loc.
 func New(db *store.DB, loc *time.Location) *Service {
 	if loc == nil {
 		loc = time.UTC
 	}
-	return &Service{DB: db, Loc: loc}
+	return &Service{DB: db, Loc: loc, Urgent: &Urgent{DB: db, Hours: settings.Hours{Fixed: scheme.DefaultWorkingHours(loc)}}, Rota: &Rota{DB: db, Loc: loc}}
 }
 
 // Input is an alert as a coordinator sends it. On creation, fields left nil
@@ -163,9 +168,24 @@ func (s *Service) RequireApproval(ctx context.Context) (bool, error) {
 	return v != "false", err
 }
 
-// Publish runs the check once more and publishes. Open flags need an
-// override reason.
+// Publish is PublishWith for the usual route, with the override reason
+// given (if any).
 func (s *Service) Publish(ctx context.Context, u scheme.User, id, override string) (scheme.Audience, error) {
+	return s.PublishWith(ctx, u, id, PublishInput{OverrideReason: override})
+}
+
+// PublishInput is how a coordinator publishes: the reason to publish
+// over the anonymisation check's flags, or Urgent, alone out of hours.
+type PublishInput struct {
+	OverrideReason string `json:"override_reason"`
+	Urgent         bool   `json:"urgent"`
+}
+
+// PublishWith runs the check once more and publishes: the one way to
+// publish, for every door. Open flags need an override reason; an urgent
+// alert goes out only as Urgent allows.
+func (s *Service) PublishWith(ctx context.Context, u scheme.User, id string, in PublishInput) (scheme.Audience, error) {
+	override := in.OverrideReason
 	if err := staffOnly(u); err != nil {
 		return scheme.Audience{}, err
 	}
@@ -180,6 +200,9 @@ func (s *Service) Publish(ctx context.Context, u scheme.User, id, override strin
 	flags, err := s.check(ctx, a, reports)
 	if err != nil {
 		return scheme.Audience{}, err
+	}
+	if in.Urgent {
+		return s.Urgent.publish(ctx, u, a, flags)
 	}
 	require, err := s.RequireApproval(ctx)
 	if err != nil {

@@ -7,6 +7,7 @@ package outbox
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"slices"
 	"time"
 
 	"github.com/riverqueue/river"
@@ -89,6 +90,28 @@ func (AlertDeliverArgs) InsertOpts() river.InsertOpts {
 
 // AlertChannels are the channels that send messages; in-app needs none.
 var AlertChannels = []string{"email", "sms", "push"}
+
+// FastChannels are the channels that reach a member within seconds, on
+// her phone, fastest first: their senders are started before the others'
+// (StartOrder), so that a warning goes by them first.
+var FastChannels = []string{"push", "sms"}
+
+// StartOrder returns channels in the order their senders are started:
+// FastChannels first, in their order, then the others as given.
+func StartOrder(channels []string) []string {
+	out := make([]string, 0, len(channels))
+	for _, fast := range FastChannels {
+		if slices.Contains(channels, fast) {
+			out = append(out, fast)
+		}
+	}
+	for _, ch := range channels {
+		if !slices.Contains(FastChannels, ch) {
+			out = append(out, ch)
+		}
+	}
+	return out
+}
 
 // AlertDelivery is one claimed delivery: one alert, to one member, by one
 // channel (and for push, to one of her devices). To is the member's

@@ -82,6 +82,9 @@ type Alert struct {
 	PublishedAt   time.Time   `json:"published_at,omitzero"`
 	WithdrawnAt   time.Time   `json:"withdrawn_at,omitzero"`
 	Notice        string      `json:"notice,omitempty"` // to members, when withdrawn
+	// Urgent: published out of hours by a coordinator on call, alone
+	// (see urgent.go); its deliveries go before others'.
+	Urgent bool `json:"urgent"`
 	// Unreadable: its stored text does not open (damaged); a list shows
 	// it as such, without content, among the others.
 	Unreadable bool `json:"unreadable,omitempty"`
@@ -98,6 +101,8 @@ type Alert struct {
 	ApprovedBy     string      `json:"approved_by,omitempty"`
 	ApprovedAt     time.Time   `json:"approved_at,omitzero"`
 	PublishedBy    string      `json:"published_by,omitempty"`
+	// Review is an urgent alert's review by a second coordinator.
+	Review *UrgentReview `json:"review,omitempty"`
 }
 
 // ForMembers returns the alert as members see it: without the reports it
@@ -106,7 +111,7 @@ type Alert struct {
 func (a Alert) ForMembers() Alert {
 	m := Alert{ID: a.ID, Status: a.Status, Severity: a.Severity, IncidentTypes: a.IncidentTypes, IncidentAt: a.IncidentAt,
 		Nationwide: a.Nationwide, Regions: a.Regions, Towns: a.Towns, Sectors: a.Sectors, Genders: a.Genders, Version: a.Version,
-		PublishedAt: a.PublishedAt, WithdrawnAt: a.WithdrawnAt, Notice: a.Notice, ReadAt: a.ReadAt, Unreadable: a.Unreadable}
+		PublishedAt: a.PublishedAt, WithdrawnAt: a.WithdrawnAt, Notice: a.Notice, ReadAt: a.ReadAt, Unreadable: a.Unreadable, Urgent: a.Urgent}
 	if a.Status == AlertPublished {
 		m.AlertContent = a.AlertContent
 	}

@@ -175,3 +175,31 @@ func (w WorkingHours) Words(d time.Duration) string {
 	}
 	return plural(days, "working day", "working days") + " and " + plural(hours, "hour", "hours")
 }
+
+// IsOpen reports whether t falls within working hours: on a worked day
+// that is not closed, from opening (inclusive) to closing (exclusive).
+func (w WorkingHours) IsOpen(t time.Time) bool {
+	open, closed, ok := w.window(w.dayOf(t))
+	return ok && !t.Before(open) && t.Before(closed)
+}
+
+// NextOpening returns the first opening of the office at or after t, in
+// the scheme's time zone: "the start of the next working day" seen from
+// an evening or a weekend, today's opening seen from early morning. Seen
+// from within working hours, it is the next day's opening. If the hours
+// never open (see Add), it returns the zero Time.
+func (w WorkingHours) NextOpening(t time.Time) time.Time {
+	idle := 0
+	for day := w.dayOf(t); idle <= 366; day = day.AddDate(0, 0, 1) {
+		open, _, ok := w.window(day)
+		if !ok {
+			idle++
+			continue
+		}
+		idle = 0
+		if !open.Before(t) {
+			return open
+		}
+	}
+	return time.Time{}
+}

@@ -320,3 +320,41 @@ func TestWorkingHours_WordsCountsTheSchemesOwnWorkingDays(t *testing.T) {
 		}
 	}
 }
+
+func TestWorkingHours_IsOpenAndNextOpening(t *testing.T) {
+	london, err := time.LoadLocation("Europe/London")
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := DefaultWorkingHours(london)
+	w.Closed = map[string]bool{"2026-12-25": true, "2026-12-28": true}
+	at := func(month time.Month, day, hour, minute int) time.Time {
+		return time.Date(2026, month, day, hour, minute, 0, 0, london)
+	}
+	for _, c := range []struct {
+		name string
+		t    time.Time
+		open bool
+		next time.Time
+	}{
+		{"Monday 22:00", at(12, 7, 22, 0), false, at(12, 8, 9, 0)},
+		{"Tuesday 06:00", at(12, 8, 6, 0), false, at(12, 8, 9, 0)},
+		{"Tuesday at opening", at(12, 8, 9, 0), true, at(12, 8, 9, 0)},
+		{"Tuesday noon", at(12, 8, 12, 0), true, at(12, 9, 9, 0)},
+		{"Tuesday at closing", at(12, 8, 17, 0), false, at(12, 9, 9, 0)},
+		{"Friday night", at(12, 11, 22, 30), false, at(12, 14, 9, 0)},
+		{"Sunday", at(12, 13, 12, 0), false, at(12, 14, 9, 0)},
+		{"Christmas Eve evening, before two closed days and a weekend", at(12, 24, 18, 0), false, at(12, 29, 9, 0)},
+		{"a summer evening (BST)", at(7, 3, 20, 0), false, at(7, 6, 9, 0)},
+	} {
+		if got := w.IsOpen(c.t); got != c.open {
+			t.Errorf("%s: open %v, want %v", c.name, got, c.open)
+		}
+		if got := w.NextOpening(c.t); !got.Equal(c.next) {
+			t.Errorf("%s: next opening %v, want %v", c.name, got, c.next)
+		}
+	}
+	if got := (WorkingHours{}).NextOpening(at(12, 7, 12, 0)); !got.IsZero() {
+		t.Errorf("hours that never open: next opening %v, want none", got)
+	}
+}

@@ -26,6 +26,16 @@ type PublishOptions struct {
 	RequireApproval bool               // the scheme's setting
 	Flags           []scheme.AlertFlag // the anonymisation check, run again just now
 	OverrideReason  string             // needed while Flags is not empty
+	// Urgent publishes the alert alone, out of hours (scheme.CanPublishUrgent,
+	// asked again here with the rota as it is in this transaction).
+	Urgent *UrgentPublish
+}
+
+// UrgentPublish is what publishing an urgent alert needs: when its review
+// falls due (the start of the next working day, which the caller knows
+// from the office hours).
+type UrgentPublish struct {
+	ReviewDue time.Time
 }
 
 // CreateAlert stores a new draft. The caller has validated it and run the
@@ -211,6 +221,7 @@ func (area Alerts) UpdateAlert(ctx context.Context, actor string, a scheme.Alert
 		}
 		now := db.now().UTC()
 		a.Status, a.CreatedBy, a.CreatedAt, a.UpdatedAt, a.ReportIDs = old.Status, old.CreatedBy, old.CreatedAt, now, old.ReportIDs
+		a.Urgent, a.Review = old.Urgent, old.Review
 		content, flags, err := db.sealAlert(a)
 		if err != nil {
 			return err
@@ -251,7 +262,11 @@ func (area Alerts) UpdateAlert(ctx context.Context, actor string, a scheme.Alert
 				return err
 			}
 		}
-		return db.appendAudit(ctx, tx, audit.Entry{Actor: actor, Action: "alert.edit", SubjectType: "alert", SubjectID: a.ID,
+		action := "alert.edit"
+		if old.Status == scheme.AlertPublished && reviewPending(old) {
+			action = "alert.urgent_edit" // an edit while it waits for review, as like as not the review's
+		}
+		return db.appendAudit(ctx, tx, audit.Entry{Actor: actor, Action: action, SubjectType: "alert", SubjectID: a.ID,
 			Detail: fmt.Sprintf(`{"status":%q,"version":%d,"flags":%d}`, old.Status, a.Version, len(a.Flags))})
 	})
 	return a, err
@@ -324,7 +339,15 @@ func (area Alerts) PublishAlert(ctx context.Context, actor, id string, o Publish
 		if err := tx.QueryRowContext(ctx, `SELECT status, approved_by FROM alerts WHERE id = $1`+db.lockRow(), id).Scan(&status, &approvedBy); err != nil {
 			return mapErr(err)
 		}
-		if err := scheme.ReadyToPublish(scheme.Alert{Status: scheme.AlertStatus(status), ApprovedBy: approvedBy.String}, o.RequireApproval); err != nil {
+		if o.Urgent != nil {
+			onCall, err := db.onCallAt(ctx, tx, actor, db.now())
+			if err != nil {
+				return err
+			}
+			if err := scheme.CanPublishUrgent(scheme.Alert{Status: scheme.AlertStatus(status)}, scheme.UrgentConditions{OnCall: onCall, Flags: o.Flags}); err != nil {
+				return err
+			}
+		} else if err := scheme.ReadyToPublish(scheme.Alert{Status: scheme.AlertStatus(status), ApprovedBy: approvedBy.String}, o.RequireApproval); err != nil {
 			return err
 		}
 		if err := scheme.OverrideNeeded(o.Flags, o.OverrideReason); err != nil {
@@ -356,6 +379,12 @@ func (area Alerts) PublishAlert(ctx context.Context, actor, id string, o Publish
 			flags_ct = $3, flag_count = $4, override_ct = $5 WHERE id = $6`, actor, now, flags, len(o.Flags), override, id); err != nil {
 			return err
 		}
+		if o.Urgent != nil {
+			if _, err := tx.ExecContext(ctx, `UPDATE alerts SET urgent = TRUE, review_state = 'pending', review_due_at = $1 WHERE id = $2`,
+				o.Urgent.ReviewDue.UTC(), id); err != nil {
+				return err
+			}
+		}
 		a.Version = 1
 		if err := db.insertAlertVersion(ctx, tx, a, actor, now); err != nil {
 			return err
@@ -384,6 +413,11 @@ func (area Alerts) PublishAlert(ctx context.Context, actor, id string, o Publish
 			if err := db.top.EnqueueTx(ctx, tx, outbox.AlertFanOutArgs{AlertID: id, Part: part, Parts: parts}, nil); err != nil {
 				return err
 			}
+		}
+		if o.Urgent != nil {
+			return db.appendAudit(ctx, tx, audit.Entry{Actor: actor, Action: "alert.urgent_publish", SubjectType: "alert", SubjectID: id,
+				Detail: fmt.Sprintf(`{"review_due":%q,"in_app":%d,"email":%d,"sms":%d,"push":%d}`,
+					o.Urgent.ReviewDue.UTC().Format(time.RFC3339), aud.InApp, aud.Email, aud.SMS, aud.Push)})
 		}
 		return db.appendAudit(ctx, tx, audit.Entry{Actor: actor, Action: "alert.publish", SubjectType: "alert", SubjectID: id,
 			Detail: fmt.Sprintf(`{"flags":%d,"override":%t,"approved_by":%q,"in_app":%d,"email":%d,"sms":%d,"push":%d}`,
@@ -430,7 +464,10 @@ func (area Alerts) WithdrawAlert(ctx context.Context, actor, id, notice string) 
 			WHERE alert_id = $2 AND status IN ('queued', 'retrying')`, now, id); err != nil {
 			return err
 		}
-		return db.appendAudit(ctx, tx, audit.Entry{Actor: actor, Action: "alert.withdraw", SubjectType: "alert", SubjectID: id})
+		if err := db.appendAudit(ctx, tx, audit.Entry{Actor: actor, Action: "alert.withdraw", SubjectType: "alert", SubjectID: id}); err != nil {
+			return err
+		}
+		return db.closeReview(ctx, tx, actor, id, scheme.ReviewWithdrawn, now)
 	})
 }
 
@@ -451,7 +488,8 @@ func (area Alerts) DiscardAlert(ctx context.Context, actor, id string) error {
 }
 
 const alertColumns = `a.id, a.status, a.severity, a.nationwide, a.incident_at, a.content_ct, a.flags_ct, a.override_ct, a.version,
-	a.created_by, a.updated_by, a.created_at, a.updated_at, a.approved_by, a.approved_at, a.published_by, a.published_at, a.withdrawn_at, a.notice_ct`
+	a.created_by, a.updated_by, a.created_at, a.updated_at, a.approved_by, a.approved_at, a.published_by, a.published_at, a.withdrawn_at, a.notice_ct,
+	a.urgent, a.review_state, a.review_due_at, a.reviewed_by, a.reviewed_at`
 
 func (db *core) scanAlert(sc rowScanner, extra ...any) (scheme.Alert, error) {
 	return db.scanAlertAs(sc, false, extra...)
@@ -466,11 +504,14 @@ func (db *core) scanAlertAs(sc rowScanner, lenient bool, extra ...any) (scheme.A
 	var content, flags, override, notice []byte
 	var approvedBy, publishedBy sql.NullString
 	var approvedAt, publishedAt, withdrawnAt sql.NullTime
+	var rv review
 	dest := append([]any{&a.ID, &status, &severity, &a.Nationwide, &a.IncidentAt, &content, &flags, &override, &a.Version,
-		&a.CreatedBy, &a.UpdatedBy, &a.CreatedAt, &a.UpdatedAt, &approvedBy, &approvedAt, &publishedBy, &publishedAt, &withdrawnAt, &notice}, extra...)
+		&a.CreatedBy, &a.UpdatedBy, &a.CreatedAt, &a.UpdatedAt, &approvedBy, &approvedAt, &publishedBy, &publishedAt, &withdrawnAt, &notice,
+		&a.Urgent, &rv.state, &rv.due, &rv.by, &rv.at}, extra...)
 	if err := sc.Scan(dest...); err != nil {
 		return a, mapErr(err)
 	}
+	a.Review = rv.of()
 	a.Status, a.Severity = scheme.AlertStatus(status), scheme.Severity(severity)
 	a.ApprovedBy, a.ApprovedAt, a.PublishedBy, a.PublishedAt, a.WithdrawnAt = approvedBy.String, approvedAt.Time, publishedBy.String, publishedAt.Time, withdrawnAt.Time
 	var errs []error
@@ -616,48 +657,6 @@ func (db *core) listAlerts(ctx context.Context, p scheme.Page, sel, order string
 		}
 	}
 	return l, nil
-}
-
-// AlertReporters returns what the anonymisation check must look for in an
-// alert written from these reports: the reporters' names, usernames and
-// contact details and their organisations' names. It is read by the check
-// only, never shown.
-func (area Alerts) AlertReporters(ctx context.Context, reportIDs []string) ([]scheme.ReporterDetails, error) {
-	db := area.db
-
-	var out []scheme.ReporterDetails
-	seen := map[string]bool{}
-	for _, rid := range reportIDs {
-		var reporter sql.NullString
-		if err := db.read.QueryRowContext(ctx, `SELECT reporter_id FROM reports WHERE id = $1`, rid).Scan(&reporter); err != nil {
-			return nil, mapErr(err)
-		}
-		if !reporter.Valid || seen[reporter.String] {
-			continue
-		}
-		seen[reporter.String] = true
-		var d scheme.ReporterDetails
-		var usernameCT []byte
-		if err := db.read.QueryRowContext(ctx, `SELECT username_ct FROM users WHERE id = $1`, reporter.String).Scan(&usernameCT); err != nil {
-			return nil, mapErr(err)
-		}
-		var err error
-		if d.Username, err = db.open("users", "username", reporter.String, usernameCT); err != nil {
-			return nil, err
-		}
-		p, err := db.profile(ctx, db.read, reporter.String)
-		if err != nil && scheme.ErrorCode(err) != scheme.CodeNotFound {
-			return nil, err
-		}
-		d.WorkName, d.RealName, d.Email, d.Mobile = p.WorkName, p.RealName, p.Email, p.Mobile
-		org, err := db.organisationOfUser(ctx, db.read, reporter.String)
-		if err != nil && scheme.ErrorCode(err) != scheme.CodeNotFound {
-			return nil, err
-		}
-		d.Organisation, d.OrganisationEmail = org.Name, org.Email
-		out = append(out, d)
-	}
-	return out, nil
 }
 
 // Setting returns a scheme setting, or def when it was never set.

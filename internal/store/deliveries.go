@@ -94,7 +94,8 @@ const deliveryDue = `(status = 'queued' OR (status = 'retrying' AND next_attempt
 // ClaimDeliveries marks up to limit due deliveries of channel "sending",
 // counting an attempt, and returns each with the member's current address
 // (decrypted), whether the member still wants the channel and whether the
-// alert is still published. The oldest due go first. claimant is the
+// alert is still published. Urgent alerts' deliveries go first, then the
+// oldest due. claimant is the
 // claiming process's heartbeat id (see Heartbeat): if that process falls
 // silent, RescueOrphanedJobs hands its claims back within seconds. A claim
 // with no claimant ("") is taken again only after staleAfter.
@@ -117,14 +118,14 @@ func (area Deliveries) ClaimDeliveries(ctx context.Context, channel, claimant st
 		rows, err := tx.QueryContext(ctx, `UPDATE alert_deliveries SET status = 'sending', attempts = attempts + 1, updated_at = $2, claimed_by = $5
 			WHERE channel = $1 AND `+deliveryDue+` AND (alert_id, user_id, device) IN (
 				SELECT alert_id, user_id, device FROM alert_deliveries WHERE channel = $1 AND `+deliveryDue+`
-				ORDER BY next_attempt_at, alert_id, user_id, device LIMIT $4`+skip+`)
-			RETURNING alert_id, user_id, device, attempts`, channel, now, now.Add(-staleAfter), limit, nullable(claimant))
+				ORDER BY urgent DESC, next_attempt_at, alert_id, user_id, device LIMIT $4`+skip+`)
+			RETURNING alert_id, user_id, device, attempts, urgent`, channel, now, now.Add(-staleAfter), limit, nullable(claimant))
 		if err != nil {
 			return fmt.Errorf("claim deliveries: %w", err)
 		}
 		err = eachRow(rows, func() error {
 			d := outbox.AlertDelivery{Channel: channel}
-			if err := rows.Scan(&d.AlertID, &d.UserID, &d.Device, &d.Attempts); err != nil {
+			if err := rows.Scan(&d.AlertID, &d.UserID, &d.Device, &d.Attempts, &d.Urgent); err != nil {
 				return err
 			}
 			out = append(out, d)

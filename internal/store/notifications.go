@@ -234,8 +234,9 @@ func (area Deliveries) FanOutPart(ctx context.Context, alertID string, part, par
 		}
 		var status, legacy string
 		var doneAt sql.NullTime
-		if err := tx.QueryRowContext(ctx, `SELECT status, fanout_cursor, fanout_done_at FROM alerts WHERE id = $1`+share, alertID).
-			Scan(&status, &legacy, &doneAt); err != nil {
+		var urgent bool
+		if err := tx.QueryRowContext(ctx, `SELECT status, fanout_cursor, fanout_done_at, urgent FROM alerts WHERE id = $1`+share, alertID).
+			Scan(&status, &legacy, &doneAt, &urgent); err != nil {
 			return mapErr(err)
 		}
 		if status != string(scheme.AlertPublished) || doneAt.Valid {
@@ -299,22 +300,23 @@ func (area Deliveries) FanOutPart(ctx context.Context, alertID string, part, par
 			return fmt.Errorf("fan-out in-app: %w", err)
 		}
 		// Email and SMS go to the batch's recipients who chose the channel:
-		// the targeting was applied once, above.
+		// the targeting was applied once, above. An urgent alert's carry
+		// its mark, so that the senders take them first.
 		for _, c := range []struct{ channel, wants string }{{"email", wantsEmail}, {"sms", wantsSMS}} {
 			// #nosec G202 -- constant fragments and column names chosen in code, and $n placeholders; values are arguments
-			if _, err := tx.ExecContext(ctx, `INSERT INTO alert_deliveries (alert_id, user_id, channel, status, attempts, next_attempt_at, updated_at)
-				SELECT r.alert_id, r.user_id, $5, 'queued', 0, $4, $4 FROM alert_recipients r JOIN profiles p ON p.user_id = r.user_id
+			if _, err := tx.ExecContext(ctx, `INSERT INTO alert_deliveries (alert_id, user_id, channel, status, attempts, next_attempt_at, updated_at, urgent)
+				SELECT r.alert_id, r.user_id, $5, 'queued', 0, $4, $4, $6 FROM alert_recipients r JOIN profiles p ON p.user_id = r.user_id
 				WHERE r.alert_id = $1 AND r.via = 'alert' AND r.user_id`+from+` AND r.user_id <= $3`+c.wants+` ON CONFLICT DO NOTHING`,
-				alertID, after, last.String, now, c.channel); err != nil {
+				alertID, after, last.String, now, c.channel, urgent); err != nil {
 				return fmt.Errorf("fan-out %s: %w", c.channel, err)
 			}
 		}
 		// Push goes to each of their devices.
 		// #nosec G202 -- constant fragments and $n placeholders
-		if _, err := tx.ExecContext(ctx, `INSERT INTO alert_deliveries (alert_id, user_id, channel, device, status, attempts, next_attempt_at, updated_at)
-			SELECT r.alert_id, r.user_id, 'push', s.id, 'queued', 0, $4, $4 FROM alert_recipients r JOIN push_subscriptions s ON s.user_id = r.user_id
+		if _, err := tx.ExecContext(ctx, `INSERT INTO alert_deliveries (alert_id, user_id, channel, device, status, attempts, next_attempt_at, updated_at, urgent)
+			SELECT r.alert_id, r.user_id, 'push', s.id, 'queued', 0, $4, $4, $5 FROM alert_recipients r JOIN push_subscriptions s ON s.user_id = r.user_id
 			WHERE r.alert_id = $1 AND r.via = 'alert' AND r.user_id`+from+` AND r.user_id <= $3 ON CONFLICT DO NOTHING`,
-			alertID, after, last.String, now); err != nil {
+			alertID, after, last.String, now, urgent); err != nil {
 			return fmt.Errorf("fan-out push: %w", err)
 		}
 		_, err := tx.ExecContext(ctx, `UPDATE alert_fanout_parts SET cursor = $1 WHERE alert_id = $2 AND part = $3`, last.String, alertID, part)
@@ -354,7 +356,7 @@ func (db *core) finishFanOut(ctx context.Context, alertID string, parts int) err
 		if err != nil {
 			return err
 		}
-		return db.startDeliveries(ctx, tx, channels...)
+		return db.startDeliveries(ctx, tx, outbox.StartOrder(channels)...)
 	})
 }
 

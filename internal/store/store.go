@@ -264,6 +264,13 @@ func (d *DB) SetClock(now func() time.Time) {
 	db.now = now
 }
 
+// Now is the store's clock: the time its records are stamped with, which
+// the domain's rules on time (urgent alerts' office hours) read too.
+func (d *DB) Now() time.Time {
+	db := d.db
+	return db.now()
+}
+
 // Dialect says which engine this is.
 func (d *DB) Dialect() Dialect {
 	db := d.db

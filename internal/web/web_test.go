@@ -88,7 +88,9 @@ func services(t testing.TB, db *store.DB, accounts *account.Service, limits chec
 	if err != nil {
 		t.Fatal(err)
 	}
-	return web.Services{Accounts: accounts, Reports: reports, Alerts: alert.New(db, hours.Location),
+	alerts := alert.New(db, hours.Location)
+	alerts.Urgent.Hours.Settings = set
+	return web.Services{Accounts: accounts, Reports: reports, Alerts: alerts,
 		Checks: checks, Police: pol, Content: contents, Settings: set, Translations: translations, Towns: town.New(db), Health: db,
 		Push: push.New(db, pushaddr.Policy{})}
 }

@@ -177,9 +177,22 @@ func (s *server) listAlerts(w http.ResponseWriter, r *http.Request, u scheme.Use
 				return nil
 			}
 		}
-		as, err := s.Alerts.List(r.Context(), u, f)
-		if err != nil {
-			return err
+		var as []scheme.Alert
+		switch review := q.Get("review"); review {
+		case "":
+			list, err := s.Alerts.List(r.Context(), u, f)
+			if err != nil {
+				return err
+			}
+			as = list
+		case scheme.ReviewPending:
+			queue, err := s.Alerts.Urgent.ReviewQueue(r.Context(), u, scheme.Page{})
+			if err != nil {
+				return err
+			}
+			as = queue.Items
+		default:
+			return &scheme.Error{Code: scheme.CodeInvalid, Message: "Unknown review state.", Fields: map[string]string{"review": "Use pending, for the urgent alerts waiting for review."}}
 		}
 		items := make([]staffAlertJSON, len(as))
 		for i, a := range as {
@@ -322,19 +335,38 @@ func decodeOptional(r *http.Request, v any) error {
 	return decode(r, v)
 }
 
+// publishAlert publishes a draft: the usual way, or {"urgent": true}
+// alone out of office hours by a coordinator on call (refused, with the
+// reason, otherwise).
 func (s *server) publishAlert(w http.ResponseWriter, r *http.Request, u scheme.User) error {
-	var in struct {
-		OverrideReason string `json:"override_reason"`
-	}
+	var in alert.PublishInput
 	if err := decodeOptional(r, &in); err != nil {
 		return err
 	}
 	id := r.PathValue("id")
-	aud, err := s.Alerts.Publish(r.Context(), u, id, in.OverrideReason)
+	aud, err := s.Alerts.PublishWith(r.Context(), u, id, in)
 	if err != nil {
 		return err
 	}
-	core.WriteJSON(w, http.StatusOK, map[string]any{"id": id, "status": scheme.AlertPublished, "recipients": aud})
+	out := map[string]any{"id": id, "status": scheme.AlertPublished, "recipients": aud, "urgent": in.Urgent}
+	if in.Urgent {
+		a, err := s.Alerts.Alert(r.Context(), id)
+		if err != nil {
+			return err
+		}
+		out["review"] = a.Review
+	}
+	core.WriteJSON(w, http.StatusOK, out)
+	return nil
+}
+
+// confirmAlert is a second coordinator's review of an urgent alert: it
+// stands as it is. (To change it, PATCH it; to take it back, withdraw it.)
+func (s *server) confirmAlert(w http.ResponseWriter, r *http.Request, u scheme.User) error {
+	if err := s.Alerts.Urgent.Confirm(r.Context(), u, r.PathValue("id")); err != nil {
+		return err
+	}
+	s.writeStaffAlert(w, r, http.StatusOK, r.PathValue("id"), u)
 	return nil
 }
 

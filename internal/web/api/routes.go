@@ -61,6 +61,7 @@ func Routes(mux core.Mux, c *core.Server) {
 	mux.Handle("PATCH /api/v1/alerts/{id}", s.updateAlert())
 	mux.Handle("POST /api/v1/alerts/{id}/approve", s.tokenAuth(s.approveAlert, scheme.RoleCoordinator))
 	mux.Handle("POST /api/v1/alerts/{id}/publish", s.tokenAuth(s.publishAlert, scheme.RoleCoordinator))
+	mux.Handle("POST /api/v1/alerts/{id}/confirm", s.tokenAuth(s.confirmAlert, scheme.RoleCoordinator))
 	mux.Handle("POST /api/v1/alerts/{id}/withdraw", s.withdrawAlert())
 	mux.Handle("GET /api/v1/alerts/{id}/deliveries", s.tokenAuth(s.listDeliveries, scheme.RoleCoordinator))
 	mux.Handle("POST /api/v1/alerts/{id}/deliveries/retry", s.retryDeliveries())

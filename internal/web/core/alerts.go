@@ -56,6 +56,7 @@ type AlertItemView struct {
 	Withdrawn        bool
 	Notice           string
 	Unread           bool
+	Urgent           bool   // published out of hours by the coordinator on call, alone
 	Types            string // names, comma-separated
 	Area             string
 	Regions          string // "London, Wales", or "All regions"
@@ -84,7 +85,7 @@ func (s *Server) AlertItem(loc *i18n.Localizer, a scheme.Alert, l scheme.Lists) 
 		title = loc.T(UnreadableAlert)
 	}
 	return AlertItemView{SeverityView: SeverityOf(a.Severity), ID: a.ID, Title: title, Withdrawn: a.Status == scheme.AlertWithdrawn,
-		Notice: a.Notice, Unread: a.ReadAt.IsZero(), Types: strings.Join(types, loc.T(", ")), Area: a.Area,
+		Notice: a.Notice, Unread: a.ReadAt.IsZero(), Urgent: a.Urgent, Types: strings.Join(types, loc.T(", ")), Area: a.Area,
 		Regions: AlertRegions(loc, a, l), Happened: s.Date(loc, a.IncidentAt, Weekday), HappenedShort: s.Date(loc, a.IncidentAt, WeekdayShort),
 		Sent: s.Date(loc, a.PublishedAt, WeekdayShort), Withdrawal: s.Date(loc, a.WithdrawnAt, WeekdayShort)}
 }

@@ -44,6 +44,7 @@ type AlertEditorView struct {
 	Pauses                     []pause
 	TargetText, NarrowText     string // published: who it went to
 	SeverityName, IncidentText string
+	Urgent                     urgentView
 }
 
 // editForm is the alert as the form shows it: saved, or as typed.
@@ -125,6 +126,7 @@ func (s *server) alertEditor(w http.ResponseWriter, r *http.Request, u scheme.Us
 		"approved":  "Approved. It can be published now.",
 		"published": "Published. Delivery has started: members see it on the website as the fan-out reaches them.",
 		"withdrawn": "Withdrawn. Members see the notice in place of the alert; email and SMS not yet sent are cancelled.",
+		"confirmed": "Confirmed: the urgent alert stands as members have it, and has left the review queue.",
 	}[q.Get("done")]
 	if q.Get("done") == "published" {
 		n := func(k string) int { v, _ := strconv.Atoi(q.Get(k)); return max(v, 0) }
@@ -237,6 +239,10 @@ func (s *server) renderEditor(w http.ResponseWriter, r *http.Request, u scheme.U
 			s.Fail(w, r, err)
 			return
 		}
+	}
+	if v.Urgent, err = s.urgentOf(r, u, a); err != nil {
+		s.Fail(w, r, err)
+		return
 	}
 	v.Problems = editorProblems(st.errs)
 	s.Render(w, r, st.status, viewAlertEditor, v)
@@ -522,9 +528,14 @@ func (s *server) approveAlert(w http.ResponseWriter, r *http.Request, u scheme.U
 
 func (s *server) publishAlert(w http.ResponseWriter, r *http.Request, u scheme.User) error {
 	id, reason := r.PathValue("id"), r.PostFormValue("override_reason")
-	aud, err := s.Alerts.Publish(r.Context(), u, id, reason)
+	urgent := r.PostFormValue("urgent") == "true"
+	aud, err := s.Alerts.PublishWith(r.Context(), u, id, alert.PublishInput{OverrideReason: reason, Urgent: urgent})
 	if err != nil {
-		s.editorFailed(w, r, u, err, editorState{in: "publish", form: s.keep(r, id, func(f *editForm) { f.OverrideReason = reason })})
+		in := "publish"
+		if urgent {
+			in = "urgent"
+		}
+		s.editorFailed(w, r, u, err, editorState{in: in, form: s.keep(r, id, func(f *editForm) { f.OverrideReason = reason })})
 		return nil
 	}
 	// The counts (no one's details) go with the redirect, for the notice.

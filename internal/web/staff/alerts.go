@@ -108,6 +108,8 @@ type AlertListView struct {
 	Drafts, Published, Withdrawn []alertRow
 	Pauses                       []pause
 	PendingAdditions             int
+	Review                       []reviewRow // urgent alerts waiting for a second coordinator
+	ReviewTotal                  int
 	RequireApproval              bool
 	Notice                       string
 	Pager                        core.Pager
@@ -144,6 +146,9 @@ func (s *server) alertList(w http.ResponseWriter, r *http.Request, u scheme.User
 		return err
 	}
 	v.PendingAdditions = pending.Total
+	if v.Review, v.ReviewTotal, err = s.reviewQueue(r, u); err != nil {
+		return err
+	}
 	names := s.nameCache(ctx)
 	for _, a := range as.Items {
 		row := alertRow{AlertItemView: s.AlertItem(s.Words.Localizer(i18n.English), a, l), Writer: names.of(a.CreatedBy), Updated: s.caseShort(a.UpdatedAt, true),
