@@ -190,3 +190,33 @@ func TestPushSubscriptions_OneBrowserOneMemberAndGoneWhenShesRevoked(t *testing.
 		}
 	})
 }
+
+// TestAlertPush_UrgentGoesWithHighUrgency: an urgent alert's push messages
+// ask the push service to wake the device (Urgency: high); others do not.
+func TestAlertPush_UrgentGoesWithHighUrgency(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		ps := pushtest.Start()
+		t.Cleanup(ps.Close)
+		ids := addMembers(t, db, alertMember{Name: "phone", Email: "phone@example.org"})
+		subscribe(t, db, ps, ids["phone"])
+		urgent, plain := publishLondon(t, db), publishLondon(t, db)
+		// Marked urgent as publishing out of hours does, before its fan-out runs.
+		if _, err := db.Writer().ExecContext(ctx, `UPDATE alerts SET urgent = TRUE WHERE id = $1`, urgent.ID); err != nil {
+			t.Fatal(err)
+		}
+		startAlertQueue(t, db, &notify.AlertDeliverWorker{Push: newWebPush(t, db, ps)})
+		settled(t, db, urgent.ID, plain.ID)
+		got := map[string]string{}
+		for _, m := range ps.Received() {
+			var p notify.PushPayload
+			if err := json.Unmarshal(m.Payload, &p); err != nil {
+				t.Fatal(err)
+			}
+			got[p.URL] = m.Urgency
+		}
+		if got[alertBase+"/alerts/"+urgent.ID] != "high" || got[alertBase+"/alerts/"+plain.ID] != "normal" || len(got) != 2 {
+			t.Errorf("Urgency by alert: %v; want high for the urgent one, normal for the other", got)
+		}
+	})
+}
