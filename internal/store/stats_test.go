@@ -114,6 +114,13 @@ func (d statsData) delivery(alertID, userID, channel, status string) {
 		alertID, userID, channel, status, at)
 }
 
+func (d statsData) pushDelivery(alertID, userID, device, status string) {
+	d.t.Helper()
+	at := utc("2026-03-01 00:00")
+	d.exec(`INSERT INTO alert_deliveries (alert_id, user_id, channel, device, status, next_attempt_at, updated_at) VALUES ($1, $2, 'push', $3, $4, $5, $5)`,
+		alertID, userID, device, status, at)
+}
+
 func (d statsData) recipient(alertID, userID, via string, read bool) {
 	d.t.Helper()
 	at := utc("2026-03-01 00:00")
@@ -176,6 +183,10 @@ func seedStats(t *testing.T, db *store.DB) {
 	d.delivery("A2", "m2", "sms", "sent")
 	d.delivery("A3", "m3", "email", "cancelled")
 	d.delivery("A4", "m1", "email", "queued") // a draft's: never counted
+	// Push: one a device (m1 has two).
+	d.pushDelivery("A1", "m1", "phone", "sent")
+	d.pushDelivery("A1", "m1", "laptop", "sent")
+	d.pushDelivery("A2", "m2", "phone2", "cancelled")
 	d.recipient("A1", "m1", "alert", true)
 	d.recipient("A1", "m2", "alert", false)
 	d.recipient("A1", "m3", "alert", false)
@@ -261,6 +272,7 @@ func TestStats_EveryFigureOnAHandBuiltScheme(t *testing.T) {
 		same(t, "deliveries", al.Deliveries, map[string]map[string]int{
 			"email":  {"sent": 2, "queued": 1, "failed": 1, "cancelled": 1},
 			"sms":    {"failed": 1, "sent": 1},
+			"push":   {"sent": 2, "cancelled": 1},
 			"in_app": {"delivered": 5, "read": 2},
 		})
 

@@ -8,6 +8,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"uglymugs/internal/alert"
 	"uglymugs/internal/scheme"
@@ -216,6 +217,17 @@ func TestAlertDeliveries_CountsRetryAndPausedChannels(t *testing.T) {
 		if !strings.Contains(body, want) {
 			t.Errorf("the deliveries page lacks %q", want)
 		}
+	}
+
+	// Push, one message a device: the member's two devices.
+	for _, dev := range []string{"DEVICEONE", "DEVICETWO"} {
+		if _, err := d.db.Writer().ExecContext(ctx, `INSERT INTO alert_deliveries (alert_id, user_id, channel, device, status, next_attempt_at, updated_at)
+			VALUES ($1, $2, 'push', $3, 'sent', $4, $4)`, a.ID, d.users["member"].ID, dev, time.Now().UTC()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if body := d.get("coordA", path); !strings.Contains(body, "Push to phones and browsers <span class=\"al-channel__total\">2 in all") {
+		t.Error("the deliveries page does not count push, one a device")
 	}
 
 	// A failed email: shown with its reason, never the address, and retried.
