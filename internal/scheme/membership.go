@@ -220,6 +220,8 @@ type MemberData struct {
 	Sessions     int           `json:"signed_in_sessions"`
 	SecondFactor bool          `json:"second_factor_enabled"`
 	Additions    []Addition    `json:"alert_additions,omitempty"` // what they added to alerts
+	PushDevices  []PushDevice  `json:"push_devices,omitempty"`    // devices with push notifications on
+	Discreet     bool          `json:"discreet_mode"`
 }
 
 // MemberRow is one line of the coordinators' list of who is who.

@@ -98,6 +98,13 @@ func (area Accounts) ExportUser(ctx context.Context, userID string) (scheme.Memb
 		return e, err
 	}
 	err = db.read.QueryRowContext(ctx, `SELECT COUNT(*) FROM sessions WHERE user_id = $1`, userID).Scan(&e.Sessions)
+	if err != nil {
+		return e, err
+	}
+	if e.PushDevices, err = db.top.Push.Devices(ctx, userID); err != nil {
+		return e, err
+	}
+	e.Discreet, err = db.top.Push.Discreet(ctx, userID)
 	return e, err
 }
 

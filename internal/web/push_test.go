@@ -3,6 +3,7 @@ package web_test
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -122,6 +123,11 @@ func TestPush_API_SubscribeListRemoveAndRefusals(t *testing.T) {
 		devices, _ := out["devices"].([]any)
 		if status != http.StatusOK || len(devices) != 1 || devices[0].(map[string]any)["label"] != "Chrome on Android" || devices[0].(map[string]any)["id"] != id {
 			t.Errorf("her devices: %d %v", status, out)
+		}
+		// Her data holds her devices (their names, never the endpoint).
+		status, out = call(ana, "GET", "/api/v1/me/export", "")
+		if exported, _ := out["push_devices"].([]any); status != http.StatusOK || len(exported) != 1 || strings.Contains(fmt.Sprint(out), ps.Device(sub.Endpoint)) {
+			t.Errorf("her data: %d %v", status, out)
 		}
 		if status, out := call(bea, "DELETE", "/api/v1/push/subscriptions/"+id, ""); status != http.StatusNotFound {
 			t.Errorf("another member removing her device: %d %v", status, out)
