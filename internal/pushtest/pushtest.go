@@ -269,7 +269,7 @@ func Decrypt(body []byte, key *ecdh.PrivateKey, auth []byte) ([]byte, error) {
 		return nil, errors.New("the header's key id is not a P-256 public key")
 	}
 	senderRaw, ct := body[21:21+idlen], body[21+idlen:]
-	if rs < 18 || uint32(len(ct)) > rs {
+	if rs < 18 || int64(len(ct)) > int64(rs) {
 		return nil, errors.New("more than one record, or a bad record size")
 	}
 	sender, err := ecdh.P256().NewPublicKey(senderRaw)
