@@ -6,7 +6,6 @@ import (
 	"database/sql"
 	"encoding/hex"
 	"fmt"
-	"time"
 
 	"uglymugs/internal/audit"
 	"uglymugs/internal/outbox"
@@ -131,22 +130,6 @@ func (area Push) Gone(ctx context.Context, id string) error {
 			return nil
 		}
 		return db.appendAudit(ctx, tx, audit.Entry{Actor: "system", Action: "push.gone", SubjectType: "push_subscription", SubjectID: id})
-	})
-}
-
-// Sent records when a device last took a message (shown to the member
-// beside the device, so that she can tell a live one from a dead one).
-func (area Push) Sent(ctx context.Context, ids []string, at time.Time) error {
-	db := area.db
-
-	if len(ids) == 0 {
-		return nil
-	}
-	return db.inTx(ctx, func(tx *sql.Tx) error {
-		args := append([]any{at.UTC()}, stringsToAny(ids)...)
-		// #nosec G202 -- placeholders only
-		_, err := tx.ExecContext(ctx, `UPDATE push_subscriptions SET last_sent_at = $1 WHERE id IN (`+placeholders(2, len(ids))+`)`, args...)
-		return err
 	})
 }
 
