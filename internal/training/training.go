@@ -245,3 +245,7 @@ func (s *Service) CancelBooking(ctx context.Context, u scheme.User, bookingID st
 func (s *Service) Remind(ctx context.Context) (int, error) {
 	return s.DB.Training.RemindOverdueTraining(ctx, s.DueDays(ctx), s.SignInURL)
 }
+
+// Now is the service's clock (the store's), which says whether an event
+// is still to come.
+func (s *Service) Now() time.Time { return s.DB.Now() }
