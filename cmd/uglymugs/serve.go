@@ -29,6 +29,7 @@ import (
 	"uglymugs/internal/settings"
 	"uglymugs/internal/store"
 	"uglymugs/internal/town"
+	"uglymugs/internal/training"
 	"uglymugs/internal/translation"
 	"uglymugs/internal/web"
 )
@@ -148,9 +149,11 @@ func serve(ctx context.Context, ln net.Listener, db *store.DB, cfg serveConfig, 
 	if err != nil {
 		return err
 	}
+	set := settings.New(db, cfg.firstRun, cfg.hours.Location)
+	trainings := training.New(db, set, cfg.hours.Location, cfg.siteURL())
 	q, err := jobs.New(db, log, jobs.Options{
 		Workers:  cfg.workers,
-		Register: jobs.RegisterWorkers(db, log, reg, send, cfg.retention),
+		Register: jobs.RegisterWorkers(db, log, reg, send, cfg.retention, trainings),
 		Periodic: jobs.Periodic(),
 	})
 	if err != nil {
@@ -159,7 +162,6 @@ func serve(ctx context.Context, ln net.Listener, db *store.DB, cfg serveConfig, 
 	// The flags are the settings' first-run values only: once stored, the
 	// database's settings (an admin's, on the Settings page) count, on
 	// every instance alike.
-	set := settings.New(db, cfg.firstRun, cfg.hours.Location)
 	differ, err := set.Seed(ctx)
 	if err != nil {
 		return fmt.Errorf("settings: %w", err)
@@ -212,6 +214,7 @@ func serve(ctx context.Context, ln net.Listener, db *store.DB, cfg serveConfig, 
 		// another instance within correctionsPoll (Watch).
 		Translations: translations,
 		Towns:        town.New(db),
+		Training:     trainings,
 		Push:         push.New(db, cfg.push),
 		Health:       db,
 	}, log, reg)

@@ -7,7 +7,8 @@
 // regions over the last three months (most dealt with, a few in review, a
 // few new and one or two overdue), three repeat offenders, alerts sent to the
 // regions their reports come from, one alert waiting for a second
-// coordinator's approval and a draft the anonymisation check flags.
+// coordinator's approval and a draft the anonymisation check flags; two
+// training events to come, and the outreach project overdue for training.
 package demo
 
 import (
@@ -178,6 +179,9 @@ func Seed(ctx context.Context, db *store.DB, acc *account.Service, reports *repo
 		return nil, err
 	}
 	if err := seedPolice(ctx, db, police.New(db, reports.Hours.Fixed), acc.URL, c, users, filed); err != nil {
+		return nil, err
+	}
+	if err := seedTraining(ctx, db, c, users, contact); err != nil {
 		return nil, err
 	}
 	return logins, nil

@@ -81,6 +81,8 @@ type DB struct {
 	// Towns holds the towns within regions and members' choice of them.
 	Towns Towns
 	Push  Push
+	// Training holds training events, bookings, attendance and reminders.
+	Training Training
 }
 
 // Accounts holds applications, members, staff and their credentials.
@@ -121,6 +123,7 @@ func newDB(c *core) *DB {
 	db.Translations = Translations{c}
 	db.Towns = Towns{c}
 	db.Push = Push{c}
+	db.Training = Training{c}
 	c.top = db
 	return db
 }

@@ -29,6 +29,7 @@ import (
 	"uglymugs/internal/store"
 	"uglymugs/internal/store/storetest"
 	"uglymugs/internal/town"
+	"uglymugs/internal/training"
 	"uglymugs/internal/translation"
 	"uglymugs/internal/web"
 )
@@ -92,7 +93,8 @@ func services(t testing.TB, db *store.DB, accounts *account.Service, limits chec
 	alerts.Urgent.Hours.Settings = set
 	return web.Services{Accounts: accounts, Reports: reports, Alerts: alerts,
 		Checks: checks, Police: pol, Content: contents, Settings: set, Translations: translations, Towns: town.New(db), Health: db,
-		Push: push.New(db, pushaddr.Policy{})}
+		Training: training.New(db, set, time.UTC, "http://test.example.org/signin"),
+		Push:     push.New(db, pushaddr.Policy{})}
 }
 
 // testSettings are a test server's settings until a test changes them.

@@ -51,6 +51,7 @@ var staffGroups = []struct {
 	{"Members", false, []NavItem{
 		{Label: "Applications", URL: "/coordinator/applications"},
 		{Label: "Members", URL: "/coordinator/members"},
+		{Label: "Training", URL: "/coordinator/training"},
 	}},
 	{"Intelligence", false, []NavItem{
 		{Label: "Offenders", URL: "/coordinator/intelligence"},

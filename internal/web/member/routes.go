@@ -32,6 +32,7 @@ var (
 	viewReportView      = core.NewView("report-view")
 	viewSecondFactor    = core.NewView("second-factor")
 	viewStaff           = core.NewView("staff")
+	viewTraining        = core.NewView("org-training")
 )
 
 // Routes registers what members and organisations' staff use: their
@@ -92,4 +93,8 @@ func Routes(mux core.Mux, c *core.Server) {
 	mux.Handle("POST /organisation/staff", s.SignedIn(s.addStaff, scheme.RoleOrgContact))
 	mux.Handle("POST /organisation/staff/{id}/disable", s.setStaff(false))
 	mux.Handle("POST /organisation/staff/{id}/enable", s.setStaff(true))
+	// The scheme's training: her organisation's standing, booking places (training.go).
+	mux.Handle("GET /organisation/training", s.SignedIn(s.trainingPage, scheme.RoleOrgContact))
+	mux.Handle("POST /organisation/training/{id}/book", s.SignedIn(s.bookTraining, scheme.RoleOrgContact))
+	mux.Handle("POST /organisation/training/bookings/{id}/cancel", s.SignedIn(s.cancelTrainingBooking, scheme.RoleOrgContact))
 }
