@@ -233,6 +233,7 @@ type MemberData struct {
 	RecoveryCodes int              `json:"recovery_codes_left"`
 	Disclosures   []MyDisclosure   `json:"disclosures"`
 	Activity      []MyActivity     `json:"activity"`
+	Training      []MyTraining     `json:"training"`
 }
 
 // MemberRow is one line of the coordinators' list of who is who.

@@ -123,3 +123,11 @@ func (c ReportContent) ForReporter() ReportContent {
 	}
 	return c
 }
+
+// MyTraining is a place she was booked on at the scheme's training, and
+// whether she attended (nil: not recorded yet).
+type MyTraining struct {
+	Event    string    `json:"event"`
+	StartsAt time.Time `json:"starts_at"`
+	Attended *bool     `json:"attended"`
+}

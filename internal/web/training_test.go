@@ -126,6 +126,14 @@ func TestTraining_PublishBookAttendOnTheWeb(t *testing.T) {
 		if !strings.Contains(page, "Training attended on 8 March 2027.") || !strings.Contains(page, "Attended") {
 			t.Error("her organisation is not shown as trained")
 		}
+		// The staff member who attended finds it in everything held about her.
+		d.keep("orgstaff", d.users["orgstaff"].ID)
+		if e, err := d.acc.ExportData(context.Background(), d.users["orgstaff"]); err != nil || len(e.Training) != 1 || e.Training[0].Attended == nil || !*e.Training[0].Attended {
+			t.Errorf("her data download's training: %+v, %v", e.Training, err)
+		}
+		if page := d.get("orgstaff", "/account/data"); !strings.Contains(page, "Attended") {
+			t.Error("her data page does not show the training she attended")
+		}
 		// The other organisation is listed as overdue once its period is over.
 		now = now.AddDate(0, 0, 90)
 		d.keep("coordA", d.users["coordA"].ID)

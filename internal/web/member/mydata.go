@@ -28,6 +28,7 @@ type MyDataView struct {
 	MySessions                          []myDataLine
 	AlertsRead                          int
 	MyDisclosures                       []myDisclosure
+	MyTraining                          []myDataLine
 }
 
 // myDataReport is one report she sent, as her data page shows it.
@@ -129,6 +130,13 @@ func (s *server) myDataPage(w http.ResponseWriter, r *http.Request, u scheme.Use
 	}
 	for _, d := range e.Disclosures {
 		v.MyDisclosures = append(v.MyDisclosures, myDisclosure{Basis: police.LegalBasisNames[d.LegalBasis], When: s.Date(loc, d.DecidedAt, core.DateLong), What: d.What, Recipient: d.Recipient})
+	}
+	for _, tr := range e.Training {
+		status := "Booked"
+		if tr.Attended != nil {
+			status = map[bool]string{true: "Attended", false: "Did not attend"}[*tr.Attended]
+		}
+		v.MyTraining = append(v.MyTraining, myDataLine{When: s.Date(loc, tr.StartsAt, core.DateTimeLong), What: tr.Event, Detail: status})
 	}
 	s.Render(w, r, http.StatusOK, viewMyData, v)
 	return nil
