@@ -29,6 +29,7 @@ var allKeys = []string{
 	outbox.TemplateNewsletterSubscribed,
 	outbox.TemplatePasswordChanged,
 	outbox.TemplatePasswordResetCode,
+	outbox.TemplateReportImpact,
 	outbox.TemplateReportMessage,
 	outbox.TemplateStaffLoginCreated,
 	outbox.TemplateTrainingCancelled,

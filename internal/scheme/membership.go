@@ -222,6 +222,9 @@ type MemberData struct {
 	Additions    []Addition    `json:"alert_additions,omitempty"` // what they added to alerts
 	PushDevices  []PushDevice  `json:"push_devices,omitempty"`    // devices with push notifications on
 	Discreet     bool          `json:"discreet_mode"`
+	// ImpactToldAt is when she was last told there is news about a report
+	// she made (never which).
+	ImpactToldAt time.Time `json:"impact_told_at,omitzero"`
 
 	SessionList   []MySession      `json:"sessions"`
 	Reports       []MyReport       `json:"reports"`

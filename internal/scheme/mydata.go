@@ -21,6 +21,10 @@ type MyReport struct {
 	// went to the police as anonymous intelligence (when, never what).
 	Alerts           []string    `json:"alerts,omitempty"`
 	SharedWithPolice []time.Time `json:"shared_with_police,omitempty"`
+	// Impact is what it led to, as its page shows it; PoliceHelp her
+	// requests for help making a full police report, newest first.
+	Impact     *ReportImpact `json:"impact,omitempty"`
+	PoliceHelp []PoliceHelp  `json:"police_help,omitempty"`
 }
 
 // ReportStep is one thing that happened to her report: its kind (submitted,

@@ -113,7 +113,12 @@ func (area Checks) RunCheck(ctx context.Context, c Check) (scheme.CheckOutcome, 
 				return err
 			}
 		}
-		return nil
+		if len(out.AlertIDs) == 0 {
+			return nil
+		}
+		// A member found a warning: the reports naming this value count it
+		// for their reporters (impact.go), never who checked.
+		return db.countCheckFound(ctx, tx, c.Kind, idx, c.UserID)
 	})
 	return out, err
 }

@@ -246,6 +246,8 @@ var sealedColumns = []sealedColumn{
 	{"case_tasks", "title_ct", "title", "id"},
 	{"report_messages", "body_ct", "body", "id"},
 	{"report_drafts", "data_ct", "data", "id"},
+	{"police_help_requests", "note_ct", "note", "id"},
+	{"police_help_requests", "crime_ref_ct", "crime_ref", "id"},
 	{"alerts", "content_ct", "content", "id"},
 	{"alerts", "flags_ct", "flags", "id"},
 	{"alerts", "override_ct", "override", "id"},

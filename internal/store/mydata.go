@@ -54,6 +54,9 @@ func (area Accounts) ExportUser(ctx context.Context, userID string) (scheme.Memb
 	if e.Discreet, err = db.top.Push.Discreet(ctx, userID); err != nil {
 		return e, err
 	}
+	if e.ImpactToldAt, err = db.top.Reports.LastImpactNotice(ctx, userID); err != nil {
+		return e, err
+	}
 	for _, part := range []func(context.Context, string, *scheme.MemberData) error{
 		db.myReports, db.myDrafts, db.myChecks, db.myAlerts, db.myNotifications, db.mySignIns, db.myDisclosures, db.myActivity, db.myTraining,
 	} {
@@ -130,6 +133,14 @@ func (db *core) myReports(ctx context.Context, userID string, e *scheme.MemberDa
 			return t, rows.Scan(&t)
 		}, `SELECT e.created_at FROM police_export_reports x JOIN police_exports e ON e.id = x.export_id
 			WHERE x.report_id = $1 AND x.included ORDER BY e.created_at`, id); err != nil {
+			return err
+		}
+		im, err := db.top.Reports.Impact(ctx, id)
+		if err != nil {
+			return err
+		}
+		m.Impact = &im
+		if m.PoliceHelp, err = db.top.Reports.PoliceHelpRequests(ctx, id); err != nil {
 			return err
 		}
 		m.History, m.Messages = nonNil(m.History), nonNil(m.Messages)
