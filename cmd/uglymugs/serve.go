@@ -22,6 +22,7 @@ import (
 	"uglymugs/internal/content"
 	"uglymugs/internal/demo"
 	"uglymugs/internal/i18n"
+	"uglymugs/internal/impact"
 	"uglymugs/internal/jobs"
 	"uglymugs/internal/police"
 	"uglymugs/internal/push"
@@ -151,9 +152,10 @@ func serve(ctx context.Context, ln net.Listener, db *store.DB, cfg serveConfig, 
 	}
 	set := settings.New(db, cfg.firstRun, cfg.hours.Location)
 	trainings := training.New(db, set, cfg.hours.Location, cfg.siteURL())
+	impacts := impact.New(db, cfg.siteURL())
 	q, err := jobs.New(db, log, jobs.Options{
 		Workers:  cfg.workers,
-		Register: jobs.RegisterWorkers(db, log, reg, send, cfg.retention, trainings),
+		Register: jobs.RegisterWorkers(db, log, reg, send, cfg.retention, trainings, impacts),
 		Periodic: jobs.Periodic(),
 	})
 	if err != nil {
@@ -215,6 +217,7 @@ func serve(ctx context.Context, ln net.Listener, db *store.DB, cfg serveConfig, 
 		Translations: translations,
 		Towns:        town.New(db),
 		Training:     trainings,
+		Impact:       impacts,
 		Push:         push.New(db, cfg.push),
 		Health:       db,
 	}, log, reg)

@@ -39,9 +39,16 @@ type Reminder interface {
 	Remind(ctx context.Context) (int, error)
 }
 
+// Teller tells reporters who chose it that there is news about a report
+// they made (impact.Service).
+type Teller interface {
+	Notify(ctx context.Context) (int, error)
+}
+
 // RegisterWorkers returns the registration of every worker the service
-// runs; remind is the training's reminder (nil: none).
-func RegisterWorkers(db *store.DB, log *slog.Logger, reg prometheus.Registerer, send Senders, keep store.Retention, remind Reminder) func(*river.Workers) {
+// runs; remind is the training's reminder and tell the reports' news
+// (nil: none).
+func RegisterWorkers(db *store.DB, log *slog.Logger, reg prometheus.Registerer, send Senders, keep store.Retention, remind Reminder, tell Teller) func(*river.Workers) {
 	intact := prometheus.NewGauge(prometheus.GaugeOpts{
 		Name: "uglymugs_audit_chain_intact",
 		Help: "1 if the audit log's hash chain verified at the last check, 0 if it is broken.",
@@ -53,6 +60,7 @@ func RegisterWorkers(db *store.DB, log *slog.Logger, reg prometheus.Registerer, 
 		river.AddWorker(ws, &auditVerifyWorker{db: db, log: log, intact: intact})
 		river.AddWorker(ws, &retentionWorker{db: db, log: log, keep: keep})
 		river.AddWorker(ws, &trainingRemindWorker{remind: remind, log: log})
+		river.AddWorker(ws, &impactNotifyWorker{tell: tell, log: log})
 		nw := &notify.Worker{Source: db.Deliveries, Log: log, Sent: sent,
 			BulkLimit: rate.NewLimiter(rate.Limit(cmp.Or(send.EmailRate, notify.DefaultEmailRate)), 1)}
 		// Assign only non-nil senders: a nil pointer in an interface is not nil.
@@ -91,6 +99,9 @@ func Periodic() []*river.PeriodicJob {
 		river.NewPeriodicJob(river.PeriodicInterval(6*time.Hour),
 			func() (river.JobArgs, *river.InsertOpts) { return TrainingRemindArgs{}, nil },
 			&river.PeriodicJobOpts{RunOnStart: true}),
+		river.NewPeriodicJob(river.PeriodicInterval(time.Hour),
+			func() (river.JobArgs, *river.InsertOpts) { return ImpactNotifyArgs{}, nil },
+			&river.PeriodicJobOpts{RunOnStart: true}),
 	}, notify.AlertDeliverSweep(time.Minute)...)
 }
 
@@ -117,6 +128,32 @@ func (w *trainingRemindWorker) Work(ctx context.Context, _ *river.Job[TrainingRe
 		return err
 	}
 	w.log.InfoContext(ctx, "training reminders queued", "organisations", n)
+	return nil
+}
+
+// ImpactNotifyArgs asks for reporters who chose it to be told,
+// content-free, that there is news about a report they made. Each is told
+// at most once a day, and what she was told is recorded with the message,
+// so running it hourly (and again after a restart) sends nothing twice.
+type ImpactNotifyArgs struct{}
+
+func (ImpactNotifyArgs) Kind() string { return "impact_notify" }
+
+type impactNotifyWorker struct {
+	river.WorkerDefaults[ImpactNotifyArgs]
+	tell Teller
+	log  *slog.Logger
+}
+
+func (w *impactNotifyWorker) Work(ctx context.Context, _ *river.Job[ImpactNotifyArgs]) error {
+	if w.tell == nil {
+		return nil
+	}
+	n, err := w.tell.Notify(ctx)
+	if err != nil {
+		return err
+	}
+	w.log.InfoContext(ctx, "report news queued", "members", n)
 	return nil
 }
 

@@ -20,6 +20,7 @@ import (
 	"uglymugs/internal/check"
 	"uglymugs/internal/content"
 	"uglymugs/internal/i18n"
+	"uglymugs/internal/impact"
 	"uglymugs/internal/police"
 	"uglymugs/internal/push"
 	"uglymugs/internal/pushaddr"
@@ -94,6 +95,7 @@ func services(t testing.TB, db *store.DB, accounts *account.Service, limits chec
 	return web.Services{Accounts: accounts, Reports: reports, Alerts: alerts,
 		Checks: checks, Police: pol, Content: contents, Settings: set, Translations: translations, Towns: town.New(db), Health: db,
 		Training: training.New(db, set, time.UTC, "http://test.example.org/signin"),
+		Impact:   impact.New(db, "http://test.example.org/signin"),
 		Push:     push.New(db, pushaddr.Policy{})}
 }
 

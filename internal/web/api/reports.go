@@ -22,6 +22,8 @@ type reportJSON struct {
 	// Unread counts the scheme's messages the reporter has not read, in
 	// her own list only.
 	Unread *int `json:"unread_messages,omitempty"`
+	// Impact is what the report led to, for its reporter only.
+	Impact *scheme.ReportImpact `json:"impact,omitempty"`
 }
 
 func (s *server) reportView(r scheme.Report, forStaff bool, full bool) reportJSON {
@@ -110,7 +112,15 @@ func (s *server) getReport(w http.ResponseWriter, r *http.Request, u scheme.User
 	if err != nil {
 		return err
 	}
-	core.WriteJSON(w, http.StatusOK, s.reportView(rep, rep.ReporterID != u.ID, true))
+	out := s.reportView(rep, rep.ReporterID != u.ID, true)
+	if rep.ReporterID == u.ID {
+		im, err := s.Impact.Of(r.Context(), u, rep)
+		if err != nil {
+			return err
+		}
+		out.Impact = &im
+	}
+	core.WriteJSON(w, http.StatusOK, out)
 	return nil
 }
 

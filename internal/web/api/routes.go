@@ -38,6 +38,8 @@ func Routes(mux core.Mux, c *core.Server) {
 	mux.Handle("PATCH /api/v1/reports/{id}/consents", s.tokenAuth(s.patchConsents))
 	mux.Handle("GET /api/v1/reports/{id}/messages", s.tokenAuth(s.listMessages, reporterRoles...))
 	mux.Handle("POST /api/v1/reports/{id}/messages", s.sendMessage())
+	mux.Handle("PATCH /api/v1/reports/{id}/impact", s.setImpact())
+	mux.Handle("POST /api/v1/reports/{id}/police-help", s.askPoliceHelp())
 	// Reports being written (drafts.go).
 	mux.Handle("GET /api/v1/drafts", s.tokenAuth(s.listDrafts, reporterRoles...))
 	mux.Handle("POST /api/v1/drafts", s.tokenAuth(s.newDraft, reporterRoles...))

@@ -98,6 +98,8 @@ type ReporterReportView struct {
 	Consents                    []consentView
 	MessageNotice, ConsentsDone bool
 	Message, MessageError       string
+	// Impact is what the report led to (impact.go).
+	Impact impactView
 }
 
 type threadMessage struct {
@@ -121,7 +123,8 @@ func (s *server) myReport(w http.ResponseWriter, r *http.Request, u scheme.User)
 		return nil
 	}
 	done := r.URL.Query().Get("done")
-	s.renderReport(w, r, u, http.StatusOK, rep, ReporterReportView{MessageNotice: done == "message", ConsentsDone: done == "consents"})
+	s.renderReport(w, r, u, http.StatusOK, rep, ReporterReportView{MessageNotice: done == "message", ConsentsDone: done == "consents",
+		Impact: impactView{NotifyDone: done == "notify", HelpDone: done == "help"}})
 	return nil
 }
 
@@ -162,6 +165,10 @@ func (s *server) renderReport(w http.ResponseWriter, r *http.Request, u scheme.U
 		v.Messages = append(v.Messages, threadMessage{FromScheme: m.FromScheme, At: s.dayTime(loc, m.At), Body: m.Body})
 	}
 	v.Consents = consentViews(rep.Consents)
+	if err := s.impactView(r, u, rep, &v.Impact); err != nil {
+		s.Fail(w, r, err)
+		return
+	}
 	s.Render(w, r, status, viewReportView, v)
 }
 

@@ -69,6 +69,9 @@ func Routes(mux core.Mux, c *core.Server) {
 	mux.Handle("GET /reports/{id}", s.reportersOnly(s.myReport))
 	mux.Handle("POST /reports/{id}/messages", s.reportersOnly(s.reporterMessage))
 	mux.Handle("POST /reports/{id}/consents", s.reportersOnly(s.myConsents))
+	// What it led to: her choice to be told, her request for help with a police report (impact.go).
+	mux.Handle("POST /reports/{id}/impact-notices", s.reportersOnly(s.setImpactNotify))
+	mux.Handle("POST /reports/{id}/police-help", s.reportersOnly(s.askPoliceHelp))
 
 	// Alerts, as members see them (alerts.go).
 	mux.Handle("GET /alerts", s.membersOnly(s.alertFeed))

@@ -54,6 +54,11 @@ type CaseView struct {
 	PoliceConsent       bool
 	Alerts              []caseAlert // alerts written from this report
 	HasDraft            bool        // one of them is a draft: "Write an alert" opens it
+	// PoliceHelp are her requests for help with a police report, newest
+	// first (policehelp.go); HelpOpen says one waits for its outcome.
+	PoliceHelp   []casePoliceHelp
+	HelpOpen     bool
+	HelpOutcomes []caseLabelled
 }
 
 type caseAlert struct {
@@ -154,13 +159,14 @@ type caseForm struct {
 
 func (s *server) reportCase(w http.ResponseWriter, r *http.Request, u scheme.User) error {
 	notices := map[string]struct{ text, section string }{
-		"status":    {"Status changed.", "case-status"},
-		"edit":      {"Working copy saved. The original submission is unchanged.", "working-copy"},
-		"note":      {"Note added to the case.", "case-notes"},
-		"referral":  {"Referral recorded.", "case-notes"},
-		"task":      {"Task added.", "case-tasks"},
-		"task-done": {"Task marked done.", "case-tasks"},
-		"message":   {"Message sent. The reporter sees it when they sign in.", "case-messages"},
+		"status":      {"Status changed.", "case-status"},
+		"edit":        {"Working copy saved. The original submission is unchanged.", "working-copy"},
+		"note":        {"Note added to the case.", "case-notes"},
+		"referral":    {"Referral recorded.", "case-notes"},
+		"task":        {"Task added.", "case-tasks"},
+		"task-done":   {"Task marked done.", "case-tasks"},
+		"message":     {"Message sent. The reporter sees it when they sign in.", "case-messages"},
+		"police-help": {"Outcome recorded.", "case-police-help"},
 	}
 	n := notices[r.URL.Query().Get("done")]
 	s.renderCase(w, r, u, caseForm{status: http.StatusOK, notice: n.text, section: n.section})
@@ -292,6 +298,16 @@ func (s *server) renderCase(w http.ResponseWriter, r *http.Request, u scheme.Use
 		}
 		v.Messages = append(v.Messages, mv)
 	}
+	if v.PoliceHelp, err = s.casePoliceHelps(r, u, rep.ID); err != nil {
+		s.Fail(w, r, err)
+		return
+	}
+	for _, h := range v.PoliceHelp {
+		v.HelpOpen = v.HelpOpen || h.Open
+	}
+	for _, o := range scheme.PoliceHelpOutcomes {
+		v.HelpOutcomes = append(v.HelpOutcomes, caseLabelled{Value: string(o), Label: policeHelpOutcomeNames[o]})
+	}
 	v.Problems = caseOrderedProblems(f.errors, v.Working)
 	s.Render(w, r, f.status, viewCaseReport, core.FormView{Values: f.values, Errors: f.errors, Notice: f.notice, Extra: v})
 }
@@ -368,6 +384,10 @@ func describeCaseEvent(e scheme.Event, who string, tasks map[string]string, when
 		}
 	case "acknowledged":
 		v.What = "Acknowledged"
+	case "police_help":
+		v.What = "The reporter asked for help making a full police report"
+	case "police_help_outcome":
+		v.What = "Help with a police report: " + cmp.Or(policeHelpOutcomeNames[scheme.PoliceHelpOutcome(str("outcome"))], str("outcome"))
 	default:
 		v.What = e.Kind
 	}

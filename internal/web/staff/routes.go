@@ -69,6 +69,7 @@ func Routes(mux core.Mux, c *core.Server) {
 	mux.Handle("POST /coordinator/reports/{id}/tasks", s.SignedIn(s.addTask, scheme.RoleCoordinator))
 	mux.Handle("POST /coordinator/reports/{id}/tasks/{task}/done", s.SignedIn(s.completeTask, scheme.RoleCoordinator))
 	mux.Handle("POST /coordinator/reports/{id}/messages", s.SignedIn(s.schemeMessage, scheme.RoleCoordinator))
+	mux.Handle("POST /coordinator/reports/{id}/police-help/{help}/outcome", s.SignedIn(s.recordPoliceHelp, scheme.RoleCoordinator))
 	mux.Handle("GET /coordinator/offenders/{id}", s.SignedIn(s.offenderPage, scheme.RoleCoordinator))
 	mux.Handle("POST /coordinator/offenders/move", s.SignedIn(s.moveOffender, scheme.RoleCoordinator))
 	mux.Handle("GET /coordinator/alerts", s.coordinatorsOnly(s.alertList))
