@@ -31,7 +31,7 @@ const (
 	TemplateDisclosureMade           = "disclosure_made"    // "url": the account page, where the member reads about it
 	TemplateTrainingDue              = "training_due"       // "url": the sign-in page; to an overdue organisation's key contacts
 	TemplateTrainingCancelled        = "training_cancelled" // "url": the sign-in page; to key contacts with places on a cancelled event
-	TemplateReportImpact             = "report_impact"      // "url": the sign-in page; a reporter who chose it: news about a report she made (never which)
+	TemplateReportImpact             = "report_impact"      // "url": the sign-in page; to a reporter who chose it: "there is news for you" (never which report, nor that it is one)
 	// TemplateContactMessage goes to the scheme's own inbox, never to a
 	// member: it carries what a visitor wrote in the contact form
 	// ("name", "reply", "message"), kept encrypted until it is sent.

@@ -18,6 +18,7 @@ import (
 
 	"uglymugs/internal/alert"
 	"uglymugs/internal/browsertest"
+	"uglymugs/internal/impact"
 	"uglymugs/internal/outbox"
 	"uglymugs/internal/police"
 	"uglymugs/internal/scheme"
@@ -41,6 +42,7 @@ var keptBack = map[string]string{
 	"member_keys":           "her data key, which opens what is hers; a key is never shown",
 	"alert_fanout_parts":    "a fan-out's place in the members' list, which may be her id; nothing about her",
 	"police_enquiries":      "those forwarded to her are in each report's police_enquiries; one not forwarded to her is the police's request to the scheme",
+	"report_impact":         "counts of what her report led to and of what she was last told of them: in each report's impact",
 }
 
 // inDownload are the tables whose rows about her are in her download, with
@@ -91,6 +93,13 @@ var inDownload = map[string]func(e scheme.MemberData) int{
 		return n
 	},
 	"disclosures": func(e scheme.MemberData) int { return len(e.Disclosures) },
+	"police_help_requests": func(e scheme.MemberData) (n int) {
+		for _, r := range e.Reports {
+			n += len(r.PoliceHelp)
+		}
+		return n
+	},
+	"impact_notices": func(e scheme.MemberData) int { return one(!e.ImpactToldAt.IsZero()) },
 }
 
 func one(b bool) int {
@@ -271,6 +280,8 @@ func busyMember(t *testing.T, db *store.DB) (*apiDesk, scheme.Report) {
 		{"POST", "/api/v1/drafts", ""},
 		{"POST", "/api/v1/checks", `{"value":"+44 7700 900123"}`},
 		{"POST", "/api/v1/alerts/" + a.ID + "/additions", `{"body":"The same man called me."}`},
+		{"PATCH", "/api/v1/reports/" + rep.ID + "/impact", `{"notify":true}`},
+		{"POST", "/api/v1/reports/" + rep.ID + "/police-help", `{"note":"Evenings are safe."}`},
 	} {
 		if status, out := d.call("reporter", call.method, call.path, call.body); status >= 300 {
 			t.Fatalf("%s %s: %d %v", call.method, call.path, status, out)
@@ -291,6 +302,10 @@ func busyMember(t *testing.T, db *store.DB) (*apiDesk, scheme.Report) {
 	if _, err := ps.CreateExport(ctx, d.users["coordA"], police.ExportInput{ReportIDs: []string{rep.ID}, Purpose: "Linking robberies near the station.",
 		Recipient: "Analyst, an example force", Format: "json"}); err != nil {
 		t.Fatal(err)
+	}
+	// Shared with the police since she chose to be told: she is told.
+	if n, err := impact.New(db, "http://test.example.org/signin").Notify(ctx); err != nil || n != 1 {
+		t.Fatalf("telling her of news: %d told (%v)", n, err)
 	}
 	told, err := ps.RecordDisclosure(ctx, d.users["coordA"], police.DisclosureInput{LegalBasis: "risk_to_life", Username: her.Username,
 		What: "Her mobile number.", Recipient: "Duty inspector, an example force", Justification: "A credible threat to her life.", Notify: "yes"})

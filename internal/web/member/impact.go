@@ -16,19 +16,19 @@ import (
 // impactView is the page's "What your report led to" section.
 type impactView struct {
 	// Counts is false for a rejected report: it led to nothing to count.
-	Counts      bool
-	Alerts      int
-	Reached     int
-	Checks      int
-	Linked      int
-	Shared      []string // days it went to the police
-	Notify      bool
-	NotifyDone  bool
-	Help        *helpView
-	CanAsk      bool   // no request is open
-	HelpNote    string // what she typed, on a problem
-	HelpError   string
-	HelpDone    bool
+	Counts     bool
+	Alerts     int
+	Reached    int
+	Checks     int
+	Linked     int
+	Shared     []string // days it went to the police
+	Notify     bool
+	NotifyDone bool
+	Help       *helpView
+	CanAsk     bool   // no request is open
+	HelpNote   string // what she typed, on a problem
+	HelpError  string
+	HelpDone   bool
 }
 
 // helpView is her latest request for help, as she reads it.
