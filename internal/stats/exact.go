@@ -254,7 +254,29 @@ func reportTables(f Figures) []Table {
 		third,
 		countTable("reports-status", "Reports by status", "Where the reports made in the period stand now.",
 			"Status", "Reports", categoryRows(reportStatusNames, r.ByStatus, false), r.Total, true),
+		policeTable(r),
+		countTable("reports-police-help", "Help to report to the police",
+			"Reporters' requests for a caseworker's help making a full police report, by how they ended (a report may have several).",
+			"Outcome", "Requests", categoryRows(policeHelpNames, r.PoliceHelp, false), sumOf(r.PoliceHelp), true),
 	}
+}
+
+// policeHelpNames are the outcomes of a request for help with a police
+// report, as the coordinators' statistics name them.
+var policeHelpNames = []Category{{"reported", "Reported to the police"}, {"declined", "She decided not to"},
+	{"unreachable", "Could not be reached"}, {"open", "Still open"}}
+
+// policeTable counts the reports whose incident was reported to the
+// police (when sent, or since with a caseworker's help).
+func policeTable(r ReportFigures) Table {
+	return Table{Slug: "reports-police", Title: "Reported to the police", Label: "Police",
+		Note:    "Whether the incident was reported to the police: said so when the report was sent, or done since with a caseworker's help.",
+		Columns: []Column{{"Reports", Count}, {"Share (%)", Percent}}, Chart: Chart{Kind: Bars, Series: []int{0}},
+		Rows: []Row{
+			{Key: "reported", Label: "Reported to the police", Values: []Value{Of(r.PoliceReported), PercentOf(r.PoliceReported, r.Total)}},
+			{Key: "not-reported", Label: "Not reported", Values: []Value{Of(r.Total - r.PoliceReported), PercentOf(r.Total-r.PoliceReported, r.Total)}},
+		},
+		Total: totalRow("Total", Of(r.Total), PercentOf(r.Total, r.Total))}
 }
 
 func consentTable(f Figures) Table {

@@ -89,6 +89,12 @@ type ReportFigures struct {
 	ByRegion   map[string]int
 	ByContact  map[string]int // how contact was made; "" is not given
 	ByMonth    map[string]ReportMonth
+	// PoliceReported counts reports whose incident was reported to the
+	// police: said so when sent, or done since with a caseworker's help.
+	PoliceReported int
+	// PoliceHelp counts reporters' requests for help making a full police
+	// report, by outcome: "open", "reported", "declined", "unreachable".
+	PoliceHelp map[string]int
 }
 
 // ReportMonth is one month of reports, with the reporters' consents.

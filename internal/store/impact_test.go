@@ -7,6 +7,7 @@ import (
 
 	"uglymugs/internal/outbox"
 	"uglymugs/internal/scheme"
+	"uglymugs/internal/stats"
 	"uglymugs/internal/store"
 	"uglymugs/internal/store/storetest"
 )
@@ -290,6 +291,16 @@ func TestImpact_PoliceHelpIsATaskWithAnOutcome(t *testing.T) {
 		// Closed, she may ask again.
 		if _, err := db.Reports.RequestPoliceHelp(ctx, ids["her"], mine.ID, ""); err != nil {
 			t.Errorf("asking again after the first was closed: %v", err)
+		}
+		// The coordinators' statistics count it: one report of two
+		// reported to the police, one request reported and one open.
+		reportBy(t, db, ids["other"], "+447700900399")
+		f, err := db.Reports.Stats(ctx, stats.Filter{}, scheme.DefaultWorkingHours(time.UTC))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if f.Reports.Total != 2 || f.Reports.PoliceReported != 1 || f.Reports.PoliceHelp["reported"] != 1 || f.Reports.PoliceHelp["open"] != 1 || len(f.Reports.PoliceHelp) != 2 {
+			t.Errorf("statistics: %d reports, %d reported to the police, help %v", f.Reports.Total, f.Reports.PoliceReported, f.Reports.PoliceHelp)
 		}
 		// The note and the reference are sealed.
 		var raw []byte

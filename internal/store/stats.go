@@ -246,9 +246,13 @@ func (q *statsQuery) reports(excludeRejected bool) (stats.ReportFigures, error) 
 		WHERE` + where + ` GROUP BY t.type`); err != nil {
 		return rf, err
 	}
+	if rf.PoliceHelp, err = q.countBy(`SELECT CASE WHEN h.outcome = '' THEN 'open' ELSE h.outcome END, COUNT(*)
+		FROM police_help_requests h JOIN reports r ON r.id = h.report_id WHERE` + where + ` GROUP BY 1`); err != nil {
+		return rf, err
+	}
 	// #nosec G202 -- the WHERE clause is built in this file from constant fragments and $n placeholders; values go in q.args
 	rows, err := q.tx.QueryContext(q.ctx, `SELECT r.submitted_at, r.late, r.third_party,
-		r.consent_alert, r.consent_police, r.consent_support, r.consent_police_contact FROM reports r WHERE`+where, q.args...)
+		r.consent_alert, r.consent_police, r.consent_support, r.consent_police_contact, r.police_reported FROM reports r WHERE`+where, q.args...)
 	if err != nil {
 		return rf, err
 	}
@@ -261,10 +265,11 @@ func (q *statsQuery) reports(excludeRejected bool) (stats.ReportFigures, error) 
 	}
 	for rows.Next() {
 		var at time.Time
-		var late, third, alert, police, support, contact bool
-		if err := rows.Scan(&at, &late, &third, &alert, &police, &support, &contact); err != nil {
+		var late, third, alert, police, support, contact, reported bool
+		if err := rows.Scan(&at, &late, &third, &alert, &police, &support, &contact, &reported); err != nil {
 			return rf, err
 		}
+		rf.PoliceReported += one(reported)
 		m := stats.ReportMonth{Reports: 1, Within72h: one(!late), ThirdParty: one(third),
 			Alert: one(alert), Police: one(police), Support: one(support), PoliceContact: one(contact)}
 		k := stats.MonthKey(at, q.loc)
