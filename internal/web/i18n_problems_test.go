@@ -10,6 +10,7 @@ import (
 
 	"uglymugs/internal/account"
 	"uglymugs/internal/i18n"
+	"uglymugs/internal/impact"
 	"uglymugs/internal/password"
 	"uglymugs/internal/report"
 	"uglymugs/internal/scheme"
@@ -101,6 +102,28 @@ func TestDomainProblems_InEveryCatalogue(t *testing.T) {
 		}
 		add(e.Fields)
 	}
+
+	// Her request for help with the police: a note too long, and asking
+	// while a request is open.
+	imp := impact.New(db, "http://test.example.org/signin")
+	_, err = imp.AskPoliceHelp(ctx, scheme.User{ID: "her"}, "a-report", long)
+	if !errors.As(err, &e) || e.Fields["note"] == "" {
+		t.Fatalf("a note too long: %v", err)
+	}
+	add(e.Fields)
+	her := approved(t, db, acc, account.ApplicationInput{Type: "individual", Username: "rep.help", WorkName: "Hana", Email: "hana@example.org"})
+	mine, err := report.New(db, scheme.DefaultWorkingHours(time.UTC)).Submit(ctx, scheme.User{ID: her, Role: scheme.RoleMember, Status: scheme.StatusActive},
+		report.Input{IncidentTypes: []string{"threats"}, IncidentAt: time.Now().UTC().AddDate(0, 0, -1).Format("2006-01-02"), Region: "wales"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for range 2 {
+		_, err = imp.AskPoliceHelp(ctx, scheme.User{ID: her}, mine.ID, "")
+	}
+	if !errors.As(err, &e) || e.Code != scheme.CodeConflict {
+		t.Fatalf("asking twice: %v", err)
+	}
+	problems[e.Message] = true
 
 	// A password too short and too long.
 	problems[password.Check("short")] = true
