@@ -221,6 +221,7 @@ type MemberData struct {
 	SecondFactor bool          `json:"second_factor_enabled"`
 	Additions    []Addition    `json:"alert_additions,omitempty"` // what they added to alerts
 	PushDevices  []PushDevice  `json:"push_devices,omitempty"`    // devices with push notifications on
+	Referrals    []Referral    `json:"referrals,omitempty"`       // support services suggested to them from their reports
 	Discreet     bool          `json:"discreet_mode"`
 }
 

@@ -245,6 +245,7 @@ var sealedColumns = []sealedColumn{
 	{"case_tasks", "title_ct", "title", "id"},
 	{"report_messages", "body_ct", "body", "id"},
 	{"report_drafts", "data_ct", "data", "id"},
+	{"service_referrals", "note_ct", "note", "id"},
 	{"alerts", "content_ct", "content", "id"},
 	{"alerts", "flags_ct", "flags", "id"},
 	{"alerts", "override_ct", "override", "id"},

@@ -104,6 +104,9 @@ func (area Accounts) ExportUser(ctx context.Context, userID string) (scheme.Memb
 	if e.PushDevices, err = db.top.Push.Devices(ctx, userID); err != nil {
 		return e, err
 	}
+	if e.Referrals, err = db.top.Support.ReferralsOf(ctx, userID); err != nil {
+		return e, err
+	}
 	e.Discreet, err = db.top.Push.Discreet(ctx, userID)
 	return e, err
 }
