@@ -28,6 +28,7 @@ import (
 	"uglymugs/internal/report"
 	"uglymugs/internal/settings"
 	"uglymugs/internal/store"
+	"uglymugs/internal/support"
 	"uglymugs/internal/town"
 	"uglymugs/internal/translation"
 	"uglymugs/internal/web"
@@ -212,6 +213,7 @@ func serve(ctx context.Context, ln net.Listener, db *store.DB, cfg serveConfig, 
 		// another instance within correctionsPoll (Watch).
 		Translations: translations,
 		Towns:        town.New(db),
+		Support:      support.New(db),
 		Push:         push.New(db, cfg.push),
 		Health:       db,
 	}, log, reg)

@@ -154,3 +154,13 @@ func (s *Service) Counts(ctx context.Context, u scheme.User, from, to time.Time)
 	}
 	return s.DB.Support.ReferralCounts(ctx, from, to)
 }
+
+// Suggestable lists the active services a caseworker may suggest on a
+// report in region: those there, then national ones.
+func (s *Service) Suggestable(ctx context.Context, u scheme.User, region string) ([]scheme.SupportService, error) {
+	if err := staffOnly(u); err != nil {
+		return nil, err
+	}
+	l, err := s.DB.Support.Services(ctx, scheme.ServiceFilter{Regions: []string{region}}, scheme.Page{})
+	return l.Items, err
+}

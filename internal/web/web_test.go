@@ -28,6 +28,7 @@ import (
 	"uglymugs/internal/settings"
 	"uglymugs/internal/store"
 	"uglymugs/internal/store/storetest"
+	"uglymugs/internal/support"
 	"uglymugs/internal/town"
 	"uglymugs/internal/translation"
 	"uglymugs/internal/web"
@@ -91,7 +92,7 @@ func services(t testing.TB, db *store.DB, accounts *account.Service, limits chec
 	alerts := alert.New(db, hours.Location)
 	alerts.Urgent.Hours.Settings = set
 	return web.Services{Accounts: accounts, Reports: reports, Alerts: alerts,
-		Checks: checks, Police: pol, Content: contents, Settings: set, Translations: translations, Towns: town.New(db), Health: db,
+		Checks: checks, Police: pol, Content: contents, Settings: set, Translations: translations, Towns: town.New(db), Support: support.New(db), Health: db,
 		Push: push.New(db, pushaddr.Policy{})}
 }
 

@@ -21,6 +21,7 @@ import (
 	"uglymugs/internal/push"
 	"uglymugs/internal/report"
 	"uglymugs/internal/settings"
+	"uglymugs/internal/support"
 	"uglymugs/internal/town"
 	"uglymugs/internal/translation"
 	"uglymugs/internal/vault"
@@ -91,6 +92,8 @@ type Services struct {
 	Translations *translation.Service
 	// Towns are the towns within regions, which admins keep.
 	Towns *town.Service
+	// Support is the directory of support services and referrals to them.
+	Support *support.Service
 	// Push is members' push notifications and discreet mode; nil: push off.
 	Push   *push.Service
 	Health Health
@@ -122,6 +125,7 @@ type Server struct {
 	// one part.
 	Translations *translation.Service
 	Towns        *town.Service
+	Support      *support.Service
 	Push         *push.Service
 	views        *viewSets
 	assets       *assets
@@ -156,11 +160,14 @@ func New(cfg Config, svc Services, log *slog.Logger, reg *prometheus.Registry) (
 	if svc.Towns == nil {
 		return nil, errors.New("web: no towns service")
 	}
+	if svc.Support == nil {
+		return nil, errors.New("web: no support service")
+	}
 	watchUnreadable(svc.Health, reg, log)
 	return &Server{
 		Config: cfg, health: svc.Health, Content: svc.Content, Accounts: svc.Accounts, Reports: svc.Reports,
 		Alerts: svc.Alerts, Checks: svc.Checks, Police: svc.Police, Settings: svc.Settings, Log: log, views: views, assets: a, Words: words,
-		Translations: svc.Translations, Towns: svc.Towns, Push: svc.Push,
+		Translations: svc.Translations, Towns: svc.Towns, Support: svc.Support, Push: svc.Push,
 		metrics: newHTTPMetrics(reg), reg: reg,
 		termsHTML:  map[termsKey]template.HTML{},
 		writeSlots: make(chan struct{}, cmp.Or(cfg.WriteSlots, 8)),

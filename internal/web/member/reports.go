@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"encoding/json"
 	"net/http"
+	"time"
 
 	"uglymugs/internal/report"
 	"uglymugs/internal/scheme"
@@ -98,11 +99,17 @@ type ReporterReportView struct {
 	Consents                    []consentView
 	MessageNotice, ConsentsDone bool
 	Message, MessageError       string
+	AnswerNotice                bool
+	AnswerError                 string
 }
 
+// threadMessage is one item of her report's thread: a message, or a
+// service a caseworker suggested (Referral).
 type threadMessage struct {
 	FromScheme bool
 	At, Body   string
+	Referral   *threadReferral
+	at         time.Time
 }
 
 // ReporterSentView is the confirmation after sending.
@@ -121,7 +128,7 @@ func (s *server) myReport(w http.ResponseWriter, r *http.Request, u scheme.User)
 		return nil
 	}
 	done := r.URL.Query().Get("done")
-	s.renderReport(w, r, u, http.StatusOK, rep, ReporterReportView{MessageNotice: done == "message", ConsentsDone: done == "consents"})
+	s.renderReport(w, r, u, http.StatusOK, rep, ReporterReportView{MessageNotice: done == "message", ConsentsDone: done == "consents", AnswerNotice: done == "answer"})
 	return nil
 }
 
@@ -159,7 +166,11 @@ func (s *server) renderReport(w http.ResponseWriter, r *http.Request, u scheme.U
 		return
 	}
 	for _, m := range msgs {
-		v.Messages = append(v.Messages, threadMessage{FromScheme: m.FromScheme, At: s.dayTime(loc, m.At), Body: m.Body})
+		v.Messages = append(v.Messages, threadMessage{FromScheme: m.FromScheme, At: s.dayTime(loc, m.At), Body: m.Body, at: m.At})
+	}
+	if err := s.addReferrals(r, u, rep, &v); err != nil {
+		s.Fail(w, r, err)
+		return
 	}
 	v.Consents = consentViews(rep.Consents)
 	s.Render(w, r, status, viewReportView, v)

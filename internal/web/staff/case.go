@@ -54,6 +54,9 @@ type CaseView struct {
 	PoliceConsent       bool
 	Alerts              []caseAlert // alerts written from this report
 	HasDraft            bool        // one of them is a draft: "Write an alert" opens it
+	Referrals           []caseReferral
+	ServiceChoices      []core.Option // services to suggest, when she consented (SupportConsent)
+	SupportConsent      bool
 }
 
 type caseAlert struct {
@@ -154,13 +157,15 @@ type caseForm struct {
 
 func (s *server) reportCase(w http.ResponseWriter, r *http.Request, u scheme.User) error {
 	notices := map[string]struct{ text, section string }{
-		"status":    {"Status changed.", "case-status"},
-		"edit":      {"Working copy saved. The original submission is unchanged.", "working-copy"},
-		"note":      {"Note added to the case.", "case-notes"},
-		"referral":  {"Referral recorded.", "case-notes"},
-		"task":      {"Task added.", "case-tasks"},
-		"task-done": {"Task marked done.", "case-tasks"},
-		"message":   {"Message sent. The reporter sees it when they sign in.", "case-messages"},
+		"status":             {"Status changed.", "case-status"},
+		"edit":               {"Working copy saved. The original submission is unchanged.", "working-copy"},
+		"note":               {"Note added to the case.", "case-notes"},
+		"referral":           {"Referral recorded.", "case-notes"},
+		"task":               {"Task added.", "case-tasks"},
+		"task-done":          {"Task marked done.", "case-tasks"},
+		"message":            {"Message sent. The reporter sees it when they sign in.", "case-messages"},
+		"referral-suggested": {"Service suggested. The reporter sees it in her report's messages and can answer there.", "case-referrals"},
+		"referral-status":    {"Referral updated.", "case-referrals"},
 	}
 	n := notices[r.URL.Query().Get("done")]
 	s.renderCase(w, r, u, caseForm{status: http.StatusOK, notice: n.text, section: n.section})
@@ -292,6 +297,10 @@ func (s *server) renderCase(w http.ResponseWriter, r *http.Request, u scheme.Use
 		}
 		v.Messages = append(v.Messages, mv)
 	}
+	if err := s.caseReferrals(ctx, u, rep, &v); err != nil {
+		s.Fail(w, r, err)
+		return
+	}
 	v.Problems = caseOrderedProblems(f.errors, v.Working)
 	s.Render(w, r, f.status, viewCaseReport, core.FormView{Values: f.values, Errors: f.errors, Notice: f.notice, Extra: v})
 }
@@ -341,6 +350,14 @@ func describeCaseEvent(e scheme.Event, who string, tasks map[string]string, when
 		v.What = "Case note"
 	case "referral":
 		v.What = "Referral to a support service"
+		if str("referral") != "" {
+			v.What = "Support service suggested: " + e.Body
+			v.Body = ""
+		}
+	case "referral_status":
+		v.What = "Referral: " + cmp.Or(referralStatusNames[scheme.ReferralStatus(str("status"))], str("status"))
+	case "referral_answer":
+		v.What = "Reporter answered a suggested service: " + cmp.Or(referralAnswerNames[scheme.ReferralAnswer(str("answer"))], str("answer"))
 	case "task":
 		v.What, v.Body = "Task added: "+e.Body, ""
 	case "task_done":
