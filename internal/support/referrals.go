@@ -119,8 +119,8 @@ func (s *Service) Move(ctx context.Context, u scheme.User, reportID, id, to stri
 // Answer records u's answer to a service suggested on her own report:
 // yes, no, or call me first. Anyone else's report is not found.
 func (s *Service) Answer(ctx context.Context, u scheme.User, reportID, id, answer string) error {
-	if err := member(u); err != nil {
-		return err
+	if u.Status != scheme.StatusActive {
+		return scheme.Errorf(scheme.CodeForbidden, "Your account cannot do that.")
 	}
 	a := scheme.ReferralAnswer(answer)
 	if !slices.Contains(scheme.ReferralAnswers, a) {
