@@ -2,6 +2,7 @@ package core
 
 import (
 	"cmp"
+	"html/template"
 	"strings"
 	"time"
 
@@ -16,7 +17,8 @@ import (
 type ServiceCard struct {
 	ID, Name             string
 	Kinds, Where         string
-	Phone, Tel           string // as dialled at home; E.164 for the tel: link
+	Phone                string       // as dialled at home
+	Tel                  template.URL // tel:+E.164, for tap-to-call
 	Website, Email       string
 	Hours, Description   string
 	Languages, Confirmed string
@@ -25,10 +27,16 @@ type ServiceCard struct {
 
 // CardOf is s in loc's language; lists name its regions.
 func CardOf(loc *i18n.Localizer, l scheme.Lists, s scheme.SupportService) ServiceCard {
-	c := ServiceCard{ID: s.ID, Name: s.Name, Tel: s.Phone, Website: s.Website, Email: s.Email, Hours: s.Hours, Description: s.Description,
+	c := ServiceCard{ID: s.ID, Name: s.Name, Website: s.Website, Email: s.Email, Hours: s.Hours, Description: s.Description,
 		National: s.National, Helpline: s.Helpline}
 	if s.Phone != "" {
 		c.Phone = identifier.PhoneForPeople(s.Phone, "GB")
+		// The number is E.164 (checked when saved: a plus and digits), so
+		// the link is safe to mark as a URL; html/template would otherwise
+		// refuse the tel: scheme.
+		if strings.TrimLeft(s.Phone, "+0123456789") == "" {
+			c.Tel = template.URL("tel:" + s.Phone) // #nosec G203 -- only "+" and digits
+		}
 	}
 	var kinds, where, langs []string
 	for _, k := range s.Kinds {
@@ -41,7 +49,9 @@ func CardOf(loc *i18n.Localizer, l scheme.Lists, s scheme.SupportService) Servic
 		where = []string{loc.T("Anywhere in the country")}
 	}
 	for _, tag := range s.Languages {
-		if lang, ok := i18n.Find(tag); ok && lang.Code == tag {
+		// A language the service speaks is named in its own words when it is
+		// one of ours ("en" is our English; "pt" is not only Brazil's).
+		if lang, ok := i18n.Find(tag); ok && (lang.Code == tag || lang.Code == i18n.English.Code) {
 			langs = append(langs, lang.Name)
 		} else {
 			langs = append(langs, tag)
