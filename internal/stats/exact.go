@@ -124,7 +124,42 @@ func Tables(f Figures) []Section {
 		{"Alerts and deliveries", alertTables(f)},
 		{"Checks", checkTables(f)},
 		{"Repeat offenders", []Table{offenderTable(f)}},
+		{"Support referrals", []Table{referralTable(f)}},
 	}
+}
+
+// ReferralOutcomes are the outcomes referrals are counted under, in order.
+var ReferralOutcomes = []Category{{"suggested", "Suggested"}, {"made", "Made"}, {"accepted", "Accepted"}, {"declined", "Declined"}}
+
+// referralTable is the referrals to support services by kind and outcome.
+func referralTable(f Figures) Table {
+	t := Table{Slug: "referrals-kind", Title: "Referrals to support services",
+		Note:  "Support services caseworkers suggested to reporters, by the service's main kind and how far each went: suggested only, made, accepted by the service, or declined. A closed referral counts under the last of these it reached.",
+		Label: "Kind of help", Chart: Chart{Kind: Bars, Series: []int{len(ReferralOutcomes)}}}
+	for _, o := range ReferralOutcomes {
+		t.Columns = append(t.Columns, Column{o.Name, Count})
+	}
+	t.Columns = append(t.Columns, Column{"Referrals", Count})
+	totals := make([]int, len(ReferralOutcomes)+1)
+	for _, k := range f.SupportKinds {
+		row := Row{Key: k.Key, Label: k.Name}
+		sum := 0
+		for i, o := range ReferralOutcomes {
+			n := f.Referrals.ByKind[k.Key][o.Key]
+			row.Values = append(row.Values, Of(n))
+			sum += n
+			totals[i] += n
+		}
+		row.Values = append(row.Values, Of(sum))
+		totals[len(ReferralOutcomes)] += sum
+		t.Rows = append(t.Rows, row)
+	}
+	var tv []Value
+	for _, n := range totals {
+		tv = append(tv, Of(n))
+	}
+	t.Total = totalRow("Total", tv...)
+	return t
 }
 
 // All lists every table of sections, in order.

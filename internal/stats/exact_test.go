@@ -169,3 +169,26 @@ func TestMonths_OnTheSchemesClock(t *testing.T) {
 		t.Errorf("days %v", got)
 	}
 }
+
+func TestTables_ReferralsByKindAndOutcome(t *testing.T) {
+	f := sampleFigures()
+	f.SupportKinds = []Category{{"sexual-health", "Sexual health"}, {"housing", "Housing"}}
+	f.Referrals = ReferralFigures{ByKind: map[string]map[string]int{
+		"sexual-health": {"suggested": 2, "accepted": 3},
+		"housing":       {"declined": 1},
+	}}
+	ts := All(Tables(f))
+	for _, tc := range []struct{ row, col, want string }{
+		{"Sexual health", "Suggested", "2"},
+		{"Sexual health", "Accepted", "3"},
+		{"Sexual health", "Referrals", "5"},
+		{"Housing", "Made", "0"},
+		{"Housing", "Declined", "1"},
+		{"Total", "Referrals", "6"},
+		{"Total", "Accepted", "3"},
+	} {
+		if got := cellText(t, ts, "referrals-kind", tc.row, tc.col); got != tc.want {
+			t.Errorf("referrals-kind, %s, %s = %q, want %q", tc.row, tc.col, got, tc.want)
+		}
+	}
+}

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"uglymugs/internal/scheme"
+	"uglymugs/internal/stats"
 	"uglymugs/internal/store"
 	"uglymugs/internal/store/storetest"
 )
@@ -185,6 +186,17 @@ func TestReferrals_SuggestAnswerAndMoveThroughTheirStatusesOnly(t *testing.T) {
 		counts, err := db.Support.ReferralCounts(ctx, time.Time{}, time.Time{})
 		if err != nil || !slices.Equal(counts, []scheme.ReferralCount{{Kind: "sexual-health", Outcome: scheme.ReferralAccepted, Count: 1}}) {
 			t.Fatalf("counts %+v, %v", counts, err)
+		}
+		// The statistics count it by kind and outcome, in the report's region only.
+		hours := scheme.DefaultWorkingHours(time.UTC)
+		for region, want := range map[string]int{"": 1, "yorkshire-humber": 1, "london": 0} {
+			fig, err := db.Reports.Stats(ctx, stats.Filter{Region: region}, hours)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := fig.Referrals.ByKind["sexual-health"]["accepted"]; got != want {
+				t.Errorf("statistics in %q: %d accepted sexual-health referrals, want %d", region, got, want)
+			}
 		}
 		// The timeline has every step; the audit log every change.
 		events, err := db.Reports.Timeline(ctx, rep.ID)
