@@ -180,6 +180,10 @@ func Seed(ctx context.Context, db *store.DB, acc *account.Service, reports *repo
 	if err := seedPolice(ctx, db, police.New(db, reports.Hours.Fixed), acc.URL, c, users, filed); err != nil {
 		return nil, err
 	}
+	db.SetClock(func() time.Time { return c.daysAgo(20, 11, 0) })
+	if err := seedServices(ctx, db, users["demo-coordinator"], acc.URL, filed); err != nil {
+		return nil, err
+	}
 	return logins, nil
 }
 
