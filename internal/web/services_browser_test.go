@@ -125,6 +125,8 @@ func TestServicesNearMe_InABrowser(t *testing.T) {
 		chromedp.SetValue(chromedp.CSS(`#svc-kind`), "sexual-health"),
 		chromedp.SetValue(chromedp.CSS(`#svc-language`), "ro"),
 		chromedp.Click(chromedp.CSS(`.svc-filter button`), chromedp.NodeVisible),
+		// Only the filtered page has the kind chosen in its markup.
+		chromedp.WaitReady(chromedp.CSS(`#svc-kind option[value="sexual-health"][selected]`)),
 		chromedp.WaitVisible(chromedp.CSS(`#svc-results`)))
 	if err != nil {
 		t.Fatal(err)
