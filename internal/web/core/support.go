@@ -50,8 +50,12 @@ func CardOf(loc *i18n.Localizer, l scheme.Lists, s scheme.SupportService) Servic
 	}
 	for _, tag := range s.Languages {
 		// A language the service speaks is named in its own words when it is
-		// one of ours ("en" is our English; "pt" is not only Brazil's).
-		if lang, ok := i18n.Find(tag); ok && (lang.Code == tag || lang.Code == i18n.English.Code) {
+		// one of ours; "en" is our English, but "pt" is not only Brazil's,
+		// so any other tag shows as given.
+		if tag == "en" {
+			tag = i18n.English.Code
+		}
+		if lang, ok := i18n.Find(tag); ok {
 			langs = append(langs, lang.Name)
 		} else {
 			langs = append(langs, tag)
