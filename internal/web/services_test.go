@@ -200,6 +200,9 @@ func TestReferrals_SuggestedFromACaseTheMemberAnswersInHerThread(t *testing.T) {
 		if page := d.get("reporter", "/reports/"+rep.ID); !strings.Contains(page, "The service has taken the referral.") || strings.Contains(page, `value="call-first"`) {
 			t.Error("her thread does not show the progress, or still offers answers")
 		}
+		if page := d.get("reporter", "/account/data"); !strings.Contains(page, "Support services suggested to you") || !strings.Contains(page, "Camden Romanian Clinic") {
+			t.Error("her data page does not list the service suggested to her")
+		}
 		if code, body := d.apiGet("reporter", "/api/v1/reports/"+rep.ID+"/referrals"); code != http.StatusOK || !strings.Contains(body, `"status":"accepted"`) || !strings.Contains(body, `"answer":"call-first"`) {
 			t.Errorf("API list: %d %s", code, body)
 		}

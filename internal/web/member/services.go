@@ -65,15 +65,15 @@ type threadReferral struct {
 	Progress     string // what the caseworker has done since, in words
 }
 
-// answerWords and progressWords say her answer and the referral's
+// referralAnswerWords and referralProgressWords say her answer and the referral's
 // progress to her.
 var (
-	answerWords = map[scheme.ReferralAnswer]string{
+	referralAnswerWords = map[scheme.ReferralAnswer]string{
 		scheme.AnswerYes:       "You said: yes, please refer me.",
 		scheme.AnswerNo:        "You said: no, thank you.",
 		scheme.AnswerCallFirst: "You said: call me first.",
 	}
-	progressWords = map[scheme.ReferralStatus]string{
+	referralProgressWords = map[scheme.ReferralStatus]string{
 		scheme.ReferralMade:     "The caseworker has made the referral.",
 		scheme.ReferralAccepted: "The service has taken the referral.",
 		scheme.ReferralDeclined: "The referral did not go ahead.",
@@ -92,8 +92,8 @@ func (s *server) addReferrals(r *http.Request, u scheme.User, rep scheme.Report,
 	l := s.Content.Lists()
 	for _, f := range refs {
 		tr := &threadReferral{ID: f.ID, ReportID: rep.ID, Service: core.CardOf(loc, l, f.Service), Note: f.Note,
-			CanAnswer: f.Status == scheme.ReferralSuggested, Progress: words(loc, progressWords[f.Status])}
-		tr.Answer = words(loc, answerWords[f.Answer])
+			CanAnswer: f.Status == scheme.ReferralSuggested, Progress: words(loc, referralProgressWords[f.Status])}
+		tr.Answer = words(loc, referralAnswerWords[f.Answer])
 		v.Messages = append(v.Messages, threadMessage{FromScheme: true, At: s.dayTime(loc, f.CreatedAt), Referral: tr, at: f.CreatedAt})
 	}
 	slices.SortStableFunc(v.Messages, func(a, b threadMessage) int { return a.at.Compare(b.at) })
