@@ -142,11 +142,3 @@ type Referral struct {
 	CreatedAt  time.Time      `json:"suggested_at"`
 	UpdatedAt  time.Time      `json:"updated_at"`
 }
-
-// ReferralCount is one cell of the referrals' statistics: how many
-// referrals of a kind ended (so far) in an outcome.
-type ReferralCount struct {
-	Kind    string
-	Outcome ReferralStatus // the status, or for a closed one the last outcome before it
-	Count   int
-}

@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"fmt"
 	"strings"
-	"time"
 
 	"uglymugs/internal/audit"
 	"uglymugs/internal/scheme"
@@ -204,25 +203,4 @@ func (area Support) ReferralsOf(ctx context.Context, userID string) ([]scheme.Re
 		return nil, err
 	}
 	return out, db.referralServices(ctx, out)
-}
-
-// ReferralCounts counts the referrals suggested in [from, to) (zero: no
-// bound) by kind and outcome.
-func (area Support) ReferralCounts(ctx context.Context, from, to time.Time) ([]scheme.ReferralCount, error) {
-	db := area.db
-
-	q := `SELECT kind, outcome, COUNT(*) FROM service_referrals WHERE 1 = 1`
-	var args []any
-	if !from.IsZero() {
-		args = append(args, from.UTC())
-		q += fmt.Sprintf(` AND created_at >= $%d`, len(args))
-	}
-	if !to.IsZero() {
-		args = append(args, to.UTC())
-		q += fmt.Sprintf(` AND created_at < $%d`, len(args))
-	}
-	return queryRows(ctx, db.read, func(rows rowScanner) (c scheme.ReferralCount, err error) {
-		err = rows.Scan(&c.Kind, &c.Outcome, &c.Count)
-		return c, err
-	}, q+` GROUP BY kind, outcome ORDER BY kind, outcome`, args...)
 }

@@ -182,12 +182,8 @@ func TestReferrals_SuggestAnswerAndMoveThroughTheirStatusesOnly(t *testing.T) {
 		if err := db.Support.AnswerReferral(ctx, ana, rep.ID, f.ID, scheme.AnswerNo); scheme.ErrorCode(err) != scheme.CodeConflict {
 			t.Fatalf("an answer after it was made: %v, want a conflict", err)
 		}
-		// A closed referral counts under its outcome.
-		counts, err := db.Support.ReferralCounts(ctx, time.Time{}, time.Time{})
-		if err != nil || !slices.Equal(counts, []scheme.ReferralCount{{Kind: "sexual-health", Outcome: scheme.ReferralAccepted, Count: 1}}) {
-			t.Fatalf("counts %+v, %v", counts, err)
-		}
-		// The statistics count it by kind and outcome, in the report's region only.
+		// The statistics count it by kind and outcome (a closed one under the
+		// last outcome it reached), in the report's region only.
 		hours := scheme.DefaultWorkingHours(time.UTC)
 		for region, want := range map[string]int{"": 1, "yorkshire-humber": 1, "london": 0} {
 			fig, err := db.Reports.Stats(ctx, stats.Filter{Region: region}, hours)

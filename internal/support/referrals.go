@@ -4,7 +4,6 @@ import (
 	"context"
 	"slices"
 	"strings"
-	"time"
 
 	"uglymugs/internal/scheme"
 )
@@ -37,16 +36,16 @@ func (s *Service) Near(ctx context.Context, u scheme.User, q Query, p scheme.Pag
 	if err := member(u); err != nil {
 		return scheme.Listed[scheme.SupportService]{}, err
 	}
-	f, err := s.Filter(ctx, u, q)
+	f, err := s.filter(ctx, u, q)
 	if err != nil {
 		return scheme.Listed[scheme.SupportService]{}, err
 	}
 	return s.DB.Support.Services(ctx, f, p)
 }
 
-// Filter checks q and makes it the store's filter for u, naming every
+// filter checks q and makes it the store's filter for u, naming every
 // problem at once.
-func (s *Service) Filter(ctx context.Context, u scheme.User, q Query) (scheme.ServiceFilter, error) {
+func (s *Service) filter(ctx context.Context, u scheme.User, q Query) (scheme.ServiceFilter, error) {
 	problems := map[string]string{}
 	var f scheme.ServiceFilter
 	if r := strings.TrimSpace(q.Region); r != "" {
@@ -144,15 +143,6 @@ func (s *Service) Mine(ctx context.Context, u scheme.User, rep scheme.Report) ([
 		return nil, scheme.ErrNotFound
 	}
 	return s.DB.Support.Referrals(ctx, rep.ID)
-}
-
-// Counts are the referrals suggested in [from, to) by kind and outcome,
-// exact, for staff.
-func (s *Service) Counts(ctx context.Context, u scheme.User, from, to time.Time) ([]scheme.ReferralCount, error) {
-	if err := staffOnly(u); err != nil {
-		return nil, err
-	}
-	return s.DB.Support.ReferralCounts(ctx, from, to)
 }
 
 // Suggestable lists the active services a caseworker may suggest on a
