@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"uglymugs/internal/scheme"
 	"uglymugs/internal/store"
@@ -19,7 +20,7 @@ import (
 func serviceForm(change func(url.Values)) url.Values {
 	f := url.Values{"name": {"Camden Romanian Clinic"}, "kinds": {"sexual-health", "general-health"}, "regions": {"london"},
 		"phone": {"0113 496 0123"}, "website": {"https://clinic.example.org"}, "hours": {"Tuesdays 6pm to 9pm"},
-		"languages": {"ro, en"}, "description": {"Checks and treatment for women who sell sex."}, "confirmed_on": {"2026-05-01"}}
+		"languages": {"ro, en"}, "description": {"Checks and treatment for women who sell sex."}, "confirmed_on": {time.Now().AddDate(0, -1, 0).Format(time.DateOnly)}}
 	if change != nil {
 		change(f)
 	}
@@ -77,10 +78,14 @@ func TestServices_StaffKeepTheDirectoryAndMembersFindServicesNearThemWithTapToCa
 		d.post("coordA", "/coordinator/services", serviceForm(func(f url.Values) {
 			f.Set("name", "Old Hackney Drop-in")
 			f.Set("phone", "07700 900100")
+			f.Set("confirmed_on", "2024-01-01")
 		}))
 		list := d.get("coordA", "/coordinator/services")
 		if !strings.Contains(list, "Camden Romanian Clinic") || !strings.Contains(list, "Sexual health, General health") {
 			t.Error("the staff list does not show the service and its kinds")
+		}
+		if n := strings.Count(list, "Confirm again"); n != 1 {
+			t.Errorf("%d services flagged to confirm again, want 1 (the one confirmed in 2024)", n)
 		}
 		all, err := d.db.Support.Services(context.Background(), scheme.ServiceFilter{Retired: true}, scheme.Page{})
 		if err != nil || all.Total != 2 {
