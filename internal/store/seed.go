@@ -92,7 +92,7 @@ func (d *DB) SeedMembers(ctx context.Context, n int, passwordHash string, progre
 				if _, err := users.ExecContext(ctx, id, nameIdx, nameCT, passwordHash, now); err != nil {
 					return fmt.Errorf("seed user: %w", err)
 				}
-				gender := scheme.Genders[rng.IntN(len(scheme.Genders))].Slug
+				gender := scheme.DefaultGenders[rng.IntN(len(scheme.DefaultGenders))].Slug
 				sector := sectors[rng.IntN(len(sectors))].Slug
 				if _, err := profiles.ExecContext(ctx, id, workCT, emailCT, emailIdx, mobileCT, mobileIdx,
 					wantsEmail, wantsSMS, gender, sector, terms.Version, now); err != nil {

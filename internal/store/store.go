@@ -80,6 +80,8 @@ type DB struct {
 	// Towns holds the towns within regions and members' choice of them.
 	Towns Towns
 	Push  Push
+	// Vocab holds the scheme's lists as admins keep them.
+	Vocab Vocab
 }
 
 // Accounts holds applications, members, staff and their credentials.
@@ -120,6 +122,7 @@ func newDB(c *core) *DB {
 	db.Translations = Translations{c}
 	db.Towns = Towns{c}
 	db.Push = Push{c}
+	db.Vocab = Vocab{c}
 	c.top = db
 	return db
 }

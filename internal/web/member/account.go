@@ -109,14 +109,15 @@ func profileValues(p scheme.Profile) map[string]string {
 }
 
 // profileView is the form's choices: the towns of regions (hers, or as
-// ticked on a form shown again), with the towns she has (mine) kept even
-// if retired.
-func (s *server) profileView(r *http.Request, membership string, regions, mine []string) (ProfileView, error) {
-	jv, err := s.JoinForm(r, scheme.Individual)
+// ticked on a form shown again), with the towns, regions, sector and
+// gender she has (p) kept even if retired.
+func (s *server) profileView(r *http.Request, p scheme.Profile, regions []string) (ProfileView, error) {
+	mine := p.Towns
+	jv, err := s.JoinFormKeeping(r, scheme.Individual, scheme.Kept{Regions: p.Regions, Sectors: []string{p.Sector}, Genders: []string{p.Gender}})
 	if err != nil {
 		return ProfileView{}, err
 	}
-	v := ProfileView{JoinView: jv, Membership: membership}
+	v := ProfileView{JoinView: jv, Membership: p.Membership}
 	all, err := s.Towns.All(r.Context())
 	if err != nil {
 		return v, err
@@ -143,7 +144,7 @@ func (s *server) profilePage(w http.ResponseWriter, r *http.Request, u scheme.Us
 	if err != nil {
 		return err
 	}
-	v, err := s.profileView(r, p.Membership, p.Regions, p.Towns)
+	v, err := s.profileView(r, p, p.Regions)
 	if err != nil {
 		return err
 	}
@@ -170,7 +171,7 @@ func (s *server) saveProfile(w http.ResponseWriter, r *http.Request, u scheme.Us
 	p, _ := s.Accounts.Profile(r.Context(), u)
 	// The towns of the regions she has and those she ticked, so that a
 	// town she ticked stays in view beside the problem.
-	v, verr := s.profileView(r, p.Membership, append(slices.Clone(p.Regions), in.Regions...), p.Towns)
+	v, verr := s.profileView(r, p, append(slices.Clone(p.Regions), in.Regions...))
 	if verr != nil {
 		return verr
 	}
@@ -263,8 +264,11 @@ func (s *server) myDataPage(w http.ResponseWriter, r *http.Request, u scheme.Use
 	if err != nil {
 		return err
 	}
-	l := s.Content.Lists()
-	v := MyDataView{MemberData: e, Gender: scheme.SlugName(scheme.Genders, e.Profile.Gender), Sector: l.SectorName(e.Profile.Sector),
+	l, err := s.Content.Lists(r.Context())
+	if err != nil {
+		return err
+	}
+	v := MyDataView{MemberData: e, Gender: cmp.Or(l.GenderName(e.Profile.Gender), e.Profile.Gender), Sector: l.SectorName(e.Profile.Sector),
 		Membership: core.TypeNames[scheme.MembershipType(e.Profile.Membership)], Created: s.Date(core.Loc(r), e.User.CreatedAt, core.DateLong)}
 	var regions []string
 	for _, slug := range e.Profile.Regions {
