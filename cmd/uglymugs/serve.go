@@ -30,6 +30,7 @@ import (
 	"uglymugs/internal/store"
 	"uglymugs/internal/town"
 	"uglymugs/internal/translation"
+	"uglymugs/internal/vocab"
 	"uglymugs/internal/web"
 )
 
@@ -212,6 +213,7 @@ func serve(ctx context.Context, ln net.Listener, db *store.DB, cfg serveConfig, 
 		// another instance within correctionsPoll (Watch).
 		Translations: translations,
 		Towns:        town.New(db),
+		Vocab:        vocab.New(db),
 		Push:         push.New(db, cfg.push),
 		Health:       db,
 	}, log, reg)

@@ -63,7 +63,7 @@ func (db *core) listRowOf(ctx context.Context, tx *sql.Tx, table, slug string) (
 	return r, mapErr(err)
 }
 
-// extraColumn is the column a list has beside its name ('' when none).
+// extraColumn is the column a list has beside its name (” when none).
 func extraColumn(table string) string {
 	switch table {
 	case "incident_types":

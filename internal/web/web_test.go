@@ -30,6 +30,7 @@ import (
 	"uglymugs/internal/store/storetest"
 	"uglymugs/internal/town"
 	"uglymugs/internal/translation"
+	"uglymugs/internal/vocab"
 	"uglymugs/internal/web"
 )
 
@@ -91,7 +92,7 @@ func services(t testing.TB, db *store.DB, accounts *account.Service, limits chec
 	alerts := alert.New(db, hours.Location)
 	alerts.Urgent.Hours.Settings = set
 	return web.Services{Accounts: accounts, Reports: reports, Alerts: alerts,
-		Checks: checks, Police: pol, Content: contents, Settings: set, Translations: translations, Towns: town.New(db), Health: db,
+		Checks: checks, Police: pol, Content: contents, Settings: set, Translations: translations, Towns: town.New(db), Vocab: vocab.New(db), Health: db,
 		Push: push.New(db, pushaddr.Policy{})}
 }
 

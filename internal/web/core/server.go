@@ -24,6 +24,7 @@ import (
 	"uglymugs/internal/town"
 	"uglymugs/internal/translation"
 	"uglymugs/internal/vault"
+	"uglymugs/internal/vocab"
 )
 
 // Scheme is how the scheme presents itself now: its settings, read
@@ -91,6 +92,9 @@ type Services struct {
 	Translations *translation.Service
 	// Towns are the towns within regions, which admins keep.
 	Towns *town.Service
+	// Vocab is the scheme's lists (regions, incident types, sectors,
+	// genders), which admins keep.
+	Vocab *vocab.Service
 	// Push is members' push notifications and discreet mode; nil: push off.
 	Push   *push.Service
 	Health Health
@@ -122,6 +126,7 @@ type Server struct {
 	// one part.
 	Translations *translation.Service
 	Towns        *town.Service
+	Vocab        *vocab.Service
 	Push         *push.Service
 	views        *viewSets
 	assets       *assets
@@ -156,11 +161,14 @@ func New(cfg Config, svc Services, log *slog.Logger, reg *prometheus.Registry) (
 	if svc.Towns == nil {
 		return nil, errors.New("web: no towns service")
 	}
+	if svc.Vocab == nil {
+		return nil, errors.New("web: no lists service")
+	}
 	watchUnreadable(svc.Health, reg, log)
 	return &Server{
 		Config: cfg, health: svc.Health, Content: svc.Content, Accounts: svc.Accounts, Reports: svc.Reports,
 		Alerts: svc.Alerts, Checks: svc.Checks, Police: svc.Police, Settings: svc.Settings, Log: log, views: views, assets: a, Words: words,
-		Translations: svc.Translations, Towns: svc.Towns, Push: svc.Push,
+		Translations: svc.Translations, Towns: svc.Towns, Vocab: svc.Vocab, Push: svc.Push,
 		metrics: newHTTPMetrics(reg), reg: reg,
 		termsHTML:  map[termsKey]template.HTML{},
 		writeSlots: make(chan struct{}, cmp.Or(cfg.WriteSlots, 8)),
