@@ -158,7 +158,7 @@ func TestPhoneRegion_ReportsAndChecksReadIrishNumbersInIreland(t *testing.T) {
 			{"member", "+353 85 123 4567", true},
 			{"member", "00353 85 123 4567", true},
 			{"member", "085 123 4567", false}, // a UK reading: not this number
-			{"dublin", "07700 900128", false},  // an Irish reading: not the UK number
+			{"dublin", "07700 900128", false}, // an Irish reading: not the UK number
 			{"dublin", "+44 7700 900128", true},
 		} {
 			status, _, body := d.do(tc.who, "POST", "/check", url.Values{"value": {tc.typed}})
