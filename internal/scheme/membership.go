@@ -216,6 +216,17 @@ type MemberData struct {
 	Additions    []Addition    `json:"alert_additions,omitempty"` // what they added to alerts
 	PushDevices  []PushDevice  `json:"push_devices,omitempty"`    // devices with push notifications on
 	Discreet     bool          `json:"discreet_mode"`
+
+	SessionList   []MySession      `json:"sessions"`
+	Reports       []MyReport       `json:"reports"`
+	Drafts        []MyDraft        `json:"report_drafts"`
+	Checks        []MyCheck        `json:"checks"`
+	Alerts        []MyAlert        `json:"alerts_received"`
+	Notifications []MyNotification `json:"notifications"`
+	Resets        []MyReset        `json:"password_resets"`
+	RecoveryCodes int              `json:"recovery_codes_left"`
+	Disclosures   []MyDisclosure   `json:"disclosures"`
+	Activity      []MyActivity     `json:"activity"`
 }
 
 // MemberRow is one line of the coordinators' list of who is who.

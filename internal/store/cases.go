@@ -175,25 +175,7 @@ func (db *core) addMessage(ctx context.Context, tx *sql.Tx, m scheme.Message, ct
 func (area Reports) Messages(ctx context.Context, reportID string, asReporter bool) ([]scheme.Message, error) {
 	db := area.db
 
-	rows, err := db.read.QueryContext(ctx, `SELECT id, from_scheme, body_ct, created_at, read_at FROM report_messages WHERE report_id = $1 ORDER BY created_at, id`, reportID)
-	if err != nil {
-		return nil, err
-	}
-	var out []scheme.Message
-	err = eachRow(rows, func() error {
-		var m scheme.Message
-		var ct []byte
-		var read sql.NullTime
-		if err := rows.Scan(&m.ID, &m.FromScheme, &ct, &m.At, &read); err != nil {
-			return err
-		}
-		m.ReadAt = read.Time
-		if m.Body, err = db.open("report_messages", "body", m.ID, ct); err != nil {
-			return err
-		}
-		out = append(out, m)
-		return nil
-	})
+	out, err := db.reportMessages(ctx, reportID)
 	if err != nil || !asReporter {
 		return out, err
 	}

@@ -65,49 +65,6 @@ func (area Accounts) UpdateProfile(ctx context.Context, userID string, u Profile
 	})
 }
 
-// ExportUser gathers everything held about a user.
-func (area Accounts) ExportUser(ctx context.Context, userID string) (scheme.MemberData, error) {
-	db := area.db
-
-	var e scheme.MemberData
-	l, err := db.top.Sessions.LoginByID(ctx, userID)
-	if err != nil {
-		return e, err
-	}
-	e.User, e.SecondFactor = l.User, l.TOTPEnabled
-	if e.Profile, err = db.top.Accounts.Profile(ctx, userID); err != nil && scheme.ErrorCode(err) != scheme.CodeNotFound {
-		return e, err
-	}
-	if l.User.OrganisationID != "" {
-		org, err := db.top.Accounts.Organisation(ctx, userID)
-		if err != nil {
-			return e, err
-		}
-		e.Organisation = &org
-	}
-	if a, err := db.top.Accounts.ApplicationOfUser(ctx, userID); err == nil {
-		// Already above; and never the vetting flags: someone flagged as a
-		// possible offender must not learn it.
-		a.Profile, a.Org, a.Flags = scheme.Profile{}, nil, nil
-		e.Application = &a
-	} else if scheme.ErrorCode(err) != scheme.CodeNotFound {
-		return e, err
-	}
-	if e.Additions, err = db.additions(ctx, `SELECT id, alert_id, author_id, body_ct, status, created_at, moderated_at, language
-		FROM alert_additions WHERE author_id = $1 ORDER BY created_at, id`, userID, userID); err != nil {
-		return e, err
-	}
-	err = db.read.QueryRowContext(ctx, `SELECT COUNT(*) FROM sessions WHERE user_id = $1`, userID).Scan(&e.Sessions)
-	if err != nil {
-		return e, err
-	}
-	if e.PushDevices, err = db.top.Push.Devices(ctx, userID); err != nil {
-		return e, err
-	}
-	e.Discreet, err = db.top.Push.Discreet(ctx, userID)
-	return e, err
-}
-
 // Leave erases a member: their login, profile, regions, application,
 // sessions, codes and pending messages go with the user row; an
 // organisation whose key contact leaves goes too, with its staff logins.

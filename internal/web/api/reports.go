@@ -44,16 +44,7 @@ func (s *server) reportView(r scheme.Report, forStaff bool, full bool) reportJSO
 			}
 		}
 	} else {
-		// Reporters see what they sent, without link ids or normalised forms.
-		orig.Offenders = append([]scheme.Offender(nil), orig.Offenders...)
-		for i := range orig.Offenders {
-			orig.Offenders[i].ID, orig.Offenders[i].ProfileID = "", ""
-			ids := append([]scheme.Identifier(nil), orig.Offenders[i].Identifiers...)
-			for j := range ids {
-				ids[j].Normalised = ""
-			}
-			orig.Offenders[i].Identifiers = ids
-		}
+		orig = orig.ForReporter()
 	}
 	out.Content = &orig
 	return out

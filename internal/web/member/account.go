@@ -2,13 +2,11 @@ package member
 
 import (
 	"bytes"
-	"cmp"
 	"encoding/base64"
 	"html/template"
 	"image/png"
 	"net/http"
 	"slices"
-	"strings"
 
 	"uglymugs/internal/account"
 	"uglymugs/internal/scheme"
@@ -243,62 +241,6 @@ func (s *server) confirmSecondFactor(w http.ResponseWriter, r *http.Request, u s
 		return nil
 	}
 	s.Render(w, r, http.StatusOK, viewSecondFactor, core.FormView{Extra: SecondFactorView{RecoveryCodes: codes}})
-	return nil
-}
-
-// MyDataView is everything held about a member, in words, for her to read
-// and print; the same as the JSON file.
-type MyDataView struct {
-	scheme.MemberData
-	Regions, Gender, Sector, Membership string
-	Towns                               string // the towns she narrowed her alerts to
-	Created, TermsAccepted, Applied     string
-	ApplicationStatus                   string
-	Additions                           []addition
-}
-
-// myDataPage shows everything held about her on a page she can read on a
-// phone and print; the JSON file is a link away.
-func (s *server) myDataPage(w http.ResponseWriter, r *http.Request, u scheme.User) error {
-	e, err := s.Accounts.ExportData(r.Context(), u)
-	if err != nil {
-		return err
-	}
-	l, err := s.Content.Lists(r.Context())
-	if err != nil {
-		return err
-	}
-	v := MyDataView{MemberData: e, Gender: cmp.Or(l.GenderName(e.Profile.Gender), e.Profile.Gender), Sector: l.SectorName(e.Profile.Sector),
-		Membership: core.TypeNames[scheme.MembershipType(e.Profile.Membership)], Created: s.Date(core.Loc(r), e.User.CreatedAt, core.DateLong)}
-	var regions []string
-	for _, slug := range e.Profile.Regions {
-		regions = append(regions, core.Loc(r).T(cmp.Or(l.RegionName(slug), slug)))
-	}
-	v.Regions = strings.Join(regions, ", ")
-	if len(e.Profile.Towns) > 0 {
-		all, err := s.Towns.All(r.Context())
-		if err != nil {
-			return err
-		}
-		names := make([]string, len(e.Profile.Towns))
-		for i, t := range e.Profile.Towns {
-			names[i] = all.Name(t)
-		}
-		v.Towns = strings.Join(names, ", ")
-	}
-	if !e.Profile.TermsAcceptedAt.IsZero() {
-		v.TermsAccepted = s.Date(core.Loc(r), e.Profile.TermsAcceptedAt, core.DateLong)
-	}
-	if e.Application != nil {
-		v.Applied = s.Date(core.Loc(r), e.Application.SubmittedAt, core.DateLong)
-		v.ApplicationStatus = map[scheme.ApplicationStatus]string{scheme.ApplicationPending: "Waiting to be read",
-			scheme.ApplicationInfoRequested: "We asked you a question", scheme.ApplicationApproved: "Approved",
-			scheme.ApplicationRejected: "Not approved"}[e.Application.Status]
-	}
-	for _, ad := range e.Additions {
-		v.Additions = append(v.Additions, addition{Body: ad.Body, When: s.Date(core.Loc(r), ad.CreatedAt, core.Weekday), Mine: true, Status: ad.Status, Lang: ad.Language})
-	}
-	s.Render(w, r, http.StatusOK, viewMyData, v)
 	return nil
 }
 

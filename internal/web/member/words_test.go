@@ -38,6 +38,12 @@ func TestGoMadeWords_InEveryCatalogue(t *testing.T) {
 	for _, n := range core.TypeNames {
 		ids = append(ids, n)
 	}
+	for _, m := range []map[string]string{sessionKinds, channelWords, checkKinds, answerWords} {
+		for _, w := range m {
+			ids = append(ids, w)
+		}
+	}
+	ids = append(ids, "Message from the scheme", "Not answered yet", "Alert")
 	for _, done := range []string{"answer", "profile", "password", "totp", "staff"} {
 		r := httptest.NewRequest("GET", "/account?done="+done, nil)
 		ids = append(ids, noticeFrom(r))
