@@ -130,6 +130,15 @@ func TestPhoneRegion_ReportsAndChecksReadIrishNumbersInIreland(t *testing.T) {
 		if strings.Join(got, " ") != "+353851234567 +447700900128" {
 			t.Errorf("the report's numbers are kept as %v", got)
 		}
+		// Her profile reads her new mobile the same way; a retired region
+		// she has does not stop her saving it.
+		d.post("admin", "/admin/lists/regions/ireland/retire", url.Values{"retired": {"true"}})
+		d.post("dublin", "/account/profile", url.Values{"work_name": {"Aoife"}, "email": {"aoife@example.org"}, "mobile": {"085 765 4321"},
+			"alert_channels": {"email"}, "regions": {"ireland"}})
+		if p, err := db.Accounts.Profile(ctx, d.users["dublin"].ID); err != nil || p.Mobile != "+353857654321" || len(p.Regions) != 1 {
+			t.Errorf("her profile after saving 085 765 4321: %+v, %v", p, err)
+		}
+		d.post("admin", "/admin/lists/regions/ireland/retire", url.Values{"retired": {"false"}})
 		// A London report's 07700 number is still British.
 		if r := d.report(); r.Working.Offenders[0].Identifiers[0].Normalised != "+447700900123" {
 			t.Errorf("a London report's 07700 900123 is %q", r.Working.Offenders[0].Identifiers[0].Normalised)
