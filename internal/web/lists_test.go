@@ -209,6 +209,10 @@ func TestLists_RetiredIncidentTypeIsKeptOnOldRecordsAndOfferedNoMore(t *testing.
 				t.Errorf("%s on %s: the retired type's name is gone", x.who, x.path)
 			}
 		}
+		// Statistics keep counting it.
+		if body := d.get("coordA", "/coordinator/statistics/download/reports-type"); !strings.Contains(body, "Robbery or theft") {
+			t.Errorf("the statistics of reports by type lost the retired type: %s", body)
+		}
 		// An alert written from a report made before keeps it, marked, so
 		// that it can be taken out.
 		svc := alert.New(db, time.UTC)
