@@ -203,9 +203,10 @@ func (area Reports) SaveDraft(ctx context.Context, userID, id string, step int, 
 	if id == "" {
 		id = newID()
 	}
-	ct, err := db.seal("report_drafts", "data", id, data)
-	if err != nil {
-		return "", err
+	s := db.sealerOf(ctx, nil, "report_drafts", id, userID)
+	ct := s.seal("data", data)
+	if s.err != nil {
+		return "", s.err
 	}
 	return id, db.inTx(ctx, func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, `UPDATE report_drafts SET step = $1, data_ct = $2, updated_at = $3 WHERE id = $4 AND user_id = $5`,

@@ -177,18 +177,22 @@ func (db *core) fillDeliveries(ctx context.Context, tx *sql.Tx, channel string, 
 	}
 	members := map[string]member{}
 	// #nosec G202 -- constant fragments and column names chosen in code, and $n placeholders; values are arguments
-	rows, err := tx.QueryContext(ctx, `SELECT u.id, u.status = 'active' AND COALESCE(`+choice+`, FALSE), p.`+column+`_ct, u.language, COALESCE(p.discreet, FALSE)
-		FROM users u LEFT JOIN profiles p ON p.user_id = u.id WHERE u.id IN (`+placeholders(1, len(userArgs))+`)`, userArgs...)
+	// Each member's data key comes with her row, so that the batch opens
+	// its addresses without a look-up per member.
+	rows, err := tx.QueryContext(ctx, `SELECT u.id, u.status = 'active' AND COALESCE(`+choice+`, FALSE), p.`+column+`_ct, u.language, COALESCE(p.discreet, FALSE), k.key_ct
+		FROM users u LEFT JOIN profiles p ON p.user_id = u.id LEFT JOIN member_keys k ON k.user_id = u.id
+		WHERE u.id IN (`+placeholders(1, len(userArgs))+`)`, userArgs...)
 	if err != nil {
 		return err
 	}
 	err = eachRow(rows, func() error {
 		var id, language string
 		var wanted, discreet bool
-		var ct []byte
-		if err := rows.Scan(&id, &wanted, &ct, &language, &discreet); err != nil {
+		var ct, key []byte
+		if err := rows.Scan(&id, &wanted, &ct, &language, &discreet, &key); err != nil {
 			return err
 		}
+		db.warmMemberKey(id, key)
 		var to string
 		if len(ct) > 0 && channel != "push" {
 			if to, err = db.open("profiles", column, id, ct); err != nil {

@@ -227,6 +227,7 @@ var sealedColumns = []sealedColumn{
 	{"profiles", "email_ct", "email", "user_id"},
 	{"profiles", "mobile_ct", "mobile", "user_id"},
 	{"profiles", "area_ct", "area", "user_id"},
+	{"member_keys", "key_ct", "key", "user_id"},
 	{"push_subscriptions", "endpoint_ct", "endpoint", "id"},
 	{"push_subscriptions", "keys_ct", "keys", "id"},
 	{"push_subscriptions", "label_ct", "label", "id"},
@@ -304,7 +305,7 @@ func (d *DB) ScanUnreadable(ctx context.Context, fn func(vault.Field) error) (in
 				return nil
 			}
 			n++
-			if _, err := db.vault.Open(vault.Field{Table: c.table, Column: c.field, RowID: id}, ct); err != nil {
+			if _, err := db.openField(vault.Field{Table: c.table, Column: c.field, RowID: id}, ct); err != nil {
 				if !unreadable(err) {
 					return err
 				}

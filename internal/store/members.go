@@ -40,8 +40,8 @@ type ProfileUpdate struct {
 func (area Accounts) UpdateProfile(ctx context.Context, userID string, u ProfileUpdate) error {
 	db := area.db
 
+	s := db.sealerOf(ctx, nil, "profiles", userID, userID) // makes her key if she has none yet
 	return db.inTx(ctx, func(tx *sql.Tx) error {
-		s := &sealer{db: db, table: "profiles", id: userID}
 		args := []any{s.seal("work_name", u.WorkName), s.seal("real_name", u.RealName), s.seal("email", u.Email), s.index(vault.KindEmail, u.Email),
 			s.seal("mobile", u.Mobile), s.index(vault.KindPhone, u.Mobile), u.AlertEmail, u.AlertSMS, u.Gender, u.Sector, s.seal("area", u.Area), userID}
 		if s.err != nil {
@@ -66,7 +66,8 @@ func (area Accounts) UpdateProfile(ctx context.Context, userID string, u Profile
 }
 
 // Leave erases a member: their login, profile, regions, application,
-// sessions, codes and pending messages go with the user row; an
+// sessions, codes, pending messages and data key go with the user row (so
+// what her key sealed opens nowhere, backups included: see member_keys); an
 // organisation whose key contact leaves goes too, with its staff logins.
 // Reports they made stay, detached (their reporter is set to nothing). No
 // goodbye message is sent: it would mean keeping their address after they
@@ -74,12 +75,23 @@ func (area Accounts) UpdateProfile(ctx context.Context, userID string, u Profile
 func (area Accounts) Leave(ctx context.Context, userID string) error {
 	db := area.db
 
+	gone := []string{userID}
+	defer func() {
+		for _, id := range gone {
+			db.forgetMemberKey(id)
+		}
+	}()
 	return db.inTx(ctx, func(tx *sql.Tx) error {
 		l, err := db.loginTx(ctx, tx, userID)
 		if err != nil {
 			return err
 		}
 		if l.User.Role == scheme.RoleOrgContact && l.User.OrganisationID != "" {
+			staff, err := queryStrings(ctx, tx, `SELECT id FROM users WHERE organisation_id = $1 AND id <> $2`, l.User.OrganisationID, userID)
+			if err != nil {
+				return err
+			}
+			gone = append(gone, staff...)
 			if _, err := tx.ExecContext(ctx, `DELETE FROM users WHERE organisation_id = $1 AND id <> $2`, l.User.OrganisationID, userID); err != nil {
 				return err
 			}
@@ -254,7 +266,11 @@ func (db *core) open(table, column, id string, ciphertext []byte) (string, error
 	if db.vault == nil {
 		return "", errNoVault
 	}
-	s, err := db.vault.OpenString(vault.Field{Table: table, Column: column, RowID: id}, ciphertext)
+	var s string
+	pt, err := db.openField(vault.Field{Table: table, Column: column, RowID: id}, ciphertext)
+	if err == nil {
+		s = string(pt)
+	}
 	if unreadable(err) {
 		db.reportUnreadable(table, column, id)
 		return "", fmt.Errorf("%s.%s of %s: %w", table, column, id, err)
@@ -291,7 +307,11 @@ func (area Accounts) CreateUser(ctx context.Context, actor string, nu NewUser) (
 	if err != nil {
 		return u, err
 	}
-	s := &sealer{db: db, table: "users", id: u.ID}
+	key, wrapped, err := db.newMemberKey(u.ID)
+	if err != nil {
+		return u, err
+	}
+	s := &sealer{db: db, table: "users", id: u.ID, key: key}
 	nameCT, totpCT := s.seal("username", nu.Username), s.seal("totp_secret", nu.TOTPSecret)
 	if s.err != nil {
 		return u, s.err
@@ -305,6 +325,9 @@ func (area Accounts) CreateUser(ctx context.Context, actor string, nu NewUser) (
 				return &scheme.Error{Code: scheme.CodeConflict, Message: "That username is taken.", Fields: map[string]string{"username": "That username is taken. Try another."}}
 			}
 			return fmt.Errorf("insert user: %w", err)
+		}
+		if err := db.keepMemberKey(ctx, tx, key, wrapped); err != nil {
+			return err
 		}
 		return db.appendAudit(ctx, tx, audit.Entry{Actor: actor, Action: "user.create", SubjectType: "user", SubjectID: u.ID,
 			Detail: fmt.Sprintf(`{"role":%q}`, u.Role)})

@@ -52,7 +52,7 @@ func (area Accounts) CreateApplication(ctx context.Context, na NewApplication) (
 		if na.Org != nil {
 			org := *na.Org
 			org.ID, org.Type = newID(), na.Type
-			if err := db.insertOrganisation(ctx, tx, org, now); err != nil {
+			if err := db.insertOrganisation(ctx, tx, org, a.UserID, now); err != nil {
 				return err
 			}
 			if _, err := tx.ExecContext(ctx, `UPDATE users SET organisation_id = $1 WHERE id = $2`, org.ID, a.UserID); err != nil {
@@ -96,9 +96,14 @@ func (db *core) insertUser(ctx context.Context, tx *sql.Tx, username, id string,
 	if err != nil {
 		return err
 	}
-	nameCT, err := db.seal("users", "username", id, username)
+	key, wrapped, err := db.newMemberKey(id)
 	if err != nil {
 		return err
+	}
+	s := &sealer{db: db, table: "users", id: id, key: key}
+	nameCT := s.seal("username", username)
+	if s.err != nil {
+		return s.err
 	}
 	_, err = tx.ExecContext(ctx, `INSERT INTO users (id, username_idx, username_ct, role, status, password_hash, created_at)
 		VALUES ($1, $2, $3, $4, $5, $6, $7)`, id, idx, nameCT, string(role), status, pwHash, now)
@@ -106,14 +111,19 @@ func (db *core) insertUser(ctx context.Context, tx *sql.Tx, username, id string,
 		return &scheme.Error{Code: scheme.CodeConflict, Message: "That username is taken.",
 			Fields: map[string]string{"username": "That username is taken. Try another."}}
 	}
-	return err
+	if err != nil {
+		return err
+	}
+	return db.keepMemberKey(ctx, tx, key, wrapped)
 }
 
-// sealer seals several fields of one row.
+// sealer seals several fields of one row: with a member's key when the
+// row is hers (sealerOf), else with the key file's.
 type sealer struct {
 	db    *core
 	table string
 	id    string
+	key   vault.MemberKey
 	err   error
 }
 
@@ -122,7 +132,11 @@ func (s *sealer) seal(column, value string) []byte {
 		return nil
 	}
 	var ct []byte
-	ct, s.err = s.db.seal(s.table, column, s.id, value)
+	if s.key.Valid() {
+		ct, s.err = s.key.SealString(vault.Field{Table: s.table, Column: column, RowID: s.id}, value)
+	} else {
+		ct, s.err = s.db.seal(s.table, column, s.id, value)
+	}
 	return ct
 }
 
@@ -136,7 +150,7 @@ func (s *sealer) index(k vault.Kind, value string) []byte {
 }
 
 func (db *core) insertProfile(ctx context.Context, tx *sql.Tx, p scheme.Profile) error {
-	s := &sealer{db: db, table: "profiles", id: p.UserID}
+	s := db.sealerOf(ctx, tx, "profiles", p.UserID, p.UserID)
 	var termsVersion any
 	if p.TermsVersion > 0 {
 		termsVersion = p.TermsVersion
@@ -172,8 +186,10 @@ func (db *core) setRegions(ctx context.Context, tx *sql.Tx, userID string, regio
 	return nil
 }
 
-func (db *core) insertOrganisation(ctx context.Context, tx *sql.Tx, o scheme.Organisation, now time.Time) error {
-	s := &sealer{db: db, table: "organisations", id: o.ID}
+// insertOrganisation adds an organisation, its details sealed with its key
+// contact's key (contactID): they go when she leaves, and it with her.
+func (db *core) insertOrganisation(ctx context.Context, tx *sql.Tx, o scheme.Organisation, contactID string, now time.Time) error {
+	s := db.sealerOf(ctx, tx, "organisations", o.ID, contactID)
 	args := []any{o.ID, string(o.Type), s.seal("name", o.Name), s.seal("website", o.Website), s.seal("email", o.Email),
 		s.index(vault.KindEmail, o.Email), s.seal("key_contact", o.KeyContact), s.seal("description", o.Description), now}
 	if s.err != nil {
@@ -467,7 +483,7 @@ func (area Accounts) DecideApplication(ctx context.Context, actor, id string, d 
 			return err
 		}
 		now := db.now().UTC()
-		s := &sealer{db: db, table: "applications", id: a.ID}
+		s := db.sealerOf(ctx, tx, "applications", a.ID, a.UserID)
 		var template string
 		switch d {
 		case scheme.Approve:
@@ -520,7 +536,7 @@ func (area Accounts) AnswerApplication(ctx context.Context, userID, answer strin
 		if err := scheme.CanAnswer(a); err != nil {
 			return err
 		}
-		s := &sealer{db: db, table: "applications", id: a.ID}
+		s := db.sealerOf(ctx, tx, "applications", a.ID, a.UserID)
 		ct := s.seal("answer", answer)
 		if s.err != nil {
 			return s.err

@@ -51,17 +51,15 @@ func (db *core) enqueueNotification(ctx context.Context, tx *sql.Tx, userID stri
 // account; a member's is her profile's when it is sent.
 func (db *core) queueNotification(ctx context.Context, tx *sql.Tx, userID string, ch scheme.Channel, to, template string, params map[string]string, batch, lang string) error {
 	id := newID()
-	toCT, err := db.seal("notifications", "to", id, to)
-	if err != nil {
-		return err
-	}
 	pj, err := json.Marshal(params)
 	if err != nil {
 		return err
 	}
-	paramsCT, err := db.seal("notifications", "params", id, string(pj))
-	if err != nil {
-		return err
+	// A member's address and message go with her key.
+	s := db.sealerOf(ctx, tx, "notifications", id, userID)
+	toCT, paramsCT := s.seal("to", to), s.seal("params", string(pj))
+	if s.err != nil {
+		return s.err
 	}
 	if _, err := tx.ExecContext(ctx, `INSERT INTO notifications (id, user_id, channel, to_ct, template, params_ct, status, created_at, batch, language)
 		VALUES ($1, $2, $3, $4, $5, $6, 'queued', $7, $8, $9)`, id, nullable(userID), string(ch), toCT, template, paramsCT, db.now().UTC(), nullable(batch), lang); err != nil {

@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"database/sql"
 	"encoding/hex"
+	"encoding/json"
 	"fmt"
 
 	"uglymugs/internal/audit"
@@ -58,9 +59,9 @@ func (area Push) Subscribe(ctx context.Context, userID string, s PushSubscriptio
 		if id == "" {
 			id, action = newID(), "push.subscribe"
 		}
-		sl := &sealer{db: db, table: "push_subscriptions", id: id}
-		endpoint, label := sl.seal("endpoint", s.Endpoint), sl.seal("label", s.Label)
-		keys, err := db.sealJSON("push_subscriptions", "keys", id, s.Keys)
+		sl := db.sealerOf(ctx, tx, "push_subscriptions", id, userID)
+		kj, err := json.Marshal(s.Keys)
+		endpoint, label, keys := sl.seal("endpoint", s.Endpoint), sl.seal("label", s.Label), sl.seal("keys", string(kj))
 		if err = firstErr(err, sl.err); err != nil {
 			return err
 		}
@@ -209,9 +210,9 @@ func (d *DB) SeedPushSubscriptions(ctx context.Context, region string, n int, su
 			now := db.now().UTC()
 			for _, userID := range ids[done : done+size] {
 				s, id := sub(), newID()
-				sl := &sealer{db: db, table: "push_subscriptions", id: id}
-				endpoint, label := sl.seal("endpoint", s.Endpoint), sl.seal("label", s.Label)
-				keys, err := db.sealJSON("push_subscriptions", "keys", id, s.Keys)
+				sl := db.sealerOf(ctx, tx, "push_subscriptions", id, userID)
+				kj, err := json.Marshal(s.Keys)
+				endpoint, label, keys := sl.seal("endpoint", s.Endpoint), sl.seal("label", s.Label), sl.seal("keys", string(kj))
 				if err = firstErr(err, sl.err); err != nil {
 					return err
 				}

@@ -128,9 +128,10 @@ func (db *core) setPasswordTx(ctx context.Context, tx *sql.Tx, actor, userID, pw
 func (area Accounts) SetTOTP(ctx context.Context, userID, secret string, recoveryHashes [][]byte) error {
 	db := area.db
 
-	ct, err := db.seal("users", "totp_secret", userID, secret)
-	if err != nil {
-		return err
+	s := db.sealerOf(ctx, nil, "users", userID, userID)
+	ct := s.seal("totp_secret", secret)
+	if s.err != nil {
+		return s.err
 	}
 	return db.inTx(ctx, func(tx *sql.Tx) error {
 		if _, err := tx.ExecContext(ctx, `UPDATE users SET totp_secret_ct = $1, totp_enabled = $2 WHERE id = $3`, ct, secret != "", userID); err != nil {

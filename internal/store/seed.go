@@ -72,6 +72,11 @@ func (d *DB) SeedMembers(ctx context.Context, n int, passwordHash string, progre
 				return err
 			}
 			defer inRegion.Close()
+			keys, err := tx.PrepareContext(ctx, `INSERT INTO member_keys (user_id, key_ct, created_at) VALUES ($1, $2, $3)`)
+			if err != nil {
+				return err
+			}
+			defer keys.Close()
 			now := db.now().UTC()
 			for i := range size {
 				k := done + i
@@ -80,7 +85,11 @@ func (d *DB) SeedMembers(ctx context.Context, n int, passwordHash string, progre
 				email := username + "@example.org"
 				mobile := fmt.Sprintf("+447700900%03d", k%1000)
 				wantsEmail, wantsSMS := k%2 == 0, k%4 == 0
-				s := &sealer{db: db, table: "users", id: id}
+				key, wrapped, err := db.newMemberKey(id)
+				if err != nil {
+					return err
+				}
+				s := &sealer{db: db, table: "users", id: id, key: key}
 				nameIdx, nameCT := s.index(vault.KindUsername, username), s.seal("username", username)
 				s.table = "profiles"
 				workCT := s.seal("work_name", seedWorkNames[rng.IntN(len(seedWorkNames))])
@@ -91,6 +100,9 @@ func (d *DB) SeedMembers(ctx context.Context, n int, passwordHash string, progre
 				}
 				if _, err := users.ExecContext(ctx, id, nameIdx, nameCT, passwordHash, now); err != nil {
 					return fmt.Errorf("seed user: %w", err)
+				}
+				if _, err := keys.ExecContext(ctx, id, wrapped, now); err != nil {
+					return fmt.Errorf("seed member key: %w", err)
 				}
 				gender := scheme.DefaultGenders[rng.IntN(len(scheme.DefaultGenders))].Slug
 				sector := sectors[rng.IntN(len(sectors))].Slug

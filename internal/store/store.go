@@ -51,6 +51,7 @@ type core struct {
 	read    *sql.DB
 	jobs    inserter
 	vault   *vault.Vault
+	keys    *memberKeyCache // members' opened data keys (memberkeys.go)
 	now     func() time.Time
 
 	sweepMu sync.Mutex // sweepThrottles, once a minute
@@ -201,7 +202,7 @@ func sqliteDSN(path string, readOnly bool) string {
 // seals and opens personal fields; it may be nil for commands that touch
 // none (migrate, audit verify), and methods that need it then fail.
 func Open(ctx context.Context, src Source, v *vault.Vault) (*DB, error) {
-	db := newDB(&core{dialect: src.Dialect, vault: v, now: time.Now})
+	db := newDB(&core{dialect: src.Dialect, vault: v, keys: newMemberKeyCache(), now: time.Now})
 	switch src.Dialect {
 	case SQLite:
 		if dir := filepath.Dir(src.Path); dir != "" {
