@@ -31,6 +31,7 @@ import (
 	"uglymugs/internal/town"
 	"uglymugs/internal/training"
 	"uglymugs/internal/translation"
+	"uglymugs/internal/vocab"
 	"uglymugs/internal/web"
 )
 
@@ -215,6 +216,7 @@ func serve(ctx context.Context, ln net.Listener, db *store.DB, cfg serveConfig, 
 		Translations: translations,
 		Towns:        town.New(db),
 		Training:     trainings,
+		Vocab:        vocab.New(db),
 		Push:         push.New(db, cfg.push),
 		Health:       db,
 	}, log, reg)

@@ -195,3 +195,10 @@ func minDigits(region string) int {
 	}
 	return len(phonenumbers.GetNationalSignificantNumber(ex))
 }
+
+// KnownPhoneRegion says whether code is a region (an upper-case ISO 3166
+// code such as "GB" or "IE") whose numbering plan Phone can read numbers
+// by.
+func KnownPhoneRegion(code string) bool {
+	return phonenumbers.GetSupportedRegions()[code]
+}

@@ -73,6 +73,9 @@ func (area Reports) Stats(ctx context.Context, f stats.Filter, hours scheme.Work
 	if out.IncidentTypes, err = q.categories(`SELECT slug, name FROM incident_types ORDER BY position, slug`); err != nil {
 		return out, fmt.Errorf("statistics: incident types: %w", err)
 	}
+	if out.Genders, err = q.categories(`SELECT slug, name FROM genders ORDER BY position, slug`); err != nil {
+		return out, fmt.Errorf("statistics: genders: %w", err)
+	}
 	if out.Members, err = q.members(); err != nil {
 		return out, fmt.Errorf("statistics: members: %w", err)
 	}

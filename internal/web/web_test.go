@@ -31,6 +31,7 @@ import (
 	"uglymugs/internal/town"
 	"uglymugs/internal/training"
 	"uglymugs/internal/translation"
+	"uglymugs/internal/vocab"
 	"uglymugs/internal/web"
 )
 
@@ -92,7 +93,7 @@ func services(t testing.TB, db *store.DB, accounts *account.Service, limits chec
 	alerts := alert.New(db, hours.Location)
 	alerts.Urgent.Hours.Settings = set
 	return web.Services{Accounts: accounts, Reports: reports, Alerts: alerts,
-		Checks: checks, Police: pol, Content: contents, Settings: set, Translations: translations, Towns: town.New(db), Health: db,
+		Checks: checks, Police: pol, Content: contents, Settings: set, Translations: translations, Towns: town.New(db), Vocab: vocab.New(db), Health: db,
 		Training: training.New(db, set, time.UTC, "http://test.example.org/signin"),
 		Push:     push.New(db, pushaddr.Policy{})}
 }

@@ -70,6 +70,7 @@ var staffGroups = []struct {
 	}},
 	{"Settings", true, []NavItem{
 		{Label: "Settings", URL: "/admin/settings"},
+		{Label: "Lists", URL: "/admin/lists"},
 		{Label: "Towns", URL: "/admin/towns"},
 		{Label: "On call", URL: "/admin/on-call"},
 		{Label: "API keys", URL: "/admin/api-keys"},

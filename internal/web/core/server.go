@@ -25,6 +25,7 @@ import (
 	"uglymugs/internal/training"
 	"uglymugs/internal/translation"
 	"uglymugs/internal/vault"
+	"uglymugs/internal/vocab"
 )
 
 // Scheme is how the scheme presents itself now: its settings, read
@@ -94,6 +95,9 @@ type Services struct {
 	Towns *town.Service
 	// Training is the training for member organisations.
 	Training *training.Service
+	// Vocab is the scheme's lists (regions, incident types, sectors,
+	// genders), which admins keep.
+	Vocab *vocab.Service
 	// Push is members' push notifications and discreet mode; nil: push off.
 	Push   *push.Service
 	Health Health
@@ -126,6 +130,7 @@ type Server struct {
 	Translations *translation.Service
 	Towns        *town.Service
 	Training     *training.Service
+	Vocab        *vocab.Service
 	Push         *push.Service
 	views        *viewSets
 	assets       *assets
@@ -163,11 +168,14 @@ func New(cfg Config, svc Services, log *slog.Logger, reg *prometheus.Registry) (
 	if svc.Training == nil {
 		return nil, errors.New("web: no training service")
 	}
+	if svc.Vocab == nil {
+		return nil, errors.New("web: no lists service")
+	}
 	watchUnreadable(svc.Health, reg, log)
 	return &Server{
 		Config: cfg, health: svc.Health, Content: svc.Content, Accounts: svc.Accounts, Reports: svc.Reports,
 		Alerts: svc.Alerts, Checks: svc.Checks, Police: svc.Police, Settings: svc.Settings, Log: log, views: views, assets: a, Words: words,
-		Translations: svc.Translations, Towns: svc.Towns, Training: svc.Training, Push: svc.Push,
+		Translations: svc.Translations, Towns: svc.Towns, Training: svc.Training, Vocab: svc.Vocab, Push: svc.Push,
 		metrics: newHTTPMetrics(reg), reg: reg,
 		termsHTML:  map[termsKey]template.HTML{},
 		writeSlots: make(chan struct{}, cmp.Or(cfg.WriteSlots, 8)),

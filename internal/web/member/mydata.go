@@ -77,8 +77,11 @@ func (s *server) myDataPage(w http.ResponseWriter, r *http.Request, u scheme.Use
 		return err
 	}
 	loc := core.Loc(r)
-	l := s.Content.Lists()
-	v := MyDataView{MemberData: e, Gender: scheme.SlugName(scheme.Genders, e.Profile.Gender), Sector: l.SectorName(e.Profile.Sector),
+	l, err := s.Content.Lists(r.Context())
+	if err != nil {
+		return err
+	}
+	v := MyDataView{MemberData: e, Gender: cmp.Or(l.GenderName(e.Profile.Gender), e.Profile.Gender), Sector: l.SectorName(e.Profile.Sector),
 		Membership: core.TypeNames[scheme.MembershipType(e.Profile.Membership)], Created: s.Date(loc, e.User.CreatedAt, core.DateLong)}
 	var regions []string
 	for _, slug := range e.Profile.Regions {
