@@ -14,9 +14,9 @@ Usage:
   uglymugs demo  [--addr HOST:PORT]      serve a fresh database of fictional data
   uglymugs demo code USERNAME            the current second-factor code of a demo staff login
   uglymugs migrate [--db DB]             bring the database schema up to date
-  uglymugs backup --out FILE --recipient AGE_PUBLIC_KEY [--db DB]
+  uglymugs backup --out FILE --member-keys KEYS_FILE --recipient AGE_PUBLIC_KEY [--db DB]
                                          an encrypted copy of a SQLite database, while it serves
-  uglymugs restore --in FILE --identity AGE_KEY_FILE --db NEW_PATH
+  uglymugs restore --in FILE --member-keys KEYS_FILE --identity AGE_KEY_FILE --db NEW_PATH
                                          decrypt a backup into a new file and check it
   uglymugs seed --members N [--db DB]    add N made-up members (benchmarks and load tests only)
   uglymugs user add --username NAME --role coordinator|admin [--db DB] [--keys FILE]

@@ -30,7 +30,9 @@ import (
 	"uglymugs/internal/store"
 	"uglymugs/internal/support"
 	"uglymugs/internal/town"
+	"uglymugs/internal/training"
 	"uglymugs/internal/translation"
+	"uglymugs/internal/vocab"
 	"uglymugs/internal/web"
 )
 
@@ -149,9 +151,11 @@ func serve(ctx context.Context, ln net.Listener, db *store.DB, cfg serveConfig, 
 	if err != nil {
 		return err
 	}
+	set := settings.New(db, cfg.firstRun, cfg.hours.Location)
+	trainings := training.New(db, set, cfg.hours.Location, cfg.siteURL())
 	q, err := jobs.New(db, log, jobs.Options{
 		Workers:  cfg.workers,
-		Register: jobs.RegisterWorkers(db, log, reg, send, cfg.retention),
+		Register: jobs.RegisterWorkers(db, log, reg, send, cfg.retention, trainings),
 		Periodic: jobs.Periodic(),
 	})
 	if err != nil {
@@ -160,7 +164,6 @@ func serve(ctx context.Context, ln net.Listener, db *store.DB, cfg serveConfig, 
 	// The flags are the settings' first-run values only: once stored, the
 	// database's settings (an admin's, on the Settings page) count, on
 	// every instance alike.
-	set := settings.New(db, cfg.firstRun, cfg.hours.Location)
 	differ, err := set.Seed(ctx)
 	if err != nil {
 		return fmt.Errorf("settings: %w", err)
@@ -214,6 +217,8 @@ func serve(ctx context.Context, ln net.Listener, db *store.DB, cfg serveConfig, 
 		Translations: translations,
 		Towns:        town.New(db),
 		Support:      support.New(db),
+		Training:     trainings,
+		Vocab:        vocab.New(db),
 		Push:         push.New(db, cfg.push),
 		Health:       db,
 	}, log, reg)

@@ -5,6 +5,12 @@
 // public key: it can make backups but not read them; whoever restores
 // needs the private key (kept offline) and, to read the data inside, the
 // vault key file (kept apart from both).
+//
+// Members' data keys (table member_keys) are taken out of the copy and
+// written to a file of their own, of the same moment. Data backups are
+// kept as long as the scheme keeps backups; only the newest keys file is
+// kept. A backup is restored with the newest keys, so a member who has
+// left since it was taken is in it only as values nobody can open.
 package backup
 
 import (
@@ -53,35 +59,40 @@ func ReadIdentities(path string) ([]age.Identity, error) {
 }
 
 // SQLite writes an encrypted copy of the database db (an open SQLite
-// database) to w. The plain copy exists only for the moment it takes to
-// encrypt it, in a directory only this user can read, next to tmpDir.
-func SQLite(ctx context.Context, db *sql.DB, tmpDir string, w io.Writer, to ...age.Recipient) (n int64, err error) {
+// database) to w, without members' data keys, and those keys, of the same
+// moment and encrypted to the same recipients, to keys. The plain copy
+// exists only for the moment it takes to encrypt it, in a directory only
+// this user can read, next to tmpDir.
+func SQLite(ctx context.Context, db *sql.DB, tmpDir string, w, keys io.Writer, to ...age.Recipient) (n int64, nkeys int, err error) {
 	dir, err := os.MkdirTemp(tmpDir, "uglymugs-backup-")
 	if err != nil {
-		return 0, fmt.Errorf("backup: %w", err)
+		return 0, 0, fmt.Errorf("backup: %w", err)
 	}
 	defer func() { err = errors.Join(err, os.RemoveAll(dir)) }()
 	snap := filepath.Join(dir, "snapshot.db")
 	// A consistent copy, read in one transaction while writers go on.
 	if _, err := db.ExecContext(ctx, `VACUUM INTO $1`, snap); err != nil {
-		return 0, fmt.Errorf("backup: copying the database: %w", err)
+		return 0, 0, fmt.Errorf("backup: copying the database: %w", err)
+	}
+	if nkeys, err = takeKeys(ctx, snap, keys, to); err != nil {
+		return 0, 0, err
 	}
 	f, err := os.Open(snap) // #nosec G304 -- the copy just made, in our private directory
 	if err != nil {
-		return 0, fmt.Errorf("backup: %w", err)
+		return 0, 0, fmt.Errorf("backup: %w", err)
 	}
 	defer f.Close()
 	enc, err := age.Encrypt(w, to...)
 	if err != nil {
-		return 0, fmt.Errorf("backup: %w", err)
+		return 0, 0, fmt.Errorf("backup: %w", err)
 	}
 	if n, err = io.Copy(enc, f); err != nil {
-		return n, fmt.Errorf("backup: encrypting: %w", err)
+		return n, 0, fmt.Errorf("backup: encrypting: %w", err)
 	}
 	if err := enc.Close(); err != nil {
-		return n, fmt.Errorf("backup: encrypting: %w", err)
+		return n, 0, fmt.Errorf("backup: encrypting: %w", err)
 	}
-	return n, nil
+	return n, nkeys, nil
 }
 
 // RestoreSQLite decrypts a backup into a new database file at path, which

@@ -289,6 +289,16 @@ func TestSeed_TellsACoherentStory(t *testing.T) {
 		if referred != 1 {
 			t.Errorf("%d referrals, want 1", referred)
 		}
+		t.Run("training: two events to come, the outreach project overdue and booked", func(t *testing.T) {
+			up, err := db.Training.UpcomingTrainingEvents(ctx, now)
+			if err != nil || len(up) != 2 || up[0].Booked != 1 || up[1].Town != "leeds" {
+				t.Fatalf("events to come: %+v %v", up, err)
+			}
+			overdue, err := db.Training.OverdueOrganisations(ctx, now, scheme.DefaultTrainingDueDays, scheme.Page{})
+			if err != nil || len(overdue.Items) != 1 || overdue.Items[0].Name != "Northern Lights Outreach" || !overdue.Items[0].Booked {
+				t.Errorf("overdue: %+v %v", overdue.Items, err)
+			}
+		})
 	})
 }
 

@@ -210,3 +210,10 @@ func PhoneForPeople(e164, homeRegion string) string {
 	}
 	return phonenumbers.Format(n, phonenumbers.INTERNATIONAL)
 }
+
+// KnownPhoneRegion says whether code is a region (an upper-case ISO 3166
+// code such as "GB" or "IE") whose numbering plan Phone can read numbers
+// by.
+func KnownPhoneRegion(code string) bool {
+	return phonenumbers.GetSupportedRegions()[code]
+}

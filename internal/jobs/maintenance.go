@@ -33,8 +33,15 @@ type Senders struct {
 	PushRate float64
 }
 
-// RegisterWorkers returns the registration of every worker the service runs.
-func RegisterWorkers(db *store.DB, log *slog.Logger, reg prometheus.Registerer, send Senders, keep store.Retention) func(*river.Workers) {
+// Reminder reminds organisations whose training is overdue
+// (training.Service): the jobs package needs only this of it.
+type Reminder interface {
+	Remind(ctx context.Context) (int, error)
+}
+
+// RegisterWorkers returns the registration of every worker the service
+// runs; remind is the training's reminder (nil: none).
+func RegisterWorkers(db *store.DB, log *slog.Logger, reg prometheus.Registerer, send Senders, keep store.Retention, remind Reminder) func(*river.Workers) {
 	intact := prometheus.NewGauge(prometheus.GaugeOpts{
 		Name: "uglymugs_audit_chain_intact",
 		Help: "1 if the audit log's hash chain verified at the last check, 0 if it is broken.",
@@ -45,6 +52,8 @@ func RegisterWorkers(db *store.DB, log *slog.Logger, reg prometheus.Registerer, 
 	return func(ws *river.Workers) {
 		river.AddWorker(ws, &auditVerifyWorker{db: db, log: log, intact: intact})
 		river.AddWorker(ws, &retentionWorker{db: db, log: log, keep: keep})
+		river.AddWorker(ws, &trainingRemindWorker{remind: remind, log: log})
+		river.AddWorker(ws, &memberKeysWorker{db: db, log: log})
 		nw := &notify.Worker{Source: db.Deliveries, Log: log, Sent: sent,
 			BulkLimit: rate.NewLimiter(rate.Limit(cmp.Or(send.EmailRate, notify.DefaultEmailRate)), 1)}
 		// Assign only non-nil senders: a nil pointer in an interface is not nil.
@@ -80,7 +89,64 @@ func Periodic() []*river.PeriodicJob {
 		river.NewPeriodicJob(river.PeriodicInterval(24*time.Hour),
 			func() (river.JobArgs, *river.InsertOpts) { return RetentionArgs{}, nil },
 			&river.PeriodicJobOpts{RunOnStart: true}),
+		river.NewPeriodicJob(river.PeriodicInterval(6*time.Hour),
+			func() (river.JobArgs, *river.InsertOpts) { return TrainingRemindArgs{}, nil },
+			&river.PeriodicJobOpts{RunOnStart: true}),
+		river.NewPeriodicJob(river.PeriodicInterval(24*time.Hour),
+			func() (river.JobArgs, *river.InsertOpts) { return MemberKeysArgs{}, nil },
+			&river.PeriodicJobOpts{RunOnStart: true}),
 	}, notify.AlertDeliverSweep(time.Minute)...)
+}
+
+// MemberKeysArgs asks for every account made before members' data keys to
+// be given one, with what is hers resealed under it (store.ResealMembers).
+// Once all have one it finds nothing to do.
+type MemberKeysArgs struct{}
+
+func (MemberKeysArgs) Kind() string { return "member_keys" }
+
+type memberKeysWorker struct {
+	river.WorkerDefaults[MemberKeysArgs]
+	db  *store.DB
+	log *slog.Logger
+}
+
+// Timeout lets one pass over a large scheme's older accounts finish; each
+// account is its own transaction, so a pass cut short loses nothing.
+func (w *memberKeysWorker) Timeout(*river.Job[MemberKeysArgs]) time.Duration { return time.Hour }
+
+func (w *memberKeysWorker) Work(ctx context.Context, _ *river.Job[MemberKeysArgs]) error {
+	n, err := w.db.ResealMembers(ctx, 500)
+	if n > 0 {
+		w.log.InfoContext(ctx, "members' data keys made, their values resealed", "accounts", n)
+	}
+	return err
+}
+
+// TrainingRemindArgs asks for the key contacts of organisations whose
+// training is overdue to be reminded. Each organisation is reminded at
+// most once in each due period, recorded with the messages, so running
+// it often (and again after a restart) sends nothing twice.
+type TrainingRemindArgs struct{}
+
+func (TrainingRemindArgs) Kind() string { return "training_remind" }
+
+type trainingRemindWorker struct {
+	river.WorkerDefaults[TrainingRemindArgs]
+	remind Reminder
+	log    *slog.Logger
+}
+
+func (w *trainingRemindWorker) Work(ctx context.Context, _ *river.Job[TrainingRemindArgs]) error {
+	if w.remind == nil {
+		return nil
+	}
+	n, err := w.remind.Remind(ctx)
+	if err != nil {
+		return err
+	}
+	w.log.InfoContext(ctx, "training reminders queued", "organisations", n)
+	return nil
 }
 
 // DefaultRetention is how long records are kept unless configured:

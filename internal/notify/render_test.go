@@ -31,6 +31,8 @@ var allKeys = []string{
 	outbox.TemplatePasswordResetCode,
 	outbox.TemplateReportMessage,
 	outbox.TemplateStaffLoginCreated,
+	outbox.TemplateTrainingCancelled,
+	outbox.TemplateTrainingDue,
 }
 
 // fullParams has every param a template may use, at its longest, and some

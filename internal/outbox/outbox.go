@@ -27,8 +27,10 @@ const (
 	TemplateAccountRevoked           = "account_revoked"
 	TemplateStaffLoginCreated        = "staff_login_created"
 	TemplateReportMessage            = "report_message"
-	TemplateAlertPublished           = "alert_published" // "url": the alert's page (email only; the SMS names nothing)
-	TemplateDisclosureMade           = "disclosure_made" // "url": the account page, where the member reads about it
+	TemplateAlertPublished           = "alert_published"    // "url": the alert's page (email only; the SMS names nothing)
+	TemplateDisclosureMade           = "disclosure_made"    // "url": the account page, where the member reads about it
+	TemplateTrainingDue              = "training_due"       // "url": the sign-in page; to an overdue organisation's key contacts
+	TemplateTrainingCancelled        = "training_cancelled" // "url": the sign-in page; to key contacts with places on a cancelled event
 	// TemplateContactMessage goes to the scheme's own inbox, never to a
 	// member: it carries what a visitor wrote in the contact form
 	// ("name", "reply", "message"), kept encrypted until it is sent.

@@ -187,12 +187,6 @@ type Application struct {
 	Org         *Organisation     `json:"org,omitempty"`
 }
 
-// Genders and the monitoring choices offered; "" means not answered.
-var Genders = []struct{ Slug, Name string }{
-	{"woman", "Woman"}, {"man", "Man"}, {"non-binary", "Non-binary"},
-	{"other", "In another way"}, {"prefer-not", "Prefer not to say"},
-}
-
 // APIKeyPrefix starts every partner key, so that the API can tell a key
 // from a member's session token without a look-up.
 const APIKeyPrefix = "umpk_"
@@ -234,6 +228,7 @@ type MemberData struct {
 	RecoveryCodes int              `json:"recovery_codes_left"`
 	Disclosures   []MyDisclosure   `json:"disclosures"`
 	Activity      []MyActivity     `json:"activity"`
+	Training      []MyTraining     `json:"training"`
 }
 
 // MemberRow is one line of the coordinators' list of who is who.

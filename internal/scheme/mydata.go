@@ -112,14 +112,22 @@ type MyActivity struct {
 // ForReporter is c as its reporter sees it: without the offenders' link ids
 // or the identifiers' normalised forms, which are the scheme's work.
 func (c ReportContent) ForReporter() ReportContent {
-	c.Offenders = append([]Offender(nil), c.Offenders...)
+	c.Offenders = append([]Offender{}, c.Offenders...)
 	for i := range c.Offenders {
 		c.Offenders[i].ID, c.Offenders[i].ProfileID = "", ""
-		ids := append([]Identifier(nil), c.Offenders[i].Identifiers...)
+		ids := append([]Identifier{}, c.Offenders[i].Identifiers...)
 		for j := range ids {
 			ids[j].Normalised = ""
 		}
 		c.Offenders[i].Identifiers = ids
 	}
 	return c
+}
+
+// MyTraining is a place she was booked on at the scheme's training, and
+// whether she attended (nil: not recorded yet).
+type MyTraining struct {
+	Event    string    `json:"event"`
+	StartsAt time.Time `json:"starts_at"`
+	Attended *bool     `json:"attended"`
 }

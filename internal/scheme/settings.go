@@ -31,6 +31,9 @@ type Settings struct {
 	// RequireApproval makes publishing an alert need a second
 	// coordinator's approval.
 	RequireApproval bool
+	// TrainingDueDays is within how many days of joining an organisation
+	// should have attended the scheme's training (training.go).
+	TrainingDueDays int
 }
 
 // Keys of the settings in the settings table.
@@ -44,14 +47,16 @@ const (
 	SettingClosed          = "hours.closed" // "2026-12-25,2026-12-28"
 	SettingChecksPerDay    = "checks.per_day"
 	SettingChecksPerMinute = "checks.per_minute"
-	// SettingRequireApproval (alert.go) is the last.
+	// SettingRequireApproval (alert.go) and SettingTrainingDueDays
+	// (training.go) are the last.
 )
 
 // DefaultSettings are the settings of a new scheme with no flags given.
 func DefaultSettings() Settings {
 	w := DefaultWorkingHours(nil)
 	return Settings{Name: "Ugly Mugs", ContactEmail: "help@uglymugs.example.org", QuickExitURL: "https://www.bbc.co.uk/weather",
-		Open: w.Open, Close: w.Close, Days: w.Days, Closed: map[string]bool{}, ChecksPerDay: 50, ChecksPerMinute: 10, RequireApproval: true}
+		Open: w.Open, Close: w.Close, Days: w.Days, Closed: map[string]bool{}, ChecksPerDay: 50, ChecksPerMinute: 10, RequireApproval: true,
+		TrainingDueDays: DefaultTrainingDueDays}
 }
 
 // WeekdayCodes name the weekdays in the settings, by time.Weekday.
@@ -89,6 +94,7 @@ func (s Settings) Values() map[string]string {
 		SettingOpen: Clock(s.Open), SettingClose: Clock(s.Close), SettingDays: strings.Join(days, ","),
 		SettingClosed: strings.Join(s.ClosedList(), ","), SettingChecksPerDay: strconv.Itoa(s.ChecksPerDay),
 		SettingChecksPerMinute: strconv.Itoa(s.ChecksPerMinute), SettingRequireApproval: strconv.FormatBool(s.RequireApproval),
+		SettingTrainingDueDays: strconv.Itoa(s.TrainingDueDays),
 	}
 }
 
@@ -145,6 +151,7 @@ func SettingsFrom(def Settings, stored map[string]string) Settings {
 	set(SettingChecksPerDay, number(&s.ChecksPerDay))
 	set(SettingChecksPerMinute, number(&s.ChecksPerMinute))
 	set(SettingRequireApproval, func(v string) bool { s.RequireApproval = v != "false"; return true })
+	set(SettingTrainingDueDays, number(&s.TrainingDueDays))
 	return s
 }
 
@@ -195,7 +202,8 @@ const (
 
 // Problems checks the settings and names what is wrong with each, by the
 // Settings page's field names (name, contact_email, quick_exit_url, open,
-// close, days, closed_days, checks_per_day, checks_per_minute), in plain
+// close, days, closed_days, checks_per_day, checks_per_minute,
+// training_due_days), in plain
 // words. The page and the command-line flags are held to the same rules.
 func (s Settings) Problems() map[string]string {
 	p := map[string]string{}
@@ -230,6 +238,9 @@ func (s Settings) Problems() map[string]string {
 	}
 	if s.ChecksPerMinute < 1 || s.ChecksPerMinute > s.ChecksPerDay {
 		p["checks_per_minute"] = "Give a whole number from 1 to the checks allowed in a day."
+	}
+	if msg := TrainingDueDaysProblem(s.TrainingDueDays); msg != "" {
+		p["training_due_days"] = msg
 	}
 	return p
 }

@@ -150,13 +150,15 @@ type Input struct {
 	ClosedDays                       string   // dates, one a line or separated by commas
 	ChecksPerDay, ChecksPerMinute    string
 	RequireApproval                  bool
+	TrainingDueDays                  string // days from joining
 }
 
 // InputOf is the settings as the form shows them.
 func InputOf(cur scheme.Settings) Input {
 	in := Input{Name: cur.Name, ContactEmail: cur.ContactEmail, QuickExitURL: cur.QuickExitURL,
 		Open: scheme.Clock(cur.Open), Close: scheme.Clock(cur.Close), ClosedDays: strings.Join(cur.ClosedList(), "\n"),
-		ChecksPerDay: strconv.Itoa(cur.ChecksPerDay), ChecksPerMinute: strconv.Itoa(cur.ChecksPerMinute), RequireApproval: cur.RequireApproval}
+		ChecksPerDay: strconv.Itoa(cur.ChecksPerDay), ChecksPerMinute: strconv.Itoa(cur.ChecksPerMinute), RequireApproval: cur.RequireApproval,
+		TrainingDueDays: strconv.Itoa(cur.TrainingDueDays)}
 	for d, worked := range cur.Days {
 		if worked {
 			in.Days = append(in.Days, scheme.WeekdayCodes[d])
@@ -193,6 +195,7 @@ func (in Input) parse() (scheme.Settings, map[string]string) {
 	}
 	s.ChecksPerDay = number("checks_per_day", in.ChecksPerDay)
 	s.ChecksPerMinute = number("checks_per_minute", in.ChecksPerMinute)
+	s.TrainingDueDays = number("training_due_days", in.TrainingDueDays)
 	for field, problem := range s.Problems() {
 		if p[field] == "" {
 			p[field] = problem

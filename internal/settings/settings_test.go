@@ -129,6 +129,9 @@ func TestUpdate_NamesEachProblemAndStoresNothing(t *testing.T) {
 			{"checks_per_day", func(in *settings.Input) { in.ChecksPerDay = "100001" }},
 			{"checks_per_minute", func(in *settings.Input) { in.ChecksPerMinute = "51" }},
 			{"checks_per_minute", func(in *settings.Input) { in.ChecksPerMinute = "ten" }},
+			{"training_due_days", func(in *settings.Input) { in.TrainingDueDays = "0" }},
+			{"training_due_days", func(in *settings.Input) { in.TrainingDueDays = "3651" }},
+			{"training_due_days", func(in *settings.Input) { in.TrainingDueDays = "ninety" }},
 		}
 		for _, c := range cases {
 			in := good

@@ -30,14 +30,6 @@ var (
 	outcomeNames  = []Category{{"approved", "Approved"}, {"rejected", "Rejected"}}
 )
 
-func genderNames() []Category {
-	var out []Category
-	for _, g := range scheme.Genders {
-		out = append(out, Category{g.Slug, g.Name})
-	}
-	return out
-}
-
 func contactNames() []Category {
 	var out []Category
 	for _, c := range scheme.ContactMethods {
@@ -187,7 +179,7 @@ func memberTables(f Figures) []Table {
 	return []Table{
 		typeTable,
 		countTable("members-gender", "Members by gender", "As members describe themselves; the question is optional.",
-			"Gender", "Members", categoryRows(genderNames(), m.ByGender, true), m.Total, true),
+			"Gender", "Members", categoryRows(f.Genders, m.ByGender, true), m.Total, true),
 		countTable("members-sector", "Members by sector of work", "The question is optional.",
 			"Sector", "Members", categoryRows(f.Sectors, m.BySector, true), m.Total, true),
 		countTable("members-region", "Members by region", "A member who works in several regions counts in each, so these do not add up to the number of members.",

@@ -22,6 +22,7 @@ func sampleFigures() Figures {
 		Location: testLoc,
 		Regions:  []Category{{"london", "London"}, {"wales", "Wales"}},
 		Sectors:  []Category{{"street", "Street"}},
+		Genders:  []Category{{"woman", "Woman"}, {"man", "Man"}},
 		Members: MemberFigures{Total: 3, Staff: 2, ByType: map[string]int{"individual": 2, "project": 1},
 			ByGender: map[string]int{"woman": 2, "": 1}, BySector: map[string]int{"street": 1, "gone": 1, "": 1},
 			ByRegion: map[string]int{"london": 3, "wales": 1}, ByMonth: map[string]int{"2026-01": 1, "2026-03": 2}},

@@ -45,8 +45,8 @@ type Figures struct {
 	Since time.Time
 
 	// The scheme's own lists, in order, so that every category shows, even
-	// with nothing in it.
-	Regions, Sectors, IncidentTypes []Category
+	// with nothing in it; retired values too, which old records hold.
+	Regions, Sectors, IncidentTypes, Genders []Category
 	// SupportKinds are the kinds of help of the support services.
 	SupportKinds []Category
 

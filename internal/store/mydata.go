@@ -58,7 +58,7 @@ func (area Accounts) ExportUser(ctx context.Context, userID string) (scheme.Memb
 		return e, err
 	}
 	for _, part := range []func(context.Context, string, *scheme.MemberData) error{
-		db.myReports, db.myDrafts, db.myChecks, db.myAlerts, db.myNotifications, db.mySignIns, db.myDisclosures, db.myActivity,
+		db.myReports, db.myDrafts, db.myChecks, db.myAlerts, db.myNotifications, db.mySignIns, db.myDisclosures, db.myActivity, db.myTraining,
 	} {
 		if err := part(ctx, userID, &e); err != nil {
 			return e, err
@@ -68,7 +68,7 @@ func (area Accounts) ExportUser(ctx context.Context, userID string) (scheme.Memb
 	// "not known".
 	e.SessionList, e.Reports, e.Drafts, e.Checks = nonNil(e.SessionList), nonNil(e.Reports), nonNil(e.Drafts), nonNil(e.Checks)
 	e.Alerts, e.Notifications, e.Resets = nonNil(e.Alerts), nonNil(e.Notifications), nonNil(e.Resets)
-	e.Disclosures, e.Activity = nonNil(e.Disclosures), nonNil(e.Activity)
+	e.Disclosures, e.Activity, e.Training = nonNil(e.Disclosures), nonNil(e.Activity), nonNil(e.Training)
 	return e, nil
 }
 
@@ -255,5 +255,20 @@ func (db *core) myActivity(ctx context.Context, userID string, e *scheme.MemberD
 	e.Activity, err = queryRows(ctx, db.read, func(rows rowScanner) (a scheme.MyActivity, err error) {
 		return a, rows.Scan(&a.Action, &a.At)
 	}, `SELECT action, at FROM audit_log WHERE actor = $1 ORDER BY seq`, userID)
+	return err
+}
+
+// myTraining adds the training places she was booked on, and whether she
+// attended.
+func (db *core) myTraining(ctx context.Context, userID string, e *scheme.MemberData) (err error) {
+	e.Training, err = queryRows(ctx, db.read, func(rows rowScanner) (t scheme.MyTraining, err error) {
+		var attended sql.NullBool
+		err = rows.Scan(&t.Event, &t.StartsAt, &attended)
+		if attended.Valid {
+			t.Attended = &attended.Bool
+		}
+		return t, err
+	}, `SELECT e.title, e.starts_at, b.attended FROM training_bookings b JOIN training_events e ON e.id = b.event_id
+		WHERE b.user_id = $1 ORDER BY e.starts_at, b.id`, userID)
 	return err
 }

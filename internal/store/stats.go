@@ -73,6 +73,9 @@ func (area Reports) Stats(ctx context.Context, f stats.Filter, hours scheme.Work
 	if out.IncidentTypes, err = q.categories(`SELECT slug, name FROM incident_types ORDER BY position, slug`); err != nil {
 		return out, fmt.Errorf("statistics: incident types: %w", err)
 	}
+	if out.Genders, err = q.categories(`SELECT slug, name FROM genders ORDER BY position, slug`); err != nil {
+		return out, fmt.Errorf("statistics: genders: %w", err)
+	}
 	for _, k := range scheme.SupportKinds {
 		out.SupportKinds = append(out.SupportKinds, stats.Category{Key: k.Slug, Name: k.Name})
 	}

@@ -83,6 +83,10 @@ type DB struct {
 	Push  Push
 	// Support holds the directory of support services and referrals to them.
 	Support Support
+	// Training holds training events, bookings, attendance and reminders.
+	Training Training
+	// Vocab holds the scheme's lists as admins keep them.
+	Vocab Vocab
 }
 
 // Accounts holds applications, members, staff and their credentials.
@@ -124,6 +128,8 @@ func newDB(c *core) *DB {
 	db.Towns = Towns{c}
 	db.Push = Push{c}
 	db.Support = Support{c}
+	db.Training = Training{c}
+	db.Vocab = Vocab{c}
 	c.top = db
 	return db
 }

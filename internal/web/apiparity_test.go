@@ -125,6 +125,10 @@ var webTwins = map[string]twin{
 	"POST /organisation/staff":              {api: "POST /api/v1/organisation/staff"},
 	"POST /organisation/staff/{id}/disable": {api: "POST /api/v1/organisation/staff/{id}/disable"},
 	"POST /organisation/staff/{id}/enable":  {api: "POST /api/v1/organisation/staff/{id}/enable"},
+	// A key contact's training: her organisation's standing and places.
+	"GET /organisation/training":                       {api: "GET /api/v1/organisation/training"},
+	"POST /organisation/training/{id}/book":            {api: "POST /api/v1/organisation/training/events/{id}/bookings"},
+	"POST /organisation/training/bookings/{id}/cancel": {api: "POST /api/v1/organisation/training/bookings/{id}/cancel"},
 }
 
 // staffDesk says whether a route is the coordinators' or admins' (their

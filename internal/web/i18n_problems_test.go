@@ -79,6 +79,29 @@ func TestDomainProblems_InEveryCatalogue(t *testing.T) {
 		problems[e.Message] = true
 	}
 
+	// A key contact's booking of training, each way it can be refused.
+	future := scheme.TrainingEvent{Status: scheme.TrainingPublished, StartsAt: time.Now().Add(time.Hour), Places: 1}
+	for _, c := range []struct {
+		e      scheme.TrainingEvent
+		people []string
+	}{
+		{scheme.TrainingEvent{Status: scheme.TrainingCancelled}, []string{"a"}},
+		{future, nil},
+		{future, make([]string, scheme.MaxTrainingBooking+1)},
+		{future, []string{"stranger"}},
+		{future, []string{"a", "b"}},
+	} {
+		err := scheme.CanBookTraining(c.e, time.Now(), c.people, map[string]bool{"a": true, "b": true})
+		var e *scheme.Error
+		if !errors.As(err, &e) {
+			t.Fatalf("booking %v: %v", c.people, err)
+		}
+		if len(e.Fields) == 0 {
+			problems[e.Message] = true
+		}
+		add(e.Fields)
+	}
+
 	// A password too short and too long.
 	problems[password.Check("short")] = true
 	problems[password.Check(strings.Repeat("x", password.MaxLength+1))] = true

@@ -38,6 +38,7 @@ var keptBack = map[string]string{
 	"offenders":             "the offenders of her report, which are in the report as sent and as kept",
 	"alert_reports":         "listed in each report's alerts",
 	"police_export_reports": "listed in each report's shared_with_police",
+	"member_keys":           "her data key, which opens what is hers; a key is never shown",
 	"alert_fanout_parts":    "a fan-out's place in the members' list, which may be her id; nothing about her",
 	"police_enquiries":      "those forwarded to her are in each report's police_enquiries; one not forwarded to her is the police's request to the scheme",
 }

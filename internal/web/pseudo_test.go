@@ -192,6 +192,16 @@ func TestPseudoLocale_AlertsChecksAndOrganisations(t *testing.T) {
 	_, fid, _ := strings.Cut(list, `href="/enquiries/`)
 	fid, _, _ = strings.Cut(fid, `"`)
 	allowed = append(allowed, "Example Police", "CID", "OP-EXAMPLE-1", "DC Example would like to talk to the reporter.")
+	// A training event with a place booked: the organisation's page shows
+	// both, and its standing. The event's title is the scheme's data.
+	ev, err := d.db.Training.PublishTrainingEvent(context.Background(), d.users["coordA"].ID, scheme.TrainingEvent{Title: "Safety and reporting", StartsAt: d.db.Now().Add(72 * time.Hour), Online: true, Places: 5})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := d.db.Training.BookTraining(context.Background(), d.users["org"], ev.ID, []string{d.users["orgstaff"].ID}); err != nil {
+		t.Fatal(err)
+	}
+	allowed = append(allowed, "Safety and reporting")
 	for _, p := range []struct{ who, method, path string }{
 		{"reporter", "GET", "/enquiries"},
 		{"reporter", "GET", "/enquiries/" + fid},
@@ -201,6 +211,7 @@ func TestPseudoLocale_AlertsChecksAndOrganisations(t *testing.T) {
 		{"member", "POST", "/check"},
 		{"org", "GET", "/account"},
 		{"org", "GET", "/organisation/staff"},
+		{"org", "GET", "/organisation/training"},
 		{"org", "GET", "/alerts/bulletin"},
 		{"org", "GET", "/alerts/" + a.ID + "/print"},
 	} {

@@ -18,7 +18,7 @@ import (
 func settingsForm(change func(url.Values)) url.Values {
 	f := url.Values{"name": {"Test Mugs"}, "contact_email": {"help@example.org"}, "quick_exit_url": {"https://neutral.example.org/weather"},
 		"open": {"09:00"}, "close": {"17:00"}, "days": {"mon", "tue", "wed", "thu", "fri"}, "closed_days": {""},
-		"checks_per_day": {"50"}, "checks_per_minute": {"10"}, "require_approval": {"true"}}
+		"checks_per_day": {"50"}, "checks_per_minute": {"10"}, "require_approval": {"true"}, "training_due_days": {"90"}}
 	if change != nil {
 		change(f)
 	}
@@ -133,6 +133,7 @@ func TestSettingsPage_RefusesBadValuesBesideEachFieldKeepingWhatWasTyped(t *test
 		f.Set("closed_days", "2026-12-25\nChristmas")
 		f.Set("checks_per_day", "lots")
 		f.Set("checks_per_minute", "0")
+		f.Set("training_due_days", "0")
 	})
 	status, _, page := d.do("admin", "POST", "/admin/settings", bad)
 	if status != http.StatusUnprocessableEntity {
@@ -147,6 +148,7 @@ func TestSettingsPage_RefusesBadValuesBesideEachFieldKeepingWhatWasTyped(t *test
 		"closed_days":       "&#34;Christmas&#34; is not a date written YYYY-MM-DD",
 		"checks_per_day":    "Give a whole number, for example 50.",
 		"checks_per_minute": "Give a whole number from 1 to the checks allowed in a day.",
+		"training_due_days": "Give a whole number of days from 1 to 3650.",
 	} {
 		if !strings.Contains(page, `id="`+field+`-error"`) || !strings.Contains(page, msg) || !strings.Contains(page, `href="#`+field+`"`) {
 			t.Errorf("%s: no %q beside it and in the summary", field, msg)

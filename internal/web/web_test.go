@@ -30,7 +30,9 @@ import (
 	"uglymugs/internal/store/storetest"
 	"uglymugs/internal/support"
 	"uglymugs/internal/town"
+	"uglymugs/internal/training"
 	"uglymugs/internal/translation"
+	"uglymugs/internal/vocab"
 	"uglymugs/internal/web"
 )
 
@@ -92,8 +94,9 @@ func services(t testing.TB, db *store.DB, accounts *account.Service, limits chec
 	alerts := alert.New(db, hours.Location)
 	alerts.Urgent.Hours.Settings = set
 	return web.Services{Accounts: accounts, Reports: reports, Alerts: alerts,
-		Checks: checks, Police: pol, Content: contents, Settings: set, Translations: translations, Towns: town.New(db), Support: support.New(db), Health: db,
-		Push: push.New(db, pushaddr.Policy{})}
+		Checks: checks, Police: pol, Content: contents, Settings: set, Translations: translations, Towns: town.New(db), Vocab: vocab.New(db), Support: support.New(db), Health: db,
+		Training: training.New(db, set, time.UTC, "http://test.example.org/signin"),
+		Push:     push.New(db, pushaddr.Policy{})}
 }
 
 // testSettings are a test server's settings until a test changes them.

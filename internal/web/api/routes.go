@@ -60,6 +60,10 @@ func Routes(mux core.Mux, c *core.Server) {
 	mux.Handle("POST /api/v1/organisation/staff", s.addStaff())
 	mux.Handle("POST /api/v1/organisation/staff/{id}/disable", s.setStaff(false))
 	mux.Handle("POST /api/v1/organisation/staff/{id}/enable", s.setStaff(true))
+	// The scheme's training, for a key contact (training.go).
+	mux.Handle("GET /api/v1/organisation/training", s.tokenAuth(s.orgTraining, scheme.RoleOrgContact))
+	mux.Handle("POST /api/v1/organisation/training/events/{id}/bookings", s.bookTraining())
+	mux.Handle("POST /api/v1/organisation/training/bookings/{id}/cancel", s.tokenAuth(s.cancelTrainingBooking, scheme.RoleOrgContact))
 	mux.Handle("GET /api/v1/offenders/{id}", s.tokenAuth(s.getOffender, scheme.RoleCoordinator))
 	mux.Handle("POST /api/v1/alerts", s.createAlert())
 	mux.Handle("GET /api/v1/alerts", s.tokenAuth(s.listAlerts, readerRoles...))

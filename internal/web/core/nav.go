@@ -52,6 +52,7 @@ var staffGroups = []struct {
 	{"Members", false, []NavItem{
 		{Label: "Applications", URL: "/coordinator/applications"},
 		{Label: "Members", URL: "/coordinator/members"},
+		{Label: "Training", URL: "/coordinator/training"},
 	}},
 	{"Intelligence", false, []NavItem{
 		{Label: "Offenders", URL: "/coordinator/intelligence"},
@@ -70,6 +71,7 @@ var staffGroups = []struct {
 	}},
 	{"Settings", true, []NavItem{
 		{Label: "Settings", URL: "/admin/settings"},
+		{Label: "Lists", URL: "/admin/lists"},
 		{Label: "Towns", URL: "/admin/towns"},
 		{Label: "On call", URL: "/admin/on-call"},
 		{Label: "API keys", URL: "/admin/api-keys"},

@@ -23,8 +23,10 @@ import (
 	"uglymugs/internal/settings"
 	"uglymugs/internal/support"
 	"uglymugs/internal/town"
+	"uglymugs/internal/training"
 	"uglymugs/internal/translation"
 	"uglymugs/internal/vault"
+	"uglymugs/internal/vocab"
 )
 
 // Scheme is how the scheme presents itself now: its settings, read
@@ -92,6 +94,11 @@ type Services struct {
 	Translations *translation.Service
 	// Towns are the towns within regions, which admins keep.
 	Towns *town.Service
+	// Training is the training for member organisations.
+	Training *training.Service
+	// Vocab is the scheme's lists (regions, incident types, sectors,
+	// genders), which admins keep.
+	Vocab *vocab.Service
 	// Support is the directory of support services and referrals to them.
 	Support *support.Service
 	// Push is members' push notifications and discreet mode; nil: push off.
@@ -125,6 +132,8 @@ type Server struct {
 	// one part.
 	Translations *translation.Service
 	Towns        *town.Service
+	Training     *training.Service
+	Vocab        *vocab.Service
 	Support      *support.Service
 	Push         *push.Service
 	views        *viewSets
@@ -163,11 +172,17 @@ func New(cfg Config, svc Services, log *slog.Logger, reg *prometheus.Registry) (
 	if svc.Support == nil {
 		return nil, errors.New("web: no support service")
 	}
+	if svc.Training == nil {
+		return nil, errors.New("web: no training service")
+	}
+	if svc.Vocab == nil {
+		return nil, errors.New("web: no lists service")
+	}
 	watchUnreadable(svc.Health, reg, log)
 	return &Server{
 		Config: cfg, health: svc.Health, Content: svc.Content, Accounts: svc.Accounts, Reports: svc.Reports,
 		Alerts: svc.Alerts, Checks: svc.Checks, Police: svc.Police, Settings: svc.Settings, Log: log, views: views, assets: a, Words: words,
-		Translations: svc.Translations, Towns: svc.Towns, Support: svc.Support, Push: svc.Push,
+		Translations: svc.Translations, Towns: svc.Towns, Training: svc.Training, Vocab: svc.Vocab, Support: svc.Support, Push: svc.Push,
 		metrics: newHTTPMetrics(reg), reg: reg,
 		termsHTML:  map[termsKey]template.HTML{},
 		writeSlots: make(chan struct{}, cmp.Or(cfg.WriteSlots, 8)),

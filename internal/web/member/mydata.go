@@ -28,6 +28,7 @@ type MyDataView struct {
 	MySessions                          []myDataLine
 	AlertsRead                          int
 	MyDisclosures                       []myDisclosure
+	MyTraining                          []myDataLine
 	MyReferrals                         []myDataReferral
 }
 
@@ -82,8 +83,11 @@ func (s *server) myDataPage(w http.ResponseWriter, r *http.Request, u scheme.Use
 		return err
 	}
 	loc := core.Loc(r)
-	l := s.Content.Lists()
-	v := MyDataView{MemberData: e, Gender: scheme.SlugName(scheme.Genders, e.Profile.Gender), Sector: l.SectorName(e.Profile.Sector),
+	l, err := s.Content.Lists(r.Context())
+	if err != nil {
+		return err
+	}
+	v := MyDataView{MemberData: e, Gender: cmp.Or(l.GenderName(e.Profile.Gender), e.Profile.Gender), Sector: l.SectorName(e.Profile.Sector),
 		Membership: core.TypeNames[scheme.MembershipType(e.Profile.Membership)], Created: s.Date(loc, e.User.CreatedAt, core.DateLong)}
 	var regions []string
 	for _, slug := range e.Profile.Regions {
@@ -143,6 +147,13 @@ func (s *server) myDataPage(w http.ResponseWriter, r *http.Request, u scheme.Use
 	}
 	for _, d := range e.Disclosures {
 		v.MyDisclosures = append(v.MyDisclosures, myDisclosure{Basis: police.LegalBasisNames[d.LegalBasis], When: s.Date(loc, d.DecidedAt, core.DateLong), What: d.What, Recipient: d.Recipient})
+	}
+	for _, tr := range e.Training {
+		status := "Booked"
+		if tr.Attended != nil {
+			status = map[bool]string{true: "Attended", false: "Did not attend"}[*tr.Attended]
+		}
+		v.MyTraining = append(v.MyTraining, myDataLine{When: s.Date(loc, tr.StartsAt, core.DateTimeLong), What: tr.Event, Detail: status})
 	}
 	s.Render(w, r, http.StatusOK, viewMyData, v)
 	return nil

@@ -46,10 +46,12 @@ const myReportsPage = 10
 
 func (s *server) myReports(w http.ResponseWriter, r *http.Request, u scheme.User) error {
 	ctx := r.Context()
-	l := s.Content.Lists()
+	l, err := s.Content.Lists(r.Context())
+	if err != nil {
+		return err
+	}
 	loc := core.Loc(r)
 	v := ReporterListView{Notice: listNotice(r)}
-	var err error
 	if v.Enquiries, err = s.waitingEnquiries(r, u); err != nil {
 		return err
 	}
@@ -134,7 +136,11 @@ func (s *server) myReport(w http.ResponseWriter, r *http.Request, u scheme.User)
 
 func (s *server) renderReport(w http.ResponseWriter, r *http.Request, u scheme.User, status int, rep scheme.Report, v ReporterReportView) {
 	ctx := r.Context()
-	l := s.Content.Lists()
+	l, err := s.Content.Lists(r.Context())
+	if err != nil {
+		s.Fail(w, r, err)
+		return
+	}
 	loc := core.Loc(r)
 	sw := statusWords[rep.Status]
 	v.ID, v.Title, v.Status = rep.ID, cmp.Or(typeNames(loc, l, rep.IncidentTypes), loc.T("Your report")), rep.Status
@@ -158,7 +164,7 @@ func (s *server) renderReport(w http.ResponseWriter, r *http.Request, u scheme.U
 		v.Summary.Contact = words(loc, scheme.SlugName(scheme.ContactMethods, rep.ContactMethod))
 	}
 	if rep.VictimGender != "" {
-		v.Summary.VictimGender = words(loc, scheme.SlugName(scheme.Genders, rep.VictimGender))
+		v.Summary.VictimGender = words(loc, cmp.Or(l.GenderName(rep.VictimGender), rep.VictimGender))
 	}
 	msgs, err := s.Reports.Thread(ctx, u, rep)
 	if err != nil {

@@ -33,6 +33,7 @@ var (
 	viewSecondFactor    = core.NewView("second-factor")
 	viewStaff           = core.NewView("staff")
 	viewServices        = core.NewView("services")
+	viewTraining        = core.NewView("org-training")
 )
 
 // Routes registers what members and organisations' staff use: their
@@ -98,4 +99,8 @@ func Routes(mux core.Mux, c *core.Server) {
 	mux.Handle("POST /organisation/staff", s.SignedIn(s.addStaff, scheme.RoleOrgContact))
 	mux.Handle("POST /organisation/staff/{id}/disable", s.setStaff(false))
 	mux.Handle("POST /organisation/staff/{id}/enable", s.setStaff(true))
+	// The scheme's training: her organisation's standing, booking places (training.go).
+	mux.Handle("GET /organisation/training", s.SignedIn(s.trainingPage, scheme.RoleOrgContact))
+	mux.Handle("POST /organisation/training/{id}/book", s.SignedIn(s.bookTraining, scheme.RoleOrgContact))
+	mux.Handle("POST /organisation/training/bookings/{id}/cancel", s.SignedIn(s.cancelTrainingBooking, scheme.RoleOrgContact))
 }

@@ -27,7 +27,10 @@ func (s *server) servicesPage(w http.ResponseWriter, r *http.Request, u scheme.U
 	loc := core.Loc(r)
 	q := support.Query{Region: r.URL.Query().Get("region"), Kind: r.URL.Query().Get("kind"), Language: r.URL.Query().Get("language")}
 	v := ServicesView{Kinds: core.KindOptions(loc, q.Kind), Filtered: q.Region != "" || q.Kind != "" || q.Language != ""}
-	l := s.Content.Lists()
+	l, err := s.Content.Lists(r.Context())
+	if err != nil {
+		return err
+	}
 	v.Regions = []core.Option{{Value: "", Label: loc.T("My regions"), Selected: q.Region == ""}}
 	for _, x := range l.Regions {
 		v.Regions = append(v.Regions, core.Option{Value: x.Slug, Label: loc.T(x.Name), Selected: x.Slug == q.Region})
@@ -89,7 +92,10 @@ func (s *server) addReferrals(r *http.Request, u scheme.User, rep scheme.Report,
 		return err
 	}
 	loc := core.Loc(r)
-	l := s.Content.Lists()
+	l, err := s.Content.Lists(r.Context())
+	if err != nil {
+		return err
+	}
 	for _, f := range refs {
 		tr := &threadReferral{ID: f.ID, ReportID: rep.ID, Service: core.CardOf(loc, l, f.Service), Note: f.Note,
 			CanAnswer: f.Status == scheme.ReferralSuggested, Progress: words(loc, referralProgressWords[f.Status])}

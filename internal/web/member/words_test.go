@@ -43,7 +43,7 @@ func TestGoMadeWords_InEveryCatalogue(t *testing.T) {
 			ids = append(ids, w)
 		}
 	}
-	ids = append(ids, "Message from the scheme", "Not answered yet", "Alert")
+	ids = append(ids, "Message from the scheme", "Not answered yet", "Alert", "Booked", "Attended", "Did not attend")
 	for _, done := range []string{"answer", "profile", "password", "totp", "staff"} {
 		r := httptest.NewRequest("GET", "/account?done="+done, nil)
 		ids = append(ids, noticeFrom(r))

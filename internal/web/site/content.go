@@ -40,9 +40,13 @@ func (s *server) helplines(r *http.Request) ([]core.ServiceCard, error) {
 	if err != nil {
 		return nil, err
 	}
+	l, err := s.Content.Lists(r.Context())
+	if err != nil {
+		return nil, err
+	}
 	var out []core.ServiceCard
 	for _, x := range list {
-		out = append(out, core.CardOf(core.Loc(r), s.Content.Lists(), x))
+		out = append(out, core.CardOf(core.Loc(r), l, x))
 	}
 	return out, nil
 }

@@ -181,7 +181,11 @@ func (s *server) renderCase(w http.ResponseWriter, r *http.Request, u scheme.Use
 		s.Fail(w, r, err)
 		return
 	}
-	n := s.Content.Lists()
+	n, err := s.Content.Lists(r.Context())
+	if err != nil {
+		s.Fail(w, r, err)
+		return
+	}
 	now := time.Now()
 	types := n.TypeNameList(rep.IncidentTypes)
 	v := CaseView{
@@ -196,7 +200,7 @@ func (s *server) renderCase(w http.ResponseWriter, r *http.Request, u scheme.Use
 	// SlugName gives "" for "": nothing was chosen.
 	v.Place = scheme.SlugName(scheme.PlaceKinds, rep.PlaceKind)
 	v.Contact = scheme.SlugName(scheme.ContactMethods, rep.ContactMethod)
-	v.VictimGender = scheme.SlugName(scheme.Genders, rep.VictimGender)
+	v.VictimGender = cmp.Or(n.GenderName(rep.VictimGender), rep.VictimGender)
 	if rep.VictimSector != "" {
 		v.VictimSector = cmp.Or(n.SectorName(rep.VictimSector), rep.VictimSector)
 	}

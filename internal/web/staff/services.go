@@ -55,7 +55,10 @@ func (s *server) servicesAdmin(w http.ResponseWriter, r *http.Request, u scheme.
 	if err != nil {
 		return err
 	}
-	l := s.Content.Lists()
+	l, err := s.Content.Lists(r.Context())
+	if err != nil {
+		return err
+	}
 	now := time.Now()
 	var v ServicesAdminView
 	for _, x := range list.Items {
@@ -108,7 +111,10 @@ func (s *server) renderServiceForm(w http.ResponseWriter, r *http.Request, statu
 	for _, k := range scheme.SupportKinds {
 		v.Kinds = append(v.Kinds, serviceChoice{k.Slug, k.Name, slices.Contains(form["kinds"], k.Slug)})
 	}
-	l := s.Content.Lists()
+	l, err := s.Content.Lists(r.Context())
+	if err != nil {
+		return err
+	}
 	for _, rg := range l.Regions {
 		v.Regions = append(v.Regions, serviceChoice{rg.Slug, rg.Name, slices.Contains(form["regions"], rg.Slug)})
 	}

@@ -44,7 +44,8 @@ func (s *server) saveSettings(w http.ResponseWriter, r *http.Request, u scheme.U
 	f := r.PostForm
 	in := settings.Input{Name: f.Get("name"), ContactEmail: f.Get("contact_email"), QuickExitURL: f.Get("quick_exit_url"),
 		Open: f.Get("open"), Close: f.Get("close"), Days: f["days"], ClosedDays: f.Get("closed_days"),
-		ChecksPerDay: f.Get("checks_per_day"), ChecksPerMinute: f.Get("checks_per_minute"), RequireApproval: f.Get("require_approval") == "true"}
+		ChecksPerDay: f.Get("checks_per_day"), ChecksPerMinute: f.Get("checks_per_minute"), RequireApproval: f.Get("require_approval") == "true",
+		TrainingDueDays: f.Get("training_due_days")}
 	_, err := s.Settings.Update(r.Context(), u, in)
 	return s.answer(w, r, err, nil, func(fv core.FormView) error { return s.renderSettings(w, r, http.StatusUnprocessableEntity, in, fv) }, "/admin/settings?done=saved")
 }
@@ -53,7 +54,8 @@ func (s *server) saveSettings(w http.ResponseWriter, r *http.Request, u scheme.U
 // shown again with problems).
 func (s *server) renderSettings(w http.ResponseWriter, r *http.Request, status int, in settings.Input, f core.FormView) error {
 	f.Values = map[string]string{"name": in.Name, "contact_email": in.ContactEmail, "quick_exit_url": in.QuickExitURL,
-		"open": in.Open, "close": in.Close, "closed_days": in.ClosedDays, "checks_per_day": in.ChecksPerDay, "checks_per_minute": in.ChecksPerMinute}
+		"open": in.Open, "close": in.Close, "closed_days": in.ClosedDays, "checks_per_day": in.ChecksPerDay, "checks_per_minute": in.ChecksPerMinute,
+		"training_due_days": in.TrainingDueDays}
 	v := SettingsView{RequireApproval: in.RequireApproval, TimeZone: s.Location().String()}
 	checked := map[string]bool{}
 	for _, d := range in.Days {
