@@ -29,9 +29,11 @@ import (
 	"uglymugs/internal/report"
 	"uglymugs/internal/settings"
 	"uglymugs/internal/store"
+	"uglymugs/internal/support"
 	"uglymugs/internal/town"
 	"uglymugs/internal/training"
 	"uglymugs/internal/translation"
+	"uglymugs/internal/vocab"
 	"uglymugs/internal/web"
 )
 
@@ -216,8 +218,10 @@ func serve(ctx context.Context, ln net.Listener, db *store.DB, cfg serveConfig, 
 		// another instance within correctionsPoll (Watch).
 		Translations: translations,
 		Towns:        town.New(db),
+		Support:      support.New(db),
 		Training:     trainings,
 		Impact:       impacts,
+		Vocab:        vocab.New(db),
 		Push:         push.New(db, cfg.push),
 		Health:       db,
 	}, log, reg)

@@ -34,6 +34,9 @@ type ApplicationInput struct {
 	// the API request's Accept-Language): the applicant's messages come
 	// in it. "" and English leave her language unchosen.
 	Language string `json:"-"`
+	// kept are the values a member's profile holds already, which stay
+	// valid for her when retired (a profile edit sets them).
+	kept scheme.Kept
 }
 
 // OrgInput is the organisation part of a project's or establishment's
@@ -81,13 +84,6 @@ func (s *Service) validate(ctx context.Context, in ApplicationInput) (store.NewA
 		}
 		prof.Email = e
 	}
-	if in.Mobile = strings.TrimSpace(in.Mobile); in.Mobile != "" {
-		m, err := identifier.MobilePhone(in.Mobile, "GB")
-		if err != nil {
-			p["mobile"] = "That does not look like a mobile number. Check the digits, for example 07700 900123."
-		}
-		prof.Mobile = m
-	}
 	for _, ch := range in.AlertChannels {
 		switch ch {
 		case "email":
@@ -105,24 +101,32 @@ func (s *Service) validate(ctx context.Context, in ApplicationInput) (store.NewA
 		}
 	}
 
-	lists, err := s.DB.Content.Lists(ctx)
+	all, err := s.DB.Content.Lists(ctx)
 	if err != nil {
 		return na, nil, err
+	}
+	lists := all.OfferedKeeping(in.kept) // no retired value, unless she has it already
+	if in.Mobile = strings.TrimSpace(in.Mobile); in.Mobile != "" {
+		m, err := identifier.MobilePhone(in.Mobile, all.PhoneRegion(in.Regions, identifier.DefaultRegion))
+		if err != nil {
+			p["mobile"] = "That does not look like a mobile number. Check the digits, for example 07700 900123."
+		}
+		prof.Mobile = m
 	}
 	if len(in.Regions) == 0 {
 		p["regions"] = "Choose at least one region, so we can send you the alerts for it."
 	}
 	for _, r := range in.Regions {
-		if !slices.ContainsFunc(lists.Regions, func(x scheme.Region) bool { return x.Slug == r }) {
+		if !lists.HasRegion(r) {
 			p["regions"] = fmt.Sprintf("We do not know the region %q. Choose from the list.", r)
 		}
 	}
 	slices.Sort(in.Regions)
 	prof.Regions = slices.Compact(in.Regions)
-	if in.Gender != "" && !slices.ContainsFunc(scheme.Genders, func(g struct{ Slug, Name string }) bool { return g.Slug == in.Gender }) {
+	if in.Gender != "" && !lists.HasGender(in.Gender) {
 		p["gender"] = "Choose one of the answers, or leave it blank."
 	}
-	if in.Sector != "" && !slices.ContainsFunc(lists.Sectors, func(x scheme.Sector) bool { return x.Slug == in.Sector }) {
+	if in.Sector != "" && !lists.HasSector(in.Sector) {
 		p["sector"] = "Choose one of the answers, or leave it blank."
 	}
 	if tooLong(prof.Area, maxName) {

@@ -167,6 +167,7 @@ func checkProfile(ctx context.Context, s *Service, u scheme.User, in ProfileInpu
 			ai.Email = "placeholder@example.org"
 		}
 	}
+	ai.kept = scheme.Kept{Regions: prof.Regions, Sectors: []string{prof.Sector}, Genders: []string{prof.Gender}}
 	problems := s.fieldProblems(ctx, ai)
 	towns := town.Compact(in.Towns)
 	if _, ok := problems["regions"]; !ok {
@@ -190,7 +191,11 @@ func checkProfile(ctx context.Context, s *Service, u scheme.User, in ProfileInpu
 		up.Email, _ = identifier.EmailAddress(in.Email)
 	}
 	if in.Mobile != "" {
-		up.Mobile, _ = identifier.MobilePhone(in.Mobile, "GB")
+		lists, err := s.DB.Content.Lists(ctx)
+		if err != nil {
+			return store.ProfileUpdate{}, err
+		}
+		up.Mobile, _ = identifier.MobilePhone(in.Mobile, lists.PhoneRegion(in.Regions, identifier.DefaultRegion))
 	}
 	for _, c := range in.AlertChannels {
 		up.AlertEmail = up.AlertEmail || c == "email"

@@ -443,6 +443,10 @@ func (s *Service) apply(ctx context.Context, a *scheme.Alert, in Input, rs []sch
 	if in.Nationwide != nil {
 		a.Nationwide = *in.Nationwide
 	}
+	// What the alert holds already stays valid when retired since (its
+	// reports' values, or its last version's): it is shown, and may be
+	// taken out, but nothing retired is added.
+	kept := scheme.Kept{Types: a.IncidentTypes, Regions: a.Regions, Sectors: a.Sectors, Genders: a.Genders}
 	if in.Regions != nil {
 		a.Regions = compact(*in.Regions)
 	}
@@ -498,10 +502,13 @@ func (s *Service) apply(ctx context.Context, a *scheme.Alert, in Input, rs []sch
 	if _, ok := scheme.SeverityRank[a.Severity]; !ok {
 		problems["severity"] = "Choose low, medium, high or highest."
 	}
-	regions, sectors, types, err := s.codes(ctx)
+	l, err := s.DB.Content.Lists(ctx)
 	if err != nil {
 		return err
 	}
+	l = l.OfferedKeeping(kept)
+	regions, sectors, types := slugs(l.Regions, func(x scheme.Region) string { return x.Slug }),
+		slugs(l.Sectors, func(x scheme.Sector) string { return x.Slug }), slugs(l.Types, func(x scheme.IncidentType) string { return x.Slug })
 	if !a.Nationwide && len(a.Regions) == 0 {
 		problems["regions"] = "Choose at least one region, or send it nationwide."
 	}
@@ -521,7 +528,7 @@ func (s *Service) apply(ctx context.Context, a *scheme.Alert, in Input, rs []sch
 		problems["sectors"] = fmt.Sprintf("%q is not one of the sectors.", bad)
 	}
 	var genders []string
-	for _, g := range scheme.Genders {
+	for _, g := range l.Genders {
 		if g.Slug != "prefer-not" {
 			genders = append(genders, g.Slug)
 		}
@@ -549,21 +556,12 @@ func unknown(vs, known []string) string {
 	return ""
 }
 
-func (s *Service) codes(ctx context.Context) (regions, sectors, types []string, err error) {
-	l, err := s.DB.Content.Lists(ctx)
-	if err != nil {
-		return nil, nil, nil, err
+func slugs[T any](list []T, slug func(T) string) []string {
+	out := make([]string, len(list))
+	for i, x := range list {
+		out[i] = slug(x)
 	}
-	for _, r := range l.Regions {
-		regions = append(regions, r.Slug)
-	}
-	for _, x := range l.Sectors {
-		sectors = append(sectors, x.Slug)
-	}
-	for _, t := range l.Types {
-		types = append(types, t.Slug)
-	}
-	return regions, sectors, types, nil
+	return out
 }
 
 // ReportIdentifiers lists the full identifiers the reports give: what an

@@ -105,7 +105,11 @@ func (s *Service) Member(ctx context.Context, u scheme.User, channel, kind, valu
 	if u.Status != scheme.StatusActive || !CanCheck(u.Role) {
 		return Result{}, scheme.Errorf(scheme.CodeForbidden, "Checks are for members. Coordinators can search every report on the Intelligence page.")
 	}
-	kind, norm, err := Normalise(kind, value)
+	plan, err := s.PhoneRegion(ctx, u)
+	if err != nil {
+		return Result{}, err
+	}
+	kind, norm, err := NormaliseIn(kind, value, plan)
 	if err != nil {
 		return Result{}, err
 	}
@@ -187,11 +191,30 @@ var Kinds = []string{"phone", "email", "vehicle", "username"}
 // KindNames are the kinds in words, for pages and messages.
 var KindNames = map[string]string{"phone": "phone number", "email": "email address", "vehicle": "vehicle registration", "username": "username"}
 
+// PhoneRegion is the numbering plan that reads a phone number u checks
+// without a country code: her regions' (for an organisation's staff, her
+// key contact's too), by scheme.Lists.PhoneRegion, else the scheme's.
+func (s *Service) PhoneRegion(ctx context.Context, u scheme.User) (string, error) {
+	regions, err := s.DB.Vocab.MemberRegions(ctx, u.ID)
+	if err != nil {
+		return "", err
+	}
+	l, err := s.DB.Content.Lists(ctx)
+	return l.PhoneRegion(regions, identifier.DefaultRegion), err
+}
+
 // Normalise detects the kind of value when kind is "" and normalises it as
 // reports do, so that every way of writing it is one value. A partial value
 // ("07700 90…", "AB1") is refused: a check answers for whole values only,
-// so nobody can fish for what is known.
+// so nobody can fish for what is known. A phone number without a country
+// code is read as in the scheme's default region (identifier.DefaultRegion).
 func Normalise(kind, value string) (string, string, error) {
+	return NormaliseIn(kind, value, identifier.DefaultRegion)
+}
+
+// NormaliseIn is Normalise reading a phone number without a country code
+// by the numbering plan of phoneRegion (an ISO 3166 code: "GB", "IE").
+func NormaliseIn(kind, value, phoneRegion string) (string, string, error) {
 	value = strings.TrimSpace(value)
 	if value == "" {
 		return "", "", scheme.Invalid(map[string]string{"value": "Type the phone number, email address, vehicle registration or username to check."})
@@ -206,7 +229,7 @@ func Normalise(kind, value string) (string, string, error) {
 		return "", "", scheme.Invalid(map[string]string{"kind": "Choose what it is: a phone number, email address, vehicle registration or username."})
 	}
 	k, _ := identifier.ParseKind(kind)
-	res, err := identifier.Normalise(k, value)
+	res, err := identifier.NormaliseIn(k, value, phoneRegion)
 	if err != nil {
 		var p identifier.Problem
 		if errors.As(err, &p) {

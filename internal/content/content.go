@@ -24,21 +24,12 @@ import (
 
 // Service is the content's one entry point for every door.
 type Service struct {
-	db    *store.DB
-	lists scheme.Lists
+	db *store.DB
 }
 
-// New returns the content service over db (migrated), with the reference
-// lists read once: only migrations write them, so a page never waits on
-// them or fails for them.
+// New returns the content service over db (migrated).
 func New(ctx context.Context, db *store.DB) (*Service, error) {
-	s := &Service{db: db}
-	if db == nil {
-		return s, nil
-	}
-	var err error
-	s.lists, err = db.Content.Lists(ctx)
-	return s, err
+	return &Service{db: db}, nil
 }
 
 // Page is the Markdown a page shows now to a reader of language lang:
@@ -112,9 +103,11 @@ func (s *Service) SaveImage(ctx context.Context, u scheme.User, img imaging.Imag
 	return s.db.Content.SaveImage(ctx, u.ID, img)
 }
 
-// Lists are the scheme's reference lists as New read them. Callers
-// share them: they read, never change, what they are given.
-func (s *Service) Lists() scheme.Lists { return s.lists }
+// Lists are the scheme's reference lists, retired values too (Offered
+// leaves them out), read afresh: admins change them while the service
+// runs, on any instance (internal/vocab), and the four small tables are
+// one quick query, like the towns.
+func (s *Service) Lists(ctx context.Context) (scheme.Lists, error) { return s.db.Content.Lists(ctx) }
 
 // Outbox is page p of the messages that failed for good or wait for a
 // sender to be set up (the failed first, each part newest first), for an

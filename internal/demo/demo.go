@@ -68,10 +68,11 @@ var members = []member{
 }
 
 // individual is an approved individual member working in one region, with
-// email and SMS alerts.
+// email and SMS alerts. Her mobile is a UK drama number, written with its
+// country code: in Ireland, a number without one is read as Irish.
 func individual(username, workName string, n int, region, gender, sector string) account.ApplicationInput {
 	return account.ApplicationInput{Type: "individual", Username: username, WorkName: workName,
-		Email: fmt.Sprintf("%s@example.org", username[len("demo-"):]), Mobile: fmt.Sprintf("07700 900%03d", n),
+		Email: fmt.Sprintf("%s@example.org", username[len("demo-"):]), Mobile: fmt.Sprintf("+44 7700 900%03d", n),
 		AlertChannels: []string{"email", "sms"}, Regions: []string{region}, Gender: gender, Sector: sector}
 }
 
@@ -182,6 +183,10 @@ func Seed(ctx context.Context, db *store.DB, acc *account.Service, reports *repo
 		return nil, err
 	}
 	if err := seedTraining(ctx, db, c, users, contact); err != nil {
+		return nil, err
+	}
+	db.SetClock(func() time.Time { return c.daysAgo(20, 11, 0) })
+	if err := seedServices(ctx, db, users["demo-coordinator"], acc.URL, filed); err != nil {
 		return nil, err
 	}
 	return logins, nil

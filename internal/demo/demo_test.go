@@ -3,6 +3,7 @@ package demo
 import (
 	"context"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -247,6 +248,47 @@ func TestSeed_TellsACoherentStory(t *testing.T) {
 			}
 		})
 
+		// The directory: a Romanian-speaking service in Leeds's region, a
+		// national helpline, every number in Ofcom's drama ranges, every
+		// site example.org; and one referral suggested from a report.
+		near, err := db.Support.Services(ctx, scheme.ServiceFilter{Regions: []string{"yorkshire-humber"}, Language: "ro"}, scheme.Page{})
+		if err != nil || len(near.Items) == 0 || near.Items[0].National {
+			t.Errorf("no Romanian-speaking service in Yorkshire and the Humber: %+v, %v", near.Items, err)
+		}
+		all, err := db.Support.Services(ctx, scheme.ServiceFilter{Retired: true}, scheme.Page{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		helplines := 0
+		for _, s := range all.Items {
+			drama := false
+			for _, prefix := range []string{"+447700900", "+448081570", "+441134960", "+442079460"} {
+				drama = drama || strings.HasPrefix(s.Phone, prefix)
+			}
+			if s.Phone != "" && !drama {
+				t.Errorf("%s: %s is not a drama number", s.Name, s.Phone)
+			}
+			if s.Website != "" && !strings.HasSuffix(strings.TrimSuffix(s.Website, "/"), ".example.org") {
+				t.Errorf("%s: %s is not an example.org site", s.Name, s.Website)
+			}
+			if s.Helpline {
+				helplines++
+			}
+		}
+		if helplines != 1 {
+			t.Errorf("%d national helplines, want 1", helplines)
+		}
+		referred := 0
+		for _, r := range reports {
+			refs, err := db.Support.Referrals(ctx, r.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			referred += len(refs)
+		}
+		if referred != 1 {
+			t.Errorf("%d referrals, want 1", referred)
+		}
 		t.Run("training: two events to come, the outreach project overdue and booked", func(t *testing.T) {
 			up, err := db.Training.UpcomingTrainingEvents(ctx, now)
 			if err != nil || len(up) != 2 || up[0].Booked != 1 || up[1].Town != "leeds" {

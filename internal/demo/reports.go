@@ -194,7 +194,7 @@ func fillers(c clock, types []scheme.IncidentType) []plan {
 			types: []string{types[k%len(types)].Slug},
 			offender: report.OffenderInput{
 				Description: scheme.OffenderDescription{Gender: "man", Age: fmt.Sprintf("%d0s", 2+rng.IntN(5)), Build: []string{"slim", "medium", "heavy"}[rng.IntN(3)]},
-				Identifiers: ids("phone", fmt.Sprintf("07700 900%03d", 200+k)),
+				Identifiers: ids("phone", fillerPhone(region, 200+k)),
 			},
 			place:    scheme.PlaceKinds[k%len(scheme.PlaceKinds)].Slug,
 			contact:  scheme.ContactMethods[k%len(scheme.ContactMethods)].Slug,
@@ -297,4 +297,14 @@ func seedReports(ctx context.Context, db *store.DB, svc *report.Service, c clock
 		}
 	}
 	return out, nil
+}
+
+// fillerPhone is a UK drama number for a report in region: written as in
+// the UK, or, in Ireland, where a number without a country code is read as
+// Irish, with its code.
+func fillerPhone(region string, n int) string {
+	if region == "ireland" {
+		return fmt.Sprintf("+44 7700 900%03d", n)
+	}
+	return fmt.Sprintf("07700 900%03d", n)
 }

@@ -195,3 +195,25 @@ func minDigits(region string) int {
 	}
 	return len(phonenumbers.GetNationalSignificantNumber(ex))
 }
+
+// PhoneForPeople writes an E.164 number the way people dial it at home
+// ("0113 496 0123" for +441134960123), or in international form
+// ("+353 85 123 4567") for another country's number; anything that does not
+// parse comes back as given.
+func PhoneForPeople(e164, homeRegion string) string {
+	n, err := phonenumbers.Parse(e164, phoneRegion(homeRegion))
+	if err != nil {
+		return e164
+	}
+	if int(n.GetCountryCode()) == phonenumbers.GetCountryCodeForRegion(phoneRegion(homeRegion)) {
+		return phonenumbers.Format(n, phonenumbers.NATIONAL)
+	}
+	return phonenumbers.Format(n, phonenumbers.INTERNATIONAL)
+}
+
+// KnownPhoneRegion says whether code is a region (an upper-case ISO 3166
+// code such as "GB" or "IE") whose numbering plan Phone can read numbers
+// by.
+func KnownPhoneRegion(code string) bool {
+	return phonenumbers.GetSupportedRegions()[code]
+}

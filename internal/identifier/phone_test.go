@@ -246,3 +246,17 @@ func TestNormalise_PhoneMistakesAreErrorsNotPartial(t *testing.T) {
 		})
 	}
 }
+
+func TestPhoneForPeople_NationalAtHomeInternationalAbroad(t *testing.T) {
+	for _, tc := range []struct{ in, home, want string }{
+		{"+441134960123", "GB", "0113 496 0123"},
+		{"+447700900123", "GB", "07700 900123"},
+		{"+448081570123", "", "0808 157 0123"},
+		{"+353851234567", "GB", "+353 85 123 4567"},
+		{"not a number", "GB", "not a number"},
+	} {
+		if got := PhoneForPeople(tc.in, tc.home); got != tc.want {
+			t.Errorf("PhoneForPeople(%q, %q) = %q, want %q", tc.in, tc.home, got, tc.want)
+		}
+	}
+}

@@ -61,6 +61,7 @@ func RegisterWorkers(db *store.DB, log *slog.Logger, reg prometheus.Registerer, 
 		river.AddWorker(ws, &retentionWorker{db: db, log: log, keep: keep})
 		river.AddWorker(ws, &trainingRemindWorker{remind: remind, log: log})
 		river.AddWorker(ws, &impactNotifyWorker{tell: tell, log: log})
+		river.AddWorker(ws, &memberKeysWorker{db: db, log: log})
 		nw := &notify.Worker{Source: db.Deliveries, Log: log, Sent: sent,
 			BulkLimit: rate.NewLimiter(rate.Limit(cmp.Or(send.EmailRate, notify.DefaultEmailRate)), 1)}
 		// Assign only non-nil senders: a nil pointer in an interface is not nil.
@@ -102,7 +103,35 @@ func Periodic() []*river.PeriodicJob {
 		river.NewPeriodicJob(river.PeriodicInterval(time.Hour),
 			func() (river.JobArgs, *river.InsertOpts) { return ImpactNotifyArgs{}, nil },
 			&river.PeriodicJobOpts{RunOnStart: true}),
+		river.NewPeriodicJob(river.PeriodicInterval(24*time.Hour),
+			func() (river.JobArgs, *river.InsertOpts) { return MemberKeysArgs{}, nil },
+			&river.PeriodicJobOpts{RunOnStart: true}),
 	}, notify.AlertDeliverSweep(time.Minute)...)
+}
+
+// MemberKeysArgs asks for every account made before members' data keys to
+// be given one, with what is hers resealed under it (store.ResealMembers).
+// Once all have one it finds nothing to do.
+type MemberKeysArgs struct{}
+
+func (MemberKeysArgs) Kind() string { return "member_keys" }
+
+type memberKeysWorker struct {
+	river.WorkerDefaults[MemberKeysArgs]
+	db  *store.DB
+	log *slog.Logger
+}
+
+// Timeout lets one pass over a large scheme's older accounts finish; each
+// account is its own transaction, so a pass cut short loses nothing.
+func (w *memberKeysWorker) Timeout(*river.Job[MemberKeysArgs]) time.Duration { return time.Hour }
+
+func (w *memberKeysWorker) Work(ctx context.Context, _ *river.Job[MemberKeysArgs]) error {
+	n, err := w.db.ResealMembers(ctx, 500)
+	if n > 0 {
+		w.log.InfoContext(ctx, "members' data keys made, their values resealed", "accounts", n)
+	}
+	return err
 }
 
 // TrainingRemindArgs asks for the key contacts of organisations whose

@@ -122,10 +122,15 @@ func (s *Service) Validate(ctx context.Context, in Input) (scheme.Report, map[st
 		VictimGender: in.VictimGender, VictimSector: in.VictimSector, PoliceReported: in.PoliceReported, Consents: in.Consents,
 		SubmittedAt: now.UTC(), DraftID: in.Draft}
 
-	lists, err := s.DB.Content.Lists(ctx)
+	all, err := s.DB.Content.Lists(ctx)
 	if err != nil {
 		return r, nil, err
 	}
+	lists := all.Offered() // a new report takes no retired value
+	// A phone number written without a country code is read by the plan
+	// of the region where it happened (Ireland's: "085 123 4567" is
+	// +353 85 123 4567), else the scheme's.
+	phonePlan := lists.PhoneRegion([]string{in.Region}, identifier.DefaultRegion)
 	types := lists.Types
 	sev := scheme.Severity("")
 	for _, t := range in.IncidentTypes {
@@ -165,7 +170,7 @@ func (s *Service) Validate(ctx context.Context, in Input) (scheme.Report, map[st
 
 	if in.Region == "" {
 		p["region"] = "Choose the region where it happened, so that the right members are warned."
-	} else if !oneOf(lists.Regions, in.Region, func(x scheme.Region) string { return x.Slug }) {
+	} else if !lists.HasRegion(in.Region) {
 		p["region"] = "Choose a region from the list."
 	}
 	if in.PlaceKind != "" && !oneOf(scheme.PlaceKinds, in.PlaceKind, func(x struct{ Slug, Name string }) string { return x.Slug }) {
@@ -174,10 +179,10 @@ func (s *Service) Validate(ctx context.Context, in Input) (scheme.Report, map[st
 	if in.ContactMethod != "" && !oneOf(scheme.ContactMethods, in.ContactMethod, func(x struct{ Slug, Name string }) string { return x.Slug }) {
 		p["contact_method"] = "Choose one of the ways, or leave it blank."
 	}
-	if in.VictimGender != "" && !oneOf(scheme.Genders, in.VictimGender, func(x struct{ Slug, Name string }) string { return x.Slug }) {
+	if in.VictimGender != "" && !lists.HasGender(in.VictimGender) {
 		p["victim_gender"] = "Choose one of the answers, or leave it blank."
 	}
-	if in.VictimSector != "" && !oneOf(lists.Sectors, in.VictimSector, func(x scheme.Sector) string { return x.Slug }) {
+	if in.VictimSector != "" && !lists.HasSector(in.VictimSector) {
 		p["victim_sector"] = "Choose one of the answers, or leave it blank."
 	}
 	content := scheme.ReportContent{Account: strings.TrimSpace(in.Account), Town: strings.TrimSpace(in.Town), PoliceRef: strings.TrimSpace(in.PoliceReference)}
@@ -218,7 +223,7 @@ func (s *Service) Validate(ctx context.Context, in Input) (scheme.Report, map[st
 				p[key+".value"] = fmt.Sprintf("Use at most %d characters.", maxShort)
 				continue
 			}
-			res, err := normalise(ii.Kind, value)
+			res, err := normalise(ii.Kind, value, phonePlan)
 			if err != nil {
 				p[key+".value"] = err.Error()
 				continue
@@ -310,13 +315,14 @@ func (s *Service) Get(ctx context.Context, u scheme.User, id string) (scheme.Rep
 }
 
 // normalise normalises an identifier of one of the report kinds (the API
-// words phone, email, vehicle, name, username).
-func normalise(kind, value string) (identifier.Result, error) {
+// words phone, email, vehicle, name, username), reading a phone number
+// without a country code by the numbering plan of phoneRegion.
+func normalise(kind, value, phoneRegion string) (identifier.Result, error) {
 	k, err := identifier.ParseKind(kind)
 	if err != nil {
 		return identifier.Result{}, err
 	}
-	return identifier.Normalise(k, value)
+	return identifier.NormaliseIn(k, value, phoneRegion)
 }
 
 // Search finds reports holding an identifier, for coordinators: by its
@@ -335,7 +341,7 @@ func (s *Service) Search(ctx context.Context, u scheme.User, kind, value string)
 		return nil, scheme.Invalid(map[string]string{"kind": "Choose phone, email, vehicle, name or username."})
 	}
 	values := []string{value}
-	if res, err := normalise(kind, value); err == nil && res.Value != "" {
+	if res, err := normalise(kind, value, identifier.DefaultRegion); err == nil && res.Value != "" {
 		values = append(values, res.Value)
 	}
 	rs, err := s.DB.Reports.FindReportsByIdentifier(ctx, kind, values...)

@@ -1,7 +1,6 @@
 package scheme
 
 import (
-	"cmp"
 	"embed"
 	"fmt"
 	"slices"
@@ -108,46 +107,3 @@ type Issue struct {
 	Recipients                int
 	Deliveries                map[string]int // by notification status
 }
-
-// Lists are the scheme's reference lists, which reports, alerts, members
-// and statistics take their codes from.
-type Lists struct {
-	Types   []IncidentType // most severe first
-	Regions []Region
-	Sectors []Sector
-}
-
-// TypeName is an incident type's name; "" if the list lacks it.
-func (l Lists) TypeName(slug string) string {
-	for _, t := range l.Types {
-		if t.Slug == slug {
-			return t.Name
-		}
-	}
-	return ""
-}
-
-// RegionName is a region's name; "" if the list lacks it.
-func (l Lists) RegionName(slug string) string {
-	name, _ := nameOf(l.Regions, slug)
-	return name
-}
-
-// SectorName is a sector's name; "" if the list lacks it.
-func (l Lists) SectorName(slug string) string {
-	name, _ := nameOf(l.Sectors, slug)
-	return name
-}
-
-// TypeNameList names incident types; a slug the list lacks stands for
-// itself.
-func (l Lists) TypeNameList(slugs []string) []string {
-	names := make([]string, 0, len(slugs))
-	for _, t := range slugs {
-		names = append(names, cmp.Or(l.TypeName(t), t))
-	}
-	return names
-}
-
-// TypeNames names incident types, joined with commas.
-func (l Lists) TypeNames(slugs []string) string { return strings.Join(l.TypeNameList(slugs), ", ") }

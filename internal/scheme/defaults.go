@@ -15,55 +15,56 @@ const (
 	SeverityHighest Severity = "highest"
 )
 
-// Region, Sector and IncidentType are lists a scheme keeps as data; the
-// defaults below suit a UK and Ireland scheme and admins can change them.
-type Region struct{ Slug, Name string }
-type Sector struct{ Slug, Name string }
-type IncidentType struct {
-	Slug, Name string
-	Severity   Severity
+// The defaults below suit a UK and Ireland scheme; admins change them
+// (internal/vocab). Each region reads phone numbers written without a
+// country code by its own numbering plan: Ireland's as IE.
+var DefaultRegions = []Region{
+	{Slug: "north-east", Name: "North East", Phone: "GB"},
+	{Slug: "north-west", Name: "North West", Phone: "GB"},
+	{Slug: "yorkshire-humber", Name: "Yorkshire and the Humber", Phone: "GB"},
+	{Slug: "east-midlands", Name: "East Midlands", Phone: "GB"},
+	{Slug: "west-midlands", Name: "West Midlands", Phone: "GB"},
+	{Slug: "east-of-england", Name: "East of England", Phone: "GB"},
+	{Slug: "london", Name: "London", Phone: "GB"},
+	{Slug: "south-east", Name: "South East", Phone: "GB"},
+	{Slug: "south-west", Name: "South West", Phone: "GB"},
+	{Slug: "wales", Name: "Wales", Phone: "GB"},
+	{Slug: "scotland", Name: "Scotland", Phone: "GB"},
+	{Slug: "northern-ireland", Name: "Northern Ireland", Phone: "GB"},
+	{Slug: "ireland", Name: "Ireland", Phone: "IE"},
 }
 
-var DefaultRegions = []Region{
-	{"north-east", "North East"},
-	{"north-west", "North West"},
-	{"yorkshire-humber", "Yorkshire and the Humber"},
-	{"east-midlands", "East Midlands"},
-	{"west-midlands", "West Midlands"},
-	{"east-of-england", "East of England"},
-	{"london", "London"},
-	{"south-east", "South East"},
-	{"south-west", "South West"},
-	{"wales", "Wales"},
-	{"scotland", "Scotland"},
-	{"northern-ireland", "Northern Ireland"},
-	{"ireland", "Ireland"},
+// DefaultGenders are the answers to the monitoring question on gender
+// (members' and victims'); "" means not answered.
+var DefaultGenders = []Gender{
+	{Slug: "woman", Name: "Woman"}, {Slug: "man", Name: "Man"}, {Slug: "non-binary", Name: "Non-binary"},
+	{Slug: "other", Name: "In another way"}, {Slug: "prefer-not", Name: "Prefer not to say"},
 }
 
 var DefaultSectors = []Sector{
-	{"street", "Street"},
-	{"indoor-independent", "Indoor, independent"},
-	{"escort", "Escort"},
-	{"parlour-sauna", "Parlour or sauna"},
-	{"online-webcam", "Online or webcam"},
-	{"other", "Other"},
+	{Slug: "street", Name: "Street"},
+	{Slug: "indoor-independent", Name: "Indoor, independent"},
+	{Slug: "escort", Name: "Escort"},
+	{Slug: "parlour-sauna", Name: "Parlour or sauna"},
+	{Slug: "online-webcam", Name: "Online or webcam"},
+	{Slug: "other", Name: "Other"},
 }
 
 var DefaultIncidentTypes = []IncidentType{
-	{"rape-sexual-assault", "Rape or sexual assault", SeverityHighest},
-	{"kidnap-confinement", "Kidnap or being held against your will", SeverityHighest},
-	{"physical-assault", "Physical assault", SeverityHigh},
-	{"robbery", "Robbery or theft", SeverityHigh},
-	{"condom-refusal-removal", "Condom refused or removed", SeverityHigh},
-	{"threats", "Threats or intimidation", SeverityMedium},
-	{"harassment-stalking", "Harassment or stalking", SeverityMedium},
-	{"blackmail-doxxing", "Blackmail or doxxing", SeverityMedium},
-	{"filming-without-consent", "Filming without consent", SeverityMedium},
-	{"police-impersonation", "Pretending to be police", SeverityMedium},
-	{"verbal-hate-abuse", "Verbal or hate abuse", SeverityMedium},
-	{"non-payment-fraud", "Refused to pay or fraud", SeverityLow},
-	{"time-wasting", "Time-wasting", SeverityLow},
-	{"other", "Something else", SeverityLow},
+	{Slug: "rape-sexual-assault", Name: "Rape or sexual assault", Severity: SeverityHighest},
+	{Slug: "kidnap-confinement", Name: "Kidnap or being held against your will", Severity: SeverityHighest},
+	{Slug: "physical-assault", Name: "Physical assault", Severity: SeverityHigh},
+	{Slug: "robbery", Name: "Robbery or theft", Severity: SeverityHigh},
+	{Slug: "condom-refusal-removal", Name: "Condom refused or removed", Severity: SeverityHigh},
+	{Slug: "threats", Name: "Threats or intimidation", Severity: SeverityMedium},
+	{Slug: "harassment-stalking", Name: "Harassment or stalking", Severity: SeverityMedium},
+	{Slug: "blackmail-doxxing", Name: "Blackmail or doxxing", Severity: SeverityMedium},
+	{Slug: "filming-without-consent", Name: "Filming without consent", Severity: SeverityMedium},
+	{Slug: "police-impersonation", Name: "Pretending to be police", Severity: SeverityMedium},
+	{Slug: "verbal-hate-abuse", Name: "Verbal or hate abuse", Severity: SeverityMedium},
+	{Slug: "non-payment-fraud", Name: "Refused to pay or fraud", Severity: SeverityLow},
+	{Slug: "time-wasting", Name: "Time-wasting", Severity: SeverityLow},
+	{Slug: "other", Name: "Something else", Severity: SeverityLow},
 }
 
 // DefaultTerms is the first version of the terms and conditions, in
@@ -79,8 +80,8 @@ type Terms struct {
 	PublishedAt time.Time
 }
 
-// SlugName is the name a list (Genders, PlaceKinds, ContactMethods,
-// Regions…) gives a slug; a slug the list lacks stands for itself.
+// SlugName is the name a fixed list (PlaceKinds, ContactMethods…) gives
+// a slug; a slug the list lacks stands for itself.
 func SlugName[T ~struct{ Slug, Name string }](list []T, slug string) string {
 	if name, ok := nameOf(list, slug); ok {
 		return name

@@ -187,12 +187,6 @@ type Application struct {
 	Org         *Organisation     `json:"org,omitempty"`
 }
 
-// Genders and the monitoring choices offered; "" means not answered.
-var Genders = []struct{ Slug, Name string }{
-	{"woman", "Woman"}, {"man", "Man"}, {"non-binary", "Non-binary"},
-	{"other", "In another way"}, {"prefer-not", "Prefer not to say"},
-}
-
 // APIKeyPrefix starts every partner key, so that the API can tell a key
 // from a member's session token without a look-up.
 const APIKeyPrefix = "umpk_"
@@ -221,6 +215,7 @@ type MemberData struct {
 	SecondFactor bool          `json:"second_factor_enabled"`
 	Additions    []Addition    `json:"alert_additions,omitempty"` // what they added to alerts
 	PushDevices  []PushDevice  `json:"push_devices,omitempty"`    // devices with push notifications on
+	Referrals    []Referral    `json:"referrals,omitempty"`       // support services suggested to them from their reports
 	Discreet     bool          `json:"discreet_mode"`
 	// ImpactToldAt is when she was last told there is news about a report
 	// she made (never which).

@@ -30,14 +30,6 @@ var (
 	outcomeNames  = []Category{{"approved", "Approved"}, {"rejected", "Rejected"}}
 )
 
-func genderNames() []Category {
-	var out []Category
-	for _, g := range scheme.Genders {
-		out = append(out, Category{g.Slug, g.Name})
-	}
-	return out
-}
-
 func contactNames() []Category {
 	var out []Category
 	for _, c := range scheme.ContactMethods {
@@ -124,7 +116,42 @@ func Tables(f Figures) []Section {
 		{"Alerts and deliveries", alertTables(f)},
 		{"Checks", checkTables(f)},
 		{"Repeat offenders", []Table{offenderTable(f)}},
+		{"Support referrals", []Table{referralTable(f)}},
 	}
+}
+
+// ReferralOutcomes are the outcomes referrals are counted under, in order.
+var ReferralOutcomes = []Category{{"suggested", "Suggested"}, {"made", "Made"}, {"accepted", "Accepted"}, {"declined", "Declined"}}
+
+// referralTable is the referrals to support services by kind and outcome.
+func referralTable(f Figures) Table {
+	t := Table{Slug: "referrals-kind", Title: "Referrals to support services",
+		Note:  "Support services caseworkers suggested to reporters, by the service's main kind and how far each went: suggested only, made, accepted by the service, or declined. A closed referral counts under the last of these it reached.",
+		Label: "Kind of help", Chart: Chart{Kind: Bars, Series: []int{len(ReferralOutcomes)}}}
+	for _, o := range ReferralOutcomes {
+		t.Columns = append(t.Columns, Column{o.Name, Count})
+	}
+	t.Columns = append(t.Columns, Column{"Referrals", Count})
+	totals := make([]int, len(ReferralOutcomes)+1)
+	for _, k := range f.SupportKinds {
+		row := Row{Key: k.Key, Label: k.Name}
+		sum := 0
+		for i, o := range ReferralOutcomes {
+			n := f.Referrals.ByKind[k.Key][o.Key]
+			row.Values = append(row.Values, Of(n))
+			sum += n
+			totals[i] += n
+		}
+		row.Values = append(row.Values, Of(sum))
+		totals[len(ReferralOutcomes)] += sum
+		t.Rows = append(t.Rows, row)
+	}
+	var tv []Value
+	for _, n := range totals {
+		tv = append(tv, Of(n))
+	}
+	t.Total = totalRow("Total", tv...)
+	return t
 }
 
 // All lists every table of sections, in order.
@@ -152,7 +179,7 @@ func memberTables(f Figures) []Table {
 	return []Table{
 		typeTable,
 		countTable("members-gender", "Members by gender", "As members describe themselves; the question is optional.",
-			"Gender", "Members", categoryRows(genderNames(), m.ByGender, true), m.Total, true),
+			"Gender", "Members", categoryRows(f.Genders, m.ByGender, true), m.Total, true),
 		countTable("members-sector", "Members by sector of work", "The question is optional.",
 			"Sector", "Members", categoryRows(f.Sectors, m.BySector, true), m.Total, true),
 		countTable("members-region", "Members by region", "A member who works in several regions counts in each, so these do not add up to the number of members.",

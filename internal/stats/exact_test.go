@@ -22,6 +22,7 @@ func sampleFigures() Figures {
 		Location: testLoc,
 		Regions:  []Category{{"london", "London"}, {"wales", "Wales"}},
 		Sectors:  []Category{{"street", "Street"}},
+		Genders:  []Category{{"woman", "Woman"}, {"man", "Man"}},
 		Members: MemberFigures{Total: 3, Staff: 2, ByType: map[string]int{"individual": 2, "project": 1},
 			ByGender: map[string]int{"woman": 2, "": 1}, BySector: map[string]int{"street": 1, "gone": 1, "": 1},
 			ByRegion: map[string]int{"london": 3, "wales": 1}, ByMonth: map[string]int{"2026-01": 1, "2026-03": 2}},
@@ -167,5 +168,28 @@ func TestMonths_OnTheSchemesClock(t *testing.T) {
 	}
 	if got := days(time.Date(2026, 3, 28, 12, 0, 0, 0, loc), time.Date(2026, 3, 30, 0, 0, 0, 0, loc), loc); strings.Join(got, " ") != "2026-03-28 2026-03-29" {
 		t.Errorf("days %v", got)
+	}
+}
+
+func TestTables_ReferralsByKindAndOutcome(t *testing.T) {
+	f := sampleFigures()
+	f.SupportKinds = []Category{{"sexual-health", "Sexual health"}, {"housing", "Housing"}}
+	f.Referrals = ReferralFigures{ByKind: map[string]map[string]int{
+		"sexual-health": {"suggested": 2, "accepted": 3},
+		"housing":       {"declined": 1},
+	}}
+	ts := All(Tables(f))
+	for _, tc := range []struct{ row, col, want string }{
+		{"Sexual health", "Suggested", "2"},
+		{"Sexual health", "Accepted", "3"},
+		{"Sexual health", "Referrals", "5"},
+		{"Housing", "Made", "0"},
+		{"Housing", "Declined", "1"},
+		{"Total", "Referrals", "6"},
+		{"Total", "Accepted", "3"},
+	} {
+		if got := cellText(t, ts, "referrals-kind", tc.row, tc.col); got != tc.want {
+			t.Errorf("referrals-kind, %s, %s = %q, want %q", tc.row, tc.col, got, tc.want)
+		}
 	}
 }

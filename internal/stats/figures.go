@@ -45,14 +45,17 @@ type Figures struct {
 	Since time.Time
 
 	// The scheme's own lists, in order, so that every category shows, even
-	// with nothing in it.
-	Regions, Sectors, IncidentTypes []Category
+	// with nothing in it; retired values too, which old records hold.
+	Regions, Sectors, IncidentTypes, Genders []Category
+	// SupportKinds are the kinds of help of the support services.
+	SupportKinds []Category
 
 	Members      MemberFigures
 	Applications ApplicationFigures
 	Reports      ReportFigures
 	Alerts       AlertFigures
 	Offenders    OffenderFigures
+	Referrals    ReferralFigures
 	// Checks is nil when the scheme keeps no log of checks.
 	Checks *CheckFigures
 }
@@ -133,6 +136,15 @@ type OffenderFigures struct {
 	// Reports is how many of the reports counted name an offender who is
 	// in another counted report too.
 	Reports int
+}
+
+// ReferralFigures count the referrals to support services caseworkers
+// suggested from reports, by the day suggested and the report's region.
+type ReferralFigures struct {
+	// ByKind maps a service's kind to its referrals by outcome: suggested,
+	// made, accepted, declined (a closed referral counts under the last
+	// of these it reached).
+	ByKind map[string]map[string]int
 }
 
 // CheckFigures count members' checks by day.

@@ -238,69 +238,57 @@ func (area Content) CurrentTerms(ctx context.Context) (scheme.Terms, error) {
 	return t, mapErr(err)
 }
 
-// Regions returns the scheme's regions in display order.
+// Regions returns the scheme's regions in display order, retired ones too.
 func (area Content) Regions(ctx context.Context) ([]scheme.Region, error) {
-	db := area.db
-
-	return slugNames[scheme.Region](ctx, db.read, `SELECT slug, name FROM regions ORDER BY position, slug`)
+	l, err := area.Lists(ctx)
+	return l.Regions, err
 }
 
-// Sectors returns the sectors of work in display order.
+// Sectors returns the sectors of work in display order, retired ones too.
 func (area Content) Sectors(ctx context.Context) ([]scheme.Sector, error) {
-	db := area.db
-
-	return slugNames[scheme.Sector](ctx, db.read, `SELECT slug, name FROM sectors ORDER BY position, slug`)
+	l, err := area.Lists(ctx)
+	return l.Sectors, err
 }
 
-// slugNames reads a list of slugs and names (regions, sectors).
-func slugNames[T ~struct{ Slug, Name string }](ctx context.Context, q queryer, query string) ([]T, error) {
-	return queryRows(ctx, q, func(rows rowScanner) (T, error) {
-		var v struct{ Slug, Name string }
-		err := rows.Scan(&v.Slug, &v.Name)
-		return T(v), err
-	}, query)
-}
-
-// IncidentTypes returns the kinds of incident with their severities.
+// IncidentTypes returns the kinds of incident with their severities, most
+// severe first, retired ones too.
 func (area Content) IncidentTypes(ctx context.Context) ([]scheme.IncidentType, error) {
-	db := area.db
-
-	return queryRows(ctx, db.read, func(rows rowScanner) (t scheme.IncidentType, err error) {
-		var sev string
-		if err := rows.Scan(&t.Slug, &t.Name, &sev); err != nil {
-			return t, err
-		}
-		t.Severity = scheme.Severity(sev)
-		return t, nil
-	}, `SELECT slug, name, severity FROM incident_types ORDER BY position, slug`)
+	l, err := area.Lists(ctx)
+	return l.Types, err
 }
 
-// Lists returns the scheme's reference lists, in one query: incident types
-// most severe first, regions and sectors in display order.
+// Lists returns the scheme's reference lists, retired values too, in one
+// query: incident types most severe first, the others in display order.
+// Admins change them at any time (Vocab), so every caller reads them
+// afresh: the four small tables are one quick query.
 func (area Content) Lists(ctx context.Context) (scheme.Lists, error) {
 	db := area.db
 
 	var l scheme.Lists
-	rows, err := db.read.QueryContext(ctx, `SELECT 1, slug, name, severity, position FROM incident_types
-		UNION ALL SELECT 2, slug, name, '', position FROM regions
-		UNION ALL SELECT 3, slug, name, '', position FROM sectors
+	rows, err := db.read.QueryContext(ctx, `SELECT 1, slug, name, severity, position, retired_at IS NOT NULL FROM incident_types
+		UNION ALL SELECT 2, slug, name, phone_region, position, retired_at IS NOT NULL FROM regions
+		UNION ALL SELECT 3, slug, name, '', position, retired_at IS NOT NULL FROM sectors
+		UNION ALL SELECT 4, slug, name, '', position, retired_at IS NOT NULL FROM genders
 		ORDER BY 1, 5, 2`)
 	if err != nil {
 		return l, err
 	}
 	err = eachRow(rows, func() error {
 		var list, position int
-		var slug, name, severity string
-		if err := rows.Scan(&list, &slug, &name, &severity, &position); err != nil {
+		var slug, name, extra string
+		var retired bool
+		if err := rows.Scan(&list, &slug, &name, &extra, &position, &retired); err != nil {
 			return err
 		}
 		switch list {
 		case 1:
-			l.Types = append(l.Types, scheme.IncidentType{Slug: slug, Name: name, Severity: scheme.Severity(severity)})
+			l.Types = append(l.Types, scheme.IncidentType{Slug: slug, Name: name, Severity: scheme.Severity(extra), Retired: retired})
 		case 2:
-			l.Regions = append(l.Regions, scheme.Region{Slug: slug, Name: name})
+			l.Regions = append(l.Regions, scheme.Region{Slug: slug, Name: name, Phone: extra, Retired: retired})
+		case 3:
+			l.Sectors = append(l.Sectors, scheme.Sector{Slug: slug, Name: name, Retired: retired})
 		default:
-			l.Sectors = append(l.Sectors, scheme.Sector{Slug: slug, Name: name})
+			l.Genders = append(l.Genders, scheme.Gender{Slug: slug, Name: name, Retired: retired})
 		}
 		return nil
 	})

@@ -13,3 +13,8 @@ func OpenField(db *DB, table, column, id string, ct []byte) (string, error) {
 // ForgetKeysInMemory empties the cache of members' opened keys, as a
 // fresh process starts.
 func ForgetKeysInMemory(db *DB) { db.db.keys.Purge() }
+
+// SealWithSchemeKey seals as accounts were sealed before members' keys.
+func SealWithSchemeKey(db *DB, table, column, id, plaintext string) ([]byte, error) {
+	return db.db.seal(table, column, id, plaintext)
+}

@@ -248,6 +248,7 @@ var sealedColumns = []sealedColumn{
 	{"report_drafts", "data_ct", "data", "id"},
 	{"police_help_requests", "note_ct", "note", "id"},
 	{"police_help_requests", "crime_ref_ct", "crime_ref", "id"},
+	{"service_referrals", "note_ct", "note", "id"},
 	{"alerts", "content_ct", "content", "id"},
 	{"alerts", "flags_ct", "flags", "id"},
 	{"alerts", "override_ct", "override", "id"},

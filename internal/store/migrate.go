@@ -121,7 +121,7 @@ func (db *core) seedDefaults(ctx context.Context) error {
 			return nil
 		}
 		for i, r := range scheme.DefaultRegions {
-			if _, err := tx.ExecContext(ctx, `INSERT INTO regions (slug, name, position) VALUES ($1, $2, $3)`, r.Slug, r.Name, i+1); err != nil {
+			if _, err := tx.ExecContext(ctx, `INSERT INTO regions (slug, name, phone_region, position) VALUES ($1, $2, $3, $4)`, r.Slug, r.Name, r.Phone, i+1); err != nil {
 				return err
 			}
 		}

@@ -57,6 +57,9 @@ func (area Accounts) ExportUser(ctx context.Context, userID string) (scheme.Memb
 	if e.ImpactToldAt, err = db.top.Reports.LastImpactNotice(ctx, userID); err != nil {
 		return e, err
 	}
+	if e.Referrals, err = db.top.Support.ReferralsOf(ctx, userID); err != nil {
+		return e, err
+	}
 	for _, part := range []func(context.Context, string, *scheme.MemberData) error{
 		db.myReports, db.myDrafts, db.myChecks, db.myAlerts, db.myNotifications, db.mySignIns, db.myDisclosures, db.myActivity, db.myTraining,
 	} {

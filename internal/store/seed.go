@@ -104,7 +104,7 @@ func (d *DB) SeedMembers(ctx context.Context, n int, passwordHash string, progre
 				if _, err := keys.ExecContext(ctx, id, wrapped, now); err != nil {
 					return fmt.Errorf("seed member key: %w", err)
 				}
-				gender := scheme.Genders[rng.IntN(len(scheme.Genders))].Slug
+				gender := scheme.DefaultGenders[rng.IntN(len(scheme.DefaultGenders))].Slug
 				sector := sectors[rng.IntN(len(sectors))].Slug
 				if _, err := profiles.ExecContext(ctx, id, workCT, emailCT, emailIdx, mobileCT, mobileIdx,
 					wantsEmail, wantsSMS, gender, sector, terms.Version, now); err != nil {

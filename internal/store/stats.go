@@ -73,6 +73,12 @@ func (area Reports) Stats(ctx context.Context, f stats.Filter, hours scheme.Work
 	if out.IncidentTypes, err = q.categories(`SELECT slug, name FROM incident_types ORDER BY position, slug`); err != nil {
 		return out, fmt.Errorf("statistics: incident types: %w", err)
 	}
+	if out.Genders, err = q.categories(`SELECT slug, name FROM genders ORDER BY position, slug`); err != nil {
+		return out, fmt.Errorf("statistics: genders: %w", err)
+	}
+	for _, k := range scheme.SupportKinds {
+		out.SupportKinds = append(out.SupportKinds, stats.Category{Key: k.Slug, Name: k.Name})
+	}
 	if out.Members, err = q.members(); err != nil {
 		return out, fmt.Errorf("statistics: members: %w", err)
 	}
@@ -84,6 +90,9 @@ func (area Reports) Stats(ctx context.Context, f stats.Filter, hours scheme.Work
 	}
 	if out.Offenders, err = q.offenders(f.ExcludeRejected); err != nil {
 		return out, fmt.Errorf("statistics: offenders: %w", err)
+	}
+	if out.Referrals, err = q.referrals(); err != nil {
+		return out, fmt.Errorf("statistics: referrals: %w", err)
 	}
 	if out.Alerts, err = q.alerts(); err != nil {
 		return out, fmt.Errorf("statistics: alerts: %w", err)
@@ -279,6 +288,15 @@ func (q *statsQuery) reports(excludeRejected bool) (stats.ReportFigures, error) 
 		rf.ThirdParty += m.ThirdParty
 	}
 	return rf, rows.Err()
+}
+
+// referrals counts referrals by kind and outcome, by the day suggested and
+// the region of the report they came from.
+func (q *statsQuery) referrals() (stats.ReferralFigures, error) {
+	rf := stats.ReferralFigures{ByKind: map[string]map[string]int{}}
+	err := addCounts(q.ctx, q.tx, rf.ByKind, `SELECT f.kind, f.outcome, COUNT(*) FROM service_referrals f JOIN reports r ON r.id = f.report_id
+		WHERE f.created_at >= $1 AND f.created_at < $2 AND ($3 = '' OR r.region = $3) GROUP BY f.kind, f.outcome`, q.args...)
+	return rf, err
 }
 
 func (q *statsQuery) offenders(excludeRejected bool) (stats.OffenderFigures, error) {

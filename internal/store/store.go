@@ -81,8 +81,12 @@ type DB struct {
 	// Towns holds the towns within regions and members' choice of them.
 	Towns Towns
 	Push  Push
+	// Support holds the directory of support services and referrals to them.
+	Support Support
 	// Training holds training events, bookings, attendance and reminders.
 	Training Training
+	// Vocab holds the scheme's lists as admins keep them.
+	Vocab Vocab
 }
 
 // Accounts holds applications, members, staff and their credentials.
@@ -123,7 +127,9 @@ func newDB(c *core) *DB {
 	db.Translations = Translations{c}
 	db.Towns = Towns{c}
 	db.Push = Push{c}
+	db.Support = Support{c}
 	db.Training = Training{c}
+	db.Vocab = Vocab{c}
 	c.top = db
 	return db
 }

@@ -135,6 +135,15 @@ func tidy(name string) string { return strings.Join(strings.Fields(name), " ") }
 // (a name in another script). The store adds a number when the slug is
 // taken (a Newport in Wales and one in the South East).
 func Slug(region, name string) string {
+	if s := SlugOf(name); s != "" {
+		return s
+	}
+	return region + "-town"
+}
+
+// SlugOf is a name as a slug (see Slug); "" when nothing of it is left.
+// The scheme's other lists (internal/vocab) make theirs the same way.
+func SlugOf(name string) string {
 	var b strings.Builder
 	hyphen := false
 	for _, r := range norm.NFKD.String(strings.ToLower(name)) {
@@ -153,9 +162,6 @@ func Slug(region, name string) string {
 	s := b.String()
 	if len(s) > 40 {
 		s = strings.TrimRight(s[:40], "-")
-	}
-	if s == "" {
-		return region + "-town"
 	}
 	return s
 }

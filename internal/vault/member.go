@@ -31,10 +31,9 @@ import (
 // The associated data is the header (version, n, id) followed by the Field
 // as in version 1, so neither the id nor the place can be changed.
 
-const (
-	version2      byte = 2
-	maxSubjectLen      = 64
-)
+const version2 byte = 2
+
+const maxSubjectLen = 64
 
 // ErrForgotten means a ciphertext was sealed with a member's key that no
 // longer exists: she left and her key went with her. It matches ErrDecrypt,
@@ -128,6 +127,7 @@ func (k MemberKey) Seal(f Field, plaintext []byte) ([]byte, error) {
 	out[0], out[1] = version2, byte(len(k.subject)) // #nosec G115 -- at most maxSubjectLen, checked when the key was made
 	copy(out[2:hl], k.subject)
 	rand.Read(out[hl : hl+nonceLen]) // never fails since Go 1.24
+	// #nosec G407 -- the nonce is random, read just above, never a constant
 	return k.aead.Seal(out, out[hl:hl+nonceLen], plaintext, associatedData(out[:hl], f)), nil
 }
 

@@ -92,16 +92,18 @@ var webTwins = map[string]twin{
 	"POST /account/leave":            {api: "DELETE /api/v1/me"},
 
 	// Her reports.
-	"GET /reports":                      {api: "GET /api/v1/reports"},
-	"POST /reports/new":                 {api: "POST /api/v1/drafts"},
-	"GET /reports/draft/{id}/{step}":    {api: "GET /api/v1/drafts/{id}"},
-	"POST /reports/draft/{id}/{step}":   {api: "PATCH /api/v1/drafts/{id}"},
-	"POST /reports/draft/{id}/discard":  {api: "DELETE /api/v1/drafts/{id}"},
-	"GET /reports/{id}":                 {api: "GET /api/v1/reports/{id}"},
-	"POST /reports/{id}/messages":       {api: "POST /api/v1/reports/{id}/messages"},
-	"POST /reports/{id}/consents":       {api: "PATCH /api/v1/reports/{id}/consents"},
-	"POST /reports/{id}/impact-notices": {api: "PATCH /api/v1/reports/{id}/impact"},
-	"POST /reports/{id}/police-help":    {api: "POST /api/v1/reports/{id}/police-help"},
+	"GET /reports":                                   {api: "GET /api/v1/reports"},
+	"POST /reports/new":                              {api: "POST /api/v1/drafts"},
+	"GET /reports/draft/{id}/{step}":                 {api: "GET /api/v1/drafts/{id}"},
+	"POST /reports/draft/{id}/{step}":                {api: "PATCH /api/v1/drafts/{id}"},
+	"POST /reports/draft/{id}/discard":               {api: "DELETE /api/v1/drafts/{id}"},
+	"GET /reports/{id}":                              {api: "GET /api/v1/reports/{id}"},
+	"POST /reports/{id}/messages":                    {api: "POST /api/v1/reports/{id}/messages"},
+	"POST /reports/{id}/referrals/{referral}/answer": {api: "POST /api/v1/reports/{id}/referrals/{referral}/answer"},
+	"GET /services":                                  {api: "GET /api/v1/services"},
+	"POST /reports/{id}/consents":                    {api: "PATCH /api/v1/reports/{id}/consents"},
+	"POST /reports/{id}/impact-notices":              {api: "PATCH /api/v1/reports/{id}/impact"},
+	"POST /reports/{id}/police-help":                 {api: "POST /api/v1/reports/{id}/police-help"},
 
 	// Alerts.
 	"GET /alerts":                 {api: "GET /api/v1/alerts"},

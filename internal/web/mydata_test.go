@@ -92,7 +92,8 @@ var inDownload = map[string]func(e scheme.MemberData) int{
 		}
 		return n
 	},
-	"disclosures": func(e scheme.MemberData) int { return len(e.Disclosures) },
+	"disclosures":       func(e scheme.MemberData) int { return len(e.Disclosures) },
+	"service_referrals": func(e scheme.MemberData) int { return len(e.Referrals) },
 	"police_help_requests": func(e scheme.MemberData) (n int) {
 		for _, r := range e.Reports {
 			n += len(r.PoliceHelp)
@@ -286,6 +287,19 @@ func busyMember(t *testing.T, db *store.DB) (*apiDesk, scheme.Report) {
 		if status, out := d.call("reporter", call.method, call.path, call.body); status >= 300 {
 			t.Fatalf("%s %s: %d %v", call.method, call.path, status, out)
 		}
+	}
+	// A caseworker suggests a support service (she consented above), and
+	// she answers.
+	svc, err := db.Support.SaveService(ctx, d.users["coordA"].ID, scheme.SupportService{Name: "Test Clinic", Kinds: []string{"sexual-health"}, National: true, Phone: "+448081570123"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ref, err := db.Support.SuggestReferral(ctx, d.users["coordA"].ID, rep.ID, svc.ID, "They can see you this week.", "http://test.example.org/signin")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if status, out := d.call("reporter", "POST", "/api/v1/reports/"+rep.ID+"/referrals/"+ref.ID+"/answer", `{"answer":"yes"}`); status != http.StatusOK {
+		t.Fatalf("answering the suggestion: %d %v", status, out)
 	}
 	ps := police.New(db, scheme.DefaultWorkingHours(time.UTC))
 	enq, err := ps.CreateEnquiry(ctx, d.users["coordA"], police.EnquiryInput{Force: "Example Police", Request: "Would she talk to an officer?", ReportID: rep.ID})

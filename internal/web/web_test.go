@@ -29,9 +29,11 @@ import (
 	"uglymugs/internal/settings"
 	"uglymugs/internal/store"
 	"uglymugs/internal/store/storetest"
+	"uglymugs/internal/support"
 	"uglymugs/internal/town"
 	"uglymugs/internal/training"
 	"uglymugs/internal/translation"
+	"uglymugs/internal/vocab"
 	"uglymugs/internal/web"
 )
 
@@ -93,7 +95,7 @@ func services(t testing.TB, db *store.DB, accounts *account.Service, limits chec
 	alerts := alert.New(db, hours.Location)
 	alerts.Urgent.Hours.Settings = set
 	return web.Services{Accounts: accounts, Reports: reports, Alerts: alerts,
-		Checks: checks, Police: pol, Content: contents, Settings: set, Translations: translations, Towns: town.New(db), Health: db,
+		Checks: checks, Police: pol, Content: contents, Settings: set, Translations: translations, Towns: town.New(db), Vocab: vocab.New(db), Support: support.New(db), Health: db,
 		Training: training.New(db, set, time.UTC, "http://test.example.org/signin"),
 		Impact:   impact.New(db, "http://test.example.org/signin"),
 		Push:     push.New(db, pushaddr.Policy{})}

@@ -233,7 +233,10 @@ func (s *server) feedFilter(r *http.Request) (scheme.MemberAlertFilter, error) {
 	q := r.URL.Query()
 	f := scheme.MemberAlertFilter{Region: strings.TrimSpace(q.Get("region")), Type: strings.TrimSpace(q.Get("type")), Limit: defaultFeedLimit}
 	problems := map[string]string{}
-	l := s.Content.Lists()
+	l, err := s.Content.Lists(r.Context())
+	if err != nil {
+		return scheme.MemberAlertFilter{}, err
+	}
 	if f.Region != "" && !slices.ContainsFunc(l.Regions, func(x scheme.Region) bool { return x.Slug == f.Region }) {
 		problems["region"] = "Use a region slug from GET /api/v1/regions."
 	}

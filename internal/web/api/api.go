@@ -204,9 +204,10 @@ func (s *server) getTerms() http.Handler {
 
 // regionJSON is a region with the towns it offers (GET /api/v1/regions).
 type regionJSON struct {
-	Slug  string     `json:"slug"`
-	Name  string     `json:"name"`
-	Towns []townJSON `json:"towns"`
+	Slug        string     `json:"slug"`
+	Name        string     `json:"name"`
+	PhoneRegion string     `json:"phone_region"`
+	Towns       []townJSON `json:"towns"`
 }
 
 type townJSON struct {
@@ -216,14 +217,18 @@ type townJSON struct {
 
 func (s *server) listRegions() http.Handler {
 	return s.public(func(w http.ResponseWriter, r *http.Request, _ scheme.User) error {
-		l := s.Content.Lists()
+		l, err := s.Content.Lists(r.Context())
+		if err != nil {
+			return err
+		}
+		l = l.Offered() // a retired region is offered no more
 		all, err := s.Towns.All(r.Context())
 		if err != nil {
 			return err
 		}
 		out := make([]regionJSON, len(l.Regions))
 		for i, x := range l.Regions {
-			out[i] = regionJSON{Slug: x.Slug, Name: x.Name, Towns: []townJSON{}}
+			out[i] = regionJSON{Slug: x.Slug, Name: x.Name, PhoneRegion: x.Phone, Towns: []townJSON{}}
 			for _, t := range all.Offered(x.Slug) {
 				out[i].Towns = append(out[i].Towns, townJSON{Slug: t.Slug, Name: t.Name})
 			}

@@ -40,6 +40,12 @@ func Routes(mux core.Mux, c *core.Server) {
 	mux.Handle("POST /api/v1/reports/{id}/messages", s.sendMessage())
 	mux.Handle("PATCH /api/v1/reports/{id}/impact", s.setImpact())
 	mux.Handle("POST /api/v1/reports/{id}/police-help", s.askPoliceHelp())
+	// Support services and referrals (services.go).
+	mux.Handle("GET /api/v1/services", s.tokenAuth(s.listServices, memberRoles...))
+	mux.Handle("GET /api/v1/reports/{id}/referrals", s.tokenAuth(s.listReferrals, memberRoles...))
+	mux.Handle("POST /api/v1/reports/{id}/referrals", s.suggestReferral())
+	mux.Handle("POST /api/v1/reports/{id}/referrals/{referral}/answer", s.answerReferral())
+	mux.Handle("POST /api/v1/reports/{id}/referrals/{referral}/status", s.moveReferral())
 	// Reports being written (drafts.go).
 	mux.Handle("GET /api/v1/drafts", s.tokenAuth(s.listDrafts, reporterRoles...))
 	mux.Handle("POST /api/v1/drafts", s.tokenAuth(s.newDraft, reporterRoles...))

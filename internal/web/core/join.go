@@ -14,7 +14,7 @@ type JoinView struct {
 	TypeName     string
 	Regions      []scheme.Region
 	Sectors      []scheme.Sector
-	Genders      []struct{ Slug, Name string }
+	Genders      []scheme.Gender
 	TermsVersion int
 }
 
@@ -25,9 +25,19 @@ var TypeNames = map[scheme.MembershipType]string{
 }
 
 func (s *Server) JoinForm(r *http.Request, t scheme.MembershipType) (JoinView, error) {
-	v := JoinView{Type: t, TypeName: TypeNames[t], Genders: scheme.Genders}
-	lists := s.Content.Lists()
-	v.Regions, v.Sectors = lists.Regions, lists.Sectors
+	return s.JoinFormKeeping(r, t, scheme.Kept{})
+}
+
+// JoinFormKeeping is JoinForm offering also the retired values a member
+// has already (kept), so that her profile form shows them.
+func (s *Server) JoinFormKeeping(r *http.Request, t scheme.MembershipType, kept scheme.Kept) (JoinView, error) {
+	v := JoinView{Type: t, TypeName: TypeNames[t]}
+	lists, err := s.Content.Lists(r.Context())
+	if err != nil {
+		return v, err
+	}
+	lists = lists.OfferedKeeping(kept)
+	v.Regions, v.Sectors, v.Genders = lists.Regions, lists.Sectors, lists.Genders
 	terms, err := s.Content.CurrentTerms(r.Context())
 	v.TermsVersion = terms.Version
 	return v, err

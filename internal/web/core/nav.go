@@ -47,6 +47,7 @@ var staffGroups = []struct {
 		{Label: "Reports", URL: "/coordinator/reports", under: []string{"/coordinator/search", "/coordinator/offenders"}},
 		{Label: "Alerts", URL: "/coordinator/alerts"},
 		{Label: "Additions", URL: "/coordinator/additions"},
+		{Label: "Support services", URL: "/coordinator/services"},
 	}},
 	{"Members", false, []NavItem{
 		{Label: "Applications", URL: "/coordinator/applications"},
@@ -70,6 +71,7 @@ var staffGroups = []struct {
 	}},
 	{"Settings", true, []NavItem{
 		{Label: "Settings", URL: "/admin/settings"},
+		{Label: "Lists", URL: "/admin/lists"},
 		{Label: "Towns", URL: "/admin/towns"},
 		{Label: "On call", URL: "/admin/on-call"},
 		{Label: "API keys", URL: "/admin/api-keys"},
@@ -103,7 +105,8 @@ func NavFor(u scheme.User, signedIn bool, path string, unread int) Nav {
 		alerts := NavItem{Label: "Alerts", URL: "/alerts", Count: unread}.at(path)
 		check := NavItem{Label: "Check", URL: "/check"}.at(path)
 		reports := NavItem{Label: "Reports", URL: "/reports"}.at(path)
-		top := []NavItem{alerts, check, reports, about, account}
+		services := NavItem{Label: "Services near me", URL: "/services"}.at(path)
+		top := []NavItem{alerts, check, reports, services, about, account}
 		return Nav{Top: top, Quick: []NavItem{alerts, check}, Groups: []NavGroup{{Links: append([]NavItem{home}, top...)}}}
 	}
 	// Applying, or an account with nothing else to open.

@@ -22,10 +22,12 @@ import (
 	"uglymugs/internal/push"
 	"uglymugs/internal/report"
 	"uglymugs/internal/settings"
+	"uglymugs/internal/support"
 	"uglymugs/internal/town"
 	"uglymugs/internal/training"
 	"uglymugs/internal/translation"
 	"uglymugs/internal/vault"
+	"uglymugs/internal/vocab"
 )
 
 // Scheme is how the scheme presents itself now: its settings, read
@@ -98,6 +100,11 @@ type Services struct {
 	// Impact is what a report led to, told to its reporter, and her
 	// requests for help with a police report.
 	Impact *impact.Service
+	// Vocab is the scheme's lists (regions, incident types, sectors,
+	// genders), which admins keep.
+	Vocab *vocab.Service
+	// Support is the directory of support services and referrals to them.
+	Support *support.Service
 	// Push is members' push notifications and discreet mode; nil: push off.
 	Push   *push.Service
 	Health Health
@@ -131,6 +138,8 @@ type Server struct {
 	Towns        *town.Service
 	Training     *training.Service
 	Impact       *impact.Service
+	Vocab        *vocab.Service
+	Support      *support.Service
 	Push         *push.Service
 	views        *viewSets
 	assets       *assets
@@ -165,17 +174,23 @@ func New(cfg Config, svc Services, log *slog.Logger, reg *prometheus.Registry) (
 	if svc.Towns == nil {
 		return nil, errors.New("web: no towns service")
 	}
+	if svc.Support == nil {
+		return nil, errors.New("web: no support service")
+	}
 	if svc.Training == nil {
 		return nil, errors.New("web: no training service")
 	}
 	if svc.Impact == nil {
 		return nil, errors.New("web: no impact service")
 	}
+	if svc.Vocab == nil {
+		return nil, errors.New("web: no lists service")
+	}
 	watchUnreadable(svc.Health, reg, log)
 	return &Server{
 		Config: cfg, health: svc.Health, Content: svc.Content, Accounts: svc.Accounts, Reports: svc.Reports,
 		Alerts: svc.Alerts, Checks: svc.Checks, Police: svc.Police, Settings: svc.Settings, Log: log, views: views, assets: a, Words: words,
-		Translations: svc.Translations, Towns: svc.Towns, Training: svc.Training, Impact: svc.Impact, Push: svc.Push,
+		Translations: svc.Translations, Towns: svc.Towns, Training: svc.Training, Vocab: svc.Vocab, Support: svc.Support, Impact: svc.Impact, Push: svc.Push,
 		metrics: newHTTPMetrics(reg), reg: reg,
 		termsHTML:  map[termsKey]template.HTML{},
 		writeSlots: make(chan struct{}, cmp.Or(cfg.WriteSlots, 8)),

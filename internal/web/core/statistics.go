@@ -60,8 +60,11 @@ func (s *Server) CheckedStatistics(r *http.Request) (Statistics, error) {
 // Statistics reads the filter in r's query and counts its figures; the
 // coordinators' page, its downloads and the API all ask this way.
 func (s *Server) Statistics(r *http.Request) (Statistics, error) {
-	st := Statistics{Lists: s.Content.Lists()}
+	var st Statistics
 	var err error
+	if st.Lists, err = s.Content.Lists(r.Context()); err != nil {
+		return st, err
+	}
 	st.Query, st.Filter, st.Problems = statsFilter(r, st.Lists.Regions, s.Location())
 	if len(st.Problems) == 0 {
 		st.Figures, err = s.Figures(r, st.Filter)

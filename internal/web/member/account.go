@@ -107,14 +107,15 @@ func profileValues(p scheme.Profile) map[string]string {
 }
 
 // profileView is the form's choices: the towns of regions (hers, or as
-// ticked on a form shown again), with the towns she has (mine) kept even
-// if retired.
-func (s *server) profileView(r *http.Request, membership string, regions, mine []string) (ProfileView, error) {
-	jv, err := s.JoinForm(r, scheme.Individual)
+// ticked on a form shown again), with the towns, regions, sector and
+// gender she has (p) kept even if retired.
+func (s *server) profileView(r *http.Request, p scheme.Profile, regions []string) (ProfileView, error) {
+	mine := p.Towns
+	jv, err := s.JoinFormKeeping(r, scheme.Individual, scheme.Kept{Regions: p.Regions, Sectors: []string{p.Sector}, Genders: []string{p.Gender}})
 	if err != nil {
 		return ProfileView{}, err
 	}
-	v := ProfileView{JoinView: jv, Membership: membership}
+	v := ProfileView{JoinView: jv, Membership: p.Membership}
 	all, err := s.Towns.All(r.Context())
 	if err != nil {
 		return v, err
@@ -141,7 +142,7 @@ func (s *server) profilePage(w http.ResponseWriter, r *http.Request, u scheme.Us
 	if err != nil {
 		return err
 	}
-	v, err := s.profileView(r, p.Membership, p.Regions, p.Towns)
+	v, err := s.profileView(r, p, p.Regions)
 	if err != nil {
 		return err
 	}
@@ -168,7 +169,7 @@ func (s *server) saveProfile(w http.ResponseWriter, r *http.Request, u scheme.Us
 	p, _ := s.Accounts.Profile(r.Context(), u)
 	// The towns of the regions she has and those she ticked, so that a
 	// town she ticked stays in view beside the problem.
-	v, verr := s.profileView(r, p.Membership, append(slices.Clone(p.Regions), in.Regions...), p.Towns)
+	v, verr := s.profileView(r, p, append(slices.Clone(p.Regions), in.Regions...))
 	if verr != nil {
 		return verr
 	}

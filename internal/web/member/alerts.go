@@ -71,7 +71,10 @@ type AlertFeedView struct {
 // alertFeed shows the feed as the query asks (filters and page).
 func (s *server) alertFeed(w http.ResponseWriter, r *http.Request, u scheme.User) error {
 	ctx, q, loc := r.Context(), r.URL.Query(), core.Loc(r)
-	l := s.Content.Lists()
+	l, err := s.Content.Lists(r.Context())
+	if err != nil {
+		return err
+	}
 	v := AlertFeedView{Org: isOrg(u), Errors: map[string]string{},
 		Region: strings.TrimSpace(q.Get("region")), Type: strings.TrimSpace(q.Get("type")),
 		From: strings.TrimSpace(q.Get("from")), To: strings.TrimSpace(q.Get("to"))}
@@ -172,7 +175,11 @@ func (s *server) renderAlert(w http.ResponseWriter, r *http.Request, u scheme.Us
 		s.Fail(w, r, err)
 		return
 	}
-	l := s.Content.Lists()
+	l, err := s.Content.Lists(r.Context())
+	if err != nil {
+		s.Fail(w, r, err)
+		return
+	}
 	v.AlertItemView, v.Org = alertItem(r, s.AlertItem(core.Loc(r), a, l), a), isOrg(u)
 	if a.Status == scheme.AlertPublished {
 		_, v.Body, _ = core.AlertText(r, a)
@@ -252,7 +259,10 @@ func (s *server) alertPrint(w http.ResponseWriter, r *http.Request, u scheme.Use
 	if err != nil {
 		return err
 	}
-	l := s.Content.Lists()
+	l, err := s.Content.Lists(r.Context())
+	if err != nil {
+		return err
+	}
 	v := AlertPrintView{Single: true, Printed: s.Date(core.Loc(r), time.Now(), core.Weekday)}
 	it, err := s.printItemOf(r, a, l)
 	if err != nil {
@@ -270,7 +280,10 @@ func (s *server) alertBulletin(w http.ResponseWriter, r *http.Request, u scheme.
 	if err != nil {
 		return err
 	}
-	l := s.Content.Lists()
+	l, err := s.Content.Lists(r.Context())
+	if err != nil {
+		return err
+	}
 	v := AlertPrintView{Printed: s.Date(core.Loc(r), time.Now(), core.Weekday), Days: bulletinDays}
 	for _, a := range as.Items {
 		if a.Status != scheme.AlertPublished {

@@ -148,7 +148,12 @@ func consentQuestions(in report.Input, problems map[string]string) []consentQues
 
 func (s *server) renderDraft(w http.ResponseWriter, r *http.Request, u scheme.User, status int, id string, step int, in report.Input,
 	problems map[string]string, fromCheck, afterSubmit bool) {
-	l := s.Content.Lists()
+	l, err := s.Content.Lists(r.Context())
+	if err != nil {
+		s.Fail(w, r, err)
+		return
+	}
+	offered := l.Offered() // the form offers no retired value
 	loc := core.Loc(r)
 	shown := make(map[string]string, len(problems))
 	for k, msg := range problems {
@@ -159,7 +164,7 @@ func (s *server) renderDraft(w http.ResponseWriter, r *http.Request, u scheme.Us
 		Errors: problems, FromCheck: fromCheck && step < stepCount, AfterSubmit: afterSubmit}
 	switch step {
 	case 1:
-		v.Types = choices(l.Types, func(slug string) bool { return slices.Contains(in.IncidentTypes, slug) },
+		v.Types = choices(offered.Types, func(slug string) bool { return slices.Contains(in.IncidentTypes, slug) },
 			func(t scheme.IncidentType) (string, string) { return t.Slug, words(loc, t.Name) })
 		v.OtherType = words(loc, l.TypeName("other"))
 		v.Account, v.ThirdParty = in.Account, in.ThirdParty || report.AlwaysThirdParty(u)
@@ -171,7 +176,7 @@ func (s *server) renderDraft(w http.ResponseWriter, r *http.Request, u scheme.Us
 		for h := range 24 {
 			v.Hours = append(v.Hours, choice{Value: strconv.Itoa(h), Label: capitalised(hourWords(loc, h)), Selected: hour == strconv.Itoa(h)})
 		}
-		v.Regions = choices(l.Regions, equals(in.Region), func(x scheme.Region) (string, string) { return x.Slug, words(loc, x.Name) })
+		v.Regions = choices(offered.Regions, equals(in.Region), func(x scheme.Region) (string, string) { return x.Slug, words(loc, x.Name) })
 		v.Places = pairOptions(loc, scheme.PlaceKinds, in.PlaceKind)
 		v.Town = core.FieldView{Name: "town", Label: loc.T("Town or area"),
 			Hint: loc.T("A town or part of a city is enough. You do not need to give an exact address."),
@@ -181,8 +186,8 @@ func (s *server) renderDraft(w http.ResponseWriter, r *http.Request, u scheme.Us
 		v.CanAddOffender = len(v.Offenders) < maxOffenders
 	case 4:
 		v.Contacts = pairOptions(loc, scheme.ContactMethods, in.ContactMethod)
-		v.Genders = pairOptions(loc, scheme.Genders, in.VictimGender)
-		v.Sectors = choices(l.Sectors, equals(in.VictimSector), func(x scheme.Sector) (string, string) { return x.Slug, words(loc, x.Name) })
+		v.Genders = choices(offered.Genders, equals(in.VictimGender), func(x scheme.Gender) (string, string) { return x.Slug, words(loc, x.Name) })
+		v.Sectors = choices(offered.Sectors, equals(in.VictimSector), func(x scheme.Sector) (string, string) { return x.Slug, words(loc, x.Name) })
 		v.PoliceReported = in.PoliceReported
 		v.PoliceRef = core.FieldView{Name: "police_reference", Label: loc.T("Police reference"), Hint: loc.T("The crime or incident number, if you have one."),
 			Type: "text", Autocomplete: "off", Value: in.PoliceReference, Error: problems["police_reference"], Optional: true}
@@ -297,7 +302,7 @@ func (s *server) draftSummary(loc *i18n.Localizer, in report.Input, l scheme.Lis
 	// SlugName gives "" for "": nothing was chosen (and words keeps it so).
 	sum.Place = words(loc, scheme.SlugName(scheme.PlaceKinds, in.PlaceKind))
 	sum.Contact = words(loc, scheme.SlugName(scheme.ContactMethods, in.ContactMethod))
-	sum.VictimGender = words(loc, scheme.SlugName(scheme.Genders, in.VictimGender))
+	sum.VictimGender = words(loc, cmp.Or(l.GenderName(in.VictimGender), in.VictimGender))
 	sum.VictimSector = words(loc, l.SectorName(in.VictimSector))
 	if t, known, err := report.ParseIncidentTime(in.IncidentAt, s.Location()); err == nil {
 		sum.When = s.happenedWhen(loc, t, known)

@@ -29,6 +29,12 @@ type MyDataView struct {
 	AlertsRead                          int
 	MyDisclosures                       []myDisclosure
 	MyTraining                          []myDataLine
+	MyReferrals                         []myDataReferral
+}
+
+// myDataReferral is a support service suggested to her, in words.
+type myDataReferral struct {
+	When, Name, Answer, Progress string
 }
 
 // myDataReport is one report she sent, as her data page shows it.
@@ -77,8 +83,11 @@ func (s *server) myDataPage(w http.ResponseWriter, r *http.Request, u scheme.Use
 		return err
 	}
 	loc := core.Loc(r)
-	l := s.Content.Lists()
-	v := MyDataView{MemberData: e, Gender: scheme.SlugName(scheme.Genders, e.Profile.Gender), Sector: l.SectorName(e.Profile.Sector),
+	l, err := s.Content.Lists(r.Context())
+	if err != nil {
+		return err
+	}
+	v := MyDataView{MemberData: e, Gender: cmp.Or(l.GenderName(e.Profile.Gender), e.Profile.Gender), Sector: l.SectorName(e.Profile.Sector),
 		Membership: core.TypeNames[scheme.MembershipType(e.Profile.Membership)], Created: s.Date(loc, e.User.CreatedAt, core.DateLong)}
 	var regions []string
 	for _, slug := range e.Profile.Regions {
@@ -127,6 +136,14 @@ func (s *server) myDataPage(w http.ResponseWriter, r *http.Request, u scheme.Use
 	for _, se := range e.SessionList {
 		v.MySessions = append(v.MySessions, myDataLine{When: s.Date(loc, se.Started, core.DateTimeLong), What: sessionKinds[se.Kind],
 			Detail: s.Date(loc, se.LastSeen, core.DateTimeLong)})
+	}
+	for _, f := range e.Referrals {
+		answer := words(loc, referralAnswerWords[f.Answer])
+		if answer == "" {
+			answer = loc.T("You have not answered yet.")
+		}
+		v.MyReferrals = append(v.MyReferrals, myDataReferral{When: s.Date(loc, f.CreatedAt, core.DateLong), Name: f.Service.Name,
+			Answer: answer, Progress: words(loc, referralProgressWords[f.Status])})
 	}
 	for _, d := range e.Disclosures {
 		v.MyDisclosures = append(v.MyDisclosures, myDisclosure{Basis: police.LegalBasisNames[d.LegalBasis], When: s.Date(loc, d.DecidedAt, core.DateLong), What: d.What, Recipient: d.Recipient})

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"encoding/json"
 	"net/http"
+	"time"
 
 	"uglymugs/internal/report"
 	"uglymugs/internal/scheme"
@@ -45,10 +46,12 @@ const myReportsPage = 10
 
 func (s *server) myReports(w http.ResponseWriter, r *http.Request, u scheme.User) error {
 	ctx := r.Context()
-	l := s.Content.Lists()
+	l, err := s.Content.Lists(r.Context())
+	if err != nil {
+		return err
+	}
 	loc := core.Loc(r)
 	v := ReporterListView{Notice: listNotice(r)}
-	var err error
 	if v.Enquiries, err = s.waitingEnquiries(r, u); err != nil {
 		return err
 	}
@@ -99,12 +102,18 @@ type ReporterReportView struct {
 	MessageNotice, ConsentsDone bool
 	Message, MessageError       string
 	// Impact is what the report led to (impact.go).
-	Impact impactView
+	Impact       impactView
+	AnswerNotice bool
+	AnswerError  string
 }
 
+// threadMessage is one item of her report's thread: a message, or a
+// service a caseworker suggested (Referral).
 type threadMessage struct {
 	FromScheme bool
 	At, Body   string
+	Referral   *threadReferral
+	at         time.Time
 }
 
 // ReporterSentView is the confirmation after sending.
@@ -123,14 +132,18 @@ func (s *server) myReport(w http.ResponseWriter, r *http.Request, u scheme.User)
 		return nil
 	}
 	done := r.URL.Query().Get("done")
-	s.renderReport(w, r, u, http.StatusOK, rep, ReporterReportView{MessageNotice: done == "message", ConsentsDone: done == "consents",
+	s.renderReport(w, r, u, http.StatusOK, rep, ReporterReportView{MessageNotice: done == "message", ConsentsDone: done == "consents", AnswerNotice: done == "answer",
 		Impact: impactView{NotifyDone: done == "notify", HelpDone: done == "help"}})
 	return nil
 }
 
 func (s *server) renderReport(w http.ResponseWriter, r *http.Request, u scheme.User, status int, rep scheme.Report, v ReporterReportView) {
 	ctx := r.Context()
-	l := s.Content.Lists()
+	l, err := s.Content.Lists(r.Context())
+	if err != nil {
+		s.Fail(w, r, err)
+		return
+	}
 	loc := core.Loc(r)
 	sw := statusWords[rep.Status]
 	v.ID, v.Title, v.Status = rep.ID, cmp.Or(typeNames(loc, l, rep.IncidentTypes), loc.T("Your report")), rep.Status
@@ -154,7 +167,7 @@ func (s *server) renderReport(w http.ResponseWriter, r *http.Request, u scheme.U
 		v.Summary.Contact = words(loc, scheme.SlugName(scheme.ContactMethods, rep.ContactMethod))
 	}
 	if rep.VictimGender != "" {
-		v.Summary.VictimGender = words(loc, scheme.SlugName(scheme.Genders, rep.VictimGender))
+		v.Summary.VictimGender = words(loc, cmp.Or(l.GenderName(rep.VictimGender), rep.VictimGender))
 	}
 	msgs, err := s.Reports.Thread(ctx, u, rep)
 	if err != nil {
@@ -162,7 +175,11 @@ func (s *server) renderReport(w http.ResponseWriter, r *http.Request, u scheme.U
 		return
 	}
 	for _, m := range msgs {
-		v.Messages = append(v.Messages, threadMessage{FromScheme: m.FromScheme, At: s.dayTime(loc, m.At), Body: m.Body})
+		v.Messages = append(v.Messages, threadMessage{FromScheme: m.FromScheme, At: s.dayTime(loc, m.At), Body: m.Body, at: m.At})
+	}
+	if err := s.addReferrals(r, u, rep, &v); err != nil {
+		s.Fail(w, r, err)
+		return
 	}
 	v.Consents = consentViews(rep.Consents)
 	if err := s.impactView(r, u, rep, &v.Impact); err != nil {

@@ -49,10 +49,13 @@ func reportGoWords() []string {
 	for _, q := range report.ConsentQuestions {
 		ids = append(ids, q.Question, q.Yes, q.No)
 	}
-	for _, l := range [][]struct{ Slug, Name string }{scheme.PlaceKinds, scheme.ContactMethods, scheme.Genders} {
+	for _, l := range [][]struct{ Slug, Name string }{scheme.PlaceKinds, scheme.ContactMethods} {
 		for _, x := range l {
 			ids = append(ids, x.Name)
 		}
+	}
+	for _, x := range scheme.DefaultGenders {
+		ids = append(ids, x.Name)
 	}
 	return ids
 }

@@ -32,6 +32,7 @@ var (
 	viewReportView      = core.NewView("report-view")
 	viewSecondFactor    = core.NewView("second-factor")
 	viewStaff           = core.NewView("staff")
+	viewServices        = core.NewView("services")
 	viewTraining        = core.NewView("org-training")
 )
 
@@ -85,6 +86,11 @@ func Routes(mux core.Mux, c *core.Server) {
 	mux.Handle("GET /check", s.membersOnly(s.checkPage))
 	mux.Handle("POST /check", s.membersOnly(s.check))
 	mux.Handle("POST /sms/inbound", s.smsInbound())
+
+	// Support services near her, and her answers to the services a
+	// caseworker suggests from her report (services.go).
+	mux.Handle("GET /services", s.membersOnly(s.servicesPage))
+	mux.Handle("POST /reports/{id}/referrals/{referral}/answer", s.reportersOnly(s.answerReferral))
 
 	// Police enquiries, as the reporter (or their organisation) sees them (enquiries.go).
 	mux.Handle("GET /enquiries", s.reportersOnly(s.myEnquiries))

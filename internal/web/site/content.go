@@ -29,6 +29,26 @@ type ContentView struct {
 	// it shows the English, with a line saying so in hers.
 	InEnglish bool
 	Form      core.FormView // the contact form
+	// Helplines are the national helplines in the directory (contact).
+	Helplines []core.ServiceCard
+}
+
+// helplines are the directory's national helplines, as r's reader reads
+// them.
+func (s *server) helplines(r *http.Request) ([]core.ServiceCard, error) {
+	list, err := s.Support.Helplines(r.Context())
+	if err != nil {
+		return nil, err
+	}
+	l, err := s.Content.Lists(r.Context())
+	if err != nil {
+		return nil, err
+	}
+	var out []core.ServiceCard
+	for _, x := range list {
+		out = append(out, core.CardOf(core.Loc(r), l, x))
+	}
+	return out, nil
 }
 
 // contentPage serves a page that is all Markdown (about, privacy, case
@@ -49,6 +69,10 @@ func (s *server) contentPage(slug string, view core.View) http.Handler {
 		v := ContentView{Slug: slug, Title: title, HTML: h, InEnglish: !translated}
 		if slug == "contact" {
 			v.Form = s.contactForm(r, nil, nil)
+			if v.Helplines, err = s.helplines(r); err != nil {
+				s.Fail(w, r, err)
+				return
+			}
 		}
 		s.Render(w, r, http.StatusOK, view, v)
 	})

@@ -32,7 +32,11 @@ func (s *server) home() http.Handler {
 				s.Fail(w, r, err)
 				return
 			}
-			l := s.Content.Lists()
+			l, err := s.Content.Lists(r.Context())
+			if err != nil {
+				s.Fail(w, r, err)
+				return
+			}
 			for _, a := range as {
 				it := s.AlertItem(core.Loc(r), a, l)
 				if a.Status == scheme.AlertPublished {

@@ -87,7 +87,12 @@ func (s *server) renderContact(w http.ResponseWriter, r *http.Request, status in
 		s.Fail(w, r, err)
 		return
 	}
-	s.Render(w, r, status, viewContact, ContentView{Slug: "contact", Title: "Contact us", HTML: h, InEnglish: !translated, Form: f})
+	lines, err := s.helplines(r)
+	if err != nil {
+		s.Fail(w, r, err)
+		return
+	}
+	s.Render(w, r, status, viewContact, ContentView{Slug: "contact", Title: "Contact us", HTML: h, InEnglish: !translated, Form: f, Helplines: lines})
 }
 
 // image serves a page image. Images never change, so they are cached.

@@ -148,7 +148,11 @@ func (s *server) renderEditor(w http.ResponseWriter, r *http.Request, u scheme.U
 		s.Fail(w, r, err)
 		return
 	}
-	l := s.Content.Lists()
+	l, err := s.Content.Lists(r.Context())
+	if err != nil {
+		s.Fail(w, r, err)
+		return
+	}
 	names := s.nameCache(ctx)
 	v := AlertEditorView{ID: a.ID, Status: a.Status, Draft: a.Status == scheme.AlertDraft, Published: a.Status == scheme.AlertPublished,
 		Gone: a.Status == scheme.AlertWithdrawn, Title: a.Title, Errors: st.errs, In: st.in, Notice: st.notice,
@@ -215,7 +219,7 @@ func (s *server) renderEditor(w http.ResponseWriter, r *http.Request, u scheme.U
 			narrow = append(narrow, cmp.Or(l.SectorName(x), x))
 		}
 		for _, g := range a.Genders {
-			narrow = append(narrow, scheme.SlugName(scheme.Genders, g))
+			narrow = append(narrow, cmp.Or(l.GenderName(g), g))
 		}
 		v.NarrowText = strings.Join(narrow, ", ")
 		vs, err := s.Alerts.Versions(ctx, a.ID)
@@ -275,22 +279,31 @@ func (f *editForm) fillChoices(a scheme.Alert, l scheme.Lists, available []schem
 	for _, sv := range []scheme.Severity{scheme.SeverityHighest, scheme.SeverityHigh, scheme.SeverityMedium, scheme.SeverityLow} {
 		f.Severities = append(f.Severities, core.Option{Value: string(sv), Label: core.CaseSeverityNames[sv], Selected: string(sv) == f.Severity})
 	}
+	// Retired values are offered no more, except those the alert holds
+	// (marked, so that they can be taken out).
+	l = l.OfferedKeeping(scheme.Kept{Types: a.IncidentTypes, Regions: a.Regions, Sectors: a.Sectors, Genders: a.Genders})
+	label := func(name string, retired bool) string {
+		if retired {
+			return name + " (retired)"
+		}
+		return name
+	}
 	f.Types = nil
 	for _, t := range l.Types {
-		f.Types = append(f.Types, core.Option{Value: t.Slug, Label: t.Name, Selected: types[t.Slug]})
+		f.Types = append(f.Types, core.Option{Value: t.Slug, Label: label(t.Name, t.Retired), Selected: types[t.Slug]})
 	}
 	f.Regions = nil
 	for _, x := range l.Regions {
-		f.Regions = append(f.Regions, core.Option{Value: x.Slug, Label: x.Name, Selected: regions[x.Slug]})
+		f.Regions = append(f.Regions, core.Option{Value: x.Slug, Label: label(x.Name, x.Retired), Selected: regions[x.Slug]})
 	}
 	f.Sectors = nil
 	for _, x := range l.Sectors {
-		f.Sectors = append(f.Sectors, core.Option{Value: x.Slug, Label: x.Name, Selected: sectors[x.Slug]})
+		f.Sectors = append(f.Sectors, core.Option{Value: x.Slug, Label: label(x.Name, x.Retired), Selected: sectors[x.Slug]})
 	}
 	f.Genders = nil
-	for _, g := range scheme.Genders {
+	for _, g := range l.Genders {
 		if g.Slug != "prefer-not" {
-			f.Genders = append(f.Genders, core.Option{Value: g.Slug, Label: g.Name, Selected: genders[g.Slug]})
+			f.Genders = append(f.Genders, core.Option{Value: g.Slug, Label: label(g.Name, g.Retired), Selected: genders[g.Slug]})
 		}
 	}
 	var idsChosen map[string]bool

@@ -129,7 +129,10 @@ func (s *server) alertList(w http.ResponseWriter, r *http.Request, u scheme.User
 	if err != nil {
 		return err
 	}
-	l := s.Content.Lists()
+	l, err := s.Content.Lists(r.Context())
+	if err != nil {
+		return err
+	}
 	v := AlertListView{Notice: map[string]string{
 		"discarded": "The draft was discarded.",
 		"resumed":   "Sending has resumed on that channel.",

@@ -56,9 +56,12 @@ type CaseView struct {
 	HasDraft            bool        // one of them is a draft: "Write an alert" opens it
 	// PoliceHelp are her requests for help with a police report, newest
 	// first (policehelp.go); HelpOpen says one waits for its outcome.
-	PoliceHelp   []casePoliceHelp
-	HelpOpen     bool
-	HelpOutcomes []caseLabelled
+	PoliceHelp     []casePoliceHelp
+	HelpOpen       bool
+	HelpOutcomes   []caseLabelled
+	Referrals      []caseReferral
+	ServiceChoices []core.Option // services to suggest, when she consented (SupportConsent)
+	SupportConsent bool
 }
 
 type caseAlert struct {
@@ -159,14 +162,16 @@ type caseForm struct {
 
 func (s *server) reportCase(w http.ResponseWriter, r *http.Request, u scheme.User) error {
 	notices := map[string]struct{ text, section string }{
-		"status":      {"Status changed.", "case-status"},
-		"edit":        {"Working copy saved. The original submission is unchanged.", "working-copy"},
-		"note":        {"Note added to the case.", "case-notes"},
-		"referral":    {"Referral recorded.", "case-notes"},
-		"task":        {"Task added.", "case-tasks"},
-		"task-done":   {"Task marked done.", "case-tasks"},
-		"message":     {"Message sent. The reporter sees it when they sign in.", "case-messages"},
-		"police-help": {"Outcome recorded.", "case-police-help"},
+		"status":             {"Status changed.", "case-status"},
+		"edit":               {"Working copy saved. The original submission is unchanged.", "working-copy"},
+		"note":               {"Note added to the case.", "case-notes"},
+		"referral":           {"Referral recorded.", "case-notes"},
+		"task":               {"Task added.", "case-tasks"},
+		"task-done":          {"Task marked done.", "case-tasks"},
+		"message":            {"Message sent. The reporter sees it when they sign in.", "case-messages"},
+		"referral-suggested": {"Service suggested. The reporter sees it in her report's messages and can answer there.", "case-referrals"},
+		"referral-status":    {"Referral updated.", "case-referrals"},
+		"police-help":        {"Outcome recorded.", "case-police-help"},
 	}
 	n := notices[r.URL.Query().Get("done")]
 	s.renderCase(w, r, u, caseForm{status: http.StatusOK, notice: n.text, section: n.section})
@@ -182,7 +187,11 @@ func (s *server) renderCase(w http.ResponseWriter, r *http.Request, u scheme.Use
 		s.Fail(w, r, err)
 		return
 	}
-	n := s.Content.Lists()
+	n, err := s.Content.Lists(r.Context())
+	if err != nil {
+		s.Fail(w, r, err)
+		return
+	}
 	now := time.Now()
 	types := n.TypeNameList(rep.IncidentTypes)
 	v := CaseView{
@@ -197,7 +206,7 @@ func (s *server) renderCase(w http.ResponseWriter, r *http.Request, u scheme.Use
 	// SlugName gives "" for "": nothing was chosen.
 	v.Place = scheme.SlugName(scheme.PlaceKinds, rep.PlaceKind)
 	v.Contact = scheme.SlugName(scheme.ContactMethods, rep.ContactMethod)
-	v.VictimGender = scheme.SlugName(scheme.Genders, rep.VictimGender)
+	v.VictimGender = cmp.Or(n.GenderName(rep.VictimGender), rep.VictimGender)
 	if rep.VictimSector != "" {
 		v.VictimSector = cmp.Or(n.SectorName(rep.VictimSector), rep.VictimSector)
 	}
@@ -308,6 +317,10 @@ func (s *server) renderCase(w http.ResponseWriter, r *http.Request, u scheme.Use
 	for _, o := range scheme.PoliceHelpOutcomes {
 		v.HelpOutcomes = append(v.HelpOutcomes, caseLabelled{Value: string(o), Label: policeHelpOutcomeNames[o]})
 	}
+	if err := s.caseReferrals(ctx, u, rep, &v); err != nil {
+		s.Fail(w, r, err)
+		return
+	}
 	v.Problems = caseOrderedProblems(f.errors, v.Working)
 	s.Render(w, r, f.status, viewCaseReport, core.FormView{Values: f.values, Errors: f.errors, Notice: f.notice, Extra: v})
 }
@@ -357,6 +370,14 @@ func describeCaseEvent(e scheme.Event, who string, tasks map[string]string, when
 		v.What = "Case note"
 	case "referral":
 		v.What = "Referral to a support service"
+		if str("referral") != "" {
+			v.What = "Support service suggested: " + e.Body
+			v.Body = ""
+		}
+	case "referral_status":
+		v.What = "Referral: " + cmp.Or(referralStatusNames[scheme.ReferralStatus(str("status"))], str("status"))
+	case "referral_answer":
+		v.What = "Reporter answered a suggested service: " + cmp.Or(referralAnswerNames[scheme.ReferralAnswer(str("answer"))], str("answer"))
 	case "task":
 		v.What, v.Body = "Task added: "+e.Body, ""
 	case "task_done":

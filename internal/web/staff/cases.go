@@ -165,7 +165,10 @@ func (s *server) reportQueue(w http.ResponseWriter, r *http.Request, u scheme.Us
 	if err != nil {
 		return err
 	}
-	n := s.Content.Lists()
+	n, err := s.Content.Lists(r.Context())
+	if err != nil {
+		return err
+	}
 	v := ReportQueueView{Tab: tab.Slug, Pager: core.NewPager(r.URL.Query(), "/coordinator/reports", page, reports.Total)}
 	for _, t := range caseQueueTabs {
 		v.Tabs = append(v.Tabs, caseQueueTab{Slug: t.Slug, Name: t.Name, Current: t.Slug == tab.Slug})

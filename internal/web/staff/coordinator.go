@@ -74,14 +74,17 @@ func (s *server) renderApplication(w http.ResponseWriter, r *http.Request, u sch
 	v := ApplicationView{App: a, Waiting: vet.Waiting, Flags: vettingFlags(vet.Flags), TypeName: core.TypeNames[a.Type],
 		Submitted:   s.Time(a.SubmittedAt, core.WeekdayTime),
 		RegionNames: map[string]string{}, SectorNames: map[string]string{}, GenderNames: map[string]string{}}
-	lists := s.Content.Lists()
+	lists, err := s.Content.Lists(r.Context())
+	if err != nil {
+		return err
+	}
 	for _, x := range lists.Regions {
 		v.RegionNames[x.Slug] = x.Name
 	}
 	for _, x := range lists.Sectors {
 		v.SectorNames[x.Slug] = x.Name
 	}
-	for _, g := range scheme.Genders {
+	for _, g := range lists.Genders {
 		v.GenderNames[g.Slug] = g.Name
 	}
 	s.Render(w, r, status, viewApplication, core.FormView{Values: values, Errors: errs, Extra: v})

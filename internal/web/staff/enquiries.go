@@ -89,7 +89,10 @@ func (s *server) showEnquiry(w http.ResponseWriter, r *http.Request, u scheme.Us
 			return err
 		}
 	}
-	l := s.Content.Lists()
+	l, err := s.Content.Lists(r.Context())
+	if err != nil {
+		return err
+	}
 	fw := map[string]scheme.EnquiryForward{}
 	for _, f := range e.Forwards {
 		fw[f.ReportID] = f

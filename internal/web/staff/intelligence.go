@@ -50,7 +50,10 @@ type intelResult struct {
 
 func (s *server) intelligenceView(r *http.Request, q url.Values, search police.SearchInput) (IntelligenceView, error) {
 	ctx := r.Context()
-	l := s.Content.Lists()
+	l, err := s.Content.Lists(r.Context())
+	if err != nil {
+		return IntelligenceView{}, err
+	}
 	v := IntelligenceView{Region: q.Get("region"), Type: q.Get("type"), From: q.Get("from"), To: q.Get("to"), Min: 1,
 		Errors: map[string]string{}, Search: search, Limit: police.SearchLimit}
 	f := scheme.IntelFilter{Region: v.Region, Type: v.Type}
@@ -128,7 +131,10 @@ func (s *server) intelligenceSearch(w http.ResponseWriter, r *http.Request, u sc
 	if err != nil {
 		return err
 	}
-	l := s.Content.Lists()
+	l, err := s.Content.Lists(r.Context())
+	if err != nil {
+		return err
+	}
 	problems := map[string]string{}
 	if in.Region != "" && l.RegionName(in.Region) == "" {
 		problems["region"] = "Choose a region from the list."

@@ -65,7 +65,11 @@ func (s *server) renderOffender(w http.ResponseWriter, r *http.Request, u scheme
 		s.Fail(w, r, err)
 		return
 	}
-	n := s.Content.Lists()
+	n, err := s.Content.Lists(r.Context())
+	if err != nil {
+		s.Fail(w, r, err)
+		return
+	}
 	v := OffenderView{ID: p.ID, FirstSeen: s.caseDay(p.FirstSeen), LastSeen: s.caseDay(p.LastSeen)}
 	for _, id := range p.Identifiers {
 		kind := cmp.Or(core.CaseKindNames[id.Kind], id.Kind)

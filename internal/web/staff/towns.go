@@ -44,8 +44,12 @@ func (s *server) renderTowns(w http.ResponseWriter, r *http.Request, status int,
 	if err != nil {
 		return err
 	}
+	l, err := s.Content.Lists(r.Context())
+	if err != nil {
+		return err
+	}
 	var v TownsView
-	for _, region := range s.Content.Lists().Regions {
+	for _, region := range l.Regions {
 		g := townRegion{Slug: region.Slug, Name: region.Name}
 		for _, t := range all {
 			if t.Region == region.Slug {
