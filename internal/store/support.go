@@ -141,6 +141,7 @@ func (area Support) SaveService(ctx context.Context, actor string, s scheme.Supp
 				return scheme.ErrNotFound
 			}
 			for _, t := range []string{"support_service_kinds", "support_service_regions", "support_service_towns", "support_service_languages"} {
+				// #nosec G202 -- t is one of the four table names just above
 				if _, err := tx.ExecContext(ctx, `DELETE FROM `+t+` WHERE service_id = $1`, s.ID); err != nil {
 					return err
 				}
