@@ -22,7 +22,7 @@ func TestCheck_TellsConformingExchangesFromOthers(t *testing.T) {
 		{"an error code the document does not know", "GET", "/api/v1/me", "", 401, http.Header{"WWW-Authenticate": {`Bearer realm="uglymugs"`}},
 			`{"error":{"code":"nope","message":"Sign in first."}}`, false},
 		{"a field the schema forbids", "GET", "/api/v1/regions", "", 200, nil, `[{"slug":"london","name":"London","towns":[],"extra":1}]`, false},
-		{"a conforming list", "GET", "/api/v1/regions", "", 200, nil, `[{"slug":"london","name":"London","towns":[{"slug":"camden","name":"Camden"}]}]`, true},
+		{"a conforming list", "GET", "/api/v1/regions", "", 200, nil, `[{"slug":"london","name":"London","phone_region":"GB","towns":[{"slug":"camden","name":"Camden"}]}]`, true},
 		{"an undocumented status", "GET", "/api/v1/regions", "", 418, nil, `{}`, false},
 		{"a path the document lacks, refused", "GET", "/api/v1/nothing-here", "", 404, nil,
 			`{"error":{"code":"not_found","message":"There is nothing here."}}`, true},
