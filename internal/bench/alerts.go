@@ -120,7 +120,7 @@ func alertFigures(ctx context.Context, c Config, res *Results, db *store.DB, srv
 		Value:  fmt.Sprintf("%s (%.1f× the floor; publishing, with the audience count, %s before it)", dur(fanned), float64(fanned)/float64(max(f.londonFloor, 1)), dur(publish)),
 		Floor:  fmt.Sprintf("bare INSERT…SELECT of %d rows: %s", aud.InApp, dur(f.londonFloor)),
 		Target: "≤ 10× the floor", Met: fanned <= 10*f.londonFloor,
-		Note:   "from the publishing commit to the fan-out job's last batch, as the server records them; the job is picked up within its poll interval"})
+		Note: "from the publishing commit to the fan-out job's last batch, as the server records them; the job is picked up within its poll interval"})
 
 	profile := srv.profileCPU(ctx, c, "Sending alert emails", time.Duration(c.Seconds)*time.Second)
 	waitFor(e.sink.Received, emailBefore+int64(aud.Email))
@@ -161,7 +161,7 @@ func alertFigures(ctx context.Context, c Config, res *Results, db *store.DB, srv
 		Value:  fmt.Sprintf("%.0f a second, %.2f× the floor (%d received, %d recorded as sent)", smsRate, smsRate/rawSMS, gotSMS, n),
 		Floor:  fmt.Sprintf("bare net/http client, 10 reused connections: %.0f a second", rawSMS),
 		Target: "≥ 0.5× the floor, each recorded once", Met: smsRate >= 0.5*rawSMS && n == aud.SMS && gotSMS == int64(aud.SMS),
-		Note:   "from resuming the channel (held while email was measured) to the stub's last message"})
+		Note: "from resuming the channel (held while email was measured) to the stub's last message"})
 
 	if err := pushFigure(ctx, c, res, db, e.push, ours); err != nil {
 		return 0, err
@@ -185,6 +185,6 @@ func alertFigures(ctx context.Context, c Config, res *Results, db *store.DB, srv
 		Value:  fmt.Sprintf("%s (%.1f× the floor)", dur(fanned), float64(fanned)/float64(max(f.nationalFloor, 1))),
 		Floor:  fmt.Sprintf("bare INSERT…SELECT of %d rows: %s", nat.InApp, dur(f.nationalFloor)),
 		Target: fmt.Sprintf("≤ 10 s for 1,000,000 members (%s for these)", dur(limit)), Met: fanned <= limit,
-		Note:   "email, SMS and push held, so the fan-out is measured alone"})
+		Note: "email, SMS and push held, so the fan-out is measured alone"})
 	return sendRSS, nil
 }

@@ -34,8 +34,8 @@ type Config struct {
 	// DB is a PostgreSQL server's URL to run on (a fresh database is made
 	// there for the run, and dropped after); "" for SQLite in Dir.
 	DB     string
-	Binary      string // the uglymugs binary to run
-	Log         io.Writer
+	Binary string // the uglymugs binary to run
+	Log    io.Writer
 }
 
 // Figure is one measurement beside its floor and target.

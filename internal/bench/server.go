@@ -273,7 +273,7 @@ func loadFigures(ctx context.Context, c Config, res *Results, srv *server, hits,
 	res.add(Figure{Name: "Server CPU time per check over HTTP (TLS aside: the bench speaks plain HTTP)", Value: fmt.Sprintf("%s (%s of CPU for %.0f checks)", dur(perCheck), cpu.Round(10*time.Millisecond), answered),
 		Floor:  "raw indexed lookup, p50: " + dur(rawLookup),
 		Target: "≤ 10× the raw lookup", Met: perCheck <= 10*rawLookup,
-		Note:   fmt.Sprintf("%.1f× the raw lookup; HTTP, session, JSON, allowance, lookup, log", float64(perCheck)/float64(max(rawLookup, 1)))})
+		Note: fmt.Sprintf("%.1f× the raw lookup; HTTP, session, JSON, allowance, lookup, log", float64(perCheck)/float64(max(rawLookup, 1)))})
 	res.add(Figure{Name: "Authenticated checks over HTTP, as fast as 32 clients go", Value: most.String()})
 	if p, err := profile(); err != nil {
 		c.logf("%v", err)
@@ -324,7 +324,7 @@ func loadFigures(ctx context.Context, c Config, res *Results, srv *server, hits,
 	res.add(Figure{Name: fmt.Sprintf("Public statistics page (/statistics) at %d a second", StatsRate), Value: stats.String(),
 		Floor:  fmt.Sprintf("/about (no database work) at %d/s: p50 %s, p99 %s", StatsRate, dur(aboutLoad.p50), dur(aboutLoad.p99)),
 		Target: "p99 ≤ 5 ms", Met: stats.met(StatsRate, 5*time.Millisecond),
-		Note:   "visitors; the figures are counted once and kept five minutes (report.PublicStatisticsFor), the tables drawn for each reader in her language"})
+		Note: "visitors; the figures are counted once and kept five minutes (report.PublicStatisticsFor), the tables drawn for each reader in her language"})
 	return loadRSS, nil
 }
 
