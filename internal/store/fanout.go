@@ -241,7 +241,7 @@ func (b fanOutBatch) fill(ctx context.Context, tx *sql.Tx, last string, now time
 	if _, err := tx.ExecContext(ctx, `INSERT INTO alert_deliveries (alert_id, user_id, channel, status, attempts, next_attempt_at, updated_at, urgent)
 		SELECT r.alert_id, r.user_id, c.channel, 'queued', 0, $4, $4, $5 FROM alert_recipients r JOIN profiles p ON p.user_id = r.user_id
 		JOIN (SELECT 'email' AS channel UNION ALL SELECT 'sms') c
-			ON CASE c.channel WHEN 'email' THEN p.alert_email AND p.email_ct IS NOT NULL ELSE p.alert_sms AND p.mobile_ct IS NOT NULL END
+			ON CASE c.channel WHEN 'email' THEN `+wantsEmail+` ELSE `+wantsSMS+` END
 		WHERE r.alert_id = $1 AND r.via = 'alert'`+within("r.user_id")+` ON CONFLICT DO NOTHING`,
 		b.alertID, b.after, last, now, urgent); err != nil {
 		return fmt.Errorf("fan-out email and SMS: %w", err)

@@ -285,11 +285,11 @@ const inTowns = `
 				OR EXISTS (SELECT 1 FROM profile_towns pt JOIN alert_towns aw ON aw.town = pt.town JOIN towns t ON t.slug = pt.town
 					WHERE pt.user_id = pr.user_id AND aw.alert_id = $1 AND t.region = ar.region))`
 
-// Channel conditions on top of targetFrom: the member chose the channel and
+// Channel conditions on a recipient's profile p: she chose the channel and
 // has an address for it.
 const (
-	wantsEmail = ` AND p.alert_email AND p.email_ct IS NOT NULL`
-	wantsSMS   = ` AND p.alert_sms AND p.mobile_ct IS NOT NULL`
+	wantsEmail = `p.alert_email AND p.email_ct IS NOT NULL`
+	wantsSMS   = `p.alert_sms AND p.mobile_ct IS NOT NULL`
 )
 
 // audience counts the members an alert reaches, by channel, as its
@@ -312,8 +312,8 @@ func audience(ctx context.Context, q queryer, alertID string) (scheme.Audience, 
 	}
 	// #nosec G202 -- constant fragments and $n placeholders
 	err := q.QueryRowContext(ctx, `SELECT COUNT(*),
-		COALESCE(SUM(CASE WHEN p.alert_email AND p.email_ct IS NOT NULL THEN 1 ELSE 0 END), 0),
-		COALESCE(SUM(CASE WHEN p.alert_sms AND p.mobile_ct IS NOT NULL THEN 1 ELSE 0 END), 0),
+		COALESCE(SUM(CASE WHEN `+wantsEmail+` THEN 1 ELSE 0 END), 0),
+		COALESCE(SUM(CASE WHEN `+wantsSMS+` THEN 1 ELSE 0 END), 0),
 		COALESCE(SUM((SELECT COUNT(*) FROM push_subscriptions ps WHERE ps.user_id = u.id)), 0)`+from, alertID).
 		Scan(&a.InApp, &a.Email, &a.SMS, &a.Push)
 	return a, err
