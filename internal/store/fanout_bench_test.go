@@ -139,6 +139,8 @@ func cpuTime() time.Duration {
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
+// benchBatch is the fan-out's batch: notify's default, or FANOUT_BATCH's
+// (to compare sizes in one sitting).
 func benchBatch() int {
 	if n, err := strconv.Atoi(os.Getenv("FANOUT_BATCH")); err == nil {
 		return n
