@@ -127,11 +127,9 @@ func (s *Service) Member(ctx context.Context, u scheme.User, channel, kind, valu
 		le.Left = max(lim.PerDay-out.Used, 0)
 		return Result{}, le
 	}
-	r := Result{Kind: kind, Highest: out.Highest, Alerts: []scheme.Alert{}, Left: max(lim.PerDay-out.Used, 0)}
-	if len(out.AlertIDs) > 0 {
-		if r.Alerts, err = s.DB.Alerts.MemberAlertsIn(ctx, u.ID, out.AlertIDs); err != nil {
-			return Result{}, err
-		}
+	r := Result{Kind: kind, Highest: out.Highest, Alerts: out.Alerts, Left: max(lim.PerDay-out.Used, 0)}
+	if r.Alerts == nil {
+		r.Alerts = []scheme.Alert{}
 	}
 	return r, nil
 }
