@@ -59,6 +59,8 @@ type core struct {
 	sweptAt int64
 	parts   int // fan-out parts (SetFanOutParts); 0: by dialect
 
+	listsGen atomic.Uint64 // Vocab.Version
+
 	onUnreadable atomic.Pointer[func(vault.Field)] // OnUnreadable
 }
 
