@@ -98,7 +98,7 @@ func (q *checkQueue) start(db *core) error {
 	q.stmts, q.started = st, true
 	n := 1 // SQLite has one writer
 	if db.dialect == Postgres {
-		n = 4
+		n = 8
 	}
 	q.wg.Add(n)
 	for range n {
