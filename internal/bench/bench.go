@@ -33,9 +33,11 @@ type Config struct {
 	Dir         string // work directory (a fresh database is made there)
 	// DB is a PostgreSQL server's URL to run on (a fresh database is made
 	// there for the run, and dropped after); "" for SQLite in Dir.
-	DB     string
-	Binary string // the uglymugs binary to run
-	Log    io.Writer
+	DB string
+	// Profiles is a directory to keep the CPU profiles in ("": not kept).
+	Profiles string
+	Binary   string // the uglymugs binary to run
+	Log      io.Writer
 }
 
 // Figure is one measurement beside its floor and target.

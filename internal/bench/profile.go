@@ -20,6 +20,7 @@ import (
 type Profile struct {
 	Phase string
 	Top   string // go tool pprof -top, trimmed
+	Ours  string // the same, cumulative, of the service's own functions
 }
 
 // profileCPU takes a CPU profile of the server for d, starting now, and
@@ -60,11 +61,22 @@ func (s *server) profileCPU(ctx context.Context, c Config, phase string, d time.
 		if err := <-done; err != nil {
 			return Profile{}, fmt.Errorf("profile of %s: %w", phase, err)
 		}
-		out, err := exec.CommandContext(ctx, "go", "tool", "pprof", "-top", "-nodecount=15", c.Binary, file).Output() // #nosec G204 -- our binary and profile
+		flat, err := exec.CommandContext(ctx, "go", "tool", "pprof", "-top", "-nodecount=12", c.Binary, file).Output() // #nosec G204 -- our binary and profile
 		if err != nil {
 			return Profile{}, fmt.Errorf("pprof of %s: %w", phase, err)
 		}
-		return Profile{Phase: phase, Top: trimTop(out)}, nil
+		// Our own code's share, by what it calls (cumulative): where in
+		// the service the time goes.
+		ours, err := exec.CommandContext(ctx, "go", "tool", "pprof", "-top", "-cum", "-nodecount=25", "-show=^uglymugs/|database/sql\\.|net/http\\.\\(\\*conn\\)\\.serve", c.Binary, file).Output() // #nosec G204 -- as above
+		if err != nil {
+			return Profile{}, fmt.Errorf("pprof of %s: %w", phase, err)
+		}
+		if c.Profiles != "" {
+			if err := os.Rename(file, filepath.Join(c.Profiles, filepath.Base(file))); err != nil {
+				return Profile{}, err
+			}
+		}
+		return Profile{Phase: phase, Top: trimTop(flat), Ours: trimTop(ours)}, nil
 	}
 }
 

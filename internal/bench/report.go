@@ -108,7 +108,8 @@ func (r *Results) section() string {
 		fmt.Fprintf(&b, "| %s | %s | %s | %s | %s |\n", esc(name), esc(f.Value), esc(f.Floor), esc(f.Target), met)
 	}
 	for _, p := range r.Profiles {
-		fmt.Fprintf(&b, "\n**Where the server's time went: %s** (CPU profile, `go tool pprof -top`)\n\n```\n%s\n```\n", p.Phase, strings.TrimSpace(p.Top))
+		fmt.Fprintf(&b, "\n**Where the server's time went: %s** (CPU profile, `go tool pprof -top`; then the service's own functions, cumulative)\n\n```\n%s\n```\n\n```\n%s\n```\n",
+			p.Phase, strings.TrimSpace(p.Top), strings.TrimSpace(p.Ours))
 	}
 	b.WriteString(end(r.Dialect) + "\n")
 	return b.String()
