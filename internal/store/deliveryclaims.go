@@ -22,6 +22,12 @@ import (
 // now, $3 the time before which a "sending" claim counts as abandoned.
 const deliveryDue = `(status = 'queued' OR (status = 'retrying' AND next_attempt_at <= $2) OR (status = 'sending' AND updated_at < $3))`
 
+// pending is the condition of the index alert_deliveries_claim (migration
+// 0031), stated so that the claim walks that index in its order and stops
+// at its limit, instead of reading and sorting every delivery of the
+// channel ever made.
+const pending = `status IN ('queued', 'retrying', 'sending')`
+
 // ClaimDeliveries marks up to limit due deliveries of channel "sending",
 // counting an attempt, and returns each with the member's current address
 // (decrypted), whether the member still wants the channel and whether the
@@ -49,10 +55,13 @@ func (area Deliveries) ClaimDeliveries(ctx context.Context, channel, claimant st
 		if db.dialect == Postgres {
 			skip = ` FOR UPDATE SKIP LOCKED`
 		}
-		rows, err := tx.QueryContext(ctx, `UPDATE alert_deliveries SET status = 'sending', attempts = attempts + 1, updated_at = $2, claimed_by = $5
-			WHERE channel = $1 AND `+deliveryDue+` AND (alert_id, user_id, device) IN (
-				SELECT alert_id, user_id, device FROM alert_deliveries WHERE channel = $1 AND `+deliveryDue+`
+		// The batch is picked once (MATERIALIZED): a LIMIT in a subquery
+		// that the plan may run again for each row would claim more.
+		rows, err := tx.QueryContext(ctx, `WITH picked AS MATERIALIZED (
+				SELECT alert_id, user_id, device FROM alert_deliveries WHERE channel = $1 AND `+pending+` AND `+deliveryDue+`
 				ORDER BY urgent DESC, next_attempt_at, alert_id, user_id, device LIMIT $4`+skip+`)
+			UPDATE alert_deliveries SET status = 'sending', attempts = attempts + 1, updated_at = $2, claimed_by = $5
+			WHERE channel = $1 AND `+deliveryDue+` AND (alert_id, user_id, device) IN (SELECT alert_id, user_id, device FROM picked)
 			RETURNING alert_id, user_id, device, attempts, urgent`, channel, now, now.Add(-staleAfter), limit, nullable(claimant))
 		if err != nil {
 			return fmt.Errorf("claim deliveries: %w", err)
