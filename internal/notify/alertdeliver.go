@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"net/url"
 	"regexp"
 	"strings"
 	"sync"
@@ -83,6 +82,7 @@ type AlertDeliverWorker struct {
 	mu       sync.Mutex
 	limiters map[string]*rate.Limiter
 	failures map[string]int // in a row, by channel
+	rendered map[renderKey]rendered
 }
 
 // AlertDeliverSweep returns periodic jobs that start each channel's sender
@@ -259,14 +259,13 @@ func (w *AlertDeliverWorker) deliver(ctx context.Context, log *slog.Logger, d ou
 // message returns the function that sends d, or nil when its channel has
 // no sender.
 func (w *AlertDeliverWorker) message(d outbox.AlertDelivery) (func(context.Context) error, error) {
-	n := scheme.Notification{Channel: scheme.Channel(d.Channel), Template: outbox.TemplateAlertPublished, Language: d.Language,
-		Params: map[string]string{"url": strings.TrimRight(w.BaseURL, "/") + "/alerts/" + url.PathEscape(d.AlertID)}}
+	n := scheme.Notification{Channel: scheme.Channel(d.Channel), Template: outbox.TemplateAlertPublished, Language: d.Language}
 	switch n.Channel {
 	case scheme.ChannelEmail:
 		if w.Mail == nil {
 			return nil, nil
 		}
-		subject, text, err := Render(n)
+		subject, text, err := w.render(n, d.AlertID)
 		if err != nil {
 			return nil, err
 		}
@@ -276,7 +275,7 @@ func (w *AlertDeliverWorker) message(d outbox.AlertDelivery) (func(context.Conte
 		if w.SMS == nil {
 			return nil, nil
 		}
-		_, text, err := Render(n)
+		_, text, err := w.render(n, d.AlertID)
 		if err != nil {
 			return nil, err
 		}

@@ -3,6 +3,8 @@ package notify
 import (
 	"context"
 	"log/slog"
+	"net/url"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -175,4 +177,42 @@ func (p *pipe) markEach(most int) {
 			<-p.slots
 		}
 	}
+}
+
+// rendered is an alert's message in one language on one channel: the same
+// for every recipient (the link is the alert's), so made once a minute
+// (a correction of the catalogue's words shows within that).
+type rendered struct {
+	subject, text string
+	at            time.Time
+}
+
+type renderKey struct{ channel, language, alertID string }
+
+// renderKept is how many rendered messages are kept; beyond, they are
+// forgotten all at once (a few alerts in a few languages are sent at a
+// time).
+const renderKept = 256
+
+// render renders n, an alert_published message for alertID, with the
+// alert's link, or returns it as rendered before.
+func (w *AlertDeliverWorker) render(n scheme.Notification, alertID string) (subject, text string, err error) {
+	k := renderKey{string(n.Channel), n.Language, alertID}
+	w.mu.Lock()
+	r, ok := w.rendered[k]
+	w.mu.Unlock()
+	if ok && time.Since(r.at) < time.Minute {
+		return r.subject, r.text, nil
+	}
+	n.Params = map[string]string{"url": strings.TrimRight(w.BaseURL, "/") + "/alerts/" + url.PathEscape(alertID)}
+	if subject, text, err = Render(n); err != nil {
+		return "", "", err
+	}
+	w.mu.Lock()
+	if w.rendered == nil || len(w.rendered) >= renderKept {
+		w.rendered = map[renderKey]rendered{}
+	}
+	w.rendered[k] = rendered{subject, text, time.Now()}
+	w.mu.Unlock()
+	return subject, text, nil
 }

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"net"
 	"net/mail"
+	"net/textproto"
 	"net/url"
 	"regexp"
 	"strconv"
@@ -16,6 +17,7 @@ import (
 	"time"
 
 	gomail "github.com/wneessen/go-mail"
+	gosmtp "github.com/wneessen/go-mail/smtp"
 )
 
 // safeID is what a caller's Message-ID local part or SMS idempotency key
@@ -47,7 +49,7 @@ type SMTPMailer struct {
 
 // pooledConn is an open SMTP connection waiting for the next message.
 type pooledConn struct {
-	c    *gomail.Client
+	c    *smtpConn
 	used time.Time
 }
 
@@ -199,22 +201,22 @@ func (m *SMTPMailer) SendEmail(ctx context.Context, e Email) error {
 	if err != nil {
 		return smtpError(err, e.To, m.pass)
 	}
-	err = c.Send(msg)
-	if err != nil && reused && !msg.IsDelivered() && smtpErrorCode(err) == 0 {
+	delivered, err := c.send(msg)
+	if err != nil && reused && !delivered && smtpErrorCode(err) == 0 {
 		// The server closed the connection while it waited: once more on a
 		// new one (nothing was accepted, so nothing can arrive twice).
-		_ = c.Close() // already broken
+		c.close() // already broken
 		if c, err = m.dial(ctx); err != nil {
 			return smtpError(err, e.To, m.pass)
 		}
-		err = c.Send(msg)
+		delivered, err = c.send(msg)
 	}
 	if err == nil {
 		m.release(c)
 		return nil
 	}
-	_ = c.Close() // a connection that failed is not reused
-	if msg.IsDelivered() {
+	c.close() // a connection that failed is not reused
+	if delivered {
 		// The server accepted the message; a failure afterwards must not
 		// make the job send it again.
 		return nil
@@ -222,15 +224,77 @@ func (m *SMTPMailer) SendEmail(ctx context.Context, e Email) error {
 	return smtpError(err, e.To, m.pass)
 }
 
+// smtpConn is an open SMTP connection: go-mail's client made it (TLS,
+// authentication) and sends on it, one transaction after another.
+type smtpConn struct {
+	g       *gomail.Client
+	sc      *gosmtp.Client
+	timeout time.Duration
+}
+
+// stageError is a failed SMTP command: the stage (as go-mail names it)
+// and the server's reply or the connection's error.
+type stageError struct {
+	stage gomail.SendErrReason
+	err   error
+	esc   bool // the server gives enhanced status codes
+}
+
+func (e *stageError) Error() string { return e.stage.String() } // never the reply: it may quote the address
+func (e *stageError) Unwrap() error { return e.err }
+
+// send runs one mail transaction (MAIL, RCPT, DATA) and reports whether
+// the server accepted the message. Unlike go-mail's Send it does not send
+// RSET after a message accepted: a new MAIL starts the next transaction
+// (RFC 5321 §4.1.1.2), one round trip fewer for each message.
+func (c *smtpConn) send(msg *gomail.Msg) (delivered bool, err error) {
+	esc, _ := c.sc.Extension("ENHANCEDSTATUSCODES")
+	fail := func(stage gomail.SendErrReason, err error) (bool, error) {
+		return false, &stageError{stage: stage, err: err, esc: esc}
+	}
+	if err := c.sc.UpdateDeadline(c.timeout); err != nil {
+		return fail(gomail.ErrConnCheck, err)
+	}
+	from, err := msg.GetSender(false)
+	if err != nil {
+		return fail(gomail.ErrGetSender, err)
+	}
+	rcpts, err := msg.GetRecipients()
+	if err != nil {
+		return fail(gomail.ErrGetRcpts, err)
+	}
+	if err := c.sc.Mail(from); err != nil {
+		return fail(gomail.ErrSMTPMailFrom, err)
+	}
+	for _, r := range rcpts {
+		if err := c.sc.Rcpt(r); err != nil {
+			return fail(gomail.ErrSMTPRcptTo, err)
+		}
+	}
+	w, err := c.sc.Data()
+	if err != nil {
+		return fail(gomail.ErrSMTPData, err)
+	}
+	if _, err := msg.WriteTo(w); err != nil {
+		return fail(gomail.ErrWriteContent, err)
+	}
+	if err := w.Close(); err != nil {
+		return fail(gomail.ErrSMTPDataClose, err)
+	}
+	return true, nil
+}
+
+func (c *smtpConn) close() { _ = c.g.CloseWithSMTPClient(c.sc) }
+
 // conn takes an open connection, or opens one.
-func (m *SMTPMailer) conn(ctx context.Context) (*gomail.Client, bool, error) {
+func (m *SMTPMailer) conn(ctx context.Context) (*smtpConn, bool, error) {
 	for {
 		select {
 		case p := <-m.idle:
 			if time.Since(p.used) < smtpIdleTimeout {
 				return p.c, true, nil
 			}
-			_ = p.c.Close() // stale: the server may have dropped it already
+			p.c.close() // stale: the server may have dropped it already
 		default:
 			c, err := m.dial(ctx)
 			return c, false, err
@@ -239,15 +303,15 @@ func (m *SMTPMailer) conn(ctx context.Context) (*gomail.Client, bool, error) {
 }
 
 // release keeps c for the next message, or closes it if enough are kept.
-func (m *SMTPMailer) release(c *gomail.Client) {
+func (m *SMTPMailer) release(c *smtpConn) {
 	select {
 	case m.idle <- &pooledConn{c: c, used: time.Now()}:
 	default:
-		_ = c.Close() // enough kept open
+		c.close() // enough kept open
 	}
 }
 
-func (m *SMTPMailer) dial(ctx context.Context) (*gomail.Client, error) {
+func (m *SMTPMailer) dial(ctx context.Context) (*smtpConn, error) {
 	timeout := smtpTimeout
 	if d, ok := ctx.Deadline(); ok {
 		timeout = min(timeout, max(time.Until(d), time.Second))
@@ -274,39 +338,46 @@ func (m *SMTPMailer) dial(ctx context.Context) (*gomail.Client, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := c.DialWithContext(ctx); err != nil {
+	sc, err := c.DialToSMTPClientWithContext(ctx)
+	if err != nil {
 		return nil, err
 	}
-	return c, nil
+	return &smtpConn{g: c, sc: sc, timeout: timeout}, nil
 }
 
-// smtpErrorCode is the SMTP reply code in err, 0 when there was none (the
-// connection failed).
+// smtpErrorCode is the SMTP reply code in err (4xx or 5xx), 0 when there
+// was none (the connection failed).
 func smtpErrorCode(err error) int {
-	var se *gomail.SendError
-	if errors.As(err, &se) {
-		return se.ErrorCode()
+	var tp *textproto.Error
+	if errors.As(err, &tp) && tp.Code >= 400 && tp.Code < 600 {
+		return tp.Code
 	}
 	return 0
 }
 
-// smtpError turns a go-mail error into one that is safe to log and store:
-// its text names the stage and the reply code only, because a server's reply
-// (and go-mail's message) often quotes the recipient's address.
+// enhancedCode is an enhanced status code (RFC 3463) in a reply.
+var enhancedCode = regexp.MustCompile(`\b([245])\.\d{1,3}\.\d{1,3}\b`)
+
+// smtpError turns a failed send into an error that is safe to log and
+// store: its text names the stage and the reply code only, because a
+// server's reply often quotes the recipient's address.
 func smtpError(err error, to, pass string) error {
-	var se *gomail.SendError
+	var se *stageError
 	if !errors.As(err, &se) {
 		return fmt.Errorf("smtp: %v", scrub(err.Error(), to, pass))
 	}
-	code := se.ErrorCode()
+	code := smtpErrorCode(se.err)
 	detail := "no reply code"
 	if code != 0 {
 		detail = "reply " + strconv.Itoa(code)
-		if esc := se.EnhancedStatusCode(); esc != "" {
-			detail += " " + esc
+		var tp *textproto.Error
+		if errors.As(se.err, &tp) && se.esc {
+			if esc := enhancedCode.FindString(tp.Msg); esc != "" {
+				detail += " " + esc
+			}
 		}
 	}
-	switch se.Reason {
+	switch se.stage {
 	case gomail.ErrSMTPRcptTo:
 		if code >= 500 {
 			return fmt.Errorf("%w: smtp: the server refused the recipient (%s)", ErrPermanent, detail)
@@ -322,7 +393,7 @@ func smtpError(err error, to, pass string) error {
 		// keep retrying while someone mends it.
 		return fmt.Errorf("smtp: the server refused the sender address (%s)", detail)
 	default:
-		return fmt.Errorf("smtp: %s (%s)", se.Reason, detail)
+		return fmt.Errorf("smtp: %s (%s)", se.stage, detail)
 	}
 }
 
