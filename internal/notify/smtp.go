@@ -29,7 +29,7 @@ var safeID = regexp.MustCompile(`^[A-Za-z0-9._-]{1,128}$`)
 const smtpTimeout = 20 * time.Second
 
 // SMTPMailer sends plain-text email through one SMTP server. It is safe for
-// concurrent use: each message opens its own connection.
+// concurrent use: each message takes a kept connection, or opens one.
 type SMTPMailer struct {
 	host     string
 	port     int
