@@ -163,6 +163,7 @@ type serveConfig struct {
 	// settings (settings.Service.Seed stores them on the first run).
 	firstRun     scheme.Settings
 	metricsToken string
+	profileAddr  string // loopback address for Go's profiler; "" for none
 	behindProxy  bool
 	workers      int
 	hours        scheme.WorkingHours // the time zone (a flag for good) and the first run's office hours
@@ -180,7 +181,7 @@ type serveConfig struct {
 type serveFlags struct {
 	addr, publicURL, tlsCert, tlsKey      *string
 	schemeName, contactEmail, quickExit   *string
-	metricsToken                          *string
+	metricsToken, profileAddr             *string
 	behindProxy                           *bool
 	workers                               *int
 	timeZone, closedDays                  *string
@@ -203,6 +204,7 @@ func newServeFlags(f *flags) serveFlags {
 		contactEmail:    f.string("contact-email", scheme.DefaultSettings().ContactEmail, "the scheme's public contact address (first run only: then Settings)"),
 		quickExit:       f.string("quick-exit-url", scheme.DefaultSettings().QuickExitURL, "the neutral site \"Exit this page\" leaves for (first run only: then Settings)"),
 		metricsToken:    f.string("metrics-token", "", "bearer token for /metrics (without one, /metrics answers only local, unproxied requests)"),
+		profileAddr:     f.string("profile-addr", "", "loopback host:port to serve Go's profiler on (net/http/pprof), for measuring; off without it"),
 		behindProxy:     f.bool("behind-proxy", false, "served behind your own reverse proxy: throttle by the last X-Forwarded-For address"),
 		workers:         f.int("workers", 10, "background jobs worked at once"),
 		timeZone:        f.string("time-zone", "Europe/London", "the scheme's time zone, for its clock and office hours"),
@@ -231,6 +233,11 @@ func (s serveFlags) validate() (serveConfig, error) {
 	var errs []error
 	if _, _, err := net.SplitHostPort(c.addr); err != nil {
 		errs = append(errs, fmt.Errorf("--addr %q: give host:port, e.g. 127.0.0.1:8080", c.addr))
+	}
+	if c.profileAddr = *s.profileAddr; c.profileAddr != "" {
+		if err := loopbackAddr(c.profileAddr); err != nil {
+			errs = append(errs, fmt.Errorf("--profile-addr %q: %v", c.profileAddr, err))
+		}
 	}
 	if *s.publicURL != "" {
 		u, err := url.Parse(*s.publicURL)
@@ -287,8 +294,8 @@ func (s serveFlags) validate() (serveConfig, error) {
 		flag string
 		v    float64
 	}{{"--email-rate", c.emailRate}, {"--sms-rate", c.smsRate}, {"--push-rate", c.pushRate}} {
-		if !(r.v >= 0.01 && r.v <= 10000) {
-			errs = append(errs, fmt.Errorf("%s %v: give messages a second, from 0.01 to 10000", r.flag, r.v))
+		if !(r.v >= 0.01 && r.v <= 100000) {
+			errs = append(errs, fmt.Errorf("%s %v: give messages a second, from 0.01 to 100000", r.flag, r.v))
 		}
 	}
 	day := 24 * time.Hour

@@ -256,6 +256,11 @@ func serve(ctx context.Context, ln net.Listener, db *store.DB, cfg serveConfig, 
 	}()
 	defer func() { stopWatching(); <-watching }()
 
+	if cfg.profileAddr != "" {
+		if err := serveProfiler(wctx, cfg.profileAddr, log); err != nil {
+			return fmt.Errorf("--profile-addr: %w", err)
+		}
+	}
 	errc := make(chan error, 1)
 	go func() {
 		if cfg.tlsCert != "" {

@@ -8,7 +8,6 @@ package bench
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 	"io"
 	"os"
@@ -32,8 +31,11 @@ type Config struct {
 	Reports     int    // reports seeded to weigh the database per 1,000
 	Seconds     int    // length of each load phase
 	Dir         string // work directory (a fresh database is made there)
-	Binary      string // the uglymugs binary to run
-	Log         io.Writer
+	// DB is a PostgreSQL server's URL to run on (a fresh database is made
+	// there for the run, and dropped after); "" for SQLite in Dir.
+	DB     string
+	Binary string // the uglymugs binary to run
+	Log    io.Writer
 }
 
 // Figure is one measurement beside its floor and target.
@@ -48,9 +50,11 @@ type Results struct {
 	Started  time.Time
 	Took     time.Duration
 	Machine  string
+	Dialect  string // SQLite or PostgreSQL
 	Config   Config
 	Seeding  []string
 	Figures  []Figure
+	Profiles []Profile
 	Findings []string
 }
 
@@ -65,7 +69,17 @@ func (c Config) logf(format string, args ...any) {
 // Run seeds, measures and returns the results.
 func Run(ctx context.Context, c Config) (*Results, error) {
 	res := &Results{Started: time.Now(), Config: c, Machine: machine()}
-	dbPath, keys := filepath.Join(c.Dir, "bench.db"), filepath.Join(c.Dir, "bench.keys")
+	data, err := c.database(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer func() {
+		if err := data.drop(context.WithoutCancel(ctx)); err != nil {
+			c.logf("dropping the benchmark's database: %v", err)
+		}
+	}()
+	res.Dialect = data.dialect
+	keys := filepath.Join(c.Dir, "bench.keys")
 	v, err := vault.Generate()
 	if err != nil {
 		return nil, err
@@ -73,7 +87,7 @@ func Run(ctx context.Context, c Config) (*Results, error) {
 	if err := vault.WriteNew(keys, v); err != nil {
 		return nil, err
 	}
-	db, err := store.Open(ctx, store.Source{Dialect: store.SQLite, Path: dbPath}, v)
+	db, err := store.Open(ctx, data.src, v)
 	if err != nil {
 		return nil, err
 	}
@@ -101,35 +115,31 @@ func Run(ctx context.Context, c Config) (*Results, error) {
 	}
 	res.Seeding = append(res.Seeding, fmt.Sprintf("%d identifiers in %d published alerts in %s (%.0f a second)", c.Identifiers, (c.Identifiers+9)/10, since(t0), rate(c.Identifiers, t0)))
 	c.logf("seeded %d identifiers", c.Identifiers)
-	if _, err := db.Writer().ExecContext(ctx, `PRAGMA wal_checkpoint(TRUNCATE)`); err != nil {
+	if err := data.settle(ctx, db); err != nil {
 		return nil, err
 	}
-	before := fileSize(dbPath)
+	before := data.size(ctx, db)
 	t0 = time.Now()
 	if err := db.SeedReports(ctx, c.Reports, nil); err != nil {
 		return nil, err
 	}
-	if _, err := db.Writer().ExecContext(ctx, `PRAGMA wal_checkpoint(TRUNCATE)`); err != nil {
+	if err := data.settle(ctx, db); err != nil {
 		return nil, err
 	}
-	perK := float64(fileSize(dbPath)-before) / float64(c.Reports) * 1000
+	perK := float64(data.size(ctx, db)-before) / float64(c.Reports) * 1000
 	res.Seeding = append(res.Seeding, fmt.Sprintf("%d reports (a third of them published alerts) in %s (%.0f a second)", c.Reports, since(t0), rate(c.Reports, t0)))
 	res.add(Figure{Name: "Database size per 1,000 reports", Value: mib(perK),
-		Note: "each with its offender and two identifiers, encrypted content, and a third with an alert; measured as the file's growth"})
-	res.Seeding = append(res.Seeding, fmt.Sprintf("database file: %s", mib(float64(fileSize(dbPath)))))
+		Note: "each with its offender and two identifiers, encrypted content, and a third with an alert; measured as the database's growth"})
+	res.Seeding = append(res.Seeding, fmt.Sprintf("database: %s", mib(float64(data.size(ctx, db)))))
 	c.logf("seeded %d reports", c.Reports)
 
 	// The check: raw lookup, the check in process, then over HTTP.
 	hits := []string{email, username}
-	if err := checkFigures(ctx, c, res, db, dbPath, prefix, hits); err != nil {
-		return nil, err
-	}
-	// Fan-out floor, in process, before the server starts.
-	floor, err := insertSelectFloor(ctx, db, 100_000)
+	raw, err := checkFigures(ctx, c, res, db, data, prefix, hits)
 	if err != nil {
 		return nil, err
 	}
-	if err := serverFigures(ctx, c, res, db, dbPath, keys, prefix, hits, floor); err != nil {
+	if err := serverFigures(ctx, c, res, db, data, keys, prefix, hits, raw); err != nil {
 		return nil, err
 	}
 	res.Took = time.Since(res.Started)
@@ -138,20 +148,19 @@ func Run(ctx context.Context, c Config) (*Results, error) {
 
 // checkFigures measures the raw indexed lookup and the whole check in
 // process (counting the allowance and logging it), on the seeded database.
-func checkFigures(ctx context.Context, c Config, res *Results, db *store.DB, dbPath, prefix string, hits []string) error {
+func checkFigures(ctx context.Context, c Config, res *Results, db *store.DB, data *database, prefix string, hits []string) (rawP50 time.Duration, err error) {
 	v, err := vault.Load(filepath.Join(c.Dir, "bench.keys"))
 	if err != nil {
-		return err
+		return 0, err
 	}
-	raw, err := sql.Open("sqlite", "file:"+dbPath+"?mode=ro&_pragma=query_only(1)")
+	raw, err := data.rawConn()
 	if err != nil {
-		return err
+		return 0, err
 	}
 	defer raw.Close()
-	raw.SetMaxOpenConns(1)
-	stmt, err := raw.PrepareContext(ctx, `SELECT alert_id FROM alert_identifiers WHERE kind = ? AND value_idx = ?`)
+	stmt, err := raw.PrepareContext(ctx, `SELECT alert_id FROM alert_identifiers WHERE kind = $1 AND value_idx = $2`)
 	if err != nil {
-		return err
+		return 0, err
 	}
 	defer stmt.Close()
 	const n = 20000
@@ -166,12 +175,12 @@ func checkFigures(ctx context.Context, c Config, res *Results, db *store.DB, dbP
 		t := time.Now()
 		rows, err := stmt.QueryContext(ctx, kind, idx)
 		if err != nil {
-			return err
+			return 0, err
 		}
 		for rows.Next() {
 		}
 		if err := rows.Close(); err != nil {
-			return err
+			return 0, err
 		}
 		lat = append(lat, time.Since(t))
 	}
@@ -184,7 +193,7 @@ func checkFigures(ctx context.Context, c Config, res *Results, db *store.DB, dbP
 	for i := range min(1000, c.Members) {
 		u, err := member(ctx, db, prefix, i)
 		if err != nil {
-			return err
+			return 0, err
 		}
 		users = append(users, u)
 	}
@@ -194,7 +203,7 @@ func checkFigures(ctx context.Context, c Config, res *Results, db *store.DB, dbP
 		kind, value := lookupValue(hits, i)
 		t := time.Now()
 		if _, err := svc.Member(ctx, users[i%len(users)], check.ChannelWeb, kind, value); err != nil {
-			return err
+			return 0, err
 		}
 		lat = append(lat, time.Since(t))
 	}
@@ -204,7 +213,7 @@ func checkFigures(ctx context.Context, c Config, res *Results, db *store.DB, dbP
 		Floor:  fmt.Sprintf("raw indexed lookup %s / %s", dur(rawP50), dur(rawP99)),
 		Target: "p50 within 20× the raw lookup's", Met: p50 <= 20*rawP50,
 		Note: fmt.Sprintf("%.1f× the raw lookup; %d checks by %d members in turn, half of them of seeded values, half of values in no alert", float64(p50)/float64(rawP50), n, len(users))})
-	return nil
+	return rawP50, nil
 }
 
 // lookupValue alternates seeded values (found) and values in no alert.
@@ -221,7 +230,8 @@ func lookupValue(hits []string, i int) (kind, value string) {
 }
 
 // insertSelectFloor times a bare INSERT…SELECT of n rows into a scratch
-// table: the least the fan-out's writes can cost.
+// table: the least the fan-out's writes can cost. It runs while the
+// server is idle (on SQLite its writes wait for the server's).
 func insertSelectFloor(ctx context.Context, db *store.DB, n int) (time.Duration, error) {
 	w := db.Writer()
 	if _, err := w.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS bench_floor (alert_id TEXT NOT NULL, user_id TEXT NOT NULL, created_at TIMESTAMP NOT NULL, PRIMARY KEY (alert_id, user_id))`); err != nil {

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 	"unicode/utf8"
 
@@ -16,6 +17,7 @@ import (
 	"uglymugs/internal/identifier"
 	"uglymugs/internal/scheme"
 	"uglymugs/internal/settings"
+	"uglymugs/internal/stats"
 	"uglymugs/internal/store"
 )
 
@@ -24,6 +26,9 @@ type Service struct {
 	DB    *store.DB
 	Hours settings.Hours // when a report is due, and dates
 	Now   func() time.Time
+
+	publicOnce sync.Once
+	public     *stats.Cache // the public statistics, counted once a while
 }
 
 // New returns a Service.

@@ -2,6 +2,7 @@ package report
 
 import (
 	"context"
+	"time"
 
 	"uglymugs/internal/scheme"
 	"uglymugs/internal/stats"
@@ -22,4 +23,18 @@ func (s *Service) Statistics(ctx context.Context, f stats.Filter) (stats.Figures
 // is to be acknowledged, and times to a decision are counted and said.
 func (s *Service) WorkingHours(ctx context.Context) (scheme.WorkingHours, error) {
 	return s.Hours.InForce(ctx)
+}
+
+// PublicStatisticsFor is how long the public figures are kept once
+// counted (see stats.Cache): they stop at the start of the month, so they
+// change rarely, and every visitor reads the same.
+const PublicStatisticsFor = 5 * time.Minute
+
+// PublicStatistics counts the figures the public statistics page shows:
+// everything before cutoff (the start of this month), rejected reports
+// left out, kept for PublicStatisticsFor so that the page costs no
+// counting for most of its readers.
+func (s *Service) PublicStatistics(ctx context.Context, cutoff time.Time) (stats.Figures, error) {
+	s.publicOnce.Do(func() { s.public = stats.NewCache(4, PublicStatisticsFor) })
+	return s.public.Figures(ctx, stats.Filter{To: cutoff, ExcludeRejected: true}, s.Statistics)
 }

@@ -19,7 +19,7 @@ type PublicStatsView struct {
 func (s *server) publicStatistics() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		cutoff := stats.PublicCutoff(time.Now(), s.Location())
-		fig, err := s.Figures(r, stats.Filter{To: cutoff, ExcludeRejected: true})
+		fig, err := s.Reports.PublicStatistics(r.Context(), cutoff)
 		if err != nil {
 			s.Fail(w, r, err)
 			return
