@@ -78,6 +78,8 @@ type Service struct {
 	Limits   Limits
 	Settings *settings.Service
 	Now      func() time.Time
+
+	plans phonePlans // members' numbering plans, kept briefly (plans.go)
 }
 
 // Allowance is the members' allowance in force.
@@ -105,9 +107,12 @@ func (s *Service) Member(ctx context.Context, u scheme.User, channel, kind, valu
 	if u.Status != scheme.StatusActive || !CanCheck(u.Role) {
 		return Result{}, scheme.Errorf(scheme.CodeForbidden, "Checks are for members. Coordinators can search every report on the Intelligence page.")
 	}
-	plan, err := s.PhoneRegion(ctx, u)
-	if err != nil {
-		return Result{}, err
+	plan := identifier.DefaultRegion // read by for phone numbers only
+	if kind == "phone" || kind == "" && Detect(value) == "phone" {
+		var err error
+		if plan, err = s.plans.get(ctx, s, u, s.PhoneRegion); err != nil {
+			return Result{}, err
+		}
 	}
 	kind, norm, err := NormaliseIn(kind, value, plan)
 	if err != nil {
@@ -127,11 +132,9 @@ func (s *Service) Member(ctx context.Context, u scheme.User, channel, kind, valu
 		le.Left = max(lim.PerDay-out.Used, 0)
 		return Result{}, le
 	}
-	r := Result{Kind: kind, Highest: out.Highest, Alerts: []scheme.Alert{}, Left: max(lim.PerDay-out.Used, 0)}
-	if len(out.AlertIDs) > 0 {
-		if r.Alerts, err = s.DB.Alerts.MemberAlertsIn(ctx, u.ID, out.AlertIDs); err != nil {
-			return Result{}, err
-		}
+	r := Result{Kind: kind, Highest: out.Highest, Alerts: out.Alerts, Left: max(lim.PerDay-out.Used, 0)}
+	if r.Alerts == nil {
+		r.Alerts = []scheme.Alert{}
 	}
 	return r, nil
 }

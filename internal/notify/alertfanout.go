@@ -14,8 +14,12 @@ import (
 	"uglymugs/internal/scheme"
 )
 
-// DefaultFanOutBatch is how many members one fan-out transaction covers.
-const DefaultFanOutBatch = 2000
+// DefaultFanOutBatch is how many candidates one fan-out transaction
+// covers: accounts for a nationwide alert, the members of its regions (and
+// organisations' people) for a regional one. Larger batches write each
+// index page touched once for more rows; this one holds SQLite's writer
+// for some tens of milliseconds.
+const DefaultFanOutBatch = 5000
 
 // AlertMetrics count alert delivery; every field may be nil.
 type AlertMetrics struct {
@@ -56,7 +60,7 @@ func NewAlertMetrics(reg prometheus.Registerer) *AlertMetrics {
 type AlertFanOutWorker struct {
 	river.WorkerDefaults[outbox.AlertFanOutArgs]
 	Source  AlertSource
-	Batch   int           // members a batch; default DefaultFanOutBatch
+	Batch   int           // candidates a batch; default DefaultFanOutBatch
 	Slice   time.Duration // work this long, then hand over; default 1 minute
 	Log     *slog.Logger
 	Metrics *AlertMetrics

@@ -5,6 +5,7 @@ import "time"
 // CheckOutcome is what a check found, or why it was refused.
 type CheckOutcome struct {
 	AlertIDs []string  // published alerts naming the value
+	Alerts   []Alert   // for a member, those alerts as she may now read them
 	Highest  Severity  // their highest severity, "" when none
 	Limited  bool      // refused: an allowance is used up (nothing was looked up or logged)
 	Daily    bool      // the day's allowance (else the minute's)

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"time"
 
@@ -27,100 +28,226 @@ type Check struct {
 // day or minute allowance is used up; otherwise it looks the value up among
 // published alerts by blind index, logs the check (who, the index, what
 // was found — never the value), and lets a member open the alerts found
-// (an alert_recipients row "via check", in the app only).
+// (an alert_recipients row "via check", in the app only), returning them
+// as she may now read them. It returns once the check is committed; checks
+// that meet at the writer share a transaction (checkgroup.go).
 func (area Checks) RunCheck(ctx context.Context, c Check) (scheme.CheckOutcome, error) {
 	db := area.db
 
-	var out scheme.CheckOutcome
 	k, ok := indexKind[c.Kind]
 	if !ok || c.Kind == "name" { // check.Normalise refuses it first
-		return out, fmt.Errorf("run check: identifier kind %q is not checked", c.Kind)
+		return scheme.CheckOutcome{}, fmt.Errorf("run check: identifier kind %q is not checked", c.Kind)
 	}
 	idx, err := db.index(k, c.Normalised)
 	if err != nil {
-		return out, err
+		return scheme.CheckOutcome{}, err
 	}
-	who, col, lock := c.UserID, "user_id", `SELECT id FROM users WHERE id = $1 FOR UPDATE`
+	return db.checks.submit(ctx, db, &checkReq{ctx: ctx, c: c, idx: idx, done: make(chan struct{})})
+}
+
+// runCheck runs one check in tx (see RunCheck), after the checks before
+// it in its group: their rows count against the allowance too.
+func (db *core) runCheck(ctx context.Context, tx *sql.Tx, st *checkStmts, r *checkReq) (scheme.CheckOutcome, error) {
+	var out scheme.CheckOutcome
+	c, idx := r.c, r.idx
+	who, day, minute := c.UserID, st.dayUser, st.minuteUser
 	if c.KeyID != "" {
-		who, col, lock = c.KeyID, "api_key_id", `SELECT id FROM api_keys WHERE id = $1 FOR UPDATE`
+		who, day, minute = c.KeyID, st.dayKey, st.minuteKey
 	}
 	now := db.now().UTC()
-	err = db.inTx(ctx, func(tx *sql.Tx) error {
-		// SQLite's writer is already exclusive; PostgreSQL needs the asker's
-		// row locked so that two checks at once cannot both squeeze in.
-		if db.dialect == Postgres {
-			if _, err := tx.ExecContext(ctx, lock, who); err != nil {
-				return err
-			}
+	// Two counts over the asker's index, each a range it seeks to: one
+	// query comparing every row's time instead costs more per row.
+	var today, inMinute int
+	var oldest any
+	if err := tx.StmtContext(ctx, day).QueryRowContext(ctx, who, c.DayStart.UTC()).Scan(&today); err != nil {
+		return out, err
+	}
+	if today >= c.PerDay {
+		out.Limited, out.Daily, out.Used = true, true, today
+		return out, nil
+	}
+	if err := tx.StmtContext(ctx, minute).QueryRowContext(ctx, who, now.Add(-time.Minute)).Scan(&inMinute, &oldest); err != nil {
+		return out, err
+	}
+	if inMinute >= c.PerMinute {
+		out.Limited, out.Used = true, today
+		t, err := scanTime(oldest)
+		if err != nil {
+			return out, err
 		}
-		var today int
-		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM checks WHERE `+col+` = $1 AND checked_at >= $2`,
-			who, c.DayStart.UTC()).Scan(&today); err != nil {
-			return err
+		out.FreeAt = t.Add(time.Minute)
+		return out, nil
+	}
+	if err := db.lookUpCheck(ctx, tx, st, r, &out); err != nil {
+		return out, err
+	}
+	if _, err := tx.StmtContext(ctx, st.insert).ExecContext(ctx, newID(), nullable(c.UserID), nullable(c.KeyID), c.Channel, c.Kind, idx,
+		len(out.AlertIDs), string(out.Highest), now); err != nil {
+		return out, err
+	}
+	out.Used = today + 1
+	if c.UserID == "" || len(out.AlertIDs) == 0 {
+		return out, nil
+	}
+	grant := tx.StmtContext(ctx, st.grant)
+	for _, id := range out.AlertIDs {
+		if _, err := grant.ExecContext(ctx, id, c.UserID, now); err != nil {
+			return out, err
 		}
-		if today >= c.PerDay {
-			out.Limited, out.Daily, out.Used = true, true, today
-			return nil
+	}
+	// A member found a warning: the reports naming this value count it
+	// for their reporters (impact.go), never who checked.
+	_, err := tx.StmtContext(ctx, st.found).ExecContext(ctx, c.Kind, idx, false, c.UserID)
+	return out, err
+}
+
+// lookUpCheck finds the published alerts naming the checked value: for a
+// partner, their ids and severity; for a member, the alerts as she may
+// read them (with when she read each, if she had it already).
+func (db *core) lookUpCheck(ctx context.Context, tx *sql.Tx, st *checkStmts, r *checkReq, out *scheme.CheckOutcome) error {
+	found := func(id string, sev scheme.Severity) {
+		out.AlertIDs = append(out.AlertIDs, id)
+		if scheme.SeverityRank[sev] > scheme.SeverityRank[out.Highest] {
+			out.Highest = sev
 		}
-		var minute int
-		var oldest any
-		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*), MIN(checked_at) FROM checks WHERE `+col+` = $1 AND checked_at > $2`,
-			who, now.Add(-time.Minute)).Scan(&minute, &oldest); err != nil {
-			return err
-		}
-		if minute >= c.PerMinute {
-			out.Limited, out.Used = true, today
-			t, err := scanTime(oldest)
-			if err != nil {
-				return err
-			}
-			out.FreeAt = t.Add(time.Minute)
-			return nil
-		}
-		rows, err := tx.QueryContext(ctx, `SELECT a.id, a.severity FROM alerts a
-			WHERE a.status = 'published' AND a.id IN (SELECT alert_id FROM alert_identifiers WHERE kind = $1 AND value_idx = $2)
-			ORDER BY a.published_at DESC, a.id`, c.Kind, idx)
+	}
+	if r.c.UserID == "" {
+		rows, err := tx.StmtContext(ctx, st.lookUp).QueryContext(ctx, r.c.Kind, r.idx)
 		if err != nil {
 			return err
 		}
-		err = eachRow(rows, func() error {
+		return eachRow(rows, func() error {
 			var id string
 			var sev scheme.Severity
 			if err := rows.Scan(&id, &sev); err != nil {
 				return err
 			}
-			out.AlertIDs = append(out.AlertIDs, id)
-			if scheme.SeverityRank[sev] > scheme.SeverityRank[out.Highest] {
-				out.Highest = sev
+			found(id, sev)
+			return nil
+		})
+	}
+	rows, err := tx.StmtContext(ctx, st.lookUpMember).QueryContext(ctx, r.c.Kind, r.idx, r.c.UserID)
+	if err != nil {
+		return err
+	}
+	err = eachRow(rows, func() error {
+		var readAt sql.NullTime
+		a, err := db.scanAlertAs(rows, true, &readAt)
+		if err != nil {
+			return err
+		}
+		a.ReadAt = readAt.Time
+		found(a.ID, a.Severity)
+		out.Alerts = append(out.Alerts, a)
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	lists := tx.StmtContext(ctx, st.alertLists)
+	for i := range out.Alerts {
+		a := &out.Alerts[i]
+		rows, err := lists.QueryContext(ctx, a.ID)
+		if err != nil {
+			return err
+		}
+		err = eachRow(rows, func() error {
+			var list int
+			var v string
+			if err := rows.Scan(&list, &v); err != nil {
+				return err
+			}
+			switch list {
+			case 1:
+				a.Regions = append(a.Regions, v)
+			case 2:
+				a.Towns = append(a.Towns, v)
+			case 3:
+				a.Sectors = append(a.Sectors, v)
+			case 4:
+				a.Genders = append(a.Genders, v)
+			case 5:
+				a.IncidentTypes = append(a.IncidentTypes, v)
 			}
 			return nil
 		})
 		if err != nil {
 			return err
 		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO checks (id, user_id, api_key_id, channel, kind, value_idx, matches, highest_severity, checked_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
-			newID(), nullable(c.UserID), nullable(c.KeyID), c.Channel, c.Kind, idx, len(out.AlertIDs), string(out.Highest), now); err != nil {
-			return err
+		*a = a.ForMembers()
+	}
+	return nil
+}
+
+// checkStmts are a check's statements, prepared once on the writer and
+// bound to each group's transaction (tx.StmtContext).
+type checkStmts struct {
+	lockUser, lockKey     *sql.Stmt // PostgreSQL only
+	dayUser, dayKey       *sql.Stmt // the checks since the day began
+	minuteUser, minuteKey *sql.Stmt // the last minute's, and the oldest of those
+	lookUp, lookUpMember  *sql.Stmt
+	alertLists            *sql.Stmt // an alert's regions, towns, sectors, genders and incident types
+	insert, grant, found  *sql.Stmt
+}
+
+func prepareCheckStmts(ctx context.Context, db *core) (*checkStmts, error) {
+	st := &checkStmts{}
+	day := func(col string) string {
+		return `SELECT COUNT(*) FROM checks WHERE ` + col + ` = $1 AND checked_at >= $2`
+	}
+	minute := func(col string) string {
+		return `SELECT COUNT(*), MIN(checked_at) FROM checks WHERE ` + col + ` = $1 AND checked_at > $2`
+	}
+	found := `a.status = 'published' AND a.id IN (SELECT alert_id FROM alert_identifiers WHERE kind = $1 AND value_idx = $2)
+		ORDER BY a.published_at DESC, a.id`
+	all := []struct {
+		to  **sql.Stmt
+		sql string
+	}{
+		{&st.dayUser, day("user_id")},
+		{&st.dayKey, day("api_key_id")},
+		{&st.minuteUser, minute("user_id")},
+		{&st.minuteKey, minute("api_key_id")},
+		{&st.lookUp, `SELECT a.id, a.severity FROM alerts a WHERE ` + found},
+		{&st.lookUpMember, `SELECT ` + alertColumns + `, r.read_at FROM alerts a
+			LEFT JOIN alert_recipients r ON r.alert_id = a.id AND r.user_id = $3 WHERE ` + found},
+		{&st.alertLists, `SELECT 1, region FROM alert_regions WHERE alert_id = $1
+			UNION ALL SELECT 2, town FROM alert_towns WHERE alert_id = $1
+			UNION ALL SELECT 3, sector FROM alert_sectors WHERE alert_id = $1
+			UNION ALL SELECT 4, gender FROM alert_genders WHERE alert_id = $1
+			UNION ALL SELECT 5, type FROM alert_incident_types WHERE alert_id = $1
+			ORDER BY 1, 2`},
+		{&st.insert, `INSERT INTO checks (id, user_id, api_key_id, channel, kind, value_idx, matches, highest_severity, checked_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`},
+		{&st.grant, `INSERT INTO alert_recipients (alert_id, user_id, via, created_at) VALUES ($1, $2, 'check', $3) ON CONFLICT DO NOTHING`},
+		{&st.found, countCheckFoundSQL},
+	}
+	if db.dialect == Postgres {
+		all = append(all, struct {
+			to  **sql.Stmt
+			sql string
+		}{&st.lockUser, `SELECT id FROM users WHERE id = $1 FOR UPDATE`}, struct {
+			to  **sql.Stmt
+			sql string
+		}{&st.lockKey, `SELECT id FROM api_keys WHERE id = $1 FOR UPDATE`})
+	}
+	for _, s := range all {
+		var err error
+		if *s.to, err = db.write.PrepareContext(ctx, s.sql); err != nil {
+			return nil, errors.Join(fmt.Errorf("prepare the check's statements: %w", err), st.close())
 		}
-		out.Used = today + 1
-		if c.UserID == "" {
-			return nil
+	}
+	return st, nil
+}
+
+func (st *checkStmts) close() error {
+	var errs []error
+	for _, s := range []*sql.Stmt{st.lockUser, st.lockKey, st.dayUser, st.dayKey, st.minuteUser, st.minuteKey, st.lookUp, st.lookUpMember, st.alertLists, st.insert, st.grant, st.found} {
+		if s != nil {
+			errs = append(errs, s.Close())
 		}
-		for _, id := range out.AlertIDs {
-			if _, err := tx.ExecContext(ctx, `INSERT INTO alert_recipients (alert_id, user_id, via, created_at)
-				VALUES ($1, $2, 'check', $3) ON CONFLICT DO NOTHING`, id, c.UserID, now); err != nil {
-				return err
-			}
-		}
-		if len(out.AlertIDs) == 0 {
-			return nil
-		}
-		// A member found a warning: the reports naming this value count it
-		// for their reporters (impact.go), never who checked.
-		return db.countCheckFound(ctx, tx, c.Kind, idx, c.UserID)
-	})
-	return out, err
+	}
+	return errors.Join(errs...)
 }
 
 // ChecksToday counts the checks a member has made since dayStart.

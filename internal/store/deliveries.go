@@ -17,8 +17,8 @@ import (
 
 // Alert delivery. Publishing enqueues the fan-out (alerts.go); the fan-out
 // calls FanOutAlert until it is done, each call one transaction over the
-// next batch of accounts by id (a keyset cursor kept on the alert), so a
-// fan-out killed at any point resumes where it stopped. The primary
+// next batch of candidates by id (fanout.go; a keyset cursor kept per
+// part), so a fan-out killed at any point resumes where it stopped. The primary
 // keys of alert_recipients (alert × member) and alert_deliveries (alert ×
 // member × channel) make a repeated batch add nothing. The senders then
 // claim due deliveries channel by channel (notify.AlertDeliverWorker).

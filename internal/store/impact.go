@@ -73,16 +73,14 @@ func (db *core) impact(ctx context.Context, q queryer, reportID string) (scheme.
 	return im, nil
 }
 
-// countCheckFound adds one to the count of every report (but the
-// checker's own) naming the checked value as a full identifier: a
-// member's check found its warning. Called in the check's transaction.
-func (db *core) countCheckFound(ctx context.Context, tx *sql.Tx, kind string, idx []byte, checker string) error {
-	_, err := tx.ExecContext(ctx, `INSERT INTO report_impact (report_id, checks_found)
-		SELECT DISTINCT i.report_id, 1 FROM offender_identifiers i JOIN reports r ON r.id = i.report_id
-		WHERE i.kind = $1 AND i.value_idx = $2 AND i.partial = $3 AND (r.reporter_id IS NULL OR r.reporter_id <> $4)
-		ON CONFLICT (report_id) DO UPDATE SET checks_found = report_impact.checks_found + 1`, kind, idx, false, checker)
-	return err
-}
+// countCheckFoundSQL adds one to the count of every report (but the
+// checker's own, $4) naming the checked value ($1 kind, $2 index, $3
+// false: as a full identifier): a member's check found its warning. The
+// check's transaction runs it (checkStmts).
+const countCheckFoundSQL = `INSERT INTO report_impact (report_id, checks_found)
+	SELECT DISTINCT i.report_id, 1 FROM offender_identifiers i JOIN reports r ON r.id = i.report_id
+	WHERE i.kind = $1 AND i.value_idx = $2 AND i.partial = $3 AND (r.reporter_id IS NULL OR r.reporter_id <> $4)
+	ON CONFLICT (report_id) DO UPDATE SET checks_found = report_impact.checks_found + 1`
 
 // ownReport refuses, as not found, a report that is not reporterID's.
 func ownReport(ctx context.Context, tx *sql.Tx, reporterID, reportID string) error {

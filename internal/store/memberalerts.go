@@ -232,19 +232,48 @@ func (area Alerts) ModerateAddition(ctx context.Context, actor, id string, appro
 //     not saying). Nobody is left unwarned for declining a monitoring
 //     question.
 //
-// $1 is the alert id. targetFrom selects from users u joined to profiles p.
+// $1 is the alert id. targetFrom selects from users u joined to profiles p;
+// targetWho, targetPlace and targetTraits are its three conditions, so
+// that a fan-out or count that reads its candidates from the region index
+// (reachable) applies the same rule to them, and a nationwide one skips
+// the place.
 const targetFrom = ` FROM users u JOIN profiles p ON p.user_id = u.id
-	WHERE u.status = 'active' AND u.role IN ('member', 'org_contact', 'org_staff')
+	WHERE` + targetWho + targetPlace + targetTraits
+
+// targetWho: active members, key contacts and staff.
+const targetWho = ` u.status = 'active' AND u.role IN ('member', 'org_contact', 'org_staff')`
+
+// targetPlace: nationwide, or in one of the alert's regions (and towns),
+// or staff of an organisation whose key contact is.
+const targetPlace = `
 	AND (EXISTS (SELECT 1 FROM alerts a WHERE a.id = $1 AND a.nationwide)
 		OR EXISTS (SELECT 1 FROM alert_regions ar JOIN profile_regions pr ON pr.region = ar.region
 			WHERE ar.alert_id = $1 AND pr.user_id = u.id` + inTowns + `)
 		OR EXISTS (SELECT 1 FROM alert_regions ar JOIN profile_regions pr ON pr.region = ar.region
 			JOIN users k ON k.id = pr.user_id AND k.role = 'org_contact'
-			WHERE ar.alert_id = $1 AND u.organisation_id IS NOT NULL AND k.organisation_id = u.organisation_id` + inTowns + `))
+			WHERE ar.alert_id = $1 AND u.organisation_id IS NOT NULL AND k.organisation_id = u.organisation_id` + inTowns + `))`
+
+// targetTraits: the alert's sectors and genders, if it names any.
+const targetTraits = `
 	AND (NOT EXISTS (SELECT 1 FROM alert_sectors s WHERE s.alert_id = $1) OR p.sector = ''
 		OR p.sector IN (SELECT s.sector FROM alert_sectors s WHERE s.alert_id = $1))
 	AND (NOT EXISTS (SELECT 1 FROM alert_genders g WHERE g.alert_id = $1) OR p.gender IN ('', 'prefer-not')
 		OR p.gender IN (SELECT g.gender FROM alert_genders g WHERE g.alert_id = $1))`
+
+// reachable selects, as id, everyone regional alert $1 may reach: the
+// members of its regions, read from the region index (profile_regions by
+// region and user), and everyone in an organisation (a few, by a partial
+// index), whom a key contact's regions may bring in. It is a superset of
+// targetPlace's members, which the targeting then narrows; within bounds
+// each part to a range of ids (a fan-out's batch), or is "".
+func reachable(within func(column string) string) string {
+	return `SELECT pr.user_id AS id FROM alert_regions ar JOIN profile_regions pr ON pr.region = ar.region
+		WHERE ar.alert_id = $1` + within("pr.user_id") + `
+		UNION SELECT id FROM users WHERE organisation_id IS NOT NULL` + within("id")
+}
+
+// anywhere is a within that bounds nothing.
+func anywhere(string) string { return "" }
 
 // inTowns narrows a match of the alert's region ar with the profile region
 // pr (of the member, or her key contact) by towns, as targetFrom says.
@@ -256,21 +285,36 @@ const inTowns = `
 				OR EXISTS (SELECT 1 FROM profile_towns pt JOIN alert_towns aw ON aw.town = pt.town JOIN towns t ON t.slug = pt.town
 					WHERE pt.user_id = pr.user_id AND aw.alert_id = $1 AND t.region = ar.region))`
 
-// Channel conditions on top of targetFrom: the member chose the channel and
+// Channel conditions on a recipient's profile p: she chose the channel and
 // has an address for it.
 const (
-	wantsEmail = ` AND p.alert_email AND p.email_ct IS NOT NULL`
-	wantsSMS   = ` AND p.alert_sms AND p.mobile_ct IS NOT NULL`
+	wantsEmail = `p.alert_email AND p.email_ct IS NOT NULL`
+	wantsSMS   = `p.alert_sms AND p.mobile_ct IS NOT NULL`
 )
 
 // audience counts the members an alert reaches, by channel, as its
-// targeting now stands; push counts their devices.
+// targeting now stands; push counts their devices. A regional alert's are
+// counted among the candidates its fan-out reads (reachable), so that the
+// count costs what the alert's reach does, and is the fan-out's.
 func audience(ctx context.Context, q queryer, alertID string) (scheme.Audience, error) {
 	var a scheme.Audience
+	var nationwide bool
+	switch err := q.QueryRowContext(ctx, `SELECT nationwide FROM alerts WHERE id = $1`, alertID).Scan(&nationwide); {
+	case err == sql.ErrNoRows:
+		return a, nil // no alert reaches nobody
+	case err != nil:
+		return a, err
+	}
+	from := ` FROM users u JOIN profiles p ON p.user_id = u.id WHERE` + targetWho + targetTraits
+	if !nationwide {
+		from = ` FROM (` + reachable(anywhere) + `) b CROSS JOIN users u CROSS JOIN profiles p
+			WHERE u.id = b.id AND p.user_id = u.id AND` + targetWho + targetPlace + targetTraits
+	}
+	// #nosec G202 -- constant fragments and $n placeholders
 	err := q.QueryRowContext(ctx, `SELECT COUNT(*),
-		COALESCE(SUM(CASE WHEN p.alert_email AND p.email_ct IS NOT NULL THEN 1 ELSE 0 END), 0),
-		COALESCE(SUM(CASE WHEN p.alert_sms AND p.mobile_ct IS NOT NULL THEN 1 ELSE 0 END), 0),
-		COALESCE(SUM((SELECT COUNT(*) FROM push_subscriptions ps WHERE ps.user_id = u.id)), 0)`+targetFrom, alertID).
+		COALESCE(SUM(CASE WHEN `+wantsEmail+` THEN 1 ELSE 0 END), 0),
+		COALESCE(SUM(CASE WHEN `+wantsSMS+` THEN 1 ELSE 0 END), 0),
+		COALESCE(SUM((SELECT COUNT(*) FROM push_subscriptions ps WHERE ps.user_id = u.id)), 0)`+from, alertID).
 		Scan(&a.InApp, &a.Email, &a.SMS, &a.Push)
 	return a, err
 }

@@ -39,6 +39,7 @@ type ProfileUpdate struct {
 // UpdateProfile replaces a member's editable details.
 func (area Accounts) UpdateProfile(ctx context.Context, userID string, u ProfileUpdate) error {
 	db := area.db
+	defer db.listsChanged() // her regions may have changed (Vocab.Version)
 
 	s := db.sealerOf(ctx, nil, "profiles", userID, userID) // makes her key if she has none yet
 	return db.inTx(ctx, func(tx *sql.Tx) error {

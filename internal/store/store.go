@@ -52,11 +52,14 @@ type core struct {
 	jobs    inserter
 	vault   *vault.Vault
 	keys    *memberKeyCache // members' opened data keys (memberkeys.go)
+	checks  *checkQueue     // checks on their way to a group commit (checkgroup.go)
 	now     func() time.Time
 
 	sweepMu sync.Mutex // sweepThrottles, once a minute
 	sweptAt int64
 	parts   int // fan-out parts (SetFanOutParts); 0: by dialect
+
+	listsGen atomic.Uint64 // Vocab.Version
 
 	onUnreadable atomic.Pointer[func(vault.Field)] // OnUnreadable
 }
@@ -208,7 +211,7 @@ func sqliteDSN(path string, readOnly bool) string {
 // seals and opens personal fields; it may be nil for commands that touch
 // none (migrate, audit verify), and methods that need it then fail.
 func Open(ctx context.Context, src Source, v *vault.Vault) (*DB, error) {
-	db := newDB(&core{dialect: src.Dialect, vault: v, keys: newMemberKeyCache(), now: time.Now})
+	db := newDB(&core{dialect: src.Dialect, vault: v, keys: newMemberKeyCache(), checks: newCheckQueue(), now: time.Now})
 	switch src.Dialect {
 	case SQLite:
 		if dir := filepath.Dir(src.Path); dir != "" {
@@ -257,11 +260,12 @@ func Open(ctx context.Context, src Source, v *vault.Vault) (*DB, error) {
 	return db, nil
 }
 
-// Close closes both pools.
+// Close stops the check committers, once they have answered the checks
+// they hold, and closes both pools.
 func (d *DB) Close() error {
 	db := d.db
 
-	err := db.write.Close()
+	err := errors.Join(db.checks.close(), db.write.Close())
 	if db.read != db.write {
 		err = errors.Join(err, db.read.Close())
 	}

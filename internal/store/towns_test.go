@@ -2,6 +2,8 @@ package store_test
 
 import (
 	"context"
+	"database/sql"
+	"fmt"
 	"slices"
 	"testing"
 	"time"
@@ -230,4 +232,94 @@ func TestTowns_AddRenameMoveRetireAreKeptAndAudited(t *testing.T) {
 			t.Errorf("%d town audit entries, want 9", n)
 		}
 	})
+}
+
+// A regional alert's fan-out reads its candidates from the region index
+// (and the organisations' people) instead of walking every account: its
+// batches count candidates, so it takes far fewer of them than there are
+// accounts, and what it makes is exactly what its audience counted — for
+// a member in two of its regions one row, for members with and without
+// towns as the towns say, for staff reached only through their key
+// contact's region — whether in one part or four worked in turn, in
+// batches of one.
+func TestFanOut_RegionalFollowsTheRegionIndexAndMakesItsAudience(t *testing.T) {
+	var far []person // accounts the London alerts should never have to read
+	for i := range 30 {
+		far = append(far, person{name: fmt.Sprintf("scotland-%02d", i), kind: "individual", regions: []string{"scotland"},
+			email: fmt.Sprintf("scot%02d@example.org", i), alertEmail: true})
+	}
+	for _, tc := range []struct {
+		name           string
+		regions, towns []string
+		sectors        []string
+		inApp          []string
+	}{
+		{name: "two regions, a member in both", regions: []string{"london", "wales"},
+			inApp: []string{"ldn-whole", "ldn-camden", "ldn-hackney", "ldn-camden-wales-cardiff", "ldn-croydon-retired", "ldn-project-hackney", "ldn-project-hackney-staff", "wales-whole"}},
+		{name: "a town: members there and those who chose none", regions: []string{"london"}, towns: []string{"hackney"},
+			inApp: []string{"ldn-whole", "ldn-hackney", "ldn-croydon-retired", "ldn-project-hackney", "ldn-project-hackney-staff"}},
+		{name: "a town elsewhere: staff only through their key contact", regions: []string{"london"}, towns: []string{"camden"},
+			inApp: []string{"ldn-whole", "ldn-camden", "ldn-camden-wales-cardiff", "ldn-croydon-retired"}},
+		{name: "a sector", regions: []string{"wales"}, sectors: []string{"street"},
+			inApp: []string{"ldn-camden-wales-cardiff", "wales-whole"}},
+	} {
+		for _, parts := range []int{1, 4} {
+			t.Run(fmt.Sprintf("%s, %d parts", tc.name, parts), func(t *testing.T) {
+				storetest.Each(t, func(t *testing.T, db *store.DB) {
+					ctx := context.Background()
+					addTowns(t, db)
+					ids := population(t, db, append(slices.Clone(townPeople), far...))
+					for name, towns := range townsOf {
+						if err := db.Towns.SetMemberTowns(ctx, ids[name], towns); err != nil {
+							t.Fatal(err)
+						}
+					}
+					if err := db.Towns.RetireTown(ctx, "admin", "croydon", true); err != nil {
+						t.Fatal(err)
+					}
+					db.Deliveries.SetFanOutParts(parts)
+					a, err := db.Alerts.CreateAlert(ctx, "coord-a", scheme.Alert{
+						AlertContent: scheme.AlertContent{Title: "Robbery", Body: "A man took a bag.", Area: "London"},
+						Severity:     scheme.SeverityHigh, IncidentTypes: []string{"robbery"}, IncidentAt: time.Now().Add(-time.Hour),
+						Regions: tc.regions, Towns: tc.towns, Sectors: tc.sectors,
+					})
+					if err != nil {
+						t.Fatal(err)
+					}
+					aud, err := db.Alerts.PublishAlert(ctx, "coord-b", a.ID, store.PublishOptions{})
+					if err != nil {
+						t.Fatal(err)
+					}
+					calls := 0
+					for part := range parts {
+						for done := false; !done; calls++ {
+							if done, err = db.Deliveries.FanOutPart(ctx, a.ID, part, parts, 1); err != nil {
+								t.Fatal(err)
+							}
+							if calls > 200 {
+								t.Fatal("fan-out never finished")
+							}
+						}
+					}
+					// Batches of one: one a candidate (the members of the
+					// alert's regions, and the three people of the two
+					// organisations), and one more a part to find it done.
+					if accounts := len(townPeople) + len(far); calls >= accounts {
+						t.Errorf("%d batches of one for %d accounts: the fan-out walked the accounts", calls, accounts)
+					}
+					got := made(t, db, a.ID, ids)
+					if want := sorted(tc.inApp...); !slices.Equal(got["in_app"], want) {
+						t.Errorf("made for\n  %v\nwant\n  %v", got["in_app"], want)
+					}
+					if len(got["in_app"]) != aud.InApp || len(got["email"]) != aud.Email || len(got["sms"]) != aud.SMS {
+						t.Errorf("made %d in-app, %d email, %d SMS rows; audience %+v", len(got["in_app"]), len(got["email"]), len(got["sms"]), aud)
+					}
+					var doneAt sql.NullTime
+					if err := db.Writer().QueryRowContext(ctx, `SELECT fanout_done_at FROM alerts WHERE id = $1`, a.ID).Scan(&doneAt); err != nil || !doneAt.Valid {
+						t.Errorf("the fan-out is not marked done (%v)", err)
+					}
+				})
+			})
+		}
+	}
 }

@@ -109,6 +109,7 @@ func sameNameInList(ctx context.Context, tx *sql.Tx, table, name, except string)
 // after it when the list has that slug already.
 func (area Vocab) AddValue(ctx context.Context, actor string, kind scheme.ListKind, base string, v ListValue) (string, error) {
 	db := area.db
+	defer db.listsChanged() // once committed
 
 	table, err := listTable(kind)
 	if err != nil {
@@ -153,6 +154,7 @@ func (area Vocab) AddValue(ctx context.Context, actor string, kind scheme.ListKi
 // stays; a report keeps the severity it was given when it was made.
 func (area Vocab) EditValue(ctx context.Context, actor string, kind scheme.ListKind, slug string, v ListValue) error {
 	db := area.db
+	defer db.listsChanged() // once committed
 
 	table, err := listTable(kind)
 	if err != nil {
@@ -198,6 +200,7 @@ func (area Vocab) EditValue(ctx context.Context, actor string, kind scheme.ListK
 // severe first, so one moves among those of its severity.
 func (area Vocab) MoveValue(ctx context.Context, actor string, kind scheme.ListKind, slug string, up bool) error {
 	db := area.db
+	defer db.listsChanged() // once committed
 
 	table, err := listTable(kind)
 	if err != nil {
@@ -250,6 +253,7 @@ func (area Vocab) MoveValue(ctx context.Context, actor string, kind scheme.ListK
 // records that hold it keep it and show its name.
 func (area Vocab) RetireValue(ctx context.Context, actor string, kind scheme.ListKind, slug string, retired bool) error {
 	db := area.db
+	defer db.listsChanged() // once committed
 
 	table, err := listTable(kind)
 	if err != nil {
@@ -275,6 +279,15 @@ func (area Vocab) RetireValue(ctx context.Context, actor string, kind scheme.Lis
 		return db.listAudit(ctx, tx, actor, action, kind, slug)
 	})
 }
+
+// Version changes whenever, in this process, a list or a member's regions
+// have changed: what is worked out from them (the numbering plan a
+// member's checks read phone numbers by) can be kept until it does. Other
+// instances' changes do not move it; keep such things only briefly.
+func (area Vocab) Version() uint64 { return area.db.listsGen.Load() }
+
+// listsChanged moves Version on, once a change is committed.
+func (db *core) listsChanged() { db.listsGen.Add(1) }
 
 // MemberRegions are the regions a member's alerts come from: her own, or,
 // for an organisation's staff, her key contact's as well (as the alerts'
