@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"net/url"
 	"regexp"
 	"strings"
 	"sync"
@@ -24,7 +23,7 @@ import (
 const (
 	DefaultEmailRate   = 20 // messages a second
 	DefaultSMSRate     = 10
-	DefaultConcurrency = 4                // sends at once on a channel
+	DefaultConcurrency = 4                // SMS sends at once (see Concurrency)
 	DefaultMaxAttempts = 8                // then a delivery fails
 	DefaultPauseAfter  = 20               // failures in a row before a channel pauses
 	DefaultStaleAfter  = 10 * time.Minute // a "sending" claim older than this was abandoned
@@ -56,12 +55,21 @@ type AlertDeliverWorker struct {
 	Push   Pusher
 	// BaseURL is the site's address, e.g. https://uglymugs.example.org; the
 	// email links to BaseURL/alerts/ID.
-	BaseURL     string
-	EmailRate   rate.Limit // messages a second; 0: DefaultEmailRate
-	SMSRate     rate.Limit // 0: DefaultSMSRate
-	PushRate    rate.Limit // 0: DefaultPushRate
-	Concurrency int        // 0: DefaultConcurrency
-	MaxAttempts int        // 0: DefaultMaxAttempts
+	BaseURL   string
+	EmailRate rate.Limit // messages a second; 0: DefaultEmailRate
+	SMSRate   rate.Limit // 0: DefaultSMSRate
+	PushRate  rate.Limit // 0: DefaultPushRate
+	// Concurrency is how many messages of a channel are sent at once;
+	// 0: DefaultEmailConcurrency for email (the SMTP connections kept
+	// open), DefaultPushConcurrency for push, DefaultConcurrency for SMS.
+	Concurrency int
+	// Window is the most messages of a channel that may have gone to the
+	// provider without yet being recorded sent, counting those being
+	// sent: what a crash at any instant can make go twice. Senders go on
+	// while their earlier messages are being marked, up to Window; 0:
+	// DefaultWindow(channel), or WindowPerSender × Concurrency.
+	Window      int
+	MaxAttempts int // 0: DefaultMaxAttempts
 	// Backoff is the wait after a temporary failure of the given attempt
 	// (1, 2, …); nil: 30 s doubling each time, at most an hour.
 	Backoff    func(attempt int) time.Duration
@@ -74,6 +82,7 @@ type AlertDeliverWorker struct {
 	mu       sync.Mutex
 	limiters map[string]*rate.Limiter
 	failures map[string]int // in a row, by channel
+	rendered map[renderKey]rendered
 }
 
 // AlertDeliverSweep returns periodic jobs that start each channel's sender
@@ -118,21 +127,29 @@ func (w *AlertDeliverWorker) Work(ctx context.Context, job *river.Job[outbox.Ale
 	stale := cmpOr(w.StaleAfter, DefaultStaleAfter)
 	start := time.Now()
 	worked := 0
+	// The batch claimed next is claimed while this one is sent (pipe).
+	p := w.startPipe(ctx, log, ch)
 	for {
 		paused, err := w.Source.ChannelPaused(ctx, ch)
 		if err != nil {
+			p.stop()
 			return fmt.Errorf("alert deliver: %w", err)
 		}
-		if paused {
+		if paused || p.paused.Load() {
+			p.stop()
 			// Warned of once, when it paused; the sweep finds it paused every minute.
 			log.DebugContext(ctx, "channel paused; not sending", "worked", worked)
 			return nil
 		}
 		ds, err := w.Source.ClaimDeliveries(ctx, ch, claimant(job), w.claimSize(ch), stale)
 		if err != nil {
+			p.stop()
 			return fmt.Errorf("alert deliver: claiming: %w", err)
 		}
 		if len(ds) == 0 {
+			if p.stop() {
+				return nil // paused
+			}
 			next, ok, err := w.Source.NextDeliveryAt(ctx, ch, stale)
 			if err != nil {
 				return fmt.Errorf("alert deliver: %w", err)
@@ -154,11 +171,12 @@ func (w *AlertDeliverWorker) Work(ctx context.Context, job *river.Job[outbox.Ale
 			log.InfoContext(ctx, "alert deliveries wait for a retry", "worked", worked, "in", wait.Round(time.Second))
 			return river.JobSnooze(wait)
 		}
-		if w.sendBatch(ctx, log, ch, ds) {
-			return nil // paused
-		}
+		p.send(ds)
 		worked += len(ds)
 		if ctx.Err() != nil || time.Since(start) > slice {
+			if p.stop() {
+				return nil // paused
+			}
 			// Hand over; the next run carries on at once.
 			return river.JobSnooze(0)
 		}
@@ -175,89 +193,8 @@ func claimant(job *river.Job[outbox.AlertDeliverArgs]) string {
 	return job.AttemptedBy[len(job.AttemptedBy)-1]
 }
 
-// sendBatch works claimed deliveries, Concurrency at a time, and reports
-// whether the channel paused.
-//
-// A message the provider accepted is marked sent before its sender takes
-// the next one, so that at any instant each sender holds at most one
-// message that went but is not yet recorded: a crash can make only those,
-// the sends in flight, go twice. The marks of senders that finish while a
-// mark is being written are written together in the next transaction, so
-// a group is never larger than the number of senders.
-func (w *AlertDeliverWorker) sendBatch(ctx context.Context, log *slog.Logger, ch string, ds []outbox.AlertDelivery) bool {
-	var paused atomic.Bool
-	senders := min(cmpOr(w.Concurrency, DefaultConcurrency), len(ds))
-	work := make(chan outbox.AlertDelivery)
-	marks := make(chan sentMark, senders)
-	marked := make(chan struct{})
-	go func() {
-		defer close(marked)
-		w.markAsSent(ctx, log, marks)
-	}()
-	var wg sync.WaitGroup
-	for range senders {
-		wg.Go(func() {
-			for d := range work {
-				if w.deliver(ctx, log, d, &paused) {
-					m := sentMark{d: d, done: make(chan struct{})}
-					marks <- m
-					<-m.done
-				}
-			}
-		})
-	}
-	for _, d := range ds {
-		work <- d
-	}
-	close(work)
-	wg.Wait()
-	close(marks)
-	<-marked
-	return paused.Load()
-}
-
-// sentMark is a delivery its provider accepted, waiting to be marked sent;
-// done is closed once the mark is written (or given up).
-type sentMark struct {
-	d    outbox.AlertDelivery
-	done chan struct{}
-}
-
-// markAsSent writes the marks that arrive, each with those that arrived
-// while the one before was being written, until marks is closed.
-func (w *AlertDeliverWorker) markAsSent(ctx context.Context, log *slog.Logger, marks <-chan sentMark) {
-	for first := range marks {
-		group := []sentMark{first}
-	more:
-		for {
-			select {
-			case m, ok := <-marks:
-				if !ok {
-					break more
-				}
-				group = append(group, m)
-			default:
-				break more
-			}
-		}
-		ds := make([]outbox.AlertDelivery, len(group))
-		for i, m := range group {
-			ds[i] = m.d
-		}
-		if err := w.markSent(ctx, ds); err != nil {
-			// Left "sending" under this live process, they go again, under
-			// the same references, after StaleAfter (or as soon as this
-			// process stops beating): the lesser harm.
-			log.ErrorContext(ctx, "alert messages sent but not marked sent", "messages", len(ds), "err", err)
-		}
-		for _, m := range group {
-			close(m.done)
-		}
-	}
-}
-
 // deliver sends one claimed delivery and records what became of it, but
-// for a message accepted by the provider: it reports those, for sendBatch
+// for a message accepted by the provider: it reports those, for the pipe
 // to mark sent.
 func (w *AlertDeliverWorker) deliver(ctx context.Context, log *slog.Logger, d outbox.AlertDelivery, paused *atomic.Bool) (sent bool) {
 	log = log.With("alert", d.AlertID, "ref", d.Ref(), "attempt", d.Attempts)
@@ -322,14 +259,13 @@ func (w *AlertDeliverWorker) deliver(ctx context.Context, log *slog.Logger, d ou
 // message returns the function that sends d, or nil when its channel has
 // no sender.
 func (w *AlertDeliverWorker) message(d outbox.AlertDelivery) (func(context.Context) error, error) {
-	n := scheme.Notification{Channel: scheme.Channel(d.Channel), Template: outbox.TemplateAlertPublished, Language: d.Language,
-		Params: map[string]string{"url": strings.TrimRight(w.BaseURL, "/") + "/alerts/" + url.PathEscape(d.AlertID)}}
+	n := scheme.Notification{Channel: scheme.Channel(d.Channel), Template: outbox.TemplateAlertPublished, Language: d.Language}
 	switch n.Channel {
 	case scheme.ChannelEmail:
 		if w.Mail == nil {
 			return nil, nil
 		}
-		subject, text, err := Render(n)
+		subject, text, err := w.render(n, d.AlertID)
 		if err != nil {
 			return nil, err
 		}
@@ -339,7 +275,7 @@ func (w *AlertDeliverWorker) message(d outbox.AlertDelivery) (func(context.Conte
 		if w.SMS == nil {
 			return nil, nil
 		}
-		_, text, err := Render(n)
+		_, text, err := w.render(n, d.AlertID)
 		if err != nil {
 			return nil, err
 		}
@@ -453,7 +389,8 @@ func (w *AlertDeliverWorker) limiter(ch string) *rate.Limiter {
 	}
 	l := w.limiters[ch]
 	if l == nil {
-		l = rate.NewLimiter(w.rate(ch), 1)
+		// A burst of one a sender: each may start at once, none faster.
+		l = rate.NewLimiter(w.rate(ch), w.senders(ch))
 		w.limiters[ch] = l
 	}
 	return l
@@ -470,13 +407,14 @@ func (w *AlertDeliverWorker) rate(ch string) rate.Limit {
 }
 
 // claimSize is about five seconds' sending, so that claims do not sit
-// "sending" long, and at least one per concurrent sender.
+// "sending" long, at most maxClaim (the memory a batch holds is bounded:
+// one batch is sent while the next waits), and at least one per sender.
 func (w *AlertDeliverWorker) claimSize(ch string) int {
-	n := 100
+	n := maxClaim
 	if r := w.rate(ch); r != rate.Inf {
 		n = min(n, int(float64(r)*5))
 	}
-	return max(n, cmpOr(w.Concurrency, DefaultConcurrency))
+	return max(n, w.senders(ch))
 }
 
 func (w *AlertDeliverWorker) backoff(attempt int) time.Duration {

@@ -66,8 +66,13 @@ func NewHTTPSMS(cfg SMSConfig, client *http.Client) (*HTTPSMS, error) {
 		return nil, fmt.Errorf("notify: the SMS settings need: %s", strings.Join(missing, ", "))
 	}
 	if client == nil {
+		// Connections kept open for every sender at once (the default keeps
+		// two a host, so the others would open and close one a message).
+		t := http.DefaultTransport.(*http.Transport).Clone()
+		t.MaxIdleConnsPerHost = 16
 		client = &http.Client{
-			Timeout: 20 * time.Second,
+			Transport: t,
+			Timeout:   20 * time.Second,
 			CheckRedirect: func(*http.Request, []*http.Request) error {
 				return http.ErrUseLastResponse
 			},

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"net"
 	"net/mail"
+	"net/textproto"
 	"net/url"
 	"regexp"
 	"strconv"
@@ -16,6 +17,7 @@ import (
 	"time"
 
 	gomail "github.com/wneessen/go-mail"
+	gosmtp "github.com/wneessen/go-mail/smtp"
 )
 
 // safeID is what a caller's Message-ID local part or SMS idempotency key
@@ -27,7 +29,7 @@ var safeID = regexp.MustCompile(`^[A-Za-z0-9._-]{1,128}$`)
 const smtpTimeout = 20 * time.Second
 
 // SMTPMailer sends plain-text email through one SMTP server. It is safe for
-// concurrent use: each message opens its own connection.
+// concurrent use: each message takes a kept connection, or opens one.
 type SMTPMailer struct {
 	host     string
 	port     int
@@ -47,7 +49,7 @@ type SMTPMailer struct {
 
 // pooledConn is an open SMTP connection waiting for the next message.
 type pooledConn struct {
-	c    *gomail.Client
+	c    *smtpConn
 	used time.Time
 }
 
@@ -199,22 +201,22 @@ func (m *SMTPMailer) SendEmail(ctx context.Context, e Email) error {
 	if err != nil {
 		return smtpError(err, e.To, m.pass)
 	}
-	err = c.Send(msg)
-	if err != nil && reused && !msg.IsDelivered() && smtpErrorCode(err) == 0 {
+	delivered, err := c.send(msg)
+	if err != nil && reused && !delivered && smtpErrorCode(err) == 0 {
 		// The server closed the connection while it waited: once more on a
 		// new one (nothing was accepted, so nothing can arrive twice).
-		_ = c.Close() // already broken
+		c.close() // already broken
 		if c, err = m.dial(ctx); err != nil {
 			return smtpError(err, e.To, m.pass)
 		}
-		err = c.Send(msg)
+		delivered, err = c.send(msg)
 	}
 	if err == nil {
 		m.release(c)
 		return nil
 	}
-	_ = c.Close() // a connection that failed is not reused
-	if msg.IsDelivered() {
+	c.close() // a connection that failed is not reused
+	if delivered {
 		// The server accepted the message; a failure afterwards must not
 		// make the job send it again.
 		return nil
@@ -222,15 +224,158 @@ func (m *SMTPMailer) SendEmail(ctx context.Context, e Email) error {
 	return smtpError(err, e.To, m.pass)
 }
 
+// smtpConn is an open SMTP connection: go-mail's client made it (TLS,
+// authentication) and sends on it, one transaction after another.
+type smtpConn struct {
+	g       *gomail.Client
+	sc      *gosmtp.Client
+	timeout time.Duration
+	broken  bool // closed without QUIT
+}
+
+// stageError is a failed SMTP command: the stage (as go-mail names it)
+// and the server's reply or the connection's error.
+type stageError struct {
+	stage gomail.SendErrReason
+	err   error
+	esc   bool // the server gives enhanced status codes
+}
+
+func (e *stageError) Error() string { return e.stage.String() } // never the reply: it may quote the address
+func (e *stageError) Unwrap() error { return e.err }
+
+// send runs one mail transaction (MAIL, RCPT, DATA) and reports whether
+// the server accepted the message. Unlike go-mail's Send it does not send
+// RSET after a message accepted: a new MAIL starts the next transaction
+// (RFC 5321 §4.1.1.2), one round trip fewer for each message.
+func (c *smtpConn) send(msg *gomail.Msg) (delivered bool, err error) {
+	esc, _ := c.sc.Extension("ENHANCEDSTATUSCODES")
+	fail := func(stage gomail.SendErrReason, err error) (bool, error) {
+		return false, &stageError{stage: stage, err: err, esc: esc}
+	}
+	if err := c.sc.UpdateDeadline(c.timeout); err != nil {
+		return fail(gomail.ErrConnCheck, err)
+	}
+	from, err := msg.GetSender(false)
+	if err != nil {
+		return fail(gomail.ErrGetSender, err)
+	}
+	rcpts, err := msg.GetRecipients()
+	if err != nil {
+		return fail(gomail.ErrGetRcpts, err)
+	}
+	if ok, _ := c.sc.Extension("PIPELINING"); ok {
+		return c.pipelined(from, rcpts, msg, fail)
+	}
+	if err := c.sc.Mail(from); err != nil {
+		return fail(gomail.ErrSMTPMailFrom, err)
+	}
+	for _, r := range rcpts {
+		if err := c.sc.Rcpt(r); err != nil {
+			return fail(gomail.ErrSMTPRcptTo, err)
+		}
+	}
+	w, err := c.sc.Data()
+	if err != nil {
+		return fail(gomail.ErrSMTPData, err)
+	}
+	if _, err := msg.WriteTo(w); err != nil {
+		return fail(gomail.ErrWriteContent, err)
+	}
+	if err := w.Close(); err != nil {
+		return fail(gomail.ErrSMTPDataClose, err)
+	}
+	return true, nil
+}
+
+// pipelined sends MAIL, RCPT and DATA together and then reads their
+// replies (RFC 2920), one wait for the server instead of three. On any
+// refusal it stops (the caller closes the connection, so a DATA the
+// server took anyway ends with nothing sent).
+func (c *smtpConn) pipelined(from string, rcpts []string, msg *gomail.Msg, fail func(gomail.SendErrReason, error) (bool, error)) (bool, error) {
+	for _, a := range append([]string{from}, rcpts...) {
+		if strings.ContainsAny(a, "\r\n") {
+			return fail(gomail.ErrSMTPMailFrom, errors.New("smtp: an address holds a line break"))
+		}
+	}
+	mail := "MAIL FROM:" + from
+	if ok, _ := c.sc.Extension("8BITMIME"); ok {
+		mail += " BODY=8BITMIME"
+	}
+	if ok, _ := c.sc.Extension("SMTPUTF8"); ok {
+		mail += " SMTPUTF8"
+	}
+	t := c.sc.Text
+	type step struct {
+		stage gomail.SendErrReason
+		code  int
+		id    uint
+	}
+	var steps []step
+	cmd := func(stage gomail.SendErrReason, code int, line string) error {
+		id, err := t.Cmd("%s", line)
+		steps = append(steps, step{stage, code, id})
+		return err
+	}
+	if err := cmd(gomail.ErrSMTPMailFrom, 250, mail); err != nil {
+		return fail(gomail.ErrSMTPMailFrom, err)
+	}
+	for _, r := range rcpts {
+		if err := cmd(gomail.ErrSMTPRcptTo, 25, "RCPT TO:"+r); err != nil {
+			return fail(gomail.ErrSMTPRcptTo, err)
+		}
+	}
+	if err := cmd(gomail.ErrSMTPData, 354, "DATA"); err != nil {
+		return fail(gomail.ErrSMTPData, err)
+	}
+	var first error
+	var stage gomail.SendErrReason
+	for _, s := range steps {
+		// Every reply is read, after a refusal too, to keep the replies in
+		// step with the commands.
+		t.StartResponse(s.id)
+		_, _, err := t.ReadResponse(s.code)
+		t.EndResponse(s.id)
+		if err != nil && first == nil {
+			first, stage = err, s.stage
+		}
+	}
+	if first != nil {
+		// A DATA the server took anyway waits for a message: the
+		// connection is closed without a word, so nothing is sent.
+		c.broken = true
+		return fail(stage, first)
+	}
+	w := t.DotWriter()
+	if _, err := msg.WriteTo(w); err != nil {
+		return fail(gomail.ErrWriteContent, err)
+	}
+	if err := w.Close(); err != nil {
+		return fail(gomail.ErrWriteContent, err)
+	}
+	if _, _, err := t.ReadResponse(250); err != nil {
+		return fail(gomail.ErrSMTPDataClose, err)
+	}
+	return true, nil
+}
+
+func (c *smtpConn) close() {
+	if c.broken {
+		_ = c.sc.Close()
+		return
+	}
+	_ = c.g.CloseWithSMTPClient(c.sc)
+}
+
 // conn takes an open connection, or opens one.
-func (m *SMTPMailer) conn(ctx context.Context) (*gomail.Client, bool, error) {
+func (m *SMTPMailer) conn(ctx context.Context) (*smtpConn, bool, error) {
 	for {
 		select {
 		case p := <-m.idle:
 			if time.Since(p.used) < smtpIdleTimeout {
 				return p.c, true, nil
 			}
-			_ = p.c.Close() // stale: the server may have dropped it already
+			p.c.close() // stale: the server may have dropped it already
 		default:
 			c, err := m.dial(ctx)
 			return c, false, err
@@ -239,15 +384,15 @@ func (m *SMTPMailer) conn(ctx context.Context) (*gomail.Client, bool, error) {
 }
 
 // release keeps c for the next message, or closes it if enough are kept.
-func (m *SMTPMailer) release(c *gomail.Client) {
+func (m *SMTPMailer) release(c *smtpConn) {
 	select {
 	case m.idle <- &pooledConn{c: c, used: time.Now()}:
 	default:
-		_ = c.Close() // enough kept open
+		c.close() // enough kept open
 	}
 }
 
-func (m *SMTPMailer) dial(ctx context.Context) (*gomail.Client, error) {
+func (m *SMTPMailer) dial(ctx context.Context) (*smtpConn, error) {
 	timeout := smtpTimeout
 	if d, ok := ctx.Deadline(); ok {
 		timeout = min(timeout, max(time.Until(d), time.Second))
@@ -274,39 +419,46 @@ func (m *SMTPMailer) dial(ctx context.Context) (*gomail.Client, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := c.DialWithContext(ctx); err != nil {
+	sc, err := c.DialToSMTPClientWithContext(ctx)
+	if err != nil {
 		return nil, err
 	}
-	return c, nil
+	return &smtpConn{g: c, sc: sc, timeout: timeout}, nil
 }
 
-// smtpErrorCode is the SMTP reply code in err, 0 when there was none (the
-// connection failed).
+// smtpErrorCode is the SMTP reply code in err (4xx or 5xx), 0 when there
+// was none (the connection failed).
 func smtpErrorCode(err error) int {
-	var se *gomail.SendError
-	if errors.As(err, &se) {
-		return se.ErrorCode()
+	var tp *textproto.Error
+	if errors.As(err, &tp) && tp.Code >= 400 && tp.Code < 600 {
+		return tp.Code
 	}
 	return 0
 }
 
-// smtpError turns a go-mail error into one that is safe to log and store:
-// its text names the stage and the reply code only, because a server's reply
-// (and go-mail's message) often quotes the recipient's address.
+// enhancedCode is an enhanced status code (RFC 3463) in a reply.
+var enhancedCode = regexp.MustCompile(`\b([245])\.\d{1,3}\.\d{1,3}\b`)
+
+// smtpError turns a failed send into an error that is safe to log and
+// store: its text names the stage and the reply code only, because a
+// server's reply often quotes the recipient's address.
 func smtpError(err error, to, pass string) error {
-	var se *gomail.SendError
+	var se *stageError
 	if !errors.As(err, &se) {
 		return fmt.Errorf("smtp: %v", scrub(err.Error(), to, pass))
 	}
-	code := se.ErrorCode()
+	code := smtpErrorCode(se.err)
 	detail := "no reply code"
 	if code != 0 {
 		detail = "reply " + strconv.Itoa(code)
-		if esc := se.EnhancedStatusCode(); esc != "" {
-			detail += " " + esc
+		var tp *textproto.Error
+		if errors.As(se.err, &tp) && se.esc {
+			if esc := enhancedCode.FindString(tp.Msg); esc != "" {
+				detail += " " + esc
+			}
 		}
 	}
-	switch se.Reason {
+	switch se.stage {
 	case gomail.ErrSMTPRcptTo:
 		if code >= 500 {
 			return fmt.Errorf("%w: smtp: the server refused the recipient (%s)", ErrPermanent, detail)
@@ -322,7 +474,7 @@ func smtpError(err error, to, pass string) error {
 		// keep retrying while someone mends it.
 		return fmt.Errorf("smtp: the server refused the sender address (%s)", detail)
 	default:
-		return fmt.Errorf("smtp: %s (%s)", se.Reason, detail)
+		return fmt.Errorf("smtp: %s (%s)", se.stage, detail)
 	}
 }
 
