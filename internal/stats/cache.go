@@ -8,21 +8,31 @@ import (
 	"golang.org/x/sync/singleflight"
 )
 
-// Cache keeps the figures counted for a filter for a while, so that a
-// page everyone may read (the public statistics) is not counted again for
-// each reader. It suits figures that change rarely: the public ones stop
-// at the start of the month, so only a late change to a past month (a
-// report rejected, a member leaving) moves them, and a reader sees it at
-// most the cache's lifetime late. Readers who ask at once for figures not
-// kept wait for one count between them.
+// Cache keeps the figures counted for a filter, so that a page everyone
+// may read (the public statistics) is not counted again for each reader.
+// It suits figures that change rarely: the public ones stop at the start
+// of the month, so only a late change to a past month (a report rejected,
+// a member leaving) moves them. Figures older than fresh are counted
+// again in the background while readers are given the kept ones, so no
+// reader waits for a count but the first for a filter, or one after the
+// figures have gone unread for longer than stale. Readers who ask at once
+// for figures not kept wait for one count between them.
 type Cache struct {
-	kept  *expirable.LRU[string, Figures]
+	fresh time.Duration
+	kept  *expirable.LRU[string, kept]
 	group singleflight.Group
 }
 
-// NewCache keeps the figures of up to size filters, each for ttl.
-func NewCache(size int, ttl time.Duration) *Cache {
-	return &Cache{kept: expirable.NewLRU[string, Figures](size, nil, ttl)}
+type kept struct {
+	fig Figures
+	at  time.Time
+}
+
+// NewCache keeps the figures of up to size filters: served as they are
+// for fresh, then counted again behind the reader's back; not served at
+// all once older than stale.
+func NewCache(size int, fresh, stale time.Duration) *Cache {
+	return &Cache{fresh: fresh, kept: expirable.NewLRU[string, kept](size, nil, stale)}
 }
 
 // Figures returns the figures for f: kept ones, or those count makes
@@ -31,16 +41,20 @@ func NewCache(size int, ttl time.Duration) *Cache {
 // the others waiting on it.
 func (c *Cache) Figures(ctx context.Context, f Filter, count func(context.Context, Filter) (Figures, error)) (Figures, error) {
 	key := f.key()
-	if fig, ok := c.kept.Get(key); ok {
-		return fig, nil
-	}
-	v, err, _ := c.group.Do(key, func() (any, error) {
+	recount := func() (any, error) {
 		fig, err := count(context.WithoutCancel(ctx), f)
 		if err == nil {
-			c.kept.Add(key, fig)
+			c.kept.Add(key, kept{fig: fig, at: time.Now()})
 		}
 		return fig, err
-	})
+	}
+	if k, ok := c.kept.Get(key); ok {
+		if time.Since(k.at) > c.fresh {
+			c.group.DoChan(key, recount) // in the background; its answer is kept
+		}
+		return k.fig, nil
+	}
+	v, err, _ := c.group.Do(key, recount)
 	if err != nil {
 		return Figures{}, err
 	}

@@ -10,7 +10,7 @@ import (
 )
 
 func TestCache_CountsEachFilterOnceForItsReaders(t *testing.T) {
-	c := NewCache(4, time.Hour)
+	c := NewCache(4, time.Hour, 2*time.Hour)
 	var counted atomic.Int32
 	release := make(chan struct{})
 	count := func(_ context.Context, f Filter) (Figures, error) {
@@ -64,37 +64,65 @@ func TestCache_CountsEachFilterOnceForItsReaders(t *testing.T) {
 	}
 }
 
-func TestCache_KeepsNoFailureAndForgetsInTime(t *testing.T) {
-	c := NewCache(4, 30*time.Millisecond)
-	var calls int
-	fail := true
+func TestCache_KeepsNoFailureAndCountsAgainBehindTheReader(t *testing.T) {
+	c := NewCache(4, 30*time.Millisecond, time.Hour)
+	var calls atomic.Int32
+	var fail atomic.Bool
+	fail.Store(true)
 	count := func(context.Context, Filter) (Figures, error) {
-		calls++
-		if fail {
+		n := calls.Add(1)
+		if fail.Load() {
 			return Figures{}, errors.New("database gone")
 		}
-		return Figures{Members: MemberFigures{ByType: map[string]int{"individual": calls}}}, nil
+		return Figures{Members: MemberFigures{ByType: map[string]int{"individual": int(n)}}}, nil
 	}
+	members := func(f Figures) int { return f.Members.ByType["individual"] }
 	f := Filter{ExcludeRejected: true}
 	if _, err := c.Figures(context.Background(), f, count); err == nil {
 		t.Fatal("a failed count was not reported")
 	}
-	fail = false
+	fail.Store(false)
 	got, err := c.Figures(context.Background(), f, count)
-	if err != nil || got.Members.ByType["individual"] != 2 {
+	if err != nil || members(got) != 2 {
 		t.Fatalf("after a failure the next reader got %+v, %v; want a fresh count", got.Members, err)
 	}
-	if again, _ := c.Figures(context.Background(), f, count); again.Members.ByType["individual"] != 2 {
-		t.Fatalf("kept figures were counted again: %+v", again.Members)
+	if again, _ := c.Figures(context.Background(), f, count); members(again) != 2 || calls.Load() != 2 {
+		t.Fatalf("fresh figures were counted again: %+v (%d counts)", again.Members, calls.Load())
+	}
+	// Past their freshness the kept figures are still served at once,
+	// and counted again in the background for the readers after.
+	time.Sleep(50 * time.Millisecond)
+	if old, _ := c.Figures(context.Background(), f, count); members(old) != 2 {
+		t.Errorf("the reader after the figures aged was made to wait for a count: %+v", old.Members)
+	}
+	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(5 * time.Millisecond) {
+		if now, _ := c.Figures(context.Background(), f, count); members(now) == 3 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("aged figures were never counted again (%d counts)", calls.Load())
+		}
+	}
+}
+
+func TestCache_TooOldIsNotServed(t *testing.T) {
+	c := NewCache(4, 10*time.Millisecond, 30*time.Millisecond)
+	var calls int
+	count := func(context.Context, Filter) (Figures, error) {
+		calls++
+		return Figures{Members: MemberFigures{ByType: map[string]int{"individual": calls}}}, nil
+	}
+	if _, err := c.Figures(context.Background(), Filter{}, count); err != nil {
+		t.Fatal(err)
 	}
 	time.Sleep(100 * time.Millisecond)
-	if later, _ := c.Figures(context.Background(), f, count); later.Members.ByType["individual"] != 3 {
-		t.Errorf("figures older than the cache's lifetime were still served: %+v", later.Members)
+	if got, _ := c.Figures(context.Background(), Filter{}, count); got.Members.ByType["individual"] != 2 {
+		t.Errorf("figures older than stale were served: %+v", got.Members)
 	}
 }
 
 func TestCache_AReaderGivingUpDoesNotFailTheCount(t *testing.T) {
-	c := NewCache(4, time.Hour)
+	c := NewCache(4, time.Hour, 2*time.Hour)
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
 	got, err := c.Figures(ctx, Filter{}, func(ctx context.Context, _ Filter) (Figures, error) {

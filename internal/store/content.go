@@ -141,8 +141,12 @@ func (area Content) TermsToAccept(ctx context.Context, userID string) (int, erro
 
 	var accepted sql.NullInt64
 	var current int
-	err := db.read.QueryRowContext(ctx, `SELECT p.terms_version, (SELECT MAX(version) FROM terms_versions)
-		FROM profiles p WHERE p.user_id = $1`, userID).Scan(&accepted, &current)
+	st, err := db.readStmt(ctx, `SELECT p.terms_version, (SELECT MAX(version) FROM terms_versions)
+		FROM profiles p WHERE p.user_id = $1`)
+	if err != nil {
+		return 0, err
+	}
+	err = st.QueryRowContext(ctx, userID).Scan(&accepted, &current)
 	if err == sql.ErrNoRows {
 		return 0, nil
 	}

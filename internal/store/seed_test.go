@@ -101,5 +101,20 @@ func TestSeedReportsAndIdentifiers_AreFoundByTheCheck(t *testing.T) {
 				t.Errorf("check of the seeded %s %q: %+v, %v", kind, v, out, err)
 			}
 		}
+		// The planner has its statistics, but on SQLite not the samples
+		// that would make the check's prepared statements prepare again
+		// for each value looked up.
+		if db.Dialect() == store.SQLite {
+			var stat1, stat4 int
+			if err := w.QueryRowContext(ctx, `SELECT COUNT(*) FROM sqlite_stat1`).Scan(&stat1); err != nil {
+				t.Fatal(err)
+			}
+			if err := w.QueryRowContext(ctx, `SELECT COUNT(*) FROM sqlite_stat4`).Scan(&stat4); err != nil {
+				t.Fatal(err)
+			}
+			if stat1 == 0 || stat4 != 0 {
+				t.Errorf("after seeding: %d index summaries (want some), %d samples (want none)", stat1, stat4)
+			}
+		}
 	})
 }

@@ -45,6 +45,11 @@ func (area Sessions) CreateSession(ctx context.Context, userID string, kind sche
 // touchEvery limits last-seen writes to one a minute per session.
 const touchEvery = time.Minute
 
+// sessionUserSQL reads a session's user: every signed-in request asks it.
+const sessionUserSQL = `SELECT u.id, u.username_ct, u.role, u.status, u.created_at, u.organisation_id, u.totp_enabled, u.language,
+	COALESCE(p.discreet, FALSE), s.last_seen_at, s.expires_at
+	FROM sessions s JOIN users u ON u.id = s.user_id LEFT JOIN profiles p ON p.user_id = u.id WHERE s.token_hash = $1 AND s.kind = $2`
+
 // SessionUser returns the user of a live session of the given kind, and
 // keeps it alive. An unknown, expired or idle session, or a user who is no
 // longer active, is unauthenticated (and an expired session is deleted).
@@ -61,9 +66,11 @@ func (area Sessions) SessionUser(ctx context.Context, token string, kind scheme.
 	var nameCT []byte
 	var lastSeen, expires time.Time
 	var orgID sql.NullString
-	err := db.read.QueryRowContext(ctx, `SELECT u.id, u.username_ct, u.role, u.status, u.created_at, u.organisation_id, u.totp_enabled, u.language,
-		COALESCE(p.discreet, FALSE), s.last_seen_at, s.expires_at
-		FROM sessions s JOIN users u ON u.id = s.user_id LEFT JOIN profiles p ON p.user_id = u.id WHERE s.token_hash = $1 AND s.kind = $2`, h, string(kind)).
+	st, err := db.readStmt(ctx, sessionUserSQL)
+	if err != nil {
+		return u, err
+	}
+	err = st.QueryRowContext(ctx, h, string(kind)).
 		Scan(&u.ID, &nameCT, &role, &u.Status, &u.CreatedAt, &orgID, &u.SecondFactor, &u.Language, &u.Discreet, &lastSeen, &expires)
 	if err != nil {
 		if scheme.ErrorCode(mapErr(err)) == scheme.CodeNotFound {

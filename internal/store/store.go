@@ -61,6 +61,8 @@ type core struct {
 
 	listsGen atomic.Uint64 // Vocab.Version
 
+	readStmts sync.Map // query → *sql.Stmt on read: the hottest reads, prepared once (readStmt)
+
 	onUnreadable atomic.Pointer[func(vault.Field)] // OnUnreadable
 }
 
@@ -275,6 +277,25 @@ func (d *DB) Close() error {
 		err = errors.Join(err, db.read.Close())
 	}
 	return err
+}
+
+// readStmt is query prepared on the read pool, once for the life of the
+// database (database/sql prepares it on each connection as it needs it):
+// for the reads every request makes, such as its session, whose SQL would
+// otherwise be parsed again each time.
+func (db *core) readStmt(ctx context.Context, query string) (*sql.Stmt, error) {
+	if st, ok := db.readStmts.Load(query); ok {
+		return st.(*sql.Stmt), nil
+	}
+	st, err := db.read.PrepareContext(ctx, query)
+	if err != nil {
+		return nil, err
+	}
+	if prev, loaded := db.readStmts.LoadOrStore(query, st); loaded {
+		_ = st.Close()
+		return prev.(*sql.Stmt), nil
+	}
+	return st, nil
 }
 
 // SetClock replaces the store's clock (tests of expiry use it).
