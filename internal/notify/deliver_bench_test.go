@@ -2,15 +2,13 @@ package notify_test
 
 import (
 	"context"
-	"fmt"
-	"net/smtp"
-	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/riverqueue/river"
 	"github.com/riverqueue/river/rivertype"
 
+	"uglymugs/internal/bench"
 	"uglymugs/internal/notify"
 	"uglymugs/internal/outbox"
 	"uglymugs/internal/scheme"
@@ -73,7 +71,7 @@ func BenchmarkAlertEmails(b *testing.B) {
 		}
 		n := c["email"]["queued"]
 		start := time.Now()
-		if err := bareSMTP(sink.Addr(), n, 10); err != nil {
+		if _, err := bench.RawRate(sink.Addr(), n, 10); err != nil {
 			b.Fatal(err)
 		}
 		bareTook += int64(time.Since(start))
@@ -101,52 +99,4 @@ func BenchmarkAlertEmails(b *testing.B) {
 	b.ReportMetric(ours, "emails/s")
 	b.ReportMetric(floor, "bare-emails/s")
 	b.ReportMetric(ours/floor, "×bare")
-}
-
-// bareSMTP sends n minimal messages into addr with net/smtp over conns
-// kept connections, as internal/bench's floor does.
-func bareSMTP(addr string, n, conns int) error {
-	msg := []byte("From: a@example.org\r\nTo: b@example.org\r\nSubject: New safety alert\r\n\r\nNew safety alert for your area. Sign in to read it.\r\n")
-	var next atomic.Int64
-	errs := make(chan error, conns)
-	for range conns {
-		go func() {
-			c, err := smtp.Dial(addr)
-			if err != nil {
-				errs <- err
-				return
-			}
-			defer c.Close()
-			for next.Add(1) <= int64(n) {
-				if err := c.Mail("a@example.org"); err != nil {
-					errs <- err
-					return
-				}
-				if err := c.Rcpt("b@example.org"); err != nil {
-					errs <- err
-					return
-				}
-				wc, err := c.Data()
-				if err != nil {
-					errs <- err
-					return
-				}
-				if _, err := wc.Write(msg); err != nil {
-					errs <- err
-					return
-				}
-				if err := wc.Close(); err != nil {
-					errs <- err
-					return
-				}
-			}
-			errs <- c.Quit()
-		}()
-	}
-	for range conns {
-		if err := <-errs; err != nil {
-			return fmt.Errorf("bare client: %w", err)
-		}
-	}
-	return nil
 }
