@@ -17,24 +17,19 @@ import (
 	"uglymugs/internal/store/storetest"
 )
 
-// benchMembers is how many members the delivery benchmark seeds; about
-// half want alerts by email.
+// benchMembers is how many members the delivery benchmarks seed; about
+// half want alerts by email, a quarter by SMS.
 const benchMembers = 10_000
 
 // BenchmarkAlertEmails delivers a nationwide alert's emails (about 5,000)
 // into a discarding SMTP sink, claim, decrypt, send and mark, as the
-// server does with --email-rate 10000. In each round, just before, a bare
+// server does with --email-rate 100000. In each round, just before, a bare
 // net/smtp client sends as many over 10 kept connections into the same
 // sink: the floor. It reports both rates and their ratio, side by side in
 // one sitting as the machine's load changes.
 //
 //	go test ./internal/notify -run XXX -bench AlertEmails -benchmem
 func BenchmarkAlertEmails(b *testing.B) {
-	ctx := context.Background()
-	db := storetest.Open(b, store.SQLite)
-	if _, err := db.SeedMembers(ctx, benchMembers, "$argon2id$bench", nil); err != nil {
-		b.Fatal(err)
-	}
 	sink, err := smtpsink.Start(false)
 	if err != nil {
 		b.Fatal(err)
@@ -44,9 +39,39 @@ func BenchmarkAlertEmails(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	w := &notify.AlertDeliverWorker{Source: db.Deliveries, Mail: mail, BaseURL: alertBase, EmailRate: 10_000}
+	benchAlertChannel(b, scheme.ChannelEmail, &notify.AlertDeliverWorker{Mail: mail, BaseURL: alertBase, EmailRate: 100_000},
+		func(n int) error { _, err := bench.RawRate(sink.Addr(), n, 10); return err }, sink.Received, "emails")
+}
+
+// BenchmarkAlertSMS is BenchmarkAlertEmails for SMS (about 2,500 a
+// round) into the benchmark's SMS provider stub, against a bare net/http
+// client posting as many over 10 kept connections.
+//
+//	go test ./internal/notify -run XXX -bench AlertSMS -benchmem
+func BenchmarkAlertSMS(b *testing.B) {
+	stub := bench.StartSMSStub()
+	b.Cleanup(stub.Close)
+	sms, err := notify.NewHTTPSMS(notify.SMSConfig{URL: stub.URL(), Account: "ACbench", Token: "token", From: "UglyMugs"}, nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	benchAlertChannel(b, scheme.ChannelSMS, &notify.AlertDeliverWorker{SMS: sms, BaseURL: alertBase, SMSRate: 100_000},
+		func(n int) error { _, err := bench.SMSRawRate(stub, n, 10); return err }, stub.Received, "sms")
+}
+
+// benchAlertChannel publishes a nationwide alert each round and times w
+// sending its deliveries on ch, beside floor sending as many, checking
+// that every one arrived (received counts the provider's messages) and
+// was recorded sent once.
+func benchAlertChannel(b *testing.B, ch scheme.Channel, w *notify.AlertDeliverWorker, floor func(n int) error, received func() int64, unit string) {
+	ctx := context.Background()
+	db := storetest.Open(b, store.SQLite)
+	if _, err := db.SeedMembers(ctx, benchMembers, "$argon2id$bench", nil); err != nil {
+		b.Fatal(err)
+	}
+	w.Source = db.Deliveries
 	job := &river.Job[outbox.AlertDeliverArgs]{JobRow: &rivertype.JobRow{ID: 1, AttemptedBy: []string{"bench"}},
-		Args: outbox.AlertDeliverArgs{Channel: string(scheme.ChannelEmail)}}
+		Args: outbox.AlertDeliverArgs{Channel: string(ch)}}
 	var sent, took, bare, bareTook int64
 	for b.Loop() {
 		b.StopTimer()
@@ -69,15 +94,15 @@ func BenchmarkAlertEmails(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		n := c["email"]["queued"]
+		n := c[string(ch)]["queued"]
 		start := time.Now()
-		if _, err := bench.RawRate(sink.Addr(), n, 10); err != nil {
+		if err := floor(n); err != nil {
 			b.Fatal(err)
 		}
 		bareTook += int64(time.Since(start))
 		bare += int64(n)
 
-		before := sink.Received()
+		before := received()
 		start = time.Now()
 		b.StartTimer()
 		if err := w.Work(ctx, job); err != nil {
@@ -85,18 +110,18 @@ func BenchmarkAlertEmails(b *testing.B) {
 		}
 		b.StopTimer()
 		took += int64(time.Since(start))
-		got := sink.Received() - before
+		got := received() - before
 		sent += got
 		if c, err = db.Deliveries.DeliveryCounts(ctx, a.ID); err != nil {
 			b.Fatal(err)
 		}
-		if c["email"]["sent"] != n || int(got) != n || len(c["email"]) != 1 {
-			b.Fatalf("%d at the sink of %d; deliveries %v", got, n, c["email"])
+		if c[string(ch)]["sent"] != n || int(got) != n || len(c[string(ch)]) != 1 {
+			b.Fatalf("%d at the provider of %d; deliveries %v", got, n, c[string(ch)])
 		}
 		b.StartTimer()
 	}
-	ours, floor := float64(sent)/time.Duration(took).Seconds(), float64(bare)/time.Duration(bareTook).Seconds()
-	b.ReportMetric(ours, "emails/s")
-	b.ReportMetric(floor, "bare-emails/s")
-	b.ReportMetric(ours/floor, "×bare")
+	ours, floorRate := float64(sent)/time.Duration(took).Seconds(), float64(bare)/time.Duration(bareTook).Seconds()
+	b.ReportMetric(ours, unit+"/s")
+	b.ReportMetric(floorRate, "bare-"+unit+"/s")
+	b.ReportMetric(ours/floorRate, "×bare")
 }
