@@ -2,6 +2,8 @@ package notify_test
 
 import (
 	"context"
+	"os"
+	"strconv"
 	"testing"
 	"time"
 
@@ -70,6 +72,8 @@ func benchAlertChannel(b *testing.B, ch scheme.Channel, w *notify.AlertDeliverWo
 		b.Fatal(err)
 	}
 	w.Source = db.Deliveries
+	w.Window, _ = strconv.Atoi(os.Getenv("ZZW"))
+	w.Concurrency, _ = strconv.Atoi(os.Getenv("ZZC"))
 	job := &river.Job[outbox.AlertDeliverArgs]{JobRow: &rivertype.JobRow{ID: 1, AttemptedBy: []string{"bench"}},
 		Args: outbox.AlertDeliverArgs{Channel: string(ch)}}
 	var sent, took, bare, bareTook int64
