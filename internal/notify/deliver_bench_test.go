@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"strconv"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -71,7 +72,8 @@ func benchAlertChannel(b *testing.B, ch scheme.Channel, w *notify.AlertDeliverWo
 	if _, err := db.SeedMembers(ctx, benchMembers, "$argon2id$bench", nil); err != nil {
 		b.Fatal(err)
 	}
-	w.Source = db.Deliveries
+	src := &markCounter{AlertSource: db.Deliveries}
+	w.Source = src
 	w.Window, _ = strconv.Atoi(os.Getenv("ZZW"))
 	w.Concurrency, _ = strconv.Atoi(os.Getenv("ZZC"))
 	job := &river.Job[outbox.AlertDeliverArgs]{JobRow: &rivertype.JobRow{ID: 1, AttemptedBy: []string{"bench"}},
@@ -128,4 +130,18 @@ func benchAlertChannel(b *testing.B, ch scheme.Channel, w *notify.AlertDeliverWo
 	b.ReportMetric(ours, unit+"/s")
 	b.ReportMetric(floorRate, "bare-"+unit+"/s")
 	b.ReportMetric(ours/floorRate, "×bare")
+	b.ReportMetric(float64(src.marked.Load())/float64(max(src.writes.Load(), 1)), "marks/write")
+}
+
+// markCounter counts the writes that record messages sent, and the
+// messages they record.
+type markCounter struct {
+	notify.AlertSource
+	writes, marked atomic.Int64
+}
+
+func (c *markCounter) MarkSent(ctx context.Context, ds []outbox.AlertDelivery) error {
+	c.writes.Add(1)
+	c.marked.Add(int64(len(ds)))
+	return c.AlertSource.MarkSent(ctx, ds)
 }

@@ -48,25 +48,26 @@ func (area Deliveries) ClaimDeliveries(ctx context.Context, channel, claimant st
 	if err != nil {
 		return nil, fmt.Errorf("claim deliveries: %w", err)
 	}
-	var out []outbox.AlertDelivery
-	err = db.inTx(ctx, func(tx *sql.Tx) error {
-		out = make([]outbox.AlertDelivery, 0, limit)
-		now := db.now().UTC()
-		rows, err := tx.StmtContext(ctx, claim).QueryContext(ctx, channel, now, now.Add(-staleAfter), limit, nullable(claimant))
-		if err != nil {
-			return fmt.Errorf("claim deliveries: %w", err)
+	// One statement, on its own: atomic without a transaction around it,
+	// and so without the statement journal SQLite keeps for a statement
+	// inside one (for a claim's hundreds of rows, a file written and
+	// deleted each time).
+	now := db.now().UTC()
+	rows, err := claim.QueryContext(ctx, channel, now, now.Add(-staleAfter), limit, nullable(claimant))
+	if err != nil {
+		return nil, fmt.Errorf("claim deliveries: %w", err)
+	}
+	out := make([]outbox.AlertDelivery, 0, limit)
+	err = eachRow(rows, func() error {
+		d := outbox.AlertDelivery{Channel: channel}
+		if err := rows.Scan(&d.AlertID, &d.UserID, &d.Device, &d.Attempts, &d.Urgent); err != nil {
+			return err
 		}
-		return eachRow(rows, func() error {
-			d := outbox.AlertDelivery{Channel: channel}
-			if err := rows.Scan(&d.AlertID, &d.UserID, &d.Device, &d.Attempts, &d.Urgent); err != nil {
-				return err
-			}
-			out = append(out, d)
-			return nil
-		})
+		out = append(out, d)
+		return nil
 	})
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("claim deliveries: %w", err)
 	}
 	// Read after the claim commits, beside SQLite's single writer rather
 	// than holding it: the claimed rows are this sender's alone, and a
@@ -429,6 +430,15 @@ func (area Deliveries) MarkSent(ctx context.Context, ds []outbox.AlertDelivery) 
 	mark, err := db.writeStmt(ctx, `UPDATE alert_deliveries SET status = 'sent', sent_at = $1, updated_at = $1, error = ''
 		WHERE status <> 'sent' AND `+db.deliveryKeys(2))
 	if err != nil {
+		return err
+	}
+	if len(ds) <= markChunk && ds[0].Device == "" {
+		// Email and SMS: one statement, on its own (see ClaimDeliveries).
+		keys, err := deliveryKeysArg(ds)
+		if err != nil {
+			return err
+		}
+		_, err = mark.ExecContext(ctx, now, keys)
 		return err
 	}
 	return db.inTx(ctx, func(tx *sql.Tx) error {
