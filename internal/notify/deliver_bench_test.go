@@ -5,6 +5,7 @@ import (
 	"os"
 	"strconv"
 	"sync/atomic"
+	"syscall"
 	"testing"
 	"time"
 
@@ -79,6 +80,7 @@ func benchAlertChannel(b *testing.B, ch scheme.Channel, w *notify.AlertDeliverWo
 	job := &river.Job[outbox.AlertDeliverArgs]{JobRow: &rivertype.JobRow{ID: 1, AttemptedBy: []string{"bench"}},
 		Args: outbox.AlertDeliverArgs{Channel: string(ch)}}
 	var sent, took, bare, bareTook int64
+	var cpu, bareCPU time.Duration // the process's, the sink's or stub's included
 	for b.Loop() {
 		b.StopTimer()
 		a, err := db.Alerts.CreateAlert(ctx, "coord-a", scheme.Alert{
@@ -101,21 +103,23 @@ func benchAlertChannel(b *testing.B, ch scheme.Channel, w *notify.AlertDeliverWo
 			b.Fatal(err)
 		}
 		n := c[string(ch)]["queued"]
-		start := time.Now()
+		start, cpu0 := time.Now(), cpuTime(b)
 		if err := floor(n); err != nil {
 			b.Fatal(err)
 		}
 		bareTook += int64(time.Since(start))
+		bareCPU += cpuTime(b) - cpu0
 		bare += int64(n)
 
 		before := received()
-		start = time.Now()
+		start, cpu0 = time.Now(), cpuTime(b)
 		b.StartTimer()
 		if err := w.Work(ctx, job); err != nil {
 			b.Fatal(err)
 		}
 		b.StopTimer()
 		took += int64(time.Since(start))
+		cpu += cpuTime(b) - cpu0
 		got := received() - before
 		sent += got
 		if c, err = db.Deliveries.DeliveryCounts(ctx, a.ID); err != nil {
@@ -130,7 +134,20 @@ func benchAlertChannel(b *testing.B, ch scheme.Channel, w *notify.AlertDeliverWo
 	b.ReportMetric(ours, unit+"/s")
 	b.ReportMetric(floorRate, "bare-"+unit+"/s")
 	b.ReportMetric(ours/floorRate, "×bare")
+	// CPU a message, beside the wall-clock rates: what a busy machine
+	// (other work on the same cores) changes least.
+	b.ReportMetric(float64(cpu.Microseconds())/float64(max(sent, 1)), "cpu-µs/msg")
+	b.ReportMetric(float64(bareCPU.Microseconds())/float64(max(bare, 1)), "bare-cpu-µs/msg")
 	b.ReportMetric(float64(src.marked.Load())/float64(max(src.writes.Load(), 1)), "marks/write")
+}
+
+// cpuTime is the CPU time this process has used, user and system.
+func cpuTime(b *testing.B) time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		b.Fatal(err)
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
 // markCounter counts the writes that record messages sent, and the

@@ -69,9 +69,11 @@ func (area Deliveries) ClaimDeliveries(ctx context.Context, channel, claimant st
 	if err != nil {
 		return nil, fmt.Errorf("claim deliveries: %w", err)
 	}
-	// Read after the claim commits, beside SQLite's single writer rather
-	// than holding it: the claimed rows are this sender's alone, and a
-	// member's address or choice read a moment later is only more current.
+	// Read after the claim, on the writer's connection, whose page cache
+	// is warm (a reader's is emptied whenever the writer commits, and
+	// would read every page again): the claimed rows are this sender's
+	// alone, and a member's address or choice read a moment later is only
+	// more current.
 	sealed, err := db.readDeliveries(ctx, channel, out)
 	if err == nil {
 		err = db.openDeliveries(channel, out, sealed)
@@ -147,12 +149,12 @@ type sealedBatch struct {
 	live    map[string]bool
 }
 
-// readDeliveries reads, on the read pool, each member's sealed address
+// readDeliveries reads, on the write pool, each member's sealed address
 // and choice and each alert's status: one query for the members, one for
 // the alerts and, for push, one for the devices, each prepared once.
 func (db *core) readDeliveries(ctx context.Context, channel string, ds []outbox.AlertDelivery) (*sealedBatch, error) {
 	query := func(q string, args ...any) (*sql.Rows, error) {
-		st, err := db.readStmt(ctx, q)
+		st, err := db.writeStmt(ctx, q)
 		if err != nil {
 			return nil, err
 		}
