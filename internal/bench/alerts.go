@@ -176,8 +176,14 @@ func alertFigures(ctx context.Context, c Config, res *Results, db *store.DB, srv
 	if err != nil {
 		return 0, err
 	}
+	natProfile := srv.profileCPU(ctx, c, "Nationwide fan-out, its first seconds", time.Duration(c.Seconds)*time.Second)
 	if fanned, err = fannedOut(ctx, db, f.nationwide.ID); err != nil {
 		return 0, err
+	}
+	if p, err := natProfile(); err != nil {
+		c.logf("%v", err)
+	} else {
+		res.Profiles = append(res.Profiles, p)
 	}
 	c.logf("nationwide: published to %d members; fan-out took %v", nat.InApp, fanned)
 	limit := time.Duration(float64(10*time.Second) * float64(nat.InApp) / 1e6)

@@ -302,8 +302,14 @@ func loadFigures(ctx context.Context, c Config, res *Results, srv *server, hits,
 		t.Header = http.Header{"Authorization": {"Bearer " + tokens[i%len(tokens)]}, "Content-Type": {"application/json"}}
 		return nil
 	}
+	reportProfile := srv.profileCPU(ctx, c, "Report submissions at 500 a second", d)
 	reports := attack(reportTarget, 500, 64, d)
 	c.logf("reports at 500/s: %s %v", reports, reports.codes)
+	if p, err := reportProfile(); err != nil {
+		c.logf("%v", err)
+	} else {
+		res.Profiles = append(res.Profiles, p)
+	}
 	res.add(Figure{Name: "Report submissions over HTTP at 500 a second", Value: reports.String(),
 		Floor:  "GET /healthz at 500/s: p50 " + dur(floor.p50) + ", p99 " + dur(floor.p99),
 		Target: "≥ 500/s with p99 ≤ 50 ms", Met: reports.met(500, 50*time.Millisecond),

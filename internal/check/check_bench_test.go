@@ -45,6 +45,26 @@ func benchScheme(b *testing.B, d store.Dialect) (*store.DB, fixture) {
 	return db, f
 }
 
+// busyDay logs n checks by member earlier today (an hour ago, or just
+// after midnight), as if she had already made them.
+func busyDay(b *testing.B, db *store.DB, d store.Dialect, member string, n int) {
+	now := time.Now().UTC()
+	at := now.Add(-time.Hour)
+	if midnight := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 1, 0, time.UTC); at.Before(midnight) {
+		at = midnight
+	}
+	q := `WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < $3)
+		INSERT INTO checks (id, user_id, channel, kind, value_idx, matches, checked_at)
+		SELECT 'today' || i, $1, 'web', 'phone', randomblob(32), 0, $2 FROM n`
+	if d == store.Postgres {
+		q = `INSERT INTO checks (id, user_id, channel, kind, value_idx, matches, checked_at)
+			SELECT 'today' || i, $1, 'web', 'phone', sha256(i::text::bytea), 0, $2 FROM generate_series(1, $3::int) i`
+	}
+	if _, err := db.Writer().ExecContext(context.Background(), q, member, at, n); err != nil {
+		b.Fatal(err)
+	}
+}
+
 // BenchmarkMemberCheck is one member's check (normalise, allowance,
 // look-up, log, grant) on SQLite, one after another: half the values are
 // in an alert, half in none.
@@ -57,6 +77,28 @@ func BenchmarkMemberCheck(b *testing.B) {
 		if _, err := svc.Member(ctx, f.member, check.ChannelWeb, "", fmt.Sprintf("07700 9%05d", i%1000)); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// BenchmarkMemberCheckBusyDay is BenchmarkMemberCheck by a member who has
+// already made 1,000 checks today: what her allowance costs to count.
+func BenchmarkMemberCheckBusyDay(b *testing.B) {
+	db, f := benchScheme(b, store.SQLite)
+	busyDay(b, db, store.SQLite, f.member.ID, 1000)
+	ctx := context.Background()
+	svc := check.New(db, time.UTC, check.Limits{PerDay: 1 << 30, PerMinute: 1 << 30})
+	left := -1
+	b.ResetTimer()
+	for i := 0; b.Loop(); i++ {
+		r, err := svc.Member(ctx, f.member, check.ChannelWeb, "", fmt.Sprintf("07700 9%05d", i%1000))
+		if err != nil {
+			b.Fatal(err)
+		}
+		left = r.Left
+	}
+	b.StopTimer()
+	if n, err := svc.Left(ctx, f.member); err != nil || n != left || 1<<30-n < 1001 {
+		b.Fatalf("%d checks left (%v) after the run, %d by its last check: the 1,000 made earlier today were not counted", n, err, left)
 	}
 }
 

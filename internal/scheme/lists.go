@@ -55,6 +55,11 @@ type Lists struct {
 	Genders []Gender
 }
 
+// Clone is a copy of the lists that shares nothing with them.
+func (l Lists) Clone() Lists {
+	return Lists{Types: slices.Clone(l.Types), Regions: slices.Clone(l.Regions), Sectors: slices.Clone(l.Sectors), Genders: slices.Clone(l.Genders)}
+}
+
 // Offered are the lists without their retired values: what a form offers
 // and what a new record may take.
 func (l Lists) Offered() Lists { return l.OfferedKeeping(Kept{}) }

@@ -50,39 +50,46 @@ func (area Checks) RunCheck(ctx context.Context, c Check) (scheme.CheckOutcome, 
 func (db *core) runCheck(ctx context.Context, tx *sql.Tx, st *checkStmts, r *checkReq) (scheme.CheckOutcome, error) {
 	var out scheme.CheckOutcome
 	c, idx := r.c, r.idx
-	who, day, minute := c.UserID, st.dayUser, st.minuteUser
+	who, day, minute, count := c.UserID, st.dayUser, st.minuteUser, st.countUser
 	if c.KeyID != "" {
-		who, day, minute = c.KeyID, st.dayKey, st.minuteKey
+		who, day, minute, count = c.KeyID, st.dayKey, st.minuteKey, st.countKey
 	}
-	now := db.now().UTC()
-	// Two counts over the asker's index, each a range it seeks to: one
-	// query comparing every row's time instead costs more per row.
-	var today, inMinute int
-	var oldest any
-	if err := tx.StmtContext(ctx, day).QueryRowContext(ctx, who, c.DayStart.UTC()).Scan(&today); err != nil {
+	now, dayStart := db.now().UTC(), c.DayStart.UTC()
+	// The day's count is one row (check_days_*), or the log's count at
+	// the day's first check.
+	var today int
+	if err := tx.StmtContext(ctx, day).QueryRowContext(ctx, who, dayStart).Scan(&today); err != nil {
 		return out, err
 	}
 	if today >= c.PerDay {
 		out.Limited, out.Daily, out.Used = true, true, today
 		return out, nil
 	}
-	if err := tx.StmtContext(ctx, minute).QueryRowContext(ctx, who, now.Add(-time.Minute)).Scan(&inMinute, &oldest); err != nil {
-		return out, err
-	}
-	if inMinute >= c.PerMinute {
-		out.Limited, out.Used = true, today
-		t, err := scanTime(oldest)
-		if err != nil {
+	if minuteMayBeFull(today, c.PerMinute, now, dayStart) {
+		var inMinute int
+		var oldest any
+		if err := tx.StmtContext(ctx, minute).QueryRowContext(ctx, who, now.Add(-time.Minute)).Scan(&inMinute, &oldest); err != nil {
 			return out, err
 		}
-		out.FreeAt = t.Add(time.Minute)
-		return out, nil
+		if inMinute >= c.PerMinute {
+			out.Limited, out.Used = true, today
+			t, err := scanTime(oldest)
+			if err != nil {
+				return out, err
+			}
+			out.FreeAt = t.Add(time.Minute)
+			return out, nil
+		}
 	}
-	if err := db.lookUpCheck(ctx, tx, st, r, &out); err != nil {
+	grants, err := db.lookUpCheck(ctx, tx, st, r, &out)
+	if err != nil {
 		return out, err
 	}
 	if _, err := tx.StmtContext(ctx, st.insert).ExecContext(ctx, newID(), nullable(c.UserID), nullable(c.KeyID), c.Channel, c.Kind, idx,
 		len(out.AlertIDs), string(out.Highest), now); err != nil {
+		return out, err
+	}
+	if _, err := tx.StmtContext(ctx, count).ExecContext(ctx, who, dayStart, today+1); err != nil {
 		return out, err
 	}
 	out.Used = today + 1
@@ -90,21 +97,32 @@ func (db *core) runCheck(ctx context.Context, tx *sql.Tx, st *checkStmts, r *che
 		return out, nil
 	}
 	grant := tx.StmtContext(ctx, st.grant)
-	for _, id := range out.AlertIDs {
+	for _, id := range grants {
 		if _, err := grant.ExecContext(ctx, id, c.UserID, now); err != nil {
 			return out, err
 		}
 	}
 	// A member found a warning: the reports naming this value count it
 	// for their reporters (impact.go), never who checked.
-	_, err := tx.StmtContext(ctx, st.found).ExecContext(ctx, c.Kind, idx, false, c.UserID)
+	_, err = tx.StmtContext(ctx, st.found).ExecContext(ctx, c.Kind, idx, false, c.UserID)
 	return out, err
+}
+
+// minuteMayBeFull reports whether the asker's last minute must be counted:
+// it need not be when the minute began over a minute after the day did
+// and she has made fewer checks all day than the minute allows, since its
+// checks are among the day's. (The spare minute leaves out a check asked
+// just before midnight and logged after it, which counts on the day
+// before.)
+func minuteMayBeFull(today, perMinute int, now, dayStart time.Time) bool {
+	return today >= perMinute || now.Add(-2*time.Minute).Before(dayStart)
 }
 
 // lookUpCheck finds the published alerts naming the checked value: for a
 // partner, their ids and severity; for a member, the alerts as she may
-// read them (with when she read each, if she had it already).
-func (db *core) lookUpCheck(ctx context.Context, tx *sql.Tx, st *checkStmts, r *checkReq, out *scheme.CheckOutcome) error {
+// read them (with when she read each, if she had it already), and which
+// of them she has not had yet (to grant).
+func (db *core) lookUpCheck(ctx context.Context, tx *sql.Tx, st *checkStmts, r *checkReq, out *scheme.CheckOutcome) (grants []string, err error) {
 	found := func(id string, sev scheme.Severity) {
 		out.AlertIDs = append(out.AlertIDs, id)
 		if scheme.SeverityRank[sev] > scheme.SeverityRank[out.Highest] {
@@ -114,9 +132,9 @@ func (db *core) lookUpCheck(ctx context.Context, tx *sql.Tx, st *checkStmts, r *
 	if r.c.UserID == "" {
 		rows, err := tx.StmtContext(ctx, st.lookUp).QueryContext(ctx, r.c.Kind, r.idx)
 		if err != nil {
-			return err
+			return nil, err
 		}
-		return eachRow(rows, func() error {
+		return nil, eachRow(rows, func() error {
 			var id string
 			var sev scheme.Severity
 			if err := rows.Scan(&id, &sev); err != nil {
@@ -128,28 +146,32 @@ func (db *core) lookUpCheck(ctx context.Context, tx *sql.Tx, st *checkStmts, r *
 	}
 	rows, err := tx.StmtContext(ctx, st.lookUpMember).QueryContext(ctx, r.c.Kind, r.idx, r.c.UserID)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	err = eachRow(rows, func() error {
 		var readAt sql.NullTime
-		a, err := db.scanAlertAs(rows, true, &readAt)
+		var had sql.NullString
+		a, err := db.scanAlertAs(rows, true, &readAt, &had)
 		if err != nil {
 			return err
 		}
 		a.ReadAt = readAt.Time
+		if !had.Valid {
+			grants = append(grants, a.ID)
+		}
 		found(a.ID, a.Severity)
 		out.Alerts = append(out.Alerts, a)
 		return nil
 	})
 	if err != nil {
-		return err
+		return nil, err
 	}
 	lists := tx.StmtContext(ctx, st.alertLists)
 	for i := range out.Alerts {
 		a := &out.Alerts[i]
 		rows, err := lists.QueryContext(ctx, a.ID)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		err = eachRow(rows, func() error {
 			var list int
@@ -172,11 +194,11 @@ func (db *core) lookUpCheck(ctx context.Context, tx *sql.Tx, st *checkStmts, r *
 			return nil
 		})
 		if err != nil {
-			return err
+			return nil, err
 		}
 		*a = a.ForMembers()
 	}
-	return nil
+	return grants, nil
 }
 
 // checkStmts are a check's statements, prepared once on the writer and
@@ -184,6 +206,7 @@ func (db *core) lookUpCheck(ctx context.Context, tx *sql.Tx, st *checkStmts, r *
 type checkStmts struct {
 	lockUser, lockKey     *sql.Stmt // PostgreSQL only
 	dayUser, dayKey       *sql.Stmt // the checks since the day began
+	countUser, countKey   *sql.Stmt // count one more on the day
 	minuteUser, minuteKey *sql.Stmt // the last minute's, and the oldest of those
 	lookUp, lookUpMember  *sql.Stmt
 	alertLists            *sql.Stmt // an alert's regions, towns, sectors, genders and incident types
@@ -192,24 +215,34 @@ type checkStmts struct {
 
 func prepareCheckStmts(ctx context.Context, db *core) (*checkStmts, error) {
 	st := &checkStmts{}
-	day := func(col string) string {
-		return `SELECT COUNT(*) FROM checks WHERE ` + col + ` = $1 AND checked_at >= $2`
+	day := func(table, col string) string {
+		return checksTodaySQL(table, col)
+	}
+	count := func(table, col string) string {
+		return `INSERT INTO ` + table + ` (` + col + `, day, n) VALUES ($1, $2, $3)
+			ON CONFLICT (` + col + `, day) DO UPDATE SET n = ` + table + `.n + 1`
 	}
 	minute := func(col string) string {
 		return `SELECT COUNT(*), MIN(checked_at) FROM checks WHERE ` + col + ` = $1 AND checked_at > $2`
 	}
-	found := `a.status = 'published' AND a.id IN (SELECT alert_id FROM alert_identifiers WHERE kind = $1 AND value_idx = $2)
+	// From the value's index to its alerts: CROSS JOIN keeps SQLite to
+	// that order (without statistics it walked every published alert
+	// instead); an alert names a value once (the table's key), so there
+	// are no duplicates.
+	found := `i.kind = $1 AND i.value_idx = $2 AND a.id = i.alert_id AND a.status = 'published'
 		ORDER BY a.published_at DESC, a.id`
 	all := []struct {
 		to  **sql.Stmt
 		sql string
 	}{
-		{&st.dayUser, day("user_id")},
-		{&st.dayKey, day("api_key_id")},
+		{&st.dayUser, day("check_days_user", "user_id")},
+		{&st.dayKey, day("check_days_key", "api_key_id")},
+		{&st.countUser, count("check_days_user", "user_id")},
+		{&st.countKey, count("check_days_key", "api_key_id")},
 		{&st.minuteUser, minute("user_id")},
 		{&st.minuteKey, minute("api_key_id")},
-		{&st.lookUp, `SELECT a.id, a.severity FROM alerts a WHERE ` + found},
-		{&st.lookUpMember, `SELECT ` + alertColumns + `, r.read_at FROM alerts a
+		{&st.lookUp, `SELECT a.id, a.severity FROM alert_identifiers i CROSS JOIN alerts a WHERE ` + found},
+		{&st.lookUpMember, `SELECT ` + alertColumns + `, r.read_at, r.alert_id FROM alert_identifiers i CROSS JOIN alerts a
 			LEFT JOIN alert_recipients r ON r.alert_id = a.id AND r.user_id = $3 WHERE ` + found},
 		{&st.alertLists, `SELECT 1, region FROM alert_regions WHERE alert_id = $1
 			UNION ALL SELECT 2, town FROM alert_towns WHERE alert_id = $1
@@ -242,7 +275,7 @@ func prepareCheckStmts(ctx context.Context, db *core) (*checkStmts, error) {
 
 func (st *checkStmts) close() error {
 	var errs []error
-	for _, s := range []*sql.Stmt{st.lockUser, st.lockKey, st.dayUser, st.dayKey, st.minuteUser, st.minuteKey, st.lookUp, st.lookUpMember, st.alertLists, st.insert, st.grant, st.found} {
+	for _, s := range []*sql.Stmt{st.lockUser, st.lockKey, st.dayUser, st.dayKey, st.countUser, st.countKey, st.minuteUser, st.minuteKey, st.lookUp, st.lookUpMember, st.alertLists, st.insert, st.grant, st.found} {
 		if s != nil {
 			errs = append(errs, s.Close())
 		}
@@ -255,9 +288,20 @@ func (area Checks) ChecksToday(ctx context.Context, userID string, dayStart time
 	db := area.db
 
 	var n int
-	err := db.read.QueryRowContext(ctx, `SELECT COUNT(*) FROM checks WHERE user_id = $1 AND checked_at >= $2`,
-		userID, dayStart.UTC()).Scan(&n)
+	err := db.read.QueryRowContext(ctx, checksTodaySQL("check_days_user", "user_id"), userID, dayStart.UTC()).Scan(&n)
 	return n, err
+}
+
+// checksTodaySQL counts the checks of an asker ($1: col in table, and in
+// checks) since the day began ($2): her day's row in table (kept by each
+// check she makes, check_days_*), or, before the day's first check made
+// one, her checks in the log since then. The log's count is also the
+// row's start, so a day begun before the rows were (migration 0032), or
+// one whose row was pruned with its log, counts what the log holds, as
+// always. COALESCE evaluates the count only when there is no row.
+func checksTodaySQL(table, col string) string {
+	return `SELECT COALESCE((SELECT n FROM ` + table + ` WHERE ` + col + ` = $1 AND day = $2),
+		(SELECT COUNT(*) FROM checks WHERE ` + col + ` = $1 AND checked_at >= $2))`
 }
 
 // UnusualChecking returns page p of the members whose checks since
@@ -330,8 +374,19 @@ func (area Checks) PurgeChecks(ctx context.Context, before time.Time) (int64, er
 		if err != nil {
 			return err
 		}
-		n, err = res.RowsAffected()
-		return err
+		if n, err = res.RowsAffected(); err != nil {
+			return err
+		}
+		// The day counts go with the log: a day begun before the cut may
+		// have lost checks from it. Were it still today (only when the
+		// log is kept less than a day), its next check counts the log
+		// again (checksTodaySQL).
+		for _, table := range []string{"check_days_user", "check_days_key"} {
+			if _, err := tx.ExecContext(ctx, `DELETE FROM `+table+` WHERE day < $1`, before.UTC()); err != nil {
+				return err
+			}
+		}
+		return nil
 	})
 	return n, err
 }

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 
 	"uglymugs/internal/audit"
 	"uglymugs/internal/i18n"
@@ -261,13 +262,39 @@ func (area Content) IncidentTypes(ctx context.Context) ([]scheme.IncidentType, e
 	return l.Types, err
 }
 
-// Lists returns the scheme's reference lists, retired values too, in one
-// query: incident types most severe first, the others in display order.
-// Admins change them at any time (Vocab), so every caller reads them
-// afresh: the four small tables are one quick query.
+// listsTTL is how long the lists are kept at most. Every report, sign-up
+// and alert reads them; a change made through this process (Vocab) drops
+// them at once, one made on another instance sharing the database takes
+// effect within listsTTL.
+const listsTTL = 5 * time.Second
+
+// keptLists are the lists as read at a Vocab.Version.
+type keptLists struct {
+	version uint64
+	at      time.Time
+	lists   scheme.Lists
+}
+
+// Lists returns the scheme's reference lists, retired values too:
+// incident types most severe first, the others in display order. They are
+// read in one query and kept (listsTTL); each caller gets its own copy.
 func (area Content) Lists(ctx context.Context) (scheme.Lists, error) {
 	db := area.db
+	version, now := db.listsGen.Load(), time.Now()
+	if k := db.lists.Load(); k != nil && k.version == version && now.Sub(k.at) < listsTTL && !now.Before(k.at) {
+		return k.lists.Clone(), nil
+	}
+	l, err := db.readLists(ctx)
+	if err != nil {
+		return l, err
+	}
+	if db.listsGen.Load() == version { // nothing changed while they were read
+		db.lists.Store(&keptLists{version: version, at: now, lists: l.Clone()})
+	}
+	return l, nil
+}
 
+func (db *core) readLists(ctx context.Context) (scheme.Lists, error) {
 	var l scheme.Lists
 	rows, err := db.read.QueryContext(ctx, `SELECT 1, slug, name, severity, position, retired_at IS NOT NULL FROM incident_types
 		UNION ALL SELECT 2, slug, name, phone_region, position, retired_at IS NOT NULL FROM regions

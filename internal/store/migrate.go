@@ -112,6 +112,7 @@ func (d *DB) Migrate(ctx context.Context) (int, error) {
 // seedDefaults writes the defaults of a new scheme once: an admin may change
 // them later, and a later migrate must not bring deleted rows back.
 func (db *core) seedDefaults(ctx context.Context) error {
+	defer db.listsChanged()
 	return db.inTx(ctx, func(tx *sql.Tx) error {
 		var n int
 		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM terms_versions`).Scan(&n); err != nil {

@@ -59,7 +59,8 @@ type core struct {
 	sweptAt int64
 	parts   int // fan-out parts (SetFanOutParts); 0: by dialect
 
-	listsGen atomic.Uint64 // Vocab.Version
+	listsGen atomic.Uint64             // Vocab.Version
+	lists    atomic.Pointer[keptLists] // Content.Lists, kept
 
 	readStmts  sync.Map // query → *sql.Stmt on read: the hottest reads, prepared once (readStmt)
 	writeStmts sync.Map // query → *sql.Stmt on write: the senders' claims and marks (writeStmt)

@@ -154,3 +154,35 @@ func TestVocab_StaffReadByTheirKeyContactsRegions(t *testing.T) {
 		}
 	})
 }
+
+// The lists are kept between reads: what one caller does with its copy
+// cannot reach the next, and a change through Vocab is seen at once.
+func TestVocab_KeptListsAreCopiesAndAChangeIsSeenAtOnce(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		first, err := db.Content.Lists(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		name := first.Regions[0].Name
+		first.Regions[0].Name = "Changed by a caller"
+		first.Types = first.Types[:0]
+		again, err := db.Content.Lists(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if again.Regions[0].Name != name || len(again.Types) != len(scheme.DefaultIncidentTypes) {
+			t.Fatalf("a caller's copy reached the next: region %q, %d types", again.Regions[0].Name, len(again.Types))
+		}
+		if err := db.Vocab.EditValue(ctx, "admin", scheme.ListRegions, again.Regions[0].Slug, store.ListValue{Name: "Renamed region", Phone: again.Regions[0].Phone}); err != nil {
+			t.Fatal(err)
+		}
+		after, err := db.Content.Lists(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if after.Regions[0].Name != "Renamed region" {
+			t.Errorf("after renaming, the region reads %q", after.Regions[0].Name)
+		}
+	})
+}

@@ -43,6 +43,7 @@ var keptBack = map[string]string{
 	"alert_fanout_parts":    "a fan-out's place in the members' list, which may be her id; nothing about her",
 	"police_enquiries":      "those forwarded to her are in each report's police_enquiries; one not forwarded to her is the police's request to the scheme",
 	"report_impact":         "counts of what her report led to and of what she was last told of them: in each report's impact",
+	"check_days_user":       "how many checks she made each day, for her allowance: her checks are in checks",
 }
 
 // inDownload are the tables whose rows about her are in her download, with
