@@ -2,8 +2,6 @@ package notify_test
 
 import (
 	"context"
-	"os"
-	"strconv"
 	"sync/atomic"
 	"syscall"
 	"testing"
@@ -75,8 +73,6 @@ func benchAlertChannel(b *testing.B, ch scheme.Channel, w *notify.AlertDeliverWo
 	}
 	src := &markCounter{AlertSource: db.Deliveries}
 	w.Source = src
-	w.Window, _ = strconv.Atoi(os.Getenv("ZZW"))
-	w.Concurrency, _ = strconv.Atoi(os.Getenv("ZZC"))
 	job := &river.Job[outbox.AlertDeliverArgs]{JobRow: &rivertype.JobRow{ID: 1, AttemptedBy: []string{"bench"}},
 		Args: outbox.AlertDeliverArgs{Channel: string(ch)}}
 	var sent, took, bare, bareTook int64
