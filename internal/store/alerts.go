@@ -403,7 +403,7 @@ func (area Alerts) PublishAlert(ctx context.Context, actor, id string, o Publish
 				return err
 			}
 		}
-		if aud, err = audience(ctx, tx, id); err != nil {
+		if aud, err = db.audience(ctx, tx, id); err != nil {
 			return err
 		}
 		// In parts, one job each, that several workers (and instances)

@@ -137,6 +137,7 @@ func (area Deliveries) FanOutPart(ctx context.Context, alertID string, part, par
 		// batch does: the part's start before its first batch, then the
 		// cursor.
 		b := fanOutBatch{alertID: alertID, from: ` >= $2`, after: lo, hi: hi, size: batch, nationwide: nationwide}
+		b.users, b.profiles = db.fanOutTables()
 		if cursor != "" {
 			b.from, b.after = ` > $2`, cursor
 		}
@@ -170,6 +171,8 @@ type fanOutBatch struct {
 	after, hi  string
 	size       int
 	nationwide bool
+
+	users, profiles string // db.fanOutTables
 }
 
 // end finds the id the batch ends at (inclusive): the size-th candidate's,
@@ -219,9 +222,9 @@ func (b fanOutBatch) fill(ctx context.Context, tx *sql.Tx, last string, now time
 	// first: CROSS JOIN keeps SQLite from turning the join round and
 	// weighing every account instead): a nationwide alert's place is
 	// everywhere.
-	from := ` FROM users u JOIN profiles p ON p.user_id = u.id WHERE` + targetWho + targetTraits + within("u.id")
+	from := ` FROM ` + b.users + ` JOIN ` + b.profiles + ` ON p.user_id = u.id WHERE` + targetWho + targetTraits + within("u.id")
 	if !b.nationwide {
-		from = ` FROM (` + reachable(within) + `) b CROSS JOIN users u CROSS JOIN profiles p
+		from = ` FROM (` + reachable(within) + `) b CROSS JOIN ` + b.users + ` CROSS JOIN ` + b.profiles + `
 			WHERE u.id = b.id AND p.user_id = u.id AND` + targetWho + targetPlace + targetTraits
 	}
 	// A member who could already read it (through a check, say) is now
@@ -235,14 +238,15 @@ func (b fanOutBatch) fill(ctx context.Context, tx *sql.Tx, last string, now time
 	}
 	// Email and SMS, in one pass, go to the batch's recipients (its range
 	// of the alert's, which no other batch has) who chose the channel and
-	// gave the address. An urgent alert's carry its mark, so that the
-	// senders take them first.
+	// gave the address: each recipient read once (CROSS JOIN keeps the
+	// channels innermost), her rows made in key order. An urgent alert's
+	// carry its mark, so that the senders take them first.
 	// #nosec G202 -- constant fragments and $n placeholders
 	if _, err := tx.ExecContext(ctx, `INSERT INTO alert_deliveries (alert_id, user_id, channel, status, attempts, next_attempt_at, updated_at, urgent)
-		SELECT r.alert_id, r.user_id, c.channel, 'queued', 0, $4, $4, $5 FROM alert_recipients r JOIN profiles p ON p.user_id = r.user_id
-		JOIN (SELECT 'email' AS channel UNION ALL SELECT 'sms') c
-			ON CASE c.channel WHEN 'email' THEN `+wantsEmail+` ELSE `+wantsSMS+` END
-		WHERE r.alert_id = $1 AND r.via = 'alert'`+within("r.user_id")+` ON CONFLICT DO NOTHING`,
+		SELECT r.alert_id, r.user_id, c.channel, 'queued', 0, $4, $4, $5 FROM alert_recipients r CROSS JOIN `+b.profiles+`
+		CROSS JOIN (SELECT 'email' AS channel UNION ALL SELECT 'sms') c
+		WHERE p.user_id = r.user_id AND CASE c.channel WHEN 'email' THEN `+wantsEmail+` ELSE `+wantsSMS+` END
+			AND r.alert_id = $1 AND r.via = 'alert'`+within("r.user_id")+` ON CONFLICT DO NOTHING`,
 		b.alertID, b.after, last, now, urgent); err != nil {
 		return fmt.Errorf("fan-out email and SMS: %w", err)
 	}
