@@ -92,7 +92,7 @@ func alertFigures(ctx context.Context, c Config, res *Results, db *store.DB, srv
 	if err != nil {
 		return 0, err
 	}
-	rawSMS, err := smsRawRate(e.sms, 5000, 10)
+	rawSMS, err := SMSRawRate(e.sms, 5000, 10)
 	if err != nil {
 		return 0, err
 	}

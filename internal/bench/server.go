@@ -39,7 +39,7 @@ type server struct {
 type edges struct {
 	sink *smtpsink.Sink
 	push *pushtest.Service
-	sms  *smsStub
+	sms  *SMSStub
 }
 
 func freeAddr() (string, error) {
@@ -184,7 +184,7 @@ func serverFigures(ctx context.Context, c Config, res *Results, db *store.DB, da
 	ps := pushtest.Start()
 	defer ps.Close()
 	ps.SetDecrypt(false)
-	sms := startSMSStub()
+	sms := StartSMSStub()
 	defer sms.Close()
 	e := edges{sink: sink, push: ps, sms: sms}
 	srv, err := startServer(ctx, c, data, keys, e)

@@ -11,17 +11,18 @@ import (
 	"time"
 )
 
-// smsStub is an SMS provider at the network's edge: a Twilio-compatible
+// SMSStub is an SMS provider at the network's edge: a Twilio-compatible
 // Messages endpoint that answers every well-formed POST as the provider
 // does (201 and a message id), counts it and keeps nothing, so that the
 // sender's own speed shows, as the SMTP sink does for email.
-type smsStub struct {
+type SMSStub struct {
 	srv      *httptest.Server
 	received atomic.Int64
 }
 
-func startSMSStub() *smsStub {
-	s := &smsStub{}
+// StartSMSStub listens on a free loopback port until Close.
+func StartSMSStub() *SMSStub {
+	s := &SMSStub{}
 	s.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Method != http.MethodPost || r.ParseForm() != nil || r.PostForm.Get("To") == "" || r.PostForm.Get("Body") == "" {
 			http.Error(w, `{"code":21602,"message":"bad request"}`, http.StatusBadRequest)
@@ -36,16 +37,18 @@ func startSMSStub() *smsStub {
 }
 
 // URL is the Messages endpoint.
-func (s *smsStub) URL() string { return s.srv.URL + "/2010-04-01/Accounts/ACbench/Messages.json" }
+func (s *SMSStub) URL() string { return s.srv.URL + "/2010-04-01/Accounts/ACbench/Messages.json" }
 
-func (s *smsStub) Received() int64 { return s.received.Load() }
+// Received is how many messages were accepted.
+func (s *SMSStub) Received() int64 { return s.received.Load() }
 
-func (s *smsStub) Close() { s.srv.Close() }
+// Close stops the stub.
+func (s *SMSStub) Close() { s.srv.Close() }
 
-// smsRawRate posts n messages to the stub over conns reused connections
+// SMSRawRate posts n messages to the stub over conns reused connections
 // with a bare net/http client, as the provider's form and basic
 // authentication ask: the floor the service's SMS sender is compared with.
-func smsRawRate(stub *smsStub, n, conns int) (float64, error) {
+func SMSRawRate(stub *SMSStub, n, conns int) (float64, error) {
 	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: conns, MaxConnsPerHost: conns}}
 	defer client.CloseIdleConnections()
 	body := url.Values{"To": {"+447700900123"}, "From": {"UglyMugs"}, "Body": {"New safety alert for your area. Sign in to read it."}}.Encode()

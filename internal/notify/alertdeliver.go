@@ -23,7 +23,7 @@ import (
 const (
 	DefaultEmailRate   = 20 // messages a second
 	DefaultSMSRate     = 10
-	DefaultConcurrency = 4                // SMS sends at once (see Concurrency)
+	DefaultConcurrency = 8                // SMS sends at once (see Concurrency)
 	DefaultMaxAttempts = 8                // then a delivery fails
 	DefaultPauseAfter  = 20               // failures in a row before a channel pauses
 	DefaultStaleAfter  = 10 * time.Minute // a "sending" claim older than this was abandoned

@@ -28,7 +28,11 @@ import (
 // at most those go twice. At most two batches are held: the one being
 // sent and the one claimed next.
 
-// Per-channel defaults of the pipeline.
+// Per-channel defaults of the pipeline. SMS has as many senders (and so
+// as large a window) as email: its marks are written in groups of up to
+// half the window, and the write, not the provider, is what bounds a
+// channel's pace; a repeat after a crash carries the same Idempotency-Key,
+// which the provider drops.
 const (
 	DefaultEmailConcurrency = 8 // as many as the SMTP connections kept open (smtpMaxIdle)
 	DefaultPushConcurrency  = 8

@@ -288,9 +288,11 @@ func (c *smtpConn) send(msg *gomail.Msg) (delivered bool, err error) {
 	return true, nil
 }
 
-// pipelined sends MAIL, RCPT and DATA together and then reads their
-// replies (RFC 2920), one wait for the server instead of three. On any
-// refusal it stops (the caller closes the connection, so a DATA the
+// pipelined sends MAIL, RCPT and DATA together, in one write, and then
+// reads their replies (RFC 2920), one wait for the server instead of
+// three; after the 354 the content and its final dot go in a second
+// write (DATA must end a group: the content may only follow its 354). On
+// any refusal it stops (the caller closes the connection, so a DATA the
 // server took anyway ends with nothing sent).
 func (c *smtpConn) pipelined(from string, rcpts []string, msg *gomail.Msg, fail func(gomail.SendErrReason, error) (bool, error)) (bool, error) {
 	for _, a := range append([]string{from}, rcpts...) {
@@ -298,35 +300,40 @@ func (c *smtpConn) pipelined(from string, rcpts []string, msg *gomail.Msg, fail 
 			return fail(gomail.ErrSMTPMailFrom, errors.New("smtp: an address holds a line break"))
 		}
 	}
-	mail := "MAIL FROM:" + from
-	if ok, _ := c.sc.Extension("8BITMIME"); ok {
-		mail += " BODY=8BITMIME"
-	}
-	if ok, _ := c.sc.Extension("SMTPUTF8"); ok {
-		mail += " SMTPUTF8"
-	}
 	t := c.sc.Text
 	type step struct {
 		stage gomail.SendErrReason
 		code  int
 		id    uint
 	}
-	var steps []step
-	cmd := func(stage gomail.SendErrReason, code int, line string) error {
-		id, err := t.Cmd("%s", line)
-		steps = append(steps, step{stage, code, id})
-		return err
-	}
-	if err := cmd(gomail.ErrSMTPMailFrom, 250, mail); err != nil {
-		return fail(gomail.ErrSMTPMailFrom, err)
-	}
-	for _, r := range rcpts {
-		if err := cmd(gomail.ErrSMTPRcptTo, 25, "RCPT TO:"+r); err != nil {
-			return fail(gomail.ErrSMTPRcptTo, err)
+	steps := make([]step, 0, len(rcpts)+2)
+	// Each command is written to the connection's buffer in its turn of
+	// textproto's pipeline, and the buffer is sent once, after DATA.
+	cmd := func(stage gomail.SendErrReason, code int, parts ...string) {
+		id := t.Next()
+		t.StartRequest(id)
+		for _, p := range parts {
+			_, _ = t.W.WriteString(p)
 		}
+		_, _ = t.W.WriteString("\r\n")
+		t.EndRequest(id)
+		steps = append(steps, step{stage, code, id})
 	}
-	if err := cmd(gomail.ErrSMTPData, 354, "DATA"); err != nil {
-		return fail(gomail.ErrSMTPData, err)
+	mail := []string{"MAIL FROM:", from}
+	if ok, _ := c.sc.Extension("8BITMIME"); ok {
+		mail = append(mail, " BODY=8BITMIME")
+	}
+	if ok, _ := c.sc.Extension("SMTPUTF8"); ok {
+		mail = append(mail, " SMTPUTF8")
+	}
+	cmd(gomail.ErrSMTPMailFrom, 250, mail...)
+	for _, r := range rcpts {
+		cmd(gomail.ErrSMTPRcptTo, 25, "RCPT TO:", r)
+	}
+	cmd(gomail.ErrSMTPData, 354, "DATA")
+	if err := t.W.Flush(); err != nil {
+		c.broken = true
+		return fail(gomail.ErrSMTPMailFrom, err)
 	}
 	var first error
 	var stage gomail.SendErrReason

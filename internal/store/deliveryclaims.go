@@ -44,52 +44,65 @@ func (area Deliveries) ClaimDeliveries(ctx context.Context, channel, claimant st
 	if limit <= 0 {
 		limit = 100
 	}
-	var out []outbox.AlertDelivery
-	var sealed *sealedBatch
-	err := db.inTx(ctx, func(tx *sql.Tx) error {
-		out = make([]outbox.AlertDelivery, 0, limit)
-		now := db.now().UTC()
-		// Two senders on PostgreSQL skip each other's rows; the condition is
-		// repeated outside so that a row claimed meanwhile is not taken twice.
-		skip := ""
-		if db.dialect == Postgres {
-			skip = ` FOR UPDATE SKIP LOCKED`
-		}
-		// The batch is picked once (MATERIALIZED): a LIMIT in a subquery
-		// that the plan may run again for each row would claim more.
-		rows, err := tx.QueryContext(ctx, `WITH picked AS MATERIALIZED (
-				SELECT alert_id, user_id, device FROM alert_deliveries WHERE channel = $1 AND `+pending+` AND `+deliveryDue+`
-				ORDER BY urgent DESC, next_attempt_at, alert_id, user_id, device LIMIT $4`+skip+`)
-			UPDATE alert_deliveries SET status = 'sending', attempts = attempts + 1, updated_at = $2, claimed_by = $5
-			WHERE channel = $1 AND `+deliveryDue+` AND (alert_id, user_id, device) IN (SELECT alert_id, user_id, device FROM picked)
-			RETURNING alert_id, user_id, device, attempts, urgent`, channel, now, now.Add(-staleAfter), limit, nullable(claimant))
-		if err != nil {
-			return fmt.Errorf("claim deliveries: %w", err)
-		}
-		err = eachRow(rows, func() error {
-			d := outbox.AlertDelivery{Channel: channel}
-			if err := rows.Scan(&d.AlertID, &d.UserID, &d.Device, &d.Attempts, &d.Urgent); err != nil {
-				return err
-			}
-			out = append(out, d)
-			return nil
-		})
-		if err != nil {
+	claim, err := db.writeStmt(ctx, db.claimQuery())
+	if err != nil {
+		return nil, fmt.Errorf("claim deliveries: %w", err)
+	}
+	// One statement, on its own: atomic without a transaction around it,
+	// and so without the statement journal SQLite keeps for a statement
+	// inside one (for a claim's hundreds of rows, a file written and
+	// deleted each time).
+	now := db.now().UTC()
+	rows, err := claim.QueryContext(ctx, channel, now, now.Add(-staleAfter), limit, nullable(claimant))
+	if err != nil {
+		return nil, fmt.Errorf("claim deliveries: %w", err)
+	}
+	out := make([]outbox.AlertDelivery, 0, limit)
+	err = eachRow(rows, func() error {
+		d := outbox.AlertDelivery{Channel: channel}
+		if err := rows.Scan(&d.AlertID, &d.UserID, &d.Device, &d.Attempts, &d.Urgent); err != nil {
 			return err
 		}
-		sealed, err = db.readDeliveries(ctx, tx, channel, out)
-		return err
+		out = append(out, d)
+		return nil
 	})
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("claim deliveries: %w", err)
 	}
-	if err := db.openDeliveries(channel, out, sealed); err != nil {
+	// Read after the claim, on the writer's connection, whose page cache
+	// is warm (a reader's is emptied whenever the writer commits, and
+	// would read every page again): the claimed rows are this sender's
+	// alone, and a member's address or choice read a moment later is only
+	// more current.
+	sealed, err := db.readDeliveries(ctx, channel, out)
+	if err == nil {
+		err = db.openDeliveries(channel, out, sealed)
+	}
+	if err != nil {
 		// Not this batch's to keep: back as they were, to be tried again.
 		rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
 		defer cancel()
 		return nil, errors.Join(err, db.releaseClaims(rctx, out))
 	}
 	return out, nil
+}
+
+// claimQuery is the claim's statement: the batch is picked once
+// (MATERIALIZED: a LIMIT in a subquery that the plan may run again for
+// each row would claim more). Two senders on PostgreSQL skip each other's
+// rows; the condition is repeated outside so that a row claimed meanwhile
+// is not taken twice.
+func (db *core) claimQuery() string {
+	skip := ""
+	if db.dialect == Postgres {
+		skip = ` FOR UPDATE SKIP LOCKED`
+	}
+	return `WITH picked AS MATERIALIZED (
+			SELECT alert_id, user_id, device FROM alert_deliveries WHERE channel = $1 AND ` + pending + ` AND ` + deliveryDue + `
+			ORDER BY urgent DESC, next_attempt_at, alert_id, user_id, device LIMIT $4` + skip + `)
+		UPDATE alert_deliveries SET status = 'sending', attempts = attempts + 1, updated_at = $2, claimed_by = $5
+		WHERE channel = $1 AND ` + deliveryDue + ` AND (alert_id, user_id, device) IN (SELECT alert_id, user_id, device FROM picked)
+		RETURNING alert_id, user_id, device, attempts, urgent`
 }
 
 // releaseClaims hands claimed deliveries back undone, their attempt not
@@ -136,10 +149,17 @@ type sealedBatch struct {
 	live    map[string]bool
 }
 
-// readDeliveries reads, in the claim's transaction, each member's sealed
-// address and choice and each alert's status: one query for the members,
-// one for the alerts and, for push, one for the devices.
-func (db *core) readDeliveries(ctx context.Context, tx *sql.Tx, channel string, ds []outbox.AlertDelivery) (*sealedBatch, error) {
+// readDeliveries reads, on the write pool, each member's sealed address
+// and choice and each alert's status: one query for the members, one for
+// the alerts and, for push, one for the devices, each prepared once.
+func (db *core) readDeliveries(ctx context.Context, channel string, ds []outbox.AlertDelivery) (*sealedBatch, error) {
+	query := func(q string, args ...any) (*sql.Rows, error) {
+		st, err := db.writeStmt(ctx, q)
+		if err != nil {
+			return nil, err
+		}
+		return st.QueryContext(ctx, args...)
+	}
 	b := &sealedBatch{live: map[string]bool{}}
 	if len(ds) == 0 {
 		return b, nil
@@ -174,7 +194,7 @@ func (db *core) readDeliveries(ctx context.Context, tx *sql.Tx, channel string, 
 	// #nosec G202 -- constant fragments and column names chosen in code, and $n placeholders; values are arguments
 	// Each member's data key comes with her row, so that the batch opens
 	// its addresses without a look-up per member.
-	rows, err := tx.QueryContext(ctx, `SELECT u.id, u.status = 'active' AND COALESCE(`+choice+`, FALSE), `+ctCol+`, u.language, COALESCE(p.discreet, FALSE), k.key_ct
+	rows, err := query(`SELECT u.id, u.status = 'active' AND COALESCE(`+choice+`, FALSE), `+ctCol+`, u.language, COALESCE(p.discreet, FALSE), k.key_ct
 		FROM users u LEFT JOIN profiles p ON p.user_id = u.id LEFT JOIN member_keys k ON k.user_id = u.id
 		WHERE u.id IN (`+db.jsonList(1)+`)`, jsonArg(userArgs))
 	if err != nil {
@@ -201,7 +221,7 @@ func (db *core) readDeliveries(ctx context.Context, tx *sql.Tx, channel string, 
 			}
 		}
 		// #nosec G202 -- placeholders only
-		rows, err := tx.QueryContext(ctx, `SELECT id, user_id, endpoint_ct, keys_ct FROM push_subscriptions WHERE id IN (`+db.jsonList(1)+`)`, jsonArg(args))
+		rows, err := query(`SELECT id, user_id, endpoint_ct, keys_ct FROM push_subscriptions WHERE id IN (`+db.jsonList(1)+`)`, jsonArg(args))
 		if err != nil {
 			return nil, err
 		}
@@ -218,14 +238,19 @@ func (db *core) readDeliveries(ctx context.Context, tx *sql.Tx, channel string, 
 		}
 	}
 	// #nosec G202 -- constant fragments and column names chosen in code, and $n placeholders; values are arguments
-	ids, err := queryStrings(ctx, tx, `SELECT id FROM alerts WHERE status = 'published' AND id IN (`+db.jsonList(1)+`)`, jsonArg(alertArgs))
+	rows, err = query(`SELECT id FROM alerts WHERE status = 'published' AND id IN (`+db.jsonList(1)+`)`, jsonArg(alertArgs))
 	if err != nil {
 		return nil, err
 	}
-	for _, id := range ids {
+	err = eachRow(rows, func() error {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			return err
+		}
 		b.live[id] = true
-	}
-	return b, nil
+		return nil
+	})
+	return b, err
 }
 
 // openDeliveries opens what readDeliveries read, on up to GOMAXPROCS
@@ -403,6 +428,21 @@ func (area Deliveries) MarkSent(ctx context.Context, ds []outbox.AlertDelivery) 
 		return nil
 	}
 	now := db.now().UTC()
+	// #nosec G202 -- deliveryKeys is a constant fragment with a $n placeholder; the keys are an argument
+	mark, err := db.writeStmt(ctx, `UPDATE alert_deliveries SET status = 'sent', sent_at = $1, updated_at = $1, error = ''
+		WHERE status <> 'sent' AND `+db.deliveryKeys(2))
+	if err != nil {
+		return err
+	}
+	if len(ds) <= markChunk && ds[0].Device == "" {
+		// Email and SMS: one statement, on its own (see ClaimDeliveries).
+		keys, err := deliveryKeysArg(ds)
+		if err != nil {
+			return err
+		}
+		_, err = mark.ExecContext(ctx, now, keys)
+		return err
+	}
 	return db.inTx(ctx, func(tx *sql.Tx) error {
 		var devices []string
 		for part := range chunks(ds, markChunk) {
@@ -410,9 +450,7 @@ func (area Deliveries) MarkSent(ctx context.Context, ds []outbox.AlertDelivery) 
 			if err != nil {
 				return err
 			}
-			// #nosec G202 -- deliveryKeys is a constant fragment with a $n placeholder; the keys are an argument
-			if _, err := tx.ExecContext(ctx, `UPDATE alert_deliveries SET status = 'sent', sent_at = $1, updated_at = $1, error = ''
-				WHERE status <> 'sent' AND `+db.deliveryKeys(2), now, keys); err != nil {
+			if _, err := tx.StmtContext(ctx, mark).ExecContext(ctx, now, keys); err != nil {
 				return err
 			}
 			for _, d := range part {

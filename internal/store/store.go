@@ -62,7 +62,8 @@ type core struct {
 	listsGen atomic.Uint64             // Vocab.Version
 	lists    atomic.Pointer[keptLists] // Content.Lists, kept
 
-	readStmts sync.Map // query → *sql.Stmt on read: the hottest reads, prepared once (readStmt)
+	readStmts  sync.Map // query → *sql.Stmt on read: the hottest reads, prepared once (readStmt)
+	writeStmts sync.Map // query → *sql.Stmt on write: the senders' claims and marks (writeStmt)
 
 	onUnreadable atomic.Pointer[func(vault.Field)] // OnUnreadable
 }
@@ -293,6 +294,26 @@ func (db *core) readStmt(ctx context.Context, query string) (*sql.Stmt, error) {
 		return nil, err
 	}
 	if prev, loaded := db.readStmts.LoadOrStore(query, st); loaded {
+		_ = st.Close()
+		return prev.(*sql.Stmt), nil
+	}
+	return st, nil
+}
+
+// writeStmt is query prepared on the write pool once for the life of the
+// database, for a statement run many times a second (the senders' claims
+// and marks). Ask for it before the transaction (SQLite's writer pool has
+// one connection, which the transaction holds) and run it there through
+// tx.StmtContext, which reuses it on that connection.
+func (db *core) writeStmt(ctx context.Context, query string) (*sql.Stmt, error) {
+	if st, ok := db.writeStmts.Load(query); ok {
+		return st.(*sql.Stmt), nil
+	}
+	st, err := db.write.PrepareContext(ctx, query)
+	if err != nil {
+		return nil, err
+	}
+	if prev, loaded := db.writeStmts.LoadOrStore(query, st); loaded {
 		_ = st.Close()
 		return prev.(*sql.Stmt), nil
 	}
