@@ -69,8 +69,14 @@ func TestRun_SmallScaleProducesEveryFigure(t *testing.T) {
 					}
 				}
 			}
-			if len(res.Profiles) != 2 || !strings.Contains(res.Profiles[0].Top, "flat") {
-				t.Errorf("profiles: %+v", res.Profiles)
+			// Checks, reports, sending emails, the nationwide fan-out.
+			if len(res.Profiles) != 4 {
+				t.Errorf("%d profiles, want 4", len(res.Profiles))
+			}
+			for _, p := range res.Profiles {
+				if !strings.Contains(p.Top, "flat") || !strings.Contains(p.Ours, "uglymugs/") {
+					t.Errorf("profile of %s: %+v", p.Phase, p)
+				}
 			}
 		})
 	}
