@@ -146,11 +146,17 @@ func alertFigures(ctx context.Context, c Config, res *Results, db *store.DB, srv
 
 	// SMS, alone.
 	t0 = time.Now()
+	smsProfile := srv.profileCPU(ctx, c, "Sending alert SMS", max(time.Second, time.Duration(c.Seconds)*time.Second/3))
 	if err := db.Deliveries.ResumeChannel(ctx, "bench", "sms"); err != nil {
 		return 0, err
 	}
 	waitFor(e.sms.Received, smsBefore+int64(aud.SMS))
 	took := time.Since(t0)
+	if p, err := smsProfile(); err != nil {
+		c.logf("%v", err)
+	} else {
+		res.Profiles = append(res.Profiles, p)
+	}
 	gotSMS := e.sms.Received() - smsBefore
 	if n, err = marked(ctx, db, f.london.ID, "sms", int(gotSMS)); err != nil {
 		return 0, err
@@ -163,7 +169,7 @@ func alertFigures(ctx context.Context, c Config, res *Results, db *store.DB, srv
 		Target: "≥ 0.5× the floor, each recorded once", Met: smsRate >= 0.5*rawSMS && n == aud.SMS && gotSMS == int64(aud.SMS),
 		Note: "from resuming the channel (held while email was measured) to the stub's last message"})
 
-	if err := pushFigure(ctx, c, res, db, e.push, ours); err != nil {
+	if err := pushFigure(ctx, c, res, db, srv, e.push, ours); err != nil {
 		return 0, err
 	}
 

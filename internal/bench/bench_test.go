@@ -69,9 +69,10 @@ func TestRun_SmallScaleProducesEveryFigure(t *testing.T) {
 					}
 				}
 			}
-			// Checks, reports, sending emails, the nationwide fan-out.
-			if len(res.Profiles) != 4 {
-				t.Errorf("%d profiles, want 4", len(res.Profiles))
+			// Checks, reports, sending emails, SMS and push, the
+			// nationwide fan-out.
+			if len(res.Profiles) != 6 {
+				t.Errorf("%d profiles, want 6", len(res.Profiles))
 			}
 			for _, p := range res.Profiles {
 				if !strings.Contains(p.Top, "flat") || !strings.Contains(p.Ours, "uglymugs/") {

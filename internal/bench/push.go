@@ -21,7 +21,7 @@ const PushDevices = 100_000
 // alert to London is published, and the time from its fan-out's end to
 // the last message the push service accepted gives the rate, to set
 // beside email's.
-func pushFigure(ctx context.Context, c Config, res *Results, db *store.DB, ps *pushtest.Service, emailRate float64) error {
+func pushFigure(ctx context.Context, c Config, res *Results, db *store.DB, srv *server, ps *pushtest.Service, emailRate float64) error {
 	for _, ch := range []string{"email", "sms"} {
 		if err := db.Deliveries.PauseChannel(ctx, ch, "benchmark: push measured alone"); err != nil {
 			return err
@@ -50,9 +50,15 @@ func pushFigure(ctx context.Context, c Config, res *Results, db *store.DB, ps *p
 		return err
 	}
 	fanDone := time.Now()
+	profile := srv.profileCPU(ctx, c, "Sending push messages, their first seconds", time.Duration(c.Seconds)*time.Second)
 	want := before + aud.Push
 	waitFor(func() int64 { return int64(ps.Count()) }, int64(want))
 	took := time.Since(fanDone)
+	if p, err := profile(); err != nil {
+		c.logf("%v", err)
+	} else {
+		res.Profiles = append(res.Profiles, p)
+	}
 	got := ps.Count() - before
 	n, err := marked(ctx, db, a.ID, "push", got)
 	if err != nil {
