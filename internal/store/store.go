@@ -286,18 +286,7 @@ func (d *DB) Close() error {
 // for the reads every request makes, such as its session, whose SQL would
 // otherwise be parsed again each time.
 func (db *core) readStmt(ctx context.Context, query string) (*sql.Stmt, error) {
-	if st, ok := db.readStmts.Load(query); ok {
-		return st.(*sql.Stmt), nil
-	}
-	st, err := db.read.PrepareContext(ctx, query)
-	if err != nil {
-		return nil, err
-	}
-	if prev, loaded := db.readStmts.LoadOrStore(query, st); loaded {
-		_ = st.Close()
-		return prev.(*sql.Stmt), nil
-	}
-	return st, nil
+	return prepareOnce(ctx, db.read, &db.readStmts, query)
 }
 
 // writeStmt is query prepared on the write pool once for the life of the
@@ -306,14 +295,20 @@ func (db *core) readStmt(ctx context.Context, query string) (*sql.Stmt, error) {
 // one connection, which the transaction holds) and run it there through
 // tx.StmtContext, which reuses it on that connection.
 func (db *core) writeStmt(ctx context.Context, query string) (*sql.Stmt, error) {
-	if st, ok := db.writeStmts.Load(query); ok {
+	return prepareOnce(ctx, db.write, &db.writeStmts, query)
+}
+
+// prepareOnce is query prepared on pool and kept in kept (query → *sql.Stmt);
+// of two callers preparing it at once, one statement is kept.
+func prepareOnce(ctx context.Context, pool *sql.DB, kept *sync.Map, query string) (*sql.Stmt, error) {
+	if st, ok := kept.Load(query); ok {
 		return st.(*sql.Stmt), nil
 	}
-	st, err := db.write.PrepareContext(ctx, query)
+	st, err := pool.PrepareContext(ctx, query)
 	if err != nil {
 		return nil, err
 	}
-	if prev, loaded := db.writeStmts.LoadOrStore(query, st); loaded {
+	if prev, loaded := kept.LoadOrStore(query, st); loaded {
 		_ = st.Close()
 		return prev.(*sql.Stmt), nil
 	}
