@@ -295,7 +295,7 @@ const (
 )
 
 // fanOutTables are users u and profiles p as the fan-out and the audience
-// read them: on SQLite from their covering indexes (migration 0034), named,
+// read them: on SQLite from their covering indexes (migration 0033), named,
 // for without statistics (a scheme's database is never analysed) SQLite
 // would read the tables' rows instead, at several times the cost.
 func (db *core) fanOutTables() (users, profiles string) {
